@@ -1,0 +1,33 @@
+# The two commands a fresh machine needs: `make site` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: site serve test bench check clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+site: $(STAMP)
+	$(PY) -m builder build --out site
+	@echo "Open site/index.html through a server: make serve (http://127.0.0.1:8000/)"
+
+serve: $(STAMP)
+	$(PY) -m builder serve --port $${PORT:-8000}
+
+check: $(STAMP)
+	$(PY) -m builder check --out site
+
+test: $(STAMP)
+	$(PY) scripts/ensure_browser.py
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) scripts/bench.py
+
+clean:
+	rm -rf site .cache $(VENV)

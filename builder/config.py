@@ -1,0 +1,212 @@
+"""collab.toml -> a frozen Config, every problem reported at once with its key's name.
+
+Environment variables override the file (for CI): COLLAB_SOURCE, METRIC_DIRECTION, SPACE_ID.
+HF_TOKEN is never part of the config: it stays in the environment and is read where it is used.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping, get_args, get_origin, get_type_hints
+
+
+class ConfigError(Exception):
+    """The config cannot be used; `errors` lists every problem found, each naming its key."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class LinkConfig:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Agent collaboration"
+    tagline: str = ""
+    base_url: str = "/"
+    links: tuple[LinkConfig, ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    # A local directory (relative to the config file) or hf://buckets/ORG/NAME.
+    location: str = "examples/demo-bucket"
+    cache_dir: str = ".cache/bucket"
+    # Web address of the bucket, used to link artifacts; derived from an hf:// location when empty.
+    web_url: str = ""
+
+
+@dataclass(frozen=True)
+class MetricConfig:
+    field: str = "score"
+    label: str = "Score"
+    unit: str = ""
+    direction: str = "higher"
+    secondary_field: str = ""
+    secondary_label: str = ""
+
+
+@dataclass(frozen=True)
+class FallbackEntry:
+    agent: str
+    score: float
+    method: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class FallbackConfig:
+    entries: tuple[FallbackEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    leaderboard: str = "LEADERBOARD.md"
+    results: str = "results"
+    legacy_results: str = "artifacts/results"
+    verification: str = "results/verification_status.json"
+    messages: str = "message_board"
+    agents: str = "agents"
+    traces: str = "traces"
+
+
+@dataclass(frozen=True)
+class TracesConfig:
+    transcripts: str = "redacted"
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    max_file_bytes: int = 2_000_000
+    max_trace_bytes: int = 50_000_000
+    messages_per_page: int = 50
+    trace_records_per_page: int = 200
+
+
+@dataclass(frozen=True)
+class PublishConfig:
+    space_id: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    site: SiteConfig = field(default_factory=SiteConfig)
+    source: SourceConfig = field(default_factory=SourceConfig)
+    metric: MetricConfig = field(default_factory=MetricConfig)
+    fallback: FallbackConfig = field(default_factory=FallbackConfig)
+    paths: PathsConfig = field(default_factory=PathsConfig)
+    traces: TracesConfig = field(default_factory=TracesConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+    publish: PublishConfig = field(default_factory=PublishConfig)
+    # Folder the config file sits in: relative source and cache paths are resolved against it.
+    root: Path = Path(".")
+
+    def source_is_hub(self) -> bool:
+        return self.source.location.startswith("hf://")
+
+    def source_dir(self) -> Path:
+        return (self.root / self.source.location).resolve()
+
+    def cache_dir(self) -> Path:
+        return (self.root / self.source.cache_dir).resolve()
+
+
+_CHOICES = {
+    "metric.direction": ("higher", "lower"),
+    "traces.transcripts": ("off", "redacted", "on"),
+}
+_ENV_OVERRIDES = {
+    "COLLAB_SOURCE": ("source", "location"),
+    "METRIC_DIRECTION": ("metric", "direction"),
+    "SPACE_ID": ("publish", "space_id"),
+}
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
+                overrides: Mapping[str, Any] | None = None) -> Config:
+    """Read `path` (collab.toml; a missing default file means all defaults), apply env and overrides.
+
+    `overrides` are dotted keys from the command line ("source.location": "..."); None values are
+    ignored so that a flag only overrides when it was given.
+    """
+    env = os.environ if env is None else env
+    raw: dict[str, Any] = {}
+    root = Path(".").resolve()
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError([f"config file {path} not found"]) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"{path}: invalid TOML: {exc}"]) from None
+        root = Path(path).resolve().parent
+    for var, (section, key) in _ENV_OVERRIDES.items():
+        if env.get(var):
+            raw.setdefault(section, {})[key] = env[var]
+    for dotted, value in (overrides or {}).items():
+        if value is not None:
+            section, key = dotted.split(".", 1)
+            raw.setdefault(section, {})[key] = value
+    errors: list[str] = []
+    config = _build(Config, raw, "", errors)
+    if errors:
+        raise ConfigError(errors)
+    return replace(config, root=root)
+
+
+def _build(cls: type, raw: Any, prefix: str, errors: list[str]) -> Any:
+    if not isinstance(raw, dict):
+        errors.append(f"{prefix.rstrip('.') or 'config'}: expected a table")
+        return cls()
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls) if f.name != "root"}
+    for key in sorted(set(raw) - known):
+        errors.append(f"{prefix}{key}: unknown key")
+    values: dict[str, Any] = {}
+    for f in fields(cls):
+        if f.name not in raw or f.name == "root":
+            continue
+        name = f"{prefix}{f.name}"
+        values[f.name] = _convert(hints[f.name], raw[f.name], name, errors)
+        choices = _CHOICES.get(name)
+        if choices and values[f.name] not in choices:
+            errors.append(f"{name}: must be one of {', '.join(choices)} (got {raw[f.name]!r})")
+    try:
+        return cls(**values)
+    except TypeError as exc:  # a required field (e.g. a fallback entry's agent) is missing
+        errors.append(f"{prefix.rstrip('.')}: {exc}")
+        return None
+
+
+def _convert(hint: Any, value: Any, name: str, errors: list[str]) -> Any:
+    if is_dataclass(hint):
+        return _build(hint, value, name + ".", errors)
+    if get_origin(hint) is tuple:
+        item = get_args(hint)[0]
+        if not isinstance(value, list):
+            errors.append(f"{name}: expected a list")
+            return ()
+        return tuple(_convert(item, v, f"{name}[{i}]", errors) for i, v in enumerate(value))
+    if hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        errors.append(f"{name}: expected a number")
+        return 0.0
+    if hint is int:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
+        errors.append(f"{name}: expected a positive whole number")
+        return 1
+    if hint is str:
+        if isinstance(value, str):
+            return value
+        errors.append(f"{name}: expected a string")
+        return ""
+    return value

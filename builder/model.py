@@ -1,0 +1,172 @@
+"""The plain data every stage passes along: frozen dataclasses, no behaviour beyond small helpers.
+
+Readers produce the input records (Result, Message, Agent, Trace) and Problems; assemble turns
+them into a Collab (ranked leaderboard, threads, per-agent views). Nothing here does I/O.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Direction = Literal["higher", "lower"]
+Status = Literal["agent-run", "negative", "baseline"]
+Verification = Literal["valid", "pending", "invalid"]
+ResultOrigin = Literal["results-md", "results-json", "leaderboard", "fallback"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that was skipped or degraded: where it is and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """One scored submission, whatever file it came from.
+
+    `id` is unique across the collaboration and safe as a URL segment; `source_path` is the bucket
+    path it was read from (empty for fallback entries). `score` is None when the row has no
+    usable number (it is then listed, never ranked). Timestamps are timezone-aware UTC.
+    """
+
+    id: str
+    agent: str
+    score: float | None
+    score_text: str
+    method: str
+    description: str
+    timestamp: datetime | None
+    status: Status
+    origin: ResultOrigin
+    source_path: str
+    secondary: float | None = None
+    secondary_text: str = ""
+    verification: Verification | None = None
+    links: tuple[Link, ...] = ()
+    artifacts: tuple[str, ...] = ()
+    body: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message_board file. `id` is the filename stem (both generations), also its URL segment."""
+
+    id: str
+    filename: str
+    agent: str
+    type: str
+    timestamp: datetime | None
+    topic: str
+    refs: tuple[str, ...]
+    body: str
+    source_path: str
+    via: str = ""
+    broadcast: bool = False
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A registration from agents/*.md; agents seen only in messages or results get a bare one."""
+
+    id: str
+    model: str = ""
+    harness: str = ""
+    tools: tuple[str, ...] = ()
+    hf_user: str = ""
+    joined: datetime | None = None
+    bio: str = ""
+    source_path: str = ""
+    registered: bool = False
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    """Token figures as reported; None means unknown, never zero."""
+
+    total: int | None = None
+    input: int | None = None
+    output: int | None = None
+    cache_read: int | None = None
+    cache_creation: int | None = None
+    reasoning: int | None = None
+
+
+@dataclass(frozen=True)
+class Trace:
+    """A shared session under traces/{agent}/{session}/ (its transcript is read lazily, per page)."""
+
+    agent: str
+    session_id: str
+    harness: str
+    model: str
+    started_at: datetime | None
+    ended_at: datetime | None
+    promoted_at: datetime | None
+    share: str
+    completeness: str
+    usage: TokenUsage
+    tool_calls: int | None
+    tool_calls_by_name: tuple[tuple[str, int], ...]
+    result_ref: str
+    notes: str
+    manifest_path: str
+    log_path: str | None
+    log_size: int | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RankedEntry:
+    """A result's place in one leaderboard view. `rank` is None for entries listed but not ranked."""
+
+    rank: int | None
+    result: Result
+    is_record: bool = False
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    best: tuple[RankedEntry, ...]          # best scored agent-run per agent, ranked
+    all: tuple[RankedEntry, ...]           # every scored agent-run, ranked
+    baselines: tuple[Result, ...]          # status baseline (from the bucket), shown greyed, not ranked
+    negative: tuple[Result, ...]           # status negative: listed apart, not ranked
+    invalid: tuple[Result, ...]            # verification invalid: listed apart, not ranked
+    unscored: tuple[Result, ...]           # no usable score
+    records: tuple[Result, ...]            # results that improved the best-so-far, oldest first
+    direction: Direction
+    fallback: bool                         # True when `best` shows the configured fallback entries
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The reply structure around one message: what it refers to and what refers to it."""
+
+    message_id: str
+    parents: tuple[str, ...]               # ids of messages this one refs (that exist)
+    children: tuple[str, ...]              # ids of messages that ref this one, oldest first
+    missing_refs: tuple[str, ...]          # refs that name no known message
+
+
+@dataclass(frozen=True)
+class Collab:
+    """Everything the pages are made from, assembled and ordered."""
+
+    results: tuple[Result, ...]            # every result, oldest first
+    messages: tuple[Message, ...]          # every message, oldest first (filename order)
+    agents: tuple[Agent, ...]              # by id
+    traces: tuple[Trace, ...]              # newest first
+    leaderboard: Leaderboard
+    threads: dict[str, Thread] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    data_as_of: datetime | None = None     # set when the data came from a stale mirror

@@ -1,0 +1,62 @@
+"""Where bucket bytes come from. The only code that reads the bucket.
+
+Every source ends as a `Bucket`: a folder on disk (the local bucket itself, or the mirror of a
+Hub bucket) plus what is known about how fresh it is. Readers get bytes through `Bucket.read`,
+which refuses any path that would leave the folder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path, PurePosixPath
+
+
+class OutsideBucket(ValueError):
+    """A path that would resolve outside the bucket folder (`..`, absolute, or a symlink out)."""
+
+
+@dataclass(frozen=True)
+class Bucket:
+    root: Path
+    files: tuple[str, ...]                 # posix paths relative to root, sorted
+    as_of: datetime | None = None          # when the data is not fresh: time of the last good sync
+    note: str = ""                         # one-line account of how the data was obtained
+
+    def under(self, folder: str) -> tuple[str, ...]:
+        """Files below `folder` (a bucket path; "" means everything)."""
+        prefix = folder.strip("/") + "/" if folder.strip("/") else ""
+        return tuple(p for p in self.files if p.startswith(prefix))
+
+    def has(self, path: str) -> bool:
+        return path in self._file_set
+
+    def size(self, path: str) -> int:
+        return self._resolve(path).stat().st_size
+
+    def read(self, path: str) -> bytes:
+        return self._resolve(path).read_bytes()
+
+    def open(self, path: str):
+        return self._resolve(path).open("rb")
+
+    @property
+    def _file_set(self) -> frozenset[str]:
+        cached = self.__dict__.get("_files_cache")
+        if cached is None:
+            cached = frozenset(self.files)
+            object.__setattr__(self, "_files_cache", cached)
+        return cached
+
+    def _resolve(self, path: str) -> Path:
+        pure = PurePosixPath(path)
+        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+            raise OutsideBucket(path)
+        root = self.root.resolve()
+        full = (root / pure).resolve()
+        if not full.is_relative_to(root):
+            raise OutsideBucket(path)
+        return full
+
+
+def empty_bucket(note: str = "no data") -> Bucket:
+    return Bucket(root=Path("/nonexistent-empty-bucket"), files=(), note=note)

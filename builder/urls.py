@@ -1,0 +1,98 @@
+"""The one place that computes URLs and the output files they map to.
+
+Every page URL ends in "/" and is written as `<path>/index.html`; `Urls.file_for(url)` gives the
+output path. All ids from the bucket pass through `slugify` here, so a hostile id can never
+name a path outside the site or break out of an attribute.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from builder.slugs import slugify
+
+
+@dataclass(frozen=True)
+class Urls:
+    base: str = "/"                       # site prefix, e.g. "/" or "/collab/"
+    bucket_web: str = ""                  # e.g. https://huggingface.co/buckets/org/name
+
+    def _page(self, *parts: str) -> str:
+        inner = "/".join(p.strip("/") for p in parts if p)
+        return self.base.rstrip("/") + "/" + (inner + "/" if inner else "")
+
+    def home(self) -> str:
+        return self._page()
+
+    def static(self, name: str) -> str:
+        return self.base.rstrip("/") + "/static/" + name
+
+    def file(self, name: str) -> str:
+        """A top-level file of the site (leaderboard.json, feeds/messages.xml, ...)."""
+        return self.base.rstrip("/") + "/" + name
+
+    # messages
+    def messages(self, page: int | None = None) -> str:
+        return self._page("messages", f"page/{page}" if page else "")
+
+    def message(self, message_id: str) -> str:
+        return self._page("messages", slugify(message_id))
+
+    def messages_by_agent(self, agent: str, page: int | None = None) -> str:
+        return self._page("messages/agent", slugify(agent), f"page/{page}" if page else "")
+
+    def messages_by_type(self, kind: str, page: int | None = None) -> str:
+        return self._page("messages/type", slugify(kind), f"page/{page}" if page else "")
+
+    # agents, results
+    def agents(self) -> str:
+        return self._page("agents")
+
+    def agent(self, agent_id: str) -> str:
+        return self._page("agents", slugify(agent_id))
+
+    def results(self) -> str:
+        return self._page("results")
+
+    def result(self, result_id: str) -> str:
+        return self._page("results", slugify(result_id))
+
+    # traces
+    def traces(self, page: int | None = None) -> str:
+        return self._page("traces", f"page/{page}" if page else "")
+
+    def trace(self, agent: str, session: str, page: int | None = None) -> str:
+        return self._page("traces", slugify(agent), slugify(session),
+                          f"page/{page}" if page and page > 1 else "")
+
+    def build_report(self) -> str:
+        return self._page("build")
+
+    # the bucket on the Hub
+    def bucket_file(self, path: str) -> str | None:
+        """Raw bytes of a bucket file on the Hub (None when the bucket has no web address)."""
+        if not self.bucket_web:
+            return None
+        return f"{self.bucket_web}/resolve/{quote(path.lstrip('/'))}"
+
+    def bucket_view(self, path: str) -> str | None:
+        """The Hub's own viewer for a bucket path (folders, markdown previews, trace viewer)."""
+        if not self.bucket_web:
+            return None
+        return f"{self.bucket_web}/tree/{quote(path.strip('/'))}"
+
+    def file_for(self, url: str) -> str:
+        """Output path (relative to the site folder) of a page or file URL made by this class."""
+        rel = url[len(self.base.rstrip("/")):].lstrip("/")
+        if rel == "" or rel.endswith("/"):
+            return rel + "index.html"
+        return rel
+
+
+def bucket_web_url(location: str, configured: str) -> str:
+    """Web address of the bucket: configured, or derived from hf://buckets/ORG/NAME."""
+    if configured:
+        return configured.rstrip("/")
+    if location.startswith("hf://buckets/"):
+        return "https://huggingface.co/buckets/" + location.removeprefix("hf://buckets/").strip("/")
+    return ""

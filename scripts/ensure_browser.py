@@ -1,0 +1,59 @@
+"""Find a Chromium for the browser tests, or install Playwright's own.
+
+Order: $COLLAB_CHROMIUM, a system Chromium (Debian's /usr/bin/chromium and friends), then
+`playwright install chromium` (what a laptop or a GitHub runner gets). Prints what it chose.
+The tests call `find_chromium()` too, so both agree.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+SYSTEM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def system_chromium() -> str | None:
+    explicit = os.environ.get("COLLAB_CHROMIUM")
+    if explicit and os.access(explicit, os.X_OK):
+        return explicit
+    for name in SYSTEM_CANDIDATES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def playwright_chromium() -> str | None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    try:
+        with sync_playwright() as p:
+            path = p.chromium.executable_path
+    except Exception:
+        return None
+    return path if path and os.path.exists(path) else None
+
+
+def find_chromium() -> str | None:
+    return system_chromium() or playwright_chromium()
+
+
+def main() -> int:
+    path = find_chromium()
+    if path is None:
+        print("no Chromium found: running `playwright install chromium`")
+        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
+        path = playwright_chromium()
+    if path is None:
+        print("no Chromium available: the browser tests will fail", file=sys.stderr)
+        return 1
+    print(f"browser tests use {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

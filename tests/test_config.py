@@ -1,0 +1,69 @@
+import pytest
+
+from builder.config import ConfigError, load_config
+
+
+def write(tmp_path, text):
+    path = tmp_path / "collab.toml"
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_a_file():
+    config = load_config(None, env={})
+    assert config.metric.direction == "higher"
+    assert config.traces.transcripts == "redacted"
+    assert config.source.location == "examples/demo-bucket"
+
+
+def test_file_values_and_fallback_entries(tmp_path):
+    config = load_config(write(tmp_path, """
+[metric]
+field = "val_bpb"
+unit = "BPB"
+direction = "lower"
+[[fallback.entries]]
+agent = "baseline"
+score = 1.2244
+method = "naive"
+"""), env={})
+    assert (config.metric.field, config.metric.unit, config.metric.direction) == ("val_bpb", "BPB", "lower")
+    assert config.fallback.entries[0].score == 1.2244
+    assert config.root == tmp_path.resolve()
+
+
+def test_every_problem_is_reported_at_once_with_its_key(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, """
+[metric]
+direction = "sideways"
+colour = "red"
+[limits]
+messages_per_page = -3
+[traces]
+transcripts = "all"
+[nonsense]
+"""), env={})
+    errors = "\n".join(info.value.errors)
+    assert "metric.direction" in errors and "metric.colour: unknown key" in errors
+    assert "limits.messages_per_page" in errors and "traces.transcripts" in errors
+    assert "nonsense: unknown key" in errors
+    assert len(info.value.errors) == 5
+
+
+def test_environment_overrides_the_file(tmp_path):
+    path = write(tmp_path, '[metric]\ndirection = "higher"\n[source]\nlocation = "a"\n')
+    config = load_config(path, env={"METRIC_DIRECTION": "lower", "COLLAB_SOURCE": "hf://buckets/o/b",
+                                    "SPACE_ID": "o/site"})
+    assert config.metric.direction == "lower"
+    assert config.source_is_hub() and config.publish.space_id == "o/site"
+
+
+def test_bad_environment_value_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="metric.direction"):
+        load_config(None, env={"METRIC_DIRECTION": "up"})
+
+
+def test_invalid_toml_is_reported(tmp_path):
+    with pytest.raises(ConfigError, match="invalid TOML"):
+        load_config(write(tmp_path, "[metric\n"), env={})

@@ -1,0 +1,91 @@
+"""The one door for agent text: what survives sanitising, and what gets linked."""
+import pytest
+
+from builder.markdown import Linker, MarkdownRenderer, plain_excerpt, render_markdown
+
+LINKER = Linker(
+    agent_url=lambda a: f"/agents/{a}/" if a in {"kestrel", "orbit-7"} else None,
+    artifact_url=lambda p: f"https://huggingface.co/buckets/o/b/resolve/{p}",
+)
+
+
+@pytest.fixture
+def render():
+    return MarkdownRenderer(LINKER).render
+
+
+@pytest.mark.parametrize("payload, forbidden", [
+    ("<script>alert(1)</script>", "<script"),
+    ("<img src=x onerror=alert(1)>", "onerror"),
+    ("[click](javascript:alert(1))", "javascript:"),
+    ("<a href='JaVaScRiPt:alert(1)'>x</a>", "alert"),
+    ("<a href=\"data:text/html,<script>x</script>\">d</a>", "data:"),
+    ("<iframe src=https://evil.example></iframe>", "<iframe"),
+    ("<svg onload=alert(1)>", "onload"),
+    ("<style>body{display:none}</style>", "<style"),
+    ("<div style=\"position:fixed\">x</div>", "position"),
+    ("<form action=https://evil.example><input></form>", "<form"),
+    ("![x](javascript:alert(1))", "javascript:"),
+    ("<object data=x></object>", "<object"),
+    ("<meta http-equiv=refresh content=0>", "<meta"),
+    ("<base href=https://evil.example/>", "<base"),
+])
+def test_hostile_markup_is_removed(render, payload, forbidden):
+    assert forbidden.lower() not in str(render(payload)).lower()
+
+
+def test_template_syntax_stays_text(render):
+    assert "{{ 7*7 }}" in str(render("{{ 7*7 }} {% if x %}"))
+
+
+def test_ordinary_markdown_survives(render):
+    html = str(render("**bold** and `code`\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nx = 1\n```"))
+    assert "<strong>bold</strong>" in html
+    assert "<table>" in html and 'style="text-align:right"' in html
+    assert '<code class="language-python">' in html
+
+
+def test_links_keep_safe_schemes_and_get_rel(render):
+    html = str(render("[a](https://example.org) [b](mailto:x@y.z) [c](/agents/kestrel/)"))
+    assert 'href="https://example.org"' in html and 'href="mailto:x@y.z"' in html
+    assert 'href="/agents/kestrel/"' in html
+    assert 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_images_are_kept_lazy_and_without_referrer(render):
+    html = str(render("![plot](https://huggingface.co/buckets/o/b/resolve/artifacts/p.png)"))
+    assert 'src="https://huggingface.co/buckets/o/b/resolve/artifacts/p.png"' in html
+    assert 'loading="lazy"' in html and 'referrerpolicy="no-referrer"' in html
+
+
+def test_mentions_of_known_agents_link_to_their_pages(render):
+    html = str(render("thanks @kestrel, and @stranger too; mail me@example.org"))
+    assert '<a class="mention" href="/agents/kestrel/"' in html
+    assert "@stranger" in html and "/agents/stranger/" not in html
+    assert "/agents/example" not in html
+
+
+def test_mentions_and_paths_in_code_stay_code(render):
+    html = str(render("```\n@kestrel artifacts/x/y.py\n```"))
+    assert "<a" not in html
+
+
+def test_artifact_paths_link_to_the_bucket(render):
+    html = str(render("see artifacts/run-1/log.txt and `artifacts/kernels/splitk.py`."))
+    assert 'href="https://huggingface.co/buckets/o/b/resolve/artifacts/run-1/log.txt"' in html
+    assert '<a href="https://huggingface.co/buckets/o/b/resolve/artifacts/kernels/splitk.py" ' \
+           'rel="noopener noreferrer nofollow"><code>artifacts/kernels/splitk.py</code></a>' in html
+
+
+def test_huge_text_is_capped():
+    html = str(render_markdown("x" * 300_000))
+    assert "more characters not shown" in html
+    assert len(html) < 250_000
+
+
+def test_excerpt_is_plain_text_and_short():
+    text = "# Title\n\nHello **world** <script>steal()</script> & <b>bold</b>\n\n```\ncode\n```\n" + "more " * 200
+    excerpt = plain_excerpt(text, limit=80)
+    assert excerpt.startswith("Title Hello world")
+    assert "<" not in excerpt and "steal" not in excerpt and "code" not in excerpt
+    assert len(excerpt) <= 80 and excerpt.endswith("…")

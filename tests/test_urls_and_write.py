@@ -1,0 +1,69 @@
+import os
+
+import pytest
+
+from builder.slugs import slugify
+from builder.urls import Urls, bucket_web_url
+from builder.write import manifest_bytes, write_site
+
+
+def test_hostile_ids_become_safe_distinct_segments():
+    hostile = ["../../etc/passwd", "<script>", "a b", "A", "a"]
+    slugs = [slugify(x) for x in hostile]
+    assert all("/" not in s and "<" not in s and " " not in s and not s.startswith(".") for s in slugs)
+    assert len(set(slugs)) == len(slugs)
+    assert slugify("orbit-7") == "orbit-7"
+
+
+def test_urls_and_their_files():
+    urls = Urls(base="/collab/", bucket_web="https://huggingface.co/buckets/o/b")
+    assert urls.home() == "/collab/"
+    assert urls.message("20260613-230441-229_verifier") == "/collab/messages/20260613-230441-229_verifier/"
+    assert urls.messages(3) == "/collab/messages/page/3/"
+    assert urls.file_for(urls.messages(3)) == "messages/page/3/index.html"
+    assert urls.file_for(urls.home()) == "index.html"
+    assert urls.file_for(urls.file("leaderboard.json")) == "leaderboard.json"
+    assert urls.bucket_file("artifacts/a b.txt") == "https://huggingface.co/buckets/o/b/resolve/artifacts/a%20b.txt"
+    assert Urls().bucket_file("x") is None
+
+
+def test_bucket_web_url_from_hf_location():
+    assert bucket_web_url("hf://buckets/org/name", "") == "https://huggingface.co/buckets/org/name"
+    assert bucket_web_url("examples/demo", "") == ""
+    assert bucket_web_url("x", "https://h/b/") == "https://h/b"
+
+
+def test_write_skips_unchanged_prunes_stale_and_keeps_inodes(tmp_path):
+    out = tmp_path / "site"
+    first = write_site(out, {"index.html": b"one", "a/index.html": b"a", "stale.txt": b"s"})
+    assert sorted(first.written) == ["a/index.html", "index.html", "stale.txt"]
+    inode = (out / "a/index.html").stat().st_ino
+    second = write_site(out, {"index.html": b"two", "a/index.html": b"a"})
+    assert second.written == ("index.html",) and second.unchanged == 1
+    assert second.removed == ("stale.txt",)
+    assert not (out / "stale.txt").exists()
+    assert (out / "a/index.html").stat().st_ino == inode
+    assert (out / "index.html").read_bytes() == b"two"
+
+
+def test_failed_build_leaves_the_previous_site(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, {"index.html": b"good"})
+    with pytest.raises(ValueError):
+        write_site(out, {"index.html": b"new", "../escape.html": b"x"})
+    assert (out / "index.html").read_bytes() == b"good"
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_interrupted_swap_is_repaired(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, {"index.html": b"good"})
+    os.rename(out, tmp_path / ".site.old")      # as if the process died between the renames
+    write_site(out, {"index.html": b"good", "b.html": b"b"})
+    assert (out / "index.html").read_bytes() == b"good"
+
+
+def test_manifest_lists_hashes_and_counts():
+    data = manifest_bytes({"b": b"2", "a": b"1"}, {"messages": 3, "ranked": 1})
+    assert b'"counts": {\n  "messages": 3,\n  "ranked": 1\n }' in data
+    assert data.index(b'"a"') < data.index(b'"b"')
