@@ -47,11 +47,19 @@ class Bucket:
             object.__setattr__(self, "_files_cache", cached)
         return cached
 
+    @property
+    def _resolved_root(self) -> Path:
+        cached = self.__dict__.get("_root_cache")
+        if cached is None:
+            cached = self.root.resolve()
+            object.__setattr__(self, "_root_cache", cached)
+        return cached
+
     def _resolve(self, path: str) -> Path:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise OutsideBucket(path)
-        root = self.root.resolve()
+        root = self._resolved_root
         full = (root / pure).resolve()
         if not full.is_relative_to(root):
             raise OutsideBucket(path)

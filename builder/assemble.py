@@ -1,0 +1,398 @@
+"""Inputs -> Collab: ranking, best-per-agent, records, threads, the agent roster, fallback baseline.
+
+Everything here is a pure function over frozen data: no I/O, no clock, no randomness. The same
+inputs always give the same Collab, in the same order.
+
+Ranking rules (the backend `/v1/leaderboard` semantics, not the reference dashboard's SPA):
+- only results with status `agent-run` and a finite score are ranked; `pending` is ranked (the
+  table flags it), `valid` and unknown verification too;
+- verification `invalid` is listed apart, whatever the status;
+- status `baseline` (or agent `baseline`) rows are baselines: shown, never ranked;
+- status `negative` is listed apart, never ranked (the SPA ranks it: a bug we do not copy);
+- a score that is None, NaN or infinite is "unscored": listed, never ranked or plotted.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from builder.config import Config, FallbackConfig
+from builder.model import (Agent, Collab, Direction, Leaderboard, Message, RankedEntry, Result,
+                           Thread, Trace)
+from builder.readers import Inputs
+
+BASELINE_AGENT = "baseline"
+_EPOCH = datetime.min.replace(tzinfo=timezone.utc)
+
+# ---------------------------------------------------------------- small predicates and keys
+
+
+def usable_score(score: float | None) -> bool:
+    """A real, finite number (None, NaN, +-inf and bools are not scores)."""
+    return (isinstance(score, (int, float)) and not isinstance(score, bool)
+            and math.isfinite(score))
+
+
+def is_baseline(result: Result) -> bool:
+    return result.status == "baseline" or result.agent == BASELINE_AGENT
+
+
+def is_rankable(result: Result) -> bool:
+    """True for the results a leaderboard ranks: agent-run, not invalid, not a baseline, scored."""
+    return (result.status == "agent-run" and result.verification != "invalid"
+            and not is_baseline(result) and usable_score(result.score))
+
+
+def _check_direction(direction: str) -> None:
+    if direction not in ("higher", "lower"):
+        raise ValueError(f"direction must be 'higher' or 'lower', got {direction!r}")
+
+
+def _time_key(ts: datetime | None) -> tuple[bool, datetime]:
+    """Earlier first, None last; naive datetimes are read as UTC so they never fail to compare."""
+    if ts is None:
+        return (True, _EPOCH)
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=timezone.utc)
+    return (False, ts)
+
+
+def _score_key(score: float | None, direction: str) -> float:
+    if not usable_score(score):
+        return math.inf          # unusable scores sort after every real one
+    return -score if direction == "higher" else score  # type: ignore[operator]
+
+
+def _better(a: float, b: float, direction: str) -> bool:
+    """True when score `a` is strictly better than `b`."""
+    return a > b if direction == "higher" else a < b
+
+
+def rank_key(result: Result, direction: str) -> tuple:
+    """Best first: score by direction, then the earlier timestamp (None last), then id."""
+    return (_score_key(result.score, direction), _time_key(result.timestamp), result.id)
+
+
+def time_order_key(result: Result, direction: str = "higher") -> tuple:
+    """Oldest first (None last); at the same instant the better score first, then id."""
+    return (_time_key(result.timestamp), _score_key(result.score, direction), result.id)
+
+
+def _oldest_first(results: Iterable[Result]) -> tuple[Result, ...]:
+    return tuple(sorted(results, key=lambda r: (_time_key(r.timestamp), r.source_path, r.id)))
+
+
+# ---------------------------------------------------------------- ranking
+
+
+def find_records(results: Iterable[Result], direction: Direction) -> tuple[Result, ...]:
+    """The rankable results that strictly improved the best-so-far, oldest first.
+
+    Results are walked in time order (undated ones last; at one instant the better score first).
+    The first rankable result is always a record; an equal score never is.
+    """
+    _check_direction(direction)
+    records: list[Result] = []
+    best: float | None = None
+    for r in sorted((r for r in results if is_rankable(r)),
+                    key=lambda r: time_order_key(r, direction)):
+        score = float(r.score)  # type: ignore[arg-type]
+        if best is None or _better(score, best, direction):
+            best = score
+            records.append(r)
+    return tuple(records)
+
+
+def best_per_agent(results: Iterable[Result], direction: Direction) -> tuple[Result, ...]:
+    """Each agent's best rankable result (an exact tie goes to the agent's earlier result),
+    ordered best first."""
+    _check_direction(direction)
+    best: dict[str, Result] = {}
+    for r in results:
+        if not is_rankable(r):
+            continue
+        current = best.get(r.agent)
+        if current is None or rank_key(r, direction) < rank_key(current, direction):
+            best[r.agent] = r
+    return tuple(sorted(best.values(), key=lambda r: rank_key(r, direction)))
+
+
+def _ranked(results: Sequence[Result], direction: str, record_ids: set[str]) -> tuple[RankedEntry, ...]:
+    ordered = sorted(results, key=lambda r: rank_key(r, direction))
+    return tuple(RankedEntry(rank=i, result=r, is_record=r.id in record_ids)
+                 for i, r in enumerate(ordered, start=1))
+
+
+def format_score(score: float) -> str:
+    """Text for a configured number: 3.0 -> "3", 1.2244 -> "1.2244" (shortest round-trip)."""
+    if usable_score(score) and float(score).is_integer() and abs(score) < 1e16:
+        return str(int(score))
+    return repr(float(score))
+
+
+def fallback_results(fallback: FallbackConfig) -> tuple[Result, ...]:
+    """The configured fallback entries as Results, in config order, ids fallback-1, fallback-2..."""
+    return tuple(
+        Result(id=f"fallback-{n}", agent=e.agent, score=float(e.score), score_text=format_score(e.score),
+               method=e.method, description=e.description, timestamp=None, status="baseline",
+               origin="fallback", source_path="", verification=None)
+        for n, e in enumerate(fallback.entries, start=1))
+
+
+def rank(results: Iterable[Result], direction: Direction, fallback: FallbackConfig) -> Leaderboard:
+    """Sort results into the leaderboard's views.
+
+    Each result lands in exactly one place, checked in this order:
+    verification `invalid` -> `invalid`; status `baseline` or agent "baseline" -> `baselines` if its
+    score is usable, else `unscored`; any status other than `agent-run` -> `negative`; no usable
+    score (None, NaN, inf) -> `unscored`; otherwise ranked (pending included).
+
+    `all` holds every ranked result best first: by score in `direction`, then the earlier timestamp
+    (undated last), then id. Ranks are 1..n with no shared places: tied scores get distinct ranks,
+    the earlier result first ("got there first"). `best` is each agent's best result (an exact tie
+    within an agent goes to its earlier result), ranked the same way. `records` are the ranked
+    results that strictly improved the best-so-far when walked in time order (the first counts);
+    their entries have `is_record=True` in both views.
+
+    `baselines` are ordered best first; `negative`, `invalid` and `unscored` oldest first.
+    When nothing can be ranked, `best` holds the configured fallback entries (rank None, config
+    order), `all` and `records` are empty and `fallback` is True.
+    """
+    _check_direction(direction)
+    ranked: list[Result] = []
+    baselines: list[Result] = []
+    negative: list[Result] = []
+    invalid: list[Result] = []
+    unscored: list[Result] = []
+    for r in results:
+        if r.verification == "invalid":
+            invalid.append(r)
+        elif is_baseline(r):
+            (baselines if usable_score(r.score) else unscored).append(r)
+        elif r.status != "agent-run":
+            negative.append(r)
+        elif not usable_score(r.score):
+            unscored.append(r)
+        else:
+            ranked.append(r)
+
+    common = dict(baselines=tuple(sorted(baselines, key=lambda r: rank_key(r, direction))),
+                  negative=_oldest_first(negative), invalid=_oldest_first(invalid),
+                  unscored=_oldest_first(unscored), direction=direction)
+    if not ranked:
+        best = tuple(RankedEntry(rank=None, result=r) for r in fallback_results(fallback))
+        return Leaderboard(best=best, all=(), records=(), fallback=True, **common)
+
+    records = find_records(ranked, direction)
+    record_ids = {r.id for r in records}
+    return Leaderboard(best=_ranked(best_per_agent(ranked, direction), direction, record_ids),
+                       all=_ranked(ranked, direction, record_ids),
+                       records=records, fallback=False, **common)
+
+
+def best_so_far_series(results: Iterable[Result], direction: Direction,
+                       until: datetime | None = None) -> list[tuple[datetime, float]]:
+    """Points of the best-so-far step line: one (timestamp, score) per record, oldest first.
+
+    Only rankable, dated results count (see `is_rankable`). When `until` is later than the last
+    record, a final point (until, best) carries the line to that time (e.g. the latest result).
+    """
+    points = [(r.timestamp, float(r.score))  # type: ignore[arg-type]
+              for r in find_records((r for r in results if r.timestamp is not None), direction)]
+    if points and until is not None and _time_key(until) > _time_key(points[-1][0]):
+        points.append((until, points[-1][1]))
+    return points  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- unique ids
+
+
+def unique_ids(ids: Sequence[str]) -> list[str]:
+    """The same ids, made unique in the order given: the first keeps its id, later duplicates get
+    -2, -3, ... (skipping any suffix that is itself an id in the list). Empty ids become "x"."""
+    wanted = [i or "x" for i in ids]
+    reserved = set(wanted)
+    taken: set[str] = set()
+    out: list[str] = []
+    for i in wanted:
+        if i in taken:
+            n = 2
+            while f"{i}-{n}" in reserved or f"{i}-{n}" in taken:
+                n += 1
+            i = f"{i}-{n}"
+        taken.add(i)
+        out.append(i)
+    return out
+
+
+def unique_result_ids(results: Iterable[Result]) -> tuple[Result, ...]:
+    """Results oldest first (then by source path, then id), with ids made unique in that order,
+    so the oldest file keeps the plain id whatever order the inputs came in."""
+    ordered = _oldest_first(results)
+    ids = unique_ids([r.id for r in ordered])
+    return tuple(r if r.id == new else replace(r, id=new) for r, new in zip(ordered, ids))
+
+
+# ---------------------------------------------------------------- threads
+
+
+def _ref_key(ref: str) -> str:
+    """A ref as a message id: the last path segment without a ".md" suffix."""
+    name = ref.strip().rstrip("/").rsplit("/", 1)[-1]
+    return name.removesuffix(".md")
+
+
+def build_threads(messages: Iterable[Message]) -> dict[str, Thread]:
+    """One Thread per message id, keyed by id.
+
+    A ref names a message when, stripped of any folder and ".md", it equals a message id (so
+    "message_board/X.md", "X.md" and "X" all name message X). `parents` keeps the refs' order,
+    without duplicates or self-refs; `children` are the messages that ref this one, in filename
+    (= id) order; `missing_refs` are the other refs as written (stripped, deduplicated): result
+    filenames land here, see `result_refs`.
+    """
+    ordered: list[Message] = []
+    seen_ids: set[str] = set()
+    for m in sorted(messages, key=lambda m: (m.id, m.filename)):
+        if m.id not in seen_ids:
+            seen_ids.add(m.id)
+            ordered.append(m)
+
+    parents: dict[str, list[str]] = {m.id: [] for m in ordered}
+    missing: dict[str, list[str]] = {m.id: [] for m in ordered}
+    children: dict[str, list[str]] = {m.id: [] for m in ordered}
+    for m in ordered:
+        for raw in m.refs:
+            ref = raw.strip()
+            if not ref:
+                continue
+            target = _ref_key(ref)
+            if target in seen_ids:
+                if target != m.id and target not in parents[m.id]:
+                    parents[m.id].append(target)
+                    children[target].append(m.id)
+            elif ref not in missing[m.id]:
+                missing[m.id].append(ref)
+    # children were appended in the referrers' id order already (ordered is sorted by id)
+    return {m.id: Thread(message_id=m.id, parents=tuple(parents[m.id]),
+                         children=tuple(children[m.id]), missing_refs=tuple(missing[m.id]))
+            for m in ordered}
+
+
+def results_by_filename(results: Iterable[Result]) -> dict[str, Result]:
+    """Results by the file name they were read from, with and without ".md" (first one wins)."""
+    out: dict[str, Result] = {}
+    for r in results:
+        if not r.source_path:
+            continue
+        name = r.source_path.rsplit("/", 1)[-1]
+        out.setdefault(name, r)
+        stem = name.removesuffix(".md").removesuffix(".json")
+        out.setdefault(stem, r)
+    return out
+
+
+def result_refs(message: Message, by_filename: Mapping[str, Result]) -> tuple[Result, ...]:
+    """The results a message's refs name (by file name, with or without folder or extension),
+    in ref order, without duplicates."""
+    found: list[Result] = []
+    for raw in message.refs:
+        ref = raw.strip().rstrip("/")
+        if not ref:
+            continue
+        name = ref.rsplit("/", 1)[-1]
+        result = by_filename.get(name) or by_filename.get(name.removesuffix(".md"))
+        if result is not None and result not in found:
+            found.append(result)
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- agents
+
+
+def collect_agents(inputs: Inputs) -> tuple[Agent, ...]:
+    """Registered agents, plus a bare Agent(id, registered=False) for every agent id seen in a
+    message, result or trace without a registration; sorted by id.
+
+    The "baseline" agent is never listed, nor are agents seen only in baseline or fallback
+    results. Empty ids are skipped; a duplicated registration keeps the first.
+    """
+    agents: dict[str, Agent] = {}
+    for a in inputs.agents:
+        if a.id and a.id != BASELINE_AGENT:
+            agents.setdefault(a.id, a)
+    seen = [m.agent for m in inputs.messages]
+    seen += [r.agent for r in inputs.results if not is_baseline(r) and r.origin != "fallback"]
+    seen += [t.agent for t in inputs.traces]
+    for agent_id in seen:
+        if agent_id and agent_id != BASELINE_AGENT and agent_id not in agents:
+            agents[agent_id] = Agent(id=agent_id, registered=False)
+    return tuple(agents[k] for k in sorted(agents))
+
+
+# ---------------------------------------------------------------- the whole collab
+
+
+def sort_traces(traces: Iterable[Trace]) -> tuple[Trace, ...]:
+    """Newest first by promoted_at (else started_at); undated last; then by agent and session."""
+    traces = list(traces)
+    dated = [t for t in traces if (t.promoted_at or t.started_at) is not None]
+    undated = [t for t in traces if (t.promoted_at or t.started_at) is None]
+    dated.sort(key=lambda t: (t.agent, t.session_id))
+    dated.sort(key=lambda t: _time_key(t.promoted_at or t.started_at)[1], reverse=True)
+    undated.sort(key=lambda t: (t.agent, t.session_id))
+    return tuple(dated + undated)
+
+
+def assemble(inputs: Inputs, config: Config, data_as_of: datetime | None = None) -> Collab:
+    """Tie it together: unique result ids, orders, leaderboard, threads, agents, problems."""
+    direction = config.metric.direction
+    results = unique_result_ids(drop_leaderboard_duplicates(inputs.results))
+    messages = tuple(sorted(inputs.messages, key=lambda m: (m.filename, m.id)))
+    return Collab(
+        results=results,
+        messages=messages,
+        agents=collect_agents(inputs),
+        traces=sort_traces(inputs.traces),
+        leaderboard=rank(results, direction, config.fallback),  # type: ignore[arg-type]
+        threads=build_threads(messages),
+        problems=tuple(sorted(inputs.problems, key=lambda p: (p.path, p.reason))),
+        data_as_of=data_as_of,
+    )
+
+
+def drop_leaderboard_duplicates(results: Sequence[Result]) -> tuple[Result, ...]:
+    """LEADERBOARD.md rows that repeat a result file (same agent, same score to 6 significant
+    digits) are dropped: the file is the richer record. Rows with no file behind them stay."""
+    def key(r: Result) -> tuple[str, str] | None:
+        return (r.agent.lower(), f"{r.score:.6g}") if usable_score(r.score) else None
+
+    from_files = {key(r) for r in results if r.origin != "leaderboard"} - {None}
+    return tuple(r for r in results if r.origin != "leaderboard" or key(r) not in from_files)
+
+
+# ---------------------------------------------------------------- per-agent views
+
+
+def results_by_agent(collab: Collab) -> dict[str, tuple[Result, ...]]:
+    """Each agent's results, oldest first (collab order); keys in id order."""
+    return _group(collab.results, lambda r: r.agent)
+
+
+def messages_by_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:
+    """Each agent's messages in filename order; keys in id order."""
+    return _group(collab.messages, lambda m: m.agent)
+
+
+def traces_by_agent(collab: Collab) -> dict[str, tuple[Trace, ...]]:
+    """Each agent's traces, newest first (collab order); keys in id order."""
+    return _group(collab.traces, lambda t: t.agent)
+
+
+def _group(items, key) -> dict:
+    groups: dict[str, list] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return {k: tuple(groups[k]) for k in sorted(groups)}

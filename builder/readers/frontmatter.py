@@ -1,0 +1,201 @@
+"""Split a markdown file into its YAML frontmatter and body, and render YAML values as text.
+
+Agents and the server write frontmatter in several shapes: PyYAML block output with long strings
+folded over several lines, flow and block lists, hand-quoted strings, pretty-printed JSON (trace
+manifests), CRLF line endings and a leading BOM. Only a real YAML parser reads all of them.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+
+import yaml
+
+_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's composer recurses in C and crashes the process (segfault) somewhere past ~10,000
+# nesting levels; the pure-Python loader raises RecursionError instead. Blocks that might nest
+# deeper than this go to the slow, safe loader.
+_FAST_LOADER_MAX_NESTING = 1000
+
+_OPENING = re.compile(r"---[ \t]*\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+# to_text visits at most this many values, this deep: YAML aliases can make a small file
+# expand enormously, and hostile nesting would exhaust the stack.
+_MAX_VALUES_RENDERED = 2000
+_MAX_RENDER_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """`data` is None when the file has no frontmatter or it is unusable (then `error` says why
+    and `body` is the whole text, so nothing is lost). `sources` holds each top-level scalar
+    exactly as written (`ppl: 2.00550` keeps its trailing zero there)."""
+
+    data: dict[str, Any] | None
+    body: str
+    error: str | None = None
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+
+def decode(data: bytes | str) -> str:
+    """Bytes as UTF-8 text, undecodable bytes replaced (callers report invalid UTF-8 themselves)."""
+    if isinstance(data, str):
+        return data
+    return data.decode("utf-8", errors="replace")
+
+
+def normalise_newlines(text: str) -> str:
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
+    """(mapping or None, body, error or None); see `read_frontmatter`."""
+    front = read_frontmatter(text)
+    return front.data, front.body, front.error
+
+
+def read_frontmatter(text: str) -> FrontMatter:
+    text = normalise_newlines(text)
+    opening = _OPENING.match(text)
+    if not opening:
+        return FrontMatter(None, text)
+    closing = _CLOSING.search(text, opening.end())
+    if not closing:
+        return FrontMatter(None, text, "frontmatter has no closing '---' line")
+    block = text[opening.end():closing.start()]
+    body = text[closing.end():].removeprefix("\n")
+    value, sources, error = _load_block(block)
+    if error:
+        return FrontMatter(None, text, error)
+    if value is None:
+        return FrontMatter({}, body)
+    if not isinstance(value, dict):
+        return FrontMatter(None, text, f"frontmatter is a {_kind(value)}, not a mapping of keys")
+    return FrontMatter(_string_keys(value), body, None, sources)
+
+
+def _load_block(block: str) -> tuple[Any, dict[str, str], str | None]:
+    try:
+        return *_load_yaml(block), None
+    # Constructors raise more than YAMLError on hostile input (ValueError for 5000-digit ints,
+    # RecursionError for deep nesting), so anything is a bad-YAML verdict here.
+    except Exception as exc:
+        yaml_error = _one_line(exc)
+    try:
+        # Tab-indented JSON is valid JSON but not valid YAML.
+        return json.loads(block), {}, None
+    except Exception:
+        return None, {}, f"bad YAML frontmatter: {yaml_error}"
+
+
+def _load_yaml(block: str) -> tuple[Any, dict[str, str]]:
+    safe_for_c = _nesting_bound(block) <= _FAST_LOADER_MAX_NESTING
+    loader = (_FastLoader if safe_for_c else yaml.SafeLoader)(block)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        return loader.construct_document(node), _scalar_sources(node)
+    finally:
+        loader.dispose()
+
+
+def _nesting_bound(block: str) -> int:
+    """An upper bound on how deep the YAML in `block` nests: every level opens with `[`, `{`,
+    `-`, `?` or a key's `:`, so their count bounds the depth (loosely, but in C-speed time)."""
+    return sum(block.count(indicator) for indicator in "[{-?:")
+
+
+def _scalar_sources(node: yaml.Node) -> dict[str, str]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {
+        str(key.value): value.value
+        for key, value in node.value
+        if isinstance(key, yaml.ScalarNode) and isinstance(value, yaml.ScalarNode)
+    }
+
+
+def _string_keys(mapping: dict[Any, Any]) -> dict[str, Any]:
+    return {key if isinstance(key, str) else to_text(key): value for key, value in mapping.items()}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    return type(value).__name__
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return (text[:200] + "…") if len(text) > 200 else text or type(exc).__name__
+
+
+def to_text(value: Any) -> str:
+    """A display string for a YAML/JSON value: dates as `YYYY-MM-DD HH:MM UTC`, lists joined
+    with commas, mappings as `key: value` pairs, None as ""."""
+    budget = [_MAX_VALUES_RENDERED]
+    return _render(value, budget, 0)
+
+
+def _render(value: Any, budget: list[int], depth: int) -> str:
+    budget[0] -= 1
+    if budget[0] < 0 or depth > _MAX_RENDER_DEPTH:
+        return "…"
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return _int_text(value)
+    if isinstance(value, float):
+        return _float_text(value)
+    if isinstance(value, datetime):
+        return datetime_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    depth += 1
+    if isinstance(value, Mapping):
+        return ", ".join(f"{_render(k, budget, depth)}: {_render(v, budget, depth)}"
+                         for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return ", ".join(sorted(_render(v, budget, depth) for v in value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_render(v, budget, depth) for v in value)
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def _int_text(value: int) -> str:
+    try:
+        return str(value)
+    except ValueError:  # beyond Python's int->str digit limit
+        return f"<a {int(value.bit_length() * math.log10(2)) + 1}-digit number>"
+
+
+def _float_text(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
+def datetime_text(value: datetime) -> str:
+    if value.tzinfo is not None:
+        try:
+            value = value.astimezone(timezone.utc)
+        except OverflowError:  # an offset that pushes year 1 or 9999 out of range
+            return value.isoformat()
+    pattern = "%Y-%m-%d %H:%M:%S UTC" if value.second or value.microsecond else "%Y-%m-%d %H:%M UTC"
+    return value.strftime(pattern)

@@ -1,0 +1,75 @@
+"""message_board/*.md in both filename grammars: Gen 1 `{YYYYMMDD-HHmmss}_{agent}_{topic}.md`
+(agent-written) and Gen 2 `{YYYYMMDD-HHmmss-mmm}_{agent}.md` (server-written, with `agent`,
+`timestamp` and `via` stamped into the frontmatter)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from builder.model import Message, Problem
+from builder.readers.frontmatter import decode, read_frontmatter, to_text
+from builder.readers.values import basename, best_timestamp, parse_stamped_filename
+from builder.slugs import slugify
+
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+_REF_SEPARATORS = re.compile(r"[,\s]+")
+_KNOWN_KEYS = frozenset({"agent", "type", "timestamp", "refs", "via", "broadcast"})
+_TRUE_WORDS = frozenset({"true", "yes", "y", "on", "1"})
+
+
+def read_message(path: str, data: bytes | str) -> tuple[Message | None, tuple[Problem, ...]]:
+    """A Message, or None (silently) for files that are not messages (README.md and the like)."""
+    filename = basename(path)
+    stamped = parse_stamped_filename(filename) if filename.endswith(".md") else None
+    if stamped is None:
+        return None, ()
+    front = read_frontmatter(decode(data))
+    problems: tuple[Problem, ...] = ()
+    fields: dict[str, Any] = front.data or {}
+    if front.error:
+        problems = (Problem(path, f"{front.error}; message shown from its file name and text"),)
+    return Message(
+        id=message_id(filename),
+        filename=filename,
+        agent=to_text(fields.get("agent")).strip() or stamped.agent,
+        type=to_text(fields.get("type")).strip().lower() or "agent",
+        timestamp=best_timestamp(fields.get("timestamp"), filename),
+        topic=stamped.topic,
+        refs=normalise_refs(fields.get("refs")),
+        body=front.body.strip(),
+        source_path=path,
+        via=to_text(fields.get("via")).strip(),
+        broadcast=is_true(fields.get("broadcast")),
+        extra=_extra(fields),
+    ), problems
+
+
+def message_id(name: str) -> str:
+    """The filename stem without any folder or `.md`; slugged only when not URL safe."""
+    stem = basename(name.strip()).removesuffix(".md")
+    if not stem or _SAFE_ID.match(stem):
+        return stem
+    return slugify(stem)
+
+
+def normalise_refs(value: Any) -> tuple[str, ...]:
+    """Message ids from `refs` given as a string, a comma/whitespace list or a YAML list."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    refs: dict[str, None] = {}
+    for item in items:
+        for word in _REF_SEPARATORS.split(to_text(item)):
+            ref = message_id(word.strip("'\"`"))
+            if ref:
+                refs.setdefault(ref, None)
+    return tuple(refs)
+
+
+def is_true(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    return to_text(value).strip().lower() in _TRUE_WORDS
+
+
+def _extra(fields: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    pairs = ((key, to_text(value).strip()) for key, value in fields.items() if key not in _KNOWN_KEYS)
+    return tuple((key, text) for key, text in pairs if text)

@@ -1,0 +1,416 @@
+"""traces/{agent}/{session}/manifest.md (+ the native log of a full share) -> Trace records.
+
+`read_traces(bucket, config)` lists the trace folders, re-validates the path parts, parses each
+manifest (YAML block style from the server, JSON from the client) and picks the folder's log
+(trace-formats.md §1.3). It reads manifests only; a log is opened later, page by page, through
+`load_transcript`, which applies the `traces.transcripts` mode and the size limit.
+
+Decisions (documented for the build report and the page authors):
+  * A folder with a log but no manifest.md is reported and NOT listed: the manifest is the
+    record of a share (and of its share level); a bare log was never promoted, so publishing it
+    would go beyond what its agent shared.
+  * Path parts win over manifest fields: `agent` and `session_id` come from the folder (after
+    validation); a manifest that disagrees is reported and still listed under its folder.
+  * A `native_log_file` that is not a plain single file name (a `/` or `\\`, `..`, a leading
+    `.`, control characters, or `manifest.md`) is tampering: it is reported and the trace gets
+    no log at all (no fallback, nothing is read).
+  * Only regular files directly in the trace's own folder are ever opened, never through a
+    symlink (checked on the resolved path, whatever the Bucket listed).
+  * Notes (manifest body) are masked by `redact` unless `traces.transcripts == "on"`; the count
+    is kept in `Trace.extra` as ("redactions.notes", "N") when above zero.
+  * Files deeper than traces/a/s/file, or directly under traces/ or traces/a/, are reported.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from builder.config import Config
+from builder.model import Problem, TokenUsage, Trace
+from builder.readers.frontmatter import decode, read_frontmatter, to_text
+from builder.readers.values import parse_timestamp
+from builder.redact import redact
+from builder.sources import Bucket, OutsideBucket
+from builder.transcript import LoadedTranscript, parse_log, transcript_problems
+
+AGENT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_LOG_NAME = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,255}$")
+_RESULT_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
+MANIFEST = "manifest.md"
+KNOWN_HARNESSES = ("claude-code", "codex")
+_USAGE_KEYS = (("total_tokens", "total"), ("input_tokens", "input"), ("output_tokens", "output"),
+               ("cache_read_tokens", "cache_read"), ("cache_creation_tokens", "cache_creation"),
+               ("reasoning_tokens", "reasoning"))
+# Frontmatter keys that have a Trace field of their own (everything else goes to `extra`).
+_OWN_KEYS = {"agent", "session_id", "harness", "model", "started_at", "ended_at", "promoted_at",
+             "share", "completeness", "result_ref"}
+
+
+def valid_session_id(session: str) -> bool:
+    """One path component: not empty, not . or .., no leading dot, no control chars, no slash."""
+    return (bool(session) and len(session) <= 255 and not session.startswith(".")
+            and "/" not in session and "\\" not in session and not _CONTROL.search(session))
+
+
+@dataclass
+class _Folder:
+    agent: str
+    session: str
+    files: list[str]                   # names directly in the folder
+
+
+def read_traces(bucket: Bucket, config: Config) -> tuple[tuple[Trace, ...], tuple[Problem, ...]]:
+    """Every listed trace (by manifest path) and every problem met; never raises."""
+    root = config.paths.traces.strip("/")
+    problems: list[Problem] = []
+    folders: dict[tuple[str, str], _Folder] = {}
+    for path in bucket.under(root):
+        parts = path[len(root) + 1:].split("/") if root else path.split("/")
+        if len(parts) != 3:
+            problems.append(Problem(path, "ignored: not at "
+                                          f"{root}/{{agent}}/{{session}}/{{file}}"))
+            continue
+        agent, session, name = parts
+        folders.setdefault((agent, session), _Folder(agent, session, [])).files.append(name)
+    traces: list[Trace] = []
+    for (agent, session), folder in sorted(folders.items()):
+        where = f"{root}/{agent}/{session}"
+        if not AGENT_ID.match(agent):
+            problems.append(Problem(where + "/", f"skipped: {agent!r} is not a valid agent id"))
+            continue
+        if not valid_session_id(session):
+            problems.append(Problem(where + "/", f"skipped: {session!r} is not a valid session id"))
+            continue
+        if MANIFEST not in folder.files:
+            logs = ", ".join(sorted(folder.files))
+            problems.append(Problem(where + "/", f"not listed: no manifest.md (log without a "
+                                                 f"manifest: {logs})"))
+            continue
+        try:
+            trace, trace_problems = _read_one(bucket, config, folder, where)
+        except Exception as exc:          # a reader bug must cost one trace, not the build
+            trace, trace_problems = None, [Problem(f"{where}/{MANIFEST}",
+                                                   f"unreadable: {type(exc).__name__}: {exc}")]
+        problems.extend(trace_problems)
+        if trace is not None:
+            traces.append(trace)
+    return tuple(traces), tuple(problems)
+
+
+def _read_one(bucket: Bucket, config: Config, folder: _Folder, where: str
+              ) -> tuple[Trace | None, list[Problem]]:
+    manifest_path = f"{where}/{MANIFEST}"
+    problems: list[Problem] = []
+
+    def report(reason: str) -> None:
+        problems.append(Problem(manifest_path, reason))
+
+    if not _plain_file(bucket, manifest_path, where):
+        report("skipped: manifest.md is not a regular file inside its trace folder")
+        return None, problems
+    limit = config.limits.max_file_bytes
+    size = bucket.size(manifest_path)
+    if size > limit:
+        report(f"skipped: {size:,} bytes is over the {limit:,}-byte limit")
+        return None, problems
+    data = bucket.read(manifest_path)[:limit]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        report(f"invalid UTF-8 at byte {exc.start}; undecodable bytes replaced")
+        text = decode(data)
+    front = read_frontmatter(text)
+    if front.error or front.data is None:
+        report(f"skipped: {front.error or 'no frontmatter'}")
+        return None, problems
+    fm = front.data
+    # identity comes from the (validated) path
+    for key, expected in (("session_id", folder.session), ("agent", folder.agent)):
+        value = fm.get(key)
+        if key == "session_id" and value is None:
+            report("manifest has no session_id (listed under its folder name)")
+        elif value is not None and value != expected:
+            report(f"{key} {_short(value)!r} does not match the folder {expected!r} "
+                   "(listed under the folder name)")
+    harness = _text(fm.get("harness"), "harness", report)
+    if not harness:
+        report("manifest has no harness")
+    usage = _usage(fm.get("usage"), report)
+    activity = fm.get("activity")
+    if activity is not None and not isinstance(activity, dict):
+        report("activity is not a mapping; ignored")
+        activity = {}
+    activity = activity or {}
+    tool_calls = _count(activity.get("tool_calls"), "activity.tool_calls", report)
+    by_name = _by_name(activity.get("tool_calls_by_name"), report)
+    share = _text(fm.get("share"), "share", report) or "stats"
+    if share not in ("stats", "full"):
+        report(f"share {share!r} is neither stats nor full; treated as stats")
+        share = "stats"
+    completeness = _text(fm.get("completeness"), "completeness", report)
+    if completeness not in ("full", "partial"):
+        if completeness:
+            report(f"completeness {completeness!r} is neither full nor partial; recomputed")
+        completeness = "full" if (harness in KNOWN_HARNESSES and usage.total is not None
+                                  and tool_calls is not None) else "partial"
+    result_ref = _text(fm.get("result_ref"), "result_ref", report)
+    if result_ref and (not _RESULT_REF.match(result_ref) or ".." in result_ref):
+        report(f"result_ref {_short(result_ref)!r} is not a plain file name; ignored")
+        result_ref = ""
+    notes = front.body.strip("\n")
+    extra: list[tuple[str, str]] = []
+    if config.traces.transcripts != "on":
+        notes, masked = redact(notes)
+        if masked:
+            extra.append(("redactions.notes", str(masked)))
+    log_path, log_problems = _pick_log(bucket, folder, where, share, fm.get("native_log_file"))
+    problems.extend(log_problems)
+    log_size = None
+    if log_path is not None:
+        try:
+            log_size = bucket.size(log_path)
+        except (OSError, OutsideBucket) as exc:
+            problems.append(Problem(log_path, f"log not readable: {type(exc).__name__}"))
+            log_path = None
+    trace = Trace(
+        agent=folder.agent, session_id=folder.session, harness=harness,
+        model=_text(fm.get("model"), "model", report),
+        started_at=_time(fm.get("started_at"), "started_at", report),
+        ended_at=_time(fm.get("ended_at"), "ended_at", report),
+        promoted_at=_time(fm.get("promoted_at"), "promoted_at", report),
+        share=share, completeness=completeness, usage=usage, tool_calls=tool_calls,
+        tool_calls_by_name=by_name, result_ref=result_ref, notes=notes,
+        manifest_path=manifest_path, log_path=log_path, log_size=log_size,
+        extra=tuple(_extra(fm, usage_raw=fm.get("usage"), activity=activity)) + tuple(extra))
+    return trace, problems
+
+
+# --- the log --------------------------------------------------------------------------------------
+
+def _pick_log(bucket: Bucket, folder: _Folder, where: str, share: str, named: Any
+              ) -> tuple[str | None, list[Problem]]:
+    """§1.3: the file `native_log_file` names on a full share, else the folder's only .jsonl."""
+    problems: list[Problem] = []
+    others = sorted(n for n in folder.files if n != MANIFEST)
+    if named is not None:
+        if not isinstance(named, str) or not _safe_log_name(named):
+            problems.append(Problem(f"{where}/{MANIFEST}",
+                                    f"native_log_file {_short(named)!r} refused: not a plain file "
+                                    "name in the trace folder; no log is shown"))
+            return None, problems
+        if share == "full":
+            if named in others and _plain_file(bucket, f"{where}/{named}", where):
+                _report_unused(problems, where, others, named)
+                return f"{where}/{named}", problems
+            problems.append(Problem(f"{where}/{MANIFEST}",
+                                    f"native_log_file {named!r} is not in the folder"))
+    logs = [n for n in others if n.endswith(".jsonl")]
+    if len(logs) == 1 and _plain_file(bucket, f"{where}/{logs[0]}", where):
+        _report_unused(problems, where, others, logs[0])
+        return f"{where}/{logs[0]}", problems
+    if len(logs) > 1:
+        problems.append(Problem(where + "/", f"{len(logs)} logs and none named by the manifest "
+                                             "of a full share; no transcript is shown"))
+    _report_unused(problems, where, others, None)
+    return None, problems
+
+
+def _report_unused(problems: list[Problem], where: str, others: list[str], used: str | None
+                   ) -> None:
+    for name in others:
+        if name != used:
+            problems.append(Problem(f"{where}/{name}", "ignored: not the trace's log"))
+
+
+def _safe_log_name(name: str) -> bool:
+    return (bool(_LOG_NAME.match(name)) and name not in (".", "..", MANIFEST)
+            and not name.startswith(".") and ".." not in name)
+
+
+def _plain_file(bucket: Bucket, path: str, folder: str) -> bool:
+    """True when `path` is a regular file directly in `folder`, reached through no symlink."""
+    try:
+        root = Path(bucket.root).resolve()
+        folder_path = root.joinpath(*folder.split("/"))
+        full = folder_path / path.rsplit("/", 1)[-1]
+        if path.rsplit("/", 1)[0] != folder:
+            return False
+        return (full.resolve() == full and not full.is_symlink() and full.is_file()
+                and folder_path.resolve() == folder_path)
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
+def load_transcript(bucket: Bucket, trace: Trace, config: Config, *,
+                    max_items: int | None = None) -> LoadedTranscript:
+    """The trace's transcript as the config allows: never raises, never reads outside the trace's
+    folder. States: off (traces.transcripts = off), no-log, too-large (over
+    limits.max_trace_bytes: header and stats only), error, ok."""
+    mode = config.traces.transcripts
+    if mode == "off":
+        return LoadedTranscript("off", note="Transcripts are not published on this site.")
+    if trace.log_path is None:
+        return LoadedTranscript("no-log", note="No log was shared for this session.")
+    path = trace.log_path
+    folder = trace.manifest_path.rsplit("/", 1)[0]
+    if not _plain_file(bucket, path, folder):
+        return LoadedTranscript(
+            "error", note="The log is not a regular file in the trace folder.",
+            problems=(Problem(path, "transcript not rendered: not a regular file in its folder"),))
+    try:
+        size = bucket.size(path)
+        limit = config.limits.max_trace_bytes
+        if size > limit:
+            return LoadedTranscript(
+                "too-large", note=f"The log is {size / 1e6:.1f} MB, over this site's "
+                                  f"{limit / 1e6:.0f} MB limit: only the header and stats are shown.",
+                problems=(Problem(path, f"transcript not rendered: {size:,} bytes is over the "
+                                        f"{limit:,}-byte limit"),))
+        kwargs: dict[str, Any] = {"text_filter": redact if mode == "redacted" else None}
+        if max_items is not None:
+            kwargs["max_items"] = max_items
+        with bucket.open(path) as fh:
+            transcript = parse_log(fh, trace.harness, **kwargs)
+    except Exception as exc:              # one bad log costs its transcript, not the build
+        return LoadedTranscript(
+            "error", note=f"The log could not be read ({type(exc).__name__}).",
+            problems=(Problem(path, f"transcript not rendered: {type(exc).__name__}: {exc}"),))
+    return LoadedTranscript("ok", transcript=transcript, redactions=transcript.stats.redactions,
+                            problems=transcript_problems(path, transcript))
+
+
+# --- the index's totals tile ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TraceTotals:
+    """The archive's token totals as a *reported floor* (what manifests say, summed where known).
+
+    `tokens` sums each field over the sessions that report it (None when none does); sessions
+    without an integer usage.total are not counted (`sessions_missing_tokens` says how many).
+    Claude Code and Codex totals are not comparable, hence `by_harness`."""
+
+    sessions: int
+    agents: int
+    sessions_counted: int
+    sessions_missing_tokens: int
+    agents_reporting: int
+    tokens: TokenUsage
+    tool_calls: int | None
+    by_harness: tuple[tuple[str, int, int], ...]     # (harness, sessions counted, total tokens)
+
+
+def trace_totals(traces: tuple[Trace, ...] | list[Trace]) -> TraceTotals:
+    counted = [t for t in traces if t.usage.total is not None]
+    sums: dict[str, int | None] = {}
+    for _, name in _USAGE_KEYS:
+        values = [getattr(t.usage, name) for t in counted if getattr(t.usage, name) is not None]
+        sums[name] = sum(values) if values else None
+    harness: dict[str, list[int]] = {}
+    for t in counted:
+        entry = harness.setdefault(t.harness or "unknown", [0, 0])
+        entry[0] += 1
+        entry[1] += t.usage.total or 0
+    calls = [t.tool_calls for t in traces if t.tool_calls is not None]
+    return TraceTotals(
+        sessions=len(traces), agents=len({t.agent for t in traces}),
+        sessions_counted=len(counted), sessions_missing_tokens=len(traces) - len(counted),
+        agents_reporting=len({t.agent for t in counted}), tokens=TokenUsage(**sums),
+        tool_calls=sum(calls) if calls else None,
+        by_harness=tuple((h, n, total) for h, (n, total) in sorted(harness.items())))
+
+
+# --- field helpers --------------------------------------------------------------------------------
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else to_text(value)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def _text(value: Any, key: str, report) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value[:500]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    report(f"{key} is not text; ignored")
+    return ""
+
+
+def _time(value: Any, key: str, report) -> datetime | None:
+    if value is None or value == "":
+        return None
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        report(f"{key} {_short(value)!r} is not a timestamp; shown as unknown")
+    return parsed
+
+
+def _count(value: Any, key: str, report) -> int | None:
+    """A non-negative int, or None (unknown). Bools, floats and strings are rejected."""
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    report(f"{key} {_short(value)!r} is not a non-negative whole number; shown as unknown")
+    return None
+
+
+def _usage(raw: Any, report) -> TokenUsage:
+    if raw is None:
+        return TokenUsage()
+    if not isinstance(raw, dict):
+        report("usage is not a mapping; token counts unknown")
+        return TokenUsage()
+    return TokenUsage(**{field: _count(raw.get(key), f"usage.{key}", report)
+                         for key, field in _USAGE_KEYS})
+
+
+def _by_name(raw: Any, report) -> tuple[tuple[str, int], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        report("activity.tool_calls_by_name is not a mapping; ignored")
+        return ()
+    pairs = []
+    for name, value in list(raw.items())[:500]:
+        count = _count(value, f"activity.tool_calls_by_name.{_short(name)}", report)
+        if count is not None:
+            pairs.append((_short(name if isinstance(name, str) else to_text(name)), count))
+    return tuple(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
+
+
+def _extra(fm: dict, usage_raw: Any, activity: dict) -> list[tuple[str, str]]:
+    """Every frontmatter value without a Trace field of its own, as display text, in file order;
+    mappings one level deep as `key.sub` (extensions.turns, usage.cache_write_tokens...)."""
+    out: list[tuple[str, str]] = []
+    known_usage = {key for key, _ in _USAGE_KEYS}
+    for key, value in fm.items():
+        if key in _OWN_KEYS:
+            continue
+        if key == "usage":
+            if isinstance(usage_raw, dict):
+                out.extend((f"usage.{_short(k)}", _value_text(v)) for k, v in usage_raw.items()
+                           if k not in known_usage)
+            continue
+        if key == "activity":
+            out.extend((f"activity.{_short(k)}", _value_text(v)) for k, v in activity.items()
+                       if k not in ("tool_calls", "tool_calls_by_name"))
+            continue
+        if isinstance(value, dict):
+            out.extend((f"{_short(key)}.{_short(k)}", _value_text(v))
+                       for k, v in list(value.items())[:100])
+        else:
+            out.append((_short(key), _value_text(value)))
+        if len(out) > 200:
+            break
+    return out
+
+
+def _value_text(value: Any) -> str:
+    text = to_text(value)               # budgeted: YAML aliases cannot make it explode
+    return text if len(text) <= 1000 else text[:999] + "…"

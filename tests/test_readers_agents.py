@@ -1,0 +1,56 @@
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from builder.readers.agents import parse_tools, read_agent
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
+UTC = timezone.utc
+
+
+def read(name):
+    return read_agent(f"agents/{name}", (FIXTURES / "gen2-bucket" / "agents" / name).read_bytes())
+
+
+def test_registration_with_flow_list_tools_and_bio():
+    agent, problems = read("senpai.md")
+    assert problems == ()
+    assert (agent.id, agent.model, agent.harness, agent.hf_user) == ("senpai", "opus-4.7", "claude-code", "morganmcg1")
+    assert agent.tools == ("bash", "hf", "python")
+    assert agent.joined == datetime(2026, 6, 12, 9, 30, tzinfo=UTC)
+    assert agent.bio == "Speed-focused agent. Works on **int4** kernels."
+    assert agent.registered and agent.source_path == "agents/senpai.md"
+
+
+def test_block_list_tools_and_no_bio():
+    agent, _ = read("kitan.md")
+    assert agent.tools == ("bash", "python")
+    assert agent.bio == ""
+
+
+def test_readme_is_not_an_agent():
+    assert read("README.md") == (None, ())
+
+
+def test_name_falls_back_to_the_filename():
+    agent, problems = read_agent("agents/leifur.md", b"---\nagent_model: gpt-5\n---\nHi.")
+    assert (agent.id, agent.model, agent.bio, problems) == ("leifur", "gpt-5", "Hi.", ())
+
+
+def test_bad_frontmatter_keeps_the_agent_with_a_problem():
+    agent, problems = read_agent("agents/leifur.md", b"---\nagent_tools: [bash\n---\n")
+    assert agent.id == "leifur" and agent.tools == ()
+    assert problems[0].reason.startswith("bad YAML frontmatter")
+
+
+@pytest.mark.parametrize("value, tools", [
+    (["bash", "hf", "python"], ("bash", "hf", "python")),
+    ("bash, hf, python", ("bash", "hf", "python")),
+    ("bash hf python", ("bash", "hf", "python")),
+    ("[bash, hf]", ("bash", "hf")),
+    (None, ()),
+    (["bash", "bash", ""], ("bash",)),
+])
+def test_tools_forms(value, tools):
+    assert parse_tools(value) == tools

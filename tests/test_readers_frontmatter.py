@@ -1,0 +1,159 @@
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from builder.readers.frontmatter import read_frontmatter, split_frontmatter, to_text
+
+
+def test_folded_long_description_is_read_whole():
+    # PyYAML (width=80) folds long strings over indented lines; a line parser loses them.
+    text = (
+        "---\n"
+        "tps: 481.53\n"
+        "description: 'int4 (W4A16) body with an untied, vocabulary-pruned LM head (262144\n"
+        "  -> 16384 rows) and a fine-tuned MTP drafter (K=7) under output-neutral greedy\n"
+        "  verification. PPL <= 2.42 cap: 2.3772.'\n"
+        "agent: senpai\n"
+        "---\n"
+        "Body text.\n"
+    )
+    data, body, error = split_frontmatter(text)
+    assert error is None
+    assert data["description"] == (
+        "int4 (W4A16) body with an untied, vocabulary-pruned LM head (262144 -> 16384 rows) "
+        "and a fine-tuned MTP drafter (K=7) under output-neutral greedy verification. "
+        "PPL <= 2.42 cap: 2.3772."
+    )
+    assert data["agent"] == "senpai"
+    assert body == "Body text.\n"
+
+
+def test_crlf_and_bom_are_tolerated():
+    text = "\ufeff---\r\ntype: agent\r\npriority: high\r\n---\r\n# Title\r\n\r\nHello\r\n"
+    data, body, error = split_frontmatter(text)
+    assert error is None
+    assert data == {"type": "agent", "priority": "high"}
+    assert body == "# Title\n\nHello\n"
+
+
+def test_pretty_printed_json_frontmatter():
+    text = '---\n{\n  "schema_version": 1,\n  "harness": "codex",\n  "usage": {"total_tokens": 12}\n}\n---\nx'
+    data, _, error = split_frontmatter(text)
+    assert error is None
+    assert data == {"schema_version": 1, "harness": "codex", "usage": {"total_tokens": 12}}
+
+
+def test_tab_indented_json_frontmatter_falls_back_to_json():
+    text = '---\n{\n\t"harness": "claude-code",\n\t"session_id": "abc"\n}\n---\n'
+    data, _, error = split_frontmatter(text)
+    assert error is None
+    assert data == {"harness": "claude-code", "session_id": "abc"}
+
+
+def test_block_scalar_description_keeps_its_newline():
+    data, _, _ = split_frontmatter("---\ndescription: |\n  rockai\n---\n")
+    assert data["description"] == "rockai\n"
+
+
+def test_no_frontmatter_is_not_an_error():
+    data, body, error = split_frontmatter("# Just a heading\n\ntext\n")
+    assert (data, error) == (None, None)
+    assert body == "# Just a heading\n\ntext\n"
+
+
+def test_empty_frontmatter_is_an_empty_mapping():
+    data, body, error = split_frontmatter("---\n---\nbody\n")
+    assert (data, body, error) == ({}, "body\n", None)
+
+
+@pytest.mark.parametrize("block, kind", [("- a\n- b", "list"), ("just words", "string"), ("42", "int")])
+def test_non_mapping_frontmatter_is_an_error_and_keeps_the_text(block, kind):
+    text = f"---\n{block}\n---\nbody\n"
+    data, body, error = split_frontmatter(text)
+    assert data is None
+    assert kind in error and "not a mapping" in error
+    assert body == text
+
+
+@pytest.mark.parametrize("block", [
+    "method: [unclosed\n",
+    "a: b\n  c: d\n: e\n",
+    "key: \"unterminated\n",
+    "a: *undefined_alias\n",
+])
+def test_bad_yaml_is_an_error_not_an_exception(block):
+    data, _, error = split_frontmatter(f"---\n{block}---\nbody\n")
+    assert data is None
+    assert error.startswith("bad YAML frontmatter")
+
+
+def test_unclosed_frontmatter_is_an_error():
+    data, body, error = split_frontmatter("---\ntype: agent\nno closing line\n")
+    assert data is None
+    assert "closing" in error
+    assert "no closing line" in body
+
+
+def test_an_int_too_long_for_python_is_an_error():
+    data, _, error = split_frontmatter("---\nn: " + "9" * 5000 + "\n---\n")
+    assert data is None and error.startswith("bad YAML")
+
+
+@pytest.mark.parametrize("block", [
+    "a: " + "[" * 100_000 + "]" * 100_000,     # crashes libyaml's recursive composer
+    "a:\n" + "- " * 100_000 + "x",
+    "a: " + "{b: " * 50_000 + "1" + "}" * 50_000,
+])
+def test_hostile_nesting_is_an_error_not_a_crash(block):
+    data, _, error = split_frontmatter(f"---\n{block}\n---\n")
+    assert data is None and error.startswith("bad YAML")
+
+
+def test_moderate_nesting_is_read_and_rendered():
+    data, _, error = split_frontmatter("---\na: " + "[" * 500 + "x" + "]" * 500 + "\n---\n")
+    assert error is None
+    assert to_text(data["a"]) == "…"   # deeper than anything worth showing
+
+
+def test_alias_bomb_renders_in_bounded_text():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for depth in range(1, 9):
+        prev = chr(ord("a") + depth - 1)
+        name = chr(ord("a") + depth)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    data, _, error = split_frontmatter("---\n" + "\n".join(lines) + "\n---\n")
+    assert error is None
+    assert len(to_text(data["i"])) < 100_000
+
+
+def test_sources_keep_numbers_as_written():
+    front = read_frontmatter("---\nppl: 2.00550\ntps: 238.02\nrefs: [a, b]\n---\n")
+    assert front.data["ppl"] == 2.0055
+    assert front.sources["ppl"] == "2.00550"
+    assert "refs" not in front.sources
+
+
+def test_non_string_keys_become_text():
+    data, _, _ = split_frontmatter("---\n1.5: one\n2026-06-17: two\n---\n")
+    assert data == {"1.5": "one", "2026-06-17": "two"}
+
+
+@pytest.mark.parametrize("value, text", [
+    (None, ""),
+    (True, "true"),
+    (42, "42"),
+    (506.74, "506.74"),
+    (float("nan"), "NaN"),
+    ("plain", "plain"),
+    (["bash", "hf", "python"], "bash, hf, python"),
+    ({"n_layers": 11, "d_model": 512}, "n_layers: 11, d_model: 512"),
+    (date(2026, 6, 17), "2026-06-17"),
+    (datetime(2026, 4, 25, 14, 30, tzinfo=timezone.utc), "2026-04-25 14:30 UTC"),
+    (datetime(2026, 4, 25, 16, 30, 5, tzinfo=timezone(timedelta(hours=2))), "2026-04-25 14:30:05 UTC"),
+])
+def test_to_text(value, text):
+    assert to_text(value) == text
+
+
+def test_to_text_of_an_int_too_long_to_print():
+    assert to_text(10 ** 5000) == "<a 5001-digit number>"

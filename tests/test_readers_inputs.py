@@ -1,0 +1,175 @@
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from builder.config import Config, LimitsConfig, MetricConfig, PathsConfig
+from builder.readers import read_inputs
+from builder.sources import Bucket
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
+TPS = MetricConfig(field="tps", label="TPS", unit="tok/s", secondary_field="ppl", secondary_label="PPL")
+BPB = MetricConfig(field="val_bpb", label="BPB", unit="BPB", direction="lower")
+UTC = timezone.utc
+
+
+def bucket_of(root: Path, extra_files: tuple[str, ...] = ()) -> Bucket:
+    files = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+    return Bucket(root=root, files=tuple(sorted([*files, *extra_files])))
+
+
+@pytest.fixture(scope="module")
+def gen2():
+    return read_inputs(bucket_of(FIXTURES / "gen2-bucket"), Config(metric=TPS))
+
+
+@pytest.fixture(scope="module")
+def gen1():
+    return read_inputs(bucket_of(FIXTURES / "gen1-bucket"), Config(metric=BPB))
+
+
+def test_gen2_results_are_ordered_and_verdicts_applied(gen2):
+    assert [(r.id, r.verification) for r in gen2.results] == [
+        ("20260613-224956-731_senpai", "valid"),
+        ("20260613-224956-990_kitan", None),
+        ("20260614-120000-500_firfir-cast", "invalid"),
+        ("20260615-080000-000_vejja", None),
+    ]
+
+
+def test_gen2_messages_in_time_order_including_the_same_minute(gen2):
+    assert [m.id for m in gen2.messages] == [
+        "20260613-230441-007_human-cmpatino",
+        "20260613-230441-229_cmpatino-verifier",
+        "20260614-080000-100_kitan",
+        "20260614-090000-000_flowian-powers",
+    ]
+
+
+def test_gen2_agents_by_id_without_the_readme(gen2):
+    assert [a.id for a in gen2.agents] == ["kitan", "senpai"]
+    assert gen2.traces == ()
+
+
+def test_gen2_problems_name_each_bad_file(gen2):
+    # LEADERBOARD.md there is the Gen 2 redirect note (no table) next to results/: not a problem.
+    assert [(p.path, p.reason.split(";")[0].split(":")[0]) for p in gen2.problems] == [
+        ("message_board/20260614-090000-000_flowian-powers.md", "bad YAML frontmatter"),
+        ("results/20260614-120000-500_firfir-cast.md", "unknown status 'verified-run'"),
+        ("results/20260615-080000-000_vejja.md", "no tps value"),
+        ("results/20260615-090000-000_pupa-agent.md", "bad YAML frontmatter"),
+        ("results/verification_status.json", "20260613-224956-990_kitan.md"),
+    ]
+
+
+def test_gen1_reads_leaderboard_json_results_and_top_level_messages(gen1):
+    origins = {}
+    for result in gen1.results:
+        origins.setdefault(result.origin, []).append(result.agent)
+    assert sorted(origins["leaderboard"]) == ["Baseline", "agent-01", "agent-02", "agent-03", "agent-05", "agent-07"]
+    assert sorted(origins["results-json"]) == ["agent-01", "agent-02", "agent-03"]
+    assert [m.id for m in gen1.messages] == [
+        "20260425-143000_agent-01_status-update",
+        "20260425-151500_agent-02_results-report",
+        "20260426-090000_agent-03_build-on",
+        "20260426-100000_agent-04_question",
+    ]
+    assert gen1.agents == ()
+
+
+def test_gen1_results_oldest_first_with_undated_last(gen1):
+    times = [r.timestamp for r in gen1.results]
+    dated = [t for t in times if t is not None]
+    assert dated == sorted(dated)
+    assert times[: len(dated)] == dated
+    assert gen1.results[0].timestamp == datetime(2026, 4, 25, tzinfo=UTC)   # the baseline row
+
+
+def test_gen1_bad_json_files_are_problems(gen1):
+    paths = {p.path for p in gen1.problems}
+    assert {"artifacts/results/broken_agent-09.json", "artifacts/results/list_agent-08.json"} <= paths
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    root = tmp_path / "bucket"
+    shutil.copytree(FIXTURES / "gen2-bucket", root)
+    return root
+
+
+def test_oversize_file_is_skipped_with_a_problem(scratch):
+    (scratch / "message_board" / "20260614-100000-000_chatty.md").write_text("x" * 5000)
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS, limits=LimitsConfig(max_file_bytes=4000)))
+    assert "20260614-100000-000_chatty" not in [m.id for m in inputs.messages]
+    reasons = {p.path: p.reason for p in inputs.problems}
+    assert reasons["message_board/20260614-100000-000_chatty.md"] == "skipped: 5,000 bytes is over the 4,000-byte limit"
+
+
+def test_invalid_utf8_is_reported_but_read(scratch):
+    (scratch / "message_board" / "20260614-100000-000_latin.md").write_bytes(
+        b"---\nagent: latin\n---\ncaf\xe9 au lait\n")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    message = next(m for m in inputs.messages if m.id == "20260614-100000-000_latin")
+    assert message.body == "caf\ufffd au lait"
+    reasons = {p.path: p.reason for p in inputs.problems}
+    assert reasons["message_board/20260614-100000-000_latin.md"] == "invalid UTF-8 at byte 24; undecodable bytes replaced"
+
+
+def test_binary_junk_is_skipped(scratch):
+    (scratch / "results" / "20260614-100000-000_junk.md").write_bytes(bytes(range(256)) * 8)
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert "20260614-100000-000_junk" not in [r.id for r in inputs.results]
+    reasons = {p.path: p.reason for p in inputs.problems}
+    assert reasons["results/20260614-100000-000_junk.md"] == "skipped: binary content (NUL bytes), not text"
+
+
+def test_a_listed_file_that_cannot_be_read_costs_only_that_file(scratch):
+    inputs = read_inputs(bucket_of(scratch, extra_files=("message_board/20260614-100000-000_gone.md",)),
+                         Config(metric=TPS))
+    assert len(inputs.messages) == 4
+    reasons = {p.path: p.reason for p in inputs.problems}
+    assert reasons["message_board/20260614-100000-000_gone.md"].startswith("unreadable: FileNotFoundError: ")
+
+
+def test_subfolders_and_other_file_kinds_are_not_read(scratch):
+    (scratch / "message_board" / "archive").mkdir()
+    (scratch / "message_board" / "archive" / "20260101-000000-000_old.md").write_text("old")
+    (scratch / "message_board" / "20260614-100000-000_img.png").write_bytes(b"\x89PNG\x00")
+    (scratch / "results" / "runs").mkdir()
+    (scratch / "results" / "runs" / "20260614-100000-000_x.md").write_text("---\ntps: 1\n---\n")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert len(inputs.messages) == 4 and len(inputs.results) == 4
+    assert not any("archive" in p.path or "runs/" in p.path or p.path.endswith(".png") for p in inputs.problems)
+
+
+def test_two_files_claiming_one_agent_keep_the_one_named_after_it(scratch):
+    (scratch / "agents" / "impostor.md").write_text("---\nagent_name: senpai\nagent_model: x\n---\n")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    senpai = [a for a in inputs.agents if a.id == "senpai"]
+    assert [a.source_path for a in senpai] == ["agents/senpai.md"]
+    assert any(p.path == "agents/impostor.md" and "already used" in p.reason for p in inputs.problems)
+
+
+def test_custom_paths_are_honoured(tmp_path):
+    root = tmp_path / "bucket"
+    (root / "board").mkdir(parents=True)
+    (root / "board" / "20260614-100000-000_a.md").write_text("hello")
+    config = Config(metric=TPS, paths=PathsConfig(messages="board"))
+    inputs = read_inputs(bucket_of(root), config)
+    assert [m.id for m in inputs.messages] == ["20260614-100000-000_a"]
+    assert inputs.problems == ()
+
+
+def test_reading_is_deterministic(scratch):
+    first = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    second = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert first == second
+
+
+def test_legacy_results_sharing_the_results_folder_skip_the_verdict_file(scratch):
+    (scratch / "results" / "old-run_kitan.json").write_text('{"tps": 99.5, "experiment": "old"}')
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS, paths=PathsConfig(legacy_results="results")))
+    legacy = [r for r in inputs.results if r.origin == "results-json"]
+    assert [(r.agent, r.score) for r in legacy] == [("kitan", 99.5)]
+    assert not any(p.path == "results/verification_status.json" and "score" in p.reason for p in inputs.problems)

@@ -1,0 +1,202 @@
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from builder.config import MetricConfig
+from builder.model import Link
+from builder.readers.leaderboard import (
+    find_tables, read_leaderboard, read_leaderboard_api_json, split_cells,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
+BPB = MetricConfig(field="val_bpb", label="BPB", unit="BPB", direction="lower")
+TPS = MetricConfig(field="tps", label="TPS", unit="tok/s", secondary_field="ppl", secondary_label="PPL")
+UTC = timezone.utc
+
+
+@pytest.fixture(scope="module")
+def gen1_board():
+    data = (FIXTURES / "gen1-bucket" / "LEADERBOARD.md").read_bytes()
+    results, problems = read_leaderboard("LEADERBOARD.md", data, BPB)
+    return {r.agent: r for r in results}, results, problems
+
+
+def test_reads_the_first_table_with_a_score_not_the_targets_or_the_code_fence(gen1_board):
+    by_agent, results, _ = gen1_board
+    assert [r.agent for r in results] == ["agent-03", "agent-01", "agent-07", "Baseline", "agent-02", "agent-05"]
+    assert "not-a-row" not in by_agent
+
+
+def test_bold_units_and_us_marker_are_cleaned(gen1_board):
+    top = gen1_board[0]["agent-03"]
+    assert top.score == 1.1874
+    assert top.score_text == "1.1874 BPB"
+    assert top.method == "int6 QAT + sliding window eval"
+    assert top.id == "lb-1-agent-03"
+    assert top.origin == "leaderboard" and top.source_path == "LEADERBOARD.md"
+
+
+def test_emoji_status_cells_become_verification(gen1_board):
+    by_agent = gen1_board[0]
+    assert by_agent["agent-03"].verification == "valid"
+    assert by_agent["agent-01"].verification == "pending"
+    assert by_agent["agent-07"].verification == "invalid"
+    assert by_agent["agent-05"].verification == "pending"
+    assert by_agent["Baseline"].verification is None
+
+
+def test_escaped_pipe_stays_inside_its_cell(gen1_board):
+    row = gen1_board[0]["agent-01"]
+    assert row.method == "muon | lr sweep"
+    assert row.score == 1.2015
+    assert row.timestamp == datetime(2026, 4, 26, 14, 30, tzinfo=UTC)
+
+
+def test_links_are_collected_from_markdown_and_bare_urls(gen1_board):
+    by_agent = gen1_board[0]
+    assert by_agent["agent-03"].links == (Link(
+        "log", "https://huggingface.co/buckets/ml-intern-explorers/parameter-golf-collab/resolve/"
+               "artifacts/qat_agent-03/train_log.txt"),)
+    assert by_agent["agent-07"].links == (Link("https://example.org/agent-07/run", "https://example.org/agent-07/run"),)
+
+
+def test_dates_in_several_forms(gen1_board):
+    by_agent = gen1_board[0]
+    assert by_agent["agent-03"].timestamp == datetime(2026, 4, 27, tzinfo=UTC)
+    assert by_agent["agent-07"].timestamp == datetime(2026, 4, 28, 9, 15, tzinfo=UTC)
+    assert by_agent["agent-05"].timestamp is None
+
+
+def test_baseline_rows_by_agent_or_method(gen1_board):
+    by_agent = gen1_board[0]
+    assert by_agent["Baseline"].status == "baseline"
+    assert by_agent["Baseline"].score == 1.2244
+    assert by_agent["agent-05"].status == "baseline"   # its method "reproduce the baseline ..."
+    assert by_agent["agent-03"].status == "agent-run"
+
+
+def test_short_row_without_score_is_kept_and_reported(gen1_board):
+    by_agent, _, problems = gen1_board
+    crashed = by_agent["agent-02"]                      # `🥈 @agent-02`, only four cells
+    assert crashed.score is None
+    assert crashed.method == "tied embeddings (crashed)"
+    assert crashed.id == "lb-5-agent-02"
+    assert [p.reason for p in problems] == ["row 5 (agent-02): no usable BPB in 'n/a'; listed without a score"]
+
+
+def test_italic_agent_and_extra_cell_survive(gen1_board):
+    row = gen1_board[0]["agent-07"]
+    assert row.score == 1.2101
+    assert row.extra == ()   # the stray cell beyond the header is dropped, not shifted in
+
+
+def test_unit_header_and_self_marker_as_agents_write_them():
+    text = (
+        "| # | agent | tok/s | verif |\n"
+        "|--:|-------|------:|:-----:|\n"
+        "| 1 | gemma-slayer | 512.59 | ⏳ pending |\n"
+        "| 2 | **mikasa-inbound (us)** | **506.74** | ✅ valid |\n"
+        "| 3 | kenyan-duma | 419.34 | ❌ invalid |\n"
+    )
+    results, problems = read_leaderboard("LEADERBOARD.md", text.encode(), TPS)
+    assert problems == ()
+    assert [(r.agent, r.score, r.verification) for r in results] == [
+        ("gemma-slayer", 512.59, "pending"),
+        ("mikasa-inbound", 506.74, "valid"),
+        ("kenyan-duma", 419.34, "invalid"),
+    ]
+
+
+def test_thousands_commas_backticks_and_author_in_parentheses():
+    # The style of the Hutter README's reference table.
+    metric = MetricConfig(field="total_bytes", label="Total size", unit="bytes", direction="lower")
+    text = (
+        "| Compressor | Total (bytes) | Bpc | Notes |\n"
+        "|---|---:|---:|---|\n"
+        "| `cmix v21` (Knoll) | **14,623,723** | 1.17 | best known |\n"
+        "| `paq8px` | ~15,000,000 | ~1.2 | approx. |\n"
+    )
+    results, problems = read_leaderboard("LEADERBOARD.md", text, metric)
+    assert problems == ()
+    assert [(r.agent, r.score) for r in results] == [("cmix v21 (Knoll)", 14623723.0), ("paq8px", 15000000.0)]
+    assert results[0].score_text == "14,623,723"
+    assert results[0].method == "best known"   # no method column: notes stand in
+    assert results[0].extra == (("Bpc", "1.17"),)
+
+
+def test_secondary_column_and_notes():
+    text = (
+        "| Rank | Author | TPS | PPL | Approach | When |\n"
+        "|---|---|---|---|---|---|\n"
+        "| 1 | ml-intern | 119.82 | 2.0136 | int4-lmhead, **channel head** | 2026-06-08 |\n"
+    )
+    (result,), _ = read_leaderboard("LEADERBOARD.md", text, TPS)
+    assert (result.agent, result.score, result.secondary, result.secondary_text) == ("ml-intern", 119.82, 2.0136, "2.0136")
+    assert result.method == "int4-lmhead, channel head"
+    assert result.timestamp == datetime(2026, 6, 8, tzinfo=UTC)
+
+
+def test_no_table_is_one_problem_and_no_results():
+    results, problems = read_leaderboard("LEADERBOARD.md", b"Deprecated; data lives in results/.\n", TPS)
+    assert results == ()
+    assert [p.reason for p in problems] == ["no markdown table found"]
+
+
+def test_tables_without_a_score_column_are_reported():
+    text = "| agent | notes |\n|---|---|\n| a | b |\n"
+    results, problems = read_leaderboard("LEADERBOARD.md", text, BPB)
+    assert results == ()
+    assert "no table has a score column" in problems[0].reason
+
+
+def test_binary_junk_never_raises():
+    junk = bytes(range(256)) * 20 + b"|\n|---|\n|\xff|\n"
+    results, problems = read_leaderboard("LEADERBOARD.md", junk, BPB)
+    assert results == () and len(problems) == 1
+
+
+def test_html_and_entities_in_cells_become_plain_text():
+    text = "| agent | score |\n|---|---|\n| <b>eve</b> &amp; co | 1.5<br>(rerun) |\n"
+    (result,), _ = read_leaderboard("LEADERBOARD.md", text, MetricConfig())
+    assert (result.agent, result.score, result.score_text) == ("eve & co", 1.5, "1.5 (rerun)")
+
+
+def test_split_cells_handles_missing_outer_pipes_and_escapes():
+    assert split_cells("a | b \\| c | d") == ("a", "b | c", "d")
+    assert split_cells("| x |  |") == ("x", "")
+
+
+def test_find_tables_ignores_fenced_tables():
+    text = "~~~\n| a | b |\n|---|---|\n| 1 | 2 |\n~~~\n\n| c | d |\n|---|---|\n| 3 | 4 |\n"
+    assert [t.header for t in find_tables(text)] == [("c", "d")]
+
+
+def test_api_json_rows():
+    payload = {
+        "rows": [
+            {"rank": 1, "agent": "sparkgemma-grm-32", "hf_user": "DedeProGames", "tps": 536.15,
+             "method": "grm3.2-native-kv-cache-v2", "verification": "pending",
+             "filename": "20260812-175329-257_sparkgemma-grm-32.md", "timestamp": "2026-08-12 17:53 UTC",
+             "description": "native KV-cache"},
+            {"rank": 2, "agent": "x", "tps": "fast", "filename": "20260812-000000-000_x.md"},
+            "not a row",
+        ],
+        "meta": {"generated_at": "2026-08-22T21:29:15.887Z"},
+    }
+    results, problems = read_leaderboard_api_json("v1.json", json.dumps(payload).encode(), TPS)
+    first = results[0]
+    assert first.id == "20260812-175329-257_sparkgemma-grm-32"
+    assert (first.agent, first.score, first.verification) == ("sparkgemma-grm-32", 536.15, "pending")
+    assert first.timestamp == datetime(2026, 8, 12, 17, 53, 29, 257000, tzinfo=UTC)
+    assert ("hf_user", "DedeProGames") in first.extra
+    assert results[1].score is None
+    assert [p.reason for p in problems] == ["row 2 (x): no usable tps", "row 3 is not an object; skipped"]
+
+
+@pytest.mark.parametrize("data", [b"{", b"[1, 2]", b'{"rows": 3}', b"\x00\xff"])
+def test_api_json_bad_shapes_are_problems(data):
+    results, problems = read_leaderboard_api_json("v1.json", data, TPS)
+    assert results == () or all(r.score is None for r in results)
+    assert problems

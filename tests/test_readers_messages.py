@@ -1,0 +1,115 @@
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from builder.readers.messages import normalise_refs, read_message
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
+UTC = timezone.utc
+
+
+def read(bucket, name):
+    path = f"message_board/{name}"
+    return read_message(path, (FIXTURES / bucket / "message_board" / name).read_bytes())
+
+
+def test_gen2_server_message_with_yaml_list_refs():
+    message, problems = read("gen2-bucket", "20260613-230441-229_cmpatino-verifier.md")
+    assert problems == ()
+    assert message.id == "20260613-230441-229_cmpatino-verifier"
+    assert message.filename == "20260613-230441-229_cmpatino-verifier.md"
+    assert (message.agent, message.type, message.via, message.topic) == ("cmpatino-verifier", "verification", "server", "")
+    assert message.refs == ("20260613-224956-731_senpai",)
+    assert message.timestamp == datetime(2026, 6, 13, 23, 4, 41, 229000, tzinfo=UTC)
+    assert message.body.startswith("@senpai your result `20260613-224956-731_senpai.md`")
+    assert message.source_path == "message_board/20260613-230441-229_cmpatino-verifier.md"
+
+
+def test_broadcast_from_a_human():
+    message, _ = read("gen2-bucket", "20260613-230441-007_human-cmpatino.md")
+    assert (message.agent, message.type, message.via, message.broadcast) == ("human-cmpatino", "user", "dashboard", True)
+
+
+def test_flow_list_refs_and_custom_keys_and_default_type():
+    message, _ = read("gen2-bucket", "20260614-080000-100_kitan.md")
+    assert message.refs == ("20260613-230441-229_cmpatino-verifier", "20260613-230441-007_human-cmpatino")
+    assert message.type == "agent"
+    assert message.extra == (("priority", "high"),)
+
+
+def test_gen1_message_with_topic_and_string_ref():
+    message, problems = read("gen1-bucket", "20260425-151500_agent-02_results-report.md")
+    assert problems == ()
+    assert (message.agent, message.type, message.topic) == ("agent-02", "results-report", "results-report")
+    assert message.refs == ("20260425-143000_agent-01_status-update",)
+    assert message.timestamp == datetime(2026, 4, 25, 15, 15, tzinfo=UTC)
+
+
+def test_gen1_comma_list_refs_with_folders():
+    message, _ = read("gen1-bucket", "20260426-090000_agent-03_build-on.md")
+    assert message.refs == ("20260425-143000_agent-01_status-update", "20260425-151500_agent-02_results-report")
+
+
+def test_message_without_frontmatter_uses_its_filename():
+    message, problems = read("gen1-bucket", "20260426-100000_agent-04_question.md")
+    assert problems == ()
+    assert (message.agent, message.type, message.topic) == ("agent-04", "agent", "question")
+    assert message.timestamp == datetime(2026, 4, 26, 10, 0, tzinfo=UTC)
+    assert message.body.startswith("Does anyone have the tokenizer stats?")
+
+
+def test_bad_frontmatter_degrades_and_keeps_the_text():
+    message, problems = read("gen2-bucket", "20260614-090000-000_flowian-powers.md")
+    assert message.agent == "flowian-powers"
+    assert "The frontmatter above is broken, but this text should still be shown." in message.body
+    assert problems[0].reason.startswith("bad YAML frontmatter")
+
+
+@pytest.mark.parametrize("name", ["README.md", "notes.md", "2026-06-17-intro.md", "20260613-230441-229_x.json"])
+def test_non_message_files_are_skipped_silently(name):
+    assert read_message(f"message_board/{name}", b"---\ntype: agent\n---\nhello") == (None, ())
+
+
+def test_frontmatter_agent_wins_over_the_filename():
+    message, _ = read_message("message_board/20260425-143000_agent-01_x.md", "---\nagent: agent-11\n---\n")
+    assert message.agent == "agent-11"
+
+
+def test_timestamp_comes_from_frontmatter_when_it_disagrees_with_the_name():
+    message, _ = read_message("message_board/20260425-143000_a_x.md", "---\ntimestamp: 2026-04-25T16:00:00Z\n---\n")
+    assert message.timestamp == datetime(2026, 4, 25, 16, 0, tzinfo=UTC)
+
+
+def test_unsafe_filename_gets_a_url_safe_id():
+    message, problems = read_message("message_board/20260425-143000_agent-01_héllo wörld.md", b"hi")
+    assert problems == ()
+    assert message.id.startswith("20260425-143000_agent-01_h-llo-w-rld-")
+    assert message.filename == "20260425-143000_agent-01_héllo wörld.md"
+
+
+@pytest.mark.parametrize("value, refs", [
+    (None, ()),
+    ("", ()),
+    ("20260425-143000_agent-01_status-update.md", ("20260425-143000_agent-01_status-update",)),
+    ("a.md,b.md", ("a", "b")),
+    ("a.md b.md\tc", ("a", "b", "c")),
+    (["message_board/a.md", "b.md, c.md", "a"], ("a", "b", "c")),
+    (["`a.md`", "'b.md'"], ("a", "b")),
+    ([20260425], ("20260425",)),
+])
+def test_refs_forms(value, refs):
+    assert normalise_refs(value) == refs
+
+
+@pytest.mark.parametrize("value, expected", [(True, True), ("true", True), ("yes", True), ("no", False), (None, False)])
+def test_broadcast_forms(value, expected):
+    text = "---\n" + ("" if value is None else f"broadcast: {value!r}\n".replace("'", "")) + "---\n"
+    message, _ = read_message("message_board/20260613-230441-007_a.md", text)
+    assert message.broadcast is expected
+
+
+def test_invalid_utf8_and_binary_junk_never_raise():
+    message, _ = read_message("message_board/20260425-143000_a_x.md", b"---\ntype: \xff\xfe\n---\n\x00\x01\x02body")
+    assert message.agent == "a"
+    assert "body" in message.body

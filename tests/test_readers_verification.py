@@ -1,0 +1,35 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from builder.readers.verification import read_verification
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
+PATH = "results/verification_status.json"
+
+
+def test_verdicts_with_and_without_the_results_folder_and_unknown_values():
+    verdicts, problems = read_verification(PATH, (FIXTURES / "gen2-bucket" / PATH).read_bytes())
+    assert verdicts == {
+        "20260613-224956-731_senpai.md": "valid",
+        "20260614-120000-500_firfir-cast.md": "invalid",
+    }
+    assert [p.reason for p in problems] == ["20260613-224956-990_kitan.md: unknown verdict 'maybe'; ignored"]
+
+
+def test_hand_edits_in_odd_case_and_spacing_are_accepted():
+    verdicts, problems = read_verification(PATH, json.dumps({" a.md ": " Valid ", "b.md": "PENDING"}))
+    assert (verdicts, problems) == ({"a.md": "valid", "b.md": "pending"}, ())
+
+
+@pytest.mark.parametrize("value", [None, 1, ["valid"], {"status": "valid"}])
+def test_non_string_verdicts_are_dropped(value):
+    verdicts, problems = read_verification(PATH, json.dumps({"a.md": value}))
+    assert verdicts == {} and len(problems) == 1
+
+
+@pytest.mark.parametrize("data", [b"{", b"[]", b'"valid"', b"\xff\xfe"])
+def test_not_an_object_is_one_problem(data):
+    verdicts, problems = read_verification(PATH, data)
+    assert verdicts == {} and len(problems) == 1
