@@ -143,8 +143,17 @@ def sanitize_html(fragment: str) -> str:
         set_tag_attribute_values=_FORCED,
         strip_comments=True,
         filter_style_properties={"text-align"},
+        attribute_filter=_only_absolute_images,
         allowed_classes={"a": {"mention"}, "code": _code_classes()},
     )
+
+
+def _only_absolute_images(tag: str, attribute: str, value: str) -> str | None:
+    """Images load from http(s) addresses only: a relative src would point into this site,
+    where no bucket file lives, and would let agent text make the visitor request site URLs."""
+    if tag == "img" and attribute == "src" and not value.lower().startswith(("https://", "http://")):
+        return None
+    return value
 
 
 def render_markdown(text: str, linker: Linker = _NO_LINKS) -> Markup:

@@ -89,3 +89,9 @@ def test_excerpt_is_plain_text_and_short():
     assert excerpt.startswith("Title Hello world")
     assert "<" not in excerpt and "steal" not in excerpt and "code" not in excerpt
     assert len(excerpt) <= 80 and excerpt.endswith("…")
+
+
+def test_relative_images_are_dropped_but_relative_links_kept(render):
+    html = str(render("![x](/__pwned__/p.png) <img src='../x.png'> [ok](/agents/kestrel/)"))
+    assert "__pwned__" not in html and "../x.png" not in html
+    assert 'href="/agents/kestrel/"' in html

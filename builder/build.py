@@ -1,0 +1,153 @@
+"""build(config, clock) -> BuildReport. Reads like the table of contents of the pipeline:
+source -> read -> assemble -> plan -> render -> write."""
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Mapping
+
+import yaml
+from markupsafe import Markup
+
+from builder import chart as charts
+from builder import pages as site_map
+from builder import trace_pages as trace_site
+from builder.assemble import assemble
+from builder.config import Config
+from builder.model import Collab, Problem
+from builder.readers import read_inputs
+from builder.readers.traces import load_transcript
+from builder.render import fingerprint, make_environment, render_page, static_files
+from builder.sources import Bucket, empty_bucket
+from builder.sources.local import open_local
+from builder.urls import Urls, bucket_web_url
+from builder.write import MANIFEST, WriteReport, manifest_bytes, write_site
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    out: Path
+    pages: int
+    files: int
+    problems: tuple[Problem, ...]
+    written: WriteReport
+    seconds: float
+    source_note: str
+    counts: Mapping[str, int]
+
+
+def build(config: Config, clock: Callable[[], datetime], out: Path, log: Log = print) -> BuildReport:
+    started = time.perf_counter()
+    bucket, source_problems = open_source(config, log)
+    inputs = read_inputs(bucket, config)
+    collab = assemble(inputs, config, data_as_of=bucket.as_of)
+    collab = _with_problems(collab, source_problems)
+    files, page_count = plan_and_render(collab, config, built_at=clock(),
+                                        load=lambda trace: load_transcript(bucket, trace, config))
+    counts = site_counts(collab)
+    files[MANIFEST] = manifest_bytes(files, counts)
+    written = write_site(out, files)
+    report = BuildReport(out=Path(out), pages=page_count, files=len(files),
+                         problems=collab.problems, written=written,
+                         seconds=time.perf_counter() - started, source_note=bucket.note,
+                         counts=counts)
+    log_summary(report, log)
+    return report
+
+
+def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
+    """The bucket as a folder on disk. A Hub that cannot be reached and has no mirror yields an
+    empty bucket (so the site shows the fallback baseline), never a crash."""
+    if config.source_is_hub():
+        from builder.sources.hub import HubUnavailable, open_hub_bucket
+        bucket_id = config.source.location.removeprefix("hf://buckets/").strip("/")
+        try:
+            return open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log), ()
+        except HubUnavailable as exc:
+            log(f"source: {exc}; showing the fallback baseline")
+            return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
+    try:
+        return open_local(config.source_dir()), ()
+    except FileNotFoundError as exc:
+        log(f"source: {exc}; showing the fallback baseline")
+        return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
+
+
+def plan_and_render(collab: Collab, config: Config, built_at: datetime,
+                    load: trace_site.Loader) -> tuple[dict[str, bytes], int]:
+    """Every output file of the site, as bytes, keyed by its path in the site folder.
+
+    Pages are planned and rendered one at a time (trace transcripts are loaded per session)."""
+    urls = Urls(base=_base_path(config.site.base_url),
+                bucket_web=bucket_web_url(config.source.location, config.source.web_url))
+    static = {f"static/{name}": data for name, data in static_files().items()}
+    static["static/vendor/vega-bundle.js"] = charts.vega_bundle().encode()
+    site = site_map.Site(
+        title=config.site.title, tagline=config.site.tagline,
+        links=tuple(site_map.LinkView(l.label, l.url) for l in config.site.links),
+        urls=urls, data_as_of=site_map.fmt_time(collab.data_as_of) if collab.data_as_of else "",
+        static_version=fingerprint({k.removeprefix("static/"): v for k, v in static.items()}))
+    sm = site_map.SiteMap(collab, config, urls, site, built_at, chart=chart_view(collab, config))
+    specs = itertools.chain(site_map.site_pages(sm), [site_map.not_found_page(sm)],
+                            trace_site.trace_pages(sm, load))
+    env = make_environment({})
+    files: dict[str, bytes] = dict(static)
+    page_count = 0
+    for spec in specs:
+        files[urls.file_for(spec.url)] = render_page(env, spec.template, spec.context).encode()
+        page_count += 1
+    files["leaderboard.json"] = site_map.leaderboard_json(sm)
+    files["leaderboard.csv"] = site_map.leaderboard_csv(sm)
+    files["README.md"] = space_card(config)
+    return files, page_count
+
+
+def chart_view(collab: Collab, config: Config) -> dict:
+    """The chart's JSON document (both scales, data stored once) and its pre-rendered SVG."""
+    lb = collab.leaderboard
+    doc = charts.chart_document([e.result for e in lb.all], frozenset(r.id for r in lb.records),
+                                lb.baselines, config.metric, lb.direction)
+    svg = charts.chart_svg(charts.spec_from_document(doc, "linear"))
+    return {"svg": Markup(svg), "data": doc, "log_possible": doc["log"] is not None}
+
+
+def space_card(config: Config) -> bytes:
+    """The Space's README.md: its front matter is the Space config (a static Space)."""
+    front = {"title": config.site.title[:60] or "Agent collaboration", "emoji": "🤝",
+             "colorFrom": "indigo", "colorTo": "blue", "sdk": "static", "pinned": False}
+    body = f"# {config.site.title}\n\n{config.site.tagline}\n\nBuilt by collab-site.\n"
+    return ("---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + body).encode()
+
+
+def site_counts(collab: Collab) -> dict[str, int]:
+    return {"ranked": len(collab.leaderboard.all), "messages": len(collab.messages),
+            "results": len(collab.results), "agents": len(collab.agents),
+            "traces": len(collab.traces)}
+
+
+def log_summary(report: BuildReport, log: Log) -> None:
+    for p in report.problems:
+        log(f"problem: {p.path}: {p.reason}")
+    w = report.written
+    log(f"built {report.pages} pages ({report.files} files: {len(w.written)} written, "
+        f"{w.unchanged} unchanged, {len(w.removed)} removed) in {report.seconds:.2f}s "
+        f"into {report.out}; {len(report.problems)} problem(s)")
+
+
+def _with_problems(collab: Collab, extra: tuple[Problem, ...]) -> Collab:
+    from dataclasses import replace
+    if not extra:
+        return collab
+    return replace(collab, problems=tuple(sorted(collab.problems + extra, key=lambda p: (p.path, p.reason))))
+
+
+def _base_path(base_url: str) -> str:
+    """"https://x.hf.space/sub/" -> "/sub/"; "/" stays "/"."""
+    from urllib.parse import urlparse
+    path = urlparse(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"

@@ -1,0 +1,82 @@
+"""collab-site check: internal links resolve, HTML basics hold, pages stay within budget."""
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+PAGE_BUDGET_BYTES = 2_000_000
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr", "path", "circle", "rect", "line", "polyline", "polygon", "use", "stop"}
+
+
+class _PageScan(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.has_title = False
+        self.has_csp = False
+        self.inline_scripts = 0
+        self.ids: set[str] = set()
+        self.duplicate_ids: set[str] = set()
+        self._in_script_with_src = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "title":
+            self.has_title = True
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
+            self.has_csp = True
+        if tag == "script" and not a.get("src") and a.get("type") != "application/json":
+            self.inline_scripts += 1
+        if any(k.startswith("on") for k in a):
+            self.inline_scripts += 1
+        for key in ("href", "src"):
+            if a.get(key):
+                self.links.append(a[key])
+        if a.get("id"):
+            if a["id"] in self.ids:
+                self.duplicate_ids.add(a["id"])
+            self.ids.add(a["id"])
+
+
+def check_site(out: Path, base: str = "/") -> list[str]:
+    out = Path(out)
+    if not (out / "index.html").is_file():
+        return [f"{out}/index.html is missing: build the site first"]
+    findings: list[str] = []
+    for page in sorted(out.rglob("*.html")):
+        findings += _check_page(out, page, base)
+    return findings
+
+
+def _check_page(out: Path, page: Path, base: str) -> list[str]:
+    rel = page.relative_to(out).as_posix()
+    data = page.read_bytes()
+    scan = _PageScan()
+    scan.feed(data.decode("utf-8", errors="replace"))
+    findings = []
+    if len(data) > PAGE_BUDGET_BYTES:
+        findings.append(f"{rel}: {len(data):,} bytes, over the {PAGE_BUDGET_BYTES:,}-byte page budget")
+    if not scan.has_title:
+        findings.append(f"{rel}: no <title>")
+    if not scan.has_csp:
+        findings.append(f"{rel}: no Content-Security-Policy meta tag")
+    if scan.inline_scripts:
+        findings.append(f"{rel}: {scan.inline_scripts} inline script(s) or event handler(s)")
+    for dup in sorted(scan.duplicate_ids):
+        findings.append(f"{rel}: duplicate id {dup!r}")
+    for link in scan.links:
+        target = _internal_target(out, link, base)
+        if target is not None and not target.exists():
+            findings.append(f"{rel}: broken link {link}")
+    return findings
+
+
+def _internal_target(out: Path, link: str, base: str) -> Path | None:
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path.startswith(base):
+        return None
+    path = unquote(parts.path[len(base):])
+    target = out / path
+    return target / "index.html" if path == "" or path.endswith("/") else target

@@ -1,0 +1,119 @@
+"""collab-site build|serve|check|publish: argument parsing only; each verb calls one function.
+
+Exit codes: 0 ok, 1 build problems under --strict or a failed check/publish, 2 usage/config error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Sequence
+
+from builder.config import Config, ConfigError, load_config
+
+DEFAULT_CONFIG = Path("collab.toml")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        config = _config(args)
+    except ConfigError as exc:
+        for error in exc.errors:
+            print(f"config error: {error}", file=sys.stderr)
+        return 2
+    return args.run(config, args)
+
+
+def build_clock() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _run_build(config: Config, args) -> int:
+    from builder.build import build
+    report = build(config, build_clock, Path(args.out))
+    if args.strict and report.problems:
+        print(f"--strict: {len(report.problems)} problem(s) in the input", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_serve(config: Config, args) -> int:
+    from builder.serve import serve
+    return serve(config, Path(args.out), port=args.port, clock=build_clock)
+
+
+def _run_check(config: Config, args) -> int:
+    from builder.check import check_site
+    findings = check_site(Path(args.out))
+    for finding in findings:
+        print(f"check: {finding}")
+    print(f"check: {len(findings)} finding(s) in {args.out}")
+    return 1 if findings else 0
+
+
+def _run_publish(config: Config, args) -> int:
+    from builder.publish import PublishError, publish
+    space = args.space or config.publish.space_id
+    if not space:
+        print("publish: no Space given (--space ORG/NAME, SPACE_ID or [publish] space_id)", file=sys.stderr)
+        return 2
+    try:
+        outcome = publish(Path(args.out), space, token=os.environ.get("HF_TOKEN") or None,
+                          dry_run=args.dry_run, force=args.force)
+    except PublishError as exc:
+        print(f"publish failed: {exc}", file=sys.stderr)
+        return 1
+    if outcome.refused_reason:
+        print(f"publish refused: {outcome.refused_reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _config(args) -> Config:
+    path = Path(args.config) if args.config else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    overrides = {"source.location": getattr(args, "source", None)}
+    return load_config(path, overrides=overrides)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="collab-site", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p, with_source: bool = True):
+        p.add_argument("--config", help="collab.toml to use (default: ./collab.toml if present)")
+        p.add_argument("--out", default="site", help="site folder (default: site)")
+        if with_source:
+            p.add_argument("--source", help="bucket folder or hf://buckets/ORG/NAME")
+
+    p = sub.add_parser("build", help="build the site")
+    common(p)
+    p.add_argument("--strict", action="store_true", help="exit 1 when any input file had a problem")
+    p.set_defaults(run=_run_build)
+
+    p = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
+    common(p)
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=_run_serve)
+
+    p = sub.add_parser("check", help="check a built site: links, HTML basics, budgets")
+    common(p, with_source=False)
+    p.set_defaults(run=_run_check)
+
+    p = sub.add_parser("publish", help="push the built site to a static Space")
+    common(p, with_source=False)
+    p.add_argument("--space", help="ORG/NAME of the Space (default: SPACE_ID or config)")
+    p.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+    p.add_argument("--force", action="store_true", help="publish even if entries dropped by half")
+    p.set_defaults(run=_run_publish)
+    return parser

@@ -1,0 +1,60 @@
+"""The Jinja2 environment: autoescape everywhere, StrictUndefined, no agent text as a template.
+
+Returns strings; writes nothing. Templates receive view objects whose URLs and texts are
+already computed (see pages.py); they only loop and place.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+
+THEME = Path(__file__).resolve().parent.parent / "theme"
+TEMPLATES = THEME / "templates"
+STATIC = THEME / "static"
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'")
+
+
+def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.globals.update(globals_)
+    env.globals["csp"] = CSP
+    env.filters["thousands"] = thousands
+    return env
+
+
+def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
+    return env.get_template(template).render(**context)
+
+
+def thousands(value: int | float | None) -> str:
+    """12345 -> "12,345"; None (unknown) -> "—", never 0."""
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def static_files() -> dict[str, bytes]:
+    """The theme's static files, keyed by their path under /static/."""
+    return {p.relative_to(STATIC).as_posix(): p.read_bytes()
+            for p in sorted(STATIC.rglob("*")) if p.is_file()}
+
+
+def fingerprint(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Short content hashes used as ?v= cache busters on asset URLs."""
+    return {name: hashlib.sha256(data).hexdigest()[:10] for name, data in files.items()}
