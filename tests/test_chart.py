@@ -1,0 +1,458 @@
+"""builder/chart.py: the Vega-Lite spec, its pre-rendered SVG (safe, deterministic), the runtime.
+
+The interactive side (theme/static/chart.js under a strict CSP) is exercised in a real browser by
+the browser suite; here we check its static promises (no eval, ast: true, the page contract ids).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import datetime, timedelta, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from builder import chart
+from builder.config import MetricConfig
+from builder.model import Result
+
+REPO = Path(__file__).resolve().parents[1]
+T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
+HOSTILE_AGENT = "<img src=x onerror=alert(1)>"
+HOSTILE_AGENT2 = "</script><script>alert(2)</script>"
+HOSTILE_METHOD = '"><svg onload=alert(3)> javascript:alert(4) </script>'
+BPB = MetricConfig(label="BPB", unit="bpb", direction="lower")
+NUMBER = MetricConfig(label="Number", unit="", direction="higher")
+
+
+def res(i: int, agent: str, score: float | None, minutes: int | None, *, method: str = "",
+        status: str = "agent-run", verification: str | None = None) -> Result:
+    return Result(
+        id=f"r{i:03d}", agent=agent, score=score, score_text="" if score is None else str(score),
+        method=method or f"method-{i}", description="",
+        timestamp=None if minutes is None else T0 + timedelta(minutes=minutes),
+        status=status, origin="results-md", source_path=f"results/r{i:03d}.md",  # type: ignore[arg-type]
+        verification=verification,  # type: ignore[arg-type]
+    )
+
+
+def baseline(score: float | None, method: str = "GPT-2 baseline") -> Result:
+    return Result(id=f"baseline-{method}", agent="baseline", score=score, score_text="",
+                  method=method, description="", timestamp=None, status="baseline",
+                  origin="fallback", source_path="")
+
+
+def records_of(results: list[Result], direction: str) -> set[str]:
+    """Independent reference: results that improved the best-so-far, in time order."""
+    best = None
+    out = set()
+    for r in sorted((r for r in results if r.score is not None and r.timestamp is not None),
+                    key=lambda r: (r.timestamp, r.id)):
+        if best is None or (r.score < best if direction == "lower" else r.score > best):
+            best = r.score
+            out.add(r.id)
+    return out
+
+
+def ranked(results: list[Result], direction: str) -> list[Result]:
+    scored = [r for r in results if r.score is not None]
+    return sorted(scored, key=lambda r: (r.score if direction == "lower" else -r.score, r.id))
+
+
+@pytest.fixture
+def lower_case():
+    """A lower-is-better collaboration; the hostile agent holds the current record."""
+    results = [
+        res(0, "alpha", 3.50, 0),
+        res(1, "beta", 3.60, 30, method=HOSTILE_METHOD),
+        res(2, "alpha", 3.30, 60, verification="valid"),
+        res(3, HOSTILE_AGENT2, 3.40, 120),
+        res(4, "gamma", 3.10, 200),
+        res(5, "beta", 3.20, 260, status="negative"),
+        res(6, HOSTILE_AGENT, 2.90, 400, method=HOSTILE_METHOD),
+        res(7, "gamma", 3.00, 600),
+        res(8, "delta", 3.05, 900),
+        res(9, "nobody", None, 950),          # unscored: never plotted
+        res(10, "late", 3.2, None),           # no timestamp: cannot be placed
+    ]
+    recs = records_of(results, "lower")
+    return ranked(results, "lower"), recs, [baseline(3.28, "GPT-2 <b>baseline</b>")]
+
+
+def layers(spec):
+    return spec["layer"]
+
+
+def layer_with(spec, mark, dataset):
+    found = [layer for layer in layers(spec)
+             if (layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]) == mark
+             and layer.get("data", {}).get("name") == dataset]
+    assert found, f"no {mark} layer over {dataset}"
+    return found
+
+
+def points_layer(spec):
+    for layer in layer_with(spec, "point", "results"):
+        if "transform" not in layer:
+            return layer
+    raise AssertionError("no base points layer")
+
+
+# ------------------------------------------------------------------------------------- spec
+
+def test_one_point_per_scored_result(lower_case):
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    rows = spec["datasets"]["results"]
+    assert sorted(row["id"] for row in rows) == [f"r{i:03d}" for i in range(9)]
+    assert len(rows) == len({row["id"] for row in rows})
+    # deterministic order: by time then id; ISO UTC strings; plain JSON (no index, no NaN)
+    assert [row["t"] for row in rows] == sorted(row["t"] for row in rows)
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["t"]) for row in rows)
+    json.dumps(spec, allow_nan=False)
+    assert set(rows[0]) == {"id", "agent", "score", "score_label", "method", "t", "date",
+                            "record", "verified", "negative"}
+
+
+def test_points_coloured_by_agent_in_rank_order(lower_case):
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    colour = points_layer(spec)["encoding"]["color"]
+    assert colour["field"] == "agent" and colour["type"] == "nominal"
+    # the leader first: legend and the most distinct colours go to the best agents
+    assert colour["scale"]["domain"] == [HOSTILE_AGENT, "gamma", "delta", "beta", "alpha",
+                                         HOSTILE_AGENT2]
+    assert spec["config"]["legend"]["symbolLimit"] == chart.LEGEND_LIMIT
+
+
+def test_many_agents_legend_is_limited():
+    results = [res(i, f"agent-{i:03d}", 100.0 + i, i * 5) for i in range(100)]
+    spec = chart.chart_spec(ranked(results, "higher"), records_of(results, "higher"), [],
+                            NUMBER, "higher")
+    assert len(points_layer(spec)["encoding"]["color"]["scale"]["domain"]) == 100
+    assert spec["config"]["legend"]["symbolLimit"] < 100
+
+
+def test_step_line_is_the_best_so_far_series(lower_case):
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    line = layer_with(spec, "line", "best_so_far")[0]
+    assert line["mark"]["interpolate"] == "step-after"
+    got = [(row["t"], row["best"]) for row in spec["datasets"]["best_so_far"]]
+    # records in time order: 3.5 at 0, 3.3 at 60, 3.1 at 200, 2.9 at 400; carried to 900 (last)
+    iso = lambda m: (T0 + timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    assert got == [(iso(0), 3.5), (iso(60), 3.3), (iso(200), 3.1), (iso(400), 2.9),
+                   (iso(900), 2.9)]
+    assert spec["datasets"]["best_so_far"][-1]["best_label"] == "2.9 bpb"
+
+
+def test_best_so_far_higher_and_inconsistent_records():
+    results = [res(0, "a", 1.0, 0), res(1, "b", 5.0, 10), res(2, "c", 3.0, 20),
+               res(3, "d", 7.0, 30)]
+    points = chart.best_so_far(results, {"r000", "r001", "r002", "r003"}, "higher")
+    # r002 (3.0 after 5.0) is not an improvement: skipped, the line stays monotonic;
+    # the last result is a record, so there is no closing point
+    assert [(p.result_id, p.best) for p in points] == [("r000", 1.0), ("r001", 5.0),
+                                                      ("r003", 7.0)]
+    assert chart.best_so_far(results, set(), "higher") == []
+
+
+def test_records_flagged_and_highlighted(lower_case):
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    rows = spec["datasets"]["results"]
+    assert {row["id"] for row in rows if row["record"]} == recs == {"r000", "r002", "r004",
+                                                                     "r006"}
+    highlighted = [layer for layer in layer_with(spec, "point", "results") if "transform" in layer]
+    assert highlighted and highlighted[0]["transform"][0] == {"filter": "datum.record"}
+    assert highlighted[0]["mark"]["size"] > points_layer(spec)["mark"]["size"]
+    # the current best is labelled with its agent and score
+    assert spec["datasets"]["current_best"][0]["text"] == f"{HOSTILE_AGENT}  2.9 bpb"
+    # verified and negative results are flagged for their shape / hollow fill
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["r002"]["verified"] and not by_id["r000"]["verified"]
+    assert by_id["r005"]["negative"] and not by_id["r004"]["negative"]
+
+
+def test_baseline_rules(lower_case):
+    rank, recs, _ = lower_case
+    bls = [baseline(3.28, "GPT-2 <b>baseline</b>"), baseline(None, "unscored"),
+           baseline(3.45, "")]
+    spec = chart.chart_spec(rank, recs, bls, BPB, "lower")
+    rule = layer_with(spec, "rule", "baselines")[0]
+    assert rule["encoding"]["y"]["field"] == "score" and "x" not in rule["encoding"]
+    layer_with(spec, "text", "baselines")        # the label drawn at the right end
+    assert spec["datasets"]["baselines"] == [
+        {"score": 3.28, "score_label": "3.28 bpb", "label": "baseline · GPT-2 <b>baseline</b>"},
+        {"score": 3.45, "score_label": "3.45 bpb", "label": "baseline · baseline"},
+    ]
+
+
+def test_y_axis_respects_direction(lower_case):
+    rank, recs, bl = lower_case
+    low = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    y = points_layer(low)["encoding"]["y"]
+    assert y["scale"]["reverse"] is True and y["scale"]["zero"] is False
+    assert y["axis"]["title"].startswith("BPB (bpb)") and "lower is better" in y["axis"]["title"]
+    results = [res(0, "a", 1.0, 0), res(1, "b", 5.0, 10)]
+    high = chart.chart_spec(results, {"r000", "r001"}, [], NUMBER, "higher")
+    y = points_layer(high)["encoding"]["y"]
+    assert y["scale"]["reverse"] is False and "higher is better" in y["axis"]["title"]
+    # every layer uses the same scale definition (shared y)
+    assert all(layer["encoding"]["y"]["scale"] == y["scale"] for layer in layers(high)
+               if "y" in layer["encoding"])
+
+
+def test_log_variant_and_fallback(lower_case):
+    rank, recs, bl = lower_case
+    log = chart.chart_spec(rank, recs, bl, BPB, "lower", log_scale=True)
+    for layer in layers(log):
+        if "y" in layer["encoding"] and "scale" in layer["encoding"]["y"]:
+            assert layer["encoding"]["y"]["scale"]["type"] == "log"
+            assert layer["encoding"]["y"]["scale"]["reverse"] is True
+    assert chart.log_possible(rank, bl)
+    # a narrow range keeps Vega's ticks; a wide one gets readable 1-2-5 ticks
+    assert "values" not in points_layer(log)["encoding"]["y"]["axis"]
+    wide = [res(i, "a", 10.0 ** (i / 2), i) for i in range(8)]
+    wide_log = chart.chart_spec(wide, records_of(wide, "higher"), [], NUMBER, "higher",
+                                log_scale=True)
+    assert points_layer(wide_log)["encoding"]["y"]["axis"]["values"] == [
+        1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0]
+    # a zero score (or a non-positive baseline) makes log impossible: linear instead
+    with_zero = [*rank, res(20, "zero", 0.0, 1000)]
+    assert not chart.log_possible(with_zero, bl)
+    assert not chart.log_possible(rank, [baseline(-1.0)])
+    fallback = chart.chart_spec(with_zero, recs, bl, BPB, "lower", log_scale=True)
+    assert points_layer(fallback)["encoding"]["y"]["scale"]["type"] == "linear"
+    doc = chart.chart_document(with_zero, recs, bl, BPB, "lower")
+    assert doc["log"] is None and doc["linear"] is not None
+
+
+def test_tooltips(lower_case):
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    tips = points_layer(spec)["encoding"]["tooltip"]
+    assert [(t["field"], t["title"]) for t in tips] == [
+        ("agent", "Agent"), ("score_label", "BPB"), ("method", "Method"), ("date", "Date (UTC)")]
+    row = next(r for r in spec["datasets"]["results"] if r["id"] == "r004")
+    assert row["score_label"] == "3.1 bpb"
+    assert row["date"] == "2025-03-01 11:20 UTC"
+    # the agent's method travels as data, cut to a sane length
+    assert all(len(r["method"]) <= chart.TEXT_LIMIT for r in spec["datasets"]["results"])
+
+
+def test_interaction_and_size(lower_case):
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    assert spec["width"] == "container" and spec["height"] == chart.CHART_HEIGHT
+    # Altair hoists a layer's params to the top level, naming the layer they apply to
+    params = {p["name"]: p for p in spec.get("params", []) + points_layer(spec).get("params", [])}
+    assert params["zoom"]["select"] == "interval" or params["zoom"]["select"]["type"] == "interval"
+    assert params["zoom"]["bind"] == "scales"
+    assert params["agentpick"]["bind"] == "legend"
+    assert params["zoom"]["views"] == params["agentpick"]["views"] == ["points"]
+    assert points_layer(spec)["name"] == "points"
+    x = points_layer(spec)["encoding"]["x"]
+    assert x["type"] == "temporal" and x["scale"]["type"] == "utc"
+
+
+def test_timestamps_are_utc():
+    paris = timezone(timedelta(hours=2))
+    r = Result(id="x", agent="a", score=1.0, score_text="1", method="m", description="",
+               timestamp=datetime(2025, 6, 1, 14, 30, tzinfo=paris), status="agent-run",
+               origin="results-md", source_path="")
+    row = chart.chart_spec([r], {"x"}, [], NUMBER, "higher")["datasets"]["results"][0]
+    assert row["t"] == "2025-06-01T12:30:00Z" and row["date"] == "2025-06-01 12:30 UTC"
+
+
+def test_non_finite_scores_are_left_out():
+    results = [res(0, "a", 1.0, 0), res(1, "b", math.nan, 5), res(2, "c", math.inf, 10)]
+    spec = chart.chart_spec(results, {"r000"}, [baseline(math.nan)], NUMBER, "higher")
+    assert [r["id"] for r in spec["datasets"]["results"]] == ["r000"]
+    assert "baselines" not in spec["datasets"]
+    json.dumps(spec, allow_nan=False)
+
+
+def test_empty_state():
+    spec = chart.chart_spec([res(0, "a", None, 0)], set(), [], NUMBER, "higher")
+    assert spec["title"] == chart.EMPTY_TITLE
+    assert "x" not in spec["encoding"] and spec["encoding"]["y"]["axis"] is None
+    assert spec["width"] == "container"
+    with_baseline = chart.chart_spec([], set(), [baseline(3.28)], BPB, "lower")
+    assert any("3.28 bpb" in row["text"] for row in with_baseline["datasets"]["message"])
+    doc = chart.chart_document([], set(), [], NUMBER, "higher")
+    assert doc["empty"] is True and doc["log"] is None
+    svg = chart.chart_svg(chart.spec_from_document(doc))
+    assert chart.EMPTY_TITLE in svg
+
+
+def test_document_shares_datasets(lower_case):
+    rank, recs, bl = lower_case
+    doc = chart.chart_document(rank, recs, bl, BPB, "lower")
+    assert set(doc) == {"version", "empty", "datasets", "linear", "log"}
+    assert doc["version"] == 1 and doc["empty"] is False
+    assert "datasets" not in doc["linear"] and "datasets" not in doc["log"]
+    assert doc["datasets"] == chart.chart_spec(rank, recs, bl, BPB, "lower")["datasets"]
+    full = chart.spec_from_document(doc, "log")
+    assert full == chart.chart_spec(rank, recs, bl, BPB, "lower", log_scale=True)
+
+
+def test_specs_are_valid_and_compile_to_vega(lower_case):
+    rank, recs, bl = lower_case
+    doc = chart.chart_document(rank, recs, bl, BPB, "lower")
+    empty = chart.chart_document([], set(), [baseline(3.0)], BPB, "lower")
+    for spec in (chart.spec_from_document(doc, "linear"), chart.spec_from_document(doc, "log"),
+                 chart.spec_from_document(empty, "linear")):
+        chart.validate_spec(spec)                      # Altair's Vega-Lite schema
+        vega = chart.compile_to_vega(spec)             # and Vega-Lite's own compiler
+        assert vega["$schema"].startswith("https://vega.github.io/schema/vega/")
+
+
+def test_spec_digest_is_a_stable_cache_key(lower_case):
+    rank, recs, bl = lower_case
+    a = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    assert chart.spec_digest(a) == chart.spec_digest(chart.chart_spec(rank, recs, bl, BPB,
+                                                                      "lower"))
+    assert chart.spec_digest(a) != chart.spec_digest(chart.chart_spec(rank[:-1], recs, bl, BPB,
+                                                                      "lower"))
+
+
+def test_spec_is_deterministic(lower_case):
+    rank, recs, bl = lower_case
+    a = chart.chart_document(rank, recs, bl, BPB, "lower")
+    b = chart.chart_document(list(rank), set(recs), list(bl), BPB, "lower")
+    assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+# ------------------------------------------------------------------------------------- SVG
+
+class _Tags(HTMLParser):
+    """What an HTML parser (as in a browser, the SVG being inline in the page) reads as tags."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(svg: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(f"<div id=chart-static>{svg}</div>")
+    parser.close()
+    return parser
+
+
+@pytest.fixture
+def svg(lower_case):
+    rank, recs, bl = lower_case
+    return chart.chart_svg(chart.chart_spec(rank, recs, bl, BPB, "lower"))
+
+
+def test_svg_is_produced_and_responsive(svg):
+    assert svg.startswith("<svg ") and svg.endswith("</svg>")
+    root = parse(svg).tags[1]
+    assert root[0] == "svg"
+    assert "width" not in root[1] and "height" not in root[1]
+    assert re.fullmatch(r"0 0 \d+(\.\d+)? \d+(\.\d+)?", root[1]["viewbox"] or "")
+    assert root[1]["role"] == "img" and "9 scored results" in (root[1]["aria-label"] or "")
+    assert "<?xml" not in svg
+
+
+def test_svg_shows_agent_names_as_escaped_text(svg):
+    parsed = parse(svg)
+    text = "".join(parsed.text)
+    for name in ("gamma", "delta", "alpha"):       # legend entries
+        assert name in text
+    # the record holder's hostile name is drawn (current best label) as text, escaped in source
+    assert f"{HOSTILE_AGENT}  2.9 bpb" in text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in svg
+    assert "baseline · GPT-2 <b>baseline</b>" in text
+
+
+def test_svg_hostile_strings_never_become_markup(svg):
+    parsed = parse(svg)
+    tags = {tag for tag, _ in parsed.tags}
+    assert tags <= {"div", "svg", "g", "path", "line", "text", "rect", "defs", "clippath",
+                    "title", "desc", "tspan", "circle"}, tags
+    for _, attrs in parsed.tags:
+        assert not any(name.startswith("on") for name in attrs)
+        assert not any((v or "").strip().lower().startswith("javascript:")
+                       for v in attrs.values())
+    markup = chart.markup_of(svg)
+    for needle in ("<img", "<script", "</script", "onerror=", "onload=", "<svg onload"):
+        assert needle not in markup.lower()
+    # nothing agent-written is outside text nodes or quoted attribute values
+    assert "<img" not in svg and "<script" not in svg.lower() and "</script" not in svg.lower()
+
+
+def test_svg_is_deterministic(lower_case):
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
+    first = chart.chart_svg(spec)
+    chart.chart_svg(chart.chart_spec(rank, recs, bl, NUMBER, "higher"))  # counters move on
+    assert chart.chart_svg(spec) == first
+    assert chart.chart_svg(chart.chart_spec(rank, recs, bl, BPB, "lower")) == first
+
+
+def test_svg_cleaner_strips_active_content():
+    raw = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           'width="100" height="50" onload="alert(1)">'
+           '<script>alert(2)</script><foreignObject><div>x</div></foreignObject>'
+           '<a href="javascript:alert(3)"><text x="1.23456" onclick="alert(4)">hi</text></a>'
+           '<a xlink:href="https://evil.example/"><rect width="5" height="5"/></a>'
+           '<a href="/results/r1/"><rect style="fill:url(https://evil.example/x)"/></a>'
+           '<image href="https://evil.example/p.png"/><use href="#x"/>'
+           '<text>&lt;img src=x onerror=alert(5)&gt;</text></svg>')
+    out = chart._clean_svg(raw, "summary")
+    low = out.lower()
+    for bad in ("<script", "foreignobject", "onload", "onclick", "javascript:", "evil.example",
+                "<image", "<use"):
+        assert bad not in low, bad
+    assert 'href="/results/r1/"' in out
+    assert "&lt;img src=x onerror=alert(5)&gt;" in out
+    assert 'viewBox="0 0 100 50"' in out and 'x="1.23"' in out
+
+
+def test_svg_verifier_refuses_markup():
+    with pytest.raises(chart.UnsafeSvgError):
+        chart._verify('<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>')
+    with pytest.raises(chart.UnsafeSvgError):
+        chart._verify('<svg xmlns="http://www.w3.org/2000/svg"><g onclick="x"/></svg>')
+    chart._verify('<svg xmlns="http://www.w3.org/2000/svg"><text>&lt;script&gt; onerror=1'
+                  '</text></svg>')
+
+
+# ------------------------------------------------------------------------------------- runtime
+
+def test_vega_bundle_is_self_contained():
+    bundle = chart.vega_bundle()
+    assert "window.vegaEmbed=" in bundle and len(bundle) > 100_000
+    assert "expressionInterpreter" in bundle            # what `ast: true` switches to
+    assert not re.search(r"""import\s*\(|from\s*["']https?://""", bundle)
+
+
+def test_chart_js_honours_the_csp_and_the_page_contract():
+    js = (REPO / "theme" / "static" / "chart.js").read_text(encoding="utf-8")
+    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", js, flags=re.S)  # promises in code, not comments
+    assert "ast: true" in code and 'renderer: "svg"' in code and "actions: false" in code
+    for banned in ("eval(", "new Function", "innerHTML", "setTimeout(\"", "console.error",
+                   "document.write"):
+        assert banned not in code, banned
+    assert "console.warn" in code
+    contract = chart.__doc__ or ""
+    for element_id in ("chart", "chart-static", "chart-view", "chart-log", "chart-reset",
+                       "chart-spec"):
+        assert f'id="{element_id}"' in contract
+        assert f'"{element_id}"' in code
+    assert "chart-controls" in contract and "chart-controls" in code
