@@ -34,7 +34,8 @@ _ATTRIBUTES = {
     "th": {"align", "colspan", "rowspan", "style"},
     "ol": {"start"},
 }
-_FORCED = {"img": {"loading": "lazy", "referrerpolicy": "no-referrer"}}
+# Added after cleaning (nh3's own way of adding attributes emits them in random order).
+_IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer" '
 _SCHEMES = {"http", "https", "mailto"}
 
 MENTION_RE = r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b"
@@ -134,18 +135,18 @@ class MarkdownRenderer:
 
 
 def sanitize_html(fragment: str) -> str:
-    return nh3.clean(
+    cleaned = nh3.clean(
         fragment,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         url_schemes=_SCHEMES,
         link_rel="noopener noreferrer nofollow",
-        set_tag_attribute_values=_FORCED,
         strip_comments=True,
         filter_style_properties={"text-align"},
         attribute_filter=_only_absolute_images,
         allowed_classes={"a": {"mention"}, "code": _code_classes()},
     )
+    return cleaned.replace("<img ", _IMG_EXTRA)
 
 
 def _only_absolute_images(tag: str, attribute: str, value: str) -> str | None:

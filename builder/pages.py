@@ -206,7 +206,7 @@ class SiteMap:
         links += [LinkView(l.label, l.url) for l in r.links]
         return ResultRow(
             rank=entry.rank if entry else None, id=r.id, url=self.urls.result(r.id), agent=r.agent,
-            agent_url=self.agent_url(r.agent), score=r.score,
+            agent_url=self._agent_url_or_none(r.agent) or "", score=r.score,
             score_text=score_with_unit(r.score_text, metric.unit), secondary=r.secondary,
             secondary_text=r.secondary_text, method=r.method, description=r.description,
             date_text=fmt_time(r.timestamp), date_iso=fmt_iso(r.timestamp),
@@ -242,10 +242,12 @@ def paged_listing(items: Sequence[Any], size: int, url_for) -> list[tuple[str, i
     numbered = tuple((n, url_for(n)) for n in range(total, 0, -1))
     out = []
     for n, part in enumerate(pages, start=1):
+        # A numbered page links only to its neighbours: listing every page number here would
+        # change all pages each time a page is added.
         pager = Pager(current=n, total=total,
                       newer_url=url_for(n + 1) if n < total else None,
                       older_url=url_for(n - 1) if n > 1 else None,
-                      latest_url=url_for(None), numbered=numbered)
+                      latest_url=url_for(None), numbered=())
         out.append((url_for(n), n, part, pager))
     latest = items[-size:] if items else items[:0]
     older = url_for(total - 1) if total > 1 else None

@@ -32,3 +32,6 @@ os.environ.pop("HF_OIDC_RESOURCE", None)
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "agent-collab-corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# --- fake Hub fixtures (issue 3): `fake_hub_server` (session) and `hub` (per test) ------------
+from tests.hub_fixtures import fake_hub_server, hub  # noqa: E402,F401

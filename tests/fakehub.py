@@ -1,0 +1,597 @@
+"""A fake Hugging Face Hub for the tests: the HTTP surface huggingface_hub 2.4.0 uses for buckets
+and static Spaces (see shared/reference/hub-http-api.md), on 127.0.0.1, standard library only.
+
+Importing this module does not import huggingface_hub. State lives in memory behind one lock:
+`hub.buckets[id]` ({path: bytes}), `hub.repos[("spaces", id)]` (files, sha, sdk, private),
+`hub.commits` (every commit payload, parsed) and `hub.log` (every request: method, raw path,
+route, status, and the bearer token it carried, so tests can check where a token went).
+
+Faults: `hub.inject(route, kind, times=1, ...)` makes the next `times` requests to `route`
+(optionally only those whose path contains `match`) fail as `kind`:
+  "503"      a 503 answer                     "429"   a 429 with Retry-After: `retry_after`
+  "hang"     no answer for `hang` seconds, then the connection is closed
+  "drop"     the connection is closed without an answer
+  "truncate" headers and half the body, then the connection is closed
+  "garbage"  a 200 whose JSON body is an entry without required keys (a broken listing page)
+  "status"   an answer with status `status` (e.g. 400 for a cursor the server no longer knows)
+`hub.down = True` answers 503 to everything until set back.
+
+Routes (names used by `inject`): whoami, validate_yaml, harnesses, bucket_info, bucket_tree,
+bucket_paths_info, bucket_resolve, xet, repo_create, repo_info, repo_tree, preupload, commit,
+repo_resolve; "*" matches every route.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, quote, unquote, urlsplit
+
+DEFAULT_TOKEN = "hf_fake_token_0123456789abcdef"
+DEFAULT_USER = "fake-user"
+_DATE = "2026-06-01T12:00:00.000Z"
+
+
+def git_blob_sha1(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+@dataclass
+class Request:
+    method: str
+    path: str            # raw request target, query included
+    route: str
+    token: str | None    # the bearer token sent, if any
+    status: int = 0      # -1 hung, -2 dropped, -3 truncated
+    body: bytes = b""
+    arrived: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    route: str
+    kind: str
+    times: int
+    match: str | None = None
+    retry_after: int = 1
+    hang: float = 5.0
+    status: int = 400
+
+
+@dataclass
+class Commit:
+    repo: str
+    summary: str
+    description: str
+    parent: str | None
+    files: list[str]            # paths added or updated ("file" lines)
+    deleted: list[str]          # "deletedFile" and "deletedFolder" lines
+    lines: int                  # NDJSON lines including the header
+    token: str | None
+
+
+@dataclass
+class Repo:
+    files: dict[str, bytes]
+    sha: str
+    sdk: str | None = None
+    private: bool = False
+
+
+@dataclass
+class Bucket:
+    files: dict[str, bytes] = field(default_factory=dict)
+    private: bool = False
+
+
+class FakeHub:
+    def __init__(self, port: int, *, tokens: dict[str, str] | None = None):
+        self.port = port
+        self.endpoint = f"http://127.0.0.1:{port}"
+        self.lock = threading.RLock()
+        self._stop = threading.Event()
+        self.tokens = dict(tokens or {DEFAULT_TOKEN: DEFAULT_USER})
+        self.reset()
+        self._server = _Server(("127.0.0.1", port), _Handler)
+        self._server.hub = self
+        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-hub",
+                                        daemon=True)
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def start(self) -> "FakeHub":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._server.shutdown()
+        self._server.server_close()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.buckets: dict[str, Bucket] = {}
+            self.repos: dict[tuple[str, str], Repo] = {}
+            self.commits: list[Commit] = []
+            self.log: list[Request] = []
+            self.faults: list[Fault] = []
+            self.down = False
+            self.bucket_page_size = 1000
+            self.repo_page_size = 1000
+            self._counter = 0
+            self.delay: dict[str, float] = {}     # route -> seconds to wait before answering
+            self.inflight: dict[str, int] = {}
+            self.max_inflight: dict[str, int] = {}
+
+    # --- state helpers for tests -----------------------------------------------------------
+    def add_bucket(self, bucket_id: str, files: dict[str, bytes | str] | None = None, *,
+                   private: bool = False) -> Bucket:
+        with self.lock:
+            b = Bucket({p: _b(d) for p, d in (files or {}).items()}, private)
+            self.buckets[bucket_id] = b
+            return b
+
+    def put(self, bucket_id: str, path: str, data: bytes | str) -> None:
+        with self.lock:
+            self.buckets[bucket_id].files[path] = _b(data)
+
+    def remove(self, bucket_id: str, path: str) -> None:
+        with self.lock:
+            del self.buckets[bucket_id].files[path]
+
+    def add_space(self, space_id: str, files: dict[str, bytes | str] | None = None, *,
+                  private: bool = False, sdk: str = "static") -> Repo:
+        with self.lock:
+            repo = Repo({p: _b(d) for p, d in (files or _seed_files(space_id, sdk)).items()},
+                        self._next_sha(), sdk, private)
+            self.repos[("spaces", space_id)] = repo
+            return repo
+
+    def space_files(self, space_id: str) -> dict[str, bytes]:
+        with self.lock:
+            return dict(self.repos[("spaces", space_id)].files)
+
+    def inject(self, route: str, kind: str, times: int = 1, *, match: str | None = None,
+               retry_after: int = 1, hang: float = 5.0, status: int = 400) -> None:
+        assert kind in {"503", "429", "hang", "drop", "truncate", "garbage", "status"}, kind
+        with self.lock:
+            self.faults.append(Fault(route, kind, times, match, retry_after, hang, status))
+
+    def requests(self, route: str | None = None, method: str | None = None) -> list[Request]:
+        with self.lock:
+            return [r for r in self.log if (route is None or r.route == route)
+                    and (method is None or r.method == method)]
+
+    def clear_log(self) -> None:
+        with self.lock:
+            self.log.clear()
+            self.commits.clear()
+
+    def _next_sha(self) -> str:
+        self._counter += 1
+        return hashlib.sha1(f"commit-{self._counter}-{time.time_ns()}".encode()).hexdigest()
+
+    def _take_fault(self, route: str, path: str) -> Fault | None:
+        with self.lock:
+            if self.down:
+                return Fault(route, "503", 1)
+            for f in self.faults:
+                if f.times > 0 and f.route in (route, "*") and (f.match is None or f.match in path):
+                    f.times -= 1
+                    return f
+        return None
+
+
+def _b(data: bytes | str) -> bytes:
+    return data.encode() if isinstance(data, str) else data
+
+
+def _seed_files(space_id: str, sdk: str) -> dict[str, bytes]:
+    """What the Hub puts in a new Space (approximately: the exact seed is unverified)."""
+    name = space_id.split("/")[-1]
+    return {
+        ".gitattributes": b"*.bin filter=lfs diff=lfs merge=lfs -text\n*.zip filter=lfs diff=lfs merge=lfs -text\n",
+        "README.md": (f"---\ntitle: {name}\nemoji: \U0001F680\ncolorFrom: gray\ncolorTo: blue\n"
+                      f"sdk: {sdk}\npinned: false\n---\n\nEdit this README.md\n").encode(),
+    }
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    hub: FakeHub
+
+
+class _Reply(Exception):
+    def __init__(self, status: int, body=None, headers: dict | None = None, *,
+                 error_code: str | None = None, message: str | None = None):
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = dict(headers or {})
+        if error_code:
+            self.headers["X-Error-Code"] = error_code
+        if message:
+            self.headers["X-Error-Message"] = message
+            if body is None:
+                self.body = {"error": message}
+
+
+_ID = r"([^/?]+/[^/?]+)"
+_ROUTES: list[tuple[str, str, re.Pattern]] = [
+    ("GET", "whoami", re.compile(r"^/api/whoami-v2$")),
+    ("POST", "validate_yaml", re.compile(r"^/api/validate-yaml$")),
+    ("GET", "harnesses", re.compile(r"^/api/agent-harnesses$")),
+    ("GET", "xet", re.compile(rf"^/api/buckets/{_ID}/xet-(?:read|write)-token$")),
+    ("GET", "bucket_tree", re.compile(rf"^/api/buckets/{_ID}/tree(?:/(.*))?$")),
+    ("POST", "bucket_paths_info", re.compile(rf"^/api/buckets/{_ID}/paths-info$")),
+    ("GET", "bucket_info", re.compile(rf"^/api/buckets/{_ID}$")),
+    ("GETHEAD", "bucket_resolve", re.compile(rf"^/buckets/{_ID}/resolve/(.+)$")),
+    ("POST", "repo_create", re.compile(r"^/api/repos/create$")),
+    ("GET", "repo_tree", re.compile(rf"^/api/(spaces|datasets|models)/{_ID}/tree/([^/]+)(?:/(.*))?$")),
+    ("POST", "preupload", re.compile(rf"^/api/(spaces|datasets|models)/{_ID}/preupload/([^/]+)$")),
+    ("POST", "commit", re.compile(rf"^/api/(spaces|datasets|models)/{_ID}/commit/([^/]+)$")),
+    ("GET", "repo_info", re.compile(rf"^/api/(spaces|datasets|models)/{_ID}(?:/revision/([^/]+))?$")),
+    ("GETHEAD", "repo_resolve", re.compile(rf"^/(spaces|datasets)/{_ID}/resolve/([^/]+)/(.+)$")),
+]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True   # headers and body go out in two writes: no 40 ms stalls
+    server: _Server
+
+    def log_message(self, format, *args):  # quiet
+        pass
+
+    def do_GET(self):
+        self._dispatch("GET")
+
+    def do_HEAD(self):
+        self._dispatch("HEAD")
+
+    def do_POST(self):
+        self._dispatch("POST")
+
+    def _dispatch(self, method: str) -> None:
+        hub = self.server.hub
+        raw = self.path
+        split = urlsplit(raw)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        auth = self.headers.get("Authorization") or ""
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+        route, groups, handler = "unknown", (), None
+        for methods, name, pattern in _ROUTES:
+            m = pattern.match(split.path)
+            if m and method in (methods if methods != "GETHEAD" else ("GET", "HEAD")):
+                route = name
+                groups = tuple(unquote(g) if g is not None else None for g in m.groups())
+                handler = getattr(self, f"_r_{name}")
+                break
+        record = Request(method, raw, route, token, body=body)
+        with hub.lock:
+            hub.log.append(record)
+            hub.inflight[route] = hub.inflight.get(route, 0) + 1
+            hub.max_inflight[route] = max(hub.max_inflight.get(route, 0), hub.inflight[route])
+        try:
+            self._answer(hub, method, raw, split, body, token, route, groups, handler, record)
+        finally:
+            with hub.lock:
+                hub.inflight[route] = hub.inflight.get(route, 1) - 1
+
+    def _answer(self, hub, method, raw, split, body, token, route, groups, handler, record):
+        fault = hub._take_fault(route, raw)
+        if fault is not None:
+            self._fault(fault, record)
+            return
+        query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        if hub.delay.get(route):
+            hub._stop.wait(hub.delay[route])
+        try:
+            if token is not None and token not in hub.tokens:
+                raise _Reply(401, message="Invalid credentials in Authorization header")
+            if handler is None:
+                raise _Reply(404, message=f"no route for {method} {split.path}")
+            user = hub.tokens.get(token) if token else None
+            with hub.lock:
+                result = handler(method, groups, query, body, user)
+        except _Reply as reply:
+            result = reply
+        except Exception as exc:  # a bug in the fake: 400, never 5xx (the client would retry)
+            result = _Reply(400, {"error": f"fake hub error: {type(exc).__name__}: {exc}"})
+        self._send(result, record, head=(method == "HEAD"))
+
+    # --- responses -------------------------------------------------------------------------
+    def _send(self, reply: _Reply, record: Request, *, head: bool = False) -> None:
+        body = reply.body
+        headers = dict(reply.headers)
+        if isinstance(body, (dict, list)):
+            data = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif body is None:
+            data = b""
+        else:
+            data = _b(body)
+        record.status = reply.status
+        self.send_response(reply.status)
+        for k, v in headers.items():
+            self.send_header(k, str(v))
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(data)
+
+    def _fault(self, fault: Fault, record: Request) -> None:
+        hub = self.server.hub
+        if fault.kind == "503":
+            self._send(_Reply(503, {"error": "Service Unavailable (fake)"}), record)
+        elif fault.kind == "429":
+            self._send(_Reply(429, {"error": "Too Many Requests (fake)"},
+                              {"Retry-After": str(fault.retry_after)}), record)
+        elif fault.kind == "hang":
+            record.status = -1
+            hub._stop.wait(fault.hang)
+            self._drop()
+        elif fault.kind == "drop":
+            record.status = -2
+            self._drop()
+        elif fault.kind == "garbage":
+            self._send(_Reply(200, [{"type": "file", "path": "broken-entry"}]), record)
+        elif fault.kind == "status":
+            self._send(_Reply(fault.status, {"error": f"fake {fault.status}"}), record)
+        elif fault.kind == "truncate":
+            record.status = -3
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b"x" * 500)
+            self.wfile.flush()
+            self._drop()
+
+    def _drop(self) -> None:
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    # --- account ---------------------------------------------------------------------------
+    def _r_whoami(self, method, groups, query, body, user):
+        if user is None:
+            raise _Reply(401, message="Invalid credentials in Authorization header")
+        return _Reply(200, {"type": "user", "name": user, "fullname": user, "orgs": [],
+                            "auth": {"type": "access_token",
+                                     "accessToken": {"displayName": "fake", "role": "write"}}})
+
+    def _r_validate_yaml(self, method, groups, query, body, user):
+        content = json.loads(body or b"{}").get("content", "")
+        if content.startswith("---") and "\n---" not in content[3:]:
+            raise _Reply(400, {"errors": [{"message": "unterminated front matter"}], "warnings": []})
+        return _Reply(200, {"errors": [], "warnings": []})
+
+    def _r_harnesses(self, method, groups, query, body, user):
+        return _Reply(200, {"standardEnvVars": [], "harnesses": {}})
+
+    def _r_xet(self, method, groups, query, body, user):
+        raise _Reply(501, {"error": "xet is not faked"})
+
+    # --- buckets ---------------------------------------------------------------------------
+    def _bucket(self, bucket_id: str, user) -> Bucket:
+        b = self.server.hub.buckets.get(bucket_id)
+        if b is None or (b.private and user is None):
+            raise _Reply(404, error_code="RepoNotFound", message=f"Bucket {bucket_id} not found")
+        return b
+
+    def _r_bucket_info(self, method, groups, query, body, user):
+        (bucket_id,) = groups
+        b = self._bucket(bucket_id, user)
+        return _Reply(200, {"id": bucket_id, "private": b.private, "createdAt": _DATE,
+                            "size": sum(len(d) for d in b.files.values()),
+                            "totalFiles": len(b.files), "author": bucket_id.split("/")[0]})
+
+    def _r_bucket_tree(self, method, groups, query, body, user):
+        bucket_id, prefix = groups
+        b = self._bucket(bucket_id, user)
+        recursive = query.get("recursive") == "true"
+        prefix = prefix or ""
+        entries: list[dict] = []
+        if recursive:
+            for path in sorted(b.files):
+                if path.startswith(prefix):
+                    entries.append(_bucket_file(path, b.files[path]))
+        else:
+            base = prefix.rstrip("/") + "/" if prefix else ""
+            seen_dirs = set()
+            for path in sorted(b.files):
+                if not path.startswith(base):
+                    continue
+                rest = path[len(base):]
+                if "/" in rest:
+                    d = base + rest.split("/", 1)[0]
+                    if d not in seen_dirs:
+                        seen_dirs.add(d)
+                        entries.append({"type": "directory", "path": d, "uploadedAt": _DATE})
+                else:
+                    entries.append(_bucket_file(path, b.files[path]))
+        if prefix and not entries:
+            raise _Reply(404, error_code="EntryNotFound", message=f"{prefix} does not exist")
+        return self._page(entries, query, self.server.hub.bucket_page_size)
+
+    def _page(self, entries: list, query: dict, default_size: int) -> _Reply:
+        offset = int(query.get("cursor") or 0)
+        size = int(query.get("limit") or default_size)
+        page = entries[offset:offset + size]
+        headers = {}
+        if offset + size < len(entries):
+            params = {k: v for k, v in query.items() if k != "cursor"}
+            params["cursor"] = str(offset + size)
+            qs = "&".join(f"{quote(k)}={quote(v)}" for k, v in params.items())
+            headers["Link"] = f'<{self.server.hub.endpoint}{urlsplit(self.path).path}?{qs}>; rel="next"'
+        return _Reply(200, page, headers)
+
+    def _r_bucket_paths_info(self, method, groups, query, body, user):
+        (bucket_id,) = groups
+        b = self._bucket(bucket_id, user)
+        paths = json.loads(body or b"{}").get("paths", [])
+        return _Reply(200, [_bucket_file(p, b.files[p]) for p in paths if p in b.files])
+
+    def _r_bucket_resolve(self, method, groups, query, body, user):
+        bucket_id, path = groups
+        b = self._bucket(bucket_id, user)
+        if path not in b.files:
+            raise _Reply(404, error_code="EntryNotFound", message=f"{path} does not exist")
+        data = b.files[path]
+        sha = hashlib.sha256(data).hexdigest()
+        headers = {"ETag": f'"{sha}"', "X-Xet-Hash": sha, "Content-Type": "application/octet-stream",
+                   "Link": f'<{self.server.hub.endpoint}/api/buckets/{bucket_id}/xet-read-token>; rel="xet-auth"'}
+        return _Reply(200, data, headers)
+
+    # --- repos (Spaces) --------------------------------------------------------------------
+    def _repo(self, kind: str, repo_id: str, user, *, write: bool = False) -> Repo:
+        repo = self.server.hub.repos.get((kind, repo_id))
+        if repo is None or (repo.private and user is None):
+            raise _Reply(404, error_code="RepoNotFound", message=f"Repository {repo_id} not found")
+        if write and user is None:
+            raise _Reply(401, message="You must be authenticated to write")
+        return repo
+
+    def _r_repo_create(self, method, groups, query, body, user):
+        hub = self.server.hub
+        if user is None:
+            raise _Reply(401, message="You must be authenticated to create a repo")
+        payload = json.loads(body or b"{}")
+        kind = {"space": "spaces", "dataset": "datasets"}.get(payload.get("type"), "models")
+        repo_id = f"{payload.get('organization') or user}/{payload['name']}"
+        prefix = "" if kind == "models" else f"/{kind}"
+        url = f"{hub.endpoint}{prefix}/{repo_id}"
+        if (kind, repo_id) in hub.repos:
+            raise _Reply(409, {"error": "You already created this repo", "url": url})
+        if kind == "spaces" and not payload.get("sdk"):
+            raise _Reply(400, message="sdk is required for a Space")
+        hub.add_space(repo_id, private=payload.get("visibility") == "private"
+                      or bool(payload.get("private")), sdk=payload.get("sdk") or "static")
+        return _Reply(200, {"url": url, "name": repo_id, "id": repo_id})
+
+    def _r_repo_info(self, method, groups, query, body, user):
+        kind, repo_id, rev = groups
+        repo = self._repo(kind, repo_id, user)
+        if rev not in (None, "main"):
+            raise _Reply(404, error_code="RevisionNotFound", message=f"revision {rev} not found")
+        return _Reply(200, {"id": repo_id, "sha": repo.sha, "private": repo.private,
+                            "sdk": repo.sdk, "lastModified": _DATE, "createdAt": _DATE,
+                            "siblings": [{"rfilename": p} for p in sorted(repo.files)],
+                            "tags": [], "likes": 0})
+
+    def _r_repo_tree(self, method, groups, query, body, user):
+        kind, repo_id, rev, prefix = groups
+        repo = self._repo(kind, repo_id, user)
+        if rev != "main":
+            raise _Reply(404, error_code="RevisionNotFound", message=f"revision {rev} not found")
+        recursive = query.get("recursive") == "true"
+        base = prefix.rstrip("/") + "/" if prefix else ""
+        files: list[dict] = []
+        dirs: set[str] = set()
+        for path in sorted(repo.files):
+            if not path.startswith(base):
+                continue
+            rest = path[len(base):]
+            parts = rest.split("/")
+            if recursive:
+                for i in range(1, len(parts)):
+                    dirs.add(base + "/".join(parts[:i]))
+                files.append(_repo_file(path, repo.files[path]))
+            elif len(parts) > 1:
+                dirs.add(base + parts[0])
+            else:
+                files.append(_repo_file(path, repo.files[path]))
+        if prefix and not files and not dirs:
+            raise _Reply(404, error_code="EntryNotFound", message=f"{prefix} does not exist")
+        entries = [{"type": "directory", "path": d, "size": 0,
+                    "oid": hashlib.sha1(d.encode()).hexdigest()} for d in sorted(dirs)]
+        entries += files
+        return self._page(entries, query, self.server.hub.repo_page_size)
+
+    def _r_preupload(self, method, groups, query, body, user):
+        kind, repo_id, rev = groups
+        repo = self._repo(kind, repo_id, user, write=True)
+        out = []
+        for f in json.loads(body or b"{}").get("files", []):
+            item = {"path": f["path"], "uploadMode": "regular", "shouldIgnore": False}
+            if f["path"] in repo.files:
+                item["oid"] = git_blob_sha1(repo.files[f["path"]])
+            out.append(item)
+        return _Reply(200, {"files": out})
+
+    def _r_commit(self, method, groups, query, body, user):
+        hub = self.server.hub
+        kind, repo_id, rev = groups
+        repo = self._repo(kind, repo_id, user, write=True)
+        lines = [json.loads(line) for line in body.splitlines() if line.strip()]
+        if not lines or lines[0].get("key") != "header":
+            raise _Reply(400, message="commit payload must start with a header")
+        header = lines[0]["value"]
+        parent = header.get("parentCommit")
+        if parent and parent != repo.sha:
+            raise _Reply(412, message="A commit has happened since. Please refresh and try again.")
+        files = dict(repo.files)
+        added, deleted = [], []
+        for line in lines[1:]:
+            key, value = line["key"], line["value"]
+            if key == "file":
+                files[value["path"]] = base64.b64decode(value["content"])
+                added.append(value["path"])
+            elif key == "deletedFile":
+                if value["path"] not in files:
+                    raise _Reply(404, error_code="EntryNotFound",
+                                 message="A file with this name doesn't exist")
+                del files[value["path"]]
+                deleted.append(value["path"])
+            elif key == "deletedFolder":
+                folder = value["path"].rstrip("/") + "/"
+                for p in [p for p in files if p.startswith(folder)]:
+                    del files[p]
+                deleted.append(value["path"])
+            else:
+                raise _Reply(400, message=f"the fake does not support {key!r} lines")
+        repo.files = files
+        repo.sha = hub._next_sha()
+        hub.commits.append(Commit(repo_id, header.get("summary", ""), header.get("description", ""),
+                                  parent, added, deleted, len(lines), self._token()))
+        prefix = "" if kind == "models" else f"/{kind}"
+        return _Reply(200, {"commitUrl": f"{hub.endpoint}{prefix}/{repo_id}/commit/{repo.sha}",
+                            "commitOid": repo.sha, "success": True, "hookOutput": ""})
+
+    def _r_repo_resolve(self, method, groups, query, body, user):
+        kind, repo_id, rev, path = groups
+        repo = self._repo(kind, repo_id, user)
+        if rev != "main":
+            raise _Reply(404, error_code="RevisionNotFound", message=f"revision {rev} not found")
+        if path not in repo.files:
+            raise _Reply(404, error_code="EntryNotFound", message=f"{path} does not exist")
+        data = repo.files[path]
+        return _Reply(200, data, {"ETag": f'"{git_blob_sha1(data)}"', "X-Repo-Commit": repo.sha})
+
+    def _token(self) -> str | None:
+        auth = self.headers.get("Authorization") or ""
+        return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+
+
+def _bucket_file(path: str, data: bytes) -> dict:
+    return {"type": "file", "path": path, "size": len(data),
+            "xetHash": hashlib.sha256(data).hexdigest(), "mtime": _DATE, "uploadedAt": _DATE}
+
+
+def _repo_file(path: str, data: bytes) -> dict:
+    return {"type": "file", "path": path, "size": len(data), "oid": git_blob_sha1(data)}
+
+
+def serve(port: int, **kwargs) -> FakeHub:
+    return FakeHub(port, **kwargs).start()
+

@@ -1,0 +1,130 @@
+"""What a visitor does, in a real Chromium: the home page, sorting, filtering, the toggle,
+a message permalink, and the site with JavaScript turned off."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from builder.cli import main
+from tests.browser import PageWatch, chromium, serve_folder
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
+    with serve_folder(out) as origin:
+        yield origin, out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+def open_page(browser, origin, path, javascript=True):
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    watch = PageWatch(page, origin)
+    page.goto(origin + path, wait_until="networkidle")
+    return page, watch
+
+
+def column(page, table_id, index):
+    return page.eval_on_selector_all(
+        f"#{table_id} tbody tr:not([hidden])",
+        f"rows => rows.map(r => r.cells[{index}].textContent.trim())")
+
+
+def test_home_shows_table_and_interactive_chart_without_errors(browser, demo_site):
+    origin, _ = demo_site
+    page, watch = open_page(browser, origin, "/")
+    page.wait_for_selector("#chart-view svg, #chart-view canvas", timeout=15000)
+    assert page.is_hidden("#chart-static")
+    assert page.locator("#lb-best tbody tr").count() >= 10
+    assert watch.console_errors == [] and watch.page_errors == []
+    assert watch.outside == []
+    assert all(u.startswith(origin) for u in watch.requests)
+
+
+def test_clicking_a_header_resorts_the_table(browser, demo_site):
+    origin, _ = demo_site
+    page, _ = open_page(browser, origin, "/")
+    agents_before = column(page, "lb-best", 1)
+    page.click("#lb-best thead th:nth-child(2) button")
+    agents_after = column(page, "lb-best", 1)
+    assert agents_after == sorted(agents_before, key=str.lower)
+    assert agents_after != agents_before
+    page.click("#lb-best thead th:nth-child(3) button")   # score, ascending
+    scores = [float(re.sub(r"[^0-9.]", "", s.split()[0])) for s in column(page, "lb-best", 2)]
+    assert scores == sorted(scores)
+    page.click("#lb-best thead th:nth-child(3) button")   # score, descending
+    scores = [float(re.sub(r"[^0-9.]", "", s.split()[0])) for s in column(page, "lb-best", 2)]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_filter_narrows_rows(browser, demo_site):
+    origin, _ = demo_site
+    page, _ = open_page(browser, origin, "/")
+    total = len(column(page, "lb-best", 1))
+    first_agent = column(page, "lb-best", 1)[0]
+    page.fill("#lb-filter", first_agent)
+    shown = column(page, "lb-best", 1)
+    assert 1 <= len(shown) < total
+    assert all(first_agent in a for a in shown)
+    assert page.inner_text("#lb-count").startswith(str(len(shown)))
+    page.fill("#lb-filter", "")
+    assert len(column(page, "lb-best", 1)) == total
+
+
+def test_all_results_toggle_switches_tables(browser, demo_site):
+    origin, _ = demo_site
+    page, _ = open_page(browser, origin, "/")
+    assert page.is_visible("#lb-best") and page.is_hidden("#lb-all")
+    best_rows = page.locator("#lb-best tbody tr").count()
+    page.check("input[name=lb-view][value=all]")
+    assert page.is_hidden("#lb-best") and page.is_visible("#lb-all")
+    all_rows = page.locator("#lb-all tbody tr").count()
+    assert all_rows > best_rows
+    agents = column(page, "lb-all", 1)
+    assert len(set(agents)) < len(agents)      # an agent appears more than once
+    page.check("input[name=lb-view][value=best]")
+    assert page.is_visible("#lb-best")
+
+
+def test_message_permalink_shows_its_thread(browser, demo_site):
+    origin, out = demo_site
+    # find a message that both replies to something and has replies
+    candidates = sorted((out / "messages").glob("*/index.html"))
+    for path in candidates:
+        html = path.read_text()
+        if 'class="thread-link parent"' in html and 'class="thread-link child"' in html:
+            break
+    else:
+        pytest.fail("the demo has no message with both a parent and a reply")
+    page, watch = open_page(browser, origin, f"/messages/{path.parent.name}/")
+    parent = page.locator("a.thread-link.parent").first
+    child = page.locator("a.thread-link.child").first
+    assert parent.is_visible() and child.is_visible()
+    href = child.get_attribute("href")
+    child.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith(href)
+    # the reply lists the original among what it answers
+    assert page.locator(f"a.thread-link.parent[href='/messages/{path.parent.name}/']").count() == 1
+    assert watch.console_errors == []
+
+
+def test_without_javascript_table_and_svg_chart_remain(browser, demo_site):
+    origin, _ = demo_site
+    page, watch = open_page(browser, origin, "/", javascript=False)
+    assert page.locator("#chart-static svg").count() == 1
+    assert page.is_visible("#chart-static svg")
+    assert page.locator("#lb-best tbody tr").count() >= 10
+    assert page.is_visible("#lb-all")           # both views readable, one after the other
+    assert page.is_hidden(".table-controls")

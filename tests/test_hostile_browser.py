@@ -1,0 +1,89 @@
+"""Hostile payloads in every rendered field of a bucket never execute in a real browser."""
+from __future__ import annotations
+
+import pytest
+
+from builder.cli import main
+from tests.browser import PageWatch, chromium, serve_folder
+from tests.hostile import MARKER, PAYLOADS, write_hostile_bucket
+
+pytestmark = pytest.mark.browser
+
+NO_LIVE_PAYLOAD = """() => {
+  const bad = [];
+  for (const s of document.querySelectorAll('script')) {
+    const src = s.getAttribute('src');
+    if (!src && s.type !== 'application/json') bad.push('inline script: ' + s.textContent.slice(0, 60));
+    if (src && !src.startsWith('/static/')) bad.push('script src: ' + src);
+  }
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      if (a.name.startsWith('on')) bad.push('handler ' + a.name + ' on ' + el.tagName);
+      if (['href', 'src', 'action', 'data', 'formaction'].includes(a.name)
+          && /^\\s*(javascript|data|vbscript):/i.test(a.value)) bad.push(a.name + '=' + a.value);
+    }
+  }
+  for (const t of ['iframe', 'object', 'embed', 'form', 'base', 'meta[http-equiv=refresh]', 'link[href*=__pwned__]'])
+    if (document.querySelector(t)) bad.push('element ' + t);
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    bucket = write_hostile_bucket(root / "bucket")
+    config = root / "collab.toml"
+    config.write_text('[metric]\nfield = "tps"\nunit = "tok/s"\nsecondary_field = "ppl"\n')
+    out = root / "site"
+    assert main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)]) == 0
+    with serve_folder(out) as origin:
+        yield origin, out
+
+
+def test_there_are_enough_payloads():
+    assert len(PAYLOADS) >= 30
+
+
+def all_pages(out):
+    return sorted("/" + p.relative_to(out).as_posix().removesuffix("index.html")
+                  for p in out.rglob("*.html"))
+
+
+def test_no_payload_runs_on_any_page(hostile_site):
+    origin, out = hostile_site
+    pages = all_pages(out)
+    assert len(pages) > 100
+    failures = []
+    with chromium() as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        watch = PageWatch(page, origin)
+        for path in pages:
+            page.goto(origin + path, wait_until="load")
+            for bad in page.evaluate(NO_LIVE_PAYLOAD):
+                failures.append(f"{path}: {bad}")
+            # interact a little: payloads waiting for focus, toggles or clicks
+            page.keyboard.press("Tab")
+            for summary in page.locator("summary").all()[:3]:
+                summary.click()
+        page.wait_for_timeout(300)
+    marker_hits = [u for u in watch.requests if MARKER in u]
+    assert watch.dialogs == [], watch.dialogs
+    assert marker_hits == []
+    assert watch.outside == [] or all("huggingface.co" in u for u in watch.outside)
+    assert failures == []
+
+
+def test_payload_text_is_shown_escaped(hostile_site):
+    _, out = hostile_site
+    home = (out / "index.html").read_text()
+    assert "&lt;img src=x onerror=alert(&#39;p02&#39;)&gt;" in home or "&lt;img src=x onerror" in home
+    assert "<script>alert(" not in home
+    seen_template_text = False
+    for page in out.rglob("*.html"):
+        text = page.read_text()
+        assert "<script>alert(" not in text, page
+        assert "p14p14p14" not in text, page          # agent text is never run as a template
+        seen_template_text |= "{{ 7*7 }}" in text
+    assert seen_template_text

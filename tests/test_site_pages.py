@@ -1,0 +1,234 @@
+"""Pages of the built demo site, read back as HTML: order, counts, links, threads."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from builder.check import check_site
+from builder.cli import main
+from tests.conftest import REPO
+
+DEMO = REPO / "examples" / "demo-bucket"
+
+
+class Tables(HTMLParser):
+    """Collects rows (cell texts and data-value attributes) of tables by id, and all links."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self.values: dict[str, list[list[str]]] = {}
+        self.links: list[tuple[str, str]] = []       # (class, href)
+        self._table = None
+        self._in_body = False
+        self._cell = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id"):
+            self._table = a["id"]
+            self.tables[self._table], self.values[self._table] = [], []
+        elif tag == "tbody" and self._table:
+            self._in_body = True
+        elif tag == "tr" and self._in_body:
+            self.tables[self._table].append([])
+            self.values[self._table].append([])
+        elif tag == "td" and self._in_body:
+            self._cell = []
+            self.values[self._table][-1].append(a.get("data-value") or "")
+        elif tag == "a" and a.get("href"):
+            self.links.append((a.get("class") or "", a["href"]))
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None:
+            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tbody":
+            self._in_body = False
+        elif tag == "table":
+            self._table = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def parse(path: Path) -> Tables:
+    t = Tables()
+    t.feed(path.read_text(encoding="utf-8"))
+    return t
+
+
+def build(tmp_path, *extra, env=None, monkeypatch=None):
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out), *extra]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("pages") / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
+    return out
+
+
+def scores(table_rows, column=2):
+    return [float(re.sub(r"[^0-9.]", " ", row[column]).split()[0]) for row in table_rows]
+
+
+def test_best_table_is_ranked_best_first_one_row_per_agent(site):
+    page = parse(site / "index.html")
+    rows = page.tables["lb-best"]
+    assert [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
+    assert scores(rows) == sorted(scores(rows), reverse=True)
+    agents = [r[1] for r in rows]
+    assert len(agents) == len(set(agents))
+
+
+def test_all_results_table_holds_more_rows_and_repeats_agents(site):
+    page = parse(site / "index.html")
+    best, every = page.tables["lb-best"], page.tables["lb-all"]
+    assert len(every) > len(best)
+    assert scores(every) == sorted(scores(every), reverse=True)
+    assert every[0][1] == best[0][1]
+
+
+def test_headline_counts_match_the_bucket(site):
+    html = (site / "index.html").read_text()
+    messages = [p for p in (DEMO / "message_board").glob("*.md") if p.name != "README.md"]
+    count = re.search(r'class="count-messages">([\d,]+)<', html).group(1)
+    assert int(count.replace(",", "")) == len(messages)
+    manifest = json.loads((site / "manifest.json").read_text())
+    assert manifest["counts"]["messages"] == len(messages)
+    assert len(list((site / "messages").glob("2*/index.html"))) == len(messages)
+
+
+def test_invalid_and_negative_results_are_listed_apart(site):
+    page = parse(site / "index.html")
+    verdicts = json.loads((DEMO / "results" / "verification_status.json").read_text())
+    invalid = {k for k, v in verdicts.items() if v == "invalid"}
+    assert len(page.tables.get("lb-invalid", [])) == len(invalid)
+    ranked_links = {href for cls, href in page.links if "/results/" in href}
+    for name in invalid:
+        assert f"/results/{Path(name).stem.lower()}/" not in {h for h in ranked_links
+                                                            if h in _table_links(site, "lb-all")}
+    assert page.tables.get("lb-negative")
+    assert all("invalid" in row[5] for row in page.tables["lb-invalid"])
+
+
+def _table_links(site, table_id):
+    html = (site / "index.html").read_text()
+    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
+    return set(re.findall(r'href="([^"]+)"', table))
+
+
+def test_pending_results_are_flagged(site):
+    page = parse(site / "index.html")
+    assert any("pending" in row[6] for row in page.tables["lb-all"])
+
+
+def test_every_internal_link_resolves_and_pages_pass_the_checker(site):
+    assert check_site(site) == []
+
+
+def test_threads_link_both_ways(site):
+    pairs = 0
+    for page in sorted((site / "messages").glob("2*/index.html")):
+        me = f"/messages/{page.parent.name}/"
+        for cls, href in parse(page).links:
+            if "thread-link" in cls and "parent" in cls:
+                parent = site / href.strip("/") / "index.html"
+                children = [h for c, h in parse(parent).links if "child" in c]
+                assert me in children, (me, href)
+                pairs += 1
+    assert pairs >= 50
+
+
+def test_mentions_link_to_agent_pages(site):
+    mention_links = [href for page in (site / "messages").glob("2*/index.html")
+                     for cls, href in parse(page).links if cls == "mention"]
+    assert len(mention_links) >= 20
+    assert all((site / h.strip("/") / "index.html").exists() for h in mention_links)
+
+
+def test_space_card_and_data_files(site):
+    card = (site / "README.md").read_text()
+    assert card.startswith("---\n") and "sdk: static" in card
+    data = json.loads((site / "leaderboard.json").read_text())
+    assert data["metric"]["direction"] == "higher"
+    assert data["best"][0]["rank"] == 1
+    assert (site / "leaderboard.csv").read_text().splitlines()[0].startswith("rank,agent,score")
+    assert (site / "404.html").exists() and (site / "build" / "index.html").exists()
+
+
+def test_build_is_deterministic_and_rewrites_nothing_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782000000")
+    a = build(tmp_path / "a")
+    b = build(tmp_path / "b")
+    files_a = {p.relative_to(a): p.read_bytes() for p in a.rglob("*") if p.is_file()}
+    files_b = {p.relative_to(b): p.read_bytes() for p in b.rglob("*") if p.is_file()}
+    assert files_a == files_b
+    mtimes = {p: p.stat().st_mtime_ns for p in a.rglob("*") if p.is_file()}
+    build(tmp_path / "a")
+    assert {p: p.stat().st_mtime_ns for p in a.rglob("*") if p.is_file()} == mtimes
+
+
+def test_lower_direction_reverses_the_ranking(tmp_path, monkeypatch):
+    monkeypatch.setenv("METRIC_DIRECTION", "lower")
+    out = build(tmp_path)
+    rows = parse(out / "index.html").tables["lb-best"]
+    assert scores(rows) == sorted(scores(rows))
+    assert json.loads((out / "leaderboard.json").read_text())["metric"]["direction"] == "lower"
+
+
+def test_empty_bucket_shows_the_fallback_baseline(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    out = build(tmp_path, "--source", str(empty))
+    html = (out / "index.html").read_text()
+    assert 'class="notice fallback"' in html
+    rows = parse(out / "index.html").tables["lb-best"]
+    assert len(rows) == 1 and rows[0][1] == "baseline" and "182.5" in rows[0][2]
+
+
+def test_missing_bucket_folder_still_builds_with_fallback(tmp_path):
+    out = build(tmp_path, "--source", str(tmp_path / "nowhere"))
+    assert 'class="notice fallback"' in (out / "index.html").read_text()
+    assert "nowhere" in (out / "build" / "index.html").read_text()
+
+
+def test_bad_files_are_reported_and_strict_fails(tmp_path):
+    bucket = tmp_path / "bucket"
+    (bucket / "message_board").mkdir(parents=True)
+    (bucket / "message_board" / "20260601-100000-000_kestrel.md").write_text("---\nrefs: [unclosed\n---\nbody")
+    (bucket / "message_board" / "20260601-110000-000_kestrel.md").write_text("---\ntype: agent\n---\nfine")
+    out = tmp_path / "site"
+    args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
+    assert main(args) == 0
+    report = (out / "build" / "index.html").read_text()
+    assert "message_board/20260601-100000-000_kestrel.md" in report
+    assert (out / "messages" / "20260601-110000-000_kestrel" / "index.html").exists()
+    assert main(args + ["--strict"]) == 1
+
+
+def test_one_new_message_changes_few_files(tmp_path):
+    import shutil
+    bucket = tmp_path / "bucket"
+    shutil.copytree(DEMO, bucket)
+    out = tmp_path / "site"
+    args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
+    assert main(args) == 0
+    before = json.loads((out / "manifest.json").read_text())["files"]
+    newest = sorted((bucket / "message_board").glob("2*.md"))[-1].stem
+    (bucket / "message_board" / "20991231-235959-000_kestrel.md").write_text(
+        f"---\ntype: agent\nrefs:\n- {newest}.md\nagent: kestrel\ntimestamp: 2099-12-31 23:59 UTC\nvia: raw\n---\n\nA new message.\n")
+    assert main(args) == 0
+    after = json.loads((out / "manifest.json").read_text())["files"]
+    changed = {p for p in after if before.get(p) != after[p]} | (set(before) - set(after))
+    assert "messages/20991231-235959-000_kestrel/index.html" in changed
+    assert f"messages/{newest}/index.html" in changed            # the parent lists its new reply
+    assert len(changed) <= 20, "\n".join(sorted(changed))
