@@ -2,13 +2,16 @@
 source -> read -> assemble -> plan -> render -> write."""
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Mapping
 
+import vl_convert
 import yaml
 from markupsafe import Markup
 
@@ -16,11 +19,12 @@ from builder import chart as charts
 from builder import pages as site_map
 from builder import trace_pages as trace_site
 from builder.assemble import assemble
+from builder.cache import RenderCache
 from builder.config import Config
 from builder.model import Collab, Problem
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
-from builder.render import fingerprint, make_environment, render_page, static_files
+from builder.render import THEME, fingerprint, make_environment, render_page, static_files
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, bucket_web_url
@@ -44,13 +48,20 @@ class BuildReport:
 def build(config: Config, clock: Callable[[], datetime], out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
     bucket, source_problems = open_source(config, log)
+    digest = input_digest(bucket, config, source_problems)
+    if previous_input_digest(Path(out)) == digest:
+        log(f"nothing changed since the last build of {out}: site left as it is "
+            f"({time.perf_counter() - started:.2f}s)")
+        return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
     inputs = read_inputs(bucket, config)
     collab = assemble(inputs, config, data_as_of=bucket.as_of)
     collab = _with_problems(collab, source_problems)
-    files, page_count = plan_and_render(collab, config, built_at=clock(),
+    cache = RenderCache(config.root / ".cache" / "render")
+    files, page_count = plan_and_render(collab, config, built_at=clock(), cache=cache,
                                         load=lambda trace: load_transcript(bucket, trace, config))
     counts = site_counts(collab)
-    files[MANIFEST] = manifest_bytes(files, counts)
+    files[MANIFEST] = manifest_bytes(files, counts, input_digest=digest,
+                                     problems=[[p.path, p.reason] for p in collab.problems])
     written = write_site(out, files)
     report = BuildReport(out=Path(out), pages=page_count, files=len(files),
                          problems=collab.problems, written=written,
@@ -58,6 +69,40 @@ def build(config: Config, clock: Callable[[], datetime], out: Path, log: Log = p
                          counts=counts)
     log_summary(report, log)
     return report
+
+
+def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem, ...]) -> str:
+    """What the site is made from: every bucket file's path, size and mtime, the config, the
+    code and theme, and how the source was obtained. Equal digests give byte-equal sites (but
+    for the build time), so the build can stop early."""
+    h = hashlib.sha256()
+    h.update(repr((config, bucket.as_of, bucket.files == (), source_problems)).encode())
+    for path in bucket.files:
+        stat = (bucket.root / path).stat()
+        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for code in sorted(code_files()):
+        h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def code_files() -> list[Path]:
+    package = Path(__file__).resolve().parent
+    return [p for p in [*package.rglob("*.py"), *THEME.rglob("*")] if p.is_file()]
+
+
+def previous_input_digest(out: Path) -> str | None:
+    try:
+        return json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("input")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def unchanged_report(out: Path, seconds: float, note: str) -> BuildReport:
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    problems = tuple(Problem(path, reason) for path, reason in manifest.get("problems", []))
+    return BuildReport(out=out, pages=0, files=len(manifest.get("files", {})), problems=problems,
+                       written=WriteReport((), len(manifest.get("files", {})), ()),
+                       seconds=seconds, source_note=note, counts=manifest.get("counts", {}))
 
 
 def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
@@ -79,20 +124,22 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
 
 
 def plan_and_render(collab: Collab, config: Config, built_at: datetime,
-                    load: trace_site.Loader) -> tuple[dict[str, bytes], int]:
+                    load: trace_site.Loader, cache: RenderCache = RenderCache(None)
+                    ) -> tuple[dict[str, bytes], int]:
     """Every output file of the site, as bytes, keyed by its path in the site folder.
 
     Pages are planned and rendered one at a time (trace transcripts are loaded per session)."""
     urls = Urls(base=_base_path(config.site.base_url),
                 bucket_web=bucket_web_url(config.source.location, config.source.web_url))
     static = {f"static/{name}": data for name, data in static_files().items()}
-    static["static/vendor/vega-bundle.js"] = charts.vega_bundle().encode()
+    static["static/vendor/vega-bundle.js"] = cache.get(
+        "vega-bundle", vl_convert.__version__, lambda: charts.vega_bundle().encode())
     site = site_map.Site(
         title=config.site.title, tagline=config.site.tagline,
         links=tuple(site_map.LinkView(l.label, l.url) for l in config.site.links),
         urls=urls, data_as_of=site_map.fmt_time(collab.data_as_of) if collab.data_as_of else "",
         static_version=fingerprint({k.removeprefix("static/"): v for k, v in static.items()}))
-    sm = site_map.SiteMap(collab, config, urls, site, built_at, chart=chart_view(collab, config))
+    sm = site_map.SiteMap(collab, config, urls, site, built_at, chart=chart_view(collab, config, cache))
     specs = itertools.chain(site_map.site_pages(sm), [site_map.not_found_page(sm)],
                             trace_site.trace_pages(sm, load))
     env = make_environment({})
@@ -107,12 +154,14 @@ def plan_and_render(collab: Collab, config: Config, built_at: datetime,
     return files, page_count
 
 
-def chart_view(collab: Collab, config: Config) -> dict:
+def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
     """The chart's JSON document (both scales, data stored once) and its pre-rendered SVG."""
     lb = collab.leaderboard
     doc = charts.chart_document([e.result for e in lb.all], frozenset(r.id for r in lb.records),
                                 lb.baselines, config.metric, lb.direction)
-    svg = charts.chart_svg(charts.spec_from_document(doc, "linear"))
+    linear = charts.spec_from_document(doc, "linear")
+    svg = cache.get("chart-svg", charts.spec_digest(linear),
+                    lambda: charts.chart_svg(linear).encode()).decode()
     return {"svg": Markup(svg), "data": doc, "log_possible": doc["log"] is not None}
 
 

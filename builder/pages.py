@@ -21,7 +21,7 @@ from markupsafe import Markup
 from builder.assemble import (messages_by_agent, result_refs, results_by_agent, results_by_filename,
                               traces_by_agent)
 from builder.config import Config
-from builder.markdown import Linker, MarkdownRenderer, plain_excerpt
+from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html
 from builder.sparkline import sparkline
 from builder.model import Agent, Collab, Message, Problem, RankedEntry, Result, Trace
 from builder.slugs import slugify
@@ -167,6 +167,7 @@ class SiteMap:
         self.messages_by_id = {m.id: m for m in collab.messages}
         self.results_by_file = results_by_filename(collab.results)
         self.messages_about_result = _messages_about_results(collab.messages, self.results_by_file)
+        self.bodies = {m.id: self.md.render(m.body) for m in collab.messages}
         self.message_views = {m.id: self._message_view(m) for m in collab.messages}
         self.by_agent_results = results_by_agent(collab)
         self.by_agent_messages = messages_by_agent(collab)
@@ -195,7 +196,7 @@ class SiteMap:
             id=m.id, url=self.urls.message(m.id), agent=m.agent, agent_url=self.agent_url(m.agent),
             type=m.type, type_class=slugify(m.type), type_url=self.urls.messages_by_type(m.type), topic=m.topic.replace("-", " "),
             time_text=fmt_time(m.timestamp), iso=fmt_iso(m.timestamp), day=fmt_day(m.timestamp),
-            excerpt=plain_excerpt(m.body), broadcast=m.broadcast, via=m.via)
+            excerpt=excerpt_of_html(self.bodies[m.id]), broadcast=m.broadcast, via=m.via)
 
     def _result_row(self, entry: RankedEntry | None, r: Result) -> ResultRow:
         metric = self.config.metric
@@ -329,7 +330,7 @@ def message_page(sm: SiteMap, m: Message) -> PageSpec:
     result_links = [LinkView(f"{r.agent}: {score_with_unit(r.score_text, sm.config.metric.unit) or r.id}",
                              sm.urls.result(r.id)) for r in refs_to_results]
     ctx = sm.base_context(f"{m.agent}: {m.topic or m.type} ({fmt_time(m.timestamp)})", "messages")
-    ctx.update(message=sm.message_views[m.id], body=sm.md.render(m.body), parents=parents,
+    ctx.update(message=sm.message_views[m.id], body=sm.bodies[m.id], parents=parents,
                children=children, result_refs=result_links, missing_refs=missing,
                extra=m.extra, source_url=sm.urls.bucket_view(m.source_path))
     return PageSpec(sm.urls.message(m.id), "message.html", ctx)

@@ -25,8 +25,10 @@ class WriteReport:
     removed: tuple[str, ...]     # stale files of the previous site
 
 
-def manifest_bytes(files: Mapping[str, bytes], counts: Mapping[str, int]) -> bytes:
-    data = {"version": 1, "counts": dict(sorted(counts.items())),
+def manifest_bytes(files: Mapping[str, bytes], counts: Mapping[str, int], input_digest: str = "",
+                   problems: list[list[str]] | None = None) -> bytes:
+    data = {"version": 1, "counts": dict(sorted(counts.items())), "input": input_digest,
+            "problems": problems or [],
             "files": {path: hashlib.sha256(files[path]).hexdigest() for path in sorted(files)}}
     return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
 

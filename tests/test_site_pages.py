@@ -232,3 +232,17 @@ def test_one_new_message_changes_few_files(tmp_path):
     assert "messages/20991231-235959-000_kestrel/index.html" in changed
     assert f"messages/{newest}/index.html" in changed            # the parent lists its new reply
     assert len(changed) <= 20, "\n".join(sorted(changed))
+
+
+def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):
+    bucket = tmp_path / "bucket"
+    (bucket / "message_board").mkdir(parents=True)
+    (bucket / "message_board" / "20260601-100000-000_kestrel.md").write_text("---\nrefs: [unclosed\n---\nbody")
+    out = tmp_path / "site"
+    args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
+    assert main(args) == 0
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert main(args + ["--strict"]) == 1             # still failing: the problem is remembered
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
+    (bucket / "message_board" / "20260601-100000-000_kestrel.md").write_text("---\ntype: agent\n---\nfixed")
+    assert main(args + ["--strict"]) == 0
