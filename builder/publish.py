@@ -105,7 +105,11 @@ def _publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool,
     remote: dict[str, object] = {}
     parent: str | None = None
     if exists or not dry_run:
-        parent = api.space_info(space_id, token=token).sha
+        info = api.space_info(space_id, token=token)
+        parent = info.sha
+        sdk = getattr(info, "sdk", None)
+        if exists and sdk and sdk != "static":
+            log(f"publish: {where} uses sdk {sdk!r}; this publish makes it a static Space")
         try:
             remote = {f.path: f for f in api.list_repo_tree(space_id, repo_type="space",
                                                             recursive=True, token=token)
@@ -153,14 +157,14 @@ def _publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool,
     message = (f"Update site: {len(added)} added, {len(updated)} updated, {len(deleted)} deleted")
     description = "Published by collab-site. " + ", ".join(
         f"{k}: {v}" for k, v in sorted(counts.items()) if isinstance(v, int))
-    info = api.create_commit(space_id, operations, commit_message=message,
+    commit = api.create_commit(space_id, operations, commit_message=message,
                              commit_description=description, repo_type="space", token=token,
                              parent_commit=parent)
     log(f"publish: committed to {where}: {len(added)} added, {len(updated)} updated, "
         f"{len(deleted)} deleted")
     return PublishOutcome(created=created, added=tuple(added), updated=tuple(updated),
                           deleted=tuple(deleted), committed=True,
-                          commit_url=str(getattr(info, "commit_url", "") or ""))
+                          commit_url=str(getattr(commit, "commit_url", "") or ""))
 
 
 # --- the local site --------------------------------------------------------------------------

@@ -286,3 +286,30 @@ def test_a_progress_bar_is_shown_only_when_asked_or_on_a_terminal(hub, cache, ca
     hub.put(BUCKET, "message_board/x.md", "x")
     open_hub_bucket(BUCKET, cache, log=Lines())             # pytest's stderr is not a terminal
     assert capsys.readouterr().err == ""
+
+
+def test_a_private_bucket_is_read_with_the_token_saved_by_hf_auth_login(hub, cache):
+    from huggingface_hub import constants
+    hub.add_bucket(BUCKET, collab_files(4, 1, 1), private=True)
+    saved = Path(constants.HF_TOKEN_PATH)        # under the throwaway HF_HOME set by conftest
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text(TOKEN)
+    try:
+        bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+    finally:
+        saved.unlink()
+    assert len(bucket.files) == 7
+    assert all(r.token == TOKEN for r in hub.log)
+
+
+def test_a_hung_listing_page_times_out_and_is_retried_instead_of_hanging_the_build(hub, cache):
+    """huggingface_hub sends listing requests with no timeout; the source gives them one."""
+    hub.bucket_page_size = 10
+    files = collab_files(20, 5, 2)
+    hub.add_bucket(BUCKET, files)
+    hub.inject("bucket_tree", "hang", match="cursor=10", hang=20.0)
+    started = time.perf_counter()
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+    assert bucket.files == tuple(sorted(files))
+    assert time.perf_counter() - started < 10                  # 1 s timeout + 1 s library backoff
+    assert [r.status for r in hub.requests("bucket_tree") if "cursor=10" in r.path] == [-1, 200]

@@ -109,10 +109,12 @@ def test_a_stale_file_is_deleted_and_the_space_card_and_gitattributes_are_kept(h
 
 
 def test_an_existing_space_with_its_own_card_gets_ours_and_keeps_gitattributes(hub, tmp_path):
-    hub.add_space(SPACE)                                       # seeded README + .gitattributes
+    hub.add_space(SPACE, sdk="gradio")                         # seeded README + .gitattributes
     hub.repos[("spaces", SPACE)].files["old-page.html"] = b"old"
     site = write_site(tmp_path / "site", base_pages(3))
-    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    log = Lines()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log)
+    assert any("uses sdk 'gradio'" in line for line in log)
     assert not outcome.created and not hub.requests("repo_create")
     assert outcome.deleted == ("old-page.html",) and "README.md" in outcome.updated
     live = hub.space_files(SPACE)
