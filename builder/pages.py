@@ -52,6 +52,7 @@ class ResultRow:
     agent_url: str
     score: float | None
     score_text: str
+    score_exact: str
     secondary: float | None
     secondary_text: str
     method: str
@@ -142,6 +143,16 @@ def fmt_iso(ts: datetime | None) -> str:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else ""
 
 
+def display_number(value: float | None, text: str) -> str:
+    """Scores as people read them: 541.2734418006153 -> "541.273", 14623723 -> "14,623,723",
+    1.2244 -> "1.2244". Unparseable or missing values keep the text as written."""
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return text
+    if 100_000 <= abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.6g}"
+
+
 def score_with_unit(text: str, unit: str) -> str:
     if not text or not unit or unit.lower() in text.lower():
         return text
@@ -208,8 +219,9 @@ class SiteMap:
         return ResultRow(
             rank=entry.rank if entry else None, id=r.id, url=self.urls.result(r.id), agent=r.agent,
             agent_url=self._agent_url_or_none(r.agent) or "", score=r.score,
-            score_text=score_with_unit(r.score_text, metric.unit), secondary=r.secondary,
-            secondary_text=r.secondary_text, method=r.method, description=r.description,
+            score_text=score_with_unit(display_number(r.score, r.score_text), metric.unit),
+            score_exact=r.score_text, secondary=r.secondary,
+            secondary_text=display_number(r.secondary, r.secondary_text), method=r.method, description=r.description,
             date_text=fmt_time(r.timestamp), date_iso=fmt_iso(r.timestamp),
             verification=r.verification or "", status=r.status,
             is_record=bool(entry and entry.is_record), links=tuple(links))

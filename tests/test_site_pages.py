@@ -246,3 +246,15 @@ def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
     (bucket / "message_board" / "20260601-100000-000_kestrel.md").write_text("---\ntype: agent\n---\nfixed")
     assert main(args + ["--strict"]) == 0
+
+
+@pytest.mark.parametrize("value, text, shown", [
+    (541.2734418006153, "541.2734418006153", "541.273"),
+    (14623723.0, "**14,623,723**", "14,623,723"),
+    (1.2244, "1.2244 BPB", "1.2244"),
+    (None, "~26 M", "~26 M"),
+    (1e30, "1e30", "1e+30"),
+])
+def test_scores_are_shown_as_people_read_them(value, text, shown):
+    from builder.pages import display_number
+    assert display_number(value, text) == shown

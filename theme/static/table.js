@@ -50,7 +50,8 @@
     var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = 0;
     document.querySelectorAll("table[data-filterable]").forEach(function (table) {
-      var visibleTable = table.offsetParent !== null;
+      // count rows of the table in view: not the other leaderboard view, not folded sections
+      var visibleTable = !table.closest("[hidden]") && !table.closest("details:not([open])");
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         var text = row.textContent.toLowerCase();
         var match = terms.every(function (t) { return text.indexOf(t) !== -1; });
