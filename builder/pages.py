@@ -75,6 +75,7 @@ class MessageView:
     type_class: str
     type_url: str
     topic: str
+    title: str
     time_text: str
     iso: str
     day: str
@@ -207,6 +208,7 @@ class SiteMap:
             id=m.id, url=self.urls.message(m.id), agent=m.agent, agent_url=self.agent_url(m.agent),
             type=m.type, type_class=slugify(m.type), type_url=self.urls.messages_by_type(m.type), topic=m.topic.replace("-", " "),
             time_text=fmt_time(m.timestamp), iso=fmt_iso(m.timestamp), day=fmt_day(m.timestamp),
+            title=_message_title(m, self.bodies[m.id]),
             excerpt=excerpt_of_html(self.bodies[m.id]), broadcast=m.broadcast, via=m.via)
 
     def _result_row(self, entry: RankedEntry | None, r: Result) -> ResultRow:
@@ -238,6 +240,14 @@ class SiteMap:
     def day_groups(self, messages: Sequence[Message]) -> list[DayGroup]:
         views = [self.message_views[m.id] for m in sorted(messages, key=lambda m: m.id, reverse=True)]
         return [DayGroup(day, tuple(group)) for day, group in groupby(views, key=lambda v: v.day)]
+
+
+def _message_title(m: Message, body_html: str) -> str:
+    """Gen 1 names carry a topic; Gen 2 ones do not: then the body's opening words serve."""
+    if m.topic:
+        return m.topic.replace("-", " ")
+    opening = excerpt_of_html(body_html, limit=90)
+    return opening or f"Message from {m.agent}"
 
 
 # ---------------------------------------------------------------- pagination
@@ -341,7 +351,7 @@ def message_page(sm: SiteMap, m: Message) -> PageSpec:
                if ref.rsplit("/", 1)[-1] not in named and ref.rsplit("/", 1)[-1] + ".md" not in named]
     result_links = [LinkView(f"{r.agent}: {score_with_unit(r.score_text, sm.config.metric.unit) or r.id}",
                              sm.urls.result(r.id)) for r in refs_to_results]
-    ctx = sm.base_context(f"{m.agent}: {m.topic or m.type} ({fmt_time(m.timestamp)})", "messages")
+    ctx = sm.base_context(f"{m.agent}: {sm.message_views[m.id].title}", "messages")
     ctx.update(message=sm.message_views[m.id], body=sm.bodies[m.id], parents=parents,
                children=children, result_refs=result_links, missing_refs=missing,
                extra=m.extra, source_url=sm.urls.bucket_view(m.source_path))
