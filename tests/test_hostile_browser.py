@@ -89,3 +89,15 @@ def test_payload_text_is_shown_escaped(hostile_site):
         assert "p14p14p14" not in text, page          # agent text is never run as a template
         seen_template_text |= "{{ 7*7 }}" in text
     assert seen_template_text
+
+
+def test_chart_data_survives_script_breakouts_as_data(hostile_site):
+    import json
+    import re
+    _, out = hostile_site
+    home = (out / "index.html").read_text()
+    block = re.search(r'<script type="application/json" id="chart-spec">(.*?)</script>', home, re.S).group(1)
+    assert "</script" not in block.lower() and "<" not in block
+    doc = json.loads(block)
+    methods = {row.get("method") for row in doc["datasets"]["results"]}
+    assert PAYLOADS[0] in methods              # the payload is intact, as data
