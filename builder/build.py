@@ -150,6 +150,7 @@ def plan_and_render(collab: Collab, config: Config, built_at: datetime,
         page_count += 1
     files["leaderboard.json"] = site_map.leaderboard_json(sm)
     files["leaderboard.csv"] = site_map.leaderboard_csv(sm)
+    files.update(site_map.feed_files(sm))
     files["README.md"] = space_card(config)
     return files, page_count
 

@@ -178,6 +178,7 @@ class SiteMap:
                                           artifact_url=urls.bucket_file))
         self.messages_by_id = {m.id: m for m in collab.messages}
         self.results_by_file = results_by_filename(collab.results)
+        self.traces_by_result = _traces_by_result(collab.traces, self.results_by_file)
         self.messages_about_result = _messages_about_results(collab.messages, self.results_by_file)
         self.bodies = {m.id: self.md.render(m.body) for m in collab.messages}
         self.message_views = {m.id: self._message_view(m) for m in collab.messages}
@@ -218,6 +219,8 @@ class SiteMap:
         if source:
             links.append(LinkView("file", source))
         links += [LinkView(l.label, l.url) for l in r.links]
+        links += [LinkView("trace", self.urls.trace(t.agent, t.session_id))
+                  for t in self.traces_by_result.get(r.id, ())]
         return ResultRow(
             rank=entry.rank if entry else None, id=r.id, url=self.urls.result(r.id), agent=r.agent,
             agent_url=self._agent_url_or_none(r.agent) or "", score=r.score,
@@ -440,6 +443,18 @@ def _messages_about_results(messages: Sequence[Message], by_file) -> dict[str, l
     return about
 
 
+def _traces_by_result(traces: Sequence[Trace], by_file) -> dict[str, list[Trace]]:
+    """The shared sessions whose manifest's result_ref names a result (by file name)."""
+    out: dict[str, list[Trace]] = {}
+    for t in traces:
+        if not t.result_ref:
+            continue
+        r = by_file.get(t.result_ref) or by_file.get(t.result_ref.removesuffix(".md"))
+        if r is not None:
+            out.setdefault(r.id, []).append(t)
+    return out
+
+
 def _artifact_link(urls: Urls, artifact: str) -> str | None:
     if artifact.startswith(("http://", "https://")):
         return artifact
@@ -486,6 +501,35 @@ def leaderboard_csv(sm: SiteMap) -> bytes:
 def _csv_safe(text: str) -> str:
     """Agent-written cells must not become spreadsheet formulas when the CSV is opened."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def feed_files(sm: SiteMap) -> dict[str, bytes]:
+    """/feeds/messages.xml and /feeds/records.xml (absolute URLs when site.base_url has a host)."""
+    from builder import feeds
+    origin = _origin(sm.config.site.base_url)
+    c = sm.collab
+    views = sm.message_views
+    messages = feeds.message_entries(c.messages, lambda i: origin + sm.urls.message(i),
+                                     lambda i: views[i].title, lambda i: views[i].excerpt)
+    records = feeds.record_entries(c.leaderboard.records, lambda i: origin + sm.urls.result(i),
+                                   lambda r: sm.rows_by_result[r.id].score_text)
+    home = origin + sm.urls.home()
+    newest_message = c.messages[-1].timestamp if c.messages else None
+    newest_record = c.leaderboard.records[-1].timestamp if c.leaderboard.records else None
+    return {
+        "feeds/messages.xml": feeds.atom(home + "feeds/messages.xml", f"{sm.site.title}: messages",
+                                         origin + sm.urls.file("feeds/messages.xml"), home, messages,
+                                         newest_message),
+        "feeds/records.xml": feeds.atom(home + "feeds/records.xml", f"{sm.site.title}: records",
+                                        origin + sm.urls.file("feeds/records.xml"), home, records,
+                                        newest_record),
+    }
+
+
+def _origin(base_url: str) -> str:
+    from urllib.parse import urlparse
+    parts = urlparse(base_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 def problems_lines(problems: Sequence[Problem]) -> list[str]:
