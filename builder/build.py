@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 import vl_convert
 import yaml
@@ -57,8 +57,16 @@ def build(config: Config, clock: Callable[[], datetime], out: Path, log: Log = p
     collab = assemble(inputs, config, data_as_of=bucket.as_of)
     collab = _with_problems(collab, source_problems)
     cache = RenderCache(config.root / ".cache" / "render")
-    files, page_count = plan_and_render(collab, config, built_at=clock(), cache=cache,
-                                        load=lambda trace: load_transcript(bucket, trace, config))
+    log_problems: list[Problem] = []
+
+    def load(trace):
+        loaded = load_transcript(bucket, trace, config)
+        log_problems.extend(loaded.problems)
+        return loaded
+
+    files, page_count = plan_and_render(collab, config, built_at=clock(), cache=cache, load=load,
+                                        later_problems=log_problems)
+    collab = _with_problems(collab, tuple(log_problems))
     counts = site_counts(collab)
     files[MANIFEST] = manifest_bytes(files, counts, input_digest=digest,
                                      problems=[[p.path, p.reason] for p in collab.problems])
@@ -124,8 +132,8 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
 
 
 def plan_and_render(collab: Collab, config: Config, built_at: datetime,
-                    load: trace_site.Loader, cache: RenderCache = RenderCache(None)
-                    ) -> tuple[dict[str, bytes], int]:
+                    load: trace_site.Loader, cache: RenderCache = RenderCache(None),
+                    later_problems: Sequence[Problem] = ()) -> tuple[dict[str, bytes], int]:
     """Every output file of the site, as bytes, keyed by its path in the site folder.
 
     Pages are planned and rendered one at a time (trace transcripts are loaded per session)."""
@@ -140,8 +148,10 @@ def plan_and_render(collab: Collab, config: Config, built_at: datetime,
         urls=urls, data_as_of=site_map.fmt_time(collab.data_as_of) if collab.data_as_of else "",
         static_version=fingerprint({k.removeprefix("static/"): v for k, v in static.items()}))
     sm = site_map.SiteMap(collab, config, urls, site, built_at, chart=chart_view(collab, config, cache))
+    # The build report comes last: reading trace logs page by page may add problems to it.
     specs = itertools.chain(site_map.site_pages(sm), [site_map.not_found_page(sm)],
-                            trace_site.trace_pages(sm, load))
+                            trace_site.trace_pages(sm, load),
+                            _deferred(lambda: site_map.build_report_page(sm, later_problems)))
     env = make_environment({})
     files: dict[str, bytes] = dict(static)
     page_count = 0
@@ -187,6 +197,11 @@ def log_summary(report: BuildReport, log: Log) -> None:
     log(f"built {report.pages} pages ({report.files} files: {len(w.written)} written, "
         f"{w.unchanged} unchanged, {len(w.removed)} removed) in {report.seconds:.2f}s "
         f"into {report.out}; {len(report.problems)} problem(s)")
+
+
+def _deferred(make: Callable[[], site_map.PageSpec]):
+    """A page planned only when reached, after every page before it was rendered."""
+    yield make()
 
 
 def _with_problems(collab: Collab, extra: tuple[Problem, ...]) -> Collab:

@@ -218,7 +218,7 @@ class SiteMap:
         source = self.urls.bucket_view(r.source_path) if r.source_path else None
         if source:
             links.append(LinkView("file", source))
-        links += [LinkView(l.label, l.url) for l in r.links]
+        links += [LinkView(l.label, url) for l in r.links if (url := web_link(l.url))]
         links += [LinkView("trace", self.urls.trace(t.agent, t.session_id))
                   for t in self.traces_by_result.get(r.id, ())]
         return ResultRow(
@@ -290,7 +290,7 @@ def paged_listing(items: Sequence[Any], size: int, url_for) -> list[tuple[str, i
 
 def site_pages(sm: SiteMap) -> list[PageSpec]:
     c = sm.collab
-    pages = [home_page(sm), results_index_page(sm), agents_index_page(sm), build_report_page(sm)]
+    pages = [home_page(sm), results_index_page(sm), agents_index_page(sm)]
     pages += message_list_pages(sm, c.messages, sm.urls.messages, "All messages", None)
     for agent, msgs in sorted(sm.by_agent_messages.items()):
         pages += message_list_pages(sm, msgs, lambda n, a=agent: sm.urls.messages_by_agent(a, n),
@@ -422,9 +422,10 @@ def result_page(sm: SiteMap, r: Result) -> PageSpec:
     return PageSpec(sm.urls.result(r.id), "result.html", ctx)
 
 
-def build_report_page(sm: SiteMap) -> PageSpec:
+def build_report_page(sm: SiteMap, later: Sequence[Problem] = ()) -> PageSpec:
+    """Rendered last: `later` holds what rendering found (trace logs read page by page)."""
     ctx = sm.base_context("Build report", "build")
-    problems = sorted(sm.collab.problems, key=lambda p: (p.path, p.reason))
+    problems = sorted((*sm.collab.problems, *later), key=lambda p: (p.path, p.reason))
     ctx.update(problems=problems, built=fmt_time(sm.built_at),
                counts={"messages": len(sm.collab.messages), "results": len(sm.collab.results),
                        "agents": len(sm.collab.agents), "traces": len(sm.collab.traces)})
@@ -455,12 +456,18 @@ def _traces_by_result(traces: Sequence[Trace], by_file) -> dict[str, list[Trace]
     return out
 
 
+def web_link(url: str) -> str | None:
+    """A link a browser can open: http(s) as is, hf://buckets/... on the Hub, nothing else."""
+    if url.startswith(("http://", "https://")):
+        return url
+    for prefix in ("hf://buckets/", "hf://"):
+        if url.startswith(prefix):
+            return "https://huggingface.co/" + ("buckets/" if prefix == "hf://buckets/" else "") + url.removeprefix(prefix)
+    return None
+
+
 def _artifact_link(urls: Urls, artifact: str) -> str | None:
-    if artifact.startswith(("http://", "https://")):
-        return artifact
-    if artifact.startswith("hf://buckets/"):
-        return "https://huggingface.co/buckets/" + artifact.removeprefix("hf://buckets/")
-    return urls.bucket_view(artifact)
+    return web_link(artifact) or urls.bucket_view(artifact)
 
 
 def _safe_handle(handle: str) -> bool:

@@ -49,6 +49,31 @@ PAYLOADS = [
 ]
 
 
+# Run in the page: lists every live trace of a payload (inline script, handler attribute,
+# script/data/vbscript URL, style URL, or an element a payload would need).
+NO_LIVE_PAYLOAD = """() => {
+  const bad = [];
+  for (const s of document.querySelectorAll('script')) {
+    const src = s.getAttribute('src');
+    if (!src && s.type !== 'application/json') bad.push('inline script: ' + s.textContent.slice(0, 60));
+    if (src && !src.startsWith('/static/')) bad.push('script src: ' + src);
+  }
+  for (const el of document.querySelectorAll('*')) {
+    for (const a of el.attributes) {
+      if (a.name.startsWith('on')) bad.push('handler ' + a.name + ' on ' + el.tagName);
+      if (['href', 'src', 'action', 'data', 'formaction', 'srcset', 'poster', 'background'].includes(a.name)
+          && /^\\s*(javascript|data|vbscript):/i.test(a.value)) bad.push(a.name + '=' + a.value);
+      if (a.name === 'style' && /url\\(/i.test(a.value)) bad.push('style url on ' + el.tagName);
+    }
+  }
+  // Vega draws its own empty <form class="vega-bindings">: any other form is a payload's.
+  for (const t of ['iframe', 'object', 'embed', 'form:not(.vega-bindings)', 'form[action]', 'base',
+                   'meta[http-equiv=refresh]', 'link[href*=__pwned__]', 'math', 'marquee', 'video'])
+    if (document.querySelector(t)) bad.push('element ' + t);
+  return bad;
+}"""
+
+
 def _yaml_str(text: str) -> str:
     return json.dumps(text)  # a JSON string is a valid YAML scalar
 

@@ -5,30 +5,11 @@ import pytest
 
 from builder.cli import main
 from tests.browser import PageWatch, chromium, serve_folder
-from tests.hostile import MARKER, PAYLOADS, write_hostile_bucket
+from tests.hostile import MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 
 pytestmark = pytest.mark.browser
 
-NO_LIVE_PAYLOAD = """() => {
-  const bad = [];
-  for (const s of document.querySelectorAll('script')) {
-    const src = s.getAttribute('src');
-    if (!src && s.type !== 'application/json') bad.push('inline script: ' + s.textContent.slice(0, 60));
-    if (src && !src.startsWith('/static/')) bad.push('script src: ' + src);
-  }
-  for (const el of document.querySelectorAll('*')) {
-    for (const a of el.attributes) {
-      if (a.name.startsWith('on')) bad.push('handler ' + a.name + ' on ' + el.tagName);
-      if (['href', 'src', 'action', 'data', 'formaction'].includes(a.name)
-          && /^\\s*(javascript|data|vbscript):/i.test(a.value)) bad.push(a.name + '=' + a.value);
-    }
-  }
-  // Vega draws its own empty <form class="vega-bindings">: any other form is a payload's.
-  for (const t of ['iframe', 'object', 'embed', 'form:not(.vega-bindings)', 'form[action]', 'base',
-                   'meta[http-equiv=refresh]', 'link[href*=__pwned__]'])
-    if (document.querySelector(t)) bad.push('element ' + t);
-  return bad;
-}"""
+
 
 
 @pytest.fixture(scope="module")

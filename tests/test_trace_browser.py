@@ -1,0 +1,154 @@
+"""Trace pages in a real Chromium: a tool call expands, nothing errors, nothing leaves 127.0.0.1;
+and hostile content in every trace field (tests/hostile_traces.py) never executes."""
+from __future__ import annotations
+
+import pytest
+
+from builder.cli import main
+from tests.browser import PageWatch, chromium, serve_folder
+from tests.conftest import REPO
+from tests.hostile import MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
+from tests.hostile_traces import AGENTS, write_hostile_traces
+
+pytestmark = pytest.mark.browser
+
+ORBIT = "/traces/orbit-7/16a34bab-add2-43b4-a970-3c8cafafee09/"
+LUMEN = "/traces/lumen-2/019f4383-1c40-7412-813b-595aba5f3cb9/"
+
+
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("trace-demo") / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
+    with serve_folder(out) as origin:
+        yield origin, out
+
+
+def test_a_tool_call_expands_without_errors_or_outside_requests(browser, demo_site):
+    origin, _ = demo_site
+    page = browser.new_page()
+    watch = PageWatch(page, origin)
+    page.goto(origin + LUMEN, wait_until="networkidle")
+    card = page.locator("details.tool.status-error").first
+    body = card.locator(".tool-body")
+    assert not body.is_visible()
+    assert not card.locator("pre").first.is_visible()
+    assert card.locator(".chip.error").is_visible()          # the error shows while collapsed
+    card.locator("summary").click()
+    assert card.evaluate("d => d.open") is True
+    assert body.is_visible()
+    input_pre = card.locator(".block:not(.result) pre").first
+    result_pre = card.locator(".block.result pre")
+    assert input_pre.is_visible() and "pytest" in input_pre.inner_text()
+    assert result_pre.is_visible() and "IndexError" in result_pre.inner_text()
+    # the header's error count jumps to that card's chip
+    page.locator(".error-count a").click()
+    assert page.evaluate("location.hash") == "#e1"
+    page.wait_for_timeout(100)
+    assert watch.console_errors == [] and watch.page_errors == [], (watch.console_errors,
+                                                                    watch.page_errors)
+    assert watch.outside == []
+    assert watch.requests and all(u.startswith(origin) for u in watch.requests)
+    page.close()
+
+
+def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, demo_site):
+    origin, _ = demo_site
+    page = browser.new_page()
+    watch = PageWatch(page, origin)
+    page.goto(origin + ORBIT, wait_until="networkidle")
+    task = page.locator("details.tool:has(details.subagent)").first
+    task.locator(":scope > summary").click()
+    sub = task.locator("details.subagent").first
+    assert sub.locator(":scope > summary").is_visible()
+    assert not sub.locator(".nested").is_visible()
+    sub.locator(":scope > summary").click()
+    assert sub.locator(".nested").is_visible()
+    thinking = page.locator("details.thinking").first
+    thinking.locator("summary").click()
+    assert thinking.locator("pre").is_visible()
+    assert watch.console_errors == [] and watch.page_errors == [] and watch.outside == []
+    page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile traces
+
+@pytest.fixture(scope="module")
+def hostile_traces_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile-traces")
+    bucket = write_hostile_traces(write_hostile_bucket(root / "bucket"))
+    config = root / "collab.toml"
+    config.write_text('[metric]\nfield = "tps"\nunit = "tok/s"\n\n'
+                      '[source]\nweb_url = "https://huggingface.co/buckets/evil/bucket"\n')
+    out = root / "site"
+    assert main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)]) == 0
+    with serve_folder(out) as origin:
+        yield origin, out
+
+
+def trace_paths(out):
+    return sorted("/" + p.relative_to(out).as_posix().removesuffix("index.html")
+                  for p in (out / "traces").rglob("index.html"))
+
+
+def test_hostile_trace_fields_never_execute(browser, hostile_traces_site):
+    origin, out = hostile_traces_site
+    paths = trace_paths(out)
+    agents_seen = {p.split("/")[2] for p in paths if p.count("/") > 3}
+    assert set(AGENTS) <= agents_seen
+    assert len(paths) >= 15
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page, origin)
+    failures = []
+    for path in paths:
+        page.goto(origin + path, wait_until="load")
+        failures += [f"{path}: {bad}" for bad in page.evaluate(NO_LIVE_PAYLOAD)]
+        # click cards open (a payload may wait for a toggle), open every one left (nested ones
+        # too), focus things, then look again
+        for summary in page.locator("summary").all()[:40]:
+            if summary.is_visible():
+                summary.click()
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        failures += [f"{path} (expanded): {bad}" for bad in page.evaluate(NO_LIVE_PAYLOAD)]
+    page.wait_for_timeout(300)
+    assert failures == []
+    assert watch.dialogs == [], watch.dialogs
+    assert [u for u in watch.requests if MARKER in u] == []
+    assert watch.outside == []
+    assert watch.page_errors == [], watch.page_errors
+    context.close()
+
+
+def test_hostile_trace_text_is_shown_as_text(browser, hostile_traces_site):
+    """The payloads really reached the pages (as visible text), so the test above means something."""
+    origin, out = hostile_traces_site
+    cc = [p for p in trace_paths(out) if p.startswith("/traces/evil-cc/")]
+    codex = [p for p in trace_paths(out) if p.startswith("/traces/evil-codex/")]
+    page = browser.new_page()
+    PageWatch(page, origin)
+    for paths, minimum in ((cc, 3), (codex, 2)):          # split into pages: 35 turns each
+        assert len(paths) >= minimum, paths
+        shown = ""
+        for path in paths:
+            page.goto(origin + path, wait_until="load")
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            shown += page.inner_text("main")
+        missing = [p for p in PAYLOADS if p not in shown]
+        assert missing == [], missing
+    page.close()
+    for path in cc + codex:
+        html = (out / path.strip("/") / "index.html").read_text()
+        assert "<script>alert(" not in html
+        assert "p14p14p14" not in html                   # never run as a template
