@@ -1,0 +1,93 @@
+"""Smoke tests of the benchmark (`make bench` = scripts/bench.py), at a tiny size.
+
+The full-size run takes minutes and is not a test; these check that the script still runs end
+to end against the current builder and writes the figures the performance bars need."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from builder.config import load_config
+from scripts import bench
+from tests.conftest import REPO
+
+TINY = ["--messages", "60", "--results", "20", "--agents", "5", "--traces", "2"]
+
+
+def _tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_bench_runs_and_writes_the_figures(tmp_path):
+    out = tmp_path / "bench-out"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "bench.py"), *TINY, "--out", str(out),
+         "--skip-hugo", "--skip-pelican", "--skip-browser"],
+        cwd=REPO, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+
+    assert data["size"] == {"messages": 60, "results": 20, "agents": 5, "traces": 2}
+    board = out / "bucket" / "message_board"
+    assert len([p for p in board.glob("2*.md")]) == 61          # 60 generated + the new one
+    assert len(list((out / "bucket" / "results").glob("*.md"))) == 20
+    assert (out / "bucket" / "results" / "verification_status.json").exists()
+    assert len(list((out / "bucket" / "agents").glob("*.md"))) == 5
+    assert len(list((out / "bucket" / "traces").glob("*/*/manifest.md"))) == 2
+
+    full = data["collab"]["full_build"]
+    assert full["exit_code"] == 0
+    assert 0 < full["seconds"] < 120
+    assert 10 < full["peak_rss_mb"] < 4000
+    assert full["html_pages"] >= 60                               # at least one page per message
+
+    rebuild = data["collab"]["rebuild"]
+    assert rebuild["exit_code"] == 0
+    assert 0 < rebuild["seconds"] < 120
+    assert rebuild["ratio_to_full"] == round(rebuild["seconds"] / full["seconds"], 4)
+
+    one = data["collab"]["one_new_message"]
+    assert one["exit_code"] == 0
+    assert one["changed_files"] == len(one["changed"]) + len(one["added"]) + len(one["removed"])
+    assert one["changed_files"] >= 2
+    assert one["includes_new_message_page"]
+    new_id = Path(one["message"]).stem
+    assert f"messages/{new_id}/index.html" in one["added"]
+    assert (out / "site" / "messages" / new_id / "index.html").exists()
+
+    assert data["comparison"]["hugo"]["measured"] is False
+    assert data["comparison"]["pelican"]["measured"] is False
+    assert data["comparison"]["collab_over_hugo"] is None
+    assert data["reference_dashboard"]["measured"] is False
+    verdicts = {b["name"]: b["verdict"] for b in data["budgets"]}
+    assert set(verdicts) >= {"peak memory", "no-change rebuild", "one new message", "vs Hugo",
+                             "vs Pelican", "home page vs reference dashboard"}
+    assert set(verdicts.values()) <= {"OK", "MISSED", "NOT MEASURED"}
+    assert verdicts["vs Hugo"] == "NOT MEASURED"
+    assert "Measure" in proc.stdout and "Budget" in proc.stdout
+    assert ("MISSED" in proc.stdout) == ("MISSED" in verdicts.values())
+
+
+def test_synthetic_bucket_is_deterministic(tmp_path):
+    sizes = dict(messages=40, results=10, agents=4, traces=3)
+    first = bench.Generator(tmp_path / "a").generate(**sizes)
+    bench.Generator(tmp_path / "b").generate(**sizes)
+    assert _tree_digest(tmp_path / "a") == _tree_digest(tmp_path / "b")
+    names = [p.name for p in (tmp_path / "a" / "message_board").glob("2*.md")]
+    assert len(names) == 40
+    assert any(n.count("_") == 2 for n in names) and any(n.count("_") == 1 for n in names)  # both generations
+    assert first.trace_logs >= 1
+
+
+def test_bench_config_keeps_the_repository_metric(tmp_path):
+    bench.Generator(tmp_path / "bucket").generate(messages=5, results=2, agents=2, traces=0)
+    config = load_config(bench.write_bench_config(tmp_path), env={})
+    repo = load_config(REPO / "collab.toml", env={})
+    assert config.metric == repo.metric
+    assert config.fallback == repo.fallback
+    assert config.source_dir() == (tmp_path / "bucket").resolve()
+    assert config.root / ".cache" == tmp_path / ".cache"
