@@ -22,6 +22,7 @@ from builder.assemble import assemble
 from builder.cache import RenderCache
 from builder.config import Config
 from builder.model import Collab, Problem
+from builder.parallel import parallel_map
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import THEME, fingerprint, make_environment, render_page, static_files
@@ -149,12 +150,15 @@ def plan_and_render(collab: Collab, config: Config, built_at: datetime,
         static_version=fingerprint({k.removeprefix("static/"): v for k, v in static.items()}))
     sm = site_map.SiteMap(collab, config, urls, site, built_at, chart=chart_view(collab, config, cache))
     # The build report comes last: reading trace logs page by page may add problems to it.
-    specs = itertools.chain(site_map.site_pages(sm), [site_map.not_found_page(sm)],
-                            trace_site.trace_pages(sm, load),
+    specs = itertools.chain(trace_site.trace_pages(sm, load),
                             _deferred(lambda: site_map.build_report_page(sm, later_problems)))
     env = make_environment({})
     files: dict[str, bytes] = dict(static)
-    page_count = 0
+    site_specs = site_map.site_pages(sm) + [site_map.not_found_page(sm)]
+    rendered = parallel_map(lambda spec: render_page(env, spec.template, spec.context).encode(),
+                            site_specs)
+    files.update((urls.file_for(spec.url), page) for spec, page in zip(site_specs, rendered))
+    page_count = len(site_specs)
     for spec in specs:
         files[urls.file_for(spec.url)] = render_page(env, spec.template, spec.context).encode()
         page_count += 1

@@ -22,6 +22,7 @@ from builder.assemble import (messages_by_agent, result_refs, results_by_agent, 
                               traces_by_agent)
 from builder.config import Config
 from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html
+from builder.parallel import parallel_map
 from builder.sparkline import sparkline
 from builder.model import Agent, Collab, Message, Problem, RankedEntry, Result, Trace
 from builder.slugs import slugify
@@ -180,7 +181,8 @@ class SiteMap:
         self.results_by_file = results_by_filename(collab.results)
         self.traces_by_result = _traces_by_result(collab.traces, self.results_by_file)
         self.messages_about_result = _messages_about_results(collab.messages, self.results_by_file)
-        self.bodies = {m.id: self.md.render(m.body) for m in collab.messages}
+        rendered = parallel_map(self._render_text, [m.body for m in collab.messages])
+        self.bodies = {m.id: Markup(html) for m, html in zip(collab.messages, rendered)}
         self.message_views = {m.id: self._message_view(m) for m in collab.messages}
         self.by_agent_results = results_by_agent(collab)
         self.by_agent_messages = messages_by_agent(collab)
@@ -192,6 +194,9 @@ class SiteMap:
                               if r.timestamp and r.score is not None and r.id in ranked],
                              collab.leaderboard.direction)
             for agent, results in self.by_agent_results.items()}
+
+    def _render_text(self, text: str) -> str:
+        return str(self.md.render(text))
 
     # -- small helpers
     def _agent_url_or_none(self, agent: str) -> str | None:

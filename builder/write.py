@@ -39,10 +39,13 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
     _recover(out, old)
     shutil.rmtree(new, ignore_errors=True)
     written, unchanged = [], 0
+    made: set[Path] = set()
     for rel in sorted(files):
         _check_relative(rel)
         target, previous = new / rel, out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         if previous.is_file() and not previous.is_symlink() and _same_bytes(previous, files[rel]):
             os.link(previous, target)
             unchanged += 1

@@ -113,12 +113,10 @@ def _load_and_parse(bucket: Bucket, limit: int, path: str,
 
 
 def _load_text(bucket: Bucket, path: str, limit: int) -> tuple[str | None, tuple[Problem, ...]]:
-    size = bucket.size(path)
-    if size > limit:
+    data = bucket.read_at_most(path, limit)
+    if len(data) > limit:
+        size = bucket.size(path)
         return None, (Problem(path, f"skipped: {size:,} bytes is over the {limit:,}-byte limit"),)
-    data = bucket.read(path)
-    if len(data) > limit:  # it grew between listing and reading
-        return None, (Problem(path, f"skipped: {len(data):,} bytes is over the {limit:,}-byte limit"),)
     if b"\x00" in data:
         return None, (Problem(path, "skipped: binary content (NUL bytes), not text"),)
     try:

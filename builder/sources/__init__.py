@@ -36,6 +36,11 @@ class Bucket:
     def read(self, path: str) -> bytes:
         return self._resolve(path).read_bytes()
 
+    def read_at_most(self, path: str, limit: int) -> bytes:
+        """Up to limit + 1 bytes: a result longer than `limit` means the file is over it."""
+        with self._resolve(path).open("rb") as fh:
+            return fh.read(limit + 1)
+
     def open(self, path: str):
         return self._resolve(path).open("rb")
 
