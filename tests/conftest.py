@@ -25,6 +25,9 @@ os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{FAKE_HUB_PORT}"
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="collab-site-hf-home-")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
+# Builds run in-process next to the fake Hub's threads: forking there is safe for our pure
+# workers, but one worker keeps the suite's behaviour simple; test_parallel_build covers forks.
+os.environ.setdefault("COLLAB_WORKERS", "1")
 os.environ.pop("HF_TOKEN", None)
 os.environ.pop("HF_HUB_OFFLINE", None)
 os.environ.pop("HF_OIDC_RESOURCE", None)

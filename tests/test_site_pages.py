@@ -258,3 +258,14 @@ def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):
 def test_scores_are_shown_as_people_read_them(value, text, shown):
     from builder.pages import display_number
     assert display_number(value, text) == shown
+
+
+def test_parallel_build_gives_the_same_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782000000")
+    monkeypatch.setenv("COLLAB_WORKERS", "1")
+    one = build(tmp_path / "one")
+    monkeypatch.setenv("COLLAB_WORKERS", "2")
+    two = build(tmp_path / "two")
+    files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert len(files(one)) > 400                      # enough pages for the work to be split
+    assert files(one) == files(two)
