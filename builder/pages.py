@@ -181,8 +181,11 @@ class SiteMap:
         self.results_by_file = results_by_filename(collab.results)
         self.traces_by_result = _traces_by_result(collab.traces, self.results_by_file)
         self.messages_about_result = _messages_about_results(collab.messages, self.results_by_file)
-        rendered = parallel_map(self._render_text, [m.body for m in collab.messages])
+        rendered = parallel_map(self._render_text, [m.body for m in collab.messages]
+                                + [r.body for r in collab.results])
         self.bodies = {m.id: Markup(html) for m, html in zip(collab.messages, rendered)}
+        self.result_bodies = {r.id: Markup(html)
+                              for r, html in zip(collab.results, rendered[len(collab.messages):])}
         self.message_views = {m.id: self._message_view(m) for m in collab.messages}
         self.by_agent_results = results_by_agent(collab)
         self.by_agent_messages = messages_by_agent(collab)
@@ -420,7 +423,7 @@ def result_page(sm: SiteMap, r: Result) -> PageSpec:
     row = sm.rows_by_result[r.id]
     referring = [sm.message_views[mid] for mid in sm.messages_about_result.get(r.id, ())]
     ctx = sm.base_context(f"{r.agent}: {row.score_text or r.id}", "results")
-    ctx.update(row=row, result=r, metric=sm.config.metric, body=sm.md.render(r.body) if r.body else Markup(""),
+    ctx.update(row=row, result=r, metric=sm.config.metric, body=sm.result_bodies[r.id],
                extra=r.extra, artifacts=[(a, _artifact_link(sm.urls, a)) for a in r.artifacts],
                source_url=sm.urls.bucket_view(r.source_path) if r.source_path else None,
                referring=referring)

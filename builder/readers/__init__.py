@@ -16,6 +16,7 @@ from builder.readers.results import read_result_json, read_result_md
 from builder.readers.traces import read_traces
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
+from builder.parallel import parallel_map
 from builder.sources import Bucket
 
 
@@ -32,14 +33,16 @@ def read_inputs(bucket: Bucket, config: Config) -> Inputs:
     """Every input the site shows, read from `bucket` where `config.paths` says; bad files become
     Problems (never exceptions). Results and messages come oldest first, agents by id."""
     paths, metric = config.paths, config.metric
-    load = partial(_load_and_parse, bucket, config.limits.max_file_bytes)
     problems: list[Problem] = []
 
     def gather(files: Iterable[str], parse: Callable[[str, str], tuple[Any, Sequence[Problem]]]
                ) -> list[Any]:
+        """Read the files here (I/O), parse them on every core (pure), in file order."""
+        loaded = [(path, *_load_text_safely(bucket, path, config.limits.max_file_bytes))
+                  for path in files]
+        parsed = parallel_map(partial(_parse_loaded, parse), loaded)
         records = []
-        for path in files:
-            record, file_problems = load(path, parse)
+        for record, file_problems in parsed:
             problems.extend(file_problems)
             records.extend(_as_list(record))
         return records
@@ -99,17 +102,23 @@ def _top_level(bucket: Bucket, folder: str, suffix: str) -> tuple[str, ...]:
 
 # --- reading one file ---------------------------------------------------------------------------
 
-def _load_and_parse(bucket: Bucket, limit: int, path: str,
-                    parse: Callable[[str, str], tuple[Any, Sequence[Problem]]]
-                    ) -> tuple[Any, tuple[Problem, ...]]:
+def _load_text_safely(bucket: Bucket, path: str, limit: int) -> tuple[str | None, tuple[Problem, ...]]:
     try:
-        text, problems = _load_text(bucket, path, limit)
-        if text is None:
-            return None, problems
-        record, parse_problems = parse(path, text)
-        return record, problems + tuple(parse_problems)
-    except Exception as exc:  # a reader bug or an I/O failure must cost one file, not the build
+        return _load_text(bucket, path, limit)
+    except Exception as exc:  # an I/O failure must cost one file, not the build
         return None, (Problem(path, f"unreadable: {type(exc).__name__}: {exc}"),)
+
+
+def _parse_loaded(parse: Callable[[str, str], tuple[Any, Sequence[Problem]]],
+                  loaded: tuple[str, str | None, tuple[Problem, ...]]) -> tuple[Any, tuple[Problem, ...]]:
+    path, text, problems = loaded
+    if text is None:
+        return None, problems
+    try:
+        record, parse_problems = parse(path, text)
+    except Exception as exc:  # a reader bug must cost one file, not the build
+        return None, problems + (Problem(path, f"unreadable: {type(exc).__name__}: {exc}"),)
+    return record, problems + tuple(parse_problems)
 
 
 def _load_text(bucket: Bucket, path: str, limit: int) -> tuple[str | None, tuple[Problem, ...]]:

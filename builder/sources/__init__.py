@@ -65,10 +65,20 @@ class Bucket:
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise OutsideBucket(path)
         root = self._resolved_root
-        full = (root / pure).resolve()
+        folder = self._resolved_folder(pure.parent)
+        full = folder / pure.name
+        if full.is_symlink():
+            full = full.resolve()
         if not full.is_relative_to(root):
             raise OutsideBucket(path)
         return full
+
+    def _resolved_folder(self, folder: PurePosixPath) -> Path:
+        """Folders are resolved once each (a bucket has thousands of files in a few folders)."""
+        cache = self.__dict__.setdefault("_folder_cache", {})
+        if folder not in cache:
+            cache[folder] = (self._resolved_root / folder).resolve()
+        return cache[folder]
 
 
 def empty_bucket(note: str = "no data") -> Bucket:
