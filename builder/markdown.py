@@ -161,13 +161,6 @@ def render_markdown(text: str, linker: Linker = _NO_LINKS) -> Markup:
     return MarkdownRenderer(linker).render(text)
 
 
-def plain_excerpt(text: str, limit: int = 280) -> str:
-    """The leading prose of a markdown text as plain text (no markup at all), for previews.
-
-    The result is plain text, so templates escape it like any other string."""
-    return excerpt_of_html(md.markdown(_cap(text)[: limit * 8], extensions=["tables", "fenced_code"]), limit)
-
-
 def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     """Plain text of the first prose of an HTML fragment (code blocks left out), for previews."""
     rendered = re.sub(r"<pre>.*?</pre>", " ", rendered[: limit * 12], flags=re.S)

@@ -545,7 +545,3 @@ def _origin(base_url: str) -> str:
     from urllib.parse import urlparse
     parts = urlparse(base_url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
-
-
-def problems_lines(problems: Sequence[Problem]) -> list[str]:
-    return [f"{p.path}: {p.reason}" for p in problems]

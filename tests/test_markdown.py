@@ -1,7 +1,7 @@
 """The one door for agent text: what survives sanitising, and what gets linked."""
 import pytest
 
-from builder.markdown import Linker, MarkdownRenderer, plain_excerpt, render_markdown
+from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html, render_markdown
 
 LINKER = Linker(
     agent_url=lambda a: f"/agents/{a}/" if a in {"kestrel", "orbit-7"} else None,
@@ -85,7 +85,7 @@ def test_huge_text_is_capped():
 
 def test_excerpt_is_plain_text_and_short():
     text = "# Title\n\nHello **world** <script>steal()</script> & <b>bold</b>\n\n```\ncode\n```\n" + "more " * 200
-    excerpt = plain_excerpt(text, limit=80)
+    excerpt = excerpt_of_html(str(render_markdown(text)), limit=80)
     assert excerpt.startswith("Title Hello world")
     assert "<" not in excerpt and "steal" not in excerpt and "code" not in excerpt
     assert len(excerpt) <= 80 and excerpt.endswith("…")
