@@ -30,7 +30,8 @@ from builder.readers.traces import trace_totals
 from builder.slugs import slugify
 from builder.transcript import (AssistantText, ImageRef, InjectedContext, Item, LoadedTranscript,
                                 Prompt, RawRecord, SkippedLine, Subagent, SystemNote, Thinking,
-                                ToolCall, ToolResultOrphan, Transcript, Turn, paginate, turn_pages)
+                                ToolCall, ToolResultOrphan, Transcript, Turn, paginate, transcript_problems,
+                                turn_pages)
 
 TRACES_PER_PAGE = 100
 Loader = Callable[[Trace], LoadedTranscript]
@@ -736,20 +737,9 @@ def transcript_facts(transcript: Transcript) -> TranscriptFacts:
                      fmt_duration((st.last_timestamp - st.first_timestamp).total_seconds())))
     if st.active_seconds:
         rows.append(("active time", fmt_duration(st.active_seconds)))
-    notes = []
-    if st.malformed_lines:
-        numbers = ", ".join(str(n) for n in st.malformed_line_numbers)
-        more = "…" if st.malformed_lines > len(st.malformed_line_numbers) else ""
-        notes.append(f"{st.malformed_lines:,} malformed line(s) skipped (line {numbers}{more})")
-    if st.truncated_tail:
-        notes.append("The last line of the log is truncated (it was copied while being written).")
-    if st.oversized_lines:
-        notes.append(f"{st.oversized_lines:,} line(s) too large to render; see the raw log.")
-    if st.invalid_utf8_lines:
-        notes.append(f"Invalid UTF-8 in {st.invalid_utf8_lines:,} line(s); bytes replaced.")
-    if st.items_omitted:
-        notes.append(f"{st.items_omitted:,} items after the first {len(transcript.items):,} are "
-                     "not rendered; see the raw log.")
+    # The same account the build report gets, phrased for the page.
+    notes = [p.reason[:1].upper() + p.reason[1:] + "."
+             for p in transcript_problems("", transcript)]
     if st.redactions:
         notes.append(f"{st.redactions:,} secret(s) masked by this site.")
     return TranscriptFacts(rows=tuple(rows), notes=tuple(notes), unknown=st.unknown_types,
