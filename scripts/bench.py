@@ -1009,8 +1009,7 @@ def build_report(results: dict[str, Any]) -> Report:
                 f"peak RSS {hugo['peak_rss_mb']:.0f} MiB ({hugo.get('version', '')[:40]})")
     r = cmp_.get("collab_over_hugo")
     rep.check("vs Hugo", "collab-site full build / Hugo", r,
-              (f"{r:.2f}x wall ({cmp_['collab_over_hugo_cpu']:.2f}x in CPU time: Hugo uses every core, "
-               f"collab-site one)" if cmp_.get("collab_over_hugo_cpu") else f"{r:.2f}x wall") if r is not None
+              (f"{r:.2f}x wall ({cmp_['collab_over_hugo_cpu']:.2f}x in CPU time)" if cmp_.get("collab_over_hugo_cpu") else f"{r:.2f}x wall") if r is not None
               else (hugo.get("why", "not measured").splitlines()[0] if not hugo.get("measured") else "—"),
               f"<= {BUDGET_VS_HUGO:.0f}x", None if r is None else r <= BUDGET_VS_HUGO)
     if pel.get("measured"):
