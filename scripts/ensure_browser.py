@@ -1,8 +1,10 @@
 """Find a Chromium for the browser tests, or install Playwright's own.
 
 Order: $COLLAB_CHROMIUM, a system Chromium (Debian's /usr/bin/chromium and friends), then
-`playwright install chromium` (what a laptop or a GitHub runner gets). Prints what it chose.
-The tests call `find_chromium()` too, so both agree.
+`playwright install chromium` (what a laptop or a GitHub runner gets). When that download is
+unreachable and we run as root on a Debian-like machine (a CI container whose network reaches
+only the package registries), Debian's `chromium` package is the last resort. Prints what it
+chose. The tests call `find_chromium()` too, so both agree.
 """
 from __future__ import annotations
 
@@ -42,12 +44,23 @@ def find_chromium() -> str | None:
     return system_chromium() or playwright_chromium()
 
 
+def install_playwright_chromium() -> str | None:
+    print("no Chromium found: running `playwright install chromium`")
+    subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
+    return playwright_chromium()
+
+
+def install_debian_chromium() -> str | None:
+    apt_get = shutil.which("apt-get")
+    if apt_get is None or os.geteuid() != 0:
+        return None
+    print("Playwright's download failed: installing Debian's chromium with apt-get")
+    subprocess.run([apt_get, "install", "-y", "chromium"], check=False)
+    return system_chromium()
+
+
 def main() -> int:
-    path = find_chromium()
-    if path is None:
-        print("no Chromium found: running `playwright install chromium`")
-        subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=False)
-        path = playwright_chromium()
+    path = find_chromium() or install_playwright_chromium() or install_debian_chromium()
     if path is None:
         print("no Chromium available: the browser tests will fail", file=sys.stderr)
         return 1
