@@ -636,14 +636,17 @@ def bench_collab(out: Path, config: Path, synth: Synthetic, log: Callable[[str],
 
 
 def profile_collab(out: Path, config: Path, log: Callable[[str], None], top: int = 25) -> dict[str, Any]:
-    """One extra fresh full build under cProfile (not used for any figure above)."""
+    """One extra fresh full build under cProfile (not used for any figure above). It runs in one
+    process (COLLAB_WORKERS=1): cProfile sees only its own process, so a parallel build would
+    show the parent waiting on its workers instead of the work."""
     import io
     import pstats
     site = out / "site-profile"
     prof = out / "build.prof"
     fresh(out, site)
     log("collab-site: one more full build under cProfile ...")
-    run = run_measured(collab_cmd(config, site, profile=prof), REPO, out / "logs" / "collab-profile.log")
+    run = run_measured(collab_cmd(config, site, profile=prof), REPO, out / "logs" / "collab-profile.log",
+                       env={**os.environ, "COLLAB_WORKERS": "1"})
     shutil.rmtree(site, ignore_errors=True)
     if run.exit_code != 0 or not prof.exists():
         return {"error": f"profiled build exited {run.exit_code}:\n{tail(run.log)}"}
@@ -1145,7 +1148,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {kind:8} {path}")
     prof = results.get("profile")
     if prof and "by_tottime" in prof:
-        print(f"\nHotspots of one full build under cProfile ({prof['seconds_under_profiler']:.1f} s; "
+        print(f"\nHotspots of one single-process full build under cProfile ({prof['seconds_under_profiler']:.1f} s; "
               f"full listing in {prof['text']}):")
         for row in prof["by_tottime"][:10]:
             print(f"  {row['tottime']:8.2f} s own  {row['cumtime']:8.2f} s cum  {row['calls']:>9}  {row['function']}")
