@@ -43,7 +43,7 @@ Page contract (the page template writes exactly this; chart.js relies on the ids
 * ``chart_json`` = ``json.dumps(chart_document(...), sort_keys=True, separators=(",", ":"))`` with
   ``<``, ``>``, ``&`` escaped as ``\\u003c``, ``\\u003e``, ``\\u0026`` by the page template.
 * the site writer writes ``vega_bundle()`` to ``/static/vendor/vega-bundle.js`` and
-  ``theme/static/chart.js`` to ``/static/chart.js``.
+  ``builder/theme/static/chart.js`` to ``/static/chart.js``.
 * CSP: ``script-src 'self'`` is enough (no 'unsafe-eval'); vega-tooltip injects one ``<style>``
   element for the tooltip, so ``style-src`` needs ``'unsafe-inline'`` (as in DESIGN's policy).
 * CSS: the controls carry ``hidden`` until chart.js runs, so a rule such as

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 import jinja2
 
-THEME = Path(__file__).resolve().parent.parent / "theme"
+THEME = Path(__file__).resolve().parent / "theme"
 TEMPLATES = THEME / "templates"
 STATIC = THEME / "static"
 
