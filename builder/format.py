@@ -1,0 +1,116 @@
+"""How values are shown to people: times, durations, byte sizes, scores and short text.
+
+Pages, the chart, feeds and the command line all format through here, so a value reads the
+same wherever it appears. Every function is pure and total: a missing value has one spelling
+("—"), never a crash or a "None".
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+
+MISSING = "—"
+
+
+# ---------------------------------------------------------------- times (always UTC)
+
+def utc(ts: datetime) -> datetime:
+    """A naive time is taken as UTC; an aware one is converted to it."""
+    return ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)
+
+
+def when(ts: datetime | None) -> str:
+    """"2026-07-09 08:12 UTC": how a moment is shown in text."""
+    return utc(ts).strftime("%Y-%m-%d %H:%M UTC") if ts else MISSING
+
+
+def day(ts: datetime | None) -> str:
+    """"Thursday 09 July 2026": the heading of a day's group of messages."""
+    return utc(ts).strftime("%A %d %B %Y") if ts else "Undated"
+
+
+def iso(ts: datetime | None) -> str:
+    """"2026-07-09T08:12:26Z": machine-readable (datetime attributes, JSON, CSV); "" if unknown."""
+    return utc(ts).strftime("%Y-%m-%dT%H:%M:%SZ") if ts else ""
+
+
+# ---------------------------------------------------------------- durations
+
+def duration(seconds: float | None) -> str:
+    """"2 h 05 min", "3 min 07 s", "42 s"; unknown or negative -> "—"."""
+    if seconds is None or seconds < 0 or not math.isfinite(seconds):
+        return MISSING
+    hours, rest = divmod(int(round(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def offset(seconds: float) -> str:
+    """"+mm:ss" (or "+h:mm:ss") from a start time."""
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(int(abs(seconds)), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
+
+
+# ---------------------------------------------------------------- sizes (SI: 1 kB = 1,000 bytes)
+
+def size(n: int | None) -> str:
+    """"512 bytes", "12.3 kB", "4.1 MB", "1.2 GB"."""
+    if n is None:
+        return MISSING
+    if n < 1000:
+        return f"{n:,} bytes"
+    value = float(n)
+    for unit in ("kB", "MB", "GB"):
+        value /= 1000
+        if value < 1000 or unit == "GB":
+            return f"{value:,.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+# ---------------------------------------------------------------- numbers and scores
+
+def count(value: int | float | None) -> str:
+    """12345 -> "12,345"; 0.5 -> "0.50"; None (unknown) -> "—", never 0."""
+    if value is None:
+        return MISSING
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}"
+    return f"{int(value):,}"
+
+
+def score(value: float | None, text: str = "") -> str:
+    """A score as people read it: 541.2734418006153 -> "541.273", 123456.7 -> "123,457",
+    1.2244 -> "1.2244". A missing or non-finite value keeps `text` (what the agent wrote)."""
+    if value is None or not math.isfinite(value):
+        return text
+    if 100_000 <= abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.6g}"
+
+
+def with_unit(text: str, unit: str) -> str:
+    """"541.273" + "tok/s" -> "541.273 tok/s"; a text that already names the unit is kept."""
+    if not text or not unit or unit.lower() in text.lower():
+        return text
+    return f"{text} {unit}"
+
+
+def exact(value: float) -> str:
+    """The shortest text that reads back as `value`: 3.0 -> "3", 1.2244 -> "1.2244"."""
+    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(float(value))
+
+
+# ---------------------------------------------------------------- text
+
+def short(text: str, limit: int) -> str:
+    """Whitespace collapsed to single spaces, at most `limit` characters (an ellipsis marks a cut)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

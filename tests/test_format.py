@@ -1,0 +1,63 @@
+"""The one formatting module: every display of a value agrees."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from builder import format as fmt
+
+T = datetime(2026, 7, 9, 8, 12, 26, tzinfo=timezone.utc)
+
+
+def test_times_are_shown_in_utc_whatever_zone_they_came_in():
+    paris = T.astimezone(timezone(timedelta(hours=2)))
+    assert fmt.when(paris) == "2026-07-09 08:12 UTC"
+    assert fmt.iso(paris) == "2026-07-09T08:12:26Z"
+    assert fmt.day(paris) == "Thursday 09 July 2026"
+    assert fmt.when(T.replace(tzinfo=None)) == "2026-07-09 08:12 UTC"
+
+
+def test_unknown_values_have_one_spelling():
+    assert fmt.when(None) == fmt.duration(None) == fmt.size(None) == fmt.count(None) == "—"
+    assert fmt.iso(None) == ""
+
+
+@pytest.mark.parametrize("seconds, text", [
+    (0, "0 s"), (42.4, "42 s"), (187, "3 min 07 s"), (7500, "2 h 05 min"), (-1, "—"),
+    (float("nan"), "—"),
+])
+def test_durations(seconds, text):
+    assert fmt.duration(seconds) == text
+
+
+@pytest.mark.parametrize("n, text", [
+    (0, "0 bytes"), (999, "999 bytes"), (1000, "1.0 kB"), (12_345, "12.3 kB"),
+    (4_100_000, "4.1 MB"), (1_234_000_000, "1.2 GB"), (5_000_000_000_000, "5,000.0 GB"),
+])
+def test_sizes_are_si(n, text):
+    assert fmt.size(n) == text
+
+
+@pytest.mark.parametrize("value, text", [
+    (541.2734418006153, "541.273"), (123456.7, "123,457"), (14623723, "14,623,723"),
+    (1.2244, "1.2244"), (None, "n/a"), (float("inf"), "n/a"), (float("nan"), "n/a"),
+])
+def test_scores(value, text):
+    assert fmt.score(value, "n/a") == text
+
+
+def test_units_are_added_once():
+    assert fmt.with_unit("541.273", "tok/s") == "541.273 tok/s"
+    assert fmt.with_unit("541 tok/s", "tok/s") == "541 tok/s"
+    assert fmt.with_unit("", "tok/s") == ""
+
+
+def test_exact_reads_back():
+    for value in (3.0, 1.2244, 0.1 + 0.2, 1e20):
+        assert float(fmt.exact(value)) == value
+    assert fmt.exact(3.0) == "3"
+
+
+def test_short_collapses_whitespace_and_marks_the_cut():
+    assert fmt.short("a\n\n b\tc", 10) == "a b c"
+    assert fmt.short("abcdefghij", 5) == "abcd…"
+    assert len(fmt.short("x" * 500, 80)) == 80
