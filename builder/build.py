@@ -121,7 +121,8 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         from builder.sources.hub import HubUnavailable, open_hub_bucket
         bucket_id = config.source.location.removeprefix("hf://buckets/").strip("/")
         try:
-            return open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log), ()
+            return open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log,
+                                   rate_limit_wait=config.hub.rate_limit_wait), ()
         except HubUnavailable as exc:
             log(f"source: {exc}; showing the fallback baseline")
             return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)

@@ -93,6 +93,16 @@ class LimitsConfig:
 @dataclass(frozen=True)
 class PublishConfig:
     space_id: str = ""
+    # Each commit to the Space carries at most this many files and this much payload.
+    max_commit_files: int = 500
+    max_commit_mb: int = 50
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    # The longest total wait, in seconds, for the Hub's rate limits in one sync or publish;
+    # beyond it the sync uses the last complete mirror (downloads made so far are kept).
+    rate_limit_wait: int = 1800
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ class Config:
     traces: TracesConfig = field(default_factory=TracesConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
+    hub: HubConfig = field(default_factory=HubConfig)
     # Folder the config file sits in: relative source and cache paths are resolved against it.
     root: Path = Path(".")
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from builder.sources import hub as hub_source
+from builder import hub_http
 from builder.sources.hub import HubUnavailable, open_hub_bucket
+from builder.sources.mirror import Mirror
 from tests.hub_fixtures import TOKEN, collab_files
 
 BUCKET = "collab-org/big-collab"
@@ -95,7 +96,8 @@ def test_downloads_ride_out_503s_a_429_with_retry_after_a_hung_request_and_dropp
     hub.inject("bucket_resolve", "hang", hang=5.0)          # the client gives up after 1 s
     hub.inject("bucket_resolve", "drop", times=2)
     hub.inject("bucket_resolve", "truncate")
-    hub.inject("bucket_info", "503")
+    hub.inject("cdn", "503", times=2)
+    hub.inject("cdn", "drop")
     log = Lines()
     started = time.perf_counter()
 
@@ -105,11 +107,14 @@ def test_downloads_ride_out_503s_a_429_with_retry_after_a_hung_request_and_dropp
     assert all(bucket.read(p) == files[p].encode() for p in files)
     tries = [r for r in hub.requests("bucket_resolve") if r.path.endswith(slow)]
     limited = next(i for i, r in enumerate(tries) if r.status == 429)
-    assert tries[-1].status == 200
+    assert tries[-1].status == 302                          # then fetched from the storage host
     assert tries[limited + 1].arrived - tries[limited].arrived >= 1.0, "Retry-After: 1 ignored"
     statuses = [r.status for r in hub.requests("bucket_resolve")]
     assert statuses.count(503) == 3 and {-1, -2, -3} <= set(statuses)
-    assert "retried" in log[0]
+    cdn = [r.status for r in hub.requests("cdn")]
+    assert cdn.count(503) == 2 and -2 in cdn                 # the storage host failing is retried too
+    assert log[0].startswith("rate limited by the Hub: waiting 1 s; ") and "files fetched" in log[0]
+    assert len(log) == 2 and "retried" in log[1]
     assert time.perf_counter() - started < 15
 
 
@@ -130,7 +135,7 @@ def test_a_listing_that_cannot_be_completed_keeps_the_last_complete_mirror(hub, 
     first = collab_files(40, 10, 5)
     hub.add_bucket(BUCKET, first)
     open_hub_bucket(BUCKET, cache, log=Lines())
-    synced = json.loads((cache / "state.json").read_text())["synced_at"]
+    state = (cache / "state.json").read_bytes()
     hub.put(BUCKET, "message_board/20260605-000000-000_agent-002.md", "late")
     hub.remove(BUCKET, "README.md")
     hub.inject("bucket_tree", "garbage", match="cursor=40")   # page 3 is broken
@@ -140,10 +145,12 @@ def test_a_listing_that_cannot_be_completed_keeps_the_last_complete_mirror(hub, 
     bucket = open_hub_bucket(BUCKET, cache, log=log)
 
     assert bucket.files == tuple(sorted(first))            # not a mix of old and new
-    assert bucket.as_of is not None and bucket.as_of.strftime("%Y-%m-%dT%H:%M:%S") == synced[:19]
+    # marked as of the newest upload of the mirrored listing, not of a clock
+    assert bucket.as_of is not None and bucket.as_of.strftime("%Y-%m-%d %H:%M") == "2026-06-01 12:00"
     assert resolved(hub) == []
     assert len(log) == 1 and "could not be reached" in log[0] and "\n" not in log[0]
-    assert json.loads((cache / "state.json").read_text())["synced_at"] == synced
+    assert "data as of 2026-06-01 12:00 UTC" in log[0]
+    assert (cache / "state.json").read_bytes() == state
 
 
 def test_a_hub_that_stays_down_gives_the_cached_data_marked_as_of_its_sync(hub, cache):
@@ -176,7 +183,7 @@ def test_with_no_mirror_a_hub_that_is_down_is_one_clear_message(hub, cache):
 def test_an_unreachable_hub_with_no_mirror_is_one_clear_message(fake_hub_server, tmp_path, monkeypatch):
     """Nothing listening at all (connection refused): same outcome, no traceback."""
     from huggingface_hub import constants
-    monkeypatch.setattr(hub_source, "DEFAULT_POLICY", hub_source.HttpPolicy(
+    monkeypatch.setattr(hub_http, "DEFAULT_POLICY", hub_http.HttpPolicy(
         timeout=1.0, retries=1, backoff=0.01, max_backoff=0.01))
     monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9")   # nothing listens there
     with pytest.raises(HubUnavailable) as info:
@@ -209,7 +216,7 @@ def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, m
     open_hub_bucket(BUCKET, cache, log=Lines())
     for i in range(5):
         hub.put(BUCKET, f"message_board/20260607-00000{i}-000_agent-001.md", f"new {i}")
-    real_place = hub_source._Mirror._place
+    real_place = Mirror._place
     calls = []
 
     def dying_place(self, obj, target):
@@ -218,10 +225,10 @@ def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, m
             raise KeyboardInterrupt("killed")       # the process dies mid-apply
         real_place(self, obj, target)
 
-    monkeypatch.setattr(hub_source._Mirror, "_place", dying_place)
+    monkeypatch.setattr(Mirror, "_place", dying_place)
     with pytest.raises(KeyboardInterrupt):
         open_hub_bucket(BUCKET, cache, log=Lines())
-    monkeypatch.setattr(hub_source._Mirror, "_place", real_place)
+    monkeypatch.setattr(Mirror, "_place", real_place)
     assert (cache / "pending.json").exists()
 
     hub.down = True                                  # recovery needs no network
@@ -261,8 +268,10 @@ def test_a_private_bucket_is_read_with_hf_token_and_the_token_goes_nowhere_else(
     log = Lines()
     bucket = open_hub_bucket(BUCKET, cache, log=log)
     assert len(bucket.files) == 15
-    served = [r for r in hub.log if r.status == 200]
+    served = [r for r in hub.log if r.host == "hub" and r.status in (200, 302)]
     assert served and all(r.token == TOKEN for r in served)  # sent as a header, on every request
+    cdn = hub.requests("cdn")
+    assert len(cdn) == 15 and all(r.token is None for r in cdn)   # never to the storage host
     assert all(TOKEN not in r.path for r in hub.log)         # never in a URL
     hub.down = True
     open_hub_bucket(BUCKET, cache, log=log)
@@ -299,7 +308,7 @@ def test_a_private_bucket_is_read_with_the_token_saved_by_hf_auth_login(hub, cac
     finally:
         saved.unlink()
     assert len(bucket.files) == 7
-    assert all(r.token == TOKEN for r in hub.log)
+    assert all(r.token == TOKEN for r in hub.log if r.host == "hub")
 
 
 def test_a_hung_listing_page_times_out_and_is_retried_instead_of_hanging_the_build(hub, cache):
