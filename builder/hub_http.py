@@ -62,9 +62,10 @@ class RetryableStatus(Exception):
 class RateGate:
     """One per run: when the Hub says "wait", every request of the run waits until the reset.
 
-    `hold(seconds)` closes the gate (logging one line with `progress()`), unless another thread
-    already closed it until about then; `wait_turn()` is called before every request. The total
-    time held is bounded by `budget`: beyond it, `hold` raises RateLimited.
+    `hold(seconds)` closes the gate, unless another request already closed it until about then;
+    `wait_turn()`, called before every request, waits while it is closed, and the first request
+    to wait says so in one line (with `progress()`). The total time held is bounded by `budget`:
+    beyond it, `hold` raises RateLimited.
     """
 
     def __init__(self, budget: float, log: Log, progress: Callable[[], str] = lambda: ""):
@@ -74,14 +75,26 @@ class RateGate:
         self.waited = 0.0
         self.holds = 0
         self._open_at = 0.0
+        self._announce = False
+        self._refused: RateLimited | None = None
         self._lock = threading.Lock()
 
     def wait_turn(self) -> None:
+        if self._refused is not None:
+            raise self._refused
         while True:
+            line = ""
             with self._lock:
                 left = self._open_at - time.monotonic()
-            if left <= 0:
-                return
+                if left <= 0:
+                    return
+                if self._announce:
+                    self._announce = False
+                    progress = self.progress()
+                    line = (f"rate limited by the Hub: waiting {fmt.duration(left)}"
+                            + (f"; {progress}" if progress else ""))
+            if line:
+                self.log(line)
             time.sleep(left)
 
     def hold(self, seconds: float) -> None:
@@ -100,9 +113,15 @@ class RateGate:
             self.waited += extra
             self.holds += 1
             self._open_at = until
-            progress = self.progress()
-        self.log(f"rate limited by the Hub: waiting {fmt.duration(seconds)}"
-                 + (f"; {progress}" if progress else ""))
+            self._announce = True
+
+    def hold_next(self, seconds: float) -> None:
+        """As `hold`, for an answer that was a success: if the wait is beyond the allowance,
+        the answer is kept and the next request is refused instead."""
+        try:
+            self.hold(seconds)
+        except RateLimited as exc:
+            self._refused = exc
 
 
 def rate_limit_wait(headers, attempt: int, policy: HttpPolicy) -> float:
@@ -228,7 +247,7 @@ class HubHttp:
                 response.close()
             reset = exhausted_after(response.headers)
             if reset is not None:
-                self.gate.hold(reset)
+                self.gate.hold_next(reset)
             return
 
     def retry(self, call: Callable[[], Any]) -> Any:

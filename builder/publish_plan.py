@@ -9,11 +9,13 @@ cut from that sequence within `CommitLimits`.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 MANIFEST = "manifest.json"
+HEADER_BYTES = 2_000      # the commit's header line: summary, description, parent commit
 README = "README.md"
 NEVER_DELETE = frozenset({".gitattributes", README})
 LAST = ("index.html", MANIFEST, README)
@@ -100,8 +102,9 @@ def rank(path: str) -> tuple[int, int, str]:
 
 
 def payload_size(path: str, size: int, lfs: bool) -> int:
-    """Bytes one file adds to a commit's NDJSON: base64 content inline, or a pointer line."""
-    line = 120 + len(path.encode("utf-8", "surrogatepass"))
+    """At least the bytes one operation adds to a commit's NDJSON: its line, with the content
+    inline in base64 for a regular file (an LFS file or a deletion is a short line)."""
+    line = 200 + len(json.dumps(path))
     return line + (0 if lfs else 4 * ((size + 2) // 3))
 
 
@@ -113,12 +116,12 @@ def batches(plan: Plan, sizes: Mapping[str, int], limits: CommitLimits) -> list[
     out: list[Batch] = []
     add: list[str] = []
     delete: list[str] = []
-    total = 0
+    total = HEADER_BYTES
     for kind, path, size in ops:
         if (add or delete) and (len(add) + len(delete) + 1 > limits.max_files
                                 or total + size > limits.max_bytes):
             out.append(Batch(tuple(add), tuple(delete), total))
-            add, delete, total = [], [], 0
+            add, delete, total = [], [], HEADER_BYTES
         (add if kind == "add" else delete).append(path)
         total += size
     if add or delete:

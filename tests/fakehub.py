@@ -109,6 +109,7 @@ class Commit:
     token: str | None
     lfs: list[str] = field(default_factory=list)   # the paths of "lfsFile" lines
     payload_bytes: int = 0
+    oid: str = ""               # the commit made
 
 
 @dataclass
@@ -767,7 +768,7 @@ class _Handler(_BaseHandler):
         repo.sha = hub._next_sha()
         hub.commits.append(Commit(repo_id, header.get("summary", ""), header.get("description", ""),
                                   parent, added, deleted, len(lines), self._token(), lfs_added,
-                                  len(body)))
+                                  len(body), repo.sha))
         prefix = "" if kind == "models" else f"/{kind}"
         return _Reply(200, {"commitUrl": f"{hub.endpoint}{prefix}/{repo_id}/commit/{repo.sha}",
                             "commitOid": repo.sha, "success": True, "hookOutput": ""})
