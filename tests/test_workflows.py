@@ -107,3 +107,39 @@ def test_ci_runs_make_test_on_push_and_pull_request():
     (job,) = wf["jobs"].values()
     assert any(s.get("run", "").strip() == "make test" for s in job["steps"])
     assert job["permissions"] == {"contents": "read"}
+
+
+def test_rebuild_caches_the_mirror_by_its_content_and_the_render_cache_by_the_dependencies():
+    """Each cache is saved only when what it holds changed: the mirror under the name the sync
+    writes (a digest of the bucket listing), the render cache under the Python version and
+    pyproject.toml (the project's version and dependencies)."""
+    from builder.config import load_config
+    from builder.sources.mirror import CACHE_KEY
+
+    (job,) = _load(REBUILD)["jobs"].values()
+    steps = {s["name"]: s for s in job["steps"]}
+    mirror = load_config(REPO / "collab.toml").source.cache_dir
+    assert mirror == ".cache/bucket"
+
+    restore = steps["Restore the bucket mirror"]
+    prefix = "bucket-mirror-${{ vars.COLLAB_BUCKET }}-"
+    assert restore["with"]["path"] == mirror and restore["with"]["key"] == prefix
+    assert restore["with"]["restore-keys"].strip() == prefix          # the newest one
+    name = steps["Name the bucket mirror"]
+    assert f"{mirror}/{CACHE_KEY}" in name["run"] and "GITHUB_OUTPUT" in name["run"]
+    assert name["id"] == "mirror-key" and name["if"].startswith("always()")
+    save = steps["Save the bucket mirror"]
+    assert save["with"] == {"path": mirror, "key": "${{ steps.mirror-key.outputs.key }}"}
+    assert "steps.mirror-key.outputs.key != steps.restore-mirror.outputs.cache-matched-key" in save["if"]
+
+    render = steps["Restore the render cache"]
+    assert render["with"]["path"] == ".cache/render"                  # build.py: <root>/.cache/render
+    assert "hashFiles('pyproject.toml')" in render["with"]["key"]
+    assert "steps.python.outputs.python-version" in render["with"]["key"]
+    save = steps["Save the render cache"]
+    assert save["with"] == {"path": ".cache/render",
+                            "key": "${{ steps.restore-render.outputs.cache-primary-key }}"}
+    assert "steps.restore-render.outputs.cache-hit != 'true'" in save["if"]
+    names = list(steps)
+    assert names.index("Publish to the Space") < names.index("Name the bucket mirror") \
+        < names.index("Save the bucket mirror")
