@@ -118,8 +118,9 @@ def test_rebuild_caches_the_mirror_by_its_content_and_the_render_cache_by_the_de
 
     (job,) = _load(REBUILD)["jobs"].values()
     steps = {s["name"]: s for s in job["steps"]}
-    mirror = load_config(REPO / "collab.toml").source.cache_dir
-    assert mirror == ".cache/bucket"
+    config = load_config(REPO / "collab.toml")
+    mirror, rendered = config.source.cache_dir, f"{config.cache.dir}/render"
+    assert (mirror, rendered) == (".cache/bucket", ".cache/render")   # as the steps below say
 
     restore = steps["Restore the bucket mirror"]
     prefix = "bucket-mirror-${{ vars.COLLAB_BUCKET }}-"
@@ -133,11 +134,11 @@ def test_rebuild_caches_the_mirror_by_its_content_and_the_render_cache_by_the_de
     assert "steps.mirror-key.outputs.key != steps.restore-mirror.outputs.cache-matched-key" in save["if"]
 
     render = steps["Restore the render cache"]
-    assert render["with"]["path"] == ".cache/render"                  # build.py: <root>/.cache/render
+    assert render["with"]["path"] == rendered
     assert "hashFiles('pyproject.toml')" in render["with"]["key"]
     assert "steps.python.outputs.python-version" in render["with"]["key"]
     save = steps["Save the render cache"]
-    assert save["with"] == {"path": ".cache/render",
+    assert save["with"] == {"path": rendered,
                             "key": "${{ steps.restore-render.outputs.cache-primary-key }}"}
     assert "steps.restore-render.outputs.cache-hit != 'true'" in save["if"]
     names = list(steps)
