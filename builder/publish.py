@@ -128,7 +128,8 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             log(f"publish: refused: {refused}")
             return outcome
         if not plan.changed:
-            log(f"publish: {where} is up to date ({len(local):,} files); nothing to commit")
+            log(f"publish: {where} is up to date ({fmt.count(len(local))} files); "
+                "nothing to commit")
             return outcome
         try:
             url, commits = _send(http, site_dir, space_id, plan, local, space.sha, token=token,
@@ -271,12 +272,14 @@ def _send(http: HubHttp, site_dir: Path, space_id: str, plan: Plan, local: dict[
     modes = _upload_modes(http, site_dir, space_id, uploads, local)
     skipped = [p for p in uploads if modes[p] == "ignore"]
     if skipped:
-        log(f"publish: the Space ignores {len(skipped):,} file(s) (its .gitignore): {skipped[0]} ...")
-    plan = Plan(tuple(p for p in plan.added if modes[p] != "ignore"),
-                tuple(p for p in plan.updated if modes[p] != "ignore"), plan.deleted, plan.unchanged)
-    sizes = {p: payload_size(p, local[p].size, modes[p] == "lfs") for p in plan.added + plan.updated}
+        log(f"publish: the Space ignores {fmt.count(len(skipped))} file(s) (its .gitignore): "
+            f"{skipped[0]} ...")
+    kept = {p for p in uploads if modes[p] != "ignore"}
+    plan = Plan(tuple(p for p in plan.added if p in kept),
+                tuple(p for p in plan.updated if p in kept), plan.deleted, plan.unchanged)
+    sizes = {p: payload_size(p, local[p].size, modes[p] == "lfs") for p in kept}
     todo = batches(plan, sizes, limits)
-    http.gate.progress = lambda: f"{sent:,} of {len(todo):,} commits sent"
+    http.gate.progress = lambda: f"{fmt.count(sent)} of {fmt.count(len(todo))} commits sent"
     sent, url = 0, ""
     for batch in todo:
         lfs = [p for p in batch.add if modes[p] == "lfs"]
@@ -286,8 +289,9 @@ def _send(http: HubHttp, site_dir: Path, space_id: str, plan: Plan, local: dict[
         parent, url = _commit(http, site_dir, space_id, batch, local, modes, parent, message,
                               manifest)
         sent += 1
-        log(f"publish: commit {sent} of {len(todo)} to Space {space_id}: {len(batch.add):,} "
-            f"file(s) ({fmt.size(batch.bytes)} sent), {len(batch.delete):,} deleted")
+        log(f"publish: commit {fmt.count(sent)} of {fmt.count(len(todo))} to Space {space_id}: "
+            f"{fmt.count(len(batch.add))} file(s) ({fmt.size(batch.bytes)} sent), "
+            f"{fmt.count(len(batch.delete))} deleted")
     return url, sent
 
 
@@ -318,7 +322,8 @@ def _upload_lfs(site_dir: Path, space_id: str, paths: list[str], token: str | No
     """Upload the bytes of LFS files before the commit that names them (Xet or LFS protocol)."""
     from huggingface_hub import CommitOperationAdd, HfApi
 
-    additions = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=str(site_dir / p)) for p in paths]
+    additions = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=str(site_dir / p))
+                 for p in paths]
     HfApi(token=token).preupload_lfs_files(space_id, additions, repo_type="space",
                                            revision="main", token=token)
 
@@ -368,15 +373,15 @@ def _message(plan: Plan, batch: Batch, number: int, total: int) -> str:
 
 def _log_dry_run(where: str, created: bool, plan: Plan, refused: str, log: Log) -> None:
     log(f"publish (dry run): {where}" + (" does not exist and would be created" if created else "")
-        + f": {len(plan.added)} to add, {len(plan.updated)} to update, {len(plan.deleted)} to "
-          f"delete, {plan.unchanged} unchanged")
+        + f": {fmt.count(len(plan.added))} to add, {fmt.count(len(plan.updated))} to update, "
+          f"{fmt.count(len(plan.deleted))} to delete, {fmt.count(plan.unchanged)} unchanged")
     long = plan.changed > 3 * _LIST_LIMIT
     for sign, paths in (("+", plan.added), ("~", plan.updated), ("-", plan.deleted)):
         shown = paths[:_LIST_LIMIT] if long else paths
         for p in shown:
             log(f"  {sign} {p}")
         if len(paths) > len(shown):
-            log(f"  {sign} ... and {len(paths) - len(shown)} more")
+            log(f"  {sign} ... and {fmt.count(len(paths) - len(shown))} more")
     if refused:
         log(f"publish (dry run): would refuse: {refused}")
 

@@ -58,17 +58,20 @@ class SyncStats:
     seconds: float
 
     def summary(self, bucket_id: str) -> str:
-        xet = f", {self.via_xet:,} through Xet" if self.via_xet else ""
-        line = (f"bucket {bucket_id}: {self.listed:,} files listed; {self.downloaded:,} downloaded "
-                f"({fmt.size(self.bytes)}{xet}), {self.removed:,} removed, "
-                f"{self.unchanged:,} unchanged")
+        n = fmt.count
+        xet = f", {n(self.via_xet)} through Xet" if self.via_xet else ""
+        line = (f"bucket {bucket_id}: {n(self.listed)} files listed; {n(self.downloaded)} "
+                f"downloaded ({fmt.size(self.bytes)}{xet}), {n(self.removed)} removed, "
+                f"{n(self.unchanged)} unchanged")
         extras = [text for count, text in (
-            (self.skipped, f"{self.skipped:,} unusable path(s) skipped"),
-            (self.retries, f"{self.retries:,} request(s) retried"),
-            (self.vanished, f"{self.vanished:,} file(s) vanished during the sync"),
+            (self.skipped, f"{n(self.skipped)} unusable path(s) skipped"),
+            (self.retries, f"{n(self.retries)} request(s) retried"),
+            (self.vanished, f"{n(self.vanished)} file(s) vanished during the sync"),
             (self.rate_limit_waits, f"waited {fmt.duration(self.waited)} for the Hub's rate "
-                                    f"limit ({self.rate_limit_waits:,} time(s))")) if count]
-        return line + (f" ({'; '.join(extras)})" if extras else "") + f" in {fmt.duration(self.seconds)}"
+                                    f"limit ({n(self.rate_limit_waits)} time(s))")) if count]
+        if extras:
+            line += f" ({'; '.join(extras)})"
+        return f"{line} in {fmt.duration(self.seconds)}"
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,7 @@ def open_hub_bucket(bucket_id: str, cache_dir: Path, *, token: str | None = None
                               max_workers=max_workers, progress=progress, log=log)
             except KeyboardInterrupt:
                 raise
-            except Exception as exc:  # noqa: BLE001 - any failure to sync means: fall back, one line
+            except Exception as exc:  # noqa: BLE001 - any failure to sync: fall back, one line
                 return _fall_back(mirror, previous, redact(_reason(exc)), log)
         finally:
             mirror.write_cache_key()
@@ -184,7 +187,8 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
 
 def _unchanged(mirror: Mirror, entry: Entry, old: dict | None) -> bool:
     return bool(old and entry.hash and old.get("hash") == entry.hash
-                and old.get("size") == entry.size and is_file_of_size(mirror.files / entry.path, entry.size))
+                and old.get("size") == entry.size
+                and is_file_of_size(mirror.files / entry.path, entry.size))
 
 
 def _list(http: HubHttp, bucket_id: str) -> _Listing:
@@ -205,7 +209,8 @@ def _list(http: HubHttp, bucket_id: str) -> _Listing:
     usable = {p: e for p, e in raw.items() if _usable_path(p)}
     # A path that is also a folder of another path ("a" and "a/b") cannot both be on disk:
     # keep the deeper one (the folder's content), skip the other.
-    folders = {str(parent) for p in usable for parent in PurePosixPath(p).parents if str(parent) != "."}
+    folders = {str(parent) for p in usable for parent in PurePosixPath(p).parents
+               if str(parent) != "."}
     usable = {p: e for p, e in usable.items() if p not in folders}
     return _Listing(usable, len(raw) - len(usable), newest)
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
+from builder import format as fmt
 from builder.hub_http import HubHttp, describe, rate_limit_wait
 from builder.sources.mirror import Entry, Mirror, is_file_of_size, object_key
 
@@ -53,7 +54,7 @@ class Progress:
                 self.via_xet += files
 
     def line(self) -> str:
-        return f"{self.done:,} of {self.total:,} files fetched"
+        return f"{fmt.count(self.done)} of {fmt.count(self.total)} files fetched"
 
 
 @dataclass(frozen=True)

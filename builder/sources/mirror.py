@@ -52,7 +52,8 @@ def listing_digest(files: Mapping[str, Mapping]) -> str:
     h = hashlib.sha256()
     for path in sorted(files):
         meta = files[path]
-        h.update(f"{path}\0{meta.get('size')}\0{meta.get('hash')}\n".encode("utf-8", "surrogatepass"))
+        line = f"{path}\0{meta.get('size')}\0{meta.get('hash')}\n"
+        h.update(line.encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
@@ -94,7 +95,8 @@ class Mirror:
         except (FileNotFoundError, ValueError, OSError):
             return None
         if (not isinstance(state, dict) or state.get("version") != STATE_VERSION
-                or state.get("bucket") != self.bucket_id or not isinstance(state.get("files"), dict)):
+                or state.get("bucket") != self.bucket_id
+                or not isinstance(state.get("files"), dict)):
             return None
         return state
 
