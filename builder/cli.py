@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
+from builder import __version__
 from builder.config import Config, ConfigError, load_config
 
 DEFAULT_CONFIG = Path("collab.toml")
@@ -88,6 +89,7 @@ def _config(args) -> Config:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="collab-site", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"collab-site {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p, with_source: bool = True):

@@ -11,6 +11,8 @@ from typing import Any, Mapping
 
 import jinja2
 
+from builder import __version__
+
 THEME = Path(__file__).resolve().parent / "theme"
 TEMPLATES = THEME / "templates"
 STATIC = THEME / "static"
@@ -32,6 +34,7 @@ def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
     )
     env.globals.update(globals_)
     env.globals["csp"] = CSP
+    env.globals["collab_site_version"] = __version__
     env.filters["thousands"] = thousands
     return env
 
