@@ -25,7 +25,8 @@ from builder.model import Collab, Problem
 from builder.parallel import parallel_map
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
-from builder.render import THEME, fingerprint, make_environment, render_page, static_files
+from builder.render import (THEME, fingerprint, make_environment, render_page, static_files,
+                            theme_override_files)
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, bucket_web_url
@@ -89,14 +90,15 @@ def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem,
     for path in bucket.files:
         stat = (bucket.root / path).stat()
         h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    for code in sorted(code_files()):
+    for code in sorted(code_files(config.theme_path())):
         h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
     return h.hexdigest()
 
 
-def code_files() -> list[Path]:
+def code_files(theme_dir: Path | None = None) -> list[Path]:
     package = Path(__file__).resolve().parent
-    return [p for p in [*package.rglob("*.py"), *THEME.rglob("*")] if p.is_file()]
+    code = [*package.rglob("*.py"), *THEME.rglob("*")]
+    return [p for p in code if p.is_file()] + theme_override_files(theme_dir)
 
 
 def previous_input_digest(out: Path) -> str | None:
@@ -140,7 +142,7 @@ def plan_and_render(collab: Collab, config: Config, built_at: datetime,
     Pages are planned and rendered one at a time (trace transcripts are loaded per session)."""
     urls = Urls(base=_base_path(config.site.base_url),
                 bucket_web=bucket_web_url(config.source.location, config.source.web_url))
-    static = {f"static/{name}": data for name, data in static_files().items()}
+    static = {f"static/{name}": data for name, data in static_files(config.theme_path()).items()}
     static["static/vendor/vega-bundle.js"] = cache.get(
         "vega-bundle", vl_convert.__version__, lambda: charts.vega_bundle().encode())
     site = site_map.Site(
@@ -152,7 +154,7 @@ def plan_and_render(collab: Collab, config: Config, built_at: datetime,
     # The build report comes last: reading trace logs page by page may add problems to it.
     specs = itertools.chain(trace_site.trace_pages(sm, load),
                             _deferred(lambda: site_map.build_report_page(sm, later_problems)))
-    env = make_environment({})
+    env = make_environment({}, config.theme_path())
     files: dict[str, bytes] = dict(static)
     site_specs = site_map.site_pages(sm) + [site_map.not_found_page(sm)]
     rendered = parallel_map(lambda spec: render_page(env, spec.template, spec.context).encode(),

@@ -32,6 +32,9 @@ class SiteConfig:
     tagline: str = ""
     base_url: str = "/"
     links: tuple[LinkConfig, ...] = ()
+    # A folder (relative to the config file) of templates/ and static/ files that replace the
+    # package theme's files of the same name; empty: the package theme as it is.
+    theme_dir: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,9 @@ class Config:
     def cache_dir(self) -> Path:
         return (self.root / self.source.cache_dir).resolve()
 
+    def theme_path(self) -> Path | None:
+        return (self.root / self.site.theme_dir).resolve() if self.site.theme_dir else None
+
 
 _CHOICES = {
     "metric.direction": ("higher", "lower"),
@@ -156,6 +162,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
             raw.setdefault(section, {})[key] = value
     errors: list[str] = []
     config = _build(Config, raw, "", errors)
+    theme_dir = config.site.theme_dir
+    if theme_dir and not (root / theme_dir).is_dir():
+        errors.append(f"site.theme_dir: folder {theme_dir!r} not found next to the config file")
     if errors:
         raise ConfigError(errors)
     return replace(config, root=root)
