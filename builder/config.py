@@ -40,7 +40,7 @@ class SiteConfig:
 @dataclass(frozen=True)
 class SourceConfig:
     # A local directory (relative to the config file) or hf://buckets/ORG/NAME.
-    location: str = "examples/demo-bucket"
+    location: str = "demo-bucket"
     cache_dir: str = ".cache/bucket"
     # Web address of the bucket, used to link artifacts; derived from an hf:// location when empty.
     web_url: str = ""

@@ -12,7 +12,7 @@ from builder.check import check_site
 from builder.cli import main
 from tests.conftest import REPO
 
-DEMO = REPO / "examples" / "demo-bucket"
+DEMO = REPO / "builder" / "demo"
 
 
 class Tables(HTMLParser):
