@@ -1,4 +1,4 @@
-"""collab-site build|serve|check|publish: argument parsing only; each verb calls one function.
+"""collab-site init|build|serve|check|publish: argument parsing only; each verb calls one function.
 
 Exit codes: 0 ok, 1 build problems under --strict or a failed check/publish, 2 usage/config error.
 """
@@ -23,6 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    if args.command == "init":
+        return _run_init(args)
     try:
         config = _config(args)
     except ConfigError as exc:
@@ -38,6 +40,27 @@ def build_clock() -> datetime:
     if epoch and epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
     return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def _run_init(args) -> int:
+    from builder import scaffold
+    answers = scaffold.Answers(bucket=args.bucket or "", space=args.space or "",
+                               metric=args.metric or "", direction=args.direction or "",
+                               demo=args.demo)
+    errors = scaffold.answer_errors(answers)
+    for error in errors:
+        print(f"init: {error}", file=sys.stderr)
+    if errors:
+        return 2
+    root = Path(args.dir)
+    try:
+        action, pinned = scaffold.action_reference()
+        scaffold.write_files(root, scaffold.planned_files(answers, action), force=args.force)
+    except scaffold.InitError as exc:
+        print(f"init: {exc}", file=sys.stderr)
+        return 1
+    print(scaffold.next_steps(root, answers, pinned))
+    return 0
 
 
 def _run_build(config: Config, args) -> int:
@@ -97,6 +120,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--out", default="site", help="site folder (default: site)")
         if with_source:
             p.add_argument("--source", help="bucket folder or hf://buckets/ORG/NAME")
+
+    p = sub.add_parser("init", help="write collab.toml and a GitHub workflow that publishes the site")
+    p.add_argument("dir", nargs="?", default=".", help="where to write them (default: here)")
+    p.add_argument("--bucket", help="ORG/NAME of the collaboration's bucket")
+    p.add_argument("--space", help="ORG/NAME of the static Space to publish to")
+    p.add_argument("--metric", help="the results' score field (default: score)")
+    p.add_argument("--direction", choices=("higher", "lower"), help="which scores are better")
+    p.add_argument("--demo", action="store_true", help="also write a demo bucket to build at once")
+    p.add_argument("--force", action="store_true", help="overwrite files that exist")
 
     p = sub.add_parser("build", help="build the site")
     common(p)

@@ -64,9 +64,9 @@ def thousands(value: int | float | None) -> str:
 
 def static_files(theme_dir: Path | None = None) -> dict[str, bytes]:
     """The theme's static files, keyed by their path under /static/; theme_dir's win."""
-    files = _tree(PACKAGE_THEME / "static")
+    files = resource_files(PACKAGE_THEME / "static")
     if theme_dir is not None:
-        files.update(_tree(theme_dir / "static"))
+        files.update(resource_files(theme_dir / "static"))
     return dict(sorted(files.items()))
 
 
@@ -77,13 +77,14 @@ def theme_override_files(theme_dir: Path | None) -> list[Path]:
     return sorted(p for p in theme_dir.rglob("*") if p.is_file())
 
 
-def _tree(root: Traversable, prefix: str = "") -> dict[str, bytes]:
+def resource_files(root: Traversable, prefix: str = "") -> dict[str, bytes]:
+    """Every file under root (package data or a folder), keyed by its path below root."""
     files: dict[str, bytes] = {}
     if not root.is_dir():
         return files
     for entry in root.iterdir():
         if entry.is_dir():
-            files.update(_tree(entry, f"{prefix}{entry.name}/"))
+            files.update(resource_files(entry, f"{prefix}{entry.name}/"))
         elif entry.is_file():
             files[prefix + entry.name] = entry.read_bytes()
     return files
