@@ -66,6 +66,9 @@ def _run_init(args) -> int:
 def _run_build(config: Config, args) -> int:
     from builder.build import build
     report = build(config, build_clock, Path(args.out))
+    if args.summary:
+        from builder.summary import append, build_markdown
+        append(Path(args.summary), build_markdown(report))
     if args.strict and report.problems:
         print(f"--strict: {len(report.problems)} problem(s) in the input", file=sys.stderr)
         return 1
@@ -92,12 +95,17 @@ def _run_publish(config: Config, args) -> int:
     if not space:
         print("publish: no Space given (--space ORG/NAME, SPACE_ID or [publish] space_id)", file=sys.stderr)
         return 2
+    from builder.summary import append, publish_markdown
     try:
         outcome = publish(Path(args.out), space, token=os.environ.get("HF_TOKEN") or None,
                           dry_run=args.dry_run, force=args.force)
     except PublishError as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
+        if args.summary:
+            append(Path(args.summary), publish_markdown(space, None, str(exc)))
         return 1
+    if args.summary:
+        append(Path(args.summary), publish_markdown(space, outcome))
     if outcome.refused_reason:
         print(f"publish refused: {outcome.refused_reason}", file=sys.stderr)
         return 1
@@ -114,6 +122,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="collab-site", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"collab-site {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def summary(p):
+        p.add_argument("--summary", metavar="FILE",
+                       help="append a markdown summary to FILE (a CI job summary: $GITHUB_STEP_SUMMARY)")
 
     def common(p, with_source: bool = True):
         p.add_argument("--config", help="collab.toml to use (default: ./collab.toml if present)")
@@ -133,6 +145,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the site")
     common(p)
     p.add_argument("--strict", action="store_true", help="exit 1 when any input file had a problem")
+    summary(p)
     p.set_defaults(run=_run_build)
 
     p = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
@@ -149,5 +162,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--space", help="ORG/NAME of the Space (default: SPACE_ID or config)")
     p.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
     p.add_argument("--force", action="store_true", help="publish even if entries dropped by half")
+    summary(p)
     p.set_defaults(run=_run_publish)
     return parser
