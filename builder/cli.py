@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -34,14 +33,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     return args.run(config, args)
 
 
-def build_clock() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
 def _run_init(args) -> int:
     from builder import scaffold
     answers = scaffold.Answers(bucket=args.bucket or "", space=args.space or "",
@@ -65,7 +56,7 @@ def _run_init(args) -> int:
 
 def _run_build(config: Config, args) -> int:
     from builder.build import build
-    report = build(config, build_clock, Path(args.out))
+    report = build(config, Path(args.out))
     if args.summary:
         from builder.summary import append, build_markdown
         append(Path(args.summary), build_markdown(report))
@@ -77,7 +68,7 @@ def _run_build(config: Config, args) -> int:
 
 def _run_serve(config: Config, args) -> int:
     from builder.serve import serve
-    return serve(config, Path(args.out), port=args.port, clock=build_clock)
+    return serve(config, Path(args.out), port=args.port)
 
 
 def _run_check(config: Config, args) -> int:

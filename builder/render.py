@@ -1,7 +1,7 @@
 """The Jinja2 environment: autoescape everywhere, StrictUndefined, no agent text as a template.
 
 Returns strings; writes nothing. Templates receive view objects whose URLs and texts are
-already computed (see pages.py); they only loop and place.
+already computed (see builder/pages/); they only loop and place.
 
 The theme is package data (builder/theme/: templates/ and static/). An organizer's theme_dir
 with the same layout overrides single files: its templates and static files win over the
@@ -18,6 +18,7 @@ from typing import Any, Mapping
 import jinja2
 
 from builder import __version__
+from builder import format as fmt
 
 THEME = Path(__file__).resolve().parent / "theme"
 PACKAGE_THEME: Traversable = resources.files("builder") / "theme"
@@ -28,7 +29,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "base-uri 'none'; form-action 'self'")
 
 
-def make_environment(globals_: Mapping[str, Any], theme_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(theme_dir: Path | None = None) -> jinja2.Environment:
     package = jinja2.PackageLoader("builder", "theme/templates")
     loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({ORIGINAL_PREFIX: package})]
     if theme_dir is not None:
@@ -42,24 +43,14 @@ def make_environment(globals_: Mapping[str, Any], theme_dir: Path | None = None)
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.globals.update(globals_)
     env.globals["csp"] = CSP
     env.globals["collab_site_version"] = __version__
-    env.filters["thousands"] = thousands
+    env.filters["thousands"] = fmt.count
     return env
 
 
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     return env.get_template(template).render(**context)
-
-
-def thousands(value: int | float | None) -> str:
-    """12345 -> "12,345"; None (unknown) -> "—", never 0."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
 
 
 def static_files(theme_dir: Path | None = None) -> dict[str, bytes]:
