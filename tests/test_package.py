@@ -3,9 +3,9 @@ checked with twine, installed with its dependencies into a fresh virtualenv outs
 checkout, and run from an empty folder: `init --demo`, `build` and `check` give a full site with
 its styles and scripts, a theme_dir override wins, and `init` refuses to overwrite.
 
-Dependencies are installed from a local wheel cache (.cache/wheelhouse) with --no-index; the
-cache is filled from PyPI only when a wheel is missing from it. The virtualenv has no access to
-the checkout's or the system's packages.
+Dependencies are installed from a wheel cache outside the checkout (~/.cache/collab-site/wheelhouse,
+under $XDG_CACHE_HOME when set) with --no-index; it is filled from PyPI only when a wheel is
+missing from it. The virtualenv has no access to the checkout's or the system's packages.
 """
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.package
 
-WHEELHOUSE = REPO / ".cache" / "wheelhouse"
+CACHE_HOME = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+WHEELHOUSE = CACHE_HOME / "collab-site" / "wheelhouse"
 
 
 def _run(args, cwd: Path, env: dict | None = None, check: bool = True, timeout: int = 300):
