@@ -13,7 +13,7 @@ import hashlib
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import jinja2
 
@@ -24,12 +24,15 @@ THEME = Path(__file__).resolve().parent / "theme"
 PACKAGE_THEME: Traversable = resources.files("builder") / "theme"
 ORIGINAL_PREFIX = "collab-site"
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'")
+def content_security_policy(image_hosts: Iterable[str]) -> str:
+    """Scripts only from the site itself; images from the site and the allowed hosts only."""
+    images = " ".join(f"https://{host}" for host in image_hosts)
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data: {images}; connect-src 'self'; font-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
-def make_environment(theme_dir: Path | None = None) -> jinja2.Environment:
+def make_environment(csp: str, theme_dir: Path | None = None) -> jinja2.Environment:
     package = jinja2.PackageLoader("builder", "theme/templates")
     loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({ORIGINAL_PREFIX: package})]
     if theme_dir is not None:
@@ -43,7 +46,7 @@ def make_environment(theme_dir: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.globals["csp"] = CSP
+    env.globals["csp"] = csp
     env.globals["collab_site_version"] = __version__
     env.filters["thousands"] = fmt.count
     return env

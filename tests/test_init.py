@@ -3,12 +3,13 @@ pinned Action, a demo bucket on request, and never an overwritten file without -
 from __future__ import annotations
 
 import re
+import tomllib
 
 import yaml
 
 from builder import __version__
 from builder.cli import main
-from builder.config import load_config
+from builder.config import Config, load_config
 
 WORKFLOW = ".github/workflows/rebuild.yml"
 
@@ -76,3 +77,15 @@ def test_without_a_bucket_the_config_leaves_it_to_be_filled(tmp_path, capsys):
     text = (tmp_path / "collab.toml").read_text(encoding="utf-8")
     assert '# location = "hf://buckets/ORG/NAME"' in text
     assert load_config(tmp_path / "collab.toml", env={}).metric.field == "score"
+
+
+
+def test_the_commented_defaults_are_the_real_defaults(tmp_path):
+    assert main(["init", str(tmp_path)]) == 0
+    commented = {}
+    for line in (tmp_path / "collab.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and line[2:].split(" = ")[0] in ("base_url", "image_hosts", "cache_dir"):
+            commented.update(tomllib.loads(line[2:]))
+    defaults = Config()
+    assert commented == {"base_url": defaults.site.base_url, "cache_dir": defaults.source.cache_dir,
+                         "image_hosts": list(defaults.site.image_hosts)}
