@@ -64,8 +64,8 @@ class RateGate:
 
     `hold(seconds)` closes the gate, unless another request already closed it until about then;
     `wait_turn()`, called before every request, waits while it is closed, and the first request
-    to wait says so in one line (with `progress()`). The total time held is bounded by `budget`:
-    beyond it, `hold` raises RateLimited.
+    to wait says so in one line (with `progress()`). The total time waited is bounded by
+    `budget`: a hold that would go beyond it raises RateLimited.
     """
 
     def __init__(self, budget: float, log: Log, progress: Callable[[], str] = lambda: ""):
@@ -88,8 +88,10 @@ class RateGate:
                 left = self._open_at - time.monotonic()
                 if left <= 0:
                     return
-                if self._announce:
+                if self._announce:          # the first request to wait says so, and counts it
                     self._announce = False
+                    self.holds += 1
+                    self.waited += left
                     progress = self.progress()
                     line = (f"rate limited by the Hub: waiting {fmt.duration(left)}"
                             + (f"; {progress}" if progress else ""))
@@ -103,15 +105,12 @@ class RateGate:
             until = now + max(0.0, seconds)
             if until <= self._open_at + 1.0:     # already held until then by another request
                 return
-            extra = until - max(now, self._open_at)
-            if self.waited + extra > self.budget:
+            if self.waited + (until - now) > self.budget:
                 raise RateLimited(
                     f"rate limited by the Hub for longer than allowed: waited "
                     f"{fmt.duration(self.waited)} of {fmt.duration(self.budget)} ([hub] "
                     f"rate_limit_wait), and it asked for {fmt.duration(seconds)} more; "
                     f"{self.progress()}")
-            self.waited += extra
-            self.holds += 1
             self._open_at = until
             self._announce = True
 
