@@ -425,11 +425,6 @@ class TurnSection:
 # ---------------------------------------------------------------------------------------------
 # Building a session's pages
 
-def session_pages(sm: SiteMap, trace: Trace, load: Loader) -> list[PageSpec]:
-    """Every page of one session (page 1 first)."""
-    return list(_session_page_specs(sm, trace, load))
-
-
 def _session_page_specs(sm: SiteMap, trace: Trace, load: Loader) -> Iterator[PageSpec]:
     try:
         loaded = load(trace)
@@ -516,35 +511,6 @@ def _session_start(trace: Trace, transcript: Transcript | None) -> datetime | No
 
 # -- errors: numbered in document order (e1, e2… across the pages), listed in the header
 
-def _is_error(item: Any) -> bool:
-    if isinstance(item, ToolCall):
-        return item.is_error or item.exit_code not in (None, 0)
-    if isinstance(item, (SystemNote, AssistantText, ToolResultOrphan)):
-        return item.is_error
-    return False
-
-
-def _walk(item: Any) -> Iterator[Any]:
-    """The item and everything nested in it, in the order the page shows them."""
-    yield item
-    if isinstance(item, ToolCall) and item.subagent is not None:
-        yield from _walk(item.subagent)
-    elif isinstance(item, Subagent):
-        for sub in item.items:
-            yield from _walk(sub)
-
-
-def _error_label(item: Any) -> str:
-    if isinstance(item, ToolCall):
-        what = f"{item.name}: {item.summary}" if item.summary else item.name
-        return f"{_short(what, 80)} ({item.status})"
-    if isinstance(item, SystemNote):
-        return _short(f"{item.note_kind}: {item.text}", 90)
-    if isinstance(item, AssistantText):
-        return _short("API error: " + item.text, 90)
-    return _short("orphan result: " + getattr(item, "text", ""), 90)
-
-
 def _error_index(pages: tuple[tuple[Item, ...], ...], url_for
                  ) -> tuple[list[int], tuple[LinkView, ...]]:
     """(errors before each page, the first errors as links), numbering as the pages will."""
@@ -554,18 +520,13 @@ def _error_index(pages: tuple[tuple[Item, ...], ...], url_for
     for number, page in enumerate(pages, 1):
         before.append(count)
         for top in page:
-            for item in _walk(top):
-                if _is_error(item):
+            for item in top.walk():
+                if item.is_error:
                     count += 1
                     if len(links) < ERROR_LINKS_CAP:
                         url = url_for(number if number > 1 else None) + f"#e{count}"
-                        links.append(LinkView(f"turn {item.turn}: {_error_label(item)}", url))
+                        links.append(LinkView(f"turn {item.turn}: {item.label}", url))
     return before or [0], tuple(links)
-
-
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # -- the header
@@ -589,8 +550,7 @@ def session_header(sm: SiteMap, trace: Trace, loaded: LoadedTranscript,
         else:
             computed_label = "session total from the last cumulative token_count event"
             computed_note = CODEX_NOTE
-    notes_redacted = _int(extra.get("redactions.notes"))
-    redactions = loaded.redactions + notes_redacted
+    redactions = loaded.redactions + trace.notes_redactions
     badges = [Badge(f"share: {trace.share or 'unknown'}", "share-" + slugify(trace.share or "x"),
                     "full: the native log is shared; stats: numbers only"),
               Badge(f"completeness: {trace.completeness or 'unknown'}",
@@ -680,13 +640,6 @@ def _figures(u: TokenUsage) -> tuple[Figure, ...]:
             Figure("reasoning", u.reasoning))
 
 
-def _int(value: str | None) -> int:
-    try:
-        return max(0, int(value)) if value else 0
-    except ValueError:
-        return 0
-
-
 def _top_tools(by_name: Sequence[tuple[str, int]]) -> tuple[ToolBar, ...]:
     ranked = sorted(by_name, key=lambda kv: (-kv[1], kv[0]))
     if not ranked:
@@ -715,7 +668,7 @@ def _metadata(trace: Trace) -> tuple[tuple[str, str], ...]:
     out += [(k, "—" if v is None else f"{v:,}") for k, v in usage]
     out += [(f"activity.tool_calls_by_name.{name}", f"{count:,}")
             for name, count in trace.tool_calls_by_name]
-    out += [(k, v) for k, v in trace.extra if k != "redactions.notes"]
+    out += list(trace.extra)
     return tuple(out)
 
 
@@ -827,25 +780,6 @@ def _sections(viewer: "_Viewer", transcript: Transcript, items: Sequence[Item],
     return tuple(out)
 
 
-_ICONS = (
-    (("bash", "shell", "exec_command", "shell_command", "local_shell", "run"), "⌨"),
-    (("read", "view_image", "notebookread"), "📄"),
-    (("edit", "multiedit", "write", "apply_patch", "notebookedit"), "✎"),
-    (("grep", "glob", "ls", "find", "search"), "🔍"),
-    (("task", "agent"), "🤖"),
-    (("todowrite", "update_plan"), "☑"),
-    (("webfetch", "websearch", "web_search", "fetch"), "🌐"),
-)
-
-
-def _icon(name: str) -> str:
-    low = name.lower()
-    for names, icon in _ICONS:
-        if low in names:
-            return icon
-    return "🔧"
-
-
 def display_block(text: str, raw_url: str = "") -> Block:
     """The first DISPLAY_LINES lines / DISPLAY_CHARS characters of a text, and what was cut."""
     cut = len(text)
@@ -903,7 +837,7 @@ class _Viewer:
         return fmt_offset((ts - self.start).total_seconds())
 
     def error_id(self, item: Any) -> str:
-        if not _is_error(item):
+        if not item.is_error:
             return ""
         self.errors += 1
         return f"e{self.errors}"
@@ -982,7 +916,7 @@ class _Viewer:
             facts.append(("exit code", str(call.exit_code)))
         subagent = self.subagent(call.subagent) if call.subagent is not None else None
         return ToolView(
-            anchor=call.anchor, time=t, iso=iso, icon=_icon(call.name), name=call.name,
+            anchor=call.anchor, time=t, iso=iso, icon=call.icon, name=call.name,
             summary=call.summary, status=status, status_class=css,
             is_error=bool(error_id), error_id=error_id,
             duration=fmt_duration(call.duration_s) if call.duration_s is not None else "",
@@ -993,13 +927,4 @@ class _Viewer:
             subagent_missing=subagent is None and call.name.lower() in ("task", "agent"))
 
     def subagent(self, sub: Subagent) -> SubagentView:
-        label = "subagent" + (f": {sub.description}" if sub.description else "")
-        facts = []
-        if sub.agent_id:
-            facts.append(f"id {sub.agent_id}")
-        if sub.models:
-            facts.append("model " + ", ".join(sub.models))
-        if sub.usage is not None and sub.usage.total is not None:
-            facts.append(f"{sub.usage.total:,} tokens (deduplicated)")
-        facts.append(f"{len(sub.items):,} item{'s' if len(sub.items) != 1 else ''}")
-        return SubagentView(_short(label, 160), " · ".join(facts), self.views(sub.items))
+        return SubagentView(sub.label, sub.facts, self.views(sub.items))

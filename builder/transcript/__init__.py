@@ -11,18 +11,26 @@ Everything that reaches an item is plain text (prompts, tool output, raw records
 is capped (TEXT_CAP, with a "… N more characters" marker); base64 images are never kept (an
 `ImageRef` placeholder says what was there); Codex `encrypted_content` and thinking signatures
 are never kept.
+
+Layout: `items` (every kind of item), `model` (transcript, turns, stats), `text`, `tools` and
+`reading` (helpers every harness shares), `parser` (the base parser and the `Harness` record),
+one module per harness, `harnesses` (the one table of them), `parse` (parse_log), `paging`.
 """
-from builder.transcript.items import (AssistantText, ImageRef, InjectedContext, Item,
-                                      LoadedTranscript, Prompt, RawRecord, SkippedLine, Subagent,
-                                      SystemNote, Thinking, ToolCall, ToolResultOrphan, Transcript,
-                                      TranscriptStats, Turn)
+from builder.transcript.harnesses import HARNESSES
+from builder.transcript.items import (AssistantText, ImageRef, InjectedContext, Item, Prompt,
+                                      RawRecord, SkippedLine, Subagent, SystemNote, Thinking,
+                                      ToolCall, ToolResultOrphan)
+from builder.transcript.model import LoadedTranscript, Transcript, TranscriptStats, Turn
 from builder.transcript.paging import paginate, turn_pages
-from builder.transcript.parse import MAX_ITEMS, detect_harness, parse_log, transcript_problems
+from builder.transcript.parse import (MAX_ITEMS, detect_harness, harness_named, parse_log,
+                                      transcript_problems)
+from builder.transcript.parser import Harness
 from builder.transcript.text import TEXT_CAP
 
 __all__ = [
-    "AssistantText", "ImageRef", "InjectedContext", "Item", "LoadedTranscript", "MAX_ITEMS",
-    "Prompt", "RawRecord", "SkippedLine", "Subagent", "SystemNote", "TEXT_CAP", "Thinking",
-    "ToolCall", "ToolResultOrphan", "Transcript", "TranscriptStats", "Turn", "detect_harness",
-    "paginate", "parse_log", "transcript_problems", "turn_pages",
+    "AssistantText", "HARNESSES", "Harness", "ImageRef", "InjectedContext", "Item",
+    "LoadedTranscript", "MAX_ITEMS", "Prompt", "RawRecord", "SkippedLine", "Subagent",
+    "SystemNote", "TEXT_CAP", "Thinking", "ToolCall", "ToolResultOrphan", "Transcript",
+    "TranscriptStats", "Turn", "detect_harness", "harness_named", "paginate", "parse_log",
+    "transcript_problems", "turn_pages",
 ]

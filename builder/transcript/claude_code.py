@@ -3,40 +3,51 @@ response (deduplicated by message id + request id), inline sidechains."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 from builder.model import TokenUsage
 from builder.transcript.items import (AssistantText, ImageRef, InjectedContext, Prompt,
                                       SystemNote, Thinking)
-from builder.transcript.parser import CallDraft, Parser, SubagentDraft, TextFilter
+from builder.transcript.parser import CallDraft, Harness, Parser, SubagentDraft, TextFilter
 from builder.transcript.text import as_dict, as_int, as_list, as_str
 from builder.transcript.tools import count_patch
 
-class _Usage:
-    """Deduplicated usage records: key -> (input, output, cache_read, cache_creation, turn, block)."""
+_USAGE_KEYS = ("input_tokens", "output_tokens", "cache_read_input_tokens",
+               "cache_creation_input_tokens")
 
-    def __init__(self) -> None:
-        self.records: dict[Any, list] = {}
 
-    def add(self, key: Any, usage: dict, turn: int, block: int | None) -> None:
-        vals = [as_int(usage.get(k)) or 0 for k in
-                ("input_tokens", "output_tokens", "cache_read_input_tokens",
-                 "cache_creation_input_tokens")]
-        old = self.records.get(key)
-        if old is None:
-            self.records[key] = vals + [turn, block]
-        elif vals[1] >= old[1]:                # keep the last/largest record per response
-            old[:4] = vals
+@dataclass(frozen=True)
 
-    @staticmethod
-    def _usage(rows: Iterable[list]) -> TokenUsage | None:
-        rows = list(rows)
-        if not rows:
-            return None
-        i, o, cr, cc = (sum(r[k] for r in rows) for k in range(4))
-        return TokenUsage(total=i + o + cr + cc, input=i, output=o, cache_read=cr,
-                          cache_creation=cc)
 
+class _Response:
+    """The token usage of one API response, counted once however many rows repeat it."""
+
+    input: int
+    output: int
+    cache_read: int
+    cache_creation: int
+    turn: int
+    block: int | None                # the sidechain block it belongs to (None: main thread)
+
+    @property
+    def total(self) -> int:
+        return self.input + self.output + self.cache_read + self.cache_creation
+
+
+def _response(usage: dict, turn: int, block: int | None) -> _Response:
+    return _Response(*(as_int(usage.get(key)) or 0 for key in _USAGE_KEYS), turn=turn,
+                     block=block)
+
+
+def _summed(responses: Iterable[_Response]) -> TokenUsage | None:
+    rows = list(responses)
+    if not rows:
+        return None
+    return TokenUsage(total=sum(r.total for r in rows), input=sum(r.input for r in rows),
+                      output=sum(r.output for r in rows),
+                      cache_read=sum(r.cache_read for r in rows),
+                      cache_creation=sum(r.cache_creation for r in rows))
 
 
 def _image_block(block: dict) -> ImageRef:
@@ -50,9 +61,6 @@ def _image_block(block: dict) -> ImageRef:
     return ImageRef(source="unknown")
 
 
-# ---------------------------------------------------------------------------------------------
-# Claude Code
-
 _CC_INJECTED = (
     ("<command-name>", "slash_command"), ("<command-message>", "slash_command"),
     ("<command-args>", "slash_command"),
@@ -62,8 +70,8 @@ _CC_INJECTED = (
     ("<system-reminder>", "system_reminder"), ("<task-notification>", "task_notification"),
     ("<user-prompt-submit-hook>", "hook"),
 )
-_CC_HIDDEN = {"file-history-snapshot", "progress", "queue-operation", "attachment", "summary",
-              "ai-title", "custom-title", "last-prompt"}
+_CC_HIDDEN = frozenset({"file-history-snapshot", "progress", "queue-operation", "attachment",
+                        "summary", "ai-title", "custom-title", "last-prompt"})
 
 
 def _cc_injected_kind(text: str) -> str | None:
@@ -77,7 +85,7 @@ def _cc_injected_kind(text: str) -> str | None:
 class ClaudeCodeParser(Parser):
     def __init__(self, text_filter: TextFilter | None, max_items: int):
         super().__init__(text_filter, max_items)
-        self.usage_records = _Usage()
+        self.responses: dict[Any, _Response] = {}   # by message id + request id
         self.blocks: list[SubagentDraft] = []
         self.block_by_key: dict[str, SubagentDraft] = {}
         self.uuid_block: dict[str, SubagentDraft] = {}
@@ -88,25 +96,32 @@ class ClaudeCodeParser(Parser):
         self.usage_by_block: dict[int, TokenUsage | None] | None = None
 
     # usage
+    def add_usage(self, key: Any, usage: dict, block: int | None) -> None:
+        new = _response(usage, self.turn, block)
+        old = self.responses.get(key)
+        if old is None:
+            self.responses[key] = new
+        elif new.output >= old.output:         # keep the last/largest record per response
+            self.responses[key] = replace(new, turn=old.turn, block=old.block)
+
     def usage(self) -> tuple[TokenUsage | None, TokenUsage | None, int | None]:
-        recs = self.usage_records.records.values()
-        total = _Usage._usage(recs)
-        side = _Usage._usage(r for r in recs if r[5] is not None)
-        return total, side, (len(self.usage_records.records) if self.assistant_rows else None)
+        responses = self.responses.values()
+        side = _summed(r for r in responses if r.block is not None)
+        return _summed(responses), side, (len(self.responses) if self.assistant_rows else None)
 
     def block_usage(self, block: int) -> TokenUsage | None:
         if self.usage_by_block is None:
-            rows: dict[int, list] = {}
-            for r in self.usage_records.records.values():
-                if r[5] is not None:
-                    rows.setdefault(r[5], []).append(r)
-            self.usage_by_block = {b: _Usage._usage(rs) for b, rs in rows.items()}
+            rows: dict[int, list[_Response]] = {}
+            for r in self.responses.values():
+                if r.block is not None:
+                    rows.setdefault(r.block, []).append(r)
+            self.usage_by_block = {b: _summed(rs) for b, rs in rows.items()}
         return self.usage_by_block.get(block)
 
     def turn_tokens(self) -> dict[int, int]:
         out: dict[int, int] = {}
-        for r in self.usage_records.records.values():
-            out[r[4]] = out.get(r[4], 0) + r[0] + r[1] + r[2] + r[3]
+        for r in self.responses.values():
+            out[r.turn] = out.get(r.turn, 0) + r.total
         return out
 
     # sidechains
@@ -293,7 +308,7 @@ class ClaudeCodeParser(Parser):
         if call.result is not None:                  # a repeated result: keep the first
             return
         call.result = self.text(text)
-        call.is_error = is_error
+        call.failed = is_error
         call.images = tuple(images)
         if tur_d.get("interrupted") is True:
             call.interrupted = True
@@ -340,7 +355,7 @@ class ClaudeCodeParser(Parser):
             self.assistant_rows += 1
             key: Any = (msg_id, as_str(obj.get("requestId"))) if msg_id else \
                 ("row", as_str(obj.get("uuid")) or self.line)
-            self.usage_records.add(key, usage, self.turn, block.block if block else None)
+            self.add_usage(key, usage, block.block if block else None)
         content = msg.get("content")
         if isinstance(content, str):
             content = [{"type": "text", "text": content}]
@@ -365,7 +380,7 @@ class ClaudeCodeParser(Parser):
             seen.add(sig)
             if btype == "text":
                 self.emit(AssistantText(text=self.text(as_str(b.get("text"))), model=model_s,
-                                        is_error=is_api_error, **self.base()), into)
+                                        api_error=is_api_error, **self.base()), into)
             elif btype == "thinking":
                 thought = as_str(b.get("thinking"))
                 self.emit(Thinking(text=self.text(thought), state="text" if thought.strip()
@@ -412,3 +427,17 @@ class ClaudeCodeParser(Parser):
                                 obj.get("toolUseID") else "system")
         self.emit(SystemNote(note_kind=self.text(note_kind, 100), level=level,
                              text=self.text(content), **self.base()), self.into(obj))
+
+
+def _recognises(obj: dict) -> bool:
+    return "sessionId" in obj or "parentUuid" in obj or obj.get("type") in (
+        "user", "assistant", "summary", "file-history-snapshot")
+
+
+HARNESS = Harness(
+    name="claude-code", parser=ClaudeCodeParser, recognises=_recognises, client_adapter=True,
+    usage_label="deduplicated by message id + request id",
+    usage_note="Claude Code writes one log row per content block and repeats the response's "
+               "usage on each, so summing rows (what the manifest reports) counts a split "
+               "response several times. This figure counts each API response (message id + "
+               "request id) once, subagent rows included.")

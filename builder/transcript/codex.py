@@ -5,12 +5,13 @@ import json
 import re
 from collections import Counter
 from datetime import datetime
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 
 from builder.model import TokenUsage
 from builder.transcript.items import (AssistantText, ImageRef, InjectedContext, Prompt,
                                       SystemNote, Thinking)
-from builder.transcript.parser import Parser, TextFilter
+from builder.transcript.parser import Harness, Parser, TextFilter
 from builder.transcript.text import as_dict, as_int, as_list, as_str
 
 _EXIT_RE = re.compile(r"^(?:Exit code:|Process exited with code)\s*(-?\d+)\s*$", re.M)
@@ -71,8 +72,7 @@ def _codex_output(output: Any, p: Parser) -> tuple[str, int | None, float | None
         elif text.startswith("Output:\n"):
             text = text[len("Output:\n"):]
     return p.text(text), exit_code, duration, ()
-# ---------------------------------------------------------------------------------------------
-# Codex
+
 
 _CODEX_INJECTED = (
     ("<environment_context>", "environment_context"), ("<user_instructions>", "user_instructions"),
@@ -81,12 +81,11 @@ _CODEX_INJECTED = (
     ("<collaboration_mode>", "collaboration_mode"), ("<skill>", "skill"),
     ("<turn_aborted>", "turn_aborted"),
 )
-_CODEX_HIDDEN_EVENTS = {
-    "token_count", "task_started", "turn_started", "task_complete", "turn_complete",
-    "thread_name_updated", "web_search_end", "item_completed", "agent_reasoning_raw_content",
+_CODEX_HIDDEN_EVENTS = frozenset({
+    "web_search_end", "item_completed", "agent_reasoning_raw_content",
     "agent_reasoning_section_break", "thread_rolled_back", "image_generation_end",
     "view_image_tool_call", "exec_command_begin", "mcp_tool_call_begin",
-}
+})
 
 
 class _Dual:
@@ -280,7 +279,7 @@ class CodexParser(Parser):
             if draft is not None and as_str(p.get("status")) in ("completed", "failed") and \
                     kind != "local_shell_call":
                 draft.result = ""
-                draft.is_error = p.get("status") == "failed"
+                draft.failed = p.get("status") == "failed"
         elif kind.endswith("_output") and "call_id" in p:
             self.call_output(p)
         elif kind == "ghost_snapshot":
@@ -310,93 +309,128 @@ class CodexParser(Parser):
         call.exit_code = exit_code
         call.duration_s = duration
         call.images = images
-        call.is_error = exit_code not in (None, 0)
+        call.failed = False                   # a non-zero exit code is the error
 
     def event(self, p: dict, obj: dict) -> None:
         kind = as_str(p.get("type"))
-        if kind == "token_count":
-            info = p.get("info")
-            total = as_dict(as_dict(info).get("total_token_usage"))
-            if total and as_int(total.get("total_tokens")) is not None:
-                self.last_total = total           # cumulative: the last one is the session total
-                self.turn_totals[self.turn] = as_int(total.get("total_tokens")) or 0
-            self.hidden["event_msg/token_count"] += 1
-        elif kind == "user_message":
-            images = tuple(image_from_url(u) for u in as_list(p.get("images")))
-            self.user_text(as_str(p.get("message")), images, "event")
-        elif kind == "agent_message":
-            text = as_str(p.get("message"))
-            if text.strip() and self.dual.admit("event", ("answer", text.strip())):
-                self.emit(AssistantText(text=self.text(text), model=self.short(self.model),
-                                        **self.base()))
-        elif kind == "agent_reasoning":
-            text = as_str(p.get("text"))
-            if text.strip() and self.dual.admit("event", ("reasoning", text.strip())):
-                self.emit(Thinking(text=self.text(text), **self.base()))
-        elif kind in ("task_started", "turn_started"):
-            self.task_start = self.ts
-            self.hidden[f"event_msg/{kind}"] += 1
-        elif kind in ("task_complete", "turn_complete"):
-            if self.task_start is not None and self.ts is not None:
-                self.active_ms += (self.ts - self.task_start).total_seconds() * 1000
-                self.has_active = True
-            self.task_start = None
-            self.hidden[f"event_msg/{kind}"] += 1
-        elif kind == "turn_aborted":
-            self.emit(SystemNote(note_kind="aborted", level="error", text=self.text(
-                "turn aborted: " + (as_str(p.get("reason")) or "unknown reason")), **self.base()))
-        elif kind == "context_compacted":
-            if self.dual.admit("event", ("compaction",)):
-                self.emit(SystemNote(note_kind="compaction", text="context compacted",
-                                     **self.base()))
-        elif kind == "error":
-            self.emit(SystemNote(note_kind="error", level="error",
-                                 text=self.text(as_str(p.get("message")) or self.pretty(p)),
-                                 **self.base()))
-        elif kind in ("entered_review_mode", "exited_review_mode"):
-            body = self.pretty(p.get("review_output")) if p.get("review_output") else ""
-            self.emit(SystemNote(note_kind="review", text=self.text(
-                kind.replace("_", " ") + (f"\n{body}" if body else "")), **self.base()))
-        elif kind == "patch_apply_end":
-            call = self.calls.get(as_str(p.get("call_id")))
-            if call is not None:
-                if p.get("success") is False:
-                    call.is_error = True
-                if call.result is None:
-                    call.result = self.text("\n".join(x for x in (as_str(p.get("stdout")),
-                                                                   as_str(p.get("stderr"))) if x))
-            self.hidden["event_msg/patch_apply_end"] += 1
-        elif kind == "exec_command_end":
-            call = self.calls.get(as_str(p.get("call_id")))
-            exit_code = as_int(p.get("exit_code"))
-            if call is not None:
-                if call.result is None:
-                    call.result = self.text(as_str(p.get("aggregated_output")) or
-                                            as_str(p.get("stdout")))
-                if call.exit_code is None and exit_code is not None:
-                    call.exit_code = exit_code
-                    call.is_error = call.is_error or exit_code != 0
-            self.hidden["event_msg/exec_command_end"] += 1
-        elif kind == "mcp_tool_call_end":
-            call_id = as_str(p.get("call_id"))
-            inv = as_dict(p.get("invocation"))
-            result = p.get("result")
-            if call_id in self.calls:
-                call = self.calls[call_id]
-            else:
-                name = ".".join(x for x in (as_str(inv.get("server")), as_str(inv.get("tool"))) if x)
-                call = self.new_call(call_id, name or "mcp", inv.get("arguments"))
-            if call is not None and call.result is None:
-                err = as_dict(result).get("Err")
-                call.result = self.pretty(as_dict(result).get("Ok", result)) if err is None \
-                    else self.text(str(err))
-                call.is_error = err is not None
+        handler = _EVENTS.get(kind)
+        if handler is not None:
+            handler(self, p)
         elif kind in _CODEX_HIDDEN_EVENTS:
             self.hidden[f"event_msg/{kind}"] += 1
-            if kind == "thread_name_updated":
-                self.title = as_str(p.get("thread_name")) or as_str(p.get("name")) or self.title
         else:
             self.hidden[f"event_msg/{kind[:50] or '?'}"] += 1
+
+    def on_token_count(self, p: dict) -> None:
+        total = as_dict(as_dict(p.get("info")).get("total_token_usage"))
+        if total and as_int(total.get("total_tokens")) is not None:
+            self.last_total = total           # cumulative: the last one is the session total
+            self.turn_totals[self.turn] = as_int(total.get("total_tokens")) or 0
+        self.hidden["event_msg/token_count"] += 1
+
+    def on_user_message(self, p: dict) -> None:
+        images = tuple(image_from_url(u) for u in as_list(p.get("images")))
+        self.user_text(as_str(p.get("message")), images, "event")
+
+    def on_agent_message(self, p: dict) -> None:
+        text = as_str(p.get("message"))
+        if text.strip() and self.dual.admit("event", ("answer", text.strip())):
+            self.emit(AssistantText(text=self.text(text), model=self.short(self.model),
+                                    **self.base()))
+
+    def on_agent_reasoning(self, p: dict) -> None:
+        text = as_str(p.get("text"))
+        if text.strip() and self.dual.admit("event", ("reasoning", text.strip())):
+            self.emit(Thinking(text=self.text(text), **self.base()))
+
+    def on_task_started(self, p: dict) -> None:
+        self.task_start = self.ts
+        self.hidden[f"event_msg/{as_str(p.get('type'))}"] += 1
+
+    def on_task_complete(self, p: dict) -> None:
+        if self.task_start is not None and self.ts is not None:
+            self.active_ms += (self.ts - self.task_start).total_seconds() * 1000
+            self.has_active = True
+        self.task_start = None
+        self.hidden[f"event_msg/{as_str(p.get('type'))}"] += 1
+
+    def on_turn_aborted(self, p: dict) -> None:
+        self.emit(SystemNote(note_kind="aborted", level="error", text=self.text(
+            "turn aborted: " + (as_str(p.get("reason")) or "unknown reason")), **self.base()))
+
+    def on_context_compacted(self, p: dict) -> None:
+        if self.dual.admit("event", ("compaction",)):
+            self.emit(SystemNote(note_kind="compaction", text="context compacted",
+                                 **self.base()))
+
+    def on_error(self, p: dict) -> None:
+        self.emit(SystemNote(note_kind="error", level="error",
+                             text=self.text(as_str(p.get("message")) or self.pretty(p)),
+                             **self.base()))
+
+    def on_review_mode(self, p: dict) -> None:
+        body = self.pretty(p.get("review_output")) if p.get("review_output") else ""
+        self.emit(SystemNote(note_kind="review", text=self.text(
+            as_str(p.get("type")).replace("_", " ") + (f"\n{body}" if body else "")),
+            **self.base()))
+
+    def on_patch_apply_end(self, p: dict) -> None:
+        call = self.calls.get(as_str(p.get("call_id")))
+        if call is not None:
+            if p.get("success") is False:
+                call.failed = True
+            if call.result is None:
+                call.result = self.text("\n".join(x for x in (as_str(p.get("stdout")),
+                                                               as_str(p.get("stderr"))) if x))
+        self.hidden["event_msg/patch_apply_end"] += 1
+
+    def on_exec_command_end(self, p: dict) -> None:
+        call = self.calls.get(as_str(p.get("call_id")))
+        exit_code = as_int(p.get("exit_code"))
+        if call is not None:
+            if call.result is None:
+                call.result = self.text(as_str(p.get("aggregated_output")) or
+                                        as_str(p.get("stdout")))
+            if call.exit_code is None and exit_code is not None:
+                call.exit_code = exit_code
+        self.hidden["event_msg/exec_command_end"] += 1
+
+    def on_mcp_tool_call_end(self, p: dict) -> None:
+        call_id = as_str(p.get("call_id"))
+        inv = as_dict(p.get("invocation"))
+        result = p.get("result")
+        if call_id in self.calls:
+            call = self.calls[call_id]
+        else:
+            name = ".".join(x for x in (as_str(inv.get("server")), as_str(inv.get("tool"))) if x)
+            call = self.new_call(call_id, name or "mcp", inv.get("arguments"))
+        if call is not None and call.result is None:
+            err = as_dict(result).get("Err")
+            call.result = self.pretty(as_dict(result).get("Ok", result)) if err is None \
+                else self.text(str(err))
+            call.failed = err is not None
+
+    def on_thread_name_updated(self, p: dict) -> None:
+        self.title = as_str(p.get("thread_name")) or as_str(p.get("name")) or self.title
+        self.hidden["event_msg/thread_name_updated"] += 1
+
+
+_EVENTS: Mapping[str, Callable[[CodexParser, dict], None]] = MappingProxyType({
+    "token_count": CodexParser.on_token_count, "user_message": CodexParser.on_user_message,
+    "agent_message": CodexParser.on_agent_message,
+    "agent_reasoning": CodexParser.on_agent_reasoning,
+    "task_started": CodexParser.on_task_started, "turn_started": CodexParser.on_task_started,
+    "task_complete": CodexParser.on_task_complete,
+    "turn_complete": CodexParser.on_task_complete,
+    "turn_aborted": CodexParser.on_turn_aborted,
+    "context_compacted": CodexParser.on_context_compacted, "error": CodexParser.on_error,
+    "entered_review_mode": CodexParser.on_review_mode,
+    "exited_review_mode": CodexParser.on_review_mode,
+    "patch_apply_end": CodexParser.on_patch_apply_end,
+    "exec_command_end": CodexParser.on_exec_command_end,
+    "mcp_tool_call_end": CodexParser.on_mcp_tool_call_end,
+    "thread_name_updated": CodexParser.on_thread_name_updated,
+})
 
 
 def image_from_url(url: Any) -> ImageRef:
@@ -407,3 +441,16 @@ def image_from_url(url: Any) -> ImageRef:
     if isinstance(url, str):
         return ImageRef(source="url")
     return ImageRef(source="unknown")
+
+
+def _recognises(obj: dict) -> bool:
+    return obj.get("type") in ("session_meta", "response_item", "event_msg", "turn_context") \
+        and isinstance(obj.get("payload"), dict)
+
+
+HARNESS = Harness(
+    name="codex", parser=CodexParser, recognises=_recognises, client_adapter=True,
+    usage_label="session total from the last cumulative token_count event",
+    usage_note="Codex token_count events are cumulative: the session total is the last event's "
+               "total_token_usage, never the sum of the events. Codex input includes cached "
+               "tokens and output includes reasoning.")

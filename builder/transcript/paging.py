@@ -1,16 +1,8 @@
 """A transcript's items split into pages of about N items, whole turns when they fit."""
 from __future__ import annotations
 
-from typing import Any
-
-from builder.transcript.items import Item, Subagent, ToolCall, Transcript
-
-def _weight(item: Any) -> int:
-    if isinstance(item, Subagent):
-        return 1 + sum(_weight(i) for i in item.items)
-    if isinstance(item, ToolCall) and item.subagent is not None:
-        return 1 + _weight(item.subagent)
-    return 1
+from builder.transcript.items import Item
+from builder.transcript.model import Transcript
 
 
 def paginate(transcript: Transcript, per_page: int) -> tuple[tuple[Item, ...], ...]:
@@ -27,7 +19,7 @@ def paginate(transcript: Transcript, per_page: int) -> tuple[tuple[Item, ...], .
         while j < len(items) and items[j].turn == items[i].turn:
             j += 1
         group = items[i:j]
-        group_weight = sum(_weight(x) for x in group)
+        group_weight = sum(x.weight for x in group)
         if current and weight + group_weight > per_page:
             pages.append(current)
             current, weight = [], 0
@@ -36,7 +28,7 @@ def paginate(transcript: Transcript, per_page: int) -> tuple[tuple[Item, ...], .
             weight += group_weight
         else:
             for item in group:
-                w = _weight(item)
+                w = item.weight
                 if current and weight + w > per_page:
                     pages.append(current)
                     current, weight = [], 0

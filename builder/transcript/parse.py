@@ -5,37 +5,29 @@ from itertools import chain
 from typing import Any, BinaryIO, Iterable
 
 from builder.model import Problem
-from builder.transcript.claude_code import ClaudeCodeParser
-from builder.transcript.codex import CodexParser
-from builder.transcript.generic import GenericParser
-from builder.transcript.items import SkippedLine, Transcript
-from builder.transcript.parser import TextFilter
+from builder.transcript.harnesses import HARNESSES
+from builder.transcript.items import SkippedLine
+from builder.transcript.model import Transcript
+from builder.transcript.parser import Harness, TextFilter
 from builder.transcript.reading import MAX_LINE_BYTES, LineReader
-from builder.transcript.sts import StsParser
 
 MAX_ITEMS = 50_000          # items kept per transcript; stats keep counting beyond it
 DETECT_LINES = 64           # lines looked at to detect the harness
 
-_PARSERS = {"claude-code": ClaudeCodeParser, "codex": CodexParser, "sts": StsParser,
-            "generic": GenericParser}
+
+def harness_named(name: str | None) -> Harness | None:
+    """The registered harness a manifest's `harness` value names (None: not one we read)."""
+    wanted = (name or "").strip().lower()
+    return next((h for h in HARNESSES if h.name == wanted), None)
 
 
-
-def detect_harness(objects: Iterable[dict]) -> str:
-    """claude-code | codex | sts | generic, from the first records of a log (§7.6)."""
+def detect_harness(objects: Iterable[dict]) -> Harness:
+    """The harness that wrote a log, from its first records; the fallback when none says."""
     for obj in objects:
-        kind = obj.get("type")
-        if kind == "session_meta" and isinstance(obj.get("payload"), dict):
-            return "codex"
-        if kind in ("response_item", "event_msg", "turn_context") and \
-                isinstance(obj.get("payload"), dict):
-            return "codex"
-        if kind == "session" and "harness" in obj:
-            return "sts"
-        if "sessionId" in obj or "parentUuid" in obj or kind in (
-                "user", "assistant", "summary", "file-history-snapshot"):
-            return "claude-code"
-    return "generic"
+        for harness in HARNESSES:
+            if harness.recognises(obj):
+                return harness
+    return HARNESSES[-1]
 
 
 def parse_log(source: bytes | BinaryIO | Iterable[bytes], harness: str | None = None, *,
@@ -47,6 +39,8 @@ def parse_log(source: bytes | BinaryIO | Iterable[bytes], harness: str | None = 
     first lines (a known value that the records contradict is overridden by the detection).
     `text_filter`: applied to every text before it is capped (pass `redact.redact`).
     `max_items`: top-level items kept; later ones are counted in `stats.items_omitted`.
+    A record its parser fails on is kept as a raw card and listed in
+    `stats.unreadable_records` (so the build report names it).
     """
     reader = LineReader(source)
     stream = iter(reader)
@@ -56,10 +50,10 @@ def parse_log(source: bytes | BinaryIO | Iterable[bytes], harness: str | None = 
         if len(head) >= DETECT_LINES:
             break
     detected = detect_harness(obj for _, _, obj in head if isinstance(obj, dict))
-    wanted = (harness or "").strip().lower()
-    if wanted not in _PARSERS or (detected != "generic" and detected != wanted):
-        wanted = detected
-    parser = _PARSERS[wanted](text_filter, max_items)
+    chosen = harness_named(harness)
+    if chosen is None or (detected is not HARNESSES[-1] and detected is not chosen):
+        chosen = detected
+    parser = chosen.parser(text_filter, max_items)
     for n, offset, obj in chain(head, stream):
         parser.line = n
         if isinstance(obj, int):
@@ -69,9 +63,11 @@ def parse_log(source: bytes | BinaryIO | Iterable[bytes], harness: str | None = 
             continue
         try:
             parser.handle(obj)
-        except Exception:                          # a shape we did not foresee: keep it raw
+        except Exception as exc:                   # a shape we did not foresee: keep it raw
+            if len(parser.unreadable) < 20:
+                parser.unreadable.append((n, type(exc).__name__))
             parser.raw_record(f"unreadable {str(obj.get('type'))[:50]}", obj)
-    return parser.finish(wanted, reader)
+    return parser.finish(chosen, reader)
 
 
 def transcript_problems(path: str, transcript: Transcript) -> tuple[Problem, ...]:
@@ -88,6 +84,9 @@ def transcript_problems(path: str, transcript: Transcript) -> tuple[Problem, ...
         out.append(f"{st.oversized_lines} line(s) over {MAX_LINE_BYTES:,} bytes not parsed")
     if st.invalid_utf8_lines:
         out.append(f"invalid UTF-8 in {st.invalid_utf8_lines} line(s); bytes replaced")
+    if st.unreadable_records:
+        where = ", ".join(f"line {n} ({error})" for n, error in st.unreadable_records)
+        out.append(f"records this site could not read, shown raw: {where}")
     if st.items_omitted:
         out.append(f"{st.items_omitted:,} items after the first {len(transcript.items):,} "
                    "not rendered")

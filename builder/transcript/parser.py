@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
 from typing import TYPE_CHECKING, Any, Callable
 
 from builder.model import TokenUsage
-from builder.transcript.items import (AssistantText, RawRecord, Subagent, SystemNote,
-                                      ToolCall, ToolResultOrphan, Transcript, TranscriptStats,
-                                      Turn)
+from builder.transcript.items import (Item, RawRecord, Subagent, ToolCall, ToolResultOrphan,
+                                      tally_of)
+from builder.transcript.model import Transcript, TranscriptStats, Turn
 from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, cap_text, one_line,
                                      parse_timestamp, pretty_json)
 from builder.transcript.tools import set_diff, tool_summary
+
 
 if TYPE_CHECKING:
     from builder.transcript.reading import LineReader
@@ -21,14 +24,24 @@ if TYPE_CHECKING:
 TextFilter = Callable[[str], "tuple[str, int]"]
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
-class CallDraft:
+
+class Draft:
+    """An item still being filled in while the log is read; frozen at the end."""
+
+    __slots__ = ()
+
+    def freeze(self, parser: Parser, anchors: set[str]) -> Item:  # pragma: no cover
+        raise NotImplementedError
+
+
+class CallDraft(Draft):
     __slots__ = ("turn", "line", "timestamp", "call_id", "name", "summary", "input_text", "input",
-                 "result", "is_error", "exit_code", "duration_s", "interrupted", "diff", "added",
+                 "result", "failed", "exit_code", "duration_s", "interrupted", "diff", "added",
                  "removed", "images", "subagent", "stats")
 
     def __init__(self, **kw: Any):
         self.result = None
-        self.is_error = False
+        self.failed = False
         self.exit_code = None
         self.duration_s = None
         self.interrupted = False
@@ -44,8 +57,24 @@ class CallDraft:
         for k, v in kw.items():
             setattr(self, k, v)
 
+    def freeze(self, parser: Parser, anchors: set[str]) -> ToolCall:
+        anchor = "call-" + (_ANCHOR_UNSAFE.sub("-", self.call_id)[:80].strip("-") or
+                            str(len(anchors) + 1))
+        base, n = anchor, 2
+        while anchor in anchors:
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.add(anchor)
+        sub = self.subagent.freeze(parser, anchors) if self.subagent is not None else None
+        return ToolCall(turn=self.turn, line=self.line, timestamp=self.timestamp,
+                        call_id=parser.text(self.call_id, 200), name=self.name,
+                        summary=self.summary, input_text=self.input_text, result=self.result,
+                        failed=self.failed, exit_code=self.exit_code,
+                        duration_s=self.duration_s, interrupted=self.interrupted,
+                        diff=self.diff, added=self.added, removed=self.removed,
+                        images=self.images, subagent=sub, stats=self.stats, anchor=anchor)
 
-class SubagentDraft:
+
+class SubagentDraft(Draft):
     __slots__ = ("turn", "line", "timestamp", "items", "agent_id", "tool_use_id", "description",
                  "models", "block")
 
@@ -58,17 +87,22 @@ class SubagentDraft:
         self.description = ""
         self.models: list[str] = []
 
+    def freeze(self, parser: Parser, anchors: set[str]) -> Subagent:
+        return Subagent(turn=self.turn, line=self.line, timestamp=self.timestamp,
+                        items=parser.freeze(self.items, anchors), agent_id=self.agent_id,
+                        tool_use_id=self.tool_use_id, description=self.description,
+                        models=tuple(self.models), usage=parser.block_usage(self.block))
 
-# ---------------------------------------------------------------------------------------------
-# The parser
 
 class Parser:
+    """Reads one log: `handle` (per harness) is called with every record, in file order."""
+
     def __init__(self, text_filter: TextFilter | None, max_items: int):
         self.filter = text_filter
         self.max_items = max_items
         self.items: list = []
         self.turn = 0
-        self.turn_prompts: dict[int, tuple[str, datetime | None, int]] = {}
+        self.turn_prompts: dict[int, tuple[str, datetime | None]] = {}
         self.calls: dict[str, CallDraft] = {}
         self.seen_call_ids: set[str] = set()
         self.tool_calls = 0
@@ -93,6 +127,7 @@ class Parser:
         self.line = 0
         self.ts: datetime | None = None
         self.short_cache: dict[str, str] = {}
+        self.unreadable: list[tuple[int, str]] = []     # (line, error): the first records not read
 
     # -- text ---------------------------------------------------------------------------------
     def text(self, value: Any, limit: int = TEXT_CAP) -> str:
@@ -155,7 +190,7 @@ class Parser:
     def start_turn(self, text: str) -> None:
         """A genuine prompt opens a turn; `text` is the prompt as stored (already filtered)."""
         self.turn += 1
-        self.turn_prompts[self.turn] = (one_line(text), self.ts, self.line)
+        self.turn_prompts[self.turn] = (one_line(text), self.ts)
 
     def new_call(self, call_id: str, name: str, arguments: Any, raw_input: str | None = None,
                  into: list | None = None) -> CallDraft | None:
@@ -183,10 +218,10 @@ class Parser:
             self.calls[call_id] = draft
         return draft
 
-    def orphan(self, call_id: str, text: str, is_error: bool, images: tuple, into: list | None
+    def orphan(self, call_id: str, text: str, failed: bool, images: tuple, into: list | None
                ) -> None:
         self.orphans += 1
-        self.emit(ToolResultOrphan(call_id=self.text(call_id, 200), text=text, is_error=is_error,
+        self.emit(ToolResultOrphan(call_id=self.text(call_id, 200), text=text, failed=failed,
                                    images=images, **self.base()), into)
 
     def note_time(self, value: Any) -> None:
@@ -223,31 +258,8 @@ class Parser:
                             **self.base()), into)
 
     # -- finishing ----------------------------------------------------------------------------
-    def freeze_list(self, items: list, anchors: set[str]) -> tuple:
-        return tuple(self.freeze(i, anchors) for i in items)
-
-    def freeze(self, item: Any, anchors: set[str]) -> Any:
-        if isinstance(item, CallDraft):
-            anchor = "call-" + (_ANCHOR_UNSAFE.sub("-", item.call_id)[:80].strip("-") or
-                                str(len(anchors) + 1))
-            base, n = anchor, 2
-            while anchor in anchors:
-                anchor, n = f"{base}-{n}", n + 1
-            anchors.add(anchor)
-            sub = self.freeze(item.subagent, anchors) if item.subagent is not None else None
-            return ToolCall(turn=item.turn, line=item.line, timestamp=item.timestamp,
-                            call_id=self.text(item.call_id, 200), name=item.name,
-                            summary=item.summary, input_text=item.input_text, result=item.result,
-                            is_error=item.is_error, exit_code=item.exit_code,
-                            duration_s=item.duration_s, interrupted=item.interrupted,
-                            diff=item.diff, added=item.added, removed=item.removed,
-                            images=item.images, subagent=sub, stats=item.stats, anchor=anchor)
-        if isinstance(item, SubagentDraft):
-            return Subagent(turn=item.turn, line=item.line, timestamp=item.timestamp,
-                            items=self.freeze_list(item.items, anchors), agent_id=item.agent_id,
-                            tool_use_id=item.tool_use_id, description=item.description,
-                            models=tuple(item.models), usage=self.block_usage(item.block))
-        return item
+    def freeze(self, items: list, anchors: set[str]) -> tuple[Item, ...]:
+        return tuple(i.freeze(self, anchors) if isinstance(i, Draft) else i for i in items)
 
     def block_usage(self, block: int) -> TokenUsage | None:
         return None
@@ -258,46 +270,21 @@ class Parser:
     def usage(self) -> tuple[TokenUsage | None, TokenUsage | None, int | None]:
         return None, None, None
 
-    def finish(self, harness: str, reader: "LineReader") -> Transcript:
-        anchors: set[str] = set()
-        items = self.freeze_list(self.items, anchors)
+    def finish(self, harness: Harness, reader: LineReader) -> Transcript:
+        items = self.freeze(self.items, set())
+        turns = _turns(items, self.turn_prompts, self.turn_tokens())
+        tally = tally_of(items)
         usage, side_usage, api_requests = self.usage()
-        tokens = self.turn_tokens()
-        turns: list[Turn] = []
-        tool_errors = self.omitted_errors
-        without_result = 0
-        errors = self.omitted_errors
-        acc: list[Any] = []                  # [number, start, count, calls, errors]
-
-        def close() -> None:
-            if acc:
-                preview, ts, _ = self.turn_prompts.get(acc[0], ("", acc[5], 0))
-                turns.append(Turn(number=acc[0], start=acc[1], count=acc[2], preview=preview,
-                                  tool_calls=acc[3], errors=acc[4], tokens=tokens.get(acc[0]),
-                                  timestamp=ts))
-
-        for idx, item in enumerate(items):
-            t_calls, t_err, c_err, c_nores = count_item(item)
-            tool_errors += c_err
-            without_result += c_nores
-            errors += t_err
-            if not acc or acc[0] != item.turn:
-                close()
-                acc = [item.turn, idx, 0, 0, 0, item.timestamp]
-            acc[2] += 1
-            acc[3] += t_calls
-            acc[4] += t_err
-        close()
         stats = TranscriptStats(
             lines=reader.lines, records=reader.records, malformed_lines=reader.malformed,
             malformed_line_numbers=tuple(reader.malformed_numbers),
             oversized_lines=reader.oversized, invalid_utf8_lines=reader.invalid_utf8,
-            truncated_tail=reader.last_failed,
-            tool_calls=self.tool_calls, tool_errors=tool_errors,
+            truncated_tail=reader.last_failed, unreadable_records=tuple(self.unreadable),
+            tool_calls=self.tool_calls, tool_errors=tally.tool_errors + self.omitted_errors,
             tool_calls_by_name=tuple(sorted(self.by_name.items(), key=lambda kv: (-kv[1], kv[0]))),
-            orphan_results=self.orphans, calls_without_result=without_result,
+            orphan_results=self.orphans, calls_without_result=tally.without_result,
             api_requests=api_requests, api_errors=self.api_errors,
-            errors=errors, usage=usage, sidechain_usage=side_usage,
+            errors=tally.errors + self.omitted_errors, usage=usage, sidechain_usage=side_usage,
             models=tuple(self.models), subagent_models=tuple(self.sub_models),
             first_timestamp=self.first_ts, last_timestamp=self.last_ts,
             active_seconds=(self.active_ms / 1000) if self.has_active else None,
@@ -305,32 +292,40 @@ class Parser:
             hidden_types=tuple(sorted(self.hidden.items())),
             items_omitted=self.omitted, redactions=self.redactions)
         meta = tuple((k, self.text(v, 500)) for k, v in self.meta.items() if v)
-        return Transcript(harness=harness, items=items, turns=tuple(turns), stats=stats,
-                          title=self.text(self.title, 300), meta=meta)
+        return Transcript(harness=harness.name, items=items, turns=turns, stats=stats,
+                          title=self.text(self.title, 300), meta=meta,
+                          usage_label=harness.usage_label if usage is not None else "",
+                          usage_note=harness.usage_note if usage is not None else "")
 
     def handle(self, obj: dict) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
 
-def count_item(item: Any) -> tuple[int, int, int, int]:
-    """(tool calls, errors, tool errors, calls without result) in an item, nested included."""
-    calls = errs = terrs = nores = 0
-    if isinstance(item, ToolCall):
-        calls += 1
-        if item.is_error or item.exit_code not in (None, 0):
-            errs += 1
-            terrs += 1
-        if item.result is None:
-            nores += 1
-        if item.subagent is not None:
-            c, e, t, n = count_item(item.subagent)
-            calls, errs, terrs, nores = calls + c, errs + e, terrs + t, nores + n
-    elif isinstance(item, Subagent):
-        for sub in item.items:
-            c, e, t, n = count_item(sub)
-            calls, errs, terrs, nores = calls + c, errs + e, terrs + t, nores + n
-    elif isinstance(item, (SystemNote, AssistantText)) and item.is_error:
-        errs += 1
-    elif isinstance(item, ToolResultOrphan) and item.is_error:
-        errs += 1
-    return calls, errs, terrs, nores
+def _turns(items: tuple[Item, ...], prompts: dict[int, tuple[str, datetime | None]],
+           tokens: dict[int, int]) -> tuple[Turn, ...]:
+    """One Turn per run of top-level items with the same turn number."""
+    turns = []
+    start = 0
+    for number, run in groupby(items, key=lambda item: item.turn):
+        group = tuple(run)
+        tally = tally_of(group)
+        preview, ts = prompts.get(number, ("", group[0].timestamp))
+        turns.append(Turn(number=number, start=start, count=len(group), preview=preview,
+                          tool_calls=tally.tool_calls, errors=tally.errors,
+                          tokens=tokens.get(number), timestamp=ts))
+        start += len(group)
+    return tuple(turns)
+
+
+@dataclass(frozen=True)
+
+
+class Harness:
+    """A harness whose logs the site reads (each is registered once, in `harnesses.py`)."""
+
+    name: str                                # as manifests spell it: claude-code, codex…
+    parser: type[Parser]
+    recognises: Callable[[dict], bool]       # does this record come from one of its logs?
+    client_adapter: bool = False             # the share client measures its tokens and calls
+    usage_label: str = ""                    # how the parser computes the session's tokens
+    usage_note: str = ""                     # … and why that differs from summing log rows

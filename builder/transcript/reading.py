@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 MAX_LINE_BYTES = 1_000_000  # longer lines are not parsed: a SkippedLine stub instead
 
+
 def read_lines(source: Any) -> Iterator[tuple[int, int, bytes | None, int]]:
     """(line number, byte offset, bytes or None when oversized, size) for every line."""
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -40,9 +41,6 @@ def read_lines(source: Any) -> Iterator[tuple[int, int, bytes | None, int]]:
             yield n, offset, chunk, size
         offset += size
 
-
-# ---------------------------------------------------------------------------------------------
-# Entry points
 
 class LineReader:
     """Turns lines into objects, counting everything that is not one."""

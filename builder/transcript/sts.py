@@ -5,8 +5,9 @@ import json
 from datetime import datetime, timezone
 
 from builder.transcript.items import AssistantText, InjectedContext, Prompt, Thinking
-from builder.transcript.parser import Parser
+from builder.transcript.parser import Harness, Parser
 from builder.transcript.text import as_dict, as_list, as_str
+
 
 class StsParser(Parser):
     def handle(self, obj: dict) -> None:
@@ -58,8 +59,15 @@ class StsParser(Parser):
                 self.orphan(call_id, self.text(text), False, (), None)
             elif call.result is None:
                 call.result = self.text(text)
-                call.is_error = msg.get("isError") is True
+                call.failed = msg.get("isError") is True
         elif role in ("system", "developer"):
             self.emit(InjectedContext(context_kind=role, text=self.text(text), **self.base()))
         else:
             self.raw_record(f"message/{role[:50]}", obj)
+
+
+def _recognises(obj: dict) -> bool:
+    return obj.get("type") == "session" and "harness" in obj
+
+
+HARNESS = Harness(name="sts", parser=StsParser, recognises=_recognises)

@@ -1,5 +1,5 @@
 """Small pure helpers shared by every harness: caps, one-line summaries, defensive field
-access, timestamps, pretty JSON and image placeholders."""
+access, timestamps and pretty JSON."""
 from __future__ import annotations
 
 import json
@@ -10,6 +10,7 @@ from typing import Any
 TEXT_CAP = 20_000           # characters kept of any one text field
 SUMMARY_CAP = 160           # one-line summaries and previews
 RAW_CAP = 10_000            # pretty JSON of an unrecognised record
+
 
 def cap_text(text: str, limit: int = TEXT_CAP) -> str:
     """At most `limit` characters (cut at a nearby space so no token is split), plus a marker."""

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from builder.transcript.text import SUMMARY_CAP, as_dict, as_list, as_str, cap_text
 
+
 if TYPE_CHECKING:
     from builder.transcript.parser import CallDraft, Parser
+
 
 def first_str(args: Any, *keys: str) -> str:
     if not isinstance(args, dict):
