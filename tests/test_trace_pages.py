@@ -522,7 +522,7 @@ def test_transcript_text_never_becomes_markup(edge_site):
 # Display caps
 
 def test_display_block_cuts_long_texts_and_says_how_much_is_hidden():
-    from builder.trace_pages import DISPLAY_CHARS, DISPLAY_LINES, display_block
+    from builder.trace_views import DISPLAY_CHARS, DISPLAY_LINES, display_block
     lines = [f"line {i}" for i in range(DISPLAY_LINES + 5)]
     block = display_block("\n".join(lines), raw_url="https://x/raw")
     assert block.text.split("\n") == lines[:DISPLAY_LINES]
@@ -563,3 +563,13 @@ def test_pages_of_escape_heavy_output_stay_within_the_page_budget(tmp_path):
     tools = sum(len(dom(p).find_all("details", cls="tool")) for p in pages)
     assert tools == 150
     assert check_site(site) == []
+
+
+def test_every_item_kind_has_the_partial_that_renders_it():
+    from builder import transcript
+    from builder.render import TEMPLATES
+    kinds = [cls for cls in vars(transcript).values()
+             if isinstance(cls, type) and issubclass(cls, transcript.Item) and cls is not transcript.Item]
+    assert len(kinds) == 10
+    for cls in kinds:
+        assert (TEMPLATES / f"_partials/trace_item_{cls.kind}.html").is_file(), cls.__name__

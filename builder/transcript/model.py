@@ -79,6 +79,11 @@ class Transcript:
     usage_label: str = ""            # how stats.usage was computed from the log, in a few words
     usage_note: str = ""             # … and why it differs from what the manifest reports
 
+    @property
+    def prompted_turns(self) -> int:
+        """How many turns a prompt opened (the preamble before the first prompt is not one)."""
+        return sum(1 for turn in self.turns if turn.number > 0)
+
 
 @dataclass(frozen=True)
 
