@@ -478,6 +478,24 @@ def test_edge_cases_render_every_kind(edge_site):
     assert check_site(edge_site) == []
 
 
+def test_the_build_report_names_each_log_with_what_was_wrong_in_it(edge_site):
+    rows = {}
+    for tr in dom(edge_site / "build" / "index.html").find("table", cls="problems").find_all("tr")[1:]:
+        path, reason = (td.clean() for td in tr.find_all("td"))
+        rows.setdefault(path, []).append(reason)
+    cc = rows["traces/edge-cc/s1/claude-code-edge.jsonl"]
+    assert any(r.startswith("2 malformed line(s) skipped (line 17, 18)") for r in cc)
+    assert any("invalid UTF-8 in 1 line(s)" in r for r in cc)
+    codex = next(v for k, v in rows.items() if k.startswith("traces/edge-codex/s1/rollout-"))
+    assert any("the last line is truncated" in r for r in codex)
+    big = rows["traces/edge-big/s1/s1.jsonl"]
+    assert any("1 line(s) over 1,000,000 bytes not parsed" in r for r in big)
+    # no record was too strange for its parser (a parser bug would show here)
+    assert not any("could not read" in r for reasons in rows.values() for r in reasons)
+    manifest = json.loads((edge_site / "manifest.json").read_text())
+    assert ["traces/edge-big/s1/s1.jsonl", big[0]] in manifest["problems"]
+
+
 def test_an_oversized_line_is_noted_and_the_rest_renders(edge_site):
     page = dom(trace_page(edge_site, "edge-big/s1"))
     skipped = page.find("p", cls="skipped")
