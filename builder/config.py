@@ -1,6 +1,7 @@
 """collab.toml -> a frozen Config, every problem reported at once with its key's name.
 
-Environment variables override the file (for CI): COLLAB_SOURCE, METRIC_DIRECTION, SPACE_ID.
+Environment variables override the file (for CI): COLLAB_SOURCE, METRIC_DIRECTION, SPACE_ID,
+COLLAB_CACHE_DIR.
 HF_TOKEN is never part of the config: it stays in the environment and is read where it is used.
 """
 from __future__ import annotations
@@ -10,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, get_args, get_origin, get_type_hints
+
+from builder.model import Link
 
 
 class ConfigError(Exception):
@@ -21,17 +24,11 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class LinkConfig:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
 class SiteConfig:
     title: str = "Agent collaboration"
     tagline: str = ""
     base_url: str = "/"
-    links: tuple[LinkConfig, ...] = ()
+    links: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +93,13 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    # Where renders that are costly to redo (the Vega runtime, chart SVGs, markdown) are kept
+    # between builds, relative to the config file.
+    dir: str = ".cache"
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     source: SourceConfig = field(default_factory=SourceConfig)
@@ -105,6 +109,7 @@ class Config:
     traces: TracesConfig = field(default_factory=TracesConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
     # Folder the config file sits in: relative source and cache paths are resolved against it.
     root: Path = Path(".")
 
@@ -117,6 +122,9 @@ class Config:
     def cache_dir(self) -> Path:
         return (self.root / self.source.cache_dir).resolve()
 
+    def render_cache_dir(self) -> Path:
+        return (self.root / self.cache.dir / "render").resolve()
+
 
 _CHOICES = {
     "metric.direction": ("higher", "lower"),
@@ -126,6 +134,7 @@ _ENV_OVERRIDES = {
     "COLLAB_SOURCE": ("source", "location"),
     "METRIC_DIRECTION": ("metric", "direction"),
     "SPACE_ID": ("publish", "space_id"),
+    "COLLAB_CACHE_DIR": ("cache", "dir"),
 }
 
 

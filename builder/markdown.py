@@ -157,10 +157,6 @@ def _only_absolute_images(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def render_markdown(text: str, linker: Linker = _NO_LINKS) -> Markup:
-    return MarkdownRenderer(linker).render(text)
-
-
 def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     """Plain text of the first prose of an HTML fragment (code blocks left out), for previews."""
     rendered = re.sub(r"<pre>.*?</pre>", " ", rendered[: limit * 12], flags=re.S)

@@ -1,7 +1,7 @@
 """The Jinja2 environment: autoescape everywhere, StrictUndefined, no agent text as a template.
 
 Returns strings; writes nothing. Templates receive view objects whose URLs and texts are
-already computed (see pages.py); they only loop and place.
+already computed (see builder/pages/); they only loop and place.
 """
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import jinja2
+
+from builder import format as fmt
 
 THEME = Path(__file__).resolve().parent / "theme"
 TEMPLATES = THEME / "templates"
@@ -20,7 +22,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "base-uri 'none'; form-action 'self'")
 
 
-def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
+def make_environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -30,23 +32,13 @@ def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.globals.update(globals_)
     env.globals["csp"] = CSP
-    env.filters["thousands"] = thousands
+    env.filters["thousands"] = fmt.count
     return env
 
 
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     return env.get_template(template).render(**context)
-
-
-def thousands(value: int | float | None) -> str:
-    """12345 -> "12,345"; None (unknown) -> "—", never 0."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
 
 
 def static_files() -> dict[str, bytes]:

@@ -24,7 +24,9 @@ from typing import Any, Callable, Iterator, Sequence
 from builder import format as fmt
 from builder.markdown import excerpt_of_html
 from builder.model import Problem, Trace
-from builder.pages import PageSpec, SiteMap, paged_listing
+from builder.pages.context import SiteContext
+from builder.pages.paging import paged_listing
+from builder.pages.spec import PageSpec
 from builder.readers.traces import trace_totals
 from builder.slugs import slugify
 from builder.trace_header import SessionHeader, TranscriptFacts, session_header, transcript_facts
@@ -32,6 +34,7 @@ from builder.trace_views import Pages, UrlFor, Viewer, error_index, sections, sp
 from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
 
 TRACES_PER_PAGE = 100
+PLAN_AHEAD = 8                # session pages are large: the build plans only a few at a time
 TURN_INDEX_CAP = 2_000        # turns listed in page 1's index (the pages list always follows)
 PAGER_WINDOW = 4              # numbered page links either side of the current page
 Loader = Callable[[Trace], LoadedTranscript]
@@ -74,7 +77,7 @@ class TokenTotals:
     by_harness: tuple[tuple[str, int, int], ...] = ()   # (harness, sessions counted, tokens)
 
 
-def trace_row(ctx: SiteMap, t: Trace, excerpt: str = "") -> TraceRow:
+def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
     seconds = ((t.ended_at - t.started_at).total_seconds()
                if t.started_at and t.ended_at else None)
     return TraceRow(
@@ -97,26 +100,27 @@ def token_totals(traces: Sequence[Trace]) -> TokenTotals:
                        by_harness=totals.by_harness)
 
 
-def trace_pages(ctx: SiteMap, load: Loader) -> Iterator[PageSpec]:
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     """The index pages, then every session's pages, one session at a time."""
     yield from index_pages(ctx)
     for trace in ctx.collab.traces:
-        yield from session_pages(ctx, trace, load)
+        yield from session_pages(ctx, trace, ctx.load_transcript)
 
 
-def index_pages(ctx: SiteMap) -> list[PageSpec]:
+def index_pages(ctx: SiteContext) -> list[PageSpec]:
     traces = list(reversed(ctx.collab.traces))          # oldest first, for stable pages
     totals = token_totals(traces)
     specs = []
-    for url, number, part, pager in paged_listing(traces, TRACES_PER_PAGE, ctx.urls.traces):
+    for listing in paged_listing(traces, TRACES_PER_PAGE, ctx.urls.traces):
+        number = listing.number
         page = ctx.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces")
-        page.update(rows=[trace_row(ctx, t, _excerpt(ctx, t)) for t in reversed(part)],
-                    totals=totals, pager=pager)
-        specs.append(PageSpec(url, "traces.html", page))
+        page.update(rows=[trace_row(ctx, t, _excerpt(ctx, t)) for t in reversed(listing.items)],
+                    totals=totals, pager=listing.pager)
+        specs.append(PageSpec(listing.url, "traces.html", page))
     return specs
 
 
-def _excerpt(ctx: SiteMap, t: Trace) -> str:
+def _excerpt(ctx: SiteContext, t: Trace) -> str:
     """Plain text of the notes' first prose (escaped by the template like any string)."""
     return excerpt_of_html(ctx.md.render(t.notes[:4000]), 140) if t.notes.strip() else ""
 
@@ -177,11 +181,12 @@ class Session:
         return self.url_for(number if number > 1 else None)
 
 
-def session_pages(ctx: SiteMap, trace: Trace, load: Loader) -> Iterator[PageSpec]:
+def session_pages(ctx: SiteContext, trace: Trace, load: Loader) -> Iterator[PageSpec]:
     """Every page of one session, page 1 first; page 1 carries what the log's reading found."""
     session = plan_session(ctx, trace, _load(load, trace))
     for number in range(1, session.total + 1):
-        yield PageSpec(session.url(number), "trace.html", _page(ctx, session, number))
+        yield PageSpec(session.url(number), "trace.html", _page(ctx, session, number),
+                       problems=session.loaded.problems if number == 1 else ())
 
 
 def _load(load: Loader, trace: Trace) -> LoadedTranscript:
@@ -194,7 +199,7 @@ def _load(load: Loader, trace: Trace) -> LoadedTranscript:
             problems=(Problem(trace.log_path or trace.manifest_path, reason),))
 
 
-def plan_session(ctx: SiteMap, trace: Trace, loaded: LoadedTranscript) -> Session:
+def plan_session(ctx: SiteContext, trace: Trace, loaded: LoadedTranscript) -> Session:
     transcript = loaded.transcript if loaded.state == "ok" else None
 
     def url_for(number: int | None = None) -> str:
@@ -214,7 +219,7 @@ def plan_session(ctx: SiteMap, trace: Trace, loaded: LoadedTranscript) -> Sessio
         url_for=url_for)
 
 
-def _page(ctx: SiteMap, s: Session, number: int) -> dict[str, Any]:
+def _page(ctx: SiteContext, s: Session, number: int) -> dict[str, Any]:
     title = f"{s.trace.agent} · {s.trace.session_id}"
     page = ctx.base_context(title if number == 1 else f"{title} — page {number}", "traces")
     t = s.transcript

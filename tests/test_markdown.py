@@ -1,7 +1,7 @@
 """The one door for agent text: what survives sanitising, and what gets linked."""
 import pytest
 
-from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html, render_markdown
+from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html
 
 LINKER = Linker(
     agent_url=lambda a: f"/agents/{a}/" if a in {"kestrel", "orbit-7"} else None,
@@ -78,14 +78,14 @@ def test_artifact_paths_link_to_the_bucket(render):
 
 
 def test_huge_text_is_capped():
-    html = str(render_markdown("x" * 300_000))
+    html = str(MarkdownRenderer().render("x" * 300_000))
     assert "more characters not shown" in html
     assert len(html) < 250_000
 
 
 def test_excerpt_is_plain_text_and_short():
     text = "# Title\n\nHello **world** <script>steal()</script> & <b>bold</b>\n\n```\ncode\n```\n" + "more " * 200
-    excerpt = excerpt_of_html(str(render_markdown(text)), limit=80)
+    excerpt = excerpt_of_html(str(MarkdownRenderer().render(text)), limit=80)
     assert excerpt.startswith("Title Hello world")
     assert "<" not in excerpt and "steal" not in excerpt and "code" not in excerpt
     assert len(excerpt) <= 80 and excerpt.endswith("…")
