@@ -540,7 +540,7 @@ def test_transcript_text_never_becomes_markup(edge_site):
 # Display caps
 
 def test_display_block_cuts_long_texts_and_says_how_much_is_hidden():
-    from builder.trace_views import DISPLAY_CHARS, DISPLAY_LINES, display_block
+    from builder.pages.trace_views import DISPLAY_CHARS, DISPLAY_LINES, display_block
     lines = [f"line {i}" for i in range(DISPLAY_LINES + 5)]
     block = display_block("\n".join(lines), raw_url="https://x/raw")
     assert block.text.split("\n") == lines[:DISPLAY_LINES]

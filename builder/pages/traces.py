@@ -29,8 +29,8 @@ from builder.pages.paging import paged_listing
 from builder.pages.spec import PageSpec
 from builder.readers.traces import trace_totals
 from builder.slugs import slugify
-from builder.trace_header import SessionHeader, TranscriptFacts, session_header, transcript_facts
-from builder.trace_views import Pages, UrlFor, Viewer, error_index, sections, split_by_size
+from builder.pages.trace_header import SessionHeader, TranscriptFacts, session_header, transcript_facts
+from builder.pages.trace_views import Pages, UrlFor, Viewer, error_index, sections, split_by_size
 from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
 
 TRACES_PER_PAGE = 100
