@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from builder import format as fmt
 from builder.config import Config
 from builder.model import Problem, TokenUsage, Trace
 from builder.readers.frontmatter import decode, read_frontmatter, to_text
@@ -266,10 +267,10 @@ def load_transcript(bucket: Bucket, trace: Trace, config: Config, *,
         limit = config.limits.max_trace_bytes
         if size > limit:
             return LoadedTranscript(
-                "too-large", note=f"The log is {size / 1e6:.1f} MB, over this site's "
-                                  f"{limit / 1e6:.0f} MB limit: only the header and stats are shown.",
-                problems=(Problem(path, f"transcript not rendered: {size:,} bytes is over the "
-                                        f"{limit:,}-byte limit"),))
+                "too-large", note=f"The log is {fmt.size(size)}, over this site's "
+                                  f"{fmt.size(limit)} limit: only the header and stats are shown.",
+                problems=(Problem(path, f"transcript not rendered: {fmt.count(size)} bytes is "
+                                        f"over the {fmt.count(limit)}-byte limit"),))
         kwargs: dict[str, Any] = {"text_filter": redact if mode == "redacted" else None}
         if max_items is not None:
             kwargs["max_items"] = max_items

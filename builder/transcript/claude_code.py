@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
+from builder import format as fmt
 from builder.model import TokenUsage
 from builder.transcript.items import (AssistantText, ImageRef, InjectedContext, Prompt,
                                       SystemNote, Thinking)
@@ -413,8 +414,10 @@ class ClaudeCodeParser(Parser):
             meta = as_dict(obj.get("compactMetadata"))
             trigger = as_str(meta.get("trigger")) or "auto"
             pre, post = as_int(meta.get("preTokens")), as_int(meta.get("postTokens"))
-            sizes = f", {pre:,} → {post:,} tokens" if pre is not None and post is not None else \
-                (f", {pre:,} tokens before" if pre is not None else "")
+            sizes = ""
+            if pre is not None:
+                sizes = f", {fmt.count(pre)} → {fmt.count(post)} tokens" if post is not None \
+                    else f", {fmt.count(pre)} tokens before"
             self.emit(SystemNote(note_kind="compaction", level="info",
                                  text=self.text(f"context compacted ({trigger}{sizes})"),
                                  **self.base()), self.into(obj))

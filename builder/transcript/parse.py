@@ -4,6 +4,7 @@ from __future__ import annotations
 from itertools import chain
 from typing import Any, BinaryIO, Iterable
 
+from builder import format as fmt
 from builder.model import Problem
 from builder.transcript.harnesses import HARNESSES
 from builder.transcript.items import SkippedLine
@@ -77,17 +78,21 @@ def transcript_problems(path: str, transcript: Transcript) -> tuple[Problem, ...
     if st.malformed_lines:
         lines = ", ".join(str(n) for n in st.malformed_line_numbers)
         more = "…" if st.malformed_lines > len(st.malformed_line_numbers) else ""
-        out.append(f"{st.malformed_lines} malformed line(s) skipped (line {lines}{more})")
+        out.append(f"{fmt.count(st.malformed_lines)} malformed line(s) skipped "
+                   f"(line {lines}{more})")
     if st.truncated_tail:
         out.append("the last line is truncated (log copied while it was written)")
     if st.oversized_lines:
-        out.append(f"{st.oversized_lines} line(s) over {MAX_LINE_BYTES:,} bytes not parsed")
+        out.append(f"{fmt.count(st.oversized_lines)} line(s) over {fmt.count(MAX_LINE_BYTES)} "
+                   "bytes not parsed")
     if st.invalid_utf8_lines:
-        out.append(f"invalid UTF-8 in {st.invalid_utf8_lines} line(s); bytes replaced")
+        out.append(f"invalid UTF-8 in {fmt.count(st.invalid_utf8_lines)} line(s); "
+                   "bytes replaced")
     if st.unreadable_records:
         where = ", ".join(f"line {n} ({error})" for n, error in st.unreadable_records)
         out.append(f"records this site could not read, shown raw: {where}")
     if st.items_omitted:
-        out.append(f"{st.items_omitted:,} items after the first {len(transcript.items):,} "
+        out.append(f"{fmt.count(st.items_omitted)} items after the first "
+                   f"{fmt.count(len(transcript.items))} "
                    "not rendered")
     return tuple(Problem(path, reason) for reason in out)

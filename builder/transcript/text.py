@@ -7,6 +7,8 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
+from builder import format as fmt
+
 TEXT_CAP = 20_000           # characters kept of any one text field
 SUMMARY_CAP = 160           # one-line summaries and previews
 RAW_CAP = 10_000            # pretty JSON of an unrecognised record
@@ -20,7 +22,7 @@ def cap_text(text: str, limit: int = TEXT_CAP) -> str:
     space = max(text.rfind(" ", limit - 200, limit), text.rfind("\n", limit - 200, limit))
     if space > 0:
         cut = space
-    return text[:cut] + f"\n… {len(text) - cut:,} more characters"
+    return text[:cut] + f"\n… {fmt.count(len(text) - cut)} more characters"
 
 
 _WS = re.compile(r"\s+")
