@@ -30,7 +30,8 @@ from builder.pages.context import Site, SiteContext, linker_for, make_context, r
 from builder.parallel import parallel_map
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
-from builder.render import THEME, fingerprint, make_environment, render_page, static_files
+from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
+                            render_page, static_files)
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
@@ -64,7 +65,8 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     cache = RenderCache(config.render_cache_dir())
     assets = static_assets(cache)
     ctx = site_context(collab, config, bucket, cache, fingerprint(assets))
-    files, page_count, planning_problems = render_site(ctx, make_environment(), assets)
+    env = make_environment(content_security_policy(config.site.image_hosts))
+    files, page_count, planning_problems = render_site(ctx, env, assets)
     collab = _with_problems(collab, planning_problems)
     counts = site_counts(collab)
     files[MANIFEST] = manifest_bytes(files, counts, input_digest=digest,
@@ -135,7 +137,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, cache: RenderCa
     """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
     urls = Urls(base=base_path(config.site.base_url),
                 bucket_web=bucket_web_url(config.source.location, config.source.web_url))
-    md = MarkdownRenderer(linker_for(collab, urls))
+    md = MarkdownRenderer(linker_for(collab, urls), image_hosts=config.site.image_hosts)
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
                 urls=urls, data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of else "",
                 stale=collab.stale, static_version=static_version)

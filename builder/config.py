@@ -14,6 +14,9 @@ from typing import Any, Mapping, get_args, get_origin, get_type_hints
 
 from builder.model import Link
 
+# The Hub's own hosts: where agents' plots and artifacts live.
+DEFAULT_IMAGE_HOSTS = ("huggingface.co", "*.huggingface.co", "hf.co", "*.hf.co")
+
 
 class ConfigError(Exception):
     """The config cannot be used; `errors` lists every problem found, each naming its key."""
@@ -29,6 +32,9 @@ class SiteConfig:
     tagline: str = ""
     base_url: str = "/"
     links: tuple[Link, ...] = ()
+    # Hosts agent markdown may show images from ("*.example.org" allows its subdomains); an
+    # image from any other host is shown as a link, so no visitor's browser calls it unasked.
+    image_hosts: tuple[str, ...] = DEFAULT_IMAGE_HOSTS
 
 
 @dataclass(frozen=True)

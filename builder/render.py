@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import jinja2
 
@@ -17,12 +17,15 @@ THEME = Path(__file__).resolve().parent / "theme"
 TEMPLATES = THEME / "templates"
 STATIC = THEME / "static"
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'")
+def content_security_policy(image_hosts: Iterable[str]) -> str:
+    """Scripts only from the site itself; images from the site and the allowed hosts only."""
+    images = " ".join(f"https://{host}" for host in image_hosts)
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data: {images}; connect-src 'self'; font-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
-def make_environment() -> jinja2.Environment:
+def make_environment(csp: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -32,7 +35,7 @@ def make_environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.globals["csp"] = CSP
+    env.globals["csp"] = csp
     env.filters["thousands"] = fmt.count
     return env
 

@@ -219,3 +219,10 @@ def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch):
     files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert len(forks) >= 5, "readers, markdown and each section's pages ran on workers"
     assert files(one) == files(two)
+
+
+def test_csp_allows_images_only_from_the_allowed_hosts(site):
+    csp = html.soup(site / "index.html").find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    images = next(d for d in csp.split(";") if d.strip().startswith("img-src")).split()[1:]
+    assert images == ["'self'", "data:", "https://huggingface.co", "https://*.huggingface.co",
+                      "https://hf.co", "https://*.hf.co"]
