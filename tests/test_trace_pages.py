@@ -455,6 +455,26 @@ def test_a_log_that_cannot_be_read_costs_its_transcript_not_the_build(tmp_path):
     assert token_card(page, "reported")[0] == 83_095
 
 
+def test_a_loader_failure_costs_one_transcript_and_is_reported(tmp_path, monkeypatch):
+    import builder.build
+    real = builder.build.load_transcript
+
+    def flaky(bucket, trace, config):
+        if trace.agent == "lumen-2":
+            raise RuntimeError("disk on fire")
+        return real(bucket, trace, config)
+
+    monkeypatch.setattr(builder.build, "load_transcript", flaky)
+    site = build(tmp_path)
+    page = soup(trace_page(site, LUMEN))
+    assert "could not be read (RuntimeError)" in text_of(page.find(id="trace-state"))
+    assert page.find("section", class_="transcript") is None
+    assert token_card(page, "reported")[0] == 55_765                   # the header stays
+    assert soup(trace_page(site, ORBIT)).find("section", class_="transcript") is not None
+    report = text_of(soup(site / "build" / "index.html").find("table", class_="problems"))
+    assert "transcript not rendered: RuntimeError: disk on fire" in report
+
+
 def test_transcript_text_never_becomes_markup(edge_site):
     text = trace_page(edge_site, "edge-cc/s1").read_text()
     assert "<script>alert('user')</script>" not in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import count
+from itertools import count, groupby
 from typing import Callable, Iterator, Mapping, Sequence, Union
 
 from markupsafe import Markup
@@ -129,16 +129,11 @@ class Viewer:
     def views(self, items: Sequence[Item], error_ids: Iterator[int]) -> tuple[AnyView, ...]:
         """Views of `items` in order; errors take their numbers from `error_ids`."""
         out: list[AnyView] = []
-        run: list[Item] = []
-        for item in (*items, None):
-            if item is not None and item.folds:
-                run.append(item)
-                continue
-            if run:
-                out.append(self.fold(run, error_ids))
-                run = []
-            if item is not None:
-                out.append(self.view(item, error_ids))
+        for folds, run in groupby(items, key=lambda item: item.folds):
+            if folds:
+                out.append(self.fold(tuple(run), error_ids))
+            else:
+                out.extend(self.view(item, error_ids) for item in run)
         return tuple(out)
 
     def view(self, item: Item, error_ids: Iterator[int]) -> ItemView:
@@ -177,22 +172,16 @@ def sections(viewer: Viewer, transcript: Transcript, items: Sequence[Item],
     turns: dict[int, Turn] = {t.number: t for t in transcript.turns}
     error_ids = count(errors_before + 1)
     out = []
-    start = 0
-    while start < len(items):
-        number = items[start].turn
-        end = start
-        while end < len(items) and items[end].turn == number:
-            end += 1
-        turn = turns.get(number) or Turn(number, start, end - start, "",
-                                         timestamp=items[start].timestamp)
+    for number, run in groupby(items, key=lambda item: item.turn):
+        group = tuple(run)
+        turn = turns.get(number) or Turn(number, 0, len(group), "", timestamp=group[0].timestamp)
         starts_here = page_of_turn.get(number) == page
         out.append(TurnSection(
             number=number, anchor=turn.anchor if starts_here else "",
             title=turn.title + ("" if starts_here else " (continued)"),
             time=viewer.offset(turn.timestamp), iso=fmt.iso(turn.timestamp),
             tool_calls=turn.tool_calls, errors=turn.errors, tokens=turn.tokens,
-            items=viewer.views(items[start:end], error_ids)))
-        start = end
+            items=viewer.views(group, error_ids)))
     return tuple(out)
 
 

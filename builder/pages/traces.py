@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from builder import format as fmt
 from builder.markdown import excerpt_of_html
@@ -166,7 +166,7 @@ class Session:
     loaded: LoadedTranscript
     transcript: Transcript | None         # None unless loaded.state == "ok"
     pages: Pages                          # the transcript's items, page by page
-    page_of_turn: dict[int, int]
+    page_of_turn: Mapping[int, int]
     errors_before: tuple[int, ...]        # errors on the pages before each page
     header: SessionHeader
     facts: TranscriptFacts | None
@@ -245,7 +245,7 @@ def _session_start(trace: Trace, transcript: Transcript | None) -> datetime | No
 # ---------------------------------------------------------------------------------------------
 # Navigation
 
-def _turn_index(transcript: Transcript, page_of_turn: dict[int, int],
+def _turn_index(transcript: Transcript, page_of_turn: Mapping[int, int],
                 url: Callable[[int], str], page: int) -> tuple[TurnLink, ...]:
     """Page 1: every turn (up to TURN_INDEX_CAP); other pages: the turns they hold."""
     out = []
