@@ -18,7 +18,7 @@ from builder.transcript import parse_log
 from tests.conftest import REPO
 from tests.html import soup, text_of
 
-DEMO = REPO / "examples" / "demo-bucket"
+DEMO = REPO / "builder" / "demo"
 FIXTURE_TRACES = REPO / "tests" / "fixtures" / "traces"
 ORBIT = "orbit-7/16a34bab-add2-43b4-a970-3c8cafafee09"
 LUMEN = "lumen-2/019f4383-1c40-7412-813b-595aba5f3cb9"
