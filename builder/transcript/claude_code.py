@@ -19,8 +19,6 @@ _USAGE_KEYS = ("input_tokens", "output_tokens", "cache_read_input_tokens",
 
 
 @dataclass(frozen=True)
-
-
 class _Response:
     """The token usage of one API response, counted once however many rows repeat it."""
 

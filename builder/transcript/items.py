@@ -36,8 +36,6 @@ Blocks = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
-
-
 class ImageRef:
     """An image that was in the log (never embedded): what it was and how big."""
 
@@ -54,8 +52,6 @@ class ImageRef:
 
 
 @dataclass(frozen=True, slots=True)
-
-
 class Tally:
     """What items add to their turn's and the transcript's counts."""
 
@@ -71,8 +67,6 @@ class Tally:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
 class Item:
     kind: ClassVar[str] = "item"
     folds: ClassVar[bool] = False    # neighbours of a folding kind are shown as one folded card
@@ -130,16 +124,10 @@ def tally_of(items: Iterable[Item]) -> Tally:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TextItem(Item):
+    """An item that shows one plain text, `text`."""
 
-
-class Prompt(Item):
-    kind: ClassVar[str] = "prompt"
-    text: str
-    images: tuple[ImageRef, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return fmt.short("prompt: " + self.text, 90)
+    text: str = ""
 
     @property
     def blocks(self) -> Blocks:
@@ -147,8 +135,16 @@ class Prompt(Item):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Prompt(TextItem):
+    kind: ClassVar[str] = "prompt"
+    images: tuple[ImageRef, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return fmt.short("prompt: " + self.text, 90)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AssistantText(Item):
     kind: ClassVar[str] = "assistant"
     text: str                        # markdown source
@@ -169,8 +165,6 @@ class AssistantText(Item):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
 class Thinking(Item):
     kind: ClassVar[str] = "thinking"
     text: str = ""
@@ -201,8 +195,6 @@ class Thinking(Item):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
 class Subagent(Item):
     kind: ClassVar[str] = "subagent"
     items: tuple[Item, ...] = ()
@@ -247,8 +239,6 @@ _STATUS_CSS = (("ok", "ok"), ("no result", "none"), ("interrupted", "interrupted
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
 class ToolCall(Item):
     kind: ClassVar[str] = "tool"
     call_id: str
@@ -337,12 +327,9 @@ class ToolCall(Item):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
-class ToolResultOrphan(Item):
+class ToolResultOrphan(TextItem):
     kind: ClassVar[str] = "orphan_result"
     call_id: str
-    text: str = ""
     failed: bool = False
     images: tuple[ImageRef, ...] = ()
 
@@ -351,37 +338,24 @@ class ToolResultOrphan(Item):
         return self.failed
 
     @property
-    def blocks(self) -> Blocks:
-        return (("text", self.text),)
-
-    @property
     def label(self) -> str:
         return fmt.short("orphan result: " + self.text, 90)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
-class InjectedContext(Item):
+class InjectedContext(TextItem):
     """Looks like user/system input but was injected by the harness: shown folded."""
 
     kind: ClassVar[str] = "injected"
     folds: ClassVar[bool] = True
     context_kind: str                # environment_context, meta, compact_summary, developer, …
-    text: str = ""
 
     @property
     def label(self) -> str:
         return self.context_kind.replace("_", " ") or "context"
 
-    @property
-    def blocks(self) -> Blocks:
-        return (("text", self.text),)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
 class SystemNote(Item):
     kind: ClassVar[str] = "system"
     note_kind: str                   # compaction, hook, aborted, interrupted, api_error, cwd, …
@@ -412,8 +386,6 @@ class SystemNote(Item):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
 class RawRecord(Item):
     kind: ClassVar[str] = "raw"
     record_type: str
@@ -429,8 +401,6 @@ class RawRecord(Item):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-
-
 class SkippedLine(Item):
     kind: ClassVar[str] = "skipped"
     reason: str                      # oversized

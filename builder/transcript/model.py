@@ -10,8 +10,6 @@ from builder.transcript.items import Item
 
 
 @dataclass(frozen=True)
-
-
 class Turn:
     """One turn: a genuine prompt and everything until the next (number 0: the preamble)."""
 
@@ -34,8 +32,6 @@ class Turn:
 
 
 @dataclass(frozen=True)
-
-
 class TranscriptStats:
     lines: int = 0                   # non-blank lines
     records: int = 0                 # lines parsed to a JSON object
@@ -67,8 +63,6 @@ class TranscriptStats:
 
 
 @dataclass(frozen=True)
-
-
 class Transcript:
     harness: str                     # the registered name of the harness that read it
     items: tuple[Item, ...]
@@ -86,8 +80,6 @@ class Transcript:
 
 
 @dataclass(frozen=True)
-
-
 class LoadedTranscript:
     """What the trace page gets: a transcript, or the reason there is none."""
 

@@ -318,8 +318,6 @@ def _turns(items: tuple[Item, ...], prompts: dict[int, tuple[str, datetime | Non
 
 
 @dataclass(frozen=True)
-
-
 class Harness:
     """A harness whose logs the site reads (each is registered once, in `harnesses.py`)."""
 
