@@ -8,7 +8,9 @@
    commit yet is an empty Space, published to like any other.
 3. Compare the site with what is live (the Space's file listing: git blob ids, sha256 for LFS
    files) and plan what to add, update and delete (publish_plan.py). `.gitattributes` and
-   `README.md` are never deleted. Nothing differs: no commit (and no request that writes).
+   `README.md` are never deleted. Nothing differs: no commit (and no request that writes). A
+   manifest.json that differs only in build details, not in the files and counts it lists
+   (compared with the live one), is not sent either.
 4. Shrink guard: if the new site's ranked entries or messages dropped by more than half from
    the live manifest.json, refuse unless `force`.
 5. Send the plan in commits within `CommitLimits`, in the order of publish_plan.py, each one
@@ -36,7 +38,8 @@ from builder import format as fmt
 from builder import hub_http
 from builder.hub_http import HubHttp, RateGate, describe, redactor
 from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
-                                  RemoteFile, batches, diff, payload_size, shrink_reason)
+                                  RemoteFile, batches, diff, payload_size, same_listing,
+                                  shrink_reason)
 
 GUARDED_COUNTS = ("ranked", "messages")
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -115,9 +118,13 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
         log(f"publish: {where} uses sdk {space.sdk!r}; this publish makes it a static Space")
     for attempt in (1, 2):
         plan = diff(local, _live_files(http, space_id) if space.sha else {})
+        needs_live = plan.manifest_only or (plan.changed and not force and attempt == 1)
+        live = _live_manifest(http, space_id) if space.sha and needs_live else None
+        if plan.manifest_only and not same_listing(live, manifest):
+            plan = replace(plan, updated=(MANIFEST,), unchanged=plan.unchanged - 1)
         refused = ""
-        if space.sha and plan.changed and not force and attempt == 1:
-            refused = shrink_reason(_live_counts(http, space_id), manifest.get("counts") or {},
+        if live is not None and plan.changed and not force and attempt == 1:
+            refused = shrink_reason(live.get("counts"), manifest.get("counts") or {},
                                     GUARDED_COUNTS)
         outcome = PublishOutcome(created=created, added=plan.added, updated=plan.updated,
                                  deleted=plan.deleted, committed=False, refused_reason=refused)
@@ -246,8 +253,8 @@ def _live_files(http: HubHttp, space_id: str) -> dict[str, RemoteFile]:
     return remote
 
 
-def _live_counts(http: HubHttp, space_id: str) -> dict | None:
-    """The counts of the manifest.json the Space serves now (None if it has none)."""
+def _live_manifest(http: HubHttp, space_id: str) -> dict | None:
+    """The manifest.json the Space serves now (None if it has none, or it is unreadable)."""
     response = http.request("GET", http.api(f"spaces/{space_id}/resolve/main/{MANIFEST}"))
     if response.status_code == 404:
         return None
@@ -256,10 +263,10 @@ def _live_counts(http: HubHttp, space_id: str) -> dict | None:
                            f"(HTTP {response.status_code}); the shrink guard needs it "
                            "(use --force to publish without it)")
     try:
-        counts = response.json().get("counts")
-    except (ValueError, AttributeError):
+        live = response.json()
+    except ValueError:
         return None
-    return counts if isinstance(counts, dict) else None
+    return live if isinstance(live, dict) else None
 
 
 # --- sending -----------------------------------------------------------------------------------

@@ -59,6 +59,9 @@ class Plan:
     updated: tuple[str, ...]
     deleted: tuple[str, ...]
     unchanged: int
+    # Only manifest.json differs: send it only if the files or counts it lists are not the
+    # live ones (a publish interrupted before its last commit), not for build details alone.
+    manifest_only: bool = False
 
     @property
     def changed(self) -> int:
@@ -80,15 +83,22 @@ class Batch:
 
 
 def diff(local: Mapping[str, LocalFile], remote: Mapping[str, RemoteFile]) -> Plan:
-    """What differs. A manifest.json that differs while nothing else does is not sent: it
-    carries build details that no visitor sees, and sending it would make every run commit."""
+    """What differs; a plan where only manifest.json differs is marked `manifest_only`."""
     added = sorted(p for p in local if p not in remote)
     updated = sorted(p for p in local if p in remote and not remote[p].same_as(local[p]))
     deleted = sorted(p for p in remote if p not in local and p not in NEVER_DELETE)
     if updated == [MANIFEST] and not added and not deleted:
-        updated = []
+        return Plan((), (), (), len(local), manifest_only=True)
     return Plan(tuple(added), tuple(updated), tuple(deleted),
                 len(local) - len(added) - len(updated))
+
+
+def same_listing(live: Mapping | None, manifest: Mapping) -> bool:
+    """Whether a live manifest.json lists the same files (by sha256) and counts as ours: if so,
+    the two differ only in build details that no visitor sees, and sending ours would make a
+    run that changed nothing commit."""
+    return (isinstance(live, Mapping) and live.get("files") == manifest.get("files")
+            and live.get("counts") == manifest.get("counts"))
 
 
 def rank(path: str) -> tuple[int, int, str]:

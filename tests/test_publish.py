@@ -428,3 +428,30 @@ def test_a_rate_limited_commit_waits_for_the_reset_and_is_then_sent(hub, tmp_pat
     assert outcome.commits == 3 and len(commits_to(hub)) == 3
     waits = [line for line in log if line.startswith("rate limited by the Hub: waiting ")]
     assert waits and "1 of 3 commits sent" in waits[0]
+
+
+def test_a_manifest_that_differs_only_in_build_details_is_not_sent(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(5))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    manifest = json.loads((site / "manifest.json").read_text())
+    manifest["input"] = "a digest of another run's inputs"      # what no visitor sees
+    (site / "manifest.json").write_text(json.dumps(manifest))
+    hub.clear_log()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert not outcome.committed and not hub.requests("commit")
+
+
+def test_a_publish_stopped_before_its_last_commit_sends_the_manifest_next_time(hub, tmp_path):
+    """Only manifest.json is left to send (its commit never landed): the next run sends it."""
+    site = write_site(tmp_path / "site", base_pages(5), messages=5)
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    write_site(site, base_pages(6), messages=6)
+    with hub.lock:                                        # every page landed, not the manifest
+        repo = hub.repos[("spaces", SPACE)]
+        for p in base_pages(6):
+            repo.files[p] = (site / p).read_bytes()
+    hub.clear_log()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    (commit,) = commits_to(hub)
+    assert commit.files == ["manifest.json"] and outcome.updated == ("manifest.json",)
+    assert hub.space_files(SPACE)["manifest.json"] == (site / "manifest.json").read_bytes()
