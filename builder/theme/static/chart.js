@@ -13,6 +13,8 @@
  *   ?range=24h|3d|<from>~<to>   the time range (ISO-8601 UTC for a zoomed range)
  *   ?scale=log
  *
+ * Once live, #chart carries data-chart-mode (linear|log) and data-domain ("<from>~<to>" in ms).
+ *
  * Runs under `script-src 'self'` without 'unsafe-eval': Vega parses the spec with `ast: true` and
  * evaluates expressions with its interpreter (no `new Function`); no inline handlers, no
  * innerHTML. Agent strings reach the DOM only through Vega (SVG text) and vega-tooltip (escaped).
@@ -109,6 +111,7 @@
     this.mode = null;
     this.loading = null;
     this.generation = 0;
+    this.applying = false;
     this.state = { agents: [], range: "all", domain: null, log: false };
   }
 
@@ -271,6 +274,7 @@
       chart.state.domain = value ? [+value[0], +value[1]] : null;
       chart.showControls();
       chart.writeUrl(false);
+      chart.showDomain();
     });
     return view.runAsync().then(function () {
       if (mine !== chart.generation) return;
@@ -294,6 +298,7 @@
     if (this.doc.empty) return Promise.resolve();
     var mode = this.state.log && this.doc.log ? "log" : "linear";
     var ready;
+    this.applying = true;       // the view's own signal changes are not the visitor's
     try {
       ready = this.view && this.mode === mode ? Promise.resolve() : this.mount(mode);
     } catch (error) {
@@ -303,12 +308,12 @@
       var names = chart.legend.filter(function (b) {
         return chart.state.agents.indexOf(b.getAttribute("data-key")) !== -1;
       }).map(function (b) { return b.getAttribute("data-agent"); });
-      chart.applying = true;
       chart.view.signal("highlight", names).signal("zoom_t", chart.domain());
       return chart.view.runAsync();
     }).then(function () {
       chart.applying = false;
       chart.figure.setAttribute("data-chart-mode", mode);
+      chart.showDomain();
       chart.say(chart.describe());
     }, function (error) {
       chart.applying = false;
@@ -316,6 +321,12 @@
       if (chart.staticEl) chart.staticEl.hidden = false;
       chart.viewEl.hidden = true;
     });
+  };
+
+  // The time range in view, in ms since 1970 ("from~to"), for whoever inspects the page.
+  Chart.prototype.showDomain = function () {
+    var d = this.view.scale("x").domain().map(Number);
+    this.figure.setAttribute("data-domain", Math.round(d[0]) + "~" + Math.round(d[1]));
   };
 
   Chart.prototype.describe = function () {
