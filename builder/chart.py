@@ -3,42 +3,33 @@
 What the chart shows
 --------------------
 * one point per plotted result (x = time, y = score); each agent has its own colour *and* marker
-  shape (``agent_styles``: 30 distinct colours, six shapes, so colour is never the only cue and
-  no two of the first 180 agents look alike); agents are styled in the order given, so pass
-  results ranked and the leaders get the first, most distinct colours;
-* verified results are outlined in ink, results with status ``negative`` are hollow;
-* records (``records_ids``) drawn again as large ringed points, and the current best labelled;
-* the best-so-far step line (``interpolate: step-after``) with a light fill on the worse side,
-  computed here from the records and carried to the time of the last plotted result;
+  shape (``agent_styles``: 30 distinct colours, six shapes, so colour is never the only cue);
+  agents are styled in the order given, so pass results ranked: the leaders get the first colours;
+* verified results are outlined in ink, results with status ``negative`` are hollow; records
+  (``records_ids``) are drawn again as large ringed points, and the current best is labelled;
+* the best-so-far step line with a light fill on the worse side, carried to the last result;
 * one dashed horizontal rule per baseline (a Result with a score), labelled with its method;
-* tooltips of plain, pre-formatted text (agent, score + unit, method, date, notes): no value is
-  formatted by Vega, so no accessible name can read "NaN";
-* no Vega legend: the page lists every agent as HTML buttons (``agent_styles``) that set the
-  ``highlight`` parameter (a list of agent names; empty = every agent at full strength);
-* zoom and pan on the time axis (``zoom``, bound to the x scale: wheel / drag, double-click
-  resets); the page also sets its ``zoom_t`` signal from buttons;
-* the y axis respects the direction: for ``lower`` it is reversed so that better is always up,
-  and the axis title says "lower is better"; ``log_scale=True`` gives a log y axis when every score
-  is positive (otherwise the linear chart is returned).
+* tooltips of plain text made here (nothing for Vega to format, so no label reads "NaN");
+* no Vega legend: the page lists every agent as HTML buttons that set the ``highlight``
+  parameter (agent names; empty = every agent at full strength);
+* zoom and pan (``zoom``, bound to the scales; the page sets ``zoom_t`` and ``zoom_score``);
+* better is always up (a reversed y axis for ``lower``); ``log_scale=True`` gives a log y axis
+  when every score is positive (otherwise the linear chart is returned).
 
 Results without a timestamp or without a finite score cannot be placed and are left out.
-Every agent-written string (agent, method, baseline label) only ever travels as *data*: Vega draws
-it as SVG text nodes / escaped tooltip cells, never as markup (tests/test_chart.py proves it with
-hostile names, and ``chart_svg`` re-checks the SVG it returns).
+Every agent-written string only ever travels as *data*: Vega draws it as SVG text nodes or
+escaped tooltip cells, never as markup (tests/test_chart.py proves it with hostile names).
 
 ``chart_document`` holds both variants (linear and log) with their data stored once::
 
     {"version": 2, "empty": bool, "datasets": {name: [row, ...]},
      "linear": {Vega-Lite spec without datasets}, "log": {...} | null}
 
-Data rows (all strings are plain text; timestamps are ISO-8601 UTC, ``YYYY-MM-DDTHH:MM:SSZ``)
-* results: ``id, agent, score, score_label, method, t, date, note, record, verified, negative``
-  sorted by (t, id);
-* best_so_far: ``t, best, best_label, since``; baselines: ``score, score_label, label``;
-  current_best: ``t, score, text``.
-
-``builder/chart_runtime.py`` compiles the document to Vega for the browser and bundles the Vega
-runtime; ``builder/chart_svg.py`` draws the static SVG.
+Data rows (plain text; timestamps ISO-8601 UTC, ``YYYY-MM-DDTHH:MM:SSZ``), results:
+``id, agent, score, score_label, method, t, date, note, record, verified, negative`` sorted by
+(t, id); best_so_far: ``t, best, best_label, since``; baselines: ``score, score_label, label``;
+current_best: ``t, score, text``. ``chart_runtime.py`` compiles the document to Vega for the
+browser; ``chart_svg.py`` draws the static SVG.
 """
 from __future__ import annotations
 
@@ -407,7 +398,7 @@ def _baseline_layers(enc: _Encodings, metric: MetricConfig) -> list[alt.Chart]:
 
 def _point_layers(enc: _Encodings, has_records: bool) -> list[alt.Chart]:
     highlight = alt.param(name=HIGHLIGHT, value=[])
-    zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x"])
+    zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x", "y"])
     faded = alt.condition(_SHOWN, alt.value(1), alt.value(0.12))
     points = alt.Chart(alt.Data(name="results")).mark_point(
         filled=True, clip=True, cursor="default",

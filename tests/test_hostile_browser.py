@@ -74,7 +74,7 @@ def test_chart_and_table_data_carry_payloads_as_data(hostile_site):
     import json
     _, out = hostile_site
     home = (out / "index.html").read_text()
-    assert 'type="application/json"' not in home          # no data embedded in the page
+    assert '<script type="application/json"' not in home          # no data embedded in the page
     chart = json.loads((out / "data" / "chart.json").read_text())
     methods = {row.get("method") for row in chart["datasets"]["results"]}
     assert PAYLOADS[0] in methods              # the payload is intact, as data

@@ -78,6 +78,28 @@
     return [Math.min.apply(null, times), Math.max.apply(null, times)];
   }
 
+  // The score range to show for a time window: the results in it and the best-so-far line across
+  // it, with a margin (on a log scale, a factor), so that a zoomed-in window fills the height.
+  function fitScores(doc, window, log) {
+    var values = [];
+    (doc.datasets.results || []).forEach(function (row) {
+      var t = Date.parse(row.t);
+      if (t >= window[0] && t <= window[1]) values.push(row.score);
+    });
+    var before = null;
+    (doc.datasets.best_so_far || []).forEach(function (row) {
+      var t = Date.parse(row.t);
+      if (t <= window[0]) before = row.best;
+      else if (t <= window[1]) values.push(row.best);
+    });
+    if (before !== null) values.push(before);
+    if (!values.length) return null;
+    var low = Math.min.apply(null, values), high = Math.max.apply(null, values);
+    if (log) return [low / Math.pow(high / low, 0.08) / 1.01, high * Math.pow(high / low, 0.08) * 1.01];
+    var margin = (high - low) * 0.08 || Math.abs(high) * 0.01 || 1;
+    return [low - margin, high + margin];
+  }
+
   function saveBlob(blob, name) {
     var url = URL.createObjectURL(blob);
     var a = document.createElement("a");
@@ -287,7 +309,8 @@
     var s = this.state, all = extent(this.doc);
     if (!all) return null;
     if (s.range === "custom" && s.domain) return s.domain;
-    if (RANGES[s.range] && all[1] - all[0] > RANGES[s.range]) return [all[1] - RANGES[s.range], all[1]];
+    var span = RANGES[s.range];     // counted back from the newest result, with a little room after it
+    if (span && all[1] - all[0] > span) return [all[1] - span, all[1] + span / 50];
     return null;
   };
 
@@ -308,7 +331,9 @@
       var names = chart.legend.filter(function (b) {
         return chart.state.agents.indexOf(b.getAttribute("data-key")) !== -1;
       }).map(function (b) { return b.getAttribute("data-agent"); });
-      chart.view.signal("highlight", names).signal("zoom_t", chart.domain());
+      var times = chart.domain(), log = mode === "log";
+      var scores = times && (fitScores(chart.doc, times, log) || fitScores(chart.doc, extent(chart.doc), log));
+      chart.view.signal("highlight", names).signal("zoom_t", times).signal("zoom_score", scores);
       return chart.view.runAsync();
     }).then(function () {
       chart.applying = false;
@@ -379,7 +404,8 @@
 
   function start() {
     var figure = document.getElementById("chart");
-    if (!figure || !document.getElementById("chart-view")) return;
+    // no toolbar: nothing plotted yet, the static picture says so and there is nothing to load
+    if (!figure || !document.getElementById("chart-view") || !figure.querySelector(".chart-toolbar")) return;
     var chart = new Chart(figure);
     chart.readUrl();
     chart.bind();
