@@ -267,7 +267,7 @@ def test_interaction_and_size(lower_case):
     assert spec["width"] == "container" and spec["height"] == chart.CHART_HEIGHT
     # Altair hoists a layer's params to the top level, naming the layer they apply to
     params = {p["name"]: p for p in spec.get("params", []) + points_layer(spec).get("params", [])}
-    assert params["zoom"]["select"] == {"type": "interval", "encodings": ["x"]}
+    assert params["zoom"]["select"] == {"type": "interval", "encodings": ["x", "y"]}
     assert params["zoom"]["bind"] == "scales" and params["zoom"]["views"] == ["points"]
     assert params[chart.HIGHLIGHT]["value"] == []       # the page's agent buttons set it
     opacity = points_layer(spec)["encoding"]["opacity"]
