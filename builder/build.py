@@ -83,12 +83,17 @@ def build(config: Config, clock: Callable[[], datetime], out: Path, log: Log = p
 def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem, ...]) -> str:
     """What the site is made from: every bucket file's path, size and mtime, the config, the
     code and theme, and how the source was obtained. Equal digests give byte-equal sites (but
-    for the build time), so the build can stop early."""
+    for the build time), so the build can stop early. Any path and any file state hash."""
     h = hashlib.sha256()
-    h.update(repr((config, bucket.as_of, bucket.files == (), source_problems)).encode())
+    h.update(repr((config, bucket.as_of, bucket.files == (), source_problems, bucket.skipped)
+                  ).encode("utf-8", "backslashreplace"))
     for path in bucket.files:
-        stat = (bucket.root / path).stat()
-        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        try:
+            stat = (bucket.root / path).stat()
+            state = f"{stat.st_size}\0{stat.st_mtime_ns}"
+        except (OSError, ValueError) as exc:      # gone or unreadable since it was listed
+            state = type(exc).__name__
+        h.update(f"{path}\0{state}\n".encode("utf-8", "surrogatepass"))
     for code in sorted(code_files()):
         h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
     return h.hexdigest()

@@ -33,7 +33,7 @@ def read_inputs(bucket: Bucket, config: Config) -> Inputs:
     """Every input the site shows, read from `bucket` where `config.paths` says; bad files become
     Problems (never exceptions). Results and messages come oldest first, agents by id."""
     paths, metric = config.paths, config.metric
-    problems: list[Problem] = []
+    problems: list[Problem] = list(bucket.skipped)
 
     def gather(files: Iterable[str], parse: Callable[[str, str], tuple[Any, Sequence[Problem]]]
                ) -> list[Any]:
