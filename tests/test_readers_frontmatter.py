@@ -2,7 +2,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from builder.readers.frontmatter import read_frontmatter, split_frontmatter, to_text
+from builder.readers.frontmatter import MAX_EXPANDED_VALUES, read_frontmatter, to_text
+
+
+def split_frontmatter(text):
+    front = read_frontmatter(text)
+    return front.data, front.body, front.error
 
 
 def test_folded_long_description_is_read_whole():
@@ -115,15 +120,38 @@ def test_moderate_nesting_is_read_and_rendered():
     assert to_text(data["a"]) == "…"   # deeper than anything worth showing
 
 
-def test_alias_bomb_renders_in_bounded_text():
+def _alias_bomb(levels: int) -> str:
+    """Ten values, then `levels` lists of ten aliases to the list before: 10 ** (levels + 1)."""
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    for depth in range(1, 9):
+    for depth in range(1, levels + 1):
         prev = chr(ord("a") + depth - 1)
         name = chr(ord("a") + depth)
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
-    data, _, error = split_frontmatter("---\n" + "\n".join(lines) + "\n---\n")
+    return "---\n" + "\n".join(lines) + "\n---\nbody\n"
+
+
+def test_alias_bomb_is_refused_with_its_reason_and_the_text_kept():
+    text = _alias_bomb(8)                  # a billion values from nine short lines
+    data, body, error = split_frontmatter(text)
+    assert data is None and body == text
+    assert "more than 100,000 values" in error and "aliases" in error
+
+
+def test_aliases_within_the_limit_are_read():
+    data, _, error = split_frontmatter(_alias_bomb(3))     # 11,110 values
+    assert error is None and 10 ** 4 < MAX_EXPANDED_VALUES
+    assert to_text(data["d"]).count("x") > 100
+
+
+def test_a_block_that_contains_itself_is_refused():
+    data, _, error = split_frontmatter("---\na: &a [x, *a]\n---\n")
+    assert data is None and "refers to itself" in error
+
+
+def test_dates_and_times_stay_text_so_an_impossible_one_costs_only_its_field():
+    data, _, error = split_frontmatter("---\nwhen: 2026-02-30\nat: 2026-07-02T09:14:03Z\n---\n")
     assert error is None
-    assert len(to_text(data["i"])) < 100_000
+    assert data == {"when": "2026-02-30", "at": "2026-07-02T09:14:03Z"}
 
 
 def test_sources_keep_numbers_as_written():
