@@ -81,6 +81,8 @@ class Message:
     via: str = ""
     broadcast: bool = False
     extra: tuple[tuple[str, str], ...] = ()
+    omitted_bytes: int = 0                 # the file's bytes past limits.max_message_bytes: `body`
+                                           # is the start only, the whole file is in the bucket
 
 
 @dataclass(frozen=True)

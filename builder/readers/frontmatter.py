@@ -15,6 +15,8 @@ from typing import Any, Mapping
 
 import yaml
 
+from builder import format as fmt
+
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 
@@ -187,6 +189,11 @@ def to_text(value: Any) -> str:
     with commas, mappings as `key: value` pairs, None as ""."""
     budget = [_MAX_VALUES_RENDERED]
     return _render(value, budget, 0)
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A YAML/JSON value as one short line of text (for a problem's reason)."""
+    return fmt.short(to_text(value), limit)
 
 
 def _render(value: Any, budget: list[int], depth: int) -> str:
