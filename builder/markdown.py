@@ -19,8 +19,6 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
-MAX_SOURCE_CHARS = 200_000
-
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
     "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s",
@@ -129,9 +127,8 @@ class MarkdownRenderer:
         )
 
     def render(self, text: str) -> Markup:
-        source = _cap(text)
         self._md.reset()
-        return Markup(sanitize_html(self._md.convert(source)))
+        return Markup(sanitize_html(self._md.convert(text)))
 
 
 def sanitize_html(fragment: str) -> str:
@@ -167,12 +164,6 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     plain = html.unescape(nh3.clean(rendered, tags=set()))
     plain = " ".join(plain.split())
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
-
-
-def _cap(text: str) -> str:
-    if len(text) <= MAX_SOURCE_CHARS:
-        return text
-    return text[:MAX_SOURCE_CHARS] + f"\n\n*[… {len(text) - MAX_SOURCE_CHARS:,} more characters not shown]*"
 
 
 def _code_classes() -> set[str]:
