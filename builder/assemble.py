@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from builder import format as fmt
 from builder.config import Config, FallbackConfig
 from builder.model import (Agent, Collab, Direction, Leaderboard, Message, RankedEntry, Result,
                            Thread, Trace)
@@ -125,17 +126,10 @@ def _ranked(results: Sequence[Result], direction: str, record_ids: set[str]) -> 
                  for i, r in enumerate(ordered, start=1))
 
 
-def format_score(score: float) -> str:
-    """Text for a configured number: 3.0 -> "3", 1.2244 -> "1.2244" (shortest round-trip)."""
-    if usable_score(score) and float(score).is_integer() and abs(score) < 1e16:
-        return str(int(score))
-    return repr(float(score))
-
-
 def fallback_results(fallback: FallbackConfig) -> tuple[Result, ...]:
     """The configured fallback entries as Results, in config order, ids fallback-1, fallback-2..."""
     return tuple(
-        Result(id=f"fallback-{n}", agent=e.agent, score=float(e.score), score_text=format_score(e.score),
+        Result(id=f"fallback-{n}", agent=e.agent, score=float(e.score), score_text=fmt.exact(e.score),
                method=e.method, description=e.description, timestamp=None, status="baseline",
                origin="fallback", source_path="", verification=None)
         for n, e in enumerate(fallback.entries, start=1))
@@ -190,23 +184,6 @@ def rank(results: Iterable[Result], direction: Direction, fallback: FallbackConf
     return Leaderboard(best=_ranked(best_per_agent(ranked, direction), direction, record_ids),
                        all=_ranked(ranked, direction, record_ids),
                        records=records, fallback=False, **common)
-
-
-def best_so_far_series(results: Iterable[Result], direction: Direction,
-                       until: datetime | None = None) -> list[tuple[datetime, float]]:
-    """Points of the best-so-far step line: one (timestamp, score) per record, oldest first.
-
-    Only rankable, dated results count (see `is_rankable`). When `until` is later than the last
-    record, a final point (until, best) carries the line to that time (e.g. the latest result).
-    """
-    points = [(r.timestamp, float(r.score))  # type: ignore[arg-type]
-              for r in find_records((r for r in results if r.timestamp is not None), direction)]
-    if points and until is not None and _time_key(until) > _time_key(points[-1][0]):
-        points.append((until, points[-1][1]))
-    return points  # type: ignore[return-value]
-
-
-# ---------------------------------------------------------------- unique ids
 
 
 def unique_ids(ids: Sequence[str]) -> list[str]:
@@ -346,8 +323,9 @@ def sort_traces(traces: Iterable[Trace]) -> tuple[Trace, ...]:
     return tuple(dated + undated)
 
 
-def assemble(inputs: Inputs, config: Config, data_as_of: datetime | None = None) -> Collab:
-    """Tie it together: unique result ids, orders, leaderboard, threads, agents, problems."""
+def assemble(inputs: Inputs, config: Config, stale: bool = False) -> Collab:
+    """Tie it together: unique result ids, orders, leaderboard, threads, agents, problems.
+    `stale`: the inputs are a previous copy (the Hub could not be reached)."""
     direction = config.metric.direction
     results = unique_result_ids(drop_leaderboard_duplicates(inputs.results))
     messages = tuple(sorted(inputs.messages, key=lambda m: (m.filename, m.id)))
@@ -359,8 +337,16 @@ def assemble(inputs: Inputs, config: Config, data_as_of: datetime | None = None)
         leaderboard=rank(results, direction, config.fallback),  # type: ignore[arg-type]
         threads=build_threads(messages),
         problems=tuple(sorted(inputs.problems, key=lambda p: (p.path, p.reason))),
-        data_as_of=data_as_of,
+        data_as_of=newest_input_time(inputs),
+        stale=stale,
     )
+
+
+def newest_input_time(inputs: Inputs) -> datetime | None:
+    """When the data last changed: the newest time any message, result or trace carries."""
+    times = [m.timestamp for m in inputs.messages] + [r.timestamp for r in inputs.results]
+    times += [t.ended_at or t.promoted_at or t.started_at for t in inputs.traces]
+    return max((t for t in times if t is not None), key=lambda t: _time_key(t)[1], default=None)
 
 
 def drop_leaderboard_duplicates(results: Sequence[Result]) -> tuple[Result, ...]:

@@ -1,34 +1,40 @@
-"""build(config, clock) -> BuildReport. Reads like the table of contents of the pipeline:
-source -> read -> assemble -> plan -> render -> write."""
+"""build(config, out) -> BuildReport. Reads like the table of contents of the pipeline:
+source -> read -> assemble -> plan -> render -> write.
+
+Nothing here reads the wall clock: the same inputs give the same bytes, whenever built."""
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import time
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from functools import partial
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping
 
 import vl_convert
-import yaml
+from jinja2 import Environment
 from markupsafe import Markup
 
 from builder import chart as charts
-from builder import pages as site_map
-from builder import trace_pages as trace_site
+from builder import chart_svg
+from builder import format as fmt
 from builder.assemble import assemble
 from builder.cache import RenderCache
 from builder.config import Config
+from builder.markdown import MarkdownRenderer
 from builder.model import Collab, Problem
+from builder.pages import SECTIONS, PageSpec, build_report
+from builder.pages.context import Site, SiteContext, linker_for, make_context, render_bodies
 from builder.parallel import parallel_map
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
-from builder.render import THEME, fingerprint, make_environment, render_page, static_files
+from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
+                            render_page, static_files)
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
-from builder.urls import Urls, bucket_web_url
+from builder.urls import Urls, base_path, bucket_web_url
 from builder.write import MANIFEST, WriteReport, manifest_bytes, write_site
 
 Log = Callable[[str], None]
@@ -46,7 +52,7 @@ class BuildReport:
     counts: Mapping[str, int]
 
 
-def build(config: Config, clock: Callable[[], datetime], out: Path, log: Log = print) -> BuildReport:
+def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
     bucket, source_problems = open_source(config, log)
     digest = input_digest(bucket, config, source_problems)
@@ -55,19 +61,13 @@ def build(config: Config, clock: Callable[[], datetime], out: Path, log: Log = p
             f"({time.perf_counter() - started:.2f}s)")
         return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
     inputs = read_inputs(bucket, config)
-    collab = assemble(inputs, config, data_as_of=bucket.as_of)
-    collab = _with_problems(collab, source_problems)
-    cache = RenderCache(config.root / ".cache" / "render")
-    log_problems: list[Problem] = []
-
-    def load(trace):
-        loaded = load_transcript(bucket, trace, config)
-        log_problems.extend(loaded.problems)
-        return loaded
-
-    files, page_count = plan_and_render(collab, config, built_at=clock(), cache=cache, load=load,
-                                        later_problems=log_problems)
-    collab = _with_problems(collab, tuple(log_problems))
+    collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
+    cache = RenderCache(config.render_cache_dir())
+    assets = static_assets(cache)
+    ctx = site_context(collab, config, bucket, cache, fingerprint(assets))
+    env = make_environment(content_security_policy(config.site.image_hosts))
+    files, page_count, planning_problems = render_site(ctx, env, assets)
+    collab = _with_problems(collab, planning_problems)
     counts = site_counts(collab)
     files[MANIFEST] = manifest_bytes(files, counts, input_digest=digest,
                                      problems=[[p.path, p.reason] for p in collab.problems])
@@ -137,41 +137,50 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
 
 
-def plan_and_render(collab: Collab, config: Config, built_at: datetime,
-                    load: trace_site.Loader, cache: RenderCache = RenderCache(None),
-                    later_problems: Sequence[Problem] = ()) -> tuple[dict[str, bytes], int]:
-    """Every output file of the site, as bytes, keyed by its path in the site folder.
-
-    Pages are planned and rendered one at a time (trace transcripts are loaded per session)."""
-    urls = Urls(base=_base_path(config.site.base_url),
+def site_context(collab: Collab, config: Config, bucket: Bucket, cache: RenderCache,
+                 static_version: Mapping[str, str]) -> SiteContext:
+    """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
+    urls = Urls(base=base_path(config.site.base_url),
                 bucket_web=bucket_web_url(config.source.location, config.source.web_url))
-    static = {f"static/{name}": data for name, data in static_files().items()}
-    static["static/vendor/vega-bundle.js"] = cache.get(
+    md = MarkdownRenderer(linker_for(collab, urls), image_hosts=config.site.image_hosts)
+    site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
+                urls=urls, data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of else "",
+                stale=collab.stale, static_version=static_version)
+    return make_context(collab, config, urls, site, md, render_bodies(collab, md),
+                        chart=chart_view(collab, config, cache),
+                        load_transcript=lambda trace: load_transcript(bucket, trace, config))
+
+
+def static_assets(cache: RenderCache) -> dict[str, bytes]:
+    """The theme's static files and the vendored Vega runtime, by their name under /static/."""
+    assets = static_files()
+    assets["vendor/vega-bundle.js"] = cache.get(
         "vega-bundle", vl_convert.__version__, lambda: charts.vega_bundle().encode())
-    site = site_map.Site(
-        title=config.site.title, tagline=config.site.tagline,
-        links=tuple(site_map.LinkView(l.label, l.url) for l in config.site.links),
-        urls=urls, data_as_of=site_map.fmt_time(collab.data_as_of) if collab.data_as_of else "",
-        static_version=fingerprint({k.removeprefix("static/"): v for k, v in static.items()}))
-    sm = site_map.SiteMap(collab, config, urls, site, built_at, chart=chart_view(collab, config, cache))
-    # The build report comes last: reading trace logs page by page may add problems to it.
-    specs = itertools.chain(trace_site.trace_pages(sm, load),
-                            _deferred(lambda: site_map.build_report_page(sm, later_problems)))
-    env = make_environment({})
-    files: dict[str, bytes] = dict(static)
-    site_specs = site_map.site_pages(sm) + [site_map.not_found_page(sm)]
-    rendered = parallel_map(lambda spec: render_page(env, spec.template, spec.context).encode(),
-                            site_specs)
-    files.update((urls.file_for(spec.url), page) for spec, page in zip(site_specs, rendered))
-    page_count = len(site_specs)
-    for spec in specs:
-        files[urls.file_for(spec.url)] = render_page(env, spec.template, spec.context).encode()
-        page_count += 1
-    files["leaderboard.json"] = site_map.leaderboard_json(sm)
-    files["leaderboard.csv"] = site_map.leaderboard_csv(sm)
-    files.update(site_map.feed_files(sm))
-    files["README.md"] = space_card(config)
-    return files, page_count
+    return assets
+
+
+def render_site(ctx: SiteContext, env: Environment, assets: Mapping[str, bytes]
+                ) -> tuple[dict[str, bytes], int, tuple[Problem, ...]]:
+    """Every output file (by its path in the site folder), the number of HTML pages, and the
+    problems found while planning them. The build report comes last, so it lists those too."""
+    files = {f"static/{name}": data for name, data in assets.items()}
+    found: list[Problem] = []
+    pages = 0
+    for section in SECTIONS:
+        for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000)):
+            for spec, data in zip(batch, parallel_map(partial(render_spec, env), batch)):
+                files[ctx.urls.file_for(spec.url)] = data
+                found.extend(spec.problems)
+                pages += bool(spec.template)
+    report = build_report.page(ctx, ctx.collab.problems + tuple(found))
+    files[ctx.urls.file_for(report.url)] = render_spec(env, report)
+    return files, pages + 1, tuple(found)
+
+
+def render_spec(env: Environment, spec: PageSpec) -> bytes:
+    if spec.data is not None:
+        return spec.data
+    return render_page(env, spec.template, spec.context).encode()
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
@@ -180,17 +189,9 @@ def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
     doc = charts.chart_document([e.result for e in lb.all], frozenset(r.id for r in lb.records),
                                 lb.baselines, config.metric, lb.direction)
     linear = charts.spec_from_document(doc, "linear")
-    svg = cache.get("chart-svg", charts.spec_digest(linear),
-                    lambda: charts.chart_svg(linear).encode()).decode()
+    svg = cache.get("chart-svg", chart_svg.spec_digest(linear),
+                    lambda: chart_svg.chart_svg(linear).encode()).decode()
     return {"svg": Markup(svg), "data": doc, "log_possible": doc["log"] is not None}
-
-
-def space_card(config: Config) -> bytes:
-    """The Space's README.md: its front matter is the Space config (a static Space)."""
-    front = {"title": config.site.title[:60] or "Agent collaboration", "emoji": "🤝",
-             "colorFrom": "indigo", "colorTo": "blue", "sdk": "static", "pinned": False}
-    body = f"# {config.site.title}\n\n{config.site.tagline}\n\nBuilt by collab-site.\n"
-    return ("---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + body).encode()
 
 
 def site_counts(collab: Collab) -> dict[str, int]:
@@ -208,20 +209,16 @@ def log_summary(report: BuildReport, log: Log) -> None:
         f"into {report.out}; {len(report.problems)} problem(s)")
 
 
-def _deferred(make: Callable[[], site_map.PageSpec]):
-    """A page planned only when reached, after every page before it was rendered."""
-    yield make()
+def _batched(items: Iterable[PageSpec], size: int) -> Iterator[list[PageSpec]]:
+    """Pages planned ahead of rendering, `size` at a time (a section bounds its memory so)."""
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
 
 
 def _with_problems(collab: Collab, extra: tuple[Problem, ...]) -> Collab:
-    from dataclasses import replace
     if not extra:
         return collab
     return replace(collab, problems=tuple(sorted(collab.problems + extra, key=lambda p: (p.path, p.reason))))
 
 
-def _base_path(base_url: str) -> str:
-    """"https://x.hf.space/sub/" -> "/sub/"; "/" stays "/"."""
-    from urllib.parse import urlparse
-    path = urlparse(base_url).path or "/"
-    return path if path.endswith("/") else path + "/"

@@ -6,8 +6,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 PAGE_BUDGET_BYTES = 2_000_000
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr", "path", "circle", "rect", "line", "polyline", "polygon", "use", "stop"}
 
 
 class _PageScan(HTMLParser):
@@ -19,7 +17,6 @@ class _PageScan(HTMLParser):
         self.inline_scripts = 0
         self.ids: set[str] = set()
         self.duplicate_ids: set[str] = set()
-        self._in_script_with_src = False
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
@@ -31,17 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     return args.run(config, args)
 
 
-def build_clock() -> datetime:
-    """Now, or SOURCE_DATE_EPOCH for reproducible builds."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
 def _run_build(config: Config, args) -> int:
     from builder.build import build
-    report = build(config, build_clock, Path(args.out))
+    report = build(config, Path(args.out))
     if args.strict and report.problems:
         print(f"--strict: {len(report.problems)} problem(s) in the input", file=sys.stderr)
         return 1
@@ -50,7 +41,7 @@ def _run_build(config: Config, args) -> int:
 
 def _run_serve(config: Config, args) -> int:
     from builder.serve import serve
-    return serve(config, Path(args.out), port=args.port, clock=build_clock)
+    return serve(config, Path(args.out), port=args.port)
 
 
 def _run_check(config: Config, args) -> int:

@@ -1,6 +1,7 @@
 """collab.toml -> a frozen Config, every problem reported at once with its key's name.
 
-Environment variables override the file (for CI): COLLAB_SOURCE, METRIC_DIRECTION, SPACE_ID.
+Environment variables override the file (for CI): COLLAB_SOURCE, METRIC_DIRECTION, SPACE_ID,
+COLLAB_CACHE_DIR.
 HF_TOKEN is never part of the config: it stays in the environment and is read where it is used.
 """
 from __future__ import annotations
@@ -10,6 +11,11 @@ import tomllib
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, get_args, get_origin, get_type_hints
+
+from builder.model import Link
+
+# The Hub's own hosts: where agents' plots and artifacts live.
+DEFAULT_IMAGE_HOSTS = ("huggingface.co", "*.huggingface.co", "hf.co", "*.hf.co")
 
 
 class ConfigError(Exception):
@@ -21,17 +27,14 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class LinkConfig:
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
 class SiteConfig:
     title: str = "Agent collaboration"
     tagline: str = ""
     base_url: str = "/"
-    links: tuple[LinkConfig, ...] = ()
+    links: tuple[Link, ...] = ()
+    # Hosts agent markdown may show images from ("*.example.org" allows its subdomains); an
+    # image from any other host is shown as a link, so no visitor's browser calls it unasked.
+    image_hosts: tuple[str, ...] = DEFAULT_IMAGE_HOSTS
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,13 @@ class PublishConfig:
 
 
 @dataclass(frozen=True)
+class CacheConfig:
+    # Where renders that are costly to redo (the Vega runtime, chart SVGs, markdown) are kept
+    # between builds, relative to the config file.
+    dir: str = ".cache"
+
+
+@dataclass(frozen=True)
 class Config:
     site: SiteConfig = field(default_factory=SiteConfig)
     source: SourceConfig = field(default_factory=SourceConfig)
@@ -108,6 +118,7 @@ class Config:
     traces: TracesConfig = field(default_factory=TracesConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
+    cache: CacheConfig = field(default_factory=CacheConfig)
     # Folder the config file sits in: relative source and cache paths are resolved against it.
     root: Path = Path(".")
 
@@ -120,6 +131,9 @@ class Config:
     def cache_dir(self) -> Path:
         return (self.root / self.source.cache_dir).resolve()
 
+    def render_cache_dir(self) -> Path:
+        return (self.root / self.cache.dir / "render").resolve()
+
 
 _CHOICES = {
     "metric.direction": ("higher", "lower"),
@@ -129,6 +143,7 @@ _ENV_OVERRIDES = {
     "COLLAB_SOURCE": ("source", "location"),
     "METRIC_DIRECTION": ("metric", "direction"),
     "SPACE_ID": ("publish", "space_id"),
+    "COLLAB_CACHE_DIR": ("cache", "dir"),
 }
 
 

@@ -7,13 +7,14 @@ from datetime import datetime
 from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
+from builder import format as fmt
 from builder.model import Message, Result
 
 FEED_SIZE = 50
 
 
 def _iso(ts: datetime | None) -> str:
-    return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else "1970-01-01T00:00:00Z"
+    return fmt.iso(ts) or "1970-01-01T00:00:00Z"
 
 
 def _uri(url: str) -> str:

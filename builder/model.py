@@ -179,4 +179,5 @@ class Collab:
     leaderboard: Leaderboard
     threads: dict[str, Thread] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
-    data_as_of: datetime | None = None     # set when the data came from a stale mirror
+    data_as_of: datetime | None = None     # the newest time any input carries
+    stale: bool = False                    # a previous copy: the Hub could not be reached

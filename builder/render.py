@@ -1,26 +1,31 @@
 """The Jinja2 environment: autoescape everywhere, StrictUndefined, no agent text as a template.
 
 Returns strings; writes nothing. Templates receive view objects whose URLs and texts are
-already computed (see pages.py); they only loop and place.
+already computed (see builder/pages/); they only loop and place.
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import jinja2
+
+from builder import format as fmt
 
 THEME = Path(__file__).resolve().parent / "theme"
 TEMPLATES = THEME / "templates"
 STATIC = THEME / "static"
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' https: data:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'")
+def content_security_policy(image_hosts: Iterable[str]) -> str:
+    """Scripts only from the site itself; images from the site and the allowed hosts only."""
+    images = " ".join(f"https://{host}" for host in image_hosts)
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data: {images}; connect-src 'self'; font-src 'self'; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
-def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
+def make_environment(csp: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -30,23 +35,13 @@ def make_environment(globals_: Mapping[str, Any]) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
-    env.globals.update(globals_)
-    env.globals["csp"] = CSP
-    env.filters["thousands"] = thousands
+    env.globals["csp"] = csp
+    env.filters["thousands"] = fmt.count
     return env
 
 
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     return env.get_template(template).render(**context)
-
-
-def thousands(value: int | float | None) -> str:
-    """12345 -> "12,345"; None (unknown) -> "—", never 0."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.2f}"
-    return f"{int(value):,}"
 
 
 def static_files() -> dict[str, bytes]:

@@ -6,18 +6,17 @@ import http.server
 import threading
 import time
 from pathlib import Path
-from typing import Callable
 
 from builder.config import Config
 
 
-def serve(config: Config, out: Path, port: int, clock: Callable, poll_seconds: float = 2.0) -> int:
+def serve(config: Config, out: Path, port: int, poll_seconds: float = 2.0) -> int:
     from builder.build import build
-    build(config, clock, out)
+    build(config, out)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     if not config.source_is_hub():
-        watcher = threading.Thread(target=_watch, args=(config, out, clock, poll_seconds), daemon=True)
+        watcher = threading.Thread(target=_watch, args=(config, out, poll_seconds), daemon=True)
         watcher.start()
     print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
     try:
@@ -34,7 +33,7 @@ def _fingerprint(root: Path) -> tuple:
                         for p in root.rglob("*") if p.is_file()))
 
 
-def _watch(config: Config, out: Path, clock: Callable, poll_seconds: float) -> None:
+def _watch(config: Config, out: Path, poll_seconds: float) -> None:
     from builder.build import build
     root = config.source_dir()
     seen = _fingerprint(root)
@@ -44,4 +43,4 @@ def _watch(config: Config, out: Path, clock: Callable, poll_seconds: float) -> N
         if now != seen:
             seen = now
             print("change in the bucket folder: rebuilding")
-            build(config, clock, out)
+            build(config, out)

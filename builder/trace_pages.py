@@ -25,7 +25,11 @@ from markupsafe import Markup
 
 from builder.markdown import excerpt_of_html
 from builder.model import TokenUsage, Trace
-from builder.pages import LinkView, PageSpec, SiteMap, fmt_iso, fmt_time, paged_listing
+from builder.format import duration as fmt_duration, iso as fmt_iso, offset as fmt_offset, size as fmt_bytes, when as fmt_time
+from builder.model import Link as LinkView
+from builder.pages.context import SiteContext as SiteMap
+from builder.pages.paging import paged_listing
+from builder.pages.spec import PageSpec
 from builder.readers.traces import trace_totals
 from builder.slugs import slugify
 from builder.transcript import (AssistantText, ImageRef, InjectedContext, Item, LoadedTranscript,
@@ -90,38 +94,6 @@ class TokenTotals:
     by_harness: tuple[tuple[str, int, int], ...] = ()   # (harness, sessions counted, tokens)
 
 
-def fmt_duration(seconds: float | None) -> str:
-    if seconds is None or seconds < 0:
-        return "—"
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"
-
-
-def fmt_offset(seconds: float) -> str:
-    """+mm:ss (or +h:mm:ss) from the session's start."""
-    sign = "-" if seconds < 0 else "+"
-    seconds = int(abs(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
-
-
-def fmt_bytes(size: int | None) -> str:
-    if size is None:
-        return "—"
-    if size < 1024:
-        return f"{size:,} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:,.1f} KB"
-    return f"{size / (1024 * 1024):,.1f} MB"
-
-
 def trace_row(sm: SiteMap, t: Trace, excerpt: str = "") -> TraceRow:
     seconds = ((t.ended_at - t.started_at).total_seconds()
                if t.started_at and t.ended_at else None)
@@ -144,21 +116,25 @@ def token_totals(traces: Sequence[Trace]) -> TokenTotals:
                        by_harness=totals.by_harness)
 
 
-def trace_pages(sm: SiteMap, load: Loader) -> Iterator[PageSpec]:
+PLAN_AHEAD = 8                # session pages are large: planned only a few at a time
+
+
+def pages(sm: SiteMap) -> Iterator[PageSpec]:
     yield from trace_index_pages(sm)
     for trace in sm.collab.traces:
-        yield from _session_page_specs(sm, trace, load)
+        yield from _session_page_specs(sm, trace, sm.load_transcript)
 
 
 def trace_index_pages(sm: SiteMap) -> list[PageSpec]:
     traces = list(reversed(sm.collab.traces))          # oldest first, for stable pages
     totals = token_totals(traces)
     specs = []
-    for url, number, part, pager in paged_listing(traces, TRACES_PER_PAGE, sm.urls.traces):
+    for listing in paged_listing(traces, TRACES_PER_PAGE, sm.urls.traces):
+        number = listing.number
         ctx = sm.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces")
-        ctx.update(rows=[trace_row(sm, t, _excerpt(sm, t)) for t in reversed(part)],
-                   totals=totals, pager=pager)
-        specs.append(PageSpec(url, "traces.html", ctx))
+        ctx.update(rows=[trace_row(sm, t, _excerpt(sm, t)) for t in reversed(listing.items)],
+                   totals=totals, pager=listing.pager)
+        specs.append(PageSpec(listing.url, "traces.html", ctx))
     return specs
 
 
@@ -464,7 +440,8 @@ def _session_page_specs(sm: SiteMap, trace: Trace, load: Loader) -> Iterator[Pag
             page_list=_page_list(pages, transcript, url_for, number) if number == 1 else (),
             sections=_sections(viewer, transcript, items, page_of_turn, number) if items else (),
             has_transcript=transcript is not None and bool(pages), raw_url=raw_url or "")
-        yield PageSpec(url_for(number if number > 1 else None), "trace.html", ctx)
+        yield PageSpec(url_for(number if number > 1 else None), "trace.html", ctx,
+                       problems=tuple(loaded.problems) if number == 1 else ())
 
 
 def split_by_size(pages: tuple[tuple[Item, ...], ...], limit: int = PAGE_BYTES

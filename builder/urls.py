@@ -7,7 +7,7 @@ name a path outside the site or break out of an attribute.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlparse
 
 from builder.slugs import slugify
 
@@ -96,3 +96,34 @@ def bucket_web_url(location: str, configured: str) -> str:
     if location.startswith("hf://buckets/"):
         return "https://huggingface.co/buckets/" + location.removeprefix("hf://buckets/").strip("/")
     return ""
+
+
+def web_link(url: str) -> str | None:
+    """A link a browser can open: http(s) as is, hf://buckets/... and hf://... on the Hub,
+    anything else (javascript:, file:, relative paths) None."""
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("hf://buckets/"):
+        return "https://huggingface.co/buckets/" + url.removeprefix("hf://buckets/")
+    if url.startswith("hf://"):
+        return "https://huggingface.co/" + url.removeprefix("hf://")
+    return None
+
+
+def hf_user_url(handle: str) -> str | None:
+    """A Hub user's profile, for handles made only of the characters Hub names use."""
+    if handle and all(ch.isalnum() or ch in "-_." for ch in handle):
+        return f"https://huggingface.co/{handle}"
+    return None
+
+
+def origin_of(base_url: str) -> str:
+    """"https://x.hf.space/sub/" -> "https://x.hf.space"; "" when base_url has no host."""
+    parts = urlparse(base_url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def base_path(base_url: str) -> str:
+    """"https://x.hf.space/sub/" -> "/sub/"; "/" stays "/"."""
+    path = urlparse(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"

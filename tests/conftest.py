@@ -28,6 +28,8 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 # Builds run in-process next to the fake Hub's threads: forking there is safe for our pure
 # workers, but one worker keeps the suite's behaviour simple; test_parallel_build covers forks.
 os.environ.setdefault("COLLAB_WORKERS", "1")
+# Render caches of every build a test makes go to a throwaway folder, never into the checkout.
+os.environ["COLLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="collab-site-cache-")
 os.environ.pop("HF_TOKEN", None)
 os.environ.pop("HF_HUB_OFFLINE", None)
 os.environ.pop("HF_OIDC_RESOURCE", None)
@@ -38,3 +40,5 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # --- fake Hub fixtures (issue 3): `fake_hub_server` (session) and `hub` (per test) ------------
 from tests.hub_fixtures import fake_hub_server, hub  # noqa: E402,F401
+# --- the demo site, built once per session: `demo_site` ----------------------------------------
+from tests.site_fixtures import demo_site  # noqa: E402,F401

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from builder.assemble import (assemble, best_per_agent, best_so_far_series, build_threads,
-                              collect_agents, fallback_results, find_records, format_score,
+from builder.assemble import (assemble, best_per_agent, build_threads,
+                              collect_agents, fallback_results, find_records,
                               messages_by_agent, rank, result_refs, results_by_agent,
                               results_by_filename, sort_traces, traces_by_agent, unique_ids,
                               unique_result_ids)
@@ -200,14 +200,6 @@ def test_no_fallback_when_one_result_ranks():
     assert ids(lb.best) == ["ok"] and ranks(lb.best) == [1]
 
 
-def test_format_score():
-    assert [format_score(x) for x in (3.0, 1.2244, 529.1275749084836, -2.0, 1e20)] == \
-        ["3", "1.2244", "529.1275749084836", "-2", "1e+20"]
-    assert ids(fallback_results(FALLBACK)) == ["fallback-1", "fallback-2"]
-
-
-# ---------------------------------------------------------------- records
-
 def test_records_higher_direction():
     results = [res("r1", "a", 5, 0), res("r2", "b", 4, 10), res("r3", "c", 7, 20),
                res("r4", "a", 7, 30), res("r5", "b", 8, 40), res("neg", "d", 99, 35, status="negative")]
@@ -239,20 +231,6 @@ def test_best_per_agent_record_flag_in_best_view():
     lb = rank(results, "higher", NO_FALLBACK)
     assert [(e.result.id, e.rank, e.is_record) for e in lb.best] == [("b1", 1, True), ("a2", 2, False)]
 
-
-def test_best_so_far_series():
-    results = [res("r1", "a", 5, 0), res("r2", "b", 4, 10), res("r3", "c", 7, 20),
-               res("undated", "d", 100, None), res("inv", "e", 50, 25, verification="invalid"),
-               res("r4", "a", 9, 30)]
-    assert best_so_far_series(results, "higher") == [(at(0), 5.0), (at(20), 7.0), (at(30), 9.0)]
-    assert best_so_far_series(results, "lower") == [(at(0), 5.0), (at(10), 4.0)]
-    assert best_so_far_series(results, "lower", until=at(60)) == \
-        [(at(0), 5.0), (at(10), 4.0), (at(60), 4.0)]
-    assert best_so_far_series(results, "lower", until=at(5)) == [(at(0), 5.0), (at(10), 4.0)]
-    assert best_so_far_series([], "higher", until=at(5)) == []
-
-
-# ---------------------------------------------------------------- threads
 
 def test_threads_parents_children_and_missing_refs():
     messages = [
@@ -340,14 +318,14 @@ def test_assemble_ties_everything_together():
                     traces=(trace("bob", "old", promoted=0), trace("bob", "new", promoted=60)),
                     problems=(Problem("z.md", "bad"), Problem("a.md", "worse"), Problem("a.md", "bad")))
     config = Config(metric=MetricConfig(direction="lower"), fallback=FALLBACK)
-    stamp = datetime(2026, 6, 21, tzinfo=timezone.utc)
-    collab = assemble(inputs, config, data_as_of=stamp)
+    collab = assemble(inputs, config)
     assert [(r.id, r.agent) for r in collab.results] == [("neg", "alice"), ("r", "alice"), ("r-2", "bob")]
     assert [m.id for m in collab.messages] == ["20260620-120000-000_alice", "20260620-120100-000_bob"]
     assert [t.session_id for t in collab.traces] == ["new", "old"]
     assert [(a.id, a.registered) for a in collab.agents] == [("alice", True), ("bob", False)]
     assert collab.problems == (Problem("a.md", "bad"), Problem("a.md", "worse"), Problem("z.md", "bad"))
-    assert collab.data_as_of == stamp
+    assert collab.data_as_of == at(60), "the newest time any input carries: trace 'new'"
+    assert collab.stale is False
     lb = collab.leaderboard
     assert lb.direction == "lower" and lb.fallback is False
     assert [(e.rank, e.result.id) for e in lb.all] == [(1, "r-2"), (2, "r")]

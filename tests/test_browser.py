@@ -6,19 +6,15 @@ import re
 
 import pytest
 
-from builder.cli import main
 from tests.browser import PageWatch, chromium, serve_folder
-from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "site"
-    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
-    with serve_folder(out) as origin:
-        yield origin, out
+def served(demo_site):
+    with serve_folder(demo_site) as origin:
+        yield origin, demo_site
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +37,8 @@ def column(page, table_id, index):
         f"rows => rows.map(r => r.cells[{index}].textContent.trim())")
 
 
-def test_home_shows_table_and_interactive_chart_without_errors(browser, demo_site):
-    origin, _ = demo_site
+def test_home_shows_table_and_interactive_chart_without_errors(browser, served):
+    origin, _ = served
     page, watch = open_page(browser, origin, "/")
     page.wait_for_selector("#chart-view svg, #chart-view canvas", timeout=15000)
     assert page.is_hidden("#chart-static")
@@ -52,8 +48,8 @@ def test_home_shows_table_and_interactive_chart_without_errors(browser, demo_sit
     assert all(u.startswith(origin) for u in watch.requests)
 
 
-def test_clicking_a_header_resorts_the_table(browser, demo_site):
-    origin, _ = demo_site
+def test_clicking_a_header_resorts_the_table(browser, served):
+    origin, _ = served
     page, _ = open_page(browser, origin, "/")
     agents_before = column(page, "lb-best", 1)
     page.click("#lb-best thead th:nth-child(2) button")
@@ -68,8 +64,8 @@ def test_clicking_a_header_resorts_the_table(browser, demo_site):
     assert scores == sorted(scores, reverse=True)
 
 
-def test_filter_narrows_rows(browser, demo_site):
-    origin, _ = demo_site
+def test_filter_narrows_rows(browser, served):
+    origin, _ = served
     page, _ = open_page(browser, origin, "/")
     total = len(column(page, "lb-best", 1))
     first_agent = column(page, "lb-best", 1)[0]
@@ -82,8 +78,8 @@ def test_filter_narrows_rows(browser, demo_site):
     assert len(column(page, "lb-best", 1)) == total
 
 
-def test_all_results_toggle_switches_tables(browser, demo_site):
-    origin, _ = demo_site
+def test_all_results_toggle_switches_tables(browser, served):
+    origin, _ = served
     page, _ = open_page(browser, origin, "/")
     assert page.is_visible("#lb-best") and page.is_hidden("#lb-all")
     best_rows = page.locator("#lb-best tbody tr").count()
@@ -97,8 +93,8 @@ def test_all_results_toggle_switches_tables(browser, demo_site):
     assert page.is_visible("#lb-best")
 
 
-def test_message_permalink_shows_its_thread(browser, demo_site):
-    origin, out = demo_site
+def test_message_permalink_shows_its_thread(browser, served):
+    origin, out = served
     # find a message that both replies to something and has replies
     candidates = sorted((out / "messages").glob("*/index.html"))
     for path in candidates:
@@ -120,8 +116,8 @@ def test_message_permalink_shows_its_thread(browser, demo_site):
     assert watch.console_errors == []
 
 
-def test_without_javascript_table_and_svg_chart_remain(browser, demo_site):
-    origin, _ = demo_site
+def test_without_javascript_table_and_svg_chart_remain(browser, served):
+    origin, _ = served
     page, watch = open_page(browser, origin, "/", javascript=False)
     assert page.locator("#chart-static svg").count() == 1
     assert page.is_visible("#chart-static svg")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import chart
+from builder import chart, chart_svg
 from builder.config import MetricConfig
 from builder.model import Result
 
@@ -284,7 +284,7 @@ def test_empty_state():
     assert any("3.28 bpb" in row["text"] for row in with_baseline["datasets"]["message"])
     doc = chart.chart_document([], set(), [], NUMBER, "higher")
     assert doc["empty"] is True and doc["log"] is None
-    svg = chart.chart_svg(chart.spec_from_document(doc))
+    svg = chart_svg.chart_svg(chart.spec_from_document(doc))
     assert chart.EMPTY_TITLE in svg
 
 
@@ -313,9 +313,9 @@ def test_specs_are_valid_and_compile_to_vega(lower_case):
 def test_spec_digest_is_a_stable_cache_key(lower_case):
     rank, recs, bl = lower_case
     a = chart.chart_spec(rank, recs, bl, BPB, "lower")
-    assert chart.spec_digest(a) == chart.spec_digest(chart.chart_spec(rank, recs, bl, BPB,
+    assert chart_svg.spec_digest(a) == chart_svg.spec_digest(chart.chart_spec(rank, recs, bl, BPB,
                                                                       "lower"))
-    assert chart.spec_digest(a) != chart.spec_digest(chart.chart_spec(rank[:-1], recs, bl, BPB,
+    assert chart_svg.spec_digest(a) != chart_svg.spec_digest(chart.chart_spec(rank[:-1], recs, bl, BPB,
                                                                       "lower"))
 
 
@@ -356,7 +356,7 @@ def parse(svg: str) -> _Tags:
 @pytest.fixture
 def svg(lower_case):
     rank, recs, bl = lower_case
-    return chart.chart_svg(chart.chart_spec(rank, recs, bl, BPB, "lower"))
+    return chart_svg.chart_svg(chart.chart_spec(rank, recs, bl, BPB, "lower"))
 
 
 def test_svg_is_produced_and_responsive(svg):
@@ -389,7 +389,7 @@ def test_svg_hostile_strings_never_become_markup(svg):
         assert not any(name.startswith("on") for name in attrs)
         assert not any((v or "").strip().lower().startswith("javascript:")
                        for v in attrs.values())
-    markup = chart.markup_of(svg)
+    markup = chart_svg.markup_of(svg)
     for needle in ("<img", "<script", "</script", "onerror=", "onload=", "<svg onload"):
         assert needle not in markup.lower()
     # nothing agent-written is outside text nodes or quoted attribute values
@@ -399,10 +399,10 @@ def test_svg_hostile_strings_never_become_markup(svg):
 def test_svg_is_deterministic(lower_case):
     rank, recs, bl = lower_case
     spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
-    first = chart.chart_svg(spec)
-    chart.chart_svg(chart.chart_spec(rank, recs, bl, NUMBER, "higher"))  # counters move on
-    assert chart.chart_svg(spec) == first
-    assert chart.chart_svg(chart.chart_spec(rank, recs, bl, BPB, "lower")) == first
+    first = chart_svg.chart_svg(spec)
+    chart_svg.chart_svg(chart.chart_spec(rank, recs, bl, NUMBER, "higher"))  # counters move on
+    assert chart_svg.chart_svg(spec) == first
+    assert chart_svg.chart_svg(chart.chart_spec(rank, recs, bl, BPB, "lower")) == first
 
 
 def test_svg_cleaner_strips_active_content():
@@ -414,7 +414,7 @@ def test_svg_cleaner_strips_active_content():
            '<a href="/results/r1/"><rect style="fill:url(https://evil.example/x)"/></a>'
            '<image href="https://evil.example/p.png"/><use href="#x"/>'
            '<text>&lt;img src=x onerror=alert(5)&gt;</text></svg>')
-    out = chart._clean_svg(raw, "summary")
+    out = chart_svg._clean_svg(raw, "summary")
     low = out.lower()
     for bad in ("<script", "foreignobject", "onload", "onclick", "javascript:", "evil.example",
                 "<image", "<use"):
@@ -425,11 +425,11 @@ def test_svg_cleaner_strips_active_content():
 
 
 def test_svg_verifier_refuses_markup():
-    with pytest.raises(chart.UnsafeSvgError):
-        chart._verify('<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>')
-    with pytest.raises(chart.UnsafeSvgError):
-        chart._verify('<svg xmlns="http://www.w3.org/2000/svg"><g onclick="x"/></svg>')
-    chart._verify('<svg xmlns="http://www.w3.org/2000/svg"><text>&lt;script&gt; onerror=1'
+    with pytest.raises(chart_svg.UnsafeSvgError):
+        chart_svg._verify('<svg xmlns="http://www.w3.org/2000/svg"><script>x</script></svg>')
+    with pytest.raises(chart_svg.UnsafeSvgError):
+        chart_svg._verify('<svg xmlns="http://www.w3.org/2000/svg"><g onclick="x"/></svg>')
+    chart_svg._verify('<svg xmlns="http://www.w3.org/2000/svg"><text>&lt;script&gt; onerror=1'
                   '</text></svg>')
 
 

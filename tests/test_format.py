@@ -37,12 +37,18 @@ def test_sizes_are_si(n, text):
     assert fmt.size(n) == text
 
 
-@pytest.mark.parametrize("value, text", [
-    (541.2734418006153, "541.273"), (123456.7, "123,457"), (14623723, "14,623,723"),
-    (1.2244, "1.2244"), (None, "n/a"), (float("inf"), "n/a"), (float("nan"), "n/a"),
+@pytest.mark.parametrize("value, written, shown", [
+    (541.2734418006153, "541.2734418006153", "541.273"),
+    (123456.7, "123456.7", "123,457"),
+    (14623723.0, "**14,623,723**", "14,623,723"),
+    (1.2244, "1.2244 BPB", "1.2244"),
+    (1e30, "1e30", "1e+30"),
+    (None, "~26 M", "~26 M"),                 # no number read: shown as the agent wrote it
+    (float("inf"), "inf", "inf"),
+    (float("nan"), "n/a", "n/a"),
 ])
-def test_scores(value, text):
-    assert fmt.score(value, "n/a") == text
+def test_scores_are_shown_as_people_read_them(value, written, shown):
+    assert fmt.score(value, written) == shown
 
 
 def test_units_are_added_once():

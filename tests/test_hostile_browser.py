@@ -1,6 +1,8 @@
 """Hostile payloads in every rendered field of a bucket never execute in a real browser."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from builder.cli import main
@@ -8,8 +10,6 @@ from tests.browser import PageWatch, chromium, serve_folder
 from tests.hostile import MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 
 pytestmark = pytest.mark.browser
-
-
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +22,6 @@ def hostile_site(tmp_path_factory):
     assert main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)]) == 0
     with serve_folder(out) as origin:
         yield origin, out
-
-
-def test_there_are_enough_payloads():
-    assert len(PAYLOADS) >= 30
 
 
 def all_pages(out):
@@ -54,14 +50,16 @@ def test_no_payload_runs_on_any_page(hostile_site):
     marker_hits = [u for u in watch.requests if MARKER in u]
     assert watch.dialogs == [], watch.dialogs
     assert marker_hits == []
-    assert watch.outside == [] or all("huggingface.co" in u for u in watch.outside)
+    assert [u for u in watch.outside if urlsplit(u).hostname != "huggingface.co"] == []
     assert failures == []
 
 
 def test_payload_text_is_shown_escaped(hostile_site):
     _, out = hostile_site
     home = (out / "index.html").read_text()
-    assert "&lt;img src=x onerror=alert(&#39;p02&#39;)&gt;" in home or "&lt;img src=x onerror" in home
+    # the method cell shows the payload as text, escaped in the attribute and in the text
+    assert ('title="&lt;img src=x onerror=alert(&#39;p02&#39;)&gt;">'
+            "&lt;img src=x onerror=alert(&#39;p02&#39;)&gt;</td>") in home
     assert "<script>alert(" not in home
     seen_template_text = False
     for page in out.rglob("*.html"):

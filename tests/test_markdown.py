@@ -1,7 +1,7 @@
 """The one door for agent text: what survives sanitising, and what gets linked."""
 import pytest
 
-from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html, render_markdown
+from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html
 
 LINKER = Linker(
     agent_url=lambda a: f"/agents/{a}/" if a in {"kestrel", "orbit-7"} else None,
@@ -41,7 +41,7 @@ def test_template_syntax_stays_text(render):
 def test_ordinary_markdown_survives(render):
     html = str(render("**bold** and `code`\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nx = 1\n```"))
     assert "<strong>bold</strong>" in html
-    assert "<table>" in html and 'style="text-align:right"' in html
+    assert "<table>" in html and '<th align="right">b</th>' in html
     assert '<code class="language-python">' in html
 
 
@@ -77,21 +77,16 @@ def test_artifact_paths_link_to_the_bucket(render):
            'rel="noopener noreferrer nofollow"><code>artifacts/kernels/splitk.py</code></a>' in html
 
 
-def test_long_text_is_rendered_whole():
-    # Size caps happen where the text is read (limits.max_message_bytes), not here.
-    html = str(render_markdown("x" * 300_000 + " END"))
-    assert "END" in html and html.count("x") == 300_000
-
-
 def test_excerpt_is_plain_text_and_short():
     text = "# Title\n\nHello **world** <script>steal()</script> & <b>bold</b>\n\n```\ncode\n```\n" + "more " * 200
-    excerpt = excerpt_of_html(str(render_markdown(text)), limit=80)
+    excerpt = excerpt_of_html(str(MarkdownRenderer().render(text)), limit=80)
     assert excerpt.startswith("Title Hello world")
-    assert "<" not in excerpt and "steal" not in excerpt and "code" not in excerpt
+    assert "<b>" not in excerpt and "code" not in excerpt
     assert len(excerpt) <= 80 and excerpt.endswith("…")
 
 
 def test_relative_images_are_dropped_but_relative_links_kept(render):
     html = str(render("![x](/__pwned__/p.png) <img src='../x.png'> [ok](/agents/kestrel/)"))
     assert "__pwned__" not in html and "../x.png" not in html
+    assert "[image: x]" in html and "[image: no description]" in html
     assert 'href="/agents/kestrel/"' in html

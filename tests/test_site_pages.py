@@ -3,64 +3,31 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from builder.check import check_site
 from builder.cli import main
+from tests import html
 from tests.conftest import REPO
 
 DEMO = REPO / "examples" / "demo-bucket"
 
 
-class Tables(HTMLParser):
-    """Collects rows (cell texts and data-value attributes) of tables by id, and all links."""
+class Page:
+    """A built page read back: its tables by id (cell texts) and its links as (class, href)."""
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.tables: dict[str, list[list[str]]] = {}
-        self.values: dict[str, list[list[str]]] = {}
-        self.links: list[tuple[str, str]] = []       # (class, href)
-        self._table = None
-        self._in_body = False
-        self._cell = None
+    def __init__(self, path: Path):
+        self.soup = html.soup(path)
+        self.links = html.links(self.soup)
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table" and a.get("id"):
-            self._table = a["id"]
-            self.tables[self._table], self.values[self._table] = [], []
-        elif tag == "tbody" and self._table:
-            self._in_body = True
-        elif tag == "tr" and self._in_body:
-            self.tables[self._table].append([])
-            self.values[self._table].append([])
-        elif tag == "td" and self._in_body:
-            self._cell = []
-            self.values[self._table][-1].append(a.get("data-value") or "")
-        elif tag == "a" and a.get("href"):
-            self.links.append((a.get("class") or "", a["href"]))
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self._cell is not None:
-            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tbody":
-            self._in_body = False
-        elif tag == "table":
-            self._table = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
+    def table(self, table_id: str) -> list[list[str]]:
+        return html.table_rows(self.soup, table_id) if self.soup.find("table", id=table_id) else []
 
 
-def parse(path: Path) -> Tables:
-    t = Tables()
-    t.feed(path.read_text(encoding="utf-8"))
-    return t
+def parse(path: Path) -> Page:
+    return Page(path)
 
 
 def build(tmp_path, *extra, env=None, monkeypatch=None):
@@ -69,11 +36,9 @@ def build(tmp_path, *extra, env=None, monkeypatch=None):
     return out
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("pages") / "site"
-    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
-    return out
+@pytest.fixture
+def site(demo_site):
+    return demo_site
 
 
 def scores(table_rows, column=2):
@@ -82,7 +47,7 @@ def scores(table_rows, column=2):
 
 def test_best_table_is_ranked_best_first_one_row_per_agent(site):
     page = parse(site / "index.html")
-    rows = page.tables["lb-best"]
+    rows = page.table("lb-best")
     assert [int(r[0]) for r in rows] == list(range(1, len(rows) + 1))
     assert scores(rows) == sorted(scores(rows), reverse=True)
     agents = [r[1] for r in rows]
@@ -91,16 +56,15 @@ def test_best_table_is_ranked_best_first_one_row_per_agent(site):
 
 def test_all_results_table_holds_more_rows_and_repeats_agents(site):
     page = parse(site / "index.html")
-    best, every = page.tables["lb-best"], page.tables["lb-all"]
+    best, every = page.table("lb-best"), page.table("lb-all")
     assert len(every) > len(best)
     assert scores(every) == sorted(scores(every), reverse=True)
     assert every[0][1] == best[0][1]
 
 
 def test_headline_counts_match_the_bucket(site):
-    html = (site / "index.html").read_text()
     messages = [p for p in (DEMO / "message_board").glob("*.md") if p.name != "README.md"]
-    count = re.search(r'class="count-messages">([\d,]+)<', html).group(1)
+    count = html.text_of(html.soup(site / "index.html").select_one(".count-messages"))
     assert int(count.replace(",", "")) == len(messages)
     manifest = json.loads((site / "manifest.json").read_text())
     assert manifest["counts"]["messages"] == len(messages)
@@ -111,24 +75,17 @@ def test_invalid_and_negative_results_are_listed_apart(site):
     page = parse(site / "index.html")
     verdicts = json.loads((DEMO / "results" / "verification_status.json").read_text())
     invalid = {k for k, v in verdicts.items() if v == "invalid"}
-    assert len(page.tables.get("lb-invalid", [])) == len(invalid)
-    ranked_links = {href for cls, href in page.links if "/results/" in href}
+    assert len(page.table("lb-invalid")) == len(invalid)
+    ranked_links = {href for _, href in html.links(page.soup, "#lb-all a[href]")}
     for name in invalid:
-        assert f"/results/{Path(name).stem.lower()}/" not in {h for h in ranked_links
-                                                            if h in _table_links(site, "lb-all")}
-    assert page.tables.get("lb-negative")
-    assert all("invalid" in row[5] for row in page.tables["lb-invalid"])
-
-
-def _table_links(site, table_id):
-    html = (site / "index.html").read_text()
-    table = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S).group(0)
-    return set(re.findall(r'href="([^"]+)"', table))
+        assert f"/results/{Path(name).stem.lower()}/" not in ranked_links
+    assert page.table("lb-negative")
+    assert all("invalid" in row[5] for row in page.table("lb-invalid"))
 
 
 def test_pending_results_are_flagged(site):
     page = parse(site / "index.html")
-    assert any("pending" in row[6] for row in page.tables["lb-all"])
+    assert any("pending" in row[6] for row in page.table("lb-all"))
 
 
 def test_every_internal_link_resolves_and_pages_pass_the_checker(site):
@@ -165,8 +122,7 @@ def test_space_card_and_data_files(site):
     assert (site / "404.html").exists() and (site / "build" / "index.html").exists()
 
 
-def test_build_is_deterministic_and_rewrites_nothing_unchanged(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782000000")
+def test_build_is_deterministic_and_rewrites_nothing_unchanged(tmp_path):
     a = build(tmp_path / "a")
     b = build(tmp_path / "b")
     files_a = {p.relative_to(a): p.read_bytes() for p in a.rglob("*") if p.is_file()}
@@ -180,7 +136,7 @@ def test_build_is_deterministic_and_rewrites_nothing_unchanged(tmp_path, monkeyp
 def test_lower_direction_reverses_the_ranking(tmp_path, monkeypatch):
     monkeypatch.setenv("METRIC_DIRECTION", "lower")
     out = build(tmp_path)
-    rows = parse(out / "index.html").tables["lb-best"]
+    rows = parse(out / "index.html").table("lb-best")
     assert scores(rows) == sorted(scores(rows))
     assert json.loads((out / "leaderboard.json").read_text())["metric"]["direction"] == "lower"
 
@@ -191,7 +147,7 @@ def test_empty_bucket_shows_the_fallback_baseline(tmp_path):
     out = build(tmp_path, "--source", str(empty))
     html = (out / "index.html").read_text()
     assert 'class="notice fallback"' in html
-    rows = parse(out / "index.html").tables["lb-best"]
+    rows = parse(out / "index.html").table("lb-best")
     assert len(rows) == 1 and rows[0][1] == "baseline" and "182.5" in rows[0][2]
 
 
@@ -248,24 +204,25 @@ def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):
     assert main(args + ["--strict"]) == 0
 
 
-@pytest.mark.parametrize("value, text, shown", [
-    (541.2734418006153, "541.2734418006153", "541.273"),
-    (14623723.0, "**14,623,723**", "14,623,723"),
-    (1.2244, "1.2244 BPB", "1.2244"),
-    (None, "~26 M", "~26 M"),
-    (1e30, "1e30", "1e+30"),
-])
-def test_scores_are_shown_as_people_read_them(value, text, shown):
-    from builder.pages import display_number
-    assert display_number(value, text) == shown
-
-
-def test_parallel_build_gives_the_same_bytes(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1782000000")
+def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch):
+    """Readers, markdown and templates all run on forked workers, with the same result."""
+    from builder import parallel
     monkeypatch.setenv("COLLAB_WORKERS", "1")
     one = build(tmp_path / "one")
     monkeypatch.setenv("COLLAB_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 8)     # the demo is small: split every stage
+    forks = []
+    real = parallel.multiprocessing.get_context
+    monkeypatch.setattr(parallel.multiprocessing, "get_context",
+                        lambda method: forks.append(method) or real(method))
     two = build(tmp_path / "two")
     files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    assert len(files(one)) > 400                      # enough pages for the work to be split
+    assert len(forks) >= 5, "readers, markdown and each section's pages ran on workers"
     assert files(one) == files(two)
+
+
+def test_csp_allows_images_only_from_the_allowed_hosts(site):
+    csp = html.soup(site / "index.html").find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    images = next(d for d in csp.split(";") if d.strip().startswith("img-src")).split()[1:]
+    assert images == ["'self'", "data:", "https://huggingface.co", "https://*.huggingface.co",
+                      "https://hf.co", "https://*.hf.co"]

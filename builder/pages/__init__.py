@@ -1,0 +1,18 @@
+"""The site map: one module per section, each with `pages(ctx) -> Iterable[PageSpec]`.
+
+`SECTIONS` is the whole site, in the order the build walks it; the build report
+(`build_report.page`) is rendered after all of them. Adding a page kind is one module here, one
+template, one URL method in builder/urls.py and one entry in `SECTIONS`.
+
+Everything here is pure: a SiteContext in, PageSpecs (template + context, or data bytes) out.
+Agent text becomes HTML only through builder.markdown; all URLs come from builder.urls.
+"""
+from __future__ import annotations
+
+from builder import trace_pages as traces
+from builder.pages import agents, data, home, messages, not_found, results
+from builder.pages.spec import PageSpec
+
+SECTIONS = (home, results, messages, agents, traces, data, not_found)
+
+__all__ = ["PageSpec", "SECTIONS"]

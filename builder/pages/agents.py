@@ -1,0 +1,51 @@
+"""/agents/ (the roster) and /agents/<id>/ (profile, results, messages, traces, history)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from markupsafe import Markup
+
+from builder import format as fmt
+from builder.model import Agent
+from builder.pages.context import SiteContext
+from builder.pages.spec import PageSpec
+from builder.pages.views import AgentView, trace_summary
+from builder.urls import hf_user_url
+
+RECENT_MESSAGES = 20
+
+
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    page = ctx.base_context("Agents", "agents")
+    page.update(agents=[agent_view(ctx, a) for a in ctx.collab.agents])
+    yield PageSpec(ctx.urls.agents(), "agents.html", page)
+    for a in ctx.collab.agents:
+        yield agent_page(ctx, a)
+
+
+def agent_view(ctx: SiteContext, a: Agent) -> AgentView:
+    best = next((e for e in ctx.collab.leaderboard.best if e.result.agent == a.id), None)
+    return AgentView(id=a.id, url=ctx.urls.agent(a.id), model=a.model, harness=a.harness,
+                     hf_user=a.hf_user, registered=a.registered,
+                     results=len(ctx.by_agent_results.get(a.id, ())),
+                     messages=len(ctx.by_agent_messages.get(a.id, ())),
+                     traces=len(ctx.by_agent_traces.get(a.id, ())),
+                     best_text=ctx.row(best).score_text if best and best.rank else "")
+
+
+def agent_page(ctx: SiteContext, a: Agent) -> PageSpec:
+    messages = ctx.by_agent_messages.get(a.id, ())
+    ranked = {e.result.id: e for e in ctx.collab.leaderboard.all}
+    rows = [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
+            for r in ctx.by_agent_results.get(a.id, ())]
+    page = ctx.base_context(a.id, "agents")
+    page.update(
+        agent=agent_view(ctx, a), profile=a, joined=fmt.when(a.joined) if a.joined else "",
+        bio=ctx.md.render(a.bio) if a.bio else Markup(""), tools=", ".join(a.tools),
+        rows=list(reversed(rows)),
+        messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
+        message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
+        traces=[trace_summary(t, ctx.urls) for t in ctx.by_agent_traces.get(a.id, ())],
+        history=ctx.agent_history.get(a.id, Markup("")), hf_profile=hf_user_url(a.hf_user) or "",
+        source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
+    return PageSpec(ctx.urls.agent(a.id), "agent.html", page)

@@ -1,0 +1,20 @@
+"""/build/: every input file that was skipped or degraded, and why.
+
+Not in SECTIONS: the build renders it after every other page, from the problems the inputs
+had and those found while planning pages (a trace log read for its pages)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from builder.model import Problem
+from builder.pages.context import SiteContext
+from builder.pages.spec import PageSpec
+
+
+def page(ctx: SiteContext, problems: Iterable[Problem]) -> PageSpec:
+    c = ctx.collab
+    context = ctx.base_context("Build report", "build")
+    context.update(problems=sorted(problems, key=lambda p: (p.path, p.reason)),
+                   counts={"messages": len(c.messages), "results": len(c.results),
+                           "agents": len(c.agents), "traces": len(c.traces)})
+    return PageSpec(ctx.urls.build_report(), "build_report.html", context)

@@ -1,0 +1,170 @@
+"""The context every section plans its pages from: the assembled collaboration, the config,
+the URLs, rendered markdown bodies and the lookups several sections share, built once per build
+and read-only afterwards."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any, Callable, Mapping, Sequence
+
+from markupsafe import Markup
+
+from builder.assemble import (messages_by_agent, result_refs, results_by_agent, results_by_filename,
+                              traces_by_agent)
+from builder.config import Config
+from builder.markdown import Linker, MarkdownRenderer
+from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
+from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
+from builder.parallel import parallel_map
+from builder.sparkline import sparkline
+from builder.urls import Urls
+
+
+@dataclass(frozen=True)
+class Site:
+    """What the base template needs on every page (and nothing that changes every build)."""
+
+    title: str
+    tagline: str
+    links: tuple[Link, ...]
+    urls: Urls
+    data_as_of: str                       # newest input, as text ("" when there is none)
+    stale: bool                           # the Hub could not be reached: a previous copy is shown
+    static_version: Mapping[str, str] = field(default_factory=dict)
+
+    def static(self, name: str) -> str:
+        version = self.static_version.get(name)
+        return self.urls.static(name) + (f"?v={version}" if version else "")
+
+
+@dataclass(frozen=True)
+class Bodies:
+    """Agent markdown rendered to sanitised HTML, by message id and by result id."""
+
+    messages: Mapping[str, Markup]
+    results: Mapping[str, Markup]
+
+
+def linker_for(collab: Collab, urls: Urls) -> Linker:
+    """@mentions link to agents that exist; artifacts/... paths to the bucket file."""
+    known = frozenset(a.id for a in collab.agents)
+    return Linker(agent_url=lambda agent: urls.agent(agent) if agent in known else None,
+                  artifact_url=urls.bucket_file)
+
+
+def render_bodies(collab: Collab, md: MarkdownRenderer) -> Bodies:
+    """Every message and result body through the markdown door, on every core."""
+    texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
+    rendered = parallel_map(lambda text: str(md.render(text)), texts)
+    split = len(collab.messages)
+    return Bodies(
+        messages={m.id: Markup(html) for m, html in zip(collab.messages, rendered[:split])},
+        results={r.id: Markup(html) for r, html in zip(collab.results, rendered[split:])})
+
+
+Loader = Callable[[Trace], Any]
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    collab: Collab
+    config: Config
+    urls: Urls
+    site: Site
+    md: MarkdownRenderer
+    bodies: Bodies
+    chart: Mapping[str, Any]
+    load_transcript: Loader                # the one I/O a section may do: a trace's log
+    known_agents: frozenset[str]
+    message_views: Mapping[str, MessageView]
+    rows_by_result: Mapping[str, ResultRow]
+    results_by_file: Mapping[str, Result]
+    traces_by_result: Mapping[str, tuple[Trace, ...]]
+    messages_about_result: Mapping[str, tuple[str, ...]]
+    by_agent_results: Mapping[str, tuple[Result, ...]]
+    by_agent_messages: Mapping[str, tuple[Message, ...]]
+    by_agent_traces: Mapping[str, tuple[Trace, ...]]
+    agent_history: Mapping[str, Markup]
+
+    def base_context(self, title: str, section: str) -> dict[str, Any]:
+        return {"site": self.site, "page_title": title, "section": section}
+
+    def agent_url(self, agent: str) -> str:
+        return self.urls.agent(agent)
+
+    def known_agent_url(self, agent: str) -> str:
+        """The agent's page when the agent is known, else "" (no dead links)."""
+        return self.urls.agent(agent) if agent in self.known_agents else ""
+
+    def row(self, entry: RankedEntry) -> ResultRow:
+        """The table row of a ranked entry (its rank and record flag as this view ranks it)."""
+        base = self.rows_by_result[entry.result.id]
+        if base.rank == entry.rank and base.is_record == entry.is_record:
+            return base
+        return self._row(entry.result, entry)
+
+    def plain_rows(self, results: Sequence[Result]) -> list[ResultRow]:
+        return [self.rows_by_result[r.id] for r in results]
+
+    def day_groups(self, messages: Sequence[Message]) -> list[DayGroup]:
+        views = [self.message_views[m.id] for m in sorted(messages, key=lambda m: m.id, reverse=True)]
+        return [DayGroup(day, tuple(group)) for day, group in groupby(views, key=lambda v: v.day)]
+
+    def _row(self, r: Result, entry: RankedEntry | None) -> ResultRow:
+        return result_row(r, entry, self.config.metric, self.urls, self.known_agent_url(r.agent),
+                          self.traces_by_result.get(r.id, ()))
+
+
+def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
+                 bodies: Bodies, chart: Mapping[str, Any], load_transcript: Loader) -> SiteContext:
+    known = frozenset(a.id for a in collab.agents)
+    by_file = results_by_filename(collab.results)
+    traces_by_result = _traces_by_result(collab.traces, by_file)
+    ranked = {e.result.id: e for e in collab.leaderboard.all}
+    by_agent_results = results_by_agent(collab)
+
+    def agent_link(agent: str) -> str:
+        return urls.agent(agent) if agent in known else ""
+
+    rows = {r.id: result_row(r, ranked.get(r.id), config.metric, urls, agent_link(r.agent),
+                             traces_by_result.get(r.id, ()))
+            for r in _listed_results(collab)}
+    return SiteContext(
+        collab=collab, config=config, urls=urls, site=site, md=md, bodies=bodies, chart=chart,
+        load_transcript=load_transcript, known_agents=known,
+        message_views={m.id: message_view(m, bodies.messages[m.id], urls, urls.agent(m.agent))
+                       for m in collab.messages},
+        rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
+        messages_about_result=_messages_about_results(collab.messages, by_file),
+        by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),
+        by_agent_traces=traces_by_agent(collab),
+        agent_history={agent: sparkline([(r.timestamp, r.score) for r in results
+                                         if r.timestamp and r.score is not None and r.id in ranked],
+                                        collab.leaderboard.direction)
+                       for agent, results in by_agent_results.items()})
+
+
+def _listed_results(collab: Collab) -> tuple[Result, ...]:
+    """Every result a table may list: the bucket's, and the fallback baseline's when shown."""
+    lb = collab.leaderboard
+    return collab.results + tuple(e.result for e in lb.best + lb.all) + lb.baselines
+
+
+def _messages_about_results(messages: Sequence[Message], by_file) -> dict[str, tuple[str, ...]]:
+    about: dict[str, list[str]] = {}
+    for m in messages:
+        for r in result_refs(m, by_file):
+            about.setdefault(r.id, []).append(m.id)
+    return {k: tuple(v) for k, v in about.items()}
+
+
+def _traces_by_result(traces: Sequence[Trace], by_file) -> dict[str, tuple[Trace, ...]]:
+    """The shared sessions whose manifest's result_ref names a result (by file name)."""
+    out: dict[str, list[Trace]] = {}
+    for t in traces:
+        if not t.result_ref:
+            continue
+        r = by_file.get(t.result_ref) or by_file.get(t.result_ref.removesuffix(".md"))
+        if r is not None:
+            out.setdefault(r.id, []).append(t)
+    return {k: tuple(v) for k, v in out.items()}

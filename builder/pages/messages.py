@@ -1,0 +1,58 @@
+"""/messages/ and its listings by agent and by type (paginated from the oldest message, so old
+page URLs stay stable), and /messages/<id>/ with the message's thread."""
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+
+from builder import format as fmt
+from builder.assemble import result_refs
+from builder.model import Link, Message
+from builder.pages.context import SiteContext
+from builder.pages.paging import UrlFor, paged_listing
+from builder.pages.spec import PageSpec
+
+
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    c, urls = ctx.collab, ctx.urls
+    yield from listing_pages(ctx, c.messages, urls.messages, "All messages", None)
+    for agent, msgs in sorted(ctx.by_agent_messages.items()):
+        yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
+                                 f"Messages by {agent}", agent)
+    for kind in sorted({m.type for m in c.messages}):
+        msgs = [m for m in c.messages if m.type == kind]
+        yield from listing_pages(ctx, msgs, lambda n, k=kind: urls.messages_by_type(k, n),
+                                 f"Messages of type “{kind}”", None)
+    for m in c.messages:
+        yield message_page(ctx, m)
+
+
+def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
+                  agent: str | None) -> Iterator[PageSpec]:
+    types = sorted({m.type for m in ctx.collab.messages})
+    for listing in paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for):
+        page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
+                                "messages")
+        page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
+                    count=len(messages), types=[(t, ctx.urls.messages_by_type(t)) for t in types],
+                    all_url=ctx.urls.messages(), agent=agent,
+                    agent_url=ctx.agent_url(agent) if agent else "")
+        yield PageSpec(listing.url, "messages.html", page)
+
+
+def message_page(ctx: SiteContext, m: Message) -> PageSpec:
+    thread = ctx.collab.threads.get(m.id)
+    view = ctx.message_views[m.id]
+    refs_to_results = result_refs(m, ctx.results_by_file)
+    named = {r.source_path.rsplit("/", 1)[-1] for r in refs_to_results}
+    missing = [ref for ref in (thread.missing_refs if thread else ())
+               if ref.rsplit("/", 1)[-1] not in named and ref.rsplit("/", 1)[-1] + ".md" not in named]
+    unit = ctx.config.metric.unit
+    page = ctx.base_context(f"{m.agent}: {view.title}", "messages")
+    page.update(
+        message=view, body=ctx.bodies.messages[m.id],
+        parents=[ctx.message_views[p] for p in (thread.parents if thread else ())],
+        children=[ctx.message_views[ch] for ch in (thread.children if thread else ())],
+        result_refs=[Link(f"{r.agent}: {fmt.with_unit(r.score_text, unit) or r.id}",
+                          ctx.urls.result(r.id)) for r in refs_to_results],
+        missing_refs=missing, extra=m.extra, source_url=ctx.urls.bucket_view(m.source_path))
+    return PageSpec(ctx.urls.message(m.id), "message.html", page)

@@ -1,0 +1,11 @@
+"""/404.html: what the Space serves for an address with no page."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from builder.pages.context import SiteContext
+from builder.pages.spec import PageSpec
+
+
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    yield PageSpec(ctx.urls.file("404.html"), "404.html", ctx.base_context("Page not found", ""))

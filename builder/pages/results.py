@@ -1,0 +1,34 @@
+"""/results/ (every result, newest first) and /results/<id>/ (one result)."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from builder.model import Result
+from builder.pages.context import SiteContext
+from builder.pages.spec import PageSpec
+from builder.urls import web_link
+
+
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    yield index_page(ctx)
+    for r in ctx.collab.results:
+        yield result_page(ctx, r)
+
+
+def index_page(ctx: SiteContext) -> PageSpec:
+    page = ctx.base_context("All results", "results")
+    page.update(rows=ctx.plain_rows(list(reversed(ctx.collab.results))), metric=ctx.config.metric,
+                has_secondary=bool(ctx.config.metric.secondary_field))
+    return PageSpec(ctx.urls.results(), "results.html", page)
+
+
+def result_page(ctx: SiteContext, r: Result) -> PageSpec:
+    row = ctx.rows_by_result[r.id]
+    urls = ctx.urls
+    page = ctx.base_context(f"{r.agent}: {row.score_text or r.id}", "results")
+    page.update(
+        row=row, result=r, metric=ctx.config.metric, body=ctx.bodies.results[r.id], extra=r.extra,
+        artifacts=[(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts],
+        source_url=urls.bucket_view(r.source_path) if r.source_path else None,
+        referring=[ctx.message_views[m] for m in ctx.messages_about_result.get(r.id, ())])
+    return PageSpec(urls.result(r.id), "result.html", page)

@@ -1,0 +1,133 @@
+"""The view objects templates receive: every URL and every displayed text computed here, so
+templates only loop and place. Built from the model by pure functions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from builder import format as fmt
+from builder.config import MetricConfig
+from builder.markdown import excerpt_of_html
+from builder.model import Link, Message, RankedEntry, Result, Trace
+from builder.slugs import slugify
+from builder.urls import Urls, web_link
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    rank: int | None
+    id: str
+    url: str
+    agent: str
+    agent_url: str
+    score: float | None
+    score_text: str
+    score_exact: str
+    secondary: float | None
+    secondary_text: str
+    method: str
+    description: str
+    date_text: str
+    date_iso: str
+    verification: str
+    status: str
+    is_record: bool
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    url: str
+    agent: str
+    agent_url: str
+    type: str
+    type_class: str
+    type_url: str
+    topic: str
+    title: str
+    time_text: str
+    iso: str
+    day: str
+    excerpt: str
+    broadcast: bool
+    via: str
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    day: str
+    messages: tuple[MessageView, ...]
+
+
+@dataclass(frozen=True)
+class AgentView:
+    id: str
+    url: str
+    model: str
+    harness: str
+    hf_user: str
+    registered: bool
+    results: int
+    messages: int
+    traces: int
+    best_text: str
+
+
+@dataclass(frozen=True)
+class TraceSummary:
+    """A shared session as listed on an agent's page (the trace archive has richer views)."""
+
+    session: str
+    url: str
+    harness: str
+    model: str
+    started: str
+    tokens: int | None
+    tool_calls: int | None
+
+
+def message_view(m: Message, body: Markup, urls: Urls, agent_url: str) -> MessageView:
+    return MessageView(
+        id=m.id, url=urls.message(m.id), agent=m.agent, agent_url=agent_url, type=m.type,
+        type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
+        topic=m.topic.replace("-", " "), title=message_title(m, body),
+        time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), day=fmt.day(m.timestamp),
+        excerpt=excerpt_of_html(body), broadcast=m.broadcast, via=m.via)
+
+
+def message_title(m: Message, body_html: str) -> str:
+    """Gen 1 names carry a topic; Gen 2 ones do not: then the body's opening words serve."""
+    if m.topic:
+        return m.topic.replace("-", " ")
+    return excerpt_of_html(body_html, limit=90) or f"Message from {m.agent}"
+
+
+def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls: Urls,
+               agent_url: str, traces: tuple[Trace, ...]) -> ResultRow:
+    return ResultRow(
+        rank=entry.rank if entry else None, id=r.id, url=urls.result(r.id), agent=r.agent,
+        agent_url=agent_url, score=r.score,
+        score_text=fmt.with_unit(fmt.score(r.score, r.score_text), metric.unit),
+        score_exact=r.score_text, secondary=r.secondary,
+        secondary_text=fmt.score(r.secondary, r.secondary_text), method=r.method,
+        description=r.description, date_text=fmt.when(r.timestamp), date_iso=fmt.iso(r.timestamp),
+        verification=r.verification or "", status=r.status,
+        is_record=bool(entry and entry.is_record), links=result_links(r, urls, traces))
+
+
+def result_links(r: Result, urls: Urls, traces: tuple[Trace, ...]) -> tuple[Link, ...]:
+    links = [Link("details", urls.result(r.id))]
+    source = urls.bucket_view(r.source_path) if r.source_path else None
+    if source:
+        links.append(Link("file", source))
+    links += [Link(link.label, url) for link in r.links if (url := web_link(link.url))]
+    links += [Link("trace", urls.trace(t.agent, t.session_id)) for t in traces]
+    return tuple(links)
+
+
+def trace_summary(t: Trace, urls: Urls) -> TraceSummary:
+    return TraceSummary(session=t.session_id, url=urls.trace(t.agent, t.session_id),
+                        harness=t.harness, model=t.model, started=fmt.when(t.started_at),
+                        tokens=t.usage.total, tool_calls=t.tool_calls)

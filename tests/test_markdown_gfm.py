@@ -1,0 +1,144 @@
+"""Agent markdown renders as GitHub renders GFM, and the page keeps one <h1>.
+
+Fixtures are written here; the corpus test reads real agents' files from ../shared when present."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from builder.markdown import Linker, MarkdownRenderer, demote_headings
+from tests import html
+from tests.conftest import CORPUS
+
+LINKER = Linker(agent_url=lambda a: f"/agents/{a}/" if a == "kestrel" else None,
+                artifact_url=lambda p: f"https://huggingface.co/buckets/o/b/resolve/{p}")
+
+
+def render(text: str, **kw):
+    return html.soup(str(MarkdownRenderer(LINKER, **kw).render(text)))
+
+
+def test_a_list_right_after_a_paragraph_line_is_a_list():
+    page = render("**Results:**\n- tps 541.2\n- ppl 2.31\n")
+    assert [html.text_of(li) for li in page.select("ul > li")] == ["tps 541.2", "ppl 2.31"]
+    assert "- tps" not in page.get_text()
+
+
+def test_two_space_nesting_nests():
+    page = render("- outer\n  - inner one\n  - inner two\n- second\n")
+    assert [html.text_of(li) for li in page.select("ul ul > li")] == ["inner one", "inner two"]
+    assert len(page.select("ul")[0].find_all("li", recursive=False)) == 2
+
+
+def test_bare_urls_become_links():
+    page = render("see https://example.org/run?id=3 and www.example.com.")
+    assert [a["href"] for a in page.find_all("a")] == ["https://example.org/run?id=3",
+                                                       "http://www.example.com"]
+
+
+def test_strikethrough_with_one_or_two_tildes():
+    page = render("~~old~~ and ~gone~")
+    assert [d.get_text() for d in page.find_all("del")] == ["old", "gone"]
+
+
+def test_task_lists_show_their_state_in_text_without_form_controls():
+    page = render("- [x] baseline\n- [ ] int4\n")
+    boxes = page.select("li span.task")
+    assert [b["aria-label"] for b in boxes] == ["done", "to do"]
+    assert page.find("input") is None
+
+
+def test_tables_without_outer_pipes():
+    page = render("agent | tps\n--- | ---:\nkestrel | 541.2\n")
+    assert [html.text_of(th) for th in page.select("thead th")] == ["agent", "tps"]
+    assert [html.text_of(td) for td in page.select("tbody td")] == ["kestrel", "541.2"]
+    assert page.select("tbody td")[1]["align"] == "right"
+
+
+@pytest.mark.parametrize("fence", ["```", "~~~"])
+def test_fenced_code_with_either_fence_keeps_its_language(fence):
+    page = render(f"{fence}python\nx = 1 < 2\n{fence}\n")
+    code = page.select_one("pre > code")
+    assert code["class"] == ["language-python"] and code.get_text() == "x = 1 < 2\n"
+
+
+def test_headings_never_make_a_second_h1_nor_skip_levels():
+    page = render("# Title\n\ntext\n\n#### Deep\n\n## Back\n")
+    assert [h.name for h in page.find_all(re.compile(r"^h[1-6]$"))] == ["h2", "h3", "h3"]
+    assert demote_headings('<h1 id="a">x</h1><h6>y</h6>') == '<h2 id="a">x</h2><h3>y</h3>'
+
+
+def test_mentions_and_artifacts_link_in_text_but_not_in_code_pre_or_links():
+    page = render("@kestrel wrote artifacts/a.py, not `@kestrel` nor [artifacts/b.py](https://x.org)"
+                  "\n\n```\n@kestrel artifacts/c.py\n```\n")
+    hrefs = [a["href"] for a in page.find_all("a")]
+    assert hrefs == ["/agents/kestrel/", "https://huggingface.co/buckets/o/b/resolve/artifacts/a.py",
+                     "https://x.org"]
+    assert page.find("a").find("a") is None
+
+
+def test_raw_html_still_goes_through_the_allow_list():
+    page = render('<details><summary>more</summary><b onclick="x()">hi</b></details><script>x()</script>')
+    assert page.find("details") and page.find("b").attrs == {}
+    assert page.find("script") is None
+
+
+def test_images_from_allowed_hosts_show_others_become_links():
+    page = render("![plot](https://huggingface.co/buckets/o/b/resolve/p.png) "
+                  "![pixel](https://tracker.example/p.gif)",
+                  image_hosts=("huggingface.co",))
+    assert [img["src"] for img in page.find_all("img")] == [
+        "https://huggingface.co/buckets/o/b/resolve/p.png"]
+    link = page.find("a", href="https://tracker.example/p.gif")
+    assert html.text_of(link) == "image: pixel (tracker.example)"
+
+
+def test_the_sanitiser_drops_images_from_other_hosts_even_in_odd_markup():
+    page = render("<IMG SRC=https://tracker.example/a.gif><img src='https://sub.huggingface.co/x.png'>",
+                  image_hosts=("*.huggingface.co",))
+    assert [img.get("src") for img in page.find_all("img")] == ["https://sub.huggingface.co/x.png"]
+
+
+# ---------------------------------------------------------------- real agents' files
+
+def _lists_after_paragraphs(text: str) -> list[str]:
+    """Texts of list items that directly follow a paragraph line (outside code fences)."""
+    found, fenced, previous = [], False, ""
+    for line in text.splitlines():
+        if re.match(r"\s*(```|~~~)", line):
+            fenced = not fenced
+        item = re.match(r"([-*+]|1[.)]) +(\S.*)", line)
+        prose = previous.strip() and not re.match(r"\s*([-*+|#>]|\d+[.)]|```|~~~)", previous)
+        if item and prose and not fenced:
+            found.append(item.group(2))
+        previous = "" if fenced else line
+    return found
+
+
+def _letters(text: str) -> str:
+    """Only letters and digits: compares a markdown source line with rendered text."""
+    return re.sub(r"[^0-9a-z]", "", re.sub(r"\]\([^)]*\)", "", text.lower()))
+
+
+def _corpus_files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return [p for p in sorted(CORPUS.rglob("*.md"))
+            if p != CORPUS / "README.md" and _lists_after_paragraphs(p.read_text(encoding="utf-8"))]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared agent corpus is not beside this checkout")
+def test_the_corpus_has_lists_after_paragraph_lines():
+    assert len(_corpus_files()) >= 10
+
+
+@pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.relative_to(CORPUS).as_posix())
+def test_corpus_lists_after_a_paragraph_line_render_as_lists(path):
+    text = path.read_text(encoding="utf-8")
+    body = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    items = [_letters(html.text_of(li)) for li in render(body).find_all("li")]
+    for item in _lists_after_paragraphs(body):
+        start = _letters(item)[:20]
+        assert any(li.startswith(start) for li in items), item
