@@ -189,9 +189,14 @@ def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
     doc = charts.chart_document([e.result for e in lb.all], frozenset(r.id for r in lb.records),
                                 lb.baselines, config.metric, lb.direction)
     linear = charts.spec_from_document(doc, "linear")
-    svg = cache.get("chart-svg", chart_svg.spec_digest(linear),
-                    lambda: chart_svg.chart_svg(linear).encode()).decode()
-    return {"svg": Markup(svg), "data": doc, "log_possible": doc["log"] is not None}
+    try:
+        svg = cache.get("chart-svg", chart_svg.spec_digest(linear),
+                        lambda: chart_svg.chart_svg(linear).encode()).decode()
+        problems: tuple[Problem, ...] = ()
+    except chart_svg.UnsafeSvgError as exc:     # agent text the picture could not hold safely
+        svg, problems = "", (Problem("(chart)", f"shown without its pre-rendered picture: {exc}"),)
+    return {"svg": Markup(svg), "data": doc, "log_possible": doc["log"] is not None,
+            "problems": problems}
 
 
 def site_counts(collab: Collab) -> dict[str, int]:
