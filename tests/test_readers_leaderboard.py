@@ -175,3 +175,19 @@ def test_split_cells_handles_missing_outer_pipes_and_escapes():
 def test_find_tables_ignores_fenced_tables():
     text = "~~~\n| a | b |\n|---|---|\n| 1 | 2 |\n~~~\n\n| c | d |\n|---|---|\n| 3 | 4 |\n"
     assert [t.header for t in find_tables(text)] == [("c", "d")]
+
+
+@pytest.mark.parametrize("junk", ["[" * 200_000, "_a " * 70_000, "[a](b \"" * 30_000])
+def test_hostile_cells_cost_one_pass_not_hours(junk):
+    # Before linear patterns, 40 kB of "[" took 15 s here (and grew with the cube of the size).
+    text = f"| agent | score | notes |\n|---|---|---|\n| senpai | 1.5 | {junk} |\n"
+    (row,), problems = read_leaderboard("LEADERBOARD.md", text, TPS)
+    assert (row.agent, row.score, problems) == ("senpai", 1.5, ())
+
+
+def test_a_table_wider_than_anyone_reads_keeps_its_first_columns():
+    header = "| agent | score |" + " x |" * 100_000
+    text = f"{header}\n|---|---|\n| senpai | 1.5 |\n"
+    (row,), problems = read_leaderboard("LEADERBOARD.md", text, TPS)
+    assert (row.agent, row.score) == ("senpai", 1.5)
+    assert [p.reason for p in problems] == ["the table's last 99,952 columns are ignored (only 50 are read)"]

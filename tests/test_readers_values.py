@@ -127,3 +127,9 @@ def test_parse_number_finds_the_score(value, expected):
 ])
 def test_parse_number_returns_none_for_unusable_values(value):
     assert parse_number(value) is None
+
+
+def test_a_hostile_score_text_costs_one_pass():
+    # "[" without "]" made the link pattern rescan the rest of the text from every bracket.
+    assert parse_number("[" * 200_000 + " 1.5 BPB") == 1.5
+    assert parse_number("[x](" * 50_000 + " 2.5") == 2.5

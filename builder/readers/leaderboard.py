@@ -23,12 +23,14 @@ _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Every repeated part below stops at the next bracket, parenthesis, quote or underscore, so no
+# cell, however hostile, costs more than a pass or two over it.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+\"[^\"()]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]|\"']+")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _EMPHASIS = re.compile(r"\*\*|__|~~|[*`]")
-_UNDERSCORE_ITALIC = re.compile(r"(?<!\w)_(\S(?:.*?\S)?)_(?!\w)")
+_UNDERSCORE_ITALIC = re.compile(r"(?<!\w)_([^_\s](?:[^_]*[^_\s])?)_(?!\w)")
 _SELF_MARKER = re.compile(r"\s*\((?:us|me|ours|mine|self|you)\)\s*$", re.IGNORECASE)
 _BASELINE_WORD = re.compile(r"\bbaseline\b", re.IGNORECASE)
 
@@ -40,10 +42,15 @@ _VERDICT_MARKERS: tuple[tuple[Verification, tuple[str, ...]], ...] = (
 )
 
 
+# A table wider than this is not a leaderboard anyone reads; its other columns are dropped.
+MAX_COLUMNS = 50
+
+
 @dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    dropped_columns: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +106,9 @@ def read_leaderboard(file: InputFile, config: Config) -> Found:
     table, columns = chosen
     results: list[Result] = []
     problems: list[Problem] = []
+    if table.dropped_columns:
+        problems.append(Problem(file.path, f"the table's last {table.dropped_columns:,} columns "
+                                           f"are ignored (only {MAX_COLUMNS} are read)"))
     for number, cells in enumerate(table.rows, start=1):
         result, row_problems = _row_result(file.path, number, cells, table.header, columns, metric)
         problems.extend(row_problems)
@@ -121,7 +131,9 @@ def find_tables(text: str) -> tuple[Table, ...]:
             in_fence = not in_fence
         elif not in_fence and _starts_table(lines, index):
             rows, index = _table_rows(lines, index + 2)
-            tables.append(Table(split_cells(line), rows))
+            header = split_cells(line)
+            tables.append(Table(header[:MAX_COLUMNS], tuple(r[:MAX_COLUMNS] for r in rows),
+                                max(0, len(header) - MAX_COLUMNS)))
             continue
         index += 1
     return tuple(tables)

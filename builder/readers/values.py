@@ -21,7 +21,7 @@ _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?![0-9])")
 _ZONE_WORD = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
 
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")   # linear: no part runs past a bracket
 _EMPHASIS = re.compile(r"[*`~\\]")
 _LONE_UNDERSCORE = re.compile(r"(?<![0-9])_|_(?![0-9])")
 # First number not glued to a word before it (`v2` is not a score): thousands commas, `1_000`
