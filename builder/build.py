@@ -31,7 +31,7 @@ from builder.parallel import parallel_map
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
-                            render_page, static_files)
+                            render_page, static_files, theme_override_files)
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
@@ -63,9 +63,9 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     inputs = read_inputs(bucket, config)
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
     cache = RenderCache(config.render_cache_dir())
-    assets = static_assets(cache)
+    assets = static_assets(cache, config.theme_path())
     ctx = site_context(collab, config, bucket, cache, fingerprint(assets))
-    env = make_environment(content_security_policy(config.site.image_hosts))
+    env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
     files, page_count, planning_problems = render_site(ctx, env, assets)
     collab = _with_problems(collab, planning_problems)
     counts = site_counts(collab)
@@ -94,14 +94,15 @@ def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem,
         except (OSError, ValueError) as exc:      # gone or unreadable since it was listed
             state = type(exc).__name__
         h.update(f"{path}\0{state}\n".encode("utf-8", "surrogatepass"))
-    for code in sorted(code_files()):
+    for code in sorted(code_files(config.theme_path())):
         h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
     return h.hexdigest()
 
 
-def code_files() -> list[Path]:
+def code_files(theme_dir: Path | None = None) -> list[Path]:
     package = Path(__file__).resolve().parent
-    return [p for p in [*package.rglob("*.py"), *THEME.rglob("*")] if p.is_file()]
+    code = [*package.rglob("*.py"), *THEME.rglob("*")]
+    return [p for p in code if p.is_file()] + theme_override_files(theme_dir)
 
 
 def previous_input_digest(out: Path) -> str | None:
@@ -151,9 +152,9 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, cache: RenderCa
                         load_transcript=lambda trace: load_transcript(bucket, trace, config))
 
 
-def static_assets(cache: RenderCache) -> dict[str, bytes]:
+def static_assets(cache: RenderCache, theme_dir: Path | None = None) -> dict[str, bytes]:
     """The theme's static files and the vendored Vega runtime, by their name under /static/."""
-    assets = static_files()
+    assets = static_files(theme_dir)
     assets["vendor/vega-bundle.js"] = cache.get(
         "vega-bundle", vl_convert.__version__, lambda: charts.vega_bundle().encode())
     return assets

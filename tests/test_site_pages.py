@@ -12,7 +12,7 @@ from builder.cli import main
 from tests import html
 from tests.conftest import REPO
 
-DEMO = REPO / "examples" / "demo-bucket"
+DEMO = REPO / "builder" / "demo"
 
 
 class Page:
