@@ -177,7 +177,7 @@ def with_log_sizes(bucket: Bucket, traces: tuple[Trace, ...]
 
 def _pick_log(folder: tuple[str, ...], where: str, share: str, named: Any
               ) -> tuple[str | None, list[Problem]]:
-    """§1.3: the file `native_log_file` names on a full share, else the folder's only .jsonl."""
+    """The file `native_log_file` names on a full share, else the folder's only .jsonl."""
     problems: list[Problem] = []
     others = sorted(n for n in folder if n != MANIFEST)
     if named is not None:
