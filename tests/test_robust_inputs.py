@@ -3,7 +3,7 @@ UTF-8 included) and good, bad or arbitrary bytes for every input kind, then chec
 owner would: the build exits 0 and prints no traceback, every bad file is named in the build
 report (and the manifest), and every good file has its page.
 
-Run size: the two properties below run 60 + 25 examples (about 15 s in all on 2 cores)."""
+Run size: the two properties below run 60 + 25 examples (about 10 s of CPU time in all)."""
 from __future__ import annotations
 
 import contextlib
