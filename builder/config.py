@@ -91,6 +91,9 @@ class TracesConfig:
 @dataclass(frozen=True)
 class LimitsConfig:
     max_file_bytes: int = 2_000_000
+    # A message longer than this shows its start, says how much is left out and links to the
+    # whole file in the bucket.
+    max_message_bytes: int = 1_000_000
     max_trace_bytes: int = 50_000_000
     messages_per_page: int = 50
     trace_records_per_page: int = 200
