@@ -399,3 +399,41 @@ def test_a_chart_picture_the_sanitiser_refuses_costs_the_picture_not_the_build(
     page = html.soup(out / "index.html")
     assert page.select_one("#chart-static svg") is None
     assert (out / CHART_JSON).is_file()                        # the interactive chart remains
+
+
+def test_a_long_message_shows_its_start_says_how_much_is_left_out_and_links_the_file(
+        tmp_path, cache):
+    body = "".join(f"line {n}\n" for n in range(3000))              # about 27 kB
+    write_bucket(tmp_path / "bucket", (Entry("message_board/20260101-000000-000_a.md",
+                                             front({"agent": "a"}, body)),))
+    config = config_file(tmp_path, cache)
+    config.write_text(config.read_text().replace(
+        "[source]\n", '[source]\nweb_url = "https://huggingface.co/buckets/o/b"\n'))
+    out = tmp_path / "site"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", "--config", str(config), "--out", str(out)]) == 0
+    page = html.soup(out / "messages" / "20260101-000000-000_a" / "index.html")
+    shown = html.text_of(page.select_one(".body"))
+    assert shown.startswith("line 0") and "line 2999" not in shown
+    notice = html.text_of(page.select_one("p.omitted"))
+    assert notice.startswith("The rest of this message (") and "kB) is too long" in notice
+    assert page.select_one("p.omitted a")["href"] == (
+        "https://huggingface.co/buckets/o/b/resolve/message_board/20260101-000000-000_a.md")
+
+
+def test_a_refused_chart_picture_is_named_in_the_build_report(tmp_path, monkeypatch, cache):
+    from builder import chart_svg
+
+    def refuse(spec, **_):
+        raise chart_svg.UnsafeSvgError("refusing SVG: element 'script'")
+
+    monkeypatch.setattr(chart_svg, "chart_svg", refuse)
+    write_bucket(tmp_path / "bucket", (Entry("results/20260101-000000-000_refused-svg2.md",
+                                             front({"score": 2.5, "agent": "refused-svg2"})),))
+    out = tmp_path / "site"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", "--config", str(config_file(tmp_path, cache)),
+                     "--out", str(out)]) == 0
+    report = html.soup(out / "build" / "index.html")
+    rows = [html.text_of(tr) for tr in report.select("table.problems tr")]
+    assert "(chart) shown without its pre-rendered picture: refusing SVG: element 'script'" in rows
