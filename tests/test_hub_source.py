@@ -240,17 +240,27 @@ def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, m
     assert not (cache / "pending.json").exists()
 
 
-def test_paths_that_would_escape_the_mirror_or_are_hidden_are_skipped(hub, cache, tmp_path):
+def test_paths_that_would_escape_the_mirror_are_skipped_and_reported_hidden_ones_passed_over(
+        hub, cache, tmp_path):
     hub.add_bucket(BUCKET, {
         "message_board/ok.md": "ok",
         "../outside.md": "x", "a/../../outside2.md": "x", "/abs.md": "x", "a//b.md": "x",
         ".hidden/secret.md": "x", "dir/.env": "x", "clash": "file", "clash/inner.md": "deeper",
+        "message_board/bell\x07.md": "x",
     })
     log = Lines()
     bucket = open_hub_bucket(BUCKET, cache, log=log)
     assert bucket.files == ("clash/inner.md", "message_board/ok.md")
     assert not (tmp_path / "outside.md").exists() and not (cache / "outside.md").exists()
-    assert "7 unusable path(s) skipped" in log[0]
+    assert "6 unusable path(s) skipped" in log[0]
+    reasons = {p.path: p.reason for p in bucket.skipped}
+    assert reasons["../outside.md"] == reasons["a//b.md"] == "skipped: not a relative path inside the bucket"
+    assert reasons["clash"] == "skipped: the bucket also has files below this path"
+    assert reasons["message_board/bell\\x07.md"] == "skipped: the name holds control or invisible characters"
+    assert not any(".hidden" in p or ".env" in p for p in reasons)
+    # a run that falls back to this mirror still reports them
+    hub.down = True
+    assert {p.path for p in open_hub_bucket(BUCKET, cache, log=Lines()).skipped} == set(reasons)
 
 
 def test_downloads_run_in_parallel_within_the_bound(hub, cache):

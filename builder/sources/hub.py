@@ -24,7 +24,7 @@ from typing import Callable
 from builder import format as fmt
 from builder import hub_http
 from builder.hub_http import HubHttp, RateGate, describe, redactor
-from builder.sources import Bucket
+from builder.sources import Bucket, name_problem
 from builder.sources.hub_fetch import GONE, Fetch, Progress, fetch_all
 from builder.sources.mirror import STATE_VERSION, Entry, Mirror, is_file_of_size
 
@@ -77,7 +77,7 @@ class SyncStats:
 @dataclass(frozen=True)
 class _Listing:
     files: dict[str, Entry]
-    skipped: int
+    skipped: dict[str, str]     # listed paths that cannot be mirrored, and why
     newest: datetime | None
 
 
@@ -117,7 +117,7 @@ def open_hub_bucket(bucket_id: str, cache_dir: Path, *, token: str | None = None
         assert state is not None
         line = stats.summary(bucket_id)
         log(f"hub: {line}")
-        return mirror.bucket(state, as_of=None, note=f"Hub {line}", usable=_usable_path)
+        return mirror.bucket(state, as_of=None, note=f"Hub {line}", usable=_usable)
 
 
 def _fall_back(mirror: Mirror, previous: dict | None, reason: str, log: Log) -> Bucket:
@@ -138,7 +138,7 @@ def _fall_back(mirror: Mirror, previous: dict | None, reason: str, log: Log) -> 
     note = (f"the Hub could not be reached for bucket {bucket_id} ({reason}); using the last "
             f"complete mirror, data as of {fmt.when(as_of)}")
     log(f"hub: {note}")
-    return mirror.bucket(previous, as_of=as_of, note=note, usable=_usable_path)
+    return mirror.bucket(previous, as_of=as_of, note=note, usable=_usable)
 
 
 def _reason(exc: BaseException) -> str:
@@ -176,11 +176,12 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
         new_files[path] = {"hash": entry.hash, "size": entry.size}
     deletions = sorted((set(old_files) - set(listing.files)) | (set(gone) & set(old_files)))
     state = {"version": STATE_VERSION, "bucket": mirror.bucket_id, "files": new_files,
-             "newest": fmt.iso(listing.newest) or None}
+             "newest": fmt.iso(listing.newest) or None,
+             "skipped": [[path, why] for path, why in sorted(listing.skipped.items())]}
     mirror.commit(state, apply=apply, delete=deletions, reset=previous is None)
     return SyncStats(listed=len(listing.files), downloaded=len(apply), bytes=counts.bytes,
                      via_xet=counts.via_xet, removed=len(deletions),
-                     unchanged=len(listing.files) - len(todo), skipped=listing.skipped,
+                     unchanged=len(listing.files) - len(todo), skipped=len(listing.skipped),
                      vanished=len(gone), retries=http.retries, rate_limit_waits=gate.holds,
                      waited=gate.waited, seconds=time.monotonic() - started)
 
@@ -206,19 +207,33 @@ def _list(http: HubHttp, bucket_id: str) -> _Listing:
             for when in (f.uploaded_at, f.mtime):
                 if when is not None and (newest is None or when > newest):
                     newest = when
-    usable = {p: e for p, e in raw.items() if _usable_path(p)}
+    skipped = {p: why for p in raw if (why := _path_problem(p))}
+    usable = {p: e for p, e in raw.items() if p not in skipped and not _hidden(p)}
     # A path that is also a folder of another path ("a" and "a/b") cannot both be on disk:
     # keep the deeper one (the folder's content), skip the other.
     folders = {str(parent) for p in usable for parent in PurePosixPath(p).parents
                if str(parent) != "."}
+    skipped |= {p: "skipped: the bucket also has files below this path" for p in usable if p in folders}
     usable = {p: e for p, e in usable.items() if p not in folders}
-    return _Listing(usable, len(raw) - len(usable), newest)
+    return _Listing(usable, skipped, newest)
 
 
-def _usable_path(path: str) -> bool:
-    """A relative posix path that stays in the mirror and is not hidden (parity with open_local)."""
+def _path_problem(path: str) -> str | None:
+    """Why a listed path cannot be mirrored (parity with open_local); None when it can."""
     if not path or len(path) > 1024 or "\\" in path or "\x00" in path or path.startswith("/"):
-        return False
+        return "skipped: not a relative path inside the bucket"
     parts = path.split("/")
-    return all(part and part not in (".", "..") and not part.startswith(".")
-               and len(part.encode("utf-8", "surrogatepass")) <= 255 for part in parts)
+    if any(part in ("", ".", "..") for part in parts):
+        return "skipped: not a relative path inside the bucket"
+    if any(len(part.encode("utf-8", "surrogatepass")) > 255 for part in parts):
+        return "skipped: a part of the name is longer than 255 bytes"
+    return name_problem(path)
+
+
+def _hidden(path: str) -> bool:
+    """Hidden entries (a leading "." in any part) are not part of the bucket, as on disk."""
+    return any(part.startswith(".") for part in path.split("/"))
+
+
+def _usable(path: str) -> bool:
+    return _path_problem(path) is None and not _hidden(path)

@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Mapping
 
+from builder.model import Problem
 from builder.sources import Bucket
 
 STATE_VERSION = 2
@@ -112,7 +113,8 @@ class Mirror:
     def bucket(self, state: dict, *, as_of: datetime | None, note: str, usable) -> Bucket:
         files = tuple(sorted(p for p, meta in state["files"].items()
                              if usable(p) and is_file_of_size(self.files / p, meta.get("size"))))
-        return Bucket(root=self.files, files=files, as_of=as_of, note=note)
+        skipped = tuple(Problem(str(path), str(why)) for path, why in state.get("skipped", ()))
+        return Bucket(root=self.files, files=files, as_of=as_of, note=note, skipped=skipped)
 
     def commit(self, state: dict, *, apply: dict[str, str], delete: list[str], reset: bool) -> None:
         """Make `state` the mirror's: the commit point is pending.json; applying is idempotent."""
