@@ -68,6 +68,14 @@ class Urls:
     def build_report(self) -> str:
         return self._page("build")
 
+    # search (the page, and the index the build writes beside it)
+    def search(self) -> str:
+        return self._page("search")
+
+    def search_bundle(self) -> str:
+        """The folder of the search index and its runtime (ends in "/")."""
+        return self._page("pagefind")
+
     # the bucket on the Hub
     def bucket_file(self, path: str) -> str | None:
         """Raw bytes of a bucket file on the Hub (None when the bucket has no web address)."""
