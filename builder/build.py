@@ -13,12 +13,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
-import vl_convert
 from jinja2 import Environment
-from markupsafe import Markup
 
 from builder import chart as charts
-from builder import chart_svg
+from builder import chart_runtime
 from builder import format as fmt
 from builder.assemble import assemble
 from builder.cache import RenderCache
@@ -151,8 +149,8 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, cache: RenderCa
 def static_assets(cache: RenderCache, theme_dir: Path | None = None) -> dict[str, bytes]:
     """The theme's static files and the vendored Vega runtime, by their name under /static/."""
     assets = static_files(theme_dir)
-    assets["vendor/vega-bundle.js"] = cache.get(
-        "vega-bundle", vl_convert.__version__, lambda: charts.vega_bundle().encode())
+    assets[chart_runtime.RUNTIME_FILE] = cache.get(
+        "vega-runtime", chart_runtime.runtime_key(), lambda: chart_runtime.runtime_bundle().encode())
     return assets
 
 
@@ -184,14 +182,12 @@ def render_spec(env: Environment, spec: PageSpec) -> bytes:
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
-    """The chart's JSON document (both scales, data stored once) and its pre-rendered SVG."""
+    """The chart's static SVG, its browser document and its agents' styles (for the legend)."""
     lb = collab.leaderboard
-    doc = charts.chart_document([e.result for e in lb.all], frozenset(r.id for r in lb.records),
-                                lb.baselines, config.metric, lb.direction)
-    linear = charts.spec_from_document(doc, "linear")
-    svg = cache.get("chart-svg", chart_svg.spec_digest(linear),
-                    lambda: chart_svg.chart_svg(linear).encode()).decode()
-    return {"svg": Markup(svg), "data": doc, "log_possible": doc["log"] is not None}
+    ranked = [e.result for e in lb.all]
+    doc = charts.chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines,
+                                config.metric, lb.direction)
+    return chart_runtime.chart_view(doc, charts.agent_styles(ranked), cache.get)
 
 
 def site_counts(collab: Collab) -> dict[str, int]:

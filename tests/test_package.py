@@ -88,7 +88,7 @@ def test_the_installed_package_runs_from_its_own_files(tool, tmp_path):
 
 def test_init_demo_then_build_gives_a_full_site_with_its_styles_and_scripts(tool, demo):
     site = demo / "site"
-    for asset in ("style.css", "chart.js", "table.js", "vendor/vega-bundle.js"):
+    for asset in ("style.css", "chart.js", "table.js", "vendor/vega-runtime.js"):
         assert (site / "static" / asset).stat().st_size > 500, asset
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "/static/style.css?v=" in index and "/static/chart.js?v=" in index
