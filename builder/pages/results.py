@@ -26,7 +26,7 @@ def index_page(ctx: SiteContext) -> PageSpec:
 def result_page(ctx: SiteContext, r: Result) -> PageSpec:
     row = ctx.rows_by_result[r.id]
     urls = ctx.urls
-    page = ctx.base_context(f"{r.agent}: {row.score_text or r.id}", "results")
+    page = ctx.base_context(f"{row.score_text or 'Result'} by {r.agent}, {row.date_text}", "results")
     page.update(
         row=row, result=r, metric=ctx.config.metric, body=ctx.bodies.results[r.id], extra=r.extra,
         day=fmt.iso_day(r.timestamp),
