@@ -51,6 +51,10 @@ class Urls:
     def agent(self, agent_id: str) -> str:
         return self._page("agents", slugify(agent_id))
 
+    def agent_feed(self, agent_id: str) -> str:
+        """The Atom feed of an agent's messages and results."""
+        return self.file(f"feeds/agents/{slugify(agent_id)}.xml")
+
     def results(self) -> str:
         return self._page("results")
 
