@@ -22,6 +22,10 @@ What one run does (everything under bench-out/, which is git-ignored; --out pick
 6. The "table 10x sooner than the reference dashboard" bar is NOT measured (the reference is a
    FastAPI Space that needs the Hub); when Chromium + Playwright are present, the time to our own
    home page's leaderboard table being painted is measured instead, served from 127.0.0.1.
+7. End to end through a fake Hub (scripts/bench_hub.py): the same bucket synced from the
+   tests' fake Hub, built and published to a fake Space as the cron job does it, on a fresh
+   runner each time: first run, nothing changed (0 downloads, 0 commits), one new message
+   (1 download, 1 commit of at most 20 files). --skip-hub leaves it out.
 
 Results: a table on stdout and <out>/results.json. The script reports, it does not gate: it exits 0
 when a budget is missed (printed as MISSED) and 1 only when the collab-site build itself failed.
@@ -58,6 +62,8 @@ from typing import Any, Callable
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:          # for scripts.ensure_browser (Chromium lookup)
     sys.path.insert(0, str(REPO))
+
+from scripts import bench_hub  # noqa: E402  (the end-to-end Hub part, step 7)
 
 UTC = timezone.utc
 SEED = 20260801
@@ -1031,6 +1037,8 @@ def build_report(results: dict[str, Any]) -> Report:
                 f"{hugo.get('html_pages', '—')} and Pelican {pel.get('html_pages', '—')}: one page per "
                 "message + paginated lists (Pelican adds author/category pages)")
 
+    bench_hub.add_rows(rep, results.get("hub"))
+
     ref = results["reference_dashboard"]
     rep.check("home page vs reference dashboard", "Home page table vs reference dashboard", None,
               "not measured", ">= 10x sooner", None)
@@ -1067,6 +1075,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-hugo", action="store_true")
     p.add_argument("--skip-pelican", action="store_true")
     p.add_argument("--skip-browser", action="store_true")
+    p.add_argument("--skip-hub", action="store_true", help="leave out the end-to-end run through a fake Hub")
     p.add_argument("--browser-runs", type=int, default=5)
     p.add_argument("--repeat", type=int, default=1,
                    help="full builds of collab-site, Hugo and Pelican N times each and report the median "
@@ -1133,6 +1142,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["browser"] = ({"measured": False, "why": "skipped (--skip-browser)"} if args.skip_browser
                           else bench_browser(out / "site", args.browser_runs, log))
+    one = collab.get("one_new_message")
+    if not args.skip_hub and one and one.get("exit_code") == 0:
+        results["hub"] = bench_hub.bench_hub(out, out / "bucket", one["message"], config, log, toml_dumps)
     if args.profile and ours is not None:
         results["profile"] = profile_collab(out, config, log)
 

@@ -71,6 +71,12 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
     assert "Measure" in proc.stdout and "Budget" in proc.stdout
     assert ("MISSED" in proc.stdout) == ("MISSED" in verdicts.values())
 
+    hub = data["hub"]                                  # end to end through the fake Hub
+    assert hub["first_run"]["downloads"] == hub["bucket_files"] and hub["first_run"]["commits"] >= 1
+    assert (hub["no_change"]["downloads"], hub["no_change"]["commits"]) == (0, 0)
+    assert (hub["one_new_message"]["downloads"], hub["one_new_message"]["commits"]) == (1, 1)
+    assert verdicts["quiet cron run"] == "OK"
+
 
 def test_synthetic_bucket_is_deterministic(tmp_path):
     sizes = dict(messages=40, results=10, agents=4, traces=3)
