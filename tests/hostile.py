@@ -70,7 +70,7 @@ NO_LIVE_PAYLOAD = """() => {
   // any other form is a payload's.
   const site = ':not(.vega-bindings):not([role=search][action$="/search/"])';
   for (const t of ['iframe', 'object', 'embed', 'form' + site, 'base',
-                   'meta[http-equiv=refresh]', 'link[href*=__pwned__]', 'math', 'marquee', 'video'])
+                   'meta[http-equiv=refresh]', 'link[href*=__pwned__]:not([rel=canonical])', 'math', 'marquee', 'video'])
     if (document.querySelector(t)) bad.push('element ' + t);
   return bad;
 }"""

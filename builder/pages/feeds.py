@@ -17,7 +17,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     yield feed(ctx, ctx.urls.file("feeds/messages.xml"), "messages", message_entries(ctx, c.messages))
     yield feed(ctx, ctx.urls.file("feeds/records.xml"), "records",
                result_entries(ctx, c.leaderboard.records, "New record"))
-    agents = sorted(set(ctx.by_agent_messages) | set(ctx.by_agent_results))
+    agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
         entries = (message_entries(ctx, ctx.by_agent_messages.get(agent, ()))
                    + result_entries(ctx, ctx.by_agent_results.get(agent, ()), "Result"))
