@@ -63,7 +63,7 @@ class SearchIndex:
         if rel.is_absolute() or ".." in rel.parts:
             raise ValueError(f"not a path in the site: {path!r}")
         spooled = Path(self._spool.name, f"{len(self._pages)}.html")
-        spooled.write_bytes(data)
+        spooled.write_bytes(_main_part(data))
         when = TIME.search(data)
         self._pages.append((when.group(1).decode() if when else "", path, spooled))
 
@@ -79,6 +79,15 @@ class SearchIndex:
             self._spool.cleanup()
         kept = {name: data for name, data in written.items() if _is_served(name)}
         return {f"{FOLDER}/{name}": data for name, data in sorted(stable_bundle(kept).items())}
+
+
+def _main_part(page: bytes) -> bytes:
+    """The page's <main> as a page of its own: the header, menu and footer hold nothing to
+    index, and Pagefind parses pages one at a time (a third less to parse)."""
+    start, end = page.find(b"<main"), page.rfind(b"</main>")
+    if not 0 <= start < end:
+        return page
+    return b'<!doctype html><html lang="en"><body>' + page[start:end + 7] + b"</body></html>"
 
 
 def _index(pages: list[tuple[str, str, Path]]) -> dict[str, bytes]:
