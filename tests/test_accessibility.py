@@ -139,6 +139,9 @@ def test_every_page_has_one_h1_headings_in_order_and_a_title_of_its_own(demo_sit
             problems.append(f"{name}: headings {levels[:5]}")
         if any(b > a + 1 for a, b in zip(levels, levels[1:])):
             problems.append(f"{name}: a heading skips a level in {levels}")
+        labels = [nav.get("aria-label", "") for nav in page.find_all("nav")]
+        if len(set(labels)) != len(labels):
+            problems.append(f"{name}: two navigations named alike in {labels}")
     assert problems == []
     assert [t for t, n in titles.items() if n > 1] == []
     message = soup(next(demo_site.glob("messages/2*_kestrel*/index.html")))
