@@ -30,6 +30,7 @@ from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
                             render_page, static_files, theme_override_files)
+from builder.search import SearchIndex
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
@@ -166,12 +167,15 @@ def render_site(ctx: SiteContext, env: Environment, assets: Mapping[str, bytes]
     files = {f"static/{name}": data for name, data in assets.items()}
     found: list[Problem] = []
     pages = 0
+    search = SearchIndex()
     for section in SECTIONS:
         for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000)):
             for spec, data in zip(batch, parallel_map(partial(render_spec, env), batch)):
                 files[ctx.urls.file_for(spec.url)] = data
+                search.add(ctx.urls.file_for(spec.url), data)
                 found.extend(spec.problems)
                 pages += bool(spec.template)
+    files.update(search.files())
     report = build_report.page(ctx, ctx.collab.problems + tuple(found))
     files[ctx.urls.file_for(report.url)] = render_spec(env, report)
     return files, pages + 1, tuple(found)
