@@ -167,7 +167,7 @@ def render_site(ctx: SiteContext, env: Environment, assets: Mapping[str, bytes]
     files = {f"static/{name}": data for name, data in assets.items()}
     found: list[Problem] = []
     pages = 0
-    search = SearchIndex()
+    search = SearchIndex(ctx.config.render_cache_dir())
     for section in SECTIONS:
         for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000)):
             for spec, data in zip(batch, parallel_map(partial(render_spec, env), batch)):
@@ -175,7 +175,7 @@ def render_site(ctx: SiteContext, env: Environment, assets: Mapping[str, bytes]
                 search.add(ctx.urls.file_for(spec.url), data)
                 found.extend(spec.problems)
                 pages += bool(spec.template)
-    files.update(search.files())
+    files.update(search.files(files.__getitem__))
     report = build_report.page(ctx, ctx.collab.problems + tuple(found))
     files[ctx.urls.file_for(report.url)] = render_spec(env, report)
     return files, pages + 1, tuple(found)

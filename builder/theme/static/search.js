@@ -2,6 +2,12 @@
 // with the site's Pagefind index, which is loaded only once the visitor searches.
 // Results are built as DOM nodes: text from the index is only ever set as text, and Pagefind's
 // <mark> highlights are rebuilt from an inert parse of its excerpt.
+//
+// The index is in shards, oldest first (shards.json), each searched by a Pagefind instance of
+// its own (with the runtime's own small index, which the "shard" filter leaves out), and the
+// shards' answers are merged here: by score, or by date in shard order (shards do not overlap
+// in time). A shard in which a word is not found answers with the pages of the longest word it
+// has that starts the query word ("a" for "autoregressive"); such a shard's answer is dropped.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -10,8 +16,10 @@ const more = document.getElementById("search-more");
 const FIELDS = ["q", "kind", "agent", "type", "from", "to", "sort"];
 const KINDS = { message: "Message", result: "Result", agent: "Agent", trace: "Trace" };
 const BATCH = 20;
+// What Pagefind takes out of a query before looking words up (punctuation, case, accents).
+const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
 
-let engine = null;       // the Pagefind module, once loaded
+let engine = null;       // the shards' Pagefind instances, once loading
 let found = [];          // results of the latest search (their data is loaded on demand)
 let shown = 0;
 let latest = 0;          // number of the latest search: older answers are dropped
@@ -28,21 +36,39 @@ function restore(params) {
   }
 }
 
-async function pagefind() {
+function pagefind() {
   if (!engine) {
-    const module = await import(form.dataset.bundle + "pagefind.js");
-    await module.options({ baseUrl: form.dataset.base });
-    engine = module;
+    engine = load().catch((error) => {
+      engine = null;                 // the next search tries again
+      throw error;
+    });
   }
   return engine;
 }
 
-async function filtersFor(s, pf) {
+async function load() {
+  const bundle = form.dataset.bundle;
+  const base = form.dataset.base;
+  const [module, index] = await Promise.all([
+    import(bundle + "pagefind.js"),
+    fetch(bundle + "shards.json", { cache: "no-cache" }).then((r) => r.json()),
+  ]);
+  return Promise.all(index.shards.map(async (name) => {
+    const pf = module.createInstance({ baseUrl: base, metaCacheTag: index.runtime });
+    await pf.mergeIndex(bundle + name + "/", { baseUrl: base, mergeFilter: { shard: name } });
+    return { name, pf };
+  }));
+}
+
+async function filtersFor(s, shards) {
   const filters = {};
   for (const name of ["kind", "agent", "type"]) if (s[name]) filters[name] = s[name];
   if (s.from || s.to) {
-    const days = Object.keys((await pf.filters()).day || {});
-    filters.day = { any: days.filter((d) => (!s.from || d >= s.from) && (!s.to || d <= s.to)) };
+    const days = new Set();
+    for (const all of await Promise.all(shards.map((shard) => shard.pf.filters()))) {
+      for (const day of Object.keys(all.day || {})) days.add(day);
+    }
+    filters.day = { any: [...days].filter((d) => (!s.from || d >= s.from) && (!s.to || d <= s.to)) };
   }
   return filters;
 }
@@ -51,6 +77,35 @@ function sortFor(s) {
   if (s.sort === "newest") return { date: "desc" };
   if (s.sort === "oldest") return { date: "asc" };
   return undefined;
+}
+
+function normalized(text) {
+  return text.toLocaleLowerCase("en").normalize("NFD").replace(/\p{M}/gu, "").replace(PUNCTUATION, "");
+}
+
+// Does this shard's answer hold the query's words? It does when, for every word, the matched
+// words of its best page contain it, or the shard has the word's stem itself (an exact search,
+// which never falls back to a shorter word: "speculative" matching "speculation").
+async function answers(shard, results, term) {
+  if (!term || !results.length) return true;
+  const page = await results[0].data();
+  const words = page.raw_content.split(/[\r\n\s]+/g);
+  const matched = page.locations.map((at) => normalized(words[at] || ""));
+  for (const word of normalized(term).split(/\s+/).filter(Boolean)) {
+    if (matched.some((m) => m.includes(word))) continue;
+    const exact = await shard.pf.search(`"${word}"`, { filters: { shard: shard.name } });
+    if (!exact.results.length) return false;
+  }
+  return true;
+}
+
+async function resultsFor(shards, term, filters, sort) {
+  const answered = await Promise.all(shards.map(async (shard) => {
+    const { results } = await shard.pf.search(term, { filters: { ...filters, shard: shard.name }, sort });
+    return (await answers(shard, results, term)) ? results : [];
+  }));
+  if (!sort) return answered.flat().sort((a, b) => b.score - a.score);
+  return (sort.date === "desc" ? answered.reverse() : answered).flat();
 }
 
 function say(text) {
@@ -73,12 +128,12 @@ async function search() {
   say("Searching…");
   let results;
   try {
-    const pf = await pagefind();
-    const filters = await filtersFor(s, pf);
+    const shards = await pagefind();
+    const filters = await filtersFor(s, shards);
     if (filters.day && filters.day.any.length === 0) {
       results = [];
     } else {
-      results = (await pf.search(s.q || null, { filters, sort: sortFor(s) })).results;
+      results = await resultsFor(shards, s.q || null, filters, sortFor(s));
     }
   } catch (error) {
     if (number === latest) say("Search is not available on this copy of the site.");
