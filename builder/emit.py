@@ -1,0 +1,76 @@
+"""From a planned page to a file in the site: rendered, or taken from the page cache when a page
+with the same key was rendered before, and streamed to the writer at once.
+
+A page's key is a digest of everything its bytes depend on: the page salt (code, templates,
+template engine; see build.page_salt) and its template name and context, pickled. A context
+that cannot be pickled has no key: that page is always rendered. Runs in worker processes: what
+goes back to the build is one small `Emitted` per page, never the page itself.
+"""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from typing import Sequence
+
+from jinja2 import Environment
+
+from builder.cache import Packed, PageCache, close_handles, digest_of
+from builder.pages.spec import PageSpec
+from builder.render import render_page
+from builder.urls import Urls
+from builder.write import Entry, Staging
+
+
+@dataclass(frozen=True)
+class Emitter:
+    staging: Staging
+    pages: PageCache
+    salt: str
+    env: Environment
+    urls: Urls
+
+
+@dataclass(frozen=True)
+class Emitted:
+    entry: Entry
+    key: str | None = None             # the page's cache key (None: a data file, or no key)
+    packed: Packed | None = None       # where the cache holds its bytes
+    rendered: bool = False             # rendered by its template now (not from the cache)
+
+
+def emit_all(em: Emitter, specs: Sequence[PageSpec]) -> list[Emitted]:
+    """Every spec of a worker's share, in order; new pages go to one new pack of the cache."""
+    writer = em.pages.writer()
+    handles: dict[str, int] = {}
+    try:
+        done = [emit(em, em.urls.file_for(spec.url), spec, handles, writer) for spec in specs]
+    finally:
+        close_handles(handles)
+    if writer is not None and not writer.close():        # a pack cut short is never indexed
+        done = [d if not d.rendered else Emitted(d.entry, d.key, None, True) for d in done]
+    return done
+
+
+def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer) -> Emitted:
+    if spec.data is not None:
+        return Emitted(em.staging.put(rel, spec.data))
+    key = page_key(em.salt, spec)
+    packed = em.pages.find(key) if key else None
+    if packed is not None:
+        if em.staging.unchanged(rel, packed.digest):
+            return Emitted(Entry(rel, packed.digest, False), key, packed)
+        data = em.pages.read(packed, handles)
+        if data is not None:
+            return Emitted(em.staging.put(rel, data, packed.digest), key, packed)
+    data = render_page(em.env, spec.template, spec.context).encode()
+    entry = em.staging.put(rel, data)
+    stored = writer.add(data, entry.digest) if key and writer is not None else None
+    return Emitted(entry, key, stored, rendered=True)
+
+
+def page_key(salt: str, spec: PageSpec) -> str | None:
+    try:
+        context = pickle.dumps((spec.template, spec.context), protocol=5)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+    return digest_of(salt, context)
