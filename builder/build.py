@@ -149,7 +149,8 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
                 bucket_web=bucket_web_url(config.source.location, config.source.web_url))
     md = MarkdownRenderer(linker_for(collab, urls), image_hosts=config.site.image_hosts)
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
-                urls=urls, data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of else "",
+                urls=urls,
+                data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of and collab.stale else "",
                 stale=collab.stale, static_version=static_version)
     bodies = render_bodies(collab, md, caches.bodies,
                            salt=body_salt(collab, urls, config.site.image_hosts, code))

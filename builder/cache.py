@@ -6,7 +6,8 @@ cache is ignored (the work is done again), never fatal. Each build keeps only th
 used (`prune`), so the cache stays the size of one site.
 
 Three shapes, for three kinds of output:
-* `RenderCache`: one file per entry (the Vega runtime, chart SVGs: few and large);
+* `RenderCache`: one file per entry (the Vega runtime, chart SVGs: few and large), each
+  starting with its content's sha256;
 * `TextCache`: one JSON file of many small texts (markdown bodies rendered to HTML);
 * `PageCache`: rendered pages appended to a few pack files, with a JSON index from page key to
   (pack, offset, length, digest): thousands of pages cost a few files, not thousands.
@@ -52,19 +53,18 @@ class RenderCache:
         self.used: set[Path] = set()
 
     def has(self, namespace: str, key: str) -> bool:
-        return self.folder is not None and self._path(namespace, key).is_file()
+        return self.folder is not None and _checked(self._path(namespace, key)) is not None
 
     def get(self, namespace: str, key: str, produce: Callable[[], bytes]) -> bytes:
         if self.folder is None:
             return produce()
         path = self._path(namespace, key)
         self.used.add(path)
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
+        found = _checked(path)
+        if found is not None:
+            return found
         data = produce()
-        write_atomically(path, data)
+        write_atomically(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
         return data
 
     def _path(self, namespace: str, key: str) -> Path:
@@ -233,6 +233,16 @@ def close_handles(handles: dict[str, int]) -> None:
         except OSError:
             pass
     handles.clear()
+
+
+def _checked(path: Path) -> bytes | None:
+    """An entry's bytes when the file is whole (it starts with their sha256), else None."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    digest, _, data = raw.partition(b"\n")
+    return data if hashlib.sha256(data).hexdigest().encode() == digest else None
 
 
 def _pack_name(pack: str) -> str:

@@ -93,7 +93,7 @@ def _visit(browser, url: str) -> dict[str, Any]:
     try:
         page = context.new_page()
         responses = []
-        page.on("response", responses.append)
+        page.on("response", lambda response: responses.append(response))
         page.add_init_script(TABLE_WATCH)
         page.goto(url, wait_until="load", timeout=120_000)
         page.wait_for_function("window.__tablePaintedAt !== undefined", timeout=120_000)

@@ -3,12 +3,13 @@ the URLs, rendered markdown bodies and the lookups several sections share, built
 and read-only afterwards."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
+from builder import format as fmt
 from builder.assemble import (messages_by_agent, result_refs, results_by_agent, results_by_filename,
                               traces_by_agent)
 from builder.config import Config
@@ -29,7 +30,10 @@ class Site:
     tagline: str
     links: tuple[Link, ...]
     urls: Urls
-    data_as_of: str                       # newest input, as text ("" when there is none)
+    # Newest input, as text; set only on the page that shows it (`dated`) and when `stale` (the
+    # banner on every page shows it then): it changes with every new message, and a page
+    # should change only when what it shows does.
+    data_as_of: str
     stale: bool                           # the Hub could not be reached: a previous copy is shown
     static_version: Mapping[str, str] = field(default_factory=dict)
 
@@ -104,8 +108,12 @@ class SiteContext:
     by_agent_traces: Mapping[str, tuple[Trace, ...]]
     agent_history: Mapping[str, Markup]
 
-    def base_context(self, title: str, section: str) -> dict[str, Any]:
-        return {"site": self.site, "page_title": title, "section": section}
+    def base_context(self, title: str, section: str, dated: bool = False) -> dict[str, Any]:
+        """The base template's context; `dated` pages show when the data is from."""
+        site = self.site
+        if dated and self.collab.data_as_of and not site.data_as_of:
+            site = replace(site, data_as_of=fmt.when(self.collab.data_as_of))
+        return {"site": site, "page_title": title, "section": section}
 
     def agent_url(self, agent: str) -> str:
         return self.urls.agent(agent)

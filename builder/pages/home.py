@@ -13,7 +13,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c, lb, metric = ctx.collab, ctx.collab.leaderboard, ctx.config.metric
     best = [ctx.row(e) for e in lb.best]
     leader = best[0] if best and not lb.fallback else None
-    page = ctx.base_context(ctx.site.title, "home")
+    page = ctx.base_context(ctx.site.title, "home", dated=True)
     page.update(
         headline={
             "best": leader.score_text if leader else "—",

@@ -32,8 +32,10 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
     for listing in paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for):
         page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                                 "messages")
+        # The count is shown on the rolling latest page only: a numbered page must not depend
+        # on it, or every new message would change (and re-render) every page.
         page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
-                    count=len(messages), types=[(t, ctx.urls.messages_by_type(t)) for t in types],
+                    count=len(messages) if listing.number == 0 else None, types=[(t, ctx.urls.messages_by_type(t)) for t in types],
                     all_url=ctx.urls.messages(), agent=agent,
                     agent_url=ctx.agent_url(agent) if agent else "")
         yield PageSpec(listing.url, "messages.html", page)
