@@ -12,7 +12,7 @@ from functools import partial
 from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import vl_convert
 from jinja2 import Environment
@@ -68,13 +68,14 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
         return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
     inputs = read_inputs(bucket, config)
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
-    assets = static_assets(caches.files, bundle)
+    chart = chart_view(collab, config, caches.files)
+    theme = static_files()
     code = code_digest()
-    ctx = site_context(collab, config, bucket, caches, fingerprint(assets), code)
+    ctx = site_context(collab, config, bucket, caches, chart, static_versions(theme), code)
     env = make_environment(content_security_policy(config.site.image_hosts))
     staging = begin(Path(out))
-    site = render_site(ctx, env, assets,
-                       Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls))
+    site = render_site(ctx, env, Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls),
+                       assets=lambda: {**theme, VEGA_BUNDLE: vega_bundle(caches.files, bundle)})
     collab = _with_problems(collab, site.problems)
     counts = site_counts(collab)
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, counts,
@@ -142,7 +143,7 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
 
 
-def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
+def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Chart,
                  static_version: Mapping[str, str], code: str) -> SiteContext:
     """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
     urls = Urls(base=base_path(config.site.base_url),
@@ -154,8 +155,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
                 stale=collab.stale, static_version=static_version)
     bodies = render_bodies(collab, md, caches.bodies,
                            salt=body_salt(collab, urls, config.site.image_hosts, code))
-    return make_context(collab, config, urls, site, md, bodies,
-                        chart=chart_view(collab, config, caches.files),
+    return make_context(collab, config, urls, site, md, bodies, chart=chart.view(caches.files),
                         load_transcript=lambda trace: load_transcript(bucket, trace, config))
 
 
@@ -181,28 +181,34 @@ class Caches:
 FILE_NAMESPACES = ("vega-bundle", "chart-svg")
 
 
+VEGA_BUNDLE = "vendor/vega-bundle.js"
+
+
 def prefetch_vega_bundle(cache: RenderCache) -> Running | None:
     """Make the Vega runtime (seconds of one core, the first time) on another core while the
-    inputs are read; None when it is cached already or there is one core only."""
+    site is read and planned; None when it is cached already or there is one core only."""
     if cache.folder is None or cache.has("vega-bundle", vl_convert.__version__):
         return None
     return background(lambda: bool(_vega_bundle(cache)))
 
 
-def static_assets(cache: RenderCache, prefetch: Running | None = None) -> dict[str, bytes]:
-    """The theme's static files and the vendored Vega runtime, by their name under /static/."""
+def vega_bundle(cache: RenderCache, prefetch: Running | None) -> bytes:
     if prefetch is not None:
         try:
             collect(prefetch)
         except WorkerError:
             pass                                  # made here instead
-    assets = static_files()
-    assets["vendor/vega-bundle.js"] = _vega_bundle(cache)
-    return assets
+    return _vega_bundle(cache)
 
 
 def _vega_bundle(cache: RenderCache) -> bytes:
     return cache.get("vega-bundle", vl_convert.__version__, lambda: charts.vega_bundle().encode())
+
+
+def static_versions(theme: Mapping[str, bytes]) -> dict[str, str]:
+    """?v= cache busters of the static files. The Vega runtime's is its version's (its bytes
+    follow from it), so pages need not wait for it to be made."""
+    return {**fingerprint(theme), VEGA_BUNDLE: digest_of("vega-bundle", vl_convert.__version__)[:10]}
 
 
 def code_digest() -> str:
@@ -231,13 +237,11 @@ class SiteFiles:
     problems: tuple[Problem, ...]        # found while planning pages
 
 
-def render_site(ctx: SiteContext, env: Environment, assets: Mapping[str, bytes], em: Emitter
-                ) -> SiteFiles:
+def render_site(ctx: SiteContext, env: Environment, em: Emitter,
+                assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
     """Every page of every section, rendered (or reused) and written as it comes; the next batch
-    is planned while workers render the current one. The build report comes last, so it lists
-    the problems found while planning too."""
-    entries = {f"static/{name}": em.staging.put(f"static/{name}", data)
-               for name, data in assets.items()}
+    is planned while workers render the current one. The build report comes after them, so it
+    lists the problems found while planning too; the static files come last."""
     found: list[Problem] = []
     done: list[Emitted] = []
     running = None
@@ -246,6 +250,8 @@ def render_site(ctx: SiteContext, env: Environment, assets: Mapping[str, bytes],
         running = start(partial(emit_all, em), batch, per_share=True)
     done += collect(running) if running else []
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
+    entries = {f"static/{name}": em.staging.put(f"static/{name}", data)
+               for name, data in assets().items()}
     for d in done:
         entries[d.entry.path] = d.entry
         if d.key is not None and d.packed is not None:
@@ -264,15 +270,37 @@ def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec
             yield batch
 
 
-def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
-    """The chart's JSON document (both scales, data stored once) and its pre-rendered SVG."""
+@dataclass(frozen=True)
+class Chart:
+    """The chart's JSON document (both scales, data stored once) and the linear spec whose
+    pre-rendered SVG the page shows, made on another core meanwhile when not cached."""
+
+    doc: Mapping[str, Any]
+    linear: Mapping[str, Any]
+    prefetch: Running | None
+
+    def view(self, cache: RenderCache) -> dict:
+        if self.prefetch is not None:
+            try:
+                collect(self.prefetch)
+            except WorkerError:
+                pass                              # made here instead
+        svg = _chart_svg(cache, self.linear).decode()
+        return {"svg": Markup(svg), "data": self.doc, "log_possible": self.doc["log"] is not None}
+
+
+def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Chart:
     lb = collab.leaderboard
     doc = charts.chart_document([e.result for e in lb.all], frozenset(r.id for r in lb.records),
                                 lb.baselines, config.metric, lb.direction)
     linear = charts.spec_from_document(doc, "linear")
-    svg = cache.get("chart-svg", chart_svg.spec_digest(linear),
-                    lambda: chart_svg.chart_svg(linear).encode()).decode()
-    return {"svg": Markup(svg), "data": doc, "log_possible": doc["log"] is not None}
+    cached = cache.folder is None or cache.has("chart-svg", chart_svg.spec_digest(linear))
+    return Chart(doc, linear, None if cached else background(lambda: bool(_chart_svg(cache, linear))))
+
+
+def _chart_svg(cache: RenderCache, linear: Mapping[str, Any]) -> bytes:
+    return cache.get("chart-svg", chart_svg.spec_digest(linear),
+                     lambda: chart_svg.chart_svg(linear).encode())
 
 
 def site_counts(collab: Collab) -> dict[str, int]:

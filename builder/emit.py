@@ -18,7 +18,7 @@ from builder.cache import Packed, PageCache, close_handles, digest_of
 from builder.pages.spec import PageSpec
 from builder.render import render_page
 from builder.urls import Urls
-from builder.write import Entry, Staging
+from builder.write import Entry, FileWriter, Staging
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,9 @@ def emit_all(em: Emitter, specs: Sequence[PageSpec]) -> list[Emitted]:
     writer = em.pages.writer()
     handles: dict[str, int] = {}
     try:
-        done = [emit(em, em.urls.file_for(spec.url), spec, handles, writer) for spec in specs]
+        with FileWriter() as files:
+            done = [emit(em, em.urls.file_for(spec.url), spec, handles, writer, files)
+                    for spec in specs]
     finally:
         close_handles(handles)
     if writer is not None and not writer.close():        # a pack cut short is never indexed
@@ -51,9 +53,10 @@ def emit_all(em: Emitter, specs: Sequence[PageSpec]) -> list[Emitted]:
     return done
 
 
-def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer) -> Emitted:
+def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer,
+         files: FileWriter) -> Emitted:
     if spec.data is not None:
-        return Emitted(em.staging.put(rel, spec.data))
+        return Emitted(em.staging.put(rel, spec.data, files=files))
     key = page_key(em.salt, spec)
     packed = em.pages.find(key) if key else None
     if packed is not None:
@@ -61,9 +64,9 @@ def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer)
             return Emitted(Entry(rel, packed.digest, False), key, packed)
         data = em.pages.read(packed, handles)
         if data is not None:
-            return Emitted(em.staging.put(rel, data, packed.digest), key, packed)
+            return Emitted(em.staging.put(rel, data, packed.digest, files), key, packed)
     data = render_page(em.env, spec.template, spec.context).encode()
-    entry = em.staging.put(rel, data)
+    entry = em.staging.put(rel, data, files=files)
     stored = writer.add(data, entry.digest) if key and writer is not None else None
     return Emitted(entry, key, stored, rendered=True)
 

@@ -20,6 +20,8 @@ import hashlib
 import json
 import os
 import shutil
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Mapping
@@ -63,13 +65,46 @@ class Staging:
             return False
         return st.st_mtime_ns <= self.built_ns and (st.st_mode & 0o170000) == 0o100000
 
-    def put(self, rel: str, data: bytes, digest: str | None = None) -> Entry:
+    def put(self, rel: str, data: bytes, digest: str | None = None,
+            files: FileWriter | None = None) -> Entry:
+        """Stage one file (through `files`' threads when given: it may not be on disk yet)."""
         _check_relative(rel)
         digest = digest or hashlib.sha256(data).hexdigest()
         if self.unchanged(rel, digest):
             return Entry(rel, digest, False)
-        _write_file(self.folder / rel, data)
+        if files is not None:
+            files.write(self.folder / rel, data)
+        else:
+            _write_file(self.folder / rel, data)
         return Entry(rel, digest, True)
+
+
+class FileWriter:
+    """Writes files on a few threads while the caller renders the next page. Creating a file is
+    mostly waiting on the file system, not computing, so several at once finish sooner; at most
+    `pending` pages wait in memory. `close` waits for all and raises the first failure."""
+
+    def __init__(self, threads: int = 4, pending: int = 32):
+        self.pool = ThreadPoolExecutor(threads)
+        self.slots = threading.BoundedSemaphore(pending)
+        self.futures: list[Future] = []
+
+    def write(self, path: Path, data: bytes) -> None:
+        self.slots.acquire()
+        future = self.pool.submit(_write_file, path, data)
+        future.add_done_callback(lambda _: self.slots.release())
+        self.futures.append(future)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        for future in self.futures:
+            future.result()
+
+    def __enter__(self) -> FileWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def begin(out: Path) -> Staging:
