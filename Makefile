@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: site serve test bench check clean
+.PHONY: site serve test bench check dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,5 +29,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	$(PY) -m twine check --strict dist/*
+
 clean:
-	rm -rf site .cache $(VENV)
+	rm -rf site .cache dist build $(VENV)

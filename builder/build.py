@@ -14,12 +14,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-import vl_convert
 from jinja2 import Environment
-from markupsafe import Markup
 
 from builder import chart as charts
-from builder import chart_svg
+from builder import chart_runtime
 from builder import format as fmt
 from builder.assemble import assemble
 from builder.cache import PageCache, RenderCache, TextCache, digest_of
@@ -34,7 +32,7 @@ from builder.parallel import Running, WorkerError, background, collect, start
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
-                            static_files)
+                            static_files, theme_override_files)
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
@@ -59,7 +57,7 @@ class BuildReport:
 def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
     caches = Caches.open(config.render_cache_dir())
-    bundle = prefetch_vega_bundle(caches.files)
+    runtime = prefetch_vega_runtime(caches.files)
     bucket, source_problems = open_source(config, log)
     digest = input_digest(bucket, config, source_problems)
     if previous_input_digest(Path(out)) == digest:
@@ -69,13 +67,13 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     inputs = read_inputs(bucket, config)
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
     chart = chart_view(collab, config, caches.files)
-    theme = static_files()
-    code = code_digest()
+    theme = static_files(config.theme_path())
+    code = code_digest(config.theme_path())
     ctx = site_context(collab, config, bucket, caches, chart, static_versions(theme), code)
-    env = make_environment(content_security_policy(config.site.image_hosts))
+    env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
     staging = begin(Path(out))
     site = render_site(ctx, env, Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls),
-                       assets=lambda: {**theme, VEGA_BUNDLE: vega_bundle(caches.files, bundle)})
+                       assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     collab = _with_problems(collab, site.problems)
     counts = site_counts(collab)
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, counts,
@@ -100,14 +98,15 @@ def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem,
     for path in bucket.files:
         stat = (bucket.root / path).stat()
         h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    for code in sorted(code_files()):
+    for code in sorted(code_files(config.theme_path())):
         h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
     return h.hexdigest()
 
 
-def code_files() -> list[Path]:
+def code_files(theme_dir: Path | None = None) -> list[Path]:
     package = Path(__file__).resolve().parent
-    return [p for p in [*package.rglob("*.py"), *THEME.rglob("*")] if p.is_file()]
+    code = [*package.rglob("*.py"), *THEME.rglob("*")]
+    return [p for p in code if p.is_file()] + theme_override_files(theme_dir)
 
 
 def previous_input_digest(out: Path) -> str | None:
@@ -163,7 +162,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
 class Caches:
     """The render caches of one build, under config.render_cache_dir()."""
 
-    files: RenderCache                   # Vega runtime, chart SVGs
+    files: RenderCache                   # Vega runtime, chart SVG and Vega document
     bodies: TextCache                    # markdown bodies
     pages: PageCache                     # rendered pages
 
@@ -178,42 +177,43 @@ class Caches:
         self.pages.save()
 
 
-FILE_NAMESPACES = ("vega-bundle", "chart-svg")
+FILE_NAMESPACES = ("vega-runtime", "chart-svg", "chart-vega")
 
 
-VEGA_BUNDLE = "vendor/vega-bundle.js"
+RUNTIME = chart_runtime.RUNTIME_FILE
 
 
-def prefetch_vega_bundle(cache: RenderCache) -> Running | None:
-    """Make the Vega runtime (seconds of one core, the first time) on another core while the
-    site is read and planned; None when it is cached already or there is one core only."""
-    if cache.folder is None or cache.has("vega-bundle", vl_convert.__version__):
+def prefetch_vega_runtime(cache: RenderCache) -> Running | None:
+    """Make the chart's Vega runtime (seconds of one core, the first time) on another core while
+    the site is read and planned; None when it is cached already or there is one core only."""
+    if cache.folder is None or cache.has("vega-runtime", chart_runtime.runtime_key()):
         return None
-    return background(lambda: bool(_vega_bundle(cache)))
+    return background(lambda: bool(_vega_runtime(cache)))
 
 
-def vega_bundle(cache: RenderCache, prefetch: Running | None) -> bytes:
+def vega_runtime(cache: RenderCache, prefetch: Running | None) -> bytes:
     if prefetch is not None:
         try:
             collect(prefetch)
         except WorkerError:
             pass                                  # made here instead
-    return _vega_bundle(cache)
+    return _vega_runtime(cache)
 
 
-def _vega_bundle(cache: RenderCache) -> bytes:
-    return cache.get("vega-bundle", vl_convert.__version__, lambda: charts.vega_bundle().encode())
+def _vega_runtime(cache: RenderCache) -> bytes:
+    return cache.get("vega-runtime", chart_runtime.runtime_key(),
+                     lambda: chart_runtime.runtime_bundle().encode())
 
 
 def static_versions(theme: Mapping[str, bytes]) -> dict[str, str]:
-    """?v= cache busters of the static files. The Vega runtime's is its version's (its bytes
-    follow from it), so pages need not wait for it to be made."""
-    return {**fingerprint(theme), VEGA_BUNDLE: digest_of("vega-bundle", vl_convert.__version__)[:10]}
+    """?v= cache busters of the static files. The Vega runtime's follows from what its bytes
+    follow from (vl-convert's version and the bundled modules), so no page waits for it."""
+    return {**fingerprint(theme), RUNTIME: digest_of("vega-runtime", chart_runtime.runtime_key())[:10]}
 
 
-def code_digest() -> str:
+def code_digest(theme_dir: Path | None = None) -> str:
     """The builder's code and theme: a rendered page or body depends on them."""
-    return digest_of(*(part for path in sorted(code_files())
+    return digest_of(*(part for path in sorted(code_files(theme_dir))
                        for part in (path.as_posix(), path.read_bytes())))
 
 
@@ -272,11 +272,11 @@ def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec
 
 @dataclass(frozen=True)
 class Chart:
-    """The chart's JSON document (both scales, data stored once) and the linear spec whose
-    pre-rendered SVG the page shows, made on another core meanwhile when not cached."""
+    """The chart's document and its agents' styles; its renders (the static SVG, the browser's
+    Vega document) are made on another core meanwhile, into the cache."""
 
     doc: Mapping[str, Any]
-    linear: Mapping[str, Any]
+    styles: tuple
     prefetch: Running | None
 
     def view(self, cache: RenderCache) -> dict:
@@ -285,22 +285,19 @@ class Chart:
                 collect(self.prefetch)
             except WorkerError:
                 pass                              # made here instead
-        svg = _chart_svg(cache, self.linear).decode()
-        return {"svg": Markup(svg), "data": self.doc, "log_possible": self.doc["log"] is not None}
+        return chart_runtime.chart_view(dict(self.doc), self.styles, cache.get)
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Chart:
     lb = collab.leaderboard
-    doc = charts.chart_document([e.result for e in lb.all], frozenset(r.id for r in lb.records),
-                                lb.baselines, config.metric, lb.direction)
-    linear = charts.spec_from_document(doc, "linear")
-    cached = cache.folder is None or cache.has("chart-svg", chart_svg.spec_digest(linear))
-    return Chart(doc, linear, None if cached else background(lambda: bool(_chart_svg(cache, linear))))
-
-
-def _chart_svg(cache: RenderCache, linear: Mapping[str, Any]) -> bytes:
-    return cache.get("chart-svg", chart_svg.spec_digest(linear),
-                     lambda: chart_svg.chart_svg(linear).encode())
+    ranked = [e.result for e in lb.all]
+    doc = charts.chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines,
+                                config.metric, lb.direction)
+    styles = tuple(charts.agent_styles(ranked))
+    renders = None
+    if cache.folder is not None:
+        renders = background(lambda: bool(chart_runtime.chart_view(doc, styles, cache.get)))
+    return Chart(doc, styles, renders)
 
 
 def site_counts(collab: Collab) -> dict[str, int]:

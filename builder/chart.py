@@ -1,79 +1,35 @@
-"""The score-evolution chart: an Altair spec from the model, its pre-rendered SVG, the Vega runtime.
-
-Pure functions over the model; the only "I/O" is vl-convert rendering in-process (no network).
+"""The score-evolution chart as a Vega-Lite spec: pure functions over the model.
 
 What the chart shows
 --------------------
-* one point per plotted result (x = time, y = score), coloured by agent (the colour domain is the
-  agents in the order given, so pass results ranked and the leaders get the first, most distinct
-  colours and the first legend entries; the legend lists at most ``LEGEND_LIMIT`` agents);
-  verified results are diamonds, results with status ``negative`` are hollow;
-* records (``records_ids``) drawn again as large ringed points, and the current best labelled;
-* the best-so-far step line (``interpolate: step-after``) with a light fill on the worse side,
-  computed here from the records and carried to the time of the last plotted result;
+* one point per plotted result (x = time, y = score); each agent has its own colour *and* marker
+  shape (``agent_styles``: 30 distinct colours, six shapes, so colour is never the only cue);
+  agents are styled in the order given, so pass results ranked: the leaders get the first colours;
+* verified results are outlined in ink, results with status ``negative`` are hollow; records
+  (``records_ids``) are drawn again as large ringed points, and the current best is labelled;
+* the best-so-far step line with a light fill on the worse side, carried to the last result;
 * one dashed horizontal rule per baseline (a Result with a score), labelled with its method;
-* tooltips: agent, score (+ unit), method, date (UTC), and "record"/"verified" flags;
-* zoom and pan bound to the scales (wheel / drag; double-click resets); clicking a legend entry
-  highlights that agent's points;
-* the y axis respects the direction: for ``lower`` it is reversed so that better is always up, and
-  the axis title says "lower is better"; ``log_scale=True`` gives a log y axis when every score is
-  positive (otherwise the linear chart is returned).
+* tooltips of plain text made here (nothing for Vega to format, so no label reads "NaN");
+* no Vega legend: the page lists every agent as HTML buttons that set the ``highlight``
+  parameter (agent names; empty = every agent at full strength);
+* zoom and pan (``zoom``, bound to the scales; the page sets ``zoom_t`` and ``zoom_score``);
+* better is always up (a reversed y axis for ``lower``); ``log_scale=True`` gives a log y axis
+  when every score is positive (otherwise the linear chart is returned).
 
 Results without a timestamp or without a finite score cannot be placed and are left out.
-Every agent-written string (agent, method, baseline label) only ever travels as *data*: Vega draws
-it as SVG text nodes / escaped tooltip cells, never as markup (tests/test_chart.py proves it with
-hostile names, and ``chart_svg`` re-checks the SVG it returns).
+Every agent-written string only ever travels as *data*: Vega draws it as SVG text nodes or
+escaped tooltip cells, never as markup (tests/test_chart.py proves it with hostile names).
 
-Page contract (the page template writes exactly this; chart.js relies on the ids)
----------------------------------------------------------------------------------
-::
+``chart_document`` holds both variants (linear and log) with their data stored once::
 
-    <figure class="chart" id="chart"><div id="chart-static">{{ chart_svg }}</div><div id="chart-view"></div>
-      <div class="chart-controls" hidden><label><input type="checkbox" id="chart-log"> log scale</label> <button type="button" id="chart-reset">Reset zoom</button></div>
-    </figure>
-    <script type="application/json" id="chart-spec">{{ chart_json }}</script>
-    <script src="/static/vendor/vega-bundle.js"></script><script src="/static/chart.js"></script>
+    {"version": 2, "empty": bool, "datasets": {name: [row, ...]},
+     "linear": {Vega-Lite spec without datasets}, "log": {...} | null}
 
-* ``chart_svg`` = ``chart_svg(spec_from_document(doc, "linear"))`` (the same bytes as
-  ``chart_svg(chart_spec(...))``); already sanitised and verified: insert it with ``|safe``. It
-  has a viewBox and no width/height, so it fills its container at the right aspect ratio; its
-  root is ``role="img"`` with an ``aria-label`` summary (the table is the text alternative).
-* ``chart_json``'s hostile strings are plain JSON string data; nothing is HTML until Vega draws
-  it as text.
-* ``chart_json`` = ``json.dumps(chart_document(...), sort_keys=True, separators=(",", ":"))`` with
-  ``<``, ``>``, ``&`` escaped as ``\\u003c``, ``\\u003e``, ``\\u0026`` by the page template.
-* the site writer writes ``vega_bundle()`` to ``/static/vendor/vega-bundle.js`` and
-  ``builder/theme/static/chart.js`` to ``/static/chart.js``.
-* CSP: ``script-src 'self'`` is enough (no 'unsafe-eval'); vega-tooltip injects one ``<style>``
-  element for the tooltip, so ``style-src`` needs ``'unsafe-inline'``.
-* CSS: the controls carry ``hidden`` until chart.js runs, so a rule such as
-  ``.chart-controls { display: flex }`` must be written ``.chart-controls:not([hidden])``.
-  chart.js adds ``chart-live`` to ``#chart`` and ``data-chart-mode="linear|log"`` once live.
-* Caching: ``chart_svg.spec_digest(spec)`` keys the SVG across builds (rendering costs ~0.5 s for 2,000
-  results plus ~0.6 s of vl-convert start-up, once per process); ``chart_svg`` memoises
-  in-process.
-
-JSON shape embedded in ``#chart-spec`` (``chart_document``)
------------------------------------------------------------
-::
-
-    {
-      "version": 1,
-      "datasets": {"<name>": [ {row}, ... ], ...},   # shared by both specs, stored once
-      "linear":   {Vega-Lite v6 spec without "datasets"},
-      "log":      {Vega-Lite v6 spec without "datasets"} | null,   # null: log scale impossible
-      "empty":    true | false                                      # no plotted result
-    }
-
-chart.js embeds ``{...doc[mode], datasets: doc.datasets}`` with vega-embed (``ast: true``, so the
-expression interpreter runs instead of ``new Function``: no ``unsafe-eval`` needed), disables the
-log checkbox when ``log`` is null, and hides ``#chart-static`` once the interactive view rendered.
-
-Data rows (all strings are plain text; timestamps are ISO-8601 UTC, ``YYYY-MM-DDTHH:MM:SSZ``)
-* points: ``id, agent, score, score_label, method, t, date, record, verified, negative``
-  sorted by (t, id);
-* best-so-far: ``t, best, best_label``; baselines: ``score, score_label, label``;
-  current best label: ``t, score, text``.
+Data rows (plain text; timestamps ISO-8601 UTC, ``YYYY-MM-DDTHH:MM:SSZ``), results:
+``id, agent, score, score_label, method, t, date, note, record, verified, negative`` sorted by
+(t, id); best_so_far: ``t, best, best_label, since``; baselines: ``score, score_label, label``;
+current_best: ``t, score, text``. ``chart_runtime.py`` compiles the document to Vega for the
+browser; ``chart_svg.py`` draws the static SVG.
 """
 from __future__ import annotations
 
@@ -89,40 +45,39 @@ from builder import format as fmt
 from builder.config import MetricConfig
 from builder.model import Result
 
-__all__ = [
-    "CHART_HEIGHT",
-    "LEGEND_LIMIT",
-    "BestPoint",
-    "best_so_far",
-    "log_possible",
-    "chart_spec",
-    "chart_document",
-    "vega_bundle",
-    "compile_to_vega",
-    "validate_spec",
-    "spec_from_document",
-]
-
-CHART_VERSION = 1        # bump when the drawing changes, to invalidate cached SVGs
+CHART_VERSION = 2        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360
 SVG_WIDTH = 760            # the static SVG is drawn at this width, then scales with its container
-LEGEND_LIMIT = 15          # agents listed in the legend (the rest: "…N entries")
 TEXT_LIMIT = 80            # agent-written strings are cut to this many characters in the chart
 EMPTY_TITLE = "No scored results yet"
+BACKGROUND = "#fbfbfd"     # drawn into the chart, so that downloads read on any background
 # x tick labels: the date at UTC midnight, the time of day otherwise
 _TIME_LABEL = ("utchours(datum.value) == 0 && utcminutes(datum.value) == 0 "
                "? utcFormat(datum.value, '%b %d') : utcFormat(datum.value, '%H:%M')")
+# the page's agent buttons write this parameter (a list of agent names)
+HIGHLIGHT = "highlight"
+_HIGHLIGHTED = f"indexof({HIGHLIGHT}, datum.agent) >= 0"
+_SHOWN = f"length({HIGHLIGHT}) == 0 || {_HIGHLIGHTED}"
 
 _ACCENT = "#c2410c"
 _INK = "#1f2937"
 _MUTED = "#6b7280"
 _GRID = "#e5e7eb"
-# Tableau 20 reordered: the ten strong hues first, then their light variants, so that the
-# leaders (first in the colour domain) get clearly distinct colours. Colours repeat past 20 agents;
-# tooltips and the legend tell agents apart.
-_PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
-            "#ff9da7", "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6",
-            "#8cd17d", "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e")
+# Glasbey's categorical colours for light backgrounds (colorcet's "glasbey_dark", in its order:
+# each as far as possible from all before it), keeping those with at least 3:1 contrast on
+# BACKGROUND: the first 30 agents get 30 clearly different colours.
+PALETTE = ("#d60000", "#8c3bff", "#018700", "#6b004f", "#573b00", "#005659", "#0000dd",
+           "#a17569", "#bf03b8", "#645472", "#790000", "#0774d8", "#729a7c", "#004b00",
+           "#8e7b01", "#f2007b", "#a57bb8", "#5901a3", "#a03a52", "#9e4b00", "#546744",
+           "#5e7b87", "#60383b", "#380000", "#2f5282", "#c4668e", "#008069", "#cc7407",
+           "#7e2a8e", "#4d33ff")
+# Vega's symbol names, with the same shapes as SVG paths in a 12 x 12 box (for the page's legend)
+SHAPES = (("circle", "M1.5 6a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0-9 0Z"),
+          ("square", "M2 2h8v8H2Z"),
+          ("triangle-up", "M6 1.2 10.9 10H1.1Z"),
+          ("diamond", "M6 .6 11.4 6 6 11.4.6 6Z"),
+          ("cross", "M4.3 1h3.4v3.3H11v3.4H7.7V11H4.3V7.7H1V4.3h3.3Z"),
+          ("triangle-down", "M1.1 2h9.8L6 10.8Z"))
 _FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"  # Arial metrics: as vl-convert measures
 
 
@@ -135,6 +90,16 @@ class BestPoint:
     t: datetime
     best: float
     result_id: str | None     # the record that set it; None for the closing point
+
+
+@dataclass(frozen=True)
+class AgentStyle:
+    """How one agent is drawn: a colour and a marker shape (Vega's name and an SVG path)."""
+
+    agent: str
+    colour: str
+    shape: str
+    path: str
 
 
 def _plottable(result: Result) -> bool:
@@ -189,6 +154,70 @@ def log_possible(results: Iterable[Result], baselines: Iterable[Result] = ()) ->
     return bool(values) and all(v > 0 for v in values)  # type: ignore[operator]
 
 
+def agent_styles(ranked: Iterable[Result]) -> tuple[AgentStyle, ...]:
+    """Every agent with a plotted result, in the order given, with its colour and shape.
+
+    Colour and shape both change from one agent to the next; past 30 agents the colours come
+    round again, each time with the next shape, so no two of the first 180 agents look alike."""
+    agents: list[str] = []
+    for r in ranked:
+        if _plottable(r) and r.agent not in agents:
+            agents.append(r.agent)
+    n = len(PALETTE)
+    return tuple(AgentStyle(agent, PALETTE[i % n], *SHAPES[(i + i // n) % len(SHAPES)])
+                 for i, agent in enumerate(agents))
+
+
+def _note(result: Result, records: frozenset[str]) -> str:
+    notes = [text for flag, text in ((result.id in records, "new best"),
+                                     (result.verification == "valid", "verified"),
+                                     (result.status == "negative", "negative result")) if flag]
+    return ", ".join(notes) or "—"
+
+
+def _result_rows(plotted: list[Result], records: frozenset[str],
+                 metric: MetricConfig) -> list[dict[str, Any]]:
+    return [{
+        "id": r.id,
+        "agent": r.agent,
+        "score": float(r.score),             # type: ignore[arg-type]
+        "score_label": _score_label(float(r.score), metric.unit),  # type: ignore[arg-type]
+        "method": _label(r.method) or "—",
+        "t": fmt.iso(r.timestamp),
+        "date": fmt.when(r.timestamp),
+        "note": _note(r, records),
+        "record": r.id in records,
+        "verified": r.verification == "valid",
+        "negative": r.status == "negative",
+    } for r in plotted]
+
+
+def _baseline_rows(baselines: Sequence[Result], metric: MetricConfig) -> list[dict[str, Any]]:
+    return sorted(({
+        "score": float(b.score),              # type: ignore[arg-type]
+        "score_label": _score_label(float(b.score), metric.unit),  # type: ignore[arg-type]
+        "label": _label(f"baseline · {b.method or b.agent or 'baseline'}", 60),
+    } for b in baselines if b.score is not None and math.isfinite(b.score)),
+        key=lambda row: (row["score"], row["label"]))
+
+
+def _datasets(plotted: list[Result], records: frozenset[str], baselines: Sequence[Result],
+              metric: MetricConfig, direction: str) -> dict[str, list[dict[str, Any]]]:
+    rows = _result_rows(plotted, records, metric)
+    data = {"results": rows}
+    steps = best_so_far(plotted, records, direction)
+    if steps:
+        data["best_so_far"] = [{"t": fmt.iso(p.t), "best": p.best, "since": fmt.when(p.t),
+                                "best_label": _score_label(p.best, metric.unit)} for p in steps]
+        best_id = [p for p in steps if p.result_id][-1].result_id
+        best = next(row for row in rows if row["id"] == best_id)
+        data["current_best"] = [{"t": best["t"], "score": best["score"],
+                                 "text": f"{_label(best['agent'], 40)}  {best['score_label']}"}]
+    if bases := _baseline_rows(baselines, metric):
+        data["baselines"] = bases
+    return data
+
+
 # ---------------------------------------------------------------------------- the spec
 
 def _axis_title(metric: MetricConfig, direction: str) -> str:
@@ -200,18 +229,13 @@ def _axis_title(metric: MetricConfig, direction: str) -> str:
 
 def _config() -> dict[str, Any]:
     return {
-        "background": "transparent",
+        "background": BACKGROUND,
         "font": _FONT,
         "view": {"stroke": None},
         "axis": {"labelColor": _MUTED, "titleColor": _INK, "gridColor": _GRID,
                  "domainColor": "#9ca3af", "tickColor": "#9ca3af", "labelFontSize": 11,
                  "titleFontSize": 12, "titleFontWeight": 600},
-        "legend": {"orient": "right", "symbolLimit": LEGEND_LIMIT, "labelLimit": 130,
-                   "labelFontSize": 11, "titleFontSize": 12, "titleColor": _INK,
-                   "labelColor": _INK, "symbolType": "circle", "rowPadding": 3,
-                   },
         "title": {"color": _INK, "fontSize": 14, "fontWeight": 600, "anchor": "start"},
-        "range": {"category": list(_PALETTE)},
         "padding": {"left": 5, "right": 5, "top": 10, "bottom": 5},
         "customFormatTypes": False,
     }
@@ -220,7 +244,7 @@ def _config() -> dict[str, Any]:
 def _finish(chart: alt.TopLevelMixin, description: str,
             datasets: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
     # Validation against the Vega-Lite schema costs ~0.2 s a spec; the constructors above already
-    # check every piece, and tests/test_chart.py validates whole specs (validate_spec).
+    # check every piece, and tests/test_chart.py validates whole specs.
     spec = chart.to_dict(validate=False)
     spec["description"] = description
     spec["datasets"] = {name: datasets[name] for name in sorted(datasets)}
@@ -259,8 +283,8 @@ def chart_spec(ranked: Sequence[Result], records_ids: set[str] | frozenset[str],
     plotted = sorted((r for r in ranked if _plottable(r)), key=_key)
     if not plotted:
         return _empty_spec(metric, baselines, height)
-    spec = _linear_spec(ranked, plotted, frozenset(records_ids), baselines, metric, direction,
-                        height)
+    data = _datasets(plotted, frozenset(records_ids), baselines, metric, direction)
+    spec = _linear_spec(data, agent_styles(ranked), metric, direction, height)
     if log_scale and log_possible(plotted, baselines):
         return _as_log(spec, direction)
     return spec
@@ -302,168 +326,149 @@ def _log_ticks(low: float, high: float) -> list[float]:
     return ticks[start:end + 1]
 
 
-def _linear_spec(ranked: Sequence[Result], plotted: list[Result], records: frozenset[str],
-                 baselines: Sequence[Result], metric: MetricConfig, direction: str,
-                 height: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Encodings:
+    """The channel definitions every layer shares (one x and one y scale for all layers)."""
 
-    agents: list[str] = []
-    seen: set[str] = set()
-    for r in ranked:                          # colour/legend order = the given (rank) order
-        if _plottable(r) and r.agent not in seen:
-            seen.add(r.agent)
-            agents.append(r.agent)
+    x: alt.X
+    y_scale: alt.Scale
+    y_axis: alt.Axis
+    colour: alt.Color
+    stroke: alt.Stroke
+    shape: alt.Shape
+    tooltip: list[alt.Tooltip]
 
-    rows = [{
-        "id": r.id,
-        "agent": r.agent,
-        "score": float(r.score),             # type: ignore[arg-type]
-        "score_label": _score_label(float(r.score), metric.unit),  # type: ignore[arg-type]
-        "method": _label(r.method) or "—",
-        "t": fmt.iso(r.timestamp),               # type: ignore[arg-type]
-        "date": fmt.when(r.timestamp),     # type: ignore[arg-type]
-        "record": r.id in records,
-        "verified": r.verification == "valid",
-        "negative": r.status == "negative",
-    } for r in plotted]
-    steps = best_so_far(plotted, records, direction)
-    step_rows = [{"t": fmt.iso(p.t), "best": p.best, "best_label": _score_label(p.best, metric.unit)}
-                 for p in steps]
-    base_rows = sorted(({
-        "score": float(b.score),              # type: ignore[arg-type]
-        "score_label": _score_label(float(b.score), metric.unit),  # type: ignore[arg-type]
-        "label": _label(f"baseline · {b.method or b.agent or 'baseline'}", 60),
-    } for b in baselines if b.score is not None and math.isfinite(b.score)),
-        key=lambda row: (row["score"], row["label"]))
-    has_records = any(row["record"] for row in rows)
-    best_row = None
-    if steps:
-        best_id = [p for p in steps if p.result_id][-1].result_id
-        best_row = next(row for row in rows if row["id"] == best_id)
+    def y(self, field: str, **extra: Any) -> alt.Y:
+        return alt.Y(f"{field}:Q", scale=self.y_scale, axis=self.y_axis, **extra)
 
-    y_title = _axis_title(metric, direction)
-    y_scale = alt.Scale(type="linear", zero=False, nice=True, reverse=direction == "lower",
-                        padding=14)
-    x_scale = alt.Scale(type="utc", padding=12)
-    x_enc = alt.X("t:T", title="Date (UTC)", scale=x_scale,
-                  axis=alt.Axis(labelExpr=_TIME_LABEL, labelOverlap=True, tickCount=8,
-                                grid=False, labelAngle=0, labelPadding=4))
-    y_axis_opts: dict[str, Any] = {"title": y_title, "grid": True, "tickCount": 6}
-    if _big(rows):
-        y_axis_opts["format"] = "~s"
-    y_axis = alt.Axis(**y_axis_opts)
 
-    colour = alt.Color("agent:N", scale=alt.Scale(domain=agents), title="Agent")
-    pick = alt.selection_point(name="agentpick", fields=["agent"], bind="legend")
-    zoom = alt.selection_interval(name="zoom", bind="scales")
-    tooltip = [
-        alt.Tooltip("agent:N", title="Agent"),
-        alt.Tooltip("score_label:N", title=metric.label or "Score"),
-        alt.Tooltip("method:N", title="Method"),
-        alt.Tooltip("date:N", title="Date (UTC)"),
-    ]
+def _encodings(rows: list[dict[str, Any]], styles: Sequence[AgentStyle], metric: MetricConfig,
+               direction: str) -> _Encodings:
+    agents = [s.agent for s in styles]
+    colours = alt.Scale(domain=agents, range=[s.colour for s in styles])
+    x_axis = alt.Axis(labelExpr=_TIME_LABEL, labelOverlap=True, tickCount=8, grid=False,
+                      labelAngle=0, labelPadding=4)
+    y_axis: dict[str, Any] = {"title": _axis_title(metric, direction), "grid": True,
+                              "tickCount": 6}
+    if any(abs(row["score"]) >= 1e6 for row in rows):
+        y_axis["format"] = "~s"
+    return _Encodings(
+        x=alt.X("t:T", title="Date (UTC)", scale=alt.Scale(type="utc", padding=12), axis=x_axis),
+        y_scale=alt.Scale(type="linear", zero=False, nice=True, reverse=direction == "lower",
+                          padding=14),
+        y_axis=alt.Axis(**y_axis),
+        colour=alt.Color("agent:N", scale=colours, legend=None),
+        stroke=alt.Stroke("agent:N", scale=colours, legend=None),
+        shape=alt.Shape("agent:N", scale=alt.Scale(domain=agents, range=[s.shape for s in styles]),
+                        legend=None),
+        tooltip=[alt.Tooltip("agent:N", title="Agent"),
+                 alt.Tooltip("score_label:N", title=metric.label or "Score"),
+                 alt.Tooltip("method:N", title="Method"),
+                 alt.Tooltip("date:N", title="Date (UTC)"),
+                 alt.Tooltip("note:N", title="Note")])
 
-    layers: list[alt.Chart] = []
-    if step_rows:
-        step_data = alt.Data(name="best_so_far")
-        layers.append(alt.Chart(step_data).mark_area(
-            interpolate="step-after", color=_ACCENT, opacity=0.07, clip=True,
-        ).encode(x=x_enc, y=alt.Y("best:Q", scale=y_scale, axis=y_axis, stack=None),
-                 y2=alt.value("height")))
-        layers.append(alt.Chart(step_data).mark_line(
-            interpolate="step-after", color=_ACCENT, strokeWidth=2, clip=True,
-        ).encode(x=x_enc, y=alt.Y("best:Q", scale=y_scale, axis=y_axis),
-                 tooltip=[alt.Tooltip("best_label:N", title="Best so far"),
-                          alt.Tooltip("t:T", title="Since (UTC)", format="%Y-%m-%d %H:%M",
-                                      formatType="utc")]))
-    if base_rows:
-        base_data = alt.Data(name="baselines")
-        layers.append(alt.Chart(base_data).mark_rule(
-            color=_MUTED, strokeDash=[6, 4], strokeWidth=1.5, clip=True,
-        ).encode(y=alt.Y("score:Q", scale=y_scale, axis=y_axis),
-                 tooltip=[alt.Tooltip("label:N", title="Baseline"),
-                          alt.Tooltip("score_label:N", title=metric.label or "Score")]))
-        layers.append(alt.Chart(base_data).mark_text(
-            align="right", baseline="bottom", dx=-4, dy=-3, color=_MUTED, fontSize=11,
-            clip=True,
-        ).encode(y=alt.Y("score:Q", scale=y_scale, axis=y_axis), x=alt.value("width"),
-                 text=alt.Text("label:N")))
+
+def _step_layers(enc: _Encodings) -> list[alt.Chart]:
+    step_data = alt.Data(name="best_so_far")
+    area = alt.Chart(step_data).mark_area(
+        interpolate="step-after", color=_ACCENT, opacity=0.07, clip=True, aria=False,
+    ).encode(x=enc.x, y=enc.y("best", stack=None), y2=alt.value("height"))
+    line = alt.Chart(step_data).mark_line(
+        interpolate="step-after", color=_ACCENT, strokeWidth=2, clip=True,
+        description="Best score so far, as a step line",
+    ).encode(x=enc.x, y=enc.y("best"),
+             tooltip=[alt.Tooltip("best_label:N", title="Best so far"),
+                      alt.Tooltip("since:N", title="Since")])
+    return [area, line]
+
+
+def _baseline_layers(enc: _Encodings, metric: MetricConfig) -> list[alt.Chart]:
+    base_data = alt.Data(name="baselines")
+    rule = alt.Chart(base_data).mark_rule(
+        color=_MUTED, strokeDash=[6, 4], strokeWidth=1.5, clip=True,
+    ).encode(y=enc.y("score"),
+             tooltip=[alt.Tooltip("label:N", title="Baseline"),
+                      alt.Tooltip("score_label:N", title=metric.label or "Score")])
+    text = alt.Chart(base_data).mark_text(
+        align="right", baseline="bottom", dx=-4, dy=-3, color=_MUTED, fontSize=11, clip=True,
+        aria=False,
+    ).encode(y=enc.y("score"), x=alt.value("width"), text=alt.Text("label:N"))
+    return [rule, text]
+
+
+def _point_layers(enc: _Encodings, has_records: bool) -> list[alt.Chart]:
+    highlight = alt.param(name=HIGHLIGHT, value=[])
+    zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x", "y"])
+    faded = alt.condition(_SHOWN, alt.value(1), alt.value(0.12))
     points = alt.Chart(alt.Data(name="results")).mark_point(
-        filled=True, size=46, clip=True, cursor="default",
+        filled=True, clip=True, cursor="default",
     ).encode(
-        x=x_enc,
-        y=alt.Y("score:Q", scale=y_scale, axis=y_axis),
-        color=colour,
-        shape=alt.condition("datum.verified", alt.value("diamond"), alt.value("circle")),
-        fillOpacity=alt.condition("datum.negative", alt.value(0), alt.value(0.8)),
-        strokeOpacity=alt.value(0.9),
-        opacity=alt.condition(pick, alt.value(1), alt.value(0.15)),
-        tooltip=tooltip,
-    ).add_params(zoom, pick).properties(name="points")  # a fixed name: stable across builds
-    layers.append(points)
-    if has_records:
-        layers.append(alt.Chart(alt.Data(name="results")).transform_filter(
-            "datum.record").mark_point(
-            filled=True, size=150, stroke=_INK, strokeWidth=1.6, clip=True,
-        ).encode(
-            x=x_enc, y=alt.Y("score:Q", scale=y_scale, axis=y_axis),
-            color=colour,
-            shape=alt.condition("datum.verified", alt.value("diamond"), alt.value("circle")),
-            opacity=alt.condition(pick, alt.value(1), alt.value(0.2)),
-            tooltip=[*tooltip, alt.Tooltip("record_flag:N", title="Record")],
-        ).transform_calculate(record_flag="'★ new best'"))
-    if best_row is not None:
-        # Left of the point (the step line arrives lower from the left), unless the record sits
-        # in the first third of the time range: then right of it and below the line.
-        span = (fmt.utc(plotted[-1].timestamp) - fmt.utc(plotted[0].timestamp)).total_seconds()  # type: ignore[arg-type]
-        at = (datetime.fromisoformat(best_row["t"].replace("Z", "+00:00"))
-              - fmt.utc(plotted[0].timestamp)).total_seconds()  # type: ignore[arg-type]
-        left = span > 0 and at / span > 0.34
-        label_style = dict(align="right" if left else "left",
-                           baseline="middle" if left else "top", dx=-12 if left else 10,
-                           dy=0 if left else 8, fontSize=12, fontWeight=600, clip=False)
-        for halo in (True, False):             # a white halo first, then the text
-            extra = dict(stroke="white", strokeWidth=4, strokeJoin="round", strokeOpacity=0.85,
-                         color="white") if halo else dict(color=_INK)
-            layers.append(alt.Chart(alt.Data(name="current_best")).mark_text(
-                **label_style, **extra,
-            ).encode(x=x_enc, y=alt.Y("score:Q", scale=y_scale, axis=y_axis),
-                     text=alt.Text("text:N")))
+        x=enc.x, y=enc.y("score"), color=enc.colour, shape=enc.shape,
+        size=alt.condition(_HIGHLIGHTED, alt.value(110), alt.value(50)),
+        stroke=alt.condition("datum.verified", alt.value(_INK), enc.stroke),
+        strokeWidth=alt.condition("datum.verified", alt.value(1.4), alt.value(1)),
+        fillOpacity=alt.condition("datum.negative", alt.value(0), alt.value(0.85)),
+        opacity=faded, tooltip=enc.tooltip,
+    ).add_params(zoom, highlight).properties(name="points")  # a fixed name: stable across builds
+    if not has_records:
+        return [points]
+    records = alt.Chart(alt.Data(name="results")).transform_filter("datum.record").mark_point(
+        filled=True, size=170, stroke=_INK, strokeWidth=1.6, clip=True,
+    ).encode(x=enc.x, y=enc.y("score"), color=enc.colour, shape=enc.shape, opacity=faded,
+             tooltip=enc.tooltip)
+    return [points, records]
 
-    best_txt = f"; best {best_row['score_label']} by {_label(best_row['agent'], 40)}" \
-        if best_row else ""
+
+def _best_label_layers(enc: _Encodings, data: dict[str, list[dict[str, Any]]]) -> list[alt.Chart]:
+    """The current best's agent and score beside its point: left of it (the step line arrives
+    lower from the left), unless it sits in the first third of the time range."""
+    times = [datetime.fromisoformat(row["t"].replace("Z", "+00:00")) for row in data["results"]]
+    at = datetime.fromisoformat(data["current_best"][0]["t"].replace("Z", "+00:00"))
+    span = (times[-1] - times[0]).total_seconds()
+    left = span > 0 and (at - times[0]).total_seconds() / span > 0.34
+    style = dict(align="right" if left else "left", baseline="middle" if left else "top",
+                 dx=-12 if left else 10, dy=0 if left else 8, fontSize=12, fontWeight=600,
+                 clip=False, aria=False)
+    layers = []
+    for halo in (True, False):             # a light halo first, then the text
+        extra = dict(stroke=BACKGROUND, strokeWidth=4, strokeJoin="round", strokeOpacity=0.85,
+                     color=BACKGROUND) if halo else dict(color=_INK)
+        layers.append(alt.Chart(alt.Data(name="current_best")).mark_text(**style, **extra).encode(
+            x=enc.x, y=enc.y("score"), text=alt.Text("text:N")))
+    return layers
+
+
+def _linear_spec(data: dict[str, list[dict[str, Any]]], styles: Sequence[AgentStyle],
+                 metric: MetricConfig, direction: str, height: int) -> dict[str, Any]:
+    rows = data["results"]
+    enc = _encodings(rows, styles, metric, direction)
+    layers: list[alt.Chart] = []
+    if "best_so_far" in data:
+        layers += _step_layers(enc)
+    if "baselines" in data:
+        layers += _baseline_layers(enc, metric)
+    layers += _point_layers(enc, any(row["record"] for row in rows))
+    if "current_best" in data:
+        layers += _best_label_layers(enc, data)
+    best = data.get("current_best")
+    best_txt = f"; best {best[0]['text'].replace('  ', ': ')}" if best else ""
     description = (f"{metric.label or 'Score'} over time: {len(rows)} scored results from "
-                   f"{len(agents)} agents{best_txt}.")
-    chart = alt.layer(*layers).resolve_scale(color="shared").properties(
-        width="container", height=height,
-    ).configure(**_config())
-    datasets = {"results": rows}
-    if step_rows:
-        datasets["best_so_far"] = step_rows
-    if base_rows:
-        datasets["baselines"] = base_rows
-    if best_row is not None:
-        datasets["current_best"] = [{
-            "t": best_row["t"], "score": best_row["score"],
-            "text": f"{_label(best_row['agent'], 40)}  {best_row['score_label']}",
-        }]
-    return _finish(chart, description, datasets)
-
-
-def _big(rows: list[dict[str, Any]]) -> bool:
-    return any(abs(row["score"]) >= 1e6 for row in rows)
+                   f"{len(styles)} agents{best_txt}.")
+    chart = alt.layer(*layers).properties(width="container", height=height).configure(**_config())
+    return _finish(chart, description, data)
 
 
 def chart_document(ranked: Sequence[Result], records_ids: set[str] | frozenset[str],
                    baselines: Sequence[Result], metric: MetricConfig, direction: str, *,
                    height: int = CHART_HEIGHT) -> dict[str, Any]:
-    """The JSON for ``#chart-spec``: both variants, their inline data stored once (see top)."""
+    """Both variants of the chart, their inline data stored once (see the top of this module)."""
     linear = chart_spec(ranked, records_ids, baselines, metric, direction, height=height)
     empty = not any(_plottable(r) for r in ranked)
     log = None
     if not empty and log_possible(ranked, baselines):
         log = _as_log(linear, "lower" if direction == "lower" else "higher")
     datasets: dict[str, Any] = {}
-    out: dict[str, Any] = {"version": 1, "empty": empty}
+    out: dict[str, Any] = {"version": 2, "empty": empty}
     for name, spec in (("linear", linear), ("log", log)):
         if spec is None:
             out[name] = None
@@ -478,38 +483,8 @@ def chart_document(ranked: Sequence[Result], records_ids: set[str] | frozenset[s
 
 
 def spec_from_document(doc: dict[str, Any], mode: str = "linear") -> dict[str, Any]:
-    """One complete Vega-Lite spec out of a ``chart_document`` (what chart.js does in JS)."""
+    """One complete Vega-Lite spec out of a ``chart_document``."""
     spec = dict(doc[mode])
     if doc.get("datasets"):
         spec["datasets"] = doc["datasets"]
     return spec
-
-
-# ---------------------------------------------------------------------------- rendering
-
-def validate_spec(spec: dict[str, Any]) -> None:
-    """Check a spec against Altair's Vega-Lite schema (raises on error); used by the tests."""
-    kind = alt.LayerChart if "layer" in spec else alt.Chart
-    kind.from_dict(spec, validate=True)
-
-
-
-# ---------------------------------------------------------------------------- the runtime
-
-def vega_bundle() -> str:
-    """The vendored Vega runtime (vega, vega-lite, vega-embed, ~900 KB) from vl-convert: no CDN.
-
-    Defines ``window.vegaEmbed`` (and ``window.vegaLite``; ``window.vega`` is null in the
-    vl-convert 1.9 bundle, so chart.js relies on vegaEmbed only). Written by the site writer to
-    /static/vendor/vega-bundle.js; deterministic for a given vl-convert version."""
-    import vl_convert as vlc
-
-    return vlc.javascript_bundle()
-
-
-def compile_to_vega(spec: dict[str, Any]) -> dict[str, Any]:
-    """The Vega spec a Vega-Lite spec compiles to (for tools and tests; the page ships Vega-Lite,
-    which is smaller, and vega-embed compiles it in the browser in a few milliseconds)."""
-    import vl_convert as vlc
-
-    return vlc.vegalite_to_vega(spec)

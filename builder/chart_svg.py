@@ -107,7 +107,8 @@ def _clean_svg(raw: str, description: str) -> str:
     root.set("focusable", "false")
     if description:
         root.set("aria-label", description)
-    # vl-convert numbers clip paths with a process-wide counter: renumber for determinism.
+    # vl-convert numbers clip paths with a process-wide counter: renumber for determinism, with a
+    # prefix of our own, since the live chart's SVG (drawn next to this one) numbers its own.
     out = ET.tostring(root, encoding="unicode")
     # (ElementTree escapes & < > in text and & < > " and newlines in attribute values.)
     out = _renumber_ids(out)
@@ -148,7 +149,7 @@ def _renumber_ids(svg: str) -> str:
     for found in re.findall(r'\bid="([^"]+)"', svg):
         if found not in ids:
             base = re.sub(r"\d+$", "", found) or "id"
-            ids[found] = f"{base}{len(ids) + 1}"
+            ids[found] = f"static-{base}{len(ids) + 1}"
     if not ids:
         return svg
 

@@ -1,4 +1,4 @@
-"""collab-site build|serve|check|publish: argument parsing only; each verb calls one function.
+"""collab-site init|build|serve|check|publish: argument parsing only; each verb calls one function.
 
 Exit codes: 0 ok, 1 build problems under --strict or a failed check/publish, 2 usage/config error.
 """
@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from builder import __version__
 from builder.config import Config, ConfigError, load_config
 
 DEFAULT_CONFIG = Path("collab.toml")
@@ -21,6 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    if args.command == "init":
+        return _run_init(args)
     try:
         config = _config(args)
     except ConfigError as exc:
@@ -30,9 +33,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     return args.run(config, args)
 
 
+def _run_init(args) -> int:
+    from builder import scaffold
+    answers = scaffold.Answers(bucket=args.bucket or "", space=args.space or "",
+                               metric=args.metric or "", direction=args.direction or "",
+                               demo=args.demo)
+    errors = scaffold.answer_errors(answers)
+    for error in errors:
+        print(f"init: {error}", file=sys.stderr)
+    if errors:
+        return 2
+    root = Path(args.dir)
+    try:
+        action, pinned = scaffold.action_reference()
+        scaffold.write_files(root, scaffold.planned_files(answers, action), force=args.force)
+    except scaffold.InitError as exc:
+        print(f"init: {exc}", file=sys.stderr)
+        return 1
+    print(scaffold.next_steps(root, answers, pinned))
+    return 0
+
+
 def _run_build(config: Config, args) -> int:
     from builder.build import build
     report = build(config, Path(args.out))
+    if args.summary:
+        from builder.summary import append, build_markdown
+        append(Path(args.summary), build_markdown(report))
     if args.strict and report.problems:
         print(f"--strict: {len(report.problems)} problem(s) in the input", file=sys.stderr)
         return 1
@@ -59,12 +86,17 @@ def _run_publish(config: Config, args) -> int:
     if not space:
         print("publish: no Space given (--space ORG/NAME, SPACE_ID or [publish] space_id)", file=sys.stderr)
         return 2
+    from builder.summary import append, publish_markdown
     try:
         outcome = publish(Path(args.out), space, token=os.environ.get("HF_TOKEN") or None,
                           dry_run=args.dry_run, force=args.force)
     except PublishError as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
+        if args.summary:
+            append(Path(args.summary), publish_markdown(space, None, str(exc)))
         return 1
+    if args.summary:
+        append(Path(args.summary), publish_markdown(space, outcome))
     if outcome.refused_reason:
         print(f"publish refused: {outcome.refused_reason}", file=sys.stderr)
         return 1
@@ -79,7 +111,12 @@ def _config(args) -> Config:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="collab-site", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"collab-site {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    def summary(p):
+        p.add_argument("--summary", metavar="FILE",
+                       help="append a markdown summary to FILE (a CI job summary: $GITHUB_STEP_SUMMARY)")
 
     def common(p, with_source: bool = True):
         p.add_argument("--config", help="collab.toml to use (default: ./collab.toml if present)")
@@ -87,9 +124,19 @@ def _parser() -> argparse.ArgumentParser:
         if with_source:
             p.add_argument("--source", help="bucket folder or hf://buckets/ORG/NAME")
 
+    p = sub.add_parser("init", help="write collab.toml and a GitHub workflow that publishes the site")
+    p.add_argument("dir", nargs="?", default=".", help="where to write them (default: here)")
+    p.add_argument("--bucket", help="ORG/NAME of the collaboration's bucket")
+    p.add_argument("--space", help="ORG/NAME of the static Space to publish to")
+    p.add_argument("--metric", help="the results' score field (default: score)")
+    p.add_argument("--direction", choices=("higher", "lower"), help="which scores are better")
+    p.add_argument("--demo", action="store_true", help="also write a demo bucket to build at once")
+    p.add_argument("--force", action="store_true", help="overwrite files that exist")
+
     p = sub.add_parser("build", help="build the site")
     common(p)
     p.add_argument("--strict", action="store_true", help="exit 1 when any input file had a problem")
+    summary(p)
     p.set_defaults(run=_run_build)
 
     p = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
@@ -106,5 +153,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--space", help="ORG/NAME of the Space (default: SPACE_ID or config)")
     p.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
     p.add_argument("--force", action="store_true", help="publish even if entries dropped by half")
+    summary(p)
     p.set_defaults(run=_run_publish)
     return parser

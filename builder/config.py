@@ -32,6 +32,9 @@ class SiteConfig:
     tagline: str = ""
     base_url: str = "/"
     links: tuple[Link, ...] = ()
+    # A folder (relative to the config file) of templates/ and static/ files that replace the
+    # package theme's files of the same name; empty: the package theme as it is.
+    theme_dir: str = ""
     # Hosts agent markdown may show images from ("*.example.org" allows its subdomains); an
     # image from any other host is shown as a link, so no visitor's browser calls it unasked.
     image_hosts: tuple[str, ...] = DEFAULT_IMAGE_HOSTS
@@ -40,7 +43,7 @@ class SiteConfig:
 @dataclass(frozen=True)
 class SourceConfig:
     # A local directory (relative to the config file) or hf://buckets/ORG/NAME.
-    location: str = "examples/demo-bucket"
+    location: str = "demo-bucket"
     cache_dir: str = ".cache/bucket"
     # Web address of the bucket, used to link artifacts; derived from an hf:// location when empty.
     web_url: str = ""
@@ -128,6 +131,9 @@ class Config:
     def cache_dir(self) -> Path:
         return (self.root / self.source.cache_dir).resolve()
 
+    def theme_path(self) -> Path | None:
+        return (self.root / self.site.theme_dir).resolve() if self.site.theme_dir else None
+
     def render_cache_dir(self) -> Path:
         return (self.root / self.cache.dir / "render").resolve()
 
@@ -171,6 +177,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
             raw.setdefault(section, {})[key] = value
     errors: list[str] = []
     config = _build(Config, raw, "", errors)
+    theme_dir = config.site.theme_dir
+    if theme_dir and not (root / theme_dir).is_dir():
+        errors.append(f"site.theme_dir: folder {theme_dir!r} not found next to the config file")
     if errors:
         raise ConfigError(errors)
     return replace(config, root=root)

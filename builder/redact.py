@@ -11,14 +11,11 @@ Who calls it, by `traces.transcripts` mode (config):
     "redacted by archive" badge when the counts are above zero.
   * "on": nothing is masked (notes and transcript as shared).
   * "off": no transcript is rendered at all; the notes are still masked.
-`redact_transcript` does the same masking over an already parsed Transcript (every str field
-of every item, recursively), for callers that parsed without a filter.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
-from typing import Any, Callable
+from typing import Callable
 
 Validator = Callable[[str], bool]
 
@@ -110,48 +107,3 @@ def redact(text: str) -> tuple[str, int]:
         text = pattern.sub(repl, text)
         total += count
     return text, total
-
-
-def redact_notes(notes: str) -> tuple[str, int]:
-    """The manifest body (agent's notes): the same masking, callable on its own."""
-    return redact(notes)
-
-
-def redact_transcript(transcript: Any) -> tuple[Any, int]:
-    """Mask every str field of a Transcript (title, meta, every item, nested items included).
-
-    Works on any tree of frozen dataclasses and tuples; returns a new object and the count.
-    The transcript's `stats.redactions` is increased by the count.
-    """
-    new, count = _walk(transcript)
-    if count and dataclasses.is_dataclass(new) and hasattr(new, "stats"):
-        stats = new.stats
-        if hasattr(stats, "redactions"):
-            new = dataclasses.replace(
-                new, stats=dataclasses.replace(stats, redactions=stats.redactions + count))
-    return new, count
-
-
-def _walk(value: Any) -> tuple[Any, int]:
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, tuple):
-        total = 0
-        out = []
-        for v in value:
-            nv, n = _walk(v)
-            total += n
-            out.append(nv)
-        return (tuple(out), total) if total else (value, 0)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes: dict[str, Any] = {}
-        total = 0
-        for f in dataclasses.fields(value):
-            if not f.init:
-                continue
-            nv, n = _walk(getattr(value, f.name))
-            if n:
-                changes[f.name] = nv
-                total += n
-        return (dataclasses.replace(value, **changes), total) if total else (value, 0)
-    return value, 0

@@ -2,20 +2,27 @@
 
 Returns strings; writes nothing. Templates receive view objects whose URLs and texts are
 already computed (see builder/pages/); they only loop and place.
+
+The theme is package data (builder/theme/: templates/ and static/). An organizer's theme_dir
+with the same layout overrides single files: its templates and static files win over the
+package's, and a template can extend the one it replaces as "collab-site/<name>".
 """
 from __future__ import annotations
 
 import hashlib
+from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import jinja2
 
+from builder import __version__
 from builder import format as fmt
 
 THEME = Path(__file__).resolve().parent / "theme"
-TEMPLATES = THEME / "templates"
-STATIC = THEME / "static"
+PACKAGE_THEME: Traversable = resources.files("builder") / "theme"
+ORIGINAL_PREFIX = "collab-site"
 
 def content_security_policy(image_hosts: Iterable[str]) -> str:
     """Scripts only from the site itself; images from the site and the allowed hosts only."""
@@ -25,9 +32,13 @@ def content_security_policy(image_hosts: Iterable[str]) -> str:
             "object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
-def make_environment(csp: str) -> jinja2.Environment:
+def make_environment(csp: str, theme_dir: Path | None = None) -> jinja2.Environment:
+    package = jinja2.PackageLoader("builder", "theme/templates")
+    loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({ORIGINAL_PREFIX: package})]
+    if theme_dir is not None:
+        loaders.insert(0, jinja2.FileSystemLoader(theme_dir / "templates"))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -36,6 +47,7 @@ def make_environment(csp: str) -> jinja2.Environment:
         auto_reload=False,
     )
     env.globals["csp"] = csp
+    env.globals["collab_site_version"] = __version__
     env.filters["thousands"] = fmt.count
     return env
 
@@ -44,10 +56,32 @@ def render_page(env: jinja2.Environment, template: str, context: Mapping[str, An
     return env.get_template(template).render(**context)
 
 
-def static_files() -> dict[str, bytes]:
-    """The theme's static files, keyed by their path under /static/."""
-    return {p.relative_to(STATIC).as_posix(): p.read_bytes()
-            for p in sorted(STATIC.rglob("*")) if p.is_file()}
+def static_files(theme_dir: Path | None = None) -> dict[str, bytes]:
+    """The theme's static files, keyed by their path under /static/; theme_dir's win."""
+    files = resource_files(PACKAGE_THEME / "static")
+    if theme_dir is not None:
+        files.update(resource_files(theme_dir / "static"))
+    return dict(sorted(files.items()))
+
+
+def theme_override_files(theme_dir: Path | None) -> list[Path]:
+    """The files of an organizer's theme_dir (they change the site like code does)."""
+    if theme_dir is None or not theme_dir.is_dir():
+        return []
+    return sorted(p for p in theme_dir.rglob("*") if p.is_file())
+
+
+def resource_files(root: Traversable, prefix: str = "") -> dict[str, bytes]:
+    """Every file under root (package data or a folder), keyed by its path below root."""
+    files: dict[str, bytes] = {}
+    if not root.is_dir():
+        return files
+    for entry in root.iterdir():
+        if entry.is_dir():
+            files.update(resource_files(entry, f"{prefix}{entry.name}/"))
+        elif entry.is_file():
+            files[prefix + entry.name] = entry.read_bytes()
+    return files
 
 
 def fingerprint(files: Mapping[str, bytes]) -> dict[str, str]:

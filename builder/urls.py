@@ -57,6 +57,10 @@ class Urls:
     def result(self, result_id: str) -> str:
         return self._page("results", slugify(result_id))
 
+    def result_anchor(self, result_id: str) -> str:
+        """The id of a result's row in a table: links to it end in "#" + this."""
+        return "r-" + slugify(result_id)
+
     # traces
     def traces(self, page: int | None = None) -> str:
         return self._page("traces", f"page/{page}" if page else "")

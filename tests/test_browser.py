@@ -37,12 +37,17 @@ def column(page, table_id, index):
         f"rows => rows.map(r => r.cells[{index}].textContent.trim())")
 
 
-def test_home_shows_table_and_interactive_chart_without_errors(browser, served):
+def test_home_shows_table_and_static_chart_then_the_live_chart_on_demand(browser, served):
     origin, _ = served
     page, watch = open_page(browser, origin, "/")
-    page.wait_for_selector("#chart-view svg, #chart-view canvas", timeout=15000)
-    assert page.is_hidden("#chart-static")
     assert page.locator("#lb-best tbody tr").count() >= 10
+    assert page.is_visible("#chart-static svg") and page.is_hidden("#chart-view")
+    # nothing of the interactive chart is fetched before the visitor goes near it
+    assert not [u for u in watch.requests if "vega" in u or "/data/" in u]
+    page.hover("#chart-static")
+    page.wait_for_selector("#chart-view svg", timeout=15000)
+    assert page.is_hidden("#chart-static")
+    assert [u for u in watch.requests if "/static/vendor/vega-runtime.js" in u]
     assert watch.console_errors == [] and watch.page_errors == []
     assert watch.outside == []
     assert all(u.startswith(origin) for u in watch.requests)
@@ -84,13 +89,15 @@ def test_all_results_toggle_switches_tables(browser, served):
     assert page.is_visible("#lb-best") and page.is_hidden("#lb-all")
     best_rows = page.locator("#lb-best tbody tr").count()
     page.check("input[name=lb-view][value=all]")
+    page.wait_for_selector("#lb-all tbody tr")
     assert page.is_hidden("#lb-best") and page.is_visible("#lb-all")
     all_rows = page.locator("#lb-all tbody tr").count()
     assert all_rows > best_rows
     agents = column(page, "lb-all", 1)
     assert len(set(agents)) < len(agents)      # an agent appears more than once
     page.check("input[name=lb-view][value=best]")
-    assert page.is_visible("#lb-best")
+    page.wait_for_selector("#lb-best", state="visible")
+    assert page.is_hidden("#lb-all")
 
 
 def test_message_permalink_shows_its_thread(browser, served):
@@ -122,5 +129,8 @@ def test_without_javascript_table_and_svg_chart_remain(browser, served):
     assert page.locator("#chart-static svg").count() == 1
     assert page.is_visible("#chart-static svg")
     assert page.locator("#lb-best tbody tr").count() >= 10
-    assert page.is_visible("#lb-all")           # both views readable, one after the other
-    assert page.is_hidden(".table-controls")
+    assert page.is_hidden(".table-controls") and page.is_hidden(".chart-toolbar")
+    # every result is one link away (the all-results view needs the script)
+    page.click(".more-results a")
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("/results/") and page.locator("#results-all tbody tr").count() >= 60

@@ -1,4 +1,5 @@
-"""builder/chart.py: the Vega-Lite spec, its pre-rendered SVG (safe, deterministic), the runtime.
+"""builder/chart.py: the Vega-Lite spec; chart_svg.py: its pre-rendered SVG (safe, deterministic);
+chart_runtime.py: the Vega the browser gets and the runtime bundle.
 
 The interactive side (theme/static/chart.js under a strict CSP) is exercised in a real browser by
 the browser suite; here we check its static promises (no eval, ast: true, the page contract ids).
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import chart, chart_svg
+from builder import chart, chart_runtime, chart_svg
 from builder.config import MetricConfig
 from builder.model import Result
 
@@ -112,27 +113,34 @@ def test_one_point_per_scored_result(lower_case):
     assert [row["t"] for row in rows] == sorted(row["t"] for row in rows)
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row["t"]) for row in rows)
     json.dumps(spec, allow_nan=False)
-    assert set(rows[0]) == {"id", "agent", "score", "score_label", "method", "t", "date",
+    assert set(rows[0]) == {"id", "agent", "score", "score_label", "method", "t", "date", "note",
                             "record", "verified", "negative"}
 
 
-def test_points_coloured_by_agent_in_rank_order(lower_case):
+def test_points_coloured_and_shaped_by_agent_in_rank_order(lower_case):
     rank, recs, bl = lower_case
     spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
-    colour = points_layer(spec)["encoding"]["color"]
-    assert colour["field"] == "agent" and colour["type"] == "nominal"
-    # the leader first: legend and the most distinct colours go to the best agents
-    assert colour["scale"]["domain"] == [HOSTILE_AGENT, "gamma", "delta", "beta", "alpha",
+    encoding = points_layer(spec)["encoding"]
+    styles = chart.agent_styles(rank)
+    # the leader first: the most distinct colours go to the best agents
+    assert [s.agent for s in styles] == [HOSTILE_AGENT, "gamma", "delta", "beta", "alpha",
                                          HOSTILE_AGENT2]
-    assert spec["config"]["legend"]["symbolLimit"] == chart.LEGEND_LIMIT
+    for channel, values in (("color", [s.colour for s in styles]),
+                            ("shape", [s.shape for s in styles])):
+        assert encoding[channel]["field"] == "agent"
+        assert encoding[channel]["scale"] == {"domain": [s.agent for s in styles], "range": values}
+        assert encoding[channel]["legend"] is None      # the page lists the agents as buttons
 
 
-def test_many_agents_legend_is_limited():
-    results = [res(i, f"agent-{i:03d}", 100.0 + i, i * 5) for i in range(100)]
-    spec = chart.chart_spec(ranked(results, "higher"), records_of(results, "higher"), [],
-                            NUMBER, "higher")
-    assert len(points_layer(spec)["encoding"]["color"]["scale"]["domain"]) == 100
-    assert spec["config"]["legend"]["symbolLimit"] < 100
+def test_agents_are_told_apart_by_colour_and_shape():
+    results = [res(i, f"agent-{i:03d}", 100.0 + i, i * 5) for i in range(200)]
+    styles = chart.agent_styles(ranked(results, "higher"))
+    assert len(styles) == 200
+    assert len({s.colour for s in styles[:30]}) == 30              # 30 distinct colours
+    assert len({(s.colour, s.shape) for s in styles[:180]}) == 180  # no two alike
+    assert all(a.colour != b.colour and a.shape != b.shape for a, b in zip(styles, styles[1:]))
+    shapes = dict(chart.SHAPES)
+    assert all(shapes[s.shape] == s.path for s in styles)           # the page draws the same
 
 
 def test_step_line_is_the_best_so_far_series(lower_case):
@@ -167,7 +175,7 @@ def test_records_flagged_and_highlighted(lower_case):
                                                                      "r006"}
     highlighted = [layer for layer in layer_with(spec, "point", "results") if "transform" in layer]
     assert highlighted and highlighted[0]["transform"][0] == {"filter": "datum.record"}
-    assert highlighted[0]["mark"]["size"] > points_layer(spec)["mark"]["size"]
+    assert highlighted[0]["mark"]["size"] > points_layer(spec)["encoding"]["size"]["value"]
     # the current best is labelled with its agent and score
     assert spec["datasets"]["current_best"][0]["text"] == f"{HOSTILE_AGENT}  2.9 bpb"
     # verified and negative results are flagged for their shape / hollow fill
@@ -235,10 +243,20 @@ def test_tooltips(lower_case):
     spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
     tips = points_layer(spec)["encoding"]["tooltip"]
     assert [(t["field"], t["title"]) for t in tips] == [
-        ("agent", "Agent"), ("score_label", "BPB"), ("method", "Method"), ("date", "Date (UTC)")]
+        ("agent", "Agent"), ("score_label", "BPB"), ("method", "Method"), ("date", "Date (UTC)"),
+        ("note", "Note")]
     row = next(r for r in spec["datasets"]["results"] if r["id"] == "r004")
     assert row["score_label"] == "3.1 bpb"
     assert row["date"] == "2025-03-01 11:20 UTC"
+    assert row["note"] == "new best"
+    notes = {r["id"]: r["note"] for r in spec["datasets"]["results"]}
+    assert notes["r002"] == "new best, verified" and notes["r005"] == "negative result"
+    # every tooltip shows text made here: nothing for Vega to format (no "NaN" in any label)
+    for layer in layers(spec):
+        for tip in layer.get("encoding", {}).get("tooltip", []):
+            assert tip["type"] == "nominal" and "format" not in tip, tip
+    step = spec["datasets"]["best_so_far"][0]
+    assert step["since"] == "2025-03-01 08:00 UTC" and step["best_label"] == "3.5 bpb"
     # the agent's method travels as data, cut to a sane length
     assert all(len(r["method"]) <= chart.TEXT_LIMIT for r in spec["datasets"]["results"])
 
@@ -249,10 +267,11 @@ def test_interaction_and_size(lower_case):
     assert spec["width"] == "container" and spec["height"] == chart.CHART_HEIGHT
     # Altair hoists a layer's params to the top level, naming the layer they apply to
     params = {p["name"]: p for p in spec.get("params", []) + points_layer(spec).get("params", [])}
-    assert params["zoom"]["select"] == "interval" or params["zoom"]["select"]["type"] == "interval"
-    assert params["zoom"]["bind"] == "scales"
-    assert params["agentpick"]["bind"] == "legend"
-    assert params["zoom"]["views"] == params["agentpick"]["views"] == ["points"]
+    assert params["zoom"]["select"] == {"type": "interval", "encodings": ["x", "y"]}
+    assert params["zoom"]["bind"] == "scales" and params["zoom"]["views"] == ["points"]
+    assert params[chart.HIGHLIGHT]["value"] == []       # the page's agent buttons set it
+    opacity = points_layer(spec)["encoding"]["opacity"]
+    assert chart.HIGHLIGHT in opacity["condition"]["test"]
     assert points_layer(spec)["name"] == "points"
     x = points_layer(spec)["encoding"]["x"]
     assert x["type"] == "temporal" and x["scale"]["type"] == "utc"
@@ -292,7 +311,7 @@ def test_document_shares_datasets(lower_case):
     rank, recs, bl = lower_case
     doc = chart.chart_document(rank, recs, bl, BPB, "lower")
     assert set(doc) == {"version", "empty", "datasets", "linear", "log"}
-    assert doc["version"] == 1 and doc["empty"] is False
+    assert doc["version"] == 2 and doc["empty"] is False
     assert "datasets" not in doc["linear"] and "datasets" not in doc["log"]
     assert doc["datasets"] == chart.chart_spec(rank, recs, bl, BPB, "lower")["datasets"]
     full = chart.spec_from_document(doc, "log")
@@ -305,9 +324,27 @@ def test_specs_are_valid_and_compile_to_vega(lower_case):
     empty = chart.chart_document([], set(), [baseline(3.0)], BPB, "lower")
     for spec in (chart.spec_from_document(doc, "linear"), chart.spec_from_document(doc, "log"),
                  chart.spec_from_document(empty, "linear")):
-        chart.validate_spec(spec)                      # Altair's Vega-Lite schema
-        vega = chart.compile_to_vega(spec)             # and Vega-Lite's own compiler
+        chart_runtime.validate_spec(spec)                      # Altair's Vega-Lite schema
+        vega = chart_runtime.compile_to_vega(spec)             # and Vega-Lite's own compiler
         assert vega["$schema"].startswith("https://vega.github.io/schema/vega/")
+
+
+def test_browser_document_is_vega_with_its_data_stored_once(lower_case):
+    rank, recs, bl = lower_case
+    doc = chart.chart_document(rank, recs, bl, BPB, "lower")
+    out = chart_runtime.browser_document(doc)
+    assert out["datasets"] == doc["datasets"] and out["empty"] is False
+    for mode in ("linear", "log"):
+        vega = out[mode]
+        assert vega["$schema"].startswith("https://vega.github.io/schema/vega/")
+        named = [d for d in vega["data"] if d["name"] in doc["datasets"]]
+        assert {d["name"] for d in named} == set(doc["datasets"])
+        assert not any("values" in d for d in named)      # the page puts the rows back
+        signals = {s["name"] for s in vega["signals"]}
+        assert {chart.HIGHLIGHT, "zoom_t"} <= signals      # what chart.js sets
+    scales = {s["name"]: s["type"] for s in out["log"]["scales"]}
+    assert scales["y"] == "log" and scales["x"] == "utc"
+    json.dumps(out, allow_nan=False)
 
 
 def test_spec_digest_is_a_stable_cache_key(lower_case):
@@ -372,8 +409,6 @@ def test_svg_is_produced_and_responsive(svg):
 def test_svg_shows_agent_names_as_escaped_text(svg):
     parsed = parse(svg)
     text = "".join(parsed.text)
-    for name in ("gamma", "delta", "alpha"):       # legend entries
-        assert name in text
     # the record holder's hostile name is drawn (current best label) as text, escaped in source
     assert f"{HOSTILE_AGENT}  2.9 bpb" in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in svg
@@ -435,24 +470,29 @@ def test_svg_verifier_refuses_markup():
 
 # ------------------------------------------------------------------------------------- runtime
 
-def test_vega_bundle_is_self_contained():
-    bundle = chart.vega_bundle()
-    assert "window.vegaEmbed=" in bundle and len(bundle) > 100_000
-    assert "expressionInterpreter" in bundle            # what `ast: true` switches to
-    assert not re.search(r"""import\s*\(|from\s*["']https?://""", bundle)
+def test_vega_runtime_is_self_contained_and_has_no_vega_lite():
+    bundle = chart_runtime.runtime_bundle()
+    for name in ("window.vega=", "window.vegaExpressionInterpreter=", "window.vegaTooltipHandler="):
+        assert name in bundle
+    assert 100_000 < len(bundle) < 700_000
+    assert "vega-lite" not in bundle and "vegaLite" not in bundle   # compiled at build time
+    assert not re.search(r"""import\s*\(|from\s*["']https?://|cdn\.jsdelivr""", bundle)
 
 
 def test_chart_js_honours_the_csp_and_the_page_contract():
     js = (REPO / "builder" / "theme" / "static" / "chart.js").read_text(encoding="utf-8")
     code = re.sub(r"/\*.*?\*/|//[^\n]*", "", js, flags=re.S)  # promises in code, not comments
-    assert "ast: true" in code and 'renderer: "svg"' in code and "actions: false" in code
+    assert "ast: true" in code and "vegaExpressionInterpreter" in code
+    assert 'renderer: "svg"' in code
     for banned in ("eval(", "new Function", "innerHTML", "setTimeout(\"", "console.error",
-                   "document.write"):
+                   "document.write", "vegaEmbed", "vegaLite"):
         assert banned not in code, banned
     assert "console.warn" in code
-    contract = chart.__doc__ or ""
-    for element_id in ("chart", "chart-static", "chart-view", "chart-log", "chart-reset",
-                       "chart-spec"):
-        assert f'id="{element_id}"' in contract
-        assert f'"{element_id}"' in code
-    assert "chart-controls" in contract and "chart-controls" in code
+    # the ids and data attributes chart.js looks for are on the home page's template
+    page = (REPO / "builder" / "theme" / "templates" / "index.html").read_text(encoding="utf-8")
+    for element_id in ("chart", "chart-static", "chart-view", "chart-log", "chart-legend",
+                       "chart-status"):
+        assert f'id="{element_id}"' in page and f'"{element_id}"' in code, element_id
+    for attribute in ("data-src", "data-runtime", "data-range", "data-zoom", "data-download",
+                      "data-key", "data-agent"):
+        assert attribute in page and f'"{attribute}"' in code, attribute

@@ -13,7 +13,7 @@ def test_defaults_without_a_file():
     config = load_config(None, env={})
     assert config.metric.direction == "higher"
     assert config.traces.transcripts == "redacted"
-    assert config.source.location == "examples/demo-bucket"
+    assert config.source.location == "demo-bucket"
 
 
 def test_file_values_and_fallback_entries(tmp_path):

@@ -70,13 +70,32 @@ def test_payload_text_is_shown_escaped(hostile_site):
     assert seen_template_text
 
 
-def test_chart_data_survives_script_breakouts_as_data(hostile_site):
+def test_chart_and_table_data_carry_payloads_as_data(hostile_site):
     import json
-    import re
     _, out = hostile_site
     home = (out / "index.html").read_text()
-    block = re.search(r'<script type="application/json" id="chart-spec">(.*?)</script>', home, re.S).group(1)
-    assert "</script" not in block.lower() and "<" not in block
-    doc = json.loads(block)
-    methods = {row.get("method") for row in doc["datasets"]["results"]}
+    assert '<script type="application/json"' not in home          # no data embedded in the page
+    chart = json.loads((out / "data" / "chart.json").read_text())
+    methods = {row.get("method") for row in chart["datasets"]["results"]}
     assert PAYLOADS[0] in methods              # the payload is intact, as data
+    rows = json.loads((out / "data" / "results.json").read_text())["rows"]
+    assert any(row["method"] == PAYLOADS[0] for row in rows)
+
+
+def test_live_chart_and_all_results_view_run_no_payload(hostile_site):
+    """The chart's data and the all-results rows reach the page only on request: bring both in
+    and check nothing of theirs runs."""
+    origin, _ = hostile_site
+    with chromium() as browser:
+        page = browser.new_context().new_page()
+        watch = PageWatch(page, origin)
+        page.goto(origin + "/?view=all", wait_until="networkidle")
+        page.wait_for_selector("#lb-all tbody tr")
+        page.hover("#chart-static")
+        page.wait_for_selector("#chart-view svg")
+        for point in page.locator("#chart-view .mark-symbol path").all()[:5]:
+            point.hover(force=True)
+        page.wait_for_timeout(300)
+        assert page.evaluate(NO_LIVE_PAYLOAD) == []
+    assert watch.dialogs == [] and [u for u in watch.requests if MARKER in u] == []
+    assert watch.console_errors == [] and watch.page_errors == []

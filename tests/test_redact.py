@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.redact import redact, redact_notes, redact_transcript
+from builder.redact import redact
 from builder.transcript import ToolCall, parse_log
 
 # Fake secrets are assembled at run time so that no scanner mistakes this file for a leak.
@@ -105,11 +105,7 @@ def test_ordinary_text_is_untouched(text):
     assert redact(text) == (text, 0)
 
 
-def test_redact_notes_is_redact():
-    assert redact_notes(f"notes {HF}") == ("notes [REDACTED:hf-token]", 1)
-
-
-def test_redact_transcript_masks_every_text_field_and_bumps_the_count():
+def test_every_text_of_a_parsed_log_is_masked_and_counted():
     log = (
         '{"type":"user","sessionId":"s","cwd":"/home/me","message":{"content":"my key ' + HF + '"}}\n'
         '{"type":"assistant","sessionId":"s","message":{"id":"m","content":['
@@ -121,21 +117,19 @@ def test_redact_transcript_masks_every_text_field_and_bumps_the_count():
         '{"type":"mystery","blob":"' + SLACK + '"}\n'
     ).encode()
     raw = parse_log(log, None)
-    assert HF in repr(raw)
-    clean, count = redact_transcript(raw)
+    assert HF in repr(raw) and raw.stats.redactions == 0
+    clean = parse_log(log, None, text_filter=redact)
     text = repr(clean)
     for secret in (HF, GHP, OPENAI, AWS_ID, SLACK):
         assert secret not in text
-    # prompt (and its turn's preview), thinking, text, call input, summary, result, raw record
-    assert count == 8
+    # prompt, thinking, text, call input, summary, result, raw record
+    assert clean.stats.redactions == 7
     assert clean.turns[0].preview == "my key [REDACTED:hf-token]"
-    assert clean.stats.redactions == raw.stats.redactions + 8
     call = next(i for i in clean.items if isinstance(i, ToolCall))
     assert call.summary == "echo [REDACTED:aws-access-key-id]"
-    assert redact_transcript(clean) == (clean, 0)
-    # a transcript without secrets comes back as the same object
-    orbit = parse_log((Path(__file__).parent / "fixtures/traces/traces/orbit-7/"
-                       "5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6/"
-                       "5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6.jsonl").read_bytes(), None)
-    same, n = redact_transcript(orbit)
-    assert n == 0 and same is orbit
+    assert call.result == "[REDACTED:aws-access-key-id]"
+    # a log without secrets parses to the same transcript either way
+    orbit = (Path(__file__).parent / "fixtures/traces/traces/orbit-7/"
+             "5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6/5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6.jsonl")
+    assert parse_log(orbit.read_bytes(), None, text_filter=redact) == \
+        parse_log(orbit.read_bytes(), None)

@@ -6,7 +6,6 @@ import pytest
 
 from builder.cli import main
 from tests.browser import PageWatch, chromium, serve_folder
-from tests.conftest import REPO
 from tests.hostile import MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 from tests.hostile_traces import AGENTS, write_hostile_traces
 
@@ -16,8 +15,6 @@ ORBIT = "/traces/orbit-7/16a34bab-add2-43b4-a970-3c8cafafee09/"
 LUMEN = "/traces/lumen-2/019f4383-1c40-7412-813b-595aba5f3cb9/"
 
 
-
-
 @pytest.fixture(scope="module")
 def browser():
     with chromium() as b:
@@ -25,15 +22,13 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("trace-demo") / "site"
-    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
-    with serve_folder(out) as origin:
-        yield origin, out
+def served(demo_site):
+    with serve_folder(demo_site) as origin:
+        yield origin, demo_site
 
 
-def test_a_tool_call_expands_without_errors_or_outside_requests(browser, demo_site):
-    origin, _ = demo_site
+def test_a_tool_call_expands_without_errors_or_outside_requests(browser, served):
+    origin, _ = served
     page = browser.new_page()
     watch = PageWatch(page, origin)
     page.goto(origin + LUMEN, wait_until="networkidle")
@@ -60,8 +55,8 @@ def test_a_tool_call_expands_without_errors_or_outside_requests(browser, demo_si
     page.close()
 
 
-def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, demo_site):
-    origin, _ = demo_site
+def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, served):
+    origin, _ = served
     page = browser.new_page()
     watch = PageWatch(page, origin)
     page.goto(origin + ORBIT, wait_until="networkidle")

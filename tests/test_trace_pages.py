@@ -1,23 +1,24 @@
 """The trace archive as built HTML: the /traces/ index, session headers, transcripts, pagination,
 the privacy modes and size limit, and the expected figures of the fixtures (trace-formats.md §7-9).
 
-Pages are read back with a small DOM built on html.parser, and checked by what a reader sees."""
+Pages are read back with tests/html.py and checked by what a reader sees."""
 from __future__ import annotations
 
 import json
 import re
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from bs4 import Tag
 
 from builder.check import check_site
 from builder.cli import main
 from builder.transcript import parse_log
 from tests.conftest import REPO
+from tests.html import soup, text_of
 
-DEMO = REPO / "examples" / "demo-bucket"
+DEMO = REPO / "builder" / "demo"
 FIXTURE_TRACES = REPO / "tests" / "fixtures" / "traces"
 ORBIT = "orbit-7/16a34bab-add2-43b4-a970-3c8cafafee09"
 LUMEN = "lumen-2/019f4383-1c40-7412-813b-595aba5f3cb9"
@@ -25,79 +26,6 @@ WREN = "wren/aider-20260711-2140"
 FX_ORBIT = "orbit-7/5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6"
 FX_LUMEN = "lumen-2/019b2c4e-7a10-7d3e-b5f1-2a9c8e6d4f01"
 FX_QUILL = "quill-3/sess-20260702-a"
-
-# ---------------------------------------------------------------------------------------------
-# A small DOM: enough to find elements by id, class and tag and to read their text.
-
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-         "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs: dict, parent: "Node | None"):
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list = []
-
-    @property
-    def classes(self) -> set[str]:
-        return set((self.attrs.get("class") or "").split())
-
-    def text(self) -> str:
-        parts = []
-        for c in self.children:
-            parts.append(c if isinstance(c, str) else c.text())
-        return "".join(parts)
-
-    def clean(self) -> str:
-        return " ".join(self.text().split())
-
-    def iter(self):
-        for c in self.children:
-            if isinstance(c, Node):
-                yield c
-                yield from c.iter()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None, **attrs) -> list["Node"]:
-        return [n for n in self.iter() if (tag is None or n.tag == tag)
-                and (cls is None or cls in n.classes)
-                and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())]
-
-    def find(self, tag: str | None = None, cls: str | None = None, **attrs) -> "Node | None":
-        found = self.find_all(tag, cls, **attrs)
-        return found[0] if found else None
-
-    def by_id(self, ident: str) -> "Node | None":
-        return next((n for n in self.iter() if n.attrs.get("id") == ident), None)
-
-
-class _Builder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root", {}, None)
-        self.cur = self.root
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, {k: (v or "") for k, v in attrs}, self.cur)
-        self.cur.children.append(node)
-        if tag not in _VOID:
-            self.cur = node
-
-    def handle_endtag(self, tag):
-        n = self.cur
-        while n is not self.root and n.tag != tag:
-            n = n.parent
-        if n is not self.root:
-            self.cur = n.parent
-
-    def handle_data(self, data):
-        self.cur.children.append(data)
-
-
-def dom(path: Path) -> Node:
-    b = _Builder()
-    b.feed(path.read_text(encoding="utf-8"))
-    return b.root
-
 
 def page_file(site: Path, url: str) -> Path:
     return site / url.strip("/") / "index.html"
@@ -142,10 +70,9 @@ def fixture_bucket(tmp: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "site"
-    assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
-    return out
+def demo(demo_site):
+    """The session's shared demo build (read only)."""
+    return demo_site
 
 
 @pytest.fixture(scope="module")
@@ -163,53 +90,54 @@ def fixtures_site(tmp_path_factory):
 # ---------------------------------------------------------------------------------------------
 # The index
 
-def index_rows(site: Path) -> dict[str, list[Node]]:
-    table = dom(site / "traces" / "index.html").by_id("traces")
+def index_rows(site: Path) -> dict[str, list[Tag]]:
+    table = soup(site / "traces" / "index.html").find(id="traces")
     rows = {}
     for tr in table.find("tbody").find_all("tr"):
         cells = tr.find_all("td")
-        rows[cells[1].clean()] = cells
+        rows[text_of(cells[1])] = cells
     return rows
 
 
 def test_index_lists_every_session_with_reported_tokens_and_unknown_as_dash(demo):
     rows = index_rows(demo)
     assert len(rows) == 7
-    tokens = {session: cells[6].clean() for session, cells in rows.items()}
+    tokens = {session: text_of(cells[6]) for session, cells in rows.items()}
     assert tokens["aider-20260711-2140"] == "—"                        # usage: null
     assert tokens["16a34bab-add2-43b4-a970-3c8cafafee09"] == "16,398,792"
     assert tokens["019f4383-1c40-7412-813b-595aba5f3cb9"] == "55,765"
-    assert rows["aider-20260711-2140"][7].clean() == "—"             # tool calls unknown too
-    assert "0" not in rows["aider-20260711-2140"][6].clean()
+    assert text_of(rows["aider-20260711-2140"][7]) == "—"             # tool calls unknown too
+    assert "0" not in text_of(rows["aider-20260711-2140"][6])
     # each session links to its page, which exists
     for cells in rows.values():
-        href = cells[1].find("a").attrs["href"]
+        href = cells[1].find("a")["href"]
         assert page_file(demo, href).is_file()
     # badges
     wren = rows["aider-20260711-2140"][8]
-    assert {"share-stats", "completeness-partial"} <= {c for b in wren.find_all("span") for c in b.classes}
+    classes = {c for badge in wren.find_all("span") for c in badge.get("class", [])}
+    assert {"share-stats", "completeness-partial"} <= classes
 
 
 def test_totals_tile_is_a_reported_floor_and_counts_the_sessions_without_tokens(demo):
-    page = dom(demo / "traces" / "index.html")
-    tile = page.find("dl", cls="tokens")
-    assert number(tile.find("dd", cls="tokens-total").clean()) == 29_101_382  # the 6 that report
-    assert tile.find("dd", cls="tokens-missing").clean() == "1"
-    floor = page.find("p", cls="floor").clean()
+    page = soup(demo / "traces" / "index.html")
+    tile = page.find("dl", class_="tokens")
+    assert number(text_of(tile.find("dd", class_="tokens-total"))) == 29_101_382  # the 6 that report
+    assert text_of(tile.find("dd", class_="tokens-missing")) == "1"
+    floor = text_of(page.find("p", class_="floor"))
     assert "reported floor" in floor
     assert "1 session without token data is not counted" in floor
     assert "not comparable" in floor
 
 
 def test_agent_and_result_pages_link_to_their_traces(demo):
-    agent = dom(demo / "agents" / "orbit-7" / "index.html")
-    assert any(a.attrs.get("href") == f"/traces/{ORBIT}/" for a in agent.find_all("a"))
-    result = dom(demo / "results" / "20260711-092133-145_orbit-7" / "index.html")
-    assert any(a.attrs.get("href") == f"/traces/{ORBIT}/" and a.clean() == "trace"
+    agent = soup(demo / "agents" / "orbit-7" / "index.html")
+    assert any(a.get("href") == f"/traces/{ORBIT}/" for a in agent.find_all("a"))
+    result = soup(demo / "results" / "20260711-092133-145_orbit-7" / "index.html")
+    assert any(a.get("href") == f"/traces/{ORBIT}/" and text_of(a) == "trace"
                for a in result.find_all("a"))
     # ... and the trace page links back to the result
-    page = dom(trace_page(demo, ORBIT))
-    assert any(a.attrs.get("href") == "/results/20260711-092133-145_orbit-7/"
+    page = soup(trace_page(demo, ORBIT))
+    assert any(a.get("href") == "/results/20260711-092133-145_orbit-7/"
                for a in page.find_all("a"))
 
 
@@ -220,18 +148,18 @@ def test_the_demo_site_passes_the_checker(demo):
 # ---------------------------------------------------------------------------------------------
 # Session headers
 
-def token_card(page: Node, which: str) -> tuple[int | None, dict[str, int | None]]:
-    card = page.find("div", cls=which)
+def token_card(page: Tag, which: str) -> tuple[int | None, dict[str, int | None]]:
+    card = page.find("div", class_=which)
     if card is None:
         return None, {}
-    total = number(card.find("p", cls="token-total").clean())
-    parts = {dt.clean(): number(dd.clean()) for dt, dd in
+    total = number(text_of(card.find("p", class_="token-total")))
+    parts = {text_of(dt): number(text_of(dd)) for dt, dd in
              zip(card.find("dl").find_all("dt"), card.find("dl").find_all("dd"))}
     return total, parts
 
 
 def test_claude_code_header_shows_reported_and_deduplicated_figures(demo):
-    page = dom(trace_page(demo, ORBIT))
+    page = soup(trace_page(demo, ORBIT))
     reported, parts = token_card(page, "reported")
     assert reported == 16_398_792
     assert parts["cache read"] == 16_139_871 and parts["reasoning"] is None
@@ -240,14 +168,14 @@ def test_claude_code_header_shows_reported_and_deduplicated_figures(demo):
     expected = parse_log(log.read_bytes(), "claude-code").stats.usage
     assert computed == expected.total == 13_272_468
     assert computed < reported
-    assert "deduplicated by message id + request id" in page.find("div", cls="computed").clean()
-    assert page.find("h1").find("code").clean() == "16a34bab-add2-43b4-a970-3c8cafafee09"
-    badges = page.find("p", cls="badges").clean()
+    assert "deduplicated by message id + request id" in text_of(page.find("div", class_="computed"))
+    assert text_of(page.find("h1").find("code")) == "16a34bab-add2-43b4-a970-3c8cafafee09"
+    badges = text_of(page.find("p", class_="badges"))
     assert "share: full" in badges and "completeness: full" in badges
 
 
 def test_codex_header_shows_the_last_cumulative_event_not_a_sum(demo):
-    page = dom(trace_page(demo, LUMEN))
+    page = soup(trace_page(demo, LUMEN))
     log = next((DEMO / "traces" / LUMEN).glob("*.jsonl"))
     totals = []
     for line in log.read_text().splitlines():
@@ -259,23 +187,23 @@ def test_codex_header_shows_the_last_cumulative_event_not_a_sum(demo):
     computed, _ = token_card(page, "computed")
     assert computed == totals[-1] == 55_765
     assert computed != sum(totals)
-    assert f"{sum(totals):,}" not in page.clean()
-    assert "last cumulative" in page.find("div", cls="computed").clean()
+    assert f"{sum(totals):,}" not in text_of(page)
+    assert "last cumulative" in text_of(page.find("div", class_="computed"))
 
 
 def test_unknown_tokens_are_dashes_and_there_is_no_computed_figure_without_a_log(demo):
-    page = dom(trace_page(demo, WREN))
+    page = soup(trace_page(demo, WREN))
     reported, parts = token_card(page, "reported")
     assert reported is None and set(parts.values()) == {None}
-    assert page.find("div", cls="computed") is None
-    assert "No log was shared" in page.by_id("trace-state").clean()
-    assert page.find("section", cls="transcript") is None
-    assert "no token counts from this harness" in page.find("section", cls="notes").clean()
+    assert page.find("div", class_="computed") is None
+    assert "No log was shared" in text_of(page.find(id="trace-state"))
+    assert page.find("section", class_="transcript") is None
+    assert "no token counts from this harness" in text_of(page.find("section", class_="notes"))
 
 
 def test_header_links_raw_log_and_hub_trace_viewer(demo):
-    page = dom(trace_page(demo, ORBIT))
-    links = {a.clean(): a.attrs["href"] for a in page.find("section", cls="trace-links").find_all("a")}
+    page = soup(trace_page(demo, ORBIT))
+    links = {text_of(a): a["href"] for a in page.find("section", class_="trace-links").find_all("a")}
     log = "traces/orbit-7/16a34bab-add2-43b4-a970-3c8cafafee09/16a34bab-add2-43b4-a970-3c8cafafee09.jsonl"
     assert links["Raw log ↗"] == f"https://huggingface.co/buckets/demo-org/tinylm-collab/resolve/{log}"
     assert links["Open in the Hugging Face trace viewer ↗"] == \
@@ -283,7 +211,7 @@ def test_header_links_raw_log_and_hub_trace_viewer(demo):
 
 
 def test_notes_are_rendered_markdown(demo):
-    notes = dom(trace_page(demo, ORBIT)).find("section", cls="notes")
+    notes = soup(trace_page(demo, ORBIT)).find("section", class_="notes")
     assert notes.find("h2", id="notes-title") is not None
     assert notes.find("li") is not None and notes.find("code") is not None
 
@@ -292,85 +220,85 @@ def test_notes_are_rendered_markdown(demo):
 # The transcript
 
 def test_transcript_items_are_rendered_per_kind(demo):
-    page = dom(trace_page(demo, ORBIT))
-    transcript = page.find("section", cls="transcript")
-    tools = transcript.find_all("details", cls="tool")
+    page = soup(trace_page(demo, ORBIT))
+    transcript = page.find("section", class_="transcript")
+    tools = transcript.find_all("details", class_="tool")
     assert len(tools) == 124                    # every call, the subagent's nested ones included
-    assert all(t.find("summary").find("span", cls="tool-name") for t in tools)
-    assert all(t.attrs.get("open") is None for t in tools)                # collapsed
-    thinking = transcript.find_all("details", cls="thinking")
-    assert thinking and all(t.attrs.get("open") is None for t in thinking)
-    assert transcript.find_all("div", cls="prompt")
-    assert transcript.find("div", cls="assistant").find("div", cls="markdown") is not None
-    subagent = transcript.find("details", cls="subagent")
-    assert subagent is not None and subagent.parent.parent.tag == "details"   # inside its Task card
+    assert all(t.find("summary").find("span", class_="tool-name") for t in tools)
+    assert all(t.get("open") is None for t in tools)                # collapsed
+    thinking = transcript.find_all("details", class_="thinking")
+    assert thinking and all(t.get("open") is None for t in thinking)
+    assert transcript.find_all("div", class_="prompt")
+    assert transcript.find("div", class_="assistant").find("div", class_="markdown") is not None
+    subagent = transcript.find("details", class_="subagent")
+    assert subagent is not None and subagent.parent.parent.name == "details"   # inside its Task card
     # the turn index links every turn to its anchor
-    index = page.find("nav", cls="turn-index")
-    hrefs = [a.attrs["href"] for a in index.find("ol").find_all("a")]
+    index = page.find("nav", class_="turn-index")
+    hrefs = [a["href"] for a in index.find("ol").find_all("a")]
     assert hrefs == [f"/traces/{ORBIT}/#t{n}" for n in (1, 2, 3)]
-    assert all(page.by_id(f"t{n}") is not None for n in (1, 2, 3))
+    assert all(page.find(id=f"t{n}") is not None for n in (1, 2, 3))
 
 
 def test_tool_errors_are_highlighted_and_counted(demo):
-    page = dom(trace_page(demo, LUMEN))
-    errors = [t for t in page.find_all("details", cls="tool") if "status-error" in t.classes]
+    page = soup(trace_page(demo, LUMEN))
+    errors = [t for t in page.find_all("details", class_="tool") if "status-error" in t.get("class", [])]
     assert len(errors) == 1
-    chip = errors[0].find("summary").find("span", cls="error")
-    assert chip.clean() == "⚠ error: exit 1" and chip.attrs["id"] == "e1"
-    assert errors[0].find("div", cls="result").find("p").clean() == "error output"
-    count = page.find("dd", cls="error-count")
-    assert count.clean().startswith("⚠ 1 error")
-    assert count.find("a").attrs["href"] == f"/traces/{LUMEN}/#e1"
-    ok = [t for t in page.find_all("details", cls="tool") if "status-ok" in t.classes]
-    assert len(ok) == 4 and not any(t.find("span", cls="error") for t in ok)
+    chip = errors[0].find("summary").find("span", class_="error")
+    assert text_of(chip) == "⚠ error: exit 1" and chip["id"] == "e1"
+    assert text_of(errors[0].find("div", class_="result").find("p")) == "error output"
+    count = page.find("dd", class_="error-count")
+    assert text_of(count).startswith("⚠ 1 error")
+    assert count.find("a")["href"] == f"/traces/{LUMEN}/#e1"
+    ok = [t for t in page.find_all("details", class_="tool") if "status-ok" in t.get("class", [])]
+    assert len(ok) == 4 and not any(t.find("span", class_="error") for t in ok)
 
 
 def test_codex_prompt_is_shown_once_and_injected_context_folded(demo):
-    page = dom(trace_page(demo, LUMEN))
-    prompts = page.find_all("div", cls="prompt")
+    page = soup(trace_page(demo, LUMEN))
+    prompts = page.find_all("div", class_="prompt")
     assert len(prompts) == 1
-    injected = page.find("details", cls="injected")
-    assert injected is not None and "environment context" in injected.find("summary").clean()
-    assert "environment_context" not in prompts[0].clean()
+    injected = page.find("details", class_="injected")
+    assert injected is not None and "environment context" in text_of(injected.find("summary"))
+    assert "environment_context" not in text_of(prompts[0])
 
 
 def test_a_long_session_is_split_into_linked_pages(paged):
-    first = dom(trace_page(paged, ORBIT))
-    pager = first.find("nav", cls="trace-pager")
+    first = soup(trace_page(paged, ORBIT))
+    pager = first.find("nav", class_="trace-pager")
     assert pager is not None
     # follow "next" from page 1 to the end, checking every page exists and links back
     seen, url, tools = [], f"/traces/{ORBIT}/", 0
     while url:
-        page = dom(page_file(paged, url))
+        page = soup(page_file(paged, url))
         seen.append(url)
-        tools += len(page.find("section", cls="transcript").find_all("details", cls="tool"))
-        nav = page.find("nav", cls="trace-pager")
+        tools += len(page.find("section", class_="transcript").find_all("details", class_="tool"))
+        nav = page.find("nav", class_="trace-pager")
         nxt = nav.find("a", rel="next")
         prev = nav.find("a", rel="prev")
         if len(seen) > 1:
-            assert prev.attrs["href"] == seen[-2]
-        url = nxt.attrs["href"] if nxt else None
+            assert prev["href"] == seen[-2]
+        url = nxt["href"] if nxt else None
     assert len(seen) >= 5
     assert seen[1] == f"/traces/{ORBIT}/page/2/"
     assert tools == 124                                          # nothing lost, nothing twice
     # page 1 lists every page, and every turn link lands on the page holding its anchor
-    page_list = [a.attrs["href"] for a in first.find("ol", cls="page-list").find_all("a")]
+    page_list = [a["href"] for a in first.find("ol", class_="page-list").find_all("a")]
     assert page_list == seen
-    for a in first.find("nav", cls="turn-index").find("ol").find_all("a"):
-        target, anchor = a.attrs["href"].split("#")
-        assert dom(page_file(paged, target)).by_id(anchor) is not None, a.attrs["href"]
-    assert "Page 2 of" in dom(page_file(paged, seen[1])).find("header", cls="trace-head").clean()
+    for a in first.find("nav", class_="turn-index").find("ol").find_all("a"):
+        target, anchor = a["href"].split("#")
+        assert soup(page_file(paged, target)).find(id=anchor) is not None, a["href"]
+    assert "Page 2 of" in text_of(soup(page_file(paged, seen[1])).find("header", class_="trace-head"))
     assert check_site(paged) == []
 
 
 def test_transcripts_off_renders_no_transcript(tmp_path):
     site = build(tmp_path, transcripts="off")
     for session in (ORBIT, LUMEN):
-        page = dom(trace_page(site, session))
-        assert page.find("section", cls="transcript") is None
-        assert page.find("details", cls="tool") is None
-        assert page.find("div", cls="prompt") is None
-        assert "not published" in page.by_id("trace-state").clean()
+        page = soup(trace_page(site, session))
+        assert page.find("section", class_="transcript") is None
+        assert page.find("details", class_="tool") is None
+        assert page.find("div", class_="prompt") is None
+        assert "not published" in text_of(page.find(id="trace-state"))
         assert token_card(page, "reported")[0] is not None          # the header stays
     text = trace_page(site, ORBIT).read_text()
     assert "Goal for this session" not in text                      # the first prompt
@@ -378,46 +306,46 @@ def test_transcripts_off_renders_no_transcript(tmp_path):
 
 def test_over_the_size_limit_only_header_and_stats_and_the_page_says_so(tmp_path):
     site = build(tmp_path, limits="max_trace_bytes = 1000\n")
-    page = dom(trace_page(site, ORBIT))
-    assert page.find("section", cls="transcript") is None
-    assert page.find("details", cls="tool") is None
-    state = page.by_id("trace-state").clean()
+    page = soup(trace_page(site, ORBIT))
+    assert page.find("section", class_="transcript") is None
+    assert page.find("details", class_="tool") is None
+    state = text_of(page.find(id="trace-state"))
     assert "only the header and stats are shown" in state
-    assert "transcript too large" in page.find("p", cls="badges").clean()
+    assert "transcript too large" in text_of(page.find("p", class_="badges"))
     assert token_card(page, "reported")[0] == 16_398_792
-    assert "Tool calls (reported)" in page.find("section", cls="activity").clean()
+    assert "Tool calls (reported)" in text_of(page.find("section", class_="activity"))
 
 
 # ---------------------------------------------------------------------------------------------
 # The reference fixtures (trace-formats.md §9)
 
 def test_fixture_figures(fixtures_site):
-    orbit = dom(trace_page(fixtures_site, FX_ORBIT))
+    orbit = soup(trace_page(fixtures_site, FX_ORBIT))
     assert token_card(orbit, "reported")[0] == 83_095
     computed, parts = token_card(orbit, "computed")
     assert computed == 68_755
     assert parts == {"input": 30, "output": 425, "cache read": 65_800, "cache write": 2_500,
                      "reasoning": None}
-    lumen = dom(trace_page(fixtures_site, FX_LUMEN))
+    lumen = soup(trace_page(fixtures_site, FX_LUMEN))
     assert token_card(lumen, "reported")[0] == 17_412
     assert token_card(lumen, "computed")[0] == 17_412
-    assert "25,742" not in lumen.clean()
+    assert "25,742" not in text_of(lumen)
     # orbit-7's one error is its first Bash call, and the Task card holds the sidechain
-    tools = orbit.find_all("details", cls="tool")
-    assert [("status-error" in t.classes) for t in tools[:1]] == [True]
-    assert tools[0].find("span", cls="tool-name").clean() == "Bash"
-    task = next(t for t in tools if t.find("span", cls="tool-name").clean() == "Task")
-    assert task.find("details", cls="subagent") is not None
-    assert "claude-haiku-4-5-20251001" in orbit.find("dl", cls="profile").clean()
+    tools = orbit.find_all("details", class_="tool")
+    assert [("status-error" in t.get("class", [])) for t in tools[:1]] == [True]
+    assert text_of(tools[0].find("span", class_="tool-name")) == "Bash"
+    task = next(t for t in tools if text_of(t.find("span", class_="tool-name")) == "Task")
+    assert task.find("details", class_="subagent") is not None
+    assert "claude-haiku-4-5-20251001" in text_of(orbit.find("dl", class_="profile"))
 
 
 def test_fixture_hostile_notes_are_escaped(fixtures_site):
     text = trace_page(fixtures_site, FX_QUILL).read_text()
     assert "<script>" not in text.split("</header>")[0].split('<section class="notes"')[-1]
-    notes = dom(trace_page(fixtures_site, FX_QUILL)).find("section", cls="notes")
+    notes = soup(trace_page(fixtures_site, FX_QUILL)).find("section", class_="notes")
     assert not notes.find_all("script") and not any(
-        a.attrs.get("href", "").lower().startswith("javascript") for a in notes.find_all("a"))
-    assert not any(k.startswith("on") for n in notes.iter() for k in n.attrs)
+        a.get("href", "").lower().startswith("javascript") for a in notes.find_all("a"))
+    assert not any(k.startswith("on") for n in notes.find_all(True) for k in n.attrs)
 
 
 def edge_bucket(tmp: Path) -> Path:
@@ -457,45 +385,63 @@ def edge_site(tmp_path_factory):
 
 
 def test_edge_cases_render_every_kind(edge_site):
-    cc = dom(trace_page(edge_site, "edge-cc/s1"))
-    text = cc.find("section", cls="transcript").clean()
+    cc = soup(trace_page(edge_site, "edge-cc/s1"))
+    text = text_of(cc.find("section", class_="transcript"))
     assert "thinking not recorded" in text
-    assert cc.find("details", cls="orphan") is not None and "image (" in text
-    assert cc.find("details", cls="raw") is not None and "future-widget" in text
-    assert cc.find("div", cls="divider") is not None                     # compaction
-    assert cc.find("details", cls="injected") is not None
-    assert cc.find("div", cls="assistant", ) is not None
-    api_error = [d for d in cc.find_all("div", cls="assistant") if "error" in d.classes]
-    assert api_error and api_error[0].find("span", cls="error").attrs["id"].startswith("e")
-    assert "malformed line" in cc.find("section", cls="transcript-stats").clean()
-    assert "truncated" not in cc.find("p", cls="badges").clean()     # its bad line is mid-file
-    assert "0" == cc.find("div", cls="reported").find("p", cls="token-total").clean()  # 0 is 0
-    codex = dom(trace_page(edge_site, "edge-codex/s1"))
-    assert codex.find("details", cls="raw") is not None
-    assert "log truncated" in codex.find("p", cls="badges").clean()  # the last line is cut off
-    assert "turn aborted" in codex.find("section", cls="transcript").clean()
-    assert any("exit 2" in t.clean() for t in codex.find_all("details", cls="tool"))
+    assert cc.find("details", class_="orphan") is not None and "image (" in text
+    assert cc.find("details", class_="raw") is not None and "future-widget" in text
+    assert cc.find("div", class_="divider") is not None                     # compaction
+    assert cc.find("details", class_="injected") is not None
+    assert cc.find("div", class_="assistant", ) is not None
+    api_error = [d for d in cc.find_all("div", class_="assistant") if "error" in d.get("class", [])]
+    assert api_error and api_error[0].find("span", class_="error")["id"].startswith("e")
+    assert "malformed line" in text_of(cc.find("section", class_="transcript-stats"))
+    assert "truncated" not in text_of(cc.find("p", class_="badges"))     # its bad line is mid-file
+    assert "0" == text_of(cc.find("div", class_="reported").find("p", class_="token-total"))  # 0 is 0
+    codex = soup(trace_page(edge_site, "edge-codex/s1"))
+    assert codex.find("details", class_="raw") is not None
+    assert "log truncated" in text_of(codex.find("p", class_="badges"))  # the last line is cut off
+    assert "turn aborted" in text_of(codex.find("section", class_="transcript"))
+    assert any("exit 2" in text_of(t) for t in codex.find_all("details", class_="tool"))
     assert check_site(edge_site) == []
 
 
+def test_the_build_report_names_each_log_with_what_was_wrong_in_it(edge_site):
+    rows = {}
+    for tr in soup(edge_site / "build" / "index.html").find("table", class_="problems").find_all("tr")[1:]:
+        path, reason = (text_of(td) for td in tr.find_all("td"))
+        rows.setdefault(path, []).append(reason)
+    cc = rows["traces/edge-cc/s1/claude-code-edge.jsonl"]
+    assert any(r.startswith("2 malformed line(s) skipped (line 17, 18)") for r in cc)
+    assert any("invalid UTF-8 in 1 line(s)" in r for r in cc)
+    codex = next(v for k, v in rows.items() if k.startswith("traces/edge-codex/s1/rollout-"))
+    assert any("the last line is truncated" in r for r in codex)
+    big = rows["traces/edge-big/s1/s1.jsonl"]
+    assert any("1 line(s) over 1,000,000 bytes not parsed" in r for r in big)
+    # no record was too strange for its parser (a parser bug would show here)
+    assert not any("could not read" in r for reasons in rows.values() for r in reasons)
+    manifest = json.loads((edge_site / "manifest.json").read_text())
+    assert ["traces/edge-big/s1/s1.jsonl", big[0]] in manifest["problems"]
+
+
 def test_an_oversized_line_is_noted_and_the_rest_renders(edge_site):
-    page = dom(trace_page(edge_site, "edge-big/s1"))
-    skipped = page.find("p", cls="skipped")
-    assert skipped is not None and "too large to render" in skipped.clean()
-    assert "after the big line" in page.find("section", cls="transcript").clean()
+    page = soup(trace_page(edge_site, "edge-big/s1"))
+    skipped = page.find("p", class_="skipped")
+    assert skipped is not None and "too large to render" in text_of(skipped)
+    assert "after the big line" in text_of(page.find("section", class_="transcript"))
     assert trace_page(edge_site, "edge-big/s1").stat().st_size < 200_000
 
 
 def test_redaction_badge_and_no_secret_in_the_page(edge_site, tmp_path):
     page = trace_page(edge_site, "edge-secret/s1")
     assert "hf_a1B2c3D4" not in page.read_text()
-    assert "redacted by archive (1)" in dom(page).find("p", cls="badges").clean()
-    clean = dom(trace_page(edge_site, "edge-cc/s1")).find("p", cls="badges").clean()
+    assert "redacted by archive (1)" in text_of(soup(page).find("p", class_="badges"))
+    clean = text_of(soup(trace_page(edge_site, "edge-cc/s1")).find("p", class_="badges"))
     assert "redacted" not in clean
     site_on = build(tmp_path, source=edge_bucket(tmp_path / "b"), transcripts="on")
     page_on = trace_page(site_on, "edge-secret/s1")
     assert "hf_a1B2c3D4" in page_on.read_text()
-    assert "redacted" not in dom(page_on).find("p", cls="badges").clean()
+    assert "redacted" not in text_of(soup(page_on).find("p", class_="badges"))
 
 
 def test_a_log_that_cannot_be_read_costs_its_transcript_not_the_build(tmp_path):
@@ -504,9 +450,29 @@ def test_a_log_that_cannot_be_read_costs_its_transcript_not_the_build(tmp_path):
     log.unlink()
     log.mkdir()                                     # listed, but not a regular file
     site = build(tmp_path, source=bucket)
-    page = dom(trace_page(site, FX_ORBIT))
-    assert page.find("section", cls="transcript") is None
+    page = soup(trace_page(site, FX_ORBIT))
+    assert page.find("section", class_="transcript") is None
     assert token_card(page, "reported")[0] == 83_095
+
+
+def test_a_loader_failure_costs_one_transcript_and_is_reported(tmp_path, monkeypatch):
+    import builder.build
+    real = builder.build.load_transcript
+
+    def flaky(bucket, trace, config):
+        if trace.agent == "lumen-2":
+            raise RuntimeError("disk on fire")
+        return real(bucket, trace, config)
+
+    monkeypatch.setattr(builder.build, "load_transcript", flaky)
+    site = build(tmp_path)
+    page = soup(trace_page(site, LUMEN))
+    assert "could not be read (RuntimeError)" in text_of(page.find(id="trace-state"))
+    assert page.find("section", class_="transcript") is None
+    assert token_card(page, "reported")[0] == 55_765                   # the header stays
+    assert soup(trace_page(site, ORBIT)).find("section", class_="transcript") is not None
+    report = text_of(soup(site / "build" / "index.html").find("table", class_="problems"))
+    assert "transcript not rendered: RuntimeError: disk on fire" in report
 
 
 def test_transcript_text_never_becomes_markup(edge_site):
@@ -522,7 +488,7 @@ def test_transcript_text_never_becomes_markup(edge_site):
 # Display caps
 
 def test_display_block_cuts_long_texts_and_says_how_much_is_hidden():
-    from builder.trace_pages import DISPLAY_CHARS, DISPLAY_LINES, display_block
+    from builder.pages.trace_views import DISPLAY_CHARS, DISPLAY_LINES, display_block
     lines = [f"line {i}" for i in range(DISPLAY_LINES + 5)]
     block = display_block("\n".join(lines), raw_url="https://x/raw")
     assert block.text.split("\n") == lines[:DISPLAY_LINES]
@@ -560,6 +526,18 @@ def test_pages_of_escape_heavy_output_stay_within_the_page_budget(tmp_path):
     pages = sorted((site / "traces" / "heavy" / "s1").rglob("index.html"))
     assert len(pages) >= 5                             # split by size, not only by count
     assert max(p.stat().st_size for p in pages) < PAGE_BUDGET_BYTES
-    tools = sum(len(dom(p).find_all("details", cls="tool")) for p in pages)
+    tools = sum(len(soup(p).find_all("details", class_="tool")) for p in pages)
     assert tools == 150
     assert check_site(site) == []
+
+
+def test_every_item_kind_has_the_partial_that_renders_it():
+    from builder import transcript
+    from builder.render import make_environment
+
+    env = make_environment("")
+    kinds = [cls for cls in vars(transcript).values()
+             if isinstance(cls, type) and issubclass(cls, transcript.Item) and cls is not transcript.Item]
+    assert len(kinds) == 10
+    for cls in kinds:
+        assert env.get_template(f"_partials/trace_item_{cls.kind}.html") is not None, cls.__name__

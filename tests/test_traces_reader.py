@@ -387,7 +387,7 @@ def test_redacted_mode_masks_notes_and_log_and_on_mode_does_not(tmp_path):
     config = _config()                                  # default: redacted
     (trace,), _ = read_traces(bucket, config)
     assert token not in trace.notes and "[REDACTED:hf-token]" in trace.notes
-    assert ("redactions.notes", "1") in trace.extra
+    assert trace.notes_redactions == 1
     loaded = load_transcript(bucket, trace, config)
     # three masks: the prompt, and the command in both the call's input and its summary line
     assert loaded.state == "ok" and loaded.redactions == 3
@@ -398,7 +398,7 @@ def test_redacted_mode_masks_notes_and_log_and_on_mode_does_not(tmp_path):
 
     on = _config(transcripts="on")
     (trace,), _ = read_traces(bucket, on)
-    assert token in trace.notes and not any(k == "redactions.notes" for k, _ in trace.extra)
+    assert token in trace.notes and trace.notes_redactions == 0
     loaded = load_transcript(bucket, trace, on)
     assert loaded.redactions == 0 and token in repr(loaded.transcript.items)
 

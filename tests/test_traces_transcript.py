@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from builder.model import TokenUsage
 from builder.transcript import (
     MAX_ITEMS, TEXT_CAP, AssistantText, InjectedContext, Prompt, RawRecord, SkippedLine, Subagent,
     SystemNote, Thinking, ToolCall, ToolResultOrphan, Transcript, detect_harness, paginate,
-    parse_log, turn_pages,
+    parse_log, transcript_problems, turn_pages,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "traces"
@@ -28,7 +27,9 @@ CODEX_EDGE = FIXTURES / "edge-cases/rollout-2026-07-03T09-00-00-019b3d5f-8b21-7e
 
 def _parse(path: Path, harness: str | None = None) -> Transcript:
     with path.open("rb") as fh:
-        return parse_log(fh, harness)
+        transcript = parse_log(fh, harness)
+    assert transcript.stats.unreadable_records == ()     # a parser bug would hide in raw cards
+    return transcript
 
 
 def _all_items(items):
@@ -377,10 +378,11 @@ def test_codex_edge_compaction_once_abort_unknown_and_truncated(codex_edge):
 # --- robustness (§7.6) ---------------------------------------------------------------------------
 
 def test_harness_detection():
-    assert detect_harness([{"type": "session_meta", "payload": {}}]) == "codex"
-    assert detect_harness([{"type": "file-history-snapshot"}]) == "claude-code"
-    assert detect_harness([{"type": "session", "harness": "pi"}]) == "sts"
-    assert detect_harness([{"foo": 1}]) == "generic"
+    assert detect_harness([{"type": "session_meta", "payload": {}}]).name == "codex"
+    assert detect_harness([{"type": "file-history-snapshot"}]).name == "claude-code"
+    assert detect_harness([{"type": "session", "harness": "pi"}]).name == "sts"
+    assert detect_harness([{"foo": 1}]).name == "generic"
+    assert detect_harness([{"foo": 1}, {"parentUuid": None}]).name == "claude-code"
     # a known harness contradicted by the log is overridden; an unknown one is detected
     assert parse_log(LUMEN_LOG.read_bytes(), "claude-code").stats.usage.total == 17_412
     assert parse_log(ORBIT_LOG.read_bytes(), "my-harness").harness == "claude-code"
@@ -419,7 +421,7 @@ def test_bom_non_objects_and_garbage_never_raise():
     assert t.stats.malformed_lines == 5 and t.stats.truncated_tail
 
 
-def test_unexpected_shapes_in_known_records_never_raise():
+def test_unexpected_shapes_in_known_records_become_the_cards_they_resemble():
     rows = [
         {"type": "user", "sessionId": "s", "message": None},
         {"type": "user", "sessionId": "s", "message": {"content": [None, 3, {"type": "tool_result"}]}},
@@ -427,13 +429,44 @@ def test_unexpected_shapes_in_known_records_never_raise():
                                                             "usage": {"input_tokens": True}}},
         {"type": "assistant", "sessionId": "s", "message": {"content": {"weird": 1}, "id": 7}},
         {"type": "system", "sessionId": "s", "compactMetadata": "x", "subtype": "compact_boundary"},
-        {"type": "response_item", "payload": {"type": "function_call", "arguments": "{bad json"}},
-        {"type": "event_msg", "payload": {"type": "token_count", "info": {"total_token_usage": 5}}},
     ]
-    data = "\n".join(json.dumps(r) for r in rows).encode()
-    for harness in ("claude-code", "codex", None):
-        t = parse_log(data, harness)
-        assert isinstance(t, Transcript)
+    t = parse_log("\n".join(json.dumps(r) for r in rows).encode(), "claude-code")
+    assert t.stats.unreadable_records == ()              # no parser failure was swallowed
+    assert transcript_problems("log", t) == ()
+    # line 2: the result without an id is an orphan card; line 3: the id-less call is a call
+    # card with no result; line 5: a compaction divider despite its bad metadata
+    assert [(i.line, i.kind) for i in t.items] == [(2, "orphan_result"), (3, "tool"),
+                                                   (5, "system")]
+    assert t.items[1].name == "tool" and t.items[1].status == "no result"
+    assert t.items[2].note_kind == "compaction" and t.items[2].text == "context compacted (auto)"
+    assert t.stats.usage == TokenUsage(total=0, input=0, output=0, cache_read=0, cache_creation=0)
+    codex_rows = [
+        {"type": "response_item", "payload": {"type": "function_call", "name": "shell",
+                                              "call_id": "c1", "arguments": "{bad json"}},
+        {"type": "event_msg", "payload": {"type": "token_count", "info": {"total_token_usage": 5}}},
+        {"type": "response_item", "payload": {"type": "message", "role": "user", "content": 7}},
+    ]
+    c = parse_log("\n".join(json.dumps(r) for r in codex_rows).encode(), "codex")
+    assert c.stats.unreadable_records == () and c.stats.usage is None
+    (call,) = c.items
+    assert call.name == "shell" and call.input_text == "{bad json" and call.result is None
+
+
+def test_a_parser_failure_is_kept_raw_and_reported(monkeypatch):
+    from builder.transcript.claude_code import ClaudeCodeParser
+
+    def broken(self, obj):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(ClaudeCodeParser, "system", broken)
+    rows = [{"type": "user", "sessionId": "s", "message": {"content": "hi"}},
+            {"type": "system", "sessionId": "s", "subtype": "x", "content": "<b>note</b>"}]
+    t = parse_log("\n".join(json.dumps(r) for r in rows).encode(), None)
+    prompt, raw = t.items
+    assert raw.kind == "raw" and raw.record_type == "unreadable system" and "<b>note</b>" in raw.raw
+    assert t.stats.unreadable_records == ((2, "KeyError"),)
+    (problem,) = transcript_problems("traces/a/s/log.jsonl", t)
+    assert problem.path == "traces/a/s/log.jsonl" and "line 2 (KeyError)" in problem.reason
 
 
 def test_text_fields_are_capped_with_a_marker():
@@ -627,13 +660,11 @@ def _write_big_log(path: Path, lines: int) -> None:
         fh.write('{"type":"user","message":{"content":"trunc')      # a truncated last line
 
 
-def test_a_200000_line_log_parses_in_bounded_time(tmp_path):
+def test_a_200000_line_log_keeps_its_figures_and_bounds_its_items(tmp_path):
     path = tmp_path / "big.jsonl"
     _write_big_log(path, 200_000)
-    started = time.perf_counter()
     with path.open("rb") as fh:
         t = parse_log(fh, "claude-code")
-    elapsed = time.perf_counter() - started
     assert t.stats.lines == 200_001 and t.stats.records == 200_000
     assert t.stats.tool_calls == 25_000 and t.stats.tool_errors == 2_500
     assert t.stats.api_requests == 50_000
@@ -646,4 +677,3 @@ def test_a_200000_line_log_parses_in_bounded_time(tmp_path):
     assert kept + t.stats.items_omitted == 75_000      # prompt + call + answer per 8 lines
     assert t.stats.items_omitted == 75_000 - MAX_ITEMS
     assert len(paginate(t, 200)) >= kept // 200
-    assert elapsed < 60                                # typically ~4 s; generous for slow CI

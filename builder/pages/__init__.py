@@ -9,8 +9,7 @@ Agent text becomes HTML only through builder.markdown; all URLs come from builde
 """
 from __future__ import annotations
 
-from builder import trace_pages as traces
-from builder.pages import agents, data, home, messages, not_found, results
+from builder.pages import agents, data, home, messages, not_found, results, traces
 from builder.pages.spec import PageSpec
 
 SECTIONS = (home, results, messages, agents, traces, data, not_found)

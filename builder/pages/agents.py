@@ -30,7 +30,8 @@ def agent_view(ctx: SiteContext, a: Agent) -> AgentView:
                      results=len(ctx.by_agent_results.get(a.id, ())),
                      messages=len(ctx.by_agent_messages.get(a.id, ())),
                      traces=len(ctx.by_agent_traces.get(a.id, ())),
-                     best_text=ctx.row(best).score_text if best and best.rank else "")
+                     best_text=ctx.row(best).score_text if best and best.rank else "",
+                     best=best.result.score if best and best.rank else None)
 
 
 def agent_page(ctx: SiteContext, a: Agent) -> PageSpec:

@@ -1,20 +1,23 @@
-"""Files for machines: leaderboard.json and .csv, the Atom feeds, and the Space card README.md."""
+"""Files for machines: leaderboard.json and .csv, the Atom feeds, the Space card README.md, and
+the JSON the home page fetches when needed (its table rows)."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Any, Iterator
+import math
+from typing import Any, Iterator, Sequence
 
 import yaml
 
 from builder import feeds
 from builder import format as fmt
-from builder.config import Config
+from builder.config import Config, MetricConfig
 from builder.model import RankedEntry
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
-from builder.urls import origin_of
+from builder.pages.views import ResultRow
+from builder.urls import Urls, origin_of
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
@@ -24,33 +27,84 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     yield PageSpec(ctx.urls.file("README.md"), data=space_card(ctx.config))
 
 
+FIXED_COLUMNS = ("rank", "agent", "score_text", "method", "timestamp", "verification", "status",
+                 "record", "id", "url", "source")
+
+
+def metric_columns(metric: MetricConfig) -> tuple[str, str]:
+    """The names of the score and secondary columns in the data files: the metric's labels (as
+    the table heads them), else their fields; never a name another column already has."""
+    taken = set(FIXED_COLUMNS)
+    names = []
+    for label, fallback in ((metric.label, metric.field or "score"),
+                            (metric.secondary_label, metric.secondary_field or "secondary")):
+        name = " ".join((label or fallback).split()) or fallback
+        while name.lower() in taken:
+            name += " (metric)"
+        taken.add(name.lower())
+        names.append(name)
+    return names[0], names[1]
+
+
 def leaderboard_json(ctx: SiteContext) -> bytes:
     lb = ctx.collab.leaderboard
     metric = ctx.config.metric
+    score_col, secondary_col = metric_columns(metric)
+    origin = origin_of(ctx.config.site.base_url)
 
     def entry(e: RankedEntry) -> dict[str, Any]:
         r = e.result
-        return {"rank": e.rank, "agent": r.agent, "score": r.score, "score_text": r.score_text,
-                "secondary": r.secondary, "method": r.method, "timestamp": fmt.iso(r.timestamp),
-                "verification": r.verification, "status": r.status, "record": e.is_record,
-                "id": r.id, "url": ctx.urls.result(r.id), "source": r.source_path}
+        row = {"rank": e.rank, "agent": r.agent, score_col: r.score, "score_text": r.score_text,
+               "method": r.method, "timestamp": fmt.iso(r.timestamp),
+               "verification": r.verification, "status": r.status, "record": e.is_record,
+               "id": r.id, "url": origin + ctx.urls.result(r.id), "source": r.source_path}
+        if metric.secondary_field:
+            row[secondary_col] = r.secondary
+        return row
 
     data = {"metric": {"field": metric.field, "label": metric.label, "unit": metric.unit,
-                       "direction": lb.direction},
+                       "direction": lb.direction, "column": score_col,
+                       "secondary_field": metric.secondary_field,
+                       "secondary_label": metric.secondary_label,
+                       "secondary_column": secondary_col if metric.secondary_field else ""},
             "fallback": lb.fallback, "best": [entry(e) for e in lb.best],
             "all": [entry(e) for e in lb.all]}
     return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
 def leaderboard_csv(ctx: SiteContext) -> bytes:
+    metric = ctx.config.metric
+    score_col, secondary_col = metric_columns(metric)
+    origin = origin_of(ctx.config.site.base_url)
+    secondary = [secondary_col] if metric.secondary_field else []
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["rank", "agent", "score", "secondary", "method", "timestamp", "verification", "id"])
+    writer.writerow(["rank", "agent", score_col, *secondary, "method", "timestamp",
+                     "verification", "id", "url"])
     for e in ctx.collab.leaderboard.all:
         r = e.result
-        writer.writerow([e.rank, _csv_safe(r.agent), r.score, r.secondary if r.secondary is not None else "",
-                         _csv_safe(r.method), fmt.iso(r.timestamp), r.verification or "", r.id])
+        second = [r.secondary if r.secondary is not None else ""] if metric.secondary_field else []
+        writer.writerow([e.rank, _csv_safe(r.agent), r.score, *second, _csv_safe(r.method),
+                         fmt.iso(r.timestamp), r.verification or "", r.id,
+                         origin + ctx.urls.result(r.id)])
     return buf.getvalue().encode()
+
+
+def table_rows_json(rows: Sequence[ResultRow], urls: Urls) -> bytes:
+    """The rows of a leaderboard table for the page to show without re-rendering it: every text
+    already formatted as the page's own table shows it (theme/static/table.js builds the rows)."""
+    def number(value: float | None) -> float | None:
+        return value if value is not None and math.isfinite(value) else None
+
+    data = [{"anchor": urls.result_anchor(r.id), "rank": r.rank, "agent": r.agent,
+             "agent_url": r.agent_url, "score": number(r.score), "score_text": r.score_text,
+             "score_exact": r.score_exact, "secondary": number(r.secondary),
+             "secondary_text": r.secondary_text, "method": r.method,
+             "description": r.description, "date_iso": r.date_iso, "date_text": r.date_text,
+             "verification": r.verification, "status": r.status, "record": r.is_record,
+             "links": [[link.label, link.url] for link in r.links]} for r in rows]
+    return json.dumps({"rows": data}, ensure_ascii=False, separators=(",", ":"),
+                      allow_nan=False).encode()
 
 
 def _csv_safe(text: str) -> str:

@@ -1,18 +1,37 @@
-"""/ : the headline, the chart, the leaderboard table and the latest messages."""
+"""/ : the headline, the chart, the leaderboard table and the latest messages; and the two JSON
+files the page fetches only when the visitor needs them (the chart's data and runtime spec, the
+all-results rows), so that a first visit transfers the best-per-agent table and little else."""
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from typing import Iterator
 
+from builder.chart_runtime import RUNTIME_FILE
 from builder.pages.context import SiteContext
+from builder.pages.data import table_rows_json
 from builder.pages.spec import PageSpec
+from builder.slugs import slugify
 
 LATEST_MESSAGES = 8
+CHART_JSON = "data/chart.json"
+RESULTS_JSON = "data/results.json"
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    agent: str
+    key: str          # the agent in the page's URL state (a slug, never the raw name)
+    colour: str
+    path: str         # its marker shape, an SVG path in a 12 x 12 box
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c, lb, metric = ctx.collab, ctx.collab.leaderboard, ctx.config.metric
     best = [ctx.row(e) for e in lb.best]
     leader = best[0] if best and not lb.fallback else None
+    chart_data = ctx.chart["data"]
+    results_data = table_rows_json([ctx.row(e) for e in lb.all], ctx.urls)
     page = ctx.base_context(ctx.site.title, "home", dated=True)
     page.update(
         headline={
@@ -22,12 +41,23 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
             "agents": len(c.agents), "results": len(c.results), "ranked": len(lb.all),
             "messages": len(c.messages),
         },
-        metric=metric, direction=lb.direction, fallback=lb.fallback,
-        best_rows=best, all_rows=[ctx.row(e) for e in lb.all],
+        metric=metric, direction=lb.direction, fallback=lb.fallback, best_rows=best,
         baseline_rows=ctx.plain_rows(lb.baselines), negative_rows=ctx.plain_rows(lb.negative),
         invalid_rows=ctx.plain_rows(lb.invalid), unscored_rows=ctx.plain_rows(lb.unscored),
         has_secondary=bool(metric.secondary_field),
         latest_messages=[ctx.message_views[m.id] for m in reversed(c.messages[-LATEST_MESSAGES:])],
-        chart=ctx.chart,
+        chart=ctx.chart, runtime_file=RUNTIME_FILE,
+        legend=[LegendItem(s.agent, slugify(s.agent), s.colour, s.path)
+                for s in ctx.chart["legend"]],
+        records=ctx.plain_rows(lb.records),
+        chart_url=_versioned(ctx.urls.file(CHART_JSON), chart_data),
+        results_url=_versioned(ctx.urls.file(RESULTS_JSON), results_data),
     )
     yield PageSpec(ctx.urls.home(), "index.html", page)
+    yield PageSpec(ctx.urls.file(CHART_JSON), data=chart_data)
+    yield PageSpec(ctx.urls.file(RESULTS_JSON), data=results_data)
+
+
+def _versioned(url: str, data: bytes) -> str:
+    """The file's URL made new whenever its content changes (so no cache serves an old copy)."""
+    return f"{url}?v={hashlib.sha256(data).hexdigest()[:10]}"

@@ -73,6 +73,7 @@ class AgentView:
     messages: int
     traces: int
     best_text: str
+    best: float | None = None             # the best ranked score (what "Best" sorts by)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ Decisions (documented for the build report and the page authors):
   * Only regular files directly in the trace's own folder are ever opened, never through a
     symlink (checked on the resolved path, whatever the Bucket listed).
   * Notes (manifest body) are masked by `redact` unless `traces.transcripts == "on"`; the count
-    is kept in `Trace.extra` as ("redactions.notes", "N") when above zero.
+    is kept in `Trace.notes_redactions`.
   * Files deeper than traces/a/s/file, or directly under traces/ or traces/a/, are reported.
 """
 from __future__ import annotations
@@ -28,20 +28,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from builder import format as fmt
 from builder.config import Config
 from builder.model import Problem, TokenUsage, Trace
 from builder.readers.frontmatter import decode, read_frontmatter, to_text
 from builder.readers.values import parse_timestamp
 from builder.redact import redact
 from builder.sources import Bucket, OutsideBucket
-from builder.transcript import LoadedTranscript, parse_log, transcript_problems
+from builder.transcript import LoadedTranscript, harness_named, parse_log, transcript_problems
 
 AGENT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LOG_NAME = re.compile(r"^[^/\\\x00-\x1f\x7f]{1,255}$")
 _RESULT_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$")
 MANIFEST = "manifest.md"
-KNOWN_HARNESSES = ("claude-code", "codex")
 _USAGE_KEYS = (("total_tokens", "total"), ("input_tokens", "input"), ("output_tokens", "output"),
                ("cache_read_tokens", "cache_read"), ("cache_creation_tokens", "cache_creation"),
                ("reasoning_tokens", "reasoning"))
@@ -155,18 +155,18 @@ def _read_one(bucket: Bucket, config: Config, folder: _Folder, where: str
     if completeness not in ("full", "partial"):
         if completeness:
             report(f"completeness {completeness!r} is neither full nor partial; recomputed")
-        completeness = "full" if (harness in KNOWN_HARNESSES and usage.total is not None
-                                  and tool_calls is not None) else "partial"
+        known = harness_named(harness)
+        completeness = "full" if (known is not None and known.client_adapter
+                                  and usage.total is not None and tool_calls is not None) \
+            else "partial"
     result_ref = _text(fm.get("result_ref"), "result_ref", report)
     if result_ref and (not _RESULT_REF.match(result_ref) or ".." in result_ref):
         report(f"result_ref {_short(result_ref)!r} is not a plain file name; ignored")
         result_ref = ""
     notes = front.body.strip("\n")
-    extra: list[tuple[str, str]] = []
+    masked = 0
     if config.traces.transcripts != "on":
         notes, masked = redact(notes)
-        if masked:
-            extra.append(("redactions.notes", str(masked)))
     log_path, log_problems = _pick_log(bucket, folder, where, share, fm.get("native_log_file"))
     problems.extend(log_problems)
     log_size = None
@@ -185,7 +185,8 @@ def _read_one(bucket: Bucket, config: Config, folder: _Folder, where: str
         share=share, completeness=completeness, usage=usage, tool_calls=tool_calls,
         tool_calls_by_name=by_name, result_ref=result_ref, notes=notes,
         manifest_path=manifest_path, log_path=log_path, log_size=log_size,
-        extra=tuple(_extra(fm, usage_raw=fm.get("usage"), activity=activity)) + tuple(extra))
+        extra=tuple(_extra(fm, usage_raw=fm.get("usage"), activity=activity)),
+        notes_redactions=masked)
     return trace, problems
 
 
@@ -266,10 +267,10 @@ def load_transcript(bucket: Bucket, trace: Trace, config: Config, *,
         limit = config.limits.max_trace_bytes
         if size > limit:
             return LoadedTranscript(
-                "too-large", note=f"The log is {size / 1e6:.1f} MB, over this site's "
-                                  f"{limit / 1e6:.0f} MB limit: only the header and stats are shown.",
-                problems=(Problem(path, f"transcript not rendered: {size:,} bytes is over the "
-                                        f"{limit:,}-byte limit"),))
+                "too-large", note=f"The log is {fmt.size(size)}, over this site's "
+                                  f"{fmt.size(limit)} limit: only the header and stats are shown.",
+                problems=(Problem(path, f"transcript not rendered: {fmt.count(size)} bytes is "
+                                        f"over the {fmt.count(limit)}-byte limit"),))
         kwargs: dict[str, Any] = {"text_filter": redact if mode == "redacted" else None}
         if max_items is not None:
             kwargs["max_items"] = max_items

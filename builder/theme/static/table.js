@@ -1,8 +1,36 @@
-// Leaderboard tables: sort by clicking a header, filter rows, switch best-per-agent / all results.
-// The tables are complete HTML without this script; it only adds the controls.
+// Tables: sort by a header, filter rows, switch best-per-agent / all results, go to a row's
+// anchor (#r-<result>), copy a link to the view. The tables are complete HTML without this
+// script; it adds the controls and keeps the view in the URL:
+//   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
+//   ?q=<text>                         the filter
+//   ?view=all                         the all-results view (rows fetched from its data-src JSON)
+// restored on load and on back/forward. Page values arrive formatted by the build; this script
+// formats nothing, and puts agent text into the page only as text (textContent, attributes).
 (function () {
   "use strict";
 
+  // ------------------------------------------------------------------ URL state (shared)
+  function param(name) {
+    return new URLSearchParams(window.location.search).get(name) || "";
+  }
+
+  // changes: {name: value}; "" or null removes the parameter. push: a new history entry.
+  function setParams(changes, push) {
+    var params = new URLSearchParams(window.location.search);
+    Object.keys(changes).forEach(function (name) {
+      var value = changes[name];
+      if (value === null || value === undefined || value === "") params.delete(name);
+      else params.set(name, value);
+    });
+    var query = params.toString();
+    var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+    if (url === window.location.pathname + window.location.search + window.location.hash) return;
+    window.history[push ? "pushState" : "replaceState"](window.history.state, "", url);
+  }
+
+  window.collabSite = { param: param, setParams: setParams };
+
+  // ------------------------------------------------------------------ sorting
   function cellValue(row, index, kind) {
     var cell = row.cells[index];
     if (!cell) return kind === "number" ? NaN : "";
@@ -20,73 +48,360 @@
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
-  function sortBy(table, th) {
-    var headers = Array.prototype.slice.call(th.parentNode.children);
-    var index = headers.indexOf(th);
-    var kind = th.getAttribute("data-sort");
-    var ascending = th.getAttribute("aria-sort") !== "ascending";
-    headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
-    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  function headers(table) {
+    return Array.prototype.slice.call(table.tHead ? table.tHead.rows[0].cells : []);
+  }
+
+  function rememberOrder(table) {
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row, i) {
+      if (row.getAttribute("data-order") === null) row.setAttribute("data-order", String(i));
+    });
+  }
+
+  // Sort by the column whose data-key is `key` ("" = the order the page came in).
+  function sortTable(table, key, dir) {
+    rememberOrder(table);
+    var ths = headers(table);
+    var th = null;
+    ths.forEach(function (h) {
+      if (key && h.getAttribute("data-key") === key && h.hasAttribute("data-sort")) th = h;
+    });
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
-    rows.forEach(function (r, i) { r._order = i; });
-    rows.sort(function (ra, rb) {
-      var c = compare(cellValue(ra, index, kind), cellValue(rb, index, kind), kind);
-      if (c === 0) return ra._order - rb._order;
-      var blank = kind === "number" && (isNaN(cellValue(ra, index, kind)) || isNaN(cellValue(rb, index, kind)));
-      return blank ? c : (ascending ? c : -c);
-    });
+    var order = function (r) { return parseInt(r.getAttribute("data-order"), 10); };
+    ths.forEach(function (h) { h.removeAttribute("aria-sort"); });
+    if (!th) {
+      var initial = table.querySelector("thead th[data-initial-sort]");
+      if (initial) initial.setAttribute("aria-sort", "ascending");
+      rows.sort(function (a, b) { return order(a) - order(b); });
+    } else {
+      var index = ths.indexOf(th), kind = th.getAttribute("data-sort");
+      var ascending = dir !== "desc";
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      rows.sort(function (ra, rb) {
+        var a = cellValue(ra, index, kind), b = cellValue(rb, index, kind);
+        var c = compare(a, b, kind);
+        if (c === 0) return order(ra) - order(rb);
+        var blank = kind === "number" && (isNaN(a) || isNaN(b));
+        return blank || ascending ? c : -c;
+      });
+    }
     rows.forEach(function (r) { body.appendChild(r); });
   }
 
+  // The tables whose sort lives in the URL: those inside [data-url-state], else a page's only table.
+  function stateTables() {
+    var marked = document.querySelectorAll("[data-url-state] table.sortable");
+    var all = document.querySelectorAll("table.sortable");
+    return Array.prototype.slice.call(marked.length ? marked : all.length === 1 ? all : []);
+  }
+
+  function inUrlState(table) {
+    return stateTables().indexOf(table) !== -1;
+  }
+
   function makeSortable(table) {
-    Array.prototype.forEach.call(table.querySelectorAll("thead th[data-sort]"), function (th) {
+    headers(table).forEach(function (th, index) {
+      if (th.getAttribute("aria-sort") === "ascending") th.setAttribute("data-initial-sort", "");
+      if (!th.hasAttribute("data-sort")) return;
+      if (!th.getAttribute("data-key")) th.setAttribute("data-key", "c" + index);
       var button = th.querySelector("button") || th;
-      button.addEventListener("click", function () { sortBy(table, th); });
+      button.addEventListener("click", function () {
+        var key = th.getAttribute("data-key");
+        var dir = th.getAttribute("aria-sort") === "ascending" ? "desc" : "asc";
+        if (inUrlState(table)) {
+          stateTables().forEach(function (t) { sortTable(t, key, dir); });
+          setParams({ sort: key, dir: dir }, true);
+        } else sortTable(table, key, dir);
+      });
     });
+  }
+
+  function applySortFromUrl() {
+    var key = param("sort"), dir = param("dir") === "desc" ? "desc" : "asc";
+    stateTables().forEach(function (t) { sortTable(t, key, dir); });
+  }
+
+  // ------------------------------------------------------------------ filtering and counting
+  function mainTables() {
+    return Array.prototype.slice.call(document.querySelectorAll("table[data-filterable]"))
+      .filter(function (t) { return !t.closest("[data-aside]"); });
   }
 
   function applyFilter(query) {
     var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
-    var shown = 0;
+    var shown = 0, total = 0, noun = "rows";
     document.querySelectorAll("table[data-filterable]").forEach(function (table) {
-      // count rows of the table in view: not the other leaderboard view, not folded sections
-      var visibleTable = !table.closest("[hidden]") && !table.closest("details:not([open])");
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         var text = row.textContent.toLowerCase();
-        var match = terms.every(function (t) { return text.indexOf(t) !== -1; });
-        row.hidden = !match;
-        if (match && visibleTable) shown += 1;
+        row.hidden = !terms.every(function (t) { return text.indexOf(t) !== -1; });
+      });
+    });
+    // count the rows of the table in view: not the other leaderboard view, not the tables aside
+    mainTables().forEach(function (table) {
+      if (table.closest("[hidden]")) return;
+      noun = table.getAttribute("data-noun") || noun;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        total += 1;
+        if (!row.hidden) shown += 1;
       });
     });
     var count = document.getElementById("lb-count");
-    if (count) count.textContent = shown + (shown === 1 ? " row" : " rows");
+    if (count) count.textContent = (terms.length ? shown + " of " + total : String(total)) + " " + noun;
   }
 
-  function setView(view) {
+  function currentFilter() {
+    var filter = document.getElementById("lb-filter");
+    return filter ? filter.value : "";
+  }
+
+  // ------------------------------------------------------------------ the all-results view
+  var allRows = null;   // a promise, once the rows were asked for
+
+  function text(el, value) {
+    el.textContent = value;
+    return el;
+  }
+
+  function make(tag, cls, value) {
+    var el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (value !== undefined) el.textContent = value;
+    return el;
+  }
+
+  var BADGES = {
+    valid: ["badge valid", "verified valid", "✓ verified"],
+    pending: ["badge pending", "verification pending", "⏳ pending"],
+    invalid: ["badge invalid", "verification failed", "✗ invalid"]
+  };
+
+  function badge(row) {
+    var b = BADGES[row.verification];
+    if (b) {
+      var span = make("span", b[0], b[2]);
+      span.title = b[1];
+      return span;
+    }
+    if (row.status === "baseline") return make("span", "badge baseline", "baseline");
+    return make("span", "muted", "—");
+  }
+
+  function numberValue(value) {
+    return value === null || value === undefined ? "" : String(value);
+  }
+
+  // One <td> per column of the table's head, as _partials/result_table.html renders them.
+  var CELLS = {
+    rank: function (td, row) {
+      td.className = "rank";
+      td.setAttribute("data-value", numberValue(row.rank));
+      text(td, row.rank === null ? "—" : String(row.rank));
+    },
+    agent: function (td, row) {
+      td.className = "agent";
+      if (row.agent_url) {
+        var a = make("a", "", row.agent);
+        a.href = row.agent_url;
+        td.appendChild(a);
+      } else text(td, row.agent);
+    },
+    score: function (td, row) {
+      td.className = "num score";
+      td.setAttribute("data-value", numberValue(row.score));
+      td.title = row.score_exact;
+      text(td, row.score_text || "—");
+      if (row.record) {
+        var b = make("span", "badge record", "record");
+        b.title = "set a new record when posted";
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(b);
+      }
+    },
+    secondary: function (td, row) {
+      td.className = "num secondary";
+      td.setAttribute("data-value", numberValue(row.secondary));
+      text(td, row.secondary_text || "—");
+    },
+    method: function (td, row) {
+      td.className = "method";
+      td.title = row.description;
+      text(td, row.method || "—");
+    },
+    date: function (td, row) {
+      td.className = "date";
+      td.setAttribute("data-value", row.date_iso);
+      var time = make("time", "", row.date_text);
+      time.setAttribute("datetime", row.date_iso);
+      td.appendChild(time);
+    },
+    verified: function (td, row) {
+      td.className = "verif";
+      td.setAttribute("data-value", row.verification);
+      td.appendChild(badge(row));
+    },
+    links: function (td, row) {
+      td.className = "links";
+      row.links.forEach(function (link, i) {
+        if (i) td.appendChild(document.createTextNode(" · "));
+        var a = make("a", "", link[0]);
+        a.href = link[1];
+        td.appendChild(a);
+      });
+    }
+  };
+
+  function buildRow(table, row) {
+    var tr = document.createElement("tr");
+    tr.className = "status-" + row.status + (row.record ? " record" : "") + (row.rank === 1 ? " leader" : "");
+    tr.setAttribute("data-anchor", row.anchor);
+    headers(table).forEach(function (th) {
+      var td = document.createElement("td");
+      var fill = CELLS[th.getAttribute("data-key")];
+      if (fill) fill(td, row);
+      td.setAttribute("data-label", th.textContent.trim());
+      tr.appendChild(td);
+    });
+    return tr;
+  }
+
+  function loadAllRows() {
+    var holder = document.getElementById("lb-view-all");
+    var table = document.getElementById("lb-all");
+    if (!holder || !table) return Promise.resolve(false);
+    if (allRows) return allRows;
+    allRows = window.fetch(holder.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        var body = table.tBodies[0];
+        data.rows.forEach(function (row) { body.appendChild(buildRow(table, row)); });
+        table.setAttribute("data-loaded", "");
+        return true;
+      })
+      .catch(function (error) {
+        allRows = null;
+        if (window.console) window.console.warn("[table] could not load all results", error);
+        return false;
+      });
+    return allRows;
+  }
+
+  // Only the rows in view carry their anchor as id (a result is in both views).
+  function placeAnchors() {
+    document.querySelectorAll("tr[data-anchor]").forEach(function (row) {
+      if (row.closest(".lb-view[hidden]")) row.removeAttribute("id");
+      else row.id = row.getAttribute("data-anchor");
+    });
+  }
+
+  function showView(view) {
     var best = document.getElementById("lb-view-best");
     var all = document.getElementById("lb-view-all");
-    if (!best || !all) return;
-    best.hidden = view !== "best";
-    all.hidden = view !== "all";
-    document.querySelectorAll(".lb-view .view-title").forEach(function (h) { h.hidden = true; });
+    if (!best || !all) {                           // one view only
+      placeAnchors();
+      applySortFromUrl();
+      applyFilter(currentFilter());
+      return Promise.resolve();
+    }
+    view = view === "all" ? "all" : "best";
+    document.querySelectorAll("input[name=lb-view]").forEach(function (radio) {
+      radio.checked = radio.value === view;
+    });
+    var ready = view === "all" ? loadAllRows() : Promise.resolve(true);
+    return ready.then(function (ok) {
+      var shown = view === "all" && ok ? "all" : "best";
+      best.hidden = shown !== "best";
+      all.hidden = shown !== "all";
+      placeAnchors();
+      applySortFromUrl();
+      applyFilter(currentFilter());
+    });
+  }
+
+  // ------------------------------------------------------------------ anchors
+  function goToAnchor() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    if (id.indexOf("r-") !== 0) return Promise.resolve();
+    var find = function () {
+      return Array.prototype.filter.call(document.querySelectorAll("tr[data-anchor]"), function (r) {
+        return r.getAttribute("data-anchor") === id;
+      });
+    };
+    var pick = function (rows) {
+      return rows.filter(function (r) { return !r.closest(".lb-view[hidden]"); })[0];
+    };
+    var found = find();
+    var step = found.length || !document.getElementById("lb-view-all") ? Promise.resolve() : loadAllRows();
+    return step.then(function () {
+      found = find();
+      if (!found.length) return null;
+      if (!pick(found) && found[0].closest("#lb-view-all")) {
+        setParams({ view: "all" }, false);
+        return showView("all").then(function () { return pick(find()); });
+      }
+      return pick(found);
+    }).then(function (row) {
+      if (!row) return;
+      if (row.hidden) {                            // filtered out: the filter gives way
+        var filter = document.getElementById("lb-filter");
+        if (filter) filter.value = "";
+        setParams({ q: null }, false);
+        applyFilter("");
+      }
+      var details = row.closest("details");
+      if (details) details.open = true;
+      document.querySelectorAll("tr.is-target").forEach(function (r) { r.classList.remove("is-target"); });
+      row.classList.add("is-target");
+      row.setAttribute("tabindex", "-1");
+      row.focus({ preventScroll: true });
+      row.scrollIntoView({ block: "center" });
+    });
+  }
+
+  // ------------------------------------------------------------------ copy link
+  function setUpCopyLink() {
+    var button = document.getElementById("copy-link");
+    var status = document.getElementById("copy-status");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      var url = window.location.href;
+      var done = function (message) { if (status) status.textContent = message; };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(url).then(function () { done("Link copied."); },
+          function () { done("Copy this link: " + url); });
+      } else done("Copy this link: " + url);
+    });
+  }
+
+  // ------------------------------------------------------------------ start
+  function restore() {
+    var filter = document.getElementById("lb-filter");
+    if (filter) filter.value = param("q");
+    return showView(param("view"));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("table.sortable").forEach(makeSortable);
     document.querySelectorAll(".table-controls").forEach(function (c) { c.hidden = false; });
     var filter = document.getElementById("lb-filter");
-    var radios = document.querySelectorAll("input[name=lb-view]");
-    radios.forEach(function (radio) {
+    document.querySelectorAll("input[name=lb-view]").forEach(function (radio) {
       radio.addEventListener("change", function () {
-        setView(radio.value);
-        applyFilter(filter ? filter.value : "");
+        setParams({ view: radio.value === "all" ? "all" : null }, true);
+        showView(radio.value);
       });
     });
-    if (radios.length) setView("best");
     if (filter) {
-      filter.addEventListener("input", function () { applyFilter(filter.value); });
-      applyFilter(filter.value);
+      filter.addEventListener("input", function () {
+        applyFilter(filter.value);
+        setParams({ q: filter.value.trim() ? filter.value : null }, false);
+      });
     }
+    setUpCopyLink();
+    window.addEventListener("popstate", restore);
+    window.addEventListener("hashchange", goToAnchor);
+    restore().then(goToAnchor);
   });
 })();

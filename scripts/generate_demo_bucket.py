@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the embedded demo bucket: ``examples/demo-bucket/``.
+"""Generate the demo bucket shipped in the package: ``builder/demo/``.
 
 What it produces
 ----------------
@@ -25,11 +25,11 @@ Every byte is invented here; nothing is copied from any real collaboration.
 Determinism
 -----------
 One ``random.Random`` with a fixed seed, a fixed base date, no wall clock, no set iteration:
-running it twice gives byte-identical output. It deletes and rewrites ``examples/demo-bucket/``.
+running it twice gives byte-identical output. It deletes and rewrites ``builder/demo/``.
 
 Rerun it from the repository root with::
 
-    .venv/bin/python examples/generate_demo_bucket.py
+    .venv/bin/python scripts/generate_demo_bucket.py
 
 The site config the demo needs: metric field ``tps``, label ``Throughput``, unit ``tok/s``,
 direction ``higher``, secondary field ``ppl`` (label ``PPL``).
@@ -48,7 +48,7 @@ import yaml
 
 SEED = 20260706
 UTC = timezone.utc
-ROOT = Path(__file__).resolve().parent / "demo-bucket"
+ROOT = Path(__file__).resolve().parents[1] / "builder" / "demo"
 ORG = "demo-org"
 BUCKET = "tinylm-collab"
 BUCKET_WEB = f"https://huggingface.co/buckets/{ORG}/{BUCKET}"

@@ -1,0 +1,113 @@
+"""What the browser gets for the interactive chart: the Vega-Lite document compiled to Vega at
+build time (so the page needs no Vega-Lite compiler), and a Vega runtime bundled by vl-convert
+in-process (no CDN, no network).
+
+The browser's document (``/data/chart.json``, fetched on the visitor's first interaction with the
+chart) is ``chart_document`` with each variant compiled::
+
+    {"version": 2, "empty": bool, "datasets": {name: [row, ...]},
+     "linear": {Vega spec}, "log": {Vega spec} | null}
+
+The compiled specs carry no data values: each data entry named like a dataset gets its rows from
+``datasets`` in the browser (theme/static/chart.js), so both variants share one copy.
+
+The runtime (``RUNTIME_FILE``) defines ``window.vega``, ``window.vegaExpressionInterpreter`` (Vega
+runs expressions through it when parsed with ``ast: true``, so the site's CSP needs no
+'unsafe-eval') and ``window.vegaTooltipHandler`` (vega-tooltip; it injects one ``<style>``
+element, hence ``style-src 'unsafe-inline'``).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Sequence
+
+from markupsafe import Markup
+
+from builder.chart import AgentStyle, spec_from_document
+
+RUNTIME_FILE = "vendor/vega-runtime.js"
+# vl-convert resolves these module addresses from the copies built into it (nothing is fetched):
+# Vega at the version it reports, the interpreter and vega-tooltip at the versions it carries
+# next to it (vl-convert 1.9: Vega 6.2).
+_RUNTIME_SNIPPET = """\
+import * as vegaModule from "https://cdn.jsdelivr.net/npm/vega@{vega}/+esm";
+import {{expressionInterpreter}} from "https://cdn.jsdelivr.net/npm/vega-interpreter@2.0.0/+esm";
+import {{Handler}} from "https://cdn.jsdelivr.net/npm/vega-tooltip@1.0.0/+esm";
+window.vega = vegaModule;
+window.vegaExpressionInterpreter = expressionInterpreter;
+window.vegaTooltipHandler = Handler;
+"""
+
+Cached = Callable[[str, str, Callable[[], bytes]], bytes]   # (namespace, key, produce) -> bytes
+
+
+def _snippet() -> str:
+    import vl_convert as vlc
+
+    return _RUNTIME_SNIPPET.format(vega=vlc.get_vega_version())
+
+
+def runtime_key() -> str:
+    """What the runtime bundle depends on: the vl-convert version and the snippet."""
+    import vl_convert as vlc
+
+    return f"{vlc.__version__}\n{_snippet()}"
+
+
+def runtime_bundle() -> str:
+    """Vega, its expression interpreter and vega-tooltip (~600 kB, ~210 kB gzip); no Vega-Lite."""
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle(_snippet())
+
+
+def compile_to_vega(spec: dict[str, Any]) -> dict[str, Any]:
+    """The Vega spec a complete Vega-Lite spec compiles to."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_vega(spec)
+
+
+def browser_document(doc: dict[str, Any]) -> dict[str, Any]:
+    """``chart_document`` with both variants compiled to Vega, their data values left out."""
+    out: dict[str, Any] = {"version": doc["version"], "empty": doc["empty"],
+                           "datasets": doc["datasets"]}
+    for mode in ("linear", "log"):
+        out[mode] = None if doc[mode] is None else _without_values(
+            compile_to_vega(spec_from_document(doc, mode)), doc["datasets"])
+    return out
+
+
+def _without_values(vega: dict[str, Any], datasets: dict[str, Any]) -> dict[str, Any]:
+    data = []
+    for entry in vega.get("data", []):
+        if entry.get("name") in datasets and "values" in entry:
+            if entry["values"] != datasets[entry["name"]]:  # pragma: no cover - compiler change
+                raise ValueError(f"compiled data {entry['name']!r} differs from its dataset")
+            entry = {k: v for k, v in entry.items() if k != "values"}
+        data.append(entry)
+    return {**vega, "data": data}
+
+
+def validate_spec(spec: dict[str, Any]) -> None:
+    """Check a Vega-Lite spec against Altair's schema (raises on error); used by the tests."""
+    import altair as alt
+
+    kind = alt.LayerChart if "layer" in spec else alt.Chart
+    kind.from_dict(spec, validate=True)
+
+
+def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
+               ) -> dict[str, Any]:
+    """What the home page needs: the static SVG (first view and no-JS view), the browser's JSON
+    document, the agents' styles for the HTML legend. Both renders are cached by the spec."""
+    from builder import chart_svg
+
+    linear = spec_from_document(doc, "linear")
+    digest = chart_svg.spec_digest(linear)
+    svg = cached("chart-svg", digest, lambda: chart_svg.chart_svg(linear).encode()).decode()
+    data = cached("chart-vega", digest, lambda: json.dumps(
+        browser_document(doc), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        allow_nan=False).encode())
+    return {"svg": Markup(svg), "data": data, "log_possible": doc["log"] is not None,
+            "empty": doc["empty"], "legend": tuple(styles)}

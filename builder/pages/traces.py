@@ -1,0 +1,290 @@
+"""The trace archive's pages: /traces/ (index with a reported-floor totals tile) and one or more
+pages per shared session. Pure planning: a session's transcript arrives through the context's
+`load_transcript` (the only I/O), one session at a time, so a huge archive never sits in memory.
+
+A session's pages:
+  * page 1, /traces/{agent}/{session}/: the header from the manifest (tokens *as reported*, with
+    the figure computed from the log beside it, as the harness's parser computes it), the
+    agent's notes, links to the raw log and the Hub's trace viewer, the transcript's stats, the
+    turn index (every turn, linked on the page that holds it), then the first page of the
+    transcript;
+  * page n, /traces/{agent}/{session}/page/n/: a short header, that page's turns.
+Everything a template places is computed here, as frozen views; agent text reaches HTML only
+as escaped text or through `ctx.md.render` (the sanitising markdown door).
+
+Memory: sessions are planned one at a time and each page's item views only when that page is
+reached; the transcript of one session is the largest thing held.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from builder import format as fmt
+from builder.markdown import excerpt_of_html
+from builder.model import Problem, Trace
+from builder.pages.context import SiteContext
+from builder.pages.paging import paged_listing
+from builder.pages.spec import PageSpec
+from builder.readers.traces import trace_totals
+from builder.slugs import slugify
+from builder.pages.trace_header import SessionHeader, TranscriptFacts, session_header, transcript_facts
+from builder.pages.trace_views import Pages, UrlFor, Viewer, error_index, sections, split_by_size
+from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
+
+TRACES_PER_PAGE = 100
+PLAN_AHEAD = 8                # session pages are large: the build plans only a few at a time
+TURN_INDEX_CAP = 2_000        # turns listed in page 1's index (the pages list always follows)
+PAGER_WINDOW = 4              # numbered page links either side of the current page
+Loader = Callable[[Trace], LoadedTranscript]
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+
+@dataclass(frozen=True)
+class TraceRow:
+    agent: str
+    agent_url: str
+    session: str
+    url: str
+    harness: str
+    model: str
+    started: str
+    started_iso: str
+    duration: str
+    duration_seconds: float | None
+    tokens: int | None
+    tool_calls: int | None
+    share: str
+    completeness: str
+    share_class: str
+    completeness_class: str
+    excerpt: str = ""
+
+
+@dataclass(frozen=True)
+class TokenTotals:
+    """The archive's token figures: a floor (sessions that reported nothing are not counted)."""
+
+    total: int
+    sessions: int
+    counted: int
+    missing: int
+    agents_reporting: int
+    agents: int = 0
+    by_harness: tuple[tuple[str, int, int], ...] = ()   # (harness, sessions counted, tokens)
+
+
+def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
+    seconds = ((t.ended_at - t.started_at).total_seconds()
+               if t.started_at and t.ended_at else None)
+    return TraceRow(
+        agent=t.agent, agent_url=ctx.urls.agent(t.agent), session=t.session_id,
+        url=ctx.urls.trace(t.agent, t.session_id), harness=t.harness or fmt.MISSING,
+        model=t.model or fmt.MISSING,
+        started=fmt.when(t.started_at), started_iso=fmt.iso(t.started_at),
+        duration=fmt.duration(seconds), duration_seconds=seconds, tokens=t.usage.total,
+        tool_calls=t.tool_calls, share=t.share or fmt.MISSING,
+        completeness=t.completeness or fmt.MISSING,
+        share_class=slugify(t.share or "unknown"),
+        completeness_class=slugify(t.completeness or "unknown"), excerpt=excerpt)
+
+
+def token_totals(traces: Sequence[Trace]) -> TokenTotals:
+    totals = trace_totals(list(traces))
+    return TokenTotals(total=totals.tokens.total or 0, sessions=totals.sessions,
+                       counted=totals.sessions_counted, missing=totals.sessions_missing_tokens,
+                       agents_reporting=totals.agents_reporting, agents=totals.agents,
+                       by_harness=totals.by_harness)
+
+
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    """The index pages, then every session's pages, one session at a time."""
+    yield from index_pages(ctx)
+    for trace in ctx.collab.traces:
+        yield from session_pages(ctx, trace, ctx.load_transcript)
+
+
+def index_pages(ctx: SiteContext) -> list[PageSpec]:
+    traces = list(reversed(ctx.collab.traces))          # oldest first, for stable pages
+    totals = token_totals(traces)
+    specs = []
+    for listing in paged_listing(traces, TRACES_PER_PAGE, ctx.urls.traces):
+        number = listing.number
+        page = ctx.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces")
+        page.update(rows=[trace_row(ctx, t, _excerpt(ctx, t)) for t in reversed(listing.items)],
+                    totals=totals, pager=listing.pager)
+        specs.append(PageSpec(listing.url, "traces.html", page))
+    return specs
+
+
+def _excerpt(ctx: SiteContext, t: Trace) -> str:
+    """Plain text of the notes' first prose (escaped by the template like any string)."""
+    return excerpt_of_html(ctx.md.render(t.notes[:4000]), 140) if t.notes.strip() else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# A session
+
+@dataclass(frozen=True)
+class TurnLink:
+    number: int
+    label: str
+    url: str
+    preview: str
+    tool_calls: int
+    errors: int
+    tokens: int | None
+    page: int
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    url: str
+    label: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class TracePager:
+    current: int
+    total: int
+    prev_url: str | None
+    next_url: str | None
+    first_url: str
+    numbered: tuple[PageLink, ...]        # a window around the current page (number 0 = gap)
+
+
+@dataclass(frozen=True)
+class Session:
+    """What every page of one session shares."""
+
+    trace: Trace
+    loaded: LoadedTranscript
+    transcript: Transcript | None         # None unless loaded.state == "ok"
+    pages: Pages                          # the transcript's items, page by page
+    page_of_turn: Mapping[int, int]
+    errors_before: tuple[int, ...]        # errors on the pages before each page
+    header: SessionHeader
+    facts: TranscriptFacts | None
+    viewer: Viewer
+    url_for: UrlFor
+
+    @property
+    def total(self) -> int:
+        return max(1, len(self.pages))
+
+    def url(self, number: int) -> str:
+        return self.url_for(number if number > 1 else None)
+
+
+def session_pages(ctx: SiteContext, trace: Trace, load: Loader) -> Iterator[PageSpec]:
+    """Every page of one session, page 1 first; page 1 carries what the log's reading found."""
+    session = plan_session(ctx, trace, _load(load, trace))
+    for number in range(1, session.total + 1):
+        yield PageSpec(session.url(number), "trace.html", _page(ctx, session, number),
+                       problems=session.loaded.problems if number == 1 else ())
+
+
+def _load(load: Loader, trace: Trace) -> LoadedTranscript:
+    try:
+        return load(trace)
+    except Exception as exc:        # the loader never raises; if it does, the build goes on
+        reason = f"transcript not rendered: {type(exc).__name__}: {exc}"
+        return LoadedTranscript(
+            "error", note=f"The log could not be read ({type(exc).__name__}).",
+            problems=(Problem(trace.log_path or trace.manifest_path, reason),))
+
+
+def plan_session(ctx: SiteContext, trace: Trace, loaded: LoadedTranscript) -> Session:
+    transcript = loaded.transcript if loaded.state == "ok" else None
+
+    def url_for(number: int | None = None) -> str:
+        return ctx.urls.trace(trace.agent, trace.session_id, number)
+
+    pages: Pages = ()
+    if transcript is not None and transcript.items:
+        pages = split_by_size(paginate(transcript, ctx.config.limits.trace_records_per_page))
+    errors_before, error_links = error_index(pages, url_for)
+    raw_url = ctx.urls.bucket_file(trace.log_path) if trace.log_path else ""
+    return Session(
+        trace=trace, loaded=loaded, transcript=transcript, pages=pages,
+        page_of_turn=turn_pages(pages), errors_before=errors_before,
+        header=session_header(ctx, trace, loaded, error_links),
+        facts=transcript_facts(transcript) if transcript is not None else None,
+        viewer=Viewer(ctx.md.render, raw_url or "", _session_start(trace, transcript)),
+        url_for=url_for)
+
+
+def _page(ctx: SiteContext, s: Session, number: int) -> dict[str, Any]:
+    title = f"{s.trace.agent} · {s.trace.session_id}"
+    page = ctx.base_context(title if number == 1 else f"{title} — page {number}", "traces")
+    t = s.transcript
+    items = s.pages[number - 1] if s.pages else ()
+    page.update(
+        h=s.header, state=s.loaded.state, note=s.loaded.note, page=number, pages=s.total,
+        pager=_pager(number, s.total, s.url), facts=s.facts if number == 1 else None,
+        turn_index=_turn_index(t, s.page_of_turn, s.url, number) if t is not None else (),
+        turn_index_capped=bool(t and number == 1 and len(t.turns) > TURN_INDEX_CAP),
+        page_list=_page_list(s.pages, s.url, number) if number == 1 else (),
+        sections=sections(s.viewer, t, items, s.page_of_turn, number,
+                          s.errors_before[number - 1]) if t is not None and items else (),
+        has_transcript=t is not None and bool(s.pages), raw_url=s.viewer.raw_url)
+    return page
+
+
+def _session_start(trace: Trace, transcript: Transcript | None) -> datetime | None:
+    if transcript is not None and transcript.stats.first_timestamp is not None:
+        return transcript.stats.first_timestamp
+    return trace.started_at
+
+
+# ---------------------------------------------------------------------------------------------
+# Navigation
+
+def _turn_index(transcript: Transcript, page_of_turn: Mapping[int, int],
+                url: Callable[[int], str], page: int) -> tuple[TurnLink, ...]:
+    """Page 1: every turn (up to TURN_INDEX_CAP); other pages: the turns they hold."""
+    out = []
+    for turn in transcript.turns:
+        where = page_of_turn.get(turn.number, 1)
+        if page != 1 and where != page:
+            continue
+        if page == 1 and len(out) >= TURN_INDEX_CAP:
+            break
+        out.append(TurnLink(number=turn.number, label=turn.title,
+                            url=url(where) + f"#{turn.anchor}",
+                            preview=turn.preview or ("harness context" if turn.number == 0 else ""),
+                            tool_calls=turn.tool_calls, errors=turn.errors, tokens=turn.tokens,
+                            page=where))
+    return tuple(out)
+
+
+def _page_list(pages: Pages, url: Callable[[int], str], current: int) -> tuple[PageLink, ...]:
+    if len(pages) < 2:
+        return ()
+    out = []
+    for number, page in enumerate(pages, 1):
+        first, last = page[0].turn, page[-1].turn
+        label = (f"turn {first}" if first == last else f"turns {first}–{last}")
+        out.append(PageLink(number, url(number), f"page {number}: {label}", number == current))
+    return tuple(out)
+
+
+def _pager(current: int, total: int, url: Callable[[int], str]) -> TracePager:
+    shown = sorted({1, total, *range(max(1, current - PAGER_WINDOW),
+                                     min(total, current + PAGER_WINDOW) + 1)})
+    numbered = []
+    previous = 0
+    for n in shown:
+        if n - previous > 1:
+            numbered.append(PageLink(0, "", "…", False))
+        numbered.append(PageLink(n, url(n), str(n), n == current))
+        previous = n
+    return TracePager(current=current, total=total,
+                      prev_url=url(current - 1) if current > 1 else None,
+                      next_url=url(current + 1) if current < total else None,
+                      first_url=url(1), numbered=tuple(numbered))

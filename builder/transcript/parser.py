@@ -1,0 +1,329 @@
+"""The parser every harness extends: drafts, capped and filtered text, calls, turns, and the
+frozen Transcript at the end."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from typing import TYPE_CHECKING, Any, Callable
+
+from builder.model import TokenUsage
+from builder.transcript.items import (Item, RawRecord, Subagent, ToolCall, ToolResultOrphan,
+                                      tally_of)
+from builder.transcript.model import Transcript, TranscriptStats, Turn
+from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, cap_text, one_line,
+                                     parse_timestamp, pretty_json)
+from builder.transcript.tools import set_diff, tool_summary
+
+
+if TYPE_CHECKING:
+    from builder.transcript.reading import LineReader
+
+TextFilter = Callable[[str], "tuple[str, int]"]
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+
+
+class Draft:
+    """An item still being filled in while the log is read; frozen at the end."""
+
+    __slots__ = ()
+
+    def freeze(self, parser: Parser, anchors: set[str]) -> Item:  # pragma: no cover
+        raise NotImplementedError
+
+
+class CallDraft(Draft):
+    __slots__ = ("turn", "line", "timestamp", "call_id", "name", "summary", "input_text", "input",
+                 "result", "failed", "exit_code", "duration_s", "interrupted", "diff", "added",
+                 "removed", "images", "subagent", "stats")
+
+    def __init__(self, **kw: Any):
+        self.result = None
+        self.failed = False
+        self.exit_code = None
+        self.duration_s = None
+        self.interrupted = False
+        self.diff = ""
+        self.added = None
+        self.removed = None
+        self.images = ()
+        self.subagent = None
+        self.stats = ()
+        self.input = None
+        self.summary = ""
+        self.input_text = ""
+        for k, v in kw.items():
+            setattr(self, k, v)
+
+    def freeze(self, parser: Parser, anchors: set[str]) -> ToolCall:
+        anchor = "call-" + (_ANCHOR_UNSAFE.sub("-", self.call_id)[:80].strip("-") or
+                            str(len(anchors) + 1))
+        base, n = anchor, 2
+        while anchor in anchors:
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.add(anchor)
+        sub = self.subagent.freeze(parser, anchors) if self.subagent is not None else None
+        return ToolCall(turn=self.turn, line=self.line, timestamp=self.timestamp,
+                        call_id=parser.text(self.call_id, 200), name=self.name,
+                        summary=self.summary, input_text=self.input_text, result=self.result,
+                        failed=self.failed, exit_code=self.exit_code,
+                        duration_s=self.duration_s, interrupted=self.interrupted,
+                        diff=self.diff, added=self.added, removed=self.removed,
+                        images=self.images, subagent=sub, stats=self.stats, anchor=anchor)
+
+
+class SubagentDraft(Draft):
+    __slots__ = ("turn", "line", "timestamp", "items", "agent_id", "tool_use_id", "description",
+                 "models", "block")
+
+    def __init__(self, turn: int, line: int, timestamp: datetime | None, block: int,
+                 agent_id: str = ""):
+        self.turn, self.line, self.timestamp, self.block = turn, line, timestamp, block
+        self.items: list = []
+        self.agent_id = agent_id
+        self.tool_use_id = ""
+        self.description = ""
+        self.models: list[str] = []
+
+    def freeze(self, parser: Parser, anchors: set[str]) -> Subagent:
+        return Subagent(turn=self.turn, line=self.line, timestamp=self.timestamp,
+                        items=parser.freeze(self.items, anchors), agent_id=self.agent_id,
+                        tool_use_id=self.tool_use_id, description=self.description,
+                        models=tuple(self.models), usage=parser.block_usage(self.block))
+
+
+class Parser:
+    """Reads one log: `handle` (per harness) is called with every record, in file order."""
+
+    def __init__(self, text_filter: TextFilter | None, max_items: int):
+        self.filter = text_filter
+        self.max_items = max_items
+        self.items: list = []
+        self.turn = 0
+        self.turn_prompts: dict[int, tuple[str, datetime | None]] = {}
+        self.calls: dict[str, CallDraft] = {}
+        self.seen_call_ids: set[str] = set()
+        self.tool_calls = 0
+        self.by_name: Counter[str] = Counter()
+        self.orphans = 0
+        self.models: list[str] = []
+        self.sub_models: list[str] = []
+        self.unknown: Counter[str] = Counter()
+        self.hidden: Counter[str] = Counter()
+        self.redactions = 0
+        self.omitted = 0
+        self.kept = 0
+        self.omitted_calls: set[str] = set()   # ids of calls dropped after max_items
+        self.omitted_errors = 0
+        self.api_errors = 0
+        self.first_ts: datetime | None = None
+        self.last_ts: datetime | None = None
+        self.title = ""
+        self.meta: dict[str, str] = {}
+        self.active_ms = 0.0
+        self.has_active = False
+        self.line = 0
+        self.ts: datetime | None = None
+        self.short_cache: dict[str, str] = {}
+        self.unreadable: list[tuple[int, str]] = []     # (line, error): the first records not read
+
+    # -- text ---------------------------------------------------------------------------------
+    def text(self, value: Any, limit: int = TEXT_CAP) -> str:
+        if not isinstance(value, str):
+            return ""
+        if self.filter is not None and value:
+            value, n = self.filter(value)
+            self.redactions += n
+        return cap_text(value, limit)
+
+    def summary(self, value: Any) -> str:
+        """One line for a card or an index: the first non-empty line, filtered *before* it is
+        shortened (a secret is never cut in half and partly shown)."""
+        if not isinstance(value, str):
+            return ""
+        value = value.lstrip()
+        end = value.find("\n")
+        return one_line(self.text(value if end < 0 else value[:end]), SUMMARY_CAP)
+
+    def shrink(self, value: Any, depth: int = 0) -> Any:
+        """A JSON value with every string filtered and capped, lists and depth bounded."""
+        if isinstance(value, str):
+            return self.text(value)
+        if depth > 20:
+            return "…"
+        if isinstance(value, dict):
+            out = {}
+            for i, (k, v) in enumerate(value.items()):
+                if i >= 500:
+                    out["…"] = f"{len(value) - 500} more keys"
+                    break
+                out[self.text(str(k), 200)] = self.shrink(v, depth + 1)
+            return out
+        if isinstance(value, list):
+            out_list = [self.shrink(v, depth + 1) for v in value[:500]]
+            if len(value) > 500:
+                out_list.append(f"… {len(value) - 500} more items")
+            return out_list
+        return value
+
+    def pretty(self, value: Any, limit: int = TEXT_CAP) -> str:
+        try:
+            return cap_text(pretty_json(self.shrink(value)), limit)
+        except (TypeError, ValueError, RecursionError):
+            return ""
+
+    # -- items --------------------------------------------------------------------------------
+    def emit(self, item: Any, into: list | None = None) -> bool:
+        """Append to the top level (or to a subagent's list); False once MAX_ITEMS were kept."""
+        if self.max_items and self.kept >= self.max_items:
+            self.omitted += 1
+            return False
+        self.kept += 1
+        (self.items if into is None else into).append(item)
+        return True
+
+    def base(self) -> dict:
+        return {"turn": self.turn, "line": self.line, "timestamp": self.ts}
+
+    def start_turn(self, text: str) -> None:
+        """A genuine prompt opens a turn; `text` is the prompt as stored (already filtered)."""
+        self.turn += 1
+        self.turn_prompts[self.turn] = (one_line(text), self.ts)
+
+    def new_call(self, call_id: str, name: str, arguments: Any, raw_input: str | None = None,
+                 into: list | None = None) -> CallDraft | None:
+        """Register a call (deduplicated by id); returns None for a repeated id."""
+        if call_id and call_id in self.seen_call_ids:
+            return None
+        if call_id:
+            self.seen_call_ids.add(call_id)
+        name = self.text(name or "tool", 200)
+        self.tool_calls += 1
+        self.by_name[name] += 1
+        draft = CallDraft(call_id=call_id, name=name, **self.base())
+        draft.input = arguments
+        if raw_input is not None:
+            draft.input_text = self.text(raw_input)
+        elif arguments is not None:
+            draft.input_text = self.pretty(arguments)
+        draft.summary = self.summary(tool_summary(name, arguments, raw_input))
+        set_diff(draft, name, arguments, raw_input, self)
+        if not self.emit(draft, into):
+            if call_id:
+                self.omitted_calls.add(call_id)
+            return None
+        if call_id:
+            self.calls[call_id] = draft
+        return draft
+
+    def orphan(self, call_id: str, text: str, failed: bool, images: tuple, into: list | None
+               ) -> None:
+        self.orphans += 1
+        self.emit(ToolResultOrphan(call_id=self.text(call_id, 200), text=text, failed=failed,
+                                   images=images, **self.base()), into)
+
+    def note_time(self, value: Any) -> None:
+        ts = parse_timestamp(value)
+        self.ts = ts
+        if ts is not None:
+            if self.first_ts is None or ts < self.first_ts:
+                self.first_ts = ts
+            if self.last_ts is None or ts > self.last_ts:
+                self.last_ts = ts
+
+    def short(self, value: Any) -> str:
+        """A short, often repeated text (model names): filtered and capped once, then cached."""
+        if not isinstance(value, str):
+            return ""
+        cached = self.short_cache.get(value)
+        if cached is None:
+            if len(self.short_cache) > 1000:
+                self.short_cache.clear()
+            cached = self.short_cache[value] = self.text(value, 200)
+        return cached
+
+    def add_model(self, model: Any, sidechain: bool = False) -> None:
+        if not isinstance(model, str) or not model or model == "<synthetic>":
+            return
+        model = self.short(model)
+        bucket = self.sub_models if sidechain else self.models
+        if model not in bucket:
+            bucket.append(model)
+
+    def raw_record(self, record_type: str, obj: Any, into: list | None = None) -> None:
+        self.unknown[record_type] += 1
+        self.emit(RawRecord(record_type=self.text(record_type, 200), raw=self.pretty(obj, RAW_CAP),
+                            **self.base()), into)
+
+    # -- finishing ----------------------------------------------------------------------------
+    def freeze(self, items: list, anchors: set[str]) -> tuple[Item, ...]:
+        return tuple(i.freeze(self, anchors) if isinstance(i, Draft) else i for i in items)
+
+    def block_usage(self, block: int) -> TokenUsage | None:
+        return None
+
+    def turn_tokens(self) -> dict[int, int]:
+        return {}
+
+    def usage(self) -> tuple[TokenUsage | None, TokenUsage | None, int | None]:
+        return None, None, None
+
+    def finish(self, harness: Harness, reader: LineReader) -> Transcript:
+        items = self.freeze(self.items, set())
+        turns = _turns(items, self.turn_prompts, self.turn_tokens())
+        tally = tally_of(items)
+        usage, side_usage, api_requests = self.usage()
+        stats = TranscriptStats(
+            lines=reader.lines, records=reader.records, malformed_lines=reader.malformed,
+            malformed_line_numbers=tuple(reader.malformed_numbers),
+            oversized_lines=reader.oversized, invalid_utf8_lines=reader.invalid_utf8,
+            truncated_tail=reader.last_failed, unreadable_records=tuple(self.unreadable),
+            tool_calls=self.tool_calls, tool_errors=tally.tool_errors + self.omitted_errors,
+            tool_calls_by_name=tuple(sorted(self.by_name.items(), key=lambda kv: (-kv[1], kv[0]))),
+            orphan_results=self.orphans, calls_without_result=tally.without_result,
+            api_requests=api_requests, api_errors=self.api_errors,
+            errors=tally.errors + self.omitted_errors, usage=usage, sidechain_usage=side_usage,
+            models=tuple(self.models), subagent_models=tuple(self.sub_models),
+            first_timestamp=self.first_ts, last_timestamp=self.last_ts,
+            active_seconds=(self.active_ms / 1000) if self.has_active else None,
+            unknown_types=tuple(sorted(self.unknown.items())),
+            hidden_types=tuple(sorted(self.hidden.items())),
+            items_omitted=self.omitted, redactions=self.redactions)
+        meta = tuple((k, self.text(v, 500)) for k, v in self.meta.items() if v)
+        return Transcript(harness=harness.name, items=items, turns=turns, stats=stats,
+                          title=self.text(self.title, 300), meta=meta,
+                          usage_label=harness.usage_label if usage is not None else "",
+                          usage_note=harness.usage_note if usage is not None else "")
+
+    def handle(self, obj: dict) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def _turns(items: tuple[Item, ...], prompts: dict[int, tuple[str, datetime | None]],
+           tokens: dict[int, int]) -> tuple[Turn, ...]:
+    """One Turn per run of top-level items with the same turn number."""
+    turns = []
+    start = 0
+    for number, run in groupby(items, key=lambda item: item.turn):
+        group = tuple(run)
+        tally = tally_of(group)
+        preview, ts = prompts.get(number, ("", group[0].timestamp))
+        turns.append(Turn(number=number, start=start, count=len(group), preview=preview,
+                          tool_calls=tally.tool_calls, errors=tally.errors,
+                          tokens=tokens.get(number), timestamp=ts))
+        start += len(group)
+    return tuple(turns)
+
+
+@dataclass(frozen=True)
+class Harness:
+    """A harness whose logs the site reads (each is registered once, in `harnesses.py`)."""
+
+    name: str                                # as manifests spell it: claude-code, codex…
+    parser: type[Parser]
+    recognises: Callable[[dict], bool]       # does this record come from one of its logs?
+    client_adapter: bool = False             # the share client measures its tokens and calls
+    usage_label: str = ""                    # how the parser computes the session's tokens
+    usage_note: str = ""                     # … and why that differs from summing log rows

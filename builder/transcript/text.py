@@ -1,0 +1,78 @@
+"""Small pure helpers shared by every harness: caps, one-line summaries, defensive field
+access, timestamps and pretty JSON."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Any
+
+from builder import format as fmt
+
+TEXT_CAP = 20_000           # characters kept of any one text field
+SUMMARY_CAP = 160           # one-line summaries and previews
+RAW_CAP = 10_000            # pretty JSON of an unrecognised record
+
+
+def cap_text(text: str, limit: int = TEXT_CAP) -> str:
+    """At most `limit` characters (cut at a nearby space so no token is split), plus a marker."""
+    if len(text) <= limit:
+        return text
+    cut = limit
+    space = max(text.rfind(" ", limit - 200, limit), text.rfind("\n", limit - 200, limit))
+    if space > 0:
+        cut = space
+    return text[:cut] + f"\n… {fmt.count(len(text) - cut)} more characters"
+
+
+_WS = re.compile(r"\s+")
+
+
+def one_line(text: str, limit: int = SUMMARY_CAP) -> str:
+    """The first non-empty line, whitespace collapsed, at most `limit` characters."""
+    for line in text.splitlines():
+        line = _WS.sub(" ", line).strip()
+        if line:
+            return line if len(line) <= limit else line[:limit - 1] + "…"
+    return ""
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value or len(value) > 64:
+        return None
+    try:
+        ts = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)
+
+
+def as_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def as_dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def pretty_json(value: Any) -> str:
+    """json.dumps(value, indent=2, ensure_ascii=False), with a fast path for the common flat
+    mapping of scalars (indent=2 otherwise runs json's pure-Python encoder)."""
+    if isinstance(value, dict) and value and all(isinstance(v, _SCALARS) for v in value.values()):
+        dumps = json.dumps
+        body = ",\n".join(f"  {dumps(str(k), ensure_ascii=False)}: {dumps(v, ensure_ascii=False)}"
+                          for k, v in value.items())
+        return "{\n" + body + "\n}"
+    return json.dumps(value, indent=2, ensure_ascii=False)

@@ -1,0 +1,352 @@
+"""The home page in a real Chromium, as a visitor uses it: a view is a link (sort, filter, rows,
+chart agents, time range, scale in the URL; back and forward), every row has an anchor, the chart
+works from the keyboard and downloads as SVG and PNG, small screens get cards and no sideways
+scrolling, dark mode and all of it without a console error."""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.browser import PageWatch, chromium, serve_folder
+
+pytestmark = pytest.mark.browser
+DAY_MS = 24 * 3600 * 1000
+
+
+@pytest.fixture(scope="module")
+def served(demo_site):
+    with serve_folder(demo_site) as origin:
+        yield origin, demo_site
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def visit(browser, served):
+    """visit(path, **context options) -> (page, watch); every page must end without errors."""
+    origin, _ = served
+    opened = []
+
+    def open_page(path, **options):
+        context = browser.new_context(**options)
+        page = context.new_page()
+        watch = PageWatch(page, origin)
+        page.goto(origin + path, wait_until="networkidle")
+        opened.append((context, watch))
+        return page, watch
+
+    yield open_page
+    for context, watch in opened:
+        assert watch.console_errors == [] and watch.page_errors == [], watch.console_errors
+        assert watch.outside == []
+        context.close()
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+def shown(page, table_id: str, column: int) -> list[str]:
+    return page.eval_on_selector_all(
+        f"#{table_id} tbody tr:not([hidden])", f"rows => rows.map(r => r.cells[{column}].textContent.trim())")
+
+
+def until(page, expression: str, timeout: float = 15.0):
+    """Wait until a JavaScript expression is true, evaluated from outside the page (the page's CSP
+    forbids the eval that Playwright's own wait_for_function polls with)."""
+    for _ in range(int(timeout / 0.05)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"never true: {expression}")
+
+
+def all_rows_shown(page):
+    page.wait_for_selector("#lb-view-all:not([hidden]) #lb-all[data-loaded]")
+
+
+def go_live(page):
+    page.hover("#chart-static")
+    page.wait_for_selector("#chart-view svg")
+    until(page, "document.getElementById('chart').hasAttribute('data-domain')")
+
+
+def domain(page) -> tuple[int, int]:
+    start, end = page.get_attribute("#chart", "data-domain").split("~")
+    return int(start), int(end)
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focus is on an element matching `selector` (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({json.dumps(selector)})"):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+# ------------------------------------------------------------------------------ the table
+
+def test_sort_filter_and_rows_view_are_restored_from_the_url(visit):
+    agent = None
+    page, _ = visit("/")
+    agent = shown(page, "lb-best", 1)[0]
+    page, _ = visit(f"/?view=all&sort=agent&dir=desc&q={agent}")
+    all_rows_shown(page)
+    assert page.is_checked("input[name=lb-view][value=all]") and page.is_hidden("#lb-best")
+    assert page.input_value("#lb-filter") == agent
+    assert page.get_attribute("#lb-all th[data-key=agent]", "aria-sort") == "descending"
+    agents = shown(page, "lb-all", 1)
+    assert len(agents) > 1 and all(agent in a for a in agents)
+    assert page.inner_text("#lb-count").startswith(f"{len(agents)} of ")
+
+
+def test_back_and_forward_walk_through_the_views(visit):
+    page, _ = visit("/")
+    page.check("input[name=lb-view][value=all]")
+    all_rows_shown(page)
+    assert query(page) == {"view": "all"}
+    page.click("#lb-all th[data-key=score] button")
+    assert query(page) == {"view": "all", "sort": "score", "dir": "asc"}
+    scores = [float(v) for v in page.eval_on_selector_all(
+        "#lb-all tbody tr td.score", "cells => cells.map(c => c.dataset.value)")]
+    assert scores == sorted(scores)
+    page.go_back()
+    until(page, "document.querySelector('#lb-all th[data-key=rank]').ariaSort === 'ascending'")
+    assert page.is_visible("#lb-all")
+    page.go_back()
+    page.wait_for_selector("#lb-best", state="visible")
+    assert page.is_hidden("#lb-all") and query(page) == {}
+    page.go_forward()
+    page.wait_for_selector("#lb-all", state="visible")
+    page.reload(wait_until="networkidle")
+    all_rows_shown(page)
+    assert page.is_checked("input[name=lb-view][value=all]")
+
+
+def test_row_counter_agrees_with_the_headline(visit):
+    page, _ = visit("/")
+    best_rows = page.locator("#lb-best tbody tr").count()
+    assert page.inner_text("#lb-count") == f"{best_rows} agents"     # baselines not counted
+    ranked = re.search(r"\((\d+) ranked\)", page.inner_text(".count-results")).group(1)
+    page.check("input[name=lb-view][value=all]")
+    all_rows_shown(page)
+    assert page.inner_text("#lb-count") == f"{ranked} ranked results"
+
+
+def test_rows_built_in_the_browser_match_the_rows_of_the_page(visit):
+    page, _ = visit("/")
+    read = """rows => rows.map(r => [r.dataset.anchor, r.className, Array.from(r.cells).map(c =>
+        [c.className, c.dataset.label || '', c.dataset.value || '', c.title, c.textContent.replace(/\\s+/g, ' ').trim(),
+         Array.from(c.querySelectorAll('a, span, time')).map(e => e.tagName + '|' + e.className + '|' + (e.getAttribute('href') || '') + '|' + e.title + '|' + (e.getAttribute('datetime') || ''))])])"""
+    server = page.eval_on_selector_all("#lb-best tbody tr", read)
+    page.check("input[name=lb-view][value=all]")
+    all_rows_shown(page)
+    built = {row[0]: row for row in page.eval_on_selector_all("#lb-all tbody tr", read)}
+    assert len(built) > len(server)
+    for row in server:                   # the same result: the same cells but for its rank
+        twin = built[row[0]]
+        assert twin[2][1:] == row[2][1:], row[0]
+        assert twin[1].replace(" leader", "") == row[1].replace(" leader", "")
+
+
+def test_a_link_to_a_row_shows_that_row(visit, served):
+    _, site = served
+    rows = json.loads((site / "data" / "results.json").read_text())["rows"]
+    deep = next(r for r in rows if r["rank"] > 30)            # only in the all-results view
+    page, _ = visit(f"/#{deep['anchor']}")
+    page.wait_for_selector(f"#{deep['anchor']}.is-target", state="visible")
+    assert page.is_visible("#lb-all") and query(page).get("view") == "all"
+    assert page.evaluate("document.activeElement.id") == deep["anchor"]
+    # a row folded away in "Invalid results" opens its section
+    invalid = page.get_attribute("#lb-invalid tbody tr", "data-anchor")
+    page.goto(page.url.split("#")[0] + "#" + invalid)
+    page.wait_for_selector(f"#{invalid}", state="visible")
+    assert page.evaluate(f"document.getElementById('{invalid}').closest('details').open")
+
+
+def test_copy_link_copies_the_view(visit, served):
+    origin, _ = served
+    page, _ = visit("/", permissions=["clipboard-read", "clipboard-write"])
+    page.fill("#lb-filter", "tree")
+    page.click("#copy-link")
+    until(page, "document.getElementById('copy-status').textContent !== ''")
+    assert page.inner_text("#copy-status") == "Link copied."
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url and copied.startswith(origin) and "q=tree" in copied
+
+
+# ------------------------------------------------------------------------------ the chart
+
+def test_legend_lists_every_agent_and_works_by_keyboard(visit, served):
+    _, site = served
+    doc = json.loads((site / "data" / "chart.json").read_text())
+    agents = {row["agent"] for row in doc["datasets"]["results"]}
+    page, _ = visit("/")
+    buttons = page.locator("#chart-legend button")
+    assert buttons.count() == len(agents) > 14
+    tab_to(page, "#chart-legend button")
+    first = page.evaluate("document.activeElement.dataset.agent")
+    page.keyboard.press("ArrowRight")
+    second = page.evaluate("document.activeElement.dataset.agent")
+    assert second != first
+    page.keyboard.press("Space")
+    page.wait_for_selector("#chart-view svg")
+    focused = page.locator("#chart-legend button:focus")
+    until(page, "document.querySelector('#chart-legend button:focus').ariaPressed === 'true'")
+    assert query(page)["agents"] == focused.get_attribute("data-key")
+    # the chosen agent's points stand out, the others fade
+    until(page, "document.getElementById('chart-status').textContent.includes('1 agent')")
+    opacities = page.eval_on_selector_all(
+        "#chart-view .mark-symbol.role-mark path[aria-label]",
+        "els => els.map(e => [e.getAttribute('aria-label'), parseFloat(e.getAttribute('opacity') || '1')])")
+    mine = [o for label, o in opacities if f"Agent: {second};" in label]
+    others = [o for label, o in opacities if f"Agent: {second};" not in label]
+    assert mine and others and min(mine) == 1 and max(others) < 0.5
+    page.keyboard.press("Enter")                     # again: highlight off
+    until(page, "document.querySelector('#chart-legend button:focus').ariaPressed === 'false'")
+    assert "agents" not in query(page)
+    # one Tab stop for the whole legend: Tab leaves it
+    page.keyboard.press("Tab")
+    assert not page.evaluate("document.activeElement.matches('#chart-legend button')")
+
+
+def test_time_presets_by_keyboard_restored_from_the_url(visit, served):
+    origin, _ = served
+    page, _ = visit("/")
+    tab_to(page, "button[data-range='24h']")
+    page.keyboard.press("Enter")
+    until(page, "document.getElementById('chart').hasAttribute('data-domain')")
+    until(page, "document.querySelector(\"button[data-range='24h']\").ariaPressed === 'true'")
+    start, end = domain(page)
+    assert DAY_MS <= end - start <= 1.05 * DAY_MS and query(page)["range"] == "24h"
+    low_tick = "Math.min(...Array.from(document.querySelectorAll(\"#chart-view .role-axis[aria-label^='Y-axis'] .role-axis-label text\"))" \
+        ".map(t => parseFloat(t.textContent)).filter(Number.isFinite))"
+    assert page.evaluate(low_tick) > 400       # the score axis fits the last day's results
+    page.keyboard.press("Tab")                       # 3 d
+    page.keyboard.press("Enter")
+    ends = "document.getElementById('chart').dataset.domain.split('~')"
+    until(page, f"{ends}[1] - {ends}[0] > {2.9 * DAY_MS}")
+    page.go_back()
+    until(page, f"document.getElementById('chart').dataset.domain == '{start}~{end}'")
+    # a fresh visit to the link shows the same range
+    again, _ = visit("/?range=24h")
+    until(again, "document.getElementById('chart').hasAttribute('data-domain')")
+    assert domain(again) == (start, end)
+    assert again.get_attribute("button[data-range='24h']", "aria-pressed") == "true"
+
+
+def test_zoom_and_pan_buttons_change_the_range_and_the_url(visit):
+    page, _ = visit("/")
+    go_live(page)
+    start, end = domain(page)
+    page.click("button[data-zoom=in]")
+    until(page, f"document.getElementById('chart').dataset.domain != '{start}~{end}'")
+    zin = domain(page)
+    assert abs((zin[1] - zin[0]) * 2 - (end - start)) < 1000
+    page.click("button[data-zoom=earlier]")
+    until(page, f"document.getElementById('chart').dataset.domain != '{zin[0]}~{zin[1]}'")
+    moved = domain(page)
+    assert moved[0] < zin[0] and moved[1] - moved[0] == zin[1] - zin[0]
+    assert "~" in query(page)["range"]
+    zoomed_url = page.url
+    page.click("button[data-range=all]")
+    until(page, f"document.getElementById('chart').dataset.domain == '{start}~{end}'")
+    # the zoomed link, opened afresh, shows the zoomed range
+    page.goto(zoomed_url, wait_until="networkidle")
+    until(page, "document.getElementById('chart').hasAttribute('data-domain')")
+    restored = domain(page)
+    assert abs(restored[0] - moved[0]) < 1000 and abs(restored[1] - moved[1]) < 1000
+
+
+def test_log_scale_is_a_button_and_a_link(visit):
+    page, _ = visit("/?scale=log")
+    until(page, "document.getElementById('chart').dataset.chartMode === 'log'")
+    assert page.get_attribute("#chart-log", "aria-pressed") == "true"
+    page.click("#chart-log")
+    until(page, "document.getElementById('chart').dataset.chartMode === 'linear'")
+    assert "scale" not in query(page)
+    page.go_back()
+    until(page, "document.getElementById('chart').dataset.chartMode === 'log'")
+
+
+def test_chart_downloads_as_svg_and_png(visit, tmp_path):
+    page, watch = visit("/", accept_downloads=True)
+    for kind, magic in (("svg", b"<svg"), ("png", b"\x89PNG\r\n\x1a\n")):
+        with page.expect_download() as download:
+            page.click(f"button[data-download={kind}]")
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.suffix == f".{kind}" and saved.read_bytes().startswith(magic)
+        assert saved.stat().st_size > 5_000
+    svg = (tmp_path / "score-chart.svg").read_text()
+    assert "halcyon" in svg
+    assert [u for u in watch.requests if not u.startswith(page.url.split("/?")[0][:20])] == []
+
+
+def test_no_accessible_name_reads_nan(visit):
+    page, _ = visit("/")
+    go_live(page)
+    names = page.eval_on_selector_all(
+        "#chart [aria-label], #chart [aria-description], #chart [title]",
+        "els => els.flatMap(e => [e.getAttribute('aria-label'), e.getAttribute('aria-description'), e.getAttribute('title')]).filter(Boolean)")
+    assert len(names) > 20
+    assert [n for n in names if "NaN" in n or "undefined" in n] == []
+    assert any(n.startswith("Best score so far") for n in names)
+
+
+def test_chart_table_alternative_opens_from_the_link(visit):
+    page, _ = visit("/")
+    page.click(".chart-key a[href='#best-so-far']")
+    page.wait_for_selector("#best-so-far table", state="visible")
+    assert page.locator("#best-so-far tbody tr").count() >= 5
+
+
+# ------------------------------------------------------------------------------ screens, themes
+
+@pytest.mark.parametrize("width", [320, 480])
+def test_small_screens_get_cards_and_nothing_overflows(visit, width):
+    page, _ = visit("/", viewport={"width": width, "height": 800}, has_touch=True)
+    no_overflow = """() => document.documentElement.scrollWidth <= window.innerWidth &&
+        Array.from(document.querySelectorAll('main *')).every(e => e.getBoundingClientRect().right <= window.innerWidth + 0.5
+            || e.closest('table.results thead, [hidden], details:not([open])'))"""
+    assert page.evaluate(no_overflow)
+    assert page.evaluate("getComputedStyle(document.querySelector('#lb-best tbody tr')).display") == "block"
+    wrap = page.evaluate("(() => { const w = document.querySelector('#lb-view-best .table-wrap'); return [w.scrollWidth, w.clientWidth]; })()")
+    assert wrap[0] <= wrap[1]
+    page.tap("#chart-static")
+    page.wait_for_selector("#chart-view svg")
+    page.check("input[name=lb-view][value=all]")
+    all_rows_shown(page)
+    assert page.evaluate(no_overflow)
+
+
+def test_dark_mode_live_chart_and_all_rows_without_errors(visit):
+    page, _ = visit("/?view=all&scale=log", color_scheme="dark")
+    all_rows_shown(page)
+    until(page, "document.getElementById('chart').dataset.chartMode === 'log'")
+    card = page.evaluate("getComputedStyle(document.getElementById('chart')).backgroundColor")
+    body = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert card != body                                 # the chart keeps its light card
+
+
+def test_agents_roster_sorts_best_by_value_and_keeps_it_in_the_url(visit):
+    page, _ = visit("/agents/")
+    page.click("#roster th[data-key=best] button")
+    page.click("#roster th[data-key=best] button")          # descending: the best first
+    assert query(page) == {"sort": "best", "dir": "desc"}
+    values = page.eval_on_selector_all("#roster tbody tr", "rows => rows.map(r => r.cells[6].dataset.value)")
+    numbers = [float(v) for v in values if v]
+    assert numbers == sorted(numbers, reverse=True) and len(numbers) > 10
+    assert values[len(numbers):] == [""] * (len(values) - len(numbers))   # blanks last
+    texts = page.eval_on_selector_all("#roster tbody tr", "rows => rows.map(r => r.cells[6].textContent)")
+    assert texts[0].startswith("541")         # "541.273 tok/s" above "99.5 tok/s": not as text
+    page.reload(wait_until="networkidle")
+    assert page.get_attribute("#roster th[data-key=best]", "aria-sort") == "descending"

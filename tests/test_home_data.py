@@ -1,0 +1,115 @@
+"""The files behind the home page and the leaderboard's data files, read back from the demo build:
+columns named as the table names them, each row's page URL, row anchors made from slugs, the
+JSON the page fetches on demand agreeing with the page itself."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+from builder.config import MetricConfig
+from builder.pages.data import metric_columns
+from tests import html
+
+RESULT_PAGE = re.compile(r"^https://demo-org-tinylm-collab\.static\.hf\.space/results/[a-z0-9._-]+/$")
+
+
+def fetched(site: Path, selector: str, attribute: str = "data-src") -> dict:
+    """A JSON file the home page fetches, found the way the page finds it."""
+    src = html.soup(site / "index.html").select_one(selector)[attribute]
+    return json.loads((site / src.split("?")[0].lstrip("/")).read_text(encoding="utf-8"))
+
+
+def test_csv_names_the_metric_columns_by_their_labels_and_links_each_row(demo_site):
+    rows = list(csv.DictReader(io.StringIO((demo_site / "leaderboard.csv").read_text())))
+    assert list(rows[0])[:4] == ["rank", "agent", "Throughput", "PPL"]
+    assert "secondary" not in rows[0] and "score" not in rows[0]
+    assert all(RESULT_PAGE.match(row["url"]) for row in rows)
+    # every URL is a page of the site
+    for row in rows:
+        path = row["url"].split(".hf.space/", 1)[1]
+        assert (demo_site / path / "index.html").exists(), row["url"]
+    assert float(rows[0]["Throughput"]) >= float(rows[-1]["Throughput"])
+
+
+def test_json_names_the_metric_columns_by_their_labels_and_links_each_row(demo_site):
+    data = json.loads((demo_site / "leaderboard.json").read_text())
+    assert data["metric"]["column"] == "Throughput"
+    assert data["metric"]["secondary_column"] == "PPL"
+    for entry in data["best"] + data["all"]:
+        assert {"Throughput", "PPL", "url"} <= set(entry) and "secondary" not in entry
+        assert RESULT_PAGE.match(entry["url"])
+    best_table = html.table_rows(html.soup(demo_site / "index.html"), "lb-best")
+    assert [e["agent"] for e in data["best"]] == [row[1] for row in best_table]
+
+
+def test_metric_columns_never_take_another_columns_name():
+    assert metric_columns(MetricConfig(label="Throughput", secondary_field="ppl",
+                                       secondary_label="PPL")) == ("Throughput", "PPL")
+    assert metric_columns(MetricConfig(label="", field="tps")) == ("tps", "secondary")
+    assert metric_columns(MetricConfig(label="Rank", secondary_label="rank")) == (
+        "Rank (metric)", "rank (metric) (metric)")
+    assert metric_columns(MetricConfig(label="bpb", secondary_label="BPB")) == ("bpb", "BPB (metric)")
+
+
+def test_row_anchors_are_slugs_unique_on_the_page(demo_site):
+    page = html.soup(demo_site / "index.html")
+    anchors = [tr["data-anchor"] for tr in page.select("tr[data-anchor]")]
+    assert anchors and all(re.fullmatch(r"r-[a-z0-9._-]+", a) for a in anchors)
+    assert len(anchors) == len(set(anchors))
+    ids = [el["id"] for el in page.select("[id]")]
+    assert len(ids) == len(set(ids))
+    # the rows the page fetches for the all-results view use the same anchors
+    rows = fetched(demo_site, "#lb-view-all")["rows"]
+    fetched_anchors = {row["anchor"] for row in rows}
+    assert {tr["data-anchor"] for tr in page.select("#lb-best tr[data-anchor]")} <= fetched_anchors
+
+
+def test_all_results_rows_carry_the_texts_the_table_shows(demo_site):
+    rows = fetched(demo_site, "#lb-view-all")["rows"]
+    best = html.table_rows(html.soup(demo_site / "index.html"), "lb-best")
+    by_anchor = {row["anchor"]: row for row in rows}
+    page = html.soup(demo_site / "index.html")
+    for tr, cells in zip(page.select("#lb-best tbody tr"), best):
+        row = by_anchor[tr["data-anchor"]]
+        assert cells[1] == row["agent"] and cells[2].startswith(row["score_text"])
+        assert cells[5] == row["date_text"]
+    assert [row["rank"] for row in rows] == list(range(1, len(rows) + 1))
+
+
+def test_chart_data_is_fetched_not_embedded_and_lists_every_agent(demo_site):
+    page = html.soup(demo_site / "index.html")
+    assert page.select_one("script[type='application/json']") is None
+    doc = fetched(demo_site, "#chart")
+    assert doc["linear"]["$schema"].startswith("https://vega.github.io/schema/vega/")
+    agents = {row["agent"] for row in doc["datasets"]["results"]}
+    legend = [b["data-agent"] for b in page.select("#chart-legend button")]
+    assert sorted(legend) == sorted(agents) and len(legend) == len(agents) > 14
+    keys = [b["data-key"] for b in page.select("#chart-legend button")]
+    assert all(re.fullmatch(r"[a-z0-9._-]+", k) for k in keys) and len(set(keys)) == len(keys)
+    colours = [b.select_one("path")["fill"] for b in page.select("#chart-legend button")]
+    assert len(set(colours[:30])) == min(30, len(colours))
+    runtime = page.select_one("#chart")["data-runtime"].split("?")[0]
+    assert (demo_site / runtime.lstrip("/")).stat().st_size > 100_000
+
+
+def test_chart_has_a_text_alternative_with_every_record(demo_site):
+    page = html.soup(demo_site / "index.html")
+    link = page.select_one(".chart-key a[href='#best-so-far']")
+    assert link is not None
+    records = page.select("#best-so-far tbody tr")
+    doc = fetched(demo_site, "#chart")
+    assert len(records) == sum(1 for row in doc["datasets"]["results"] if row["record"])
+    assert "NaN" not in str(page.select_one("#chart-static svg").get("aria-label"))
+
+
+def test_agents_roster_sorts_best_as_a_number(demo_site):
+    page = html.soup(demo_site / "agents" / "index.html")
+    head = page.select_one("#roster th[data-key=best]")
+    assert head["data-sort"] == "number"
+    values = [td.get("data-value") for td in page.select("#roster tbody td:nth-of-type(7)")]
+    numbers = [float(v) for v in values if v]
+    assert numbers and all(v == "" or float(v) > 0 for v in values)
+    assert len(numbers) < len(values)            # agents without a ranked result sort as blanks

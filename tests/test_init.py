@@ -1,0 +1,91 @@
+"""collab-site init: a collab.toml that says what the flags said, a workflow that runs the
+pinned Action, a demo bucket on request, and never an overwritten file without --force."""
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from builder import __version__
+from builder.cli import main
+from builder.config import Config, load_config
+
+WORKFLOW = ".github/workflows/rebuild.yml"
+
+
+def _workflow(root) -> dict:
+    data = yaml.safe_load((root / WORKFLOW).read_text(encoding="utf-8"))
+    data["on"] = data.pop(True)     # YAML 1.1 reads the bare key `on` as True
+    return data
+
+
+def test_flags_fill_the_config_and_the_workflow_runs_the_pinned_action(tmp_path, capsys):
+    assert main(["init", str(tmp_path), "--bucket", "hf://buckets/acme/speed-collab",
+                 "--space", "acme/speed-site", "--metric", "val_loss", "--direction", "lower"]) == 0
+    config = load_config(tmp_path / "collab.toml", env={})
+    assert config.source.location == "hf://buckets/acme/speed-collab"
+    assert config.publish.space_id == "acme/speed-site"
+    assert (config.metric.field, config.metric.direction) == ("val_loss", "lower")
+    assert [(l.label, l.url) for l in config.site.links] == [
+        ("Bucket", "https://huggingface.co/buckets/acme/speed-collab")]
+
+    wf = _workflow(tmp_path)
+    assert wf["on"]["schedule"] == [{"cron": "*/15 * * * *"}] and "workflow_dispatch" in wf["on"]
+    assert wf["permissions"] == {} and wf["concurrency"]
+    (job,) = wf["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    action = job["steps"][-1]
+    assert re.fullmatch(r"[\w.-]+/collab-site@[0-9a-f]{40}", action["uses"])
+    assert action["env"] == {"HF_TOKEN": "${{ secrets.HF_TOKEN }}"}
+    text = (tmp_path / WORKFLOW).read_text(encoding="utf-8")
+    assert f"# v{__version__}" in text and len(text.splitlines()) <= 20
+    out = capsys.readouterr().out
+    assert "HF_TOKEN" in out and "Rebuild site" in out
+
+
+def test_init_refuses_to_overwrite_unless_forced(tmp_path, capsys):
+    (tmp_path / "collab.toml").write_text("# mine\n", encoding="utf-8")
+    assert main(["init", str(tmp_path), "--bucket", "acme/collab"]) == 1
+    assert "collab.toml" in capsys.readouterr().err
+    assert (tmp_path / "collab.toml").read_text(encoding="utf-8") == "# mine\n"
+    assert not (tmp_path / WORKFLOW).exists()       # nothing at all was written
+    assert main(["init", str(tmp_path), "--bucket", "acme/collab", "--force"]) == 0
+    assert load_config(tmp_path / "collab.toml", env={}).source.location == "hf://buckets/acme/collab"
+
+
+def test_bad_flags_are_usage_errors_and_write_nothing(tmp_path, capsys):
+    assert main(["init", str(tmp_path), "--bucket", "acme", "--space", "a/b/c",
+                 "--metric", "tps = 1"]) == 2
+    err = capsys.readouterr().err
+    assert "--bucket" in err and "--space" in err and "--metric" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_demo_writes_a_bucket_the_config_reads(tmp_path):
+    assert main(["init", str(tmp_path), "--demo"]) == 0
+    config = load_config(tmp_path / "collab.toml", env={})
+    assert config.source_dir() == (tmp_path / "demo-bucket").resolve()
+    assert config.metric.field == "tps"
+    assert (tmp_path / "demo-bucket" / "LEADERBOARD.md").is_file()
+    assert len(list((tmp_path / "demo-bucket" / "message_board").glob("*.md"))) > 100
+
+
+def test_without_a_bucket_the_config_leaves_it_to_be_filled(tmp_path, capsys):
+    assert main(["init", str(tmp_path)]) == 0
+    assert "set [source] location and [publish] space_id" in capsys.readouterr().out
+    text = (tmp_path / "collab.toml").read_text(encoding="utf-8")
+    assert '# location = "hf://buckets/ORG/NAME"' in text
+    assert load_config(tmp_path / "collab.toml", env={}).metric.field == "score"
+
+
+
+def test_the_commented_defaults_are_the_real_defaults(tmp_path):
+    assert main(["init", str(tmp_path)]) == 0
+    commented = {}
+    for line in (tmp_path / "collab.toml").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# ") and line[2:].split(" = ")[0] in ("base_url", "image_hosts", "cache_dir"):
+            commented.update(tomllib.loads(line[2:]))
+    defaults = Config()
+    assert commented == {"base_url": defaults.site.base_url, "cache_dir": defaults.source.cache_dir,
+                         "image_hosts": list(defaults.site.image_hosts)}

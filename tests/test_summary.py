@@ -1,0 +1,60 @@
+"""`build --summary FILE` and `publish --summary FILE` append what a CI job summary shows: pages,
+files changed, the commit link, the build report's problems (as inert text: they come from the
+bucket)."""
+from __future__ import annotations
+
+import shutil
+
+from builder.cli import main
+from builder.publish import PublishOutcome
+from builder.summary import publish_markdown
+from tests.conftest import FIXTURES
+from tests.hub_fixtures import TOKEN
+from tests.test_publish import SPACE, base_pages, write_site
+
+HOSTILE = "[click](https-evil.example) <img src=x> **bold**"
+
+
+def _bucket_with_a_bad_result(tmp_path):
+    bucket = tmp_path / "bucket"
+    shutil.copytree(FIXTURES / "readers" / "gen2-bucket", bucket)
+    (bucket / "results" / f"{HOSTILE}.md").write_text("---\nscore: [not a number\n---\n")
+    config = tmp_path / "collab.toml"
+    config.write_text(f'[source]\nlocation = "{bucket.as_posix()}"\n', encoding="utf-8")
+    return config
+
+
+def test_build_summary_counts_pages_and_files_and_lists_problems_as_plain_text(tmp_path, capsys):
+    config, summary = _bucket_with_a_bad_result(tmp_path), tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    args = ["build", "--config", str(config), "--out", str(tmp_path / "site"), "--summary", str(summary)]
+    assert main(args) == 0
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n### collab-site build")      # appended, not replaced
+    assert " pages, " in text and " written, 0 unchanged, 0 removed" in text
+    assert "problem(s) in the build report" in text
+    assert "<img" not in text and "](" not in text and "**" not in text
+    assert r"\[click\]" in text and "&lt;img src=x&gt;" in text
+
+    assert main(args) == 0                                               # nothing changed
+    assert "No input changed since the last build" in summary.read_text(encoding="utf-8")
+
+
+def test_publish_summary_names_the_changes_and_links_the_commit(hub, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    site, summary = write_site(tmp_path / "site", base_pages(5)), tmp_path / "summary.md"
+    args = ["publish", "--out", str(site), "--space", SPACE, "--summary", str(summary)]
+    assert main(args) == 0
+    first = summary.read_text(encoding="utf-8")
+    assert "### collab-site publish" in first and "files changed" in first
+    assert "[The commit](" in first
+    assert main(args) == 0
+    assert "is up to date: nothing to commit" in summary.read_text(encoding="utf-8")
+
+
+def test_publish_summary_says_why_nothing_was_published():
+    refused = PublishOutcome(created=False, added=(), updated=(), deleted=(), committed=False,
+                             refused_reason="the new site lost more than half of what is live")
+    assert "Refused: the new site lost more than half" in publish_markdown(SPACE, refused)
+    failed = publish_markdown(SPACE, None, "the Hub refused the token")
+    assert "failed: the Hub refused the token" in failed

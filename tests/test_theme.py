@@ -1,0 +1,71 @@
+"""An organizer's theme_dir overrides single templates and static files; the rest comes from the
+package theme, and the footer names the collab-site version."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder import __version__
+from builder.cli import main
+from builder.config import ConfigError, load_config
+from tests.conftest import FIXTURES
+
+BUCKET = FIXTURES / "readers" / "gen2-bucket"
+PACKAGE_STATIC = Path(__file__).resolve().parents[1] / "builder" / "theme" / "static"
+
+
+def _project(tmp_path: Path) -> Path:
+    theme = tmp_path / "my-theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates" / "404.html").write_text(
+        '{% extends "collab-site/404.html" %}\n'
+        "{% block content %}<h1>Lost in the collaboration</h1>{% endblock %}\n", encoding="utf-8")
+    (theme / "static" / "style.css").write_text("body { background: #fef; }\n", encoding="utf-8")
+    config = tmp_path / "collab.toml"
+    config.write_text(f'[site]\ntitle = "Themed"\ntheme_dir = "my-theme"\n'
+                      f'[source]\nlocation = "{BUCKET.as_posix()}"\n', encoding="utf-8")
+    return config
+
+
+def _build(config: Path, out: Path, capsys) -> str:
+    assert main(["build", "--config", str(config), "--out", str(out)]) == 0
+    return capsys.readouterr().out
+
+
+def test_theme_dir_files_win_and_the_rest_comes_from_the_package(tmp_path, capsys):
+    config, out = _project(tmp_path), tmp_path / "site"
+    _build(config, out, capsys)
+    # an override that extends the original keeps the layout around its own content
+    not_found = (out / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Lost in the collaboration</h1>" in not_found
+    assert "<h1>Page not found</h1>" not in not_found
+    assert f"collab-site {__version__}" in not_found and 'class="bottom"' in not_found
+    assert (out / "static" / "style.css").read_text(encoding="utf-8") == "body { background: #fef; }\n"
+    # everything not overridden is the package's
+    assert (out / "static" / "chart.js").read_bytes() == (PACKAGE_STATIC / "chart.js").read_bytes()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Lost in the collaboration" not in index and f"collab-site {__version__}" in index
+
+
+def test_editing_an_override_rebuilds_the_site(tmp_path, capsys):
+    config, out = _project(tmp_path), tmp_path / "site"
+    _build(config, out, capsys)
+    assert "nothing changed" in _build(config, out, capsys)
+    (tmp_path / "my-theme" / "static" / "style.css").write_text("body { color: red; }\n")
+    assert "nothing changed" not in _build(config, out, capsys)
+    assert (out / "static" / "style.css").read_text() == "body { color: red; }\n"
+
+
+def test_a_missing_theme_dir_is_a_config_error_naming_the_key(tmp_path):
+    config = tmp_path / "collab.toml"
+    config.write_text('[site]\ntheme_dir = "nowhere"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config, env={})
+    assert any(e.startswith("site.theme_dir:") for e in caught.value.errors)
+
+
+def test_version_option_prints_the_package_version(capsys):
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"collab-site {__version__}"
