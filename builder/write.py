@@ -24,9 +24,10 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 MANIFEST = "manifest.json"
+THREADS = 4                      # file system calls at once, per process
 
 
 @dataclass(frozen=True)
@@ -84,14 +85,21 @@ class FileWriter:
     mostly waiting on the file system, not computing, so several at once finish sooner; at most
     `pending` pages wait in memory. `close` waits for all and raises the first failure."""
 
-    def __init__(self, threads: int = 4, pending: int = 32):
+    def __init__(self, threads: int = THREADS, pending: int = 32):
         self.pool = ThreadPoolExecutor(threads)
         self.slots = threading.BoundedSemaphore(pending)
         self.futures: list[Future] = []
 
     def write(self, path: Path, data: bytes) -> None:
+        self._submit(_write_file, path, data)
+
+    def link(self, source: Path, target: Path) -> None:
+        """`target` becomes another name of `source` (same inode, same mtime)."""
+        self._submit(_link, source, target)
+
+    def _submit(self, action: Callable[[Path, Any], None], path: Path, arg: Any) -> None:
         self.slots.acquire()
-        future = self.pool.submit(_write_file, path, data)
+        future = self.pool.submit(action, path, arg)
         future.add_done_callback(lambda _: self.slots.release())
         self.futures.append(future)
 
@@ -112,7 +120,8 @@ def begin(out: Path) -> Staging:
     out = Path(out)
     folder, old = _sibling(out, "new"), _sibling(out, "old")
     _recover(out, old)
-    shutil.rmtree(folder, ignore_errors=True)
+    if folder.exists():
+        remove_tree(folder)
     folder.mkdir(parents=True)
     if not out.is_dir():
         return Staging(out, folder, in_place=False)
@@ -121,22 +130,55 @@ def begin(out: Path) -> Staging:
 
 
 def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> WriteReport:
-    """Make the staged site the site. `entries` is every file of the new site (but the manifest)."""
+    """Make the staged site the site. `entries` is every file of the new site (but the manifest).
+
+    Over a previous site, the cheaper of two ways: when most files changed, the few unchanged
+    ones are linked into the new tree and the trees are swapped; else the changed files are
+    moved in, under a journal."""
     changed = sorted(p for p, e in entries.items() if e.changed)
-    unchanged = len(entries) - len(changed)
-    if not staging.in_place:
-        _write_file(staging.folder / MANIFEST, manifest)
-        _swap_in(staging.out, staging.folder, _sibling(staging.out, "old"))
-        return WriteReport(tuple(changed), unchanged, ())
-    removed = sorted(set(_existing(staging.out)) - set(entries) - {MANIFEST})
+    unchanged = [p for p, e in entries.items() if not e.changed]
+    removed = sorted(_previous_files(staging) - set(entries) - {MANIFEST}) if staging.in_place else []
     _write_file(staging.folder / MANIFEST, manifest)
-    journal = {"move": changed + [MANIFEST], "remove": removed}
-    journal_path = _sibling(staging.out, "journal")
-    _write_file(journal_path, json.dumps(journal).encode())
-    _replay(staging.out, staging.folder, journal)
-    journal_path.unlink()
-    shutil.rmtree(staging.folder, ignore_errors=True)
-    return WriteReport(tuple(changed), unchanged, tuple(removed))
+    if not staging.in_place or len(changed) > len(unchanged):
+        with FileWriter() as files:
+            for rel in unchanged:
+                files.link(staging.out / rel, staging.folder / rel)
+        _swap_in(staging.out, staging.folder, _sibling(staging.out, "old"))
+    else:
+        journal = {"move": changed + [MANIFEST], "remove": removed}
+        journal_path = _sibling(staging.out, "journal")
+        _write_file(journal_path, json.dumps(journal).encode())
+        _replay(staging.out, staging.folder, journal)
+        journal_path.unlink()
+        remove_tree(staging.folder)
+    return WriteReport(tuple(changed), len(unchanged), tuple(removed))
+
+
+def remove_tree(root: Path) -> None:
+    """rmtree, with the files and then each level's folders removed on a few threads."""
+    files, levels = [], {}
+    for dirpath, _, filenames in os.walk(root):
+        files.extend(os.path.join(dirpath, name) for name in filenames)
+        levels.setdefault(dirpath.count(os.sep), []).append(dirpath)
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(_quietly(os.unlink), files, chunksize=64))
+        for depth in sorted(levels, reverse=True):
+            list(pool.map(_quietly(os.rmdir), levels[depth], chunksize=64))
+    shutil.rmtree(root, ignore_errors=True)           # whatever was left (a folder raced in)
+
+
+def _quietly(action: Callable[[str], None]) -> Callable[[str], None]:
+    def run(path: str) -> None:
+        try:
+            action(path)
+        except OSError:
+            pass
+    return run
+
+
+def _previous_files(staging: Staging) -> set[str]:
+    """The files of the site being replaced: its manifest's, or (no manifest) all there are."""
+    return set(staging.previous) if staging.previous else set(_existing(staging.out))
 
 
 def manifest_bytes(digests: Mapping[str, str], counts: Mapping[str, int], input_digest: str = "",
@@ -152,6 +194,14 @@ def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
     entries = {rel: staging.put(rel, files[rel]) for rel in sorted(files) if rel != MANIFEST}
     manifest = files.get(MANIFEST) or manifest_bytes({p: e.digest for p, e in entries.items()}, {})
     return commit(staging, entries, manifest)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -240,10 +290,11 @@ def _sibling(out: Path, kind: str) -> Path:
 
 def _swap_in(out: Path, new: Path, old: Path) -> None:
     if out.exists():
-        shutil.rmtree(old, ignore_errors=True)
+        if old.exists():
+            remove_tree(old)
         os.rename(out, old)
         os.rename(new, out)
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         os.rename(new, out)

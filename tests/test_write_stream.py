@@ -94,3 +94,16 @@ def test_a_folder_may_become_a_file_and_back(tmp_path):
     assert (out / "x").read_bytes() == b"file"
     write_site(out, {"x/index.html": b"folder again"})
     assert (out / "x" / "index.html").read_bytes() == b"folder again"
+
+
+def test_when_most_files_changed_the_few_unchanged_keep_their_inode(tmp_path):
+    out = tmp_path / "site"
+    old = {f"p{i}/index.html": f"old {i}".encode() for i in range(10)}
+    write_site(out, {**old, "same/index.html": b"same", "gone/index.html": b"gone"})
+    inode = (out / "same" / "index.html").stat().st_ino
+    new = {f"p{i}/index.html": f"new {i}".encode() for i in range(10)}
+    report = write_site(out, {**new, "same/index.html": b"same"})
+    assert len(report.written) == 10 and report.unchanged == 1
+    assert (out / "same" / "index.html").stat().st_ino == inode
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == {**new, "same/index.html": b"same"}
+    assert matches_manifest(out)
