@@ -11,6 +11,7 @@ can set up once per worker what every item needs (an open file, say).
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
@@ -50,11 +51,7 @@ def start(job: Callable, items: Sequence, workers: int | None = None, per_share:
     size = -(-len(items) // workers)
     running = []
     for first in range(0, len(items), size):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_run, args=(share_job, items[first:first + size], send))
-        process.start()
-        send.close()
-        running.append((process, receive))
+        running.append(_fork(context, share_job, items[first:first + size]))
     return Running(done=None, workers=tuple(running))
 
 
@@ -64,11 +61,7 @@ def background(job: Callable[[], Any]) -> Running | None:
     if worker_count() < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
     context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_run, args=(lambda _: [job()], (), send))
-    process.start()
-    send.close()
-    return Running(done=None, workers=((process, receive),))
+    return Running(done=None, workers=(_fork(context, lambda _: [job()], ()),))
 
 
 def collect(running: Running) -> list:
@@ -89,6 +82,21 @@ def collect(running: Running) -> list:
     if failure is not None:
         raise WorkerError(failure)
     return results
+
+
+def _fork(context, share_job: Callable, part: Sequence) -> tuple[Any, Any]:
+    """One worker over `part`. The objects that exist now are frozen for the garbage collector
+    in the worker, so that its collections do not write to (and so copy) the memory it shares
+    with this process."""
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_run, args=(share_job, part, send))
+    gc.freeze()
+    try:
+        process.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    return process, receive
 
 
 def _run(share_job: Callable, part: Sequence, send) -> None:
