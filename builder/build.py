@@ -8,7 +8,6 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, replace
-from functools import partial
 from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
@@ -22,13 +21,13 @@ from builder import format as fmt
 from builder.assemble import assemble
 from builder.cache import PageCache, RenderCache, TextCache, digest_of
 from builder.config import Config
-from builder.emit import Emitted, Emitter, emit_all
+from builder.emit import Emitted, Emitter, emit_all, emit_share
 from builder.markdown import MarkdownRenderer
 from builder.model import Collab, Problem
 from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
-from builder.parallel import Running, WorkerError, background, collect, start
+from builder.parallel import Running, WorkerError, background, collect, fan_out
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
@@ -239,16 +238,13 @@ class SiteFiles:
 
 def render_site(ctx: SiteContext, env: Environment, em: Emitter,
                 assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
-    """Every page of every section, rendered (or reused) and written as it comes; the next batch
-    is planned while workers render the current one. The build report comes after them, so it
-    lists the problems found while planning too; the static files come last."""
+    """Every page of every section, rendered (or reused) and written as it comes, on every core:
+    each process plans the pages itself and renders every n-th (planning is cheap next to
+    rendering, and one fork is cheaper than shipping pages). The build report comes after them,
+    so it lists the problems found while planning too; the static files come last."""
     found: list[Problem] = []
-    done: list[Emitted] = []
-    running = None
-    for batch in planned(ctx, found):
-        done += collect(running) if running else []
-        running = start(partial(emit_all, em), batch, per_share=True)
-    done += collect(running) if running else []
+    done: list[Emitted] = fan_out(lambda share, shares: emit_share(
+        em, planned(ctx, found if share == 0 else []), share, shares))
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
     entries = {f"static/{name}": em.staging.put(f"static/{name}", data)
                for name, data in assets().items()}
@@ -260,14 +256,14 @@ def render_site(ctx: SiteContext, env: Environment, em: Emitter,
                      rendered=sum(d.rendered for d in done), problems=tuple(found))
 
 
-def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec]]:
-    """Each section's pages, `PLAN_AHEAD` at a time (a section bounds its memory so); their
-    planning problems go to `problems`."""
+def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[PageSpec]:
+    """Each section's pages, planned `PLAN_AHEAD` at a time (a section bounds its memory so);
+    their planning problems go to `problems`."""
     for section in SECTIONS:
         for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000)):
             for spec in batch:
                 problems.extend(spec.problems)
-            yield batch
+            yield from batch
 
 
 @dataclass(frozen=True)

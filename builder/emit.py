@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable
 
 from jinja2 import Environment
 
@@ -38,8 +38,13 @@ class Emitted:
     rendered: bool = False             # rendered by its template now (not from the cache)
 
 
-def emit_all(em: Emitter, specs: Sequence[PageSpec]) -> list[Emitted]:
-    """Every spec of a worker's share, in order; new pages go to one new pack of the cache."""
+def emit_share(em: Emitter, specs: Iterable[PageSpec], share: int, shares: int) -> list[Emitted]:
+    """Every `shares`-th spec, from the `share`-th on."""
+    return emit_all(em, (spec for i, spec in enumerate(specs) if i % shares == share))
+
+
+def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
+    """Every spec, in order; new pages go to one new pack of the cache."""
     writer = em.pages.writer()
     handles: dict[str, int] = {}
     try:

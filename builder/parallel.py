@@ -55,6 +55,23 @@ def start(job: Callable, items: Sequence, workers: int | None = None, per_share:
     return Running(done=None, workers=tuple(running))
 
 
+def fan_out(job: Callable[[int, int], list], workers: int | None = None) -> list:
+    """job(share, shares) on `shares` processes at once: this one runs share 0, forked ones the
+    others; their results follow this one's, in share order. For work that each process can
+    divide up by itself (every k-th item of a sequence it makes), so one fork serves it all."""
+    shares = workers or worker_count()
+    if shares < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return job(0, 1)
+    context = multiprocessing.get_context("fork")
+    others = Running(done=None, workers=tuple(
+        _fork(context, lambda _, share=share: job(share, shares), ()) for share in range(1, shares)))
+    try:
+        mine = job(0, shares)
+    finally:
+        rest = collect(others)
+    return mine + rest
+
+
 def background(job: Callable[[], Any]) -> Running | None:
     """Run `job()` in one forked process while the caller goes on; None where that is not worth
     it (one core) or not possible (no fork). `collect` returns [its result]."""
