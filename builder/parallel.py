@@ -5,9 +5,9 @@ pickled on the way in: the job may be a closure over the build's state); only re
 back, through a pipe. Order is preserved, so the output does not depend on how the work was
 split. Small jobs, one-core machines and platforms without fork run in-process.
 
-`start` returns as soon as the workers run, so the caller can prepare the next batch meanwhile;
-`collect` waits for the results. A job over a whole share (`start(job, items, per_share=True)`)
-can set up once per worker what every item needs (an open file, say).
+`start` returns as soon as the workers run, so the caller can go on meanwhile; `collect` waits
+for the results. `fan_out` runs a job that divides its work up by itself, in every process;
+`background` runs one job in another process.
 """
 from __future__ import annotations
 
@@ -40,10 +40,9 @@ def parallel_map(job: Callable[[T], R], items: Sequence[T], workers: int | None 
     return collect(start(job, items, workers))
 
 
-def start(job: Callable, items: Sequence, workers: int | None = None, per_share: bool = False
-          ) -> Running:
-    """Run `job` over `items`: per item, or (per_share) once over each worker's share."""
-    share_job = job if per_share else (lambda part: [job(item) for item in part])
+def start(job: Callable, items: Sequence, workers: int | None = None) -> Running:
+    """Run `job` over `items`, each worker over a share of them."""
+    share_job = lambda part: [job(item) for item in part]  # noqa: E731
     workers = min(workers or worker_count(), len(items) // (MIN_ITEMS // 4) or 1)
     if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return Running(done=list(share_job(items)))
