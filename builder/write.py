@@ -89,9 +89,18 @@ class FileWriter:
         self.pool = ThreadPoolExecutor(threads)
         self.slots = threading.BoundedSemaphore(pending)
         self.futures: list[Future] = []
+        self.folders: set[Path] = set()           # made (or found) by this writer
 
     def write(self, path: Path, data: bytes) -> None:
-        self._submit(_write_file, path, data)
+        self._submit(self._write, path, data)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        # Most pages are the first file of a folder of their own: make it first rather than
+        # fail to open the file there (each call costs, on slow file systems).
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        _write_file(path, data)
 
     def link(self, source: Path, target: Path) -> None:
         """`target` becomes another name of `source` (same inode, same mtime)."""
