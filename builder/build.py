@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from jinja2 import Environment
 
 from builder import chart as charts
-from builder import chart_runtime
+from builder import chart_runtime, chart_svg
 from builder import format as fmt
 from builder.assemble import assemble
 from builder.cache import PageCache, RenderCache, TextCache, digest_of
@@ -91,12 +91,17 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
 def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem, ...]) -> str:
     """What the site is made from: every bucket file's path, size and mtime, the config, the
     code and theme, and how the source was obtained. Equal digests give byte-equal sites (but
-    for the build time), so the build can stop early."""
+    for the build time), so the build can stop early. Any path and any file state hash."""
     h = hashlib.sha256()
-    h.update(repr((config, bucket.as_of, bucket.files == (), source_problems)).encode())
+    h.update(repr((config, bucket.as_of, bucket.files == (), source_problems, bucket.skipped)
+                  ).encode("utf-8", "backslashreplace"))
     for path in bucket.files:
-        stat = (bucket.root / path).stat()
-        h.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        try:
+            stat = (bucket.root / path).stat()
+            state = f"{stat.st_size}\0{stat.st_mtime_ns}"
+        except (OSError, ValueError) as exc:      # gone or unreadable since it was listed
+            state = type(exc).__name__
+        h.update(f"{path}\0{state}\n".encode("utf-8", "surrogatepass"))
     for code in sorted(code_files(config.theme_path())):
         h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
     return h.hexdigest()
@@ -130,7 +135,8 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         from builder.sources.hub import HubUnavailable, open_hub_bucket
         bucket_id = config.source.location.removeprefix("hf://buckets/").strip("/")
         try:
-            return open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log), ()
+            return open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log,
+                                   rate_limit_wait=config.hub.rate_limit_wait), ()
         except HubUnavailable as exc:
             log(f"source: {exc}; showing the fallback baseline")
             return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
@@ -281,7 +287,7 @@ class Chart:
                 collect(self.prefetch)
             except WorkerError:
                 pass                              # made here instead
-        return chart_runtime.chart_view(dict(self.doc), self.styles, cache.get)
+        return chart_renders(self.doc, self.styles, cache)
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Chart:
@@ -292,8 +298,24 @@ def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Chart:
     styles = tuple(charts.agent_styles(ranked))
     renders = None
     if cache.folder is not None:
-        renders = background(lambda: bool(chart_runtime.chart_view(doc, styles, cache.get)))
+        renders = background(lambda: bool(chart_renders(doc, styles, cache)))
     return Chart(doc, styles, renders)
+
+
+def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> dict:
+    """The chart's view for the home page; a picture that could not hold agent text safely is
+    left out, as a problem of the build."""
+    refused: list[Problem] = []
+
+    def cached(kind: str, key: str, make: Callable[[], bytes]) -> bytes:
+        try:
+            return cache.get(kind, key, make)
+        except chart_svg.UnsafeSvgError as exc:    # agent text the picture could not hold safely
+            refused.append(Problem("(chart)", f"shown without its pre-rendered picture: {exc}"))
+            return b""
+
+    view = chart_runtime.chart_view(dict(doc), styles, cached)
+    return {**view, "problems": tuple(refused)}
 
 
 def site_counts(collab: Collab) -> dict[str, int]:

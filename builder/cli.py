@@ -82,6 +82,7 @@ def _run_check(config: Config, args) -> int:
 
 def _run_publish(config: Config, args) -> int:
     from builder.publish import PublishError, publish
+    from builder.publish_plan import CommitLimits
     space = args.space or config.publish.space_id
     if not space:
         print("publish: no Space given (--space ORG/NAME, SPACE_ID or [publish] space_id)", file=sys.stderr)
@@ -89,7 +90,10 @@ def _run_publish(config: Config, args) -> int:
     from builder.summary import append, publish_markdown
     try:
         outcome = publish(Path(args.out), space, token=os.environ.get("HF_TOKEN") or None,
-                          dry_run=args.dry_run, force=args.force)
+                          dry_run=args.dry_run, force=args.force,
+                          limits=CommitLimits(config.publish.max_commit_files,
+                                              config.publish.max_commit_mb * 1_000_000),
+                          rate_limit_wait=config.hub.rate_limit_wait)
     except PublishError as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
         if args.summary:

@@ -91,6 +91,9 @@ class TracesConfig:
 @dataclass(frozen=True)
 class LimitsConfig:
     max_file_bytes: int = 2_000_000
+    # A message longer than this shows its start, says how much is left out and links to the
+    # whole file in the bucket.
+    max_message_bytes: int = 1_000_000
     max_trace_bytes: int = 50_000_000
     messages_per_page: int = 50
     trace_records_per_page: int = 200
@@ -99,6 +102,16 @@ class LimitsConfig:
 @dataclass(frozen=True)
 class PublishConfig:
     space_id: str = ""
+    # Each commit to the Space carries at most this many files and this much payload.
+    max_commit_files: int = 500
+    max_commit_mb: int = 50
+
+
+@dataclass(frozen=True)
+class HubConfig:
+    # The longest total wait, in seconds, for the Hub's rate limits in one sync or publish;
+    # beyond it the sync uses the last complete mirror (downloads made so far are kept).
+    rate_limit_wait: int = 1800
 
 
 @dataclass(frozen=True)
@@ -119,6 +132,7 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     publish: PublishConfig = field(default_factory=PublishConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
+    hub: HubConfig = field(default_factory=HubConfig)
     # Folder the config file sits in: relative source and cache paths are resolved against it.
     root: Path = Path(".")
 

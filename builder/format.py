@@ -7,6 +7,7 @@ same wherever it appears. Every function is pure and total: a missing value has 
 from __future__ import annotations
 
 import math
+import unicodedata
 from datetime import datetime, timezone
 
 MISSING = "—"
@@ -114,3 +115,25 @@ def short(text: str, limit: int) -> str:
     """Whitespace collapsed to single spaces, at most `limit` characters (an ellipsis marks a cut)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Characters that would let a name rewrite a terminal line or hide in a page: controls, line
+# and paragraph separators, bidi and zero-width formatting, and lone surrogates (the stand-ins
+# Python uses for file-name bytes that are not UTF-8).
+_UNPRINTABLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character escaped: an undecodable file-name byte as
+    `\\xff`, a control as `\\x1b` or `\\u202e`. Printable text comes back unchanged, so
+    escaping twice changes nothing."""
+    if text.isprintable() or all(unicodedata.category(ch) not in _UNPRINTABLE for ch in text):
+        return text
+    return "".join(_escaped(ch) if unicodedata.category(ch) in _UNPRINTABLE else ch for ch in text)
+
+
+def _escaped(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:             # os.fsdecode's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

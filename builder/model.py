@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from builder.format import printable
+
 Direction = Literal["higher", "lower"]
 Status = Literal["agent-run", "negative", "baseline"]
 Verification = Literal["valid", "pending", "invalid"]
@@ -17,10 +19,16 @@ ResultOrigin = Literal["results-md", "results-json", "leaderboard", "fallback"]
 
 @dataclass(frozen=True)
 class Problem:
-    """An input that was skipped or degraded: where it is and why."""
+    """An input that was skipped or degraded: where it is and why. Both are kept printable
+    (a file name that is not UTF-8, or holds control characters, is shown escaped), so a
+    Problem can always be logged and shown."""
 
     path: str
     reason: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", printable(self.path))
+        object.__setattr__(self, "reason", printable(self.reason))
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,8 @@ class Message:
     via: str = ""
     broadcast: bool = False
     extra: tuple[tuple[str, str], ...] = ()
+    omitted_bytes: int = 0                 # the file's bytes past limits.max_message_bytes: `body`
+                                           # is the start only, the whole file is in the bucket
 
 
 @dataclass(frozen=True)

@@ -4,45 +4,57 @@
 
 1. Read the site's manifest.json (written by the build) and check every listed file against its
    sha256: a half-written or hand-edited site folder is refused.
-2. Create the Space (`sdk: static`) if it does not exist (not in a dry run).
-3. Compare the site's files with the Space's (`list_repo_tree`, git blob ids; sha256 for LFS
-   files) and plan: added, updated, deleted. `.gitattributes` and `README.md` are never deleted;
-   our README.md (the Space card with `sdk: static`) is uploaded when it differs.
-4. Shrink guard: read the live manifest.json from the Space; if the new site's ranked entries or
-   messages dropped by more than half, refuse unless `force`.
-5. Send ONE commit (`create_commit`, with `parent_commit` so a concurrent publish fails cleanly
-   instead of being overwritten) that adds/updates the changed files and deletes stale ones.
+2. Create the Space (`sdk: static`) if it does not exist (not in a dry run). A Space with no
+   commit yet is an empty Space, published to like any other.
+3. Compare the site with what is live (the Space's file listing: git blob ids, sha256 for LFS
+   files) and plan what to add, update and delete (publish_plan.py). `.gitattributes` and
+   `README.md` are never deleted. Nothing differs: no commit (and no request that writes). A
+   manifest.json that differs only in build details, not in the files and counts it lists
+   (compared with the live one), is not sent either.
+4. Shrink guard: if the new site's ranked entries or messages dropped by more than half from
+   the live manifest.json, refuse unless `force`.
+5. Send the plan in commits within `CommitLimits`, in the order of publish_plan.py, each one
+   chained to the previous with `parentCommit`. A publish that is interrupted between commits is
+   finished by the next one (it compares with what is live). If someone else commits meanwhile
+   (412), the plan is made again once.
 
-About hf_xet: the Hub decides per file whether an upload is "regular" (inline in the commit) or
-LFS (uploaded first, through hf_xet when it is installed). HTML/CSS/JS/JSON/MD stay regular;
-binary assets (PNG, ICO, fonts) may go LFS, which works against the real Hub but not against the
-tests' fake (it always answers "regular"). `create_commit` makes a single commit whatever the
-number of files (unlike `upload_folder` with hf_xet, which splits at 250 files per commit).
-
-The token is passed to huggingface_hub only; it is never logged, and error messages are
-scrubbed of it.
+Files the Hub wants in LFS (binary or large: it says so when asked, `preupload`) are uploaded
+first through huggingface_hub's `preupload_lfs_files` (Xet storage when hf_xet is installed,
+else the LFS protocol) and referenced by sha256 in the commit. All other requests go through
+`HubHttp`: each one has a timeout, the commit POST a longer one, and only requests that are safe
+to repeat are retried. The token is never logged, and error messages are scrubbed of it.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-MANIFEST = "manifest.json"
-README = "README.md"
-NEVER_DELETE = frozenset({".gitattributes", README})
+from builder import format as fmt
+from builder import hub_http
+from builder.hub_http import HubHttp, RateGate, describe, redactor
+from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
+                                  RemoteFile, batches, diff, payload_size, same_listing,
+                                  shrink_reason)
+
 GUARDED_COUNTS = ("ranked", "messages")
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
-_LIST_LIMIT = 50   # per category, in the dry-run listing, when the plan is long
+_LIST_LIMIT = 50     # per category, in the dry-run listing, when the plan is long
+_PREUPLOAD_CHUNK = 256
 
 Log = Callable[[str], None]
 
 
 class PublishError(Exception):
     """Publishing failed (bad site folder, Hub error, auth); the message is one line."""
+
+
+class _Stale(Exception):
+    """The Space moved on while we were committing (HTTP 412)."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class PublishOutcome:
     committed: bool
     refused_reason: str = ""
     commit_url: str = ""
+    commits: int = 0
 
     @property
     def changed(self) -> int:
@@ -61,21 +74,28 @@ class PublishOutcome:
 
 
 @dataclass(frozen=True)
-class _LocalFile:
-    path: str
-    sha256: str
-    git_sha1: str
+class _Space:
+    exists: bool
+    sha: str | None               # the head commit; None for a Space with no commit yet
+    sdk: str | None
 
 
 def publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool, force: bool,
-            log: Log = print) -> PublishOutcome:
+            log: Log = print, limits: CommitLimits = CommitLimits(),
+            rate_limit_wait: float | None = None) -> PublishOutcome:
     site_dir = Path(site_dir)
     space_id = (space_id or "").strip().strip("/")
     if not _SPACE_ID.match(space_id):
         raise PublishError(f"{space_id!r} is not a Space id of the form ORG/NAME")
-    redact = _redactor(token)
+    redact = redactor(token)
+    policy = hub_http.DEFAULT_POLICY
+    if rate_limit_wait is not None:
+        policy = replace(policy, rate_limit_wait=float(rate_limit_wait))
     try:
-        return _publish(site_dir, space_id, token=token, dry_run=dry_run, force=force, log=log)
+        manifest, local = _read_site(site_dir)
+        http = HubHttp(token, policy, RateGate(policy.rate_limit_wait, log))
+        return _publish(http, site_dir, space_id, manifest, local, token=token, dry_run=dry_run,
+                        force=force, limits=limits, log=log)
     except PublishError as exc:
         raise PublishError(redact(str(exc))) from None
     except KeyboardInterrupt:
@@ -84,92 +104,57 @@ def publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool, 
         raise PublishError(redact(_describe(exc, space_id))) from None
 
 
-def _publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool, force: bool,
-             log: Log) -> PublishOutcome:
-    from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi
-    from huggingface_hub.errors import RepositoryNotFoundError
-
-    from builder.sources.hub import DEFAULT_POLICY, _install_default_timeout
-
-    manifest, local = _read_site(site_dir)
-    _install_default_timeout(DEFAULT_POLICY.timeout)
-    api = HfApi(token=token)
+def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
+             local: dict[str, LocalFile], *, token: str | None, dry_run: bool, force: bool,
+             limits: CommitLimits, log: Log) -> PublishOutcome:
     where = f"Space {space_id}"
-
-    exists = api.repo_exists(space_id, repo_type="space", token=token)
-    created = not exists
-    if not exists and not dry_run:
-        api.create_repo(space_id, repo_type="space", space_sdk="static", exist_ok=True, token=token)
+    space = _space(http, space_id)
+    created = not space.exists
+    if created and not dry_run:
+        _create(http, space_id)
         log(f"publish: created the static {where}")
-
-    remote: dict[str, object] = {}
-    parent: str | None = None
-    if exists or not dry_run:
-        info = api.space_info(space_id, token=token)
-        parent = info.sha
-        sdk = getattr(info, "sdk", None)
-        if exists and sdk and sdk != "static":
-            log(f"publish: {where} uses sdk {sdk!r}; this publish makes it a static Space")
-        try:
-            remote = {f.path: f for f in api.list_repo_tree(space_id, repo_type="space",
-                                                            recursive=True, token=token)
-                      if hasattr(f, "blob_id") and hasattr(f, "size")}
-        except RepositoryNotFoundError:
-            remote = {}
-
-    added, updated = [], []
-    for path, lf in local.items():
-        rf = remote.get(path)
-        if rf is None:
-            added.append(path)
-        elif not _same(lf, rf):
-            updated.append(path)
-    deleted = sorted(p for p in remote if p not in local and p not in NEVER_DELETE)
-    added.sort()
-    updated.sort()
-
-    refused = ""
-    if exists and not force:
-        refused = _shrink_reason(_live_manifest(space_id, token), manifest.get("counts") or {})
-    outcome = PublishOutcome(created=created, added=tuple(added), updated=tuple(updated),
-                             deleted=tuple(deleted), committed=False, refused_reason=refused)
-
-    summary = (f"{len(added)} to add, {len(updated)} to update, {len(deleted)} to delete, "
-               f"{len(local) - len(added) - len(updated)} unchanged")
-    if dry_run:
-        log(f"publish (dry run): {where}" + (" does not exist and would be created" if created else "")
-            + f": {summary}")
-        _log_plan(outcome, log)
+        space = _space(http, space_id)
+    if space.exists and space.sdk and space.sdk != "static":
+        log(f"publish: {where} uses sdk {space.sdk!r}; this publish makes it a static Space")
+    for attempt in (1, 2):
+        plan = diff(local, _live_files(http, space_id) if space.sha else {})
+        needs_live = plan.manifest_only or (plan.changed and not force and attempt == 1)
+        live = _live_manifest(http, space_id) if space.sha and needs_live else None
+        if plan.manifest_only and not same_listing(live, manifest):
+            plan = replace(plan, updated=(MANIFEST,), unchanged=plan.unchanged - 1)
+        refused = ""
+        if live is not None and plan.changed and not force and attempt == 1:
+            refused = shrink_reason(live.get("counts"), manifest.get("counts") or {},
+                                    GUARDED_COUNTS)
+        outcome = PublishOutcome(created=created, added=plan.added, updated=plan.updated,
+                                 deleted=plan.deleted, committed=False, refused_reason=refused)
+        if dry_run:
+            _log_dry_run(where, created, plan, refused, log)
+            return outcome
         if refused:
-            log(f"publish (dry run): would refuse: {refused}")
-        return outcome
-    if refused:
-        log(f"publish: refused: {refused}")
-        return outcome
-    if not outcome.changed:
-        log(f"publish: {where} is up to date ({len(local)} files); nothing to commit")
-        return outcome
-
-    operations = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=str(site_dir / p))
-                  for p in added + updated]
-    operations += [CommitOperationDelete(path_in_repo=p) for p in deleted]
-    counts = manifest.get("counts") or {}
-    message = (f"Update site: {len(added)} added, {len(updated)} updated, {len(deleted)} deleted")
-    description = "Published by collab-site. " + ", ".join(
-        f"{k}: {v}" for k, v in sorted(counts.items()) if isinstance(v, int))
-    commit = api.create_commit(space_id, operations, commit_message=message,
-                             commit_description=description, repo_type="space", token=token,
-                             parent_commit=parent)
-    log(f"publish: committed to {where}: {len(added)} added, {len(updated)} updated, "
-        f"{len(deleted)} deleted")
-    return PublishOutcome(created=created, added=tuple(added), updated=tuple(updated),
-                          deleted=tuple(deleted), committed=True,
-                          commit_url=str(getattr(commit, "commit_url", "") or ""))
+            log(f"publish: refused: {refused}")
+            return outcome
+        if not plan.changed:
+            log(f"publish: {where} is up to date ({fmt.count(len(local))} files); "
+                "nothing to commit")
+            return outcome
+        try:
+            url, commits = _send(http, site_dir, space_id, plan, local, space.sha, token=token,
+                                 limits=limits, manifest=manifest, log=log)
+        except _Stale:
+            if attempt == 2:
+                raise PublishError(f"{where} kept changing while publishing (another publish?); "
+                                   "run publish again") from None
+            log(f"publish: {where} changed while publishing (HTTP 412); comparing again")
+            space = _space(http, space_id)
+            continue
+        return replace(outcome, committed=True, commit_url=url, commits=commits)
+    raise AssertionError("unreachable")
 
 
 # --- the local site --------------------------------------------------------------------------
 
-def _read_site(site_dir: Path) -> tuple[dict, dict[str, _LocalFile]]:
+def _read_site(site_dir: Path) -> tuple[dict, dict[str, LocalFile]]:
     """The manifest and every file to publish (manifest.json included), each checked."""
     manifest_path = site_dir / MANIFEST
     try:
@@ -183,7 +168,7 @@ def _read_site(site_dir: Path) -> tuple[dict, dict[str, _LocalFile]]:
     files = manifest.get("files") if isinstance(manifest, dict) else None
     if not isinstance(files, dict) or not files:
         raise PublishError(f"{manifest_path} lists no files: rebuild the site")
-    local: dict[str, _LocalFile] = {}
+    local: dict[str, LocalFile] = {}
     for path, expected in sorted(files.items()):
         pure = PurePosixPath(path)
         if (not isinstance(path, str) or pure.is_absolute() or ".." in pure.parts or not pure.parts
@@ -194,18 +179,22 @@ def _read_site(site_dir: Path) -> tuple[dict, dict[str, _LocalFile]]:
         except OSError:
             raise PublishError(f"{site_dir / path} is listed in the manifest but missing: "
                                "rebuild the site") from None
-        sha256 = hashlib.sha256(data).hexdigest()
-        if sha256 != expected:
+        local[path] = _local_file(path, data)
+        if local[path].sha256 != expected:
             raise PublishError(f"{site_dir / path} does not match the manifest (changed after the "
                                "build?): rebuild the site")
-        local[path] = _LocalFile(path, sha256, _git_sha1(data))
-    local[MANIFEST] = _LocalFile(MANIFEST, hashlib.sha256(raw).hexdigest(), _git_sha1(raw))
+    local[MANIFEST] = _local_file(MANIFEST, raw)
     if README not in local:
         raise PublishError(f"{site_dir / README} (the Space card) is missing: rebuild the site")
     if not _is_static_card((site_dir / README).read_text(encoding="utf-8", errors="replace")):
         raise PublishError(f"{site_dir / README} has no `sdk: static` front matter; publishing it "
                            "would break the Space's configuration")
     return manifest, local
+
+
+def _local_file(path: str, data: bytes) -> LocalFile:
+    return LocalFile(path, len(data), hashlib.sha256(data).hexdigest(),
+                     hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest())
 
 
 def _is_static_card(text: str) -> bool:
@@ -222,37 +211,51 @@ def _is_static_card(text: str) -> bool:
     return isinstance(front, dict) and front.get("sdk") == "static"
 
 
-def _git_sha1(data: bytes) -> str:
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+# --- what is live ------------------------------------------------------------------------------
+
+def _space(http: HubHttp, space_id: str) -> _Space:
+    from huggingface_hub.errors import RepositoryNotFoundError
+
+    try:
+        info = http.json("GET", http.api(f"api/spaces/{space_id}"))
+    except RepositoryNotFoundError:
+        return _Space(False, None, None)
+    return _Space(True, info.get("sha") or None, info.get("sdk"))
 
 
-def _same(local: _LocalFile, remote) -> bool:
-    lfs = getattr(remote, "lfs", None)
-    if lfs is not None:
-        return getattr(lfs, "sha256", None) == local.sha256
-    return getattr(remote, "blob_id", None) == local.git_sha1
+def _create(http: HubHttp, space_id: str) -> None:
+    """Create the static Space. Repeating it is harmless (409: it exists), so it is retried."""
+    from huggingface_hub.utils import hf_raise_for_status
+
+    org, name = space_id.split("/")
+    response = http.request("POST", http.api("api/repos/create"),
+                            json={"name": name, "organization": org, "type": "space",
+                                  "sdk": "static"})
+    if response.status_code != 409:
+        hf_raise_for_status(response)
 
 
-# --- the shrink guard ------------------------------------------------------------------------
+def _live_files(http: HubHttp, space_id: str) -> dict[str, RemoteFile]:
+    """Every file of the Space's main branch; {} for a Space with no revision yet."""
+    from huggingface_hub.errors import RevisionNotFoundError
 
-def _live_manifest(space_id: str, token: str | None) -> dict | None:
-    """The manifest.json the Space serves now, or None if it has none (or it is unreadable)."""
-    import httpx2
-    from huggingface_hub import constants
-    from huggingface_hub.utils import build_hf_headers, get_session
+    remote: dict[str, RemoteFile] = {}
+    url = http.api(f"api/spaces/{space_id}/tree/main")
+    try:
+        for page in http.pages(url, {"recursive": "true", "expand": "false"}):
+            for item in page:
+                if isinstance(item, dict) and item.get("type") == "file":
+                    lfs = item.get("lfs") or {}
+                    remote[item["path"]] = RemoteFile(item["path"], int(item.get("size") or 0),
+                                                      str(item.get("oid") or ""), lfs.get("oid"))
+    except RevisionNotFoundError:
+        return {}
+    return remote
 
-    from builder.sources.hub import DEFAULT_POLICY, _Counters, _RetryableStatus, _retry_after, _with_retries
 
-    url = f"{constants.ENDPOINT}/spaces/{space_id}/resolve/main/{MANIFEST}"
-    headers = build_hf_headers(token=token)
-
-    def get():
-        r = get_session().get(url, headers=headers, timeout=httpx2.Timeout(DEFAULT_POLICY.timeout))
-        if r.status_code in (408, 429, 500, 502, 503, 504):
-            raise _RetryableStatus(r.status_code, _retry_after(r.headers))
-        return r
-
-    response = _with_retries(get, DEFAULT_POLICY, _Counters())
+def _live_manifest(http: HubHttp, space_id: str) -> dict | None:
+    """The manifest.json the Space serves now (None if it has none, or it is unreadable)."""
+    response = http.request("GET", http.api(f"spaces/{space_id}/resolve/main/{MANIFEST}"))
     if response.status_code == 404:
         return None
     if response.status_code != 200:
@@ -260,42 +263,138 @@ def _live_manifest(space_id: str, token: str | None) -> dict | None:
                            f"(HTTP {response.status_code}); the shrink guard needs it "
                            "(use --force to publish without it)")
     try:
-        data = response.json()
+        live = response.json()
     except ValueError:
         return None
-    return data if isinstance(data, dict) else None
+    return live if isinstance(live, dict) else None
 
 
-def _shrink_reason(live: dict | None, new_counts: dict) -> str:
-    if not live or not isinstance(live.get("counts"), dict):
-        return ""
-    drops = []
-    for key in GUARDED_COUNTS:
-        before, after = live["counts"].get(key), new_counts.get(key)
-        if not isinstance(before, int) or not isinstance(after, int):
-            continue
-        if after * 2 < before:
-            drops.append(f"{key} {before} -> {after}")
-    if not drops:
-        return ""
-    return (f"the new site lost more than half of what is live ({', '.join(drops)}); "
-            "if that is intended, publish again with --force")
+# --- sending -----------------------------------------------------------------------------------
+
+def _send(http: HubHttp, site_dir: Path, space_id: str, plan: Plan, local: dict[str, LocalFile],
+          parent: str | None, *, token: str | None, limits: CommitLimits, manifest: dict,
+          log: Log) -> tuple[str, int]:
+    """Every commit of the plan, chained. Returns the last commit's URL and the commit count."""
+    uploads = plan.added + plan.updated
+    modes = _upload_modes(http, site_dir, space_id, uploads, local)
+    skipped = [p for p in uploads if modes[p] == "ignore"]
+    if skipped:
+        log(f"publish: the Space ignores {fmt.count(len(skipped))} file(s) (its .gitignore): "
+            f"{skipped[0]} ...")
+    kept = {p for p in uploads if modes[p] != "ignore"}
+    plan = Plan(tuple(p for p in plan.added if p in kept),
+                tuple(p for p in plan.updated if p in kept), plan.deleted, plan.unchanged)
+    sizes = {p: payload_size(p, local[p].size, modes[p] == "lfs") for p in kept}
+    todo = batches(plan, sizes, limits)
+    http.gate.progress = lambda: f"{fmt.count(sent)} of {fmt.count(len(todo))} commits sent"
+    sent, url = 0, ""
+    for batch in todo:
+        lfs = [p for p in batch.add if modes[p] == "lfs"]
+        if lfs:
+            _upload_lfs(site_dir, space_id, lfs, token)
+        message = _message(plan, batch, sent + 1, len(todo))
+        parent, url = _commit(http, site_dir, space_id, batch, local, modes, parent, message,
+                              manifest)
+        sent += 1
+        log(f"publish: commit {fmt.count(sent)} of {fmt.count(len(todo))} to Space {space_id}: "
+            f"{fmt.count(len(batch.add))} file(s) ({fmt.size(batch.bytes)} sent), "
+            f"{fmt.count(len(batch.delete))} deleted")
+    return url, sent
+
+
+def _upload_modes(http: HubHttp, site_dir: Path, space_id: str, paths: tuple[str, ...],
+                  local: dict[str, LocalFile]) -> dict[str, str]:
+    """For each upload: "regular" (inline in the commit), "lfs", or "ignore", as the Hub says."""
+    modes: dict[str, str] = {}
+    for start in range(0, len(paths), _PREUPLOAD_CHUNK):
+        chunk = paths[start:start + _PREUPLOAD_CHUNK]
+        files = []
+        for path in chunk:
+            with open(site_dir / path, "rb") as fh:
+                sample = fh.read(512)
+            files.append({"path": path, "sample": base64.b64encode(sample).decode(),
+                          "size": local[path].size})
+        answer = http.json("POST", http.api(f"api/spaces/{space_id}/preupload/main"),
+                           json={"files": files})
+        for item in answer.get("files", []):
+            mode = "ignore" if item.get("shouldIgnore") else item.get("uploadMode")
+            modes[item["path"]] = mode if mode in ("regular", "lfs", "ignore") else "regular"
+    missing = [p for p in paths if p not in modes]
+    if missing:
+        raise PublishError(f"the Hub did not say how to upload {missing[0]} (preupload)")
+    return modes
+
+
+def _upload_lfs(site_dir: Path, space_id: str, paths: list[str], token: str | None) -> None:
+    """Upload the bytes of LFS files before the commit that names them (Xet or LFS protocol)."""
+    from huggingface_hub import CommitOperationAdd, HfApi
+
+    additions = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=str(site_dir / p))
+                 for p in paths]
+    HfApi(token=token).preupload_lfs_files(space_id, additions, repo_type="space",
+                                           revision="main", token=token)
+
+
+def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,
+            local: dict[str, LocalFile], modes: dict[str, str], parent: str | None,
+            message: str, manifest: dict) -> tuple[str, str]:
+    """POST one commit (never retried but for a 429: it may have landed). Returns its id and URL."""
+    from huggingface_hub.utils import hf_raise_for_status
+
+    counts = manifest.get("counts") or {}
+    header = {"summary": message, "description": "Published by collab-site. " + ", ".join(
+        f"{k}: {v}" for k, v in sorted(counts.items()) if isinstance(v, int))}
+    if parent:
+        header["parentCommit"] = parent
+    lines = [{"key": "header", "value": header}]
+    for path in batch.add:
+        if modes[path] == "lfs":
+            lines.append({"key": "lfsFile", "value": {"path": path, "algo": "sha256",
+                                                      "oid": local[path].sha256,
+                                                      "size": local[path].size}})
+        else:
+            content = base64.b64encode((site_dir / path).read_bytes()).decode()
+            lines.append({"key": "file", "value": {"content": content, "path": path,
+                                                   "encoding": "base64"}})
+    lines += [{"key": "deletedFile", "value": {"path": p}} for p in batch.delete]
+    body = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
+    response = http.request("POST", http.api(f"api/spaces/{space_id}/commit/main"),
+                            idempotent=False, timeout=http.policy.commit_timeout,
+                            content=body, headers={"Content-Type": "application/x-ndjson"})
+    if response.status_code == 412:
+        raise _Stale()
+    hf_raise_for_status(response)
+    data = response.json()
+    return str(data["commitOid"]), str(data.get("commitUrl") or "")
+
+
+def _message(plan: Plan, batch: Batch, number: int, total: int) -> str:
+    new = set(plan.added)
+    added = sum(1 for p in batch.add if p in new)
+    updated = len(batch.add) - added
+    text = f"Update site: {added} added, {updated} updated, {len(batch.delete)} deleted"
+    return text + (f" (part {number} of {total})" if total > 1 else "")
 
 
 # --- messages --------------------------------------------------------------------------------
 
-def _log_plan(outcome: PublishOutcome, log: Log) -> None:
-    long = outcome.changed > 3 * _LIST_LIMIT
-    for sign, paths in (("+", outcome.added), ("~", outcome.updated), ("-", outcome.deleted)):
+def _log_dry_run(where: str, created: bool, plan: Plan, refused: str, log: Log) -> None:
+    log(f"publish (dry run): {where}" + (" does not exist and would be created" if created else "")
+        + f": {fmt.count(len(plan.added))} to add, {fmt.count(len(plan.updated))} to update, "
+          f"{fmt.count(len(plan.deleted))} to delete, {fmt.count(plan.unchanged)} unchanged")
+    long = plan.changed > 3 * _LIST_LIMIT
+    for sign, paths in (("+", plan.added), ("~", plan.updated), ("-", plan.deleted)):
         shown = paths[:_LIST_LIMIT] if long else paths
         for p in shown:
             log(f"  {sign} {p}")
         if len(paths) > len(shown):
-            log(f"  {sign} ... and {len(paths) - len(shown)} more")
+            log(f"  {sign} ... and {fmt.count(len(paths) - len(shown))} more")
+    if refused:
+        log(f"publish (dry run): would refuse: {refused}")
 
 
 def _describe(exc: BaseException, space_id: str) -> str:
-    from builder.sources.hub import _describe as describe_http
+    import httpx2
     from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
     if isinstance(exc, RepositoryNotFoundError):
@@ -303,17 +402,14 @@ def _describe(exc: BaseException, space_id: str) -> str:
                 "to it (set HF_TOKEN or run `hf auth login`)")
     if isinstance(exc, HfHubHTTPError) and exc.response is not None:
         status = exc.response.status_code
-        if status == 412:
-            return (f"Space {space_id} changed while publishing (another publish?); "
-                    "nothing was committed: run publish again")
         if status in (401, 403):
             return (f"the Hub refused the token for Space {space_id} (HTTP {status}): it needs "
                     "write access to the Space")
-    if isinstance(exc, ValueError) and "README" in str(exc):
-        return f"the Hub rejected the Space card README.md: {str(exc).splitlines()[0]}"
-    return f"Space {space_id}: {describe_http(exc, space_id)}"
+        if status == 413:
+            return (f"the Hub refused a commit as too large (HTTP 413): lower [publish] "
+                    f"max_commit_files or max_commit_mb")
+    if isinstance(exc, httpx2.TimeoutException) and "/commit/" in describe(exc):
+        return (f"Space {space_id}: the Hub did not answer a commit in time; it may have "
+                "landed: run publish again, it sends only what is not live yet")
+    return f"Space {space_id}: {describe(exc)}"
 
-
-def _redactor(token: str | None):
-    from builder.sources.hub import _redactor as redactor
-    return redactor(token)

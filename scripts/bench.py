@@ -22,6 +22,10 @@ What one run does (everything under bench-out/, which is git-ignored; --out pick
    (scripts/bench_browser.py).
 5. With --scale N: one cold build of a collaboration N times as large (N=10: 100,000 messages).
 6. With --profile: one more cold build, in one process, under cProfile.
+7. End to end through a fake Hub (scripts/bench_hub.py): the same bucket synced from the
+   tests' fake Hub, built and published to a fake Space as the cron job does it, on a fresh
+   runner each time: first run, nothing changed (0 downloads, 0 commits), one new message
+   (1 download, 1 commit of at most 20 files). --skip-hub leaves it out.
 
 Results: a table on stdout (the machine's core count first) and <out>/results.json. The script
 reports, it does not gate: it exits 0 when a budget is missed (printed as MISSED) and 1 only when
@@ -56,6 +60,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:          # for scripts.ensure_browser (Chromium lookup)
     sys.path.insert(0, str(REPO))
 
+from scripts import bench_hub  # noqa: E402  (the end-to-end Hub part, step 7)
 from scripts.bench_browser import first_visit  # noqa: E402
 from scripts.bench_run import Run, alternate, median_run, run_measured, tail  # noqa: E402
 from scripts.bench_tools import bench_venv, hugo_contender, pelican_contender  # noqa: E402
@@ -812,6 +817,7 @@ def build_report(results: dict[str, Any]) -> Report:
     report_cron(rep, results)
     report_home(rep, results)
     report_scaled(rep, results)
+    bench_hub.add_rows(rep, results.get("hub"))
     return rep
 
 
@@ -847,6 +853,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-hugo", action="store_true")
     p.add_argument("--skip-pelican", action="store_true")
     p.add_argument("--skip-browser", action="store_true")
+    p.add_argument("--skip-hub", action="store_true", help="leave out the end-to-end run through a fake Hub")
     p.add_argument("--browser-runs", type=int, default=5)
     p.add_argument("--profile", action="store_true", help="also run one full build under cProfile")
     args = p.parse_args(argv)
@@ -969,6 +976,9 @@ def main(argv: list[str] | None = None) -> int:
     if ours:
         results["cron"] = cron_runs(out, config, synth, log)
         results["home_page"] = ({} if args.skip_browser else bench_home_pages(args, out, log))
+        one = results["cron"].get("one_message_fresh_output", {})
+        if not args.skip_hub and one.get("exit_code") == 0:
+            results["hub"] = bench_hub.bench_hub(out, out / "bucket", one["message"], config, log, toml_dumps)
         if args.scale > 1:
             results["scaled"] = bench_scaled(args, out, ours["seconds"], log)
         if args.profile:

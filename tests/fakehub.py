@@ -1,10 +1,24 @@
 """A fake Hugging Face Hub for the tests: the HTTP surface huggingface_hub 2.4.0 uses for buckets
-and static Spaces (see shared/reference/hub-http-api.md), on 127.0.0.1, standard library only.
+and static Spaces, on 127.0.0.1, standard library only, as strict as the real one where it
+matters to us:
+
+* bucket resolves answer 302 to a second host (another port: the storage CDN) with a signed,
+  expiring query; that host checks the signature and logs the token it was sent (it must get
+  none);
+* rate limits per fixed window (`hub.rate_limit(...)`), said only with the IETF `RateLimit` and
+  `RateLimit-Policy` headers (no Retry-After), on every answer of the limited routes;
+* repo tree entries carry `lfs` (sha256) and `xetHash` for binary or large files, preupload
+  answers "lfs" for them, the LFS batch/upload/verify endpoints store their bytes, and a commit
+  may only reference uploaded LFS objects;
+* a commit larger than `hub.max_commit_files` operations or `hub.max_commit_bytes` of payload is
+  refused (413), and a stale `parentCommit` gets a 412;
+* a Space created with `add_space(..., empty=True)` has no revision yet (tree: RevisionNotFound).
 
 Importing this module does not import huggingface_hub. State lives in memory behind one lock:
 `hub.buckets[id]` ({path: bytes}), `hub.repos[("spaces", id)]` (files, sha, sdk, private),
-`hub.commits` (every commit payload, parsed) and `hub.log` (every request: method, raw path,
-route, status, and the bearer token it carried, so tests can check where a token went).
+`hub.commits` (every commit payload, parsed) and `hub.log` (every request, to either host:
+method, raw path, route, status, and the bearer token it carried, so tests can check where a
+token went).
 
 Faults: `hub.inject(route, kind, times=1, ...)` makes the next `times` requests to `route`
 (optionally only those whose path contains `match`) fail as `kind`:
@@ -18,28 +32,46 @@ Faults: `hub.inject(route, kind, times=1, ...)` makes the next `times` requests 
 
 Routes (names used by `inject`): whoami, validate_yaml, harnesses, bucket_info, bucket_tree,
 bucket_paths_info, bucket_resolve, xet, repo_create, repo_info, repo_tree, preupload, commit,
-repo_resolve; "*" matches every route.
+repo_resolve, lfs_batch, lfs_upload, lfs_verify, and "cdn" (the storage host); "*" matches every
+route of the Hub itself.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
+import math
+import os
 import re
 import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 DEFAULT_TOKEN = "hf_fake_token_0123456789abcdef"
 DEFAULT_USER = "fake-user"
-_DATE = "2026-06-01T12:00:00.000Z"
+_EPOCH = datetime(2026, 6, 1, 12, 0, tzinfo=timezone.utc)
+_LFS_SUFFIXES = (".bin", ".zip", ".gz", ".png", ".jpg", ".ico", ".woff", ".woff2", ".wasm", ".parquet")
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+_DATE = _iso(_EPOCH)
 
 
 def git_blob_sha1(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def lfs_pointer(data: bytes) -> bytes:
+    return (f"version https://git-lfs.github.com/spec/v1\noid sha256:{hashlib.sha256(data).hexdigest()}\n"
+            f"size {len(data)}\n").encode()
 
 
 @dataclass
@@ -51,6 +83,7 @@ class Request:
     status: int = 0      # -1 hung, -2 dropped, -3 truncated
     body: bytes = b""
     arrived: float = field(default_factory=time.monotonic)
+    host: str = "hub"    # "hub", or "cdn" for the storage host
 
 
 @dataclass
@@ -70,60 +103,90 @@ class Commit:
     summary: str
     description: str
     parent: str | None
-    files: list[str]            # paths added or updated ("file" lines)
+    files: list[str]            # paths added or updated ("file" and "lfsFile" lines)
     deleted: list[str]          # "deletedFile" and "deletedFolder" lines
     lines: int                  # NDJSON lines including the header
     token: str | None
+    lfs: list[str] = field(default_factory=list)   # the paths of "lfsFile" lines
+    payload_bytes: int = 0
+    oid: str = ""               # the commit made
 
 
 @dataclass
 class Repo:
     files: dict[str, bytes]
-    sha: str
+    sha: str | None             # None: no commit yet (an empty repository)
     sdk: str | None = None
     private: bool = False
+    lfs: set[str] = field(default_factory=set)     # paths stored through LFS
 
 
 @dataclass
 class Bucket:
     files: dict[str, bytes] = field(default_factory=dict)
     private: bool = False
+    times: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RateLimit:
+    name: str                   # the resource named in the headers ("resolvers", "api")
+    limit: int                  # requests per window
+    window: int                 # seconds
+    routes: tuple[str, ...]
+    started: float | None = None
+    count: int = 0
+    refused: int = 0
 
 
 class FakeHub:
-    def __init__(self, port: int, *, tokens: dict[str, str] | None = None):
+    def __init__(self, port: int, *, tokens: dict[str, str] | None = None, cdn_port: int = 0):
         self.port = port
         self.endpoint = f"http://127.0.0.1:{port}"
         self.lock = threading.RLock()
         self._stop = threading.Event()
+        self._secret = os.urandom(16)
         self.tokens = dict(tokens or {DEFAULT_TOKEN: DEFAULT_USER})
         self.reset()
         self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.hub = self
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-hub",
-                                        daemon=True)
+        self._cdn = _Server(("127.0.0.1", cdn_port), _CdnHandler)
+        self._cdn.hub = self
+        self.cdn_endpoint = f"http://127.0.0.1:{self._cdn.server_address[1]}"
+        self._threads = [threading.Thread(target=srv.serve_forever, name=f"fake-{name}", daemon=True)
+                         for name, srv in (("hub", self._server), ("cdn", self._cdn))]
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> "FakeHub":
-        self._thread.start()
+        for t in self._threads:
+            t.start()
         return self
 
     def stop(self) -> None:
         self._stop.set()
-        self._server.shutdown()
-        self._server.server_close()
+        for srv in (self._server, self._cdn):
+            srv.shutdown()
+            srv.server_close()
 
     def reset(self) -> None:
         with self.lock:
             self.buckets: dict[str, Bucket] = {}
             self.repos: dict[tuple[str, str], Repo] = {}
+            self.lfs_objects: dict[str, bytes] = {}
+            self.blobs: dict[str, bytes] = {}     # sha256 -> bytes of every bucket file stored
             self.commits: list[Commit] = []
             self.log: list[Request] = []
             self.faults: list[Fault] = []
+            self.rate_limits: list[RateLimit] = []
             self.down = False
             self.bucket_page_size = 1000
             self.repo_page_size = 1000
+            self.redirect_resolve = True       # resolves answer 302 to the storage host
+            self.lfs_threshold = 10_000_000    # files this large (or binary) are LFS in repos
+            self.max_commit_files = 1000
+            self.max_commit_bytes = 100_000_000
             self._counter = 0
+            self._tick = 0
             self.delay: dict[str, float] = {}     # route -> seconds to wait before answering
             self.inflight: dict[str, int] = {}
             self.max_inflight: dict[str, int] = {}
@@ -133,28 +196,47 @@ class FakeHub:
                    private: bool = False) -> Bucket:
         with self.lock:
             b = Bucket({p: _b(d) for p, d in (files or {}).items()}, private)
+            b.times = {p: _DATE for p in b.files}
             self.buckets[bucket_id] = b
+            for data in b.files.values():
+                self.blobs[hashlib.sha256(data).hexdigest()] = data
             return b
 
     def put(self, bucket_id: str, path: str, data: bytes | str) -> None:
+        """Upload one file; its upload time is a minute after the previous upload's."""
         with self.lock:
-            self.buckets[bucket_id].files[path] = _b(data)
+            self._tick += 1
+            b = self.buckets[bucket_id]
+            b.files[path] = _b(data)
+            self.blobs[hashlib.sha256(b.files[path]).hexdigest()] = b.files[path]
+            b.times[path] = _iso(_EPOCH + timedelta(minutes=self._tick))
 
     def remove(self, bucket_id: str, path: str) -> None:
         with self.lock:
             del self.buckets[bucket_id].files[path]
+            self.buckets[bucket_id].times.pop(path, None)
 
     def add_space(self, space_id: str, files: dict[str, bytes | str] | None = None, *,
-                  private: bool = False, sdk: str = "static") -> Repo:
+                  private: bool = False, sdk: str = "static", empty: bool = False) -> Repo:
+        """A Space seeded as the Hub seeds a new one, or with `files`, or with no commit at all."""
         with self.lock:
-            repo = Repo({p: _b(d) for p, d in (files or _seed_files(space_id, sdk)).items()},
-                        self._next_sha(), sdk, private)
+            content = {} if empty else (files if files is not None else _seed_files(space_id, sdk))
+            repo = Repo({p: _b(d) for p, d in content.items()},
+                        None if empty else self._next_sha(), sdk, private)
             self.repos[("spaces", space_id)] = repo
             return repo
 
     def space_files(self, space_id: str) -> dict[str, bytes]:
         with self.lock:
             return dict(self.repos[("spaces", space_id)].files)
+
+    def rate_limit(self, name: str, limit: int, window: int,
+                   routes: tuple[str, ...] = ("bucket_resolve",)) -> RateLimit:
+        """At most `limit` requests to `routes` per fixed `window` seconds; beyond: 429."""
+        with self.lock:
+            rl = RateLimit(name, limit, window, routes)
+            self.rate_limits.append(rl)
+            return rl
 
     def inject(self, route: str, kind: str, times: int = 1, *, match: str | None = None,
                retry_after: int = 1, hang: float = 5.0, status: int = 400) -> None:
@@ -178,13 +260,52 @@ class FakeHub:
 
     def _take_fault(self, route: str, path: str) -> Fault | None:
         with self.lock:
-            if self.down:
+            if self.down and route != "cdn":
                 return Fault(route, "503", 1)
             for f in self.faults:
-                if f.times > 0 and f.route in (route, "*") and (f.match is None or f.match in path):
+                if f.times > 0 and (f.route == route or (f.route == "*" and route != "cdn")) \
+                        and (f.match is None or f.match in path):
                     f.times -= 1
                     return f
         return None
+
+    def _rate(self, route: str) -> tuple[bool, dict[str, str]]:
+        """Count a request against the rate limits of its route: (allowed, RateLimit headers)."""
+        with self.lock:
+            for rl in self.rate_limits:
+                if route not in rl.routes:
+                    continue
+                now = time.monotonic()
+                if rl.started is None or now >= rl.started + rl.window:
+                    rl.started, rl.count = now, 0
+                reset = max(1, math.ceil(rl.started + rl.window - now))
+                headers = {"RateLimit-Policy": f'"fixed window";"{rl.name}";q={rl.limit};w={rl.window}'}
+                if rl.count >= rl.limit:
+                    rl.refused += 1
+                    headers["RateLimit"] = f'"{rl.name}";r=0;t={reset}'
+                    return False, headers
+                rl.count += 1
+                headers["RateLimit"] = f'"{rl.name}";r={rl.limit - rl.count};t={reset}'
+                return True, headers
+        return True, {}
+
+    # --- the storage host's signed URLs ----------------------------------------------------
+    def signed_url(self, sha256: str) -> str:
+        expires = str(int(time.time()) + 3600)
+        path = f"/xet-bridge/{sha256}"
+        sig = hmac.new(self._secret, f"{path}\n{expires}".encode(), "sha256").hexdigest()
+        return (f"{self.cdn_endpoint}{path}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600"
+                f"&Expires={expires}&X-Amz-Signature={sig}")
+
+    def _signed_ok(self, path: str, query: dict) -> bool:
+        expires = query.get("Expires", "")
+        sig = hmac.new(self._secret, f"{path}\n{expires}".encode(), "sha256").hexdigest()
+        return (expires.isdigit() and int(expires) > time.time()
+                and hmac.compare_digest(sig, query.get("X-Amz-Signature", "")))
+
+    def _blob(self, sha256: str) -> bytes | None:
+        with self.lock:
+            return self.blobs.get(sha256)
 
 
 def _b(data: bytes | str) -> bytes:
@@ -201,10 +322,22 @@ def _seed_files(space_id: str, sdk: str) -> dict[str, bytes]:
     }
 
 
+def _wants_lfs(hub: FakeHub, path: str, size: int, sample: bytes) -> bool:
+    """The Hub's choice, roughly: binary-looking, large, or an LFS file type."""
+    return b"\x00" in sample[:512] or size >= hub.lfs_threshold or path.lower().endswith(_LFS_SUFFIXES)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     hub: FakeHub
+
+    def handle_error(self, request, client_address):
+        """A client that went away mid-answer (it timed out, or closed a 503 unread) is normal
+        for a server, and not printed into the test's output; anything else is."""
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 class _Reply(Exception):
@@ -227,7 +360,7 @@ _ROUTES: list[tuple[str, str, re.Pattern]] = [
     ("GET", "whoami", re.compile(r"^/api/whoami-v2$")),
     ("POST", "validate_yaml", re.compile(r"^/api/validate-yaml$")),
     ("GET", "harnesses", re.compile(r"^/api/agent-harnesses$")),
-    ("GET", "xet", re.compile(rf"^/api/buckets/{_ID}/xet-(?:read|write)-token$")),
+    ("GET", "xet", re.compile(rf"^/api/(?:buckets|spaces|models|datasets)/{_ID}/xet-(?:read|write)-token(?:/.*)?$")),
     ("GET", "bucket_tree", re.compile(rf"^/api/buckets/{_ID}/tree(?:/(.*))?$")),
     ("POST", "bucket_paths_info", re.compile(rf"^/api/buckets/{_ID}/paths-info$")),
     ("GET", "bucket_info", re.compile(rf"^/api/buckets/{_ID}$")),
@@ -238,10 +371,13 @@ _ROUTES: list[tuple[str, str, re.Pattern]] = [
     ("POST", "commit", re.compile(rf"^/api/(spaces|datasets|models)/{_ID}/commit/([^/]+)$")),
     ("GET", "repo_info", re.compile(rf"^/api/(spaces|datasets|models)/{_ID}(?:/revision/([^/]+))?$")),
     ("GETHEAD", "repo_resolve", re.compile(rf"^/(spaces|datasets)/{_ID}/resolve/([^/]+)/(.+)$")),
+    ("POST", "lfs_batch", re.compile(rf"^/(spaces|datasets)/{_ID}\.git/info/lfs/objects/batch$")),
+    ("PUT", "lfs_upload", re.compile(r"^/lfs-store/([0-9a-f]{64})$")),
+    ("POST", "lfs_verify", re.compile(r"^/lfs-verify/([0-9a-f]{64})$")),
 ]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _BaseHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True   # headers and body go out in two writes: no 40 ms stalls
     server: _Server
@@ -249,65 +385,13 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # quiet
         pass
 
-    def do_GET(self):
-        self._dispatch("GET")
-
-    def do_HEAD(self):
-        self._dispatch("HEAD")
-
-    def do_POST(self):
-        self._dispatch("POST")
-
-    def _dispatch(self, method: str) -> None:
-        hub = self.server.hub
-        raw = self.path
-        split = urlsplit(raw)
+    def _read_request(self) -> tuple[bytes, str | None]:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         auth = self.headers.get("Authorization") or ""
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-        route, groups, handler = "unknown", (), None
-        for methods, name, pattern in _ROUTES:
-            m = pattern.match(split.path)
-            if m and method in (methods if methods != "GETHEAD" else ("GET", "HEAD")):
-                route = name
-                groups = tuple(unquote(g) if g is not None else None for g in m.groups())
-                handler = getattr(self, f"_r_{name}")
-                break
-        record = Request(method, raw, route, token, body=body)
-        with hub.lock:
-            hub.log.append(record)
-            hub.inflight[route] = hub.inflight.get(route, 0) + 1
-            hub.max_inflight[route] = max(hub.max_inflight.get(route, 0), hub.inflight[route])
-        try:
-            self._answer(hub, method, raw, split, body, token, route, groups, handler, record)
-        finally:
-            with hub.lock:
-                hub.inflight[route] = hub.inflight.get(route, 1) - 1
+        return body, token
 
-    def _answer(self, hub, method, raw, split, body, token, route, groups, handler, record):
-        fault = hub._take_fault(route, raw)
-        if fault is not None:
-            self._fault(fault, record)
-            return
-        query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
-        if hub.delay.get(route):
-            hub._stop.wait(hub.delay[route])
-        try:
-            if token is not None and token not in hub.tokens:
-                raise _Reply(401, message="Invalid credentials in Authorization header")
-            if handler is None:
-                raise _Reply(404, message=f"no route for {method} {split.path}")
-            user = hub.tokens.get(token) if token else None
-            with hub.lock:
-                result = handler(method, groups, query, body, user)
-        except _Reply as reply:
-            result = reply
-        except Exception as exc:  # a bug in the fake: 400, never 5xx (the client would retry)
-            result = _Reply(400, {"error": f"fake hub error: {type(exc).__name__}: {exc}"})
-        self._send(result, record, head=(method == "HEAD"))
-
-    # --- responses -------------------------------------------------------------------------
     def _send(self, reply: _Reply, record: Request, *, head: bool = False) -> None:
         body = reply.body
         headers = dict(reply.headers)
@@ -344,7 +428,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "garbage":
             self._send(_Reply(200, [{"type": "file", "path": "broken-entry"}]), record)
         elif fault.kind == "status":
-            self._send(_Reply(fault.status, {"error": f"fake {fault.status}"}), record)
+            where = f"{hub.cdn_endpoint if record.host == 'cdn' else hub.endpoint}{record.path}"
+            self._send(_Reply(fault.status, {"error": f"fake {fault.status} for {where}"}), record)
         elif fault.kind == "truncate":
             record.status = -3
             self.send_response(200)
@@ -361,6 +446,104 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+
+
+class _CdnHandler(_BaseHandler):
+    """The storage host bucket resolves redirect to: bytes for a valid signed URL, nothing else."""
+
+    def do_GET(self):
+        self._serve(head=False)
+
+    def do_HEAD(self):
+        self._serve(head=True)
+
+    def _serve(self, head: bool) -> None:
+        hub = self.server.hub
+        _, token = self._read_request()
+        split = urlsplit(self.path)
+        record = Request("HEAD" if head else "GET", self.path, "cdn", token, host="cdn")
+        with hub.lock:
+            hub.log.append(record)
+        fault = hub._take_fault("cdn", self.path)
+        if fault is not None:
+            self._fault(fault, record)
+            return
+        query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+        m = re.match(r"^/xet-bridge/([0-9a-f]{64})$", split.path)
+        data = hub._blob(m.group(1)) if m else None
+        if not m or not hub._signed_ok(split.path, query):
+            self._send(_Reply(403, f"<Error><Code>AccessDenied</Code><Resource>{self.path}</Resource></Error>"),
+                       record, head=head)
+        elif data is None:
+            self._send(_Reply(404, "<Error><Code>NoSuchKey</Code></Error>"), record, head=head)
+        else:
+            self._send(_Reply(200, data, {"Content-Type": "application/octet-stream"}), record, head=head)
+
+
+class _Handler(_BaseHandler):
+    def do_GET(self):
+        self._dispatch("GET")
+
+    def do_HEAD(self):
+        self._dispatch("HEAD")
+
+    def do_POST(self):
+        self._dispatch("POST")
+
+    def do_PUT(self):
+        self._dispatch("PUT")
+
+    def _dispatch(self, method: str) -> None:
+        hub = self.server.hub
+        raw = self.path
+        split = urlsplit(raw)
+        body, token = self._read_request()
+        route, groups, handler = "unknown", (), None
+        for methods, name, pattern in _ROUTES:
+            m = pattern.match(split.path)
+            if m and method in (methods if methods != "GETHEAD" else ("GET", "HEAD")):
+                route = name
+                groups = tuple(unquote(g) if g is not None else None for g in m.groups())
+                handler = getattr(self, f"_r_{name}")
+                break
+        record = Request(method, raw, route, token, body=body)
+        with hub.lock:
+            hub.log.append(record)
+            hub.inflight[route] = hub.inflight.get(route, 0) + 1
+            hub.max_inflight[route] = max(hub.max_inflight.get(route, 0), hub.inflight[route])
+        try:
+            self._answer(hub, method, split, body, token, route, groups, handler, record)
+        finally:
+            with hub.lock:
+                hub.inflight[route] = hub.inflight.get(route, 1) - 1
+
+    def _answer(self, hub, method, split, body, token, route, groups, handler, record):
+        allowed, limit_headers = hub._rate(route)
+        if not allowed:
+            self._send(_Reply(429, {"error": "Too Many Requests (fake)"}, limit_headers), record,
+                       head=(method == "HEAD"))
+            return
+        fault = hub._take_fault(route, record.path)
+        if fault is not None:
+            self._fault(fault, record)
+            return
+        query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
+        if hub.delay.get(route):
+            hub._stop.wait(hub.delay[route])
+        try:
+            if token is not None and token not in hub.tokens:
+                raise _Reply(401, message="Invalid credentials in Authorization header")
+            if handler is None:
+                raise _Reply(404, message=f"no route for {method} {split.path}")
+            user = hub.tokens.get(token) if token else None
+            with hub.lock:
+                result = handler(method, groups, query, body, user)
+        except _Reply as reply:
+            result = reply
+        except Exception as exc:  # a bug in the fake: 400, never 5xx (the client would retry)
+            result = _Reply(400, {"error": f"fake hub error: {type(exc).__name__}: {exc}"})
+        result.headers.update(limit_headers)
+        self._send(result, record, head=(method == "HEAD"))
 
     # --- account ---------------------------------------------------------------------------
     def _r_whoami(self, method, groups, query, body, user):
@@ -399,13 +582,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _r_bucket_tree(self, method, groups, query, body, user):
         bucket_id, prefix = groups
         b = self._bucket(bucket_id, user)
-        recursive = query.get("recursive") == "true"
+        recursive = query.get("recursive") in ("true", "True")
         prefix = prefix or ""
         entries: list[dict] = []
         if recursive:
             for path in sorted(b.files):
                 if path.startswith(prefix):
-                    entries.append(_bucket_file(path, b.files[path]))
+                    entries.append(_bucket_file(b, path))
         else:
             base = prefix.rstrip("/") + "/" if prefix else ""
             seen_dirs = set()
@@ -419,7 +602,7 @@ class _Handler(BaseHTTPRequestHandler):
                         seen_dirs.add(d)
                         entries.append({"type": "directory", "path": d, "uploadedAt": _DATE})
                 else:
-                    entries.append(_bucket_file(path, b.files[path]))
+                    entries.append(_bucket_file(b, path))
         if prefix and not entries:
             raise _Reply(404, error_code="EntryNotFound", message=f"{prefix} does not exist")
         return self._page(entries, query, self.server.hub.bucket_page_size)
@@ -440,18 +623,21 @@ class _Handler(BaseHTTPRequestHandler):
         (bucket_id,) = groups
         b = self._bucket(bucket_id, user)
         paths = json.loads(body or b"{}").get("paths", [])
-        return _Reply(200, [_bucket_file(p, b.files[p]) for p in paths if p in b.files])
+        return _Reply(200, [_bucket_file(b, p) for p in paths if p in b.files])
 
     def _r_bucket_resolve(self, method, groups, query, body, user):
+        hub = self.server.hub
         bucket_id, path = groups
         b = self._bucket(bucket_id, user)
         if path not in b.files:
             raise _Reply(404, error_code="EntryNotFound", message=f"{path} does not exist")
         data = b.files[path]
         sha = hashlib.sha256(data).hexdigest()
-        headers = {"ETag": f'"{sha}"', "X-Xet-Hash": sha, "Content-Type": "application/octet-stream",
-                   "Link": f'<{self.server.hub.endpoint}/api/buckets/{bucket_id}/xet-read-token>; rel="xet-auth"'}
-        return _Reply(200, data, headers)
+        headers = {"ETag": f'"{sha}"', "X-Xet-Hash": sha, "X-Linked-Size": str(len(data)),
+                   "Link": f'<{hub.endpoint}/api/buckets/{bucket_id}/xet-read-token>; rel="xet-auth"'}
+        if hub.redirect_resolve:
+            return _Reply(302, None, {**headers, "Location": hub.signed_url(sha)})
+        return _Reply(200, data, {**headers, "Content-Type": "application/octet-stream"})
 
     # --- repos (Spaces) --------------------------------------------------------------------
     def _repo(self, kind: str, repo_id: str, user, *, write: bool = False) -> Repo:
@@ -482,19 +668,21 @@ class _Handler(BaseHTTPRequestHandler):
     def _r_repo_info(self, method, groups, query, body, user):
         kind, repo_id, rev = groups
         repo = self._repo(kind, repo_id, user)
-        if rev not in (None, "main"):
-            raise _Reply(404, error_code="RevisionNotFound", message=f"revision {rev} not found")
-        return _Reply(200, {"id": repo_id, "sha": repo.sha, "private": repo.private,
-                            "sdk": repo.sdk, "lastModified": _DATE, "createdAt": _DATE,
-                            "siblings": [{"rfilename": p} for p in sorted(repo.files)],
-                            "tags": [], "likes": 0})
+        if rev not in (None, "main") or (rev and repo.sha is None):
+            raise _Reply(404, error_code="RevisionNotFound", message=f"Invalid rev id: {rev}")
+        info = {"id": repo_id, "private": repo.private, "sdk": repo.sdk, "lastModified": _DATE,
+                "createdAt": _DATE, "siblings": [{"rfilename": p} for p in sorted(repo.files)],
+                "tags": [], "likes": 0}
+        if repo.sha is not None:
+            info["sha"] = repo.sha
+        return _Reply(200, info)
 
     def _r_repo_tree(self, method, groups, query, body, user):
         kind, repo_id, rev, prefix = groups
         repo = self._repo(kind, repo_id, user)
-        if rev != "main":
-            raise _Reply(404, error_code="RevisionNotFound", message=f"revision {rev} not found")
-        recursive = query.get("recursive") == "true"
+        if rev != "main" or repo.sha is None:
+            raise _Reply(404, error_code="RevisionNotFound", message=f"Invalid rev id: {rev}")
+        recursive = query.get("recursive") in ("true", "True")
         base = prefix.rstrip("/") + "/" if prefix else ""
         files: list[dict] = []
         dirs: set[str] = set()
@@ -506,11 +694,11 @@ class _Handler(BaseHTTPRequestHandler):
             if recursive:
                 for i in range(1, len(parts)):
                     dirs.add(base + "/".join(parts[:i]))
-                files.append(_repo_file(path, repo.files[path]))
+                files.append(_repo_file(repo, path))
             elif len(parts) > 1:
                 dirs.add(base + parts[0])
             else:
-                files.append(_repo_file(path, repo.files[path]))
+                files.append(_repo_file(repo, path))
         if prefix and not files and not dirs:
             raise _Reply(404, error_code="EntryNotFound", message=f"{prefix} does not exist")
         entries = [{"type": "directory", "path": d, "size": 0,
@@ -519,13 +707,18 @@ class _Handler(BaseHTTPRequestHandler):
         return self._page(entries, query, self.server.hub.repo_page_size)
 
     def _r_preupload(self, method, groups, query, body, user):
+        hub = self.server.hub
         kind, repo_id, rev = groups
         repo = self._repo(kind, repo_id, user, write=True)
         out = []
         for f in json.loads(body or b"{}").get("files", []):
-            item = {"path": f["path"], "uploadMode": "regular", "shouldIgnore": False}
-            if f["path"] in repo.files:
-                item["oid"] = git_blob_sha1(repo.files[f["path"]])
+            sample = base64.b64decode(f.get("sample") or "")
+            lfs = _wants_lfs(hub, f["path"], int(f.get("size") or 0), sample)
+            item = {"path": f["path"], "uploadMode": "lfs" if lfs else "regular", "shouldIgnore": False}
+            existing = repo.files.get(f["path"])
+            if existing is not None:
+                item["oid"] = (hashlib.sha256(existing).hexdigest() if f["path"] in repo.lfs
+                               else git_blob_sha1(existing))
             out.append(item)
         return _Reply(200, {"files": out})
 
@@ -536,34 +729,53 @@ class _Handler(BaseHTTPRequestHandler):
         lines = [json.loads(line) for line in body.splitlines() if line.strip()]
         if not lines or lines[0].get("key") != "header":
             raise _Reply(400, message="commit payload must start with a header")
+        if len(lines) - 1 > hub.max_commit_files or len(body) > hub.max_commit_bytes:
+            raise _Reply(413, message=f"Commit too large: {len(lines) - 1} operations, {len(body)} bytes "
+                                      f"(at most {hub.max_commit_files} and {hub.max_commit_bytes})")
         header = lines[0]["value"]
         parent = header.get("parentCommit")
         if parent and parent != repo.sha:
             raise _Reply(412, message="A commit has happened since. Please refresh and try again.")
-        files = dict(repo.files)
-        added, deleted = [], []
+        files, lfs = dict(repo.files), set(repo.lfs)
+        added, deleted, lfs_added = [], [], []
         for line in lines[1:]:
             key, value = line["key"], line["value"]
+            path = value["path"]
             if key == "file":
-                files[value["path"]] = base64.b64decode(value["content"])
-                added.append(value["path"])
+                data = base64.b64decode(value["content"])
+                if _wants_lfs(hub, path, len(data), data[:512]):
+                    raise _Reply(400, message=f"{path}: binary or large files must be uploaded with LFS")
+                files[path] = data
+                lfs.discard(path)
+                added.append(path)
+            elif key == "lfsFile":
+                data = hub.lfs_objects.get(value.get("oid", ""))
+                if data is None or len(data) != value.get("size"):
+                    raise _Reply(422, message=f"{path}: LFS object {value.get('oid')} was not uploaded")
+                files[path] = data
+                lfs.add(path)
+                added.append(path)
+                lfs_added.append(path)
             elif key == "deletedFile":
-                if value["path"] not in files:
+                if path not in files:
                     raise _Reply(404, error_code="EntryNotFound",
                                  message="A file with this name doesn't exist")
-                del files[value["path"]]
-                deleted.append(value["path"])
+                del files[path]
+                lfs.discard(path)
+                deleted.append(path)
             elif key == "deletedFolder":
-                folder = value["path"].rstrip("/") + "/"
+                folder = path.rstrip("/") + "/"
                 for p in [p for p in files if p.startswith(folder)]:
                     del files[p]
-                deleted.append(value["path"])
+                    lfs.discard(p)
+                deleted.append(path)
             else:
                 raise _Reply(400, message=f"the fake does not support {key!r} lines")
-        repo.files = files
+        repo.files, repo.lfs = files, lfs
         repo.sha = hub._next_sha()
         hub.commits.append(Commit(repo_id, header.get("summary", ""), header.get("description", ""),
-                                  parent, added, deleted, len(lines), self._token()))
+                                  parent, added, deleted, len(lines), self._token(), lfs_added,
+                                  len(body), repo.sha))
         prefix = "" if kind == "models" else f"/{kind}"
         return _Reply(200, {"commitUrl": f"{hub.endpoint}{prefix}/{repo_id}/commit/{repo.sha}",
                             "commitOid": repo.sha, "success": True, "hookOutput": ""})
@@ -571,27 +783,61 @@ class _Handler(BaseHTTPRequestHandler):
     def _r_repo_resolve(self, method, groups, query, body, user):
         kind, repo_id, rev, path = groups
         repo = self._repo(kind, repo_id, user)
-        if rev != "main":
-            raise _Reply(404, error_code="RevisionNotFound", message=f"revision {rev} not found")
+        if rev != "main" or repo.sha is None:
+            raise _Reply(404, error_code="RevisionNotFound", message=f"Invalid rev id: {rev}")
         if path not in repo.files:
             raise _Reply(404, error_code="EntryNotFound", message=f"{path} does not exist")
         data = repo.files[path]
         return _Reply(200, data, {"ETag": f'"{git_blob_sha1(data)}"', "X-Repo-Commit": repo.sha})
+
+    # --- LFS (the library's path for "lfs" files when Xet is off) ---------------------------
+    def _r_lfs_batch(self, method, groups, query, body, user):
+        hub = self.server.hub
+        kind, repo_id = groups
+        self._repo(kind, repo_id, user, write=True)
+        out = []
+        for obj in json.loads(body or b"{}").get("objects", []):
+            item = {"oid": obj["oid"], "size": obj["size"]}
+            if obj["oid"] not in hub.lfs_objects:
+                item["actions"] = {"upload": {"href": f"{hub.endpoint}/lfs-store/{obj['oid']}"},
+                                   "verify": {"href": f"{hub.endpoint}/lfs-verify/{obj['oid']}"}}
+            out.append(item)
+        return _Reply(200, {"transfer": "basic", "objects": out})
+
+    def _r_lfs_upload(self, method, groups, query, body, user):
+        (oid,) = groups
+        if hashlib.sha256(body).hexdigest() != oid:
+            raise _Reply(400, message="content does not match its oid")
+        self.server.hub.lfs_objects[oid] = body
+        return _Reply(200, {})
+
+    def _r_lfs_verify(self, method, groups, query, body, user):
+        (oid,) = groups
+        if oid not in self.server.hub.lfs_objects:
+            raise _Reply(404, message=f"LFS object {oid} not found")
+        return _Reply(200, {})
 
     def _token(self) -> str | None:
         auth = self.headers.get("Authorization") or ""
         return auth[7:].strip() if auth.lower().startswith("bearer ") else None
 
 
-def _bucket_file(path: str, data: bytes) -> dict:
+def _bucket_file(b: Bucket, path: str) -> dict:
+    data = b.files[path]
+    when = b.times.get(path, _DATE)
     return {"type": "file", "path": path, "size": len(data),
-            "xetHash": hashlib.sha256(data).hexdigest(), "mtime": _DATE, "uploadedAt": _DATE}
+            "xetHash": hashlib.sha256(data).hexdigest(), "mtime": when, "uploadedAt": when}
 
 
-def _repo_file(path: str, data: bytes) -> dict:
+def _repo_file(repo: Repo, path: str) -> dict:
+    data = repo.files[path]
+    if path in repo.lfs:
+        pointer = lfs_pointer(data)
+        sha = hashlib.sha256(data).hexdigest()
+        return {"type": "file", "path": path, "size": len(data), "oid": git_blob_sha1(pointer),
+                "lfs": {"oid": sha, "size": len(data), "pointerSize": len(pointer)}, "xetHash": sha}
     return {"type": "file", "path": path, "size": len(data), "oid": git_blob_sha1(data)}
 
 
 def serve(port: int, **kwargs) -> FakeHub:
     return FakeHub(port, **kwargs).start()
-

@@ -51,13 +51,17 @@ def fake_hub_server():
 
 @pytest.fixture
 def hub(fake_hub_server, monkeypatch):
-    """A reset fake Hub; the hub source retries quickly (timeouts of 1 s, backoff 20 ms)."""
-    from builder.sources import hub as hub_source
+    """A reset fake Hub; requests time out after 1 s and are retried after 20-200 ms; Xet
+    transfers are off (the fake cannot serve Xet storage: tests that need them turn them on)."""
+    from huggingface_hub import constants
+
+    from builder import hub_http
 
     fake_hub_server.reset()
-    monkeypatch.setattr(hub_source, "DEFAULT_POLICY",
-                        hub_source.HttpPolicy(timeout=1.0, retries=4, backoff=0.02,
-                                              max_backoff=0.2, max_retry_after=3.0))
+    monkeypatch.setattr(hub_http, "DEFAULT_POLICY",
+                        hub_http.HttpPolicy(timeout=1.0, commit_timeout=5.0, retries=4,
+                                            backoff=0.02, max_backoff=0.2, rate_limit_wait=30.0))
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
     monkeypatch.delenv("HF_TOKEN", raising=False)
     yield fake_hub_server
     fake_hub_server.reset()

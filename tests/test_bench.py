@@ -63,6 +63,12 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
     assert "2 cores" in proc.stdout or f"{data['machine']['cores']} cores" in proc.stdout
     assert ("MISSED" in proc.stdout) == ("MISSED" in verdicts.values())
 
+    hub = data["hub"]                                  # end to end through the fake Hub
+    assert hub["first_run"]["downloads"] == hub["bucket_files"] and hub["first_run"]["commits"] >= 1
+    assert (hub["no_change"]["downloads"], hub["no_change"]["commits"]) == (0, 0)
+    assert (hub["one_new_message"]["downloads"], hub["one_new_message"]["commits"]) == (1, 1)
+    assert verdicts["quiet cron run"] == "OK"
+
 
 def test_the_minimal_page_is_the_home_tables_alone(demo_site):
     from scripts.bench_browser import minimal_page

@@ -29,7 +29,8 @@ def cfg(tmp_path) -> Path:
         '[site]\ntitle = "Live collab"\n\n'
         f'[source]\ncache_dir = "{(tmp_path / "cache").as_posix()}"\n\n'
         '[metric]\nfield = "score"\nlabel = "Score"\ndirection = "higher"\n\n'
-        f'[[fallback.entries]]\nagent = "{FALLBACK_AGENT}"\nscore = 0.5\nmethod = "reference run"\n',
+        f'[[fallback.entries]]\nagent = "{FALLBACK_AGENT}"\nscore = 0.5\nmethod = "reference run"\n'
+        '\n[publish]\nmax_commit_files = 100\n',
         encoding="utf-8")
     return path
 
@@ -54,13 +55,27 @@ def page_of(path: str) -> str:
     return f"{kind}/{name.removesuffix('.md')}/index.html"
 
 
-def test_a_bucket_of_2500_files_builds_a_complete_site(hub, tmp_path, cfg):
+def test_a_first_sync_through_a_rate_limit_longer_than_any_backoff_builds_the_complete_site(
+        hub, tmp_path, cfg, monkeypatch, capsys):
+    """2,501 files through a limit of 1,000 resolves per 8 s window, said only with RateLimit
+    headers: longer than all the fixed backoff waits of the policy together."""
+    from builder import hub_http
+    policy = hub_http.HttpPolicy(timeout=2.0, retries=4, backoff=0.5, max_backoff=2.0)
+    monkeypatch.setattr(hub_http, "DEFAULT_POLICY", policy)
+    fixed_backoff = sum(min(policy.max_backoff, policy.backoff * 2 ** i) for i in range(policy.retries))
+    window = 8
+    assert window > fixed_backoff + policy.retries * policy.backoff / 2      # jitter included
     files = collab_files(2000, 400, 100)
     hub.add_bucket(BUCKET, files)
+    hub.rate_limit("resolvers", limit=1000, window=window)
     out = tmp_path / "site"
 
     assert build(out, cfg) == 0
 
+    output = capsys.readouterr().out
+    waits = [line for line in output.splitlines() if line.startswith("rate limited by the Hub: waiting ")]
+    assert len(waits) == 2 and all("files fetched" in line for line in waits)
+    assert len(resolved(hub)) >= len(files)                       # every file, 429s retried
     assert len(hub.requests("bucket_tree")) == 3                  # every page of the listing
     counts = manifest(out)["counts"]
     assert counts["messages"] == 2000 and counts["results"] == 400 and counts["agents"] == 100
@@ -151,3 +166,26 @@ def test_publishing_after_one_new_message_uploads_only_the_changed_pages(hub, tm
     output = capsys.readouterr()
     assert TOKEN not in output.out + output.err
     assert not any(TOKEN.encode() in p.read_bytes() for p in out.rglob("*") if p.is_file())
+
+
+def test_a_quiet_run_on_a_fresh_runner_sends_nothing_to_the_space(hub, tmp_path, cfg, monkeypatch):
+    """The cron job: each run starts without a site folder (the caches restored) and at its own
+    time. With nothing changed in the bucket, the second run sends no commit."""
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    hub.add_bucket(BUCKET, collab_files(120, 30, 10))
+    first, second = tmp_path / "run-1" / "site", tmp_path / "run-2" / "site"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    assert build(first, cfg) == 0
+    assert main(["publish", "--out", str(first), "--space", SPACE, "--config", str(cfg)]) == 0
+    assert len(hub.commits) >= 2 and all(len(c.files) + len(c.deleted) <= 100 for c in hub.commits)
+    hub.clear_log()
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000900")       # fifteen minutes later
+    assert build(second, cfg) == 0
+    assert main(["publish", "--out", str(second), "--space", SPACE, "--config", str(cfg)]) == 0
+
+    assert resolved(hub) == []                                    # the mirror was restored
+    before, after = manifest(first)["files"], manifest(second)["files"]
+    differ = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert not hub.requests("commit"), f"files that differ between the two runs: {differ}"
+    assert not [r for r in hub.log if r.method in ("POST", "PUT")]

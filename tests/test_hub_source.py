@@ -7,14 +7,17 @@ complete one; the token goes only where it must.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from builder.sources import hub as hub_source
+from builder import hub_http
 from builder.sources.hub import HubUnavailable, open_hub_bucket
+from builder.sources.mirror import Mirror
 from tests.hub_fixtures import TOKEN, collab_files
 
 BUCKET = "collab-org/big-collab"
@@ -37,23 +40,23 @@ def cache(tmp_path) -> Path:
     return tmp_path / "cache"
 
 
-def test_a_bucket_of_2500_files_is_listed_over_every_page_and_mirrored_completely(hub, cache):
-    files = collab_files()
-    assert len(files) == 2501
+def test_a_bucket_is_listed_over_every_page_and_mirrored_completely(hub, cache):
+    """(The build test syncs 2,501 files; here pages of 100 show the pagination.)"""
+    hub.bucket_page_size = 100
+    files = collab_files(200, 40, 10)
+    assert len(files) == 251
     hub.add_bucket(BUCKET, files)
     log = Lines()
-    started = time.perf_counter()
     bucket = open_hub_bucket(BUCKET, cache, log=log, progress=False)
-    elapsed = time.perf_counter() - started
 
     pages = hub.requests("bucket_tree")
-    assert len(pages) == 3                              # 1000 + 1000 + 501: Link pagination followed
-    assert "cursor=1000" in pages[1].path and "recursive=true" in pages[2].path
+    assert len(pages) == 3                              # 100 + 100 + 51: Link pagination followed
+    assert "cursor=100" in pages[1].path and "recursive=true" in pages[2].path
     assert bucket.files == tuple(sorted(files))
     assert all(bucket.read(p) == files[p].encode() for p in files)
     assert bucket.as_of is None                         # fresh data: no "data as of" notice
-    assert len(log) == 1 and "2,501 files listed" in log[0] and "2,501 downloaded" in log[0]
-    assert elapsed < 30, f"first sync of 2,501 files took {elapsed:.1f}s"
+    assert len(log) == 1 and "251 files listed" in log[0] and "251 downloaded" in log[0]
+    assert len(hub.requests("cdn")) == 251              # the bytes came from the storage host
 
 
 def test_a_second_sync_downloads_exactly_the_new_and_changed_files_and_drops_removed_ones(hub, cache):
@@ -95,7 +98,8 @@ def test_downloads_ride_out_503s_a_429_with_retry_after_a_hung_request_and_dropp
     hub.inject("bucket_resolve", "hang", hang=5.0)          # the client gives up after 1 s
     hub.inject("bucket_resolve", "drop", times=2)
     hub.inject("bucket_resolve", "truncate")
-    hub.inject("bucket_info", "503")
+    hub.inject("cdn", "503", times=2)
+    hub.inject("cdn", "drop")
     log = Lines()
     started = time.perf_counter()
 
@@ -105,11 +109,14 @@ def test_downloads_ride_out_503s_a_429_with_retry_after_a_hung_request_and_dropp
     assert all(bucket.read(p) == files[p].encode() for p in files)
     tries = [r for r in hub.requests("bucket_resolve") if r.path.endswith(slow)]
     limited = next(i for i, r in enumerate(tries) if r.status == 429)
-    assert tries[-1].status == 200
+    assert tries[-1].status == 302                          # then fetched from the storage host
     assert tries[limited + 1].arrived - tries[limited].arrived >= 1.0, "Retry-After: 1 ignored"
     statuses = [r.status for r in hub.requests("bucket_resolve")]
     assert statuses.count(503) == 3 and {-1, -2, -3} <= set(statuses)
-    assert "retried" in log[0]
+    cdn = [r.status for r in hub.requests("cdn")]
+    assert cdn.count(503) == 2 and -2 in cdn                 # the storage host failing is retried too
+    assert log[0].startswith("rate limited by the Hub: waiting 1 s; ") and "files fetched" in log[0]
+    assert len(log) == 2 and "retried" in log[1]
     assert time.perf_counter() - started < 15
 
 
@@ -130,7 +137,7 @@ def test_a_listing_that_cannot_be_completed_keeps_the_last_complete_mirror(hub, 
     first = collab_files(40, 10, 5)
     hub.add_bucket(BUCKET, first)
     open_hub_bucket(BUCKET, cache, log=Lines())
-    synced = json.loads((cache / "state.json").read_text())["synced_at"]
+    state = (cache / "state.json").read_bytes()
     hub.put(BUCKET, "message_board/20260605-000000-000_agent-002.md", "late")
     hub.remove(BUCKET, "README.md")
     hub.inject("bucket_tree", "garbage", match="cursor=40")   # page 3 is broken
@@ -140,10 +147,12 @@ def test_a_listing_that_cannot_be_completed_keeps_the_last_complete_mirror(hub, 
     bucket = open_hub_bucket(BUCKET, cache, log=log)
 
     assert bucket.files == tuple(sorted(first))            # not a mix of old and new
-    assert bucket.as_of is not None and bucket.as_of.strftime("%Y-%m-%dT%H:%M:%S") == synced[:19]
+    # marked as of the newest upload of the mirrored listing, not of a clock
+    assert bucket.as_of is not None and bucket.as_of.strftime("%Y-%m-%d %H:%M") == "2026-06-01 12:00"
     assert resolved(hub) == []
     assert len(log) == 1 and "could not be reached" in log[0] and "\n" not in log[0]
-    assert json.loads((cache / "state.json").read_text())["synced_at"] == synced
+    assert "data as of 2026-06-01 12:00 UTC" in log[0]
+    assert (cache / "state.json").read_bytes() == state
 
 
 def test_a_hub_that_stays_down_gives_the_cached_data_marked_as_of_its_sync(hub, cache):
@@ -176,7 +185,7 @@ def test_with_no_mirror_a_hub_that_is_down_is_one_clear_message(hub, cache):
 def test_an_unreachable_hub_with_no_mirror_is_one_clear_message(fake_hub_server, tmp_path, monkeypatch):
     """Nothing listening at all (connection refused): same outcome, no traceback."""
     from huggingface_hub import constants
-    monkeypatch.setattr(hub_source, "DEFAULT_POLICY", hub_source.HttpPolicy(
+    monkeypatch.setattr(hub_http, "DEFAULT_POLICY", hub_http.HttpPolicy(
         timeout=1.0, retries=1, backoff=0.01, max_backoff=0.01))
     monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9")   # nothing listens there
     with pytest.raises(HubUnavailable) as info:
@@ -209,7 +218,7 @@ def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, m
     open_hub_bucket(BUCKET, cache, log=Lines())
     for i in range(5):
         hub.put(BUCKET, f"message_board/20260607-00000{i}-000_agent-001.md", f"new {i}")
-    real_place = hub_source._Mirror._place
+    real_place = Mirror._place
     calls = []
 
     def dying_place(self, obj, target):
@@ -218,10 +227,10 @@ def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, m
             raise KeyboardInterrupt("killed")       # the process dies mid-apply
         real_place(self, obj, target)
 
-    monkeypatch.setattr(hub_source._Mirror, "_place", dying_place)
+    monkeypatch.setattr(Mirror, "_place", dying_place)
     with pytest.raises(KeyboardInterrupt):
         open_hub_bucket(BUCKET, cache, log=Lines())
-    monkeypatch.setattr(hub_source._Mirror, "_place", real_place)
+    monkeypatch.setattr(Mirror, "_place", real_place)
     assert (cache / "pending.json").exists()
 
     hub.down = True                                  # recovery needs no network
@@ -231,17 +240,27 @@ def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, m
     assert not (cache / "pending.json").exists()
 
 
-def test_paths_that_would_escape_the_mirror_or_are_hidden_are_skipped(hub, cache, tmp_path):
+def test_paths_that_would_escape_the_mirror_are_skipped_and_reported_hidden_ones_passed_over(
+        hub, cache, tmp_path):
     hub.add_bucket(BUCKET, {
         "message_board/ok.md": "ok",
         "../outside.md": "x", "a/../../outside2.md": "x", "/abs.md": "x", "a//b.md": "x",
         ".hidden/secret.md": "x", "dir/.env": "x", "clash": "file", "clash/inner.md": "deeper",
+        "message_board/bell\x07.md": "x",
     })
     log = Lines()
     bucket = open_hub_bucket(BUCKET, cache, log=log)
     assert bucket.files == ("clash/inner.md", "message_board/ok.md")
     assert not (tmp_path / "outside.md").exists() and not (cache / "outside.md").exists()
-    assert "7 unusable path(s) skipped" in log[0]
+    assert "6 unusable path(s) skipped" in log[0]
+    reasons = {p.path: p.reason for p in bucket.skipped}
+    assert reasons["../outside.md"] == reasons["a//b.md"] == "skipped: not a relative path inside the bucket"
+    assert reasons["clash"] == "skipped: the bucket also has files below this path"
+    assert reasons["message_board/bell\\x07.md"] == "skipped: the name holds control or invisible characters"
+    assert not any(".hidden" in p or ".env" in p for p in reasons)
+    # a run that falls back to this mirror still reports them
+    hub.down = True
+    assert {p.path for p in open_hub_bucket(BUCKET, cache, log=Lines()).skipped} == set(reasons)
 
 
 def test_downloads_run_in_parallel_within_the_bound(hub, cache):
@@ -261,8 +280,10 @@ def test_a_private_bucket_is_read_with_hf_token_and_the_token_goes_nowhere_else(
     log = Lines()
     bucket = open_hub_bucket(BUCKET, cache, log=log)
     assert len(bucket.files) == 15
-    served = [r for r in hub.log if r.status == 200]
+    served = [r for r in hub.log if r.host == "hub" and r.status in (200, 302)]
     assert served and all(r.token == TOKEN for r in served)  # sent as a header, on every request
+    cdn = hub.requests("cdn")
+    assert len(cdn) == 15 and all(r.token is None for r in cdn)   # never to the storage host
     assert all(TOKEN not in r.path for r in hub.log)         # never in a URL
     hub.down = True
     open_hub_bucket(BUCKET, cache, log=log)
@@ -299,7 +320,7 @@ def test_a_private_bucket_is_read_with_the_token_saved_by_hf_auth_login(hub, cac
     finally:
         saved.unlink()
     assert len(bucket.files) == 7
-    assert all(r.token == TOKEN for r in hub.log)
+    assert all(r.token == TOKEN for r in hub.log if r.host == "hub")
 
 
 def test_a_hung_listing_page_times_out_and_is_retried_instead_of_hanging_the_build(hub, cache):
@@ -313,3 +334,150 @@ def test_a_hung_listing_page_times_out_and_is_retried_instead_of_hanging_the_bui
     assert bucket.files == tuple(sorted(files))
     assert time.perf_counter() - started < 10                  # 1 s timeout + 1 s library backoff
     assert [r.status for r in hub.requests("bucket_tree") if "cursor=10" in r.path] == [-1, 200]
+
+
+# --- rate limits, the cache key, the storage host, Xet --------------------------------------
+
+def test_a_rate_limit_is_waited_out_window_by_window_with_one_line_per_wait(hub, cache):
+    files = collab_files(150, 30, 20)                      # 201 files
+    hub.add_bucket(BUCKET, files)
+    limit = hub.rate_limit("resolvers", limit=80, window=2)
+    log = Lines()
+    started = time.perf_counter()
+
+    bucket = open_hub_bucket(BUCKET, cache, log=log)
+
+    assert bucket.files == tuple(sorted(files)) and bucket.as_of is None
+    waits = [line for line in log if line.startswith("rate limited by the Hub: waiting ")]
+    assert len(waits) == 2, log                            # 201 files, 80 per window: 3 windows
+    fetched = [int(re.search(r"; (\d+) of 201 files fetched$", line).group(1)) for line in waits]
+    assert 80 - 8 <= fetched[0] <= 80 and 160 - 8 <= fetched[1] <= 160   # 8 downloads in flight
+    assert time.perf_counter() - started >= 4              # two windows were waited out
+    assert "waited" in log[-1] and "(2 time(s))" in log[-1]
+    assert limit.refused <= 2 * 8                          # only requests already in flight
+
+
+def test_a_rate_limit_beyond_the_allowance_keeps_the_downloads_and_the_next_run_resumes(hub, cache):
+    files = collab_files(50, 9, 1)                          # 61 files
+    hub.add_bucket(BUCKET, files)
+    hub.rate_limit("resolvers", limit=25, window=30)
+    log = Lines()
+
+    with pytest.raises(HubUnavailable) as info:             # no mirror yet: nothing to fall back on
+        open_hub_bucket(BUCKET, cache, log=log, rate_limit_wait=5)
+
+    message = info.value.message
+    assert "rate limited by the Hub for longer than allowed" in message and "\n" not in message
+    assert 25 - 8 <= int(re.search(r"; (\d+) of 61 files fetched", message).group(1)) <= 25
+    assert len(list((cache / "incoming").iterdir())) == 25   # kept for the next run
+    assert (cache / "cache-key").read_text().startswith("partial-")   # so CI saves them too
+    hub.rate_limits.clear()
+    hub.clear_log()
+
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+    assert bucket.files == tuple(sorted(files))
+    assert len(resolved(hub)) == 61 - 25
+
+
+def test_the_cache_key_is_a_digest_of_the_listing_and_changes_only_with_the_data(hub, cache):
+    files = collab_files(30, 5, 3)
+    hub.add_bucket(BUCKET, files)
+    open_hub_bucket(BUCKET, cache, log=Lines())
+    expected = hashlib.sha256()
+    for path in sorted(files):
+        data = files[path].encode()
+        expected.update(f"{path}\0{len(data)}\0{hashlib.sha256(data).hexdigest()}\n".encode())
+    key = (cache / "cache-key").read_text().strip()
+    assert key == expected.hexdigest()
+    state = (cache / "state.json").read_bytes()
+
+    time.sleep(0.05)
+    open_hub_bucket(BUCKET, cache, log=Lines())              # later, nothing changed
+    assert (cache / "cache-key").read_text().strip() == key
+    assert (cache / "state.json").read_bytes() == state      # no sync time in it
+
+    hub.put(BUCKET, "README.md", files["README.md"])         # uploaded again, same bytes
+    open_hub_bucket(BUCKET, cache, log=Lines())
+    assert (cache / "cache-key").read_text().strip() == key
+    hub.put(BUCKET, "message_board/20260609-000000-000_agent-001.md", "new")
+    open_hub_bucket(BUCKET, cache, log=Lines())
+    assert (cache / "cache-key").read_text().strip() not in (key, "")
+
+
+def test_zero_byte_files_are_written_without_a_request(hub, cache):
+    hub.add_bucket(BUCKET, {"README.md": "# x\n", "artifacts/empty.log": b"", "results/none.md": ""})
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+    assert bucket.files == ("README.md", "artifacts/empty.log", "results/none.md")
+    assert bucket.read("artifacts/empty.log") == b""
+    assert resolved(hub) == ["README.md"]
+
+
+def test_a_403_from_the_storage_host_says_so_without_the_signed_query_or_the_token(hub, cache, monkeypatch, capsys):
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    hub.add_bucket(BUCKET, collab_files(5, 1, 1), private=True)
+    hub.inject("cdn", "status", status=403, times=1000)
+    log = Lines()
+    with pytest.raises(HubUnavailable) as info:
+        open_hub_bucket(BUCKET, cache, log=log)
+    message = info.value.message
+    assert "HTTP 403" in message and hub.cdn_endpoint in message and "/xet-bridge/" in message
+    out = capsys.readouterr()
+    for text in (message, *log, out.out, out.err):
+        assert "?" not in text.split("xet-bridge", 1)[-1] and "Signature" not in text
+        assert TOKEN not in text
+    assert all(r.token is None for r in hub.requests("cdn"))
+
+
+def test_with_xet_on_and_a_hub_whose_xet_storage_fails_the_files_come_by_their_resolve_url(hub, cache, monkeypatch):
+    from huggingface_hub import constants
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", False)
+    files = collab_files(20, 5, 2)
+    hub.add_bucket(BUCKET, files)
+    log = Lines()
+
+    bucket = open_hub_bucket(BUCKET, cache, log=log)
+
+    assert bucket.files == tuple(sorted(files))
+    assert hub.requests("xet")                                 # Xet was tried first
+    assert len(log) == 2 and log[0].startswith("hub: Xet transfer failed (")
+    assert log[0].endswith("; fetching the rest over HTTP") and "\n" not in log[0]
+    assert len(resolved(hub)) == len(files)
+
+
+def test_xet_fetches_in_groups_without_a_request_per_file_and_an_interrupted_sync_resumes(hub, cache, monkeypatch):
+    """download_bucket_files speaks Xet storage, which the fake cannot serve: it is replaced by a
+    stand-in that writes the bytes the fake holds for each Xet hash, as the real one would."""
+    from huggingface_hub import HfApi, constants
+
+    from builder.sources import hub_fetch
+
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", False)
+    monkeypatch.setattr(hub_fetch, "XET_GROUP", 50)
+    files = {**collab_files(100, 17, 2), "artifacts/a.log": "", "artifacts/b.log": ""}   # 122
+    hub.add_bucket(BUCKET, files)
+    calls: list[list[str]] = []
+    interrupt_at = [2]
+
+    def download_bucket_files(self, bucket_id, items, *, raise_on_missing_files=False, token=None):
+        calls.append([f.path for f, _ in items])
+        if len(calls) == interrupt_at[0]:
+            raise KeyboardInterrupt("killed")
+        for f, dest in items:
+            Path(dest).write_bytes(hub.blobs[f.xet_hash])
+
+    monkeypatch.setattr(HfApi, "download_bucket_files", download_bucket_files)
+    with pytest.raises(KeyboardInterrupt):
+        open_hub_bucket(BUCKET, cache, log=Lines())
+    assert [len(c) for c in calls] == [50, 50]
+    assert not {"artifacts/a.log", "artifacts/b.log"} & {p for c in calls for p in c}
+
+    interrupt_at[0] = 0
+    calls.clear()
+    log = Lines()
+    bucket = open_hub_bucket(BUCKET, cache, log=log)
+
+    assert bucket.files == tuple(sorted(files))
+    assert all(bucket.read(p) == files[p].encode() for p in files)
+    assert [len(c) for c in calls] == [50, 20]             # the first group was kept
+    assert resolved(hub) == []                             # no resolve request per file
+    assert "120 downloaded" not in log[-1] and "through Xet" in log[-1]

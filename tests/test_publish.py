@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 import pytest
 
 from builder.publish import PublishError, publish
+from builder.publish_plan import CommitLimits
 from tests.hub_fixtures import TOKEN
 
 SPACE = "collab-org/collab-site"
@@ -239,3 +241,217 @@ def test_publishing_through_the_cli_maps_a_refusal_to_exit_1(hub, tmp_path, monk
     assert main(["publish", "--out", str(site), "--space", SPACE, "--force"]) == 0
     out = capsys.readouterr()
     assert "refused" in out.err and TOKEN not in out.out + out.err
+
+
+# --- batches, interruptions, LFS, races, timeouts ------------------------------------------------
+
+def big_site_pages(n_messages: int = 1900) -> dict[str, str]:
+    """A site shaped like ours: assets, message pages, listing pages, filters, feeds, data."""
+    pages = {"index.html": "<h1>home</h1>", "404.html": "<h1>not found</h1>",
+             "leaderboard.json": "[]", "leaderboard.csv": "rank,agent\n",
+             "feeds/messages.xml": "<feed/>", "static/site.css": "body{}", "static/site.js": "1;",
+             "messages/index.html": "<ul></ul>", "agents/index.html": "<ul></ul>",
+             "messages/agent/a1/index.html": "<ul></ul>", "traces/a1/s1/index.html": "<p>s1</p>",
+             "traces/a1/s1/page/2/index.html": "<p>s1 p2</p>"}
+    for i in range(n_messages):
+        pages[f"messages/m{i:04d}/index.html"] = f"<p>message {i}</p>" + "x" * 300
+    for i in range(2, 40):
+        pages[f"messages/page/{i}/index.html"] = f"<ul>page {i}</ul>"
+    return pages
+
+
+def group(path: str) -> int:
+    """The publish order: assets, pages, listings, then index.html, manifest.json, README.md."""
+    last = ["index.html", "manifest.json", "README.md"]
+    if path in last:
+        return 3 + last.index(path)
+    if path.startswith("static/"):
+        return 0
+    listing = (path.count("/") == 1 or "/page/" in path and not path.startswith("traces/a1/s1/")
+               or path.startswith(("messages/agent/", "feeds/")) or path in (
+                   "404.html", "leaderboard.json", "leaderboard.csv"))
+    return 2 if listing else 1
+
+
+def test_a_first_publish_of_2000_files_arrives_in_commits_within_the_caps_in_order(hub, tmp_path):
+    hub.add_space(SPACE)
+    for i in range(3):                                         # left over from an older site
+        hub.repos[("spaces", SPACE)].files[f"old/page-{i}.html"] = b"old"
+    site = write_site(tmp_path / "site", big_site_pages())
+    hub.max_commit_files, hub.max_commit_bytes = 500, 300_000  # the Hub refuses anything larger
+    limits = CommitLimits(max_files=500, max_bytes=300_000)
+    log = Lines()
+
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log, limits=limits)
+
+    commits = commits_to(hub)
+    local = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert len(local) > 1950 and outcome.commits == len(commits) >= 5
+    assert all(c.lines - 1 <= 500 and c.payload_bytes <= 300_000 for c in commits)
+    sent = [p for c in commits for p in c.files]
+    assert sorted(sent) == local                                # each file once
+    order = [group(p) for p in sent]
+    assert order == sorted(order), "pages, then listings, then index, manifest, card"
+    assert sent[-3:] == ["index.html", "manifest.json", "README.md"]
+    assert sent.index("traces/a1/s1/page/2/index.html") < sent.index("traces/a1/s1/index.html")
+    assert [c.deleted for c in commits[:-1]] == [[]] * (len(commits) - 1)
+    assert sorted(commits[-1].deleted) == ["old/page-0.html", "old/page-1.html", "old/page-2.html"]
+    parents = [c.parent for c in commits]
+    assert parents[1:] == [c.oid for c in commits[:-1]]        # each commit chained to the last
+    live = hub.space_files(SPACE)
+    assert all(live[p] == (site / p).read_bytes() for p in local) and not any(p.startswith("old/") for p in live)
+    assert sum(line.startswith("publish: commit ") for line in log) == len(commits)
+
+
+def test_a_publish_interrupted_after_its_first_commit_is_finished_by_the_next_run(hub, tmp_path, monkeypatch):
+    from builder import publish as publisher
+    site = write_site(tmp_path / "site", big_site_pages(1200))
+    limits = CommitLimits(max_files=400, max_bytes=10_000_000)
+    real_commit, calls = publisher._commit, []
+
+    def killed_after_one(*args, **kwargs):
+        if calls:
+            raise KeyboardInterrupt("the runner was stopped")
+        calls.append(1)
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(publisher, "_commit", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(), limits=limits)
+    (first,) = commits_to(hub)
+    assert "index.html" not in first.files and "manifest.json" not in first.files
+    monkeypatch.setattr(publisher, "_commit", real_commit)
+
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(), limits=limits)
+
+    sent = [p for c in commits_to(hub) for p in c.files]
+    local = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert sorted(sent) == local                                # no duplicate, none missing
+    assert len(outcome.added) + len(outcome.updated) == len(local) - len(first.files)
+    assert {p: d for p, d in hub.space_files(SPACE).items() if p != ".gitattributes"} == {
+        p: (site / p).read_bytes() for p in local}
+
+
+def test_binary_files_go_through_lfs_and_are_compared_by_sha256(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(3))
+    logo = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+    (site / "static" / "logo.png").write_bytes(logo)
+    manifest = json.loads((site / "manifest.json").read_text())
+    manifest["files"]["static/logo.png"] = hashlib.sha256(logo).hexdigest()
+    (site / "manifest.json").write_text(json.dumps(manifest))
+
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+
+    (commit,) = commits_to(hub)
+    assert commit.lfs == ["static/logo.png"]                    # a pointer line, not inline bytes
+    assert [r.route for r in hub.log if r.route.startswith("lfs_")] == ["lfs_batch", "lfs_upload", "lfs_verify"]
+    assert hub.space_files(SPACE)["static/logo.png"] == logo
+    assert "static/logo.png" in hub.repos[("spaces", SPACE)].lfs
+    hub.clear_log()
+    again = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert not again.committed and not hub.requests("commit")   # same sha256: unchanged
+
+
+def test_an_empty_space_without_any_commit_is_a_first_publish(hub, tmp_path):
+    hub.add_space(SPACE, empty=True)
+    site = write_site(tmp_path / "site", base_pages(4))
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    (commit,) = commits_to(hub)
+    assert outcome.committed and not outcome.created and commit.parent is None
+    assert len(outcome.added) == len(base_pages(4)) + 2
+
+
+def test_a_commit_made_by_someone_else_meanwhile_is_merged_into_a_new_plan_once(hub, tmp_path, monkeypatch):
+    from builder import publish as publisher
+    site = write_site(tmp_path / "site", base_pages(5), messages=5)
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    write_site(site, base_pages(6), messages=6)
+    real_modes, raced = publisher._upload_modes, []
+
+    def someone_commits_first(*args, **kwargs):
+        if not raced:
+            raced.append(1)
+            with hub.lock:                                 # another publisher's commit lands
+                repo = hub.repos[("spaces", SPACE)]
+                repo.files["messages/m5/index.html"] = b"<p>message 5</p>"
+                repo.files["stray.html"] = b"theirs"
+                repo.sha = hub._next_sha()
+        return real_modes(*args, **kwargs)
+
+    monkeypatch.setattr(publisher, "_upload_modes", someone_commits_first)
+    hub.clear_log()
+    log = Lines()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log)
+
+    assert [r.status for r in hub.requests("commit")] == [412, 200]
+    assert any("changed while publishing (HTTP 412); comparing again" in line for line in log)
+    assert outcome.committed and outcome.deleted == ("stray.html",)
+    assert "messages/m5/index.html" not in outcome.added       # already live, as the new plan saw
+    assert hub.space_files(SPACE)["index.html"] == (site / "index.html").read_bytes()
+
+
+def test_a_space_that_keeps_changing_fails_the_publish_after_one_new_plan(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(5))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    write_site(site, base_pages(6), messages=100)
+    hub.inject("commit", "status", status=412, times=2)
+    with pytest.raises(PublishError, match="kept changing while publishing"):
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert [r.status for r in hub.requests("commit")][-2:] == [412, 412]
+
+
+def test_the_commit_post_has_a_timeout_and_is_never_sent_twice(hub, tmp_path, monkeypatch):
+    from builder import hub_http
+    monkeypatch.setattr(hub_http, "DEFAULT_POLICY", hub_http.HttpPolicy(
+        timeout=1.0, commit_timeout=1.0, retries=4, backoff=0.02, max_backoff=0.2))
+    site = write_site(tmp_path / "site", base_pages(5))
+    hub.delay["commit"] = 2.5                                  # the Hub applies it, slowly
+
+    with pytest.raises(PublishError) as info:
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+
+    assert "did not answer a commit in time" in str(info.value) and "run publish again" in str(info.value)
+    assert len(hub.requests("commit")) == 1                    # not retried: it may have landed
+    time.sleep(2)
+    hub.delay.clear()
+    hub.clear_log()
+    again = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert not again.committed                                 # it had landed: nothing left to send
+
+
+def test_a_rate_limited_commit_waits_for_the_reset_and_is_then_sent(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(40))
+    hub.rate_limit("api", limit=1, window=2, routes=("commit",))
+    log = Lines()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log,
+                      limits=CommitLimits(max_files=20, max_bytes=1_000_000))
+    assert outcome.commits == 3 and len(commits_to(hub)) == 3
+    waits = [line for line in log if line.startswith("rate limited by the Hub: waiting ")]
+    assert waits and "1 of 3 commits sent" in waits[0]
+
+
+def test_a_manifest_that_differs_only_in_build_details_is_not_sent(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(5))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    manifest = json.loads((site / "manifest.json").read_text())
+    manifest["input"] = "a digest of another run's inputs"      # what no visitor sees
+    (site / "manifest.json").write_text(json.dumps(manifest))
+    hub.clear_log()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert not outcome.committed and not hub.requests("commit")
+
+
+def test_a_publish_stopped_before_its_last_commit_sends_the_manifest_next_time(hub, tmp_path):
+    """Only manifest.json is left to send (its commit never landed): the next run sends it."""
+    site = write_site(tmp_path / "site", base_pages(5), messages=5)
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    write_site(site, base_pages(6), messages=6)
+    with hub.lock:                                        # every page landed, not the manifest
+        repo = hub.repos[("spaces", SPACE)]
+        for p in base_pages(6):
+            repo.files[p] = (site / p).read_bytes()
+    hub.clear_log()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    (commit,) = commits_to(hub)
+    assert commit.files == ["manifest.json"] and outcome.updated == ("manifest.json",)
+    assert hub.space_files(SPACE)["manifest.json"] == (site / "manifest.json").read_bytes()

@@ -3,10 +3,17 @@ from pathlib import Path
 
 import pytest
 
-from builder.readers.agents import parse_tools, read_agent
+from builder.readers import agents
+from builder.readers.agents import parse_tools
+from tests.readers_support import read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 UTC = timezone.utc
+
+
+def read_agent(path, data):
+    found = read_one(agents.read_agent, path, data)
+    return (found.agents[0] if found.agents else None), found.problems
 
 
 def read(name):
@@ -29,8 +36,11 @@ def test_block_list_tools_and_no_bio():
     assert agent.bio == ""
 
 
-def test_readme_is_not_an_agent():
-    assert read("README.md") == (None, ())
+def test_an_impossible_join_time_is_reported_and_shown_unknown():
+    agent, problems = read_agent("agents/leifur.md", "---\njoined: 2026-13-01 10:00 UTC\n---\n")
+    assert agent.joined is None
+    assert [p.reason for p in problems] == [
+        "joined '2026-13-01 10:00 UTC' is not a valid time; shown as unknown"]
 
 
 def test_name_falls_back_to_the_filename():

@@ -1,25 +1,37 @@
-"""The readers over every real message, result draft and leaderboard snapshot in the shared corpus
-(files written by real agents and servers; read in place, never copied into the repo)."""
-from collections import Counter
+"""The readers over every real message, result draft and agent-written score table in the shared
+corpus (files written by real agents and servers; read in place, never copied into the repo)."""
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from builder.config import MetricConfig
-from builder.readers.leaderboard import read_leaderboard, read_leaderboard_api_json
-from builder.readers.messages import read_message
-from builder.readers.results import read_result_md
+from builder.config import Config, MetricConfig
+from builder.readers import leaderboard, messages, results
+from tests.readers_support import read_one
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "agent-collab-corpus"
 if not CORPUS.is_dir():
     pytest.skip("the shared agent-collab corpus is not present", allow_module_level=True)
 
 DRAFTS = CORPUS / "gemma-mikasa-inbound" / "drafts"
-SNAPSHOTS = CORPUS / "gemma-challenge-api" / "v1-leaderboard"
 TPS = MetricConfig(field="tps", label="TPS", unit="tok/s", secondary_field="ppl", secondary_label="PPL")
 UTC = timezone.utc
+
+
+def read_message(path, data):
+    found = read_one(messages.read_message, path, data)
+    return (found.messages[0] if found.messages else None), found.problems
+
+
+def read_result_md(path, data, metric):
+    found = read_one(results.read_result_md, path, data, Config(metric=metric))
+    return (found.results[0] if found.results else None), found.problems
+
+
+def read_leaderboard(path, data, metric):
+    found = read_one(leaderboard.read_leaderboard, path, data, Config(metric=metric))
+    return found.results, found.problems
 
 # file -> (tps, ppl as written or "" when absent, status, method)
 RESULT_DRAFTS = {
@@ -38,24 +50,8 @@ RESULT_DRAFTS = {
 }
 MESSAGE_DRAFTS = {"2026-06-17-intro.md"}
 
-# file -> (rows, verification counts, first row's agent, tps, filename)
-SNAPSHOT_FACTS = {
-    "best_per_agent__20260621T0547Z.json": (76, {"pending": 69, "valid": 7}, "inifinityoptimizer",
-                                            513.7657307585987, "20260620-164023-824_inifinityoptimizer.md"),
-    "best_per_agent__20260722T2228Z.json": (93, {"pending": 88, "valid": 5}, "rusho-evolve", 535.91,
-                                            "20260626-180846-004_rusho-evolve.md"),
-    "best_per_agent__20260822T2129Z.json": (96, {"pending": 91, "valid": 5}, "sparkgemma-grm-32", 536.15,
-                                            "20260812-175329-257_sparkgemma-grm-32.md"),
-    "leaderboard_all__20260620T1542Z.json": (76, {"pending": 67, "valid": 9}, "gemma-slayer", 512.5854514556448,
-                                             "20260620-145958-188_gemma-slayer.md"),
-    "verification_valid__20260620T0851Z.json": (13, {"valid": 13}, "vidraft-darwin", 505.42,
-                                                 "20260620-013309-462_vidraft-darwin.md"),
-}
-
-
 def test_every_draft_in_the_corpus_is_covered():
     assert {p.name for p in DRAFTS.glob("*.md")} == set(RESULT_DRAFTS) | MESSAGE_DRAFTS
-    assert {p.name for p in SNAPSHOTS.glob("*.json")} == set(SNAPSHOT_FACTS)
 
 
 def test_the_real_verifier_message():
@@ -75,7 +71,8 @@ def test_the_real_verifier_message():
 def test_the_real_message_draft_before_and_after_promotion():
     data = (DRAFTS / "2026-06-17-intro.md").read_bytes()
     # Under its draft name it is not a board file ...
-    assert read_message("message_board/2026-06-17-intro.md", data) == (None, ())
+    message, problems = read_message("message_board/2026-06-17-intro.md", data)
+    assert message is None and problems[0].reason.startswith("ignored: not named like a message")
     # ... and under the name the server gives it, the client keys survive.
     message, problems = read_message("message_board/20260617-093000-120_mikasa-inbound.md", data)
     assert problems == ()
@@ -125,21 +122,6 @@ def test_byte_identical_drafts_read_the_same_apart_from_name_and_date():
     assert dated.timestamp == datetime(2026, 6, 20, tzinfo=UTC)   # date-only draft name
     assert plain.timestamp is None
     assert replace(dated, id="", source_path="", timestamp=None) == replace(plain, id="", source_path="")
-
-
-@pytest.mark.parametrize("name", sorted(SNAPSHOT_FACTS))
-def test_every_real_leaderboard_snapshot(name):
-    count, verdicts, agent, tps, filename = SNAPSHOT_FACTS[name]
-    results, problems = read_leaderboard_api_json(name, (SNAPSHOTS / name).read_bytes(), TPS)
-    assert problems == ()
-    assert len(results) == count
-    assert Counter(r.verification for r in results) == verdicts
-    assert all(isinstance(r.score, float) and r.score > 0 for r in results)
-    assert all(r.id == dict(r.extra)["filename"].removesuffix(".md") for r in results)
-    first = results[0]
-    assert (first.agent, first.score, dict(first.extra)["filename"]) == (agent, tps, filename)
-    # The row's minute-precision time is sharpened by its filename's milliseconds.
-    assert first.timestamp.strftime("%Y%m%d-%H%M%S-") + f"{first.timestamp.microsecond // 1000:03d}" == filename[:19]
 
 
 def test_a_real_agent_written_score_table():

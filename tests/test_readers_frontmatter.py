@@ -2,7 +2,12 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from builder.readers.frontmatter import read_frontmatter, split_frontmatter, to_text
+from builder.readers.frontmatter import MAX_EXPANDED_VALUES, read_frontmatter, to_text
+
+
+def _parts(text):
+    front = read_frontmatter(text)
+    return front.data, front.body, front.error
 
 
 def test_folded_long_description_is_read_whole():
@@ -17,7 +22,7 @@ def test_folded_long_description_is_read_whole():
         "---\n"
         "Body text.\n"
     )
-    data, body, error = split_frontmatter(text)
+    data, body, error = _parts(text)
     assert error is None
     assert data["description"] == (
         "int4 (W4A16) body with an untied, vocabulary-pruned LM head (262144 -> 16384 rows) "
@@ -30,7 +35,7 @@ def test_folded_long_description_is_read_whole():
 
 def test_crlf_and_bom_are_tolerated():
     text = "\ufeff---\r\ntype: agent\r\npriority: high\r\n---\r\n# Title\r\n\r\nHello\r\n"
-    data, body, error = split_frontmatter(text)
+    data, body, error = _parts(text)
     assert error is None
     assert data == {"type": "agent", "priority": "high"}
     assert body == "# Title\n\nHello\n"
@@ -38,38 +43,38 @@ def test_crlf_and_bom_are_tolerated():
 
 def test_pretty_printed_json_frontmatter():
     text = '---\n{\n  "schema_version": 1,\n  "harness": "codex",\n  "usage": {"total_tokens": 12}\n}\n---\nx'
-    data, _, error = split_frontmatter(text)
+    data, _, error = _parts(text)
     assert error is None
     assert data == {"schema_version": 1, "harness": "codex", "usage": {"total_tokens": 12}}
 
 
 def test_tab_indented_json_frontmatter_falls_back_to_json():
     text = '---\n{\n\t"harness": "claude-code",\n\t"session_id": "abc"\n}\n---\n'
-    data, _, error = split_frontmatter(text)
+    data, _, error = _parts(text)
     assert error is None
     assert data == {"harness": "claude-code", "session_id": "abc"}
 
 
 def test_block_scalar_description_keeps_its_newline():
-    data, _, _ = split_frontmatter("---\ndescription: |\n  rockai\n---\n")
+    data, _, _ = _parts("---\ndescription: |\n  rockai\n---\n")
     assert data["description"] == "rockai\n"
 
 
 def test_no_frontmatter_is_not_an_error():
-    data, body, error = split_frontmatter("# Just a heading\n\ntext\n")
+    data, body, error = _parts("# Just a heading\n\ntext\n")
     assert (data, error) == (None, None)
     assert body == "# Just a heading\n\ntext\n"
 
 
 def test_empty_frontmatter_is_an_empty_mapping():
-    data, body, error = split_frontmatter("---\n---\nbody\n")
+    data, body, error = _parts("---\n---\nbody\n")
     assert (data, body, error) == ({}, "body\n", None)
 
 
 @pytest.mark.parametrize("block, kind", [("- a\n- b", "list"), ("just words", "string"), ("42", "int")])
 def test_non_mapping_frontmatter_is_an_error_and_keeps_the_text(block, kind):
     text = f"---\n{block}\n---\nbody\n"
-    data, body, error = split_frontmatter(text)
+    data, body, error = _parts(text)
     assert data is None
     assert kind in error and "not a mapping" in error
     assert body == text
@@ -82,20 +87,20 @@ def test_non_mapping_frontmatter_is_an_error_and_keeps_the_text(block, kind):
     "a: *undefined_alias\n",
 ])
 def test_bad_yaml_is_an_error_not_an_exception(block):
-    data, _, error = split_frontmatter(f"---\n{block}---\nbody\n")
+    data, _, error = _parts(f"---\n{block}---\nbody\n")
     assert data is None
     assert error.startswith("bad YAML frontmatter")
 
 
 def test_unclosed_frontmatter_is_an_error():
-    data, body, error = split_frontmatter("---\ntype: agent\nno closing line\n")
+    data, body, error = _parts("---\ntype: agent\nno closing line\n")
     assert data is None
     assert "closing" in error
     assert "no closing line" in body
 
 
 def test_an_int_too_long_for_python_is_an_error():
-    data, _, error = split_frontmatter("---\nn: " + "9" * 5000 + "\n---\n")
+    data, _, error = _parts("---\nn: " + "9" * 5000 + "\n---\n")
     assert data is None and error.startswith("bad YAML")
 
 
@@ -105,25 +110,48 @@ def test_an_int_too_long_for_python_is_an_error():
     "a: " + "{b: " * 50_000 + "1" + "}" * 50_000,
 ])
 def test_hostile_nesting_is_an_error_not_a_crash(block):
-    data, _, error = split_frontmatter(f"---\n{block}\n---\n")
+    data, _, error = _parts(f"---\n{block}\n---\n")
     assert data is None and error.startswith("bad YAML")
 
 
 def test_moderate_nesting_is_read_and_rendered():
-    data, _, error = split_frontmatter("---\na: " + "[" * 500 + "x" + "]" * 500 + "\n---\n")
+    data, _, error = _parts("---\na: " + "[" * 500 + "x" + "]" * 500 + "\n---\n")
     assert error is None
     assert to_text(data["a"]) == "…"   # deeper than anything worth showing
 
 
-def test_alias_bomb_renders_in_bounded_text():
+def _alias_bomb(levels: int) -> str:
+    """Ten values, then `levels` lists of ten aliases to the list before: 10 ** (levels + 1)."""
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    for depth in range(1, 9):
+    for depth in range(1, levels + 1):
         prev = chr(ord("a") + depth - 1)
         name = chr(ord("a") + depth)
         lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
-    data, _, error = split_frontmatter("---\n" + "\n".join(lines) + "\n---\n")
+    return "---\n" + "\n".join(lines) + "\n---\nbody\n"
+
+
+def test_alias_bomb_is_refused_with_its_reason_and_the_text_kept():
+    text = _alias_bomb(8)                  # a billion values from nine short lines
+    data, body, error = _parts(text)
+    assert data is None and body == text
+    assert "more than 100,000 values" in error and "aliases" in error
+
+
+def test_aliases_within_the_limit_are_read():
+    data, _, error = _parts(_alias_bomb(3))     # 11,110 values
+    assert error is None and 10 ** 4 < MAX_EXPANDED_VALUES
+    assert to_text(data["d"]).count("x") > 100
+
+
+def test_a_block_that_contains_itself_is_refused():
+    data, _, error = _parts("---\na: &a [x, *a]\n---\n")
+    assert data is None and "refers to itself" in error
+
+
+def test_dates_and_times_stay_text_so_an_impossible_one_costs_only_its_field():
+    data, _, error = _parts("---\nwhen: 2026-02-30\nat: 2026-07-02T09:14:03Z\n---\n")
     assert error is None
-    assert len(to_text(data["i"])) < 100_000
+    assert data == {"when": "2026-02-30", "at": "2026-07-02T09:14:03Z"}
 
 
 def test_sources_keep_numbers_as_written():
@@ -134,7 +162,7 @@ def test_sources_keep_numbers_as_written():
 
 
 def test_non_string_keys_become_text():
-    data, _, _ = split_frontmatter("---\n1.5: one\n2026-06-17: two\n---\n")
+    data, _, _ = _parts("---\n1.5: one\n2026-06-17: two\n---\n")
     assert data == {"1.5": "one", "2026-06-17": "two"}
 
 

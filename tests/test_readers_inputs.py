@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from builder.config import Config, LimitsConfig, MetricConfig, PathsConfig
-from builder.readers import read_inputs
+from builder.readers import INPUT_KINDS, _cut, read_inputs
+from builder.readers.agents import read_agent
+from builder.readers.kinds import InputKind
 from builder.sources import Bucket
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
@@ -99,11 +101,96 @@ def scratch(tmp_path):
 
 
 def test_oversize_file_is_skipped_with_a_problem(scratch):
-    (scratch / "message_board" / "20260614-100000-000_chatty.md").write_text("x" * 5000)
+    (scratch / "results" / "20260614-100000-000_chatty.md").write_text("---\ntps: 1\n---\n" + "x" * 5000)
     inputs = read_inputs(bucket_of(scratch), Config(metric=TPS, limits=LimitsConfig(max_file_bytes=4000)))
-    assert "20260614-100000-000_chatty" not in [m.id for m in inputs.messages]
+    assert "20260614-100000-000_chatty" not in [r.id for r in inputs.results]
     reasons = {p.path: p.reason for p in inputs.problems}
-    assert reasons["message_board/20260614-100000-000_chatty.md"] == "skipped: 5,000 bytes is over the 4,000-byte limit"
+    assert reasons["results/20260614-100000-000_chatty.md"] == "skipped: 5,015 bytes is over the 4,000-byte limit"
+
+
+def test_a_message_over_the_limit_keeps_its_start_and_counts_the_rest(scratch):
+    lines = "".join(f"line {i:04d} " + "é" * 40 + "\n" for i in range(200))     # 18,200 bytes
+    (scratch / "message_board" / "20260614-100000-000_chatty.md").write_text(
+        "---\nagent: chatty\n---\n" + lines)
+    size = (scratch / "message_board" / "20260614-100000-000_chatty.md").stat().st_size
+    limits = LimitsConfig(max_file_bytes=4000, max_message_bytes=10_000)
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS, limits=limits))
+    message = next(m for m in inputs.messages if m.id == "20260614-100000-000_chatty")
+    shown = len(message.body.encode()) + len("---\nagent: chatty\n---\n") + 1
+    assert message.agent == "chatty"
+    assert message.body.startswith("line 0000 ") and message.body.endswith("é")   # whole lines
+    assert shown <= 10_000 and shown + message.omitted_bytes == size
+    assert message.omitted_bytes > 8_000
+    reasons = {p.path: p.reason for p in inputs.problems}
+    assert reasons["message_board/20260614-100000-000_chatty.md"] == (
+        f"shown in part: the first {size - message.omitted_bytes:,} of {size:,} bytes "
+        "(limits.max_message_bytes is 10,000)")
+
+
+def test_a_message_up_to_the_limit_is_whole(scratch):
+    text = "---\nagent: chatty\n---\n" + "word " * 1_990
+    (scratch / "message_board" / "20260614-100000-000_chatty.md").write_text(text)
+    limits = LimitsConfig(max_message_bytes=len(text))
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS, limits=limits))
+    message = next(m for m in inputs.messages if m.id == "20260614-100000-000_chatty")
+    assert message.omitted_bytes == 0 and message.body == text.split("---\n")[2].strip()
+    assert not any("chatty" in p.path for p in inputs.problems)
+
+
+def test_a_cut_never_splits_a_character():
+    for limit in range(1, 12):
+        head = _cut("a€😀é\u0301x".encode(), limit)
+        assert head.decode("utf-8") == "a€😀é\u0301x".encode()[:len(head)].decode("utf-8")
+        assert len(head) <= limit and limit - len(head) < 4
+
+
+@pytest.mark.parametrize("where", ["message_board/20260614-100000-000_e.md", "results/20260614-100000-000_e.md",
+                                   "agents/e.md", "LEADERBOARD.md", "results/verification_status.json"])
+def test_empty_files_are_named(scratch, where):
+    (scratch / where).write_bytes(b"")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert (where, "skipped: empty file") in {(p.path, p.reason) for p in inputs.problems}
+
+
+def test_a_reader_that_fails_costs_only_its_file(scratch):
+    def broken(file, config):
+        raise RuntimeError(f"cannot cope with {file.path}")
+
+    kinds = tuple(InputKind(k.pattern, broken) if k.read is read_agent else k for k in INPUT_KINDS)
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS), kinds)
+    assert inputs.agents == () and len(inputs.messages) == 4
+    reasons = {p.path: p.reason for p in inputs.problems}
+    assert reasons["agents/senpai.md"] == "unreadable: RuntimeError: cannot cope with agents/senpai.md"
+
+
+def test_readme_files_are_documentation_not_inputs(scratch):
+    for folder in ("message_board", "results", "agents", "traces", "traces/a1"):
+        (scratch / folder).mkdir(exist_ok=True)
+        (scratch / folder / "README.md").write_text("# About this folder")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert not any(p.path.endswith("README.md") for p in inputs.problems)
+
+
+def test_names_not_like_messages_are_named(scratch):
+    (scratch / "message_board" / "notes.md").write_text("scratch notes")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert any(p.path == "message_board/notes.md" and p.reason.startswith("ignored: not named like a message")
+               for p in inputs.problems)
+
+
+@pytest.mark.parametrize("pattern, paths, matches", [
+    ("{messages}/*.md", PathsConfig(), ["message_board/a.md"]),
+    ("{messages}/*.md", PathsConfig(messages=""), ["top.md"]),
+    ("{leaderboard}", PathsConfig(leaderboard=""), []),
+    ("{traces}/*/*/manifest.md", PathsConfig(), ["traces/a/s/manifest.md"]),
+    ("{traces}/**", PathsConfig(), ["traces/x", "traces/a/s/manifest.md", "traces/a/s/deep/log.jsonl"]),
+    ("{legacy_results}/*.json", PathsConfig(legacy_results="a.b/(c)"), ["a.b/(c)/r.json"]),
+])
+def test_kind_patterns(pattern, paths, matches):
+    files = ("message_board/a.md", "message_board/sub/b.md", "top.md", "traces/x",
+             "traces/a/s/manifest.md", "traces/a/s/deep/log.jsonl", "a.b/(c)/r.json", "aXb/(c)/r.json")
+    matcher = InputKind(pattern, read_agent).matcher(paths)
+    assert [f for f in files if matcher and matcher.fullmatch(f)] == matches
 
 
 def test_invalid_utf8_is_reported_but_read(scratch):

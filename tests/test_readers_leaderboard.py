@@ -1,19 +1,23 @@
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
-from builder.config import MetricConfig
+from builder.config import Config, MetricConfig
 from builder.model import Link
-from builder.readers.leaderboard import (
-    find_tables, read_leaderboard, read_leaderboard_api_json, split_cells,
-)
+from builder.readers import leaderboard
+from builder.readers.leaderboard import find_tables, split_cells
+from tests.readers_support import read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 BPB = MetricConfig(field="val_bpb", label="BPB", unit="BPB", direction="lower")
 TPS = MetricConfig(field="tps", label="TPS", unit="tok/s", secondary_field="ppl", secondary_label="PPL")
 UTC = timezone.utc
+
+
+def read_leaderboard(path, data, metric):
+    found = read_one(leaderboard.read_leaderboard, path, data, Config(metric=metric))
+    return found.results, found.problems
 
 
 @pytest.fixture(scope="module")
@@ -173,30 +177,17 @@ def test_find_tables_ignores_fenced_tables():
     assert [t.header for t in find_tables(text)] == [("c", "d")]
 
 
-def test_api_json_rows():
-    payload = {
-        "rows": [
-            {"rank": 1, "agent": "sparkgemma-grm-32", "hf_user": "DedeProGames", "tps": 536.15,
-             "method": "grm3.2-native-kv-cache-v2", "verification": "pending",
-             "filename": "20260812-175329-257_sparkgemma-grm-32.md", "timestamp": "2026-08-12 17:53 UTC",
-             "description": "native KV-cache"},
-            {"rank": 2, "agent": "x", "tps": "fast", "filename": "20260812-000000-000_x.md"},
-            "not a row",
-        ],
-        "meta": {"generated_at": "2026-08-22T21:29:15.887Z"},
-    }
-    results, problems = read_leaderboard_api_json("v1.json", json.dumps(payload).encode(), TPS)
-    first = results[0]
-    assert first.id == "20260812-175329-257_sparkgemma-grm-32"
-    assert (first.agent, first.score, first.verification) == ("sparkgemma-grm-32", 536.15, "pending")
-    assert first.timestamp == datetime(2026, 8, 12, 17, 53, 29, 257000, tzinfo=UTC)
-    assert ("hf_user", "DedeProGames") in first.extra
-    assert results[1].score is None
-    assert [p.reason for p in problems] == ["row 2 (x): no usable tps", "row 3 is not an object; skipped"]
+@pytest.mark.parametrize("junk", ["[" * 200_000, "_a " * 70_000, "[a](b \"" * 30_000])
+def test_hostile_cells_cost_one_pass_not_hours(junk):
+    # Before linear patterns, 40 kB of "[" took 15 s here (and grew with the cube of the size).
+    text = f"| agent | score | notes |\n|---|---|---|\n| senpai | 1.5 | {junk} |\n"
+    (row,), problems = read_leaderboard("LEADERBOARD.md", text, TPS)
+    assert (row.agent, row.score, problems) == ("senpai", 1.5, ())
 
 
-@pytest.mark.parametrize("data", [b"{", b"[1, 2]", b'{"rows": 3}', b"\x00\xff"])
-def test_api_json_bad_shapes_are_problems(data):
-    results, problems = read_leaderboard_api_json("v1.json", data, TPS)
-    assert results == () or all(r.score is None for r in results)
-    assert problems
+def test_a_table_wider_than_anyone_reads_keeps_its_first_columns():
+    header = "| agent | score |" + " x |" * 100_000
+    text = f"{header}\n|---|---|\n| senpai | 1.5 |\n"
+    (row,), problems = read_leaderboard("LEADERBOARD.md", text, TPS)
+    assert (row.agent, row.score) == ("senpai", 1.5)
+    assert [p.reason for p in problems] == ["the table's last 99,952 columns are ignored (only 50 are read)"]

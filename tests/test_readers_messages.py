@@ -3,10 +3,17 @@ from pathlib import Path
 
 import pytest
 
-from builder.readers.messages import normalise_refs, read_message
+from builder.readers import messages
+from builder.readers.messages import normalise_refs
+from tests.readers_support import read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 UTC = timezone.utc
+
+
+def read_message(path, data):
+    found = read_one(messages.read_message, path, data)
+    return (found.messages[0] if found.messages else None), found.problems
 
 
 def read(bucket, name):
@@ -66,9 +73,42 @@ def test_bad_frontmatter_degrades_and_keeps_the_text():
     assert problems[0].reason.startswith("bad YAML frontmatter")
 
 
-@pytest.mark.parametrize("name", ["README.md", "notes.md", "2026-06-17-intro.md", "20260613-230441-229_x.json"])
-def test_non_message_files_are_skipped_silently(name):
-    assert read_message(f"message_board/{name}", b"---\ntype: agent\n---\nhello") == (None, ())
+@pytest.mark.parametrize("name", ["notes.md", "2026-06-17-intro.md", "20260613-230441-229.md"])
+def test_files_not_named_like_messages_are_reported(name):
+    message, problems = read_message(f"message_board/{name}", "---\ntype: agent\n---\nhello")
+    assert message is None
+    assert [p.reason.split(" (")[0] for p in problems] == ["ignored: not named like a message"]
+
+
+@pytest.mark.parametrize("name, reason", [
+    ("20261345-250000_a_x.md", "the file name's time '20261345-250000' is not a real date and time;"
+                               " shown undated"),
+    ("20260230-120000-000_a.md", "the file name's time '20260230-120000-000' is not a real date "
+                                 "and time; shown undated"),
+])
+def test_an_impossible_time_in_the_name_is_reported(name, reason):
+    message, problems = read_message(f"message_board/{name}", "hello")
+    assert message.timestamp is None and message.body == "hello"
+    assert [p.reason for p in problems] == [reason]
+
+
+def test_an_impossible_name_time_gives_way_to_the_frontmatter():
+    message, problems = read_message("message_board/20260230-120000-000_a.md",
+                                     "---\ntimestamp: 2026-02-28 12:00 UTC\n---\nhi")
+    assert message.timestamp == datetime(2026, 2, 28, 12, 0, tzinfo=UTC)
+    assert [p.reason for p in problems] == [
+        "the file name's time '20260230-120000-000' is not a real date and time; "
+        "the timestamp 2026-02-28 12:00 UTC is used"]
+
+
+@pytest.mark.parametrize("written", ["2026-02-30 10:00 UTC", "2026-02-30", "yesterday", "99"])
+def test_an_impossible_frontmatter_time_says_which_time_is_used_instead(written):
+    message, problems = read_message("message_board/20260425-143000_a_x.md",
+                                     f"---\ntimestamp: {written}\n---\nhi")
+    assert message.timestamp == datetime(2026, 4, 25, 14, 30, tzinfo=UTC)
+    assert [p.reason for p in problems] == [
+        f"timestamp {written!r} is not a valid time; the file name's time 2026-04-25 14:30 UTC "
+        "is used"]
 
 
 def test_frontmatter_agent_wins_over_the_filename():
@@ -109,7 +149,7 @@ def test_broadcast_forms(value, expected):
     assert message.broadcast is expected
 
 
-def test_invalid_utf8_and_binary_junk_never_raise():
-    message, _ = read_message("message_board/20260425-143000_a_x.md", b"---\ntype: \xff\xfe\n---\n\x00\x01\x02body")
+def test_invalid_utf8_and_control_characters_never_raise():
+    message, _ = read_message("message_board/20260425-143000_a_x.md", b"---\ntype: \xff\xfe\n---\n\x01\x02body")
     assert message.agent == "a"
     assert "body" in message.body

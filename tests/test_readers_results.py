@@ -3,14 +3,25 @@ from pathlib import Path
 
 import pytest
 
-from builder.config import MetricConfig
+from builder.config import Config, MetricConfig
 from builder.model import Link
-from builder.readers.results import read_result_json, read_result_md
+from builder.readers import results
+from tests.readers_support import read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 TPS = MetricConfig(field="tps", label="TPS", unit="tok/s", secondary_field="ppl", secondary_label="PPL")
 BPB = MetricConfig(field="val_bpb", label="BPB", direction="lower")
 UTC = timezone.utc
+
+
+def read_result_md(path, data, metric):
+    found = read_one(results.read_result_md, path, data, Config(metric=metric))
+    return (found.results[0] if found.results else None), found.problems
+
+
+def read_result_json(path, data, metric):
+    found = read_one(results.read_result_json, path, data, Config(metric=metric))
+    return (found.results[0] if found.results else None), found.problems
 
 
 def read_md(name, metric=TPS):

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from builder.readers.values import (
-    best_timestamp, parse_number, parse_stamped_filename, parse_timestamp, timestamp_from_filename,
+    Dated, best_timestamp, parse_number, parse_stamped_filename, parse_timestamp, timestamp_from_filename,
 )
 
 UTC = timezone.utc
@@ -52,17 +52,30 @@ def test_timestamp_from_filename(name, expected):
 
 def test_best_timestamp_prefers_the_filenames_milliseconds_within_the_same_minute():
     name = "20260613-230441-229_cmpatino-verifier.md"
-    assert best_timestamp("2026-06-13 23:04 UTC", name) == datetime(2026, 6, 13, 23, 4, 41, 229000, tzinfo=UTC)
+    assert best_timestamp("2026-06-13 23:04 UTC", name) == Dated(
+        datetime(2026, 6, 13, 23, 4, 41, 229000, tzinfo=UTC))
 
 
 def test_best_timestamp_trusts_the_frontmatter_when_the_filename_disagrees():
     name = "20260425-143000_agent-01_status-update.md"
-    assert best_timestamp("2026-04-26 09:00 UTC", name) == datetime(2026, 4, 26, 9, 0, tzinfo=UTC)
+    assert best_timestamp("2026-04-26 09:00 UTC", name) == Dated(datetime(2026, 4, 26, 9, 0, tzinfo=UTC))
 
 
-def test_best_timestamp_falls_back_to_the_filename():
-    assert best_timestamp("not a time", "20260425-143000_a_b.md") == datetime(2026, 4, 25, 14, 30, tzinfo=UTC)
-    assert best_timestamp(None, "notes.md") is None
+def test_best_timestamp_falls_back_to_the_filename_and_says_so():
+    assert best_timestamp("not a time", "20260425-143000_a_b.md") == Dated(
+        datetime(2026, 4, 25, 14, 30, tzinfo=UTC),
+        ("timestamp 'not a time' is not a valid time; the file name's time 2026-04-25 14:30 UTC "
+         "is used",))
+    assert best_timestamp(None, "notes.md") == Dated(None)
+    assert best_timestamp("", "20260425-143000_a_b.md").notes == ()
+
+
+def test_both_times_impossible_leaves_the_record_undated_with_both_reasons():
+    dated = best_timestamp("2026-02-30 10:00 UTC", "20260230-100000_a_b.md")
+    assert dated.time is None
+    assert dated.notes == (
+        "the file name's time '20260230-100000' is not a real date and time; shown undated",
+        "timestamp '2026-02-30 10:00 UTC' is not a valid time; shown undated")
 
 
 @pytest.mark.parametrize("name, agent, topic", [
@@ -114,3 +127,9 @@ def test_parse_number_finds_the_score(value, expected):
 ])
 def test_parse_number_returns_none_for_unusable_values(value):
     assert parse_number(value) is None
+
+
+def test_a_hostile_score_text_costs_one_pass():
+    # "[" without "]" made the link pattern rescan the rest of the text from every bracket.
+    assert parse_number("[" * 200_000 + " 1.5 BPB") == 1.5
+    assert parse_number("[x](" * 50_000 + " 2.5") == 2.5

@@ -3,10 +3,16 @@ from pathlib import Path
 
 import pytest
 
-from builder.readers.verification import read_verification
+from builder.readers import verification
+from tests.readers_support import read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 PATH = "results/verification_status.json"
+
+
+def read_verification(path, data):
+    found = read_one(verification.read_verification, path, data)
+    return {v.filename: v.verdict for v in found.verdicts}, found.problems
 
 
 def test_verdicts_with_and_without_the_results_folder_and_unknown_values():

@@ -1,4 +1,5 @@
-"""read_traces / load_transcript: manifests, log choice, path safety, modes."""
+"""Trace manifests read through read_inputs, and load_transcript: manifests, log choice, path
+safety, modes."""
 from __future__ import annotations
 
 import os
@@ -11,7 +12,8 @@ import pytest
 
 from builder.config import Config, LimitsConfig, TracesConfig
 from builder.model import TokenUsage
-from builder.readers.traces import load_transcript, read_traces, valid_session_id
+from builder.readers import read_inputs
+from builder.readers.traces import load_transcript, valid_session_id
 from builder.sources import Bucket
 from builder.sources.local import open_local
 from builder.transcript import ToolCall
@@ -30,6 +32,11 @@ def _config(**kw) -> Config:
     if "max_trace_bytes" in kw:
         config = replace(config, limits=LimitsConfig(max_trace_bytes=kw["max_trace_bytes"]))
     return config
+
+
+def read_traces(bucket: Bucket, config: Config):
+    inputs = read_inputs(bucket, config)
+    return inputs.traces, inputs.problems
 
 
 def _fixture_bucket() -> Bucket:
@@ -83,6 +90,10 @@ class RecordingBucket(Bucket):
     def read(self, path):
         self.touched.append(path)
         return super().read(path)
+
+    def read_at_most(self, path, limit):
+        self.touched.append(path)
+        return super().read_at_most(path, limit)
 
     def open(self, path):
         self.touched.append(path)
@@ -240,13 +251,13 @@ def test_path_parts_are_revalidated(tmp_path):
     _write(tmp_path, "traces/Bad_Agent/s1/manifest.md", _manifest())
     _write(tmp_path, "traces/a1/.hidden/manifest.md", _manifest(session=".hidden"))
     _write(tmp_path, "traces/a1/s1/deeper/manifest.md", _manifest())
-    _write(tmp_path, "traces/README.md", "hello")
+    _write(tmp_path, "traces/notes.txt", "hello")
     traces, problems = read_traces(open_local(tmp_path), _config())
     assert traces == ()
     paths = {p.path for p in problems}
-    assert "traces/Bad_Agent/s1/" in paths
+    assert "traces/Bad_Agent/s1/manifest.md" in paths
     assert "traces/a1/s1/deeper/manifest.md" in paths
-    assert "traces/README.md" in paths
+    assert "traces/notes.txt" in paths
     # open_local skips dot-folders itself; the rule still holds for other sources
     assert not valid_session_id(".hidden") and not valid_session_id("..")
     assert not valid_session_id("a\x07b") and not valid_session_id("")
@@ -258,8 +269,8 @@ def test_log_without_manifest_is_reported_not_listed(tmp_path):
     _write(tmp_path, "traces/a1/s2/manifest.md", _manifest(session="s2"))
     traces, problems = read_traces(open_local(tmp_path), _config())
     assert [t.session_id for t in traces] == ["s2"]
-    assert any(p.path == "traces/a1/s1/" and "no manifest.md" in p.reason and "s1.jsonl" in p.reason
-               for p in problems)
+    assert ("traces/a1/s1/s1.jsonl", "not listed: a log without a manifest.md in its folder") in {
+        (p.path, p.reason) for p in problems}
 
 
 @pytest.mark.parametrize("name", ["../../secret.txt", "sub/log.jsonl", "manifest.md", "..",
@@ -279,7 +290,7 @@ def test_native_log_file_escaping_the_folder_is_refused_and_never_read(tmp_path,
     assert any("native_log_file" in p.reason and "refused" in p.reason for p in problems)
     loaded = load_transcript(bucket, trace, _config())
     assert loaded.state == "no-log" and loaded.transcript is None
-    assert bucket.touched == ["traces/a1/s1/manifest.md", "traces/a1/s1/manifest.md"]
+    assert bucket.touched == ["traces/a1/s1/manifest.md"]
     assert outside.exists()
 
 

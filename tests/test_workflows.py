@@ -159,3 +159,41 @@ def test_ci_runs_make_test_on_push_and_pull_request():
     (job,) = wf["jobs"].values()
     assert any(s.get("run", "").strip() == "make test" for s in job["steps"])
     assert job["permissions"] == {"contents": "read"}
+
+
+def test_the_action_caches_the_mirror_by_its_content_and_the_render_cache_by_the_dependencies():
+    """Each cache is saved only when what it holds changed: the mirror under the name the sync
+    writes (a digest of the bucket listing), the render cache under the Python version and the
+    packages installed (collab-site and its dependencies, with their versions)."""
+    from builder.config import load_config
+    from builder.sources.mirror import CACHE_KEY
+
+    steps = {s["name"]: s for s in _load(ACTION)["runs"]["steps"]}
+    config = load_config(REPO / "collab.toml", env={})                 # as on a runner
+    assert (config.source.cache_dir, config.cache.dir) == (".cache/bucket", ".cache")
+    paths = steps["Locate the caches"]["run"]
+    assert 'mirror=$(dirname -- "$CONFIG")/.cache/bucket' in paths
+    assert 'render=$(dirname -- "$CONFIG")/.cache/render' in paths
+    assert "pip freeze --all | sha256sum" in paths and "sys.version_info" in paths
+
+    restore = steps["Restore the bucket mirror"]["with"]
+    assert restore["path"] == "${{ steps.paths.outputs.mirror }}"
+    assert restore["key"] == "${{ steps.paths.outputs.key }}-"
+    assert restore["restore-keys"].strip() == restore["key"]          # the newest one
+    name = steps["Name the bucket mirror"]
+    assert f'"$MIRROR/{CACHE_KEY}"' in name["run"] and "GITHUB_OUTPUT" in name["run"]
+    assert name["id"] == "mirror-key" and name["if"].startswith("always()")
+    save = steps["Save the bucket mirror"]
+    assert save["with"] == {"path": "${{ steps.paths.outputs.mirror }}",
+                            "key": "${{ steps.mirror-key.outputs.key }}"}
+    assert "steps.mirror-key.outputs.key != steps.restore.outputs.cache-matched-key" in save["if"]
+
+    render = steps["Restore the render cache"]["with"]
+    assert render == {"path": "${{ steps.paths.outputs.render }}",
+                      "key": "${{ steps.paths.outputs.render-key }}"}
+    save = steps["Save the render cache"]
+    assert save["with"] == render
+    assert "steps.restore-render.outputs.cache-hit != 'true'" in save["if"]
+    names = list(steps)
+    assert names.index("Publish to the Space") < names.index("Name the bucket mirror") \
+        < names.index("Save the bucket mirror")

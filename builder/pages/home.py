@@ -53,7 +53,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         chart_url=_versioned(ctx.urls.file(CHART_JSON), chart_data),
         results_url=_versioned(ctx.urls.file(RESULTS_JSON), results_data),
     )
-    yield PageSpec(ctx.urls.home(), "index.html", page)
+    yield PageSpec(ctx.urls.home(), "index.html", page, problems=ctx.chart["problems"])
     yield PageSpec(ctx.urls.file(CHART_JSON), data=chart_data)
     yield PageSpec(ctx.urls.file(RESULTS_JSON), data=results_data)
 

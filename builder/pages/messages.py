@@ -56,5 +56,7 @@ def message_page(ctx: SiteContext, m: Message) -> PageSpec:
         children=[ctx.message_views[ch] for ch in (thread.children if thread else ())],
         result_refs=[Link(f"{r.agent}: {fmt.with_unit(r.score_text, unit) or r.id}",
                           ctx.urls.result(r.id)) for r in refs_to_results],
-        missing_refs=missing, extra=m.extra, source_url=ctx.urls.bucket_view(m.source_path))
+        missing_refs=missing, extra=m.extra, source_url=ctx.urls.bucket_view(m.source_path),
+        omitted=fmt.size(m.omitted_bytes) if m.omitted_bytes else "",
+        raw_url=ctx.urls.bucket_file(m.source_path), source_path=m.source_path)
     return PageSpec(ctx.urls.message(m.id), "message.html", page)

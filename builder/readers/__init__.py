@@ -1,23 +1,41 @@
-"""One module per input kind. Each turns bucket bytes into plain records plus Problems and never
-raises on bad input. `read_inputs` runs them all over a Bucket."""
+"""One module per input kind, listed in one table. Each reader turns one bucket file into typed
+records plus Problems and never raises on bad input; `read_inputs` runs the table over a Bucket.
+
+Nothing from the bucket stops the build: a file that cannot be read, is empty, binary or too
+large, or makes its reader fail, becomes a Problem naming it, and the rest is read.
+"""
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import partial
-from typing import Any, Callable, Iterable, Sequence
+from typing import Iterable, Sequence, TypeVar
 
-from builder.config import Config, MetricConfig
+from builder.config import Config, LimitsConfig
 from builder.model import Agent, Message, Problem, Result, Trace
+from builder.parallel import parallel_map
 from builder.readers.agents import read_agent
+from builder.readers.kinds import Found, InputFile, InputKind, claim
 from builder.readers.leaderboard import read_leaderboard
 from builder.readers.messages import read_message
 from builder.readers.results import read_result_json, read_result_md
-from builder.readers.traces import read_traces
+from builder.readers.traces import read_trace_file, read_trace_manifest, with_log_sizes
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
-from builder.parallel import parallel_map
-from builder.sources import Bucket
+from builder.sources import Bucket, OutsideBucket
+
+# Every input the site is made from. A file goes to the first kind whose pattern it matches.
+INPUT_KINDS: tuple[InputKind, ...] = (
+    InputKind("{leaderboard}", read_leaderboard),
+    InputKind("{verification}", read_verification),
+    InputKind("{results}/*.md", read_result_md),
+    InputKind("{legacy_results}/*.json", read_result_json),
+    InputKind("{messages}/*.md", read_message, load="start"),
+    InputKind("{agents}/*.md", read_agent),
+    InputKind("{traces}/*/*/manifest.md", read_trace_manifest, folder=True),
+    InputKind("{traces}/**", read_trace_file, load="name", folder=True),
+)
 
 
 @dataclass(frozen=True)
@@ -29,126 +47,123 @@ class Inputs:
     problems: tuple[Problem, ...]
 
 
-def read_inputs(bucket: Bucket, config: Config) -> Inputs:
+def read_inputs(bucket: Bucket, config: Config,
+                kinds: tuple[InputKind, ...] = INPUT_KINDS) -> Inputs:
     """Every input the site shows, read from `bucket` where `config.paths` says; bad files become
-    Problems (never exceptions). Results and messages come oldest first, agents by id."""
-    paths, metric = config.paths, config.metric
-    problems: list[Problem] = []
-
-    def gather(files: Iterable[str], parse: Callable[[str, str], tuple[Any, Sequence[Problem]]]
-               ) -> list[Any]:
-        """Read the files here (I/O), parse them on every core (pure), in file order."""
-        loaded = [(path, *_load_text_safely(bucket, path, config.limits.max_file_bytes))
-                  for path in files]
-        parsed = parallel_map(partial(_parse_loaded, parse), loaded)
-        records = []
-        for record, file_problems in parsed:
-            problems.extend(file_problems)
-            records.extend(_as_list(record))
-        return records
-
-    results = gather(_existing(bucket, paths.leaderboard), partial(_leaderboard, metric=metric))
-    results += gather(_top_level(bucket, paths.results, ".md"), partial(read_result_md, metric=metric))
-    legacy = [p for p in _top_level(bucket, paths.legacy_results, ".json") if p != paths.verification]
-    results += gather(legacy, partial(read_result_json, metric=metric))
-    verdicts: dict[str, str] = {}
-    for found in gather(_existing(bucket, paths.verification), _verification):
-        verdicts.update(found)
-    messages = gather(_top_level(bucket, paths.messages, ".md"), read_message)
-    agents = gather(_top_level(bucket, paths.agents, ".md"), read_agent)
-
-    traces, trace_problems = read_traces(bucket, config)
-    problems.extend(trace_problems)
-    if results_from_files(results):
-        problems[:] = [p for p in problems if not _is_leaderboard_redirect(p, paths.leaderboard)]
-
-    results = _unique(_by_time(_apply_verdicts(results, verdicts)), "result", problems)
-    messages = _unique(_by_time(messages), "message", problems)
-    agents = _unique(sorted(agents, key=_agent_preference), "agent", problems)
+    Problems (never exceptions). Results and messages come oldest first, agents by id, traces
+    by folder."""
+    problems: list[Problem] = list(bucket.skipped)
+    files: list[tuple[InputKind, InputFile]] = []
+    folders = _folders(bucket.files)
+    for kind, path in claim(bucket.files, kinds, config.paths):     # I/O: one read per file
+        loaded = load(bucket, kind, path, config.limits, folders)
+        problems.extend(loaded.problems)
+        if loaded.file is not None:
+            files.append((kind, loaded.file))
+    found = parallel_map(partial(read_safely, config=config), files)   # pure, on every core
+    for one in found:
+        problems.extend(one.problems)
+    results = [r for one in found for r in one.results]
+    if any(r.origin != "leaderboard" for r in results):
+        problems[:] = [p for p in problems if not _is_leaderboard_redirect(p, config)]
+    verdicts = {v.filename: v.verdict for one in found for v in one.verdicts}
+    traces, log_problems = with_log_sizes(bucket, tuple(t for one in found for t in one.traces))
+    problems.extend(log_problems)
+    messages = [m for one in found for m in one.messages]
+    agents = [a for one in found for a in one.agents]
     return Inputs(
-        results=tuple(results),
-        messages=tuple(messages),
-        agents=tuple(agents),
-        traces=traces,
-        problems=tuple(sorted(problems, key=lambda p: (p.path, p.reason))),
+        results=tuple(_unique(_by_time(_apply_verdicts(results, verdicts)), "result", problems)),
+        messages=tuple(_unique(_by_time(messages), "message", problems)),
+        agents=tuple(_unique(sorted(agents, key=_agent_preference), "agent", problems)),
+        traces=tuple(sorted(traces, key=lambda t: (t.agent, t.session_id))),
+        problems=tuple(sorted(set(problems), key=lambda p: (p.path, p.reason))),
     )
 
 
-def results_from_files(results: Sequence[Result]) -> bool:
-    return any(r.origin != "leaderboard" for r in results)
-
-
-def _is_leaderboard_redirect(problem: Problem, leaderboard_path: str) -> bool:
+def _is_leaderboard_redirect(problem: Problem, config: Config) -> bool:
     """A LEADERBOARD.md without a table next to result files is the Gen 2 redirect note."""
-    return problem.path == leaderboard_path and problem.reason.startswith("no ")
+    return problem.path == config.paths.leaderboard and problem.reason.startswith("no ")
 
 
-# --- choosing files -----------------------------------------------------------------------------
-
-def _existing(bucket: Bucket, path: str) -> tuple[str, ...]:
-    return (path,) if path and bucket.has(path) else ()
-
-
-def _top_level(bucket: Bucket, folder: str, suffix: str) -> tuple[str, ...]:
-    """Files directly in `folder` (not in subfolders) ending in `suffix`, minus README.md."""
-    prefix = folder.strip("/") + "/" if folder.strip("/") else ""
-    return tuple(
-        path for path in bucket.under(folder)
-        if "/" not in path[len(prefix):]
-        and path.endswith(suffix)
-        and basename(path).lower() != "readme.md"
-    )
+def _folders(files: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    names: dict[str, list[str]] = defaultdict(list)
+    for path in files:
+        folder, _, name = path.rpartition("/")
+        names[folder].append(name)
+    return {folder: tuple(found) for folder, found in names.items()}
 
 
 # --- reading one file ---------------------------------------------------------------------------
 
-def _load_text_safely(bucket: Bucket, path: str, limit: int) -> tuple[str | None, tuple[Problem, ...]]:
+@dataclass(frozen=True)
+class Loaded:
+    file: InputFile | None             # None when the file cannot be given to its reader
+    problems: tuple[Problem, ...] = ()
+
+
+def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
+         folders: dict[str, tuple[str, ...]]) -> Loaded:
+    """The file as its reader takes it: bounded, decoded, with its folder's names if asked."""
+    folder = folders.get(path.rpartition("/")[0], ()) if kind.folder else ()
+    if kind.load == "name":
+        return Loaded(InputFile(path, "", folder=folder))
+    limit = limits.max_message_bytes if kind.load == "start" else limits.max_file_bytes
     try:
-        return _load_text(bucket, path, limit)
-    except Exception as exc:  # an I/O failure must cost one file, not the build
-        return None, (Problem(path, f"unreadable: {type(exc).__name__}: {exc}"),)
-
-
-def _parse_loaded(parse: Callable[[str, str], tuple[Any, Sequence[Problem]]],
-                  loaded: tuple[str, str | None, tuple[Problem, ...]]) -> tuple[Any, tuple[Problem, ...]]:
-    path, text, problems = loaded
-    if text is None:
-        return None, problems
-    try:
-        record, parse_problems = parse(path, text)
-    except Exception as exc:  # a reader bug must cost one file, not the build
-        return None, problems + (Problem(path, f"unreadable: {type(exc).__name__}: {exc}"),)
-    return record, problems + tuple(parse_problems)
-
-
-def _load_text(bucket: Bucket, path: str, limit: int) -> tuple[str | None, tuple[Problem, ...]]:
-    data = bucket.read_at_most(path, limit)
-    if len(data) > limit:
-        size = bucket.size(path)
-        return None, (Problem(path, f"skipped: {size:,} bytes is over the {limit:,}-byte limit"),)
+        data = bucket.read_at_most(path, limit)
+        size = bucket.size(path) if len(data) > limit else len(data)
+    except OutsideBucket:
+        return _skipped(path, "skipped: not a regular file inside the bucket (a symlink on "
+                              "the way)")
+    except (OSError, ValueError) as exc:       # gone, a folder, unreadable since listing
+        return _skipped(path, f"unreadable: {type(exc).__name__}: {exc}")
+    problems: list[Problem] = []
+    if size > limit and kind.load == "whole":
+        return _skipped(path, f"skipped: {size:,} bytes is over the {limit:,}-byte limit")
+    if size > limit:
+        data = _cut(data, limit)
+        problems.append(Problem(path, f"shown in part: the first {len(data):,} of {size:,} "
+                                      f"bytes (limits.max_message_bytes is {limit:,})"))
+    if not data:
+        return _skipped(path, "skipped: empty file")
     if b"\x00" in data:
-        return None, (Problem(path, "skipped: binary content (NUL bytes), not text"),)
+        return _skipped(path, "skipped: binary content (NUL bytes), not text")
     try:
-        return data.decode("utf-8"), ()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return (data.decode("utf-8", errors="replace"),
-                (Problem(path, f"invalid UTF-8 at byte {exc.start}; undecodable bytes replaced"),))
+        text = data.decode("utf-8", errors="replace")
+        problems.append(Problem(path, f"invalid UTF-8 at byte {exc.start}; "
+                                      "undecodable bytes replaced"))
+    return Loaded(InputFile(path, text, omitted_bytes=size - len(data), folder=folder),
+                  tuple(problems))
 
 
-def _leaderboard(path: str, text: str, metric: MetricConfig) -> tuple[list[Result], tuple[Problem, ...]]:
-    results, problems = read_leaderboard(path, text, metric)
-    return list(results), problems
+def _skipped(path: str, reason: str) -> Loaded:
+    return Loaded(None, (Problem(path, reason),))
 
 
-def _verification(path: str, text: str) -> tuple[list[dict[str, str]], tuple[Problem, ...]]:
-    verdicts, problems = read_verification(path, text)
-    return [verdicts], problems
+def _cut(data: bytes, limit: int) -> bytes:
+    """At most `limit` bytes of `data`, ending at a line end when one is near, and never inside
+    a UTF-8 character, so that the start reads well."""
+    head = data[:limit]
+    line_end = head.rfind(b"\n", max(0, limit - 4096))
+    if line_end >= 0:
+        return head[:line_end + 1]
+    start = len(head) - 1
+    while start >= 0 and len(head) - start < 4 and head[start] & 0xC0 == 0x80:
+        start -= 1                             # back over continuation bytes to the lead byte
+    if start >= 0 and head[start] >= 0xC0:
+        width = 2 if head[start] < 0xE0 else 3 if head[start] < 0xF0 else 4
+        if len(head) - start < width:
+            return head[:start]
+    return head
 
 
-def _as_list(record: Any) -> list[Any]:
-    if record is None:
-        return []
-    return list(record) if isinstance(record, list) else [record]
+def read_safely(item: tuple[InputKind, InputFile], config: Config) -> Found:
+    kind, file = item
+    try:
+        return kind.read(file, config)
+    except Exception as exc:  # a reader bug must cost one file, not the build
+        return Found(problems=(Problem(file.path, f"unreadable: {type(exc).__name__}: {exc}"),))
 
 
 # --- putting records together -------------------------------------------------------------------
@@ -164,9 +179,10 @@ def _apply_verdicts(results: Iterable[Result], verdicts: dict[str, str]) -> list
 
 
 _LONG_AGO = datetime.min.replace(tzinfo=timezone.utc)
+Record = TypeVar("Record", Result, Message, Agent)
 
 
-def _by_time(records: Iterable[Any]) -> list[Any]:
+def _by_time(records: Iterable[Record]) -> list[Record]:
     """Oldest first; records without a time last; ties by id."""
     return sorted(records, key=lambda r: (r.timestamp is None, r.timestamp or _LONG_AGO, r.id))
 
@@ -176,8 +192,8 @@ def _agent_preference(agent: Agent) -> tuple[str, bool, str]:
     return agent.id, stem(agent.source_path) != agent.id, agent.source_path
 
 
-def _unique(records: Iterable[Any], kind: str, problems: list[Problem]) -> list[Any]:
-    kept: dict[str, Any] = {}
+def _unique(records: Iterable[Record], kind: str, problems: list[Problem]) -> list[Record]:
+    kept: dict[str, Record] = {}
     for record in records:
         first = kept.setdefault(record.id, record)
         if first is not record:

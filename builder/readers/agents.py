@@ -4,33 +4,39 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from builder.config import Config
 from builder.model import Agent, Problem
-from builder.readers.frontmatter import decode, read_frontmatter, to_text
-from builder.readers.values import basename, parse_timestamp, stem
+from builder.readers.frontmatter import brief, read_frontmatter, to_text
+from builder.readers.kinds import Found, InputFile
+from builder.readers.values import parse_timestamp, stem
 
 _TOOL_SEPARATORS = re.compile(r"\s*,\s*")
 
 
-def read_agent(path: str, data: bytes | str) -> tuple[Agent | None, tuple[Problem, ...]]:
-    """An Agent; None (silently) for a folder README. Bad frontmatter degrades to id + bio."""
-    if not basename(path).endswith(".md") or basename(path).lower() == "readme.md":
-        return None, ()
-    front = read_frontmatter(decode(data))
+def read_agent(file: InputFile, config: Config) -> Found:
+    """An Agent. Bad frontmatter degrades to id + bio."""
+    path = file.path
+    front = read_frontmatter(file.text)
     fields: dict[str, Any] = front.data or {}
-    problems: tuple[Problem, ...] = ()
+    problems: list[Problem] = []
     if front.error:
-        problems = (Problem(path, f"{front.error}; agent shown from its file name only"),)
-    return Agent(
+        problems.append(Problem(path, f"{front.error}; agent shown from its file name only"))
+    joined = parse_timestamp(fields.get("joined"))
+    if joined is None and to_text(fields.get("joined")).strip():
+        problems.append(Problem(path, f"joined {brief(fields['joined'])!r} "
+                                      "is not a valid time; shown as unknown"))
+    agent = Agent(
         id=to_text(fields.get("agent_name")).strip() or stem(path),
         model=to_text(fields.get("agent_model")).strip(),
         harness=to_text(fields.get("agent_harness")).strip(),
         tools=parse_tools(fields.get("agent_tools")),
         hf_user=to_text(fields.get("hf_user")).strip(),
-        joined=parse_timestamp(fields.get("joined")),
+        joined=joined,
         bio=front.body.strip(),
         source_path=path,
         registered=True,
-    ), problems
+    )
+    return Found(agents=(agent,), problems=tuple(problems))
 
 
 def parse_tools(value: Any) -> tuple[str, ...]:

@@ -15,11 +15,28 @@ from typing import Any, Mapping
 
 import yaml
 
-_FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from builder import format as fmt
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _text_times(loader: type) -> type:
+    """`loader` reading unquoted dates and times as plain text: the readers parse times
+    themselves, so an impossible date (2026-02-30) costs that field, not the whole block."""
+    resolvers = {first: [(tag, rx) for tag, rx in found if tag != _TIMESTAMP_TAG]
+                 for first, found in loader.yaml_implicit_resolvers.items()}
+    return type(loader.__name__ + "TextTimes", (loader,), {"yaml_implicit_resolvers": resolvers})
+
+
+_SafeLoader = _text_times(yaml.SafeLoader)
+_FastLoader = _text_times(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 # libyaml's composer recurses in C and crashes the process (segfault) somewhere past ~10,000
 # nesting levels; the pure-Python loader raises RecursionError instead. Blocks that might nest
 # deeper than this go to the slow, safe loader.
 _FAST_LOADER_MAX_NESTING = 1000
+# A block may stand for at most this many values once its aliases are expanded: a few lines of
+# anchors and aliases can otherwise stand for billions ("billion laughs").
+MAX_EXPANDED_VALUES = 100_000
 
 _OPENING = re.compile(r"---[ \t]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -51,12 +68,6 @@ def decode(data: bytes | str) -> str:
 
 def normalise_newlines(text: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def split_frontmatter(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
-    """(mapping or None, body, error or None); see `read_frontmatter`."""
-    front = read_frontmatter(text)
-    return front.data, front.body, front.error
 
 
 def read_frontmatter(text: str) -> FrontMatter:
@@ -95,14 +106,49 @@ def _load_block(block: str) -> tuple[Any, dict[str, str], str | None]:
 
 def _load_yaml(block: str) -> tuple[Any, dict[str, str]]:
     safe_for_c = _nesting_bound(block) <= _FAST_LOADER_MAX_NESTING
-    loader = (_FastLoader if safe_for_c else yaml.SafeLoader)(block)
+    loader = (_FastLoader if safe_for_c else _SafeLoader)(block)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
+        if expanded_size(node, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES:
+            raise ValueError(f"it expands to more than {MAX_EXPANDED_VALUES:,} values "
+                            "through YAML aliases (or refers to itself)")
         return loader.construct_document(node), _scalar_sources(node)
     finally:
         loader.dispose()
+
+
+def expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many values the node graph stands for with every alias expanded, counting up to just
+    past `limit` (a graph that contains itself counts as past it). Each node is visited once."""
+    sizes: dict[int, int] = {}
+    open_path: set[int] = set()            # nodes whose children are still being counted
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if children_done:
+            open_path.discard(key)
+            sizes[key] = min(limit + 1, 1 + sum(sizes[id(c)] for c in _children(node)))
+            continue
+        if key in sizes:
+            continue
+        open_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in open_path:
+                return limit + 1
+            stack.append((child, False))
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _nesting_bound(block: str) -> int:
@@ -143,6 +189,11 @@ def to_text(value: Any) -> str:
     with commas, mappings as `key: value` pairs, None as ""."""
     budget = [_MAX_VALUES_RENDERED]
     return _render(value, budget, 0)
+
+
+def brief(value: Any, limit: int = 60) -> str:
+    """A YAML/JSON value as one short line of text (for a problem's reason)."""
+    return fmt.short(to_text(value), limit)
 
 
 def _render(value: Any, budget: list[int], depth: int) -> str:

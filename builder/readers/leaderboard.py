@@ -1,4 +1,4 @@
-"""The agent-maintained LEADERBOARD.md table (Gen 1), and the Gen 2 `/v1/leaderboard` JSON.
+"""The agent-maintained LEADERBOARD.md table (Gen 1).
 
 Agents write the table by hand, so nothing about it is fixed: column names (`#`, `agent`,
 `tok/s`, `BPB`, `verif`...), alignment rows, ragged rows, escaped pipes, bold/emoji/backtick
@@ -8,27 +8,29 @@ column, maps columns to roles by their names, and turns every row into a Result.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
-from builder.config import MetricConfig
+from builder.config import Config, MetricConfig
 from builder.model import Link, Problem, Result, Status, Verification
-from builder.readers.frontmatter import decode, normalise_newlines, to_text
-from builder.readers.values import best_timestamp, parse_number, parse_timestamp, stem
+from builder.readers.frontmatter import brief, normalise_newlines
+from builder.readers.kinds import Found, InputFile
+from builder.readers.values import parse_number, parse_timestamp
 from builder.slugs import slugify
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Every repeated part below stops at the next bracket, parenthesis, quote or underscore, so no
+# cell, however hostile, costs more than a pass or two over it.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\(\s*<?([^()\s<>]*)>?(?:\s+\"[^\"()]*\")?\s*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _BARE_URL = re.compile(r"https?://[^\s<>()\[\]|\"']+")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _EMPHASIS = re.compile(r"\*\*|__|~~|[*`]")
-_UNDERSCORE_ITALIC = re.compile(r"(?<!\w)_(\S(?:.*?\S)?)_(?!\w)")
+_UNDERSCORE_ITALIC = re.compile(r"(?<!\w)_([^_\s](?:[^_]*[^_\s])?)_(?!\w)")
 _SELF_MARKER = re.compile(r"\s*\((?:us|me|ours|mine|self|you)\)\s*$", re.IGNORECASE)
 _BASELINE_WORD = re.compile(r"\bbaseline\b", re.IGNORECASE)
 
@@ -40,10 +42,15 @@ _VERDICT_MARKERS: tuple[tuple[Verification, tuple[str, ...]], ...] = (
 )
 
 
+# A table wider than this is not a leaderboard anyone reads; its other columns are dropped.
+MAX_COLUMNS = 50
+
+
 @dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    dropped_columns: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,24 +94,27 @@ _ROLE_NAMES: dict[str, tuple[tuple[str, bool], ...]] = {
 }
 
 
-def read_leaderboard(path: str, data: bytes | str, metric: MetricConfig
-                     ) -> tuple[tuple[Result, ...], tuple[Problem, ...]]:
+def read_leaderboard(file: InputFile, config: Config) -> Found:
     """Every row of the first table in LEADERBOARD.md that has a score column."""
-    tables = find_tables(decode(data))
+    metric = config.metric
+    tables = find_tables(file.text)
     chosen = _first_suitable(tables, metric)
     if chosen is None:
         reason = ("no markdown table found" if not tables else
                   f"no table has a score column (looked for {', '.join(_score_names(metric))})")
-        return (), (Problem(path, reason),)
+        return Found(problems=(Problem(file.path, reason),))
     table, columns = chosen
     results: list[Result] = []
     problems: list[Problem] = []
+    if table.dropped_columns:
+        problems.append(Problem(file.path, f"the table's last {table.dropped_columns:,} columns "
+                                           f"are ignored (only {MAX_COLUMNS} are read)"))
     for number, cells in enumerate(table.rows, start=1):
-        result, row_problems = _row_result(path, number, cells, table.header, columns, metric)
+        result, row_problems = _row_result(file.path, number, cells, table.header, columns, metric)
         problems.extend(row_problems)
         if result is not None:
             results.append(result)
-    return tuple(results), tuple(problems)
+    return Found(results=tuple(results), problems=tuple(problems))
 
 
 # --- tables --------------------------------------------------------------------------------
@@ -121,7 +131,9 @@ def find_tables(text: str) -> tuple[Table, ...]:
             in_fence = not in_fence
         elif not in_fence and _starts_table(lines, index):
             rows, index = _table_rows(lines, index + 2)
-            tables.append(Table(split_cells(line), rows))
+            header = split_cells(line)
+            tables.append(Table(header[:MAX_COLUMNS], tuple(r[:MAX_COLUMNS] for r in rows),
+                                max(0, len(header) - MAX_COLUMNS)))
             continue
         index += 1
     return tuple(tables)
@@ -299,7 +311,7 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
     score = parse_number(score_text)
     if score is None:
         problems.append(Problem(path, f"row {number} ({agent}): no usable {metric.label or 'score'}"
-                                      f" in {_short(score_text)!r}; listed without a score"))
+                                      f" in {brief(score_text)!r}; listed without a score"))
     method = cell(columns.method)
     status_text = cell(columns.verification)
     status = _row_status(agent, method, status_text)
@@ -351,67 +363,3 @@ def _row_extra(header: Sequence[str], texts: Sequence[str], columns: Columns
         extra.append((clean_cell(name)[0] or f"column {column + 1}", texts[column]))
     return tuple(extra)
 
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
-# --- the Gen 2 API ---------------------------------------------------------------------------
-
-def read_leaderboard_api_json(path: str, data: bytes | str, metric: MetricConfig
-                              ) -> tuple[tuple[Result, ...], tuple[Problem, ...]]:
-    """Rows of a saved `/v1/leaderboard` response `{"rows": [...], "meta": {...}}`.
-
-    A row's id is that of the results/*.md file it ranks (slug of `filename`'s stem), so a row
-    and the result file it summarises are recognisably the same result.
-    """
-    try:
-        payload = json.loads(decode(data))
-    except (ValueError, RecursionError) as exc:
-        return (), (Problem(path, f"bad JSON: {exc}"),)
-    rows = payload.get("rows") if isinstance(payload, dict) else payload
-    if not isinstance(rows, list):
-        return (), (Problem(path, "no 'rows' list in the leaderboard JSON"),)
-    results: list[Result] = []
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=1):
-        if not isinstance(row, dict):
-            problems.append(Problem(path, f"row {number} is not an object; skipped"))
-            continue
-        result = _api_row_result(path, number, row, metric, problems)
-        if result.id in seen:
-            problems.append(Problem(path, f"row {number} repeats {result.id}; skipped"))
-            continue
-        seen.add(result.id)
-        results.append(result)
-    return tuple(results), tuple(problems)
-
-
-def _api_row_result(path: str, number: int, row: dict[str, Any], metric: MetricConfig,
-                    problems: list[Problem]) -> Result:
-    agent = to_text(row.get("agent")).strip() or "unknown"
-    filename = to_text(row.get("filename")).strip()
-    raw_score = row.get(metric.field, row.get("score"))
-    score = parse_number(raw_score)
-    if score is None:
-        problems.append(Problem(path, f"row {number} ({agent}): no usable {metric.field}"))
-    secondary = row.get(metric.secondary_field) if metric.secondary_field else None
-    verification = to_text(row.get("verification")).strip().lower()
-    method = to_text(row.get("method"))
-    return Result(
-        id=slugify(stem(filename)) if filename else f"api-{number}-{slugify(agent)}",
-        agent=agent,
-        score=score,
-        score_text=to_text(raw_score),
-        method=method,
-        description=to_text(row.get("description")),
-        timestamp=best_timestamp(row.get("timestamp"), filename),
-        status="baseline" if agent.lower() == "baseline" else "agent-run",
-        origin="leaderboard",
-        source_path=path,
-        secondary=parse_number(secondary),
-        secondary_text=to_text(secondary),
-        verification=verification if verification in ("valid", "pending", "invalid") else None,
-        extra=tuple((key, to_text(row[key])) for key in ("hf_user", "filename") if row.get(key)),
-    )

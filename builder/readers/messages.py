@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from builder.config import Config
 from builder.model import Message, Problem
-from builder.readers.frontmatter import decode, read_frontmatter, to_text
+from builder.readers.frontmatter import read_frontmatter, to_text
+from builder.readers.kinds import Found, InputFile
 from builder.readers.values import basename, best_timestamp, parse_stamped_filename
 from builder.slugs import slugify
 
@@ -17,23 +19,25 @@ _KNOWN_KEYS = frozenset({"agent", "type", "timestamp", "refs", "via", "broadcast
 _TRUE_WORDS = frozenset({"true", "yes", "y", "on", "1"})
 
 
-def read_message(path: str, data: bytes | str) -> tuple[Message | None, tuple[Problem, ...]]:
-    """A Message, or None (silently) for files that are not messages (README.md and the like)."""
-    filename = basename(path)
-    stamped = parse_stamped_filename(filename) if filename.endswith(".md") else None
+def read_message(file: InputFile, config: Config) -> Found:
+    """A Message, shown from its file name and text when its frontmatter is unusable."""
+    path, filename = file.path, basename(file.path)
+    stamped = parse_stamped_filename(filename)
     if stamped is None:
-        return None, ()
-    front = read_frontmatter(decode(data))
-    problems: tuple[Problem, ...] = ()
+        return Found(problems=(Problem(path, "ignored: not named like a message "
+                                             "({YYYYMMDD-HHmmss}_{agent}[_{topic}].md)"),))
+    front = read_frontmatter(file.text)
     fields: dict[str, Any] = front.data or {}
+    dated = best_timestamp(fields.get("timestamp"), filename)
+    problems = [Problem(path, note) for note in dated.notes]
     if front.error:
-        problems = (Problem(path, f"{front.error}; message shown from its file name and text"),)
-    return Message(
+        problems.append(Problem(path, f"{front.error}; message shown from its file name and text"))
+    message = Message(
         id=message_id(filename),
         filename=filename,
         agent=to_text(fields.get("agent")).strip() or stamped.agent,
         type=to_text(fields.get("type")).strip().lower() or "agent",
-        timestamp=best_timestamp(fields.get("timestamp"), filename),
+        timestamp=dated.time,
         topic=stamped.topic,
         refs=normalise_refs(fields.get("refs")),
         body=front.body.strip(),
@@ -41,7 +45,9 @@ def read_message(path: str, data: bytes | str) -> tuple[Message | None, tuple[Pr
         via=to_text(fields.get("via")).strip(),
         broadcast=is_true(fields.get("broadcast")),
         extra=_extra(fields),
-    ), problems
+        omitted_bytes=file.omitted_bytes,
+    )
+    return Found(messages=(message,), problems=tuple(problems))
 
 
 def message_id(name: str) -> str:

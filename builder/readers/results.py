@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping
 
-from builder.config import MetricConfig
-from builder.model import Link, Problem, Result, Status
-from builder.readers.frontmatter import decode, read_frontmatter, to_text
+from builder import format as fmt
+from builder.config import Config, MetricConfig
+from builder.model import Link, Problem, Result, ResultOrigin, Status
+from builder.readers.frontmatter import brief, read_frontmatter, to_text
+from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
     best_timestamp, is_link_url, parse_number, parse_stamped_filename, stem, strings_in,
 )
@@ -24,71 +26,55 @@ _JSON_KNOWN_KEYS = frozenset({"agent_id", "agent", "timestamp", "experiment", "m
                               "notes", "what_worked", "description", "score", "artifacts"})
 
 
-def read_result_md(path: str, data: bytes | str, metric: MetricConfig
-                   ) -> tuple[Result | None, tuple[Problem, ...]]:
-    front = read_frontmatter(decode(data))
+def read_result_md(file: InputFile, config: Config) -> Found:
+    front = read_frontmatter(file.text)
     if front.error:
-        return None, (Problem(path, front.error),)
+        return Found(problems=(Problem(file.path, front.error),))
     if front.data is None:
-        return None, (Problem(path, "no frontmatter, so no score: not read as a result"),)
+        return Found(problems=(Problem(file.path,
+                                       "no frontmatter, so no score: not read as a result"),))
     fields = front.data
-    problems: list[Problem] = []
-    agent = _agent(fields, path, problems)
-    score, score_text = _metric_value(fields, front.sources, metric.field, path, problems)
-    secondary, secondary_text = _secondary(fields, front.sources, metric)
-    consumed = _MD_KNOWN_KEYS | {metric.field, metric.secondary_field}
-    return Result(
-        id=slugify(stem(path)),
-        agent=agent,
-        score=score,
-        score_text=score_text,
-        method=to_text(fields.get("method")).strip(),
-        description=to_text(fields.get("description")).strip(),
-        timestamp=best_timestamp(fields.get("timestamp"), path),
-        status=_status(fields.get("status"), agent, path, problems),
-        origin="results-md",
-        source_path=path,
-        secondary=secondary,
-        secondary_text=secondary_text,
-        links=links_in(fields),
-        artifacts=strings_in(fields.get("artifacts")),
-        body=front.body.strip(),
-        extra=extra_fields(fields, consumed),
-    ), tuple(problems)
+    return _result(file.path, fields, front.sources, config.metric, config.metric.field,
+                   id=slugify(stem(file.path)), origin="results-md",
+                   method=fields.get("method"), description=fields.get("description"),
+                   body=front.body.strip(), known=_MD_KNOWN_KEYS)
 
 
-def read_result_json(path: str, data: bytes | str, metric: MetricConfig
-                     ) -> tuple[Result | None, tuple[Problem, ...]]:
+def read_result_json(file: InputFile, config: Config) -> Found:
     try:
-        fields = json.loads(decode(data))
+        fields = json.loads(file.text)
     except (ValueError, RecursionError) as exc:
-        return None, (Problem(path, f"bad JSON: {' '.join(str(exc).split())[:200]}"),)
+        return Found(problems=(Problem(file.path, f"bad JSON: {fmt.short(str(exc), 200)}"),))
     if not isinstance(fields, dict):
-        return None, (Problem(path, "JSON is not an object: not read as a result"),)
+        return Found(problems=(Problem(file.path, "JSON is not an object: not read as a result"),))
     fields = {str(key): value for key, value in fields.items()}
+    metric = config.metric
+    return _result(file.path, fields, {}, metric,
+                   metric.field if metric.field in fields else "score",
+                   id="legacy-" + slugify(stem(file.path)), origin="results-json",
+                   method=_first_present(fields, "experiment", "method"),
+                   description=_first_present(fields, "notes", "what_worked", "description"),
+                   body="", known=_JSON_KNOWN_KEYS)
+
+
+def _result(path: str, fields: Mapping[str, Any], sources: Mapping[str, str],
+            metric: MetricConfig, score_field: str, *, id: str, origin: ResultOrigin,
+            method: Any, description: Any, body: str, known: frozenset[str]) -> Found:
     problems: list[Problem] = []
     agent = _agent(fields, path, problems)
-    field = metric.field if metric.field in fields else "score"
-    score, score_text = _metric_value(fields, {}, field, path, problems, name=metric.field)
-    secondary, secondary_text = _secondary(fields, {}, metric)
-    consumed = _JSON_KNOWN_KEYS | {metric.field, metric.secondary_field}
-    return Result(
-        id="legacy-" + slugify(stem(path)),
-        agent=agent,
-        score=score,
-        score_text=score_text,
-        method=to_text(_first_present(fields, "experiment", "method")).strip(),
-        description=to_text(_first_present(fields, "notes", "what_worked", "description")).strip(),
-        timestamp=best_timestamp(fields.get("timestamp"), path),
-        status=_status(fields.get("status"), agent, path, problems),
-        origin="results-json",
-        source_path=path,
-        secondary=secondary,
-        secondary_text=secondary_text,
-        links=links_in(fields),
-        artifacts=strings_in(fields.get("artifacts")),
-        extra=extra_fields(fields, consumed),
-    ), tuple(problems)
+    score, score_text = _metric_value(fields, sources, score_field, path, problems,
+                                      name=metric.field)
+    secondary, secondary_text = _secondary(fields, sources, metric)
+    dated = best_timestamp(fields.get("timestamp"), path)
+    problems += [Problem(path, note) for note in dated.notes]
+    result = Result(
+        id=id, agent=agent, score=score, score_text=score_text,
+        method=to_text(method).strip(), description=to_text(description).strip(),
+        timestamp=dated.time, status=_status(fields.get("status"), agent, path, problems),
+        origin=origin, source_path=path, secondary=secondary, secondary_text=secondary_text,
+        links=links_in(fields), artifacts=strings_in(fields.get("artifacts")), body=body,
+        extra=extra_fields(fields, known | {metric.field, metric.secondary_field}))
+    return Found(results=(result,), problems=tuple(problems))
 
 
 def agent_from_filename(path: str) -> str:
@@ -123,7 +109,7 @@ def _metric_value(fields: Mapping[str, Any], sources: Mapping[str, str], field: 
     text = sources.get(field) or to_text(value)
     number = parse_number(value)
     if number is None:
-        problems.append(Problem(path, f"{name} {_short(text)!r} is not a usable number;"
+        problems.append(Problem(path, f"{name} {brief(text)!r} is not a usable number;"
                                       " listed without a score"))
     return number, text
 
@@ -145,7 +131,7 @@ def _status(value: Any, agent: str, path: str, problems: list[Problem]) -> Statu
         return "agent-run"
     if text in STATUSES:
         return text  # type: ignore[return-value]
-    problems.append(Problem(path, f"unknown status {_short(text)!r}; read as agent-run"))
+    problems.append(Problem(path, f"unknown status {brief(text)!r}; read as agent-run"))
     return "agent-run"
 
 
@@ -182,6 +168,3 @@ def _item_count(value: Any) -> int:
 def _first_present(fields: Mapping[str, Any], *keys: str) -> Any:
     return next((fields[k] for k in keys if fields.get(k) not in (None, "")), None)
 
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"

@@ -1,8 +1,8 @@
 """traces/{agent}/{session}/manifest.md (+ the native log of a full share) -> Trace records.
 
-`read_traces(bucket, config)` lists the trace folders, re-validates the path parts, parses each
-manifest (YAML block style from the server, JSON from the client) and picks the folder's log
-(trace-formats.md §1.3). It reads manifests only; a log is opened later, page by page, through
+`read_trace_manifest` reads one manifest (YAML block style from the server, JSON from the
+client), re-validates the folder names and picks the folder's log; `read_trace_file` accounts
+for every other file under traces/. A log is opened later, page by page, through
 `load_transcript`, which applies the `traces.transcripts` mode and the size limit.
 
 Decisions (documented for the build report and the page authors):
@@ -23,18 +23,19 @@ Decisions (documented for the build report and the page authors):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from builder import format as fmt
 from builder.config import Config
 from builder.model import Problem, TokenUsage, Trace
-from builder.readers.frontmatter import decode, read_frontmatter, to_text
+from builder.readers.frontmatter import brief, read_frontmatter, to_text
+from builder.readers.kinds import Found, InputFile
 from builder.readers.values import parse_timestamp
 from builder.redact import redact
-from builder.sources import Bucket, OutsideBucket
+from builder.sources import Bucket
 from builder.transcript import LoadedTranscript, harness_named, parse_log, transcript_problems
 
 AGENT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -48,6 +49,7 @@ _USAGE_KEYS = (("total_tokens", "total"), ("input_tokens", "input"), ("output_to
 # Frontmatter keys that have a Trace field of their own (everything else goes to `extra`).
 _OWN_KEYS = {"agent", "session_id", "harness", "model", "started_at", "ended_at", "promoted_at",
              "share", "completeness", "result_ref"}
+Report = Callable[[str], None]
 
 
 def valid_session_id(session: str) -> bool:
@@ -56,86 +58,63 @@ def valid_session_id(session: str) -> bool:
             and "/" not in session and "\\" not in session and not _CONTROL.search(session))
 
 
-@dataclass
-class _Folder:
-    agent: str
-    session: str
-    files: list[str]                   # names directly in the folder
-
-
-def read_traces(bucket: Bucket, config: Config) -> tuple[tuple[Trace, ...], tuple[Problem, ...]]:
-    """Every listed trace (by manifest path) and every problem met; never raises."""
+def _parts(path: str, config: Config) -> list[str]:
+    """The path's folders and name below the traces folder."""
     root = config.paths.traces.strip("/")
-    problems: list[Problem] = []
-    folders: dict[tuple[str, str], _Folder] = {}
-    for path in bucket.under(root):
-        parts = path[len(root) + 1:].split("/") if root else path.split("/")
-        if len(parts) != 3:
-            problems.append(Problem(path, "ignored: not at "
-                                          f"{root}/{{agent}}/{{session}}/{{file}}"))
-            continue
-        agent, session, name = parts
-        folders.setdefault((agent, session), _Folder(agent, session, [])).files.append(name)
-    traces: list[Trace] = []
-    for (agent, session), folder in sorted(folders.items()):
-        where = f"{root}/{agent}/{session}"
-        if not AGENT_ID.match(agent):
-            problems.append(Problem(where + "/", f"skipped: {agent!r} is not a valid agent id"))
-            continue
-        if not valid_session_id(session):
-            problems.append(Problem(where + "/", f"skipped: {session!r} is not a valid session id"))
-            continue
-        if MANIFEST not in folder.files:
-            logs = ", ".join(sorted(folder.files))
-            problems.append(Problem(where + "/", f"not listed: no manifest.md (log without a "
-                                                 f"manifest: {logs})"))
-            continue
-        try:
-            trace, trace_problems = _read_one(bucket, config, folder, where)
-        except Exception as exc:          # a reader bug must cost one trace, not the build
-            trace, trace_problems = None, [Problem(f"{where}/{MANIFEST}",
-                                                   f"unreadable: {type(exc).__name__}: {exc}")]
-        problems.extend(trace_problems)
-        if trace is not None:
-            traces.append(trace)
-    return tuple(traces), tuple(problems)
+    return (path[len(root) + 1:] if root else path).split("/")
 
 
-def _read_one(bucket: Bucket, config: Config, folder: _Folder, where: str
-              ) -> tuple[Trace | None, list[Problem]]:
-    manifest_path = f"{where}/{MANIFEST}"
+def read_trace_file(file: InputFile, config: Config) -> Found:
+    """Any file under traces/ but a manifest: a trace's log is accounted for by its manifest;
+    anything else is reported."""
+    parts = _parts(file.path, config)
+    root = config.paths.traces.strip("/") or "."
+    if len(parts) != 3:
+        reason = f"ignored: not at {root}/{{agent}}/{{session}}/{{file}}"
+    elif MANIFEST not in file.folder:
+        reason = "not listed: a log without a manifest.md in its folder"
+    else:
+        return Found()
+    return Found(problems=(Problem(file.path, reason),))
+
+
+def read_trace_manifest(file: InputFile, config: Config) -> Found:
+    """The Trace of one manifest.md (and its log, picked among the folder's files)."""
+    agent, session, _ = _parts(file.path, config)
+    where = file.path.rsplit("/", 1)[0]
     problems: list[Problem] = []
 
     def report(reason: str) -> None:
-        problems.append(Problem(manifest_path, reason))
+        problems.append(Problem(file.path, reason))
 
-    if not _plain_file(bucket, manifest_path, where):
-        report("skipped: manifest.md is not a regular file inside its trace folder")
-        return None, problems
-    limit = config.limits.max_file_bytes
-    size = bucket.size(manifest_path)
-    if size > limit:
-        report(f"skipped: {size:,} bytes is over the {limit:,}-byte limit")
-        return None, problems
-    data = bucket.read(manifest_path)[:limit]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report(f"invalid UTF-8 at byte {exc.start}; undecodable bytes replaced")
-        text = decode(data)
-    front = read_frontmatter(text)
-    if front.error or front.data is None:
+    if not AGENT_ID.match(agent):
+        report(f"skipped: {agent!r} is not a valid agent id")
+    elif not valid_session_id(session):
+        report(f"skipped: {session!r} is not a valid session id")
+    front = read_frontmatter(file.text)
+    if not problems and (front.error or front.data is None):
         report(f"skipped: {front.error or 'no frontmatter'}")
-        return None, problems
-    fm = front.data
-    # identity comes from the (validated) path
-    for key, expected in (("session_id", folder.session), ("agent", folder.agent)):
+    if problems:
+        return Found(problems=tuple(problems))
+    fm = front.data or {}
+    for key, expected in (("session_id", session), ("agent", agent)):
         value = fm.get(key)
         if key == "session_id" and value is None:
             report("manifest has no session_id (listed under its folder name)")
         elif value is not None and value != expected:
-            report(f"{key} {_short(value)!r} does not match the folder {expected!r} "
-                   "(listed under the folder name)")
+            report(f"{key} {brief(value, 80)!r} does not match the folder "
+                   f"{expected!r} (listed under the folder name)")
+    notes, masked = front.body.strip("\n"), 0
+    if config.traces.transcripts != "on":
+        notes, masked = redact(notes)
+    trace = _trace(fm, agent, session, file.path, notes, report)
+    log_path, log_problems = _pick_log(file.folder, where, trace.share, fm.get("native_log_file"))
+    trace = replace(trace, log_path=log_path, notes_redactions=masked)
+    return Found(traces=(trace,), problems=tuple(problems) + tuple(log_problems))
+
+
+def _trace(fm: dict[str, Any], agent: str, session: str, manifest_path: str, notes: str,
+           report: Report) -> Trace:
     harness = _text(fm.get("harness"), "harness", report)
     if not harness:
         report("manifest has no harness")
@@ -143,10 +122,8 @@ def _read_one(bucket: Bucket, config: Config, folder: _Folder, where: str
     activity = fm.get("activity")
     if activity is not None and not isinstance(activity, dict):
         report("activity is not a mapping; ignored")
-        activity = {}
-    activity = activity or {}
+    activity = activity if isinstance(activity, dict) else {}
     tool_calls = _count(activity.get("tool_calls"), "activity.tool_calls", report)
-    by_name = _by_name(activity.get("tool_calls_by_name"), report)
     share = _text(fm.get("share"), "share", report) or "stats"
     if share not in ("stats", "full"):
         report(f"share {share!r} is neither stats nor full; treated as stats")
@@ -161,56 +138,62 @@ def _read_one(bucket: Bucket, config: Config, folder: _Folder, where: str
             else "partial"
     result_ref = _text(fm.get("result_ref"), "result_ref", report)
     if result_ref and (not _RESULT_REF.match(result_ref) or ".." in result_ref):
-        report(f"result_ref {_short(result_ref)!r} is not a plain file name; ignored")
+        report(f"result_ref {brief(result_ref, 80)!r} is not a plain file name; ignored")
         result_ref = ""
-    notes = front.body.strip("\n")
-    masked = 0
-    if config.traces.transcripts != "on":
-        notes, masked = redact(notes)
-    log_path, log_problems = _pick_log(bucket, folder, where, share, fm.get("native_log_file"))
-    problems.extend(log_problems)
-    log_size = None
-    if log_path is not None:
-        try:
-            log_size = bucket.size(log_path)
-        except (OSError, OutsideBucket) as exc:
-            problems.append(Problem(log_path, f"log not readable: {type(exc).__name__}"))
-            log_path = None
-    trace = Trace(
-        agent=folder.agent, session_id=folder.session, harness=harness,
+    return Trace(
+        agent=agent, session_id=session, harness=harness,
         model=_text(fm.get("model"), "model", report),
         started_at=_time(fm.get("started_at"), "started_at", report),
         ended_at=_time(fm.get("ended_at"), "ended_at", report),
         promoted_at=_time(fm.get("promoted_at"), "promoted_at", report),
         share=share, completeness=completeness, usage=usage, tool_calls=tool_calls,
-        tool_calls_by_name=by_name, result_ref=result_ref, notes=notes,
-        manifest_path=manifest_path, log_path=log_path, log_size=log_size,
-        extra=tuple(_extra(fm, usage_raw=fm.get("usage"), activity=activity)),
-        notes_redactions=masked)
-    return trace, problems
+        tool_calls_by_name=_by_name(activity.get("tool_calls_by_name"), report),
+        result_ref=result_ref, notes=notes, manifest_path=manifest_path, log_path=None,
+        extra=tuple(_extra(fm, usage_raw=fm.get("usage"), activity=activity)))
+
+
+def with_log_sizes(bucket: Bucket, traces: tuple[Trace, ...]
+                   ) -> tuple[tuple[Trace, ...], tuple[Problem, ...]]:
+    """Each trace with its log's size; a log that cannot be reached as a regular file directly
+    in its folder (gone, or behind a symlink) is dropped and reported."""
+    sized: list[Trace] = []
+    problems: list[Problem] = []
+    for trace in traces:
+        size = None
+        if trace.log_path is not None:
+            folder = trace.manifest_path.rsplit("/", 1)[0]
+            try:
+                if not _plain_file(bucket, trace.log_path, folder):
+                    raise OSError("not a regular file in the trace folder")
+                size = bucket.size(trace.log_path)
+            except (OSError, ValueError) as exc:
+                problems.append(Problem(trace.log_path, f"log not readable: {exc}"))
+                trace = replace(trace, log_path=None)
+        sized.append(replace(trace, log_size=size))
+    return tuple(sized), tuple(problems)
 
 
 # --- the log --------------------------------------------------------------------------------------
 
-def _pick_log(bucket: Bucket, folder: _Folder, where: str, share: str, named: Any
+def _pick_log(folder: tuple[str, ...], where: str, share: str, named: Any
               ) -> tuple[str | None, list[Problem]]:
-    """§1.3: the file `native_log_file` names on a full share, else the folder's only .jsonl."""
+    """The file `native_log_file` names on a full share, else the folder's only .jsonl."""
     problems: list[Problem] = []
-    others = sorted(n for n in folder.files if n != MANIFEST)
+    others = sorted(n for n in folder if n != MANIFEST)
     if named is not None:
         if not isinstance(named, str) or not _safe_log_name(named):
             problems.append(Problem(f"{where}/{MANIFEST}",
-                                    f"native_log_file {_short(named)!r} refused: not a plain file "
-                                    "name in the trace folder; no log is shown"))
+                                    f"native_log_file {brief(named, 80)!r} refused: "
+                                    "not a plain file name in the trace folder; no log is shown"))
             return None, problems
         if share == "full":
-            if named in others and _plain_file(bucket, f"{where}/{named}", where):
+            if named in others:
                 _report_unused(problems, where, others, named)
                 return f"{where}/{named}", problems
             problems.append(Problem(f"{where}/{MANIFEST}",
                                     f"native_log_file {named!r} is not in the folder"))
     logs = [n for n in others if n.endswith(".jsonl")]
-    if len(logs) == 1 and _plain_file(bucket, f"{where}/{logs[0]}", where):
+    if len(logs) == 1:
         _report_unused(problems, where, others, logs[0])
         return f"{where}/{logs[0]}", problems
     if len(logs) > 1:
@@ -326,11 +309,6 @@ def trace_totals(traces: tuple[Trace, ...] | list[Trace]) -> TraceTotals:
 
 # --- field helpers --------------------------------------------------------------------------------
 
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else to_text(value)
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
 def _text(value: Any, key: str, report) -> str:
     if value is None:
         return ""
@@ -347,7 +325,7 @@ def _time(value: Any, key: str, report) -> datetime | None:
         return None
     parsed = parse_timestamp(value)
     if parsed is None:
-        report(f"{key} {_short(value)!r} is not a timestamp; shown as unknown")
+        report(f"{key} {brief(value)!r} is not a timestamp; shown as unknown")
     return parsed
 
 
@@ -357,7 +335,7 @@ def _count(value: Any, key: str, report) -> int | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    report(f"{key} {_short(value)!r} is not a non-negative whole number; shown as unknown")
+    report(f"{key} {brief(value)!r} is not a non-negative whole number; shown as unknown")
     return None
 
 
@@ -379,9 +357,9 @@ def _by_name(raw: Any, report) -> tuple[tuple[str, int], ...]:
         return ()
     pairs = []
     for name, value in list(raw.items())[:500]:
-        count = _count(value, f"activity.tool_calls_by_name.{_short(name)}", report)
+        count = _count(value, f"activity.tool_calls_by_name.{brief(name)}", report)
         if count is not None:
-            pairs.append((_short(name if isinstance(name, str) else to_text(name)), count))
+            pairs.append((brief(name), count))
     return tuple(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -395,18 +373,18 @@ def _extra(fm: dict, usage_raw: Any, activity: dict) -> list[tuple[str, str]]:
             continue
         if key == "usage":
             if isinstance(usage_raw, dict):
-                out.extend((f"usage.{_short(k)}", _value_text(v)) for k, v in usage_raw.items()
+                out.extend((f"usage.{brief(k)}", _value_text(v)) for k, v in usage_raw.items()
                            if k not in known_usage)
             continue
         if key == "activity":
-            out.extend((f"activity.{_short(k)}", _value_text(v)) for k, v in activity.items()
+            out.extend((f"activity.{brief(k)}", _value_text(v)) for k, v in activity.items()
                        if k not in ("tool_calls", "tool_calls_by_name"))
             continue
         if isinstance(value, dict):
-            out.extend((f"{_short(key)}.{_short(k)}", _value_text(v))
+            out.extend((f"{brief(key)}.{brief(k)}", _value_text(v))
                        for k, v in list(value.items())[:100])
         else:
-            out.append((_short(key), _value_text(value)))
+            out.append((brief(key), _value_text(value)))
         if len(out) > 200:
             break
     return out

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
 
+from builder import format as fmt
+from builder.readers.frontmatter import brief, to_text
+
 UTC = timezone.utc
 
 # The grammar both generations share: Gen 1 `20260425-143000_agent-01_status-update.md`,
@@ -18,7 +21,7 @@ _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?![0-9])")
 _ZONE_WORD = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
 
-_MARKDOWN_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")   # linear: no part runs past a bracket
 _EMPHASIS = re.compile(r"[*`~\\]")
 _LONE_UNDERSCORE = re.compile(r"(?<![0-9])_|_(?![0-9])")
 # First number not glued to a word before it (`v2` is not a score): thousands commas, `1_000`
@@ -73,17 +76,23 @@ def _as_utc(value: datetime) -> datetime | None:
 def timestamp_from_filename(name: str) -> datetime | None:
     """`20260613-230441-229_x.md` -> 2026-06-13 23:04:41.229 UTC; also the date-only names agents
     give drafts (`2026-06-17-intro.md` -> midnight)."""
+    return _filename_time(name)[0]
+
+
+def _filename_time(name: str) -> tuple[datetime | None, str]:
+    """The time a file name starts with, and the stamp as written when it is no real time
+    (`20261345-250000`), else ""."""
     base = basename(name)
     stamp = _STAMP_PREFIX.match(base)
     if stamp:
-        return _stamp_datetime(stamp.group(1), stamp.group(2), stamp.group(3))
+        return _stamp_datetime(stamp.group(1), stamp.group(2), stamp.group(3)), stamp.group(0)
     day = _DATE_PREFIX.match(base)
     if day:
         try:
-            return datetime(int(day[1]), int(day[2]), int(day[3]), tzinfo=UTC)
+            return datetime(int(day[1]), int(day[2]), int(day[3]), tzinfo=UTC), day.group(0)
         except ValueError:
-            return None
-    return None
+            return None, day.group(0)
+    return None, ""
 
 
 def _stamp_datetime(day: str, time: str, millis: str | None) -> datetime | None:
@@ -95,20 +104,36 @@ def _stamp_datetime(day: str, time: str, millis: str | None) -> datetime | None:
         return None
 
 
-def best_timestamp(value: Any, filename: str) -> datetime | None:
-    """The frontmatter time, or the filename's when there is none.
+@dataclass(frozen=True)
+class Dated:
+    """A record's time, and what was wrong with the times written for it (each note says which
+    time was used instead)."""
+
+    time: datetime | None
+    notes: tuple[str, ...] = ()
+
+
+def best_timestamp(value: Any, filename: str, key: str = "timestamp") -> Dated:
+    """The frontmatter time, or the filename's when there is none (or it is no real time).
 
     Server-stamped times have minute precision while the filename has milliseconds; when both
     name the same minute the filename's is the same instant, only sharper, so it wins (this keeps
     results and messages posted in one minute in their real order).
     """
     stated = parse_timestamp(value)
-    from_name = timestamp_from_filename(filename)
+    from_name, name_stamp = _filename_time(filename)
+    notes = []
+    if from_name is None and name_stamp:
+        instead = f"the {key} {fmt.when(stated)} is used" if stated else "shown undated"
+        notes.append(f"the file name's time {name_stamp!r} is not a real date and time; {instead}")
+    if stated is None and to_text(value).strip():
+        instead = f"the file name's time {fmt.when(from_name)} is used" if from_name else "shown undated"
+        notes.append(f"{key} {brief(value)!r} is not a valid time; {instead}")
     if stated is None:
-        return from_name
+        return Dated(from_name, tuple(notes))
     if from_name is not None and from_name.replace(second=0, microsecond=0) == stated:
-        return from_name
-    return stated
+        return Dated(from_name, tuple(notes))
+    return Dated(stated, tuple(notes))
 
 
 def parse_stamped_filename(name: str) -> StampedName | None:

@@ -4,33 +4,33 @@ from __future__ import annotations
 
 import json
 
+from builder import format as fmt
+from builder.config import Config
 from builder.model import Problem
-from builder.readers.frontmatter import decode, to_text
+from builder.readers.frontmatter import brief
+from builder.readers.kinds import Found, InputFile, Verdict
 from builder.readers.values import basename
 
 VERDICTS = ("pending", "valid", "invalid")
 
 
-def read_verification(path: str, data: bytes | str) -> tuple[dict[str, str], tuple[Problem, ...]]:
-    """{bare result filename: verdict}; keys may come with or without the `results/` folder."""
+def read_verification(file: InputFile, config: Config) -> Found:
+    """Verdicts by bare result filename; keys may come with or without the `results/` folder."""
+    path = file.path
     try:
-        payload = json.loads(decode(data))
+        payload = json.loads(file.text)
     except (ValueError, RecursionError) as exc:
-        return {}, (Problem(path, f"bad JSON: {' '.join(str(exc).split())[:200]}"),)
+        return Found(problems=(Problem(path, f"bad JSON: {fmt.short(str(exc), 200)}"),))
     if not isinstance(payload, dict):
-        return {}, (Problem(path, "not a JSON object of {filename: verdict}"),)
-    verdicts: dict[str, str] = {}
+        return Found(problems=(Problem(path, "not a JSON object of {filename: verdict}"),))
+    verdicts: list[Verdict] = []
     problems: list[Problem] = []
     for key, value in payload.items():
         filename = basename(str(key).strip())
-        verdict = to_text(value).strip().lower() if isinstance(value, str) else ""
+        verdict = value.strip().lower() if isinstance(value, str) else ""
         if not filename or verdict not in VERDICTS:
-            problems.append(Problem(path, f"{_short(str(key))}: unknown verdict "
-                                          f"{_short(to_text(value))!r}; ignored"))
+            problems.append(Problem(path, f"{brief(str(key))}: unknown verdict "
+                                          f"{brief(value)!r}; ignored"))
             continue
-        verdicts[filename] = verdict
-    return verdicts, tuple(problems)
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
+        verdicts.append(Verdict(filename, verdict))  # type: ignore[arg-type]
+    return Found(verdicts=tuple(verdicts), problems=tuple(problems))

@@ -1,18 +1,26 @@
 """Where bucket bytes come from. The only code that reads the bucket.
 
 Every source ends as a `Bucket`: a folder on disk (the local bucket itself, or the mirror of a
-Hub bucket) plus what is known about how fresh it is. Readers get bytes through `Bucket.read`,
-which refuses any path that would leave the folder.
+Hub bucket) plus what is known about how fresh it is, and the entries that listing it left out
+(`skipped`, each with its reason). Readers get bytes through `Bucket.read`, which refuses any
+path that would leave the folder or pass through a symlink.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from builder.model import Problem
+
+# Characters a bucket path may not hold: controls (a newline would forge log lines), lone
+# surrogates (bytes that are not UTF-8), line/paragraph separators and invisible formatting.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Cf", "Zl", "Zp"})
+
 
 class OutsideBucket(ValueError):
-    """A path that would resolve outside the bucket folder (`..`, absolute, or a symlink out)."""
+    """A path that would resolve outside the bucket folder (`..`, absolute) or through a symlink."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,7 @@ class Bucket:
     files: tuple[str, ...]                 # posix paths relative to root, sorted
     as_of: datetime | None = None          # when the data is not fresh: time of the last good sync
     note: str = ""                         # one-line account of how the data was obtained
+    skipped: tuple[Problem, ...] = ()      # entries the listing left out, and why
 
     def under(self, folder: str) -> tuple[str, ...]:
         """Files below `folder` (a bucket path; "" means everything)."""
@@ -64,12 +73,10 @@ class Bucket:
         pure = PurePosixPath(path)
         if pure.is_absolute() or ".." in pure.parts or not pure.parts:
             raise OutsideBucket(path)
-        root = self._resolved_root
         folder = self._resolved_folder(pure.parent)
         full = folder / pure.name
-        if full.is_symlink():
-            full = full.resolve()
-        if not full.is_relative_to(root):
+        # Resolved, the folder must still be where the path says: no symlink on the way.
+        if folder != self._resolved_root.joinpath(*pure.parent.parts) or full.is_symlink():
             raise OutsideBucket(path)
         return full
 
@@ -83,3 +90,16 @@ class Bucket:
 
 def empty_bucket(note: str = "no data") -> Bucket:
     return Bucket(root=Path("/nonexistent-empty-bucket"), files=(), note=note)
+
+
+def name_problem(path: str) -> str | None:
+    """Why `path` cannot be a bucket input (None when it can): the name must be UTF-8 text
+    without control or invisible characters."""
+    if path.isascii() and path.isprintable():
+        return None
+    categories = {unicodedata.category(ch) for ch in path}
+    if "Cs" in categories:
+        return "skipped: the name is not valid UTF-8"
+    if categories & _REFUSED_CATEGORIES:
+        return "skipped: the name holds control or invisible characters"
+    return None

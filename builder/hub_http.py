@@ -1,0 +1,364 @@
+"""HTTP to the Hugging Face Hub, shared by the bucket mirror and publishing.
+
+Every request has a timeout; only requests that are safe to repeat are retried after a failure;
+and when the Hub rate-limits (429, or a `RateLimit` header saying nothing is left), every thread
+of the run waits for the reset the Hub names, the wait is said once, and the total wait of a run
+is bounded.
+
+Built on huggingface_hub's public HTTP pieces: its shared session (`get_session`), its headers
+with the token (`build_hf_headers`), its error mapping (`hf_raise_for_status`) and its parser of
+the IETF `RateLimit` headers (`parse_ratelimit_headers`). Its retry helper (`http_backoff`) is
+not used: it gives up after five waits, each thread waits on its own, and it cannot give the
+commit POST a timeout; a rate-limit window can be minutes long and downloads run in parallel.
+"""
+from __future__ import annotations
+
+import contextlib
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any, Callable, Iterator
+from urllib.parse import urljoin, urlsplit
+
+from builder import format as fmt
+
+Log = Callable[[str], None]
+
+_RETRY_STATUS = frozenset({408, 500, 502, 503, 504})
+_MAX_REDIRECTS = 5
+
+
+@dataclass(frozen=True)
+class HttpPolicy:
+    """Timeouts, retries and the rate-limit allowance of one run (a sync or a publish)."""
+    timeout: float = 30.0           # seconds without progress before a request counts as hung
+    commit_timeout: float = 300.0   # the commit POST: the Hub may take a while to apply a commit
+    retries: int = 4                # retries of a failed idempotent request (waits 1+2+4+8 s)
+    backoff: float = 1.0            # first wait; doubles each retry (plus jitter) up to max_backoff
+    max_backoff: float = 30.0
+    rate_limit_wait: float = 1800.0  # total seconds a run may spend waiting for rate limits
+
+
+# Read at call time (`hub_http.DEFAULT_POLICY`), so tests can shorten every wait at once.
+DEFAULT_POLICY = HttpPolicy()
+
+
+class RateLimited(Exception):
+    """The Hub kept rate-limiting beyond the run's allowance (`HttpPolicy.rate_limit_wait`)."""
+
+
+class RetryableStatus(Exception):
+    """An answer that says "try again" (408, 5xx), after the retries were spent."""
+
+    def __init__(self, status: int, url: str):
+        super().__init__(f"HTTP {status} from {where(url)}")
+        self.status = status
+
+
+class RateGate:
+    """One per run: when the Hub says "wait", every request of the run waits until the reset.
+
+    `hold(seconds)` closes the gate, unless another request already closed it until about then;
+    `wait_turn()`, called before every request, waits while it is closed, and the first request
+    to wait says so in one line (with `progress()`). The total time waited is bounded by
+    `budget`: a hold that would go beyond it raises RateLimited.
+    """
+
+    def __init__(self, budget: float, log: Log, progress: Callable[[], str] = lambda: ""):
+        self.budget = budget
+        self.log = log
+        self.progress = progress
+        self.waited = 0.0
+        self.holds = 0
+        self._open_at = 0.0
+        self._announce = False
+        self._refused: RateLimited | None = None
+        self._lock = threading.Lock()
+
+    def wait_turn(self) -> None:
+        if self._refused is not None:
+            raise self._refused
+        while True:
+            line = ""
+            with self._lock:
+                left = self._open_at - time.monotonic()
+                if left <= 0:
+                    return
+                if self._announce:          # the first request to wait says so, and counts it
+                    self._announce = False
+                    self.holds += 1
+                    self.waited += left
+                    progress = self.progress()
+                    line = (f"rate limited by the Hub: waiting {fmt.duration(left)}"
+                            + (f"; {progress}" if progress else ""))
+            if line:
+                self.log(line)
+            time.sleep(left)
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            now = time.monotonic()
+            until = now + max(0.0, seconds)
+            if until <= self._open_at + 1.0:     # already held until then by another request
+                return
+            if self.waited + (until - now) > self.budget:
+                raise RateLimited(
+                    f"rate limited by the Hub for longer than allowed: waited "
+                    f"{fmt.duration(self.waited)} of {fmt.duration(self.budget)} ([hub] "
+                    f"rate_limit_wait), and it asked for {fmt.duration(seconds)} more; "
+                    f"{self.progress()}")
+            self._open_at = until
+            self._announce = True
+
+    def hold_next(self, seconds: float) -> None:
+        """As `hold`, for an answer that was a success: if the wait is beyond the allowance,
+        the answer is kept and the next request is refused instead."""
+        try:
+            self.hold(seconds)
+        except RateLimited as exc:
+            self._refused = exc
+
+
+def rate_limit_wait(headers, attempt: int, policy: HttpPolicy) -> float:
+    """Seconds to wait after a 429: the `RateLimit` reset, else `Retry-After`, else a backoff."""
+    from huggingface_hub.utils import parse_ratelimit_headers
+
+    info = parse_ratelimit_headers(headers)
+    if info is not None and info.remaining == 0:
+        return info.reset_in_seconds + 1.0   # the reset is rounded to whole seconds
+    retry_after = _retry_after(headers)
+    if retry_after is not None:
+        return retry_after
+    return min(policy.max_backoff, policy.backoff * 2 ** attempt)
+
+
+def exhausted_after(headers) -> float | None:
+    """The reset of a `RateLimit` header that says nothing is left (on any answer), else None."""
+    from huggingface_hub.utils import parse_ratelimit_headers
+
+    info = parse_ratelimit_headers(headers)
+    if info is not None and info.remaining == 0 and info.reset_in_seconds > 0:
+        return info.reset_in_seconds + 1.0
+    return None
+
+
+def _retry_after(headers) -> float | None:
+    value = (headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class HubHttp:
+    """Requests to the Hub for one run: the token's headers, the policy, the shared RateGate.
+
+    Redirects are followed here, not by the client: to another host (the storage CDN, whose
+    URL carries a signed query) the request goes without the Authorization header.
+    """
+
+    def __init__(self, token: str | None, policy: HttpPolicy, gate: RateGate):
+        from huggingface_hub import constants
+        from huggingface_hub.utils import build_hf_headers
+
+        self.endpoint = constants.ENDPOINT.rstrip("/")
+        self.headers = build_hf_headers(token=token)
+        self.policy = policy
+        self.gate = gate
+        self.retries = 0
+        self._lock = threading.Lock()
+
+    def api(self, path: str) -> str:
+        return f"{self.endpoint}/{path.lstrip('/')}"
+
+    # --- requests ---------------------------------------------------------------------------
+    def request(self, method: str, url: str, *, idempotent: bool = True,
+                timeout: float | None = None, **kwargs: Any):
+        """The answer (any status but 429 and, when retried, 408/5xx), its body read."""
+        with self.open(method, url, idempotent=idempotent, timeout=timeout, **kwargs) as response:
+            response.read()
+            return response
+
+    def json(self, method: str, url: str, **kwargs: Any) -> Any:
+        from huggingface_hub.utils import hf_raise_for_status
+
+        response = self.request(method, url, **kwargs)
+        hf_raise_for_status(response)
+        return response.json()
+
+    def pages(self, url: str, params: dict[str, str]) -> Iterator[list]:
+        """Every page of a listing that follows `Link: <...>; rel="next"` (each page retried)."""
+        from huggingface_hub.utils import hf_raise_for_status
+
+        next_url: str | None = url
+        while next_url:
+            response = self.request("GET", next_url, params=params if next_url == url else None)
+            hf_raise_for_status(response)
+            page = response.json()
+            if not isinstance(page, list):
+                raise ValueError(f"a listing page of {where(next_url)} is not a list")
+            yield page
+            next_url = response.links.get("next", {}).get("url")
+
+    @contextlib.contextmanager
+    def open(self, method: str, url: str, *, idempotent: bool = True,
+             timeout: float | None = None, **kwargs: Any):
+        """A streamed answer, after retries (idempotent requests) and rate-limit waits."""
+        attempt = 0
+        limited = 0
+        while True:
+            self.gate.wait_turn()
+            try:
+                response = self._send(method, url, timeout or self.policy.timeout, **kwargs)
+            except Exception as exc:  # noqa: BLE001 - classified just below
+                if not (idempotent and _transient(exc) and attempt < self.policy.retries):
+                    raise
+                attempt += 1
+                self._backoff(attempt)
+                continue
+            status = response.status_code
+            if status == 429:           # not processed: safe to send again, even a commit
+                response.close()
+                self.gate.hold(rate_limit_wait(response.headers, limited, self.policy))
+                limited += 1
+                continue
+            if status in _RETRY_STATUS and idempotent:
+                response.close()
+                if attempt >= self.policy.retries:
+                    raise RetryableStatus(status, str(response.request.url))
+                attempt += 1
+                self._backoff(attempt)
+                continue
+            try:
+                yield response
+            finally:
+                response.close()
+            reset = exhausted_after(response.headers)
+            if reset is not None:
+                self.gate.hold_next(reset)
+            return
+
+    def retry(self, call: Callable[[], Any]) -> Any:
+        """Run `call` (which reads an answer to an idempotent request), retrying it when the
+        connection fails midway: a dropped or truncated body is fetched again."""
+        attempt = 0
+        while True:
+            try:
+                return call()
+            except Exception as exc:  # noqa: BLE001 - classified just below
+                if not _transient(exc) or attempt >= self.policy.retries:
+                    raise
+                attempt += 1
+                self._backoff(attempt)
+
+    def _send(self, method: str, url: str, timeout: float, *, params=None, headers=None,
+              **kwargs: Any):
+        import httpx2
+        from huggingface_hub.utils import get_session
+
+        client = get_session()
+        sent = {**self.headers, **(headers or {})}
+        for _ in range(_MAX_REDIRECTS):
+            request = client.build_request(method, url, params=params, headers=sent,
+                                           timeout=httpx2.Timeout(timeout), **kwargs)
+            response = client.send(request, stream=True, follow_redirects=False)
+            location = response.headers.get("Location")
+            if not (response.is_redirect and location):
+                return response
+            response.close()
+            target = urljoin(str(response.request.url), location)
+            if _origin(target) != _origin(self.endpoint):
+                sent = {k: v for k, v in sent.items() if k.lower() != "authorization"}
+            url, params, kwargs = target, None, {}
+            if method not in ("GET", "HEAD"):
+                method = "GET"
+        raise ValueError(f"too many redirects from {where(url)}")
+
+    def _backoff(self, attempt: int) -> None:
+        with self._lock:
+            self.retries += 1
+        delay = min(self.policy.max_backoff, self.policy.backoff * 2 ** (attempt - 1))
+        time.sleep(delay + random.uniform(0, self.policy.backoff / 2))
+
+
+def _transient(exc: BaseException) -> bool:
+    import httpx2
+
+    if isinstance(exc, (httpx2.TimeoutException, httpx2.NetworkError, httpx2.RemoteProtocolError)):
+        return True
+    # The library closes its shared client after a connection error in its own retry helper,
+    # which can break a request another thread is making with it: retry on a fresh client.
+    return isinstance(exc, RuntimeError) and "closed" in str(exc).lower()
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+def where(url: str) -> str:
+    """A URL as it may be shown: no query string (a signed CDN URL carries its key there)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+# --- messages --------------------------------------------------------------------------------
+
+def describe(exc: BaseException) -> str:
+    """One line naming what failed: no traceback, no query string, no header."""
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+
+    if isinstance(exc, (RateLimited, RetryableStatus)):
+        return str(exc)
+    if isinstance(exc, HfHubHTTPError) and exc.response is not None:
+        r = exc.response
+        status = r.status_code
+        url = where(str(r.request.url)) if r.request is not None else ""
+        hint = {401: " (the token was refused)", 403: " (the token has no access)"}.get(status, "")
+        return f"HTTP {status}{hint} from {url}".strip()
+    if isinstance(exc, httpx2.TimeoutException):
+        return f"timed out{_at(exc)}"
+    if isinstance(exc, httpx2.ConnectError):
+        return f"connection failed{_at(exc)}"
+    if isinstance(exc, (httpx2.NetworkError, httpx2.RemoteProtocolError)):
+        return f"connection dropped{_at(exc)}"
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    first = re.sub(r"(https?://[^\s?'\"]+)\?[^\s'\"]*", r"\1", first)
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+def _at(exc) -> str:
+    try:
+        return f" at {where(str(exc.request.url))}"
+    except (AttributeError, RuntimeError):
+        return ""
+
+
+def redactor(token: str | None) -> Callable[[str], str]:
+    """A function that removes the token (given, or the one the library would use) from text."""
+    secrets = {token} if token else set()
+    with contextlib.suppress(Exception):
+        from huggingface_hub import get_token
+        implicit = get_token()
+        if implicit:
+            secrets.add(implicit)
+    secrets = {s for s in secrets if isinstance(s, str) and len(s) >= 4}
+
+    def redact(text: str) -> str:
+        for s in secrets:
+            text = text.replace(s, "***")
+        return re.sub(r"(?i)bearer\s+\S+", "Bearer ***", text)
+
+    return redact
