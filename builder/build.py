@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, replace
 from importlib.metadata import version
@@ -27,7 +30,7 @@ from builder.model import Collab, Problem
 from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
-from builder.parallel import Running, WorkerError, background, collect, fan_out
+from builder.parallel import fan_out, worker_count
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
@@ -147,7 +150,7 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
 
 
-def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Chart,
+def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Mapping[str, Any],
                  static_version: Mapping[str, str], code: str) -> SiteContext:
     """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
     urls = Urls(base=base_path(config.site.base_url),
@@ -159,7 +162,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
                 stale=collab.stale, static_version=static_version)
     bodies = render_bodies(collab, md, caches.bodies,
                            salt=body_salt(collab, urls, config.site.image_hosts, code))
-    return make_context(collab, config, urls, site, md, bodies, chart=chart.view(caches.files),
+    return make_context(collab, config, urls, site, md, bodies, chart=chart,
                         load_transcript=lambda trace: load_transcript(bucket, trace, config))
 
 
@@ -188,24 +191,30 @@ FILE_NAMESPACES = ("vega-runtime", "chart-svg", "chart-vega")
 RUNTIME = chart_runtime.RUNTIME_FILE
 
 
-def prefetch_vega_runtime(cache: RenderCache) -> Running | None:
-    """Make the chart's Vega runtime (seconds of one core, the first time) on another core while
-    the site is read and planned; None when it is cached already or there is one core only."""
-    if cache.folder is None or cache.has("vega-runtime", chart_runtime.runtime_key()):
+def prefetch_vega_runtime(cache: RenderCache) -> subprocess.Popen | None:
+    """Make the chart's Vega runtime (seconds of one core, the first time) into the cache on
+    another core while the site is read and planned; None when it is cached already or there is
+    one core only. A fresh interpreter, not a fork: vl-convert's engine does not survive a fork
+    of a process that has used it."""
+    if cache.folder is None or worker_count() < 2 or cache.has("vega-runtime", chart_runtime.runtime_key()):
         return None
-    return background(lambda: bool(_vega_runtime(cache)))
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-c", _MAKE_RUNTIME, str(cache.folder)], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def vega_runtime(cache: RenderCache, prefetch: Running | None) -> bytes:
+_MAKE_RUNTIME = ("import sys, pathlib, builder.build as b, builder.cache as c; "
+                 "b.make_vega_runtime(c.RenderCache(pathlib.Path(sys.argv[1])))")
+
+
+def vega_runtime(cache: RenderCache, prefetch: subprocess.Popen | None) -> bytes:
     if prefetch is not None:
-        try:
-            collect(prefetch)
-        except WorkerError:
-            pass                                  # made here instead
-    return _vega_runtime(cache)
+        prefetch.wait()                           # whatever it did, the cache is checked below
+    return make_vega_runtime(cache)
 
 
-def _vega_runtime(cache: RenderCache) -> bytes:
+def make_vega_runtime(cache: RenderCache) -> bytes:
     return cache.get("vega-runtime", chart_runtime.runtime_key(),
                      lambda: chart_runtime.runtime_bundle().encode())
 
@@ -272,34 +281,12 @@ def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[PageSpec]:
             yield from batch
 
 
-@dataclass(frozen=True)
-class Chart:
-    """The chart's document and its agents' styles; its renders (the static SVG, the browser's
-    Vega document) are made on another core meanwhile, into the cache."""
-
-    doc: Mapping[str, Any]
-    styles: tuple
-    prefetch: Running | None
-
-    def view(self, cache: RenderCache) -> dict:
-        if self.prefetch is not None:
-            try:
-                collect(self.prefetch)
-            except WorkerError:
-                pass                              # made here instead
-        return chart_renders(self.doc, self.styles, cache)
-
-
-def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Chart:
+def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
     lb = collab.leaderboard
     ranked = [e.result for e in lb.all]
     doc = charts.chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines,
                                 config.metric, lb.direction)
-    styles = tuple(charts.agent_styles(ranked))
-    renders = None
-    if cache.folder is not None:
-        renders = background(lambda: bool(chart_renders(doc, styles, cache)))
-    return Chart(doc, styles, renders)
+    return chart_renders(doc, tuple(charts.agent_styles(ranked)), cache)
 
 
 def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> dict:

@@ -6,8 +6,7 @@ back, through a pipe. Order is preserved, so the output does not depend on how t
 split. Small jobs, one-core machines and platforms without fork run in-process.
 
 `start` returns as soon as the workers run, so the caller can go on meanwhile; `collect` waits
-for the results. `fan_out` runs a job that divides its work up by itself, in every process;
-`background` runs one job in another process.
+for the results. `fan_out` runs a job that divides its work up by itself, in every process.
 """
 from __future__ import annotations
 
@@ -69,15 +68,6 @@ def fan_out(job: Callable[[int, int], list], workers: int | None = None) -> list
     finally:
         rest = collect(others)
     return mine + rest
-
-
-def background(job: Callable[[], Any]) -> Running | None:
-    """Run `job()` in one forked process while the caller goes on; None where that is not worth
-    it (one core) or not possible (no fork). `collect` returns [its result]."""
-    if worker_count() < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    context = multiprocessing.get_context("fork")
-    return Running(done=None, workers=(_fork(context, lambda _: [job()], ()),))
 
 
 def collect(running: Running) -> list:
