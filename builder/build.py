@@ -35,6 +35,7 @@ from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
                             static_files, theme_override_files)
+from builder.search import SearchIndex
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
@@ -74,7 +75,8 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     ctx = site_context(collab, config, bucket, caches, chart, static_versions(theme), code)
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
     staging = begin(Path(out))
-    site = render_site(ctx, env, Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls),
+    site = render_site(ctx, env, Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls,
+                               SearchIndex()),
                        assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     collab = _with_problems(collab, site.problems)
     counts = site_counts(collab)
@@ -256,13 +258,15 @@ def render_site(ctx: SiteContext, env: Environment, em: Emitter,
     """Every page of every section, rendered (or reused) and written as it comes, on every core:
     each process plans the pages itself and renders every n-th (planning is cheap next to
     rendering, and one fork is cheaper than shipping pages). The build report comes after them,
-    so it lists the problems found while planning too; the static files come last."""
+    so it lists the problems found while planning too; the search index and the static files
+    come last."""
     found: list[Problem] = []
     done: list[Emitted] = fan_out(lambda share, shares: emit_share(
         em, planned(ctx, found if share == 0 else []), share, shares))
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
-    entries = {f"static/{name}": em.staging.put(f"static/{name}", data)
-               for name, data in assets().items()}
+    em.search.extend([d.search for d in done if d.search])
+    extra = {**{f"static/{name}": data for name, data in assets().items()}, **em.search.files()}
+    entries = {path: em.staging.put(path, data) for path, data in extra.items()}
     for d in done:
         entries[d.entry.path] = d.entry
         if d.key is not None and d.packed is not None:

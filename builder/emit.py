@@ -17,6 +17,7 @@ from jinja2 import Environment
 from builder.cache import Packed, PageCache, close_handles, digest_of
 from builder.pages.spec import PageSpec
 from builder.render import render_page
+from builder.search import SearchIndex
 from builder.urls import Urls
 from builder.write import Entry, FileWriter, Staging
 
@@ -28,6 +29,7 @@ class Emitter:
     salt: str
     env: Environment
     urls: Urls
+    search: SearchIndex
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Emitted:
     key: str | None = None             # the page's cache key (None: a data file, or no key)
     packed: Packed | None = None       # where the cache holds its bytes
     rendered: bool = False             # rendered by its template now (not from the cache)
+    search: tuple | None = None        # the page as spooled for the search index
 
 
 def emit_share(em: Emitter, specs: Iterable[PageSpec], share: int, shares: int) -> list[Emitted]:
@@ -54,7 +57,7 @@ def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
     finally:
         close_handles(handles)
     if writer is not None and not writer.close():        # a pack cut short is never indexed
-        done = [d if not d.rendered else Emitted(d.entry, d.key, None, True) for d in done]
+        done = [d if not d.rendered else Emitted(d.entry, d.key, None, True, d.search) for d in done]
     return done
 
 
@@ -66,14 +69,17 @@ def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer,
     packed = em.pages.find(key) if key else None
     if packed is not None:
         if em.staging.unchanged(rel, packed.digest):
-            return Emitted(Entry(rel, packed.digest, False), key, packed)
+            data = (em.staging.out / rel).read_bytes()          # for the search index
+            return Emitted(Entry(rel, packed.digest, False), key, packed,
+                           search=em.search.spool(rel, data))
         data = em.pages.read(packed, handles)
         if data is not None:
-            return Emitted(em.staging.put(rel, data, packed.digest, files), key, packed)
+            return Emitted(em.staging.put(rel, data, packed.digest, files), key, packed,
+                           search=em.search.spool(rel, data))
     data = render_page(em.env, spec.template, spec.context).encode()
     entry = em.staging.put(rel, data, files=files)
     stored = writer.add(data, entry.digest) if key and writer is not None else None
-    return Emitted(entry, key, stored, rendered=True)
+    return Emitted(entry, key, stored, rendered=True, search=em.search.spool(rel, data))
 
 
 def page_key(salt: str, spec: PageSpec) -> str | None:

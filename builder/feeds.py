@@ -1,16 +1,34 @@
-"""Atom feeds: the newest messages, and every record (a result that beat the best so far).
+"""Atom feeds: the newest messages, every record (a result that beat the best so far), and one
+feed per agent of what it posted.
 
-Agent text goes in as escaped plain text (summaries), never as HTML."""
+Entries carry the full message or result body as HTML that already went through the markdown
+door (sanitised), escaped into the XML; titles, authors and summaries are escaped plain text."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from builder import format as fmt
-from builder.model import Message, Result
 
 FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Entry:
+    url: str                     # absolute when the site's base URL names a host
+    title: str
+    updated: datetime | None
+    author: str
+    summary: str                 # plain text
+    content: str = ""            # sanitised HTML ("" for none)
+
+
+def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
+    """The `size` newest entries, newest first (undated ones last, ties by URL)."""
+    return sorted(entries, key=lambda e: (e.updated is not None, fmt.iso(e.updated), e.url),
+                  reverse=True)[:size]
 
 
 def _iso(ts: datetime | None) -> str:
@@ -22,30 +40,21 @@ def _uri(url: str) -> str:
     return url if "://" in url else "urn:collab-site:" + url
 
 
-def _entry(entry_id: str, title: str, link: str, updated: datetime | None, author: str, summary: str) -> str:
-    return (f"<entry><id>{escape(_uri(entry_id))}</id><title>{escape(title)}</title>"
-            f"<link href={quoteattr(link)}/><updated>{_iso(updated)}</updated>"
-            f"<author><name>{escape(author)}</name></author>"
-            f"<summary>{escape(summary)}</summary></entry>")
+def _entry(e: Entry) -> str:
+    content = f'<content type="html">{escape(e.content)}</content>' if e.content else ""
+    return (f"<entry><id>{escape(_uri(e.url))}</id><title>{escape(e.title)}</title>"
+            f"<link href={quoteattr(e.url)}/><updated>{_iso(e.updated)}</updated>"
+            f"<author><name>{escape(e.author)}</name></author>"
+            f"<summary>{escape(e.summary)}</summary>{content}</entry>")
 
 
-def atom(feed_id: str, title: str, self_url: str, site_url: str, entries: Sequence[str],
+def atom(feed_id: str, title: str, self_url: str, site_url: str, entries: Sequence[Entry],
          updated: datetime | None) -> bytes:
-    head = ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+    """The feed document. Links inside the entries' HTML are relative to `site_url`."""
+    base = f" xml:base={quoteattr(site_url)}" if "://" in site_url else ""
+    head = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            f'<feed xmlns="http://www.w3.org/2005/Atom"{base}>'
             f"<id>{escape(_uri(feed_id))}</id><title>{escape(title)}</title>"
             f'<link rel="self" href={quoteattr(self_url)}/><link href={quoteattr(site_url)}/>'
             f"<updated>{_iso(updated)}</updated>")
-    return (head + "".join(entries) + "</feed>\n").encode("utf-8")
-
-
-def message_entries(messages: Sequence[Message], url_for, title_for, excerpt_for) -> list[str]:
-    newest = list(reversed(messages))[:FEED_SIZE]
-    return [_entry(url_for(m.id), f"{m.agent}: {title_for(m.id)}", url_for(m.id), m.timestamp,
-                   m.agent, excerpt_for(m.id)) for m in newest]
-
-
-def record_entries(records: Sequence[Result], url_for, score_for) -> list[str]:
-    newest = list(reversed(records))[:FEED_SIZE]
-    return [_entry(url_for(r.id), f"New record: {score_for(r)} by {r.agent}", url_for(r.id),
-                   r.timestamp, r.agent, f"{r.method}. {r.description}".strip(". "))
-            for r in newest]
+    return (head + "".join(_entry(e) for e in entries) + "</feed>\n").encode("utf-8")

@@ -30,6 +30,11 @@ def day(ts: datetime | None) -> str:
     return utc(ts).strftime("%A %d %B %Y") if ts else "Undated"
 
 
+def iso_day(ts: datetime | None) -> str:
+    """"2026-07-09": the UTC day, machine-readable (search filters, date inputs); "" if unknown."""
+    return utc(ts).strftime("%Y-%m-%d") if ts else ""
+
+
 def iso(ts: datetime | None) -> str:
     """"2026-07-09T08:12:26Z": machine-readable (datetime attributes, JSON, CSV); "" if unknown."""
     return utc(ts).strftime("%Y-%m-%dT%H:%M:%SZ") if ts else ""

@@ -31,7 +31,7 @@ from markupsafe import Markup
 from builder.config import DEFAULT_IMAGE_HOSTS
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
-ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 2"
+ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 3"
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8
@@ -115,6 +115,8 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
         link_rel="noopener noreferrer nofollow", strip_comments=True,
         filter_style_properties={"text-align"}, attribute_filter=keep,
         allowed_classes={"a": {"mention"}, "code": _code_classes(), "span": {"task"}},
+        # code blocks and tables may scroll sideways: they take keyboard focus to be scrolled
+        set_tag_attribute_values={"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}},
     )
     return cleaned.replace("<img ", _IMG_EXTRA)
 

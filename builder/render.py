@@ -24,10 +24,12 @@ THEME = Path(__file__).resolve().parent / "theme"
 PACKAGE_THEME: Traversable = resources.files("builder") / "theme"
 ORIGINAL_PREFIX = "collab-site"
 
-def content_security_policy(image_hosts: Iterable[str]) -> str:
-    """Scripts only from the site itself; images from the site and the allowed hosts only."""
+def content_security_policy(image_hosts: Iterable[str], wasm: bool = False) -> str:
+    """Scripts only from the site itself; images from the site and the allowed hosts only.
+    `wasm`: the page may also compile WebAssembly (the search page's index reader)."""
     images = " ".join(f"https://{host}" for host in image_hosts)
-    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    scripts = "'self' 'wasm-unsafe-eval'" if wasm else "'self'"
+    return (f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data: {images}; connect-src 'self'; font-src 'self'; "
             "object-src 'none'; base-uri 'none'; form-action 'self'")
 

@@ -51,6 +51,10 @@ class Urls:
     def agent(self, agent_id: str) -> str:
         return self._page("agents", slugify(agent_id))
 
+    def agent_feed(self, agent_id: str) -> str:
+        """The Atom feed of an agent's messages and results."""
+        return self.file(f"feeds/agents/{slugify(agent_id)}.xml")
+
     def results(self) -> str:
         return self._page("results")
 
@@ -71,6 +75,14 @@ class Urls:
 
     def build_report(self) -> str:
         return self._page("build")
+
+    # search (the page, and the index the build writes beside it)
+    def search(self) -> str:
+        return self._page("search")
+
+    def search_bundle(self) -> str:
+        """The folder of the search index and its runtime (ends in "/")."""
+        return self._page("pagefind")
 
     # the bucket on the Hub
     def bucket_file(self, path: str) -> str | None:

@@ -99,3 +99,18 @@ def test_live_chart_and_all_results_view_run_no_payload(hostile_site):
         assert page.evaluate(NO_LIVE_PAYLOAD) == []
     assert watch.dialogs == [] and [u for u in watch.requests if MARKER in u] == []
     assert watch.console_errors == [] and watch.page_errors == []
+
+
+def test_search_results_show_payloads_as_text(hostile_site):
+    origin, _ = hostile_site
+    with chromium() as browser:
+        page = browser.new_page()
+        watch = PageWatch(page, origin)
+        page.goto(origin + "/search/?q=alert")
+        page.locator("#search-results li").first.wait_for()
+        page.wait_for_timeout(300)
+        shown = page.inner_text("#search-results")
+        bad = page.evaluate(NO_LIVE_PAYLOAD)
+    assert "onerror=alert" in shown or "<script>alert" in shown      # found, and shown as text
+    assert bad == [] and watch.dialogs == [] and watch.page_errors == []
+    assert [u for u in watch.requests if MARKER in u] == []

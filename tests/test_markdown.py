@@ -41,8 +41,8 @@ def test_template_syntax_stays_text(render):
 def test_ordinary_markdown_survives(render):
     html = str(render("**bold** and `code`\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nx = 1\n```"))
     assert "<strong>bold</strong>" in html
-    assert "<table>" in html and '<th align="right">b</th>' in html
-    assert '<code class="language-python">' in html
+    assert '<table tabindex="0">' in html and '<th align="right">b</th>' in html
+    assert '<pre tabindex="0"><code class="language-python">' in html   # scrolled by keyboard too
 
 
 def test_links_keep_safe_schemes_and_get_rel(render):

@@ -192,9 +192,17 @@ def test_one_new_message_changes_few_files(tmp_path):
     assert main(args) == 0
     after = json.loads((out / "manifest.json").read_text())["files"]
     changed = {p for p in after if before.get(p) != after[p]} | (set(before) - set(after))
-    assert "messages/20991231-235959-000_kestrel/index.html" in changed
-    assert f"messages/{newest}/index.html" in changed            # the parent lists its new reply
-    assert len(changed) <= 20, "\n".join(sorted(changed))
+    pages = {p for p in changed if not p.startswith("pagefind/")}
+    assert "messages/20991231-235959-000_kestrel/index.html" in pages
+    assert f"messages/{newest}/index.html" in pages               # the parent lists its new reply
+    assert len(pages) <= 20, "\n".join(sorted(pages))
+    # The search index: the new page's own fragment is added and no other page's is touched;
+    # the word lists, filters and their directory change, the runtime does not.
+    search = changed - pages
+    fragments = {p for p in search if p.startswith("pagefind/fragment/")}
+    assert len(fragments) == 1 and fragments <= set(after) - set(before)
+    assert not {p for p in search if p.endswith((".js", ".pagefind"))}
+    assert sum(1 for p in after if p.startswith("pagefind/fragment/")) > 400
 
 
 def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):

@@ -9,9 +9,10 @@ Agent text becomes HTML only through builder.markdown; all URLs come from builde
 """
 from __future__ import annotations
 
-from builder.pages import agents, data, home, messages, not_found, results, traces
+from builder.pages import (agents, data, feeds, home, messages, not_found, results, search,
+                           traces)
 from builder.pages.spec import PageSpec
 
-SECTIONS = (home, results, messages, agents, traces, data, not_found)
+SECTIONS = (home, results, messages, agents, traces, data, feeds, search, not_found)
 
 __all__ = ["PageSpec", "SECTIONS"]

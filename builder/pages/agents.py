@@ -42,6 +42,7 @@ def agent_page(ctx: SiteContext, a: Agent) -> PageSpec:
     page = ctx.base_context(a.id, "agents")
     page.update(
         agent=agent_view(ctx, a), profile=a, joined=fmt.when(a.joined) if a.joined else "",
+        joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
         bio=ctx.md.render(a.bio) if a.bio else Markup(""), tools=", ".join(a.tools),
         rows=list(reversed(rows)),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],

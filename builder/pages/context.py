@@ -19,7 +19,7 @@ from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
 from builder.sparkline import sparkline
-from builder.urls import Urls
+from builder.urls import Urls, origin_of
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,12 @@ class SiteContext:
         site = self.site
         if dated and self.collab.data_as_of and not site.data_as_of:
             site = replace(site, data_as_of=fmt.when(self.collab.data_as_of))
-        return {"site": site, "page_title": title, "section": section}
+        return {"site": site, "page_title": title, "section": section, "canonical": ""}
+
+    def canonical(self, url: str) -> str:
+        """The address search engines should keep for a page reachable by two URLs (absolute
+        when the site's base URL names a host)."""
+        return origin_of(self.config.site.base_url) + url
 
     def agent_url(self, agent: str) -> str:
         return self.urls.agent(agent)

@@ -1,4 +1,4 @@
-"""Files for machines: leaderboard.json and .csv, the Atom feeds, the Space card README.md, and
+"""Files for machines: leaderboard.json and .csv, the Space card README.md, and
 the JSON the home page fetches when needed (its table rows)."""
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any, Iterator, Sequence
 
 import yaml
 
-from builder import feeds
 from builder import format as fmt
 from builder.config import Config, MetricConfig
 from builder.model import RankedEntry
@@ -23,7 +22,6 @@ from builder.urls import Urls, origin_of
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     yield PageSpec(ctx.urls.file("leaderboard.json"), data=leaderboard_json(ctx))
     yield PageSpec(ctx.urls.file("leaderboard.csv"), data=leaderboard_csv(ctx))
-    yield from feed_pages(ctx)
     yield PageSpec(ctx.urls.file("README.md"), data=space_card(ctx.config))
 
 
@@ -110,24 +108,6 @@ def table_rows_json(rows: Sequence[ResultRow], urls: Urls) -> bytes:
 def _csv_safe(text: str) -> str:
     """Agent-written cells must not become spreadsheet formulas when the CSV is opened."""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def feed_pages(ctx: SiteContext) -> Iterator[PageSpec]:
-    """/feeds/messages.xml and /feeds/records.xml (absolute URLs when site.base_url has a host)."""
-    origin = origin_of(ctx.config.site.base_url)
-    c, urls, views = ctx.collab, ctx.urls, ctx.message_views
-    home = origin + urls.home()
-    messages = feeds.message_entries(c.messages, lambda i: origin + urls.message(i),
-                                     lambda i: views[i].title, lambda i: views[i].excerpt)
-    records = feeds.record_entries(c.leaderboard.records, lambda i: origin + urls.result(i),
-                                   lambda r: ctx.rows_by_result[r.id].score_text)
-    for name, title, entries, newest in (
-            ("messages", "messages", messages, c.messages[-1].timestamp if c.messages else None),
-            ("records", "records", records,
-             c.leaderboard.records[-1].timestamp if c.leaderboard.records else None)):
-        url = urls.file(f"feeds/{name}.xml")
-        yield PageSpec(url, data=feeds.atom(origin + url, f"{ctx.site.title}: {title}",
-                                            origin + url, home, entries, newest))
 
 
 def space_card(config: Config) -> bytes:

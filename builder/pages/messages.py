@@ -29,13 +29,18 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
                   agent: str | None) -> Iterator[PageSpec]:
     types = sorted({m.type for m in ctx.collab.messages})
-    for listing in paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for):
+    listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
+    latest = listings[-1]
+    for listing in listings:
         page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                                 "messages")
+        if listing.number and list(listing.items) == list(latest.items):
+            page["canonical"] = ctx.canonical(latest.url)      # the same messages as the latest page
         # The count is shown on the rolling latest page only: a numbered page must not depend
         # on it, or every new message would change (and re-render) every page.
         page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
-                    count=len(messages) if listing.number == 0 else None, types=[(t, ctx.urls.messages_by_type(t)) for t in types],
+                    count=len(messages) if listing.number == 0 else None,
+                    types=[(t, ctx.urls.messages_by_type(t)) for t in types],
                     all_url=ctx.urls.messages(), agent=agent,
                     agent_url=ctx.agent_url(agent) if agent else "")
         yield PageSpec(listing.url, "messages.html", page)
@@ -49,7 +54,7 @@ def message_page(ctx: SiteContext, m: Message) -> PageSpec:
     missing = [ref for ref in (thread.missing_refs if thread else ())
                if ref.rsplit("/", 1)[-1] not in named and ref.rsplit("/", 1)[-1] + ".md" not in named]
     unit = ctx.config.metric.unit
-    page = ctx.base_context(f"{m.agent}: {view.title}", "messages")
+    page = ctx.base_context(f"{view.title} — {m.agent}, {view.time_text}", "messages")
     page.update(
         message=view, body=ctx.bodies.messages[m.id],
         parents=[ctx.message_views[p] for p in (thread.parents if thread else ())],

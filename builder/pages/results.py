@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from builder import format as fmt
 from builder.model import Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
@@ -25,9 +26,10 @@ def index_page(ctx: SiteContext) -> PageSpec:
 def result_page(ctx: SiteContext, r: Result) -> PageSpec:
     row = ctx.rows_by_result[r.id]
     urls = ctx.urls
-    page = ctx.base_context(f"{r.agent}: {row.score_text or r.id}", "results")
+    page = ctx.base_context(f"{row.score_text or 'Result'} by {r.agent}, {row.date_text}", "results")
     page.update(
         row=row, result=r, metric=ctx.config.metric, body=ctx.bodies.results[r.id], extra=r.extra,
+        day=fmt.iso_day(r.timestamp),
         artifacts=[(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts],
         source_url=urls.bucket_view(r.source_path) if r.source_path else None,
         referring=[ctx.message_views[m] for m in ctx.messages_about_result.get(r.id, ())])

@@ -48,6 +48,7 @@ class SessionHeader:
     subagent_models: tuple[str, ...]
     started: str
     started_iso: str
+    started_day: str                      # "2026-07-09" (the search filter by date)
     ended: str
     ended_iso: str
     duration: str
@@ -105,6 +106,7 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         models=st.models if st is not None else (),
         subagent_models=st.subagent_models if st is not None else (),
         started=fmt.when(trace.started_at), started_iso=fmt.iso(trace.started_at),
+        started_day=fmt.iso_day(trace.started_at),
         ended=fmt.when(trace.ended_at), ended_iso=fmt.iso(trace.ended_at),
         duration=fmt.duration(seconds),
         active=fmt.duration(st.active_seconds) if st is not None and st.active_seconds else "",

@@ -49,6 +49,7 @@ class MessageView:
     title: str
     time_text: str
     iso: str
+    iso_day: str
     day: str
     excerpt: str
     broadcast: bool
@@ -94,7 +95,8 @@ def message_view(m: Message, body: Markup, urls: Urls, agent_url: str) -> Messag
         id=m.id, url=urls.message(m.id), agent=m.agent, agent_url=agent_url, type=m.type,
         type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
         topic=m.topic.replace("-", " "), title=message_title(m, body),
-        time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), day=fmt.day(m.timestamp),
+        time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), iso_day=fmt.iso_day(m.timestamp),
+        day=fmt.day(m.timestamp),
         excerpt=excerpt_of_html(body), broadcast=m.broadcast, via=m.via)
 
 

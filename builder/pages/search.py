@@ -1,0 +1,30 @@
+"""/search/: full-text search over messages, results, agents and traces, in the browser.
+
+The page is a plain GET form (the header's search box lands here with ?q=); its script loads
+the index that builder/search.py writes only once the visitor searches. This page alone may
+compile WebAssembly (Pagefind's index reader), so its Content-Security-Policy says so."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from builder import format as fmt
+from builder.pages.context import SiteContext
+from builder.pages.spec import PageSpec
+from builder.render import content_security_policy
+
+KINDS = (("message", "Messages"), ("result", "Results"), ("agent", "Agents"), ("trace", "Traces"))
+
+
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    c = ctx.collab
+    days = sorted({fmt.iso_day(t) for t in [m.timestamp for m in c.messages]
+                   + [r.timestamp for r in c.results] if t})
+    page = ctx.base_context("Search", "search")
+    page.update(
+        csp=content_security_policy(ctx.config.site.image_hosts, wasm=True),
+        bundle=ctx.urls.search_bundle(), kinds=KINDS,
+        agents=sorted({a.id for a in c.agents} | {m.agent for m in c.messages}
+                       | {r.agent for r in c.results}, key=str.lower),
+        types=sorted({m.type for m in c.messages}),
+        first_day=days[0] if days else "", last_day=days[-1] if days else "")
+    yield PageSpec(ctx.urls.search(), "search.html", page)

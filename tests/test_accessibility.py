@@ -1,0 +1,203 @@
+"""Accessibility as a visitor meets it, in a real Chromium: axe-core finds nothing on any page
+kind (light on a desktop screen, dark on a phone), nothing overflows at 320 or 480 px, every
+page has one <h1>, headings in order and a title of its own, and the keyboard reaches what
+scrolls. axe-core comes inside axe-playwright-python: nothing is fetched from a CDN."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser import PageWatch, chromium, serve_folder
+from tests.html import soup, text_of
+
+pytestmark = pytest.mark.browser
+
+LIGHT_DESKTOP = {"color_scheme": "light", "viewport": {"width": 1280, "height": 900}}
+DARK_PHONE = {"color_scheme": "dark", "viewport": {"width": 390, "height": 844}}
+# Pages whose layout must fit small screens; the home page's leaderboard becomes cards there.
+NARROW = (320, 480)
+
+
+def url_of(site, path):
+    return "/" + path.relative_to(site).as_posix().removesuffix("index.html")
+
+
+def first(site, pattern, needle=""):
+    for path in sorted(site.glob(pattern)):
+        if needle in path.read_text(encoding="utf-8"):
+            return url_of(site, path)
+    pytest.fail(f"the demo has no page {pattern} holding {needle!r}")
+
+
+def widest_code(site):
+    """The message whose code block has the longest line (it scrolls on a phone)."""
+    def longest(path):
+        return max((len(line) for pre in soup(path).select("main pre")
+                    for line in pre.get_text().splitlines()), default=0)
+    return url_of(site, max(sorted(site.glob("messages/2*/index.html")), key=longest))
+
+
+@pytest.fixture(scope="module")
+def kinds(demo_site):
+    """One page of every kind (the richest the demo has, where that matters)."""
+    site = demo_site
+    traces = sorted(site.glob("traces/*/*/index.html"),
+                    key=lambda p: -p.read_text(encoding="utf-8").count('<details class="item'))
+    return {
+        "home": "/", "messages": "/messages/",
+        "messages by agent": first(site, "messages/agent/*/index.html"),
+        "messages by type": first(site, "messages/type/*/index.html"),
+        "numbered messages page": "/messages/page/1/",
+        "message": widest_code(site),
+        "message with a table": first(site, "messages/2*/index.html", "<table"),
+        "agents": "/agents/", "agent": "/agents/kestrel/",
+        "results": "/results/", "result": first(site, "results/*/index.html", 'class="body markdown"'),
+        "traces": "/traces/", "trace": url_of(site, traces[0]),
+        "trace with errors": first(site, "traces/*/*/index.html", "chip error"),
+        "search": "/search/?q=speculative", "build report": "/build/", "404": "/404.html",
+    }
+
+
+@pytest.fixture(scope="module")
+def origin(demo_site):
+    with serve_folder(demo_site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def axe_findings(browser, origin, kinds):
+    """(kind, scheme) -> axe's violations, every page kind loaded once per colour scheme."""
+    axe, found = Axe(), {}
+    for scheme, options in (("light", LIGHT_DESKTOP), ("dark", DARK_PHONE)):
+        context = browser.new_context(**options)
+        page = context.new_page()
+        for kind, path in kinds.items():
+            # the home page fetches its chart and rows after the load: wait for them
+            page.goto(origin + path, wait_until="networkidle" if kind == "home" else "load")
+            if kind == "search":
+                page.locator("#search-results li").first.wait_for()
+            found[kind, scheme] = [
+                f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')}"
+                for v in axe.run(page).response["violations"]]
+        context.close()
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_any_page_kind(axe_findings, kinds, scheme):
+    failing = {kind: axe_findings[kind, scheme] for kind in kinds if axe_findings[kind, scheme]}
+    assert failing == {}
+
+
+def test_nothing_overflows_on_small_screens(browser, origin, kinds):
+    overflowing = []
+    for width in NARROW:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        for kind, path in kinds.items():
+            page.goto(origin + path, wait_until="networkidle" if kind == "home" else "load")
+            wide = page.evaluate("() => document.documentElement.scrollWidth")
+            if wide > width:
+                overflowing.append(f"{kind} at {width} px: {wide} px wide")
+        page.close()
+    assert overflowing == []
+
+
+def test_scrolling_code_is_reached_by_keyboard(browser, origin, kinds):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(origin + kinds["message"])
+    scrolling = page.locator("main pre").first
+    assert page.evaluate("p => p.scrollWidth > p.clientWidth", scrolling.element_handle())
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("p => document.activeElement === p", scrolling.element_handle()):
+            break
+    else:
+        pytest.fail("Tab never reaches the code block")
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_timeout(300)                         # keyboard scrolling may be animated
+    assert page.evaluate("p => p.scrollLeft", scrolling.element_handle()) > 0
+
+
+def test_every_page_has_one_h1_headings_in_order_and_a_title_of_its_own(demo_site):
+    titles: Counter = Counter()
+    problems = []
+    for path in sorted(demo_site.rglob("*.html")):
+        page = soup(path)
+        name = path.relative_to(demo_site).as_posix()
+        titles[text_of(page.title)] += 1
+        levels = [int(h.name[1]) for h in page.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        if levels.count(1) != 1 or levels[0] != 1:
+            problems.append(f"{name}: headings {levels[:5]}")
+        if any(b > a + 1 for a, b in zip(levels, levels[1:])):
+            problems.append(f"{name}: a heading skips a level in {levels}")
+        labels = [nav.get("aria-label", "") for nav in page.find_all("nav")]
+        if len(set(labels)) != len(labels):
+            problems.append(f"{name}: two navigations named alike in {labels}")
+    assert problems == []
+    assert [t for t, n in titles.items() if n > 1] == []
+    message = soup(next(demo_site.glob("messages/2*_kestrel*/index.html")))
+    assert "kestrel" in text_of(message.title) and "UTC" in text_of(message.title)
+
+
+def test_numbered_pages_that_repeat_the_latest_name_it_as_canonical(demo_site):
+    first_page = soup(demo_site / "messages" / "agent" / "kestrel" / "page" / "1" / "index.html")
+    latest = soup(demo_site / "messages" / "agent" / "kestrel" / "index.html")
+    assert [text_of(a) for a in first_page.select("ol.messages a.time")] == \
+           [text_of(a) for a in latest.select("ol.messages a.time")]
+    assert first_page.select_one("link[rel=canonical]")["href"].endswith("/messages/agent/kestrel/")
+    assert latest.select_one("link[rel=canonical]") is None
+    assert soup(demo_site / "messages" / "page" / "1" / "index.html").select_one("link[rel=canonical]") is None
+
+
+def test_a_first_visit_requests_nothing_that_is_missing(browser, origin):
+    page = browser.new_context().new_page()
+    failed = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.status} {r.url}"))
+    page.goto(origin + "/", wait_until="networkidle")
+    page.wait_for_timeout(300)                # the browser asks for the icon after the load
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert failed == [] and icon.startswith("/static/")
+
+
+def test_expand_all_opens_and_closes_every_card_of_a_trace(browser, origin, kinds):
+    page = browser.new_page()
+    page.goto(origin + kinds["trace"])
+    cards = page.locator(".transcript details.item")
+    assert cards.count() > 50
+    page.get_by_role("button", name="Expand all cards").click()
+    assert page.evaluate("() => [...document.querySelectorAll('.transcript details.item')].every(d => d.open)")
+    page.get_by_role("button", name="Collapse all cards").click()
+    assert page.evaluate("() => [...document.querySelectorAll('.transcript details.item')].every(d => !d.open)")
+
+
+def test_new_since_the_last_visit_is_marked_and_kept_in_the_browser(browser, origin):
+    context = browser.new_context()
+    page = context.new_page()
+    watch = PageWatch(page, origin)
+    page.goto(origin + "/messages/")
+    assert page.locator("li.is-new").count() == 0              # a first visit marks nothing
+    times = page.eval_on_selector_all("ol.messages > li time[datetime]",
+                                      "ts => ts.map(t => t.getAttribute('datetime'))")
+    newest_five = sorted(times, reverse=True)[:5]
+    # a visit that had seen everything up to the 5th newest message: 4 are new since
+    page.evaluate("([key, seen]) => { localStorage.setItem(key, seen); sessionStorage.clear(); }",
+                  ["collab-site:seen:/", newest_five[4]])
+    page.reload()
+    marked = page.eval_on_selector_all("li.is-new time[datetime]", "ts => ts.map(t => t.getAttribute('datetime'))")
+    assert sorted(marked, reverse=True) == newest_five[:4]
+    assert page.locator("li.is-new .badge.new").first.inner_text() == "new"
+    assert "4 new messages" in page.inner_text(".new-note")
+    page.goto(origin + "/")                                  # the same visit: the same marks
+    assert page.locator("section.latest li.is-new").count() == 4
+    context.new_page().goto(origin + "/agents/")
+    assert watch.outside == [] and all(u.startswith(origin) for u in watch.requests)
+    assert page.evaluate("() => localStorage.getItem('collab-site:seen:/')") == newest_five[0]
