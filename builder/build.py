@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, replace
+from functools import partial
 from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
@@ -24,13 +25,13 @@ from builder import format as fmt
 from builder.assemble import assemble
 from builder.cache import PageCache, RenderCache, TextCache, digest_of
 from builder.config import Config
-from builder.emit import Emitted, Emitter, emit_all, emit_share
+from builder.emit import Emitted, Emitter, emit_all
 from builder.markdown import MarkdownRenderer
 from builder.model import Collab, Problem
 from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
-from builder.parallel import fan_out, worker_count
+from builder.parallel import collect, start, worker_count
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
@@ -255,14 +256,18 @@ class SiteFiles:
 
 def render_site(ctx: SiteContext, env: Environment, em: Emitter,
                 assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
-    """Every page of every section, rendered (or reused) and written as it comes, on every core:
-    each process plans the pages itself and renders every n-th (planning is cheap next to
-    rendering, and one fork is cheaper than shipping pages). The build report comes after them,
+    """Every page of every section, rendered (or reused) and written as it comes, on every core;
+    the next batch is planned while workers render the current one (short-lived workers copy
+    little of the memory they share with this process). The build report comes after them,
     so it lists the problems found while planning too; the search index and the static files
     come last."""
     found: list[Problem] = []
-    done: list[Emitted] = fan_out(lambda share, shares: emit_share(
-        em, planned(ctx, found if share == 0 else []), share, shares))
+    done: list[Emitted] = []
+    running = None
+    for batch in planned(ctx, found):
+        done += collect(running) if running else []
+        running = start(partial(emit_all, em), batch, per_share=True)
+    done += collect(running) if running else []
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
     em.search.extend([d.search for d in done if d.search])
     extra = {**{f"static/{name}": data for name, data in assets().items()}, **em.search.files()}
@@ -275,14 +280,14 @@ def render_site(ctx: SiteContext, env: Environment, em: Emitter,
                      rendered=sum(d.rendered for d in done), problems=tuple(found))
 
 
-def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[PageSpec]:
-    """Each section's pages, planned `PLAN_AHEAD` at a time (a section bounds its memory so);
-    their planning problems go to `problems`."""
+def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec]]:
+    """Each section's pages, `PLAN_AHEAD` at a time (a section bounds its memory so); their
+    planning problems go to `problems`."""
     for section in SECTIONS:
         for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000)):
             for spec in batch:
                 problems.extend(spec.problems)
-            yield from batch
+            yield batch
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:

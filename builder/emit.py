@@ -41,11 +41,6 @@ class Emitted:
     search: tuple | None = None        # the page as spooled for the search index
 
 
-def emit_share(em: Emitter, specs: Iterable[PageSpec], share: int, shares: int) -> list[Emitted]:
-    """Every `shares`-th spec, from the `share`-th on."""
-    return emit_all(em, (spec for i, spec in enumerate(specs) if i % shares == share))
-
-
 def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
     """Every spec, in order; new pages go to one new pack of the cache."""
     writer = em.pages.writer()

@@ -6,8 +6,7 @@ back, through a pipe. Order is preserved, so the output does not depend on how t
 split. Small jobs, one-core machines and platforms without fork run in-process.
 
 `start` returns as soon as the workers run, so the caller can go on meanwhile; `collect` waits
-for the results. `fan_out` runs a job that divides its work up by itself, in every process.
-"""
+for the results. """
 from __future__ import annotations
 
 import gc
@@ -39,9 +38,11 @@ def parallel_map(job: Callable[[T], R], items: Sequence[T], workers: int | None 
     return collect(start(job, items, workers))
 
 
-def start(job: Callable, items: Sequence, workers: int | None = None) -> Running:
-    """Run `job` over `items`, each worker over a share of them."""
-    share_job = lambda part: [job(item) for item in part]  # noqa: E731
+def start(job: Callable, items: Sequence, workers: int | None = None, per_share: bool = False
+          ) -> Running:
+    """Run `job` over `items`: per item, or (per_share) once over each worker's share (to set
+    up once per worker what every item needs)."""
+    share_job = job if per_share else (lambda part: [job(item) for item in part])
     workers = min(workers or worker_count(), len(items) // (MIN_ITEMS // 4) or 1)
     if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return Running(done=list(share_job(items)))
@@ -51,23 +52,6 @@ def start(job: Callable, items: Sequence, workers: int | None = None) -> Running
     for first in range(0, len(items), size):
         running.append(_fork(context, share_job, items[first:first + size]))
     return Running(done=None, workers=tuple(running))
-
-
-def fan_out(job: Callable[[int, int], list], workers: int | None = None) -> list:
-    """job(share, shares) on `shares` processes at once: this one runs share 0, forked ones the
-    others; their results follow this one's, in share order. For work that each process can
-    divide up by itself (every k-th item of a sequence it makes), so one fork serves it all."""
-    shares = workers or worker_count()
-    if shares < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return job(0, 1)
-    context = multiprocessing.get_context("fork")
-    others = Running(done=None, workers=tuple(
-        _fork(context, lambda _, share=share: job(share, shares), ()) for share in range(1, shares)))
-    try:
-        mine = job(0, shares)
-    finally:
-        rest = collect(others)
-    return mine + rest
 
 
 def collect(running: Running) -> list:

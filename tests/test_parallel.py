@@ -28,19 +28,3 @@ def test_a_failing_job_fails_the_map_with_the_workers_traceback(monkeypatch):
 
     with pytest.raises(parallel.WorkerError, match="thirteen"):
         parallel.parallel_map(job, list(range(40)), workers=2)
-
-
-def test_fan_out_runs_every_share_once_in_its_own_process():
-    got = parallel.fan_out(lambda share, shares: [(share, shares, os.getpid())], workers=3)
-    assert [(s, n) for s, n, _ in got] == [(0, 3), (1, 3), (2, 3)]
-    assert got[0][2] == os.getpid() and len({pid for _, _, pid in got}) == 3
-
-
-def test_a_failing_share_fails_the_fan_out():
-    def job(share, shares):
-        if share == 1:
-            raise ValueError("share one")
-        return [share]
-
-    with pytest.raises(parallel.WorkerError, match="share one"):
-        parallel.fan_out(job, workers=2)
