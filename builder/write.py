@@ -39,7 +39,7 @@ class WriteReport:
     removed: tuple[str, ...]     # stale files of the previous site
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)          # one per file of the site: kept small
 class Entry:
     """One file of the new site: its path in the site, sha256, and whether it had to be written."""
 
