@@ -14,8 +14,10 @@ commit POST a timeout; a rate-limit window can be minutes long and downloads run
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import re
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -362,3 +364,23 @@ def redactor(token: str | None) -> Callable[[str], str]:
         return re.sub(r"(?i)bearer\s+\S+", "Bearer ***", text)
 
     return redact
+
+
+def interactive() -> bool:
+    """Progress bars only on a terminal, never in CI logs."""
+    return (sys.stderr.isatty() and not os.environ.get("CI")
+            and not os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS"))
+
+
+@contextlib.contextmanager
+def library_bars(show: bool) -> Iterator[None]:
+    """huggingface_hub's own progress bars on or off while a library call runs."""
+    from huggingface_hub.utils import (are_progress_bars_disabled, disable_progress_bars,
+                                       enable_progress_bars)
+    was_disabled = are_progress_bars_disabled()
+    (enable_progress_bars if show else disable_progress_bars)()
+    try:
+        yield
+    finally:
+        (disable_progress_bars if was_disabled else enable_progress_bars)()
+

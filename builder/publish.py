@@ -36,7 +36,7 @@ from typing import Callable
 
 from builder import format as fmt
 from builder import hub_http
-from builder.hub_http import HubHttp, RateGate, describe, redactor
+from builder.hub_http import HubHttp, RateGate, describe, interactive, library_bars, redactor
 from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
                                   RemoteFile, batches, diff, payload_size, same_listing,
                                   shrink_reason)
@@ -331,8 +331,9 @@ def _upload_lfs(site_dir: Path, space_id: str, paths: list[str], token: str | No
 
     additions = [CommitOperationAdd(path_in_repo=p, path_or_fileobj=str(site_dir / p))
                  for p in paths]
-    HfApi(token=token).preupload_lfs_files(space_id, additions, repo_type="space",
-                                           revision="main", token=token)
+    with library_bars(interactive()):
+        HfApi(token=token).preupload_lfs_files(space_id, additions, repo_type="space",
+                                               revision="main", token=token)
 
 
 def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,

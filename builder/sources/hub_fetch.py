@@ -27,7 +27,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from builder import format as fmt
-from builder.hub_http import HubHttp, describe, rate_limit_wait
+from builder.hub_http import HubHttp, describe, interactive, rate_limit_wait
 from builder.sources.mirror import Entry, Mirror, is_file_of_size, object_key
 
 Log = Callable[[str], None]
@@ -233,8 +233,7 @@ def _stream(http: HubHttp, url: str, dest: Path) -> int | None:
 
 def _progress_bar(total: int, show: bool | None):
     if show is None:
-        show = (sys.stderr.isatty() and not os.environ.get("CI")
-                and not os.environ.get("HF_HUB_DISABLE_PROGRESS_BARS"))
+        show = interactive()
     if not show or total == 0:
         return None
     from tqdm import tqdm
