@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import time
 from dataclasses import dataclass, replace
 from functools import partial
+from importlib.metadata import version
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from jinja2 import Environment
 
@@ -19,22 +23,24 @@ from builder import chart as charts
 from builder import chart_runtime, chart_svg
 from builder import format as fmt
 from builder.assemble import assemble
-from builder.cache import RenderCache
+from builder.cache import PageCache, RenderCache, TextCache, digest_of
 from builder.config import Config
+from builder.emit import Emitted, Emitter, emit_all
 from builder.markdown import MarkdownRenderer
 from builder.model import Collab, Problem
 from builder.pages import SECTIONS, PageSpec, build_report
-from builder.pages.context import Site, SiteContext, linker_for, make_context, render_bodies
-from builder.parallel import parallel_map
+from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
+                                   render_bodies)
+from builder.parallel import collect, start, worker_count
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
-                            render_page, static_files, theme_override_files)
+                            static_files, theme_override_files)
 from builder.search import SearchIndex
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
-from builder.write import MANIFEST, WriteReport, manifest_bytes, write_site
+from builder.write import MANIFEST, Entry, WriteReport, begin, commit, manifest_bytes
 
 Log = Callable[[str], None]
 
@@ -49,10 +55,13 @@ class BuildReport:
     seconds: float
     source_note: str
     counts: Mapping[str, int]
+    rendered: int = 0                    # pages rendered by templates (the rest came from the cache)
 
 
 def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
+    caches = Caches.open(config.render_cache_dir())
+    runtime = prefetch_vega_runtime(caches.files)
     bucket, source_problems = open_source(config, log)
     digest = input_digest(bucket, config, source_problems)
     if previous_input_digest(Path(out)) == digest:
@@ -61,20 +70,26 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
         return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
     inputs = read_inputs(bucket, config)
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
-    cache = RenderCache(config.render_cache_dir())
-    assets = static_assets(cache, config.theme_path())
-    ctx = site_context(collab, config, bucket, cache, fingerprint(assets))
+    chart = chart_view(collab, config, caches.files)
+    theme = static_files(config.theme_path())
+    code = code_digest(config.theme_path())
+    ctx = site_context(collab, config, bucket, caches, chart, static_versions(theme), code)
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
-    files, page_count, planning_problems = render_site(ctx, env, assets)
-    collab = _with_problems(collab, planning_problems)
+    staging = begin(Path(out))
+    site = render_site(ctx, env, Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls,
+                               SearchIndex(config.render_cache_dir())),
+                       assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
+    collab = _with_problems(collab, site.problems)
     counts = site_counts(collab)
-    files[MANIFEST] = manifest_bytes(files, counts, input_digest=digest,
-                                     problems=[[p.path, p.reason] for p in collab.problems])
-    written = write_site(out, files)
-    report = BuildReport(out=Path(out), pages=page_count, files=len(files),
+    manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, counts,
+                              input_digest=digest,
+                              problems=[[p.path, p.reason] for p in collab.problems])
+    written = commit(staging, site.entries, manifest)
+    caches.save()
+    report = BuildReport(out=Path(out), pages=site.pages, files=len(site.entries) + 1,
                          problems=collab.problems, written=written,
                          seconds=time.perf_counter() - started, source_note=bucket.note,
-                         counts=counts)
+                         counts=counts, rendered=site.rendered)
     log_summary(report, log)
     return report
 
@@ -138,61 +153,156 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
 
 
-def site_context(collab: Collab, config: Config, bucket: Bucket, cache: RenderCache,
-                 static_version: Mapping[str, str]) -> SiteContext:
+def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Mapping[str, Any],
+                 static_version: Mapping[str, str], code: str) -> SiteContext:
     """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
     urls = Urls(base=base_path(config.site.base_url),
                 bucket_web=bucket_web_url(config.source.location, config.source.web_url))
     md = MarkdownRenderer(linker_for(collab, urls), image_hosts=config.site.image_hosts)
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
-                urls=urls, data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of else "",
+                urls=urls,
+                data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of and collab.stale else "",
                 stale=collab.stale, static_version=static_version)
-    return make_context(collab, config, urls, site, md, render_bodies(collab, md),
-                        chart=chart_view(collab, config, cache),
+    bodies = render_bodies(collab, md, caches.bodies,
+                           salt=body_salt(collab, urls, config.site.image_hosts, code))
+    return make_context(collab, config, urls, site, md, bodies, chart=chart,
                         load_transcript=lambda trace: load_transcript(bucket, trace, config))
 
 
-def static_assets(cache: RenderCache, theme_dir: Path | None = None) -> dict[str, bytes]:
-    """The theme's static files and the vendored Vega runtime, by their name under /static/."""
-    assets = static_files(theme_dir)
-    assets[chart_runtime.RUNTIME_FILE] = cache.get(
-        "vega-runtime", chart_runtime.runtime_key(), lambda: chart_runtime.runtime_bundle().encode())
-    return assets
+@dataclass(frozen=True)
+class Caches:
+    """The render caches of one build, under config.render_cache_dir()."""
+
+    files: RenderCache                   # Vega runtime, chart SVG and Vega document
+    bodies: TextCache                    # markdown bodies
+    pages: PageCache                     # rendered pages
+
+    @classmethod
+    def open(cls, folder: Path) -> Caches:
+        return cls(RenderCache(folder), TextCache(folder / "bodies.json"), PageCache(folder / "pages"))
+
+    def save(self) -> None:
+        """Keep what this build used, drop the rest."""
+        self.files.prune(FILE_NAMESPACES)
+        self.bodies.save()
+        self.pages.save()
 
 
-def render_site(ctx: SiteContext, env: Environment, assets: Mapping[str, bytes]
-                ) -> tuple[dict[str, bytes], int, tuple[Problem, ...]]:
-    """Every output file (by its path in the site folder), the number of HTML pages, and the
-    problems found while planning them. The build report comes last, so it lists those too."""
-    files = {f"static/{name}": data for name, data in assets.items()}
+FILE_NAMESPACES = ("vega-runtime", "chart-svg", "chart-vega")
+
+
+RUNTIME = chart_runtime.RUNTIME_FILE
+
+
+def prefetch_vega_runtime(cache: RenderCache) -> subprocess.Popen | None:
+    """Make the chart's Vega runtime (seconds of one core, the first time) into the cache on
+    another core while the site is read and planned; None when it is cached already or there is
+    one core only. A fresh interpreter, not a fork: vl-convert's engine does not survive a fork
+    of a process that has used it."""
+    if cache.folder is None or worker_count() < 2 or cache.has("vega-runtime", chart_runtime.runtime_key()):
+        return None
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-c", _MAKE_RUNTIME, str(cache.folder)], env=env,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+_MAKE_RUNTIME = ("import sys, pathlib, builder.build as b, builder.cache as c; "
+                 "b.make_vega_runtime(c.RenderCache(pathlib.Path(sys.argv[1])))")
+
+
+def vega_runtime(cache: RenderCache, prefetch: subprocess.Popen | None) -> bytes:
+    if prefetch is not None:
+        prefetch.wait()                           # whatever it did, the cache is checked below
+    return make_vega_runtime(cache)
+
+
+def make_vega_runtime(cache: RenderCache) -> bytes:
+    return cache.get("vega-runtime", chart_runtime.runtime_key(),
+                     lambda: chart_runtime.runtime_bundle().encode())
+
+
+def static_versions(theme: Mapping[str, bytes]) -> dict[str, str]:
+    """?v= cache busters of the static files. The Vega runtime's follows from what its bytes
+    follow from (vl-convert's version and the bundled modules), so no page waits for it."""
+    return {**fingerprint(theme), RUNTIME: digest_of("vega-runtime", chart_runtime.runtime_key())[:10]}
+
+
+def code_digest(theme_dir: Path | None = None) -> str:
+    """The builder's code and theme: a rendered page or body depends on them."""
+    return digest_of(*(part for path in sorted(code_files(theme_dir))
+                       for part in (path.as_posix(), path.read_bytes())))
+
+
+def page_salt(env: Environment, code: str) -> str:
+    """Everything a rendered page depends on besides its template's name and context: the code,
+    the template engine, the templates as the loader finds them (a theme override included) and
+    the environment's plain globals (the CSP)."""
+    templates = [part for name in sorted(env.list_templates())
+                 for part in (name, env.loader.get_source(env, name)[0])]
+    plain = sorted((k, repr(v)) for k, v in env.globals.items()
+                   if isinstance(v, (str, int, float, bool, tuple)))
+    return digest_of(code, f"jinja2 {version('jinja2')}; markupsafe {version('markupsafe')}",
+                     repr(plain), *templates)
+
+
+@dataclass(frozen=True)
+class SiteFiles:
+    entries: Mapping[str, Entry]         # every file of the new site (but the manifest)
+    pages: int                           # HTML pages
+    rendered: int                        # of which rendered now (the others: page cache)
+    problems: tuple[Problem, ...]        # found while planning pages
+
+
+def render_site(ctx: SiteContext, env: Environment, em: Emitter,
+                assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
+    """Every page of every section, rendered (or reused) and written as it comes, on every core;
+    the next batch is planned while workers render the current one (short-lived workers copy
+    little of the memory they share with this process). The build report comes after them,
+    so it lists the problems found while planning too; the search index and the static files
+    come last."""
     found: list[Problem] = []
-    pages = 0
-    search = SearchIndex(ctx.config.render_cache_dir())
+    done: list[Emitted] = []
+    running = None
+    for batch in planned(ctx, found):
+        done += collect(running) if running else []
+        running = start(partial(emit_all, em), batch, per_share=True)
+    done += collect(running) if running else []
+    done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
+    em.search.extend([d.search for d in done if d.search])
+    staged = {d.entry.path: d.entry for d in done}
+    extra = {**{f"static/{name}": data for name, data in assets().items()},
+             **em.search.files(lambda rel: em.staging.read(staged[rel]))}
+    entries = {path: em.staging.put(path, data) for path, data in extra.items()}
+    for d in done:
+        entries[d.entry.path] = d.entry
+        if d.key is not None and d.packed is not None:
+            em.pages.used[d.key] = d.packed
+    return SiteFiles(entries, pages=sum(1 for d in done if d.key is not None or d.rendered),
+                     rendered=sum(d.rendered for d in done), problems=tuple(found))
+
+
+def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec]]:
+    """Each section's pages, `PLAN_AHEAD` at a time (a section bounds its memory so); their
+    planning problems go to `problems`."""
     for section in SECTIONS:
         for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000)):
-            for spec, data in zip(batch, parallel_map(partial(render_spec, env), batch)):
-                files[ctx.urls.file_for(spec.url)] = data
-                search.add(ctx.urls.file_for(spec.url), data)
-                found.extend(spec.problems)
-                pages += bool(spec.template)
-    files.update(search.files(files.__getitem__))
-    report = build_report.page(ctx, ctx.collab.problems + tuple(found))
-    files[ctx.urls.file_for(report.url)] = render_spec(env, report)
-    return files, pages + 1, tuple(found)
-
-
-def render_spec(env: Environment, spec: PageSpec) -> bytes:
-    if spec.data is not None:
-        return spec.data
-    return render_page(env, spec.template, spec.context).encode()
+            for spec in batch:
+                problems.extend(spec.problems)
+            yield batch
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
-    """The chart's static SVG, its browser document and its agents' styles (for the legend)."""
     lb = collab.leaderboard
     ranked = [e.result for e in lb.all]
     doc = charts.chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines,
                                 config.metric, lb.direction)
+    return chart_renders(doc, tuple(charts.agent_styles(ranked)), cache)
+
+
+def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> dict:
+    """The chart's view for the home page; a picture that could not hold agent text safely is
+    left out, as a problem of the build."""
     refused: list[Problem] = []
 
     def cached(kind: str, key: str, make: Callable[[], bytes]) -> bytes:
@@ -202,7 +312,7 @@ def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
             refused.append(Problem("(chart)", f"shown without its pre-rendered picture: {exc}"))
             return b""
 
-    view = chart_runtime.chart_view(doc, charts.agent_styles(ranked), cached)
+    view = chart_runtime.chart_view(dict(doc), styles, cached)
     return {**view, "problems": tuple(refused)}
 
 
@@ -216,7 +326,8 @@ def log_summary(report: BuildReport, log: Log) -> None:
     for p in report.problems:
         log(f"problem: {p.path}: {p.reason}")
     w = report.written
-    log(f"built {report.pages} pages ({report.files} files: {len(w.written)} written, "
+    log(f"built {report.pages} pages ({report.rendered} rendered, the others from the cache; "
+        f"{report.files} files: {len(w.written)} written, "
         f"{w.unchanged} unchanged, {len(w.removed)} removed) in {report.seconds:.2f}s "
         f"into {report.out}; {len(report.problems)} problem(s)")
 

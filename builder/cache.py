@@ -1,33 +1,273 @@
-"""A small on-disk cache for expensive, deterministic renders (the Vega runtime bundle, chart
-SVGs), keyed by a content digest. A damaged or unwritable cache is ignored, never fatal."""
+"""On-disk caches of deterministic renders, so a build does work in proportion to what changed.
+
+Every entry is found by a digest of everything its output depends on (the caller's key), never
+by a name or a time: an entry can be missing, never stale. A damaged, truncated or unwritable
+cache is ignored (the work is done again), never fatal. Each build keeps only the entries it
+used (`prune`), so the cache stays the size of one site.
+
+Three shapes, for three kinds of output:
+* `RenderCache`: one file per entry (the Vega runtime, chart SVGs: few and large), each
+  starting with its content's sha256;
+* `TextCache`: one JSON file of many small texts (markdown bodies rendered to HTML);
+* `PageCache`: rendered pages appended to a few pack files, with a JSON index from page key to
+  (pack, offset, length, digest): thousands of pages cost a few files, not thousands.
+"""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Mapping
+
+
+def digest_of(*parts: str | bytes) -> str:
+    """sha256 over the parts, each length-prefixed (no two part lists give the same input)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Whole file or nothing (temporary file, then rename); False when it could not be written."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
 
 
 class RenderCache:
+    """namespace/sha256(key) -> bytes, one file each."""
+
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self.used: set[Path] = set()
+
+    def has(self, namespace: str, key: str) -> bool:
+        return self.folder is not None and _checked(self._path(namespace, key)) is not None
 
     def get(self, namespace: str, key: str, produce: Callable[[], bytes]) -> bytes:
         if self.folder is None:
             return produce()
-        path = self.folder / namespace / hashlib.sha256(key.encode()).hexdigest()
-        try:
-            return path.read_bytes()
-        except OSError:
-            pass
+        path = self._path(namespace, key)
+        self.used.add(path)
+        found = _checked(path)
+        if found is not None:
+            return found
         data = produce()
+        write_atomically(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+        return data
+
+    def _path(self, namespace: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / namespace / hashlib.sha256(key.encode()).hexdigest()
+
+    def prune(self, namespaces: Iterable[str]) -> None:
+        """Delete the entries of these namespaces that this build did not use."""
+        if self.folder is None:
+            return
+        for namespace in namespaces:
+            _remove_except(self.folder / namespace, self.used)
+
+
+class TextCache:
+    """key -> text, kept in one JSON file that each build rewrites with the entries it used."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self.entries = _load_json_object(path) if path else {}
+        self.used: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        found = self.entries.get(key)
+        return found if isinstance(found, str) else None
+
+    def keep(self, key: str, text: str) -> None:
+        self.used[key] = text
+
+    def save(self) -> None:
+        if self.path is not None and self.used != self.entries:
+            write_atomically(self.path, json.dumps(self.used, sort_keys=True).encode())
+
+
+SMALL_PACK = 1 << 20          # packs smaller than this are merged into one
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Where a cached page is: `length` bytes at `offset` of pack file `pack`; its sha256."""
+
+    pack: str
+    offset: int
+    length: int
+    digest: str
+
+
+class PageCache:
+    """Rendered pages by page key. Reading happens in worker processes (each opens the packs it
+    needs); writing happens through `PackWriter`s, one per worker batch; the parent merges what
+    the workers report into `used` and saves the index at the end of the build."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        raw = _load_json_object(folder / "index.json") if folder else {}
+        self.index: dict[str, Packed] = {}
+        for key, value in raw.items():
+            try:
+                self.index[key] = Packed(*value)
+            except TypeError:
+                continue
+        self.used: dict[str, Packed] = {}
+
+    def find(self, key: str) -> Packed | None:
+        return self.index.get(key)
+
+    def read(self, packed: Packed, handles: dict[str, int]) -> bytes | None:
+        """The page's bytes, or None when the pack is gone, short or not what the index says."""
+        if self.folder is None:
+            return None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
+            fd = handles.get(packed.pack)
+            if fd is None:
+                fd = handles[packed.pack] = os.open(self.folder / _pack_name(packed.pack), os.O_RDONLY)
+            data = os.pread(fd, packed.length, packed.offset)
+        except (OSError, ValueError):
+            return None
+        if len(data) != packed.length or hashlib.sha256(data).hexdigest() != packed.digest:
+            return None
+        return data
+
+    def writer(self) -> PackWriter | None:
+        return PackWriter(self.folder) if self.folder is not None else None
+
+    def save(self) -> None:
+        """Keep the index of what this build used; drop packs nothing uses any more, and rewrite
+        packs mostly made of unused pages (and small ones into one), so the cache stays about
+        the size of one site in a few files."""
+        if self.folder is None:
+            return
+        live: dict[str, int] = {}
+        for packed in self.used.values():
+            live[packed.pack] = live.get(packed.pack, 0) + packed.length
+        self.used = self._compacted(live)
+        packs = {p.pack for p in self.used.values()}
+        _remove_except(self.folder, {self.folder / _pack_name(p) for p in packs}, suffix=".pack")
+        index = {k: [p.pack, p.offset, p.length, p.digest] for k, p in sorted(self.used.items())}
+        write_atomically(self.folder / "index.json", json.dumps(index).encode())
+
+    def _compacted(self, live: Mapping[str, int]) -> dict[str, Packed]:
+        assert self.folder is not None
+        sparse, small = set(), set()
+        for pack, size in live.items():
+            try:
+                on_disk = (self.folder / _pack_name(pack)).stat().st_size
+            except OSError:
+                continue
+            if size * 2 < on_disk:
+                sparse.add(pack)
+            elif on_disk < SMALL_PACK:
+                small.add(pack)
+        sparse |= small if len(small) > 1 else set()
+        if not sparse:
+            return dict(self.used)
+        writer, handles, kept = PackWriter(self.folder), {}, {}
+        for key, packed in self.used.items():
+            if packed.pack not in sparse:
+                kept[key] = packed
+            elif (data := self.read(packed, handles)) is not None:
+                kept[key] = writer.add(data, packed.digest)
+        writer.close()
+        close_handles(handles)
+        return {k: p for k, p in kept.items() if p is not None}
+
+
+class PackWriter:
+    """Appends pages to one new pack file (opened on first use)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.fh = None
+        self.name = ""
+        self.offset = 0
+        self.failed = False
+
+    def add(self, data: bytes, digest: str) -> Packed | None:
+        if self.failed:
+            return None
+        try:
+            if self.fh is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                fd, path = tempfile.mkstemp(dir=self.folder, suffix=".pack")
+                self.fh, self.name = os.fdopen(fd, "wb"), Path(path).stem
+            self.fh.write(data)
+        except OSError:
+            self.failed = True
+            return None
+        packed = Packed(self.name, self.offset, len(data), digest)
+        self.offset += len(data)
+        return packed
+
+    def close(self) -> bool:
+        """False when something could not be written: then nothing from this pack may be used."""
+        if self.fh is not None:
+            try:
+                self.fh.close()
+            except OSError:
+                self.failed = True
+        return not self.failed
+
+
+def close_handles(handles: dict[str, int]) -> None:
+    for fd in handles.values():
+        try:
+            os.close(fd)
         except OSError:
             pass
-        return data
+    handles.clear()
+
+
+def _checked(path: Path) -> bytes | None:
+    """An entry's bytes when the file is whole (it starts with their sha256), else None."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    digest, _, data = raw.partition(b"\n")
+    return data if hashlib.sha256(data).hexdigest().encode() == digest else None
+
+
+def _pack_name(pack: str) -> str:
+    if not pack or "/" in pack or pack.startswith("."):
+        raise ValueError(f"not a pack name: {pack!r}")
+    return pack + ".pack"
+
+
+def _load_json_object(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _remove_except(folder: Path, keep: set[Path], suffix: str = "") -> None:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_file(follow_symlinks=False) and path.name.endswith(suffix) and path not in keep:
+            try:
+                path.unlink()
+            except OSError:
+                pass

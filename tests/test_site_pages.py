@@ -223,8 +223,11 @@ def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):
 def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch):
     """Readers, markdown and templates all run on forked workers, with the same result."""
     from builder import parallel
+    import shutil
     monkeypatch.setenv("COLLAB_WORKERS", "1")
+    monkeypatch.setenv("COLLAB_CACHE_DIR", str(tmp_path / "cache"))
     one = build(tmp_path / "one")
+    shutil.rmtree(tmp_path / "cache")                   # the second build takes nothing from it
     monkeypatch.setenv("COLLAB_WORKERS", "2")
     monkeypatch.setattr(parallel, "MIN_ITEMS", 8)     # the demo is small: split every stage
     forks = []
@@ -233,7 +236,7 @@ def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch):
                         lambda method: forks.append(method) or real(method))
     two = build(tmp_path / "two")
     files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    assert len(forks) >= 5, "readers, markdown and each section's pages ran on workers"
+    assert len(forks) >= 3, "readers, markdown and pages ran on workers"
     assert files(one) == files(two)
 
 

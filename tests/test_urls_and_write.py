@@ -64,6 +64,6 @@ def test_interrupted_swap_is_repaired(tmp_path):
 
 
 def test_manifest_lists_hashes_and_counts():
-    data = manifest_bytes({"b": b"2", "a": b"1"}, {"messages": 3, "ranked": 1})
+    data = manifest_bytes({"b": "d2", "a": "d1"}, {"messages": 3, "ranked": 1})
     assert b'"counts": {\n  "messages": 3,\n  "ranked": 1\n }' in data
     assert data.index(b'"a"') < data.index(b'"b"')

@@ -13,7 +13,7 @@ from builder.pages.spec import PageSpec
 
 def page(ctx: SiteContext, problems: Iterable[Problem]) -> PageSpec:
     c = ctx.collab
-    context = ctx.base_context("Build report", "build")
+    context = ctx.base_context("Build report", "build", dated=True)
     context.update(problems=sorted(problems, key=lambda p: (p.path, p.reason)),
                    counts={"messages": len(c.messages), "results": len(c.results),
                            "agents": len(c.agents), "traces": len(c.traces)})

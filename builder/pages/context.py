@@ -3,16 +3,18 @@ the URLs, rendered markdown bodies and the lookups several sections share, built
 and read-only afterwards."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
+from builder import format as fmt
 from builder.assemble import (messages_by_agent, result_refs, results_by_agent, results_by_filename,
                               traces_by_agent)
 from builder.config import Config
-from builder.markdown import Linker, MarkdownRenderer
+from builder.cache import TextCache, digest_of
+from builder.markdown import ENGINE, Linker, MarkdownRenderer
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
@@ -28,7 +30,10 @@ class Site:
     tagline: str
     links: tuple[Link, ...]
     urls: Urls
-    data_as_of: str                       # newest input, as text ("" when there is none)
+    # Newest input, as text; set only on the page that shows it (`dated`) and when `stale` (the
+    # banner on every page shows it then): it changes with every new message, and a page
+    # should change only when what it shows does.
+    data_as_of: str
     stale: bool                           # the Hub could not be reached: a previous copy is shown
     static_version: Mapping[str, str] = field(default_factory=dict)
 
@@ -52,14 +57,31 @@ def linker_for(collab: Collab, urls: Urls) -> Linker:
                   artifact_url=urls.bucket_file)
 
 
-def render_bodies(collab: Collab, md: MarkdownRenderer) -> Bodies:
-    """Every message and result body through the markdown door, on every core."""
+def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None = None,
+                  salt: str = "") -> Bodies:
+    """Every message and result body through the markdown door: from the cache when the same
+    text was rendered with the same `salt` (see `body_salt`), else on every core."""
+    cache = cache if cache is not None else TextCache(None)
     texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
-    rendered = parallel_map(lambda text: str(md.render(text)), texts)
+    keys = [digest_of(salt, text) for text in texts]
+    found = [cache.get(key) for key in keys]
+    missing = [i for i, html in enumerate(found) if html is None]
+    for i, html in zip(missing, parallel_map(lambda i: str(md.render(texts[i])), missing)):
+        found[i] = html
+    for key, html in zip(keys, found):
+        cache.keep(key, html)
     split = len(collab.messages)
     return Bodies(
-        messages={m.id: Markup(html) for m, html in zip(collab.messages, rendered[:split])},
-        results={r.id: Markup(html) for r, html in zip(collab.results, rendered[split:])})
+        messages={m.id: Markup(html) for m, html in zip(collab.messages, found[:split])},
+        results={r.id: Markup(html) for r, html in zip(collab.results, found[split:])})
+
+
+def body_salt(collab: Collab, urls: Urls, image_hosts: Sequence[str], code: str) -> str:
+    """Everything a rendered body depends on besides its text: the engine, the code, and what the
+    linker and the image filter are given (which agents exist, the site's and bucket's URLs,
+    the allowed image hosts)."""
+    return digest_of(ENGINE, code, repr(urls), "\n".join(sorted(a.id for a in collab.agents)),
+                     "\n".join(image_hosts))
 
 
 Loader = Callable[[Trace], Any]
@@ -86,8 +108,12 @@ class SiteContext:
     by_agent_traces: Mapping[str, tuple[Trace, ...]]
     agent_history: Mapping[str, Markup]
 
-    def base_context(self, title: str, section: str) -> dict[str, Any]:
-        return {"site": self.site, "page_title": title, "section": section, "canonical": ""}
+    def base_context(self, title: str, section: str, dated: bool = False) -> dict[str, Any]:
+        """The base template's context; `dated` pages show when the data is from."""
+        site = self.site
+        if dated and self.collab.data_as_of and not site.data_as_of:
+            site = replace(site, data_as_of=fmt.when(self.collab.data_as_of))
+        return {"site": site, "page_title": title, "section": section, "canonical": ""}
 
     def canonical(self, url: str) -> str:
         """The address search engines should keep for a page reachable by two URLs (absolute

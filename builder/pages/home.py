@@ -32,7 +32,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     leader = best[0] if best and not lb.fallback else None
     chart_data = ctx.chart["data"]
     results_data = table_rows_json([ctx.row(e) for e in lb.all], ctx.urls)
-    page = ctx.base_context(ctx.site.title, "home")
+    page = ctx.base_context(ctx.site.title, "home", dated=True)
     page.update(
         headline={
             "best": leader.score_text if leader else "—",

@@ -36,8 +36,11 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
                                 "messages")
         if listing.number and list(listing.items) == list(latest.items):
             page["canonical"] = ctx.canonical(latest.url)      # the same messages as the latest page
+        # The count is shown on the rolling latest page only: a numbered page must not depend
+        # on it, or every new message would change (and re-render) every page.
         page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
-                    count=len(messages), types=[(t, ctx.urls.messages_by_type(t)) for t in types],
+                    count=len(messages) if listing.number == 0 else None,
+                    types=[(t, ctx.urls.messages_by_type(t)) for t in types],
                     all_url=ctx.urls.messages(), agent=agent,
                     agent_url=ctx.agent_url(agent) if agent else "")
         yield PageSpec(listing.url, "messages.html", page)

@@ -50,9 +50,10 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[Listin
 
 
 def _numbered_pager(n: int, total: int, url_for: UrlFor) -> Pager:
-    # A numbered page links only to its neighbours: listing every page number here would change
-    # all pages each time a page is added.
-    return Pager(current=n, total=total,
+    # A numbered page links only to its neighbours and knows of no page past the next one:
+    # listing every page number here, or the number of pages, would change all pages each time
+    # a page is added.
+    return Pager(current=n, total=min(total, n + 1),
                  newer_url=url_for(n + 1) if n < total else None,
                  older_url=url_for(n - 1) if n > 1 else None,
                  latest_url=url_for(None), numbered=())

@@ -1,0 +1,133 @@
+"""Measured subprocesses for the benchmark: wall time, CPU time, and memory two ways.
+
+Memory of a build that forks workers is not one process's RSS: pages shared by the parent and
+its forks are counted once per process by RSS. So a run reports both the largest single
+process's peak RSS (wait4, what `time -v` shows) and the peak of the whole process tree's PSS
+(proportional set size: shared pages split between the processes sharing them), sampled from
+/proc every 20 ms. The tree's PSS is what the machine actually had to provide.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+SAMPLE_SECONDS = 0.02
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mb: float           # the largest single process (wait4)
+    peak_tree_pss_mb: float      # all processes of the run together, sampled (0 where no /proc)
+    cpu_seconds: float           # user + system, the process and the children it waited for
+    exit_code: int
+    log: str
+
+
+def run_measured(cmd: list[str], cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Run:
+    """Run `cmd` to completion and measure it."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        sampler = TreeSampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        sampler.stop()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)   # -> MiB
+    return Run(round(seconds, 3), round(rss, 1), round(sampler.peak_kib / 1024, 1),
+               round(usage.ru_utime + usage.ru_stime, 3), proc.returncode, str(log_path))
+
+
+def median_run(runs: list[Run]) -> Run:
+    """Median wall and CPU time; highest memory figures."""
+    return Run(round(statistics.median(r.seconds for r in runs), 3), max(r.peak_rss_mb for r in runs),
+               max(r.peak_tree_pss_mb for r in runs), round(statistics.median(r.cpu_seconds for r in runs), 3),
+               max(r.exit_code for r in runs), runs[0].log)
+
+
+class TreeSampler:
+    """Polls the PSS of a process and all its descendants until stopped; keeps the peak."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def start(self) -> None:
+        if Path(f"/proc/{self.pid}/smaps_rollup").exists():
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in _tree(self.pid)))
+            self._stop.wait(SAMPLE_SECONDS)
+
+
+def _tree(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except OSError:
+            continue
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def alternate(rounds: int, contenders: dict[str, tuple[Callable[[], None], Callable[[], Run]]],
+              log: Callable[[str], None]) -> dict[str, list[Run]]:
+    """A B A B: each round runs every contender once (prepare, then run), in turn, so that a
+    machine getting busier or quieter affects all of them alike. A failed contender drops out."""
+    runs: dict[str, list[Run]] = {name: [] for name in contenders}
+    for i in range(rounds):
+        for name, (prepare, run) in contenders.items():
+            if runs[name] and runs[name][-1].exit_code != 0:
+                continue
+            prepare()
+            result = run()
+            runs[name].append(result)
+            log(f"  round {i + 1}/{rounds}: {name} {result.seconds:.2f} s wall, {result.cpu_seconds:.2f} s CPU, "
+                f"tree PSS {result.peak_tree_pss_mb:.0f} MiB" + ("" if result.exit_code == 0 else
+                                                                   f" (exit {result.exit_code})"))
+    return runs
+
+
+def tail(path: str, lines: int = 15) -> str:
+    try:
+        return "\n".join(Path(path).read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def call(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, capture_output=True, text=True, **kwargs)

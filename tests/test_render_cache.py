@@ -1,0 +1,189 @@
+"""The render caches: a build on a fresh runner with the caches restored re-renders only what
+changed, gives the same bytes as a build with no cache at all, whatever input changed, and
+survives a damaged cache. Every build here has caches of its own (a folder per test)."""
+from __future__ import annotations
+
+import json
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.cache import PageCache
+from builder.config import load_config
+from scripts.bench import toml_dumps
+from tests.conftest import REPO
+
+REPLY = """---
+type: agent
+refs: {parent}.md
+agent: kestrel
+timestamp: 2099-12-31 23:59 UTC
+via: raw
+---
+
+@newcomer please re-run artifacts/tools/serve.py on your side.
+
+![throughput plot](https://img.example.org/plot.png)
+"""
+
+
+def quiet(_line: str) -> None:
+    pass
+
+
+def files(site: Path) -> dict[str, bytes]:
+    """Every file's bytes; the manifest without the digest of the build's inputs (the config
+    names the cache folder, which differs between the builds compared here)."""
+    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    manifest = json.loads(found.pop("manifest.json"))
+    manifest.pop("input")
+    return {**found, "manifest.json": json.dumps(manifest).encode()}
+
+
+@pytest.fixture
+def bucket(tmp_path) -> Path:
+    demo = load_config(REPO / "collab.toml", env={}).source_dir()
+    copy = tmp_path / "bucket"
+    shutil.copytree(demo, copy)
+    return copy
+
+
+def run(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None = None,
+        source: dict | None = None):
+    """A build of `bucket` into `out` with caches under `cache`; site/source settings overridden."""
+    data = tomllib.loads((REPO / "collab.toml").read_text(encoding="utf-8"))
+    data["source"].update(location=str(bucket), **(source or {}))
+    data["site"].update(site or {})
+    data["cache"] = {"dir": str(cache)}
+    path = tmp_path / f"{out.name}.toml"
+    path.write_text(toml_dumps(data), encoding="utf-8")
+    return build(load_config(path, env={}), out, log=quiet)
+
+
+def add_reply(bucket: Path) -> str:
+    parent = sorted((bucket / "message_board").glob("2*.md"))[-1].stem
+    (bucket / "message_board" / "20991231-235959-000_kestrel.md").write_text(
+        REPLY.format(parent=parent), encoding="utf-8")
+    return "messages/20991231-235959-000_kestrel/index.html"
+
+
+def test_a_fresh_runner_with_restored_caches_renders_only_what_a_new_message_changed(tmp_path, bucket):
+    cache = tmp_path / "cache"
+    cold = run(tmp_path, bucket, cache, tmp_path / "first")
+    assert cold.rendered == cold.pages > 100
+
+    page = add_reply(bucket)
+    cron = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")           # no site folder yet
+    assert 0 < cron.rendered <= 20, "only the pages the message changed are rendered"
+    assert cron.pages > cold.pages
+
+    nocache = run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
+    assert nocache.rendered == nocache.pages
+    assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
+    assert page in files(tmp_path / "fresh-runner")
+
+
+def register_newcomer(bucket: Path) -> None:
+    (bucket / "agents" / "newcomer.md").write_text(
+        "---\nagent_name: newcomer\nagent_model: m\n---\nHello.\n", encoding="utf-8")
+
+
+CHANGES = {   # what changes between two builds: (site, source) before, after, and the bucket
+    "an agent registers": ({}, {}, register_newcomer),
+    "base_url": ({"base_url": "https://one.example.org/"}, {"base_url": "https://two.example.org/c/"}, None),
+    "bucket web_url": ({}, {"web_url": "https://example.org/buckets/o/other"}, None),
+    "image_hosts": ({"image_hosts": ["hf.co"]}, {"image_hosts": ["img.example.org"]}, None),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_cached_page_is_never_reused_when_what_it_shows_changed(tmp_path, bucket, change):
+    before, after, mutate = CHANGES[change]
+    split = lambda d: ({k: v for k, v in d.items() if k != "web_url"},
+                       {k: v for k, v in d.items() if k == "web_url"})
+    cache = tmp_path / "cache"
+    page = add_reply(bucket)
+    run(tmp_path, bucket, cache, tmp_path / "a", *split(before))
+    if mutate:
+        mutate(bucket)
+    cached = run(tmp_path, bucket, cache, tmp_path / "b", *split(after))
+    cold = run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c", *split(after))
+    assert cold.rendered == cold.pages
+    assert files(tmp_path / "b") == files(tmp_path / "c"), "the cached build equals a build without cache"
+    first = (tmp_path / "a" / page).read_text(encoding="utf-8")
+    second = (tmp_path / "b" / page).read_text(encoding="utf-8")
+    assert first != second, "the change shows on the message's page"
+    if change == "an agent registers":
+        assert "agents/newcomer/" in second and "agents/newcomer/" not in first
+    if change == "image_hosts":
+        assert "https://img.example.org/plot.png" in second.split("<img", 1)[-1]
+        assert "<img" not in first.split('class="message-body', 1)[-1].split("</article>")[0]
+
+
+def test_a_template_override_renders_every_page_again(tmp_path, bucket):
+    """An organizer's theme_dir changes pages as code does: no page comes from the cache."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text(
+        '{% extends "collab-site/base.html" %}{% block head %}<meta name="theme" content="changed theme">'
+        '{% endblock %}',
+        encoding="utf-8")
+    again = run(tmp_path, bucket, cache, tmp_path / "b", site={"theme_dir": str(tmp_path / "theme")})
+    assert again.rendered == again.pages
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "b").rglob("*.html")]
+    assert any("changed theme" in page for page in pages)
+
+
+def test_a_damaged_cache_is_ignored(tmp_path, bucket):
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    render_cache = cache / "render"
+    (render_cache / "bodies.json").write_text('{"x": [1, 2', encoding="utf-8")
+    packs = sorted((render_cache / "pages").glob("*.pack"))
+    assert packs
+    for i, pack in enumerate(packs):
+        data = pack.read_bytes()
+        pack.write_bytes(data[: len(data) // 2] if i % 2 else b"\0garbage" + data[8:])
+    for entry in (render_cache / "chart-svg").iterdir():
+        entry.write_bytes(b"")
+    damaged = run(tmp_path, bucket, cache, tmp_path / "b")
+    assert damaged.rendered > 0
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    (render_cache / "pages" / "index.json").write_text("not json", encoding="utf-8")
+    run(tmp_path, bucket, cache, tmp_path / "c")
+    assert files(tmp_path / "a") == files(tmp_path / "c")
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(tmp_path, bucket):
+    """Entries the last build did not use are dropped (pack files keep their bytes until
+    they are mostly unused, then are rewritten), so the cache stays about one site large."""
+    cache = tmp_path / "cache"
+    secret = "zebra-quartz-unique-phrase"
+    message = bucket / "message_board" / "20991231-235959-000_kestrel.md"
+    message.write_text(f"---\ntype: agent\nagent: kestrel\n---\n{secret}\n", encoding="utf-8")
+    run(tmp_path, bucket, cache, tmp_path / "a")
+
+    def kept() -> bytes:
+        """The bodies and every page the cache's index still lists."""
+        pages = PageCache(cache / "render" / "pages")
+        handles: dict[str, int] = {}
+        texts = [pages.read(p, handles) or b"" for p in pages.index.values()]
+        return (cache / "render" / "bodies.json").read_bytes() + b"".join(texts)
+
+    def size() -> int:
+        return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+
+    assert secret.encode() in kept()
+    first = size()
+    message.unlink()
+    for i in range(4):                                   # new messages come and go
+        (bucket / "message_board" / f"2099123{i}-235959-000_kestrel.md").write_text(
+            f"---\ntype: agent\nagent: kestrel\n---\nmessage {i}\n", encoding="utf-8")
+        run(tmp_path, bucket, cache, tmp_path / f"b{i}")
+        assert size() < 2 * first
+    assert secret.encode() not in kept()

@@ -1,0 +1,109 @@
+"""Writing a site over a previous one: only what changed is written, nothing is ever left half
+done, and a file touched after the build is written again."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+
+import pytest
+
+from builder import write
+from builder.write import begin, commit, write_site
+
+
+def listing(out):
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def matches_manifest(out) -> bool:
+    files = json.loads((out / "manifest.json").read_text())["files"]
+    on_disk = {k: hashlib.sha256(v).hexdigest() for k, v in listing(out).items() if k != "manifest.json"}
+    return files == on_disk
+
+
+V1 = {"index.html": b"home 1", "a/index.html": b"a", "b/index.html": b"b", "old/index.html": b"old"}
+V2 = {"index.html": b"home 2", "a/index.html": b"a", "b/index.html": b"b", "new/index.html": b"new"}
+
+
+def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    inode = (out / "a" / "index.html").stat().st_ino
+    report = write_site(out, V2)
+    assert sorted(report.written) == ["index.html", "new/index.html"]
+    assert report.removed == ("old/index.html",) and report.unchanged == 2
+    assert (out / "a" / "index.html").stat().st_ino == inode
+    assert not (out / "old").exists()
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == V2
+    assert matches_manifest(out)
+    assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
+
+
+def test_a_build_interrupted_while_moving_files_in_is_completed_by_the_next(tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    staging = begin(out)
+    entries = {rel: staging.put(rel, data) for rel, data in V2.items()}
+    real, calls = os.replace, []
+
+    def dies_after_one(src, dst):
+        calls.append(dst)
+        if len(calls) > 1:
+            raise KeyboardInterrupt("power cut")
+        real(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", dies_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        commit(staging, entries, b"{}")
+    monkeypatch.setattr(write.os, "replace", real)
+    assert not matches_manifest(out), "half moved: the manifest does not describe the files"
+
+    write_site(out, {**V2, "index.html": b"home 2"})          # the next build
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == V2
+    assert matches_manifest(out)
+
+
+def test_a_build_that_fails_before_committing_leaves_the_site_as_it_was(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    before = listing(out)
+    staging = begin(out)
+    staging.put("index.html", b"never committed")
+    assert listing(out) == before
+    write_site(out, V1)                                       # a later build starts clean
+    assert listing(out) == before
+
+
+def test_a_file_changed_by_hand_after_the_build_is_written_again(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    manifest_time = (out / "manifest.json").stat().st_mtime_ns
+    page = out / "a" / "index.html"
+    page.write_bytes(b"x")                                    # same size as "a", edited later
+    os.utime(page, ns=(manifest_time + 10**9, manifest_time + 10**9))
+    report = write_site(out, V1)
+    assert "a/index.html" in report.written
+    assert page.read_bytes() == b"a" and matches_manifest(out)
+
+
+def test_a_folder_may_become_a_file_and_back(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, {"x/index.html": b"folder"})
+    write_site(out, {"x": b"file"})
+    assert (out / "x").read_bytes() == b"file"
+    write_site(out, {"x/index.html": b"folder again"})
+    assert (out / "x" / "index.html").read_bytes() == b"folder again"
+
+
+def test_when_most_files_changed_the_few_unchanged_keep_their_inode(tmp_path):
+    out = tmp_path / "site"
+    old = {f"p{i}/index.html": f"old {i}".encode() for i in range(10)}
+    write_site(out, {**old, "same/index.html": b"same", "gone/index.html": b"gone"})
+    inode = (out / "same" / "index.html").stat().st_ino
+    new = {f"p{i}/index.html": f"new {i}".encode() for i in range(10)}
+    report = write_site(out, {**new, "same/index.html": b"same"})
+    assert len(report.written) == 10 and report.unchanged == 1
+    assert (out / "same" / "index.html").stat().st_ino == inode
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == {**new, "same/index.html": b"same"}
+    assert matches_manifest(out)
