@@ -45,7 +45,7 @@ LANGUAGE = "en"
 SHARDS = "shards.json"
 CACHE = "search-shard"
 # Bumped when what is done to Pagefind's output here changes (the cached shards are remade).
-FORMAT = "2"
+FORMAT = "3"
 # What the search page loads: the runtime, its worker and wasm, the entry file and the index.
 # Pagefind's own UI bundles are left out (the site has its own search page).
 RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
@@ -98,8 +98,7 @@ class SearchIndex:
         out = dict(runtime)
         for shard, part in zip(shards, parts):
             out.update((f"{shard.name}/{name}", data) for name, data in part.items())
-        tag = hashlib.sha256(runtime["pagefind-entry.json"]).hexdigest()[:16]
-        out[SHARDS] = json.dumps({"runtime": tag, "shards": [s.name for s in shards]}).encode()
+        out[SHARDS] = json.dumps({"shards": [s.name for s in shards]}).encode()
         self._cache.prune([CACHE])              # the shards of this site only
         return {f"{FOLDER}/{name}": data for name, data in sorted(out.items())}
 
@@ -133,17 +132,18 @@ def _index(binary: Path, shard: Shard, read: ReadPage) -> dict[str, bytes]:
     """One shard's files to serve, from a Pagefind process of its own."""
     return _pagefind(binary, ({"type": "AddFile", "file_path": None, "url": page.url,
                                "file_contents": indexed_part(read(page.path)).decode("utf-8")}
-                              for page in shard.pages), runtime=False)
+                              for page in shard.pages), shard=shard.name)
 
 
 def _runtime(binary: Path) -> dict[str, bytes]:
     """Pagefind's browser runtime, with the index it loads first: one page, the search page,
     without the filter every search of a shard names (so no search ever finds it)."""
     return _pagefind(binary, [{"type": "AddRecord", "url": "/search/", "content": "Search",
-                               "language": LANGUAGE, "meta": {"title": "Search"}}], runtime=True)
+                               "language": LANGUAGE, "meta": {"title": "Search"}}], shard="")
 
 
-def _pagefind(binary: Path, requests: Iterable[Mapping[str, Any]], runtime: bool) -> dict[str, bytes]:
+def _pagefind(binary: Path, requests: Iterable[Mapping[str, Any]], shard: str) -> dict[str, bytes]:
+    """The files to serve of an index of `requests` (of the runtime's own when `shard` is "")."""
     with _Service(binary) as service:
         index = service.ask({"type": "NewIndex", "config": {"force_language": LANGUAGE}})["index_id"]
         sent = [service.send({**request, "index_id": index}) for request in requests]
@@ -151,7 +151,8 @@ def _pagefind(binary: Path, requests: Iterable[Mapping[str, Any]], runtime: bool
             service.answer(number)
         written = service.ask({"type": "GetFiles", "index_id": index})["files"]
     files = {f["path"]: base64.b64decode(f["content"]) for f in written}
-    return stable_bundle({name: data for name, data in files.items() if _is_served(name, runtime)})
+    return stable_bundle({name: data for name, data in files.items() if _is_served(name, not shard)},
+                         shard)
 
 
 class _Service:
@@ -231,8 +232,10 @@ def _is_served(name: str, runtime: bool) -> bool:
             or name == "pagefind-entry.json")
 
 
-def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The bundle with its filter files and metadata in a fixed order, named by their content.
+def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, bytes]:
+    """The bundle with its filter files and metadata in a fixed order, named by their content;
+    with `shard`, its pages are named after it ("en_1a2b3c4" -> "en_s4096-1a2b3c4"), so the
+    search page tells which shard a result comes from by the result's id.
 
     Pagefind 1.5 writes the values of each filter, and the lists of filters and sorts, in
     hash-map order, which changes from run to run: the same pages would give different files
@@ -255,6 +258,10 @@ def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
         meta = pagefind_format.decode(_unpack(files[old_meta]))
         meta[3] = sorted([filter_name, names.get(h, h)] for filter_name, h in meta[3])
         meta[4] = sorted(meta[4])
+        for page in meta[1] if shard else ():
+            old, page[0] = page[0], page[0].replace("_", f"_{shard}-", 1)
+            if f"fragment/{old}.pf_fragment" in out:
+                out[f"fragment/{page[0]}.pf_fragment"] = out.pop(f"fragment/{old}.pf_fragment")
         data = _pack(pagefind_format.encode(meta))
         language["hash"] = _hashed(language["hash"], data)
         del out[old_meta]

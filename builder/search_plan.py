@@ -63,9 +63,9 @@ class Shard:
     pages: tuple[PageRecord, ...]
 
     def key(self, salt: str) -> str:
-        """What its index files follow from: the pages (URL and indexed part), in order, and
-        `salt` (the Pagefind version and the way it is called)."""
-        h = hashlib.sha256(salt.encode())
+        """What its index files follow from: its name, the pages (URL and indexed part), in
+        order, and `salt` (the Pagefind version and the way it is called)."""
+        h = hashlib.sha256(f"{salt}\n{self.name}".encode())
         for page in self.pages:
             h.update(f"\n{page.url}\t{page.digest}".encode())
         return h.hexdigest()

@@ -30,6 +30,12 @@ def test_index_and_runtime_are_files_of_the_site(demo_site):
         entry = json.loads((demo_site / "pagefind" / shard / "pagefind-entry.json").read_text())
         pages += entry["languages"]["en"]["page_count"]
         assert not [p for p in bundle if p.startswith(f"pagefind/{shard}/") and p.endswith(".js")]
+        # a page's id (its fragment's name) names its shard: the search page orders by it
+        meta = next((demo_site / "pagefind" / shard).glob("*.pf_meta")).read_bytes()
+        ids = [p[0] for p in pagefind_format.decode(gzip.decompress(meta)[len(b"pagefind_dcd"):])[1]]
+        assert all(i.startswith(f"en_{shard}-") for i in ids)
+        assert {f"{i}.pf_fragment" for i in ids} == {
+            f.name for f in (demo_site / "pagefind" / shard / "fragment").iterdir()}
     messages = len(list((demo_site / "messages").glob("2*/index.html")))
     agents = len(list((demo_site / "agents").glob("*/index.html")))
     results = len(list((demo_site / "results").glob("*/index.html")))
@@ -183,6 +189,17 @@ def test_a_new_page_is_indexed_alone_and_changes_only_its_shard(tmp_path, monkey
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
     newest = json.loads(after["pagefind/shards.json"])["shards"][-1]
     assert {p.split("/")[1] for p in changed} - {"shards.json"} == {newest}
+
+
+def test_the_cache_keeps_the_shards_of_the_latest_build_only(tmp_path):
+    levels = ((2, 1 << 30),)
+    pages = {f"m/{i}/index.html": page(i, f"word{i}") for i in range(1, 6)}
+    bundle_of(pages, tmp_path / "cache", levels)
+    pages = {path: data.replace(b"word", b"other") for path, data in pages.items()}
+    after = bundle_of(pages, tmp_path / "cache", levels)
+    shards = json.loads(after["pagefind/shards.json"])["shards"]
+    kept = [f for f in (tmp_path / "cache").rglob("*") if f.is_file()]
+    assert len(kept) == len(shards) + 1          # and the runtime
 
 
 def test_a_damaged_cache_entry_is_made_again(tmp_path):
