@@ -161,10 +161,10 @@ def test_ci_runs_make_test_on_push_and_pull_request():
     assert job["permissions"] == {"contents": "read"}
 
 
-def test_the_action_caches_the_mirror_by_its_content_and_the_render_cache_by_the_dependencies():
+def test_the_action_caches_the_mirror_and_the_render_cache_by_their_content():
     """Each cache is saved only when what it holds changed: the mirror under the name the sync
-    writes (a digest of the bucket listing), the render cache under the Python version and the
-    packages installed (collab-site and its dependencies, with their versions)."""
+    writes (a digest of the bucket listing), the render cache (with the site it built) under the
+    Python version and the packages installed, then the site's manifest."""
     from builder.config import load_config
     from builder.sources.mirror import CACHE_KEY
 
@@ -189,11 +189,15 @@ def test_the_action_caches_the_mirror_by_its_content_and_the_render_cache_by_the
     assert "steps.mirror-key.outputs.key != steps.restore.outputs.cache-matched-key" in save["if"]
 
     render = steps["Restore the render cache"]["with"]
-    assert render == {"path": "${{ steps.paths.outputs.render }}",
-                      "key": "${{ steps.paths.outputs.render-key }}"}
+    cached = "${{ steps.paths.outputs.render }}\n${{ steps.paths.outputs.site }}\n"
+    assert render == {"path": cached, "key": "${{ steps.paths.outputs.render-key }}-",
+                      "restore-keys": "${{ steps.paths.outputs.render-key }}-\n"}
+    name = steps["Name the render cache"]
+    assert 'sha256sum -- "$SITE/manifest.json"' in name["run"] and name["id"] == "render-key"
     save = steps["Save the render cache"]
-    assert save["with"] == render
-    assert "steps.restore-render.outputs.cache-hit != 'true'" in save["if"]
+    assert save["with"] == {"path": cached, "key": "${{ steps.render-key.outputs.key }}"}
+    assert ("steps.render-key.outputs.key != steps.restore-render.outputs.cache-matched-key"
+            in save["if"])
     names = list(steps)
     assert names.index("Publish to the Space") < names.index("Name the bucket mirror") \
         < names.index("Save the bucket mirror")
