@@ -77,7 +77,7 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
     staging = begin(Path(out))
     site = render_site(ctx, env, Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls,
-                               SearchIndex()),
+                               SearchIndex(config.render_cache_dir())),
                        assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     collab = _with_problems(collab, site.problems)
     counts = site_counts(collab)
@@ -270,7 +270,9 @@ def render_site(ctx: SiteContext, env: Environment, em: Emitter,
     done += collect(running) if running else []
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
     em.search.extend([d.search for d in done if d.search])
-    extra = {**{f"static/{name}": data for name, data in assets().items()}, **em.search.files()}
+    staged = {d.entry.path: d.entry for d in done}
+    extra = {**{f"static/{name}": data for name, data in assets().items()},
+             **em.search.files(lambda rel: em.staging.read(staged[rel]))}
     entries = {path: em.staging.put(path, data) for path, data in extra.items()}
     for d in done:
         entries[d.entry.path] = d.entry

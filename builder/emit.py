@@ -18,6 +18,7 @@ from builder.cache import Packed, PageCache, close_handles, digest_of
 from builder.pages.spec import PageSpec
 from builder.render import render_page
 from builder.search import SearchIndex
+from builder.search_plan import PageRecord
 from builder.urls import Urls
 from builder.write import Entry, FileWriter, Staging
 
@@ -38,7 +39,7 @@ class Emitted:
     key: str | None = None             # the page's cache key (None: a data file, or no key)
     packed: Packed | None = None       # where the cache holds its bytes
     rendered: bool = False             # rendered by its template now (not from the cache)
-    search: tuple | None = None        # the page as spooled for the search index
+    search: PageRecord | None = None   # what the search index takes of the page
 
 
 def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
@@ -66,15 +67,15 @@ def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer,
         if em.staging.unchanged(rel, packed.digest):
             data = (em.staging.out / rel).read_bytes()          # for the search index
             return Emitted(Entry(rel, packed.digest, False), key, packed,
-                           search=em.search.spool(rel, data))
+                           search=em.search.record(rel, data))
         data = em.pages.read(packed, handles)
         if data is not None:
             return Emitted(em.staging.put(rel, data, packed.digest, files), key, packed,
-                           search=em.search.spool(rel, data))
+                           search=em.search.record(rel, data))
     data = render_page(em.env, spec.template, spec.context).encode()
     entry = em.staging.put(rel, data, files=files)
     stored = writer.add(data, entry.digest) if key and writer is not None else None
-    return Emitted(entry, key, stored, rendered=True, search=em.search.spool(rel, data))
+    return Emitted(entry, key, stored, rendered=True, search=em.search.record(rel, data))
 
 
 def page_key(salt: str, spec: PageSpec) -> str | None:

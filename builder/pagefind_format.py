@@ -1,9 +1,11 @@
 """The part of CBOR (RFC 8949) that Pagefind's index files use: unsigned integers, text and
 arrays, always in their shortest form. Enough to read a filter or metadata file and write it
-back in another order, byte for byte as Pagefind's own encoder would."""
+back in another order, byte for byte as Pagefind's own encoder would.
+
+And the one-blob form of a shard's files that the render cache keeps (`pack_files`)."""
 from __future__ import annotations
 
-from typing import Union
+from typing import Mapping, Union
 
 Value = Union[int, str, list["Value"]]
 
@@ -68,3 +70,35 @@ def _item(data: bytes, at: int) -> tuple[Value, int]:
             items.append(item)
         return items, at
     raise ValueError(f"unsupported CBOR major type {major}")
+
+
+PACK = b"collab-site search files 1\n"
+
+
+def pack_files(files: Mapping[str, bytes]) -> bytes:
+    """{name: bytes} as one blob: each name and content after its length, in name order."""
+    parts = [PACK]
+    for name in sorted(files):
+        raw = name.encode("utf-8")
+        parts += [len(raw).to_bytes(4, "big"), raw, len(files[name]).to_bytes(8, "big"), files[name]]
+    return b"".join(parts)
+
+
+def unpack_files(blob: bytes) -> dict[str, bytes]:
+    """What `pack_files` packed; ValueError when the blob is not whole."""
+    if not blob.startswith(PACK):
+        raise ValueError("not a packed set of files")
+    files, at = {}, len(PACK)
+    while at < len(blob):
+        name, at = _sized(blob, at, 4)
+        data, at = _sized(blob, at, 8)
+        files[name.decode("utf-8")] = data
+    return files
+
+
+def _sized(blob: bytes, at: int, width: int) -> tuple[bytes, int]:
+    size = int.from_bytes(blob[at:at + width], "big")
+    start, end = at + width, at + width + size
+    if len(blob) < end or len(blob) < start:
+        raise ValueError("a packed set of files cut short")
+    return blob[start:end], end

@@ -2,19 +2,24 @@
 browser runtime become files of the site under /pagefind/ (in the manifest, written and
 published like any page, so the index always matches the pages beside it).
 
-A page joins the index when its template marks what to index: `data-pagefind-body` (with
-`data-pagefind-filter` / `-meta` / `-sort` inside), on messages, results, agents and traces.
-The build hands over every rendered page (`add`); marked pages are spooled to a private
-temporary folder, and `files()` feeds them to Pagefind's indexing service in a fixed order:
-by the time the marked element names (`data-search-time`), then by path. Pagefind numbers
-pages in the order they arrive and every index file holds page numbers, so this order makes
-the index the same on every machine and puts a new message or result last: one more message
-changes the index files that hold its words, not all of them.
+The build hands over every rendered page (`add`, or `page_record` where pages are rendered and
+`extend` after); search_plan.py says what of a page is indexed and cuts the pages into shards.
+Each shard is indexed by a Pagefind process of its own (so memory is bounded by a shard, and
+shards are indexed on every core), and its files are kept in the render cache under a key made
+of exactly what it indexes: a build indexes only the shards whose pages changed, and a shard
+indexed again from the same pages gives the same bytes. A shard is served from
+/pagefind/<shard>/, the runtime from /pagefind/ (with an index of its own, of one page the
+search page never shows: Pagefind loads its WebAssembly from where its first index is), and
+`shards.json` lists the shards, oldest first, for the search page to search them all.
+
+Within a shard Pagefind numbers pages in the order they arrive and every index file holds page
+numbers, so pages go in their time order: a new message comes last, and changes the files of
+the newest shard that hold its words, not all of them.
 
 The `pagefind` package provides the binary; its asyncio client reads one answer per tenth of a
 second and its folder indexing numbers pages in directory order, so the few lines of the
 service's protocol (base64 JSON requests and answers, comma-separated, on stdin and stdout)
-are spoken here. This module runs a program and uses a temporary folder: it is an edge of the
+are spoken here. This module runs programs and reads the render cache: it is an edge of the
 pipeline, like write.py, and nothing else in builder/ talks to Pagefind.
 """
 from __future__ import annotations
@@ -23,23 +28,30 @@ import base64
 import gzip
 import hashlib
 import json
-import re
 import subprocess
-import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from builder import pagefind_format
+from builder.cache import RenderCache
+from builder.parallel import worker_count
+from builder.search_plan import (LEVELS, PageRecord, Shard, indexed_part, page_record,
+                                  plan_shards)
 
-MARK = b"data-pagefind-body"
-TIME = re.compile(rb'data-search-time="([^"]*)"')
 FOLDER = "pagefind"
 LANGUAGE = "en"
+SHARDS = "shards.json"
+CACHE = "search-shard"
+# Bumped when what is done to Pagefind's output here changes (the cached shards are remade).
+FORMAT = "3"
 # What the search page loads: the runtime, its worker and wasm, the entry file and the index.
 # Pagefind's own UI bundles are left out (the site has its own search page).
-RUNTIME = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", f"wasm.{LANGUAGE}.pagefind")
+RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 INDEX_PARTS = ("index", "fragment", "filter")
+
+ReadPage = Callable[[str], bytes]
 
 
 class SearchError(RuntimeError):
@@ -47,80 +59,100 @@ class SearchError(RuntimeError):
 
 
 class SearchIndex:
-    """Collects the pages to index during one build; `files()` returns the search bundle by
-    its path in the site and removes the spool folder (so does garbage collection, if the
-    build fails before)."""
+    """Collects the pages to index during one build; `files(read)` returns the search bundle
+    by its path in the site, reading back (with `read`) the pages of the shards to index. The
+    render cache keeps the shards of the latest build only."""
 
-    def __init__(self) -> None:
-        self._spool = tempfile.TemporaryDirectory(prefix="collab-site-search-")
-        self._pages: list[tuple[str, str, Path]] = []      # (time, site path, spooled copy)
+    def __init__(self, cache_dir: Path | None = None,
+                 levels: Sequence[tuple[int, int]] = LEVELS) -> None:
+        self._cache = RenderCache(cache_dir)
+        self._levels = levels
+        self._records: list[PageRecord] = []
 
     def add(self, path: str, data: bytes) -> None:
         """A rendered output file, by its path in the site; only marked HTML pages are kept."""
-        found = self.spool(path, data)
-        if found is not None:
-            self.extend([found])
+        self.extend([self.record(path, data)])
 
-    def spool(self, path: str, data: bytes) -> tuple[str, str, Path] | None:
-        """Keep a marked page for the index (named by its path, so that forked workers may
-        spool pages too); what `extend` then takes. None for a page not to index."""
-        if not path.endswith(".html") or MARK not in data:
-            return None
-        rel = PurePosixPath(path)
-        if rel.is_absolute() or ".." in rel.parts:
-            raise ValueError(f"not a path in the site: {path!r}")
-        spooled = Path(self._spool.name, hashlib.sha256(path.encode()).hexdigest() + ".html")
-        spooled.write_bytes(_main_part(data))
-        when = TIME.search(data)
-        return when.group(1).decode() if when else "", path, spooled
+    @staticmethod
+    def record(path: str, data: bytes) -> PageRecord | None:
+        """What `extend` takes of a rendered file (small: worker processes send it back)."""
+        return page_record(path, data)
 
-    def extend(self, spooled: list[tuple[str, str, Path]]) -> None:
-        self._pages.extend(spooled)
+    def extend(self, records: Iterable[PageRecord | None]) -> None:
+        self._records.extend(r for r in records if r is not None)
 
     @property
     def pages(self) -> int:
-        return len(self._pages)
+        return len(self._records)
 
-    def files(self) -> dict[str, bytes]:
+    def files(self, read: ReadPage) -> dict[str, bytes]:
         """The search bundle, {"pagefind/<name>": bytes}: the same bytes for the same pages."""
+        shards = plan_shards(self._records, self._levels)
+        binary = _binary()
+        salt = f"{FORMAT}; {_version(binary)}; {LANGUAGE}"
+        runtime = self._cached(hashlib.sha256(f"runtime; {salt}".encode()).hexdigest(),
+                               lambda: _runtime(binary))
+        with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(shards)))) as pool:
+            parts = list(pool.map(lambda s: self._cached(s.key(salt), lambda: _index(binary, s, read)),
+                                  shards))
+        out = dict(runtime)
+        for shard, part in zip(shards, parts):
+            out.update((f"{shard.name}/{name}", data) for name, data in part.items())
+        out[SHARDS] = json.dumps({"shards": [s.name for s in shards]}).encode()
+        self._cache.prune([CACHE])              # the shards of this site only
+        return {f"{FOLDER}/{name}": data for name, data in sorted(out.items())}
+
+    def _cached(self, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        packed = self._cache.get(CACHE, key, lambda: pagefind_format.pack_files(make()))
         try:
-            written = _index(sorted(self._pages))
-        finally:
-            self._spool.cleanup()
-        kept = {name: data for name, data in written.items() if _is_served(name)}
-        return {f"{FOLDER}/{name}": data for name, data in sorted(stable_bundle(kept).items())}
+            return pagefind_format.unpack_files(packed)
+        except ValueError:                      # a damaged cache entry: make it again
+            return make()
 
 
-def _main_part(page: bytes) -> bytes:
-    """The page's <main> as a page of its own: the header, menu and footer hold nothing to
-    index, and Pagefind parses pages one at a time (a third less to parse)."""
-    start, end = page.find(b"<main"), page.rfind(b"</main>")
-    if not 0 <= start < end:
-        return page
-    return b'<!doctype html><html lang="en"><body>' + page[start:end + 7] + b"</body></html>"
-
-
-def _index(pages: list[tuple[str, str, Path]]) -> dict[str, bytes]:
+def _binary() -> Path:
     from pagefind.service import get_executable
 
     binary = get_executable()
     if binary is None:
         raise SearchError("the Pagefind program is missing (install collab-site's dependencies)")
+    return binary
+
+
+def _version(binary: Path) -> str:
+    """"pagefind 1.5.2" (what the index files follow from, besides the pages)."""
+    try:
+        run = subprocess.run([str(binary), "--version"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchError(f"the Pagefind program does not run: {exc}") from exc
+    return f"{binary.name} {run.stdout.decode(errors='replace').strip()}"
+
+
+def _index(binary: Path, shard: Shard, read: ReadPage) -> dict[str, bytes]:
+    """One shard's files to serve, from a Pagefind process of its own."""
+    return _pagefind(binary, ({"type": "AddFile", "file_path": None, "url": page.url,
+                               "file_contents": indexed_part(read(page.path)).decode("utf-8")}
+                              for page in shard.pages), shard=shard.name)
+
+
+def _runtime(binary: Path) -> dict[str, bytes]:
+    """Pagefind's browser runtime, with the index it loads first: one page, the search page,
+    without the filter every search of a shard names (so no search ever finds it)."""
+    return _pagefind(binary, [{"type": "AddRecord", "url": "/search/", "content": "Search",
+                               "language": LANGUAGE, "meta": {"title": "Search"}}], shard="")
+
+
+def _pagefind(binary: Path, requests: Iterable[Mapping[str, Any]], shard: str) -> dict[str, bytes]:
+    """The files to serve of an index of `requests` (of the runtime's own when `shard` is "")."""
     with _Service(binary) as service:
         index = service.ask({"type": "NewIndex", "config": {"force_language": LANGUAGE}})["index_id"]
-        sent = [service.send({"type": "AddFile", "index_id": index, "file_path": None,
-                              "url": _page_url(path),
-                              "file_contents": spooled.read_text(encoding="utf-8")})
-                for _, path, spooled in pages]
+        sent = [service.send({**request, "index_id": index}) for request in requests]
         for number in sent:
             service.answer(number)
-        files = service.ask({"type": "GetFiles", "index_id": index})["files"]
-    return {f["path"]: base64.b64decode(f["content"]) for f in files}
-
-
-def _page_url(path: str) -> str:
-    """"messages/x/index.html" -> "/messages/x/" (Pagefind adds the site's base itself)."""
-    return "/" + path.removesuffix("index.html")
+        written = service.ask({"type": "GetFiles", "index_id": index})["files"]
+    files = {f["path"]: base64.b64decode(f["content"]) for f in written}
+    return stable_bundle({name: data for name, data in files.items() if _is_served(name, not shard)},
+                         shard)
 
 
 class _Service:
@@ -194,13 +226,16 @@ class _Service:
                 self._ready.notify_all()
 
 
-def _is_served(name: str) -> bool:
+def _is_served(name: str, runtime: bool) -> bool:
     top = name.split("/", 1)[0]
-    return name in RUNTIME or top in INDEX_PARTS or name.endswith(".pf_meta")
+    return (runtime and name in RUNTIME or top in INDEX_PARTS or name.endswith(".pf_meta")
+            or name == "pagefind-entry.json")
 
 
-def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The bundle with its filter files and metadata in a fixed order, named by their content.
+def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, bytes]:
+    """The bundle with its filter files and metadata in a fixed order, named by their content;
+    with `shard`, its pages are named after it ("en_1a2b3c4" -> "en_s4096-1a2b3c4"), so the
+    search page tells which shard a result comes from by the result's id.
 
     Pagefind 1.5 writes the values of each filter, and the lists of filters and sorts, in
     hash-map order, which changes from run to run: the same pages would give different files
@@ -223,6 +258,10 @@ def stable_bundle(files: Mapping[str, bytes]) -> dict[str, bytes]:
         meta = pagefind_format.decode(_unpack(files[old_meta]))
         meta[3] = sorted([filter_name, names.get(h, h)] for filter_name, h in meta[3])
         meta[4] = sorted(meta[4])
+        for page in meta[1] if shard else ():
+            old, page[0] = page[0], page[0].replace("_", f"_{shard}-", 1)
+            if f"fragment/{old}.pf_fragment" in out:
+                out[f"fragment/{page[0]}.pf_fragment"] = out.pop(f"fragment/{old}.pf_fragment")
         data = _pack(pagefind_format.encode(meta))
         language["hash"] = _hashed(language["hash"], data)
         del out[old_meta]

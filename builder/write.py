@@ -66,6 +66,10 @@ class Staging:
             return False
         return st.st_mtime_ns <= self.built_ns and (st.st_mode & 0o170000) == 0o100000
 
+    def read(self, entry: Entry) -> bytes:
+        """A staged file's bytes (from the new tree, or the previous site where it is unchanged)."""
+        return ((self.folder if entry.changed else self.out) / entry.path).read_bytes()
+
     def put(self, rel: str, data: bytes, digest: str | None = None,
             files: FileWriter | None = None) -> Entry:
         """Stage one file (through `files`' threads when given: it may not be on disk yet)."""

@@ -1,5 +1,6 @@
-"""Search as the build makes it: the index is part of the site, pages say what to index, the
-search page may run WebAssembly and no other page may, and Pagefind's files read back."""
+"""Search as the build makes it: the index is part of the site, in shards that a change leaves
+alone unless it is theirs; pages say what to index; the search page may run WebAssembly and no
+other page may; Pagefind's files read back."""
 from __future__ import annotations
 
 import gzip
@@ -7,17 +8,34 @@ import json
 
 import pytest
 
-from builder import pagefind_format
+from builder import pagefind_format, search
 from builder.search import SearchIndex, stable_bundle
+from builder.search_plan import LEVELS, NO_TIME, PageRecord, indexed_part, page_record, plan_shards
 from tests.html import soup, text_of
+
+
+def shards_of(site):
+    return json.loads((site / "pagefind" / "shards.json").read_text())["shards"]
 
 
 def test_index_and_runtime_are_files_of_the_site(demo_site):
     manifest = json.loads((demo_site / "manifest.json").read_text())["files"]
     bundle = [p for p in manifest if p.startswith("pagefind/")]
-    assert {"pagefind/pagefind.js", "pagefind/pagefind-entry.json", "pagefind/wasm.en.pagefind"} <= set(bundle)
-    entry = json.loads((demo_site / "pagefind" / "pagefind-entry.json").read_text())
-    pages = entry["languages"]["en"]["page_count"]
+    runtime = {"pagefind/pagefind.js", "pagefind/pagefind-worker.js", "pagefind/wasm.en.pagefind"}
+    assert runtime | {"pagefind/shards.json"} <= set(bundle)
+    shards = shards_of(demo_site)
+    assert len(shards) > 1                      # the demo is large enough to be cut
+    pages = 0
+    for shard in shards:
+        entry = json.loads((demo_site / "pagefind" / shard / "pagefind-entry.json").read_text())
+        pages += entry["languages"]["en"]["page_count"]
+        assert not [p for p in bundle if p.startswith(f"pagefind/{shard}/") and p.endswith(".js")]
+        # a page's id (its fragment's name) names its shard: the search page orders by it
+        meta = next((demo_site / "pagefind" / shard).glob("*.pf_meta")).read_bytes()
+        ids = [p[0] for p in pagefind_format.decode(gzip.decompress(meta)[len(b"pagefind_dcd"):])[1]]
+        assert all(i.startswith(f"en_{shard}-") for i in ids)
+        assert {f"{i}.pf_fragment" for i in ids} == {
+            f.name for f in (demo_site / "pagefind" / shard / "fragment").iterdir()}
     messages = len(list((demo_site / "messages").glob("2*/index.html")))
     agents = len(list((demo_site / "agents").glob("*/index.html")))
     results = len(list((demo_site / "results").glob("*/index.html")))
@@ -56,6 +74,13 @@ def test_message_pages_index_their_text_not_their_thread(demo_site):
     thread = body.select_one("section.thread.parents")
     assert thread is not None and thread.has_attr("data-pagefind-ignore")
     assert text_of(body.select_one(".body"))
+    # ... and out of what Pagefind is given, so a new reply leaves this page's index alone;
+    # the ignored line that holds the agent, type and date filters stays
+    given = soup(indexed_part(page.read_bytes()).decode())
+    assert given.select_one("section.thread") is None
+    assert {e["data-pagefind-filter"] for e in given.select("[data-pagefind-filter]")} >= {
+        "agent", "type", "day[data-day]"}
+    assert text_of(given.select_one(".body")) == text_of(body.select_one(".body"))
 
 
 def test_pages_without_a_body_to_index_are_left_out(demo_site):
@@ -63,35 +88,141 @@ def test_pages_without_a_body_to_index_are_left_out(demo_site):
         assert soup(demo_site / path).select_one("[data-pagefind-body]") is None, path
 
 
-def test_the_same_pages_give_the_same_index_whatever_order_they_come_in():
-    pages = {f"m/{i}/index.html": (
-        f'<html lang="en"><body><article data-pagefind-body data-search-time="2026-07-0{i}">'
-        f'<h1>Note {i}</h1><a data-pagefind-filter="agent">agent-{i % 3}</a>'
-        f'<span data-pagefind-filter="type">kind-{i % 2}</span><p>word{i} shared</p>'
-        f'</article></body></html>').encode() for i in range(1, 8)}
+PAGE = ('<html lang="en"><body><header>menu</header><main><article data-pagefind-body '
+        'data-search-time="{time}"><p data-pagefind-ignore><a data-pagefind-filter="agent">ann</a>'
+        '</p><div class="body">{body}</div><section data-pagefind-ignore><h2>Replies</h2>'
+        '<ul><li>{reply}</li></ul></section></article></main></body></html>')
 
-    def bundle(order):
-        index = SearchIndex()
-        for path in order:
-            index.add(path, pages[path])
-        index.add("m/plain/index.html", b"<html><body>no body mark</body></html>")
-        return index.files()
 
-    first = bundle(sorted(pages))
-    assert first == bundle(sorted(pages, reverse=True))
-    entry = json.loads(first["pagefind/pagefind-entry.json"])
+def test_what_pagefind_is_given_leaves_out_the_ignored_parts_only():
+    given = indexed_part(PAGE.format(time="2026-07-01T00:00:00Z", body="<p>kept words</p>",
+                                     reply="a reply").encode()).decode()
+    assert "kept words" in given and 'data-pagefind-filter="agent">ann' in given
+    assert "Replies" not in given and "a reply" not in given and "menu" not in given
+    # the marker written as text, or inside an attribute's value, marks nothing
+    body = ('<p>use data-pagefind-ignore on a section</p>'
+            '<p><a href="https://x" title="&lt;section data-pagefind-ignore&gt;">link text</a></p>'
+            '<div data-pagefind-ignore><div><img src="x.png" alt="pic"><br>gone</div></div>')
+    given = indexed_part(PAGE.format(time="t", body=body, reply="r").encode()).decode()
+    assert "use data-pagefind-ignore on a section" in given and "link text" in given
+    assert "gone" not in given and "<br>" not in given
+    assert given.count("</div>") == 1           # the body's own div, whole
+
+
+def record(i: int, size: int = 100, time: str | None = None) -> PageRecord:
+    return PageRecord(time or f"2026-07-01T00:00:{i:06d}", f"m/{i}/index.html", size, f"d{i}")
+
+
+def test_shards_are_bounded_and_follow_time():
+    levels = ((8, 1 << 30), (2, 1000))
+    pages = [record(i, size=50_000 if i == 10 else 100) for i in range(14)]
+    shards = plan_shards(reversed(pages), levels)
+    assert [len(s.pages) for s in shards] == [8, 2, 1, 2, 1]        # the big page on its own
+    assert [p for s in shards for p in s.pages] == pages
+    assert len({s.name for s in shards}) == len(shards)
+
+
+def test_a_new_page_leaves_all_shards_but_the_newest_alone():
+    levels = ((64, 1 << 30), (16, 1 << 30), (4, 1 << 30))
+    reindexed = []
+    before = plan_shards([], levels)
+    for n in range(1, 400):
+        after = plan_shards([record(i) for i in range(n)], levels)
+        kept = {(s.name, s.pages) for s in before}
+        changed = [s for s in after if (s.name, s.pages) not in kept]
+        assert after[:len(after) - len(changed)] == before[:len(after) - len(changed)]
+        assert changed and changed[-1].pages[-1] == record(n - 1)
+        reindexed.append(sum(len(s.pages) for s in changed))
+        before = after
+    assert max(reindexed) == 64                 # when 64 pages make a shard of the top level
+    assert sum(reindexed) / len(reindexed) < 8  # and most of the time a few
+
+
+def test_pages_without_a_time_keep_their_shards_when_a_new_page_comes():
+    levels = ((4, 1 << 30),)
+    timeless = [record(100 + i, time=NO_TIME) for i in range(6)]
+    before = plan_shards(timeless + [record(i) for i in range(9)], levels)
+    after = plan_shards(timeless + [record(i) for i in range(10)], levels)
+    assert [s for s in after if s.name.startswith("u")] == [s for s in before if s.name.startswith("u")]
+    assert [s.name for s in after] == ["u0", "u4", "s0", "s4", "s8"]
+
+
+def page(i: int, words: str) -> bytes:
+    return PAGE.format(time=f"2026-07-{i:02d}T00:00:00Z", body=f"<h1>Note {i}</h1><p>{words}</p>",
+                       reply=f"reply {i}").encode()
+
+
+def bundle_of(pages: dict[str, bytes], cache_dir=None, levels=LEVELS) -> dict[str, bytes]:
+    index = SearchIndex(cache_dir, levels)
+    for path in pages:
+        index.add(path, pages[path])
+    index.add("m/plain/index.html", b"<html><body>no body mark</body></html>")
+    return index.files(pages.__getitem__)
+
+
+def test_the_same_pages_give_the_same_index_whatever_order_they_come_in(tmp_path):
+    pages = {f"m/{i}/index.html": page(i, f"word{i} shared") for i in range(1, 8)}
+    first = bundle_of(pages)
+    assert first == bundle_of(dict(reversed(pages.items())))
+    assert first == bundle_of(pages, tmp_path / "cache") == bundle_of(pages, tmp_path / "cache")
+    (shard,) = json.loads(first["pagefind/shards.json"])["shards"]
+    entry = json.loads(first[f"pagefind/{shard}/pagefind-entry.json"])
     assert entry["languages"]["en"]["page_count"] == 7
-    assert sum(1 for p in first if p.startswith("pagefind/fragment/")) == 7
+    assert sum(1 for p in first if p.startswith(f"pagefind/{shard}/fragment/")) == 7
+
+
+def test_a_new_page_is_indexed_alone_and_changes_only_its_shard(tmp_path, monkeypatch):
+    levels = ((4, 1 << 30), (2, 1 << 30))
+    indexed = []
+    index = search._index
+    monkeypatch.setattr(search, "_index", lambda binary, shard, read: (
+        indexed.append(len(shard.pages)), index(binary, shard, read))[1])
+    pages = {f"m/{i}/index.html": page(i, f"word{i} shared") for i in range(1, 10)}
+    cache = tmp_path / "cache"
+    before = bundle_of(pages, cache, levels)
+    assert sorted(indexed) == [1, 4, 4]
+    indexed.clear()
+    pages["m/10/index.html"] = page(10, "word10 newest")
+    after = bundle_of(pages, cache, levels)
+    assert indexed == [2]                       # the newest shard alone, from the cache the rest
+    assert after == bundle_of(pages, None, levels)    # as a build without any cache makes it
+    changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+    newest = json.loads(after["pagefind/shards.json"])["shards"][-1]
+    assert {p.split("/")[1] for p in changed} - {"shards.json"} == {newest}
+
+
+def test_the_cache_keeps_the_shards_of_the_latest_build_only(tmp_path):
+    levels = ((2, 1 << 30),)
+    pages = {f"m/{i}/index.html": page(i, f"word{i}") for i in range(1, 6)}
+    bundle_of(pages, tmp_path / "cache", levels)
+    pages = {path: data.replace(b"word", b"other") for path, data in pages.items()}
+    after = bundle_of(pages, tmp_path / "cache", levels)
+    shards = json.loads(after["pagefind/shards.json"])["shards"]
+    kept = [f for f in (tmp_path / "cache").rglob("*") if f.is_file()]
+    assert len(kept) == len(shards) + 1          # and the runtime
+
+
+def test_a_damaged_cache_entry_is_made_again(tmp_path):
+    pages = {f"m/{i}/index.html": page(i, f"word{i}") for i in range(1, 4)}
+    first = bundle_of(pages, tmp_path / "cache")
+    for entry in (tmp_path / "cache").rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(entry.read_bytes()[:100])
+    assert bundle_of(pages, tmp_path / "cache") == first
 
 
 def test_stable_bundle_orders_filter_values(demo_site):
-    files = {p.relative_to(demo_site / "pagefind").as_posix(): p.read_bytes()
-             for p in (demo_site / "pagefind").rglob("*") if p.is_file()}
-    assert stable_bundle(files) == files        # already stable: a second pass changes nothing
-    for path, data in files.items():
-        if path.startswith("filter/"):
-            name, values = pagefind_format.decode(gzip.decompress(data)[len(b"pagefind_dcd"):])
-            assert values == sorted(values) and name in {"agent", "type", "kind", "day"}
+    for folder in [""] + [f"{s}/" for s in shards_of(demo_site)]:
+        root = demo_site / "pagefind" / folder
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                 if p.is_file() and p.relative_to(root).parts[0] in ("filter", "index", "fragment",
+                                                                       "pagefind-entry.json")
+                 or p.suffix == ".pf_meta" and p.parent == root}
+        assert stable_bundle(files) == files    # already stable: a second pass changes nothing
+        for path, data in files.items():
+            if path.startswith("filter/"):
+                name, values = pagefind_format.decode(gzip.decompress(data)[len(b"pagefind_dcd"):])
+                assert values == sorted(values) and name in {"agent", "type", "kind", "day"}
 
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32, 2**64 - 1, "", "é ✓",
@@ -108,3 +239,23 @@ def test_pagefind_format_refuses_what_pagefind_never_writes():
         pagefind_format.decode(b"\x83\x01\x02")           # truncated array
     with pytest.raises(ValueError):
         pagefind_format.encode(-1)
+
+
+def test_packed_files_read_back_and_a_cut_pack_is_refused():
+    files = {"index/en_1.pf_index": b"\x00" * 300, "pagefind-entry.json": b"{}", "é/x": b""}
+    packed = pagefind_format.pack_files(files)
+    assert pagefind_format.unpack_files(packed) == files
+    for cut in (packed[:-1], packed[:40], b"not a pack"):
+        with pytest.raises(ValueError):
+            pagefind_format.unpack_files(cut)
+
+
+def test_page_records_name_what_is_indexed():
+    assert page_record("a/index.html", b"<html><body>plain</body></html>") is None
+    assert page_record("a.xml", b"data-pagefind-body") is None
+    r = page_record("m/1/index.html", page(1, "x"))
+    assert r is not None and r.url == "/m/1/" and r.time == "2026-07-01T00:00:00Z"
+    assert r.digest == page_record("m/1/index.html", page(1, "x").replace(b"reply 1", b"other")).digest
+    assert r.digest != page_record("m/1/index.html", page(1, "y")).digest
+    with pytest.raises(ValueError):
+        page_record("../x/index.html", page(1, "x"))

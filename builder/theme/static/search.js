@@ -2,6 +2,13 @@
 // with the site's Pagefind index, which is loaded only once the visitor searches.
 // Results are built as DOM nodes: text from the index is only ever set as text, and Pagefind's
 // <mark> highlights are rebuilt from an inert parse of its excerpt.
+//
+// The index is in shards, oldest first (shards.json), merged into the runtime's own small index.
+// A result's id names its shard ("en_s4096-1a2b3c4"; the runtime's one page has none and is
+// never shown). Pagefind ranks the merged results by score; by date, it orders each shard's
+// results but not the merged list, so they are put in shard order here (shards do not overlap
+// in time). A shard in which a query word is not found answers with the pages of the longest
+// word it has that starts the query word ("a" for "autoregressive"); that answer is dropped.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -10,8 +17,10 @@ const more = document.getElementById("search-more");
 const FIELDS = ["q", "kind", "agent", "type", "from", "to", "sort"];
 const KINDS = { message: "Message", result: "Result", agent: "Agent", trace: "Trace" };
 const BATCH = 20;
+// What Pagefind takes out of a query before looking words up (punctuation, case, accents).
+const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
 
-let engine = null;       // the Pagefind module, once loaded
+let engine = null;       // the Pagefind module with every shard merged, once loading
 let found = [];          // results of the latest search (their data is loaded on demand)
 let shown = 0;
 let latest = 0;          // number of the latest search: older answers are dropped
@@ -28,13 +37,26 @@ function restore(params) {
   }
 }
 
-async function pagefind() {
+function pagefind() {
   if (!engine) {
-    const module = await import(form.dataset.bundle + "pagefind.js");
-    await module.options({ baseUrl: form.dataset.base });
-    engine = module;
+    engine = load().catch((error) => {
+      engine = null;                 // the next search tries again
+      throw error;
+    });
   }
   return engine;
+}
+
+async function load() {
+  const bundle = form.dataset.bundle;
+  const base = form.dataset.base;
+  const [pf, index] = await Promise.all([
+    import(bundle + "pagefind.js"),
+    fetch(bundle + "shards.json", { cache: "no-cache" }).then((r) => r.json()),
+  ]);
+  await pf.options({ baseUrl: base });
+  await Promise.all(index.shards.map((name) => pf.mergeIndex(bundle + name + "/", { baseUrl: base })));
+  return { pf, shards: index.shards };
 }
 
 async function filtersFor(s, pf) {
@@ -51,6 +73,46 @@ function sortFor(s) {
   if (s.sort === "newest") return { date: "desc" };
   if (s.sort === "oldest") return { date: "asc" };
   return undefined;
+}
+
+function normalized(text) {
+  return text.toLocaleLowerCase("en").normalize("NFD").replace(/\p{M}/gu, "").replace(PUNCTUATION, "");
+}
+
+function shardOf(result) {
+  const start = result.id.indexOf("_") + 1;
+  const end = result.id.lastIndexOf("-");
+  return end > start ? result.id.slice(start, end) : null;
+}
+
+// Does a shard's answer hold the query's words? It does when the shard has each word's stem
+// (an exact search, which never falls back to a shorter word, finds "speculation" for
+// "speculative"), or else when the matched words of its best page contain the word.
+async function answers(results, words, stems) {
+  const shard = results.length ? shardOf(results[0]) : null;
+  const missing = words.filter((word, i) => !stems[i].has(shard));
+  if (!results.length || !missing.length) return true;
+  const page = await results[0].data();
+  const text = page.raw_content.split(/[\r\n\s]+/g);
+  const matched = page.locations.map((at) => normalized(text[at] || ""));
+  return missing.every((word) => matched.some((m) => m.includes(word)));
+}
+
+async function resultsFor({ pf, shards }, term, filters, sort) {
+  const words = term ? normalized(term).split(/\s+/).filter(Boolean) : [];
+  const [{ results }, ...stems] = await Promise.all([
+    pf.search(term, { filters, sort }),
+    ...words.map((word) => pf.search(`"${word}"`).then((r) => new Set(r.results.map(shardOf)))),
+  ]);
+  const byShard = new Map(shards.map((name) => [name, []]));
+  for (const result of results) byShard.get(shardOf(result))?.push(result);
+  const kept = await Promise.all(shards.map((name) => answers(byShard.get(name), words, stems)));
+  shards.forEach((name, i) => {
+    if (!kept[i]) byShard.set(name, []);
+  });
+  if (sort) return (sort.date === "desc" ? [...shards].reverse() : shards).flatMap((n) => byShard.get(n));
+  const shown = new Set([...byShard.values()].flat());
+  return results.filter((result) => shown.has(result));
 }
 
 function say(text) {
@@ -73,12 +135,12 @@ async function search() {
   say("Searching…");
   let results;
   try {
-    const pf = await pagefind();
-    const filters = await filtersFor(s, pf);
+    const loaded = await pagefind();
+    const filters = await filtersFor(s, loaded.pf);
     if (filters.day && filters.day.any.length === 0) {
       results = [];
     } else {
-      results = (await pf.search(s.q || null, { filters, sort: sortFor(s) })).results;
+      results = await resultsFor(loaded, s.q || null, filters, sortFor(s));
     }
   } catch (error) {
     if (number === latest) say("Search is not available on this copy of the site.");
@@ -139,6 +201,7 @@ function highlighted(excerpt) {
 
 let typing = 0;
 input.addEventListener("input", () => {
+  pagefind().catch(() => {});          // the index loads while the visitor types
   clearTimeout(typing);
   typing = setTimeout(search, 250);
 });
