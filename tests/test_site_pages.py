@@ -156,6 +156,7 @@ def test_empty_bucket_shows_the_fallback_baseline(tmp_path):
     assert 'class="notice fallback"' in html
     rows = parse(out / "index.html").table("lb-best")
     assert len(rows) == 1 and rows[0][1] == "baseline" and "182.5" in rows[0][2]
+    assert check_site(out) == []               # the baseline has no page: no link says it has
 
 
 def test_missing_bucket_folder_still_builds_with_fallback(tmp_path):

@@ -121,7 +121,7 @@ def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls:
 
 
 def result_links(r: Result, urls: Urls, traces: tuple[Trace, ...]) -> tuple[Link, ...]:
-    links = [Link("details", urls.result(r.id))]
+    links = [Link("details", urls.result(r.id))] if r.origin != "fallback" else []   # no page of its own
     source = urls.bucket_view(r.source_path) if r.source_path else None
     if source:
         links.append(Link("file", source))
