@@ -76,6 +76,19 @@ NO_LIVE_PAYLOAD = """() => {
 }"""
 
 
+# Run in the page: what a visitor's interaction would fire, done at once. Every <details> opens
+# (a `toggle` event, as a click on its summary gives), and every element that takes focus gets
+# it and loses it (focus, blur). Check with NO_LIVE_PAYLOAD in a later evaluate: toggle events
+# are queued, and run before the next one.
+INTERACT = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')) {
+    el.focus({preventScroll: true});
+    el.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+    el.blur();
+  }
+}"""
+
 def _yaml_str(text: str) -> str:
     return json.dumps(text)  # a JSON string is a valid YAML scalar
 

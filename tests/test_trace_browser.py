@@ -6,7 +6,7 @@ import pytest
 
 from builder.cli import main
 from tests.browser import PageWatch, chromium, serve_folder
-from tests.hostile import MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
+from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 from tests.hostile_traces import AGENTS, write_hostile_traces
 
 pytestmark = pytest.mark.browser
@@ -108,14 +108,10 @@ def test_hostile_trace_fields_never_execute(browser, hostile_traces_site):
     for path in paths:
         page.goto(origin + path, wait_until="load")
         failures += [f"{path}: {bad}" for bad in page.evaluate(NO_LIVE_PAYLOAD)]
-        # click cards open (a payload may wait for a toggle), open every one left (nested ones
-        # too), focus things, then look again
-        for summary in page.locator("summary").all()[:40]:
-            if summary.is_visible():
-                summary.click()
-        page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        # open every card (a payload may wait for a toggle; nested cards too), focus everything,
+        # then look again
         page.keyboard.press("Tab")
-        page.keyboard.press("Tab")
+        page.evaluate(INTERACT)
         failures += [f"{path} (expanded): {bad}" for bad in page.evaluate(NO_LIVE_PAYLOAD)]
     page.wait_for_timeout(300)
     assert failures == []
