@@ -24,7 +24,7 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(PY) scripts/ensure_browser.py
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py $(BENCH_ARGS)

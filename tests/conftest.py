@@ -19,7 +19,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-FAKE_HUB_PORT = int(os.environ.get("COLLAB_FAKE_HUB_PORT") or _free_port())
+# Under pytest-xdist every worker runs a fake Hub of its own: a port inherited from the
+# controlling process would be taken by its first worker.
+_INHERITED_PORT = None if os.environ.get("PYTEST_XDIST_WORKER") else os.environ.get("COLLAB_FAKE_HUB_PORT")
+FAKE_HUB_PORT = int(_INHERITED_PORT or _free_port())
 os.environ["COLLAB_FAKE_HUB_PORT"] = str(FAKE_HUB_PORT)
 os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{FAKE_HUB_PORT}"
 os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="collab-site-hf-home-")
