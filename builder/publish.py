@@ -407,8 +407,8 @@ def _describe(exc: BaseException, space_id: str) -> str:
             return (f"the Hub refused the token for Space {space_id} (HTTP {status}): it needs "
                     "write access to the Space")
         if status == 413:
-            return (f"the Hub refused a commit as too large (HTTP 413): lower [publish] "
-                    f"max_commit_files or max_commit_mb")
+            return ("the Hub refused a commit as too large (HTTP 413): lower [publish] "
+                    "max_commit_files or max_commit_mb")
     if isinstance(exc, httpx2.TimeoutException) and "/commit/" in describe(exc):
         return (f"Space {space_id}: the Hub did not answer a commit in time; it may have "
                 "landed: run publish again, it sends only what is not live yet")

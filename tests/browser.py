@@ -80,3 +80,16 @@ class PageWatch:
         """Requests to anywhere but the site (the browser cannot reach them: CHROMIUM_ARGS)."""
         return [u for u in self.requests
                 if not u.startswith((self._origin + "/", "data:", "about:blank"))]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def served(demo_site):
+    """(origin, folder) of the session's demo site, served on 127.0.0.1."""
+    with serve_folder(demo_site) as origin:
+        yield origin, demo_site

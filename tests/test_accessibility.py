@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser import PageWatch, chromium, serve_folder
+from tests.browser import PageWatch, serve_folder
 from tests.html import soup, text_of
 
 pytestmark = pytest.mark.browser
@@ -64,12 +64,6 @@ def kinds(demo_site):
 def origin(demo_site):
     with serve_folder(demo_site) as address:
         yield address
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from builder.assemble import (assemble, best_per_agent, build_threads,
-                              collect_agents, fallback_results, find_records,
+                              collect_agents, find_records,
                               messages_by_agent, rank, result_refs, results_by_agent,
                               results_by_filename, sort_traces, traces_by_agent, unique_ids,
                               unique_result_ids)

@@ -6,21 +6,9 @@ import re
 
 import pytest
 
-from tests.browser import PageWatch, chromium, serve_folder
+from tests.browser import PageWatch
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def served(demo_site):
-    with serve_folder(demo_site) as origin:
-        yield origin, demo_site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def open_page(browser, origin, path, javascript=True):

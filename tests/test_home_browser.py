@@ -10,22 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import PageWatch, chromium, serve_folder
+from tests.browser import PageWatch
 
 pytestmark = pytest.mark.browser
 DAY_MS = 24 * 3600 * 1000
-
-
-@pytest.fixture(scope="module")
-def served(demo_site):
-    with serve_folder(demo_site) as origin:
-        yield origin, demo_site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 @pytest.fixture

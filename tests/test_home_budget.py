@@ -14,7 +14,7 @@ import pytest
 from builder.cli import main
 from scripts.bench import Generator, write_bench_config
 from tests import html
-from tests.browser import PageWatch, chromium, serve_folder
+from tests.browser import PageWatch, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -30,12 +30,6 @@ def synthetic_site(root: Path, results: int) -> Path:
     out = root / "site"
     assert main(["build", "--config", str(config), "--out", str(out)]) == 0
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def first_visit(browser, site: Path) -> tuple[dict[str, int], list[str]]:

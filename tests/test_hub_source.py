@@ -8,7 +8,6 @@ complete one; the token goes only where it must.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 from pathlib import Path

@@ -12,23 +12,11 @@ from collections import defaultdict
 import pytest
 
 from builder.cli import main
-from tests.browser import PageWatch, chromium, serve_folder
+from tests.browser import PageWatch, serve_folder
 from tests.html import soup, text_of
 from tests.site_fixtures import REPO
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def served(demo_site):
-    with serve_folder(demo_site) as origin:
-        yield origin, demo_site
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def open_page(browser, origin, path, javascript=True):

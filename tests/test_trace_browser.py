@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from builder.cli import main
-from tests.browser import PageWatch, chromium, serve_folder
+from tests.browser import PageWatch, serve_folder
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 from tests.hostile_traces import AGENTS, write_hostile_traces
 
@@ -13,18 +13,6 @@ pytestmark = pytest.mark.browser
 
 ORBIT = "/traces/orbit-7/16a34bab-add2-43b4-a970-3c8cafafee09/"
 LUMEN = "/traces/lumen-2/019f4383-1c40-7412-813b-595aba5f3cb9/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def served(demo_site):
-    with serve_folder(demo_site) as origin:
-        yield origin, demo_site
 
 
 def test_a_tool_call_expands_without_errors_or_outside_requests(browser, served):
