@@ -19,6 +19,7 @@ from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
 from builder.sparkline import sparkline
+from builder.transcript import LoadedTranscript
 from builder.urls import Urls, origin_of
 
 
@@ -84,7 +85,7 @@ def body_salt(collab: Collab, urls: Urls, image_hosts: Sequence[str], code: str)
                      "\n".join(image_hosts))
 
 
-Loader = Callable[[Trace], Any]
+Loader = Callable[[Trace], LoadedTranscript]   # a trace's log, read and parsed
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from builder import format as fmt
 from builder.markdown import excerpt_of_html
 from builder.model import Problem, Trace
-from builder.pages.context import SiteContext
+from builder.pages.context import Loader, SiteContext
 from builder.pages.paging import paged_listing
 from builder.pages.spec import PageSpec
 from builder.readers.traces import trace_totals
@@ -37,7 +37,6 @@ TRACES_PER_PAGE = 100
 PLAN_AHEAD = 8                # session pages are large: the build plans only a few at a time
 TURN_INDEX_CAP = 2_000        # turns listed in page 1's index (the pages list always follows)
 PAGER_WINDOW = 4              # numbered page links either side of the current page
-Loader = Callable[[Trace], LoadedTranscript]
 
 
 # ---------------------------------------------------------------------------------------------
