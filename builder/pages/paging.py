@@ -1,7 +1,8 @@
 """Stable pagination: pages are numbered from the oldest item, so old page URLs never change.
 
-"/messages/page/1/" holds the first N messages ever written: one new message changes only the
-newest numbered page and the rolling "latest" page, never all of them."""
+"/messages/page/1/" holds the first N messages ever written, once there are N: one new message
+changes the rolling "latest" page only; once in N messages a page fills up and is added (its
+older neighbour then links to it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,31 +30,34 @@ class ListingPage:
     pager: Pager
 
 
-def chunk(items: Sequence[T], size: int) -> list[Sequence[T]]:
-    return [items[i:i + size] for i in range(0, len(items), size)] or [items[:0]]
-
-
 def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[ListingPage]:
-    """Every numbered page (oldest first), then the rolling latest page at url_for(None)."""
-    pages = chunk(items, size)
-    total = len(pages)
-    out = [ListingPage(url_for(n), n, part, _numbered_pager(n, total, url_for))
-           for n, part in enumerate(pages, start=1)]
+    """The full numbered pages (oldest first), then the rolling latest page at url_for(None).
+
+    A numbered page is made once it is full: until then its items are the newest, and the
+    latest page shows them. So a new item changes the latest page alone (and, once in `size`
+    items, adds a numbered page), and a short listing is one page, not two."""
+    full = len(items) // size
+    tail = len(items) > full * size               # items past the last full page
+    out = [ListingPage(url_for(n), n, items[(n - 1) * size:n * size],
+                       _numbered_pager(n, full, tail, url_for))
+           for n in range(1, full + 1)]
     latest = items[-size:] if items else items[:0]
-    older = url_for(total - 1) if total > 1 else None
-    if len(pages[-1]) < len(latest):
-        older = url_for(total - 1) if total > 2 else None
-    numbered = tuple((n, url_for(n)) for n in range(total, 0, -1))
+    before = len(items) - len(latest)             # items the latest page does not show
+    older = url_for(-(-before // size)) if before else None
+    numbered = tuple((n, url_for(n)) for n in range(full, 0, -1))
     out.append(ListingPage(url_for(None), 0, latest,
-                           Pager(0, total, None, older, url_for(None), numbered)))
+                           Pager(0, full + tail, None, older, url_for(None), numbered)))
     return out
 
 
-def _numbered_pager(n: int, total: int, url_for: UrlFor) -> Pager:
+def _numbered_pager(n: int, full: int, tail: bool, url_for: UrlFor) -> Pager:
     # A numbered page links only to its neighbours and knows of no page past the next one:
     # listing every page number here, or the number of pages, would change all pages each time
-    # a page is added.
-    return Pager(current=n, total=min(total, n + 1),
-                 newer_url=url_for(n + 1) if n < total else None,
+    # a page is added. Past the newest full page, the next one is the latest page.
+    if n < full:
+        newer = url_for(n + 1)
+    else:
+        newer = url_for(None) if tail else None
+    return Pager(current=n, total=min(full + tail, n + 1), newer_url=newer,
                  older_url=url_for(n - 1) if n > 1 else None,
                  latest_url=url_for(None), numbered=())

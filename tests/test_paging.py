@@ -1,0 +1,53 @@
+"""Stable pagination: numbered pages hold fixed items from the oldest; the latest page rolls."""
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from builder.pages.paging import paged_listing
+
+
+def url(n):
+    return "/m/" if n is None else f"/m/page/{n}/"
+
+
+def by_url(items, size=3):
+    return {page.url: page for page in paged_listing(items, size, url)}
+
+
+def test_a_short_listing_is_one_page_with_no_pager():
+    pages = by_url([1, 2])
+    assert list(pages) == ["/m/"]
+    assert list(pages["/m/"].items) == [1, 2] and pages["/m/"].pager.total == 1
+
+
+def test_numbered_pages_are_made_only_when_full():
+    pages = by_url(list(range(1, 8)))                       # 7 items, 3 per page
+    assert list(pages) == ["/m/page/1/", "/m/page/2/", "/m/"]
+    assert list(pages["/m/page/2/"].items) == [4, 5, 6]
+    latest = pages["/m/"]
+    assert list(latest.items) == [5, 6, 7]
+    assert latest.pager.older_url == "/m/page/2/"           # 4, not on the latest page, is on page 2
+    assert latest.pager.numbered == ((2, "/m/page/2/"), (1, "/m/page/1/"))
+    assert pages["/m/page/2/"].pager.newer_url == "/m/"      # the items after it are on the latest
+    assert pages["/m/page/1/"].pager.newer_url == "/m/page/2/"
+
+
+def test_a_new_item_changes_only_the_latest_page_until_a_page_fills():
+    before, after = by_url(list(range(1, 8))), by_url(list(range(1, 9)))
+    changed = [u for u in after if u not in before or after[u] != before[u]]
+    assert changed == ["/m/"]
+    filled = by_url(list(range(1, 10)))
+    assert [u for u in filled if u not in after] == ["/m/page/3/"]
+
+
+@given(st.integers(0, 40), st.integers(1, 7))
+def test_every_item_is_on_a_page_and_numbered_pages_never_move(count, size):
+    items = list(range(count))
+    pages = paged_listing(items, size, url)
+    shown = {i for page in pages for i in page.items}
+    assert shown == set(items)
+    for page in pages[:-1]:
+        assert len(page.items) == size and list(page.items) == items[(page.number - 1) * size:page.number * size]
+    links = {u for page in pages for u in (page.pager.newer_url, page.pager.older_url) if u}
+    links |= {u for _, u in pages[-1].pager.numbered}
+    assert links <= {page.url for page in pages}            # no link to a page that is not made
