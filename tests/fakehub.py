@@ -84,6 +84,7 @@ class Request:
     body: bytes = b""
     arrived: float = field(default_factory=time.monotonic)
     host: str = "hub"    # "hub", or "cdn" for the storage host
+    in_flight: bool = True
 
 
 @dataclass
@@ -403,6 +404,7 @@ class _BaseHandler(BaseHTTPRequestHandler):
         else:
             data = _b(body)
         record.status = reply.status
+        self._leave(record)
         self.send_response(reply.status)
         for k, v in headers.items():
             self.send_header(k, str(v))
@@ -410,6 +412,15 @@ class _BaseHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(data)
+
+    def _leave(self, record: Request) -> None:
+        """The request no longer counts as in flight: called once its answer is decided, before
+        the client can read it (a client may send its next request before this thread ends)."""
+        hub = self.server.hub
+        with hub.lock:
+            if record.in_flight:
+                record.in_flight = False
+                hub.inflight[record.route] = hub.inflight.get(record.route, 1) - 1
 
     def _fault(self, fault: Fault, record: Request) -> None:
         hub = self.server.hub
@@ -461,7 +472,7 @@ class _CdnHandler(_BaseHandler):
         hub = self.server.hub
         _, token = self._read_request()
         split = urlsplit(self.path)
-        record = Request("HEAD" if head else "GET", self.path, "cdn", token, host="cdn")
+        record = Request("HEAD" if head else "GET", self.path, "cdn", token, host="cdn", in_flight=False)
         with hub.lock:
             hub.log.append(record)
         fault = hub._take_fault("cdn", self.path)
@@ -514,8 +525,7 @@ class _Handler(_BaseHandler):
         try:
             self._answer(hub, method, split, body, token, route, groups, handler, record)
         finally:
-            with hub.lock:
-                hub.inflight[route] = hub.inflight.get(route, 1) - 1
+            self._leave(record)
 
     def _answer(self, hub, method, split, body, token, route, groups, handler, record):
         allowed, limit_headers = hub._rate(route)
