@@ -75,7 +75,8 @@ def test_a_first_sync_through_a_rate_limit_longer_than_any_backoff_builds_the_co
 
     output = capsys.readouterr().out
     waits = [line for line in output.splitlines() if line.startswith("rate limited by the Hub: waiting ")]
-    assert len(waits) == 2 and all("files fetched" in line for line in waits)
+    # two windows are hit, or one when the machine is slow enough that a window ends first
+    assert 1 <= len(waits) <= 2 and all("files fetched" in line for line in waits)
     assert len(resolved(hub)) >= len(files)                       # every file, 429s retried
     assert len(hub.requests("bucket_tree")) == 3                  # every page of the listing
     counts = manifest(out)["counts"]
