@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# One test worker per core and one more: a few tests wait on a rate-limit window or a browser.
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 
 .PHONY: site serve test bench check dist clean
 
@@ -24,7 +26,7 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(PY) scripts/ensure_browser.py
-	$(PY) -m pytest -q -n auto --dist loadfile
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py $(BENCH_ARGS)

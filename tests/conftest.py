@@ -4,13 +4,35 @@ huggingface_hub freezes its endpoint when first imported, so the fake Hub's addr
 here, at collection start: a free port on 127.0.0.1, exported as HF_ENDPOINT. The fake Hub
 itself (tests/fakehub.py) is started on that port by the fixtures that need it. HF_HOME points
 at a throwaway folder so that a developer's saved token is never sent anywhere.
+
+Temporary folders (tmp_path, the caches below, Chromium's profiles) go to memory (/dev/shm)
+when the machine has room there: the suite writes about a gigabyte of small files (sites,
+caches, a virtualenv), and on a slow disk that is a third of its time. Each test's folder is
+removed when it passes (pyproject: tmp_path_retention_policy), so the memory is given back.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
+
+
+MEMORY_TEMP = Path("/dev/shm")
+MEMORY_TEMP_ROOM = 4 << 30
+
+
+def _use_memory_for_temporary_files() -> None:
+    if os.environ.get("TMPDIR") or not MEMORY_TEMP.is_dir() or not os.access(MEMORY_TEMP, os.W_OK):
+        return
+    stats = os.statvfs(MEMORY_TEMP)
+    if stats.f_bavail * stats.f_frsize >= MEMORY_TEMP_ROOM:
+        os.environ["TMPDIR"] = tempfile.tempdir = str(MEMORY_TEMP)
+
+
+_use_memory_for_temporary_files()
 
 
 def _free_port() -> int:
@@ -25,14 +47,23 @@ _INHERITED_PORT = None if os.environ.get("PYTEST_XDIST_WORKER") else os.environ.
 FAKE_HUB_PORT = int(_INHERITED_PORT or _free_port())
 os.environ["COLLAB_FAKE_HUB_PORT"] = str(FAKE_HUB_PORT)
 os.environ["HF_ENDPOINT"] = f"http://127.0.0.1:{FAKE_HUB_PORT}"
-os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="collab-site-hf-home-")
+
+
+def _throwaway_folder(prefix: str) -> str:
+    """A temporary folder that this process removes when it exits."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+os.environ["HF_HOME"] = _throwaway_folder("collab-site-hf-home-")
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 # Builds run in-process next to the fake Hub's threads: forking there is safe for our pure
 # workers, but one worker keeps the suite's behaviour simple; test_parallel_build covers forks.
 os.environ.setdefault("COLLAB_WORKERS", "1")
 # Render caches of every build a test makes go to a throwaway folder, never into the checkout.
-os.environ["COLLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="collab-site-cache-")
+os.environ["COLLAB_CACHE_DIR"] = _throwaway_folder("collab-site-cache-")
 os.environ.pop("HF_TOKEN", None)
 os.environ.pop("HF_HUB_OFFLINE", None)
 os.environ.pop("HF_OIDC_RESOURCE", None)
