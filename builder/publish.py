@@ -37,9 +37,9 @@ from typing import Callable
 from builder import format as fmt
 from builder import hub_http
 from builder.hub_http import HubHttp, RateGate, describe, interactive, library_bars, redactor
-from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
-                                  RemoteFile, batches, diff, payload_size, same_listing,
-                                  shrink_reason)
+from builder.publish_plan import (KEPT_SEARCH_FILES, MANIFEST, README, Batch, CommitLimits,
+                                  LocalFile, Plan, RemoteFile, batches, diff, payload_size,
+                                  same_listing, shrink_reason)
 
 GUARDED_COUNTS = ("ranked", "messages")
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -135,7 +135,7 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             log(f"publish: refused: {refused}")
             return outcome
         if not plan.changed:
-            log(f"publish: {where} is up to date ({fmt.count(len(local))} files); "
+            log(f"publish: {where} is up to date ({fmt.count(len(local))} files{_kept(plan)}); "
                 "nothing to commit")
             return outcome
         try:
@@ -281,10 +281,10 @@ def _send(http: HubHttp, site_dir: Path, space_id: str, plan: Plan, local: dict[
     if skipped:
         log(f"publish: the Space ignores {fmt.count(len(skipped))} file(s) (its .gitignore): "
             f"{skipped[0]} ...")
-    kept = {p for p in uploads if modes[p] != "ignore"}
-    plan = Plan(tuple(p for p in plan.added if p in kept),
-                tuple(p for p in plan.updated if p in kept), plan.deleted, plan.unchanged)
-    sizes = {p: payload_size(p, local[p].size, modes[p] == "lfs") for p in kept}
+    sendable = {p for p in uploads if modes[p] != "ignore"}
+    plan = replace(plan, added=tuple(p for p in plan.added if p in sendable),
+                   updated=tuple(p for p in plan.updated if p in sendable))
+    sizes = {p: payload_size(p, local[p].size, modes[p] == "lfs") for p in sendable}
     todo = batches(plan, sizes, limits)
     http.gate.progress = lambda: f"{fmt.count(sent)} of {fmt.count(len(todo))} commits sent"
     sent, url = 0, ""
@@ -298,7 +298,7 @@ def _send(http: HubHttp, site_dir: Path, space_id: str, plan: Plan, local: dict[
         sent += 1
         log(f"publish: commit {fmt.count(sent)} of {fmt.count(len(todo))} to Space {space_id}: "
             f"{fmt.count(len(batch.add))} file(s) ({fmt.size(batch.bytes)} sent), "
-            f"{fmt.count(len(batch.delete))} deleted")
+            f"{fmt.count(len(batch.delete))} deleted" + (_kept(plan) if sent == len(todo) else ""))
     return url, sent
 
 
@@ -382,7 +382,8 @@ def _message(plan: Plan, batch: Batch, number: int, total: int) -> str:
 def _log_dry_run(where: str, created: bool, plan: Plan, refused: str, log: Log) -> None:
     log(f"publish (dry run): {where}" + (" does not exist and would be created" if created else "")
         + f": {fmt.count(len(plan.added))} to add, {fmt.count(len(plan.updated))} to update, "
-          f"{fmt.count(len(plan.deleted))} to delete, {fmt.count(plan.unchanged)} unchanged")
+          f"{fmt.count(len(plan.deleted))} to delete, {fmt.count(plan.unchanged)} unchanged"
+        + _kept(plan))
     long = plan.changed > 3 * _LIST_LIMIT
     for sign, paths in (("+", plan.added), ("~", plan.updated), ("-", plan.deleted)):
         shown = paths[:_LIST_LIMIT] if long else paths
@@ -392,6 +393,13 @@ def _log_dry_run(where: str, created: bool, plan: Plan, refused: str, log: Log) 
             log(f"  {sign} ... and {fmt.count(len(paths) - len(shown))} more")
     if refused:
         log(f"publish (dry run): would refuse: {refused}")
+
+
+def _kept(plan: Plan) -> str:
+    if not plan.kept_search_files:
+        return ""
+    return (f", {fmt.count(plan.kept_search_files)} superseded search files kept "
+            f"(deleted together past {fmt.count(KEPT_SEARCH_FILES)})")
 
 
 def _describe(exc: BaseException, space_id: str) -> str:

@@ -6,6 +6,11 @@ an interrupted publish leaves a consistent site: new and changed pages first (st
 before them, deeper pages before the pages that link down to them), listing pages next, then
 `index.html`, `manifest.json` and the Space card (`README.md`), and deletions last. Commits are
 cut from that sequence within `CommitLimits`.
+
+Superseded search files are kept until there are more than `KEPT_SEARCH_FILES`, then deleted
+together. Every file of a Pagefind index is named by its content, so a new message renames six
+of them: deleted at once, they would double the files of its commit, and a visitor whose search
+page loaded the index a minute before could no longer fetch the rest of it.
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ HEADER_BYTES = 2_000      # the commit's header line: summary, description, pare
 README = "README.md"
 NEVER_DELETE = frozenset({".gitattributes", README})
 LAST = ("index.html", MANIFEST, README)
+SEARCH_FOLDER = "pagefind/"
+KEPT_SEARCH_FILES = 1000
 
 # Pages that list other pages: section indexes, their numbered pages, the message filters, the
 # feeds and data files, the 404 page. A session's own numbered pages are not listings.
@@ -62,6 +69,7 @@ class Plan:
     # Only manifest.json differs: send it only if the files or counts it lists are not the
     # live ones (a publish interrupted before its last commit), not for build details alone.
     manifest_only: bool = False
+    kept_search_files: int = 0        # superseded search files left on the Space for now
 
     @property
     def changed(self) -> int:
@@ -86,11 +94,14 @@ def diff(local: Mapping[str, LocalFile], remote: Mapping[str, RemoteFile]) -> Pl
     """What differs; a plan where only manifest.json differs is marked `manifest_only`."""
     added = sorted(p for p in local if p not in remote)
     updated = sorted(p for p in local if p in remote and not remote[p].same_as(local[p]))
-    deleted = sorted(p for p in remote if p not in local and p not in NEVER_DELETE)
+    stale = sorted(p for p in remote if p not in local and p not in NEVER_DELETE)
+    superseded = [p for p in stale if p.startswith(SEARCH_FOLDER)]
+    kept = len(superseded) if len(superseded) <= KEPT_SEARCH_FILES else 0
+    deleted = [p for p in stale if not p.startswith(SEARCH_FOLDER)] if kept else stale
     if updated == [MANIFEST] and not added and not deleted:
-        return Plan((), (), (), len(local), manifest_only=True)
+        return Plan((), (), (), len(local), manifest_only=True, kept_search_files=kept)
     return Plan(tuple(added), tuple(updated), tuple(deleted),
-                len(local) - len(added) - len(updated))
+                len(local) - len(added) - len(updated), kept_search_files=kept)
 
 
 def same_listing(live: Mapping | None, manifest: Mapping) -> bool:

@@ -110,6 +110,44 @@ def test_a_stale_file_is_deleted_and_the_space_card_and_gitattributes_are_kept(h
     assert ".gitattributes" in live and live["README.md"] == CARD.encode()
 
 
+def search_files(generation: int, count: int) -> dict[str, str]:
+    """A search index whose files are named by their content, as Pagefind names them."""
+    files = {"pagefind/pagefind-entry.json": f'{{"generation": {generation}}}'}
+    for i in range(count):
+        files[f"pagefind/index/en_{generation:03d}{i:04d}.pf_index"] = f"index {generation}/{i}"
+    return files
+
+
+def test_superseded_search_files_stay_on_the_space_until_many_then_go_together(hub, tmp_path, monkeypatch):
+    from builder import publish_plan
+    monkeypatch.setattr(publish_plan, "KEPT_SEARCH_FILES", 10)
+    site = write_site(tmp_path / "site", {**base_pages(), **search_files(0, 4)})
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    for generation in (1, 2):                                  # two rebuilds of the index
+        pages = {**base_pages(), **search_files(generation, 4)}
+        if generation == 1:                                    # a page gone: deleted at once
+            del pages["messages/m7/index.html"]
+        write_site(site, pages)
+        hub.clear_log()
+        log = Lines()
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log)
+        (commit,) = commits_to(hub)
+        assert commit.deleted == (["messages/m7/index.html"] if generation == 1 else [])
+        assert f"{4 * generation} superseded search files kept" in "".join(log)
+    live = hub.space_files(SPACE)
+    assert all(p in live for g in (0, 1, 2) for p in search_files(g, 4))
+
+    write_site(site, {**base_pages(), **search_files(3, 4)})   # 12 superseded: past 10
+    hub.clear_log()
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    deleted = [p for c in commits_to(hub) for p in c.deleted]
+    assert sorted(deleted) == sorted(p for g in (0, 1, 2) for p in search_files(g, 4)
+                                     if p != "pagefind/pagefind-entry.json")
+    assert sorted(p for p in hub.space_files(SPACE) if p.startswith("pagefind/")) == sorted(search_files(3, 4))
+    hub.clear_log()
+    assert not publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines()).committed
+
+
 def test_an_existing_space_with_its_own_card_gets_ours_and_keeps_gitattributes(hub, tmp_path):
     hub.add_space(SPACE, sdk="gradio")                         # seeded README + .gitattributes
     hub.repos[("spaces", SPACE)].files["old-page.html"] = b"old"
