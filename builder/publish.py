@@ -37,9 +37,9 @@ from typing import Callable
 from builder import format as fmt
 from builder import hub_http
 from builder.hub_http import HubHttp, RateGate, describe, interactive, library_bars, redactor
-from builder.publish_plan import (KEPT_SEARCH_FILES, MANIFEST, README, Batch, CommitLimits,
-                                  LocalFile, Plan, RemoteFile, batches, diff, payload_size,
-                                  same_listing, shrink_reason)
+from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
+                                  RemoteFile, batches, diff, payload_size, same_listing,
+                                  shrink_reason)
 
 GUARDED_COUNTS = ("ranked", "messages")
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -398,8 +398,7 @@ def _log_dry_run(where: str, created: bool, plan: Plan, refused: str, log: Log) 
 def _kept(plan: Plan) -> str:
     if not plan.kept_search_files:
         return ""
-    return (f", {fmt.count(plan.kept_search_files)} superseded search files kept "
-            f"(deleted together past {fmt.count(KEPT_SEARCH_FILES)})")
+    return f", {fmt.count(plan.kept_search_files)} superseded search files kept for now"
 
 
 def _describe(exc: BaseException, space_id: str) -> str:
