@@ -28,16 +28,21 @@ def test_numbered_pages_are_made_only_when_full():
     assert list(latest.items) == [5, 6, 7]
     assert latest.pager.older_url == "/m/page/2/"           # 4, not on the latest page, is on page 2
     assert latest.pager.numbered == ((2, "/m/page/2/"), (1, "/m/page/1/"))
-    assert pages["/m/page/2/"].pager.newer_url == "/m/"      # the items after it are on the latest
+    assert pages["/m/page/2/"].pager.newer_url is None       # the newer items: its "Latest" link
+    assert pages["/m/page/2/"].pager.latest_url == "/m/" and pages["/m/page/2/"].pager.total > 1
     assert pages["/m/page/1/"].pager.newer_url == "/m/page/2/"
 
 
 def test_a_new_item_changes_only_the_latest_page_until_a_page_fills():
-    before, after = by_url(list(range(1, 8))), by_url(list(range(1, 9)))
-    changed = [u for u in after if u not in before or after[u] != before[u]]
-    assert changed == ["/m/"]
-    filled = by_url(list(range(1, 10)))
-    assert [u for u in filled if u not in after] == ["/m/page/3/"]
+    def changed(before, after):
+        return [u for u in after if u not in before or after[u] != before[u]]
+    for count in range(1, 11):                       # the listing grows to `count` items
+        before, after = by_url(list(range(count - 1))), by_url(list(range(count)))
+        expected = ["/m/"]
+        if count % 3 == 0:                           # a page fills: it is made, and the one
+            filled = count // 3                      # before it now links to it
+            expected = [f"/m/page/{n}/" for n in (filled - 1, filled) if n] + expected
+        assert changed(before, after) == expected, count
 
 
 @given(st.integers(0, 40), st.integers(1, 7))

@@ -1,8 +1,8 @@
 """Stable pagination: pages are numbered from the oldest item, so old page URLs never change.
 
 "/messages/page/1/" holds the first N messages ever written, once there are N: one new message
-changes the rolling "latest" page only; once in N messages a page fills up and is added (its
-older neighbour then links to it)."""
+changes the rolling "latest" page only; once in N messages a page fills up and is added, and
+its older neighbour then links to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +39,7 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[Listin
     full = len(items) // size
     tail = len(items) > full * size               # items past the last full page
     out = [ListingPage(url_for(n), n, items[(n - 1) * size:n * size],
-                       _numbered_pager(n, full, tail, url_for))
+                       _numbered_pager(n, full, url_for))
            for n in range(1, full + 1)]
     latest = items[-size:] if items else items[:0]
     before = len(items) - len(latest)             # items the latest page does not show
@@ -50,14 +50,10 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[Listin
     return out
 
 
-def _numbered_pager(n: int, full: int, tail: bool, url_for: UrlFor) -> Pager:
-    # A numbered page links only to its neighbours and knows of no page past the next one:
-    # listing every page number here, or the number of pages, would change all pages each time
-    # a page is added. Past the newest full page, the next one is the latest page.
-    if n < full:
-        newer = url_for(n + 1)
-    else:
-        newer = url_for(None) if tail else None
-    return Pager(current=n, total=min(full + tail, n + 1), newer_url=newer,
+def _numbered_pager(n: int, full: int, url_for: UrlFor) -> Pager:
+    # A numbered page links only to its neighbours and to the latest page, and knows of no page
+    # past the next one: listing every page number here, or the number of pages, would change
+    # all pages each time a page is added. So a page changes once, when the next one is made.
+    return Pager(current=n, total=n + 1, newer_url=url_for(n + 1) if n < full else None,
                  older_url=url_for(n - 1) if n > 1 else None,
                  latest_url=url_for(None), numbered=())
