@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.build import build
-from builder.cache import PageCache
+from builder.build import build, make_vega_runtime
+from builder.cache import PageCache, RenderCache
 from builder.config import load_config
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
@@ -54,9 +54,28 @@ def bucket(tmp_path) -> Path:
     return copy
 
 
+@pytest.fixture(scope="module")
+def vega_runtime(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("runtime")
+    make_vega_runtime(RenderCache(folder))
+    return folder / "vega-runtime"
+
+
+@pytest.fixture(autouse=True)
+def _runtime_in_every_cache(monkeypatch, vega_runtime):
+    """Each cache here starts with the Vega runtime, as a runner's does after its first build:
+    it follows from vl-convert's version alone, and making it takes a second every time."""
+    monkeypatch.setattr(__name__ + ".SEEDED_RUNTIME", vega_runtime)
+
+
+SEEDED_RUNTIME: Path | None = None
+
+
 def run(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None = None,
         source: dict | None = None):
     """A build of `bucket` into `out` with caches under `cache`; site/source settings overridden."""
+    if SEEDED_RUNTIME is not None and not (cache / "render" / "vega-runtime").exists():
+        shutil.copytree(SEEDED_RUNTIME, cache / "render" / "vega-runtime")
     data = tomllib.loads((REPO / "collab.toml").read_text(encoding="utf-8"))
     data["source"].update(location=str(bucket), **(source or {}))
     data["site"].update(site or {})
