@@ -77,9 +77,12 @@ class PageWatch:
 
     @property
     def outside(self) -> list[str]:
-        """Requests to anywhere but the site (the browser cannot reach them: CHROMIUM_ARGS)."""
-        return [u for u in self.requests
-                if not u.startswith((self._origin + "/", "data:", "about:blank"))]
+        return outside_requests(self.requests, self._origin)
+
+
+def outside_requests(urls: list[str], origin: str) -> list[str]:
+    """Requests to anywhere but the site (the browser cannot reach them: CHROMIUM_ARGS)."""
+    return [u for u in urls if not u.startswith((origin + "/", "data:", "about:blank"))]
 
 
 @pytest.fixture(scope="module")

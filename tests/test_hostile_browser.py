@@ -9,7 +9,7 @@ import pytest
 
 from builder.cli import main
 from scripts.ensure_browser import find_chromium
-from tests.browser import CHROMIUM_ARGS, PageWatch, chromium, serve_folder
+from tests.browser import CHROMIUM_ARGS, PageWatch, chromium, outside_requests, serve_folder
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def test_no_payload_runs_on_any_page(hostile_site):
     marker_hits = [u for u in seen.requests if MARKER in u]
     assert seen.dialogs == [], seen.dialogs
     assert marker_hits == []
-    outside = [u for u in seen.requests if not u.startswith((origin + "/", "data:", "about:blank"))]
+    outside = outside_requests(seen.requests, origin)
     assert [u for u in outside if urlsplit(u).hostname != "huggingface.co"] == []
     assert sorted(seen.visited) == pages
     assert seen.failures == []
