@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, replace
 from functools import partial
@@ -31,7 +29,7 @@ from builder.model import Collab, Problem
 from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
-from builder.parallel import collect, start, worker_count
+from builder.parallel import collect, fresh_python, start, worker_count
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
@@ -201,10 +199,8 @@ def prefetch_vega_runtime(cache: RenderCache) -> subprocess.Popen | None:
     of a process that has used it."""
     if cache.folder is None or worker_count() < 2 or cache.has("vega-runtime", chart_runtime.runtime_key()):
         return None
-    package_root = str(Path(__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([sys.executable, "-c", _MAKE_RUNTIME, str(cache.folder)], env=env,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return fresh_python(_MAKE_RUNTIME, str(cache.folder), stdin=subprocess.DEVNULL,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 _MAKE_RUNTIME = ("import sys, pathlib, builder.build as b, builder.cache as c; "

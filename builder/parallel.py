@@ -12,7 +12,10 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import subprocess
+import sys
 import traceback
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence, TypeVar
 
@@ -96,6 +99,16 @@ def _run(share_job: Callable, part: Sequence, send) -> None:
         send.send((False, traceback.format_exc()))
     finally:
         send.close()
+
+
+def fresh_python(code: str, *args: str, **popen: Any) -> subprocess.Popen:
+    """A fresh interpreter running `code`, with this package importable. Not a fork: the work
+    it suits (vl-convert's JavaScript engine) does not survive a fork of a process that has
+    used it, and a fork would bring this process's memory along."""
+    package_root = str(Path(__file__).resolve().parents[1])
+    path = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
+    return subprocess.Popen([sys.executable, "-c", code, *args],
+                            env={**os.environ, "PYTHONPATH": path}, **popen)
 
 
 def worker_count() -> int:
