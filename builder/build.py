@@ -308,7 +308,7 @@ def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> 
             refused.append(Problem("(chart)", f"shown without its pre-rendered picture: {exc}"))
             return b""
 
-    view = chart_runtime.chart_view(dict(doc), styles, cached)
+    view = chart_runtime.chart_view(dict(doc), styles, cached, apart=worker_count() > 1)
     return {**view, "problems": tuple(refused)}
 
 

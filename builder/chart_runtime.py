@@ -18,12 +18,15 @@ element, hence ``style-src 'unsafe-inline'``).
 """
 from __future__ import annotations
 
+import functools
 import json
+import subprocess
 from typing import Any, Callable, Sequence
 
 from markupsafe import Markup
 
 from builder.chart import AgentStyle, spec_from_document
+from builder.parallel import fresh_python
 
 RUNTIME_FILE = "vendor/vega-runtime.js"
 # vl-convert resolves these module addresses from the copies built into it (nothing is fetched):
@@ -97,17 +100,55 @@ def validate_spec(spec: dict[str, Any]) -> None:
     kind.from_dict(spec, validate=True)
 
 
-def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
-               ) -> dict[str, Any]:
+def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached, *,
+               apart: bool = False) -> dict[str, Any]:
     """What the home page needs: the static SVG (first view and no-JS view), the browser's JSON
-    document, the agents' styles for the HTML legend. Both renders are cached by the spec."""
+    document, the agents' styles for the HTML legend. Both renders are cached by the spec;
+    `apart`, they are made in another process (see `renders_apart`)."""
     from builder import chart_svg
 
     linear = spec_from_document(doc, "linear")
     digest = chart_svg.spec_digest(linear)
-    svg = cached("chart-svg", digest, lambda: chart_svg.chart_svg(linear).encode()).decode()
-    data = cached("chart-vega", digest, lambda: json.dumps(
-        browser_document(doc), sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-        allow_nan=False).encode())
+    made = functools.cache(lambda: (renders_apart if apart else renders)(linear, doc))
+    svg = cached("chart-svg", digest, lambda: _svg_of(made()).encode()).decode()
+    data = cached("chart-vega", digest, lambda: made()["data"].encode())
     return {"svg": Markup(svg), "data": data, "log_possible": doc["log"] is not None,
             "empty": doc["empty"], "legend": tuple(styles)}
+
+
+def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
+    """The chart's picture ("svg", or why it was "refused") and the browser's document."""
+    from builder import chart_svg
+
+    try:
+        svg, refused = chart_svg.chart_svg(spec), None
+    except chart_svg.UnsafeSvgError as exc:
+        svg, refused = None, str(exc)
+    data = json.dumps(browser_document(doc), sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False, allow_nan=False)
+    return {"svg": svg, "refused": refused, "data": data}
+
+
+_RENDERS = ("import json, sys, builder.chart_runtime as c; a = json.load(sys.stdin); "
+            "json.dump(c.renders(a['spec'], a['doc']), sys.stdout)")
+
+
+def renders_apart(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
+    """`renders` in a fresh interpreter: vl-convert's JavaScript engine keeps about 100 MB for
+    the rest of the process that starts it. In this process if that one fails."""
+    process = fresh_python(_RENDERS, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL)
+    out, _ = process.communicate(json.dumps({"spec": spec, "doc": doc}).encode())
+    try:
+        made = json.loads(out) if process.returncode == 0 else None
+    except ValueError:
+        made = None
+    return made if isinstance(made, dict) else renders(spec, doc)
+
+
+def _svg_of(made: dict[str, str | None]) -> str:
+    from builder import chart_svg
+
+    if made["svg"] is None:
+        raise chart_svg.UnsafeSvgError(made["refused"])
+    return made["svg"]

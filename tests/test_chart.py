@@ -329,6 +329,17 @@ def test_specs_are_valid_and_compile_to_vega(lower_case):
         assert vega["$schema"].startswith("https://vega.github.io/schema/vega/")
 
 
+def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monkeypatch):
+    rank, recs, bl = lower_case
+    doc = chart.chart_document(rank, recs, bl, BPB, "lower")
+    spec = chart.spec_from_document(doc, "linear")
+    here = chart_runtime.renders(spec, doc)
+    assert here["svg"].startswith("<svg") and here["refused"] is None
+    assert chart_runtime.renders_apart(spec, doc) == here
+    monkeypatch.setattr(chart_runtime, "_RENDERS", "raise SystemExit(3)")   # it fails: made here
+    assert chart_runtime.renders_apart(spec, doc) == here
+
+
 def test_browser_document_is_vega_with_its_data_stored_once(lower_case):
     rank, recs, bl = lower_case
     doc = chart.chart_document(rank, recs, bl, BPB, "lower")
