@@ -246,3 +246,12 @@ def test_csp_allows_images_only_from_the_allowed_hosts(site):
     images = next(d for d in csp.split(";") if d.strip().startswith("img-src")).split()[1:]
     assert images == ["'self'", "data:", "https://huggingface.co", "https://*.huggingface.co",
                       "https://hf.co", "https://*.hf.co"]
+
+
+def test_a_listing_of_one_message_says_one_message(tmp_path):
+    board = tmp_path / "bucket" / "message_board"
+    board.mkdir(parents=True)
+    (board / "20260101-000000-000_solo.md").write_text("---\nagent: solo\ntype: note\n---\nHello\n")
+    assert main(["build", "--source", str(tmp_path / "bucket"), "--out", str(tmp_path / "site")]) == 0
+    listing = html.soup(tmp_path / "site" / "messages" / "agent" / "solo" / "index.html")
+    assert html.text_of(listing.select_one("p.summary")).startswith("1 message, newest first.")
