@@ -129,6 +129,7 @@ def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
     return {"svg": svg, "refused": refused, "data": data}
 
 
+RENDERS_TIMEOUT = 300              # seconds; 2,000 results take about one
 _RENDERS = ("import json, sys, builder.chart_runtime as c; a = json.load(sys.stdin); "
             "json.dump(c.renders(a['spec'], a['doc']), sys.stdout)")
 
@@ -138,9 +139,14 @@ def renders_apart(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | 
     the rest of the process that starts it. In this process if that one fails."""
     process = fresh_python(_RENDERS, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                            stderr=subprocess.DEVNULL)
-    out, _ = process.communicate(json.dumps({"spec": spec, "doc": doc}).encode())
     try:
+        out, _ = process.communicate(json.dumps({"spec": spec, "doc": doc}).encode(),
+                                     timeout=RENDERS_TIMEOUT)
         made = json.loads(out) if process.returncode == 0 else None
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        made = None
     except ValueError:
         made = None
     return made if isinstance(made, dict) else renders(spec, doc)

@@ -338,6 +338,9 @@ def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monk
     assert chart_runtime.renders_apart(spec, doc) == here
     monkeypatch.setattr(chart_runtime, "_RENDERS", "raise SystemExit(3)")   # it fails: made here
     assert chart_runtime.renders_apart(spec, doc) == here
+    monkeypatch.setattr(chart_runtime, "_RENDERS", "import time; time.sleep(60)")  # it hangs
+    monkeypatch.setattr(chart_runtime, "RENDERS_TIMEOUT", 0.5)
+    assert chart_runtime.renders_apart(spec, doc) == here
 
 
 def test_browser_document_is_vega_with_its_data_stored_once(lower_case):
