@@ -30,15 +30,13 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
                   agent: str | None) -> Iterator[PageSpec]:
     types = sorted({m.type for m in ctx.collab.messages})
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
-    latest = listings[-1]
-    # When the newest numbered page is full, the latest page shows the same messages: it names
-    # the numbered page, whose address and content stay (so a numbered page never changes for it).
-    repeated = [p.url for p in listings[:-1] if list(p.items) == list(latest.items)]
     for listing in listings:
         page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                                 "messages")
-        if listing.number == 0 and repeated:
-            page["canonical"] = ctx.canonical(repeated[0])
+        # The latest page that shows what a numbered page shows names it: that address and its
+        # content stay (so a numbered page never changes for it).
+        if listing.same_as:
+            page["canonical"] = ctx.canonical(listing.same_as)
         # The count is shown on the rolling latest page only: a numbered page must not depend
         # on it, or every new message would change (and re-render) every page.
         page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,

@@ -28,6 +28,7 @@ class ListingPage:
     number: int                               # 0 for the rolling "latest" page
     items: Sequence
     pager: Pager
+    same_as: str | None = None                # the numbered page the latest page repeats
 
 
 def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[ListingPage]:
@@ -46,7 +47,8 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[Listin
     older = url_for(-(-before // size)) if before else None
     numbered = tuple((n, url_for(n)) for n in range(full, 0, -1))
     out.append(ListingPage(url_for(None), 0, latest,
-                           Pager(0, full + tail, None, older, url_for(None), numbered)))
+                           Pager(0, full + tail, None, older, url_for(None), numbered),
+                           same_as=url_for(full) if full and not tail else None))
     return out
 
 
