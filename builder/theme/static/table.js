@@ -324,6 +324,11 @@
   // ------------------------------------------------------------------ anchors
   function goToAnchor() {
     var id = decodeURIComponent(window.location.hash.slice(1));
+    // An anchor inside a closed <details> (the chart's table): open it. Not every browser
+    // does that for a fragment by itself, and Chromium does not always.
+    var target = id && document.getElementById(id);
+    var closed = target && target.closest("details:not([open])");
+    if (closed) closed.open = true;
     if (id.indexOf("r-") !== 0) return Promise.resolve();
     var find = function () {
       return Array.prototype.filter.call(document.querySelectorAll("tr[data-anchor]"), function (r) {
