@@ -10,7 +10,8 @@ Three shapes, for three kinds of output:
   starting with its content's sha256;
 * `TextCache`: one JSON file of many small texts (markdown bodies rendered to HTML);
 * `PageCache`: rendered pages appended to a few pack files, with a JSON index from page key to
-  (pack, offset, length, digest): thousands of pages cost a few files, not thousands.
+  (pack, offset, length, digest, search facts): thousands of pages cost a few files, not
+  thousands, and a page taken from the cache need not be read again for the search index.
 """
 from __future__ import annotations
 
@@ -104,12 +105,29 @@ SMALL_PACK = 1 << 20          # packs smaller than this are merged into one
 
 @dataclass(frozen=True)
 class Packed:
-    """Where a cached page is: `length` bytes at `offset` of pack file `pack`; its sha256."""
+    """Where a cached page is: `length` bytes at `offset` of pack file `pack`; its sha256, and
+    what the search index takes of it (search_plan.page_facts of its bytes)."""
 
     pack: str
     offset: int
     length: int
     digest: str
+    search: tuple[str, int, str] | None = None
+
+    @classmethod
+    def load(cls, value: object) -> Packed | None:
+        """From the index's JSON, or None when it is not what `save` writes."""
+        if not isinstance(value, list) or len(value) != 5:
+            return None
+        pack, offset, length, digest, search = value
+        if search is not None:
+            if not (isinstance(search, list) and len(search) == 3
+                    and [type(v) for v in search] == [str, int, str]):
+                return None
+            search = tuple(search)
+        if not (isinstance(pack, str) and type(offset) is type(length) is int and isinstance(digest, str)):
+            return None
+        return cls(pack, offset, length, digest, search)
 
 
 class PageCache:
@@ -120,12 +138,8 @@ class PageCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         raw = _load_json_object(folder / "index.json") if folder else {}
-        self.index: dict[str, Packed] = {}
-        for key, value in raw.items():
-            try:
-                self.index[key] = Packed(*value)
-            except TypeError:
-                continue
+        self.index = {key: packed for key, value in raw.items()
+                      if (packed := Packed.load(value)) is not None}
         self.used: dict[str, Packed] = {}
 
     def find(self, key: str) -> Packed | None:
@@ -161,7 +175,7 @@ class PageCache:
         self.used = self._compacted(live)
         packs = {p.pack for p in self.used.values()}
         _remove_except(self.folder, {self.folder / _pack_name(p) for p in packs}, suffix=".pack")
-        index = {k: [p.pack, p.offset, p.length, p.digest] for k, p in sorted(self.used.items())}
+        index = {k: [p.pack, p.offset, p.length, p.digest, p.search] for k, p in sorted(self.used.items())}
         write_atomically(self.folder / "index.json", json.dumps(index).encode())
 
     def _compacted(self, live: Mapping[str, int]) -> dict[str, Packed]:
@@ -184,7 +198,7 @@ class PageCache:
             if packed.pack not in sparse:
                 kept[key] = packed
             elif (data := self.read(packed, handles)) is not None:
-                kept[key] = writer.add(data, packed.digest)
+                kept[key] = writer.add(data, packed.digest, packed.search)
         writer.close()
         close_handles(handles)
         return {k: p for k, p in kept.items() if p is not None}
@@ -200,7 +214,8 @@ class PackWriter:
         self.offset = 0
         self.failed = False
 
-    def add(self, data: bytes, digest: str) -> Packed | None:
+    def add(self, data: bytes, digest: str, search: tuple[str, int, str] | None = None
+            ) -> Packed | None:
         if self.failed:
             return None
         try:
@@ -212,7 +227,7 @@ class PackWriter:
         except OSError:
             self.failed = True
             return None
-        packed = Packed(self.name, self.offset, len(data), digest)
+        packed = Packed(self.name, self.offset, len(data), digest, search)
         self.offset += len(data)
         return packed
 

@@ -18,7 +18,7 @@ from builder.cache import Packed, PageCache, close_handles, digest_of
 from builder.pages.spec import PageSpec
 from builder.render import render_page
 from builder.search import SearchIndex
-from builder.search_plan import PageRecord
+from builder.search_plan import PageRecord, page_facts, record_of
 from builder.urls import Urls
 from builder.write import Entry, FileWriter, Staging
 
@@ -65,17 +65,17 @@ def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer,
     packed = em.pages.find(key) if key else None
     if packed is not None:
         if em.staging.unchanged(rel, packed.digest):
-            data = (em.staging.out / rel).read_bytes()          # for the search index
             return Emitted(Entry(rel, packed.digest, False), key, packed,
-                           search=em.search.record(rel, data))
+                           search=record_of(rel, packed.search))
         data = em.pages.read(packed, handles)
         if data is not None:
             return Emitted(em.staging.put(rel, data, packed.digest, files), key, packed,
-                           search=em.search.record(rel, data))
+                           search=record_of(rel, packed.search))
     data = render_page(em.env, spec.template, spec.context).encode()
     entry = em.staging.put(rel, data, files=files)
-    stored = writer.add(data, entry.digest) if key and writer is not None else None
-    return Emitted(entry, key, stored, rendered=True, search=em.search.record(rel, data))
+    facts = page_facts(data)
+    stored = writer.add(data, entry.digest, facts) if key and writer is not None else None
+    return Emitted(entry, key, stored, rendered=True, search=record_of(rel, facts))
 
 
 def page_key(salt: str, spec: PageSpec) -> str | None:

@@ -71,12 +71,7 @@ class SearchIndex:
 
     def add(self, path: str, data: bytes) -> None:
         """A rendered output file, by its path in the site; only marked HTML pages are kept."""
-        self.extend([self.record(path, data)])
-
-    @staticmethod
-    def record(path: str, data: bytes) -> PageRecord | None:
-        """What `extend` takes of a rendered file (small: worker processes send it back)."""
-        return page_record(path, data)
+        self.extend([page_record(path, data)])
 
     def extend(self, records: Iterable[PageRecord | None]) -> None:
         self._records.extend(r for r in records if r is not None)

@@ -71,16 +71,34 @@ class Shard:
         return h.hexdigest()
 
 
+# What the index takes of a page's bytes, whatever its path: (time, size, digest) as in PageRecord.
+SearchFacts = tuple[str, int, str]
+
+
 def page_record(path: str, page: bytes) -> PageRecord | None:
     """The record of a rendered file, or None when it is not a page to index."""
-    if not path.endswith(".html") or MARK not in page:
+    return record_of(path, page_facts(page))
+
+
+def page_facts(page: bytes) -> SearchFacts | None:
+    """The record of these bytes but for their path (the page cache keeps it with the page), or
+    None when they are not a page to index."""
+    if MARK not in page:
         return None
-    if path.startswith("/") or ".." in path.split("/"):
-        raise ValueError(f"not a path in the site: {path!r}")
     part = indexed_part(page)
     when = TIME.search(page)
     time = when.group(1).decode("utf-8", "replace") if when and when.group(1) else NO_TIME
-    return PageRecord(time, path, len(part), hashlib.sha256(part).hexdigest())
+    return time, len(part), hashlib.sha256(part).hexdigest()
+
+
+def record_of(path: str, facts: SearchFacts | None) -> PageRecord | None:
+    """The record of a file at `path` whose bytes have these facts."""
+    if facts is None or not path.endswith(".html"):
+        return None
+    if path.startswith("/") or ".." in path.split("/"):
+        raise ValueError(f"not a path in the site: {path!r}")
+    time, size, digest = facts
+    return PageRecord(time, path, size, digest)
 
 
 def indexed_part(page: bytes) -> bytes:

@@ -13,6 +13,7 @@ import pytest
 from builder.build import build, make_vega_runtime
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
+from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
 
@@ -106,6 +107,47 @@ def test_a_fresh_runner_with_restored_caches_renders_only_what_a_new_message_cha
     assert nocache.rendered == nocache.pages
     assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
     assert page in files(tmp_path / "fresh-runner")
+
+
+def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):
+    """As the Action runs: the site folder comes back with the caches. Unchanged pages are
+    neither rendered nor written, and their search records come from the page cache."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "site")
+    add_reply(bucket)
+    cron = run(tmp_path, bucket, cache, tmp_path / "site")
+    assert 0 < cron.rendered <= 20
+    assert 0 < len(cron.written.written) <= 30 and cron.written.unchanged > 400
+    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
+    assert files(tmp_path / "site") == files(tmp_path / "cold")
+
+
+def test_the_page_cache_keeps_what_the_search_index_takes_of_each_page(tmp_path, bucket):
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "site")
+    pages = PageCache(cache / "render" / "pages")
+    handles: dict[str, int] = {}
+    indexed = 0
+    for packed in pages.index.values():
+        data = pages.read(packed, handles)
+        assert data is not None and packed.search == page_facts(data)
+        indexed += packed.search is not None
+    assert indexed > 60                     # every message page at least
+
+
+@pytest.mark.parametrize("value", [
+    ["p", 0, 10, "d"],                                  # the four fields of an older index
+    ["p", 0, 10, "d", ["t", "10", "x"]],                # a size that is not a number
+    ["p", "0", 10, "d", None],
+    ["p", 0, 10, "d", ["t", 10]],
+    "p",
+])
+def test_a_page_cache_index_entry_that_is_not_what_the_build_writes_is_dropped(tmp_path, value):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    good = ["p", 0, 10, "d", ["2026-07-01T00:00", 10, "x"]]
+    (folder / "index.json").write_text(json.dumps({"bad": value, "good": good}), encoding="utf-8")
+    assert list(PageCache(folder).index) == ["good"]
 
 
 def register_newcomer(bucket: Path) -> None:
