@@ -151,7 +151,7 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
 
 
-def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Mapping[str, Any],
+def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Callable[[], Mapping[str, Any]],
                  static_version: Mapping[str, str], code: str) -> SiteContext:
     """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
     urls = Urls(base=base_path(config.site.base_url),
@@ -288,7 +288,7 @@ def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec
             yield batch
 
 
-def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
+def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Callable[[], dict]:
     lb = collab.leaderboard
     ranked = [e.result for e in lb.all]
     doc = charts.chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines,
@@ -296,9 +296,10 @@ def chart_view(collab: Collab, config: Config, cache: RenderCache) -> dict:
     return chart_renders(doc, tuple(charts.agent_styles(ranked)), cache)
 
 
-def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> dict:
-    """The chart's view for the home page; a picture that could not hold agent text safely is
-    left out, as a problem of the build."""
+def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> Callable[[], dict]:
+    """The chart's view for the home page, made while the rest of the site is (the function
+    returned waits for it); a picture that could not hold agent text safely is left out, as a
+    problem of the build."""
     refused: list[Problem] = []
 
     def cached(kind: str, key: str, make: Callable[[], bytes]) -> bytes:
@@ -308,8 +309,9 @@ def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> 
             refused.append(Problem("(chart)", f"shown without its pre-rendered picture: {exc}"))
             return b""
 
-    view = chart_runtime.chart_view(dict(doc), styles, cached, apart=worker_count() > 1)
-    return {**view, "problems": tuple(refused)}
+    view = chart_runtime.chart_view(dict(doc), styles, cached, has=cache.has,
+                                    apart=worker_count() > 1)
+    return lambda: {**view(), "problems": tuple(refused)}
 
 
 def site_counts(collab: Collab) -> dict[str, int]:

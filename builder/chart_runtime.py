@@ -21,6 +21,8 @@ from __future__ import annotations
 import functools
 import json
 import subprocess
+import tempfile
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from markupsafe import Markup
@@ -101,19 +103,30 @@ def validate_spec(spec: dict[str, Any]) -> None:
 
 
 def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached, *,
-               apart: bool = False) -> dict[str, Any]:
+               has: Callable[[str, str], bool] | None = None, apart: bool = False
+               ) -> Callable[[], dict[str, Any]]:
     """What the home page needs: the static SVG (first view and no-JS view), the browser's JSON
-    document, the agents' styles for the HTML legend. Both renders are cached by the spec;
-    `apart`, they are made in another process (see `renders_apart`)."""
+    document, the agents' styles for the HTML legend. Both renders are cached by the spec.
+
+    Returns a function that gives the view. `apart`, the renders the cache (`has`) lacks start
+    now in another process (see `RendersApart`), so the build goes on while they are made, and
+    the function waits for them."""
     from builder import chart_svg
 
     linear = spec_from_document(doc, "linear")
     digest = chart_svg.spec_digest(linear)
-    made = functools.cache(lambda: (renders_apart if apart else renders)(linear, doc))
-    svg = cached("chart-svg", digest, lambda: _svg_of(made()).encode()).decode()
-    data = cached("chart-vega", digest, lambda: made()["data"].encode())
-    return {"svg": Markup(svg), "data": data, "log_possible": doc["log"] is not None,
-            "empty": doc["empty"], "legend": tuple(styles)}
+    if apart and not (has and has("chart-svg", digest) and has("chart-vega", digest)):
+        made = functools.cache(RendersApart(linear, doc).result)
+    else:
+        made = functools.cache(lambda: renders(linear, doc))
+
+    @functools.cache
+    def view() -> dict[str, Any]:
+        svg = cached("chart-svg", digest, lambda: _svg_of(made()).encode()).decode()
+        data = cached("chart-vega", digest, lambda: made()["data"].encode())
+        return {"svg": Markup(svg), "data": data, "log_possible": doc["log"] is not None,
+                "empty": doc["empty"], "legend": tuple(styles)}
+    return view
 
 
 def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
@@ -129,27 +142,40 @@ def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
     return {"svg": svg, "refused": refused, "data": data}
 
 
-RENDERS_TIMEOUT = 300              # seconds; 2,000 results take about one
-_RENDERS = ("import json, sys, builder.chart_runtime as c; a = json.load(sys.stdin); "
-            "json.dump(c.renders(a['spec'], a['doc']), sys.stdout)")
+RENDERS_TIMEOUT = 300              # seconds of waiting; 2,000 results take about one
+_RENDERS = ("import json, sys, builder.chart_runtime as c; a = json.load(open(sys.argv[1])); "
+            "json.dump(c.renders(a['spec'], a['doc']), open(sys.argv[2], 'w'))")
 
 
-def renders_apart(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
-    """`renders` in a fresh interpreter: vl-convert's JavaScript engine keeps about 100 MB for
-    the rest of the process that starts it. In this process if that one fails."""
-    process = fresh_python(_RENDERS, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL)
-    try:
-        out, _ = process.communicate(json.dumps({"spec": spec, "doc": doc}).encode(),
-                                     timeout=RENDERS_TIMEOUT)
-        made = json.loads(out) if process.returncode == 0 else None
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
-        made = None
-    except ValueError:
-        made = None
-    return made if isinstance(made, dict) else renders(spec, doc)
+class RendersApart:
+    """`renders` in a fresh interpreter, started at once; `result` waits for it. vl-convert's
+    JavaScript engine keeps about 100 MB for the rest of the process that starts it. Made in
+    this process if that one fails or takes too long.
+
+    The spec goes in and the renders come out through files, not pipes: the build forks
+    workers meanwhile, and a worker holding a pipe's end would keep the other side waiting."""
+
+    def __init__(self, spec: dict[str, Any], doc: dict[str, Any]) -> None:
+        self.spec, self.doc = spec, doc
+        self.folder = tempfile.TemporaryDirectory(prefix="collab-chart-")
+        given, self.out = Path(self.folder.name, "spec.json"), Path(self.folder.name, "renders.json")
+        given.write_text(json.dumps({"spec": spec, "doc": doc}), encoding="utf-8")
+        self.process = fresh_python(_RENDERS, str(given), str(self.out), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def result(self) -> dict[str, str | None]:
+        try:
+            self.process.wait(timeout=RENDERS_TIMEOUT)
+            made = json.loads(self.out.read_bytes()) if self.process.returncode == 0 else None
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            made = None
+        except (OSError, ValueError):
+            made = None
+        finally:
+            self.folder.cleanup()
+        return made if isinstance(made, dict) else renders(self.spec, self.doc)
 
 
 def _svg_of(made: dict[str, str | None]) -> str:

@@ -335,12 +335,12 @@ def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monk
     spec = chart.spec_from_document(doc, "linear")
     here = chart_runtime.renders(spec, doc)
     assert here["svg"].startswith("<svg") and here["refused"] is None
-    assert chart_runtime.renders_apart(spec, doc) == here
+    assert chart_runtime.RendersApart(spec, doc).result() == here
     monkeypatch.setattr(chart_runtime, "_RENDERS", "raise SystemExit(3)")   # it fails: made here
-    assert chart_runtime.renders_apart(spec, doc) == here
+    assert chart_runtime.RendersApart(spec, doc).result() == here
     monkeypatch.setattr(chart_runtime, "_RENDERS", "import time; time.sleep(60)")  # it hangs
     monkeypatch.setattr(chart_runtime, "RENDERS_TIMEOUT", 0.5)
-    assert chart_runtime.renders_apart(spec, doc) == here
+    assert chart_runtime.RendersApart(spec, doc).result() == here
 
 
 def test_browser_document_is_vega_with_its_data_stored_once(lower_case):

@@ -13,6 +13,7 @@ from builder.pages import (agents, data, feeds, home, messages, not_found, resul
                            traces)
 from builder.pages.spec import PageSpec
 
-SECTIONS = (home, results, messages, agents, traces, data, feeds, search, not_found)
+# The home page comes last: its chart is made in another process meanwhile.
+SECTIONS = (results, messages, agents, traces, data, feeds, search, not_found, home)
 
 __all__ = ["PageSpec", "SECTIONS"]

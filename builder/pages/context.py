@@ -96,7 +96,7 @@ class SiteContext:
     site: Site
     md: MarkdownRenderer
     bodies: Bodies
-    chart: Mapping[str, Any]
+    chart: Callable[[], Mapping[str, Any]]    # the home page's chart (waits until it is made)
     load_transcript: Loader                # the one I/O a section may do: a trace's log
     known_agents: frozenset[str]
     message_views: Mapping[str, MessageView]
@@ -148,7 +148,7 @@ class SiteContext:
 
 
 def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
-                 bodies: Bodies, chart: Mapping[str, Any], load_transcript: Loader) -> SiteContext:
+                 bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader) -> SiteContext:
     known = frozenset(a.id for a in collab.agents)
     by_file = results_by_filename(collab.results)
     traces_by_result = _traces_by_result(collab.traces, by_file)

@@ -30,7 +30,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c, lb, metric = ctx.collab, ctx.collab.leaderboard, ctx.config.metric
     best = [ctx.row(e) for e in lb.best]
     leader = best[0] if best and not lb.fallback else None
-    chart_data = ctx.chart["data"]
+    chart = ctx.chart()
+    chart_data = chart["data"]
     results_data = table_rows_json([ctx.row(e) for e in lb.all], ctx.urls)
     page = ctx.base_context(ctx.site.title, "home", dated=True)
     page.update(
@@ -46,14 +47,14 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         invalid_rows=ctx.plain_rows(lb.invalid), unscored_rows=ctx.plain_rows(lb.unscored),
         has_secondary=bool(metric.secondary_field),
         latest_messages=[ctx.message_views[m.id] for m in reversed(c.messages[-LATEST_MESSAGES:])],
-        chart=ctx.chart, runtime_file=RUNTIME_FILE,
+        chart=chart, runtime_file=RUNTIME_FILE,
         legend=[LegendItem(s.agent, slugify(s.agent), s.colour, s.path)
-                for s in ctx.chart["legend"]],
+                for s in chart["legend"]],
         records=ctx.plain_rows(lb.records),
         chart_url=_versioned(ctx.urls.file(CHART_JSON), chart_data),
         results_url=_versioned(ctx.urls.file(RESULTS_JSON), results_data),
     )
-    yield PageSpec(ctx.urls.home(), "index.html", page, problems=ctx.chart["problems"])
+    yield PageSpec(ctx.urls.home(), "index.html", page, problems=chart["problems"])
     yield PageSpec(ctx.urls.file(CHART_JSON), data=chart_data)
     yield PageSpec(ctx.urls.file(RESULTS_JSON), data=results_data)
 
