@@ -1,8 +1,11 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from builder.readers.frontmatter import MAX_EXPANDED_VALUES, read_frontmatter, to_text
+from builder.readers import frontmatter
+from builder.readers.frontmatter import MAX_EXPANDED_VALUES, flat_block, read_frontmatter, to_text
 
 
 def _parts(text):
@@ -185,3 +188,56 @@ def test_to_text(value, text):
 
 def test_to_text_of_an_int_too_long_to_print():
     assert to_text(10 ** 5000) == "<a 5001-digit number>"
+
+
+# --- flat blocks: read without YAML's parser, exactly as YAML reads them -------------------------
+
+TRICKY = ["1.5", "-3", "0x1F", "1_000", "yes", "No", "on", "OFF", "~", "null", "true", ".inf",
+          ".NaN", "2026-07-30", "2026-07-30 00:28 UTC", "2026-07-30T00:28:00Z", "=", "<<", "a: b",
+          "a #b", "a#b", "'q'", '"q"', "it's", "-x", "- x", "[a]", "{a: 1}", "a, b", "x:", "x::y",
+          "https://h/p?q=1", "@x", "%x", "!x", "&a", "*a", "?x", "|", ">", "`x`", "…", "\u2028",
+          "\x85", "\ufeff", "\x07", "\t", " lead", "trail ", "a\tb", "a  b", "---", "..."]
+keys = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,8}", fullmatch=True),
+                 st.sampled_from(["type", "refs", "yes", "null", "on", "1", "a b", "-k", "k:"]))
+plain = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .,/_@:()'-]{0,20}", fullmatch=True)
+values = st.one_of(plain, plain, st.sampled_from(TRICKY), st.text(max_size=8),
+                   st.builds(str.__add__, plain, st.sampled_from(TRICKY)),
+                   st.builds(str.__add__, st.sampled_from(TRICKY), plain))
+separators = st.one_of(st.just(": "), st.just(": "), st.sampled_from([":  ", ":", ": \t", " : "]))
+lines = st.one_of(st.builds(lambda k, sep, v: f"{k}{sep}{v}", keys, separators, values),
+                  st.builds(lambda k: f"{k}:", keys),
+                  st.builds(lambda indent, v: f"{indent}- {v}", st.sampled_from(["", "", "  ", " "]),
+                            values),
+                  st.sampled_from(["", "# note", "  indented", "- item", "-x", "- - x"]))
+
+
+def yaml_reading(block: str):
+    """What the YAML parser makes of a block: (data, sources), or None when it refuses it."""
+    try:
+        return frontmatter._load_yaml(block)
+    except Exception:
+        return None
+
+
+@settings(max_examples=600)
+@given(st.lists(lines, max_size=4))
+@example(["type: agent", "refs: a.md, b.md", "agent: kestrel", "timestamp: 2026-07-30 00:28 UTC"])
+def test_a_flat_block_is_read_as_yaml_reads_it(block_lines):
+    block = "\n".join(block_lines) + "\n"
+    flat = flat_block(block)
+    if flat is not None:
+        data, sources = flat
+        assert yaml_reading(block) == (data or None, sources)
+
+
+def test_the_frontmatter_of_a_typical_message_is_flat():
+    block = ("type: agent\nrefs:\n- 20260729-221613-043_ferrite-2.md\n- x.md\nagent: kestrel\n"
+             "timestamp: 2026-07-30 00:28 UTC\nbroadcast: true\nvia: raw\n")
+    assert flat_block(block) == yaml_reading(block)
+    assert flat_block(block)[0]["timestamp"] == "2026-07-30 00:28 UTC"
+
+
+def test_a_block_with_more_than_plain_values_goes_to_the_yaml_parser():
+    for block in ("refs: [a.md]\n", "k: v # c\n", "a: &x v\nb: *x\n", "a:\n- x\n  - y\n", "k: 'q'\n"):
+        assert flat_block(block) is None
+        assert read_frontmatter(f"---\n{block}---\nbody\n").data is not None
