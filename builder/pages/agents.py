@@ -1,12 +1,12 @@
 """/agents/ (the roster) and /agents/<id>/ (profile, results, messages, traces, history)."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.model import Agent
+from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
 from builder.pages.views import AgentView, trace_summary
@@ -16,15 +16,19 @@ RECENT_MESSAGES = 20
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    lb = ctx.collab.leaderboard
+    ranked = {e.result.id: e for e in lb.all}
+    best: dict[str, RankedEntry] = {}
+    for e in lb.best:
+        best.setdefault(e.result.agent, e)
     page = ctx.base_context("Agents", "agents")
-    page.update(agents=[agent_view(ctx, a) for a in ctx.collab.agents])
+    page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents])
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     for a in ctx.collab.agents:
-        yield agent_page(ctx, a)
+        yield agent_page(ctx, a, ranked, best.get(a.id))
 
 
-def agent_view(ctx: SiteContext, a: Agent) -> AgentView:
-    best = next((e for e in ctx.collab.leaderboard.best if e.result.agent == a.id), None)
+def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:
     return AgentView(id=a.id, url=ctx.urls.agent(a.id), model=a.model, harness=a.harness,
                      hf_user=a.hf_user, registered=a.registered,
                      results=len(ctx.by_agent_results.get(a.id, ())),
@@ -34,14 +38,15 @@ def agent_view(ctx: SiteContext, a: Agent) -> AgentView:
                      best=best.result.score if best and best.rank else None)
 
 
-def agent_page(ctx: SiteContext, a: Agent) -> PageSpec:
+def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
+               best: RankedEntry | None) -> PageSpec:
+    """`ranked`: the leaderboard's entries by result id; `best`: the agent's best entry."""
     messages = ctx.by_agent_messages.get(a.id, ())
-    ranked = {e.result.id: e for e in ctx.collab.leaderboard.all}
     rows = [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
             for r in ctx.by_agent_results.get(a.id, ())]
     page = ctx.base_context(a.id, "agents")
     page.update(
-        agent=agent_view(ctx, a), profile=a, joined=fmt.when(a.joined) if a.joined else "",
+        agent=agent_view(ctx, a, best), profile=a, joined=fmt.when(a.joined) if a.joined else "",
         joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
         bio=ctx.md.render(a.bio) if a.bio else Markup(""), tools=", ".join(a.tools),
         rows=list(reversed(rows)),

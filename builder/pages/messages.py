@@ -14,21 +14,24 @@ from builder.pages.spec import PageSpec
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c, urls = ctx.collab, ctx.urls
-    yield from listing_pages(ctx, c.messages, urls.messages, "All messages", None)
+    by_type: dict[str, list[Message]] = {}
+    for m in c.messages:
+        by_type.setdefault(m.type, []).append(m)
+    types = sorted(by_type)
+    yield from listing_pages(ctx, c.messages, urls.messages, "All messages", None, types)
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
-                                 f"Messages by {agent}", agent)
-    for kind in sorted({m.type for m in c.messages}):
-        msgs = [m for m in c.messages if m.type == kind]
-        yield from listing_pages(ctx, msgs, lambda n, k=kind: urls.messages_by_type(k, n),
-                                 f"Messages of type “{kind}”", None)
+                                 f"Messages by {agent}", agent, types)
+    for kind in types:
+        yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
+                                 f"Messages of type “{kind}”", None, types)
     for m in c.messages:
         yield message_page(ctx, m)
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
-                  agent: str | None) -> Iterator[PageSpec]:
-    types = sorted({m.type for m in ctx.collab.messages})
+                  agent: str | None, types: Sequence[str]) -> Iterator[PageSpec]:
+    """The pages of one listing; `types` are every message type there is (each page links them)."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
     for listing in listings:
         page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
