@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 from importlib.metadata import version
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -267,9 +267,9 @@ def render_site(ctx: SiteContext, env: Environment, em: Emitter,
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
     em.search.extend([d.search for d in done if d.search])
     staged = {d.entry.path: d.entry for d in done}
-    extra = {**{f"static/{name}": data for name, data in assets().items()},
-             **em.search.files(lambda rel: em.staging.read(staged[rel]))}
-    entries = {path: em.staging.put(path, data) for path, data in extra.items()}
+    static = ((f"static/{name}", data) for name, data in assets().items())
+    search = em.search.files(lambda rel: em.staging.read(staged[rel]))
+    entries = {path: em.staging.put(path, data) for path, data in chain(static, search)}
     for d in done:
         entries[d.entry.path] = d.entry
         if d.key is not None and d.packed is not None:

@@ -32,7 +32,7 @@ import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from builder import pagefind_format
 from builder.cache import RenderCache
@@ -80,22 +80,22 @@ class SearchIndex:
     def pages(self) -> int:
         return len(self._records)
 
-    def files(self, read: ReadPage) -> dict[str, bytes]:
-        """The search bundle, {"pagefind/<name>": bytes}: the same bytes for the same pages."""
+    def files(self, read: ReadPage) -> Iterator[tuple[str, bytes]]:
+        """The search bundle, ("pagefind/<name>", bytes) one file at a time, shard after shard
+        (so memory holds a shard's files, not the bundle's): the same bytes for the same pages."""
         shards = plan_shards(self._records, self._levels)
         binary = _binary()
         salt = f"{FORMAT}; {_version(binary)}; {LANGUAGE}"
         runtime = self._cached(hashlib.sha256(f"runtime; {salt}".encode()).hexdigest(),
                                lambda: _runtime(binary))
+        yield from ((f"{FOLDER}/{name}", data) for name, data in sorted(runtime.items()))
         with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(shards)))) as pool:
-            parts = list(pool.map(lambda s: self._cached(s.key(salt), lambda: _index(binary, s, read)),
-                                  shards))
-        out = dict(runtime)
-        for shard, part in zip(shards, parts):
-            out.update((f"{shard.name}/{name}", data) for name, data in part.items())
-        out[SHARDS] = json.dumps({"shards": [s.name for s in shards]}).encode()
+            parts = pool.map(lambda s: self._cached(s.key(salt), lambda: _index(binary, s, read)),
+                             shards)
+            for shard, part in zip(shards, parts):
+                yield from ((f"{FOLDER}/{shard.name}/{name}", data) for name, data in sorted(part.items()))
+        yield f"{FOLDER}/{SHARDS}", json.dumps({"shards": [s.name for s in shards]}).encode()
         self._cache.prune([CACHE])              # the shards of this site only
-        return {f"{FOLDER}/{name}": data for name, data in sorted(out.items())}
 
     def _cached(self, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
         packed = self._cache.get(CACHE, key, lambda: pagefind_format.pack_files(make()))

@@ -157,7 +157,7 @@ def bundle_of(pages: dict[str, bytes], cache_dir=None, levels=LEVELS) -> dict[st
     for path in pages:
         index.add(path, pages[path])
     index.add("m/plain/index.html", b"<html><body>no body mark</body></html>")
-    return index.files(pages.__getitem__)
+    return dict(index.files(pages.__getitem__))
 
 
 def test_the_same_pages_give_the_same_index_whatever_order_they_come_in(tmp_path):
