@@ -62,8 +62,8 @@ if str(REPO) not in sys.path:          # for scripts.ensure_browser (Chromium lo
 
 from scripts import bench_hub  # noqa: E402  (the end-to-end Hub part, step 7)
 from scripts.bench_browser import first_visit  # noqa: E402
-from scripts.bench_run import Run, alternate, median_run, run_measured, tail  # noqa: E402
-from scripts.bench_tools import bench_venv, hugo_contender, pelican_contender  # noqa: E402
+from scripts.bench_run import Run, alternate, median_run, run_measured, settle, tail  # noqa: E402
+from scripts.bench_tools import bench_venv, hugo_contender, pagefind_over, pelican_contender  # noqa: E402
 
 UTC = timezone.utc
 SEED = 20260801
@@ -613,6 +613,7 @@ def cron_runs(out: Path, config: Path, synth: Synthetic, log: Callable[[str], No
         if with_site:
             copy_tree(snap / "site", site)
         log(f"collab-site: one new message, {what} ...")
+        settle()
         run = run_collab(collab_cmd(config, site), REPO, logs / f"collab-{name}.log")
         res[name] = {**asdict(run), **diff_manifests(before, manifest_files(site)), "what": what,
                      "rendered_pages": rendered_pages(run.log), "message": f"message_board/{msg.id}.md",
@@ -750,6 +751,18 @@ def report_cold(rep: Report, results: dict[str, Any]) -> None:
         name = "vs Hugo" if tool == "hugo" else "vs Pelican"
         label = "collab-site / Hugo" if tool == "hugo" else "Pelican / collab-site"
         rep.check(name, f"  {label}", r, shown, budget_text, None if r is None else ok(r))
+    report_search_context(rep, cold)
+
+
+def report_search_context(rep: Report, cold: dict[str, Any]) -> None:
+    """Hugo's build makes no search index; collab-site's does (Pagefind). Not a bar: context."""
+    h, pf, ours = cold.get("hugo", {}), cold.get("pagefind_over_hugo", {}), cold["collab"]
+    if h.get("measured") and pf.get("measured"):
+        both = h["seconds"] + pf["seconds"]
+        rep.add("  Hugo, then Pagefind over its pages",
+                f"{fmt_s(h['seconds'])} + {fmt_s(pf['seconds'])} ({pf['cpu_seconds']:.2f} s CPU, "
+                f"{pf['peak_rss_mb']:.0f} MiB) = {fmt_s(both)}: collab-site takes "
+                f"{ours['seconds'] / both:.2f}x as long (context, no bar)")
 
 
 def report_cron(rep: Report, results: dict[str, Any]) -> None:
@@ -909,6 +922,9 @@ def bench_cold(args: argparse.Namespace, out: Path, config: Path, synth: Synthet
         if cold[tool].get("measured"):
             cold[tool]["html_pages"] = html_pages(Path(cold[tool]["public"]))
     h, pe = cold["hugo"], cold["pelican"]
+    if h.get("measured"):
+        log("Pagefind over Hugo's pages (what Hugo's site would add for the same search) ...")
+        cold["pagefind_over_hugo"] = pagefind_over(Path(h["public"]), logs)
     cold["collab_over_hugo"] = round(ours["seconds"] / h["seconds"], 3) if h.get("measured") else None
     cold["collab_over_hugo_cpu"] = round(ours["cpu_seconds"] / h["cpu_seconds"], 3) if h.get("measured") else None
     cold["pelican_over_collab"] = round(pe["seconds"] / ours["seconds"], 3) if pe.get("measured") else None

@@ -114,12 +114,20 @@ def alternate(rounds: int, contenders: dict[str, tuple[Callable[[], None], Calla
             if runs[name] and runs[name][-1].exit_code != 0:
                 continue
             prepare()
+            settle()
             result = run()
             runs[name].append(result)
             log(f"  round {i + 1}/{rounds}: {name} {result.seconds:.2f} s wall, {result.cpu_seconds:.2f} s CPU, "
                 f"tree PSS {result.peak_tree_pss_mb:.0f} MiB" + ("" if result.exit_code == 0 else
                                                                    f" (exit {result.exit_code})"))
     return runs
+
+
+def settle() -> None:
+    """Before a timed run: what the previous one wrote (and the deletions of its output) goes to
+    disk now, not during the next run's time."""
+    if hasattr(os, "sync"):
+        os.sync()
 
 
 def tail(path: str, lines: int = 15) -> str:

@@ -147,3 +147,20 @@ def pelican_contender(out: Path, python: Path, messages: list, logs: Path
              lambda: run_measured(cmd, root, logs / f"pelican.{next(counter)}.log")),
             {"version": version_of([str(pelican), "--version"]),
              "command": "pelican content -o output -s pelicanconf.py", "public": str(root / "output")})
+
+
+def pagefind_over(public: Path, logs: Path) -> dict:
+    """Pagefind's CLI over a tool's built pages, measured: what that tool's site would add to
+    its build to have the full-text search collab-site builds (its pages have no Pagefind marks,
+    so all of each page is indexed)."""
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None or not public.is_dir():
+        return {"measured": False, "why": "no Pagefind binary" if binary is None else f"no {public}"}
+    target = public.parent / "pagefind-index"
+    shutil.rmtree(target, ignore_errors=True)
+    run = run_measured([str(binary), "--site", str(public), "--output-path", str(target)],
+                       public.parent, logs / "pagefind-over-hugo.log")
+    shutil.rmtree(target, ignore_errors=True)
+    return {**run.__dict__, "measured": run.exit_code == 0}
