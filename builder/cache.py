@@ -103,7 +103,7 @@ class TextCache:
 SMALL_PACK = 1 << 20          # packs smaller than this are merged into one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Packed:
     """Where a cached page is: `length` bytes at `offset` of pack file `pack`; its sha256, and
     what the search index takes of it (search_plan.page_facts of its bytes)."""

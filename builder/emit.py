@@ -33,7 +33,7 @@ class Emitter:
     search: SearchIndex
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Emitted:
     entry: Entry
     key: str | None = None             # the page's cache key (None: a data file, or no key)

@@ -17,7 +17,7 @@ Verification = Literal["valid", "pending", "invalid"]
 ResultOrigin = Literal["results-md", "results-json", "leaderboard", "fallback"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """An input that was skipped or degraded: where it is and why. Both are kept printable
     (a file name that is not UTF-8, or holds control characters, is shown escaped), so a
@@ -31,13 +31,13 @@ class Problem:
         object.__setattr__(self, "reason", printable(self.reason))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     label: str
     url: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     """One scored submission, whatever file it came from.
 
@@ -65,7 +65,7 @@ class Result:
     extra: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     """One message_board file. `id` is the filename stem (both generations), also its URL segment."""
 
@@ -85,7 +85,7 @@ class Message:
                                            # is the start only, the whole file is in the bucket
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Agent:
     """A registration from agents/*.md; agents seen only in messages or results get a bare one."""
 
@@ -100,7 +100,7 @@ class Agent:
     registered: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TokenUsage:
     """Token figures as reported; None means unknown, never zero."""
 
@@ -112,7 +112,7 @@ class TokenUsage:
     reasoning: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trace:
     """A shared session under traces/{agent}/{session}/ (its transcript is read lazily, per page)."""
 
@@ -137,7 +137,7 @@ class Trace:
     notes_redactions: int = 0              # secrets this site masked in `notes`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RankedEntry:
     """A result's place in one leaderboard view. `rank` is None for entries listed but not ranked."""
 
@@ -159,7 +159,7 @@ class Leaderboard:
     fallback: bool                         # True when `best` shows the configured fallback entries
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Thread:
     """The reply structure around one message: what it refers to and what refers to it."""
 

@@ -42,7 +42,7 @@ _IGNORE = b"data-pagefind-ignore"
 _KEEP = re.compile(rb"data-pagefind-(?:filter|meta|sort)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageRecord:
     """One page to index, as the shard plan and the shard keys need it."""
 

@@ -14,7 +14,7 @@ from builder.slugs import slugify
 from builder.urls import Urls, web_link
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResultRow:
     rank: int | None
     id: str
@@ -36,7 +36,7 @@ class ResultRow:
     links: tuple[Link, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MessageView:
     id: str
     url: str
@@ -56,13 +56,13 @@ class MessageView:
     via: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DayGroup:
     day: str
     messages: tuple[MessageView, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AgentView:
     id: str
     url: str
@@ -77,7 +77,7 @@ class AgentView:
     best: float | None = None             # the best ranked score (what "Best" sorts by)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TraceSummary:
     """A shared session as listed on an agent's page (the trace archive has richer views)."""
 
