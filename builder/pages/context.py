@@ -69,12 +69,12 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     missing = [i for i, html in enumerate(found) if html is None]
     for i, html in zip(missing, parallel_map(lambda i: str(md.render(texts[i])), missing)):
         found[i] = html
-    for key, html in zip(keys, found):
+    markups = [Markup(html) for html in found]           # one copy of each body, kept by both
+    for key, html in zip(keys, markups):
         cache.keep(key, html)
     split = len(collab.messages)
-    return Bodies(
-        messages={m.id: Markup(html) for m, html in zip(collab.messages, found[:split])},
-        results={r.id: Markup(html) for r, html in zip(collab.results, found[split:])})
+    return Bodies(messages=dict(zip((m.id for m in collab.messages), markups[:split])),
+                  results=dict(zip((r.id for r in collab.results), markups[split:])))
 
 
 def body_salt(collab: Collab, urls: Urls, image_hosts: Sequence[str], code: str) -> str:
