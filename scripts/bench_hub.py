@@ -2,8 +2,9 @@
 
 The bucket the benchmark generated is put in the fake Hub of the tests (tests/fakehub.py, on
 127.0.0.1: bucket resolves redirect to a second host, as on the real Hub), and the command line
-runs the way the cron job runs it, each run on a "fresh runner" (no site folder; the bucket
-mirror and the render cache kept, as the Actions cache restores them):
+runs the way the cron job runs it, each run on a "fresh runner" whose Actions cache brings back
+what the previous run left: the bucket mirror, the render cache and the site folder (action.yml
+keeps the site folder with the render cache):
 
 1. first run: empty caches, a Space that does not exist yet: sync + build, then publish;
 2. nothing changed: sync + build + publish again (budget: 0 downloads, 0 commits);
@@ -79,9 +80,10 @@ def bench_hub(out: Path, bucket: Path, new_message: str, base_config: Path, log:
 
 
 def _cron_run(hub: FakeHub, work: Path, config: Path, env: dict[str, str]) -> dict[str, Any]:
-    """One cron run on a fresh runner: no site folder, caches kept."""
+    """One cron run on a fresh runner: the caches and the site folder as the previous run left
+    them (the folders a build makes next to the site are not cached)."""
     site = work / "site"
-    for path in (site, site.with_name(".site.new"), site.with_name(".site.old")):
+    for path in (site.with_name(".site.new"), site.with_name(".site.old")):
         shutil.rmtree(path, ignore_errors=True)
     hub.clear_log()
     python = [sys.executable, "-m", "builder"]
