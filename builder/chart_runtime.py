@@ -159,12 +159,18 @@ class RendersApart:
         self.spec, self.doc = spec, doc
         self.folder = tempfile.TemporaryDirectory(prefix="collab-chart-")
         given, self.out = Path(self.folder.name, "spec.json"), Path(self.folder.name, "renders.json")
-        given.write_text(json.dumps({"spec": spec, "doc": doc}), encoding="utf-8")
-        self.process = fresh_python(_RENDERS, str(given), str(self.out), stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            given.write_text(json.dumps({"spec": spec, "doc": doc}), encoding="utf-8")
+            self.process: subprocess.Popen | None = fresh_python(
+                _RENDERS, str(given), str(self.out), stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except OSError:                          # no room for the spec, or no interpreter
+            self.process = None
 
     def result(self) -> dict[str, str | None]:
         try:
+            if self.process is None:
+                raise OSError("the other process did not start")
             self.process.wait(timeout=RENDERS_TIMEOUT)
             made = json.loads(self.out.read_bytes()) if self.process.returncode == 0 else None
         except subprocess.TimeoutExpired:

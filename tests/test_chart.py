@@ -341,6 +341,12 @@ def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monk
     monkeypatch.setattr(chart_runtime, "_RENDERS", "import time; time.sleep(60)")  # it hangs
     monkeypatch.setattr(chart_runtime, "RENDERS_TIMEOUT", 0.5)
     assert chart_runtime.RendersApart(spec, doc).result() == here
+    monkeypatch.setattr(chart_runtime, "fresh_python", no_interpreter)             # it cannot start
+    assert chart_runtime.RendersApart(spec, doc).result() == here
+
+
+def no_interpreter(*args, **kwargs):
+    raise FileNotFoundError("no such interpreter")
 
 
 def test_browser_document_is_vega_with_its_data_stored_once(lower_case):
