@@ -161,6 +161,6 @@ def pagefind_over(public: Path, logs: Path) -> dict:
     target = public.parent / "pagefind-index"
     shutil.rmtree(target, ignore_errors=True)
     run = run_measured([str(binary), "--site", str(public), "--output-path", str(target)],
-                       public.parent, logs / "pagefind-over-hugo.log")
+                       public.parent, logs / f"pagefind-over-{public.parent.name}.log")
     shutil.rmtree(target, ignore_errors=True)
     return {**run.__dict__, "measured": run.exit_code == 0}
