@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
+from builder.search_plan import SearchFacts
+
 
 def digest_of(*parts: str | bytes) -> str:
     """sha256 over the parts, each length-prefixed (no two part lists give the same input)."""
@@ -112,7 +114,7 @@ class Packed:
     offset: int
     length: int
     digest: str
-    search: tuple[str, int, str] | None = None
+    search: SearchFacts | None = None
 
     @classmethod
     def load(cls, value: object) -> Packed | None:
@@ -214,7 +216,7 @@ class PackWriter:
         self.offset = 0
         self.failed = False
 
-    def add(self, data: bytes, digest: str, search: tuple[str, int, str] | None = None
+    def add(self, data: bytes, digest: str, search: SearchFacts | None = None
             ) -> Packed | None:
         if self.failed:
             return None
