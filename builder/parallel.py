@@ -2,8 +2,9 @@
 
 Each worker is a forked process that inherits the job and its share of the items (nothing is
 pickled on the way in: the job may be a closure over the build's state); only results travel
-back, through a pipe. Order is preserved, so the output does not depend on how the work was
-split. Small jobs, one-core machines and platforms without fork run in-process.
+back, through a pipe, `CHUNK` at a time as they are made, so a worker holds a chunk of its
+results, never its share's. Order is preserved, so the output does not depend on how the work
+was split. Small jobs, one-core machines and platforms without fork run in-process.
 
 `start` returns as soon as the workers run, so the caller can go on meanwhile; `collect` waits
 for the results. """
@@ -15,14 +16,17 @@ import os
 import subprocess
 import sys
 import traceback
-from pathlib import Path
 from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 400
+CHUNK = 500                     # results per message from a worker
+MORE, LAST, FAILED = "more", "last", "failed"     # what a message from a worker is
 
 
 class WorkerError(RuntimeError):
@@ -45,7 +49,7 @@ def start(job: Callable, items: Sequence, workers: int | None = None, per_share:
           ) -> Running:
     """Run `job` over `items`: per item, or (per_share) once over each worker's share (to set
     up once per worker what every item needs)."""
-    share_job = job if per_share else (lambda part: [job(item) for item in part])
+    share_job = job if per_share else (lambda part: (job(item) for item in part))
     workers = min(workers or worker_count(), len(items) // (MIN_ITEMS // 4) or 1)
     if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
         return Running(done=list(share_job(items)))
@@ -58,23 +62,31 @@ def start(job: Callable, items: Sequence, workers: int | None = None, per_share:
 
 
 def collect(running: Running) -> list:
+    """The results of every worker, in the order of the items; the workers' chunks are read as
+    they come from all of them at once (a worker waiting on a full pipe would stall)."""
     if running.done is not None:
         return running.done
-    results: list = []
+    parts: dict[Any, list] = {receive: [] for _, receive in running.workers}
+    pids = {receive: process.pid for process, receive in running.workers}
     failure = None
-    for process, receive in running.workers:
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            ok, value = False, f"worker {process.pid} died without a result"
+    pending = set(parts)
+    while pending:
+        for receive in wait(list(pending)):
+            try:
+                state, value = receive.recv()
+            except EOFError:
+                state, value = FAILED, f"worker {pids[receive]} died without a result"
+            if state == FAILED:
+                failure = failure or value
+            elif failure is None:
+                parts[receive].extend(value)
+            if state != MORE:
+                pending.discard(receive)
+    for process, _ in running.workers:
         process.join()
-        if not ok:
-            failure = failure or value
-        elif failure is None:
-            results.extend(value)
     if failure is not None:
         raise WorkerError(failure)
-    return results
+    return [result for _, receive in running.workers for result in parts[receive]]
 
 
 def _fork(context, share_job: Callable, part: Sequence) -> tuple[Any, Any]:
@@ -94,9 +106,15 @@ def _fork(context, share_job: Callable, part: Sequence) -> tuple[Any, Any]:
 
 def _run(share_job: Callable, part: Sequence, send) -> None:
     try:
-        send.send((True, list(share_job(part))))
+        chunk: list = []
+        for result in share_job(part):
+            chunk.append(result)
+            if len(chunk) == CHUNK:
+                send.send((MORE, chunk))
+                chunk = []
+        send.send((LAST, chunk))
     except BaseException:
-        send.send((False, traceback.format_exc()))
+        send.send((FAILED, traceback.format_exc()))
     finally:
         send.close()
 

@@ -18,13 +18,25 @@ def test_small_jobs_stay_in_process():
     assert set(parallel.parallel_map(lambda _: os.getpid(), list(range(10)), workers=4)) == {os.getpid()}
 
 
-def test_a_failing_job_fails_the_map_with_the_workers_traceback(monkeypatch):
+@pytest.mark.parametrize("failing, chunk", [(13, parallel.CHUNK), (38, 2)],
+                         ids=["in-the-only-chunk", "after-chunks-were-sent"])
+def test_a_failing_job_fails_the_map_with_the_workers_traceback(monkeypatch, failing, chunk):
     monkeypatch.setattr(parallel, "MIN_ITEMS", 8)
+    monkeypatch.setattr(parallel, "CHUNK", chunk)
 
     def job(x):
-        if x == 13:
-            raise ValueError("thirteen")
+        if x == failing:
+            raise ValueError(f"item {x} fails")
         return x
 
-    with pytest.raises(parallel.WorkerError, match="thirteen"):
+    with pytest.raises(parallel.WorkerError, match=f"item {failing} fails"):
         parallel.parallel_map(job, list(range(40)), workers=2)
+
+
+def test_results_come_back_in_chunks_and_in_order(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 8)
+    monkeypatch.setattr(parallel, "CHUNK", 3)         # each worker's share spans several chunks
+    items = list(range(41))
+    results = parallel.parallel_map(lambda x: (x, os.getpid()), items, workers=2)
+    assert [x for x, _ in results] == items
+    assert len({pid for _, pid in results}) == 2
