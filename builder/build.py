@@ -66,28 +66,22 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
         log(f"nothing changed since the last build of {out}: site left as it is "
             f"({time.perf_counter() - started:.2f}s)")
         return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
-    inputs = read_inputs(bucket, config)
-    collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
-    chart = chart_view(collab, config, caches.files)
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
-    ctx = site_context(collab, config, bucket, caches, chart, static_versions(theme), code)
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
-    staging = begin(Path(out))
-    site = render_site(ctx, env, Emitter(staging, caches.pages, page_salt(env, code), env, ctx.urls,
-                               SearchIndex(config.render_cache_dir())),
-                       assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
-    collab = _with_problems(collab, site.problems)
-    counts = site_counts(collab)
-    manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, counts,
+    em = Emitter(begin(Path(out)), caches.pages, page_salt(env, code), env, site_urls(config),
+                 SearchIndex(config.render_cache_dir()))
+    pages = render_collaboration(config, bucket, source_problems, caches, em, static_versions(theme), code)
+    site = site_files(pages, em, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
+    manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
-                              problems=[[p.path, p.reason] for p in collab.problems])
-    written = commit(staging, site.entries, manifest)
+                              problems=[[p.path, p.reason] for p in pages.problems])
+    written = commit(em.staging, site.entries, manifest)
     caches.save()
     report = BuildReport(out=Path(out), pages=site.pages, files=len(site.entries) + 1,
-                         problems=collab.problems, written=written,
+                         problems=pages.problems, written=written,
                          seconds=time.perf_counter() - started, source_note=bucket.note,
-                         counts=counts, rendered=site.rendered)
+                         counts=pages.counts, rendered=site.rendered)
     log_summary(report, log)
     return report
 
@@ -151,11 +145,29 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
 
 
-def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Callable[[], Mapping[str, Any]],
-                 static_version: Mapping[str, str], code: str) -> SiteContext:
-    """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
-    urls = Urls(base=base_path(config.site.base_url),
+def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[Problem, ...],
+                         caches: Caches, em: Emitter, static_version: Mapping[str, str],
+                         code: str) -> RenderedPages:
+    """Read and assemble the collaboration, then render every page of it. The collaboration,
+    its rendered bodies and the site context live in this function only: they are gone before
+    the search index, the build's other large step, is made (at 100,000 messages they take
+    several hundred MiB)."""
+    collab = _with_problems(assemble(read_inputs(bucket, config), config, stale=bucket.as_of is not None),
+                            source_problems)
+    chart = chart_view(collab, config, caches.files)
+    ctx = site_context(collab, config, bucket, caches, chart, static_version, code, em.urls)
+    caches.bodies.save()                      # written now, so the cache lets go of the bodies
+    return render_pages(ctx, em)
+
+
+def site_urls(config: Config) -> Urls:
+    return Urls(base=base_path(config.site.base_url),
                 bucket_web=bucket_web_url(config.source.location, config.source.web_url))
+
+
+def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Callable[[], Mapping[str, Any]],
+                 static_version: Mapping[str, str], code: str, urls: Urls) -> SiteContext:
+    """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
     md = MarkdownRenderer(linker_for(collab, urls), image_hosts=config.site.image_hosts)
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
                 urls=urls,
@@ -243,20 +255,24 @@ def page_salt(env: Environment, code: str) -> str:
 
 
 @dataclass(frozen=True)
+class RenderedPages:
+    done: list[Emitted]                  # every page and data file, written to the staging folder
+    problems: tuple[Problem, ...]        # the collaboration's, and those found planning its pages
+    counts: Mapping[str, int]            # what the site shows (site_counts)
+
+
+@dataclass(frozen=True)
 class SiteFiles:
     entries: Mapping[str, Entry]         # every file of the new site (but the manifest)
     pages: int                           # HTML pages
     rendered: int                        # of which rendered now (the others: page cache)
-    problems: tuple[Problem, ...]        # found while planning pages
 
 
-def render_site(ctx: SiteContext, env: Environment, em: Emitter,
-                assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
+def render_pages(ctx: SiteContext, em: Emitter) -> RenderedPages:
     """Every page of every section, rendered (or reused) and written as it comes, on every core;
     the next batch is planned while workers render the current one (short-lived workers copy
     little of the memory they share with this process). The build report comes after them,
-    so it lists the problems found while planning too; the search index and the static files
-    come last."""
+    so it lists the problems found while planning too."""
     found: list[Problem] = []
     done: list[Emitted] = []
     running = None
@@ -265,6 +281,13 @@ def render_site(ctx: SiteContext, env: Environment, em: Emitter,
         running = start(partial(emit_all, em), batch, per_share=True)
     done += collect(running) if running else []
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
+    collab = _with_problems(ctx.collab, tuple(found))
+    return RenderedPages(done, collab.problems, site_counts(collab))
+
+
+def site_files(pages: RenderedPages, em: Emitter, assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
+    """The rendered pages, with the search index made of them and the static files."""
+    done = pages.done
     em.search.extend([d.search for d in done if d.search])
     staged = {d.entry.path: d.entry for d in done}
     static = ((f"static/{name}", data) for name, data in assets().items())
@@ -275,7 +298,7 @@ def render_site(ctx: SiteContext, env: Environment, em: Emitter,
         if d.key is not None and d.packed is not None:
             em.pages.used[d.key] = d.packed
     return SiteFiles(entries, pages=sum(1 for d in done if d.key is not None or d.rendered),
-                     rendered=sum(d.rendered for d in done), problems=tuple(found))
+                     rendered=sum(d.rendered for d in done))
 
 
 def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec]]:

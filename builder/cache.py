@@ -98,8 +98,11 @@ class TextCache:
         self.used[key] = text
 
     def save(self) -> None:
+        """Write the entries this build used, then let go of them and of the file's (a second
+        save writes nothing)."""
         if self.path is not None and self.used != self.entries:
             write_atomically(self.path, json.dumps(self.used, sort_keys=True).encode())
+        self.entries, self.used = {}, {}
 
 
 SMALL_PACK = 1 << 20          # packs smaller than this are merged into one
