@@ -25,6 +25,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MIN_ITEMS = 400
+ROUND = 10_000                  # items per round of parallel_map
 CHUNK = 500                     # results per message from a worker
 MORE, LAST, FAILED = "more", "last", "failed"     # what a message from a worker is
 
@@ -42,7 +43,11 @@ class Running:
 
 
 def parallel_map(job: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
-    return collect(start(job, items, workers))
+    """`job` over every item, in rounds of at most `ROUND` items, each with workers of its own:
+    a worker copies the part of this process's memory it touches (copy on write), so a long
+    map would have each worker end up with a copy of most of it."""
+    return [result for first in range(0, len(items), ROUND)
+            for result in collect(start(job, items[first:first + ROUND], workers))]
 
 
 def start(job: Callable, items: Sequence, workers: int | None = None, per_share: bool = False

@@ -40,3 +40,13 @@ def test_results_come_back_in_chunks_and_in_order(monkeypatch):
     results = parallel.parallel_map(lambda x: (x, os.getpid()), items, workers=2)
     assert [x for x, _ in results] == items
     assert len({pid for _, pid in results}) == 2
+
+
+def test_a_long_map_runs_in_rounds_of_fresh_workers(monkeypatch):
+    """A worker's memory grows with what it touches of the parent's: no worker lives through
+    a whole long map."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 8)
+    monkeypatch.setattr(parallel, "ROUND", 10)
+    results = parallel.parallel_map(lambda x: (x, os.getpid()), list(range(40)), workers=2)
+    assert [x for x, _ in results] == list(range(40))
+    assert len({pid for _, pid in results}) == 8
