@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 from importlib.metadata import version
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -302,13 +302,18 @@ def site_files(pages: RenderedPages, em: Emitter, assets: Callable[[], Mapping[s
 
 
 def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec]]:
-    """Each section's pages, `PLAN_AHEAD` at a time (a section bounds its memory so); their
-    planning problems go to `problems`."""
+    """Each section's pages, in batches of at most `PLAN_AHEAD` pages (a section bounds its
+    memory so) showing at most `SHOWN_AHEAD` items in all; their planning problems go to
+    `problems`. A worker copies the part of this process's memory its pages touch (copy on
+    write): a batch of listings, each showing many messages, would copy most of it."""
     for section in SECTIONS:
-        for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000)):
+        for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000), SHOWN_AHEAD):
             for spec in batch:
                 problems.extend(spec.problems)
             yield batch
+
+
+SHOWN_AHEAD = 20_000
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Callable[[], dict]:
@@ -353,10 +358,17 @@ def log_summary(report: BuildReport, log: Log) -> None:
         f"into {report.out}; {len(report.problems)} problem(s)")
 
 
-def _batched(items: Iterable[PageSpec], size: int) -> Iterator[list[PageSpec]]:
-    """Pages planned ahead of rendering, `size` at a time (a section bounds its memory so)."""
-    it = iter(items)
-    while batch := list(islice(it, size)):
+def _batched(specs: Iterable[PageSpec], size: int, shown: int) -> Iterator[list[PageSpec]]:
+    """`specs` cut in batches of at most `size` pages and `shown` items (PageSpec.weight)."""
+    batch: list[PageSpec] = []
+    weight = 0
+    for spec in specs:
+        batch.append(spec)
+        weight += spec.weight
+        if len(batch) == size or weight >= shown:
+            yield batch
+            batch, weight = [], 0
+    if batch:
         yield batch
 
 

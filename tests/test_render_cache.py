@@ -3,20 +3,16 @@ changed, gives the same bytes as a build with no cache at all, whatever input ch
 survives a damaged cache. Every build here has caches of its own (a folder per test)."""
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 import tomllib
-import weakref
 from pathlib import Path
 
 import pytest
 
-import builder.build as build_module
 from builder.build import build, make_vega_runtime
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
-from builder.search import SearchIndex
 from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
@@ -124,29 +120,6 @@ def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_give
     assert 0 < len(cron.written.written) <= 30 and cron.written.unchanged > 400
     run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
     assert files(tmp_path / "site") == files(tmp_path / "cold")
-
-
-def test_the_collaboration_is_out_of_memory_before_the_search_index_is_made(tmp_path, bucket, monkeypatch):
-    """The search index is the build's other large step: at 100,000 messages the collaboration,
-    its bodies and the site context are several hundred MiB it must not hold on to."""
-    made: list[weakref.ref] = []
-    alive_at_search: list[list[str]] = []
-    real_context, real_files = build_module.site_context, SearchIndex.files
-
-    def site_context(*args, **kwargs):
-        ctx = real_context(*args, **kwargs)
-        made.extend(weakref.ref(o) for o in (ctx, ctx.collab, ctx.bodies))
-        return ctx
-
-    def files(self, read):
-        gc.collect()
-        alive_at_search.append([type(ref()).__name__ for ref in made if ref() is not None])
-        return real_files(self, read)
-
-    monkeypatch.setattr(build_module, "site_context", site_context)
-    monkeypatch.setattr(SearchIndex, "files", files)
-    run(tmp_path, bucket, tmp_path / "cache", tmp_path / "site")
-    assert len(made) == 3 and alive_at_search == [[]]
 
 
 def test_the_page_cache_keeps_what_the_search_index_takes_of_each_page(tmp_path, bucket):

@@ -55,4 +55,5 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         traces=[trace_summary(t, ctx.urls) for t in ctx.by_agent_traces.get(a.id, ())],
         history=ctx.agent_history.get(a.id, Markup("")), hf_profile=hf_user_url(a.hf_user) or "",
         source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
-    return PageSpec(ctx.urls.agent(a.id), "agent.html", page)
+    return PageSpec(ctx.urls.agent(a.id), "agent.html", page,
+                    weight=len(page["messages"]) + len(rows) + len(page["traces"]))

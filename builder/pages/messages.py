@@ -47,7 +47,7 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
                     types=[(t, ctx.urls.messages_by_type(t)) for t in types],
                     all_url=ctx.urls.messages(), agent=agent,
                     agent_url=ctx.agent_url(agent) if agent else "")
-        yield PageSpec(listing.url, "messages.html", page)
+        yield PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
 
 def message_page(ctx: SiteContext, m: Message) -> PageSpec:

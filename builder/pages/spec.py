@@ -20,3 +20,4 @@ class PageSpec:
     context: Mapping[str, Any] = field(default_factory=dict)
     data: bytes | None = None
     problems: tuple[Problem, ...] = ()
+    weight: int = 1               # how many items it shows (a listing's messages): see build.planned

@@ -1,0 +1,56 @@
+"""What the build holds in memory: at 100,000 messages every copy of the collaboration counts
+(`make bench --scale 10` measures it; these tests keep the structure that bounds it)."""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import builder.build as build_module
+from builder.search import SearchIndex
+from tests.test_render_cache import _runtime_in_every_cache, bucket, run, vega_runtime  # noqa: F401
+
+
+def test_the_collaboration_is_out_of_memory_before_the_search_index_is_made(tmp_path, bucket, monkeypatch):
+    """The search index is the build's other large step: at 100,000 messages the collaboration,
+    its bodies and the site context are several hundred MiB it must not hold on to."""
+    made: list[weakref.ref] = []
+    alive_at_search: list[list[str]] = []
+    real_context, real_files = build_module.site_context, SearchIndex.files
+
+    def site_context(*args, **kwargs):
+        ctx = real_context(*args, **kwargs)
+        made.extend(weakref.ref(o) for o in (ctx, ctx.collab, ctx.bodies))
+        return ctx
+
+    def files(self, read):
+        gc.collect()
+        alive_at_search.append([type(ref()).__name__ for ref in made if ref() is not None])
+        return real_files(self, read)
+
+    monkeypatch.setattr(build_module, "site_context", site_context)
+    monkeypatch.setattr(SearchIndex, "files", files)
+    run(tmp_path, bucket, tmp_path / "cache", tmp_path / "site")
+    assert len(made) == 3 and alive_at_search == [[]]
+
+
+def test_a_batch_of_pages_that_show_many_messages_is_cut_short(tmp_path, bucket, monkeypatch):
+    """A worker copies the memory its pages touch: a batch of listings, each showing many
+    messages, would copy most of it. Pages of weight 1 still go many at a time."""
+    batches: list[list[tuple[str, int]]] = []
+    real_planned = build_module.planned
+
+    def planned(ctx, problems):
+        for batch in real_planned(ctx, problems):
+            batches.append([(spec.template, spec.weight) for spec in batch])
+            yield batch
+
+    monkeypatch.setattr(build_module, "planned", planned)
+    monkeypatch.setattr(build_module, "SHOWN_AHEAD", 120)
+    run(tmp_path, bucket, tmp_path / "cache", tmp_path / "site")
+    weights = {template: max(w for b in batches for t, w in b if t == template)
+               for template in ("messages.html", "agent.html", "message.html")}
+    assert weights["messages.html"] == 50 and weights["agent.html"] > 1 and weights["message.html"] == 1
+    assert all(sum(w for _, w in batch[:-1]) < 120 for batch in batches)
+    shown = [sum(w for _, w in batch) for batch in batches]
+    assert max(shown) >= 120 and all(sum(w for _, w in batch[:-1]) < 120 for batch in batches)
+    assert max(len(batch) for batch in batches) > 50
