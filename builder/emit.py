@@ -8,6 +8,7 @@ goes back to the build is one small `Emitted` per page, never the page itself.
 """
 from __future__ import annotations
 
+import io
 import pickle
 from dataclasses import dataclass
 from typing import Iterable
@@ -79,8 +80,15 @@ def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer,
 
 
 def page_key(salt: str, spec: PageSpec) -> str | None:
+    """What the page's bytes follow from besides `salt`: its template and its context's values.
+    The pickler runs without its memo ("fast" mode), so the key does not depend on which equal
+    values happen to be one object, which varies with what the process did before (a batch
+    rendered in this process fills caches that the next batches' contexts then share)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
     try:
-        context = pickle.dumps((spec.template, spec.context), protocol=5)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        return None
-    return digest_of(salt, context)
+        pickler.dump((spec.template, spec.context))
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
+        return None                              # ValueError: a cycle, which fast mode refuses
+    return digest_of(salt, buffer.getvalue())

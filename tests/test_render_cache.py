@@ -13,6 +13,8 @@ import pytest
 from builder.build import build, make_vega_runtime
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
+from builder.emit import page_key
+from builder.pages.spec import PageSpec
 from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
@@ -120,6 +122,26 @@ def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_give
     assert 0 < len(cron.written.written) <= 30 and cron.written.unchanged > 400
     run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
     assert files(tmp_path / "site") == files(tmp_path / "cold")
+
+
+def test_a_page_key_follows_the_values_a_page_shows_not_which_of_them_are_one_object():
+    """Which equal values are one object depends on what the build process did before (a batch
+    rendered in-process fills caches the next batches share): a build with one worker after a
+    cold build with two re-rendered 61 pages of the 10k bench for one new message, not 9."""
+    shared, equal = "".join(["tok/s "] * 20), "".join(["tok/s "] * 20)
+    assert shared == equal and shared is not equal
+
+    def key(heading: str) -> str | None:
+        return page_key("salt", PageSpec("/x/", "message.html", {"title": shared, "heading": heading}))
+
+    assert key(shared) == key(equal) is not None
+    assert key("something else") != key(shared)
+
+
+def test_a_page_whose_context_is_cyclic_gets_no_key_instead_of_stopping_the_build():
+    loop: list = []
+    loop.append(loop)
+    assert page_key("salt", PageSpec("/x/", "message.html", {"loop": loop})) is None
 
 
 def test_the_page_cache_keeps_what_the_search_index_takes_of_each_page(tmp_path, bucket):
