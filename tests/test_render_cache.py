@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import builder.pages.context as context
 from builder.build import build, make_vega_runtime
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
@@ -122,6 +123,21 @@ def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_give
     assert 0 < len(cron.written.written) <= 30 and cron.written.unchanged > 400
     run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
     assert files(tmp_path / "site") == files(tmp_path / "cold")
+
+
+def test_a_rebuild_from_the_caches_takes_the_message_previews_from_them(tmp_path, bucket, monkeypatch):
+    """The previews and titles of messages (plain text of their bodies) are cached with the
+    bodies: a run with one new message computes that message's alone."""
+    made: list[str] = []
+    real = context.excerpt_of_html
+    monkeypatch.setattr(context, "excerpt_of_html", lambda html, limit: made.append(html) or real(html, limit))
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "first")
+    assert len(made) > 60
+    made.clear()
+    add_reply(bucket)
+    run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
+    assert len(made) == 2 and all("please re-run" in html for html in made)
 
 
 def test_a_page_key_follows_the_values_a_page_shows_not_which_of_them_are_one_object():

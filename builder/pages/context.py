@@ -14,7 +14,7 @@ from builder.assemble import (messages_by_agent, result_refs, results_by_agent, 
                               traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of
-from builder.markdown import ENGINE, Linker, MarkdownRenderer
+from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
@@ -45,10 +45,13 @@ class Site:
 
 @dataclass(frozen=True)
 class Bodies:
-    """Agent markdown rendered to sanitised HTML, by message id and by result id."""
+    """Agent markdown rendered to sanitised HTML, by message id and by result id, and the plain
+    text that previews and titles messages."""
 
     messages: Mapping[str, Markup]
     results: Mapping[str, Markup]
+    previews: Mapping[str, str]          # by message id: the opening of its text, for listings
+    openings: Mapping[str, str]          # by id of a message without a topic: words to title it
 
 
 def linker_for(collab: Collab, urls: Urls) -> Linker:
@@ -60,21 +63,42 @@ def linker_for(collab: Collab, urls: Urls) -> Linker:
 
 def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None = None,
                   salt: str = "") -> Bodies:
-    """Every message and result body through the markdown door: from the cache when the same
-    text was rendered with the same `salt` (see `body_salt`), else on every core."""
+    """Every message and result body through the markdown door, and the plain-text previews of
+    the messages': from the cache when the same text was rendered with the same `salt` (see
+    `body_salt`), else on every core."""
     cache = cache if cache is not None else TextCache(None)
     texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
     keys = [digest_of(salt, text) for text in texts]
-    found = [cache.get(key) for key in keys]
-    missing = [i for i, html in enumerate(found) if html is None]
-    for i, html in zip(missing, parallel_map(lambda i: str(md.render(texts[i])), missing)):
-        found[i] = html
-    markups = [Markup(html) for html in found]           # one copy of each body, kept by both
-    for key, html in zip(keys, markups):
-        cache.keep(key, html)
+    markups = _cached(cache, keys, lambda i: str(md.render(texts[i])), Markup)
     split = len(collab.messages)
-    return Bodies(messages=dict(zip((m.id for m in collab.messages), markups[:split])),
-                  results=dict(zip((r.id for r in collab.results), markups[split:])))
+    untitled = [i for i, m in enumerate(collab.messages) if not m.topic]
+    previews = _cached(cache, [f"{key}:preview" for key in keys[:split]],
+                       lambda i: excerpt_of_html(markups[i], PREVIEW))
+    openings = _cached(cache, [f"{keys[i]}:opening" for i in untitled],
+                       lambda j: excerpt_of_html(markups[untitled[j]], OPENING))
+    ids = [m.id for m in collab.messages]
+    return Bodies(messages=dict(zip(ids, markups[:split])),
+                  results=dict(zip((r.id for r in collab.results), markups[split:])),
+                  previews=dict(zip(ids, previews)),
+                  openings=dict(zip((ids[i] for i in untitled), openings)))
+
+
+PREVIEW = 280          # characters of a message's preview in listings
+OPENING = 90           # of the opening words that title a message without a topic
+
+
+def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],
+            kind: Callable[[str], str] = str) -> list:
+    """The text of each key, as `kind`: from the cache, else made (`make(its index)`) on every
+    core. The cache keeps the very objects returned (one copy of each text)."""
+    found = [cache.get(key) for key in keys]
+    missing = [i for i, text in enumerate(found) if text is None]
+    for i, text in zip(missing, parallel_map(make, missing)):
+        found[i] = text
+    texts = [kind(text) for text in found]
+    for key, text in zip(keys, texts):
+        cache.keep(key, text)
+    return texts
 
 
 def body_salt(collab: Collab, urls: Urls, image_hosts: Sequence[str], code: str) -> str:
@@ -164,7 +188,8 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
     return SiteContext(
         collab=collab, config=config, urls=urls, site=site, md=md, bodies=bodies, chart=chart,
         load_transcript=load_transcript, known_agents=known,
-        message_views={m.id: message_view(m, bodies.messages[m.id], urls, urls.agent(m.agent))
+        message_views={m.id: message_view(m, urls, urls.agent(m.agent), bodies.previews[m.id],
+                                          bodies.openings.get(m.id, ""))
                        for m in collab.messages},
         rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
         messages_about_result=_messages_about_results(collab.messages, by_file),

@@ -8,7 +8,6 @@ from markupsafe import Markup
 
 from builder import format as fmt
 from builder.config import MetricConfig
-from builder.markdown import excerpt_of_html
 from builder.model import Link, Message, RankedEntry, Result, Trace
 from builder.slugs import slugify
 from builder.urls import Urls, web_link
@@ -90,21 +89,22 @@ class TraceSummary:
     tool_calls: int | None
 
 
-def message_view(m: Message, body: Markup, urls: Urls, agent_url: str) -> MessageView:
+def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: str) -> MessageView:
+    """`preview` and `opening`: see context.Bodies (plain text of the rendered body)."""
     return MessageView(
         id=m.id, url=urls.message(m.id), agent=m.agent, agent_url=agent_url, type=m.type,
         type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
-        topic=m.topic.replace("-", " "), title=message_title(m, body),
+        topic=m.topic.replace("-", " "), title=message_title(m, opening),
         time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), iso_day=fmt.iso_day(m.timestamp),
         day=fmt.day(m.timestamp),
-        excerpt=excerpt_of_html(body), broadcast=m.broadcast, via=m.via)
+        excerpt=preview, broadcast=m.broadcast, via=m.via)
 
 
-def message_title(m: Message, body_html: str) -> str:
+def message_title(m: Message, opening: str) -> str:
     """Gen 1 names carry a topic; Gen 2 ones do not: then the body's opening words serve."""
     if m.topic:
         return m.topic.replace("-", " ")
-    return excerpt_of_html(body_html, limit=90) or f"Message from {m.agent}"
+    return opening or f"Message from {m.agent}"
 
 
 def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls: Urls,
