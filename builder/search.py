@@ -2,8 +2,8 @@
 browser runtime become files of the site under /pagefind/ (in the manifest, written and
 published like any page, so the index always matches the pages beside it).
 
-The build hands over every rendered page (`add`, or `page_record` where pages are rendered and
-`extend` after); search_plan.py says what of a page is indexed and cuts the pages into shards.
+The build hands over the record of every rendered page (search_plan's `page_record`, made where
+the page is rendered or kept with it in the page cache) with `extend`; search_plan.py says what of a page is indexed and cuts the pages into shards.
 Each shard is indexed by a Pagefind process of its own (so memory is bounded by a shard, and
 shards are indexed on every core), and its files are kept in the render cache under a key made
 of exactly what it indexes: a build indexes only the shards whose pages changed, and a shard
@@ -37,8 +37,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from builder import pagefind_format
 from builder.cache import RenderCache
 from builder.parallel import worker_count
-from builder.search_plan import (LEVELS, PageRecord, Shard, indexed_part, page_record,
-                                  plan_shards)
+from builder.search_plan import LEVELS, PageRecord, Shard, indexed_part, plan_shards
 
 FOLDER = "pagefind"
 LANGUAGE = "en"
@@ -69,11 +68,8 @@ class SearchIndex:
         self._levels = levels
         self._records: list[PageRecord] = []
 
-    def add(self, path: str, data: bytes) -> None:
-        """A rendered output file, by its path in the site; only marked HTML pages are kept."""
-        self.extend([page_record(path, data)])
-
     def extend(self, records: Iterable[PageRecord | None]) -> None:
+        """The records of rendered files (search_plan.page_record; None for what is not indexed)."""
         self._records.extend(r for r in records if r is not None)
 
     @property

@@ -154,9 +154,8 @@ def page(i: int, words: str) -> bytes:
 
 def bundle_of(pages: dict[str, bytes], cache_dir=None, levels=LEVELS) -> dict[str, bytes]:
     index = SearchIndex(cache_dir, levels)
-    for path in pages:
-        index.add(path, pages[path])
-    index.add("m/plain/index.html", b"<html><body>no body mark</body></html>")
+    index.extend(page_record(path, data) for path, data in pages.items())
+    index.extend([page_record("m/plain/index.html", b"<html><body>no body mark</body></html>")])
     return dict(index.files(pages.__getitem__))
 
 
