@@ -3,6 +3,7 @@ changed, gives the same bytes as a build with no cache at all, whatever input ch
 survives a damaged cache. Every build here has caches of its own (a folder per test)."""
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import tomllib
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import builder.pages.context as context
+from builder import pagefind_format, search
 from builder.build import build, make_vega_runtime
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
@@ -110,6 +112,26 @@ def test_a_fresh_runner_with_restored_caches_renders_only_what_a_new_message_cha
     assert nocache.rendered == nocache.pages
     assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
     assert page in files(tmp_path / "fresh-runner")
+
+
+def test_a_new_message_changes_one_filter_file_of_the_search_index(tmp_path, bucket):
+    """Pagefind writes a file per filter of a shard, and a new page changes every filter it has
+    a value in: a page's kind, agent, type and day are values of one filter, so a new message
+    changes one filter file (written anew, the old one gone), not four."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "first")
+    before = files(tmp_path / "first")
+    add_reply(bucket)
+    run(tmp_path, bucket, cache, tmp_path / "second")
+    after = files(tmp_path / "second")
+    changed = {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+    filters = sorted(p for p in changed if "/filter/" in p)
+    assert len(filters) == 2 and filters[0].rsplit("/", 2)[0] == filters[1].rsplit("/", 2)[0]
+    (new,) = [p for p in filters if p in after]
+    name, values = pagefind_format.decode(gzip.decompress(after[new])[len(search.SIGNATURE):])
+    newest = max(page for _, pages in values for page in pages)
+    assert name == "facet" and {v for v, pages in values if newest in pages} == {
+        "kind:message", "agent:kestrel", "type:agent", "day:2099-12-31"}
 
 
 def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):

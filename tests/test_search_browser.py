@@ -173,6 +173,19 @@ def test_type_and_date_filters_narrow(browser, served):
     assert dated and all(meta.split(" · ")[3].startswith(day) for _, _, meta in dated)
 
 
+def test_filters_alone_find_pages_and_a_range_without_days_finds_none(browser, served):
+    origin, site = served
+    agents = sorted(p.parent.name for p in (site / "agents").glob("*/index.html"))
+    page, watch = open_page(browser, origin, "/search/?kind=agent")
+    found = results_of(page)                    # the first 20, until "Show more"
+    assert page.inner_text("#search-status") == f"{len(agents)} results."
+    assert {title for title, _, _ in found} <= set(agents) and len(found) == min(20, len(agents))
+    assert all(meta.startswith("Agent · ") for _, _, meta in found)
+    page, _ = open_page(browser, origin, "/search/?kind=trace&from=2000-01-01&to=2000-01-02")
+    assert results_of(page) == []
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
 def test_the_header_box_leads_to_results_with_and_without_javascript(browser, served):
     origin, _ = served
     page, _ = open_page(browser, origin, "/agents/")

@@ -17,6 +17,9 @@ const more = document.getElementById("search-more");
 const FIELDS = ["q", "kind", "agent", "type", "from", "to", "sort"];
 const KINDS = { message: "Message", result: "Result", agent: "Agent", trace: "Trace" };
 const BATCH = 20;
+// The pages' one Pagefind filter, of values "<name>:<value>" ("agent:kestrel", "day:2026-07-09"):
+// a new page changes one filter file of its shard, not one per kind of filter.
+const FACET = "facet";
 // What Pagefind takes out of a query before looking words up (punctuation, case, accents).
 const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
 
@@ -59,14 +62,22 @@ async function load() {
   return { pf, shards: index.shards };
 }
 
+// The search's filters, or null when its dates hold no day of the site.
 async function filtersFor(s, pf) {
-  const filters = {};
-  for (const name of ["kind", "agent", "type"]) if (s[name]) filters[name] = s[name];
+  const facets = ["kind", "agent", "type"].filter((name) => s[name]).map((name) => `${name}:${s[name]}`);
+  const filters = facets.length ? [{ [FACET]: facets }] : [];
   if (s.from || s.to) {
-    const days = Object.keys((await pf.filters()).day || {});
-    filters.day = { any: days.filter((d) => (!s.from || d >= s.from) && (!s.to || d <= s.to)) };
+    const days = valuesOf(Object.keys((await pf.filters())[FACET] || {}), "day")
+      .filter((d) => (!s.from || d >= s.from) && (!s.to || d <= s.to));
+    if (!days.length) return null;
+    filters.push({ [FACET]: { any: days.map((d) => `day:${d}`) } });
   }
-  return filters;
+  return filters.length ? { all: filters } : {};
+}
+
+// ["kind:message", "agent:kestrel"], "agent" -> ["kestrel"]
+function valuesOf(facets, name) {
+  return facets.filter((f) => f.startsWith(name + ":")).map((f) => f.slice(name.length + 1));
 }
 
 function sortFor(s) {
@@ -137,11 +148,7 @@ async function search() {
   try {
     const loaded = await pagefind();
     const filters = await filtersFor(s, loaded.pf);
-    if (filters.day && filters.day.any.length === 0) {
-      results = [];
-    } else {
-      results = await resultsFor(loaded, s.q || null, filters, sortFor(s));
-    }
+    results = filters ? await resultsFor(loaded, s.q || null, filters, sortFor(s)) : [];
   } catch (error) {
     if (number === latest) say("Search is not available on this copy of the site.");
     return;
@@ -172,9 +179,9 @@ function resultItem(page) {
   heading.append(title);
   const meta = document.createElement("p");
   meta.className = "search-meta";
-  const filters = page.filters || {};
-  const kind = KINDS[(filters.kind || [])[0]] || "";
-  const parts = [kind, (filters.agent || []).join(", "), (filters.type || []).join(", "),
+  const facets = (page.filters || {})[FACET] || [];
+  const kind = KINDS[valuesOf(facets, "kind")[0]] || "";
+  const parts = [kind, valuesOf(facets, "agent").join(", "), valuesOf(facets, "type").join(", "),
                  (page.meta && page.meta.time) || ""];
   meta.textContent = parts.filter(Boolean).join(" · ");
   const excerpt = document.createElement("p");
