@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import tomllib
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -174,6 +177,31 @@ def test_a_page_key_follows_the_values_a_page_shows_not_which_of_them_are_one_ob
 
     assert key(shared) == key(equal) is not None
     assert key("something else") != key(shared)
+
+
+@dataclass(frozen=True, slots=True)
+class _Author:
+    name: str
+    seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Reader:
+    name: str
+    seen: datetime
+
+
+def test_a_page_key_follows_every_field_and_the_class_of_the_values_it_shows():
+    when = datetime(2026, 7, 9, tzinfo=timezone.utc)
+
+    def key(value) -> str | None:
+        return page_key("salt", PageSpec("/x/", "message.html", {"people": [value], "n": 1}))
+
+    assert key(_Author("ann", when)) == key(_Author("ann", when)) is not None
+    assert key(_Author("ann", when)) != key(_Author("bob", when))
+    assert key(_Author("ann", when)) != key(_Author("ann", when.replace(day=10)))
+    assert key(_Author("ann", when)) != key(_Reader("ann", when))
+    assert key(re.compile("a+")) == key(re.compile("a+")) != key(re.compile("b+"))
 
 
 def test_a_page_whose_context_is_cyclic_gets_no_key_instead_of_stopping_the_build():
