@@ -15,13 +15,17 @@ Three shapes, for three kinds of output:
 """
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
+import io
 import json
 import os
+import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from builder.search_plan import SearchFacts
 
@@ -33,6 +37,40 @@ def digest_of(*parts: str | bytes) -> str:
         data = part.encode() if isinstance(part, str) else part
         h.update(len(data).to_bytes(8, "big") + data)
     return h.hexdigest()
+
+
+def value_key(salt: str, value: object) -> str | None:
+    """A digest of `salt` and `value` pickled, or None when `value` cannot be pickled. The
+    pickler runs without its memo ("fast" mode), so the key does not depend on which equal
+    values happen to be one object, which varies with what the process did before (a batch
+    rendered in this process fills caches that the next batches' contexts then share)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dispatch_table = _REDUCERS
+    try:
+        pickler.dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
+        return None                              # ValueError: a cycle, which fast mode refuses
+    return digest_of(salt, buffer.getvalue())
+
+
+class _Reducers(dict):
+    """The key pickler's reducers, one per type as it comes: a dataclass is reduced to its class
+    and its fields' values, as pickle does but without looking its fields up every time (which
+    was most of a page key's time); any other type as pickle reduces it."""
+
+    def __missing__(self, cls: type) -> Callable[[Any], tuple]:
+        if dataclasses.is_dataclass(cls):
+            names = tuple(f.name for f in dataclasses.fields(cls))
+            reduce = lambda obj: (cls, tuple([getattr(obj, n) for n in names]))  # noqa: E731
+        else:
+            reduce = copyreg.dispatch_table.get(cls) or (lambda obj: obj.__reduce_ex__(5))
+        self[cls] = reduce
+        return reduce
+
+
+_REDUCERS = _Reducers()
 
 
 def write_atomically(path: Path, data: bytes) -> bool:

@@ -8,16 +8,12 @@ goes back to the build is one small `Emitted` per page, never the page itself.
 """
 from __future__ import annotations
 
-import copyreg
-import dataclasses
-import io
-import pickle
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 from jinja2 import Environment
 
-from builder.cache import Packed, PageCache, close_handles, digest_of
+from builder.cache import Packed, PageCache, close_handles, value_key
 from builder.pages.spec import PageSpec
 from builder.render import render_page
 from builder.search import SearchIndex
@@ -82,34 +78,6 @@ def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer,
 
 
 def page_key(salt: str, spec: PageSpec) -> str | None:
-    """What the page's bytes follow from besides `salt`: its template and its context's values.
-    The pickler runs without its memo ("fast" mode), so the key does not depend on which equal
-    values happen to be one object, which varies with what the process did before (a batch
-    rendered in this process fills caches that the next batches' contexts then share)."""
-    buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
-    pickler.fast = True
-    pickler.dispatch_table = _REDUCERS
-    try:
-        pickler.dump((spec.template, spec.context))
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
-        return None                              # ValueError: a cycle, which fast mode refuses
-    return digest_of(salt, buffer.getvalue())
-
-
-class _Reducers(dict):
-    """The key pickler's reducers, one per type as it comes: a dataclass is reduced to its class
-    and its fields' values, as pickle does but without looking its fields up every time (which
-    was most of a page key's time); any other type as pickle reduces it."""
-
-    def __missing__(self, cls: type) -> Callable[[Any], tuple]:
-        if dataclasses.is_dataclass(cls):
-            names = tuple(f.name for f in dataclasses.fields(cls))
-            reduce = lambda obj: (cls, tuple([getattr(obj, n) for n in names]))  # noqa: E731
-        else:
-            reduce = copyreg.dispatch_table.get(cls) or (lambda obj: obj.__reduce_ex__(5))
-        self[cls] = reduce
-        return reduce
-
-
-_REDUCERS = _Reducers()
+    """What the page's bytes follow from besides `salt`: its template and its context's values
+    (cache.value_key; None, so always rendered, when the context cannot be pickled)."""
+    return value_key(salt, (spec.template, spec.context))
