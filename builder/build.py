@@ -21,11 +21,11 @@ from builder import chart as charts
 from builder import chart_runtime, chart_svg
 from builder import format as fmt
 from builder.assemble import assemble
-from builder.cache import PageCache, RenderCache, TextCache, digest_of
-from builder.config import Config
+from builder.cache import PageCache, RenderCache, TextCache, digest_of, value_key
+from builder.config import Config, MetricConfig
 from builder.emit import Emitted, Emitter, emit_all
 from builder.markdown import MarkdownRenderer
-from builder.model import Collab, Problem
+from builder.model import Collab, Problem, Result
 from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
@@ -154,7 +154,7 @@ def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[
     several hundred MiB)."""
     collab = _with_problems(assemble(read_inputs(bucket, config), config, stale=bucket.as_of is not None),
                             source_problems)
-    chart = chart_view(collab, config, caches.files)
+    chart = chart_view(collab, config, caches.files, code)
     ctx = site_context(collab, config, bucket, caches, chart, static_version, code, em.urls)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
     return render_pages(ctx, em)
@@ -198,7 +198,7 @@ class Caches:
         self.pages.save()
 
 
-FILE_NAMESPACES = ("vega-runtime", "chart-svg", "chart-vega")
+FILE_NAMESPACES = ("vega-runtime", "chart-doc", "chart-svg", "chart-vega")
 
 
 RUNTIME = chart_runtime.RUNTIME_FILE
@@ -316,12 +316,27 @@ def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec
 SHOWN_AHEAD = 20_000
 
 
-def chart_view(collab: Collab, config: Config, cache: RenderCache) -> Callable[[], dict]:
+def chart_view(collab: Collab, config: Config, cache: RenderCache, code: str) -> Callable[[], dict]:
     lb = collab.leaderboard
     ranked = [e.result for e in lb.all]
-    doc = charts.chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines,
-                                config.metric, lb.direction)
+    doc = chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines, config.metric,
+                         lb.direction, cache, code)
     return chart_renders(doc, tuple(charts.agent_styles(ranked)), cache)
+
+
+def chart_document(ranked: list[Result], records: frozenset[str], baselines: tuple[Result, ...],
+                   metric: MetricConfig, direction: str, cache: RenderCache, code: str) -> dict[str, Any]:
+    """charts.chart_document, kept in the cache by what it is made of: most runs bring new
+    messages, not results, and making it (with Altair imported for it) takes a third of a
+    second."""
+    def make() -> dict[str, Any]:
+        return charts.chart_document(ranked, records, baselines, metric, direction)
+
+    key = value_key(code, (ranked, sorted(records), baselines, metric, direction))
+    if key is None:
+        return make()
+    return json.loads(cache.get("chart-doc", key, lambda: json.dumps(
+        make(), sort_keys=True, ensure_ascii=False).encode()))
 
 
 def chart_renders(doc: Mapping[str, Any], styles: tuple, cache: RenderCache) -> Callable[[], dict]:

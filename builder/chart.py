@@ -39,11 +39,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-import altair as alt
-
 from builder import format as fmt
 from builder.config import MetricConfig
 from builder.model import Result
+
+
+class _Altair:
+    """altair, imported when a chart is first made: a build whose chart document is cached
+    does without it (its import takes a fifth of a second)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import altair
+
+        return getattr(altair, name)
+
+
+alt = _Altair()
 
 CHART_VERSION = 2        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import builder.pages.context as context
+from builder import chart as charts
 from builder import pagefind_format, search
 from builder.build import build, make_vega_runtime
 from builder.cache import PageCache, RenderCache
@@ -135,6 +136,28 @@ def test_a_new_message_changes_one_filter_file_of_the_search_index(tmp_path, buc
     newest = max(page for _, pages in values for page in pages)
     assert name == "facet" and {v for v, pages in values if newest in pages} == {
         "kind:message", "agent:kestrel", "type:agent", "day:2099-12-31"}
+
+
+def test_the_chart_document_is_made_again_only_when_the_results_change(tmp_path, bucket, monkeypatch):
+    """Most runs bring messages, not results: the chart document comes from the cache then."""
+    made: list[int] = []
+    real = charts.chart_document
+    monkeypatch.setattr(charts, "chart_document",
+                        lambda ranked, *a, **k: made.append(len(ranked)) or real(ranked, *a, **k))
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "first")
+    assert len(made) == 1
+    add_reply(bucket)
+    run(tmp_path, bucket, cache, tmp_path / "second")
+    assert len(made) == 1
+    (bucket / "results" / "20991231-235959-000_kestrel.md").write_text(
+        "---\ntps: 999.5\nagent: kestrel\nmethod: new idea\ntimestamp: 2099-12-31 23:59 UTC\n---\nfast\n",
+        encoding="utf-8")
+    run(tmp_path, bucket, cache, tmp_path / "third")
+    assert len(made) == 2 and made[1] == made[0] + 1
+    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
+    assert files(tmp_path / "third") == files(tmp_path / "cold")
+    assert "999.5" in (tmp_path / "third" / "data" / "chart.json").read_text()
 
 
 def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):
