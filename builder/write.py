@@ -86,17 +86,21 @@ class Staging:
 
 class FileWriter:
     """Writes files on a few threads while the caller renders the next page. Creating a file is
-    mostly waiting on the file system, not computing, so several at once finish sooner; at most
-    `pending` pages wait in memory. `close` waits for all and raises the first failure."""
+    mostly waiting on the file system, not computing, so several at once finish sooner on a slow
+    disk. Files go to the threads `batch` at a time: handing over each file alone cost more than
+    writing it on a fast one. At most `pending` files wait in memory. `close` waits for all and
+    raises the first failure."""
 
-    def __init__(self, threads: int = THREADS, pending: int = 32):
+    def __init__(self, threads: int = THREADS, pending: int = 32, batch: int = 8):
         self.pool = ThreadPoolExecutor(threads)
-        self.slots = threading.BoundedSemaphore(pending)
+        self.slots = threading.BoundedSemaphore(max(1, pending // batch))
+        self.batch_size = batch
+        self.batch: list[tuple[Callable[[Path, Any], None], Path, Any]] = []
         self.futures: list[Future] = []
         self.folders: set[Path] = set()           # made (or found) by this writer
 
     def write(self, path: Path, data: bytes) -> None:
-        self._submit(self._write, path, data)
+        self._add(self._write, path, data)
 
     def _write(self, path: Path, data: bytes) -> None:
         # Most pages are the first file of a folder of their own: make it first rather than
@@ -108,15 +112,23 @@ class FileWriter:
 
     def link(self, source: Path, target: Path) -> None:
         """`target` becomes another name of `source` (same inode, same mtime)."""
-        self._submit(_link, source, target)
+        self._add(_link, source, target)
 
-    def _submit(self, action: Callable[[Path, Any], None], path: Path, arg: Any) -> None:
+    def _add(self, action: Callable[[Path, Any], None], path: Path, arg: Any) -> None:
+        self.batch.append((action, path, arg))
+        if len(self.batch) == self.batch_size:
+            self._submit()
+
+    def _submit(self) -> None:
+        batch, self.batch = self.batch, []
         self.slots.acquire()
-        future = self.pool.submit(action, path, arg)
+        future = self.pool.submit(_run_all, batch)
         future.add_done_callback(lambda _: self.slots.release())
         self.futures.append(future)
 
     def close(self) -> None:
+        if self.batch:
+            self._submit()
         self.pool.shutdown(wait=True)
         for future in self.futures:
             future.result()
@@ -126,6 +138,11 @@ class FileWriter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _run_all(batch: list[tuple[Callable[[Path, Any], None], Path, Any]]) -> None:
+    for action, path, arg in batch:
+        action(path, arg)
 
 
 def begin(out: Path) -> Staging:
