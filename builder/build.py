@@ -275,9 +275,11 @@ def render_pages(ctx: SiteContext, em: Emitter) -> RenderedPages:
     so it lists the problems found while planning too."""
     found: list[Problem] = []
     done: list[Emitted] = []
-    running = None
-    for batch in planned(ctx, found):
-        done += collect(running) if running else []
+    running, last = None, []
+    for batch in planned(ctx, found, lambda: batch_scale(last)):
+        if running:
+            last = collect(running)
+            done += last
         running = start(partial(emit_all, em), batch, per_share=True)
     done += collect(running) if running else []
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
@@ -301,19 +303,32 @@ def site_files(pages: RenderedPages, em: Emitter, assets: Callable[[], Mapping[s
                      rendered=sum(d.rendered for d in done))
 
 
-def planned(ctx: SiteContext, problems: list[Problem]) -> Iterator[list[PageSpec]]:
+def planned(ctx: SiteContext, problems: list[Problem],
+            scale: Callable[[], int] = lambda: 1) -> Iterator[list[PageSpec]]:
     """Each section's pages, in batches of at most `PLAN_AHEAD` pages (a section bounds its
-    memory so) showing at most `SHOWN_AHEAD` items in all; their planning problems go to
-    `problems`. A worker copies the part of this process's memory its pages touch (copy on
-    write): a batch of listings, each showing many messages, would copy most of it."""
+    memory so) times `scale()` when the batch starts, showing at most `SHOWN_AHEAD` items in
+    all; their planning problems go to `problems`. A worker copies the part of this process's
+    memory its pages touch (copy on write): a batch of listings, each showing many messages,
+    would copy most of it."""
     for section in SECTIONS:
-        for batch in _batched(section.pages(ctx), getattr(section, "PLAN_AHEAD", 1000), SHOWN_AHEAD):
+        ahead = getattr(section, "PLAN_AHEAD", 1000)
+        for batch in _batched(section.pages(ctx), lambda: ahead * scale(), SHOWN_AHEAD):
             for spec in batch:
                 problems.extend(spec.problems)
             yield batch
 
 
 SHOWN_AHEAD = 20_000
+CACHED_SCALE = 4
+
+
+def batch_scale(collected: list[Emitted]) -> int:
+    """How many times its usual number of pages the next batch may hold: CACHED_SCALE after a
+    batch that took nine in ten of its pages or more from the cache, as in a cron run (each
+    batch forks workers, which costs this process time, and a page from the cache costs a
+    worker little memory); else 1, as in a cold build."""
+    cached = sum(d.key is not None and not d.rendered for d in collected)
+    return CACHED_SCALE if collected and cached * 10 >= len(collected) * 9 else 1
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache, code: str) -> Callable[[], dict]:
@@ -373,16 +388,17 @@ def log_summary(report: BuildReport, log: Log) -> None:
         f"into {report.out}; {len(report.problems)} problem(s)")
 
 
-def _batched(specs: Iterable[PageSpec], size: int, shown: int) -> Iterator[list[PageSpec]]:
-    """`specs` cut in batches of at most `size` pages and `shown` items (PageSpec.weight)."""
+def _batched(specs: Iterable[PageSpec], size: Callable[[], int], shown: int) -> Iterator[list[PageSpec]]:
+    """`specs` cut in batches of at most `size()` pages (asked as each batch starts) and
+    `shown` items (PageSpec.weight)."""
     batch: list[PageSpec] = []
-    weight = 0
+    weight, limit = 0, size()
     for spec in specs:
         batch.append(spec)
         weight += spec.weight
-        if len(batch) == size or weight >= shown:
+        if len(batch) >= limit or weight >= shown:
             yield batch
-            batch, weight = [], 0
+            batch, weight, limit = [], 0, size()
     if batch:
         yield batch
 

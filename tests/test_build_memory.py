@@ -6,6 +6,8 @@ import gc
 import weakref
 
 import builder.build as build_module
+import builder.pages.messages as messages_section
+from builder import parallel
 from builder.search import SearchIndex
 from tests.test_render_cache import _runtime_in_every_cache, bucket, run, vega_runtime  # noqa: F401
 
@@ -39,8 +41,8 @@ def test_a_batch_of_pages_that_show_many_messages_is_cut_short(tmp_path, bucket,
     batches: list[list[tuple[str, int]]] = []
     real_planned = build_module.planned
 
-    def planned(ctx, problems):
-        for batch in real_planned(ctx, problems):
+    def planned(ctx, problems, scale):
+        for batch in real_planned(ctx, problems, scale):
             batches.append([(spec.template, spec.weight) for spec in batch])
             yield batch
 
@@ -54,3 +56,28 @@ def test_a_batch_of_pages_that_show_many_messages_is_cut_short(tmp_path, bucket,
     shown = [sum(w for _, w in batch) for batch in batches]
     assert max(shown) >= 120 and all(sum(w for _, w in batch[:-1]) < 120 for batch in batches)
     assert max(len(batch) for batch in batches) > 50
+
+
+def test_batches_grow_while_pages_come_from_the_cache_and_shrink_back_when_they_do_not(
+        tmp_path, bucket, monkeypatch):
+    """Each batch forks workers, which costs the build process time; a page from the cache costs
+    a worker little memory. So in a cron run (nearly every page from the cache) batches are
+    CACHED_SCALE times as long as in a cold build, whose pages are all rendered."""
+    sizes: list[tuple[int, bool]] = []
+    real_emit_all = build_module.emit_all
+
+    def emit_all(em, specs):
+        done = real_emit_all(em, specs)
+        if specs and specs[0].template == "message.html":
+            sizes.append((len(specs), all(d.rendered for d in done)))
+        return done
+
+    monkeypatch.setattr(messages_section, "PLAN_AHEAD", 8, raising=False)
+    monkeypatch.setattr(build_module, "emit_all", emit_all)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10_000)          # every batch in this process
+    run(tmp_path, bucket, tmp_path / "cache", tmp_path / "cold")
+    assert sizes and max(n for n, _ in sizes) == 8 and all(rendered for _, rendered in sizes)
+    sizes.clear()
+    run(tmp_path, bucket, tmp_path / "cache", tmp_path / "cron")
+    assert max(n for n, _ in sizes) == 8 * build_module.CACHED_SCALE
+    assert not any(rendered for _, rendered in sizes)
