@@ -347,7 +347,8 @@ def chart_document(ranked: list[Result], records: frozenset[str], baselines: tup
     def make() -> dict[str, Any]:
         return charts.chart_document(ranked, records, baselines, metric, direction)
 
-    key = value_key(code, (ranked, sorted(records), baselines, metric, direction))
+    key = value_key(f"{code}; altair {version('altair')}",
+                    (ranked, sorted(records), baselines, metric, direction))
     if key is None:
         return make()
     return json.loads(cache.get("chart-doc", key, lambda: json.dumps(

@@ -88,8 +88,8 @@ class FileWriter:
     """Writes files on a few threads while the caller renders the next page. Creating a file is
     mostly waiting on the file system, not computing, so several at once finish sooner on a slow
     disk. Files go to the threads `batch` at a time: handing over each file alone cost more than
-    writing it on a fast one. At most `pending` files wait in memory. `close` waits for all and
-    raises the first failure."""
+    writing it on a fast one. About `pending` files wait in memory (and the batch being filled).
+    `close` waits for all and raises the first failure."""
 
     def __init__(self, threads: int = THREADS, pending: int = 32, batch: int = 8):
         self.pool = ThreadPoolExecutor(threads)
