@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builder import hub_http
-from builder.sources.hub import HubUnavailable, open_hub_bucket
+from builder.sources.hub import HubUnavailable, _folders_of, open_hub_bucket
 from builder.sources.mirror import Mirror
 from tests.hub_fixtures import TOKEN, collab_files
 
@@ -480,3 +482,11 @@ def test_xet_fetches_in_groups_without_a_request_per_file_and_an_interrupted_syn
     assert [len(c) for c in calls] == [50, 20]             # the first group was kept
     assert resolved(hub) == []                             # no resolve request per file
     assert "120 downloaded" not in log[-1] and "through Xet" in log[-1]
+
+
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c.md", "d e"]), min_size=1, max_size=5)
+                .map("/".join), max_size=30))
+def test_the_folders_of_listed_paths_are_every_parent_of_each(paths):
+    expected = {str(parent) for path in paths for parent in PurePosixPath(path).parents
+                if str(parent) != "."}
+    assert _folders_of(paths) == expected

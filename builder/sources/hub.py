@@ -14,12 +14,13 @@ line, never a traceback, and never contains the token or a URL's query string.
 """
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path, PurePosixPath
-from typing import Callable
+from pathlib import Path
+from typing import Callable, Iterable
 
 from builder import format as fmt
 from builder import hub_http
@@ -159,7 +160,8 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
     http = HubHttp(token, policy, gate)
     listing = _list(http, mirror.bucket_id)
     old_files: dict = previous["files"] if previous else {}
-    todo = [e for e in listing.files.values() if not _unchanged(mirror, e, old_files.get(e.path))]
+    root = str(mirror.files)
+    todo = [e for e in listing.files.values() if not _unchanged(root, e, old_files.get(e.path))]
     counts.total = len(todo)
     fetch = Fetch.of(mirror.bucket_id, todo)
     objects = fetch_all(mirror, fetch, http, counts, token=token, max_workers=max_workers,
@@ -186,10 +188,11 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
                      waited=gate.waited, seconds=time.monotonic() - started)
 
 
-def _unchanged(mirror: Mirror, entry: Entry, old: dict | None) -> bool:
+def _unchanged(root: str, entry: Entry, old: dict | None) -> bool:
+    """The mirror (in `root`) has the file as listed; paths joined as text, as in Mirror.bucket."""
     return bool(old and entry.hash and old.get("hash") == entry.hash
                 and old.get("size") == entry.size
-                and is_file_of_size(mirror.files / entry.path, entry.size))
+                and is_file_of_size(os.path.join(root, entry.path), entry.size))
 
 
 def _list(http: HubHttp, bucket_id: str) -> _Listing:
@@ -211,11 +214,21 @@ def _list(http: HubHttp, bucket_id: str) -> _Listing:
     usable = {p: e for p, e in raw.items() if p not in skipped and not _hidden(p)}
     # A path that is also a folder of another path ("a" and "a/b") cannot both be on disk:
     # keep the deeper one (the folder's content), skip the other.
-    folders = {str(parent) for p in usable for parent in PurePosixPath(p).parents
-               if str(parent) != "."}
+    folders = _folders_of(usable)
     skipped |= {p: "skipped: the bucket also has files below this path" for p in usable if p in folders}
     usable = {p: e for p, e in usable.items() if p not in folders}
     return _Listing(usable, skipped, newest)
+
+
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder a path is in ("a/b/c" -> "a/b", "a")."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = path.rpartition("/")[0]
+        while folder and folder not in folders:     # a folder known has its parents known
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def _path_problem(path: str) -> str | None:
