@@ -53,14 +53,10 @@ def read_inputs(bucket: Bucket, config: Config,
     Problems (never exceptions). Results and messages come oldest first, agents by id, traces
     by folder."""
     problems: list[Problem] = list(bucket.skipped)
-    files: list[tuple[InputKind, InputFile]] = []
-    folders = _folders(bucket.files)
-    for kind, path in claim(bucket.files, kinds, config.paths):     # I/O: one read per file
-        loaded = load(bucket, kind, path, config.limits, folders)
-        problems.extend(loaded.problems)
-        if loaded.file is not None:
-            files.append((kind, loaded.file))
-    found = parallel_map(partial(read_safely, config=config), files)   # pure, on every core
+    claimed = list(claim(bucket.files, kinds, config.paths))
+    # Each worker reads its files (I/O: one read per file) and parses them, on every core.
+    found = parallel_map(partial(load_and_read, bucket=bucket, config=config,
+                                 folders=_folders(bucket.files)), claimed)
     for one in found:
         problems.extend(one.problems)
     results = [r for one in found for r in one.results]
@@ -156,6 +152,17 @@ def _cut(data: bytes, limit: int) -> bytes:
         if len(head) - start < width:
             return head[:start]
     return head
+
+
+def load_and_read(item: tuple[InputKind, str], bucket: Bucket, config: Config,
+                  folders: dict[str, tuple[str, ...]]) -> Found:
+    """What the file at `item`'s path yields, with the problems of loading it."""
+    kind, path = item
+    loaded = load(bucket, kind, path, config.limits, folders)
+    if loaded.file is None:
+        return Found(problems=loaded.problems)
+    found = read_safely((kind, loaded.file), config)
+    return replace(found, problems=loaded.problems + found.problems) if loaded.problems else found
 
 
 def read_safely(item: tuple[InputKind, InputFile], config: Config) -> Found:
