@@ -31,7 +31,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable
 
 from builder import format as fmt
@@ -40,6 +40,7 @@ from builder.hub_http import HubHttp, RateGate, describe, interactive, library_b
 from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
                                   RemoteFile, batches, diff, payload_size, same_listing,
                                   shrink_reason)
+from builder.relpath import parts_inside
 
 GUARDED_COUNTS = ("ranked", "messages")
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -170,9 +171,7 @@ def _read_site(site_dir: Path) -> tuple[dict, dict[str, LocalFile]]:
         raise PublishError(f"{manifest_path} lists no files: rebuild the site")
     local: dict[str, LocalFile] = {}
     for path, expected in sorted(files.items()):
-        pure = PurePosixPath(path)
-        if (not isinstance(path, str) or pure.is_absolute() or ".." in pure.parts or not pure.parts
-                or path == MANIFEST):
+        if not isinstance(path, str) or parts_inside(path) is None or path == MANIFEST:
             raise PublishError(f"{manifest_path} lists an invalid path {path!r}: rebuild the site")
         try:
             data = (site_dir / path).read_bytes()

@@ -23,8 +23,10 @@ import shutil
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Callable, Mapping
+
+from builder.relpath import parts_inside
 
 MANIFEST = "manifest.json"
 THREADS = 4                      # file system calls at once, per process
@@ -309,8 +311,7 @@ def _existing(out: Path) -> list[str]:
 
 
 def _check_relative(rel: str) -> None:
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    if parts_inside(rel) is None:
         raise ValueError(f"refusing to write outside the site folder: {rel!r}")
 
 
