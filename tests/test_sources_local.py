@@ -78,10 +78,16 @@ def test_reading_refuses_any_path_through_a_symlink(bucket_dir, tmp_path):
     _touch(tmp_path, "outside/secret.md", b"SECRET")
     (bucket_dir / "linked").symlink_to(tmp_path / "outside")
     (bucket_dir / "message_board" / "inside.md").symlink_to("20260101-000000-000_a.md")
+    (bucket_dir / "board-link").symlink_to("message_board")
     bucket = Bucket(root=bucket_dir, files=("linked/secret.md", "message_board/inside.md"))
-    for path in ("linked/secret.md", "message_board/inside.md", "../outside/secret.md", "/etc/passwd"):
-        with pytest.raises(OutsideBucket):
-            bucket.read(path)
+    refused = ("linked/secret.md", "message_board/inside.md", "board-link/20260101-000000-000_a.md",
+               "../outside/secret.md", "message_board/../../outside/secret.md", "/etc/passwd", "", ".")
+    for path in refused:
+        for read in (bucket.read, lambda p: bucket.read_at_most(p, 10), bucket.size, bucket.open):
+            with pytest.raises(OutsideBucket):
+                read(path)
+    assert bucket.read("message_board//./20260101-000000-000_a.md") == bucket.read_at_most(
+        "message_board/20260101-000000-000_a.md", 1 << 20)
 
 
 @pytest.mark.parametrize("name, ok", [
@@ -101,3 +107,12 @@ def test_problems_are_always_printable_and_escaping_is_stable():
     assert problem.reason == "reason with \\u2028 a line separator"
     assert Problem(problem.path, problem.reason) == problem
     assert Problem("ünïcødé 🎉 — fine", "ok").path == "ünïcødé 🎉 — fine"
+
+
+@pytest.mark.parametrize("limit", [0, 1, 65_535, 65_536, 199_999, 200_000, 1_000_000])
+def test_reading_at_most_a_limit_gives_one_byte_past_it_when_the_file_is_longer(bucket_dir, limit):
+    data = os.urandom(200_000)
+    _touch(bucket_dir, "results/big.md", data)
+    bucket = Bucket(root=bucket_dir, files=("results/big.md",))
+    assert bucket.read_at_most("results/big.md", limit) == data[:limit + 1]
+    assert bucket.read("results/big.md") == data and bucket.size("results/big.md") == len(data)

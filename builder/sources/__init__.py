@@ -7,12 +7,18 @@ path that would leave the folder or pass through a symlink.
 """
 from __future__ import annotations
 
+import errno
+import io
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import BinaryIO
 
 from builder.model import Problem
+from builder.relpath import parts_inside
 
 # Characters a bucket path may not hold: controls (a newline would forge log lines), lone
 # surrogates (bytes that are not UTF-8), line/paragraph separators and invisible formatting.
@@ -40,18 +46,34 @@ class Bucket:
         return path in self._file_set
 
     def size(self, path: str) -> int:
-        return self._resolve(path).stat().st_size
+        st = os.lstat(self._resolve(path))
+        if stat.S_ISLNK(st.st_mode):
+            raise OutsideBucket(path)
+        return st.st_size
 
     def read(self, path: str) -> bytes:
-        return self._resolve(path).read_bytes()
+        with self._open(path) as fh:
+            return fh.readall()
 
     def read_at_most(self, path: str, limit: int) -> bytes:
         """Up to limit + 1 bytes: a result longer than `limit` means the file is over it."""
-        with self._resolve(path).open("rb") as fh:
-            return fh.read(limit + 1)
+        with self._open(path) as fh:
+            return _read_up_to(fh, limit + 1)
 
-    def open(self, path: str):
-        return self._resolve(path).open("rb")
+    def open(self, path: str) -> BinaryIO:
+        return io.BufferedReader(self._open(path))
+
+    def _open(self, path: str) -> io.FileIO:
+        """The file, opened for reading (unbuffered); a symlink there is refused by the opening
+        itself."""
+        full = self._resolve(path)
+        try:
+            fd = os.open(full, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise OutsideBucket(path) from None
+            raise
+        return io.FileIO(fd, "rb")
 
     @property
     def _file_set(self) -> frozenset[str]:
@@ -61,31 +83,37 @@ class Bucket:
             object.__setattr__(self, "_files_cache", cached)
         return cached
 
-    @property
-    def _resolved_root(self) -> Path:
-        cached = self.__dict__.get("_root_cache")
-        if cached is None:
-            cached = self.root.resolve()
-            object.__setattr__(self, "_root_cache", cached)
-        return cached
-
-    def _resolve(self, path: str) -> Path:
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    def _resolve(self, path: str) -> str:
+        """The file's path on disk, as text (reading thousands of files, Path objects cost more
+        than the reads)."""
+        parts = parts_inside(path)
+        if parts is None:
             raise OutsideBucket(path)
-        folder = self._resolved_folder(pure.parent)
-        full = folder / pure.name
-        # Resolved, the folder must still be where the path says: no symlink on the way.
-        if folder != self._resolved_root.joinpath(*pure.parent.parts) or full.is_symlink():
+        folder = self._resolved_folder("/".join(parts[:-1]))
+        if folder is None:
             raise OutsideBucket(path)
-        return full
+        return os.path.join(folder, parts[-1])
 
-    def _resolved_folder(self, folder: PurePosixPath) -> Path:
-        """Folders are resolved once each (a bucket has thousands of files in a few folders)."""
+    def _resolved_folder(self, folder: str) -> str | None:
+        """The folder on disk, or None when resolving it leaves where the path says (a symlink on
+        the way). Folders are resolved once each (a bucket has thousands of files in a few)."""
         cache = self.__dict__.setdefault("_folder_cache", {})
         if folder not in cache:
-            cache[folder] = (self._resolved_root / folder).resolve()
+            root = self.__dict__.get("_root_cache") or os.path.realpath(self.root)
+            object.__setattr__(self, "_root_cache", root)
+            expected = os.path.join(root, folder) if folder else root
+            cache[folder] = expected if os.path.realpath(expected) == expected else None
         return cache[folder]
+
+
+def _read_up_to(fh: io.FileIO, size: int) -> bytes:
+    """At most `size` bytes, read 64 KiB at a time: a read of `size` bytes allocates them first,
+    and for a limit of a megabyte that costs more than reading a small file."""
+    parts = []
+    while size > 0 and (chunk := fh.read(min(size, 1 << 16))):
+        parts.append(chunk)
+        size -= len(chunk)
+    return b"".join(parts)
 
 
 def empty_bucket(note: str = "no data") -> Bucket:
