@@ -63,7 +63,7 @@ class Staging:
         if not self.in_place or self.previous.get(rel) != digest:
             return False
         try:
-            st = os.lstat(self.out / rel)
+            st = os.lstat(os.path.join(self.out, rel))
         except OSError:
             return False
         return st.st_mtime_ns <= self.built_ns and (st.st_mode & 0o170000) == 0o100000
@@ -80,9 +80,9 @@ class Staging:
         if self.unchanged(rel, digest):
             return Entry(rel, digest, False)
         if files is not None:
-            files.write(self.folder / rel, data)
+            files.write(os.path.join(self.folder, rel), data)
         else:
-            _write_file(self.folder / rel, data)
+            _write_file(os.path.join(self.folder, rel), data)
         return Entry(rel, digest, True)
 
 
@@ -97,26 +97,27 @@ class FileWriter:
         self.pool = ThreadPoolExecutor(threads)
         self.slots = threading.BoundedSemaphore(max(1, pending // batch))
         self.batch_size = batch
-        self.batch: list[tuple[Callable[[Path, Any], None], Path, Any]] = []
+        self.batch: list[tuple[Callable[[Any, Any], None], str | Path, Any]] = []
         self.futures: list[Future] = []
-        self.folders: set[Path] = set()           # made (or found) by this writer
+        self.folders: set[str] = set()            # made (or found) by this writer
 
-    def write(self, path: Path, data: bytes) -> None:
+    def write(self, path: str, data: bytes) -> None:
         self._add(self._write, path, data)
 
-    def _write(self, path: Path, data: bytes) -> None:
+    def _write(self, path: str, data: bytes) -> None:
         # Most pages are the first file of a folder of their own: make it first rather than
         # fail to open the file there (each call costs, on slow file systems).
-        if path.parent not in self.folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.folders.add(path.parent)
+        folder = os.path.dirname(path)
+        if folder not in self.folders:
+            os.makedirs(folder, exist_ok=True)
+            self.folders.add(folder)
         _write_file(path, data)
 
     def link(self, source: Path, target: Path) -> None:
         """`target` becomes another name of `source` (same inode, same mtime)."""
         self._add(_link, source, target)
 
-    def _add(self, action: Callable[[Path, Any], None], path: Path, arg: Any) -> None:
+    def _add(self, action: Callable[[Any, Any], None], path: str | Path, arg: Any) -> None:
         self.batch.append((action, path, arg))
         if len(self.batch) == self.batch_size:
             self._submit()
@@ -142,7 +143,7 @@ class FileWriter:
         self.close()
 
 
-def _run_all(batch: list[tuple[Callable[[Path, Any], None], Path, Any]]) -> None:
+def _run_all(batch: list[tuple[Callable[[Any, Any], None], str | Path, Any]]) -> None:
     for action, path, arg in batch:
         action(path, arg)
 
@@ -236,11 +237,11 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, target)
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: str | Path, data: bytes) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
