@@ -200,9 +200,12 @@ TRICKY = ["1.5", "-3", "0x1F", "1_000", "yes", "No", "on", "OFF", "~", "null", "
 keys = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_-]{0,8}", fullmatch=True),
                  st.sampled_from(["type", "refs", "yes", "null", "on", "1", "a b", "-k", "k:"]))
 plain = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .,/_@:()'-]{0,20}", fullmatch=True)
-values = st.one_of(plain, plain, st.sampled_from(TRICKY), st.text(max_size=8),
-                   st.builds(str.__add__, plain, st.sampled_from(TRICKY)),
-                   st.builds(str.__add__, st.sampled_from(TRICKY), plain))
+unquoted = st.one_of(plain, plain, st.sampled_from(TRICKY), st.text(max_size=8),
+                     st.builds(str.__add__, plain, st.sampled_from(TRICKY)),
+                     st.builds(str.__add__, st.sampled_from(TRICKY), plain))
+values = st.one_of(unquoted, unquoted,
+                   st.builds(lambda v, trail: f'"{v}"{trail}', unquoted, st.sampled_from(["", " "])),
+                   st.builds(lambda v, trail: f"'{v}'{trail}", unquoted, st.sampled_from(["", " "])))
 separators = st.one_of(st.just(": "), st.just(": "), st.sampled_from([":  ", ":", ": \t", " : "]))
 lines = st.one_of(st.builds(lambda k, sep, v: f"{k}{sep}{v}", keys, separators, values),
                   st.builds(lambda k: f"{k}:", keys),
@@ -237,7 +240,17 @@ def test_the_frontmatter_of_a_typical_message_is_flat():
     assert flat_block(block)[0]["timestamp"] == "2026-07-30 00:28 UTC"
 
 
+def test_the_frontmatter_of_a_typical_result_is_flat():
+    block = ('tps: 120.0\nmethod: cudagraph-v5\nstatus: baseline\n'
+             'description: "swept the lm_head: 120.0 tok/s, \'ppl\' 2.29 #3"\n'
+             "note: 'said \"no\"'\nrefs:\n- \"a.md\"\n- 'b: c.md'\nagent: baseline\n")
+    assert flat_block(block) == yaml_reading(block)
+    assert flat_block(block)[0]["description"] == "swept the lm_head: 120.0 tok/s, 'ppl' 2.29 #3"
+    assert flat_block(block)[0]["refs"] == ["a.md", "b: c.md"]
+
+
 def test_a_block_with_more_than_plain_values_goes_to_the_yaml_parser():
-    for block in ("refs: [a.md]\n", "k: v # c\n", "a: &x v\nb: *x\n", "a:\n- x\n  - y\n", "k: 'q'\n"):
+    for block in ("refs: [a.md]\n", "k: v # c\n", "a: &x v\nb: *x\n", "a:\n- x\n  - y\n",
+                  "k: 'it''s'\n", 'k: "a\\tb"\n', 'k: "a" # c\n'):
         assert flat_block(block) is None
         assert read_frontmatter(f"---\n{block}---\nbody\n").data is not None

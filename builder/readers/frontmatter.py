@@ -108,9 +108,11 @@ def _load_block(block: str) -> tuple[Any, dict[str, str], str | None]:
 
 
 # A line of a flat block: a simple key and, unless a list follows, a value YAML reads as a plain
-# scalar (it starts with no indicator, holds no comment, and ends with no colon or space); or
-# an item of that list. (": " in a value is checked apart.)
-_VALUE = r"([^\s!&*|>'\"%@`{}\[\],#?:-](?:[^#\t]*[^\s:#])?)[ ]*"
+# scalar (it starts with no indicator, holds no comment, and ends with no colon or space) or
+# quotes without an escape (so its text is what the quotes hold, a string); or an item of that
+# list. (": " in a plain value is checked apart.)
+_VALUE = (r"(?:\"([^\"\\]*)\"|'([^']*)'|"
+          r"([^\s!&*|>'\"%@`{}\[\],#?:-](?:[^#\t]*[^\s:#])?))[ ]*")
 _KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?:[ ]+" + _VALUE + r"|[ ]*)")
 _ITEM_LINE = re.compile(r"( *)-[ ]+" + _VALUE)
 # Characters a flat block may not hold at all: what YAML refuses or reads as a line break.
@@ -121,9 +123,9 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def flat_block(block: str) -> tuple[dict[str, Any], dict[str, str]] | None:
-    """A block of `key: value` lines and lists of plain values (the frontmatter of most
-    messages), read as YAML reads it, data and scalar sources, without YAML's parser (ten times
-    as fast); None when the block is anything else."""
+    """A block of `key: value` lines and lists of simple values (the frontmatter of most
+    messages and results), read as YAML reads it, data and scalar sources, without YAML's
+    parser (ten times as fast); None when the block is anything else."""
     if _NOT_FLAT.search(block):
         return None
     data: dict[str, Any] = {}
@@ -134,29 +136,37 @@ def flat_block(block: str) -> tuple[dict[str, Any], dict[str, str]] | None:
             if not line:
                 continue
             item = _ITEM_LINE.fullmatch(line) if items is not None else None
-            if item is not None and indent in (None, item.group(1)) and ": " not in item.group(2):
+            if item is not None and indent in (None, item.group(1)) and _scalar(item, 2):
                 if indent is None:                     # a list: its key has no source
                     _restore(sources, key, prior)
                 indent = item.group(1)
-                items.append(_plain_value(item.group(2)))
+                items.append(_scalar(item, 2)[0])
                 data[key] = items
                 continue
             found = _KEY_LINE.fullmatch(line)
             if found is None or _plain_value(found.group(1)) != found.group(1):
                 return None
-            key, value = found.groups()
-            items, indent = None, None
-            if value is None:                          # null, unless a list follows
+            key, items, indent = found.group(1), None, None
+            if found.lastindex == 1:                   # null, unless a list follows
                 items, prior = [], sources.get(key)
                 data[key], sources[key] = None, ""
-            elif ": " in value:
+            elif (scalar := _scalar(found, 2)) is None:
                 return None
             else:
-                data[key] = _plain_value(value)
-                sources[key] = value
+                data[key], sources[key] = scalar
     except Exception:           # a value YAML cannot make (a number past Python's digit limit)
         return None
     return data, sources
+
+
+def _scalar(match: re.Match, first: int) -> tuple[Any, str] | None:
+    """The value and source text of the _VALUE groups from `first` on: quoted text as it is, a
+    plain scalar as YAML resolves it; None for a plain scalar holding ": " (not flat)."""
+    double, single, plain = match.group(first, first + 1, first + 2)
+    if plain is None:
+        text = double if double is not None else single
+        return text, text
+    return None if ": " in plain else (_plain_value(plain), plain)
 
 
 def _restore(sources: dict[str, str], key: str, prior: str | None) -> None:
