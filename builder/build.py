@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import time
 from dataclasses import dataclass, replace
@@ -93,9 +94,10 @@ def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem,
     h = hashlib.sha256()
     h.update(repr((config, bucket.as_of, bucket.files == (), source_problems, bucket.skipped)
                   ).encode("utf-8", "backslashreplace"))
+    root = os.fspath(bucket.root)
     for path in bucket.files:
         try:
-            stat = (bucket.root / path).stat()
+            stat = os.stat(os.path.join(root, path))
             state = f"{stat.st_size}\0{stat.st_mtime_ns}"
         except (OSError, ValueError) as exc:      # gone or unreadable since it was listed
             state = type(exc).__name__
