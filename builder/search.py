@@ -5,12 +5,15 @@ published like any page, so the index always matches the pages beside it).
 The build hands over the record of every rendered page (search_plan's `page_record`, made where
 the page is rendered or kept with it in the page cache) with `extend`; search_plan.py says what of a page is indexed and cuts the pages into shards.
 Each shard is indexed by a Pagefind process of its own (so memory is bounded by a shard, and
-shards are indexed on every core), and its files are kept in the render cache under a key made
-of exactly what it indexes: a build indexes only the shards whose pages changed, and a shard
-indexed again from the same pages gives the same bytes. A shard is served from
-/pagefind/<shard>/, the runtime from /pagefind/ (with an index of its own, of one page the
-search page never shows: Pagefind loads its WebAssembly from where its first index is), and
-`shards.json` lists the shards, oldest first, for the search page to search them all.
+shards are indexed on every core). A Pagefind process takes about five times as much memory
+while it writes its index as while it is given the pages, so one shard at a time writes its
+index while the others are given their pages (both cores stay busy). A shard's files are kept
+in the render cache under a key made of exactly what it indexes: a build indexes only the
+shards whose pages changed, and a shard indexed again from the same pages gives the same bytes.
+A shard is served from /pagefind/<shard>/, the runtime from /pagefind/ (with an index of its
+own, of one page the search page never shows: Pagefind loads its WebAssembly from where its
+first index is), and `shards.json` lists the shards, oldest first, for the search page to
+search them all.
 
 Within a shard Pagefind numbers pages in the order they arrive and every index file holds page
 numbers, so pages go in their time order: a new message comes last, and changes the files of
@@ -51,6 +54,7 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 INDEX_PARTS = ("index", "fragment", "filter")
 
 ReadPage = Callable[[str], bytes]
+_WRITING = threading.Lock()             # one shard writes its index at a time (see above)
 
 
 class SearchError(RuntimeError):
@@ -140,7 +144,8 @@ def _pagefind(binary: Path, requests: Iterable[Mapping[str, Any]], shard: str) -
         sent = [service.send({**request, "index_id": index}) for request in requests]
         for number in sent:
             service.answer(number)
-        written = service.ask({"type": "GetFiles", "index_id": index})["files"]
+        with _WRITING:
+            written = service.ask({"type": "GetFiles", "index_id": index})["files"]
     files = {f["path"]: base64.b64decode(f["content"]) for f in written}
     return stable_bundle({name: data for name, data in files.items() if _is_served(name, not shard)},
                          shard)
@@ -225,7 +230,7 @@ def _is_served(name: str, runtime: bool) -> bool:
 
 def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, bytes]:
     """The bundle with its filter files and metadata in a fixed order, named by their content;
-    with `shard`, its pages are named after it ("en_1a2b3c4" -> "en_s4096-1a2b3c4"), so the
+    with `shard`, its pages are named after it ("en_1a2b3c4" -> "en_s2048-1a2b3c4"), so the
     search page tells which shard a result comes from by the result's id.
 
     Pagefind 1.5 writes the values of each filter, and the lists of filters and sorts, in

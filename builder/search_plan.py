@@ -10,7 +10,7 @@ digest changes only when what the index holds of it changes.
 The pages, in their time order (`data-search-time`, then path), are cut into shards, each
 indexed by its own Pagefind process and searched together in the browser. Shards are
 cut greedily from the oldest page, level by level: first as many full shards of the top level
-(LEVELS[0]: 4,096 pages or 8 MiB) as there are, then of the next level in what is left, and so
+(LEVELS[0]: 2,048 pages or 4 MiB) as there are, then of the next level in what is left, and so
 on; what the last level leaves is the newest shard. A shard is full when it reaches its level's
 page count or bytes. So the old pages sit in a few large shards (few files for the browser to
 fetch) and a new page goes to a small shard (quick to index again, few files changed); every
@@ -27,8 +27,9 @@ from typing import Iterable, Sequence
 MARK = b"data-pagefind-body"
 TIME = re.compile(rb'data-search-time="([^"]*)"')
 # (pages, bytes of indexed HTML) of a full shard, from the oldest level to the newest. The top
-# level bounds the memory of one Pagefind process (about 250 MB for 4,096 message pages).
-LEVELS: tuple[tuple[int, int], ...] = ((4096, 8 << 20), (1024, 2 << 20), (256, 512 << 10),
+# level bounds the memory of one Pagefind process: about 50 MiB per 1,000 message pages while it
+# writes its index, a fifth of that while it is given the pages.
+LEVELS: tuple[tuple[int, int], ...] = ((2048, 4 << 20), (512, 1 << 20), (256, 512 << 10),
                                        (64, 128 << 10))
 NO_TIME = "~"                     # the time of a page without a data-search-time
 
@@ -59,7 +60,7 @@ class PageRecord:
 
 @dataclass(frozen=True)
 class Shard:
-    name: str                     # its folder under the search bundle ("s4096")
+    name: str                     # its folder under the search bundle ("s2048")
     pages: tuple[PageRecord, ...]
 
     def key(self, salt: str) -> str:

@@ -4,7 +4,7 @@
 // <mark> highlights are rebuilt from an inert parse of its excerpt.
 //
 // The index is in shards, oldest first (shards.json), merged into the runtime's own small index.
-// A result's id names its shard ("en_s4096-1a2b3c4"; the runtime's one page has none and is
+// A result's id names its shard ("en_s2048-1a2b3c4"; the runtime's one page has none and is
 // never shown). Pagefind ranks the merged results by score; by date, it orders each shard's
 // results but not the merged list, so they are put in shard order here (shards do not overlap
 // in time). A shard in which a query word is not found answers with the pages of the longest
