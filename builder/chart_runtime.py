@@ -22,6 +22,7 @@ import functools
 import json
 import subprocess
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -53,10 +54,10 @@ def _snippet() -> str:
 
 
 def runtime_key() -> str:
-    """What the runtime bundle depends on: the vl-convert version and the snippet."""
-    import vl_convert as vlc
-
-    return f"{vlc.__version__}\n{_snippet()}"
+    """What the runtime bundle depends on: the vl-convert version (which fixes the Vega version
+    and the modules it carries) and the snippet. Read from the package's metadata, not by
+    importing it: a build whose runtime is cached does not load vl-convert (9 MiB) at all."""
+    return f"vl-convert-python {version('vl-convert-python')}\n{_RUNTIME_SNIPPET}"
 
 
 def runtime_bundle() -> str:

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ET
+from importlib.metadata import version
 from typing import Any
 
 from builder.chart import CHART_VERSION, SVG_WIDTH
@@ -28,11 +29,11 @@ _SAFE_HREF = re.compile(r"^(?:#|/(?!/)|\./|\.\./|[A-Za-z0-9_-]+/)")
 
 
 def spec_digest(spec: dict[str, Any]) -> str:
-    """A stable key for caching what is rendered from `spec` (e.g. its SVG) across builds."""
-    import vl_convert as vlc
-
+    """A stable key for caching what is rendered from `spec` (e.g. its SVG) across builds. The
+    vl-convert version comes from the package's metadata: a build whose renders are cached
+    does not load vl-convert."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    salt = f"{vlc.__version__}|{SVG_WIDTH}|{CHART_VERSION}"
+    salt = f"{version('vl-convert-python')}|{SVG_WIDTH}|{CHART_VERSION}"
     return hashlib.sha256(f"{salt}\n{payload}".encode("utf-8")).hexdigest()
 
 

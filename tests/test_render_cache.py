@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -84,6 +87,12 @@ SEEDED_RUNTIME: Path | None = None
 def run(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None = None,
         source: dict | None = None):
     """A build of `bucket` into `out` with caches under `cache`; site/source settings overridden."""
+    path = config_for(tmp_path, bucket, cache, out, site, source)
+    return build(load_config(path, env={}), out, log=quiet)
+
+
+def config_for(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None = None,
+               source: dict | None = None) -> Path:
     if SEEDED_RUNTIME is not None and not (cache / "render" / "vega-runtime").exists():
         shutil.copytree(SEEDED_RUNTIME, cache / "render" / "vega-runtime")
     data = tomllib.loads((REPO / "collab.toml").read_text(encoding="utf-8"))
@@ -92,7 +101,7 @@ def run(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None 
     data["cache"] = {"dir": str(cache)}
     path = tmp_path / f"{out.name}.toml"
     path.write_text(toml_dumps(data), encoding="utf-8")
-    return build(load_config(path, env={}), out, log=quiet)
+    return path
 
 
 def add_reply(bucket: Path) -> str:
@@ -158,6 +167,23 @@ def test_the_chart_document_is_made_again_only_when_the_results_change(tmp_path,
     run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
     assert files(tmp_path / "third") == files(tmp_path / "cold")
     assert "999.5" in (tmp_path / "third" / "data" / "chart.json").read_text()
+
+
+def test_a_run_whose_chart_is_cached_loads_neither_altair_nor_vl_convert(tmp_path, bucket):
+    """Most runs bring messages, not results: their chart comes whole from the cache, and the
+    build's process stays without Altair and vl-convert (about 35 MiB of memory between them)."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "first")
+    add_reply(bucket)
+    config = config_for(tmp_path, bucket, cache, tmp_path / "second")
+    code = ("import sys; from builder.cli import main; "
+            "main(['build', '--config', sys.argv[1], '--out', sys.argv[2]]); "
+            "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if k != "COLLAB_CACHE_DIR"}   # the config's cache
+    done = subprocess.run([sys.executable, "-c", code, str(config), str(tmp_path / "second")],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert "0 problem(s)" in done.stdout
+    assert done.stdout.splitlines()[-1] == "[]"
 
 
 def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):
