@@ -12,6 +12,7 @@ from typing import Sequence
 
 from builder import __version__
 from builder.config import Config, ConfigError, load_config
+from builder.parallel import return_large_blocks
 
 DEFAULT_CONFIG = Path("collab.toml")
 
@@ -22,6 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    return_large_blocks()
     if args.command == "init":
         return _run_init(args)
     try:
