@@ -20,7 +20,8 @@ import pytest
 import builder.pages.context as context
 from builder import chart as charts
 from builder import pagefind_format, search
-from builder.build import build, make_vega_runtime
+from builder.build import build
+from builder.chart_cache import make_vega_runtime
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
 from builder.emit import page_key
