@@ -5,9 +5,16 @@ The chart's document comes from Altair, its picture and browser document from vl
 (builder.chart and builder.chart_runtime); this module decides when and where they are made."""
 from __future__ import annotations
 
+import functools
 import json
+import os
+import pickle
 import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from builder import chart as charts
@@ -44,24 +51,106 @@ def make_vega_runtime(cache: RenderCache) -> bytes:
                      lambda: chart_runtime.runtime_bundle().encode())
 
 
+@dataclass(frozen=True)
+class ChartInputs:
+    """What the home page's chart is made of (charts.chart_document's arguments) and the code."""
+
+    ranked: tuple[Result, ...]
+    records: frozenset[str]
+    baselines: tuple[Result, ...]
+    metric: MetricConfig
+    direction: str
+    code: str
+
+    def document_key(self) -> str | None:
+        return value_key(f"{self.code}; altair {version('altair')}",
+                         (self.ranked, sorted(self.records), self.baselines, self.metric, self.direction))
+
+
 def chart_view(collab: Collab, config: Config, cache: RenderCache, code: str) -> Callable[[], dict]:
+    """The home page's chart, from the cache or made now; the function returned waits for it."""
     lb = collab.leaderboard
-    ranked = [e.result for e in lb.all]
-    doc = chart_document(ranked, frozenset(r.id for r in lb.records), lb.baselines, config.metric,
-                         lb.direction, cache, code)
-    return chart_renders(doc, tuple(charts.agent_styles(ranked)), cache)
+    chart = ChartInputs(tuple(e.result for e in lb.all), frozenset(r.id for r in lb.records),
+                        tuple(lb.baselines), config.metric, lb.direction, code)
+    styles = tuple(charts.agent_styles(chart.ranked))
+    prefetch = prefetch_chart(chart, cache)
+    if prefetch is None:
+        return chart_renders(chart_document(chart, cache), styles, cache)
+
+    @functools.cache
+    def view() -> dict:
+        prefetch.wait()
+        return chart_renders(chart_document(chart, cache), styles, cache)()
+    return view
 
 
-def chart_document(ranked: list[Result], records: frozenset[str], baselines: tuple[Result, ...],
-                   metric: MetricConfig, direction: str, cache: RenderCache, code: str) -> dict[str, Any]:
+def prefetch_chart(chart: ChartInputs, cache: RenderCache) -> ChartApart | None:
+    """Make the chart (its document with Altair, its picture and browser document with
+    vl-convert) into the cache on another core while the site is rendered, so that this
+    process never loads either (about 35 MiB, kept to the end of the build, and a third of a
+    second); None when its document is cached already (most runs), the chart cannot be keyed
+    or there is one core only."""
+    key = chart.document_key()
+    if cache.folder is None or worker_count() < 2 or key is None or cache.has("chart-doc", key):
+        return None
+    return ChartApart(chart, cache.folder)
+
+
+class ChartApart:
+    """`make_chart` in a fresh interpreter (vl-convert's engine does not survive a fork), given
+    the chart's inputs in a file of its own. `wait` returns when it is done, failed or stopped
+    after RENDERS_TIMEOUT: whatever it did, the cache is checked after it."""
+
+    def __init__(self, chart: ChartInputs, cache_folder: Path) -> None:
+        self.folder = tempfile.TemporaryDirectory(prefix="collab-chart-")
+        given = Path(self.folder.name, "chart.pickle")
+        try:
+            given.write_bytes(pickle.dumps(chart, protocol=pickle.HIGHEST_PROTOCOL))
+            self.process: subprocess.Popen | None = fresh_python(
+                _MAKE_CHART, str(given), str(cache_folder), str(Path(self.folder.name, "doc.json")),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except (OSError, pickle.PicklingError, TypeError):   # then made by this process
+            self.process = None
+
+    def wait(self) -> None:
+        try:
+            if self.process is not None:
+                self.process.wait(timeout=chart_runtime.RENDERS_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        finally:
+            self.folder.cleanup()
+
+
+_MAKE_CHART = ("import sys, pathlib, pickle, builder.chart_cache as b; "
+               "b.make_chart(pickle.loads(pathlib.Path(sys.argv[1]).read_bytes()), "
+               "pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3]))")
+
+
+def make_chart(chart: ChartInputs, cache_folder: Path, doc_file: Path) -> None:
+    """The chart's document into the cache (with Altair), then its renders (with vl-convert) by
+    the fresh interpreter this process becomes: Altair's memory (about 60 MiB) is gone before
+    vl-convert's engine takes its own (about 125 MiB), beside the workers rendering the site."""
+    doc_file.write_text(json.dumps(chart_document(chart, RenderCache(cache_folder))), encoding="utf-8")
+    os.execv(sys.executable, [sys.executable, "-c", _MAKE_RENDERS, str(doc_file), str(cache_folder)])
+
+
+_MAKE_RENDERS = ("import sys, json, pathlib, builder.cache as c, builder.chart_runtime as r; "
+                 "cache = c.RenderCache(pathlib.Path(sys.argv[2])); "
+                 "r.chart_view(json.loads(pathlib.Path(sys.argv[1]).read_text(encoding='utf-8')), (), "
+                 "cache.get, has=cache.has)()")
+
+
+def chart_document(chart: ChartInputs, cache: RenderCache) -> dict[str, Any]:
     """charts.chart_document, kept in the cache by what it is made of: most runs bring new
     messages, not results, and making it (with Altair imported for it) takes a third of a
     second."""
     def make() -> dict[str, Any]:
-        return charts.chart_document(ranked, records, baselines, metric, direction)
+        return charts.chart_document(chart.ranked, chart.records, chart.baselines, chart.metric,
+                                     chart.direction)
 
-    key = value_key(f"{code}; altair {version('altair')}",
-                    (ranked, sorted(records), baselines, metric, direction))
+    key = chart.document_key()
     if key is None:
         return make()
     return json.loads(cache.get("chart-doc", key, lambda: json.dumps(

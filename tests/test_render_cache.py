@@ -19,9 +19,9 @@ import pytest
 
 import builder.pages.context as context
 from builder import chart as charts
+from builder import chart_cache
 from builder import pagefind_format, search
 from builder.build import build
-from builder.chart_cache import make_vega_runtime
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
 from builder.emit import page_key
@@ -71,7 +71,7 @@ def bucket(tmp_path) -> Path:
 @pytest.fixture(scope="module")
 def vega_runtime(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("runtime")
-    make_vega_runtime(RenderCache(folder))
+    chart_cache.make_vega_runtime(RenderCache(folder))
     return folder / "vega-runtime"
 
 
@@ -176,15 +176,42 @@ def test_a_run_whose_chart_is_cached_loads_neither_altair_nor_vl_convert(tmp_pat
     cache = tmp_path / "cache"
     run(tmp_path, bucket, cache, tmp_path / "first")
     add_reply(bucket)
-    config = config_for(tmp_path, bucket, cache, tmp_path / "second")
+    assert charting_modules_of_a_build(config_for(tmp_path, bucket, cache, tmp_path / "second"),
+                                       tmp_path / "second", workers=1) == []
+
+
+def test_a_cold_build_on_two_cores_makes_the_chart_in_another_process(tmp_path, bucket):
+    """The chart's document, picture and browser document are made on the other core, into
+    the cache: the build's process loads neither Altair nor vl-convert, and the site is the
+    one a build on one core makes."""
+    two = config_for(tmp_path, bucket, tmp_path / "cache-two", tmp_path / "two")
+    assert charting_modules_of_a_build(two, tmp_path / "two", workers=2) == []
+    run(tmp_path, bucket, tmp_path / "cache-one", tmp_path / "one")
+    assert files(tmp_path / "two") == files(tmp_path / "one")
+    assert b"<svg" in (tmp_path / "two" / "index.html").read_bytes()
+
+
+def test_a_chart_process_that_fails_leaves_the_chart_to_the_build(tmp_path, bucket, monkeypatch):
+    monkeypatch.setenv("COLLAB_WORKERS", "2")
+    monkeypatch.setattr(chart_cache, "_MAKE_CHART", "import sys; sys.exit(3)")
+    made = run(tmp_path, bucket, tmp_path / "cache-failed", tmp_path / "failed")
+    assert made.problems == ()
+    monkeypatch.setenv("COLLAB_WORKERS", "1")
+    run(tmp_path, bucket, tmp_path / "cache-one", tmp_path / "one")
+    assert files(tmp_path / "failed") == files(tmp_path / "one")
+
+
+def charting_modules_of_a_build(config: Path, out: Path, workers: int) -> list[str]:
+    """Which of Altair and vl-convert a build by the CLI, in a fresh interpreter, loads."""
     code = ("import sys; from builder.cli import main; "
             "main(['build', '--config', sys.argv[1], '--out', sys.argv[2]]); "
             "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))")
     env = {k: v for k, v in os.environ.items() if k != "COLLAB_CACHE_DIR"}   # the config's cache
-    done = subprocess.run([sys.executable, "-c", code, str(config), str(tmp_path / "second")],
+    env["COLLAB_WORKERS"] = str(workers)
+    done = subprocess.run([sys.executable, "-c", code, str(config), str(out)],
                           cwd=REPO, env=env, capture_output=True, text=True, check=True)
     assert "0 problem(s)" in done.stdout
-    assert done.stdout.splitlines()[-1] == "[]"
+    return json.loads(done.stdout.splitlines()[-1].replace("'", '"'))
 
 
 def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):
