@@ -19,8 +19,7 @@ import pytest
 
 import builder.pages.context as context
 from builder import chart as charts
-from builder import chart_cache
-from builder import pagefind_format, search
+from builder import chart_cache, pagefind_format, search
 from builder.build import build
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
@@ -192,10 +191,14 @@ def test_a_cold_build_on_two_cores_makes_the_chart_in_another_process(tmp_path, 
 
 
 def test_a_chart_process_that_fails_leaves_the_chart_to_the_build(tmp_path, bucket, monkeypatch):
+    """The helper that makes the chart on the other core exits with an error: the build makes
+    the chart itself, and the site is the one a build on one core makes."""
+    started = tmp_path / "helper-started"
     monkeypatch.setenv("COLLAB_WORKERS", "2")
-    monkeypatch.setattr(chart_cache, "_MAKE_CHART", "import sys; sys.exit(3)")
+    monkeypatch.setattr(chart_cache, "_MAKE_CHART",
+                        f"import pathlib, sys; pathlib.Path({str(started)!r}).touch(); sys.exit(3)")
     made = run(tmp_path, bucket, tmp_path / "cache-failed", tmp_path / "failed")
-    assert made.problems == ()
+    assert started.exists() and made.problems == ()
     monkeypatch.setenv("COLLAB_WORKERS", "1")
     run(tmp_path, bucket, tmp_path / "cache-one", tmp_path / "one")
     assert files(tmp_path / "failed") == files(tmp_path / "one")
@@ -205,13 +208,13 @@ def charting_modules_of_a_build(config: Path, out: Path, workers: int) -> list[s
     """Which of Altair and vl-convert a build by the CLI, in a fresh interpreter, loads."""
     code = ("import sys; from builder.cli import main; "
             "main(['build', '--config', sys.argv[1], '--out', sys.argv[2]]); "
-            "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))")
+            "import json; print(json.dumps(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules)))")
     env = {k: v for k, v in os.environ.items() if k != "COLLAB_CACHE_DIR"}   # the config's cache
     env["COLLAB_WORKERS"] = str(workers)
     done = subprocess.run([sys.executable, "-c", code, str(config), str(out)],
                           cwd=REPO, env=env, capture_output=True, text=True, check=True)
     assert "0 problem(s)" in done.stdout
-    return json.loads(done.stdout.splitlines()[-1].replace("'", '"'))
+    return json.loads(done.stdout.splitlines()[-1])
 
 
 def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):
