@@ -3,7 +3,9 @@ browser runtime become files of the site under /pagefind/ (in the manifest, writ
 published like any page, so the index always matches the pages beside it).
 
 The build hands over the record of every rendered page (search_plan's `page_record`, made where
-the page is rendered or kept with it in the page cache) with `extend`; search_plan.py says what of a page is indexed and cuts the pages into shards.
+the page is rendered or kept with it in the page cache) with `extend`; search_plan.py says what
+of a page is indexed and cuts the pages into shards.
+
 Each shard is indexed by a Pagefind process of its own (so memory is bounded by a shard, and
 shards are indexed on every core). A Pagefind process takes about five times as much memory
 while it writes its index as while it is given the pages, so one shard at a time writes its
