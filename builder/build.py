@@ -153,8 +153,9 @@ def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[
     its rendered bodies and the site context live in this function only: they are gone before
     the search index, the build's other large step, is made (at 100,000 messages they take
     several hundred MiB)."""
-    collab = _with_problems(assemble(read_inputs(bucket, config), config, stale=bucket.as_of is not None),
-                            source_problems)
+    inputs = read_inputs(bucket, config, cache=caches.inputs, salt=digest_of(code, repr(config)))
+    caches.inputs.save()                      # written now, so the cache lets go of the texts
+    collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
     chart = chart_view(collab, config, caches.files, code)
     ctx = site_context(collab, config, bucket, caches, chart, static_version, code, em.urls)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
@@ -185,16 +186,19 @@ class Caches:
     """The render caches of one build, under config.render_cache_dir()."""
 
     files: RenderCache                   # Vega runtime, chart SVG and Vega document
+    inputs: TextCache                    # what each bucket file yields, as JSON (builder.codec)
     bodies: TextCache                    # markdown bodies
     pages: PageCache                     # rendered pages
 
     @classmethod
     def open(cls, folder: Path) -> Caches:
-        return cls(RenderCache(folder), TextCache(folder / "bodies.json"), PageCache(folder / "pages"))
+        return cls(RenderCache(folder), TextCache(folder / "inputs.json"),
+                   TextCache(folder / "bodies.json"), PageCache(folder / "pages"))
 
     def save(self) -> None:
         """Keep what this build used, drop the rest."""
         self.files.prune(FILE_NAMESPACES)
+        self.inputs.save()
         self.bodies.save()
         self.pages.save()
 

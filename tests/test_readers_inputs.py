@@ -1,9 +1,12 @@
+import json
 import shutil
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from builder.cache import TextCache
 from builder.config import Config, LimitsConfig, MetricConfig, PathsConfig
 from builder.readers import INPUT_KINDS, _cut, read_inputs
 from builder.readers.agents import read_agent
@@ -260,3 +263,63 @@ def test_legacy_results_sharing_the_results_folder_skip_the_verdict_file(scratch
     legacy = [r for r in inputs.results if r.origin == "results-json"]
     assert [(r.agent, r.score) for r in legacy] == [("kitan", 99.5)]
     assert not any(p.path == "results/verification_status.json" and "score" in p.reason for p in inputs.problems)
+
+
+# --- the cache of what each file yields ---------------------------------------------------------
+
+def counted(calls: list[str]) -> tuple[InputKind, ...]:
+    """The input kinds, each reader noting the path of every file it parses in `calls`."""
+    def counting(read):
+        def read_counted(file, config):
+            calls.append(file.path)
+            return read(file, config)
+        return read_counted
+    return tuple(replace(kind, read=counting(kind.read)) for kind in INPUT_KINDS)
+
+
+def cached_read(root: Path, cache_file: Path, salt: str = "code-1", config: Config = Config(metric=TPS)):
+    """read_inputs through a cache kept in `cache_file`, as a build does; (inputs, files parsed)."""
+    calls: list[str] = []
+    cache = TextCache(cache_file)
+    inputs = read_inputs(bucket_of(root), config, counted(calls), cache=cache, salt=salt)
+    cache.save()
+    return inputs, calls
+
+
+def test_a_second_read_takes_every_file_from_the_cache_and_gives_the_same_inputs(scratch, tmp_path):
+    first, parsed = cached_read(scratch, tmp_path / "inputs.json")
+    again, parsed_again = cached_read(scratch, tmp_path / "inputs.json")
+    assert len(parsed) > 10 and parsed_again == []
+    assert again == first == read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert repr(again) == repr(first)
+
+
+def test_a_changed_file_is_parsed_again_and_only_it(scratch, tmp_path):
+    cached_read(scratch, tmp_path / "inputs.json")
+    message = scratch / "message_board" / "20260614-080000-100_kitan.md"
+    message.write_text(message.read_text(encoding="utf-8").replace("kitan", "senpai", 1), encoding="utf-8")
+    inputs, parsed = cached_read(scratch, tmp_path / "inputs.json")
+    assert parsed == ["message_board/20260614-080000-100_kitan.md"]
+    assert inputs == read_inputs(bucket_of(scratch), Config(metric=TPS))
+
+
+def test_other_code_or_config_parses_every_file_again(scratch, tmp_path):
+    _, parsed = cached_read(scratch, tmp_path / "inputs.json")
+    _, with_other_code = cached_read(scratch, tmp_path / "inputs.json", salt="code-2")
+    other_limits = Config(metric=TPS, limits=LimitsConfig(max_message_bytes=60))
+    inputs, with_other_config = cached_read(scratch, tmp_path / "inputs.json", config=other_limits)
+    assert sorted(with_other_code) == sorted(parsed)
+    assert sorted(with_other_config) == sorted(parsed)
+    assert inputs == read_inputs(bucket_of(scratch), other_limits)
+
+
+def test_a_damaged_cache_entry_is_parsed_again(scratch, tmp_path):
+    cache_file = tmp_path / "inputs.json"
+    first, parsed = cached_read(scratch, cache_file)
+    entries = json.loads(cache_file.read_text(encoding="utf-8"))
+    damage = (lambda text: text, lambda text: text[:-3], lambda text: text.replace("]", "}", 1))
+    damaged = {key: damage[i % 3](text) for i, (key, text) in enumerate(sorted(entries.items()))}
+    cache_file.write_text(json.dumps(damaged), encoding="utf-8")
+    again, parsed_again = cached_read(scratch, cache_file)
+    assert again == first
+    assert 0 < len(parsed_again) < len(parsed)

@@ -376,6 +376,11 @@ def test_a_damaged_cache_is_ignored(tmp_path, bucket):
     run(tmp_path, bucket, cache, tmp_path / "a")
     render_cache = cache / "render"
     (render_cache / "bodies.json").write_text('{"x": [1, 2', encoding="utf-8")
+    inputs = json.loads((render_cache / "inputs.json").read_text(encoding="utf-8"))
+    assert len(inputs) > 60
+    (render_cache / "inputs.json").write_text(json.dumps(
+        {key: text[: len(text) // 2] if i % 2 else text.replace('"', "'")
+         for i, (key, text) in enumerate(inputs.items())}), encoding="utf-8")
     packs = sorted((render_cache / "pages").glob("*.pack"))
     assert packs
     for i, pack in enumerate(packs):
@@ -401,11 +406,12 @@ def test_the_cache_keeps_only_what_the_last_build_used(tmp_path, bucket):
     run(tmp_path, bucket, cache, tmp_path / "a")
 
     def kept() -> bytes:
-        """The bodies and every page the cache's index still lists."""
+        """The records read, the bodies and every page the cache's index still lists."""
         pages = PageCache(cache / "render" / "pages")
         handles: dict[str, int] = {}
         texts = [pages.read(p, handles) or b"" for p in pages.index.values()]
-        return (cache / "render" / "bodies.json").read_bytes() + b"".join(texts)
+        return b"".join([(cache / "render" / "inputs.json").read_bytes(),
+                         (cache / "render" / "bodies.json").read_bytes(), *texts])
 
     def size() -> int:
         return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())

@@ -6,12 +6,15 @@ large, or makes its reader fail, becomes a Problem naming it, and the rest is re
 """
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from functools import partial
-from typing import Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, Sequence, TypeVar
 
+from builder.cache import TextCache, digest_of
+from builder.codec import CodecError, decoder, encode
 from builder.config import Config, LimitsConfig
 from builder.model import Agent, Message, Problem, Result, Trace
 from builder.parallel import parallel_map
@@ -48,15 +51,15 @@ class Inputs:
 
 
 def read_inputs(bucket: Bucket, config: Config,
-                kinds: tuple[InputKind, ...] = INPUT_KINDS) -> Inputs:
+                kinds: tuple[InputKind, ...] = INPUT_KINDS, cache: TextCache | None = None,
+                salt: str = "") -> Inputs:
     """Every input the site shows, read from `bucket` where `config.paths` says; bad files become
     Problems (never exceptions). Results and messages come oldest first, agents by id, traces
-    by folder."""
+    by folder. A file read before with the same `salt` (the code, the config) is taken from
+    `cache` rather than parsed again."""
     problems: list[Problem] = list(bucket.skipped)
     claimed = list(claim(bucket.files, kinds, config.paths))
-    # Each worker reads its files (I/O: one read per file) and parses them, on every core.
-    found = parallel_map(partial(load_and_read, bucket=bucket, config=config,
-                                 folders=_folders(bucket.files)), claimed)
+    found = _found(claimed, bucket, config, cache if cache is not None else TextCache(None), salt)
     for one in found:
         problems.extend(one.problems)
     results = [r for one in found for r in one.results]
@@ -74,6 +77,53 @@ def read_inputs(bucket: Bucket, config: Config,
         traces=tuple(sorted(traces, key=lambda t: (t.agent, t.session_id))),
         problems=tuple(sorted(set(problems), key=lambda p: (p.path, p.reason))),
     )
+
+
+def _found(claimed: list[tuple[InputKind, str]], bucket: Bucket, config: Config,
+           cache: TextCache, salt: str) -> list[Found]:
+    """What each claimed file yields. Each worker reads its files (I/O: one read per file) and
+    parses those the cache does not hold, on every core; what a file yields comes back as the
+    cache's JSON text, cheaper to send than the records. An entry that does not decode (damaged,
+    or records the codec cannot carry) is read again here."""
+    folders = _folders(bucket.files)
+    sent = parallel_map(partial(read_encoded, bucket=bucket, config=config, folders=folders,
+                                known=cache.get, salt=salt), claimed)
+    found = []
+    for item, (key, text) in zip(claimed, sent):
+        if text is None:                          # the cache holds it
+            text = cache.get(key) or ""
+        try:
+            found.append(FOUND(text))
+        except CodecError:
+            found.append(load_and_read(item, bucket, config, folders))
+            continue
+        if key is not None:
+            cache.keep(key, text)
+    return found
+
+
+FOUND = decoder(Found)
+
+
+def read_encoded(item: tuple[InputKind, str], bucket: Bucket, config: Config,
+                 folders: dict[str, tuple[str, ...]], known: Callable[[str], str | None],
+                 salt: str) -> tuple[str | None, str | None]:
+    """(cache key, JSON text of what the file yields); the text is None when `known` has the
+    key, the key None for a file its reader never sees (unreadable, empty, binary...)."""
+    kind, path = item
+    loaded = load(bucket, kind, path, config.limits, folders)
+    if loaded.file is None:
+        return None, encode(Found(problems=loaded.problems))
+    key = input_key(salt, kind, loaded.file, loaded.problems)
+    return key, None if known(key) is not None else encode(read_loaded(kind, loaded, config))
+
+
+def input_key(salt: str, kind: InputKind, file: InputFile, problems: tuple[Problem, ...]) -> str:
+    """A digest of everything a file's records follow from: its reader, what the reader is
+    given (the file as loaded), the problems of loading it, and `salt` (code and config)."""
+    reader = f"{getattr(kind.read, '__module__', '')}.{getattr(kind.read, '__qualname__', kind.read)}"
+    return digest_of(salt, kind.pattern, reader, file.path, file.text, str(file.omitted_bytes),
+                     json.dumps(file.folder), json.dumps([[p.path, p.reason] for p in problems]))
 
 
 def _is_leaderboard_redirect(problem: Problem, config: Config) -> bool:
@@ -158,7 +208,11 @@ def load_and_read(item: tuple[InputKind, str], bucket: Bucket, config: Config,
                   folders: dict[str, tuple[str, ...]]) -> Found:
     """What the file at `item`'s path yields, with the problems of loading it."""
     kind, path = item
-    loaded = load(bucket, kind, path, config.limits, folders)
+    return read_loaded(kind, load(bucket, kind, path, config.limits, folders), config)
+
+
+def read_loaded(kind: InputKind, loaded: Loaded, config: Config) -> Found:
+    """What the reader makes of the loaded file, with the problems of loading it."""
     if loaded.file is None:
         return Found(problems=loaded.problems)
     found = read_safely((kind, loaded.file), config)
