@@ -20,6 +20,7 @@ import dataclasses
 import hashlib
 import io
 import json
+import operator
 import os
 import pickle
 import tempfile
@@ -62,8 +63,8 @@ class _Reducers(dict):
 
     def __missing__(self, cls: type) -> Callable[[Any], tuple]:
         if dataclasses.is_dataclass(cls):
-            names = tuple(f.name for f in dataclasses.fields(cls))
-            reduce = lambda obj: (cls, tuple([getattr(obj, n) for n in names]))  # noqa: E731
+            values = _field_values(tuple(f.name for f in dataclasses.fields(cls)))
+            reduce = lambda obj: (cls, values(obj))  # noqa: E731
         else:
             reduce = copyreg.dispatch_table.get(cls) or (lambda obj: obj.__reduce_ex__(5))
         self[cls] = reduce
@@ -71,6 +72,16 @@ class _Reducers(dict):
 
 
 _REDUCERS = _Reducers()
+
+
+def _field_values(names: tuple[str, ...]) -> Callable[[Any], tuple]:
+    """The tuple of an object's values of `names`, got in one call (operator.attrgetter)."""
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    if names:
+        get = operator.attrgetter(names[0])
+        return lambda obj: (get(obj),)
+    return lambda obj: ()
 
 
 def write_atomically(path: Path, data: bytes) -> bool:

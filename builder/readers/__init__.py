@@ -123,7 +123,8 @@ def input_key(salt: str, kind: InputKind, file: InputFile, problems: tuple[Probl
     given (the file as loaded), the problems of loading it, and `salt` (code and config)."""
     reader = f"{getattr(kind.read, '__module__', '')}.{getattr(kind.read, '__qualname__', kind.read)}"
     return digest_of(salt, kind.pattern, reader, file.path, file.text, str(file.omitted_bytes),
-                     json.dumps(file.folder), json.dumps([[p.path, p.reason] for p in problems]))
+                     "\0".join(file.folder),            # no file name holds a NUL
+                     json.dumps([[p.path, p.reason] for p in problems]) if problems else "")
 
 
 def _is_leaderboard_redirect(problem: Problem, config: Config) -> bool:
