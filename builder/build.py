@@ -20,7 +20,7 @@ from jinja2 import Environment
 from builder import chart_runtime
 from builder import format as fmt
 from builder.assemble import assemble
-from builder.cache import PageCache, RenderCache, TextCache, digest_of
+from builder.cache import PageCache, RenderCache, TextCache, digest_of, value_key
 from builder.chart_cache import chart_view, prefetch_vega_runtime, vega_runtime
 from builder.config import Config
 from builder.emit import Emitted, Emitter, emit_all
@@ -29,6 +29,7 @@ from builder.model import Collab, Problem
 from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
+from builder.pages.spec import Deferred
 from builder.parallel import collect, start
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript
@@ -38,7 +39,7 @@ from builder.search import SearchIndex
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
-from builder.write import MANIFEST, Entry, WriteReport, begin, commit, manifest_bytes
+from builder.write import MANIFEST, Entry, Staging, WriteReport, begin, commit, manifest_bytes
 
 Log = Callable[[str], None]
 
@@ -157,7 +158,8 @@ def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[
     caches.inputs.save()                      # written now, so the cache lets go of the texts
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
     chart = chart_view(collab, config, caches.files, code)
-    ctx = site_context(collab, config, bucket, caches, chart, static_version, code, em.urls)
+    ctx = site_context(collab, config, bucket, caches, chart, static_version, code, em.urls,
+                       inputs.keys, em.salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
     return render_pages(ctx, em)
 
@@ -168,17 +170,23 @@ def site_urls(config: Config) -> Urls:
 
 
 def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Callable[[], Mapping[str, Any]],
-                 static_version: Mapping[str, str], code: str, urls: Urls) -> SiteContext:
-    """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart."""
+                 static_version: Mapping[str, str], code: str, urls: Urls,
+                 input_keys: Mapping[str, str], page_salt: str) -> SiteContext:
+    """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart,
+    and what pages' fingerprints follow from: the inputs' keys, and (salt) the page salt, the
+    bodies' salt, the site and the config."""
     md = MarkdownRenderer(linker_for(collab, urls), image_hosts=config.site.image_hosts)
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
                 urls=urls,
                 data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of and collab.stale else "",
                 stale=collab.stale, static_version=static_version)
-    bodies = render_bodies(collab, md, caches.bodies,
-                           salt=body_salt(collab, urls, config.site.image_hosts, code))
+    salt = body_salt(collab, urls, config.site.image_hosts, code)
+    bodies = render_bodies(collab, md, caches.bodies, salt=salt)
+    site_key = value_key("site", (site, config))
     return make_context(collab, config, urls, site, md, bodies, chart=chart,
-                        load_transcript=lambda trace: load_transcript(bucket, trace, config))
+                        load_transcript=lambda trace: load_transcript(bucket, trace, config),
+                        input_keys=input_keys,
+                        fingerprint_salt=digest_of(page_salt, salt, site_key) if site_key else "")
 
 
 @dataclass(frozen=True)
@@ -255,11 +263,12 @@ def render_pages(ctx: SiteContext, em: Emitter) -> RenderedPages:
     found: list[Problem] = []
     done: list[Emitted] = []
     running, last = None, []
-    for batch in planned(ctx, found, lambda: batch_scale(last)):
+    for batch in planned(ctx, found, lambda: batch_scale(last), em.pages.key_for):
         if running:
             last = collect(running)
             done += last
-        running = start(partial(emit_all, em), batch, per_share=True)
+        running = start(partial(emit_all, em), batch, per_share=True,
+                        workers=1 if _cheap(batch, em.staging) else None)
     done += collect(running) if running else []
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
     collab = _with_problems(ctx.collab, tuple(found))
@@ -278,27 +287,49 @@ def site_files(pages: RenderedPages, em: Emitter, assets: Callable[[], Mapping[s
         entries[d.entry.path] = d.entry
         if d.key is not None and d.packed is not None:
             em.pages.used[d.key] = d.packed
+            if d.fingerprint is not None:
+                em.pages.used_fingerprints[d.fingerprint] = d.key
     return SiteFiles(entries, pages=sum(1 for d in done if d.key is not None or d.rendered),
                      rendered=sum(d.rendered for d in done))
 
 
-def planned(ctx: SiteContext, problems: list[Problem],
-            scale: Callable[[], int] = lambda: 1) -> Iterator[list[PageSpec]]:
+def planned(ctx: SiteContext, problems: list[Problem], scale: Callable[[], int] = lambda: 1,
+            known: Callable[[str], str | None] = lambda fingerprint: None
+            ) -> Iterator[list[PageSpec | Deferred]]:
     """Each section's pages, in batches of at most `PLAN_AHEAD` pages (a section bounds its
     memory so) times `scale()` when the batch starts, showing at most `SHOWN_AHEAD` items in
     all; their planning problems go to `problems`. A worker copies the part of this process's
     memory its pages touch (copy on write): a batch of listings, each showing many messages,
-    would copy most of it."""
+    would copy most of it. A deferred page whose fingerprint is `known` (gives the page key it
+    had) stays unplanned; any other is planned now."""
     for section in SECTIONS:
         ahead = getattr(section, "PLAN_AHEAD", 1000)
-        for batch in _batched(section.pages(ctx), lambda: ahead * scale(), SHOWN_AHEAD):
+        specs = (_resolved(item, known) for item in section.pages(ctx))
+        for batch in _batched(specs, lambda: ahead * scale(), SHOWN_AHEAD):
             for spec in batch:
                 problems.extend(spec.problems)
             yield batch
 
 
+def _resolved(item: PageSpec | Deferred, known: Callable[[str], str | None]) -> PageSpec | Deferred:
+    if not isinstance(item, Deferred):
+        return item
+    key = known(item.fingerprint)
+    if key is None:
+        return replace(item.plan(), fingerprint=item.fingerprint)
+    return Deferred(item.url, item.fingerprint, item.plan, key, item.problems, item.weight)
+
+
 SHOWN_AHEAD = 20_000
 CACHED_SCALE = 4
+
+
+def _cheap(batch: list[PageSpec | Deferred], staging: Staging) -> bool:
+    """Whether the batch costs less in this process than in forked workers: nine in ten of its
+    pages or more are known by their fingerprint and the site folder is there (so a page
+    costs one stat), and forking would cost more than the work."""
+    known = sum(isinstance(spec, Deferred) and spec.key is not None for spec in batch)
+    return staging.in_place and known * 10 >= len(batch) * 9
 
 
 def batch_scale(collected: list[Emitted]) -> int:
@@ -326,7 +357,8 @@ def log_summary(report: BuildReport, log: Log) -> None:
         f"into {report.out}; {len(report.problems)} problem(s)")
 
 
-def _batched(specs: Iterable[PageSpec], size: Callable[[], int], shown: int) -> Iterator[list[PageSpec]]:
+def _batched(specs: Iterable[PageSpec | Deferred], size: Callable[[], int], shown: int
+             ) -> Iterator[list[PageSpec | Deferred]]:
     """`specs` cut in batches of at most `size()` pages (asked as each batch starts) and
     `shown` items (PageSpec.weight)."""
     batch: list[PageSpec] = []

@@ -195,9 +195,17 @@ class PageCache:
         self.index = {key: packed for key, value in raw.items()
                       if (packed := Packed.load(value)) is not None}
         self.used: dict[str, Packed] = {}
+        fingerprints = _load_json_object(folder / "fingerprints.json") if folder else {}
+        self.fingerprints = {fp: key for fp, key in fingerprints.items() if isinstance(key, str)}
+        self.used_fingerprints: dict[str, str] = {}
 
     def find(self, key: str) -> Packed | None:
         return self.index.get(key)
+
+    def key_for(self, fingerprint: str) -> str | None:
+        """The page key a page of this fingerprint had, when the cache still holds that page."""
+        key = self.fingerprints.get(fingerprint)
+        return key if key is not None and key in self.index else None
 
     def read(self, packed: Packed, handles: dict[str, int]) -> bytes | None:
         """The page's bytes, or None when the pack is gone, short or not what the index says."""
@@ -231,6 +239,8 @@ class PageCache:
         _remove_except(self.folder, {self.folder / _pack_name(p) for p in packs}, suffix=".pack")
         index = {k: [p.pack, p.offset, p.length, p.digest, p.search] for k, p in sorted(self.used.items())}
         write_atomically(self.folder / "index.json", json.dumps(index).encode())
+        fingerprints = {fp: key for fp, key in sorted(self.used_fingerprints.items()) if key in self.used}
+        write_atomically(self.folder / "fingerprints.json", json.dumps(fingerprints).encode())
 
     def _compacted(self, live: Mapping[str, int]) -> dict[str, Packed]:
         assert self.folder is not None

@@ -8,13 +8,14 @@ goes back to the build is one small `Emitted` per page, never the page itself.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from jinja2 import Environment
 
 from builder.cache import Packed, PageCache, close_handles, value_key
-from builder.pages.spec import PageSpec
+from builder.pages.spec import Deferred, PageSpec
 from builder.render import render_page
 from builder.search import SearchIndex
 from builder.search_plan import PageRecord, page_facts, record_of
@@ -39,6 +40,7 @@ class Emitted:
     packed: Packed | None = None       # where the cache holds its bytes
     rendered: bool = False             # rendered by its template now (not from the cache)
     search: PageRecord | None = None   # what the search index takes of the page
+    fingerprint: str | None = None     # what the section said the page follows from (Deferred)
 
 
 def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
@@ -56,25 +58,61 @@ def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
     return done
 
 
-def emit(em: Emitter, rel: str, spec: PageSpec, handles: dict[str, int], writer,
+def emit(em: Emitter, rel: str, spec: PageSpec | Deferred, handles: dict[str, int], writer,
          files: FileWriter) -> Emitted:
+    if isinstance(spec, Deferred):
+        if os.environ.get(CHECK_FINGERPRINTS):
+            _check_fingerprint(em, spec)
+        cached = _from_cache(em, rel, spec.key, handles, files, spec.fingerprint) if spec.key else None
+        if cached is not None:
+            return cached
+        spec = replace(spec.plan(), fingerprint=spec.fingerprint)      # the cached page is gone
     if spec.data is not None:
         return Emitted(em.staging.put(rel, spec.data, files=files))
     key = page_key(em.salt, spec)
-    packed = em.pages.find(key) if key else None
-    if packed is not None:
-        if em.staging.unchanged(rel, packed.digest):
-            return Emitted(Entry(rel, packed.digest, False), key, packed,
-                           search=record_of(rel, packed.search))
-        data = em.pages.read(packed, handles)
-        if data is not None:
-            return Emitted(em.staging.put(rel, data, packed.digest, files), key, packed,
-                           search=record_of(rel, packed.search))
+    cached = _from_cache(em, rel, key, handles, files, spec.fingerprint) if key else None
+    if cached is not None:
+        return cached
     data = render_page(em.env, spec.template, spec.context).encode()
     entry = em.staging.put(rel, data, files=files)
     facts = page_facts(data)
     stored = writer.add(data, entry.digest, facts) if key and writer is not None else None
-    return Emitted(entry, key, stored, rendered=True, search=record_of(rel, facts))
+    return Emitted(entry, key, stored, rendered=True, search=record_of(rel, facts),
+                   fingerprint=spec.fingerprint)
+
+
+def _from_cache(em: Emitter, rel: str, key: str, handles: dict[str, int], files: FileWriter,
+                fingerprint: str | None) -> Emitted | None:
+    """The page of `key` from the page cache (not even written when the site has it already),
+    or None when the cache does not hold it whole."""
+    packed = em.pages.find(key)
+    if packed is None:
+        return None
+    if em.staging.unchanged(rel, packed.digest):
+        entry = Entry(rel, packed.digest, False)
+    elif (data := em.pages.read(packed, handles)) is not None:
+        entry = em.staging.put(rel, data, packed.digest, files)
+    else:
+        return None
+    return Emitted(entry, key, packed, search=record_of(rel, packed.search), fingerprint=fingerprint)
+
+
+# When this environment variable is set (the tests set it), every page taken from the cache by
+# its fingerprint is planned as well, and the build stops when its key is not the one the
+# fingerprint gave: a fingerprint that misses something its page shows would otherwise leave a
+# stale page in the site, silently.
+CHECK_FINGERPRINTS = "COLLAB_CHECK_FINGERPRINTS"
+
+
+class StaleFingerprint(AssertionError):
+    """A page's fingerprint stayed the same while what the page shows changed."""
+
+
+def _check_fingerprint(em: Emitter, spec: Deferred) -> None:
+    planned = spec.plan()
+    if page_key(em.salt, planned) != spec.key:
+        raise StaleFingerprint(f"{spec.url}: its fingerprint gave a page key that its context "
+                               "no longer has")
 
 
 def page_key(salt: str, spec: PageSpec) -> str | None:

@@ -62,6 +62,7 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 # Builds run in-process next to the fake Hub's threads: forking there is safe for our pure
 # workers, but one worker keeps the suite's behaviour simple; test_parallel_build covers forks.
 os.environ.setdefault("COLLAB_WORKERS", "1")
+os.environ["COLLAB_CHECK_FINGERPRINTS"] = "1"       # a page's fingerprint must cover what it shows
 # Render caches of every build a test makes go to a throwaway folder, never into the checkout.
 os.environ["COLLAB_CACHE_DIR"] = _throwaway_folder("collab-site-cache-")
 os.environ.pop("HF_TOKEN", None)

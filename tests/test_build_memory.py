@@ -8,6 +8,7 @@ import weakref
 import builder.build as build_module
 import builder.pages.messages as messages_section
 from builder import parallel
+from builder.pages.spec import Deferred, PageSpec
 from builder.search import SearchIndex
 from tests.test_render_cache import _runtime_in_every_cache, bucket, run, vega_runtime  # noqa: F401
 
@@ -41,8 +42,8 @@ def test_a_batch_of_pages_that_show_many_messages_is_cut_short(tmp_path, bucket,
     batches: list[list[tuple[str, int]]] = []
     real_planned = build_module.planned
 
-    def planned(ctx, problems, scale):
-        for batch in real_planned(ctx, problems, scale):
+    def planned(ctx, problems, scale, known):
+        for batch in real_planned(ctx, problems, scale, known):
             batches.append([(spec.template, spec.weight) for spec in batch])
             yield batch
 
@@ -58,6 +59,10 @@ def test_a_batch_of_pages_that_show_many_messages_is_cut_short(tmp_path, bucket,
     assert max(len(batch) for batch in batches) > 50
 
 
+def template_of(spec: PageSpec | Deferred) -> str:
+    return (spec.plan() if isinstance(spec, Deferred) else spec).template
+
+
 def test_batches_grow_while_pages_come_from_the_cache_and_shrink_back_when_they_do_not(
         tmp_path, bucket, monkeypatch):
     """Each batch forks workers, which costs the build process time; a page from the cache costs
@@ -68,7 +73,7 @@ def test_batches_grow_while_pages_come_from_the_cache_and_shrink_back_when_they_
 
     def emit_all(em, specs):
         done = real_emit_all(em, specs)
-        if specs and specs[0].template == "message.html":
+        if specs and template_of(specs[0]) == "message.html":
             sizes.append((len(specs), all(d.rendered for d in done)))
         return done
 

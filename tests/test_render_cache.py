@@ -23,7 +23,7 @@ from builder import chart_cache, pagefind_format, search
 from builder.build import build
 from builder.cache import PageCache, RenderCache
 from builder.config import load_config
-from builder.emit import page_key
+from builder.emit import StaleFingerprint, page_key
 from builder.pages.spec import PageSpec
 from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
@@ -425,3 +425,87 @@ def test_the_cache_keeps_only_what_the_last_build_used(tmp_path, bucket):
         run(tmp_path, bucket, cache, tmp_path / f"b{i}")
         assert size() < 2 * first
     assert secret.encode() not in kept()
+
+
+# --- pages taken from the cache by their fingerprint (builder.pages.spec.Deferred) --------------
+
+def refs_of(path: Path) -> list[str]:
+    head = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+    return re.findall(r"^- (\S+\.md)$", head, flags=re.M)
+
+
+def message_naming(bucket: Path, folder: str) -> tuple[Path, Path]:
+    """The newest message that names a file of `folder` the bucket has, and that file."""
+    for path in sorted((bucket / "message_board").glob("*.md"), reverse=True):
+        for ref in refs_of(path):
+            if (bucket / folder / ref).is_file():
+                return path, bucket / folder / ref
+    raise AssertionError(f"no message names a file of {folder}/")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def page_of(message: Path) -> str:
+    return f"messages/{message.stem}/index.html"
+
+
+def reply_reworded(bucket: Path) -> str:
+    reply, parent = message_naming(bucket, "message_board")
+    edit(reply, "\n---\n", "\n---\nReworded opening of this reply.\n")
+    return page_of(parent)                   # lists its replies with their opening words
+
+
+def answered_message_reworded(bucket: Path) -> str:
+    reply, parent = message_naming(bucket, "message_board")
+    edit(parent, "\n---\n", "\n---\nReworded opening of the message answered.\n")
+    return page_of(reply)                    # shows the opening words of the message it answers
+
+
+def named_result_rescored(bucket: Path) -> str:
+    message, result = message_naming(bucket, "results")
+    edit(result, "\ntps: ", "\ntps: 9")
+    return page_of(message)                  # links the result with its score
+
+
+NEIGHBOUR_CHANGES = {
+    "a reply is reworded": reply_reworded,
+    "the message answered is reworded": answered_message_reworded,
+    "a result the message names gets another score": named_result_rescored,
+}
+
+
+@pytest.mark.parametrize("change", NEIGHBOUR_CHANGES)
+def test_a_message_page_changes_with_what_it_shows_of_other_files(tmp_path, bucket, change):
+    """A message page shows parts of other files (its replies, the message it answers, the
+    results it names): changing one of those must re-plan it, though its own file is the same.
+    The tests' builds check every fingerprint hit (COLLAB_CHECK_FINGERPRINTS), so a fingerprint
+    that missed the change would stop the second build."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    assert json.loads((cache / "render" / "pages" / "fingerprints.json").read_text(encoding="utf-8"))
+    page = NEIGHBOUR_CHANGES[change](bucket)
+    again = run(tmp_path, bucket, cache, tmp_path / "b")
+    run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
+    assert files(tmp_path / "b") == files(tmp_path / "c")
+    assert (tmp_path / "a" / page).read_bytes() != (tmp_path / "b" / page).read_bytes()
+    assert 0 < again.rendered < 30
+
+
+def test_a_fingerprint_that_misses_what_its_page_shows_stops_a_checked_build(tmp_path, bucket, monkeypatch):
+    """The check the tests' builds make is real: with message fingerprints blind to the other
+    messages, rewording a reply leaves its parent's fingerprint as it was, and the build stops."""
+    import builder.pages.messages as messages
+    real = messages.message_fingerprint
+
+    def blind(ctx, m):
+        return real(ctx, m) and ctx.fingerprint("blind", ctx.message_keys[m.id])
+    monkeypatch.setattr(messages, "message_fingerprint", blind)
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    reply_reworded(bucket)
+    with pytest.raises(StaleFingerprint):
+        run(tmp_path, bucket, cache, tmp_path / "b")

@@ -3,6 +3,7 @@ the URLs, rendered markdown bodies and the lookups several sections share, built
 and read-only afterwards."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from typing import Any, Callable, Mapping, Sequence
@@ -13,7 +14,7 @@ from builder import format as fmt
 from builder.assemble import (messages_by_agent, result_refs, results_by_agent, results_by_filename,
                               traces_by_agent)
 from builder.config import Config
-from builder.cache import TextCache, digest_of
+from builder.cache import TextCache, digest_of, value_key
 from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
@@ -132,6 +133,10 @@ class SiteContext:
     by_agent_messages: Mapping[str, tuple[Message, ...]]
     by_agent_traces: Mapping[str, tuple[Trace, ...]]
     agent_history: Mapping[str, Markup]
+    # What a section may digest to tell that a page shows what it showed before (fingerprint):
+    message_keys: Mapping[str, str] = field(default_factory=dict)   # by id: readers.input_key of its file
+    fingerprint_salt: str = ""            # what every page follows from (code, templates, site, config)
+    _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def base_context(self, title: str, section: str, dated: bool = False) -> dict[str, Any]:
         """The base template's context; `dated` pages show when the data is from."""
@@ -139,6 +144,19 @@ class SiteContext:
         if dated and self.collab.data_as_of and not site.data_as_of:
             site = replace(site, data_as_of=fmt.when(self.collab.data_as_of))
         return {"site": site, "page_title": title, "section": section, "canonical": ""}
+
+    def fingerprint(self, *parts: str) -> str:
+        """A page's fingerprint: a digest of everything its context follows from, `parts` (a
+        section's digests of the page's own inputs) with what all pages follow from."""
+        return hashlib.sha256(repr((self.fingerprint_salt, parts)).encode()).hexdigest()
+
+    def record_key(self, record: object) -> str | None:
+        """A digest of a record's values (None when they cannot be pickled), worked out once
+        per record per build (the record is kept with it, so its id stays its own)."""
+        found = self._record_keys.get(id(record))
+        if found is None:
+            found = self._record_keys[id(record)] = (record, value_key("record", record))
+        return found[1]
 
     def canonical(self, url: str) -> str:
         """The address search engines should keep for a page reachable by two URLs (absolute
@@ -172,7 +190,8 @@ class SiteContext:
 
 
 def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
-                 bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader) -> SiteContext:
+                 bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader,
+                 input_keys: Mapping[str, str] | None = None, fingerprint_salt: str = "") -> SiteContext:
     known = frozenset(a.id for a in collab.agents)
     by_file = results_by_filename(collab.results)
     traces_by_result = _traces_by_result(collab.traces, by_file)
@@ -198,7 +217,10 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
         agent_history={agent: sparkline([(r.timestamp, r.score) for r in results
                                          if r.timestamp and r.score is not None and r.id in ranked],
                                         collab.leaderboard.direction)
-                       for agent, results in by_agent_results.items()})
+                       for agent, results in by_agent_results.items()},
+        message_keys={m.id: key for m in collab.messages
+                      if (key := (input_keys or {}).get(m.source_path))},
+        fingerprint_salt=fingerprint_salt)
 
 
 def _listed_results(collab: Collab) -> tuple[Result, ...]:

@@ -2,17 +2,18 @@
 page URLs stay stable), and /messages/<id>/ with the message's thread."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator, Sequence
 
 from builder import format as fmt
 from builder.assemble import result_refs
-from builder.model import Link, Message
+from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import UrlFor, paged_listing
-from builder.pages.spec import PageSpec
+from builder.pages.spec import Deferred, PageSpec
 
 
-def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     c, urls = ctx.collab, ctx.urls
     by_type: dict[str, list[Message]] = {}
     for m in c.messages:
@@ -26,7 +27,9 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  f"Messages of type “{kind}”", None, types)
     for m in c.messages:
-        yield message_page(ctx, m)
+        fingerprint = message_fingerprint(ctx, m)
+        yield (Deferred(urls.message(m.id), fingerprint, partial(message_page, ctx, m))
+               if fingerprint else message_page(ctx, m))
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
@@ -48,6 +51,18 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
                     all_url=ctx.urls.messages(), agent=agent,
                     agent_url=ctx.agent_url(agent) if agent else "")
         yield PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
+
+
+def message_fingerprint(ctx: SiteContext, m: Message) -> str | None:
+    """A digest of everything `message_page` shows (None when the build cannot tell): the
+    files of the message, of the messages it answers and of its replies (the page shows their
+    author, time and opening words), its thread, and the results it names."""
+    thread = ctx.collab.threads.get(m.id) or Thread(m.id, (), (), ())
+    keys = [ctx.message_keys.get(i) for i in (m.id, *thread.parents, *thread.children)]
+    records = [ctx.record_key(r) for r in result_refs(m, ctx.results_by_file)]
+    if not ctx.fingerprint_salt or None in keys or None in records:
+        return None
+    return ctx.fingerprint("message.html", repr(thread), *keys, *records)
 
 
 def message_page(ctx: SiteContext, m: Message) -> PageSpec:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from builder.model import Problem
 
@@ -21,3 +21,20 @@ class PageSpec:
     data: bytes | None = None
     problems: tuple[Problem, ...] = ()
     weight: int = 1               # how many items it shows (a listing's messages): see build.planned
+    fingerprint: str | None = None   # planned from a Deferred with this fingerprint
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A page the build may take from the page cache without planning it. `fingerprint` is a
+    digest of everything the page's context follows from (SiteContext.fingerprint over the
+    section's digests of the page's inputs); `plan()` gives its PageSpec. The page cache
+    remembers which page key each fingerprint gave: when it knows this one, the build sets
+    `key` and the page is neither planned nor keyed again (see emit.emit)."""
+
+    url: str
+    fingerprint: str
+    plan: Callable[[], PageSpec]
+    key: str | None = None
+    problems: tuple[Problem, ...] = ()
+    weight: int = 1

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import partial
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
 from builder.cache import TextCache, digest_of
 from builder.codec import CodecError, decoder, encode
@@ -48,6 +48,9 @@ class Inputs:
     agents: tuple[Agent, ...]
     traces: tuple[Trace, ...]
     problems: tuple[Problem, ...]
+    # Bucket path -> input_key of the file: what the records read from it follow from (not
+    # part of what Inputs are equal by: the same records read with another salt are equal).
+    keys: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 def read_inputs(bucket: Bucket, config: Config,
@@ -59,7 +62,7 @@ def read_inputs(bucket: Bucket, config: Config,
     `cache` rather than parsed again."""
     problems: list[Problem] = list(bucket.skipped)
     claimed = list(claim(bucket.files, kinds, config.paths))
-    found = _found(claimed, bucket, config, cache if cache is not None else TextCache(None), salt)
+    found, keys = _found(claimed, bucket, config, cache if cache is not None else TextCache(None), salt)
     for one in found:
         problems.extend(one.problems)
     results = [r for one in found for r in one.results]
@@ -76,30 +79,34 @@ def read_inputs(bucket: Bucket, config: Config,
         agents=tuple(_unique(sorted(agents, key=_agent_preference), "agent", problems)),
         traces=tuple(sorted(traces, key=lambda t: (t.agent, t.session_id))),
         problems=tuple(sorted(set(problems), key=lambda p: (p.path, p.reason))),
+        keys=keys,
     )
 
 
 def _found(claimed: list[tuple[InputKind, str]], bucket: Bucket, config: Config,
-           cache: TextCache, salt: str) -> list[Found]:
-    """What each claimed file yields. Each worker reads its files (I/O: one read per file) and
-    parses those the cache does not hold, on every core; what a file yields comes back as the
-    cache's JSON text, cheaper to send than the records. An entry that does not decode (damaged,
-    or records the codec cannot carry) is read again here."""
+           cache: TextCache, salt: str) -> tuple[list[Found], dict[str, str]]:
+    """What each claimed file yields, and the input_key of each file its reader saw. Each
+    worker reads its files (I/O: one read per file) and parses those the cache does not hold,
+    on every core; what a file yields comes back as the cache's JSON text, cheaper to send than
+    the records. An entry that does not decode (damaged, or records the codec cannot carry) is
+    read again here."""
     folders = _folders(bucket.files)
     sent = parallel_map(partial(read_encoded, bucket=bucket, config=config, folders=folders,
                                 known=cache.get, salt=salt), claimed)
-    found = []
-    for item, (key, text) in zip(claimed, sent):
+    found, keys = [], {}
+    for (kind, path), (key, text) in zip(claimed, sent):
+        if key is not None:
+            keys[path] = key
         if text is None:                          # the cache holds it
             text = cache.get(key) or ""
         try:
             found.append(FOUND(text))
         except CodecError:
-            found.append(load_and_read(item, bucket, config, folders))
+            found.append(load_and_read((kind, path), bucket, config, folders))
             continue
         if key is not None:
             cache.keep(key, text)
-    return found
+    return found, keys
 
 
 FOUND = decoder(Found)
