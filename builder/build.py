@@ -200,8 +200,8 @@ class Caches:
 
     @classmethod
     def open(cls, folder: Path) -> Caches:
-        return cls(RenderCache(folder), TextCache(folder / "inputs.json"),
-                   TextCache(folder / "bodies.json"), PageCache(folder / "pages"))
+        return cls(RenderCache(folder), TextCache(folder / "inputs.tsv"),
+                   TextCache(folder / "bodies.tsv"), PageCache(folder / "pages"))
 
     def save(self) -> None:
         """Keep what this build used, drop the rest."""

@@ -8,7 +8,8 @@ used (`prune`), so the cache stays the size of one site.
 Three shapes, for three kinds of output:
 * `RenderCache`: one file per entry (the Vega runtime, chart SVGs: few and large), each
   starting with its content's sha256;
-* `TextCache`: one JSON file of many small texts (markdown bodies rendered to HTML);
+* `TextCache`: one file of many small texts, a line each (markdown bodies rendered to HTML,
+  what each bucket file yields), added to as builds make new ones;
 * `PageCache`: rendered pages appended to a few pack files, with a JSON index from page key to
   (pack, offset, length, digest, search facts): thousands of pages cost a few files, not
   thousands, and a page taken from the cache need not be read again for the search index.
@@ -132,26 +133,79 @@ class RenderCache:
 
 
 class TextCache:
-    """key -> text, kept in one JSON file that each build rewrites with the entries it used."""
+    """key -> text, kept in one file of lines `key<TAB>the text as a JSON string`.
+
+    A build that used every entry of the file adds the ones it made to its end (a cron run adds
+    a few to thousands); one that left an entry unused (or found the file damaged) rewrites it
+    with the entries it used, so the file keeps only what the last build used."""
 
     def __init__(self, path: Path | None):
         self.path = path
-        self.entries = _load_json_object(path) if path else {}
+        self.entries, self.damaged = _load_lines(path) if path else ({}, False)
         self.used: dict[str, str] = {}
 
     def get(self, key: str) -> str | None:
-        found = self.entries.get(key)
-        return found if isinstance(found, str) else None
+        raw = self.entries.get(key)
+        if raw is None:
+            return None
+        try:
+            text = json.loads(raw)
+        except ValueError:
+            text = None
+        if not isinstance(text, str):                    # a damaged line: made again, rewritten
+            del self.entries[key]
+            self.damaged = True
+            return None
+        return text
 
     def keep(self, key: str, text: str) -> None:
-        self.used[key] = text
+        if "\t" not in key and "\n" not in key:
+            self.used[key] = text
 
     def save(self) -> None:
-        """Write the entries this build used, then let go of them and of the file's (a second
-        save writes nothing)."""
-        if self.path is not None and self.used != self.entries:
-            write_atomically(self.path, json.dumps(self.used, sort_keys=True).encode())
-        self.entries, self.used = {}, {}
+        """Write what this build used (only what it added, when it used all there was), then
+        let go of the entries and of the file's (a second save writes nothing)."""
+        if self.path is not None:
+            unused = self.damaged or any(key not in self.used for key in self.entries)
+            added = [(key, text) for key, text in self.used.items() if key not in self.entries]
+            if unused or (added and not self.entries):
+                write_atomically(self.path, _lines(sorted(self.used.items())))
+            elif added:
+                _append(self.path, _lines(added))
+        self.entries, self.used, self.damaged = {}, {}, False
+
+
+def _load_lines(path: Path) -> tuple[dict[str, str], bool]:
+    """A TextCache file's entries (key -> the text's JSON, decoded when asked for), and whether
+    some line was not an entry (a damaged file, or one of another format)."""
+    try:
+        data = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}, False
+    except (OSError, UnicodeDecodeError):
+        return {}, True
+    entries, damaged = {}, bool(data) and not data.endswith("\n")
+    for line in data.split("\n"):
+        key, tab, raw = line.partition("\t")
+        if tab:
+            entries[key] = raw
+        elif line:
+            damaged = True
+    return entries, damaged
+
+
+def _lines(entries: Iterable[tuple[str, str]]) -> bytes:
+    return "".join(f"{key}\t{json.dumps(text)}\n" for key, text in entries).encode()
+
+
+def _append(path: Path, data: bytes) -> None:
+    """Added at the end (the file ends with a line end: see _load_lines); a line cut short by
+    a crash is seen as damage by the next build."""
+    try:
+        with open(path, "ab") as fh:
+            fh.write(data)
+    except OSError:
+        pass
 
 
 SMALL_PACK = 1 << 20          # packs smaller than this are merged into one

@@ -287,39 +287,39 @@ def cached_read(root: Path, cache_file: Path, salt: str = "code-1", config: Conf
 
 
 def test_a_second_read_takes_every_file_from_the_cache_and_gives_the_same_inputs(scratch, tmp_path):
-    first, parsed = cached_read(scratch, tmp_path / "inputs.json")
-    again, parsed_again = cached_read(scratch, tmp_path / "inputs.json")
+    first, parsed = cached_read(scratch, tmp_path / "inputs.tsv")
+    again, parsed_again = cached_read(scratch, tmp_path / "inputs.tsv")
     assert len(parsed) > 10 and parsed_again == []
     assert again == first == read_inputs(bucket_of(scratch), Config(metric=TPS))
     assert repr(again) == repr(first)
 
 
 def test_a_changed_file_is_parsed_again_and_only_it(scratch, tmp_path):
-    cached_read(scratch, tmp_path / "inputs.json")
+    cached_read(scratch, tmp_path / "inputs.tsv")
     message = scratch / "message_board" / "20260614-080000-100_kitan.md"
     message.write_text(message.read_text(encoding="utf-8").replace("kitan", "senpai", 1), encoding="utf-8")
-    inputs, parsed = cached_read(scratch, tmp_path / "inputs.json")
+    inputs, parsed = cached_read(scratch, tmp_path / "inputs.tsv")
     assert parsed == ["message_board/20260614-080000-100_kitan.md"]
     assert inputs == read_inputs(bucket_of(scratch), Config(metric=TPS))
 
 
 def test_other_code_or_config_parses_every_file_again(scratch, tmp_path):
-    _, parsed = cached_read(scratch, tmp_path / "inputs.json")
-    _, with_other_code = cached_read(scratch, tmp_path / "inputs.json", salt="code-2")
+    _, parsed = cached_read(scratch, tmp_path / "inputs.tsv")
+    _, with_other_code = cached_read(scratch, tmp_path / "inputs.tsv", salt="code-2")
     other_limits = Config(metric=TPS, limits=LimitsConfig(max_message_bytes=60))
-    inputs, with_other_config = cached_read(scratch, tmp_path / "inputs.json", config=other_limits)
+    inputs, with_other_config = cached_read(scratch, tmp_path / "inputs.tsv", config=other_limits)
     assert sorted(with_other_code) == sorted(parsed)
     assert sorted(with_other_config) == sorted(parsed)
     assert inputs == read_inputs(bucket_of(scratch), other_limits)
 
 
 def test_a_damaged_cache_entry_is_parsed_again(scratch, tmp_path):
-    cache_file = tmp_path / "inputs.json"
+    cache_file = tmp_path / "inputs.tsv"
     first, parsed = cached_read(scratch, cache_file)
-    entries = json.loads(cache_file.read_text(encoding="utf-8"))
-    damage = (lambda text: text, lambda text: text[:-3], lambda text: text.replace("]", "}", 1))
-    damaged = {key: damage[i % 3](text) for i, (key, text) in enumerate(sorted(entries.items()))}
-    cache_file.write_text(json.dumps(damaged), encoding="utf-8")
+    lines = cache_file.read_text(encoding="utf-8").splitlines()
+    damage = (lambda line: line, lambda line: line[:-3], lambda line: line.replace("]", "}", 1))
+    cache_file.write_text("".join(damage[i % 3](line) + "\n" for i, line in enumerate(lines)),
+                          encoding="utf-8")
     again, parsed_again = cached_read(scratch, cache_file)
     assert again == first
     assert 0 < len(parsed_again) < len(parsed)

@@ -21,7 +21,7 @@ import builder.pages.context as context
 from builder import chart as charts
 from builder import chart_cache, pagefind_format, search
 from builder.build import build
-from builder.cache import PageCache, RenderCache
+from builder.cache import PageCache, RenderCache, TextCache
 from builder.config import load_config
 from builder.emit import StaleFingerprint, page_key
 from builder.pages.spec import PageSpec
@@ -375,12 +375,12 @@ def test_a_damaged_cache_is_ignored(tmp_path, bucket):
     cache = tmp_path / "cache"
     run(tmp_path, bucket, cache, tmp_path / "a")
     render_cache = cache / "render"
-    (render_cache / "bodies.json").write_text('{"x": [1, 2', encoding="utf-8")
-    inputs = json.loads((render_cache / "inputs.json").read_text(encoding="utf-8"))
-    assert len(inputs) > 60
-    (render_cache / "inputs.json").write_text(json.dumps(
-        {key: text[: len(text) // 2] if i % 2 else text.replace('"', "'")
-         for i, (key, text) in enumerate(inputs.items())}), encoding="utf-8")
+    (render_cache / "bodies.tsv").write_text('{"x": [1, 2', encoding="utf-8")
+    lines = (render_cache / "inputs.tsv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 60
+    (render_cache / "inputs.tsv").write_text("\n".join(
+        line[: len(line) // 2] if i % 2 else line.replace('"', "'")
+        for i, line in enumerate(lines)), encoding="utf-8")
     packs = sorted((render_cache / "pages").glob("*.pack"))
     assert packs
     for i, pack in enumerate(packs):
@@ -410,8 +410,8 @@ def test_the_cache_keeps_only_what_the_last_build_used(tmp_path, bucket):
         pages = PageCache(cache / "render" / "pages")
         handles: dict[str, int] = {}
         texts = [pages.read(p, handles) or b"" for p in pages.index.values()]
-        return b"".join([(cache / "render" / "inputs.json").read_bytes(),
-                         (cache / "render" / "bodies.json").read_bytes(), *texts])
+        return b"".join([(cache / "render" / "inputs.tsv").read_bytes(),
+                         (cache / "render" / "bodies.tsv").read_bytes(), *texts])
 
     def size() -> int:
         return sum(p.stat().st_size for p in cache.rglob("*") if p.is_file())
@@ -509,3 +509,51 @@ def test_a_fingerprint_that_misses_what_its_page_shows_stops_a_checked_build(tmp
     reply_reworded(bucket)
     with pytest.raises(StaleFingerprint):
         run(tmp_path, bucket, cache, tmp_path / "b")
+
+
+# --- TextCache: one line per text, added to at the end ------------------------------------------
+
+def text_cache_run(path: Path, used: dict[str, str]) -> dict[str, str | None]:
+    """One build's use of a TextCache: what it found for each key, then it keeps `used`."""
+    cache = TextCache(path)
+    found = {key: cache.get(key) for key in used}
+    for key, text in used.items():
+        cache.keep(key, text)
+    cache.save()
+    return found
+
+
+def test_a_text_cache_adds_new_texts_at_the_end_and_keeps_the_rest_as_written(tmp_path):
+    path = tmp_path / "texts.tsv"
+    first = {"a": "<p>one\nline\ttwo</p>", "b": "ünïcode \u2028 \"quoted\""}
+    assert text_cache_run(path, first) == {"a": None, "b": None}
+    written = path.read_bytes()
+    assert text_cache_run(path, {**first, "c": "three"}) == {**first, "c": None}
+    assert path.read_bytes().startswith(written) and len(path.read_bytes()) > len(written)
+    assert text_cache_run(path, {**first, "c": "three"}) == {**first, "c": "three"}
+
+
+def test_a_text_cache_left_with_an_unused_text_forgets_it(tmp_path):
+    path = tmp_path / "texts.tsv"
+    text_cache_run(path, {"a": "kept", "b": "secret that was deleted"})
+    text_cache_run(path, {"a": "kept"})
+    assert b"secret" not in path.read_bytes()
+    assert text_cache_run(path, {"a": "kept", "b": "x"}) == {"a": "kept", "b": None}
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:-5],                              # the last line cut short
+    lambda data: data[:-1],                              # no line end after the last line
+    lambda data: b'{"a": "old format"}',                 # another format
+    lambda data: data.replace(b"\t", b"\t\x01", 1),      # a value that is not JSON
+    lambda data: b"\xff\xfe" + data,                     # not UTF-8
+])
+def test_a_damaged_text_cache_costs_misses_and_is_written_whole_again(tmp_path, damage):
+    path = tmp_path / "texts.tsv"
+    texts = {"a": "first", "b": "second", "c": "third"}
+    text_cache_run(path, texts)
+    path.write_bytes(damage(path.read_bytes()))
+    found = text_cache_run(path, texts)
+    assert all(found[key] in (None, texts[key]) for key in texts), "a miss, never a wrong text"
+    assert path.read_text(encoding="utf-8").count("\n") == 3 and path.read_bytes().endswith(b"\n")
+    assert text_cache_run(path, texts) == texts
