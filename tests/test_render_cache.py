@@ -511,6 +511,61 @@ def test_a_fingerprint_that_misses_what_its_page_shows_stops_a_checked_build(tmp
         run(tmp_path, bucket, cache, tmp_path / "b")
 
 
+def result_page_of(result: Path) -> str:
+    return f"results/{result.stem}/index.html"
+
+
+def naming_message_reworded(bucket: Path) -> str:
+    message, result = message_naming(bucket, "results")
+    edit(message, "\n---\n", "\n---\nReworded opening of a message naming a result.\n")
+    return result_page_of(result)            # lists the messages naming it, with their opening
+
+
+def new_message_names_it(bucket: Path) -> str:
+    _, result = message_naming(bucket, "results")
+    (bucket / "message_board" / "20991231-235958-000_kestrel.md").write_text(
+        f"---\ntype: agent\nagent: kestrel\nrefs:\n- {result.name}\n---\nConfirmed.\n", encoding="utf-8")
+    return result_page_of(result)
+
+
+def outranked(bucket: Path) -> str:
+    _, result = message_naming(bucket, "results")
+    (bucket / "results" / "20991231-000000-000_kestrel.md").write_text(
+        "---\ntps: 99999.5\nppl: 2.39\nmethod: outrank\nstatus: agent-run\ndescription: x\n"
+        "agent: kestrel\ntimestamp: 2099-12-31 00:00 UTC\n---\nFaster.\n", encoding="utf-8")
+    return result_page_of(result)            # shows its rank
+
+
+def verified_invalid(bucket: Path) -> str:
+    _, result = message_naming(bucket, "results")
+    verdicts = bucket / "results" / "verification_status.json"
+    table = json.loads(verdicts.read_text(encoding="utf-8"))
+    table[result.name] = "invalid"
+    verdicts.write_text(json.dumps(table), encoding="utf-8")
+    return result_page_of(result)
+
+
+RESULT_CHANGES = {
+    "a message naming the result is reworded": naming_message_reworded,
+    "a new message names the result": new_message_names_it,
+    "another result outranks it": outranked,
+    "the result is verified invalid": verified_invalid,
+}
+
+
+@pytest.mark.parametrize("change", RESULT_CHANGES)
+def test_a_result_page_changes_with_what_it_shows_of_other_files(tmp_path, bucket, change):
+    """As for message pages: a result page shows its rank, its verdict and the messages that
+    name it, all from other files; the checked builds stop on a stale fingerprint."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    page = RESULT_CHANGES[change](bucket)
+    run(tmp_path, bucket, cache, tmp_path / "b")
+    run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
+    assert files(tmp_path / "b") == files(tmp_path / "c")
+    assert (tmp_path / "a" / page).read_bytes() != (tmp_path / "b" / page).read_bytes()
+
+
 # --- TextCache: one line per text, added to at the end ------------------------------------------
 
 def text_cache_run(path: Path, used: dict[str, str]) -> dict[str, str | None]:

@@ -1,19 +1,22 @@
 """/results/ (every result, newest first) and /results/<id>/ (one result)."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator
 
 from builder import format as fmt
 from builder.model import Result
 from builder.pages.context import SiteContext
-from builder.pages.spec import PageSpec
+from builder.pages.spec import Deferred, PageSpec
 from builder.urls import web_link
 
 
-def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     yield index_page(ctx)
     for r in ctx.collab.results:
-        yield result_page(ctx, r)
+        fingerprint = result_fingerprint(ctx, r)
+        yield (Deferred(ctx.urls.result(r.id), fingerprint, partial(result_page, ctx, r))
+               if fingerprint else result_page(ctx, r))
 
 
 def index_page(ctx: SiteContext) -> PageSpec:
@@ -21,6 +24,17 @@ def index_page(ctx: SiteContext) -> PageSpec:
     page.update(rows=ctx.plain_rows(list(reversed(ctx.collab.results))), metric=ctx.config.metric,
                 has_secondary=bool(ctx.config.metric.secondary_field))
     return PageSpec(ctx.urls.results(), "results.html", page)
+
+
+def result_fingerprint(ctx: SiteContext, r: Result) -> str | None:
+    """A digest of everything `result_page` shows (None when the build cannot tell): the
+    result, its table row (rank, record, badges), and the files of the messages that name it."""
+    referring = ctx.messages_about_result.get(r.id, ())
+    keys = [ctx.message_keys.get(m) for m in referring]
+    record, row = ctx.record_key(r), ctx.record_key(ctx.rows_by_result[r.id])
+    if not ctx.fingerprint_salt or None in keys or record is None or row is None:
+        return None
+    return ctx.fingerprint("result.html", record, row, repr(referring), *keys)
 
 
 def result_page(ctx: SiteContext, r: Result) -> PageSpec:
