@@ -566,6 +566,35 @@ def test_a_result_page_changes_with_what_it_shows_of_other_files(tmp_path, bucke
     assert (tmp_path / "a" / page).read_bytes() != (tmp_path / "b" / page).read_bytes()
 
 
+def newest_message_reworded(bucket: Path) -> str:
+    newest = sorted((bucket / "message_board").glob("2*.md"))[-1]
+    edit(newest, "\n---\n", "\n---\nReworded opening of the newest message.\n")
+    return "messages/index.html"             # lists the newest messages with their opening
+
+
+def a_new_type_of_message(bucket: Path) -> str:
+    (bucket / "message_board" / "20991231-235957-000_kestrel.md").write_text(
+        "---\ntype: novel-kind\nagent: kestrel\n---\nA new kind of message.\n", encoding="utf-8")
+    return "messages/page/1/index.html"      # a numbered page: links every type there is
+
+
+LISTING_CHANGES = {
+    "a listed message is reworded": newest_message_reworded,
+    "a new type of message appears": a_new_type_of_message,
+}
+
+
+@pytest.mark.parametrize("change", LISTING_CHANGES)
+def test_a_message_listing_changes_with_what_it_shows_of_other_files(tmp_path, bucket, change):
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    page = LISTING_CHANGES[change](bucket)
+    run(tmp_path, bucket, cache, tmp_path / "b")
+    run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
+    assert files(tmp_path / "b") == files(tmp_path / "c")
+    assert (tmp_path / "a" / page).read_bytes() != (tmp_path / "b" / page).read_bytes()
+
+
 # --- TextCache: one line per text, added to at the end ------------------------------------------
 
 def text_cache_run(path: Path, used: dict[str, str]) -> dict[str, str | None]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 from itertools import groupby
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -189,6 +189,28 @@ class SiteContext:
                           self.traces_by_result.get(r.id, ()))
 
 
+class LazyViews(Mapping[str, MessageView]):
+    """Every message's view by id, each made when first asked for: a run that takes most pages
+    from the cache by their fingerprints needs a few of the views, not every one."""
+
+    def __init__(self, messages: Mapping[str, Message], make: Callable[[Message], MessageView]):
+        self._messages = messages
+        self._make = make
+        self._made: dict[str, MessageView] = {}
+
+    def __getitem__(self, message_id: str) -> MessageView:
+        view = self._made.get(message_id)
+        if view is None:
+            view = self._made[message_id] = self._make(self._messages[message_id])
+        return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._messages)
+
+    def __len__(self) -> int:
+        return len(self._messages)
+
+
 def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
                  bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader,
                  input_keys: Mapping[str, str] | None = None, fingerprint_salt: str = "") -> SiteContext:
@@ -207,9 +229,9 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
     return SiteContext(
         collab=collab, config=config, urls=urls, site=site, md=md, bodies=bodies, chart=chart,
         load_transcript=load_transcript, known_agents=known,
-        message_views={m.id: message_view(m, urls, urls.agent(m.agent), bodies.previews[m.id],
-                                          bodies.openings.get(m.id, ""))
-                       for m in collab.messages},
+        message_views=LazyViews({m.id: m for m in collab.messages},
+                                lambda m: message_view(m, urls, urls.agent(m.agent), bodies.previews[m.id],
+                                                       bodies.openings.get(m.id, ""))),
         rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
         messages_about_result=_messages_about_results(collab.messages, by_file),
         by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),

@@ -9,7 +9,7 @@ from builder import format as fmt
 from builder.assemble import result_refs
 from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
-from builder.pages.paging import UrlFor, paged_listing
+from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.spec import Deferred, PageSpec
 
 
@@ -33,24 +33,45 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
-                  agent: str | None, types: Sequence[str]) -> Iterator[PageSpec]:
+                  agent: str | None, types: Sequence[str]) -> Iterator[PageSpec | Deferred]:
     """The pages of one listing; `types` are every message type there is (each page links them)."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
     for listing in listings:
-        page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
-                                "messages")
-        # The latest page that shows what a numbered page shows names it: that address and its
-        # content stay (so a numbered page never changes for it).
-        if listing.same_as:
-            page["canonical"] = ctx.canonical(listing.same_as)
-        # The count is shown on the rolling latest page only: a numbered page must not depend
-        # on it, or every new message would change (and re-render) every page.
-        page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
-                    count=len(messages) if listing.number == 0 else None,
-                    types=[(t, ctx.urls.messages_by_type(t)) for t in types],
-                    all_url=ctx.urls.messages(), agent=agent,
-                    agent_url=ctx.agent_url(agent) if agent else "")
-        yield PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
+        plan = partial(listing_page, ctx, listing, title, agent, tuple(types), len(messages))
+        fingerprint = listing_fingerprint(ctx, listing, title, agent, tuple(types), len(messages))
+        yield (Deferred(listing.url, fingerprint, plan, weight=len(listing.items))
+               if fingerprint else plan())
+
+
+def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
+                 types: tuple[str, ...], total: int) -> PageSpec:
+    page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
+                            "messages")
+    # The latest page that shows what a numbered page shows names it: that address and its
+    # content stay (so a numbered page never changes for it).
+    if listing.same_as:
+        page["canonical"] = ctx.canonical(listing.same_as)
+    # The count is shown on the rolling latest page only: a numbered page must not depend
+    # on it, or every new message would change (and re-render) every page.
+    page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
+                count=total if listing.number == 0 else None,
+                types=[(t, ctx.urls.messages_by_type(t)) for t in types],
+                all_url=ctx.urls.messages(), agent=agent,
+                agent_url=ctx.agent_url(agent) if agent else "")
+    return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
+
+
+def listing_fingerprint(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
+                        types: tuple[str, ...], total: int) -> str | None:
+    """A digest of everything `listing_page` shows (None when the build cannot tell): which
+    page of which listing it is (address, title, pager, and the count on the latest page), the
+    types it links to, and the files of the messages it lists."""
+    keys = [ctx.message_keys.get(m.id) for m in listing.items]
+    if not ctx.fingerprint_salt or None in keys:
+        return None
+    shown = (listing.url, listing.number, listing.same_as, listing.pager, title, agent, types,
+             total if listing.number == 0 else None)
+    return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 
 def message_fingerprint(ctx: SiteContext, m: Message) -> str | None:
