@@ -554,7 +554,27 @@ LISTING_CHANGES = {
 }
 
 
-FINGERPRINT_CHANGES = {**NEIGHBOUR_CHANGES, **RESULT_CHANGES, **LISTING_CHANGES}
+def agent_of(path: Path) -> str:
+    return re.search(r"^agent: (\S+)$", path.read_text(encoding="utf-8"), flags=re.M).group(1)
+
+
+def agents_message_reworded(bucket: Path) -> str:
+    newest_message_reworded(bucket)
+    return f"agents/{agent_of(sorted((bucket / 'message_board').glob('2*.md'))[-1])}/index.html"
+
+
+def agents_result_outranked(bucket: Path) -> str:
+    _, result = message_naming(bucket, "results")
+    outranked(bucket)
+    return f"agents/{agent_of(result)}/index.html"          # its results' table shows ranks
+
+
+AGENT_CHANGES = {
+    "a recent message of the agent is reworded": agents_message_reworded,
+    "a result of the agent is outranked": agents_result_outranked,
+}
+
+FINGERPRINT_CHANGES = {**NEIGHBOUR_CHANGES, **RESULT_CHANGES, **LISTING_CHANGES, **AGENT_CHANGES}
 
 
 @pytest.mark.parametrize("change", FINGERPRINT_CHANGES)

@@ -1,6 +1,7 @@
 """/agents/ (the roster) and /agents/<id>/ (profile, results, messages, traces, history)."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator, Mapping
 
 from markupsafe import Markup
@@ -8,14 +9,14 @@ from markupsafe import Markup
 from builder import format as fmt
 from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
-from builder.pages.spec import PageSpec
-from builder.pages.views import AgentView, trace_summary
+from builder.pages.spec import Deferred, PageSpec
+from builder.pages.views import AgentView, ResultRow, trace_summary
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
 
 
-def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     lb = ctx.collab.leaderboard
     ranked = {e.result.id: e for e in lb.all}
     best: dict[str, RankedEntry] = {}
@@ -25,7 +26,9 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents])
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     for a in ctx.collab.agents:
-        yield agent_page(ctx, a, ranked, best.get(a.id))
+        fingerprint = agent_fingerprint(ctx, a, ranked, best.get(a.id))
+        plan = partial(agent_page, ctx, a, ranked, best.get(a.id))
+        yield Deferred(ctx.urls.agent(a.id), fingerprint, plan) if fingerprint else plan()
 
 
 def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:
@@ -38,12 +41,30 @@ def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentVie
                      best=best.result.score if best and best.rank else None)
 
 
+def agent_rows(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry]) -> list[ResultRow]:
+    return [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
+            for r in ctx.by_agent_results.get(a.id, ())]
+
+
+def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
+                      best: RankedEntry | None) -> str | None:
+    """A digest of everything `agent_page` shows (None when the build cannot tell): the
+    registration, the roster's view of the agent, its results' rows, its message count and the
+    files of its recent messages, its traces and its history."""
+    messages = ctx.by_agent_messages.get(a.id, ())
+    recent = [ctx.message_keys.get(m.id) for m in messages[-RECENT_MESSAGES:]]
+    records = [ctx.record_key(x) for x in (a, *agent_rows(ctx, a, ranked), *ctx.by_agent_traces.get(a.id, ()))]
+    if not ctx.fingerprint_salt or None in recent or None in records:
+        return None
+    shown = (agent_view(ctx, a, best), len(messages), str(ctx.agent_history.get(a.id, "")))
+    return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
+
+
 def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
                best: RankedEntry | None) -> PageSpec:
     """`ranked`: the leaderboard's entries by result id; `best`: the agent's best entry."""
     messages = ctx.by_agent_messages.get(a.id, ())
-    rows = [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
-            for r in ctx.by_agent_results.get(a.id, ())]
+    rows = agent_rows(ctx, a, ranked)
     page = ctx.base_context(a.id, "agents")
     page.update(
         agent=agent_view(ctx, a, best), profile=a, joined=fmt.when(a.joined) if a.joined else "",
