@@ -20,7 +20,7 @@ from jinja2 import Environment
 from builder import chart_runtime
 from builder import format as fmt
 from builder.assemble import assemble
-from builder.cache import PageCache, RenderCache, TextCache, digest_of, value_key
+from builder.cache import PageCache, PageGroup, RenderCache, TextCache, digest_of, value_key
 from builder.chart_cache import chart_view, prefetch_vega_runtime, vega_runtime
 from builder.config import Config
 from builder.emit import Emitted, Emitter, emit_all
@@ -29,10 +29,10 @@ from builder.model import Collab, Problem
 from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
-from builder.pages.spec import Deferred
+from builder.pages.spec import Deferred, DeferredPages
 from builder.parallel import collect, start
 from builder.readers import read_inputs
-from builder.readers.traces import load_transcript
+from builder.readers.traces import load_transcript, log_key
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
                             static_files, theme_override_files)
 from builder.search import SearchIndex
@@ -185,7 +185,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
     site_key = value_key("site", (site, config))
     return make_context(collab, config, urls, site, md, bodies, chart=chart,
                         load_transcript=lambda trace: load_transcript(bucket, trace, config),
-                        input_keys=input_keys,
+                        log_key=lambda trace: log_key(bucket, trace, config), input_keys=input_keys,
                         fingerprint_salt=digest_of(page_salt, salt, site_key) if site_key else "")
 
 
@@ -263,7 +263,7 @@ def render_pages(ctx: SiteContext, em: Emitter) -> RenderedPages:
     found: list[Problem] = []
     done: list[Emitted] = []
     running, last = None, []
-    for batch in planned(ctx, found, lambda: batch_scale(last), em.pages.key_for):
+    for batch in planned(ctx, found, lambda: batch_scale(last), em.pages):
         if running:
             last = collect(running)
             done += last
@@ -294,30 +294,56 @@ def site_files(pages: RenderedPages, em: Emitter, assets: Callable[[], Mapping[s
 
 
 def planned(ctx: SiteContext, problems: list[Problem], scale: Callable[[], int] = lambda: 1,
-            known: Callable[[str], str | None] = lambda fingerprint: None
-            ) -> Iterator[list[PageSpec | Deferred]]:
+            cache: PageCache | None = None) -> Iterator[list[PageSpec | Deferred]]:
     """Each section's pages, in batches of at most `PLAN_AHEAD` pages (a section bounds its
     memory so) times `scale()` when the batch starts, showing at most `SHOWN_AHEAD` items in
     all; their planning problems go to `problems`. A worker copies the part of this process's
     memory its pages touch (copy on write): a batch of listings, each showing many messages,
-    would copy most of it. A deferred page whose fingerprint is `known` (gives the page key it
-    had) stays unplanned; any other is planned now."""
+    would copy most of it. Deferred pages whose fingerprints the page `cache` knows stay
+    unplanned; any other is planned now."""
     for section in SECTIONS:
         ahead = getattr(section, "PLAN_AHEAD", 1000)
-        specs = (_resolved(item, known) for item in section.pages(ctx))
+        specs = _resolved(section.pages(ctx), cache)
         for batch in _batched(specs, lambda: ahead * scale(), SHOWN_AHEAD):
             for spec in batch:
                 problems.extend(spec.problems)
             yield batch
 
 
-def _resolved(item: PageSpec | Deferred, known: Callable[[str], str | None]) -> PageSpec | Deferred:
-    if not isinstance(item, Deferred):
-        return item
-    key = known(item.fingerprint)
-    if key is None:
-        return replace(item.plan(), fingerprint=item.fingerprint)
-    return Deferred(item.url, item.fingerprint, item.plan, key, item.problems, item.weight)
+def _resolved(items: Iterable[PageSpec | Deferred | DeferredPages], cache: PageCache | None
+              ) -> Iterator[PageSpec | Deferred]:
+    for item in items:
+        if isinstance(item, DeferredPages):
+            yield from _resolved_group(item, cache)
+        elif not isinstance(item, Deferred):
+            yield item
+        elif (key := cache.key_for(item.fingerprint) if cache else None) is not None:
+            yield Deferred(item.url, item.fingerprint, item.plan, key, item.problems, item.weight)
+        else:
+            yield replace(item.plan(), fingerprint=item.fingerprint)
+
+
+def _resolved_group(item: DeferredPages, cache: PageCache | None) -> Iterator[PageSpec | Deferred]:
+    """The group's pages, unplanned when the cache knows every one of them."""
+    group = cache.group_for(item.fingerprint) if cache else None
+    keys = [cache.key_for(item.page_fingerprint(n)) for n in range(len(group.urls))] if cache and group else []
+    if group is None or None in keys:
+        specs = item.plan()
+        group = PageGroup(tuple(s.url for s in specs), tuple((p.path, p.reason) for s in specs for p in s.problems))
+        pages: Iterable[PageSpec | Deferred] = [
+            replace(spec, fingerprint=item.page_fingerprint(n)) for n, spec in enumerate(specs)]
+    else:
+        problems = tuple(Problem(path, reason) for path, reason in group.problems)
+        pages = [Deferred(url, item.page_fingerprint(n), partial(_nth_page, item.plan, n), key,
+                          problems if n == 0 else ())
+                 for n, (url, key) in enumerate(zip(group.urls, keys))]
+    if cache is not None:
+        cache.used_groups[item.fingerprint] = group
+    yield from pages
+
+
+def _nth_page(plan: Callable[[], list[PageSpec]], number: int) -> PageSpec:
+    return plan()[number]
 
 
 SHOWN_AHEAD = 20_000

@@ -238,6 +238,25 @@ class Packed:
         return cls(pack, offset, length, digest, search)
 
 
+@dataclass(frozen=True)
+class PageGroup:
+    """Pages planned together: their URLs, and the problems planning them found (path, reason)."""
+
+    urls: tuple[str, ...]
+    problems: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def load(cls, value: object) -> PageGroup | None:
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, list) for v in value)):
+            return None
+        urls, problems = value
+        if not (urls and all(isinstance(u, str) for u in urls)
+                and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                        for p in problems)):
+            return None
+        return cls(tuple(urls), tuple((path, reason) for path, reason in problems))
+
+
 class PageCache:
     """Rendered pages by page key. Reading happens in worker processes (each opens the packs it
     needs); writing happens through `PackWriter`s, one per worker batch; the parent merges what
@@ -252,6 +271,9 @@ class PageCache:
         fingerprints = _load_json_object(folder / "fingerprints.json") if folder else {}
         self.fingerprints = {fp: key for fp, key in fingerprints.items() if isinstance(key, str)}
         self.used_fingerprints: dict[str, str] = {}
+        groups = _load_json_object(folder / "groups.json") if folder else {}
+        self.groups = {fp: group for fp, value in groups.items() if (group := PageGroup.load(value))}
+        self.used_groups: dict[str, PageGroup] = {}
 
     def find(self, key: str) -> Packed | None:
         return self.index.get(key)
@@ -260,6 +282,10 @@ class PageCache:
         """The page key a page of this fingerprint had, when the cache still holds that page."""
         key = self.fingerprints.get(fingerprint)
         return key if key is not None and key in self.index else None
+
+    def group_for(self, fingerprint: str) -> PageGroup | None:
+        """The pages planned together under this fingerprint (see pages.spec.DeferredPages)."""
+        return self.groups.get(fingerprint)
 
     def read(self, packed: Packed, handles: dict[str, int]) -> bytes | None:
         """The page's bytes, or None when the pack is gone, short or not what the index says."""
@@ -295,6 +321,9 @@ class PageCache:
         write_atomically(self.folder / "index.json", json.dumps(index).encode())
         fingerprints = {fp: key for fp, key in sorted(self.used_fingerprints.items()) if key in self.used}
         write_atomically(self.folder / "fingerprints.json", json.dumps(fingerprints).encode())
+        groups = {fp: [list(g.urls), [list(p) for p in g.problems]] for fp, g in sorted(self.used_groups.items())
+                  if all(f"{fp}#{n}" in fingerprints for n in range(len(g.urls)))}
+        write_atomically(self.folder / "groups.json", json.dumps(groups).encode())
 
     def _compacted(self, live: Mapping[str, int]) -> dict[str, Packed]:
         assert self.folder is not None

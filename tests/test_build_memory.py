@@ -42,8 +42,8 @@ def test_a_batch_of_pages_that_show_many_messages_is_cut_short(tmp_path, bucket,
     batches: list[list[tuple[str, int]]] = []
     real_planned = build_module.planned
 
-    def planned(ctx, problems, scale, known):
-        for batch in real_planned(ctx, problems, scale, known):
+    def planned(ctx, problems, scale, cache):
+        for batch in real_planned(ctx, problems, scale, cache):
             batches.append([(spec.template, spec.weight) for spec in batch])
             yield batch
 

@@ -318,6 +318,21 @@ def test_a_page_cache_index_entry_that_is_not_what_the_build_writes_is_dropped(t
     assert list(PageCache(folder).index) == ["good"]
 
 
+@pytest.mark.parametrize("value", [
+    [["/t/"], [["p"]]],                                  # a problem without its reason
+    [[], []],                                            # no page
+    [["/t/"], [[1, "r"]]],
+    [["/t/"]],
+    "/t/",
+])
+def test_a_page_group_that_is_not_what_the_build_writes_is_dropped(tmp_path, value):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    good = [["/t/", "/t/page/2/"], [["traces/a/s/log.jsonl", "line 3: not JSON"]]]
+    (folder / "groups.json").write_text(json.dumps({"bad": value, "good": good}), encoding="utf-8")
+    assert list(PageCache(folder).groups) == ["good"]
+
+
 def register_newcomer(bucket: Path) -> None:
     (bucket / "agents" / "newcomer.md").write_text(
         "---\nagent_name: newcomer\nagent_model: m\n---\nHello.\n", encoding="utf-8")
@@ -569,9 +584,18 @@ def agents_result_outranked(bucket: Path) -> str:
     return f"agents/{agent_of(result)}/index.html"          # its results' table shows ranks
 
 
+def traces_result_rescored(bucket: Path) -> str:
+    manifest = sorted((bucket / "traces").rglob("manifest.md"))[0]
+    ref = re.search(r"^result_ref: (\S+)$", manifest.read_text(encoding="utf-8"), flags=re.M).group(1)
+    edit(bucket / "results" / ref, "\ntps: ", "\ntps: 9")
+    session = manifest.parent.relative_to(bucket / "traces").as_posix()
+    return f"traces/{session}/index.html"     # the header links the result with its score
+
+
 AGENT_CHANGES = {
     "a recent message of the agent is reworded": agents_message_reworded,
     "a result of the agent is outranked": agents_result_outranked,
+    "the result a trace names gets another score": traces_result_rescored,
 }
 
 FINGERPRINT_CHANGES = {**NEIGHBOUR_CHANGES, **RESULT_CHANGES, **LISTING_CHANGES, **AGENT_CHANGES}
@@ -642,3 +666,45 @@ def test_a_damaged_text_cache_costs_misses_and_is_written_whole_again(tmp_path, 
     assert all(found[key] in (None, texts[key]) for key in texts), "a miss, never a wrong text"
     assert path.read_text(encoding="utf-8").count("\n") == 3 and path.read_bytes().endswith(b"\n")
     assert text_cache_run(path, texts) == texts
+
+
+# --- trace sessions: pages planned together, taken from the cache together ----------------------
+
+def a_log(bucket: Path) -> Path:
+    return sorted((bucket / "traces").rglob("*.jsonl"))[0]
+
+
+def test_a_run_with_no_log_changed_reads_no_log(tmp_path, bucket, monkeypatch):
+    """A session's pages are many, and how many is known once its log is read: they are taken
+    from the cache together, so a run where no log changed parses none."""
+    import builder.build as build_module
+    monkeypatch.delenv("COLLAB_CHECK_FINGERPRINTS")          # it would read every log to check
+    read: list[str] = []
+    real = build_module.load_transcript
+    monkeypatch.setattr(build_module, "load_transcript",
+                        lambda bucket, trace, config: read.append(trace.session_id) or real(bucket, trace, config))
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    assert len(read) >= 6
+    read.clear()
+    add_reply(bucket)
+    run(tmp_path, bucket, cache, tmp_path / "b")
+    assert read == []
+    edit(a_log(bucket), "\n", "\nnot json, a broken line\n")
+    run(tmp_path, bucket, cache, tmp_path / "c")
+    assert len(read) == 1
+    run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "d")
+    assert files(tmp_path / "c") == files(tmp_path / "d")
+
+
+def test_a_session_taken_from_the_cache_still_reports_its_problems(tmp_path, bucket):
+    edit(a_log(bucket), "\n", "\nnot json, a broken line\n")
+    cache = tmp_path / "cache"
+    first = run(tmp_path, bucket, cache, tmp_path / "a")
+    found = [p for p in first.problems if p.path.endswith(".jsonl")]
+    assert found
+    add_reply(bucket)
+    again = run(tmp_path, bucket, cache, tmp_path / "b")
+    assert [p for p in again.problems if p.path.endswith(".jsonl")] == found
+    run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
+    assert files(tmp_path / "b") == files(tmp_path / "c")

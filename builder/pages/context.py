@@ -135,6 +135,7 @@ class SiteContext:
     agent_history: Mapping[str, Markup]
     # What a section may digest to tell that a page shows what it showed before (fingerprint):
     message_keys: Mapping[str, str] = field(default_factory=dict)   # by id: readers.input_key of its file
+    log_key: Callable[[Trace], str | None] = lambda trace: None     # readers.traces.log_key
     fingerprint_salt: str = ""            # what every page follows from (code, templates, site, config)
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -213,7 +214,8 @@ class LazyViews(Mapping[str, MessageView]):
 
 def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
                  bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader,
-                 input_keys: Mapping[str, str] | None = None, fingerprint_salt: str = "") -> SiteContext:
+                 input_keys: Mapping[str, str] | None = None, fingerprint_salt: str = "",
+                 log_key: Callable[[Trace], str | None] = lambda trace: None) -> SiteContext:
     known = frozenset(a.id for a in collab.agents)
     by_file = results_by_filename(collab.results)
     traces_by_result = _traces_by_result(collab.traces, by_file)
@@ -242,7 +244,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
                        for agent, results in by_agent_results.items()},
         message_keys={m.id: key for m in collab.messages
                       if (key := (input_keys or {}).get(m.source_path))},
-        fingerprint_salt=fingerprint_salt)
+        fingerprint_salt=fingerprint_salt, log_key=log_key)
 
 
 def _listed_results(collab: Collab) -> tuple[Result, ...]:

@@ -38,3 +38,18 @@ class Deferred:
     key: str | None = None
     problems: tuple[Problem, ...] = ()
     weight: int = 1
+
+
+@dataclass(frozen=True)
+class DeferredPages:
+    """Pages planned together, and taken from the page cache together when the cache knows
+    them all (a trace session's: how many there are is known once its log is read).
+    `fingerprint` is a digest of everything their contexts follow from; `plan()` gives their
+    specs, the problems found planning them on the first. The cache remembers their URLs and
+    problems under the fingerprint, and each page's key under `page_fingerprint`."""
+
+    fingerprint: str
+    plan: Callable[[], list[PageSpec]]
+
+    def page_fingerprint(self, number: int) -> str:
+        return f"{self.fingerprint}#{number}"

@@ -22,6 +22,7 @@ Decisions (documented for the build report and the page authors):
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -265,6 +266,22 @@ def load_transcript(bucket: Bucket, trace: Trace, config: Config, *,
             problems=(Problem(path, f"transcript not rendered: {type(exc).__name__}: {exc}"),))
     return LoadedTranscript("ok", transcript=transcript, redactions=transcript.stats.redactions,
                             problems=transcript_problems(path, transcript))
+
+
+def log_key(bucket: Bucket, trace: Trace, config: Config) -> str | None:
+    """What `load_transcript` gives follows from the trace, the config and this: a digest of
+    the log's bytes (its size alone when over the limit). None when it cannot be told."""
+    if config.traces.transcripts == "off" or trace.log_path is None:
+        return "no log"
+    try:
+        if not _plain_file(bucket, trace.log_path, trace.manifest_path.rsplit("/", 1)[0]):
+            return "not a plain file"
+        size = bucket.size(trace.log_path)
+        if size > config.limits.max_trace_bytes:
+            return f"{size} bytes"
+        return hashlib.sha256(bucket.read(trace.log_path)).hexdigest()
+    except (OSError, ValueError):
+        return None
 
 
 # --- the index's totals tile ---------------------------------------------------------------------
