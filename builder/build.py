@@ -289,7 +289,7 @@ def site_files(pages: RenderedPages, em: Emitter, assets: Callable[[], Mapping[s
             em.pages.used[d.key] = d.packed
             if d.fingerprint is not None:
                 em.pages.used_fingerprints[d.fingerprint] = d.key
-    return SiteFiles(entries, pages=sum(1 for d in done if d.key is not None or d.rendered),
+    return SiteFiles(entries, pages=sum(1 for d in done if d.entry.path.endswith(".html")),
                      rendered=sum(d.rendered for d in done))
 
 

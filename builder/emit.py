@@ -8,13 +8,14 @@ goes back to the build is one small `Emitted` per page, never the page itself.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, replace
 from typing import Iterable
 
 from jinja2 import Environment
 
-from builder.cache import Packed, PageCache, close_handles, value_key
+from builder.cache import Packed, PageCache, close_handles, digest_of, value_key
 from builder.pages.spec import Deferred, PageSpec
 from builder.render import render_page
 from builder.search import SearchIndex
@@ -54,7 +55,8 @@ def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
     finally:
         close_handles(handles)
     if writer is not None and not writer.close():        # a pack cut short is never indexed
-        done = [d if not d.rendered else Emitted(d.entry, d.key, None, True, d.search) for d in done]
+        done = [replace(d, packed=None) if d.packed and d.packed.pack == writer.name else d
+                for d in done]
     return done
 
 
@@ -68,7 +70,7 @@ def emit(em: Emitter, rel: str, spec: PageSpec | Deferred, handles: dict[str, in
             return cached
         spec = replace(spec.plan(), fingerprint=spec.fingerprint)      # the cached page is gone
     if spec.data is not None:
-        return Emitted(em.staging.put(rel, spec.data, files=files))
+        return _data_file(em, rel, spec, writer, files)
     key = page_key(em.salt, spec)
     cached = _from_cache(em, rel, key, handles, files, spec.fingerprint) if key else None
     if cached is not None:
@@ -79,6 +81,18 @@ def emit(em: Emitter, rel: str, spec: PageSpec | Deferred, handles: dict[str, in
     stored = writer.add(data, entry.digest, facts) if key and writer is not None else None
     return Emitted(entry, key, stored, rendered=True, search=record_of(rel, facts),
                    fingerprint=spec.fingerprint)
+
+
+def _data_file(em: Emitter, rel: str, spec: PageSpec, writer, files: FileWriter) -> Emitted:
+    """A file written as it is (feed, JSON); one with a fingerprint goes to the page cache too,
+    under a key of its bytes, so that the next build may take it by its fingerprint."""
+    assert spec.data is not None
+    entry = em.staging.put(rel, spec.data, files=files)
+    if spec.fingerprint is None or writer is None:
+        return Emitted(entry)
+    key = data_key(entry.digest)
+    packed = em.pages.find(key) or writer.add(spec.data, entry.digest)
+    return Emitted(entry, key, packed, fingerprint=spec.fingerprint)
 
 
 def _from_cache(em: Emitter, rel: str, key: str, handles: dict[str, int], files: FileWriter,
@@ -110,9 +124,16 @@ class StaleFingerprint(AssertionError):
 
 def _check_fingerprint(em: Emitter, spec: Deferred) -> None:
     planned = spec.plan()
-    if page_key(em.salt, planned) != spec.key:
+    key = (data_key(hashlib.sha256(planned.data).hexdigest()) if planned.data is not None
+           else page_key(em.salt, planned))
+    if key != spec.key:
         raise StaleFingerprint(f"{spec.url}: its fingerprint gave a page key that its context "
                                "no longer has")
+
+
+def data_key(digest: str) -> str:
+    """The page cache's key of a data file (written as it is) whose bytes have this sha256."""
+    return digest_of("data file", digest)
 
 
 def page_key(salt: str, spec: PageSpec) -> str | None:

@@ -592,10 +592,23 @@ def traces_result_rescored(bucket: Path) -> str:
     return f"traces/{session}/index.html"     # the header links the result with its score
 
 
+def agents_feed_message_reworded(bucket: Path) -> str:
+    newest_message_reworded(bucket)
+    return f"feeds/agents/{agent_of(sorted((bucket / 'message_board').glob('2*.md'))[-1])}.xml"
+
+
+def named_result_rescored_in_feed(bucket: Path) -> str:
+    _, result = message_naming(bucket, "results")
+    named_result_rescored(bucket)
+    return f"feeds/agents/{agent_of(result)}.xml"            # its entries show the score
+
+
 AGENT_CHANGES = {
     "a recent message of the agent is reworded": agents_message_reworded,
     "a result of the agent is outranked": agents_result_outranked,
     "the result a trace names gets another score": traces_result_rescored,
+    "a message in an agent's feed is reworded": agents_feed_message_reworded,
+    "a result in an agent's feed gets another score": named_result_rescored_in_feed,
 }
 
 FINGERPRINT_CHANGES = {**NEIGHBOUR_CHANGES, **RESULT_CHANGES, **LISTING_CHANGES, **AGENT_CHANGES}

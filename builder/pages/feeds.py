@@ -2,26 +2,52 @@
 (absolute URLs when site.base_url has a host). Entries carry the full sanitised body."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator, Sequence
 
 from builder import feeds
 from builder import format as fmt
 from builder.model import Message, Result
 from builder.pages.context import SiteContext
-from builder.pages.spec import PageSpec
+from builder.pages.spec import Deferred, PageSpec
 from builder.urls import origin_of
 
 
-def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     c = ctx.collab
-    yield feed(ctx, ctx.urls.file("feeds/messages.xml"), "messages", message_entries(ctx, c.messages))
-    yield feed(ctx, ctx.urls.file("feeds/records.xml"), "records",
-               result_entries(ctx, c.leaderboard.records, "New record"))
+    yield deferred_feed(ctx, ctx.urls.file("feeds/messages.xml"), "messages", c.messages, (), "")
+    yield deferred_feed(ctx, ctx.urls.file("feeds/records.xml"), "records", (),
+                        c.leaderboard.records, "New record")
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
-        entries = (message_entries(ctx, ctx.by_agent_messages.get(agent, ()))
-                   + result_entries(ctx, ctx.by_agent_results.get(agent, ()), "Result"))
-        yield feed(ctx, ctx.urls.agent_feed(agent), f"{agent}", entries)
+        yield deferred_feed(ctx, ctx.urls.agent_feed(agent), f"{agent}", ctx.by_agent_messages.get(agent, ()),
+                            ctx.by_agent_results.get(agent, ()), "Result")
+
+
+def deferred_feed(ctx: SiteContext, url: str, name: str, messages: Sequence[Message],
+                  results: Sequence[Result], label: str) -> PageSpec | Deferred:
+    """The feed of the newest of `messages` and `results`, taken from the page cache when its
+    fingerprint is known."""
+    messages, results = messages[-feeds.FEED_SIZE:], results[-feeds.FEED_SIZE:]
+    plan = partial(_feed_of, ctx, url, name, messages, results, label)
+    fingerprint = feed_fingerprint(ctx, url, name, messages, results, label)
+    return Deferred(url, fingerprint, plan) if fingerprint else plan()
+
+
+def _feed_of(ctx: SiteContext, url: str, name: str, messages: Sequence[Message],
+             results: Sequence[Result], label: str) -> PageSpec:
+    return feed(ctx, url, name, message_entries(ctx, messages) + result_entries(ctx, results, label))
+
+
+def feed_fingerprint(ctx: SiteContext, url: str, name: str, messages: Sequence[Message],
+                     results: Sequence[Result], label: str) -> str | None:
+    """A digest of everything the feed shows (None when the build cannot tell): the files of
+    its messages, its results and their rows (the score as shown)."""
+    keys = [ctx.message_keys.get(m.id) for m in messages]
+    records = [ctx.record_key(x) for r in results for x in (r, ctx.rows_by_result[r.id])]
+    if not ctx.fingerprint_salt or None in keys or None in records:
+        return None
+    return ctx.fingerprint("feed", repr((url, name, label, len(keys))), *keys, *records)
 
 
 def feed(ctx: SiteContext, url: str, name: str, entries: list[feeds.Entry]) -> PageSpec:
