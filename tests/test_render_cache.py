@@ -14,6 +14,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -573,15 +574,21 @@ def agent_of(path: Path) -> str:
     return re.search(r"^agent: (\S+)$", path.read_text(encoding="utf-8"), flags=re.M).group(1)
 
 
-def agents_message_reworded(bucket: Path) -> str:
-    newest_message_reworded(bucket)
-    return f"agents/{agent_of(sorted((bucket / 'message_board').glob('2*.md'))[-1])}/index.html"
+def newest_message_reworded_on(page: str) -> Callable[[Path], str]:
+    """Rewords the newest message; `page`, formatted with its author, is what must change."""
+    def change(bucket: Path) -> str:
+        newest_message_reworded(bucket)
+        return page.format(agent_of(sorted((bucket / "message_board").glob("2*.md"))[-1]))
+    return change
 
 
-def agents_result_outranked(bucket: Path) -> str:
-    _, result = message_naming(bucket, "results")
-    outranked(bucket)
-    return f"agents/{agent_of(result)}/index.html"          # its results' table shows ranks
+def named_result_changed_on(mutate: Callable[[Path], str], page: str) -> Callable[[Path], str]:
+    """`mutate`s the result a message names; `page`, formatted with its agent, must change."""
+    def change(bucket: Path) -> str:
+        _, result = message_naming(bucket, "results")
+        mutate(bucket)
+        return page.format(agent_of(result))
+    return change
 
 
 def traces_result_rescored(bucket: Path) -> str:
@@ -592,23 +599,13 @@ def traces_result_rescored(bucket: Path) -> str:
     return f"traces/{session}/index.html"     # the header links the result with its score
 
 
-def agents_feed_message_reworded(bucket: Path) -> str:
-    newest_message_reworded(bucket)
-    return f"feeds/agents/{agent_of(sorted((bucket / 'message_board').glob('2*.md'))[-1])}.xml"
-
-
-def named_result_rescored_in_feed(bucket: Path) -> str:
-    _, result = message_naming(bucket, "results")
-    named_result_rescored(bucket)
-    return f"feeds/agents/{agent_of(result)}.xml"            # its entries show the score
-
-
 AGENT_CHANGES = {
-    "a recent message of the agent is reworded": agents_message_reworded,
-    "a result of the agent is outranked": agents_result_outranked,
+    "a recent message of the agent is reworded": newest_message_reworded_on("agents/{}/index.html"),
+    "a result of the agent is outranked": named_result_changed_on(outranked, "agents/{}/index.html"),
     "the result a trace names gets another score": traces_result_rescored,
-    "a message in an agent's feed is reworded": agents_feed_message_reworded,
-    "a result in an agent's feed gets another score": named_result_rescored_in_feed,
+    "a message in an agent's feed is reworded": newest_message_reworded_on("feeds/agents/{}.xml"),
+    "a result in an agent's feed gets another score": named_result_changed_on(named_result_rescored,
+                                                                               "feeds/agents/{}.xml"),
 }
 
 FINGERPRINT_CHANGES = {**NEIGHBOUR_CHANGES, **RESULT_CHANGES, **LISTING_CHANGES, **AGENT_CHANGES}
