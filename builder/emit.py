@@ -3,8 +3,10 @@ with the same key was rendered before, and streamed to the writer at once.
 
 A page's key is a digest of everything its bytes depend on: the page salt (code, templates,
 template engine; see build.page_salt) and its template name and context, pickled. A context
-that cannot be pickled has no key: that page is always rendered. Runs in worker processes: what
-goes back to the build is one small `Emitted` per page, never the page itself.
+that cannot be pickled has no key: that page is always rendered. A Deferred page comes with the
+key its fingerprint had last time, and is neither planned nor keyed (pages.spec). Runs in
+worker processes: what goes back to the build is one small `Emitted` per page, never the page
+itself.
 """
 from __future__ import annotations
 
