@@ -30,7 +30,7 @@ from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
 from builder.pages.spec import Deferred, DeferredPages
-from builder.parallel import collect, start
+from builder.parallel import collect, give_back_free_memory, start
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript, log_key
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
@@ -73,6 +73,7 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     em = Emitter(begin(Path(out)), caches.pages, page_salt(env, code), env, site_urls(config),
                  SearchIndex(config.render_cache_dir()))
     pages = render_collaboration(config, bucket, source_problems, caches, em, static_versions(theme), code)
+    give_back_free_memory()                   # what the collaboration took, before the search index
     site = site_files(pages, em, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
@@ -156,6 +157,7 @@ def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[
     several hundred MiB)."""
     inputs = read_inputs(bucket, config, cache=caches.inputs, salt=digest_of(code, repr(config)))
     caches.inputs.save()                      # written now, so the cache lets go of the texts
+    give_back_free_memory()                   # the texts', before workers are forked
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
     chart = chart_view(collab, config, caches.files, code)
     ctx = site_context(collab, config, bucket, caches, chart, static_version, code, em.urls,

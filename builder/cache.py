@@ -27,7 +27,7 @@ import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from builder.search_plan import SearchFacts
 
@@ -85,13 +85,17 @@ def _field_values(names: tuple[str, ...]) -> Callable[[Any], tuple]:
     return lambda obj: ()
 
 
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Whole file or nothing (temporary file, then rename); False when it could not be written."""
+def write_atomically(path: Path, data: bytes | Iterable[bytes]) -> bool:
+    """Whole file or nothing (temporary file, then rename); False when it could not be written.
+    `data` may come in parts, so that a large file is never whole in memory."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                fh.writelines(data)
         os.replace(tmp, path)
         return True
     except OSError:
@@ -194,16 +198,16 @@ def _load_lines(path: Path) -> tuple[dict[str, str], bool]:
     return entries, damaged
 
 
-def _lines(entries: Iterable[tuple[str, str]]) -> bytes:
-    return "".join(f"{key}\t{json.dumps(text)}\n" for key, text in entries).encode()
+def _lines(entries: Iterable[tuple[str, str]]) -> Iterator[bytes]:
+    return (f"{key}\t{json.dumps(text)}\n".encode() for key, text in entries)
 
 
-def _append(path: Path, data: bytes) -> None:
+def _append(path: Path, data: Iterable[bytes]) -> None:
     """Added at the end (the file ends with a line end: see _load_lines); a line cut short by
     a crash is seen as damage by the next build."""
     try:
         with open(path, "ab") as fh:
-            fh.write(data)
+            fh.writelines(data)
     except OSError:
         pass
 

@@ -152,6 +152,16 @@ def return_large_blocks() -> None:
         pass
 
 
+def give_back_free_memory() -> None:
+    """Return the free memory of this process's heap to the system (glibc's malloc_trim), as
+    after a stage that freed much of what it made: the blocks still in use are scattered over
+    the heap, so it would otherwise keep its peak size. Without glibc, nothing happens."""
+    try:
+        ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass
+
+
 def worker_count() -> int:
     """COLLAB_WORKERS when set, else the cores this process may use."""
     explicit = os.environ.get("COLLAB_WORKERS", "")
