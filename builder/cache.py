@@ -242,6 +242,11 @@ class Packed:
         return cls(pack, offset, length, digest, search)
 
 
+def member_fingerprint(group: str, number: int) -> str:
+    """The fingerprint of the page `number` of a group of pages planned together."""
+    return f"{group}#{number}"
+
+
 @dataclass(frozen=True)
 class PageGroup:
     """Pages planned together: their URLs, and the problems planning them found (path, reason)."""
@@ -326,7 +331,7 @@ class PageCache:
         fingerprints = {fp: key for fp, key in sorted(self.used_fingerprints.items()) if key in self.used}
         write_atomically(self.folder / "fingerprints.json", json.dumps(fingerprints).encode())
         groups = {fp: [list(g.urls), [list(p) for p in g.problems]] for fp, g in sorted(self.used_groups.items())
-                  if all(f"{fp}#{n}" in fingerprints for n in range(len(g.urls)))}
+                  if all(member_fingerprint(fp, n) in fingerprints for n in range(len(g.urls)))}
         write_atomically(self.folder / "groups.json", json.dumps(groups).encode())
 
     def _compacted(self, live: Mapping[str, int]) -> dict[str, Packed]:

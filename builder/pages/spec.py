@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from builder.cache import member_fingerprint
 from builder.model import Problem
 
 
@@ -52,4 +53,4 @@ class DeferredPages:
     plan: Callable[[], list[PageSpec]]
 
     def page_fingerprint(self, number: int) -> str:
-        return f"{self.fingerprint}#{number}"
+        return member_fingerprint(self.fingerprint, number)
