@@ -148,6 +148,10 @@ class TextCache:
         self.entries, self.damaged = _load_lines(path) if path else ({}, False)
         self.used: dict[str, str] = {}
 
+    def has(self, key: str) -> bool:
+        """Whether the file holds a line for `key` (`get` may still find it damaged)."""
+        return key in self.entries
+
     def get(self, key: str) -> str | None:
         raw = self.entries.get(key)
         if raw is None:

@@ -92,7 +92,7 @@ def _found(claimed: list[tuple[InputKind, str]], bucket: Bucket, config: Config,
     read again here."""
     folders = _folders(bucket.files)
     sent = parallel_map(partial(read_encoded, bucket=bucket, config=config, folders=folders,
-                                known=cache.get, salt=salt), claimed)
+                                known=cache.has, salt=salt), claimed)
     found, keys = [], {}
     for (kind, path), (key, text) in zip(claimed, sent):
         if key is not None:
@@ -113,7 +113,7 @@ FOUND = decoder(Found)
 
 
 def read_encoded(item: tuple[InputKind, str], bucket: Bucket, config: Config,
-                 folders: dict[str, tuple[str, ...]], known: Callable[[str], str | None],
+                 folders: dict[str, tuple[str, ...]], known: Callable[[str], bool],
                  salt: str) -> tuple[str | None, str | None]:
     """(cache key, JSON text of what the file yields); the text is None when `known` has the
     key, the key None for a file its reader never sees (unreadable, empty, binary...)."""
@@ -122,7 +122,7 @@ def read_encoded(item: tuple[InputKind, str], bucket: Bucket, config: Config,
     if loaded.file is None:
         return None, encode(Found(problems=loaded.problems))
     key = input_key(salt, kind, loaded.file, loaded.problems)
-    return key, None if known(key) is not None else encode(read_loaded(kind, loaded, config))
+    return key, None if known(key) else encode(read_loaded(kind, loaded, config))
 
 
 def input_key(salt: str, kind: InputKind, file: InputFile, problems: tuple[Problem, ...]) -> str:
