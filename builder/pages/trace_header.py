@@ -8,7 +8,7 @@ from typing import Any, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.model import Link, TokenUsage, Trace
+from builder.model import Link, Result, TokenUsage, Trace
 from builder.slugs import slugify
 from builder.transcript import LoadedTranscript, Transcript, TranscriptStats, transcript_problems
 
@@ -177,11 +177,16 @@ def _activity(extra: dict[str, str], transcript: Transcript | None) -> tuple[tup
     return tuple(activity)
 
 
-def _result_link(ctx: Any, trace: Trace) -> Link | None:
+def named_result(ctx: Any, trace: Trace) -> Result | None:
+    """The result the trace's manifest names (result_ref: its file name, with or without .md)."""
     if not trace.result_ref:
         return None
-    result = ctx.results_by_file.get(trace.result_ref) or \
-        ctx.results_by_file.get(trace.result_ref.removesuffix(".md"))
+    return (ctx.results_by_file.get(trace.result_ref)
+            or ctx.results_by_file.get(trace.result_ref.removesuffix(".md")))
+
+
+def _result_link(ctx: Any, trace: Trace) -> Link | None:
+    result = named_result(ctx, trace)
     if result is None:
         return None
     row = ctx.rows_by_result.get(result.id)

@@ -24,13 +24,14 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from builder import format as fmt
 from builder.markdown import excerpt_of_html
-from builder.model import Problem, Result, Trace
+from builder.model import Problem, Trace
 from builder.pages.context import Loader, SiteContext
 from builder.pages.paging import paged_listing
 from builder.pages.spec import DeferredPages, PageSpec
 from builder.readers.traces import trace_totals
 from builder.slugs import slugify
-from builder.pages.trace_header import SessionHeader, TranscriptFacts, session_header, transcript_facts
+from builder.pages.trace_header import (SessionHeader, TranscriptFacts, named_result, session_header,
+                                        transcript_facts)
 from builder.pages.trace_views import Pages, UrlFor, Viewer, error_index, sections, split_by_size
 from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
 
@@ -115,19 +116,12 @@ def session_fingerprint(ctx: SiteContext, trace: Trace) -> str | None:
     """A digest of everything a session's pages show (None when the build cannot tell): the
     trace, its log's bytes, and the result its manifest names (the header links it with its
     score)."""
-    result = _named_result(ctx, trace)
+    result = named_result(ctx, trace)
     parts = [ctx.record_key(trace), ctx.log_key(trace),
              ctx.record_key(ctx.rows_by_result.get(result.id, result)) if result else "no result"]
     if not ctx.fingerprint_salt or None in parts:
         return None
     return ctx.fingerprint("trace.html", *parts)
-
-
-def _named_result(ctx: SiteContext, trace: Trace) -> Result | None:
-    if not trace.result_ref:
-        return None
-    return (ctx.results_by_file.get(trace.result_ref)
-            or ctx.results_by_file.get(trace.result_ref.removesuffix(".md")))
 
 
 def _session_specs(ctx: SiteContext, trace: Trace) -> list[PageSpec]:
