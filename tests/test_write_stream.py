@@ -107,3 +107,23 @@ def test_when_most_files_changed_the_few_unchanged_keep_their_inode(tmp_path):
     assert (out / "same" / "index.html").stat().st_ino == inode
     assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == {**new, "same/index.html": b"same"}
     assert matches_manifest(out)
+
+
+@pytest.mark.parametrize("slow", [0.0, 3600.0], ids=["slow file system", "fast file system"])
+def test_the_file_writer_writes_every_file_in_its_thread_or_on_threads(tmp_path, slow):
+    """A file system that keeps up is written in the caller's thread; once files take `slow`
+    seconds each on average, the rest go to threads. Either way every file is there, whole."""
+    files = {f"page-{n}/index.html": f"<p>page {n}</p>".encode() * n for n in range(100)}
+    with write.FileWriter(probe=10, slow=slow) as writer:
+        for rel, data in files.items():
+            writer.write(str(tmp_path / rel), data)
+    assert writer.threaded == (slow == 0.0)
+    assert {rel: (tmp_path / rel).read_bytes() for rel in files} == files
+
+
+def test_a_failed_write_is_raised_on_threads_too(tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder")
+    with pytest.raises(OSError):
+        with write.FileWriter(probe=0, slow=0.0) as writer:
+            writer.write(str(tmp_path / "taken" / "index.html"), b"page")
+    assert writer.threaded
