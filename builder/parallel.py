@@ -67,6 +67,15 @@ def start(job: Callable, items: Sequence, workers: int | None = None, per_share:
     return Running(done=None, workers=tuple(running))
 
 
+def background(job: Callable[[], R]) -> Running:
+    """`job()` in a worker of its own while the caller goes on; `collect` gives [its result].
+    Where `start` would run in-process (one core, no fork), it runs here, at once."""
+    if worker_count() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return Running(done=[job()])
+    worker = _fork(multiprocessing.get_context("fork"), lambda _part: [job()], [None])
+    return Running(done=None, workers=(worker,))
+
+
 def collect(running: Running) -> list:
     """The results of every worker, in the order of the items; the workers' chunks are read as
     they come from all of them at once (a worker waiting on a full pipe would stall)."""

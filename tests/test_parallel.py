@@ -1,5 +1,6 @@
 """Work spread over forked workers gives the same results, in order, as in-process."""
 import os
+import time
 
 import pytest
 
@@ -50,3 +51,26 @@ def test_a_long_map_runs_in_rounds_of_fresh_workers(monkeypatch):
     results = parallel.parallel_map(lambda x: (x, os.getpid()), list(range(40)), workers=2)
     assert [x for x, _ in results] == list(range(40))
     assert len({pid for _, pid in results}) == 8
+
+
+def test_a_background_job_runs_in_a_worker_of_its_own_while_the_caller_goes_on(monkeypatch, tmp_path):
+    monkeypatch.setenv("COLLAB_WORKERS", "2")
+    gate = tmp_path / "go"
+
+    def job():
+        """Waits for the caller to go on (in the caller's process, it would wait in vain)."""
+        deadline = time.monotonic() + 10
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return gate.exists(), os.getpid()
+
+    running = parallel.background(job)
+    gate.touch()
+    [(waited, pid)] = parallel.collect(running)
+    assert waited and pid != os.getpid()
+
+
+def test_on_one_core_a_background_job_runs_at_once_in_process(monkeypatch):
+    monkeypatch.setenv("COLLAB_WORKERS", "1")
+    running = parallel.background(os.getpid)
+    assert running.done == [os.getpid()] and parallel.collect(running) == [os.getpid()]
