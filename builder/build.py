@@ -19,6 +19,7 @@ from jinja2 import Environment
 
 from builder import chart_runtime
 from builder import format as fmt
+from builder import restore
 from builder.assemble import assemble
 from builder.cache import PageCache, PageGroup, RenderCache, TextCache, digest_of, value_key
 from builder.chart_cache import chart_view, prefetch_vega_runtime, vega_runtime
@@ -30,7 +31,7 @@ from builder.pages import SECTIONS, PageSpec, build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
 from builder.pages.spec import Deferred, DeferredPages
-from builder.parallel import collect, give_back_free_memory, start
+from builder.parallel import Running, collect, give_back_free_memory, start
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript, log_key
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
@@ -55,6 +56,7 @@ class BuildReport:
     source_note: str
     counts: Mapping[str, int]
     rendered: int = 0                    # pages rendered by templates (the rest came from the cache)
+    restored: int = 0                    # files of the last site the output folder started with
 
 
 def build(config: Config, out: Path, log: Log = print) -> BuildReport:
@@ -67,23 +69,25 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
         log(f"nothing changed since the last build of {out}: site left as it is "
             f"({time.perf_counter() - started:.2f}s)")
         return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
+    restoring = restore.start(config.render_cache_dir(), config_key(config), caches.pages, caches.files,
+                              Path(out))
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
-    em = Emitter(begin(Path(out)), caches.pages, page_salt(env, code), env, site_urls(config),
-                 SearchIndex(config.render_cache_dir()))
-    pages = render_collaboration(config, bucket, source_problems, caches, em, static_versions(theme), code)
+    pages = render_collaboration(config, bucket, source_problems, caches, env, static_versions(theme), code,
+                                 Output(Path(out), restoring))
     give_back_free_memory()                   # what the collaboration took, before the search index
-    site = site_files(pages, em, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
+    site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
                               problems=[[p.path, p.reason] for p in pages.problems])
-    written = commit(em.staging, site.entries, manifest)
+    written = commit(pages.emitter.staging, site.entries, manifest)
     caches.save()
+    restore.remember(config.render_cache_dir(), config_key(config), site.cached, pages.emitter.search.bundles)
     report = BuildReport(out=Path(out), pages=site.pages, files=len(site.entries) + 1,
                          problems=pages.problems, written=written,
                          seconds=time.perf_counter() - started, source_note=bucket.note,
-                         counts=pages.counts, rendered=site.rendered)
+                         counts=pages.counts, rendered=site.rendered, restored=pages.restored)
     log_summary(report, log)
     return report
 
@@ -148,22 +152,34 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
         return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
 
 
+@dataclass(frozen=True)
+class Output:
+    """Where the site goes, and the last site's restoring there when it had no folder yet."""
+
+    folder: Path
+    restoring: Running | None = None
+
+
 def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[Problem, ...],
-                         caches: Caches, em: Emitter, static_version: Mapping[str, str],
-                         code: str) -> RenderedPages:
-    """Read and assemble the collaboration, then render every page of it. The collaboration,
-    its rendered bodies and the site context live in this function only: they are gone before
-    the search index, the build's other large step, is made (at 100,000 messages they take
-    several hundred MiB)."""
+                         caches: Caches, env: Environment, static_version: Mapping[str, str],
+                         code: str, output: Output) -> RenderedPages:
+    """Read and assemble the collaboration, then render every page of it into the output
+    folder, once the last site is restored there. The collaboration, its rendered bodies and the
+    site context live in this function only: they are gone before the search index, the build's
+    other large step, is made (at 100,000 messages they take several hundred MiB)."""
     inputs = read_inputs(bucket, config, cache=caches.inputs, salt=digest_of(code, repr(config)))
     caches.inputs.save()                      # written now, so the cache lets go of the texts
     give_back_free_memory()                   # the texts', before workers are forked
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
     chart = chart_view(collab, config, caches.files, code)
-    ctx = site_context(collab, config, bucket, caches, chart, static_version, code, em.urls,
-                       inputs.keys, em.salt)
+    urls, salt = site_urls(config), page_salt(env, code)
+    ctx = site_context(collab, config, bucket, caches, chart, static_version, code, urls,
+                       inputs.keys, salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
-    return render_pages(ctx, em)
+    restored = restore.finish(output.restoring)
+    em = Emitter(begin(output.folder), caches.pages, salt, env, urls,
+                 SearchIndex(config.render_cache_dir()))
+    return render_pages(ctx, em, restored)
 
 
 def site_urls(config: Config) -> Urls:
@@ -231,6 +247,11 @@ def code_digest(theme_dir: Path | None = None) -> str:
                        for part in (path.as_posix(), path.read_bytes())))
 
 
+def config_key(config: Config) -> str:
+    """Which site the config makes (with the bucket and the code): see restore.start."""
+    return digest_of("config", repr(config))
+
+
 def page_salt(env: Environment, code: str) -> str:
     """Everything a rendered page depends on besides its template's name and context: the code,
     the template engine, the templates as the loader finds them (a theme override included) and
@@ -248,6 +269,8 @@ class RenderedPages:
     done: list[Emitted]                  # every page and data file, written to the staging folder
     problems: tuple[Problem, ...]        # the collaboration's, and those found planning its pages
     counts: Mapping[str, int]            # what the site shows (site_counts)
+    emitter: Emitter                     # how they were written (staging folder, caches, search)
+    restored: int = 0                    # files of the last site the output folder started with
 
 
 @dataclass(frozen=True)
@@ -255,9 +278,10 @@ class SiteFiles:
     entries: Mapping[str, Entry]         # every file of the new site (but the manifest)
     pages: int                           # HTML pages
     rendered: int                        # of which rendered now (the others: page cache)
+    cached: Mapping[str, str]            # path -> key of the files the page cache holds
 
 
-def render_pages(ctx: SiteContext, em: Emitter) -> RenderedPages:
+def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPages:
     """Every page of every section, rendered (or reused) and written as it comes, on every core;
     the next batch is planned while workers render the current one (short-lived workers copy
     little of the memory they share with this process). The build report comes after them,
@@ -274,25 +298,27 @@ def render_pages(ctx: SiteContext, em: Emitter) -> RenderedPages:
     done += collect(running) if running else []
     done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
     collab = _with_problems(ctx.collab, tuple(found))
-    return RenderedPages(done, collab.problems, site_counts(collab))
+    return RenderedPages(done, collab.problems, site_counts(collab), em, restored)
 
 
-def site_files(pages: RenderedPages, em: Emitter, assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
+def site_files(pages: RenderedPages, assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
     """The rendered pages, with the search index made of them and the static files."""
-    done = pages.done
+    done, em = pages.done, pages.emitter
     em.search.extend([d.search for d in done if d.search])
     staged = {d.entry.path: d.entry for d in done}
     static = ((f"static/{name}", data) for name, data in assets().items())
     search = em.search.files(lambda rel: em.staging.read(staged[rel]))
     entries = {path: em.staging.put(path, data) for path, data in chain(static, search)}
+    cached = {}
     for d in done:
         entries[d.entry.path] = d.entry
         if d.key is not None and d.packed is not None:
             em.pages.used[d.key] = d.packed
+            cached[d.entry.path] = d.key
             if d.fingerprint is not None:
                 em.pages.used_fingerprints[d.fingerprint] = d.key
     return SiteFiles(entries, pages=sum(1 for d in done if d.entry.path.endswith(".html")),
-                     rendered=sum(d.rendered for d in done))
+                     rendered=sum(d.rendered for d in done), cached=cached)
 
 
 def planned(ctx: SiteContext, problems: list[Problem], scale: Callable[[], int] = lambda: 1,
@@ -379,6 +405,8 @@ def log_summary(report: BuildReport, log: Log) -> None:
     for p in report.problems:
         log(f"problem: {p.path}: {p.reason}")
     w = report.written
+    if report.restored:
+        log(f"the output folder started as the last site: {report.restored} files from the cache")
     log(f"built {report.pages} pages ({report.rendered} rendered, the others from the cache; "
         f"{report.files} files: {len(w.written)} written, "
         f"{w.unchanged} unchanged, {len(w.removed)} removed) in {report.seconds:.2f}s "

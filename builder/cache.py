@@ -110,7 +110,11 @@ class RenderCache:
         self.used: set[Path] = set()
 
     def has(self, namespace: str, key: str) -> bool:
-        return self.folder is not None and _checked(self._path(namespace, key)) is not None
+        return self.find(namespace, key) is not None
+
+    def find(self, namespace: str, key: str) -> bytes | None:
+        """The entry's bytes when the cache holds it whole, else None."""
+        return _checked(self._path(namespace, key)) if self.folder is not None else None
 
     def get(self, namespace: str, key: str, produce: Callable[[], bytes]) -> bytes:
         if self.folder is None:

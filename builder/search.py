@@ -66,13 +66,15 @@ class SearchError(RuntimeError):
 class SearchIndex:
     """Collects the pages to index during one build; `files(read)` returns the search bundle
     by its path in the site, reading back (with `read`) the pages of the shards to index. The
-    render cache keeps the shards of the latest build only."""
+    render cache keeps the shards of the latest build only; `bundles` names the entry of each
+    folder of the bundle (restore.py lists them)."""
 
     def __init__(self, cache_dir: Path | None = None,
                  levels: Sequence[tuple[int, int]] = LEVELS) -> None:
         self._cache = RenderCache(cache_dir)
         self._levels = levels
         self._records: list[PageRecord] = []
+        self.bundles: dict[str, str] = {}     # folder of the site -> cache key of its files
 
     def extend(self, records: Iterable[PageRecord | None]) -> None:
         """The records of rendered files (search_plan.page_record; None for what is not indexed)."""
@@ -88,18 +90,20 @@ class SearchIndex:
         shards = plan_shards(self._records, self._levels)
         binary = _binary()
         salt = f"{FORMAT}; {_version(binary)}; {LANGUAGE}"
-        runtime = self._cached(hashlib.sha256(f"runtime; {salt}".encode()).hexdigest(),
+        runtime = self._cached(f"{FOLDER}/", hashlib.sha256(f"runtime; {salt}".encode()).hexdigest(),
                                lambda: _runtime(binary))
         yield from ((f"{FOLDER}/{name}", data) for name, data in sorted(runtime.items()))
         with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(shards)))) as pool:
-            parts = pool.map(lambda s: self._cached(s.key(salt), lambda: _index(binary, s, read)),
+            parts = pool.map(lambda s: self._cached(f"{FOLDER}/{s.name}/", s.key(salt),
+                                                    lambda: _index(binary, s, read)),
                              shards)
             for shard, part in zip(shards, parts):
                 yield from ((f"{FOLDER}/{shard.name}/{name}", data) for name, data in sorted(part.items()))
         yield f"{FOLDER}/{SHARDS}", json.dumps({"shards": [s.name for s in shards]}).encode()
         self._cache.prune([CACHE])              # the shards of this site only
 
-    def _cached(self, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+    def _cached(self, folder: str, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
+        self.bundles[folder] = key
         packed = self._cache.get(CACHE, key, lambda: pagefind_format.pack_files(make()))
         try:
             return pagefind_format.unpack_files(packed)

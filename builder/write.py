@@ -84,7 +84,7 @@ class Staging:
         if files is not None:
             files.write(os.path.join(self.folder, rel), data)
         else:
-            _write_file(os.path.join(self.folder, rel), data)
+            write_file(os.path.join(self.folder, rel), data)
         return Entry(rel, digest, True)
 
 
@@ -125,7 +125,7 @@ class FileWriter:
         if folder not in self.folders:
             os.makedirs(folder, exist_ok=True)
             self.folders.add(folder)
-        _write_file(path, data)
+        write_file(path, data)
 
     def link(self, source: Path, target: Path) -> None:
         """`target` becomes another name of `source` (same inode, same mtime)."""
@@ -196,7 +196,7 @@ def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> W
     changed = sorted(p for p, e in entries.items() if e.changed)
     unchanged = [p for p, e in entries.items() if not e.changed]
     removed = sorted(_previous_files(staging) - set(entries) - {MANIFEST}) if staging.in_place else []
-    _write_file(staging.folder / MANIFEST, manifest)
+    write_file(staging.folder / MANIFEST, manifest)
     if not staging.in_place or len(changed) > len(unchanged):
         with FileWriter() as files:
             for rel in unchanged:
@@ -205,7 +205,7 @@ def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> W
     else:
         journal = {"move": changed + [MANIFEST], "remove": removed}
         journal_path = _sibling(staging.out, "journal")
-        _write_file(journal_path, json.dumps(journal).encode())
+        write_file(journal_path, json.dumps(journal).encode())
         _replay(staging.out, staging.folder, journal)
         journal_path.unlink()
         remove_tree(staging.folder)
@@ -262,7 +262,7 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, target)
 
 
-def _write_file(path: str | Path, data: bytes) -> None:
+def write_file(path: str | Path, data: bytes) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     except FileNotFoundError:

@@ -128,6 +128,59 @@ def test_a_fresh_runner_with_restored_caches_renders_only_what_a_new_message_cha
     assert page in files(tmp_path / "fresh-runner")
 
 
+def test_a_fresh_runner_starts_from_the_last_site_and_writes_only_what_changed(tmp_path, bucket):
+    """With no site folder, the output folder starts as the last site, rebuilt from the caches:
+    the build writes the files a new message changed, not every file of the site."""
+    cache = tmp_path / "cache"
+    cold = run(tmp_path, bucket, cache, tmp_path / "first")
+    page = add_reply(bucket)
+    cron = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
+    assert cron.restored > cold.files * 0.9, "nearly every file of the last site is in the caches"
+    assert page in cron.written.written and len(cron.written.written) < 60
+    assert not (tmp_path / ".fresh-runner.restore").exists()
+    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
+    assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
+
+
+def test_the_last_site_of_another_config_is_not_restored(tmp_path, bucket):
+    """Its files would only be written to be replaced, and a report of what the build wrote
+    and removed would speak of a site that was never there."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "first", site={"title": "Another collaboration"})
+    again = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
+    assert again.restored == 0 and again.written.unchanged == 0 and not again.written.removed
+
+
+LISTING_DAMAGE = {
+    "not JSON": lambda listing: "{not json",
+    "paths out of the site": lambda listing: json.dumps(
+        {"pages": {f"../escaped-{n}.html": key for n, key in enumerate(listing["pages"].values())},
+         "search": {"../escaped/": key for key in listing["search"].values()}}),
+    "a folder that is a file": lambda listing: json.dumps(
+        {"pages": {**listing["pages"], "index.html/inside.html": next(iter(listing["pages"].values()))},
+         "search": listing["search"]}),
+    "keys the caches do not hold": lambda listing: json.dumps(
+        {"pages": {path: "0" * 64 for path in listing["pages"]},
+         "search": {folder: "0" * 64 for folder in listing["search"]}}),
+}
+
+
+@pytest.mark.parametrize("damage", LISTING_DAMAGE)
+def test_a_damaged_listing_of_the_last_site_costs_time_never_a_wrong_file(tmp_path, bucket, damage):
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "first")
+    listing = cache / "render" / "site.json"
+    listing.write_text(LISTING_DAMAGE[damage](json.loads(listing.read_text(encoding="utf-8"))),
+                       encoding="utf-8")
+    add_reply(bucket)
+    cron = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
+    assert cron.restored == 0
+    assert not (tmp_path / ".fresh-runner.restore").exists()
+    assert not list(tmp_path.glob("escaped*"))
+    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
+    assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
+
+
 def test_a_new_message_changes_one_filter_file_of_the_search_index(tmp_path, bucket):
     """Pagefind writes a file per filter of a shard, and a new page changes every filter it has
     a value in: a page's kind, agent, type and day are values of one filter, so a new message

@@ -1,0 +1,120 @@
+"""A new runner's output folder starts as the last site, rebuilt from the render caches on
+another core while the build reads the bucket: the build then writes only what changed, as over
+a site it kept.
+
+A cron job on a fresh runner restores the caches but has no site folder, so every build would
+write every file of the site again (25,000 at 10,000 messages), though all but a few are in the
+caches already. Each build lists where the caches hold its site's files (`remember`): its pages
+by page key, its search index by the key of each folder's files. The next build whose output
+folder does not exist has those files written to a folder beside it, with a manifest, and renamed
+into place (`start`) before it stages its own files (`finish`). Every page read back is checked
+against its digest; a file the caches no longer hold whole is left out, and the build writes it.
+Like the caches, a listing that is missing or damaged costs time, never a wrong file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import partial
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from builder.cache import PageCache, RenderCache, close_handles, write_atomically
+from builder.pagefind_format import unpack_files
+from builder.parallel import Running, background, collect
+from builder.relpath import parts_inside
+from builder.search import CACHE as SEARCH_CACHE
+from builder.write import MANIFEST, FileWriter, manifest_bytes, remove_tree, write_file
+
+LISTING = "site.json"
+
+
+def remember(folder: Path, config: str, pages: Mapping[str, str], search: Mapping[str, str]) -> None:
+    """Where the caches under `folder` hold the site just built from `config` (a digest):
+    page path -> page key, and search folder -> the key of its files in the search cache."""
+    listing = {"config": config, "pages": dict(sorted(pages.items())),
+               "search": dict(sorted(search.items()))}
+    write_atomically(folder / LISTING, json.dumps(listing).encode())
+
+
+def start(folder: Path, config: str, pages: PageCache, files: RenderCache, out: Path) -> Running | None:
+    """When `out` does not exist and the caches list a site of `config`: that site, written
+    beside `out` on another core (here at once, on one core) and renamed to `out`. None:
+    nothing to do."""
+    if out.exists():
+        return None
+    listing = _load(folder / LISTING)
+    if listing.get("config") != config:
+        return None
+    staging = restoring_folder(out)
+    if staging.exists():
+        remove_tree(staging)                      # left by a build that was killed
+    return background(partial(restore, listing, pages, files, out))
+
+
+def finish(running: Running | None) -> int:
+    """Wait for `start`'s work: how many files the output folder now holds from the caches."""
+    return collect(running)[0] if running is not None else 0
+
+
+def restoring_folder(out: Path) -> Path:
+    return out.with_name(f".{out.name}.restore")
+
+
+def restore(listing: Mapping[str, Any], pages: PageCache, files: RenderCache, out: Path) -> int:
+    """The listed site in `out`, from the caches; the number of its files (0: none restored)."""
+    staging = restoring_folder(out)
+    digests: dict[str, str] = {}
+    try:
+        with FileWriter() as writer:
+            for path, data, digest in _listed_files(listing, pages, files):
+                writer.write(os.path.join(staging, path), data)
+                digests[path] = digest
+        if not digests:
+            raise FileNotFoundError("the caches hold none of the listed files")
+        write_file(staging / MANIFEST, manifest_bytes(digests, {}))        # last: see write.Staging
+        os.rename(staging, out)
+    except OSError:
+        remove_tree(staging)
+        return 0
+    return len(digests)
+
+
+def _load(listing: Path) -> dict[str, Any]:
+    """What `remember` wrote, with only the entries of the types it writes ({}: none)."""
+    try:
+        data = json.loads(listing.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    parts = {part: {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+             for part in ("pages", "search") if isinstance(value := data.get(part), dict)}
+    return {**parts, "config": data.get("config")}
+
+
+def _listed_files(listing: Mapping[str, Any], pages: PageCache, files: RenderCache
+                  ) -> Iterator[tuple[str, bytes, str]]:
+    """(path in the site, bytes, sha256) of every listed file the caches hold whole."""
+    handles: dict[str, int] = {}
+    try:
+        for path, key in listing.get("pages", {}).items():
+            packed = pages.find(key)
+            data = pages.read(packed, handles) if packed is not None and parts_inside(path) else None
+            if data is not None:
+                yield path, data, packed.digest
+    finally:
+        close_handles(handles)
+    for folder, key in listing.get("search", {}).items():
+        yield from _bundle_files(folder, files.find(SEARCH_CACHE, key))
+
+
+def _bundle_files(folder: str, bundle: bytes | None) -> Iterator[tuple[str, bytes, str]]:
+    try:
+        found = unpack_files(bundle) if bundle is not None else {}
+    except ValueError:
+        return
+    for name, data in found.items():
+        if parts_inside(folder + name):
+            yield folder + name, data, hashlib.sha256(data).hexdigest()
