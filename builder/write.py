@@ -123,7 +123,7 @@ class FileWriter:
         # fail to open the file there (each call costs, on slow file systems).
         folder = os.path.dirname(path)
         if folder not in self.folders:
-            os.makedirs(folder, exist_ok=True)
+            _make_folder(folder)
             self.folders.add(folder)
         write_file(path, data)
 
@@ -262,14 +262,31 @@ def _link(source: Path, target: Path) -> None:
         os.link(source, target)
 
 
+def _make_folder(folder: str) -> None:
+    """os.makedirs, without its look at the parent first when the parent is there (as it is
+    for most pages' folders)."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+
+
 def write_file(path: str | Path, data: bytes) -> None:
+    """`data` as the file at `path` (its folder made if need be), through the system calls
+    alone: a file object around them cost a fifth of the time of writing a page to tmpfs."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     except FileNotFoundError:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _previous_manifest(out: Path) -> tuple[dict[str, str], int]:
