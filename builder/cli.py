@@ -12,7 +12,7 @@ from typing import Sequence
 
 from builder import __version__
 from builder.config import Config, ConfigError, load_config
-from builder.parallel import return_large_blocks
+from builder.parallel import collect_garbage_less_often, return_large_blocks
 
 DEFAULT_CONFIG = Path("collab.toml")
 
@@ -24,6 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     return_large_blocks()
+    collect_garbage_less_often()
     if args.command == "init":
         return _run_init(args)
     try:

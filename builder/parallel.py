@@ -161,6 +161,20 @@ def return_large_blocks() -> None:
         pass
 
 
+YOUNG_COLLECTION_EVERY = 50_000   # objects allocated (Python's default: 700)
+
+
+def collect_garbage_less_often() -> None:
+    """A build makes hundreds of thousands of objects that live until its end (records, views,
+    page specs), and with Python's default thresholds its cycle collector went over them again
+    and again: 0.18 s of a 1.5 s cron run at 10,000 messages (five full collections took 0.12 s
+    of it), against 0.03 s with a young generation of 50,000 objects. What this process and the
+    workers it forks make is freed by reference counting as before; only garbage in cycles
+    (rare: the model is frozen dataclasses) waits a little longer."""
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, middle, old)
+
+
 def give_back_free_memory() -> None:
     """Return the free memory of this process's heap to the system (glibc's malloc_trim), as
     after a stage that freed much of what it made: the blocks still in use are scattered over
