@@ -25,7 +25,7 @@ from builder.pagefind_format import unpack_files
 from builder.parallel import Running, background, collect
 from builder.relpath import parts_inside
 from builder.search import CACHE as SEARCH_CACHE
-from builder.write import MANIFEST, FileWriter, manifest_bytes, remove_tree, write_file
+from builder.write import MANIFEST, FileWriter, manifest_bytes, nothing_at, remove_tree, write_file
 
 LISTING = "site.json"
 
@@ -39,10 +39,10 @@ def remember(folder: Path, config: str, pages: Mapping[str, str], search: Mappin
 
 
 def start(folder: Path, config: str, pages: PageCache, files: RenderCache, out: Path) -> Running | None:
-    """When `out` does not exist and the caches list a site of `config`: that site, written
-    beside `out` on another core (here at once, on one core) and renamed to `out`. None:
-    nothing to do."""
-    if out.exists():
+    """When there is nothing at `out` and the caches list a site of `config`: that site,
+    written beside `out` on another core (here at once, on one core) and renamed to `out`.
+    None: nothing to do."""
+    if not nothing_at(out):
         return None
     listing = _load(folder / LISTING)
     if listing.get("config") != config:

@@ -173,6 +173,12 @@ def _run_all(batch: list[tuple[Callable[[Any, Any], None], str | Path, Any]]) ->
         action(path, arg)
 
 
+def nothing_at(out: Path) -> bool:
+    """No site at `out`, and nothing that a build of it left there (a swap or a move cut short,
+    which `begin` would finish)."""
+    return not any(path.exists() for path in (out, _sibling(out, "old"), _sibling(out, "journal")))
+
+
 def begin(out: Path) -> Staging:
     """Get ready to write a site into `out`, finishing or undoing whatever a crash left."""
     out = Path(out)

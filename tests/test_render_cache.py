@@ -142,6 +142,19 @@ def test_a_fresh_runner_starts_from_the_last_site_and_writes_only_what_changed(t
     assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
 
 
+def test_a_site_that_a_cut_short_build_left_aside_wins_over_the_caches(tmp_path, bucket):
+    """A swap cut in half leaves the previous site beside the output folder: the next build
+    puts it back and builds over it, rather than restoring another copy from the caches."""
+    cache, out = tmp_path / "cache", tmp_path / "site"
+    run(tmp_path, bucket, cache, out)
+    out.rename(tmp_path / ".site.old")
+    add_reply(bucket)
+    again = run(tmp_path, bucket, cache, out)
+    assert again.restored == 0 and again.written.unchanged > 0
+    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
+    assert files(out) == files(tmp_path / "cold")
+
+
 def test_the_last_site_of_another_config_is_not_restored(tmp_path, bucket):
     """Its files would only be written to be replaced, and a report of what the build wrote
     and removed would speak of a site that was never there."""
