@@ -7,7 +7,7 @@ import weakref
 
 import builder.build as build_module
 import builder.pages.messages as messages_section
-from builder import parallel
+from builder import parallel, planning
 from builder.pages.spec import Deferred, PageSpec
 from builder.search import SearchIndex
 from tests.test_render_cache import _runtime_in_every_cache, bucket, run, vega_runtime  # noqa: F401
@@ -48,7 +48,7 @@ def test_a_batch_of_pages_that_show_many_messages_is_cut_short(tmp_path, bucket,
             yield batch
 
     monkeypatch.setattr(build_module, "planned", planned)
-    monkeypatch.setattr(build_module, "SHOWN_AHEAD", 120)
+    monkeypatch.setattr(planning, "SHOWN_AHEAD", 120)
     run(tmp_path, bucket, tmp_path / "cache", tmp_path / "site")
     weights = {template: max(w for b in batches for t, w in b if t == template)
                for template in ("messages.html", "agent.html", "message.html")}
@@ -84,5 +84,5 @@ def test_batches_grow_while_pages_come_from_the_cache_and_shrink_back_when_they_
     assert sizes and max(n for n, _ in sizes) == 8 and all(rendered for _, rendered in sizes)
     sizes.clear()
     run(tmp_path, bucket, tmp_path / "cache", tmp_path / "cron")
-    assert max(n for n, _ in sizes) == 8 * build_module.CACHED_SCALE
+    assert max(n for n, _ in sizes) == 8 * planning.CACHED_SCALE
     assert not any(rendered for _, rendered in sizes)
