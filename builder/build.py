@@ -69,8 +69,8 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
         log(f"nothing changed since the last build of {out}: site left as it is "
             f"({time.perf_counter() - started:.2f}s)")
         return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
-    restoring = restore.start(config.render_cache_dir(), config_key(config), caches.pages, caches.files,
-                              Path(out))
+    restoring = restore.start(config.render_cache_dir(), config_key(config), caches.pages,
+                              caches.files, Path(out))
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
@@ -83,7 +83,8 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
                               problems=[[p.path, p.reason] for p in pages.problems])
     written = commit(pages.emitter.staging, site.entries, manifest)
     caches.save()
-    restore.remember(config.render_cache_dir(), config_key(config), site.cached, pages.emitter.search.bundles)
+    restore.remember(config.render_cache_dir(), config_key(config), site.cached,
+                     pages.emitter.search.bundles)
     report = BuildReport(out=Path(out), pages=site.pages, files=len(site.entries) + 1,
                          problems=pages.problems, written=written,
                          seconds=time.perf_counter() - started, source_note=bucket.note,

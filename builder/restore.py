@@ -5,11 +5,14 @@ a site it kept.
 A cron job on a fresh runner restores the caches but has no site folder, so every build would
 write every file of the site again (25,000 at 10,000 messages), though all but a few are in the
 caches already. Each build lists where the caches hold its site's files (`remember`): its pages
-by page key, its search index by the key of each folder's files. The next build whose output
-folder does not exist has those files written to a folder beside it, with a manifest, and renamed
-into place (`start`) before it stages its own files (`finish`). Every page read back is checked
+by page key, its search index by the key of each folder's files. The next build of the same
+config with nothing at its output folder has those files written to a folder beside it, with a
+manifest, and renamed into place (`start`) before it stages its own files (`finish`). (The last
+site of another config would only be written to be replaced.) Every page read back is checked
 against its digest; a file the caches no longer hold whole is left out, and the build writes it.
-Like the caches, a listing that is missing or damaged costs time, never a wrong file.
+Like the caches, a listing that is missing or damaged costs time, never a wrong file. (A build
+that fails once the restoring started leaves the last site in the output folder, whole, with
+its manifest.)
 """
 from __future__ import annotations
 
