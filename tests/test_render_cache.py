@@ -164,16 +164,17 @@ def test_the_last_site_of_another_config_is_not_restored(tmp_path, bucket):
     assert again.restored == 0 and again.written.unchanged == 0 and not again.written.removed
 
 
-LISTING_DAMAGE = {
+LISTING_DAMAGE = {       # each keeps the listing's config, so that the build tries to restore
     "not JSON": lambda listing: "{not json",
     "paths out of the site": lambda listing: json.dumps(
-        {"pages": {f"../escaped-{n}.html": key for n, key in enumerate(listing["pages"].values())},
+        {"config": listing["config"],
+         "pages": {f"../escaped-{n}.html": key for n, key in enumerate(listing["pages"].values())},
          "search": {"../escaped/": key for key in listing["search"].values()}}),
     "a folder that is a file": lambda listing: json.dumps(
-        {"pages": {**listing["pages"], "index.html/inside.html": next(iter(listing["pages"].values()))},
-         "search": listing["search"]}),
+        {**listing, "pages": {**listing["pages"],
+                              "index.html/inside.html": next(iter(listing["pages"].values()))}}),
     "keys the caches do not hold": lambda listing: json.dumps(
-        {"pages": {path: "0" * 64 for path in listing["pages"]},
+        {"config": listing["config"], "pages": {path: "0" * 64 for path in listing["pages"]},
          "search": {folder: "0" * 64 for folder in listing["search"]}}),
 }
 
