@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from jinja2 import Environment
@@ -34,6 +34,8 @@ class Emitter:
     env: Environment
     urls: Urls
     search: SearchIndex
+    # Read once, not for each of the site's pages: see CHECK_FINGERPRINTS.
+    check_fingerprints: bool = field(default_factory=lambda: bool(os.environ.get(CHECK_FINGERPRINTS)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +67,7 @@ def emit_all(em: Emitter, specs: Iterable[PageSpec]) -> list[Emitted]:
 def emit(em: Emitter, rel: str, spec: PageSpec | Deferred, handles: dict[str, int], writer,
          files: FileWriter) -> Emitted:
     if isinstance(spec, Deferred):
-        if os.environ.get(CHECK_FINGERPRINTS):
+        if em.check_fingerprints:
             _check_fingerprint(em, spec)
         cached = _from_cache(em, rel, spec.key, handles, files, spec.fingerprint) if spec.key else None
         if cached is not None:
