@@ -178,7 +178,7 @@ def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[
                        inputs.keys, salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
     restored = restore.finish(output.restoring)
-    em = Emitter(begin(output.folder), caches.pages, salt, env, urls,
+    em = Emitter(begin(output.folder, written_now=restored > 0), caches.pages, salt, env, urls,
                  SearchIndex(config.render_cache_dir()))
     return render_pages(ctx, em, restored)
 

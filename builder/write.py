@@ -59,11 +59,15 @@ class Staging:
     in_place: bool                              # True when `out` holds a previous site
     previous: Mapping[str, str] = field(default_factory=dict)   # its manifest: path -> sha256
     built_ns: int = 0                           # its manifest's mtime
+    written_now: bool = False                   # the previous site was written by this build
 
     def unchanged(self, rel: str, digest: str) -> bool:
-        """The previous site already has these bytes at `rel` (and nothing wrote there since)."""
+        """The previous site already has these bytes at `rel` (and nothing wrote there since:
+        looked at, unless this build wrote that site itself, from its caches)."""
         if not self.in_place or self.previous.get(rel) != digest:
             return False
+        if self.written_now:
+            return True
         try:
             st = os.lstat(os.path.join(self.out, rel))
         except OSError:
@@ -179,8 +183,9 @@ def nothing_at(out: Path) -> bool:
     return not any(path.exists() for path in (out, _sibling(out, "old"), _sibling(out, "journal")))
 
 
-def begin(out: Path) -> Staging:
-    """Get ready to write a site into `out`, finishing or undoing whatever a crash left."""
+def begin(out: Path, written_now: bool = False) -> Staging:
+    """Get ready to write a site into `out`, finishing or undoing whatever a crash left.
+    `written_now`: the site at `out` was just written, whole, by this build (restore.py)."""
     out = Path(out)
     folder, old = _sibling(out, "new"), _sibling(out, "old")
     _recover(out, old)
@@ -190,7 +195,8 @@ def begin(out: Path) -> Staging:
     if not out.is_dir():
         return Staging(out, folder, in_place=False)
     previous, built_ns = _previous_manifest(out)
-    return Staging(out, folder, in_place=True, previous=previous, built_ns=built_ns)
+    return Staging(out, folder, in_place=True, previous=previous, built_ns=built_ns,
+                   written_now=written_now)
 
 
 def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> WriteReport:
