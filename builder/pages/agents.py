@@ -9,7 +9,7 @@ from markupsafe import Markup
 from builder import format as fmt
 from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
-from builder.pages.spec import Deferred, PageSpec
+from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import AgentView, ResultRow, trace_summary
 from builder.urls import hf_user_url
 
@@ -26,9 +26,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents])
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     for a in ctx.collab.agents:
-        fingerprint = agent_fingerprint(ctx, a, ranked, best.get(a.id))
-        plan = partial(agent_page, ctx, a, ranked, best.get(a.id))
-        yield Deferred(ctx.urls.agent(a.id), fingerprint, plan) if fingerprint else plan()
+        yield deferred(ctx.urls.agent(a.id), agent_fingerprint(ctx, a, ranked, best.get(a.id)),
+                       partial(agent_page, ctx, a, ranked, best.get(a.id)))
 
 
 def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:

@@ -9,7 +9,7 @@ from builder import feeds
 from builder import format as fmt
 from builder.model import Message, Result
 from builder.pages.context import SiteContext
-from builder.pages.spec import Deferred, PageSpec
+from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.urls import origin_of
 
 
@@ -31,7 +31,7 @@ def deferred_feed(ctx: SiteContext, url: str, name: str, messages: Sequence[Mess
     messages, results = messages[-feeds.FEED_SIZE:], results[-feeds.FEED_SIZE:]
     plan = partial(_feed_of, ctx, url, name, messages, results, label)
     fingerprint = feed_fingerprint(ctx, url, name, messages, results, label)
-    return Deferred(url, fingerprint, plan) if fingerprint else plan()
+    return deferred(url, fingerprint, plan)
 
 
 def _feed_of(ctx: SiteContext, url: str, name: str, messages: Sequence[Message],

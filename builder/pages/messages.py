@@ -10,7 +10,7 @@ from builder.assemble import result_refs
 from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
-from builder.pages.spec import Deferred, PageSpec
+from builder.pages.spec import Deferred, PageSpec, deferred
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -27,9 +27,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  f"Messages of type “{kind}”", None, types)
     for m in c.messages:
-        fingerprint = message_fingerprint(ctx, m)
-        yield (Deferred(urls.message(m.id), fingerprint, partial(message_page, ctx, m))
-               if fingerprint else message_page(ctx, m))
+        yield deferred(urls.message(m.id), message_fingerprint(ctx, m), partial(message_page, ctx, m))
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
@@ -39,8 +37,7 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
     for listing in listings:
         plan = partial(listing_page, ctx, listing, title, agent, tuple(types), len(messages))
         fingerprint = listing_fingerprint(ctx, listing, title, agent, tuple(types), len(messages))
-        yield (Deferred(listing.url, fingerprint, plan, weight=len(listing.items))
-               if fingerprint else plan())
+        yield deferred(listing.url, fingerprint, plan, weight=len(listing.items))
 
 
 def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,

@@ -7,16 +7,14 @@ from typing import Iterator
 from builder import format as fmt
 from builder.model import Result
 from builder.pages.context import SiteContext
-from builder.pages.spec import Deferred, PageSpec
+from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.urls import web_link
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     yield index_page(ctx)
     for r in ctx.collab.results:
-        fingerprint = result_fingerprint(ctx, r)
-        yield (Deferred(ctx.urls.result(r.id), fingerprint, partial(result_page, ctx, r))
-               if fingerprint else result_page(ctx, r))
+        yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r), partial(result_page, ctx, r))
 
 
 def index_page(ctx: SiteContext) -> PageSpec:

@@ -21,7 +21,7 @@ class PageSpec:
     context: Mapping[str, Any] = field(default_factory=dict)
     data: bytes | None = None
     problems: tuple[Problem, ...] = ()
-    weight: int = 1               # how many items it shows (a listing's messages): see build.planned
+    weight: int = 1               # how many items it shows (a listing's messages): see planning.planned
     fingerprint: str | None = None   # planned from a Deferred with this fingerprint
 
 
@@ -39,6 +39,12 @@ class Deferred:
     key: str | None = None
     problems: tuple[Problem, ...] = ()
     weight: int = 1
+
+
+def deferred(url: str, fingerprint: str | None, plan: Callable[[], PageSpec], weight: int = 1
+             ) -> PageSpec | Deferred:
+    """The page as a Deferred when the section could fingerprint it, else planned now."""
+    return Deferred(url, fingerprint, plan, weight=weight) if fingerprint else plan()
 
 
 @dataclass(frozen=True)
