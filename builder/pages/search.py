@@ -17,8 +17,7 @@ KINDS = (("message", "Messages"), ("result", "Results"), ("agent", "Agents"), ("
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c = ctx.collab
-    days = sorted({fmt.iso_day(t) for t in [m.timestamp for m in c.messages]
-                   + [r.timestamp for r in c.results] if t})
+    times = [t for t in [*(m.timestamp for m in c.messages), *(r.timestamp for r in c.results)] if t]
     page = ctx.base_context("Search", "search")
     page.update(
         csp=content_security_policy(ctx.config.site.image_hosts, wasm=True),
@@ -26,5 +25,6 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         agents=sorted({a.id for a in c.agents} | {m.agent for m in c.messages}
                        | {r.agent for r in c.results}, key=str.lower),
         types=sorted({m.type for m in c.messages}),
-        first_day=days[0] if days else "", last_day=days[-1] if days else "")
+        first_day=fmt.iso_day(min(times, default=None)),
+        last_day=fmt.iso_day(max(times, default=None)))
     yield PageSpec(ctx.urls.search(), "search.html", page)
