@@ -611,11 +611,23 @@ def verified_invalid(bucket: Path) -> str:
     return result_page_of(result)
 
 
+def ranked_method_reworded_in(file: str) -> Callable[[Path], str]:
+    """Rewords the method of a ranked result; `file`, which lists it, must change."""
+    def change(bucket: Path) -> str:
+        _, result = message_naming(bucket, "results")
+        edit(result, "\nmethod: ", "\nmethod: reworded ")
+        return file
+    return change
+
+
 RESULT_CHANGES = {
     "a message naming the result is reworded": naming_message_reworded,
     "a new message names the result": new_message_names_it,
     "another result outranks it": outranked,
     "the result is verified invalid": verified_invalid,
+    "its method is reworded (leaderboard.json)": ranked_method_reworded_in("leaderboard.json"),
+    "its method is reworded (leaderboard.csv)": ranked_method_reworded_in("leaderboard.csv"),
+    "its method is reworded (the table of all results)": ranked_method_reworded_in("results/index.html"),
 }
 
 

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import math
-from typing import Any, Iterator, Sequence
+from functools import partial
+from typing import Any, Callable, Iterator, Sequence
 
 import yaml
 
@@ -14,15 +15,31 @@ from builder import format as fmt
 from builder.config import Config, MetricConfig
 from builder.model import RankedEntry
 from builder.pages.context import SiteContext
-from builder.pages.spec import PageSpec
+from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import ResultRow
 from builder.urls import Urls, origin_of
 
 
-def pages(ctx: SiteContext) -> Iterator[PageSpec]:
-    yield PageSpec(ctx.urls.file("leaderboard.json"), data=leaderboard_json(ctx))
-    yield PageSpec(ctx.urls.file("leaderboard.csv"), data=leaderboard_csv(ctx))
+def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
+    for name, make in (("leaderboard.json", leaderboard_json), ("leaderboard.csv", leaderboard_csv)):
+        url = ctx.urls.file(name)
+        yield deferred(url, leaderboard_fingerprint(ctx, name), partial(_data_page, ctx, url, make))
     yield PageSpec(ctx.urls.file("README.md"), data=space_card(ctx.config))
+
+
+def _data_page(ctx: SiteContext, url: str, make: Callable[[SiteContext], bytes]) -> PageSpec:
+    return PageSpec(url, data=make(ctx))
+
+
+def leaderboard_fingerprint(ctx: SiteContext, name: str) -> str | None:
+    """A digest of everything the leaderboard's data files show (None when the build cannot
+    tell): each entry of the best and of all, with its rank, record flag and result."""
+    lb = ctx.collab.leaderboard
+    records = [ctx.record_key(e.result) for e in (*lb.best, *lb.all)]
+    if not ctx.fingerprint_salt or None in records:
+        return None
+    places = [(e.rank, e.is_record) for e in (*lb.best, *lb.all)]
+    return ctx.fingerprint(name, repr((lb.direction, lb.fallback, len(lb.best), places)), *records)
 
 
 FIXED_COLUMNS = ("rank", "agent", "score_text", "method", "timestamp", "verification", "status",

@@ -12,7 +12,7 @@ from builder.urls import web_link
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
-    yield index_page(ctx)
+    yield deferred(ctx.urls.results(), index_fingerprint(ctx), partial(index_page, ctx))
     for r in ctx.collab.results:
         yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r), partial(result_page, ctx, r))
 
@@ -22,6 +22,15 @@ def index_page(ctx: SiteContext) -> PageSpec:
     page.update(rows=ctx.plain_rows(list(reversed(ctx.collab.results))), metric=ctx.config.metric,
                 has_secondary=bool(ctx.config.metric.secondary_field))
     return PageSpec(ctx.urls.results(), "results.html", page)
+
+
+def index_fingerprint(ctx: SiteContext) -> str | None:
+    """A digest of everything `index_page` shows (None when the build cannot tell): the table
+    row of every result."""
+    rows = [ctx.record_key(ctx.rows_by_result[r.id]) for r in ctx.collab.results]
+    if not ctx.fingerprint_salt or None in rows:
+        return None
+    return ctx.fingerprint("results.html", *rows)
 
 
 def result_fingerprint(ctx: SiteContext, r: Result) -> str | None:
