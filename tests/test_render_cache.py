@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import builder.pages.context as context
 from builder import chart as charts
@@ -737,6 +739,16 @@ def test_a_text_cache_left_with_an_unused_text_forgets_it(tmp_path):
     text_cache_run(path, {"a": "kept"})
     assert b"secret" not in path.read_bytes()
     assert text_cache_run(path, {"a": "kept", "b": "x"}) == {"a": "kept", "b": None}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(), max_size=4))
+def test_a_text_cache_gives_back_any_text_it_kept(tmp_path, texts):
+    path = tmp_path / "any.tsv"
+    path.unlink(missing_ok=True)
+    used = {f"k{i}": text for i, text in enumerate(texts)}
+    text_cache_run(path, used)
+    assert text_cache_run(path, used) == used
 
 
 @pytest.mark.parametrize("damage", [
