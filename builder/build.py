@@ -30,7 +30,8 @@ from builder.model import Collab, Problem
 from builder.pages import build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
-from builder.parallel import Running, collect, give_back_free_memory, start
+from builder.parallel import (Running, WorkerError, background, collect, give_back_free_memory,
+                              start)
 from builder.planning import batch_scale, cheap_in_process, planned
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript, log_key
@@ -40,7 +41,8 @@ from builder.search import SearchIndex
 from builder.sources import Bucket, empty_bucket
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
-from builder.write import MANIFEST, Entry, WriteReport, begin, commit, manifest_bytes
+from builder.write import (MANIFEST, Entry, KeptSite, WriteReport, begin, commit, look_over,
+                           manifest_bytes)
 
 Log = Callable[[str], None]
 
@@ -71,11 +73,12 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
         return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
     restoring = restore.start(config.render_cache_dir(), config_key(config), caches.pages,
                               caches.files, Path(out))
+    looking = look_over_later(Path(out)) if restoring is None else None
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
     pages = render_collaboration(config, bucket, source_problems, caches, env, static_versions(theme), code,
-                                 Output(Path(out), restoring))
+                                 Output(Path(out), restoring, looking))
     give_back_free_memory()                   # what the collaboration took, before the search index
     site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
@@ -155,10 +158,26 @@ def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
 
 @dataclass(frozen=True)
 class Output:
-    """Where the site goes, and the last site's restoring there when it had no folder yet."""
+    """Where the site goes: the last site's restoring there when it had no folder yet, else
+    the look over the site it holds."""
 
     folder: Path
     restoring: Running | None = None
+    looking: Running | None = None
+
+
+def look_over_later(out: Path) -> Running | None:
+    """The site kept at `out`, looked over on another core while the build reads the bucket
+    (write.look_over; collected by `begin`)."""
+    return background(partial(look_over, out)) if (out / MANIFEST).is_file() else None
+
+
+def kept_site(looking: Running | None) -> KeptSite | None:
+    """What the look over found (None: the build looks at each file as it stages it)."""
+    try:
+        return collect(looking)[0] if looking else None
+    except WorkerError:
+        return None
 
 
 def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[Problem, ...],
@@ -178,8 +197,9 @@ def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[
                        inputs.keys, salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
     restored = restore.finish(output.restoring)
-    em = Emitter(begin(output.folder, written_now=restored > 0), caches.pages, salt, env, urls,
-                 SearchIndex(config.render_cache_dir()))
+    kept = kept_site(output.looking)
+    em = Emitter(begin(output.folder, written_now=restored > 0, kept=kept), caches.pages, salt,
+                 env, urls, SearchIndex(config.render_cache_dir()))
     return render_pages(ctx, em, restored)
 
 

@@ -60,19 +60,19 @@ class Staging:
     previous: Mapping[str, str] = field(default_factory=dict)   # its manifest: path -> sha256
     built_ns: int = 0                           # its manifest's mtime
     written_now: bool = False                   # the previous site was written by this build
+    touched: frozenset[str] | None = None       # its files not as built (None: not looked over)
 
     def unchanged(self, rel: str, digest: str) -> bool:
         """The previous site already has these bytes at `rel` (and nothing wrote there since:
-        looked at, unless this build wrote that site itself, from its caches)."""
+        looked at, unless this build wrote that site itself, from its caches, or looked it
+        over already)."""
         if not self.in_place or self.previous.get(rel) != digest:
             return False
         if self.written_now:
             return True
-        try:
-            st = os.lstat(os.path.join(self.out, rel))
-        except OSError:
-            return False
-        return st.st_mtime_ns <= self.built_ns and (st.st_mode & 0o170000) == 0o100000
+        if self.touched is not None:
+            return rel not in self.touched
+        return _as_built(self.out, rel, self.built_ns)
 
     def read(self, entry: Entry) -> bytes:
         """A staged file's bytes (from the new tree, or the previous site where it is unchanged)."""
@@ -180,12 +180,47 @@ def _run_all(batch: list[tuple[Callable[[Any, Any], None], str | Path, Any]]) ->
 def nothing_at(out: Path) -> bool:
     """No site at `out`, and nothing that a build of it left there (a swap or a move cut short,
     which `begin` would finish)."""
-    return not any(path.exists() for path in (out, _sibling(out, "old"), _sibling(out, "journal")))
+    return not out.exists() and not _cut_short(out)
 
 
-def begin(out: Path, written_now: bool = False) -> Staging:
+def _cut_short(out: Path) -> bool:
+    return _sibling(out, "old").exists() or _sibling(out, "journal").exists()
+
+
+@dataclass(frozen=True)
+class KeptSite:
+    """The site at an output folder, looked over before the build writes there: its manifest's
+    time, and the files of that manifest that are not as that build left them."""
+
+    built_ns: int
+    touched: frozenset[str]
+
+
+def look_over(out: Path) -> KeptSite | None:
+    """The site at `out`, a look at each of its files (25,000 at 10,000 messages: a build starts
+    it on another core while it reads the bucket); None when there is no site with a manifest,
+    or a build cut short left one that `begin` will change."""
+    if _cut_short(out):
+        return None
+    previous, built_ns = _previous_manifest(out)
+    if not previous:
+        return None
+    return KeptSite(built_ns, frozenset(rel for rel in previous if not _as_built(out, rel, built_ns)))
+
+
+def _as_built(out: Path, rel: str, built_ns: int) -> bool:
+    """A regular file at `rel`, not written since the manifest was (at `built_ns`)."""
+    try:
+        st = os.lstat(os.path.join(out, rel))
+    except OSError:
+        return False
+    return st.st_mtime_ns <= built_ns and (st.st_mode & 0o170000) == 0o100000
+
+
+def begin(out: Path, written_now: bool = False, kept: KeptSite | None = None) -> Staging:
     """Get ready to write a site into `out`, finishing or undoing whatever a crash left.
-    `written_now`: the site at `out` was just written, whole, by this build (restore.py)."""
+    `written_now`: the site at `out` was just written, whole, by this build (restore.py);
+    `kept`: what `look_over` found there (used when the manifest is still the one it read)."""
     out = Path(out)
     folder, old = _sibling(out, "new"), _sibling(out, "old")
     _recover(out, old)
@@ -195,8 +230,9 @@ def begin(out: Path, written_now: bool = False) -> Staging:
     if not out.is_dir():
         return Staging(out, folder, in_place=False)
     previous, built_ns = _previous_manifest(out)
+    touched = kept.touched if kept is not None and kept.built_ns == built_ns else None
     return Staging(out, folder, in_place=True, previous=previous, built_ns=built_ns,
-                   written_now=written_now)
+                   written_now=written_now, touched=touched)
 
 
 def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> WriteReport:
@@ -258,9 +294,9 @@ def manifest_bytes(digests: Mapping[str, str], counts: Mapping[str, int], input_
     return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
 
 
-def write_site(out: Path, files: Mapping[str, bytes]) -> WriteReport:
+def write_site(out: Path, files: Mapping[str, bytes], kept: KeptSite | None = None) -> WriteReport:
     """The whole site at once (small sites and tests): stage every file, then commit."""
-    staging = begin(out)
+    staging = begin(out, kept=kept)
     entries = {rel: staging.put(rel, files[rel]) for rel in sorted(files) if rel != MANIFEST}
     manifest = files.get(MANIFEST) or manifest_bytes({p: e.digest for p, e in entries.items()}, {})
     return commit(staging, entries, manifest)

@@ -300,6 +300,25 @@ def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_give
     assert files(tmp_path / "site") == files(tmp_path / "cold")
 
 
+def test_pages_edited_by_hand_in_the_site_folder_are_written_again(tmp_path, bucket):
+    """The build looks the site folder over (on another core) before it writes there: a page
+    changed or removed since the last build is written again, though the cache has it (the
+    pages the bucket's change touched are written too, and no other)."""
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    run(tmp_path, bucket, cache, site)
+    pages = [sorted(site.glob(f"{kind}/2*/index.html"))[0] for kind in ("messages", "results")]
+    originals = [page.read_bytes() for page in pages]
+    later = (site / "manifest.json").stat().st_mtime_ns + 10**9
+    pages[0].write_bytes(originals[0].upper())
+    os.utime(pages[0], ns=(later, later))
+    pages[1].unlink()
+    reply = add_reply(bucket)                 # else nothing changed: the build stops at once
+    again = run(tmp_path, bucket, cache, site)
+    assert [page.read_bytes() for page in pages] == originals
+    assert {page.relative_to(site).as_posix() for page in pages} <= set(again.written.written)
+    assert 0 < len(again.written.written) <= 30 and reply in again.written.written
+
+
 def test_a_rebuild_from_the_caches_takes_the_message_previews_from_them(tmp_path, bucket, monkeypatch):
     """The previews and titles of messages (plain text of their bodies) are cached with the
     bodies: a run with one new message computes that message's alone."""

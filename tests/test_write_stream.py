@@ -87,6 +87,44 @@ def test_a_file_changed_by_hand_after_the_build_is_written_again(tmp_path):
     assert page.read_bytes() == b"a" and matches_manifest(out)
 
 
+def edited_by_hand(out, rel: str) -> None:
+    """`rel` given other bytes of the same size, with a time after the manifest's."""
+    manifest_time = (out / "manifest.json").stat().st_mtime_ns
+    page = out / rel
+    page.write_bytes(bytes(reversed(page.read_bytes())).upper())
+    os.utime(page, ns=(manifest_time + 10**9, manifest_time + 10**9))
+
+
+def test_a_site_looked_over_before_the_build_is_written_over_as_each_file_is_found(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    edited_by_hand(out, "index.html")
+    (out / "b" / "index.html").unlink()
+    kept = write.look_over(out)
+    assert kept.touched == {"index.html", "b/index.html"}
+    report = write_site(out, V1, kept=kept)
+    assert sorted(report.written) == ["b/index.html", "index.html"] and report.unchanged == 2
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == V1
+
+
+def test_a_look_over_an_earlier_site_is_not_taken_for_the_site_there_now(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    kept = write.look_over(out)
+    os.utime(out / "manifest.json", ns=(kept.built_ns + 10**9,) * 2)   # written again since
+    edited_by_hand(out, "a/index.html")
+    assert "a/index.html" in write_site(out, V1, kept=kept).written
+    assert listing(out)["a/index.html"] == V1["a/index.html"]
+
+
+def test_a_site_that_a_cut_short_build_left_is_not_looked_over(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    assert write.look_over(out) is not None
+    (tmp_path / ".site.journal").write_text("{}")
+    assert write.look_over(out) is None and write.look_over(tmp_path / "nothing") is None
+
+
 def test_a_folder_may_become_a_file_and_back(tmp_path):
     out = tmp_path / "site"
     write_site(out, {"x/index.html": b"folder"})
