@@ -65,19 +65,19 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
     caches = Caches.open(config.render_cache_dir())
     runtime = prefetch_vega_runtime(caches.files)
-    bucket, source_problems = open_source(config, log)
-    digest = input_digest(bucket, config, source_problems)
+    source = open_source(config, log)
+    digest = input_digest(source, config)
     if previous_input_digest(Path(out)) == digest:
         log(f"nothing changed since the last build of {out}: site left as it is "
             f"({time.perf_counter() - started:.2f}s)")
-        return unchanged_report(Path(out), time.perf_counter() - started, bucket.note)
+        return unchanged_report(Path(out), time.perf_counter() - started, source.bucket.note)
     restoring = restore.start(config.render_cache_dir(), config_key(config), caches.pages,
                               caches.files, Path(out))
     looking = look_over_later(Path(out)) if restoring is None else None
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
-    pages = render_collaboration(config, bucket, source_problems, caches, env, static_versions(theme), code,
+    pages = render_collaboration(config, source, caches, env, static_versions(theme), code,
                                  Output(Path(out), restoring, looking))
     give_back_free_memory()                   # what the collaboration took, before the search index
     site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
@@ -90,18 +90,18 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
                      pages.emitter.search.bundles)
     report = BuildReport(out=Path(out), pages=site.pages, files=len(site.entries) + 1,
                          problems=pages.problems, written=written,
-                         seconds=time.perf_counter() - started, source_note=bucket.note,
+                         seconds=time.perf_counter() - started, source_note=source.bucket.note,
                          counts=pages.counts, rendered=site.rendered, restored=pages.restored)
     log_summary(report, log)
     return report
 
 
-def input_digest(bucket: Bucket, config: Config, source_problems: tuple[Problem, ...]) -> str:
+def input_digest(source: Source, config: Config) -> str:
     """What the site is made from: every bucket file's path, size and mtime, the config, the
     code and theme, and how the source was obtained. Equal digests give byte-equal sites (but
     for the build time), so the build can stop early. Any path and any file state hash."""
-    h = hashlib.sha256()
-    h.update(repr((config, bucket.as_of, bucket.files == (), source_problems, bucket.skipped)
+    bucket, h = source.bucket, hashlib.sha256()
+    h.update(repr((config, bucket.as_of, bucket.files == (), source.problems, bucket.skipped)
                   ).encode("utf-8", "backslashreplace"))
     root = os.fspath(bucket.root)
     for path in bucket.files:
@@ -137,23 +137,31 @@ def unchanged_report(out: Path, seconds: float, note: str) -> BuildReport:
                        seconds=seconds, source_note=note, counts=manifest.get("counts", {}))
 
 
-def open_source(config: Config, log: Log) -> tuple[Bucket, tuple[Problem, ...]]:
+@dataclass(frozen=True)
+class Source:
+    """The bucket the build reads, and what went wrong getting it (the problems the site shows)."""
+
+    bucket: Bucket
+    problems: tuple[Problem, ...] = ()
+
+
+def open_source(config: Config, log: Log) -> Source:
     """The bucket as a folder on disk. A Hub that cannot be reached and has no mirror yields an
     empty bucket (so the site shows the fallback baseline), never a crash."""
     if config.source_is_hub():
         from builder.sources.hub import HubUnavailable, open_hub_bucket
         bucket_id = config.source.location.removeprefix("hf://buckets/").strip("/")
         try:
-            return open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log,
-                                   rate_limit_wait=config.hub.rate_limit_wait), ()
+            return Source(open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log,
+                                          rate_limit_wait=config.hub.rate_limit_wait))
         except HubUnavailable as exc:
             log(f"source: {exc}; showing the fallback baseline")
-            return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
+            return Source(empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),))
     try:
-        return open_local(config.source_dir()), ()
+        return Source(open_local(config.source_dir()))
     except FileNotFoundError as exc:
         log(f"source: {exc}; showing the fallback baseline")
-        return empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),)
+        return Source(empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),))
 
 
 @dataclass(frozen=True)
@@ -180,17 +188,18 @@ def kept_site(looking: Running | None) -> KeptSite | None:
         return None
 
 
-def render_collaboration(config: Config, bucket: Bucket, source_problems: tuple[Problem, ...],
-                         caches: Caches, env: Environment, static_version: Mapping[str, str],
-                         code: str, output: Output) -> RenderedPages:
+def render_collaboration(config: Config, source: Source, caches: Caches, env: Environment,
+                         static_version: Mapping[str, str], code: str, output: Output
+                         ) -> RenderedPages:
     """Read and assemble the collaboration, then render every page of it into the output
     folder, once the last site is restored there. The collaboration, its rendered bodies and the
     site context live in this function only: they are gone before the search index, the build's
     other large step, is made (at 100,000 messages they take several hundred MiB)."""
+    bucket = source.bucket
     inputs = read_inputs(bucket, config, cache=caches.inputs, salt=digest_of(code, repr(config)))
     caches.inputs.save()                      # written now, so the cache lets go of the texts
     give_back_free_memory()                   # the texts', before workers are forked
-    collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source_problems)
+    collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source.problems)
     chart = chart_view(collab, config, caches.files, code)
     urls, salt = site_urls(config), page_salt(env, code)
     ctx = site_context(collab, config, bucket, caches, chart, static_version, code, urls,
