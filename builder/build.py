@@ -38,7 +38,7 @@ from builder.readers.traces import load_transcript, log_key
 from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
                             static_files, theme_override_files)
 from builder.search import SearchIndex
-from builder.sources import Bucket, empty_bucket
+from builder.sources import Bucket, FileStates, empty_bucket, file_states
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
 from builder.write import (MANIFEST, Entry, KeptSite, WriteReport, begin, commit, look_over,
@@ -103,14 +103,10 @@ def input_digest(source: Source, config: Config) -> str:
     bucket, h = source.bucket, hashlib.sha256()
     h.update(repr((config, bucket.as_of, bucket.files == (), source.problems, bucket.skipped)
                   ).encode("utf-8", "backslashreplace"))
-    root = os.fspath(bucket.root)
     for path in bucket.files:
-        try:
-            stat = os.stat(os.path.join(root, path))
-            state = f"{stat.st_size}\0{stat.st_mtime_ns}"
-        except (OSError, ValueError) as exc:      # gone or unreadable since it was listed
-            state = type(exc).__name__
-        h.update(f"{path}\0{state}\n".encode("utf-8", "surrogatepass"))
+        state = source.states.of.get(path, "not looked at")
+        text = f"{state[0]}\0{state[1]}" if isinstance(state, tuple) else state
+        h.update(f"{path}\0{text}\n".encode("utf-8", "surrogatepass"))
     for code in sorted(code_files(config.theme_path())):
         h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
     return h.hexdigest()
@@ -139,10 +135,16 @@ def unchanged_report(out: Path, seconds: float, note: str) -> BuildReport:
 
 @dataclass(frozen=True)
 class Source:
-    """The bucket the build reads, and what went wrong getting it (the problems the site shows)."""
+    """The bucket the build reads, what went wrong getting it (the problems the site shows),
+    and the state of each of its files, looked at once."""
 
     bucket: Bucket
+    states: FileStates
     problems: tuple[Problem, ...] = ()
+
+    @classmethod
+    def of(cls, bucket: Bucket, problems: tuple[Problem, ...] = ()) -> Source:
+        return cls(bucket, file_states(bucket), problems)
 
 
 def open_source(config: Config, log: Log) -> Source:
@@ -152,16 +154,16 @@ def open_source(config: Config, log: Log) -> Source:
         from builder.sources.hub import HubUnavailable, open_hub_bucket
         bucket_id = config.source.location.removeprefix("hf://buckets/").strip("/")
         try:
-            return Source(open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log,
-                                          rate_limit_wait=config.hub.rate_limit_wait))
+            return Source.of(open_hub_bucket(bucket_id, config.cache_dir(), token=None, log=log,
+                                             rate_limit_wait=config.hub.rate_limit_wait))
         except HubUnavailable as exc:
             log(f"source: {exc}; showing the fallback baseline")
-            return Source(empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),))
+            return Source.of(empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),))
     try:
-        return Source(open_local(config.source_dir()))
+        return Source.of(open_local(config.source_dir()))
     except FileNotFoundError as exc:
         log(f"source: {exc}; showing the fallback baseline")
-        return Source(empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),))
+        return Source.of(empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),))
 
 
 @dataclass(frozen=True)
@@ -196,7 +198,8 @@ def render_collaboration(config: Config, source: Source, caches: Caches, env: En
     site context live in this function only: they are gone before the search index, the build's
     other large step, is made (at 100,000 messages they take several hundred MiB)."""
     bucket = source.bucket
-    inputs = read_inputs(bucket, config, cache=caches.inputs, salt=digest_of(code, repr(config)))
+    inputs = read_inputs(bucket, config, cache=caches.inputs, salt=digest_of(code, repr(config)),
+                         states=source.states)
     caches.inputs.save()                      # written now, so the cache lets go of the texts
     give_back_free_memory()                   # the texts', before workers are forked
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source.problems)

@@ -1,5 +1,7 @@
 import json
+import os
 import shutil
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -11,7 +13,7 @@ from builder.config import Config, LimitsConfig, MetricConfig, PathsConfig
 from builder.readers import INPUT_KINDS, _cut, read_inputs
 from builder.readers.agents import read_agent
 from builder.readers.kinds import InputKind
-from builder.sources import Bucket
+from builder.sources import Bucket, file_states
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 TPS = MetricConfig(field="tps", label="TPS", unit="tok/s", secondary_field="ppl", secondary_label="PPL")
@@ -323,3 +325,75 @@ def test_a_damaged_cache_entry_is_parsed_again(scratch, tmp_path):
     again, parsed_again = cached_read(scratch, cache_file)
     assert again == first
     assert 0 < len(parsed_again) < len(parsed)
+
+
+# --- files in the state they were read in are not read again -----------------------------------
+
+def written_ago(root: Path, seconds: float) -> None:
+    """Every file under `root` last written `seconds` ago."""
+    when = time.time_ns() - int(seconds * 1e9)
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(when, when))
+
+
+def counted_reads(monkeypatch) -> list[str]:
+    """The bucket paths whose bytes are read from now on (in this process: one worker)."""
+    monkeypatch.setenv("COLLAB_WORKERS", "1")
+    reads: list[str] = []
+    read_at_most = Bucket.read_at_most
+
+    def counting(bucket, path, limit):
+        reads.append(path)
+        return read_at_most(bucket, path, limit)
+    monkeypatch.setattr(Bucket, "read_at_most", counting)
+    return reads
+
+
+def read_with_states(root: Path, cache_file: Path):
+    """read_inputs as a build does it: through the cache, with the files' states looked at."""
+    bucket = bucket_of(root)
+    cache = TextCache(cache_file)
+    inputs = read_inputs(bucket, Config(metric=TPS), cache=cache, salt="code-1",
+                         states=file_states(bucket))
+    cache.save()
+    return inputs
+
+
+def test_files_in_the_state_they_were_read_in_are_not_read_again(scratch, tmp_path, monkeypatch):
+    written_ago(scratch, 3600)
+    first = read_with_states(scratch, tmp_path / "inputs.tsv")
+    reads = counted_reads(monkeypatch)
+    again = read_with_states(scratch, tmp_path / "inputs.tsv")
+    assert reads == []
+    assert repr(again) == repr(first) and again.keys == first.keys
+    assert again == read_inputs(bucket_of(scratch), Config(metric=TPS))
+
+
+def test_a_file_written_since_is_read_again_and_only_it(scratch, tmp_path, monkeypatch):
+    written_ago(scratch, 3600)
+    read_with_states(scratch, tmp_path / "inputs.tsv")
+    message = scratch / "message_board" / "20260614-080000-100_kitan.md"
+    message.write_text(message.read_text(encoding="utf-8").replace("kitan", "KITAN"), encoding="utf-8")
+    later = time.time_ns() - 1800 * 10**9
+    os.utime(message, ns=(later, later))                    # same size, written since
+    reads = counted_reads(monkeypatch)
+    inputs = read_with_states(scratch, tmp_path / "inputs.tsv")
+    assert reads == ["message_board/20260614-080000-100_kitan.md"]
+    assert inputs == read_inputs(bucket_of(scratch), Config(metric=TPS))
+
+
+def test_a_file_written_just_before_it_was_looked_at_is_read_every_time(scratch, tmp_path, monkeypatch):
+    """Two writes within one tick of the file system's clock leave a file the same size and
+    time: the state of a file written just before it was looked at does not tell its bytes."""
+    written_ago(scratch, 3600)
+    message = scratch / "message_board" / "20260614-080000-100_kitan.md"
+    message.write_text(message.read_text(encoding="utf-8"), encoding="utf-8")     # just now
+    read_with_states(scratch, tmp_path / "inputs.tsv")
+    when = message.stat().st_mtime_ns
+    message.write_text(message.read_text(encoding="utf-8").replace("kitan", "KITAN"), encoding="utf-8")
+    os.utime(message, ns=(when, when))                      # written again in the same tick
+    reads = counted_reads(monkeypatch)
+    inputs = read_with_states(scratch, tmp_path / "inputs.tsv")
+    assert reads == ["message_board/20260614-080000-100_kitan.md"]
+    assert inputs == read_inputs(bucket_of(scratch), Config(metric=TPS))

@@ -26,7 +26,7 @@ from builder.readers.results import read_result_json, read_result_md
 from builder.readers.traces import read_trace_file, read_trace_manifest, with_log_sizes
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
-from builder.sources import Bucket, OutsideBucket
+from builder.sources import Bucket, FileStates, OutsideBucket
 
 # Every input the site is made from. A file goes to the first kind whose pattern it matches.
 INPUT_KINDS: tuple[InputKind, ...] = (
@@ -55,14 +55,16 @@ class Inputs:
 
 def read_inputs(bucket: Bucket, config: Config,
                 kinds: tuple[InputKind, ...] = INPUT_KINDS, cache: TextCache | None = None,
-                salt: str = "") -> Inputs:
+                salt: str = "", states: FileStates | None = None) -> Inputs:
     """Every input the site shows, read from `bucket` where `config.paths` says; bad files become
     Problems (never exceptions). Results and messages come oldest first, agents by id, traces
     by folder. A file read before with the same `salt` (the code, the config) is taken from
-    `cache` rather than parsed again."""
+    `cache` rather than parsed again; one whose `states` (settled) are those it had then is not
+    even read."""
     problems: list[Problem] = list(bucket.skipped)
     claimed = list(claim(bucket.files, kinds, config.paths))
-    found, keys = _found(claimed, bucket, config, cache if cache is not None else TextCache(None), salt)
+    found, keys = _found(claimed, bucket, config, cache if cache is not None else TextCache(None), salt,
+                         states or FileStates({}))
     for one in found:
         problems.extend(one.problems)
     results = [r for one in found for r in one.results]
@@ -84,19 +86,27 @@ def read_inputs(bucket: Bucket, config: Config,
 
 
 def _found(claimed: list[tuple[InputKind, str]], bucket: Bucket, config: Config,
-           cache: TextCache, salt: str) -> tuple[list[Found], dict[str, str]]:
-    """What each claimed file yields, and the input_key of each file its reader saw. Each
-    worker reads its files (I/O: one read per file) and parses those the cache does not hold,
-    on every core; what a file yields comes back as the cache's JSON text, cheaper to send than
-    the records. An entry that does not decode (damaged, or records the codec cannot carry) is
-    read again here."""
+           cache: TextCache, salt: str, states: FileStates) -> tuple[list[Found], dict[str, str]]:
+    """What each claimed file yields, and the input_key of each file its reader saw. The cache
+    remembers the input_key of each file in its settled state: a file in that state again is
+    not read. Each worker reads the others (I/O: one read per file) and parses those the cache
+    does not hold, on every core; what a file yields comes back as the cache's JSON text,
+    cheaper to send than the records. An entry that does not decode (damaged, or records the
+    codec cannot carry) is read again here."""
     folders = _folders(bucket.files)
-    sent = parallel_map(partial(read_encoded, bucket=bucket, config=config, folders=folders,
-                                known=cache.has, salt=salt), claimed)
+    in_state = [state_key(salt, kind, path, states.settled(path), folders) for kind, path in claimed]
+    remembered = [cache.get(key) if key else None for key in in_state]
+    unread = [i for i, key in enumerate(remembered) if key is None or not cache.has(key)]
+    sent = dict(zip(unread, parallel_map(partial(read_encoded, bucket=bucket, config=config,
+                                                 folders=folders, known=cache.has, salt=salt),
+                                         [claimed[i] for i in unread])))
     found, keys = [], {}
-    for (kind, path), (key, text) in zip(claimed, sent):
+    for i, (kind, path) in enumerate(claimed):
+        key, text = sent[i] if i in sent else (remembered[i], None)
         if key is not None:
             keys[path] = key
+            if in_state[i]:
+                cache.keep(in_state[i], key)
         if text is None:                          # the cache holds it
             text = cache.get(key) or ""
         try:
@@ -128,10 +138,28 @@ def read_encoded(item: tuple[InputKind, str], bucket: Bucket, config: Config,
 def input_key(salt: str, kind: InputKind, file: InputFile, problems: tuple[Problem, ...]) -> str:
     """A digest of everything a file's records follow from: its reader, what the reader is
     given (the file as loaded), the problems of loading it, and `salt` (code and config)."""
-    reader = f"{getattr(kind.read, '__module__', '')}.{getattr(kind.read, '__qualname__', kind.read)}"
-    return digest_of(salt, kind.pattern, reader, file.path, file.text, str(file.omitted_bytes),
-                     "\0".join(file.folder),            # no file name holds a NUL
+    return digest_of(salt, kind.pattern, _reader_name(kind), file.path, file.text,
+                     str(file.omitted_bytes), "\0".join(file.folder),    # no file name holds a NUL
                      json.dumps([[p.path, p.reason] for p in problems]) if problems else "")
+
+
+def state_key(salt: str, kind: InputKind, path: str, state: str | None,
+              folders: dict[str, tuple[str, ...]]) -> str | None:
+    """The cache's key of the input_key of the file at `path` in this (settled) state, with the
+    same reader, folder and `salt`; None for a file whose state tells nothing."""
+    if state is None:
+        return None
+    return digest_of(salt, "file state", kind.pattern, _reader_name(kind), path, state,
+                     "\0".join(_folder_of(kind, path, folders)))
+
+
+def _reader_name(kind: InputKind) -> str:
+    return f"{getattr(kind.read, '__module__', '')}.{getattr(kind.read, '__qualname__', kind.read)}"
+
+
+def _folder_of(kind: InputKind, path: str, folders: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The names of the files in the folder of `path`, for a kind whose reader is told them."""
+    return folders.get(path.rpartition("/")[0], ()) if kind.folder else ()
 
 
 def _is_leaderboard_redirect(problem: Problem, config: Config) -> bool:
@@ -158,7 +186,7 @@ class Loaded:
 def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
          folders: dict[str, tuple[str, ...]]) -> Loaded:
     """The file as its reader takes it: bounded, decoded, with its folder's names if asked."""
-    folder = folders.get(path.rpartition("/")[0], ()) if kind.folder else ()
+    folder = _folder_of(kind, path, folders)
     if kind.load == "name":
         return Loaded(InputFile(path, "", folder=folder))
     limit = limits.max_message_bytes if kind.load == "start" else limits.max_file_bytes

@@ -11,11 +11,12 @@ import errno
 import io
 import os
 import stat
+import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Mapping
 
 from builder.model import Problem
 from builder.relpath import parts_inside
@@ -44,6 +45,15 @@ class Bucket:
 
     def has(self, path: str) -> bool:
         return path in self._file_set
+
+    def state(self, path: str) -> FileState:
+        """The file's size and modification time (ns), or the name of what stands in the way
+        (a symlink, something else than a regular file, a file gone since listing)."""
+        try:
+            st = os.lstat(self._resolve(path))
+        except (OSError, ValueError) as exc:             # OutsideBucket is a ValueError
+            return type(exc).__name__
+        return (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else "not a regular file"
 
     def size(self, path: str) -> int:
         st = os.lstat(self._resolve(path))
@@ -104,6 +114,36 @@ class Bucket:
             expected = os.path.join(root, folder) if folder else root
             cache[folder] = expected if os.path.realpath(expected) == expected else None
         return cache[folder]
+
+
+FileState = tuple[int, int] | str         # see Bucket.state
+SETTLED_NS = 2_000_000_000                # see FileStates.settled
+
+
+@dataclass(frozen=True)
+class FileStates:
+    """Each bucket file's state (Bucket.state), all looked at once, at `taken_ns`: what the
+    build's digest of its input is made of, and what tells the readers' cache that a file is
+    the one it read before, without reading it."""
+
+    of: Mapping[str, FileState]
+    taken_ns: int = 0
+
+    def settled(self, path: str) -> str | None:
+        """The file's size and time as text, when it was last written at least `SETTLED_NS`
+        before it was looked at; else None. Two writes within one tick of the file system's
+        clock give a file the same time, so the state of a file written just before it was
+        looked at cannot tell its bytes from those of a write that may follow ("racy" files,
+        as git calls them); a file written well before cannot be written again in that tick."""
+        state = self.of.get(path)
+        if isinstance(state, tuple) and state[1] <= self.taken_ns - SETTLED_NS:
+            return f"{state[0]}:{state[1]}"
+        return None
+
+
+def file_states(bucket: Bucket) -> FileStates:
+    taken_ns = time.time_ns()
+    return FileStates({path: bucket.state(path) for path in bucket.files}, taken_ns)
 
 
 def _read_up_to(fh: io.FileIO, size: int) -> bytes:
