@@ -63,6 +63,7 @@ class BuildReport:
 
 def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
+    restoring = restore.start(config.render_cache_dir(), config_key(config), Path(out))
     caches = Caches.open(config.render_cache_dir())
     runtime = prefetch_vega_runtime(caches.files)
     source = open_source(config, log)
@@ -71,8 +72,6 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
         log(f"nothing changed since the last build of {out}: site left as it is "
             f"({time.perf_counter() - started:.2f}s)")
         return unchanged_report(Path(out), time.perf_counter() - started, source.bucket.note)
-    restoring = restore.start(config.render_cache_dir(), config_key(config), caches.pages,
-                              caches.files, Path(out))
     looking = look_over_later(Path(out)) if restoring is None else None
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())

@@ -41,19 +41,26 @@ def remember(folder: Path, config: str, pages: Mapping[str, str], search: Mappin
     write_atomically(folder / LISTING, json.dumps(listing).encode())
 
 
-def start(folder: Path, config: str, pages: PageCache, files: RenderCache, out: Path) -> Running | None:
-    """When there is nothing at `out` and the caches list a site of `config`: that site,
-    written beside `out` on another core (here at once, on one core) and renamed to `out`.
+def start(folder: Path, config: str, out: Path) -> Running | None:
+    """When there is nothing at `out` and the caches under `folder` list a site: that site,
+    if of `config`, written beside `out` on another core (here at once, on one core) and
+    renamed to `out`. The worker opens the caches itself, so that the build can start it
+    first of all (the caches it reads are the ones the build found; it writes none of them).
     None: nothing to do."""
-    if not nothing_at(out):
+    if not nothing_at(out) or not (folder / LISTING).is_file():
         return None
+    return background(partial(restore_listed, folder, config, out))
+
+
+def restore_listed(folder: Path, config: str, out: Path) -> int:
+    """What `start` has a worker do: the number of files restored (0: none)."""
     listing = _load(folder / LISTING)
     if listing.get("config") != config:
-        return None
+        return 0
     staging = restoring_folder(out)
     if staging.exists():
         remove_tree(staging)                      # left by a build that was killed
-    return background(partial(restore, listing, pages, files, out))
+    return restore(listing, PageCache(folder / "pages"), RenderCache(folder), out)
 
 
 def finish(running: Running | None) -> int:
