@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from builder import format as fmt
 from builder.config import MetricConfig
 from builder.model import Link, Message, RankedEntry, Result, Trace
