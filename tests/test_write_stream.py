@@ -95,7 +95,7 @@ def edited_by_hand(out, rel: str) -> None:
     os.utime(page, ns=(manifest_time + 10**9, manifest_time + 10**9))
 
 
-def test_a_site_looked_over_before_the_build_is_written_over_as_each_file_is_found(tmp_path):
+def test_the_files_a_look_over_finds_touched_are_written_again_and_only_they(tmp_path):
     out = tmp_path / "site"
     write_site(out, V1)
     edited_by_hand(out, "index.html")
