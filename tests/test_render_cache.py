@@ -301,16 +301,19 @@ def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_give
 
 
 def test_pages_edited_by_hand_in_the_site_folder_are_written_again(tmp_path, bucket):
-    """The build looks the site folder over (on another core) before it writes there: a page
-    changed or removed since the last build is written again, though the cache has it (the
-    pages the bucket's change touched are written too, and no other)."""
+    """The build looks the site folder over (on another core) before it writes there: a page or
+    search file changed or removed since the last build is written again, though the cache has
+    it (the files the bucket's change touched are written too, and no other)."""
     cache, site = tmp_path / "cache", tmp_path / "site"
     run(tmp_path, bucket, cache, site)
-    pages = [sorted(site.glob(f"{kind}/2*/index.html"))[0] for kind in ("messages", "results")]
+    oldest_shard = json.loads((site / "pagefind" / "shards.json").read_text())["shards"][0]
+    pages = [*(sorted(site.glob(f"{kind}/2*/index.html"))[0] for kind in ("messages", "results")),
+             sorted((site / "pagefind" / oldest_shard).rglob("*.pf_fragment"))[0]]
     originals = [page.read_bytes() for page in pages]
     later = (site / "manifest.json").stat().st_mtime_ns + 10**9
-    pages[0].write_bytes(originals[0].upper())
-    os.utime(pages[0], ns=(later, later))
+    for page in pages[0], pages[2]:
+        page.write_bytes(page.read_bytes()[::-1])
+        os.utime(page, ns=(later, later))
     pages[1].unlink()
     reply = add_reply(bucket)                 # else nothing changed: the build stops at once
     again = run(tmp_path, bucket, cache, site)
