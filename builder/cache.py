@@ -9,7 +9,8 @@ Three shapes, for three kinds of output:
 * `RenderCache`: one file per entry (the Vega runtime, chart SVGs: few and large), each
   starting with its content's sha256;
 * `TextCache`: one file of many small texts, a line each (markdown bodies rendered to HTML,
-  what each bucket file yields), added to as builds make new ones;
+  what each bucket file yields, and the input key of each file by its size and time), added to
+  as builds make new ones;
 * `PageCache`: rendered pages appended to a few pack files, with a JSON index from page key to
   (pack, offset, length, digest, search facts): thousands of pages cost a few files, not
   thousands, and a page taken from the cache need not be read again for the search index.
