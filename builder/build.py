@@ -34,8 +34,8 @@ from builder.parallel import (Running, WorkerError, background, collect, give_ba
 from builder.planning import batch_scale, cheap_in_process, planned
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript, log_key
-from builder.render import (THEME, content_security_policy, fingerprint, make_environment,
-                            static_files, theme_override_files)
+from builder.render import (THEME, content_security_policy, fingerprint, inline_stylesheet,
+                            make_environment, static_files, theme_override_files)
 from builder.search import SearchIndex
 from builder.sources import Bucket, FileStates, empty_bucket, file_states
 from builder.sources.local import open_local
@@ -75,7 +75,7 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
     env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
-    pages = render_collaboration(config, source, caches, env, static_versions(theme), code,
+    pages = render_collaboration(config, source, caches, env, theme, code,
                                  Output(Path(out), restoring, looking))
     give_back_free_memory()                   # what the collaboration took, before the search index
     site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
@@ -189,8 +189,7 @@ def kept_site(looking: Running | None) -> KeptSite | None:
 
 
 def render_collaboration(config: Config, source: Source, caches: Caches, env: Environment,
-                         static_version: Mapping[str, str], code: str, output: Output
-                         ) -> RenderedPages:
+                         theme: Mapping[str, bytes], code: str, output: Output) -> RenderedPages:
     """Read and assemble the collaboration, then render every page of it into the output
     folder, once the last site is restored there. The collaboration, its rendered bodies and the
     site context live in this function only: they are gone before the search index, the build's
@@ -203,8 +202,7 @@ def render_collaboration(config: Config, source: Source, caches: Caches, env: En
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source.problems)
     chart = chart_view(collab, config, caches.files, code)
     urls, salt = site_urls(config), page_salt(env, code)
-    ctx = site_context(collab, config, bucket, caches, chart, static_version, code, urls,
-                       inputs.keys, salt)
+    ctx = site_context(collab, config, bucket, caches, chart, theme, code, urls, inputs.keys, salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
     restored = restore.finish(output.restoring)
     kept = kept_site(output.looking)
@@ -219,23 +217,25 @@ def site_urls(config: Config) -> Urls:
 
 
 def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Callable[[], Mapping[str, Any]],
-                 static_version: Mapping[str, str], code: str, urls: Urls,
+                 theme: Mapping[str, bytes], code: str, urls: Urls,
                  input_keys: Mapping[str, str], page_salt: str) -> SiteContext:
-    """Everything the sections plan pages from: URLs, static assets, markdown bodies, chart,
-    and what pages' fingerprints follow from: the inputs' keys, and (salt) the page salt, the
-    bodies' salt, the site and the config."""
+    """Everything the sections plan pages from: URLs, the theme's static files (their versions,
+    the home page's inline style sheet), markdown bodies, chart, and what pages' fingerprints
+    follow from: the inputs' keys, and (salt) the page salt, the bodies' salt, the site and the
+    config."""
     md = MarkdownRenderer(linker_for(collab, urls), image_hosts=config.site.image_hosts)
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
                 urls=urls,
                 data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of and collab.stale else "",
-                stale=collab.stale, static_version=static_version)
+                stale=collab.stale, static_version=static_versions(theme))
     salt = body_salt(collab, urls, config.site.image_hosts, code)
     bodies = render_bodies(collab, md, caches.bodies, salt=salt)
     site_key = value_key("site", (site, config))
     return make_context(collab, config, urls, site, md, bodies, chart=chart,
                         load_transcript=lambda trace: load_transcript(bucket, trace, config),
                         log_key=lambda trace: log_key(bucket, trace, config), input_keys=input_keys,
-                        fingerprint_salt=digest_of(page_salt, salt, site_key) if site_key else "")
+                        fingerprint_salt=digest_of(page_salt, salt, site_key) if site_key else "",
+                        home_style=inline_stylesheet(theme))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import jinja2
+from markupsafe import Markup
 
 from builder import __version__
 from builder import format as fmt
@@ -64,6 +65,26 @@ def static_files(theme_dir: Path | None = None) -> dict[str, bytes]:
     if theme_dir is not None:
         files.update(resource_files(theme_dir / "static"))
     return dict(sorted(files.items()))
+
+
+INLINE_STYLE_BYTES = 32_000              # a larger style sheet is linked, not inlined
+
+
+def inline_stylesheet(files: Mapping[str, bytes], name: str = "style.css",
+                      largest: int = INLINE_STYLE_BYTES) -> Markup:
+    """The style sheet as the text of a <style> element for the home page, so that a first
+    visit paints without waiting for a second request; "" (the page links it) when it is
+    larger than `largest`, not UTF-8, could end the element early, or names other files (a
+    relative url() or @import would then be read from the page's folder, not /static/). An
+    organizer's theme_dir may replace it with any of those."""
+    data = files.get(name, b"")
+    lowered = data.lower()
+    if not data or len(data) > largest or any(part in lowered for part in (b"</style", b"url(", b"@import")):
+        return Markup("")
+    try:
+        return Markup(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Markup("")
 
 
 def theme_override_files(theme_dir: Path | None) -> list[Path]:

@@ -91,7 +91,9 @@ def test_init_demo_then_build_gives_a_full_site_with_its_styles_and_scripts(tool
     for asset in ("style.css", "chart.js", "table.js", "vendor/vega-runtime.js"):
         assert (site / "static" / asset).stat().st_size > 500, asset
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert "/static/style.css?v=" in index and "/static/chart.js?v=" in index
+    style = (site / "static" / "style.css").read_text(encoding="utf-8")
+    assert f"<style>{style}</style>" in index and "/static/chart.js?v=" in index
+    assert "/static/style.css?v=" in (site / "messages" / "index.html").read_text(encoding="utf-8")
     assert f"built by collab-site {__version__}" in index
     assert len(list((site / "messages").glob("*/index.html"))) > 100
     check = tool("collab-site", "check", cwd=demo)
@@ -111,6 +113,7 @@ def test_a_theme_dir_template_and_stylesheet_win(tool, demo):
     tool("collab-site", "build", cwd=demo)
     assert "<h1>Off the map</h1>" in (demo / "site" / "404.html").read_text(encoding="utf-8")
     assert (demo / "site" / "static" / "style.css").read_text() == "body { background: #fafaf0; }\n"
+    assert "<style>body { background: #fafaf0; }\n</style>" in (demo / "site" / "index.html").read_text()
     assert (demo / "site" / "static" / "chart.js").stat().st_size > 500
 
 

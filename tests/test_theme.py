@@ -9,6 +9,7 @@ import pytest
 from builder import __version__
 from builder.cli import main
 from builder.config import ConfigError, load_config
+from builder.render import INLINE_STYLE_BYTES, inline_stylesheet
 from tests.conftest import FIXTURES
 
 BUCKET = FIXTURES / "readers" / "gen2-bucket"
@@ -56,6 +57,30 @@ def test_editing_an_override_rebuilds_the_site(tmp_path, capsys):
     (tmp_path / "my-theme" / "static" / "style.css").write_text("body { color: red; }\n")
     assert "nothing changed" not in _build(config, out, capsys)
     assert (out / "static" / "style.css").read_text() == "body { color: red; }\n"
+    assert "<style>body { color: red; }\n</style>" in (out / "index.html").read_text()
+
+
+def test_the_home_page_carries_the_style_sheet_and_every_other_page_links_it(demo_site):
+    """A first visit paints the home page without waiting for a second request."""
+    style = (demo_site / "static" / "style.css").read_text(encoding="utf-8")
+    index = (demo_site / "index.html").read_text(encoding="utf-8")
+    assert index.count("<style>") == 1 and f"<style>{style}</style>" in index
+    assert 'rel="stylesheet"' not in index
+    for page in ("messages/index.html", "results/index.html", "agents/index.html", "404.html"):
+        text = (demo_site / page).read_text(encoding="utf-8")
+        assert "<style>" not in text and '<link rel="stylesheet" href="/static/style.css?v=' in text
+
+
+@pytest.mark.parametrize("sheet", [
+    b"body { color: red; } </STYLE><script>alert(1)</script>",    # would end the element
+    b"body { background: url(paper.png); }",                      # read from the page's folder
+    b"@import 'more.css';",
+    b"body { content: '\xff'; }",                                # not UTF-8
+    b"body { color: red; }" + b" " * INLINE_STYLE_BYTES,           # too large to carry
+])
+def test_a_style_sheet_the_home_page_cannot_carry_is_linked(sheet):
+    assert inline_stylesheet({"style.css": sheet}) == ""
+    assert inline_stylesheet({"style.css": b"body { color: red; }"}) == "body { color: red; }"
 
 
 def test_a_missing_theme_dir_is_a_config_error_naming_the_key(tmp_path):

@@ -137,6 +137,7 @@ class SiteContext:
     message_keys: Mapping[str, str] = field(default_factory=dict)   # by id: readers.input_key of its file
     log_key: Callable[[Trace], str | None] = lambda trace: None     # readers.traces.log_key
     fingerprint_salt: str = ""            # what every page follows from (code, templates, site, config)
+    home_style: str = ""                  # the style sheet the home page carries inline (render.py)
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def base_context(self, title: str, section: str, dated: bool = False) -> dict[str, Any]:
@@ -144,7 +145,8 @@ class SiteContext:
         site = self.site
         if dated and self.collab.data_as_of and not site.data_as_of:
             site = replace(site, data_as_of=fmt.when(self.collab.data_as_of))
-        return {"site": site, "page_title": title, "section": section, "canonical": ""}
+        return {"site": site, "page_title": title, "section": section, "canonical": "",
+                "inline_style": ""}
 
     def fingerprint(self, *parts: str) -> str:
         """A page's fingerprint: a digest of everything its context follows from, `parts` (a
@@ -215,7 +217,8 @@ class LazyViews(Mapping[str, MessageView]):
 def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
                  bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader,
                  input_keys: Mapping[str, str] | None = None, fingerprint_salt: str = "",
-                 log_key: Callable[[Trace], str | None] = lambda trace: None) -> SiteContext:
+                 log_key: Callable[[Trace], str | None] = lambda trace: None,
+                 home_style: str = "") -> SiteContext:
     known = frozenset(a.id for a in collab.agents)
     by_file = results_by_filename(collab.results)
     traces_by_result = _traces_by_result(collab.traces, by_file)
@@ -244,7 +247,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
                        for agent, results in by_agent_results.items()},
         message_keys={m.id: key for m in collab.messages
                       if (key := (input_keys or {}).get(m.source_path))},
-        fingerprint_salt=fingerprint_salt, log_key=log_key)
+        fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style)
 
 
 def _listed_results(collab: Collab) -> tuple[Result, ...]:

@@ -47,7 +47,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         invalid_rows=ctx.plain_rows(lb.invalid), unscored_rows=ctx.plain_rows(lb.unscored),
         has_secondary=bool(metric.secondary_field),
         latest_messages=[ctx.message_views[m.id] for m in reversed(c.messages[-LATEST_MESSAGES:])],
-        chart=chart, runtime_file=RUNTIME_FILE,
+        chart=chart, runtime_file=RUNTIME_FILE, inline_style=ctx.home_style,
         legend=[LegendItem(s.agent, slugify(s.agent), s.colour, s.path)
                 for s in chart["legend"]],
         records=ctx.plain_rows(lb.records),
