@@ -33,6 +33,7 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -56,6 +57,12 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 INDEX_PARTS = ("index", "fragment", "filter")
 
 ReadPage = Callable[[str], bytes]
+# Pagefind's allocator (jemalloc) keeps freed blocks of up to 32 kB per thread and gives larger
+# ones back to the system at once: the buffers of 44 and 68 kB it takes for each page are paged
+# in afresh for the next page (650,000 page faults, a fifth of its CPU, at 10,000 pages).
+# Blocks of up to 128 kB are kept instead, for about 3 MB more per process. An allocator that
+# does not read this variable ignores it; one set by the caller wins.
+ALLOCATOR = ("_RJEM_MALLOC_CONF", "lg_tcache_max:17")
 _WRITING = threading.Lock()             # one shard writes its index at a time (see above)
 
 
@@ -164,7 +171,8 @@ class _Service:
 
     def __init__(self, binary: Path) -> None:
         self._process = subprocess.Popen([str(binary), "--service"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                         env={ALLOCATOR[0]: ALLOCATOR[1], **os.environ})
         self._answers: dict[int, dict[str, Any]] = {}
         self._ready = threading.Condition()
         self._done = False

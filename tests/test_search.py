@@ -180,6 +180,13 @@ def test_the_same_pages_give_the_same_index_whatever_order_they_come_in(tmp_path
     assert sum(1 for p in first if p.startswith(f"pagefind/{shard}/fragment/")) == 7
 
 
+def test_the_allocator_setting_pagefind_runs_with_changes_no_byte_of_the_index(monkeypatch):
+    pages = {f"m/{i}/index.html": page(i, f"word{i} shared " * 40) for i in range(1, 30)}
+    tuned = bundle_of(pages)
+    monkeypatch.setattr(search, "ALLOCATOR", (search.ALLOCATOR[0], ""))
+    assert bundle_of(pages) == tuned
+
+
 def test_a_new_page_is_indexed_alone_and_changes_only_its_shard(tmp_path, monkeypatch):
     levels = ((4, 1 << 30), (2, 1 << 30))
     indexed = []
