@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 build problems under --strict or a failed check/publish, 2 u
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -15,6 +16,15 @@ from builder.config import Config, ConfigError, load_config
 from builder.parallel import collect_garbage_less_often, return_large_blocks
 
 DEFAULT_CONFIG = Path("collab.toml")
+
+
+def run() -> None:
+    """The command as a process of its own (`collab-site`, `python -m builder`): `main`, then
+    exit without the interpreter looking over every object still alive for garbage in cycles
+    (25 ms of a 1.4 s cron run at 10,000 messages; nothing is left to collect by then)."""
+    status = main()
+    gc.freeze()
+    sys.exit(status)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
