@@ -78,13 +78,15 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     pages = render_collaboration(config, source, caches, env, theme, code,
                                  Output(Path(out), restoring, looking))
     give_back_free_memory()                   # what the collaboration took, before the search index
+    cached = cache_pages(pages)
     site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
                               problems=[[p.path, p.reason] for p in pages.problems])
     written = commit(pages.emitter.staging, site.entries, manifest)
+    caches.pages.save()
     caches.save()
-    restore.remember(config.render_cache_dir(), config_key(config), site.cached,
+    restore.remember(config.render_cache_dir(), config_key(config), cached,
                      pages.emitter.search.bundles)
     report = BuildReport(out=Path(out), pages=site.pages, files=len(site.entries) + 1,
                          problems=pages.problems, written=written,
@@ -253,11 +255,10 @@ class Caches:
                    TextCache(folder / "bodies.tsv"), PageCache(folder / "pages"))
 
     def save(self) -> None:
-        """Keep what this build used, drop the rest."""
+        """Keep what this build used, drop the rest (the page cache is saved on its own: see build)."""
         self.files.prune(FILE_NAMESPACES)
         self.inputs.save()
         self.bodies.save()
-        self.pages.save()
 
 
 FILE_NAMESPACES = ("vega-runtime", "chart-doc", "chart-svg", "chart-vega")
@@ -309,7 +310,6 @@ class SiteFiles:
     entries: Mapping[str, Entry]         # every file of the new site (but the manifest)
     pages: int                           # HTML pages
     rendered: int                        # of which rendered now (the others: page cache)
-    cached: Mapping[str, str]            # path -> key of the files the page cache holds
 
 
 def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPages:
@@ -340,16 +340,22 @@ def site_files(pages: RenderedPages, assets: Callable[[], Mapping[str, bytes]]) 
     static = ((f"static/{name}", data) for name, data in assets().items())
     search = em.search.files(lambda rel: em.staging.read(staged[rel]))
     entries = {path: em.staging.put(path, data) for path, data in chain(static, search)}
-    cached = {}
-    for d in done:
-        entries[d.entry.path] = d.entry
+    entries.update(staged)
+    return SiteFiles(entries, pages=sum(1 for d in done if d.entry.path.endswith(".html")),
+                     rendered=sum(d.rendered for d in done))
+
+
+def cache_pages(pages: RenderedPages) -> dict[str, str]:
+    """Has the page cache keep every page and data file it holds for this build (by key and by
+    fingerprint); returns the path -> key of each."""
+    cache, cached = pages.emitter.pages, {}
+    for d in pages.done:
         if d.key is not None and d.packed is not None:
-            em.pages.used[d.key] = d.packed
+            cache.used[d.key] = d.packed
             cached[d.entry.path] = d.key
             if d.fingerprint is not None:
-                em.pages.used_fingerprints[d.fingerprint] = d.key
-    return SiteFiles(entries, pages=sum(1 for d in done if d.entry.path.endswith(".html")),
-                     rendered=sum(d.rendered for d in done), cached=cached)
+                cache.used_fingerprints[d.fingerprint] = d.key
+    return cached
 
 
 def site_counts(collab: Collab) -> dict[str, int]:
