@@ -10,6 +10,7 @@ from builder import __version__
 from builder.cli import main
 from builder.config import ConfigError, load_config
 from builder.render import INLINE_STYLE_BYTES, inline_stylesheet
+from tests import html
 from tests.conftest import FIXTURES
 
 BUCKET = FIXTURES / "readers" / "gen2-bucket"
@@ -48,6 +49,26 @@ def test_theme_dir_files_win_and_the_rest_comes_from_the_package(tmp_path, capsy
     assert (out / "static" / "chart.js").read_bytes() == (PACKAGE_STATIC / "chart.js").read_bytes()
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "Lost in the collaboration" not in index and f"collab-site {__version__}" in index
+
+
+def test_a_site_served_under_a_path_links_its_header_menu_and_footer_below_it(tmp_path, capsys):
+    config = tmp_path / "collab.toml"
+    config.write_text(f'[site]\ntitle = "Under a path"\nbase_url = "https://example.org/collab/"\n'
+                      f'[source]\nlocation = "{BUCKET.as_posix()}"\n', encoding="utf-8")
+    out = tmp_path / "site"
+    _build(config, out, capsys)
+    pages = [out / "404.html", out / "agents" / "index.html",
+             next((out / "messages").glob("2*/index.html"))]
+    for page in pages:
+        soup = html.soup(page)
+        chrome = [a["href"] for a in soup.select("header.top a[href], footer.bottom a[href]")]
+        chrome += [soup.select_one("header.top form")["action"]]
+        chrome += [link["href"] for link in soup.select("head link[href]") if link["rel"] != ["canonical"]]
+        assert len(chrome) >= 17 and all(href.startswith("/collab/") for href in chrome), page
+        assert soup.select_one('link[rel="stylesheet"]')["href"].startswith("/collab/static/style.css?v=")
+        assert soup.select_one('link[rel="icon"]')["href"].startswith("/collab/static/favicon.svg?v=")
+        assert [a["href"] for a in soup.select("header.top nav a")][:5] == [
+            "/collab/", "/collab/results/", "/collab/messages/", "/collab/agents/", "/collab/traces/"]
 
 
 def test_editing_an_override_rebuilds_the_site(tmp_path, capsys):

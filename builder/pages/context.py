@@ -3,6 +3,7 @@ the URLs, rendered markdown bodies and the lookups several sections share, built
 and read-only afterwards."""
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field, replace
 from itertools import groupby
@@ -42,6 +43,43 @@ class Site:
     def static(self, name: str) -> str:
         version = self.static_version.get(name)
         return self.urls.static(name) + (f"?v={version}" if version else "")
+
+    @functools.cached_property
+    def href(self) -> Hrefs:
+        """The addresses of the header, menu and footer, worked out once (not a field: a page
+        key follows from the fields they are made of)."""
+        return Hrefs.of(self.urls, self.static)
+
+
+@dataclass(frozen=True)
+class Hrefs:
+    """The addresses every page links to, for the base template: calling the URL methods from
+    it on each page took about half of a message page's rendering."""
+
+    home: str
+    results: str
+    messages: str
+    agents: str
+    traces: str
+    search: str
+    build_report: str
+    leaderboard_json: str
+    leaderboard_csv: str
+    messages_feed: str
+    records_feed: str
+    favicon: str
+    style: str
+    visits: str
+
+    @classmethod
+    def of(cls, urls: Urls, static: Callable[[str], str]) -> Hrefs:
+        return cls(home=urls.home(), results=urls.results(), messages=urls.messages(),
+                   agents=urls.agents(), traces=urls.traces(), search=urls.search(),
+                   build_report=urls.build_report(), leaderboard_json=urls.file("leaderboard.json"),
+                   leaderboard_csv=urls.file("leaderboard.csv"),
+                   messages_feed=urls.file("feeds/messages.xml"),
+                   records_feed=urls.file("feeds/records.xml"), favicon=static("favicon.svg"),
+                   style=static("style.css"), visits=static("visits.js"))
 
 
 @dataclass(frozen=True)
