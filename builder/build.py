@@ -84,7 +84,6 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
                               input_digest=digest,
                               problems=[[p.path, p.reason] for p in pages.problems])
     written = commit(pages.emitter.staging, site.entries, manifest)
-    caches.pages.save()
     caches.save()
     restore.remember(config.render_cache_dir(), config_key(config), cached,
                      pages.emitter.search.bundles)
@@ -255,10 +254,11 @@ class Caches:
                    TextCache(folder / "bodies.tsv"), PageCache(folder / "pages"))
 
     def save(self) -> None:
-        """Keep what this build used, drop the rest (the page cache is saved on its own: see build)."""
+        """Keep what this build used, drop the rest."""
         self.files.prune(FILE_NAMESPACES)
         self.inputs.save()
         self.bodies.save()
+        self.pages.save()
 
 
 FILE_NAMESPACES = ("vega-runtime", "chart-doc", "chart-svg", "chart-vega")
