@@ -27,6 +27,7 @@ import os
 import pickle
 import tempfile
 from dataclasses import dataclass
+from itertools import chain
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
@@ -153,6 +154,7 @@ class TextCache:
         self.path = path
         self.entries, self.damaged = _load_lines(path) if path else ({}, False)
         self.used: dict[str, str] = {}
+        self.kept: set[str] = set()              # entries used as they are, unread (keep_as_is)
 
     def has(self, key: str) -> bool:
         """Whether the file holds a line for `key` (`get` may still find it damaged)."""
@@ -162,7 +164,7 @@ class TextCache:
         raw = self.entries.get(key)
         if raw is None:
             return None
-        text = _json_string(raw)
+        text = text_of(raw)
         if text is None:                                 # a damaged line: made again, rewritten
             del self.entries[key]
             self.damaged = True
@@ -172,17 +174,35 @@ class TextCache:
         if "\t" not in key and "\n" not in key:
             self.used[key] = text
 
+    def keep_as_is(self, key: str) -> str | None:
+        """The entry of `key` as the file holds it (its text as a JSON string, for `text_of`),
+        kept for the next build without being read; None when there is none."""
+        raw = self.entries.get(key)
+        if raw is not None:
+            self.kept.add(key)
+        return raw
+
     def save(self) -> None:
         """Write what this build used (only what it added, when it used all there was), then
         let go of the entries and of the file's (a second save writes nothing)."""
         if self.path is not None:
-            unused = self.damaged or any(key not in self.used for key in self.entries)
+            unused = self.damaged or any(key not in self.used and key not in self.kept
+                                         for key in self.entries)
             added = [(key, text) for key, text in self.used.items() if key not in self.entries]
             if unused or (added and not self.entries):
-                write_atomically(self.path, _lines(sorted(self.used.items())))
+                write_atomically(self.path, self._used_lines())
             elif added:
                 _append(self.path, _lines(added))
-        self.entries, self.used, self.damaged = {}, {}, False
+        self.entries, self.used, self.kept, self.damaged = {}, {}, set(), False
+
+    def _used_lines(self) -> Iterator[bytes]:
+        """Every entry this build used, in key order, one line at a time: the texts it kept, and
+        the entries it kept as they are (but those it read and found damaged)."""
+        as_is = [key for key in self.kept if key in self.entries and key not in self.used]
+        for key in sorted(chain(self.used, as_is)):
+            text = self.used.get(key)
+            raw = json.dumps(text) if text is not None else self.entries[key]
+            yield f"{key}\t{raw}\n".encode()
 
 
 def _load_lines(path: Path) -> tuple[dict[str, str], bool]:
@@ -204,9 +224,10 @@ def _load_lines(path: Path) -> tuple[dict[str, str], bool]:
     return entries, damaged
 
 
-def _json_string(raw: str) -> str | None:
-    """The text of a JSON string, or None when `raw` is not one JSON string and nothing more.
-    (json's own string scanner: json.loads costs twice as much, most of it around the scan.)"""
+def text_of(raw: str) -> str | None:
+    """The text of an entry as the file holds it (TextCache.keep_as_is), or None when `raw` is
+    not one JSON string and nothing more (a damaged line). json's own string scanner does it:
+    json.loads costs twice as much, most of it around the scan."""
     if not raw.startswith('"'):
         return None
     try:

@@ -24,9 +24,9 @@ import builder.pages.context as context
 from builder import chart as charts
 from builder import chart_cache, pagefind_format, search
 from builder.build import build
-from builder.cache import PageCache, RenderCache, TextCache
+from builder.cache import PageCache, RenderCache, TextCache, text_of
 from builder.config import load_config
-from builder.emit import StaleFingerprint, page_key
+from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
 from builder.pages.spec import PageSpec
 from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
@@ -335,6 +335,25 @@ def test_a_rebuild_from_the_caches_takes_the_message_previews_from_them(tmp_path
     add_reply(bucket)
     run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
     assert len(made) == 2 and all("please re-run" in html for html in made)
+
+
+def test_a_rebuild_reads_from_the_body_cache_only_the_texts_its_new_pages_show(tmp_path, monkeypatch):
+    """Bodies, previews and titles the cache holds are read when a page shows them: a run with
+    one new message reads those of the pages it renders, not the collaboration's."""
+    demo = tmp_path / "demo"
+    shutil.copytree(load_config(REPO / "collab.toml", env={}).source_dir(), demo)
+    cache = tmp_path / "cache"
+    run(tmp_path, demo, cache, tmp_path / "first")
+    held = len(TextCache(cache / "render" / "bodies.tsv").entries)
+    read: list[str] = []
+    real = context.text_of
+    monkeypatch.setattr(context, "text_of", lambda raw: read.append(raw) or real(raw))
+    monkeypatch.delenv(CHECK_FINGERPRINTS)        # which plans every page, to check it
+    add_reply(demo)
+    run(tmp_path, demo, cache, tmp_path / "fresh-runner")
+    assert 0 < len(read) < held / 3
+    run(tmp_path, demo, tmp_path / "empty-cache", tmp_path / "cold")
+    assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
 
 
 def test_a_page_key_follows_the_values_a_page_shows_not_which_of_them_are_one_object():
@@ -753,6 +772,25 @@ def test_a_text_cache_adds_new_texts_at_the_end_and_keeps_the_rest_as_written(tm
     assert text_cache_run(path, {**first, "c": "three"}) == {**first, "c": None}
     assert path.read_bytes().startswith(written) and len(path.read_bytes()) > len(written)
     assert text_cache_run(path, {**first, "c": "three"}) == {**first, "c": "three"}
+
+
+def test_a_text_cache_keeps_the_entries_a_build_kept_unread(tmp_path):
+    path = tmp_path / "texts.tsv"
+    text_cache_run(path, {"a": "first", "b": "sécond \"quoted\"", "c": "third"})
+    written = path.read_bytes()
+    cache = TextCache(path)
+    assert text_of(cache.keep_as_is("a")) == "first" and cache.keep_as_is("zz") is None
+    cache.keep_as_is("b")
+    cache.keep_as_is("c")
+    cache.keep("d", "new")
+    cache.save()                                   # all kept: "d" is added at the end
+    assert path.read_bytes().startswith(written)
+    cache = TextCache(path)
+    cache.keep_as_is("b")
+    cache.keep("d", "new")
+    cache.save()                                   # "a" and "c" unused: written again
+    assert b"first" not in path.read_bytes() and b"third" not in path.read_bytes()
+    assert text_cache_run(path, {"b": "x", "d": "x"}) == {"b": "sécond \"quoted\"", "d": "new"}
 
 
 def test_a_text_cache_left_with_an_unused_text_forgets_it(tmp_path):

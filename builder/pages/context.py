@@ -15,7 +15,7 @@ from builder import format as fmt
 from builder.assemble import (messages_by_agent, result_refs, results_by_agent, results_by_filename,
                               traces_by_agent)
 from builder.config import Config
-from builder.cache import TextCache, digest_of, value_key
+from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
@@ -104,7 +104,7 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
                   salt: str = "") -> Bodies:
     """Every message and result body through the markdown door, and the plain-text previews of
     the messages': from the cache when the same text was rendered with the same `salt` (see
-    `body_salt`), else on every core."""
+    `body_salt`; read when a page first shows it), else on every core."""
     cache = cache if cache is not None else TextCache(None)
     texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
     keys = [digest_of(salt, text) for text in texts]
@@ -116,10 +116,8 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     openings = _cached(cache, [f"{keys[i]}:opening" for i in untitled],
                        lambda j: excerpt_of_html(markups[untitled[j]], OPENING))
     ids = [m.id for m in collab.messages]
-    return Bodies(messages=dict(zip(ids, markups[:split])),
-                  results=dict(zip((r.id for r in collab.results), markups[split:])),
-                  previews=dict(zip(ids, previews)),
-                  openings=dict(zip((ids[i] for i in untitled), openings)))
+    return Bodies(messages=ById(ids, markups), results=ById([r.id for r in collab.results], markups, split),
+                  previews=ById(ids, previews), openings=ById([ids[i] for i in untitled], openings))
 
 
 PREVIEW = 280          # characters of a message's preview in listings
@@ -127,17 +125,55 @@ OPENING = 90           # of the opening words that title a message without a top
 
 
 def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],
-            kind: Callable[[str], str] = str) -> list:
-    """The text of each key, as `kind`: from the cache, else made (`make(its index)`) on every
-    core. The cache keeps the very objects returned (one copy of each text)."""
-    found = [cache.get(key) for key in keys]
-    missing = [i for i, text in enumerate(found) if text is None]
-    for i, text in zip(missing, parallel_map(make, missing)):
-        found[i] = text
-    texts = [kind(text) for text in found]
-    for key, text in zip(keys, texts):
-        cache.keep(key, text)
-    return texts
+            kind: Callable[[str], str] = str) -> CachedTexts:
+    """The text of each key, as `kind`: made now (`make(its index)`) on every core where the
+    cache has none, else read from the cache when first asked for. The cache keeps them all."""
+    held = [cache.keep_as_is(key) for key in keys]
+    missing = [i for i, raw in enumerate(held) if raw is None]
+    made = {i: kind(text) for i, text in zip(missing, parallel_map(make, missing))}
+    for i, text in made.items():
+        cache.keep(keys[i], text)             # the very object: one copy of each text
+    return CachedTexts(held, made, make, kind)
+
+
+class CachedTexts(Sequence[Any]):
+    """Texts by index: those made for this build, and those the cache held, read when first
+    asked for (a run that renders a few pages reads the few texts they show). One that turns
+    out damaged is made here (and is missing from the next build's cache: time, not a wrong
+    text)."""
+
+    def __init__(self, held: list[str | None], made: dict[int, Any], make: Callable[[int], str],
+                 kind: Callable[[str], Any]):
+        self._held, self._made, self._make, self._kind = held, made, make, kind
+
+    def __getitem__(self, index: int) -> Any:  # type: ignore[override]
+        text = self._made.get(index)
+        if text is None:
+            raw = self._held[index]
+            found = text_of(raw) if raw is not None else None
+            text = self._made[index] = self._kind(found if found is not None else self._make(index))
+            self._held[index] = None
+        return text
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+
+class ById(Mapping[str, Any]):
+    """The texts of `texts` from index `start` on, by the ids of what they belong to."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[Any], start: int = 0):
+        self._at = {id_: start + n for n, id_ in enumerate(ids)}
+        self._texts = texts
+
+    def __getitem__(self, id_: str) -> Any:
+        return self._texts[self._at[id_]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
 
 
 def body_salt(collab: Collab, urls: Urls, image_hosts: Sequence[str], code: str) -> str:
