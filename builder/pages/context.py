@@ -130,33 +130,34 @@ def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],
     cache has none, else read from the cache when first asked for. The cache keeps them all."""
     held = [cache.keep_as_is(key) for key in keys]
     missing = [i for i, raw in enumerate(held) if raw is None]
-    made = {i: kind(text) for i, text in zip(missing, parallel_map(make, missing))}
-    for i, text in made.items():
-        cache.keep(keys[i], text)             # the very object: one copy of each text
-    return CachedTexts(held, made, make, kind)
+    texts: list[Any] = [None] * len(keys)
+    for i, text in zip(missing, parallel_map(make, missing)):
+        texts[i] = kind(text)
+        cache.keep(keys[i], texts[i])         # the very object: one copy of each text
+    return CachedTexts(texts, held, make, kind)
 
 
 class CachedTexts(Sequence[Any]):
-    """Texts by index: those made for this build, and those the cache held, read when first
-    asked for (a run that renders a few pages reads the few texts they show). One that turns
-    out damaged is made here (and is missing from the next build's cache: time, not a wrong
-    text)."""
+    """Texts by index: those made for this build, and those the cache held (`held`, as it
+    holds them), read when first asked for: a run that renders a few pages reads the few texts
+    they show. One that turns out damaged is made here (and is missing from the next build's
+    cache: time, not a wrong text)."""
 
-    def __init__(self, held: list[str | None], made: dict[int, Any], make: Callable[[int], str],
+    def __init__(self, texts: list[Any], held: list[str | None], make: Callable[[int], str],
                  kind: Callable[[str], Any]):
-        self._held, self._made, self._make, self._kind = held, made, make, kind
+        self._texts, self._held, self._make, self._kind = texts, held, make, kind
 
     def __getitem__(self, index: int) -> Any:  # type: ignore[override]
-        text = self._made.get(index)
+        text = self._texts[index]
         if text is None:
             raw = self._held[index]
             found = text_of(raw) if raw is not None else None
-            text = self._made[index] = self._kind(found if found is not None else self._make(index))
+            text = self._texts[index] = self._kind(found if found is not None else self._make(index))
             self._held[index] = None
         return text
 
     def __len__(self) -> int:
-        return len(self._held)
+        return len(self._texts)
 
 
 class ById(Mapping[str, Any]):
