@@ -176,10 +176,13 @@ class TextCache:
 
     def keep_as_is(self, key: str) -> str | None:
         """The entry of `key` as the file holds it (its text as a JSON string, for `text_of`),
-        kept for the next build without being read; None when there is none."""
+        kept for the next build without being read; None when there is none. In a file found
+        damaged (a line cut short by a crash) each entry is read first: a damaged one is not
+        kept, so the text is made again and the file written whole."""
         raw = self.entries.get(key)
-        if raw is not None:
-            self.kept.add(key)
+        if raw is None or (self.damaged and text_of(raw) is None):
+            return None
+        self.kept.add(key)
         return raw
 
     def save(self) -> None:

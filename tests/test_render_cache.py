@@ -793,6 +793,19 @@ def test_a_text_cache_keeps_the_entries_a_build_kept_unread(tmp_path):
     assert text_cache_run(path, {"b": "x", "d": "x"}) == {"b": "sécond \"quoted\"", "d": "new"}
 
 
+def test_a_text_cache_cut_short_is_whole_again_after_a_build_that_kept_it_unread(tmp_path):
+    path = tmp_path / "texts.tsv"
+    texts = {"a": "first", "b": "second", "c": "third"}
+    text_cache_run(path, texts)
+    path.write_bytes(path.read_bytes()[:-5])               # the last line cut short by a crash
+    cache = TextCache(path)
+    held = {key: cache.keep_as_is(key) for key in texts}
+    assert [key for key, raw in held.items() if raw is None] == ["c"]
+    cache.keep("c", "third")                               # made again
+    cache.save()
+    assert text_cache_run(path, texts) == texts
+
+
 def test_a_text_cache_left_with_an_unused_text_forgets_it(tmp_path):
     path = tmp_path / "texts.tsv"
     text_cache_run(path, {"a": "kept", "b": "secret that was deleted"})

@@ -140,8 +140,8 @@ def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],
 class CachedTexts(Sequence[Any]):
     """Texts by index: those made for this build, and those the cache held (`held`, as it
     holds them), read when first asked for: a run that renders a few pages reads the few texts
-    they show. One that turns out damaged is made here (and is missing from the next build's
-    cache: time, not a wrong text)."""
+    they show. One that turns out damaged is made here: time, not a wrong text (see
+    TextCache.keep_as_is for a file cut short)."""
 
     def __init__(self, texts: list[Any], held: list[str | None], make: Callable[[int], str],
                  kind: Callable[[str], Any]):
