@@ -34,8 +34,9 @@ from builder.parallel import (Running, WorkerError, background, collect, give_ba
 from builder.planning import batch_scale, cheap_in_process, planned
 from builder.readers import read_inputs
 from builder.readers.traces import load_transcript, log_key
-from builder.render import (THEME, content_security_policy, fingerprint, inline_stylesheet,
-                            make_environment, static_files, theme_override_files)
+from builder.render import (THEME, CompiledTemplates, content_security_policy, fingerprint,
+                            inline_stylesheet, make_environment, static_files,
+                            theme_override_files)
 from builder.search import SearchIndex
 from builder.sources import Bucket, FileStates, empty_bucket, file_states
 from builder.sources.local import open_local
@@ -74,7 +75,10 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     looking = look_over_later(Path(out)) if restoring is None else None
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
-    env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path())
+    compiled = CompiledTemplates(caches.files, code)
+    env = make_environment(content_security_policy(config.site.image_hosts), config.theme_path(),
+                           compiled)
+    compiled.keep_current(env)
     pages = render_collaboration(config, source, caches, env, theme, code,
                                  Output(Path(out), restoring, looking))
     give_back_free_memory()                   # what the collaboration took, before the search index
@@ -243,7 +247,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
 class Caches:
     """The render caches of one build, under config.render_cache_dir()."""
 
-    files: RenderCache                   # Vega runtime, chart SVG and Vega document
+    files: RenderCache                   # Vega runtime, chart SVG and Vega document, templates' code
     inputs: TextCache                    # what each bucket file yields, as JSON (builder.codec)
     bodies: TextCache                    # markdown bodies
     pages: PageCache                     # rendered pages
@@ -261,7 +265,8 @@ class Caches:
         self.pages.save()
 
 
-FILE_NAMESPACES = ("vega-runtime", "chart-doc", "chart-svg", "chart-vega")
+FILE_NAMESPACES = ("vega-runtime", "chart-doc", "chart-svg", "chart-vega",
+                   CompiledTemplates.NAMESPACE)
 
 
 RUNTIME = chart_runtime.RUNTIME_FILE

@@ -6,8 +6,8 @@ cache is ignored (the work is done again), never fatal. Each build keeps only th
 used (`prune`), so the cache stays the size of one site.
 
 Three shapes, for three kinds of output:
-* `RenderCache`: one file per entry (the Vega runtime, chart SVGs: few and large), each
-  starting with its content's sha256;
+* `RenderCache`: one file per entry (the Vega runtime, chart SVGs, the templates compiled to
+  Python: few and large), each starting with its content's sha256;
 * `TextCache`: one file of many small texts, a line each (markdown bodies rendered to HTML,
   what each bucket file yields, and the input key of each file by its size and time), added to
   as builds make new ones;
@@ -130,6 +130,11 @@ class RenderCache:
         data = produce()
         write_atomically(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
         return data
+
+    def keep(self, namespace: str, key: str) -> None:
+        """Keep the entry of `key` (made or read in another process) when the build prunes."""
+        if self.folder is not None:
+            self.used.add(self._path(namespace, key))
 
     def _path(self, namespace: str, key: str) -> Path:
         assert self.folder is not None

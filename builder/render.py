@@ -10,6 +10,7 @@ package's, and a template can extend the one it replaces as "collab-site/<name>"
 from __future__ import annotations
 
 import hashlib
+import sys
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -20,6 +21,7 @@ from markupsafe import Markup
 
 from builder import __version__
 from builder import format as fmt
+from builder.cache import RenderCache
 
 THEME = Path(__file__).resolve().parent / "theme"
 PACKAGE_THEME: Traversable = resources.files("builder") / "theme"
@@ -35,7 +37,42 @@ def content_security_policy(image_hosts: Iterable[str], wasm: bool = False) -> s
             "object-src 'none'; base-uri 'none'; form-action 'self'")
 
 
-def make_environment(csp: str, theme_dir: Path | None = None) -> jinja2.Environment:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The templates compiled to Python, kept in the render cache for this build's workers and
+    the next build: compiling the theme takes about 90 ms in each process, loading it 3 ms. An
+    entry's key is what its code follows from: `salt` (the builder's code, Jinja's and Python's
+    versions), the template's name, file and source. Like the interpreter's own __pycache__,
+    the cache is trusted: it is the build's, never the bucket's."""
+
+    NAMESPACE = "template-code"
+
+    def __init__(self, cache: RenderCache, salt: str) -> None:
+        self._cache = cache
+        self._salt = f"{salt}; jinja2 {jinja2.__version__}; python {sys.version}"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._cache.find(self.NAMESPACE, self._key(bucket.key, bucket.checksum))
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._cache.get(self.NAMESPACE, self._key(bucket.key, bucket.checksum),
+                        bucket.bytecode_to_string)
+
+    def keep_current(self, env: jinja2.Environment) -> None:
+        """Keep the entries of the templates the loader finds now, wherever they were compiled
+        (the cache's prune drops the rest: another theme's, or older code's)."""
+        for name in env.list_templates():
+            source, filename, _ = env.loader.get_source(env, name)
+            self._cache.keep(self.NAMESPACE, self._key(self.get_cache_key(name, filename),
+                                                       self.get_source_checksum(source)))
+
+    def _key(self, template: str, checksum: str) -> str:
+        return f"{self._salt}\0{template}\0{checksum}"
+
+
+def make_environment(csp: str, theme_dir: Path | None = None,
+                     compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     package = jinja2.PackageLoader("builder", "theme/templates")
     loaders: list[jinja2.BaseLoader] = [package, jinja2.PrefixLoader({ORIGINAL_PREFIX: package})]
     if theme_dir is not None:
@@ -48,6 +85,7 @@ def make_environment(csp: str, theme_dir: Path | None = None) -> jinja2.Environm
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        bytecode_cache=compiled,
     )
     env.globals["csp"] = csp
     env.globals["collab_site_version"] = __version__

@@ -16,18 +16,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
+import jinja2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import builder.pages.context as context
 from builder import chart as charts
-from builder import chart_cache, pagefind_format, search
+from builder import chart_cache, pagefind_format, parallel, search
 from builder.build import build
 from builder.cache import PageCache, RenderCache, TextCache, text_of
 from builder.config import load_config
 from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
 from builder.pages.spec import PageSpec
+from builder.render import CompiledTemplates, make_environment
 from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
@@ -497,6 +499,53 @@ def test_a_template_override_renders_every_page_again(tmp_path, bucket):
     assert any("changed theme" in page for page in pages)
 
 
+def compiled_templates(monkeypatch) -> list[str]:
+    """The names of the templates Jinja compiles from here on, in this process."""
+    names: list[str] = []
+    compile_source = jinja2.Environment.compile
+
+    def counted(self, source, name=None, *args, **kwargs):
+        names.append(name)
+        return compile_source(self, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    return names
+
+
+def test_a_run_with_the_caches_restored_compiles_no_template(tmp_path, bucket, monkeypatch):
+    """The templates compiled by the last build, in its workers too, come from the cache."""
+    monkeypatch.setenv("COLLAB_WORKERS", "2")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 4)          # pages are rendered in workers
+    cache = tmp_path / "cache"
+    compiled = compiled_templates(monkeypatch)
+    run(tmp_path, bucket, cache, tmp_path / "first")
+    assert "message.html" not in compiled, "the workers rendered the message pages"
+
+    compiled.clear()
+    monkeypatch.setenv("COLLAB_WORKERS", "1")
+    page = add_reply(bucket)
+    cron = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
+    assert 0 < cron.rendered and page in files(tmp_path / "fresh-runner")
+    assert compiled == [], compiled
+    kept = list((cache / "render" / CompiledTemplates.NAMESPACE).iterdir())
+    assert 10 < len(kept) <= len(make_environment("").list_templates())
+
+
+def test_templates_compiled_for_another_theme_are_dropped_from_the_cache(tmp_path, bucket):
+    cache = tmp_path / "cache"
+    folder = cache / "render" / CompiledTemplates.NAMESPACE
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    first = {p.name for p in folder.iterdir()}
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "message.html").write_text('{% extends "collab-site/message.html" %}', encoding="utf-8")
+    run(tmp_path, bucket, cache, tmp_path / "b", site={"theme_dir": str(tmp_path / "theme")})
+    second = {p.name for p in folder.iterdir()}
+    assert second != first and len(second) <= len(first) + 1
+    run(tmp_path, bucket, cache, tmp_path / "c")
+    assert {p.name for p in folder.iterdir()} == first
+
+
 def test_a_damaged_cache_is_ignored(tmp_path, bucket):
     cache = tmp_path / "cache"
     run(tmp_path, bucket, cache, tmp_path / "a")
@@ -514,6 +563,9 @@ def test_a_damaged_cache_is_ignored(tmp_path, bucket):
         pack.write_bytes(data[: len(data) // 2] if i % 2 else b"\0garbage" + data[8:])
     for entry in (render_cache / "chart-svg").iterdir():
         entry.write_bytes(b"")
+    for i, entry in enumerate(sorted((render_cache / "template-code").iterdir())):
+        data = entry.read_bytes()
+        entry.write_bytes(data[: len(data) // 2] if i % 2 else data[:70] + b"garbage" + data[77:])
     damaged = run(tmp_path, bucket, cache, tmp_path / "b")
     assert damaged.rendered > 0
     assert files(tmp_path / "a") == files(tmp_path / "b")
