@@ -25,7 +25,7 @@ def _tree_digest(root: Path) -> dict[str, str]:
 def test_bench_runs_and_writes_the_figures(tmp_path):
     out = tmp_path / "bench-out"
     proc = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "bench.py"), *TINY, "--out", str(out), "--rounds", "1",
+        [sys.executable, str(REPO / "scripts" / "bench.py"), *TINY, "--out", str(out), "--rounds", "2",
          "--skip-hugo", "--skip-pelican", "--skip-browser"],
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
@@ -52,6 +52,7 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
         assert f"messages/{new_id}/index.html" in one["added"]
         assert one["changed_files"] == len(one["changed"]) + len(one["added"]) + len(one["removed"])
         assert 0 < one["rendered_pages"] <= 20 < cold["html_pages"]   # the rest came from the cache
+        assert len(one["samples_seconds"]) == data["rounds"] == 2
     assert cron["nothing_new_fresh_output"]["changed_files"] == 0
     assert cron["nothing_new_fresh_output"]["rendered_pages"] == 0
 
