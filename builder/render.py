@@ -13,6 +13,7 @@ import hashlib
 import sys
 from importlib import resources
 from importlib.abc import Traversable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -48,7 +49,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def __init__(self, cache: RenderCache, salt: str) -> None:
         self._cache = cache
-        self._salt = f"{salt}; jinja2 {jinja2.__version__}; python {sys.version}"
+        self._salt = f"{salt}; jinja2 {version('jinja2')}; python {sys.version}"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         data = self._cache.find(self.NAMESPACE, self._key(bucket.key, bucket.checksum))
