@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 
 import pytest
 
@@ -12,6 +13,15 @@ from builder import pagefind_format, search
 from builder.search import SearchIndex, stable_bundle
 from builder.search_plan import LEVELS, NO_TIME, PageRecord, indexed_part, page_record, plan_shards
 from tests.html import soup, text_of
+
+
+def fragments(site):
+    """{URL: what Pagefind keeps of the page (its "content" text, "meta"...)}, every shard's."""
+    found = {}
+    for fragment in site.glob("pagefind/*/fragment/*.pf_fragment"):
+        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
+        found[data["url"]] = data
+    return found
 
 
 def shards_of(site):
@@ -117,6 +127,45 @@ def test_what_pagefind_is_given_leaves_out_the_ignored_parts_only():
     assert "use data-pagefind-ignore on a section" in given and "link text" in given
     assert "gone" not in given and "<br>" not in given
     assert given.count("</div>") == 1           # the body's own div, whole
+
+
+def test_what_pagefind_is_given_keeps_apart_what_a_browser_shows_apart():
+    body = ('<dl><dt>Method</dt><dd>pikarun</dd></dl><table><tr><th>tps</th><th>ppl</th></tr>'
+            '</table><details><summary>Bash</summary>ran</details><pre>a</pre><blockquote>b'
+            '</blockquote><p>in<code>line</code> <strong>bo</strong>ld</p>')
+    given = indexed_part(PAGE.format(time="t", body=body, reply="r").encode()).decode()
+    words = set(re.findall(r"\w+", soup(given).get_text("")))      # text nodes as they come
+    assert {"Method", "pikarun", "tps", "ppl", "Bash", "ran", "a", "b"} <= words
+    assert {"inline", "bold"} <= words                  # inline elements still join their words
+
+
+# HTML's phrasing content: the elements a browser runs together with the text around them.
+INLINE = frozenset("a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span "
+                   "strong sub sup time u var".split())
+
+
+def visible_words(html: bytes) -> set[str]:
+    """The words a visitor reads in what Pagefind is given of a page: its text runs together
+    inside inline elements only, and Pagefind leaves out what is marked ignored."""
+    body = soup(html.decode()).body
+    for ignored in body.select("[data-pagefind-ignore]"):
+        ignored.decompose()
+    for element in body.find_all(lambda tag: tag.name not in INLINE):
+        element.insert_before(" ")
+        element.insert_after(" ")
+    return set(re.findall(r"\w+", body.get_text("")))
+
+
+def test_pagefind_indexes_the_words_a_visitor_reads_on_every_page_kind(demo_site):
+    """Pagefind runs together the text of the elements it does not know to stand apart (dt and
+    dd, th, summary...): a result's "<dt>Method</dt><dd>pikarun</dd>" became the one word
+    "Methodpikarun", which no search for "pikarun" finds."""
+    indexed = fragments(demo_site)
+    for url, data in sorted(indexed.items()):
+        page = (demo_site / url.strip("/") / "index.html").read_bytes()
+        run_together = set(re.findall(r"\w+", data["content"])) - visible_words(indexed_part(page))
+        assert not run_together, url
+    assert {"messages", "results", "agents", "traces"} <= {url.split("/")[1] for url in indexed}
 
 
 def record(i: int, size: int = 100, time: str | None = None) -> PageRecord:

@@ -92,6 +92,36 @@ def test_a_word_from_one_message_finds_that_message(browser, served):
     assert watch.console_errors == [] and watch.page_errors == [] and watch.outside == []
 
 
+def test_a_word_of_an_agents_profile_finds_that_agent(browser, served):
+    """A profile's fields are words of their own in the index, not run together with their
+    names ("<dt>HF user</dt><dd>lumenworks</dd>" indexed as "userlumenworks" found nothing)."""
+    origin, site = served
+    word, url = field_word_of_one_page(site, "agents")
+    page, watch = open_page(browser, origin, f"/search/?q={word}")
+    assert [href for _, href, _ in results_of(page)] == [url]
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
+def field_word_of_one_page(site, kind):
+    """(word, URL): the first word of a field (<dd>) of a page of `kind`, a plain word found
+    once on that page and on no other."""
+    where = indexed_words(site)
+    for path in sorted((site / kind).glob("*/index.html")):
+        body = soup(path).select_one("[data-pagefind-body]")
+        if body is None:
+            continue
+        for ignored in body.select("[data-pagefind-ignore]"):
+            ignored.decompose()
+        words = text_of(body).lower().split()
+        url = f"/{kind}/{path.parent.name}/"
+        for field in body.select("dl dd"):
+            word = (text_of(field).split() or [""])[0]
+            if len(word) >= 5 and word.isalpha() and word.islower() and words.count(word) == 1 \
+                    and where[word] == {url}:
+                return word, url
+    pytest.fail(f"no page of {kind} has a field of a word of its own")
+
+
 def test_words_from_the_oldest_and_the_newest_shards_find_their_messages(browser, served):
     origin, site = served
     shards = [urls for urls in shard_pages(site).values()
