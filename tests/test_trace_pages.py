@@ -239,6 +239,21 @@ def test_transcript_items_are_rendered_per_kind(demo):
     assert all(page.find(id=f"t{n}") is not None for n in (1, 2, 3))
 
 
+def test_a_tool_calls_summary_reads_as_words_apart(demo, edge_site):
+    """What a screen reader reads, and the search index takes: the call's summary, its status
+    and its duration are words apart ("noise4 ok 2.1 s", not "noise4ok2.1 s")."""
+    summaries = [d.find("summary") for d in soup(trace_page(demo, ORBIT)).select("details.tool")]
+    summaries += [d.find("summary") for d in soup(trace_page(edge_site, "edge-cc/s1")).select(
+        "details.orphan")]
+    chips = 0
+    for summary in summaries:
+        words = summary.get_text("").split()
+        for part in summary.select(".chip, .duration"):
+            assert set(text_of(part).split()) <= set(words), summary
+            chips += 1
+    assert chips > len(summaries)
+
+
 def test_tool_errors_are_highlighted_and_counted(demo):
     page = soup(trace_page(demo, LUMEN))
     errors = [t for t in page.find_all("details", class_="tool") if "status-error" in t.get("class", [])]
