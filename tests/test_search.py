@@ -103,6 +103,26 @@ def test_message_pages_index_their_text_not_their_thread(demo_site):
     assert text_of(given.select_one(".body")) == text_of(body.select_one(".body"))
 
 
+def test_a_message_titled_by_its_opening_words_is_not_indexed_twice(demo_site):
+    """Its search result is titled by its heading, and its excerpt does not repeat the heading
+    ("Verification for … (throughp… Verification for … (throughput not reproduced)"); a
+    message's own title (its topic) is words of its own, and indexed."""
+    indexed = fragments(demo_site)
+    cut, topics = 0, 0
+    for page in sorted((demo_site / "messages").glob("2*/index.html")):
+        heading = soup(page).select_one("main h1")
+        data = indexed[f"/messages/{page.parent.name}/"]
+        assert data["meta"]["title"] == text_of(heading)
+        if heading.has_attr("data-pagefind-ignore"):
+            if text_of(heading).endswith("…"):          # cut short: not the body's own words
+                cut += 1
+                assert text_of(heading) not in data["content"]
+        else:
+            topics += 1
+            assert data["content"].startswith(text_of(heading))
+    assert cut > 10 and topics > 10
+
+
 def test_pages_without_a_body_to_index_are_left_out(demo_site):
     for path in ("index.html", "messages/index.html", "search/index.html", "build/index.html"):
         assert soup(demo_site / path).select_one("[data-pagefind-body]") is None, path

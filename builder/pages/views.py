@@ -44,6 +44,7 @@ class MessageView:
     type_url: str
     topic: str
     title: str
+    title_is_opening: bool        # the title is the body's opening words (the search leaves it out)
     time_text: str
     iso: str
     iso_day: str
@@ -93,6 +94,7 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
         id=m.id, url=urls.message(m.id), agent=m.agent, agent_url=agent_url, type=m.type,
         type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
         topic=m.topic.replace("-", " "), title=message_title(m, opening),
+        title_is_opening=not m.topic and bool(opening),
         time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), iso_day=fmt.iso_day(m.timestamp),
         day=fmt.day(m.timestamp),
         excerpt=preview, broadcast=m.broadcast, via=m.via)
