@@ -90,6 +90,26 @@ def test_invalid_and_negative_results_are_listed_apart(site):
     assert all("invalid" in row[5] for row in page.table("lb-invalid"))
 
 
+def test_words_of_neighbouring_elements_never_run_together(site):
+    """On every page, two elements side by side in a line (a link, a badge, a time...) are words
+    apart in the text a visitor copies and a screen reader reads. (Jinja's trim_blocks and
+    lstrip_blocks join a line that starts with {% if %} to the line before: an agent's results
+    read "✓ verifiedrank 22 among all results", "—rank 43".) Agent text is left as written."""
+    inline = ["a", "abbr", "b", "code", "em", "small", "span", "strong", "time"]
+    seen, joined = 0, []
+    for path in sorted(site.rglob("*.html")):
+        for element in html.soup(path).find_all(inline):
+            if element.find_parent(class_="markdown") or element.find_parent("pre"):
+                continue
+            seen += 1
+            after = element.next_sibling
+            if (getattr(after, "name", None) in inline and element.get_text().strip()
+                    and after.get_text().strip()):
+                joined.append(f"{path.relative_to(site)}: {element.get_text()}{after.get_text()}")
+    assert joined == []
+    assert seen > 10_000
+
+
 def test_pending_results_are_flagged(site):
     assert any("pending" in row[6] for row in parse(site / "index.html").table("lb-best"))
     assert any(row["verification"] == "pending" for row in all_ranked_rows(site))
