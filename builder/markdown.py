@@ -29,6 +29,7 @@ from cmarkgfm.cmark import Options
 from markupsafe import Markup
 
 from builder.config import DEFAULT_IMAGE_HOSTS
+from builder.html_blocks import TAG_START
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 3"
@@ -61,6 +62,7 @@ _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>
 _ATTR = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _NO_LINKS_INSIDE = {"a", "code", "pre"}
 _TASK_BOX = re.compile(r'<input type="checkbox"( checked="")? disabled="" />')
+_APART = re.compile(TAG_START)           # the tags whose two sides a reader sees apart
 
 @dataclass(frozen=True)
 class Linker:
@@ -140,9 +142,10 @@ def demote_headings(fragment: str, top: int = 2) -> str:
 
 
 def excerpt_of_html(rendered: str, limit: int = 280) -> str:
-    """Plain text of the first prose of an HTML fragment (code blocks left out), for previews."""
+    """Plain text of the first prose of an HTML fragment (code blocks left out), for previews:
+    the words of blocks, cells and lines apart, as a reader sees them."""
     rendered = re.sub(r"<pre\b.*?</pre>", " ", rendered[: limit * 12], flags=re.S)
-    plain = html.unescape(nh3.clean(rendered, tags=set()))
+    plain = html.unescape(nh3.clean(_APART.sub(" <", rendered), tags=set()))
     plain = " ".join(plain.split())
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
 

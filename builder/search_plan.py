@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
+from builder.html_blocks import TAG_START
+
 MARK = b"data-pagefind-body"
 TIME = re.compile(rb'data-search-time="([^"]*)"')
 # (pages, bytes of indexed HTML) of a full shard, from the oldest level to the newest. The top
@@ -40,14 +42,10 @@ _TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9-]*)((?:" + _ATTRIBUTE + rb")*)\s*/?>")
 _ATTRIBUTES = re.compile(_ATTRIBUTE)
 _VOID = frozenset(b"area base br col embed hr img input link meta source track wbr".split())
 _IGNORE = b"data-pagefind-ignore"
-# Elements a browser shows apart from the text around them, which Pagefind runs together with
-# it (it keeps apart only p, div, li, td and headings): "<dt>Method</dt><dd>eagle1</dd>" would
-# be indexed as the one word "Methodeagle1", which no search for "eagle1" finds. A space before
-# each of their tags, opening or closing, keeps apart any two texts they stand between. (The
-# templates and the sanitiser write tag names in lower case; matching them so is 2.5x faster.)
-_APART = re.compile(rb"<(?=/?(?:address|article|aside|blockquote|caption|dd|details|dialog|dl|"
-                    rb"dt|fieldset|figcaption|figure|footer|form|header|hgroup|hr|legend|main|"
-                    rb"menu|nav|ol|pre|section|summary|table|tbody|tfoot|th|thead|tr|ul)[\s/>])")
+# Pagefind keeps apart the text of p, div, li, td and headings only; the text of the other
+# elements a browser shows apart would run into its neighbours' ("Methodeagle1": no search
+# for "eagle1" finds it).
+_APART = re.compile(TAG_START.encode())
 _KEEP = re.compile(rb"data-pagefind-(?:filter|meta|sort)")
 
 

@@ -85,6 +85,18 @@ def test_excerpt_is_plain_text_and_short():
     assert len(excerpt) <= 80 and excerpt.endswith("…")
 
 
+@pytest.mark.parametrize("text, excerpt", [
+    ("Results:  \ntps 541", "Results: tps 541"),                    # a hard line break
+    ("<table><tr><th>tps</th><th>ppl</th></tr><tr><td>541</td><td>2.4</td></tr></table>",
+     "tps ppl 541 2.4"),
+    ("<details><summary>Logs</summary>all of them</details>", "Logs all of them"),
+    ("<dl><dt>Method</dt><dd>eagle1</dd></dl>", "Method eagle1"),
+    ("a **b**c, `x`y and <sub>2</sub>", "a bc, xy and 2"),           # inline: as written
+])
+def test_an_excerpt_keeps_apart_the_words_a_reader_sees_apart(text, excerpt):
+    assert excerpt_of_html(str(MarkdownRenderer().render(text))) == excerpt
+
+
 def test_relative_images_are_dropped_but_relative_links_kept(render):
     html = str(render("![x](/__pwned__/p.png) <img src='../x.png'> [ok](/agents/kestrel/)"))
     assert "__pwned__" not in html and "../x.png" not in html
