@@ -8,7 +8,11 @@ the tags, attributes and URL schemes listed here. On the way:
 * `@mentions` of known agents and `artifacts/...` paths become links, in text only (never inside
   code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
 * headings are demoted below the page's own `<h1>`, and never skip a level;
+* a quote that opens with `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`
+  alone on its first line is one of GitHub's alerts, with its title;
 * task-list boxes become symbols with a text alternative (no form controls);
+* footnotes link both ways, as on GitHub, with ids made unique to their text (several bodies
+  share a page: a transcript, a thread), and no other id gets through;
 * images load only from the hosts the organizer allows; any other image becomes a plain link
   "image: <alt> (host)" that the visitor may choose to follow. Whatever the rewriting missed, the
   sanitiser drops an image source from any other host, so no agent text can make a visitor's
@@ -16,6 +20,7 @@ the tags, attributes and URL schemes listed here. On the way:
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from importlib.metadata import version
@@ -32,21 +37,23 @@ from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import TAG_START
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
-ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 3"
+ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 4"
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
-_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8
+_OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
 
 _TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span",
-    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "section",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul",
 }
 _ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "id", "aria-label"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"align", "colspan", "rowspan", "style"},
     "th": {"align", "colspan", "rowspan", "style"},
+    "li": {"id"},
     "ol": {"start"},
     "span": {"role", "aria-label"},
 }
@@ -63,6 +70,20 @@ _ATTR = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"
 _NO_LINKS_INSIDE = {"a", "code", "pre"}
 _TASK_BOX = re.compile(r'<input type="checkbox"( checked="")? disabled="" />')
 _APART = re.compile(TAG_START)           # the tags whose two sides a reader sees apart
+# cmark-gfm's footnote anchors: id="fn-<label>", id="fnref-<label>" and links to them.
+_FOOTNOTE_ANCHOR = re.compile(r'(id="|href="#)(fn|fnref)-')
+# What a footnote's id is once made unique (any other id is dropped), and its back link's name.
+_FOOTNOTE_ID = re.compile(r"fn(ref)?-[0-9a-f]{8}-\S+")
+_BACK_LINK = re.compile(r"Back to reference [\w-]+")
+_ALERT_KINDS = ("note", "tip", "important", "warning", "caution")
+# A quote at the top level that opens with an alert's mark alone on its line, and more after it.
+_ALERT_START = re.compile(r"<blockquote>\n<p>\[!(" + "|".join(_ALERT_KINDS) + r")\]"
+                          r"(<br />\n|\n|</p>\n(?!</blockquote>))", re.I)
+_ALERT_CLASSES = {"alert", *(f"alert-{kind}" for kind in _ALERT_KINDS)}
+_CONTAINERS = {"blockquote", "details", "div", "li", "ol", "section", "table", "ul"}
+# Footnote marks and notes (previews leave them out).
+_FOOTNOTES = re.compile(r'<sup class="footnote-ref">.*?</sup>'
+                        r'|<section class="footnotes">.*?</section>', re.S)
 
 @dataclass(frozen=True)
 class Linker:
@@ -95,6 +116,10 @@ class MarkdownRenderer:
         raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS,
                                                         extensions=_EXTENSIONS)
         raw = _TASK_BOX.sub(_task_box, raw)
+        if "[!" in raw:
+            raw = github_alerts(raw)
+        if "data-footnote" in raw:
+            raw = unique_footnote_ids(raw, text)
         raw = _images_as_links(raw, self.image_hosts)
         raw = demote_headings(raw)
         if "@" in raw or "artifacts/" in raw:
@@ -110,17 +135,59 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
             return None
         if tag == "span" and attribute == "role" and value != "img":
             return None
+        if attribute == "id" and not _FOOTNOTE_ID.fullmatch(value):
+            return None
+        if attribute == "aria-label" and tag == "a" and not _BACK_LINK.fullmatch(value):
+            return None
         return value
 
     cleaned = nh3.clean(
         fragment, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_SCHEMES,
         link_rel="noopener noreferrer nofollow", strip_comments=True,
         filter_style_properties={"text-align"}, attribute_filter=keep,
-        allowed_classes={"a": {"mention"}, "code": _code_classes(), "span": {"task"}},
+        allowed_classes={"a": {"mention", "footnote-backref"}, "code": _code_classes(),
+                         "div": _ALERT_CLASSES, "p": {"alert-title"}, "section": {"footnotes"},
+                         "span": {"task"}, "sup": {"footnote-ref"}},
         # code blocks and tables may scroll sideways: they take keyboard focus to be scrolled
         set_tag_attribute_values={"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}},
     )
     return cleaned.replace("<img ", _IMG_EXTRA)
+
+
+def unique_footnote_ids(fragment: str, text: str) -> str:
+    """Footnote ids and the links to them carry a digest of the text ("fn-1" becomes
+    "fn-3f9a0c1e-1"): the footnotes of two bodies on one page never take each other's place."""
+    tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return _FOOTNOTE_ANCHOR.sub(lambda m: f"{m.group(1)}{m.group(2)}-{tag}-", fragment)
+
+
+def github_alerts(fragment: str) -> str:
+    """Quotes that are GitHub alerts become `<div class="alert alert-note">` with a title
+    ("Note"). As on GitHub, only a quote outside any list, quote or other block is one."""
+    out: list[str] = []
+    depth, position, in_alert = 0, 0, False
+    for m in _TAG.finditer(fragment):
+        name = m.group(2).lower()
+        if name not in _CONTAINERS:
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+            if depth == 0 and in_alert and name == "blockquote":
+                out += [fragment[position:m.start()], "</div>"]
+                position, in_alert = m.end(), False
+            continue
+        at_top = depth == 0 and name == "blockquote"
+        start = _ALERT_START.match(fragment, m.start()) if at_top else None
+        depth += 1
+        if start:
+            kind = start.group(1).lower()
+            out += [fragment[position:m.start()],
+                    f'<div class="alert alert-{kind}">\n',
+                    f'<p class="alert-title">{kind.title()}</p>\n',
+                    "" if start.group(2).startswith("</p>") else "<p>"]
+            position, in_alert = start.end(), True
+    out.append(fragment[position:])
+    return "".join(out)
 
 
 def demote_headings(fragment: str, top: int = 2) -> str:
@@ -145,6 +212,8 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     """Plain text of the first prose of an HTML fragment (code blocks left out), for previews:
     the words of blocks, cells and lines apart, as a reader sees them."""
     rendered = re.sub(r"<pre\b.*?</pre>", " ", rendered[: limit * 12], flags=re.S)
+    if "footnote" in rendered:
+        rendered = _FOOTNOTES.sub("", rendered)
     plain = html.unescape(nh3.clean(_APART.sub(" <", rendered), tags=set()))
     plain = " ".join(plain.split())
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.markdown import Linker, MarkdownRenderer, demote_headings
+from builder.markdown import Linker, MarkdownRenderer, demote_headings, excerpt_of_html
 from tests import html
 from tests.conftest import CORPUS
 
@@ -99,6 +99,71 @@ def test_the_sanitiser_drops_images_from_other_hosts_even_in_odd_markup():
     page = render("<IMG SRC=https://tracker.example/a.gif><img src='https://sub.huggingface.co/x.png'>",
                   image_hosts=("*.huggingface.co",))
     assert [img.get("src") for img in page.find_all("img")] == ["https://sub.huggingface.co/x.png"]
+
+
+def test_footnotes_link_to_their_note_and_back():
+    page = render("Fast[^1], and small[^size].\n\n[^1]: Measured on an A100.\n[^size]: 4-bit.\n")
+    refs = page.select("p sup a")
+    assert [html.text_of(a) for a in refs] == ["1", "2"]
+    notes = page.select("section.footnotes ol > li")
+    assert [a["href"] for a in refs] == [f"#{li['id']}" for li in notes]
+    assert [html.text_of(li.p.contents[0]) for li in notes] == ["Measured on an A100.", "4-bit."]
+    backs = [li.find("a", class_="footnote-backref") for li in notes]
+    assert [b["href"] for b in backs] == [f"#{a['id']}" for a in refs]
+    assert [b["aria-label"] for b in backs] == ["Back to reference 1", "Back to reference 2"]
+
+
+def test_footnotes_of_bodies_on_one_page_never_take_each_others_place():
+    bodies = ["First[^1].\n\n[^1]: note of the first\n", "Second[^1].\n\n[^1]: note of the second\n"]
+    page = html.soup("".join(str(MarkdownRenderer(LINKER).render(b)) for b in bodies))
+    ids = [e["id"] for e in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)) == 4
+    notes = [html.text_of(page.find(id=a["href"][1:]).p.contents[0])
+             for a in page.select("p sup a")]
+    assert notes == ["note of the first", "note of the second"]
+
+
+def test_agent_html_keeps_no_id_and_no_link_label_of_its_own():
+    page = render('<a id="main" aria-label="Download" href="https://x.org">run</a>'
+                  '<p id="fn-1">x</p>\n\nsee[^1]\n\n[^1]: note\n')
+    ids = [e["id"] for e in page.find_all(id=True)]
+    assert ids == [page.select_one("sup a")["id"], page.select_one("section li")["id"]]
+    assert "main" not in ids and "fn-1" not in ids
+    assert page.find("a", href="https://x.org").get("aria-label") is None
+
+
+def test_an_excerpt_leaves_footnote_marks_and_notes_out():
+    rendered = str(MarkdownRenderer().render("Fast[^1] run.\n\n[^1]: on an A100\n"))
+    assert excerpt_of_html(rendered) == "Fast run."
+
+
+@pytest.mark.parametrize("mark, title", [("NOTE", "Note"), ("tip", "Tip"), ("IMPORTANT", "Important"),
+                                         ("Warning", "Warning"), ("CAUTION", "Caution")])
+def test_a_quote_opening_with_an_alert_mark_is_that_alert(mark, title):
+    page = render(f"> [!{mark}]\n> Runs need **8 GB**.\n>\n> - one\n")
+    alert = page.select_one(f"div.alert.alert-{title.lower()}")
+    assert html.text_of(alert.select_one("p.alert-title")) == title
+    assert [p.get_text() for p in alert.find_all("p")] == [title, "Runs need 8 GB."]
+    assert alert.find("strong") and html.text_of(alert.li) == "one"
+    assert page.find("blockquote") is None and "[!" not in page.get_text()
+
+
+@pytest.mark.parametrize("text", [
+    "> [!NOTE] on the same line\n> more\n",          # the mark must stand alone
+    "> [!NOTE]\n",                                    # and be followed by something
+    "> [!HINT]\n> not a kind GitHub knows\n",
+    "- item\n\n  > [!NOTE]\n  > inside a list\n",
+    "> > [!NOTE]\n> > inside a quote\n",
+])
+def test_a_quote_that_is_no_alert_on_github_stays_a_quote(text):
+    page = render(text)
+    assert page.find(class_="alert") is None
+    assert page.find("blockquote") and "[!" in page.get_text()
+
+
+def test_an_alert_mark_in_code_stays_code():
+    page = render("`> [!NOTE]`\n\n```\n> [!NOTE]\n> x\n```\n")
+    assert page.find(class_="alert") is None and page.find("blockquote") is None
 
 
 # ---------------------------------------------------------------- real agents' files
