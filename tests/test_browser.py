@@ -111,6 +111,27 @@ def test_message_permalink_shows_its_thread(browser, served):
     assert watch.console_errors == []
 
 
+def in_view(locator) -> bool:
+    return locator.evaluate("e => { const r = e.getBoundingClientRect();"
+                            " return r.top >= 0 && r.bottom <= innerHeight; }")
+
+
+def test_a_footnote_mark_leads_to_its_note_and_back(browser, served):
+    origin, out = served
+    path = next((p for p in sorted((out / "messages").glob("*/index.html"))
+                 if 'class="footnote-ref"' in p.read_text()), None)
+    assert path is not None, "the demo has no message with a footnote"
+    page, watch = open_page(browser, origin, f"/messages/{path.parent.name}/")
+    mark = page.locator("article sup.footnote-ref a").first
+    note = page.locator("section.footnotes li").first
+    assert not in_view(note)
+    mark.click()
+    assert in_view(note) and note.evaluate("e => e.matches(':target')")
+    note.locator("a.footnote-backref").click()
+    assert in_view(mark) and mark.evaluate("e => e.matches(':target')")
+    assert watch.console_errors == []
+
+
 def test_without_javascript_table_and_svg_chart_remain(browser, served):
     origin, _ = served
     page, watch = open_page(browser, origin, "/", javascript=False)
