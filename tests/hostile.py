@@ -46,6 +46,10 @@ PAYLOADS = [
     "<noscript><p title=\"</noscript><img src=x onerror=alert('p33')>\">",
     "<a href=\"" + MARKER + "/p34\" ping=\"" + MARKER + "/p34ping\">p34</a>",
     "<marquee onstart=alert('p35')>p35</marquee>",
+    "p36[^1]\n\n[^1]: <img src=x onerror=alert('p36')>",
+    "p37[^\"><svg/onload=alert('p37')>]\n\n[^\"><svg/onload=alert('p37')>]: note",
+    "> [!WARNING]\n> <img src=x onerror=alert('p38')><a href=\"javascript:alert('p38')\">p38</a>",
+    "<a id=\"fn-00000000-1\" href=\"#fn-1\" onclick=\"alert('p39')\">p39</a>",
 ]
 
 
