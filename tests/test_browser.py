@@ -132,6 +132,21 @@ def test_a_footnote_mark_leads_to_its_note_and_back(browser, served):
     assert watch.console_errors == []
 
 
+def test_an_agents_table_reads_as_written_and_aligned_as_asked(browser, served):
+    origin, out = served
+    path = next((p for p in sorted((out / "messages").glob("*/index.html"))
+                 if re.search(r'<th align="right">[^<]*[a-zµ]', p.read_text())), None)
+    assert path is not None, "the demo has no message with a right-aligned table column"
+    page, watch = open_page(browser, origin, f"/messages/{path.parent.name}/")
+    table = page.locator(".markdown table").first
+    shown = table.locator("th").evaluate_all("hs => hs.map(h => [h.innerText, h.textContent.trim()])")
+    assert all(seen == written for seen, written in shown)          # "µs" is not shown "MS"
+    aligned = table.locator("[align=right]").evaluate_all(
+        "cs => cs.map(c => getComputedStyle(c).textAlign)")
+    assert aligned and set(aligned) == {"right"}
+    assert watch.console_errors == []
+
+
 def test_without_javascript_table_and_svg_chart_remain(browser, served):
     origin, _ = served
     page, watch = open_page(browser, origin, "/", javascript=False)
