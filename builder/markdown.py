@@ -37,16 +37,18 @@ from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import TAG_START
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
-ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 4"
+ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 5"
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
 
+# GitHub's own list, but for <picture>/<source> (their srcset would need the image host check).
 _TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "section",
-    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-    "ul",
+    "a", "abbr", "b", "bdo", "blockquote", "br", "caption", "cite", "code", "dd", "del", "details",
+    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp",
+    "section", "small", "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "tt", "ul", "var", "wbr",
 }
 _ATTRIBUTES = {
     "a": {"href", "title", "id", "aria-label"},
@@ -57,6 +59,9 @@ _ATTRIBUTES = {
     "ol": {"start"},
     "span": {"role", "aria-label"},
 }
+# `<p align="center">`, as agents write it around a figure (the attribute's other values go).
+_ALIGNED = {tag: {"align": {"left", "center", "right"}}
+            for tag in ("div", "p", "h2", "h3", "h4", "h5", "h6")}
 _SCHEMES = {"http", "https", "mailto"}
 # Added after cleaning (nh3's own way of adding attributes emits them in random order).
 _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer" '
@@ -150,6 +155,7 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
                          "span": {"task"}, "sup": {"footnote-ref"}},
         # code blocks and tables may scroll sideways: they take keyboard focus to be scrolled
         set_tag_attribute_values={"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}},
+        tag_attribute_values=_ALIGNED,
     )
     return cleaned.replace("<img ", _IMG_EXTRA)
 

@@ -85,6 +85,20 @@ def test_raw_html_still_goes_through_the_allow_list():
     assert page.find("script") is None
 
 
+@pytest.mark.parametrize("tag", ["mark", "small", "ins", "q", "samp", "var", "cite", "dfn", "tt",
+                                 "strike", "figcaption", "caption"])
+def test_html_that_github_keeps_is_kept(tag):
+    inner = f"<{tag}>kept</{tag}>"
+    text = f"<table>{inner}<tr><td>x</td></tr></table>" if tag == "caption" else f"<div>{inner}</div>"
+    assert html.text_of(render(text).find(tag)) == "kept"
+
+
+def test_an_alignment_github_keeps_is_kept_and_nothing_else():
+    page = render('<p align="center">figure</p>\n\n<div align="javascript:x()" onclick="x()">d</div>\n')
+    assert page.find("p")["align"] == "center"
+    assert page.find("div").attrs == {}
+
+
 def test_images_from_allowed_hosts_show_others_become_links():
     page = render("![plot](https://huggingface.co/buckets/o/b/resolve/p.png) "
                   "![pixel](https://tracker.example/p.gif)",
