@@ -7,6 +7,9 @@ the tags, attributes and URL schemes listed here. On the way:
 
 * `@mentions` of known agents and `artifacts/...` paths become links, in text only (never inside
   code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
+* a relative link or image (`../docs/plan.md`, `plots/tps.png`) of a text whose bucket folder
+  is known points where it points on the Hub: links to the Hub's view of that bucket path, images
+  to its bytes (shown when the Hub is an allowed image host);
 * headings are demoted below the page's own `<h1>`, and never skip a level;
 * a quote that opens with `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`
   alone on its first line is one of GitHub's alerts, with its title;
@@ -22,11 +25,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import posixpath
 import re
 from importlib.metadata import version
 from dataclasses import dataclass
 from typing import Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import cmarkgfm
 import nh3
@@ -92,10 +96,12 @@ _FOOTNOTES = re.compile(r'<sup class="footnote-ref">.*?</sup>'
 
 @dataclass(frozen=True)
 class Linker:
-    """How agent text points into the site: both return None when there is nothing to link to."""
+    """How agent text points into the site and the bucket: each returns None when there is
+    nothing to link to."""
 
     agent_url: Callable[[str], str | None]
-    artifact_url: Callable[[str], str | None]
+    artifact_url: Callable[[str], str | None]         # a bucket file's bytes
+    file_view: Callable[[str], str | None] = lambda _: None   # the Hub's view of a bucket path
 
 
 _NO_LINKS = Linker(agent_url=lambda _: None, artifact_url=lambda _: None)
@@ -117,9 +123,13 @@ class MarkdownRenderer:
         self.linker = linker
         self.image_hosts = tuple(h.lower() for h in image_hosts)
 
-    def render(self, text: str) -> Markup:
+    def render(self, text: str, folder: str | None = None) -> Markup:
+        """`folder`: the bucket folder of the text's file ("" for the top), against which its
+        relative links resolve (None: unknown, they are left as written)."""
         raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS,
                                                         extensions=_EXTENSIONS)
+        if folder is not None and ("href=" in raw or "src=" in raw):
+            raw = resolve_relative(raw, folder, self.linker)
         raw = _TASK_BOX.sub(_task_box, raw)
         if "[!" in raw:
             raw = github_alerts(raw)
@@ -158,6 +168,42 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
         tag_attribute_values=_ALIGNED,
     )
     return cleaned.replace("<img ", _IMG_EXTRA)
+
+
+def folder_of(path: str) -> str | None:
+    """The bucket folder of a file ("" at the top), against which its text's relative links
+    resolve; None when the text comes from no file (a fallback entry)."""
+    return path.rpartition("/")[0] if path else None
+
+
+def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
+    """Relative links and images point into the bucket, from `folder`: `../docs/plan.md` in
+    results/ is the Hub's view of docs/plan.md, `plots/a.png` the bytes of results/plots/a.png.
+    A path that leaves the bucket, or that the linker cannot place, is left as written."""
+
+    def resolve(m: re.Match[str]) -> str:
+        tag = m.group(2).lower()
+        name = {"a": "href", "img": "src"}.get(tag) if not m.group(1) else None
+        found = next((a for a in _ATTR.finditer(m.group(3)) if a.group(1).lower() == name), None)
+        if found is None:
+            return m.group(0)
+        url = html.unescape(found.group(2).strip("\"'"))
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
+            return m.group(0)
+        path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+        if path == ".." or path.startswith("../"):
+            return m.group(0)
+        path = "" if path == "." else path
+        target = (linker.file_view if tag == "a" else linker.artifact_url)(path)
+        if target is None:
+            return m.group(0)
+        target += f"#{parts.fragment}" if parts.fragment and tag == "a" else ""
+        attrs = m.group(3)
+        attrs = attrs[:found.start()] + f' {name}="{html.escape(target)}"' + attrs[found.end():]
+        return f"<{m.group(2)}{attrs}>"
+
+    return _TAG.sub(resolve, fragment)
 
 
 def unique_footnote_ids(fragment: str, text: str) -> str:

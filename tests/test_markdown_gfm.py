@@ -12,12 +12,14 @@ from builder.markdown import Linker, MarkdownRenderer, demote_headings, excerpt_
 from tests import html
 from tests.conftest import CORPUS
 
+BUCKET = "https://huggingface.co/buckets/o/b"
 LINKER = Linker(agent_url=lambda a: f"/agents/{a}/" if a == "kestrel" else None,
-                artifact_url=lambda p: f"https://huggingface.co/buckets/o/b/resolve/{p}")
+                artifact_url=lambda p: f"{BUCKET}/resolve/{p}",
+                file_view=lambda p: f"{BUCKET}/tree/{p}")
 
 
-def render(text: str, **kw):
-    return html.soup(str(MarkdownRenderer(LINKER, **kw).render(text)))
+def render(text: str, folder: str | None = None, **kw):
+    return html.soup(str(MarkdownRenderer(LINKER, **kw).render(text, folder)))
 
 
 def test_a_list_right_after_a_paragraph_line_is_a_list():
@@ -97,6 +99,31 @@ def test_an_alignment_github_keeps_is_kept_and_nothing_else():
     page = render('<p align="center">figure</p>\n\n<div align="javascript:x()" onclick="x()">d</div>\n')
     assert page.find("p")["align"] == "center"
     assert page.find("div").attrs == {}
+
+
+def test_relative_links_and_images_point_into_the_bucket_from_the_files_folder():
+    page = render("[plan](../docs/ROADMAP.md#g256), [notes](notes.md), [bench](./tps_bench/)\n\n"
+                  "![tps](plots/tps.png)", folder="results", image_hosts=("huggingface.co",))
+    assert [a["href"] for a in page.find_all("a")] == [
+        f"{BUCKET}/tree/docs/ROADMAP.md#g256", f"{BUCKET}/tree/results/notes.md",
+        f"{BUCKET}/tree/results/tps_bench"]
+    assert page.find("img")["src"] == f"{BUCKET}/resolve/results/plots/tps.png"
+
+
+def test_relative_links_of_a_file_at_the_top_of_the_bucket():
+    page = render("[bench](shared_resources/tps_bench/README.md)", folder="")
+    assert page.find("a")["href"] == f"{BUCKET}/tree/shared_resources/tps_bench/README.md"
+
+
+@pytest.mark.parametrize("href", ["../../outside.md", "/agents/kestrel/", "#top", "?page=2",
+                                  "https://example.org/x.md", "mailto:a@example.org"])
+def test_links_that_are_not_bucket_paths_stay_as_written(href):
+    assert render(f"[x]({href})", folder="results").find("a")["href"] == href
+
+
+def test_without_a_folder_relative_links_stay_as_written():
+    page = render("[notes](notes.md) ![tps](plots/tps.png)")
+    assert page.find("a")["href"] == "notes.md" and page.find("img") is None
 
 
 def test_images_from_allowed_hosts_show_others_become_links():

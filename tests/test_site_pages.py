@@ -275,3 +275,19 @@ def test_a_listing_of_one_message_says_one_message(tmp_path):
     assert main(["build", "--source", str(tmp_path / "bucket"), "--out", str(tmp_path / "site")]) == 0
     listing = html.soup(tmp_path / "site" / "messages" / "agent" / "solo" / "index.html")
     assert html.text_of(listing.select_one("p.summary")).startswith("1 message, newest first.")
+
+
+def test_relative_links_and_images_of_agent_text_point_into_the_bucket(site):
+    bucket = "https://huggingface.co/buckets/demo-org/tinylm-collab"
+    kickoff = html.soup(site / "messages" / "20260706-080210_human-mara_kickoff" / "index.html")
+    hrefs = [a["href"] for a in kickoff.select(".body a")]
+    assert f"{bucket}/tree/shared_resources/tps_bench/bench.py" in hrefs       # ../shared_resources/…
+    plot = html.soup(site / "messages" / "20260711-124055-210_human-jonas" / "index.html")
+    assert [img["src"] for img in plot.select(".body img")] == [
+        f"{bucket}/resolve/artifacts/plots/acceptance-vs-k.png"]                # ../artifacts/…
+    bio = html.soup(site / "agents" / "tessellate" / "index.html")
+    assert [a["href"] for a in bio.select(".bio a")] == [
+        f"{bucket}/tree/shared_resources/eagle_head_recipe_tessellate"]        # from agents/
+    trace = html.soup(site / "traces" / "orbit-7" / "16a34bab-add2-43b4-a970-3c8cafafee09" / "index.html")
+    assert f"{bucket}/tree/results/20260711-092133-145_orbit-7.md" in [
+        a["href"] for a in trace.select(".notes .markdown a")]                  # ../../../results/…

@@ -7,6 +7,7 @@ from typing import Iterator, Mapping
 from markupsafe import Markup
 
 from builder import format as fmt
+from builder.markdown import folder_of
 from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
@@ -68,7 +69,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     page.update(
         agent=agent_view(ctx, a, best), profile=a, joined=fmt.when(a.joined) if a.joined else "",
         joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
-        bio=ctx.md.render(a.bio) if a.bio else Markup(""), tools=", ".join(a.tools),
+        bio=ctx.md.render(a.bio, folder_of(a.source_path)) if a.bio else Markup(""), tools=", ".join(a.tools),
         rows=list(reversed(rows)),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),

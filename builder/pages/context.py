@@ -16,7 +16,7 @@ from builder.assemble import (messages_by_agent, result_refs, results_by_agent, 
                               traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of, text_of, value_key
-from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html
+from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
@@ -97,7 +97,7 @@ def linker_for(collab: Collab, urls: Urls) -> Linker:
     """@mentions link to agents that exist; artifacts/... paths to the bucket file."""
     known = frozenset(a.id for a in collab.agents)
     return Linker(agent_url=lambda agent: urls.agent(agent) if agent in known else None,
-                  artifact_url=urls.bucket_file)
+                  artifact_url=urls.bucket_file, file_view=urls.bucket_view)
 
 
 def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None = None,
@@ -107,8 +107,9 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     `body_salt`; read when a page first shows it), else on every core."""
     cache = cache if cache is not None else TextCache(None)
     texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
-    keys = [digest_of(salt, text) for text in texts]
-    markups = _cached(cache, keys, lambda i: str(md.render(texts[i])), Markup)
+    folders = [folder_of(x.source_path) for x in (*collab.messages, *collab.results)]
+    keys = [digest_of(salt, folder or "\0", text) for folder, text in zip(folders, texts)]
+    markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i])), Markup)
     split = len(collab.messages)
     untitled = [i for i, m in enumerate(collab.messages) if not m.topic]
     previews = _cached(cache, [f"{key}:preview" for key in keys[:split]],

@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
+from builder.markdown import folder_of
 from builder.model import Link, Result, TokenUsage, Trace
 from builder.slugs import slugify
 from builder.transcript import LoadedTranscript, Transcript, TranscriptStats, transcript_problems
@@ -127,7 +128,8 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         result_ref=trace.result_ref, links=_links(ctx, trace),
         log_name=trace.log_path.rsplit("/", 1)[-1] if trace.log_path else "",
         log_size=fmt.size(trace.log_size) if trace.log_path else "",
-        notes=ctx.md.render(trace.notes) if trace.notes.strip() else Markup(""),
+        notes=(ctx.md.render(trace.notes, folder_of(trace.manifest_path)) if trace.notes.strip()
+               else Markup("")),
         metadata=_metadata(trace), context=tuple(transcript.meta) if transcript else ())
 
 
