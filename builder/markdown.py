@@ -30,7 +30,7 @@ import re
 from importlib.metadata import version
 from dataclasses import dataclass
 from typing import Callable, Iterable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 import cmarkgfm
 import nh3
@@ -107,11 +107,20 @@ class Linker:
 _NO_LINKS = Linker(agent_url=lambda _: None, artifact_url=lambda _: None)
 
 
+def url_parts(url: str) -> SplitResult | None:
+    """The parts of a URL, or None for one that cannot be read ("http://[x", a broken IPv6
+    host: urlsplit raises)."""
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
 def host_allowed(url: str, hosts: Iterable[str]) -> bool:
     """An https URL whose host is listed (a "*.example.org" entry allows its subdomains)."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower()
-    if parts.scheme.lower() != "https" or not host:
+    parts = url_parts(url)
+    host = (parts.hostname or "").lower() if parts else ""
+    if parts is None or parts.scheme.lower() != "https" or not host:
         return False
     return any(host == h or (h.startswith("*.") and host.endswith(h[1:])) for h in hosts)
 
@@ -188,8 +197,8 @@ def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
         if found is None:
             return m.group(0)
         url = html.unescape(found.group(2).strip("\"'"))
-        parts = urlsplit(url)
-        if parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
+        parts = url_parts(url)
+        if parts is None or parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
             return m.group(0)
         path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
         if path == ".." or path.startswith("../"):
@@ -290,8 +299,8 @@ def _images_as_links(fragment: str, hosts: tuple[str, ...]) -> str:
         if host_allowed(src, hosts):
             return m.group(0)
         alt = attrs.get("alt") or "no description"
-        parts = urlsplit(src.strip())
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        parts = url_parts(src)
+        if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return html.escape(f"[image: {alt}]")     # nothing on the web to point to
         return f'<a href="{html.escape(src)}">{html.escape(f"image: {alt} ({parts.hostname})")}</a>'
 

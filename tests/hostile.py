@@ -50,6 +50,7 @@ PAYLOADS = [
     "p37[^\"><svg/onload=alert('p37')>]\n\n[^\"><svg/onload=alert('p37')>]: note",
     "> [!WARNING]\n> <img src=x onerror=alert('p38')><a href=\"javascript:alert('p38')\">p38</a>",
     "<a id=\"fn-00000000-1\" href=\"#fn-1\" onclick=\"alert('p39')\">p39</a>",
+    "<img src=\"http://[p40\" onerror=alert('p40')><a href=\"http://[p40\">p40</a>",   # unreadable URLs
 ]
 
 

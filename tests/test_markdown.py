@@ -1,7 +1,12 @@
 """The one door for agent text: what survives sanitising, and what gets linked."""
+import re
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html
+from tests.html import soup
 
 LINKER = Linker(
     agent_url=lambda a: f"/agents/{a}/" if a in {"kestrel", "orbit-7"} else None,
@@ -102,3 +107,29 @@ def test_relative_images_are_dropped_but_relative_links_kept(render):
     assert "__pwned__" not in html and "../x.png" not in html
     assert "[image: x]" in html and "[image: no description]" in html
     assert 'href="/agents/kestrel/"' in html
+
+
+# Pieces of the markup the door rewrites, to build texts a model (or an attacker) might write.
+PIECES = ["[", "]", "(", ")", "!", "<", ">", '"', "'", " ", "\n", "\n\n", "> ", "- ", "|", "#",
+          "`", "```\n", "[^1]", "[^1]: ", "[!NOTE]", "@kestrel", "artifacts/a.py", "../", "./",
+          "x.md", "http://[", "https://huggingface.co/", "//", "%", "%zz", "javascript:",
+          "<a href=", "<img src=", "<blockquote>", "</blockquote>", "<h1>", "</h2>", " onerror=",
+          " id=", "<sup class=\"footnote-ref\">", "&", "&#0;", "\x00", "é"]
+
+
+@settings(max_examples=300, deadline=None)
+@example('<img src="http://[x">', None)           # urlsplit raises on a broken IPv6 host
+@example('<a href="http://[x">a</a> ![b](http://[y/p.png)', "results")
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join),
+       st.sampled_from([None, "", "results", "traces/a/b"]))
+def test_no_text_breaks_the_door_nor_gets_a_handler_or_script_through(text, folder):
+    linker = Linker(agent_url=LINKER.agent_url, artifact_url=LINKER.artifact_url,
+                    file_view=lambda p: f"https://huggingface.co/buckets/o/b/tree/{p}")
+    out = str(MarkdownRenderer(linker).render(text, folder))
+    excerpt_of_html(out)
+    tags = soup(out).find_all(True)
+    assert not [t.name for t in tags if t.name in ("script", "h1", "input", "iframe")]
+    attributes = [(name, str(value)) for t in tags for name, value in t.attrs.items()]
+    assert not [name for name, _ in attributes if name.lower().startswith("on")]
+    assert not [v for name, v in attributes
+                if name in ("href", "src") and re.sub(r"\s", "", v).lower().startswith("javascript:")]
