@@ -10,6 +10,8 @@ the tags, attributes and URL schemes listed here. On the way:
 * a relative link or image (`../docs/plan.md`, `plots/tps.png`) of a text whose bucket folder
   is known points where it points on the Hub: links to the Hub's view of that bucket path, images
   to its bytes (shown when the Hub is an allowed image host);
+* fenced code in a language the sanitiser keeps is coloured, as on GitHub (Pygments: classes
+  `hl-<token>`, coloured by the theme);
 * headings are demoted below the page's own `<h1>`, and never skip a level;
 * a quote that opens with `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`
   alone on its first line is one of GitHub's alerts, with its title;
@@ -23,6 +25,7 @@ the tags, attributes and URL schemes listed here. On the way:
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import posixpath
@@ -36,12 +39,21 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 from markupsafe import Markup
+from pygments import highlight
+from pygments.filter import simplefilter
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import get_lexer_by_name
+from pygments.token import (STANDARD_TYPES, Comment, Generic, Keyword, Name, Number, Operator,
+                            String, Text)
+from pygments.util import ClassNotFound
 
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import TAG_START
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
-ENGINE = f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; door 5"
+ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
+          "door 6")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -90,6 +102,15 @@ _ALERT_START = re.compile(r"<blockquote>\n<p>\[!(" + "|".join(_ALERT_KINDS) + r"
                           r"(<br />\n|\n|</p>\n(?!</blockquote>))", re.I)
 _ALERT_CLASSES = {"alert", *(f"alert-{kind}" for kind in _ALERT_KINDS)}
 _CONTAINERS = {"blockquote", "details", "div", "li", "ol", "section", "table", "ul"}
+# A fenced code block as cmark-gfm writes it: its language, and its text (escaped, no tag).
+_CODE_BLOCK = re.compile(r'<pre><code class="language-([\w+#.-]+)">([^<]*)</code></pre>')
+_COLOURS = HtmlFormatter(nowrap=True, classprefix="hl-")
+# The kinds of token the theme colours, as GitHub does; any other is plain text (no span).
+_COLOURED = (Keyword, String, Comment, Number, Name.Function, Name.Class, Name.Decorator,
+             Name.Builtin, Name.Variable, Name.Tag, Name.Attribute, Operator.Word,
+             Generic.Deleted, Generic.Inserted, Generic.Prompt, Generic.Heading, Generic.Subheading)
+_TOKEN_CLASSES = {f"hl-{STANDARD_TYPES[kind]}" for kind in _COLOURED}
+_PLAIN = {"text", "txt", "csv"}
 # Footnote marks and notes (previews leave them out).
 _FOOTNOTES = re.compile(r'<sup class="footnote-ref">.*?</sup>'
                         r'|<section class="footnotes">.*?</section>', re.S)
@@ -140,6 +161,8 @@ class MarkdownRenderer:
         if folder is not None and ("href=" in raw or "src=" in raw):
             raw = resolve_relative(raw, folder, self.linker)
         raw = _TASK_BOX.sub(_task_box, raw)
+        if '<code class="language-' in raw:
+            raw = _CODE_BLOCK.sub(_coloured, raw)
         if "[!" in raw:
             raw = github_alerts(raw)
         if "data-footnote" in raw:
@@ -171,7 +194,7 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
         filter_style_properties={"text-align"}, attribute_filter=keep,
         allowed_classes={"a": {"mention", "footnote-backref"}, "code": _code_classes(),
                          "div": _ALERT_CLASSES, "p": {"alert-title"}, "section": {"footnotes"},
-                         "span": {"task"}, "sup": {"footnote-ref"}},
+                         "span": {"task", *_TOKEN_CLASSES}, "sup": {"footnote-ref"}},
         # code blocks and tables may scroll sideways: they take keyboard focus to be scrolled
         set_tag_attribute_values={"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}},
         tag_attribute_values=_ALIGNED,
@@ -280,6 +303,35 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
 
 
+def _coloured(m: re.Match[str]) -> str:
+    """A fenced code block with its tokens in spans Pygments names (its text escaped again)."""
+    lexer = _lexer(m.group(1).lower())
+    if lexer is None:
+        return m.group(0)
+    code = highlight(html.unescape(m.group(2)), lexer, _COLOURS)
+    return f'<pre><code class="language-{m.group(1)}">{code}</code></pre>'
+
+
+@functools.cache
+def _lexer(language: str) -> Lexer | None:
+    """Pygments' lexer of a language the sanitiser keeps (None for plain text and the others)."""
+    if f"language-{language}" not in _code_classes() or language in _PLAIN:
+        return None
+    try:
+        lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False)
+    except ClassNotFound:
+        return None
+    lexer.add_filter(_kinds_coloured())
+    return lexer
+
+
+@simplefilter
+def _kinds_coloured(self, lexer, stream, options):
+    """Each token as the kind of _COLOURED it is ("hl-k" for every keyword), else as text."""
+    for token, value in stream:
+        yield next((kind for kind in _COLOURED if token in kind), Text), value
+
+
 def _task_box(m: re.Match[str]) -> str:
     done = bool(m.group(1))
     return (f'<span class="task" role="img" aria-label="{"done" if done else "to do"}">'
@@ -350,8 +402,9 @@ def _anchor(url: str | None, inner: str, css: str = "") -> str:
     return f'<a {cls}href="{html.escape(url)}">{inner}</a>'
 
 
-def _code_classes() -> set[str]:
+@functools.cache
+def _code_classes() -> frozenset[str]:
     languages = ("python", "py", "bash", "sh", "shell", "console", "json", "yaml", "toml", "text",
                  "diff", "c", "cpp", "cuda", "rust", "go", "javascript", "js", "typescript", "ts",
                  "html", "css", "sql", "markdown", "md", "ini", "csv", "txt")
-    return {f"language-{lang}" for lang in languages}
+    return frozenset(f"language-{lang}" for lang in languages)

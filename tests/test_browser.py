@@ -147,6 +147,20 @@ def test_an_agents_table_reads_as_written_and_aligned_as_asked(browser, served):
     assert watch.console_errors == []
 
 
+def test_an_agents_code_is_coloured_by_kind_of_token(browser, served):
+    origin, out = served
+    path = next((p for p in sorted((out / "messages").glob("*/index.html"))
+                 if 'class="language-python"><span class="hl-' in p.read_text()), None)
+    assert path is not None, "the demo has no message with Python code"
+    page, watch = open_page(browser, origin, f"/messages/{path.parent.name}/")
+    code = page.locator(".markdown code.language-python").first
+    colour = "e => getComputedStyle(e).color"
+    plain = code.evaluate(colour)
+    kinds = {kind: code.locator(f".hl-{kind}").first.evaluate(colour) for kind in ("k", "c", "m")}
+    assert len({plain, *kinds.values()}) == 4        # keywords, comments and numbers stand out
+    assert watch.console_errors == []
+
+
 def test_without_javascript_table_and_svg_chart_remain(browser, served):
     origin, _ = served
     page, watch = open_page(browser, origin, "/", javascript=False)

@@ -66,6 +66,29 @@ def test_fenced_code_with_either_fence_keeps_its_language(fence):
     assert code["class"] == ["language-python"] and code.get_text() == "x = 1 < 2\n"
 
 
+def test_fenced_code_is_coloured_by_kind_of_token_and_keeps_its_text():
+    source = 'def f(x):\n    return "<a>" & 1  # @kestrel artifacts/a.py\n'
+    code = render(f"```python\n{source}```\n").select_one("pre > code")
+    assert code.get_text() == source
+    kinds = [(span["class"], span.get_text()) for span in code.find_all("span")]
+    assert kinds == [(["hl-k"], "def"), (["hl-nf"], "f"), (["hl-k"], "return"), (["hl-s"], '"<a>"'),
+                     (["hl-m"], "1"), (["hl-c"], "# @kestrel artifacts/a.py")]
+    assert code.find("a") is None                     # no link inside code
+
+
+@pytest.mark.parametrize("text", ["```\nx = 1\n```\n", "```text\nreturn 1\n```\n",
+                                  "```brainfuck\n+[>]\n```\n", "    return 1\n"])
+def test_code_without_a_known_language_stays_plain(text):
+    assert render(text).select_one("pre code").find("span") is None
+
+
+def test_code_that_closes_its_block_stays_text():
+    text = "```python\nx = '</code></pre><script>alert(1)</script>'\n```\n"
+    page = render(text)
+    assert page.find("script") is None
+    assert "<script>alert(1)</script>" in page.select_one("pre code").get_text()
+
+
 def test_headings_never_make_a_second_h1_nor_skip_levels():
     page = render("# Title\n\ntext\n\n#### Deep\n\n## Back\n")
     assert [h.name for h in page.find_all(re.compile(r"^h[1-6]$"))] == ["h2", "h3", "h3"]
