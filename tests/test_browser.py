@@ -111,17 +111,23 @@ def test_message_permalink_shows_its_thread(browser, served):
     assert watch.console_errors == []
 
 
+def open_message_with(browser, served, holds, what):
+    """The first message page of the demo whose HTML `holds` what the test needs."""
+    origin, out = served
+    path = next((p for p in sorted((out / "messages").glob("*/index.html")) if holds(p.read_text())),
+                None)
+    assert path is not None, f"the demo has no message with {what}"
+    return open_page(browser, origin, f"/messages/{path.parent.name}/")
+
+
 def in_view(locator) -> bool:
     return locator.evaluate("e => { const r = e.getBoundingClientRect();"
                             " return r.top >= 0 && r.bottom <= innerHeight; }")
 
 
 def test_a_footnote_mark_leads_to_its_note_and_back(browser, served):
-    origin, out = served
-    path = next((p for p in sorted((out / "messages").glob("*/index.html"))
-                 if 'class="footnote-ref"' in p.read_text()), None)
-    assert path is not None, "the demo has no message with a footnote"
-    page, watch = open_page(browser, origin, f"/messages/{path.parent.name}/")
+    page, watch = open_message_with(browser, served, lambda html: 'class="footnote-ref"' in html,
+                                    "a footnote")
     mark = page.locator("article sup.footnote-ref a").first
     note = page.locator("section.footnotes li").first
     assert not in_view(note)
@@ -133,11 +139,9 @@ def test_a_footnote_mark_leads_to_its_note_and_back(browser, served):
 
 
 def test_an_agents_table_reads_as_written_and_aligned_as_asked(browser, served):
-    origin, out = served
-    path = next((p for p in sorted((out / "messages").glob("*/index.html"))
-                 if re.search(r'<th align="right">[^<]*[a-zµ]', p.read_text())), None)
-    assert path is not None, "the demo has no message with a right-aligned table column"
-    page, watch = open_page(browser, origin, f"/messages/{path.parent.name}/")
+    page, watch = open_message_with(
+        browser, served, lambda html: re.search(r'<th align="right">[^<]*[a-zµ]', html) is not None,
+        "a right-aligned table column")
     table = page.locator(".markdown table").first
     shown = table.locator("th").evaluate_all("hs => hs.map(h => [h.innerText, h.textContent.trim()])")
     assert all(seen == written for seen, written in shown)          # "µs" is not shown "MS"
@@ -148,11 +152,8 @@ def test_an_agents_table_reads_as_written_and_aligned_as_asked(browser, served):
 
 
 def test_an_agents_code_is_coloured_by_kind_of_token(browser, served):
-    origin, out = served
-    path = next((p for p in sorted((out / "messages").glob("*/index.html"))
-                 if 'class="language-python"><span class="hl-' in p.read_text()), None)
-    assert path is not None, "the demo has no message with Python code"
-    page, watch = open_page(browser, origin, f"/messages/{path.parent.name}/")
+    page, watch = open_message_with(
+        browser, served, lambda html: 'class="language-python"><span class="hl-' in html, "Python code")
     code = page.locator(".markdown code.language-python").first
     colour = "e => getComputedStyle(e).color"
     plain = code.evaluate(colour)
