@@ -53,7 +53,7 @@ from builder.html_blocks import TAG_START
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 6")
+          "door 7")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -68,7 +68,10 @@ _TAGS = {
 }
 _ATTRIBUTES = {
     "a": {"href", "title", "id", "aria-label"},
+    "abbr": {"title"},
+    "details": {"open"},
     "img": {"src", "alt", "title", "width", "height"},
+    "time": {"datetime"},
     "td": {"align", "colspan", "rowspan", "style"},
     "th": {"align", "colspan", "rowspan", "style"},
     "li": {"id"},
@@ -77,7 +80,7 @@ _ATTRIBUTES = {
 }
 # `<p align="center">`, as agents write it around a figure (the attribute's other values go).
 _ALIGNED = {tag: {"align": {"left", "center", "right"}}
-            for tag in ("div", "p", "h2", "h3", "h4", "h5", "h6")}
+            for tag in ("div", "p", "h2", "h3", "h4", "h5", "h6")} | {"bdo": {"dir": {"ltr", "rtl"}}}
 _SCHEMES = {"http", "https", "mailto"}
 # Added after cleaning (nh3's own way of adding attributes emits them in random order).
 _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer" '

@@ -118,6 +118,14 @@ def test_html_that_github_keeps_is_kept(tag):
     assert html.text_of(render(text).find(tag)) == "kept"
 
 
+@pytest.mark.parametrize("tag, attribute, value", [
+    ("abbr", "title", "tokens per second"), ("details", "open", ""),
+    ("time", "datetime", "2026-07-06"), ("bdo", "dir", "rtl")])
+def test_the_attributes_that_give_such_html_its_meaning_are_kept(tag, attribute, value):
+    element = render(f'<div><{tag} {attribute}="{value}" onclick="x()">t</{tag}></div>').find(tag)
+    assert element.attrs == {attribute: value}
+
+
 def test_an_alignment_github_keeps_is_kept_and_nothing_else():
     page = render('<p align="center">figure</p>\n\n<div align="javascript:x()" onclick="x()">d</div>\n')
     assert page.find("p")["align"] == "center"
