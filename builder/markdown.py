@@ -114,6 +114,9 @@ _COLOURED = (Keyword, String, Comment, Number, Name.Function, Name.Class, Name.D
              Generic.Deleted, Generic.Inserted, Generic.Prompt, Generic.Heading, Generic.Subheading)
 _TOKEN_CLASSES = {f"hl-{STANDARD_TYPES[kind]}" for kind in _COLOURED}
 _PLAIN = {"text", "txt", "csv"}
+# A longer block stays plain: lexing costs build time in proportion (GitHub, too, stops colouring
+# large files), and no text an agent writes may hold a build up.
+_COLOUR_AT_MOST = 20_000
 # Footnote marks and notes (previews leave them out).
 _FOOTNOTES = re.compile(r'<sup class="footnote-ref">.*?</sup>'
                         r'|<section class="footnotes">.*?</section>', re.S)
@@ -309,7 +312,7 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
 def _coloured(m: re.Match[str]) -> str:
     """A fenced code block with its tokens in spans Pygments names (its text escaped again)."""
     lexer = _lexer(m.group(1).lower())
-    if lexer is None:
+    if lexer is None or len(m.group(2)) > _COLOUR_AT_MOST:
         return m.group(0)
     code = highlight(html.unescape(m.group(2)), lexer, _COLOURS)
     return f'<pre><code class="language-{m.group(1)}">{code}</code></pre>'

@@ -77,8 +77,10 @@ def test_fenced_code_is_coloured_by_kind_of_token_and_keeps_its_text():
 
 
 @pytest.mark.parametrize("text", ["```\nx = 1\n```\n", "```text\nreturn 1\n```\n",
-                                  "```brainfuck\n+[>]\n```\n", "    return 1\n"])
-def test_code_without_a_known_language_stays_plain(text):
+                                  "```brainfuck\n+[>]\n```\n", "    return 1\n",
+                                  "```python\n" + "return 1\n" * 3000 + "```\n"],
+                         ids=["no language", "plain text", "unknown language", "indented", "too long"])
+def test_code_stays_plain_in_an_unknown_language_or_when_very_long(text):
     assert render(text).select_one("pre code").find("span") is None
 
 
