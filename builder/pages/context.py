@@ -108,7 +108,8 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     cache = cache if cache is not None else TextCache(None)
     texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
     folders = [folder_of(x.source_path) for x in (*collab.messages, *collab.results)]
-    keys = [digest_of(salt, folder or "\0", text) for folder, text in zip(folders, texts)]
+    keys = [digest_of(salt, "\0" if folder is None else folder, text)     # "" is the bucket's top
+            for folder, text in zip(folders, texts)]
     markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i])), Markup)
     split = len(collab.messages)
     untitled = [i for i, m in enumerate(collab.messages) if not m.topic]
