@@ -5,6 +5,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from builder.urls import url_parts
+
 PAGE_BUDGET_BYTES = 2_000_000
 
 
@@ -64,6 +66,9 @@ def _check_page(out: Path, page: Path, base: str) -> list[str]:
     for dup in sorted(scan.duplicate_ids):
         findings.append(f"{rel}: duplicate id {dup!r}")
     for link in scan.links:
+        if url_parts(link) is None:
+            findings.append(f"{rel}: unreadable link {link}")
+            continue
         target = _internal_target(out, link, base)
         if target is not None and not target.exists():
             findings.append(f"{rel}: broken link {link}")

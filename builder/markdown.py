@@ -33,7 +33,7 @@ import re
 from importlib.metadata import version
 from dataclasses import dataclass
 from typing import Callable, Iterable
-from urllib.parse import SplitResult, unquote, urlsplit
+from urllib.parse import unquote
 
 import cmarkgfm
 import nh3
@@ -50,6 +50,7 @@ from pygments.util import ClassNotFound
 
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import TAG_START
+from builder.urls import url_parts
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
@@ -134,15 +135,6 @@ class Linker:
 _NO_LINKS = Linker(agent_url=lambda _: None, artifact_url=lambda _: None)
 
 
-def url_parts(url: str) -> SplitResult | None:
-    """The parts of a URL, or None for one that cannot be read ("http://[x", a broken IPv6
-    host: urlsplit raises)."""
-    try:
-        return urlsplit(url.strip())
-    except ValueError:
-        return None
-
-
 def host_allowed(url: str, hosts: Iterable[str]) -> bool:
     """An https URL whose host is listed (a "*.example.org" entry allows its subdomains)."""
     parts = url_parts(url)
@@ -187,6 +179,8 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
         if tag == "img" and attribute == "src" and not host_allowed(value, hosts):
             return None
         if tag == "span" and attribute == "role" and value != "img":
+            return None
+        if attribute in ("href", "src") and url_parts(value) is None:   # no browser can follow it
             return None
         if attribute == "id" and not _FOOTNOTE_ID.fullmatch(value):
             return None

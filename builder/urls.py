@@ -7,7 +7,7 @@ name a path outside the site or break out of an attribute.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlparse
+from urllib.parse import SplitResult, quote, urlparse, urlsplit
 
 from builder.slugs import slugify
 
@@ -114,9 +114,20 @@ def bucket_web_url(location: str, configured: str) -> str:
     return ""
 
 
+def url_parts(url: str) -> SplitResult | None:
+    """The parts of a URL, or None for one that cannot be read ("http://[x", a broken IPv6
+    host: urlsplit raises)."""
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
 def web_link(url: str) -> str | None:
     """A link a browser can open: http(s) as is, hf://buckets/... and hf://... on the Hub,
-    anything else (javascript:, file:, relative paths) None."""
+    anything else (javascript:, file:, relative paths, what cannot be read) None."""
+    if url_parts(url) is None:
+        return None
     if url.startswith(("http://", "https://")):
         return url
     if url.startswith("hf://buckets/"):

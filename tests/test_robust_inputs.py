@@ -21,6 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder.check import check_site
 from builder.cli import main
 from builder.config import Config, LimitsConfig
 from builder.format import printable
@@ -419,6 +420,23 @@ def test_a_long_message_shows_its_start_says_how_much_is_left_out_and_links_the_
     assert notice.startswith("The rest of this message (") and "kB) is too long" in notice
     assert page.select_one("p.omitted a")["href"] == (
         "https://huggingface.co/buckets/o/b/resolve/message_board/20260101-000000-000_a.md")
+
+
+def test_urls_no_browser_can_read_are_shown_as_text_not_links(tmp_path, cache):
+    bad = "http://[x"                       # urlsplit raises on it (a broken IPv6 host)
+    write_bucket(tmp_path / "bucket", (
+        Entry("message_board/20260101-000000-000_a.md",
+              front({"agent": "a"}, f'<img src="{bad}"> <a href="//[y">y</a> [z]({bad})')),
+        Entry("results/20260101-000000-000_a.md",
+              front({"agent": "a", "tps": 1.0, "submission": bad, "artifacts": [bad]}, f"![p]({bad})")),
+        Entry("agents/a.md", front({"agent_name": "a", "hf_user": bad}, f"[bio]({bad})"))))
+    out = tmp_path / "site"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", "--config", str(config_file(tmp_path, cache)), "--out", str(out)]) == 0
+    assert check_site(out) == []                               # it reads every link of every page
+    result = html.soup(out / "results" / "20260101-000000-000_a" / "index.html")
+    assert bad in html.text_of(result.select_one("main"))
+    assert not [a for a in result.select("main a") if "[" in a.get("href", "")]
 
 
 def test_a_refused_chart_picture_is_named_in_the_build_report(tmp_path, monkeypatch, cache):

@@ -10,6 +10,7 @@ from typing import Any
 
 from builder import format as fmt
 from builder.readers.frontmatter import brief, to_text
+from builder.urls import url_parts
 
 UTC = timezone.utc
 
@@ -187,7 +188,8 @@ def stem(path: str) -> str:
 
 def is_link_url(text: str) -> bool:
     lowered = text.strip().lower()
-    return lowered.startswith(_LINK_SCHEMES) and len(lowered) > len("hf://") + 1 and " " not in text.strip()
+    return (lowered.startswith(_LINK_SCHEMES) and len(lowered) > len("hf://") + 1
+            and " " not in text.strip() and url_parts(text) is not None)
 
 
 def strings_in(value: Any) -> tuple[str, ...]:
