@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping, get_args, get_origin, get_type_hints
 
 from builder.model import Link
+from builder.urls import url_parts
 
 # The Hub's own hosts: where agents' plots and artifacts live.
 DEFAULT_IMAGE_HOSTS = ("huggingface.co", "*.huggingface.co", "hf.co", "*.hf.co")
@@ -191,12 +192,23 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
             raw.setdefault(section, {})[key] = value
     errors: list[str] = []
     config = _build(Config, raw, "", errors)
+    errors += unreadable_urls(config)
     theme_dir = config.site.theme_dir
     if theme_dir and not (root / theme_dir).is_dir():
         errors.append(f"site.theme_dir: folder {theme_dir!r} not found next to the config file")
     if errors:
         raise ConfigError(errors)
     return replace(config, root=root)
+
+
+def unreadable_urls(config: Config) -> list[str]:
+    """The settings that hold a URL no browser can read ("http://[x"): the pages would link
+    nowhere."""
+    urls = {"site.base_url": config.site.base_url, "source.web_url": config.source.web_url,
+            **{f"site.links[{i}].url": link.url for i, link in enumerate(config.site.links)
+               if link is not None}}
+    return [f"{name}: {url!r} is not a URL a browser can read" for name, url in urls.items()
+            if url_parts(url) is None]
 
 
 def _build(cls: type, raw: Any, prefix: str, errors: list[str]) -> Any:

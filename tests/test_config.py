@@ -67,3 +67,17 @@ def test_bad_environment_value_is_a_config_error(tmp_path):
 def test_invalid_toml_is_reported(tmp_path):
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_config(write(tmp_path, "[metric\n"), env={})
+
+
+def test_a_url_no_browser_can_read_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, """
+[site]
+base_url = "https://[x/"
+links = [{ label = "Bucket", url = "https://huggingface.co/buckets/o/b" },
+         { label = "Broken", url = "http://[y" }]
+[source]
+web_url = "//[z"
+"""), env={})
+    assert sorted(e.split(":")[0] for e in info.value.errors) == [
+        "site.base_url", "site.links[1].url", "source.web_url"]
