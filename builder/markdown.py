@@ -32,7 +32,7 @@ import posixpath
 import re
 from importlib.metadata import version
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import unquote
 
 import cmarkgfm
@@ -329,7 +329,13 @@ def _lexer(language: str) -> Lexer | None:
 def _kinds_coloured(self, lexer, stream, options):
     """Each token as the kind of _COLOURED it is ("hl-k" for every keyword), else as text."""
     for token, value in stream:
-        yield next((kind for kind in _COLOURED if token in kind), Text), value
+        yield _kind_of(token), value
+
+
+@functools.cache
+def _kind_of(token: Any) -> Any:
+    """The kind of _COLOURED a token type is, else Text (asked once per type, not per token)."""
+    return next((kind for kind in _COLOURED if token in kind), Text)
 
 
 def _task_box(m: re.Match[str]) -> str:
