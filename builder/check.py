@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote
 
 from builder.urls import url_parts
 
@@ -66,17 +66,17 @@ def _check_page(out: Path, page: Path, base: str) -> list[str]:
     for dup in sorted(scan.duplicate_ids):
         findings.append(f"{rel}: duplicate id {dup!r}")
     for link in scan.links:
-        if url_parts(link) is None:
+        parts = url_parts(link)
+        if parts is None:
             findings.append(f"{rel}: unreadable link {link}")
             continue
-        target = _internal_target(out, link, base)
+        target = _internal_target(out, parts, base)
         if target is not None and not target.exists():
             findings.append(f"{rel}: broken link {link}")
     return findings
 
 
-def _internal_target(out: Path, link: str, base: str) -> Path | None:
-    parts = urlsplit(link)
+def _internal_target(out: Path, parts: SplitResult, base: str) -> Path | None:
     if parts.scheme or parts.netloc or not parts.path.startswith(base):
         return None
     path = unquote(parts.path[len(base):])
