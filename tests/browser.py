@@ -6,6 +6,7 @@ import functools
 import http.server
 import threading
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -80,9 +81,11 @@ class PageWatch:
         return outside_requests(self.requests, self._origin)
 
 
-def outside_requests(urls: list[str], origin: str) -> list[str]:
-    """Requests to anywhere but the site (the browser cannot reach them: CHROMIUM_ARGS)."""
-    return [u for u in urls if not u.startswith((origin + "/", "data:", "about:blank"))]
+def outside_requests(urls: list[str], origin: str, but: str = "") -> list[str]:
+    """Requests to anywhere but the site (the browser cannot reach them: CHROMIUM_ARGS), and
+    but the host `but` (the images' allowed host, for agent text)."""
+    return [u for u in urls if not u.startswith((origin + "/", "data:", "about:blank"))
+            and not (but and urlsplit(u).hostname == but)]
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,10 @@ and hostile content in every trace field (tests/hostile_traces.py) never execute
 anywhere but the allowed image host."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from builder.cli import main
-from tests.browser import PageWatch, serve_folder
+from tests.browser import PageWatch, outside_requests, serve_folder
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 from tests.hostile_traces import AGENTS, write_hostile_traces
 
@@ -109,7 +107,7 @@ def test_hostile_trace_fields_never_execute(browser, hostile_traces_site):
     assert watch.dialogs == [], watch.dialogs
     assert [u for u in watch.requests if MARKER in u] == []
     # nowhere but the site and the images' allowed host (the Hub, by default)
-    assert [u for u in watch.outside if urlsplit(u).hostname != "huggingface.co"] == []
+    assert outside_requests(watch.requests, origin, but="huggingface.co") == []
     assert watch.page_errors == [], watch.page_errors
     context.close()
 
