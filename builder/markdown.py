@@ -17,7 +17,10 @@ the tags, attributes and URL schemes listed here. On the way:
   alone on its first line is one of GitHub's alerts, with its title;
 * task-list boxes become symbols with a text alternative (no form controls);
 * footnotes link both ways, as on GitHub, with ids made unique to their text (several bodies
-  share a page: a transcript, a thread), and no other id gets through;
+  share a page: a transcript, a thread), and no other id of the text's own gets through;
+* headings get GitHub's ids (`user-content-<slug>`) and a permalink beside them, and the text's
+  own links to `#<slug>` (a table of contents) go to them (not in an agent's log: many of its
+  texts share a page, and their headings are no sections of a document);
 * images load only from the hosts the organizer allows; any other image becomes a plain link
   "image: <alt> (host)" that the visitor may choose to follow. Whatever the rewriting missed, the
   sanitiser drops an image source from any other host, so no agent text can make a visitor's
@@ -30,6 +33,7 @@ import hashlib
 import html
 import posixpath
 import re
+import unicodedata
 from importlib.metadata import version
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -54,7 +58,7 @@ from builder.urls import url_parts
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 7")
+          "door 8")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -121,6 +125,12 @@ _COLOUR_AT_MOST = 20_000
 # Footnote marks and notes (previews leave them out).
 _FOOTNOTES = re.compile(r'<sup class="footnote-ref">.*?</sup>'
                         r'|<section class="footnotes">.*?</section>', re.S)
+# A heading as the sanitiser writes it (html5ever: headings never nest), and a link to a place
+# in the page.
+_HEADING = re.compile(r"<h([2-6])((?: [^>]*)?)>(.*?)</h\1>", re.S)
+_LINK_START = re.compile(r"<a[ >]")
+_TO_FRAGMENT = re.compile(r'href="#([^"]+)"')
+_HEADING_ID_PREFIX = "user-content-"
 
 @dataclass(frozen=True)
 class Linker:
@@ -151,9 +161,10 @@ class MarkdownRenderer:
         self.linker = linker
         self.image_hosts = tuple(h.lower() for h in image_hosts)
 
-    def render(self, text: str, folder: str | None = None) -> Markup:
+    def render(self, text: str, folder: str | None = None, anchors: bool = True) -> Markup:
         """`folder`: the bucket folder of the text's file ("" for the top), against which its
-        relative links resolve (None: unknown, they are left as written)."""
+        relative links resolve (None: unknown, they are left as written). `anchors`: its
+        headings get ids and permalinks (the only text of its page to have them)."""
         raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS,
                                                         extensions=_EXTENSIONS)
         if folder is not None and ("href=" in raw or "src=" in raw):
@@ -169,7 +180,10 @@ class MarkdownRenderer:
         raw = demote_headings(raw)
         if "@" in raw or "artifacts/" in raw:
             raw = _link_text(raw, self.linker)
-        return Markup(sanitize_html(raw, self.image_hosts))
+        cleaned = sanitize_html(raw, self.image_hosts)
+        if anchors and "<h" in cleaned:
+            cleaned = heading_anchors(cleaned)
+        return Markup(cleaned)
 
 
 def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOSTS) -> str:
@@ -290,6 +304,72 @@ def demote_headings(fragment: str, top: int = 2) -> str:
         return f"<h{new}{m.group(3)}>"
 
     return re.sub(r"<(/?)h([1-6])(\b[^>]*)>", level, fragment, flags=re.I)
+
+
+def heading_anchors(fragment: str) -> str:
+    """GitHub's heading anchors, on sanitised HTML (which keeps no id of the text's own but
+    footnotes'): each heading gets the id `user-content-<slug of its text>` and a permalink
+    after it, and the text's links to `#<slug>` go to that id. Slugs are GitHub's: "What's new?"
+    is whats-new, a second "Results" results-1. A heading inside a link gets no permalink (no
+    link may hold another); one of signs or emoji only gets nothing."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    position, links_open = 0, 0
+    for m in _HEADING.finditer(fragment):
+        before = fragment[position:m.start()]
+        links_open += len(_LINK_START.findall(before)) - before.count("</a>")
+        out.append(before)
+        position = m.end()
+        slug = _unique_slug(heading_slug(m.group(3)), seen)
+        if not slug:
+            out.append(m.group(0))
+            continue
+        level, attributes, inner = m.groups()
+        target = _HEADING_ID_PREFIX + slug
+        heading = f'<h{level} id="{target}"{attributes}>{inner}</h{level}>'
+        if links_open > 0:
+            out.append(heading)
+            continue
+        label = html.escape("Permalink: " + _plain_text(inner))
+        out.append(f'<div class="markdown-heading">{heading}'
+                   f'<a class="anchor" href="#{target}" aria-label="{label}"></a></div>')
+    out.append(fragment[position:])
+    anchored = "".join(out)
+
+    def to_heading(m: re.Match[str]) -> str:
+        named = unquote(html.unescape(m.group(1))) in seen
+        return f'href="#{_HEADING_ID_PREFIX}{m.group(1)}"' if named else m.group(0)
+
+    return _TO_FRAGMENT.sub(to_heading, anchored) if seen and 'href="#' in anchored else anchored
+
+
+def heading_slug(inner: str) -> str:
+    """GitHub's slug of a heading's text (github-slugger): lower case, only letters, digits,
+    marks, "_", "-" and spaces kept, each space a "-"."""
+    kept = (c for c in _plain_text(inner, collapse=False).lower()
+            if c.isalnum() or c in " -_" or unicodedata.category(c) in _SLUG_CATEGORIES)
+    return "".join(kept).replace(" ", "-")
+
+
+_SLUG_CATEGORIES = {"Mn", "Mc", "Me", "Pc"}
+
+
+def _unique_slug(slug: str, seen: dict[str, int]) -> str:
+    """github-slugger's way: a slug seen before takes the next free "-<n>" after it. A slug of
+    dashes only ("🚀 !!" gives "-") names nothing: none."""
+    if not slug.strip("-"):
+        return ""
+    original = slug
+    while slug in seen:
+        seen[original] += 1
+        slug = f"{original}-{seen[original]}"
+    seen[slug] = 0
+    return slug
+
+
+def _plain_text(inner: str, collapse: bool = True) -> str:
+    text = html.unescape(re.sub(r"<[^>]*>", "", inner))
+    return " ".join(text.split()) if collapse else text
 
 
 def excerpt_of_html(rendered: str, limit: int = 280) -> str:

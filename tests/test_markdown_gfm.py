@@ -211,6 +211,59 @@ def test_an_excerpt_leaves_footnote_marks_and_notes_out():
     assert excerpt_of_html(rendered) == "Fast run."
 
 
+@pytest.mark.parametrize("heading, slug", [
+    ("Results", "results"), ("What's new in v2.0?", "whats-new-in-v20"),
+    ("Größe & Ärger", "größe--ärger"), ("`fp8_kv` sweep: **226 tok/s**", "fp8_kv-sweep-226-toks"),
+    ("  Spaces   inside ", "spaces---inside"), ("[the plan](https://x.org) - draft", "the-plan---draft"),
+])
+def test_headings_take_githubs_ids_and_a_permalink(heading, slug):
+    page = render(f"# {heading}\n\ntext\n")
+    h2 = page.select_one("div.markdown-heading > h2")
+    assert h2["id"] == f"user-content-{slug}"
+    permalink = h2.find_next_sibling("a")
+    assert permalink["href"] == f"#user-content-{slug}"
+    assert permalink["aria-label"] == f"Permalink: {html.text_of(h2)}"
+    assert html.text_of(permalink) == ""              # the theme draws its "#"
+
+
+def test_a_table_of_contents_goes_to_its_headings_and_repeated_titles_are_numbered():
+    page = render("[Setup](#setup) · [first run](#run) · [second run](#run-1) · [Größe](#größe) · "
+                  "[elsewhere](#nothing)\n\n## Setup\n## Run\n### Run\n## Run 1\n## Größe\n")
+    ids = [h["id"] for h in page.select("h2, h3, h4")]
+    assert ids == ["user-content-setup", "user-content-run", "user-content-run-1",
+                   "user-content-run-1-1", "user-content-größe"]
+    hrefs = [a["href"] for a in page.select("p a")]
+    assert hrefs == ["#user-content-setup", "#user-content-run", "#user-content-run-1",
+                     "#user-content-gr%C3%B6%C3%9Fe", "#nothing"]
+
+
+def test_a_heading_of_signs_only_gets_no_anchor_and_agent_ids_never_pass():
+    page = render("## 🚀 !!\n\n<h2 id=\"main\">Mine</h2>\n\n"
+                  "<a id=\"user-content-x\" href=\"#user-content-x\">x</a>\n")
+    assert [h.get("id") for h in page.select("h2, h3")] == [None, "user-content-mine"]
+    assert page.find(id="main") is None and page.find(id="user-content-x") is None
+
+
+def test_a_heading_inside_a_link_gets_an_id_but_no_permalink_inside_the_link():
+    page = render("<a href=\"https://x.org\"><h3>Linked</h3></a>\n\n<a href=\"https://y.org\"><span>"
+                  "<h4>Also linked</h4></span></a>\n")
+    for link in page.find_all("a", href=re.compile("^https")):
+        assert link.find("a") is None
+    assert [h["id"] for h in page.select("h2, h3, h4")] == ["user-content-linked", "user-content-also-linked"]
+
+
+def test_without_anchors_headings_get_neither_ids_nor_permalinks():
+    rendered = str(MarkdownRenderer(LINKER).render("## Summary\n\n[to it](#summary)\n", anchors=False))
+    page = html.soup(rendered)
+    assert page.find(id=True) is None and page.find(class_="anchor") is None
+    assert page.select_one("p a")["href"] == "#summary"
+
+
+def test_an_excerpt_shows_a_headings_words_and_nothing_of_its_permalink():
+    rendered = str(MarkdownRenderer().render("## Results\n\nFast run.\n"))
+    assert excerpt_of_html(rendered) == "Results Fast run."
+
+
 @pytest.mark.parametrize("mark, title", [("NOTE", "Note"), ("tip", "Tip"), ("IMPORTANT", "Important"),
                                          ("Warning", "Warning"), ("CAUTION", "Caution")])
 def test_a_quote_opening_with_an_alert_mark_is_that_alert(mark, title):

@@ -390,6 +390,14 @@ def edge_bucket(tmp: Path) -> Path:
          "message": {"role": "user", "content": f"my token is {key}"}}) + "\n")
     (secret / "manifest.md").write_text(
         "---\nharness: claude-code\nsession_id: s1\nshare: full\n---\n\nnotes\n")
+    headings = bucket / "traces" / "edge-headings" / "s1"
+    headings.mkdir(parents=True)
+    (headings / "s1.jsonl").write_text("".join(json.dumps(
+        {"type": "assistant", "sessionId": "s1", "uuid": f"u{n}",
+         "message": {"role": "assistant", "content": [{"type": "text", "text": f"## Summary\n\nturn {n}"}]}}
+    ) + "\n" for n in (1, 2)))
+    (headings / "manifest.md").write_text(
+        "---\nharness: claude-code\nsession_id: s1\nshare: full\n---\n\n## Summary\n\nnotes\n")
     return bucket
 
 
@@ -419,6 +427,18 @@ def test_edge_cases_render_every_kind(edge_site):
     assert "turn aborted" in text_of(codex.find("section", class_="transcript"))
     assert any("exit 2" in text_of(t) for t in codex.find_all("details", class_="tool"))
     assert check_site(edge_site) == []
+
+
+def test_the_notes_headings_have_anchors_and_the_logs_headings_none(edge_site):
+    page = soup(trace_page(edge_site, "edge-headings/s1"))
+    notes = page.find("section", class_="notes").find("div", class_="markdown")
+    assert notes.find(["h2", "h3"])["id"] == "user-content-summary"
+    assert notes.find("a", class_="anchor")["href"] == "#user-content-summary"
+    log_headings = [h for d in page.find_all("div", class_="assistant")
+                    for h in d.find("div", class_="markdown").find_all(["h2", "h3", "h4"])]
+    assert [text_of(h) for h in log_headings] == ["Summary", "Summary"]
+    assert not any(h.get("id") for h in log_headings)              # two turns, one page: no clash
+    assert page.find("section", class_="transcript").find("a", class_="anchor") is None
 
 
 def test_the_build_report_names_each_log_with_what_was_wrong_in_it(edge_site):

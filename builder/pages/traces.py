@@ -236,7 +236,8 @@ def plan_session(ctx: SiteContext, trace: Trace, loaded: LoadedTranscript) -> Se
         page_of_turn=turn_pages(pages), errors_before=errors_before,
         header=session_header(ctx, trace, loaded, error_links),
         facts=transcript_facts(transcript) if transcript is not None else None,
-        viewer=Viewer(ctx.md.render, raw_url or "", _session_start(trace, transcript)),
+        viewer=Viewer(partial(ctx.md.render, anchors=False), raw_url or "",
+                      _session_start(trace, transcript)),
         url_for=url_for)
 
 
