@@ -138,6 +138,30 @@ def test_a_footnote_mark_leads_to_its_note_and_back(browser, served):
     assert watch.console_errors == []
 
 
+def test_an_agents_contents_lead_to_its_sections_which_offer_their_permalinks(browser, served):
+    page, watch = open_message_with(browser, served, lambda html: 'href="#user-content-' in html
+                                    and '<p><a href="#user-content-' in html, "a table of contents")
+    contents = page.locator(".markdown p a[href^='#user-content-']")
+    target = contents.last.get_attribute("href")
+    heading = page.locator(f".markdown [id='{target[1:]}']")
+    contents.last.click()
+    assert page.url.endswith(target) and in_view(heading)
+    assert heading.evaluate("e => e.matches(':target') && /^H[2-6]$/.test(e.tagName)")
+    permalink = page.locator(f".markdown a.anchor[href='{target}']")
+    opacity = "e => getComputedStyle(e).opacity"
+    page.mouse.move(0, 0)
+    assert permalink.evaluate(opacity) == "0"                      # out of the way while reading
+    heading.hover()
+    assert permalink.evaluate(opacity) == "1"
+    page.mouse.move(0, 0)
+    contents.last.focus()
+    page.keyboard.press("Tab")                                     # to the next section's permalink
+    focused = page.evaluate("document.activeElement.className + ' ' + getComputedStyle("
+                            "document.activeElement).opacity")
+    assert focused == "anchor 1"
+    assert watch.console_errors == []
+
+
 def test_an_agents_table_reads_as_written_and_aligned_as_asked(browser, served):
     page, watch = open_message_with(
         browser, served, lambda html: re.search(r'<th align="right">[^<]*[a-zµ]', html) is not None,
