@@ -12,7 +12,8 @@ the tags, attributes and URL schemes listed here. On the way:
   to its bytes (shown when the Hub is an allowed image host);
 * fenced code in a language the sanitiser keeps is coloured, as on GitHub (Pygments: classes
   `hl-<token>`, coloured by the theme);
-* headings are demoted below the page's own `<h1>`, and never skip a level;
+* headings are demoted below the page's own `<h1>` (or the section heading the text sits
+  under), and never skip a level;
 * a quote that opens with `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`
   alone on its first line is one of GitHub's alerts, with its title;
 * task-list boxes become symbols with a text alternative (no form controls);
@@ -161,10 +162,12 @@ class MarkdownRenderer:
         self.linker = linker
         self.image_hosts = tuple(h.lower() for h in image_hosts)
 
-    def render(self, text: str, folder: str | None = None, anchors: bool = True) -> Markup:
+    def render(self, text: str, folder: str | None = None, anchors: bool = True,
+               top: int = 2) -> Markup:
         """`folder`: the bucket folder of the text's file ("" for the top), against which its
         relative links resolve (None: unknown, they are left as written). `anchors`: its
-        headings get ids and permalinks (the only text of its page to have them)."""
+        headings get ids and permalinks (the only text of its page to have them). `top`: the
+        level of its first heading, one below the page's heading the text sits under."""
         raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS,
                                                         extensions=_EXTENSIONS)
         if folder is not None and ("href=" in raw or "src=" in raw):
@@ -177,7 +180,7 @@ class MarkdownRenderer:
         if "data-footnote" in raw:
             raw = unique_footnote_ids(raw, text)
         raw = _images_as_links(raw, self.image_hosts)
-        raw = demote_headings(raw)
+        raw = demote_headings(raw, top)
         if "@" in raw or "artifacts/" in raw:
             raw = _link_text(raw, self.linker)
         cleaned = sanitize_html(raw, self.image_hosts)

@@ -97,6 +97,12 @@ def test_headings_never_make_a_second_h1_nor_skip_levels():
     assert demote_headings('<h1 id="a">x</h1><h6>y</h6>') == '<h2 id="a">x</h2><h3>y</h3>'
 
 
+def test_a_text_under_a_section_heading_starts_its_headings_below_it():
+    text = "# Title\n\n#### Deep\n\n###### Deepest\n"
+    page = html.soup(str(MarkdownRenderer(LINKER).render(text, top=4)))
+    assert [h.name for h in page.find_all(re.compile(r"^h[1-6]$"))] == ["h4", "h5", "h6"]
+
+
 def test_mentions_and_artifacts_link_in_text_but_not_in_code_pre_or_links():
     page = render("@kestrel wrote artifacts/a.py, not `@kestrel` nor [artifacts/b.py](https://x.org)"
                   "\n\n```\n@kestrel artifacts/c.py\n```\n")

@@ -429,14 +429,15 @@ def test_edge_cases_render_every_kind(edge_site):
     assert check_site(edge_site) == []
 
 
-def test_the_notes_headings_have_anchors_and_the_logs_headings_none(edge_site):
+def test_agent_headings_sit_below_their_section_and_only_the_notes_have_anchors(edge_site):
     page = soup(trace_page(edge_site, "edge-headings/s1"))
     notes = page.find("section", class_="notes").find("div", class_="markdown")
-    assert notes.find(["h2", "h3"])["id"] == "user-content-summary"
+    assert [(h.name, h.get("id")) for h in notes.find_all(re.compile("^h[1-6]$"))] == [
+        ("h3", "user-content-summary")]                            # under the h2 "Agent's notes"
     assert notes.find("a", class_="anchor")["href"] == "#user-content-summary"
-    log_headings = [h for d in page.find_all("div", class_="assistant")
-                    for h in d.find("div", class_="markdown").find_all(["h2", "h3", "h4"])]
-    assert [text_of(h) for h in log_headings] == ["Summary", "Summary"]
+    texts = page.select("section.turn div.assistant div.markdown")
+    log_headings = [h for text in texts for h in text.find_all(re.compile("^h[1-6]$"))]
+    assert [(h.name, text_of(h)) for h in log_headings] == [("h4", "Summary")] * 2   # under the turn's h3
     assert not any(h.get("id") for h in log_headings)              # two turns, one page: no clash
     assert page.find("section", class_="transcript").find("a", class_="anchor") is None
 

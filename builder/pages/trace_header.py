@@ -14,6 +14,7 @@ from builder.slugs import slugify
 from builder.transcript import LoadedTranscript, Transcript, TranscriptStats, transcript_problems
 
 TOP_TOOLS = 8                 # tools with a bar of their own; the rest are grouped
+NOTES_TOP = 3                 # the notes' headings sit under the h2 "Agent's notes"
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,8 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         result_ref=trace.result_ref, links=_links(ctx, trace),
         log_name=trace.log_path.rsplit("/", 1)[-1] if trace.log_path else "",
         log_size=fmt.size(trace.log_size) if trace.log_path else "",
-        notes=(ctx.md.render(trace.notes, folder_of(trace.manifest_path)) if trace.notes.strip()
-               else Markup("")),
+        notes=(ctx.md.render(trace.notes, folder_of(trace.manifest_path), top=NOTES_TOP)
+               if trace.notes.strip() else Markup("")),
         metadata=_metadata(trace), context=tuple(transcript.meta) if transcript else ())
 
 

@@ -39,6 +39,7 @@ TRACES_PER_PAGE = 100
 PLAN_AHEAD = 8                # session pages are large: the build plans only a few at a time
 TURN_INDEX_CAP = 2_000        # turns listed in page 1's index (the pages list always follows)
 PAGER_WINDOW = 4              # numbered page links either side of the current page
+LOG_TEXT_TOP = 4              # a turn's text sits under its h3, in the h2 "Transcript"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def plan_session(ctx: SiteContext, trace: Trace, loaded: LoadedTranscript) -> Se
         page_of_turn=turn_pages(pages), errors_before=errors_before,
         header=session_header(ctx, trace, loaded, error_links),
         facts=transcript_facts(transcript) if transcript is not None else None,
-        viewer=Viewer(partial(ctx.md.render, anchors=False), raw_url or "",
+        viewer=Viewer(partial(ctx.md.render, anchors=False, top=LOG_TEXT_TOP), raw_url or "",
                       _session_start(trace, transcript)),
         url_for=url_for)
 
