@@ -51,6 +51,9 @@ PAYLOADS = [
     "> [!WARNING]\n> <img src=x onerror=alert('p38')><a href=\"javascript:alert('p38')\">p38</a>",
     "<a id=\"fn-00000000-1\" href=\"#fn-1\" onclick=\"alert('p39')\">p39</a>",
     "<img src=\"http://[p40\" onerror=alert('p40')><a href=\"http://[p40\">p40</a>",   # unreadable URLs
+    # a heading's text becomes its id and its permalink's label; a link to it is rewritten
+    "## p41 \"><svg/onload=alert('p41')> &quot;x' onmouseover=alert(1)\n\n"
+    "[p41](#p41-svgonloadalertp41-x-onmouseoveralert1 \"onclick=alert('p41')\")",
 ]
 
 
