@@ -132,6 +132,8 @@ _HEADING = re.compile(r"<h([2-6])((?: [^>]*)?)>(.*?)</h\1>", re.S)
 _LINK_START = re.compile(r"<a[ >]")
 _TO_FRAGMENT = re.compile(r'href="#([^"]+)"')
 _HEADING_ID_PREFIX = "user-content-"
+# Besides letters and digits, what a GitHub slug keeps: marks and connector punctuation ("_").
+_SLUG_CATEGORIES = {"Mn", "Mc", "Me", "Pc"}
 
 @dataclass(frozen=True)
 class Linker:
@@ -352,9 +354,6 @@ def heading_slug(inner: str) -> str:
     kept = (c for c in _plain_text(inner, collapse=False).lower()
             if c.isalnum() or c in " -_" or unicodedata.category(c) in _SLUG_CATEGORIES)
     return "".join(kept).replace(" ", "-")
-
-
-_SLUG_CATEGORIES = {"Mn", "Mc", "Me", "Pc"}
 
 
 def _unique_slug(slug: str, seen: dict[str, int]) -> str:
