@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass, field, replace
-from itertools import groupby
+from itertools import chain, groupby
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from markupsafe import Markup
@@ -307,7 +307,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
 
     rows = {r.id: result_row(r, ranked.get(r.id), config.metric, urls, agent_link(r.agent),
                              traces_by_result.get(r.id, ()))
-            for r in _listed_results(collab)}
+            for r in _listed_results(collab).values()}
     return SiteContext(
         collab=collab, config=config, urls=urls, site=site, md=md, bodies=bodies, chart=chart,
         load_transcript=load_transcript, known_agents=known,
@@ -327,10 +327,11 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
         fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style)
 
 
-def _listed_results(collab: Collab) -> tuple[Result, ...]:
-    """Every result a table may list: the bucket's, and the fallback baseline's when shown."""
+def _listed_results(collab: Collab) -> dict[str, Result]:
+    """Every result a table may list, by id: the bucket's, and the fallback baseline's when
+    shown (most are both the bucket's and the leaderboard's: each gets one row)."""
     lb = collab.leaderboard
-    return collab.results + tuple(e.result for e in lb.best + lb.all) + lb.baselines
+    return {r.id: r for r in chain(collab.results, (e.result for e in lb.best + lb.all), lb.baselines)}
 
 
 def _messages_about_results(messages: Sequence[Message], by_file) -> dict[str, tuple[str, ...]]:
