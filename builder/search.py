@@ -6,10 +6,10 @@ The build hands over the record of every rendered page (search_plan's `page_reco
 the page is rendered or kept with it in the page cache) with `extend`; search_plan.py says what
 of a page is indexed and cuts the pages into shards.
 
-Each shard is indexed by a Pagefind process of its own (so memory is bounded by a shard, and
-shards are indexed on every core). A Pagefind process takes about five times as much memory
-while it writes its index as while it is given the pages, so one shard at a time writes its
-index while the others are given their pages (both cores stay busy). A shard's files are kept
+Each shard is indexed by a Pagefind process of its own (so memory is bounded by a shard). A
+Pagefind process takes about five times as much memory while it writes its index as while it
+is given the pages, so one shard at a time writes its index while the next is given its pages
+(two cores busy), and no more run at once: see `AT_ONCE`. A shard's files are kept
 in the render cache under a key made of exactly what it indexes: a build indexes only the
 shards whose pages changed, and a shard indexed again from the same pages gives the same bytes.
 A shard is served from /pagefind/<shard>/, the runtime from /pagefind/ (with an index of its
@@ -64,6 +64,12 @@ ReadPage = Callable[[str], bytes]
 # does not read this variable ignores it; one set by the caller wins.
 ALLOCATOR = ("_RJEM_MALLOC_CONF", "lg_tcache_max:17")
 _WRITING = threading.Lock()             # one shard writes its index at a time (see above)
+# Pagefind processes at once, however many cores there are. Writes go one at a time, and a
+# shard is given its 2,048 pages (0.41 s) in about the time the one before writes its index
+# (0.33 s): a third process could cut the indexing by a fifth at most. But each process that
+# waits to write holds the index of its pages (about 33 MiB): with one per core, the 10k
+# build's peak grew by 30 MiB per core beyond two (332 MiB with four workers, 272 with two).
+AT_ONCE = 2
 
 
 class SearchError(RuntimeError):
@@ -100,7 +106,7 @@ class SearchIndex:
         runtime = self._cached(f"{FOLDER}/", hashlib.sha256(f"runtime; {salt}".encode()).hexdigest(),
                                lambda: _runtime(binary))
         yield from ((f"{FOLDER}/{name}", data) for name, data in sorted(runtime.items()))
-        with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), len(shards)))) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), AT_ONCE, len(shards)))) as pool:
             parts = pool.map(lambda s: self._cached(f"{FOLDER}/{s.name}/", s.key(salt),
                                                     lambda: _index(binary, s, read)),
                              shards)

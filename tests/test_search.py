@@ -276,6 +276,30 @@ def test_a_new_page_is_indexed_alone_and_changes_only_its_shard(tmp_path, monkey
     assert {p.split("/")[1] for p in changed} - {"shards.json"} == {newest}
 
 
+def test_two_pagefind_processes_at_most_index_at_once_however_many_cores(monkeypatch):
+    """Each process waiting to write its index holds it: one per core would make memory grow
+    with the machine."""
+    running, peak = [], []
+    service = search._Service
+
+    class Counted(service):
+        def __init__(self, binary):
+            super().__init__(binary)
+            running.append(self)
+            peak.append(len(running))
+
+        def __exit__(self, *exc):
+            running.remove(self)
+            return super().__exit__(*exc)
+
+    monkeypatch.setattr(search, "_Service", Counted)
+    monkeypatch.setenv("COLLAB_WORKERS", "8")
+    pages = {f"m/{i}/index.html": page(i, f"word{i}") for i in range(1, 9)}
+    bundle = bundle_of(pages, levels=((1, 1 << 30),))
+    assert len(json.loads(bundle["pagefind/shards.json"])["shards"]) == 8
+    assert len(peak) == 8 + 1 and max(peak) <= 2     # the runtime's too
+
+
 def test_the_cache_keeps_the_shards_of_the_latest_build_only(tmp_path):
     levels = ((2, 1 << 30),)
     pages = {f"m/{i}/index.html": page(i, f"word{i}") for i in range(1, 6)}
