@@ -42,6 +42,10 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
     cold = data["cold"]["collab"]
     assert cold["exit_code"] == 0 and cold["html_pages"] >= 60   # at least one page per message
     assert cold["peak_tree_pss_mb"] > 10 and cold["peak_rss_mb"] > 10
+    runner = data["cold"].get("collab_runner_workers")           # GitHub's runners have four cores
+    assert (runner is None) == (data["machine"]["cores"] >= 4)
+    assert runner is None or (runner["workers"] == 4 and runner["exit_code"] == 0
+                              and runner["peak_tree_pss_mb"] > 10)
 
     cron = data["cron"]
     assert cron["no_change_site_present"]["changed_files"] == 0
