@@ -19,7 +19,6 @@ a runner without hf_xet. The bench's own process never imports huggingface_hub.
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -33,6 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from scripts.bench_run import set_aside  # noqa: E402
 from tests.fakehub import DEFAULT_TOKEN, FakeHub  # noqa: E402  (stdlib only)
 
 BUCKET = "bench-org/bench-collab"
@@ -47,7 +47,7 @@ def bench_hub(out: Path, bucket: Path, new_message: str, base_config: Path, log:
     """Runs 1-3 above against a fake Hub holding `bucket` (minus `new_message`, a bucket path,
     which arrives before run 3). Everything is written below <out>/hub/."""
     work = out / "hub"
-    shutil.rmtree(work, ignore_errors=True)
+    set_aside(work)
     work.mkdir(parents=True)
     files = {p.relative_to(bucket).as_posix(): p.read_bytes()
              for p in sorted(bucket.rglob("*")) if p.is_file()}
@@ -84,7 +84,7 @@ def _cron_run(hub: FakeHub, work: Path, config: Path, env: dict[str, str]) -> di
     them (the folders a build makes next to the site are not cached)."""
     site = work / "site"
     for path in (site.with_name(".site.new"), site.with_name(".site.old")):
-        shutil.rmtree(path, ignore_errors=True)
+        set_aside(path)
     hub.clear_log()
     python = [sys.executable, "-m", "builder"]
     build = _timed(python + ["build", "--config", str(config), "--out", str(site)], env,

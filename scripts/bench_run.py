@@ -10,6 +10,7 @@ reading PSS took a sixth of a 10k build's time on 2 cores; the peaks last longer
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -122,6 +123,39 @@ def alternate(rounds: int, contenders: dict[str, tuple[Callable[[], None], Calla
                 f"tree PSS {result.peak_tree_pss_mb:.0f} MiB" + ("" if result.exit_code == 0 else
                                                                    f" (exit {result.exit_code})"))
     return runs
+
+
+SET_ASIDE = ".set-aside"
+_set_aside: list[Path] = []
+
+
+def set_aside(path: Path) -> None:
+    """`path` out of the way of the next runs, deleted only by `delete_set_aside`, once no run
+    is timed any more. On ext4 without a journal (as virtual machines' disks often are), a file
+    created within a minute (six, while the deleted inodes are not written back) of many
+    deletions costs the time to look at each recently deleted inode and skip it: a cold 10k
+    build right after the last one's site and caches were deleted took 15-18 s of wall time,
+    and more each round, instead of 10 s (most of it in the kernel)."""
+    if not path.exists() and not path.is_symlink():
+        return
+    folder = path.parent / SET_ASIDE
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{os.getpid()}-{len(_set_aside)}-{path.name}"
+    os.rename(path, target)
+    _set_aside.append(target)
+
+
+def delete_set_aside() -> None:
+    """Delete what `set_aside` moved, and the folders it moved it to."""
+    folders = {path.parent for path in _set_aside}
+    for path in _set_aside:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    _set_aside.clear()
 
 
 def settle() -> None:

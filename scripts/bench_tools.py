@@ -7,12 +7,11 @@ plus paginated lists of them, from the same markdown bodies collab-site renders.
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from pathlib import Path
 from typing import Callable
 
-from scripts.bench_run import Run, call, run_measured
+from scripts.bench_run import Run, call, run_measured, set_aside
 
 def _title(m) -> str:
     return f"{m.agent}: {m.type} {m.time:%Y-%m-%d %H:%M}"
@@ -56,7 +55,7 @@ CACHE_CONTENT = False
 
 
 def write_hugo_site(root: Path, messages: list) -> None:
-    shutil.rmtree(root, ignore_errors=True)
+    set_aside(root)
     posts = root / "content" / "posts"
     posts.mkdir(parents=True)
     (root / "layouts" / "_default").mkdir(parents=True)
@@ -72,7 +71,7 @@ def write_hugo_site(root: Path, messages: list) -> None:
 
 def write_pelican_site(root: Path, messages: list) -> None:
     for sub in ("content", "output", "__pycache__"):
-        shutil.rmtree(root / sub, ignore_errors=True)
+        set_aside(root / sub)
     content = root / "content"
     content.mkdir(parents=True)
     (root / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
@@ -127,7 +126,7 @@ def hugo_contender(out: Path, python: Path, messages: list, logs: Path
 
     def prepare() -> None:
         for sub in ("public", "resources", ".hugo-cache", ".hugo_build.lock"):
-            shutil.rmtree(root / sub, ignore_errors=True)
+            set_aside(root / sub)
     counter = iter(range(1, 1000))
     return ((prepare, lambda: run_measured(cmd, root, logs / f"hugo.{next(counter)}.log")),
             {"version": version_of([str(hugo), "version"]), "command": "hugo --quiet",
@@ -143,7 +142,7 @@ def pelican_contender(out: Path, python: Path, messages: list, logs: Path
     write_pelican_site(root, messages)
     cmd = [str(pelican), "content", "-o", "output", "-s", "pelicanconf.py"]
     counter = iter(range(1, 1000))
-    return ((lambda: shutil.rmtree(root / "output", ignore_errors=True),
+    return ((lambda: set_aside(root / "output"),
              lambda: run_measured(cmd, root, logs / f"pelican.{next(counter)}.log")),
             {"version": version_of([str(pelican), "--version"]),
              "command": "pelican content -o output -s pelicanconf.py", "public": str(root / "output")})
@@ -159,8 +158,8 @@ def pagefind_over(public: Path, logs: Path) -> dict:
     if binary is None or not public.is_dir():
         return {"measured": False, "why": "no Pagefind binary" if binary is None else f"no {public}"}
     target = public.parent / "pagefind-index"
-    shutil.rmtree(target, ignore_errors=True)
+    set_aside(target)
     run = run_measured([str(binary), "--site", str(public), "--output-path", str(target)],
                        public.parent, logs / f"pagefind-over-{public.parent.name}.log")
-    shutil.rmtree(target, ignore_errors=True)
+    set_aside(target)
     return {**run.__dict__, "measured": run.exit_code == 0}

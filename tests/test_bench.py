@@ -12,6 +12,7 @@ from pathlib import Path
 
 from builder.config import load_config
 from scripts import bench
+from scripts.bench_run import SET_ASIDE, delete_set_aside
 from tests.conftest import REPO
 
 TINY = ["--messages", "60", "--results", "20", "--agents", "5", "--traces", "2"]
@@ -30,6 +31,7 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
         cwd=REPO, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     data = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert not list(out.rglob(SET_ASIDE))                  # what the runs replaced is deleted
 
     assert data["size"] == {"messages": 60, "results": 20, "agents": 5, "traces": 2}
     assert data["machine"]["cores"] >= 1
@@ -102,3 +104,19 @@ def test_bench_config_keeps_the_repository_metric(tmp_path):
     assert config.fallback == repo.fallback
     assert config.source_dir() == (tmp_path / "bucket").resolve()
     assert config.root / ".cache" == tmp_path / ".cache"
+
+
+def test_what_a_run_replaces_is_set_aside_and_deleted_at_the_end(tmp_path):
+    site, journal = tmp_path / "site", tmp_path / ".site.journal"
+    (site / "a").mkdir(parents=True)
+    (site / "a" / "index.html").write_text("old")
+    journal.write_text("{}")
+    bench.no_site(site)
+    assert not site.exists() and not journal.exists()
+    kept = sorted(p.name for p in (tmp_path / SET_ASIDE).iterdir())   # not deleted yet
+    assert len(kept) == 2 and any(name.endswith("-site") for name in kept)
+    site.mkdir()                                                      # the next run's
+    bench.no_site(site)
+    assert len(list((tmp_path / SET_ASIDE).iterdir())) == 3
+    delete_set_aside()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
