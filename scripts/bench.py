@@ -34,7 +34,7 @@ What a run replaces (a site, caches, Hugo's output) is moved aside and deleted o
 on ext4 without a journal, files created in the minutes after many deletions are slow to create
 (bench_run.set_aside), and every cold build would pay for the last one's. (Deletions in the six
 minutes before the bench still cost its first runs.) Until the end, what is set aside keeps its
-space: about 4 GB at 10,000 messages, 7 GB with --scale 10.
+space: about 4 GB at 10,000 messages, 6-8 GB with --scale 10.
 
 Before any timed run, the builder's modules are compiled to bytecode, as `pip install` compiles
 them for the Action's runs: run from a checkout under PYTHONDONTWRITEBYTECODE, every build would
