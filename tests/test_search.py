@@ -280,9 +280,8 @@ def test_two_pagefind_processes_at_most_index_at_once_however_many_cores(monkeyp
     """Each process waiting to write its index holds it: one per core would make memory grow
     with the machine."""
     running, peak = [], []
-    service = search._Service
 
-    class Counted(service):
+    class Counted(search._Service):
         def __init__(self, binary):
             super().__init__(binary)
             running.append(self)
