@@ -146,14 +146,8 @@ def set_aside(path: Path) -> None:
 
 
 def delete_set_aside() -> None:
-    """Delete what `set_aside` moved, and the folders it moved it to."""
-    folders = {path.parent for path in _set_aside}
-    for path in _set_aside:
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            path.unlink(missing_ok=True)
-    for folder in folders:
+    """Delete the folders `set_aside` moved things to, with all they hold."""
+    for folder in {path.parent for path in _set_aside}:
         shutil.rmtree(folder, ignore_errors=True)
     _set_aside.clear()
 
