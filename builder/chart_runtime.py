@@ -32,6 +32,11 @@ from builder.chart import AgentStyle, spec_from_document
 from builder.parallel import fresh_python
 
 RUNTIME_FILE = "vendor/vega-runtime.js"
+# The bundle's packages ask that their copyright notices and licences travel with it: the theme
+# ships them in this file (made by scripts/vega_notices.py), and the bundle's first line names it.
+NOTICES_FILE = "vendor/vega-runtime.js.LICENSE.txt"
+_BANNER = ("/*! Vega, vega-interpreter, vega-tooltip and the packages they bundle: "
+           "for their licences see vega-runtime.js.LICENSE.txt */\n")
 # vl-convert resolves these module addresses from the copies built into it (nothing is fetched):
 # Vega at the version it reports, the interpreter and vega-tooltip at the versions it carries
 # next to it (vl-convert 1.9: Vega 6.2).
@@ -47,7 +52,7 @@ window.vegaTooltipHandler = Handler;
 Cached = Callable[[str, str, Callable[[], bytes]], bytes]   # (namespace, key, produce) -> bytes
 
 
-def _snippet() -> str:
+def runtime_snippet() -> str:
     import vl_convert as vlc
 
     return _RUNTIME_SNIPPET.format(vega=vlc.get_vega_version())
@@ -57,14 +62,14 @@ def runtime_key() -> str:
     """What the runtime bundle depends on: the vl-convert version (which fixes the Vega version
     and the modules it carries) and the snippet. Read from the package's metadata, not by
     importing it: a build whose runtime is cached does not load vl-convert (9 MiB) at all."""
-    return f"vl-convert-python {version('vl-convert-python')}\n{_RUNTIME_SNIPPET}"
+    return f"vl-convert-python {version('vl-convert-python')}\n{_BANNER}{_RUNTIME_SNIPPET}"
 
 
 def runtime_bundle() -> str:
     """Vega, its expression interpreter and vega-tooltip (~600 kB, ~210 kB gzip); no Vega-Lite."""
     import vl_convert as vlc
 
-    return vlc.javascript_bundle(_snippet())
+    return _BANNER + vlc.javascript_bundle(runtime_snippet())
 
 
 def compile_to_vega(spec: dict[str, Any]) -> dict[str, Any]:
