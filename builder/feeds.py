@@ -5,6 +5,7 @@ Entries carry the full message or result body as HTML that already went through 
 door (sanitised), escaped into the XML; titles, authors and summaries are escaped plain text."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
@@ -40,8 +41,20 @@ def _uri(url: str) -> str:
     return url if "://" in url else "urn:collab-site:" + url
 
 
+# An <a> start tag's href that is a fragment only. Sanitised HTML quotes every attribute value
+# with " and escapes " inside one, and escapes "<" in text, so this finds tags and nothing else.
+_FRAGMENT_HREF = re.compile(r'(<a(?:\s[^>]*?)?\shref=")#')
+
+
+def entry_links(content: str, url: str) -> str:
+    """A body's links to its own headings and footnotes (``#user-content-...``) made to name its
+    page: a feed reader would resolve them against the feed's base (the home page)."""
+    return _FRAGMENT_HREF.sub(lambda m: m.group(1) + escape(url, {'"': "&quot;"}) + "#", content)
+
+
 def _entry(e: Entry) -> str:
-    content = f'<content type="html">{escape(e.content)}</content>' if e.content else ""
+    content = (f'<content type="html">{escape(entry_links(e.content, e.url))}</content>'
+               if e.content else "")
     return (f"<entry><id>{escape(_uri(e.url))}</id><title>{escape(e.title)}</title>"
             f"<link href={quoteattr(e.url)}/><updated>{_iso(e.updated)}</updated>"
             f"<author><name>{escape(e.author)}</name></author>"

@@ -1,5 +1,6 @@
 import xml.etree.ElementTree as ET
 
+from builder import feeds
 from builder.cli import main
 from tests.hostile import PAYLOADS, write_hostile_bucket
 from tests.html import soup, text_of
@@ -61,3 +62,27 @@ def test_every_agent_has_a_feed_of_its_own_posts_linked_from_its_page(demo_site)
     assert any("/messages/" in u for u in links) and any("/results/" in u for u in links)
     updated = [e.find(f"{ATOM}updated").text for e in entries]
     assert updated == sorted(updated, reverse=True)
+
+
+def test_a_bodys_links_to_its_own_headings_and_footnotes_name_its_page_in_feeds():
+    body = ('<h2 id="user-content-plan">Plan</h2><a class="anchor" href="#user-content-plan"'
+            ' aria-label="Permalink: Plan"></a><p>See<sup><a href="#user-content-fn-1" id="r">1'
+            '</a></sup> and <a href="/agents/kestrel/">kestrel</a>.</p>'
+            '<pre><code>&lt;a href="#top"&gt;up&lt;/a&gt;</code></pre>')
+    html = feeds.entry_links(body, "https://h.example/messages/m/")
+    assert [a["href"] for a in soup(html).find_all("a")] == [
+        "https://h.example/messages/m/#user-content-plan",
+        "https://h.example/messages/m/#user-content-fn-1", "/agents/kestrel/"]
+    assert soup(html).find("code").text == '<a href="#top">up</a>'   # code shows what it showed
+
+
+def test_no_link_in_a_feed_points_at_the_home_page_instead_of_its_entry(demo_site):
+    fragments = 0
+    for path in sorted((demo_site / "feeds").rglob("*.xml")):
+        for entry in ET.parse(path).getroot().findall(f"{ATOM}entry"):
+            url = entry.find(f"{ATOM}link").get("href")
+            content = entry.find(f"{ATOM}content")
+            hrefs = [a["href"] for a in soup(content.text).find_all(href=True)] if content is not None else []
+            assert not [h for h in hrefs if h.startswith("#")], (path.name, url)
+            fragments += sum(h.startswith(url + "#") for h in hrefs)
+    assert fragments > 20                                   # headings and footnotes of the demo
