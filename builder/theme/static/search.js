@@ -9,6 +9,7 @@
 // results but not the merged list, so they are put in shard order here (shards do not overlap
 // in time). A shard in which a query word is not found answers with the pages of the longest
 // word it has that starts the query word ("a" for "autoregressive"); that answer is dropped.
+// A query that is an agent's name puts that agent's page first.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -126,6 +127,20 @@ async function resultsFor({ pf, shards }, term, filters, sort) {
   return results.filter((result) => shown.has(result));
 }
 
+// The results with the page of the agent `term` names first, when they hold it. Pagefind's
+// score puts first the pages that mention a name most, often messages to that agent.
+async function agentPageFirst(pf, term, results) {
+  const name = normalized(term || "");
+  if (!name || /\s/.test(name)) return results;
+  const agent = valuesOf(Object.keys((await pf.filters())[FACET] || {}), "agent")
+    .find((id) => normalized(id) === name);
+  if (agent === undefined) return results;
+  const page = await pf.search(null, { filters: { [FACET]: ["kind:agent", `agent:${agent}`] } });
+  const ids = new Set(page.results.map((r) => r.id));
+  const first = results.filter((r) => ids.has(r.id));
+  return first.length ? [...first, ...results.filter((r) => !ids.has(r.id))] : results;
+}
+
 function say(text) {
   status.textContent = text;
 }
@@ -149,6 +164,7 @@ async function search() {
     const loaded = await pagefind();
     const filters = await filtersFor(s, loaded.pf);
     results = filters ? await resultsFor(loaded, s.q || null, filters, sortFor(s)) : [];
+    if (!sortFor(s)) results = await agentPageFirst(loaded.pf, s.q, results);
   } catch (error) {
     if (number === latest) say("Search is not available on this copy of the site.");
     return;
