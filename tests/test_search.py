@@ -123,6 +123,20 @@ def test_a_message_titled_by_its_opening_words_is_not_indexed_twice(demo_site):
     assert cut > 10 and topics > 10
 
 
+def test_every_dated_page_has_a_date_to_sort_by(demo_site):
+    """Pagefind leaves out of a search ordered by date the pages of a dated shard that have no
+    sort key: ordered by date, the demo's agents were 7 (the undated ones) of 33."""
+    kinds = set()
+    for path in sorted(demo_site.rglob("*.html")):
+        body = soup(path).select_one("[data-pagefind-body]")
+        if body is None or not body.get("data-search-time"):
+            continue
+        kinds.add(body["data-pagefind-filter"])
+        indexed = soup(indexed_part(path.read_bytes()))
+        assert indexed.select_one('[data-pagefind-sort^="date["]') is not None, path
+    assert kinds == {f"facet:kind:{k}" for k in ("message", "result", "agent", "trace")}
+
+
 def test_pages_without_a_body_to_index_are_left_out(demo_site):
     for path in ("index.html", "messages/index.html", "search/index.html", "build/index.html"):
         assert soup(demo_site / path).select_one("[data-pagefind-body]") is None, path

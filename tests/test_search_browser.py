@@ -40,6 +40,17 @@ def results_of(page):
         " li.querySelector('a').getAttribute('href'), li.querySelector('.search-meta').textContent])")
 
 
+def every_result(page):
+    """The href of every result, "More results" clicked until there are no more."""
+    found = [href for _, href, _ in results_of(page)]
+    while page.is_visible("#search-more"):
+        shown = len(found)
+        page.click("#search-more")
+        page.locator("#search-results li").nth(shown).wait_for()
+        found = page.eval_on_selector_all("#search-results li a", "as => as.map(a => a.getAttribute('href'))")
+    return found
+
+
 def indexed_words(site):
     """word -> the URLs of the indexed pages whose indexed text holds it, in any case (plain
     words only: Pagefind splits names like cudaProfilerStart or fp8_e4m3 into parts, which are
@@ -119,9 +130,9 @@ def test_an_agents_name_finds_its_page_first_in_any_case(browser, served):
     url, name = next((u, n) for u, n in names.items() if len(set(indexed_words(site)[n])) > 3)
     page.goto(f"{origin}/search/?q={quote(name)}&kind=message")
     assert results_of(page) and not [h for _, h, _ in results_of(page) if h.startswith("/agents/")]
-    page.goto(f"{origin}/search/?q={quote(name)}&sort=oldest")
-    oldest = [h for _, h, _ in results_of(page)]
-    assert len(oldest) > 3 and oldest[0] != url
+    page.goto(f"{origin}/search/?q={quote(name)}&sort=newest")      # it joined before it posted
+    newest = [h for _, h, _ in results_of(page)]
+    assert len(newest) > 3 and url in newest[1:]
     assert watch.console_errors == [] and watch.page_errors == []
 
 
@@ -164,12 +175,7 @@ def test_a_common_word_finds_its_pages_in_every_shard(browser, served):
     word = next(w for w in sorted(where, key=lambda w: (-len(where[w]), w)) if len(w) >= 7
                 and len(where[w]) <= 12 and sum(bool(where[w] & urls) for urls in shards.values()) >= 3)
     page, _ = open_page(browser, origin, f"/search/?q={word}")
-    found = [href for _, href, _ in results_of(page)]
-    while page.is_visible("#search-more"):
-        shown = len(found)
-        page.click("#search-more")
-        page.locator("#search-results li").nth(shown).wait_for()
-        found = page.eval_on_selector_all("#search-results li a", "as => as.map(a => a.getAttribute('href'))")
+    found = every_result(page)
     assert set(found) >= where[word], word
     assert len(found) == len(set(found))
 
@@ -188,6 +194,20 @@ def test_newest_and_oldest_first_order_results_across_shards(browser, served):
     assert orders["oldest"] == orders["newest"][::-1]
     page, _ = open_page(browser, origin, "/search/?q=speculative&kind=message")
     assert sorted(href for _, href, _ in results_of(page)) == sorted(orders["newest"])
+
+
+def test_ordered_by_date_every_agent_is_found_in_the_order_they_joined(browser, served):
+    origin, site = served
+    joined = {f"/agents/{p.parent.name}/": p.read_text(encoding="utf-8")
+              for p in (site / "agents").glob("*/index.html")}
+    page, _ = open_page(browser, origin, "/search/?kind=agent")
+    assert sorted(every_result(page)) == sorted(joined)
+    page, _ = open_page(browser, origin, "/search/?kind=agent&sort=oldest")
+    found = every_result(page)
+    assert sorted(found) == sorted(joined)
+    dates = [soup(joined[h]).select_one("dl.profile time") for h in found]
+    dated = [d["datetime"] for d in dates if d is not None]
+    assert len(dated) > 20 and dated == sorted(dated)
 
 
 def test_an_agent_filter_narrows_and_lives_in_the_address(browser, served):
