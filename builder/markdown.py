@@ -7,9 +7,13 @@ the tags, attributes and URL schemes listed here. On the way:
 
 * `@mentions` of known agents and `artifacts/...` paths become links, in text only (never inside
   code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
+* with `pages`, the bucket path of a file the site has a page for (`results/<file>.md`,
+  `message_board/<file>.md`, `agents/<id>.md`, `artifacts/results/<file>.json`) links to that
+  page, the same way; `page_paths` names the paths a text may link so, for its cache key;
 * a relative link or image (`../docs/plan.md`, `plots/tps.png`) of a text whose bucket folder
-  is known points where it points on the Hub: links to the Hub's view of that bucket path, images
-  to its bytes (shown when the Hub is an allowed image host);
+  is known points where it points on the Hub: links to the Hub's view of that bucket path (with
+  `pages`, to the site's page of the file when there is one), images to its bytes (shown when
+  the Hub is an allowed image host);
 * fenced code in a language the sanitiser keeps is coloured, as on GitHub (Pygments: classes
   `hl-<token>`, coloured by the theme);
 * headings are demoted below the page's own `<h1>` (or the section heading the text sits
@@ -36,8 +40,9 @@ import posixpath
 import re
 import unicodedata
 from importlib.metadata import version
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Any, Callable, Collection, Iterable
 from urllib.parse import unquote
 
 import cmarkgfm
@@ -92,8 +97,16 @@ _SCHEMES = {"http", "https", "mailto"}
 _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer" '
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
-ARTIFACT_RE = re.compile(r"(?<![\w/.:])(artifacts/[\w][\w./+-]*[\w/])")
-_ARTIFACT_CODE = re.compile(r"<code>(artifacts/[^\s<>\"'&]+)</code>")
+# A bucket path in text: an artifact's, or a file's that may have a page of the site.
+_PATH_RE = re.compile(r"(?<![\w/.:])(artifacts/[\w][\w./+-]*[\w/]"
+                      r"|(?:\w[\w.+-]*/)+\w[\w.+-]*\.(?:md|json)\b)")
+_PATH_CODE = re.compile(r"<code>([^\s<>\"'&/]+/[^\s<>\"'&]+)</code>")
+# In markdown source, a run of the characters of a path (of a link's target or in text), and
+# where in it the name of a file that may have a page ends.
+_PATH_CHARS = re.compile(r"[\w./+~%-]+")
+_PAGE_FILE_END = re.compile(r"\.(?:md|json)(?=_*(?!\w))")   # "_path.md_" is emphasis
+MAX_PAGE_PATH = 300                      # a longer path is linked as if it had no page
+MAX_PAGE_FILES = 1000                    # file names of a text that may link to pages
 # A tag, with quoted attribute values that may hold ">" themselves.
 _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _ATTR = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
@@ -143,6 +156,7 @@ class Linker:
     agent_url: Callable[[str], str | None]
     artifact_url: Callable[[str], str | None]         # a bucket file's bytes
     file_view: Callable[[str], str | None] = lambda _: None   # the Hub's view of a bucket path
+    page_of: Callable[[str], str | None] = lambda _: None     # the site's page of a bucket file
 
 
 _NO_LINKS = Linker(agent_url=lambda _: None, artifact_url=lambda _: None)
@@ -162,18 +176,25 @@ class MarkdownRenderer:
 
     def __init__(self, linker: Linker = _NO_LINKS, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOSTS):
         self.linker = linker
+        self._without_pages = replace(linker, page_of=lambda _: None)
         self.image_hosts = tuple(h.lower() for h in image_hosts)
 
     def render(self, text: str, folder: str | None = None, anchors: bool = True,
-               top: int = 2) -> Markup:
+               top: int = 2, pages: Collection[str] = ()) -> Markup:
         """`folder`: the bucket folder of the text's file ("" for the top), against which its
         relative links resolve (None: unknown, they are left as written). `anchors`: its
         headings get ids and permalinks (the only text of its page to have them). `top`: the
-        level of its first heading, one below the page's heading the text sits under."""
+        level of its first heading, one below the page's heading the text sits under. `pages`:
+        the bucket paths (of `page_paths`) that link to the site's page of their file when it
+        has one (the caller's cache key follows from where they lead)."""
+        linker = self._without_pages
+        if pages:
+            among = functools.partial(_page_among, pages, self.linker.page_of)
+            linker = replace(self.linker, page_of=among)
         raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS,
                                                         extensions=_EXTENSIONS)
         if folder is not None and ("href=" in raw or "src=" in raw):
-            raw = resolve_relative(raw, folder, self.linker)
+            raw = resolve_relative(raw, folder, linker)
         raw = _TASK_BOX.sub(_task_box, raw)
         if '<code class="language-' in raw:
             raw = _CODE_BLOCK.sub(_coloured, raw)
@@ -183,8 +204,8 @@ class MarkdownRenderer:
             raw = unique_footnote_ids(raw, text)
         raw = _images_as_links(raw, self.image_hosts)
         raw = demote_headings(raw, top)
-        if "@" in raw or "artifacts/" in raw:
-            raw = _link_text(raw, self.linker)
+        if "@" in raw or "artifacts/" in raw or (pages and (".md" in raw or ".json" in raw)):
+            raw = _link_text(raw, linker)
         cleaned = sanitize_html(raw, self.image_hosts)
         if anchors and "<h" in cleaned:
             cleaned = heading_anchors(cleaned)
@@ -246,7 +267,10 @@ def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
         if path == ".." or path.startswith("../"):
             return m.group(0)
         path = "" if path == "." else path
-        target = (linker.file_view if tag == "a" else linker.artifact_url)(path)
+        if tag == "a":
+            target = _page_of(path, linker) or linker.file_view(path)
+        else:
+            target = linker.artifact_url(path)
         if target is None:
             return m.group(0)
         target += f"#{parts.fragment}" if parts.fragment and tag == "a" else ""
@@ -447,9 +471,50 @@ def _images_as_links(fragment: str, hosts: tuple[str, ...]) -> str:
     return _TAG.sub(swap, fragment)
 
 
+def page_paths(text: str, folder: str | None) -> list[str]:
+    """Every bucket path a text may link to a page of the site (`render` with `pages`), from the
+    run of path characters before each ".md" or ".json" in it: the run as a link's target (as
+    written, unescaped, and from the text's folder) and, as a path in text, from each place in
+    it such a path may start. Entities (`&#46;`) are undone first, as the engine does. Only the
+    first `MAX_PAGE_FILES` file names count: a longer list is no message to read."""
+    sources = [text, html.unescape(text)] if "&" in text else [text]
+    targets: set[str] = set()
+    in_text: set[str] = set()
+    for source in sources:
+        for end in (m.end() for m in islice(_PAGE_FILE_END.finditer(source), MAX_PAGE_FILES)):
+            run = _PATH_CHARS.match(source[max(0, end - MAX_PAGE_PATH):end][::-1]).group(0)[::-1]
+            targets.add(run)
+            in_text.update(run[i + 1:] for i, c in enumerate(run)
+                           if c in "+-~%_" and "/" in run[i + 1:])      # "_": emphasis
+    targets |= {unquote(path) for path in targets}
+    if folder is not None:
+        targets |= {posixpath.normpath(posixpath.join(folder, path)) for path in targets}
+    return sorted(targets | in_text)
+
+
+def _page_among(paths: Collection[str], page_of: Callable[[str], str | None],
+                path: str) -> str | None:
+    return page_of(path) if path in paths else None
+
+
+def _page_of(path: str, linker: Linker) -> str | None:
+    """The site's page of the file at a bucket path: only a .md or .json file of path
+    characters may have one (see `page_paths`)."""
+    if len(path) > MAX_PAGE_PATH or not path.endswith((".md", ".json")):
+        return None
+    return linker.page_of(path) if _PATH_CHARS.fullmatch(path) else None
+
+
+def _path_url(path: str, linker: Linker) -> str | None:
+    """Where a bucket path in text leads: the site's page of the file, else an artifact's bytes."""
+    if found := _page_of(path, linker):
+        return found
+    return linker.artifact_url(path) if path.startswith("artifacts/") else None
+
+
 def _link_text(fragment: str, linker: Linker) -> str:
-    """@mentions and artifacts/... paths in text become links; code, pre and links are left be,
-    but for inline code that is exactly an artifact path, which becomes a link as a whole."""
+    """@mentions and bucket paths in text become links; code, pre and links are left be, but
+    for inline code that is exactly such a path, which becomes a link as a whole."""
     out: list[str] = []
     inside = 0                                            # depth of a, code and pre
     position = 0
@@ -461,8 +526,8 @@ def _link_text(fragment: str, linker: Linker) -> str:
         position = m.end()
         tag = m.group(2).lower()
         if tag == "code" and not m.group(1) and not inside:
-            code = _ARTIFACT_CODE.match(fragment, m.start())
-            url = linker.artifact_url(html.unescape(code.group(1))) if code else None
+            code = _PATH_CODE.match(fragment, m.start())
+            url = _path_url(html.unescape(code.group(1)), linker) if code else None
             if url is not None:
                 out.append(_anchor(url, code.group(0)))
                 position = code.end()
@@ -478,8 +543,8 @@ def _link_text(fragment: str, linker: Linker) -> str:
 def _link_words(text: str, linker: Linker) -> str:
     if "@" in text:
         text = MENTION_RE.sub(lambda m: _anchor(linker.agent_url(m.group(1)), m.group(0), "mention"), text)
-    if "artifacts/" in text:
-        text = ARTIFACT_RE.sub(lambda m: _anchor(linker.artifact_url(m.group(1)), m.group(0)), text)
+    if "artifacts/" in text or ".md" in text or ".json" in text:
+        text = _PATH_RE.sub(lambda m: _anchor(_path_url(m.group(1), linker), m.group(0)), text)
     return text
 
 

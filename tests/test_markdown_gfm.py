@@ -7,8 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from builder.markdown import Linker, MarkdownRenderer, demote_headings, excerpt_of_html
+from dataclasses import replace
+
+from builder.markdown import Linker, MarkdownRenderer, demote_headings, excerpt_of_html, page_paths
 from tests import html
 from tests.conftest import CORPUS
 
@@ -152,6 +156,95 @@ def test_relative_links_and_images_point_into_the_bucket_from_the_files_folder()
 def test_relative_links_of_a_file_at_the_top_of_the_bucket():
     page = render("[bench](shared_resources/tps_bench/README.md)", folder="")
     assert page.find("a")["href"] == f"{BUCKET}/tree/shared_resources/tps_bench/README.md"
+
+
+PAGES = {"results/20260711-092133-145_orbit-7.md": "/results/20260711-092133-145_orbit-7/",
+         "message_board/20260711-185031-895_itaca.md": "/messages/20260711-185031-895_itaca/",
+         "artifacts/results/fp8_kestrel.json": "/results/legacy-fp8_kestrel/"}
+
+
+def render_pages(text: str, folder: str | None = None):
+    linker = replace(LINKER, page_of=PAGES.get)
+    return html.soup(str(MarkdownRenderer(linker).render(text, folder, pages=page_paths(text, folder))))
+
+
+class AnyPath:
+    """Every path, as `render`'s `pages`: it then looks up every path it might link."""
+
+    def __contains__(self, path):
+        return True
+
+    def __len__(self):
+        return 1
+
+    def __iter__(self):
+        return iter(())
+
+
+def test_the_paths_of_files_with_a_page_link_to_it_in_text_code_and_links():
+    page = render_pages(
+        "Details in results/20260711-092133-145_orbit-7.md, posted at "
+        "`message_board/20260711-185031-895_itaca.md`; the JSON `artifacts/results/fp8_kestrel.json`"
+        " and artifacts/results/other.json; see [the result](../results/20260711-092133-145_orbit-7.md#ppl)"
+        " and [plan](../docs/plan.md); results/gone.md has no page.\n\n"
+        "```\nresults/20260711-092133-145_orbit-7.md\n```\n", folder="message_board")
+    assert [(a["href"], html.text_of(a)) for a in page.find_all("a")] == [
+        ("/results/20260711-092133-145_orbit-7/", "results/20260711-092133-145_orbit-7.md"),
+        ("/messages/20260711-185031-895_itaca/", "message_board/20260711-185031-895_itaca.md"),
+        ("/results/legacy-fp8_kestrel/", "artifacts/results/fp8_kestrel.json"),
+        (f"{BUCKET}/resolve/artifacts/results/other.json", "artifacts/results/other.json"),
+        ("/results/20260711-092133-145_orbit-7/#ppl", "the result"),
+        (f"{BUCKET}/tree/docs/plan.md", "plan")]
+    assert page.find("pre").find("a") is None
+
+
+def test_without_pages_those_paths_keep_the_links_they_had():
+    linker = replace(LINKER, page_of=PAGES.get)
+    page = html.soup(str(MarkdownRenderer(linker).render(
+        "results/20260711-092133-145_orbit-7.md `artifacts/results/fp8_kestrel.json` "
+        "[r](../results/20260711-092133-145_orbit-7.md)", "message_board")))
+    assert [a["href"] for a in page.find_all("a")] == [
+        f"{BUCKET}/resolve/artifacts/results/fp8_kestrel.json",
+        f"{BUCKET}/tree/results/20260711-092133-145_orbit-7.md"]
+
+
+def test_page_paths_names_every_path_a_text_links_to_a_page():
+    """What the body cache's key follows from: each path `render` may look up, whatever
+    surrounds it in the source (emphasis, a link, punctuation)."""
+    text = ("**results/a.md**, _message_board/b.md_ [x](../agents/c.md#bio) (results/d.md). "
+            "x,results/e.md `artifacts/results/f.json` results/g%2Emd.md https://h.org/i.md")
+    found = set(page_paths(text, "message_board"))
+    assert {"results/a.md", "message_board/b.md", "agents/c.md", "results/d.md", "results/e.md",
+            "artifacts/results/f.json", "results/g.md.md"} <= found
+    assert page_paths("no path here, results/", "x") == []
+    looked_up = []
+    linker = replace(LINKER, page_of=lambda p: looked_up.append(p) or None)
+    MarkdownRenderer(linker).render(text, "message_board", pages=AnyPath())
+    assert looked_up and set(looked_up) <= found
+
+
+def test_a_text_naming_thousands_of_files_links_the_first_thousand():
+    """A bounded cost for every build (the paths are looked for before the cache is asked)."""
+    names = [f"results/r{i}.md" for i in range(1200)]
+    text = " ".join(names)
+    linker = replace(LINKER, page_of=lambda p: f"/results/{p[8:-3]}/")
+    page = html.soup(str(MarkdownRenderer(linker).render(text, "", pages=page_paths(text, ""))))
+    assert [a["href"] for a in page.find_all("a")] == [f"/results/r{i}/" for i in range(1000)]
+
+
+_PIECES = ["results/", "message_board/", "../", "./", "a.md", "b.json", "c", ".md", "_", "*", "`",
+           "[x](", ")", "<", ">", " ", ",", ":", "#f", "%2E", "&#46;", "-", "~", "/", "x.md", "](",
+           "\n", "\n\n", "- ", "> ", "@"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40).map("".join),
+       st.sampled_from([None, "", "message_board", "results/sub"]))
+def test_every_path_render_may_link_to_a_page_is_one_page_paths_names(text, folder):
+    looked_up = []
+    linker = replace(LINKER, page_of=lambda p: looked_up.append(p) or None)
+    MarkdownRenderer(linker).render(text, folder, pages=AnyPath())
+    assert set(looked_up) <= set(page_paths(text, folder)), text
 
 
 @pytest.mark.parametrize("href", ["../../outside.md", "/agents/kestrel/", "#top", "?page=2",

@@ -804,6 +804,36 @@ def test_a_page_changes_with_what_it_shows_of_other_files(tmp_path, bucket, chan
     assert 0 < again.rendered < again.pages // 2
 
 
+@pytest.mark.parametrize("namer, named, section", [("message_board", "results", "results"),
+                                                    ("results", "message_board", "messages")])
+@pytest.mark.parametrize("named_file", ["appears", "goes"])
+def test_a_body_links_to_the_page_of_a_file_it_names_while_the_file_is_there(
+        tmp_path, bucket, namer, named, section, named_file):
+    """A body's text that names the bucket path of a message or a result links to its page;
+    the body's cache key and its pages' fingerprints follow from which of those files exist,
+    so the link comes and goes with the file (the tests' builds check every fingerprint hit)."""
+    text = sorted((bucket / namer).glob("2*.md"))[-1]
+    target = sorted((bucket / named).glob("2*.md"))[0]
+    edit(text, "\n---\n", f"\n---\nDetails in `{named}/{target.name}`.\n")
+    kept = target.read_bytes()
+    if named_file == "appears":
+        target.unlink()
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    if named_file == "appears":
+        target.write_bytes(kept)
+    else:
+        target.unlink()
+    again = run(tmp_path, bucket, cache, tmp_path / "b")
+    run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
+    assert files(tmp_path / "b") == files(tmp_path / "c")
+    page = f"{'messages' if namer == 'message_board' else 'results'}/{text.stem}/index.html"
+    link = f'<a href="/{section}/{target.stem}/" rel="noopener noreferrer nofollow"><code>{named}/'
+    linked = [link in (tmp_path / site / page).read_text(encoding="utf-8") for site in "ab"]
+    assert linked == ([False, True] if named_file == "appears" else [True, False])
+    assert 0 < again.rendered < again.pages // 2
+
+
 # --- TextCache: one line per text, added to at the end ------------------------------------------
 
 def text_cache_run(path: Path, used: dict[str, str]) -> dict[str, str | None]:

@@ -16,7 +16,7 @@ from builder.assemble import (messages_by_agent, result_refs, results_by_agent, 
                               traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of, text_of, value_key
-from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of
+from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of, page_paths
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
@@ -91,13 +91,22 @@ class Bodies:
     results: Mapping[str, Markup]
     previews: Mapping[str, str]          # by message id: the opening of its text, for listings
     openings: Mapping[str, str]          # by id of a message without a topic: words to title it
+    # By id, of the bodies that link to pages of the site: a digest of the pages they link to
+    # (a page showing the body follows from them, as well as from the body's file).
+    message_links: Mapping[str, str] = field(default_factory=dict)
+    result_links: Mapping[str, str] = field(default_factory=dict)
 
 
 def linker_for(collab: Collab, urls: Urls) -> Linker:
-    """@mentions link to agents that exist; artifacts/... paths to the bucket file."""
+    """@mentions link to agents that exist; artifacts/... paths to the bucket file; the paths
+    of the files of messages, results and agents to their pages."""
     known = frozenset(a.id for a in collab.agents)
+    pages = {**{a.source_path: urls.agent(a.id) for a in collab.agents},
+             **{r.source_path: urls.result(r.id) for r in collab.results},
+             **{m.source_path: urls.message(m.id) for m in collab.messages}}
+    pages.pop("", None)
     return Linker(agent_url=lambda agent: urls.agent(agent) if agent in known else None,
-                  artifact_url=urls.bucket_file, file_view=urls.bucket_view)
+                  artifact_url=urls.bucket_file, file_view=urls.bucket_view, page_of=pages.get)
 
 
 def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None = None,
@@ -108,9 +117,13 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     cache = cache if cache is not None else TextCache(None)
     texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
     folders = [folder_of(x.source_path) for x in (*collab.messages, *collab.results)]
-    keys = [digest_of(salt, "\0" if folder is None else folder, text)     # "" is the bucket's top
-            for folder, text in zip(folders, texts)]
-    markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i])), Markup)
+    paths = [page_paths(text, folder) for folder, text in zip(folders, texts)]
+    links = [[f"{path} {url}" for path in found if (url := md.linker.page_of(path))]
+             for found in paths]
+    keys = [digest_of(salt, "\0" if folder is None else folder, text, *linked)  # "" is the top
+            for folder, text, linked in zip(folders, texts, links)]
+    markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i], pages=paths[i])),
+                      Markup)
     split = len(collab.messages)
     untitled = [i for i, m in enumerate(collab.messages) if not m.topic]
     previews = _cached(cache, [f"{key}:preview" for key in keys[:split]],
@@ -118,8 +131,12 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     openings = _cached(cache, [f"{keys[i]}:opening" for i in untitled],
                        lambda j: excerpt_of_html(markups[untitled[j]], OPENING))
     ids = [m.id for m in collab.messages]
-    return Bodies(messages=ById(ids, markups), results=ById([r.id for r in collab.results], markups, split),
-                  previews=ById(ids, previews), openings=ById([ids[i] for i in untitled], openings))
+    result_ids = [r.id for r in collab.results]
+    linking = {i: digest_of("links", *linked) for i, linked in enumerate(links) if linked}
+    return Bodies(messages=ById(ids, markups), results=ById(result_ids, markups, split),
+                  previews=ById(ids, previews), openings=ById([ids[i] for i in untitled], openings),
+                  message_links={ids[i]: d for i, d in linking.items() if i < split},
+                  result_links={result_ids[i - split]: d for i, d in linking.items() if i >= split})
 
 
 PREVIEW = 280          # characters of a message's preview in listings
@@ -211,7 +228,8 @@ class SiteContext:
     by_agent_traces: Mapping[str, tuple[Trace, ...]]
     agent_history: Mapping[str, Markup]
     # What a section may digest to tell that a page shows what it showed before (fingerprint):
-    message_keys: Mapping[str, str] = field(default_factory=dict)   # by id: readers.input_key of its file
+    # by id: readers.input_key of its file, and what its body links to (Bodies.message_links)
+    message_keys: Mapping[str, str] = field(default_factory=dict)
     log_key: Callable[[Trace], str | None] = lambda trace: None     # readers.traces.log_key
     fingerprint_salt: str = ""            # what every page follows from (code, templates, site, config)
     home_style: str = ""                  # the style sheet the home page carries inline (render.py)
@@ -322,7 +340,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
                                          if r.timestamp and r.score is not None and r.id in ranked],
                                         collab.leaderboard.direction)
                        for agent, results in by_agent_results.items()},
-        message_keys={m.id: key for m in collab.messages
+        message_keys={m.id: key + bodies.message_links.get(m.id, "") for m in collab.messages
                       if (key := (input_keys or {}).get(m.source_path))},
         fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style)
 

@@ -47,7 +47,8 @@ def feed_fingerprint(ctx: SiteContext, url: str, name: str, messages: Sequence[M
     records = [ctx.record_key(x) for r in results for x in (r, ctx.rows_by_result[r.id])]
     if not ctx.fingerprint_salt or None in keys or None in records:
         return None
-    return ctx.fingerprint("feed", repr((url, name, label, len(keys))), *keys, *records)
+    links = [ctx.bodies.result_links.get(r.id, "") for r in results]
+    return ctx.fingerprint("feed", repr((url, name, label, len(keys))), *keys, *records, *links)
 
 
 def feed(ctx: SiteContext, url: str, name: str, entries: list[feeds.Entry]) -> PageSpec:

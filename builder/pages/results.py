@@ -41,7 +41,8 @@ def result_fingerprint(ctx: SiteContext, r: Result) -> str | None:
     record, row = ctx.record_key(r), ctx.record_key(ctx.rows_by_result[r.id])
     if not ctx.fingerprint_salt or None in keys or record is None or row is None:
         return None
-    return ctx.fingerprint("result.html", record, row, repr(referring), *keys)
+    return ctx.fingerprint("result.html", record, row, ctx.bodies.result_links.get(r.id, ""),
+                           repr(referring), *keys)
 
 
 def result_page(ctx: SiteContext, r: Result) -> PageSpec:
