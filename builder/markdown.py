@@ -9,7 +9,9 @@ the tags, attributes and URL schemes listed here. On the way:
   code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
 * with `pages`, the bucket path of a file the site has a page for (`results/<file>.md`,
   `message_board/<file>.md`, `agents/<id>.md`, `artifacts/results/<file>.json`) links to that
-  page, the same way; `page_paths` names the paths a text may link so, for its cache key;
+  page, the same way, and so does inline code that names such a file of the text's folder
+  (`20260711-0830_ann.md` in a message); `page_paths` names the paths a text may link so, for
+  its cache key;
 * a relative link or image (`../docs/plan.md`, `plots/tps.png`) of a text whose bucket folder
   is known points where it points on the Hub: links to the Hub's view of that bucket path (with
   `pages`, to the site's page of the file when there is one), images to its bytes (shown when
@@ -100,9 +102,9 @@ MENTION_RE = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b"
 # A bucket path in text: an artifact's, or a file's that may have a page of the site.
 _PATH_RE = re.compile(r"(?<![\w/.:])(artifacts/[\w][\w./+-]*[\w/]"
                       r"|(?:\w[\w.+-]*/)+\w[\w.+-]*\.(?:md|json)\b)")
-_PATH_CODE = re.compile(r"<code>([^\s<>\"'&/]+/[^\s<>\"'&]+)</code>")
-# In markdown source, a run of the characters of a path (of a link's target or in text), and
-# where in it the name of a file that may have a page ends.
+_PATH_CODE = re.compile(r"<code>([^\s<>\"'&]+)</code>")
+# The characters of a bucket path that may have a page of the site, as written (a link's target,
+# inline code, a path in text); in markdown source, where the name of such a file ends.
 _PATH_CHARS = re.compile(r"[\w./+~%-]+")
 _PAGE_FILE_END = re.compile(r"\.(?:md|json)(?=_*(?!\w))")   # "_path.md_" is emphasis
 MAX_PAGE_PATH = 300                      # a longer path is linked as if it had no page
@@ -205,7 +207,7 @@ class MarkdownRenderer:
         raw = _images_as_links(raw, self.image_hosts)
         raw = demote_headings(raw, top)
         if "@" in raw or "artifacts/" in raw or (pages and (".md" in raw or ".json" in raw)):
-            raw = _link_text(raw, linker)
+            raw = _link_text(raw, linker, folder)
         cleaned = sanitize_html(raw, self.image_hosts)
         if anchors and "<h" in cleaned:
             cleaned = heading_anchors(cleaned)
@@ -263,12 +265,14 @@ def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
         parts = url_parts(url)
         if parts is None or parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
             return m.group(0)
-        path = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+        written = unquote(parts.path)
+        path = posixpath.normpath(posixpath.join(folder, written))
         if path == ".." or path.startswith("../"):
             return m.group(0)
         path = "" if path == "." else path
         if tag == "a":
-            target = _page_of(path, linker) or linker.file_view(path)
+            page = _page_of(path, linker) if _PATH_CHARS.fullmatch(written) else None
+            target = page or linker.file_view(path)
         else:
             target = linker.artifact_url(path)
         if target is None:
@@ -473,23 +477,29 @@ def _images_as_links(fragment: str, hosts: tuple[str, ...]) -> str:
 
 def page_paths(text: str, folder: str | None) -> list[str]:
     """Every bucket path a text may link to a page of the site (`render` with `pages`), from the
-    run of path characters before each ".md" or ".json" in it: the run as a link's target (as
-    written, unescaped, and from the text's folder) and, as a path in text, from each place in
-    it such a path may start. Entities (`&#46;`) are undone first, as the engine does. Only the
-    first `MAX_PAGE_FILES` file names count: a longer list is no message to read."""
-    sources = [text, html.unescape(text)] if "&" in text else [text]
-    targets: set[str] = set()
-    in_text: set[str] = set()
+    run of path characters before each ".md" or ".json" in it: the run as a link's target or
+    inline code (as written, with its escapes `%2E` undone, and from the text's folder), and as
+    a path in text, from each place in it such a path may start ("x-results/a.md"). Entities
+    (`&#46;`) are undone first, as the engine does. Only the first `MAX_PAGE_FILES` file names
+    count: a longer list is no message to read."""
+    if "&" in text:
+        sources = [text, html.unescape(text)]
+    elif ".md" in text or ".json" in text:
+        sources = [text]
+    else:
+        return []
+    runs: set[str] = set()                # whole: a link's target, inline code
+    in_text: set[str] = set()             # a path in text, from the bucket's top
     for source in sources:
         for end in (m.end() for m in islice(_PAGE_FILE_END.finditer(source), MAX_PAGE_FILES)):
             run = _PATH_CHARS.match(source[max(0, end - MAX_PAGE_PATH):end][::-1]).group(0)[::-1]
-            targets.add(run)
+            runs.add(run)
             in_text.update(run[i + 1:] for i, c in enumerate(run)
                            if c in "+-~%_" and "/" in run[i + 1:])      # "_": emphasis
-    targets |= {unquote(path) for path in targets}
+    runs |= {unquote(run) for run in runs}
     if folder is not None:
-        targets |= {posixpath.normpath(posixpath.join(folder, path)) for path in targets}
-    return sorted(targets | in_text)
+        runs |= {posixpath.normpath(posixpath.join(folder, run)) for run in runs}
+    return sorted(runs | in_text)
 
 
 def _page_among(paths: Collection[str], page_of: Callable[[str], str | None],
@@ -512,9 +522,20 @@ def _path_url(path: str, linker: Linker) -> str | None:
     return linker.artifact_url(path) if path.startswith("artifacts/") else None
 
 
-def _link_text(fragment: str, linker: Linker) -> str:
+def _code_url(code: str, linker: Linker, folder: str | None) -> str | None:
+    """Where inline code that is a bucket path leads: as a path from the bucket's top, or, for a
+    file with a page of the site, from the text's folder (`20260711-0830_ann.md` in a message
+    names a message of its folder)."""
+    found = _path_url(code, linker) if "/" in code else None
+    if found is None and folder is not None and _PATH_CHARS.fullmatch(code):
+        found = _page_of(posixpath.normpath(posixpath.join(folder, code)), linker)
+    return found
+
+
+def _link_text(fragment: str, linker: Linker, folder: str | None = None) -> str:
     """@mentions and bucket paths in text become links; code, pre and links are left be, but
-    for inline code that is exactly such a path, which becomes a link as a whole."""
+    for inline code that is exactly such a path (or names a file of the text's folder that has
+    a page), which becomes a link as a whole."""
     out: list[str] = []
     inside = 0                                            # depth of a, code and pre
     position = 0
@@ -527,7 +548,7 @@ def _link_text(fragment: str, linker: Linker) -> str:
         tag = m.group(2).lower()
         if tag == "code" and not m.group(1) and not inside:
             code = _PATH_CODE.match(fragment, m.start())
-            url = _path_url(html.unescape(code.group(1)), linker) if code else None
+            url = _code_url(html.unescape(code.group(1)), linker, folder) if code else None
             if url is not None:
                 out.append(_anchor(url, code.group(0)))
                 position = code.end()

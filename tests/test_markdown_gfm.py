@@ -186,7 +186,8 @@ def test_the_paths_of_files_with_a_page_link_to_it_in_text_code_and_links():
         "Details in results/20260711-092133-145_orbit-7.md, posted at "
         "`message_board/20260711-185031-895_itaca.md`; the JSON `artifacts/results/fp8_kestrel.json`"
         " and artifacts/results/other.json; see [the result](../results/20260711-092133-145_orbit-7.md#ppl)"
-        " and [plan](../docs/plan.md); results/gone.md has no page.\n\n"
+        " and [plan](../docs/plan.md); results/gone.md has no page. Answering "
+        "`20260711-185031-895_itaca.md`, not `20260711-000000-000_gone.md`.\n\n"
         "```\nresults/20260711-092133-145_orbit-7.md\n```\n", folder="message_board")
     assert [(a["href"], html.text_of(a)) for a in page.find_all("a")] == [
         ("/results/20260711-092133-145_orbit-7/", "results/20260711-092133-145_orbit-7.md"),
@@ -194,7 +195,8 @@ def test_the_paths_of_files_with_a_page_link_to_it_in_text_code_and_links():
         ("/results/legacy-fp8_kestrel/", "artifacts/results/fp8_kestrel.json"),
         (f"{BUCKET}/resolve/artifacts/results/other.json", "artifacts/results/other.json"),
         ("/results/20260711-092133-145_orbit-7/#ppl", "the result"),
-        (f"{BUCKET}/tree/docs/plan.md", "plan")]
+        (f"{BUCKET}/tree/docs/plan.md", "plan"),
+        ("/messages/20260711-185031-895_itaca/", "20260711-185031-895_itaca.md")]
     assert page.find("pre").find("a") is None
 
 
@@ -233,8 +235,8 @@ def test_a_text_naming_thousands_of_files_links_the_first_thousand():
 
 
 _PIECES = ["results/", "message_board/", "../", "./", "a.md", "b.json", "c", ".md", "_", "*", "`",
-           "[x](", ")", "<", ">", " ", ",", ":", "#f", "%2E", "&#46;", "-", "~", "/", "x.md", "](",
-           "\n", "\n\n", "- ", "> ", "@"]
+           "[x](", ")", "<", ">", " ", ",", ":", "#f", "%2E", "&#46;", "&sol;", "-", "~", "/", "x.md",
+           "](", '<a href="', '">', "\n", "\n\n", "- ", "> ", "@"]
 
 
 @settings(max_examples=300, deadline=None)

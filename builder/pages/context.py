@@ -101,12 +101,18 @@ def linker_for(collab: Collab, urls: Urls) -> Linker:
     """@mentions link to agents that exist; artifacts/... paths to the bucket file; the paths
     of the files of messages, results and agents to their pages."""
     known = frozenset(a.id for a in collab.agents)
-    pages = {**{a.source_path: urls.agent(a.id) for a in collab.agents},
-             **{r.source_path: urls.result(r.id) for r in collab.results},
-             **{m.source_path: urls.message(m.id) for m in collab.messages}}
-    pages.pop("", None)
+    ids = [({x.source_path: x.id for x in items}, page)      # the URL is made when one is asked for
+           for items, page in ((collab.messages, urls.message), (collab.results, urls.result),
+                               (collab.agents, urls.agent))]
+
+    def page_of(path: str) -> str | None:
+        for by_path, page in ids:
+            if path and (found := by_path.get(path)):
+                return page(found)
+        return None
+
     return Linker(agent_url=lambda agent: urls.agent(agent) if agent in known else None,
-                  artifact_url=urls.bucket_file, file_view=urls.bucket_view, page_of=pages.get)
+                  artifact_url=urls.bucket_file, file_view=urls.bucket_view, page_of=page_of)
 
 
 def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None = None,
