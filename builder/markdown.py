@@ -9,9 +9,9 @@ the tags, attributes and URL schemes listed here. On the way:
   code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
 * with `pages`, the bucket path of a file the site has a page for (`results/<file>.md`,
   `message_board/<file>.md`, `agents/<id>.md`, `artifacts/results/<file>.json`) links to that
-  page, the same way, and so does inline code that names such a file of the text's folder
-  (`20260711-0830_ann.md` in a message); `page_paths` names the paths a text may link so, for
-  its cache key;
+  page, the same way, and so does inline code that names such a file of the text's folder, or
+  by a bare name the linker knows (`20260711-0830_ann.md`); `page_paths` names the paths a text
+  may link so, for its cache key;
 * a relative link or image (`../docs/plan.md`, `plots/tps.png`) of a text whose bucket folder
   is known points where it points on the Hub: links to the Hub's view of that bucket path (with
   `pages`, to the site's page of the file when there is one), images to its bytes (shown when
@@ -158,7 +158,8 @@ class Linker:
     agent_url: Callable[[str], str | None]
     artifact_url: Callable[[str], str | None]         # a bucket file's bytes
     file_view: Callable[[str], str | None] = lambda _: None   # the Hub's view of a bucket path
-    page_of: Callable[[str], str | None] = lambda _: None     # the site's page of a bucket file
+    # the site's page of the file at a bucket path, or of the file of a bare name ("a.md")
+    page_of: Callable[[str], str | None] = lambda _: None
 
 
 _NO_LINKS = Linker(agent_url=lambda _: None, artifact_url=lambda _: None)
@@ -271,7 +272,7 @@ def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
             return m.group(0)
         path = "" if path == "." else path
         if tag == "a":
-            page = _page_of(path, linker) if _PATH_CHARS.fullmatch(written) else None
+            page = _page_of(path, linker) if "/" in path and _PATH_CHARS.fullmatch(written) else None
             target = page or linker.file_view(path)
         else:
             target = linker.artifact_url(path)
@@ -525,10 +526,13 @@ def _path_url(path: str, linker: Linker) -> str | None:
 def _code_url(code: str, linker: Linker, folder: str | None) -> str | None:
     """Where inline code that is a bucket path leads: as a path from the bucket's top, or, for a
     file with a page of the site, from the text's folder (`20260711-0830_ann.md` in a message
-    names a message of its folder)."""
+    names a message of its folder), or by its bare name (the linker's page of a file of that
+    name, as a message's `refs` name results)."""
     found = _path_url(code, linker) if "/" in code else None
     if found is None and folder is not None and _PATH_CHARS.fullmatch(code):
         found = _page_of(posixpath.normpath(posixpath.join(folder, code)), linker)
+    if found is None and "/" not in code:
+        found = _page_of(code, linker)
     return found
 
 

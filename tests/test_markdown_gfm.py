@@ -159,6 +159,7 @@ def test_relative_links_of_a_file_at_the_top_of_the_bucket():
 
 
 PAGES = {"results/20260711-092133-145_orbit-7.md": "/results/20260711-092133-145_orbit-7/",
+         "20260705-223405-121_heron-2.md": "/results/20260705-223405-121_heron-2/",   # a bare name
          "message_board/20260711-185031-895_itaca.md": "/messages/20260711-185031-895_itaca/",
          "artifacts/results/fp8_kestrel.json": "/results/legacy-fp8_kestrel/"}
 
@@ -187,7 +188,8 @@ def test_the_paths_of_files_with_a_page_link_to_it_in_text_code_and_links():
         "`message_board/20260711-185031-895_itaca.md`; the JSON `artifacts/results/fp8_kestrel.json`"
         " and artifacts/results/other.json; see [the result](../results/20260711-092133-145_orbit-7.md#ppl)"
         " and [plan](../docs/plan.md); results/gone.md has no page. Answering "
-        "`20260711-185031-895_itaca.md`, not `20260711-000000-000_gone.md`.\n\n"
+        "`20260711-185031-895_itaca.md`, not `20260711-000000-000_gone.md`; result "
+        "`20260705-223405-121_heron-2.md`, not [heron](20260705-223405-121_heron-2.md).\n\n"
         "```\nresults/20260711-092133-145_orbit-7.md\n```\n", folder="message_board")
     assert [(a["href"], html.text_of(a)) for a in page.find_all("a")] == [
         ("/results/20260711-092133-145_orbit-7/", "results/20260711-092133-145_orbit-7.md"),
@@ -196,7 +198,9 @@ def test_the_paths_of_files_with_a_page_link_to_it_in_text_code_and_links():
         (f"{BUCKET}/resolve/artifacts/results/other.json", "artifacts/results/other.json"),
         ("/results/20260711-092133-145_orbit-7/#ppl", "the result"),
         (f"{BUCKET}/tree/docs/plan.md", "plan"),
-        ("/messages/20260711-185031-895_itaca/", "20260711-185031-895_itaca.md")]
+        ("/messages/20260711-185031-895_itaca/", "20260711-185031-895_itaca.md"),
+        ("/results/20260705-223405-121_heron-2/", "20260705-223405-121_heron-2.md"),
+        (f"{BUCKET}/tree/message_board/20260705-223405-121_heron-2.md", "heron")]
     assert page.find("pre").find("a") is None
 
 
@@ -435,3 +439,23 @@ def test_corpus_lists_after_a_paragraph_line_render_as_lists(path):
     for item in _lists_after_paragraphs(body):
         start = _letters(item)[:20]
         assert any(li.startswith(start) for li in items), item
+
+
+def test_the_sites_linker_finds_pages_by_path_and_by_a_name_no_other_file_has():
+    from types import SimpleNamespace as Record
+
+    from builder.pages.context import linker_for
+    from builder.urls import Urls
+
+    collab = Record(
+        messages=[Record(id="m1", source_path="message_board/m1.md"),
+                  Record(id="twin", source_path="message_board/twin.md")],
+        results=[Record(id="r1", source_path="results/r1.md"),
+                 Record(id="twin-2", source_path="results/twin.md")],
+        agents=[Record(id="ann", source_path="agents/ann.md"), Record(id="bob", source_path="")])
+    page_of = linker_for(collab, Urls()).page_of
+    assert [page_of(p) for p in ("message_board/m1.md", "results/r1.md", "agents/ann.md",
+                                 "results/twin.md", "m1.md", "r1.md")] == [
+        "/messages/m1/", "/results/r1/", "/agents/ann/", "/results/twin-2/", "/messages/m1/",
+        "/results/r1/"]
+    assert [page_of(p) for p in ("twin.md", "ann.md", "", "results/none.md")] == [None] * 4

@@ -99,17 +99,22 @@ class Bodies:
 
 def linker_for(collab: Collab, urls: Urls) -> Linker:
     """@mentions link to agents that exist; artifacts/... paths to the bucket file; the paths
-    of the files of messages, results and agents to their pages."""
+    of the files of messages, results and agents to their pages, and the bare name of a message's
+    or result's file (as `refs` name them) to its page when no other file has that name."""
     known = frozenset(a.id for a in collab.agents)
-    ids = [({x.source_path: x.id for x in items}, page)      # the URL is made when one is asked for
-           for items, page in ((collab.messages, urls.message), (collab.results, urls.result),
-                               (collab.agents, urls.agent))]
+    by_path: dict[str, tuple[Callable[[str], str], str]] = {}     # the URL is made when asked for
+    by_name: dict[str, tuple[Callable[[str], str], str] | None] = {}
+    for items, page, named in ((collab.messages, urls.message, True),
+                               (collab.results, urls.result, True), (collab.agents, urls.agent, False)):
+        for x in (x for x in items if x.source_path):
+            by_path[x.source_path] = (page, x.id)
+            if named:
+                name = x.source_path.rpartition("/")[2]
+                by_name[name] = None if name in by_name else (page, x.id)
 
     def page_of(path: str) -> str | None:
-        for by_path, page in ids:
-            if path and (found := by_path.get(path)):
-                return page(found)
-        return None
+        found = (by_path if "/" in path else by_name).get(path)
+        return found[0](found[1]) if found else None
 
     return Linker(agent_url=lambda agent: urls.agent(agent) if agent in known else None,
                   artifact_url=urls.bucket_file, file_view=urls.bucket_view, page_of=page_of)
