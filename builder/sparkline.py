@@ -1,20 +1,27 @@
-"""A tiny score-history SVG for agent pages: numbers only, no text, so nothing to escape."""
+"""A tiny score-history SVG for agent pages: each result a dot whose tooltip says its score and
+time, and a text alternative that says where the history starts and ends."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 WIDTH, HEIGHT, PAD = 320, 80, 6
 
 
-def sparkline(points: Sequence[tuple[datetime, float]], direction: str) -> Markup:
+class Point(NamedTuple):
+    time: datetime
+    score: float
+    label: str                 # what the dot says: "488.905 tok/s on 2026-07-10 03:11 UTC"
+
+
+def sparkline(points: Sequence[Point], direction: str) -> Markup:
     """Score over time; "better" is always up, whatever the metric's direction."""
     if not points:
         return Markup("")
-    times = [t.timestamp() for t, _ in points]
-    scores = [s for _, s in points]
+    times = [p.time.timestamp() for p in points]
+    scores = [p.score for p in points]
     t0, t1 = min(times), max(times)
     lo, hi = min(scores), max(scores)
 
@@ -29,8 +36,15 @@ def sparkline(points: Sequence[tuple[datetime, float]], direction: str) -> Marku
 
     coords = [(x(t), y(s)) for t, s in zip(times, scores)]
     path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-    dots = "".join(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"/>' for cx, cy in coords)
+    dots = "".join(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"><title>{escape(p.label)}</title></circle>'
+                   for (cx, cy), p in zip(coords, points))
     return Markup(
         f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="score history, {len(points)} results">'
-        f'<polyline points="{path}" fill="none"/>{dots}</svg>')
+        f'aria-label="{escape(summary(points))}"><polyline points="{path}" fill="none"/>{dots}</svg>')
+
+
+def summary(points: Sequence[Point]) -> str:
+    """The history in words, for those who do not see it."""
+    if len(points) == 1:
+        return f"Score history: 1 result, {points[0].label}"
+    return f"Score history: {len(points)} results, from {points[0].label} to {points[-1].label}"

@@ -20,7 +20,7 @@ from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html, 
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
-from builder.sparkline import sparkline
+from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
 from builder.urls import Urls, origin_of
 
@@ -347,13 +347,22 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
         messages_about_result=_messages_about_results(collab.messages, by_file),
         by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),
         by_agent_traces=traces_by_agent(collab),
-        agent_history={agent: sparkline([(r.timestamp, r.score) for r in results
-                                         if r.timestamp and r.score is not None and r.id in ranked],
+        agent_history={agent: sparkline(score_history(results, ranked, rows, config.metric.unit),
                                         collab.leaderboard.direction)
                        for agent, results in by_agent_results.items()},
         message_keys={m.id: key + bodies.message_links.get(m.id, "") for m in collab.messages
                       if (key := (input_keys or {}).get(m.source_path))},
         fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style)
+
+
+def score_history(results: Sequence[Result], ranked: Mapping[str, RankedEntry],
+                  rows: Mapping[str, ResultRow], unit: str) -> list[Point]:
+    """An agent's ranked, dated results, oldest first, as the points of its score history."""
+    shown = sorted((r for r in results if r.timestamp and r.score is not None and r.id in ranked),
+                   key=lambda r: fmt.utc(r.timestamp))
+    return [Point(r.timestamp, r.score,
+                  f"{fmt.with_unit(rows[r.id].score_text, unit)} on {fmt.when(r.timestamp)}")
+            for r in shown]
 
 
 def _listed_results(collab: Collab) -> dict[str, Result]:
