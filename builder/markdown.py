@@ -272,8 +272,8 @@ def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
             return m.group(0)
         path = "" if path == "." else path
         if tag == "a":
-            page = _page_of(path, linker) if "/" in path and _PATH_CHARS.fullmatch(written) else None
-            target = page or linker.file_view(path)
+            plain = "/" in path and _PATH_CHARS.fullmatch(written)
+            target = (_page_of(path, linker) if plain else None) or linker.file_view(path)
         else:
             target = linker.artifact_url(path)
         if target is None:
@@ -538,8 +538,8 @@ def _code_url(code: str, linker: Linker, folder: str | None) -> str | None:
 
 def _link_text(fragment: str, linker: Linker, folder: str | None = None) -> str:
     """@mentions and bucket paths in text become links; code, pre and links are left be, but
-    for inline code that is exactly such a path (or names a file of the text's folder that has
-    a page), which becomes a link as a whole."""
+    for inline code that is exactly such a path (or the name of a file with a page of the
+    site), which becomes a link as a whole."""
     out: list[str] = []
     inside = 0                                            # depth of a, code and pre
     position = 0

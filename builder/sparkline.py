@@ -36,11 +36,12 @@ def sparkline(points: Sequence[Point], direction: str) -> Markup:
 
     coords = [(x(t), y(s)) for t, s in zip(times, scores)]
     path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-    dots = "".join(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"><title>{escape(p.label)}</title></circle>'
-                   for (cx, cy), p in zip(coords, points))
+    dots = "".join(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"><title>{escape(p.label)}</title>'
+                   f'</circle>' for (cx, cy), p in zip(coords, points))
     return Markup(
         f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(summary(points))}"><polyline points="{path}" fill="none"/>{dots}</svg>')
+        f'aria-label="{escape(summary(points))}">'
+        f'<polyline points="{path}" fill="none"/>{dots}</svg>')
 
 
 def summary(points: Sequence[Point]) -> str:

@@ -105,7 +105,8 @@ def linker_for(collab: Collab, urls: Urls) -> Linker:
     by_path: dict[str, tuple[Callable[[str], str], str]] = {}     # the URL is made when asked for
     by_name: dict[str, tuple[Callable[[str], str], str] | None] = {}
     for items, page, named in ((collab.messages, urls.message, True),
-                               (collab.results, urls.result, True), (collab.agents, urls.agent, False)):
+                               (collab.results, urls.result, True),
+                               (collab.agents, urls.agent, False)):
         for x in (x for x in items if x.source_path):
             by_path[x.source_path] = (page, x.id)
             if named:
