@@ -804,15 +804,26 @@ def test_a_page_changes_with_what_it_shows_of_other_files(tmp_path, bucket, chan
     assert 0 < again.rendered < again.pages // 2
 
 
-@pytest.mark.parametrize("namer, named, section", [("message_board", "results", "results"),
-                                                    ("results", "message_board", "messages")])
+# Texts that may cite a file: (their files, the page that shows the newest one's text)
+CITING = {
+    "a message": ("message_board/2*.md", lambda p: f"messages/{p.stem}/index.html"),
+    "a result": ("results/2*.md", lambda p: f"results/{p.stem}/index.html"),
+    "an agent's bio": ("agents/*.md", lambda p: f"agents/{p.stem}/index.html"),
+    "a trace's notes": ("traces/*/*/manifest.md",
+                        lambda p: f"traces/{p.parent.parent.name}/{p.parent.name}/index.html"),
+}
+
+
+@pytest.mark.parametrize("named, section", [("results", "results"), ("message_board", "messages")])
+@pytest.mark.parametrize("citing", CITING)
 @pytest.mark.parametrize("named_file", ["appears", "goes"])
-def test_a_body_links_to_the_page_of_a_file_it_names_while_the_file_is_there(
-        tmp_path, bucket, namer, named, section, named_file):
-    """A body's text that names the bucket path of a message or a result links to its page;
-    the body's cache key and its pages' fingerprints follow from which of those files exist,
-    so the link comes and goes with the file (the tests' builds check every fingerprint hit)."""
-    text = sorted((bucket / namer).glob("2*.md"))[-1]
+def test_a_text_links_to_the_page_of_a_file_it_names_while_the_file_is_there(
+        tmp_path, bucket, citing, named, section, named_file):
+    """Agent text that names the bucket path of a message or a result links to its page; the
+    text's cache key and its pages' fingerprints follow from which of those files exist, so the
+    link comes and goes with the file (the tests' builds check every fingerprint hit)."""
+    pattern, page_of_text = CITING[citing]
+    text = sorted(bucket.glob(pattern))[-1]
     target = sorted((bucket / named).glob("2*.md"))[0]
     edit(text, "\n---\n", f"\n---\nDetails in `{named}/{target.name}`.\n")
     kept = target.read_bytes()
@@ -827,9 +838,8 @@ def test_a_body_links_to_the_page_of_a_file_it_names_while_the_file_is_there(
     again = run(tmp_path, bucket, cache, tmp_path / "b")
     run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
     assert files(tmp_path / "b") == files(tmp_path / "c")
-    page = f"{'messages' if namer == 'message_board' else 'results'}/{text.stem}/index.html"
     link = f'<a href="/{section}/{target.stem}/" rel="noopener noreferrer nofollow"><code>{named}/'
-    linked = [link in (tmp_path / site / page).read_text(encoding="utf-8") for site in "ab"]
+    linked = [link in (tmp_path / site / page_of_text(text)).read_text(encoding="utf-8") for site in "ab"]
     assert linked == ([False, True] if named_file == "appears" else [True, False])
     assert 0 < again.rendered < again.pages // 2
 

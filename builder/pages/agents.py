@@ -56,7 +56,8 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
     records = [ctx.record_key(x) for x in (a, *agent_rows(ctx, a, ranked), *ctx.by_agent_traces.get(a.id, ()))]
     if not ctx.fingerprint_salt or None in recent or None in records:
         return None
-    shown = (agent_view(ctx, a, best), len(messages), str(ctx.agent_history.get(a.id, "")))
+    shown = (agent_view(ctx, a, best), len(messages), str(ctx.agent_history.get(a.id, "")),
+             ctx.links_key(a.bio, folder_of(a.source_path)))
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -69,7 +70,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     page.update(
         agent=agent_view(ctx, a, best), profile=a, joined=fmt.when(a.joined) if a.joined else "",
         joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
-        bio=ctx.md.render(a.bio, folder_of(a.source_path)) if a.bio else Markup(""),
+        bio=ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup(""),
         tools=", ".join(a.tools),
         rows=list(reversed(rows)),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],

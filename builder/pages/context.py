@@ -130,8 +130,7 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
     folders = [folder_of(x.source_path) for x in (*collab.messages, *collab.results)]
     paths = [page_paths(text, folder) for folder, text in zip(folders, texts)]
-    links = [[f"{path} {url}" for path in found if (url := md.linker.page_of(path))]
-             for found in paths]
+    links = [linked_pages(md.linker, found) for found in paths]
     keys = [digest_of(salt, "\0" if folder is None else folder, text, *linked)  # "" is the top
             for folder, text, linked in zip(folders, texts, links)]
     markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i], pages=paths[i])),
@@ -149,6 +148,12 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
                   previews=ById(ids, previews), openings=ById([ids[i] for i in untitled], openings),
                   message_links={ids[i]: d for i, d in linking.items() if i < split},
                   result_links={result_ids[i - split]: d for i, d in linking.items() if i >= split})
+
+
+def linked_pages(linker: Linker, paths: Sequence[str]) -> list[str]:
+    """"path url" of each of a text's `page_paths` that leads to a page of the site: what its
+    rendering follows from besides the text."""
+    return [f"{path} {url}" for path in paths if (url := linker.page_of(path))]
 
 
 PREVIEW = 280          # characters of a message's preview in listings
@@ -267,6 +272,15 @@ class SiteContext:
         if found is None:
             found = self._record_keys[id(record)] = (record, value_key("record", record))
         return found[1]
+
+    def linked_markdown(self, text: str, folder: str | None, **options: Any) -> Markup:
+        """Agent text of a page (an agent's bio, a trace's notes) through the door, the bucket
+        paths it cites linked to their pages; its page's fingerprint takes `links_key`."""
+        return self.md.render(text, folder, pages=page_paths(text, folder), **options)
+
+    def links_key(self, text: str, folder: str | None) -> str:
+        """What `linked_markdown` of the text follows from besides the text."""
+        return "\n".join(linked_pages(self.md.linker, page_paths(text, folder)))
 
     def canonical(self, url: str) -> str:
         """The address search engines should keep for a page reachable by two URLs (absolute

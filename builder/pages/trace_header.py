@@ -129,7 +129,7 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         result_ref=trace.result_ref, links=_links(ctx, trace),
         log_name=trace.log_path.rsplit("/", 1)[-1] if trace.log_path else "",
         log_size=fmt.size(trace.log_size) if trace.log_path else "",
-        notes=(ctx.md.render(trace.notes, folder_of(trace.manifest_path), top=NOTES_TOP)
+        notes=(ctx.linked_markdown(trace.notes, folder_of(trace.manifest_path), top=NOTES_TOP)
                if trace.notes.strip() else Markup("")),
         metadata=_metadata(trace), context=tuple(transcript.meta) if transcript else ())
 

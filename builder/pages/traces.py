@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from builder import format as fmt
-from builder.markdown import excerpt_of_html
+from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Problem, Trace
 from builder.pages.context import Loader, SiteContext
 from builder.pages.paging import paged_listing
@@ -115,11 +115,12 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | DeferredPages]:
 
 def session_fingerprint(ctx: SiteContext, trace: Trace) -> str | None:
     """A digest of everything a session's pages show (None when the build cannot tell): the
-    trace, its log's bytes, and the result its manifest names (the header links it with its
-    score)."""
+    trace, its log's bytes, the result its manifest names (the header links it with its
+    score) and the pages its notes link to."""
     result = named_result(ctx, trace)
     parts = [ctx.record_key(trace), ctx.log_key(trace),
-             ctx.record_key(ctx.rows_by_result.get(result.id, result)) if result else "no result"]
+             ctx.record_key(ctx.rows_by_result.get(result.id, result)) if result else "no result",
+             ctx.links_key(trace.notes, folder_of(trace.manifest_path))]
     if not ctx.fingerprint_salt or None in parts:
         return None
     return ctx.fingerprint("trace.html", *parts)
