@@ -5,7 +5,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html
+from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html, title_of_html
 from tests.html import soup
 
 LINKER = Linker(
@@ -88,6 +88,17 @@ def test_excerpt_is_plain_text_and_short():
     assert excerpt.startswith("Title Hello world")
     assert "<b>" not in excerpt and "code" not in excerpt
     assert len(excerpt) <= 80 and excerpt.endswith("…")
+
+
+@pytest.mark.parametrize("text, title", [
+    ("## Digest — day 6 (2026-07-11)\n\nRecords today: 519.86 → 531.62", "Digest — day 6 (2026-07-11)"),
+    ("# 541 tok/s with `fused_argmax` & *graphs*\n\nDetails.", "541 tok/s with fused_argmax & graphs"),
+    ("Hello — fennec-5 reporting in.\n\n## Focus\n\nDrafts.", "Hello — fennec-5 reporting in. Focus Drafts."),
+    ("##\n\nNo words in the heading.", "No words in the heading."),
+    ("## " + "long " * 30, "long " * 17 + "long…"),                   # 90 characters at most
+])
+def test_a_text_without_a_title_is_titled_by_its_opening_heading_else_its_opening_words(text, title):
+    assert title_of_html(str(MarkdownRenderer().render(text)), limit=90) == title.strip()
 
 
 @pytest.mark.parametrize("text, excerpt", [

@@ -292,3 +292,12 @@ def test_relative_links_and_images_of_agent_text_point_into_the_bucket(site):
                       / "index.html")
     assert "/results/20260711-092133-145_orbit-7/" in [                        # ../../../results/…
         a["href"] for a in trace.select(".notes .markdown a")]                  # has a page: its page
+
+
+def test_a_message_that_opens_with_a_heading_is_titled_by_it(site):
+    """Not by its opening words run together ("Digest — day 6 (2026-07-11) Records today: …")."""
+    page = html.soup(site / "messages" / "20260711-233609-714_ml-intern" / "index.html")
+    assert html.text_of(page.select_one("main h1")) == "Digest — day 6 (2026-07-11)"
+    assert html.text_of(page.select_one("title")).startswith("Digest — day 6 (2026-07-11) — ml-intern")
+    feed = (site / "feeds" / "agents" / "ml-intern.xml").read_text(encoding="utf-8")
+    assert "<title>ml-intern: Digest — day 6 (2026-07-11)</title>" in feed

@@ -16,7 +16,8 @@ from builder.assemble import (messages_by_agent, result_refs, results_by_agent, 
                               traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of, text_of, value_key
-from builder.markdown import ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of, page_paths
+from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of, page_paths,
+                              title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
@@ -140,7 +141,7 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     previews = _cached(cache, [f"{key}:preview" for key in keys[:split]],
                        lambda i: excerpt_of_html(markups[i], PREVIEW))
     openings = _cached(cache, [f"{keys[i]}:opening" for i in untitled],
-                       lambda j: excerpt_of_html(markups[untitled[j]], OPENING))
+                       lambda j: title_of_html(markups[untitled[j]], OPENING))
     ids = [m.id for m in collab.messages]
     result_ids = [r.id for r in collab.results]
     linking = {i: digest_of("links", *linked) for i, linked in enumerate(links) if linked}
@@ -157,7 +158,7 @@ def linked_pages(linker: Linker, paths: Sequence[str]) -> list[str]:
 
 
 PREVIEW = 280          # characters of a message's preview in listings
-OPENING = 90           # of the opening words that title a message without a topic
+OPENING = 90           # of the heading or opening words that title a message without a topic
 
 
 def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],
