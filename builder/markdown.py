@@ -109,8 +109,6 @@ _PATH_CHARS = re.compile(r"[\w./+~%-]+")
 _PAGE_FILE_END = re.compile(r"\.(?:md|json)(?=_*(?!\w))")   # "_path.md_" is emphasis
 MAX_PAGE_PATH = 300                      # a longer path is linked as if it had no page
 MAX_PAGE_FILES = 1000                    # file names of a text that may link to pages
-# A heading that opens a rendered text (as `heading_anchors` wraps it, or bare), and its content.
-_OPENING_HEADING = re.compile(r'\s*(?:<div class="markdown-heading">)?<h([1-6])\b[^>]*>(.*?)</h\1>', re.S)
 # A tag, with quoted attribute values that may hold ">" themselves.
 _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _ATTR = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
@@ -412,18 +410,19 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     if "footnote" in rendered:
         rendered = _FOOTNOTES.sub("", rendered)
     plain = html.unescape(nh3.clean(_APART.sub(" <", rendered), tags=set()))
-    plain = " ".join(plain.split())
-    return plain if len(plain) <= limit else plain[: limit - 1].rstrip() + "…"
+    return _shortened(" ".join(plain.split()), limit)
 
 
 def title_of_html(rendered: str, limit: int = 90) -> str:
     """What titles a text that has no title of its own: its first heading, when it opens with one
     ("## Digest, day 6"), else its opening words (`excerpt_of_html`)."""
-    heading = _OPENING_HEADING.match(rendered)
-    words = " ".join(html.unescape(nh3.clean(heading.group(2), tags=set())).split()) if heading else ""
-    if not words:
-        return excerpt_of_html(rendered, limit)
-    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
+    heading = _HEADING.match(rendered.lstrip().removeprefix('<div class="markdown-heading">'))
+    words = _plain_text(heading.group(3)) if heading else ""
+    return _shortened(words, limit) if words else excerpt_of_html(rendered, limit)
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _coloured(m: re.Match[str]) -> str:
