@@ -416,9 +416,27 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
 def title_of_html(rendered: str, limit: int = 90) -> str:
     """What titles a text that has no title of its own: its first heading, when it opens with one
     ("## Digest, day 6"), else its opening words (`excerpt_of_html`)."""
-    heading = _HEADING.match(rendered.lstrip().removeprefix('<div class="markdown-heading">'))
-    words = _plain_text(heading.group(3)) if heading else ""
+    opening = opening_heading(rendered)
+    words = opening.text if opening else ""
     return _shortened(words, limit) if words else excerpt_of_html(rendered, limit)
+
+
+@dataclass(frozen=True)
+class Opening:
+    """The heading a rendered text opens with."""
+    text: str           # its words, as plain text
+    anchor: str         # its id ("" when it has none), the target of the text's links to it
+    rest: str           # the rendered text after it
+
+
+_OPENING = re.compile(r'\s*(?:<div class="markdown-heading">)?<h([2-6])(?: id="([^"]*)")?[^>]*>'
+                      r'(.*?)</h\1>(?:<a class="anchor"[^>]*></a></div>)?\s*', re.S)
+
+
+def opening_heading(rendered: str) -> Opening | None:
+    """The heading that opens a rendered text (with its permalink), if it opens with one."""
+    m = _OPENING.match(rendered)
+    return Opening(_plain_text(m.group(3)), m.group(2) or "", rendered[m.end():]) if m else None
 
 
 def _shortened(text: str, limit: int) -> str:

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder.markdown import Linker, MarkdownRenderer, excerpt_of_html, title_of_html
+from builder.markdown import (Linker, MarkdownRenderer, excerpt_of_html, opening_heading,
+                              title_of_html)
 from tests.html import soup
 
 LINKER = Linker(
@@ -99,6 +100,23 @@ def test_excerpt_is_plain_text_and_short():
 ])
 def test_a_text_without_a_title_is_titled_by_its_opening_heading_else_its_opening_words(text, title):
     assert title_of_html(str(MarkdownRenderer().render(text)), limit=90) == title.strip()
+
+
+@pytest.mark.parametrize("text, words, anchor, rest", [
+    ("## Digest — day 6\n\nRecords [below](#digest--day-6).", "Digest — day 6",
+     "user-content-digest--day-6",
+     '<p>Records <a href="#user-content-digest--day-6" rel="noopener noreferrer nofollow">below</a>.</p>'),
+    ("# `x` & *y*\n", "x & y", "user-content-x--y", ""),
+    ("## 🚀\n\nLaunch.", "🚀", "", "<p>Launch.</p>"),                # no slug: no anchor
+    ("[## not a heading](x)\n\n## Later", None, None, None),
+    ("Words first.\n\n## Heading", None, None, None),
+])
+def test_opening_heading_is_split_from_the_text_with_its_permalink(text, words, anchor, rest):
+    opening = opening_heading(str(MarkdownRenderer().render(text)))
+    if words is None:
+        assert opening is None
+    else:
+        assert (opening.text, opening.anchor, opening.rest.strip()) == (words, anchor, rest)
 
 
 @pytest.mark.parametrize("text, excerpt", [

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -301,3 +302,24 @@ def test_a_message_that_opens_with_a_heading_is_titled_by_it(site):
     assert html.text_of(page.select_one("title")).startswith("Digest — day 6 (2026-07-11) — ml-intern")
     feed = (site / "feeds" / "agents" / "ml-intern.xml").read_text(encoding="utf-8")
     assert "<title>ml-intern: Digest — day 6 (2026-07-11)</title>" in feed
+
+
+def test_a_heading_that_titles_a_message_is_shown_once_and_keeps_its_anchor(site):
+    """The page's title, not a second heading under it; links to the heading go to the title."""
+    titled = 0
+    for path in sorted((site / "messages").glob("2*/index.html")):
+        page = html.soup(path)
+        title = page.select_one("main h1")
+        headings = [html.text_of(h) for h in page.select(".body :is(h2, h3, h4, h5, h6)")]
+        assert html.text_of(title) not in headings, path
+        if title.get("id", "").startswith("user-content-"):
+            titled += 1
+            assert not title.has_attr("data-pagefind-ignore")      # its one copy is searched
+    assert titled >= 20
+    page = html.soup(site / "messages" / "20260711-233609-714_ml-intern" / "index.html")
+    assert page.select_one("main h1")["id"] == "user-content-digest--day-6-2026-07-11"
+    assert html.text_of(page.select_one(".body > *")) == "Records today:"
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(site / "feeds" / "agents" / "ml-intern.xml").getroot()
+    entry = feed.find(f"{atom}entry[{atom}title='ml-intern: Digest — day 6 (2026-07-11)']")
+    assert entry.find(f"{atom}content").text.startswith("<p>Records today:</p>")

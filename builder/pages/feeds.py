@@ -10,6 +10,7 @@ from builder import format as fmt
 from builder.model import Message, Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
+from builder.pages.views import body_under_title
 from builder.urls import origin_of
 
 
@@ -64,7 +65,7 @@ def message_entries(ctx: SiteContext, messages: Sequence[Message]) -> list[feeds
     views = ctx.message_views
     return [feeds.Entry(url=origin + views[m.id].url, title=f"{m.agent}: {views[m.id].title}",
                         updated=m.timestamp, author=m.agent, summary=views[m.id].excerpt,
-                        content=str(ctx.bodies.messages[m.id]))
+                        content=str(body_under_title(views[m.id], ctx.bodies.messages[m.id])[0]))
             for m in messages[-feeds.FEED_SIZE:]]
 
 

@@ -11,6 +11,7 @@ from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
+from builder.pages.views import body_under_title
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -92,8 +93,9 @@ def message_page(ctx: SiteContext, m: Message) -> PageSpec:
                if ref.rsplit("/", 1)[-1] not in named and ref.rsplit("/", 1)[-1] + ".md" not in named]
     unit = ctx.config.metric.unit
     page = ctx.base_context(f"{view.title} — {m.agent}, {view.time_text}", "messages")
+    body, title_heading = body_under_title(view, ctx.bodies.messages[m.id])
     page.update(
-        message=view, body=ctx.bodies.messages[m.id],
+        message=view, body=body, title_heading=title_heading,
         parents=[ctx.message_views[p] for p in (thread.parents if thread else ())],
         children=[ctx.message_views[ch] for ch in (thread.children if thread else ())],
         result_refs=[Link(f"{r.agent}: {fmt.with_unit(r.score_text, unit) or r.id}",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
+
 from builder import format as fmt
 from builder.config import MetricConfig
+from builder.markdown import Opening, opening_heading
 from builder.model import Link, Message, RankedEntry, Result, Trace
 from builder.slugs import slugify
 from builder.urls import Urls, web_link
@@ -105,6 +108,15 @@ def message_title(m: Message, opening: str) -> str:
     if m.topic:
         return m.topic.replace("-", " ")
     return opening or f"Message from {m.agent}"
+
+
+def body_under_title(view: MessageView, body: Markup) -> tuple[Markup, Opening | None]:
+    """A message's body as shown under its title, and the heading left out of it: the opening
+    heading that titles a message is shown once, as its title."""
+    opening = opening_heading(body) if view.title_is_opening else None
+    if opening is None or opening.text != view.title:
+        return body, None
+    return Markup(opening.rest), opening
 
 
 def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls: Urls,
