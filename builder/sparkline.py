@@ -1,5 +1,6 @@
 """A tiny score-history SVG for agent pages: each result a dot whose tooltip says its score and
-time, and a text alternative that says where the history starts and ends."""
+time, the best and worst scores beside the line and its first and last days under it, and a text
+alternative that says where the history starts and ends."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,13 +8,18 @@ from typing import NamedTuple, Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT, PAD = 320, 80, 6
+WIDTH, HEIGHT, PAD = 320, 96, 6
+GUTTER = 76                    # right of the line: the best and worst scores
+FOOT = 18                      # under it: the first and last days
+HIT = 9                        # radius around a dot that shows its tooltip
 
 
 class Point(NamedTuple):
     time: datetime
     score: float
+    value: str                 # the score as the site writes it, without its unit: "488.905"
     label: str                 # what the dot says: "488.905 tok/s on 2026-07-10 03:11 UTC"
+    day: str                   # "2026-07-10"
 
 
 def sparkline(points: Sequence[Point], direction: str) -> Markup:
@@ -24,24 +30,45 @@ def sparkline(points: Sequence[Point], direction: str) -> Markup:
     scores = [p.score for p in points]
     t0, t1 = min(times), max(times)
     lo, hi = min(scores), max(scores)
+    right, bottom = WIDTH - GUTTER, HEIGHT - FOOT
 
     def x(t: float) -> float:
-        return PAD + (WIDTH - 2 * PAD) * ((t - t0) / (t1 - t0) if t1 > t0 else 0.5)
+        return PAD + (right - 2 * PAD) * ((t - t0) / (t1 - t0) if t1 > t0 else 0.5)
 
     def y(s: float) -> float:
         frac = (s - lo) / (hi - lo) if hi > lo else 0.5
         if direction == "lower":
             frac = 1 - frac
-        return HEIGHT - PAD - (HEIGHT - 2 * PAD) * frac
+        return bottom - PAD - (bottom - 2 * PAD) * frac
 
     coords = [(x(t), y(s)) for t, s in zip(times, scores)]
     path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-    dots = "".join(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"><title>{escape(p.label)}</title>'
-                   f'</circle>' for (cx, cy), p in zip(coords, points))
+    dots = "".join(f'<g><title>{escape(p.label)}</title><circle class="hit" cx="{cx:.1f}" '
+                   f'cy="{cy:.1f}" r="{HIT}"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"/></g>'
+                   for (cx, cy), p in zip(coords, points))
     return Markup(
         f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(summary(points))}">'
-        f'<polyline points="{path}" fill="none"/>{dots}</svg>')
+        f'<polyline points="{path}" fill="none"/>{dots}'
+        f'{_score_labels(points, y, right + PAD)}{_day_labels(points, x)}</svg>')
+
+
+def _score_labels(points: Sequence[Point], y, left: float) -> str:
+    """The highest and lowest scores, each level with its dots."""
+    high, low = max(points, key=lambda p: p.score), min(points, key=lambda p: p.score)
+    shown = [high] if high.score == low.score else [high, low]
+    return "".join(f'<text class="value" x="{left:.1f}" y="{y(p.score):.1f}" '
+                   f'dominant-baseline="middle">{escape(p.value)}</text>' for p in shown)
+
+
+def _day_labels(points: Sequence[Point], x) -> str:
+    """The first and last days, under the ends of the line."""
+    first, last = points[0], points[-1]
+    ends = [(first, "middle" if first.day == last.day else "start")]
+    if first.day != last.day:
+        ends.append((last, "end"))
+    return "".join(f'<text class="day" x="{x(p.time.timestamp()):.1f}" y="{HEIGHT - 4}" '
+                   f'text-anchor="{anchor}">{escape(p.day)}</text>' for p, anchor in ends)
 
 
 def summary(points: Sequence[Point]) -> str:

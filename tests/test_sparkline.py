@@ -13,12 +13,27 @@ def at(day: int) -> datetime:
     return datetime(2026, 7, day, tzinfo=timezone.utc)
 
 
-POINTS = [Point(at(6), 201.9, "201.9 tok/s on 2026-07-06"), Point(at(7), 334.0, "334 tok/s on 2026-07-07"),
-          Point(at(10), 488.9, "488.9 tok/s on 2026-07-10")]
+def point(day: int, score: float) -> Point:
+    return Point(at(day), score, f"{score:g}", f"{score:g} tok/s on 2026-07-{day:02d}",
+                 f"2026-07-{day:02d}")
+
+
+POINTS = [point(6, 201.9), point(7, 334.0), point(10, 488.9)]
 
 
 def dots(svg) -> list[tuple[float, float, str]]:
-    return [(float(c["cx"]), float(c["cy"]), text_of(c.title)) for c in soup(str(svg)).find_all("circle")]
+    """Each dot's place and tooltip; the tooltip shows over a wider circle than the dot."""
+    out = []
+    for g in soup(str(svg)).select("svg > g"):
+        hit, dot = g.find_all("circle")
+        assert (hit["cx"], hit["cy"]) == (dot["cx"], dot["cy"])
+        assert float(hit["r"]) >= 3 * float(dot["r"])
+        out.append((float(dot["cx"]), float(dot["cy"]), text_of(g.title)))
+    return out
+
+
+def labels(svg, kind: str) -> list[tuple[float, float, str]]:
+    return [(float(t["x"]), float(t["y"]), text_of(t)) for t in soup(str(svg)).select(f"text.{kind}")]
 
 
 def test_each_dot_says_its_score_and_time_and_the_picture_says_where_the_history_goes():
@@ -27,7 +42,7 @@ def test_each_dot_says_its_score_and_time_and_the_picture_says_where_the_history
     assert svg["role"] == "img"
     assert svg["aria-label"] == ("Score history: 3 results, from 201.9 tok/s on 2026-07-06 "
                                  "to 488.9 tok/s on 2026-07-10")
-    assert sparkline(POINTS[:1], "higher").count("<circle") == 1
+    assert len(dots(sparkline(POINTS[:1], "higher"))) == 1
     assert "1 result, 201.9 tok/s" in sparkline(POINTS[:1], "higher")
     assert sparkline([], "higher") == ""
 
@@ -40,19 +55,45 @@ def test_time_runs_right_and_better_is_up_whatever_the_direction():
     assert [y for _, y, _ in lower] == sorted(y for _, y, _ in lower)
 
 
+def test_the_best_and_worst_scores_are_written_level_with_their_dots_and_the_days_under_the_ends():
+    for direction in ("higher", "lower"):
+        svg = sparkline(POINTS, direction)
+        placed = dots(svg)
+        right = max(x for x, _, _ in placed)
+        values = labels(svg, "value")
+        assert sorted(v for _, _, v in values) == ["201.9", "488.9"]
+        for x, y, value in values:
+            level = next(dy for _, dy, title in placed if title.startswith(value + " "))
+            assert x > right and y == level
+        first, last = labels(svg, "day")
+        assert (first[0], first[2]) == (placed[0][0], "2026-07-06")
+        assert (last[0], last[2]) == (placed[-1][0], "2026-07-10")
+        assert first[1] == last[1] > max(y for _, y, _ in placed)
+    one = sparkline(POINTS[:1], "higher")
+    assert [v for _, _, v in labels(one, "value")] == ["201.9"]
+    assert [d for _, _, d in labels(one, "day")] == ["2026-07-06"]
+    same_day = sparkline([point(6, 1.0), point(6, 2.0)], "higher")
+    assert [d for _, _, d in labels(same_day, "day")] == ["2026-07-06"]
+
+
 def test_a_label_is_text_whatever_it_holds():
-    svg = str(sparkline([Point(at(6), 1.0, '<script>x()</script> "q" & co')], "higher"))
+    hostile = '<script>x()</script> "q" & co'
+    svg = str(sparkline([Point(at(6), 1.0, hostile, hostile, hostile)], "higher"))
     assert "<script" not in svg and soup(svg).find("script") is None
-    assert text_of(soup(svg).find("title")) == '<script>x()</script> "q" & co'
+    assert text_of(soup(svg).find("title")) == hostile
+    assert [text_of(t) for t in soup(svg).find_all("text")] == [hostile, hostile]
 
 
 def test_an_agents_page_dots_its_ranked_results_oldest_first(demo_site):
     page = soup(demo_site / "agents" / "kestrel" / "index.html")
     listed = [(text_of(li.a), text_of(li.time)) for li in page.select(".result-list li")
               if "among all results" in text_of(li)]
-    titles = [text_of(t) for t in page.select("svg.sparkline circle title")]
+    titles = [text_of(t) for t in page.select("svg.sparkline g title")]
     assert len(titles) == len(listed) >= 2
     assert sorted(titles) == sorted(f"{score} on {time}" for score, time in listed)
     times = [re.search(r"on (.*)$", t).group(1) for t in titles]
     assert times == sorted(times)
     assert page.select_one("svg.sparkline")["aria-label"].endswith(titles[-1])
+    scores = sorted((float(score.split()[0]), score) for score, _ in listed)
+    written = [text_of(t) + " tok/s" for t in page.select("svg.sparkline text.value")]
+    assert written == [scores[-1][1], scores[0][1]]                     # the best, the worst

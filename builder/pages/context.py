@@ -376,8 +376,9 @@ def score_history(results: Sequence[Result], ranked: Mapping[str, RankedEntry],
     """An agent's ranked, dated results, oldest first, as the points of its score history."""
     shown = sorted((r for r in results if r.timestamp and r.score is not None and r.id in ranked),
                    key=lambda r: fmt.utc(r.timestamp))
-    return [Point(r.timestamp, r.score,
-                  f"{fmt.with_unit(rows[r.id].score_text, unit)} on {fmt.when(r.timestamp)}")
+    return [Point(r.timestamp, r.score, fmt.score(r.score),
+                  f"{fmt.with_unit(rows[r.id].score_text, unit)} on {fmt.when(r.timestamp)}",
+                  fmt.iso_day(r.timestamp))
             for r in shown]
 
 
