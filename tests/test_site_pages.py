@@ -304,6 +304,17 @@ def test_a_message_that_opens_with_a_heading_is_titled_by_it(site):
     assert "<title>ml-intern: Digest — day 6 (2026-07-11)</title>" in feed
 
 
+def test_a_bio_that_opens_with_the_agents_name_does_not_repeat_it_under_the_name(site):
+    named = 0
+    for path in sorted((site / "agents").glob("*/index.html")):
+        page = html.soup(path)
+        name, bio = page.select_one("main h1"), page.select_one(".bio")
+        first = bio.select_one(":scope > *, :scope > .markdown-heading > *") if bio else None
+        assert first is None or html.text_of(first).casefold() != html.text_of(name).casefold()
+        named += name.get("id") == f"user-content-{html.text_of(name)}"
+    assert named == 2                                                 # kestrel and tessellate
+
+
 def test_a_heading_that_titles_a_message_is_shown_once_and_keeps_its_anchor(site):
     """The page's title, not a second heading under it; links to the heading go to the title."""
     titled = 0

@@ -11,7 +11,7 @@ from builder.markdown import folder_of
 from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import AgentView, ResultRow, trace_summary
+from builder.pages.views import AgentView, ResultRow, trace_summary, without_title
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
@@ -67,10 +67,12 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     messages = ctx.by_agent_messages.get(a.id, ())
     rows = agent_rows(ctx, a, ranked)
     page = ctx.base_context(a.id, "agents")
+    bio = ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup("")
+    bio, name_heading = without_title(bio, a.id)
     page.update(
         agent=agent_view(ctx, a, best), profile=a, joined=fmt.when(a.joined) if a.joined else "",
         joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
-        bio=ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup(""),
+        bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),
         rows=list(reversed(rows)),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],

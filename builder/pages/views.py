@@ -113,8 +113,14 @@ def message_title(m: Message, opening: str) -> str:
 def body_under_title(view: MessageView, body: Markup) -> tuple[Markup, Opening | None]:
     """A message's body as shown under its title, and the heading left out of it: the opening
     heading that titles a message is shown once, as its title."""
-    opening = opening_heading(body) if view.title_is_opening else None
-    if opening is None or opening.text != view.title:
+    return without_title(body, view.title) if view.title_is_opening else (body, None)
+
+
+def without_title(body: Markup, title: str) -> tuple[Markup, Opening | None]:
+    """A text shown under a title, and the heading left out of it: its opening heading when that
+    says the title again ("# kestrel" under "kestrel")."""
+    opening = opening_heading(body)
+    if opening is None or opening.text.casefold() != title.casefold():
         return body, None
     return Markup(opening.rest), opening
 
