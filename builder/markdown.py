@@ -409,8 +409,14 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     rendered = re.sub(r"<pre\b.*?</pre>", " ", rendered[: limit * 12], flags=re.S)
     if "footnote" in rendered:
         rendered = _FOOTNOTES.sub("", rendered)
+    rendered = _UNENDED_HEADING.sub(r"\1\2.\3", rendered)
     plain = html.unescape(nh3.clean(_APART.sub(" <", rendered), tags=set()))
     return _shortened(" ".join(plain.split()), limit)
+
+
+# A heading whose words end without a stop, which an excerpt gives it: "Results. tps 541.2",
+# not "Results tps 541.2".
+_UNENDED_HEADING = re.compile(r"([^\s.!?:;,…>])((?:</[a-z]+>)*)(</h[1-6]>)")
 
 
 def title_of_html(rendered: str, limit: int = 90) -> str:

@@ -86,7 +86,7 @@ def test_artifact_paths_link_to_the_bucket(render):
 def test_excerpt_is_plain_text_and_short():
     text = "# Title\n\nHello **world** <script>steal()</script> & <b>bold</b>\n\n```\ncode\n```\n" + "more " * 200
     excerpt = excerpt_of_html(str(MarkdownRenderer().render(text)), limit=80)
-    assert excerpt.startswith("Title Hello world")
+    assert excerpt.startswith("Title. Hello world")
     assert "<b>" not in excerpt and "code" not in excerpt
     assert len(excerpt) <= 80 and excerpt.endswith("…")
 
@@ -94,7 +94,7 @@ def test_excerpt_is_plain_text_and_short():
 @pytest.mark.parametrize("text, title", [
     ("## Digest — day 6 (2026-07-11)\n\nRecords today: 519.86 → 531.62", "Digest — day 6 (2026-07-11)"),
     ("# 541 tok/s with `fused_argmax` & *graphs*\n\nDetails.", "541 tok/s with fused_argmax & graphs"),
-    ("Hello — fennec-5 reporting in.\n\n## Focus\n\nDrafts.", "Hello — fennec-5 reporting in. Focus Drafts."),
+    ("Hello — fennec-5 reporting in.\n\n## Focus\n\nDrafts.", "Hello — fennec-5 reporting in. Focus. Drafts."),
     ("##\n\nNo words in the heading.", "No words in the heading."),
     ("## " + "long " * 30, "long " * 17 + "long…"),                   # 90 characters at most
 ])
@@ -117,6 +117,16 @@ def test_opening_heading_is_split_from_the_text_with_its_permalink(text, words, 
         assert opening is None
     else:
         assert (opening.text, opening.anchor, opening.rest.strip()) == (words, anchor, rest)
+
+
+@pytest.mark.parametrize("text, excerpt", [
+    ("## Results\n\ntps 541.2", "Results. tps 541.2"),
+    ("## With `fused_argmax`\n\nDone.", "With fused_argmax. Done."),
+    ("## Done!\n\nYes.", "Done! Yes."),
+    ("## Plan:\n\n- a\n- b", "Plan: a b"),
+])
+def test_an_excerpt_ends_a_heading_before_the_words_after_it(text, excerpt):
+    assert excerpt_of_html(str(MarkdownRenderer().render(text))) == excerpt
 
 
 @pytest.mark.parametrize("text, excerpt", [

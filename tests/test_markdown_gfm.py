@@ -366,7 +366,7 @@ def test_without_anchors_headings_get_neither_ids_nor_permalinks():
 
 def test_an_excerpt_shows_a_headings_words_and_nothing_of_its_permalink():
     rendered = str(MarkdownRenderer().render("## Results\n\nFast run.\n"))
-    assert excerpt_of_html(rendered) == "Results Fast run."
+    assert excerpt_of_html(rendered) == "Results. Fast run."
 
 
 @pytest.mark.parametrize("mark, title", [("NOTE", "Note"), ("tip", "Tip"), ("IMPORTANT", "Important"),
