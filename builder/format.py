@@ -25,6 +25,11 @@ def when(ts: datetime | None) -> str:
     return utc(ts).strftime("%Y-%m-%d %H:%M UTC") if ts else MISSING
 
 
+def clock(ts: datetime | None) -> str:
+    """"08:12 UTC": the time of `when` without its day; "" if unknown."""
+    return utc(ts).strftime("%H:%M UTC") if ts else ""
+
+
 def day(ts: datetime | None) -> str:
     """"Thursday 09 July 2026": the heading of a day's group of messages."""
     return utc(ts).strftime("%A %d %B %Y") if ts else "Undated"

@@ -44,6 +44,37 @@ def test_a_tool_call_expands_without_errors_or_outside_requests(browser, served)
     page.close()
 
 
+LINES = """(e) => { const tops = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const r = document.createRange(); r.selectNodeContents(n);
+      for (const x of r.getClientRects()) if (x.width > 0) tops.add(Math.round(x.bottom));
+    }
+    return tops.size; }"""                                 # the lines of text an element takes
+
+
+def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line(browser, served):
+    """Ten columns: the table fits 1280 pixels, and a word breaks only where words do (an agent
+    was "halcyo / n", a day "2026- / 07-11 20:58 / UTC")."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(origin + "/traces/")
+    table = page.locator("table.traces")
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    rows = table.locator("tbody tr")
+    assert rows.count() >= 7
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td")
+        assert cells.nth(0).locator("a").evaluate(LINES) == 1
+        assert cells.nth(4).locator("time .day").evaluate(LINES) == 1
+        assert cells.nth(4).locator("time").evaluate(LINES) <= 2
+        session = cells.nth(1).locator("a")
+        assert session.evaluate(LINES) <= session.inner_text().count("-") + 1   # at its dashes
+    for header in table.locator("thead th").all():
+        words = header.inner_text().split()
+        assert header.evaluate(LINES) <= len(words), words
+    page.close()
+
+
 def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, served):
     origin, _ = served
     page = browser.new_page()
