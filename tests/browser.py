@@ -57,6 +57,15 @@ def chromium():
             browser.close()
 
 
+# The lines of text an element's words take (evaluate on a locator).
+LINES = """(e) => { const bottoms = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const r = document.createRange(); r.selectNodeContents(n);
+      for (const x of r.getClientRects()) if (x.width > 0) bottoms.add(Math.round(x.bottom));
+    }
+    return bottoms.size; }"""
+
+
 class PageWatch:
     """Records what a visitor would not see but must not happen: console errors, dialogs,
     requests leaving 127.0.0.1 (blocked), uncaught page errors."""

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser import PageWatch
+from tests.browser import LINES, PageWatch
 
 pytestmark = pytest.mark.browser
 
@@ -184,6 +184,24 @@ def test_an_agents_code_is_coloured_by_kind_of_token(browser, served):
     kinds = {kind: code.locator(f".hl-{kind}").first.evaluate(colour) for kind in ("k", "c", "m")}
     assert len({plain, *kinds.values()}) == 4        # keywords, comments and numbers stand out
     assert watch.console_errors == []
+
+
+def test_agents_names_and_the_filters_label_stay_whole(browser, served):
+    """A column or a control squeezed by its neighbours broke them anywhere: "quasar- / bench",
+    "Filte / r"."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for path in ("/", "/results/"):
+        page.goto(origin + path)
+        names = page.locator("table.results td.agent a:visible")
+        assert names.count() >= 10
+        assert [n.inner_text() for n in names.all() if n.evaluate(LINES) != 1] == []
+    page.set_viewport_size({"width": 360, "height": 800})
+    for path in ("/", "/results/", "/traces/"):
+        page.goto(origin + path)
+        label = page.locator(".table-controls .filter:visible").first
+        assert label.inner_text().strip() == "Filter" and label.evaluate(LINES) == 1
+    page.close()
 
 
 def test_without_javascript_table_and_svg_chart_remain(browser, served):

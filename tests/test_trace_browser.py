@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from builder.cli import main
-from tests.browser import PageWatch, outside_requests, serve_folder
+from tests.browser import LINES, PageWatch, outside_requests, serve_folder
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 from tests.hostile_traces import AGENTS, write_hostile_traces
 
@@ -42,14 +42,6 @@ def test_a_tool_call_expands_without_errors_or_outside_requests(browser, served)
     assert watch.outside == []
     assert watch.requests and all(u.startswith(origin) for u in watch.requests)
     page.close()
-
-
-LINES = """(e) => { const tops = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
-    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
-      const r = document.createRange(); r.selectNodeContents(n);
-      for (const x of r.getClientRects()) if (x.width > 0) tops.add(Math.round(x.bottom));
-    }
-    return tops.size; }"""                                 # the lines of text an element takes
 
 
 def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line(browser, served):
