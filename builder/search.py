@@ -50,11 +50,15 @@ LANGUAGE = "en"
 SHARDS = "shards.json"
 CACHE = "search-shard"
 # Bumped when what is done to Pagefind's output here changes (the cached shards are remade).
-FORMAT = "3"
+FORMAT = "4"
 # What the search page loads: the runtime, its worker and wasm, the entry file and the index.
 # Pagefind's own UI bundles are left out (the site has its own search page).
 RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 INDEX_PARTS = ("index", "fragment", "filter")
+# Pagefind's licence asks that its notice travel with the runtime: the theme ships it, and the
+# runtime's scripts name it (relative to them, so any base path works).
+NOTICE = "vendor/pagefind.LICENSE.txt"
+BANNER = f"/*! Pagefind (MIT licence): see ../static/{NOTICE} */\n".encode()
 
 ReadPage = Callable[[str], bytes]
 # Pagefind's allocator (jemalloc) keeps freed blocks of up to 32 kB per thread and gives larger
@@ -152,8 +156,9 @@ def _index(binary: Path, shard: Shard, read: ReadPage) -> dict[str, bytes]:
 def _runtime(binary: Path) -> dict[str, bytes]:
     """Pagefind's browser runtime, with the index it loads first: one page, the search page,
     without the filter every search of a shard names (so no search ever finds it)."""
-    return _pagefind(binary, [{"type": "AddRecord", "url": "/search/", "content": "Search",
-                               "language": LANGUAGE, "meta": {"title": "Search"}}], shard="")
+    files = _pagefind(binary, [{"type": "AddRecord", "url": "/search/", "content": "Search",
+                                "language": LANGUAGE, "meta": {"title": "Search"}}], shard="")
+    return {name: BANNER + data if name.endswith(".js") else data for name, data in files.items()}
 
 
 def _pagefind(binary: Path, requests: Iterable[Mapping[str, Any]], shard: str) -> dict[str, bytes]:

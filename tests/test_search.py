@@ -382,3 +382,18 @@ def test_page_records_name_what_is_indexed():
     assert r.digest != page_record("m/1/index.html", page(1, "y")).digest
     with pytest.raises(ValueError):
         page_record("../x/index.html", page(1, "x"))
+
+
+def test_the_runtime_names_pagefinds_licence_which_ships_beside_it(demo_site):
+    """Pagefind's MIT licence asks that its notice go with every copy of the runtime."""
+    from importlib.metadata import version
+    for script in ("pagefind.js", "pagefind-worker.js"):
+        first = (demo_site / "pagefind" / script).read_text(encoding="utf-8").split("\n", 1)[0]
+        named = re.search(r"see (\S+\.txt) \*/$", first).group(1)
+        notice = (demo_site / "pagefind" / named).resolve()
+        assert notice.is_relative_to(demo_site.resolve()) and notice.is_file()
+        text = notice.read_text(encoding="utf-8")
+        assert "Copyright (c) Pagefind" in text and "MIT License" in text
+        assert "The above copyright notice and this permission notice shall be included" in text
+    series = ".".join(version("pagefind").split(".")[:2])
+    assert f"the browser runtime of Pagefind {series}\n" in text
