@@ -103,6 +103,7 @@ MENTION_RE = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b"
 _PATH_RE = re.compile(r"(?<![\w/.:])(artifacts/[\w][\w./+-]*[\w/]"
                       r"|(?:\w[\w.+-]*/)+\w[\w.+-]*\.(?:md|json)\b)")
 _PATH_CODE = re.compile(r"<code>([^\s<>\"'&]+)</code>")
+_PATTERN = re.compile(r"[{}*?\[\]|$]|\.\.\.")        # a placeholder or wildcard, not a file
 # The characters of a bucket path that may have a page of the site, as written (a link's target,
 # inline code, a path in text); in markdown source, where the name of such a file ends.
 _PATH_CHARS = re.compile(r"[\w./+~%-]+")
@@ -552,10 +553,13 @@ def _page_of(path: str, linker: Linker) -> str | None:
 
 
 def _path_url(path: str, linker: Linker) -> str | None:
-    """Where a bucket path in text leads: the site's page of the file, else an artifact's bytes."""
+    """Where a bucket path in text leads: the site's page of the file, else an artifact's bytes
+    (but for a pattern of paths: `artifacts/results/{name}_{agent}.json`, `artifacts/*.json`)."""
     if found := _page_of(path, linker):
         return found
-    return linker.artifact_url(path) if path.startswith("artifacts/") else None
+    if path.startswith("artifacts/") and not _PATTERN.search(path):
+        return linker.artifact_url(path)
+    return None
 
 
 def _code_url(code: str, linker: Linker, folder: str | None) -> str | None:

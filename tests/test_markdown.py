@@ -71,6 +71,15 @@ def test_mentions_of_known_agents_link_to_their_pages(render):
     assert "/agents/example" not in html
 
 
+@pytest.mark.parametrize("pattern", [
+    "`artifacts/results/{name}_{agent}.json`", "`artifacts/runs/*.json`", "`artifacts/run-?/log.txt`",
+    "`artifacts/run-[0-9]/log.txt`", "`artifacts/$RUN/log.txt`", "artifacts/runs/.../log.txt",
+])
+def test_a_pattern_of_artifact_paths_is_not_a_link(render, pattern):
+    """It names files to write, not one that exists: a link to it would lead nowhere."""
+    assert "<a" not in str(render(f"Put each run in {pattern} please."))
+
+
 def test_mentions_and_paths_in_code_stay_code(render):
     html = str(render("```\n@kestrel artifacts/x/y.py\n```"))
     assert "<a" not in html
