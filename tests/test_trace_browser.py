@@ -67,6 +67,28 @@ def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line
     page.close()
 
 
+def test_a_phone_gets_the_trace_archive_as_cards_each_value_under_its_label(browser, served):
+    """Ten columns were 1,076 pixels wide in a 334-pixel box; each session is a card now."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(origin + "/traces/")
+    table = page.locator("table.traces")
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    headers = [h.text_content().strip() for h in table.locator("thead th").all()]
+    shown_notes = 0
+    for row in table.locator("tbody tr").all():
+        assert row.evaluate("r => getComputedStyle(r).display") == "block"
+        for cell, header in zip(row.locator("td").all(), headers):
+            label = cell.evaluate("c => getComputedStyle(c, '::before').content")
+            assert label == f'"{header}"'
+            if header == "Notes":
+                empty = cell.inner_text().strip() == ""
+                assert cell.is_visible() is not empty               # no label without a value
+                shown_notes += not empty
+    assert shown_notes >= 3
+    page.close()
+
+
 def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, served):
     origin, _ = served
     page = browser.new_page()
