@@ -1,9 +1,14 @@
 """Stable pagination: numbered pages hold fixed items from the oldest; the latest page rolls."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from hypothesis import given, strategies as st
 
-from builder.pages.paging import paged_listing
+from builder.pages.paging import listed_pages, paged_listing
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def url(n):
@@ -54,5 +59,38 @@ def test_every_item_is_on_a_page_and_numbered_pages_never_move(count, size):
     for page in pages[:-1]:
         assert len(page.items) == size and list(page.items) == items[(page.number - 1) * size:page.number * size]
     links = {u for page in pages for u in (page.pager.newer_url, page.pager.older_url) if u}
-    links |= {u for _, u in pages[-1].pager.numbered}
+    links |= {u for n, u in pages[-1].pager.numbered if n}
     assert links <= {page.url for page in pages}            # no link to a page that is not made
+
+
+def test_the_latest_page_lists_every_page_of_a_short_listing():
+    pages = paged_listing(list(range(30 * 3)), 3, url)          # 30 full pages
+    assert [n for n, _ in pages[-1].pager.numbered] == list(range(30, 0, -1))
+
+
+@given(st.integers(31, 30_000))
+def test_a_long_listing_lists_the_newest_pages_round_numbers_and_the_first(full):
+    """200 pages listed every number on the latest page: five lines of links at 10,000 messages."""
+    listed = listed_pages(full)
+    numbers = [n for n in listed if n]
+    assert len(numbers) <= 30 and numbers == sorted(set(numbers), reverse=True)
+    assert numbers[:10] == list(range(full, full - 10, -1)) and numbers[-1] == 1
+    marks = numbers[10:-1]
+    steps = {a - b for a, b in zip(marks, marks[1:])}
+    assert len(steps) <= 1 and all(m % next(iter(steps), 1) == 0 for m in marks)   # round numbers
+    assert listed[0] and listed[-1] and all(a or b for a, b in zip(listed, listed[1:]))
+    for i, n in enumerate(listed):                    # a gap, only between pages far apart
+        if n == 0:
+            assert listed[i - 1] - listed[i + 1] > 1
+
+
+def test_the_pager_shows_a_gap_as_an_ellipsis_not_a_link():
+    from jinja2 import Environment, FileSystemLoader
+    from builder.pages.paging import Pager
+    env = Environment(loader=FileSystemLoader(REPO / "builder" / "theme" / "templates"), autoescape=True)
+    numbered = tuple((n, url(n) if n else "") for n in listed_pages(200))
+    pager = Pager(0, 201, None, url(200), url(None), numbered)
+    html = env.get_template("_partials/pager.html").render(pager=pager)
+    links = re.findall(r'<a href="/m/page/(\d+)/">\1</a>', html)
+    assert len(links) == 30 and links[:3] == ["200", "199", "198"] and links[-1] == "1"
+    assert html.count('<span class="gap">…</span>') == 1

@@ -19,7 +19,7 @@ class Pager:
     newer_url: str | None
     older_url: str | None
     latest_url: str
-    numbered: tuple[tuple[int, str], ...]     # listed on the latest page only
+    numbered: tuple[tuple[int, str], ...]     # listed on the latest page only; (0, "") a gap
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,29 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[Listin
     latest = items[-size:] if items else items[:0]
     before = len(items) - len(latest)             # items the latest page does not show
     older = url_for(-(-before // size)) if before else None
-    numbered = tuple((n, url_for(n)) for n in range(full, 0, -1))
+    numbered = tuple((n, url_for(n) if n else "") for n in listed_pages(full))
     out.append(ListingPage(url_for(None), 0, latest,
                            Pager(0, full + tail, None, older, url_for(None), numbered),
                            same_as=url_for(full) if full and not tail else None))
     return out
+
+
+NEWEST_PAGES = 10             # page numbers the latest page lists one by one, newest first
+LANDMARKS = 20                # at most this many round numbers below them
+
+
+def listed_pages(full: int) -> list[int]:
+    """The page numbers the latest page lists, newest first, 0 for a gap: all of them up to 30;
+    beyond, the newest 10, then every 2nd, 5th, 10th, 20th, ... page below them (the first
+    step that makes fewer than 20), and page 1. 200 pages are 30 links, not a wall of 200."""
+    if full <= NEWEST_PAGES + LANDMARKS:
+        return list(range(full, 0, -1))
+    newest = list(range(full, full - NEWEST_PAGES, -1))
+    step = next(s * 10 ** k for k in range(len(str(full))) for s in (2, 5, 10)
+                if (newest[-1] - 1) // (s * 10 ** k) < LANDMARKS)
+    marks = list(range((newest[-1] - 1) // step * step, 0, -step))
+    out = newest + ([0] if marks and marks[0] != newest[-1] - 1 else []) + marks
+    return out + ([0, 1] if out[-1] > 2 else [1] if out[-1] == 2 else [])
 
 
 def _numbered_pager(n: int, full: int, url_for: UrlFor) -> Pager:
