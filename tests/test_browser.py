@@ -71,6 +71,21 @@ def test_filter_narrows_rows(browser, served):
     assert len(column(page, "lb-best", 1)) == total
 
 
+def test_row_counts_are_written_as_the_pages_write_numbers(browser, served):
+    """"2,000 rows", as the headline writes "2,000": a 10,000-message site said "2000 rows"."""
+    origin, _ = served
+    page, _ = open_page(browser, origin, "/results/")
+    total = page.evaluate("""() => { const body = document.querySelector('table[data-filterable] tbody');
+        const rows = Array.from(body.rows);
+        while (body.rows.length < 1200) rows.forEach(r => body.appendChild(r.cloneNode(true)));
+        return body.rows.length; }""")
+    page.fill("#lb-filter", "zzz-no-such-row")
+    assert page.inner_text("#lb-count") == f"0 of {total:,} rows"
+    page.fill("#lb-filter", "")
+    assert page.inner_text("#lb-count") == f"{total:,} rows"
+    page.close()
+
+
 def test_all_results_toggle_switches_tables(browser, served):
     origin, _ = served
     page, _ = open_page(browser, origin, "/")

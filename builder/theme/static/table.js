@@ -147,7 +147,8 @@
       });
     });
     var count = document.getElementById("lb-count");
-    if (count) count.textContent = (terms.length ? shown + " of " + total : String(total)) + " " + noun;
+    var n = function (x) { return x.toLocaleString("en-US"); };   // 2,000 as the pages write it
+    if (count) count.textContent = (terms.length ? n(shown) + " of " + n(total) : n(total)) + " " + noun;
   }
 
   function currentFilter() {
