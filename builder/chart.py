@@ -224,7 +224,7 @@ def _captions(rows: list[dict[str, Any]], direction: str, near: float) -> list[d
     "baselines · a, b, c" (3 baselines of a 10k bucket within 0.84 tok/s wrote over each other)."""
     groups: list[list[dict[str, Any]]] = []
     for row in rows:
-        if groups and row["score"] - groups[-1][-1]["score"] < near:
+        if groups and row["score"] - groups[-1][-1]["score"] <= near:     # equal: always one
             groups[-1].append(row)
         else:
             groups.append([row])

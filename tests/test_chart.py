@@ -205,8 +205,8 @@ def test_baselines_too_close_to_read_apart_share_one_caption(direction):
     """Three baselines within 0.84 tok/s of a 120-550 tok/s chart wrote their names over each
     other; they share one caption, over the rule drawn highest, and keep a tooltip each."""
     plotted = [res(i, f"a{i % 3}", 130.0 + 60 * i, 60 * i) for i in range(8)]   # 130-550
-    bls = [baseline(120.42, "persistent"), baseline(120.0, "compile"), baseline(120.84, "headprune"),
-           baseline(300.0, "vllm")]
+    bls = [baseline(120.42, "persistent"), baseline(120.0, "compile"),
+           baseline(120.84, "headprune"), baseline(300.0, "vllm")]
     spec = chart.chart_spec(plotted, set(), bls, NUMBER, direction)
     rows = spec["datasets"]["baselines"]
     assert [r["label"] for r in rows] == ["baseline · compile", "baseline · persistent",
@@ -219,6 +219,10 @@ def test_baselines_too_close_to_read_apart_share_one_caption(direction):
     assert text["encoding"]["text"]["field"] == "caption"
     rule = layer_with(spec, "rule", "baselines")[0]
     assert [t["field"] for t in rule["encoding"]["tooltip"]] == ["label", "score_label"]
+    # two baselines of the same score share a caption even when every score is the same
+    twins = [baseline(120.0, "x"), baseline(120.0, "y")]
+    same = chart.chart_spec([res(0, "a", 120.0, 0)], set(), twins, NUMBER, direction)
+    assert sorted(r["caption"] for r in same["datasets"]["baselines"]) == ["", "baselines · x, y"]
 
 
 def test_y_axis_respects_direction(lower_case):
