@@ -436,14 +436,21 @@ class Opening:
     rest: str           # the rendered text after it
 
 
-_OPENING = re.compile(r'\s*(?:<div class="markdown-heading">)?<h([2-6])(?: id="([^"]*)")?[^>]*>'
-                      r'(.*?)</h\1>(?:<a class="anchor"[^>]*></a></div>)?\s*', re.S)
+_PERMALINK_AFTER = re.compile(r'<a class="anchor"[^>]*></a></div>')     # see heading_anchors
+_ID = re.compile(r' id="([^"]*)"')
 
 
 def opening_heading(rendered: str) -> Opening | None:
     """The heading that opens a rendered text (with its permalink), if it opens with one."""
-    m = _OPENING.match(rendered)
-    return Opening(_plain_text(m.group(3)), m.group(2) or "", rendered[m.end():]) if m else None
+    text = rendered.lstrip()
+    wrapped = text.startswith('<div class="markdown-heading">')
+    heading = _HEADING.match(text, len('<div class="markdown-heading">') if wrapped else 0)
+    if heading is None:
+        return None
+    permalink = _PERMALINK_AFTER.match(text, heading.end()) if wrapped else None
+    anchor = _ID.match(heading.group(2))
+    return Opening(_plain_text(heading.group(3)), anchor.group(1) if anchor else "",
+                   text[(permalink or heading).end():].lstrip())
 
 
 def _shortened(text: str, limit: int) -> str:
