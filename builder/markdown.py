@@ -148,6 +148,7 @@ _HEADING = re.compile(r"<h([2-6])((?: [^>]*)?)>(.*?)</h\1>", re.S)
 _LINK_START = re.compile(r"<a[ >]")
 _TO_FRAGMENT = re.compile(r'href="#([^"]+)"')
 _HEADING_ID_PREFIX = "user-content-"
+_HEADING_WRAP = '<div class="markdown-heading">'       # a heading and its permalink, together
 # Besides letters and digits, what a GitHub slug keeps: marks and connector punctuation ("_").
 _SLUG_CATEGORIES = {"Mn", "Mc", "Me", "Pc"}
 
@@ -366,7 +367,7 @@ def heading_anchors(fragment: str) -> str:
             out.append(heading)
             continue
         label = html.escape("Permalink: " + _plain_text(inner))
-        out.append(f'<div class="markdown-heading">{heading}'
+        out.append(f'{_HEADING_WRAP}{heading}'
                    f'<a class="anchor" href="#{target}" aria-label="{label}"></a></div>')
     out.append(fragment[position:])
     anchored = "".join(out)
@@ -443,8 +444,8 @@ _ID = re.compile(r' id="([^"]*)"')
 def opening_heading(rendered: str) -> Opening | None:
     """The heading that opens a rendered text (with its permalink), if it opens with one."""
     text = rendered.lstrip()
-    wrapped = text.startswith('<div class="markdown-heading">')
-    heading = _HEADING.match(text, len('<div class="markdown-heading">') if wrapped else 0)
+    wrapped = text.startswith(_HEADING_WRAP)
+    heading = _HEADING.match(text, len(_HEADING_WRAP) if wrapped else 0)
     if heading is None:
         return None
     permalink = _PERMALINK_AFTER.match(text, heading.end()) if wrapped else None
