@@ -201,6 +201,22 @@ def test_an_agents_code_is_coloured_by_kind_of_token(browser, served):
     assert watch.console_errors == []
 
 
+def test_result_tables_fit_their_page_at_1024_and_1280_pixels(browser, served):
+    """The links column kept all its links on one line, so the table overflowed at 1024 pixels
+    and squeezed the method to a few letters a line; a rank broke in two ("1 / 8")."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in ("/", "/results/"):
+            page.goto(origin + path)
+            fits = page.eval_on_selector("table.results", "t => t.scrollWidth <= t.parentElement.clientWidth")
+            assert fits, (width, path)
+            ranks = page.locator("table.results td.rank:visible")
+            assert [r.inner_text() for r in ranks.all() if r.evaluate(LINES) > 1] == []
+    page.close()
+
+
 def test_agents_names_and_the_filters_label_stay_whole(browser, served):
     """A column or a control squeezed by its neighbours broke them anywhere: "quasar- / bench",
     "Filte / r"."""
