@@ -201,6 +201,30 @@ def test_an_agents_code_is_coloured_by_kind_of_token(browser, served):
     assert watch.console_errors == []
 
 
+def test_a_newest_first_table_says_so_and_returns_to_it(browser, served):
+    """/results/ comes newest first: its Date header says so, "#" sorts by rank (the unranked
+    last), and going back restores the page's own order."""
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/results/")
+    date = page.locator("#results-all th[data-key=date]")
+    assert date.get_attribute("aria-sort") == "descending"
+    dates = page.eval_on_selector_all("#results-all td.date", "tds => tds.map(t => t.dataset.value)")
+    assert dates == sorted(dates, reverse=True)
+    page.click("#results-all th[data-key=rank] button")
+    ranks = column(page, "results-all", 0)
+    ranked = [int(r) for r in ranks if r != "—"]
+    assert ranked == sorted(ranked) and ranks == [str(r) for r in ranked] + ["—"] * (len(ranks) - len(ranked))
+    assert date.get_attribute("aria-sort") is None
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('#results-all th[data-key=date]')"
+                           ".getAttribute('aria-sort') === 'descending'")
+    assert page.eval_on_selector_all("#results-all td.date", "tds => tds.map(t => t.dataset.value)") == dates
+    date.locator("button").click()
+    assert date.get_attribute("aria-sort") == "ascending"
+    assert page.eval_on_selector_all("#results-all td.date", "tds => tds.map(t => t.dataset.value)") == sorted(dates)
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
 def test_result_tables_fit_their_page_at_1024_and_1280_pixels(browser, served):
     """The links column kept all its links on one line, so the table overflowed at 1024 pixels
     and squeezed the method to a few letters a line; a rank broke in two ("1 / 8")."""

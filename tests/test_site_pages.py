@@ -91,6 +91,41 @@ def test_invalid_and_negative_results_are_listed_apart(site):
     assert all("invalid" in row[5] for row in page.table("lb-invalid"))
 
 
+def home_anchors(site: Path) -> dict[str, str]:
+    """Every result row the leaderboard lists (its views and the tables apart), by its anchor:
+    the result's rank among all results, "" when not ranked."""
+    home = html.soup(site / "index.html")
+    rows = {tr["id"]: "" for tr in home.select("table.results tbody tr[id]")}
+    rows.update({row["anchor"]: str(row["rank"]) for row in all_ranked_rows(site)})
+    return rows
+
+
+def text_of_rank(tr) -> str:
+    return html.text_of(tr.select_one("td.rank"))
+
+
+def test_the_results_archive_gives_each_result_its_rank_and_its_status(site):
+    """/results/ lists every result newest first: a ranked one with its rank among all results,
+    the others with "—" and what they are (negative, baseline), as the leaderboard lists them."""
+    page = html.soup(site / "results" / "index.html")
+    table = page.select_one("#results-all")
+    assert table.select_one("th[data-key=date]")["aria-sort"] == "descending"
+    assert not table.select("th[data-key=rank][aria-sort]")
+    ranks, home = {row["anchor"]: str(row["rank"]) for row in all_ranked_rows(site)}, html.soup(site / "index.html")
+    apart = {tr["id"]: name for name in ("negative", "baselines")
+             for tr in home.select(f"#lb-{name} tbody tr[id]")}
+    rows = table.select("tbody tr")
+    assert sorted(tr["id"] for tr in rows) == sorted(home_anchors(site))   # every result, once
+    assert {"negative", "baselines"} <= set(apart.values())
+    for tr in rows:
+        assert text_of_rank(tr) == ranks.get(tr["id"], "—")
+        badge = tr.select_one("td.score .badge.status")
+        kind = {"negative": "negative", "baselines": "baseline"}.get(apart.get(tr["id"]), "")
+        assert (html.text_of(badge) if badge else "") == kind
+    dates = [tr.select_one("td.date")["data-value"] for tr in rows]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_words_of_neighbouring_elements_never_run_together(site):
     """On every page, two elements side by side in a line (a link, a badge, a time...) are words
     apart in the text a visitor copies and a screen reader reads. (Jinja's trim_blocks and

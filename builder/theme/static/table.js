@@ -72,7 +72,7 @@
     ths.forEach(function (h) { h.removeAttribute("aria-sort"); });
     if (!th) {
       var initial = table.querySelector("thead th[data-initial-sort]");
-      if (initial) initial.setAttribute("aria-sort", "ascending");
+      if (initial) initial.setAttribute("aria-sort", initial.getAttribute("data-initial-sort"));
       rows.sort(function (a, b) { return order(a) - order(b); });
     } else {
       var index = ths.indexOf(th), kind = th.getAttribute("data-sort");
@@ -102,7 +102,7 @@
 
   function makeSortable(table) {
     headers(table).forEach(function (th, index) {
-      if (th.getAttribute("aria-sort") === "ascending") th.setAttribute("data-initial-sort", "");
+      if (th.hasAttribute("aria-sort")) th.setAttribute("data-initial-sort", th.getAttribute("aria-sort"));
       if (!th.hasAttribute("data-sort")) return;
       if (!th.getAttribute("data-key")) th.setAttribute("data-key", "c" + index);
       var button = th.querySelector("button") || th;
@@ -184,7 +184,6 @@
       span.title = b[1];
       return span;
     }
-    if (row.status === "baseline") return make("span", "badge baseline", "baseline");
     return make("span", "muted", "—");
   }
 
@@ -212,6 +211,10 @@
       td.setAttribute("data-value", numberValue(row.score));
       td.title = row.score_exact;
       text(td, row.score_text || "—");
+      if (row.status !== "agent-run") {
+        td.appendChild(document.createTextNode(" "));
+        td.appendChild(make("span", "badge status", row.status));
+      }
       if (row.record) {
         var b = make("span", "badge record", "record");
         b.title = "set a new record when posted";
