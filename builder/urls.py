@@ -65,6 +65,10 @@ class Urls:
         """The id of a result's row in a table: links to it end in "#" + this."""
         return "r-" + slugify(result_id)
 
+    def leaderboard_row(self, result_id: str) -> str:
+        """A result's row on the leaderboard (in the view or the table apart that lists it)."""
+        return self.home() + "#" + self.result_anchor(result_id)
+
     # traces
     def traces(self, page: int | None = None) -> str:
         return self._page("traces", f"page/{page}" if page else "")

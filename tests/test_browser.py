@@ -225,6 +225,21 @@ def test_a_newest_first_table_says_so_and_returns_to_it(browser, served):
     assert watch.console_errors == [] and watch.page_errors == []
 
 
+def test_an_agents_place_leads_to_its_row_on_the_leaderboard(browser, served):
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/agents/kestrel/")
+    place = page.locator("dl.profile a.place")
+    text = place.inner_text()
+    assert re.fullmatch(r"rank \d+ of \d+ agents", text)
+    place.click()
+    row = page.locator("#lb-best tr.is-target")
+    row.wait_for()
+    assert row.locator("td.agent").inner_text() == "kestrel"
+    assert row.locator("td.rank").inner_text() == text.split()[1]
+    assert row.is_visible()
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
 def test_result_tables_fit_their_page_at_1024_and_1280_pixels(browser, served):
     """The links column kept all its links on one line, so the table overflowed at 1024 pixels
     and squeezed the method to a few letters a line; a rank broke in two ("1 / 8")."""
@@ -232,7 +247,7 @@ def test_result_tables_fit_their_page_at_1024_and_1280_pixels(browser, served):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     for width in (1280, 1024):
         page.set_viewport_size({"width": width, "height": 900})
-        for path in ("/", "/results/"):
+        for path in ("/", "/results/", "/agents/kestrel/"):
             page.goto(origin + path)
             fits = page.eval_on_selector("table.results", "t => t.scrollWidth <= t.parentElement.clientWidth")
             assert fits, (width, path)

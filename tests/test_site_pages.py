@@ -126,6 +126,22 @@ def test_the_results_archive_gives_each_result_its_rank_and_its_status(site):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(site):
+    best = html.soup(site / "index.html").select("#lb-best tbody tr")
+    ranked = [tr for tr in best if text_of_rank(tr).isdigit()]
+    assert len(ranked) >= 10
+    for tr in ranked:
+        page = html.soup(site / tr.select_one("td.agent a")["href"].strip("/") / "index.html")
+        score, place = page.select("dl.profile dd a")[-2:]
+        assert html.text_of(place) == f"rank {text_of_rank(tr)} of {len(ranked)} agents"
+        assert place["href"] == f"/#{tr['id']}"
+        details = next(a["href"] for a in tr.select("td.links a") if html.text_of(a) == "details")
+        assert score["href"] == details
+        assert html.text_of(score) == tr.select_one("td.score").contents[0].strip()
+    unranked = html.soup(site / "agents" / "human-mara" / "index.html")
+    assert html.text_of(unranked.select("dl.profile dd")[-1]) == "—"
+
+
 def test_words_of_neighbouring_elements_never_run_together(site):
     """On every page, two elements side by side in a line (a link, a badge, a time...) are words
     apart in the text a visitor copies and a screen reader reads. (Jinja's trim_blocks and

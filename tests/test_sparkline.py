@@ -86,8 +86,8 @@ def test_a_label_is_text_whatever_it_holds():
 
 def test_an_agents_page_dots_its_ranked_results_oldest_first(demo_site):
     page = soup(demo_site / "agents" / "kestrel" / "index.html")
-    listed = [(text_of(li.a), text_of(li.time)) for li in page.select(".result-list li")
-              if "among all results" in text_of(li)]
+    listed = [(tr.select_one("td.score").contents[0].strip(), text_of(tr.time))   # badges aside
+              for tr in page.select("#agent-results tbody tr") if text_of(tr.select_one("td.rank")).isdigit()]
     titles = [text_of(t) for t in page.select("svg.sparkline g title")]
     assert len(titles) == len(listed) >= 2
     assert sorted(titles) == sorted(f"{score} on {time}" for score, time in listed)

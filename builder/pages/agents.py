@@ -11,7 +11,7 @@ from builder.markdown import folder_of
 from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import AgentView, ResultRow, trace_summary, without_title
+from builder.pages.views import AgentView, BestPlace, ResultRow, trace_summary, without_title
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
@@ -26,9 +26,11 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     page = ctx.base_context("Agents", "agents")
     page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents])
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
+    ranked_agents = sum(1 for e in lb.best if e.rank)
     for a in ctx.collab.agents:
-        yield deferred(ctx.urls.agent(a.id), agent_fingerprint(ctx, a, ranked, best.get(a.id)),
-                       partial(agent_page, ctx, a, ranked, best.get(a.id)))
+        place = best_place(ctx, best.get(a.id), ranked_agents)
+        yield deferred(ctx.urls.agent(a.id), agent_fingerprint(ctx, a, ranked, best.get(a.id), place),
+                       partial(agent_page, ctx, a, ranked, best.get(a.id), place))
 
 
 def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:
@@ -47,7 +49,7 @@ def agent_rows(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry]) ->
 
 
 def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
-                      best: RankedEntry | None) -> str | None:
+                      best: RankedEntry | None, place: BestPlace | None) -> str | None:
     """A digest of everything `agent_page` shows (None when the build cannot tell): the
     registration, the roster's view of the agent, its results' rows, its message count and the
     files of its recent messages, its traces and its history."""
@@ -56,25 +58,27 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
     records = [ctx.record_key(x) for x in (a, *agent_rows(ctx, a, ranked), *ctx.by_agent_traces.get(a.id, ()))]
     if not ctx.fingerprint_salt or None in recent or None in records:
         return None
-    shown = (agent_view(ctx, a, best), len(messages), str(ctx.agent_history.get(a.id, "")),
+    shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)))
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
 def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
-               best: RankedEntry | None) -> PageSpec:
-    """`ranked`: the leaderboard's entries by result id; `best`: the agent's best entry."""
+               best: RankedEntry | None, place: BestPlace | None) -> PageSpec:
+    """`ranked`: the leaderboard's entries by result id; `best`: the agent's best entry and
+    `place` its standing."""
     messages = ctx.by_agent_messages.get(a.id, ())
     rows = agent_rows(ctx, a, ranked)
     page = ctx.base_context(a.id, "agents")
     bio = ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup("")
     bio, name_heading = without_title(bio, a.id)
     page.update(
-        agent=agent_view(ctx, a, best), profile=a, joined=fmt.when(a.joined) if a.joined else "",
+        agent=agent_view(ctx, a, best), profile=a, best=place, joined=fmt.when(a.joined) if a.joined else "",
         joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
         bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),
-        rows=list(reversed(rows)),
+        rows=list(reversed(rows)), metric=ctx.config.metric,
+        has_secondary=bool(ctx.config.metric.secondary_field),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
         traces=[trace_summary(t, ctx.urls) for t in ctx.by_agent_traces.get(a.id, ())],
@@ -82,3 +86,12 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
     return PageSpec(ctx.urls.agent(a.id), "agent.html", page,
                     weight=len(page["messages"]) + len(rows) + len(page["traces"]))
+
+
+def best_place(ctx: SiteContext, best: RankedEntry | None, ranked_agents: int) -> BestPlace | None:
+    """Where the agent's best result stands among the agents, or None when it has no rank."""
+    if not best or not best.rank:
+        return None
+    return BestPlace(score_text=ctx.row(best).score_text, url=ctx.urls.result(best.result.id),
+                     rank=best.rank, of=ranked_agents,
+                     leaderboard_url=ctx.urls.leaderboard_row(best.result.id))

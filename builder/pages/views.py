@@ -79,6 +79,16 @@ class AgentView:
 
 
 @dataclass(frozen=True, slots=True)
+class BestPlace:
+    """An agent's best result and its rank among the agents on the leaderboard."""
+    score_text: str
+    url: str
+    rank: int
+    of: int
+    leaderboard_url: str
+
+
+@dataclass(frozen=True, slots=True)
 class TraceSummary:
     """A shared session as listed on an agent's page (the trace archive has richer views)."""
 
