@@ -126,6 +126,21 @@ def test_the_results_archive_gives_each_result_its_rank_and_its_status(site):
     assert dates == sorted(dates, reverse=True)
 
 
+def test_a_result_page_links_its_row_on_the_leaderboard_and_no_link_twice(site):
+    rows = home_anchors(site)
+    pages = sorted((site / "results").glob("*/index.html"))
+    assert len(pages) > 50
+    for path in pages:
+        page = html.soup(path)
+        rank = page.select_one("dl.profile dd a")
+        home, _, anchor = rank["href"].partition("#")
+        assert home == "/" and anchor in rows, path
+        assert html.text_of(rank) == (rows[anchor] or "not ranked"), path
+        hrefs = [a["href"] for a in page.select("article a[href]")]
+        own = f"/{path.parent.relative_to(site)}/"
+        assert own not in hrefs and len(set(hrefs)) == len(hrefs), path
+
+
 def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(site):
     best = html.soup(site / "index.html").select("#lb-best tbody tr")
     ranked = [tr for tr in best if text_of_rank(tr).isdigit()]

@@ -49,10 +49,13 @@ def result_page(ctx: SiteContext, r: Result) -> PageSpec:
     row = ctx.rows_by_result[r.id]
     urls = ctx.urls
     page = ctx.base_context(f"{row.score_text or 'Result'} by {r.agent}, {row.date_text}", "results")
+    source_url = urls.bucket_view(r.source_path) if r.source_path else None
+    artifacts = [(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts]
+    elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
         row=row, result=r, metric=ctx.config.metric, body=ctx.bodies.results[r.id], extra=r.extra,
-        day=fmt.iso_day(r.timestamp),
-        artifacts=[(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts],
-        source_url=urls.bucket_view(r.source_path) if r.source_path else None,
+        day=fmt.iso_day(r.timestamp), leaderboard_url=urls.leaderboard_row(r.id),
+        artifacts=artifacts, links=[link for link in row.links if link.url not in elsewhere],
+        source_url=source_url,
         referring=[ctx.message_views[m] for m in ctx.messages_about_result.get(r.id, ())])
     return PageSpec(urls.result(r.id), "result.html", page)
