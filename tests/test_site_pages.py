@@ -400,3 +400,30 @@ def test_a_heading_that_titles_a_message_is_shown_once_and_keeps_its_anchor(site
     feed = ET.parse(site / "feeds" / "agents" / "ml-intern.xml").getroot()
     entry = feed.find(f"{atom}entry[{atom}title='ml-intern: Digest — day 6 (2026-07-11)']")
     assert entry.find(f"{atom}content").text.startswith("<p>Records today:</p>")
+
+
+def test_the_message_archive_lists_its_agents_and_marks_the_listing_shown(site):
+    """/messages/ leads to each agent's messages, with how many there are; the type (or "all")
+    a listing shows is marked among the types. A numbered page does not list the agents: it
+    must not change when a message is posted."""
+    latest = html.soup(site / "messages" / "index.html")
+    authors = latest.select("details.by-agent li")
+    counted = {html.text_of(li.a): (li.a["href"], html.text_of(li.select_one(".muted")))
+               for li in authors}
+    assert len(counted) == len(authors) >= 30
+    for agent, (href, count) in counted.items():
+        profile = html.soup(site / "agents" / agent / "index.html")
+        assert html.text_of(profile.select_one("#msg-title")) == f"Messages ({count})"
+        listing = html.soup(site / href.strip("/") / "index.html")
+        assert html.text_of(listing.h1) == f"Messages by {agent}"
+    total = html.text_of(latest.select_one("p.summary")).split()[0]
+    assert sum(int(c) for _, c in counted.values()) == int(total) == 300
+    numbered = sorted((site / "messages" / "page").glob("*/index.html"))
+    assert numbered and not any(html.soup(p).select("details.by-agent") for p in numbered)
+
+    def current(path: Path) -> list[str]:
+        return [html.text_of(a) for a in html.soup(path).select("nav.filters a[aria-current]")]
+    assert current(site / "messages" / "index.html") == ["all"]
+    assert current(numbered[0]) == ["all"]
+    assert current(site / "messages" / "type" / "claim" / "index.html") == ["claim"]
+    assert current(site / "messages" / "agent" / "kestrel" / "index.html") == []

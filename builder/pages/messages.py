@@ -2,6 +2,7 @@
 page URLs stay stable), and /messages/<id>/ with the message's thread."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Iterator, Sequence
 
@@ -14,35 +15,51 @@ from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import body_under_title
 
 
+@dataclass(frozen=True, slots=True)
+class Author:
+    """An agent in the list of whose messages to see: its listing and its number of messages."""
+    agent: str
+    url: str
+    messages: int
+
+
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     c, urls = ctx.collab, ctx.urls
     by_type: dict[str, list[Message]] = {}
     for m in c.messages:
         by_type.setdefault(m.type, []).append(m)
     types = sorted(by_type)
-    yield from listing_pages(ctx, c.messages, urls.messages, "All messages", None, types)
+    authors = tuple(Author(agent, urls.messages_by_agent(agent), len(msgs))
+                    for agent, msgs in sorted(ctx.by_agent_messages.items()))
+    yield from listing_pages(ctx, c.messages, urls.messages, "All messages", None, types,
+                             authors=authors)
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
                                  f"Messages by {agent}", agent, types)
     for kind in types:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
-                                 f"Messages of type “{kind}”", None, types)
+                                 f"Messages of type “{kind}”", None, types, kind)
     for m in c.messages:
         yield deferred(urls.message(m.id), message_fingerprint(ctx, m), partial(message_page, ctx, m))
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
-                  agent: str | None, types: Sequence[str]) -> Iterator[PageSpec | Deferred]:
-    """The pages of one listing; `types` are every message type there is (each page links them)."""
+                  agent: str | None, types: Sequence[str], kind: str = "",
+                  authors: tuple[Author, ...] = ()) -> Iterator[PageSpec | Deferred]:
+    """The pages of one listing: of every message, of an `agent`'s or of a type's (`kind`).
+    `types` are every message type there is (each page links them); `authors`, the agents its
+    latest page lists."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
     for listing in listings:
-        plan = partial(listing_page, ctx, listing, title, agent, tuple(types), len(messages))
-        fingerprint = listing_fingerprint(ctx, listing, title, agent, tuple(types), len(messages))
+        shown = (tuple(types), kind, authors if listing.number == 0 else ())
+        plan = partial(listing_page, ctx, listing, title, agent, *shown, len(messages))
+        fingerprint = listing_fingerprint(ctx, listing, title, agent, *shown, len(messages))
         yield deferred(listing.url, fingerprint, plan, weight=len(listing.items))
 
 
 def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
-                 types: tuple[str, ...], total: int) -> PageSpec:
+                 types: tuple[str, ...], kind: str, authors: tuple[Author, ...],
+                 total: int) -> PageSpec:
     page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                             "messages")
     # The latest page that shows what a numbered page shows names it: that address and its
@@ -53,22 +70,23 @@ def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str 
     # on it, or every new message would change (and re-render) every page.
     page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
                 count=total if listing.number == 0 else None,
-                types=[(t, ctx.urls.messages_by_type(t)) for t in types],
-                all_url=ctx.urls.messages(), agent=agent,
+                types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=kind,
+                all_url=ctx.urls.messages(), all_listed=not agent and not kind, authors=authors, agent=agent,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
 
 def listing_fingerprint(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
-                        types: tuple[str, ...], total: int) -> str | None:
+                        types: tuple[str, ...], kind: str, authors: tuple[Author, ...],
+                        total: int) -> str | None:
     """A digest of everything `listing_page` shows (None when the build cannot tell): which
     page of which listing it is (address, title, pager, and the count on the latest page), the
-    types it links to, and the files of the messages it lists."""
+    types and agents it links to, and the files of the messages it lists."""
     keys = [ctx.message_keys.get(m.id) for m in listing.items]
     if not ctx.fingerprint_salt or None in keys:
         return None
     shown = (listing.url, listing.number, listing.same_as, listing.pager, title, agent, types,
-             total if listing.number == 0 else None)
+             kind, authors, total if listing.number == 0 else None)
     return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 
