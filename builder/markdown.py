@@ -424,9 +424,13 @@ _UNENDED_HEADING = re.compile(r"([^\s.!?:;,…>])((?:</[a-z]+>)*)(</h[1-6]>)")
 def title_of_html(rendered: str, limit: int = 90) -> str:
     """What titles a text that has no title of its own: its first heading, when it opens with one
     ("## Digest, day 6"), else its opening words (`excerpt_of_html`)."""
+    return heading_of_html(rendered, limit) or excerpt_of_html(rendered, limit)
+
+
+def heading_of_html(rendered: str, limit: int = 90) -> str:
+    """The words of the heading a text opens with ("" when it opens with none)."""
     opening = opening_heading(rendered)
-    words = opening.text if opening else ""
-    return _shortened(words, limit) if words else excerpt_of_html(rendered, limit)
+    return _shortened(opening.text, limit) if opening and opening.text else ""
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder.markdown import (Linker, MarkdownRenderer, excerpt_of_html, opening_heading,
-                              title_of_html)
+from builder.markdown import (Linker, MarkdownRenderer, excerpt_of_html, heading_of_html,
+                              opening_heading, title_of_html)
 from tests.html import soup
 
 LINKER = Linker(
@@ -109,6 +109,15 @@ def test_excerpt_is_plain_text_and_short():
 ])
 def test_a_text_without_a_title_is_titled_by_its_opening_heading_else_its_opening_words(text, title):
     assert title_of_html(str(MarkdownRenderer().render(text)), limit=90) == title.strip()
+
+
+@pytest.mark.parametrize("text, heading", [
+    ("# Welcome to the collab 👋\n\nGoal: decode faster.", "Welcome to the collab 👋"),
+    ("Welcome to the collab.\n\n# Goal", ""),                  # opening words are not a heading
+    ("##\n\nNo words in the heading.", ""),
+])
+def test_the_heading_a_text_opens_with_titles_it_over_a_topic(text, heading):
+    assert heading_of_html(str(MarkdownRenderer().render(text))) == heading
 
 
 @pytest.mark.parametrize("text, words, anchor, rest", [

@@ -328,7 +328,7 @@ def test_a_rebuild_from_the_caches_takes_the_message_previews_from_them(tmp_path
     """The previews and titles of messages (plain text of their bodies) are cached with the
     bodies: a run with one new message computes that message's alone."""
     made: list[str] = []
-    for name in ("excerpt_of_html", "title_of_html"):               # previews, titles
+    for name in ("excerpt_of_html", "title_of_html", "heading_of_html"):       # previews, titles
         real = getattr(context, name)
         monkeypatch.setattr(context, name, lambda html, limit, real=real: made.append(html) or real(html, limit))
     cache = tmp_path / "cache"

@@ -370,6 +370,22 @@ def test_a_message_that_opens_with_a_heading_is_titled_by_it(site):
     assert "<title>ml-intern: Digest — day 6 (2026-07-11)</title>" in feed
 
 
+def test_a_message_with_a_topic_is_titled_by_its_opening_heading_when_it_has_one(site):
+    """A file's topic is a slug ("kickoff", "results-vllm-bf16-cudagraph"); the heading its text
+    opens with is what the agent titled it. Shown once, on its page and in the feeds; listings
+    still label the message with its topic."""
+    page = html.soup(site / "messages" / "20260706-080210_human-mara_kickoff" / "index.html")
+    title = "Welcome to the Fast Tiny-LM inference collab 👋"
+    assert html.text_of(page.select_one("main h1")) == title
+    assert title not in html.text_of(page.select_one(".body"))
+    feed = (site / "feeds" / "agents" / "human-mara.xml").read_text(encoding="utf-8")
+    assert f"<title>human-mara: {title}</title>" in feed
+    listing = html.soup(site / "messages" / "agent" / "human-mara" / "index.html")
+    assert "kickoff" in [html.text_of(p) for p in listing.select("p.topic")]
+    plain = html.soup(site / "messages" / "20260708-002026_vireo_claim-ngram" / "index.html")
+    assert html.text_of(plain.select_one("main h1")) == "claim ngram"      # no heading: the topic
+
+
 def test_a_bio_that_opens_with_the_agents_name_does_not_repeat_it_under_the_name(site):
     named = 0
     for path in sorted((site / "agents").glob("*/index.html")):

@@ -16,8 +16,8 @@ from builder.assemble import (messages_by_agent, result_refs, results_by_agent, 
                               traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of, text_of, value_key
-from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of, page_paths,
-                              title_of_html)
+from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
+                              heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
@@ -91,7 +91,8 @@ class Bodies:
     messages: Mapping[str, Markup]
     results: Mapping[str, Markup]
     previews: Mapping[str, str]          # by message id: the opening of its text, for listings
-    openings: Mapping[str, str]          # by id of a message without a topic: words to title it
+    openings: Mapping[str, str]          # by message id: its opening heading, or, for one without
+                                         # a topic, its opening words: what titles it
     # By id, of the bodies that link to pages of the site: a digest of the pages they link to
     # (a page showing the body follows from them, as well as from the body's file).
     message_links: Mapping[str, str] = field(default_factory=dict)
@@ -137,16 +138,19 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i], pages=paths[i])),
                       Markup)
     split = len(collab.messages)
-    untitled = [i for i, m in enumerate(collab.messages) if not m.topic]
+    topics = [bool(m.topic) for m in collab.messages]
     previews = _cached(cache, [f"{key}:preview" for key in keys[:split]],
                        lambda i: excerpt_of_html(markups[i], PREVIEW))
-    openings = _cached(cache, [f"{keys[i]}:opening" for i in untitled],
-                       lambda j: title_of_html(markups[untitled[j]], OPENING))
+    # A topic titles its message unless the text opens with a heading: words the agent chose to
+    # title it with, where a topic is a file name's slug ("kickoff", "results-fp8-kv").
+    openings = _cached(cache, [f"{key}:{'heading' if topic else 'opening'}"
+                               for key, topic in zip(keys, topics)],
+                       lambda i: (heading_of_html if topics[i] else title_of_html)(markups[i], OPENING))
     ids = [m.id for m in collab.messages]
     result_ids = [r.id for r in collab.results]
     linking = {i: digest_of("links", *linked) for i, linked in enumerate(links) if linked}
     return Bodies(messages=ById(ids, markups), results=ById(result_ids, markups, split),
-                  previews=ById(ids, previews), openings=ById([ids[i] for i in untitled], openings),
+                  previews=ById(ids, previews), openings=ById(ids, openings),
                   message_links={ids[i]: d for i, d in linking.items() if i < split},
                   result_links={result_ids[i - split]: d for i, d in linking.items() if i >= split})
 
@@ -158,7 +162,7 @@ def linked_pages(linker: Linker, paths: Sequence[str]) -> list[str]:
 
 
 PREVIEW = 280          # characters of a message's preview in listings
-OPENING = 90           # of the heading or opening words that title a message without a topic
+OPENING = 90           # of the heading or opening words that title a message
 
 
 def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],

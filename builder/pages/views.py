@@ -107,17 +107,16 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
         id=m.id, url=urls.message(m.id), agent=m.agent, agent_url=agent_url, type=m.type,
         type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
         topic=m.topic.replace("-", " "), title=message_title(m, opening),
-        title_is_opening=not m.topic and bool(opening),
+        title_is_opening=bool(opening),
         time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), iso_day=fmt.iso_day(m.timestamp),
         day=fmt.day(m.timestamp),
         excerpt=preview, broadcast=m.broadcast, via=m.via)
 
 
 def message_title(m: Message, opening: str) -> str:
-    """Gen 1 names carry a topic; Gen 2 ones do not: then the body's opening words serve."""
-    if m.topic:
-        return m.topic.replace("-", " ")
-    return opening or f"Message from {m.agent}"
+    """`opening`: the heading the body opens with, or the opening words of a body whose message
+    has no topic (Gen 1 names carry a topic; Gen 2 ones do not)."""
+    return opening or m.topic.replace("-", " ") or f"Message from {m.agent}"
 
 
 def body_under_title(view: MessageView, body: Markup) -> tuple[Markup, Opening | None]:
