@@ -256,6 +256,31 @@ def test_result_tables_fit_their_page_at_1024_and_1280_pixels(browser, served):
     page.close()
 
 
+def test_the_roster_is_a_list_of_cards_on_a_phone_that_still_sorts(browser, served):
+    """At 360 pixels the roster was 595 pixels wide in a 334-pixel box, its names and models
+    broken a letter from the end ("coppe / rhead", "deepsee / k-v3.2")."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(origin + "/agents/")
+    wrap = page.locator(".table-wrap")
+    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    rows = page.locator("#roster tbody tr")
+    assert rows.count() >= 30
+    for row in rows.all()[:10]:
+        for cell in ("agent", "model"):
+            assert row.locator(f"td.{cell}").evaluate(LINES) == 1, row.inner_text()
+        count = row.locator("td.count").first                 # labelled, the header being gone
+        assert count.evaluate("e => getComputedStyle(e, '::before').content") == '"Results "'
+    best = page.locator("#roster th[data-key=best] button")
+    best.click()
+    best.click()
+    values = page.eval_on_selector_all("#roster tbody td.best", "tds => tds.map(t => t.dataset.value)")
+    ranked = [float(v) for v in values if v]
+    assert ranked == sorted(ranked, reverse=True) and values[0]
+    page.close()
+
+
 def test_agents_names_and_the_filters_label_stay_whole(browser, served):
     """A column or a control squeezed by its neighbours broke them anywhere: "quasar- / bench",
     "Filte / r"."""
