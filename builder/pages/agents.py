@@ -73,7 +73,8 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     bio = ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup("")
     bio, name_heading = without_title(bio, a.id)
     page.update(
-        agent=agent_view(ctx, a, best), profile=a, best=place, joined=fmt.when(a.joined) if a.joined else "",
+        agent=agent_view(ctx, a, best), profile=a, place=place,
+        joined=fmt.when(a.joined) if a.joined else "",
         joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
         bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),

@@ -71,7 +71,8 @@ def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str 
     page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
                 count=total if listing.number == 0 else None,
                 types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=kind,
-                all_url=ctx.urls.messages(), all_listed=not agent and not kind, authors=authors, agent=agent,
+                all_url=ctx.urls.messages(), all_listed=not agent and not kind, authors=authors,
+                agent=agent,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
