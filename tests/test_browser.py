@@ -281,6 +281,21 @@ def test_the_roster_is_a_list_of_cards_on_a_phone_that_still_sorts(browser, serv
     page.close()
 
 
+def test_the_headlines_ranked_count_reads_whole(browser, served):
+    """"2,000 (1,638" on one line and "ranked)" on the next, in a tile 150 pixels wide."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(origin + "/")
+        ranked = page.locator(".headline .count-results small")
+        assert re.fullmatch(r"\([\d,]+ ranked\)", ranked.inner_text())
+        ranked.evaluate("""s => { s.previousSibling.textContent = "2,000 ";     // the 10k bench's counts
+                                  s.textContent = "(1,638 ranked)"; }""")
+        assert ranked.evaluate(LINES) == 1
+    page.close()
+
+
 def test_agents_names_and_the_filters_label_stay_whole(browser, served):
     """A column or a control squeezed by its neighbours broke them anywhere: "quasar- / bench",
     "Filte / r"."""
