@@ -95,7 +95,7 @@ def index_rows(site: Path) -> dict[str, list[Tag]]:
     rows = {}
     for tr in table.find("tbody").find_all("tr"):
         cells = tr.find_all("td")
-        rows[text_of(cells[1])] = cells
+        rows[text_of(cells[1].find("a"))] = cells
     return rows
 
 
@@ -139,6 +139,27 @@ def test_agent_and_result_pages_link_to_their_traces(demo):
     page = soup(trace_page(demo, ORBIT))
     assert any(a.get("href") == "/results/20260711-092133-145_orbit-7/"
                for a in page.find_all("a"))
+
+
+@pytest.mark.parametrize("which", ["demo", "fixtures_site"])
+def test_the_index_leads_from_a_session_to_the_result_it_led_to(which, request):
+    """Each session whose result_ref names a result of the site links it, by its score, as its
+    page's header does; the others link none."""
+    demo = request.getfixturevalue(which)
+    linked, rows = 0, index_rows(demo)
+    for cells in rows.values():
+        header = soup(page_file(demo, cells[1].find("a")["href"]))
+        named = [a for a in header.select(".trace-head dd a") if a["href"].startswith("/results/")]
+        result = cells[1].find("a", class_="result")
+        assert (result is None) == (not named)
+        if result is None:
+            continue
+        linked += 1
+        assert result["href"] == named[0]["href"]
+        score = text_of(soup(page_file(demo, result["href"])).h1).split(" by ")[0]
+        assert text_of(result) == f"→ {score}"
+    # the fixtures' sessions name no result, or one that is not in the bucket
+    assert linked == (7 if which == "demo" else 0) and len(rows) >= 2
 
 
 def test_the_demo_site_passes_the_checker(demo):

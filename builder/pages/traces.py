@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from builder import format as fmt
 from builder.markdown import excerpt_of_html, folder_of
-from builder.model import Problem, Trace
+from builder.model import Link, Problem, Trace
 from builder.pages.context import Loader, SiteContext
 from builder.pages.paging import paged_listing
 from builder.pages.spec import DeferredPages, PageSpec
@@ -66,6 +66,7 @@ class TraceRow:
     share_class: str
     completeness_class: str
     excerpt: str = ""
+    result: Link | None = None     # the result the session led to (its manifest's result_ref)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class TokenTotals:
 
 
 def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
+    result = named_result(ctx, t)
     seconds = ((t.ended_at - t.started_at).total_seconds()
                if t.started_at and t.ended_at else None)
     return TraceRow(
@@ -94,7 +96,9 @@ def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
         tool_calls=t.tool_calls, share=t.share or fmt.MISSING,
         completeness=t.completeness or fmt.MISSING,
         share_class=slugify(t.share or "unknown"),
-        completeness_class=slugify(t.completeness or "unknown"), excerpt=excerpt)
+        completeness_class=slugify(t.completeness or "unknown"), excerpt=excerpt,
+        result=Link(ctx.rows_by_result[result.id].score_text or "result", ctx.urls.result(result.id))
+        if result else None)
 
 
 def token_totals(traces: Sequence[Trace]) -> TokenTotals:
