@@ -296,6 +296,26 @@ def test_the_headlines_ranked_count_reads_whole(browser, served):
     page.close()
 
 
+def test_result_and_trace_cards_on_a_phone_can_be_sorted(browser, served):
+    """As cards, the tables hid their header, and with it every way to sort them on a phone."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 360, "height": 800})
+    page.goto(origin + "/results/")
+    buttons = page.locator("#results-all thead button:visible")
+    assert "THROUGHPUT (TOK/S)" in [b.inner_text() for b in buttons.all()]          # as styled
+    assert page.locator("#results-all thead th[data-key=links]").is_hidden()    # nothing to sort
+    score = page.locator("#results-all th[data-key=score] button")
+    score.click()
+    score.click()
+    values = page.eval_on_selector_all("#results-all tbody td.score", "tds => tds.map(t => t.dataset.value)")
+    scored = [float(v) for v in values if v]
+    assert scored == sorted(scored, reverse=True) and len(scored) > 50
+    page.goto(origin + "/traces/")
+    assert page.locator("#traces thead button:visible").count() == 9
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    page.close()
+
+
 def test_agents_names_and_the_filters_label_stay_whole(browser, served):
     """A column or a control squeezed by its neighbours broke them anywhere: "quasar- / bench",
     "Filte / r"."""
