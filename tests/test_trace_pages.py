@@ -144,7 +144,7 @@ def test_agent_and_result_pages_link_to_their_traces(demo):
 @pytest.mark.parametrize("which", ["demo", "fixtures_site"])
 def test_the_index_leads_from_a_session_to_the_result_it_led_to(which, request):
     """Each session whose result_ref names a result of the site links it, by its score, as its
-    page's header does; the others link none."""
+    page's header does, in the archive and on its agent's page; the others link none."""
     demo = request.getfixturevalue(which)
     linked, rows = 0, index_rows(demo)
     for cells in rows.values():
@@ -158,6 +158,10 @@ def test_the_index_leads_from_a_session_to_the_result_it_led_to(which, request):
         assert result["href"] == named[0]["href"]
         score = text_of(soup(page_file(demo, result["href"])).h1).split(" by ")[0]
         assert text_of(result) == f"→ {score}"
+        agent = soup(page_file(demo, cells[0].find("a")["href"]))        # its agent's page, too
+        listed = [li for li in agent.select("#tr-title ~ ul li")
+                  if li.a["href"] == cells[1].find("a")["href"]]
+        assert [(a["href"], text_of(a)) for a in listed[0].find_all("a")[1:]] == [(result["href"], score)]
     # the fixtures' sessions name no result, or one that is not in the bucket
     assert linked == (7 if which == "demo" else 0) and len(rows) >= 2
 

@@ -11,6 +11,7 @@ from builder.markdown import folder_of
 from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
+from builder.pages.trace_header import named_result, result_by_score
 from builder.pages.views import AgentView, BestPlace, ResultRow, trace_summary, without_title
 from builder.urls import hf_user_url
 
@@ -52,10 +53,12 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
                       best: RankedEntry | None, place: BestPlace | None) -> str | None:
     """A digest of everything `agent_page` shows (None when the build cannot tell): the
     registration, the roster's view of the agent, its results' rows, its message count and the
-    files of its recent messages, its traces and its history."""
+    files of its recent messages, its traces (and the results they led to) and its history."""
     messages = ctx.by_agent_messages.get(a.id, ())
     recent = [ctx.message_keys.get(m.id) for m in messages[-RECENT_MESSAGES:]]
-    records = [ctx.record_key(x) for x in (a, *agent_rows(ctx, a, ranked), *ctx.by_agent_traces.get(a.id, ()))]
+    traces = ctx.by_agent_traces.get(a.id, ())
+    led_to = [ctx.rows_by_result[r.id] for t in traces if (r := named_result(ctx, t))]
+    records = [ctx.record_key(x) for x in (a, *agent_rows(ctx, a, ranked), *traces, *led_to)]
     if not ctx.fingerprint_salt or None in recent or None in records:
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
@@ -82,7 +85,8 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         has_secondary=bool(ctx.config.metric.secondary_field),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
-        traces=[trace_summary(t, ctx.urls) for t in ctx.by_agent_traces.get(a.id, ())],
+        traces=[trace_summary(t, ctx.urls, result_by_score(ctx, t))
+                for t in ctx.by_agent_traces.get(a.id, ())],
         history=ctx.agent_history.get(a.id, Markup("")), hf_profile=hf_user_url(a.hf_user) or "",
         source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
     return PageSpec(ctx.urls.agent(a.id), "agent.html", page,

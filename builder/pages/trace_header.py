@@ -188,6 +188,15 @@ def named_result(ctx: Any, trace: Trace) -> Result | None:
             or ctx.results_by_file.get(trace.result_ref.removesuffix(".md")))
 
 
+def result_by_score(ctx: Any, trace: Trace) -> Link | None:
+    """A link to the result the trace's manifest names, labelled by its score, in lists of
+    sessions (the header's label also names the result's file)."""
+    result = named_result(ctx, trace)
+    if result is None:
+        return None
+    return Link(ctx.rows_by_result[result.id].score_text or "result", ctx.urls.result(result.id))
+
+
 def _result_link(ctx: Any, trace: Trace) -> Link | None:
     result = named_result(ctx, trace)
     if result is None:

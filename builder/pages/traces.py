@@ -30,8 +30,8 @@ from builder.pages.paging import paged_listing
 from builder.pages.spec import DeferredPages, PageSpec
 from builder.readers.traces import trace_totals
 from builder.slugs import slugify
-from builder.pages.trace_header import (SessionHeader, TranscriptFacts, named_result, session_header,
-                                        transcript_facts)
+from builder.pages.trace_header import (SessionHeader, TranscriptFacts, named_result, result_by_score,
+                                        session_header, transcript_facts)
 from builder.pages.trace_views import Pages, UrlFor, Viewer, error_index, sections, split_by_size
 from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
 
@@ -83,7 +83,6 @@ class TokenTotals:
 
 
 def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
-    result = named_result(ctx, t)
     seconds = ((t.ended_at - t.started_at).total_seconds()
                if t.started_at and t.ended_at else None)
     return TraceRow(
@@ -97,8 +96,7 @@ def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
         completeness=t.completeness or fmt.MISSING,
         share_class=slugify(t.share or "unknown"),
         completeness_class=slugify(t.completeness or "unknown"), excerpt=excerpt,
-        result=Link(ctx.rows_by_result[result.id].score_text or "result", ctx.urls.result(result.id))
-        if result else None)
+        result=result_by_score(ctx, t))
 
 
 def token_totals(traces: Sequence[Trace]) -> TokenTotals:

@@ -99,6 +99,7 @@ class TraceSummary:
     started: str
     tokens: int | None
     tool_calls: int | None
+    result: Link | None = None            # the result the session led to, by its score
 
 
 def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: str) -> MessageView:
@@ -157,7 +158,7 @@ def result_links(r: Result, urls: Urls, traces: tuple[Trace, ...]) -> tuple[Link
     return tuple(links)
 
 
-def trace_summary(t: Trace, urls: Urls) -> TraceSummary:
+def trace_summary(t: Trace, urls: Urls, result: Link | None = None) -> TraceSummary:
     return TraceSummary(session=t.session_id, url=urls.trace(t.agent, t.session_id),
                         harness=t.harness, model=t.model, started=fmt.when(t.started_at),
-                        tokens=t.usage.total, tool_calls=t.tool_calls)
+                        tokens=t.usage.total, tool_calls=t.tool_calls, result=result)
