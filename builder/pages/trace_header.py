@@ -125,7 +125,7 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         first_error_url=error_links[0].url if error_links else "",
         error_links=error_links,
         top_tools=_top_tools(trace.tool_calls_by_name or (st.tool_calls_by_name if st else ())),
-        activity=_activity(extra, transcript), result=_result_link(ctx, trace),
+        activity=_activity(extra, transcript), result=result_by_score(ctx, trace, with_file=True),
         result_ref=trace.result_ref, links=_links(ctx, trace),
         log_name=trace.log_path.rsplit("/", 1)[-1] if trace.log_path else "",
         log_size=fmt.size(trace.log_size) if trace.log_path else "",
@@ -188,22 +188,15 @@ def named_result(ctx: Any, trace: Trace) -> Result | None:
             or ctx.results_by_file.get(trace.result_ref.removesuffix(".md")))
 
 
-def result_by_score(ctx: Any, trace: Trace) -> Link | None:
-    """A link to the result the trace's manifest names, labelled by its score, in lists of
-    sessions (the header's label also names the result's file)."""
+def result_by_score(ctx: Any, trace: Trace, with_file: bool = False) -> Link | None:
+    """A link to the result the trace's manifest names, labelled by its score (in lists of
+    sessions), `with_file`: and its file's name (in the session's header)."""
     result = named_result(ctx, trace)
     if result is None:
         return None
-    return Link(ctx.rows_by_result[result.id].score_text or "result", ctx.urls.result(result.id))
-
-
-def _result_link(ctx: Any, trace: Trace) -> Link | None:
-    result = named_result(ctx, trace)
-    if result is None:
-        return None
-    row = ctx.rows_by_result.get(result.id)
-    score = row.score_text if row is not None else ""
-    return Link(f"{score} — {result.id}" if score else result.id, ctx.urls.result(result.id))
+    score = ctx.rows_by_result[result.id].score_text
+    label = (f"{score} — {result.id}" if score else result.id) if with_file else score or "result"
+    return Link(label, ctx.urls.result(result.id))
 
 
 def _figures(u: TokenUsage) -> tuple[Figure, ...]:
