@@ -165,8 +165,8 @@ def test_copy_link_copies_the_view(visit, served):
     page, _ = visit("/", permissions=["clipboard-read", "clipboard-write"])
     page.fill("#lb-filter", "tree")
     page.click("#copy-link")
-    until(page, "document.getElementById('copy-status').textContent !== ''")
-    assert page.inner_text("#copy-status") == "Link copied."
+    until(page, "document.getElementById('view-status').textContent !== ''")
+    assert page.inner_text("#view-status") == "Link copied."
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.url and copied.startswith(origin) and "q=tree" in copied
 

@@ -373,7 +373,7 @@
   // ------------------------------------------------------------------ copy link
   function setUpCopyLink() {
     var button = document.getElementById("copy-link");
-    var status = document.getElementById("copy-status");
+    var status = document.getElementById("view-status");
     if (!button) return;
     button.addEventListener("click", function () {
       var url = window.location.href;
