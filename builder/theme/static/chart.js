@@ -100,16 +100,9 @@
     return [low - margin, high + margin];
   }
 
+  // table.js, on every page with a chart, saves files for both.
   function saveBlob(blob, name) {
-    var url = URL.createObjectURL(blob);
-    var a = document.createElement("a");
-    a.href = url;
-    a.download = name;
-    a.hidden = true;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    window.collabSite.saveBlob(blob, name);
   }
 
   function dataUrlBlob(dataUrl) {

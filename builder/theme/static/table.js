@@ -28,7 +28,20 @@
     window.history[push ? "pushState" : "replaceState"](window.history.state, "", url);
   }
 
-  window.collabSite = { param: param, setParams: setParams };
+  // ------------------------------------------------------------------ files made in the page
+  function saveBlob(blob, name) {
+    var url = URL.createObjectURL(blob);
+    var a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
+  window.collabSite = { param: param, setParams: setParams, saveBlob: saveBlob };
 
   // ------------------------------------------------------------------ sorting
   function cellValue(row, index, kind) {
