@@ -54,6 +54,8 @@ PAYLOADS = [
     # a heading's text becomes its id and its permalink's label; a link to it is rewritten
     "## p41 \"><svg/onload=alert('p41')> &quot;x' onmouseover=alert(1)\n\n"
     "[p41](#p41-svgonloadalertp41-x-onmouseoveralert1 \"onclick=alert('p41')\")",
+    # a spreadsheet formula, for the CSV files (the site's and a view's download)
+    "=HYPERLINK(\"" + MARKER + "/p42\",\"p42\")",
 ]
 
 

@@ -4,8 +4,11 @@ works from the keyboard and downloads as SVG and PNG, small screens get cards an
 scrolling, dark mode and all of it without a console error."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -169,6 +172,57 @@ def test_copy_link_copies_the_view(visit, served):
     assert page.inner_text("#view-status") == "Link copied."
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.url and copied.startswith(origin) and "q=tree" in copied
+
+
+def save_download(page, selector: str, folder: Path) -> Path:
+    with page.expect_download() as download:
+        page.click(selector)
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    return saved
+
+
+def test_the_rows_in_view_download_as_csv_and_json(visit, served, tmp_path):
+    """A filtered, sorted all-results view saves its rows in their order, with the columns and
+    values of leaderboard.csv and .json (and each result's status); the best view saves its own."""
+    origin, site = served
+    data = json.loads((site / "leaderboard.json").read_text())
+    entries = {entry["id"]: entry for entry in data["all"]}
+    page, _ = visit("/?view=all&q=tree&sort=secondary&dir=desc", accept_downloads=True)
+    all_rows_shown(page)
+    ids = page.eval_on_selector_all("#lb-all tbody tr:not([hidden])",
+                                    "rows => rows.map(r => r.dataset.anchor.slice(2))")
+    assert 1 < len(ids) < len(data["all"])
+
+    saved = save_download(page, "button[data-export-view=csv]", tmp_path)
+    assert saved.name == "leaderboard-all.csv"
+    assert page.inner_text("#view-status") == f"Saved leaderboard-all.csv: {len(ids)} rows."
+    rows = list(csv.DictReader(io.StringIO(saved.read_text(encoding="utf-8"))))
+    site_columns = (site / "leaderboard.csv").read_text().splitlines()[0].split(",")
+    assert list(rows[0]) == [c for c in site_columns if c not in ("id", "url")] + ["status", "id", "url"]
+    assert [row["id"] for row in rows] == ids
+    assert [float(row["PPL"]) for row in rows] == sorted((entries[i]["PPL"] for i in ids), reverse=True)
+    for row in rows:
+        entry = entries[row["id"]]
+        assert (int(row["rank"]), row["agent"], row["method"], row["timestamp"], row["verification"],
+                row["status"]) == (entry["rank"], entry["agent"], entry["method"], entry["timestamp"],
+                                   entry["verification"], entry["status"])
+        assert float(row["Throughput"]) == entry["Throughput"]         # exact, not as displayed
+        assert "tree" in row["method"] + row["agent"]
+        assert row["url"] == origin + urlsplit(entry["url"]).path
+
+    records = json.loads(save_download(page, "button[data-export-view=json]", tmp_path).read_text())
+    assert [r["id"] for r in records] == ids and list(records[0]) == list(rows[0])
+    assert all(r["rank"] == entries[r["id"]]["rank"] and r["PPL"] == entries[r["id"]]["PPL"]
+               for r in records)
+
+    page.check("input[name=lb-view][value=best]")
+    page.fill("#lb-filter", "")
+    page.wait_for_selector("#lb-view-best:not([hidden])")
+    best = list(csv.DictReader(io.StringIO(
+        save_download(page, "button[data-export-view=csv]", tmp_path).read_text(encoding="utf-8"))))
+    assert [row["id"] for row in best] == sorted((e["id"] for e in data["best"]),
+                                                 key=lambda i: entries[i]["PPL"], reverse=True)
 
 
 # ------------------------------------------------------------------------------ the chart

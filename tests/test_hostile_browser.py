@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import json
 from dataclasses import dataclass, field
 
 import pytest
@@ -145,3 +148,32 @@ def test_search_results_show_payloads_as_text(hostile_site):
     assert "onerror=alert" in shown or "<script>alert" in shown      # found, and shown as text
     assert bad == [] and watch.dialogs == [] and watch.page_errors == []
     assert [u for u in watch.requests if MARKER in u] == []
+
+
+FORMULA = next(p for p in PAYLOADS if p.startswith("="))
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_no_csv_field_an_agent_wrote_becomes_a_spreadsheet_formula(hostile_site, tmp_path):
+    """Neither the site's leaderboard.csv nor a view downloaded from /results/ (every result)
+    starts a field with a formula; the JSON download keeps the agent's text as written."""
+    origin, out = hostile_site
+    with chromium() as browser:
+        page = browser.new_context(accept_downloads=True).new_page()
+        watch = PageWatch(page, origin)
+        page.goto(origin + "/results/", wait_until="networkidle")
+        files = {}
+        for kind in ("csv", "json"):
+            with page.expect_download() as download:
+                page.click(f"button[data-export-view={kind}]")
+            files[kind] = tmp_path / download.value.suggested_filename
+            download.value.save_as(files[kind])
+    assert watch.console_errors == [] and watch.page_errors == []
+    for text in (files["csv"].read_text(encoding="utf-8"),
+                 (out / "leaderboard.csv").read_text(encoding="utf-8")):
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert "'" + FORMULA in {row["method"] for row in rows}
+        fields = [value for row in rows for value in row.values()]
+        assert [v for v in fields if v.startswith(FORMULA_START)] == []
+    records = json.loads(files["json"].read_text(encoding="utf-8"))
+    assert FORMULA in {record["method"] for record in records}

@@ -10,6 +10,7 @@ from builder import format as fmt
 from builder.markdown import folder_of
 from builder.model import Agent, RankedEntry
 from builder.pages.context import SiteContext
+from builder.pages.data import metric_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
 from builder.pages.views import AgentView, BestPlace, ResultRow, trace_summary, without_title
@@ -83,6 +84,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         tools=", ".join(a.tools),
         rows=list(reversed(rows)), metric=ctx.config.metric,
         has_secondary=bool(ctx.config.metric.secondary_field),
+        columns=metric_columns(ctx.config.metric),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
         traces=[trace_summary(t, ctx.urls, result_by_score(ctx, t))

@@ -7,6 +7,7 @@ from typing import Iterator
 from builder import format as fmt
 from builder.model import Result
 from builder.pages.context import SiteContext
+from builder.pages.data import metric_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.urls import web_link
 
@@ -20,7 +21,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
 def index_page(ctx: SiteContext) -> PageSpec:
     page = ctx.base_context("All results", "results")
     page.update(rows=ctx.plain_rows(list(reversed(ctx.collab.results))), metric=ctx.config.metric,
-                has_secondary=bool(ctx.config.metric.secondary_field))
+                has_secondary=bool(ctx.config.metric.secondary_field),
+                columns=metric_columns(ctx.config.metric))
     return PageSpec(ctx.urls.results(), "results.html", page)
 
 

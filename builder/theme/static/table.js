@@ -1,6 +1,6 @@
 // Tables: sort by a header, filter rows, switch best-per-agent / all results, go to a row's
-// anchor (#r-<result>), copy a link to the view. The tables are complete HTML without this
-// script; it adds the controls and keeps the view in the URL:
+// anchor (#r-<result>), copy a link to the view, download the rows in view. The tables are
+// complete HTML without this script; it adds the controls and keeps the view in the URL:
 //   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
 //   ?q=<text>                         the filter
 //   ?view=all                         the all-results view (rows fetched from its data-src JSON)
@@ -398,6 +398,87 @@
     });
   }
 
+  // ------------------------------------------------------------------ download the view
+  // The rows a table shows, filtered and in their order, as CSV or JSON: the columns whose head
+  // names a field (data-export, as leaderboard.json names it), then each result's status, id
+  // and page. Values are the cells' data-value (exact numbers, ISO dates) or their text.
+  function tableInView() {
+    return mainTables().filter(function (t) {
+      return t.hasAttribute("data-export-name") && !t.closest("[hidden]");
+    })[0] || null;
+  }
+
+  var NUMBER = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+  function fieldValue(cell) {
+    if (!cell) return null;
+    if (cell.hasAttribute("data-value")) {
+      var raw = cell.getAttribute("data-value");
+      return raw === "" ? null : NUMBER.test(raw) ? Number(raw) : raw;
+    }
+    var value = cell.textContent.replace(/\s+/g, " ").trim();
+    return value === "" || value === "—" ? null : value;
+  }
+
+  function viewData(table) {
+    var fields = [];
+    headers(table).forEach(function (th, index) {
+      if (th.getAttribute("data-export")) fields.push([th.getAttribute("data-export"), index]);
+    });
+    var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (row) { return !row.hidden; });
+    return {
+      columns: fields.map(function (f) { return f[0]; }).concat(["status", "id", "url"]),
+      rows: rows.map(function (row) {
+        var status = /(?:^|\s)status-(\S+)/.exec(row.className);
+        var page = row.querySelector("td.links a");
+        return fields.map(function (f) { return fieldValue(row.cells[f[1]]); }).concat([
+          status ? status[1] : null,
+          (row.getAttribute("data-anchor") || "").replace(/^r-/, "") || null,
+          page ? page.href : null]);
+      })
+    };
+  }
+
+  // As leaderboard.csv: text an agent wrote never starts a spreadsheet formula.
+  function csvField(value) {
+    if (value === null) return "";
+    var field = String(value);
+    if (typeof value === "string" && /^[=+\-@\t\r]/.test(field)) field = "'" + field;
+    return /[",\r\n]/.test(field) ? '"' + field.replace(/"/g, '""') + '"' : field;
+  }
+
+  function asCsv(data) {
+    return [data.columns].concat(data.rows).map(function (row) {
+      return row.map(csvField).join(",") + "\n";
+    }).join("");
+  }
+
+  function asJson(data) {
+    return JSON.stringify(data.rows.map(function (row) {
+      var record = {};
+      data.columns.forEach(function (column, i) { record[column] = row[i]; });
+      return record;
+    }), null, 1) + "\n";
+  }
+
+  function setUpDownloads() {
+    document.querySelectorAll("button[data-export-view]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var table = tableInView();
+        if (!table) return;
+        var json = button.getAttribute("data-export-view") === "json";
+        var data = viewData(table);
+        var name = table.getAttribute("data-export-name") + (json ? ".json" : ".csv");
+        saveBlob(new Blob([json ? asJson(data) : asCsv(data)],
+                          { type: json ? "application/json" : "text/csv" }), name);
+        var status = document.getElementById("view-status");
+        var n = data.rows.length;
+        if (status) status.textContent = "Saved " + name + ": " + n.toLocaleString("en-US") +
+          (n === 1 ? " row." : " rows.");
+      });
+    });
+  }
+
   // ------------------------------------------------------------------ start
   function restore() {
     var filter = document.getElementById("lb-filter");
@@ -422,6 +503,7 @@
       });
     }
     setUpCopyLink();
+    setUpDownloads();
     window.addEventListener("popstate", restore);
     window.addEventListener("hashchange", goToAnchor);
     restore().then(goToAnchor);
