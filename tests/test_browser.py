@@ -72,7 +72,8 @@ def test_filter_narrows_rows(browser, served):
 
 
 def test_row_counts_are_written_as_the_pages_write_numbers(browser, served):
-    """"2,000 rows", as the headline writes "2,000": a 10,000-message site said "2000 rows"."""
+    """"2,000 results", as the headline writes "2,000": a 10,000-message site said "2000 rows".
+    A count names what the table lists."""
     origin, _ = served
     page, _ = open_page(browser, origin, "/results/")
     total = page.evaluate("""() => { const body = document.querySelector('table[data-filterable] tbody');
@@ -80,9 +81,13 @@ def test_row_counts_are_written_as_the_pages_write_numbers(browser, served):
         while (body.rows.length < 1200) rows.forEach(r => body.appendChild(r.cloneNode(true)));
         return body.rows.length; }""")
     page.fill("#lb-filter", "zzz-no-such-row")
-    assert page.inner_text("#lb-count") == f"0 of {total:,} rows"
+    assert page.inner_text("#lb-count") == f"0 of {total:,} results"
     page.fill("#lb-filter", "")
-    assert page.inner_text("#lb-count") == f"{total:,} rows"
+    assert page.inner_text("#lb-count") == f"{total:,} results"
+    page.close()
+    page, _ = open_page(browser, origin, "/traces/")
+    sessions = page.locator("#traces tbody tr").count()
+    assert page.inner_text("#lb-count") == f"{sessions} sessions"
     page.close()
 
 
