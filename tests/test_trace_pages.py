@@ -113,9 +113,15 @@ def test_index_lists_every_session_with_reported_tokens_and_unknown_as_dash(demo
         href = cells[1].find("a")["href"]
         assert page_file(demo, href).is_file()
     # badges
+    # badges, in words: what each session shared and how complete its figures are
     wren = rows["aider-20260711-2140"][8]
     classes = {c for badge in wren.find_all("span") for c in badge.get("class", [])}
     assert {"share-stats", "completeness-partial"} <= classes
+    assert [text_of(b) for b in wren.find_all("span")] == ["numbers only", "partial"]
+    orbit = rows["16a34bab-add2-43b4-a970-3c8cafafee09"][8]
+    assert [text_of(b) for b in orbit.find_all("span")] == ["log shared", "complete"]
+    assert [b["title"].split(" — ")[0] for b in orbit.find_all("span")] == [
+        "share: full", "completeness: full"]
 
 
 def test_totals_tile_is_a_reported_floor_and_counts_the_sessions_without_tokens(demo):
@@ -195,8 +201,9 @@ def test_claude_code_header_shows_reported_and_deduplicated_figures(demo):
     assert computed < reported
     assert "deduplicated by message id + request id" in text_of(page.find("div", class_="computed"))
     assert text_of(page.find("h1").find("code")) == "16a34bab-add2-43b4-a970-3c8cafafee09"
-    badges = text_of(page.find("p", class_="badges"))
-    assert "share: full" in badges and "completeness: full" in badges
+    badges = page.find("p", class_="badges").find_all("span")
+    assert [text_of(b) for b in badges[:2]] == ["log shared", "complete"]
+    assert badges[0]["title"].startswith("share: full — ")
 
 
 def test_codex_header_shows_the_last_cumulative_event_not_a_sum(demo):

@@ -134,13 +134,31 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         metadata=_metadata(trace), context=tuple(transcript.meta) if transcript else ())
 
 
+# What a manifest's `share` and `completeness` values mean, in words: (badge, its title).
+SHARE_WORDS = {"full": ("log shared", "the native log is shared with the manifest"),
+               "stats": ("numbers only", "the manifest's figures are shared, not the log")}
+COMPLETENESS_WORDS = {"full": ("complete", "harness, tokens and tool calls all reported"),
+                      "partial": ("partial", "an unknown harness, or tokens or tool calls "
+                                             "not reported")}
+
+
+def share_badges(trace: Trace) -> tuple[Badge, Badge]:
+    """What the session shared and how complete its figures are, in words (the archive showed
+    "full full"); each badge's title names the manifest's field and value."""
+    return (_field_badge("share", trace.share, SHARE_WORDS),
+            _field_badge("completeness", trace.completeness, COMPLETENESS_WORDS))
+
+
+def _field_badge(name: str, value: str | None, words: dict[str, tuple[str, str]]) -> Badge:
+    field = f"{name}: {value or 'unknown'}"
+    text, meaning = words.get(value or "", (field, ""))
+    return Badge(text, f"{name}-{slugify(value or 'unknown')}",
+                 f"{field} — {meaning}" if meaning else field)
+
+
 def _badges(trace: Trace, loaded: LoadedTranscript, st: TranscriptStats | None
             ) -> tuple[Badge, ...]:
-    badges = [Badge(f"share: {trace.share or 'unknown'}", "share-" + slugify(trace.share or "x"),
-                    "full: the native log is shared; stats: numbers only"),
-              Badge(f"completeness: {trace.completeness or 'unknown'}",
-                    "completeness-" + slugify(trace.completeness or "x"),
-                    "full: harness, tokens and tool calls all reported")]
+    badges = list(share_badges(trace))
     redactions = loaded.redactions + trace.notes_redactions
     if redactions:
         badges.append(Badge(f"redacted by archive ({fmt.count(redactions)})", "redacted",

@@ -29,9 +29,9 @@ from builder.pages.context import Loader, SiteContext
 from builder.pages.paging import paged_listing
 from builder.pages.spec import DeferredPages, PageSpec
 from builder.readers.traces import trace_totals
-from builder.slugs import slugify
-from builder.pages.trace_header import (SessionHeader, TranscriptFacts, named_result, result_by_score,
-                                        session_header, transcript_facts)
+from builder.pages.trace_header import (Badge, SessionHeader, TranscriptFacts, named_result,
+                                        result_by_score, session_header, share_badges,
+                                        transcript_facts)
 from builder.pages.trace_views import Pages, UrlFor, Viewer, error_index, sections, split_by_size
 from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
 
@@ -61,10 +61,7 @@ class TraceRow:
     duration_seconds: float | None
     tokens: int | None
     tool_calls: int | None
-    share: str
-    completeness: str
-    share_class: str
-    completeness_class: str
+    badges: tuple[Badge, ...]      # what it shared, how complete its figures are
     excerpt: str = ""
     result: Link | None = None     # the result the session led to (its manifest's result_ref)
 
@@ -92,10 +89,7 @@ def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
         started=fmt.when(t.started_at), started_iso=fmt.iso(t.started_at),
         started_day=fmt.iso_day(t.started_at), started_time=fmt.clock(t.started_at),
         duration=fmt.duration(seconds), duration_seconds=seconds, tokens=t.usage.total,
-        tool_calls=t.tool_calls, share=t.share or fmt.MISSING,
-        completeness=t.completeness or fmt.MISSING,
-        share_class=slugify(t.share or "unknown"),
-        completeness_class=slugify(t.completeness or "unknown"), excerpt=excerpt,
+        tool_calls=t.tool_calls, badges=share_badges(t), excerpt=excerpt,
         result=result_by_score(ctx, t))
 
 
