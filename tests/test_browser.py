@@ -339,6 +339,37 @@ def test_agents_names_and_the_filters_label_stay_whole(browser, served):
     page.close()
 
 
+def test_slash_puts_the_cursor_in_the_pages_filter_else_in_the_search(browser, served):
+    origin, _ = served
+    active = "document.activeElement.id"
+    page, watch = open_page(browser, origin, "/")
+    page.keyboard.press("/")
+    assert page.evaluate(active) == "lb-filter"
+    assert page.get_attribute("#lb-filter", "aria-keyshortcuts") == "/"
+    page.keyboard.type("tree/")                          # in a field, "/" is typed
+    assert page.input_value("#lb-filter") == "tree/"
+    page.click("input[name=lb-view][value=all]")         # a radio button is not a text field
+    page.keyboard.press("/")
+    assert page.evaluate(active) == "lb-filter"
+    selected = "[document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+    assert page.evaluate(selected) == [0, 5]             # its text selected, to type over
+    assert watch.console_errors == [] and watch.page_errors == []
+    page.close()
+
+    page, _ = open_page(browser, origin, "/messages/20260706-090000_kestrel_proposal-compile/")
+    page.keyboard.press("Control+/")                     # a browser's shortcut, not ours
+    assert page.evaluate(active) == ""
+    page.keyboard.press("/")
+    assert page.evaluate(active) == "site-search-q" and page.input_value("#site-search-q") == ""
+    page.close()
+
+    page, _ = open_page(browser, origin, "/search/?q=kv")
+    page.evaluate("document.activeElement.blur()")
+    page.keyboard.press("/")
+    assert page.evaluate(active) == "search-q" and page.input_value("#search-q") == "kv"
+    page.close()
+
+
 def test_without_javascript_table_and_svg_chart_remain(browser, served):
     origin, _ = served
     page, watch = open_page(browser, origin, "/", javascript=False)

@@ -71,6 +71,7 @@ class Hrefs:
     favicon: str
     style: str
     visits: str
+    keys: str
 
     @classmethod
     def of(cls, urls: Urls, static: Callable[[str], str]) -> Hrefs:
@@ -80,7 +81,8 @@ class Hrefs:
                    leaderboard_csv=urls.file("leaderboard.csv"),
                    messages_feed=urls.file("feeds/messages.xml"),
                    records_feed=urls.file("feeds/records.xml"), favicon=static("favicon.svg"),
-                   style=static("style.css"), visits=static("visits.js"))
+                   style=static("style.css"), visits=static("visits.js"),
+                   keys=static("keys.js"))
 
 
 @dataclass(frozen=True)
