@@ -46,14 +46,15 @@ def kinds(demo_site):
     traces = sorted(site.glob("traces/*/*/index.html"),
                     key=lambda p: -p.read_text(encoding="utf-8").count('<details class="item'))
     return {
-        "home": "/", "messages": "/messages/",
+        "home": "/", "home, filtered": "/?q=tree%20w2", "messages": "/messages/",
         "messages by agent": first(site, "messages/agent/*/index.html"),
         "messages by type": first(site, "messages/type/*/index.html"),
         "numbered messages page": "/messages/page/1/",
         "message": widest_code(site),
         "message with a table": first(site, "messages/2*/index.html", "<table"),
         "agents": "/agents/", "agent": "/agents/kestrel/",
-        "results": "/results/", "result": first(site, "results/*/index.html", 'class="body markdown"'),
+        "results": "/results/", "results, none match": "/results/?q=zzz-no-such-result",
+        "result": first(site, "results/*/index.html", 'class="body markdown"'),
         "traces": "/traces/", "trace": url_of(site, traces[0]),
         "trace with errors": first(site, "traces/*/*/index.html", "chip error"),
         "search": "/search/?q=speculative", "build report": "/build/", "404": "/404.html",
@@ -75,7 +76,7 @@ def axe_findings(browser, origin, kinds):
         page = context.new_page()
         for kind, path in kinds.items():
             # the home page fetches its chart and rows after the load: wait for them
-            page.goto(origin + path, wait_until="networkidle" if kind == "home" else "load")
+            page.goto(origin + path, wait_until="networkidle" if kind.startswith("home") else "load")
             if kind == "search":
                 page.locator("#search-results li").first.wait_for()
             found[kind, scheme] = [
@@ -96,7 +97,7 @@ def test_nothing_overflows_on_small_screens(browser, origin, kinds):
     for width in NARROW:
         page = browser.new_page(viewport={"width": width, "height": 800})
         for kind, path in kinds.items():
-            page.goto(origin + path, wait_until="networkidle" if kind == "home" else "load")
+            page.goto(origin + path, wait_until="networkidle" if kind.startswith("home") else "load")
             wide = page.evaluate("() => document.documentElement.scrollWidth")
             if wide > width:
                 overflowing.append(f"{kind} at {width} px: {wide} px wide")

@@ -99,6 +99,35 @@ def test_sort_filter_and_rows_view_are_restored_from_the_url(visit):
     assert page.inner_text("#lb-count").startswith(f"{len(agents)} of ")
 
 
+def test_the_filter_marks_its_words_in_the_rows_it_keeps_and_says_when_none_match(visit):
+    page, _ = visit("/")
+    before = page.inner_html("#lb-best tbody")
+    texts = "rows => rows.map(r => [r.dataset.anchor, r.textContent])"
+    text_before = dict(page.eval_on_selector_all("#lb-best tbody tr", texts))
+    page.fill("#lb-filter", "TREE w2")
+    kept = page.locator("#lb-best tbody tr:not([hidden])")
+    assert 1 < kept.count() < page.locator("#lb-best tbody tr").count()
+    for i in range(kept.count()):
+        hits = kept.nth(i).locator("mark.hit").all_inner_texts()
+        assert {h.lower() for h in hits} == {"tree", "w2"}, hits
+    assert page.locator("#lb-best tbody tr[hidden] mark").count() == 0
+    marked = page.eval_on_selector_all("#lb-best tbody tr:not([hidden])", texts)
+    assert all(text == text_before[anchor] for anchor, text in marked)   # it reads as before
+    page.fill("#lb-filter", "e")                 # one letter filters, and marks nothing
+    assert page.locator("mark.hit").count() == 0
+    page.fill("#lb-filter", "")
+    assert page.inner_html("#lb-best tbody") == before
+
+    page.fill("#lb-filter", "zzz-nothing")
+    note = page.locator("#lb-view-best .no-match")
+    assert note.is_visible() and note.inner_text().startswith("No agents match “zzz-nothing”.")
+    assert query(page) == {"q": "zzz-nothing"}
+    note.get_by_role("button", name="Clear the filter").click()
+    assert page.input_value("#lb-filter") == "" and query(page) == {}
+    assert note.is_hidden() and page.locator("#lb-best tbody tr[hidden]").count() == 0
+    assert page.evaluate("document.activeElement.id") == "lb-filter"
+
+
 def test_back_and_forward_walk_through_the_views(visit):
     page, _ = visit("/")
     page.check("input[name=lb-view][value=all]")

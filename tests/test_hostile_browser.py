@@ -135,6 +135,22 @@ def test_live_chart_and_all_results_view_run_no_payload(hostile_site):
     assert watch.console_errors == [] and watch.page_errors == []
 
 
+def test_the_filters_marks_in_payloads_run_nothing(hostile_site):
+    """The table filter marks its words inside agent text (split text nodes): with words that
+    payloads carry, nothing of theirs becomes markup."""
+    origin, _ = hostile_site
+    with chromium() as browser:
+        page = browser.new_context().new_page()
+        watch = PageWatch(page, origin)
+        for path, table in (("/?view=all&q=script%20alert%20onerror", "lb-all"),
+                            ("/results/?q=img%20src", "results-all")):
+            page.goto(origin + path, wait_until="networkidle")
+            page.wait_for_selector(f"#{table} tbody tr mark.hit")
+            assert page.evaluate(NO_LIVE_PAYLOAD) == []
+    assert watch.dialogs == [] and [u for u in watch.requests if MARKER in u] == []
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
 def test_search_results_show_payloads_as_text(hostile_site):
     origin, _ = hostile_site
     with chromium() as browser:

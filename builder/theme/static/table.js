@@ -1,6 +1,7 @@
-// Tables: sort by a header, filter rows, switch best-per-agent / all results, go to a row's
-// anchor (#r-<result>), copy a link to the view, download the rows in view. The tables are
-// complete HTML without this script; it adds the controls and keeps the view in the URL:
+// Tables: sort by a header, filter rows (marking the filter's words, saying when none match),
+// switch best-per-agent / all results, go to a row's anchor (#r-<result>), copy a link to the
+// view, download the rows in view. The tables are complete HTML without this script; it adds
+// the controls and keeps the view in the URL:
 //   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
 //   ?q=<text>                         the filter
 //   ?view=all                         the all-results view (rows fetched from its data-src JSON)
@@ -143,12 +144,19 @@
 
   function applyFilter(query) {
     var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    var marked = terms.filter(function (t) { return t.length > 1; });    // "e" would mark every row
     var shown = 0, total = 0, noun = "rows";
     document.querySelectorAll("table[data-filterable]").forEach(function (table) {
+      var kept = 0;
+      unmark(table);
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         var text = row.textContent.toLowerCase();
         row.hidden = !terms.every(function (t) { return text.indexOf(t) !== -1; });
+        if (!row.hidden && marked.length) mark(row, marked);
+        if (!row.hidden) kept += 1;
       });
+      var emptied = terms.length && !kept && table.tBodies[0].rows.length;
+      sayNoMatch(table, emptied ? query.trim() : "");
     });
     // count the rows of the table in view: not the other leaderboard view, not the tables aside
     mainTables().forEach(function (table) {
@@ -162,6 +170,80 @@
     var count = document.getElementById("lb-count");
     var n = function (x) { return x.toLocaleString("en-US"); };   // 2,000 as the pages write it
     if (count) count.textContent = (terms.length ? n(shown) + " of " + n(total) : n(total)) + " " + noun;
+  }
+
+  // The filter's words, marked in the rows it keeps: text nodes split around <mark>s (no markup
+  // is parsed), and joined again before the next filter.
+  function unmark(table) {
+    table.querySelectorAll("mark.hit").forEach(function (hit) {
+      var parent = hit.parentNode;
+      parent.replaceChild(document.createTextNode(hit.textContent), hit);
+      parent.normalize();
+    });
+  }
+
+  function mark(row, terms) {
+    var walker = document.createTreeWalker(row, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      var spans = hits(node.nodeValue, terms);
+      if (!spans.length) return;
+      var piece = document.createDocumentFragment(), at = 0;
+      spans.forEach(function (span) {
+        piece.appendChild(document.createTextNode(node.nodeValue.slice(at, span[0])));
+        piece.appendChild(make("mark", "hit", node.nodeValue.slice(span[0], span[1])));
+        at = span[1];
+      });
+      piece.appendChild(document.createTextNode(node.nodeValue.slice(at)));
+      node.parentNode.replaceChild(piece, node);
+    });
+  }
+
+  // [start, end) of each place a term occurs in `text`, merged where they overlap. None when
+  // lowering the text changes its length (a few letters do): the places would be wrong.
+  function hits(text, terms) {
+    var lower = text.toLowerCase(), found = [];
+    if (lower.length !== text.length) return found;
+    terms.forEach(function (term) {
+      for (var at = lower.indexOf(term); at !== -1; at = lower.indexOf(term, at + term.length)) {
+        found.push([at, at + term.length]);
+      }
+    });
+    found.sort(function (a, b) { return a[0] - b[0]; });
+    return found.reduce(function (merged, span) {
+      var last = merged[merged.length - 1];
+      if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+      else merged.push(span);
+      return merged;
+    }, []);
+  }
+
+  // Under a table the filter emptied: what matched nothing, and a way back.
+  function sayNoMatch(table, query) {
+    var holder = table.closest(".table-wrap") || table;
+    var note = holder.nextElementSibling;
+    if (!note || !note.classList.contains("no-match")) {
+      if (!query) return;
+      note = make("p", "no-match");
+      note.appendChild(make("span"));
+      var clear = make("button", "view-action", "Clear the filter");
+      clear.type = "button";
+      clear.addEventListener("click", function () {
+        var filter = document.getElementById("lb-filter");
+        if (filter) {
+          filter.value = "";
+          filter.focus();
+        }
+        setParams({ q: null }, false);
+        applyFilter("");
+      });
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(clear);
+      holder.parentNode.insertBefore(note, holder.nextSibling);
+    }
+    note.hidden = !query;
+    text(note.firstChild, "No " + (table.getAttribute("data-noun") || "rows") + " match “" + query + "”.");
   }
 
   function currentFilter() {
