@@ -79,6 +79,8 @@ def axe_findings(browser, origin, kinds):
             page.goto(origin + path, wait_until="networkidle" if kind.startswith("home") else "load")
             if kind == "search":
                 page.locator("#search-results li").first.wait_for()
+            # what is folded away is read too: axe passes over closed <details>
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
             found[kind, scheme] = [
                 f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']} {v['nodes'][0].get('failureSummary', '')}"
                 for v in axe.run(page).response["violations"]]
