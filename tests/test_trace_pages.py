@@ -14,6 +14,8 @@ from bs4 import Tag
 
 from builder.check import check_site
 from builder.cli import main
+from builder.model import TokenUsage, Trace
+from builder.pages.traces import token_groups
 from builder.transcript import parse_log
 from tests.conftest import REPO
 from tests.html import soup, text_of
@@ -133,6 +135,48 @@ def test_totals_tile_is_a_reported_floor_and_counts_the_sessions_without_tokens(
     assert "reported floor" in floor
     assert "1 session without token data is not counted" in floor
     assert "not comparable" in floor
+
+
+def token_group_rows(page, caption: str) -> list[tuple[str, str, int | None]]:
+    table = next(t for t in page.select("details.token-groups table")
+                 if text_of(t.caption) == caption)
+    return [(text_of(tr.th), text_of(tr.find_all("td")[0]), number(text_of(tr.find_all("td")[1])))
+            for tr in table.tbody.find_all("tr")]
+
+
+def test_tokens_by_agent_model_and_day_add_up_to_the_floor(demo):
+    page = soup(demo / "traces" / "index.html")
+    by_agent = token_group_rows(page, "By agent")
+    assert by_agent[:2] == [("orbit-7", "1", 16_398_792), ("halcyon", "1", 9_471_727)]  # most first
+    assert ("wren", "0 of 1", None) in by_agent          # its session reported no tokens
+    assert page.select_one("details.token-groups a[href='/agents/orbit-7/']")
+    by_model = token_group_rows(page, "By model")
+    assert by_model[0] == ("claude-opus-4-7", "2", 16_398_792 + 9_471_727)
+    by_day = token_group_rows(page, "By day")
+    assert [day for day, _, _ in by_day] == sorted(day for day, _, _ in by_day)
+    assert ("2026-07-11", "2 of 3", 25_870_519) in by_day
+    for rows in (by_agent, by_model, by_day):
+        assert sum(tokens or 0 for _, _, tokens in rows) == 29_101_382     # the tile's floor
+        assert sum(int(s.split(" of ")[-1]) for _, s, _ in rows) == 7       # every session
+
+
+def test_more_than_ten_agents_or_models_end_in_one_row_of_the_others():
+    def session(i: int, tokens: int | None) -> Trace:
+        return Trace(agent=f"agent-{i:02d}", session_id=f"s{i}", harness="codex", model=f"model-{i % 12}",
+                     started_at=None, ended_at=None, promoted_at=None, share="stats",
+                     completeness="full", usage=TokenUsage(total=tokens), tool_calls=None,
+                     tool_calls_by_name=(), result_ref="", notes="",
+                     manifest_path=f"traces/agent-{i:02d}/s{i}/manifest.md", log_path=None)
+
+    traces = [session(i, 1000 * (i + 1)) for i in range(12)] + [session(12, None)]
+    groups = token_groups(traces, lambda agent: f"/agents/{agent}/")
+    assert [g.name for g in groups.by_agent][:2] == ["agent-11", "agent-10"]
+    others = groups.by_agent[-1]
+    assert len(groups.by_agent) == 11 and others.name == "3 other agents" and others.url == ""
+    assert (others.sessions, others.without_tokens, others.tokens) == (3, 1, 1000 + 2000)
+    assert {g.most for g in groups.by_agent} == {12_000}
+    assert groups.by_model[-1].name == "2 other models"
+    assert [(g.name, g.sessions, g.without_tokens) for g in groups.by_day] == [("—", 13, 1)]
 
 
 def test_agent_and_result_pages_link_to_their_traces(demo):

@@ -17,7 +17,7 @@ reached; the transcript of one session is the largest thing held.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -79,6 +79,69 @@ class TokenTotals:
     by_harness: tuple[tuple[str, int, int], ...] = ()   # (harness, sessions counted, tokens)
 
 
+TOP_GROUPS = 10               # agents or models with a row of their own; the rest are one row
+
+
+@dataclass(frozen=True)
+class TokenGroup:
+    """The sessions of one agent, model or day, and the tokens they reported (a floor)."""
+
+    name: str
+    url: str                  # the agent's page; "" for a model or a day
+    sessions: int
+    without_tokens: int       # of them, those that reported no tokens (not counted)
+    tokens: int | None        # None when none of them reported any
+    most: int                 # the largest group's tokens: a full bar
+
+
+@dataclass(frozen=True)
+class TokenGroups:
+    """Where the reported tokens went: by agent and by model (the most first), by day."""
+
+    by_agent: tuple[TokenGroup, ...]
+    by_model: tuple[TokenGroup, ...]
+    by_day: tuple[TokenGroup, ...]
+
+
+def token_groups(traces: Sequence[Trace], agent_url: Callable[[str], str]) -> TokenGroups:
+    return TokenGroups(
+        by_agent=_largest(_grouped(traces, lambda t: t.agent, agent_url), "agents"),
+        by_model=_largest(_grouped(traces, lambda t: t.model or fmt.MISSING), "models"),
+        by_day=_with_bars(sorted(_grouped(traces, lambda t: fmt.iso_day(t.started_at) or fmt.MISSING),
+                                 key=lambda g: g.name)))
+
+
+def _grouped(traces: Sequence[Trace], key: Callable[[Trace], str],
+             url: Callable[[str], str] = lambda name: "") -> list[TokenGroup]:
+    members: dict[str, list[Trace]] = {}
+    for t in traces:
+        members.setdefault(key(t), []).append(t)
+    return [_group(name, url(name), group) for name, group in members.items()]
+
+
+def _group(name: str, url: str, traces: Sequence[Trace]) -> TokenGroup:
+    counted = [t.usage.total for t in traces if t.usage.total is not None]
+    return TokenGroup(name, url, len(traces), len(traces) - len(counted),
+                      sum(counted) if counted else None, 0)
+
+
+def _largest(groups: list[TokenGroup], noun: str) -> tuple[TokenGroup, ...]:
+    """The TOP_GROUPS that reported the most tokens, then the others as one row."""
+    ranked = sorted(groups, key=lambda g: (-(g.tokens or 0), g.name))
+    top, rest = ranked[:TOP_GROUPS], ranked[TOP_GROUPS:]
+    if rest:
+        tokens = [g.tokens for g in rest if g.tokens is not None]
+        top.append(TokenGroup(f"{len(rest)} other {noun}", "", sum(g.sessions for g in rest),
+                              sum(g.without_tokens for g in rest),
+                              sum(tokens) if tokens else None, 0))
+    return _with_bars(top)
+
+
+def _with_bars(groups: list[TokenGroup]) -> tuple[TokenGroup, ...]:
+    most = max((g.tokens or 0 for g in groups), default=0) or 1
+    return tuple(replace(g, most=most) for g in groups)
+
+
 def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
     seconds = ((t.ended_at - t.started_at).total_seconds()
                if t.started_at and t.ended_at else None)
@@ -137,7 +200,8 @@ def index_pages(ctx: SiteContext) -> list[PageSpec]:
         number = listing.number
         page = ctx.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces")
         page.update(rows=[trace_row(ctx, t, _excerpt(ctx, t)) for t in reversed(listing.items)],
-                    totals=totals, pager=listing.pager)
+                    totals=totals, pager=listing.pager,
+                    groups=token_groups(traces, ctx.urls.agent) if number == 0 else None)
         specs.append(PageSpec(listing.url, "traces.html", page))
     return specs
 
