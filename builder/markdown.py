@@ -412,18 +412,18 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     if "footnote" in rendered:
         rendered = _FOOTNOTES.sub("", rendered)
     rendered = _UNENDED_HEADING.sub(r"\1\2.\3", rendered)
-    rendered = _ROW_BEFORE_ROW.sub(r" ·\1", rendered)
+    rendered = _ROW_END.sub(r" ·\1", rendered)
     plain = html.unescape(nh3.clean(_APART.sub(" <", rendered), tags=set()))
-    return _shortened(" ".join(plain.split()), limit)
+    return _shortened(" ".join(plain.split()).removesuffix(" ·"), limit)
 
 
 # A heading whose words end without a stop, which an excerpt gives it: "Results. tps 541.2",
 # not "Results tps 541.2".
 _UNENDED_HEADING = re.compile(r"([^\s.!?:;,…>])((?:</[a-z]+>)*)(</h[1-6]>)")
-# The end of a table row that another row follows: an excerpt parts the rows ("metric value ·
-# tps 537.24 · ppl 2.406"), which ran into one line of cells. The mark goes in the row's last
-# cell: text between rows would be moved out of the table, before it.
-_ROW_BEFORE_ROW = re.compile(r"(</t[dh]>\s*</tr>)(?=\s*(?:</?t(?:head|body|foot)>\s*)*<tr\b)")
+# The end of a table row: an excerpt parts the rows ("metric value · tps 537.24 · ppl 2.406 ·
+# Within noise"), which ran into one line of cells and into the words after the table. The
+# mark goes in the row's last cell: text between rows would be moved out of the table.
+_ROW_END = re.compile(r"(</t[dh]>\s*</tr>)")
 
 
 def title_of_html(rendered: str, limit: int = 90) -> str:

@@ -152,7 +152,7 @@ def test_an_excerpt_ends_a_heading_before_the_words_after_it(text, excerpt):
     ("<table><tr><th>tps</th><th>ppl</th></tr><tr><td>541</td><td>2.4</td></tr></table>",
      "tps ppl · 541 2.4"),                                             # rows apart from rows
     ("Verdict: valid.\n\n| metric | value |\n|---|---|\n| tps | 537.24 |\n| ppl | 2.406 |\n\nok",
-     "Verdict: valid. metric value · tps 537.24 · ppl 2.406 ok"),
+     "Verdict: valid. metric value · tps 537.24 · ppl 2.406 · ok"),
     ("<details><summary>Logs</summary>all of them</details>", "Logs all of them"),
     ("<dl><dt>Method</dt><dd>eagle1</dd></dl>", "Method eagle1"),
     ("a **b**c, `x`y and <sub>2</sub>", "a bc, xy and 2"),           # inline: as written
