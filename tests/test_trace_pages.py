@@ -174,8 +174,11 @@ def test_more_than_ten_agents_or_models_end_in_one_row_of_the_others():
     others = groups.by_agent[-1]
     assert len(groups.by_agent) == 11 and others.name == "3 other agents" and others.url == ""
     assert (others.sessions, others.without_tokens, others.tokens) == (3, 1, 1000 + 2000)
+    assert others.rest and not any(g.rest for g in groups.by_agent[:-1])   # drawn without a bar
     assert {g.most for g in groups.by_agent} == {12_000}
     assert groups.by_model[-1].name == "2 other models"
+    even = token_groups([session(i, 1000) for i in range(14)], lambda agent: "")
+    assert even.by_agent[-1].tokens == 4000 and {g.most for g in even.by_agent} == {1000}
     assert [(g.name, g.sessions, g.without_tokens) for g in groups.by_day] == [("—", 13, 1)]
 
 

@@ -92,6 +92,7 @@ class TokenGroup:
     without_tokens: int       # of them, those that reported no tokens (not counted)
     tokens: int | None        # None when none of them reported any
     most: int                 # the largest group's tokens: a full bar
+    rest: bool = False        # the groups past the largest, as one row (no bar: not one group)
 
 
 @dataclass(frozen=True)
@@ -133,12 +134,12 @@ def _largest(groups: list[TokenGroup], noun: str) -> tuple[TokenGroup, ...]:
         tokens = [g.tokens for g in rest if g.tokens is not None]
         top.append(TokenGroup(f"{len(rest)} other {noun}", "", sum(g.sessions for g in rest),
                               sum(g.without_tokens for g in rest),
-                              sum(tokens) if tokens else None, 0))
+                              sum(tokens) if tokens else None, 0, rest=True))
     return _with_bars(top)
 
 
 def _with_bars(groups: list[TokenGroup]) -> tuple[TokenGroup, ...]:
-    most = max((g.tokens or 0 for g in groups), default=0) or 1
+    most = max((g.tokens or 0 for g in groups if not g.rest), default=0) or 1
     return tuple(replace(g, most=most) for g in groups)
 
 
