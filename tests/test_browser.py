@@ -286,6 +286,25 @@ def test_the_roster_is_a_list_of_cards_on_a_phone_that_still_sorts(browser, serv
     page.close()
 
 
+def test_the_roster_filters_by_name_model_or_harness_and_keeps_it_in_the_address(browser, served):
+    origin, site = served
+    page, watch = open_page(browser, origin, "/agents/")
+    everyone = page.locator("#roster tbody tr").count()
+    page.fill("#lb-filter", "codex")
+    kept = page.locator("#roster tbody tr:not([hidden])")
+    shown = kept.count()
+    assert 0 < shown < everyone
+    assert all("codex" in row.inner_text() for row in kept.all())
+    assert page.inner_text("#lb-count") == f"{shown} of {everyone} agents"
+    assert page.url.endswith("/agents/?q=codex")
+    page.goto(origin + "/", wait_until="networkidle")
+    page.goto(origin + "/agents/?q=codex", wait_until="networkidle")        # a link to the view
+    assert page.input_value("#lb-filter") == "codex"
+    assert page.locator("#roster tbody tr:not([hidden])").count() == shown
+    assert watch.console_errors == [] and watch.page_errors == []
+    page.close()
+
+
 def test_the_headlines_ranked_count_reads_whole(browser, served):
     """"2,000 (1,638" on one line and "ranked)" on the next, in a tile 150 pixels wide."""
     origin, _ = served
