@@ -14,12 +14,14 @@ Ranking rules (the backend `/v1/leaderboard` semantics, not the reference dashbo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 
 from builder import format as fmt
 from builder.config import Config, FallbackConfig
+from builder.markdown import MENTION_RE
 from builder.model import (Agent, Collab, Direction, Leaderboard, Message, RankedEntry, Result,
                            Thread, Trace)
 from builder.readers import Inputs
@@ -370,6 +372,31 @@ def results_by_agent(collab: Collab) -> dict[str, tuple[Result, ...]]:
 def messages_by_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:
     """Each agent's messages in filename order; keys in id order."""
     return _group(collab.messages, lambda m: m.agent)
+
+
+def messages_to_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:
+    """The messages others wrote to each agent, in filename order: those that @mention it (as
+    the pages link mentions: known agents, outside code) or answer one of its messages (their
+    refs); keys in id order."""
+    known = frozenset(a.id for a in collab.agents)
+    author = {m.id: m.agent for m in collab.messages}
+    groups: dict[str, list[Message]] = {}
+    for m in collab.messages:
+        thread = collab.threads.get(m.id)
+        answered = {author[p] for p in thread.parents} if thread else set()
+        for agent in sorted((mentioned_agents(m.body, known) | answered) - {m.agent}):
+            groups.setdefault(agent, []).append(m)
+    return {k: tuple(groups[k]) for k in sorted(groups)}
+
+
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1|\Z)|`+[^`\n]*`+", re.S | re.M)
+
+
+def mentioned_agents(text: str, known: frozenset[str]) -> set[str]:
+    """The known agents a text @mentions outside code (fenced blocks and code spans)."""
+    if "@" not in text:
+        return set()
+    return {name for name in MENTION_RE.findall(_CODE.sub(" ", text)) if name in known}
 
 
 def traces_by_agent(collab: Collab) -> dict[str, tuple[Trace, ...]]:

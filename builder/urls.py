@@ -41,6 +41,9 @@ class Urls:
     def messages_by_agent(self, agent: str, page: int | None = None) -> str:
         return self._page("messages/agent", slugify(agent), f"page/{page}" if page else "")
 
+    def messages_to_agent(self, agent: str, page: int | None = None) -> str:
+        return self._page("messages/to", slugify(agent), f"page/{page}" if page else "")
+
     def messages_by_type(self, kind: str, page: int | None = None) -> str:
         return self._page("messages/type", slugify(kind), f"page/{page}" if page else "")
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from builder.assemble import (assemble, best_per_agent, build_threads,
                               collect_agents, find_records,
-                              messages_by_agent, rank, result_refs, results_by_agent,
+                              mentioned_agents, messages_by_agent, messages_to_agent, rank,
+                              result_refs, results_by_agent,
                               results_by_filename, sort_traces, traces_by_agent, unique_ids,
                               unique_result_ids)
 from builder.config import Config, FallbackConfig, FallbackEntry, MetricConfig
@@ -339,6 +341,33 @@ def test_assemble_ties_everything_together():
         {"alice": ["20260620-120000-000_alice"], "bob": ["20260620-120100-000_bob"]}
     assert {k: [t.session_id for t in v] for k, v in traces_by_agent(collab).items()} == \
         {"bob": ["new", "old"]}
+
+
+@pytest.mark.parametrize("text, mentioned", [
+    ("@bob and @carol, look", {"bob", "carol"}),
+    ("(@bob) @bob.", {"bob"}),
+    ("write to me@bob.example or @Bob", set()),              # an address; mentions are lower case
+    ("`@bob` in code, and\n```\n@carol\n```\nafter", set()),
+    ("~~~py\n@bob\n~~~\n@carol", {"carol"}),
+    ("@dave is not an agent here", set()),
+])
+def test_mentions_are_the_known_agents_a_text_names_outside_code(text, mentioned):
+    assert mentioned_agents(text, frozenset({"alice", "bob", "carol"})) == mentioned
+
+
+def test_messages_to_an_agent_mention_it_or_answer_it_and_are_not_its_own():
+    def body(m: Message, text: str) -> Message:
+        return replace(m, body=text)
+    messages = (body(msg("20260620-1200-a", "alice"), "Plan: @bob measures, @alice writes."),
+                body(msg("20260620-1201-b", "bob", refs=("20260620-1200-a",)), "On it, @alice."),
+                msg("20260620-1202-c", "carol", refs=("20260620-1201-b",)),
+                body(msg("20260620-1203-d", "bob"), "@bob notes to self"))
+    inputs = Inputs(results=(), messages=messages, traces=(), problems=(),
+                    agents=tuple(Agent(id=a, registered=True) for a in ("alice", "bob", "carol")))
+    to = messages_to_agent(assemble(inputs, Config(fallback=FALLBACK)))
+    assert {agent: [m.id for m in ms] for agent, ms in to.items()} == {
+        "alice": ["20260620-1201-b"],                            # mentioned and answered: once
+        "bob": ["20260620-1200-a", "20260620-1202-c"]}           # not its note to itself
 
 
 def test_assemble_with_nothing_shows_fallback():

@@ -774,7 +774,32 @@ def traces_result_rescored(bucket: Path) -> str:
     return f"traces/{session}/index.html"     # the header links the result with its score
 
 
+def new_message_to(name: str, bucket: Path) -> None:
+    author = "orbit-7" if name == "kestrel" else "kestrel"
+    (bucket / "message_board" / f"20991231-235956-000_{author}.md").write_text(
+        f"---\ntype: agent\nagent: {author}\n---\n@{name} have a look.\n", encoding="utf-8")
+
+
+def a_new_message_mentions_an_agent(bucket: Path) -> str:
+    _, parent = message_naming(bucket, "message_board")     # its author has been answered
+    new_message_to(agent_of(parent), bucket)
+    return f"messages/to/{agent_of(parent)}/index.html"
+
+
+def first_message_to_an_agent(bucket: Path) -> str:
+    """An agent nobody wrote to (no mention, no message to answer) is mentioned: its page
+    gains the link to the messages to it."""
+    texts = [p.read_text(encoding="utf-8") for p in (bucket / "message_board").glob("*.md")]
+    authors = {m.group(1) for t in texts for m in re.finditer(r"^agent: (\S+)$", t, flags=re.M)}
+    name = next(p.stem for p in sorted((bucket / "agents").glob("*.md"))
+                if p.stem not in authors and not any(f"@{p.stem}" in t for t in texts))
+    new_message_to(name, bucket)
+    return f"agents/{name}/index.html"
+
+
 AGENT_CHANGES = {
+    "a new message mentions an agent": a_new_message_mentions_an_agent,
+    "an agent is written to for the first time": first_message_to_an_agent,
     "a recent message of the agent is reworded": newest_message_reworded_on("agents/{}/index.html"),
     "a result of the agent is outranked": named_result_changed_on(outranked, "agents/{}/index.html"),
     "the result a trace names gets another score": traces_result_rescored,

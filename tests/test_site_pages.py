@@ -418,6 +418,31 @@ def test_a_heading_that_titles_a_message_is_shown_once_and_keeps_its_anchor(site
     assert entry.find(f"{atom}content").text.startswith("<p>Records today:</p>")
 
 
+def test_the_messages_to_an_agent_are_those_that_mention_it_or_answer_it(site):
+    """/messages/to/<agent>/ lists the messages of others whose page links the agent as a
+    mention, or shows them answering one of its messages; the agent's page links there."""
+    expected: dict[str, set[str]] = {}
+    for page in sorted((site / "messages").glob("2*/index.html")):
+        doc = html.soup(page)
+        author = html.text_of(doc.select_one("article header a.author"))
+        mentioned = {a["href"].strip("/").split("/")[-1] for a in doc.select(".body a.mention")}
+        answered = {html.text_of(html.soup(site / a["href"].strip("/") / "index.html")
+                                 .select_one("article header a.author"))
+                    for a in doc.select("a.thread-link.parent")}
+        for agent in (mentioned | answered) - {author}:
+            expected.setdefault(agent, set()).add(f"/messages/{page.parent.name}/")
+    listed = {}
+    for listing in sorted((site / "messages" / "to").glob("*/index.html")):
+        agent = listing.parent.name
+        doc = html.soup(listing)
+        assert html.text_of(doc.h1) == f"Messages to {agent}"
+        assert "that mention" in html.text_of(doc.select_one("p.summary"))
+        listed[agent] = {a["href"] for a in doc.select("ol.messages a.time")}
+        profile = html.soup(site / "agents" / agent / "index.html")
+        assert profile.select_one(f"a[href='/messages/to/{agent}/']")
+    assert listed == expected and len(listed["kestrel"]) == 21
+
+
 def test_the_message_archive_lists_its_agents_and_marks_the_listing_shown(site):
     """/messages/ leads to each agent's messages, with how many there are; the type (or "all")
     a listing shows is marked among the types. A numbered page does not list the agents: it

@@ -54,7 +54,8 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
                       best: RankedEntry | None, place: BestPlace | None) -> str | None:
     """A digest of everything `agent_page` shows (None when the build cannot tell): the
     registration, the roster's view of the agent, its results' rows, its message count and the
-    files of its recent messages, its traces (and the results they led to) and its history."""
+    files of its recent messages, whether others wrote to it (not how often: a link, no count),
+    its traces (and the results they led to) and its history."""
     messages = ctx.by_agent_messages.get(a.id, ())
     recent = [ctx.message_keys.get(m.id) for m in messages[-RECENT_MESSAGES:]]
     traces = ctx.by_agent_traces.get(a.id, ())
@@ -63,7 +64,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
     if not ctx.fingerprint_salt or None in recent or None in records:
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
-             ctx.links_key(a.bio, folder_of(a.source_path)))
+             ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages)
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -87,6 +88,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         columns=metric_columns(ctx.config.metric),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
+        to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",
         traces=[trace_summary(t, ctx.urls, result_by_score(ctx, t))
                 for t in ctx.by_agent_traces.get(a.id, ())],
         history=ctx.agent_history.get(a.id, Markup("")), hf_profile=hf_user_url(a.hf_user) or "",

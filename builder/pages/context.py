@@ -12,8 +12,8 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.assemble import (messages_by_agent, result_refs, results_by_agent, results_by_filename,
-                              traces_by_agent)
+from builder.assemble import (messages_by_agent, messages_to_agent, result_refs, results_by_agent,
+                              results_by_filename, traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
@@ -249,6 +249,7 @@ class SiteContext:
     messages_about_result: Mapping[str, tuple[str, ...]]
     by_agent_results: Mapping[str, tuple[Result, ...]]
     by_agent_messages: Mapping[str, tuple[Message, ...]]
+    to_agent_messages: Mapping[str, tuple[Message, ...]]   # others' mentions of it, answers to it
     by_agent_traces: Mapping[str, tuple[Trace, ...]]
     agent_history: Mapping[str, Markup]
     # What a section may digest to tell that a page shows what it showed before (fingerprint):
@@ -368,6 +369,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
         rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
         messages_about_result=_messages_about_results(collab.messages, by_file),
         by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),
+        to_agent_messages=messages_to_agent(collab),
         by_agent_traces=traces_by_agent(collab),
         agent_history={agent: sparkline(score_history(results, ranked, rows, config.metric.unit),
                                         collab.leaderboard.direction)

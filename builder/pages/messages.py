@@ -36,6 +36,10 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
                                  f"Messages by {agent}", agent, types)
+    for agent, msgs in sorted(ctx.to_agent_messages.items()):
+        yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_to_agent(a, n),
+                                 f"Messages to {agent}", agent, types,
+                                 scope=f"that mention {agent} or answer its messages")
     for kind in types:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  f"Messages of type “{kind}”", None, types, kind)
@@ -45,20 +49,20 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
                   agent: str | None, types: Sequence[str], kind: str = "",
-                  authors: tuple[Author, ...] = ()) -> Iterator[PageSpec | Deferred]:
-    """The pages of one listing: of every message, of an `agent`'s or of a type's (`kind`).
-    `types` are every message type there is (each page links them); `authors`, the agents its
-    latest page lists."""
+                  authors: tuple[Author, ...] = (), scope: str = "") -> Iterator[PageSpec | Deferred]:
+    """The pages of one listing: of every message, of an `agent`'s (or to it) or of a type's
+    (`kind`). `types` are every message type there is (each page links them); `authors`, the
+    agents its latest page lists; `scope`, which messages it lists, when its title is not enough."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
     for listing in listings:
-        shown = (tuple(types), kind, authors if listing.number == 0 else ())
+        shown = (tuple(types), kind, authors if listing.number == 0 else (), scope)
         plan = partial(listing_page, ctx, listing, title, agent, *shown, len(messages))
         fingerprint = listing_fingerprint(ctx, listing, title, agent, *shown, len(messages))
         yield deferred(listing.url, fingerprint, plan, weight=len(listing.items))
 
 
 def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
-                 types: tuple[str, ...], kind: str, authors: tuple[Author, ...],
+                 types: tuple[str, ...], kind: str, authors: tuple[Author, ...], scope: str,
                  total: int) -> PageSpec:
     page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                             "messages")
@@ -72,13 +76,13 @@ def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str 
                 count=total if listing.number == 0 else None,
                 types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=kind,
                 all_url=ctx.urls.messages(), all_listed=not agent and not kind, authors=authors,
-                agent=agent,
+                agent=agent, scope=scope,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
 
 def listing_fingerprint(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
-                        types: tuple[str, ...], kind: str, authors: tuple[Author, ...],
+                        types: tuple[str, ...], kind: str, authors: tuple[Author, ...], scope: str,
                         total: int) -> str | None:
     """A digest of everything `listing_page` shows (None when the build cannot tell): which
     page of which listing it is (address, title, pager, and the count on the latest page), the
@@ -87,7 +91,7 @@ def listing_fingerprint(ctx: SiteContext, listing: ListingPage, title: str, agen
     if not ctx.fingerprint_salt or None in keys:
         return None
     shown = (listing.url, listing.number, listing.same_as, listing.pager, title, agent, types,
-             kind, authors, total if listing.number == 0 else None)
+             kind, authors, scope, total if listing.number == 0 else None)
     return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 
