@@ -23,6 +23,16 @@ class Author:
     messages: int
 
 
+@dataclass(frozen=True, slots=True)
+class MessageListing:
+    """Which listing of messages: its title, the agent it is about or the type it shows, and
+    which messages it lists when the title does not say (`scope`)."""
+    title: str
+    agent: str | None = None
+    kind: str = ""
+    scope: str = ""
+
+
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     c, urls = ctx.collab, ctx.urls
     by_type: dict[str, list[Message]] = {}
@@ -31,39 +41,39 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     types = sorted(by_type)
     authors = tuple(Author(agent, urls.messages_by_agent(agent), len(msgs))
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
-    yield from listing_pages(ctx, c.messages, urls.messages, "All messages", None, types,
+    yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
                              authors=authors)
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
-                                 f"Messages by {agent}", agent, types)
+                                 MessageListing(f"Messages by {agent}", agent), types)
     for agent, msgs in sorted(ctx.to_agent_messages.items()):
+        what = MessageListing(f"Messages to {agent}", agent,
+                              scope=f"that mention {agent} or answer its messages")
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_to_agent(a, n),
-                                 f"Messages to {agent}", agent, types,
-                                 scope=f"that mention {agent} or answer its messages")
+                                 what, types)
     for kind in types:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
-                                 f"Messages of type “{kind}”", None, types, kind)
+                                 MessageListing(f"Messages of type “{kind}”", kind=kind), types)
     for m in c.messages:
         yield deferred(urls.message(m.id), message_fingerprint(ctx, m), partial(message_page, ctx, m))
 
 
-def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor, title: str,
-                  agent: str | None, types: Sequence[str], kind: str = "",
-                  authors: tuple[Author, ...] = (), scope: str = "") -> Iterator[PageSpec | Deferred]:
-    """The pages of one listing: of every message, of an `agent`'s (or to it) or of a type's
-    (`kind`). `types` are every message type there is (each page links them); `authors`, the
-    agents its latest page lists; `scope`, which messages it lists, when its title is not enough."""
+def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
+                  what: MessageListing, types: Sequence[str],
+                  authors: tuple[Author, ...] = ()) -> Iterator[PageSpec | Deferred]:
+    """The pages of one listing (`what`). `types` are every message type there is (each page
+    links them); `authors`, the agents its latest page lists."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
     for listing in listings:
-        shown = (tuple(types), kind, authors if listing.number == 0 else (), scope)
-        plan = partial(listing_page, ctx, listing, title, agent, *shown, len(messages))
-        fingerprint = listing_fingerprint(ctx, listing, title, agent, *shown, len(messages))
+        shown = (what, tuple(types), authors if listing.number == 0 else (), len(messages))
+        plan = partial(listing_page, ctx, listing, *shown)
+        fingerprint = listing_fingerprint(ctx, listing, *shown)
         yield deferred(listing.url, fingerprint, plan, weight=len(listing.items))
 
 
-def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
-                 types: tuple[str, ...], kind: str, authors: tuple[Author, ...], scope: str,
-                 total: int) -> PageSpec:
+def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
+                 types: tuple[str, ...], authors: tuple[Author, ...], total: int) -> PageSpec:
+    title, agent = what.title, what.agent
     page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                             "messages")
     # The latest page that shows what a numbered page shows names it: that address and its
@@ -74,24 +84,24 @@ def listing_page(ctx: SiteContext, listing: ListingPage, title: str, agent: str 
     # on it, or every new message would change (and re-render) every page.
     page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
                 count=total if listing.number == 0 else None,
-                types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=kind,
-                all_url=ctx.urls.messages(), all_listed=not agent and not kind, authors=authors,
-                agent=agent, scope=scope,
+                types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=what.kind,
+                all_url=ctx.urls.messages(), all_listed=not agent and not what.kind,
+                authors=authors, agent=agent, scope=what.scope,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
 
-def listing_fingerprint(ctx: SiteContext, listing: ListingPage, title: str, agent: str | None,
-                        types: tuple[str, ...], kind: str, authors: tuple[Author, ...], scope: str,
+def listing_fingerprint(ctx: SiteContext, listing: ListingPage, what: MessageListing,
+                        types: tuple[str, ...], authors: tuple[Author, ...],
                         total: int) -> str | None:
     """A digest of everything `listing_page` shows (None when the build cannot tell): which
-    page of which listing it is (address, title, pager, and the count on the latest page), the
-    types and agents it links to, and the files of the messages it lists."""
+    page of which listing it is (address, pager, and the count on the latest page), the types
+    and agents it links to, and the files of the messages it lists."""
     keys = [ctx.message_keys.get(m.id) for m in listing.items]
     if not ctx.fingerprint_salt or None in keys:
         return None
-    shown = (listing.url, listing.number, listing.same_as, listing.pager, title, agent, types,
-             kind, authors, scope, total if listing.number == 0 else None)
+    shown = (listing.url, listing.number, listing.same_as, listing.pager, what, types, authors,
+             total if listing.number == 0 else None)
     return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 
