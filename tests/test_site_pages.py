@@ -440,6 +440,10 @@ def test_the_messages_to_an_agent_are_those_that_mention_it_or_answer_it(site):
         listed[agent] = {a["href"] for a in doc.select("ol.messages a.time")}
         profile = html.soup(site / "agents" / agent / "index.html")
         assert profile.select_one(f"a[href='/messages/to/{agent}/']")
+        own = site / "messages" / "agent" / agent / "index.html"          # the two lead to each other
+        assert bool(doc.select_one(f"p.summary a[href='/messages/agent/{agent}/']")) == own.exists()
+        if own.exists():
+            assert html.soup(own).select_one(f"p.summary a[href='/messages/to/{agent}/']")
     assert listed == expected and len(listed["kestrel"]) == 21
 
 

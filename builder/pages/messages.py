@@ -25,12 +25,13 @@ class Author:
 
 @dataclass(frozen=True, slots=True)
 class MessageListing:
-    """Which listing of messages: its title, the agent it is about or the type it shows, and
-    which messages it lists when the title does not say (`scope`)."""
+    """Which listing of messages: its title, the agent it is about or the type it shows, which
+    messages it lists when the title does not say (`scope`), and the agent's other listing."""
     title: str
     agent: str | None = None
     kind: str = ""
     scope: str = ""
+    other: Link | None = None
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -44,11 +45,15 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
                              authors=authors)
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
+        to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
+              if agent in ctx.to_agent_messages else None)
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
-                                 MessageListing(f"Messages by {agent}", agent), types)
+                                 MessageListing(f"Messages by {agent}", agent, other=to), types)
     for agent, msgs in sorted(ctx.to_agent_messages.items()):
+        by = (Link(f"Messages by {agent}", urls.messages_by_agent(agent))
+              if agent in ctx.by_agent_messages else None)
         what = MessageListing(f"Messages to {agent}", agent,
-                              scope=f"that mention {agent} or answer its messages")
+                              scope=f"that mention {agent} or answer its messages", other=by)
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_to_agent(a, n),
                                  what, types)
     for kind in types:
@@ -86,7 +91,7 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
                 count=total if listing.number == 0 else None,
                 types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=what.kind,
                 all_url=ctx.urls.messages(), all_listed=not agent and not what.kind,
-                authors=authors, agent=agent, scope=what.scope,
+                authors=authors, agent=agent, scope=what.scope, other=what.other,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
