@@ -105,11 +105,11 @@ class TokenGroups:
 
 
 def token_groups(traces: Sequence[Trace], agent_url: Callable[[str], str]) -> TokenGroups:
+    days = _grouped(traces, lambda t: fmt.iso_day(t.started_at) or fmt.MISSING)
     return TokenGroups(
         by_agent=_largest(_grouped(traces, lambda t: t.agent, agent_url), "agents"),
         by_model=_largest(_grouped(traces, lambda t: t.model or fmt.MISSING), "models"),
-        by_day=_with_bars(sorted(_grouped(traces, lambda t: fmt.iso_day(t.started_at) or fmt.MISSING),
-                                 key=lambda g: g.name)))
+        by_day=_with_bars(sorted(days, key=lambda g: g.name)))
 
 
 def _grouped(traces: Sequence[Trace], key: Callable[[Trace], str],
