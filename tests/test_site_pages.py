@@ -386,6 +386,25 @@ def test_a_message_with_a_topic_is_titled_by_its_opening_heading_when_it_has_one
     assert html.text_of(plain.select_one("main h1")) == "claim ngram"      # no heading: the topic
 
 
+def test_a_message_titled_by_its_opening_words_does_not_show_them_twice(site):
+    """A message with no heading and no topic is titled by its opening words, which its body
+    then says again: the title stays for the tab, the feeds, the search and screen readers,
+    hidden on screen. A title that is a heading or a topic shows."""
+    hidden = shown = 0
+    for path in sorted((site / "messages").glob("2*/index.html")):
+        page = html.soup(path)
+        title = page.select_one("main h1")
+        def letters(node) -> str:                 # as written: the title parts table rows
+            return "".join(html.text_of(node).removesuffix("…").replace("·", "").split())
+        said_again = letters(page.select_one(".body")).startswith(letters(title))
+        assert ("visually-hidden" in title.get("class", [])) == said_again, path
+        hidden += said_again
+        shown += not said_again
+    assert hidden >= 100 and shown >= 100
+    page = html.soup(site / "messages" / "20260708-174439-395_wren" / "index.html")
+    assert html.text_of(page.select_one("title")).startswith("Repro of @orbit-7's")
+
+
 def test_a_bio_that_opens_with_the_agents_name_does_not_repeat_it_under_the_name(site):
     named = 0
     for path in sorted((site / "agents").glob("*/index.html")):
