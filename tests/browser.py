@@ -90,6 +90,15 @@ class PageWatch:
         return outside_requests(self.requests, self._origin)
 
 
+def save_download(page, selector: str, folder: Path) -> Path:
+    """Click `selector`, and save the file the page offers into `folder` under its own name."""
+    with page.expect_download() as download:
+        page.click(selector)
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    return saved
+
+
 def outside_requests(urls: list[str], origin: str, but: str = "") -> list[str]:
     """Requests to anywhere but the site (the browser cannot reach them: CHROMIUM_ARGS), and
     but the host `but` (the images' allowed host, for agent text)."""

@@ -8,12 +8,11 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import PageWatch
+from tests.browser import PageWatch, save_download
 
 pytestmark = pytest.mark.browser
 DAY_MS = 24 * 3600 * 1000
@@ -203,14 +202,6 @@ def test_copy_link_copies_the_view(visit, served):
     assert copied == page.url and copied.startswith(origin) and "q=tree" in copied
 
 
-def save_download(page, selector: str, folder: Path) -> Path:
-    with page.expect_download() as download:
-        page.click(selector)
-    saved = folder / download.value.suggested_filename
-    download.value.save_as(saved)
-    return saved
-
-
 def test_the_rows_in_view_download_as_csv_and_json(visit, served, tmp_path):
     """A filtered, sorted all-results view saves its rows in their order, with the columns and
     values of leaderboard.csv and .json (and each result's status); the best view saves its own."""
@@ -351,10 +342,7 @@ def test_log_scale_is_a_button_and_a_link(visit):
 def test_chart_downloads_as_svg_and_png(visit, tmp_path):
     page, watch = visit("/", accept_downloads=True)
     for kind, magic in (("svg", b"<svg"), ("png", b"\x89PNG\r\n\x1a\n")):
-        with page.expect_download() as download:
-            page.click(f"button[data-download={kind}]")
-        saved = tmp_path / download.value.suggested_filename
-        download.value.save_as(saved)
+        saved = save_download(page, f"button[data-download={kind}]", tmp_path)
         assert saved.suffix == f".{kind}" and saved.read_bytes().startswith(magic)
         assert saved.stat().st_size > 5_000
     svg = (tmp_path / "score-chart.svg").read_text()

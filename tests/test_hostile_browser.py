@@ -11,7 +11,8 @@ import pytest
 
 from builder.cli import main
 from scripts.ensure_browser import find_chromium
-from tests.browser import CHROMIUM_ARGS, PageWatch, chromium, outside_requests, serve_folder
+from tests.browser import (CHROMIUM_ARGS, PageWatch, chromium, outside_requests, save_download,
+                           serve_folder)
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 
 pytestmark = pytest.mark.browser
@@ -178,12 +179,8 @@ def test_no_csv_field_an_agent_wrote_becomes_a_spreadsheet_formula(hostile_site,
         page = browser.new_context(accept_downloads=True).new_page()
         watch = PageWatch(page, origin)
         page.goto(origin + "/results/", wait_until="networkidle")
-        files = {}
-        for kind in ("csv", "json"):
-            with page.expect_download() as download:
-                page.click(f"button[data-export-view={kind}]")
-            files[kind] = tmp_path / download.value.suggested_filename
-            download.value.save_as(files[kind])
+        files = {kind: save_download(page, f"button[data-export-view={kind}]", tmp_path)
+                 for kind in ("csv", "json")}
     assert watch.console_errors == [] and watch.page_errors == []
     for text in (files["csv"].read_text(encoding="utf-8"),
                  (out / "leaderboard.csv").read_text(encoding="utf-8")):
