@@ -82,6 +82,7 @@ class PathsConfig:
     messages: str = "message_board"
     agents: str = "agents"
     traces: str = "traces"
+    taskforces: str = "taskforces"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The plain data every stage passes along: frozen dataclasses, no behaviour beyond small helpers.
 
-Readers produce the input records (Result, Message, Agent, Trace) and Problems; assemble turns
+Readers produce the input records (Result, Message, Agent, Trace, Taskforce) and Problems; assemble turns
 them into a Collab (ranked leaderboard, threads, per-agent views). Nothing here does I/O.
 """
 from __future__ import annotations
@@ -101,6 +101,19 @@ class Agent:
 
 
 @dataclass(frozen=True, slots=True)
+class Taskforce:
+    """A working group: a folder of taskforces/ with a README.md, its charter."""
+
+    id: str                                # the folder's name
+    title: str
+    members: tuple[str, ...] = ()          # agent ids, as the charter names them, in its order
+    leads: tuple[str, ...] = ()            # those of the members it names as leading
+    body: str = ""                         # the README's markdown, without its frontmatter
+    source_path: str = ""                  # the README's bucket path
+    files: tuple[str, ...] = ()            # the names of the folder's other files
+
+
+@dataclass(frozen=True, slots=True)
 class TokenUsage:
     """Token figures as reported; None means unknown, never zero."""
 
@@ -182,3 +195,4 @@ class Collab:
     problems: tuple[Problem, ...] = ()
     data_as_of: datetime | None = None     # the newest time any input carries
     stale: bool = False                    # a previous copy: the Hub could not be reached
+    taskforces: tuple[Taskforce, ...] = ()  # by id

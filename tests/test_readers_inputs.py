@@ -396,3 +396,18 @@ def test_a_file_written_just_before_it_was_looked_at_is_read_every_time(scratch,
     inputs = read_with_states(scratch, tmp_path / "inputs.tsv")
     assert reads == ["message_board/20260614-080000-100_kitan.md"]
     assert inputs == read_inputs(bucket_of(scratch), Config(metric=TPS))
+
+
+def test_a_taskforce_is_a_folder_of_taskforces_with_a_readme(scratch):
+    for folder, files in (("taskforces/quant-guard", ("README.md", "budget.csv")),
+                          ("taskforces/spec-dec", ("readme.md",)),
+                          ("taskforces/no-charter", ("notes.md",)),
+                          ("taskforces/spec-dec/sub", ("README.md",))):
+        (scratch / folder).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            (scratch / folder / name).write_text("Members: @senpai\n")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert [(t.id, t.files, t.members) for t in inputs.taskforces] == [
+        ("quant-guard", ("budget.csv",), ("senpai",)), ("spec-dec", (), ("senpai",))]
+    assert not any(p.path.startswith("taskforces/") for p in inputs.problems)
+

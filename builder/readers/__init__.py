@@ -16,13 +16,14 @@ from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 from builder.cache import TextCache, digest_of
 from builder.codec import CodecError, decoder, encode
 from builder.config import Config, LimitsConfig
-from builder.model import Agent, Message, Problem, Result, Trace
+from builder.model import Agent, Message, Problem, Result, Taskforce, Trace
 from builder.parallel import parallel_map
 from builder.readers.agents import read_agent
 from builder.readers.kinds import Found, InputFile, InputKind, claim
 from builder.readers.leaderboard import read_leaderboard
 from builder.readers.messages import read_message
 from builder.readers.results import read_result_json, read_result_md
+from builder.readers.taskforces import read_taskforce
 from builder.readers.traces import read_trace_file, read_trace_manifest, with_log_sizes
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
@@ -38,6 +39,7 @@ INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("{agents}/*.md", read_agent),
     InputKind("{traces}/*/*/manifest.md", read_trace_manifest, folder=True),
     InputKind("{traces}/**", read_trace_file, load="name", folder=True),
+    InputKind("{taskforces}/*/*", read_taskforce, folder=True, readme=True),
 )
 
 
@@ -48,6 +50,7 @@ class Inputs:
     agents: tuple[Agent, ...]
     traces: tuple[Trace, ...]
     problems: tuple[Problem, ...]
+    taskforces: tuple[Taskforce, ...] = ()
     # Bucket path -> input_key of the file: what the records read from it follow from (not
     # part of what Inputs are equal by: the same records read with another salt are equal).
     keys: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -58,7 +61,7 @@ def read_inputs(bucket: Bucket, config: Config,
                 salt: str = "", states: FileStates | None = None) -> Inputs:
     """Every input the site shows, read from `bucket` where `config.paths` says; bad files become
     Problems (never exceptions). Results and messages come oldest first, agents by id, traces
-    by folder. A file read before with the same `salt` (the code, the config) is taken from
+    by folder, taskforces by id. A file read before with the same `salt` (the code, the config) is taken from
     `cache` rather than parsed again; one whose `states` (settled) are those it had then is not
     even read."""
     problems: list[Problem] = list(bucket.skipped)
@@ -75,12 +78,14 @@ def read_inputs(bucket: Bucket, config: Config,
     problems.extend(log_problems)
     messages = [m for one in found for m in one.messages]
     agents = [a for one in found for a in one.agents]
+    taskforces = sorted((t for one in found for t in one.taskforces), key=lambda t: t.id)
     return Inputs(
         results=tuple(_unique(_by_time(_apply_verdicts(results, verdicts)), "result", problems)),
         messages=tuple(_unique(_by_time(messages), "message", problems)),
         agents=tuple(_unique(sorted(agents, key=_agent_preference), "agent", problems)),
         traces=tuple(sorted(traces, key=lambda t: (t.agent, t.session_id))),
         problems=tuple(sorted(set(problems), key=lambda p: (p.path, p.reason))),
+        taskforces=tuple(taskforces),
         keys=keys,
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Callable, Literal
 
 from builder.config import Config, PathsConfig
-from builder.model import Agent, Message, Problem, Result, Trace, Verification
+from builder.model import Agent, Message, Problem, Result, Taskforce, Trace, Verification
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Found:
     messages: tuple[Message, ...] = ()
     agents: tuple[Agent, ...] = ()
     traces: tuple[Trace, ...] = ()
+    taskforces: tuple[Taskforce, ...] = ()
     verdicts: tuple[Verdict, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -59,6 +60,7 @@ class InputKind:
     read: Reader
     load: Load = "whole"
     folder: bool = False               # the reader is told the names of its folder's files
+    readme: bool = False               # it reads README.md files (which no other kind reads)
 
     def matcher(self, paths: PathsConfig) -> re.Pattern[str] | None:
         """A regex of the bucket paths this kind reads; None when the config turns it off."""
@@ -78,13 +80,14 @@ class InputKind:
 def claim(files: tuple[str, ...], kinds: tuple[InputKind, ...], paths: PathsConfig
           ) -> list[tuple[InputKind, str]]:
     """(kind, path) for every file some kind reads, in file order; the first matching kind
-    wins. A README.md is a folder's documentation, never an input."""
+    wins. A README.md is a folder's documentation, an input only of the kinds that read them
+    (a taskforce's charter)."""
     matchers = [(kind, m) for kind in kinds if (m := kind.matcher(paths)) is not None]
     claimed = []
     for path in files:
-        if path.rsplit("/", 1)[-1].lower() == "readme.md":
-            continue
-        kind = next((kind for kind, m in matchers if m.fullmatch(path)), None)
+        readme = path.rsplit("/", 1)[-1].lower() == "readme.md"
+        kind = next((kind for kind, m in matchers if kind.readme == readme and m.fullmatch(path)),
+                    None)
         if kind is not None:
             claimed.append((kind, path))
     return claimed
