@@ -23,7 +23,7 @@ from builder import format as fmt
 from builder.config import Config, FallbackConfig
 from builder.markdown import MENTION_RE
 from builder.model import (Agent, Collab, Direction, Leaderboard, Message, RankedEntry, Result,
-                           Thread, Trace)
+                           Taskforce, Thread, Trace)
 from builder.readers import Inputs
 
 BASELINE_AGENT = "baseline"
@@ -341,6 +341,7 @@ def assemble(inputs: Inputs, config: Config, stale: bool = False) -> Collab:
         problems=tuple(sorted(inputs.problems, key=lambda p: (p.path, p.reason))),
         data_as_of=newest_input_time(inputs),
         stale=stale,
+        taskforces=inputs.taskforces,
     )
 
 
@@ -397,6 +398,34 @@ def mentioned_agents(text: str, known: frozenset[str]) -> set[str]:
     if "@" not in text:
         return set()
     return {name for name in MENTION_RE.findall(_CODE.sub(" ", text)) if name in known}
+
+
+def taskforces_by_agent(collab: Collab) -> dict[str, tuple[Taskforce, ...]]:
+    """The taskforces each agent is a member of, in id order; keys in id order."""
+    groups: dict[str, list[Taskforce]] = {}
+    for t in collab.taskforces:
+        for agent in t.members:
+            groups.setdefault(agent, []).append(t)
+    return {k: tuple(groups[k]) for k in sorted(groups)}
+
+
+def messages_citing_taskforces(collab: Collab, folder: str) -> dict[str, tuple[Message, ...]]:
+    """The messages whose text names a taskforce's folder (`taskforces/quant-guard`, or a file
+    in it), by taskforce id, in filename order."""
+    ids = {t.id for t in collab.taskforces}
+    prefix = folder.strip("/") + "/"
+    if not ids or prefix == "/":
+        return {}
+    named = re.compile(r"(?<![\w/.-])" + re.escape(prefix) + r"([^\s/`'\"()<>\[\]*|]+)")
+    groups: dict[str, list[Message]] = {}
+    for m in collab.messages:
+        if prefix not in m.body:
+            continue
+        cited = {name for match in named.finditer(m.body)
+                 if (name := match.group(1).rstrip(".,;:!?")) in ids}
+        for taskforce in sorted(cited):
+            groups.setdefault(taskforce, []).append(m)
+    return {k: tuple(groups[k]) for k in sorted(groups)}
 
 
 def traces_by_agent(collab: Collab) -> dict[str, tuple[Trace, ...]]:

@@ -47,7 +47,7 @@ class Urls:
     def messages_by_type(self, kind: str, page: int | None = None) -> str:
         return self._page("messages/type", slugify(kind), f"page/{page}" if page else "")
 
-    # agents, results
+    # agents, taskforces, results
     def agents(self) -> str:
         return self._page("agents")
 
@@ -57,6 +57,12 @@ class Urls:
     def agent_feed(self, agent_id: str) -> str:
         """The Atom feed of an agent's messages and results."""
         return self.file(f"feeds/agents/{slugify(agent_id)}.xml")
+
+    def taskforces(self) -> str:
+        return self._page("taskforces")
+
+    def taskforce(self, taskforce_id: str) -> str:
+        return self._page("taskforces", slugify(taskforce_id))
 
     def results(self) -> str:
         return self._page("results")

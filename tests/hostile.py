@@ -139,6 +139,17 @@ def write_hostile_bucket(root: Path) -> Path:
     # Gen-1 message whose agent and topic come from the file name and frontmatter.
     (board / "20260602-090000_evil-0_script-topic.md").write_text(
         f"---\nagent: {_yaml_str(PAYLOADS[0])}\ntype: question\ntimestamp: 2026-06-02 09:00 UTC\n---\n\n{everything}\n")
+    # Taskforces: a hostile folder name, a file name, a title, members and a charter.
+    for i, payload in enumerate(PAYLOADS[:3]):
+        folder = root / "taskforces" / f"tf{i}\"><svg onload=alert('tf{i}')>"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "README.md").write_text(
+            f"---\ntitle: {_yaml_str(payload)}\nmembers: [{_yaml_str(payload)}, evil-0]\n"
+            f"lead: {_yaml_str(payload)}\n---\n\n# {payload}\n\n{everything}\n")
+        (folder / "x\" onmouseover=\"alert('tf-file').csv").write_text("a,b\n")
+    (root / "taskforces" / "plain").mkdir(exist_ok=True)
+    (root / "taskforces" / "plain" / "README.md").write_text(
+        f"# {PAYLOADS[1]}\n\nMembers: @evil-0 (lead), @evil-1\n\n{everything}\n")
     (results / "verification_status.json").write_text(json.dumps(
         {f"20260601-10{i:02d}00-000_evil-{i}.md": ["valid", "pending", "invalid"][i % 3] for i in range(len(PAYLOADS))}))
     return root

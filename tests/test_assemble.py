@@ -9,12 +9,13 @@ import pytest
 
 from builder.assemble import (assemble, best_per_agent, build_threads,
                               collect_agents, find_records,
-                              mentioned_agents, messages_by_agent, messages_to_agent, rank,
-                              result_refs, results_by_agent,
-                              results_by_filename, sort_traces, traces_by_agent, unique_ids,
+                              mentioned_agents, messages_by_agent, messages_citing_taskforces,
+                              messages_to_agent, rank, result_refs, results_by_agent,
+                              results_by_filename, sort_traces, taskforces_by_agent,
+                              traces_by_agent, unique_ids,
                               unique_result_ids)
 from builder.config import Config, FallbackConfig, FallbackEntry, MetricConfig
-from builder.model import Agent, Message, Problem, Result, TokenUsage, Trace
+from builder.model import Agent, Message, Problem, Result, Taskforce, TokenUsage, Trace
 from builder.readers import Inputs
 
 T0 = datetime(2026, 6, 20, 12, 0, tzinfo=timezone.utc)
@@ -385,3 +386,23 @@ def test_leaderboard_rows_that_repeat_a_result_file_are_dropped():
     only_in_table = replace(res("lb-2-orbit", agent="orbit", score=300.0), origin="leaderboard")
     kept = drop_leaderboard_duplicates([file_result, repeated, only_in_table])
     assert [r.id for r in kept] == ["f1", "lb-2-orbit"]
+
+
+def test_messages_cite_a_taskforce_by_its_folder_or_a_file_in_it():
+    said = {"m1": "See taskforces/quant-guard.", "m2": "`taskforces/quant-guard/budget.csv` and taskforces/spec/",
+            "m3": "taskforces/quant-guard2 and mytaskforces/spec and taskforces/nope/README.md",
+            "m4": "(taskforces/spec/README.md)"}
+    inputs = Inputs(results=(), messages=tuple(replace(msg(k), body=v) for k, v in said.items()),
+                    agents=(), traces=(), problems=(),
+                    taskforces=(Taskforce("quant-guard", ""), Taskforce("spec", "")))
+    cited = messages_citing_taskforces(assemble(inputs, Config(fallback=FALLBACK)), "taskforces")
+    assert {k: [m.id for m in v] for k, v in cited.items()} == {"quant-guard": ["m1", "m2"],
+                                                                "spec": ["m2", "m4"]}
+
+
+def test_each_agent_has_the_taskforces_it_is_a_member_of():
+    collab = assemble(Inputs((), (), (), (), (), taskforces=(
+        Taskforce("a", "", members=("kestrel", "orbit-7")), Taskforce("b", "", members=("orbit-7",)))),
+        Config(fallback=FALLBACK))
+    assert {k: [t.id for t in v] for k, v in taskforces_by_agent(collab).items()} == {
+        "kestrel": ["a"], "orbit-7": ["a", "b"]}

@@ -452,10 +452,11 @@ def test_the_sites_linker_finds_pages_by_path_and_by_a_name_no_other_file_has():
                   Record(id="twin", source_path="message_board/twin.md")],
         results=[Record(id="r1", source_path="results/r1.md"),
                  Record(id="twin-2", source_path="results/twin.md")],
-        agents=[Record(id="ann", source_path="agents/ann.md"), Record(id="bob", source_path="")])
+        agents=[Record(id="ann", source_path="agents/ann.md"), Record(id="bob", source_path="")],
+        taskforces=[Record(id="tf", source_path="taskforces/tf/README.md")])
     page_of = linker_for(collab, Urls()).page_of
     assert [page_of(p) for p in ("message_board/m1.md", "results/r1.md", "agents/ann.md",
-                                 "results/twin.md", "m1.md", "r1.md")] == [
+                                 "results/twin.md", "m1.md", "r1.md", "taskforces/tf/README.md")] == [
         "/messages/m1/", "/results/r1/", "/agents/ann/", "/results/twin-2/", "/messages/m1/",
-        "/results/r1/"]
-    assert [page_of(p) for p in ("twin.md", "ann.md", "", "results/none.md")] == [None] * 4
+        "/results/r1/", "/taskforces/tf/"]
+    assert [page_of(p) for p in ("twin.md", "ann.md", "", "results/none.md", "README.md")] == [None] * 5

@@ -797,7 +797,33 @@ def first_message_to_an_agent(bucket: Path) -> str:
     return f"agents/{name}/index.html"
 
 
+def joins_a_taskforce(bucket: Path) -> str:
+    """An agent that is in no taskforce joins one: its page lists it."""
+    charter = bucket / "taskforces" / "quant-guard" / "README.md"
+    members = {m.group(1) for p in (bucket / "taskforces").glob("*/README.md")
+               for m in re.finditer(r"@([\w-]+)", p.read_text(encoding="utf-8"))}
+    name = next(p.stem for p in sorted((bucket / "agents").glob("*.md")) if p.stem not in members)
+    edit(charter, "\nMembers: ", f"\nMembers: @{name}, ")
+    return f"agents/{name}/index.html"
+
+
+def a_taskforce_retitled(bucket: Path) -> str:
+    """A member's page shows its taskforces' titles."""
+    edit(bucket / "taskforces" / "speculative-decoding" / "README.md", "# Taskforce: ", "# Taskforce: fast ")
+    return "agents/tessellate/index.html"
+
+
+def new_message_cites_a_taskforce(bucket: Path) -> str:
+    (bucket / "message_board" / "20991231-235955-000_kestrel.md").write_text(
+        "---\ntype: agent\nagent: kestrel\n---\nSee `taskforces/quant-guard/ppl-budget.csv`.\n",
+        encoding="utf-8")
+    return "taskforces/quant-guard/index.html"
+
+
 AGENT_CHANGES = {
+    "an agent joins a taskforce": joins_a_taskforce,
+    "a taskforce of the agent is retitled": a_taskforce_retitled,
+    "a new message cites a taskforce": new_message_cites_a_taskforce,
     "a new message mentions an agent": a_new_message_mentions_an_agent,
     "an agent is written to for the first time": first_message_to_an_agent,
     "a recent message of the agent is reworded": newest_message_reworded_on("agents/{}/index.html"),

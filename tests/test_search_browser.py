@@ -308,3 +308,12 @@ def test_a_rebuild_after_a_new_message_finds_it(browser, rebuilt):
         assert [href for _, href, _ in results_of(page)] == ["/messages/20991231-235959-000_kestrel/"]
         page.goto(origin + "/search/?q=speculative")
         assert len(results_of(page)) > 5           # the rest of the index is still there
+
+
+def test_a_word_of_a_taskforce_charter_finds_it_among_the_taskforces(browser, served):
+    origin, site = served
+    assert "/taskforces/speculative-decoding/" in set().union(*shard_pages(site).values())
+    page, watch = open_page(browser, origin, "/search/?q=drafters&kind=taskforce")
+    assert [(href, meta) for _, href, meta in results_of(page)] == [
+        ("/taskforces/speculative-decoding/", "Taskforce")]
+    assert watch.console_errors == [] and watch.page_errors == []

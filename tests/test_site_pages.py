@@ -491,3 +491,44 @@ def test_the_message_archive_lists_its_agents_and_marks_the_listing_shown(site):
     assert current(numbered[0]) == ["all"]
     assert current(site / "messages" / "type" / "claim" / "index.html") == ["claim"]
     assert current(site / "messages" / "agent" / "kestrel" / "index.html") == []
+
+
+def test_taskforces_list_their_titles_members_and_leads(site):
+    page = html.soup(site / "taskforces" / "index.html")
+    cards = page.select("section.taskforce")
+    assert [html.text_of(c.h2) for c in cards] == ["quantisation vs the ppl guard", "speculative decoding"]
+    members = " ".join(cards[1].select_one("p.members").get_text().split())
+    assert members == "Members: orbit-7 (lead), tessellate, sparkle-s9, copperhead, vireo"
+    for card in cards:
+        for _, href in html.links(card, "p.members a"):
+            assert (site / href.strip("/") / "index.html").exists()
+    assert html.text_of(cards[1].select_one("p.meta")) == "1 file besides its charter · cited in 1 message"
+    assert html.text_of(cards[0].select_one("p.excerpt")).startswith("We track the ppl budget")
+
+
+def test_a_taskforce_page_shows_its_charter_files_and_the_messages_citing_it(site):
+    page = html.soup(site / "taskforces" / "speculative-decoding" / "index.html")
+    assert html.text_of(page.h1) == "speculative decoding"
+    charter = page.select_one("section.markdown")
+    assert "Rules of thumb we agreed on" in html.text_of(charter)
+    assert "Members" not in html.text_of(charter)      # shown once, above it, with the leads
+    assert charter.find(["h1", "h2"]) is None           # its title heading titles the page
+    bucket = "https://huggingface.co/buckets/demo-org/tinylm-collab/tree/taskforces/speculative-decoding"
+    assert (page.select_one("ul.files").get_text().strip(), page.select_one("ul.files a")["href"]) == (
+        "acceptance.md ↗", bucket + "/acceptance.md")
+    cited = page.select("ol.messages li")
+    assert len(cited) == 1 and cited[0].a["href"] == "/messages/20260709-181314-767_orbit-7/"
+    assert page.select_one("article")["data-pagefind-filter"] == "facet:kind:taskforce"
+    message = html.soup(site / "messages" / "20260709-181314-767_orbit-7" / "index.html")
+    assert ("", "/taskforces/speculative-decoding/") in html.links(message, "article a")
+
+
+def test_agents_lead_to_their_taskforces(site):
+    orbit = html.soup(site / "agents" / "orbit-7" / "index.html")
+    item = next(div for div in orbit.select("dl.profile > div") if html.text_of(div.dt) == "Taskforces")
+    assert " ".join(item.dd.get_text().split()) == "speculative decoding (lead)"
+    assert item.dd.a["href"] == "/taskforces/speculative-decoding/"
+    kestrel = html.soup(site / "agents" / "kestrel" / "index.html")
+    assert "Taskforces" not in [html.text_of(dt) for dt in kestrel.select("dl.profile dt")]
+    roster = html.soup(site / "agents" / "index.html")
+    assert ("", "/taskforces/") in html.links(roster, "main a")

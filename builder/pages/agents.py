@@ -8,12 +8,13 @@ from markupsafe import Markup
 
 from builder import format as fmt
 from builder.markdown import folder_of
-from builder.model import Agent, RankedEntry
+from builder.model import Agent, RankedEntry, Taskforce
 from builder.pages.context import SiteContext
 from builder.pages.data import metric_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import AgentView, BestPlace, ResultRow, trace_summary, without_title
+from builder.pages.views import (AgentView, BestPlace, ResultRow, TaskforceLink, charter,
+                                 trace_summary, without_title)
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
@@ -26,7 +27,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for e in lb.best:
         best.setdefault(e.result.agent, e)
     page = ctx.base_context("Agents", "agents")
-    page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents])
+    page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents],
+                taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces])
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     ranked_agents = sum(1 for e in lb.best if e.rank)
     for a in ctx.collab.agents:
@@ -45,6 +47,15 @@ def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentVie
                      best=best.result.score if best and best.rank else None)
 
 
+def taskforce_link(ctx: SiteContext, t: Taskforce, agent: str) -> TaskforceLink:
+    return TaskforceLink(charter(t, ctx.bodies.taskforces[t.id]).title, ctx.urls.taskforce(t.id),
+                         agent in t.leads)
+
+
+def memberships(ctx: SiteContext, a: Agent) -> list[TaskforceLink]:
+    return [taskforce_link(ctx, t, a.id) for t in ctx.by_agent_taskforces.get(a.id, ())]
+
+
 def agent_rows(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry]) -> list[ResultRow]:
     return [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
             for r in ctx.by_agent_results.get(a.id, ())]
@@ -55,7 +66,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
     """A digest of everything `agent_page` shows (None when the build cannot tell): the
     registration, the roster's view of the agent, its results' rows, its message count and the
     files of its recent messages, whether others wrote to it (not how often: a link, no count),
-    its traces (and the results they led to) and its history."""
+    its taskforces, its traces (and the results they led to) and its history."""
     messages = ctx.by_agent_messages.get(a.id, ())
     recent = [ctx.message_keys.get(m.id) for m in messages[-RECENT_MESSAGES:]]
     traces = ctx.by_agent_traces.get(a.id, ())
@@ -64,7 +75,8 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
     if not ctx.fingerprint_salt or None in recent or None in records:
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
-             ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages)
+             ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
+             memberships(ctx, a))
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -89,6 +101,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
         to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",
+        taskforces=memberships(ctx, a),
         traces=[trace_summary(t, ctx.urls, result_by_score(ctx, t))
                 for t in ctx.by_agent_traces.get(a.id, ())],
         history=ctx.agent_history.get(a.id, Markup("")), hf_profile=hf_user_url(a.hf_user) or "",

@@ -12,13 +12,14 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.assemble import (messages_by_agent, messages_to_agent, result_refs, results_by_agent,
-                              results_by_filename, traces_by_agent)
+from builder.assemble import (messages_by_agent, messages_citing_taskforces, messages_to_agent,
+                              result_refs, results_by_agent, results_by_filename,
+                              taskforces_by_agent, traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
                               heading_of_html, page_paths, title_of_html)
-from builder.model import Collab, Link, Message, RankedEntry, Result, Trace
+from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
 from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
@@ -61,6 +62,7 @@ class Hrefs:
     results: str
     messages: str
     agents: str
+    taskforces: str
     traces: str
     search: str
     build_report: str
@@ -76,8 +78,9 @@ class Hrefs:
     @classmethod
     def of(cls, urls: Urls, static: Callable[[str], str]) -> Hrefs:
         return cls(home=urls.home(), results=urls.results(), messages=urls.messages(),
-                   agents=urls.agents(), traces=urls.traces(), search=urls.search(),
-                   build_report=urls.build_report(), leaderboard_json=urls.file("leaderboard.json"),
+                   agents=urls.agents(), taskforces=urls.taskforces(), traces=urls.traces(),
+                   search=urls.search(), build_report=urls.build_report(),
+                   leaderboard_json=urls.file("leaderboard.json"),
                    leaderboard_csv=urls.file("leaderboard.csv"),
                    messages_feed=urls.file("feeds/messages.xml"),
                    records_feed=urls.file("feeds/records.xml"), favicon=static("favicon.svg"),
@@ -87,8 +90,8 @@ class Hrefs:
 
 @dataclass(frozen=True)
 class Bodies:
-    """Agent markdown rendered to sanitised HTML, by message id and by result id, and the plain
-    text that previews and titles messages."""
+    """Agent markdown rendered to sanitised HTML, by message, result and taskforce id, and the
+    plain text that previews and titles messages."""
 
     messages: Mapping[str, Markup]
     results: Mapping[str, Markup]
@@ -99,18 +102,21 @@ class Bodies:
     # (a page showing the body follows from them, as well as from the body's file).
     message_links: Mapping[str, str] = field(default_factory=dict)
     result_links: Mapping[str, str] = field(default_factory=dict)
+    taskforces: Mapping[str, Markup] = field(default_factory=dict)    # their charters
 
 
 def linker_for(collab: Collab, urls: Urls) -> Linker:
     """@mentions link to agents that exist; artifacts/... paths to the bucket file; the paths
-    of the files of messages, results and agents to their pages, and the bare name of a message's
-    or result's file (as `refs` name them) to its page when no other file has that name."""
+    of the files of messages, results, agents and taskforces' charters to their pages, and the
+    bare name of a message's or result's file (as `refs` name them) to its page when no other
+    file has that name."""
     known = frozenset(a.id for a in collab.agents)
     by_path: dict[str, tuple[Callable[[str], str], str]] = {}     # the URL is made when asked for
     by_name: dict[str, tuple[Callable[[str], str], str] | None] = {}
     for items, page, named in ((collab.messages, urls.message, True),
                                (collab.results, urls.result, True),
-                               (collab.agents, urls.agent, False)):
+                               (collab.agents, urls.agent, False),
+                               (collab.taskforces, urls.taskforce, False)):
         for x in (x for x in items if x.source_path):
             by_path[x.source_path] = (page, x.id)
             if named:
@@ -127,12 +133,14 @@ def linker_for(collab: Collab, urls: Urls) -> Linker:
 
 def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None = None,
                   salt: str = "") -> Bodies:
-    """Every message and result body through the markdown door, and the plain-text previews of
-    the messages': from the cache when the same text was rendered with the same `salt` (see
-    `body_salt`; read when a page first shows it), else on every core."""
+    """Every message, result and charter body through the markdown door, and the plain-text
+    previews of the messages': from the cache when the same text was rendered with the same
+    `salt` (see `body_salt`; read when a page first shows it), else on every core."""
     cache = cache if cache is not None else TextCache(None)
-    texts = [m.body for m in collab.messages] + [r.body for r in collab.results]
-    folders = [folder_of(x.source_path) for x in (*collab.messages, *collab.results)]
+    texts = ([m.body for m in collab.messages] + [r.body for r in collab.results]
+             + [t.body for t in collab.taskforces])
+    folders = [folder_of(x.source_path)
+               for x in (*collab.messages, *collab.results, *collab.taskforces)]
     paths = [page_paths(text, folder) for folder, text in zip(folders, texts)]
     links = [linked_pages(md.linker, found) for found in paths]
     keys = [digest_of(salt, "\0" if folder is None else folder, text, *linked)  # "" is the top
@@ -152,9 +160,12 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     result_ids = [r.id for r in collab.results]
     linking = {i: digest_of("links", *linked) for i, linked in enumerate(links) if linked}
     return Bodies(messages=ById(ids, markups), results=ById(result_ids, markups, split),
+                  taskforces=ById([t.id for t in collab.taskforces], markups,
+                                  split + len(result_ids)),
                   previews=ById(ids, previews), openings=ById(ids, openings),
                   message_links={ids[i]: d for i, d in linking.items() if i < split},
-                  result_links={result_ids[i - split]: d for i, d in linking.items() if i >= split})
+                  result_links={result_ids[i - split]: d for i, d in linking.items()
+                                if split <= i < split + len(result_ids)})
 
 
 def linked_pages(linker: Linker, paths: Sequence[str]) -> list[str]:
@@ -258,6 +269,8 @@ class SiteContext:
     log_key: Callable[[Trace], str | None] = lambda trace: None     # readers.traces.log_key
     fingerprint_salt: str = ""            # what every page follows from (code, templates, site, config)
     home_style: str = ""                  # the style sheet the home page carries inline (render.py)
+    by_agent_taskforces: Mapping[str, tuple[Taskforce, ...]] = field(default_factory=dict)
+    taskforce_citations: Mapping[str, tuple[Message, ...]] = field(default_factory=dict)
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def base_context(self, title: str, section: str, dated: bool = False) -> dict[str, Any]:
@@ -376,7 +389,9 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
                        for agent, results in by_agent_results.items()},
         message_keys={m.id: key + bodies.message_links.get(m.id, "") for m in collab.messages
                       if (key := (input_keys or {}).get(m.source_path))},
-        fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style)
+        fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style,
+        by_agent_taskforces=taskforces_by_agent(collab),
+        taskforce_citations=messages_citing_taskforces(collab, config.paths.taskforces))
 
 
 def score_history(results: Sequence[Result], ranked: Mapping[str, RankedEntry],

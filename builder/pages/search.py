@@ -12,7 +12,8 @@ from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
 from builder.render import content_security_policy
 
-KINDS = (("message", "Messages"), ("result", "Results"), ("agent", "Agents"), ("trace", "Traces"))
+KINDS = (("message", "Messages"), ("result", "Results"), ("agent", "Agents"), ("trace", "Traces"),
+         ("taskforce", "Taskforces"))
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:

@@ -2,6 +2,7 @@
 templates only loop and place. Built from the model by pure functions."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -9,7 +10,7 @@ from markupsafe import Markup
 from builder import format as fmt
 from builder.config import MetricConfig
 from builder.markdown import Opening, opening_heading
-from builder.model import Link, Message, RankedEntry, Result, Trace
+from builder.model import Link, Message, RankedEntry, Result, Taskforce, Trace
 from builder.slugs import slugify
 from builder.urls import Urls, web_link
 
@@ -135,6 +136,30 @@ def without_title(body: Markup, title: str) -> tuple[Markup, Opening | None]:
     return Markup(opening.rest), opening
 
 
+@dataclass(frozen=True, slots=True)
+class Charter:
+    title: str
+    body: Markup                  # the charter without the heading that titles it
+    anchor: str                   # that heading's id ("" when none): the page's title takes it
+
+
+# "Taskforce: speculative decoding" titles a page of taskforces as "speculative decoding".
+_KIND_PREFIX = re.compile(r"^\s*task[ -]?force\s*[:—–-]\s*", re.IGNORECASE)
+
+
+def charter(t: Taskforce, body: Markup) -> Charter:
+    """A taskforce's title and charter: the frontmatter's title, else the charter's opening
+    heading, else the folder's name."""
+    if t.title:
+        rest, heading = without_title(body, t.title)
+        return Charter(t.title, rest, heading.anchor if heading else "")
+    opening = opening_heading(body)
+    if opening and opening.text:
+        return Charter(_KIND_PREFIX.sub("", opening.text) or opening.text, Markup(opening.rest),
+                       opening.anchor)
+    return Charter(t.id, body, "")
+
+
 def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls: Urls,
                agent_url: str, traces: tuple[Trace, ...]) -> ResultRow:
     return ResultRow(
@@ -162,3 +187,28 @@ def trace_summary(t: Trace, urls: Urls, result: Link | None = None) -> TraceSumm
     return TraceSummary(session=t.session_id, url=urls.trace(t.agent, t.session_id),
                         harness=t.harness, model=t.model, started=fmt.when(t.started_at),
                         tokens=t.usage.total, tool_calls=t.tool_calls, result=result)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    name: str
+    url: str                      # the agent's page ("" for a name no agent answers to)
+    lead: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TaskforceLink:
+    title: str
+    url: str
+    lead: bool                    # the agent it is listed for leads it
+
+
+@dataclass(frozen=True, slots=True)
+class TaskforceView:
+    id: str
+    url: str
+    title: str
+    members: tuple[Member, ...]
+    preview: str                  # the opening words of its charter
+    files: int                    # the folder's files besides the charter
+    citations: int                # messages that name its folder

@@ -16,7 +16,7 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const FIELDS = ["q", "kind", "agent", "type", "from", "to", "sort"];
-const KINDS = { message: "Message", result: "Result", agent: "Agent", trace: "Trace" };
+const KINDS = { message: "Message", result: "Result", agent: "Agent", trace: "Trace", taskforce: "Taskforce" };
 const BATCH = 20;
 // The pages' one Pagefind filter, of values "<name>:<value>" ("agent:kestrel", "day:2026-07-09"):
 // a new page changes one filter file of its shard, not one per kind of filter.
