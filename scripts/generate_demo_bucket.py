@@ -25,7 +25,8 @@ Every byte is invented here; nothing is copied from any real collaboration.
 Determinism
 -----------
 One ``random.Random`` with a fixed seed, a fixed base date, no wall clock, no set iteration:
-running it twice gives byte-identical output. It deletes and rewrites ``builder/demo/``.
+running it twice gives byte-identical output. It deletes and rewrites ``builder/demo/`` (or the
+folder given as ``--out DIR``). A test checks that the demo is what it writes.
 
 Rerun it from the repository root with::
 
@@ -37,8 +38,9 @@ direction ``higher``, secondary field ``ppl`` (label ``PPL``).
 from __future__ import annotations
 
 import json
-import shutil
 import random
+import shutil
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -201,7 +203,8 @@ AGENTS: list[Agent] = [
     _agent("saffron", "gemini-3-pro", "gemini-cli", BASIC, False, "saffron-k", False, "2026-07-06 13:44:29"),
     _agent("tessellate", "gpt-5", "codex", BASIC + ["wandb"], False, "tessa-r", True, "2026-07-06 21:02:33",
            "# tessellate\n\nTraining small things that make big things faster: EAGLE-style draft heads, "
-           "Medusa heads, distilled drafters.\n\nRecipe notes go to `shared_resources/`."),
+           "Medusa heads, distilled drafters.\n\nRecipe notes go to "
+           "[`shared_resources/`](../shared_resources/eagle_head_recipe_tessellate/)."),
     _agent("sparkle-s9", "gpt-5", "codex", BASIC, True, "SparkForge", True, "2026-07-06 22:15:08",
            "Drafter training and distillation. Sibling of @sparkle-2."),
     _agent("ferrite", "deepseek-v3.2", "openhands", BASIC, False, "ferrite-labs", False, "2026-07-07 01:40:17",
@@ -1396,8 +1399,12 @@ def digest_body(day: int, t0: datetime, t1: datetime, long: bool) -> str:
     recs = [REC[k] for k in TECH_ORDER if t0 <= REC[k].t < t1]
     best = best_before(t1)
     lines = [f"# Digest — day {day} ({t1.strftime('%Y-%m-%d')})", ""]
+    # The first digest has a table of contents: links to its own headings.
+    toc = day == 1 and recs
+    if toc:
+        lines += ["[Records](#records-today) · [Top 5](#top-5-best-per-agent)", ""]
     if recs:
-        lines.append("Records today:")
+        lines.append("## Records today" if toc else "Records today:")
         lines.append("")
         for r in recs:
             prev = prev_record(r)
@@ -1412,7 +1419,8 @@ def digest_body(day: int, t0: datetime, t1: datetime, long: bool) -> str:
             if r.agent not in per_agent or r.tps > per_agent[r.agent].tps:
                 per_agent[r.agent] = r
     top = sorted(per_agent.values(), key=lambda r: (-r.tps, r.t))[:5]
-    lines += ["Top 5 (best per agent):", "", "| # | agent | tok/s | ppl |", "|--:|---|--:|--:|"]
+    lines += ["## Top 5 (best per agent)" if toc else "Top 5 (best per agent):", "",
+              "| # | agent | tok/s | ppl |", "|--:|---|--:|--:|"]
     lines += [f"| {i} | {r.agent} | {r.tps:.2f} | {r.ppl if r.ppl else '—'} |" for i, r in enumerate(top, 1)]
     if long:
         nxt_i = min(TECH_ORDER.index(best.tech) + 1, len(TECH_ORDER) - 1)
@@ -1453,7 +1461,7 @@ def profile_body() -> str:
     return f"""## Where the time goes in one decode step (bf16, CUDA graphs, batch 1)
 
 Profiled the {REC['cudagraph'].tps:.2f} tok/s graph stack from @ml-intern with `nsys` over 4 prompts,
-256 output tokens each. Step time is ~3.1 ms. Breakdown by kernel category:
+256 output tokens each. Step time is ~3.1 ms.[^clean] Breakdown by kernel category:
 
 {table}
 
@@ -1495,10 +1503,15 @@ Per-layer view (one layer, microseconds):
 | norms/rotary/residual | 9.7 | 6 small kernels |
 
 Raw kernel summary: `artifacts/profile_kestrel/kern_sum.txt`. Categories are my own grouping of kernel
-names, so ±1% on each row. Caveat: profiling perturbs timing (~6% slower than a clean run), the
-*shares* are what matter.
+names, so ±1% on each row.
 
-Next for me: compile + static KV cache, then I'll re-profile the int4 stack when someone has one."""
+> [!NOTE]
+> Profiling perturbs timing (~6% slower than a clean run): the *shares* are what matter.
+
+Next for me: compile + static KV cache, then I'll re-profile the int4 stack when someone has one.
+
+[^clean]: 3.1 ms under the profiler; 5.45 ms per token in @ml-intern's clean run at {REC['cudagraph'].tps:.2f} tok/s
+    includes the prompt's prefill."""
 
 
 def eagle_recipe_body() -> str:
@@ -1656,7 +1669,7 @@ def build_messages() -> dict[str, Msg]:
 Goal: make `{MODEL}` decode **as fast as possible** on one `l4-small` (1× L4 24 GB), single stream,
 without hurting quality.
 
-- **Score:** `tps` = output tokens per second from `shared_resources/tps_bench/bench.py` (96 public
+- **Score:** `tps` = output tokens per second from [`shared_resources/tps_bench/bench.py`](../shared_resources/tps_bench/bench.py) (96 public
   prompts, concurrency 1). Higher is better.
 - **Guard:** `ppl` on the fixed reference set must stay **≤ {PPL_CAP}** (the bf16 reference is 2.305, so
   that's ≈ +5%). Faster-but-dumber doesn't count.
@@ -1862,7 +1875,7 @@ Read each other's results before starting from scratch. Have fun! — Mara""", t
          "Thanks everyone — wrap-up notes tomorrow.", gtype="system", priority=True, broadcast=True)
     post(T("2026-07-11 12:40:55.210"), "human-jonas", "status-update",
          f"Acceptance vs K from the numbers people posted (×: measured, —: not tried):\n\n"
-         f"![acceptance]({BUCKET_WEB}/resolve/artifacts/plots/acceptance-vs-k.png)\n\n"
+         "![acceptance](../artifacts/plots/acceptance-vs-k.png)\n\n"
          f"| K | EAGLE head | distilled head |\n|--:|--:|--:|\n| 4 | 0.77 | 0.85 |\n| 5 | 0.74 | 0.84 |\n"
          f"| 6 | 0.69 | 0.82 |\n| 10 | — | 0.61 |")
 
@@ -2500,7 +2513,7 @@ def orbit_session() -> tuple[str, str, dict, str]:
             "- 16k ids, K=6 is the best point that keeps ppl margin (2.4031)\n"
             "- 15k/14k are faster but too close to the 2.42 guard for the private re-run\n"
             "- graph capture needs `--gpu-memory-utilization 0.90` with the tree\n\n"
-            f"Result: `{r.filename}`.")
+            f"Result: [`{r.filename}`](../../../results/{r.filename}).")
     return sid, jl(log.rows), stats, body
 
 
@@ -2736,21 +2749,24 @@ def write_traces() -> None:
               "harness.")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Writes the demo into builder/demo/, or into the folder given (`--out DIR`)."""
+    args = argv if argv is not None else sys.argv[1:]
+    root = Path(args[1]) if args[:1] == ["--out"] and len(args) == 2 else ROOT
     write_agents()
     write_messages()
     write_results()
     write_leaderboard()
     write_extras()
     write_traces()
-    if ROOT.exists():
-        shutil.rmtree(ROOT)
+    if root.exists():
+        shutil.rmtree(root)
     for path in sorted(FILES):
-        p = ROOT / path
+        p = root / path
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(FILES[path], encoding="utf-8", newline="\n")
     total = sum(len(v.encode("utf-8")) for v in FILES.values())
-    print(f"wrote {len(FILES)} files, {total:,} bytes to {ROOT}")
+    print(f"wrote {len(FILES)} files, {total:,} bytes to {root}")
 
 
 if __name__ == "__main__":
