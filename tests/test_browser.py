@@ -305,6 +305,27 @@ def test_the_roster_filters_by_name_model_or_harness_and_keeps_it_in_the_address
     page.close()
 
 
+def test_tables_of_records_fit_a_tablet_as_cards_of_two_fields_a_line(browser, served):
+    """At 768 pixels the leaderboard scrolled sideways: its methods squeezed to a few letters a
+    line, its verification and links out of sight."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 768, "height": 900})
+    for width in (800, 768, 600):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path, table in (("/", "#lb-best"), ("/results/", "#results-all"),
+                            ("/agents/kestrel/", "table.results"), ("/traces/", "#traces")):
+            page.goto(origin + path)
+            wrap = page.locator(table).locator("xpath=..")
+            assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth"), (width, path)
+            row = page.locator(f"{table} tbody tr").first
+            cells = row.locator("td:visible")
+            tops = sorted({round(c.bounding_box()["y"]) for c in cells.all()})
+            assert len(tops) <= (cells.count() + 1) // 2, (width, path)      # two fields a line
+            assert all(c.bounding_box()["x"] + c.bounding_box()["width"] <= width for c in cells.all())
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 600
+    page.close()
+
+
 def test_the_headlines_ranked_count_reads_whole(browser, served):
     """"2,000 (1,638" on one line and "ranked)" on the next, in a tile 150 pixels wide."""
     origin, _ = served
