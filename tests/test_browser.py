@@ -2,11 +2,13 @@
 a message permalink, and the site with JavaScript turned off."""
 from __future__ import annotations
 
+import os
 import re
+import shutil
 
 import pytest
 
-from tests.browser import LINES, PageWatch
+from tests.browser import LINES, PageWatch, serve_folder
 
 pytestmark = pytest.mark.browser
 
@@ -421,3 +423,33 @@ def test_without_javascript_table_and_svg_chart_remain(browser, served):
     page.click(".more-results a")
     page.wait_for_load_state("networkidle")
     assert page.url.endswith("/results/") and page.locator("#results-all tbody tr").count() >= 60
+
+
+def test_a_page_left_open_says_when_the_site_has_newer_data(browser, demo_site, tmp_path):
+    """The reference dashboard refreshes itself; a static page asks the site whether its own file
+    changed (a HEAD request), each time it is shown again and every few minutes."""
+    site = tmp_path / "site"
+    shutil.copytree(demo_site, site)
+    is_head = lambda response: response.request.method == "HEAD"        # noqa: E731
+    shown_again = "() => document.dispatchEvent(new Event('visibilitychange'))"
+    with serve_folder(site) as origin:
+        page = browser.new_page()
+        watch = PageWatch(page, origin)
+        for path, file in (("/", "index.html"), ("/messages/", "messages/index.html")):
+            with page.expect_response(is_head) as first:
+                page.goto(origin + path)
+            assert first.value.url == origin + path
+            with page.expect_response(is_head):
+                page.evaluate(shown_again)
+            assert page.locator(".fresh-note").count() == 0          # nothing changed yet
+            later = (site / file).stat().st_mtime + 60
+            os.utime(site / file, (later, later))                   # the site is rebuilt
+            with page.expect_response(is_head):
+                page.evaluate(shown_again)
+            note = page.locator(".fresh-note")
+            note.wait_for()
+            assert note.inner_text() == "This page has newer data than when you opened it. Show the new version"
+            assert note.locator("a").get_attribute("href") == origin + path
+        assert watch.console_errors == [] and watch.page_errors == []
+        assert watch.outside == []
+        page.close()
