@@ -386,6 +386,23 @@ def test_a_message_with_a_topic_is_titled_by_its_opening_heading_when_it_has_one
     assert html.text_of(plain.select_one("main h1")) == "claim ngram"      # no heading: the topic
 
 
+def test_a_topic_that_only_says_the_type_again_does_not_title_its_message(site):
+    """Sixteen messages of type status-update were titled "status update" by their file names
+    ("..._status-update.md"): their tabs, search results and feed entries looked alike. Their
+    opening words title them, as a message without a topic; the type still shows."""
+    path = site / "messages" / "20260706-083232_orbit-7_status-update" / "index.html"
+    page = html.soup(path)
+    assert html.text_of(page.select_one("main h1")).startswith("orbit-7 online. Read the kickoff")
+    assert "status-update" in [html.text_of(a) for a in page.select("a.type")]
+    titles = [html.text_of(html.soup(p).select_one("main h1"))
+              for p in (site / "messages").glob("*_status-update/index.html")]
+    assert len(titles) == 16 and "status update" not in titles
+    listing = html.soup(site / "messages" / "agent" / "orbit-7" / "index.html")
+    assert "status update" not in [html.text_of(p) for p in listing.select("p.topic")]
+    assert "hello" in [html.text_of(html.soup(p).select_one("main h1"))        # says more than
+                       for p in (site / "messages").glob("*_hello/index.html")]   # its type
+
+
 def test_a_message_titled_by_its_opening_words_does_not_show_them_twice(site):
     """A message with no heading and no topic is titled by its opening words, which its body
     then says again: the title stays for the tab, the feeds, the search and screen readers,

@@ -20,7 +20,8 @@ from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
                               heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
-from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row)
+from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row,
+                                 telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
@@ -148,11 +149,11 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i], pages=paths[i])),
                       Markup)
     split = len(collab.messages)
-    topics = [bool(m.topic) for m in collab.messages]
+    topics = [bool(telling_topic(m)) for m in collab.messages]
     previews = _cached(cache, [f"{key}:preview" for key in keys[:split]],
                        lambda i: excerpt_of_html(markups[i], PREVIEW))
-    # A topic titles its message unless the text opens with a heading: words the agent chose to
-    # title it with, where a topic is a file name's slug ("kickoff", "results-fp8-kv").
+    # A telling topic titles its message unless the text opens with a heading: words the agent
+    # chose to title it with, where a topic is a file name's slug ("kickoff", "results-fp8-kv").
     openings = _cached(cache, [f"{key}:{'heading' if topic else 'opening'}"
                                for key, topic in zip(keys, topics)],
                        lambda i: (heading_of_html if topics[i] else title_of_html)(markups[i], OPENING))

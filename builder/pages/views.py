@@ -108,7 +108,7 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
     return MessageView(
         id=m.id, url=urls.message(m.id), agent=m.agent, agent_url=agent_url, type=m.type,
         type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
-        topic=m.topic.replace("-", " "), title=message_title(m, opening),
+        topic=telling_topic(m), title=message_title(m, opening),
         title_is_opening=bool(opening),
         time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), iso_day=fmt.iso_day(m.timestamp),
         day=fmt.day(m.timestamp),
@@ -117,8 +117,15 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
 
 def message_title(m: Message, opening: str) -> str:
     """`opening`: the heading the body opens with, or the opening words of a body whose message
-    has no topic (Gen 1 names carry a topic; Gen 2 ones do not)."""
+    has no telling topic (Gen 1 names carry a topic; Gen 2 ones do not)."""
     return opening or m.topic.replace("-", " ") or f"Message from {m.agent}"
+
+
+def telling_topic(m: Message) -> str:
+    """The topic of a message's file name, as words ("results fp8 kv"), unless it only says the
+    message's type again ("..._status-update.md" of type status-update): its type shows that."""
+    topic = m.topic.replace("-", " ")
+    return "" if topic.casefold() == m.type.replace("-", " ").replace("_", " ").casefold() else topic
 
 
 def body_under_title(view: MessageView, body: Markup) -> tuple[Markup, Opening | None]:
