@@ -5,8 +5,9 @@ cmarkgfm): tables, strikethrough, autolinks, task lists and lists right after a 
 come out as GitHub shows them. Raw HTML passes through the engine and is then cut down by nh3 to
 the tags, attributes and URL schemes listed here. On the way:
 
-* `@mentions` of known agents and `artifacts/...` paths become links, in text only (never inside
-  code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
+* `@mentions` of known agents and paths in the bucket's `artifacts/`, `shared_resources/` and
+  `taskforces/` become links (a file's bytes, a folder's view on the Hub), in text only (never
+  inside code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
 * with `pages`, the bucket path of a file the site has a page for (`results/<file>.md`,
   `message_board/<file>.md`, `agents/<id>.md`, `artifacts/results/<file>.json`) links to that
   page, the same way, and so does inline code that names such a file of the text's folder, or
@@ -99,8 +100,10 @@ _SCHEMES = {"http", "https", "mailto"}
 _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer" '
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
-# A bucket path in text: an artifact's, or a file's that may have a page of the site.
-_PATH_RE = re.compile(r"(?<![\w/.:])(artifacts/[\w][\w./+-]*[\w/]"
+# The bucket's folders of shared files, whose paths in text link to the Hub.
+_SHARED_FOLDERS = ("artifacts/", "shared_resources/", "taskforces/")
+# A bucket path in text: a shared file's or folder's, or a file's that may have a page of the site.
+_PATH_RE = re.compile(r"(?<![\w/.:])((?:artifacts|shared_resources|taskforces)/[\w][\w./+-]*[\w/]"
                       r"|(?:\w[\w.+-]*/)+\w[\w.+-]*\.(?:md|json)\b)")
 _PATH_CODE = re.compile(r"<code>([^\s<>\"'&]+)</code>")
 _PATTERN = re.compile(r"[{}*?\[\]|$]|\.\.\.")        # a placeholder or wildcard, not a file
@@ -209,7 +212,7 @@ class MarkdownRenderer:
             raw = unique_footnote_ids(raw, text)
         raw = _images_as_links(raw, self.image_hosts)
         raw = demote_headings(raw, top)
-        if "@" in raw or "artifacts/" in raw or (pages and (".md" in raw or ".json" in raw)):
+        if "@" in raw or _names_shared(raw) or (pages and (".md" in raw or ".json" in raw)):
             raw = _link_text(raw, linker, folder)
         cleaned = sanitize_html(raw, self.image_hosts)
         if anchors and "<h" in cleaned:
@@ -570,13 +573,19 @@ def _page_of(path: str, linker: Linker) -> str | None:
 
 
 def _path_url(path: str, linker: Linker) -> str | None:
-    """Where a bucket path in text leads: the site's page of the file, else an artifact's bytes
-    (but for a pattern of paths: `artifacts/results/{name}_{agent}.json`, `artifacts/*.json`)."""
+    """Where a bucket path in text leads: the site's page of the file, else a shared file's
+    bytes or a shared folder's view (but for a pattern of paths:
+    `artifacts/results/{name}_{agent}.json`, `artifacts/*.json`)."""
     if found := _page_of(path, linker):
         return found
-    if path.startswith("artifacts/") and not _PATTERN.search(path):
-        return linker.artifact_url(path)
+    if path.startswith(_SHARED_FOLDERS) and not _PATTERN.search(path):
+        folder = path.endswith("/") or "." not in path.rpartition("/")[2]
+        return linker.file_view(path) if folder else linker.artifact_url(path)
     return None
+
+
+def _names_shared(text: str) -> bool:
+    return any(folder in text for folder in _SHARED_FOLDERS)
 
 
 def _code_url(code: str, linker: Linker, folder: str | None) -> str | None:
@@ -624,7 +633,7 @@ def _link_text(fragment: str, linker: Linker, folder: str | None = None) -> str:
 def _link_words(text: str, linker: Linker) -> str:
     if "@" in text:
         text = MENTION_RE.sub(lambda m: _anchor(linker.agent_url(m.group(1)), m.group(0), "mention"), text)
-    if "artifacts/" in text or ".md" in text or ".json" in text:
+    if _names_shared(text) or ".md" in text or ".json" in text:
         text = _PATH_RE.sub(lambda m: _anchor(_path_url(m.group(1), linker), m.group(0)), text)
     return text
 

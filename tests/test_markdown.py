@@ -12,6 +12,7 @@ from tests.html import soup
 LINKER = Linker(
     agent_url=lambda a: f"/agents/{a}/" if a in {"kestrel", "orbit-7"} else None,
     artifact_url=lambda p: f"https://huggingface.co/buckets/o/b/resolve/{p}",
+    file_view=lambda p: f"https://huggingface.co/buckets/o/b/tree/{p}",
 )
 
 
@@ -192,3 +193,14 @@ def test_no_text_breaks_the_door_nor_gets_a_handler_or_script_through(text, fold
     assert not [name for name, _ in attributes if name.lower().startswith("on")]
     assert not [v for name, v in attributes
                 if name in ("href", "src") and re.sub(r"\s", "", v).lower().startswith("javascript:")]
+
+
+def test_shared_files_and_folders_link_to_the_bucket(render):
+    html = str(render("bench in `shared_resources/tps_bench/bench.py`, recipes in shared_resources/recipes/,"
+                      " the budget in taskforces/quant-guard/budget.csv and artifacts/eagle_v1/ too;"
+                      " not `shared_resources/*.py`.\n\n```\nshared_resources/a.py\n```\n"))
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs == ["https://huggingface.co/buckets/o/b/resolve/shared_resources/tps_bench/bench.py",
+                     "https://huggingface.co/buckets/o/b/tree/shared_resources/recipes/",
+                     "https://huggingface.co/buckets/o/b/resolve/taskforces/quant-guard/budget.csv",
+                     "https://huggingface.co/buckets/o/b/tree/artifacts/eagle_v1/"]
