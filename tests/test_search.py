@@ -6,12 +6,15 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 
 import pytest
 
 from builder import pagefind_format, search
+from builder.cli import main
 from builder.search import SearchIndex, stable_bundle
 from builder.search_plan import LEVELS, NO_TIME, PageRecord, indexed_part, page_record, plan_shards
+from tests.conftest import REPO
 from tests.html import soup, text_of
 
 
@@ -71,6 +74,21 @@ def test_only_the_search_page_may_compile_webassembly(demo_site):
     assert "'unsafe-eval'" not in csp("search/index.html").replace("'wasm-unsafe-eval'", "")
     for path in ("index.html", "messages/index.html", "404.html"):
         assert "wasm" not in csp(path)
+
+
+def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tmp_path):
+    def kinds(site):
+        return [o["value"] for o in soup(site / "search" / "index.html").select("select[name=kind] option")]
+
+    assert kinds(demo_site) == ["", "message", "result", "agent", "trace", "taskforce"]
+    bucket = tmp_path / "bucket"
+    shutil.copytree(REPO / "builder" / "demo", bucket)
+    shutil.rmtree(bucket / "taskforces")
+    shutil.rmtree(bucket / "traces")
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(out)]) == 0
+    assert kinds(out) == ["", "message", "result", "agent"]
 
 
 def test_the_date_fields_span_the_first_to_the_last_day_of_the_messages_and_results(demo_site):

@@ -1,4 +1,5 @@
-"""/search/: full-text search over messages, results, agents and traces, in the browser.
+"""/search/: full-text search over messages, results, agents, traces and taskforces, in the
+browser.
 
 The page is a plain GET form (the header's search box lands here with ?q=); its script loads
 the index that builder/search.py writes only once the visitor searches. This page alone may
@@ -8,6 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from builder import format as fmt
+from builder.model import Collab
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
 from builder.render import content_security_policy
@@ -16,13 +18,20 @@ KINDS = (("message", "Messages"), ("result", "Results"), ("agent", "Agents"), ("
          ("taskforce", "Taskforces"))
 
 
+def kinds_in(c: Collab) -> list[tuple[str, str]]:
+    """The kinds of page the collaboration has, to search among."""
+    has = {"message": c.messages, "result": c.results, "agent": c.agents, "trace": c.traces,
+           "taskforce": c.taskforces}
+    return [(kind, label) for kind, label in KINDS if has[kind]]
+
+
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c = ctx.collab
     times = [t for t in [*(m.timestamp for m in c.messages), *(r.timestamp for r in c.results)] if t]
     page = ctx.base_context("Search", "search")
     page.update(
         csp=content_security_policy(ctx.config.site.image_hosts, wasm=True),
-        bundle=ctx.urls.search_bundle(), kinds=KINDS,
+        bundle=ctx.urls.search_bundle(), kinds=kinds_in(c),
         agents=sorted({a.id for a in c.agents} | {m.agent for m in c.messages}
                        | {r.agent for r in c.results}, key=str.lower),
         types=sorted({m.type for m in c.messages}),
