@@ -5,9 +5,10 @@ cmarkgfm): tables, strikethrough, autolinks, task lists and lists right after a 
 come out as GitHub shows them. Raw HTML passes through the engine and is then cut down by nh3 to
 the tags, attributes and URL schemes listed here. On the way:
 
-* `@mentions` of known agents and paths in the bucket's `artifacts/`, `shared_resources/` and
-  `taskforces/` become links (a file's bytes, a folder's view on the Hub), in text only (never
-  inside code, pre or an existing link; `artifacts/x.py` written as inline code links as a whole);
+* `@mentions` of known agents, paths in the bucket's `artifacts/`, `shared_resources/` and
+  `taskforces/` (a file's bytes, a folder's view on the Hub) and `hf://` locations (their page on
+  the Hub) become links, in text only (never inside code, pre or an existing link;
+  `artifacts/x.py` written as inline code links as a whole); so does a link to an `hf://` location;
 * with `pages`, the bucket path of a file the site has a page for (`results/<file>.md`,
   `message_board/<file>.md`, `agents/<id>.md`, `artifacts/results/<file>.json`) links to that
   page, the same way, and so does inline code that names such a file of the text's folder, or
@@ -63,7 +64,7 @@ from pygments.util import ClassNotFound
 
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import TAG_START
-from builder.urls import url_parts
+from builder.urls import url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
@@ -105,6 +106,8 @@ _SHARED_FOLDERS = ("artifacts/", "shared_resources/", "taskforces/")
 # A bucket path in text: a shared file's or folder's, or a file's that may have a page of the site.
 _PATH_RE = re.compile(r"(?<![\w/.:])((?:artifacts|shared_resources|taskforces)/[\w][\w./+-]*[\w/]"
                       r"|(?:\w[\w.+-]*/)+\w[\w.+-]*\.(?:md|json)\b)")
+# An hf:// location in text: a bucket's, a repo's or a path in one.
+_HF_RE = re.compile(r"(?<![\w/.:])hf://\w[\w./@+~%-]*[\w/]")
 _PATH_CODE = re.compile(r"<code>([^\s<>\"'&]+)</code>")
 _PATTERN = re.compile(r"[{}*?\[\]|$]|\.\.\.")        # a placeholder or wildcard, not a file
 # The characters of a bucket path that may have a page of the site, as written (a link's target,
@@ -212,7 +215,8 @@ class MarkdownRenderer:
             raw = unique_footnote_ids(raw, text)
         raw = _images_as_links(raw, self.image_hosts)
         raw = demote_headings(raw, top)
-        if "@" in raw or _names_shared(raw) or (pages and (".md" in raw or ".json" in raw)):
+        if ("@" in raw or _names_shared(raw) or "hf://" in raw
+                or (pages and (".md" in raw or ".json" in raw))):
             raw = _link_text(raw, linker, folder)
         cleaned = sanitize_html(raw, self.image_hosts)
         if anchors and "<h" in cleaned:
@@ -269,6 +273,8 @@ def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
             return m.group(0)
         url = html.unescape(found.group(2).strip("\"'"))
         parts = url_parts(url)
+        if parts is not None and parts.scheme == "hf" and tag == "a" and (target := web_link(url)):
+            return _with_attribute(m, found, name, target)
         if parts is None or parts.scheme or parts.netloc or not parts.path or url.startswith("/"):
             return m.group(0)
         written = unquote(parts.path)
@@ -284,11 +290,16 @@ def resolve_relative(fragment: str, folder: str, linker: Linker) -> str:
         if target is None:
             return m.group(0)
         target += f"#{parts.fragment}" if parts.fragment and tag == "a" else ""
-        attrs = m.group(3)
-        attrs = attrs[:found.start()] + f' {name}="{html.escape(target)}"' + attrs[found.end():]
-        return f"<{m.group(2)}{attrs}>"
+        return _with_attribute(m, found, name, target)
 
     return _TAG.sub(resolve, fragment)
+
+
+def _with_attribute(tag: re.Match[str], found: re.Match[str], name: str, value: str) -> str:
+    """The tag `tag` matched, with the attribute `found` replaced by `name="value"`."""
+    attrs = tag.group(3)
+    attrs = attrs[:found.start()] + f' {name}="{html.escape(value)}"' + attrs[found.end():]
+    return f"<{tag.group(2)}{attrs}>"
 
 
 def unique_footnote_ids(fragment: str, text: str) -> str:
@@ -593,6 +604,8 @@ def _code_url(code: str, linker: Linker, folder: str | None) -> str | None:
     file with a page of the site, from the text's folder (`20260711-0830_ann.md` in a message
     names a message of its folder), or by its bare name (the linker's page of a file of that
     name, as a message's `refs` name results)."""
+    if code.startswith("hf://"):
+        return None if _PATTERN.search(code) else web_link(code)
     found = _path_url(code, linker) if "/" in code else None
     if found is None and folder is not None and _PATH_CHARS.fullmatch(code):
         found = _page_of(posixpath.normpath(posixpath.join(folder, code)), linker)
@@ -635,6 +648,8 @@ def _link_words(text: str, linker: Linker) -> str:
         text = MENTION_RE.sub(lambda m: _anchor(linker.agent_url(m.group(1)), m.group(0), "mention"), text)
     if _names_shared(text) or ".md" in text or ".json" in text:
         text = _PATH_RE.sub(lambda m: _anchor(_path_url(m.group(1), linker), m.group(0)), text)
+    if "hf://" in text:
+        text = _HF_RE.sub(lambda m: _anchor(web_link(m.group(0)), m.group(0)), text)
     return text
 
 

@@ -137,17 +137,33 @@ def url_parts(url: str) -> SplitResult | None:
 
 
 def web_link(url: str) -> str | None:
-    """A link a browser can open: http(s) as is, hf://buckets/... and hf://... on the Hub,
-    anything else (javascript:, file:, relative paths, what cannot be read) None."""
+    """A link a browser can open: http(s) as is, hf:// paths to their page on the Hub, anything
+    else (javascript:, file:, relative paths, what cannot be read) None."""
     if url_parts(url) is None:
         return None
     if url.startswith(("http://", "https://")):
         return url
-    if url.startswith("hf://buckets/"):
-        return "https://huggingface.co/buckets/" + url.removeprefix("hf://buckets/")
     if url.startswith("hf://"):
-        return "https://huggingface.co/" + url.removeprefix("hf://")
+        return hub_page(url.removeprefix("hf://"))
     return None
+
+
+def hub_page(location: str) -> str:
+    """The Hub's page of an hf:// location (without "hf://"): a bucket's path opens in its
+    tree view (`buckets/ORG/NAME/tree/PATH`), a repo's at its revision (`[datasets/|spaces/]
+    ORG/NAME[@REV]/PATH` -> `.../tree/REV/PATH`, `main` when none is given)."""
+    kind = next((k for k in ("buckets/", "datasets/", "spaces/") if location.startswith(k)), "")
+    parts = location.removeprefix(kind).split("/", 2)
+    if len(parts) < 2 or not parts[0] or not parts[1]:
+        return "https://huggingface.co/" + location
+    name, _, revision = parts[1].partition("@")
+    path = quote(parts[2], safe="/@+~") if len(parts) > 2 else ""
+    page = f"https://huggingface.co/{kind}{parts[0]}/{name}"
+    if kind == "buckets/":
+        return page + (f"/tree/{path}" if path else "")
+    if not (path or revision):
+        return page
+    return f"{page}/tree/{quote(revision, safe='') or 'main'}" + (f"/{path}" if path else "")
 
 
 def hf_user_url(handle: str) -> str | None:

@@ -204,3 +204,15 @@ def test_shared_files_and_folders_link_to_the_bucket(render):
                      "https://huggingface.co/buckets/o/b/tree/shared_resources/recipes/",
                      "https://huggingface.co/buckets/o/b/resolve/taskforces/quant-guard/budget.csv",
                      "https://huggingface.co/buckets/o/b/tree/artifacts/eagle_v1/"]
+
+
+def test_hf_locations_link_to_their_page_on_the_hub():
+    render = MarkdownRenderer(LINKER).render
+    html = str(render("runs in hf://buckets/o/sub/runs/x/, data `hf://datasets/o/d/a.csv`, a "
+                      "[config](hf://o/m@v1/cfg.json); not `hf://o/*.json`.\n\n```\nhf://buckets/o/b/x\n```\n",
+                      folder="message_board"))
+    assert re.findall(r'href="([^"]+)"', html) == [
+        "https://huggingface.co/buckets/o/sub/tree/runs/x/",
+        "https://huggingface.co/datasets/o/d/tree/main/a.csv",
+        "https://huggingface.co/o/m/tree/v1/cfg.json"]
+    assert "<code>hf://buckets/o/b/x\n</code>" in html

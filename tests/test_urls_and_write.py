@@ -3,7 +3,7 @@ import os
 import pytest
 
 from builder.slugs import slugify
-from builder.urls import Urls, bucket_web_url
+from builder.urls import Urls, bucket_web_url, web_link
 from builder.write import manifest_bytes, write_site
 
 
@@ -67,3 +67,20 @@ def test_manifest_lists_hashes_and_counts():
     data = manifest_bytes({"b": "d2", "a": "d1"}, {"messages": 3, "ranked": 1})
     assert b'"counts": {\n  "messages": 3,\n  "ranked": 1\n }' in data
     assert data.index(b'"a"') < data.index(b'"b"')
+
+
+@pytest.mark.parametrize("location, page", [
+    ("hf://buckets/o/n", "https://huggingface.co/buckets/o/n"),
+    ("hf://buckets/o/n/runs/x/", "https://huggingface.co/buckets/o/n/tree/runs/x/"),
+    ("hf://buckets/o/n/a b.txt", "https://huggingface.co/buckets/o/n/tree/a%20b.txt"),
+    ("hf://o/m", "https://huggingface.co/o/m"),
+    ("hf://o/m@v1.0/cfg.json", "https://huggingface.co/o/m/tree/v1.0/cfg.json"),
+    ("hf://datasets/o/d/data/a.csv", "https://huggingface.co/datasets/o/d/tree/main/data/a.csv"),
+    ("hf://spaces/o/s@dev", "https://huggingface.co/spaces/o/s/tree/dev"),
+    ("https://example.org/x", "https://example.org/x"),
+    ("javascript:alert(1)", None), ("results/a.md", None),
+])
+def test_hf_locations_open_their_page_on_the_hub(location, page):
+    """A bucket's path was linked as https://huggingface.co/buckets/o/n/runs/x/: the Hub's pages
+    of the paths in a bucket or a repo are under tree/, as the bucket links of the site are."""
+    assert web_link(location) == page
