@@ -9,7 +9,7 @@ from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Taskforce
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
-from builder.pages.views import Charter, Member, TaskforceView, charter
+from builder.pages.views import Member, TaskforceView, Titled, charter
 
 RECENT_CITATIONS = 20
 PREVIEW = 280
@@ -25,7 +25,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         yield taskforce_page(ctx, t, c, view)
 
 
-def taskforce_view(ctx: SiteContext, t: Taskforce, c: Charter) -> TaskforceView:
+def taskforce_view(ctx: SiteContext, t: Taskforce, c: Titled) -> TaskforceView:
     return TaskforceView(
         id=t.id, url=ctx.urls.taskforce(t.id), title=c.title,
         members=tuple(Member(name, ctx.known_agent_url(name), name in t.leads) for name in t.members),
@@ -33,7 +33,7 @@ def taskforce_view(ctx: SiteContext, t: Taskforce, c: Charter) -> TaskforceView:
         citations=len(ctx.taskforce_citations.get(t.id, ())))
 
 
-def taskforce_page(ctx: SiteContext, t: Taskforce, c: Charter, view: TaskforceView) -> PageSpec:
+def taskforce_page(ctx: SiteContext, t: Taskforce, c: Titled, view: TaskforceView) -> PageSpec:
     cited = ctx.taskforce_citations.get(t.id, ())
     folder = folder_of(t.source_path) or ""
     page = ctx.base_context(view.title, "agents")

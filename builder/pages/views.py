@@ -3,7 +3,7 @@ templates only loop and place. Built from the model by pure functions."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
@@ -144,27 +144,33 @@ def without_title(body: Markup, title: str) -> tuple[Markup, Opening | None]:
 
 
 @dataclass(frozen=True, slots=True)
-class Charter:
+class Titled:
+    """A text that titles its page."""
     title: str
-    body: Markup                  # the charter without the heading that titles it
+    body: Markup                  # the text without the heading that titles it
     anchor: str                   # that heading's id ("" when none): the page's title takes it
+
+
+def titled(body: Markup, otherwise: str) -> Titled:
+    """The text titled by its opening heading, which then leaves it; else by `otherwise`."""
+    opening = opening_heading(body)
+    if opening and opening.text:
+        return Titled(opening.text, Markup(opening.rest), opening.anchor)
+    return Titled(otherwise, body, "")
 
 
 # "Taskforce: speculative decoding" titles a page of taskforces as "speculative decoding".
 _KIND_PREFIX = re.compile(r"^\s*task[ -]?force\s*[:—–-]\s*", re.IGNORECASE)
 
 
-def charter(t: Taskforce, body: Markup) -> Charter:
+def charter(t: Taskforce, body: Markup) -> Titled:
     """A taskforce's title and charter: the frontmatter's title, else the charter's opening
     heading, else the folder's name."""
     if t.title:
         rest, heading = without_title(body, t.title)
-        return Charter(t.title, rest, heading.anchor if heading else "")
-    opening = opening_heading(body)
-    if opening and opening.text:
-        return Charter(_KIND_PREFIX.sub("", opening.text) or opening.text, Markup(opening.rest),
-                       opening.anchor)
-    return Charter(t.id, body, "")
+        return Titled(t.title, rest, heading.anchor if heading else "")
+    found = titled(body, t.id)
+    return replace(found, title=_KIND_PREFIX.sub("", found.title) or found.title)
 
 
 def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls: Urls,
