@@ -120,6 +120,10 @@ MAX_PAGE_FILES = 1000                    # file names of a text that may link to
 _TAG = re.compile(r"""<(/?)([A-Za-z][A-Za-z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _ATTR = re.compile(r"""([A-Za-z_:][-A-Za-z0-9_:.]*)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _NO_LINKS_INSIDE = {"a", "code", "pre"}
+# A table's header cell with no text heads nothing (screen readers announce an empty header):
+# it becomes a plain cell, and a header row of such cells ("| | |") leaves the table.
+_EMPTY_HEADER_CELL = re.compile(r"<th((?: align=\"\w+\")?)></th>")
+_EMPTY_HEAD = re.compile(r"<thead>\n<tr>\n(?:<td(?: align=\"\w+\")?></td>\n)+</tr>\n</thead>\n")
 _TASK_BOX = re.compile(r'<input type="checkbox"( checked="")? disabled="" />')
 _APART = re.compile(TAG_START)           # the tags whose two sides a reader sees apart
 # cmark-gfm's footnote anchors: id="fn-<label>", id="fnref-<label>" and links to them.
@@ -207,6 +211,8 @@ class MarkdownRenderer:
         if folder is not None and ("href=" in raw or "src=" in raw):
             raw = resolve_relative(raw, folder, linker)
         raw = _TASK_BOX.sub(_task_box, raw)
+        if "<th></th>" in raw or "<th align" in raw:
+            raw = _EMPTY_HEAD.sub("", _EMPTY_HEADER_CELL.sub(r"<td\1></td>", raw))
         if '<code class="language-' in raw:
             raw = _CODE_BLOCK.sub(_coloured, raw)
         if "[!" in raw:

@@ -216,3 +216,13 @@ def test_hf_locations_link_to_their_page_on_the_hub():
         "https://huggingface.co/datasets/o/d/tree/main/a.csv",
         "https://huggingface.co/o/m/tree/v1/cfg.json"]
     assert "<code>hf://buckets/o/b/x\n</code>" in html
+
+
+def test_a_header_cell_without_text_heads_nothing(render):
+    """"| | |" over a table, as the demo's README has: screen readers announced empty headers
+    (axe: empty-table-header)."""
+    page = soup(str(render("| | |\n|---|--:|\n| a | b |\n\n| | tps |\n|---|---|\n| a | 1 |")))
+    blank, corner = page.select("table")
+    assert blank.thead is None and [td.get_text() for td in blank.select("td")] == ["a", "b"]
+    assert blank.select("td")[1]["align"] == "right"
+    assert [(c.name, c.get_text()) for c in corner.thead.select("td, th")] == [("td", ""), ("th", "tps")]
