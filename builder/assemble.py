@@ -342,6 +342,7 @@ def assemble(inputs: Inputs, config: Config, stale: bool = False) -> Collab:
         data_as_of=newest_input_time(inputs),
         stale=stale,
         taskforces=inputs.taskforces,
+        readme=inputs.readme,
     )
 
 

@@ -232,7 +232,8 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
                 urls=urls,
                 data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of and collab.stale else "",
-                stale=collab.stale, static_version=static_versions(theme))
+                stale=collab.stale, static_version=static_versions(theme),
+                about=collab.readme is not None)
     salt = body_salt(collab, urls, config.site.image_hosts, code)
     bodies = render_bodies(collab, md, caches.bodies, salt=salt)
     site_key = value_key("site", (site, config))

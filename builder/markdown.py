@@ -195,13 +195,15 @@ class MarkdownRenderer:
         self.image_hosts = tuple(h.lower() for h in image_hosts)
 
     def render(self, text: str, folder: str | None = None, anchors: bool = True,
-               top: int = 2, pages: Collection[str] = ()) -> Markup:
+               top: int = 2, pages: Collection[str] = (), titled: bool = False) -> Markup:
         """`folder`: the bucket folder of the text's file ("" for the top), against which its
         relative links resolve (None: unknown, they are left as written). `anchors`: its
         headings get ids and permalinks (the only text of its page to have them). `top`: the
         level of its first heading, one below the page's heading the text sits under. `pages`:
         the bucket paths (of `page_paths`) that link to the site's page of their file when it
-        has one (the caller's cache key follows from where they lead)."""
+        has one (the caller's cache key follows from where they lead). `titled`: the text's
+        opening heading, when it is its only "#" one, will title its page: the text's "##"
+        headings then sit at `top` beside it, as its sections (a README's)."""
         linker = self._without_pages
         if pages:
             among = functools.partial(_page_among, pages, self.linker.page_of)
@@ -220,7 +222,8 @@ class MarkdownRenderer:
         if "data-footnote" in raw:
             raw = unique_footnote_ids(raw, text)
         raw = _images_as_links(raw, self.image_hosts)
-        raw = demote_headings(raw, top)
+        one_title = titled and raw.startswith("<h1") and raw.count("<h1") == 1
+        raw = demote_headings(raw, top, shift=0 if one_title else 1)
         if ("@" in raw or _names_shared(raw) or "hf://" in raw
                 or (pages and (".md" in raw or ".json" in raw))):
             raw = _link_text(raw, linker, folder)
@@ -344,9 +347,10 @@ def github_alerts(fragment: str) -> str:
     return "".join(out)
 
 
-def demote_headings(fragment: str, top: int = 2) -> str:
-    """Agent headings sit below the page's <h1>: "#" becomes <h2>, and no heading is more than
-    one level deeper than the one before it (h2 then "####" gives h3), as screen readers expect."""
+def demote_headings(fragment: str, top: int = 2, shift: int = 1) -> str:
+    """Agent headings sit below the page's <h1>: "#" becomes <h2> (`shift` levels down, at
+    least `top`), and no heading is more than one level deeper than the one before it (h2 then
+    "####" gives h3), as screen readers expect."""
     previous = top - 1
     opened: list[int] = []
 
@@ -354,7 +358,7 @@ def demote_headings(fragment: str, top: int = 2) -> str:
         nonlocal previous
         if m.group(1):                                    # a closing tag closes what it opened
             return f"</h{opened.pop() if opened else top}>"
-        new = min(max(int(m.group(2)) + 1, top), previous + 1, 6)
+        new = min(max(int(m.group(2)) + shift, top), previous + 1, 6)
         previous = new
         opened.append(new)
         return f"<h{new}{m.group(3)}>"

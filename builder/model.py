@@ -1,6 +1,6 @@
 """The plain data every stage passes along: frozen dataclasses, no behaviour beyond small helpers.
 
-Readers produce the input records (Result, Message, Agent, Trace, Taskforce) and Problems; assemble turns
+Readers produce the input records (Result, Message, Agent, Trace, Taskforce, Readme) and Problems; assemble turns
 them into a Collab (ranked leaderboard, threads, per-agent views). Nothing here does I/O.
 """
 from __future__ import annotations
@@ -101,6 +101,14 @@ class Agent:
 
 
 @dataclass(frozen=True, slots=True)
+class Readme:
+    """The bucket's own README.md: what the collaboration is, its rules, how to take part."""
+
+    source_path: str
+    body: str                              # its markdown, without its frontmatter
+
+
+@dataclass(frozen=True, slots=True)
 class Taskforce:
     """A working group: a folder of taskforces/ with a README.md, its charter."""
 
@@ -196,3 +204,4 @@ class Collab:
     data_as_of: datetime | None = None     # the newest time any input carries
     stale: bool = False                    # a previous copy: the Hub could not be reached
     taskforces: tuple[Taskforce, ...] = ()  # by id
+    readme: Readme | None = None           # the bucket's description

@@ -89,6 +89,10 @@ class Urls:
     def build_report(self) -> str:
         return self._page("build")
 
+    def about(self) -> str:
+        """The collaboration's own description (the bucket's README)."""
+        return self._page("about")
+
     # search (the page, and the index the build writes beside it)
     def search(self) -> str:
         return self._page("search")

@@ -150,6 +150,8 @@ def write_hostile_bucket(root: Path) -> Path:
     (root / "taskforces" / "plain").mkdir(exist_ok=True)
     (root / "taskforces" / "plain" / "README.md").write_text(
         f"# {PAYLOADS[1]}\n\nMembers: @evil-0 (lead), @evil-1\n\n{everything}\n")
+    (root / "README.md").write_text(f"---\ntitle: {_yaml_str(PAYLOADS[0])}\n---\n# {PAYLOADS[1]}\n\n"
+                                    f"{everything}\n\n## [toc](#{PAYLOADS[2]})\n")
     (results / "verification_status.json").write_text(json.dumps(
         {f"20260601-10{i:02d}00-000_evil-{i}.md": ["valid", "pending", "invalid"][i % 3] for i in range(len(PAYLOADS))}))
     return root

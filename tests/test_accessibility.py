@@ -54,6 +54,7 @@ def kinds(demo_site):
         "message with a table": first(site, "messages/2*/index.html", "<table"),
         "agents": "/agents/", "agent": "/agents/kestrel/",
         "taskforces": "/taskforces/", "taskforce": "/taskforces/speculative-decoding/",
+        "about": "/about/",
         "results": "/results/", "results, none match": "/results/?q=zzz-no-such-result",
         "result": first(site, "results/*/index.html", 'class="body markdown"'),
         "traces": "/traces/", "trace": url_of(site, traces[0]),

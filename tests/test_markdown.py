@@ -218,6 +218,15 @@ def test_hf_locations_link_to_their_page_on_the_hub():
     assert "<code>hf://buckets/o/b/x\n</code>" in html
 
 
+@pytest.mark.parametrize("text, levels", [
+    ("# T\n\n## A\n\n### B\n\n## C", ["h2", "h2", "h3", "h2"]),   # its sections beside its title
+    ("# T\n\n## A\n\n# C\n\n## D", ["h2", "h3", "h2", "h3"]),     # two "#": demoted as any text
+    ("Intro.\n\n# T\n\n## A", ["h2", "h3"]),                       # no opening title: as any text
+])
+def test_a_text_that_titles_its_page_keeps_its_sections_beside_the_title(render, text, levels):
+    assert re.findall(r"<(h\d)", str(render(text, titled=True))) == levels
+
+
 def test_a_header_cell_without_text_heads_nothing(render):
     """"| | |" over a table, as the demo's README has: screen readers announced empty headers
     (axe: empty-table-header)."""

@@ -411,3 +411,20 @@ def test_a_taskforce_is_a_folder_of_taskforces_with_a_readme(scratch):
         ("quant-guard", ("budget.csv",), ("senpai",)), ("spec-dec", (), ("senpai",))]
     assert not any(p.path.startswith("taskforces/") for p in inputs.problems)
 
+
+
+def test_the_buckets_own_readme_is_its_description(scratch):
+    (scratch / "README.md").write_text("---\nlicense: mit\n---\n# The challenge\n\nGo fast.\n")
+    (scratch / "agents" / "README.md").write_text("# agents/\n")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert (inputs.readme.source_path, inputs.readme.body) == ("README.md", "# The challenge\n\nGo fast.")
+    (scratch / "README.md").unlink()
+    assert read_inputs(bucket_of(scratch), Config(metric=TPS)).readme is None
+
+
+def test_a_readme_with_broken_frontmatter_is_named_and_shown_from_its_text(scratch):
+    (scratch / "readme.md").write_text("---\ntitle: [unclosed\n---\nGo fast.\n")
+    inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
+    assert inputs.readme.body == "Go fast."
+    assert [p.reason.endswith("; shown without it") for p in inputs.problems
+            if p.path == "readme.md"] == [True]

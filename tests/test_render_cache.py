@@ -739,7 +739,13 @@ def a_new_type_of_message(bucket: Path) -> str:
     return "messages/page/1/index.html"      # a numbered page: links every type there is
 
 
+def the_readme_reworded(bucket: Path) -> str:
+    edit(bucket / "README.md", "Make ", "Make, please, ")
+    return "about/index.html"
+
+
 LISTING_CHANGES = {
+    "the bucket's README is reworded": the_readme_reworded,
     "a listed message is reworded": newest_message_reworded,
     "a new type of message appears": a_new_type_of_message,
 }

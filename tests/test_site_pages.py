@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -549,3 +550,44 @@ def test_agents_lead_to_their_taskforces(site):
     assert "Taskforces" not in [html.text_of(dt) for dt in kestrel.select("dl.profile dt")]
     roster = html.soup(site / "agents" / "index.html")
     assert ("", "/taskforces/") in html.links(roster, "main a")
+
+
+def test_the_buckets_readme_is_the_about_page_and_the_menu_leads_to_it(site):
+    page = html.soup(site / "about" / "index.html")
+    assert html.text_of(page.select_one("main h1")) == "Fast Tiny-LM inference — agent collaboration"
+    body = page.select_one("main .markdown")
+    assert body.find("h1") is None and "Layout" in [html.text_of(h) for h in body.select("h2")]
+    assert "Verification" in html.text_of(body.select_one("table"))
+    assert page.select_one("main a[href$='/tree/README.md']") is not None
+    for path in ("index.html", "messages/index.html", "agents/kestrel/index.html"):
+        menu = html.soup(site / path).select_one("header nav")
+        assert ("", "/about/") in html.links(menu), path
+
+
+def test_a_bucket_without_a_readme_has_no_about_page(tmp_path):
+    bucket = tmp_path / "bucket"
+    shutil.copytree(DEMO, bucket)
+    (bucket / "README.md").unlink()
+    out = build(tmp_path, "--source", str(bucket))
+    assert not (out / "about").exists()
+    assert "/about/" not in [href for _, href in html.links(html.soup(out / "index.html"))]
+
+
+CORPUS = REPO.parent / "shared" / "agent-collab-corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared agent corpus is not beside this checkout")
+def test_a_real_buckets_readme_reads_as_on_the_hub(tmp_path):
+    """The central README of a real collaboration: its sections, tables and code, and its table of
+    contents' links to its own sections."""
+    out = build(tmp_path, "--source", str(CORPUS / "gemma-main-bucket"))
+    page = html.soup(out / "about" / "index.html")
+    assert html.text_of(page.select_one("main h1")) == "Efficient Gemma -- Multi-Agent Collaboration Workspace"
+    text = (CORPUS / "gemma-main-bucket" / "README.md").read_text(encoding="utf-8")
+    prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
+    body = page.select_one("main .markdown")
+    assert len(body.select("h2")) == len(re.findall(r"^## ", prose, flags=re.M))
+    assert len(body.select("table")) >= 3 and len(body.select("pre")) >= 10
+    targets = [href for cls, href in html.links(body) if href.startswith("#") and cls != "anchor"]
+    ids = {element["id"] for element in page.select("[id]")}
+    assert len(targets) == 13 and [t for t in targets if t[1:] not in ids] == []

@@ -42,6 +42,7 @@ class Site:
     data_as_of: str
     stale: bool                           # the Hub could not be reached: a previous copy is shown
     static_version: Mapping[str, str] = field(default_factory=dict)
+    about: bool = False                   # the bucket has a README: the menu leads to /about/
 
     def static(self, name: str) -> str:
         version = self.static_version.get(name)
@@ -65,6 +66,7 @@ class Hrefs:
     agents: str
     taskforces: str
     traces: str
+    about: str
     search: str
     build_report: str
     leaderboard_json: str
@@ -80,7 +82,7 @@ class Hrefs:
     def of(cls, urls: Urls, static: Callable[[str], str]) -> Hrefs:
         return cls(home=urls.home(), results=urls.results(), messages=urls.messages(),
                    agents=urls.agents(), taskforces=urls.taskforces(), traces=urls.traces(),
-                   search=urls.search(), build_report=urls.build_report(),
+                   about=urls.about(), search=urls.search(), build_report=urls.build_report(),
                    leaderboard_json=urls.file("leaderboard.json"),
                    leaderboard_csv=urls.file("leaderboard.csv"),
                    messages_feed=urls.file("feeds/messages.xml"),
@@ -104,6 +106,7 @@ class Bodies:
     message_links: Mapping[str, str] = field(default_factory=dict)
     result_links: Mapping[str, str] = field(default_factory=dict)
     taskforces: Mapping[str, Markup] = field(default_factory=dict)    # their charters
+    about: Markup | None = None          # the bucket's README
 
 
 def linker_for(collab: Collab, urls: Urls) -> Linker:
@@ -134,20 +137,24 @@ def linker_for(collab: Collab, urls: Urls) -> Linker:
 
 def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None = None,
                   salt: str = "") -> Bodies:
-    """Every message, result and charter body through the markdown door, and the plain-text
-    previews of the messages': from the cache when the same text was rendered with the same
-    `salt` (see `body_salt`; read when a page first shows it), else on every core."""
+    """Every message, result, charter and README body through the markdown door, and the
+    plain-text previews of the messages': from the cache when the same text was rendered with
+    the same `salt` (see `body_salt`; read when a page first shows it), else on every core."""
     cache = cache if cache is not None else TextCache(None)
+    described = (collab.readme,) if collab.readme else ()
     texts = ([m.body for m in collab.messages] + [r.body for r in collab.results]
-             + [t.body for t in collab.taskforces])
+             + [t.body for t in collab.taskforces] + [d.body for d in described])
     folders = [folder_of(x.source_path)
-               for x in (*collab.messages, *collab.results, *collab.taskforces)]
+               for x in (*collab.messages, *collab.results, *collab.taskforces, *described)]
     paths = [page_paths(text, folder) for folder, text in zip(folders, texts)]
     links = [linked_pages(md.linker, found) for found in paths]
     keys = [digest_of(salt, "\0" if folder is None else folder, text, *linked)  # "" is the top
             for folder, text, linked in zip(folders, texts, links)]
-    markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i], pages=paths[i])),
-                      Markup)
+    titles = len(texts) - 1 if described else None        # the README titles its page
+    if titles is not None:
+        keys[titles] += ":titles its page"
+    markups = _cached(cache, keys, lambda i: str(md.render(texts[i], folders[i], pages=paths[i],
+                                                           titled=i == titles)), Markup)
     split = len(collab.messages)
     topics = [bool(telling_topic(m)) for m in collab.messages]
     previews = _cached(cache, [f"{key}:preview" for key in keys[:split]],
@@ -163,6 +170,7 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     return Bodies(messages=ById(ids, markups), results=ById(result_ids, markups, split),
                   taskforces=ById([t.id for t in collab.taskforces], markups,
                                   split + len(result_ids)),
+                  about=markups[len(texts) - 1] if described else None,
                   previews=ById(ids, previews), openings=ById(ids, openings),
                   message_links={ids[i]: d for i, d in linking.items() if i < split},
                   result_links={result_ids[i - split]: d for i, d in linking.items()

@@ -16,12 +16,13 @@ from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 from builder.cache import TextCache, digest_of
 from builder.codec import CodecError, decoder, encode
 from builder.config import Config, LimitsConfig
-from builder.model import Agent, Message, Problem, Result, Taskforce, Trace
+from builder.model import Agent, Message, Problem, Readme, Result, Taskforce, Trace
 from builder.parallel import parallel_map
 from builder.readers.agents import read_agent
 from builder.readers.kinds import Found, InputFile, InputKind, claim
 from builder.readers.leaderboard import read_leaderboard
 from builder.readers.messages import read_message
+from builder.readers.readme import read_readme
 from builder.readers.results import read_result_json, read_result_md
 from builder.readers.taskforces import read_taskforce
 from builder.readers.traces import read_trace_file, read_trace_manifest, with_log_sizes
@@ -40,6 +41,7 @@ INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("{traces}/*/*/manifest.md", read_trace_manifest, folder=True),
     InputKind("{traces}/**", read_trace_file, load="name", folder=True),
     InputKind("{taskforces}/*/*", read_taskforce, folder=True, readme=True),
+    InputKind("*", read_readme, readme=True),            # the bucket's top level
 )
 
 
@@ -51,6 +53,7 @@ class Inputs:
     traces: tuple[Trace, ...]
     problems: tuple[Problem, ...]
     taskforces: tuple[Taskforce, ...] = ()
+    readme: Readme | None = None
     # Bucket path -> input_key of the file: what the records read from it follow from (not
     # part of what Inputs are equal by: the same records read with another salt are equal).
     keys: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -86,6 +89,8 @@ def read_inputs(bucket: Bucket, config: Config,
         traces=tuple(sorted(traces, key=lambda t: (t.agent, t.session_id))),
         problems=tuple(sorted(set(problems), key=lambda p: (p.path, p.reason))),
         taskforces=tuple(taskforces),
+        readme=min((r for one in found for r in one.readmes), key=lambda r: r.source_path,
+                   default=None),
         keys=keys,
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 from typing import Callable, Literal
 
 from builder.config import Config, PathsConfig
-from builder.model import Agent, Message, Problem, Result, Taskforce, Trace, Verification
+from builder.model import Agent, Message, Problem, Readme, Result, Taskforce, Trace, Verification
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Found:
     agents: tuple[Agent, ...] = ()
     traces: tuple[Trace, ...] = ()
     taskforces: tuple[Taskforce, ...] = ()
+    readmes: tuple[Readme, ...] = ()
     verdicts: tuple[Verdict, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -81,7 +82,7 @@ def claim(files: tuple[str, ...], kinds: tuple[InputKind, ...], paths: PathsConf
           ) -> list[tuple[InputKind, str]]:
     """(kind, path) for every file some kind reads, in file order; the first matching kind
     wins. A README.md is a folder's documentation, an input only of the kinds that read them
-    (a taskforce's charter)."""
+    (a taskforce's charter, the bucket's own description)."""
     matchers = [(kind, m) for kind in kinds if (m := kind.matcher(paths)) is not None]
     claimed = []
     for path in files:
