@@ -1,7 +1,8 @@
 """The plain data every stage passes along: frozen dataclasses, no behaviour beyond small helpers.
 
-Readers produce the input records (Result, Message, Agent, Trace, Taskforce, Readme) and Problems; assemble turns
-them into a Collab (ranked leaderboard, threads, per-agent views). Nothing here does I/O.
+Readers produce the input records (Result, Message, Agent, Trace, Taskforce, Readme) and Problems;
+assemble turns them into a Collab (ranked leaderboard, threads, per-agent views). Nothing here does
+I/O.
 """
 from __future__ import annotations
 

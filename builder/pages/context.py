@@ -93,8 +93,8 @@ class Hrefs:
 
 @dataclass(frozen=True)
 class Bodies:
-    """Agent markdown rendered to sanitised HTML, by message, result and taskforce id, and the
-    plain text that previews and titles messages."""
+    """Agent markdown rendered to sanitised HTML, by message, result and taskforce id, the
+    bucket's README, and the plain text that previews and titles messages."""
 
     messages: Mapping[str, Markup]
     results: Mapping[str, Markup]
@@ -170,7 +170,7 @@ def render_bodies(collab: Collab, md: MarkdownRenderer, cache: TextCache | None 
     return Bodies(messages=ById(ids, markups), results=ById(result_ids, markups, split),
                   taskforces=ById([t.id for t in collab.taskforces], markups,
                                   split + len(result_ids)),
-                  about=markups[len(texts) - 1] if described else None,
+                  about=markups[titles] if titles is not None else None,
                   previews=ById(ids, previews), openings=ById(ids, openings),
                   message_links={ids[i]: d for i, d in linking.items() if i < split},
                   result_links={result_ids[i - split]: d for i, d in linking.items()

@@ -28,7 +28,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
 def taskforce_view(ctx: SiteContext, t: Taskforce, c: Titled) -> TaskforceView:
     return TaskforceView(
         id=t.id, url=ctx.urls.taskforce(t.id), title=c.title,
-        members=tuple(Member(name, ctx.known_agent_url(name), name in t.leads) for name in t.members),
+        members=tuple(Member(name, ctx.known_agent_url(name), name in t.leads)
+                      for name in t.members),
         preview=excerpt_of_html(c.body, PREVIEW), files=len(t.files),
         citations=len(ctx.taskforce_citations.get(t.id, ())))
 

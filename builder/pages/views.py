@@ -125,7 +125,8 @@ def telling_topic(m: Message) -> str:
     """The topic of a message's file name, as words ("results fp8 kv"), unless it only says the
     message's type again ("..._status-update.md" of type status-update): its type shows that."""
     topic = m.topic.replace("-", " ")
-    return "" if topic.casefold() == m.type.replace("-", " ").replace("_", " ").casefold() else topic
+    kind = m.type.replace("-", " ").replace("_", " ")
+    return "" if topic.casefold() == kind.casefold() else topic
 
 
 def body_under_title(view: MessageView, body: Markup) -> tuple[Markup, Opening | None]:

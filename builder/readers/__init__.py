@@ -64,9 +64,9 @@ def read_inputs(bucket: Bucket, config: Config,
                 salt: str = "", states: FileStates | None = None) -> Inputs:
     """Every input the site shows, read from `bucket` where `config.paths` says; bad files become
     Problems (never exceptions). Results and messages come oldest first, agents by id, traces
-    by folder, taskforces by id. A file read before with the same `salt` (the code, the config) is taken from
-    `cache` rather than parsed again; one whose `states` (settled) are those it had then is not
-    even read."""
+    by folder, taskforces by id. A file read before with the same `salt` (the code, the config)
+    is taken from `cache` rather than parsed again; one whose `states` (settled) are those it
+    had then is not even read."""
     problems: list[Problem] = list(bucket.skipped)
     claimed = list(claim(bucket.files, kinds, config.paths))
     found, keys = _found(claimed, bucket, config, cache if cache is not None else TextCache(None), salt,

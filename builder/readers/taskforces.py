@@ -17,7 +17,8 @@ from builder.readers.frontmatter import read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 
 # A line naming members or leads: "Members: @a, @b (lead)", "**Team:** @a", "- Leads: @b".
-_ROLE_LINE = re.compile(r"^[\s>*_-]*(members|team|leads?)[\s*_]*:(.*)$", re.IGNORECASE | re.MULTILINE)
+_ROLE_LINE = re.compile(r"^[\s>*_-]*(members|team|leads?)[\s*_]*:(.*)$",
+                        re.IGNORECASE | re.MULTILINE)
 _LEAD_MARK = re.compile(r"\s*\((?:co-)?(?:lead|leads|chair|owner)\)", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[`~]*[ \t]*$", re.MULTILINE | re.DOTALL)
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -66,9 +67,11 @@ def roles_in(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def without_name_lines(text: str) -> str:
     """The text without its role lines that hold nothing but names (code left as it is)."""
+    def names_only(m: re.Match[str]) -> str:
+        return "" if _ONLY_NAMES.fullmatch(m.group(2)) else m.group(0)
+
     def outside_code(part: str) -> str:
-        part = _ROLE_LINE.sub(lambda m: "" if _ONLY_NAMES.fullmatch(m.group(2)) else m.group(0), part)
-        return re.sub(r"\n{3,}", "\n\n", part)
+        return re.sub(r"\n{3,}", "\n\n", _ROLE_LINE.sub(names_only, part))
 
     kept, start = [], 0
     for fence in _FENCE.finditer(text):
