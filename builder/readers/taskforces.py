@@ -19,11 +19,12 @@ from builder.readers.kinds import Found, InputFile
 # A line naming members or leads: "Members: @a, @b (lead)", "**Team:** @a", "- Leads: @b".
 _ROLE_LINE = re.compile(r"^[\s>*_-]*(members|team|leads?)[\s*_]*:(.*)$",
                         re.IGNORECASE | re.MULTILINE)
-_LEAD_MARK = re.compile(r"\s*\((?:co-)?(?:lead|leads|chair|owner)\)", re.IGNORECASE)
+_LEADS = r"\((?:co-)?(?:lead|leads|chair|owner)\)"      # after a name: "@a (lead)"
+_LEAD_MARK = re.compile(r"\s*" + _LEADS, re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[`~]*[ \t]*$", re.MULTILINE | re.DOTALL)
 _SEPARATORS = re.compile(r"[\s,;]+")
-_ONLY_NAMES = re.compile(r"(?:[\s,;&*_]|and\b|" + MENTION_RE.pattern
-                         + r"|\((?:co-)?(?:lead|leads|chair|owner)\))*", re.IGNORECASE)
+_ONLY_NAMES = re.compile(r"(?:[\s,;&*_]|and\b|" + MENTION_RE.pattern + "|" + _LEADS + ")*",
+                         re.IGNORECASE)
 
 
 def read_taskforce(file: InputFile, config: Config) -> Found:
