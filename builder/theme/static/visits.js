@@ -57,7 +57,7 @@
   // The server's name for the page's version: its ETag, else when it last changed, else its size.
   async function version() {
     const response = await fetch(address, { method: "HEAD", cache: "no-store" });
-    if (!response.ok) return null;
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const h = response.headers;
     return h.get("ETag") || h.get("Last-Modified") || h.get("Content-Length");
   }
@@ -80,7 +80,7 @@
     try {
       now = await version();
     } catch (error) {
-      return;                            // offline for now: ask again later
+      return;                            // offline or failing for now: ask again later
     }
     if (now === null) return stop();     // the server does not say: nothing to compare
     if (first === null) first = now;
