@@ -58,8 +58,9 @@ def page_of(path: str) -> str:
 
 def test_a_first_sync_through_a_rate_limit_longer_than_any_backoff_builds_the_complete_site(
         hub, tmp_path, cfg, monkeypatch, capsys):
-    """2,001 files through a limit of 700 resolves per 8 s window, said only with RateLimit
-    headers: longer than all the fixed backoff waits of the policy together."""
+    """2,001 files through a limit of 350 resolves per 8 s window, said only with RateLimit
+    headers: longer than all the fixed backoff waits of the policy together. (At 700 a window,
+    a busy machine fetched fewer than that in 8 s: no window filled, and the test failed.)"""
     from builder import hub_http
     policy = hub_http.HttpPolicy(timeout=2.0, retries=4, backoff=0.5, max_backoff=2.0)
     monkeypatch.setattr(hub_http, "DEFAULT_POLICY", policy)
@@ -68,16 +69,16 @@ def test_a_first_sync_through_a_rate_limit_longer_than_any_backoff_builds_the_co
     assert window > fixed_backoff + policy.retries * policy.backoff / 2      # jitter included
     files = collab_files(1500, 400, 100)
     hub.add_bucket(BUCKET, files)
-    hub.rate_limit("resolvers", limit=700, window=window)
+    hub.rate_limit("resolvers", limit=350, window=window)
     out = tmp_path / "site"
 
     assert build(out, cfg) == 0
 
     output = capsys.readouterr().out
     waits = [line for line in output.splitlines() if line.startswith("rate limited by the Hub: waiting ")]
-    # two windows are hit (three if requests in flight spill over), fewer when a machine is so
-    # busy that a window ends first: 700 downloads in 8 s is within a busy machine's pace
-    assert 1 <= len(waits) <= 3 and all("files fetched" in line for line in waits)
+    # five windows are hit (six if requests in flight spill over), fewer when a machine is so
+    # busy that a window ends first: 350 downloads in 8 s is within a busy machine's pace
+    assert 1 <= len(waits) <= 6 and all("files fetched" in line for line in waits)
     assert len(resolved(hub)) >= len(files)                       # every file, 429s retried
     assert len(hub.requests("bucket_tree")) == 3                  # every page of the listing
     counts = manifest(out)["counts"]
