@@ -437,6 +437,8 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
         rendered = _FOOTNOTES.sub("", rendered)
     rendered = _UNENDED_HEADING.sub(r"\1\2.\3", rendered)
     rendered = _ROW_END.sub(r" ·\1", rendered)
+    if "</li>" in rendered:
+        rendered = _UNENDED_ITEM.sub(r"\1 ·\2\3", rendered)
     plain = html.unescape(nh3.clean(_APART.sub(" <", rendered), tags=set()))
     return _shortened(" ".join(plain.split()).removesuffix(" ·"), limit)
 
@@ -448,6 +450,9 @@ _UNENDED_HEADING = re.compile(r"([^\s.!?:;,…>])((?:</[a-z]+>)*)(</h[1-6]>)")
 # Within noise"), which ran into one line of cells and into the words after the table. The
 # mark goes in the row's last cell: text between rows would be moved out of the table.
 _ROW_END = re.compile(r"(</t[dh]>\s*</tr>)")
+# A list item whose words end without a stop (before its end or its own list): parted from the
+# next as rows are ("greedy verification only · report mean acceptance"); they ran together.
+_UNENDED_ITEM = re.compile(r"([^\s.!?:;,…>·])((?:\s*</[a-z]+>)*\s*)(</li>|<[ou]l\b)")
 
 
 def title_of_html(rendered: str, limit: int = 90) -> str:

@@ -142,7 +142,7 @@ def test_opening_heading_is_split_from_the_text_with_its_permalink(text, words, 
     ("## Results\n\ntps 541.2", "Results. tps 541.2"),
     ("## With `fused_argmax`\n\nDone.", "With fused_argmax. Done."),
     ("## Done!\n\nYes.", "Done! Yes."),
-    ("## Plan:\n\n- a\n- b", "Plan: a b"),
+    ("## Plan:\n\n- a\n- b", "Plan: a · b"),
 ])
 def test_an_excerpt_ends_a_heading_before_the_words_after_it(text, excerpt):
     assert excerpt_of_html(str(MarkdownRenderer().render(text))) == excerpt
@@ -156,6 +156,9 @@ def test_an_excerpt_ends_a_heading_before_the_words_after_it(text, excerpt):
      "Verdict: valid. metric value · tps 537.24 · ppl 2.406 · ok"),
     ("<details><summary>Logs</summary>all of them</details>", "Logs all of them"),
     ("<dl><dt>Method</dt><dd>eagle1</dd></dl>", "Method eagle1"),
+    ("Rules:\n\n- greedy only\n- report acceptance\n\nOpen: x.",
+     "Rules: greedy only · report acceptance · Open: x."),            # items apart from items
+    ("- done.\n- two\n  - sub\n- `three`\n\nafter", "done. two · sub · three · after"),
     ("a **b**c, `x`y and <sub>2</sub>", "a bc, xy and 2"),           # inline: as written
 ])
 def test_an_excerpt_keeps_apart_the_words_a_reader_sees_apart(text, excerpt):
