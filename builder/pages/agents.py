@@ -13,7 +13,7 @@ from builder.pages.context import SiteContext
 from builder.pages.data import metric_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import (AgentView, BestPlace, ResultRow, TaskforceLink, charter,
+from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, charter,
                                  trace_summary, without_title)
 from builder.urls import hf_user_url
 
@@ -47,12 +47,12 @@ def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentVie
                      best=best.result.score if best and best.rank else None)
 
 
-def taskforce_link(ctx: SiteContext, t: Taskforce, agent: str) -> TaskforceLink:
-    return TaskforceLink(charter(t, ctx.bodies.taskforces[t.id]).title, ctx.urls.taskforce(t.id),
-                         agent in t.leads)
+def taskforce_link(ctx: SiteContext, t: Taskforce, agent: str) -> LeadLink:
+    return LeadLink(charter(t, ctx.bodies.taskforces[t.id]).title, ctx.urls.taskforce(t.id),
+                    agent in t.leads)
 
 
-def memberships(ctx: SiteContext, a: Agent) -> list[TaskforceLink]:
+def memberships(ctx: SiteContext, a: Agent) -> list[LeadLink]:
     return [taskforce_link(ctx, t, a.id) for t in ctx.by_agent_taskforces.get(a.id, ())]
 
 

@@ -9,7 +9,7 @@ from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Taskforce
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
-from builder.pages.views import Member, TaskforceView, Titled, charter
+from builder.pages.views import LeadLink, TaskforceView, Titled, charter
 
 RECENT_CITATIONS = 20
 PREVIEW = 280
@@ -28,7 +28,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
 def taskforce_view(ctx: SiteContext, t: Taskforce, c: Titled) -> TaskforceView:
     return TaskforceView(
         id=t.id, url=ctx.urls.taskforce(t.id), title=c.title,
-        members=tuple(Member(name, ctx.known_agent_url(name), name in t.leads)
+        members=tuple(LeadLink(name, ctx.known_agent_url(name), name in t.leads)
                       for name in t.members),
         preview=excerpt_of_html(c.body, PREVIEW), files=len(t.files),
         citations=len(ctx.taskforce_citations.get(t.id, ())))

@@ -204,17 +204,11 @@ def trace_summary(t: Trace, urls: Urls, result: Link | None = None) -> TraceSumm
 
 
 @dataclass(frozen=True, slots=True)
-class Member:
-    name: str
-    url: str                      # the agent's page ("" for a name no agent answers to)
+class LeadLink:
+    """A taskforce's member, or an agent's taskforce, and whether that agent leads it."""
+    text: str
+    url: str                      # its page ("" for a member no agent answers to)
     lead: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TaskforceLink:
-    title: str
-    url: str
-    lead: bool                    # the agent it is listed for leads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +216,7 @@ class TaskforceView:
     id: str
     url: str
     title: str
-    members: tuple[Member, ...]
+    members: tuple[LeadLink, ...]
     preview: str                  # the opening words of its charter
     files: int                    # the folder's files besides the charter
     citations: int                # messages that name its folder
