@@ -298,6 +298,16 @@ def test_notes_are_rendered_markdown(demo):
 # ---------------------------------------------------------------------------------------------
 # The transcript
 
+def test_an_edit_card_counts_its_changed_lines_once(demo):
+    page = soup(trace_page(demo, "kestrel/826c2c77-5939-4612-83a2-82ebed9673a6"))
+    edits = [t.find("summary") for t in page.find_all("details", class_="tool")
+             if text_of(t.find("span", class_="tool-name")) == "Edit"]
+    assert edits
+    for line in edits:
+        assert text_of(line.find("span", class_="tool-summary")).endswith("verify_attn.py")
+        assert text_of(line).count("(+1 −1)") == 1
+
+
 def test_transcript_items_are_rendered_per_kind(demo):
     page = soup(trace_page(demo, ORBIT))
     transcript = page.find("section", class_="transcript")

@@ -346,8 +346,8 @@ def test_codex_edge_output_forms(codex_edge):
 
 def test_codex_edge_apply_patch(codex_edge):
     (patch,) = [c for c in _of(codex_edge, ToolCall) if c.name == "apply_patch"]
-    assert patch.summary.startswith("Update File: report.html") and "(+1 −1)" in patch.summary
-    assert patch.added == 1 and patch.removed == 1
+    assert patch.summary == "Update File: report.html"
+    assert patch.added == 1 and patch.removed == 1 and patch.change == "(+1 −1)"
     assert patch.diff.startswith("*** Begin Patch")
     assert patch.result.startswith("Success.") and patch.exit_code == 0
     assert not _at_lines(codex_edge, 15)               # patch_apply_end merged, not shown twice
@@ -577,7 +577,7 @@ def test_edit_tool_gets_a_diff():
     (call,) = parse_log(json.dumps(row).encode(), None).items
     assert call.added == 2 and call.removed == 1
     assert "-y = 2" in call.diff and "+z = 4" in call.diff
-    assert call.summary == "a.py (+2 −1)"
+    assert call.summary == "a.py" and call.change == "(+2 −1)"
 
 
 def test_max_items_bounds_the_items_but_not_the_stats():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING, Any
 
-from builder.transcript.text import SUMMARY_CAP, as_dict, as_list, as_str, cap_text
+from builder.transcript.text import as_dict, as_list, as_str
 
 
 if TYPE_CHECKING:
@@ -111,6 +111,3 @@ def set_diff(draft: CallDraft, name: str, args: Any, raw: str | None, p: Parser)
     if text:
         draft.diff = p.text(text)
         draft.added, draft.removed = count_patch(text)
-        if draft.summary:
-            draft.summary = cap_text(f"{draft.summary} (+{draft.added} −{draft.removed})",
-                                     SUMMARY_CAP + 20)
