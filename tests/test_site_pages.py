@@ -404,6 +404,20 @@ def test_a_topic_that_only_says_the_type_again_does_not_title_its_message(site):
                        for p in (site / "messages").glob("*_hello/index.html")]   # its type
 
 
+def test_a_reply_topic_reads_as_a_reply_subject(site):
+    """"..._re-question-graph-capture-oom.md" was titled "re question graph capture oom"."""
+    name = "20260706-125438_moth-9_re-question-graph-capture-oom"
+    page = html.soup(site / "messages" / name / "index.html")
+    assert html.text_of(page.select_one("main h1")) == "Re: question graph capture oom"
+    assert html.text_of(page.select_one("title")).startswith("Re: question graph capture oom — moth-9")
+    listing = html.soup(site / "messages" / "agent" / "moth-9" / "index.html")
+    topics = [html.text_of(p) for p in listing.select("p.topic")]
+    assert "Re: question graph capture oom" in topics
+    assert not [t for t in topics if t.startswith("re ")]
+    feed = (site / "feeds" / "agents" / "moth-9.xml").read_text(encoding="utf-8")
+    assert "<title>moth-9: Re: question graph capture oom</title>" in feed
+
+
 def test_a_message_titled_by_its_opening_words_does_not_show_them_twice(site):
     """A message with no heading and no topic is titled by its opening words, which its body
     then says again: the title stays for the tab, the feeds, the search and screen readers,

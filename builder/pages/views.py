@@ -118,15 +118,23 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
 def message_title(m: Message, opening: str) -> str:
     """`opening`: the heading the body opens with, or the opening words of a body whose message
     has no telling topic (Gen 1 names carry a topic; Gen 2 ones do not)."""
-    return opening or m.topic.replace("-", " ") or f"Message from {m.agent}"
+    return opening or topic_words(m.topic) or f"Message from {m.agent}"
 
 
 def telling_topic(m: Message) -> str:
     """The topic of a message's file name, as words ("results fp8 kv"), unless it only says the
     message's type again ("..._status-update.md" of type status-update): its type shows that."""
-    topic = m.topic.replace("-", " ")
+    topic = topic_words(m.topic)
     kind = m.type.replace("-", " ").replace("_", " ")
     return "" if topic.casefold() == kind.casefold() else topic
+
+
+def topic_words(topic: str) -> str:
+    """A file name's topic as words: "results-fp8-kv" reads "results fp8 kv", and a reply's
+    "re-question-oom" reads "Re: question oom", as a reply's subject does."""
+    words = topic.replace("-", " ")
+    head, _, rest = words.partition(" ")
+    return f"Re: {rest}" if head.casefold() == "re" and rest else words
 
 
 def body_under_title(view: MessageView, body: Markup) -> tuple[Markup, Opening | None]:
