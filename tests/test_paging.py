@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import given, strategies as st
 
-from builder.pages.paging import listed_pages, paged_listing
+from builder.pages.paging import listed_pages, page_of, paged_listing
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,6 +61,17 @@ def test_every_item_is_on_a_page_and_numbered_pages_never_move(count, size):
     links = {u for page in pages for u in (page.pager.newer_url, page.pager.older_url) if u}
     links |= {u for n, u in pages[-1].pager.numbered if n}
     assert links <= {page.url for page in pages}            # no link to a page that is not made
+
+
+@given(st.integers(1, 40), st.integers(1, 7), st.data())
+def test_page_of_names_a_page_that_lists_the_item(count, size, data):
+    """The latest page when it shows the item, else the numbered page that does."""
+    position = data.draw(st.integers(0, count - 1))
+    pages = {page.url: page for page in paged_listing(list(range(count)), size, url)}
+    found = page_of(position, count, size, url)
+    assert position in pages[found].items
+    if position in pages["/m/"].items:
+        assert found == "/m/"
 
 
 def test_the_latest_page_lists_every_page_of_a_short_listing():

@@ -498,6 +498,36 @@ def test_the_messages_to_an_agent_are_those_that_mention_it_or_answer_it(site):
     assert listed == expected and len(listed["kestrel"]) == 21
 
 
+def test_the_message_archive_leads_to_each_day_where_its_newest_message_is_listed(site):
+    """With 200 pages at 10,000 messages, a day was found by guessing page numbers. /messages/
+    lists the days, newest first, with their numbers of messages; each leads to the page of its
+    newest message, at the day's heading. Numbered pages, which must not change when a message
+    is posted, do not list them."""
+    latest = html.soup(site / "messages" / "index.html")
+    days = [(html.text_of(li.a), li.a["href"], int(html.text_of(li.select_one(".muted"))))
+            for li in latest.select("details.by-day li")]
+    assert html.text_of(latest.select_one("details.by-day summary")) == f"Messages by day ({len(days)})"
+    assert [d for d, _, _ in days][:2] == ["Sunday 12 July 2026", "Saturday 11 July 2026"]
+    assert days[-1][0] == "Monday 06 July 2026" and len(days) == 7
+    assert sum(n for _, _, n in days) == 300
+    newest: dict[str, str] = {}                      # "2026-07-12": its newest message's id
+    for path in sorted((site / "messages").glob("2026*/index.html")):
+        newest[html.soup(path).select_one("p.meta time")["datetime"][:10]] = path.parent.name
+    pages_seen = set()
+    for day, href, count in days:
+        path, _, anchor = href.partition("#")
+        pages_seen.add(path)
+        heading = html.soup(site / path.strip("/") / "index.html").find(id=anchor)
+        assert heading is not None and heading.name == "h2" and html.text_of(heading) == day
+        first = heading.find_parent("section").select_one("li.message-card a.time")
+        assert first["href"] == f"/messages/{newest[anchor.removeprefix('day-')]}/", day
+    assert "/messages/" in pages_seen and len(pages_seen) > 2
+    numbered = sorted((site / "messages" / "page").glob("*/index.html"))
+    assert not any(html.soup(p).select("details.by-day") for p in numbered)
+    ids = [h["id"] for p in numbered for h in html.soup(p).select("h2.day-divider")]
+    assert all(i.startswith("day-2026-07-") for i in ids)
+
+
 def test_the_message_archive_lists_its_agents_and_marks_the_listing_shown(site):
     """/messages/ leads to each agent's messages, with how many there are; the type (or "all")
     a listing shows is marked among the types. A numbered page does not list the agents: it

@@ -20,8 +20,8 @@ from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
                               heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
-from builder.pages.views import (DayGroup, MessageView, ResultRow, message_view, result_row,
-                                 telling_topic)
+from builder.pages.views import (DayGroup, MessageView, ResultRow, day_anchor, message_view,
+                                 result_row, telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
@@ -335,8 +335,16 @@ class SiteContext:
         return [self.rows_by_result[r.id] for r in results]
 
     def day_groups(self, messages: Sequence[Message]) -> list[DayGroup]:
+        """Messages newest first, by day. A day's first group takes its anchor (a message
+        dated out of its file name's order can make a second group of the same day)."""
         views = [self.message_views[m.id] for m in sorted(messages, key=lambda m: m.id, reverse=True)]
-        return [DayGroup(day, tuple(group)) for day, group in groupby(views, key=lambda v: v.day)]
+        groups, seen = [], set()
+        for day, group in groupby(views, key=lambda v: v.day):
+            shown = tuple(group)
+            anchor = day_anchor(shown[0].iso_day)
+            groups.append(DayGroup(day, shown, "" if anchor in seen else anchor))
+            seen.add(anchor)
+        return groups
 
     def _row(self, r: Result, entry: RankedEntry | None) -> ResultRow:
         return result_row(r, entry, self.config.metric, self.urls, self.known_agent_url(r.agent),

@@ -10,15 +10,16 @@ from builder import format as fmt
 from builder.assemble import result_refs
 from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
-from builder.pages.paging import ListingPage, UrlFor, paged_listing
+from builder.pages.paging import ListingPage, UrlFor, page_of, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import body_under_title
+from builder.pages.views import body_under_title, day_anchor
 
 
 @dataclass(frozen=True, slots=True)
-class Author:
-    """An agent in the list of whose messages to see: its listing and its number of messages."""
-    agent: str
+class Counted:
+    """A way into the archive and its number of messages: an agent's listing, or a day (the
+    place its newest message is listed)."""
+    text: str
     url: str
     messages: int
 
@@ -40,10 +41,10 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for m in c.messages:
         by_type.setdefault(m.type, []).append(m)
     types = sorted(by_type)
-    authors = tuple(Author(agent, urls.messages_by_agent(agent), len(msgs))
+    authors = tuple(Counted(agent, urls.messages_by_agent(agent), len(msgs))
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
     yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
-                             authors=authors)
+                             authors=authors, days=archive_days(ctx, c.messages))
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
@@ -63,21 +64,40 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         yield deferred(urls.message(m.id), message_fingerprint(ctx, m), partial(message_page, ctx, m))
 
 
+def archive_days(ctx: SiteContext, messages: Sequence[Message]) -> tuple[Counted, ...]:
+    """Each day of the archive of `messages`, newest first: its newest message's page of the
+    listing, at the day's group there, so a visitor reads on into the day's older messages."""
+    newest: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for position, m in enumerate(messages):
+        key = fmt.iso_day(m.timestamp)
+        newest[key] = position
+        count[key] = count.get(key, 0) + 1
+    size = ctx.config.limits.messages_per_page
+    return tuple(Counted(fmt.day(messages[at].timestamp),
+                     f"{page_of(at, len(messages), size, ctx.urls.messages)}#{day_anchor(key)}",
+                     count[key])
+                 for key, at in sorted(newest.items(), key=lambda kv: kv[1], reverse=True))
+
+
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
-                  what: MessageListing, types: Sequence[str],
-                  authors: tuple[Author, ...] = ()) -> Iterator[PageSpec | Deferred]:
+                  what: MessageListing, types: Sequence[str], authors: tuple[Counted, ...] = (),
+                  days: tuple[Counted, ...] = ()) -> Iterator[PageSpec | Deferred]:
     """The pages of one listing (`what`). `types` are every message type there is (each page
-    links them); `authors`, the agents its latest page lists."""
+    links them); `authors` and `days`, the agents and the days its latest page lists."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
     for listing in listings:
-        shown = (what, tuple(types), authors if listing.number == 0 else (), len(messages))
+        latest = listing.number == 0
+        shown = (what, tuple(types), authors if latest else (), days if latest else (),
+                 len(messages))
         plan = partial(listing_page, ctx, listing, *shown)
         fingerprint = listing_fingerprint(ctx, listing, *shown)
         yield deferred(listing.url, fingerprint, plan, weight=len(listing.items))
 
 
 def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
-                 types: tuple[str, ...], authors: tuple[Author, ...], total: int) -> PageSpec:
+                 types: tuple[str, ...], authors: tuple[Counted, ...], days: tuple[Counted, ...],
+                 total: int) -> PageSpec:
     title, agent = what.title, what.agent
     page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                             "messages")
@@ -91,22 +111,22 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
                 count=total if listing.number == 0 else None,
                 types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=what.kind,
                 all_url=ctx.urls.messages(), all_listed=not agent and not what.kind,
-                authors=authors, agent=agent, scope=what.scope, other=what.other,
+                authors=authors, days=days, agent=agent, scope=what.scope, other=what.other,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
 
 def listing_fingerprint(ctx: SiteContext, listing: ListingPage, what: MessageListing,
-                        types: tuple[str, ...], authors: tuple[Author, ...],
-                        total: int) -> str | None:
+                        types: tuple[str, ...], authors: tuple[Counted, ...],
+                        days: tuple[Counted, ...], total: int) -> str | None:
     """A digest of everything `listing_page` shows (None when the build cannot tell): which
-    page of which listing it is (address, pager, and the count on the latest page), the types
-    and agents it links to, and the files of the messages it lists."""
+    page of which listing it is (address, pager, and the count on the latest page), the types,
+    agents and days it links to, and the files of the messages it lists."""
     keys = [ctx.message_keys.get(m.id) for m in listing.items]
     if not ctx.fingerprint_salt or None in keys:
         return None
     shown = (listing.url, listing.number, listing.same_as, listing.pager, what, types, authors,
-             total if listing.number == 0 else None)
+             days, total if listing.number == 0 else None)
     return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 

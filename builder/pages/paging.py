@@ -52,6 +52,14 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[Listin
     return out
 
 
+def page_of(position: int, count: int, size: int, url_for: UrlFor) -> str:
+    """The address of the page of `paged_listing` that lists the item at `position` (0: the
+    oldest) of `count` items: the latest page when it shows it."""
+    if position >= count - size:
+        return url_for(None)
+    return url_for(position // size + 1)
+
+
 NEWEST_PAGES = 10             # page numbers the latest page lists one by one, newest first
 LANDMARKS = 20                # at most this many round numbers below them
 

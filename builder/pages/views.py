@@ -62,6 +62,12 @@ class MessageView:
 class DayGroup:
     day: str
     messages: tuple[MessageView, ...]
+    anchor: str = ""                      # "day-2026-07-09"; "" on a day's second group of a page
+
+
+def day_anchor(iso_day: str) -> str:
+    """The id of a day's group of messages on a listing page ("day-undated" for no date)."""
+    return f"day-{iso_day or 'undated'}"
 
 
 @dataclass(frozen=True, slots=True)
