@@ -1,3 +1,4 @@
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -157,8 +158,31 @@ def test_gen1_json_result():
     assert result.origin == "results-json"
     extra = dict(result.extra)
     assert extra["model_config"] == "n_layers: 11, d_model: 512, vocab_size: 1024, notes: int6 weights"
-    assert extra["what_failed"] == "int4 diverged"
     assert extra["artifact_size_bytes"] == "15871234"
+    # the rest of its account is its text, under headings, not "Other fields" under key names
+    assert result.body == "## What failed\n\nint4 diverged\n\n## Next steps\n\ntry depth recurrence"
+    assert not {"what_worked", "what_failed", "next_steps"} & set(extra)
+
+
+def gen1(fields):
+    return read_result_json("artifacts/results/x_a.json", json.dumps({"val_bpb": 1.2, **fields}),
+                            BPB)[0]
+
+
+def test_a_gen1_list_of_what_worked_is_a_summary_of_its_items_and_its_text_a_list():
+    result = gen1({"what_worked": ["QAT from step 2000; int6.", "sliding window, stride 64"],
+                   "what_failed": ["int4 diverged", "muon lr 0.05:\nloss spikes"]})
+    assert result.description == "QAT from step 2000; int6. · sliding window, stride 64"
+    assert result.body == ("## What failed\n\n- int4 diverged\n- muon lr 0.05:\n  loss spikes")
+
+
+def test_gen1_notes_summarise_a_result_whose_what_worked_is_then_its_text():
+    """Both were kept: the notes as its summary, and what worked was shown nowhere."""
+    result = gen1({"notes": "a sweep", "what_worked": ["lr 0.02"], "description": "d",
+                   "next_steps": [], "what_failed": None})
+    assert result.description == "a sweep"
+    assert result.body == "## What worked\n\n- lr 0.02"
+    assert dict(result.extra) == {"description": "d"}
 
 
 def test_gen1_json_without_agent_id_uses_the_filename_and_generic_score():

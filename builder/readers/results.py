@@ -23,7 +23,11 @@ STATUSES: tuple[Status, ...] = ("agent-run", "negative", "baseline")
 _MD_KNOWN_KEYS = frozenset({"method", "status", "description", "artifacts", "agent", "agent_id",
                             "timestamp"})
 _JSON_KNOWN_KEYS = frozenset({"agent_id", "agent", "timestamp", "experiment", "method", "status",
-                              "notes", "what_worked", "description", "score", "artifacts"})
+                              "score", "artifacts"})
+_JSON_SUMMARIES = ("notes", "what_worked", "description")      # the first present is its summary
+# A Gen 1 result's account of its run, shown as its text: each a paragraph or a list.
+_JSON_SECTIONS = (("what_worked", "What worked"), ("what_failed", "What failed"),
+                  ("next_steps", "Next steps"))
 
 
 def read_result_md(file: InputFile, config: Config) -> Found:
@@ -49,12 +53,36 @@ def read_result_json(file: InputFile, config: Config) -> Found:
         return Found(problems=(Problem(file.path, "JSON is not an object: not read as a result"),))
     fields = {str(key): value for key, value in fields.items()}
     metric = config.metric
+    summary = next((key for key in _JSON_SUMMARIES if _present(fields.get(key))), "")
+    sections = [(key, title) for key, title in _JSON_SECTIONS
+                if key != summary and _present(fields.get(key))]
     return _result(file.path, fields, {}, metric,
                    metric.field if metric.field in fields else "score",
                    id="legacy-" + slugify(stem(file.path)), origin="results-json",
                    method=_first_present(fields, "experiment", "method"),
-                   description=_first_present(fields, "notes", "what_worked", "description"),
-                   body="", known=_JSON_KNOWN_KEYS)
+                   description=_one_line(fields.get(summary)),
+                   body="\n\n".join(f"## {title}\n\n{_as_markdown(fields[key])}"
+                                     for key, title in sections),
+                   known=_JSON_KNOWN_KEYS | {summary} | {key for key, _ in sections})
+
+
+def _present(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _one_line(value: Any) -> str:
+    """A summary as one line: a list's items ("what_worked": [...]) apart with " · "."""
+    if isinstance(value, list):
+        return " · ".join(text for text in (to_text(item).strip() for item in value) if text)
+    return to_text(value)
+
+
+def _as_markdown(value: Any) -> str:
+    """A list as a list ("- " items, their further lines indented under them), else the text."""
+    if isinstance(value, list):
+        items = (to_text(item).strip() for item in value)
+        return "\n".join("- " + text.replace("\n", "\n  ") for text in items if text)
+    return to_text(value).strip()
 
 
 def _result(path: str, fields: Mapping[str, Any], sources: Mapping[str, str],
