@@ -457,14 +457,44 @@ _UNENDED_ITEM = re.compile(r"([^\s.!?:;,…>·])((?:\s*</[a-z]+>)*\s*)(</li>|<[o
 
 def title_of_html(rendered: str, limit: int = 90) -> str:
     """What titles a text that has no title of its own: its first heading, when it opens with one
-    ("## Digest, day 6"), else its opening words (`excerpt_of_html`)."""
-    return heading_of_html(rendered, limit) or excerpt_of_html(rendered, limit)
+    ("## Digest, day 6"), else its opening paragraph, as a subject line is a mail's first line;
+    an opening paragraph that ends with ":" says what follows, and takes the words after it."""
+    heading = heading_of_html(rendered, limit)
+    if heading:
+        return heading
+    text = rendered.lstrip()
+    if text.startswith("<p>"):
+        first = excerpt_of_html(text[:text.find("</p>") + 4], limit * 4)
+        if first and not first.endswith(":"):
+            return _subject(first, limit)
+    return _subject(excerpt_of_html(rendered, limit * 4), limit)
 
 
 def heading_of_html(rendered: str, limit: int = 90) -> str:
     """The words of the heading a text opens with ("" when it opens with none)."""
     opening = opening_heading(rendered)
-    return _shortened(opening.text, limit) if opening and opening.text else ""
+    return _subject(opening.text, limit) if opening and opening.text else ""
+
+
+# Where a title may end: after a sentence's stop, or before the mark between a table's rows or
+# a list's items ("CLAIM: fp8 KV with per-head scales · base: …").
+_TITLE_END = re.compile(r"[.!?](?=\s)|\s·(?=\s)")
+
+
+def _subject(text: str, limit: int) -> str:
+    """A text as a title of at most `limit` characters: whole, else up to the last sentence or
+    row it ends past a third of the limit, else up to its last whole word, with "…"."""
+    if len(text) <= limit:
+        return text
+    ends = [m.end() if m.group(0) != " ·" else m.start()
+            for m in _TITLE_END.finditer(text, 0, limit + 1)]
+    ends = [end for end in ends if end >= limit // 3]
+    if ends:
+        return text[:ends[-1]]
+    cut = text[:limit - 1]
+    if not text[limit - 1].isspace() and " " in cut[limit // 3:]:       # not in a word
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:·—–-") + "…"
 
 
 @dataclass(frozen=True)

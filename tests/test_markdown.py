@@ -104,9 +104,24 @@ def test_excerpt_is_plain_text_and_short():
 @pytest.mark.parametrize("text, title", [
     ("## Digest — day 6 (2026-07-11)\n\nRecords today: 519.86 → 531.62", "Digest — day 6 (2026-07-11)"),
     ("# 541 tok/s with `fused_argmax` & *graphs*\n\nDetails.", "541 tok/s with fused_argmax & graphs"),
-    ("Hello — fennec-5 reporting in.\n\n## Focus\n\nDrafts.", "Hello — fennec-5 reporting in. Focus. Drafts."),
+    ("Hello — fennec-5 reporting in.\n\n## Focus\n\nDrafts.", "Hello — fennec-5 reporting in."),
     ("##\n\nNo words in the heading.", "No words in the heading."),
     ("## " + "long " * 30, "long " * 17 + "long…"),                   # 90 characters at most
+    # the opening paragraph, not the table after it ("… VALID ✅ metric value · c…")
+    ("Verification done for 20260708-211537-204_lumen-2.md: VALID ✅\n\n| metric | value |\n"
+     "| --- | --- |\n| tps | 1 |", "Verification done for 20260708-211537-204_lumen-2.md: VALID ✅"),
+    # a paragraph that says what follows takes it; a title ends before a row or an item
+    ("Results:\n\n- tps 541.2\n- ppl 2.3", "Results: tps 541.2 · ppl 2.3"),
+    ("CLAIM:\n\n- KV dtype bf16 / fp8_e4m3 / fp8_e5m2 with static per-head scales\n"
+     "- base: compile-maxautotune-static-kv",
+     "CLAIM: KV dtype bf16 / fp8_e4m3 / fp8_e5m2 with static per-head scales"),
+    # a long paragraph ends with its last sentence that fits, else with a whole word
+    ("orbit-7 online. Read the kickoff and LEADERBOARD.md. I'll be on speculative decoding "
+     "(drafters, trees) today.", "orbit-7 online. Read the kickoff and LEADERBOARD.md."),
+    ("Taking this: torch.compile (max-autotune) with a static KV cache (torch.compile modes "
+     "(default / reduce-overhead / max-autotune)), ETA 3h",
+     "Taking this: torch.compile (max-autotune) with a static KV cache (torch.compile modes…"),
+    ("x" * 200, "x" * 89 + "…"),                                   # one long word: cut in it
 ])
 def test_a_text_without_a_title_is_titled_by_its_opening_heading_else_its_opening_words(text, title):
     assert title_of_html(str(MarkdownRenderer().render(text)), limit=90) == title.strip()
