@@ -25,6 +25,14 @@ class Counted:
 
 
 @dataclass(frozen=True, slots=True)
+class LatestOnly:
+    """What a listing's latest page alone lists: numbered pages must not change when a message
+    is posted. The agents of the archive and its days."""
+    authors: tuple[Counted, ...] = ()
+    days: tuple[Counted, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class MessageListing:
     """Which listing of messages: its title, the agent it is about or the type it shows, which
     messages it lists when the title does not say (`scope`), and the agent's other listing."""
@@ -44,7 +52,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     authors = tuple(Counted(agent, urls.messages_by_agent(agent), len(msgs))
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
     yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
-                             authors=authors, days=archive_days(ctx, c.messages))
+                             LatestOnly(authors, archive_days(ctx, c.messages)))
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
@@ -81,14 +89,13 @@ def archive_days(ctx: SiteContext, messages: Sequence[Message]) -> tuple[Counted
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
-                  what: MessageListing, types: Sequence[str], authors: tuple[Counted, ...] = (),
-                  days: tuple[Counted, ...] = ()) -> Iterator[PageSpec | Deferred]:
+                  what: MessageListing, types: Sequence[str],
+                  latest: LatestOnly = LatestOnly()) -> Iterator[PageSpec | Deferred]:
     """The pages of one listing (`what`). `types` are every message type there is (each page
-    links them); `authors` and `days`, the agents and the days its latest page lists."""
+    links them); `latest`, what its latest page alone lists."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
     for listing in listings:
-        latest = listing.number == 0
-        shown = (what, tuple(types), authors if latest else (), days if latest else (),
+        shown = (what, tuple(types), latest if listing.number == 0 else LatestOnly(),
                  len(messages))
         plan = partial(listing_page, ctx, listing, *shown)
         fingerprint = listing_fingerprint(ctx, listing, *shown)
@@ -96,8 +103,7 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
 
 
 def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
-                 types: tuple[str, ...], authors: tuple[Counted, ...], days: tuple[Counted, ...],
-                 total: int) -> PageSpec:
+                 types: tuple[str, ...], latest: LatestOnly, total: int) -> PageSpec:
     title, agent = what.title, what.agent
     page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                             "messages")
@@ -111,22 +117,21 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
                 count=total if listing.number == 0 else None,
                 types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=what.kind,
                 all_url=ctx.urls.messages(), all_listed=not agent and not what.kind,
-                authors=authors, days=days, agent=agent, scope=what.scope, other=what.other,
+                latest=latest, agent=agent, scope=what.scope, other=what.other,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 
 
 def listing_fingerprint(ctx: SiteContext, listing: ListingPage, what: MessageListing,
-                        types: tuple[str, ...], authors: tuple[Counted, ...],
-                        days: tuple[Counted, ...], total: int) -> str | None:
+                        types: tuple[str, ...], latest: LatestOnly, total: int) -> str | None:
     """A digest of everything `listing_page` shows (None when the build cannot tell): which
-    page of which listing it is (address, pager, and the count on the latest page), the types,
-    agents and days it links to, and the files of the messages it lists."""
+    page of which listing it is (address, pager, and the count on the latest page), the types
+    and what else it links to, and the files of the messages it lists."""
     keys = [ctx.message_keys.get(m.id) for m in listing.items]
     if not ctx.fingerprint_salt or None in keys:
         return None
-    shown = (listing.url, listing.number, listing.same_as, listing.pager, what, types, authors,
-             days, total if listing.number == 0 else None)
+    shown = (listing.url, listing.number, listing.same_as, listing.pager, what, types, latest,
+             total if listing.number == 0 else None)
     return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 
