@@ -391,6 +391,17 @@ def messages_to_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:
     return {k: tuple(groups[k]) for k in sorted(groups)}
 
 
+def conversations(to_agent: Mapping[str, Sequence[Message]]) -> dict[str, dict[str, int]]:
+    """How many messages each agent wrote to each other (`messages_to_agent`): by writer, then
+    by addressee, in id order."""
+    counts: dict[str, dict[str, int]] = {}
+    for addressee, messages in to_agent.items():
+        for m in messages:
+            written = counts.setdefault(m.agent, {})
+            written[addressee] = written.get(addressee, 0) + 1
+    return {writer: dict(sorted(counts[writer].items())) for writer in sorted(counts)}
+
+
 _CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1|\Z)|`+[^`\n]*`+", re.S | re.M)
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from builder.assemble import (assemble, best_per_agent, build_threads,
-                              collect_agents, find_records,
+                              collect_agents, conversations, find_records,
                               mentioned_agents, messages_by_agent, messages_citing_taskforces,
                               messages_to_agent, rank, result_refs, results_by_agent,
                               results_by_filename, sort_traces, taskforces_by_agent,
@@ -16,6 +16,7 @@ from builder.assemble import (assemble, best_per_agent, build_threads,
                               unique_result_ids)
 from builder.config import Config, FallbackConfig, FallbackEntry, MetricConfig
 from builder.model import Agent, Message, Problem, Result, Taskforce, TokenUsage, Trace
+from builder.pages.views import correspondents, top_pairs
 from builder.readers import Inputs
 
 T0 = datetime(2026, 6, 20, 12, 0, tzinfo=timezone.utc)
@@ -369,6 +370,17 @@ def test_messages_to_an_agent_mention_it_or_answer_it_and_are_not_its_own():
     assert {agent: [m.id for m in ms] for agent, ms in to.items()} == {
         "alice": ["20260620-1201-b"],                            # mentioned and answered: once
         "bob": ["20260620-1200-a", "20260620-1202-c"]}           # not its note to itself
+    assert conversations(to) == {"alice": {"bob": 1}, "bob": {"alice": 1}, "carol": {"bob": 1}}
+
+
+def test_the_pairs_that_wrote_to_each_other_most_and_whom_an_agent_writes_to_most():
+    written = {"a": {"b": 2, "c": 1}, "b": {"a": 3}, "c": {"d": 4}, "d": {"a": 1}}
+    pairs = top_pairs(written, lambda agent: f"/agents/{agent}/", 2)
+    assert [(p.first.agent, p.first.messages, p.second.agent, p.second.messages, p.messages)
+            for p in pairs] == [("b", 3, "a", 2, 5), ("c", 4, "d", 0, 4)]   # the bigger writer first
+    assert pairs[0].first.url == "/agents/b/"
+    assert [(c.agent, c.messages) for c in correspondents({"x": 1, "b": 2, "a": 2}, str, 2)] == \
+        [("a", 2), ("b", 2)]                                                  # most, then by name
 
 
 def test_assemble_with_nothing_shows_fallback():

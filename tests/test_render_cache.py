@@ -673,6 +673,31 @@ def test_a_fingerprint_that_misses_what_its_page_shows_stops_a_checked_build(tmp
         run(tmp_path, bucket, cache, tmp_path / "b")
 
 
+def test_whom_an_agent_writes_to_most_follows_its_messages_past_the_recent_ones(
+        tmp_path, bucket, monkeypatch):
+    """A profile lists the agent's newest messages and whom it writes to most: an older message
+    that now mentions another agent changes the latter alone. A fingerprint blind to it would
+    keep the page as it was, and the checked build would stop."""
+    import builder.pages.agents as agents
+    monkeypatch.setattr(agents, "RECENT_MESSAGES", 1)
+    monkeypatch.setattr(agents, "TOP_CORRESPONDENTS", 100)
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    messages = sorted((bucket / "message_board").glob("2*.md"))
+    author = next(a for a in map(agent_of, messages) if sum(agent_of(p) == a for p in messages) > 1)
+    oldest = next(p for p in messages if agent_of(p) == author)
+    texts = "".join(p.read_text(encoding="utf-8") for p in messages if agent_of(p) == author)
+    other = next(p.stem for p in sorted((bucket / "agents").glob("*.md"))
+                 if p.stem != author and f"@{p.stem}" not in texts)
+    oldest.write_text(oldest.read_text(encoding="utf-8") + f"\n@{other} see above.\n",
+                      encoding="utf-8")
+    run(tmp_path, bucket, cache, tmp_path / "b")
+    page = f"agents/{author}/index.html"
+    before, after = ((tmp_path / site / page).read_text(encoding="utf-8") for site in "ab")
+    assert f'href="/agents/{other}/">{other}</a> (1)' in after.split("Writes most to")[1]
+    assert f'href="/agents/{other}/">{other}</a> (1)' not in before
+
+
 def result_page_of(result: Path) -> str:
     return f"results/{result.stem}/index.html"
 

@@ -528,6 +528,58 @@ def test_the_message_archive_leads_to_each_day_where_its_newest_message_is_liste
     assert all(i.startswith("day-2026-07-") for i in ids)
 
 
+def _written_to(site: Path) -> dict[tuple[str, str], int]:
+    """(writer, addressee): how many of the writer's messages each "Messages to" listing lists."""
+    counts: dict[tuple[str, str], int] = {}
+    for listing in (site / "messages" / "to").glob("*/index.html"):
+        addressee = listing.parent.name
+        pages = [listing, *listing.parent.glob("page/*/index.html")]
+        ids = {a["href"] for p in pages for a in html.soup(p).select("li.message-card a.time")}
+        for message in ids:
+            writer = html.text_of(html.soup(site / message.strip("/") / "index.html")
+                                  .select_one("p.meta a.author"))
+            counts[writer, addressee] = counts.get((writer, addressee), 0) + 1
+    return counts
+
+
+def test_the_roster_and_the_profiles_say_who_writes_to_whom(site):
+    """How agents relate: the roster gives the pairs of agents that wrote to each other most, a
+    profile and an agent's listing whom it writes to most, the listing of messages to an agent
+    whom it hears from most: as many messages as the "Messages to" listings list."""
+    counts = _written_to(site)
+    roster = html.soup(site / "agents" / "index.html")
+    assert html.text_of(roster.select_one("#pairs-title")) == "Who writes to whom"
+    pairs = roster.select("ol.pairs li")
+    assert len(pairs) == 12
+    totals = []
+    for li in pairs:
+        first, second = (html.text_of(a) for a in li.select("a"))
+        ab, ba = counts.get((first, second), 0), counts.get((second, first), 0)
+        said = " ".join(li.get_text().split())
+        assert ab >= ba > 0 or (ab > 0 and ba == 0 and said == f"{first} to {second}: {ab} messages")
+        assert f": {ab + ba} messages" in said
+        totals.append(ab + ba)
+    both = {}
+    for (a, b), n in counts.items():
+        both[frozenset((a, b))] = both.get(frozenset((a, b)), 0) + n
+    assert totals == sorted(both.values(), reverse=True)[:12]
+    assert " ".join(pairs[0].get_text().split()) == \
+        "ferrite and sparkle-2: 9 messages (5 from ferrite, 4 from sparkle-2)"
+
+    def shown(path: Path, label: str) -> list[tuple[str, int]]:
+        line = next(p for p in html.soup(path).select("p") if html.text_of(p).startswith(label))
+        return [(html.text_of(a), int(a.next_sibling.strip(" (),")))
+                for a in line.select("a")]
+    writes = shown(site / "agents" / "kestrel" / "index.html", "Writes most to:")
+    expected = sorted(((b, n) for (a, b), n in counts.items() if a == "kestrel"),
+                      key=lambda bn: (-bn[1], bn[0]))[:5]
+    assert writes == expected == shown(site / "messages" / "agent" / "kestrel" / "index.html",
+                                       "Writes most to:")
+    heard = shown(site / "messages" / "to" / "kestrel" / "index.html", "Most often from:")
+    assert heard == sorted(((a, n) for (a, b), n in counts.items() if b == "kestrel"),
+                           key=lambda an: (-an[1], an[0]))[:5]
+
+
 def test_the_message_archive_lists_its_agents_and_marks_the_listing_shown(site):
     """/messages/ leads to each agent's messages, with how many there are; the type (or "all")
     a listing shows is marked among the types. A numbered page does not list the agents: it

@@ -13,11 +13,13 @@ from builder.pages.context import SiteContext
 from builder.pages.data import metric_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, charter,
-                                 trace_summary, without_title)
+from builder.pages.views import (AgentView, BestPlace, Correspondent, LeadLink, ResultRow,
+                                 charter, correspondents, top_pairs, trace_summary, without_title)
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
+TOP_PAIRS = 12                # pairs of agents the roster shows, that wrote to each other most
+TOP_CORRESPONDENTS = 5        # agents a profile shows, that the agent wrote to most
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -28,7 +30,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         best.setdefault(e.result.agent, e)
     page = ctx.base_context("Agents", "agents")
     page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents],
-                taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces])
+                taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces],
+                pairs=top_pairs(ctx.conversations, ctx.urls.agent, TOP_PAIRS))
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     ranked_agents = sum(1 for e in lb.best if e.rank)
     for a in ctx.collab.agents:
@@ -56,6 +59,12 @@ def memberships(ctx: SiteContext, a: Agent) -> list[LeadLink]:
     return [taskforce_link(ctx, t, a.id) for t in ctx.by_agent_taskforces.get(a.id, ())]
 
 
+def writes_to(ctx: SiteContext, agent: str) -> tuple[Correspondent, ...]:
+    """The agents it wrote to most. Not those that wrote to it most: its page would change
+    with others' messages (they are on its "Messages to" listing)."""
+    return correspondents(ctx.conversations.get(agent, {}), ctx.urls.agent, TOP_CORRESPONDENTS)
+
+
 def agent_rows(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry]) -> list[ResultRow]:
     return [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
             for r in ctx.by_agent_results.get(a.id, ())]
@@ -76,7 +85,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
-             memberships(ctx, a))
+             memberships(ctx, a), writes_to(ctx, a.id))
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -101,6 +110,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
         to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",
+        writes_to=writes_to(ctx, a.id),
         taskforces=memberships(ctx, a),
         traces=[trace_summary(t, ctx.urls, result_by_score(ctx, t))
                 for t in ctx.by_agent_traces.get(a.id, ())],

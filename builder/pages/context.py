@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.assemble import (messages_by_agent, messages_citing_taskforces, messages_to_agent,
-                              result_refs, results_by_agent, results_by_filename,
-                              taskforces_by_agent, traces_by_agent)
+from builder.assemble import (conversations, messages_by_agent, messages_citing_taskforces,
+                              messages_to_agent, result_refs, results_by_agent,
+                              results_by_filename, taskforces_by_agent, traces_by_agent)
 from builder.config import Config
 from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
@@ -270,6 +270,7 @@ class SiteContext:
     by_agent_results: Mapping[str, tuple[Result, ...]]
     by_agent_messages: Mapping[str, tuple[Message, ...]]
     to_agent_messages: Mapping[str, tuple[Message, ...]]   # others' mentions of it, answers to it
+    conversations: Mapping[str, Mapping[str, int]]         # writer: {addressee: messages}
     by_agent_traces: Mapping[str, tuple[Trace, ...]]
     agent_history: Mapping[str, Markup]
     # What a section may digest to tell that a page shows what it showed before (fingerprint):
@@ -383,6 +384,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
     traces_by_result = _traces_by_result(collab.traces, by_file)
     ranked = {e.result.id: e for e in collab.leaderboard.all}
     by_agent_results = results_by_agent(collab)
+    to_agent = messages_to_agent(collab)
 
     def agent_link(agent: str) -> str:
         return urls.agent(agent) if agent in known else ""
@@ -399,7 +401,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
         rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
         messages_about_result=_messages_about_results(collab.messages, by_file),
         by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),
-        to_agent_messages=messages_to_agent(collab),
+        to_agent_messages=to_agent, conversations=conversations(to_agent),
         by_agent_traces=traces_by_agent(collab),
         agent_history={agent: sparkline(score_history(results, ranked, rows, config.metric.unit),
                                         collab.leaderboard.direction)

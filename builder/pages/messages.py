@@ -2,6 +2,7 @@
 page URLs stay stable), and /messages/<id>/ with the message's thread."""
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from typing import Iterator, Sequence
@@ -12,7 +13,10 @@ from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, page_of, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import body_under_title, day_anchor
+from builder.pages.views import Correspondent, body_under_title, correspondents, day_anchor
+
+
+TOP_OFTEN = 5                 # agents an agent's listings show it writes to, or hears from, most
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +31,12 @@ class Counted:
 @dataclass(frozen=True, slots=True)
 class LatestOnly:
     """What a listing's latest page alone lists: numbered pages must not change when a message
-    is posted. The agents of the archive and its days."""
+    is posted. The agents of the archive and its days; the agents an agent writes to most, or
+    hears from most (`often`, which `often_label` names)."""
     authors: tuple[Counted, ...] = ()
     days: tuple[Counted, ...] = ()
+    often_label: str = ""
+    often: tuple[Correspondent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,15 +63,18 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
+        writes_to = correspondents(ctx.conversations.get(agent, {}), urls.agent, TOP_OFTEN)
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
-                                 MessageListing(f"Messages by {agent}", agent, other=to), types)
+                                 MessageListing(f"Messages by {agent}", agent, other=to), types,
+                                 LatestOnly(often_label="Writes most to", often=writes_to))
     for agent, msgs in sorted(ctx.to_agent_messages.items()):
         by = (Link(f"Messages by {agent}", urls.messages_by_agent(agent))
               if agent in ctx.by_agent_messages else None)
         what = MessageListing(f"Messages to {agent}", agent,
                               scope=f"that mention {agent} or answer its messages", other=by)
+        heard = correspondents(Counter(m.agent for m in msgs), urls.agent, TOP_OFTEN)
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_to_agent(a, n),
-                                 what, types)
+                                 what, types, LatestOnly(often_label="Most often from", often=heard))
     for kind in types:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  MessageListing(f"Messages of type “{kind}”", kind=kind), types)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Callable, Mapping
 
 from markupsafe import Markup
 
@@ -83,6 +84,47 @@ class AgentView:
     traces: int
     best_text: str
     best: float | None = None             # the best ranked score (what "Best" sorts by)
+
+
+@dataclass(frozen=True, slots=True)
+class Correspondent:
+    """An agent written to or heard from, and how many messages."""
+    agent: str
+    url: str
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two agents that wrote to each other: each with the messages it wrote to the other."""
+    first: Correspondent
+    second: Correspondent
+
+    @property
+    def messages(self) -> int:
+        return self.first.messages + self.second.messages
+
+
+def correspondents(counts: Mapping[str, int], url: Callable[[str], str],
+                   top: int) -> tuple[Correspondent, ...]:
+    """The `top` agents of `counts` (agent: messages), most messages first."""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return tuple(Correspondent(agent, url(agent), n) for agent, n in ranked)
+
+
+def top_pairs(written: Mapping[str, Mapping[str, int]], url: Callable[[str], str],
+              top: int) -> tuple[Pair, ...]:
+    """The `top` pairs of agents that wrote to each other most (writer: {addressee: messages}),
+    most messages first; in a pair, the agent that wrote more first."""
+    both: dict[tuple[str, str], list[int]] = {}
+    for writer, counts in written.items():
+        for addressee, n in counts.items():
+            first, second = sorted((writer, addressee))
+            both.setdefault((first, second), [0, 0])[writer != first] += n
+    ranked = sorted(both.items(), key=lambda kv: (-sum(kv[1]), kv[0]))[:top]
+    return tuple(Pair(*sorted((Correspondent(a, url(a), ab), Correspondent(b, url(b), ba)),
+                              key=lambda c: (-c.messages, c.agent)))
+                 for (a, b), (ab, ba) in ranked)
 
 
 @dataclass(frozen=True, slots=True)
