@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timezone
 
 MISSING = "—"
@@ -125,6 +126,11 @@ def short(text: str, limit: int) -> str:
     """Whitespace collapsed to single spaces, at most `limit` characters (an ellipsis marks a cut)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def in_words(items: Sequence[str]) -> str:
+    """"messages, results and traces": items as a sentence lists them."""
+    return " and ".join(filter(None, (", ".join(items[:-1]), *items[-1:])))
 
 
 # Characters that would let a name rewrite a terminal line or hide in a page: controls, line

@@ -67,3 +67,10 @@ def test_short_collapses_whitespace_and_marks_the_cut():
     assert fmt.short("a\n\n b\tc", 10) == "a b c"
     assert fmt.short("abcdefghij", 5) == "abcd…"
     assert len(fmt.short("x" * 500, 80)) == 80
+
+
+@pytest.mark.parametrize("items, said", [([], ""), (["traces"], "traces"),
+                                         (["results", "traces"], "results and traces"),
+                                         (["messages", "results", "traces"], "messages, results and traces")])
+def test_in_words_lists_items_as_a_sentence_does(items, said):
+    assert fmt.in_words(items) == said

@@ -77,10 +77,15 @@ def test_only_the_search_page_may_compile_webassembly(demo_site):
 
 
 def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tmp_path):
+    """Offered in the filter and named by the search field's label."""
     def kinds(site):
         return [o["value"] for o in soup(site / "search" / "index.html").select("select[name=kind] option")]
 
+    def label(site):
+        return soup(site / "search" / "index.html").select_one("label[for=search-q]").get_text()
+
     assert kinds(demo_site) == ["", "message", "result", "agent", "trace", "taskforce"]
+    assert label(demo_site) == "Words to find in messages, results, agents, traces and taskforces"
     bucket = tmp_path / "bucket"
     shutil.copytree(REPO / "builder" / "demo", bucket)
     shutil.rmtree(bucket / "taskforces")
@@ -89,6 +94,7 @@ def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tm
     assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
                  "--out", str(out)]) == 0
     assert kinds(out) == ["", "message", "result", "agent"]
+    assert label(out) == "Words to find in messages, results and agents"
 
 
 def test_the_date_fields_span_the_first_to_the_last_day_of_the_messages_and_results(demo_site):

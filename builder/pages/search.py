@@ -32,6 +32,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     page.update(
         csp=content_security_policy(ctx.config.site.image_hosts, wasm=True),
         bundle=ctx.urls.search_bundle(), kinds=kinds_in(c),
+        searched=fmt.in_words([label.lower() for _, label in kinds_in(c)]),
         agents=sorted({a.id for a in c.agents} | {m.agent for m in c.messages}
                        | {r.agent for r in c.results}, key=str.lower),
         types=sorted({m.type for m in c.messages}),
