@@ -10,7 +10,7 @@ from builder import format as fmt
 from builder.markdown import folder_of
 from builder.model import Agent, RankedEntry, Taskforce
 from builder.pages.context import SiteContext
-from builder.pages.data import metric_columns
+from builder.pages.data import score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
 from builder.pages.views import (AgentView, BestPlace, Correspondent, LeadLink, ResultRow,
@@ -104,9 +104,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
         bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),
-        rows=list(reversed(rows)), metric=ctx.config.metric,
-        has_secondary=bool(ctx.config.metric.secondary_field),
-        columns=metric_columns(ctx.config.metric),
+        rows=list(reversed(rows)), cols=score_columns(ctx.config.metric),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
         to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import math
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Callable, Iterator, Sequence
 
@@ -44,6 +45,21 @@ def leaderboard_fingerprint(ctx: SiteContext, name: str) -> str | None:
 
 FIXED_COLUMNS = ("rank", "agent", "score_text", "method", "timestamp", "verification", "status",
                  "record", "id", "url", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreColumns:
+    """The score's and the secondary metric's columns: as a table heads them, and as the data
+    files (and a download of a table's view) name them (`metric_columns`)."""
+    score_head: str                       # "Throughput (tok/s)"
+    secondary_head: str                   # "" when the metric has no secondary field
+    names: tuple[str, str]
+
+
+def score_columns(metric: MetricConfig) -> ScoreColumns:
+    unit = f" ({metric.unit})" if metric.unit else ""
+    secondary = (metric.secondary_label or metric.secondary_field) if metric.secondary_field else ""
+    return ScoreColumns(f"{metric.label}{unit}", secondary, metric_columns(metric))
 
 
 def metric_columns(metric: MetricConfig) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from builder.chart_runtime import RUNTIME_FILE
 from builder.pages.context import SiteContext
-from builder.pages.data import metric_columns, table_rows_json
+from builder.pages.data import score_columns, table_rows_json
 from builder.pages.spec import PageSpec
 from builder.slugs import slugify
 
@@ -45,7 +45,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         metric=metric, direction=lb.direction, fallback=lb.fallback, best_rows=best,
         baseline_rows=ctx.plain_rows(lb.baselines), negative_rows=ctx.plain_rows(lb.negative),
         invalid_rows=ctx.plain_rows(lb.invalid), unscored_rows=ctx.plain_rows(lb.unscored),
-        has_secondary=bool(metric.secondary_field), columns=metric_columns(metric),
+        cols=score_columns(metric),
         latest_messages=[ctx.message_views[m.id] for m in reversed(c.messages[-LATEST_MESSAGES:])],
         chart=chart, runtime_file=RUNTIME_FILE, inline_style=ctx.home_style,
         legend=[LegendItem(s.agent, slugify(s.agent), s.colour, s.path)

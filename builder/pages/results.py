@@ -7,7 +7,7 @@ from typing import Iterator
 from builder import format as fmt
 from builder.model import Result
 from builder.pages.context import SiteContext
-from builder.pages.data import metric_columns
+from builder.pages.data import score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.urls import web_link
 
@@ -20,9 +20,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
 
 def index_page(ctx: SiteContext) -> PageSpec:
     page = ctx.base_context("All results", "results")
-    page.update(rows=ctx.plain_rows(list(reversed(ctx.collab.results))), metric=ctx.config.metric,
-                has_secondary=bool(ctx.config.metric.secondary_field),
-                columns=metric_columns(ctx.config.metric))
+    page.update(rows=ctx.plain_rows(list(reversed(ctx.collab.results))),
+                cols=score_columns(ctx.config.metric))
     return PageSpec(ctx.urls.results(), "results.html", page)
 
 
@@ -55,7 +54,8 @@ def result_page(ctx: SiteContext, r: Result) -> PageSpec:
     artifacts = [(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts]
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
-        row=row, result=r, metric=ctx.config.metric, body=ctx.bodies.results[r.id], extra=r.extra,
+        row=row, result=r, cols=score_columns(ctx.config.metric), body=ctx.bodies.results[r.id],
+        extra=r.extra,
         day=fmt.iso_day(r.timestamp), leaderboard_url=urls.leaderboard_row(r.id),
         artifacts=artifacts, links=[link for link in row.links if link.url not in elsewhere],
         source_url=source_url,
