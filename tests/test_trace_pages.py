@@ -110,6 +110,9 @@ def test_index_lists_every_session_with_reported_tokens_and_unknown_as_dash(demo
     assert tokens["019f4383-1c40-7412-813b-595aba5f3cb9"] == "55,765"
     assert text_of(rows["aider-20260711-2140"][7]) == "—"             # tool calls unknown too
     assert "0" not in text_of(rows["aider-20260711-2140"][6])
+    # the notes' opening words, not the heading they open with ("Session notes. Swept lm_head…")
+    notes = text_of(rows["16a34bab-add2-43b4-a970-3c8cafafee09"][9])
+    assert notes.startswith("Swept lm_head keepset size × K on copperhead's tree-verify stack.")
     # each session links to its page, which exists
     for cells in rows.values():
         href = cells[1].find("a")["href"]

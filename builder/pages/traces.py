@@ -23,7 +23,7 @@ from functools import partial
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from builder import format as fmt
-from builder.markdown import excerpt_of_html, folder_of
+from builder.markdown import excerpt_of_html, folder_of, opening_heading
 from builder.model import Link, Problem, Trace
 from builder.pages.context import Loader, SiteContext
 from builder.pages.paging import paged_listing
@@ -208,8 +208,15 @@ def index_pages(ctx: SiteContext) -> list[PageSpec]:
 
 
 def _excerpt(ctx: SiteContext, t: Trace) -> str:
-    """Plain text of the notes' first prose (escaped by the template like any string)."""
-    return excerpt_of_html(ctx.md.render(t.notes[:4000]), 140) if t.notes.strip() else ""
+    """Plain text of the notes' first prose (escaped by the template like any string). A heading
+    they open with ("## Session notes") is left out when words follow it: the column says what
+    they are, and 140 characters are few."""
+    if not t.notes.strip():
+        return ""
+    rendered = str(ctx.md.render(t.notes[:4000]))
+    opening = opening_heading(rendered)
+    after = excerpt_of_html(opening.rest, 140) if opening else ""
+    return after or excerpt_of_html(rendered, 140)
 
 
 # ---------------------------------------------------------------------------------------------
