@@ -1,6 +1,8 @@
-"""collab-site check: internal links resolve, HTML basics hold, pages stay within budget."""
+"""collab-site check: internal links resolve (their #fragments too), HTML basics hold, pages
+stay within budget."""
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import SplitResult, unquote
@@ -19,6 +21,7 @@ class _PageScan(HTMLParser):
         self.inline_scripts = 0
         self.ids: set[str] = set()
         self.duplicate_ids: set[str] = set()
+        self.row_files: list[str] = []         # data-src: JSON rows a script shows, by anchor
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -33,6 +36,8 @@ class _PageScan(HTMLParser):
         for key in ("href", "src"):
             if a.get(key):
                 self.links.append(a[key])
+        if a.get("data-src"):
+            self.row_files.append(a["data-src"])
         if a.get("id"):
             if a["id"] in self.ids:
                 self.duplicate_ids.add(a["id"])
@@ -44,19 +49,51 @@ def check_site(out: Path, base: str = "/") -> list[str]:
     if not (out / "index.html").is_file():
         return [f"{out}/index.html is missing: build the site first"]
     findings: list[str] = []
+    ids: dict[Path, set[str]] = {}
+    fragments: list[tuple[str, str, Path, str]] = []     # page, link, target, fragment
     for page in sorted(out.rglob("*.html")):
-        findings += _check_page(out, page, base)
-    return findings
+        scan = _scan(page)
+        findings += _check_page(out, page, scan, base)
+        ids[page] = scan.ids | _row_anchors(out, scan.row_files, base)
+        rel = page.relative_to(out).as_posix()
+        for link in scan.links:
+            parts = url_parts(link)
+            if parts is not None and parts.fragment:
+                target = page if link.startswith("#") else _internal_target(out, parts, base)
+                if target is not None:
+                    fragments.append((rel, link, target, unquote(parts.fragment)))
+    return findings + [f"{rel}: no #{fragment} where {link} leads"
+                       for rel, link, target, fragment in fragments
+                       if target in ids and fragment not in ids[target]]
 
 
-def _check_page(out: Path, page: Path, base: str) -> list[str]:
-    rel = page.relative_to(out).as_posix()
-    data = page.read_bytes()
+def _scan(page: Path) -> _PageScan:
     scan = _PageScan()
-    scan.feed(data.decode("utf-8", errors="replace"))
+    scan.feed(page.read_bytes().decode("utf-8", errors="replace"))
+    return scan
+
+
+def _row_anchors(out: Path, files: list[str], base: str) -> set[str]:
+    """The anchors of the rows a page's script shows from JSON files ({"rows": [{"anchor"}]}):
+    the all-results view of the leaderboard is built in the browser."""
+    anchors: set[str] = set()
+    for src in files:
+        parts = url_parts(src)
+        path = _internal_target(out, parts, base) if parts else None
+        try:
+            rows = json.loads(path.read_bytes())["rows"] if path else []
+            anchors |= {row["anchor"] for row in rows if isinstance(row.get("anchor"), str)}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue                  # not rows: its own links are checked, not its anchors
+    return anchors
+
+
+def _check_page(out: Path, page: Path, scan: _PageScan, base: str) -> list[str]:
+    rel = page.relative_to(out).as_posix()
+    size = page.stat().st_size
     findings = []
-    if len(data) > PAGE_BUDGET_BYTES:
-        findings.append(f"{rel}: {len(data):,} bytes, over the {PAGE_BUDGET_BYTES:,}-byte page budget")
+    if size > PAGE_BUDGET_BYTES:
+        findings.append(f"{rel}: {size:,} bytes, over the {PAGE_BUDGET_BYTES:,}-byte page budget")
     if not scan.has_title:
         findings.append(f"{rel}: no <title>")
     if not scan.has_csp:
