@@ -98,6 +98,7 @@ class LimitsConfig:
     max_message_bytes: int = 1_000_000
     max_trace_bytes: int = 50_000_000
     messages_per_page: int = 50
+    results_per_page: int = 200
     trace_records_per_page: int = 200
 
 

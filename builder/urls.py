@@ -64,8 +64,8 @@ class Urls:
     def taskforce(self, taskforce_id: str) -> str:
         return self._page("taskforces", slugify(taskforce_id))
 
-    def results(self) -> str:
-        return self._page("results")
+    def results(self, page: int | None = None) -> str:
+        return self._page("results", f"page/{page}" if page else "")
 
     def result(self, result_id: str) -> str:
         return self._page("results", slugify(result_id))

@@ -228,6 +228,34 @@ def test_build_is_deterministic_and_rewrites_nothing_unchanged(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in a.rglob("*") if p.is_file()} == mtimes
 
 
+def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(tmp_path, site):
+    """/results/ was one table of every result: 2.6 MB of HTML at 2,000 results, 26 MB at 20,000.
+    Its pages hold [limits] results_per_page each, numbered from the oldest as the message
+    archive's are, so a numbered page keeps its results."""
+    config = tmp_path / "collab.toml"
+    config.write_text((REPO / "collab.toml").read_text(encoding="utf-8").replace(
+        "results_per_page = 200", "results_per_page = 20"), encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(config), "--source", str(REPO / "builder" / "demo"),
+                 "--out", str(out)]) == 0
+
+    def ids(path):
+        return [a["href"] for a in html.soup(path).select("#results-all td.links a")
+                if html.text_of(a) == "details"]
+    every = ids(site / "results" / "index.html")           # the demo's 81, on one page, newest first
+    latest = html.soup(out / "results" / "index.html")
+    assert html.text_of(latest.h1) == "All results (81)" and len(every) == 81
+    assert [html.text_of(a) for a in latest.select_one("nav.pager").select(".pages a")] == \
+        ["4", "3", "2", "1"]
+    pages = {n: ids(out / "results" / "page" / str(n) / "index.html") for n in range(1, 5)}
+    assert pages[1] == every[-20:]                          # the oldest 20, newest first
+    assert [i for n in (4, 3, 2, 1) for i in pages[n]] == every[1:]
+    assert ids(out / "results" / "index.html") == every[:20]
+    assert html.text_of(html.soup(out / "results" / "page" / "2" / "index.html").h1) == \
+        "All results page 2"
+    assert check_site(out) == []
+
+
 def test_lower_direction_reverses_the_ranking(tmp_path, monkeypatch):
     monkeypatch.setenv("METRIC_DIRECTION", "lower")
     out = build(tmp_path)

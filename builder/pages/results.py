@@ -8,30 +8,42 @@ from builder import format as fmt
 from builder.model import Result
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns
+from builder.pages.paging import ListingPage, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.urls import web_link
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
-    yield deferred(ctx.urls.results(), index_fingerprint(ctx), partial(index_page, ctx))
-    for r in ctx.collab.results:
+    results = list(ctx.collab.results)
+    for listing in paged_listing(results, ctx.config.limits.results_per_page, ctx.urls.results):
+        yield deferred(listing.url, index_fingerprint(ctx, listing, len(results)),
+                       partial(index_page, ctx, listing, len(results)), weight=len(listing.items))
+    for r in results:
         yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r), partial(result_page, ctx, r))
 
 
-def index_page(ctx: SiteContext) -> PageSpec:
-    page = ctx.base_context("All results", "results")
-    page.update(rows=ctx.plain_rows(list(reversed(ctx.collab.results))),
-                cols=score_columns(ctx.config.metric))
-    return PageSpec(ctx.urls.results(), "results.html", page)
+def index_page(ctx: SiteContext, listing: ListingPage, total: int) -> PageSpec:
+    """A page of every result, newest first: a page of a 20,000-result table was 26 MB."""
+    latest = listing.number == 0
+    page = ctx.base_context("All results" if latest else f"All results — page {listing.number}",
+                            "results")
+    if listing.same_as:
+        page["canonical"] = ctx.canonical(listing.same_as)
+    page.update(rows=ctx.plain_rows(list(reversed(listing.items))), pager=listing.pager,
+                count=total if latest else None, cols=score_columns(ctx.config.metric))
+    return PageSpec(listing.url, "results.html", page, weight=len(listing.items))
 
 
-def index_fingerprint(ctx: SiteContext) -> str | None:
-    """A digest of everything `index_page` shows (None when the build cannot tell): the table
-    row of every result."""
-    rows = [ctx.record_key(ctx.rows_by_result[r.id]) for r in ctx.collab.results]
+def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int) -> str | None:
+    """A digest of everything `index_page` shows (None when the build cannot tell): which page
+    it is (address, pager, and the count on the latest page) and the table row of each result
+    it lists."""
+    rows = [ctx.record_key(ctx.rows_by_result[r.id]) for r in listing.items]
     if not ctx.fingerprint_salt or None in rows:
         return None
-    return ctx.fingerprint("results.html", *rows)
+    shown = (listing.url, listing.number, listing.same_as, listing.pager,
+             total if listing.number == 0 else None)
+    return ctx.fingerprint("results.html", repr(shown), *rows)
 
 
 def result_fingerprint(ctx: SiteContext, r: Result) -> str | None:
