@@ -317,3 +317,19 @@ def test_a_word_of_a_taskforce_charter_finds_it_among_the_taskforces(browser, se
     assert [(href, meta) for _, href, meta in results_of(page)] == [
         ("/taskforces/speculative-decoding/", "Taskforce")]
     assert watch.console_errors == [] and watch.page_errors == []
+
+
+def test_an_address_that_leads_nowhere_offers_a_search_for_its_words(browser, served):
+    """A message moved or mistyped: the 404 page's search field holds the address's words."""
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/messages/20250101-000000_kestrel_hello/")
+    assert page.title().startswith("Page not found")
+    field = page.locator("#notfound-q")
+    assert field.input_value() == "kestrel hello"
+    page.locator("form[action='/search/'] button", has_text="Search").last.click()
+    page.wait_for_url(re.compile(r".*/search/\?q=kestrel\+hello$"))
+    assert "/messages/20260706-082259_kestrel_hello/" in [href for _, href, _ in results_of(page)]
+    # the one error is the page's own status, 404
+    assert watch.console_errors == [
+        "Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    assert watch.page_errors == [] and watch.outside == []
