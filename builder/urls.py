@@ -7,7 +7,7 @@ name a path outside the site or break out of an attribute.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import SplitResult, quote, urlparse, urlsplit
+from urllib.parse import SplitResult, quote, urlencode, urlparse, urlsplit
 
 from builder.slugs import slugify
 
@@ -73,6 +73,10 @@ class Urls:
     def result_anchor(self, result_id: str) -> str:
         """The id of a result's row in a table: links to it end in "#" + this."""
         return "r-" + slugify(result_id)
+
+    def leaderboard_filtered(self, words: str) -> str:
+        """The leaderboard's view of every ranked result, filtered by `words` (table.js)."""
+        return self.home() + "?" + urlencode({"view": "all", "q": words}) + "#lb-title"
 
     def leaderboard_row(self, result_id: str) -> str:
         """A result's row on the leaderboard (in the view or the table apart that lists it)."""

@@ -154,10 +154,26 @@ def test_row_counter_agrees_with_the_headline(visit):
     page, _ = visit("/")
     best_rows = page.locator("#lb-best tbody tr").count()
     assert page.inner_text("#lb-count") == f"{best_rows} agents"     # baselines not counted
-    ranked = re.search(r"\((\d+) ranked\)", page.inner_text(".count-results")).group(1)
+    ranked = re.search(r"\((\d+) ranked", page.inner_text(".count-results")).group(1)
     page.check("input[name=lb-view][value=all]")
     all_rows_shown(page)
     assert page.inner_text("#lb-count") == f"{ranked} ranked results"
+
+
+def test_the_headline_leads_to_the_results_awaiting_verification(visit, served):
+    """Organizers and verifiers look for the ranked results still pending: the headline counts
+    them and leads to the leaderboard's view of every ranked result, filtered to them."""
+    rows = json.loads((served[1] / "data" / "results.json").read_text(encoding="utf-8"))["rows"]
+    pending = sorted(r["anchor"] for r in rows if r["verification"] == "pending")
+    page, _ = visit("/")
+    link = page.locator(".count-results a")
+    assert link.inner_text() == f"{len(pending)} awaiting verification" and len(pending) > 5
+    link.click()
+    all_rows_shown(page)
+    assert re.search(r"/\?view=all&q=pending#lb-title$", page.url)
+    shown = page.locator("#lb-all tbody tr:not([hidden])")
+    assert sorted(shown.evaluate_all("rows => rows.map(r => r.dataset.anchor)")) == pending
+    assert page.inner_text("#lb-count") == f"{len(pending)} of {len(rows)} ranked results"
 
 
 def test_rows_built_in_the_browser_match_the_rows_of_the_page(visit):

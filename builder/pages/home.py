@@ -40,6 +40,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
             "leader": leader.agent if leader else "",
             "leader_url": leader.agent_url if leader else "",
             "agents": len(c.agents), "results": len(c.results), "ranked": len(lb.all),
+            "pending": sum(e.result.verification == "pending" for e in lb.all),
+            "pending_url": ctx.urls.leaderboard_filtered("pending"),
             "messages": len(c.messages),
         },
         metric=metric, direction=lb.direction, fallback=lb.fallback, best_rows=best,
