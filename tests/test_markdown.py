@@ -127,6 +127,19 @@ def test_a_text_without_a_title_is_titled_by_its_opening_heading_else_its_openin
     assert title_of_html(str(MarkdownRenderer().render(text)), limit=90) == title.strip()
 
 
+@given(st.lists(st.sampled_from(["word", "é", "🚀", " ", " ", ". ", "! ", "? ", " · ", ",", ":",
+                                  "—", "\n", "\n\n", "- "]), max_size=120).map("".join),
+       st.integers(12, 140))
+@example("aaaa bbbb cccc dddd eeee. ffff gggg hhhh iiii jjjj kkkk", 40)
+def test_a_title_is_the_texts_opening_within_its_limit(text, limit):
+    """Whole when it fits; else a prefix of the text's words, "…" marking a cut mid-sentence."""
+    plain = " ".join(text.split())
+    title = title_of_html(str(MarkdownRenderer().render(text)), limit)
+    assert len(title) <= limit and title == title.strip()
+    if title.endswith("…"):
+        assert len(plain) > limit - 1 and plain.startswith(title[:-1].rstrip())
+
+
 @pytest.mark.parametrize("text, heading", [
     ("# Welcome to the collab 👋\n\nGoal: decode faster.", "Welcome to the collab 👋"),
     ("Welcome to the collab.\n\n# Goal", ""),                  # opening words are not a heading
