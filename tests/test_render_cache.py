@@ -680,7 +680,7 @@ def test_whom_an_agent_writes_to_most_follows_its_messages_past_the_recent_ones(
     keep the page as it was, and the checked build would stop."""
     import builder.pages.agents as agents
     monkeypatch.setattr(agents, "RECENT_MESSAGES", 1)
-    monkeypatch.setattr(agents, "TOP_CORRESPONDENTS", 100)
+    monkeypatch.setattr(context, "CORRESPONDENTS", 100)
     cache = tmp_path / "cache"
     run(tmp_path, bucket, cache, tmp_path / "a")
     messages = sorted((bucket / "message_board").glob("2*.md"))

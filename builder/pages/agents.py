@@ -13,13 +13,12 @@ from builder.pages.context import SiteContext
 from builder.pages.data import score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import (AgentView, BestPlace, Correspondent, LeadLink, ResultRow,
-                                 charter, correspondents, top_pairs, trace_summary, without_title)
+from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, charter, top_pairs,
+                                 trace_summary, without_title)
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
 TOP_PAIRS = 12                # pairs of agents the roster shows, that wrote to each other most
-TOP_CORRESPONDENTS = 5        # agents a profile shows, that the agent wrote to most
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -59,12 +58,6 @@ def memberships(ctx: SiteContext, a: Agent) -> list[LeadLink]:
     return [taskforce_link(ctx, t, a.id) for t in ctx.by_agent_taskforces.get(a.id, ())]
 
 
-def writes_to(ctx: SiteContext, agent: str) -> tuple[Correspondent, ...]:
-    """The agents it wrote to most. Not those that wrote to it most: its page would change
-    with others' messages (they are on its "Messages to" listing)."""
-    return correspondents(ctx.conversations.get(agent, {}), ctx.urls.agent, TOP_CORRESPONDENTS)
-
-
 def agent_rows(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry]) -> list[ResultRow]:
     return [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
             for r in ctx.by_agent_results.get(a.id, ())]
@@ -85,7 +78,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
-             memberships(ctx, a), writes_to(ctx, a.id))
+             memberships(ctx, a), ctx.writes_to(a.id))
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -108,7 +101,9 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
         to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",
-        writes_to=writes_to(ctx, a.id),
+        # Not whom it hears from most: its page would change with others' messages (the
+        # listing of messages to it says).
+        writes_to=ctx.writes_to(a.id),
         taskforces=memberships(ctx, a),
         traces=[trace_summary(t, ctx.urls, result_by_score(ctx, t))
                 for t in ctx.by_agent_traces.get(a.id, ())],

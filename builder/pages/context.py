@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import chain, groupby
 from typing import Any, Callable, Iterator, Mapping, Sequence
@@ -20,8 +21,8 @@ from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
                               heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
-from builder.pages.views import (DayGroup, MessageView, ResultRow, day_anchor, message_view,
-                                 result_row, telling_topic)
+from builder.pages.views import (Correspondent, DayGroup, MessageView, ResultRow, correspondents,
+                                 day_anchor, message_view, result_row, telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
@@ -185,6 +186,7 @@ def linked_pages(linker: Linker, paths: Sequence[str]) -> list[str]:
 
 PREVIEW = 280          # characters of a message's preview in listings
 OPENING = 90           # of the heading or opening words that title a message
+CORRESPONDENTS = 5     # the agents an agent writes to most, or hears from most, that pages name
 
 
 def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],
@@ -334,6 +336,15 @@ class SiteContext:
 
     def plain_rows(self, results: Sequence[Result]) -> list[ResultRow]:
         return [self.rows_by_result[r.id] for r in results]
+
+    def writes_to(self, agent: str) -> tuple[Correspondent, ...]:
+        """The agents `agent` wrote to most."""
+        return correspondents(self.conversations.get(agent, {}), self.urls.agent, CORRESPONDENTS)
+
+    def heard_from(self, agent: str) -> tuple[Correspondent, ...]:
+        """The agents that wrote to `agent` most."""
+        writers = Counter(m.agent for m in self.to_agent_messages.get(agent, ()))
+        return correspondents(writers, self.urls.agent, CORRESPONDENTS)
 
     def day_groups(self, messages: Sequence[Message]) -> list[DayGroup]:
         """Messages newest first, by day. A day's first group takes its anchor (a message

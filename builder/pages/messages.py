@@ -2,7 +2,6 @@
 page URLs stay stable), and /messages/<id>/ with the message's thread."""
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from functools import partial
 from typing import Iterator, Sequence
@@ -13,10 +12,7 @@ from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, page_of, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import Correspondent, body_under_title, correspondents, day_anchor
-
-
-TOP_OFTEN = 5                 # agents an agent's listings show it writes to, or hears from, most
+from builder.pages.views import Correspondent, body_under_title, day_anchor
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,18 +59,17 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
-        writes_to = correspondents(ctx.conversations.get(agent, {}), urls.agent, TOP_OFTEN)
         yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
                                  MessageListing(f"Messages by {agent}", agent, other=to), types,
-                                 LatestOnly(often_label="Writes most to", often=writes_to))
+                                 LatestOnly(often_label="Writes most to", often=ctx.writes_to(agent)))
     for agent, msgs in sorted(ctx.to_agent_messages.items()):
         by = (Link(f"Messages by {agent}", urls.messages_by_agent(agent))
               if agent in ctx.by_agent_messages else None)
         what = MessageListing(f"Messages to {agent}", agent,
                               scope=f"that mention {agent} or answer its messages", other=by)
-        heard = correspondents(Counter(m.agent for m in msgs), urls.agent, TOP_OFTEN)
-        yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_to_agent(a, n),
-                                 what, types, LatestOnly(often_label="Most often from", often=heard))
+        yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_to_agent(a, n), what,
+                                 types, LatestOnly(often_label="Most often from",
+                                                   often=ctx.heard_from(agent)))
     for kind in types:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  MessageListing(f"Messages of type “{kind}”", kind=kind), types)
