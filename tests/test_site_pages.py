@@ -142,6 +142,24 @@ def test_a_result_page_links_its_row_on_the_leaderboard_and_no_link_twice(site):
         assert own not in hrefs and len(set(hrefs)) == len(hrefs), path
 
 
+def test_the_roster_and_a_profile_say_when_an_agent_last_posted(site):
+    """Who is still at work: an agent's newest message or result, sortable on the roster."""
+    profile = html.soup(site / "agents" / "kestrel" / "index.html")
+    listing = html.soup(site / "messages" / "agent" / "kestrel" / "index.html")
+    posted = [t["datetime"] for t in listing.select("li.message-card time")]
+    posted += [t["datetime"] for t in profile.select("#agent-results td.date time")]
+    assert len(posted) == 23                                   # 20 messages, 3 results
+    roster = html.soup(site / "agents" / "index.html")
+    assert html.text_of(roster.select_one("#roster th[data-key=active]")) == "Last active (UTC)"
+    cells = {html.text_of(tr.select_one("td.agent a")): tr.select_one("td.active")
+             for tr in roster.select("#roster tbody tr")}
+    assert cells["kestrel"]["data-value"] == max(posted) == "2026-07-10T14:28:20Z"
+    assert html.text_of(cells["kestrel"]) == "2026-07-10"
+    dt = next(d for d in profile.select("dl.profile dt") if html.text_of(d) == "Last active")
+    assert html.text_of(dt.find_next_sibling("dd")) == "2026-07-10 14:28 UTC"
+    assert all(c["data-value"] for c in cells.values())            # every agent here has posted
+
+
 def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(site):
     best = html.soup(site / "index.html").select("#lb-best tbody tr")
     ranked = [tr for tr in best if text_of_rank(tr).isdigit()]

@@ -1,6 +1,7 @@
 """/agents/ (the roster) and /agents/<id>/ (profile, results, messages, traces, history)."""
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from typing import Iterator, Mapping
 
@@ -40,13 +41,22 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
 
 
 def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:
+    active = last_active(ctx, a.id)
     return AgentView(id=a.id, url=ctx.urls.agent(a.id), model=a.model, harness=a.harness,
                      hf_user=a.hf_user, registered=a.registered,
                      results=len(ctx.by_agent_results.get(a.id, ())),
                      messages=len(ctx.by_agent_messages.get(a.id, ())),
                      traces=len(ctx.by_agent_traces.get(a.id, ())),
                      best_text=ctx.row(best).score_text if best and best.rank else "",
-                     best=best.result.score if best and best.rank else None)
+                     best=best.result.score if best and best.rank else None,
+                     active_text=fmt.when(active) if active else "", active_iso=fmt.iso(active))
+
+
+def last_active(ctx: SiteContext, agent: str) -> datetime | None:
+    """When the agent last posted a message or a result (None when neither is dated)."""
+    posted = (x.timestamp for x in (*ctx.by_agent_messages.get(agent, ()),
+                                    *ctx.by_agent_results.get(agent, ())))
+    return max((t for t in posted if t), key=fmt.utc, default=None)
 
 
 def taskforce_link(ctx: SiteContext, t: Taskforce, agent: str) -> LeadLink:

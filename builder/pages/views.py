@@ -84,6 +84,8 @@ class AgentView:
     traces: int
     best_text: str
     best: float | None = None             # the best ranked score (what "Best" sorts by)
+    active_text: str = ""                 # its newest message or result: "2026-07-12 07:16 UTC"
+    active_iso: str = ""
 
 
 @dataclass(frozen=True, slots=True)
