@@ -417,11 +417,11 @@ def test_agents_roster_sorts_best_by_value_and_keeps_it_in_the_url(visit):
     page.click("#roster th[data-key=best] button")
     page.click("#roster th[data-key=best] button")          # descending: the best first
     assert query(page) == {"sort": "best", "dir": "desc"}
-    values = page.eval_on_selector_all("#roster tbody tr", "rows => rows.map(r => r.cells[6].dataset.value)")
+    values = page.eval_on_selector_all("#roster tbody td.best", "tds => tds.map(t => t.dataset.value)")
     numbers = [float(v) for v in values if v]
     assert numbers == sorted(numbers, reverse=True) and len(numbers) > 10
     assert values[len(numbers):] == [""] * (len(values) - len(numbers))   # blanks last
-    texts = page.eval_on_selector_all("#roster tbody tr", "rows => rows.map(r => r.cells[6].textContent)")
+    texts = page.eval_on_selector_all("#roster tbody td.best", "tds => tds.map(t => t.textContent)")
     assert texts[0].startswith("541")         # "541.273 tok/s" above "99.5 tok/s": not as text
     page.reload(wait_until="networkidle")
     assert page.get_attribute("#roster th[data-key=best]", "aria-sort") == "descending"

@@ -109,7 +109,7 @@ def test_agents_roster_sorts_best_as_a_number(demo_site):
     page = html.soup(demo_site / "agents" / "index.html")
     head = page.select_one("#roster th[data-key=best]")
     assert head["data-sort"] == "number"
-    values = [td.get("data-value") for td in page.select("#roster tbody td:nth-of-type(7)")]
+    values = [td.get("data-value") for td in page.select("#roster tbody td.best")]
     numbers = [float(v) for v in values if v]
     assert numbers and all(v == "" or float(v) > 0 for v in values)
     assert len(numbers) < len(values)            # agents without a ranked result sort as blanks

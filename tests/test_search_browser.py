@@ -205,7 +205,7 @@ def test_ordered_by_date_every_agent_is_found_in_the_order_they_joined(browser, 
     page, _ = open_page(browser, origin, "/search/?kind=agent&sort=oldest")
     found = every_result(page)
     assert sorted(found) == sorted(joined)
-    dates = [soup(joined[h]).select_one("dl.profile time") for h in found]
+    dates = [soup(joined[h]).select_one("dl.profile time[data-pagefind-sort]") for h in found]
     dated = [d["datetime"] for d in dates if d is not None]
     assert len(dated) > 20 and dated == sorted(dated)
 
