@@ -21,7 +21,6 @@ from datetime import datetime, timezone
 
 from builder import format as fmt
 from builder.config import Config, FallbackConfig
-from builder.markdown import MENTION_RE
 from builder.model import (Agent, Collab, Direction, Leaderboard, Message, RankedEntry, Result,
                            Taskforce, Thread, Trace)
 from builder.readers import Inputs
@@ -386,7 +385,7 @@ def messages_to_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:
     for m in collab.messages:
         thread = collab.threads.get(m.id)
         answered = {author[p] for p in thread.parents} if thread else set()
-        for agent in sorted((mentioned_agents(m.body, known) | answered) - {m.agent}):
+        for agent in sorted((known.intersection(m.mentions) | answered) - {m.agent}):
             groups.setdefault(agent, []).append(m)
     return {k: tuple(groups[k]) for k in sorted(groups)}
 
@@ -400,16 +399,6 @@ def conversations(to_agent: Mapping[str, Sequence[Message]]) -> dict[str, dict[s
             written = counts.setdefault(m.agent, {})
             written[addressee] = written.get(addressee, 0) + 1
     return {writer: dict(sorted(counts[writer].items())) for writer in sorted(counts)}
-
-
-_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1|\Z)|`+[^`\n]*`+", re.S | re.M)
-
-
-def mentioned_agents(text: str, known: frozenset[str]) -> set[str]:
-    """The known agents a text @mentions outside code (fenced blocks and code spans)."""
-    if "@" not in text:
-        return set()
-    return {name for name in MENTION_RE.findall(_CODE.sub(" ", text)) if name in known}
 
 
 def taskforces_by_agent(collab: Collab) -> dict[str, tuple[Taskforce, ...]]:

@@ -101,6 +101,8 @@ _SCHEMES = {"http", "https", "mailto"}
 _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer" '
 
 MENTION_RE = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
+# Fenced blocks (to their closing fence or the end) and code spans, where a mention is no mention.
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1|\Z)|`+[^`\n]*`+", re.S | re.M)
 # The bucket's folders of shared files, whose paths in text link to the Hub.
 _SHARED_FOLDERS = ("artifacts/", "shared_resources/", "taskforces/")
 # A bucket path in text: a shared file's or folder's, or a file's that may have a page of the site.
@@ -586,6 +588,14 @@ def _images_as_links(fragment: str, hosts: tuple[str, ...]) -> str:
         return f'<a href="{html.escape(src)}">{html.escape(f"image: {alt} ({parts.hostname})")}</a>'
 
     return _TAG.sub(swap, fragment)
+
+
+def mentioned_names(text: str) -> tuple[str, ...]:
+    """The names a text @mentions outside code (fenced blocks and code spans), sorted, once
+    each: what a message's readers count as written to an agent, when the name is one."""
+    if "@" not in text:
+        return ()
+    return tuple(sorted(set(MENTION_RE.findall(_CODE.sub(" ", text)))))
 
 
 def page_paths(text: str, folder: str | None) -> list[str]:

@@ -84,6 +84,7 @@ class Message:
     extra: tuple[tuple[str, str], ...] = ()
     omitted_bytes: int = 0                 # the file's bytes past limits.max_message_bytes: `body`
                                            # is the start only, the whole file is in the bucket
+    mentions: tuple[str, ...] = ()         # the names `body` @mentions outside code, sorted
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,13 @@ import pytest
 
 from builder.assemble import (assemble, best_per_agent, build_threads,
                               collect_agents, conversations, find_records,
-                              mentioned_agents, messages_by_agent, messages_citing_taskforces,
+                              messages_by_agent, messages_citing_taskforces,
                               messages_to_agent, rank, result_refs, results_by_agent,
                               results_by_filename, sort_traces, taskforces_by_agent,
                               traces_by_agent, unique_ids,
                               unique_result_ids)
 from builder.config import Config, FallbackConfig, FallbackEntry, MetricConfig
+from builder.markdown import mentioned_names
 from builder.model import Agent, Message, Problem, Result, Taskforce, TokenUsage, Trace
 from builder.pages.views import correspondents, top_pairs
 from builder.readers import Inputs
@@ -345,22 +346,10 @@ def test_assemble_ties_everything_together():
         {"bob": ["new", "old"]}
 
 
-@pytest.mark.parametrize("text, mentioned", [
-    ("@bob and @carol, look", {"bob", "carol"}),
-    ("(@bob) @bob.", {"bob"}),
-    ("write to me@bob.example or @Bob", set()),              # an address; mentions are lower case
-    ("`@bob` in code, and\n```\n@carol\n```\nafter", set()),
-    ("~~~py\n@bob\n~~~\n@carol", {"carol"}),
-    ("@dave is not an agent here", set()),
-])
-def test_mentions_are_the_known_agents_a_text_names_outside_code(text, mentioned):
-    assert mentioned_agents(text, frozenset({"alice", "bob", "carol"})) == mentioned
-
-
 def test_messages_to_an_agent_mention_it_or_answer_it_and_are_not_its_own():
     def body(m: Message, text: str) -> Message:
-        return replace(m, body=text)
-    messages = (body(msg("20260620-1200-a", "alice"), "Plan: @bob measures, @alice writes."),
+        return replace(m, body=text, mentions=mentioned_names(text))
+    messages = (body(msg("20260620-1200-a", "alice"), "Plan: @bob measures, @alice writes, @dave too."),
                 body(msg("20260620-1201-b", "bob", refs=("20260620-1200-a",)), "On it, @alice."),
                 msg("20260620-1202-c", "carol", refs=("20260620-1201-b",)),
                 body(msg("20260620-1203-d", "bob"), "@bob notes to self"))
@@ -370,6 +359,7 @@ def test_messages_to_an_agent_mention_it_or_answer_it_and_are_not_its_own():
     assert {agent: [m.id for m in ms] for agent, ms in to.items()} == {
         "alice": ["20260620-1201-b"],                            # mentioned and answered: once
         "bob": ["20260620-1200-a", "20260620-1202-c"]}           # not its note to itself
+                                                                 # nor to @dave, no agent here
     assert conversations(to) == {"alice": {"bob": 1}, "bob": {"alice": 1}, "carol": {"bob": 1}}
 
 

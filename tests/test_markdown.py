@@ -6,7 +6,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builder.markdown import (Linker, MarkdownRenderer, excerpt_of_html, heading_of_html,
-                              opening_heading, title_of_html)
+                              mentioned_names, opening_heading, title_of_html)
 from tests.html import soup
 
 LINKER = Linker(
@@ -266,3 +266,15 @@ def test_a_header_cell_without_text_heads_nothing(render):
     assert blank.thead is None and [td.get_text() for td in blank.select("td")] == ["a", "b"]
     assert blank.select("td")[1]["align"] == "right"
     assert [(c.name, c.get_text()) for c in corner.thead.select("td, th")] == [("td", ""), ("th", "tps")]
+
+
+@pytest.mark.parametrize("text, mentioned", [
+    ("@carol and @bob, look", ("bob", "carol")),
+    ("(@bob) @bob.", ("bob",)),
+    ("write to me@bob.example or @Bob", ()),                 # an address; mentions are lower case
+    ("`@bob` in code, and\n```\n@carol\n```\nafter", ()),
+    ("~~~py\n@bob\n~~~\n@carol", ("carol",)),
+    ("```\n@bob, in a fence never closed", ()),
+])
+def test_mentions_are_the_names_a_text_gives_outside_code(text, mentioned):
+    assert mentioned_names(text) == mentioned

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from builder.config import Config
+from builder.markdown import mentioned_names
 from builder.model import Message, Problem
 from builder.readers.frontmatter import read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
@@ -32,6 +33,7 @@ def read_message(file: InputFile, config: Config) -> Found:
     problems = [Problem(path, note) for note in dated.notes]
     if front.error:
         problems.append(Problem(path, f"{front.error}; message shown from its file name and text"))
+    body = front.body.strip()
     message = Message(
         id=message_id(filename),
         filename=filename,
@@ -40,12 +42,13 @@ def read_message(file: InputFile, config: Config) -> Found:
         timestamp=dated.time,
         topic=stamped.topic,
         refs=normalise_refs(fields.get("refs")),
-        body=front.body.strip(),
+        body=body,
         source_path=path,
         via=to_text(fields.get("via")).strip(),
         broadcast=is_true(fields.get("broadcast")),
         extra=_extra(fields),
         omitted_bytes=file.omitted_bytes,
+        mentions=mentioned_names(body),
     )
     return Found(messages=(message,), problems=tuple(problems))
 
