@@ -51,10 +51,11 @@ def check_site(out: Path, base: str = "/") -> list[str]:
     findings: list[str] = []
     ids: dict[Path, set[str]] = {}
     fragments: list[tuple[str, str, Path, str]] = []     # page, link, target, fragment
+    row_files: dict[Path | None, frozenset[str]] = {}
     for page in sorted(out.rglob("*.html")):
         scan = _scan(page)
         findings += _check_page(out, page, scan, base)
-        ids[page] = scan.ids | _row_anchors(out, scan.row_files, base)
+        ids[page] = scan.ids | _row_anchors(out, scan.row_files, base, row_files)
         rel = page.relative_to(out).as_posix()
         for link in scan.links:
             parts = url_parts(link)
@@ -73,19 +74,28 @@ def _scan(page: Path) -> _PageScan:
     return scan
 
 
-def _row_anchors(out: Path, files: list[str], base: str) -> set[str]:
+def _row_anchors(out: Path, files: list[str], base: str,
+                 read: dict[Path | None, frozenset[str]]) -> set[str]:
     """The anchors of the rows a page's script shows from JSON files ({"rows": [{"anchor"}]}):
-    the all-results view of the leaderboard is built in the browser."""
+    the all-results view of the leaderboard is built in the browser, as the rows of every page
+    of /results/ are. `read`: the anchors of each file read so far (each page of /results/
+    names the same file)."""
     anchors: set[str] = set()
     for src in files:
         parts = url_parts(src)
         path = _internal_target(out, parts, base) if parts else None
-        try:
-            rows = json.loads(path.read_bytes())["rows"] if path else []
-            anchors |= {row["anchor"] for row in rows if isinstance(row.get("anchor"), str)}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue                  # not rows: its own links are checked, not its anchors
+        if path not in read:
+            read[path] = _anchors_in(path)
+        anchors |= read[path]
     return anchors
+
+
+def _anchors_in(path: Path | None) -> frozenset[str]:
+    try:
+        rows = json.loads(path.read_bytes())["rows"] if path else []
+        return frozenset(row["anchor"] for row in rows if isinstance(row.get("anchor"), str))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return frozenset()            # not rows: its own links are checked, not its anchors
 
 
 def _check_page(out: Path, page: Path, scan: _PageScan, base: str) -> list[str]:

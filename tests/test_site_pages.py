@@ -271,6 +271,14 @@ def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(tmp
     assert ids(out / "results" / "index.html") == every[:20]
     assert html.text_of(html.soup(out / "results" / "page" / "2" / "index.html").h1) == \
         "All results page 2"
+    # the rows of every page, which the pages' filter looks through, newest first
+    rows = json.loads((out / "data" / "all-results.json").read_bytes())["rows"]
+    assert [dict(row["links"])["details"] for row in rows] == every
+    for path in (out / "results" / "index.html", out / "results" / "page" / "2" / "index.html"):
+        view = html.soup(path).select_one("#results-view-every")
+        assert view["data-src"] == "/data/all-results.json" and view.has_attr("hidden")
+    assert not (site / "data" / "all-results.json").exists()       # one page: it lists them all
+    assert html.soup(site / "results" / "index.html").select("#results-view-every") == []
     assert check_site(out) == []
 
 

@@ -1,4 +1,6 @@
-"""/results/ (every result, newest first) and /results/<id>/ (one result)."""
+"""/results/ (every result, newest first) and /results/<id>/ (one result); and, when the
+results take more than one page, the rows of every page as JSON, which the pages' filter looks
+through (theme/static/table.js)."""
 from __future__ import annotations
 
 from functools import partial
@@ -7,31 +9,55 @@ from typing import Iterator
 from builder import format as fmt
 from builder.model import Result
 from builder.pages.context import SiteContext
-from builder.pages.data import score_columns
+from builder.pages.data import score_columns, table_rows_json
 from builder.pages.paging import ListingPage, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.urls import web_link
 
 
+ALL_RESULTS_JSON = "data/all-results.json"
+
+
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     results = list(ctx.collab.results)
-    for listing in paged_listing(results, ctx.config.limits.results_per_page, ctx.urls.results):
+    listings = paged_listing(results, ctx.config.limits.results_per_page, ctx.urls.results)
+    every = ctx.urls.file(ALL_RESULTS_JSON) if listings[-1].pager.total > 1 else ""
+    for listing in listings:
         yield deferred(listing.url, index_fingerprint(ctx, listing, len(results)),
-                       partial(index_page, ctx, listing, len(results)), weight=len(listing.items))
+                       partial(index_page, ctx, listing, len(results), every),
+                       weight=len(listing.items))
+    if every:
+        yield deferred(every, rows_fingerprint(ctx, results),
+                       partial(all_results_file, ctx, every, results))
     for r in results:
         yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r), partial(result_page, ctx, r))
 
 
-def index_page(ctx: SiteContext, listing: ListingPage, total: int) -> PageSpec:
-    """A page of every result, newest first: a page of a 20,000-result table was 26 MB."""
+def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str) -> PageSpec:
+    """A page of every result, newest first: a page of a 20,000-result table was 26 MB.
+    `every`: the address of every page's rows, when there are pages."""
     latest = listing.number == 0
     page = ctx.base_context("All results" if latest else f"All results — page {listing.number}",
                             "results")
     if listing.same_as:
         page["canonical"] = ctx.canonical(listing.same_as)
     page.update(rows=ctx.plain_rows(list(reversed(listing.items))), pager=listing.pager,
-                count=total if latest else None, cols=score_columns(ctx.config.metric))
+                count=total if latest else None, cols=score_columns(ctx.config.metric),
+                every_url=every)
     return PageSpec(listing.url, "results.html", page, weight=len(listing.items))
+
+
+def all_results_file(ctx: SiteContext, url: str, results: list[Result]) -> PageSpec:
+    """The table rows of every result, newest first, as the pages show them."""
+    return PageSpec(url, data=table_rows_json(ctx.plain_rows(results[::-1]), ctx.urls))
+
+
+def rows_fingerprint(ctx: SiteContext, results: list[Result]) -> str | None:
+    """A digest of everything `all_results_file` writes (None when the build cannot tell)."""
+    rows = [ctx.record_key(ctx.rows_by_result[r.id]) for r in results]
+    if not ctx.fingerprint_salt or None in rows:
+        return None
+    return ctx.fingerprint(ALL_RESULTS_JSON, *rows)
 
 
 def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int) -> str | None:

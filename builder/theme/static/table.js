@@ -1,10 +1,12 @@
 // Tables: sort by a header, filter rows (marking the filter's words, saying when none match),
 // switch best-per-agent / all results, go to a row's anchor (#r-<result>), copy a link to the
-// view, download the rows in view. The tables are complete HTML without this script; it adds
-// the controls and keeps the view in the URL:
+// view, download the rows in view. On a page of /results/, the filter looks through the rows of
+// every page. The tables are complete HTML without this script; it adds the controls and keeps
+// the view in the URL:
 //   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
 //   ?q=<text>                         the filter
-//   ?view=all                         the all-results view (rows fetched from its data-src JSON)
+//   ?view=all                         the all-results view
+// Rows the page does not hold come from its views' data-src JSON, fetched when first shown.
 // restored on load and on back/forward. Page values arrive formatted by the build; this script
 // formats nothing, and puts agent text into the page only as text (textContent, attributes).
 (function () {
@@ -236,7 +238,7 @@
           filter.focus();
         }
         setParams({ q: null }, false);
-        applyFilter("");
+        refilter();
       });
       note.appendChild(document.createTextNode(" "));
       note.appendChild(clear);
@@ -252,7 +254,7 @@
   }
 
   // ------------------------------------------------------------------ the all-results view
-  var allRows = null;   // a promise, once the rows were asked for
+  var loading = {};   // a view's id -> the promise of its rows, once they were asked for
 
   function text(el, value) {
     el.textContent = value;
@@ -364,12 +366,14 @@
     return tr;
   }
 
-  function loadAllRows() {
-    var holder = document.getElementById("lb-view-all");
-    var table = document.getElementById("lb-all");
-    if (!holder || !table) return Promise.resolve(false);
-    if (allRows) return allRows;
-    allRows = window.fetch(holder.getAttribute("data-src"), { credentials: "same-origin" })
+  // The rows of the view `holder` (a .lb-view with data-src) in its table: a promise of whether
+  // they are there. The file may be newer than the page: the browser asks (a 304 costs little).
+  function loadRows(holder) {
+    var table = holder && holder.querySelector("table");
+    if (!table) return Promise.resolve(false);
+    if (loading[holder.id]) return loading[holder.id];
+    loading[holder.id] = window.fetch(holder.getAttribute("data-src"),
+                                      { credentials: "same-origin", cache: "no-cache" })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
@@ -381,11 +385,15 @@
         return true;
       })
       .catch(function (error) {
-        allRows = null;
-        if (window.console) window.console.warn("[table] could not load all results", error);
+        delete loading[holder.id];
+        if (window.console) window.console.warn("[table] could not load the rows of " + holder.id, error);
         return false;
       });
-    return allRows;
+    return loading[holder.id];
+  }
+
+  function loadAllRows() {
+    return loadRows(document.getElementById("lb-view-all"));
   }
 
   // Only the rows in view carry their anchor as id (a result is in both views).
@@ -396,9 +404,37 @@
     });
   }
 
+  // A page of /results/: its own rows, or, while the filter holds words, every page's (sorted
+  // as the URL says when they come into view, or when `resort`).
+  function showPageOrEvery(resort) {
+    var own = document.getElementById("results-view-page");
+    var every = document.getElementById("results-view-every");
+    var wanted = function () { return currentFilter().trim() !== ""; };
+    return (wanted() ? loadRows(every) : Promise.resolve(false)).then(function (ok) {
+      var across = ok && wanted();
+      var switched = every.hidden === across;
+      every.hidden = !across;
+      own.hidden = across;
+      document.querySelectorAll("nav.pager").forEach(function (nav) { nav.hidden = across; });
+      if (switched || resort) {
+        placeAnchors();
+        applySortFromUrl();
+      }
+      applyFilter(currentFilter());
+    });
+  }
+
+  // The filter's words changed: the rows it keeps, from every page where the page lists one.
+  function refilter() {
+    if (document.getElementById("results-view-every")) return showPageOrEvery(false);
+    applyFilter(currentFilter());
+    return Promise.resolve();
+  }
+
   function showView(view) {
     var best = document.getElementById("lb-view-best");
     var all = document.getElementById("lb-view-all");
+    if (document.getElementById("results-view-every")) return showPageOrEvery(true);
     if (!best || !all) {                           // one view only
       placeAnchors();
       applySortFromUrl();
@@ -580,7 +616,7 @@
     });
     if (filter) {
       filter.addEventListener("input", function () {
-        applyFilter(filter.value);
+        refilter();
         setParams({ q: filter.value.trim() ? filter.value : null }, false);
       });
     }
