@@ -17,3 +17,16 @@ def demo_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "site"
     assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
     return out
+
+
+def build_demo_with(folder: Path, old: str, new: str) -> Path:
+    """The demo built into `folder`/site with the repository's collab.toml changed, `old` to
+    `new` (a setting of [limits], say): its site folder."""
+    config = folder / "collab.toml"
+    text = (REPO / "collab.toml").read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    out = folder / "site"
+    assert main(["build", "--config", str(config), "--source", str(REPO / "builder" / "demo"),
+                 "--out", str(out)]) == 0
+    return out

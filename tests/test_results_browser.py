@@ -7,10 +7,9 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from builder.cli import main
 from tests.browser import PageWatch, save_download, serve_folder
-from tests.conftest import REPO
 from tests.html import soup, text_of
+from tests.site_fixtures import build_demo_with
 
 pytestmark = pytest.mark.browser
 
@@ -21,13 +20,8 @@ DETAILS = """rows => rows.map(r => Array.from(r.querySelectorAll('td.links a'))
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
     """(origin, folder) of the demo built with 20 results a page: its 81 results take 5 pages."""
-    tmp = tmp_path_factory.mktemp("paged-results")
-    config = tmp / "collab.toml"
-    config.write_text((REPO / "collab.toml").read_text(encoding="utf-8").replace(
-        "results_per_page = 200", "results_per_page = 20"), encoding="utf-8")
-    out = tmp / "site"
-    assert main(["build", "--config", str(config), "--source", str(REPO / "builder" / "demo"),
-                 "--out", str(out)]) == 0
+    out = build_demo_with(tmp_path_factory.mktemp("paged-results"),
+                          "results_per_page = 200", "results_per_page = 20")
     with serve_folder(out) as origin:
         yield origin, out
 

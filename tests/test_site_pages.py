@@ -13,6 +13,7 @@ from builder.check import check_site
 from builder.cli import main
 from tests import html
 from tests.conftest import REPO
+from tests.site_fixtures import build_demo_with
 
 DEMO = REPO / "builder" / "demo"
 
@@ -250,12 +251,7 @@ def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(tmp
     """/results/ was one table of every result: 2.6 MB of HTML at 2,000 results, 26 MB at 20,000.
     Its pages hold [limits] results_per_page each, numbered from the oldest as the message
     archive's are, so a numbered page keeps its results."""
-    config = tmp_path / "collab.toml"
-    config.write_text((REPO / "collab.toml").read_text(encoding="utf-8").replace(
-        "results_per_page = 200", "results_per_page = 20"), encoding="utf-8")
-    out = tmp_path / "site"
-    assert main(["build", "--config", str(config), "--source", str(REPO / "builder" / "demo"),
-                 "--out", str(out)]) == 0
+    out = build_demo_with(tmp_path, "results_per_page = 200", "results_per_page = 20")
 
     def ids(path):
         return [a["href"] for a in html.soup(path).select("#results-all td.links a")
