@@ -1,4 +1,5 @@
 import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
 
 from builder import feeds
 from builder.cli import main
@@ -25,8 +26,8 @@ def test_hostile_text_stays_text_in_feeds(tmp_path):
     bucket = write_hostile_bucket(tmp_path / "bucket")
     out = tmp_path / "site"
     assert main(["build", "--source", str(bucket), "--out", str(out)]) == 0
-    feeds = [out / "feeds" / "messages.xml", out / "feeds" / "records.xml",
-             *sorted((out / "feeds" / "agents").glob("*.xml"))]
+    feeds = [out / "feeds" / "messages.xml", out / "feeds" / "results.xml",
+             out / "feeds" / "records.xml", *sorted((out / "feeds" / "agents").glob("*.xml"))]
     contents = []
     for path in feeds:
         root = ET.parse(path).getroot()                     # well-formed despite the payloads
@@ -86,3 +87,26 @@ def test_no_link_in_a_feed_points_at_the_home_page_instead_of_its_entry(demo_sit
             assert not [h for h in hrefs if h.startswith("#")], (path.name, url)
             fragments += sum(h.startswith(url + "#") for h in hrefs)
     assert fragments > 20                                   # headings and footnotes of the demo
+
+
+def test_the_results_feed_lists_the_newest_results_with_their_status(demo_site):
+    """Organizers verify results as they come: the results feed gives the newest 50, newest
+    first, as /results/ lists them, each titled with its score and agent, and its status when
+    it is not an agent's run."""
+    entries = ET.parse(demo_site / "feeds" / "results.xml").getroot().findall(f"{ATOM}entry")
+    rows = soup(demo_site / "results" / "index.html").select("#results-all tbody tr")
+    newest = [(row.select_one("td.links a")["href"], text_of(row.select_one("td.score")))
+              for row in rows][:feeds.FEED_SIZE]
+    assert len(entries) == feeds.FEED_SIZE
+    assert [urlsplit(e.find(f"{ATOM}link").get("href")).path for e in entries] == \
+        [url for url, _ in newest]
+    titles = [e.find(f"{ATOM}title").text for e in entries]
+    for title, (_, score) in zip(titles, newest):
+        shown, _, status = score.partition(" ")
+        assert title.startswith(f"Result: {shown} ")
+        assert title.endswith(f" ({status})") == (status in ("negative", "baseline"))
+    assert any(t.endswith(" (negative)") for t in titles)
+    page = soup(demo_site / "index.html")
+    assert page.select_one('link[rel=alternate][title=Results]')["href"] == "/feeds/results.xml"
+    assert [a["href"] for a in page.select("footer a") if text_of(a) == "results feed"] == \
+        ["/feeds/results.xml"]

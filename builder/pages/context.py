@@ -73,6 +73,7 @@ class Hrefs:
     leaderboard_json: str
     leaderboard_csv: str
     messages_feed: str
+    results_feed: str
     records_feed: str
     favicon: str
     style: str
@@ -87,6 +88,7 @@ class Hrefs:
                    leaderboard_json=urls.file("leaderboard.json"),
                    leaderboard_csv=urls.file("leaderboard.csv"),
                    messages_feed=urls.file("feeds/messages.xml"),
+                   results_feed=urls.file("feeds/results.xml"),
                    records_feed=urls.file("feeds/records.xml"), favicon=static("favicon.svg"),
                    style=static("style.css"), visits=static("visits.js"),
                    keys=static("keys.js"))

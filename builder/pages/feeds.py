@@ -1,5 +1,6 @@
-"""/feeds/: Atom feeds of the messages, of the records, and of each agent's messages and results
-(absolute URLs when site.base_url has a host). Entries carry the full sanitised body."""
+"""/feeds/: Atom feeds of the messages, of the results, of the records, and of each agent's
+messages and results (absolute URLs when site.base_url has a host). Entries carry the full
+sanitised body."""
 from __future__ import annotations
 
 from functools import partial
@@ -17,6 +18,7 @@ from builder.urls import origin_of
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     c = ctx.collab
     yield deferred_feed(ctx, ctx.urls.file("feeds/messages.xml"), "messages", c.messages, (), "")
+    yield deferred_feed(ctx, ctx.urls.file("feeds/results.xml"), "results", (), c.results, "Result")
     yield deferred_feed(ctx, ctx.urls.file("feeds/records.xml"), "records", (),
                         c.leaderboard.records, "New record")
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
@@ -75,7 +77,9 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str) -> l
     out = []
     for r in results[-feeds.FEED_SIZE:]:
         score = fmt.with_unit(ctx.rows_by_result[r.id].score_text, unit) or r.id
-        out.append(feeds.Entry(url=origin + ctx.urls.result(r.id), title=f"{label}: {score} by {r.agent}",
+        status = f" ({r.status})" if r.status != "agent-run" else ""
+        out.append(feeds.Entry(url=origin + ctx.urls.result(r.id),
+                               title=f"{label}: {score} by {r.agent}{status}",
                                updated=r.timestamp, author=r.agent,
                                summary=f"{r.method}. {r.description}".strip(". "),
                                content=str(ctx.bodies.results.get(r.id, ""))))
