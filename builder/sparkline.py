@@ -1,9 +1,10 @@
-"""A tiny score-history SVG for agent pages: each result a dot whose tooltip says its score and
-time, the best and worst scores beside the line and its first and last days under it, and a text
-alternative that says where the history starts and ends."""
+"""Tiny SVG charts drawn into pages. A score history for agent pages: each result a dot whose
+tooltip says its score and time, the best and worst scores beside the line and its first and
+last days under it, and a text alternative that says where the history starts and ends. And the
+messages of each day, as bars, for the message archive."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple, Sequence
 
 from markupsafe import Markup, escape
@@ -76,3 +77,45 @@ def summary(points: Sequence[Point]) -> str:
     if len(points) == 1:
         return f"Score history: 1 result, {points[0].label}"
     return f"Score history: {len(points)} results, from {points[0].label} to {points[-1].label}"
+
+
+class DayCount(NamedTuple):
+    day: str                   # "2026-07-09"
+    label: str                 # "Thursday 09 July 2026"
+    url: str                   # where the day's messages are listed
+    count: int
+
+
+BAR, BAR_GAP, BARS_HEIGHT = 10, 2, 48
+
+
+def day_bars(days: Sequence[DayCount]) -> Markup:
+    """The messages of each day as a bar, oldest day on the left, over every calendar day from
+    the first to the last (a day without messages has no bar), each bar a link to its day with
+    a tooltip; under them, the span and the busiest day in words. The bars say no more than
+    the list of days in words beside them: screen readers and the keyboard skip them."""
+    dated = sorted((d for d in days if d.day), key=lambda d: d.day)
+    if len(dated) < 2:
+        return Markup("")
+    first = date.fromisoformat(dated[0].day)
+    span = (date.fromisoformat(dated[-1].day) - first).days + 1
+    top = max(d.count for d in dated)
+    bars = []
+    for d in dated:
+        x = (date.fromisoformat(d.day) - first).days * BAR
+        h = max(1.0, BARS_HEIGHT * d.count / top)
+        bars.append(f'<a href="{escape(d.url)}" tabindex="-1"><title>{escape(d.label)}: '
+                    f'{_messages(d.count)}</title><rect x="{x}" y="{BARS_HEIGHT - h:.1f}" '
+                    f'width="{BAR - BAR_GAP}" height="{h:.1f}"/></a>')
+    busiest = max(dated, key=lambda d: d.count)              # the first of the busiest days
+    return Markup(
+        f'<figure class="day-bars"><svg viewBox="0 0 {span * BAR - BAR_GAP} {BARS_HEIGHT}" '
+        f'width="{span * BAR * 2}" height="{BARS_HEIGHT}" preserveAspectRatio="none" '
+        f'aria-hidden="true" focusable="false">{"".join(bars)}</svg>'
+        f'<figcaption>Messages per day, {escape(dated[0].label)} to {escape(dated[-1].label)}. '
+        f'The busiest: <a href="{escape(busiest.url)}">{escape(busiest.label)}</a>, '
+        f'{_messages(busiest.count)}.</figcaption></figure>')
+
+
+def _messages(count: int) -> str:
+    return f"{count:,} message{'' if count == 1 else 's'}"

@@ -186,8 +186,8 @@ def test_words_of_neighbouring_elements_never_run_together(site):
     seen, joined = 0, []
     for path in sorted(site.rglob("*.html")):
         for element in html.soup(path).find_all(inline):
-            if element.find_parent(class_="markdown") or element.find_parent("pre"):
-                continue
+            if element.find_parent(class_="markdown") or element.find_parent(["pre", "svg"]):
+                continue                            # a drawing's links: their titles are tooltips
             seen += 1
             after = element.next_sibling
             if (getattr(after, "name", None) in inline and element.get_text().strip()
@@ -576,6 +576,25 @@ def test_the_message_archive_leads_to_each_day_where_its_newest_message_is_liste
     assert not any(html.soup(p).select("details.by-day") for p in numbered)
     ids = [h["id"] for p in numbered for h in html.soup(p).select("h2.day-divider")]
     assert all(i.startswith("day-2026-07-") for i in ids)
+
+
+def test_the_message_archive_draws_the_messages_of_each_day(site):
+    """The days' numbers as bars, oldest first, each leading where its day is listed; under
+    them the span and the busiest day. Numbered pages do not draw them."""
+    latest = html.soup(site / "messages" / "index.html")
+    days = [(li.a["href"], int(html.text_of(li.select_one(".muted"))))
+            for li in latest.select("details.by-day li")][::-1]
+    bars = latest.select("figure.day-bars svg a")
+    assert [a["href"] for a in bars] == [href for href, _ in days]
+    heights = [float(a.rect["height"]) for a in bars]
+    assert heights == [round(48 * n / max(n for _, n in days), 1) for _, n in days]
+    busiest = max(days, key=lambda d: d[1])
+    caption = latest.select_one("figure.day-bars figcaption")
+    assert caption.get_text() == ("Messages per day, Monday 06 July 2026 to Sunday 12 July 2026. "
+                                     f"The busiest: Friday 10 July 2026, {busiest[1]} messages.")
+    assert caption.a["href"] == busiest[0]
+    assert not any(html.soup(p).select("figure.day-bars")
+                   for p in (site / "messages" / "page").glob("*/index.html"))
 
 
 def _written_to(site: Path) -> dict[tuple[str, str], int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from builder.sparkline import Point, sparkline
+from builder.sparkline import DayCount, Point, day_bars, sparkline
 from tests.html import soup, text_of
 
 
@@ -97,3 +97,24 @@ def test_an_agents_page_dots_its_ranked_results_oldest_first(demo_site):
     scores = sorted((float(score.split()[0]), score) for score, _ in listed)
     written = [text_of(t) + " tok/s" for t in page.select("svg.sparkline text.value")]
     assert written == [scores[-1][1], scores[0][1]]                     # the best, the worst
+
+
+def day(n: int, count: int) -> DayCount:
+    return DayCount(f"2026-07-{n:02d}", f"July {n}", f"/messages/#day-2026-07-{n:02d}", count)
+
+
+def test_a_bar_for_each_day_with_messages_placed_by_its_calendar_day():
+    figure = soup(str(day_bars([day(9, 40), day(6, 10), day(7, 1), DayCount("", "Undated", "/u", 99)])))
+    bars = [(float(a.rect["x"]), float(a.rect["height"]), a["href"], text_of(a.title))
+            for a in figure.select("svg a")]
+    assert bars == [(0, 12, "/messages/#day-2026-07-06", "July 6: 10 messages"),
+                    (10, 1.2, "/messages/#day-2026-07-07", "July 7: 1 message"),
+                    (30, 48, "/messages/#day-2026-07-09", "July 9: 40 messages")]   # no bar on the 8th
+    assert figure.svg["viewbox"] == "0 0 38 48"
+    assert figure.svg["aria-hidden"] == "true" and all(a["tabindex"] == "-1" for a in figure.select("svg a"))
+    assert figure.figcaption.get_text() == "Messages per day, July 6 to July 9. The busiest: July 9, 40 messages."
+
+
+def test_one_day_or_none_draws_nothing():
+    assert day_bars([]) == "" and day_bars([day(6, 3)]) == ""
+    assert day_bars([day(6, 3), DayCount("", "Undated", "/u", 5)]) == ""

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Iterator, Sequence
 
+from markupsafe import Markup
+
 from builder import format as fmt
 from builder.assemble import result_refs
 from builder.model import Link, Message, Thread
@@ -13,6 +15,7 @@ from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, page_of, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import Correspondent, body_under_title, day_anchor
+from builder.sparkline import DayCount, day_bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +25,7 @@ class Counted:
     text: str
     url: str
     messages: int
+    day: str = ""                        # a day's: "2026-07-09"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,7 @@ class LatestOnly:
     days: tuple[Counted, ...] = ()
     often_label: str = ""
     often: tuple[Correspondent, ...] = ()
+    activity: Markup = Markup("")        # the archive's messages per day, as bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +59,10 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     types = sorted(by_type)
     authors = tuple(Counted(agent, urls.messages_by_agent(agent), len(msgs))
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
+    days = archive_days(ctx, c.messages)
+    activity = day_bars([DayCount(d.day, d.text, d.url, d.messages) for d in days])
     yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
-                             LatestOnly(authors, archive_days(ctx, c.messages)))
+                             LatestOnly(authors, days, activity=activity))
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
@@ -89,7 +96,7 @@ def archive_days(ctx: SiteContext, messages: Sequence[Message]) -> tuple[Counted
     size = ctx.config.limits.messages_per_page
     return tuple(Counted(fmt.day(messages[at].timestamp),
                      f"{page_of(at, len(messages), size, ctx.urls.messages)}#{day_anchor(key)}",
-                     count[key])
+                     count[key], key)
                  for key, at in sorted(newest.items(), key=lambda kv: kv[1], reverse=True))
 
 
