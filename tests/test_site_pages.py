@@ -578,23 +578,33 @@ def test_the_message_archive_leads_to_each_day_where_its_newest_message_is_liste
     assert all(i.startswith("day-2026-07-") for i in ids)
 
 
-def test_the_message_archive_draws_the_messages_of_each_day(site):
-    """The days' numbers as bars, oldest first, each leading where its day is listed; under
-    them the span and the busiest day. Numbered pages do not draw them."""
-    latest = html.soup(site / "messages" / "index.html")
+@pytest.mark.parametrize("listing, first, last", [
+    ("messages", "Monday 06 July 2026", "Sunday 12 July 2026"),
+    ("messages/agent/kestrel", "Monday 06 July 2026", "Friday 10 July 2026")])
+def test_the_message_archive_draws_the_messages_of_each_day(site, listing, first, last):
+    """The archive's days, and an agent's, as bars, oldest first, each leading where its day is
+    listed (the listing's page of its newest message that day, at its heading); under them the
+    span and the busiest day. Numbered pages do not draw them."""
+    latest = html.soup(site / listing / "index.html")
     days = [(li.a["href"], int(html.text_of(li.select_one(".muted"))))
             for li in latest.select("details.by-day li")][::-1]
     bars = latest.select("figure.day-bars svg a")
-    assert [a["href"] for a in bars] == [href for href, _ in days]
+    assert [a["href"] for a in bars] == [href for href, _ in days] and len(days) > 2
     heights = [float(a.rect["height"]) for a in bars]
     assert heights == [round(48 * n / max(n for _, n in days), 1) for _, n in days]
     busiest = max(days, key=lambda d: d[1])
     caption = latest.select_one("figure.day-bars figcaption")
-    assert caption.get_text() == ("Messages per day, Monday 06 July 2026 to Sunday 12 July 2026. "
-                                     f"The busiest: Friday 10 July 2026, {busiest[1]} messages.")
+    assert caption.get_text() == (f"Messages per day, {first} to {last}. The busiest: "
+                                  f"{html.text_of(caption.a)}, {busiest[1]} messages.")
     assert caption.a["href"] == busiest[0]
+    for href, count in days:
+        path, _, anchor = href.partition("#")
+        section = html.soup(site / path.strip("/") / "index.html").find(id=anchor).find_parent("section")
+        assert section.select_one("li.message-card") is not None
+        if listing != "messages":
+            assert {html.text_of(a) for a in section.select("li.message-card a.author")} == {"kestrel"}
     assert not any(html.soup(p).select("figure.day-bars")
-                   for p in (site / "messages" / "page").glob("*/index.html"))
+                   for p in (site / listing / "page").glob("*/index.html"))
 
 
 def _written_to(site: Path) -> dict[tuple[str, str], int]:

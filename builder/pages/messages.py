@@ -59,16 +59,18 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     types = sorted(by_type)
     authors = tuple(Counted(agent, urls.messages_by_agent(agent), len(msgs))
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
-    days = archive_days(ctx, c.messages)
-    activity = day_bars([DayCount(d.day, d.text, d.url, d.messages) for d in days])
+    days = archive_days(ctx, c.messages, urls.messages)
     yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
-                             LatestOnly(authors, days, activity=activity))
+                             LatestOnly(authors, days, activity=drawn(days)))
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
-        yield from listing_pages(ctx, msgs, lambda n, a=agent: urls.messages_by_agent(a, n),
+        url_for: UrlFor = partial(urls.messages_by_agent, agent)
+        days = archive_days(ctx, msgs, url_for)
+        yield from listing_pages(ctx, msgs, url_for,
                                  MessageListing(f"Messages by {agent}", agent, other=to), types,
-                                 LatestOnly(often_label="Writes most to", often=ctx.writes_to(agent)))
+                                 LatestOnly(days=days, often_label="Writes most to",
+                                            often=ctx.writes_to(agent), activity=drawn(days)))
     for agent, msgs in sorted(ctx.to_agent_messages.items()):
         by = (Link(f"Messages by {agent}", urls.messages_by_agent(agent))
               if agent in ctx.by_agent_messages else None)
@@ -84,9 +86,11 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         yield deferred(urls.message(m.id), message_fingerprint(ctx, m), partial(message_page, ctx, m))
 
 
-def archive_days(ctx: SiteContext, messages: Sequence[Message]) -> tuple[Counted, ...]:
-    """Each day of the archive of `messages`, newest first: its newest message's page of the
-    listing, at the day's group there, so a visitor reads on into the day's older messages."""
+def archive_days(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
+                 ) -> tuple[Counted, ...]:
+    """Each day of the listing of `messages` (its pages at `url_for`), newest first: its newest
+    message's page of the listing, at the day's group there, so a visitor reads on into the
+    day's older messages."""
     newest: dict[str, int] = {}
     count: dict[str, int] = {}
     for position, m in enumerate(messages):
@@ -95,9 +99,14 @@ def archive_days(ctx: SiteContext, messages: Sequence[Message]) -> tuple[Counted
         count[key] = count.get(key, 0) + 1
     size = ctx.config.limits.messages_per_page
     return tuple(Counted(fmt.day(messages[at].timestamp),
-                     f"{page_of(at, len(messages), size, ctx.urls.messages)}#{day_anchor(key)}",
+                     f"{page_of(at, len(messages), size, url_for)}#{day_anchor(key)}",
                      count[key], key)
                  for key, at in sorted(newest.items(), key=lambda kv: kv[1], reverse=True))
+
+
+def drawn(days: Sequence[Counted]) -> Markup:
+    """The messages of each of `days` as bars (none for fewer than two days)."""
+    return day_bars([DayCount(d.day, d.text, d.url, d.messages) for d in days])
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
