@@ -1,7 +1,5 @@
 """collab-site init|build|serve|check|publish: argument parsing only; each verb calls one function.
-
-Exit codes: 0 ok, 1 build problems under --strict or a failed check/publish, 2 usage/config error.
-"""
+Its exit codes are EXIT_CODES, which its help tells users."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +14,11 @@ from builder.config import Config, ConfigError, load_config
 from builder.parallel import collect_garbage_less_often, return_large_blocks
 
 DEFAULT_CONFIG = Path("collab.toml")
+ABOUT = ("Build a static website of an agent collaboration from its Hugging Face bucket "
+         "(leaderboard and chart, messages, agents, traces, search, feeds) and publish it to a "
+         "static Space.")
+EXIT_CODES = ("exit codes: 0 ok, 1 build problems under --strict or a failed check or publish, "
+              "2 usage or configuration error")
 
 
 def run() -> None:
@@ -127,7 +130,7 @@ def _config(args) -> Config:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="collab-site", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="collab-site", description=ABOUT, epilog=EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"collab-site {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -89,3 +89,13 @@ def test_the_commented_defaults_are_the_real_defaults(tmp_path):
     defaults = Config()
     assert commented == {"base_url": defaults.site.base_url, "cache_dir": defaults.source.cache_dir,
                          "image_hosts": list(defaults.site.image_hosts)}
+
+
+def test_help_says_what_the_tool_does_and_what_its_exit_codes_mean(capsys):
+    """`collab-site --help` began with "argument parsing only; each verb calls one function":
+    a note to the code's readers, not to its users."""
+    assert main(["--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Build a static website of an agent collaboration from its Hugging Face bucket" in text
+    assert "exit codes: 0 ok, 1 build problems under --strict" in text
+    assert "argument parsing" not in text
