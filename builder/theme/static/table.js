@@ -6,8 +6,8 @@
 //   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
 //   ?q=<text>                         the filter
 //   ?view=all                         the all-results view
-// Rows the page does not hold come from its views' data-src JSON, fetched when first shown.
-// restored on load and on back/forward. Page values arrive formatted by the build; this script
+// restored on load and on back/forward. Rows the page does not hold come from its views'
+// data-src JSON, fetched when first shown. Page values arrive formatted by the build; this script
 // formats nothing, and puts agent text into the page only as text (textContent, attributes).
 (function () {
   "use strict";
@@ -253,7 +253,7 @@
     return filter ? filter.value : "";
   }
 
-  // ------------------------------------------------------------------ the all-results view
+  // ------------------------------------------------------------------ views of fetched rows
   var loading = {};   // a view's id -> the promise of its rows, once they were asked for
 
   function text(el, value) {
