@@ -56,6 +56,7 @@ def test_the_filter_of_a_page_of_results_keeps_the_rows_of_every_page(browser, p
     page, watch = open_page(browser, origin, "/results/page/2/")
     own = kept(page, "results-all")
     assert len(own) == 20 and page.inner_text("#lb-count") == "20 results"
+    assert page.get_attribute("#lb-filter", "placeholder") == "agent, method, date… on every page"
     assert not [u for u in watch.requests if "/data/" in u]      # nothing fetched until asked
 
     page.fill("#lb-filter", agent)
