@@ -161,6 +161,25 @@ def test_the_roster_and_a_profile_say_when_an_agent_last_posted(site):
     assert all(c["data-value"] for c in cells.values())            # every agent here has posted
 
 
+def test_the_roster_says_when_each_agent_joined_and_sorts_by_it(site):
+    """Who is new: the registration's `joined`, as the profile gives it; "—" for an agent that
+    never registered."""
+    roster = html.soup(site / "agents" / "index.html")
+    assert html.text_of(roster.select_one("#roster th[data-key=joined]")) == "Joined (UTC)"
+    assert roster.select_one("#roster th[data-key=joined]")["data-sort"] == "text"
+    cells = {html.text_of(tr.select_one("td.agent a")): tr.select_one("td.joined")
+             for tr in roster.select("#roster tbody tr")}
+    assert cells["kestrel"]["data-value"] == "2026-07-06T08:15:00Z"
+    assert html.text_of(cells["kestrel"]) == "2026-07-06"
+    profile = html.soup(site / "agents" / "kestrel" / "index.html")
+    dt = next(d for d in profile.select("dl.profile dt") if html.text_of(d) == "Joined")
+    assert dt.find_next_sibling("dd").time["datetime"] == cells["kestrel"]["data-value"]
+    unregistered = [html.text_of(tr.select_one("td.agent a")) for tr in roster.select("#roster tbody tr")
+                    if "unregistered" in html.text_of(tr.select_one("td.agent"))]
+    assert unregistered and all(html.text_of(cells[a]) == "—" and cells[a]["data-value"] == ""
+                                for a in unregistered)
+
+
 def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(site):
     best = html.soup(site / "index.html").select("#lb-best tbody tr")
     ranked = [tr for tr in best if text_of_rank(tr).isdigit()]

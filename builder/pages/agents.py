@@ -49,7 +49,8 @@ def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentVie
                      traces=len(ctx.by_agent_traces.get(a.id, ())),
                      best_text=ctx.row(best).score_text if best and best.rank else "",
                      best=best.result.score if best and best.rank else None,
-                     active_text=fmt.when(active) if active else "", active_iso=fmt.iso(active))
+                     active_text=fmt.when(active) if active else "", active_iso=fmt.iso(active),
+                     joined_text=fmt.when(a.joined) if a.joined else "", joined_iso=fmt.iso(a.joined))
 
 
 def last_active(ctx: SiteContext, agent: str) -> datetime | None:

@@ -86,6 +86,8 @@ class AgentView:
     best: float | None = None             # the best ranked score (what "Best" sorts by)
     active_text: str = ""                 # its newest message or result: "2026-07-12 07:16 UTC"
     active_iso: str = ""
+    joined_text: str = ""                 # when it registered: "2026-07-06 08:15 UTC"
+    joined_iso: str = ""
 
 
 @dataclass(frozen=True, slots=True)
