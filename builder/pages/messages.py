@@ -12,20 +12,9 @@ from builder import format as fmt
 from builder.assemble import result_refs
 from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
-from builder.pages.paging import ListingPage, UrlFor, page_of, paged_listing
+from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import Correspondent, body_under_title, day_anchor
-from builder.sparkline import DayCount, day_bars
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """A way into the archive and its number of messages: an agent's listing, or a day (the
-    place its newest message is listed)."""
-    text: str
-    url: str
-    messages: int
-    day: str = ""                        # a day's: "2026-07-09"
+from builder.pages.views import Correspondent, Counted, archive_days, body_under_title, drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +48,14 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     types = sorted(by_type)
     authors = tuple(Counted(agent, urls.messages_by_agent(agent), len(msgs))
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
-    days = archive_days(ctx, c.messages, urls.messages)
+    days = archive_days(c.messages, urls.messages, ctx.config.limits.messages_per_page)
     yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
                              LatestOnly(authors, days, activity=drawn(days)))
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
         url_for: UrlFor = partial(urls.messages_by_agent, agent)
-        days = archive_days(ctx, msgs, url_for)
+        days = archive_days(msgs, url_for, ctx.config.limits.messages_per_page)
         yield from listing_pages(ctx, msgs, url_for,
                                  MessageListing(f"Messages by {agent}", agent, other=to), types,
                                  LatestOnly(days=days, often_label="Writes most to",
@@ -84,29 +73,6 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
                                  MessageListing(f"Messages of type “{kind}”", kind=kind), types)
     for m in c.messages:
         yield deferred(urls.message(m.id), message_fingerprint(ctx, m), partial(message_page, ctx, m))
-
-
-def archive_days(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
-                 ) -> tuple[Counted, ...]:
-    """Each day of the listing of `messages` (its pages at `url_for`), newest first: its newest
-    message's page of the listing, at the day's group there, so a visitor reads on into the
-    day's older messages."""
-    newest: dict[str, int] = {}
-    count: dict[str, int] = {}
-    for position, m in enumerate(messages):
-        key = fmt.iso_day(m.timestamp)
-        newest[key] = position
-        count[key] = count.get(key, 0) + 1
-    size = ctx.config.limits.messages_per_page
-    return tuple(Counted(fmt.day(messages[at].timestamp),
-                     f"{page_of(at, len(messages), size, url_for)}#{day_anchor(key)}",
-                     count[key], key)
-                 for key, at in sorted(newest.items(), key=lambda kv: kv[1], reverse=True))
-
-
-def drawn(days: Sequence[Counted]) -> Markup:
-    """The messages of each of `days` as bars (none for fewer than two days)."""
-    return day_bars([DayCount(d.day, d.text, d.url, d.messages) for d in days])
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -12,6 +12,8 @@ from builder import format as fmt
 from builder.config import MetricConfig
 from builder.markdown import Opening, opening_heading
 from builder.model import Link, Message, RankedEntry, Result, Taskforce, Trace
+from builder.pages.paging import UrlFor, page_of
+from builder.sparkline import DayCount, day_bars
 from builder.slugs import slugify
 from builder.urls import Urls, web_link
 
@@ -69,6 +71,37 @@ class DayGroup:
 def day_anchor(iso_day: str) -> str:
     """The id of a day's group of messages on a listing page ("day-undated" for no date)."""
     return f"day-{iso_day or 'undated'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A way into the archive and its number of messages: an agent's listing, or a day (the
+    place its newest message is listed)."""
+    text: str
+    url: str
+    messages: int
+    day: str = ""                        # a day's: "2026-07-09"
+
+
+def archive_days(messages: Sequence[Message], url_for: UrlFor, size: int) -> tuple[Counted, ...]:
+    """Each day of the listing of `messages` (its pages of `size` at `url_for`), newest first:
+    its newest message's page of the listing, at the day's group there, so a visitor reads on
+    into the day's older messages."""
+    newest: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for position, m in enumerate(messages):
+        key = fmt.iso_day(m.timestamp)
+        newest[key] = position
+        count[key] = count.get(key, 0) + 1
+    return tuple(Counted(fmt.day(messages[at].timestamp),
+                     f"{page_of(at, len(messages), size, url_for)}#{day_anchor(key)}",
+                     count[key], key)
+                 for key, at in sorted(newest.items(), key=lambda kv: kv[1], reverse=True))
+
+
+def drawn(days: Sequence[Counted]) -> Markup:
+    """The messages of each of `days` as bars (none for fewer than two days)."""
+    return day_bars([DayCount(d.day, d.text, d.url, d.messages) for d in days])
 
 
 @dataclass(frozen=True, slots=True)
