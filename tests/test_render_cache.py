@@ -28,11 +28,13 @@ from builder.build import build
 from builder.cache import PageCache, RenderCache, TextCache, text_of
 from builder.config import load_config
 from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
+from builder.pages.agents import RECENT_MESSAGES
 from builder.pages.spec import PageSpec
 from builder.render import CompiledTemplates, make_environment
 from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
+from tests.html import soup
 
 REPLY = """---
 type: agent
@@ -884,6 +886,29 @@ def test_a_page_changes_with_what_it_shows_of_other_files(tmp_path, bucket, chan
     run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
     assert files(tmp_path / "b") == files(tmp_path / "c")
     assert (tmp_path / "a" / page).read_bytes() != (tmp_path / "b" / page).read_bytes()
+    assert 0 < again.rendered < again.pages // 2
+
+
+def test_an_agents_page_changes_when_a_message_it_no_longer_lists_moves_to_another_day(tmp_path,
+                                                                                      bucket):
+    """A profile lists an agent's newest messages and draws the days of all of them: an older
+    message dated again must re-plan the page, though none it lists changed (the builds check
+    every fingerprint hit)."""
+    for day in range(1, RECENT_MESSAGES + 2):            # the newest ones, a day apart
+        (bucket / "message_board" / f"209912{day:02d}-120000-000_basalt.md").write_text(
+            f"---\ntype: agent\nagent: basalt\ntimestamp: 2099-12-{day:02d} 12:00 UTC\n---\n"
+            f"Day {day} of the sweep.\n", encoding="utf-8")
+    older = sorted((bucket / "message_board").glob("2026*_basalt.md"))[0]
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    edit(older, "timestamp: 2026-07-", "timestamp: 2026-06-")
+    again = run(tmp_path, bucket, cache, tmp_path / "b")
+    page = "agents/basalt/index.html"
+    before, after = (soup(tmp_path / out / page) for out in ("a", "b"))
+    assert [a["href"] for a in before.select("figure.day-bars svg a")] != \
+        [a["href"] for a in after.select("figure.day-bars svg a")]
+    assert before.select("section[aria-labelledby=msg-title] li") == \
+        after.select("section[aria-labelledby=msg-title] li")         # the messages it lists
     assert 0 < again.rendered < again.pages // 2
 
 

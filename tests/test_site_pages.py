@@ -161,6 +161,17 @@ def test_the_roster_and_a_profile_say_when_an_agent_last_posted(site):
     assert all(c["data-value"] for c in cells.values())            # every agent here has posted
 
 
+def test_a_profile_draws_the_days_of_the_agents_messages_as_its_listing_does(site):
+    """How an agent worked, at a glance: its messages of each day, each bar leading to the day
+    on its listing; kept out of the search index, as the rest of its messages are."""
+    profile = html.soup(site / "agents" / "kestrel" / "index.html")
+    listing = html.soup(site / "messages" / "agent" / "kestrel" / "index.html")
+    figure = profile.select_one("section[aria-labelledby=msg-title] figure.day-bars")
+    assert figure is not None and figure.find_parent(attrs={"data-pagefind-ignore": True})
+    assert str(figure) == str(listing.select_one("figure.day-bars"))
+    assert [a["href"] for a in figure.select("svg a")][-1].startswith("/messages/agent/kestrel/#day-")
+
+
 def test_the_roster_says_when_each_agent_joined_and_sorts_by_it(site):
     """Who is new: the registration's `joined`, as the profile gives it; "—" for an agent that
     never registered."""

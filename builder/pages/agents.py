@@ -14,8 +14,8 @@ from builder.pages.context import SiteContext
 from builder.pages.data import score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, charter, top_pairs,
-                                 trace_summary, without_title)
+from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, archive_days,
+                                 charter, drawn, top_pairs, trace_summary, without_title)
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
@@ -89,7 +89,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
-             memberships(ctx, a), ctx.writes_to(a.id))
+             memberships(ctx, a), ctx.writes_to(a.id), activity(ctx, a.id))
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -111,6 +111,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         rows=list(reversed(rows)), cols=score_columns(ctx.config.metric),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
+        activity=activity(ctx, a.id),
         to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",
         # Not whom it hears from most: its page would change with others' messages (the
         # listing of messages to it says).
@@ -122,6 +123,14 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
     return PageSpec(ctx.urls.agent(a.id), "agent.html", page,
                     weight=len(page["messages"]) + len(rows) + len(page["traces"]))
+
+
+def activity(ctx: SiteContext, agent: str) -> Markup:
+    """The agent's messages of each day, as bars, each leading to its day in the agent's
+    listing."""
+    days = archive_days(ctx.by_agent_messages.get(agent, ()),
+                        partial(ctx.urls.messages_by_agent, agent), ctx.config.limits.messages_per_page)
+    return drawn(days)
 
 
 def best_place(ctx: SiteContext, best: RankedEntry | None, ranked_agents: int) -> BestPlace | None:
