@@ -77,9 +77,10 @@ def agent_rows(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry]) ->
 def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
                       best: RankedEntry | None, place: BestPlace | None) -> str | None:
     """A digest of everything `agent_page` shows (None when the build cannot tell): the
-    registration, the roster's view of the agent, its results' rows, its message count and the
-    files of its recent messages, whether others wrote to it (not how often: a link, no count),
-    its taskforces, its traces (and the results they led to) and its history."""
+    registration, the roster's view of the agent, its results' rows, its message count, the
+    files of its recent messages and the days of all of them (`activity`), whether others wrote
+    to it (not how often: a link, no count), its taskforces, its traces (and the results they
+    led to) and its history."""
     messages = ctx.by_agent_messages.get(a.id, ())
     recent = [ctx.message_keys.get(m.id) for m in messages[-RECENT_MESSAGES:]]
     traces = ctx.by_agent_traces.get(a.id, ())
