@@ -14,8 +14,8 @@ from builder.pages.context import SiteContext
 from builder.pages.data import score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, archive_days,
-                                 charter, drawn, top_pairs, trace_summary, without_title)
+from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, charter, drawn,
+                                 top_pairs, trace_summary, without_title)
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
@@ -78,7 +78,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
                       best: RankedEntry | None, place: BestPlace | None) -> str | None:
     """A digest of everything `agent_page` shows (None when the build cannot tell): the
     registration, the roster's view of the agent, its results' rows, its message count, the
-    files of its recent messages and the days of all of them (`activity`), whether others wrote
+    files of its recent messages and the days of all of them (drawn), whether others wrote
     to it (not how often: a link, no count), its taskforces, its traces (and the results they
     led to) and its history."""
     messages = ctx.by_agent_messages.get(a.id, ())
@@ -90,7 +90,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
-             memberships(ctx, a), ctx.writes_to(a.id), activity(ctx, a.id))
+             memberships(ctx, a), ctx.writes_to(a.id), drawn(ctx.agent_days(a.id)))
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -112,7 +112,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         rows=list(reversed(rows)), cols=score_columns(ctx.config.metric),
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
-        activity=activity(ctx, a.id),
+        activity=drawn(ctx.agent_days(a.id)),
         to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",
         # Not whom it hears from most: its page would change with others' messages (the
         # listing of messages to it says).
@@ -124,14 +124,6 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
     return PageSpec(ctx.urls.agent(a.id), "agent.html", page,
                     weight=len(page["messages"]) + len(rows) + len(page["traces"]))
-
-
-def activity(ctx: SiteContext, agent: str) -> Markup:
-    """The agent's messages of each day, as bars, each leading to its day in the agent's
-    listing."""
-    days = archive_days(ctx.by_agent_messages.get(agent, ()),
-                        partial(ctx.urls.messages_by_agent, agent), ctx.config.limits.messages_per_page)
-    return drawn(days)
 
 
 def best_place(ctx: SiteContext, best: RankedEntry | None, ranked_agents: int) -> BestPlace | None:

@@ -21,8 +21,9 @@ from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
                               heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
-from builder.pages.views import (Correspondent, DayGroup, MessageView, ResultRow, correspondents,
-                                 day_anchor, message_view, result_row, telling_topic)
+from builder.pages.views import (Correspondent, Counted, DayGroup, MessageView, ResultRow,
+                                 archive_days, correspondents, day_anchor, message_view,
+                                 result_row, telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
@@ -342,6 +343,12 @@ class SiteContext:
     def writes_to(self, agent: str) -> tuple[Correspondent, ...]:
         """The agents `agent` wrote to most."""
         return correspondents(self.conversations.get(agent, {}), self.urls.agent, CORRESPONDENTS)
+
+    def agent_days(self, agent: str) -> tuple[Counted, ...]:
+        """The days of the agent's messages, each where its listing ("Messages by") lists it."""
+        return archive_days(self.by_agent_messages.get(agent, ()),
+                            functools.partial(self.urls.messages_by_agent, agent),
+                            self.config.limits.messages_per_page)
 
     def heard_from(self, agent: str) -> tuple[Correspondent, ...]:
         """The agents that wrote to `agent` most."""

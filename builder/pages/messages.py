@@ -54,9 +54,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)
-        url_for: UrlFor = partial(urls.messages_by_agent, agent)
-        days = archive_days(msgs, url_for, ctx.config.limits.messages_per_page)
-        yield from listing_pages(ctx, msgs, url_for,
+        days = ctx.agent_days(agent)
+        yield from listing_pages(ctx, msgs, partial(urls.messages_by_agent, agent),
                                  MessageListing(f"Messages by {agent}", agent, other=to), types,
                                  LatestOnly(days=days, often_label="Writes most to",
                                             often=ctx.writes_to(agent), activity=drawn(days)))
