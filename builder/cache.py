@@ -296,21 +296,30 @@ def member_fingerprint(group: str, number: int) -> str:
 
 @dataclass(frozen=True)
 class PageGroup:
-    """Pages planned together: their URLs, and the problems planning them found (path, reason)."""
+    """Pages planned together: their URLs, the problems planning them found (path, reason), the
+    bucket paths their text cites, and `links`, what those led to (pages.spec.DeferredPages)."""
 
     urls: tuple[str, ...]
     problems: tuple[tuple[str, str], ...]
+    cited: tuple[str, ...] = ()
+    links: str = ""
 
     @classmethod
     def load(cls, value: object) -> PageGroup | None:
-        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, list) for v in value)):
+        if not (isinstance(value, list) and len(value) == 4
+                and all(isinstance(v, list) for v in value[:3]) and isinstance(value[3], str)):
             return None
-        urls, problems = value
+        urls, problems, cited, links = value
         if not (urls and all(isinstance(u, str) for u in urls)
                 and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
-                        for p in problems)):
+                        for p in problems)
+                and all(isinstance(c, str) for c in cited)):
             return None
-        return cls(tuple(urls), tuple((path, reason) for path, reason in problems))
+        return cls(tuple(urls), tuple((path, reason) for path, reason in problems), tuple(cited),
+                   links)
+
+    def saved(self) -> list[Any]:
+        return [list(self.urls), [list(p) for p in self.problems], list(self.cited), self.links]
 
 
 class PageCache:
@@ -377,7 +386,7 @@ class PageCache:
         write_atomically(self.folder / "index.json", json.dumps(index).encode())
         fingerprints = {fp: key for fp, key in sorted(self.used_fingerprints.items()) if key in self.used}
         write_atomically(self.folder / "fingerprints.json", json.dumps(fingerprints).encode())
-        groups = {fp: [list(g.urls), [list(p) for p in g.problems]] for fp, g in sorted(self.used_groups.items())
+        groups = {fp: g.saved() for fp, g in sorted(self.used_groups.items())
                   if all(member_fingerprint(fp, n) in fingerprints for n in range(len(g.urls)))}
         write_atomically(self.folder / "groups.json", json.dumps(groups).encode())
 

@@ -14,7 +14,7 @@ from builder.emit import Emitted
 from builder.model import Problem
 from builder.pages import SECTIONS, PageSpec
 from builder.pages.context import SiteContext
-from builder.pages.spec import Deferred, DeferredPages
+from builder.pages.spec import Deferred, DeferredPages, PlannedPages
 from builder.write import Staging
 
 
@@ -49,14 +49,19 @@ def _resolved(items: Iterable[PageSpec | Deferred | DeferredPages], cache: PageC
 
 
 def _resolved_group(item: DeferredPages, cache: PageCache | None) -> Iterator[PageSpec | Deferred]:
-    """The group's pages, unplanned when the cache knows every one of them."""
+    """The group's pages, unplanned when the cache knows every one of them and the paths
+    their text cites lead where they led."""
     group = cache.group_for(item.fingerprint) if cache else None
+    if group is not None and item.links(group.cited) != group.links:
+        group = None
     keys = [cache.key_for(item.page_fingerprint(n)) for n in range(len(group.urls))] if cache and group else []
     if group is None or None in keys:
-        specs = item.plan()
-        group = PageGroup(tuple(s.url for s in specs), tuple((p.path, p.reason) for s in specs for p in s.problems))
+        planned = item.plan()
+        group = PageGroup(tuple(s.url for s in planned.specs),
+                          tuple((p.path, p.reason) for s in planned.specs for p in s.problems),
+                          planned.cited, item.links(planned.cited))
         pages: Iterable[PageSpec | Deferred] = [
-            replace(spec, fingerprint=item.page_fingerprint(n)) for n, spec in enumerate(specs)]
+            replace(spec, fingerprint=item.page_fingerprint(n)) for n, spec in enumerate(planned.specs)]
     else:
         problems = tuple(Problem(path, reason) for path, reason in group.problems)
         pages = [Deferred(url, item.page_fingerprint(n), partial(_nth_page, item.plan, n), key,
@@ -67,8 +72,8 @@ def _resolved_group(item: DeferredPages, cache: PageCache | None) -> Iterator[Pa
     yield from pages
 
 
-def _nth_page(plan: Callable[[], list[PageSpec]], number: int) -> PageSpec:
-    return plan()[number]
+def _nth_page(plan: Callable[[], PlannedPages], number: int) -> PageSpec:
+    return plan().specs[number]
 
 
 # Each batch forks its workers: at 1,000 pages a batch, the forks of a cold 10k build cost it

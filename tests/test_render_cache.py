@@ -435,16 +435,20 @@ def test_a_page_cache_index_entry_that_is_not_what_the_build_writes_is_dropped(t
 
 
 @pytest.mark.parametrize("value", [
-    [["/t/"], [["p"]]],                                  # a problem without its reason
-    [[], []],                                            # no page
-    [["/t/"], [[1, "r"]]],
+    [["/t/"], [["p"]], [], ""],                          # a problem without its reason
+    [[], [], [], ""],                                    # no page
+    [["/t/"], [[1, "r"]], [], ""],
+    [["/t/"], [], [3], ""],                              # a cited path that is no path
+    [["/t/"], [], [], None],                             # no links' digest
+    [["/t/"], []],                                       # what its text cites left out
     [["/t/"]],
     "/t/",
 ])
 def test_a_page_group_that_is_not_what_the_build_writes_is_dropped(tmp_path, value):
     folder = tmp_path / "pages"
     folder.mkdir()
-    good = [["/t/", "/t/page/2/"], [["traces/a/s/log.jsonl", "line 3: not JSON"]]]
+    good = [["/t/", "/t/page/2/"], [["traces/a/s/log.jsonl", "line 3: not JSON"]],
+            ["results/a.md"], "d"]
     (folder / "groups.json").write_text(json.dumps({"bad": value, "good": good}), encoding="utf-8")
     assert list(PageCache(folder).groups) == ["good"]
 
@@ -912,13 +916,26 @@ def test_an_agents_page_changes_when_a_message_it_no_longer_lists_moves_to_anoth
     assert 0 < again.rendered < again.pages // 2
 
 
-# Texts that may cite a file: (their files, the page that shows the newest one's text)
+def cite_in_body(path: Path, words: str) -> None:
+    edit(path, "\n---\n", f"\n---\n{words}\n")
+
+
+def cite_in_log(path: Path, words: str) -> None:
+    """In the first text the model wrote (a JSON string: the words hold no quote)."""
+    edit(path, '{"type":"text","text":"', '{"type":"text","text":"' + words + " ")
+
+
+# Texts that may cite a file: (their files, the page that shows the newest one's text, how a
+# citation is added to one)
 CITING = {
-    "a message": ("message_board/2*.md", lambda p: f"messages/{p.stem}/index.html"),
-    "a result": ("results/2*.md", lambda p: f"results/{p.stem}/index.html"),
-    "an agent's bio": ("agents/*.md", lambda p: f"agents/{p.stem}/index.html"),
+    "a message": ("message_board/2*.md", lambda p: f"messages/{p.stem}/index.html", cite_in_body),
+    "a result": ("results/2*.md", lambda p: f"results/{p.stem}/index.html", cite_in_body),
+    "an agent's bio": ("agents/*.md", lambda p: f"agents/{p.stem}/index.html", cite_in_body),
     "a trace's notes": ("traces/*/*/manifest.md",
-                        lambda p: f"traces/{p.parent.parent.name}/{p.parent.name}/index.html"),
+                        lambda p: f"traces/{p.parent.parent.name}/{p.parent.name}/index.html",
+                        cite_in_body),
+    "a transcript": ("traces/kestrel/*/*.jsonl",
+                     lambda p: f"traces/kestrel/{p.parent.name}/index.html", cite_in_log),
 }
 
 
@@ -930,10 +947,10 @@ def test_a_text_links_to_the_page_of_a_file_it_names_while_the_file_is_there(
     """Agent text that names the bucket path of a message or a result links to its page; the
     text's cache key and its pages' fingerprints follow from which of those files exist, so the
     link comes and goes with the file (the tests' builds check every fingerprint hit)."""
-    pattern, page_of_text = CITING[citing]
+    pattern, page_of_text, cite = CITING[citing]
     text = sorted(bucket.glob(pattern))[-1]
     target = sorted((bucket / named).glob("2*.md"))[0]
-    edit(text, "\n---\n", f"\n---\nDetails in `{named}/{target.name}`.\n")
+    cite(text, f"Details in `{named}/{target.name}`.")
     kept = target.read_bytes()
     if named_file == "appears":
         target.unlink()

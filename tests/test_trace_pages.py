@@ -331,6 +331,15 @@ def test_transcript_items_are_rendered_per_kind(demo):
     assert all(page.find(id=f"t{n}") is not None for n in (1, 2, 3))
 
 
+def test_the_models_text_links_a_result_it_posted_to_the_results_page(demo):
+    """orbit-7's session ends "Posted `20260711-092133-145_orbit-7.md`": the file name leads to
+    the page of that result, as in a message."""
+    said = [a for a in soup(trace_page(demo, ORBIT)).select("section.transcript div.assistant a")
+            if text_of(a) == "20260711-092133-145_orbit-7.md"]
+    assert [a["href"] for a in said] == ["/results/20260711-092133-145_orbit-7/"]
+    assert page_file(demo, said[0]["href"]).exists()
+
+
 def test_a_tool_calls_summary_reads_as_words_apart(demo, edge_site):
     """What a screen reader reads, and the search index takes: the call's summary, its status
     and its duration are words apart ("noise4 ok 2.1 s", not "noise4ok2.1 s")."""

@@ -318,6 +318,10 @@ class SiteContext:
         """What `linked_markdown` of the text follows from besides the text."""
         return "\n".join(linked_pages(self.md.linker, page_paths(text, folder)))
 
+    def cited_key(self, paths: Sequence[str]) -> str:
+        """A digest of where these bucket paths (a transcript's `page_paths`) lead now."""
+        return digest_of("cited", *linked_pages(self.md.linker, paths))
+
     def canonical(self, url: str) -> str:
         """The address search engines should keep for a page reachable by two URLs (absolute
         when the site's base URL names a host)."""

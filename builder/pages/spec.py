@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from builder.cache import member_fingerprint
 from builder.model import Problem
@@ -48,15 +48,27 @@ def deferred(url: str, fingerprint: str | None, plan: Callable[[], PageSpec], we
 
 
 @dataclass(frozen=True)
+class PlannedPages:
+    """What DeferredPages.plan gives: the pages, and the bucket paths their agent text may link
+    to a page of the site (markdown.page_paths), which they follow from too."""
+
+    specs: list[PageSpec]
+    cited: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class DeferredPages:
     """Pages planned together, and taken from the page cache together when the cache knows
     them all (a trace session's: how many there are is known once its log is read).
-    `fingerprint` is a digest of everything their contexts follow from; `plan()` gives their
-    specs, the problems found planning them on the first. The cache remembers their URLs and
-    problems under the fingerprint, and each page's key under `page_fingerprint`."""
+    `fingerprint` is a digest of everything their contexts follow from but the pages of the
+    paths their text cites, which are known once planned too; `plan()` gives their specs, the
+    problems found planning them on the first, and those paths. The cache remembers their URLs,
+    problems and cited paths under the fingerprint, with `links(cited)`, and each page's key
+    under `page_fingerprint`: they are planned again when a cited path leads elsewhere."""
 
     fingerprint: str
-    plan: Callable[[], list[PageSpec]]
+    plan: Callable[[], PlannedPages]
+    links: Callable[[Sequence[str]], str] = lambda cited: ""
 
     def page_fingerprint(self, number: int) -> str:
         return member_fingerprint(self.fingerprint, number)

@@ -22,12 +22,14 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
+from markupsafe import Markup
+
 from builder import format as fmt
-from builder.markdown import excerpt_of_html, folder_of, opening_heading
+from builder.markdown import excerpt_of_html, folder_of, opening_heading, page_paths
 from builder.model import Link, Problem, Trace
 from builder.pages.context import Loader, SiteContext
 from builder.pages.paging import paged_listing
-from builder.pages.spec import DeferredPages, PageSpec
+from builder.pages.spec import DeferredPages, PageSpec, PlannedPages
 from builder.readers.traces import trace_totals
 from builder.pages.trace_header import (Badge, SessionHeader, TranscriptFacts, named_result,
                                         result_by_score, session_header, share_badges,
@@ -171,7 +173,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | DeferredPages]:
     for trace in ctx.collab.traces:
         fingerprint = session_fingerprint(ctx, trace)
         if fingerprint:
-            yield DeferredPages(fingerprint, partial(_session_specs, ctx, trace))
+            yield DeferredPages(fingerprint, partial(_session_specs, ctx, trace), ctx.cited_key)
         else:
             yield from session_pages(ctx, trace, ctx.load_transcript)
 
@@ -189,8 +191,9 @@ def session_fingerprint(ctx: SiteContext, trace: Trace) -> str | None:
     return ctx.fingerprint("trace.html", *parts)
 
 
-def _session_specs(ctx: SiteContext, trace: Trace) -> list[PageSpec]:
-    return list(session_pages(ctx, trace, ctx.load_transcript))
+def _session_specs(ctx: SiteContext, trace: Trace) -> PlannedPages:
+    session = plan_session(ctx, trace, _load(ctx.load_transcript, trace))
+    return PlannedPages(list(_specs(ctx, session)), session.cited)
 
 
 def index_pages(ctx: SiteContext) -> list[PageSpec]:
@@ -266,6 +269,7 @@ class Session:
     facts: TranscriptFacts | None
     viewer: Viewer
     url_for: UrlFor
+    cited: tuple[str, ...] = ()           # the bucket paths its texts may link to pages of
 
     @property
     def total(self) -> int:
@@ -277,7 +281,10 @@ class Session:
 
 def session_pages(ctx: SiteContext, trace: Trace, load: Loader) -> Iterator[PageSpec]:
     """Every page of one session, page 1 first; page 1 carries what the log's reading found."""
-    session = plan_session(ctx, trace, _load(load, trace))
+    return _specs(ctx, plan_session(ctx, trace, _load(load, trace)))
+
+
+def _specs(ctx: SiteContext, session: Session) -> Iterator[PageSpec]:
     for number in range(1, session.total + 1):
         yield PageSpec(session.url(number), "trace.html", _page(ctx, session, number),
                        problems=session.loaded.problems if number == 1 else ())
@@ -309,9 +316,21 @@ def plan_session(ctx: SiteContext, trace: Trace, loaded: LoadedTranscript) -> Se
         page_of_turn=turn_pages(pages), errors_before=errors_before,
         header=session_header(ctx, trace, loaded, error_links),
         facts=transcript_facts(transcript) if transcript is not None else None,
-        viewer=Viewer(partial(ctx.md.render, anchors=False, top=LOG_TEXT_TOP), raw_url or "",
-                      _session_start(trace, transcript)),
-        url_for=url_for)
+        viewer=Viewer(partial(_log_text, ctx), raw_url or "", _session_start(trace, transcript)),
+        url_for=url_for, cited=cited_paths(transcript) if transcript is not None else ())
+
+
+def _log_text(ctx: SiteContext, text: str) -> Markup:
+    """A text of the log, the bucket paths it cites (a result it posted) linked to their pages.
+    Its folder is the agent's working copy, not the bucket's: only paths from the bucket's top
+    and bare file names link."""
+    return ctx.linked_markdown(text, None, anchors=False, top=LOG_TEXT_TOP)
+
+
+def cited_paths(transcript: Transcript) -> tuple[str, ...]:
+    """Every bucket path the transcript's texts may link to a page of the site."""
+    return tuple(sorted({path for item in transcript.items for shown in item.walk()
+                         if shown.markdown for path in page_paths(shown.markdown, None)}))
 
 
 def _page(ctx: SiteContext, s: Session, number: int) -> dict[str, Any]:
