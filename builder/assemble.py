@@ -16,8 +16,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 
 from builder import format as fmt
 from builder.config import Config, FallbackConfig
@@ -373,6 +373,66 @@ def results_by_agent(collab: Collab) -> dict[str, tuple[Result, ...]]:
 def messages_by_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:
     """Each agent's messages in filename order; keys in id order."""
     return _group(collab.messages, lambda m: m.agent)
+
+
+@dataclass(frozen=True)
+class Discussion:
+    """Messages joined by their refs (a message, the replies to it, the replies to those, what
+    they answer): the ids of its oldest and newest in the archive's order, how many messages it
+    holds, how many of them were posted in the window asked for, and how many agents wrote them."""
+
+    opening: str
+    newest: str
+    messages: int
+    recent: int
+    agents: int
+
+
+DISCUSSION_WINDOW = timedelta(days=1)
+
+
+def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread],
+                       window: timedelta = DISCUSSION_WINDOW, limit: int = 5
+                       ) -> tuple[Discussion, ...]:
+    """The discussions with the most messages posted in the `window` before the newest message
+    (the data's time, never the clock's), most first; then the larger, then the one posted to
+    last. `messages` in the archive's order; a discussion holds two messages or more."""
+    stamps = [m.timestamp for m in messages if m.timestamp is not None]
+    if not stamps:
+        return ()
+    since = max(stamps) - window
+    position = {m.id: n for n, m in enumerate(messages)}
+    found = []
+    for group in _joined_by_refs(messages, threads, position):
+        recent = sum(1 for m in group if m.timestamp is not None and m.timestamp > since)
+        if len(group) > 1 and recent:
+            found.append(Discussion(group[0].id, group[-1].id, len(group), recent,
+                                    len({m.agent for m in group})))
+    found.sort(key=lambda d: (-d.recent, -d.messages, -position[d.newest]))
+    return tuple(found[:limit])
+
+
+def _joined_by_refs(messages: Sequence[Message], threads: Mapping[str, Thread],
+                    position: Mapping[str, int]) -> list[list[Message]]:
+    """The messages in groups that refs join, each in the archive's order, led by its oldest."""
+    lead = {m.id: m.id for m in messages}
+
+    def leader(message_id: str) -> str:
+        while lead[message_id] != message_id:
+            lead[message_id] = lead[lead[message_id]]
+            message_id = lead[message_id]
+        return message_id
+
+    for m in messages:
+        thread = threads.get(m.id)
+        for parent in thread.parents if thread else ():
+            if parent in lead:
+                a, b = sorted((leader(m.id), leader(parent)), key=position.__getitem__)
+                lead[b] = a
+    groups: dict[str, list[Message]] = {}
+    for m in messages:
+        groups.setdefault(leader(m.id), []).append(m)
+    return list(groups.values())
 
 
 def messages_to_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:

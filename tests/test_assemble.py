@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from builder.assemble import (assemble, best_per_agent, build_threads,
-                              collect_agents, conversations, find_records,
+from builder.assemble import (Discussion, assemble, best_per_agent, build_threads,
+                              collect_agents, conversations, find_records, lively_discussions,
                               messages_by_agent, messages_citing_taskforces,
                               messages_to_agent, rank, result_refs, results_by_agent,
                               results_by_filename, sort_traces, taskforces_by_agent,
@@ -259,6 +259,68 @@ def test_threads_parents_children_and_missing_refs():
     assert d.missing_refs == ("results/x_a.md", "gone.md")
     assert threads["20260620-120100-000_b"].children == ("20260620-120300-000_d",)
     assert threads["20260620-120100-000_b"].parents == ("20260620-120000-000_a",)
+
+
+def said(hours: float | None, agent: str, *answers: str, name: str = "") -> Message:
+    """A message posted `hours` after T0 (None: undated), answering `answers` (their names)."""
+    stamp = "undated" if hours is None else f"{hours:07.2f}"
+    m = msg(name or f"{stamp}_{agent}", agent, refs=tuple(f"{a}.md" for a in answers))
+    return replace(m, timestamp=None if hours is None else T0 + timedelta(hours=hours))
+
+
+def lively(*messages: Message, **options) -> list[Discussion]:
+    ordered = sorted(messages, key=lambda m: m.id)
+    return list(lively_discussions(ordered, build_threads(ordered), **options))
+
+
+def test_a_discussion_is_every_message_its_replies_join_opened_by_the_oldest():
+    opening = said(1, "a")
+    reply = said(2, "b", opening.id)
+    reply_to_reply = said(3, "a", reply.id)
+    aside = said(4, "c")                                   # answers nothing, answered by nothing
+    assert lively(opening, reply, reply_to_reply, aside) == [
+        Discussion(opening.id, reply_to_reply.id, messages=3, recent=3, agents=2)]
+
+
+def test_a_message_answering_two_discussions_joins_them():
+    first, second = said(1, "a"), said(2, "b")
+    both = said(3, "c", first.id, second.id)
+    assert lively(first, second, both) == [Discussion(first.id, both.id, 3, 3, 3)]
+
+
+def test_the_day_counted_ends_with_the_newest_message_not_the_clock():
+    """Replies in the 24 hours before the newest message count; an older discussion, however
+    large, is not listed once none of its messages is in that day."""
+    old = said(0, "a")
+    old_replies = [said(1 + n, "b", old.id) for n in range(5)]
+    fresh = said(80, "c")                                  # 30 hours before the newest message
+    early_reply = said(81, "e", fresh.id)
+    late_reply = said(110, "d", early_reply.id)
+    assert lively(old, *old_replies, fresh, late_reply, early_reply) == [
+        Discussion(fresh.id, late_reply.id, messages=3, recent=1, agents=3)]
+    assert lively(old, *old_replies, fresh, late_reply, early_reply, window=timedelta(days=5)) == [
+        Discussion(old.id, old_replies[-1].id, 6, 6, 2), Discussion(fresh.id, late_reply.id, 3, 3, 3)]
+
+
+def test_discussions_rank_by_messages_in_the_day_then_by_size_then_by_the_newest():
+    a, b, c, d = (said(h, name) for h, name in ((0, "a"), (1, "b"), (2, "c"), (3, "d")))
+    b = said(-20, "b")                                                   # before the day
+    a_replies = [said(10, "x", a.id), said(11, "y", a.id)]               # 3 messages, 3 that day
+    b_replies = [said(11.5, "x", b.id), said(12, "y", b.id)]             # 3, 2 that day
+    c_reply = said(13, "x", c.id)                                        # 2, 2 that day
+    d_reply = said(14, "x", d.id)                                        # 2, 2 that day, newer
+    found = lively(a, b, c, d, *a_replies, *b_replies, c_reply, d_reply)
+    assert [x.opening for x in found] == [a.id, b.id, d.id, c.id]
+    assert [x.opening for x in lively(a, b, c, d, *a_replies, *b_replies, c_reply, d_reply,
+                                      limit=2)] == [a.id, b.id]
+
+
+def test_undated_messages_join_discussions_without_counting_in_the_day():
+    opening = said(1, "a")
+    undated = said(None, "b", opening.id)
+    assert lively(opening, undated) == [Discussion(opening.id, undated.id, 2, 1, 2)]
+    assert lively(said(None, "a", name="x"), said(None, "b", "x", name="y")) == []
+    assert lively() == []
 
 
 def test_result_refs_names_results_by_file():

@@ -637,6 +637,37 @@ def test_the_message_archive_draws_the_messages_of_each_day(site, listing, first
                    for p in (site / listing / "page").glob("*/index.html"))
 
 
+def test_the_archive_lists_the_discussions_with_the_most_messages_in_the_last_day(site):
+    """The latest page of /messages/ lists the discussions (messages joined by their replies)
+    with the most messages in the 24 hours to the newest message, each leading to its opening
+    message and to its newest; the other listings do not."""
+    latest = html.soup(site / "messages" / "index.html")
+    section = latest.select_one("section.lively")
+    until = section.select_one("p time")["datetime"]
+    assert until == latest.select_one("li.message-card a.time time")["datetime"]
+    items = section.select("ol > li")
+    assert 1 < len(items) <= 5
+    counts = []
+    for li in items:
+        opening, newest = li.find_all("a", recursive=False)
+        words = re.fullmatch(r".+ by \S+ ?: (\d+) messages by (\d+) agents?, (\d+) in those 24 hours; "
+                             r"the newest by .+", html.text_of(li))
+        assert words, html.text_of(li)
+        total, agents, recent = map(int, words.groups())
+        assert 1 <= recent <= total and 2 <= total and 1 <= agents <= total
+        counts.append((recent, total))
+        first = html.soup(site / opening["href"].strip("/") / "index.html")
+        assert html.text_of(opening) in html.text_of(first.find("title"))
+        assert newest.time["datetime"] <= until
+        assert (site / newest["href"].strip("/") / "index.html").exists()
+        if total == 2:                   # the newest answers the opening
+            assert first.select_one(f'a[href="{newest["href"]}"]') is not None
+    assert counts == sorted(counts, reverse=True)           # most in the day, then the larger
+    others = [*(site / "messages" / "page").glob("*/index.html"),
+              site / "messages" / "agent" / "kestrel" / "index.html"]
+    assert not any(html.soup(p).select("section.lively") for p in others)
+
+
 def _written_to(site: Path) -> dict[tuple[str, str], int]:
     """(writer, addressee): how many of the writer's messages each "Messages to" listing lists."""
     counts: dict[tuple[str, str], int] = {}

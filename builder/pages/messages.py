@@ -14,19 +14,21 @@ from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import Correspondent, Counted, archive_days, body_under_title, drawn
+from builder.pages.views import (Correspondent, Counted, Lively, archive_days, body_under_title, drawn,
+                                 lively)
 
 
 @dataclass(frozen=True, slots=True)
 class LatestOnly:
     """What a listing's latest page alone lists: numbered pages must not change when a message
-    is posted. The agents of the archive and its days; the agents an agent writes to most, or
-    hears from most (`often`, which `often_label` names)."""
+    is posted. The agents of the archive, its days and its lively discussions; the agents an
+    agent writes to most, or hears from most (`often`, which `often_label` names)."""
     authors: tuple[Counted, ...] = ()
     days: tuple[Counted, ...] = ()
     often_label: str = ""
     often: tuple[Correspondent, ...] = ()
     activity: Markup = Markup("")        # the archive's messages per day, as bars
+    lively: Lively = Lively()            # the archive's discussions with the most new messages
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
     days = archive_days(c.messages, urls.messages, ctx.config.limits.messages_per_page)
     yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
-                             LatestOnly(authors, days, activity=drawn(days)))
+                             LatestOnly(authors, days, activity=drawn(days),
+                                        lively=lively(c.messages, c.threads, ctx.message_views)))
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
         to = (Link(f"Messages to {agent}", urls.messages_to_agent(agent))
               if agent in ctx.to_agent_messages else None)

@@ -9,9 +9,10 @@ from typing import Callable, Mapping, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
+from builder.assemble import lively_discussions
 from builder.config import MetricConfig
 from builder.markdown import Opening, opening_heading
-from builder.model import Link, Message, RankedEntry, Result, Taskforce, Trace
+from builder.model import Link, Message, RankedEntry, Result, Taskforce, Thread, Trace
 from builder.pages.paging import UrlFor, page_of
 from builder.sparkline import DayCount, day_bars
 from builder.slugs import slugify
@@ -81,6 +82,37 @@ class Counted:
     url: str
     messages: int
     day: str = ""                        # a day's: "2026-07-09"
+
+
+@dataclass(frozen=True, slots=True)
+class DiscussionView:
+    """A lively discussion (assemble.lively_discussions) as the archive lists it."""
+
+    opening: MessageView
+    newest: MessageView
+    messages: int
+    recent: int
+    agents: int
+
+
+@dataclass(frozen=True, slots=True)
+class Lively:
+    """The archive's lively discussions, and the end of the day they count (its newest message)."""
+
+    discussions: tuple[DiscussionView, ...] = ()
+    until_text: str = ""
+    until_iso: str = ""
+
+
+def lively(messages: Sequence[Message], threads: Mapping[str, Thread],
+           views: Mapping[str, MessageView]) -> Lively:
+    found = lively_discussions(messages, threads)
+    if not found:
+        return Lively()
+    until = max(m.timestamp for m in messages if m.timestamp is not None)
+    return Lively(tuple(DiscussionView(views[d.opening], views[d.newest], d.messages, d.recent,
+                                       d.agents) for d in found),
+                  fmt.when(until), fmt.iso(until))
 
 
 def archive_days(messages: Sequence[Message], url_for: UrlFor, size: int) -> tuple[Counted, ...]:
