@@ -87,6 +87,10 @@ def test_every_markdown_file_of_the_shared_corpus_comes_back_as_read():
     (Problem, '["a", 1]'),                                # a number for a str
     (Problem, '{"path": "a", "reason": "b"}'),            # an object, not the field list
     (Message, '["m", "f", "a", "t", "yesterday", "", [], "", "p", "", false, [], 0]'),
+    (Message, '["m", "f", "a", "t", null, "", ["x.md", 1], "", "p", "", false, [], 0, []]'),  # a ref
+    (Message, '["m", "f", "a", "t", null, "", [], "", "p", "", 0, [], 0, []]'),   # 0 for false
+    (Message, '["m", "f", "a", "t", null, "", [], "", "p", "", false, [], true, []]'),  # a bool size
+    (Message, '["m", "f", "a", "t", null, "", {}, "", "p", "", false, [], 0, []]'),   # refs, not a list
     (Result, '["r", "a", 1.0, "1", "m", "d", null, "promoted", "results-md", "p", null, "", null, [], [], "", []]'),
     (Result, '["r", "a", true, "1", "m", "d", null, "agent-run", "results-md", "p", null, "", null, [], [], "", []]'),
     (TokenUsage, '[1, 2, 3, 4, 5, 6, 7]'),                # one field too many
