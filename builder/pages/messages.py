@@ -133,7 +133,8 @@ def message_fingerprint(ctx: SiteContext, m: Message) -> str | None:
     records = [ctx.record_key(r) for r in result_refs(m, ctx.results_by_file)]
     if not ctx.fingerprint_salt or None in keys or None in records:
         return None
-    return ctx.fingerprint("message.html", repr(thread), *keys, *records)
+    shown = (m.id, thread.parents, thread.children, thread.missing_refs)
+    return ctx.fingerprint("message.html", repr(shown), *keys, *records)
 
 
 def message_page(ctx: SiteContext, m: Message) -> PageSpec:
