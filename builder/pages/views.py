@@ -106,6 +106,8 @@ class Lively:
 
 def lively(messages: Sequence[Message], threads: Mapping[str, Thread],
            views: Mapping[str, MessageView]) -> Lively:
+    """The archive's lively discussions (assemble.lively_discussions) as its latest page lists
+    them: their opening and newest messages as the archive shows them (`views`)."""
     found = lively_discussions(messages, threads)
     if not found:
         return Lively()
