@@ -38,12 +38,12 @@ def day(ts: datetime | None) -> str:
 
 def iso_day(ts: datetime | None) -> str:
     """"2026-07-09": the UTC day, machine-readable (search filters, date inputs); "" if unknown."""
-    return utc(ts).strftime("%Y-%m-%d") if ts else ""
+    return utc(ts).date().isoformat() if ts else ""
 
 
 def iso(ts: datetime | None) -> str:
     """"2026-07-09T08:12:26Z": machine-readable (datetime attributes, JSON, CSV); "" if unknown."""
-    return utc(ts).strftime("%Y-%m-%dT%H:%M:%SZ") if ts else ""
+    return utc(ts).isoformat(timespec="seconds").removesuffix("+00:00") + "Z" if ts else ""
 
 
 # ---------------------------------------------------------------- durations

@@ -287,7 +287,6 @@ class SiteContext:
     by_agent_taskforces: Mapping[str, tuple[Taskforce, ...]] = field(default_factory=dict)
     taskforce_citations: Mapping[str, tuple[Message, ...]] = field(default_factory=dict)
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
-    _agent_days: dict = field(default_factory=dict, repr=False, compare=False)
 
     def base_context(self, title: str, section: str, dated: bool = False) -> dict[str, Any]:
         """The base template's context; `dated` pages show when the data is from."""
@@ -350,15 +349,10 @@ class SiteContext:
         return correspondents(self.conversations.get(agent, {}), self.urls.agent, CORRESPONDENTS)
 
     def agent_days(self, agent: str) -> tuple[Counted, ...]:
-        """The days of the agent's messages, each where its listing ("Messages by") lists it
-        (worked out once per build: its listing and its profile show them)."""
-        found = self._agent_days.get(agent)
-        if found is None:
-            found = self._agent_days[agent] = archive_days(
-                self.by_agent_messages.get(agent, ()),
-                functools.partial(self.urls.messages_by_agent, agent),
-                self.config.limits.messages_per_page)
-        return found
+        """The days of the agent's messages, each where its listing ("Messages by") lists it."""
+        return archive_days(self.by_agent_messages.get(agent, ()),
+                            functools.partial(self.urls.messages_by_agent, agent),
+                            self.config.limits.messages_per_page)
 
     def heard_from(self, agent: str) -> tuple[Correspondent, ...]:
         """The agents that wrote to `agent` most."""
