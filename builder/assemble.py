@@ -388,19 +388,29 @@ class Discussion:
     agents: int
 
 
+@dataclass(frozen=True)
+class LivelyDiscussions:
+    """`lively_discussions`' answer: the discussions, and the end of the window they count
+    (the newest message's time; None when no message is dated)."""
+
+    until: datetime | None
+    discussions: tuple[Discussion, ...]
+
+
 DISCUSSION_WINDOW = timedelta(days=1)
 
 
 def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread],
                        window: timedelta = DISCUSSION_WINDOW, limit: int = 5
-                       ) -> tuple[Discussion, ...]:
+                       ) -> LivelyDiscussions:
     """The discussions with the most messages posted in the `window` before the newest message
     (the data's time, never the clock's), most first; then the larger, then the one posted to
     last. `messages` in the archive's order; a discussion holds two messages or more."""
     stamps = [m.timestamp for m in messages if m.timestamp is not None]
     if not stamps:
-        return ()
-    since = max(stamps) - window
+        return LivelyDiscussions(None, ())
+    until = max(stamps)
+    since = until - window
     position = {m.id: n for n, m in enumerate(messages)}
     found = []
     for group in _joined_by_refs(messages, threads, position):
@@ -409,7 +419,7 @@ def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread
             found.append(Discussion(group[0].id, group[-1].id, len(group), recent,
                                     len({m.agent for m in group})))
     found.sort(key=lambda d: (-d.recent, -d.messages, -position[d.newest]))
-    return tuple(found[:limit])
+    return LivelyDiscussions(until, tuple(found[:limit]))
 
 
 def _joined_by_refs(messages: Sequence[Message], threads: Mapping[str, Thread],

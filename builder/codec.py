@@ -89,12 +89,12 @@ def _dataclass_decoder(cls: type) -> Decode:
     checks, values = [], []
     for n, name in enumerate(names):
         hint, value = hints[name], f"v{n}"
-        scope[f"h{n}"] = hint
         wrong = _wrong_inline(hint, value)
         if wrong is None:
             scope[f"d{n}"] = _decoder(hint)
             values.append(f"d{n}({value})")
         else:
+            scope[f"h{n}"] = hint
             checks.append(f"    if {wrong}:\n        _refuse(h{n}, {value})\n")
             values.append(value)
     source = (f"def decode(v):\n"

@@ -270,7 +270,7 @@ def said(hours: float | None, agent: str, *answers: str, name: str = "") -> Mess
 
 def lively(*messages: Message, **options) -> list[Discussion]:
     ordered = sorted(messages, key=lambda m: m.id)
-    return list(lively_discussions(ordered, build_threads(ordered), **options))
+    return list(lively_discussions(ordered, build_threads(ordered), **options).discussions)
 
 
 def test_a_discussion_is_every_message_its_replies_join_opened_by_the_oldest():

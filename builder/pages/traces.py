@@ -175,7 +175,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | DeferredPages]:
         if fingerprint:
             yield DeferredPages(fingerprint, partial(_session_specs, ctx, trace), ctx.cited_key)
         else:
-            yield from session_pages(ctx, trace, ctx.load_transcript)
+            yield from _session_specs(ctx, trace).specs
 
 
 def session_fingerprint(ctx: SiteContext, trace: Trace) -> str | None:
@@ -192,6 +192,7 @@ def session_fingerprint(ctx: SiteContext, trace: Trace) -> str | None:
 
 
 def _session_specs(ctx: SiteContext, trace: Trace) -> PlannedPages:
+    """A session's pages, and the bucket paths their texts cite (the log is read here)."""
     session = plan_session(ctx, trace, _load(ctx.load_transcript, trace))
     return PlannedPages(list(_specs(ctx, session)), session.cited)
 
@@ -279,12 +280,8 @@ class Session:
         return self.url_for(number if number > 1 else None)
 
 
-def session_pages(ctx: SiteContext, trace: Trace, load: Loader) -> Iterator[PageSpec]:
-    """Every page of one session, page 1 first; page 1 carries what the log's reading found."""
-    return _specs(ctx, plan_session(ctx, trace, _load(load, trace)))
-
-
 def _specs(ctx: SiteContext, session: Session) -> Iterator[PageSpec]:
+    """Every page of one session, page 1 first; page 1 carries what the log's reading found."""
     for number in range(1, session.total + 1):
         yield PageSpec(session.url(number), "trace.html", _page(ctx, session, number),
                        problems=session.loaded.problems if number == 1 else ())

@@ -109,12 +109,11 @@ def lively(messages: Sequence[Message], threads: Mapping[str, Thread],
     """The archive's lively discussions (assemble.lively_discussions) as its latest page lists
     them: their opening and newest messages as the archive shows them (`views`)."""
     found = lively_discussions(messages, threads)
-    if not found:
+    if not found.discussions:
         return Lively()
-    until = max(m.timestamp for m in messages if m.timestamp is not None)
     return Lively(tuple(DiscussionView(views[d.opening], views[d.newest], d.messages, d.recent,
-                                       d.agents) for d in found),
-                  fmt.when(until), fmt.iso(until))
+                                       d.agents) for d in found.discussions),
+                  fmt.when(found.until), fmt.iso(found.until))
 
 
 def archive_days(messages: Sequence[Message], url_for: UrlFor, size: int) -> tuple[Counted, ...]:
