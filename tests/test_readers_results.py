@@ -103,6 +103,8 @@ def test_files_that_are_not_mappings_are_not_results(text, reason):
     ("'506.74 tok/s'", 506.74, "506.74 tok/s"),
     ("1e3", 1000.0, "1e3"),
     ("'**14,623,723**'", 14623723.0, "**14,623,723**"),
+    ("'~541.2'", 541.2, "~541.2"),
+    ("'≈ 541.2 TOK/S'", 541.2, "≈ 541.2 TOK/S"),
 ])
 def test_score_in_text_form(value, score, text):
     result, problems = read_result_md("results/20260615-000000-000_a.md", f"---\ntps: {value}\n---\n", TPS)
@@ -114,6 +116,17 @@ def test_unusable_score_is_reported_with_what_was_written(value):
     result, problems = read_result_md("results/20260615-000000-000_a.md", f"---\ntps: {value}\n---\n", TPS)
     assert result.score is None
     assert "is not a usable number" in problems[0].reason
+
+
+@pytest.mark.parametrize("value", ["'541.2 ms'", "'2x faster'", "'12 345,6'", "'v2'",
+                                   "'481.53 TPS / PPL 2.3772'", "'about 500'"])
+def test_a_score_among_other_words_is_not_guessed(value):
+    """A number taken out of prose could lead the board (`2x faster` is 2 on a lower-is-better
+    board): the result is listed without a score, and the report says what was expected."""
+    result, problems = read_result_md("results/20260615-000000-000_a.md", f"---\ntps: {value}\n---\n", TPS)
+    assert result.score is None and result.score_text == value.strip("'")
+    assert problems[0].reason.endswith("is not a usable number, or a number and 'tok/s';"
+                                       " listed without a score")
 
 
 def test_big_integer_score_keeps_its_digits_for_display():

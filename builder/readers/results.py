@@ -14,7 +14,7 @@ from builder.model import Link, Problem, Result, ResultOrigin, Status
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
-    best_timestamp, is_link_url, parse_number, parse_stamped_filename, stem, strings_in,
+    best_timestamp, is_link_url, parse_number, parse_score, parse_stamped_filename, stem, strings_in,
 )
 from builder.slugs import slugify
 
@@ -91,7 +91,7 @@ def _result(path: str, fields: Mapping[str, Any], sources: Mapping[str, str],
     problems: list[Problem] = []
     agent = _agent(fields, path, problems)
     score, score_text = _metric_value(fields, sources, score_field, path, problems,
-                                      name=metric.field)
+                                      name=metric.field, unit=metric.unit)
     secondary, secondary_text = _secondary(fields, sources, metric)
     dated = best_timestamp(fields.get("timestamp"), path)
     problems += [Problem(path, note) for note in dated.notes]
@@ -128,16 +128,18 @@ def _agent(fields: Mapping[str, Any], path: str, problems: list[Problem]) -> str
 
 
 def _metric_value(fields: Mapping[str, Any], sources: Mapping[str, str], field: str, path: str,
-                  problems: list[Problem], name: str = "") -> tuple[float | None, str]:
+                  problems: list[Problem], name: str = "", unit: str = ""
+                  ) -> tuple[float | None, str]:
     name = name or field
     if field not in fields or fields[field] is None:
         problems.append(Problem(path, f"no {name} value; listed without a score"))
         return None, ""
     value = fields[field]
     text = sources.get(field) or to_text(value)
-    number = parse_number(value)
+    number = parse_score(value, unit)
     if number is None:
-        problems.append(Problem(path, f"{name} {brief(text)!r} is not a usable number;"
+        expected = f", or a number and {unit!r}" if unit else ""
+        problems.append(Problem(path, f"{name} {brief(text)!r} is not a usable number{expected};"
                                       " listed without a score"))
     return number, text
 

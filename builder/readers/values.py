@@ -163,6 +163,19 @@ def parse_number(value: Any) -> float | None:
     return None
 
 
+def parse_score(value: Any, unit: str = "") -> float | None:
+    """A score field's value: a number, or text that is one number and nothing more but marks
+    around it (`**541.2**`, `~541.2`, `541.2 tok/s` when `unit` is "tok/s"). Text with other
+    words (`541.2 ms`, `2x faster`, `12 345,6`) is None: a result file's score is data, and a
+    number guessed from prose could lead the board."""
+    if not isinstance(value, str):
+        return parse_number(value)
+    text = _EMPHASIS.sub(" ", value).strip().lstrip("~\u2248").strip()
+    if unit and text.lower().endswith(unit.lower()):
+        text = text[:-len(unit)].rstrip()
+    return _number_in_text(text) if _NUMBER.fullmatch(text) else None
+
+
 def _number_in_text(text: str) -> float | None:
     text = _MARKDOWN_LINK.sub(r"\1", text)
     text = _LONE_UNDERSCORE.sub(" ", _EMPHASIS.sub(" ", text))
