@@ -7,11 +7,14 @@ same wherever it appears. Every function is pure and total: a missing value has 
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
 MISSING = "—"
+# A score written as a number, perhaps with marks ("~26", "**14,623,723**", "1e400")
+_WRITTEN_NUMBER = re.compile(r"\W*[-+]?[0-9][0-9,_]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\W*")
 
 
 # ---------------------------------------------------------------- times (always UTC)
@@ -107,8 +110,9 @@ def score(value: float | None, text: str = "") -> str:
 
 
 def with_unit(text: str, unit: str) -> str:
-    """"541.273" + "tok/s" -> "541.273 tok/s"; a text that already names the unit is kept."""
-    if not text or not unit or unit.lower() in text.lower():
+    """"541.273" + "tok/s" -> "541.273 tok/s"; a text that already names the unit, or that is no
+    number ("n/a", ".nan"), is kept."""
+    if not unit or unit.lower() in text.lower() or not _WRITTEN_NUMBER.fullmatch(text):
         return text
     return f"{text} {unit}"
 

@@ -57,6 +57,16 @@ def test_units_are_added_once():
     assert fmt.with_unit("", "tok/s") == ""
 
 
+@pytest.mark.parametrize("written", ["n/a", ".nan", "true", "OOM", "~26 M"])
+def test_no_unit_follows_what_is_no_number(written):
+    assert fmt.with_unit(written, "tok/s") == written
+
+
+@pytest.mark.parametrize("written", ["~26", "**14,623,723**", "1e400", "-5", "9" * 400])
+def test_a_unit_follows_a_number_as_written(written):
+    assert fmt.with_unit(written, "tok/s") == written + " tok/s"
+
+
 def test_exact_reads_back():
     for value in (3.0, 1.2244, 0.1 + 0.2, 1e20):
         assert float(fmt.exact(value)) == value

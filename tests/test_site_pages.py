@@ -137,10 +137,55 @@ def test_a_result_page_links_its_row_on_the_leaderboard_and_no_link_twice(site):
         rank = page.select_one("dl.profile dd a")
         home, _, anchor = rank["href"].partition("#")
         assert home == "/" and anchor in rows, path
-        assert html.text_of(rank) == (rows[anchor] or "not ranked"), path
+        assert html.text_of(rank) == (f"{rows[anchor]} among all results" if rows[anchor]
+                                      else "not ranked"), path
         hrefs = [a["href"] for a in page.select("article a[href]")]
         own = f"/{path.parent.relative_to(site)}/"
         assert own not in hrefs and len(set(hrefs)) == len(hrefs), path
+
+
+def test_a_result_page_tells_both_ranks_apart_and_says_when_it_set_a_record(site):
+    """The leaderboard ranks each agent's best; a result page ranks among all results. A page
+    gives both, so "#17" on the board and "22" on the page are not read as one number."""
+    home = html.soup(site / "index.html")
+    board = {tr["id"]: text_of_rank(tr) for tr in home.select("#lb-best tbody tr[id]")}
+    every = all_ranked_rows(site)
+    ranks = {row["anchor"]: row["rank"] for row in every}
+    records = {row["anchor"] for row in every if row["record"]}
+    differ = 0
+    for path in sorted((site / "results").glob("*/index.html")):
+        page = html.soup(path)
+        anchor = page.select_one("dl.profile dd a")["href"].partition("#")[2]
+        facts = {html.text_of(d.select_one("dt")): html.text_of(d.select_one("dd"))
+                 for d in page.select("dl.profile > div")}
+        if anchor in board:
+            assert facts["Rank"] == f"{ranks[anchor]} among all results · {board[anchor]} among the agents’ bests", path
+            differ += str(ranks[anchor]) != board[anchor]
+        elif anchor in ranks:
+            assert facts["Rank"] == f"{ranks[anchor]} among all results · not its agent’s best", path
+        assert ("Record" in facts) == (anchor in records), path
+    assert differ and records
+
+
+def test_a_result_without_a_usable_score_says_so_and_shows_what_was_written(tmp_path):
+    bucket = tmp_path / "bucket"
+    (bucket / "results").mkdir(parents=True)
+    (bucket / "results" / "20260710-000000-000_basalt.md").write_text(
+        "---\ntps: .nan\nmethod: crashed\nstatus: agent-run\n---\n", encoding="utf-8")
+    (bucket / "results" / "20260710-010000-000_moth.md").write_text(
+        "---\ntps: n/a\nstatus: agent-run\n---\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(out)]) == 0
+    for name, written in (("20260710-000000-000_basalt", ".nan"), ("20260710-010000-000_moth", "n/a")):
+        page = html.soup(out / "results" / name / "index.html")
+        assert html.text_of(page.select_one("h1")).startswith("No score by ")
+        assert page.title.string.startswith("Result by ")
+        facts = {html.text_of(d.select_one("dt")): html.text_of(d.select_one("dd"))
+                 for d in page.select("dl.profile > div")}
+        assert facts["Score as written"].endswith("not a usable number")
+        assert html.text_of(page.select_one("dl.profile dd code")) == written
+        assert "tok/s" not in html.text_of(page.select_one("main"))
 
 
 def test_the_roster_and_a_profile_say_when_an_agent_last_posted(site):

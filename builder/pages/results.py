@@ -29,8 +29,11 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     if every:
         yield deferred(every, rows_fingerprint(ctx, results),
                        partial(all_results_file, ctx, every, results))
+    places = {e.result.id: e.rank for e in ctx.collab.leaderboard.best if e.rank}
     for r in results:
-        yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r), partial(result_page, ctx, r))
+        place = places.get(r.id)
+        yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r, place),
+                       partial(result_page, ctx, r, place))
 
 
 def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str) -> PageSpec:
@@ -72,27 +75,31 @@ def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int) -> str
     return ctx.fingerprint("results.html", repr(shown), *rows)
 
 
-def result_fingerprint(ctx: SiteContext, r: Result) -> str | None:
+def result_fingerprint(ctx: SiteContext, r: Result, place: int | None) -> str | None:
     """A digest of everything `result_page` shows (None when the build cannot tell): the
-    result, its table row (rank, record, badges), and the files of the messages that name it."""
+    result, its table row (rank, record, badges), its place on the leaderboard, and the files of
+    the messages that name it."""
     referring = ctx.messages_about_result.get(r.id, ())
     keys = [ctx.message_keys.get(m) for m in referring]
     record, row = ctx.record_key(r), ctx.record_key(ctx.rows_by_result[r.id])
     if not ctx.fingerprint_salt or None in keys or record is None or row is None:
         return None
     return ctx.fingerprint("result.html", record, row, ctx.bodies.result_links.get(r.id, ""),
-                           repr(referring), *keys)
+                           repr((referring, place)), *keys)
 
 
-def result_page(ctx: SiteContext, r: Result) -> PageSpec:
+def result_page(ctx: SiteContext, r: Result, place: int | None) -> PageSpec:
+    """`place`: the result's rank on the leaderboard when it is its agent's best."""
     row = ctx.rows_by_result[r.id]
     urls = ctx.urls
-    page = ctx.base_context(f"{row.score_text or 'Result'} by {r.agent}, {row.date_text}", "results")
+    scored = row.score_text if row.score is not None else ""
+    page = ctx.base_context(f"{scored or 'Result'} by {r.agent}, {row.date_text}", "results")
     source_url = urls.bucket_view(r.source_path) if r.source_path else None
     artifacts = [(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts]
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
-        row=row, result=r, cols=score_columns(ctx.config.metric), body=ctx.bodies.results[r.id],
+        row=row, result=r, scored=scored, place=place, cols=score_columns(ctx.config.metric),
+        body=ctx.bodies.results[r.id],
         extra=r.extra,
         day=fmt.iso_day(r.timestamp), leaderboard_url=urls.leaderboard_row(r.id),
         artifacts=artifacts, links=[link for link in row.links if link.url not in elsewhere],
