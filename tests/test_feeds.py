@@ -89,23 +89,36 @@ def test_no_link_in_a_feed_points_at_the_home_page_instead_of_its_entry(demo_sit
     assert fragments > 20                                   # headings and footnotes of the demo
 
 
-def test_the_results_feed_lists_the_newest_results_with_their_status(demo_site):
+def notes_of(row) -> list[str]:
+    """What the /results/ table says of a row beside its score: its status badge, a
+    verification that is not (yet) valid, its record badge."""
+    status = row.select_one("td.score .badge.status")
+    notes = [text_of(status)] if status else []
+    verification = row.select_one("td.verif")["data-value"]
+    if verification in ("invalid", "pending"):
+        notes.append(f"verification {verification}")
+    return notes + (["new best"] if row.select_one("td.score .badge.record") else [])
+
+
+def test_the_results_feed_lists_the_newest_results_with_what_they_count_for(demo_site):
     """Organizers verify results as they come: the results feed gives the newest 50, newest
-    first, as /results/ lists them, each titled with its score and agent, and its status when
-    it is not an agent's run."""
+    first, as /results/ lists them, each titled with its score and agent, and, as the table
+    says, its status when it is not an agent's run, a verification not yet valid, and a
+    record: a subscriber must not read an invalid 558 tok/s as the new best."""
     entries = ET.parse(demo_site / "feeds" / "results.xml").getroot().findall(f"{ATOM}entry")
     rows = soup(demo_site / "results" / "index.html").select("#results-all tbody tr")
-    newest = [(row.select_one("td.links a")["href"], text_of(row.select_one("td.score")))
-              for row in rows][:feeds.FEED_SIZE]
+    newest = [(row.select_one("td.links a")["href"], text_of(row.select_one("td.score")).split()[0],
+               notes_of(row)) for row in rows][:feeds.FEED_SIZE]
     assert len(entries) == feeds.FEED_SIZE
     assert [urlsplit(e.find(f"{ATOM}link").get("href")).path for e in entries] == \
-        [url for url, _ in newest]
+        [url for url, _, _ in newest]
     titles = [e.find(f"{ATOM}title").text for e in entries]
-    for title, (_, score) in zip(titles, newest):
-        shown, _, status = score.partition(" ")
+    for title, (_, shown, notes) in zip(titles, newest):
         assert title.startswith(f"Result: {shown} ")
-        assert title.endswith(f" ({status})") == (status in ("negative", "baseline"))
-    assert any(t.endswith(" (negative)") for t in titles)
+        assert title.endswith(f" ({', '.join(notes)})") if notes else not title.endswith(")")
+    said = " ".join(titles)
+    assert all(f"({note}" in said or f", {note}" in said
+               for note in ("negative", "verification invalid", "verification pending", "new best"))
     page = soup(demo_site / "index.html")
     assert page.select_one('link[rel=alternate][title=Results]')["href"] == "/feeds/results.xml"
     assert [a["href"] for a in page.select("footer a") if text_of(a) == "results feed"] == \

@@ -11,8 +11,11 @@ from builder import format as fmt
 from builder.model import Message, Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import body_under_title
+from builder.pages.views import ResultRow, body_under_title
 from builder.urls import origin_of
+
+
+NEW_RECORD = "New record"      # the label of the records feed's entries
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -20,7 +23,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     yield deferred_feed(ctx, ctx.urls.file("feeds/messages.xml"), "messages", c.messages, (), "")
     yield deferred_feed(ctx, ctx.urls.file("feeds/results.xml"), "results", (), c.results, "Result")
     yield deferred_feed(ctx, ctx.urls.file("feeds/records.xml"), "records", (),
-                        c.leaderboard.records, "New record")
+                        c.leaderboard.records, NEW_RECORD)
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
         yield deferred_feed(ctx, ctx.urls.agent_feed(agent), f"{agent}", ctx.by_agent_messages.get(agent, ()),
@@ -76,11 +79,25 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str) -> l
     unit = ctx.config.metric.unit
     out = []
     for r in results[-feeds.FEED_SIZE:]:
-        score = fmt.with_unit(ctx.rows_by_result[r.id].score_text, unit) or r.id
-        status = f" ({r.status})" if r.status != "agent-run" else ""
+        row = ctx.rows_by_result[r.id]
+        score = fmt.with_unit(row.score_text, unit) or r.id
+        notes = ", ".join(note for note in result_notes(row)
+                          if not (label == NEW_RECORD and note == "new best"))
         out.append(feeds.Entry(url=origin + ctx.urls.result(r.id),
-                               title=f"{label}: {score} by {r.agent}{status}",
+                               title=f"{label}: {score} by {r.agent}" + (f" ({notes})" if notes else ""),
                                updated=r.timestamp, author=r.agent,
                                summary=f"{r.method}. {r.description}".strip(". "),
                                content=str(ctx.bodies.results.get(r.id, ""))))
     return out
+
+
+def result_notes(row: ResultRow) -> list[str]:
+    """What a feed's reader must know of a result beside its score, in its title: whether it
+    counts (a score the verifier found invalid, "new best?" in its text, must not read as a
+    record), and whether it set a record."""
+    notes = [row.status] if row.status != "agent-run" else []
+    if row.verification in ("invalid", "pending"):
+        notes.append(f"verification {row.verification}")
+    if row.is_record:
+        notes.append("new best")
+    return notes
