@@ -312,7 +312,7 @@ def chart_spec(ranked: Sequence[Result], records_ids: set[str] | frozenset[str],
                log_scale: bool = False, height: int = CHART_HEIGHT) -> dict[str, Any]:
     """A Vega-Lite (v6) dict of the layered chart; data inlined, deterministic.
 
-    `ranked`: the results to plot (every scored result, best first, e.g. Leaderboard.all);
+    `ranked`: the results to plot, best first (Leaderboard.all, then its negative results);
     `records_ids`: ids of the results that improved the best-so-far (Leaderboard.records);
     `baselines`: baseline results drawn as horizontal rules (those without a score are skipped);
     `direction`: "higher" or "lower" (anything else counts as "higher").

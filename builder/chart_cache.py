@@ -55,7 +55,7 @@ def make_vega_runtime(cache: RenderCache) -> bytes:
 class ChartInputs:
     """What the home page's chart is made of (charts.chart_document's arguments) and the code."""
 
-    ranked: tuple[Result, ...]
+    plotted: tuple[Result, ...]      # ranked best first, then the negative results
     records: frozenset[str]
     baselines: tuple[Result, ...]
     metric: MetricConfig
@@ -66,15 +66,18 @@ class ChartInputs:
     def document_key(self) -> str | None:
         """The chart document's key in the cache (20 ms at 2,000 results: worked out once)."""
         return value_key(f"{self.code}; altair {version('altair')}",
-                         (self.ranked, sorted(self.records), self.baselines, self.metric, self.direction))
+                         (self.plotted, sorted(self.records), self.baselines, self.metric, self.direction))
 
 
 def chart_view(collab: Collab, config: Config, cache: RenderCache, code: str) -> Callable[[], dict]:
     """The home page's chart, from the cache or made now; the function returned waits for it."""
     lb = collab.leaderboard
-    chart = ChartInputs(tuple(e.result for e in lb.all), frozenset(r.id for r in lb.records),
+    # "every scored result over time": an invalid score is not one; a negative result is a
+    # measured dead end, drawn hollow
+    chart = ChartInputs(tuple(e.result for e in lb.all) + lb.negative,
+                        frozenset(r.id for r in lb.records),
                         tuple(lb.baselines), config.metric, lb.direction, code)
-    styles = tuple(charts.agent_styles(chart.ranked))
+    styles = tuple(charts.agent_styles(chart.plotted))
     prefetch = prefetch_chart(chart, cache)
     if prefetch is None:
         return chart_renders(chart_document(chart, cache), styles, cache)
@@ -149,7 +152,7 @@ def chart_document(chart: ChartInputs, cache: RenderCache) -> dict[str, Any]:
     messages, not results, and making it (with Altair imported for it) takes a third of a
     second."""
     def make() -> dict[str, Any]:
-        return charts.chart_document(chart.ranked, chart.records, chart.baselines, chart.metric,
+        return charts.chart_document(chart.plotted, chart.records, chart.baselines, chart.metric,
                                      chart.direction)
 
     key = chart.document_key

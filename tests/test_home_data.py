@@ -95,6 +95,19 @@ def test_chart_data_is_fetched_not_embedded_and_lists_every_agent(demo_site):
     assert (demo_site / runtime.lstrip("/")).stat().st_size > 100_000
 
 
+def test_chart_plots_every_scored_result_but_the_invalid_and_the_negative_hollow(demo_site):
+    """The chart's key promises hollow negative results: a measured dead end is a scored
+    result, as the table apart lists it; a score the verifier found invalid is not."""
+    page = html.soup(demo_site / "index.html")
+    ids = {name: {tr["id"].removeprefix("r-") for tr in page.select(f"#lb-{name} tbody tr[id]")}
+           for name in ("negative", "invalid")}
+    rows = fetched(demo_site, "#chart")["datasets"]["results"]
+    negative = {row["id"] for row in rows if row["negative"]}
+    assert negative == ids["negative"] and len(negative) > 3
+    assert not ids["invalid"] & {row["id"] for row in rows} and ids["invalid"]
+    assert "hollow: negative result" in html.text_of(page.select_one(".chart-key"))
+
+
 def test_chart_has_a_text_alternative_with_every_record(demo_site):
     page = html.soup(demo_site / "index.html")
     link = page.select_one(".chart-key a[href='#best-so-far']")
