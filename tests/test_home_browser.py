@@ -132,11 +132,11 @@ def test_back_and_forward_walk_through_the_views(visit):
     page.check("input[name=lb-view][value=all]")
     all_rows_shown(page)
     assert query(page) == {"view": "all"}
-    page.click("#lb-all th[data-key=score] button")
-    assert query(page) == {"view": "all", "sort": "score", "dir": "asc"}
+    page.click("#lb-all th[data-key=score] button")          # the best first
+    assert query(page) == {"view": "all", "sort": "score", "dir": "desc"}
     scores = [float(v) for v in page.eval_on_selector_all(
         "#lb-all tbody tr td.score", "cells => cells.map(c => c.dataset.value)")]
-    assert scores == sorted(scores)
+    assert scores == sorted(scores, reverse=True)
     page.go_back()
     until(page, "document.querySelector('#lb-all th[data-key=rank]').ariaSort === 'ascending'")
     assert page.is_visible("#lb-all")
@@ -414,8 +414,7 @@ def test_dark_mode_live_chart_and_all_rows_without_errors(visit):
 
 def test_agents_roster_sorts_best_by_value_and_keeps_it_in_the_url(visit):
     page, _ = visit("/agents/")
-    page.click("#roster th[data-key=best] button")
-    page.click("#roster th[data-key=best] button")          # descending: the best first
+    page.click("#roster th[data-key=best] button")          # one click: the best first
     assert query(page) == {"sort": "best", "dir": "desc"}
     values = page.eval_on_selector_all("#roster tbody td.best", "tds => tds.map(t => t.dataset.value)")
     numbers = [float(v) for v in values if v]

@@ -872,3 +872,16 @@ def test_a_real_buckets_readme_reads_as_on_the_hub(tmp_path):
     targets = [href for cls, href in html.links(body) if href.startswith("#") and cls != "anchor"]
     ids = {element["id"] for element in page.select("[id]")}
     assert len(targets) == 13 and [t for t in targets if t[1:] not in ids] == []
+
+
+def test_a_score_column_sorts_the_best_first_on_its_first_click_either_way(site, tmp_path):
+    """table.js sorts a column by its header's data-first-sort on the first click: the best
+    score first whichever way is better, the newest date first."""
+    lower = build_demo_with(tmp_path, 'direction = "higher"', 'direction = "lower"')
+    for built, first in ((site, "desc"), (lower, "asc")):
+        for page, table in (("index.html", "#lb-best"), ("results/index.html", "#results-all")):
+            heads = html.soup(built / page).select_one(table).select("th[data-key]")
+            said = {th["data-key"]: th.get("data-first-sort") for th in heads}
+            assert (said["score"], said["date"]) == (first, "desc"), (built, page)
+        roster = html.soup(built / "agents" / "index.html")
+        assert roster.select_one("#roster th[data-key=best]")["data-first-sort"] == first

@@ -11,7 +11,7 @@ from builder import format as fmt
 from builder.markdown import folder_of
 from builder.model import Agent, RankedEntry, Taskforce
 from builder.pages.context import SiteContext
-from builder.pages.data import score_columns
+from builder.pages.data import best_first, score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
 from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, charter, drawn,
@@ -31,7 +31,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     page = ctx.base_context("Agents", "agents")
     page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents],
                 taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces],
-                pairs=top_pairs(ctx.conversations, ctx.urls.agent, TOP_PAIRS))
+                pairs=top_pairs(ctx.conversations, ctx.urls.agent, TOP_PAIRS),
+                best_first=best_first(lb.direction))
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     ranked_agents = sum(1 for e in lb.best if e.rank)
     for a in ctx.collab.agents:

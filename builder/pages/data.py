@@ -54,12 +54,19 @@ class ScoreColumns:
     score_head: str                       # "Throughput (tok/s)"
     secondary_head: str                   # "" when the metric has no secondary field
     names: tuple[str, str]
+    best_first: str = "desc"              # the sort that puts the best score first
 
 
 def score_columns(metric: MetricConfig) -> ScoreColumns:
     unit = f" ({metric.unit})" if metric.unit else ""
     secondary = (metric.secondary_label or metric.secondary_field) if metric.secondary_field else ""
-    return ScoreColumns(f"{metric.label}{unit}", secondary, metric_columns(metric))
+    return ScoreColumns(f"{metric.label}{unit}", secondary, metric_columns(metric),
+                        best_first(metric.direction))
+
+
+def best_first(direction: str) -> str:
+    """The way to sort scores so that the best comes first."""
+    return "asc" if direction == "lower" else "desc"
 
 
 def metric_columns(metric: MetricConfig) -> tuple[str, str]:

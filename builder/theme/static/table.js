@@ -116,6 +116,12 @@
     return stateTables().indexOf(table) !== -1;
   }
 
+  // A column's first click: what its header says (a score's best first, the newest date
+  // first), else the most first for numbers and A to Z for text.
+  function firstDirection(th) {
+    return th.getAttribute("data-first-sort") || (th.getAttribute("data-sort") === "number" ? "desc" : "asc");
+  }
+
   function makeSortable(table) {
     headers(table).forEach(function (th, index) {
       if (th.hasAttribute("aria-sort")) th.setAttribute("data-initial-sort", th.getAttribute("aria-sort"));
@@ -124,7 +130,8 @@
       var button = th.querySelector("button") || th;
       button.addEventListener("click", function () {
         var key = th.getAttribute("data-key");
-        var dir = th.getAttribute("aria-sort") === "ascending" ? "desc" : "asc";
+        var now = th.getAttribute("aria-sort");
+        var dir = now === "ascending" ? "desc" : now === "descending" ? "asc" : firstDirection(th);
         if (inUrlState(table)) {
           stateTables().forEach(function (t) { sortTable(t, key, dir); });
           setParams({ sort: key, dir: dir }, true);
