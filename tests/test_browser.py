@@ -76,6 +76,23 @@ def test_filter_narrows_rows(browser, served):
     assert len(column(page, "lb-best", 1)) == total
 
 
+def test_a_filter_counts_what_it_keeps_in_the_tables_apart(browser, served):
+    """The filter narrows the tables apart too; their summaries said "Negative results (8)" over
+    the one row it kept."""
+    origin, _ = served
+    page, _ = open_page(browser, origin, "/")
+    summary = page.locator("details.apart summary", has=page.locator("[data-count-of=lb-negative]"))
+    total = page.locator("#lb-negative tbody tr").count()
+    assert summary.inner_text() == f"Negative results ({total}), not ranked" and total > 3
+    agent = page.locator("#lb-negative tbody tr td.agent").first.text_content().strip()
+    page.fill("#lb-filter", agent)
+    kept = page.locator("#lb-negative tbody tr:not([hidden])").count()
+    assert 1 <= kept < total
+    assert summary.inner_text() == f"Negative results ({kept} of {total}), not ranked"
+    page.fill("#lb-filter", "")
+    assert summary.inner_text() == f"Negative results ({total}), not ranked"
+
+
 def test_row_counts_are_written_as_the_pages_write_numbers(browser, served):
     """"2,000 results", as the headline writes "2,000": a 10,000-message site said "2000 rows".
     A count names what the table lists."""

@@ -146,6 +146,10 @@
   }
 
   // ------------------------------------------------------------------ filtering and counting
+  function thousands(x) {
+    return x.toLocaleString("en-US");     // 2,000 as the pages write it
+  }
+
   function mainTables() {
     return Array.prototype.slice.call(document.querySelectorAll("table[data-filterable]"))
       .filter(function (t) { return !t.closest("[data-aside]"); });
@@ -164,8 +168,9 @@
         if (!row.hidden && marked.length) mark(row, marked);
         if (!row.hidden) kept += 1;
       });
-      var emptied = terms.length && !kept && table.tBodies[0].rows.length;
-      sayNoMatch(table, emptied ? query.trim() : "");
+      var rows = table.tBodies[0].rows.length;
+      sayNoMatch(table, terms.length && !kept && rows ? query.trim() : "");
+      sayCount(table, terms.length ? kept : rows, rows);
     });
     // count the rows of the table in view: not the other leaderboard view, not the tables aside
     mainTables().forEach(function (table) {
@@ -177,7 +182,7 @@
       });
     });
     var count = document.getElementById("lb-count");
-    var n = function (x) { return x.toLocaleString("en-US"); };   // 2,000 as the pages write it
+    var n = thousands;
     if (count) count.textContent = (terms.length ? n(shown) + " of " + n(total) : n(total)) + " " + noun;
   }
 
@@ -226,6 +231,16 @@
       else merged.push(span);
       return merged;
     }, []);
+  }
+
+  // A count of a table's rows elsewhere on the page (a table apart's summary): "2 of 8" filtered.
+  function sayCount(table, kept, rows) {
+    var n = thousands;
+    document.querySelectorAll("[data-count-of]").forEach(function (el) {
+      if (el.getAttribute("data-count-of") === table.id) {
+        text(el, kept === rows ? n(rows) : n(kept) + " of " + n(rows));
+      }
+    });
   }
 
   // Under a table the filter emptied: what matched nothing, and a way back.
