@@ -45,6 +45,21 @@ def test_json_names_the_metric_columns_by_their_labels_and_links_each_row(demo_s
     assert [e["agent"] for e in data["best"]] == [row[1] for row in best_table]
 
 
+def test_json_says_what_it_leaves_out_and_how_new_its_results_are(demo_site):
+    """leaderboard.json lists the ranked results; a consumer learns how many it leaves out, and
+    why, and the time of the newest result (not of the newest message: that would rewrite the
+    file at every message)."""
+    data = json.loads((demo_site / "leaderboard.json").read_text())
+    home = html.soup(demo_site / "index.html")
+    apart = {name: len(home.select(f"#lb-{name} tbody tr")) for name in
+             ("baselines", "negative", "invalid", "unscored")}
+    assert data["not_ranked"] == apart and apart["negative"] and apart["invalid"]
+    archive = html.soup(demo_site / "results" / "index.html")
+    newest = archive.select_one("#results-all tbody tr td.date")["data-value"]
+    assert data["results_as_of"] == newest
+    assert len(data["all"]) + sum(apart.values()) == len(archive.select("#results-all tbody tr"))
+
+
 def test_metric_columns_never_take_another_columns_name():
     assert metric_columns(MetricConfig(label="Throughput", secondary_field="ppl",
                                        secondary_label="PPL")) == ("Throughput", "PPL")

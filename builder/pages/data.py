@@ -40,7 +40,22 @@ def leaderboard_fingerprint(ctx: SiteContext, name: str) -> str | None:
     if not ctx.fingerprint_salt or None in records:
         return None
     places = [(e.rank, e.is_record) for e in (*lb.best, *lb.all)]
-    return ctx.fingerprint(name, repr((lb.direction, lb.fallback, len(lb.best), places)), *records)
+    return ctx.fingerprint(name, repr((lb.direction, lb.fallback, len(lb.best), places,
+                                       not_ranked(ctx), results_as_of(ctx))), *records)
+
+
+def not_ranked(ctx: SiteContext) -> dict[str, int]:
+    """How many results the leaderboard leaves out, by why (its data files list the ranked)."""
+    lb = ctx.collab.leaderboard
+    return {"baselines": len(lb.baselines), "negative": len(lb.negative),
+            "invalid": len(lb.invalid), "unscored": len(lb.unscored)}
+
+
+def results_as_of(ctx: SiteContext) -> str:
+    """The time of the newest result: what the leaderboard's data is as of (the newest message,
+    which the pages give, would rewrite the files at every message)."""
+    times = [r.timestamp for r in ctx.collab.results if r.timestamp]
+    return fmt.iso(max(times)) if times else ""
 
 
 FIXED_COLUMNS = ("rank", "agent", "score_text", "method", "timestamp", "verification", "status",
@@ -105,7 +120,8 @@ def leaderboard_json(ctx: SiteContext) -> bytes:
                        "secondary_field": metric.secondary_field,
                        "secondary_label": metric.secondary_label,
                        "secondary_column": secondary_col if metric.secondary_field else ""},
-            "fallback": lb.fallback, "best": [entry(e) for e in lb.best],
+            "fallback": lb.fallback, "results_as_of": results_as_of(ctx),
+            "not_ranked": not_ranked(ctx), "best": [entry(e) for e in lb.best],
             "all": [entry(e) for e in lb.all]}
     return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
