@@ -290,6 +290,12 @@ def result_refs(message: Message, by_filename: Mapping[str, Result]) -> tuple[Re
 # ---------------------------------------------------------------- agents
 
 
+def is_person(agent_id: str) -> bool:
+    """The ids `human` and `human-<hf user>` (legacy `human:<user>`) are reserved for the people
+    who post from the dashboard: they are not agents."""
+    return agent_id == "human" or agent_id.startswith(("human-", "human:"))
+
+
 def collect_agents(inputs: Inputs) -> tuple[Agent, ...]:
     """Registered agents, plus a bare Agent(id, registered=False) for every agent id seen in a
     message, result or trace without a registration; sorted by id.

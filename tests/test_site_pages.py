@@ -81,6 +81,16 @@ def test_headline_counts_match_the_bucket(site):
     assert len(list((site / "messages").glob("2*/index.html"))) == len(messages)
 
 
+def test_the_headline_counts_agents_apart_from_the_people_who_post(site):
+    """`human-<user>` ids are reserved for people posting from the dashboard: "Agents 33"
+    counted the organizers among the agents."""
+    roster = [html.text_of(a) for a in html.soup(site / "agents" / "index.html").select("#roster td.agent a")]
+    people = [name for name in roster if name.startswith("human-")]
+    assert len(people) >= 2
+    counted = html.text_of(html.soup(site / "index.html").select_one(".count-agents"))
+    assert counted == f"{len(roster) - len(people)} (and {len(people)} people)"
+
+
 def test_invalid_and_negative_results_are_listed_apart(site):
     page = parse(site / "index.html")
     verdicts = json.loads((DEMO / "results" / "verification_status.json").read_text())

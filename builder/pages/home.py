@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterator
 
+from builder.assemble import is_person
 from builder.chart_runtime import RUNTIME_FILE
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
@@ -39,7 +40,9 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
             "best": leader.score_text if leader else "—",
             "leader": leader.agent if leader else "",
             "leader_url": leader.agent_url if leader else "",
-            "agents": len(c.agents), "results": len(c.results), "ranked": len(lb.all),
+            "agents": sum(not is_person(a.id) for a in c.agents),
+            "people": sum(is_person(a.id) for a in c.agents),
+            "results": len(c.results), "ranked": len(lb.all),
             "pending": sum(e.result.verification == "pending" for e in lb.all),
             "pending_url": ctx.urls.leaderboard_filtered("pending"),
             "messages": len(c.messages),
