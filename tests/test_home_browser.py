@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -342,6 +343,29 @@ def test_zoom_and_pan_buttons_change_the_range_and_the_url(visit):
     until(page, "document.getElementById('chart').hasAttribute('data-domain')")
     restored = domain(page)
     assert abs(restored[0] - moved[0]) < 1000 and abs(restored[1] - moved[1]) < 1000
+
+
+def test_panning_stops_at_the_first_and_the_last_result(visit, served):
+    """Seven presses of "Earlier" showed days before the first result, an empty chart."""
+    _, site = served
+    times = [datetime.fromisoformat(row["t"].replace("Z", "+00:00")).timestamp() * 1000
+             for row in json.loads((site / "data" / "chart.json").read_text())["datasets"]["results"]]
+    page, _ = visit("/")
+    go_live(page)
+    start, end = domain(page)
+    page.click("button[data-zoom=in]")
+    until(page, f"document.getElementById('chart').dataset.domain != '{start}~{end}'")
+    width = domain(page)[1] - domain(page)[0]
+    for button, edge in (("earlier", lambda d: d[0] == round(min(times))),
+                         ("later", lambda d: d[1] == round(max(times)))):
+        for _ in range(8):
+            if edge(domain(page)):
+                break
+            before = page.get_attribute("#chart", "data-domain")
+            page.click(f"button[data-zoom={button}]")
+            until(page, f"document.getElementById('chart').dataset.domain != '{before}'")
+        shown = domain(page)
+        assert edge(shown) and abs(shown[1] - shown[0] - width) <= 1, (button, shown)
 
 
 def test_log_scale_is_a_button_and_a_link(visit):

@@ -78,6 +78,16 @@
     return [Math.min.apply(null, times), Math.max.apply(null, times)];
   }
 
+  // The window moved, its width kept, so that it does not leave the results' time span (`all`):
+  // panning past the first result showed days of nothing. A window wider than the span is all.
+  function within(window, all) {
+    var width = window[1] - window[0];
+    if (width >= all[1] - all[0]) return all.slice();
+    if (window[0] < all[0]) return [all[0], all[0] + width];
+    if (window[1] > all[1]) return [all[1] - width, all[1]];
+    return window;
+  }
+
   // The score range to show for a time window: the results in it and the best-so-far line across
   // it, with a margin (on a log scale, a factor), so that a zoomed-in window fills the height.
   function fitScores(doc, window, log) {
@@ -370,6 +380,7 @@
         later: [d[0] + width / 4, d[1] + width / 4]
       }[how];
       if (!next) return;
+      next = within(next, all);
       var whole = next[0] <= all[0] && next[1] >= all[1];
       return chart.change(function (s) {
         s.range = whole ? "all" : "custom";
