@@ -425,6 +425,12 @@ def test_small_screens_get_cards_and_nothing_overflows(visit, width):
     page.check("input[name=lb-view][value=all]")
     all_rows_shown(page)
     assert page.evaluate(no_overflow)
+    # the tables folded away too, the best score over time among them: its agents and methods
+    # were off to the side of a 294-pixel box
+    page.evaluate("document.querySelectorAll('main details').forEach(d => d.open = true)")
+    assert page.locator("#best-so-far tbody tr").first.is_visible()
+    assert page.evaluate(no_overflow)
+    assert page.evaluate("(() => { const w = document.querySelector('#best-so-far'); return w.scrollWidth <= w.clientWidth; })()")
 
 
 def test_dark_mode_live_chart_and_all_rows_without_errors(visit):
