@@ -64,3 +64,17 @@ def test_bad_frontmatter_keeps_the_agent_with_a_problem():
 ])
 def test_tools_forms(value, tools):
     assert parse_tools(value) == tools
+
+
+@pytest.mark.parametrize("name", ["mismatch-id", "../../evil"])
+def test_a_registration_naming_another_agent_than_its_file_is_reported(name):
+    agent, problems = read_agent("agents/other-name.md", f"---\nagent_name: {name!r}\nagent_model: m\n---\nbio\n")
+    assert agent.id == name
+    assert [p.reason for p in problems] == [
+        f"agent_name {name!r} is not the file's name 'other-name'; registered as {name!r}"]
+
+
+def test_a_registration_given_a_key_twice_is_reported():
+    agent, problems = read_agent("agents/wren.md", "---\nagent_name: wren\nagent_model: a\nagent_model: b\n---\n")
+    assert agent.model == "b"
+    assert [p.reason for p in problems] == ["key 'agent_model' is given more than once; its last value is used"]

@@ -153,3 +153,18 @@ def test_invalid_utf8_and_control_characters_never_raise():
     message, _ = read_message("message_board/20260425-143000_a_x.md", b"---\ntype: \xff\xfe\n---\n\x01\x02body")
     assert message.agent == "a"
     assert "body" in message.body
+
+
+def test_a_message_whose_author_is_not_its_file_names_is_credited_and_reported():
+    message, problems = read_message("message_board/20260710-120000-000_glyph.md",
+                                     "---\nagent: someone-else\ntype: agent\n---\nhello\n")
+    assert message.agent == "someone-else"
+    assert [p.reason for p in problems] == [
+        "agent 'someone-else' is not the one its file name gives ('glyph'); credited to 'someone-else'"]
+
+
+def test_a_message_giving_a_key_twice_is_reported():
+    message, problems = read_message("message_board/20260710-120000-000_glyph.md",
+                                     "---\nagent: glyph\nrefs: a.md\nrefs: b.md\n---\nhello\n")
+    assert message.refs == ("b",)         # refs are kept without their .md
+    assert [p.reason for p in problems] == ["key 'refs' is given more than once; its last value is used"]

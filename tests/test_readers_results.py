@@ -215,3 +215,15 @@ def test_gen1_json_that_is_not_an_object(name, reason):
     result, problems = read_json(name)
     assert result is None
     assert reason in problems[0].reason
+
+
+REPEATED = "key 'tps' is given more than once; its last value is used"
+
+
+def test_a_key_given_twice_is_reported_and_its_last_value_used():
+    result, problems = read_result_md("results/20260615-000000-000_a.md",
+                                      "---\ntps: 999\nmethod: m\ntps: 300\n---\n", TPS)
+    assert result.score == 300 and [p.reason for p in problems] == [REPEATED]
+    result, problems = read_result_json("artifacts/results/run_a.json",
+                                        '{"tps": 999, "notes": "n", "tps": 300}', TPS)
+    assert result.score == 300 and [p.reason for p in problems] == [REPEATED]

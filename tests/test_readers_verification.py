@@ -39,3 +39,9 @@ def test_non_string_verdicts_are_dropped(value):
 def test_not_an_object_is_one_problem(data):
     verdicts, problems = read_verification(PATH, data)
     assert verdicts == {} and len(problems) == 1
+
+
+def test_a_result_given_two_verdicts_is_reported_and_the_last_one_used():
+    verdicts, problems = read_verification(PATH, '{"a.md": "valid", "b.md": "pending", "a.md": "invalid"}')
+    assert verdicts == {"a.md": "invalid", "b.md": "pending"}
+    assert [p.reason for p in problems] == ["key 'a.md' is given more than once; its last value is used"]

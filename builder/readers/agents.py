@@ -18,15 +18,19 @@ def read_agent(file: InputFile, config: Config) -> Found:
     path = file.path
     front = read_frontmatter(file.text)
     fields: dict[str, Any] = front.data or {}
-    problems: list[Problem] = []
+    problems = [Problem(path, note) for note in front.notes]
     if front.error:
         problems.append(Problem(path, f"{front.error}; agent shown from its file name only"))
     joined = parse_timestamp(fields.get("joined"))
     if joined is None and to_text(fields.get("joined")).strip():
         problems.append(Problem(path, f"joined {brief(fields['joined'])!r} "
                                       "is not a valid time; shown as unknown"))
+    named = to_text(fields.get("agent_name")).strip()
+    if named and named != stem(path):
+        problems.append(Problem(path, f"agent_name {brief(named)!r} is not the file's name "
+                                      f"{stem(path)!r}; registered as {brief(named)!r}"))
     agent = Agent(
-        id=to_text(fields.get("agent_name")).strip() or stem(path),
+        id=named or stem(path),
         model=to_text(fields.get("agent_model")).strip(),
         harness=to_text(fields.get("agent_harness")).strip(),
         tools=parse_tools(fields.get("agent_tools")),

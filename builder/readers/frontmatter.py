@@ -57,6 +57,7 @@ class FrontMatter:
     body: str
     error: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()        # what was read but is worth a word in the build report
 
 
 def decode(data: bytes | str) -> str:
@@ -87,7 +88,42 @@ def read_frontmatter(text: str) -> FrontMatter:
         return FrontMatter({}, body)
     if not isinstance(value, dict):
         return FrontMatter(None, text, f"frontmatter is a {_kind(value)}, not a mapping of keys")
-    return FrontMatter(_string_keys(value), body, None, sources)
+    return FrontMatter(_string_keys(value), body, None, sources,
+                       tuple(f"key {key!r} is given more than once; its last value is used"
+                             for key in repeated_keys(block)))
+
+
+# A top-level key of a YAML block: a line that starts with it (a value's further lines, a
+# list's items and a block scalar's text are indented or start with "-")
+_TOP_KEY = re.compile(r"^([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:(?=[ \t]|$)", re.MULTILINE)
+
+
+def json_noting_repeats(text: str) -> tuple[Any, tuple[str, ...]]:
+    """`json.loads`, and a note for each key an object gives more than once (JSON, like YAML,
+    keeps the last without a word)."""
+    repeated: list[str] = []
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        found = dict(pairs)
+        if len(found) < len(pairs):
+            keys = [key for key, _ in pairs]
+            repeated.extend(key for key in found if keys.count(key) > 1 and key not in repeated)
+        return found
+
+    value = json.loads(text, object_pairs_hook=mapping)
+    return value, tuple(f"key {key!r} is given more than once; its last value is used"
+                        for key in repeated)
+
+
+def repeated_keys(block: str) -> list[str]:
+    """The top-level keys a block gives more than once: YAML keeps the last, without a word."""
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for key in _TOP_KEY.findall(block):
+        if key in seen and key not in repeated:
+            repeated.append(key)
+        seen.add(key)
+    return repeated
 
 
 def _load_block(block: str) -> tuple[Any, dict[str, str], str | None]:

@@ -9,7 +9,7 @@ from typing import Any
 from builder.config import Config
 from builder.markdown import mentioned_names
 from builder.model import Message, Problem
-from builder.readers.frontmatter import read_frontmatter, to_text
+from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import basename, best_timestamp, parse_stamped_filename
 from builder.slugs import slugify
@@ -30,14 +30,18 @@ def read_message(file: InputFile, config: Config) -> Found:
     front = read_frontmatter(file.text)
     fields: dict[str, Any] = front.data or {}
     dated = best_timestamp(fields.get("timestamp"), filename)
-    problems = [Problem(path, note) for note in dated.notes]
+    problems = [Problem(path, note) for note in (*front.notes, *dated.notes)]
     if front.error:
         problems.append(Problem(path, f"{front.error}; message shown from its file name and text"))
+    author = to_text(fields.get("agent")).strip()
+    if author and author != stamped.agent:
+        problems.append(Problem(path, f"agent {brief(author)!r} is not the one its file name "
+                                      f"gives ({stamped.agent!r}); credited to {brief(author)!r}"))
     body = front.body.strip()
     message = Message(
         id=message_id(filename),
         filename=filename,
-        agent=to_text(fields.get("agent")).strip() or stamped.agent,
+        agent=author or stamped.agent,
         type=to_text(fields.get("type")).strip().lower() or "agent",
         timestamp=dated.time,
         topic=stamped.topic,

@@ -18,7 +18,8 @@ def read_readme(file: InputFile, config: Config) -> Found:
     the description: a block that does not parse is named, and left out all the same."""
     front = read_frontmatter(file.text)
     if not front.error:
-        return Found(readmes=(Readme(file.path, front.body.strip()),))
+        return Found(readmes=(Readme(file.path, front.body.strip()),),
+                     problems=tuple(Problem(file.path, note) for note in front.notes))
     body = _BLOCK.sub("", normalise_newlines(file.text), count=1)
     return Found(readmes=(Readme(file.path, body.strip()),),
                  problems=(Problem(file.path, f"{front.error}; shown without it"),))

@@ -5,13 +5,12 @@ site can list it as unscored; a file that is not a mapping at all is not a resul
 """
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from builder import format as fmt
 from builder.config import Config, MetricConfig
 from builder.model import Link, Problem, Result, ResultOrigin, Status
-from builder.readers.frontmatter import brief, read_frontmatter, to_text
+from builder.readers.frontmatter import brief, json_noting_repeats, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
     best_timestamp, is_link_url, parse_number, parse_score, parse_stamped_filename, stem, strings_in,
@@ -41,12 +40,12 @@ def read_result_md(file: InputFile, config: Config) -> Found:
     return _result(file.path, fields, front.sources, config.metric, config.metric.field,
                    id=slugify(stem(file.path)), origin="results-md",
                    method=fields.get("method"), description=fields.get("description"),
-                   body=front.body.strip(), known=_MD_KNOWN_KEYS)
+                   body=front.body.strip(), known=_MD_KNOWN_KEYS, notes=front.notes)
 
 
 def read_result_json(file: InputFile, config: Config) -> Found:
     try:
-        fields = json.loads(file.text)
+        fields, notes = json_noting_repeats(file.text)
     except (ValueError, RecursionError) as exc:
         return Found(problems=(Problem(file.path, f"bad JSON: {fmt.short(str(exc), 200)}"),))
     if not isinstance(fields, dict):
@@ -63,7 +62,8 @@ def read_result_json(file: InputFile, config: Config) -> Found:
                    description=_one_line(fields.get(summary)),
                    body="\n\n".join(f"## {title}\n\n{_as_markdown(fields[key])}"
                                      for key, title in sections),
-                   known=_JSON_KNOWN_KEYS | {summary} | {key for key, _ in sections})
+                   known=_JSON_KNOWN_KEYS | {summary} | {key for key, _ in sections},
+                   notes=notes)
 
 
 def _present(value: Any) -> bool:
@@ -87,8 +87,9 @@ def _as_markdown(value: Any) -> str:
 
 def _result(path: str, fields: Mapping[str, Any], sources: Mapping[str, str],
             metric: MetricConfig, score_field: str, *, id: str, origin: ResultOrigin,
-            method: Any, description: Any, body: str, known: frozenset[str]) -> Found:
-    problems: list[Problem] = []
+            method: Any, description: Any, body: str, known: frozenset[str],
+            notes: tuple[str, ...] = ()) -> Found:
+    problems = [Problem(path, note) for note in notes]
     agent = _agent(fields, path, problems)
     score, score_text = _metric_value(fields, sources, score_field, path, problems,
                                       name=metric.field, unit=metric.unit)

@@ -33,7 +33,7 @@ def read_taskforce(file: InputFile, config: Config) -> Found:
     folder, _, readme = path.rpartition("/")
     front = read_frontmatter(file.text)
     fields: dict[str, Any] = front.data or {}
-    problems: list[Problem] = []
+    problems = [Problem(path, note) for note in front.notes]
     if front.error:
         problems.append(Problem(path, f"{front.error}; taskforce shown from its text only"))
     body = front.body.strip()

@@ -98,6 +98,7 @@ def read_trace_manifest(file: InputFile, config: Config) -> Found:
     if problems:
         return Found(problems=tuple(problems))
     fm = front.data or {}
+    problems += [Problem(file.path, note) for note in front.notes]
     for key, expected in (("session_id", session), ("agent", agent)):
         value = fm.get(key)
         if key == "session_id" and value is None:

@@ -2,12 +2,10 @@
 the results (which never change after posting); humans edit it by hand, so expect stray shapes."""
 from __future__ import annotations
 
-import json
-
 from builder import format as fmt
 from builder.config import Config
 from builder.model import Problem
-from builder.readers.frontmatter import brief
+from builder.readers.frontmatter import brief, json_noting_repeats
 from builder.readers.kinds import Found, InputFile, Verdict
 from builder.readers.values import basename
 
@@ -18,13 +16,13 @@ def read_verification(file: InputFile, config: Config) -> Found:
     """Verdicts by bare result filename; keys may come with or without the `results/` folder."""
     path = file.path
     try:
-        payload = json.loads(file.text)
+        payload, notes = json_noting_repeats(file.text)
     except (ValueError, RecursionError) as exc:
         return Found(problems=(Problem(path, f"bad JSON: {fmt.short(str(exc), 200)}"),))
     if not isinstance(payload, dict):
         return Found(problems=(Problem(path, "not a JSON object of {filename: verdict}"),))
     verdicts: list[Verdict] = []
-    problems: list[Problem] = []
+    problems = [Problem(path, note) for note in notes]
     for key, value in payload.items():
         filename = basename(str(key).strip())
         verdict = value.strip().lower() if isinstance(value, str) else ""
