@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -377,6 +378,8 @@ def test_the_build_succeeds_reports_every_bad_file_and_renders_every_good_one(ca
         report = html.soup(out / "build" / "index.html")
         on_page = {code.get_text() for code in report.select("table.problems code")}
         assert in_manifest == on_page
+        counted = report.select_one("h2").get_text()       # files, then problems
+        assert re.findall(r"\d+", counted) == [str(len(on_page)), str(len(manifest["problems"]))]
         check_entries(entries, on_page, lambda url: (out / URLS.file_for(url)).is_file())
 
 

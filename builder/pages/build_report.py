@@ -14,7 +14,8 @@ from builder.pages.spec import PageSpec
 def page(ctx: SiteContext, problems: Iterable[Problem]) -> PageSpec:
     c = ctx.collab
     context = ctx.base_context("Build report", "build", dated=True)
-    context.update(problems=sorted(problems, key=lambda p: (p.path, p.reason)),
+    problems = sorted(problems, key=lambda p: (p.path, p.reason))
+    context.update(problems=problems, files=len({p.path for p in problems}),
                    counts={"messages": len(c.messages), "results": len(c.results),
                            "agents": len(c.agents), "traces": len(c.traces)})
     return PageSpec(ctx.urls.build_report(), "build_report.html", context)
