@@ -131,13 +131,18 @@ def test_a_text_without_a_title_is_titled_by_its_opening_heading_else_its_openin
                                   "—", "\n", "\n\n", "- "]), max_size=120).map("".join),
        st.integers(12, 140))
 @example("aaaa bbbb cccc dddd eeee. ffff gggg hhhh iiii jjjj kkkk", 40)
+@example("- wordwordwordword", 12)
 def test_a_title_is_the_texts_opening_within_its_limit(text, limit):
-    """Whole when it fits; else a prefix of the text's words, "…" marking a cut mid-sentence."""
-    plain = " ".join(text.split())
+    """Whole when it fits; else a prefix of the text's words (list markers are markup; a title
+    parts items with "·"), "…" marking a cut mid-sentence."""
+    def words(text: str) -> str:
+        return " ".join(text.replace("·", " ").split())
+
+    plain = words(re.sub(r"(?m)^(?:[ \t]*- )+", "", text))
     title = title_of_html(str(MarkdownRenderer().render(text)), limit)
     assert len(title) <= limit and title == title.strip()
     if title.endswith("…"):
-        assert len(plain) > limit - 1 and plain.startswith(title[:-1].rstrip())
+        assert len(plain) > limit - 1 and plain.startswith(words(title[:-1]))
 
 
 @pytest.mark.parametrize("text, heading", [
