@@ -54,7 +54,7 @@ def not_ranked(ctx: SiteContext) -> dict[str, int]:
 def results_as_of(ctx: SiteContext) -> str:
     """The time of the newest result: what the leaderboard's data is as of (the newest message,
     which the pages give, would rewrite the files at every message)."""
-    times = [r.timestamp for r in ctx.collab.results if r.timestamp]
+    times = [fmt.utc(r.timestamp) for r in ctx.collab.results if r.timestamp]
     return fmt.iso(max(times)) if times else ""
 
 
