@@ -180,6 +180,30 @@ def test_a_visitor_jumps_from_the_archive_to_a_day(browser, served):
     assert watch.console_errors == []
 
 
+def test_older_leads_past_the_latest_page_to_a_message_in_full_view(browser, served):
+    """From the newest 50 messages of a type, "Older" shows the newest one they leave out,
+    whole, below the day's heading that stays at the top of the window, and outlined (near a
+    page's end it cannot be scrolled to the top); the page list marks the latest page, in
+    bold, as the one shown."""
+    page, watch = open_page(browser, served[0], "/messages/type/agent/")
+    pages = page.locator("nav.pager").first.locator(".pages a")
+    weights = pages.evaluate_all("links => links.map(a => getComputedStyle(a).fontWeight)")
+    assert pages.first.get_attribute("aria-current") == "page"
+    assert int(weights[0]) >= 700 and all(int(w) < 600 for w in weights[1:])
+    shown = page.locator("li.message-card a.time").evaluate_all("links => links.map(a => a.href)")
+    page.locator("nav.pager").first.get_by_role("link", name="Older →").click()
+    page.wait_for_load_state()
+    card = page.locator("li.message-card:target")
+    assert re.search(r"/messages/type/agent/page/\d+/#message-", page.url)
+    assert card.locator("a.time").evaluate("a => a.href") not in shown and in_view(card)
+    day = card.locator("xpath=ancestor::section").locator("h2.day-divider")
+    assert day.evaluate("h => h.getBoundingClientRect().bottom") <= card.evaluate(
+        "c => c.getBoundingClientRect().top")
+    border = "c => getComputedStyle(c).borderTopColor"
+    assert card.evaluate(border) != page.locator("li.message-card:not(:target)").first.evaluate(border)
+    assert watch.console_errors == []
+
+
 def test_a_footnote_mark_leads_to_its_note_and_back(browser, served):
     page, watch = open_message_with(browser, served, lambda html: 'class="footnote-ref"' in html,
                                     "a footnote")

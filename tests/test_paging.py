@@ -63,6 +63,27 @@ def test_every_item_is_on_a_page_and_numbered_pages_never_move(count, size):
     assert links <= {page.url for page in pages}            # no link to a page that is not made
 
 
+def test_older_on_the_latest_page_leads_past_what_it_shows():
+    """156 items, 50 a page: the latest page shows the newest 50 (106 to 155); page 3 (100 to
+    149) repeats 44 of them, so "Older" leads to 105 on it, not to its top."""
+    pages = {page.url: page for page in paged_listing(list(range(156)), 50, url, anchor=str)}
+    assert pages["/m/"].pager.older_url == "/m/page/3/#105"
+    assert list(pages["/m/page/3/"].items) == list(range(100, 150))
+
+
+@given(st.integers(0, 40), st.integers(1, 7))
+def test_older_on_the_latest_page_leads_to_the_newest_item_it_does_not_show(count, size):
+    items = list(range(count))
+    pages = {page.url: page for page in paged_listing(items, size, url, anchor=lambda i: f"i{i}")}
+    latest = pages["/m/"]
+    if latest.pager.older_url is None:
+        assert list(latest.items) == items
+        return
+    page, _, anchor = latest.pager.older_url.partition("#")
+    left_out = max(set(items) - set(latest.items))
+    assert anchor == f"i{left_out}" and left_out in pages[page].items
+
+
 @given(st.integers(1, 40), st.integers(1, 7), st.data())
 def test_page_of_names_a_page_that_lists_the_item(count, size, data):
     """The latest page when it shows the item, else the numbered page that does."""
@@ -105,3 +126,11 @@ def test_the_pager_shows_a_gap_as_an_ellipsis_not_a_link():
     links = re.findall(r'<a href="/m/page/(\d+)/">\1</a>', html)
     assert len(links) == 30 and links[:3] == ["200", "199", "198"] and links[-1] == "1"
     assert html.count('<span class="gap">…</span>') == 1
+
+
+def test_the_page_list_marks_the_page_shown():
+    from jinja2 import Environment, FileSystemLoader
+    env = Environment(loader=FileSystemLoader(REPO / "builder" / "theme" / "templates"), autoescape=True)
+    latest = paged_listing(list(range(10)), 3, url)[-1]
+    html = env.get_template("_partials/pager.html").render(pager=latest.pager)
+    assert re.findall(r'<a href="([^"]*)" aria-current="page">(\w+)</a>', html) == [("/m/", "latest")]

@@ -345,7 +345,7 @@ def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(tmp
     latest = html.soup(out / "results" / "index.html")
     assert html.text_of(latest.h1) == "All results (81)" and len(every) == 81
     assert [html.text_of(a) for a in latest.select_one("nav.pager").select(".pages a")] == \
-        ["4", "3", "2", "1"]
+        ["latest", "4", "3", "2", "1"]
     pages = {n: ids(out / "results" / "page" / str(n) / "index.html") for n in range(1, 5)}
     assert pages[1] == every[-20:]                          # the oldest 20, newest first
     assert [i for n in (4, 3, 2, 1) for i in pages[n]] == every[1:]
@@ -661,6 +661,41 @@ def test_the_message_archive_leads_to_each_day_where_its_newest_message_is_liste
     assert not any(html.soup(p).select("details.by-day") for p in numbered)
     ids = [h["id"] for p in numbered for h in html.soup(p).select("h2.day-divider")]
     assert all(i.startswith("day-2026-07-") for i in ids)
+
+
+@pytest.fixture(scope="module")
+def eight_a_page(tmp_path_factory) -> Path:
+    """The demo with 8 messages a page: an agent's listings have pages too."""
+    return build_demo_with(tmp_path_factory.mktemp("eight-a-page"), "messages_per_page = 50",
+                           "messages_per_page = 8")
+
+
+def listed_messages(doc) -> list[str]:
+    return [a["href"] for a in doc.select("li.message-card a.time")]
+
+
+@pytest.mark.parametrize("size, listing", [
+    (50, "messages/type/agent"), (8, "messages"), (8, "messages/agent/kestrel"),
+    (8, "messages/to/kestrel")])
+def test_older_on_the_latest_page_leads_to_the_newest_message_it_does_not_show(
+        site, eight_a_page, size, listing):
+    """/messages/type/agent/ (156 messages, 50 a page) shows the newest 50; its "Older" led to
+    the top of a page that repeats 44 of them. It leads to the newest message the latest page
+    leaves out, at its card; the page list marks the page shown."""
+    site = eight_a_page if size == 8 else site
+    latest = html.soup(site / listing / "index.html")
+    shown = listed_messages(latest)
+    page, _, anchor = latest.select_one("nav.pager a[rel=next]")["href"].partition("#")
+    older = html.soup(site / page.strip("/") / "index.html")
+    card = older.find(id=anchor)
+    assert card is not None and "message-card" in card["class"]
+    listed = listed_messages(older)
+    at = listed.index(card.select_one("a.time")["href"])
+    assert listed[at] not in shown and set(listed[:at]) <= set(shown)
+    assert len(shown) == size and at > 0          # the latest page shows the ones above it
+    for nav in latest.select("nav.pager"):
+        current = nav.select('.pages a[aria-current="page"]')
+        assert [(html.text_of(a), a["href"]) for a in current] == [("latest", f"/{listing}/")]
 
 
 @pytest.mark.parametrize("listing, first, last", [

@@ -15,7 +15,7 @@ from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import (Correspondent, Counted, Lively, archive_days, body_under_title, drawn,
-                                 lively)
+                                 lively, message_anchor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,8 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
                   latest: LatestOnly = LatestOnly()) -> Iterator[PageSpec | Deferred]:
     """The pages of one listing (`what`). `types` are every message type there is (each page
     links them); `latest`, what its latest page alone lists."""
-    listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for)
+    listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for,
+                             anchor=lambda m: message_anchor(m.id))
     for listing in listings:
         shown = (what, tuple(types), latest if listing.number == 0 else LatestOnly(),
                  len(messages))

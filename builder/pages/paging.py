@@ -10,6 +10,7 @@ from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 UrlFor = Callable[[int | None], str]
+AnchorOf = Callable[[T], str]          # the id of an item's place on a page ("" for none)
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,15 @@ class ListingPage:
     same_as: str | None = None                # the numbered page the latest page repeats
 
 
-def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[ListingPage]:
+def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
+                  anchor: AnchorOf = lambda item: "") -> list[ListingPage]:
     """The full numbered pages (oldest first), then the rolling latest page at url_for(None).
 
     A numbered page is made once it is full: until then its items are the newest, and the
     latest page shows them. So a new item changes the latest page alone (and, once in `size`
-    items, adds a numbered page), and a short listing is one page, not two."""
+    items, adds a numbered page), and a short listing is one page, not two. The latest page's
+    "Older" leads to the newest item it does not show, at its `anchor`: the numbered page that
+    holds it mostly repeats the latest page above it."""
     full = len(items) // size
     tail = len(items) > full * size               # items past the last full page
     out = [ListingPage(url_for(n), n, items[(n - 1) * size:n * size],
@@ -44,7 +48,8 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor) -> list[Listin
            for n in range(1, full + 1)]
     latest = items[-size:] if items else items[:0]
     before = len(items) - len(latest)             # items the latest page does not show
-    older = url_for(-(-before // size)) if before else None
+    older = (_at(page_of(before - 1, len(items), size, url_for), anchor(items[before - 1]))
+             if before else None)
     numbered = tuple((n, url_for(n) if n else "") for n in listed_pages(full))
     out.append(ListingPage(url_for(None), 0, latest,
                            Pager(0, full + tail, None, older, url_for(None), numbered),
@@ -58,6 +63,10 @@ def page_of(position: int, count: int, size: int, url_for: UrlFor) -> str:
     if position >= count - size:
         return url_for(None)
     return url_for(position // size + 1)
+
+
+def _at(url: str, anchor: str) -> str:
+    return f"{url}#{anchor}" if anchor else url
 
 
 NEWEST_PAGES = 10             # page numbers the latest page lists one by one, newest first

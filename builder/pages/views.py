@@ -45,6 +45,7 @@ class ResultRow:
 class MessageView:
     id: str
     url: str
+    anchor: str                   # the id of its card on a listing page
     agent: str
     agent_url: str
     type: str
@@ -72,6 +73,11 @@ class DayGroup:
 def day_anchor(iso_day: str) -> str:
     """The id of a day's group of messages on a listing page ("day-undated" for no date)."""
     return f"day-{iso_day or 'undated'}"
+
+
+def message_anchor(message_id: str) -> str:
+    """The id of a message's card on a listing page (a message id is URL-safe)."""
+    return f"message-{message_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +230,8 @@ class TraceSummary:
 def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: str) -> MessageView:
     """`preview` and `opening`: see context.Bodies (plain text of the rendered body)."""
     return MessageView(
-        id=m.id, url=urls.message(m.id), agent=m.agent, agent_url=agent_url, type=m.type,
+        id=m.id, url=urls.message(m.id), anchor=message_anchor(m.id), agent=m.agent,
+        agent_url=agent_url, type=m.type,
         type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
         topic=telling_topic(m), title=message_title(m, opening),
         title_is_opening=bool(opening),
