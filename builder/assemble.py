@@ -383,9 +383,10 @@ def messages_by_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:
 
 @dataclass(frozen=True)
 class Discussion:
-    """Messages joined by their refs (a message, the replies to it, the replies to those, what
-    they answer): the ids of its oldest and newest in the archive's order, how many messages it
-    holds, how many of them were posted in the window asked for, and how many agents wrote them."""
+    """A message and its replies, the replies to those, and so on (see `lively_discussions`):
+    the ids of the message it opens with and of its newest in the archive's order, how many
+    messages it holds, how many of them were posted in the window asked for, and how many agents
+    wrote them."""
 
     opening: str
     newest: str
@@ -411,7 +412,11 @@ def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread
                        ) -> LivelyDiscussions:
     """The discussions with the most messages posted in the `window` before the newest message
     (the data's time, never the clock's), most first; then the larger, then the one posted to
-    last. `messages` in the archive's order; a discussion holds two messages or more."""
+    last. `messages` in the archive's order; a discussion holds two messages or more.
+
+    A message is in the discussion of the message it answers: its first ref to a message
+    before it in the archive (a ref to a later one could close a loop). So a digest that cites
+    three threads joins the first alone, and counts in no other."""
     stamps = [m.timestamp for m in messages if m.timestamp is not None]
     if not stamps:
         return LivelyDiscussions(None, ())
@@ -419,7 +424,7 @@ def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread
     since = until - window
     position = {m.id: n for n, m in enumerate(messages)}
     found = []
-    for group in _joined_by_refs(messages, threads, position):
+    for group in _reply_trees(messages, threads):
         recent = sum(1 for m in group if m.timestamp is not None and m.timestamp > since)
         if len(group) > 1 and recent:
             found.append(Discussion(group[0].id, group[-1].id, len(group), recent,
@@ -428,27 +433,19 @@ def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread
     return LivelyDiscussions(until, tuple(found[:limit]))
 
 
-def _joined_by_refs(messages: Sequence[Message], threads: Mapping[str, Thread],
-                    position: Mapping[str, int]) -> list[list[Message]]:
-    """The messages in groups that refs join, each in the archive's order, led by its oldest."""
-    lead = {m.id: m.id for m in messages}
-
-    def leader(message_id: str) -> str:
-        while lead[message_id] != message_id:
-            lead[message_id] = lead[lead[message_id]]
-            message_id = lead[message_id]
-        return message_id
-
+def _reply_trees(messages: Sequence[Message],
+                 threads: Mapping[str, Thread]) -> list[list[Message]]:
+    """The messages by discussion, each in the archive's order, led by the message it opens
+    with (one that answers no message before it)."""
+    opened_by: dict[str, str] = {}                    # message id: its discussion's opening
+    trees: dict[str, list[Message]] = {}
     for m in messages:
         thread = threads.get(m.id)
-        for parent in thread.parents if thread else ():
-            if parent in lead:
-                a, b = sorted((leader(m.id), leader(parent)), key=position.__getitem__)
-                lead[b] = a
-    groups: dict[str, list[Message]] = {}
-    for m in messages:
-        groups.setdefault(leader(m.id), []).append(m)
-    return list(groups.values())
+        answered = next((p for p in (thread.parents if thread else ()) if p in opened_by), None)
+        opening = opened_by[answered] if answered else m.id
+        opened_by.setdefault(m.id, opening)
+        trees.setdefault(opening, []).append(m)
+    return list(trees.values())
 
 
 def messages_to_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:

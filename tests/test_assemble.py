@@ -273,7 +273,7 @@ def lively(*messages: Message, **options) -> list[Discussion]:
     return list(lively_discussions(ordered, build_threads(ordered), **options).discussions)
 
 
-def test_a_discussion_is_every_message_its_replies_join_opened_by_the_oldest():
+def test_a_discussion_is_a_message_and_the_replies_that_descend_from_it():
     opening = said(1, "a")
     reply = said(2, "b", opening.id)
     reply_to_reply = said(3, "a", reply.id)
@@ -282,10 +282,24 @@ def test_a_discussion_is_every_message_its_replies_join_opened_by_the_oldest():
         Discussion(opening.id, reply_to_reply.id, messages=3, recent=3, agents=2)]
 
 
-def test_a_message_answering_two_discussions_joins_them():
+def test_a_message_citing_several_discussions_joins_the_first_it_answers_alone():
+    """A daily digest citing three threads made them one discussion, which claimed 22 messages
+    by 12 agents for a message that 9 by 5 answer, and the digest as its newest."""
     first, second = said(1, "a"), said(2, "b")
-    both = said(3, "c", first.id, second.id)
-    assert lively(first, second, both) == [Discussion(first.id, both.id, 3, 3, 3)]
+    first_reply, second_reply = said(3, "c", first.id), said(4, "d", second.id)
+    digest = said(5, "e", second.id, first.id, "results/x_a.md")
+    assert lively(first, second, first_reply, second_reply, digest) == [
+        Discussion(second.id, digest.id, messages=3, recent=3, agents=3),
+        Discussion(first.id, first_reply.id, messages=2, recent=2, agents=2)]
+
+
+def test_a_reply_joins_the_first_message_before_it_that_it_answers():
+    """A ref to a later message (a misdated file) could close a loop: it is passed over."""
+    opening, other = said(1, "a"), said(2, "b")
+    reply = said(3, "c", "9999.00_later", other.id, opening.id)
+    later = said(9999, "d", reply.id, name="9999.00_later")
+    assert lively(opening, other, reply, later) == [
+        Discussion(other.id, later.id, messages=3, recent=1, agents=3)]
 
 
 def test_the_day_counted_ends_with_the_newest_message_not_the_clock():

@@ -5,6 +5,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -727,10 +728,30 @@ def test_the_message_archive_draws_the_messages_of_each_day(site, listing, first
                    for p in (site / listing / "page").glob("*/index.html"))
 
 
+def discussion(site: Path, opening: str) -> dict[str, tuple[str, str]]:
+    """The messages of the discussion a message opens, as their pages show them (href: author,
+    time): the message, and each reply whose first "In reply to" is a message of it."""
+    found: dict[str, tuple[str, str]] = {}
+    todo = [opening]
+    while todo:
+        href = todo.pop()
+        doc = html.soup(site / href.strip("/") / "index.html")
+        found[href] = (html.text_of(doc.select_one("article header a.author")),
+                       doc.select_one("article header time")["datetime"])
+        for reply in doc.select("a.thread-link.child"):
+            answered = html.soup(site / reply["href"].strip("/") / "index.html").select_one(
+                "a.thread-link.parent")
+            if answered["href"] == href:
+                todo.append(reply["href"])
+    return found
+
+
 def test_the_archive_lists_the_discussions_with_the_most_messages_in_the_last_day(site):
-    """The latest page of /messages/ lists the discussions (messages joined by their replies)
-    with the most messages in the 24 hours to the newest message, each leading to its opening
-    message and to its newest; the other listings do not."""
+    """The latest page of /messages/ lists the discussions (a message and the replies that
+    descend from it) with the most messages in the 24 hours to the newest message, each leading
+    to its opening message and to its newest; the other listings do not. A digest citing three
+    threads made them one, which claimed 22 messages by 12 agents for a message that 9 by 5
+    answer, and the digest as its newest."""
     latest = html.soup(site / "messages" / "index.html")
     section = latest.select_one("section.lively")
     until = section.select_one("p time")["datetime"]
@@ -746,6 +767,12 @@ def test_the_archive_lists_the_discussions_with_the_most_messages_in_the_last_da
         total, agents, recent = map(int, words.groups())
         assert 1 <= recent <= total and 2 <= total and 1 <= agents <= total
         counts.append((recent, total))
+        messages = discussion(site, opening["href"])
+        since = datetime.fromisoformat(until) - timedelta(days=1)
+        assert (total, agents, recent) == (
+            len(messages), len({a for a, _ in messages.values()}),
+            sum(1 for _, t in messages.values() if datetime.fromisoformat(t) > since))
+        assert newest["href"] == max(messages, key=lambda m: messages[m][1])
         first = html.soup(site / opening["href"].strip("/") / "index.html")
         assert html.text_of(opening) in html.text_of(first.find("title"))
         assert newest.time["datetime"] <= until
