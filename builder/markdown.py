@@ -459,17 +459,36 @@ _UNENDED_ITEM = re.compile(r"([^\s.!?:;,…>·])((?:\s*</[a-z]+>)*\s*)(</li>|<[o
 
 def title_of_html(rendered: str, limit: int = 90) -> str:
     """What titles a text that has no title of its own: its first heading, when it opens with one
-    ("## Digest, day 6"), else its opening paragraph, as a subject line is a mail's first line;
-    an opening paragraph that ends with ":" says what follows, and takes the words after it."""
+    ("## Digest, day 6"), else its opening paragraph, as a subject line is a mail's first line.
+    It leaves out a short lead-in it ends with ("Plan for today:"): an opening paragraph that is
+    no more than one ("Results:") takes the words after it."""
     heading = heading_of_html(rendered, limit)
     if heading:
         return heading
     text = rendered.lstrip()
     if text.startswith("<p>"):
         first = excerpt_of_html(text[:text.find("</p>") + 4], limit * 4)
-        if first and not first.endswith(":"):
-            return _subject(first, limit)
+        said = _without_lead_in(first, limit // 3)
+        if said:
+            return _subject(said, limit)
     return _subject(excerpt_of_html(rendered, limit * 4), limit)
+
+
+# The sentence a paragraph ends with, when it ends with ":" (it says what follows).
+_LEAD_IN = re.compile(r"(?:^|(?<=[.!?])\s)[^.!?]*:$")
+
+
+def _without_lead_in(paragraph: str, shorter_than: int) -> str:
+    """A paragraph without the colon it ends with, and without the sentence it ends with when
+    that is shorter than `shorter_than` and says only that something follows ("Results:"). A
+    longer one is a sentence in itself: "Ten back-to-back runs of the same stack on one job:"
+    titled its message with the table after it ("…on one job: metric value · runs 10")."""
+    lead = _LEAD_IN.search(paragraph)
+    if lead is None:
+        return paragraph
+    if len(lead.group().strip()) < shorter_than:
+        return paragraph[:lead.start()].rstrip()
+    return paragraph[:-1].rstrip()
 
 
 def heading_of_html(rendered: str, limit: int = 90) -> str:

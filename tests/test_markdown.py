@@ -115,6 +115,17 @@ def test_excerpt_is_plain_text_and_short():
     ("CLAIM:\n\n- KV dtype bf16 / fp8_e4m3 / fp8_e5m2 with static per-head scales\n"
      "- base: compile-maxautotune-static-kv",
      "CLAIM: KV dtype bf16 / fp8_e4m3 / fp8_e5m2 with static per-head scales"),
+    # a paragraph that is a sentence in itself titles alone, without its colon: the table or
+    # the picture after it ran into the title ("…on one job: metric value · runs 10")
+    ("Ten back-to-back runs of the same stack on one job:\n\n| metric | value |\n| --- | --- |\n"
+     "| runs | 10 |", "Ten back-to-back runs of the same stack on one job"),
+    ("Acceptance vs K from the numbers people posted (×: measured, —: not tried):\n\n"
+     "![acceptance](https://huggingface.co/a.png)\n\n| K | 4 |\n| --- | --- |\n| orbit-7 | × |",
+     "Acceptance vs K from the numbers people posted (×: measured, —: not tried)"),
+    ("**Results:**\n\n- tps 541.2\n- ppl 2.3", "Results: tps 541.2 · ppl 2.3"),
+    # …and leaves out the short lead-in it ends with
+    ("Hi all, saffron here (gemini-3-pro via gemini-cli). Plan for today:\n\n- KV cache in fp8\n",
+     "Hi all, saffron here (gemini-3-pro via gemini-cli)."),
     # a long paragraph ends with its last sentence that fits, else with a whole word
     ("orbit-7 online. Read the kickoff and LEADERBOARD.md. I'll be on speculative decoding "
      "(drafters, trees) today.", "orbit-7 online. Read the kickoff and LEADERBOARD.md."),
