@@ -34,7 +34,7 @@ from builder.render import CompiledTemplates, make_environment
 from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
-from tests.html import soup
+from tests.html import soup, text_of as html_text
 
 REPLY = """---
 type: agent
@@ -893,27 +893,55 @@ def test_a_page_changes_with_what_it_shows_of_other_files(tmp_path, bucket, chan
     assert 0 < again.rendered < again.pages // 2
 
 
+def page_before_and_after(tmp_path: Path, bucket: Path, change: Callable[[], None], page: str):
+    """`page` of a build and of a build after `change` that takes the rest from the cache."""
+    cache = tmp_path / "cache"
+    run(tmp_path, bucket, cache, tmp_path / "a")
+    change()
+    again = run(tmp_path, bucket, cache, tmp_path / "b")
+    assert 0 < again.rendered < again.pages // 2
+    return soup(tmp_path / "a" / page), soup(tmp_path / "b" / page)
+
+
+def post_as_basalt(bucket: Path, times: list[datetime]) -> None:
+    """Messages by basalt posted at `times` (UTC), each saying which of them it is."""
+    for n, t in enumerate(times, 1):
+        (bucket / "message_board" / f"{t:%Y%m%d-%H%M%S}-000_basalt.md").write_text(
+            f"---\ntype: agent\nagent: basalt\ntimestamp: {t:%Y-%m-%d %H:%M} UTC\n---\n"
+            f"Message {n} of the sweep.\n", encoding="utf-8")
+
+
 def test_an_agents_page_changes_when_a_message_it_no_longer_lists_moves_to_another_day(tmp_path,
                                                                                       bucket):
     """A profile lists an agent's newest messages and draws the days of all of them: an older
     message dated again must re-plan the page, though none it lists changed (the builds check
     every fingerprint hit)."""
-    for day in range(1, RECENT_MESSAGES + 2):            # the newest ones, a day apart
-        (bucket / "message_board" / f"209912{day:02d}-120000-000_basalt.md").write_text(
-            f"---\ntype: agent\nagent: basalt\ntimestamp: 2099-12-{day:02d} 12:00 UTC\n---\n"
-            f"Day {day} of the sweep.\n", encoding="utf-8")
+    post_as_basalt(bucket, [datetime(2099, 12, day, 12)                 # the newest ones, a
+                            for day in range(1, RECENT_MESSAGES + 2)])    # day apart
     older = sorted((bucket / "message_board").glob("2026*_basalt.md"))[0]
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "a")
-    edit(older, "timestamp: 2026-07-", "timestamp: 2026-06-")
-    again = run(tmp_path, bucket, cache, tmp_path / "b")
-    page = "agents/basalt/index.html"
-    before, after = (soup(tmp_path / out / page) for out in ("a", "b"))
+    before, after = page_before_and_after(
+        tmp_path, bucket, lambda: edit(older, "timestamp: 2026-07-", "timestamp: 2026-06-"),
+        "agents/basalt/index.html")
     assert [a["href"] for a in before.select("figure.day-bars svg a")] != \
         [a["href"] for a in after.select("figure.day-bars svg a")]
     assert before.select("section[aria-labelledby=msg-title] li") == \
         after.select("section[aria-labelledby=msg-title] li")         # the messages it lists
-    assert 0 < again.rendered < again.pages // 2
+
+
+def test_a_numbered_page_changes_when_the_message_after_it_moves_to_another_day(tmp_path,
+                                                                                bucket):
+    """A numbered page says that its newest day goes on on the newer page when that page's
+    oldest message is of the same day: that message dated again must re-plan the page, though
+    none it lists changed (the builds check every fingerprint hit)."""
+    post_as_basalt(bucket, [datetime(2099, 12, 1, 12, n) for n in range(45)])   # 104: 2 pages
+    last, after = sorted((bucket / "message_board").glob("2*.md"))[49:51]   # of page 1; page 2
+    assert last.name[:8] == after.name[:8] == "20260712"
+    before, now = page_before_and_after(
+        tmp_path, bucket, lambda: edit(after, "timestamp: 2026-07-12", "timestamp: 2026-07-13"),
+        "messages/page/1/index.html")
+    assert html_text(before.select_one("h2.day-divider")).endswith("continued from the newer page")
+    assert html_text(now.select_one("h2.day-divider")) == "Sunday 12 July 2026"
+    assert before.select("li.message-card") == now.select("li.message-card")
 
 
 def cite_in_body(path: Path, words: str) -> None:

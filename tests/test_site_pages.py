@@ -654,7 +654,7 @@ def test_the_message_archive_leads_to_each_day_where_its_newest_message_is_liste
         path, _, anchor = href.partition("#")
         pages_seen.add(path)
         heading = html.soup(site / path.strip("/") / "index.html").find(id=anchor)
-        assert heading is not None and heading.name == "h2" and html.text_of(heading) == day
+        assert heading is not None and heading.name == "h2" and day_of(heading) == day
         first = heading.find_parent("section").select_one("li.message-card a.time")
         assert first["href"] == f"/messages/{newest[anchor.removeprefix('day-')]}/", day
     assert "/messages/" in pages_seen and len(pages_seen) > 2
@@ -697,6 +697,59 @@ def test_older_on_the_latest_page_leads_to_the_newest_message_it_does_not_show(
     for nav in latest.select("nav.pager"):
         current = nav.select('.pages a[aria-current="page"]')
         assert [(html.text_of(a), a["href"]) for a in current] == [("latest", f"/{listing}/")]
+
+
+def day_of(heading) -> str:
+    """The day a day's heading names, without what it says of the rest of the day."""
+    return heading.find(string=True).strip()
+
+
+def listing_pages(site: Path, listing: str) -> list[Path]:
+    """A listing's pages, oldest first: its numbered pages, then its latest page."""
+    numbered = sorted((site / listing / "page").glob("*/index.html"),
+                      key=lambda p: int(p.parent.name))
+    return [*numbered, site / listing / "index.html"]
+
+
+def days_shown(path: Path) -> list[tuple[str, set[str], dict[str, str]]]:
+    """A listing page's day groups, newest first: the ISO day, the messages, and the notes of
+    its heading on the rest of the day ({"the older page": its link, ...})."""
+    groups = []
+    for section in html.soup(path).select("section.day"):
+        times = [a.time["datetime"] for a in section.select("li.message-card a.time")]
+        notes = {html.text_of(a): a["href"] for a in section.select("h2 small.day-split a")}
+        groups.append((times[0][:10], set(listed_messages(section)), notes))
+    return groups
+
+
+@pytest.mark.parametrize("size, listing", [
+    (50, "messages"), (50, "messages/type/agent"), (8, "messages"),
+    (8, "messages/agent/copperhead"), (8, "messages/to/kestrel")])
+def test_a_day_a_page_shows_in_part_says_where_it_goes_on(site, eight_a_page, size, listing):
+    """"Thursday 09 July 2026: 51 messages" led to a page holding 38 of them, under the same
+    heading as the page holding the rest, with no hint that the day goes on. The heading of a
+    day a page shows in part says so, and leads to the rest: on the older page, and on the newer
+    one once it is made (a numbered page must not change when a message is posted)."""
+    site = eight_a_page if size == 8 else site
+    pages = listing_pages(site, listing)
+    shown = [days_shown(path) for path in pages]
+    numbered = shown[:-1]
+    for n, groups in enumerate(shown):
+        here = {m for _, messages, _ in groups for m in messages}
+        older_pages = numbered[:n] if n < len(numbered) else numbered
+        newer_pages = numbered[n + 1:]
+        for at, (day, messages, notes) in enumerate(groups):
+            older = any(d == day and m - here for page in older_pages for d, m, _ in page)
+            newer = any(d == day and m - here for page in newer_pages for d, m, _ in page)
+            assert set(notes) == ({"the newer page"} if newer else set()) | (
+                {"the older page"} if older else set()), (pages[n], day)
+            assert (not older or at == len(groups) - 1) and (not newer or at == 0)
+            for href in notes.values():                 # each leads to more of the day
+                path, _, anchor = href.partition("#")
+                target = site / path.strip("/") / "index.html"
+                assert any(d == day and m - here for d, m, _ in days_shown(target))
+                assert not anchor or html.soup(target).find(id=anchor)
+    assert any(notes for groups in shown for _, _, notes in groups)
 
 
 @pytest.mark.parametrize("listing, first, last", [

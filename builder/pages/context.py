@@ -22,8 +22,8 @@ from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html,
                               heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
 from builder.pages.views import (Correspondent, Counted, DayGroup, MessageView, ResultRow,
-                                 archive_days, correspondents, day_anchor, message_view,
-                                 result_row, telling_topic)
+                                 SplitDays, archive_days, correspondents, day_anchor,
+                                 message_view, result_row, telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
@@ -359,9 +359,11 @@ class SiteContext:
         writers = Counter(m.agent for m in self.to_agent_messages.get(agent, ()))
         return correspondents(writers, self.urls.agent, CORRESPONDENTS)
 
-    def day_groups(self, messages: Sequence[Message]) -> list[DayGroup]:
+    def day_groups(self, messages: Sequence[Message],
+                   split: SplitDays = SplitDays()) -> list[DayGroup]:
         """Messages newest first, by day. A day's first group takes its anchor (a message
-        dated out of its file name's order can make a second group of the same day)."""
+        dated out of its file name's order can make a second group of the same day); the
+        first and the last group say where their days go on (`split`)."""
         views = [self.message_views[m.id] for m in sorted(messages, key=lambda m: m.id, reverse=True)]
         groups, seen = [], set()
         for day, group in groupby(views, key=lambda v: v.day):
@@ -369,6 +371,9 @@ class SiteContext:
             anchor = day_anchor(shown[0].iso_day)
             groups.append(DayGroup(day, shown, "" if anchor in seen else anchor))
             seen.add(anchor)
+        if groups:
+            groups[0] = replace(groups[0], newer_url=split.newer_url)
+            groups[-1] = replace(groups[-1], older_url=split.older_url)
         return groups
 
     def _row(self, r: Result, entry: RankedEntry | None) -> ResultRow:

@@ -14,8 +14,8 @@ from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import (Correspondent, Counted, Lively, archive_days, body_under_title, drawn,
-                                 lively, message_anchor)
+from builder.pages.views import (Correspondent, Counted, Lively, SplitDays, archive_days,
+                                 body_under_title, drawn, lively, message_anchor, split_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +86,15 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
                              anchor=lambda m: message_anchor(m.id))
     for listing in listings:
         shown = (what, tuple(types), latest if listing.number == 0 else LatestOnly(),
-                 len(messages))
+                 len(messages), split_days(listing))
         plan = partial(listing_page, ctx, listing, *shown)
         fingerprint = listing_fingerprint(ctx, listing, *shown)
         yield deferred(listing.url, fingerprint, plan, weight=len(listing.items))
 
 
 def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
-                 types: tuple[str, ...], latest: LatestOnly, total: int) -> PageSpec:
+                 types: tuple[str, ...], latest: LatestOnly, total: int,
+                 split: SplitDays) -> PageSpec:
     title, agent = what.title, what.agent
     page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
                             "messages")
@@ -103,7 +104,7 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
         page["canonical"] = ctx.canonical(listing.same_as)
     # The count is shown on the rolling latest page only: a numbered page must not depend
     # on it, or every new message would change (and re-render) every page.
-    page.update(heading=title, groups=ctx.day_groups(listing.items), pager=listing.pager,
+    page.update(heading=title, groups=ctx.day_groups(listing.items, split), pager=listing.pager,
                 count=total if listing.number == 0 else None,
                 types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=what.kind,
                 all_url=ctx.urls.messages(), all_listed=not agent and not what.kind,
@@ -113,15 +114,17 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
 
 
 def listing_fingerprint(ctx: SiteContext, listing: ListingPage, what: MessageListing,
-                        types: tuple[str, ...], latest: LatestOnly, total: int) -> str | None:
+                        types: tuple[str, ...], latest: LatestOnly, total: int,
+                        split: SplitDays) -> str | None:
     """A digest of everything `listing_page` shows (None when the build cannot tell): which
     page of which listing it is (address, pager, and the count on the latest page), the types
-    and what else it links to, and the files of the messages it lists."""
+    and what else it links to, where the days it shows in part go on, and the files of the
+    messages it lists."""
     keys = [ctx.message_keys.get(m.id) for m in listing.items]
     if not ctx.fingerprint_salt or None in keys:
         return None
     shown = (listing.url, listing.number, listing.same_as, listing.pager, what, types, latest,
-             total if listing.number == 0 else None)
+             total if listing.number == 0 else None, split)
     return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 

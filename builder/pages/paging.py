@@ -6,7 +6,7 @@ its older neighbour then links to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 UrlFor = Callable[[int | None], str]
@@ -30,6 +30,11 @@ class ListingPage:
     items: Sequence
     pager: Pager
     same_as: str | None = None                # the numbered page the latest page repeats
+    # The items either side of the page's, as far as it may know them: the one before its
+    # oldest, and the one after its newest once the next numbered page is made (a numbered
+    # page changes then, and never for a new item).
+    older_item: Any = None
+    newer_item: Any = None
 
 
 def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
@@ -43,9 +48,7 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
     holds it mostly repeats the latest page above it."""
     full = len(items) // size
     tail = len(items) > full * size               # items past the last full page
-    out = [ListingPage(url_for(n), n, items[(n - 1) * size:n * size],
-                       _numbered_pager(n, full, url_for))
-           for n in range(1, full + 1)]
+    out = [_numbered_page(items, n, size, full, url_for) for n in range(1, full + 1)]
     latest = items[-size:] if items else items[:0]
     before = len(items) - len(latest)             # items the latest page does not show
     older = (_at(page_of(before - 1, len(items), size, url_for), anchor(items[before - 1]))
@@ -53,7 +56,8 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
     numbered = tuple((n, url_for(n) if n else "") for n in listed_pages(full))
     out.append(ListingPage(url_for(None), 0, latest,
                            Pager(0, full + tail, None, older, url_for(None), numbered),
-                           same_as=url_for(full) if full and not tail else None))
+                           same_as=url_for(full) if full and not tail else None,
+                           older_item=items[before - 1] if before else None))
     return out
 
 
@@ -85,6 +89,14 @@ def listed_pages(full: int) -> list[int]:
     marks = list(range((newest[-1] - 1) // step * step, 0, -step))
     out = newest + ([0] if marks and marks[0] != newest[-1] - 1 else []) + marks
     return out + ([0, 1] if out[-1] > 2 else [1] if out[-1] == 2 else [])
+
+
+def _numbered_page(items: Sequence[T], n: int, size: int, full: int,
+                   url_for: UrlFor) -> ListingPage:
+    start, end = (n - 1) * size, n * size
+    return ListingPage(url_for(n), n, items[start:end], _numbered_pager(n, full, url_for),
+                       older_item=items[start - 1] if start else None,
+                       newer_item=items[end] if n < full else None)
 
 
 def _numbered_pager(n: int, full: int, url_for: UrlFor) -> Pager:

@@ -13,7 +13,7 @@ from builder.assemble import lively_discussions
 from builder.config import MetricConfig
 from builder.markdown import Opening, opening_heading
 from builder.model import Link, Message, RankedEntry, Result, Taskforce, Thread, Trace
-from builder.pages.paging import UrlFor, page_of
+from builder.pages.paging import ListingPage, UrlFor, page_of
 from builder.sparkline import DayCount, day_bars
 from builder.slugs import slugify
 from builder.urls import Urls, web_link
@@ -68,11 +68,38 @@ class DayGroup:
     day: str
     messages: tuple[MessageView, ...]
     anchor: str = ""                      # "day-2026-07-09"; "" on a day's second group of a page
+    newer_url: str = ""                   # where the day's newer messages are, on another page
+    older_url: str = ""                   # where its older ones are
 
 
 def day_anchor(iso_day: str) -> str:
     """The id of a day's group of messages on a listing page ("day-undated" for no date)."""
     return f"day-{iso_day or 'undated'}"
+
+
+@dataclass(frozen=True, slots=True)
+class SplitDays:
+    """Where the days a listing page shows in part go on: its newest day on the newer page, at
+    the day's heading, and its oldest on the older page ("" for a day the page shows whole)."""
+    newer_url: str = ""
+    older_url: str = ""
+
+
+def split_days(listing: ListingPage) -> SplitDays:
+    """The days of a page of messages that its neighbours' messages share (ListingPage's
+    `newer_item` and `older_item`: a page does not change when a message is posted)."""
+    if not listing.items:
+        return SplitDays()
+    newest = fmt.iso_day(listing.items[-1].timestamp)
+    oldest = fmt.iso_day(listing.items[0].timestamp)
+    newer = _of_day(listing.newer_item, newest)
+    older = _of_day(listing.older_item, oldest)
+    return SplitDays(f"{listing.pager.newer_url}#{day_anchor(newest)}" if newer else "",
+                     (listing.pager.older_url or "") if older else "")
+
+
+def _of_day(m: Message | None, iso_day: str) -> bool:
+    return m is not None and fmt.iso_day(m.timestamp) == iso_day
 
 
 def message_anchor(message_id: str) -> str:
