@@ -361,6 +361,9 @@ def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(tmp
         assert view["data-src"] == "/data/all-results.json" and view.has_attr("hidden")
     assert not (site / "data" / "all-results.json").exists()       # one page: it lists them all
     assert html.soup(site / "results" / "index.html").select("#results-view-every") == []
+    # "Older" leads past the latest page's 20, to the row of the newest result it leaves out
+    older = latest.select_one("nav.pager a[rel=next]")["href"]
+    assert older == f"/results/page/4/#r-{every[20].strip('/').rpartition('/')[2]}"
     assert check_site(out) == []
 
 
