@@ -580,6 +580,14 @@ def test_edit_tool_gets_a_diff():
     assert call.summary == "a.py" and call.change == "(+2 −1)"
 
 
+def test_an_edit_of_an_absolute_path_names_its_sides_as_git_does():
+    row = {"type": "assistant", "sessionId": "s", "message": {"id": "m", "content": [
+        {"type": "tool_use", "id": "t", "name": "Edit",
+         "input": {"file_path": "/home/u/a.py", "old_string": "y = 2", "new_string": "y = 3"}}]}}
+    (call,) = parse_log(json.dumps(row).encode(), None).items
+    assert call.diff.splitlines()[:2] == ["--- a/home/u/a.py", "+++ b/home/u/a.py"]
+
+
 def test_max_items_bounds_the_items_but_not_the_stats():
     t = parse_log(ORBIT_LOG.read_bytes(), None, max_items=3)
     assert len(list(_all_items(t.items))) <= 4        # 3 items (+ nothing nested beyond)

@@ -91,6 +91,7 @@ def count_patch(text: str) -> tuple[int, int]:
 def _unified(old: str, new: str, path: str) -> str:
     old_lines = old.splitlines()[:2000]
     new_lines = new.splitlines()[:2000]
+    path = path.lstrip("/")              # "a/home/u/x.py", as git names an absolute path's sides
     return "\n".join(difflib.unified_diff(old_lines, new_lines, f"a/{path}", f"b/{path}",
                                           lineterm="", n=2))
 
