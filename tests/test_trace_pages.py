@@ -640,11 +640,53 @@ def test_display_block_cuts_long_texts_and_says_how_much_is_hidden():
     assert display_block("short") == display_block("short", "u") and not display_block("").more
 
 
+def test_a_text_the_parser_capped_is_said_to_hide_what_the_whole_text_hides():
+    from builder.pages.trace_views import DISPLAY_CHARS, display_block
+    from builder.transcript.text import cap_text
+    block = display_block(cap_text("y" * 50_000))           # one line, no space to cut at
+    assert block.text == "y" * DISPLAY_CHARS
+    assert block.more == "… 1 more line (30.0 kB) not shown"
+
+
+def one_trace_bucket(tmp: Path, session: str, rows: list[dict]) -> Path:
+    """A bucket of one Claude Code trace (the rest of a site is not at issue), `session` being
+    "agent/id"."""
+    bucket = tmp / "bucket"
+    folder = bucket / "traces" / session
+    folder.mkdir(parents=True)
+    name = session.split("/")[1]
+    (folder / f"{name}.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    (folder / "manifest.md").write_text(
+        f"---\nharness: claude-code\nsession_id: {name}\nshare: full\n---\n")
+    return bucket
+
+
+def bash_call_rows(session: str, output: str) -> list[dict]:
+    """A prompt, and one Bash call that printed `output`."""
+    return [{"type": "user", "sessionId": session, "uuid": "p",
+             "message": {"role": "user", "content": "go"}},
+            {"type": "assistant", "sessionId": session, "uuid": "a", "requestId": "r",
+             "message": {"id": "m", "role": "assistant", "content": [
+                 {"type": "tool_use", "id": "t", "name": "Bash", "input": {"command": "train"}}]}},
+            {"type": "user", "sessionId": session, "uuid": "u", "message": {
+                "role": "user", "content": [{"type": "tool_result", "tool_use_id": "t",
+                                             "content": output}]}}]
+
+
+def test_a_long_output_says_how_much_of_the_whole_output_is_not_shown(tmp_path):
+    # 6,000 lines of 35 bytes: the parser keeps 20,000 characters of them, the page 200 lines
+    output = "\n".join(f"step {i:05d} loss=0.{i:05d} lr=3e-4 ok" for i in range(6000))
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "long/s1", bash_call_rows("s1", output)))
+    card = soup(trace_page(site, "long/s1")).find("details", class_="tool")
+    shown = card.find("div", class_="result").find("pre").get_text()
+    assert shown.splitlines() == output.splitlines()[:200]
+    hidden = 6000 * 35 - 1 - 200 * 35
+    assert text_of(card.find("p", class_="more")) == \
+        f"… 5,800 more lines ({hidden / 1000:.1f} kB) not shown — see the raw log"
+
+
 def test_pages_of_escape_heavy_output_stay_within_the_page_budget(tmp_path):
     from builder.check import PAGE_BUDGET_BYTES
-    bucket = tmp_path / "bucket"                 # the trace alone: the rest of a site is not at issue
-    folder = bucket / "traces" / "heavy" / "s1"
-    folder.mkdir(parents=True)
     out = "<'\"&>" * 4000                        # every character grows when escaped
     rows = [{"type": "user", "sessionId": "s1", "uuid": "p",
              "message": {"role": "user", "content": "go"}}]
@@ -656,9 +698,7 @@ def test_pages_of_escape_heavy_output_stay_within_the_page_budget(tmp_path):
         rows.append({"type": "user", "sessionId": "s1", "uuid": f"u{k}", "message": {
             "role": "user", "content": [{"type": "tool_result", "tool_use_id": f"t{k}",
                                          "content": out}]}})
-    (folder / "s1.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
-    (folder / "manifest.md").write_text("---\nharness: claude-code\nsession_id: s1\nshare: full\n---\n")
-    site = build(tmp_path, source=bucket)
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "heavy/s1", rows))
     pages = sorted((site / "traces" / "heavy" / "s1").rglob("index.html"))
     assert len(pages) >= 5                             # split by size, not only by count
     assert max(p.stat().st_size for p in pages) < PAGE_BUDGET_BYTES

@@ -482,7 +482,8 @@ def test_text_fields_are_capped_with_a_marker():
     t = parse_log("\n".join(json.dumps(r) for r in rows).encode(), None)
     prompt, call = t.items
     for text in (prompt.text, call.result):
-        assert len(text) <= TEXT_CAP + 40 and text.endswith("more characters")
+        assert len(text) <= TEXT_CAP + 60
+        assert text.endswith("\n… cut here: the whole text is 1 line, 50,000 bytes")
     assert len(call.input_text) <= TEXT_CAP + 200
     assert call.summary == "a"
     # the structured copy of the output (toolUseResult) is never kept next to the result

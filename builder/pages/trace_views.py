@@ -21,6 +21,7 @@ from markupsafe import Markup
 from builder import format as fmt
 from builder.model import Link
 from builder.transcript import Item, Transcript, Turn
+from builder.transcript.text import line_count, split_cap, utf8_size
 
 DISPLAY_LINES = 200           # lines shown of any one block (input, output, raw record, diff)
 DISPLAY_CHARS = 20_000        # characters shown of any one block
@@ -62,25 +63,30 @@ def _diff_css(line: str) -> str:
 
 
 def display_block(text: str, raw_url: str = "") -> Block:
-    """The first DISPLAY_LINES lines / DISPLAY_CHARS characters of a text, and what was cut."""
-    cut = len(text)
+    """The first DISPLAY_LINES lines / DISPLAY_CHARS characters of a text, and how much of the
+    whole text (not only of what the parser kept of it) they leave out."""
+    text, whole = split_cap(text)
+    cut = _display_cut(text)
+    lines, size = whole or (line_count(text), utf8_size(text))
+    shown = text[:cut]
+    line_break = int(text.startswith("\n", cut))      # the cut line break is not hidden text
+    hidden_lines = lines - shown.count("\n") - line_break
+    hidden_size = size - utf8_size(shown) - line_break
+    if not hidden_size:
+        return Block(text)
+    more = (f"… {fmt.count(hidden_lines)} more line{'s' if hidden_lines != 1 else ''} "
+            f"({fmt.size(hidden_size)}) not shown" + (" — see the raw log" if raw_url else ""))
+    return Block(shown, more)
+
+
+def _display_cut(text: str) -> int:
+    """Where the first DISPLAY_LINES lines / DISPLAY_CHARS characters of `text` end."""
     pos = -1
     for _ in range(DISPLAY_LINES):
         pos = text.find("\n", pos + 1, DISPLAY_CHARS + 1)
         if pos < 0:
-            break
-    else:
-        cut = pos
-    cut = min(cut, DISPLAY_CHARS)
-    rest = text[cut:]
-    rest = rest[1:] if rest.startswith("\n") else rest      # the cut line break is not hidden text
-    if not rest:
-        return Block(text)
-    lines = rest.count("\n") + (0 if rest.endswith("\n") else 1)
-    more = (f"… {fmt.count(lines)} more line{'s' if lines != 1 else ''} "
-            f"({fmt.size(len(rest.encode()))}) not shown"
-            + (" — see the raw log" if raw_url else ""))
-    return Block(text[:cut], more)
+            return min(len(text), DISPLAY_CHARS)
+    return min(pos, DISPLAY_CHARS)
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ input: malformed, oversized and unknown lines are counted or kept as inert cards
 
 Everything that reaches an item is plain text (prompts, tool output, raw records) or markdown
 *source* (assistant text, notes): escaping and sanitising are the renderer's job. Every text field
-is capped (TEXT_CAP, with a "… N more characters" marker); base64 images are never kept (an
-`ImageRef` placeholder says what was there); Codex `encrypted_content` and thinking signatures
-are never kept.
+is capped (TEXT_CAP, then a line giving the size of the whole text); base64 images are never
+kept (an `ImageRef` placeholder says what was there); Codex `encrypted_content` and thinking
+signatures are never kept.
 
 Layout: `items` (every kind of item), `model` (transcript, turns, stats), `text`, `tools` and
 `reading` (helpers every harness shares), `parser` (the base parser and the `Harness` record),

@@ -15,14 +15,47 @@ RAW_CAP = 10_000            # pretty JSON of an unrecognised record
 
 
 def cap_text(text: str, limit: int = TEXT_CAP) -> str:
-    """At most `limit` characters (cut at a nearby space so no token is split), plus a marker."""
+    """At most `limit` characters (cut after a nearby line break, or at a nearby space, so no
+    token is split), then a line giving the size of the whole text, which `split_cap` reads
+    back: what a page shows of a capped text is then counted against the whole, not the cap."""
     if len(text) <= limit:
         return text
-    cut = limit
-    space = max(text.rfind(" ", limit - 200, limit), text.rfind("\n", limit - 200, limit))
-    if space > 0:
-        cut = space
-    return text[:cut] + f"\n… {fmt.count(len(text) - cut)} more characters"
+    lines = line_count(text)
+    return (text[:_cap_point(text, limit)] + f"\n… cut here: the whole text is {fmt.count(lines)} "
+            f"line{'s' if lines != 1 else ''}, {fmt.count(utf8_size(text))} bytes")
+
+
+def _cap_point(text: str, limit: int) -> int:
+    near = max(0, limit - 200)
+    newline = text.rfind("\n", near, limit)
+    if newline >= 0:
+        return newline + 1
+    space = text.rfind(" ", near, limit)
+    return space if space > 0 else limit
+
+
+_CAP_LINE = re.compile(r"\n… cut here: the whole text is ([\d,]+) lines?, ([\d,]+) bytes")
+
+
+def split_cap(text: str) -> tuple[str, tuple[int, int] | None]:
+    """(`text` without the line `cap_text` ended it with, (lines, bytes) of the whole text that
+    line gives); (text, None) when `text` was not capped."""
+    start = text.rfind("\n… cut here: ")
+    found = _CAP_LINE.fullmatch(text, start) if start >= 0 else None
+    if found is None:
+        return text, None
+    kept = text[:start]
+    lines, size = (int(n.replace(",", "")) for n in found.groups())
+    return (kept, (lines, size)) if size > utf8_size(kept) else (text, None)
+
+
+def line_count(text: str) -> int:
+    """Lines of `text` (a last line without a line break counts)."""
+    return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+
+
+def utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 _WS = re.compile(r"\s+")
