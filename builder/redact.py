@@ -24,6 +24,31 @@ def _has_letter_and_digit(value: str) -> bool:
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
+_NOT_A_VALUE = re.compile(
+    r"[$<{(\[%*=].*"                   # a variable, placeholder, template, an expression
+    r"|.*(?:[(\[]|\.\.\.|…).*"           # a call, a subscript, an elided example
+    r"|(?:(?i:none|null|nil|true|false|undefined|lambda)|[A-Z]+(?:_[A-Z]+)+)[),:;\]}]*")
+
+
+def _is_given(value: str) -> bool:
+    """A value written out, not a variable, placeholder, keyword, constant's name or expression
+    standing for it."""
+    return not _NOT_A_VALUE.fullmatch(value) and any(c.isalpha() for c in value)
+
+
+_CODE_WORD = re.compile(r"[A-Za-z_]+(?:\.[A-Za-z_]+)*[?),:;\]}]*")
+
+
+def _is_given_password(value: str) -> bool:
+    """A given value that is not a name without digits either: after "password" in code come
+    types and variables (`password: str`, `password=password`, `password: HiddenText`)."""
+    return _is_given(value) and not _CODE_WORD.fullmatch(value)
+
+
+# An assigned value: what the quotes it opens with hold, or a run without spaces and quotes.
+_VALUE = r"""((?<=")[^"\n]+|(?<=')[^'\n]+|(?<!["'])[^\s"'`,;]+)"""
+
+
 # (kind, pattern, group to mask (0 = whole match), optional validator of the masked text).
 # Order matters: specific token shapes first, generic "name = value" assignments last (by then
 # the specific ones are already masked and no longer match).
@@ -63,6 +88,16 @@ _RULES: tuple[tuple[str, re.Pattern[str], int, Validator | None], ...] = (
         r"(?i)(\b[A-Za-z0-9_.-]*(?:api[_-]?key|apikey|secret|[_-]key|token|passwd|password|passphrase"
         r"|credentials?)(?![A-Za-z0-9_])[\"']?\s*[:=]\s*[\"']?)"
         r"([A-Za-z0-9_\-./+=:~]{12,})"), 2, _has_letter_and_digit),
+    # .env and shell assignments (upper-case names, no spaces around "="): any given value
+    ("secret", re.compile(
+        r"(?<![A-Za-z0-9_$])((?:(?:[A-Z0-9]+_)+(?:TOKEN|KEY|SECRET|PASSWORD|PASSWD|PASSPHRASE)"
+        r"|PASSWORD|PASSWD|PASSPHRASE)=[\"']?)" + _VALUE), 2, _is_given),
+    # a password in config, JSON or code: a value, not a name or type
+    ("password", re.compile(r"(?i)((?:password|passwd|passphrase)[\"']?\s*[:=]\s*[\"']?)" + _VALUE),
+     2, _is_given_password),
+    # the MySQL clients take the password glued to -p
+    ("password", re.compile(
+        r"(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p[\"']?)" + _VALUE), 2, _is_given),
 )
 
 # Cheap pre-check (plain substring tests on the lowercased text are several times faster than
@@ -71,6 +106,7 @@ _TRIGGERS = (
     "private key", "eyj", "hf_", "sk-", "_live_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
     "github_pat_", "glpat-", "npm_", "xox", "aiza", "akia", "asia", "aroa", "aida", "anpa", "agpa",
     "://", "bearer", "authoriz", "key", "secret", "token", "passw", "passphrase", "credential",
+    "mysql", "mariadb",
 )
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from builder import redact as redact_module
 from builder.redact import redact
 from builder.transcript import ToolCall, parse_log
 
@@ -23,6 +26,7 @@ AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCY" + "EXAMPLEKEY"
 SLACK = "xo" + "xb-" + "123456789012-abcdefGHIJKL"
 GOOGLE = "AI" + "za" + "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q"
 JWT = "ey" + "JhbGciOiJIUzI1NiJ9" + ".ey" + "JzdWIiOiIxMjM0NTY3ODkwIn0" + ".SflKxwRJSMeKKF2QT4fwpMeJf36"
+HF_LETTERS = "hf_" + "abcdefghijklmnopqrstuvwxyz"          # too short for the hf_ token shape
 PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7fake7fake7fake\n"
        "anotherlineofbase64==\n-----END RSA PRIVATE KEY-----")
 
@@ -54,6 +58,16 @@ PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7fake7fake7fake\n"
     ("npm_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8", "npm_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
      "npm-token"),
     ("sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc", "sk_live_4eC39HqLyjWDarjtT1zdp7dc", "stripe-key"),
+    # .env and shell assignments: short, letters-only and unquoted values too
+    ("DB_PASSWORD=s3cretpw", "s3cretpw", "secret"),
+    ("DB_PASSWORD=hunter2", "hunter2", "secret"),
+    (f"HF_TOKEN={HF_LETTERS}", HF_LETTERS, "secret"),
+    (f"export HF_TOKEN={HF_LETTERS} && hf upload", HF_LETTERS, "secret"),
+    ("PASSWORD=correcthorsebatterystaple", "correcthorsebatterystaple", "secret"),
+    ('OPENAI_API_KEY="abcdefghijklmnopqrstuvwx"', "abcdefghijklmnopqrstuvwx", "secret"),
+    ("password: Tr0ub4dor&3", "Tr0ub4dor&3", "password"),
+    ('{"password": "hunter2"}', "hunter2", "password"),
+    ("mysql -u root -pS3cretPass99 app", "S3cretPass99", "password"),
 ])
 def test_each_pattern_is_masked_and_counted(text, secret, kind):
     masked, count = redact(text)
@@ -70,6 +84,15 @@ def test_context_around_a_secret_is_kept():
     assert masked == "Authorization: Bearer [REDACTED:bearer-token]\nAccept: */*"
     masked, _ = redact(f"a\n{PEM}\nb")
     assert masked == "a\n[REDACTED:private-key]\nb"
+
+
+@pytest.mark.parametrize("text, masked", [
+    ('PASSWORD="correct horse battery staple"', 'PASSWORD="[REDACTED:secret]"'),
+    ("password: 'Tr0ub 4dor&3' # vault", "password: '[REDACTED:password]' # vault"),
+    ("mysqldump -p'S3cret Pass' db > db.sql", "mysqldump -p'[REDACTED:password]' db > db.sql"),
+])
+def test_a_quoted_value_is_masked_whole(text, masked):
+    assert redact(text) == (masked, 1)
 
 
 def test_a_cut_off_private_key_is_masked_to_the_end():
@@ -100,6 +123,25 @@ def test_counts_add_up_over_several_secrets():
     "[REDACTED:hf-token] already masked",
     "ratio=0.2880 compressed_bytes=301989",
     "ssh://git@github.com:org/repo.git",
+    # code and examples that look like assignments of secrets
+    "max_tokens=4096",
+    "HF_TOKEN=$HF_TOKEN python train.py",
+    "HF_TOKEN=${HF_TOKEN}",
+    "API_KEY=<your key>",
+    "OPENAI_API_KEY=sk-... ANTHROPIC_API_KEY=sk-...",
+    "password: str",
+    "def connect(user: str, password: HiddenText | None = None):",
+    "login(user, password=password)",
+    "password: Optional[str] = None",
+    "tokenizer=tok",
+    "num_key_value_heads=8",
+    "sort_key=lambda",
+    "MONKEY=banana",
+    "client = OpenAI(api_key=api_key)",
+    "SECRET_KEY=get_random_secret_key()",
+    "env(HF_TOKEN=DEFAULT_TOKEN, DEBUG=1)",
+    "mysql -u root -p",
+    "mysql -u root -p$MYSQL_PWD app",
 ])
 def test_ordinary_text_is_untouched(text):
     assert redact(text) == (text, 0)
@@ -133,3 +175,27 @@ def test_every_text_of_a_parsed_log_is_masked_and_counted():
              "5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6/5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6.jsonl")
     assert parse_log(orbit.read_bytes(), None, text_filter=redact) == \
         parse_log(orbit.read_bytes(), None)
+
+
+_FRAGMENTS = st.sampled_from([
+    "DB_PASSWORD=", "HF_TOKEN=", "password: ", "PASSWORD=", "_KEY=", "mysql -u root -p", " -p",
+    "api_key=", "Bearer ", "://user:", "@", HF, HF_LETTERS, "hunter2", "Tr0ub4dor&3", "str", "$X",
+    "${X}", "<key>", '"', "'", " ", "\n", "(", ")", "[REDACTED:secret]", "sk-", "...", "_"])
+_TEXTS = st.lists(st.one_of(_FRAGMENTS, st.text(max_size=6)), max_size=12).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_masking_twice_masks_nothing_more(text):
+    masked, _ = redact(text)
+    assert redact(masked) == (masked, 0)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_the_cheap_pre_check_passes_every_text_a_rule_masks(text):
+    if redact_module._maybe_secret(text):
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(redact_module, "_maybe_secret", lambda _: True)
+        assert redact(text) == (text, 0)
