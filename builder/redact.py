@@ -85,7 +85,7 @@ _RULES: tuple[tuple[str, re.Pattern[str], int, Validator | None], ...] = (
         r"(?i)(\b[a-z][a-z0-9+.-]{1,20}://[^\s/:@\"'<>\[\]]{1,100}:)([^\s/@\"'<>\[\]]{1,200})(?=@)"), 2,
      lambda v: not v.startswith("[REDACTED")),
     ("secret", re.compile(
-        r"(?i)(\b[A-Za-z0-9_.-]*(?:api[_-]?key|apikey|secret|[_-]key|token|passwd|password|passphrase"
+        r"(?i)((?:api[_-]?key|apikey|secret|[_-]key|token|passwd|password|passphrase"
         r"|credentials?)(?![A-Za-z0-9_])[\"']?\s*[:=]\s*[\"']?)"
         r"([A-Za-z0-9_\-./+=:~]{12,})"), 2, _has_letter_and_digit),
     # .env and shell assignments (upper-case names, no spaces around "="): any given value
