@@ -1,6 +1,7 @@
 """The archive's second redaction pass: every pattern masked, ordinary text untouched."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -175,6 +176,12 @@ def test_every_text_of_a_parsed_log_is_masked_and_counted():
              "5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6/5b0e7c3a-2f41-4d8e-9a6b-c1d2e3f4a5b6.jsonl")
     assert parse_log(orbit.read_bytes(), None, text_filter=redact) == \
         parse_log(orbit.read_bytes(), None)
+
+
+def test_a_secret_in_colour_codes_is_masked():
+    row = {"type": "user", "sessionId": "s", "message": {"content": f"use \x1b[1m{HF}\x1b[0m"}}
+    (prompt,) = parse_log(json.dumps(row).encode(), None, text_filter=redact).items
+    assert prompt.text == "use [REDACTED:hf-token]"
 
 
 _FRAGMENTS = st.sampled_from([

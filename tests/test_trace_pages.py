@@ -648,7 +648,7 @@ def test_a_text_the_parser_capped_is_said_to_hide_what_the_whole_text_hides():
     assert block.more == "… 1 more line (30.0 kB) not shown"
 
 
-def one_trace_bucket(tmp: Path, session: str, rows: list[dict]) -> Path:
+def one_trace_bucket(tmp: Path, session: str, rows: list[dict], notes: str = "") -> Path:
     """A bucket of one Claude Code trace (the rest of a site is not at issue), `session` being
     "agent/id"."""
     bucket = tmp / "bucket"
@@ -657,7 +657,7 @@ def one_trace_bucket(tmp: Path, session: str, rows: list[dict]) -> Path:
     name = session.split("/")[1]
     (folder / f"{name}.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
     (folder / "manifest.md").write_text(
-        f"---\nharness: claude-code\nsession_id: {name}\nshare: full\n---\n")
+        f"---\nharness: claude-code\nsession_id: {name}\nshare: full\n---\n{notes}")
     return bucket
 
 
@@ -683,6 +683,27 @@ def test_a_long_output_says_how_much_of_the_whole_output_is_not_shown(tmp_path):
     hidden = 6000 * 35 - 1 - 200 * 35
     assert text_of(card.find("p", class_="more")) == \
         f"… 5,800 more lines ({hidden / 1000:.1f} kB) not shown — see the raw log"
+
+
+def test_terminal_escapes_and_controls_never_reach_a_transcript_page(tmp_path):
+    esc = "\x1b"
+    output = (f"{esc}[32mOK{esc}[0m 12 passed\n{esc}[2K{esc}[1Aepoch 1\r 10%|#   |\r100%|####|\n"
+              f"{esc}]0;tests{esc}\\done\x00\x07")
+    rows = bash_call_rows("s1", output) + [{"type": f"world{esc}[0m_state", "sessionId": "s1"}]
+    rows[0]["message"]["content"] = [
+        {"type": "text", "text": f"run the {esc}[1mtests{esc}[0m"},
+        {"type": "image", "source": {"type": "base64", "media_type": f"image/png{esc}[0m",
+                                     "data": "iVBORw0K"}}]
+    notes = f"All {esc}[32mgreen{esc}[0m.\x07\n"
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "esc/s1", rows, notes))
+    page = trace_page(site, "esc/s1")
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page.read_text(encoding="utf-8"))
+    html = soup(page)
+    result = html.find("details", class_="tool").find("div", class_="result").find("pre")
+    assert result.get_text() == "OK 12 passed\n100%|####|\ndone"     # what the terminal showed
+    assert text_of(html.find("div", class_="prompt")) == "prompt run the tests 🖼 image (6 bytes, png)"
+    assert text_of(html.find("section", class_="notes").find("div")) == "All green."
+    assert "unrecognised record (type=world_state)" in text_of(html.find("details", class_="raw"))
 
 
 def test_pages_of_escape_heavy_output_stay_within_the_page_budget(tmp_path):

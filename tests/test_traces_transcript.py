@@ -214,8 +214,9 @@ def test_template_and_markup_syntax_stays_inert_text():
                 "${jndi:ldap://x}", "</script><!--", "\u202e\u0000"]
     rows = [{"type": "user", "sessionId": "s", "message": {"content": p}} for p in payloads]
     t = parse_log("\n".join(json.dumps(r) for r in rows).encode(), None)
-    assert [i.text for i in t.items] == payloads        # kept verbatim: escaping is the renderer's
-    assert [turn.preview for turn in t.turns] == payloads
+    kept = payloads[:-1] + ["\u202e"]                 # but the NUL: no control character is kept
+    assert [i.text for i in t.items] == kept            # kept verbatim: escaping is the renderer's
+    assert [turn.preview for turn in t.turns] == kept
 
 
 def test_cc_edge_thinking_variants_and_hostile_markdown(cc_edge):

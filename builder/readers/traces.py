@@ -17,7 +17,8 @@ Decisions (documented for the build report and the page authors):
   * Only regular files directly in the trace's own folder are ever opened, never through a
     symlink (checked on the resolved path, whatever the Bucket listed).
   * Notes (manifest body) are masked by `redact` unless `traces.transcripts == "on"`; the count
-    is kept in `Trace.notes_redactions`.
+    is kept in `Trace.notes_redactions`. Like a transcript's texts, the notes and the manifest's
+    values lose terminal escape sequences and control characters (`terminal_text`).
   * Files deeper than traces/a/s/file, or directly under traces/ or traces/a/, are reported.
 """
 from __future__ import annotations
@@ -38,6 +39,7 @@ from builder.readers.values import parse_timestamp
 from builder.redact import redact
 from builder.sources import Bucket
 from builder.transcript import LoadedTranscript, harness_named, parse_log, transcript_problems
+from builder.transcript.text import terminal_text
 
 AGENT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -106,7 +108,7 @@ def read_trace_manifest(file: InputFile, config: Config) -> Found:
         elif value is not None and value != expected:
             report(f"{key} {brief(value, 80)!r} does not match the folder "
                    f"{expected!r} (listed under the folder name)")
-    notes, masked = front.body.strip("\n"), 0
+    notes, masked = terminal_text(front.body.strip("\n")), 0
     if config.traces.transcripts != "on":
         notes, masked = redact(notes)
     trace = _trace(fm, agent, session, file.path, notes, report)
@@ -331,7 +333,7 @@ def _text(value: Any, key: str, report) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value[:500]
+        return terminal_text(value[:500])
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     report(f"{key} is not text; ignored")
@@ -377,7 +379,7 @@ def _by_name(raw: Any, report) -> tuple[tuple[str, int], ...]:
     for name, value in list(raw.items())[:500]:
         count = _count(value, f"activity.tool_calls_by_name.{brief(name)}", report)
         if count is not None:
-            pairs.append((brief(name), count))
+            pairs.append((terminal_text(brief(name)), count))
     return tuple(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -405,9 +407,9 @@ def _extra(fm: dict, usage_raw: Any, activity: dict) -> list[tuple[str, str]]:
             out.append((brief(key), _value_text(value)))
         if len(out) > 200:
             break
-    return out
+    return [(terminal_text(key), value) for key, value in out]
 
 
 def _value_text(value: Any) -> str:
-    text = to_text(value)               # budgeted: YAML aliases cannot make it explode
+    text = terminal_text(to_text(value))     # budgeted: YAML aliases cannot make it explode
     return text if len(text) <= 1000 else text[:999] + "…"

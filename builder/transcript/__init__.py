@@ -8,9 +8,10 @@ input: malformed, oversized and unknown lines are counted or kept as inert cards
 
 Everything that reaches an item is plain text (prompts, tool output, raw records) or markdown
 *source* (assistant text, notes): escaping and sanitising are the renderer's job. Every text field
-is capped (TEXT_CAP, then a line giving the size of the whole text); base64 images are never
-kept (an `ImageRef` placeholder says what was there); Codex `encrypted_content` and thinking
-signatures are never kept.
+is kept as a terminal showed it (`terminal_text`: no escape sequences, no control characters but
+tab and line feed) and capped (TEXT_CAP, then a line giving the size of the whole text); base64
+images are never kept (an `ImageRef` placeholder says what was there); Codex
+`encrypted_content` and thinking signatures are never kept.
 
 Layout: `items` (every kind of item), `model` (transcript, turns, stats), `text`, `tools` and
 `reading` (helpers every harness shares), `parser` (the base parser and the `Harness` record),

@@ -11,7 +11,7 @@ from builder.model import TokenUsage
 from builder.transcript.items import (AssistantText, ImageRef, InjectedContext, Prompt,
                                       SystemNote, Thinking)
 from builder.transcript.parser import CallDraft, Harness, Parser, SubagentDraft, TextFilter
-from builder.transcript.text import as_dict, as_int, as_list, as_str
+from builder.transcript.text import as_dict, as_int, as_list, as_str, terminal_text
 from builder.transcript.tools import count_patch
 
 _USAGE_KEYS = ("input_tokens", "output_tokens", "cache_read_input_tokens",
@@ -51,12 +51,12 @@ def _summed(responses: Iterable[_Response]) -> TokenUsage | None:
 
 def _image_block(block: dict) -> ImageRef:
     src = as_dict(block.get("source"))
+    media = terminal_text(as_str(src.get("media_type"))[:100])
     if src.get("type") == "base64":
         data = src.get("data")
-        return ImageRef(media_type=as_str(src.get("media_type"))[:100],
-                        size=len(data) * 3 // 4 if isinstance(data, str) else None)
+        return ImageRef(media_type=media, size=len(data) * 3 // 4 if isinstance(data, str) else None)
     if src.get("type") == "url":
-        return ImageRef(media_type=as_str(src.get("media_type"))[:100], source="url")
+        return ImageRef(media_type=media, source="url")
     return ImageRef(source="unknown")
 
 

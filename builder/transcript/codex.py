@@ -12,7 +12,7 @@ from builder.model import TokenUsage
 from builder.transcript.items import (AssistantText, ImageRef, InjectedContext, Prompt,
                                       SystemNote, Thinking)
 from builder.transcript.parser import Harness, Parser, TextFilter
-from builder.transcript.text import as_dict, as_int, as_list, as_str
+from builder.transcript.text import as_dict, as_int, as_list, as_str, terminal_text
 
 _EXIT_RE = re.compile(r"^(?:Exit code:|Process exited with code)\s*(-?\d+)\s*$", re.M)
 _WALL_RE = re.compile(r"^Wall time:\s*([\d.]+)\s*seconds?\s*$", re.M)
@@ -436,8 +436,8 @@ _EVENTS: Mapping[str, Callable[[CodexParser, dict], None]] = MappingProxyType({
 def image_from_url(url: Any) -> ImageRef:
     if isinstance(url, str) and url.startswith("data:"):
         head, _, data = url.partition(",")
-        media = head[5:].split(";")[0]
-        return ImageRef(media_type=media[:100], size=len(data) * 3 // 4, source="base64")
+        media = terminal_text(head[5:].split(";")[0][:100])
+        return ImageRef(media_type=media, size=len(data) * 3 // 4, source="base64")
     if isinstance(url, str):
         return ImageRef(source="url")
     return ImageRef(source="unknown")

@@ -14,7 +14,7 @@ from builder.transcript.items import (Item, RawRecord, Subagent, ToolCall, ToolR
                                       tally_of)
 from builder.transcript.model import Transcript, TranscriptStats, Turn
 from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, cap_text, one_line,
-                                     parse_timestamp, pretty_json)
+                                     parse_timestamp, pretty_json, terminal_text)
 from builder.transcript.tools import set_diff, tool_summary
 
 
@@ -133,6 +133,7 @@ class Parser:
     def text(self, value: Any, limit: int = TEXT_CAP) -> str:
         if not isinstance(value, str):
             return ""
+        value = terminal_text(value)          # before the filter: colour codes hide secrets
         if self.filter is not None and value:
             value, n = self.filter(value)
             self.redactions += n
@@ -288,8 +289,7 @@ class Parser:
             models=tuple(self.models), subagent_models=tuple(self.sub_models),
             first_timestamp=self.first_ts, last_timestamp=self.last_ts,
             active_seconds=(self.active_ms / 1000) if self.has_active else None,
-            unknown_types=tuple(sorted(self.unknown.items())),
-            hidden_types=tuple(sorted(self.hidden.items())),
+            unknown_types=_plain_counts(self.unknown), hidden_types=_plain_counts(self.hidden),
             items_omitted=self.omitted, redactions=self.redactions)
         meta = tuple((k, self.text(v, 500)) for k, v in self.meta.items() if v)
         return Transcript(harness=harness.name, items=items, turns=turns, stats=stats,
@@ -299,6 +299,14 @@ class Parser:
 
     def handle(self, obj: dict) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
+
+
+def _plain_counts(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    """Counts by kind, sorted; the kinds (the log names them) as plain text."""
+    plain: Counter[str] = Counter()
+    for kind, n in counts.items():
+        plain[terminal_text(kind)] += n
+    return tuple(sorted(plain.items()))
 
 
 def _turns(items: tuple[Item, ...], prompts: dict[int, tuple[str, datetime | None]],
