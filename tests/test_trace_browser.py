@@ -9,6 +9,7 @@ from builder.cli import main
 from tests.browser import LINES, PageWatch, outside_requests, serve_folder
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 from tests.hostile_traces import AGENTS, write_hostile_traces
+from tests.test_trace_pages import bash_call_rows, build, one_trace_bucket
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +108,39 @@ def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, served):
     thinking.locator("summary").click()
     assert thinking.locator("pre").is_visible()
     assert watch.console_errors == [] and watch.page_errors == [] and watch.outside == []
+    page.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Long inline code on a phone
+
+LONG_PATH = "traces/wide/s1/s1-0123456789abcdef0123456789abcdef.jsonl"
+MESSAGE = "/messages/20260706-090000_kestrel_paths/"
+
+
+@pytest.fixture(scope="module")
+def long_code_site(tmp_path_factory):
+    """A trace whose notes, and a message whose text, link a long path as inline code and show
+    a long line in a code block."""
+    tmp = tmp_path_factory.mktemp("long-code")
+    text = f"Read [`{LONG_PATH}`](https://huggingface.co/{LONG_PATH}) first.\n\n```\n{'x' * 300}\n```\n"
+    bucket = one_trace_bucket(tmp, "wide/s1", bash_call_rows("s1", "ok"), notes=text)
+    (bucket / "message_board").mkdir()
+    (bucket / "message_board" / "20260706-090000_kestrel_paths.md").write_text(
+        f"---\nagent: kestrel\ntype: status-update\ntimestamp: 2026-07-06 09:00 UTC\n---\n\n{text}")
+    with serve_folder(build(tmp, source=bucket)) as origin:
+        yield origin
+
+
+@pytest.mark.parametrize("path", ["/traces/wide/s1/", MESSAGE])
+def test_long_inline_code_wraps_on_a_320_px_screen(browser, long_code_site, path):
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.goto(long_code_site + path)
+    assert page.evaluate("() => document.documentElement.scrollWidth") == 320
+    assert page.locator("main .markdown a code").evaluate(LINES) > 1
+    if path == MESSAGE:                     # a message's code block scrolls in its own box
+        block = page.locator("main .markdown pre")
+        assert block.evaluate("p => p.scrollWidth > p.clientWidth && p.clientWidth < 320")
     page.close()
 
 
