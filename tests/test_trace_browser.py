@@ -111,6 +111,23 @@ def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, served):
     page.close()
 
 
+def test_the_raw_metadata_gives_each_value_the_width_of_a_phone(browser, served):
+    """At 320 px the longest key took the width and values went two letters a line; each key
+    now stands above its value."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.goto(origin + ORBIT)
+    metadata = page.locator("details.apart", has_text="Raw metadata")
+    metadata.locator("summary").click()
+    width = metadata.locator("dl").evaluate("dl => dl.clientWidth")
+    values = metadata.locator("dd")
+    assert values.count() > 20
+    assert min(dd.evaluate("dd => dd.getBoundingClientRect().width") for dd in values.all()) >= width - 1
+    session = metadata.locator("dt", has_text="session_id").locator("xpath=following-sibling::dd[1]")
+    assert session.inner_text() == ORBIT.split("/")[3] and session.evaluate(LINES) == 1
+    page.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # Long inline code on a phone
 
