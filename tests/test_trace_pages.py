@@ -706,6 +706,13 @@ def test_terminal_escapes_and_controls_never_reach_a_transcript_page(tmp_path):
     assert "unrecognised record (type=world_state)" in text_of(html.find("details", class_="raw"))
 
 
+def test_half_a_surrogate_pair_in_a_log_is_shown_as_a_replacement_character(tmp_path):
+    rows = bash_call_rows("s1", "read \ud800 from the pipe")     # JSON's "\ud800": not UTF-8
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "odd/s1", rows))
+    card = soup(trace_page(site, "odd/s1")).find("details", class_="tool")
+    assert card.find("div", class_="result").find("pre").get_text() == "read \ufffd from the pipe"
+
+
 def test_pages_of_escape_heavy_output_stay_within_the_page_budget(tmp_path):
     from builder.check import PAGE_BUDGET_BYTES
     out = "<'\"&>" * 4000                        # every character grows when escaped

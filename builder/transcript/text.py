@@ -60,18 +60,22 @@ def utf8_size(text: str) -> int:
 
 # What a terminal acts on and a page would show as boxes: ANSI escape sequences (CSI: colours,
 # cursor moves, erasing; OSC: titles, links; the short ones: charsets, saving the cursor), then
-# every other control character but tab and line feed.
+# every other control character but tab and line feed. A lone surrogate (JSON's "\ud800") is
+# half a character that UTF-8 cannot write: the page could not be written at all.
 _ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"
                    r"|\x1b[ -/]*[0-~]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def terminal_text(text: str) -> str:
     """`text` as a terminal showed it, in plain text: no escape sequences or control characters,
-    and of a line that carriage returns wrote over (a progress bar), what was written last."""
-    if not _CONTROL.search(text):
+    of a line that carriage returns wrote over (a progress bar) what was written last, and a
+    lone surrogate as the replacement character �."""
+    if not _NOT_PLAIN.search(text):
         return text
-    text = _ANSI.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _ANSI.sub("", text))
     if "\r" in text:
         text = "\n".join(_last_written(line) for line in text.replace("\r\n", "\n").split("\n"))
     return _CONTROL.sub("", text)
