@@ -366,6 +366,19 @@ def test_panning_stops_at_the_first_and_the_last_result(visit, served):
             until(page, f"document.getElementById('chart').dataset.domain != '{before}'")
         shown = domain(page)
         assert edge(shown) and abs(shown[1] - shown[0] - width) <= 1, (button, shown)
+    # from a preset, which ends a little past the last result, "Later" moves nothing back
+    page.click("button[data-range='3d']")
+    until(page, "document.querySelector(\"button[data-range='3d']\").ariaPressed === 'true'")
+    preset = domain(page)
+    quarter = (preset[1] - preset[0]) / 4
+    page.click("button[data-zoom=later]")            # nothing later: it stays (a move would show below)
+    page.click("button[data-zoom=earlier]")
+    until(page, f"document.getElementById('chart').dataset.domain.split('~')[0] < {preset[0]}")
+    moved = domain(page)
+    assert abs(moved[0] - (preset[0] - quarter)) <= 1 and abs(moved[1] - (preset[1] - quarter)) <= 1
+    page.click("button[data-zoom=later]")
+    until(page, f"document.getElementById('chart').dataset.domain != '{moved[0]}~{moved[1]}'")
+    assert domain(page)[1] == round(max(times))
 
 
 def test_log_scale_is_a_button_and_a_link(visit):

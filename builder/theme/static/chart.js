@@ -380,7 +380,8 @@
         later: [d[0] + width / 4, d[1] + width / 4]
       }[how];
       if (!next) return;
-      next = within(next, all);
+      // the span may hold the window shown: a preset (24 h) ends a little past the last result
+      next = within(next, [Math.min(all[0], d[0]), Math.max(all[1], d[1])]);
       var whole = next[0] <= all[0] && next[1] >= all[1];
       return chart.change(function (s) {
         s.range = whole ? "all" : "custom";
