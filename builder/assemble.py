@@ -414,9 +414,10 @@ def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread
     (the data's time, never the clock's), most first; then the larger, then the one posted to
     last. `messages` in the archive's order; a discussion holds two messages or more.
 
-    A message is in the discussion of the message it answers: its first ref to a message
-    before it in the archive (a ref to a later one could close a loop). So a digest that cites
-    three threads joins the first alone, and counts in no other."""
+    A message is in the discussion of each message it answers (a ref to a message before it in
+    the archive: a ref to a later one could close a loop), as its page lists it among their
+    replies. So a digest that cites three threads counts in each, and joins no two of them
+    into one."""
     stamps = [m.timestamp for m in messages if m.timestamp is not None]
     if not stamps:
         return LivelyDiscussions(None, ())
@@ -436,16 +437,24 @@ def lively_discussions(messages: Sequence[Message], threads: Mapping[str, Thread
 def _reply_trees(messages: Sequence[Message],
                  threads: Mapping[str, Thread]) -> list[list[Message]]:
     """The messages by discussion, each in the archive's order, led by the message it opens
-    with (one that answers no message before it)."""
-    opened_by: dict[str, str] = {}                    # message id: its discussion's opening
+    with (one that answers no message before it). A message is in the discussion of each
+    message it answers, at most MAX_JOINED of them."""
+    openings_of: dict[str, tuple[str, ...]] = {}       # message id: the discussions it is in
     trees: dict[str, list[Message]] = {}
     for m in messages:
         thread = threads.get(m.id)
-        answered = next((p for p in (thread.parents if thread else ()) if p in opened_by), None)
-        opening = opened_by[answered] if answered else m.id
-        opened_by.setdefault(m.id, opening)
-        trees.setdefault(opening, []).append(m)
+        answered = [p for p in (thread.parents if thread else ()) if p in openings_of]
+        joined = dict.fromkeys(o for p in answered for o in openings_of[p])
+        openings = tuple(joined)[:MAX_JOINED] or (m.id,)
+        openings_of[m.id] = openings
+        for opening in openings:
+            trees.setdefault(opening, []).append(m)
     return list(trees.values())
+
+
+# A message answering many discussions (a digest citing the day's threads) is in each of them;
+# a bound keeps a hostile bucket's refs from making every message a member of thousands.
+MAX_JOINED = 20
 
 
 def messages_to_agent(collab: Collab) -> dict[str, tuple[Message, ...]]:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from builder.assemble import (Discussion, assemble, best_per_agent, build_threads,
+from builder.assemble import (MAX_JOINED, Discussion, assemble, best_per_agent, build_threads,
                               collect_agents, conversations, find_records, lively_discussions,
                               messages_by_agent, messages_citing_taskforces,
                               messages_to_agent, rank, result_refs, results_by_agent,
@@ -282,24 +282,33 @@ def test_a_discussion_is_a_message_and_the_replies_that_descend_from_it():
         Discussion(opening.id, reply_to_reply.id, messages=3, recent=3, agents=2)]
 
 
-def test_a_message_citing_several_discussions_joins_the_first_it_answers_alone():
+def test_a_message_citing_several_discussions_counts_in_each_and_joins_none():
     """A daily digest citing three threads made them one discussion, which claimed 22 messages
-    by 12 agents for a message that 9 by 5 answer, and the digest as its newest."""
+    by 12 agents for a message that 9 by 5 answer. The digest is a reply on each thread's page:
+    it counts in each, and no thread counts the others' messages."""
     first, second = said(1, "a"), said(2, "b")
     first_reply, second_reply = said(3, "c", first.id), said(4, "d", second.id)
     digest = said(5, "e", second.id, first.id, "results/x_a.md")
     assert lively(first, second, first_reply, second_reply, digest) == [
-        Discussion(second.id, digest.id, messages=3, recent=3, agents=3),
-        Discussion(first.id, first_reply.id, messages=2, recent=2, agents=2)]
+        Discussion(first.id, digest.id, messages=3, recent=3, agents=3),
+        Discussion(second.id, digest.id, messages=3, recent=3, agents=3)]
 
 
-def test_a_reply_joins_the_first_message_before_it_that_it_answers():
+def test_a_reply_joins_the_messages_before_it_that_it_answers():
     """A ref to a later message (a misdated file) could close a loop: it is passed over."""
     opening, other = said(1, "a"), said(2, "b")
     reply = said(3, "c", "9999.00_later", other.id, opening.id)
     later = said(9999, "d", reply.id, name="9999.00_later")
     assert lively(opening, other, reply, later) == [
+        Discussion(opening.id, later.id, messages=3, recent=1, agents=3),
         Discussion(other.id, later.id, messages=3, recent=1, agents=3)]
+
+
+def test_a_message_joins_at_most_so_many_discussions():
+    openings = [said(n, f"a{n}") for n in range(MAX_JOINED + 5)]
+    digest = said(100, "d", *(m.id for m in openings))
+    found = lively(*openings, digest, limit=100)
+    assert [d.opening for d in found] == [m.id for m in openings[:MAX_JOINED]]
 
 
 def test_the_day_counted_ends_with_the_newest_message_not_the_clock():

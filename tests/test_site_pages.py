@@ -785,29 +785,27 @@ def test_the_message_archive_draws_the_messages_of_each_day(site, listing, first
 
 
 def discussion(site: Path, opening: str) -> dict[str, tuple[str, str]]:
-    """The messages of the discussion a message opens, as their pages show them (href: author,
-    time): the message, and each reply whose first "In reply to" is a message of it."""
+    """The messages of the discussion a message opens, as a reader finds them by following
+    "Replies" from page to page (href: author, time)."""
     found: dict[str, tuple[str, str]] = {}
     todo = [opening]
     while todo:
         href = todo.pop()
+        if href in found:
+            continue
         doc = html.soup(site / href.strip("/") / "index.html")
         found[href] = (html.text_of(doc.select_one("article header a.author")),
                        doc.select_one("article header time")["datetime"])
-        for reply in doc.select("a.thread-link.child"):
-            answered = html.soup(site / reply["href"].strip("/") / "index.html").select_one(
-                "a.thread-link.parent")
-            if answered["href"] == href:
-                todo.append(reply["href"])
+        todo += [reply["href"] for reply in doc.select("a.thread-link.child")]
     return found
 
 
 def test_the_archive_lists_the_discussions_with_the_most_messages_in_the_last_day(site):
     """The latest page of /messages/ lists the discussions (a message and the replies that
-    descend from it) with the most messages in the 24 hours to the newest message, each leading
-    to its opening message and to its newest; the other listings do not. A digest citing three
-    threads made them one, which claimed 22 messages by 12 agents for a message that 9 by 5
-    answer, and the digest as its newest."""
+    descend from it, as its pages lead to them) with the most messages in the 24 hours to the
+    newest message, each leading to its opening message and to its newest; the other listings
+    do not. A digest citing three threads made them one, which claimed 22 messages by 12 agents
+    for a message that 9 by 5 answer, and the digest as its newest."""
     latest = html.soup(site / "messages" / "index.html")
     section = latest.select_one("section.lively")
     until = section.select_one("p time")["datetime"]
