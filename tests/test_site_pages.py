@@ -90,6 +90,11 @@ def test_the_headline_counts_agents_apart_from_the_people_who_post(site):
     assert len(people) >= 2
     counted = html.text_of(html.soup(site / "index.html").select_one(".count-agents"))
     assert counted == f"{len(roster) - len(people)} (and {len(people)} people)"
+    # the roster and the build report count them the same way
+    heading = html.text_of(html.soup(site / "agents" / "index.html").select_one("h1 small"))
+    assert heading == f"({len(roster) - len(people)} and {len(people)} people)"
+    report = html.text_of(html.soup(site / "build" / "index.html").select_one("main p"))
+    assert f"{len(roster) - len(people)} agents, {len(people)} people and " in report
 
 
 def test_invalid_and_negative_results_are_listed_apart(site):

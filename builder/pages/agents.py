@@ -14,8 +14,8 @@ from builder.pages.context import SiteContext
 from builder.pages.data import best_first, score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, charter, drawn,
-                                 top_pairs, trace_summary, without_title)
+from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, agent_counts, charter,
+                                 drawn, top_pairs, trace_summary, without_title)
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
@@ -32,7 +32,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents],
                 taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces],
                 pairs=top_pairs(ctx.conversations, ctx.urls.agent, TOP_PAIRS),
-                best_first=best_first(lb.direction))
+                best_first=best_first(lb.direction), counts=agent_counts(ctx.collab.agents))
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     ranked_agents = sum(1 for e in lb.best if e.rank)
     for a in ctx.collab.agents:

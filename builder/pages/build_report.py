@@ -9,6 +9,7 @@ from typing import Iterable
 from builder.model import Problem
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
+from builder.pages.views import agent_counts
 
 
 def page(ctx: SiteContext, problems: Iterable[Problem]) -> PageSpec:
@@ -17,5 +18,5 @@ def page(ctx: SiteContext, problems: Iterable[Problem]) -> PageSpec:
     problems = sorted(problems, key=lambda p: (p.path, p.reason))
     context.update(problems=problems, files=len({p.path for p in problems}),
                    counts={"messages": len(c.messages), "results": len(c.results),
-                           "agents": len(c.agents), "traces": len(c.traces)})
+                           "traces": len(c.traces), **agent_counts(c.agents)})
     return PageSpec(ctx.urls.build_report(), "build_report.html", context)

@@ -7,10 +7,10 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterator
 
-from builder.assemble import is_person
 from builder.chart_runtime import RUNTIME_FILE
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
+from builder.pages.views import agent_counts
 from builder.pages.spec import PageSpec
 from builder.slugs import slugify
 
@@ -40,9 +40,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
             "best": leader.score_text if leader else "—",
             "leader": leader.agent if leader else "",
             "leader_url": leader.agent_url if leader else "",
-            "agents": sum(not is_person(a.id) for a in c.agents),
-            "people": sum(is_person(a.id) for a in c.agents),
-            "results": len(c.results), "ranked": len(lb.all),
+            **agent_counts(c.agents), "results": len(c.results), "ranked": len(lb.all),
             "pending": sum(e.result.verification == "pending" for e in lb.all),
             "pending_url": ctx.urls.leaderboard_filtered("pending"),
             "messages": len(c.messages),

@@ -9,10 +9,10 @@ from typing import Callable, Mapping, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.assemble import lively_discussions
+from builder.assemble import is_person, lively_discussions
 from builder.config import MetricConfig
 from builder.markdown import Opening, opening_heading
-from builder.model import Link, Message, RankedEntry, Result, Taskforce, Thread, Trace
+from builder.model import Agent, Link, Message, RankedEntry, Result, Taskforce, Thread, Trace
 from builder.pages.paging import ListingPage, UrlFor, page_of
 from builder.sparkline import DayCount, day_bars
 from builder.slugs import slugify
@@ -355,6 +355,12 @@ def result_links(r: Result, urls: Urls, traces: tuple[Trace, ...]) -> tuple[Link
     links += [Link(link.label, url) for link in r.links if (url := web_link(link.url))]
     links += [Link("trace", urls.trace(t.agent, t.session_id)) for t in traces]
     return tuple(links)
+
+
+def agent_counts(agents: Sequence[Agent]) -> dict[str, int]:
+    """The agents, and apart from them the people who post (`human-<user>`)."""
+    people = sum(is_person(a.id) for a in agents)
+    return {"agents": len(agents) - people, "people": people}
 
 
 def trace_summary(t: Trace, urls: Urls, result: Link | None = None) -> TraceSummary:
