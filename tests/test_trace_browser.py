@@ -128,6 +128,20 @@ def test_the_raw_metadata_gives_each_value_the_width_of_a_phone(browser, served)
     page.close()
 
 
+@pytest.mark.parametrize("width", [320, 1280])
+def test_a_cards_time_stays_in_its_card(browser, served, width):
+    """A time pushed to a line of its own by a long summary hung below its card, over the next
+    one: 38 of orbit-7's 143 cards at 320 px, 4 at 1280."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(origin + ORBIT)
+    outside = page.evaluate("""() => Array.from(document.querySelectorAll('details.item > summary time.offset'))
+        .filter(t => { const card = t.closest('details').getBoundingClientRect(), r = t.getBoundingClientRect();
+                       return r.bottom > card.bottom + 0.5 || r.right > card.right + 0.5; }).length""")
+    assert page.locator("details.item > summary time.offset").count() > 100 and outside == 0
+    page.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # Long inline code on a phone
 
