@@ -179,6 +179,11 @@ def test_a_result_page_tells_both_ranks_apart_and_says_when_it_set_a_record(site
             differ += str(ranks[anchor]) != board[anchor]
         elif anchor in ranks:
             assert facts["Rank"] == f"{ranks[anchor]} among all results · not its agent’s best", path
+        else:                                         # in a table apart, which says why
+            apart = home.select_one(f"tr[id='{anchor}']").find_parent("table")["id"]
+            assert facts["Rank"].replace(" :", ":") == "not ranked: " + {
+                "lb-negative": "a negative result", "lb-invalid": "the verifier found it invalid",
+                "lb-baselines": "a baseline", "lb-unscored": "no usable score"}[apart], path
         assert ("Record" in facts) == (anchor in records), path
     assert differ and records
 

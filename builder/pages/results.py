@@ -12,6 +12,7 @@ from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
 from builder.pages.paging import ListingPage, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
+from builder.pages.views import ResultRow
 from builder.urls import web_link
 
 
@@ -89,6 +90,19 @@ def result_fingerprint(ctx: SiteContext, r: Result, place: int | None) -> str | 
                            repr((referring, place)), *keys)
 
 
+def why_unranked(row: ResultRow) -> str:
+    """Why the leaderboard leaves a result out (as assemble.rank decides), "" when it ranks it."""
+    if row.rank is not None:
+        return ""
+    if row.verification == "invalid":
+        return "the verifier found it invalid"
+    if row.status == "baseline" or row.agent == "baseline":
+        return "a baseline"
+    if row.status != "agent-run":
+        return "a negative result"
+    return "no usable score"
+
+
 def result_page(ctx: SiteContext, r: Result, place: int | None) -> PageSpec:
     """`place`: the result's rank on the leaderboard when it is its agent's best."""
     row = ctx.rows_by_result[r.id]
@@ -99,7 +113,8 @@ def result_page(ctx: SiteContext, r: Result, place: int | None) -> PageSpec:
     artifacts = [(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts]
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
-        row=row, result=r, scored=scored, place=place, cols=score_columns(ctx.config.metric),
+        row=row, result=r, scored=scored, place=place, unranked=why_unranked(row),
+        cols=score_columns(ctx.config.metric),
         body=ctx.bodies.results[r.id],
         extra=r.extra,
         day=fmt.iso_day(r.timestamp), leaderboard_url=urls.leaderboard_row(r.id),
