@@ -3,16 +3,16 @@ results take more than one page, the rows of every page as JSON, which the pages
 through (theme/static/table.js)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Iterator
 
 from builder import format as fmt
-from builder.model import Result
+from builder.model import Leaderboard, Result
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
 from builder.pages.paging import ListingPage, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import ResultRow
 from builder.urls import web_link
 
 
@@ -32,10 +32,11 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         yield deferred(every, rows_fingerprint(ctx, results),
                        partial(all_results_file, ctx, every, results))
     places = {e.result.id: e.rank for e in ctx.collab.leaderboard.best if e.rank}
+    unranked = why_unranked(ctx.collab.leaderboard)
     for r in results:
-        place = places.get(r.id)
-        yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r, place),
-                       partial(result_page, ctx, r, place))
+        where = Standing(places.get(r.id), unranked.get(r.id, ""))
+        yield deferred(ctx.urls.result(r.id), result_fingerprint(ctx, r, where),
+                       partial(result_page, ctx, r, where))
 
 
 def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str) -> PageSpec:
@@ -77,7 +78,7 @@ def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int) -> str
     return ctx.fingerprint("results.html", repr(shown), *rows)
 
 
-def result_fingerprint(ctx: SiteContext, r: Result, place: int | None) -> str | None:
+def result_fingerprint(ctx: SiteContext, r: Result, where: Standing) -> str | None:
     """A digest of everything `result_page` shows (None when the build cannot tell): the
     result, its table row (rank, record, badges), its place on the leaderboard, and the files of
     the messages that name it."""
@@ -87,24 +88,26 @@ def result_fingerprint(ctx: SiteContext, r: Result, place: int | None) -> str | 
     if not ctx.fingerprint_salt or None in keys or record is None or row is None:
         return None
     return ctx.fingerprint("result.html", record, row, ctx.bodies.result_links.get(r.id, ""),
-                           repr((referring, place)), *keys)
+                           repr((referring, where)), *keys)
 
 
-def why_unranked(row: ResultRow) -> str:
-    """Why the leaderboard leaves a result out (as assemble.rank decides), "" when it ranks it."""
-    if row.rank is not None:
-        return ""
-    if row.verification == "invalid":
-        return "the verifier found it invalid"
-    if row.status == "baseline" or row.agent == "baseline":
-        return "a baseline"
-    if row.status != "agent-run":
-        return "a negative result"
-    return "no usable score"
+def why_unranked(lb: Leaderboard) -> dict[str, str]:
+    """Why the leaderboard leaves each result out, by id: the table apart that lists it."""
+    return {r.id: why for why, results in (("the verifier found it invalid", lb.invalid),
+                                           ("a baseline", lb.baselines),
+                                           ("a negative result", lb.negative),
+                                           ("no usable score", lb.unscored))
+            for r in results}
 
 
-def result_page(ctx: SiteContext, r: Result, place: int | None) -> PageSpec:
-    """`place`: the result's rank on the leaderboard when it is its agent's best."""
+@dataclass(frozen=True)
+class Standing:
+    """Where a result stands on the leaderboard besides its rank among all results."""
+    place: int | None            # its rank among the agents' bests, when it is its agent's best
+    unranked: str                # why the leaderboard leaves it out ("" when it ranks it)
+
+
+def result_page(ctx: SiteContext, r: Result, where: Standing) -> PageSpec:
     row = ctx.rows_by_result[r.id]
     urls = ctx.urls
     scored = row.score_text if row.score is not None else ""
@@ -113,7 +116,7 @@ def result_page(ctx: SiteContext, r: Result, place: int | None) -> PageSpec:
     artifacts = [(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts]
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
-        row=row, result=r, scored=scored, place=place, unranked=why_unranked(row),
+        row=row, result=r, scored=scored, place=where.place, unranked=where.unranked,
         cols=score_columns(ctx.config.metric),
         body=ctx.bodies.results[r.id],
         extra=r.extra,
