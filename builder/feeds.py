@@ -32,6 +32,11 @@ def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
                   reverse=True)[:size]
 
 
+# What XML 1.0 cannot hold at all, escaped or not: one such character and a reader drops the
+# whole feed. The markdown door and the readers drop them already; a value read from JSON may not.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _iso(ts: datetime | None) -> str:
     return fmt.iso(ts) or "1970-01-01T00:00:00Z"
 
@@ -70,4 +75,5 @@ def atom(feed_id: str, title: str, self_url: str, site_url: str, entries: Sequen
             f"<id>{escape(_uri(feed_id))}</id><title>{escape(title)}</title>"
             f'<link rel="self" href={quoteattr(self_url)}/><link href={quoteattr(site_url)}/>'
             f"<updated>{_iso(updated)}</updated>")
-    return (head + "".join(_entry(e) for e in entries) + "</feed>\n").encode("utf-8")
+    doc = head + "".join(_entry(e) for e in entries) + "</feed>\n"
+    return _NOT_XML.sub("", doc).encode("utf-8")

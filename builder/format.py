@@ -137,6 +137,27 @@ def in_words(items: Sequence[str]) -> str:
     return " and ".join(filter(None, (", ".join(items[:-1]), *items[-1:])))
 
 
+# Terminal escape sequences (CSI: colours, cursor moves, erasing; OSC: titles, links; the short
+# ones: charsets, saving the cursor), then the control characters but tab, line feed and carriage
+# return, and U+FFFE and U+FFFF: a page shows them as boxes or leaves "[31m" behind, and a feed
+# that holds one is not XML at all, so a reader drops the whole feed. A lone surrogate (JSON's
+# "\ud800") is half a character that UTF-8 cannot write.
+ANSI_ESCAPE = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"
+                         r"|\x1b[ -/]*[0-~]")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_NOT_VISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def visible_text(text: str) -> str:
+    """`text` without terminal escape sequences and control characters (but tab and line
+    breaks), a lone surrogate as the replacement character �. Text without them comes back
+    as it is."""
+    if not _NOT_VISIBLE.search(text):
+        return text
+    return _INVISIBLE.sub("", _SURROGATE.sub("\ufffd", ANSI_ESCAPE.sub("", text)))
+
+
 # Characters that would let a name rewrite a terminal line or hide in a page: controls, line
 # and paragraph separators, bidi and zero-width formatting, and lone surrogates (the stand-ins
 # Python uses for file-name bytes that are not UTF-8).

@@ -5,6 +5,8 @@ cmarkgfm): tables, strikethrough, autolinks, task lists and lists right after a 
 come out as GitHub shows them. Raw HTML passes through the engine and is then cut down by nh3 to
 the tags, attributes and URL schemes listed here. On the way:
 
+* terminal escape sequences and control characters are dropped (`fmt.visible_text`): pasted
+  terminal output shows its text, not boxes or "[31m", and a feed of it stays XML;
 * `@mentions` of known agents, paths in the bucket's `artifacts/`, `shared_resources/` and
   `taskforces/` (a file's bytes, a folder's view on the Hub) and `hf://` locations (their page on
   the Hub) become links, in text only (never inside code, pre or an existing link;
@@ -62,13 +64,14 @@ from pygments.token import (STANDARD_TYPES, Comment, Generic, Keyword, Name, Num
                             String, Text)
 from pygments.util import ClassNotFound
 
+from builder import format as fmt
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import TAG_START
 from builder.urls import url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 8")
+          "door 9")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -210,7 +213,7 @@ class MarkdownRenderer:
         if pages:
             among = functools.partial(_page_among, pages, self.linker.page_of)
             linker = replace(self.linker, page_of=among)
-        raw = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS,
+        raw = cmarkgfm.markdown_to_html_with_extensions(fmt.visible_text(text), options=_OPTIONS,
                                                         extensions=_EXTENSIONS)
         if folder is not None and ("href=" in raw or "src=" in raw):
             raw = resolve_relative(raw, folder, linker)

@@ -56,6 +56,9 @@ PAYLOADS = [
     "[p41](#p41-svgonloadalertp41-x-onmouseoveralert1 \"onclick=alert('p41')\")",
     # a spreadsheet formula, for the CSV files (the site's and a view's download)
     "=HYPERLINK(\"" + MARKER + "/p42\",\"p42\")",
+    # pasted terminal output: colours, a window title, a bell, a form feed, a noncharacter (none
+    # of them may stay in an XML feed, or a reader drops the whole feed)
+    "\x1b[31mp43\x1b[0m \x1b]0;p43 title\x07 bell\x07 page\x0c\x08 \ufffe\x7f\x85",
 ]
 
 

@@ -1,5 +1,8 @@
+import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
+
+import pytest
 
 from builder import feeds
 from builder.cli import main
@@ -22,10 +25,17 @@ def test_feeds_are_valid_atom_with_newest_first(demo_site):
     assert records and records[0].find(f"{ATOM}title").text.startswith("New record: 541.273")
 
 
-def test_hostile_text_stays_text_in_feeds(tmp_path):
-    bucket = write_hostile_bucket(tmp_path / "bucket")
-    out = tmp_path / "site"
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    bucket = write_hostile_bucket(root / "bucket")
+    out = root / "site"
     assert main(["build", "--source", str(bucket), "--out", str(out)]) == 0
+    return out
+
+
+def test_hostile_text_stays_text_in_feeds(hostile_site):
+    out = hostile_site
     feeds = [out / "feeds" / "messages.xml", out / "feeds" / "results.xml",
              out / "feeds" / "records.xml", *sorted((out / "feeds" / "agents").glob("*.xml"))]
     contents = []
@@ -40,6 +50,19 @@ def test_hostile_text_stays_text_in_feeds(tmp_path):
         assert not [t for t in page.find_all(href=True) if t["href"].lower().startswith(("javascript", "data"))]
     texts = " ".join(e.text or "" for e in ET.parse(out / "feeds" / "messages.xml").getroot().iter())
     assert any(p.split(">")[0] in texts for p in PAYLOADS)
+
+
+def test_pasted_terminal_output_shows_its_text_in_pages_and_feeds(hostile_site):
+    out = hostile_site
+    control = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+    written = [p for p in out.rglob("*") if p.suffix in (".html", ".xml", ".json", ".csv")]
+    assert [p.relative_to(out).as_posix() for p in written
+            if control.search(p.read_text(encoding="utf-8"))] == []
+    page = next(p for p in (out / "messages").glob("*evil-42/index.html"))
+    shown = text_of(soup(page.read_text(encoding="utf-8")).find("main"))
+    assert "p43 bell page" in shown and "[31m" not in shown and "p43 title" not in shown
+    feed = ET.parse(out / "feeds" / "agents" / "evil-42.xml").getroot()
+    assert "p43 bell page" in " ".join(" ".join(e.text.split()) for e in feed.iter(f"{ATOM}content"))
 
 
 def test_feeds_carry_the_full_sanitised_message(demo_site):

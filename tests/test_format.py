@@ -84,3 +84,15 @@ def test_short_collapses_whitespace_and_marks_the_cut():
                                          (["messages", "results", "traces"], "messages, results and traces")])
 def test_in_words_lists_items_as_a_sentence_does(items, said):
     assert fmt.in_words(items) == said
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("\x1b[1;31mFAILED\x1b[0m 3 tests", "FAILED 3 tests"),                 # colours
+    ("\x1b]0;my title\x07done", "done"),                                     # a window title
+    ("a\x07b\x08c\x0cd\x7fe\x85f\ufffeg", "abcdefg"),                        # controls, U+FFFE
+    ("half \ud800 a character", "half \ufffd a character"),                  # a lone surrogate
+    ("tab\tand\r\nlines\n", "tab\tand\r\nlines\n"),                          # kept as written
+    ("plain ünïcode 😀", "plain ünïcode 😀"),
+])
+def test_visible_text_keeps_what_a_terminal_showed_and_drops_what_it_acted_on(written, shown):
+    assert fmt.visible_text(written) == shown

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from functools import partial
 from typing import Callable, Iterable, Mapping, Sequence, TypeVar
 
+from builder import format as fmt
 from builder.cache import TextCache, digest_of
 from builder.codec import CodecError, decoder, encode
 from builder.config import Config, LimitsConfig
@@ -195,7 +196,8 @@ class Loaded:
 
 def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
          folders: dict[str, tuple[str, ...]]) -> Loaded:
-    """The file as its reader takes it: bounded, decoded, with its folder's names if asked."""
+    """The file as its reader takes it: bounded, decoded, without terminal escapes and control
+    characters (`fmt.visible_text`), with its folder's names if asked."""
     folder = _folder_of(kind, path, folders)
     if kind.load == "name":
         return Loaded(InputFile(path, "", folder=folder))
@@ -225,8 +227,8 @@ def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
         text = data.decode("utf-8", errors="replace")
         problems.append(Problem(path, f"invalid UTF-8 at byte {exc.start}; "
                                       "undecodable bytes replaced"))
-    return Loaded(InputFile(path, text, omitted_bytes=size - len(data), folder=folder),
-                  tuple(problems))
+    return Loaded(InputFile(path, fmt.visible_text(text), omitted_bytes=size - len(data),
+                            folder=folder), tuple(problems))
 
 
 def _skipped(path: str, reason: str) -> Loaded:

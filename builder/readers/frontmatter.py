@@ -88,6 +88,8 @@ def read_frontmatter(text: str) -> FrontMatter:
         return FrontMatter({}, body)
     if not isinstance(value, dict):
         return FrontMatter(None, text, f"frontmatter is a {_kind(value)}, not a mapping of keys")
+    if "\\" in block:                       # escapes: "\e", "\x07" and "\u001b" are control
+        value = {key: _visible(v) for key, v in value.items()}
     return FrontMatter(_string_keys(value), body, None, sources,
                        tuple(f"key {key!r} is given more than once; its last value is used"
                              for key in repeated_keys(block)))
@@ -110,9 +112,23 @@ def json_noting_repeats(text: str) -> tuple[Any, tuple[str, ...]]:
             repeated.extend(key for key in found if keys.count(key) > 1 and key not in repeated)
         return found
 
-    value = json.loads(text, object_pairs_hook=mapping)
+    if "\\" in text:                        # escapes: "\u001b" and "\f" are control characters
+        value = json.loads(text, object_pairs_hook=lambda pairs: mapping(
+            [(key, _visible(v)) for key, v in pairs]))
+    else:
+        value = json.loads(text, object_pairs_hook=mapping)
     return value, tuple(f"key {key!r} is given more than once; its last value is used"
                         for key in repeated)
+
+
+def _visible(value: Any) -> Any:
+    """A string, or each string of a list, without control characters (`fmt.visible_text`):
+    the values a page shows. Deeper values are shown through `to_text`, which does the same."""
+    if isinstance(value, str):
+        return fmt.visible_text(value)
+    if isinstance(value, list):
+        return [fmt.visible_text(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def repeated_keys(block: str) -> list[str]:
@@ -302,7 +318,7 @@ def _one_line(exc: Exception) -> str:
 
 def to_text(value: Any) -> str:
     """A display string for a YAML/JSON value: dates as `YYYY-MM-DD HH:MM UTC`, lists joined
-    with commas, mappings as `key: value` pairs, None as ""."""
+    with commas, mappings as `key: value` pairs, None as "", no control characters."""
     budget = [_MAX_VALUES_RENDERED]
     return _render(value, budget, 0)
 
@@ -321,7 +337,7 @@ def _render(value: Any, budget: list[int], depth: int) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
+        return fmt.visible_text(value)
     if isinstance(value, int):
         return _int_text(value)
     if isinstance(value, float):

@@ -58,15 +58,13 @@ def utf8_size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-# What a terminal acts on and a page would show as boxes: ANSI escape sequences (CSI: colours,
-# cursor moves, erasing; OSC: titles, links; the short ones: charsets, saving the cursor), then
-# every other control character but tab and line feed. A lone surrogate (JSON's "\ud800") is
-# half a character that UTF-8 cannot write: the page could not be written at all.
-_ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?"
-                   r"|\x1b[ -/]*[0-~]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What a terminal acts on and a page would show as boxes: ANSI escape sequences (format's), then
+# every other control character but tab and line feed, and U+FFFE and U+FFFF. A lone surrogate
+# (JSON's "\ud800") is half a character that UTF-8 cannot write: the page could not be written.
+_ANSI = fmt.ANSI_ESCAPE
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
 def terminal_text(text: str) -> str:
