@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from builder import format as fmt
 from builder.config import Config, FallbackConfig
 from builder.model import (Agent, Collab, Direction, Leaderboard, Message, RankedEntry, Result,
-                           Taskforce, Thread, Trace)
+                           Taskforce, Thread, Trace, Verification)
 from builder.readers import Inputs
 
 BASELINE_AGENT = "baseline"
@@ -360,12 +360,26 @@ def newest_input_time(inputs: Inputs) -> datetime | None:
 
 def drop_leaderboard_duplicates(results: Sequence[Result]) -> tuple[Result, ...]:
     """LEADERBOARD.md rows that repeat a result file (same agent, same score to 6 significant
-    digits) are dropped: the file is the richer record. Rows with no file behind them stay."""
+    digits) are dropped: the file is the richer record, but for the verdict the row gives and
+    the file has not (a Gen 1 result's verdict is written in the table only). Rows with no file
+    behind them stay."""
     def key(r: Result) -> tuple[str, str] | None:
         return (r.agent.lower(), f"{r.score:.6g}") if usable_score(r.score) else None
 
     from_files = {key(r) for r in results if r.origin != "leaderboard"} - {None}
-    return tuple(r for r in results if r.origin != "leaderboard" or key(r) not in from_files)
+    verdicts: dict[tuple[str, str], Verification] = {}
+    for r in results:
+        if r.origin == "leaderboard" and r.verification and key(r) in from_files:
+            verdicts.setdefault(key(r), r.verification)
+    return tuple(_with_verdict(r, verdicts.get(key(r))) for r in results
+                 if r.origin != "leaderboard" or key(r) not in from_files)
+
+
+def _with_verdict(result: Result, verdict: Verification | None) -> Result:
+    """`result` with the leaderboard's verdict when it has none of its own."""
+    if verdict is None or result.verification is not None:
+        return result
+    return replace(result, verification=verdict)
 
 
 # ---------------------------------------------------------------- per-agent views

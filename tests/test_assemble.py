@@ -475,6 +475,21 @@ def test_leaderboard_rows_that_repeat_a_result_file_are_dropped():
     assert [r.id for r in kept] == ["f1", "lb-2-orbit"]
 
 
+def test_a_verdict_written_only_in_the_leaderboard_reaches_the_result_file_it_repeats():
+    from dataclasses import replace
+    from builder.assemble import drop_leaderboard_duplicates
+    gen1 = res("g1", agent="moth-9", score=371.48)                      # a JSON file: no verdict
+    row = replace(res("lb-1-moth", agent="moth-9", score=371.48), origin="leaderboard",
+                  verification="invalid")
+    judged = replace(res("f2", agent="wren", score=400.0), verification="valid")
+    disagreeing = replace(res("lb-2-wren", agent="wren", score=400.0), origin="leaderboard",
+                          verification="invalid")
+    kept = drop_leaderboard_duplicates([gen1, row, judged, disagreeing])
+    assert [(r.id, r.verification) for r in kept] == [("g1", "invalid"), ("f2", "valid")]
+    board = rank(kept, "higher", FALLBACK)
+    assert [r.id for r in board.invalid] == ["g1"] and "g1" not in {e.result.id for e in board.all}
+
+
 def test_messages_cite_a_taskforce_by_its_folder_or_a_file_in_it():
     said = {"m1": "See taskforces/quant-guard.", "m2": "`taskforces/quant-guard/budget.csv` and taskforces/spec/",
             "m3": "taskforces/quant-guard2 and mytaskforces/spec and taskforces/nope/README.md",
