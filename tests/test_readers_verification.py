@@ -36,9 +36,12 @@ def test_non_string_verdicts_are_dropped(value):
 
 
 @pytest.mark.parametrize("data", [b"{", b"[]", b'"valid"', b"\xff\xfe"])
-def test_not_an_object_is_one_problem(data):
+def test_not_an_object_is_one_problem_that_says_what_it_costs(data):
     verdicts, problems = read_verification(PATH, data)
     assert verdicts == {} and len(problems) == 1
+    assert problems[0].reason.endswith("none of its verdicts is used: every result shows as "
+                                       "pending, and those it found invalid are ranked, until "
+                                       "it is mended")
 
 
 def test_a_result_given_two_verdicts_is_reported_and_the_last_one_used():

@@ -10,6 +10,10 @@ from builder.readers.kinds import Found, InputFile, Verdict
 from builder.readers.values import basename
 
 VERDICTS = ("pending", "valid", "invalid")
+# What an unreadable file costs, said where it is reported: the verifier's "invalid" results
+# rank again, as pending, until the file is mended (a missing verdict means pending).
+NONE_USED = ("; none of its verdicts is used: every result shows as pending, and those it "
+             "found invalid are ranked, until it is mended")
 
 
 def read_verification(file: InputFile, config: Config) -> Found:
@@ -18,9 +22,10 @@ def read_verification(file: InputFile, config: Config) -> Found:
     try:
         payload, notes = json_noting_repeats(file.text)
     except (ValueError, RecursionError) as exc:
-        return Found(problems=(Problem(path, f"bad JSON: {fmt.short(str(exc), 200)}"),))
+        return Found(problems=(Problem(path, f"bad JSON: {fmt.short(str(exc), 200)}{NONE_USED}"),))
     if not isinstance(payload, dict):
-        return Found(problems=(Problem(path, "not a JSON object of {filename: verdict}"),))
+        return Found(problems=(Problem(path, f"not a JSON object of {{filename: verdict}}"
+                                             f"{NONE_USED}"),))
     verdicts: list[Verdict] = []
     problems = [Problem(path, note) for note in notes]
     for key, value in payload.items():
