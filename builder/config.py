@@ -7,8 +7,10 @@ HF_TOKEN is never part of the config: it stays in the environment and is read wh
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass, replace
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass, replace
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Mapping, get_args, get_origin, get_type_hints
 
@@ -178,29 +180,63 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
     raw: dict[str, Any] = {}
     root = Path(".").resolve()
     if path is not None:
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError([f"config file {path} not found"]) from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError([f"{path}: invalid TOML: {exc}"]) from None
+        raw = _read_toml(Path(path))
         root = Path(path).resolve().parent
+    origins: dict[str, str] = {}                   # a key set outside the file: where it was
     for var, (section, key) in _ENV_OVERRIDES.items():
         if env.get(var):
             raw.setdefault(section, {})[key] = env[var]
+            origins[f"{section}.{key}"] = f"{var} (environment)"
     for dotted, value in (overrides or {}).items():
         if value is not None:
             section, key = dotted.split(".", 1)
             raw.setdefault(section, {})[key] = value
+            origins[dotted] = "the command line"
     errors: list[str] = []
     config = _build(Config, raw, "", errors)
-    errors += unreadable_urls(config)
+    errors += unreadable_urls(config) + unreadable_source(config)
     theme_dir = config.site.theme_dir
     if theme_dir and not (root / theme_dir).is_dir():
         errors.append(f"site.theme_dir: folder {theme_dir!r} not found next to the config file")
     if errors:
-        raise ConfigError(errors)
+        raise ConfigError([_where(e, origins, path) for e in errors])
     return replace(config, root=root)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"config file {path} not found"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
+    except OSError as exc:                         # a folder, no permission
+        raise ConfigError([f"{path}: cannot be read: {exc.strerror or exc}"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: invalid TOML: {exc}"]) from None
+
+
+def _where(error: str, origins: Mapping[str, str], path: Path | None) -> str:
+    """`error` ("metric.direction: ...") prefixed with where its key was set: the environment
+    variable or the command line that overrode it, else the config file."""
+    key = error.split(":", 1)[0].split("[", 1)[0]
+    if key in origins:
+        return f"{origins[key]}: {error}"
+    return f"{path}: {error}" if path is not None else error
+
+
+# A bucket on the Hub: its id, and `source.location` naming it (any other location is a folder)
+BUCKET_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*"
+BUCKET_LOCATION = re.compile(rf"hf://buckets/({BUCKET_ID})/?")
+
+
+def unreadable_source(config: Config) -> list[str]:
+    """A location that names the Hub but no bucket of it ("hf://datasets/org/x")."""
+    location = config.source.location
+    if location.startswith("hf://") and not BUCKET_LOCATION.fullmatch(location):
+        return [f"source.location: {location!r} is not a bucket on the Hub: write "
+                "hf://buckets/ORG/NAME (or the path of a bucket folder)"]
+    return []
 
 
 def unreadable_urls(config: Config) -> list[str]:
@@ -218,23 +254,31 @@ def _build(cls: type, raw: Any, prefix: str, errors: list[str]) -> Any:
         errors.append(f"{prefix.rstrip('.') or 'config'}: expected a table")
         return cls()
     hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls) if f.name != "root"}
-    for key in sorted(set(raw) - known):
-        errors.append(f"{prefix}{key}: unknown key")
+    known = [f.name for f in fields(cls) if f.name != "root"]
+    for key in sorted(set(raw) - set(known)):
+        errors.append(f"{prefix}{key}: unknown key{_did_you_mean(str(key), known)}")
+    missing = [f.name for f in fields(cls) if f.name not in raw and f.name != "root"
+               and f.default is MISSING and f.default_factory is MISSING]
+    if missing:                   # a required key (a fallback entry's agent)
+        errors.append(f"{prefix.rstrip('.')}: missing {', '.join(map(repr, missing))} "
+                      "(required)")
+        return None
     values: dict[str, Any] = {}
     for f in fields(cls):
         if f.name not in raw or f.name == "root":
             continue
         name = f"{prefix}{f.name}"
+        before = len(errors)
         values[f.name] = _convert(hints[f.name], raw[f.name], name, errors)
         choices = _CHOICES.get(name)
-        if choices and values[f.name] not in choices:
+        if choices and len(errors) == before and values[f.name] not in choices:
             errors.append(f"{name}: must be one of {', '.join(choices)} (got {raw[f.name]!r})")
-    try:
-        return cls(**values)
-    except TypeError as exc:  # a required field (e.g. a fallback entry's agent) is missing
-        errors.append(f"{prefix.rstrip('.')}: {exc}")
-        return None
+    return cls(**values)
+
+
+def _did_you_mean(key: str, known: list[str]) -> str:
+    close = get_close_matches(key.lower(), known, n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _convert(hint: Any, value: Any, name: str, errors: list[str]) -> Any:

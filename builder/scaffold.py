@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -108,14 +109,19 @@ def planned_files(answers: Answers, action: str) -> dict[str, bytes]:
 
 
 def write_files(root: Path, files: Mapping[str, bytes], force: bool) -> None:
+    if root.exists() and not root.is_dir():
+        raise InitError(f"{root} is a file, not a folder; nothing was written")
     existing = sorted(name for name in files if (root / name).exists())
     if existing and not force:
         shown = ", ".join(existing[:3]) + (f" and {len(existing) - 3} more" if len(existing) > 3 else "")
         raise InitError(f"{root} already has {shown}; nothing was written (--force overwrites)")
     for name, data in files.items():
         path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:                 # a file on the way, no permission, a full disk
+            raise InitError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def next_steps(root: Path, answers: Answers, pinned: bool) -> str:
@@ -125,6 +131,8 @@ def next_steps(root: Path, answers: Answers, pinned: bool) -> str:
                                       ("[publish] space_id", answers.space)) if not given]
     demo_source = f" {DEMO_DIR}" if answers.demo and not answers.bucket else ""
     lines = [f"init: wrote {wrote}{where}.", "Next:"]
+    if root != Path("."):
+        lines.append(f"  - go there: cd {shlex.quote(str(root))}")
     if answers.demo:
         lines.append("  - preview the demo: collab-site build && collab-site serve")
     if missing:

@@ -79,5 +79,52 @@ links = [{ label = "Bucket", url = "https://huggingface.co/buckets/o/b" },
 [source]
 web_url = "//[z"
 """), env={})
-    assert sorted(e.split(":")[0] for e in info.value.errors) == [
+    assert sorted(e.split(": ")[1] for e in info.value.errors) == [
         "site.base_url", "site.links[1].url", "source.web_url"]
+
+
+def test_each_error_says_where_its_value_was_set(tmp_path):
+    path = write(tmp_path, '[metric]\ndirection = "higher"\n[site]\ntitle = 3\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={"METRIC_DIRECTION": "desc"},
+                    overrides={"source.location": "hf://datasets/org/x"})
+    assert info.value.errors == [
+        f"{path}: site.title: expected a string",
+        "METRIC_DIRECTION (environment): metric.direction: must be one of higher, lower "
+        "(got 'desc')",
+        "the command line: source.location: 'hf://datasets/org/x' is not a bucket on the Hub: "
+        "write hf://buckets/ORG/NAME (or the path of a bucket folder)"]
+
+
+def test_errors_name_the_key_a_reader_must_fix_once_each(tmp_path):
+    path = write(tmp_path, """
+[site]
+tagLine = "x"
+[traces]
+transcripts = true
+[[fallback.entries]]
+score = 1.5
+""")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert [e.removeprefix(f"{path}: ") for e in info.value.errors] == [
+        "site.tagLine: unknown key (did you mean 'tagline'?)",
+        "fallback.entries[0]: missing 'agent' (required)",
+        "traces.transcripts: expected a string"]
+
+
+@pytest.mark.parametrize("location", ["hf://buckets/org", "hf://datasets/org/x",
+                                      "hf://buckets/hf://buckets/org/x"])
+def test_a_hub_location_that_names_no_bucket_is_a_config_error(location):
+    with pytest.raises(ConfigError, match="is not a bucket on the Hub"):
+        load_config(None, env={"COLLAB_SOURCE": location})
+    assert load_config(None, env={"COLLAB_SOURCE": "hf://buckets/org/x"}).source_is_hub()
+
+
+def test_a_config_that_is_a_folder_or_not_utf8_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="cannot be read"):
+        load_config(tmp_path, env={})
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes('[site]\ntitle = "caf\xe9"\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match="not UTF-8 text"):
+        load_config(latin, env={})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from dataclasses import fields
 
 import yaml
 
@@ -54,6 +55,15 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path, capsys):
     assert load_config(tmp_path / "collab.toml", env={}).source.location == "hf://buckets/acme/collab"
 
 
+def test_a_file_where_the_folder_should_be_is_refused_in_one_line(tmp_path, capsys):
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    assert main(["init", str(tmp_path / "afile")]) == 1
+    assert capsys.readouterr().err == f"init: {tmp_path / 'afile'} is a file, not a folder; nothing was written\n"
+    assert main(["init", str(tmp_path / "afile" / "below")]) == 1
+    assert capsys.readouterr().err.startswith(f"init: cannot write {tmp_path / 'afile' / 'below'}/")
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+
+
 def test_bad_flags_are_usage_errors_and_write_nothing(tmp_path, capsys):
     assert main(["init", str(tmp_path), "--bucket", "acme", "--space", "a/b/c",
                  "--metric", "tps = 1"]) == 2
@@ -62,8 +72,11 @@ def test_bad_flags_are_usage_errors_and_write_nothing(tmp_path, capsys):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_demo_writes_a_bucket_the_config_reads(tmp_path):
+def test_demo_writes_a_bucket_the_config_reads_and_says_where_to_build_it(tmp_path, capsys):
     assert main(["init", str(tmp_path), "--demo"]) == 0
+    steps = capsys.readouterr().out.splitlines()
+    assert steps.index(f"  - go there: cd {tmp_path}") < steps.index(
+        "  - preview the demo: collab-site build && collab-site serve")
     config = load_config(tmp_path / "collab.toml", env={})
     assert config.source_dir() == (tmp_path / "demo-bucket").resolve()
     assert config.metric.field == "tps"
@@ -80,15 +93,21 @@ def test_without_a_bucket_the_config_leaves_it_to_be_filled(tmp_path, capsys):
 
 
 
-def test_the_commented_defaults_are_the_real_defaults(tmp_path):
+def test_every_setting_is_in_the_config_init_writes_with_its_real_default(tmp_path):
     assert main(["init", str(tmp_path)]) == 0
-    commented = {}
-    for line in (tmp_path / "collab.toml").read_text(encoding="utf-8").splitlines():
-        if line.startswith("# ") and line[2:].split(" = ")[0] in ("base_url", "image_hosts", "cache_dir"):
-            commented.update(tomllib.loads(line[2:]))
+    text = (tmp_path / "collab.toml").read_text(encoding="utf-8")
+    uncommented = "\n".join(line[2:] if re.match(r"# (\[|[a-z_]+ = )", line) else line
+                            for line in text.splitlines())
+    written = tomllib.loads(uncommented)
     defaults = Config()
-    assert commented == {"base_url": defaults.site.base_url, "cache_dir": defaults.source.cache_dir,
-                         "image_hosts": list(defaults.site.image_hosts)}
+    every = {(table.name, key.name) for table in fields(Config) if table.name != "root"
+             for key in fields(getattr(defaults, table.name))}
+    assert {(s, k) for s, table in written.items() for k in table} == every
+    examples = {("fallback", "entries"), ("source", "location"), ("publish", "space_id"),
+                ("site", "links"), ("site", "theme_dir")}         # shown as examples
+    for section, key in every - examples:
+        value = getattr(getattr(defaults, section), key)
+        assert written[section][key] == (list(value) if isinstance(value, tuple) else value), key
 
 
 def test_help_says_what_the_tool_does_and_what_its_exit_codes_mean(capsys):

@@ -81,6 +81,22 @@ def test_editing_an_override_rebuilds_the_site(tmp_path, capsys):
     assert "<style>body { color: red; }\n</style>" in (out / "index.html").read_text()
 
 
+@pytest.mark.parametrize("body, error", [
+    ("{% if %}", "TemplateSyntaxError: Expected an expression, got 'end of statement block'"),
+    ("{{ nope.x }}", "UndefinedError: 'nope' is undefined"),
+])
+def test_a_mistake_in_a_theme_template_is_one_line_naming_its_file_and_line(
+        tmp_path, capsys, body, error):
+    config, out = _project(tmp_path), tmp_path / "site"
+    _build(config, out, capsys)
+    page = tmp_path / "my-theme" / "templates" / "404.html"
+    page.write_text('{% extends "collab-site/404.html" %}\n{% block content %}\n'
+                    f"{body}{{% endblock %}}\n", encoding="utf-8")
+    assert main(["build", "--config", str(config), "--out", str(out)]) == 2
+    assert capsys.readouterr().err == f"template error: {page}:3: {error}\n"
+    assert "Lost in the collaboration" in (out / "404.html").read_text(encoding="utf-8")
+
+
 def test_the_home_page_carries_the_style_sheet_and_every_other_page_links_it(demo_site):
     """A first visit paints the home page without waiting for a second request."""
     style = (demo_site / "static" / "style.css").read_text(encoding="utf-8")
@@ -109,7 +125,7 @@ def test_a_missing_theme_dir_is_a_config_error_naming_the_key(tmp_path):
     config.write_text('[site]\ntheme_dir = "nowhere"\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(config, env={})
-    assert any(e.startswith("site.theme_dir:") for e in caught.value.errors)
+    assert any(e.startswith(f"{config}: site.theme_dir:") for e in caught.value.errors)
 
 
 def test_version_option_prints_the_package_version(capsys):
