@@ -117,6 +117,8 @@ def _stand_in(root: Path) -> Path:
     (action / "backend.py").write_text(BACKEND)
     (action / "builder" / "__init__.py").write_text("")
     (action / "builder" / "cli.py").write_text("def run():\n    print('collab-site 1.2.3')\n")
+    (action / "builder" / "action_paths.py").write_text(   # the real one: tests/test_workflows.py
+        "print('mirror=.cache/bucket')\nprint('render=.cache/render')\nprint('key=bucket-mirror-x')\n")
     return action
 
 

@@ -165,6 +165,43 @@ def test_ci_runs_make_test_on_push_and_pull_request():
     assert job["permissions"] == {"contents": "read"}
 
 
+def _cache_outputs(config: Path, **env: str) -> dict[str, str]:
+    """What the Action's "Locate the caches" step prints for `config`, run as on a runner."""
+    step = {s["name"]: s for s in _load(ACTION)["runs"]["steps"]}["Locate the caches"]
+    venv = config.parent / "venv"
+    (venv / "bin").mkdir(parents=True, exist_ok=True)
+    if not (venv / "bin" / "python").exists():
+        (venv / "bin" / "python").symlink_to(sys.executable)
+    out = config.parent / "github-output"
+    out.write_text("")
+    run = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=REPO,
+                         env={"PATH": os.environ["PATH"], "HOME": str(config.parent),
+                              "RUNNER_TEMP": str(config.parent), "GITHUB_OUTPUT": str(out),
+                              "CONFIG": str(config), "VENV": str(venv), "BUCKET": "", **env},
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return dict(line.split("=", 1) for line in out.read_text().splitlines())
+
+
+def test_the_bucket_mirror_is_named_by_its_bucket_and_kept_where_the_config_says(tmp_path):
+    config = tmp_path / "collab.toml"
+    config.write_text('[site]\ntitle = "One"\n[source]\nlocation = "hf://buckets/acme/collab"\n')
+    first = _cache_outputs(config)
+    config.write_text('[site]\ntitle = "Two"\n[source]\nlocation = "hf://buckets/acme/collab/"\n')
+    assert _cache_outputs(config)["key"] == first["key"]          # an edit keeps the mirror
+    assert first["mirror"] == str(tmp_path / ".cache" / "bucket")
+    assert first["render"] == str(tmp_path / ".cache" / "render")
+    config.write_text('[source]\nlocation = "hf://buckets/acme/other"\ncache_dir = "mirror"\n'
+                      '[cache]\ndir = "renders"\n')
+    other = _cache_outputs(config)
+    assert other["key"] != first["key"]
+    assert (other["mirror"], other["render"]) == (str(tmp_path / "mirror"),
+                                                  str(tmp_path / "renders" / "render"))
+    for bucket in ("acme/collab", "hf://buckets/acme/collab"):     # the Action's `bucket` input
+        given = _cache_outputs(config, BUCKET=bucket)
+        assert (given["key"], given["source"]) == (first["key"], "hf://buckets/acme/collab")
+
+
 def test_the_action_caches_the_mirror_and_the_render_cache_by_their_content():
     """Each cache is saved only when what it holds changed: the mirror under the name the sync
     writes (a digest of the bucket listing), the render cache (with the site it built) under the
@@ -176,9 +213,9 @@ def test_the_action_caches_the_mirror_and_the_render_cache_by_their_content():
     config = load_config(REPO / "collab.toml", env={})                 # as on a runner
     assert (config.source.cache_dir, config.cache.dir) == (".cache/bucket", ".cache")
     paths = steps["Locate the caches"]["run"]
-    assert 'mirror=$(dirname -- "$CONFIG")/.cache/bucket' in paths
-    assert 'render=$(dirname -- "$CONFIG")/.cache/render' in paths
+    assert '"$VENV/bin/python" -m builder.action_paths "$CONFIG"' in paths
     assert "pip freeze --all | sha256sum" in paths and "sys.version_info" in paths
+    assert steps["Build the site"]["env"]["COLLAB_SOURCE"] == "${{ steps.paths.outputs.source }}"
 
     restore = steps["Restore the bucket mirror"]["with"]
     assert restore["path"] == "${{ steps.paths.outputs.mirror }}"
