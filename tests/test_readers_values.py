@@ -61,6 +61,16 @@ def test_best_timestamp_trusts_the_frontmatter_when_the_filename_disagrees():
     assert best_timestamp("2026-04-26 09:00 UTC", name) == Dated(datetime(2026, 4, 26, 9, 0, tzinfo=UTC))
 
 
+@pytest.mark.parametrize("stated, days", [("2099-01-01 00:00 UTC", "26,548 days"),
+                                           ("2026-04-27 15:00 UTC", "2 days")])
+def test_a_time_days_from_the_filenames_is_a_mistake_reported_and_the_filenames_is_used(
+        stated, days):
+    dated = best_timestamp(stated, "20260425-143000_agent-01_status-update.md")
+    assert dated.time == datetime(2026, 4, 25, 14, 30, tzinfo=UTC)
+    assert dated.notes == (f"timestamp {stated} is {days} from the file name's time "
+                           "2026-04-25 14:30 UTC; the file name's is used",)
+
+
 def test_best_timestamp_falls_back_to_the_filename_and_says_so():
     assert best_timestamp("not a time", "20260425-143000_a_b.md") == Dated(
         datetime(2026, 4, 25, 14, 30, tzinfo=UTC),

@@ -5,7 +5,7 @@ import math
 import numbers
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from builder import format as fmt
@@ -114,6 +114,11 @@ class Dated:
     notes: tuple[str, ...] = ()
 
 
+# A stated time this far from the file name's is a mistake (a hand edit, "2062" for "2026"), not
+# a time zone: the server names files as it stamps them, and the archive is in file-name order.
+_TIME_APART = timedelta(days=1)
+
+
 def best_timestamp(value: Any, filename: str, key: str = "timestamp") -> Dated:
     """The frontmatter time, or the filename's when there is none (or it is no real time).
 
@@ -133,6 +138,11 @@ def best_timestamp(value: Any, filename: str, key: str = "timestamp") -> Dated:
     if stated is None:
         return Dated(from_name, tuple(notes))
     if from_name is not None and from_name.replace(second=0, microsecond=0) == stated:
+        return Dated(from_name, tuple(notes))
+    if from_name is not None and abs(stated - from_name) > _TIME_APART:
+        days = abs(stated - from_name).days
+        notes.append(f"{key} {fmt.when(stated)} is {fmt.count(days)} day{'s' * (days > 1)} from the "
+                     f"file name's time {fmt.when(from_name)}; the file name's is used")
         return Dated(from_name, tuple(notes))
     return Dated(stated, tuple(notes))
 
