@@ -376,10 +376,11 @@ def log_summary(report: BuildReport, log: Log) -> None:
     w = report.written
     if report.restored:
         log(f"the output folder started as the last site: {report.restored} files from the cache")
-    log(f"built {report.pages} pages ({report.rendered} rendered, the others from the cache; "
-        f"{report.files} files: {len(w.written)} written, "
-        f"{w.unchanged} unchanged, {len(w.removed)} removed) in {report.seconds:.2f}s "
-        f"into {report.out}; {len(report.problems)} problem(s)")
+    log(f"built {report.pages} pages ({report.rendered} rendered, "
+        f"{report.pages - report.rendered} from the cache; {report.files} files: "
+        f"{len(w.written) + 1} written (the manifest too), {w.unchanged} unchanged, "
+        f"{len(w.removed)} removed) in {report.seconds:.2f}s into {report.out}; "
+        f"{len(report.problems)} problem(s)")
 
 
 def _with_problems(collab: Collab, extra: tuple[Problem, ...]) -> Collab:

@@ -31,7 +31,8 @@ def build_markdown(report: BuildReport) -> str:
     else:
         lines = ["### collab-site build", "",
                  f"{fmt.count(report.pages)} pages, {fmt.count(report.files)} files: "
-                 f"{fmt.count(len(w.written))} written, {fmt.count(w.unchanged)} unchanged, "
+                 f"{fmt.count(len(w.written) + 1)} written (the manifest too), "
+                 f"{fmt.count(w.unchanged)} unchanged, "
                  f"{fmt.count(len(w.removed))} removed."]
     if report.source_note:
         lines += ["", text(report.source_note)]

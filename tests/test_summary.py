@@ -3,6 +3,7 @@ files changed, the commit link, the build report's problems (as inert text: they
 bucket)."""
 from __future__ import annotations
 
+import re
 import shutil
 
 from builder.cli import main
@@ -31,7 +32,9 @@ def test_build_summary_counts_pages_and_files_and_lists_problems_as_plain_text(t
     assert main(args) == 0
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n### collab-site build")      # appended, not replaced
-    assert " pages, " in text and " written, 0 unchanged, 0 removed" in text
+    assert " pages, " in text and " written (the manifest too), 0 unchanged, 0 removed" in text
+    files, written = re.search(r"([\d,]+) files: ([\d,]+) written", text).groups()
+    assert files == written                   # a first build writes every file
     assert "problem(s) in the build report" in text
     assert "<img" not in text and "](" not in text and "**" not in text
     assert r"\[click\]" in text and "&lt;img src=x&gt;" in text
