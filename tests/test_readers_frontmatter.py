@@ -95,6 +95,13 @@ def test_bad_yaml_is_an_error_not_an_exception(block):
     assert error.startswith("bad YAML frontmatter")
 
 
+def test_bad_yaml_names_the_files_own_line_and_column():
+    _, _, error = _parts("---\ntype: agent\nrefs: [unclosed\n---\nbody\n")
+    assert error == ("bad YAML frontmatter: line 4, column 1: did not find expected ',' or ']' "
+                     "(while parsing a flow sequence, from line 3, column 7)")
+    assert "unicode string" not in _parts("---\na: b\n  c: d: e\n---\n")[2]
+
+
 def test_unclosed_frontmatter_is_an_error():
     data, body, error = _parts("---\ntype: agent\nno closing line\n")
     assert data is None

@@ -86,6 +86,7 @@ def test_bad_yaml_is_not_a_result():
     assert result is None
     assert problems[0].path == "results/20260615-090000-000_pupa-agent.md"
     assert problems[0].reason.startswith("bad YAML frontmatter")
+    assert problems[0].reason.endswith("; not read as a result")        # what it cost
 
 
 @pytest.mark.parametrize("text, reason", [

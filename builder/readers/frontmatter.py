@@ -151,7 +151,7 @@ def _load_block(block: str) -> tuple[Any, dict[str, str], str | None]:
     # Constructors raise more than YAMLError on hostile input (ValueError for 5000-digit ints,
     # RecursionError for deep nesting), so anything is a bad-YAML verdict here.
     except Exception as exc:
-        yaml_error = _one_line(exc)
+        yaml_error = _yaml_error(exc)
     try:
         # Tab-indented JSON is valid JSON but not valid YAML.
         return json.loads(block), {}, None
@@ -309,6 +309,18 @@ def _kind(value: Any) -> str:
     if isinstance(value, str):
         return "string"
     return type(value).__name__
+
+
+def _yaml_error(exc: Exception) -> str:
+    """PyYAML's complaint with the file's own line numbers (the block starts on line 2, after
+    "---"), without its "in <unicode string>"."""
+    if not isinstance(exc, yaml.MarkedYAMLError) or exc.problem_mark is None:
+        return _one_line(exc)
+    def at(mark: Any) -> str:
+        return f"line {mark.line + 2}, column {mark.column + 1}"
+    context = (f" ({exc.context}, from {at(exc.context_mark)})"
+               if exc.context and exc.context_mark is not None else "")
+    return _one_line(ValueError(f"{at(exc.problem_mark)}: {exc.problem}{context}"))
 
 
 def _one_line(exc: Exception) -> str:

@@ -32,7 +32,7 @@ _JSON_SECTIONS = (("what_worked", "What worked"), ("what_failed", "What failed")
 def read_result_md(file: InputFile, config: Config) -> Found:
     front = read_frontmatter(file.text)
     if front.error:
-        return Found(problems=(Problem(file.path, front.error),))
+        return Found(problems=(Problem(file.path, f"{front.error}; not read as a result"),))
     if front.data is None:
         return Found(problems=(Problem(file.path,
                                        "no frontmatter, so no score: not read as a result"),))
