@@ -111,8 +111,8 @@ class RateGate:
                 raise RateLimited(
                     f"rate limited by the Hub for longer than allowed: waited "
                     f"{fmt.duration(self.waited)} of {fmt.duration(self.budget)} ([hub] "
-                    f"rate_limit_wait), and it asked for {fmt.duration(seconds)} more; "
-                    f"{self.progress()}")
+                    f"rate_limit_wait), and it asked for {fmt.duration(seconds)} more"
+                    + (f"; {progress}" if (progress := self.progress()) else ""))
             self._open_at = until
             self._announce = True
 

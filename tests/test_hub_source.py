@@ -490,3 +490,10 @@ def test_the_folders_of_listed_paths_are_every_parent_of_each(paths):
     expected = {str(parent) for path in paths for parent in PurePosixPath(path).parents
                 if str(parent) != "."}
     assert _folders_of(paths) == expected
+
+
+def test_a_refused_wait_before_any_transfer_ends_its_sentence():
+    gate = hub_http.RateGate(budget=60, log=lambda line: None)
+    with pytest.raises(hub_http.RateLimited) as refused:
+        gate.hold(7200)
+    assert str(refused.value).endswith("and it asked for 2 h 00 min more")
