@@ -106,7 +106,8 @@ def _run_serve(config: Config, args) -> int:
 
 def _run_check(config: Config, args) -> int:
     from builder.check import check_site
-    findings = check_site(Path(args.out))
+    from builder.urls import base_path
+    findings = check_site(Path(args.out), base=base_path(config.site.base_url))
     for finding in findings:
         print(f"check: {finding}")
     print(f"check: {len(findings)} finding(s) in {args.out}")

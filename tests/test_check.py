@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from builder.check import check_site
+from builder.cli import main
 
 HEAD = ('<head><meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
         "<title>t</title></head>")
@@ -55,3 +56,17 @@ def test_broken_links_scripts_and_missing_basics_are_findings(tmp_path):
         "b/index.html: 2 inline script(s) or event handler(s)",
         "b/index.html: duplicate id 'x'",
         "b/index.html: broken link /nowhere/"]
+
+
+def test_check_reads_the_sites_path_from_base_url(tmp_path, capsys):
+    out = tmp_path / "site"
+    page(out, "index.html", '<a href="/collab/a/">a</a> <a href="/collab/static/site.css">css</a>')
+    page(out, "a/index.html", '<a href="/collab/">home</a> <a href="/collab/gone/">lost</a>')
+    (out / "static").mkdir()
+    (out / "static" / "site.css").write_text("")
+    config = tmp_path / "collab.toml"
+    config.write_text('[site]\nbase_url = "https://example.org/collab/"\n')
+    assert main(["check", "--config", str(config), "--out", str(out)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "check: a/index.html: broken link /collab/gone/",
+        f"check: 1 finding(s) in {out}"]
