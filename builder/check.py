@@ -1,8 +1,14 @@
-"""collab-site check: internal links resolve (their #fragments too), HTML basics hold, pages
-stay within budget."""
+"""collab-site check: what a visitor or a feed reader would hit in a built site.
+
+Every HTML page: internal links resolve (their #fragments too), it starts with <!DOCTYPE html>,
+has <html lang>, a charset, a <title> and a Content-Security-Policy meta tag, no inline script
+or event handler, no id used twice, and stays within the page budget. Every *.xml is a
+well-formed Atom feed whose entries have an id, a title and an updated date; every *.json
+parses. A missing file is one finding however many pages link to it."""
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import SplitResult, unquote
@@ -10,6 +16,16 @@ from urllib.parse import SplitResult, unquote
 from builder.urls import url_parts
 
 PAGE_BUDGET_BYTES = 2_000_000
+WHAT_IS_CHECKED = (
+    "Checks a built site. Every HTML page: internal links and their #fragments lead somewhere, "
+    "<!DOCTYPE html>, <html lang>, a charset, a <title>, a Content-Security-Policy meta tag, no "
+    "inline script or event handler, no id used twice, at most "
+    f"{PAGE_BUDGET_BYTES / 1_000_000:g} MB. Every *.xml is a well-formed Atom feed whose entries "
+    "have an id, a title and an updated date; every *.json parses. One line per finding; a "
+    "missing file is one line, with how many pages link to it and the first few.")
+PAGES_NAMED = 3                  # pages named in a broken link's finding; the others are counted
+ATOM = "{http://www.w3.org/2005/Atom}"
+RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
 
 class _PageScan(HTMLParser):
@@ -18,6 +34,8 @@ class _PageScan(HTMLParser):
         self.links: list[str] = []
         self.has_title = False
         self.has_csp = False
+        self.has_lang = False
+        self.has_charset = False
         self.inline_scripts = 0
         self.ids: set[str] = set()
         self.duplicate_ids: set[str] = set()
@@ -25,15 +43,20 @@ class _PageScan(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "html" and (a.get("lang") or "").strip():
+            self.has_lang = True
         if tag == "title":
             self.has_title = True
-        if tag == "meta" and (a.get("http-equiv") or "").lower() == "content-security-policy":
-            self.has_csp = True
+        if tag == "meta":
+            equiv = (a.get("http-equiv") or "").lower()
+            self.has_csp |= equiv == "content-security-policy"
+            self.has_charset |= bool(a.get("charset")) or (
+                equiv == "content-type" and "charset=" in (a.get("content") or "").lower())
         if tag == "script" and not a.get("src") and a.get("type") != "application/json":
             self.inline_scripts += 1
         if any(k.startswith("on") for k in a):
             self.inline_scripts += 1
-        for key in ("href", "src"):
+        for key in ("href", "src", "data-src"):
             if a.get(key):
                 self.links.append(a[key])
         if a.get("data-src"):
@@ -49,61 +72,142 @@ def check_site(out: Path, base: str = "/") -> list[str]:
     if not (out / "index.html").is_file():
         return [f"{out}/index.html is missing: build the site first"]
     findings: list[str] = []
-    ids: dict[Path, set[str]] = {}
-    fragments: list[tuple[str, str, Path, str]] = []     # page, link, target, fragment
-    row_files: dict[Path | None, frozenset[str]] = {}
-    for page in sorted(out.rglob("*.html")):
-        scan = _scan(page)
-        findings += _check_page(out, page, scan, base)
-        ids[page] = scan.ids | _row_anchors(out, scan.row_files, base, row_files)
+    json_problems = {path: problem for path in sorted(out.rglob("*.json"))
+                     if (problem := _json_problem(path))}
+    broken: dict[Path, tuple[str, dict[str, None]]] = {}   # target: (its path, pages linking)
+    ids: dict[Path, set[str] | None] = {}                  # None: a rows file it shows is unreadable
+    rows_read: dict[Path, frozenset[str] | str] = {}       # anchors, or why they cannot be read
+    fragments: list[tuple[str, str, Path, str]] = []       # page, link, target, fragment
+    for page in sorted(out.rglob("*.html"), key=lambda p: (len(p.relative_to(out).parts), p)):
         rel = page.relative_to(out).as_posix()
+        text = page.read_bytes().decode("utf-8", errors="replace")
+        scan = _scan(text)
+        findings += _check_page(rel, page.stat().st_size, text, scan)
         for link in scan.links:
             parts = url_parts(link)
-            if parts is not None and parts.fragment:
-                target = page if link.startswith("#") else _internal_target(out, parts, base)
-                if target is not None:
-                    fragments.append((rel, link, target, unquote(parts.fragment)))
-    return findings + [f"{rel}: no #{fragment} where {link} leads"
-                       for rel, link, target, fragment in fragments
-                       if target in ids and fragment not in ids[target]]
+            if parts is None:
+                findings.append(f"{rel}: unreadable link {link}")
+                continue
+            target = page if link.startswith("#") else _internal_target(out, parts, base)
+            if target is not None and not target.exists():
+                broken.setdefault(target, (parts.path, {}))[1][rel] = None
+            elif target is not None and parts.fragment:
+                fragments.append((rel, link, target, unquote(parts.fragment)))
+        rows = _row_anchors(out, scan.row_files, base, rows_read)
+        ids[page] = None if rows is None else scan.ids | rows
+    findings += [_broken_link(path, list(pages)) for path, pages in broken.values()]
+    findings += [f"{_name(out, path)}: {problem}" for path, problem in rows_read.items()
+                 if isinstance(problem, str) and path.exists() and path not in json_problems]
+    findings += [f"{rel}: no #{fragment} where {link} leads"
+                 for rel, link, target, fragment in fragments
+                 if ids.get(target) is not None and fragment not in ids[target]]
+    findings += [f"{_name(out, path)}: {problem}" for path, problem in json_problems.items()]
+    for feed in sorted(out.rglob("*.xml")):
+        findings += [f"{_name(out, feed)}: {problem}" for problem in _feed_problems(feed)]
+    return findings
 
 
-def _scan(page: Path) -> _PageScan:
+def _name(out: Path, path: Path) -> str:
+    return path.relative_to(out).as_posix() if path.is_relative_to(out) else str(path)
+
+
+def _scan(text: str) -> _PageScan:
     scan = _PageScan()
-    scan.feed(page.read_bytes().decode("utf-8", errors="replace"))
+    scan.feed(text)
     return scan
 
 
+def _broken_link(path: str, pages: list[str]) -> str:
+    if len(pages) == 1:
+        return f"broken link {path}: from {pages[0]}"
+    named = ", ".join(pages[:PAGES_NAMED]) + (", …" if len(pages) > PAGES_NAMED else "")
+    return f"broken link {path}: from {len(pages)} pages ({named})"
+
+
 def _row_anchors(out: Path, files: list[str], base: str,
-                 read: dict[Path | None, frozenset[str]]) -> set[str]:
+                 read: dict[Path, frozenset[str] | str]) -> set[str] | None:
     """The anchors of the rows a page's script shows from JSON files ({"rows": [{"anchor"}]}):
     the all-results view of the leaderboard is built in the browser, as the rows of every page
-    of /results/ are. `read`: the anchors of each file read so far (each page of /results/
-    names the same file)."""
+    of /results/ are. None when one of the files cannot be read: the page's anchors are then
+    unknown. `read`: the anchors of each file read so far, or why it cannot be read (each page
+    of /results/ names the same file)."""
     anchors: set[str] = set()
     for src in files:
         parts = url_parts(src)
         path = _internal_target(out, parts, base) if parts else None
+        if path is None:
+            continue                 # another site's file: its anchors are not ours to know
         if path not in read:
             read[path] = _anchors_in(path)
+        if isinstance(read[path], str):
+            return None
         anchors |= read[path]
     return anchors
 
 
-def _anchors_in(path: Path | None) -> frozenset[str]:
+def _anchors_in(path: Path) -> frozenset[str] | str:
+    """The anchors of a rows file; none for JSON without rows (the chart's spec); or why its
+    rows cannot be read. A file that is missing or not JSON is named by the link and JSON checks."""
     try:
-        rows = json.loads(path.read_bytes())["rows"] if path else []
-        return frozenset(row["anchor"] for row in rows if isinstance(row.get("anchor"), str))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return frozenset()            # not rows: its own links are checked, not its anchors
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return "unreadable"
+    if not isinstance(data, dict) or "rows" not in data:
+        return frozenset()
+    try:
+        return frozenset(row["anchor"] for row in data["rows"] if isinstance(row.get("anchor"), str))
+    except (TypeError, AttributeError):
+        return ('its rows are not {"rows": [{"anchor": ...}]}, so the #anchors pages show from '
+                "it are not checked")
 
 
-def _check_page(out: Path, page: Path, scan: _PageScan, base: str) -> list[str]:
-    rel = page.relative_to(out).as_posix()
-    size = page.stat().st_size
+def _json_problem(path: Path) -> str | None:
+    try:
+        json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:          # UnicodeDecodeError is a ValueError
+        return f"not valid JSON ({exc})"
+    return None
+
+
+def _feed_problems(path: Path) -> list[str]:
+    """Why a feed reader would drop or misread `path`: not XML, not Atom, a feed or entries
+    without an id, a title or an RFC 3339 updated date."""
+    from xml.etree import ElementTree
+    try:
+        root = ElementTree.parse(path).getroot()
+    except (OSError, ElementTree.ParseError) as exc:
+        return [f"not well-formed XML ({exc})"]
+    if root.tag != ATOM + "feed":
+        return [f"not an Atom feed (its root is <{root.tag}>)"]
+    problems = [f"the feed has no {tag}" for tag in _missing(root)]
+    entries = root.findall(ATOM + "entry")
+    lacking: dict[str, int] = {}
+    for entry in entries:
+        for tag in _missing(entry):
+            lacking[tag] = lacking.get(tag, 0) + 1
+    problems += [f"{count} of {len(entries)} entries have no {tag}" for tag, count in lacking.items()]
+    return problems
+
+
+def _missing(element) -> list[str]:
+    """Which of <id>, <title> and an RFC 3339 <updated> an Atom feed or entry lacks."""
+    texts = {tag: (element.findtext(ATOM + tag) or "").strip() for tag in ("id", "title", "updated")}
+    missing = [f"<{tag}>" for tag in ("id", "title") if not texts[tag]]
+    if not RFC3339.fullmatch(texts["updated"]):
+        missing.append("<updated> date")
+    return missing
+
+
+def _check_page(rel: str, size: int, text: str, scan: _PageScan) -> list[str]:
     findings = []
     if size > PAGE_BUDGET_BYTES:
         findings.append(f"{rel}: {size:,} bytes, over the {PAGE_BUDGET_BYTES:,}-byte page budget")
+    if not text.lstrip("\ufeff \t\r\n").lower().startswith("<!doctype html>"):
+        findings.append(f"{rel}: does not start with <!DOCTYPE html>")
+    if not scan.has_lang:
+        findings.append(f"{rel}: no <html lang>")
+    if not scan.has_charset:
+        findings.append(f"{rel}: no charset (<meta charset>)")
     if not scan.has_title:
         findings.append(f"{rel}: no <title>")
     if not scan.has_csp:
@@ -112,14 +216,6 @@ def _check_page(out: Path, page: Path, scan: _PageScan, base: str) -> list[str]:
         findings.append(f"{rel}: {scan.inline_scripts} inline script(s) or event handler(s)")
     for dup in sorted(scan.duplicate_ids):
         findings.append(f"{rel}: duplicate id {dup!r}")
-    for link in scan.links:
-        parts = url_parts(link)
-        if parts is None:
-            findings.append(f"{rel}: unreadable link {link}")
-            continue
-        target = _internal_target(out, parts, base)
-        if target is not None and not target.exists():
-            findings.append(f"{rel}: broken link {link}")
     return findings
 
 

@@ -182,7 +182,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(run=_run_serve)
 
-    p = sub.add_parser("check", help="check a built site: links, HTML basics, budgets")
+    from builder.check import WHAT_IS_CHECKED
+    p = sub.add_parser("check", help="check a built site: links, HTML basics, feeds, JSON, budgets",
+                       description=WHAT_IS_CHECKED,
+                       epilog="exit codes: 0 no finding, 1 findings, 2 usage or configuration error")
     common(p, with_source=False)
     p.set_defaults(run=_run_check)
 

@@ -1,5 +1,6 @@
-"""`collab-site check` finds what a visitor would hit: a link to nothing, a #fragment to no
-element, an inline script, a page with no title or CSP, an id used twice."""
+"""`collab-site check` finds what a visitor or a feed reader would hit: a link to nothing, a
+#fragment to no element, an inline script, a page with no doctype, lang, charset, title or CSP, an
+id used twice, a feed or a JSON file that does not parse."""
 from __future__ import annotations
 
 import json
@@ -8,14 +9,15 @@ from pathlib import Path
 from builder.check import check_site
 from builder.cli import main
 
-HEAD = ('<head><meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
+HEAD = ('<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
         "<title>t</title></head>")
 
 
 def page(out: Path, rel: str, body: str, head: str = HEAD) -> None:
     path = out / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"<!doctype html><html>{head}<body>{body}</body></html>", encoding="utf-8")
+    path.write_text(f'<!doctype html><html lang="en">{head}<body>{body}</body></html>',
+                    encoding="utf-8")
 
 
 def site(tmp_path: Path) -> Path:
@@ -51,11 +53,12 @@ def test_broken_links_scripts_and_missing_basics_are_findings(tmp_path):
     page(out, "b/index.html", '<p id="x" onclick="go()">x</p><p id="x"></p><script>go()</script>'
                               '<a href="/nowhere/">lost</a>', head="<head></head>")
     assert check_site(out) == [
+        "b/index.html: no charset (<meta charset>)",
         "b/index.html: no <title>",
         "b/index.html: no Content-Security-Policy meta tag",
         "b/index.html: 2 inline script(s) or event handler(s)",
         "b/index.html: duplicate id 'x'",
-        "b/index.html: broken link /nowhere/"]
+        "broken link /nowhere/: from b/index.html"]
 
 
 def test_check_reads_the_sites_path_from_base_url(tmp_path, capsys):
@@ -68,5 +71,85 @@ def test_check_reads_the_sites_path_from_base_url(tmp_path, capsys):
     config.write_text('[site]\nbase_url = "https://example.org/collab/"\n')
     assert main(["check", "--config", str(config), "--out", str(out)]) == 1
     assert capsys.readouterr().out.splitlines() == [
-        "check: a/index.html: broken link /collab/gone/",
+        "check: broken link /collab/gone/: from a/index.html",
         f"check: 1 finding(s) in {out}"]
+
+
+def test_a_page_a_theme_override_left_without_doctype_lang_or_charset_is_a_finding(tmp_path):
+    out = site(tmp_path)
+    (out / "a").mkdir()
+    bare_head = HEAD.replace('<meta charset="utf-8">', "")
+    (out / "a" / "index.html").write_text(f"<html>{bare_head}<body></body></html>")
+    assert check_site(out) == ["a/index.html: does not start with <!DOCTYPE html>",
+                               "a/index.html: no <html lang>",
+                               "a/index.html: no charset (<meta charset>)"]
+
+
+def test_one_missing_file_linked_from_every_page_is_one_line_naming_the_first_pages(tmp_path):
+    out = site(tmp_path)
+    feed = '<a href="/feeds/records.xml">records</a> <link href="/feeds/records.xml?v=2">'
+    page(out, "index.html", feed)
+    for name in ("e", "d", "c", "b", "a"):
+        page(out, f"{name}/index.html", feed + ' <a href="/gone/">x</a>' * (name == "c"))
+    assert check_site(out) == [
+        "broken link /feeds/records.xml: from 6 pages (index.html, a/index.html, b/index.html, …)",
+        "broken link /gone/: from c/index.html"]
+
+
+ATOM_ENTRY = "<entry><id>urn:1</id><title>t</title><updated>2026-07-08T10:00:00Z</updated></entry>"
+
+
+def feed(out: Path, rel: str, text: str) -> None:
+    (out / rel).parent.mkdir(parents=True, exist_ok=True)
+    (out / rel).write_text(text, encoding="utf-8")
+
+
+def test_feeds_that_are_not_well_formed_atom_are_findings(tmp_path):
+    out = site(tmp_path)
+    head = '<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:f</id><title>f</title>'
+    feed(out, "feeds/good.xml", f"{head}<updated>2026-07-08T10:00:00Z</updated>{ATOM_ENTRY}</feed>")
+    feed(out, "feeds/messages.xml", "<feed><entry>")
+    feed(out, "feeds/rss.xml", "<rss><channel/></rss>")
+    feed(out, "feeds/agents/a.xml", f"{head}{ATOM_ENTRY}<entry><title>t</title>"
+                                    "<updated>yesterday</updated></entry><entry><id>urn:3</id>"
+                                    "<title>t</title></entry></feed>")
+    assert check_site(out) == [
+        "feeds/agents/a.xml: the feed has no <updated> date",
+        "feeds/agents/a.xml: 1 of 3 entries have no <id>",
+        "feeds/agents/a.xml: 2 of 3 entries have no <updated> date",
+        "feeds/messages.xml: not well-formed XML (no element found: line 1, column 13)",
+        "feeds/rss.xml: not an Atom feed (its root is <rss>)"]
+
+
+def test_json_files_that_do_not_parse_are_findings(tmp_path):
+    out = site(tmp_path)
+    (out / "leaderboard.json").write_text('{"rows": [')
+    (out / "data" / "chart.json").write_bytes(b'{"t": "\xff"}')
+    assert check_site(out) == [
+        "data/chart.json: not valid JSON ('utf-8' codec can't decode byte 0xff in position 7: "
+        "invalid start byte)",
+        "leaderboard.json: not valid JSON (Expecting value: line 1 column 11 (char 10))"]
+
+
+def test_a_rows_file_that_cannot_be_read_is_named_once_not_as_each_anchor_into_it(tmp_path):
+    out = site(tmp_path)
+    for name in ("a", "b", "c"):
+        page(out, f"{name}/index.html", f'<a href="/#r-{name}">a row</a> <a href="/#r-built">one</a>')
+    (out / "data" / "rows.json").write_text('{"rows": [')
+    assert check_site(out) == ["data/rows.json: not valid JSON (Expecting value: line 1 column 11 "
+                               "(char 10))"]
+    (out / "data" / "rows.json").write_text('{"rows": ["r-a", "r-b"]}')
+    assert check_site(out) == ['data/rows.json: its rows are not {"rows": [{"anchor": ...}]}, so '
+                               "the #anchors pages show from it are not checked"]
+    (out / "data" / "rows.json").unlink()
+    assert check_site(out) == ["broken link /data/rows.json: from index.html"]
+
+
+def test_check_help_says_what_is_checked_and_the_exit_code(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "1000")            # no line break inside a word
+    assert main(["check", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for checked in ("#fragments", "<!DOCTYPE html>", "<html lang>", "charset", "<title>",
+                    "Content-Security-Policy", "inline script", "id used twice", "2 MB", "Atom",
+                    "*.json", "1 findings"):
+        assert checked in text
