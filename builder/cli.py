@@ -101,7 +101,8 @@ def template_error(exc: Exception) -> str:
 
 def _run_serve(config: Config, args) -> int:
     from builder.serve import serve
-    return serve(config, Path(args.out), port=args.port)
+    return serve(config, Path(args.out), port=args.port, config_file=_config_path(args),
+                 reload=lambda: _config(args))
 
 
 def _run_check(config: Config, args) -> int:
@@ -142,9 +143,22 @@ def _run_publish(config: Config, args) -> int:
 
 
 def _config(args) -> Config:
-    path = Path(args.config) if args.config else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     overrides = {"source.location": getattr(args, "source", None)}
-    return load_config(path, overrides=overrides)
+    return load_config(_config_path(args), overrides=overrides)
+
+
+def _config_path(args) -> Path | None:
+    return Path(args.config) if args.config else (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0 to 65535; 0: any free one)")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -179,7 +193,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     common(p)
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=_port, default=8000,
+                   help="port on 127.0.0.1 (default: 8000; 0: any free one)")
     p.set_defaults(run=_run_serve)
 
     from builder.check import WHAT_IS_CHECKED

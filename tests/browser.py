@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from builder.serve import send_not_found_page
 from scripts.ensure_browser import find_chromium
 
 # No host but 127.0.0.1 resolves, so nothing a page asks for can leave the machine. (Blocking
@@ -25,16 +26,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def send_error(self, code, message=None, explain=None):
         """An address with no file gets the site's 404.html, as the Space serves it."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
+        if code != 404 or not send_not_found_page(self, Path(self.directory) / "404.html"):
+            super().send_error(code, message, explain)
 
     def end_headers(self):
         # Static files carry their content hash in the query (?v=): cacheable, as on the Space.
