@@ -6,7 +6,6 @@ import argparse
 import gc
 import os
 import sys
-import traceback
 from pathlib import Path
 from typing import Sequence
 
@@ -75,10 +74,11 @@ def _run_build(config: Config, args) -> int:
     import jinja2
 
     from builder.build import build
+    from builder.render import failure_line
     try:
         report = build(config, Path(args.out))
     except jinja2.TemplateError as exc:          # a theme's template: the site is left as it was
-        print(template_error(exc), file=sys.stderr)
+        print(f"template error: {failure_line(exc)}", file=sys.stderr)
         return 2
     if args.summary:
         from builder.summary import append, build_markdown
@@ -87,16 +87,6 @@ def _run_build(config: Config, args) -> int:
         print(f"--strict: {len(report.problems)} problem(s) in the input", file=sys.stderr)
         return 1
     return 0
-
-
-def template_error(exc: Exception) -> str:
-    """One line for a template that failed: its file and line when known, and Jinja's word."""
-    if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
-        where = f"{exc.filename}:{exc.lineno}: "           # a syntax error
-    else:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
-        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
-    return f"template error: {where}{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"
 
 
 def _run_serve(config: Config, args) -> int:

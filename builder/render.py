@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import traceback
 from importlib import resources
 from importlib.abc import Traversable
 from importlib.metadata import version
@@ -149,3 +150,16 @@ def resource_files(root: Traversable, prefix: str = "") -> dict[str, bytes]:
 def fingerprint(files: Mapping[str, bytes]) -> dict[str, str]:
     """Short content hashes used as ?v= cache busters on asset URLs."""
     return {name: hashlib.sha256(data).hexdigest()[:10] for name, data in files.items()}
+
+
+def failure_line(exc: BaseException) -> str:
+    """What failed and where, in one line: a template's file and line (a syntax error says it,
+    Jinja puts the others' in the traceback), else the last line of code; then the error."""
+    if getattr(exc, "filename", None) and getattr(exc, "lineno", None):
+        where = f"{exc.filename}:{exc.lineno}: "       # type: ignore[attr-defined]
+    else:
+        frames = traceback.extract_tb(exc.__traceback__)
+        templates = [f for f in frames if not f.filename.endswith(".py")]
+        last = (templates or frames)[-1:]
+        where = f"{last[0].filename}:{last[0].lineno}: " if last else ""
+    return f"{where}{type(exc).__name__}: {getattr(exc, 'message', None) or exc}"

@@ -9,13 +9,13 @@ import http.server
 import sys
 import threading
 import time
-import traceback
 from pathlib import Path
 from stat import S_ISDIR
 from typing import Callable
 from urllib.parse import urlsplit
 
 from builder.config import Config, ConfigError
+from builder.render import failure_line
 from builder.urls import base_path
 
 POLL_SECONDS = 1.0
@@ -112,18 +112,8 @@ def _rebuild(config: Config, out: Path) -> None:
     try:
         build(config, out)
     except Exception as exc:           # a theme's template error, a bucket folder gone, ...
-        print(f"build failed, still serving the last site: {_describe(exc)}", file=sys.stderr,
+        print(f"build failed, still serving the last site: {failure_line(exc)}", file=sys.stderr,
               flush=True)
-
-
-def _describe(exc: Exception) -> str:
-    """The error and where: the last template line (Jinja puts templates in the traceback) or
-    else the last line of code."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    templates = [f for f in frames if not f.filename.endswith(".py")]
-    where = (templates or frames)[-1:] if frames else []
-    at = f"\n  at {where[0].filename}:{where[0].lineno}" if where else ""
-    return f"{type(exc).__name__}: {exc}{at}"
 
 
 def _say_what_is_not_watched(config: Config) -> None:
@@ -172,7 +162,7 @@ def _watch(state: _State, config_file: Path | None, reload: Callable[[], Config]
                 print("change in the bucket folder, collab.toml or the theme: rebuilding", flush=True)
                 _rebuild(state.config, state.out)
         except Exception as exc:          # the watcher must outlive anything
-            print(f"watching failed once: {_describe(exc)}", file=sys.stderr, flush=True)
+            print(f"watching failed once: {failure_line(exc)}", file=sys.stderr, flush=True)
 
 
 def _reload(state: _State, reload: Callable[[], Config]) -> bool:

@@ -136,7 +136,7 @@ def test_a_rebuild_that_fails_is_printed_and_the_next_change_is_built(tmp_path):
         new_message(tmp_path, 2)
         eventually(lambda: "<h1>Fixed</h1>" in server.get("/nowhere/")[1], what="the fixed 404")
         report = [line for line in server.lines[failure:] if not line.startswith("127.0.0.1 - -")]
-        assert report[1].startswith("  at ") and report[2].startswith("change in")   # two lines
+        assert "templates/404.html:" in report[0] and report[1].startswith("change in")  # one line
 
 
 def test_collab_toml_and_the_theme_are_watched_and_a_config_error_keeps_the_last_site(tmp_path):
@@ -151,7 +151,7 @@ def test_collab_toml_and_the_theme_are_watched_and_a_config_error_keeps_the_last
                    what="the theme's new style sheet")
 
         config.write_text(config.read_text() + "colour = 1\n")          # an unknown key
-        eventually(lambda: server.printed("config error: source.colour: unknown key"),
+        eventually(lambda: server.printed(f"config error: {config}: source.colour: unknown key"),
                    what="the config error")
         assert title(server).startswith("Second")
         config.write_text(config.read_text().replace("colour = 1\n", "").replace('"Second"', '"Third"'))
