@@ -198,7 +198,9 @@ def _parser() -> argparse.ArgumentParser:
     common(p, with_source=False)
     p.add_argument("--space", help="ORG/NAME of the Space (default: SPACE_ID or config)")
     p.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
-    p.add_argument("--force", action="store_true", help="publish even if entries dropped by half")
+    p.add_argument("--force", action="store_true",
+                   help="publish even if entries dropped by half, or to a Space collab-site did "
+                        "not publish (another sdk, or files and no manifest.json)")
     summary(p)
     p.set_defaults(run=_run_publish)
     return parser

@@ -11,8 +11,9 @@
    `README.md` are never deleted. Nothing differs: no commit (and no request that writes). A
    manifest.json that differs only in build details, not in the files and counts it lists
    (compared with the live one), is not sent either.
-4. Shrink guard: if the new site's ranked entries or messages dropped by more than half from
-   the live manifest.json, refuse unless `force`.
+4. Guards, both lifted by `force`: a Space that is not a collab-site one (another sdk than
+   static, or files and no manifest.json of ours: a mistyped Space id) is refused; so is a site
+   whose ranked entries or messages dropped by more than half from the live manifest.json.
 5. Send the plan in commits within `CommitLimits`, in the order of publish_plan.py, each one
    chained to the previous with `parentCommit`. A publish that is interrupted between commits is
    finished by the next one (it compares with what is live). If someone else commits meanwhile
@@ -38,8 +39,8 @@ from builder import format as fmt
 from builder import hub_http
 from builder.hub_http import HubHttp, RateGate, describe, interactive, library_bars, redactor
 from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
-                                  RemoteFile, batches, diff, payload_size, same_listing,
-                                  shrink_reason)
+                                  RemoteFile, batches, diff, foreign_files, foreign_reason,
+                                  payload_size, same_listing, shrink_reason)
 from builder.relpath import parts_inside
 
 GUARDED_COUNTS = ("ranked", "messages")
@@ -115,16 +116,21 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
         _create(http, space_id)
         log(f"publish: created the static {where}")
         space = _space(http, space_id)
-    if space.exists and space.sdk and space.sdk != "static":
-        log(f"publish: {where} uses sdk {space.sdk!r}; this publish makes it a static Space")
+    if force and space.sdk not in (None, "static"):
+        log(f"publish: {where} uses sdk {space.sdk!r}; --force: this publish makes it a static "
+            "Space")
     for attempt in (1, 2):
-        plan = diff(local, _live_files(http, space_id) if space.sha else {})
-        needs_live = plan.manifest_only or (plan.changed and not force and attempt == 1)
-        live = _live_manifest(http, space_id) if space.sha and needs_live else None
+        remote = _live_files(http, space_id) if space.sha else {}
+        plan = diff(local, remote)
+        guarded = plan.changed and not force and attempt == 1
+        needs_live = plan.manifest_only or guarded
+        live = _live_manifest(http, space_id) if MANIFEST in remote and needs_live else None
         if plan.manifest_only and not same_listing(live, manifest):
             plan = replace(plan, updated=(MANIFEST,), unchanged=plan.unchanged - 1)
         refused = ""
-        if live is not None and plan.changed and not force and attempt == 1:
+        if guarded:
+            refused = foreign_reason(space_id, space.sdk, foreign_files(local, remote, live))
+        if guarded and live is not None and not refused:
             refused = shrink_reason(live.get("counts"), manifest.get("counts") or {},
                                     GUARDED_COUNTS)
         outcome = PublishOutcome(created=created, added=plan.added, updated=plan.updated,
@@ -259,8 +265,8 @@ def _live_manifest(http: HubHttp, space_id: str) -> dict | None:
         return None
     if response.status_code != 200:
         raise PublishError(f"cannot read the live {MANIFEST} of Space {space_id} "
-                           f"(HTTP {response.status_code}); the shrink guard needs it "
-                           "(use --force to publish without it)")
+                           f"(HTTP {response.status_code}); the publish guards need it "
+                           "(use --force to publish without them)")
     try:
         live = response.json()
     except ValueError:

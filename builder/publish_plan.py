@@ -163,3 +163,38 @@ def shrink_reason(live_counts: Mapping | None, new_counts: Mapping, guarded: Ite
         return ""
     return (f"the new site lost more than half of what is live ({', '.join(drops)}); "
             "if that is intended, publish again with --force")
+
+
+def foreign_files(local: Mapping[str, LocalFile], remote: Mapping[str, RemoteFile],
+                  live_manifest: Mapping | None) -> list[str]:
+    """The files of a Space that collab-site did not publish: none if its manifest.json is ours;
+    else every file but the card, .gitattributes and what an unfinished first publish of this
+    site may have left (see `_maybe_ours`)."""
+    if isinstance(live_manifest, Mapping) and isinstance(live_manifest.get("files"), Mapping):
+        return []
+    return sorted(p for p, f in remote.items()
+                  if p not in NEVER_DELETE and not _maybe_ours(p, f, local))
+
+
+def _maybe_ours(path: str, remote: RemoteFile, local: Mapping[str, LocalFile]) -> bool:
+    """A file as this site has it, one of its pages (an earlier build's: the home page and
+    manifest.json, sent last, are not), or a file of its search index (named by content)."""
+    if path in local and remote.same_as(local[path]):
+        return True
+    return path.startswith(SEARCH_FOLDER) or (path in local and path not in LAST)
+
+
+def foreign_reason(space_id: str, sdk: str | None, theirs: list[str]) -> str:
+    """Why a Space that is not a collab-site one must not be published over ("" if fine): it
+    runs another sdk (an app), or holds files collab-site did not publish (`foreign_files`). An
+    empty Space, or one with only the card and .gitattributes the Hub starts with, is fine."""
+    if sdk in (None, "static") and not theirs:
+        return ""
+    named = ", ".join(theirs[:3]) + (f" and {len(theirs) - 3} more" if len(theirs) > 3 else "")
+    if sdk not in (None, "static"):
+        reason = (f"Space {space_id} is a {sdk!r} Space, not a static one: publishing would "
+                  "make it static" + (f" and delete or replace its files ({named})" if theirs else ""))
+    else:
+        reason = (f"Space {space_id} holds files collab-site did not publish ({named}) and no "
+                  f"collab-site {MANIFEST}: publishing would delete or replace them")
+    return reason + "; if this is the Space to publish to, publish again with --force"

@@ -12,7 +12,8 @@ matters to us:
   may only reference uploaded LFS objects;
 * a commit larger than `hub.max_commit_files` operations or `hub.max_commit_bytes` of payload is
   refused (413), and a stale `parentCommit` gets a 412;
-* a Space created with `add_space(..., empty=True)` has no revision yet (tree: RevisionNotFound).
+* a Space created with `add_space(..., empty=True)` has no revision yet (tree: RevisionNotFound);
+* a Space's sdk is the `sdk:` of its README.md card: a commit of a new card changes it.
 
 Importing this module does not import huggingface_hub. State lives in memory behind one lock:
 `hub.buckets[id]` ({path: bytes}), `hub.repos[("spaces", id)]` (files, sha, sdk, private),
@@ -321,6 +322,16 @@ def _seed_files(space_id: str, sdk: str) -> dict[str, bytes]:
         "README.md": (f"---\ntitle: {name}\nemoji: \U0001F680\ncolorFrom: gray\ncolorTo: blue\n"
                       f"sdk: {sdk}\npinned: false\n---\n\nEdit this README.md\n").encode(),
     }
+
+
+def _card_sdk(card: bytes) -> str | None:
+    """The `sdk:` of a Space card's front matter: what the Hub says the Space runs."""
+    text = card.decode("utf-8", "replace")
+    end = text.find("\n---", 3)
+    if not text.startswith("---") or end < 0:
+        return None
+    found = re.search(r"^sdk:[ \t]*['\"]?([A-Za-z0-9_-]+)", text[3:end], re.MULTILINE)
+    return found.group(1) if found else None
 
 
 def _wants_lfs(hub: FakeHub, path: str, size: int, sample: bytes) -> bool:
@@ -783,6 +794,8 @@ class _Handler(_BaseHandler):
                 raise _Reply(400, message=f"the fake does not support {key!r} lines")
         repo.files, repo.lfs = files, lfs
         repo.sha = hub._next_sha()
+        if kind == "spaces" and "README.md" in added:
+            repo.sdk = _card_sdk(files["README.md"])
         hub.commits.append(Commit(repo_id, header.get("summary", ""), header.get("description", ""),
                                   parent, added, deleted, len(lines), self._token(), lfs_added,
                                   len(body), repo.sha))

@@ -148,17 +148,88 @@ def test_superseded_search_files_stay_on_the_space_until_many_then_go_together(h
     assert not publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines()).committed
 
 
-def test_an_existing_space_with_its_own_card_gets_ours_and_keeps_gitattributes(hub, tmp_path):
-    hub.add_space(SPACE, sdk="gradio")                         # seeded README + .gitattributes
-    hub.repos[("spaces", SPACE)].files["old-page.html"] = b"old"
+def test_an_existing_blank_static_space_gets_our_card_and_keeps_gitattributes(hub, tmp_path):
+    hub.add_space(SPACE)                                       # the Hub's README + .gitattributes
     site = write_site(tmp_path / "site", base_pages(3))
-    log = Lines()
-    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log)
-    assert any("uses sdk 'gradio'" in line for line in log)
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert outcome.committed and not outcome.refused_reason
     assert not outcome.created and not hub.requests("repo_create")
-    assert outcome.deleted == ("old-page.html",) and "README.md" in outcome.updated
+    assert outcome.deleted == () and "README.md" in outcome.updated
     live = hub.space_files(SPACE)
     assert live["README.md"] == CARD.encode() and ".gitattributes" in live
+
+
+def gradio_app(hub) -> None:
+    hub.add_space(SPACE, {".gitattributes": "*.bin filter=lfs diff=lfs merge=lfs -text\n",
+                          "README.md": "---\ntitle: Demo\nsdk: gradio\napp_file: app.py\n---\n",
+                          "app.py": "import gradio as gr\n", "requirements.txt": "gradio\n"},
+                  sdk="gradio")
+
+
+def test_a_space_that_runs_an_app_is_refused_and_kept_as_it_is(hub, tmp_path):
+    gradio_app(hub)
+    before = hub.space_files(SPACE)
+    site = write_site(tmp_path / "site", base_pages(3))
+
+    dry = Lines()
+    assert "would make it static" in publish(site, SPACE, token=TOKEN, dry_run=True, force=False,
+                                             log=dry).refused_reason
+    assert any(line.startswith("publish (dry run): would refuse: ") and "'gradio'" in line
+               for line in dry)
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+
+    reason = outcome.refused_reason
+    assert SPACE in reason and "'gradio'" in reason and "app.py" in reason and "--force" in reason
+    assert not outcome.committed and not hub.requests("commit")
+    assert hub.space_files(SPACE) == before and hub.repos[("spaces", SPACE)].sdk == "gradio"
+
+
+def test_a_static_space_with_files_and_no_manifest_of_ours_is_refused(hub, tmp_path):
+    hub.add_space(SPACE)
+    hub.repos[("spaces", SPACE)].files.update({"index.html": b"<h1>my page</h1>",
+                                               "style.css": b"h1 {color: red}"})
+    site = write_site(tmp_path / "site", base_pages(3))
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert "did not publish (index.html, style.css)" in outcome.refused_reason
+    assert not hub.requests("commit") and hub.space_files(SPACE)["index.html"] == b"<h1>my page</h1>"
+    hub.repos[("spaces", SPACE)].files = {"index.html": b"<h1>my page</h1>",  # a web app's
+                                          "manifest.json": b'{"name": "my app"}'}   # manifest
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert "did not publish (index.html, manifest.json)" in outcome.refused_reason
+
+
+def test_a_first_publish_stopped_midway_is_finished_after_a_rebuild_without_force(hub, tmp_path, monkeypatch):
+    from builder import publish as publisher
+    site = write_site(tmp_path / "site", {**base_pages(30), **search_files(0, 4)}, messages=30)
+    real_commit = publisher._commit
+
+    def killed(*args, **kwargs):
+        real_commit(*args, **kwargs)
+        raise KeyboardInterrupt("the runner was stopped")
+
+    monkeypatch.setattr(publisher, "_commit", killed)
+    with pytest.raises(KeyboardInterrupt):
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
+                limits=CommitLimits(max_files=38, max_bytes=1_000_000))
+    monkeypatch.setattr(publisher, "_commit", real_commit)
+    landed = hub.space_files(SPACE)
+    assert "messages/index.html" in landed and "index.html" not in landed and "manifest.json" not in landed
+    write_site(site, {**base_pages(31), **search_files(1, 4)}, messages=31)   # a new message
+
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+
+    assert outcome.committed and not outcome.refused_reason
+
+
+def test_force_publishes_over_an_app_space_and_makes_it_static(hub, tmp_path):
+    gradio_app(hub)
+    site = write_site(tmp_path / "site", base_pages(3))
+    log = Lines()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=True, log=log)
+    assert outcome.committed and sorted(outcome.deleted) == ["app.py", "requirements.txt"]
+    assert any("uses sdk 'gradio'; --force" in line for line in log)
+    assert hub.repos[("spaces", SPACE)].sdk == "static"
+    assert hub.space_files(SPACE)["README.md"] == CARD.encode()
 
 
 def test_nothing_changed_means_no_commit(hub, tmp_path):
@@ -313,8 +384,9 @@ def group(path: str) -> int:
 
 def test_a_first_publish_of_2000_files_arrives_in_commits_within_the_caps_in_order(hub, tmp_path):
     hub.add_space(SPACE)
-    for i in range(3):                                         # left over from an older site
-        hub.repos[("spaces", SPACE)].files[f"old/page-{i}.html"] = b"old"
+    old = {f"old/page-{i}.html": b"old" for i in range(3)}   # left over from an older site
+    hub.repos[("spaces", SPACE)].files.update({**old, "manifest.json": json.dumps(
+        {"version": 1, "files": {p: hashlib.sha256(d).hexdigest() for p, d in old.items()}}).encode()})
     site = write_site(tmp_path / "site", big_site_pages())
     hub.max_commit_files, hub.max_commit_bytes = 500, 300_000  # the Hub refuses anything larger
     limits = CommitLimits(max_files=500, max_bytes=300_000)
