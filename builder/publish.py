@@ -19,6 +19,10 @@
    finished by the next one (it compares with what is live). If someone else commits meanwhile
    (412), the plan is made again once.
 
+Without a `token`, the one `hf auth login` saved is used (huggingface_hub's `get_token`); with
+none, only a dry run goes ahead, anonymously, and it cannot tell a private Space from a missing
+one (the Hub answers both alike).
+
 Files the Hub wants in LFS (binary or large: it says so when asked, `preupload`) are uploaded
 first through huggingface_hub's `preupload_lfs_files` (Xet storage when hf_xet is installed,
 else the LFS protocol) and referenced by sha256 in the commit. All other requests go through
@@ -44,6 +48,7 @@ from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFi
 from builder.relpath import parts_inside
 
 GUARDED_COUNTS = ("ranked", "messages")
+NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `hf auth login`"
 _SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _LIST_LIMIT = 50     # per category, in the dry-run listing, when the plan is long
 _PREUPLOAD_CHUNK = 256
@@ -94,6 +99,10 @@ def publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool, 
     if rate_limit_wait is not None:
         policy = replace(policy, rate_limit_wait=float(rate_limit_wait))
     try:
+        token = token or _stored_token()
+        redact = redactor(token)
+        if token is None and not dry_run:
+            raise PublishError(NO_TOKEN)
         manifest, local = _read_site(site_dir)
         http = HubHttp(token, policy, RateGate(policy.rate_limit_wait, log))
         return _publish(http, site_dir, space_id, manifest, local, token=token, dry_run=dry_run,
@@ -111,6 +120,10 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
              limits: CommitLimits, log: Log) -> PublishOutcome:
     where = f"Space {space_id}"
     space = _space(http, space_id)
+    if not space.exists and token is None:
+        raise PublishError(f"cannot tell whether {where} exists without a token (a private Space "
+                           "looks missing to anonymous requests): set HF_TOKEN or run "
+                           "`hf auth login`")
     created = not space.exists
     if created and not dry_run:
         _create(http, space_id)
@@ -157,6 +170,12 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             continue
         return replace(outcome, committed=True, commit_url=url, commits=commits)
     raise AssertionError("unreachable")
+
+
+def _stored_token() -> str | None:
+    """HF_TOKEN, else the token `hf auth login` saved (huggingface_hub's own lookup)."""
+    from huggingface_hub import get_token
+    return get_token()
 
 
 # --- the local site --------------------------------------------------------------------------

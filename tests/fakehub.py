@@ -13,6 +13,8 @@ matters to us:
 * a commit larger than `hub.max_commit_files` operations or `hub.max_commit_bytes` of payload is
   refused (413), and a stale `parentCommit` gets a 412;
 * a Space created with `add_space(..., empty=True)` has no revision yet (tree: RevisionNotFound);
+* without a token, a private repo answers 401 RepoNotFound, as a missing one does (with a
+  token, a missing repo is a 404): anonymously, "private" and "missing" look the same;
 * a Space's sdk is the `sdk:` of its README.md card: a commit of a new card changes it.
 
 Importing this module does not import huggingface_hub. State lives in memory behind one lock:
@@ -662,9 +664,13 @@ class _Handler(_BaseHandler):
 
     # --- repos (Spaces) --------------------------------------------------------------------
     def _repo(self, kind: str, repo_id: str, user, *, write: bool = False) -> Repo:
+        """The repo, if `user` may see it. Without a token, a private repo and a missing one get
+        the same 401 (the library maps it to RepositoryNotFoundError): nobody can tell them apart
+        anonymously. With a token, a missing repo is a 404."""
         repo = self.server.hub.repos.get((kind, repo_id))
         if repo is None or (repo.private and user is None):
-            raise _Reply(404, error_code="RepoNotFound", message=f"Repository {repo_id} not found")
+            raise _Reply(401 if user is None else 404, error_code="RepoNotFound",
+                         message=f"Repository {repo_id} not found")
         if write and user is None:
             raise _Reply(401, message="You must be authenticated to write")
         return repo

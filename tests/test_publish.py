@@ -330,13 +330,41 @@ def test_the_token_is_never_in_a_request_path_a_log_line_an_error_or_the_site(hu
     assert TOKEN not in text and bad not in text
 
 
-def test_without_a_token_publishing_fails_with_one_clear_line(hub, tmp_path):
+def test_without_any_token_publishing_says_so_and_asks_nothing_of_the_hub(hub, tmp_path, monkeypatch, capsys):
+    from builder.cli import main
     site = write_site(tmp_path / "site", base_pages(2))
     with pytest.raises(PublishError) as info:
         publish(site, SPACE, token=None, dry_run=False, force=False, log=Lines())
-    message = str(info.value)
-    assert "\n" not in message and SPACE in message
-    assert ("spaces", SPACE) not in hub.repos
+    assert str(info.value) == "no Hugging Face token: set HF_TOKEN or run `hf auth login`"
+    assert main(["publish", "--out", str(site), "--space", "me/site"]) == 1
+    err = capsys.readouterr().err
+    assert "no Hugging Face token: set HF_TOKEN or run `hf auth login`" in err
+    assert "refused the token" not in err and not hub.log and not hub.repos
+
+
+def test_the_token_hf_auth_login_saved_is_used(hub, tmp_path, monkeypatch):
+    from huggingface_hub import constants
+    (tmp_path / "token").write_text(TOKEN)
+    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "token"))
+    site = write_site(tmp_path / "site", base_pages(2))
+    assert publish(site, SPACE, token=None, dry_run=False, force=False, log=Lines()).committed
+    assert all(r.token == TOKEN for r in hub.log)
+
+
+def test_a_dry_run_without_a_token_cannot_tell_a_private_space_from_a_missing_one(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(2))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    hub.repos[("spaces", SPACE)].private = True
+    for space in (SPACE, "collab-org/no-such-space"):
+        log = Lines()
+        with pytest.raises(PublishError) as info:
+            publish(site, space, token=None, dry_run=True, force=False, log=log)
+        assert str(info.value).startswith(f"cannot tell whether Space {space} exists without a token")
+        assert not any("would be created" in line for line in log)
+    hub.repos[("spaces", SPACE)].private = False                # public: read anonymously
+    write_site(site, base_pages(3))
+    outcome = publish(site, SPACE, token=None, dry_run=True, force=False, log=Lines())
+    assert not outcome.created and outcome.added == ("messages/m2/index.html",)
 
 
 def test_publishing_through_the_cli_maps_a_refusal_to_exit_1(hub, tmp_path, monkeypatch, capsys):
