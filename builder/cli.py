@@ -106,11 +106,16 @@ def _run_check(config: Config, args) -> int:
 
 
 def _run_publish(config: Config, args) -> int:
-    from builder.publish import PublishError, publish
+    from builder.publish import PublishError, checked_space_id, publish
     from builder.publish_plan import CommitLimits
     space = args.space or config.publish.space_id
     if not space:
         print("publish: no Space given (--space ORG/NAME, SPACE_ID or [publish] space_id)", file=sys.stderr)
+        return 2
+    try:
+        space = checked_space_id(space)
+    except PublishError as exc:
+        print(f"publish: {exc} (--space, SPACE_ID or [publish] space_id)", file=sys.stderr)
         return 2
     from builder.summary import append, publish_markdown
     try:

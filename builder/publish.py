@@ -91,9 +91,7 @@ def publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool, 
             log: Log = print, limits: CommitLimits = CommitLimits(),
             rate_limit_wait: float | None = None) -> PublishOutcome:
     site_dir = Path(site_dir)
-    space_id = (space_id or "").strip().strip("/")
-    if not _SPACE_ID.match(space_id):
-        raise PublishError(f"{space_id!r} is not a Space id of the form ORG/NAME")
+    space_id = checked_space_id(space_id)
     redact = redactor(token)
     policy = hub_http.DEFAULT_POLICY
     if rate_limit_wait is not None:
@@ -170,6 +168,15 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             continue
         return replace(outcome, committed=True, commit_url=url, commits=commits)
     raise AssertionError("unreachable")
+
+
+def checked_space_id(text: str) -> str:
+    """ORG/NAME as given (--space, SPACE_ID, [publish] space_id), spaces and slashes around it
+    dropped; PublishError if it is not one."""
+    space_id = (text or "").strip().strip("/")
+    if not _SPACE_ID.match(space_id):
+        raise PublishError(f"{space_id!r} is not a Space id of the form ORG/NAME")
+    return space_id
 
 
 def _stored_token() -> str | None:

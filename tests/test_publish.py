@@ -380,6 +380,18 @@ def test_publishing_through_the_cli_maps_a_refusal_to_exit_1(hub, tmp_path, monk
     assert "refused" in out.err and TOKEN not in out.out + out.err
 
 
+def test_a_space_id_that_is_not_org_slash_name_is_a_usage_error(hub, tmp_path, monkeypatch, capsys):
+    from builder.cli import main
+    site = write_site(tmp_path / "site", base_pages(2))
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    assert main(["publish", "--out", str(site), "--space", "not a space"]) == 2
+    monkeypatch.setenv("SPACE_ID", "collab-org")
+    assert main(["publish", "--out", str(site)]) == 2
+    err = capsys.readouterr().err
+    assert "'not a space' is not a Space id of the form ORG/NAME" in err and "'collab-org'" in err
+    assert not hub.log
+
+
 # --- batches, interruptions, LFS, races, timeouts ------------------------------------------------
 
 def big_site_pages(n_messages: int = 1900) -> dict[str, str]:
