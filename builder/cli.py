@@ -131,8 +131,9 @@ def _run_publish(config: Config, args) -> int:
         return 1
     if args.summary:
         append(Path(args.summary), publish_markdown(space, outcome))
-    if outcome.refused_reason:
-        print(f"publish refused: {outcome.refused_reason}", file=sys.stderr)
+    if outcome.refused_reason:        # a dry run has said it would refuse, in its plan
+        if not args.dry_run:
+            print(f"publish refused: {outcome.refused_reason}", file=sys.stderr)
         return 1
     return 0
 

@@ -149,8 +149,7 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
         if dry_run:
             _log_dry_run(where, created, plan, refused, log)
             return outcome
-        if refused:
-            log(f"publish: refused: {refused}")
+        if refused:                   # said by the caller (the CLI: once, on stderr)
             return outcome
         if not plan.changed:
             log(f"publish: {where} is up to date ({fmt.count(len(local))} files{_kept(plan)}); "
