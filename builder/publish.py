@@ -154,6 +154,7 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
         if not plan.changed:
             log(f"publish: {where} is up to date ({fmt.count(len(local))} files{_kept(plan)}); "
                 "nothing to commit")
+            log(f"publish: the site is at {_space_page(http, space_id)}")
             return outcome
         try:
             url, commits = _send(http, site_dir, space_id, plan, local, space.sha, token=token,
@@ -165,6 +166,7 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             log(f"publish: {where} changed while publishing (HTTP 412); comparing again")
             space = _space(http, space_id)
             continue
+        log(f"publish: the site is at {_space_page(http, space_id)}")
         return replace(outcome, committed=True, commit_url=url, commits=commits)
     raise AssertionError("unreachable")
 
@@ -251,6 +253,12 @@ def _space(http: HubHttp, space_id: str) -> _Space:
     except RepositoryNotFoundError:
         return _Space(False, None, None)
     return _Space(True, info.get("sha") or None, info.get("sdk"))
+
+
+def _space_page(http: HubHttp, space_id: str) -> str:
+    """The Space's page on the Hub in use (the URL the Hub gives when it creates a Space): it
+    shows the site, and to a signed-in member a private one too."""
+    return f"{http.endpoint}/spaces/{space_id}"
 
 
 def _create(http: HubHttp, space_id: str) -> None:

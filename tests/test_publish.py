@@ -232,6 +232,20 @@ def test_force_publishes_over_an_app_space_and_makes_it_static(hub, tmp_path):
     assert hub.space_files(SPACE)["README.md"] == CARD.encode()
 
 
+def test_a_successful_publish_ends_with_the_address_of_the_space(hub, tmp_path, monkeypatch, capsys):
+    from builder.cli import main
+    site = write_site(tmp_path / "site", base_pages(5))
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    page = f"publish: the site is at {hub.endpoint}/spaces/{SPACE}"
+    assert main(["publish", "--out", str(site), "--space", SPACE]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == page
+    assert main(["publish", "--out", str(site), "--space", SPACE]) == 0          # up to date
+    assert capsys.readouterr().out.splitlines()[-2:] == [
+        f"publish: Space {SPACE} is up to date (12 files); nothing to commit", page]
+    assert main(["publish", "--out", str(site), "--space", SPACE, "--dry-run"]) == 0
+    assert page not in capsys.readouterr().out
+
+
 def test_nothing_changed_means_no_commit(hub, tmp_path):
     site = write_site(tmp_path / "site", base_pages(5))
     publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
@@ -239,7 +253,7 @@ def test_nothing_changed_means_no_commit(hub, tmp_path):
     log = Lines()
     outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log)
     assert not outcome.committed and outcome.changed == 0
-    assert not hub.requests("commit") and "up to date" in log[-1]
+    assert not hub.requests("commit") and "up to date" in log[-2]
 
 
 def test_a_dry_run_prints_the_plan_and_changes_nothing(hub, tmp_path):
