@@ -421,6 +421,23 @@ def test_chart_table_alternative_opens_from_the_link(visit):
     assert page.locator("#best-so-far tbody tr").count() >= 5
 
 
+def test_what_is_below_the_chart_stays_put_as_it_goes_live(visit):
+    """The pointer over the chart brings the interactive chart in, in place of the picture and at
+    its height: a press on the caption's link as it comes in follows the link (it moved from
+    under the pointer between the press and the release, and the click was lost)."""
+    page, _ = visit("/")
+    link = page.locator(".chart-key a[href='#best-so-far']")
+    link.scroll_into_view_if_needed()
+    before = link.bounding_box()
+    page.mouse.move(before["x"] + before["width"] / 2, before["y"] + before["height"] / 2)
+    page.mouse.down()
+    page.wait_for_selector("#chart-static", state="hidden")            # the chart is live
+    after = link.bounding_box()
+    assert abs(after["y"] - before["y"]) < 1, (before, after)
+    page.mouse.up()
+    page.wait_for_selector("#best-so-far table", state="visible")
+
+
 # ------------------------------------------------------------------------------ screens, themes
 
 @pytest.mark.parametrize("width", [320, 480])
