@@ -123,6 +123,15 @@ def test_rebuild_runs_the_action_of_the_checkout_with_the_token_only_there():
     assert action["env"]["HF_TOKEN"] == "${{ secrets.HF_TOKEN }}"
 
 
+def test_the_step_that_installs_packages_does_not_get_the_token():
+    """A composite Action's steps all inherit the calling step's env; pip runs the build code of
+    what it installs."""
+    steps = {s["name"]: s for s in _load(ACTION)["runs"]["steps"]}
+    installing = [name for name, s in steps.items() if "pip install" in s.get("run", "")]
+    assert installing == ["Install collab-site"]
+    assert steps["Install collab-site"]["env"]["HF_TOKEN"] == ""
+
+
 def test_action_installs_restores_builds_publishes_and_saves_in_that_order():
     action = _load(ACTION)
     assert set(action["inputs"]) == {"bucket", "space", "config", "force", "python-version"}
