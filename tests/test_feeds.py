@@ -146,3 +146,10 @@ def test_the_results_feed_lists_the_newest_results_with_what_they_count_for(demo
     assert page.select_one('link[rel=alternate][title=Results]')["href"] == "/feeds/results.xml"
     assert [a["href"] for a in page.select("footer a") if text_of(a) == "results feed"] == \
         ["/feeds/results.xml"]
+
+
+def test_a_results_summary_keeps_its_descriptions_own_ending():
+    from builder.pages.feeds import result_summary
+    assert result_summary("tree-w2", "Beats the record…") == "tree-w2. Beats the record…"
+    assert result_summary("tree-w2.", "Fast.") == "tree-w2. Fast."
+    assert result_summary("", "Fast.") == "Fast." and result_summary("tree-w2", "") == "tree-w2"

@@ -86,9 +86,18 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str) -> l
         out.append(feeds.Entry(url=origin + ctx.urls.result(r.id),
                                title=f"{label}: {score} by {r.agent}" + (f" ({notes})" if notes else ""),
                                updated=r.timestamp, author=r.agent,
-                               summary=f"{r.method}. {r.description}".strip(". "),
+                               summary=result_summary(r.method, r.description),
                                content=str(ctx.bodies.results.get(r.id, ""))))
     return out
+
+
+def result_summary(method: str, description: str) -> str:
+    """"method. description", either alone when the other is empty; the description's own
+    ending ("…", ".") kept."""
+    method, description = method.strip(), description.strip()
+    if method and description:
+        return f"{method.rstrip('.')}. {description}"
+    return method or description
 
 
 def result_notes(row: ResultRow) -> list[str]:
