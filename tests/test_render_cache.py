@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -919,8 +919,12 @@ def test_an_agents_page_changes_when_a_message_it_no_longer_lists_moves_to_anoth
     post_as_basalt(bucket, [datetime(2099, 12, day, 12)                 # the newest ones, a
                             for day in range(1, RECENT_MESSAGES + 2)])    # day apart
     older = sorted((bucket / "message_board").glob("2026*_basalt.md"))[0]
+    posted = datetime.strptime(older.name[:15], "%Y%m%d-%H%M%S")
+    stamped = posted - timedelta(hours=20)          # the day before (within a day of its name's)
+    assert stamped.date() != posted.date()
     before, after = page_before_and_after(
-        tmp_path, bucket, lambda: edit(older, "timestamp: 2026-07-", "timestamp: 2026-06-"),
+        tmp_path, bucket, lambda: edit(older, f"timestamp: {posted:%Y-%m-%d %H:%M}",
+                                       f"timestamp: {stamped:%Y-%m-%d %H:%M}"),
         "agents/basalt/index.html")
     assert [a["href"] for a in before.select("figure.day-bars svg a")] != \
         [a["href"] for a in after.select("figure.day-bars svg a")]
