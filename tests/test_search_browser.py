@@ -136,6 +136,23 @@ def test_an_agents_name_finds_its_page_first_in_any_case(browser, served):
     assert watch.console_errors == [] and watch.page_errors == []
 
 
+def test_an_authors_name_finds_every_message_they_wrote(browser, served):
+    """A message's author is in the index, not only the words of its body: "human-mara" found
+    her page and none of her 14 messages, "kestrel" 8 of its 20. The agent's page stays first."""
+    origin, site = served
+    by = defaultdict(set)
+    for path in (site / "messages").glob("2*/index.html"):
+        by[text_of(soup(path).select_one("main a.author"))].add(f"/messages/{path.parent.name}/")
+    page, watch = open_page(browser, origin, "/search/")
+    for name in ("human-mara", "kestrel", "verifier-bot"):
+        assert len(by[name]) > 3, name
+        page.goto(f"{origin}/search/?q={quote(name)}")
+        found = every_result(page)
+        assert found[0] == f"/agents/{name}/", name
+        assert by[name] <= set(found), (name, sorted(by[name] - set(found)))
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
 def field_word_of_one_page(site, kind):
     """(word, URL): the first word of a field (<dd>) of a page of `kind`, a plain word found
     once on that page and on no other."""
