@@ -56,18 +56,23 @@ def indexed_words(site):
     words only: Pagefind splits names like cudaProfilerStart or fp8_e4m3 into parts, which are
     put under "" with their first five letters)."""
     where = defaultdict(set)
+    for url, body in indexed_bodies(site):
+        for token in text_of(body).split():
+            word = token.strip(".,;:!?()[]\"'“”‘’")
+            plain = word.isalpha() and (word.islower() or word[1:].islower())
+            where[word.lower() if plain else " " + word.lower()[:5]].add(url)
+    return where
+
+
+def indexed_bodies(site):
+    """(URL, the indexed element without its ignored parts) of every indexed page."""
     for path in site.rglob("*.html"):
         body = soup(path).select_one("[data-pagefind-body]")
         if body is None:
             continue
         for ignored in body.select("[data-pagefind-ignore]"):
             ignored.decompose()
-        url = "/" + path.relative_to(site).as_posix().removesuffix("index.html")
-        for token in text_of(body).split():
-            word = token.strip(".,;:!?()[]\"'“”‘’")
-            plain = word.isalpha() and (word.islower() or word[1:].islower())
-            where[word.lower() if plain else " " + word.lower()[:5]].add(url)
-    return where
+        yield "/" + path.relative_to(site).as_posix().removesuffix("index.html"), body
 
 
 def word_of_one_message(site, among=None):
@@ -150,6 +155,29 @@ def test_an_authors_name_finds_every_message_they_wrote(browser, served):
         found = every_result(page)
         assert found[0] == f"/agents/{name}/", name
         assert by[name] <= set(found), (name, sorted(by[name] - set(found)))
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
+def test_words_with_symbols_find_what_the_words_without_them_find(browser, served):
+    """Pagefind cuts the words it indexes into parts at symbols ("K=4": "k", "4") and indexes no
+    word "≤", but its runtime keeps symbols in a query's words: "K=4", "ppl ≤ 2.42" and
+    "gpu_memory_utilization=0.95" found nothing at all."""
+    origin, site = served
+    holding = {url for url, body in indexed_bodies(site) if "K=4" in text_of(body)}
+    assert holding
+    page, watch = open_page(browser, origin, "/search/")
+    found = {}
+    for query, plain in (("K=4", "K 4"), ("ppl ≤ 2.42", "ppl 2.42"),
+                         ("gpu_memory_utilization=0.95", "gpu_memory_utilization 0.95")):
+        page.goto(f"{origin}/search/?q={quote(plain)}")
+        expected = every_result(page)
+        page.goto(f"{origin}/search/?q={quote(query)}")
+        found[query] = every_result(page)
+        assert found[query] == expected and expected, query
+    assert holding <= set(found["K=4"])
+    # a symbol alone is no word: it finds nothing, not every page
+    page.goto(f"{origin}/search/?q={quote('+')}")
+    assert results_of(page) == [] and page.inner_text("#search-status").startswith("0 results")
     assert watch.console_errors == [] and watch.page_errors == []
 
 

@@ -21,8 +21,11 @@ const BATCH = 20;
 // The pages' one Pagefind filter, of values "<name>:<value>" ("agent:kestrel", "day:2026-07-09"):
 // a new page changes one filter file of its shard, not one per kind of filter.
 const FACET = "facet";
-// What Pagefind takes out of a query before looking words up (punctuation, case, accents).
+// What Pagefind's runtime takes out of a query's words (punctuation: "2.42" is "242"), and the
+// symbols at which Pagefind cuts the words it indexes into parts ("K=4" has the parts "k", "4";
+// "≤" is no word at all). Emoji are symbols too, but Pagefind indexes them as words.
 const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
+const SYMBOL = /(?!\p{Extended_Pictographic})\p{S}/gu;
 
 let engine = null;       // the Pagefind module with every shard merged, once loading
 let found = [];          // results of the latest search (their data is loaded on demand)
@@ -87,8 +90,17 @@ function sortFor(s) {
   return undefined;
 }
 
-function normalized(text) {
-  return text.toLocaleLowerCase("en").normalize("NFD").replace(/\p{M}/gu, "").replace(PUNCTUATION, "");
+// A text's words as Pagefind looks them up, in lower case: split at white space and at symbols,
+// without punctuation. Pagefind's runtime keeps the symbols in a query's words, so a word such
+// as "K=4" or "≤" matched no word of the index: the query goes to Pagefind as these words.
+function wordsOf(text) {
+  return text.toLocaleLowerCase("en").replace(SYMBOL, " ").replace(PUNCTUATION, "").split(/\s+/)
+    .filter(Boolean);
+}
+
+// A word to compare with another: without accents (Pagefind finds "café" for "cafe").
+function folded(word) {
+  return word.normalize("NFD").replace(/\p{M}/gu, "");
 }
 
 function shardOf(result) {
@@ -106,12 +118,12 @@ async function answers(results, words, stems) {
   if (!results.length || !missing.length) return true;
   const page = await results[0].data();
   const text = page.raw_content.split(/[\r\n\s]+/g);
-  const matched = page.locations.map((at) => normalized(text[at] || ""));
+  const matched = page.locations.map((at) => folded(wordsOf(text[at] || "").join(" ")));
   return missing.every((word) => matched.some((m) => m.includes(word)));
 }
 
 async function resultsFor({ pf, shards }, term, filters, sort) {
-  const words = term ? normalized(term).split(/\s+/).filter(Boolean) : [];
+  const words = term ? term.split(" ").map(folded) : [];
   const [{ results }, ...stems] = await Promise.all([
     pf.search(term, { filters, sort }),
     ...words.map((word) => pf.search(`"${word}"`).then((r) => new Set(r.results.map(shardOf)))),
@@ -130,10 +142,10 @@ async function resultsFor({ pf, shards }, term, filters, sort) {
 // The results with the page of the agent `term` names first, when they hold it. Pagefind's
 // score puts first the pages that mention a name most, often messages to that agent.
 async function agentPageFirst(pf, term, results) {
-  const name = normalized(term || "");
-  if (!name || /\s/.test(name)) return results;
+  if (!term || term.includes(" ")) return results;
+  const name = folded(term);
   const agent = valuesOf(Object.keys((await pf.filters())[FACET] || {}), "agent")
-    .find((id) => normalized(id) === name);
+    .find((id) => folded(wordsOf(id).join("")) === name);
   if (agent === undefined) return results;
   const page = await pf.search(null, { filters: { [FACET]: ["kind:agent", `agent:${agent}`] } });
   const ids = new Set(page.results.map((r) => r.id));
@@ -163,8 +175,9 @@ async function search() {
   try {
     const loaded = await pagefind();
     const filters = await filtersFor(s, loaded.pf);
-    results = filters ? await resultsFor(loaded, s.q || null, filters, sortFor(s)) : [];
-    if (!sortFor(s)) results = await agentPageFirst(loaded.pf, s.q, results);
+    const term = wordsOf(s.q).join(" ") || null;      // "+" alone is no word: it finds nothing
+    results = filters && (term || !s.q) ? await resultsFor(loaded, term, filters, sortFor(s)) : [];
+    if (!sortFor(s)) results = await agentPageFirst(loaded.pf, term, results);
   } catch (error) {
     if (number === latest) say("Search is not available on this copy of the site.");
     return;
