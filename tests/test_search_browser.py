@@ -11,6 +11,7 @@ from collections import defaultdict
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import expect
 
 from builder.cli import main
 from tests.browser import PageWatch, serve_folder
@@ -178,6 +179,35 @@ def test_words_with_symbols_find_what_the_words_without_them_find(browser, serve
     # a symbol alone is no word: it finds nothing, not every page
     page.goto(f"{origin}/search/?q={quote('+')}")
     assert results_of(page) == [] and page.inner_text("#search-status").startswith("0 results")
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
+def test_show_more_moves_focus_and_back_returns_to_every_result_shown(browser, served):
+    """"Show more results" left the keyboard's focus on <body> when it hid itself; after a
+    result, Back showed the first 20 results only, at the top of the page."""
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/search/?q=kestrel")
+    shown = len(results_of(page))
+    count = int(re.match(r"\d+", page.inner_text("#search-status")).group())
+    assert count > shown
+    items = page.locator("#search-results li")
+    while shown < count:                  # the last press hides the button
+        page.focus("#search-more")
+        page.keyboard.press("Enter")
+        expect(items.nth(shown).locator("a")).to_be_focused()
+        shown = items.count()
+    expect(page.locator("#search-more")).to_be_hidden()
+    last = items.nth(count - 1).locator("a")
+    href = last.get_attribute("href")
+    last.scroll_into_view_if_needed()
+    place = page.evaluate("window.scrollY")
+    assert place > 0
+    last.click()
+    page.wait_for_url(origin + href)
+    page.go_back()
+    expect(items).to_have_count(count)
+    expect(last).to_be_in_viewport()
+    assert abs(page.evaluate("window.scrollY") - place) <= 1
     assert watch.console_errors == [] and watch.page_errors == []
 
 

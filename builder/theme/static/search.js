@@ -10,6 +10,8 @@
 // in time). A shard in which a query word is not found answers with the pages of the longest
 // word it has that starts the query word ("a" for "autoregressive"); that answer is dropped.
 // A query that is an agent's name puts that agent's page first.
+// How many results are shown and where the page is scrolled live in history.state, so Back
+// to the search brings the visitor to the result they left from.
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
@@ -31,6 +33,8 @@ let engine = null;       // the Pagefind module with every shard merged, once lo
 let found = [];          // results of the latest search (their data is loaded on demand)
 let shown = 0;
 let latest = 0;          // number of the latest search: older answers are dropped
+const left = history.state || {};     // what the visitor had shown when they left this page
+history.scrollRestoration = "manual"; // the results come after the browser would scroll
 
 function state() {
   const data = new FormData(form);
@@ -157,7 +161,7 @@ function say(text) {
   status.textContent = text;
 }
 
-async function search() {
+async function search(back = {}) {
   const s = state();
   const number = ++latest;
   const params = new URLSearchParams(Object.entries(s).filter(([, v]) => v));
@@ -186,16 +190,26 @@ async function search() {
   found = results;
   const what = s.q ? ` for “${s.q}”` : "";
   say(found.length === 1 ? `1 result${what}.` : `${found.length.toLocaleString("en")} results${what}.`);
-  await showMore(number);
+  await showUpTo(Math.max(BATCH, back.shown || 0), number);
+  if (number === latest && back.scroll) window.scrollTo(0, back.scroll);
 }
 
-async function showMore(number = latest) {
-  const batch = found.slice(shown, shown + BATCH);
+// Shows the results up to `count`; returns the first item it added (null if none, or if a newer
+// search has started).
+async function showUpTo(count, number = latest) {
+  const batch = found.slice(shown, count);
   const pages = await Promise.all(batch.map((r) => r.data()));
-  if (number !== latest) return;
-  list.append(...pages.map(resultItem));
+  if (number !== latest) return null;
+  const items = pages.map(resultItem);
+  list.append(...items);
   shown += batch.length;
   more.hidden = shown >= found.length;
+  remember();
+  return items[0] || null;
+}
+
+function remember() {
+  history.replaceState({ shown, scroll: Math.round(window.scrollY) }, "");
 }
 
 function resultItem(page) {
@@ -249,6 +263,15 @@ form.addEventListener("submit", (event) => {
   clearTimeout(typing);
   search();
 });
-more.addEventListener("click", () => showMore());
+more.addEventListener("click", async () => {
+  const first = await showUpTo(shown + BATCH);
+  if (first) first.querySelector("a").focus();     // not <body>, when the button hides
+});
+let scrolling = 0;
+window.addEventListener("scroll", () => {
+  clearTimeout(scrolling);
+  scrolling = setTimeout(remember, 200);
+});
+list.addEventListener("click", remember);         // the result followed, before the page goes
 restore(new URLSearchParams(location.search));
-search();
+search(left);
