@@ -46,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for error in exc.errors:
             print(f"config error: {error}", file=sys.stderr)
         return 2
+    if args.command in ("build", "serve") and _config_path(args) is None and not args.source:
+        print(f"no {DEFAULT_CONFIG} here: building with the defaults, from the bucket folder "
+              f"{config.source.location!r} (`collab-site init` writes one; --config names "
+              "another)", file=sys.stderr)
     return args.run(config, args)
 
 

@@ -1023,3 +1023,11 @@ def test_a_score_column_sorts_the_best_first_on_its_first_click_either_way(site,
             assert (said["score"], said["date"]) == (first, "desc"), (built, page)
         roster = html.soup(built / "agents" / "index.html")
         assert roster.select_one("#roster th[data-key=best]")["data-first-sort"] == first
+
+
+def test_a_build_without_a_config_here_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--out", str(tmp_path / "site")]) == 0
+    assert capsys.readouterr().err.startswith(
+        "no collab.toml here: building with the defaults, from the bucket folder 'demo-bucket' "
+        "(`collab-site init` writes one; --config names another)")
