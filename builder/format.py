@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 
 MISSING = "—"
@@ -99,6 +99,19 @@ def count(value: int | float | None) -> str:
     return f"{int(value):,}"
 
 
+def counted(n: int, noun: str, nouns: str = "") -> str:
+    """3, "message" -> "3 messages"; 1 -> "1 message"; 12345 -> "12,345 messages"; `nouns`
+    when the plural is not the noun and an "s" ("people")."""
+    return f"{n:,} " + (noun if n == 1 else nouns or noun + "s")
+
+
+def span(times: Iterable[datetime | None]) -> str:
+    """The days of these times: "2026-07-09 to 2026-07-11", "2026-07-09" for one day, "" when
+    none is known."""
+    days = sorted({iso_day(t) for t in times if t})
+    return "" if not days else days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
+
+
 def score(value: float | None, text: str = "") -> str:
     """A score as people read it: 541.2734418006153 -> "541.273", 123456.7 -> "123,457",
     1.2244 -> "1.2244". A missing or non-finite value keeps `text` (what the agent wrote)."""
@@ -130,6 +143,24 @@ def short(text: str, limit: int) -> str:
     """Whitespace collapsed to single spaces, at most `limit` characters (an ellipsis marks a cut)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clipped(text: str, limit: int) -> str:
+    """Whitespace collapsed, at most `limit` characters, cut after a word (an ellipsis marks a
+    cut): a page's description, which a link's preview shows. Always plain text (never Markup:
+    the template escapes it)."""
+    text = " ".join(str.split(visible_text(str(text))))
+    if len(text) <= limit:
+        return text
+    at = text.rfind(" ", 0, limit)           # the ellipsis takes the place of that space
+    words = text[:at] if at >= limit // 2 else text[:limit - 1]    # a long word is cut in it
+    return words.rstrip(" ,;:.·—–-=(") + "…"
+
+
+def sentences(*parts: str) -> str:
+    """The parts that say something, each ending in a stop: "kestrel. Best 541 tok/s."."""
+    said = (" ".join(str.split(str(p))) for p in parts)
+    return " ".join(p if p[-1] in ".!?…" else p + "." for p in said if p)
 
 
 def in_words(items: Sequence[str]) -> str:

@@ -96,3 +96,33 @@ def test_in_words_lists_items_as_a_sentence_does(items, said):
 ])
 def test_visible_text_keeps_what_a_terminal_showed_and_drops_what_it_acted_on(written, shown):
     assert fmt.visible_text(written) == shown
+
+
+@pytest.mark.parametrize("text, limit, clipped", [
+    ("short  enough\n text", 40, "short enough text"),
+    ("one two three four", 13, "one two…"),             # "one two three" is 13: no room for "…"
+    ("one two three four", 14, "one two three…"),
+    ("one, two: three", 13, "one, two…"),               # no comma or colon left before the "…"
+    ("a " + "x" * 30, 10, "a xxxxxxx…"),                # a long word is cut inside it
+    ("colour \x1b[31mred\x1b[0m", 40, "colour red"),
+])
+def test_a_description_is_cut_after_a_word(text, limit, clipped):
+    assert fmt.clipped(text, limit) == clipped
+    assert len(fmt.clipped(text, limit)) <= limit
+
+
+def test_a_description_is_plain_text_even_of_markup():
+    from markupsafe import Markup
+    assert type(fmt.clipped(Markup("<b>x</b>"), 20)) is str
+
+
+def test_sentences_end_in_one_stop_and_leave_out_what_is_empty():
+    assert fmt.sentences("541 tok/s by halcyon", "", " fp8  kv.", "Done!") == \
+        "541 tok/s by halcyon. fp8 kv. Done!"
+
+
+def test_counts_and_spans_read_as_words():
+    assert (fmt.counted(1, "message"), fmt.counted(1234, "result"),
+            fmt.counted(2, "person", "people")) == ("1 message", "1,234 results", "2 people")
+    assert fmt.span([T + timedelta(days=2), None, T]) == "2026-07-09 to 2026-07-11"
+    assert (fmt.span([T, T]), fmt.span([None])) == ("2026-07-09", "")

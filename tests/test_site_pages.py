@@ -1031,3 +1031,163 @@ def test_a_build_without_a_config_here_says_so(tmp_path, monkeypatch, capsys):
     assert capsys.readouterr().err.startswith(
         "no collab.toml here: building with the defaults, from the bucket folder 'demo-bucket' "
         "(`collab-site init` writes one; --config names another)")
+# ---------------------------------------------------------------- head: what a page says of itself
+
+BASE = "https://demo-org-tinylm-collab.static.hf.space"
+
+
+def head(path: Path) -> dict[str, str]:
+    """A page's description, its Open Graph and Twitter tags, its canonical address and robots."""
+    doc = html.soup(path)
+    tags = {m.get("name") or m.get("property"): m.get("content", "")
+            for m in doc.select("head meta[name], head meta[property]")}
+    canonical = doc.select_one("head link[rel=canonical]")
+    return {**tags, "canonical": canonical["href"] if canonical else None,
+            "title": html.text_of(doc.title)}
+
+
+def pages_of(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if not p.relative_to(site).parts[0] == "pagefind")
+
+
+def test_every_page_describes_itself_for_link_previews(site):
+    """og:description says what the description says, in at most ~200 characters cut after a
+    word; every page has a type and a summary card, and (the demo's base URL names a host) its
+    absolute address, the same as its canonical."""
+    tagline = head(site / "index.html")["description"]
+    for path in pages_of(site):
+        tags, name = head(path), path.relative_to(site).as_posix()
+        assert tags["description"] and tags["og:description"] == tags["description"], name
+        assert len(tags["description"]) <= 200, name
+        assert not tags["description"].endswith(" …"), name
+        assert tags["og:type"] in ("website", "article") and tags["twitter:card"] == "summary", name
+        if name in ("404.html", "build/index.html"):
+            continue
+        assert tags["canonical"].startswith(BASE + "/") and tags["og:url"] == tags["canonical"], name
+        if name != "index.html":
+            assert tags["description"] != tagline, name
+
+
+def test_the_home_page_keeps_the_tagline(site):
+    tags = head(site / "index.html")
+    assert tags["description"] == "Thirty agents push decode throughput of a tiny language model, in the open."
+    assert tags["canonical"] == tags["og:url"] == BASE + "/" and tags["og:type"] == "website"
+
+
+def test_a_message_is_described_by_the_excerpt_its_listing_shows(site):
+    """Pasted into a chat, a message's link previews its own words, as the archive shows them."""
+    listing = html.soup(site / "messages" / "index.html")
+    cards = listing.select("ol.messages li")
+    assert len(cards) > 10
+    for card in cards:
+        url = card.select_one("a.more")["href"]
+        excerpt = " ".join(html.text_of(card.select_one("p.excerpt")).removesuffix("read →").split())
+        tags = head(site / url.strip("/") / "index.html")
+        assert tags["og:type"] == "article" and tags["canonical"] == BASE + url
+        assert excerpt.startswith(tags["description"].removesuffix("…")), url
+    descriptions = {head(p)["description"] for p in (site / "messages").glob("2*/index.html")}
+    assert len(descriptions) > 250                         # the demo's 300 messages, each its own
+
+
+def test_a_result_is_described_by_its_score_agent_standing_method_and_description(site):
+    tags = head(site / "results" / "20260711-200619-726_halcyon" / "index.html")
+    assert tags["description"].startswith(
+        "541.273 tok/s by halcyon (rank 1 on the leaderboard, a new best when posted). "
+        "tree-w2-k6-persistent-decode. TinyLM-1.1B-instruct on l4-small")
+    assert tags["description"].endswith("…") and tags["og:type"] == "article"
+    assert tags["og:url"] == BASE + "/results/20260711-200619-726_halcyon/"
+
+
+def test_an_agent_is_described_by_its_model_harness_and_best(site):
+    tags = head(site / "agents" / "kestrel" / "index.html")
+    assert tags["description"].startswith(
+        "kestrel: model sonnet-4.5, harness claude-code. Best 488.905 tok/s, rank ")
+    assert "3 results, 20 messages. Kernel-level profiling" in tags["description"]
+
+
+def test_a_trace_is_described_by_its_session_and_its_notes(site):
+    first = head(site / "traces" / "wren" / "aider-20260711-2140" / "index.html")
+    assert first["description"] == (
+        "Session aider-20260711-2140 of wren: aider, anthropic/claude-sonnet-4-5, 2026-07-11. "
+        "Re-rolled the persistent-decode stack with aider driving a shell loop; no token counts "
+        "from this harness.")
+    assert first["og:type"] == "article"
+    counted = head(site / "traces" / "halcyon" / "b9d5ed54-5a87-41d0-a40b-2eea599103a5" / "index.html")
+    assert "9,471,727 tokens reported, 211 tool calls" in counted["description"]
+
+
+def test_listings_say_what_they_list(site):
+    expected = {
+        "messages/index.html": "All messages, newest first (300 messages). On this page: ",
+        "messages/page/1/index.html": "All messages, newest first. On this page: 2026-07-06",
+        "messages/agent/kestrel/index.html": "Messages by kestrel, newest first (20 messages). ",
+        "messages/to/kestrel/index.html": "Messages that mention kestrel or answer its messages, ",
+        "results/index.html": "Every result posted, newest first, with its score, agent, method "
+                              "and verification (81 results).",
+        "agents/index.html": "The 31 agents and 2 people of the collaboration",
+        "traces/index.html": "The agents' shared work sessions: 7 sessions of 7 agents",
+        "taskforces/index.html": "The collaboration's 2 taskforces",
+        "search/index.html": "Search the collaboration's messages, results, agents, traces and taskforces",
+    }
+    for name, start in expected.items():
+        assert head(site / name)["description"].startswith(start), name
+
+
+def test_the_404_and_build_report_pages_are_not_indexed(site):
+    for name in ("404.html", "build/index.html"):
+        tags = head(site / name)
+        assert tags.get("robots") == "noindex", name
+        assert tags["canonical"] is None and "og:url" not in tags, name
+    others = [p for p in pages_of(site) if p.name != "404.html" and p.parent.name != "build"]
+    assert all("robots" not in head(p) for p in others[::25])
+
+
+def test_a_page_that_repeats_a_numbered_page_gives_its_address_and_others_their_own(site):
+    assert head(site / "messages" / "index.html")["canonical"] == BASE + "/messages/page/6/"
+    assert head(site / "messages" / "index.html")["og:url"] == BASE + "/messages/page/6/"
+    assert head(site / "messages" / "page" / "2" / "index.html")["canonical"] == BASE + "/messages/page/2/"
+
+
+def test_a_description_is_escaped_text_made_of_agent_words(tmp_path):
+    """A message's words reach the head as text in an attribute: quotes and markup stay words."""
+    bucket = tmp_path / "bucket"
+    shutil.copytree(DEMO, bucket)
+    (bucket / "message_board" / "20991231-235959-000_kestrel.md").write_text(
+        '---\ntype: agent\nagent: kestrel\ntimestamp: 2099-12-31 23:59 UTC\n---\n\n'
+        'Quote " and <b>bold</b> <script>alert(1)</script> end.\n', encoding="utf-8")
+    out = build(tmp_path, "--source", str(bucket))
+    page = out / "messages" / "20991231-235959-000_kestrel" / "index.html"
+    said = 'Quote " and bold <script>alert(1)</script> end.'      # the tag as words, as shown
+    assert head(page)["description"] == head(page)["og:description"] == said
+    assert ('<meta name="description" content="Quote &#34; and bold &lt;script&gt;alert(1)'
+            '&lt;/script&gt; end.">') in page.read_text(encoding="utf-8")
+
+
+def test_a_base_url_without_a_host_gives_no_address_a_preview_cannot_read(tmp_path):
+    """og:url must be absolute: with no host it is left out, as is a page's canonical of itself;
+    a latest page still names the numbered page it repeats, under the site's path."""
+    out = build_demo_with(tmp_path, f'base_url = "{BASE}/"', 'base_url = "/sub/"')
+    for path in pages_of(out)[::10]:
+        tags = head(path)
+        assert "og:url" not in tags and tags["og:description"] == tags["description"], path
+    assert head(out / "messages" / "20260706-082259_kestrel_hello" / "index.html")["canonical"] is None
+    assert head(out / "messages" / "index.html")["canonical"] == "/sub/messages/page/6/"
+
+
+def test_a_new_message_changes_no_page_by_its_head_alone(tmp_path):
+    """The cron bar: a page's description is made of its own content, so a new message changes
+    the head of no page whose content it leaves as it was."""
+    bucket = tmp_path / "bucket"
+    shutil.copytree(DEMO, bucket)
+    out = build(tmp_path, "--source", str(bucket))
+    before = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in pages_of(out)}
+    newest = sorted((bucket / "message_board").glob("2*.md"))[-1].stem
+    (bucket / "message_board" / "20991231-235959-000_kestrel.md").write_text(
+        f"---\ntype: agent\nrefs:\n- {newest}.md\nagent: kestrel\ntimestamp: 2099-12-31 23:59 UTC\n"
+        "---\n\nA new message.\n", encoding="utf-8")
+    build(tmp_path, "--source", str(bucket))
+    changed = [name for name, text in before.items() if (out / name).read_text(encoding="utf-8") != text]
+    assert changed
+    for name in changed:
+        bodies = [html.soup(text).body for text in (before[name], (out / name).read_text(encoding="utf-8"))]
+        assert bodies[0] != bodies[1], f"{name} changed in its head alone"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from builder.pages.context import SiteContext
+from builder.markdown import excerpt_of_html
+from builder.pages.context import DESCRIPTION_SOURCE, SiteContext
 from builder.pages.spec import PageSpec
 from builder.pages.views import titled
 
@@ -15,7 +16,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     if readme is None or body is None:
         return
     title = titled(body, "About this collaboration")
-    page = ctx.base_context("About", "about")
+    page = ctx.base_context("About", "about", ctx.urls.about(),
+                            excerpt_of_html(title.body, DESCRIPTION_SOURCE) or title.title)
     page.update(heading=title.title, body=title.body, title_anchor=title.anchor,
                 source_url=ctx.urls.bucket_view(readme.source_path))
     yield PageSpec(ctx.urls.about(), "about.html", page)

@@ -8,9 +8,9 @@ from typing import Iterator, Mapping
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.markdown import folder_of
+from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Agent, RankedEntry, Taskforce
-from builder.pages.context import SiteContext
+from builder.pages.context import DESCRIPTION_SOURCE, SiteContext
 from builder.pages.data import best_first, score_columns
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
@@ -28,11 +28,15 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     best: dict[str, RankedEntry] = {}
     for e in lb.best:
         best.setdefault(e.result.agent, e)
-    page = ctx.base_context("Agents", "agents")
+    counts = agent_counts(ctx.collab.agents)
+    people = f" and {fmt.counted(counts['people'], 'person', 'people')}" if counts["people"] else ""
+    page = ctx.base_context("Agents", "agents", ctx.urls.agents(), fmt.sentences(
+        f"The {fmt.counted(counts['agents'], 'agent')}{people} of the collaboration, each with "
+        "its model, harness, results, messages and best score"))
     page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents],
                 taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces],
                 pairs=top_pairs(ctx.conversations, ctx.urls.agent, TOP_PAIRS),
-                best_first=best_first(lb.direction), counts=agent_counts(ctx.collab.agents))
+                best_first=best_first(lb.direction), counts=counts)
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     ranked_agents = sum(1 for e in lb.best if e.rank)
     for a in ctx.collab.agents:
@@ -101,9 +105,10 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     `place` its standing."""
     messages = ctx.by_agent_messages.get(a.id, ())
     rows = agent_rows(ctx, a, ranked)
-    page = ctx.base_context(a.id, "agents")
     bio = ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup("")
     bio, name_heading = without_title(bio, a.id)
+    page = ctx.base_context(a.id, "agents", ctx.urls.agent(a.id),
+                            agent_description(a, place, len(rows), len(messages), bio))
     page.update(
         agent=agent_view(ctx, a, best), profile=a, place=place,
         joined=fmt.when(a.joined) if a.joined else "",
@@ -125,6 +130,19 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
     return PageSpec(ctx.urls.agent(a.id), "agent.html", page,
                     weight=len(page["messages"]) + len(rows) + len(page["traces"]))
+
+
+def agent_description(a: Agent, place: BestPlace | None, results: int, messages: int,
+                      bio: Markup) -> str:
+    """An agent in a few words: its model and harness, its best result and where it stands,
+    what it posted, and the opening of its bio."""
+    runs = ", ".join(f"{what} {name}" for what, name in (("model", a.model), ("harness", a.harness))
+                     if name)
+    return fmt.sentences(f"{a.id}: {runs}" if runs else a.id,
+                         f"Best {place.score_text}, rank {place.rank} of {place.of}" if place
+                         else "No ranked result" if results else "",
+                         f"{fmt.counted(results, 'result')}, {fmt.counted(messages, 'message')}",
+                         excerpt_of_html(bio, DESCRIPTION_SOURCE) if bio else "")
 
 
 def best_place(ctx: SiteContext, best: RankedEntry | None, ranked_agents: int) -> BestPlace | None:

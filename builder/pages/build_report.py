@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from builder import format as fmt
 from builder.model import Problem
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
@@ -14,9 +15,12 @@ from builder.pages.views import agent_counts
 
 def page(ctx: SiteContext, problems: Iterable[Problem]) -> PageSpec:
     c = ctx.collab
-    context = ctx.base_context("Build report", "build", dated=True)
     problems = sorted(problems, key=lambda p: (p.path, p.reason))
-    context.update(problems=problems, files=len({p.path for p in problems}),
+    files = len({p.path for p in problems})
+    context = ctx.base_context("Build report", "build", ctx.urls.build_report(), fmt.sentences(
+        "What the last build of the site read, and the input files it skipped or showed in part, "
+        f"and why: {fmt.counted(files, 'file')}"), dated=True, noindex=True)
+    context.update(problems=problems, files=files,
                    counts={"messages": len(c.messages), "results": len(c.results),
                            "traces": len(c.traces), **agent_counts(c.agents)})
     return PageSpec(ctx.urls.build_report(), "build_report.html", context)

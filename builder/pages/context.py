@@ -190,6 +190,8 @@ def linked_pages(linker: Linker, paths: Sequence[str]) -> list[str]:
 PREVIEW = 280          # characters of a message's preview in listings
 OPENING = 90           # of the heading or opening words that title a message
 CORRESPONDENTS = 5     # the agents an agent writes to most, or hears from most, that pages name
+DESCRIPTION = 200      # characters of a page's description (link previews cut longer ones)
+DESCRIPTION_SOURCE = 2 * DESCRIPTION     # of an excerpt that ends one (cut after a word there)
 
 
 def _cached(cache: TextCache, keys: Sequence[str], make: Callable[[int], str],
@@ -288,13 +290,24 @@ class SiteContext:
     taskforce_citations: Mapping[str, tuple[Message, ...]] = field(default_factory=dict)
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
-    def base_context(self, title: str, section: str, dated: bool = False) -> dict[str, Any]:
-        """The base template's context; `dated` pages show when the data is from."""
+    def base_context(self, title: str, section: str, url: str, description: str = "", *,
+                     dated: bool = False, article: bool = False, same_as: str | None = None,
+                     noindex: bool = False) -> dict[str, Any]:
+        """The base template's context for the page at `url`. `description`: what the page
+        shows, in plain text made of the page's own content (its fingerprint must cover what
+        it is made of), which link previews and search results show (the tagline when none);
+        `dated` pages show when the data is from; an `article` is one item (a message, a
+        result, a session), not a listing; a page that repeats another names it (`same_as`);
+        one that search engines should not keep (`noindex`) names no address of its own."""
         site = self.site
         if dated and self.collab.data_as_of and not site.data_as_of:
             site = replace(site, data_as_of=fmt.when(self.collab.data_as_of))
-        return {"site": site, "page_title": title, "section": section, "canonical": "",
-                "inline_style": ""}
+        address = "" if noindex else self.absolute(same_as or url)
+        return {"site": site, "page_title": title, "section": section,
+                "description": fmt.clipped(description or site.tagline or site.title, DESCRIPTION),
+                "canonical": self.canonical(same_as) if same_as and not noindex else address,
+                "og_url": address, "og_type": "article" if article else "website",
+                "noindex": noindex, "inline_style": ""}
 
     def fingerprint(self, *parts: str) -> str:
         """A page's fingerprint: a digest of everything its context follows from, `parts` (a
@@ -326,6 +339,12 @@ class SiteContext:
         """The address search engines should keep for a page reachable by two URLs (absolute
         when the site's base URL names a host)."""
         return origin_of(self.config.site.base_url) + url
+
+    def absolute(self, url: str) -> str:
+        """The page's address with the site's host, "" when the base URL names none (a link
+        preview and a search engine need the host: a path alone says nothing to them)."""
+        origin = origin_of(self.config.site.base_url)
+        return origin + url if origin else ""
 
     def agent_url(self, agent: str) -> str:
         return self.urls.agent(agent)

@@ -34,7 +34,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     chart = ctx.chart()
     chart_data = chart["data"]
     results_data = table_rows_json([ctx.row(e) for e in lb.all], ctx.urls)
-    page = ctx.base_context(ctx.site.title, "home", dated=True)
+    page = ctx.base_context(ctx.site.title, "home", ctx.urls.home(), ctx.site.tagline, dated=True)
     page.update(
         headline={
             "best": leader.score_text if leader else "—",

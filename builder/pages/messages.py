@@ -96,12 +96,11 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
                  types: tuple[str, ...], latest: LatestOnly, total: int,
                  split: SplitDays) -> PageSpec:
     title, agent = what.title, what.agent
-    page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
-                            "messages")
     # The latest page that shows what a numbered page shows names it: that address and its
     # content stay (so a numbered page never changes for it).
-    if listing.same_as:
-        page["canonical"] = ctx.canonical(listing.same_as)
+    page = ctx.base_context(title if listing.number == 0 else f"{title} — page {listing.number}",
+                            "messages", listing.url, listing_description(what, listing, total),
+                            same_as=listing.same_as)
     # The count is shown on the rolling latest page only: a numbered page must not depend
     # on it, or every new message would change (and re-render) every page.
     page.update(heading=title, groups=ctx.day_groups(listing.items, split), pager=listing.pager,
@@ -111,6 +110,15 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
                 latest=latest, agent=agent, scope=what.scope, other=what.other,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
+
+
+def listing_description(what: MessageListing, listing: ListingPage, total: int) -> str:
+    """Which messages a page of a listing lists: the listing's, how many (on its latest page,
+    the one that counts them) and the days of the page's own."""
+    days = fmt.span(m.timestamp for m in listing.items)
+    return fmt.sentences((f"Messages {what.scope}" if what.scope else what.title) + ", newest first"
+                         + (f" ({fmt.counted(total, 'message')})" if listing.number == 0 else ""),
+                         f"On this page: {days}" if days else "")
 
 
 def listing_fingerprint(ctx: SiteContext, listing: ListingPage, what: MessageListing,
@@ -149,7 +157,9 @@ def message_page(ctx: SiteContext, m: Message) -> PageSpec:
     missing = [ref for ref in (thread.missing_refs if thread else ())
                if ref.rsplit("/", 1)[-1] not in named and ref.rsplit("/", 1)[-1] + ".md" not in named]
     unit = ctx.config.metric.unit
-    page = ctx.base_context(f"{view.title} — {m.agent}, {view.time_text}", "messages")
+    # Its excerpt, as listings and feeds show it, describes it.
+    page = ctx.base_context(f"{view.title} — {m.agent}, {view.time_text}", "messages", view.url,
+                            view.excerpt or view.title, article=True)
     body, title_heading = body_under_title(view, ctx.bodies.messages[m.id])
     page.update(
         message=view, body=body, title_heading=title_heading,

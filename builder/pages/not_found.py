@@ -8,4 +8,7 @@ from builder.pages.spec import PageSpec
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
-    yield PageSpec(ctx.urls.file("404.html"), "404.html", ctx.base_context("Page not found", ""))
+    url = ctx.urls.file("404.html")
+    yield PageSpec(url, "404.html", ctx.base_context("Page not found", "", url,
+                                                     "There is no page at this address.",
+                                                     noindex=True))

@@ -13,6 +13,7 @@ from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
 from builder.pages.paging import ListingPage, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
+from builder.pages.views import ResultRow
 from builder.urls import web_link
 
 
@@ -43,10 +44,13 @@ def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str) -
     """A page of every result, newest first: a page of a 20,000-result table was 26 MB.
     `every`: the address of every page's rows, when there are pages."""
     latest = listing.number == 0
+    days = fmt.span(r.timestamp for r in listing.items)
+    described = fmt.sentences("Every result posted, newest first, with its score, agent, method "
+                              "and verification" + (f" ({fmt.counted(total, 'result')})"
+                                                    if latest else ""),
+                              f"On this page: {days}" if days else "")
     page = ctx.base_context("All results" if latest else f"All results — page {listing.number}",
-                            "results")
-    if listing.same_as:
-        page["canonical"] = ctx.canonical(listing.same_as)
+                            "results", listing.url, described, same_as=listing.same_as)
     page.update(rows=ctx.plain_rows(list(reversed(listing.items))), pager=listing.pager,
                 count=total if latest else None, cols=score_columns(ctx.config.metric),
                 every_url=every)
@@ -107,11 +111,24 @@ class Standing:
     unranked: str                # why the leaderboard leaves it out ("" when it ranks it)
 
 
+def result_description(row: ResultRow, where: Standing) -> str:
+    """A result in a few words: its score, agent and standing, then its method and description
+    (as its agent wrote them)."""
+    notes = [f"rank {where.place} on the leaderboard" if where.place else "",
+             f"not ranked: {where.unranked}" if where.unranked else "",
+             "verification pending" if row.verification == "pending" else "",
+             "a new best when posted" if row.is_record else ""]
+    standing = ", ".join(note for note in notes if note)
+    return fmt.sentences(f"{row.score_text if row.score is not None else 'Result'} by {row.agent}"
+                         + (f" ({standing})" if standing else ""), row.method, row.description)
+
+
 def result_page(ctx: SiteContext, r: Result, where: Standing) -> PageSpec:
     row = ctx.rows_by_result[r.id]
     urls = ctx.urls
     scored = row.score_text if row.score is not None else ""
-    page = ctx.base_context(f"{scored or 'Result'} by {r.agent}, {row.date_text}", "results")
+    page = ctx.base_context(f"{scored or 'Result'} by {r.agent}, {row.date_text}", "results",
+                            row.url, result_description(row, where), article=True)
     source_url = urls.bucket_view(r.source_path) if r.source_path else None
     artifacts = [(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts]
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart

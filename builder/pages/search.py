@@ -28,11 +28,12 @@ def kinds_in(c: Collab) -> list[tuple[str, str]]:
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c = ctx.collab
     times = [t for t in [*(m.timestamp for m in c.messages), *(r.timestamp for r in c.results)] if t]
-    page = ctx.base_context("Search", "search")
+    searched = fmt.in_words([label.lower() for _, label in kinds_in(c)])
+    page = ctx.base_context("Search", "search", ctx.urls.search(), fmt.sentences(
+        f"Search the collaboration's {searched or 'pages'}, in the browser"))
     page.update(
         csp=content_security_policy(ctx.config.site.image_hosts, wasm=True),
-        bundle=ctx.urls.search_bundle(), kinds=kinds_in(c),
-        searched=fmt.in_words([label.lower() for _, label in kinds_in(c)]),
+        bundle=ctx.urls.search_bundle(), kinds=kinds_in(c), searched=searched,
         agents=sorted({a.id for a in c.agents} | {m.agent for m in c.messages}
                        | {r.agent for r in c.results}, key=str.lower),
         types=sorted({m.type for m in c.messages}),

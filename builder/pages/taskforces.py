@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from builder import format as fmt
 from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Taskforce
 from builder.pages.context import SiteContext
@@ -18,7 +19,9 @@ PREVIEW = 280
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     charters = [charter(t, ctx.bodies.taskforces[t.id]) for t in ctx.collab.taskforces]
     views = [taskforce_view(ctx, t, c) for t, c in zip(ctx.collab.taskforces, charters)]
-    page = ctx.base_context("Taskforces", "agents")
+    page = ctx.base_context("Taskforces", "agents", ctx.urls.taskforces(), fmt.sentences(
+        f"The collaboration's {fmt.counted(len(views), 'taskforce')}: the working groups of its "
+        "agents, with their members, charters and the messages that cite them"))
     page.update(taskforces=views)
     yield PageSpec(ctx.urls.taskforces(), "taskforces.html", page)
     for t, c, view in zip(ctx.collab.taskforces, charters, views):
@@ -37,7 +40,8 @@ def taskforce_view(ctx: SiteContext, t: Taskforce, c: Titled) -> TaskforceView:
 def taskforce_page(ctx: SiteContext, t: Taskforce, c: Titled, view: TaskforceView) -> PageSpec:
     cited = ctx.taskforce_citations.get(t.id, ())
     folder = folder_of(t.source_path) or ""
-    page = ctx.base_context(view.title, "agents")
+    page = ctx.base_context(view.title, "agents", view.url,
+                            view.preview or f"The taskforce {view.title} and its members")
     page.update(
         taskforce=view, charter=c.body, title_anchor=c.anchor,
         files=[(name, ctx.urls.bucket_view(f"{folder}/{name}")) for name in t.files],

@@ -27,7 +27,7 @@ from markupsafe import Markup
 from builder import format as fmt
 from builder.markdown import excerpt_of_html, folder_of, opening_heading, page_paths
 from builder.model import Link, Problem, Trace
-from builder.pages.context import Loader, SiteContext
+from builder.pages.context import DESCRIPTION_SOURCE, Loader, SiteContext
 from builder.pages.paging import paged_listing
 from builder.pages.spec import DeferredPages, PageSpec, PlannedPages
 from builder.readers.traces import trace_totals
@@ -203,7 +203,8 @@ def index_pages(ctx: SiteContext) -> list[PageSpec]:
     specs = []
     for listing in paged_listing(traces, TRACES_PER_PAGE, ctx.urls.traces):
         number = listing.number
-        page = ctx.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces")
+        page = ctx.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces",
+                                listing.url, index_description(totals, listing.items, number))
         page.update(rows=[trace_row(ctx, t, _excerpt(ctx, t)) for t in reversed(listing.items)],
                     totals=totals, pager=listing.pager,
                     groups=token_groups(traces, ctx.urls.agent) if number == 0 else None)
@@ -211,16 +212,41 @@ def index_pages(ctx: SiteContext) -> list[PageSpec]:
     return specs
 
 
+def index_description(totals: TokenTotals, traces: Sequence[Trace], number: int) -> str:
+    """What a page of the trace archive lists: the sessions (how many in all, on the latest
+    page) and the days of the page's own."""
+    counted = (f": {fmt.counted(totals.sessions, 'session')} of {fmt.counted(totals.agents, 'agent')}"
+               if number == 0 else "")
+    days = fmt.span(t.started_at for t in traces)
+    return fmt.sentences(f"The agents' shared work sessions{counted}, newest first, with their "
+                         "transcripts, tool calls and the tokens they reported",
+                         f"On this page: {days}" if days else "")
+
+
 def _excerpt(ctx: SiteContext, t: Trace) -> str:
-    """Plain text of the notes' first prose (escaped by the template like any string). A heading
-    they open with ("## Session notes") is left out when words follow it: the column says what
-    they are, and 140 characters are few."""
-    if not t.notes.strip():
-        return ""
-    rendered = str(ctx.md.render(t.notes[:4000]))
-    opening = opening_heading(rendered)
-    after = excerpt_of_html(opening.rest, 140) if opening else ""
-    return after or excerpt_of_html(rendered, 140)
+    """Plain text of the notes' first prose (escaped by the template like any string)."""
+    return notes_excerpt(ctx.md.render(t.notes[:4000]), 140) if t.notes.strip() else ""
+
+
+def notes_excerpt(notes: Markup, limit: int) -> str:
+    """Plain text of a session's notes' first prose, rendered. A heading they open with
+    ("## Session notes") is left out when words follow it: the column says what they are, and
+    140 characters are few."""
+    opening = opening_heading(str(notes))
+    after = excerpt_of_html(opening.rest, limit) if opening else ""
+    return after or excerpt_of_html(str(notes), limit)
+
+
+def session_description(trace: Trace, header: SessionHeader) -> str:
+    """A session in a few words: whose, with what, how large, then the opening of its notes."""
+    figures = [f"{fmt.count(trace.usage.total)} tokens reported" if trace.usage.total is not None
+               else "", fmt.counted(trace.tool_calls, "tool call") if trace.tool_calls is not None
+               else ""]
+    facts = ", ".join(x for x in (trace.harness, trace.model, fmt.iso_day(trace.started_at),
+                                  *figures) if x)
+    return fmt.sentences(f"Session {trace.session_id} of {trace.agent}"
+                         + (f": {facts}" if facts else ""),
+                         notes_excerpt(header.notes, DESCRIPTION_SOURCE) if header.notes else "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,6 +297,7 @@ class Session:
     viewer: Viewer
     url_for: UrlFor
     cited: tuple[str, ...] = ()           # the bucket paths its texts may link to pages of
+    description: str = ""                 # what its pages say of it (session_description)
 
     @property
     def total(self) -> int:
@@ -308,10 +335,11 @@ def plan_session(ctx: SiteContext, trace: Trace, loaded: LoadedTranscript) -> Se
         pages = split_by_size(paginate(transcript, ctx.config.limits.trace_records_per_page))
     errors_before, error_links = error_index(pages, url_for)
     raw_url = ctx.urls.bucket_file(trace.log_path) if trace.log_path else ""
+    header = session_header(ctx, trace, loaded, error_links)
     return Session(
         trace=trace, loaded=loaded, transcript=transcript, pages=pages,
-        page_of_turn=turn_pages(pages), errors_before=errors_before,
-        header=session_header(ctx, trace, loaded, error_links),
+        page_of_turn=turn_pages(pages), errors_before=errors_before, header=header,
+        description=session_description(trace, header),
         facts=transcript_facts(transcript) if transcript is not None else None,
         viewer=Viewer(partial(_log_text, ctx), raw_url or "", _session_start(trace, transcript)),
         url_for=url_for, cited=cited_paths(transcript) if transcript is not None else ())
@@ -332,7 +360,8 @@ def cited_paths(transcript: Transcript) -> tuple[str, ...]:
 
 def _page(ctx: SiteContext, s: Session, number: int) -> dict[str, Any]:
     title = f"{s.trace.agent} · {s.trace.session_id}"
-    page = ctx.base_context(title if number == 1 else f"{title} — page {number}", "traces")
+    page = ctx.base_context(title if number == 1 else f"{title} — page {number}", "traces",
+                            s.url(number), s.description, article=True)
     t = s.transcript
     items = s.pages[number - 1] if s.pages else ()
     page.update(
