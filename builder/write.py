@@ -13,6 +13,11 @@ by the site. Where they go depends on what is already there:
   before `commit` leaves the previous site as it was; one interrupted during the move is
   completed from the journal by the next build; and until then the manifest does not match the
   files, which `publish` refuses. Unchanged files keep their inode and mtime.
+
+A build replaces or deletes only files a collab-site build wrote: those its manifest lists.
+`site_at` refuses a folder that holds files but no manifest of ours; a file the manifest does
+not list (a CNAME dropped into the site folder) is left where it is (and, being unlisted, never
+published), and `commit` refuses to put a new file in its place.
 """
 from __future__ import annotations
 
@@ -24,14 +29,19 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from builder.relpath import parts_inside
 
 MANIFEST = "manifest.json"
 THREADS = 4                      # file system calls at once, per process, on a slow file system
 SLOW_FILE_SECONDS = 100e-6       # what writing a file takes on average there (tmpfs: 16 us)
+
+
+class OutputRefused(Exception):
+    """The output folder holds what a build must not replace (the message says what)."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +187,45 @@ def _run_all(batch: list[tuple[Callable[[Any, Any], None], str | Path, Any]]) ->
         action(path, arg)
 
 
+def site_at(out: Path) -> dict[str, Any] | None:
+    """The manifest of the site a collab-site build left at `out` (None: nothing is there, or
+    an empty folder). Raises OutputRefused when `out` holds anything else, which a build would
+    replace or delete: it is a file, or a folder with files in it and no manifest of ours (a
+    manifest.json of another tool is not one)."""
+    if not out.is_dir():
+        if os.path.lexists(out):
+            raise OutputRefused(f"refusing to build into {out}: it is a file, not a folder")
+        return None
+    manifest = read_manifest(out / MANIFEST)
+    if manifest is not None:
+        return manifest
+    others = list(islice(_files_in(out), 4))
+    if others:
+        raise OutputRefused(f"refusing to build into {out}: it holds files that no collab-site "
+                            f"build wrote ({_few(others)}); choose another --out, or empty it")
+    return None
+
+
+def read_manifest(path: Path) -> dict[str, Any] | None:
+    """The manifest.json at `path` if a collab-site build wrote it (its shape says so: see
+    `manifest_bytes`), else None."""
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != 1:
+        return None
+    files = data.get("files")
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in files.items()):
+        return None
+    return data
+
+
+def _few(paths: list[str]) -> str:
+    return ", ".join(paths[:3]) + (", ..." if len(paths) > 3 else "")
+
+
 def nothing_at(out: Path) -> bool:
     """No site at `out`, and nothing that a build of it left there (a swap or a move cut short,
     which `begin` would finish)."""
@@ -240,12 +289,16 @@ def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> W
 
     Over a previous site, the cheaper of two ways: when most files changed, the few unchanged
     ones are linked into the new tree and the trees are swapped; else the changed files are
-    moved in, under a journal."""
+    moved in, under a journal. Files the previous manifest does not list stay: their folder is
+    never swapped away, and a new file in the place of one is refused (OutputRefused)."""
     changed = sorted(p for p, e in entries.items() if e.changed)
     unchanged = [p for p, e in entries.items() if not e.changed]
-    removed = sorted(_previous_files(staging) - set(entries) - {MANIFEST}) if staging.in_place else []
+    removed = sorted(set(staging.previous) - set(entries) - {MANIFEST})
+    swap = not staging.in_place or (len(changed) > len(unchanged) and not _holds_others(staging))
+    if not swap:
+        _refuse_others_in_the_way(staging, changed)
     write_file(staging.folder / MANIFEST, manifest)
-    if not staging.in_place or len(changed) > len(unchanged):
+    if swap:
         with FileWriter() as files:
             for rel in unchanged:
                 files.link(staging.out / rel, staging.folder / rel)
@@ -282,9 +335,42 @@ def _quietly(action: Callable[[str], None]) -> Callable[[str], None]:
     return run
 
 
-def _previous_files(staging: Staging) -> set[str]:
-    """The files of the site being replaced: its manifest's, or (no manifest) all there are."""
-    return set(staging.previous) if staging.previous else set(_existing(staging.out))
+def _holds_others(staging: Staging) -> bool:
+    """The site folder holds a file its manifest does not list."""
+    return any(rel not in staging.previous and rel != MANIFEST for rel in _files_in(staging.out))
+
+
+def _refuse_others_in_the_way(staging: Staging, changed: Iterable[str]) -> None:
+    """OutputRefused (the staged files removed) if a new file of the site would replace a file
+    (or a link) the previous manifest does not list, or go in a folder that is one."""
+    seen: set[str] = set()
+    others = [rel for path in changed if path not in staging.previous
+              for rel in _in_the_way(staging.out, path, seen) if rel not in staging.previous]
+    if others:
+        remove_tree(staging.folder)
+        raise OutputRefused(f"refusing to build into {staging.out}: the new site has files where "
+                            f"it holds files no collab-site build wrote ({_few(others)}); "
+                            f"move them away")
+
+
+def _in_the_way(out: Path, rel: str, seen: set[str]) -> list[str]:
+    """What writing the file `rel` into `out` would replace: the first of its folders that is
+    not a folder (`seen`: those found to be folders), or what is at `rel` (a folder's files)."""
+    parts = rel.split("/")
+    for depth in range(1, len(parts) + 1):
+        path = "/".join(parts[:depth])
+        if path in seen:
+            continue
+        try:
+            mode = os.lstat(os.path.join(out, path)).st_mode
+        except FileNotFoundError:
+            return []
+        if (mode & 0o170000) != 0o040000:
+            return [path]
+        if depth == len(parts):
+            return [f"{path}/{name}" for name in _files_in(out / path)]
+        seen.add(path)
+    return []
 
 
 def manifest_bytes(digests: Mapping[str, str], counts: Mapping[str, int], input_digest: str = "",
@@ -339,14 +425,11 @@ def write_file(path: str | Path, data: bytes) -> None:
 
 def _previous_manifest(out: Path) -> tuple[dict[str, str], int]:
     try:
-        path = out / MANIFEST
-        built_ns = path.stat().st_mtime_ns
-        files = json.loads(path.read_bytes()).get("files", {})
-    except (OSError, ValueError, AttributeError):
+        built_ns = (out / MANIFEST).stat().st_mtime_ns
+    except OSError:
         return {}, 0
-    if not isinstance(files, dict):
-        return {}, 0
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}, built_ns
+    manifest = read_manifest(out / MANIFEST)
+    return (manifest["files"], built_ns) if manifest is not None else ({}, 0)
 
 
 def _replay(out: Path, folder: Path, journal: Mapping[str, list[str]]) -> None:
@@ -392,13 +475,15 @@ def _remove_empty_parents(out: Path, folder: Path) -> None:
         folder = folder.parent
 
 
-def _existing(out: Path) -> list[str]:
-    found = []
+def _files_in(out: Path) -> Iterator[str]:
+    """Every file in `out` (links to folders too: a build does not look into them), as a path
+    in it, in order, one at a time."""
     for dirpath, dirnames, filenames in os.walk(out):
+        dirnames.sort()
         rel = os.path.relpath(dirpath, out)
         prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        found.extend(prefix + name for name in filenames)
-    return found
+        links = [name for name in dirnames if os.path.islink(os.path.join(dirpath, name))]
+        yield from (prefix + name for name in sorted(filenames + links))
 
 
 def _check_relative(rel: str) -> None:

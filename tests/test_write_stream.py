@@ -1,5 +1,6 @@
 """Writing a site over a previous one: only what changed is written, nothing is ever left half
-done, and a file touched after the build is written again."""
+done, a file touched after the build is written again, and no file a collab-site build did not
+write is ever replaced or deleted."""
 from __future__ import annotations
 
 import hashlib
@@ -55,7 +56,7 @@ def test_a_build_interrupted_while_moving_files_in_is_completed_by_the_next(tmp_
 
     monkeypatch.setattr(write.os, "replace", dies_after_one)
     with pytest.raises(KeyboardInterrupt):
-        commit(staging, entries, b"{}")
+        commit(staging, entries, write.manifest_bytes({p: e.digest for p, e in entries.items()}, {}))
     monkeypatch.setattr(write.os, "replace", real)
     assert not matches_manifest(out), "half moved: the manifest does not describe the files"
 
@@ -165,3 +166,48 @@ def test_a_failed_write_is_raised_on_threads_too(tmp_path):
         with write.FileWriter(probe=0, slow=0.0) as writer:
             writer.write(str(tmp_path / "taken" / "index.html"), b"page")
     assert writer.threaded
+
+
+# A build replaces only files a collab-site build wrote.
+
+def test_files_the_manifest_does_not_list_stay_however_the_site_is_replaced(tmp_path):
+    """A CNAME the user put into the site folder outlives a rebuild that moves a few files in
+    and one that swaps the whole folder (most files changed); it is not listed as the site's."""
+    out = tmp_path / "site"
+    write_site(out, V1)
+    (out / "CNAME").write_text("collab.example.org")
+    (out / "old" / "notes.txt").write_text("mine")
+    few = write_site(out, V2)
+    most = write_site(out, {rel: data + b" again" for rel, data in V2.items()})
+    assert len(few.written) < 3 and len(most.written) == 4
+    assert (out / "CNAME").read_text() == "collab.example.org"
+    assert (out / "old" / "notes.txt").read_text() == "mine"
+    assert not (out / "old" / "index.html").exists()
+    assert "CNAME" not in json.loads((out / "manifest.json").read_text())["files"]
+
+
+@pytest.mark.parametrize("mine", ["new/index.html", "new"], ids=["the file", "its folder"])
+def test_a_new_page_where_the_user_put_a_file_is_refused_and_the_site_left_as_it_was(tmp_path, mine):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    (out / mine).parent.mkdir(exist_ok=True)
+    (out / mine).write_text("mine")
+    before = listing(out)
+    with pytest.raises(write.OutputRefused, match=mine):
+        write_site(out, V2)
+    assert listing(out) == before and not (tmp_path / ".site.new").exists()
+
+
+def test_what_site_at_takes_for_a_site_of_ours(tmp_path):
+    out = tmp_path / "site"
+    assert write.site_at(out) is None                           # nothing there
+    out.mkdir()
+    assert write.site_at(out) is None                           # an empty folder
+    write_site(out, V1)
+    assert write.site_at(out)["files"].keys() == V1.keys()
+    (out / "manifest.json").write_text(json.dumps({"name": "My app", "icons": []}))
+    with pytest.raises(write.OutputRefused, match=r"\(index.html, manifest.json, a/index.html, \.\.\.\)"):
+        write.site_at(out)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(write.OutputRefused, match="not a folder"):
+        write.site_at(tmp_path / "file")
