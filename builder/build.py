@@ -5,7 +5,6 @@ Nothing here reads the wall clock: the same inputs give the same bytes, whenever
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from dataclasses import dataclass, replace
 from functools import partial
@@ -41,8 +40,8 @@ from builder.search import SearchIndex
 from builder.sources import Bucket, FileStates, empty_bucket, file_states
 from builder.sources.local import open_local
 from builder.urls import Urls, base_path, bucket_web_url
-from builder.write import (MANIFEST, Entry, KeptSite, WriteReport, begin, commit, look_over,
-                           manifest_bytes)
+from builder.write import (MANIFEST, Entry, KeptSite, OutputRefused, WriteReport, begin, commit,
+                           look_over, manifest_bytes, site_at)
 
 Log = Callable[[str], None]
 
@@ -63,15 +62,17 @@ class BuildReport:
 
 def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
+    last = site_at_output(config, Path(out))
     restoring = restore.start(config.render_cache_dir(), config_key(config), Path(out))
     caches = Caches.open(config.render_cache_dir())
     runtime = prefetch_vega_runtime(caches.files)
     source = open_source(config, log)
     digest = input_digest(source, config)
-    if previous_input_digest(Path(out)) == digest:
+    if last is not None and last.get("input") == digest:
         log(f"nothing changed since the last build of {out}: site left as it is "
             f"({time.perf_counter() - started:.2f}s)")
-        return unchanged_report(Path(out), time.perf_counter() - started, source.bucket.note)
+        return unchanged_report(Path(out), last, time.perf_counter() - started,
+                                source.bucket.note)
     looking = look_over_later(Path(out)) if restoring is None else None
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
@@ -121,15 +122,27 @@ def code_files(theme_dir: Path | None = None) -> list[Path]:
     return [p for p in code if p.is_file()] + theme_override_files(theme_dir)
 
 
-def previous_input_digest(out: Path) -> str | None:
-    try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8")).get("input")
-    except (OSError, ValueError, AttributeError):
-        return None
+def site_at_output(config: Config, out: Path) -> Mapping[str, Any] | None:
+    """The manifest of the site a build left at `out` (None: nothing there yet), once it is
+    sure that the build may write there: not into the bucket folder (nor a folder in it), the
+    config file's folder or the current folder, nor a folder holding one of them, nor over
+    files no collab-site build wrote (write.site_at). Raises OutputRefused, saying why."""
+    where = out.resolve()
+    guarded = [("the config file's folder", config.root, False),
+               ("the current folder", Path.cwd(), False)]
+    if not config.source_is_hub():
+        guarded.insert(0, ("the bucket folder the site is built from", config.source_dir(), True))
+    for what, folder, nor_inside in guarded:
+        how = ("it is" if where == folder else "it holds" if folder.is_relative_to(where)
+               else "it is inside" if nor_inside and where.is_relative_to(folder) else "")
+        if how:
+            raise OutputRefused(f"refusing to build into {out}: {how} {what} ({folder}); "
+                                f"choose another --out")
+    return site_at(out)
 
 
-def unchanged_report(out: Path, seconds: float, note: str) -> BuildReport:
-    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+def unchanged_report(out: Path, manifest: Mapping[str, Any], seconds: float,
+                     note: str) -> BuildReport:
     problems = tuple(Problem(path, reason) for path, reason in manifest.get("problems", []))
     return BuildReport(out=out, pages=0, files=len(manifest.get("files", {})), problems=problems,
                        written=WriteReport((), len(manifest.get("files", {})), ()),

@@ -79,10 +79,14 @@ def _run_build(config: Config, args) -> int:
 
     from builder.build import build
     from builder.render import failure_line
+    from builder.write import OutputRefused
     try:
         report = build(config, Path(args.out))
     except jinja2.TemplateError as exc:          # a theme's template: the site is left as it was
         print(f"template error: {failure_line(exc)}", file=sys.stderr)
+        return 2
+    except OutputRefused as exc:                 # files no build wrote there: nothing is written
+        print(f"build: {exc}", file=sys.stderr)
         return 2
     if args.summary:
         from builder.summary import append, build_markdown
@@ -95,8 +99,13 @@ def _run_build(config: Config, args) -> int:
 
 def _run_serve(config: Config, args) -> int:
     from builder.serve import serve
-    return serve(config, Path(args.out), port=args.port, config_file=_config_path(args),
-                 reload=lambda: _config(args))
+    from builder.write import OutputRefused
+    try:
+        return serve(config, Path(args.out), port=args.port, config_file=_config_path(args),
+                     reload=lambda: _config(args))
+    except OutputRefused as exc:
+        print(f"serve: {exc}", file=sys.stderr)
+        return 2
 
 
 def _run_check(config: Config, args) -> int:

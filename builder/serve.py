@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from builder.config import Config, ConfigError
 from builder.render import failure_line
 from builder.urls import base_path
+from builder.write import OutputRefused
 
 POLL_SECONDS = 1.0
 
@@ -91,7 +92,7 @@ def serve(config: Config, out: Path, port: int, config_file: Path | None = None,
         print(f"serve: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     try:
-        _rebuild(state.config, state.out)
+        _rebuild(state.config, state.out, first=True)
         _say_what_is_not_watched(config)
         watcher = threading.Thread(target=_watch, daemon=True, name="collab-site-watch",
                                    args=(state, config_file, reload, poll_seconds))
@@ -106,11 +107,16 @@ def serve(config: Config, out: Path, port: int, config_file: Path | None = None,
     return 0
 
 
-def _rebuild(config: Config, out: Path) -> None:
-    """Build; a failure is printed in a line or two, and the site served stays as it was."""
+def _rebuild(config: Config, out: Path, first: bool = False) -> None:
+    """Build; a failure is printed in a line or two, and the site served stays as it was. An
+    output folder the first build refuses stops serve (OutputRefused): no site of ours is there."""
     from builder.build import build
     try:
         build(config, out)
+    except OutputRefused as exc:
+        if first:
+            raise
+        print(f"build refused, still serving the last site: {exc}", file=sys.stderr, flush=True)
     except Exception as exc:           # a theme's template error, a bucket folder gone, ...
         print(f"build failed, still serving the last site: {failure_line(exc)}", file=sys.stderr,
               flush=True)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from pathlib import Path
 
 import pytest
 
 from builder import write
+from builder.cli import main
 from builder.write import begin, commit, write_site
+from tests.site_fixtures import REPO
 
 
 def listing(out):
@@ -211,3 +214,79 @@ def test_what_site_at_takes_for_a_site_of_ours(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(write.OutputRefused, match="not a folder"):
         write.site_at(tmp_path / "file")
+
+
+def small_bucket(folder: Path, messages: int = 3) -> Path:
+    board = folder / "message_board"
+    board.mkdir(parents=True, exist_ok=True)
+    for n in range(1, messages + 1):
+        (board / f"20260101-12000{n}-000_alpha.md").write_text(
+            f"---\nagent: alpha\ntype: update\n---\nMessage {n}\n")
+    return folder
+
+
+def build(bucket: Path, out: Path | str) -> int:
+    return main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(out)])
+
+
+def refusal(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("build: refusing to build into ") and err.count("\n") == 1, err
+    return err
+
+
+@pytest.mark.parametrize("manifest", [None, {"name": "My app", "start_url": "/"}],
+                         ids=["no manifest", "another tool's manifest"])
+def test_a_folder_of_files_no_build_wrote_is_refused_and_kept(tmp_path, capsys, manifest):
+    docs = tmp_path / "mydocs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("important")
+    if manifest is not None:
+        (docs / "manifest.json").write_text(json.dumps(manifest))
+    before = listing(docs)
+    assert build(small_bucket(tmp_path / "bucket"), docs) == 2
+    assert listing(docs) == before
+    assert "mydocs" in refusal(capsys) and "notes.txt" in before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".mydocs")]
+
+
+@pytest.mark.parametrize("where", ["bucket", "bucket/site", "."],
+                         ids=["the bucket", "inside it", "a folder holding it"])
+def test_the_bucket_folder_is_never_built_into(tmp_path, capsys, where):
+    bucket = small_bucket(tmp_path / "bucket")
+    before = listing(bucket)
+    assert build(bucket, tmp_path / where) == 2
+    assert listing(bucket) == before and not (bucket / "site").exists()
+    assert "bucket folder" in refusal(capsys)
+
+
+@pytest.mark.parametrize("here", [".", "empty"], ids=["holding the bucket", "an empty folder"])
+def test_out_dot_is_refused_with_a_line_not_a_traceback(tmp_path, monkeypatch, capsys, here):
+    bucket = small_bucket(tmp_path / "bucket")
+    (tmp_path / here).mkdir(exist_ok=True)
+    monkeypatch.chdir(tmp_path / here)
+    assert build(bucket, ".") == 2
+    assert refusal(capsys).startswith("build: refusing to build into .: ")
+    assert listing(tmp_path) == {"bucket/" + rel: data for rel, data in listing(bucket).items()}
+
+
+@pytest.mark.parametrize("fresh", ["missing", "empty"])
+def test_a_missing_or_empty_folder_is_built_into(tmp_path, fresh):
+    out = tmp_path / "site"
+    if fresh == "empty":
+        out.mkdir()
+    assert build(small_bucket(tmp_path / "bucket"), out) == 0
+    assert (out / "index.html").is_file() and matches_manifest(out)
+
+
+def test_a_rebuild_removes_the_pages_that_are_gone_and_keeps_the_users_files(tmp_path):
+    bucket, out = small_bucket(tmp_path / "bucket"), tmp_path / "site"
+    assert build(bucket, out) == 0
+    gone = out / "messages" / "20260101-120003-000_alpha" / "index.html"
+    assert gone.is_file()
+    (out / "CNAME").write_text("collab.example.org")
+    (bucket / "message_board" / "20260101-120003-000_alpha.md").unlink()
+    assert build(bucket, out) == 0
+    assert not gone.exists() and (out / "messages" / "20260101-120002-000_alpha").is_dir()
+    assert (out / "CNAME").read_text() == "collab.example.org"
