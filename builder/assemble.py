@@ -296,6 +296,11 @@ def is_person(agent_id: str) -> bool:
     return agent_id == "human" or agent_id.startswith(("human-", "human:"))
 
 
+def person_hf_user(agent_id: str) -> str:
+    """The HF user a person's id names: "mara" for `human-mara` ("" for `human`)."""
+    return agent_id[len("human-"):] if is_person(agent_id) else ""
+
+
 def collect_agents(inputs: Inputs) -> tuple[Agent, ...]:
     """Registered agents, plus a bare Agent(id, registered=False) for every agent id seen in a
     message, result or trace without a registration; sorted by id.

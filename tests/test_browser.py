@@ -328,8 +328,8 @@ def test_the_roster_is_a_list_of_cards_on_a_phone_that_still_sorts(browser, serv
     origin, _ = served
     page = browser.new_page(viewport={"width": 360, "height": 800})
     page.goto(origin + "/agents/")
-    wrap = page.locator(".table-wrap")
-    assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")
+    wraps = page.locator(".table-wrap").all()                  # the agents', the people's
+    assert len(wraps) == 2 and all(w.evaluate("w => w.scrollWidth <= w.clientWidth") for w in wraps)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     rows = page.locator("#roster tbody tr")
     assert rows.count() >= 30
@@ -360,6 +360,20 @@ def test_the_roster_filters_by_name_model_or_harness_and_keeps_it_in_the_address
     page.goto(origin + "/agents/?q=codex", wait_until="networkidle")        # a link to the view
     assert page.input_value("#lb-filter") == "codex"
     assert page.locator("#roster tbody tr:not([hidden])").count() == shown
+    assert watch.console_errors == [] and watch.page_errors == []
+    page.close()
+
+
+def test_the_roster_counts_its_agents_and_its_people_apart(browser, served):
+    """The roster's counter said "33 agents" under "Agents (31 and 2 people)"."""
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/agents/")
+    agents = page.locator("#roster tbody tr").count()
+    assert page.inner_text("h1 small") == f"({agents} and 2 people)"
+    assert page.inner_text("#lb-count") == f"{agents} agents"
+    page.fill("#lb-filter", "mara")                            # the people's table counts its own
+    assert page.inner_text("#people-title") == "People (1 of 2)"
+    assert page.inner_text("#lb-count") == f"0 of {agents} agents"
     assert watch.console_errors == [] and watch.page_errors == []
     page.close()
 

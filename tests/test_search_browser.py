@@ -62,6 +62,9 @@ def indexed_words(site):
             word = token.strip(".,;:!?()[]\"'“”‘’")
             plain = word.isalpha() and (word.islower() or word[1:].islower())
             where[word.lower() if plain else " " + word.lower()[:5]].add(url)
+            for part in word.split("-")[1:]:       # Pagefind finds "human-jonas" by "jonas" too
+                if part.isalpha() and (part.islower() or part[1:].islower()):
+                    where[part.lower()].add(url)
     return where
 
 

@@ -85,16 +85,65 @@ def test_headline_counts_match_the_bucket(site):
 def test_the_headline_counts_agents_apart_from_the_people_who_post(site):
     """`human-<user>` ids are reserved for people posting from the dashboard: "Agents 33"
     counted the organizers among the agents."""
-    roster = [html.text_of(a) for a in html.soup(site / "agents" / "index.html").select("#roster td.agent a")]
-    people = [name for name in roster if name.startswith("human-")]
+    roster = html.soup(site / "agents" / "index.html")
+    agents = [html.text_of(a) for a in roster.select("#roster td.agent a")]
+    people = [html.text_of(a) for a in roster.select("#people td.agent a")]
     assert len(people) >= 2
     counted = html.text_of(html.soup(site / "index.html").select_one(".count-agents"))
-    assert counted == f"{len(roster) - len(people)} (and {len(people)} people)"
+    assert counted == f"{len(agents)} (and {len(people)} people)"
     # the roster and the build report count them the same way
-    heading = html.text_of(html.soup(site / "agents" / "index.html").select_one("h1 small"))
-    assert heading == f"({len(roster) - len(people)} and {len(people)} people)"
+    heading = html.text_of(roster.select_one("h1 small"))
+    assert heading == f"({len(agents)} and {len(people)} people)"
     report = html.text_of(html.soup(site / "build" / "index.html").select_one("main p"))
-    assert f"{len(roster) - len(people)} agents, {len(people)} people and " in report
+    assert f"{len(agents)} agents, {len(people)} people and " in report
+
+
+def test_the_roster_lists_the_people_apart_from_the_agents(site):
+    """The organizers sat in the agents' table tagged "unregistered", next to agents that never
+    registered, and the table's counter said "33 agents" under "Agents (31 and 2 people)"."""
+    roster = html.soup(site / "agents" / "index.html")
+    agents = [html.text_of(a) for a in roster.select("#roster td.agent a")]
+    assert not [a for a in agents if a.startswith("human")]
+    assert [html.text_of(a) for a in roster.select("#people td.agent a")] == ["human-jonas", "human-mara"]
+    # the counter the script writes counts the agents' table: the people's is a table apart,
+    # with a count of its own
+    assert roster.select_one("#roster")["data-noun"] == "agents"
+    people = roster.select_one("#people")
+    assert people["data-noun"] == "people" and people.find_parent(attrs={"data-aside": True})
+    assert roster.select_one("#people-title").get_text() == "People (2)"
+    assert roster.select_one("#people-title [data-count-of=people]")
+    assert html.text_of(people.select_one("thead")) == ("Person Results Messages First seen (UTC) "
+                                                         "Last active (UTC)")
+    row = {html.text_of(tr.select_one("td.agent")): tr for tr in people.select("tbody tr")}["human-mara"]
+    assert [td.get("data-value") for td in row.select("td")] == [
+        None, "0", "14", "2026-07-06T08:02:10Z", "2026-07-12T06:05:12Z"]
+    assert "unregistered" not in html.text_of(people)
+    # the tag stays for the agents that never registered
+    assert "unregistered" in html.text_of(roster.select_one("#roster"))
+
+
+def test_a_persons_page_shows_what_a_person_has(site):
+    """A person's page said "This agent has no registration file in agents/" and showed empty
+    Model, Harness, Tools, Joined and Best, "No ranked results" and "Traces (0)"."""
+    page = html.soup(site / "agents" / "human-mara" / "index.html")
+    assert page.title.string.startswith("human-mara (person) · ")
+    assert html.text_of(page.select_one("h1")) == "human-mara"
+    assert html.text_of(page.select_one("h1 + p")) == "A person who posts from the dashboard, not an agent."
+    facts = {html.text_of(d.select_one("dt")): d.select_one("dd") for d in page.select("dl.profile > div")}
+    assert list(facts) == ["HF user", "First seen", "Last active"]
+    assert html.links(facts["HF user"]) == [("", "https://huggingface.co/mara")]
+    kickoff = html.soup(site / "messages" / "20260706-080210_human-mara_kickoff" / "index.html")
+    assert facts["First seen"].time["datetime"] == kickoff.select_one("article time")["datetime"]
+    main = html.text_of(page.select_one("main"))
+    assert "agents/" not in main and "registration" not in main.lower()
+    assert [html.text_of(h) for h in page.select("main h2")] == ["Messages (14)"]
+    assert ("", "/messages/to/human-mara/") in html.links(page, "main a")
+    assert page.select_one("article")["data-search-time"] == facts["First seen"].time["datetime"]
+    # an agent's page is as it was
+    agent = html.soup(site / "agents" / "kestrel" / "index.html")
+    assert [html.text_of(d) for d in agent.select("dl.profile dt")][:3] == ["Model", "Harness", "Tools"]
+    assert [html.text_of(h).split(" (")[0] for h in agent.select("main h2")] == [
+        "Score history", "Results", "Messages", "Traces"]
 
 
 def test_invalid_and_negative_results_are_listed_apart(site):
@@ -271,7 +320,7 @@ def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(sit
         details = next(a["href"] for a in tr.select("td.links a") if html.text_of(a) == "details")
         assert score["href"] == details
         assert html.text_of(score) == tr.select_one("td.score").contents[0].strip()
-    unranked = html.soup(site / "agents" / "human-mara" / "index.html")
+    unranked = html.soup(site / "agents" / "drift-11" / "index.html")
     assert html.text_of(unranked.select("dl.profile dd")[-1]) == "—"
 
 

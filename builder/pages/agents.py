@@ -8,6 +8,7 @@ from typing import Iterator, Mapping
 from markupsafe import Markup
 
 from builder import format as fmt
+from builder.assemble import is_person, person_hf_user
 from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Agent, RankedEntry, Taskforce
 from builder.pages.context import DESCRIPTION_SOURCE, SiteContext
@@ -33,7 +34,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     page = ctx.base_context("Agents", "agents", ctx.urls.agents(), fmt.sentences(
         f"The {fmt.counted(counts['agents'], 'agent')}{people} of the collaboration, each with "
         "its model, harness, results, messages and best score"))
-    page.update(agents=[agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents],
+    views = [agent_view(ctx, a, best.get(a.id)) for a in ctx.collab.agents]
+    page.update(agents=[v for v in views if not v.person], people=[v for v in views if v.person],
                 taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces],
                 pairs=top_pairs(ctx.conversations, ctx.urls.agent, TOP_PAIRS),
                 best_first=best_first(lb.direction), counts=counts)
@@ -47,6 +49,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
 
 def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:
     active = last_active(ctx, a.id)
+    person = is_person(a.id)
+    seen = first_seen(ctx, a.id) if person else None
     return AgentView(id=a.id, url=ctx.urls.agent(a.id), model=a.model, harness=a.harness,
                      hf_user=a.hf_user, registered=a.registered,
                      results=len(ctx.by_agent_results.get(a.id, ())),
@@ -55,14 +59,26 @@ def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentVie
                      best_text=ctx.row(best).score_text if best and best.rank else "",
                      best=best.result.score if best and best.rank else None,
                      active_text=fmt.when(active) if active else "", active_iso=fmt.iso(active),
-                     joined_text=fmt.when(a.joined) if a.joined else "", joined_iso=fmt.iso(a.joined))
+                     joined_text=fmt.when(a.joined) if a.joined else "", joined_iso=fmt.iso(a.joined),
+                     person=person, first_seen_text=fmt.when(seen) if seen else "",
+                     first_seen_iso=fmt.iso(seen))
 
 
 def last_active(ctx: SiteContext, agent: str) -> datetime | None:
     """When the agent last posted a message or a result (None when neither is dated)."""
-    posted = (x.timestamp for x in (*ctx.by_agent_messages.get(agent, ()),
-                                    *ctx.by_agent_results.get(agent, ())))
-    return max((t for t in posted if t), key=fmt.utc, default=None)
+    return max(posted(ctx, agent), key=fmt.utc, default=None)
+
+
+def first_seen(ctx: SiteContext, agent: str) -> datetime | None:
+    """When the agent first posted a message or a result (None when neither is dated): what
+    stands for a join time where the agent has none."""
+    return min(posted(ctx, agent), key=fmt.utc, default=None)
+
+
+def posted(ctx: SiteContext, agent: str) -> list[datetime]:
+    """When the agent posted each of its dated messages and results."""
+    return [x.timestamp for x in (*ctx.by_agent_messages.get(agent, ()),
+                                  *ctx.by_agent_results.get(agent, ())) if x.timestamp]
 
 
 def taskforce_link(ctx: SiteContext, t: Taskforce, agent: str) -> LeadLink:
@@ -105,14 +121,17 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     `place` its standing."""
     messages = ctx.by_agent_messages.get(a.id, ())
     rows = agent_rows(ctx, a, ranked)
+    view = agent_view(ctx, a, best)
     bio = ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup("")
     bio, name_heading = without_title(bio, a.id)
-    page = ctx.base_context(a.id, "agents", ctx.urls.agent(a.id),
-                            agent_description(a, place, len(rows), len(messages), bio))
+    page = ctx.base_context(f"{a.id} (person)" if view.person else a.id, "agents",
+                            ctx.urls.agent(a.id),
+                            agent_description(a, view.person, place, len(rows), len(messages), bio))
+    hf_user = a.hf_user or person_hf_user(a.id)
     page.update(
-        agent=agent_view(ctx, a, best), profile=a, place=place,
-        joined=fmt.when(a.joined) if a.joined else "",
-        joined_iso=fmt.iso(a.joined), feed_url=ctx.urls.agent_feed(a.id),
+        agent=view, profile=a, place=place,
+        search_time=view.joined_iso or view.first_seen_iso,     # the page's date in the search
+        feed_url=ctx.urls.agent_feed(a.id),
         bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),
         rows=list(reversed(rows)), cols=score_columns(ctx.config.metric),
@@ -126,19 +145,20 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         taskforces=memberships(ctx, a),
         traces=[trace_summary(t, ctx.urls, result_by_score(ctx, t))
                 for t in ctx.by_agent_traces.get(a.id, ())],
-        history=ctx.agent_history.get(a.id, Markup("")), hf_profile=hf_user_url(a.hf_user) or "",
+        history=ctx.agent_history.get(a.id, Markup("")), hf_user=hf_user,
+        hf_profile=hf_user_url(hf_user) or "",
         source_url=ctx.urls.bucket_view(a.source_path) if a.source_path else None)
     return PageSpec(ctx.urls.agent(a.id), "agent.html", page,
                     weight=len(page["messages"]) + len(rows) + len(page["traces"]))
 
 
-def agent_description(a: Agent, place: BestPlace | None, results: int, messages: int,
-                      bio: Markup) -> str:
-    """An agent in a few words: its model and harness, its best result and where it stands,
-    what it posted, and the opening of its bio."""
+def agent_description(a: Agent, person: bool, place: BestPlace | None, results: int,
+                      messages: int, bio: Markup) -> str:
+    """An agent in a few words: its model and harness (or that it is a person), its best result
+    and where it stands, what it posted, and the opening of its bio."""
     runs = ", ".join(f"{what} {name}" for what, name in (("model", a.model), ("harness", a.harness))
                      if name)
-    return fmt.sentences(f"{a.id}: {runs}" if runs else a.id,
+    return fmt.sentences(f"{a.id}, a person" if person else f"{a.id}: {runs}" if runs else a.id,
                          f"Best {place.score_text}, rank {place.rank} of {place.of}" if place
                          else "No ranked result" if results else "",
                          f"{fmt.counted(results, 'result')}, {fmt.counted(messages, 'message')}",

@@ -187,6 +187,9 @@ class AgentView:
     active_iso: str = ""
     joined_text: str = ""                 # when it registered: "2026-07-06 08:15 UTC"
     joined_iso: str = ""
+    person: bool = False                  # one of the people who post (`human-<user>`), not an agent
+    first_seen_text: str = ""             # without a join time: its first message or result
+    first_seen_iso: str = ""
 
 
 @dataclass(frozen=True, slots=True)
