@@ -84,8 +84,8 @@ def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tm
     def label(site):
         return soup(site / "search" / "index.html").select_one("label[for=search-q]").get_text()
 
-    assert kinds(demo_site) == ["", "message", "result", "agent", "trace", "taskforce"]
-    assert label(demo_site) == "Words to find in messages, results, agents, traces and taskforces"
+    assert kinds(demo_site) == ["", "message", "result", "agent", "person", "trace", "taskforce"]
+    assert label(demo_site) == "Words to find in messages, results, agents, people, traces and taskforces"
     bucket = tmp_path / "bucket"
     shutil.copytree(REPO / "builder" / "demo", bucket)
     shutil.rmtree(bucket / "taskforces")
@@ -93,8 +93,8 @@ def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tm
     out = tmp_path / "site"
     assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
                  "--out", str(out)]) == 0
-    assert kinds(out) == ["", "message", "result", "agent"]
-    assert label(out) == "Words to find in messages, results and agents"
+    assert kinds(out) == ["", "message", "result", "agent", "person"]
+    assert label(out) == "Words to find in messages, results, agents and people"
 
 
 def test_the_date_fields_span_the_first_to_the_last_day_of_the_messages_and_results(demo_site):
@@ -158,7 +158,7 @@ def test_every_dated_page_has_a_date_to_sort_by(demo_site):
         kinds.add(body["data-pagefind-filter"])
         indexed = soup(indexed_part(path.read_bytes()))
         assert indexed.select_one('[data-pagefind-sort^="date["]') is not None, path
-    assert kinds == {f"facet:kind:{k}" for k in ("message", "result", "agent", "trace")}
+    assert kinds == {f"facet:kind:{k}" for k in ("message", "result", "agent", "person", "trace")}
 
 
 def test_pages_without_a_body_to_index_are_left_out(demo_site):

@@ -277,7 +277,7 @@ def test_newest_and_oldest_first_order_results_across_shards(browser, served):
 def test_ordered_by_date_every_agent_is_found_in_the_order_they_joined(browser, served):
     origin, site = served
     joined = {f"/agents/{p.parent.name}/": p.read_text(encoding="utf-8")
-              for p in (site / "agents").glob("*/index.html")}
+              for p in (site / "agents").glob("*/index.html") if not p.parent.name.startswith("human-")}
     page, _ = open_page(browser, origin, "/search/?kind=agent")
     assert sorted(every_result(page)) == sorted(joined)
     page, _ = open_page(browser, origin, "/search/?kind=agent&sort=oldest")
@@ -286,6 +286,19 @@ def test_ordered_by_date_every_agent_is_found_in_the_order_they_joined(browser, 
     dates = [soup(joined[h]).select_one("dl.profile time[data-pagefind-sort]") for h in found]
     dated = [d["datetime"] for d in dates if d is not None]
     assert len(dated) > 20 and dated == sorted(dated)
+
+
+def test_people_are_found_as_people(browser, served):
+    """Search labelled the organizers "Agent · human-mara"."""
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/search/?kind=person")
+    assert sorted(map(tuple, results_of(page))) == [("human-jonas", "/agents/human-jonas/", "Person · human-jonas"),
+                                        ("human-mara", "/agents/human-mara/", "Person · human-mara")]
+    page.goto(f"{origin}/search/?q=human-mara")                     # a person's name: the page first
+    assert results_of(page)[0][1:] == ["/agents/human-mara/", "Person · human-mara"]
+    page.goto(f"{origin}/search/?q=kestrel")
+    assert results_of(page)[0][1:] == ["/agents/kestrel/", "Agent · kestrel"]
+    assert watch.console_errors == [] and watch.page_errors == []
 
 
 def test_an_agent_filter_narrows_and_lives_in_the_address(browser, served):
@@ -326,7 +339,8 @@ def test_type_and_date_filters_narrow(browser, served):
 
 def test_filters_alone_find_pages_and_a_range_without_days_finds_none(browser, served):
     origin, site = served
-    agents = sorted(p.parent.name for p in (site / "agents").glob("*/index.html"))
+    agents = sorted(p.parent.name for p in (site / "agents").glob("*/index.html")
+                    if not p.parent.name.startswith("human-"))             # people are their own kind
     page, watch = open_page(browser, origin, "/search/?kind=agent")
     found = results_of(page)                    # the first 20, until "Show more"
     assert page.inner_text("#search-status") == f"{len(agents)} results."

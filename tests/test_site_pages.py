@@ -138,12 +138,20 @@ def test_a_persons_page_shows_what_a_person_has(site):
     assert "agents/" not in main and "registration" not in main.lower()
     assert [html.text_of(h) for h in page.select("main h2")] == ["Messages (14)"]
     assert ("", "/messages/to/human-mara/") in html.links(page, "main a")
+    assert page.select_one("article")["data-pagefind-filter"] == "facet:kind:person"
     assert page.select_one("article")["data-search-time"] == facts["First seen"].time["datetime"]
     # an agent's page is as it was
     agent = html.soup(site / "agents" / "kestrel" / "index.html")
+    assert agent.select_one("article")["data-pagefind-filter"] == "facet:kind:agent"
     assert [html.text_of(d) for d in agent.select("dl.profile dt")][:3] == ["Model", "Harness", "Tools"]
     assert [html.text_of(h).split(" (")[0] for h in agent.select("main h2")] == [
         "Score history", "Results", "Messages", "Traces"]
+
+
+def test_the_search_page_offers_people_as_a_kind_of_page(site):
+    page = html.soup(site / "search" / "index.html")
+    kinds = [(o["value"], html.text_of(o)) for o in page.select("select[name=kind] option")]
+    assert ("agent", "Agents") in kinds and ("person", "People") in kinds
 
 
 def test_invalid_and_negative_results_are_listed_apart(site):

@@ -1,5 +1,5 @@
-"""/search/: full-text search over messages, results, agents, traces and taskforces, in the
-browser.
+"""/search/: full-text search over messages, results, agents, people, traces and taskforces,
+in the browser.
 
 The page is a plain GET form (the header's search box lands here with ?q=); its script loads
 the index that builder/search.py writes only once the visitor searches. This page alone may
@@ -9,19 +9,21 @@ from __future__ import annotations
 from typing import Iterator
 
 from builder import format as fmt
+from builder.assemble import is_person
 from builder.model import Collab
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
 from builder.render import content_security_policy
 
-KINDS = (("message", "Messages"), ("result", "Results"), ("agent", "Agents"), ("trace", "Traces"),
-         ("taskforce", "Taskforces"))
+KINDS = (("message", "Messages"), ("result", "Results"), ("agent", "Agents"), ("person", "People"),
+         ("trace", "Traces"), ("taskforce", "Taskforces"))
 
 
 def kinds_in(c: Collab) -> list[tuple[str, str]]:
     """The kinds of page the collaboration has, to search among."""
-    has = {"message": c.messages, "result": c.results, "agent": c.agents, "trace": c.traces,
-           "taskforce": c.taskforces}
+    people = sum(is_person(a.id) for a in c.agents)
+    has = {"message": c.messages, "result": c.results, "agent": len(c.agents) > people,
+           "person": people, "trace": c.traces, "taskforce": c.taskforces}
     return [(kind, label) for kind, label in KINDS if has[kind]]
 
 

@@ -9,7 +9,7 @@
 // results but not the merged list, so they are put in shard order here (shards do not overlap
 // in time). A shard in which a query word is not found answers with the pages of the longest
 // word it has that starts the query word ("a" for "autoregressive"); that answer is dropped.
-// A query that is an agent's name puts that agent's page first.
+// A query that is an agent's (or a person's) name puts that agent's page first.
 // How many results are shown and where the page is scrolled live in history.state, so Back
 // to the search brings the visitor to the result they left from.
 const form = document.getElementById("search-form");
@@ -18,7 +18,8 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const FIELDS = ["q", "kind", "agent", "type", "from", "to", "sort"];
-const KINDS = { message: "Message", result: "Result", agent: "Agent", trace: "Trace", taskforce: "Taskforce" };
+const KINDS = { message: "Message", result: "Result", agent: "Agent", person: "Person", trace: "Trace",
+                taskforce: "Taskforce" };
 const BATCH = 20;
 // The pages' one Pagefind filter, of values "<name>:<value>" ("agent:kestrel", "day:2026-07-09"):
 // a new page changes one filter file of its shard, not one per kind of filter.
@@ -151,7 +152,8 @@ async function agentPageFirst(pf, term, results) {
   const agent = valuesOf(Object.keys((await pf.filters())[FACET] || {}), "agent")
     .find((id) => folded(wordsOf(id).join("")) === name);
   if (agent === undefined) return results;
-  const page = await pf.search(null, { filters: { [FACET]: ["kind:agent", `agent:${agent}`] } });
+  const page = await pf.search(null, { filters: { all: [{ [FACET]: [`agent:${agent}`] },
+                                                        { [FACET]: { any: ["kind:agent", "kind:person"] } }] } });
   const ids = new Set(page.results.map((r) => r.id));
   const first = results.filter((r) => ids.has(r.id));
   return first.length ? [...first, ...results.filter((r) => !ids.has(r.id))] : results;
