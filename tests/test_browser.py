@@ -8,7 +8,9 @@ import shutil
 
 import pytest
 
+from builder.cli import main
 from tests.browser import LINES, PageWatch, serve_folder
+from tests.site_fixtures import REPO
 
 pytestmark = pytest.mark.browser
 
@@ -376,6 +378,34 @@ def test_the_roster_counts_its_agents_and_its_people_apart(browser, served):
     assert page.inner_text("#lb-count") == f"0 of {agents} agents"
     assert watch.console_errors == [] and watch.page_errors == []
     page.close()
+
+
+def test_the_roster_sorts_an_unknown_join_last_both_ways(browser, tmp_path):
+    """Sorted by Joined, the agents without a date came first from the oldest, where "Best"
+    keeps its blanks last. Here an agent registered without a join time that never posted: its
+    Joined is unknown (one that posted is "first seen" then)."""
+    bucket = tmp_path / "bucket"
+    shutil.copytree(REPO / "builder" / "demo", bucket)
+    (bucket / "agents" / "quiet-1.md").write_text(
+        "---\nagent_name: quiet-1\nagent_model: m\nagent_harness: h\n---\n\nWatching.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(site)]) == 0
+    with serve_folder(site) as origin:
+        page, watch = open_page(browser, origin, "/agents/")
+        agents = page.locator("#roster tbody tr").count()
+        joined = "tds => tds.map(t => t.dataset.value)"
+        for direction in ("ascending", "descending"):
+            page.locator("#roster th[data-key=joined] button").click()
+            assert page.get_attribute("#roster th[data-key=joined]", "aria-sort") == direction
+            values = page.eval_on_selector_all("#roster tbody td.joined", joined)
+            dated = [v for v in values if v]
+            assert values == dated + [""] and len(dated) == agents - 1
+            assert dated == sorted(dated, reverse=direction == "descending")
+            assert page.locator("#roster tbody tr").last.locator("td.agent").inner_text().startswith("quiet-1")
+        assert "sort=joined&dir=desc" in page.url                    # the agents' sort, in the address
+        assert watch.console_errors == [] and watch.page_errors == []
+        page.close()
 
 
 def test_tables_of_records_fit_a_tablet_as_cards_of_two_fields_a_line(browser, served):

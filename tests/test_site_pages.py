@@ -298,8 +298,8 @@ def test_a_profile_draws_the_days_of_the_agents_messages_as_its_listing_does(sit
 
 
 def test_the_roster_says_when_each_agent_joined_and_sorts_by_it(site):
-    """Who is new: the registration's `joined`, as the profile gives it; "—" for an agent that
-    never registered."""
+    """Who is new: the registration's `joined`, as the profile gives it; for an agent that never
+    registered, when it was first seen (its first message or result) where it said "—"."""
     roster = html.soup(site / "agents" / "index.html")
     assert html.text_of(roster.select_one("#roster th[data-key=joined]")) == "Joined (UTC)"
     assert roster.select_one("#roster th[data-key=joined]")["data-sort"] == "text"
@@ -312,8 +312,18 @@ def test_the_roster_says_when_each_agent_joined_and_sorts_by_it(site):
     assert dt.find_next_sibling("dd").time["datetime"] == cells["kestrel"]["data-value"]
     unregistered = [html.text_of(tr.select_one("td.agent a")) for tr in roster.select("#roster tbody tr")
                     if "unregistered" in html.text_of(tr.select_one("td.agent"))]
-    assert unregistered and all(html.text_of(cells[a]) == "—" and cells[a]["data-value"] == ""
-                                for a in unregistered)
+    assert "drift-11" in unregistered and "zephyr-q" in unregistered
+    # drift-11 first posted on 2026-07-07 at 00:12, a message; its result came later
+    listing = html.soup(site / "messages" / "agent" / "drift-11" / "index.html")
+    first = min(t["datetime"] for t in listing.select("li.message-card time"))
+    assert first.startswith("2026-07-07T00:12")
+    assert cells["drift-11"]["data-value"] == first
+    assert html.text_of(cells["drift-11"]) == "first seen 2026-07-07"
+    profile = html.soup(site / "agents" / "drift-11" / "index.html")
+    dd = next(d for d in profile.select("dl.profile dt") if html.text_of(d) == "Joined").find_next_sibling("dd")
+    assert html.text_of(dd) == f"first seen {first[:10]} {first[11:16]} UTC"
+    assert dd.time["datetime"] == first
+    assert all(cells[a]["data-value"] for a in unregistered)       # every one of them posted
 
 
 def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(site):

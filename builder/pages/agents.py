@@ -50,7 +50,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
 def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:
     active = last_active(ctx, a.id)
     person = is_person(a.id)
-    seen = first_seen(ctx, a.id) if person else None
+    seen = first_seen(ctx, a.id) if person or not a.joined else None
     return AgentView(id=a.id, url=ctx.urls.agent(a.id), model=a.model, harness=a.harness,
                      hf_user=a.hf_user, registered=a.registered,
                      results=len(ctx.by_agent_results.get(a.id, ())),

@@ -55,12 +55,15 @@
     return raw.trim().toLowerCase();
   }
 
+  // A cell without a value: no number, or an empty data-value (a date unknown, "—").
+  function isBlank(value, kind) {
+    return kind === "number" ? isNaN(value) : value === "";
+  }
+
   function compare(a, b, kind) {
-    if (kind === "number") {
-      var an = isNaN(a), bn = isNaN(b);
-      if (an || bn) return an === bn ? 0 : (an ? 1 : -1); // blanks always last
-      return a - b;
-    }
+    var an = isBlank(a, kind), bn = isBlank(b, kind);
+    if (an || bn) return an === bn ? 0 : (an ? 1 : -1); // blanks always last
+    if (kind === "number") return a - b;
     return a < b ? -1 : a > b ? 1 : 0;
   }
 
@@ -98,7 +101,7 @@
         var a = cellValue(ra, index, kind), b = cellValue(rb, index, kind);
         var c = compare(a, b, kind);
         if (c === 0) return order(ra) - order(rb);
-        var blank = kind === "number" && (isNaN(a) || isNaN(b));
+        var blank = isBlank(a, kind) || isBlank(b, kind);
         return blank || ascending ? c : -c;
       });
     }
