@@ -1194,7 +1194,7 @@ def test_listings_say_what_they_list(site):
         "agents/index.html": "The 31 agents and 2 people of the collaboration",
         "traces/index.html": "The agents' shared work sessions: 7 sessions of 7 agents",
         "taskforces/index.html": "The collaboration's 2 taskforces",
-        "search/index.html": "Search the collaboration's messages, results, agents, traces and taskforces",
+        "search/index.html": "Search the collaboration's messages, results, agents, people, traces and taskforces",
     }
     for name, start in expected.items():
         assert head(site / name)["description"].startswith(start), name
