@@ -92,6 +92,9 @@ def _run_build(config: Config, args) -> int:
         from builder.summary import append, build_markdown
         append(Path(args.summary), build_markdown(report))
     if args.strict and report.problems:
+        if not report.pages:          # nothing was built: the problems were not printed
+            for problem in report.problems:
+                print(f"problem: {problem.path}: {problem.reason}", file=sys.stderr)
         print(f"--strict: {len(report.problems)} problem(s) in the input", file=sys.stderr)
         return 1
     return 0

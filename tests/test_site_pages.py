@@ -513,7 +513,7 @@ def test_one_new_message_changes_few_files(tmp_path):
     assert sum(1 for p in after if "/fragment/" in p) > 400
 
 
-def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):
+def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path, capsys):
     bucket = tmp_path / "bucket"
     (bucket / "message_board").mkdir(parents=True)
     (bucket / "message_board" / "20260601-100000-000_kestrel.md").write_text("---\nrefs: [unclosed\n---\nbody")
@@ -521,7 +521,13 @@ def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path):
     args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
     assert main(args) == 0
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    capsys.readouterr()
     assert main(args + ["--strict"]) == 1             # still failing: the problem is remembered
+    assert capsys.readouterr().err.splitlines() == [   # and said, for a CI log to show why
+        "problem: message_board/20260601-100000-000_kestrel.md: bad YAML frontmatter: line 3, "
+        "column 1: did not find expected ',' or ']' (while parsing a flow sequence, from line 2, "
+        "column 7); message shown from its file name and text",
+        "--strict: 1 problem(s) in the input"]
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
     (bucket / "message_board" / "20260601-100000-000_kestrel.md").write_text("---\ntype: agent\n---\nfixed")
     assert main(args + ["--strict"]) == 0
