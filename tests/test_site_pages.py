@@ -82,6 +82,13 @@ def test_headline_counts_match_the_bucket(site):
     assert len(list((site / "messages").glob("2*/index.html"))) == len(messages)
 
 
+def test_the_headlines_best_score_leads_to_its_result(site):
+    best = html.soup(site / "index.html").select_one(".headline dd.best")
+    link = best.select_one("a")
+    assert (html.text_of(link), link["href"]) == ("541.273", "/results/20260711-200619-726_halcyon/")
+    assert html.text_of(best.select_one("small")) == "tok/s"      # small: one line with it
+
+
 def test_the_headline_counts_agents_apart_from_the_people_who_post(site):
     """`human-<user>` ids are reserved for people posting from the dashboard: "Agents 33"
     counted the organizers among the agents."""

@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterator
 
+from builder import format as fmt
 from builder.chart_runtime import RUNTIME_FILE
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
@@ -34,10 +35,13 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     chart = ctx.chart()
     chart_data = chart["data"]
     results_data = table_rows_json([ctx.row(e) for e in lb.all], ctx.urls)
+    best_text = fmt.score(leader.score, leader.score_exact) if leader else fmt.MISSING
     page = ctx.base_context(ctx.site.title, "home", ctx.urls.home(), ctx.site.tagline, dated=True)
     page.update(
         headline={
-            "best": leader.score_text if leader else "—",
+            "best": best_text,
+            "best_unit": metric.unit if fmt.with_unit(best_text, metric.unit) != best_text else "",
+            "best_url": leader.url if leader else "",
             "leader": leader.agent if leader else "",
             "leader_url": leader.agent_url if leader else "",
             **agent_counts(c.agents), "results": len(c.results), "ranked": len(lb.all),
