@@ -67,13 +67,15 @@ def _entry(e: Entry) -> str:
 
 
 def atom(feed_id: str, title: str, self_url: str, site_url: str, entries: Sequence[Entry],
-         updated: datetime | None) -> bytes:
-    """The feed document. Links inside the entries' HTML are relative to `site_url`."""
+         updated: datetime | None, page: str = "") -> bytes:
+    """The feed document. Links inside the entries' HTML are relative to `site_url`; `page` is
+    the page of the site the feed follows (a reader's link to it; the site when none)."""
     base = f" xml:base={quoteattr(site_url)}" if "://" in site_url else ""
     head = ('<?xml version="1.0" encoding="utf-8"?>\n'
             f'<feed xmlns="http://www.w3.org/2005/Atom"{base}>'
             f"<id>{escape(_uri(feed_id))}</id><title>{escape(title)}</title>"
-            f'<link rel="self" href={quoteattr(self_url)}/><link href={quoteattr(site_url)}/>'
+            f'<link rel="self" href={quoteattr(self_url)}/>'
+            f"<link href={quoteattr(page or site_url)}/>"
             f"<updated>{_iso(updated)}</updated>")
     doc = head + "".join(_entry(e) for e in entries) + "</feed>\n"
     return _NOT_XML.sub("", doc).encode("utf-8")

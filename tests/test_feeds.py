@@ -153,3 +153,15 @@ def test_a_results_summary_keeps_its_descriptions_own_ending():
     assert result_summary("tree-w2", "Beats the record…") == "tree-w2. Beats the record…"
     assert result_summary("tree-w2.", "Fast.") == "tree-w2. Fast."
     assert result_summary("", "Fast.") == "Fast." and result_summary("tree-w2", "") == "tree-w2"
+
+
+def test_a_feed_links_to_the_page_it_follows(demo_site):
+    def page_of(feed):
+        root = ET.parse(demo_site / "feeds" / feed).getroot()
+        (link,) = [a for a in root.findall(f"{ATOM}link") if a.get("rel") is None]
+        return urlsplit(link.get("href")).path
+
+    assert page_of("messages.xml") == "/messages/"
+    assert page_of("results.xml") == "/results/"
+    assert page_of("records.xml") == "/"
+    assert page_of("agents/kestrel.xml") == "/agents/kestrel/"

@@ -19,34 +19,40 @@ NEW_RECORD = "New record"      # the label of the records feed's entries
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
-    c = ctx.collab
-    yield deferred_feed(ctx, ctx.urls.file("feeds/messages.xml"), "messages", c.messages, (), "")
-    yield deferred_feed(ctx, ctx.urls.file("feeds/results.xml"), "results", (), c.results, "Result")
-    yield deferred_feed(ctx, ctx.urls.file("feeds/records.xml"), "records", (),
+    c, urls = ctx.collab, ctx.urls
+    yield deferred_feed(ctx, (urls.file("feeds/messages.xml"), urls.messages()), "messages",
+                        c.messages, (), "")
+    yield deferred_feed(ctx, (urls.file("feeds/results.xml"), urls.results()), "results", (),
+                        c.results, "Result")
+    yield deferred_feed(ctx, (urls.file("feeds/records.xml"), urls.home()), "records", (),
                         c.leaderboard.records, NEW_RECORD)
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
-        yield deferred_feed(ctx, ctx.urls.agent_feed(agent), f"{agent}", ctx.by_agent_messages.get(agent, ()),
+        yield deferred_feed(ctx, (urls.agent_feed(agent), urls.agent(agent)), f"{agent}",
+                            ctx.by_agent_messages.get(agent, ()),
                             ctx.by_agent_results.get(agent, ()), "Result")
 
 
-def deferred_feed(ctx: SiteContext, url: str, name: str, messages: Sequence[Message],
+def deferred_feed(ctx: SiteContext, where: tuple[str, str], name: str, messages: Sequence[Message],
                   results: Sequence[Result], label: str) -> PageSpec | Deferred:
     """The feed of the newest of `messages` and `results`, taken from the page cache when its
-    fingerprint is known."""
+    fingerprint is known. `where`: the feed's URL and that of the page it follows (a reader's
+    link to the site)."""
     messages, results = messages[-feeds.FEED_SIZE:], results[-feeds.FEED_SIZE:]
-    plan = partial(_feed_of, ctx, url, name, messages, results, label)
-    fingerprint = feed_fingerprint(ctx, url, name, messages, results, label)
-    return deferred(url, fingerprint, plan)
+    plan = partial(_feed_of, ctx, where, name, messages, results, label)
+    fingerprint = feed_fingerprint(ctx, where, name, messages, results, label)
+    return deferred(where[0], fingerprint, plan)
 
 
-def _feed_of(ctx: SiteContext, url: str, name: str, messages: Sequence[Message],
+def _feed_of(ctx: SiteContext, where: tuple[str, str], name: str, messages: Sequence[Message],
              results: Sequence[Result], label: str) -> PageSpec:
-    return feed(ctx, url, name, message_entries(ctx, messages) + result_entries(ctx, results, label))
+    return feed(ctx, where, name,
+                message_entries(ctx, messages) + result_entries(ctx, results, label))
 
 
-def feed_fingerprint(ctx: SiteContext, url: str, name: str, messages: Sequence[Message],
-                     results: Sequence[Result], label: str) -> str | None:
+def feed_fingerprint(ctx: SiteContext, where: tuple[str, str], name: str,
+                     messages: Sequence[Message], results: Sequence[Result],
+                     label: str) -> str | None:
     """A digest of everything the feed shows (None when the build cannot tell): the files of
     its messages, its results and their rows (the score as shown)."""
     keys = [ctx.message_keys.get(m.id) for m in messages]
@@ -54,15 +60,17 @@ def feed_fingerprint(ctx: SiteContext, url: str, name: str, messages: Sequence[M
     if not ctx.fingerprint_salt or None in keys or None in records:
         return None
     links = [ctx.bodies.result_links.get(r.id, "") for r in results]
-    return ctx.fingerprint("feed", repr((url, name, label, len(keys))), *keys, *records, *links)
+    return ctx.fingerprint("feed", repr((where, name, label, len(keys))), *keys, *records, *links)
 
 
-def feed(ctx: SiteContext, url: str, name: str, entries: list[feeds.Entry]) -> PageSpec:
+def feed(ctx: SiteContext, where: tuple[str, str], name: str,
+         entries: list[feeds.Entry]) -> PageSpec:
     origin = origin_of(ctx.config.site.base_url)
+    url, page = where
     shown = feeds.newest(entries)
     return PageSpec(url, data=feeds.atom(origin + url, f"{ctx.site.title}: {name}", origin + url,
                                          origin + ctx.urls.home(), shown,
-                                         shown[0].updated if shown else None))
+                                         shown[0].updated if shown else None, page=origin + page))
 
 
 def message_entries(ctx: SiteContext, messages: Sequence[Message]) -> list[feeds.Entry]:
