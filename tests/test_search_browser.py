@@ -425,3 +425,15 @@ def test_an_address_that_leads_nowhere_offers_a_search_for_its_words(browser, se
     assert watch.console_errors == [
         "Failed to load resource: the server responded with a status of 404 (Not Found)"]
     assert watch.page_errors == [] and watch.outside == []
+
+
+def test_the_search_page_has_one_search_box_and_repeats_a_long_query_cut(browser, served):
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/search/?q=" + "speculative%20" * 200)
+    expect(page.locator("#search-status")).to_contain_text("for “speculative")
+    status = page.inner_text("#search-status")
+    assert len(status) < 120 and status.endswith("…”.")
+    assert page.locator("input[type=search]").count() == 1      # the header's box is not there
+    assert page.locator("#site-search-q").count() == 0
+    assert watch.console_errors == [] and watch.page_errors == []
+

@@ -1271,3 +1271,10 @@ def test_a_new_message_changes_no_page_by_its_head_alone(tmp_path):
     for name in changed:
         bodies = [html.soup(text).body for text in (before[name], (out / name).read_text(encoding="utf-8"))]
         assert bodies[0] != bodies[1], f"{name} changed in its head alone"
+
+
+def test_an_agents_trace_without_token_counts_says_so(site):
+    traces = html.text_of(html.soup(site / "agents" / "wren" / "index.html").select_one(
+        "section[aria-labelledby=tr-title]"))
+    assert "no token counts reported" in traces and "— tokens" not in traces
+

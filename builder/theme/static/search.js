@@ -21,6 +21,7 @@ const FIELDS = ["q", "kind", "agent", "type", "from", "to", "sort"];
 const KINDS = { message: "Message", result: "Result", agent: "Agent", person: "Person", trace: "Trace",
                 taskforce: "Taskforce" };
 const BATCH = 20;
+const ECHOED = 80;       // characters of the query the status repeats
 // The pages' one Pagefind filter, of values "<name>:<value>" ("agent:kestrel", "day:2026-07-09"):
 // a new page changes one filter file of its shard, not one per kind of filter.
 const FACET = "facet";
@@ -190,7 +191,8 @@ async function search(back = {}) {
   }
   if (number !== latest) return;
   found = results;
-  const what = s.q ? ` for “${s.q}”` : "";
+  const asked = s.q.length > ECHOED ? s.q.slice(0, ECHOED - 1) + "…" : s.q;
+  const what = s.q ? ` for “${asked}”` : "";
   say(found.length === 1 ? `1 result${what}.` : `${found.length.toLocaleString("en")} results${what}.`);
   await showUpTo(Math.max(BATCH, back.shown || 0), number);
   if (number === latest && back.scroll) window.scrollTo(0, back.scroll);
