@@ -225,9 +225,10 @@ def _where(error: str, origins: Mapping[str, str], path: Path | None) -> str:
     return f"{path}: {error}" if path is not None else error
 
 
-# A bucket on the Hub: its id, and `source.location` naming it (any other location is a folder)
-BUCKET_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*"
-BUCKET_LOCATION = re.compile(rf"hf://buckets/({BUCKET_ID})/?")
+# The id of a bucket or a Space on the Hub, and `source.location` naming a bucket (any other
+# location is a folder)
+REPO_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*"
+BUCKET_LOCATION = re.compile(rf"hf://buckets/({REPO_ID})/?")
 
 
 def unreadable_source(config: Config) -> list[str]:

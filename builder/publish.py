@@ -41,6 +41,7 @@ from typing import Callable
 
 from builder import format as fmt
 from builder import hub_http
+from builder.config import REPO_ID
 from builder.hub_http import HubHttp, RateGate, describe, interactive, library_bars, redactor
 from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
                                   RemoteFile, batches, diff, foreign_files, foreign_reason,
@@ -49,7 +50,7 @@ from builder.relpath import parts_inside
 
 GUARDED_COUNTS = ("ranked", "messages")
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `hf auth login`"
-_SPACE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SPACE_ID = re.compile(f"^{REPO_ID}$")
 _LIST_LIMIT = 50     # per category, in the dry-run listing, when the plan is long
 _PREUPLOAD_CHUNK = 256
 

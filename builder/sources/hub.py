@@ -24,7 +24,7 @@ from typing import Callable, Iterable
 
 from builder import format as fmt
 from builder import hub_http
-from builder.config import BUCKET_ID
+from builder.config import REPO_ID
 from builder.hub_http import HubHttp, RateGate, describe, redactor
 from builder.sources import Bucket, name_problem
 from builder.sources.hub_fetch import GONE, Fetch, Progress, fetch_all
@@ -32,7 +32,7 @@ from builder.sources.mirror import STATE_VERSION, Entry, Mirror, is_file_of_size
 
 Log = Callable[[str], None]
 
-_BUCKET_ID = re.compile(f"^{BUCKET_ID}$")
+_BUCKET_ID = re.compile(f"^{REPO_ID}$")
 
 
 class HubUnavailable(Exception):

@@ -58,12 +58,8 @@ def utf8_size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
 
 
-# What a terminal acts on and a page would show as boxes: ANSI escape sequences (format's), then
-# every other control character but tab and line feed, and U+FFFE and U+FFFF. A lone surrogate
-# (JSON's "\ud800") is half a character that UTF-8 cannot write: the page could not be written.
-_ANSI = fmt.ANSI_ESCAPE
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Any control character but tab and line feed (a carriage return too), and a lone surrogate:
+# what `fmt.visible_text` takes out, and the carriage returns it keeps.
 _NOT_PLAIN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -73,10 +69,10 @@ def terminal_text(text: str) -> str:
     lone surrogate as the replacement character �."""
     if not _NOT_PLAIN.search(text):
         return text
-    text = _SURROGATE.sub("\ufffd", _ANSI.sub("", text))
+    text = fmt.visible_text(text)
     if "\r" in text:
         text = "\n".join(_last_written(line) for line in text.replace("\r\n", "\n").split("\n"))
-    return _CONTROL.sub("", text)
+    return text
 
 
 def _last_written(line: str) -> str:
