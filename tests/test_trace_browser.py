@@ -107,7 +107,7 @@ def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, served):
     assert sub.locator(".nested").is_visible()
     thinking = page.locator("details.thinking").first
     thinking.locator("summary").click()
-    assert thinking.locator("pre").is_visible()
+    assert thinking.locator(".thinking-text").is_visible()
     assert watch.console_errors == [] and watch.page_errors == [] and watch.outside == []
     page.close()
 

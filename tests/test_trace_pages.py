@@ -499,7 +499,18 @@ def edge_bucket(tmp: Path) -> Path:
     ) + "\n" for n in (1, 2)))
     (headings / "manifest.md").write_text(
         "---\nharness: claude-code\nsession_id: s1\nshare: full\n---\n\n## Summary\n\nnotes\n")
+    summary = bucket / "traces" / "edge-summary" / "s1"
+    summary.mkdir(parents=True)
+    (summary / "rollout-2026-07-03T09-00-00-s1.jsonl").write_text(json.dumps(
+        {"timestamp": "2026-07-03T09:00:01.000Z", "type": "response_item",
+         "payload": {"type": "reasoning", "encrypted_content": "gAAA", "summary": [
+             {"type": "summary_text", "text": REASONING_SUMMARY}]}}) + "\n")
+    (summary / "manifest.md").write_text("---\nharness: codex\nsession_id: s1\nshare: full\n---\n")
     return bucket
+
+
+REASONING_SUMMARY = ("**Checking the keepset cache**\n\nBefore the sweep I will:\n\n"
+                     "- reuse `keepset_20k.npy`\n- rerun the ppl guard\n\n<img src=x onerror=alert(1)>")
 
 
 @pytest.fixture(scope="module")
@@ -528,6 +539,18 @@ def test_edge_cases_render_every_kind(edge_site):
     assert "turn aborted" in text_of(codex.find("section", class_="transcript"))
     assert any("exit 2" in text_of(t) for t in codex.find_all("details", class_="tool"))
     assert check_site(edge_site) == []
+
+
+def test_a_reasoning_summary_reads_as_the_markdown_it_is(edge_site):
+    page = soup(trace_page(edge_site, "edge-summary/s1"))
+    thinking = page.find("details", class_="thinking")
+    assert text_of(thinking.find("span", class_="preview")) == "Checking the keepset cache"
+    shown = thinking.find("div", class_="markdown")
+    assert text_of(shown.find("strong")) == "Checking the keepset cache"
+    assert [text_of(li) for li in shown.find_all("li")] == ["reuse keepset_20k.npy",
+                                                             "rerun the ppl guard"]
+    assert text_of(shown.find("code")) == "keepset_20k.npy"
+    assert "**" not in text_of(shown) and "onerror" not in str(shown)
 
 
 def test_agent_headings_sit_below_their_section_and_only_the_notes_have_anchors(edge_site):

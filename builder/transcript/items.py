@@ -190,8 +190,9 @@ class Thinking(Item):
         return "thinking: " + self.preview
 
     @property
-    def blocks(self) -> Blocks:
-        return (("text", self.text),) if self.recorded else ()
+    def markdown(self) -> str:
+        """Reasoning is written in markdown (a Codex summary opens with a bold title)."""
+        return self.text if self.recorded else ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
