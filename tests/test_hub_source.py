@@ -152,7 +152,8 @@ def test_a_listing_that_cannot_be_completed_keeps_the_last_complete_mirror(hub, 
     assert bucket.as_of is not None and bucket.as_of.strftime("%Y-%m-%d %H:%M") == "2026-06-01 12:00"
     assert resolved(hub) == []
     assert len(log) == 1 and "could not be reached" in log[0] and "\n" not in log[0]
-    assert "data as of 2026-06-01 12:00 UTC" in log[0]
+    # the upload time, worded apart from the site's "data as of" (the newest time an input states)
+    assert "newest file uploaded 2026-06-01 12:00 UTC" in log[0] and "data as of" not in log[0]
     assert (cache / "state.json").read_bytes() == state
 
 

@@ -138,7 +138,7 @@ def _fall_back(mirror: Mirror, previous: dict | None, reason: str, log: Log) -> 
             f"complete mirror in {mirror.root}") from None
     as_of = mirror.as_of(previous)
     note = (f"the Hub could not be reached for bucket {bucket_id} ({reason}); using the last "
-            f"complete mirror, data as of {fmt.when(as_of)}")
+            f"complete mirror (its newest file uploaded {fmt.when(as_of)})")
     log(f"hub: {note}")
     return mirror.bucket(previous, as_of=as_of, note=note, usable=_usable)
 
