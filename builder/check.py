@@ -98,9 +98,7 @@ def check_site(out: Path, base: str = "/") -> list[str]:
     findings += [_broken_link(path, list(pages)) for path, pages in broken.values()]
     findings += [f"{_name(out, path)}: {problem}" for path, problem in rows_read.items()
                  if isinstance(problem, str) and path.exists() and path not in json_problems]
-    findings += [f"{rel}: no #{fragment} where {link} leads"
-                 for rel, link, target, fragment in fragments
-                 if ids.get(target) is not None and fragment not in ids[target]]
+    findings += _missing_fragments(out, fragments, ids)
     findings += [f"{_name(out, path)}: {problem}" for path, problem in json_problems.items()]
     for feed in sorted(out.rglob("*.xml")):
         findings += [f"{_name(out, feed)}: {problem}" for problem in _feed_problems(feed)]
@@ -118,10 +116,33 @@ def _scan(text: str) -> _PageScan:
 
 
 def _broken_link(path: str, pages: list[str]) -> str:
+    return f"broken link {path}: " + _from_pages(pages)
+
+
+def _from_pages(pages: list[str]) -> str:
     if len(pages) == 1:
-        return f"broken link {path}: from {pages[0]}"
+        return f"from {pages[0]}"
     named = ", ".join(pages[:PAGES_NAMED]) + (", …" if len(pages) > PAGES_NAMED else "")
-    return f"broken link {path}: from {len(pages)} pages ({named})"
+    return f"from {len(pages)} pages ({named})"
+
+
+def _missing_fragments(out: Path, fragments: list[tuple[str, str, Path, str]],
+                       ids: dict[Path, set[str] | None]) -> list[str]:
+    """One line per #fragment missing from its page: a page's own link names the link, and a
+    fragment many pages link to names how many and the first of them."""
+    pages: dict[tuple[Path, str], dict[str, str]] = {}     # (target, fragment): {page: link}
+    for rel, link, target, fragment in fragments:
+        if ids.get(target) is not None and fragment not in ids[target]:
+            pages.setdefault((target, fragment), {}).setdefault(rel, link)
+    lines = []
+    for (target, fragment), linking in pages.items():
+        if len(linking) == 1:
+            [(rel, link)] = linking.items()
+            lines.append(f"{rel}: no #{fragment} where {link} leads")
+        else:
+            lines.append(f"no #{fragment} in {_name(out, target)}: "
+                         + _from_pages(list(linking)))
+    return lines
 
 
 def _row_anchors(out: Path, files: list[str], base: str,

@@ -48,6 +48,17 @@ def test_a_fragment_with_no_element_on_its_page_is_a_finding(tmp_path):
         "a/index.html: no #day-1 where /a/#day%2D1 leads"]
 
 
+def test_one_fragment_missing_from_a_page_many_pages_link_to_is_one_line(tmp_path):
+    out = site(tmp_path)
+    for name in ("c", "b", "a"):
+        page(out, f"{name}/index.html", '<a href="/#day-2026-07-01">first day</a>')
+    page(out, "d/index.html", '<a href="/#day-2026-07-01">first day</a> <a href="#x">x</a>')
+    assert check_site(out) == [
+        "no #day-2026-07-01 in index.html: from 4 pages (a/index.html, b/index.html, "
+        "c/index.html, …)",
+        "d/index.html: no #x where #x leads"]
+
+
 def test_broken_links_scripts_and_missing_basics_are_findings(tmp_path):
     out = site(tmp_path)
     page(out, "b/index.html", '<p id="x" onclick="go()">x</p><p id="x"></p><script>go()</script>'
