@@ -37,8 +37,14 @@ def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+# Atom needs a date on every feed and entry. A feed or entry without one gets the time the pages
+# give it (see pages/feeds.py); this stands in only when no input of the collaboration carries a
+# time at all (an empty bucket, the fallback entries alone).
+UNKNOWN_TIME = "1970-01-01T00:00:00Z"
+
+
 def _iso(ts: datetime | None) -> str:
-    return fmt.iso(ts) or "1970-01-01T00:00:00Z"
+    return fmt.iso(ts) or UNKNOWN_TIME
 
 
 def _uri(url: str) -> str:

@@ -8,6 +8,7 @@ from builder import feeds
 from builder.cli import main
 from tests.hostile import PAYLOADS, write_hostile_bucket
 from tests.html import soup, text_of
+from tests.site_fixtures import REPO
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -165,3 +166,36 @@ def test_a_feed_links_to_the_page_it_follows(demo_site):
     assert page_of("results.xml") == "/results/"
     assert page_of("records.xml") == "/"
     assert page_of("agents/kestrel.xml") == "/agents/kestrel/"
+
+
+def test_no_feed_or_entry_is_dated_1970(tmp_path):
+    """A feed reader shows a feed's and an entry's date: an agent that has not posted yet has
+    the date it joined, a feed with nothing in it and an entry without a time of its own the
+    collaboration's start (its earliest dated input); none says 1970."""
+    bucket = tmp_path / "bucket"
+    for folder in ("agents", "message_board"):
+        (bucket / folder).mkdir(parents=True)
+    (bucket / "agents" / "lurker.md").write_text(
+        "---\nagent_name: lurker\njoined: 2026-07-07 09:30 UTC\n---\nWatching.\n", encoding="utf-8")
+    (bucket / "agents" / "quiet.md").write_text("---\nagent_name: quiet\n---\nShy.\n", encoding="utf-8")
+    (bucket / "message_board" / "20260706-100000_talker_hello.md").write_text(
+        "---\nagent: talker\ntype: status-update\ntimestamp: 2026-07-06 10:00 UTC\n---\nHi.\n",
+        encoding="utf-8")
+    (bucket / "LEADERBOARD.md").write_text(
+        "| # | Agent | tok/s | Method |\n|--|--|--|--|\n| 1 | talker | 200.5 | undated-run |\n",
+        encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(out)]) == 0
+
+    def dates(feed: str) -> tuple[str, list[str]]:
+        root = ET.parse(out / "feeds" / feed).getroot()
+        return root.findtext(f"{ATOM}updated"), [e.findtext(f"{ATOM}updated")
+                                                 for e in root.findall(f"{ATOM}entry")]
+
+    start = "2026-07-06T10:00:00Z"
+    assert dates("agents/lurker.xml") == ("2026-07-07T09:30:00Z", [])
+    assert dates("agents/quiet.xml") == (start, [])
+    assert dates("records.xml")[0] == start
+    assert dates("results.xml") == (start, [start])           # the LEADERBOARD.md row has no date
+    assert not [p.name for p in (out / "feeds").rglob("*.xml") if "1970" in p.read_text()]

@@ -3,12 +3,14 @@ messages and results (absolute URLs when site.base_url has a host). Entries carr
 sanitised body."""
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from functools import partial
 from typing import Iterator, Sequence
 
 from builder import feeds
 from builder import format as fmt
-from builder.model import Message, Result
+from builder.model import Collab, Message, Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import ResultRow, body_under_title
@@ -20,57 +22,74 @@ NEW_RECORD = "New record"      # the label of the records feed's entries
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     c, urls = ctx.collab, ctx.urls
+    start = collaboration_start(c)
     yield deferred_feed(ctx, (urls.file("feeds/messages.xml"), urls.messages()), "messages",
-                        c.messages, (), "")
+                        c.messages, (), "", start)
     yield deferred_feed(ctx, (urls.file("feeds/results.xml"), urls.results()), "results", (),
-                        c.results, "Result")
+                        c.results, "Result", start)
     yield deferred_feed(ctx, (urls.file("feeds/records.xml"), urls.home()), "records", (),
-                        c.leaderboard.records, NEW_RECORD)
+                        c.leaderboard.records, NEW_RECORD, start)
+    joined = {a.id: a.joined for a in c.agents}
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
         yield deferred_feed(ctx, (urls.agent_feed(agent), urls.agent(agent)), f"{agent}",
                             ctx.by_agent_messages.get(agent, ()),
-                            ctx.by_agent_results.get(agent, ()), "Result")
+                            ctx.by_agent_results.get(agent, ()), "Result",
+                            joined.get(agent) or start)
+
+
+def collaboration_start(c: Collab) -> datetime | None:
+    """The earliest time any input carries (a message, a result, a trace, a registration): the
+    date of a feed with nothing in it yet, and of an entry without a time of its own. A new
+    message does not move it, as it would the newest input's time (every empty feed rewritten
+    at every message)."""
+    times = [m.timestamp for m in c.messages] + [r.timestamp for r in c.results]
+    times += [a.joined for a in c.agents]
+    times += [t.started_at or t.promoted_at or t.ended_at for t in c.traces]
+    return min((fmt.utc(t) for t in times if t is not None), default=None)
 
 
 def deferred_feed(ctx: SiteContext, where: tuple[str, str], name: str, messages: Sequence[Message],
-                  results: Sequence[Result], label: str) -> PageSpec | Deferred:
+                  results: Sequence[Result], label: str,
+                  since: datetime | None) -> PageSpec | Deferred:
     """The feed of the newest of `messages` and `results`, taken from the page cache when its
     fingerprint is known. `where`: the feed's URL and that of the page it follows (a reader's
-    link to the site)."""
+    link to the site); `since`: the feed's date while it has no entry, and that of its entries
+    without one (an agent's registration, else the collaboration's start)."""
     messages, results = messages[-feeds.FEED_SIZE:], results[-feeds.FEED_SIZE:]
-    plan = partial(_feed_of, ctx, where, name, messages, results, label)
-    fingerprint = feed_fingerprint(ctx, where, name, messages, results, label)
+    plan = partial(_feed_of, ctx, where, name, messages, results, label, since)
+    fingerprint = feed_fingerprint(ctx, where, name, messages, results, label, since)
     return deferred(where[0], fingerprint, plan)
 
 
 def _feed_of(ctx: SiteContext, where: tuple[str, str], name: str, messages: Sequence[Message],
-             results: Sequence[Result], label: str) -> PageSpec:
+             results: Sequence[Result], label: str, since: datetime | None) -> PageSpec:
     return feed(ctx, where, name,
-                message_entries(ctx, messages) + result_entries(ctx, results, label))
+                message_entries(ctx, messages) + result_entries(ctx, results, label), since)
 
 
 def feed_fingerprint(ctx: SiteContext, where: tuple[str, str], name: str,
                      messages: Sequence[Message], results: Sequence[Result],
-                     label: str) -> str | None:
+                     label: str, since: datetime | None) -> str | None:
     """A digest of everything the feed shows (None when the build cannot tell): the files of
-    its messages, its results and their rows (the score as shown)."""
+    its messages, its results and their rows (the score as shown), its date when undated."""
     keys = [ctx.message_keys.get(m.id) for m in messages]
     records = [ctx.record_key(x) for r in results for x in (r, ctx.rows_by_result[r.id])]
     if not ctx.fingerprint_salt or None in keys or None in records:
         return None
     links = [ctx.bodies.result_links.get(r.id, "") for r in results]
-    return ctx.fingerprint("feed", repr((where, name, label, len(keys))), *keys, *records, *links)
+    return ctx.fingerprint("feed", repr((where, name, label, len(keys), fmt.iso(since))),
+                           *keys, *records, *links)
 
 
-def feed(ctx: SiteContext, where: tuple[str, str], name: str,
-         entries: list[feeds.Entry]) -> PageSpec:
+def feed(ctx: SiteContext, where: tuple[str, str], name: str, entries: list[feeds.Entry],
+         since: datetime | None) -> PageSpec:
     origin = origin_of(ctx.config.site.base_url)
     url, page = where
-    shown = feeds.newest(entries)
+    shown = [e if e.updated else replace(e, updated=since) for e in feeds.newest(entries)]
     return PageSpec(url, data=feeds.atom(origin + url, f"{ctx.site.title}: {name}", origin + url,
                                          origin + ctx.urls.home(), shown,
-                                         shown[0].updated if shown else None, page=origin + page))
+                                         shown[0].updated if shown else since, page=origin + page))
 
 
 def message_entries(ctx: SiteContext, messages: Sequence[Message]) -> list[feeds.Entry]:
