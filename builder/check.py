@@ -3,8 +3,8 @@
 Every HTML page: internal links resolve (their #fragments too), it starts with <!DOCTYPE html>,
 has <html lang>, a charset, a <title> and a Content-Security-Policy meta tag, no inline script
 or event handler, no id used twice, and stays within the page budget. Every *.xml is a
-well-formed Atom feed whose entries have an id, a title and an updated date; every *.json
-parses. A missing file is one finding however many pages link to it."""
+well-formed Atom feed whose entries have an id, a title and an updated date, and an entry id
+names one title in every feed; every *.json parses. A missing file is one finding however many pages link to it."""
 from __future__ import annotations
 
 import json
@@ -21,7 +21,8 @@ WHAT_IS_CHECKED = (
     "<!DOCTYPE html>, <html lang>, a charset, a <title>, a Content-Security-Policy meta tag, no "
     "inline script or event handler, no id used twice, at most "
     f"{PAGE_BUDGET_BYTES / 1_000_000:g} MB. Every *.xml is a well-formed Atom feed whose entries "
-    "have an id, a title and an updated date; every *.json parses. One line per finding; a "
+    "have an id, a title and an updated date, an entry's id with one title in every feed; every "
+    "*.json parses. One line per finding; a "
     "missing file is one line, with how many pages link to it and the first few.")
 PAGES_NAMED = 3                  # pages named in a broken link's finding; the others are counted
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -100,8 +101,11 @@ def check_site(out: Path, base: str = "/") -> list[str]:
                  if isinstance(problem, str) and path.exists() and path not in json_problems]
     findings += _missing_fragments(out, fragments, ids)
     findings += [f"{_name(out, path)}: {problem}" for path, problem in json_problems.items()]
+    titles: dict[str, tuple[str, str]] = {}                # entry id: (title, first feed)
     for feed in sorted(out.rglob("*.xml")):
-        findings += [f"{_name(out, feed)}: {problem}" for problem in _feed_problems(feed)]
+        problems, entries = _read_feed(feed)
+        findings += [f"{_name(out, feed)}: {problem}" for problem in problems]
+        findings += _retitled(_name(out, feed), entries, titles)
     return findings
 
 
@@ -190,16 +194,16 @@ def _json_problem(path: Path) -> str | None:
     return None
 
 
-def _feed_problems(path: Path) -> list[str]:
+def _read_feed(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
     """Why a feed reader would drop or misread `path`: not XML, not Atom, a feed or entries
-    without an id, a title or an RFC 3339 updated date."""
+    without an id, a title or an RFC 3339 updated date; and its entries' ids and titles."""
     from xml.etree import ElementTree
     try:
         root = ElementTree.parse(path).getroot()
     except (OSError, ElementTree.ParseError) as exc:
-        return [f"not well-formed XML ({exc})"]
+        return [f"not well-formed XML ({exc})"], []
     if root.tag != ATOM + "feed":
-        return [f"not an Atom feed (its root is <{root.tag}>)"]
+        return [f"not an Atom feed (its root is <{root.tag}>)"], []
     problems = [f"the feed has no {tag}" for tag in _missing(root)]
     entries = root.findall(ATOM + "entry")
     lacking: dict[str, int] = {}
@@ -207,7 +211,22 @@ def _feed_problems(path: Path) -> list[str]:
         for tag in _missing(entry):
             lacking[tag] = lacking.get(tag, 0) + 1
     problems += [f"{count} of {len(entries)} entries have no {tag}" for tag, count in lacking.items()]
-    return problems
+    return problems, [((e.findtext(ATOM + "id") or "").strip(), e.findtext(ATOM + "title") or "")
+                      for e in entries]
+
+
+def _retitled(name: str, entries: list[tuple[str, str]],
+              seen: dict[str, tuple[str, str]]) -> list[str]:
+    """An Atom id names one entry wherever it appears: a reader that meets it in two feeds
+    under two titles shows one of them, or takes one for an edit of the other. `seen`: each
+    id's title and the feed that gave it first, filled as feeds are read."""
+    clashes: dict[str, int] = {}
+    for entry_id, title in entries:
+        first_title, first_feed = seen.setdefault(entry_id, (title, name))
+        if entry_id and first_title != title:
+            clashes[first_feed] = clashes.get(first_feed, 0) + 1
+    return [f"{name}: {n} of {len(entries)} entries have the id of an entry of {feed} and "
+            "another title" for feed, n in clashes.items()]
 
 
 def _missing(element) -> list[str]:

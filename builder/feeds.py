@@ -24,6 +24,7 @@ class Entry:
     author: str
     summary: str                 # plain text
     content: str = ""            # sanitised HTML ("" for none)
+    id: str = ""                 # its Atom id when it is not `url` (another event of that page)
 
 
 def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
@@ -66,7 +67,7 @@ def entry_links(content: str, url: str) -> str:
 def _entry(e: Entry) -> str:
     content = (f'<content type="html">{escape(entry_links(e.content, e.url))}</content>'
                if e.content else "")
-    return (f"<entry><id>{escape(_uri(e.url))}</id><title>{escape(e.title)}</title>"
+    return (f"<entry><id>{escape(_uri(e.id or e.url))}</id><title>{escape(e.title)}</title>"
             f"<link href={quoteattr(e.url)}/><updated>{_iso(e.updated)}</updated>"
             f"<author><name>{escape(e.author)}</name></author>"
             f"<summary>{escape(e.summary)}</summary>{content}</entry>")

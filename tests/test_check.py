@@ -132,6 +132,20 @@ def test_feeds_that_are_not_well_formed_atom_are_findings(tmp_path):
         "feeds/rss.xml: not an Atom feed (its root is <rss>)"]
 
 
+def test_an_entry_id_titled_otherwise_in_another_feed_is_a_finding(tmp_path):
+    """A reader that meets one Atom id in two feeds takes them for one entry: under one title."""
+    out = site(tmp_path)
+    head = ('<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:f</id><title>f</title>'
+            "<updated>2026-07-08T10:00:00Z</updated>")
+    retitled = ATOM_ENTRY.replace("<title>t</title>", "<title>New record: t</title>")
+    feed(out, "feeds/records.xml", f"{head}{retitled}</feed>")
+    feed(out, "feeds/results.xml", f"{head}{ATOM_ENTRY}</feed>")
+    feed(out, "feeds/agents/a.xml", f"{head}{retitled}</feed>")
+    assert check_site(out) == [
+        "feeds/results.xml: 1 of 1 entries have the id of an entry of feeds/agents/a.xml and "
+        "another title"]
+
+
 def test_json_files_that_do_not_parse_are_findings(tmp_path):
     out = site(tmp_path)
     (out / "leaderboard.json").write_text('{"rows": [')

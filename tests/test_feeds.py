@@ -199,3 +199,25 @@ def test_no_feed_or_entry_is_dated_1970(tmp_path):
     assert dates("records.xml")[0] == start
     assert dates("results.xml") == (start, [start])           # the LEADERBOARD.md row has no date
     assert not [p.name for p in (out / "feeds").rglob("*.xml") if "1970" in p.read_text()]
+
+
+def test_a_record_is_an_entry_of_its_own_beside_its_result(demo_site):
+    """records.xml and results.xml both tell of a record-setting result, titled otherwise: two
+    entries, two Atom ids (a reader merging by id would show one of the titles); both lead to the
+    result's page, and an id keeps one title in every feed."""
+    def entries(feed: str) -> dict[str, tuple[str, str]]:
+        root = ET.parse(demo_site / "feeds" / feed).getroot()
+        return {e.find(f"{ATOM}link").get("href"): (e.findtext(f"{ATOM}id"), e.findtext(f"{ATOM}title"))
+                for e in root.findall(f"{ATOM}entry")}
+
+    records, results = entries("records.xml"), entries("results.xml")
+    both = set(records) & set(results)
+    assert both
+    for url in both:
+        assert records[url][1].startswith("New record: ") and results[url][1].startswith("Result: ")
+        assert records[url][0] != results[url][0] and url in (records[url][0], results[url][0])
+    titles: dict[str, set[str]] = {}
+    for path in sorted((demo_site / "feeds").rglob("*.xml")):
+        for e in ET.parse(path).getroot().findall(f"{ATOM}entry"):
+            titles.setdefault(e.findtext(f"{ATOM}id"), set()).add(e.findtext(f"{ATOM}title"))
+    assert {i: t for i, t in titles.items() if len(t) > 1} == {}

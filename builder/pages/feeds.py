@@ -18,6 +18,10 @@ from builder.urls import origin_of
 
 
 NEW_RECORD = "New record"      # the label of the records feed's entries
+# A record is another event than the result's posting, titled otherwise: its entry gets an Atom id
+# of its own. With the result's id, a reader that merges entries by id (across subscriptions, as
+# RFC 4287 allows) would show one entry under either title, or take one for an edit of the other.
+RECORD_ID = "#record"
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -110,11 +114,13 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str) -> l
         score = fmt.with_unit(row.score_text, unit) or r.id
         notes = ", ".join(note for note in result_notes(row)
                           if not (label == NEW_RECORD and note == "new best"))
-        out.append(feeds.Entry(url=origin + ctx.urls.result(r.id),
+        url = origin + ctx.urls.result(r.id)
+        out.append(feeds.Entry(url=url,
                                title=f"{label}: {score} by {r.agent}" + (f" ({notes})" if notes else ""),
                                updated=r.timestamp, author=r.agent,
                                summary=result_summary(r.method, r.description),
-                               content=str(ctx.bodies.results.get(r.id, ""))))
+                               content=str(ctx.bodies.results.get(r.id, "")),
+                               id=url + RECORD_ID if label == NEW_RECORD else ""))
     return out
 
 
