@@ -238,19 +238,20 @@ def test_the_rows_in_view_download_as_csv_and_json(visit, served, tmp_path):
     site_columns = (site / "leaderboard.csv").read_text().splitlines()[0].split(",")
     assert list(rows[0]) == [c for c in site_columns if c not in ("id", "url")] + ["status", "id", "url"]
     assert [row["id"] for row in rows] == ids
-    assert [float(row["PPL"]) for row in rows] == sorted((entries[i]["PPL"] for i in ids), reverse=True)
+    assert [float(row["secondary"]) for row in rows] == sorted((entries[i]["secondary"] for i in ids),
+                                                              reverse=True)
     for row in rows:
         entry = entries[row["id"]]
         assert (int(row["rank"]), row["agent"], row["method"], row["timestamp"], row["verification"],
                 row["status"]) == (entry["rank"], entry["agent"], entry["method"], entry["timestamp"],
                                    entry["verification"], entry["status"])
-        assert float(row["Throughput"]) == entry["Throughput"]         # exact, not as displayed
+        assert float(row["score"]) == entry["score"]                   # exact, not as displayed
         assert "tree" in row["method"] + row["agent"]
         assert row["url"] == origin + urlsplit(entry["url"]).path
 
     records = json.loads(save_download(page, "button[data-export-view=json]", tmp_path).read_text())
     assert [r["id"] for r in records] == ids and list(records[0]) == list(rows[0])
-    assert all(r["rank"] == entries[r["id"]]["rank"] and r["PPL"] == entries[r["id"]]["PPL"]
+    assert all(r["rank"] == entries[r["id"]]["rank"] and r["secondary"] == entries[r["id"]]["secondary"]
                for r in records)
 
     page.check("input[name=lb-view][value=best]")
@@ -259,7 +260,9 @@ def test_the_rows_in_view_download_as_csv_and_json(visit, served, tmp_path):
     best = list(csv.DictReader(io.StringIO(
         save_download(page, "button[data-export-view=csv]", tmp_path).read_text(encoding="utf-8"))))
     assert [row["id"] for row in best] == sorted((e["id"] for e in data["best"]),
-                                                 key=lambda i: entries[i]["PPL"], reverse=True)
+                                                 key=lambda i: entries[i]["secondary"], reverse=True)
+    agent_ranks = {e["id"]: e["agent_rank"] for e in data["best"]}
+    assert all(int(row["agent_rank"]) == agent_ranks[row["id"]] for row in best)
 
 
 # ------------------------------------------------------------------------------ the chart

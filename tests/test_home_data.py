@@ -1,6 +1,7 @@
 """The files behind the home page and the leaderboard's data files, read back from the demo build:
-columns named as the table names them, each row's page URL, row anchors made from slugs, the
-JSON the page fetches on demand agreeing with the page itself."""
+leaderboard.json's format (its keys, the metric described once, its ranks) and the CSV's, each
+row's page URL, row anchors made from slugs, the JSON the page fetches on demand agreeing with
+the page itself."""
 from __future__ import annotations
 
 import csv
@@ -9,9 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from builder.config import MetricConfig
-from builder.pages.data import metric_columns
 from tests import html
+from tests.site_fixtures import build_demo_with
 
 RESULT_PAGE = re.compile(r"^https://demo-org-tinylm-collab\.static\.hf\.space/results/[a-z0-9._-]+/$")
 
@@ -22,27 +22,57 @@ def fetched(site: Path, selector: str, attribute: str = "data-src") -> dict:
     return json.loads((site / src.split("?")[0].lstrip("/")).read_text(encoding="utf-8"))
 
 
-def test_csv_names_the_metric_columns_by_their_labels_and_links_each_row(demo_site):
+def test_csv_has_the_jsons_keys_and_links_each_row(demo_site):
     rows = list(csv.DictReader(io.StringIO((demo_site / "leaderboard.csv").read_text())))
-    assert list(rows[0])[:4] == ["rank", "agent", "Throughput", "PPL"]
-    assert "secondary" not in rows[0] and "score" not in rows[0]
+    data = json.loads((demo_site / "leaderboard.json").read_text())
+    assert list(rows[0]) == ["rank", "agent", "score", "secondary", "method", "timestamp",
+                             "verification", "id", "url"]
+    assert [(int(r["rank"]), r["id"], float(r["score"])) for r in rows] == \
+        [(e["rank"], e["id"], e["score"]) for e in data["all"]]
     assert all(RESULT_PAGE.match(row["url"]) for row in rows)
     # every URL is a page of the site
     for row in rows:
         path = row["url"].split(".hf.space/", 1)[1]
         assert (demo_site / path / "index.html").exists(), row["url"]
-    assert float(rows[0]["Throughput"]) >= float(rows[-1]["Throughput"])
+    assert float(rows[0]["score"]) >= float(rows[-1]["score"])
 
 
-def test_json_names_the_metric_columns_by_their_labels_and_links_each_row(demo_site):
+def test_json_describes_the_metric_once_and_names_its_values_score_and_secondary(demo_site):
+    """leaderboard.json's format: a version, the metric at the top (what `score` and `secondary`
+    hold), keys that an organizer renaming the metric's label does not change."""
     data = json.loads((demo_site / "leaderboard.json").read_text())
-    assert data["metric"]["column"] == "Throughput"
-    assert data["metric"]["secondary_column"] == "PPL"
+    assert data["version"] == 1
+    assert data["metric"] == {"field": "tps", "label": "Throughput", "unit": "tok/s",
+                              "direction": "higher",
+                              "secondary": {"field": "ppl", "label": "PPL"}}
     for entry in data["best"] + data["all"]:
-        assert {"Throughput", "PPL", "url"} <= set(entry) and "secondary" not in entry
+        assert {"score", "score_raw", "secondary", "url"} <= set(entry)
+        assert not {"Throughput", "PPL", "score_text"} & set(entry)
         assert RESULT_PAGE.match(entry["url"])
     best_table = html.table_rows(html.soup(demo_site / "index.html"), "lb-best")
     assert [e["agent"] for e in data["best"]] == [row[1] for row in best_table]
+
+
+def test_json_ranks_mean_one_thing_in_both_lists(demo_site):
+    """`rank` is a result's place among every ranked result, in `best` as in `all` (and in the
+    rows the home page fetches); `agent_rank` is the agent's place among the agents' bests."""
+    data = json.loads((demo_site / "leaderboard.json").read_text())
+    overall = {e["id"]: e["rank"] for e in data["all"]}
+    assert [e["rank"] for e in data["all"]] == list(range(1, len(data["all"]) + 1))
+    assert [e["agent_rank"] for e in data["best"]] == list(range(1, len(data["best"]) + 1))
+    assert all(e["rank"] == overall[e["id"]] for e in data["best"])
+    assert [e["rank"] for e in data["best"]] != [e["agent_rank"] for e in data["best"]]
+    rows = fetched(demo_site, "#lb-view-all")["rows"]
+    assert [row["rank"] for row in rows] == [e["rank"] for e in data["all"]]
+
+
+def test_renaming_the_metrics_label_changes_no_key(tmp_path):
+    """An organizer renames the metric's label: a consumer's keys stay, the header says it."""
+    out = build_demo_with(tmp_path, 'label = "Throughput"', 'label = "Decode speed"')
+    data = json.loads((out / "leaderboard.json").read_text())
+    assert data["metric"]["label"] == "Decode speed"
+    assert "score" in data["all"][0] and "Decode speed" not in data["all"][0]
+    assert (out / "leaderboard.csv").read_text().startswith("rank,agent,score,")
 
 
 def test_json_says_what_it_leaves_out_and_how_new_its_results_are(demo_site):
@@ -58,15 +88,6 @@ def test_json_says_what_it_leaves_out_and_how_new_its_results_are(demo_site):
     newest = archive.select_one("#results-all tbody tr td.date")["data-value"]
     assert data["results_as_of"] == newest
     assert len(data["all"]) + sum(apart.values()) == len(archive.select("#results-all tbody tr"))
-
-
-def test_metric_columns_never_take_another_columns_name():
-    assert metric_columns(MetricConfig(label="Throughput", secondary_field="ppl",
-                                       secondary_label="PPL")) == ("Throughput", "PPL")
-    assert metric_columns(MetricConfig(label="", field="tps")) == ("tps", "secondary")
-    assert metric_columns(MetricConfig(label="Rank", secondary_label="rank")) == (
-        "Rank (metric)", "rank (metric) (metric)")
-    assert metric_columns(MetricConfig(label="bpb", secondary_label="BPB")) == ("bpb", "BPB (metric)")
 
 
 def test_row_anchors_are_slugs_unique_on_the_page(demo_site):

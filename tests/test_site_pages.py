@@ -403,8 +403,8 @@ def test_space_card_and_data_files(site):
     assert card.startswith("---\n") and "sdk: static" in card
     data = json.loads((site / "leaderboard.json").read_text())
     assert data["metric"]["direction"] == "higher"
-    assert data["best"][0]["rank"] == 1
-    assert (site / "leaderboard.csv").read_text().splitlines()[0].startswith("rank,agent,Throughput")
+    assert data["best"][0]["agent_rank"] == 1 and data["best"][0]["rank"] == 1
+    assert (site / "leaderboard.csv").read_text().splitlines()[0].startswith("rank,agent,score")
     assert (site / "404.html").exists() and (site / "build" / "index.html").exists()
 
 

@@ -58,25 +58,23 @@ def results_as_of(ctx: SiteContext) -> str:
     return fmt.iso(max(times)) if times else ""
 
 
-FIXED_COLUMNS = ("rank", "agent", "score_text", "method", "timestamp", "verification", "status",
-                 "record", "id", "url", "source")
+# leaderboard.json's format: raised when a key goes away or changes meaning (README.md, "Data files")
+FORMAT_VERSION = 1
 
 
 @dataclass(frozen=True, slots=True)
 class ScoreColumns:
-    """The score's and the secondary metric's columns: as a table heads them, and as the data
-    files (and a download of a table's view) name them (`metric_columns`)."""
+    """How a table heads the score and the secondary metric (a download of a table's view names
+    them `score` and `secondary`, as the data files do)."""
     score_head: str                       # "Throughput (tok/s)"
     secondary_head: str                   # "" when the metric has no secondary field
-    names: tuple[str, str]
     best_first: str = "desc"              # the sort that puts the best score first
 
 
 def score_columns(metric: MetricConfig) -> ScoreColumns:
     unit = f" ({metric.unit})" if metric.unit else ""
     secondary = (metric.secondary_label or metric.secondary_field) if metric.secondary_field else ""
-    return ScoreColumns(f"{metric.label}{unit}", secondary, metric_columns(metric),
-                        best_first(metric.direction))
+    return ScoreColumns(f"{metric.label}{unit}", secondary, best_first(metric.direction))
 
 
 def best_first(direction: str) -> str:
@@ -84,61 +82,51 @@ def best_first(direction: str) -> str:
     return "asc" if direction == "lower" else "desc"
 
 
-def metric_columns(metric: MetricConfig) -> tuple[str, str]:
-    """The names of the score and secondary columns in the data files: the metric's labels (as
-    the table heads them), else their fields; never a name another column already has."""
-    taken = set(FIXED_COLUMNS)
-    names = []
-    for label, fallback in ((metric.label, metric.field or "score"),
-                            (metric.secondary_label, metric.secondary_field or "secondary")):
-        name = " ".join((label or fallback).split()) or fallback
-        while name.lower() in taken:
-            name += " (metric)"
-        taken.add(name.lower())
-        names.append(name)
-    return names[0], names[1]
+def metric_header(metric: MetricConfig, direction: str) -> dict[str, Any]:
+    """The metric, described once: entries name its values `score` and `secondary` whatever
+    the organizer labels them, so a renamed label changes no key."""
+    secondary = ({"field": metric.secondary_field,
+                  "label": metric.secondary_label or metric.secondary_field}
+                 if metric.secondary_field else None)
+    return {"field": metric.field, "label": metric.label, "unit": metric.unit,
+            "direction": direction, "secondary": secondary}
 
 
 def leaderboard_json(ctx: SiteContext) -> bytes:
     lb = ctx.collab.leaderboard
-    metric = ctx.config.metric
-    score_col, secondary_col = metric_columns(metric)
     origin = origin_of(ctx.config.site.base_url)
+    overall = {e.result.id: e.rank for e in lb.all}
 
     def entry(e: RankedEntry) -> dict[str, Any]:
         r = e.result
-        row = {"rank": e.rank, "agent": r.agent, score_col: r.score, "score_text": r.score_text,
-               "method": r.method, "timestamp": fmt.iso(r.timestamp),
-               "verification": r.verification, "status": r.status, "record": e.is_record,
-               "id": r.id, "url": origin + ctx.urls.result(r.id), "source": r.source_path}
-        if metric.secondary_field:
-            row[secondary_col] = r.secondary
-        return row
+        return {"rank": overall.get(r.id), "agent": r.agent, "score": r.score,
+                "score_raw": r.score_text, "secondary": r.secondary, "method": r.method,
+                "timestamp": fmt.iso(r.timestamp) or None, "verification": r.verification,
+                "status": r.status, "record": e.is_record, "id": r.id,
+                "url": origin + ctx.urls.result(r.id), "source": r.source_path}
 
-    data = {"metric": {"field": metric.field, "label": metric.label, "unit": metric.unit,
-                       "direction": lb.direction, "column": score_col,
-                       "secondary_field": metric.secondary_field,
-                       "secondary_label": metric.secondary_label,
-                       "secondary_column": secondary_col if metric.secondary_field else ""},
-            "fallback": lb.fallback, "results_as_of": results_as_of(ctx),
-            "not_ranked": not_ranked(ctx), "best": [entry(e) for e in lb.best],
+    data = {"version": FORMAT_VERSION, "metric": metric_header(ctx.config.metric, lb.direction),
+            "fallback": lb.fallback, "results_as_of": results_as_of(ctx) or None,
+            "not_ranked": not_ranked(ctx),
+            "best": [{"agent_rank": e.rank, **entry(e)} for e in lb.best],
             "all": [entry(e) for e in lb.all]}
-    return (json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+    return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+CSV_COLUMNS = ("rank", "agent", "score", "secondary", "method", "timestamp", "verification",
+               "id", "url")
 
 
 def leaderboard_csv(ctx: SiteContext) -> bytes:
-    metric = ctx.config.metric
-    score_col, secondary_col = metric_columns(metric)
+    """leaderboard.json's `all`, in its keys' names (the metric's label is in the JSON only)."""
     origin = origin_of(ctx.config.site.base_url)
-    secondary = [secondary_col] if metric.secondary_field else []
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["rank", "agent", score_col, *secondary, "method", "timestamp",
-                     "verification", "id", "url"])
+    writer.writerow(CSV_COLUMNS)
     for e in ctx.collab.leaderboard.all:
         r = e.result
-        second = [r.secondary if r.secondary is not None else ""] if metric.secondary_field else []
-        writer.writerow([e.rank, _csv_safe(r.agent), r.score, *second, _csv_safe(r.method),
+        writer.writerow([e.rank, _csv_safe(r.agent), r.score,
+                         "" if r.secondary is None else r.secondary, _csv_safe(r.method),
                          fmt.iso(r.timestamp), r.verification or "", r.id,
                          origin + ctx.urls.result(r.id)])
     return buf.getvalue().encode()
