@@ -85,8 +85,8 @@ def settings(answers: Answers) -> dict[str, Any]:
         location = "hf://buckets/" + bucket_id(answers.bucket)
         values["location"] = location
         values["links"] = [{"label": "Bucket", "url": bucket_web_url(location, "")}]
-        if not answers.demo:
-            values["title"] = bucket_id(answers.bucket).split("/")[1]
+        # The operator's own bucket: the demo's title, tagline and baseline would describe the demo.
+        values.update(title=bucket_id(answers.bucket).split("/")[1], tagline="", fallback=[])
     if answers.metric:
         values.update(field=answers.metric, label=answers.metric, unit="",
                       secondary_field="", secondary_label="", fallback=[])

@@ -118,3 +118,14 @@ def test_help_says_what_the_tool_does_and_what_its_exit_codes_mean(capsys):
     assert "Build a static website of an agent collaboration from its Hugging Face bucket" in text
     assert "exit codes: 0 ok, 1 build problems under --strict" in text
     assert "argument parsing" not in text
+
+
+def test_demo_with_a_bucket_titles_the_site_after_the_bucket_not_the_demo(tmp_path, capsys):
+    """`init --demo --bucket acme/speed-collab` kept the demo's title, tagline and baseline: the
+    operator's site was titled "Fast Tiny-LM inference"."""
+    assert main(["init", str(tmp_path), "--demo", "--bucket", "acme/speed-collab"]) == 0
+    config = load_config(tmp_path / "collab.toml", env={})
+    assert config.source.location == "hf://buckets/acme/speed-collab"
+    assert (config.site.title, config.site.tagline) == ("speed-collab", "")
+    assert config.fallback.entries == ()
+    assert "Tiny-LM" not in (tmp_path / "collab.toml").read_text(encoding="utf-8")
