@@ -65,12 +65,12 @@ def _run_init(args) -> int:
         return 2
     root = Path(args.dir)
     try:
-        action, pinned = scaffold.action_reference()
+        action, pin_note = scaffold.action_reference()
         scaffold.write_files(root, scaffold.planned_files(answers, action), force=args.force)
     except scaffold.InitError as exc:
         print(f"init: {exc}", file=sys.stderr)
         return 1
-    print(scaffold.next_steps(root, answers, pinned))
+    print(scaffold.next_steps(root, answers, pin_note))
     return 0
 
 

@@ -124,7 +124,7 @@ def write_files(root: Path, files: Mapping[str, bytes], force: bool) -> None:
             raise InitError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def next_steps(root: Path, answers: Answers, pinned: bool) -> str:
+def next_steps(root: Path, answers: Answers, pin_note: str) -> str:
     where = "" if root == Path(".") else f" in {root}"
     wrote = f"{CONFIG}, {WORKFLOW}" + (f" and {DEMO_DIR}/" if answers.demo else "")
     missing = [key for key, given in (("[source] location", answers.bucket or answers.demo),
@@ -144,17 +144,26 @@ def next_steps(root: Path, answers: Answers, pinned: bool) -> str:
         "    a Hugging Face token that can read the bucket and write the Space",
         "  - run the workflow: Actions > Rebuild site > Run workflow",
     ]
-    if not pinned:
-        lines.append(f"note: {WORKFLOW} uses the Action by its tag; pin it to the tag's commit hash")
+    if pin_note:
+        lines.append(pin_note)
     return "\n".join(lines)
 
 
-def action_reference() -> tuple[str, bool]:
-    """OWNER/NAME@REF of the GitHub Action that matches this package, and whether REF is the
-    full commit hash (the commit the package was built from) or only the version's tag."""
+def action_reference() -> tuple[str, str]:
+    """OWNER/NAME@REF of the GitHub Action that matches this package, and what the operator must
+    do about REF ("" when REF is the full hash of a commit users can fetch)."""
     repo = _source_repository()
-    commit = _built_from_commit()
-    return (f"{repo}@{commit}", True) if commit else (f"{repo}@v{__version__}", False)
+    checkout = _development_checkout()
+    commit = _version_tag_commit(checkout) if checkout else _recorded_commit()
+    if commit:
+        return f"{repo}@{commit}", ""
+    if checkout:
+        return f"{repo}@v{__version__}", (
+            f"note: collab-site runs from a development checkout, whose commits may exist only "
+            f"here, without the tag v{__version__}: {WORKFLOW} names the Action by that tag, "
+            f"which may not be released yet; point it at a released commit of {repo}")
+    return f"{repo}@v{__version__}", (
+        f"note: {WORKFLOW} uses the Action by its tag; pin it to the tag's commit hash")
 
 
 def _source_repository() -> str:
@@ -170,19 +179,33 @@ def _source_repository() -> str:
     raise InitError(f"the {PACKAGE} package names no GitHub source repository")
 
 
-def _built_from_commit() -> str:
-    """A development checkout's HEAD, else the commit recorded when the package was built."""
+def _development_checkout() -> Path | None:
+    """The git checkout this package runs from, or None for an installed package."""
     checkout = Path(__file__).resolve().parents[1]
-    commit = ""
-    if (checkout / ".git").exists():
-        try:
-            commit = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], check=True,
-                                    capture_output=True, text=True, timeout=10).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            commit = ""
+    return checkout if (checkout / ".git").exists() else None
+
+
+def _version_tag_commit(checkout: Path) -> str:
+    """The commit of this version's release tag in a checkout. Not its HEAD, nor the commit an
+    editable install recorded: either may never have been pushed, and a workflow pinned to it
+    would fail to fetch the Action."""
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(checkout), "rev-parse", "--verify", "--quiet",
+             f"refs/tags/v{__version__}^{{commit}}"],
+            capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return _full_hash(commit)
+
+
+def _recorded_commit() -> str:
+    """The commit the package was built from, recorded by setup.py (the release's tagged commit)."""
     recorded = resources.files("builder") / "ACTION_COMMIT"
-    if not commit and recorded.is_file():
-        commit = recorded.read_text(encoding="ascii").strip()
+    return _full_hash(recorded.read_text(encoding="ascii").strip()) if recorded.is_file() else ""
+
+
+def _full_hash(commit: str) -> str:
     return commit if re.fullmatch(r"[0-9a-f]{40}", commit) else ""
 
 

@@ -3,16 +3,27 @@ pinned Action, a demo bucket on request, and never an overwritten file without -
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from dataclasses import fields
 
+import pytest
 import yaml
 
-from builder import __version__
+from builder import __version__, scaffold
 from builder.cli import main
 from builder.config import Config, load_config
 
 WORKFLOW = ".github/workflows/rebuild.yml"
+RELEASED = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture(autouse=True)
+def _installed_package(monkeypatch):
+    """init runs as from the released wheel, which recorded its commit (not from this checkout,
+    whose commits and tags vary), unless a test says otherwise."""
+    monkeypatch.setattr(scaffold, "_development_checkout", lambda: None)
+    monkeypatch.setattr(scaffold, "_recorded_commit", lambda: RELEASED)
 
 
 def _workflow(root) -> dict:
@@ -37,7 +48,7 @@ def test_flags_fill_the_config_and_the_workflow_runs_the_pinned_action(tmp_path,
     (job,) = wf["jobs"].values()
     assert job["permissions"] == {"contents": "read"}
     action = job["steps"][-1]
-    assert re.fullmatch(r"[\w.-]+/collab-site@[0-9a-f]{40}", action["uses"])
+    assert re.fullmatch(rf"[\w.-]+/collab-site@{RELEASED}", action["uses"])
     assert action["env"] == {"HF_TOKEN": "${{ secrets.HF_TOKEN }}"}
     text = (tmp_path / WORKFLOW).read_text(encoding="utf-8")
     assert f"# v{__version__}" in text and len(text.splitlines()) <= 20
@@ -129,3 +140,48 @@ def test_demo_with_a_bucket_titles_the_site_after_the_bucket_not_the_demo(tmp_pa
     assert (config.site.title, config.site.tagline) == ("speed-collab", "")
     assert config.fallback.entries == ()
     assert "Tiny-LM" not in (tmp_path / "collab.toml").read_text(encoding="utf-8")
+
+
+def _checkout(root, *tags: str) -> str:
+    """A git repository standing for a development checkout: a tagged commit, then an unpushed
+    HEAD; returns HEAD's hash."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(root), "-c", "user.name=dev", "-c",
+                               "user.email=dev@example.org", *args], check=True,
+                              capture_output=True, text=True).stdout.strip()
+    git("init", "-q")
+    git("commit", "-q", "--allow-empty", "-m", "released")
+    for tag in tags:
+        git("tag", tag)
+    git("commit", "-q", "--allow-empty", "-m", "work in progress")
+    return git("rev-parse", "HEAD")
+
+
+def test_from_a_development_checkout_the_action_is_pinned_to_the_release_not_head(
+        tmp_path, monkeypatch, capsys):
+    """init pinned the checkout's HEAD, which may never have been pushed: the operator's
+    workflow would fail to fetch the Action."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    head = _checkout(checkout, f"v{__version__}")
+    released = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD~1"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+    monkeypatch.setattr(scaffold, "_development_checkout", lambda: checkout)
+    assert main(["init", str(tmp_path / "site")]) == 0
+    uses = _workflow(tmp_path / "site")["jobs"]["rebuild"]["steps"][-1]["uses"]
+    assert uses.endswith(f"/collab-site@{released}") and head not in uses
+    assert "note:" not in capsys.readouterr().out
+
+
+def test_from_an_untagged_development_checkout_init_says_the_action_is_not_pinned(
+        tmp_path, monkeypatch, capsys):
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    head = _checkout(checkout)
+    monkeypatch.setattr(scaffold, "_development_checkout", lambda: checkout)
+    assert main(["init", str(tmp_path / "site")]) == 0
+    text = (tmp_path / "site" / WORKFLOW).read_text(encoding="utf-8")
+    assert f"/collab-site@v{__version__} " in text and head not in text
+    note = capsys.readouterr().out.splitlines()[-1]
+    assert note.startswith("note: collab-site runs from a development checkout")
+    assert "point it at a released commit of " in note

@@ -52,9 +52,13 @@ def _load(path: Path) -> dict:
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """A repository as `collab-site init --bucket ... --space ...` leaves it."""
+    from builder import scaffold
     from builder.cli import main
     root = tmp_path_factory.mktemp("adopter")
-    assert main(["init", str(root), "--bucket", "acme/collab", "--space", "acme/site"]) == 0
+    with pytest.MonkeyPatch.context() as mp:     # as the released package: pinned to its commit
+        mp.setattr(scaffold, "_development_checkout", lambda: None)
+        mp.setattr(scaffold, "_recorded_commit", lambda: "0123456789abcdef0123456789abcdef01234567")
+        assert main(["init", str(root), "--bucket", "acme/collab", "--space", "acme/site"]) == 0
     return root
 
 
