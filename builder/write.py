@@ -17,7 +17,8 @@ by the site. Where they go depends on what is already there:
 A build replaces or deletes only files a collab-site build wrote: those its manifest lists.
 `site_at` refuses a folder that holds files but no manifest of ours; a file the manifest does
 not list (a CNAME dropped into the site folder) is left where it is (and, being unlisted, never
-published), and `commit` refuses to put a new file in its place.
+published), and `commit` refuses to put a new file in its place. Likewise a `.<name>.new` that
+no build made (no mark, no manifest of ours, not empty) is refused, not deleted.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from builder.relpath import parts_inside
 
 MANIFEST = "manifest.json"
+STAGING_MARK = ".collab-site-staging"   # in `.<name>.new` from `begin` until it is swapped in
 THREADS = 4                      # file system calls at once, per process, on a slow file system
 SLOW_FILE_SECONDS = 100e-6       # what writing a file takes on average there (tmpfs: 16 us)
 
@@ -192,6 +194,7 @@ def site_at(out: Path) -> dict[str, Any] | None:
     an empty folder). Raises OutputRefused when `out` holds anything else, which a build would
     replace or delete: it is a file, or a folder with files in it and no manifest of ours (a
     manifest.json of another tool is not one)."""
+    _refuse_foreign_staging(out)
     if not out.is_dir():
         if os.path.lexists(out):
             raise OutputRefused(f"refusing to build into {out}: it is a file, not a folder")
@@ -204,6 +207,26 @@ def site_at(out: Path) -> dict[str, Any] | None:
         raise OutputRefused(f"refusing to build into {out}: it holds files that no collab-site "
                             f"build wrote ({_few(others)}); choose another --out, or empty it")
     return None
+
+
+def _refuse_foreign_staging(out: Path) -> None:
+    """OutputRefused when `.<name>.new` beside `out`, which `begin` deletes, is not a staging
+    folder a build left (a folder of the user's that happens to have that name)."""
+    folder = _sibling(out, "new")
+    if os.path.lexists(folder) and not _is_staging(folder):
+        raise OutputRefused(f"refusing to build into {out}: a build stages the site in "
+                            f"{folder}, and no collab-site build made what is there; move it away")
+
+
+def _is_staging(folder: Path) -> bool:
+    """A folder `begin` made: marked, or holding our manifest (the mark is gone from the moment
+    before the swap), or empty (nothing to lose)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    if (folder / STAGING_MARK).is_file() or read_manifest(folder / MANIFEST) is not None:
+        return True
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -272,10 +295,12 @@ def begin(out: Path, written_now: bool = False, kept: KeptSite | None = None) ->
     `kept`: what `look_over` found there (used when the manifest is still the one it read)."""
     out = Path(out)
     folder, old = _sibling(out, "new"), _sibling(out, "old")
+    _refuse_foreign_staging(out)
     _recover(out, old)
     if folder.exists():
-        remove_tree(folder)
+        remove_tree(folder, last=STAGING_MARK)
     folder.mkdir(parents=True)
+    write_file(folder / STAGING_MARK, b"")
     if not out.is_dir():
         return Staging(out, folder, in_place=False)
     previous, built_ns = _previous_manifest(out)
@@ -302,6 +327,7 @@ def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> W
         with FileWriter() as files:
             for rel in unchanged:
                 files.link(staging.out / rel, staging.folder / rel)
+        (staging.folder / STAGING_MARK).unlink()        # not a file of the site
         _swap_in(staging.out, staging.folder, _sibling(staging.out, "old"))
     else:
         journal = {"move": changed + [MANIFEST], "remove": removed}
@@ -309,18 +335,22 @@ def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> W
         write_file(journal_path, json.dumps(journal).encode())
         _replay(staging.out, staging.folder, journal)
         journal_path.unlink()
-        remove_tree(staging.folder)
+        remove_tree(staging.folder, last=STAGING_MARK)
     return WriteReport(tuple(changed), len(unchanged), tuple(removed))
 
 
-def remove_tree(root: Path) -> None:
-    """rmtree, with the files and then each level's folders removed on a few threads."""
+def remove_tree(root: Path, last: str = "") -> None:
+    """rmtree, with the files and then each level's folders removed on a few threads; the file
+    `last` (in `root`) after the other files, so that a removal cut short leaves it."""
     files, levels = [], {}
     for dirpath, _, filenames in os.walk(root):
         files.extend(os.path.join(dirpath, name) for name in filenames)
         levels.setdefault(dirpath.count(os.sep), []).append(dirpath)
+    final = os.path.join(root, last) if last else ""
     with ThreadPoolExecutor(THREADS) as pool:
-        list(pool.map(_quietly(os.unlink), files, chunksize=64))
+        list(pool.map(_quietly(os.unlink), [f for f in files if f != final], chunksize=64))
+        if final in files:
+            _quietly(os.unlink)(final)
         for depth in sorted(levels, reverse=True):
             list(pool.map(_quietly(os.rmdir), levels[depth], chunksize=64))
     shutil.rmtree(root, ignore_errors=True)           # whatever was left (a folder raced in)
@@ -347,7 +377,7 @@ def _refuse_others_in_the_way(staging: Staging, changed: Iterable[str]) -> None:
     others = [rel for path in changed if path not in staging.previous
               for rel in _in_the_way(staging.out, path, seen) if rel not in staging.previous]
     if others:
-        remove_tree(staging.folder)
+        remove_tree(staging.folder, last=STAGING_MARK)
         raise OutputRefused(f"refusing to build into {staging.out}: the new site has files where "
                             f"it holds files no collab-site build wrote ({_few(others)}); "
                             f"move them away")

@@ -290,3 +290,35 @@ def test_a_rebuild_removes_the_pages_that_are_gone_and_keeps_the_users_files(tmp
     assert build(bucket, out) == 0
     assert not gone.exists() and (out / "messages" / "20260101-120002-000_alpha").is_dir()
     assert (out / "CNAME").read_text() == "collab.example.org"
+
+
+@pytest.mark.parametrize("site_there", [False, True], ids=["first build", "rebuild"])
+def test_a_users_folder_named_like_the_staging_folder_is_refused_and_kept(tmp_path, capsys,
+                                                                          site_there):
+    """`.site.new` next to `site` was deleted by every build, whoever made it."""
+    bucket, out = small_bucket(tmp_path / "bucket"), tmp_path / "site"
+    if site_there:
+        assert build(bucket, out) == 0
+    mine = tmp_path / ".site.new"
+    mine.mkdir()
+    (mine / "draft.md").write_text("mine")
+    before = listing(out) if site_there else {}
+    assert build(bucket, out) == 2
+    assert (mine / "draft.md").read_text() == "mine"
+    assert ".site.new" in refusal(capsys)
+    assert (listing(out) if site_there else {}) == before
+
+
+def test_only_a_staging_folder_a_build_left_is_cleared_away(tmp_path):
+    out = tmp_path / "site"
+    write_site(out, V1)
+    begin(out).put("index.html", b"never committed")         # killed before its commit
+    assert (tmp_path / ".site.new" / "index.html").is_file()
+    write_site(out, V2)
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == V2
+    assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
+    (tmp_path / ".site.new").mkdir()
+    (tmp_path / ".site.new" / "draft.md").write_text("mine")
+    with pytest.raises(write.OutputRefused, match=r"\.site\.new"):
+        write_site(out, V1)
+    assert (tmp_path / ".site.new" / "draft.md").read_text() == "mine"
