@@ -172,16 +172,29 @@ def foreign_files(local: Mapping[str, LocalFile], remote: Mapping[str, RemoteFil
     site may have left (see `_maybe_ours`)."""
     if isinstance(live_manifest, Mapping) and isinstance(live_manifest.get("files"), Mapping):
         return []
+    pages_sent = _pages_sent(local, remote)
     return sorted(p for p, f in remote.items()
-                  if p not in NEVER_DELETE and not _maybe_ours(p, f, local))
+                  if p not in NEVER_DELETE and not _maybe_ours(p, f, local, pages_sent))
 
 
-def _maybe_ours(path: str, remote: RemoteFile, local: Mapping[str, LocalFile]) -> bool:
+def _maybe_ours(path: str, remote: RemoteFile, local: Mapping[str, LocalFile],
+                pages_sent: bool) -> bool:
     """A file as this site has it, one of its pages (an earlier build's: the home page and
-    manifest.json, sent last, are not), or a file of its search index (named by content)."""
+    manifest.json, sent last, are not), or a file of its search index (named by content). The
+    home page is ours too when an earlier publish of this site sent its pages (`_pages_sent`):
+    it is sent after them, and a publish stopped before manifest.json leaves it there."""
     if path in local and remote.same_as(local[path]):
         return True
+    if path == LAST[0]:
+        return pages_sent
     return path.startswith(SEARCH_FOLDER) or (path in local and path not in LAST)
+
+
+def _pages_sent(local: Mapping[str, LocalFile], remote: Mapping[str, RemoteFile]) -> bool:
+    """The Space holds a page of this site byte for byte (not the home page, which any static
+    Space has): no other site makes it, so an earlier publish of this one sent it."""
+    return any(p.endswith(".html") and p not in LAST and p in local and f.same_as(local[p])
+               for p, f in remote.items())
 
 
 def foreign_reason(space_id: str, sdk: str | None, theirs: list[str]) -> str:

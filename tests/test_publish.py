@@ -196,6 +196,11 @@ def test_a_static_space_with_files_and_no_manifest_of_ours_is_refused(hub, tmp_p
                                           "manifest.json": b'{"name": "my app"}'}   # manifest
     outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
     assert "did not publish (index.html, manifest.json)" in outcome.refused_reason
+    hub.repos[("spaces", SPACE)].files = {"index.html": b"<h1>my page</h1>",  # pages at our
+                                          "404.html": b"<h1>lost</h1>"}       # paths, not ours
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert "did not publish (index.html)" in outcome.refused_reason
+    assert not hub.requests("commit")
 
 
 def test_a_first_publish_stopped_midway_is_finished_after_a_rebuild_without_force(hub, tmp_path, monkeypatch):
@@ -219,6 +224,34 @@ def test_a_first_publish_stopped_midway_is_finished_after_a_rebuild_without_forc
     outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
 
     assert outcome.committed and not outcome.refused_reason
+
+
+def test_a_first_publish_stopped_before_its_manifest_is_finished_after_a_rebuild_without_force(
+        hub, tmp_path, monkeypatch):
+    """Its home page landed, its manifest.json did not: the Space was refused as one with files
+    collab-site did not publish (index.html) until --force."""
+    from builder import publish as publisher
+    site = write_site(tmp_path / "site", base_pages(30), messages=30)
+    real_commit = publisher._commit
+
+    def killed_before_the_manifest(http, site_dir, space_id, batch, *args, **kwargs):
+        if "manifest.json" in batch.add:
+            raise KeyboardInterrupt("the runner was stopped")
+        return real_commit(http, site_dir, space_id, batch, *args, **kwargs)
+
+    monkeypatch.setattr(publisher, "_commit", killed_before_the_manifest)
+    with pytest.raises(KeyboardInterrupt):
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
+                limits=CommitLimits(max_files=35, max_bytes=1_000_000))
+    monkeypatch.setattr(publisher, "_commit", real_commit)
+    landed = hub.space_files(SPACE)
+    assert "index.html" in landed and "manifest.json" not in landed
+    write_site(site, base_pages(31), messages=31)              # a new message: a new home page
+
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+
+    assert outcome.committed and not outcome.refused_reason
+    assert hub.space_files(SPACE)["manifest.json"] == (site / "manifest.json").read_bytes()
 
 
 def test_force_publishes_over_an_app_space_and_makes_it_static(hub, tmp_path):
