@@ -203,20 +203,28 @@ def test_a_static_space_with_files_and_no_manifest_of_ours_is_refused(hub, tmp_p
     assert not hub.requests("commit")
 
 
-def test_a_first_publish_stopped_midway_is_finished_after_a_rebuild_without_force(hub, tmp_path, monkeypatch):
+def first_publish_stopped(site: Path, monkeypatch, stop, max_files: int) -> None:
+    """The first publish of `site`, its runner stopped just before the commit `stop(number,
+    batch)` picks."""
     from builder import publish as publisher
+    real_commit, sent = publisher._commit, []
+
+    def stopping(http, site_dir, space_id, batch, *args, **kwargs):
+        if stop(len(sent) + 1, batch):
+            raise KeyboardInterrupt("the runner was stopped")
+        sent.append(batch)
+        return real_commit(http, site_dir, space_id, batch, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(publisher, "_commit", stopping)
+        with pytest.raises(KeyboardInterrupt):
+            publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
+                    limits=CommitLimits(max_files=max_files, max_bytes=1_000_000))
+
+
+def test_a_first_publish_stopped_midway_is_finished_after_a_rebuild_without_force(hub, tmp_path, monkeypatch):
     site = write_site(tmp_path / "site", {**base_pages(30), **search_files(0, 4)}, messages=30)
-    real_commit = publisher._commit
-
-    def killed(*args, **kwargs):
-        real_commit(*args, **kwargs)
-        raise KeyboardInterrupt("the runner was stopped")
-
-    monkeypatch.setattr(publisher, "_commit", killed)
-    with pytest.raises(KeyboardInterrupt):
-        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
-                limits=CommitLimits(max_files=38, max_bytes=1_000_000))
-    monkeypatch.setattr(publisher, "_commit", real_commit)
+    first_publish_stopped(site, monkeypatch, lambda number, batch: number == 2, max_files=38)
     landed = hub.space_files(SPACE)
     assert "messages/index.html" in landed and "index.html" not in landed and "manifest.json" not in landed
     write_site(site, {**base_pages(31), **search_files(1, 4)}, messages=31)   # a new message
@@ -230,20 +238,9 @@ def test_a_first_publish_stopped_before_its_manifest_is_finished_after_a_rebuild
         hub, tmp_path, monkeypatch):
     """Its home page landed, its manifest.json did not: the Space was refused as one with files
     collab-site did not publish (index.html) until --force."""
-    from builder import publish as publisher
     site = write_site(tmp_path / "site", base_pages(30), messages=30)
-    real_commit = publisher._commit
-
-    def killed_before_the_manifest(http, site_dir, space_id, batch, *args, **kwargs):
-        if "manifest.json" in batch.add:
-            raise KeyboardInterrupt("the runner was stopped")
-        return real_commit(http, site_dir, space_id, batch, *args, **kwargs)
-
-    monkeypatch.setattr(publisher, "_commit", killed_before_the_manifest)
-    with pytest.raises(KeyboardInterrupt):
-        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
-                limits=CommitLimits(max_files=35, max_bytes=1_000_000))
-    monkeypatch.setattr(publisher, "_commit", real_commit)
+    first_publish_stopped(site, monkeypatch, lambda number, batch: "manifest.json" in batch.add,
+                          max_files=35)
     landed = hub.space_files(SPACE)
     assert "index.html" in landed and "manifest.json" not in landed
     write_site(site, base_pages(31), messages=31)              # a new message: a new home page
