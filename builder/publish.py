@@ -75,6 +75,7 @@ class PublishOutcome:
     refused_reason: str = ""
     commit_url: str = ""
     commits: int = 0
+    space_url: str = ""           # the Space's page on the Hub, which shows the site
 
     @property
     def changed(self) -> int:
@@ -146,7 +147,8 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             refused = shrink_reason(live.get("counts"), manifest.get("counts") or {},
                                     GUARDED_COUNTS)
         outcome = PublishOutcome(created=created, added=plan.added, updated=plan.updated,
-                                 deleted=plan.deleted, committed=False, refused_reason=refused)
+                                 deleted=plan.deleted, committed=False, refused_reason=refused,
+                                 space_url=_space_page(http, space_id))
         if dry_run:
             _log_dry_run(where, created, plan, refused, log)
             return outcome
@@ -155,7 +157,7 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
         if not plan.changed:
             log(f"publish: {where} is up to date ({fmt.count(len(local))} files{_kept(plan)}); "
                 "nothing to commit")
-            log(f"publish: the site is at {_space_page(http, space_id)}")
+            log(f"publish: the site is at {outcome.space_url}")
             return outcome
         try:
             url, commits = _send(http, site_dir, space_id, plan, local, space.sha, token=token,
@@ -167,7 +169,7 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             log(f"publish: {where} changed while publishing (HTTP 412); comparing again")
             space = _space(http, space_id)
             continue
-        log(f"publish: the site is at {_space_page(http, space_id)}")
+        log(f"publish: the site is at {outcome.space_url}")
         return replace(outcome, committed=True, commit_url=url, commits=commits)
     raise AssertionError("unreachable")
 

@@ -60,14 +60,25 @@ def publish_markdown(space: str, outcome: PublishOutcome | None, failure: str = 
     if outcome.refused_reason:
         return "\n".join(head + [f"Refused: {text(outcome.refused_reason)}"]) + "\n"
     if not outcome.changed:
-        return "\n".join(head + [f"{text(space)} is up to date: nothing to commit."]) + "\n"
+        line = f"{_space_link(space, outcome.space_url)} is up to date: nothing to commit."
+        return "\n".join(head + [line]) + "\n"
     changes = (f"{fmt.count(len(outcome.added))} added, {fmt.count(len(outcome.updated))} "
                f"updated, {fmt.count(len(outcome.deleted))} deleted")
+    where = _space_link(space, outcome.space_url) if outcome.committed else text(space)
     verb = "Committed to" if outcome.committed else "Would change"
-    line = f"{verb} {text(space)}: {fmt.count(outcome.changed)} files changed ({changes})."
-    if outcome.commit_url.startswith(("https://", "http://")):
+    line = f"{verb} {where}: {fmt.count(outcome.changed)} files changed ({changes})."
+    if _is_web(outcome.commit_url):
         line += f" [The commit]({quote(outcome.commit_url, safe=_URL_SAFE)})"
     return "\n".join(head + [line]) + "\n"
+
+
+def _space_link(space: str, url: str) -> str:
+    """The Space's name, linking to its page (which shows the site) when its address is known."""
+    return f"[{text(space)}]({quote(url, safe=_URL_SAFE)})" if _is_web(url) else text(space)
+
+
+def _is_web(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
 
 
 def text(value: str, limit: int = 300) -> str:

@@ -55,6 +55,18 @@ def test_publish_summary_names_the_changes_and_links_the_commit(hub, tmp_path, m
     assert "is up to date: nothing to commit" in summary.read_text(encoding="utf-8")
 
 
+def test_publish_summary_links_to_the_space_that_shows_the_site(hub, tmp_path, monkeypatch):
+    """The job summary named the Space without a link: the operator had to find its page."""
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    site, summary = write_site(tmp_path / "site", base_pages(5)), tmp_path / "summary.md"
+    args = ["publish", "--out", str(site), "--space", SPACE, "--summary", str(summary)]
+    link = r"[collab\-org/collab\-site]" + f"({hub.endpoint}/spaces/{SPACE})"
+    assert main(args) == 0
+    assert f"Committed to {link}: " in summary.read_text(encoding="utf-8")
+    assert main(args) == 0
+    assert f"{link} is up to date" in summary.read_text(encoding="utf-8")
+
+
 def test_publish_summary_says_why_nothing_was_published():
     refused = PublishOutcome(created=False, added=(), updated=(), deleted=(), committed=False,
                              refused_reason="the new site lost more than half of what is live")
