@@ -1,7 +1,7 @@
 """collab-site serve: bind 127.0.0.1, build, serve the site under its base_url path as the Space
 does (unknown addresses get the site's 404.html), and rebuild when the bucket folder, the config
 file or the theme_dir change. A failed rebuild or an unreadable config is printed and the last
-good site stays served."""
+good site stays served. Requests are not printed, only the server's errors."""
 from __future__ import annotations
 
 import functools
@@ -45,6 +45,9 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
     def translate_path(self, path):
         return super().translate_path("/" + urlsplit(path).path[len(self.state.base):])
+
+    def log_request(self, code="-", size="-"):
+        """Quiet: a line per request would drown the rebuild lines (errors are still logged)."""
 
     def list_directory(self, path):
         self.send_error(404)

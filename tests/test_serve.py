@@ -124,6 +124,18 @@ def test_the_site_is_served_under_the_base_url_path_with_its_own_404_page(tmp_pa
             assert status == 404 and "<h1>Lost here</h1>" in page, lost
 
 
+def test_requests_are_not_printed_but_errors_are(tmp_path):
+    """Every request printed a line, and the rebuild messages were lost among them."""
+    with served(project(tmp_path)) as server:
+        assert server.get("/")[0] == 200 and server.get("/nowhere/")[0] == 404
+        host, port = re.match(r"http://([^:/]+):(\d+)", server.url).groups()
+        with socket.create_connection((host, int(port)), timeout=10) as bad:
+            bad.sendall(b"NONSENSE\r\n\r\n")
+            assert b"Error code: 400" in bad.recv(400)
+        eventually(lambda: server.printed("code 400"), what="the bad request's error line")
+        assert not any('"GET ' in line for line in server.lines), server.lines
+
+
 def test_a_rebuild_that_fails_is_printed_and_the_next_change_is_built(tmp_path):
     config = project(tmp_path)
     with served(config) as server:
