@@ -437,3 +437,30 @@ def test_the_search_page_has_one_search_box_and_repeats_a_long_query_cut(browser
     assert page.locator("#site-search-q").count() == 0
     assert watch.console_errors == [] and watch.page_errors == []
 
+
+
+def excerpts_of(page):
+    """(title, excerpt, highlighted words) of every result shown."""
+    results_of(page)
+    return page.eval_on_selector_all(
+        "#search-results li", "items => items.map(li => { const e = li.querySelector('.search-excerpt');"
+        " return [li.querySelector('a').textContent, e ? e.textContent : '',"
+        " e ? [...e.querySelectorAll('mark')].map(m => m.textContent) : []]; })")
+
+
+def test_an_excerpt_shows_the_words_after_the_title_not_the_title_again(browser, served):
+    """A page's text starts with its title (a heading, or a message's opening words): the
+    excerpt under the title shows what follows it, and the title's words still find the page."""
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/search/?q=drafter")
+    shown = excerpts_of(page)
+    assert len(shown) > 5
+    for title, excerpt, _ in shown:
+        assert not excerpt.startswith(title.removesuffix("…")[:30]), (title, excerpt)
+    assert ["question drafter graph", "For the 160m drafter: does it need its own CUDA graph? "
+            "My draft loop looks launch-bound in nsys.", ["drafter:"]] in shown
+    opening = [excerpt for title, excerpt, _ in shown if title.startswith("Switching from prompt-lookup")]
+    assert opening == ["Nothing more to squeeze out of the former on this GPU."]
+    page.goto(origin + "/search/?q=question+drafter+graph")
+    assert "question drafter graph" in [title for title, _, _ in excerpts_of(page)]
+    assert watch.console_errors == [] and watch.page_errors == []

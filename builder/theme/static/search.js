@@ -22,6 +22,7 @@ const KINDS = { message: "Message", result: "Result", agent: "Agent", person: "P
                 taskforce: "Taskforce" };
 const BATCH = 20;
 const ECHOED = 80;       // characters of the query the status repeats
+const EXCERPT = 30;      // words of an excerpt (Pagefind's own length)
 // The pages' one Pagefind filter, of values "<name>:<value>" ("agent:kestrel", "day:2026-07-09"):
 // a new page changes one filter file of its shard, not one per kind of filter.
 const FACET = "facet";
@@ -231,11 +232,63 @@ function resultItem(page) {
   const parts = [kind, valuesOf(facets, "agent").join(", "), valuesOf(facets, "type").join(", "),
                  (page.meta && page.meta.time) || ""];
   meta.textContent = parts.filter(Boolean).join(" · ");
-  const excerpt = document.createElement("p");
-  excerpt.className = "search-excerpt";
-  excerpt.append(highlighted(page.excerpt || ""));
-  item.append(heading, meta, excerpt);
+  item.append(heading, meta);
+  const text = excerptOf(page, title.textContent);
+  if (text) {                          // a page that is all title has nothing more to show
+    const excerpt = document.createElement("p");
+    excerpt.className = "search-excerpt";
+    excerpt.append(highlighted(text));
+    item.append(excerpt);
+  }
   return item;
+}
+
+// The excerpt of a page's text after its title. A page's text starts with its title (its heading,
+// or a message's opening words): Pagefind's excerpt then repeats the line above it. This one is
+// Pagefind's own (the window of words that holds the most of the matches, each in <mark>), taken
+// from the words after the title.
+function excerptOf(page, title) {
+  const text = page.raw_content || "";
+  const words = text.split(/[\r\n\s]+/g);
+  const skip = text.includes("\u200B") ? 0 : titleLength(words, title);
+  if (!skip) return page.excerpt || "";
+  const scores = [];
+  for (const word of page.weighted_locations || []) {
+    const at = word.location - skip;
+    if (at >= 0) scores[at] = (scores[at] || 0) + word.balanced_score;
+  }
+  const start = skip + densest(scores);
+  const marked = new Set(page.locations);
+  return words.slice(start, start + EXCERPT)
+    .map((word, i) => (marked.has(start + i) ? `<mark>${word}</mark>` : word)).join(" ").trim();
+}
+
+// How many of `words` are the title's, when they start with all of it (a title cut with "…"
+// ends in part of a word), else 0. The words are as Pagefind keeps them: "<" and ">" escaped.
+function titleLength(words, title) {
+  const own = title.replace(/</g, "&lt;").replace(/>/g, "&gt;").split(/\s+/).filter(Boolean);
+  const cut = own.length && own[own.length - 1].endsWith("…");
+  const whole = own.every((word, i) => words[i] === word
+    || (cut && i === own.length - 1 && words[i] && words[i].startsWith(word.slice(0, -1))));
+  return whole ? own.length : 0;
+}
+
+// Where the window of EXCERPT words with the highest sum of scores starts: the middle one of the
+// run of windows that share it, as Pagefind picks it (0 when the words fit in one window).
+function densest(scores) {
+  if (scores.length <= EXCERPT) return 0;
+  let sum = 0, best = -1, run = [];
+  for (let i = 0; i < EXCERPT; i++) sum += scores[i] || 0;
+  for (let start = 0; start < scores.length; start++) {
+    if (start) sum += (scores[start + EXCERPT - 1] || 0) - (scores[start - 1] || 0);
+    if (sum > best) {
+      best = sum;
+      run = [start];
+    } else if (sum === best && run[run.length - 1] === start - 1) {
+      run.push(start);
+    }
+  }
+  return run[Math.floor(run.length / 2)];
 }
 
 function highlighted(excerpt) {
