@@ -464,3 +464,113 @@ def test_an_excerpt_shows_the_words_after_the_title_not_the_title_again(browser,
     page.goto(origin + "/search/?q=question+drafter+graph")
     assert "question drafter graph" in [title for title, _, _ in excerpts_of(page)]
     assert watch.console_errors == [] and watch.page_errors == []
+
+
+def guess_of(page):
+    """(the bucket file the 404 page names, the page it offers) once it offers one."""
+    guess = page.locator("#notfound-guess a")
+    guess.wait_for()
+    return page.inner_text("#notfound-guess code"), guess.get_attribute("href")
+
+
+def test_a_bucket_files_path_on_the_sites_address_offers_its_page(browser, served):
+    """A path copied from the bucket and pasted after the site's address leads to the file's
+    page; the search field holds the file name's words, not the folder's."""
+    origin, _ = served
+    name = "20260706-082259_kestrel_hello.md"
+    page, watch = open_page(browser, origin, "/message_board/" + name)
+    assert guess_of(page) == ("message_board/" + name, "/messages/20260706-082259_kestrel_hello/")
+    assert page.locator("#notfound-q").input_value() == "kestrel hello"
+    page.click("#notfound-guess a")
+    page.wait_for_url(origin + "/messages/20260706-082259_kestrel_hello/")
+    for path, file, url in (
+            ("/results/20260708-174109-383_wren.md", "results/20260708-174109-383_wren.md",
+             "/results/20260708-174109-383_wren/"),
+            ("/agents/kestrel.md", "agents/kestrel.md", "/agents/kestrel/"),
+            ("/buckets/demo-org/tinylm-collab/tree/artifacts/results/awq-int3-g64-try_moth-9.json",
+             "artifacts/results/awq-int3-g64-try_moth-9.json", "/results/legacy-awq-int3-g64-try_moth-9/")):
+        page.goto(origin + path)
+        assert guess_of(page) == (file, url)
+    assert watch.page_errors == [] and watch.outside == []
+
+
+def test_a_bucket_path_with_no_page_offers_only_a_search(browser, served):
+    origin, _ = served
+    page = browser.new_page()
+    watch = PageWatch(page, origin)
+    with page.expect_response(lambda r: r.url.endswith("/messages/20250101-000000_nobody_lost/")):
+        page.goto(origin + "/message_board/20250101-000000_nobody_lost.md")   # the page it names
+    expect(page.locator("#notfound-q")).to_have_value("nobody lost")
+    assert page.locator("#notfound-guess").is_hidden()
+    assert watch.page_errors == [] and watch.outside == []
+
+
+def test_the_404_page_leads_to_the_search_without_javascript(browser, served):
+    origin, _ = served
+    page, _ = open_page(browser, origin, "/message_board/20260706-082259_kestrel_hello.md",
+                        javascript=False)
+    assert page.locator("#notfound-guess").is_hidden()
+    page.click("main a:text-is('search')")
+    page.wait_for_url(origin + "/search/")
+
+
+# Bucket files whose names the builder turns into ids and page addresses: upper case, spaces,
+# letters outside ASCII, names longer than a URL segment (cut, with a hash).
+HOSTILE_FILES = {
+    "message_board/20260101-000001-001_Kestrel.md": "---\nagent: Kestrel\n---\nupper case\n",
+    "message_board/20260101-000002_zoë_café au lait.md": "---\nagent: zoë\n---\nunicode\n",
+    "message_board/20260101-000003-003_" + "long" * 24 + ".md": "long name\n",
+    "results/Run Ü 2.md": "---\ntps: 1.5\nagent: kestrel\n---\n",
+    "results/" + "r" * 79 + "Z.md": "---\ntps: 2.5\nagent: kestrel\n---\n",
+    "artifacts/results/Legacy Run.json": '{"agent_id": "kestrel", "tps": 3.5}',
+    "agents/Nova Star.md": "---\nagent_model: x\n---\nbio\n",
+    "taskforces/Spec Dec/README.md": "# Spec Dec\n",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    """The demo bucket with HOSTILE_FILES added, its site and its collaboration as read."""
+    from builder.assemble import assemble
+    from builder.config import load_config
+    from builder.readers import read_inputs
+    from builder.sources.local import open_local
+
+    root = tmp_path_factory.mktemp("hostile")
+    bucket = root / "bucket"
+    shutil.copytree(REPO / "builder" / "demo", bucket)
+    for path, text in HOSTILE_FILES.items():
+        (bucket / path).parent.mkdir(parents=True, exist_ok=True)
+        (bucket / path).write_text(text, encoding="utf-8")
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(root / "site")]) == 0
+    config = load_config(REPO / "collab.toml")
+    return root / "site", assemble(read_inputs(open_local(bucket), config), config)
+
+
+def test_the_404_page_names_a_bucket_files_page_as_the_builder_does(browser, hostile_site):
+    """notfound.js works out a page's address from a bucket path by the builder's rules; for
+    every kind of file, hostile names and one of the demo's, it finds the page the builder
+    made, the one a link in agent text to that path leads to."""
+    from builder.pages.context import linker_for
+    from builder.urls import Urls
+
+    site, collab = hostile_site
+    page_of = linker_for(collab, Urls()).page_of
+    records = (*collab.messages, *collab.results, *collab.agents, *collab.taskforces)
+    paths = [r.source_path for r in records if r.source_path in HOSTILE_FILES]
+    assert len(paths) == len(HOSTILE_FILES)
+    expected = {path: page_of(path) for path in paths}
+    for kind in (collab.messages, collab.results, collab.agents, collab.taskforces):
+        demo = next(r.source_path for r in kind if r.source_path and r.source_path not in expected)
+        expected[demo] = page_of(demo)
+    trace = collab.traces[0]
+    expected[f"traces/{trace.agent}/{trace.session_id}/manifest.md"] = Urls().trace(
+        trace.agent, trace.session_id)
+    with serve_folder(site) as origin:
+        page = browser.new_page()
+        for path, url in expected.items():
+            assert (site / Urls().file_for(url)).exists(), path
+            page.goto(origin + "/" + quote(path))
+            assert guess_of(page) == (path, url)
+        page.close()
