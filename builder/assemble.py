@@ -20,10 +20,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from builder import format as fmt
-from builder.config import Config, FallbackConfig
-from builder.model import (Agent, Collab, Direction, Leaderboard, Message, RankedEntry, Result,
-                           Taskforce, Thread, Trace, Verification)
+from builder.config import Config, FallbackConfig, PathsConfig
+from builder.model import (Agent, Collab, Direction, Leaderboard, Message, Problem, RankedEntry,
+                           Result, Taskforce, Thread, Trace, Verification)
 from builder.readers import Inputs
+from builder.readers.frontmatter import brief
 
 BASELINE_AGENT = "baseline"
 _EPOCH = datetime.min.replace(tzinfo=timezone.utc)
@@ -276,15 +277,44 @@ def result_refs(message: Message, by_filename: Mapping[str, Result]) -> tuple[Re
     """The results a message's refs name (by file name, with or without folder or extension),
     in ref order, without duplicates."""
     found: list[Result] = []
-    for raw in message.refs:
-        ref = raw.strip().rstrip("/")
-        if not ref:
-            continue
-        name = ref.rsplit("/", 1)[-1]
-        result = by_filename.get(name) or by_filename.get(name.removesuffix(".md"))
+    for ref in message.refs:
+        result = _result_named(ref, by_filename)
         if result is not None and result not in found:
             found.append(result)
     return tuple(found)
+
+
+def _result_named(ref: str, by_filename: Mapping[str, Result]) -> Result | None:
+    name = ref.strip().rstrip("/").rsplit("/", 1)[-1]
+    if not name:
+        return None
+    return by_filename.get(name) or by_filename.get(name.removesuffix(".md"))
+
+
+def unresolved_refs(thread: Thread, by_filename: Mapping[str, Result]) -> tuple[str, ...]:
+    """The refs of a thread's message that name neither a message nor a result, as written."""
+    return tuple(ref for ref in thread.missing_refs if _result_named(ref, by_filename) is None)
+
+
+MAX_REFS_NAMED = 5
+
+
+def unresolved_ref_problems(messages: Iterable[Message], threads: Mapping[str, Thread],
+                            by_filename: Mapping[str, Result], paths: PathsConfig
+                            ) -> tuple[Problem, ...]:
+    """One Problem per message whose refs name nothing in the bucket: a typo and a deleted
+    message look alike on the page ("not in the bucket"), so the organizer is told which."""
+    folder = paths.messages.strip("/") + "/" if paths.messages.strip("/") else "the bucket"
+    problems = []
+    for m in messages:
+        thread = threads.get(m.id)
+        refs = unresolved_refs(thread, by_filename) if thread else ()
+        if refs:
+            named = ", ".join(brief(ref, 80) for ref in refs[:MAX_REFS_NAMED])
+            more = f" and {len(refs) - MAX_REFS_NAMED} more" if len(refs) > MAX_REFS_NAMED else ""
+            problems.append(Problem(m.source_path, f"refs {named}{more}: no such message in "
+                                                   f"{folder} (nor result); shown unlinked"))
+    return tuple(problems)
 
 
 # ---------------------------------------------------------------- agents
@@ -341,14 +371,17 @@ def assemble(inputs: Inputs, config: Config, stale: bool = False) -> Collab:
     direction = config.metric.direction
     results = unique_result_ids(drop_leaderboard_duplicates(inputs.results))
     messages = tuple(sorted(inputs.messages, key=lambda m: (m.filename, m.id)))
+    threads = build_threads(messages)
+    problems = inputs.problems + unresolved_ref_problems(messages, threads,
+                                                         results_by_filename(results), config.paths)
     return Collab(
         results=results,
         messages=messages,
         agents=collect_agents(inputs),
         traces=sort_traces(inputs.traces),
         leaderboard=rank(results, direction, config.fallback),  # type: ignore[arg-type]
-        threads=build_threads(messages),
-        problems=tuple(sorted(inputs.problems, key=lambda p: (p.path, p.reason))),
+        threads=threads,
+        problems=tuple(sorted(problems, key=lambda p: (p.path, p.reason))),
         data_as_of=newest_input_time(inputs),
         stale=stale,
         taskforces=inputs.taskforces,

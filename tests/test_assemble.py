@@ -12,7 +12,7 @@ from builder.assemble import (MAX_JOINED, Discussion, assemble, best_per_agent, 
                               messages_by_agent, messages_citing_taskforces,
                               messages_to_agent, rank, result_refs, results_by_agent,
                               results_by_filename, sort_traces, taskforces_by_agent,
-                              traces_by_agent, unique_ids,
+                              traces_by_agent, unique_ids, unresolved_refs,
                               unique_result_ids)
 from builder.config import Config, FallbackConfig, FallbackEntry, MetricConfig
 from builder.markdown import mentioned_names
@@ -353,6 +353,32 @@ def test_result_refs_names_results_by_file():
     m = msg("m", refs=("20260620-120000-000_a.md", "results/20260620-120000-000_a", "run_b.json",
                        "nothing", "20260620-120000-000_a"))
     assert ids(result_refs(m, by_file)) == ["x", "y"]
+
+
+def test_refs_naming_nothing_in_the_bucket_are_one_problem_per_message():
+    results = [res("x", "a", path="results/20260620-120000-000_a.md"),
+               res("y", "b", path="artifacts/results/run_b.json")]
+    messages = (msg("20260620-120000-000_alice"),
+                msg("20260620-130000-000_bob", refs=("20260620-120000-000_alice.md", "run_b",
+                                                     "20260620-120000-000_a.md")),
+                msg("20260620-140000-000_carol", refs=("20251103-101500_kestrel",
+                                                       "20251103-101500_kestrel.md", "gone.md")),
+                msg("20260620-150000-000_dan", refs=tuple(f"lost-{n}" for n in range(7))))
+    collab = assemble(Inputs(results=tuple(results), messages=messages, agents=(), traces=(),
+                             problems=()), Config(fallback=FALLBACK))
+    assert [(p.path, p.reason) for p in collab.problems] == [
+        ("message_board/20260620-140000-000_carol.md",
+         "refs 20251103-101500_kestrel, 20251103-101500_kestrel.md, gone.md: no such message in "
+         "message_board/ (nor result); shown unlinked"),
+        ("message_board/20260620-150000-000_dan.md",
+         "refs lost-0, lost-1, lost-2, lost-3, lost-4 and 2 more: no such message in "
+         "message_board/ (nor result); shown unlinked")]
+
+
+def test_a_ref_naming_a_result_by_its_stem_is_not_also_missing():
+    by_file = results_by_filename([res("y", "b", path="artifacts/results/run_b.json")])
+    threads = build_threads([msg("m", refs=("run_b", "run_b.json", "nothing"))])
+    assert unresolved_refs(threads["m"], by_file) == ("nothing",)
 
 
 # ---------------------------------------------------------------- unique ids

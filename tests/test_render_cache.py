@@ -272,7 +272,7 @@ def test_a_chart_process_that_fails_leaves_the_chart_to_the_build(tmp_path, buck
     monkeypatch.setattr(chart_cache, "_MAKE_CHART",
                         f"import pathlib, sys; pathlib.Path({str(started)!r}).touch(); sys.exit(3)")
     made = run(tmp_path, bucket, tmp_path / "cache-failed", tmp_path / "failed")
-    assert started.exists() and made.problems == ()
+    assert started.exists() and [p for p in made.problems if not is_dropped_ref(p.reason)] == []
     monkeypatch.setenv("COLLAB_WORKERS", "1")
     run(tmp_path, bucket, tmp_path / "cache-one", tmp_path / "one")
     assert files(tmp_path / "failed") == files(tmp_path / "one")
@@ -287,8 +287,15 @@ def charting_modules_of_a_build(config: Path, out: Path, workers: int) -> list[s
     env["COLLAB_WORKERS"] = str(workers)
     done = subprocess.run([sys.executable, "-c", code, str(config), str(out)],
                           cwd=REPO, env=env, capture_output=True, text=True, check=True)
-    assert "0 problem(s)" in done.stdout
+    problems = [line for line in done.stdout.splitlines() if line.startswith("problem: ")]
+    assert [line for line in problems if not is_dropped_ref(line.split(": ", 2)[2])] == []
     return json.loads(done.stdout.splitlines()[-1])
+
+
+def is_dropped_ref(reason: str) -> bool:
+    """The bucket keeps the demo's newest messages only: some answer messages it dropped."""
+    return reason.startswith("refs ") and reason.endswith("no such message in message_board/ "
+                                                          "(nor result); shown unlinked")
 
 
 def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):

@@ -9,7 +9,7 @@ from typing import Iterator, Sequence
 from markupsafe import Markup
 
 from builder import format as fmt
-from builder.assemble import result_refs
+from builder.assemble import result_refs, unresolved_refs
 from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
@@ -153,9 +153,7 @@ def message_page(ctx: SiteContext, m: Message) -> PageSpec:
     thread = ctx.collab.threads.get(m.id)
     view = ctx.message_views[m.id]
     refs_to_results = result_refs(m, ctx.results_by_file)
-    named = {r.source_path.rsplit("/", 1)[-1] for r in refs_to_results}
-    missing = [ref for ref in (thread.missing_refs if thread else ())
-               if ref.rsplit("/", 1)[-1] not in named and ref.rsplit("/", 1)[-1] + ".md" not in named]
+    missing = unresolved_refs(thread, ctx.results_by_file) if thread else ()
     unit = ctx.config.metric.unit
     # Its excerpt, as listings and feeds show it, describes it.
     page = ctx.base_context(f"{view.title} — {m.agent}, {view.time_text}", "messages", view.url,
