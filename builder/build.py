@@ -105,8 +105,8 @@ def input_digest(source: Source, config: Config) -> str:
     code and theme, and how the source was obtained. Equal digests give byte-equal sites (but
     for the build time), so the build can stop early. Any path and any file state hash."""
     bucket, h = source.bucket, hashlib.sha256()
-    h.update(repr((config, bucket.as_of, bucket.files == (), source.problems, bucket.skipped)
-                  ).encode("utf-8", "backslashreplace"))
+    h.update(repr((config, bucket.as_of, bucket.files == (), source.problems, bucket.skipped,
+                   bucket.hidden)).encode("utf-8", "backslashreplace"))
     for path in bucket.files:
         state = source.states.of.get(path, "not looked at")
         text = f"{state[0]}\0{state[1]}" if isinstance(state, tuple) else state

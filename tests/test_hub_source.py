@@ -260,9 +260,12 @@ def test_paths_that_would_escape_the_mirror_are_skipped_and_reported_hidden_ones
     assert reasons["clash"] == "skipped: the bucket also has files below this path"
     assert reasons["message_board/bell\\x07.md"] == "skipped: the name holds control or invisible characters"
     assert not any(".hidden" in p or ".env" in p for p in reasons)
+    assert bucket.hidden == (".hidden/", "dir/.env")     # listed apart, as open_local lists them
     # a run that falls back to this mirror still reports them
     hub.down = True
-    assert {p.path for p in open_hub_bucket(BUCKET, cache, log=Lines()).skipped} == set(reasons)
+    fallen_back = open_hub_bucket(BUCKET, cache, log=Lines())
+    assert {p.path for p in fallen_back.skipped} == set(reasons)
+    assert fallen_back.hidden == (".hidden/", "dir/.env")
 
 
 def test_downloads_run_in_parallel_within_the_bound(hub, cache):

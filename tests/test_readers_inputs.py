@@ -223,15 +223,38 @@ def test_a_listed_file_that_cannot_be_read_costs_only_that_file(scratch):
     assert reasons["message_board/20260614-100000-000_gone.md"].startswith("unreadable: FileNotFoundError: ")
 
 
-def test_subfolders_and_other_file_kinds_are_not_read(scratch):
+def test_subfolders_and_other_file_kinds_are_not_read_and_each_is_named_once(scratch):
     (scratch / "message_board" / "archive").mkdir()
-    (scratch / "message_board" / "archive" / "20260101-000000-000_old.md").write_text("old")
+    for n in range(3):
+        (scratch / "message_board" / "archive" / f"2026010{n}-000000-000_old.md").write_text("old")
     (scratch / "message_board" / "20260614-100000-000_img.png").write_bytes(b"\x89PNG\x00")
     (scratch / "results" / "runs").mkdir()
     (scratch / "results" / "runs" / "20260614-100000-000_x.md").write_text("---\ntps: 1\n---\n")
     inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
     assert len(inputs.messages) == 4 and len(inputs.results) == 4
-    assert not any("archive" in p.path or "runs/" in p.path or p.path.endswith(".png") for p in inputs.problems)
+    reasons = {p.path: p.reason for p in inputs.problems
+               if "archive" in p.path or "runs/" in p.path or p.path.endswith(".png")}
+    assert reasons == {
+        "message_board/archive/": "ignored: a subfolder (3 files) that is not read (message_board/ "
+                                  "is read for messages named {YYYYMMDD-HHmmss}_{agent}[_{topic}].md)",
+        "message_board/20260614-100000-000_img.png": "ignored: not a file any reader takes "
+            "(message_board/ is read for messages named {YYYYMMDD-HHmmss}_{agent}[_{topic}].md)",
+        "results/runs/": "ignored: a subfolder (1 file) that is not read (results/ is read for "
+                         "results (*.md) and verification_status.json)",
+    }
+
+
+def test_hidden_entries_in_input_folders_are_named_housekeeping_and_the_top_are_not(scratch):
+    bucket = replace(bucket_of(scratch), hidden=(
+        ".git/", ".gitattributes", "artifacts/.cache/", "message_board/.gitkeep",
+        "message_board/.DS_Store", "traces/kestrel/.draft/", "results/.20260614-100000-000_x.md"))
+    reasons = {p.path: p.reason for p in read_inputs(bucket, Config(metric=TPS)).problems
+               if "/." in p.path or p.path.startswith(".")}
+    assert reasons == {
+        "traces/kestrel/.draft/": 'ignored: a hidden folder (its name starts with "."), never read',
+        "results/.20260614-100000-000_x.md": 'ignored: a hidden file (its name starts with "."), '
+                                              'never read',
+    }
 
 
 def test_two_files_claiming_one_agent_keep_the_one_named_after_it(scratch):
@@ -409,7 +432,8 @@ def test_a_taskforce_is_a_folder_of_taskforces_with_a_readme(scratch):
     inputs = read_inputs(bucket_of(scratch), Config(metric=TPS))
     assert [(t.id, t.files, t.members) for t in inputs.taskforces] == [
         ("quant-guard", ("budget.csv",), ("senpai",)), ("spec-dec", (), ("senpai",))]
-    assert not any(p.path.startswith("taskforces/") for p in inputs.problems)
+    assert [(p.path, p.reason) for p in inputs.problems if p.path.startswith("taskforces/")] == [
+        ("taskforces/no-charter/", "ignored: 1 file and no README.md, so no taskforce")]
 
 
 

@@ -492,6 +492,35 @@ def test_bad_files_are_reported_and_strict_fails(tmp_path):
     assert main(args + ["--strict"]) == 1
 
 
+def test_inputs_the_build_leaves_unread_are_in_the_build_report(tmp_path):
+    bucket = tmp_path / "bucket"
+    board = bucket / "message_board"
+    (board / "archive").mkdir(parents=True)
+    (board / "20260601-100000-000_kestrel.md").write_text(
+        "---\ntype: agent\nrefs: [20251103-101500_kestrel.md]\n---\nAnswering a lost message")
+    (board / "archive" / "20260501-100000-000_kestrel.md").write_text("old")
+    (board / "notes.txt").write_text("scratch")
+    (board / ".gitkeep").write_text("")
+    (bucket / "traces" / "kestrel" / ".draft").mkdir(parents=True)
+    (bucket / "traces" / "kestrel" / ".draft" / "manifest.md").write_text("---\nharness: codex\n---\n")
+    (bucket / ".gitattributes").write_text("* -text\n")
+    (bucket / "artifacts").mkdir()
+    (bucket / "artifacts" / "plot.png").write_bytes(b"\x89PNG")
+    out = tmp_path / "site"
+    args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
+    assert main(args) == 0
+    report = parse(out / "build" / "index.html").soup
+    rows = [[html.text_of(td) for td in tr.find_all("td")] for tr in report.select("table.problems tbody tr")]
+    assert [(row[0], row[1].split(" (")[0]) for row in rows] == [
+        ("message_board/20260601-100000-000_kestrel.md",
+         "refs 20251103-101500_kestrel: no such message in message_board/"),
+        ("message_board/archive/", "ignored: a subfolder"),
+        ("message_board/notes.txt", "ignored: not a file any reader takes"),
+        ("traces/kestrel/.draft/", "ignored: a hidden folder"),
+    ]
+    assert main(args + ["--strict"]) == 1
+
+
 def test_one_new_message_changes_few_files(tmp_path):
     import shutil
     bucket = tmp_path / "bucket"

@@ -74,6 +74,16 @@ def test_special_files_are_reported_and_hidden_ones_passed_over(bucket_dir):
         ("message_board/pipe.md", "skipped: not a regular file (a device, socket or pipe)")]
 
 
+def test_hidden_entries_are_listed_apart_the_outermost_only(bucket_dir):
+    _touch(bucket_dir, ".git/objects/ab/cd")
+    _touch(bucket_dir, "traces/kestrel/.draft/manifest.md")
+    _touch(bucket_dir, "traces/kestrel/.draft/.inner/log.jsonl")
+    _touch(bucket_dir, "message_board/.gitkeep")
+    bucket = open_local(bucket_dir)
+    assert bucket.files == ("message_board/20260101-000000-000_a.md",)
+    assert bucket.hidden == (".git/", "message_board/.gitkeep", "traces/kestrel/.draft/")
+
+
 def test_reading_refuses_any_path_through_a_symlink(bucket_dir, tmp_path):
     _touch(tmp_path, "outside/secret.md", b"SECRET")
     (bucket_dir / "linked").symlink_to(tmp_path / "outside")

@@ -27,6 +27,7 @@ from builder.readers.readme import read_readme
 from builder.readers.results import read_result_json, read_result_md
 from builder.readers.taskforces import read_taskforce
 from builder.readers.traces import read_trace_file, read_trace_manifest, with_log_sizes
+from builder.readers.unread import unread_problems
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
 from builder.sources import Bucket, FileStates, OutsideBucket
@@ -70,6 +71,8 @@ def read_inputs(bucket: Bucket, config: Config,
     had then is not even read."""
     problems: list[Problem] = list(bucket.skipped)
     claimed = list(claim(bucket.files, kinds, config.paths))
+    problems.extend(unread_problems(bucket.files, (path for _, path in claimed), bucket.hidden,
+                                    config.paths))
     found, keys = _found(claimed, bucket, config, cache if cache is not None else TextCache(None), salt,
                          states or FileStates({}))
     for one in found:

@@ -37,6 +37,8 @@ class Bucket:
     as_of: datetime | None = None          # when the data is not fresh: time of the last good sync
     note: str = ""                         # one-line account of how the data was obtained
     skipped: tuple[Problem, ...] = ()      # entries the listing left out, and why
+    # Hidden entries (a leading "."), never read: the outermost of each, a folder's with a "/".
+    hidden: tuple[str, ...] = ()
 
     def under(self, folder: str) -> tuple[str, ...]:
         """Files below `folder` (a bucket path; "" means everything)."""

@@ -81,6 +81,7 @@ class _Listing:
     files: dict[str, Entry]
     skipped: dict[str, str]     # listed paths that cannot be mirrored, and why
     newest: datetime | None
+    hidden: tuple[str, ...] = ()   # hidden entries, not mirrored (Bucket.hidden)
 
 
 def open_hub_bucket(bucket_id: str, cache_dir: Path, *, token: str | None = None,
@@ -180,7 +181,8 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
     deletions = sorted((set(old_files) - set(listing.files)) | (set(gone) & set(old_files)))
     state = {"version": STATE_VERSION, "bucket": mirror.bucket_id, "files": new_files,
              "newest": fmt.iso(listing.newest) or None,
-             "skipped": [[path, why] for path, why in sorted(listing.skipped.items())]}
+             "skipped": [[path, why] for path, why in sorted(listing.skipped.items())],
+             "hidden": list(listing.hidden)}
     mirror.commit(state, apply=apply, delete=deletions, reset=previous is None)
     return SyncStats(listed=len(listing.files), downloaded=len(apply), bytes=counts.bytes,
                      via_xet=counts.via_xet, removed=len(deletions),
@@ -218,7 +220,8 @@ def _list(http: HubHttp, bucket_id: str) -> _Listing:
     folders = _folders_of(usable)
     skipped |= {p: "skipped: the bucket also has files below this path" for p in usable if p in folders}
     usable = {p: e for p, e in usable.items() if p not in folders}
-    return _Listing(usable, skipped, newest)
+    hidden = {_outermost_hidden(p) for p in raw if p not in skipped and _hidden(p)}
+    return _Listing(usable, skipped, newest, tuple(sorted(hidden)))
 
 
 def _folders_of(paths: Iterable[str]) -> set[str]:
@@ -247,6 +250,13 @@ def _path_problem(path: str) -> str | None:
 def _hidden(path: str) -> bool:
     """Hidden entries (a leading "." in any part) are not part of the bucket, as on disk."""
     return any(part.startswith(".") for part in path.split("/"))
+
+
+def _outermost_hidden(path: str) -> str:
+    """The hidden entry `path` is (or is in), as open_local names it: "a/.b/" for "a/.b/c"."""
+    parts = path.split("/")
+    at = next(i for i, part in enumerate(parts) if part.startswith("."))
+    return "/".join(parts[:at + 1]) + ("/" if at + 1 < len(parts) else "")
 
 
 def _usable(path: str) -> bool:

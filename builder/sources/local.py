@@ -2,7 +2,7 @@
 
 Listing never follows a symlink (it could point anywhere); every symlink, special file, bad
 name or unreadable folder is left out and reported with its reason. Hidden entries (a leading
-`.`) are not part of the bucket and are passed over silently.
+`.`) are not part of the bucket: they are listed apart (`Bucket.hidden`), not looked into.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ def open_local(root: Path) -> Bucket:
         raise FileNotFoundError(f"bucket folder {root} does not exist")
     resolved_root = root.resolve()
     files: list[str] = []
+    hidden: list[str] = []
     skipped: list[Problem] = []
     # Folders to list, as (bucket path with a trailing "/", or "" for the root; path on disk).
     # Paths stay text and entries are told apart by their directory entry's type: a listing of
@@ -41,13 +42,13 @@ def open_local(root: Path) -> Bucket:
             if reason:
                 skipped.append(Problem(rel + "/" if is_folder else rel, reason))
             elif entry.name.startswith("."):
-                continue
+                hidden.append(rel + "/" if is_folder else rel)
             elif is_folder:
                 folders.append((rel + "/", entry.path))
             else:
                 files.append(rel)
     return Bucket(root=root, files=tuple(sorted(files)), note=f"local folder {root}",
-                  skipped=tuple(sorted(skipped, key=lambda p: p.path)))
+                  skipped=tuple(sorted(skipped, key=lambda p: p.path)), hidden=tuple(sorted(hidden)))
 
 
 def _entry_problem(entry: os.DirEntry, rel: str, resolved_root: Path) -> tuple[str | None, bool]:

@@ -115,7 +115,9 @@ class Mirror:
         files = tuple(sorted(p for p, meta in state["files"].items()
                              if usable(p) and is_file_of_size(os.path.join(root, p), meta.get("size"))))
         skipped = tuple(Problem(str(path), str(why)) for path, why in state.get("skipped", ()))
-        return Bucket(root=self.files, files=files, as_of=as_of, note=note, skipped=skipped)
+        hidden = tuple(str(path) for path in state.get("hidden", ()))
+        return Bucket(root=self.files, files=files, as_of=as_of, note=note, skipped=skipped,
+                      hidden=hidden)
 
     def commit(self, state: dict, *, apply: dict[str, str], delete: list[str], reset: bool) -> None:
         """Make `state` the mirror's: the commit point is pending.json; applying is idempotent."""
