@@ -157,7 +157,7 @@ class Trace:
     log_path: str | None
     log_size: int | None = None
     extra: tuple[tuple[str, str], ...] = ()
-    notes_redactions: int = 0              # secrets this site masked in `notes`
+    notes_redactions: int = 0              # secrets this site masked in the manifest (notes, values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,20 +1,26 @@
-"""Second-pass secret masking for trace text (defence in depth: the share client redacts too,
-but `--raw` skips that and its patterns are few).
+"""Secret masking for every text the site publishes from the bucket.
 
-`redact(text) -> (text, count)` replaces every match with `[REDACTED:<kind>]` and counts them.
-It is idempotent (a masked text has nothing left to match) and pure.
+`redact(text) -> (text, count)` replaces every match with `[REDACTED:<kind>]` and counts them;
+`redact_by_kind` says how many of each kind. Both are idempotent (a masked text has nothing left
+to match) and pure.
 
-Who calls it, by `traces.transcripts` mode (config):
-  * "redacted" (the default): the trace reader masks the manifest notes, and `load_transcript`
-    passes `redact` to `parse_log` as its text filter, so every text field is masked *before* it
-    is capped (a cap can then never cut a secret in half and leak its head). The page shows a
-    "redacted by archive" badge when the counts are above zero.
-  * "on": nothing is masked (notes and transcript as shared).
-  * "off": no transcript is rendered at all; the notes are still masked.
+Who calls it:
+  * `readers.load` masks the text of every bucket file before its reader sees it (messages,
+    results, bios, LEADERBOARD.md, README.md, taskforces, verification, trace manifests), and
+    `frontmatter` masks again the YAML and JSON values that escapes ("\\u0068f_...") spell
+    out. This is whatever `traces.transcripts` says: a message is not a transcript the operator
+    chose to publish as shared. Each file with a masked secret is a Problem in the build report
+    (`masked_reason`): the site no longer shows it, but the bucket still holds it.
+  * A transcript follows `traces.transcripts` (config): with "redacted" (the default)
+    `load_transcript` passes `redact` to `parse_log` as its text filter, so every text field is
+    masked *before* it is capped (a cap can then never cut a secret in half and leak its head),
+    and the page shows a "redacted by archive" badge when the counts are above zero; with "on"
+    the transcript is shown as shared; with "off" it is not rendered at all.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Callable
 
 Validator = Callable[[str], bool]
@@ -49,81 +55,120 @@ def _is_given_password(value: str) -> bool:
 _VALUE = r"""((?<=")[^"\n]+|(?<=')[^'\n]+|(?<!["'])[^\s"'`,;]+)"""
 
 
-# (kind, pattern, group to mask (0 = whole match), optional validator of the masked text).
+# What a rule's pattern needs in the lower-cased text, checked first (a case-sensitive regex
+# is ten times as fast as the rule's case-insensitive one): any of a rule's triggers, each a
+# word, a tuple of words that must all be there, or a regex.
+Trigger = str | tuple[str, ...] | re.Pattern[str]
+
+
+def _present(trigger: Trigger, lowered: str) -> bool:
+    if isinstance(trigger, str):
+        return trigger in lowered
+    if isinstance(trigger, tuple):
+        return all(word in lowered for word in trigger)
+    return trigger.search(lowered) is not None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    triggers: tuple[Trigger, ...]
+    pattern: re.Pattern[str]
+    group: int = 0                     # the group to mask (0: the whole match)
+    valid: Validator | None = None     # whether the text to mask is a secret
+
+    def may_match(self, lowered: str) -> bool:
+        return any(_present(trigger, lowered) for trigger in self.triggers)
+
+
+# the names the assignment rules below look for, then ":" or "="
+_ASSIGNED = re.compile(r"(?:key|secret|token|passw(?:or)?d|passphrase|credentials?)[\"']?\s*[:=]")
+
 # Order matters: specific token shapes first, generic "name = value" assignments last (by then
 # the specific ones are already masked and no longer match).
-_RULES: tuple[tuple[str, re.Pattern[str], int, Validator | None], ...] = (
-    ("private-key", re.compile(
+_RULES: tuple[_Rule, ...] = (
+    _Rule("private-key", ("private key",), re.compile(
         r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----"
-        r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[\s\S]*\Z)"), 0, None),
-    ("jwt", re.compile(
-        r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), 0, None),
-    ("hf-token", re.compile(r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])"), 0, None),
-    ("anthropic-key", re.compile(r"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{20,}"), 0, None),
-    ("openai-key", re.compile(
+        r"(?:[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|[\s\S]*\Z)")),
+    _Rule("jwt", ("eyj",), re.compile(
+        r"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    _Rule("hf-token", ("hf_",), re.compile(r"(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{30,}(?![A-Za-z0-9])")),
+    _Rule("anthropic-key", ("sk-ant-",), re.compile(r"(?<![A-Za-z0-9_-])sk-ant-[A-Za-z0-9_-]{20,}")),
+    _Rule("openai-key", ("sk-",), re.compile(
         r"(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0,
-     _has_letter_and_digit),
-    ("stripe-key", re.compile(r"(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,}"), 0, None),
-    ("github-token", re.compile(
-        r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})"), 0, None),
-    ("gitlab-token", re.compile(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}"), 0, None),
-    ("npm-token", re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])"), 0, None),
-    ("slack-token", re.compile(r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}"), 0, None),
-    ("google-api-key", re.compile(r"(?<![A-Za-z0-9_])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])"),
-     0, None),
-    ("aws-access-key-id", re.compile(
-        r"(?<![A-Z0-9])(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}(?![A-Z0-9])"), 0, None),
-    ("aws-secret-key", re.compile(
+        _has_letter_and_digit),
+    _Rule("stripe-key", ("_live_",), re.compile(r"(?<![A-Za-z0-9_])(?:sk|rk)_live_[A-Za-z0-9]{16,}")),
+    _Rule("github-token", ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"), re.compile(
+        r"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{40,})")),
+    _Rule("gitlab-token", ("glpat-",), re.compile(r"(?<![A-Za-z0-9_])glpat-[A-Za-z0-9_-]{20,}")),
+    _Rule("npm-token", ("npm_",), re.compile(r"(?<![A-Za-z0-9_])npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])")),
+    _Rule("slack-token", ("xox",), re.compile(r"(?<![A-Za-z0-9_])xox[abprs]-[A-Za-z0-9-]{10,}")),
+    _Rule("google-api-key", ("aiza",), re.compile(
+        r"(?<![A-Za-z0-9_])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])")),
+    _Rule("aws-access-key-id", ("akia", "asia", "aroa", "aida", "anpa", "agpa"), re.compile(
+        r"(?<![A-Z0-9])(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}(?![A-Z0-9])")),
+    _Rule("aws-secret-key", ("aws_secret_access_key",), re.compile(
         r"(?i)(aws_secret_access_key[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"),
-     2, None),
-    ("bearer-token", re.compile(
-        r"(?i)(\bbearer\s+)([A-Za-z0-9\-._~+/]{16,}=*)"), 2, None),
-    ("basic-auth", re.compile(
+        2),
+    _Rule("bearer-token", ("bearer",), re.compile(
+        r"(?i)(\bbearer\s+)([A-Za-z0-9\-._~+/]{16,}=*)"), 2),
+    _Rule("basic-auth", ("authorization",), re.compile(
         r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:basic|token)\s+)([A-Za-z0-9+/=._-]{8,})"),
-     2, None),
-    ("url-password", re.compile(
-        r"(?i)(\b[a-z][a-z0-9+.-]{1,20}://[^\s/:@\"'<>\[\]]{1,100}:)([^\s/@\"'<>\[\]]{1,200})(?=@)"), 2,
-     lambda v: not v.startswith("[REDACTED")),
-    ("secret", re.compile(
+        2),
+    _Rule("url-password", (("://", "@"),), re.compile(
+        r"(?i)(\b[a-z][a-z0-9+.-]{1,20}://[^\s/:@\"'<>\[\]]{1,100}:)([^\s/@\"'<>\[\]]{1,200})(?=@)"),
+        2, lambda v: not v.startswith("[REDACTED")),
+    _Rule("secret", (_ASSIGNED,), re.compile(
         r"(?i)((?:api[_-]?key|apikey|secret|[_-]key|token|passwd|password|passphrase"
         r"|credentials?)(?![A-Za-z0-9_])[\"']?\s*[:=]\s*[\"']?)"
         r"([A-Za-z0-9_\-./+=:~]{12,})"), 2, _has_letter_and_digit),
     # .env and shell assignments (upper-case names, no spaces around "="): any given value
-    ("secret", re.compile(
+    _Rule("secret", (_ASSIGNED,), re.compile(
         r"(?<![A-Za-z0-9_$])((?:(?:[A-Z0-9]+_)+(?:TOKEN|KEY|SECRET|PASSWORD|PASSWD|PASSPHRASE)"
         r"|PASSWORD|PASSWD|PASSPHRASE)=[\"']?)" + _VALUE), 2, _is_given),
     # a password in config, JSON or code: a value, not a name or type
-    ("password", re.compile(r"(?i)((?:password|passwd|passphrase)[\"']?\s*[:=]\s*[\"']?)" + _VALUE),
-     2, _is_given_password),
+    _Rule("password", (_ASSIGNED,), re.compile(
+        r"(?i)((?:password|passwd|passphrase)[\"']?\s*[:=]\s*[\"']?)" + _VALUE),
+        2, _is_given_password),
     # the MySQL clients take the password glued to -p
-    ("password", re.compile(
+    _Rule("password", ("mysql", "mariadb"), re.compile(
         r"(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p[\"']?)" + _VALUE), 2, _is_given),
 )
 
-# Cheap pre-check (plain substring tests on the lowercased text are several times faster than
-# one alternation regex): a text containing none of these cannot match any rule above.
+# Cheap pre-check: a text holding none of these (in lower case), nor "://" and "@" both, nor a
+# token of the two families, cannot match any rule above. One alternation regex of them all is
+# thirty times slower than these substring tests; a regex starting with a literal is as fast.
 _TRIGGERS = (
-    "private key", "eyj", "hf_", "sk-", "_live_", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
-    "github_pat_", "glpat-", "npm_", "xox", "aiza", "akia", "asia", "aroa", "aida", "anpa", "agpa",
-    "://", "bearer", "authoriz", "key", "secret", "token", "passw", "passphrase", "credential",
-    "mysql", "mariadb",
-)
+    "eyj", "hf_", "sk-", "_live_", "glpat-", "npm_", "xox", "aiza", "bearer", "authoriz",
+    "key", "secret", "token", "passw", "passphrase", "credential", "mysql", "mariadb",
+)                                      # "key" stands for "private key" too
+_TOKEN_FAMILIES = (re.compile(r"g(?:h[pousr]_|ithub_pat_)"),
+                   re.compile(r"A(?:KIA|SIA|ROA|IDA|NPA|GPA)"))
 
 
 def _maybe_secret(text: str) -> bool:
     lowered = text.lower()
-    for trigger in _TRIGGERS:
-        if trigger in lowered:
-            return True
-    return False
+    return (any(map(lowered.__contains__, _TRIGGERS))
+            or ("://" in lowered and "@" in lowered)
+            or any(family.search(text) for family in _TOKEN_FAMILIES))
 
 
 def redact(text: str) -> tuple[str, int]:
     """Mask secrets in `text`; return the new text and how many secrets were masked."""
+    text, counts = redact_by_kind(text)
+    return text, sum(counts.values())
+
+
+def redact_by_kind(text: str) -> tuple[str, dict[str, int]]:
+    """Mask secrets in `text`; return the new text and how many of each kind were masked."""
+    counts: dict[str, int] = {}
     if not text or not _maybe_secret(text):
-        return text, 0
-    total = 0
-    for kind, pattern, group, valid in _RULES:
+        return text, counts
+    lowered = text.lower()
+    for rule in _RULES:
+        if not rule.may_match(lowered):
+            continue
+        kind, pattern, group, valid = rule.kind, rule.pattern, rule.group, rule.valid
         mask = f"[REDACTED:{kind}]"
         count = 0
 
@@ -141,5 +186,20 @@ def redact(text: str) -> tuple[str, int]:
             return whole[:start - base] + mask + whole[end - base:]
 
         text = pattern.sub(repl, text)
-        total += count
-    return text, total
+        if count:
+            counts[kind] = counts.get(kind, 0) + count
+    return text, counts
+
+
+def add_counts(total: dict[str, int], counts: dict[str, int]) -> None:
+    for kind, count in counts.items():
+        total[kind] = total.get(kind, 0) + count
+
+
+def masked_reason(counts: dict[str, int]) -> str:
+    """The build report's word on a file in which secrets were masked: how many of which kinds
+    (never the secrets), and what to do about them."""
+    total = sum(counts.values())
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
+    return (f"{total} secret(s) masked on the site ({kinds}): rotate them, the bucket still "
+            "holds them")

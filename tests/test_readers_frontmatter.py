@@ -261,3 +261,14 @@ def test_a_block_with_more_than_plain_values_goes_to_the_yaml_parser():
                   "k: 'it''s'\n", 'k: "a\\tb"\n', 'k: "a" # c\n'):
         assert flat_block(block) is None
         assert read_frontmatter(f"---\n{block}---\nbody\n").data is not None
+
+
+def test_a_secret_spelt_with_escapes_is_masked_at_any_depth_and_noted():
+    token = "hf_" + "Ab1Cd2Ef3Gh4" * 3
+    spelt = "".join(f"\\u{ord(c):04x}" for c in token)
+    front = read_frontmatter(f'---\nnotes: "{spelt}"\nextra:\n  deep: ["x {spelt}"]\n---\nbody\n')
+    assert front.data == {"notes": "[REDACTED:hf-token]", "extra": {"deep": ["x [REDACTED:hf-token]"]}}
+    assert front.notes == ("in escaped values: 2 secret(s) masked on the site (2 hf-token): "
+                           "rotate them, the bucket still holds them",)
+    value, notes = frontmatter.json_noting_repeats(f'{{"a": [{{"b": "{spelt}"}}]}}')
+    assert value == {"a": [{"b": "[REDACTED:hf-token]"}]} and len(notes) == 1

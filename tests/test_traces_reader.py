@@ -383,7 +383,7 @@ def test_load_transcript_survives_a_vanished_log(tmp_path):
     assert loaded.state == "error" and loaded.transcript is None
 
 
-def test_redacted_mode_masks_notes_and_log_and_on_mode_does_not(tmp_path):
+def test_redacted_mode_masks_notes_and_log_and_on_mode_only_the_notes(tmp_path):
     token = "hf_" + "Ab1" * 12
     log = LOG_LINE.replace("hello", f"use {token} please") + (
         '{"type":"assistant","uuid":"u2","sessionId":"s1","message":{"id":"m1","content":'
@@ -407,9 +407,10 @@ def test_redacted_mode_masks_notes_and_log_and_on_mode_does_not(tmp_path):
     call = next(i for i in loaded.transcript.items if isinstance(i, ToolCall))
     assert "[REDACTED:bearer-token]" in call.summary
 
-    on = _config(transcripts="on")
-    (trace,), _ = read_traces(bucket, on)
-    assert token in trace.notes and trace.notes_redactions == 0
+    on = _config(transcripts="on")               # the log as shared, the notes still masked
+    (trace,), problems = read_traces(bucket, on)
+    assert token not in trace.notes and trace.notes_redactions == 1
+    assert [p.path for p in problems if "rotate" in p.reason] == ["traces/a1/s1/manifest.md"]
     loaded = load_transcript(bucket, trace, on)
     assert loaded.redactions == 0 and token in repr(loaded.transcript.items)
 

@@ -30,6 +30,7 @@ from builder.readers.traces import read_trace_file, read_trace_manifest, with_lo
 from builder.readers.unread import unread_problems
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
+from builder.redact import masked_reason, redact_by_kind
 from builder.sources import Bucket, FileStates, OutsideBucket
 
 # Every input the site is made from. A file goes to the first kind whose pattern it matches.
@@ -153,7 +154,8 @@ def input_key(salt: str, kind: InputKind, file: InputFile, problems: tuple[Probl
     """A digest of everything a file's records follow from: its reader, what the reader is
     given (the file as loaded), the problems of loading it, and `salt` (code and config)."""
     return digest_of(salt, kind.pattern, _reader_name(kind), file.path, file.text,
-                     str(file.omitted_bytes), "\0".join(file.folder),    # no file name holds a NUL
+                     str(file.omitted_bytes), str(file.masked),
+                     "\0".join(file.folder),                # no file name holds a NUL
                      json.dumps([[p.path, p.reason] for p in problems]) if problems else "")
 
 
@@ -200,7 +202,8 @@ class Loaded:
 def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
          folders: dict[str, tuple[str, ...]]) -> Loaded:
     """The file as its reader takes it: bounded, decoded, without terminal escapes and control
-    characters (`fmt.visible_text`), with its folder's names if asked."""
+    characters (`fmt.visible_text`), secrets masked (`redact`, reported), with its folder's
+    names if asked."""
     folder = _folder_of(kind, path, folders)
     if kind.load == "name":
         return Loaded(InputFile(path, "", folder=folder))
@@ -230,8 +233,12 @@ def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
         text = data.decode("utf-8", errors="replace")
         problems.append(Problem(path, f"invalid UTF-8 at byte {exc.start}; "
                                       "undecodable bytes replaced"))
-    return Loaded(InputFile(path, fmt.visible_text(text), omitted_bytes=size - len(data),
-                            folder=folder), tuple(problems))
+    # masked after visible_text: a control character inside a secret must not hide it
+    text, masked = redact_by_kind(fmt.visible_text(text))
+    if masked:
+        problems.append(Problem(path, masked_reason(masked)))
+    return Loaded(InputFile(path, text, omitted_bytes=size - len(data), folder=folder,
+                            masked=sum(masked.values())), tuple(problems))
 
 
 def _skipped(path: str, reason: str) -> Loaded:

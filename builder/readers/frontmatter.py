@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import yaml
 
 from builder import format as fmt
+from builder.redact import add_counts, masked_reason, redact_by_kind
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
@@ -88,11 +89,12 @@ def read_frontmatter(text: str) -> FrontMatter:
         return FrontMatter({}, body)
     if not isinstance(value, dict):
         return FrontMatter(None, text, f"frontmatter is a {_kind(value)}, not a mapping of keys")
+    masked: dict[str, int] = {}
     if "\\" in block:                       # escapes: "\e", "\x07" and "\u001b" are control
-        value = {key: _visible(v) for key, v in value.items()}
+        value = _shown(value, masked)        # characters, "\u0068f_..." may spell a secret
     return FrontMatter(_string_keys(value), body, None, sources,
                        tuple(f"key {key!r} is given more than once; its last value is used"
-                             for key in repeated_keys(block)))
+                             for key in repeated_keys(block)) + _masked_notes(masked))
 
 
 # A top-level key of a YAML block: a line that starts with it (a value's further lines, a
@@ -112,23 +114,34 @@ def json_noting_repeats(text: str) -> tuple[Any, tuple[str, ...]]:
             repeated.extend(key for key in found if keys.count(key) > 1 and key not in repeated)
         return found
 
-    if "\\" in text:                        # escapes: "\u001b" and "\f" are control characters
-        value = json.loads(text, object_pairs_hook=lambda pairs: mapping(
-            [(key, _visible(v)) for key, v in pairs]))
-    else:
-        value = json.loads(text, object_pairs_hook=mapping)
+    value = json.loads(text, object_pairs_hook=mapping)
+    masked: dict[str, int] = {}
+    if "\\" in text:                        # escapes: "\u001b" and "\f" are control characters,
+        value = _shown(value, masked)        # "\u0068f_..." may spell a secret
     return value, tuple(f"key {key!r} is given more than once; its last value is used"
-                        for key in repeated)
+                        for key in repeated) + _masked_notes(masked)
 
 
-def _visible(value: Any) -> Any:
-    """A string, or each string of a list, without control characters (`fmt.visible_text`):
-    the values a page shows. Deeper values are shown through `to_text`, which does the same."""
+def _shown(value: Any, masked: dict[str, int], depth: int = 0) -> Any:
+    """`value` with each string in it, key or value, as deep as `to_text` shows them, without
+    control characters (`fmt.visible_text`) and its secrets masked (counted into `masked`):
+    escapes spell out what the file's text, masked when it was loaded, did not show."""
     if isinstance(value, str):
-        return fmt.visible_text(value)
+        text, counts = redact_by_kind(fmt.visible_text(value))
+        add_counts(masked, counts)
+        return text
+    if depth > _MAX_RENDER_DEPTH:
+        return value
     if isinstance(value, list):
-        return [fmt.visible_text(v) if isinstance(v, str) else v for v in value]
+        return [_shown(v, masked, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {_shown(k, masked, depth + 1): _shown(v, masked, depth + 1)
+                for k, v in value.items()}
     return value
+
+
+def _masked_notes(masked: dict[str, int]) -> tuple[str, ...]:
+    return (f"in escaped values: {masked_reason(masked)}",) if masked else ()
 
 
 def repeated_keys(block: str) -> list[str]:

@@ -20,6 +20,7 @@ class InputFile:
     text: str                          # the file's text ("" for kinds loaded by name only)
     omitted_bytes: int = 0             # bytes past the kind's size cap, left unread
     folder: tuple[str, ...] = ()       # names of every file in its folder (for kinds that ask)
+    masked: int = 0                    # secrets masked in `text` (see builder.redact)
 
 
 @dataclass(frozen=True)

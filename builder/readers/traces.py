@@ -16,9 +16,10 @@ Decisions (documented for the build report and the page authors):
     no log at all (no fallback, nothing is read).
   * Only regular files directly in the trace's own folder are ever opened, never through a
     symlink (checked on the resolved path, whatever the Bucket listed).
-  * Notes (manifest body) are masked by `redact` unless `traces.transcripts == "on"`; the count
-    is kept in `Trace.notes_redactions`. Like a transcript's texts, the notes and the manifest's
-    values lose terminal escape sequences and control characters (`terminal_text`).
+  * The manifest, notes (its body) and values, is masked by `redact` whatever
+    `traces.transcripts` says, as every bucket file is when it is loaded; the count is kept in
+    `Trace.notes_redactions`. Like a transcript's texts, the notes and the manifest's values
+    lose terminal escape sequences and control characters (`terminal_text`).
   * Files deeper than traces/a/s/file, or directly under traces/ or traces/a/, are reported.
 """
 from __future__ import annotations
@@ -108,12 +109,9 @@ def read_trace_manifest(file: InputFile, config: Config) -> Found:
         elif value is not None and value != expected:
             report(f"{key} {brief(value, 80)!r} does not match the folder "
                    f"{expected!r} (listed under the folder name)")
-    notes, masked = terminal_text(front.body.strip("\n")), 0
-    if config.traces.transcripts != "on":
-        notes, masked = redact(notes)
-    trace = _trace(fm, agent, session, file.path, notes, report)
+    trace = _trace(fm, agent, session, file.path, terminal_text(front.body.strip("\n")), report)
     log_path, log_problems = _pick_log(file.folder, where, trace.share, fm.get("native_log_file"))
-    trace = replace(trace, log_path=log_path, notes_redactions=masked)
+    trace = replace(trace, log_path=log_path, notes_redactions=file.masked)
     return Found(traces=(trace,), problems=tuple(problems) + tuple(log_problems))
 
 

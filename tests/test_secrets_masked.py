@@ -1,0 +1,127 @@
+"""Secrets agents paste into what the site publishes (messages, results, bios, LEADERBOARD.md)
+are masked in every file of the built site, and the build report names the files to clean."""
+from __future__ import annotations
+
+import contextlib
+import gzip
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder import format as fmt
+from builder.cli import main
+from builder.config import Config
+from builder.readers import read_inputs
+from builder.redact import redact_by_kind
+from builder.sources.local import open_local
+from tests import html
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "agent-collab-corpus"
+# Fake secrets are assembled at run time so that no scanner mistakes this file for a leak.
+HF = "hf_" + "Qx7LmP2vR9tK" * 3
+OPENAI = "sk-proj-" + "Zz81Yy72Xx63" * 3
+ESCAPED_HF = "hf_" + "Wb4NcJ8sD1fG" * 3           # written with YAML escapes in the file
+
+MESSAGE = "message_board/20260709-101500_kestrel_oops.md"
+RESULT = "results/20260708-174109-383_wren.md"
+BIO = "agents/kestrel.md"
+LEADERBOARD = "LEADERBOARD.md"
+
+
+def _escaped(text: str) -> str:
+    return "".join(f"\\u{ord(c):04x}" for c in text)
+
+
+def _bucket_with_secrets(root: Path) -> Path:
+    bucket = root / "bucket"
+    shutil.copytree(REPO / "builder" / "demo", bucket)
+    (bucket / MESSAGE).write_text(
+        "---\nagent: kestrel\ntype: status-update\ntimestamp: 2026-07-09 10:15 UTC\n---\n\n"
+        f"Oops, pasted my env: `export HF_TOKEN={HF}` and `OPENAI_API_KEY={OPENAI}`.\n")
+    result = (bucket / RESULT).read_text()
+    result = result.replace("---\n", f'---\nnotes: "token {_escaped(ESCAPED_HF)}"\n', 1)
+    (bucket / RESULT).write_text(result.replace("description: '", f"description: 'run with {HF} ", 1))
+    bio = bucket / BIO
+    bio.write_text(bio.read_text() + f"\nMy keys, for the record: {OPENAI} {HF}\n")
+    board = bucket / LEADERBOARD
+    board.write_text(board.read_text().replace("repro of kestrel |", f"key {OPENAI} |", 1))
+    return bucket
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path, str]:
+    """The demo with secrets pasted into it: the site folder, the caches' folder, and what the
+    build printed."""
+    root = tmp_path_factory.mktemp("secrets")
+    bucket = _bucket_with_secrets(root)
+    config = root / "collab.toml"
+    config.write_text((REPO / "collab.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    out, printed = root / "site", io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        code = main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)])
+    assert code == 0, printed.getvalue()
+    return out, root / ".cache", printed.getvalue()
+
+
+def _contents(folder: Path):
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":                  # the search index's gzipped fragments
+                data = gzip.decompress(data)
+            yield path, data
+
+
+@pytest.mark.parametrize("secret", [HF, OPENAI, ESCAPED_HF])
+def test_no_file_of_the_site_nor_of_its_caches_holds_a_pasted_secret(built, secret):
+    out, caches, printed = built
+    assert secret not in printed
+    for folder in (out, caches):
+        leaks = [str(path) for path, data in _contents(folder)
+                 if secret.encode() in data or json.dumps(secret).encode() in data]
+        assert leaks == []
+
+
+def test_the_pages_show_the_marker_where_the_secret_was(built):
+    out = built[0]
+    message = html.soup(out / "messages" / "20260709-101500_kestrel_oops" / "index.html")
+    assert "export HF_TOKEN=[REDACTED:hf-token]" in message.get_text()
+    assert "OPENAI_API_KEY=[REDACTED:openai-key]" in message.get_text()
+    bio = html.soup(out / "agents" / "kestrel" / "index.html").get_text()
+    assert "[REDACTED:openai-key] [REDACTED:hf-token]" in bio
+
+
+def test_the_build_report_names_each_file_and_what_to_do_never_the_secret(built):
+    out, _, printed = built
+    report = html.soup(out / "build" / "index.html")
+    rows: dict[str, str] = {}
+    for row in report.select("table.problems tbody tr"):
+        path = row.select_one("code").get_text()
+        rows[path] = rows.get(path, "") + row.get_text(" ")
+    for path, kinds in ((MESSAGE, "1 hf-token, 1 openai-key"), (BIO, "1 hf-token, 1 openai-key"),
+                        (LEADERBOARD, "1 openai-key"), (RESULT, "1 hf-token")):
+        assert f"secret(s) masked on the site ({kinds}): rotate them" in rows[path]
+        assert f"problem: {path}: " in printed
+    assert "in escaped values: 1 secret(s) masked on the site (1 hf-token)" in rows[RESULT]
+
+
+def test_the_demo_bucket_holds_nothing_that_looks_like_a_secret():
+    inputs = read_inputs(open_local(REPO / "builder" / "demo"), Config())
+    assert [p for p in inputs.problems if "masked" in p.reason] == []
+
+
+def test_real_agent_text_masks_nothing():
+    if not CORPUS.is_dir():
+        pytest.skip("the shared agent-collab corpus is not present")
+    masked = {}
+    for path in sorted(CORPUS.rglob("*")):
+        if path.is_file():
+            text, counts = redact_by_kind(fmt.visible_text(path.read_text(errors="replace")))
+            if counts:
+                masked[str(path.relative_to(CORPUS))] = counts
+    print(masked)
+    assert masked == {}
