@@ -217,5 +217,10 @@ def test_the_cheap_checks_never_change_what_is_masked(text):
     checked = redact(text)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(redact_module, "_maybe_secret", lambda _: True)
-        patch.setattr(redact_module._Rule, "may_match", lambda self, lowered: True)
+        patch.setattr(redact_module._Rule, "may_match", lambda self, present: True)
         assert redact(text) == checked
+
+
+def test_a_token_glued_to_another_is_masked_in_the_same_call():
+    masked, count = redact(AWS_ID + GHP)
+    assert masked == "[REDACTED:aws-access-key-id][REDACTED:github-token]" and count == 2
