@@ -524,6 +524,49 @@ def test_without_javascript_table_and_svg_chart_remain(browser, served):
     assert page.url.endswith("/results/") and page.locator("#results-all tbody tr").count() >= 60
 
 
+SORTABLE_TABLES = {"/": "#lb-best", "/results/": "#results-all", "/agents/": "#roster",
+                   "/traces/": "#traces"}
+
+
+def test_without_javascript_no_column_head_offers_a_sort_it_cannot_do(browser, served):
+    """The sort buttons were in the HTML: without the script that sorts, a press did nothing, and
+    a phone showed a row of them over the cards."""
+    origin, _ = served
+    for width in (1280, 375):
+        context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 800})
+        page = context.new_page()
+        for path, table in SORTABLE_TABLES.items():
+            page.goto(origin + path)
+            heads = page.locator(f"{table} th[data-sort]")
+            assert heads.count() >= 5 and page.locator("thead button").count() == 0, path
+            if width == 1280:
+                assert heads.first.is_visible() and heads.first.inner_text().strip(), path
+            else:
+                assert page.locator(f"{table} thead").is_hidden(), path
+        context.close()
+
+
+def test_with_javascript_the_column_heads_become_sort_buttons_where_they_stood(browser, served):
+    """What the first paint shows before the script runs (its labels) is where its buttons come."""
+    origin, _ = served
+    boxes = """heads => heads.map(h => { const t = h.closest("table").getBoundingClientRect(),
+                 e = h.firstElementChild.getBoundingClientRect();
+                 return [h.firstElementChild.tagName, e.x - t.x, e.y - t.y, e.width, e.height]; })"""
+    for width in (1280, 375):
+        for path, table in (("/", "#lb-best"), ("/agents/", "#roster"), ("/traces/", "#traces")):
+            seen = {}
+            for script in (False, True):
+                context = browser.new_context(viewport={"width": width, "height": 800})
+                page = context.new_page()
+                if not script:                      # the page as painted before table.js runs
+                    page.route("**/table.js*", lambda route: route.abort())
+                page.goto(origin + path, wait_until="networkidle")
+                seen[script] = page.eval_on_selector_all(f"{table} th[data-sort]", boxes)
+                context.close()
+            assert {b[0] for b in seen[False]} == {"SPAN"} and {b[0] for b in seen[True]} == {"BUTTON"}
+            assert [b[1:] for b in seen[False]] == [b[1:] for b in seen[True]], (path, width)
+
+
 def test_a_page_left_open_says_when_the_site_has_newer_data(browser, demo_site, tmp_path):
     """The reference dashboard refreshes itself; a static page asks the site whether its own file
     changed (a HEAD request), each time it is shown again and every few minutes."""

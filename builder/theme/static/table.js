@@ -1,8 +1,8 @@
 // Tables: sort by a header, filter rows (marking the filter's words, saying when none match),
 // switch best-per-agent / all results, go to a row's anchor (#r-<result>), copy a link to the
 // view, download the rows in view. On a page of /results/, the filter looks through the rows of
-// every page. The tables are complete HTML without this script; it adds the controls and keeps
-// the view in the URL:
+// every page. The tables are complete HTML without this script; it adds the controls (a sortable
+// column's head becomes a button) and keeps the view in the URL:
 //   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
 //   ?q=<text>                         the filter
 //   ?view=all                         the all-results view
@@ -125,12 +125,24 @@
     return th.getAttribute("data-first-sort") || (th.getAttribute("data-sort") === "number" ? "desc" : "asc");
   }
 
+  // A sortable column's head comes as its label (a span: without this script it would sort
+  // nothing) and becomes a button with the same class, so it looks and sits the same.
+  function sortButton(th) {
+    var label = th.querySelector(".sort-label");
+    if (!label) return th;
+    var button = make("button", label.className);
+    button.type = "button";
+    while (label.firstChild) button.appendChild(label.firstChild);
+    label.parentNode.replaceChild(button, label);
+    return button;
+  }
+
   function makeSortable(table) {
     headers(table).forEach(function (th, index) {
       if (th.hasAttribute("aria-sort")) th.setAttribute("data-initial-sort", th.getAttribute("aria-sort"));
       if (!th.hasAttribute("data-sort")) return;
       if (!th.getAttribute("data-key")) th.setAttribute("data-key", "c" + index);
-      var button = th.querySelector("button") || th;
+      var button = sortButton(th);
       button.addEventListener("click", function () {
         var key = th.getAttribute("data-key");
         var now = th.getAttribute("aria-sort");
