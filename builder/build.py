@@ -279,7 +279,7 @@ class Caches:
         self.pages.save()
 
 
-FILE_NAMESPACES = ("vega-runtime", "chart-doc", "chart-svg", "chart-vega",
+FILE_NAMESPACES = ("vega-runtime", "chart-doc", *chart_runtime.CACHED_RENDERS,
                    CompiledTemplates.NAMESPACE)
 
 

@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 
 from markupsafe import Markup
 
-from builder.chart import AgentStyle, spec_from_document
+from builder.chart import NARROW_SVG_WIDTH, AgentStyle, spec_from_document
 from builder.parallel import fresh_python
 
 RUNTIME_FILE = "vendor/vega-runtime.js"
@@ -50,6 +50,7 @@ window.vegaTooltipHandler = Handler;
 """
 
 Cached = Callable[[str, str, Callable[[], bytes]], bytes]   # (namespace, key, produce) -> bytes
+CACHED_RENDERS = ("chart-svg", "chart-svg-narrow", "chart-vega")   # namespaces, keyed by the spec
 
 
 def runtime_snippet() -> str:
@@ -111,8 +112,10 @@ def validate_spec(spec: dict[str, Any]) -> None:
 def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached, *,
                has: Callable[[str, str], bool] | None = None, apart: bool = False
                ) -> Callable[[], dict[str, Any]]:
-    """What the home page needs: the static SVG (first view and no-JS view), the browser's JSON
-    document, the agents' styles for the HTML legend. Both renders are cached by the spec.
+    """What the home page needs: the static SVG (first view and no-JS view), the phone's picture
+    of it ("narrow", drawn narrower so that its text is not scaled down to nothing; b"" when it
+    was refused, which the wide picture's refusal reports), the browser's JSON document, the
+    agents' styles for the HTML legend. The renders are cached by the spec.
 
     Returns a function that gives the view. `apart`, the renders the cache (`has`) lacks start
     now in another process (see `RendersApart`), so the build goes on while they are made, and
@@ -121,7 +124,7 @@ def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
 
     linear = spec_from_document(doc, "linear")
     digest = chart_svg.spec_digest(linear)
-    if apart and not (has and has("chart-svg", digest) and has("chart-vega", digest)):
+    if apart and not (has and all(has(kind, digest) for kind in CACHED_RENDERS)):
         made = functools.cache(RendersApart(linear, doc).result)
     else:
         made = functools.cache(lambda: renders(linear, doc))
@@ -129,23 +132,27 @@ def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
     @functools.cache
     def view() -> dict[str, Any]:
         svg = cached("chart-svg", digest, lambda: _svg_of(made()).encode()).decode()
+        narrow = cached("chart-svg-narrow", digest, lambda: (made()["narrow"] or "").encode())
         data = cached("chart-vega", digest, lambda: made()["data"].encode())
-        return {"svg": Markup(svg), "data": data, "log_possible": doc["log"] is not None,
-                "empty": doc["empty"], "legend": tuple(styles)}
+        return {"svg": Markup(svg), "narrow": narrow, "label": linear.get("description", ""),
+                "data": data, "log_possible": doc["log"] is not None, "empty": doc["empty"],
+                "legend": tuple(styles)}
     return view
 
 
 def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
-    """The chart's picture ("svg", or why it was "refused") and the browser's document."""
+    """The chart's pictures ("svg" and the phone's "narrow", or why they were "refused": they
+    hold the same text) and the browser's document."""
     from builder import chart_svg
 
     try:
         svg, refused = chart_svg.chart_svg(spec), None
+        narrow = chart_svg.chart_svg(spec, width=NARROW_SVG_WIDTH)
     except chart_svg.UnsafeSvgError as exc:
-        svg, refused = None, str(exc)
+        svg, narrow, refused = None, None, str(exc)
     data = json.dumps(browser_document(doc), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False)
-    return {"svg": svg, "refused": refused, "data": data}
+    return {"svg": svg, "narrow": narrow, "refused": refused, "data": data}
 
 
 RENDERS_TIMEOUT = 300              # seconds of waiting; 2,000 results take about one

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from importlib.metadata import version
 from typing import Any
 
-from builder.chart import CHART_VERSION, SVG_WIDTH
+from builder.chart import CHART_VERSION, NARROW_SVG_WIDTH, SVG_WIDTH
 
 
 class UnsafeSvgError(ValueError):
@@ -33,7 +33,7 @@ def spec_digest(spec: dict[str, Any]) -> str:
     vl-convert version comes from the package's metadata: a build whose renders are cached
     does not load vl-convert."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    salt = f"{version('vl-convert-python')}|{SVG_WIDTH}|{CHART_VERSION}"
+    salt = f"{version('vl-convert-python')}|{SVG_WIDTH}|{NARROW_SVG_WIDTH}|{CHART_VERSION}"
     return hashlib.sha256(f"{salt}\n{payload}".encode("utf-8")).hexdigest()
 
 
@@ -58,6 +58,14 @@ def _svg_of(spec_json: str) -> str:
 
     spec = json.loads(spec_json)
     return _clean_svg(vlc.vegalite_to_svg(spec), spec.get("description", ""))
+
+
+def picture_size(svg: str) -> tuple[int, int]:
+    """The width and height a `chart_svg` picture is drawn at (its viewBox), in whole pixels."""
+    found = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    if not found:
+        raise ValueError("not a chart_svg picture: no viewBox")
+    return round(float(found.group(1))), round(float(found.group(2)))
 
 
 def _clean_svg(raw: str, description: str) -> str:

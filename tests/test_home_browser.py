@@ -441,6 +441,25 @@ def test_what_is_below_the_chart_stays_put_as_it_goes_live(visit):
     page.wait_for_selector("#best-so-far table", state="visible")
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_phone_gets_a_picture_of_the_chart_drawn_for_its_width(visit, javascript):
+    """At 320 pixels the picture drawn for a desktop was scaled to a third: its 11-pixel axis text
+    was 4 pixels high. A phone gets a narrower picture, which a desktop does not fetch."""
+    scale = """e => e.getBoundingClientRect().width /
+                 (e.tagName === "IMG" ? +e.getAttribute("width") : e.viewBox.baseVal.width)"""
+    page, watch = visit("/", viewport={"width": 320, "height": 800}, java_script_enabled=javascript)
+    picture = page.locator("#chart-static img")
+    assert picture.is_visible() and page.locator("#chart-static > svg").is_hidden()
+    assert picture.evaluate("e => e.complete && e.naturalWidth > 0")           # it loaded
+    assert 11 * picture.evaluate(scale) >= 9                                   # pixels of text
+    assert picture.get_attribute("alt").startswith("Throughput over time:")
+    assert [u for u in watch.requests if "/data/chart-narrow.svg" in u]
+    page, watch = visit("/", viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
+    assert page.locator("#chart-static img").is_hidden()
+    assert 11 * page.locator("#chart-static > svg").evaluate(scale) >= 11
+    assert not [u for u in watch.requests if "chart-narrow" in u]
+
+
 # ------------------------------------------------------------------------------ screens, themes
 
 @pytest.mark.parametrize("width", [320, 480])

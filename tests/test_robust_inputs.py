@@ -457,4 +457,7 @@ def test_a_refused_chart_picture_is_named_in_the_build_report(tmp_path, monkeypa
                      "--out", str(out)]) == 0
     report = html.soup(out / "build" / "index.html")
     rows = [html.text_of(tr) for tr in report.select("table.problems tr")]
-    assert "(chart) shown without its pre-rendered picture: refusing SVG: element 'script'" in rows
+    assert rows.count("(chart) shown without its pre-rendered picture: refusing SVG: element 'script'") == 1
+    # nor the phone's picture of it, refused alike (said once)
+    assert html.soup(out / "index.html").select_one("#chart-static picture") is None
+    assert not (out / "data" / "chart-narrow.svg").exists()

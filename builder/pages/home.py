@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Iterator
 
-from builder import format as fmt
+from builder import chart_svg, format as fmt
 from builder.chart_runtime import RUNTIME_FILE
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
@@ -17,7 +17,16 @@ from builder.slugs import slugify
 
 LATEST_MESSAGES = 8
 CHART_JSON = "data/chart.json"
+NARROW_CHART = "data/chart-narrow.svg"        # the chart's picture on a phone, fetched there alone
 RESULTS_JSON = "data/results.json"
+
+
+@dataclass(frozen=True)
+class NarrowPicture:
+    url: str
+    width: int
+    height: int
+    label: str
 
 
 @dataclass(frozen=True)
@@ -59,11 +68,23 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
                 for s in chart["legend"]],
         records=ctx.plain_rows(lb.records),
         chart_url=_versioned(ctx.urls.file(CHART_JSON), chart_data),
+        narrow_chart=_narrow_picture(ctx, chart),
         results_url=_versioned(ctx.urls.file(RESULTS_JSON), results_data),
     )
     yield PageSpec(ctx.urls.home(), "index.html", page, problems=chart["problems"])
     yield PageSpec(ctx.urls.file(CHART_JSON), data=chart_data)
+    if chart["narrow"]:
+        yield PageSpec(ctx.urls.file(NARROW_CHART), data=chart["narrow"])
     yield PageSpec(ctx.urls.file(RESULTS_JSON), data=results_data)
+
+
+def _narrow_picture(ctx: SiteContext, chart: dict) -> NarrowPicture | None:
+    """The phone's picture of the chart, as the page names it (none when it was refused)."""
+    if not chart["narrow"]:
+        return None
+    width, height = chart_svg.picture_size(chart["narrow"].decode())
+    return NarrowPicture(_versioned(ctx.urls.file(NARROW_CHART), chart["narrow"]), width, height,
+                         chart["label"])
 
 
 def _versioned(url: str, data: bytes) -> str:
