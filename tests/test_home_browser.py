@@ -441,6 +441,20 @@ def test_what_is_below_the_chart_stays_put_as_it_goes_live(visit):
     page.wait_for_selector("#best-so-far table", state="visible")
 
 
+@pytest.mark.parametrize("width", [375, 320])
+def test_on_a_phone_what_is_below_the_chart_stays_put_as_a_tap_brings_it_in(visit, width):
+    """The live chart came in 416 pixels high where the picture was 138 (scaled to the phone's
+    width), and the toolbar's "Loading…" took a line of its own: a tap on the chart pushed its
+    caption, its legend and the leaderboard down by 300 pixels."""
+    page, _ = visit("/", viewport={"width": width, "height": 800}, has_touch=True, is_mobile=True)
+    top = "e => e.getBoundingClientRect().top + window.scrollY"
+    before = page.locator(".chart-key").evaluate(top)
+    page.tap("#chart-static")
+    page.wait_for_selector("#chart-static", state="hidden")            # the chart is live
+    assert page.locator(".chart-key").evaluate(top) == pytest.approx(before, abs=1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 @pytest.mark.parametrize("javascript", [True, False])
 def test_a_phone_gets_a_picture_of_the_chart_drawn_for_its_width(visit, javascript):
     """At 320 pixels the picture drawn for a desktop was scaled to a third: its 11-pixel axis text

@@ -275,9 +275,10 @@
 
   Chart.prototype.mount = function (mode) {
     var mine = ++this.generation;
-    // The live chart takes the place of the picture at its height when the picture is the
-    // taller (on a wide screen it is, scaled up to the page's width): what is below the chart
-    // (its caption's links, the legend, the leaderboard) stays under the visitor's pointer.
+    // The live chart takes the place of the picture at its height, taller or shorter (the
+    // picture scales with the page's width, the live chart's height is fixed): what is below the
+    // chart (its caption's links, the legend, the leaderboard) stays under the visitor's pointer
+    // or finger.
     if (this.staticEl && !this.staticEl.hidden) this.pictureHeight = this.staticEl.getBoundingClientRect().height;
     if (this.view) {
       try { this.view.finalize(); } catch (error) { warn("finalize failed", error); }
@@ -307,7 +308,7 @@
     });
     return view.runAsync().then(function () {
       var extra = (chart.pictureHeight || 0) - chart.viewEl.getBoundingClientRect().height;
-      if (mine !== chart.generation || extra < 1) return;
+      if (mine !== chart.generation || Math.abs(extra) < 1) return;
       view.height(view.height() + extra);
       return view.runAsync();
     }).then(function () {
