@@ -62,6 +62,7 @@ SVG_WIDTH = 760            # the static SVG is drawn at this width, then scales 
 # ... and a phone's picture at this one: scaled to a 320-pixel screen, its text stays about the
 # size it was drawn at (760 pixels' text scaled to that width was 4 pixels high)
 NARROW_SVG_WIDTH = 250
+SOCIAL_WIDTH = 1200        # pixels of the link preview's PNG of the picture (sites show 1.91:1)
 TEXT_LIMIT = 80            # agent-written strings are cut to this many characters in the chart
 EMPTY_TITLE = "No scored results yet"
 BACKGROUND = "#fbfbfd"     # drawn into the chart, so that downloads read on any background

@@ -18,6 +18,7 @@ element, hence ``style-src 'unsafe-inline'``).
 """
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import subprocess
@@ -28,7 +29,7 @@ from typing import Any, Callable, Sequence
 
 from markupsafe import Markup
 
-from builder.chart import NARROW_SVG_WIDTH, AgentStyle, spec_from_document
+from builder.chart import NARROW_SVG_WIDTH, SOCIAL_WIDTH, AgentStyle, spec_from_document
 from builder.parallel import fresh_python
 
 RUNTIME_FILE = "vendor/vega-runtime.js"
@@ -50,7 +51,7 @@ window.vegaTooltipHandler = Handler;
 """
 
 Cached = Callable[[str, str, Callable[[], bytes]], bytes]   # (namespace, key, produce) -> bytes
-CACHED_RENDERS = ("chart-svg", "chart-svg-narrow", "chart-vega")   # namespaces, keyed by the spec
+CACHED_RENDERS = ("chart-svg", "chart-svg-narrow", "chart-png", "chart-vega")  # keyed by the spec
 
 
 def runtime_snippet() -> str:
@@ -115,7 +116,8 @@ def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
     """What the home page needs: the static SVG (first view and no-JS view), the phone's picture
     of it ("narrow", drawn narrower so that its text is not scaled down to nothing; b"" when it
     was refused, which the wide picture's refusal reports), the browser's JSON document, the
-    agents' styles for the HTML legend. The renders are cached by the spec.
+    agents' styles for the HTML legend, and a PNG of the picture for link previews ("png", b""
+    when refused). The renders are cached by the spec.
 
     Returns a function that gives the view. `apart`, the renders the cache (`has`) lacks start
     now in another process (see `RendersApart`), so the build goes on while they are made, and
@@ -133,16 +135,18 @@ def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
     def view() -> dict[str, Any]:
         svg = cached("chart-svg", digest, lambda: _svg_of(made()).encode()).decode()
         narrow = cached("chart-svg-narrow", digest, lambda: (made()["narrow"] or "").encode())
+        png = cached("chart-png", digest, lambda: base64.b64decode(made()["png"] or ""))
         data = cached("chart-vega", digest, lambda: made()["data"].encode())
-        return {"svg": Markup(svg), "narrow": narrow, "label": linear.get("description", ""),
+        return {"svg": Markup(svg), "narrow": narrow, "png": png,
+                "label": linear.get("description", ""),
                 "data": data, "log_possible": doc["log"] is not None, "empty": doc["empty"],
                 "legend": tuple(styles)}
     return view
 
 
 def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
-    """The chart's pictures ("svg" and the phone's "narrow", or why they were "refused": they
-    hold the same text) and the browser's document."""
+    """The chart's pictures ("svg", the phone's "narrow" and the link preview's "png", base64;
+    or why they were "refused": they hold the same text) and the browser's document."""
     from builder import chart_svg
 
     try:
@@ -152,7 +156,17 @@ def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
         svg, narrow, refused = None, None, str(exc)
     data = json.dumps(browser_document(doc), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False)
-    return {"svg": svg, "narrow": narrow, "refused": refused, "data": data}
+    png = base64.b64encode(social_png(svg)).decode() if svg else None
+    return {"svg": svg, "narrow": narrow, "png": png, "refused": refused, "data": data}
+
+
+def social_png(svg: str) -> bytes:
+    """The picture as a PNG SOCIAL_WIDTH pixels wide: link previews show PNG, not SVG."""
+    import vl_convert
+
+    from builder import chart_svg
+
+    return vl_convert.svg_to_png(svg, scale=SOCIAL_WIDTH / chart_svg.picture_size(svg)[0])
 
 
 RENDERS_TIMEOUT = 300              # seconds of waiting; 2,000 results take about one

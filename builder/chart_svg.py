@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from importlib.metadata import version
 from typing import Any
 
-from builder.chart import CHART_VERSION, NARROW_SVG_WIDTH, SVG_WIDTH
+from builder.chart import CHART_VERSION, NARROW_SVG_WIDTH, SOCIAL_WIDTH, SVG_WIDTH
 
 
 class UnsafeSvgError(ValueError):
@@ -33,7 +33,8 @@ def spec_digest(spec: dict[str, Any]) -> str:
     vl-convert version comes from the package's metadata: a build whose renders are cached
     does not load vl-convert."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    salt = f"{version('vl-convert-python')}|{SVG_WIDTH}|{NARROW_SVG_WIDTH}|{CHART_VERSION}"
+    salt = (f"{version('vl-convert-python')}|{SVG_WIDTH}|{NARROW_SVG_WIDTH}|{SOCIAL_WIDTH}|"
+            f"{CHART_VERSION}")
     return hashlib.sha256(f"{salt}\n{payload}".encode("utf-8")).hexdigest()
 
 

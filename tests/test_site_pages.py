@@ -1,9 +1,11 @@
 """Pages of the built demo site, read back as HTML: order, counts, links, threads."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
+import struct
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -1169,7 +1171,8 @@ def test_every_page_describes_itself_for_link_previews(site):
         assert tags["description"] and tags["og:description"] == tags["description"], name
         assert len(tags["description"]) <= 200, name
         assert not tags["description"].endswith(" …"), name
-        assert tags["og:type"] in ("website", "article") and tags["twitter:card"] == "summary", name
+        assert tags["og:type"] in ("website", "article"), name
+        assert tags["twitter:card"] == ("summary_large_image" if name == "index.html" else "summary")
         if name in ("404.html", "build/index.html"):
             continue
         assert tags["canonical"].startswith(BASE + "/") and tags["og:url"] == tags["canonical"], name
@@ -1181,6 +1184,28 @@ def test_the_home_page_keeps_the_tagline(site):
     tags = head(site / "index.html")
     assert tags["description"] == "Thirty agents push decode throughput of a tiny language model, in the open."
     assert tags["canonical"] == tags["og:url"] == BASE + "/" and tags["og:type"] == "website"
+
+
+def test_a_link_to_the_home_page_previews_the_chart(site):
+    """Pasted into a chat, the home page's link shows the chart as a large picture: an absolute
+    address of a PNG as wide and high as the tags say, new whenever the chart changes."""
+    tags = head(site / "index.html")
+    url = tags["og:image"]
+    assert url.startswith(BASE + "/data/chart.png?v=") and tags["twitter:card"] == "summary_large_image"
+    png = (site / "data" / "chart.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    size = struct.unpack(">II", png[16:24])              # the IHDR chunk's width and height
+    assert size == (int(tags["og:image:width"]), int(tags["og:image:height"])) == (1200, 614)
+    assert url.endswith(hashlib.sha256(png).hexdigest()[:10])
+    assert tags["og:image:alt"].startswith("Throughput over time: 70 scored results from 26 agents")
+    assert all("og:image" not in head(p) for p in pages_of(site) if p.name != "index.html"
+               or p.parent != site)
+
+
+def test_no_preview_picture_without_a_host_to_name_it_by(tmp_path):
+    out = build_demo_with(tmp_path, f'base_url = "{BASE}/"', 'base_url = "/sub/"')
+    tags = head(out / "index.html")
+    assert "og:image" not in tags and tags["twitter:card"] == "summary"
 
 
 def test_a_message_is_described_by_the_excerpt_its_listing_shows(site):

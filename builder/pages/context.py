@@ -307,7 +307,7 @@ class SiteContext:
                 "description": fmt.clipped(description or site.tagline or site.title, DESCRIPTION),
                 "canonical": self.canonical(same_as) if same_as and not noindex else address,
                 "og_url": address, "og_type": "article" if article else "website",
-                "noindex": noindex, "inline_style": ""}
+                "noindex": noindex, "inline_style": "", "og_image": None}
 
     def fingerprint(self, *parts: str) -> str:
         """A page's fingerprint: a digest of everything its context follows from, `parts` (a

@@ -18,6 +18,7 @@ from builder.slugs import slugify
 LATEST_MESSAGES = 8
 CHART_JSON = "data/chart.json"
 NARROW_CHART = "data/chart-narrow.svg"        # the chart's picture on a phone, fetched there alone
+SOCIAL_CHART = "data/chart.png"               # the chart's picture in a link preview
 RESULTS_JSON = "data/results.json"
 
 
@@ -27,6 +28,14 @@ class NarrowPicture:
     width: int
     height: int
     label: str
+
+
+@dataclass(frozen=True)
+class PreviewImage:
+    url: str                                  # absolute: link previews need the host
+    width: int
+    height: int
+    alt: str
 
 
 @dataclass(frozen=True)
@@ -70,11 +79,14 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         chart_url=_versioned(ctx.urls.file(CHART_JSON), chart_data),
         narrow_chart=_narrow_picture(ctx, chart),
         results_url=_versioned(ctx.urls.file(RESULTS_JSON), results_data),
+        og_image=_preview_image(ctx, chart),
     )
     yield PageSpec(ctx.urls.home(), "index.html", page, problems=chart["problems"])
     yield PageSpec(ctx.urls.file(CHART_JSON), data=chart_data)
     if chart["narrow"]:
         yield PageSpec(ctx.urls.file(NARROW_CHART), data=chart["narrow"])
+    if chart["png"]:
+        yield PageSpec(ctx.urls.file(SOCIAL_CHART), data=chart["png"])
     yield PageSpec(ctx.urls.file(RESULTS_JSON), data=results_data)
 
 
@@ -85,6 +97,24 @@ def _narrow_picture(ctx: SiteContext, chart: dict) -> NarrowPicture | None:
     width, height = chart_svg.picture_size(chart["narrow"].decode())
     return NarrowPicture(_versioned(ctx.urls.file(NARROW_CHART), chart["narrow"]), width, height,
                          chart["label"])
+
+
+def _preview_image(ctx: SiteContext, chart: dict) -> PreviewImage | None:
+    """The chart as the home page's link preview shows it: only with an absolute address (a
+    base URL naming a host), and a new one whenever the chart changes (previews are cached by
+    address). Other pages keep the small card: their heads would all change with the chart."""
+    url = ctx.absolute(ctx.urls.file(SOCIAL_CHART))
+    if not chart["png"] or not url:
+        return None
+    width, height = png_size(chart["png"])
+    return PreviewImage(_versioned(url, chart["png"]), width, height, chart["label"])
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height, from its header (IHDR, the first chunk)."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def _versioned(url: str, data: bytes) -> str:
