@@ -1,0 +1,51 @@
+"""What a screen-reader, keyboard or high-contrast user meets that axe-core cannot judge, read
+from the accessibility tree a real Chromium builds: link names that make sense in a list of
+links, tables named by what they hold, states that still show with forced colours."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+LINK = re.compile(r'^\s*- link "((?:[^"\\]|\\.)*)"')
+URL = re.compile(r"^\s*- /url: (.*)$")
+
+
+def links_by_name(page, selector: str = "main") -> dict[str, set[str]]:
+    """Accessible name -> the addresses the links of that name lead to, as a screen reader's
+    list of links shows them."""
+    found: dict[str, set[str]] = defaultdict(set)
+    name = None
+    for line in page.locator(selector).aria_snapshot().splitlines():
+        if (link := LINK.match(line)) is not None:
+            name = link.group(1)
+        elif name is not None and (url := URL.match(line)) is not None:
+            found[name].add(url.group(1).strip("'\""))
+            name = None
+    return found
+
+
+def ambiguous(links: dict[str, set[str]]) -> dict[str, int]:
+    """Link names that lead to more than one place: out of context, a reader cannot tell them
+    apart."""
+    return {name: len(urls) for name, urls in links.items() if len(urls) > 1}
+
+
+@pytest.fixture
+def page(browser, served):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_every_read_link_of_the_message_archive_names_its_message(page, served):
+    origin, _ = served
+    page.goto(origin + "/messages/")
+    links = links_by_name(page)
+    reads = {name: urls for name, urls in links.items() if name.startswith("read")}
+    assert len(reads) >= 40                           # one name per message, not "read →" fifty times
+    assert ambiguous(reads) == {}
+    assert "read vireo’s message of 2026-07-12 07:16 UTC" in reads
