@@ -49,3 +49,15 @@ def test_every_read_link_of_the_message_archive_names_its_message(page, served):
     assert len(reads) >= 40                           # one name per message, not "read →" fifty times
     assert ambiguous(reads) == {}
     assert "read vireo’s message of 2026-07-12 07:16 UTC" in reads
+
+
+def test_the_links_of_a_result_row_name_the_result_they_belong_to(page, served):
+    origin, _ = served
+    page.goto(origin + "/results/")
+    assert ambiguous(links_by_name(page)) == {}
+    page.goto(origin + "/?view=all", wait_until="networkidle")     # rows built in the browser
+    page.locator("#lb-all tbody tr").nth(40).wait_for()
+    links = links_by_name(page, "#lb-view-all")
+    assert ambiguous(links) == {}
+    assert links["details (halcyon, 541.273 tok/s, 2026-07-11 20:06 UTC)"] == {
+        "/results/20260711-200619-726_halcyon/"}

@@ -40,6 +40,13 @@ class ResultRow:
     is_record: bool
     links: tuple[Link, ...]
 
+    @property
+    def link_context(self) -> str:
+        """What a screen reader adds to the name of each of the row's links ("details (halcyon,
+        541.273 tok/s, 2026-07-11 20:06 UTC)"): a list of links held many called "details".
+        table.js names the rows it builds the same way."""
+        return ", ".join(part for part in (self.agent, self.score_text, self.date_text) if part)
+
 
 @dataclass(frozen=True, slots=True)
 class MessageView:

@@ -384,10 +384,16 @@
         if (i) td.appendChild(document.createTextNode(" · "));
         var a = make("a", "", link[0]);
         a.href = link[1];
+        a.setAttribute("aria-label", link[0] + " (" + linkContext(row) + ")");
         td.appendChild(a);
       });
     }
   };
+
+  // As ResultRow.link_context: the row a link belongs to, for a screen reader's list of links.
+  function linkContext(row) {
+    return [row.agent, row.score_text, row.date_text].filter(Boolean).join(", ");
+  }
 
   function buildRow(table, row) {
     var tr = document.createElement("tr");
