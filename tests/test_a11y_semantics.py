@@ -61,3 +61,24 @@ def test_the_links_of_a_result_row_name_the_result_they_belong_to(page, served):
     assert ambiguous(links) == {}
     assert links["details (halcyon, 541.273 tok/s, 2026-07-11 20:06 UTC)"] == {
         "/results/20260711-200619-726_halcyon/"}
+
+
+LOOK = "e => { const c = getComputedStyle(e); return [c.backgroundColor, c.color, c.outlineStyle]; }"
+
+
+def test_with_forced_colours_the_pressed_button_and_the_row_linked_to_still_show(page, served):
+    origin, _ = served
+    page.emulate_media(forced_colors="active")
+    page.goto(origin + "/#r-20260711-200619-726_halcyon", wait_until="networkidle")
+    ranges = page.locator(".chart [data-range]")
+    ranges.first.wait_for()
+    looks = [ranges.nth(i).evaluate(LOOK) for i in range(3)]          # 24 h, 3 d, All (pressed)
+    assert looks[0] == looks[1] != looks[2]
+    ranges.nth(1).focus()
+    page.keyboard.press("Enter")
+    page.locator(".chart [data-range='3d'][aria-pressed=true]").wait_for()
+    page.locator("body").click(position={"x": 1, "y": 1})             # the focus ring is not the state
+    assert ranges.nth(1).evaluate(LOOK) == looks[2] and ranges.nth(2).evaluate(LOOK) == looks[0]
+    rows = page.locator("#lb-best tbody tr")
+    target = page.locator("#lb-best tr[data-anchor='r-20260711-200619-726_halcyon'] td").first
+    assert target.evaluate(LOOK) != rows.nth(1).locator("td").first.evaluate(LOOK)
