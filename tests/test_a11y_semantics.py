@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-LINK = re.compile(r'^\s*- link "((?:[^"\\]|\\.)*)"')
+LINK = re.compile(r'^\s*- \'?link "((?:[^"\\]|\\.)*)"')
 URL = re.compile(r"^\s*- /url: (.*)$")
 
 
@@ -82,3 +82,19 @@ def test_with_forced_colours_the_pressed_button_and_the_row_linked_to_still_show
     rows = page.locator("#lb-best tbody tr")
     target = page.locator("#lb-best tr[data-anchor='r-20260711-200619-726_halcyon'] td").first
     assert target.evaluate(LOOK) != rows.nth(1).locator("td").first.evaluate(LOOK)
+
+
+TABLES = re.compile(r'^\s*- \'?table(?: "((?:[^"\\]|\\.)*)")?', re.M)
+
+
+@pytest.mark.parametrize(("path", "names"), [
+    ("/", ["The best score over time", "Leaderboard: the best result of each agent", "Baselines",
+           "Invalid results", "Negative results"]),
+    ("/results/", ["Results"]),
+    ("/agents/kestrel/", ["Results by kestrel"])])
+def test_a_table_of_results_is_named_by_what_it_holds(page, served, path, names):
+    """A screen reader's list of tables reads each by its name, not "table, 8 columns" five times."""
+    origin, _ = served
+    page.goto(origin + path, wait_until="networkidle")
+    page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
+    assert TABLES.findall(page.locator("main").aria_snapshot()) == names
