@@ -91,10 +91,33 @@ TABLES = re.compile(r'^\s*- \'?table(?: "((?:[^"\\]|\\.)*)")?', re.M)
     ("/", ["The best score over time", "Leaderboard: the best result of each agent", "Baselines",
            "Invalid results", "Negative results"]),
     ("/results/", ["Results"]),
-    ("/agents/kestrel/", ["Results by kestrel"])])
-def test_a_table_of_results_is_named_by_what_it_holds(page, served, path, names):
+    ("/agents/kestrel/", ["Results by kestrel"]),
+    ("/agents/", ["The agents", "People"]),
+    ("/traces/", ["By agent", "By model", "By day", "Shared sessions"]),
+    ("/build/", ["Input files skipped or degraded"])])
+def test_a_table_is_named_by_what_it_holds(page, served, path, names):
     """A screen reader's list of tables reads each by its name, not "table, 8 columns" five times."""
     origin, _ = served
     page.goto(origin + path, wait_until="networkidle")
     page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
     assert TABLES.findall(page.locator("main").aria_snapshot()) == names
+
+
+def test_a_sort_buttons_name_is_its_column_and_aria_sort_alone_says_the_order(page, served):
+    """The drawn arrow is not read: "Agent", sorted ascending, not "Agent ▲" and then the order."""
+    origin, _ = served
+    page.goto(origin + "/agents/", wait_until="networkidle")
+    head = page.locator("#roster th[data-key=agent]")
+    head.locator("button").click()
+    assert head.get_attribute("aria-sort") in ("ascending", "descending")
+    assert "▲" in head.evaluate("th => getComputedStyle(th.querySelector('.sort-label'), '::after').content") \
+        or "▼" in head.evaluate("th => getComputedStyle(th.querySelector('.sort-label'), '::after').content")
+    assert page.get_by_role("button", name="Agent", exact=True).count() == 1
+
+
+def test_a_trace_page_says_where_it_sits_in_a_breadcrumb_landmark(page, served):
+    origin, _ = served
+    page.goto(origin + "/traces/kestrel/826c2c77-5939-4612-83a2-82ebed9673a6/")
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    assert [a.inner_text() for a in crumbs.get_by_role("link").all()] == ["Traces", "kestrel"]
+    assert "›" not in crumbs.aria_snapshot()                 # the separator is drawn, not read
