@@ -121,3 +121,16 @@ def test_a_trace_page_says_where_it_sits_in_a_breadcrumb_landmark(page, served):
     crumbs = page.get_by_role("navigation", name="Breadcrumb")
     assert [a.inner_text() for a in crumbs.get_by_role("link").all()] == ["Traces", "kestrel"]
     assert "›" not in crumbs.aria_snapshot()                 # the separator is drawn, not read
+
+
+def test_arrows_on_links_are_drawn_not_read(page, served):
+    """"Registration file in the bucket ↗" is read without "north east arrow", "Older →" as
+    "Older"; the arrow between a session and its result is read as what it means."""
+    origin, _ = served
+    page.goto(origin + "/agents/kestrel/")
+    snapshot = page.locator("body").aria_snapshot()
+    assert not any(arrow in snapshot for arrow in "→↗←"), snapshot
+    assert page.get_by_role("link", name="Registration file in the bucket", exact=True).count() == 1
+    assert "led to" in snapshot                       # a session, then the result it led to
+    page.goto(origin + "/messages/")
+    assert page.get_by_role("link", name="Older", exact=True).count() >= 1

@@ -193,7 +193,7 @@ def test_older_leads_past_the_latest_page_to_a_message_in_full_view(browser, ser
     assert pages.first.get_attribute("aria-current") == "page"
     assert int(weights[0]) >= 700 and all(int(w) < 600 for w in weights[1:])
     shown = page.locator("li.message-card a.time").evaluate_all("links => links.map(a => a.href)")
-    older = page.locator("nav.pager").first.get_by_role("link", name="Older →").get_attribute("href")
+    older = page.locator("nav.pager").first.get_by_role("link", name="Older", exact=True).get_attribute("href")
     for width in (1280, 320):                # on a phone the day's heading takes three lines
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(served[0] + older, wait_until="networkidle")
