@@ -54,6 +54,10 @@ class Urls:
     def agent(self, agent_id: str) -> str:
         return self._page("agents", slugify(agent_id))
 
+    def agent_results(self, agent_id: str, page: int | None = None) -> str:
+        """Every result of an agent, when its page shows only the newest."""
+        return self._page("agents", slugify(agent_id), "results", f"page/{page}" if page else "")
+
     def agent_feed(self, agent_id: str) -> str:
         """The Atom feed of an agent's messages and results."""
         return self.file(f"feeds/agents/{slugify(agent_id)}.xml")

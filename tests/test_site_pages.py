@@ -351,6 +351,57 @@ def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(sit
     assert html.text_of(unranked.select("dl.profile dd")[-1]) == "—"
 
 
+def with_results_of(bucket: Path, agent: str, count: int) -> Path:
+    """A copy of the demo bucket in `bucket` where `agent` posted `count` more results, an hour
+    apart: its folder."""
+    shutil.copytree(DEMO, bucket)
+    start = datetime(2026, 7, 20)
+    for i in range(count):
+        t = start + timedelta(hours=i)
+        (bucket / "results" / f"{t:%Y%m%d-%H%M%S}-000_{agent}.md").write_text(
+            f"---\ntps: {300 + i}\nmethod: loop-{i}\nstatus: agent-run\nagent: {agent}\n"
+            f"timestamp: {t:%Y-%m-%d %H:%M} UTC\nvia: bucket\n---\n\nRun {i}.\n", encoding="utf-8")
+    return bucket
+
+
+def test_an_agent_page_lists_its_newest_results_and_links_to_all_of_them(tmp_path):
+    """An agent posting in a loop had all its results on its page: 400 rows, 7,000 elements and
+    480 kB. Its page shows the newest 50 and links to a listing of all of them, paged as
+    /results/ is; an agent with fewer has them all on its page and no listing."""
+    bucket = with_results_of(tmp_path / "bucket", "wren", 60)     # and the 8 of the demo
+    config = tmp_path / "collab.toml"
+    config.write_text((REPO / "collab.toml").read_text(encoding="utf-8").replace(
+        "results_per_page = 200", "results_per_page = 20"), encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)]) == 0
+
+    def details(path, table):
+        return [a["href"] for a in html.soup(path).select(f"#{table} td.links a")
+                if html.text_of(a) == "details"]
+    profile = html.soup(out / "agents" / "wren" / "index.html")
+    assert html.text_of(profile.select_one("#res-title")) == "Results (68)"
+    shown = details(out / "agents" / "wren" / "index.html", "agent-results")
+    assert len(shown) == 50 and shown[0] == "/results/20260722-110000-000_wren/"
+    more = profile.select_one("#res-title ~ p a[href='/agents/wren/results/']")
+    assert html.text_of(more) == "All 68 results of wren →"
+    listing = out / "agents" / "wren" / "results"
+    latest = details(listing / "index.html", "results-all")
+    numbered = [href for n in (3, 2, 1)
+                for href in details(listing / "page" / str(n) / "index.html", "results-all")]
+    assert latest == shown[:20] and len(numbered) == 60           # 20 a page, newest first
+    assert latest[:8] + numbered == shown + numbered[-18:]        # all 68, each once, in order
+    assert len(set(latest + numbered)) == 68
+    first = html.soup(listing / "index.html")
+    assert html.text_of(first.h1) == "Results of wren (68)"
+    assert first.select("#results-all td.agent") == []            # the page says whose they are
+    assert not (out / "agents" / "quasar-bench" / "results").exists()
+    few = html.soup(out / "agents" / "quasar-bench" / "index.html")
+    assert html.text_of(few.select_one("#res-title")) == \
+        f"Results ({len(details(out / 'agents' / 'quasar-bench' / 'index.html', 'agent-results'))})"
+    assert few.select("a[href^='/agents/quasar-bench/results']") == []
+    assert check_site(out) == []
+
+
 def test_words_of_neighbouring_elements_never_run_together(site):
     """On every page, two elements side by side in a line (a link, a badge, a time...) are words
     apart in the text a visitor copies and a screen reader reads. (Jinja's trim_blocks and

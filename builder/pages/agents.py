@@ -1,4 +1,5 @@
-"""/agents/ (the roster) and /agents/<id>/ (profile, results, messages, traces, history)."""
+"""/agents/ (the roster), /agents/<id>/ (profile, results, messages, traces, history) and, for
+an agent with more results than its page shows, /agents/<id>/results/ (all of them, paginated)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +14,8 @@ from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Agent, RankedEntry, Taskforce
 from builder.pages.context import DESCRIPTION_SOURCE, SiteContext
 from builder.pages.data import best_first, score_columns
+from builder.pages.paging import paged_listing
+from builder.pages.results import ResultsListing, index_fingerprint, index_page
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
 from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, agent_counts, charter,
@@ -20,6 +23,9 @@ from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, agen
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
+# An agent posting in a loop had 400 results on its page (7,000 elements, 480 kB): its page shows
+# the newest ones, its results listing all of them.
+RECENT_RESULTS = 50
 TOP_PAIRS = 12                # pairs of agents the roster shows, that wrote to each other most
 
 
@@ -45,6 +51,21 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         place = best_place(ctx, best.get(a.id), ranked_agents)
         yield deferred(ctx.urls.agent(a.id), agent_fingerprint(ctx, a, ranked, best.get(a.id), place),
                        partial(agent_page, ctx, a, ranked, best.get(a.id), place))
+        yield from results_listing(ctx, a.id)
+
+
+def results_listing(ctx: SiteContext, agent: str) -> Iterator[Deferred]:
+    """The pages of every result of the agent, newest first, when its page shows only some."""
+    results = list(ctx.by_agent_results.get(agent, ()))
+    if len(results) <= RECENT_RESULTS:
+        return
+    what = ResultsListing(f"Results of {agent}", agent)
+    for listing in paged_listing(results, ctx.config.limits.results_per_page,
+                                 partial(ctx.urls.agent_results, agent),
+                                 anchor=lambda r: ctx.urls.result_anchor(r.id)):
+        yield deferred(listing.url, index_fingerprint(ctx, listing, len(results), what),
+                       partial(index_page, ctx, listing, len(results), "", what),
+                       weight=len(listing.items))
 
 
 def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentView:
@@ -91,14 +112,16 @@ def memberships(ctx: SiteContext, a: Agent) -> list[LeadLink]:
 
 
 def agent_rows(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry]) -> list[ResultRow]:
+    """The rows of the agent's newest results, oldest first, as its page shows them."""
     return [ctx.row(ranked[r.id]) if r.id in ranked else ctx.rows_by_result[r.id]
-            for r in ctx.by_agent_results.get(a.id, ())]
+            for r in ctx.by_agent_results.get(a.id, ())[-RECENT_RESULTS:]]
 
 
 def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
                       best: RankedEntry | None, place: BestPlace | None) -> str | None:
     """A digest of everything `agent_page` shows (None when the build cannot tell): the
-    registration, the roster's view of the agent, its results' rows, its message count, the
+    registration, the roster's view of the agent (its counts), its recent results' rows, its
+    message count, the
     files of its recent messages and the days of all of them (drawn), whether others wrote
     to it (not how often: a link, no count), its taskforces, its traces (and the results they
     led to) and its history."""
@@ -122,11 +145,12 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     messages = ctx.by_agent_messages.get(a.id, ())
     rows = agent_rows(ctx, a, ranked)
     view = agent_view(ctx, a, best)
+    all_results = len(ctx.by_agent_results.get(a.id, ()))
     bio = ctx.linked_markdown(a.bio, folder_of(a.source_path)) if a.bio else Markup("")
     bio, name_heading = without_title(bio, a.id)
     page = ctx.base_context(f"{a.id} (person)" if view.person else a.id, "agents",
                             ctx.urls.agent(a.id),
-                            agent_description(a, view.person, place, len(rows), len(messages), bio))
+                            agent_description(a, view.person, place, all_results, len(messages), bio))
     hf_user = a.hf_user or person_hf_user(a.id)
     page.update(
         agent=view, profile=a, place=place,
@@ -134,7 +158,8 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         feed_url=ctx.urls.agent_feed(a.id),
         bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),
-        rows=list(reversed(rows)), cols=score_columns(ctx.config.metric),
+        rows=list(reversed(rows)), cols=score_columns(ctx.config.metric), result_count=all_results,
+        results_url=ctx.urls.agent_results(a.id) if all_results > len(rows) else "",
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
         activity=drawn(ctx.agent_days(a.id)),

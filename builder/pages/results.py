@@ -1,6 +1,6 @@
 """/results/ (every result, newest first) and /results/<id>/ (one result); and, when the
 results take more than one page, the rows of every page as JSON, which the pages' filter looks
-through (theme/static/table.js)."""
+through (theme/static/table.js). The listing of one agent's results (agents.py) is made here too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,6 +18,13 @@ from builder.urls import web_link
 
 
 ALL_RESULTS_JSON = "data/all-results.json"
+
+
+@dataclass(frozen=True)
+class ResultsListing:
+    """Which results a listing shows: every result, or those of one agent (`agent`)."""
+    title: str = "All results"
+    agent: str = ""
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -40,20 +47,24 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
                        partial(result_page, ctx, r, where))
 
 
-def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str) -> PageSpec:
-    """A page of every result, newest first: a page of a 20,000-result table was 26 MB.
-    `every`: the address of every page's rows, when there are pages."""
+def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str,
+               what: ResultsListing = ResultsListing()) -> PageSpec:
+    """A page of every result (or of `what.agent`'s), newest first: a page of a 20,000-result
+    table was 26 MB. `every`: the address of every page's rows, when there are pages."""
     latest = listing.number == 0
     days = fmt.span(r.timestamp for r in listing.items)
-    described = fmt.sentences("Every result posted, newest first, with its score, agent, method "
-                              "and verification" + (f" ({fmt.counted(total, 'result')})"
-                                                    if latest else ""),
+    whose = f"Every result {what.agent} posted" if what.agent else "Every result posted"
+    described = fmt.sentences(whose + ", newest first, with its score, "
+                              + ("" if what.agent else "agent, ") + "method and verification"
+                              + (f" ({fmt.counted(total, 'result')})" if latest else ""),
                               f"On this page: {days}" if days else "")
-    page = ctx.base_context("All results" if latest else f"All results — page {listing.number}",
-                            "results", listing.url, described, same_as=listing.same_as)
+    page = ctx.base_context(what.title if latest else f"{what.title} — page {listing.number}",
+                            "agents" if what.agent else "results", listing.url, described,
+                            same_as=listing.same_as)
     page.update(rows=ctx.plain_rows(list(reversed(listing.items))), pager=listing.pager,
                 count=total if latest else None, cols=score_columns(ctx.config.metric),
-                every_url=every)
+                every_url=every, heading=what.title, agent=what.agent,
+                agent_url=ctx.urls.agent(what.agent) if what.agent else "")
     return PageSpec(listing.url, "results.html", page, weight=len(listing.items))
 
 
@@ -70,15 +81,16 @@ def rows_fingerprint(ctx: SiteContext, results: list[Result]) -> str | None:
     return ctx.fingerprint(ALL_RESULTS_JSON, *rows)
 
 
-def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int) -> str | None:
+def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int,
+                      what: ResultsListing = ResultsListing()) -> str | None:
     """A digest of everything `index_page` shows (None when the build cannot tell): which page
-    it is (address, pager, and the count on the latest page) and the table row of each result
-    it lists."""
+    of which listing it is (address, pager, and the count on the latest page) and the table row
+    of each result it lists."""
     rows = [ctx.record_key(ctx.rows_by_result[r.id]) for r in listing.items]
     if not ctx.fingerprint_salt or None in rows:
         return None
     shown = (listing.url, listing.number, listing.same_as, listing.pager,
-             total if listing.number == 0 else None)
+             total if listing.number == 0 else None, what)
     return ctx.fingerprint("results.html", repr(shown), *rows)
 
 
