@@ -3,7 +3,7 @@ to those who do not see it."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from builder.sparkline import DayCount, Point, day_bars, sparkline
 from tests.html import soup, text_of
@@ -118,3 +118,20 @@ def test_a_bar_for_each_day_with_messages_placed_by_its_calendar_day():
 def test_one_day_or_none_draws_nothing():
     assert day_bars([]) == "" and day_bars([day(6, 3)]) == ""
     assert day_bars([day(6, 3), DayCount("", "Undated", "/u", 5)]) == ""
+
+
+def test_a_long_history_dots_the_best_of_each_stretch_and_draws_the_line_through_all():
+    """An agent with 430 results had 1,300 elements and 65 kB of dots, most closer than a pixel
+    apart. A long history draws at most 60 dots, each the best result of its stretch of time
+    (better is up, whatever the direction), and its line still goes through every result."""
+    many = [Point(datetime(2026, 7, 1, tzinfo=timezone.utc) + timedelta(hours=i), 100 + i % 5,
+                  str(100 + i % 5), f"{100 + i % 5} tok/s, run {i}", "2026-07-01") for i in range(400)]
+    for direction, best in (("higher", 104), ("lower", 100)):
+        svg = soup(str(sparkline(many, direction))).svg
+        shown = dots(svg)
+        assert 50 <= len(shown) <= 60
+        assert all(label.startswith(f"{best} tok/s") for _, _, label in shown)
+        assert len(svg.polyline["points"].split()) == 400
+        xs = [x for x, _, _ in shown]
+        assert xs == sorted(xs) and xs[-1] - xs[0] > 200           # spread along the whole line
+    assert len(dots(sparkline(many[:60], "higher"))) == 60          # a short one dots them all
