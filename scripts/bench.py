@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import gzip
 import json
 import os
 import platform
@@ -522,6 +523,7 @@ GOAL_VS_HUGO = 1.5
 BUDGET_VS_PELICAN = 4.0
 BUDGET_HOME_GZIP = {200: 70_000, 2_000: 350_000}     # results -> bytes
 BUDGET_PAINT_RATIO = 2.5
+BUDGET_PAGE_GZIP = 100_000       # any HTML page but the home page (which has its own budget)
 
 
 def collab_cmd(config: Path, site: Path, python: str = sys.executable, profile: Path | None = None
@@ -579,6 +581,26 @@ def section_counts(site: Path) -> dict[str, int]:
         key = rel[0] if len(rel) > 1 else "(top level)"
         counts[key] = counts.get(key, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def heaviest_pages(site: Path, per_section: int = 3) -> dict[str, dict[str, Any]]:
+    """The heaviest HTML page of each section but the home page, in gzip bytes: the
+    `per_section` largest files of each, by raw size, gzipped (gzipping all 13,000 takes long)."""
+    by_section: dict[str, list[tuple[int, Path]]] = {}
+    for p in site.rglob("*.html"):
+        rel = p.relative_to(site)
+        if rel.as_posix() == "index.html" or rel.parts[0] == "pagefind":
+            continue
+        key = rel.parts[0] if len(rel.parts) > 1 else "(top level)"
+        by_section.setdefault(key, []).append((p.stat().st_size, p))
+    heaviest: dict[str, dict[str, Any]] = {}
+    for section, pages in sorted(by_section.items()):
+        largest = sorted(pages, reverse=True)[:per_section]
+        sized = [(len(gzip.compress(p.read_bytes(), 6)), raw, p) for raw, p in largest]
+        zipped, raw, page = max(sized)
+        heaviest[section] = {"page": page.relative_to(site).as_posix(), "raw_bytes": raw,
+                             "gzip_bytes": zipped}
+    return heaviest
 
 
 def rendered_pages(log_path: str) -> int | None:
@@ -786,6 +808,23 @@ def report_cold(rep: Report, results: dict[str, Any]) -> None:
         label = "collab-site / Hugo" if tool == "hugo" else "Pelican / collab-site"
         rep.check(name, f"  {label}", r, shown, budget_text, None if r is None else ok(r))
     report_search_context(rep, cold)
+    report_heaviest(rep, ours.get("heaviest_pages", {}))
+
+
+def report_heaviest(rep: Report, heaviest: dict[str, dict[str, Any]]) -> None:
+    """The heaviest page of the site but the home page; results.json has each section's."""
+    if not heaviest:
+        return
+    section, top = max(heaviest.items(), key=lambda item: item[1]["gzip_bytes"])
+    rep.check("heaviest page", "Heaviest page but the home page", top["gzip_bytes"],
+              f"{top['page']}: {top['gzip_bytes'] / 1000:.0f} kB gzip ({top['raw_bytes'] / 1000:.0f} kB "
+              f"raw); next section's heaviest {_second(heaviest, section)}",
+              f"<= {BUDGET_PAGE_GZIP / 1000:.0f} kB gzip", top["gzip_bytes"] <= BUDGET_PAGE_GZIP)
+
+
+def _second(heaviest: dict[str, dict[str, Any]], first: str) -> str:
+    rest = sorted(((v["gzip_bytes"], k) for k, v in heaviest.items() if k != first), reverse=True)
+    return f"{rest[0][1]}/ {rest[0][0] / 1000:.0f} kB" if rest else "none"
 
 
 def report_search_context(rep: Report, cold: dict[str, Any]) -> None:
@@ -954,7 +993,8 @@ def bench_cold(args: argparse.Namespace, out: Path, config: Path, synth: Synthet
     if not ours["measured"]:
         return {"error": ours["why"], "cold": {}}
     site = out / "site"
-    ours.update(html_pages=html_pages(site), files=all_files(site), pages_by_section=section_counts(site))
+    ours.update(html_pages=html_pages(site), files=all_files(site), pages_by_section=section_counts(site),
+                heaviest_pages=heaviest_pages(site))
     for tool in ("hugo", "pelican"):
         if cold[tool].get("measured"):
             cold[tool]["html_pages"] = html_pages(Path(cold[tool]["public"]))

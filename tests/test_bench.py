@@ -44,6 +44,10 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
     cold = data["cold"]["collab"]
     assert cold["exit_code"] == 0 and cold["html_pages"] >= 60   # at least one page per message
     assert cold["peak_tree_pss_mb"] > 10 and cold["peak_rss_mb"] > 10
+    heaviest = cold["heaviest_pages"]                   # each section's, the home page apart
+    assert {"messages", "agents", "results"} <= set(heaviest)
+    assert all(0 < h["gzip_bytes"] < h["raw_bytes"] and (out / "site" / h["page"]).is_file()
+               and h["page"] != "index.html" for h in heaviest.values())
     runner = data["cold"].get("collab_runner_workers")           # GitHub's runners have four cores
     assert (runner is None) == (data["machine"]["cores"] >= 4)
     assert runner is None or (runner["workers"] == 4 and runner["exit_code"] == 0
@@ -64,7 +68,8 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
 
     assert data["cold"]["hugo"]["measured"] is False and data["cold"]["collab_over_hugo"] is None
     verdicts = {b["name"]: b["verdict"] for b in data["budgets"]}
-    assert {"peak memory", "vs Hugo", "vs Pelican", "nothing new, fresh runner"} <= set(verdicts)
+    assert {"peak memory", "vs Hugo", "vs Pelican", "nothing new, fresh runner",
+            "heaviest page"} <= set(verdicts)
     assert set(verdicts.values()) <= {"OK", "MISSED", "NOT MEASURED"}
     assert verdicts["vs Hugo"] == "NOT MEASURED"
     assert "2 cores" in proc.stdout or f"{data['machine']['cores']} cores" in proc.stdout
