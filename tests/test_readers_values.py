@@ -126,6 +126,9 @@ def test_parse_stamped_filename_rejects_other_names(name):
     ("v2: 1.30", 1.30),
     ("126.46–126.71", 126.46),
     ("  .5 ", 0.5),
+    ("1,2140", 1.214),                 # a decimal comma: no thousands group has four digits
+    ("0,95 BPB", 0.95),
+    ("**12,5** %", 12.5),
 ])
 def test_parse_number_finds_the_score(value, expected):
     assert parse_number(value) == pytest.approx(expected)

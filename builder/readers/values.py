@@ -25,11 +25,14 @@ _SLASH_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")   # linear: no part runs past a bracket
 _EMPHASIS = re.compile(r"[*`~\\]")
 _LONE_UNDERSCORE = re.compile(r"(?<![0-9])_|_(?![0-9])")
-# First number not glued to a word before it (`v2` is not a score): thousands commas, `1_000`
-# groups, decimals, exponent, ASCII or Unicode minus.
+# First number not glued to a word before it (`v2` is not a score): thousands commas, a decimal
+# comma (`1,2140`: a comma no thousands group can explain), `1_000` groups, decimals, exponent,
+# ASCII or Unicode minus.
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9.])([-+\u2212]?)"
-    r"([0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:_[0-9]+)*(?:\.[0-9]*)?|\.[0-9]+)"
+    r"(?:([0-9]{1,3}(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?)"
+    r"|([0-9]+),(?![0-9]{3}(?![0-9]))([0-9]+)(?![0-9]|,[0-9])"
+    r"|([0-9]+(?:_[0-9]+)*(?:\.[0-9]*)?|\.[0-9]+))"
     r"(?:[eE]([-+]?[0-9]+))?"
 )
 _LINK_SCHEMES = ("http://", "https://", "hf://")
@@ -192,8 +195,9 @@ def _number_in_text(text: str) -> float | None:
     match = _NUMBER.search(text)
     if not match:
         return None
-    sign, digits, exponent = match.groups()
-    literal = ("-" if sign in ("-", "\u2212") else "") + digits.replace(",", "").replace("_", "")
+    sign, grouped, whole, fraction, plain, exponent = match.groups()
+    digits = f"{whole}.{fraction}" if whole else (grouped or plain).replace(",", "").replace("_", "")
+    literal = ("-" if sign in ("-", "\u2212") else "") + digits
     if exponent:
         literal += "e" + exponent
     number = float(literal)
