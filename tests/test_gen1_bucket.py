@@ -41,3 +41,23 @@ def test_a_decimal_comma_score_is_the_files_score_and_its_invalid_verdict_unrank
     assert [(e.result.agent, e.result.score) for e in board.all] == [("agent-03", 1.1748)]
     assert [(r.agent, r.score, r.origin) for r in board.invalid] == [
         ("agent-09", 1.214, "results-json")]
+
+
+def test_table_dates_as_people_write_them_date_the_rows_and_an_unreadable_one_is_reported(tmp_path):
+    collab, problems = collab_of(tmp_path, (
+        "| agent-03 | int6 QAT | 1.1748 | 1 | 27/04/2026 | ✅ |\n"
+        "| agent-07 | muon wd | 1.1801 | 2 | Apr 26, 2026 14:30 | ✅ |\n"
+        "| agent-12 | ema | ~1.19 | 3 | Apr 26 | ⏳ |\n"
+        "| agent-05 | tied emb | 1.2013 | 4 | 04/05/2026 | |\n"
+        "| **Baseline** | 9L 512d | 1.2244 | — | — | — |\n"
+    ), {})
+    dates = {e.result.agent: e.result.timestamp for e in collab.leaderboard.all}
+    assert {agent: t and t.isoformat() for agent, t in dates.items()} == {
+        "agent-03": "2026-04-27T00:00:00+00:00",
+        "agent-07": "2026-04-26T14:30:00+00:00",
+        "agent-12": "2026-04-26T00:00:00+00:00",     # the year of the table's other dates
+        "agent-05": None,                            # 4 May or April 5th: not guessed
+    }
+    assert [p.reason for p in problems] == [
+        "row 4 (agent-05): date '04/05/2026' is not read (it needs a day, a month and a year, in "
+        "an order that reads one way only); the row has no date"]

@@ -20,6 +20,11 @@ UTC = timezone.utc
     ("20260621T170238Z", datetime(2026, 6, 21, 17, 2, 38, tzinfo=UTC)),
     ("2026-06-17", datetime(2026, 6, 17, tzinfo=UTC)),
     ("  2026-06-13 23:04 UTC\n", datetime(2026, 6, 13, 23, 4, tzinfo=UTC)),
+    ("27/04/2026", datetime(2026, 4, 27, tzinfo=UTC)),           # dates as tables write them
+    ("04/27/2026 14:30", datetime(2026, 4, 27, 14, 30, tzinfo=UTC)),
+    ("27.04.2026", datetime(2026, 4, 27, tzinfo=UTC)),
+    ("Apr 27, 2026", datetime(2026, 4, 27, tzinfo=UTC)),
+    ("27 September 2026 09:05 UTC", datetime(2026, 9, 27, 9, 5, tzinfo=UTC)),
     (datetime(2026, 6, 13, 23, 4), datetime(2026, 6, 13, 23, 4, tzinfo=UTC)),
     (datetime(2026, 6, 14, 1, 4, tzinfo=timezone(timedelta(hours=2))), datetime(2026, 6, 13, 23, 4, tzinfo=UTC)),
     (date(2026, 6, 17), datetime(2026, 6, 17, tzinfo=UTC)),
@@ -32,7 +37,7 @@ def test_parse_timestamp_reads_every_observed_form(value, expected):
 
 @pytest.mark.parametrize("value", [
     None, "", "yesterday", "2026-13-45 10:00 UTC", "last tuesday at 5", 1718000000, True, ["2026-06-17"],
-    "9" * 100,
+    "9" * 100, "04/05/2026", "31/02/2026", "Apr 27", "Mayday 3, 2026",
 ])
 def test_parse_timestamp_refuses_what_is_not_a_time(value):
     assert parse_timestamp(value) is None

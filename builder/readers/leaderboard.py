@@ -16,7 +16,7 @@ from builder.config import Config, MetricConfig
 from builder.model import Link, Problem, Result, Status, Verification
 from builder.readers.frontmatter import brief, normalise_newlines
 from builder.readers.kinds import Found, InputFile
-from builder.readers.values import parse_number, parse_timestamp
+from builder.readers.values import parse_number, parse_table_date, parse_timestamp
 from builder.slugs import slugify
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
@@ -109,8 +109,10 @@ def read_leaderboard(file: InputFile, config: Config) -> Found:
     if table.dropped_columns:
         problems.append(Problem(file.path, f"the table's last {table.dropped_columns:,} columns "
                                            f"are ignored (only {MAX_COLUMNS} are read)"))
+    year = _table_year(table, columns)
     for number, cells in enumerate(table.rows, start=1):
-        result, row_problems = _row_result(file.path, number, cells, table.header, columns, metric)
+        result, row_problems = _row_result(file.path, number, cells, table.header, columns, metric,
+                                           year)
         problems.extend(row_problems)
         if result is not None:
             results.append(result)
@@ -292,8 +294,19 @@ def parse_verdict(text: str) -> Verification | None:
 
 # --- rows ----------------------------------------------------------------------------------
 
+def _table_year(table: Table, columns: Columns) -> int | None:
+    """The year of the table's dates that name one, when they all name the same: the year of
+    its days written without one (`Apr 27`, `07-08`)."""
+    if columns.date is None:
+        return None
+    cells = (row[columns.date] for row in table.rows if columns.date < len(row))
+    years = {stamp.year for cell in cells if (stamp := parse_timestamp(clean_cell(cell)[0]))}
+    return years.pop() if len(years) == 1 else None
+
+
 def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[str],
-                columns: Columns, metric: MetricConfig) -> tuple[Result | None, list[Problem]]:
+                columns: Columns, metric: MetricConfig, year: int | None = None
+                ) -> tuple[Result | None, list[Problem]]:
     if not any(cell.strip() for cell in cells):
         return None, []
     cleaned = [clean_cell(cell) for cell in cells]
@@ -316,6 +329,12 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
     status_text = cell(columns.verification)
     status = _row_status(agent, method, status_text)
     secondary_text = cell(columns.secondary)
+    date_text = cell(columns.date)
+    timestamp = parse_table_date(date_text, year)
+    if timestamp is None and date_text.strip("—–- "):
+        problems.append(Problem(path, f"row {number} ({agent}): date {brief(date_text)!r} is not "
+                                      "read (it needs a day, a month and a year, in an order "
+                                      "that reads one way only); the row has no date"))
     return Result(
         id=f"lb-{number}-{slugify(agent)}",
         agent=agent,
@@ -323,7 +342,7 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
         score_text=score_text,
         method=method,
         description=cell(columns.description),
-        timestamp=parse_timestamp(cell(columns.date)),
+        timestamp=timestamp,
         status=status,
         origin="leaderboard",
         source_path=path,

@@ -21,6 +21,15 @@ _STAMP_PREFIX = re.compile(r"^(\d{8})-(\d{6})(?:-(\d{3}))?(?![0-9])")
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?![0-9])")
 _ZONE_WORD = re.compile(r"\s*(?:UTC|GMT)$", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
+# Dates as people write them in a table: `27/04/2026`, `4.27.2026`, `Apr 27, 2026`, `27 April
+# 2026`, each maybe with a time; and without a year (`Apr 27`, `04-27`, `27/04`).
+_NUMERIC_DAY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}))?(?:[ T,]+(.+))?$")
+_NAMED_DAY = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?"
+                        r"|([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?)"
+                        r"(?:,?\s+(\d{4}))?(?:[ T,]+(.+))?$")
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december")
 
 _MARKDOWN_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")   # linear: no part runs past a bracket
 _EMPHASIS = re.compile(r"[*`~\\]")
@@ -56,7 +65,7 @@ def parse_timestamp(value: Any) -> datetime | None:
     return None
 
 
-def _parse_timestamp_text(text: str) -> datetime | None:
+def _parse_timestamp_text(text: str, year: int | None = None) -> datetime | None:
     text = text.strip()
     if not text or len(text) > 64:
         return None
@@ -64,6 +73,57 @@ def _parse_timestamp_text(text: str) -> datetime | None:
     text = _SLASH_DATE.sub(r"\1-\2-\3", text)
     try:
         return _as_utc(datetime.fromisoformat(text))
+    except ValueError:
+        return _written_date(text, year)
+
+
+def parse_table_date(text: str, year: int | None) -> datetime | None:
+    """A date cell of an agent's table: any form `parse_timestamp` reads, or a day without a
+    year (`Apr 27`, `04-27`, `27/04`) in `year` (None: such a day is not read)."""
+    return _parse_timestamp_text(text, year)
+
+
+def _written_date(text: str, year: int | None) -> datetime | None:
+    """`27/04/2026`, `Apr 27, 2026 14:30`... as UTC; a day without a year only in `year`. A day
+    that reads both ways (`04/05/2026`) is None, but `04-05` (the ISO order without its year)."""
+    numeric, named = _NUMERIC_DAY.match(text), _NAMED_DAY.match(text)
+    if numeric:
+        first, separator, second, written_year, clock = numeric.groups()
+        month_day = _month_and_day(int(first), int(second), month_first=separator == "-"
+                                   and not written_year)
+    elif named:
+        day, month_name, month_name_first, day_after, written_year, clock = named.groups()
+        month = _month_named(month_name or month_name_first)
+        month_day = (month, int(day or day_after)) if month else None
+    else:
+        return None
+    year = int(written_year) if written_year else year
+    if month_day is None or year is None:
+        return None
+    return _day_and_clock(year, *month_day, clock or "")
+
+
+def _month_named(name: str) -> int | None:
+    """`Apr`, `April`, `Sept` -> its number; None for a word that is no month's name."""
+    name = name.lower()
+    return next((n for n, month in enumerate(_MONTHS, start=1) if month.startswith(name)), None)
+
+
+def _month_and_day(first: int, second: int, month_first: bool) -> tuple[int, int] | None:
+    if month_first or (first <= 12 < second):
+        return first, second
+    if second <= 12 < first:
+        return second, first
+    return None
+
+
+def _day_and_clock(year: int, month: int, day: int, clock: str) -> datetime | None:
+    time = _CLOCK.match(clock.strip()) if clock else None
+    if clock and time is None:
+        return None
+    hour, minute, second = (int(part or 0) for part in time.groups()) if time else (0, 0, 0)
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         return None
 
