@@ -21,8 +21,8 @@ from datetime import datetime, timedelta, timezone
 
 from builder import format as fmt
 from builder.config import Config, FallbackConfig, PathsConfig
-from builder.model import (Agent, Collab, Direction, Leaderboard, Message, Problem, RankedEntry,
-                           Result, Taskforce, Thread, Trace, Verification)
+from builder.model import (Agent, Collab, Direction, Leaderboard, Link, Message, Problem,
+                           RankedEntry, Result, Taskforce, Thread, Trace)
 from builder.readers import Inputs
 from builder.readers.frontmatter import brief
 
@@ -398,26 +398,37 @@ def newest_input_time(inputs: Inputs) -> datetime | None:
 
 def drop_leaderboard_duplicates(results: Sequence[Result]) -> tuple[Result, ...]:
     """LEADERBOARD.md rows that repeat a result file (same agent, same score to 6 significant
-    digits) are dropped: the file is the richer record, but for the verdict the row gives and
-    the file has not (a Gen 1 result's verdict is written in the table only). Rows with no file
-    behind them stay."""
+    digits) are dropped: the file is the richer record, but for what only the row gives, which
+    the file takes: its verdict when the file has none (a Gen 1 result's verdict is written in
+    the table only), its links (the run, the log) and its other columns (a size, a seed count).
+    Rows with no file behind them stay."""
     def key(r: Result) -> tuple[str, str] | None:
         return (r.agent.lower(), f"{r.score:.6g}") if usable_score(r.score) else None
 
     from_files = {key(r) for r in results if r.origin != "leaderboard"} - {None}
-    verdicts: dict[tuple[str, str], Verification] = {}
+    rows: dict[tuple[str, str], list[Result]] = {}
     for r in results:
-        if r.origin == "leaderboard" and r.verification and key(r) in from_files:
-            verdicts.setdefault(key(r), r.verification)
-    return tuple(_with_verdict(r, verdicts.get(key(r))) for r in results
+        if r.origin == "leaderboard" and key(r) in from_files:
+            rows.setdefault(key(r), []).append(r)      # type: ignore[arg-type]
+    return tuple(_with_rows(r, rows.get(key(r), ())) for r in results  # type: ignore[arg-type]
                  if r.origin != "leaderboard" or key(r) not in from_files)
 
 
-def _with_verdict(result: Result, verdict: Verification | None) -> Result:
-    """`result` with the leaderboard's verdict when it has none of its own."""
-    if verdict is None or result.verification is not None:
+def _with_rows(result: Result, rows: Sequence[Result]) -> Result:
+    """`result` with the verdict of the first of the table's `rows` that repeat it that gives
+    one, when it has none of its own, and with their links and other columns after its own
+    (a link or a column name it has already is its own)."""
+    if not rows:
         return result
-    return replace(result, verification=verdict)
+    verdict = result.verification or next((r.verification for r in rows if r.verification), None)
+    links: dict[str, Link] = {}
+    for link in (*result.links, *(link for r in rows for link in r.links)):
+        links.setdefault(link.url, link)
+    extra = dict(result.extra)
+    for name, text in (pair for r in rows for pair in r.extra):
+        extra.setdefault(name, text)
+    return replace(result, verification=verdict, links=tuple(links.values()),
+                   extra=tuple(extra.items()))
 
 
 # ---------------------------------------------------------------- per-agent views

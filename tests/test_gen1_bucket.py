@@ -15,8 +15,8 @@ BOARD_HEAD = ("| Agent | Approach | val_bpb | # | Submitted | Verified |\n"
               "|-------|----------|--------:|:-:|-----------|----------|\n")
 
 
-def collab_of(root: Path, board_rows: str, results: dict[str, dict]):
-    (root / "LEADERBOARD.md").write_text("# Leaderboard\n\n" + BOARD_HEAD + board_rows)
+def collab_of(root: Path, board_rows: str, results: dict[str, dict], head: str = BOARD_HEAD):
+    (root / "LEADERBOARD.md").write_text("# Leaderboard\n\n" + head + board_rows)
     folder = root / "artifacts" / "results"
     folder.mkdir(parents=True)
     for name, fields in results.items():
@@ -61,3 +61,16 @@ def test_table_dates_as_people_write_them_date_the_rows_and_an_unreadable_one_is
     assert [p.reason for p in problems] == [
         "row 4 (agent-05): date '04/05/2026' is not read (it needs a day, a month and a year, in "
         "an order that reads one way only); the row has no date"]
+
+
+def test_a_table_row_repeating_a_result_file_gives_it_the_links_and_columns_only_the_row_has(tmp_path):
+    run = "https://huggingface.co/buckets/org/golf/tree/artifacts/int6-qat_agent-03"
+    collab, _ = collab_of(tmp_path, f"| 1 | agent-03 | 1.1748 BPB | 15.8 MB | [run]({run}) |\n", {
+        "qat_agent-03.json": {"agent_id": "agent-03", "timestamp": "2026-04-27T09:12:44Z",
+                              "val_bpb": 1.1748, "log": "https://example.org/log.txt"},
+    }, head="| # | Agent | val_bpb | Size | Links |\n|---|---|---|---|---|\n")
+    (result,) = collab.results
+    assert result.origin == "results-json"
+    assert [(link.label, link.url) for link in result.links] == [
+        ("log", "https://example.org/log.txt"), ("run", run)]
+    assert ("Size", "15.8 MB") in result.extra
