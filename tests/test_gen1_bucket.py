@@ -74,3 +74,13 @@ def test_a_table_row_repeating_a_result_file_gives_it_the_links_and_columns_only
     assert [(link.label, link.url) for link in result.links] == [
         ("log", "https://example.org/log.txt"), ("run", run)]
     assert ("Size", "15.8 MB") in result.extra
+
+
+def test_a_topic_written_with_underscores_titles_its_message_in_words(tmp_path):
+    from builder.pages.views import message_title
+    from builder.readers.kinds import InputFile
+    from builder.readers.messages import read_message
+    path = "message_board/20260427-130000_human-orga_answer_budget_question.md"
+    (message,) = read_message(InputFile(path, "Yes, code + weights."), Config()).messages
+    assert message.agent == "human-orga"
+    assert message_title(message, "") == "answer budget question"

@@ -292,9 +292,10 @@ def telling_topic(m: Message) -> str:
 
 
 def topic_words(topic: str) -> str:
-    """A file name's topic as words: "results-fp8-kv" reads "results fp8 kv", and a reply's
+    """A file name's topic as words: "results-fp8-kv" (or "results_fp8_kv": the name's first
+    `_` ends the agent, later ones are the topic's) reads "results fp8 kv", and a reply's
     "re-question-oom" reads "Re: question oom", as a reply's subject does."""
-    words = topic.replace("-", " ")
+    words = topic.replace("-", " ").replace("_", " ")
     head, _, rest = words.partition(" ")
     return f"Re: {rest}" if head.casefold() == "re" and rest else words
 
