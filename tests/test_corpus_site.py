@@ -1,0 +1,99 @@
+"""Real agents' files built as a site and read as a visitor reads them: the gemma collaboration's
+README, its verifier's message and one agent's result drafts, put where the server puts them
+(read in place from ../shared, never copied into the repository)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.cli import main
+from tests.browser import serve_folder
+from tests.conftest import CORPUS
+from tests.html import soup
+
+if not CORPUS.is_dir():
+    pytest.skip("the shared agent-collab corpus is not present", allow_module_level=True)
+
+MAIN = CORPUS / "gemma-main-bucket"
+DRAFTS = CORPUS / "gemma-mikasa-inbound" / "drafts"
+AGENT = "mikasa-inbound"
+CENTRAL = "https://huggingface.co/buckets/gemma-challenge/gemma-main-bucket"
+SCRATCH = "https://huggingface.co/buckets/gemma-challenge/gemma-mikasa-inbound"
+# draft -> the stamp the server names its result file with
+RESULTS = {"2026-06-20-dixie16k-result.md": "20260620-034512-402",
+           "2026-06-20-hayai-repro-result.md": "20260620-150043-363",
+           "2026-06-23-g256-result.md": "20260623-094402-517",
+           "warmup-w188-508.md": "20260624-071233-284"}
+CONFIG = f"""[site]
+title = "Fast/Efficient Gemma"
+[source]
+web_url = "{CENTRAL}"
+[metric]
+field = "tps"
+unit = "tok/s"
+direction = "higher"
+secondary_field = "ppl"
+secondary_label = "PPL"
+"""
+
+
+def promoted(draft: str, stamp: str) -> str:
+    """A draft as the server writes it to the central bucket: its own frontmatter, then the keys
+    the server appends (agent, timestamp, via), then its body byte for byte."""
+    text = (DRAFTS / draft).read_text(encoding="utf-8")
+    end = text.index("\n---\n", 4) + 1
+    when = f"{stamp[:4]}-{stamp[4:6]}-{stamp[6:8]} {stamp[9:11]}:{stamp[11:13]} UTC"
+    return f"{text[:end]}agent: {AGENT}\ntimestamp: {when}\nvia: bucket\n{text[end:]}"
+
+
+def assemble_bucket(bucket: Path) -> None:
+    (bucket / "message_board").mkdir(parents=True)
+    (bucket / "results").mkdir()
+    (bucket / "README.md").write_bytes((MAIN / "README.md").read_bytes())
+    for message in (MAIN / "message_board").iterdir():
+        (bucket / "message_board" / message.name).write_bytes(message.read_bytes())
+    for draft, stamp in RESULTS.items():
+        (bucket / "results" / f"{stamp}_{AGENT}.md").write_text(promoted(draft, stamp), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def corpus_site(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    assemble_bucket(folder / "bucket")
+    (folder / "collab.toml").write_text(CONFIG, encoding="utf-8")
+    out = folder / "site"
+    assert main(["build", "--config", str(folder / "collab.toml"), "--source",
+                 str(folder / "bucket"), "--out", str(out)]) == 0
+    return out
+
+
+# Words of table cells (runs of letters and digits: a line may end at a hyphen or a "?", as
+# anywhere in text) that the browser broke over two lines.
+_BROKEN_WORDS = """() => {
+  const broken = [];
+  for (const cell of document.querySelectorAll('main .markdown td, main .markdown th')) {
+    const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      for (const m of n.data.matchAll(/[\\p{L}\\p{N}]+/gu)) {
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+        if (lines.size > 1) broken.push(m[0]);
+      }
+    }
+  }
+  return broken; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/messages/20260613-230441-229_cmpatino-verifier/", "/about/"])
+def test_on_a_phone_table_words_stay_whole_and_a_wide_table_scrolls_in_its_box(browser, corpus_site, path):
+    """The verifier's table read "chec / k" in its header at 320 px, the README's "Co / nst /
+    rai / nt": cells shrank below their words. GitHub keeps words whole and scrolls the table."""
+    with serve_folder(corpus_site) as origin:
+        page = browser.new_page(viewport={"width": 320, "height": 800})
+        page.goto(origin + path)
+        assert page.evaluate(_BROKEN_WORDS) == []
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+        page.close()
