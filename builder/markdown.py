@@ -67,7 +67,7 @@ from pygments.util import ClassNotFound
 from builder import format as fmt
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import TAG_START
-from builder.urls import url_parts, web_link
+from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
@@ -106,8 +106,6 @@ _IMG_EXTRA = '<img loading="lazy" referrerpolicy="no-referrer" '
 MENTION_RE = re.compile(r"(?<![\w@/.])@([a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?)\b")
 # Fenced blocks (to their closing fence or the end) and code spans, where a mention is no mention.
 _CODE = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?(?:^ {0,3}\1|\Z)|`+[^`\n]*`+", re.S | re.M)
-# The bucket's folders of shared files, whose paths in text link to the Hub.
-_SHARED_FOLDERS = ("artifacts/", "shared_resources/", "taskforces/")
 # A bucket path in text: a shared file's or folder's, or a file's that may have a page of the site.
 _PATH_RE = re.compile(r"(?<![\w/.:])((?:artifacts|shared_resources|taskforces)/[\w][\w./+-]*[\w/]"
                       r"|(?:\w[\w.+-]*/)+\w[\w.+-]*\.(?:md|json)\b)")

@@ -11,6 +11,10 @@ from urllib.parse import SplitResult, quote, urlencode, urlparse, urlsplit
 
 from builder.slugs import slugify
 
+# The collaboration's folders of shared files in its bucket; any other folder an agent's result
+# names (`submissions/…`, a run's `results/<run>/`) is in the agent's own bucket.
+SHARED_FOLDERS = ("artifacts/", "shared_resources/", "taskforces/")
+
 
 @dataclass(frozen=True)
 class Urls:
@@ -122,6 +126,18 @@ class Urls:
             return None
         return f"{self.bucket_web}/tree/{quote(path.strip('/'))}"
 
+    def artifact(self, path: str, own_bucket: str = "") -> str | None:
+        """Where an entry of a result's `artifacts` leads: a URL or hf:// location to its page, a
+        path in the shared folders to this bucket's view of it, any other path to the view of
+        the agent's own bucket (`own_bucket`, ORG/NAME) when the result names it: this bucket has
+        no `submissions/` (a link there found nothing). Else this bucket's view, as written."""
+        if link := web_link(path):
+            return link
+        relative = path.strip().lstrip("/")
+        if own_bucket and not relative.startswith(SHARED_FOLDERS):
+            return hub_page(f"buckets/{own_bucket}/{relative}")
+        return self.bucket_view(path)
+
     def file_for(self, url: str) -> str:
         """Output path (relative to the site folder) of a page or file URL made by this class."""
         rel = url[len(self.base.rstrip("/")):].lstrip("/")
@@ -158,6 +174,15 @@ def web_link(url: str) -> str | None:
     if url.startswith("hf://"):
         return hub_page(url.removeprefix("hf://"))
     return None
+
+
+def bucket_named(location: str) -> str:
+    """The ORG/NAME of the bucket an hf://buckets/ location names ("" for any other)."""
+    if not location.startswith("hf://buckets/"):
+        return ""
+    org, _, rest = location.removeprefix("hf://buckets/").partition("/")
+    name = rest.partition("/")[0]
+    return f"{org}/{name}" if org and name else ""
 
 
 def hub_page(location: str) -> str:

@@ -97,3 +97,30 @@ def test_on_a_phone_table_words_stay_whole_and_a_wide_table_scrolls_in_its_box(b
         assert page.evaluate(_BROKEN_WORDS) == []
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
         page.close()
+
+
+def artifact_links(site: Path, stamp: str) -> dict[str, str]:
+    page = soup((site / "results" / f"{stamp}_{AGENT}" / "index.html").read_text(encoding="utf-8"))
+    listed = page.find("h2", string="Artifacts").find_next("ul")
+    return {a.get_text(): a["href"] for a in listed.find_all("a")}
+
+
+def test_a_results_artifacts_in_the_agents_own_bucket_link_there(corpus_site):
+    """`artifacts: submissions/…` and a run's `results/<run>/` are in the agent's scratch bucket
+    (its `submission:` names it); they linked to the central bucket, which has no such folder."""
+    assert artifact_links(corpus_site, "20260620-150043-363") == {
+        "submissions/mikasa-inbound/vllm-hayai-repro-v1":
+            f"{SCRATCH}/tree/submissions/mikasa-inbound/vllm-hayai-repro-v1"}
+    assert (CORPUS / "gemma-mikasa-inbound" / "results" / "vllm-osoi5-g256-v1").is_dir()
+    assert artifact_links(corpus_site, "20260623-094402-517") == {
+        "results/vllm-osoi5-g256-v1/": f"{SCRATCH}/tree/results/vllm-osoi5-g256-v1/"}
+
+
+def test_an_artifact_in_the_shared_folders_stays_in_the_central_bucket():
+    from builder.urls import Urls
+    urls = Urls(bucket_web=CENTRAL)
+    own = "gemma-challenge/gemma-mikasa-inbound"
+    assert urls.artifact("artifacts/int4-lmhead_quicksilver/", own) == (
+        f"{CENTRAL}/tree/artifacts/int4-lmhead_quicksilver")
+    assert urls.artifact("submissions/a/b", "") == f"{CENTRAL}/tree/submissions/a/b"
+    assert urls.artifact("hf://buckets/o/n/x", own) == "https://huggingface.co/buckets/o/n/tree/x"

@@ -14,7 +14,7 @@ from builder.pages.data import score_columns, table_rows_json
 from builder.pages.paging import ListingPage, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import ResultRow
-from builder.urls import web_link
+from builder.urls import bucket_named
 
 
 ALL_RESULTS_JSON = "data/all-results.json"
@@ -135,6 +135,11 @@ def result_description(row: ResultRow, where: Standing) -> str:
                          + (f" ({standing})" if standing else ""), row.method, row.description)
 
 
+def own_bucket(r: Result) -> str:
+    """The agent's own bucket (ORG/NAME), as the result's links name it (its `submission`)."""
+    return next(filter(None, (bucket_named(link.url) for link in r.links)), "")
+
+
 def result_page(ctx: SiteContext, r: Result, where: Standing) -> PageSpec:
     row = ctx.rows_by_result[r.id]
     urls = ctx.urls
@@ -142,7 +147,7 @@ def result_page(ctx: SiteContext, r: Result, where: Standing) -> PageSpec:
     page = ctx.base_context(f"{scored or 'Result'} by {r.agent}, {row.date_text}", "results",
                             row.url, result_description(row, where), article=True)
     source_url = urls.bucket_view(r.source_path) if r.source_path else None
-    artifacts = [(a, web_link(a) or urls.bucket_view(a)) for a in r.artifacts]
+    artifacts = [(a, urls.artifact(a, own_bucket(r))) for a in r.artifacts]
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
         row=row, result=r, scored=scored, place=where.place, unranked=where.unranked,
