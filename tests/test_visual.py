@@ -1,0 +1,52 @@
+"""What a demanding visitor sees, in a real Chromium, light and dark, on a desktop and a phone:
+no light box glaring in a dark page, agent tables whose numbers stay whole on a phone, the
+build report readable on a phone. (Contrast of text is axe-core's: tests/test_accessibility.py.)"""
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.browser import LINES
+
+pytestmark = pytest.mark.browser
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 800}
+
+# The mean relative luminance (0 black, 1 white) of a PNG, decoded by the page itself.
+MEAN_LUMINANCE = """async (png) => {
+    const image = new Image(); image.src = "data:image/png;base64," + png; await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.width; canvas.height = image.height;
+    const context = canvas.getContext("2d"); context.drawImage(image, 0, 0);
+    const pixels = context.getImageData(0, 0, image.width, image.height).data;
+    const linear = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    let sum = 0;
+    for (let i = 0; i < pixels.length; i += 4)
+      sum += 0.2126 * linear(pixels[i]) + 0.7152 * linear(pixels[i + 1]) + 0.0722 * linear(pixels[i + 2]);
+    return sum / (pixels.length / 4); }"""
+
+
+def visit(browser, origin, path, scheme="light", viewport=DESKTOP):
+    context = browser.new_context(color_scheme=scheme, viewport=viewport)
+    page = context.new_page()
+    page.goto(origin + path, wait_until="networkidle")
+    return page
+
+
+def painted_luminance(page, selector):
+    """How light an element looks on the screen, filters and pictures included."""
+    png = page.locator(selector).first.screenshot()
+    return page.evaluate(MEAN_LUMINANCE, base64.b64encode(png).decode())
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_chart_is_dark_in_a_dark_page_and_light_in_a_light_one(browser, served, viewport):
+    origin, _ = served
+    dark = visit(browser, origin, "/", "dark", viewport)
+    light = visit(browser, origin, "/", "light", viewport)
+    assert painted_luminance(dark, "#chart") < 0.2
+    assert painted_luminance(light, "#chart") > 0.7
+    dark.context.close()
+    light.context.close()
