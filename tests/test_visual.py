@@ -50,3 +50,17 @@ def test_the_chart_is_dark_in_a_dark_page_and_light_in_a_light_one(browser, serv
     assert painted_luminance(light, "#chart") > 0.7
     dark.context.close()
     light.context.close()
+
+
+def test_an_agents_table_keeps_its_numbers_and_words_whole_on_a_phone(browser, served):
+    origin, site = served
+    path = "/messages/20260706-173248_kestrel_profile-decode-step/"
+    assert "<table" in (site / path.strip("/") / "index.html").read_text(encoding="utf-8")
+    page = visit(browser, origin, path, "dark", PHONE)
+    cells = page.locator(".markdown table td, .markdown table th")
+    words = [cells.nth(i) for i in range(cells.count()) if " " not in cells.nth(i).inner_text().strip()]
+    assert len(words) > 10
+    broken = [cell.inner_text() for cell in words if cell.evaluate(LINES) > 1]
+    assert broken == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.context.close()
