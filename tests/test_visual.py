@@ -64,3 +64,15 @@ def test_an_agents_table_keeps_its_numbers_and_words_whole_on_a_phone(browser, s
     assert broken == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
+
+
+def test_the_build_report_gives_a_file_its_whole_line_on_a_phone(browser, served):
+    origin, _ = served
+    page = visit(browser, origin, "/build/", "light", PHONE)
+    rows = page.locator("table.problems tbody tr")
+    assert rows.count() > 0
+    for i in range(rows.count()):
+        name, reason = rows.nth(i).locator("td").all()
+        assert name.locator("code").evaluate(LINES) <= 2
+        assert reason.bounding_box()["y"] >= name.bounding_box()["y"] + name.bounding_box()["height"] - 1
+    page.context.close()
