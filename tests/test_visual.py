@@ -76,3 +76,13 @@ def test_the_build_report_gives_a_file_its_whole_line_on_a_phone(browser, served
         assert name.locator("code").evaluate(LINES) <= 2
         assert reason.bounding_box()["y"] >= name.bounding_box()["y"] + name.bounding_box()["height"] - 1
     page.context.close()
+
+
+def test_a_roster_card_on_a_phone_shows_no_bare_dashes_for_an_unknown_model(browser, served):
+    origin, _ = served
+    page = visit(browser, origin, "/agents/", "light", PHONE)
+    card = page.locator("table.roster tbody tr", has=page.locator("a", has_text="drift-11"))
+    assert card.locator("td", has_text="unregistered").is_visible()
+    shown = [td.inner_text().strip() for td in card.locator("td.model, td.harness").all() if td.is_visible()]
+    assert "—" not in shown
+    page.context.close()
