@@ -86,3 +86,13 @@ def test_a_roster_card_on_a_phone_shows_no_bare_dashes_for_an_unknown_model(brow
     shown = [td.inner_text().strip() for td in card.locator("td.model, td.harness").all() if td.is_visible()]
     assert "—" not in shown
     page.context.close()
+
+
+def test_with_forced_colours_the_chart_keeps_the_systems_colours_not_their_inverse(browser, served):
+    origin, _ = served
+    context = browser.new_context(color_scheme="dark", forced_colors="active", viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(origin + "/", wait_until="networkidle")
+    system_background = painted_luminance(page, "footer.bottom")
+    assert abs(painted_luminance(page, ".chart-key") - system_background) < 0.1
+    context.close()
