@@ -58,9 +58,11 @@ alt = _Altair()
 
 CHART_VERSION = 2        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360
-SVG_WIDTH = 760            # the static SVG is drawn at this width, then scales with its container
+# The static SVG is drawn at this width, then scales with its container: as wide as the live
+# chart is at 1280 pixels (at 760 its 460-pixel height cap left a fifth of the card empty).
+SVG_WIDTH = 900
 # ... and a phone's picture at this one: scaled to a 320-pixel screen, its text stays about the
-# size it was drawn at (760 pixels' text scaled to that width was 4 pixels high)
+# size it was drawn at (the wide picture's text scaled to that width was 4 pixels high)
 NARROW_SVG_WIDTH = 250
 SOCIAL_WIDTH = 1200        # pixels of the link preview's PNG of the picture (sites show 1.91:1)
 TEXT_LIMIT = 80            # agent-written strings are cut to this many characters in the chart
