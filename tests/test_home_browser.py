@@ -520,3 +520,15 @@ def test_agents_roster_sorts_best_by_value_and_keeps_it_in_the_url(visit):
     assert texts[0].startswith("541")         # "541.273 tok/s" above "99.5 tok/s": not as text
     page.reload(wait_until="networkidle")
     assert page.get_attribute("#roster th[data-key=best]", "aria-sort") == "descending"
+
+
+def test_on_a_desktop_the_chart_picture_fills_its_card_and_no_empty_line_sits_above(visit):
+    """At 1280 pixels the picture, drawn 760 wide and capped at 460 high, left a fifth of its
+    card empty, and the status line took an empty line of its own above it."""
+    page, _ = visit("/", viewport={"width": 1280, "height": 900})
+    card = page.locator("#chart-static").bounding_box()
+    picture = page.locator("#chart-static > svg").bounding_box()
+    assert picture["width"] >= 0.95 * card["width"]
+    buttons = page.locator(".chart-toolbar button").first.bounding_box()
+    status = page.locator("#chart-status").bounding_box()
+    assert abs(status["y"] - buttons["y"]) < buttons["height"]          # on the buttons' line
