@@ -26,3 +26,19 @@ def test_an_opened_thinking_card_reads_at_the_size_of_the_reply(browser, served,
     reply = page.locator(".item.assistant .markdown p").first
     assert text.evaluate(FONT_SIZE) == reply.evaluate(FONT_SIZE)
     page.close()
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_a_subagents_cards_keep_most_of_a_phones_width(browser, served, width):
+    """Each card inside a card took 22 pixels of margin: at 320 px the subagent's own tool
+    output had under three quarters of the transcript's width, 28 characters a line."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(origin + ORBIT)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    output = page.locator("details.subagent .nested details.tool .block.result pre").first
+    assert output.is_visible()
+    transcript = page.locator(".transcript").evaluate("e => e.clientWidth")
+    assert output.evaluate("e => e.clientWidth") >= 0.8 * transcript
+    assert page.evaluate("() => document.documentElement.scrollWidth") == width
+    page.close()
