@@ -3,6 +3,8 @@
 Tests read it; none may write into it (build a copy of your own to test a rebuild)."""
 from __future__ import annotations
 
+import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -28,5 +30,28 @@ def build_demo_with(folder: Path, old: str, new: str) -> Path:
     config.write_text(text.replace(old, new), encoding="utf-8")
     out = folder / "site"
     assert main(["build", "--config", str(config), "--source", str(REPO / "builder" / "demo"),
+                 "--out", str(out)]) == 0
+    return out
+
+
+def without_verdicts(bucket: Path) -> Path:
+    """A copy of the demo bucket in `bucket` as a first collaboration has it: no verification
+    index and no verdict in LEADERBOARD.md (its Status cells emptied): its folder."""
+    shutil.copytree(REPO / "builder" / "demo", bucket)
+    (bucket / "results" / "verification_status.json").unlink()
+    board = bucket / "LEADERBOARD.md"
+    text = board.read_text(encoding="utf-8")
+    board.write_text(re.sub(r"[✅⏳❌]\s*(?:pending|invalid|valid|verified)?", "", text),
+                     encoding="utf-8")
+    return bucket
+
+
+@pytest.fixture(scope="session")
+def site_without_verdicts(tmp_path_factory) -> Path:
+    """The demo site built from `without_verdicts`: no result has a verdict."""
+    folder = tmp_path_factory.mktemp("no-verdicts")
+    bucket = without_verdicts(folder / "bucket")
+    out = folder / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
                  "--out", str(out)]) == 0
     return out

@@ -13,7 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import PageWatch, save_download
+from tests.browser import PageWatch, save_download, serve_folder
+from tests.site_fixtures import site_without_verdicts  # noqa: F401
 
 pytestmark = pytest.mark.browser
 DAY_MS = 24 * 3600 * 1000
@@ -532,3 +533,26 @@ def test_on_a_desktop_the_chart_picture_fills_its_card_and_no_empty_line_sits_ab
     buttons = page.locator(".chart-toolbar button").first.bounding_box()
     status = page.locator("#chart-status").bounding_box()
     assert abs(status["y"] - buttons["y"]) < buttons["height"]          # on the buttons' line
+
+
+def test_without_any_verdict_the_rows_built_in_the_browser_and_their_download_have_no_verified_column(
+        browser, site_without_verdicts, tmp_path):
+    """A collaboration without verification: the all-results view's rows, which table.js builds
+    from data/results.json, have a cell under each head and none for a verdict; a download of the
+    view has the columns the table shows."""
+    with serve_folder(site_without_verdicts) as origin:
+        context = browser.new_context(accept_downloads=True)
+        page = context.new_page()
+        watch = PageWatch(page, origin)
+        page.goto(origin + "/?view=all", wait_until="networkidle")
+        all_rows_shown(page)
+        heads = page.eval_on_selector_all("#lb-all thead th", "ths => ths.map(th => th.dataset.key)")
+        assert "verified" not in heads
+        cells = page.eval_on_selector_all("#lb-all tbody tr", "rows => rows.map(r => r.cells.length)")
+        assert len(cells) > 20 and set(cells) == {len(heads)}
+        assert page.locator("#lb-all td.verif").count() == 0
+        saved = save_download(page, "button[data-export-view=csv]", tmp_path)
+        columns = saved.read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert "verification" not in columns and "method" in columns
+        assert watch.console_errors == [] and watch.page_errors == []
+        context.close()

@@ -9,6 +9,7 @@ import struct
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -16,7 +17,7 @@ from builder.check import check_site
 from builder.cli import main
 from tests import html
 from tests.conftest import REPO
-from tests.site_fixtures import build_demo_with
+from tests.site_fixtures import build_demo_with, site_without_verdicts  # noqa: F401
 
 DEMO = REPO / "builder" / "demo"
 
@@ -425,6 +426,35 @@ def test_words_of_neighbouring_elements_never_run_together(site):
 def test_pending_results_are_flagged(site):
     assert any("pending" in row[6] for row in parse(site / "index.html").table("lb-best"))
     assert any(row["verification"] == "pending" for row in all_ranked_rows(site))
+
+
+def verification_shown(site: Path) -> dict[str, list[str]]:
+    """What of verification each kind of page shows: its tables' Verified heads and cells, a
+    result's Verification field, the home page's words about it and /results/' description."""
+    data = json.loads((site / "leaderboard.json").read_text())
+    agent, result = data["best"][0]["agent"], urlsplit(data["best"][0]["url"]).path
+    shown = {}
+    for name, path in (("home", "index.html"), ("results", "results/index.html"),
+                       ("agent", f"agents/{agent}/index.html"), ("result", result.strip("/") + "/index.html")):
+        soup = html.soup(site / path)
+        shown[name] = ([f"th {th['data-key']}" for th in soup.select("th[data-key=verified]")]
+                       + [f"td {td.get('data-label')}" for td in soup.select("td.verif")]
+                       + [dt.get_text() for dt in soup.select("dt") if "Verif" in dt.get_text()]
+                       + re.findall(r"awaiting verification|Outlined: verified",
+                                    html.text_of(soup.find("main")))
+                       + [m["content"] for m in soup.select("meta[name=description]")
+                          if "verification" in m["content"]])
+    return shown
+
+
+def test_without_any_verdict_no_page_shows_a_verification_column_or_field(site_without_verdicts, site):
+    data = json.loads((site_without_verdicts / "leaderboard.json").read_text())
+    assert {entry["verification"] for entry in data["all"]} == {None}      # the documented key stays
+    assert "verification" in (site_without_verdicts / "leaderboard.csv").read_text().splitlines()[0]
+    assert verification_shown(site_without_verdicts) == {
+        "home": [], "results": [], "agent": [], "result": []}
+    with_verdicts = verification_shown(site)
+    assert all(with_verdicts.values()), with_verdicts
 
 
 def test_every_internal_link_resolves_and_pages_pass_the_checker(site):

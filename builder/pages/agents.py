@@ -134,7 +134,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
-             memberships(ctx, a), ctx.writes_to(a.id), drawn(ctx.agent_days(a.id)))
+             memberships(ctx, a), ctx.writes_to(a.id), drawn(ctx.agent_days(a.id)), ctx.verdicts)
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 
@@ -158,7 +158,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         feed_url=ctx.urls.agent_feed(a.id),
         bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),
-        rows=list(reversed(rows)), cols=score_columns(ctx.config.metric), result_count=all_results,
+        rows=list(reversed(rows)), cols=score_columns(ctx), result_count=all_results,
         results_url=ctx.urls.agent_results(a.id) if all_results > len(rows) else "",
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),

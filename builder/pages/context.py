@@ -288,6 +288,7 @@ class SiteContext:
     home_style: str = ""                  # the style sheet the home page carries inline (render.py)
     by_agent_taskforces: Mapping[str, tuple[Taskforce, ...]] = field(default_factory=dict)
     taskforce_citations: Mapping[str, tuple[Message, ...]] = field(default_factory=dict)
+    verdicts: bool = True                 # some result has a verdict (data.ScoreColumns.verification)
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def base_context(self, title: str, section: str, url: str, description: str = "", *,
@@ -458,7 +459,8 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
                       if (key := (input_keys or {}).get(m.source_path))},
         fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style,
         by_agent_taskforces=taskforces_by_agent(collab),
-        taskforce_citations=messages_citing_taskforces(collab, config.paths.taskforces))
+        taskforce_citations=messages_citing_taskforces(collab, config.paths.taskforces),
+        verdicts=any(row.verification for row in rows.values()))
 
 
 def score_history(results: Sequence[Result], ranked: Mapping[str, RankedEntry],

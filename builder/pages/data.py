@@ -69,12 +69,17 @@ class ScoreColumns:
     score_head: str                       # "Throughput (tok/s)"
     secondary_head: str                   # "" when the metric has no secondary field
     best_first: str = "desc"              # the sort that puts the best score first
+    # Some result has a verdict: tables show the Verified column and a result its verification
+    # (a collaboration without a verifier would have a column saying "—" on every row).
+    verification: bool = True
 
 
-def score_columns(metric: MetricConfig) -> ScoreColumns:
+def score_columns(ctx: SiteContext) -> ScoreColumns:
+    metric = ctx.config.metric
     unit = f" ({metric.unit})" if metric.unit else ""
     secondary = (metric.secondary_label or metric.secondary_field) if metric.secondary_field else ""
-    return ScoreColumns(f"{metric.label}{unit}", secondary, best_first(metric.direction))
+    return ScoreColumns(f"{metric.label}{unit}", secondary, best_first(metric.direction),
+                        ctx.verdicts)
 
 
 def best_first(direction: str) -> str:

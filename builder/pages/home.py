@@ -70,7 +70,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         metric=metric, direction=lb.direction, fallback=lb.fallback, best_rows=best,
         baseline_rows=ctx.plain_rows(lb.baselines), negative_rows=ctx.plain_rows(lb.negative),
         invalid_rows=ctx.plain_rows(lb.invalid), unscored_rows=ctx.plain_rows(lb.unscored),
-        cols=score_columns(metric),
+        cols=score_columns(ctx),
         latest_messages=[ctx.message_views[m.id] for m in reversed(c.messages[-LATEST_MESSAGES:])],
         chart=chart, runtime_file=RUNTIME_FILE, inline_style=ctx.home_style,
         legend=[LegendItem(s.agent, slugify(s.agent), s.colour, s.path)

@@ -54,15 +54,18 @@ def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str,
     latest = listing.number == 0
     days = fmt.span(r.timestamp for r in listing.items)
     whose = f"Every result {what.agent} posted" if what.agent else "Every result posted"
-    described = fmt.sentences(whose + ", newest first, with its score, "
-                              + ("" if what.agent else "agent, ") + "method and verification"
+    cols = score_columns(ctx)
+    columns = ["score", *([] if what.agent else ["agent"]), "method",
+             *(["verification"] if cols.verification else [])]
+    described = fmt.sentences(whose + ", newest first, with its " + ", ".join(columns[:-1])
+                              + " and " + columns[-1]
                               + (f" ({fmt.counted(total, 'result')})" if latest else ""),
                               f"On this page: {days}" if days else "")
     page = ctx.base_context(what.title if latest else f"{what.title} — page {listing.number}",
                             "agents" if what.agent else "results", listing.url, described,
                             same_as=listing.same_as)
     page.update(rows=ctx.plain_rows(list(reversed(listing.items))), pager=listing.pager,
-                count=total if latest else None, cols=score_columns(ctx.config.metric),
+                count=total if latest else None, cols=cols,
                 every_url=every, heading=what.title, agent=what.agent,
                 agent_url=ctx.urls.agent(what.agent) if what.agent else "")
     return PageSpec(listing.url, "results.html", page, weight=len(listing.items))
@@ -90,7 +93,7 @@ def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int,
     if not ctx.fingerprint_salt or None in rows:
         return None
     shown = (listing.url, listing.number, listing.same_as, listing.pager,
-             total if listing.number == 0 else None, what)
+             total if listing.number == 0 else None, what, ctx.verdicts)
     return ctx.fingerprint("results.html", repr(shown), *rows)
 
 
@@ -104,7 +107,7 @@ def result_fingerprint(ctx: SiteContext, r: Result, where: Standing) -> str | No
     if not ctx.fingerprint_salt or None in keys or record is None or row is None:
         return None
     return ctx.fingerprint("result.html", record, row, ctx.bodies.result_links.get(r.id, ""),
-                           repr((referring, where)), *keys)
+                           repr((referring, where, ctx.verdicts)), *keys)
 
 
 def why_unranked(lb: Leaderboard) -> dict[str, str]:
@@ -151,7 +154,7 @@ def result_page(ctx: SiteContext, r: Result, where: Standing) -> PageSpec:
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
         row=row, result=r, scored=scored, place=where.place, unranked=where.unranked,
-        cols=score_columns(ctx.config.metric),
+        cols=score_columns(ctx),
         body=ctx.bodies.results[r.id],
         extra=r.extra,
         day=fmt.iso_day(r.timestamp), leaderboard_url=urls.leaderboard_row(r.id),
