@@ -141,10 +141,8 @@ def make_chart(chart: ChartInputs, cache_folder: Path, doc_file: Path) -> None:
     os.execv(sys.executable, [sys.executable, "-c", _MAKE_RENDERS, str(doc_file), str(cache_folder)])
 
 
-_MAKE_RENDERS = ("import sys, json, pathlib, builder.cache as c, builder.chart_runtime as r; "
-                 "cache = c.RenderCache(pathlib.Path(sys.argv[2])); "
-                 "r.chart_view(json.loads(pathlib.Path(sys.argv[1]).read_text(encoding='utf-8')), (), "
-                 "cache.get, has=cache.has)()")
+_MAKE_RENDERS = ("import sys, builder.chart_runtime as r; "
+                 "r.renders_into_cache(sys.argv[1], sys.argv[2])")
 
 
 def chart_document(chart: ChartInputs, cache: RenderCache) -> dict[str, Any]:

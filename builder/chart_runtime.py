@@ -21,7 +21,9 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import os
 import subprocess
+import sys
 import tempfile
 from importlib.metadata import version
 from pathlib import Path
@@ -111,8 +113,8 @@ def validate_spec(spec: dict[str, Any]) -> None:
 
 
 def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached, *,
-               has: Callable[[str, str], bool] | None = None, apart: bool = False
-               ) -> Callable[[], dict[str, Any]]:
+               has: Callable[[str, str], bool] | None = None, apart: bool = False,
+               narrow: bool = True) -> Callable[[], dict[str, Any]]:
     """What the home page needs: the static SVG (first view and no-JS view), the phone's picture
     of it ("narrow", drawn narrower so that its text is not scaled down to nothing; b"" when it
     was refused, which the wide picture's refusal reports), the browser's JSON document, the
@@ -121,7 +123,8 @@ def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
 
     Returns a function that gives the view. `apart`, the renders the cache (`has`) lacks start
     now in another process (see `RendersApart`), so the build goes on while they are made, and
-    the function waits for them."""
+    the function waits for them. Without `narrow`, the phone's picture is neither made nor
+    looked for (`renders_into_cache` makes it next, in a fresh process)."""
     from builder import chart_svg
 
     linear = spec_from_document(doc, "linear")
@@ -129,35 +132,47 @@ def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
     if apart and not (has and all(has(kind, digest) for kind in CACHED_RENDERS)):
         made = functools.cache(RendersApart(linear, doc).result)
     else:
-        made = functools.cache(lambda: renders(linear, doc))
+        made = functools.cache(lambda: renders(linear, doc, narrow=narrow))
 
     @functools.cache
     def view() -> dict[str, Any]:
         svg = cached("chart-svg", digest, lambda: _svg_of(made()).encode()).decode()
-        narrow = cached("chart-svg-narrow", digest, lambda: (made()["narrow"] or "").encode())
+        phone = (cached("chart-svg-narrow", digest, lambda: (made()["narrow"] or "").encode())
+                 if narrow else b"")
         png = cached("chart-png", digest, lambda: base64.b64decode(made()["png"] or ""))
         data = cached("chart-vega", digest, lambda: made()["data"].encode())
-        return {"svg": Markup(svg), "narrow": narrow, "png": png,
+        return {"svg": Markup(svg), "narrow": phone, "png": png,
                 "label": linear.get("description", ""),
                 "data": data, "log_possible": doc["log"] is not None, "empty": doc["empty"],
                 "legend": tuple(styles)}
     return view
 
 
-def renders(spec: dict[str, Any], doc: dict[str, Any]) -> dict[str, str | None]:
+def renders(spec: dict[str, Any], doc: dict[str, Any], *, narrow: bool = True
+            ) -> dict[str, str | None]:
     """The chart's pictures ("svg", the phone's "narrow" and the link preview's "png", base64;
-    or why they were "refused": they hold the same text) and the browser's document."""
+    or why they were "refused": they hold the same text) and the browser's document. Without
+    `narrow`, its "narrow" is left to `narrow_picture` (in a fresh process: see `_renders_then_narrow`)."""
     from builder import chart_svg
 
     try:
         svg, refused = chart_svg.chart_svg(spec), None
-        narrow = chart_svg.chart_svg(spec, width=NARROW_SVG_WIDTH)
     except chart_svg.UnsafeSvgError as exc:
-        svg, narrow, refused = None, None, str(exc)
+        svg, refused = None, str(exc)
     data = json.dumps(browser_document(doc), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False)
     png = base64.b64encode(social_png(svg)).decode() if svg else None
-    return {"svg": svg, "narrow": narrow, "png": png, "refused": refused, "data": data}
+    made = {"svg": svg, "narrow": None, "png": png, "refused": refused, "data": data}
+    return narrow_picture(spec, made) if narrow else made
+
+
+def narrow_picture(spec: dict[str, Any], made: dict[str, str | None]) -> dict[str, str | None]:
+    """`made` with the phone's picture (none when the wide one was refused: same text)."""
+    from builder import chart_svg
+
+    if made["svg"] is None:
+        return made
+    return {**made, "narrow": chart_svg.chart_svg(spec, width=NARROW_SVG_WIDTH)}
 
 
 def social_png(svg: str) -> bytes:
@@ -170,8 +185,49 @@ def social_png(svg: str) -> bytes:
 
 
 RENDERS_TIMEOUT = 300              # seconds of waiting; 2,000 results take about one
-_RENDERS = ("import json, sys, builder.chart_runtime as c; a = json.load(open(sys.argv[1])); "
-            "json.dump(c.renders(a['spec'], a['doc']), open(sys.argv[2], 'w'))")
+_RENDERS = ("import sys, builder.chart_runtime as c; c._renders_then_narrow(sys.argv[1], sys.argv[2])")
+_NARROW = ("import sys, builder.chart_runtime as c; c._narrow_into(sys.argv[1], sys.argv[2])")
+
+
+def _renders_then_narrow(given: str, out: str) -> None:
+    """`renders` but the phone's picture into `out`, then the phone's picture by the fresh
+    interpreter this process becomes: vl-convert's engine grows by a third with a second
+    drawing (138 -> 167 MiB at 2,000 results), beside the workers rendering the site."""
+    a = json.loads(Path(given).read_text(encoding="utf-8"))
+    Path(out).write_text(json.dumps(renders(a["spec"], a["doc"], narrow=False)), encoding="utf-8")
+    os.execv(sys.executable, [sys.executable, "-c", _NARROW, given, out])
+
+
+def renders_into_cache(doc_file: str, cache_folder: str) -> None:
+    """`chart_view`'s renders of the document in `doc_file` into the render cache, the phone's
+    picture last, by the fresh interpreter this process becomes (as `_renders_then_narrow`). A
+    picture refused raises before: the build then makes the renders itself, and reports it."""
+    from builder.cache import RenderCache
+
+    cache = RenderCache(Path(cache_folder))
+    chart_view(json.loads(Path(doc_file).read_text(encoding="utf-8")), (), cache.get,
+               has=cache.has, narrow=False)()
+    os.execv(sys.executable, [sys.executable, "-c", _NARROW_INTO_CACHE, doc_file, cache_folder])
+
+
+_NARROW_INTO_CACHE = ("import sys, builder.chart_runtime as c; "
+                      "c._narrow_into_cache(sys.argv[1], sys.argv[2])")
+
+
+def _narrow_into_cache(doc_file: str, cache_folder: str) -> None:
+    from builder import chart_svg
+    from builder.cache import RenderCache
+
+    linear = spec_from_document(json.loads(Path(doc_file).read_text(encoding="utf-8")), "linear")
+    RenderCache(Path(cache_folder)).get(
+        "chart-svg-narrow", chart_svg.spec_digest(linear),
+        lambda: chart_svg.chart_svg(linear, width=NARROW_SVG_WIDTH).encode())
+
+
+def _narrow_into(given: str, out: str) -> None:
+    spec = json.loads(Path(given).read_text(encoding="utf-8"))["spec"]
+    made = narrow_picture(spec, json.loads(Path(out).read_text(encoding="utf-8")))
+    Path(out).write_text(json.dumps(made), encoding="utf-8")
 
 
 class RendersApart:

@@ -374,6 +374,29 @@ def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monk
     assert chart_runtime.RendersApart(spec, doc).result() == here
 
 
+def test_the_renders_cached_apart_are_the_ones_made_here(lower_case, tmp_path):
+    """The chart's process draws the phone's picture last, in the fresh interpreter it becomes
+    (vl-convert's engine grows by a third with a second drawing): every render still reaches
+    the cache, each the one this process makes."""
+    from builder.cache import RenderCache
+    from builder.parallel import fresh_python
+
+    rank, recs, bl = lower_case
+    doc = chart.chart_document(rank, recs, bl, BPB, "lower")
+    spec = chart.spec_from_document(doc, "linear")
+    here = chart_runtime.renders(spec, doc)
+    doc_file = tmp_path / "doc.json"
+    doc_file.write_text(json.dumps(doc), encoding="utf-8")
+    process = fresh_python("import sys, builder.chart_runtime as r; "
+                           "r.renders_into_cache(sys.argv[1], sys.argv[2])",
+                           str(doc_file), str(tmp_path / "cache"))
+    assert process.wait(timeout=120) == 0
+    cache, digest = RenderCache(tmp_path / "cache"), chart_svg.spec_digest(spec)
+    assert all(cache.has(kind, digest) for kind in chart_runtime.CACHED_RENDERS)
+    assert cache.find("chart-svg-narrow", digest).decode() == here["narrow"]
+    assert cache.find("chart-svg", digest).decode() == here["svg"]
+
+
 def no_interpreter(*args, **kwargs):
     raise FileNotFoundError("no such interpreter")
 
