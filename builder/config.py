@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping, get_args, get_origin, get_type_hints
 
 from builder.model import Link
-from builder.urls import url_parts
+from builder.urls import BUCKET_LOCATION, url_parts
 
 # The Hub's own hosts: where agents' plots and artifacts live.
 DEFAULT_IMAGE_HOSTS = ("huggingface.co", "*.huggingface.co", "hf.co", "*.hf.co")
@@ -223,12 +223,6 @@ def _where(error: str, origins: Mapping[str, str], path: Path | None) -> str:
     if key in origins:
         return f"{origins[key]}: {error}"
     return f"{path}: {error}" if path is not None else error
-
-
-# The id of a bucket or a Space on the Hub, and `source.location` naming a bucket (any other
-# location is a folder)
-REPO_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*"
-BUCKET_LOCATION = re.compile(rf"hf://buckets/({REPO_ID})/?")
 
 
 def unreadable_source(config: Config) -> list[str]:

@@ -41,12 +41,12 @@ from typing import Callable
 
 from builder import format as fmt
 from builder import hub_http
-from builder.config import REPO_ID
 from builder.hub_http import HubHttp, RateGate, describe, interactive, library_bars, redactor
 from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
                                   RemoteFile, batches, diff, foreign_files, foreign_reason,
                                   payload_size, same_listing, shrink_reason)
 from builder.relpath import parts_inside
+from builder.urls import REPO_ID
 
 GUARDED_COUNTS = ("ranked", "messages")
 NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `hf auth login`"

@@ -6,10 +6,16 @@ name a path outside the site or break out of an attribute.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, quote, urlencode, urlparse, urlsplit
 
 from builder.slugs import slugify
+
+# The id of a bucket or a Space on the Hub, and an hf:// location naming a bucket (`source.location`
+# naming any other is a folder; a path may follow the bucket in other locations)
+REPO_ID = r"[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*"
+BUCKET_LOCATION = re.compile(rf"hf://buckets/({REPO_ID})/?")
 
 # The collaboration's folders of shared files in its bucket; any other folder an agent's result
 # names (`submissions/…`, a run's `results/<run>/`) is in the agent's own bucket.
@@ -178,11 +184,8 @@ def web_link(url: str) -> str | None:
 
 def bucket_named(location: str) -> str:
     """The ORG/NAME of the bucket an hf://buckets/ location names ("" for any other)."""
-    if not location.startswith("hf://buckets/"):
-        return ""
-    org, _, rest = location.removeprefix("hf://buckets/").partition("/")
-    name = rest.partition("/")[0]
-    return f"{org}/{name}" if org and name else ""
+    found = BUCKET_LOCATION.match(location)
+    return found.group(1) if found else ""
 
 
 def hub_page(location: str) -> str:

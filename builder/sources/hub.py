@@ -24,11 +24,11 @@ from typing import Callable, Iterable
 
 from builder import format as fmt
 from builder import hub_http
-from builder.config import REPO_ID
 from builder.hub_http import HubHttp, RateGate, describe, redactor
 from builder.sources import Bucket, name_problem
 from builder.sources.hub_fetch import GONE, Fetch, Progress, fetch_all
 from builder.sources.mirror import STATE_VERSION, Entry, Mirror, is_file_of_size
+from builder.urls import REPO_ID
 
 Log = Callable[[str], None]
 
