@@ -12,7 +12,8 @@ site of another config would only be written to be replaced.) Every page read ba
 against its digest; a file the caches no longer hold whole is left out, and the build writes it.
 Like the caches, a listing that is missing or damaged costs time, never a wrong file. (A build
 that fails once the restoring started leaves the last site in the output folder, whole, with
-its manifest.)
+its manifest.) The folder beside `out` is marked as the build's, like write.py's staging
+folder, and only such a folder is deleted.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ from builder.pagefind_format import unpack_files
 from builder.parallel import Running, background, collect
 from builder.relpath import parts_inside
 from builder.search import CACHE as SEARCH_CACHE
-from builder.write import MANIFEST, FileWriter, manifest_bytes, nothing_at, remove_tree, write_file
+from builder.write import (MANIFEST, STAGING_MARK, FileWriter, left_by_a_build, manifest_bytes,
+                           nothing_at, remove_tree, write_file)
 
 LISTING = "site.json"
 
@@ -53,13 +55,14 @@ def start(folder: Path, config: str, out: Path) -> Running | None:
 
 
 def restore_listed(folder: Path, config: str, out: Path) -> int:
-    """What `start` has a worker do: the number of files restored (0: none)."""
+    """What `start` has a worker do: the number of files restored (0: none; a folder of that
+    name that no build left is not touched, and `write.begin` refuses it)."""
     listing = _load(folder / LISTING)
-    if listing.get("config") != config:
-        return 0
     staging = restoring_folder(out)
+    if listing.get("config") != config or (staging.exists() and not left_by_a_build(staging)):
+        return 0
     if staging.exists():
-        remove_tree(staging)                      # left by a build that was killed
+        remove_tree(staging, last=STAGING_MARK)   # left by a build that was killed
     return restore(listing, PageCache(folder / "pages"), RenderCache(folder), out)
 
 
@@ -77,6 +80,7 @@ def restore(listing: Mapping[str, Any], pages: PageCache, files: RenderCache, ou
     staging = restoring_folder(out)
     digests: dict[str, str] = {}
     try:
+        write_file(staging / STAGING_MARK, b"")
         with FileWriter() as writer:
             for path, data, digest in _listed_files(listing, pages, files):
                 writer.write(os.path.join(staging, path), data)
@@ -84,9 +88,10 @@ def restore(listing: Mapping[str, Any], pages: PageCache, files: RenderCache, ou
         if not digests:
             raise FileNotFoundError("the caches hold none of the listed files")
         write_file(staging / MANIFEST, manifest_bytes(digests, {}))        # last: see write.Staging
+        (staging / STAGING_MARK).unlink()                                  # not a file of the site
         os.rename(staging, out)
     except OSError:
-        remove_tree(staging)
+        remove_tree(staging, last=STAGING_MARK)
         return 0
     return len(digests)
 

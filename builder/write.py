@@ -17,8 +17,10 @@ by the site. Where they go depends on what is already there:
 A build replaces or deletes only files a collab-site build wrote: those its manifest lists.
 `site_at` refuses a folder that holds files but no manifest of ours; a file the manifest does
 not list (a CNAME dropped into the site folder) is left where it is (and, being unlisted, never
-published), and `commit` refuses to put a new file in its place. Likewise a `.<name>.new` that
-no build made (no mark, no manifest of ours, not empty) is refused, not deleted.
+published), and `commit` refuses to put a new file in its place. Likewise the folders a build
+keeps beside `out` and deletes (`.<name>.new`, `.<name>.old`, and `.<name>.restore` of restore.py)
+are deleted only when a build left them (a staging mark or a manifest of ours, or empty): any
+other folder of that name is refused, not deleted.
 """
 from __future__ import annotations
 
@@ -37,7 +39,12 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from builder.relpath import parts_inside
 
 MANIFEST = "manifest.json"
-STAGING_MARK = ".collab-site-staging"   # in `.<name>.new` from `begin` until it is swapped in
+STAGING_MARK = ".collab-site-staging"   # in `.<name>.new` (`.restore`) until it is swapped in
+BESIDE = {                          # the folders a build keeps beside `out`, and what for
+    "new": "a build stages the new site in {}",
+    "old": "a build sets the previous site aside in {} while it swaps the new one in",
+    "restore": "a build restores the last site from the render caches in {}",
+}
 THREADS = 4                      # file system calls at once, per process, on a slow file system
 SLOW_FILE_SECONDS = 100e-6       # what writing a file takes on average there (tmpfs: 16 us)
 
@@ -194,7 +201,7 @@ def site_at(out: Path) -> dict[str, Any] | None:
     an empty folder). Raises OutputRefused when `out` holds anything else, which a build would
     replace or delete: it is a file, or a folder with files in it and no manifest of ours (a
     manifest.json of another tool is not one)."""
-    _refuse_foreign_staging(out)
+    refuse_folders_beside(out)
     if not out.is_dir():
         if os.path.lexists(out):
             raise OutputRefused(f"refusing to build into {out}: it is a file, not a folder")
@@ -209,18 +216,20 @@ def site_at(out: Path) -> dict[str, Any] | None:
     return None
 
 
-def _refuse_foreign_staging(out: Path) -> None:
-    """OutputRefused when `.<name>.new` beside `out`, which `begin` deletes, is not a staging
-    folder a build left (a folder of the user's that happens to have that name)."""
-    folder = _sibling(out, "new")
-    if os.path.lexists(folder) and not _is_staging(folder):
-        raise OutputRefused(f"refusing to build into {out}: a build stages the site in "
-                            f"{folder}, and no collab-site build made what is there; move it away")
+def refuse_folders_beside(out: Path) -> None:
+    """OutputRefused when one of the folders a build deletes beside `out` (BESIDE) is not one
+    a build left (a folder of the user's that happens to have that name)."""
+    for kind, what in BESIDE.items():
+        folder = _sibling(out, kind)
+        if os.path.lexists(folder) and not left_by_a_build(folder):
+            raise OutputRefused(f"refusing to build into {out}: {what.format(folder)}, and no "
+                                f"collab-site build made what is there; move it away")
 
 
-def _is_staging(folder: Path) -> bool:
-    """A folder `begin` made: marked, or holding our manifest (the mark is gone from the moment
-    before the swap), or empty (nothing to lose)."""
+def left_by_a_build(folder: Path) -> bool:
+    """A folder a build made beside its output: marked while it is staged, or holding our
+    manifest (a staged site from the moment before its swap, the previous site set aside), or
+    empty (nothing to lose)."""
     if folder.is_symlink() or not folder.is_dir():
         return False
     if (folder / STAGING_MARK).is_file() or read_manifest(folder / MANIFEST) is not None:
@@ -295,7 +304,7 @@ def begin(out: Path, written_now: bool = False, kept: KeptSite | None = None) ->
     `kept`: what `look_over` found there (used when the manifest is still the one it read)."""
     out = Path(out)
     folder, old = _sibling(out, "new"), _sibling(out, "old")
-    _refuse_foreign_staging(out)
+    refuse_folders_beside(out)
     _recover(out, old)
     if folder.exists():
         remove_tree(folder, last=STAGING_MARK)
@@ -528,10 +537,10 @@ def _sibling(out: Path, kind: str) -> Path:
 def _swap_in(out: Path, new: Path, old: Path) -> None:
     if out.exists():
         if old.exists():
-            remove_tree(old)
+            remove_tree(old, last=MANIFEST)
         os.rename(out, old)
         os.rename(new, out)
-        remove_tree(old)
+        remove_tree(old, last=MANIFEST)         # cut short, it is still a previous site of ours
     else:
         out.parent.mkdir(parents=True, exist_ok=True)
         os.rename(new, out)

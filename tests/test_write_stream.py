@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
-from builder import write
+from builder import restore, write
 from builder.cli import main
 from builder.write import begin, commit, write_site
 from tests.site_fixtures import REPO
@@ -322,3 +323,59 @@ def test_only_a_staging_folder_a_build_left_is_cleared_away(tmp_path):
     with pytest.raises(write.OutputRefused, match=r"\.site\.new"):
         write_site(out, V1)
     assert (tmp_path / ".site.new" / "draft.md").read_text() == "mine"
+
+
+
+def set_aside_by_a_cut_short_swap(out: Path) -> None:
+    out.rename(out.with_name(f".{out.name}.old"))
+
+
+def restoring_killed(out: Path) -> None:
+    """A build on a fresh runner (the caches, no site) killed while it restored the last site
+    beside `out`."""
+    shutil.rmtree(out)
+
+    def killed(*_):
+        raise KeyboardInterrupt
+    caches = Path(os.environ["COLLAB_CACHE_DIR"]) / "render"
+    config = json.loads((caches / restore.LISTING).read_text())["config"]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(restore, "manifest_bytes", killed)
+        with pytest.raises(KeyboardInterrupt):
+            restore.restore_listed(caches, config, out)
+    assert (out.with_name(f".{out.name}.restore") / "index.html").is_file()
+
+
+@pytest.mark.parametrize("kind, leftover", [("old", set_aside_by_a_cut_short_swap),
+                                            ("restore", restoring_killed)], ids=["old", "restore"])
+def test_only_a_folder_a_build_left_beside_the_site_is_cleared_away(tmp_path, capsys, monkeypatch,
+                                                                    kind, leftover):
+    """`.site.old` and `.site.restore` next to `site` were deleted (or moved into `site`) by a
+    build with no site there, whoever made them."""
+    monkeypatch.setenv("COLLAB_CACHE_DIR", str(tmp_path / "cache"))
+    bucket, out = small_bucket(tmp_path / "bucket"), tmp_path / "site"
+    assert build(bucket, out) == 0
+    leftover(out)
+    assert build(bucket, out) == 0
+    assert matches_manifest(out) and not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
+
+    shutil.rmtree(out)                       # a fresh runner: the caches and no site
+    mine = tmp_path / f".site.{kind}"
+    mine.mkdir()
+    (mine / "draft.md").write_text("mine")
+    assert build(bucket, out) == 2
+    assert listing(mine) == {"draft.md": b"mine"} and not out.exists()
+    said = refusal(capsys)
+    assert f" {mine} " in said.replace(",", " ")
+    assert said.endswith("and no collab-site build made what is there; move it away\n")
+
+
+def test_a_users_folder_named_like_the_previous_sites_is_kept_when_the_site_is_swapped(tmp_path):
+    out, mine = tmp_path / "site", tmp_path / ".site.old"
+    write_site(out, V1)
+    mine.mkdir()
+    (mine / "draft.md").write_text("mine")
+    with pytest.raises(write.OutputRefused, match=r"\.site\.old"):
+        write_site(out, {"all/index.html": b"new"})              # every file changed: a swap
+    assert listing(mine) == {"draft.md": b"mine"}
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == V1
