@@ -105,7 +105,7 @@ def _run_serve(config: Config, args) -> int:
     from builder.write import OutputRefused
     try:
         return serve(config, Path(args.out), port=args.port, config_file=_config_path(args),
-                     reload=lambda: _config(args))
+                     reload=lambda: _config(args), log_requests=args.log_requests)
     except OutputRefused as exc:
         print(f"serve: {exc}", file=sys.stderr)
         return 2
@@ -207,6 +207,8 @@ def _parser() -> argparse.ArgumentParser:
     common(p)
     p.add_argument("--port", type=_port, default=8000,
                    help="port on 127.0.0.1 (default: 8000; 0: any free one)")
+    p.add_argument("--log-requests", action="store_true",
+                   help="print a line per request (address, method, path, status) on stderr")
     p.set_defaults(run=_run_serve)
 
     from builder.check import WHAT_IS_CHECKED

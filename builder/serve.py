@@ -1,7 +1,8 @@
 """collab-site serve: bind 127.0.0.1, build, serve the site under its base_url path as the Space
 does (unknown addresses get the site's 404.html), and rebuild when the bucket folder, the config
 file or the theme_dir change. A failed rebuild or an unreadable config is printed and the last
-good site stays served. Requests are not printed, only the server's errors."""
+good site stays served. Requests are printed only when asked (`log_requests`), the server's
+errors always."""
 from __future__ import annotations
 
 import functools
@@ -47,7 +48,10 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         return super().translate_path("/" + urlsplit(path).path[len(self.state.base):])
 
     def log_request(self, code="-", size="-"):
-        """Quiet: a line per request would drown the rebuild lines (errors are still logged)."""
+        """Quiet unless asked: a line per request would drown the rebuild lines (errors are
+        logged either way)."""
+        if self.state.log_requests:
+            super().log_request(code, size)
 
     def list_directory(self, path):
         self.send_error(404)
@@ -75,9 +79,10 @@ def send_not_found_page(handler: http.server.BaseHTTPRequestHandler, page: Path)
 class _State:
     """What the server and the watcher share: the config in use and the folder served."""
 
-    def __init__(self, config: Config, out: Path):
+    def __init__(self, config: Config, out: Path, log_requests: bool = False):
         self.config = config
         self.out = out
+        self.log_requests = log_requests
 
     @property
     def base(self) -> str:
@@ -85,9 +90,11 @@ class _State:
 
 
 def serve(config: Config, out: Path, port: int, config_file: Path | None = None,
-          reload: Callable[[], Config] | None = None, poll_seconds: float = POLL_SECONDS) -> int:
-    """`reload` reads the config again (from `config_file`) when that file changes."""
-    state = _State(config, Path(out))
+          reload: Callable[[], Config] | None = None, poll_seconds: float = POLL_SECONDS,
+          log_requests: bool = False) -> int:
+    """`reload` reads the config again (from `config_file`) when that file changes;
+    `log_requests`: a line per request on stderr."""
+    state = _State(config, Path(out), log_requests)
     try:
         server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", port), functools.partial(_SiteHandler, state=state))

@@ -64,11 +64,11 @@ def eventually(condition, timeout: float = CHANGE, what: str = ""):
 class Served:
     """A `collab-site serve` process; `lines` is what it has printed so far."""
 
-    def __init__(self, config: Path):
+    def __init__(self, config: Path, *flags: str):
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [sys.executable, "-m", "builder", "serve", "--config", str(config),
-             "--out", str(config.parent / "site"), "--port", "0"],
+             "--out", str(config.parent / "site"), "--port", "0", *flags],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_DISABLE_XET": "1"})
         threading.Thread(target=self._read, daemon=True).start()
@@ -99,8 +99,8 @@ class Served:
 
 
 @contextlib.contextmanager
-def served(config: Path):
-    server = Served(config)
+def served(config: Path, *flags: str):
+    server = Served(config, *flags)
     try:
         yield server
     finally:
@@ -134,6 +134,17 @@ def test_requests_are_not_printed_but_errors_are(tmp_path):
             assert b"Error code: 400" in bad.recv(400)
         eventually(lambda: server.printed("code 400"), what="the bad request's error line")
         assert not any('"GET ' in line for line in server.lines), server.lines
+
+
+def test_log_requests_prints_a_line_per_request_with_its_status(tmp_path, capsys):
+    """Requests were no longer printed at all: an operator could not see what a browser asked
+    for, nor which addresses answered 404."""
+    with served(project(tmp_path), "--log-requests") as server:
+        assert server.get("/")[0] == 200 and server.get("/nowhere/")[0] == 404
+        eventually(lambda: server.printed('"GET /nowhere/ HTTP/1.1" 404'), what="the 404's line")
+        assert server.printed('"GET / HTTP/1.1" 200')
+    assert main(["serve", "--help"]) == 0
+    assert "--log-requests" in capsys.readouterr().out
 
 
 def test_a_rebuild_that_fails_is_printed_and_the_next_change_is_built(tmp_path):
