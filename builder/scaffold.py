@@ -29,6 +29,8 @@ PACKAGE = "collab-site"
 _REPO_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
 _FIELD = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,63}")
 _GITHUB = re.compile(r"https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?")
+_GITHUB_REMOTE = re.compile(
+    r"(?:https://|ssh://git@|git@)github\.com[/:]([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?")
 
 # The demo collaboration's settings (the bucket is builder/demo; its score field is tps).
 DEMO_SETTINGS: Mapping[str, Any] = {
@@ -150,20 +152,33 @@ def next_steps(root: Path, answers: Answers, pin_note: str) -> str:
 
 
 def action_reference() -> tuple[str, str]:
-    """OWNER/NAME@REF of the GitHub Action that matches this package, and what the operator must
-    do about REF ("" when REF is the full hash of a commit users can fetch)."""
+    """OWNER/NAME@REF of the GitHub Action that matches this package, and a line saying what REF
+    is and why: "pinned: ..." when REF is the full hash of a commit users can fetch, else a
+    "note: ..." of what the operator must do about it."""
     repo = _source_repository()
     checkout = _development_checkout()
-    commit = _version_tag_commit(checkout) if checkout else _recorded_commit()
-    if commit:
-        return f"{repo}@{commit}", ""
-    if checkout:
+    if checkout is None:
+        commit = _recorded_commit()
+        if commit:
+            return f"{repo}@{commit}", (f"pinned: the Action to {commit}, the commit collab-site "
+                                        f"{__version__} was released from")
+        return f"{repo}@v{__version__}", (
+            f"note: {WORKFLOW} uses the Action by its tag; pin it to the tag's commit hash")
+    commit = _version_tag_commit(checkout)
+    if not commit:
         return f"{repo}@v{__version__}", (
             f"note: collab-site runs from a development checkout, whose commits may exist only "
             f"here, without the tag v{__version__}: {WORKFLOW} names the Action by that tag, "
             f"which may not be released yet; point it at a released commit of {repo}")
-    return f"{repo}@v{__version__}", (
-        f"note: {WORKFLOW} uses the Action by its tag; pin it to the tag's commit hash")
+    branch = _fetched_branch_holding(checkout, commit, repo)
+    if not branch:
+        return f"{repo}@v{__version__}", (
+            f"note: the tag v{__version__} of this development checkout is on no branch fetched "
+            f"from {repo}, so its commit {commit} may exist only here: {WORKFLOW} names the "
+            f"Action by the tag; once a branch of {repo} holding it is fetched here, "
+            f"`collab-site init --force` pins it, else point it at a released commit")
+    return f"{repo}@{commit}", (f"pinned: the Action to {commit}, the commit of the tag "
+                                f"v{__version__}, which {branch} (fetched from {repo}) holds")
 
 
 def _source_repository() -> str:
@@ -189,14 +204,29 @@ def _version_tag_commit(checkout: Path) -> str:
     """The commit of this version's release tag in a checkout. Not its HEAD, nor the commit an
     editable install recorded: either may never have been pushed, and a workflow pinned to it
     would fail to fetch the Action."""
+    return _full_hash(_git(checkout, "rev-parse", "--verify", "--quiet",
+                           f"refs/tags/v{__version__}^{{commit}}"))
+
+
+def _fetched_branch_holding(checkout: Path, commit: str, repo: str) -> str:
+    """A remote-tracking branch of a remote whose URL is `repo`'s on GitHub that holds `commit`
+    ("" when none): what tells, without the network, that GitHub has that commit. A tag alone
+    does not: it may never have been pushed."""
+    urls = _git(checkout, "config", "--get-regexp", r"^remote\..*\.url$").splitlines()
+    remotes = [key[len("remote."):-len(".url")] for key, _, url in (u.partition(" ") for u in urls)
+               if (found := _GITHUB_REMOTE.fullmatch(url)) and found[1].lower() == repo.lower()]
+    holding = _git(checkout, "for-each-ref", "--contains", commit, "--format=%(refname:short)",
+                   *(f"refs/remotes/{remote}" for remote in remotes)).split() if remotes else []
+    return next((branch for branch in sorted(holding) if not branch.endswith("/HEAD")), "")
+
+
+def _git(checkout: Path, *args: str) -> str:
+    """What git prints for `args` in `checkout` ("" when it fails)."""
     try:
-        commit = subprocess.run(
-            ["git", "-C", str(checkout), "rev-parse", "--verify", "--quiet",
-             f"refs/tags/v{__version__}^{{commit}}"],
-            capture_output=True, text=True, timeout=10).stdout.strip()
+        return subprocess.run(["git", "-C", str(checkout), *args], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
-    return _full_hash(commit)
 
 
 def _recorded_commit() -> str:

@@ -54,6 +54,8 @@ def test_flags_fill_the_config_and_the_workflow_runs_the_pinned_action(tmp_path,
     assert f"# v{__version__}" in text and len(text.splitlines()) <= 20
     out = capsys.readouterr().out
     assert "HF_TOKEN" in out and "Rebuild site" in out
+    assert out.splitlines()[-1] == (f"pinned: the Action to {RELEASED}, the commit collab-site "
+                                    f"{__version__} was released from")
 
 
 def test_init_refuses_to_overwrite_unless_forced(tmp_path, capsys):
@@ -142,19 +144,31 @@ def test_demo_with_a_bucket_titles_the_site_after_the_bucket_not_the_demo(tmp_pa
     assert "Tiny-LM" not in (tmp_path / "collab.toml").read_text(encoding="utf-8")
 
 
+def _git(root, *args) -> str:
+    return subprocess.run(["git", "-C", str(root), "-c", "user.name=dev", "-c",
+                           "user.email=dev@example.org", *args], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
 def _checkout(root, *tags: str) -> str:
     """A git repository standing for a development checkout: a tagged commit, then an unpushed
     HEAD; returns HEAD's hash."""
-    def git(*args):
-        return subprocess.run(["git", "-C", str(root), "-c", "user.name=dev", "-c",
-                               "user.email=dev@example.org", *args], check=True,
-                              capture_output=True, text=True).stdout.strip()
-    git("init", "-q")
-    git("commit", "-q", "--allow-empty", "-m", "released")
+    _git(root, "init", "-q")
+    _git(root, "commit", "-q", "--allow-empty", "-m", "released")
     for tag in tags:
-        git("tag", tag)
-    git("commit", "-q", "--allow-empty", "-m", "work in progress")
-    return git("rev-parse", "HEAD")
+        _git(root, "tag", tag)
+    _git(root, "commit", "-q", "--allow-empty", "-m", "work in progress")
+    return _git(root, "rev-parse", "HEAD")
+
+
+def _fetched(root, remote: str, url: str, branch: str, commit: str) -> None:
+    """`branch` of `remote` (at `url`) as a fetch would have left it, at `commit`: no network."""
+    _git(root, "remote", "add", remote, url)
+    _git(root, "update-ref", f"refs/remotes/{remote}/{branch}", commit)
+
+
+def _source_repo() -> str:
+    return scaffold._source_repository()
 
 
 def test_from_a_development_checkout_the_action_is_pinned_to_the_release_not_head(
@@ -164,13 +178,42 @@ def test_from_a_development_checkout_the_action_is_pinned_to_the_release_not_hea
     checkout = tmp_path / "checkout"
     checkout.mkdir()
     head = _checkout(checkout, f"v{__version__}")
-    released = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD~1"], check=True,
-                              capture_output=True, text=True).stdout.strip()
+    released = _git(checkout, "rev-parse", "HEAD~1")
+    _fetched(checkout, "origin", f"git@github.com:{_source_repo()}.git", "main", released)
     monkeypatch.setattr(scaffold, "_development_checkout", lambda: checkout)
     assert main(["init", str(tmp_path / "site")]) == 0
     uses = _workflow(tmp_path / "site")["jobs"]["rebuild"]["steps"][-1]["uses"]
     assert uses.endswith(f"/collab-site@{released}") and head not in uses
-    assert "note:" not in capsys.readouterr().out
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"pinned: the Action to {released}, the commit of the tag v{__version__}, which "
+        f"origin/main (fetched from {_source_repo()}) holds")
+
+
+@pytest.mark.parametrize("fetched", [None, "another repository", "a branch without it"])
+def test_a_version_tag_on_no_branch_fetched_from_github_is_not_pinned_to(
+        tmp_path, monkeypatch, capsys, fetched):
+    """A local tag was taken for a release: a tag never pushed pinned the workflow to a commit
+    GitHub does not have, and every run failed to fetch the Action."""
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    head = _checkout(checkout, f"v{__version__}")
+    tagged = _git(checkout, "rev-parse", "HEAD~1")
+    if fetched == "another repository":
+        _fetched(checkout, "fork", "https://github.com/someone/collab-site-fork", "main", head)
+    elif fetched == "a branch without it":
+        _git(checkout, "checkout", "-q", "--orphan", "other")
+        _git(checkout, "commit", "-q", "--allow-empty", "-m", "unrelated")
+        _fetched(checkout, "origin", f"https://github.com/{_source_repo()}.git", "main",
+                 _git(checkout, "rev-parse", "HEAD"))
+    monkeypatch.setattr(scaffold, "_development_checkout", lambda: checkout)
+    assert main(["init", str(tmp_path / "site")]) == 0
+    text = (tmp_path / "site" / WORKFLOW).read_text(encoding="utf-8")
+    assert f"/collab-site@v{__version__} " in text and tagged not in text
+    note = capsys.readouterr().out.splitlines()[-1]
+    assert note.startswith(f"note: the tag v{__version__} of this development checkout is on no "
+                           f"branch fetched from {_source_repo()}, so its commit {tagged} may "
+                           "exist only here")
+    assert "`collab-site init --force` pins it" in note
 
 
 def test_from_an_untagged_development_checkout_init_says_the_action_is_not_pinned(
