@@ -10,7 +10,13 @@ Who calls it:
     `frontmatter` masks again the YAML and JSON values that escapes ("\\u0068f_...") spell
     out. This is whatever `traces.transcripts` says: a message is not a transcript the operator
     chose to publish as shared. Each file with a masked secret is a Problem in the build report
-    (`masked_reason`): the site no longer shows it, but the bucket still holds it.
+    (`masked_reason`): the site no longer shows it, but the bucket still holds it. `load` masks
+    with `redact_shown`: a secret that markdown or HTML spells out (`hf&#95;…`, `hf\\_…`) is
+    masked too, and a message cut at `limits.max_message_bytes` is never cut inside a secret
+    (`shown_secret_spans`), whose head no rule would know.
+  * `read_inputs` leaves out the files whose bucket path holds a secret (`names_with_secrets`):
+    a name becomes URLs, ids and titles. The report names each with the secret masked
+    (`named_reason`).
   * A transcript follows `traces.transcripts` (config): with "redacted" (the default)
     `load_transcript` passes `redact` to `parse_log` as its text filter, so every text field is
     masked *before* it is capped (a cap can then never cut a secret in half and leak its head),
@@ -19,11 +25,15 @@ Who calls it:
 """
 from __future__ import annotations
 
+import html
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Callable
+from itertools import accumulate
+from typing import Callable, Iterator, Sequence
 
 Validator = Callable[[str], bool]
+Span = tuple[int, int, str]             # start, end and kind of a part of a text to mask
 
 
 def _has_letter_and_digit(value: str) -> bool:
@@ -178,7 +188,7 @@ def redact_by_kind(text: str) -> tuple[str, dict[str, int]]:
 _MAX_PASSES = 4
 
 
-def _masked_once(text: str) -> tuple[str, dict[str, int]]:
+def _masked_once(text: str, origins: _Origins | None = None) -> tuple[str, dict[str, int]]:
     counts: dict[str, int] = {}
     lowered = text.lower()
     seen: dict[Trigger, bool] = {}
@@ -194,6 +204,7 @@ def _masked_once(text: str) -> tuple[str, dict[str, int]]:
         kind, pattern, group, valid = rule.kind, rule.pattern, rule.group, rule.valid
         mask = f"[REDACTED:{kind}]"
         count = 0
+        spans: list[Span] = []
 
         def repl(m: re.Match[str]) -> str:
             nonlocal count
@@ -201,6 +212,8 @@ def _masked_once(text: str) -> tuple[str, dict[str, int]]:
             if valid is not None and not valid(value):
                 return m.group(0)
             count += 1
+            if origins is not None:
+                spans.append((*m.span(group), kind))
             if group == 0:
                 return mask
             start, end = m.span(group)
@@ -211,6 +224,8 @@ def _masked_once(text: str) -> tuple[str, dict[str, int]]:
         text = pattern.sub(repl, text)
         if count:
             counts[kind] = counts.get(kind, 0) + count
+        if spans and origins is not None:
+            origins.replace(spans)
     return text, counts
 
 
@@ -219,10 +234,173 @@ def add_counts(total: dict[str, int], counts: dict[str, int]) -> None:
         total[kind] = total.get(kind, 0) + count
 
 
+def secret_spans(text: str) -> list[Span]:
+    """The parts of `text` that `redact` masks, in order, each with its kind. What `redact`
+    cannot say: where in the text a secret was (a text `text` was decoded from, a window that
+    a cut goes through)."""
+    if not text or not _maybe_secret(text):
+        return []
+    origins = _Origins(len(text))
+    for _ in range(_MAX_PASSES):
+        text, found = _masked_once(text, origins)
+        if not found:
+            break
+    return origins.spans()
+
+
+class _Origins:
+    """For each character of a text being masked, the part of the first text it stands for,
+    and the kind of the mask it is part of ("" for a character of the first text)."""
+
+    def __init__(self, length: int) -> None:
+        self.starts = list(range(length))
+        self.ends = list(range(1, length + 1))
+        self.kinds = [""] * length
+
+    def replace(self, spans: list[Span]) -> None:
+        """Each of `spans` (of the text as it is now, in order) becomes its mask."""
+        starts: list[int] = []
+        ends: list[int] = []
+        kinds: list[str] = []
+        at = 0
+        for start, end, kind in spans:
+            width = len(f"[REDACTED:{kind}]")
+            starts += self.starts[at:start] + [self.starts[start]] * width
+            ends += self.ends[at:start] + [self.ends[end - 1]] * width
+            kinds += self.kinds[at:start] + [kind] * width
+            at = end
+        self.starts = starts + self.starts[at:]
+        self.ends = ends + self.ends[at:]
+        self.kinds = kinds + self.kinds[at:]
+
+    def spans(self) -> list[Span]:
+        found: list[Span] = []
+        for span in zip(self.starts, self.ends, self.kinds):
+            if span[2] and (not found or found[-1] != span):
+                found.append(span)
+        return found
+
+
+def masked_at(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
+    """`text` with each of `spans` (in order) masked, and how many of each kind; a span that
+    overlaps the one before it widens its mask."""
+    parts: list[str] = []
+    counts: dict[str, int] = {}
+    at = 0
+    for start, end, kind in spans:
+        if start < at:
+            at = max(at, end)
+            continue
+        parts += [text[at:start], f"[REDACTED:{kind}]"]
+        counts[kind] = counts.get(kind, 0) + 1
+        at = end
+    parts.append(text[at:])
+    return "".join(parts), counts
+
+
+# What markdown or a browser shows as another character: a backslash escape of ASCII
+# punctuation, a character reference (browsers read some without their ";").
+_SPELT = re.compile(r"\\[!-/:-@\[-`{-~]"
+                    r"|&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?")
+
+
+def _shown(spelt: re.Match[str]) -> str:
+    written = spelt.group(0)
+    return written[1] if written[0] == "\\" else html.unescape(written)
+
+
+def redact_shown(text: str) -> tuple[str, dict[str, int]]:
+    """Mask the secrets in `text` as written (`redact_by_kind`) and those that only show once
+    markdown or HTML has read it: spelt with character references (`hf&#95;…`, `&#x68;f_…`)
+    or backslash escapes (`hf\\_…`); return the text and how many of each kind were masked."""
+    text, counts = redact_by_kind(text)
+    if ("\\" not in text and "&" not in text) or _SPELT.search(text) is None \
+            or not redact_by_kind(_SPELT.sub(_shown, text))[1]:
+        return text, counts                     # the common case: nothing spelt is a secret
+    text, spelt = masked_at(text, _spelt_spans(text))
+    add_counts(counts, spelt)
+    return text, counts
+
+
+def shown_secret_spans(text: str) -> list[Span]:
+    """Where `text` holds a secret as written or as markdown or HTML shows it, in no order."""
+    return secret_spans(text) + _spelt_spans(text)
+
+
+def _spelt_spans(text: str) -> list[Span]:
+    """The parts of `text` that spell out a secret as markdown or HTML shows it."""
+    shown: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    for spelt in _SPELT.finditer(text):
+        shown.append(text[at:spelt.start()])
+        starts += range(at, spelt.start())
+        ends += range(at + 1, spelt.start() + 1)
+        chars = _shown(spelt)
+        shown.append(chars)
+        starts += [spelt.start()] * len(chars)
+        ends += [spelt.end()] * len(chars)
+        at = spelt.end()
+    shown.append(text[at:])
+    starts += range(at, len(text))
+    ends += range(at + 1, len(text) + 1)
+    return [(starts[start], ends[end - 1], kind)
+            for start, end, kind in secret_spans("".join(shown))]
+
+
+# The tokens whose rule's look-behind refuses a "_" or "-" before them, as a file name glues
+# them to the word before ("…_kestrel_hf_…"): a name is also looked at from each of them on.
+_GLUED_TOKEN = re.compile(r"(?<=[_-])(?:hf_|sk-|[sr]k_live_|eyJ|gh[pousr]_|github_pat_|glpat-"
+                          r"|npm_|xox[abprs]-|AIza)")
+
+
+def redact_name(name: str) -> tuple[str, dict[str, int]]:
+    """Mask secrets in a file name or bucket path; return the name and how many of each kind
+    were masked."""
+    name, counts = redact_by_kind(name)
+    for glued in reversed(list(_GLUED_TOKEN.finditer(name))):   # the last first: the others
+        masked, found = redact_by_kind(name[glued.start():])   # stay where they are
+        name = name[:glued.start()] + masked
+        add_counts(counts, found)
+    return name, counts
+
+
+def names_with_secrets(names: Sequence[str]) -> dict[str, tuple[str, dict[str, int]]]:
+    """`redact_name` of each of `names` that holds a secret. A bucket lists 10,000 names at
+    each build: only those holding a trigger are looked at one by one."""
+    listing = "\n".join(names)                  # no name holds a line end (sources refuse them)
+    lowered = listing.lower()
+    found = [i for word in (*_TRIGGERS, "://") for i in _occurrences(word, lowered)]
+    found += [m.start() for family in _TOKEN_FAMILIES for m in family.finditer(listing)]
+    if not found:
+        return {}
+    starts = list(accumulate((len(name) + 1 for name in names), initial=0))
+    suspects = {names[bisect_right(starts, i) - 1] for i in found}
+    masked = {name: redact_name(name) for name in suspects}
+    return {name: found for name, found in masked.items() if found[1]}
+
+
+def _occurrences(word: str, text: str) -> Iterator[int]:
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
+
+
 def masked_reason(counts: dict[str, int]) -> str:
     """The build report's word on a file in which secrets were masked: how many of which kinds
     (never the secrets), and what to do about them."""
-    total = sum(counts.values())
-    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
-    return (f"{total} secret(s) masked on the site ({kinds}): rotate them, the bucket still "
-            "holds them")
+    return (f"{sum(counts.values())} secret(s) masked on the site ({_kinds(counts)}): rotate "
+            "them, the bucket still holds them")
+
+
+def named_reason(counts: dict[str, int]) -> str:
+    """The build report's word on a file left out because its name holds secrets (the report
+    names it masked): a name reaches URLs, ids and titles, which a mask would not keep."""
+    return (f"skipped: its name holds {sum(counts.values())} secret(s) ({_kinds(counts)}), "
+            "masked here: rotate them and rename the file, the bucket still holds them")
+
+
+def _kinds(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import redact as redact_module
-from builder.redact import redact
+from builder.redact import (masked_at, names_with_secrets, redact, redact_name, redact_shown,
+                            secret_spans)
 from builder.transcript import ToolCall, parse_log
 
 # Fake secrets are assembled at run time so that no scanner mistakes this file for a leak.
@@ -224,3 +225,74 @@ def test_the_cheap_checks_never_change_what_is_masked(text):
 def test_a_token_glued_to_another_is_masked_in_the_same_call():
     masked, count = redact(AWS_ID + GHP)
     assert masked == "[REDACTED:aws-access-key-id][REDACTED:github-token]" and count == 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXTS)
+def test_the_spans_of_the_secrets_mask_as_redact_does(text):
+    assert masked_at(text, secret_spans(text))[0] == redact(text)[0]
+
+
+_BODY = "aBcD1234" * 4 + "xy"
+
+
+@pytest.mark.parametrize("spelt", [
+    "hf&#95;" + _BODY, "hf&#x5f;" + _BODY, "hf&#X5F;" + _BODY, "&#104;f_" + _BODY,
+    "hf&lowbar;" + _BODY, "hf&UnderBar;" + _BODY, "hf&#95" + _BODY, "hf\\_" + _BODY,
+    "&#x68;&#x66;&#x5f;" + _BODY, "h&#102;\\_" + _BODY,
+])
+def test_a_secret_spelt_for_markdown_or_html_to_show_is_masked(spelt):
+    text = f"see `x` {spelt} \\*not emphasis\\* &amp; more"
+    assert redact_shown(text) == ("see `x` [REDACTED:hf-token] \\*not emphasis\\* &amp; more",
+                                  {"hf-token": 1})
+
+
+@pytest.mark.parametrize("text", [
+    "hf\\&#95;" + _BODY,                   # an escaped "&": the page shows "&#95;"
+    "hf&amp;#95;" + _BODY,                   # "&amp;" shows "&", and what follows as written
+    "a \\* b &lt;tag&gt; C\\+\\+ &copy; 2026 &unknown; \\_private",
+    "token\\_count: 12 and max\\_tokens=4096",
+])
+def test_escapes_that_spell_no_secret_are_untouched(text):
+    assert redact_shown(text) == (text, {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_FRAGMENTS, st.sampled_from(["&#95;", "\\_", "&#x68;", "&amp;", "\\"])),
+                max_size=12).map("".join))
+def test_masking_what_is_shown_twice_masks_nothing_more(text):
+    masked, _ = redact_shown(text)
+    assert redact_shown(masked) == (masked, {})
+
+
+@pytest.mark.parametrize("name, masked", [
+    (f"message_board/20260709-101500_kestrel_{HF}.md",
+     "message_board/20260709-101500_kestrel_[REDACTED:hf-token].md"),
+    (f"traces/kestrel/{HF}/manifest.md", "traces/kestrel/[REDACTED:hf-token]/manifest.md"),
+    (f"results/20260708-1741_{GHP}-run.md", "results/20260708-1741_[REDACTED:github-token]-run.md"),
+    (f"artifacts/{AWS_ID}.{OPENAI}.txt",
+     "artifacts/[REDACTED:aws-access-key-id].[REDACTED:openai-key].txt"),
+])
+def test_a_secret_glued_into_a_file_name_is_masked(name, masked):
+    assert redact_name(name)[0] == masked
+
+
+@pytest.mark.parametrize("name", [
+    "message_board/20260709-101500_kestrel_key-findings.md",
+    "message_board/20260709-101500_kestrel_token-budget_max_tokens-4096.md",
+    "results/20260708-174109-383_wren.md",
+    "traces/halcyon/b9d5ed54-5a87-41d0-a40b-2eea599103a5/manifest.md",
+    "traces/sparkle-s9/019f4b5f-df07-701f-b6f7-cc2a0632e1dd/manifest.md",
+    "artifacts/secret_santa/api_key_rotation.md",
+    "message_board/20260709-101500_kestrel_sk-learn-hf_hub-notes.md",
+])
+def test_ordinary_file_names_are_untouched(name):
+    assert redact_name(name) == (name, {})
+
+
+def test_a_listing_is_masked_as_its_names_are_one_by_one():
+    names = [f"message_board/2026070{i}-101500_kestrel_{word}.md"
+             for i, word in enumerate(["notes", "tokenizer-key", HF, f"x-{GHP}", "hf_hub"])]
+    assert names_with_secrets(names) == {
+        name: redact_name(name) for name in names if redact_name(name)[1]} != {}
+    assert names_with_secrets(names[:2] + names[4:]) == {}

@@ -15,7 +15,7 @@ from builder import format as fmt
 from builder.cli import main
 from builder.config import Config
 from builder.readers import read_inputs
-from builder.redact import redact_by_kind
+from builder.redact import add_counts, redact_name, redact_shown
 from builder.sources.local import open_local
 from tests import html
 
@@ -25,11 +25,22 @@ CORPUS = REPO.parent / "shared" / "agent-collab-corpus"
 HF = "hf_" + "Qx7LmP2vR9tK" * 3
 OPENAI = "sk-proj-" + "Zz81Yy72Xx63" * 3
 ESCAPED_HF = "hf_" + "Wb4NcJ8sD1fG" * 3           # written with YAML escapes in the file
+# spelt so that markdown or HTML shows the token: character references, a backslash escape
+SPELT = {"hf&#95;": "Ke3VbT9wQ2mZ" * 3, "&#x68;f_": "Ru5HcD1xL8nY" * 3,
+         "hf&lowbar;": "Gi7SaW4pM6kE" * 3, "hf\\_": "Jo2FyN5tB9hU" * 3}
+NAMED = "hf_" + "Vd6XeR3qC7jA" * 3                # in file names
+CUT = "hf_" + "Lm8ZuK1sP4gW" * 3                  # cut in two by limits.max_message_bytes
+MAX_MESSAGE_BYTES = 8_000
 
 MESSAGE = "message_board/20260709-101500_kestrel_oops.md"
 RESULT = "results/20260708-174109-383_wren.md"
 BIO = "agents/kestrel.md"
 LEADERBOARD = "LEADERBOARD.md"
+SPELT_MESSAGE = "message_board/20260709-103000_kestrel_spelt.md"
+NAMED_MESSAGE = f"message_board/20260709-104500_kestrel_{NAMED}.md"
+NAMED_TRACE = f"traces/kestrel/{NAMED}/manifest.md"
+CUT_MESSAGE = "message_board/20260709-110000_kestrel_long-log.md"
+TRACE_MANIFEST = "traces/wren/aider-20260711-2140/manifest.md"
 
 
 def _escaped(text: str) -> str:
@@ -49,6 +60,15 @@ def _bucket_with_secrets(root: Path) -> Path:
     bio.write_text(bio.read_text() + f"\nMy keys, for the record: {OPENAI} {HF}\n")
     board = bucket / LEADERBOARD
     board.write_text(board.read_text().replace("repro of kestrel |", f"key {OPENAI} |", 1))
+    header = "---\nagent: kestrel\ntype: status-update\ntimestamp: 2026-07-09 10:30 UTC\n---\n\n"
+    (bucket / SPELT_MESSAGE).write_text(
+        header + "".join(f"Spelt: {head}{body} and\n\n" for head, body in SPELT.items()))
+    (bucket / NAMED_MESSAGE).write_text(header + "A message whose file name holds a token.\n")
+    (bucket / NAMED_TRACE).parent.mkdir(parents=True)
+    (bucket / NAMED_TRACE).write_text((bucket / TRACE_MANIFEST).read_text())
+    log = header + "A pasted log on one line: " + "step ok; " * 700
+    run = MAX_MESSAGE_BYTES - len(log) - 1 - len(CUT[:10])  # the cut leaves "hf_" and 7 more
+    (bucket / CUT_MESSAGE).write_text(log + "x" * run + f" {CUT} " + "step ok; " * 100)
     return bucket
 
 
@@ -59,7 +79,8 @@ def built(tmp_path_factory) -> tuple[Path, Path, str]:
     root = tmp_path_factory.mktemp("secrets")
     bucket = _bucket_with_secrets(root)
     config = root / "collab.toml"
-    config.write_text((REPO / "collab.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    config.write_text((REPO / "collab.toml").read_text(encoding="utf-8").replace(
+        "[limits]\n", f"[limits]\nmax_message_bytes = {MAX_MESSAGE_BYTES}\n"), encoding="utf-8")
     out, printed = root / "site", io.StringIO()
     with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
         code = main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)])
@@ -76,7 +97,7 @@ def _contents(folder: Path):
             yield path, data
 
 
-@pytest.mark.parametrize("secret", [HF, OPENAI, ESCAPED_HF])
+@pytest.mark.parametrize("secret", [HF, OPENAI, ESCAPED_HF, NAMED, CUT[:10], *SPELT.values()])
 def test_no_file_of_the_site_nor_of_its_caches_holds_a_pasted_secret(built, secret):
     out, caches, printed = built
     assert secret not in printed
@@ -120,8 +141,44 @@ def test_real_agent_text_masks_nothing():
     masked = {}
     for path in sorted(CORPUS.rglob("*")):
         if path.is_file():
-            text, counts = redact_by_kind(fmt.visible_text(path.read_text(errors="replace")))
+            name = str(path.relative_to(CORPUS))
+            text, counts = redact_shown(fmt.visible_text(path.read_text(errors="replace")))
+            add_counts(counts, redact_name(name)[1])
             if counts:
-                masked[str(path.relative_to(CORPUS))] = counts
+                masked[name] = counts
     print(masked)
     assert masked == {}
+
+
+def _report_rows(out: Path) -> dict[str, str]:
+    rows: dict[str, str] = {}
+    for row in html.soup(out / "build" / "index.html").select("table.problems tbody tr"):
+        path = row.select_one("code").get_text()
+        rows[path] = rows.get(path, "") + row.get_text(" ")
+    return rows
+
+
+def test_a_secret_spelt_for_markdown_or_html_to_show_is_masked_where_it_was(built):
+    out = built[0]
+    text = html.soup(out / "messages" / "20260709-103000_kestrel_spelt" / "index.html").get_text()
+    assert text.count("Spelt: [REDACTED:hf-token] and") == len(SPELT)
+    assert f"secret(s) masked on the site ({len(SPELT)} hf-token): rotate them" in \
+        _report_rows(out)[SPELT_MESSAGE]
+
+
+def test_a_file_whose_name_holds_a_secret_is_left_out_and_named_masked(built):
+    out, _, printed = built
+    rows = _report_rows(out)
+    for path in (NAMED_MESSAGE, NAMED_TRACE):
+        masked = path.replace(NAMED, "[REDACTED:hf-token]")
+        assert "skipped: its name holds 1 secret(s) (1 hf-token), masked here: rotate them " \
+               "and rename the file" in rows[masked]
+        assert f"problem: {masked}: " in printed
+    assert not list(out.rglob("*kestrel_hf*")) and not list(out.rglob("*REDACTED*"))
+
+
+def test_a_message_cut_inside_a_secret_ends_before_it(built):
+    out = built[0]
+    text = html.soup(out / "messages" / "20260709-110000_kestrel_long-log" / "index.html").get_text()
+    assert "step ok; " + "x" * 100 in text and CUT[:3] not in text
+    assert "shown in part: the first" in _report_rows(out)[CUT_MESSAGE]

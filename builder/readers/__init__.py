@@ -30,7 +30,8 @@ from builder.readers.traces import read_trace_file, read_trace_manifest, with_lo
 from builder.readers.unread import unread_problems
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
-from builder.redact import masked_reason, redact_by_kind
+from builder.redact import (masked_reason, named_reason, names_with_secrets, redact_name,
+                            redact_shown, shown_secret_spans)
 from builder.sources import Bucket, FileStates, OutsideBucket
 
 # Every input the site is made from. A file goes to the first kind whose pattern it matches.
@@ -70,7 +71,7 @@ def read_inputs(bucket: Bucket, config: Config,
     by folder, taskforces by id. A file read before with the same `salt` (the code, the config)
     is taken from `cache` rather than parsed again; one whose `states` (settled) are those it
     had then is not even read."""
-    problems: list[Problem] = list(bucket.skipped)
+    bucket, problems = _without_secret_names(bucket)
     claimed = list(claim(bucket.files, kinds, config.paths))
     problems.extend(unread_problems(bucket.files, (path for _, path in claimed), bucket.hidden,
                                     config.paths))
@@ -98,6 +99,20 @@ def read_inputs(bucket: Bucket, config: Config,
                    default=None),
         keys=keys,
     )
+
+
+def _without_secret_names(bucket: Bucket) -> tuple[Bucket, list[Problem]]:
+    """The bucket without the files whose path holds a secret, and the problems of listing it:
+    each of those files named with its secrets masked, and the entries the listing left out
+    (their names masked too)."""
+    named = names_with_secrets(bucket.files)
+    problems = [Problem(masked, named_reason(counts)) for masked, counts in named.values()]
+    skipped = [replace(p, path=redact_name(p.path)[0]) for p in bucket.skipped]
+    hidden = tuple(redact_name(entry)[0] for entry in bucket.hidden)
+    if named or hidden != bucket.hidden:
+        bucket = replace(bucket, files=tuple(p for p in bucket.files if p not in named),
+                         hidden=hidden)
+    return bucket, skipped + problems
 
 
 def _found(claimed: list[tuple[InputKind, str]], bucket: Bucket, config: Config,
@@ -201,15 +216,16 @@ class Loaded:
 
 def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
          folders: dict[str, tuple[str, ...]]) -> Loaded:
-    """The file as its reader takes it: bounded, decoded, without terminal escapes and control
-    characters (`fmt.visible_text`), secrets masked (`redact`, reported), with its folder's
-    names if asked."""
+    """The file as its reader takes it: bounded (never inside a secret), decoded, without
+    terminal escapes and control characters (`fmt.visible_text`), secrets masked as written
+    and as the page would show them (`redact_shown`, reported), with its folder's names if
+    asked."""
     folder = _folder_of(kind, path, folders)
     if kind.load == "name":
         return Loaded(InputFile(path, "", folder=folder))
     limit = limits.max_message_bytes if kind.load == "start" else limits.max_file_bytes
     try:
-        data = bucket.read_at_most(path, limit)
+        data = bucket.read_at_most(path, limit + (_PAST_CUT if kind.load == "start" else 0))
         size = bucket.size(path) if len(data) > limit else len(data)
     except OutsideBucket:
         return _skipped(path, "skipped: not a regular file inside the bucket (a symlink on "
@@ -220,7 +236,7 @@ def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
     if size > limit and kind.load == "whole":
         return _skipped(path, f"skipped: {size:,} bytes is over the {limit:,}-byte limit")
     if size > limit:
-        data = _cut(data, limit)
+        data = _cut_outside_secrets(data, limit)
         problems.append(Problem(path, f"shown in part: the first {len(data):,} of {size:,} "
                                       f"bytes (limits.max_message_bytes is {limit:,})"))
     if not data:
@@ -234,7 +250,7 @@ def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
         problems.append(Problem(path, f"invalid UTF-8 at byte {exc.start}; "
                                       "undecodable bytes replaced"))
     # masked after visible_text: a control character inside a secret must not hide it
-    text, masked = redact_by_kind(fmt.visible_text(text))
+    text, masked = redact_shown(fmt.visible_text(text))
     if masked:
         problems.append(Problem(path, masked_reason(masked)))
     return Loaded(InputFile(path, text, omitted_bytes=size - len(data), folder=folder,
@@ -243,6 +259,24 @@ def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
 
 def _skipped(path: str, reason: str) -> Loaded:
     return Loaded(None, (Problem(path, reason),))
+
+
+# How much of a message is read past its cut, and looked at before it, to see whether the cut
+# goes through a secret: the longest a secret's head can be and still be left unmasked.
+_PAST_CUT = 4096
+
+
+def _cut_outside_secrets(data: bytes, limit: int) -> bytes:
+    """`_cut`, moved back to before a secret it would go through: the head of a token is too
+    short for its rule to know it."""
+    head = _cut(data, limit)
+    before = head[-_PAST_CUT:].decode("utf-8", errors="surrogateescape")
+    after = data[len(head):len(head) + _PAST_CUT].decode("utf-8", errors="surrogateescape")
+    cut = len(before)
+    starts = [start for start, end, _ in shown_secret_spans(before + after) if start < cut < end]
+    if not starts:
+        return head
+    return head[:len(head) - len(before[min(starts):].encode("utf-8", errors="surrogateescape"))]
 
 
 def _cut(data: bytes, limit: int) -> bytes:
