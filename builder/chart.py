@@ -33,6 +33,7 @@ browser; ``chart_svg.py`` draws the static SVG.
 """
 from __future__ import annotations
 
+import colorsys
 import copy
 import math
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ class _Altair:
 
 alt = _Altair()
 
-CHART_VERSION = 2        # bump when the drawing changes, to invalidate cached SVGs
+CHART_VERSION = 3        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360
 # The static SVG is drawn at this width, then scales with its container: as wide as the live
 # chart is at 1280 pixels (at 760 its 460-pixel height cap left a fifth of the card empty).
@@ -80,6 +81,7 @@ _ACCENT = "#c2410c"
 _INK = "#1f2937"
 _MUTED = "#6b7280"
 _GRID = "#e5e7eb"
+_AXIS = "#9ca3af"
 # Glasbey's categorical colours for light backgrounds (colorcet's "glasbey_dark", in its order:
 # each as far as possible from all before it), keeping those with at least 3:1 contrast on
 # BACKGROUND: the first 30 agents get 30 clearly different colours.
@@ -96,6 +98,58 @@ SHAPES = (("circle", "M1.5 6a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0-9 0Z"),
           ("cross", "M4.3 1h3.4v3.3H11v3.4H7.7V11H4.3V7.7H1V4.3h3.3Z"),
           ("triangle-down", "M1.1 2h9.8L6 10.8Z"))
 _FONT = "Helvetica, Arial, 'Liberation Sans', sans-serif"  # Arial metrics: as vl-convert measures
+
+
+# ---------------------------------------------------------------------------- dark mode
+
+DARK_BACKGROUND = "#1c1d25"  # the dark page's card (--card in style.css)
+
+
+def _luminance(colour: str) -> float:
+    def linear(v: float) -> float:
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG's contrast ratio of two colours (#rrggbb), from 1 to 21."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _for_dark(colour: str, least: float = 3.5) -> str:
+    """A colour drawn for a light background redrawn for DARK_BACKGROUND: its hue and saturation
+    kept, its lightness mirrored (dark stays told apart from light), then raised until it stands
+    out at `least`:1, as the light palette does on BACKGROUND."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    lightness = 1 - lightness
+    while True:
+        out = "#" + "".join(f"{round(v * 255):02x}"
+                            for v in colorsys.hls_to_rgb(hue, lightness, saturation))
+        if contrast(out, DARK_BACKGROUND) >= least or lightness >= 1:
+            return out
+        lightness = min(1.0, lightness + 0.01)
+
+
+# Every colour the chart draws with, as dark mode draws it: the pictures and the live chart are
+# drawn once, light, and `dark_style` repaints them (the agents keep their hues, in the same order).
+DARK_COLOURS = {BACKGROUND: DARK_BACKGROUND, _INK: "#e5e7eb", _MUTED: "#a4a7b8", _GRID: "#2c2e3a",
+                _AXIS: "#6b7080", _ACCENT: "#fb8a4c", **{c: _for_dark(c) for c in PALETTE}}
+
+
+def dark_style() -> str:
+    """CSS that repaints the chart for a dark page, where the visitor's system asks for one: in
+    each picture of it (a picture shown as an image follows the page's colour scheme too), on the
+    page for the live chart (Vega's SVG: class "marks") and the legend's markers. Presentation
+    attributes give way to any CSS rule, so the drawings themselves need no second copy."""
+    scope = ":is(.marks,.legend-item) "
+    # (the live chart paints its background in a style attribute, which only !important beats)
+    rules = f".marks{{background-color:{DARK_BACKGROUND}!important}}" + "".join(f'{scope}[fill="{light}"]{{fill:{dark}}}{scope}[stroke="{light}"]{{stroke:{dark}}}'
+                    for light, dark in DARK_COLOURS.items())
+    return f"@media (prefers-color-scheme:dark){{{rules}}}"
 
 
 # ---------------------------------------------------------------------------- data preparation
@@ -277,7 +331,7 @@ def _config() -> dict[str, Any]:
         "font": _FONT,
         "view": {"stroke": None},
         "axis": {"labelColor": _MUTED, "titleColor": _INK, "gridColor": _GRID,
-                 "domainColor": "#9ca3af", "tickColor": "#9ca3af", "labelFontSize": 11,
+                 "domainColor": _AXIS, "tickColor": _AXIS, "labelFontSize": 11,
                  "titleFontSize": 12, "titleFontWeight": 600},
         "title": {"color": _INK, "fontSize": 14, "fontWeight": 600, "anchor": "start"},
         "padding": {"left": 5, "right": 5, "top": 10, "bottom": 5},

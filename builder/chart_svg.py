@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from importlib.metadata import version
 from typing import Any
 
-from builder.chart import CHART_VERSION, NARROW_SVG_WIDTH, SOCIAL_WIDTH, SVG_WIDTH
+from builder.chart import CHART_VERSION, NARROW_SVG_WIDTH, SOCIAL_WIDTH, SVG_WIDTH, dark_style
 
 
 class UnsafeSvgError(ValueError):
@@ -34,23 +34,32 @@ def spec_digest(spec: dict[str, Any]) -> str:
     does not load vl-convert."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     salt = (f"{version('vl-convert-python')}|{SVG_WIDTH}|{NARROW_SVG_WIDTH}|{SOCIAL_WIDTH}|"
-            f"{CHART_VERSION}")
+            f"{CHART_VERSION}|{dark_style()}")
     return hashlib.sha256(f"{salt}\n{payload}".encode("utf-8")).hexdigest()
 
 
-def chart_svg(spec: dict[str, Any], *, width: int = SVG_WIDTH) -> str:
+def chart_svg(spec: dict[str, Any], *, width: int = SVG_WIDTH, dark: bool = True) -> str:
     """The pre-rendered SVG of `spec` (a ``chart_spec`` dict or ``spec_from_document``).
 
     Rendered at a fixed `width`, then made responsive (viewBox, no fixed width/height). The SVG is
     parsed and rebuilt: only drawing elements survive; no script, foreignObject, event-handler
     attribute, ``style`` attribute with ``url(``/``expression``, or href leaving the site. Text is
-    re-serialised escaped. Deterministic: same spec -> same bytes.
+    re-serialised escaped. Deterministic: same spec -> same bytes. With `dark`, the picture
+    repaints itself when the visitor's system asks for dark pages (`with_dark_style`).
     """
     fixed = dict(spec)
     if fixed.get("width") == "container":
         fixed["width"] = width
     fixed.pop("autosize", None)
-    return _svg_of(json.dumps(fixed, sort_keys=True, separators=(",", ":")))
+    svg = _svg_of(json.dumps(fixed, sort_keys=True, separators=(",", ":")))
+    return with_dark_style(svg) if dark else svg
+
+
+def with_dark_style(svg: str) -> str:
+    """The picture with the chart's `dark_style` as its first element. Added after the picture
+    was checked: the style is made of the chart's own colours alone, never of agent text."""
+    head = svg.index(">") + 1
+    return f"{svg[:head]}<style>{dark_style()}</style>{svg[head:]}"
 
 
 @functools.lru_cache(maxsize=32)

@@ -491,7 +491,10 @@ def test_svg_hostile_strings_never_become_markup(svg):
     parsed = parse(svg)
     tags = {tag for tag, _ in parsed.tags}
     assert tags <= {"div", "svg", "g", "path", "line", "text", "rect", "defs", "clippath",
-                    "title", "desc", "tspan", "circle"}, tags
+                    "title", "desc", "tspan", "circle", "style"}, tags
+    # the one style element is the chart's own dark-mode style sheet, nothing else
+    assert [tag for tag, _ in parsed.tags].count("style") == 1
+    assert svg.count("<style>") == 1 and f"<style>{chart.dark_style()}</style>" in svg
     for _, attrs in parsed.tags:
         assert not any(name.startswith("on") for name in attrs)
         assert not any((v or "").strip().lower().startswith("javascript:")
@@ -501,6 +504,24 @@ def test_svg_hostile_strings_never_become_markup(svg):
         assert needle not in markup.lower()
     # nothing agent-written is outside text nodes or quoted attribute values
     assert "<img" not in svg and "<script" not in svg.lower() and "</script" not in svg.lower()
+
+
+def test_in_dark_mode_each_agent_keeps_a_colour_of_its_own_that_stands_out(svg):
+    """A dark page shows the chart drawn dark, not inverted: every colour it draws with has a
+    dark-mode one, the agents' told apart and standing out from the dark card as they do from
+    the light one, its text readable; and the picture carries the style that repaints it."""
+    dark = chart.DARK_COLOURS
+    agents = [dark[c] for c in chart.PALETTE]
+    assert len(set(agents)) == len(chart.PALETTE)
+    assert min(chart.contrast(c, chart.DARK_BACKGROUND) for c in agents) >= 3.5
+    for ink in ("#1f2937", "#6b7280"):                   # titles, axis labels and captions
+        assert chart.contrast(dark[ink], chart.DARK_BACKGROUND) >= 4.5
+    drawn = set(re.findall(r'(?:fill|stroke)="(#[0-9a-f]{6})"', svg))
+    assert drawn and drawn <= set(dark)
+    style = chart.dark_style()
+    assert style.startswith("@media (prefers-color-scheme:dark){") and f"<style>{style}</style>" in svg
+    for colour in drawn:
+        assert f'[fill="{colour}"]{{fill:{dark[colour]}}}' in style
 
 
 def test_svg_is_deterministic(lower_case):

@@ -509,6 +509,48 @@ def test_dark_mode_live_chart_and_all_rows_without_errors(visit):
     assert card != body                                 # the chart keeps its light card
 
 
+# The relative luminance (0 black, 1 white) of an element's computed colour property.
+LUMINANCE = """(e, property) => {
+    const [r, g, b] = getComputedStyle(e)[property].match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const linear = (v) => { v /= 255; return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b); }"""
+
+
+def rgb(colour: str) -> str:
+    return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+
+def test_in_dark_mode_the_chart_its_tooltip_and_legend_are_drawn_dark(visit):
+    """The chart card was shown inverted through a filter (its agents' colours shifted) and the
+    live chart's tooltip stayed a light box in the dark page. Now the card, the picture, the live
+    chart and the tooltip are dark, and an agent's marker in the legend has the colour of its
+    points."""
+    page, _ = visit("/", viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    figure = page.locator("#chart")
+    assert figure.evaluate("e => getComputedStyle(e).filter") == "none"
+    from builder.chart import DARK_BACKGROUND, DARK_COLOURS, PALETTE
+    assert figure.evaluate("e => getComputedStyle(e).backgroundColor") == rgb(DARK_BACKGROUND)
+    picture = page.locator("#chart-static > svg > rect").first             # its background
+    assert picture.evaluate("e => getComputedStyle(e).fill") == rgb(DARK_BACKGROUND)
+    leader = DARK_COLOURS[PALETTE[0]]
+    marker = page.locator("#chart-legend button").first.locator("path")
+    assert marker.evaluate("e => getComputedStyle(e).fill") == rgb(leader)
+    go_live(page)
+    assert page.locator("#chart-view > svg").evaluate(
+        "e => getComputedStyle(e).backgroundColor") == rgb(DARK_BACKGROUND)
+    fills = page.eval_on_selector_all("#chart-view g.mark-symbol path",
+                                      "ps => ps.map(p => getComputedStyle(p).fill)")
+    assert rgb(leader) in fills and rgb(PALETTE[0]) not in fills
+    points = page.locator("#chart-view g.mark-symbol path")
+    box = next(b for b in (points.nth(i).bounding_box() for i in range(points.count() - 1, -1, -1))
+               if b and b["x"] > 300)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    tooltip.wait_for()
+    assert tooltip.evaluate(LUMINANCE, "backgroundColor") < 0.05
+    assert tooltip.evaluate(LUMINANCE, "color") > 0.6
+
+
 def test_agents_roster_sorts_best_by_value_and_keeps_it_in_the_url(visit):
     page, _ = visit("/agents/")
     page.click("#roster th[data-key=best] button")          # one click: the best first

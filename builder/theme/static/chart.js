@@ -293,7 +293,7 @@
       hover: true,
       logLevel: vega.Error
     });
-    if (window.vegaTooltipHandler) view.tooltip(new window.vegaTooltipHandler({ theme: "light" }).call);
+    if (window.vegaTooltipHandler) view.tooltip(new window.vegaTooltipHandler({ theme: "custom" }).call);  // style.css colours it
     this.viewEl.hidden = false;
     this.view = view;
     this.mode = mode;
