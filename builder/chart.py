@@ -65,7 +65,8 @@ SVG_WIDTH = 900
 # ... and a phone's picture at this one: scaled to a 320-pixel screen, its text stays about the
 # size it was drawn at (the wide picture's text scaled to that width was 4 pixels high)
 NARROW_SVG_WIDTH = 250
-SOCIAL_WIDTH = 1200        # pixels of the link preview's PNG of the picture (sites show 1.91:1)
+# pixels of the link preview's PNG of the picture: previews show 1.91:1 and crop the rest
+SOCIAL_WIDTH, SOCIAL_HEIGHT = 1200, 630
 TEXT_LIMIT = 80            # agent-written strings are cut to this many characters in the chart
 EMPTY_TITLE = "No scored results yet"
 BACKGROUND = "#fbfbfd"     # drawn into the chart, so that downloads read on any background

@@ -31,7 +31,7 @@ from typing import Any, Callable, Sequence
 
 from markupsafe import Markup
 
-from builder.chart import NARROW_SVG_WIDTH, SOCIAL_WIDTH, AgentStyle, spec_from_document
+from builder.chart import NARROW_SVG_WIDTH, SOCIAL_HEIGHT, SOCIAL_WIDTH, AgentStyle, spec_from_document
 from builder.parallel import fresh_python
 
 RUNTIME_FILE = "vendor/vega-runtime.js"
@@ -161,7 +161,7 @@ def renders(spec: dict[str, Any], doc: dict[str, Any], *, narrow: bool = True
         svg, refused = None, str(exc)
     data = json.dumps(browser_document(doc), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False)
-    png = base64.b64encode(social_png(svg)).decode() if svg else None
+    png = base64.b64encode(social_png(chart_svg.chart_svg(spec, dark=False))).decode() if svg else None
     made = {"svg": svg, "narrow": None, "png": png, "refused": refused, "data": data}
     return narrow_picture(spec, made) if narrow else made
 
@@ -176,12 +176,15 @@ def narrow_picture(spec: dict[str, Any], made: dict[str, str | None]) -> dict[st
 
 
 def social_png(svg: str) -> bytes:
-    """The picture as a PNG SOCIAL_WIDTH pixels wide: link previews show PNG, not SVG."""
+    """The picture as a PNG of SOCIAL_WIDTH x SOCIAL_HEIGHT pixels, framed (not drawn again:
+    vl-convert's engine grows with each drawing): link previews show PNG, not SVG, and crop
+    the sides of a wider one."""
     import vl_convert
 
     from builder import chart_svg
 
-    return vl_convert.svg_to_png(svg, scale=SOCIAL_WIDTH / chart_svg.picture_size(svg)[0])
+    frame = chart_svg.framed(svg, SOCIAL_WIDTH, SOCIAL_HEIGHT)
+    return vl_convert.svg_to_png(frame, scale=SOCIAL_WIDTH / chart_svg.view_box(frame)[0])
 
 
 RENDERS_TIMEOUT = 300              # seconds of waiting; 2,000 results take about one

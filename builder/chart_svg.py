@@ -13,7 +13,8 @@ import xml.etree.ElementTree as ET
 from importlib.metadata import version
 from typing import Any
 
-from builder.chart import CHART_VERSION, NARROW_SVG_WIDTH, SOCIAL_WIDTH, SVG_WIDTH, dark_style
+from builder.chart import (BACKGROUND, CHART_VERSION, NARROW_SVG_WIDTH, SOCIAL_HEIGHT, SOCIAL_WIDTH,
+                           SVG_WIDTH, dark_style)
 
 
 class UnsafeSvgError(ValueError):
@@ -33,7 +34,7 @@ def spec_digest(spec: dict[str, Any]) -> str:
     vl-convert version comes from the package's metadata: a build whose renders are cached
     does not load vl-convert."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    salt = (f"{version('vl-convert-python')}|{SVG_WIDTH}|{NARROW_SVG_WIDTH}|{SOCIAL_WIDTH}|"
+    salt = (f"{version('vl-convert-python')}|{SVG_WIDTH}|{NARROW_SVG_WIDTH}|{SOCIAL_WIDTH}|{SOCIAL_HEIGHT}|"
             f"{CHART_VERSION}|{dark_style()}")
     return hashlib.sha256(f"{salt}\n{payload}".encode("utf-8")).hexdigest()
 
@@ -72,10 +73,31 @@ def _svg_of(spec_json: str) -> str:
 
 def picture_size(svg: str) -> tuple[int, int]:
     """The width and height a `chart_svg` picture is drawn at (its viewBox), in whole pixels."""
-    found = re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg)
+    width, height = view_box(svg)
+    return round(width), round(height)
+
+
+def view_box(svg: str) -> tuple[float, float]:
+    """The width and height of a `chart_svg` picture's viewBox."""
+    found = re.search(r'viewBox="-?[\d.]+ -?[\d.]+ ([\d.]+) ([\d.]+)"', svg)
     if not found:
         raise ValueError("not a chart_svg picture: no viewBox")
-    return round(float(found.group(1))), round(float(found.group(2)))
+    return float(found.group(1)), float(found.group(2))
+
+
+def framed(svg: str, width: int, height: int) -> str:
+    """The picture centred in a frame of the proportions `width`:`height`, the room around it in
+    the chart's background: a link preview crops whatever does not fit its frame."""
+    drawn_width, drawn_height = view_box(svg)
+    frame_width = max(drawn_width, drawn_height * width / height)
+    frame_height = frame_width * height / width
+    x, y = (drawn_width - frame_width) / 2, (drawn_height - frame_height) / 2
+    box = f"{_fmt_num(x)} {_fmt_num(y)} {_fmt_num(frame_width)} {_fmt_num(frame_height)}"
+    head = svg.index(">") + 1
+    ground = (f'<rect x="{_fmt_num(x)}" y="{_fmt_num(y)}" width="{_fmt_num(frame_width)}" '
+              f'height="{_fmt_num(frame_height)}" fill="{BACKGROUND}" />')
+    opening = re.sub(r'viewBox="[^"]*"', f'viewBox="{box}"', svg[:head], count=1)
+    return opening + ground + svg[head:]
 
 
 def _clean_svg(raw: str, description: str) -> str:

@@ -524,6 +524,23 @@ def test_in_dark_mode_each_agent_keeps_a_colour_of_its_own_that_stands_out(svg):
         assert f'[fill="{colour}"]{{fill:{dark[colour]}}}' in style
 
 
+@pytest.mark.parametrize("width", [chart.SVG_WIDTH, chart.NARROW_SVG_WIDTH, "empty"])
+def test_the_link_preview_is_the_whole_picture_at_the_proportions_previews_show(lower_case, width):
+    """Link previews show 1200 x 630 pixels and crop what is wider (the picture is 2.2:1): the
+    preview's PNG is the whole picture, framed in its background, at that size."""
+    rank, recs, bl = lower_case
+    spec = chart.chart_spec([] if width == "empty" else rank, recs, bl, BPB, "lower")
+    svg = chart_svg.chart_svg(spec, width=chart.SVG_WIDTH if width == "empty" else width,
+                              dark=False)
+    frame = chart_svg.framed(svg, 1200, 630)
+    drawn, shown = chart_svg.view_box(svg), chart_svg.view_box(frame)
+    assert shown[0] / shown[1] == pytest.approx(1200 / 630)
+    assert shown[0] >= drawn[0] and shown[1] >= drawn[1]           # nothing of it cut off
+    png = chart_runtime.social_png(svg)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")) == (1200, 630)
+
+
 def test_svg_is_deterministic(lower_case):
     rank, recs, bl = lower_case
     spec = chart.chart_spec(rank, recs, bl, BPB, "lower")
