@@ -768,3 +768,42 @@ def test_every_item_kind_has_the_partial_that_renders_it():
     assert len(kinds) == 10
     for cls in kinds:
         assert env.get_template(f"_partials/trace_item_{cls.kind}.html") is not None, cls.__name__
+
+
+# ---------------------------------------------------------------------------------------------
+# Logs no harness recognises
+
+UNKNOWN_ROWS = [{"id": "prompt-0", "completion_token_ids": [785, 3405], "prompt_sha256": "b471"},
+                {"id": "prompt-1", "completion_token_ids": [40, 1079], "prompt_sha256": "7ed6"}]
+
+
+def unknown_log_bucket(tmp: Path) -> Path:
+    """Two shares of a log no harness parser recognises: one whose manifest names a harness we
+    do not read (unknown/s1), one whose manifest says claude-code (named/s1)."""
+    bucket = tmp / "bucket"
+    for session, harness in (("unknown/s1", "greedy-verifier"), ("named/s1", "claude-code")):
+        folder = bucket / "traces" / session
+        folder.mkdir(parents=True)
+        (folder / "run.jsonl").write_text("\n".join(json.dumps(r) for r in UNKNOWN_ROWS) + "\n")
+        (folder / "manifest.md").write_text(
+            f"---\nharness: {harness}\nsession_id: s1\nshare: full\n---\n")
+    return bucket
+
+
+@pytest.fixture(scope="module")
+def unknown_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("unknown")
+    return build(tmp, source=unknown_log_bucket(tmp))
+
+
+def test_a_log_in_no_known_format_is_named_in_the_build_report_and_on_its_page(unknown_site):
+    rows = [tuple(text_of(td) for td in tr.find_all("td")) for tr in
+            soup(unknown_site / "build" / "index.html").find("table", class_="problems").find_all("tr")[1:]]
+    keys = "first record has keys id, completion_token_ids, prompt_sha256"
+    assert ("traces/unknown/s1/run.jsonl",
+            f"no known log format ({keys}): shown as raw records") in rows
+    assert [path for path, _ in rows].count("traces/unknown/s1/run.jsonl") == 1
+    assert any(path == "traces/named/s1/run.jsonl" and reason.startswith(f"no known log format ({keys})")
+               for path, reason in rows)
+    log = soup(trace_page(unknown_site, "unknown/s1")).find("section", class_="transcript-stats")
+    assert f"No known log format ({keys}): shown as raw records." in text_of(log)

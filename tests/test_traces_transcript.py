@@ -687,3 +687,24 @@ def test_a_200000_line_log_keeps_its_figures_and_bounds_its_items(tmp_path):
     assert kept + t.stats.items_omitted == 75_000      # prompt + call + answer per 8 lines
     assert t.stats.items_omitted == 75_000 - MAX_ITEMS
     assert len(paginate(t, 200)) >= kept // 200
+
+
+def test_a_log_no_harness_recognises_is_reported_with_its_first_keys():
+    unknown = b'{"id": "prompt-0", "completion_token_ids": [785], "prompt_sha256": "b4"}\n{"id": 1}\n'
+    (problem,) = transcript_problems("traces/x/run/run.jsonl", parse_log(unknown, "my-tool"))
+    assert problem.path == "traces/x/run/run.jsonl"
+    assert problem.reason == ("no known log format (first record has keys id, "
+                              "completion_token_ids, prompt_sha256): shown as raw records")
+    # the manifest names a harness we read: its parser reads the log, and the report says so
+    (named,) = transcript_problems("p", parse_log(unknown, "claude-code"))
+    assert named.reason.startswith("no known log format (first record has keys id, ")
+    assert named.reason.endswith("read as claude-code, as its manifest says; records that "
+                                 "harness does not know are shown raw")
+    wide = {f"k{i}\x1b[31m": i for i in range(12)}     # hostile keys: plain text, at most 8
+    (many,) = transcript_problems("p", parse_log(json.dumps(wide).encode(), None))
+    assert "keys k0, k1, k2, k3, k4, k5, k6, k7, …)" in many.reason
+    (empty,) = transcript_problems("p", parse_log(b"{}\n", None))
+    assert "(first record is an empty object)" in empty.reason
+    # a log a harness recognises, or one without a single record, says nothing of its format
+    assert transcript_problems("p", parse_log(ORBIT_LOG.read_bytes(), None)) == ()
+    assert all("format" not in p.reason for p in transcript_problems("p", parse_log(b"nope\n")))

@@ -60,6 +60,8 @@ class TranscriptStats:
     hidden_types: tuple[tuple[str, int], ...] = ()   # bookkeeping rows not shown at all
     items_omitted: int = 0           # items dropped after MAX_ITEMS
     redactions: int = 0
+    unknown_format_keys: tuple[str, ...] | None = None   # no harness recognised the log: the
+                                                         # keys of its first record
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """parse_log: detect the harness, run its parser over the lines, say what was wrong."""
 from __future__ import annotations
 
+from dataclasses import replace
 from itertools import chain
 from typing import Any, BinaryIO, Iterable
 
@@ -14,6 +15,7 @@ from builder.transcript.reading import MAX_LINE_BYTES, LineReader
 
 MAX_ITEMS = 50_000          # items kept per transcript; stats keep counting beyond it
 DETECT_LINES = 64           # lines looked at to detect the harness
+KEYS_NAMED = 8              # keys of an unknown log's first record the report names
 
 
 def harness_named(name: str | None) -> Harness | None:
@@ -50,7 +52,8 @@ def parse_log(source: bytes | BinaryIO | Iterable[bytes], harness: str | None = 
         head.append(entry)
         if len(head) >= DETECT_LINES:
             break
-    detected = detect_harness(obj for _, _, obj in head if isinstance(obj, dict))
+    records = [obj for _, _, obj in head if isinstance(obj, dict)]
+    detected = detect_harness(records)
     chosen = harness_named(harness)
     if chosen is None or (detected is not HARNESSES[-1] and detected is not chosen):
         chosen = detected
@@ -68,13 +71,20 @@ def parse_log(source: bytes | BinaryIO | Iterable[bytes], harness: str | None = 
             if len(parser.unreadable) < 20:
                 parser.unreadable.append((n, type(exc).__name__))
             parser.raw_record(f"unreadable {str(obj.get('type'))[:50]}", obj)
-    return parser.finish(chosen, reader)
+    transcript = parser.finish(chosen, reader)
+    if detected is not HARNESSES[-1] or not records:
+        return transcript
+    keys = tuple(fmt.short(parser.text(str(key), 200), 40)
+                 for key in list(records[0])[:KEYS_NAMED + 1])
+    return replace(transcript, stats=replace(transcript.stats, unknown_format_keys=keys))
 
 
 def transcript_problems(path: str, transcript: Transcript) -> tuple[Problem, ...]:
     """What the build report should say about a parsed log (nothing when it was clean)."""
     st = transcript.stats
     out = []
+    if st.unknown_format_keys is not None:
+        out.append(unknown_format_reason(transcript))
     if st.malformed_lines:
         lines = ", ".join(str(n) for n in st.malformed_line_numbers)
         more = "…" if st.malformed_lines > len(st.malformed_line_numbers) else ""
@@ -96,3 +106,15 @@ def transcript_problems(path: str, transcript: Transcript) -> tuple[Problem, ...
                    f"{fmt.count(len(transcript.items))} "
                    "not rendered")
     return tuple(Problem(path, reason) for reason in out)
+
+
+def unknown_format_reason(transcript: Transcript) -> str:
+    """Why a log no harness recognised is shown as it is, naming its first record's keys (what
+    a reader needs to tell which tool wrote it)."""
+    keys = transcript.stats.unknown_format_keys or ()
+    named = ", ".join(keys[:KEYS_NAMED]) + (", …" if len(keys) > KEYS_NAMED else "")
+    found = f"first record has keys {named}" if keys else "first record is an empty object"
+    shown = ("shown as raw records" if transcript.harness == HARNESSES[-1].name else
+             f"read as {transcript.harness}, as its manifest says; records that harness does "
+             "not know are shown raw")
+    return f"no known log format ({found}): {shown}"
