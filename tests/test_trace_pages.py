@@ -807,3 +807,22 @@ def test_a_log_in_no_known_format_is_named_in_the_build_report_and_on_its_page(u
                for path, reason in rows)
     log = soup(trace_page(unknown_site, "unknown/s1")).find("section", class_="transcript-stats")
     assert f"No known log format ({keys}): shown as raw records." in text_of(log)
+
+
+def test_a_log_no_parser_read_shows_its_counts_as_unknown_not_zero(unknown_site):
+    page = soup(trace_page(unknown_site, "unknown/s1"))
+    log = {text_of(div.dt): text_of(div.dd) for div in
+           page.find("section", class_="transcript-stats").find_all("div")}
+    assert log["harness (from the log)"] == "none recognised"
+    assert (log["lines"], log["records"]) == ("2", "2")
+    assert [log[k] for k in ("turns", "tool calls", "tool errors", "errors (all kinds)")] == ["—"] * 4
+    activity = text_of(page.find("section", class_="activity"))
+    assert "Tool calls (reported) —" in activity
+    assert "in the log" not in activity and "errors" not in activity.lower()
+    (turn,) = page.find("nav", class_="turn-index").find_all("li")
+    assert text_of(turn) == "Before the first prompt the log's records, shown raw"
+    assert "tool call" not in text_of(page.find("h3", class_="turn-head"))
+    assert len(page.find_all("details", class_="raw")) == 2
+    # a log its manifest's harness read keeps the counts that parser made
+    named = soup(trace_page(unknown_site, "named/s1")).find("section", class_="transcript-stats")
+    assert "tool calls 0" in text_of(named)

@@ -100,6 +100,7 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
     seconds = ((trace.ended_at - trace.started_at).total_seconds()
                if trace.started_at and trace.ended_at else None)
     computed = transcript is not None and st is not None and st.usage is not None
+    counted = st if transcript is not None and transcript.counted else None
     return SessionHeader(
         agent=trace.agent, agent_url=ctx.urls.agent(trace.agent), session=trace.session_id,
         title=transcript.title if transcript is not None else "",
@@ -119,9 +120,9 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         computed_note=transcript.usage_note if computed else "",
         sidechain_total=st.sidechain_usage.total if st and st.sidechain_usage else None,
         tool_calls_reported=trace.tool_calls,
-        tool_calls_parsed=st.tool_calls if st is not None else None,
-        errors=st.errors if st is not None else None,
-        tool_errors=st.tool_errors if st is not None else None,
+        tool_calls_parsed=counted.tool_calls if counted is not None else None,
+        errors=counted.errors if counted is not None else None,
+        tool_errors=counted.tool_errors if counted is not None else None,
         first_error_url=error_links[0].url if error_links else "",
         error_links=error_links,
         top_tools=_top_tools(trace.tool_calls_by_name or (st.tool_calls_by_name if st else ())),
@@ -190,7 +191,7 @@ def _activity(extra: dict[str, str], transcript: Transcript | None) -> tuple[tup
     activity = [(label, extra[key]) for key, label in (
         ("extensions.turns", "turns (reported)"),
         ("extensions.api_requests", "API requests (reported)")) if key in extra]
-    if transcript is not None:
+    if transcript is not None and transcript.counted:
         activity.append(("turns in the log", fmt.count(transcript.prompted_turns)))
         if transcript.stats.api_requests is not None:
             activity.append(("API requests (distinct, from the log)",
@@ -256,11 +257,13 @@ def _metadata(trace: Trace) -> tuple[tuple[str, str], ...]:
 
 def transcript_facts(transcript: Transcript) -> TranscriptFacts:
     st = transcript.stats
-    rows = [("harness (from the log)", transcript.harness),
+    known = transcript.counted           # else "—": a log read as raw records has no known counts
+    rows = [("harness (from the log)", transcript.harness if known else "none recognised"),
             ("lines", fmt.count(st.lines)), ("records", fmt.count(st.records)),
-            ("turns", fmt.count(transcript.prompted_turns)),
-            ("tool calls", fmt.count(st.tool_calls)), ("tool errors", fmt.count(st.tool_errors)),
-            ("errors (all kinds)", fmt.count(st.errors))]
+            ("turns", fmt.count(transcript.prompted_turns if known else None)),
+            ("tool calls", fmt.count(st.tool_calls if known else None)),
+            ("tool errors", fmt.count(st.tool_errors if known else None)),
+            ("errors (all kinds)", fmt.count(st.errors if known else None))]
     optional = (("API errors", st.api_errors), ("calls without a result", st.calls_without_result),
                 ("results without a call", st.orphan_results))
     rows += [(label, fmt.count(n)) for label, n in optional if n]

@@ -165,7 +165,7 @@ class TurnSection:
     title: str
     time: str
     iso: str
-    tool_calls: int
+    tool_calls: int | None           # None: unknown (no parser read the log's structure)
     errors: int
     tokens: int | None
     items: tuple[AnyView, ...]
@@ -186,8 +186,8 @@ def sections(viewer: Viewer, transcript: Transcript, items: Sequence[Item],
             number=number, anchor=turn.anchor if starts_here else "",
             title=turn.title + ("" if starts_here else " (continued)"),
             time=viewer.offset(turn.timestamp), iso=fmt.iso(turn.timestamp),
-            tool_calls=turn.tool_calls, errors=turn.errors, tokens=turn.tokens,
-            items=viewer.views(group, error_ids)))
+            tool_calls=turn.tool_calls if transcript.counted else None, errors=turn.errors,
+            tokens=turn.tokens, items=viewer.views(group, error_ids)))
     return tuple(out)
 
 

@@ -258,7 +258,7 @@ class TurnLink:
     label: str
     url: str
     preview: str
-    tool_calls: int
+    tool_calls: int | None           # None: unknown (no parser read the log's structure)
     errors: int
     tokens: int | None
     page: int
@@ -389,6 +389,7 @@ def _turn_index(transcript: Transcript, page_of_turn: Mapping[int, int],
                 url: Callable[[int], str], page: int) -> tuple[TurnLink, ...]:
     """Page 1: every turn (up to TURN_INDEX_CAP); other pages: the turns they hold."""
     out = []
+    preamble = "harness context" if transcript.counted else "the log's records, shown raw"
     for turn in transcript.turns:
         where = page_of_turn.get(turn.number, 1)
         if page != 1 and where != page:
@@ -397,8 +398,9 @@ def _turn_index(transcript: Transcript, page_of_turn: Mapping[int, int],
             break
         out.append(TurnLink(number=turn.number, label=turn.title,
                             url=url(where) + f"#{turn.anchor}",
-                            preview=turn.preview or ("harness context" if turn.number == 0 else ""),
-                            tool_calls=turn.tool_calls, errors=turn.errors, tokens=turn.tokens,
+                            preview=turn.preview or (preamble if turn.number == 0 else ""),
+                            tool_calls=turn.tool_calls if transcript.counted else None,
+                            errors=turn.errors, tokens=turn.tokens,
                             page=where))
     return tuple(out)
 

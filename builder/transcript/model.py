@@ -74,6 +74,8 @@ class Transcript:
     meta: tuple[tuple[str, str], ...] = ()   # session id, cwd, branch, CLI version…
     usage_label: str = ""            # how stats.usage was computed from the log, in a few words
     usage_note: str = ""             # … and why it differs from what the manifest reports
+    counted: bool = True             # False: no parser read the log's structure (every record
+                                     # is raw), so its turns, tool calls and errors are unknown
 
     @property
     def prompted_turns(self) -> int:

@@ -76,7 +76,8 @@ def parse_log(source: bytes | BinaryIO | Iterable[bytes], harness: str | None = 
         return transcript
     keys = tuple(fmt.short(parser.text(str(key), 200), 40)
                  for key in list(records[0])[:KEYS_NAMED + 1])
-    return replace(transcript, stats=replace(transcript.stats, unknown_format_keys=keys))
+    return replace(transcript, stats=replace(transcript.stats, unknown_format_keys=keys),
+                   counted=chosen is not HARNESSES[-1])
 
 
 def transcript_problems(path: str, transcript: Transcript) -> tuple[Problem, ...]:
