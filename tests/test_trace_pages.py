@@ -826,3 +826,12 @@ def test_a_log_no_parser_read_shows_its_counts_as_unknown_not_zero(unknown_site)
     # a log its manifest's harness read keeps the counts that parser made
     named = soup(trace_page(unknown_site, "named/s1")).find("section", class_="transcript-stats")
     assert "tool calls 0" in text_of(named)
+
+
+def test_raw_record_cards_are_told_apart_closed_by_their_first_fields(unknown_site):
+    cards = soup(trace_page(unknown_site, "unknown/s1")).find_all("details", class_="raw")
+    assert [text_of(card.summary) for card in cards] == [
+        "unrecognised record (type=(no type)) id: prompt-0 · completion_token_ids: [785, 3405] · "
+        "prompt_sha256: b471",
+        "unrecognised record (type=(no type)) id: prompt-1 · completion_token_ids: [40, 1079] · "
+        "prompt_sha256: 7ed6"]

@@ -708,3 +708,17 @@ def test_a_log_no_harness_recognises_is_reported_with_its_first_keys():
     # a log a harness recognises, or one without a single record, says nothing of its format
     assert transcript_problems("p", parse_log(ORBIT_LOG.read_bytes(), None)) == ()
     assert all("format" not in p.reason for p in transcript_problems("p", parse_log(b"nope\n")))
+
+
+def test_an_unrecognised_record_is_previewed_by_its_first_fields_masked_once():
+    from builder.redact import redact
+    rows = [{"id": "prompt-0", "completion_token_ids": [785, 3405], "type": "probe",
+             "note": "key hf_a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwX\nnext line"},
+            {"x": "y" * 500}, {}]
+    t = parse_log("\n".join(json.dumps(r) for r in rows).encode(), None, text_filter=redact)
+    first, long, empty = t.items
+    assert first.preview == ("id: prompt-0 · completion_token_ids: [785, 3405] · "
+                             "note: key [REDACTED:hf-token] next line")
+    assert t.stats.redactions == 1                     # the preview repeats the raw block's mask
+    assert long.preview.startswith("x: yyy") and len(long.preview) == 160 and long.preview.endswith("…")
+    assert empty.preview == "" and empty.record_type == "(no type)"

@@ -391,6 +391,7 @@ class RawRecord(Item):
     kind: ClassVar[str] = "raw"
     record_type: str
     raw: str                         # pretty JSON, capped
+    preview: str = ""                # its first fields on one line: the cards tell apart closed
 
     @property
     def label(self) -> str:

@@ -6,15 +6,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import groupby
+from itertools import groupby, islice
 from typing import TYPE_CHECKING, Any, Callable
 
 from builder.model import TokenUsage
 from builder.transcript.items import (Item, RawRecord, Subagent, ToolCall, ToolResultOrphan,
                                       tally_of)
 from builder.transcript.model import Transcript, TranscriptStats, Turn
-from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, cap_text, one_line,
-                                     parse_timestamp, pretty_json, terminal_text)
+from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, cap_text, compact_json,
+                                     one_line, parse_timestamp, pretty_json, terminal_text)
 from builder.transcript.tools import set_diff, tool_summary
 
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from builder.transcript.reading import LineReader
 
 TextFilter = Callable[[str], "tuple[str, int]"]
+PREVIEW_FIELDS = 6            # fields of an unrecognised record its card's summary line shows
+PREVIEW_VALUE_CUT = 400       # characters of each of them
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
 
@@ -256,7 +258,26 @@ class Parser:
     def raw_record(self, record_type: str, obj: Any, into: list | None = None) -> None:
         self.unknown[record_type] += 1
         self.emit(RawRecord(record_type=self.text(record_type, 200), raw=self.pretty(obj, RAW_CAP),
-                            **self.base()), into)
+                            preview=self.record_preview(obj), **self.base()), into)
+
+    def record_preview(self, obj: Any) -> str:
+        """A record's first fields but its type on one line, "key: value · key: value",
+        filtered before it is cut (each value is cut well past what the line shows, and past
+        any secret's length, so none is cut short of the filter)."""
+        if not isinstance(obj, dict):
+            return ""
+        fields: list[str] = []
+        length = 0
+        for key, value in islice(obj.items(), PREVIEW_FIELDS + 1):
+            if key == "type" or length > SUMMARY_CAP:
+                continue
+            shown = value if isinstance(value, str) else compact_json(value)
+            fields.append(f"{key}: {shown[:PREVIEW_VALUE_CUT]}")
+            length += len(fields[-1]) + 3
+        text = terminal_text(" · ".join(fields[:PREVIEW_FIELDS]))
+        if self.filter is not None:
+            text, _ = self.filter(text)          # counted once, in the record's own block
+        return one_line(" ".join(text.split()))
 
     # -- finishing ----------------------------------------------------------------------------
     def freeze(self, items: list, anchors: set[str]) -> tuple[Item, ...]:

@@ -130,3 +130,11 @@ def pretty_json(value: Any) -> str:
                           for k, v in value.items())
         return "{\n" + body + "\n}"
     return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def compact_json(value: Any) -> str:
+    """A JSON value on one line (`[785, 3405]`), "…" for one too deep to write."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return "…"
