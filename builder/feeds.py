@@ -25,12 +25,23 @@ class Entry:
     summary: str                 # plain text
     content: str = ""            # sanitised HTML ("" for none)
     id: str = ""                 # its Atom id when it is not `url` (another event of that page)
+    published: datetime | None = None   # when it was posted, if it changed since (`updated`)
+
+    @property
+    def posted(self) -> datetime | None:
+        return self.published or self.updated
 
 
 def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
-    """The `size` newest entries, newest first (undated ones last, ties by URL)."""
-    return sorted(entries, key=lambda e: (e.updated is not None, fmt.iso(e.updated), e.url),
+    """The `size` newest entries by when they were posted, newest first (undated ones last,
+    ties by URL): a result verified later keeps its place among the results, as pages list it."""
+    return sorted(entries, key=lambda e: (e.posted is not None, fmt.iso(e.posted), e.url),
                   reverse=True)[:size]
+
+
+def last_updated(entries: Iterable[Entry]) -> datetime | None:
+    """The newest `updated` of the entries: the feed's own."""
+    return max((fmt.utc(e.updated) for e in entries if e.updated), default=None)
 
 
 # What XML 1.0 cannot hold at all, escaped or not: one such character and a reader drops the
@@ -67,8 +78,9 @@ def entry_links(content: str, url: str) -> str:
 def _entry(e: Entry) -> str:
     content = (f'<content type="html">{escape(entry_links(e.content, e.url))}</content>'
                if e.content else "")
+    published = f"<published>{_iso(e.published)}</published>" if e.published else ""
     return (f"<entry><id>{escape(_uri(e.id or e.url))}</id><title>{escape(e.title)}</title>"
-            f"<link href={quoteattr(e.url)}/><updated>{_iso(e.updated)}</updated>"
+            f"<link href={quoteattr(e.url)}/>{published}<updated>{_iso(e.updated)}</updated>"
             f"<author><name>{escape(e.author)}</name></author>"
             f"<summary>{escape(e.summary)}</summary>{content}</entry>")
 

@@ -1,3 +1,4 @@
+import json
 import re
 import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
@@ -85,8 +86,8 @@ def test_every_agent_has_a_feed_of_its_own_posts_linked_from_its_page(demo_site)
     assert entries and {e.find(f"{ATOM}author/{ATOM}name").text for e in entries} == {"kestrel"}
     links = [e.find(f"{ATOM}link").get("href") for e in entries]
     assert any("/messages/" in u for u in links) and any("/results/" in u for u in links)
-    updated = [e.find(f"{ATOM}updated").text for e in entries]
-    assert updated == sorted(updated, reverse=True)
+    posted = [e.findtext(f"{ATOM}published") or e.findtext(f"{ATOM}updated") for e in entries]
+    assert posted == sorted(posted, reverse=True)
 
 
 def test_a_bodys_links_to_its_own_headings_and_footnotes_name_its_page_in_feeds():
@@ -221,3 +222,49 @@ def test_a_record_is_an_entry_of_its_own_beside_its_result(demo_site):
         for e in ET.parse(path).getroot().findall(f"{ATOM}entry"):
             titles.setdefault(e.findtext(f"{ATOM}id"), set()).add(e.findtext(f"{ATOM}title"))
     assert {i: t for i, t in titles.items() if len(t) > 1} == {}
+
+
+def test_a_results_entry_moves_when_the_verifier_gives_its_verdict(tmp_path):
+    """A subscriber learns that a result was verified: its entry's date becomes that of the
+    verifier's message on it (verification_status.json has no date), and its content says the
+    verdict and links that message. Rebuilt into the same site, as the cron job does."""
+    bucket, out = tmp_path / "bucket", tmp_path / "site"
+    for folder in ("results", "message_board"):
+        (bucket / folder).mkdir(parents=True)
+    (bucket / "results" / "20260708-211537-204_lumen-2.md").write_text(
+        "---\ntps: 412.3\nmethod: k5\nstatus: agent-run\ndescription: Fast.\nagent: lumen-2\n"
+        "timestamp: 2026-07-08 21:15 UTC\n---\nRun.\n", encoding="utf-8")
+    verdicts = bucket / "results" / "verification_status.json"
+
+    def build(verdict: str) -> dict[str, tuple[str, str, str]]:
+        verdicts.write_text(json.dumps({"20260708-211537-204_lumen-2.md": verdict}), encoding="utf-8")
+        assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                     "--out", str(out)]) == 0
+        found = {}
+        for feed in ("results.xml", "records.xml", "agents/lumen-2.xml"):
+            (entry,) = ET.parse(out / "feeds" / feed).getroot().findall(f"{ATOM}entry")
+            found[feed] = (entry.findtext(f"{ATOM}published") or entry.findtext(f"{ATOM}updated"),
+                           entry.findtext(f"{ATOM}updated"),
+                           soup(entry.findtext(f"{ATOM}content")).get_text())
+        return found
+
+    posted = "2026-07-08T21:15:37Z"                  # the time in its file's name
+    for published, updated, content in build("pending").values():
+        assert published == updated == posted and content.startswith("Verification: pending.")
+    (bucket / "message_board" / "20260708-225807-250_verifier-bot.md").write_text(
+        "---\ntype: verification\nrefs:\n- 20260708-211537-204_lumen-2.md\nagent: verifier-bot\n"
+        "timestamp: 2026-07-08 22:58 UTC\nvia: server\n---\nVALID\n", encoding="utf-8")
+    for published, updated, content in build("valid").values():
+        assert (published, updated) == (posted, "2026-07-08T22:58:07Z")
+        assert content.startswith("Verification: valid (2026-07-08 22:58 UTC).")
+    (entry,) = ET.parse(out / "feeds" / "results.xml").getroot().findall(f"{ATOM}entry")
+    link = soup(entry.findtext(f"{ATOM}content")).find("a")["href"]
+    assert urlsplit(link).path == "/messages/20260708-225807-250_verifier-bot/"
+    assert ET.parse(out / "feeds" / "results.xml").getroot().findtext(f"{ATOM}updated") == \
+        "2026-07-08T22:58:07Z"
+    # Verified again, the verdict file unchanged: the feeds' fingerprints see the new message
+    # (the tests' builds check every page taken from the cache).
+    (bucket / "message_board" / "20260709-080000-000_verifier-bot.md").write_text(
+        "---\ntype: verification\nrefs: 20260708-211537-204_lumen-2\nagent: verifier-bot\n---\n"
+        "Still VALID\n", encoding="utf-8")
+    assert {updated for _, updated, _ in build("valid").values()} == {"2026-07-09T08:00:00Z"}

@@ -6,10 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
-from typing import Iterator, Sequence
+from typing import Iterator, Mapping, Sequence
+
+from markupsafe import Markup
 
 from builder import feeds
 from builder import format as fmt
+from builder.assemble import result_refs
 from builder.model import Collab, Message, Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
@@ -27,19 +30,35 @@ RECORD_ID = "#record"
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     c, urls = ctx.collab, ctx.urls
     start = collaboration_start(c)
+    verdicts = verdict_messages(c.messages, ctx.results_by_file)
     yield deferred_feed(ctx, (urls.file("feeds/messages.xml"), urls.messages()), "messages",
-                        c.messages, (), "", start)
+                        c.messages, (), "", start, verdicts)
     yield deferred_feed(ctx, (urls.file("feeds/results.xml"), urls.results()), "results", (),
-                        c.results, "Result", start)
+                        c.results, "Result", start, verdicts)
     yield deferred_feed(ctx, (urls.file("feeds/records.xml"), urls.home()), "records", (),
-                        c.leaderboard.records, NEW_RECORD, start)
+                        c.leaderboard.records, NEW_RECORD, start, verdicts)
     joined = {a.id: a.joined for a in c.agents}
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
         yield deferred_feed(ctx, (urls.agent_feed(agent), urls.agent(agent)), f"{agent}",
                             ctx.by_agent_messages.get(agent, ()),
                             ctx.by_agent_results.get(agent, ()), "Result",
-                            joined.get(agent) or start)
+                            joined.get(agent) or start, verdicts)
+
+
+VERIFICATION = "verification"   # the type of the verifier's messages (its verdict on the results it refs)
+GIVEN = ("valid", "invalid")    # the verdicts a verifier gives (pending is its absence)
+
+
+def verdict_messages(messages: Sequence[Message],
+                     by_file: Mapping[str, Result]) -> dict[str, Message]:
+    """The verifier's newest message on each result it refs that has a verdict, by result id:
+    the date of its verdict (results/verification_status.json holds verdicts, not dates)."""
+    out: dict[str, Message] = {}
+    for m in messages:                       # filename order: a later message gives a later verdict
+        if m.type == VERIFICATION and m.timestamp is not None:
+            out.update((r.id, m) for r in result_refs(m, by_file) if r.verification in GIVEN)
+    return out
 
 
 def collaboration_start(c: Collab) -> datetime | None:
@@ -54,36 +73,41 @@ def collaboration_start(c: Collab) -> datetime | None:
 
 
 def deferred_feed(ctx: SiteContext, where: tuple[str, str], name: str, messages: Sequence[Message],
-                  results: Sequence[Result], label: str,
-                  since: datetime | None) -> PageSpec | Deferred:
+                  results: Sequence[Result], label: str, since: datetime | None,
+                  verdicts: Mapping[str, Message]) -> PageSpec | Deferred:
     """The feed of the newest of `messages` and `results`, taken from the page cache when its
     fingerprint is known. `where`: the feed's URL and that of the page it follows (a reader's
     link to the site); `since`: the feed's date while it has no entry, and that of its entries
-    without one (an agent's registration, else the collaboration's start)."""
+    without one (an agent's registration, else the collaboration's start); `verdicts`: the
+    verifier's message on a result, by result id (see `verdict_messages`)."""
     messages, results = messages[-feeds.FEED_SIZE:], results[-feeds.FEED_SIZE:]
-    plan = partial(_feed_of, ctx, where, name, messages, results, label, since)
-    fingerprint = feed_fingerprint(ctx, where, name, messages, results, label, since)
+    verdicts = {r.id: verdicts[r.id] for r in results if r.id in verdicts}
+    plan = partial(_feed_of, ctx, where, name, messages, results, label, since, verdicts)
+    fingerprint = feed_fingerprint(ctx, where, name, messages, results, label, since, verdicts)
     return deferred(where[0], fingerprint, plan)
 
 
 def _feed_of(ctx: SiteContext, where: tuple[str, str], name: str, messages: Sequence[Message],
-             results: Sequence[Result], label: str, since: datetime | None) -> PageSpec:
-    return feed(ctx, where, name,
-                message_entries(ctx, messages) + result_entries(ctx, results, label), since)
+             results: Sequence[Result], label: str, since: datetime | None,
+             verdicts: Mapping[str, Message]) -> PageSpec:
+    return feed(ctx, where, name, message_entries(ctx, messages)
+                + result_entries(ctx, results, label, verdicts), since)
 
 
 def feed_fingerprint(ctx: SiteContext, where: tuple[str, str], name: str,
-                     messages: Sequence[Message], results: Sequence[Result],
-                     label: str, since: datetime | None) -> str | None:
+                     messages: Sequence[Message], results: Sequence[Result], label: str,
+                     since: datetime | None, verdicts: Mapping[str, Message]) -> str | None:
     """A digest of everything the feed shows (None when the build cannot tell): the files of
-    its messages, its results and their rows (the score as shown), its date when undated."""
+    its messages, its results and their rows (the score as shown), the verifier's messages
+    that date their verdicts, its date when undated."""
     keys = [ctx.message_keys.get(m.id) for m in messages]
     records = [ctx.record_key(x) for r in results for x in (r, ctx.rows_by_result[r.id])]
     if not ctx.fingerprint_salt or None in keys or None in records:
         return None
     links = [ctx.bodies.result_links.get(r.id, "") for r in results]
+    dated = repr(sorted((r, m.id, fmt.iso(m.timestamp)) for r, m in verdicts.items()))
     return ctx.fingerprint("feed", repr((where, name, label, len(keys), fmt.iso(since))),
-                           *keys, *records, *links)
+                           *keys, *records, *links, dated)
 
 
 def feed(ctx: SiteContext, where: tuple[str, str], name: str, entries: list[feeds.Entry],
@@ -93,7 +117,7 @@ def feed(ctx: SiteContext, where: tuple[str, str], name: str, entries: list[feed
     shown = [e if e.updated else replace(e, updated=since) for e in feeds.newest(entries)]
     return PageSpec(url, data=feeds.atom(origin + url, f"{ctx.site.title}: {name}", origin + url,
                                          origin + ctx.urls.home(), shown,
-                                         shown[0].updated if shown else since, page=origin + page))
+                                         feeds.last_updated(shown) or since, page=origin + page))
 
 
 def message_entries(ctx: SiteContext, messages: Sequence[Message]) -> list[feeds.Entry]:
@@ -105,11 +129,15 @@ def message_entries(ctx: SiteContext, messages: Sequence[Message]) -> list[feeds
             for m in messages[-feeds.FEED_SIZE:]]
 
 
-def result_entries(ctx: SiteContext, results: Sequence[Result], label: str) -> list[feeds.Entry]:
+def result_entries(ctx: SiteContext, results: Sequence[Result], label: str,
+                   verdicts: Mapping[str, Message]) -> list[feeds.Entry]:
+    """A result's entry is dated by its latest event: its posting, or the verifier's message
+    on it when its verdict is given (a reader sees the entry change when it is verified)."""
     origin = origin_of(ctx.config.site.base_url)
     unit = ctx.config.metric.unit
     out = []
     for r in results[-feeds.FEED_SIZE:]:
+        verdict = verdicts.get(r.id)
         row = ctx.rows_by_result[r.id]
         score = fmt.with_unit(row.score_text, unit) or r.id
         notes = ", ".join(note for note in result_notes(row)
@@ -117,11 +145,31 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str) -> l
         url = origin + ctx.urls.result(r.id)
         out.append(feeds.Entry(url=url,
                                title=f"{label}: {score} by {r.agent}" + (f" ({notes})" if notes else ""),
-                               updated=r.timestamp, author=r.agent,
+                               updated=verdict_time(r, verdict),
+                               published=r.timestamp if verdict else None, author=r.agent,
                                summary=result_summary(r.method, r.description),
-                               content=str(ctx.bodies.results.get(r.id, "")),
+                               content=verdict_note(ctx, r, verdict)
+                               + str(ctx.bodies.results.get(r.id, "")),
                                id=url + RECORD_ID if label == NEW_RECORD else ""))
     return out
+
+
+def verdict_time(result: Result, verdict: Message | None) -> datetime | None:
+    """When the result last changed: the verifier's message when later than the posting."""
+    times = [fmt.utc(t) for t in (result.timestamp, verdict and verdict.timestamp) if t]
+    return max(times, default=None)
+
+
+def verdict_note(ctx: SiteContext, result: Result, verdict: Message | None) -> str:
+    """The result's verification as the entry's first line (HTML): its verdict, and when and
+    where the verifier gave it."""
+    if result.verification is None:
+        return ""
+    said = Markup("<p>Verification: <strong>{}</strong>").format(result.verification)
+    if verdict is not None:
+        url = origin_of(ctx.config.site.base_url) + ctx.urls.message(verdict.id)
+        said += Markup(' (<a href="{}">{}</a>)').format(url, fmt.when(verdict.timestamp))
+    return str(said + Markup(".</p>"))
 
 
 def result_summary(method: str, description: str) -> str:
