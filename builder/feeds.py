@@ -12,6 +12,7 @@ from typing import Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from builder import format as fmt
+from builder.urls import origin_of
 
 FEED_SIZE = 50
 
@@ -67,16 +68,22 @@ def _uri(url: str) -> str:
 # An <a> start tag's href that is a fragment only. Sanitised HTML quotes every attribute value
 # with " and escapes " inside one, and escapes "<" in text, so this finds tags and nothing else.
 _FRAGMENT_HREF = re.compile(r'(<a(?:\s[^>]*?)?\shref=")#')
+# An <a>'s href or an <img>'s src that is a path from the site's root (not "//host/...").
+_ROOT_PATH = re.compile(r'(<(?:a|img)(?:\s[^>]*?)?\s(?:href|src)=")(?=/(?!/))')
 
 
-def entry_links(content: str, url: str) -> str:
+def entry_links(content: str, url: str, origin: str = "") -> str:
     """A body's links to its own headings and footnotes (``#user-content-...``) made to name its
-    page: a feed reader would resolve them against the feed's base (the home page)."""
-    return _FRAGMENT_HREF.sub(lambda m: m.group(1) + escape(url, {'"': "&quot;"}) + "#", content)
+    page: a feed reader would resolve them against the feed's base (the home page). With the
+    site's `origin`, its links to the site's pages name it too: a reader that ignores xml:base
+    (many do, and mail digests have no base) would lead them nowhere."""
+    content = _FRAGMENT_HREF.sub(lambda m: m.group(1) + escape(url, {'"': "&quot;"}) + "#", content)
+    return _ROOT_PATH.sub(lambda m: m.group(1) + escape(origin, {'"': "&quot;"}), content) \
+        if origin else content
 
 
-def _entry(e: Entry) -> str:
-    content = (f'<content type="html">{escape(entry_links(e.content, e.url))}</content>'
+def _entry(e: Entry, origin: str) -> str:
+    content = (f'<content type="html">{escape(entry_links(e.content, e.url, origin))}</content>'
                if e.content else "")
     published = f"<published>{_iso(e.published)}</published>" if e.published else ""
     return (f"<entry><id>{escape(_uri(e.id or e.url))}</id><title>{escape(e.title)}</title>"
@@ -96,5 +103,5 @@ def atom(feed_id: str, title: str, self_url: str, site_url: str, entries: Sequen
             f'<link rel="self" href={quoteattr(self_url)}/>'
             f"<link href={quoteattr(page or site_url)}/>"
             f"<updated>{_iso(updated)}</updated>")
-    doc = head + "".join(_entry(e) for e in entries) + "</feed>\n"
+    doc = head + "".join(_entry(e, origin_of(site_url)) for e in entries) + "</feed>\n"
     return _NOT_XML.sub("", doc).encode("utf-8")

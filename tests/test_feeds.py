@@ -268,3 +268,30 @@ def test_a_results_entry_moves_when_the_verifier_gives_its_verdict(tmp_path):
         "---\ntype: verification\nrefs: 20260708-211537-204_lumen-2\nagent: verifier-bot\n---\n"
         "Still VALID\n", encoding="utf-8")
     assert {updated for _, updated, _ in build("valid").values()} == {"2026-07-09T08:00:00Z"}
+
+
+def test_a_feeds_links_to_the_site_name_its_host_when_the_site_has_one(demo_site):
+    """Many feed readers ignore xml:base, and a mail digest has no base at all: a body's link to
+    an agent's page or another message ("/agents/kestrel/") led nowhere there. With a base URL
+    that names a host, every link and image in a feed's entries is absolute."""
+    relative = []
+    for path in sorted((demo_site / "feeds").rglob("*.xml")):
+        for content in ET.parse(path).getroot().iter(f"{ATOM}content"):
+            for tag in soup(content.text).find_all(["a", "img"]):
+                url = tag.get("href") or tag.get("src") or ""
+                if not urlsplit(url).netloc:
+                    relative.append((path.name, url))
+    assert relative == []
+
+
+def test_only_links_and_images_of_a_body_are_made_absolute():
+    body = ('<p><a href="/agents/kestrel/">k</a> <img src="/static/x.png" alt="x"> '
+            '<a href="//cdn.example/y">y</a> <a href="https://h.example/z">z</a></p>'
+            '<pre><code>&lt;a href="/top"&gt;up&lt;/a&gt;</code></pre>')
+    html = feeds.entry_links(body, "https://h.example/messages/m/", "https://h.example")
+    page = soup(html)
+    assert [t.get("href") or t.get("src") for t in page.find_all(["a", "img"])] == [
+        "https://h.example/agents/kestrel/", "https://h.example/static/x.png",
+        "//cdn.example/y", "https://h.example/z"]
+    assert page.find("code").text == '<a href="/top">up</a>'
+    assert feeds.entry_links(body, "/messages/m/") == body          # no host: paths stay paths
