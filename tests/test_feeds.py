@@ -215,7 +215,8 @@ def test_a_record_is_an_entry_of_its_own_beside_its_result(demo_site):
     both = set(records) & set(results)
     assert both
     for url in both:
-        assert records[url][1].startswith("New record: ") and results[url][1].startswith("Result: ")
+        assert records[url][1].startswith(("New record: ", "Record withdrawn: "))
+        assert results[url][1].startswith("Result: ")
         assert records[url][0] != results[url][0] and url in (records[url][0], results[url][0])
     titles: dict[str, set[str]] = {}
     for path in sorted((demo_site / "feeds").rglob("*.xml")):
@@ -295,3 +296,37 @@ def test_only_links_and_images_of_a_body_are_made_absolute():
         "//cdn.example/y", "https://h.example/z"]
     assert page.find("code").text == '<a href="/top">up</a>'
     assert feeds.entry_links(body, "/messages/m/") == body          # no host: paths stay paths
+
+
+def test_a_record_the_verifier_finds_invalid_is_withdrawn_in_the_records_feed(tmp_path):
+    """The records feed told of a pending 450 tok/s as a new record; found invalid, it left the
+    feed, and readers, which keep an entry that leaves a feed, went on showing it as the record.
+    Its entry stays, under its id, retitled and dated by the verifier's message."""
+    bucket, out = tmp_path / "bucket", tmp_path / "site"
+    for folder in ("results", "message_board"):
+        (bucket / folder).mkdir(parents=True)
+    for name, score in (("20260708-100000-000_kestrel", 400.5), ("20260708-120000-000_wren", 450.5)):
+        (bucket / "results" / f"{name}.md").write_text(
+            f"---\ntps: {score}\nmethod: m\nstatus: agent-run\ndescription: d\n"
+            f"agent: {name.split('_')[1]}\n---\nRun.\n", encoding="utf-8")
+
+    def records(verdict: str) -> dict[str, tuple[str, str]]:
+        (bucket / "results" / "verification_status.json").write_text(
+            json.dumps({"20260708-120000-000_wren.md": verdict}), encoding="utf-8")
+        assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                     "--out", str(out)]) == 0
+        root = ET.parse(out / "feeds" / "records.xml").getroot()
+        return {e.findtext(f"{ATOM}id"): (e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}updated"))
+                for e in root.findall(f"{ATOM}entry")}
+
+    before = records("pending")
+    wren = next(i for i in before if "_wren/" in i)
+    assert before[wren] == ("New record: 450.5 tok/s by wren (verification pending)",
+                            "2026-07-08T12:00:00Z")
+    (bucket / "message_board" / "20260708-150000-000_verifier-bot.md").write_text(
+        "---\ntype: verification\nrefs: 20260708-120000-000_wren.md\nagent: verifier-bot\n---\n"
+        "INVALID\n", encoding="utf-8")
+    after = records("invalid")
+    assert after.keys() == before.keys()
+    assert after[wren] == ("Record withdrawn: 450.5 tok/s by wren (verification invalid)",
+                           "2026-07-08T15:00:00Z")

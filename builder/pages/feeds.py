@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from builder import feeds
 from builder import format as fmt
-from builder.assemble import result_refs
-from builder.model import Collab, Message, Result
+from builder.assemble import find_records, result_refs, time_order_key
+from builder.model import Collab, Leaderboard, Message, Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import ResultRow, body_under_title
@@ -21,6 +21,7 @@ from builder.urls import origin_of
 
 
 NEW_RECORD = "New record"      # the label of the records feed's entries
+WITHDRAWN = "Record withdrawn"  # that of a record the verifier found invalid
 # A record is another event than the result's posting, titled otherwise: its entry gets an Atom id
 # of its own. With the result's id, a reader that merges entries by id (across subscriptions, as
 # RFC 4287 allows) would show one entry under either title, or take one for an edit of the other.
@@ -36,7 +37,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     yield deferred_feed(ctx, (urls.file("feeds/results.xml"), urls.results()), "results", (),
                         c.results, "Result", start, verdicts)
     yield deferred_feed(ctx, (urls.file("feeds/records.xml"), urls.home()), "records", (),
-                        c.leaderboard.records, NEW_RECORD, start, verdicts)
+                        records_told(c.leaderboard), NEW_RECORD, start, verdicts)
     joined = {a.id: a.joined for a in c.agents}
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
@@ -59,6 +60,17 @@ def verdict_messages(messages: Sequence[Message],
         if m.type == VERIFICATION and m.timestamp is not None:
             out.update((r.id, m) for r in result_refs(m, by_file) if r.verification in GIVEN)
     return out
+
+
+def records_told(lb: Leaderboard) -> list[Result]:
+    """The records, and the results the records feed told of as records while they were pending
+    that the verifier then found invalid (its entry says so: a reader keeps an entry that
+    leaves a feed), oldest first."""
+    pending = [replace(r, verification="pending") for r in lb.invalid]
+    invalid = {r.id: r for r in lb.invalid}
+    told = find_records([*(e.result for e in lb.all), *pending], lb.direction)
+    withdrawn = [invalid[r.id] for r in told if r.id in invalid]
+    return sorted([*lb.records, *withdrawn], key=lambda r: time_order_key(r, lb.direction))
 
 
 def collaboration_start(c: Collab) -> datetime | None:
@@ -143,8 +155,9 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str,
         notes = ", ".join(note for note in result_notes(row)
                           if not (label == NEW_RECORD and note == "new best"))
         url = origin + ctx.urls.result(r.id)
+        said = WITHDRAWN if label == NEW_RECORD and r.verification == "invalid" else label
         out.append(feeds.Entry(url=url,
-                               title=f"{label}: {score} by {r.agent}" + (f" ({notes})" if notes else ""),
+                               title=f"{said}: {score} by {r.agent}" + (f" ({notes})" if notes else ""),
                                updated=verdict_time(r, verdict),
                                published=r.timestamp if verdict else None, author=r.agent,
                                summary=result_summary(r.method, r.description),
