@@ -148,8 +148,9 @@ def dark_style() -> str:
     attributes give way to any CSS rule, so the drawings themselves need no second copy."""
     scope = ":is(.marks,.legend-item) "
     # (the live chart paints its background in a style attribute, which only !important beats)
-    rules = f".marks{{background-color:{DARK_BACKGROUND}!important}}" + "".join(f'{scope}[fill="{light}"]{{fill:{dark}}}{scope}[stroke="{light}"]{{stroke:{dark}}}'
-                    for light, dark in DARK_COLOURS.items())
+    rules = f".marks{{background-color:{DARK_BACKGROUND}!important}}" + "".join(
+        f'{scope}[fill="{light}"]{{fill:{dark}}}{scope}[stroke="{light}"]{{stroke:{dark}}}'
+        for light, dark in DARK_COLOURS.items())
     return f"@media (prefers-color-scheme:dark){{{rules}}}"
 
 
