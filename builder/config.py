@@ -100,6 +100,8 @@ class LimitsConfig:
     max_message_bytes: int = 1_000_000
     max_trace_bytes: int = 50_000_000
     messages_per_page: int = 50
+    # A message's page lists its newest replies, at most this many; numbered pages hold the rest.
+    replies_per_page: int = 100
     results_per_page: int = 200
     trace_records_per_page: int = 200
 

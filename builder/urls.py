@@ -48,6 +48,13 @@ class Urls:
     def message(self, message_id: str) -> str:
         return self._page("messages", slugify(message_id))
 
+    def message_replies(self, message_id: str, page: int | None = None) -> str:
+        """A message's replies: its own page shows the newest, numbered pages all of them from
+        the oldest."""
+        if not page:
+            return self.message(message_id)
+        return self._page("messages", slugify(message_id), "replies", f"page/{page}")
+
     def messages_by_agent(self, agent: str, page: int | None = None) -> str:
         return self._page("messages/agent", slugify(agent), f"page/{page}" if page else "")
 

@@ -676,8 +676,8 @@ def test_a_fingerprint_that_misses_what_its_page_shows_stops_a_checked_build(tmp
     import builder.pages.messages as messages
     real = messages.message_fingerprint
 
-    def blind(ctx, m):
-        return real(ctx, m) and ctx.fingerprint("blind", ctx.message_keys[m.id])
+    def blind(ctx, m, *thread):
+        return real(ctx, m, *thread) and ctx.fingerprint("blind", ctx.message_keys[m.id])
     monkeypatch.setattr(messages, "message_fingerprint", blind)
     cache = tmp_path / "cache"
     run(tmp_path, bucket, cache, tmp_path / "a")

@@ -1,5 +1,6 @@
 """/messages/ and its listings by agent and by type (paginated from the oldest message, so old
-page URLs stay stable), and /messages/<id>/ with the message's thread."""
+page URLs stay stable), and /messages/<id>/ with the message's thread (its replies paged, see
+builder.pages.replies)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from builder.assemble import result_refs, unresolved_refs
 from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
+from builder.pages.replies import numbered_pages, replies_shown, reply_listings
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import (Correspondent, Counted, Lively, SplitDays, archive_days,
                                  body_under_title, drawn, lively, message_anchor, split_days)
@@ -74,7 +76,11 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  MessageListing(f"Messages of type “{kind}”", kind=kind), types)
     for m in c.messages:
-        yield deferred(urls.message(m.id), message_fingerprint(ctx, m), partial(message_page, ctx, m))
+        thread = c.threads.get(m.id) or Thread(m.id, (), (), ())
+        *numbered, newest = reply_listings(ctx, m, thread.children)
+        yield deferred(newest.url, message_fingerprint(ctx, m, thread, newest),
+                       partial(message_page, ctx, m, newest))
+        yield from numbered_pages(ctx, m, numbered)
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
@@ -136,20 +142,22 @@ def listing_fingerprint(ctx: SiteContext, listing: ListingPage, what: MessageLis
     return ctx.fingerprint("messages.html", repr(shown), *keys)
 
 
-def message_fingerprint(ctx: SiteContext, m: Message) -> str | None:
+def message_fingerprint(ctx: SiteContext, m: Message, thread: Thread,
+                        replies: ListingPage) -> str | None:
     """A digest of everything `message_page` shows (None when the build cannot tell): the
-    files of the message, of the messages it answers and of its replies (the page shows their
-    author, time and opening words), its thread, and the results it names."""
-    thread = ctx.collab.threads.get(m.id) or Thread(m.id, (), (), ())
-    keys = [ctx.message_keys.get(i) for i in (m.id, *thread.parents, *thread.children)]
+    files of the message, of the messages it answers and of the replies it lists (the page
+    shows their author, time and opening words), how many replies there are and the pages of
+    the others, its thread, and the results it names."""
+    keys = [ctx.message_keys.get(i) for i in (m.id, *thread.parents, *replies.items)]
     records = [ctx.record_key(r) for r in result_refs(m, ctx.results_by_file)]
     if not ctx.fingerprint_salt or None in keys or None in records:
         return None
-    shown = (m.id, thread.parents, thread.children, thread.missing_refs)
+    shown = (m.id, thread.parents, tuple(replies.items), len(thread.children), replies.pager,
+             thread.missing_refs)
     return ctx.fingerprint("message.html", repr(shown), *keys, *records)
 
 
-def message_page(ctx: SiteContext, m: Message) -> PageSpec:
+def message_page(ctx: SiteContext, m: Message, replies: ListingPage) -> PageSpec:
     thread = ctx.collab.threads.get(m.id)
     view = ctx.message_views[m.id]
     refs_to_results = result_refs(m, ctx.results_by_file)
@@ -162,7 +170,7 @@ def message_page(ctx: SiteContext, m: Message) -> PageSpec:
     page.update(
         message=view, body=body, title_heading=title_heading,
         parents=[ctx.message_views[p] for p in (thread.parents if thread else ())],
-        children=[ctx.message_views[ch] for ch in (thread.children if thread else ())],
+        replies=replies_shown(ctx, replies, len(thread.children) if thread else 0),
         result_refs=[Link(f"{r.agent}: {fmt.with_unit(r.score_text, unit) or r.id}",
                           ctx.urls.result(r.id)) for r in refs_to_results],
         missing_refs=missing, extra=m.extra, source_url=ctx.urls.bucket_view(m.source_path),

@@ -54,8 +54,9 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
     older = (_at(page_of(before - 1, len(items), size, url_for), anchor(items[before - 1]))
              if before else None)
     numbered = tuple((n, url_for(n) if n else "") for n in listed_pages(full))
-    out.append(ListingPage(url_for(None), 0, latest,
-                           Pager(0, full + tail, None, older, url_for(None), numbered),
+    latest_url = url_for(None)
+    out.append(ListingPage(latest_url, 0, latest,
+                           Pager(0, full + tail, None, older, latest_url, numbered),
                            same_as=url_for(full) if full and not tail else None,
                            older_item=items[before - 1] if before else None))
     return out
