@@ -87,7 +87,8 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
-                              problems=[[p.path, p.reason] for p in pages.problems])
+                              problems=[[p.path, p.reason] for p in pages.problems],
+                              base=base_path(config.site.base_url))
     written = commit(pages.emitter.staging, site.entries, manifest)
     caches.save()
     restore.remember(config.render_cache_dir(), config_key(config), cached,

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import SplitResult, unquote
 
 from builder.urls import url_parts
+from builder.write import MANIFEST, read_manifest
 
 PAGE_BUDGET_BYTES = 2_000_000
 WHAT_IS_CHECKED = (
@@ -23,7 +24,9 @@ WHAT_IS_CHECKED = (
     f"{PAGE_BUDGET_BYTES / 1_000_000:g} MB. Every *.xml is a well-formed Atom feed whose entries "
     "have an id, a title and an updated date, an entry's id with one title in every feed; every "
     "*.json parses. One line per finding; a "
-    "missing file is one line, with how many pages link to it and the first few.")
+    "missing file is one line, with how many pages link to it and the first few. Links are "
+    "followed under the path the site was built for (its manifest.json says), else under "
+    "--config's base_url.")
 PAGES_NAMED = 3                  # pages named in a broken link's finding; the others are counted
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
@@ -66,6 +69,24 @@ class _PageScan(HTMLParser):
             if a["id"] in self.ids:
                 self.duplicate_ids.add(a["id"])
             self.ids.add(a["id"])
+
+
+def base_to_check(out: Path, configured: str) -> tuple[str, str]:
+    """The path the site at `out` is served under, which its links start with: the one its build
+    wrote in its manifest, so that a site is checked alike wherever check runs; else
+    `configured` (the config's base_url: a site built before manifests said). And a line for
+    the operator when that is not the config's."""
+    manifest = read_manifest(Path(out) / MANIFEST) or {}
+    if "base" not in manifest:
+        return configured, ""
+    recorded = manifest["base"]
+    if not (isinstance(recorded, str) and recorded.startswith("/") and recorded.endswith("/")):
+        return configured, (f"{MANIFEST}: its base {recorded!r} is not a path like /site/; "
+                            f"links checked under {configured}, the config's base_url path")
+    if recorded != configured:
+        return recorded, (f"links checked under {recorded}, the path the site was built for "
+                          f"({MANIFEST}); the config's base_url path is {configured}")
+    return recorded, ""
 
 
 def check_site(out: Path, base: str = "/") -> list[str]:

@@ -112,9 +112,12 @@ def _run_serve(config: Config, args) -> int:
 
 
 def _run_check(config: Config, args) -> int:
-    from builder.check import check_site
+    from builder.check import base_to_check, check_site
     from builder.urls import base_path
-    findings = check_site(Path(args.out), base=base_path(config.site.base_url))
+    base, note = base_to_check(Path(args.out), base_path(config.site.base_url))
+    if note:
+        print(f"check: {note}")
+    findings = check_site(Path(args.out), base=base)
     for finding in findings:
         print(f"check: {finding}")
     print(f"check: {len(findings)} finding(s) in {args.out}")

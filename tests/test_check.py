@@ -8,6 +8,7 @@ from pathlib import Path
 
 from builder.check import check_site
 from builder.cli import main
+from tests.site_fixtures import build_demo_with
 
 HEAD = ('<head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="script-src \'self\'">'
         "<title>t</title></head>")
@@ -83,6 +84,37 @@ def test_check_reads_the_sites_path_from_base_url(tmp_path, capsys):
     assert main(["check", "--config", str(config), "--out", str(out)]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "check: broken link /collab/gone/: from a/index.html",
+        f"check: 1 finding(s) in {out}"]
+
+
+def test_a_site_built_under_a_path_is_checked_from_its_folder_alone(tmp_path, monkeypatch, capsys):
+    """The build writes the path it built for in manifest.json: check, run where there is no
+    collab.toml (or another one), follows the site's links under that path, and says so."""
+    out = build_demo_with(tmp_path, 'base_url = "https://demo-org-tinylm-collab.static.hf.space/"',
+                          'base_url = "https://example.org/site/"')
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    capsys.readouterr()
+    assert main(["check", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "check: links checked under /site/, the path the site was built for (manifest.json); "
+        "the config's base_url path is /",
+        f"check: 0 finding(s) in {out}"]
+    assert main(["check", "--config", str(tmp_path / "collab.toml"), "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == [f"check: 0 finding(s) in {out}"]
+
+
+def test_a_manifest_whose_base_is_not_a_path_is_said_and_the_configs_is_used(tmp_path, capsys,
+                                                                             monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "site"
+    page(out, "index.html", '<a href="/a/">a</a>')
+    (out / "manifest.json").write_text(json.dumps({"version": 1, "files": {}, "base": "site"}))
+    assert main(["check", "--out", str(out)]) == 1
+    assert capsys.readouterr().out.splitlines() == [
+        "check: manifest.json: its base 'site' is not a path like /site/; links checked under /, "
+        "the config's base_url path",
+        "check: broken link /a/: from index.html",
         f"check: 1 finding(s) in {out}"]
 
 
