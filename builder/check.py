@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import SplitResult, unquote
 
+from builder import format as fmt
 from builder.urls import url_parts
 from builder.write import MANIFEST, read_manifest
 
@@ -28,6 +29,7 @@ WHAT_IS_CHECKED = (
     "followed under the path the site was built for (its manifest.json says), else under "
     "--config's base_url.")
 PAGES_NAMED = 3                  # pages named in a broken link's finding; the others are counted
+SHOWN = 160                      # characters of a link, #fragment or id a finding shows
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
@@ -84,8 +86,9 @@ def base_to_check(out: Path, configured: str) -> tuple[str, str]:
         return configured, (f"{MANIFEST}: its base {recorded!r} is not a path like /site/; "
                             f"links checked under {configured}, the config's base_url path")
     if recorded != configured:
-        return recorded, (f"links checked under {recorded}, the path the site was built for "
-                          f"({MANIFEST}); the config's base_url path is {configured}")
+        return recorded, fmt.printable(f"links checked under {recorded}, the path the site was "
+                                       f"built for ({MANIFEST}); the config's base_url path is "
+                                       f"{configured}")
     return recorded, ""
 
 
@@ -108,10 +111,10 @@ def check_site(out: Path, base: str = "/") -> list[str]:
         for link in scan.links:
             parts = url_parts(link)
             if parts is None:
-                findings.append(f"{rel}: unreadable link {link}")
+                findings.append(f"{rel}: unreadable link {_cut(link)}")
                 continue
             target = page if link.startswith("#") else _internal_target(out, parts, base)
-            if target is not None and not target.exists():
+            if target is not None and not _exists(target):
                 broken.setdefault(target, (parts.path, {}))[1][rel] = None
             elif target is not None and parts.fragment:
                 fragments.append((rel, link, target, unquote(parts.fragment)))
@@ -119,7 +122,7 @@ def check_site(out: Path, base: str = "/") -> list[str]:
         ids[page] = None if rows is None else scan.ids | rows
     findings += [_broken_link(path, list(pages)) for path, pages in broken.values()]
     findings += [f"{_name(out, path)}: {problem}" for path, problem in rows_read.items()
-                 if isinstance(problem, str) and path.exists() and path not in json_problems]
+                 if isinstance(problem, str) and _exists(path) and path not in json_problems]
     findings += _missing_fragments(out, fragments, ids)
     findings += [f"{_name(out, path)}: {problem}" for path, problem in json_problems.items()]
     titles: dict[str, tuple[str, str]] = {}                # entry id: (title, first feed)
@@ -127,7 +130,21 @@ def check_site(out: Path, base: str = "/") -> list[str]:
         problems, entries = _read_feed(feed)
         findings += [f"{_name(out, feed)}: {problem}" for problem in problems]
         findings += _retitled(_name(out, feed), entries, titles)
-    return findings
+    return [fmt.printable(finding) for finding in findings]
+
+
+def _exists(path: Path) -> bool:
+    """Whether a link's file is there: a link can be longer than a file name may be."""
+    try:
+        return path.exists()
+    except OSError:                 # ENAMETOOLONG: no such file
+        return False
+
+
+def _cut(text: str) -> str:
+    """A link, #fragment or id as a finding shows it: an agent wrote it, so it can be as long as
+    a page (and its controls, escaped at the end, would otherwise reach the terminal)."""
+    return fmt.short(text, SHOWN)
 
 
 def _name(out: Path, path: Path) -> str:
@@ -141,7 +158,7 @@ def _scan(text: str) -> _PageScan:
 
 
 def _broken_link(path: str, pages: list[str]) -> str:
-    return f"broken link {path}: " + _from_pages(pages)
+    return f"broken link {_cut(path)}: " + _from_pages(pages)
 
 
 def _from_pages(pages: list[str]) -> str:
@@ -163,9 +180,9 @@ def _missing_fragments(out: Path, fragments: list[tuple[str, str, Path, str]],
     for (target, fragment), linking in pages.items():
         if len(linking) == 1:
             [(rel, link)] = linking.items()
-            lines.append(f"{rel}: no #{fragment} where {link} leads")
+            lines.append(f"{rel}: no #{_cut(fragment)} where {_cut(link)} leads")
         else:
-            lines.append(f"no #{fragment} in {_name(out, target)}: "
+            lines.append(f"no #{_cut(fragment)} in {_name(out, target)}: "
                          + _from_pages(list(linking)))
     return lines
 
@@ -276,7 +293,7 @@ def _check_page(rel: str, size: int, text: str, scan: _PageScan) -> list[str]:
     if scan.inline_scripts:
         findings.append(f"{rel}: {scan.inline_scripts} inline script(s) or event handler(s)")
     for dup in sorted(scan.duplicate_ids):
-        findings.append(f"{rel}: duplicate id {dup!r}")
+        findings.append(f"{rel}: duplicate id {_cut(dup)!r}")
     return findings
 
 

@@ -118,6 +118,21 @@ def test_a_manifest_whose_base_is_not_a_path_is_said_and_the_configs_is_used(tmp
         f"check: 1 finding(s) in {out}"]
 
 
+def test_an_agents_link_cannot_write_to_the_terminal_nor_fill_it(tmp_path):
+    """Findings quote links and ids an agent wrote: a %1b in a #fragment is an escape sequence
+    once decoded, and a link can be as long as a message (longer than a file name may be: it
+    stopped check with a traceback)."""
+    out = site(tmp_path)
+    page(out, "a/index.html", '<a href="#%1b[2Jgone">x</a> <a href="/x\x1b]0;title\x07/">y</a>'
+                              f'<a href="/{"z" * 5000}/">z</a> <p id="i\x1b[31m"></p><p id="i\x1b[31m"></p>')
+    findings = check_site(out)
+    assert findings[:3] == [
+        "a/index.html: duplicate id 'i\\x1b[31m'",
+        "broken link /x\\x1b]0;title\\x07/: from a/index.html",
+        f"broken link /{'z' * 158}…: from a/index.html"]
+    assert findings[3:] == ["a/index.html: no #\\x1b[2Jgone where #%1b[2Jgone leads"]
+
+
 def test_a_page_a_theme_override_left_without_doctype_lang_or_charset_is_a_finding(tmp_path):
     out = site(tmp_path)
     (out / "a").mkdir()
