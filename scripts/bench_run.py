@@ -6,6 +6,8 @@ process's peak RSS (wait4, what `time -v` shows) and the peak of the whole proce
 (proportional set size: shared pages split between the processes sharing them), sampled from
 /proc every 100 ms. The tree's PSS is what the machine actually had to provide. (Every 20 ms,
 reading PSS took a sixth of a 10k build's time on 2 cores; the peaks last longer than 100 ms.)
+A child started by vfork (subprocess does so) runs in its parent's memory until it execs: /proc
+shows it the parent's pages, which are counted once.
 """
 from __future__ import annotations
 
@@ -77,32 +79,51 @@ class TreeSampler:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self.peak_kib = max(self.peak_kib, sum(_pss_kib(p) for p in _tree(self.pid)))
+            tree = _tree(self.pid)
+            self.peak_kib = max(self.peak_kib, tree_pss_kib(tree, {p: _rollup(p) for p in tree}))
             self._stop.wait(SAMPLE_SECONDS)
 
 
-def _tree(pid: int) -> list[int]:
-    found, todo = [], [pid]
+def _tree(pid: int) -> dict[int, int | None]:
+    """The process `pid` and its descendants, each with its parent (None for `pid`)."""
+    found: dict[int, int | None] = {}
+    todo: list[tuple[int, int | None]] = [(pid, None)]
     while todo:
-        p = todo.pop()
-        found.append(p)
+        p, parent = todo.pop()
+        found[p] = parent
         try:
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as fh:
-                    todo.extend(int(c) for c in fh.read().split())
+                    todo.extend((int(c), p) for c in fh.read().split())
         except OSError:
             continue
     return found
 
 
-def _pss_kib(pid: int) -> int:
+def _rollup(pid: int) -> str:
+    """The process's memory counts (smaps_rollup without its address line; "" when gone)."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
-            for line in fh:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except (OSError, ValueError, IndexError):
-        pass
+            return "".join(fh.readlines()[1:])
+    except OSError:
+        return ""
+
+
+def tree_pss_kib(tree: dict[int, int | None], rollups: dict[int, str]) -> int:
+    """The PSS of the processes of `tree` (pid -> parent) together, from their rollups. A child
+    whose counts are its parent's to the kilobyte shares its parent's memory (vfork, before its
+    exec: the parent waits meanwhile, so nothing moves): counted once."""
+    return sum(_pss_of(rollups.get(p, "")) for p, parent in tree.items()
+               if parent is None or rollups.get(p) != rollups.get(parent))
+
+
+def _pss_of(rollup: str) -> int:
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            try:
+                return int(line.split()[1])
+            except (ValueError, IndexError):
+                return 0
     return 0
 
 

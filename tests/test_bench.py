@@ -12,7 +12,7 @@ from pathlib import Path
 
 from builder.config import load_config
 from scripts import bench
-from scripts.bench_run import SET_ASIDE, delete_set_aside
+from scripts.bench_run import SET_ASIDE, delete_set_aside, tree_pss_kib
 from tests.conftest import REPO
 
 TINY = ["--messages", "60", "--results", "20", "--agents", "5", "--traces", "2"]
@@ -125,3 +125,19 @@ def test_what_a_run_replaces_is_set_aside_and_deleted_at_the_end(tmp_path):
     assert len(list((tmp_path / SET_ASIDE).iterdir())) == 3
     delete_set_aside()
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def _rollup(pss_kib: int, private_kib: int) -> str:
+    return f"Rss: {pss_kib + 100} kB\nPss: {pss_kib} kB\nPrivate_Dirty: {private_kib} kB\n"
+
+
+def test_a_child_in_its_parents_memory_is_counted_once_and_a_forked_one_for_its_own_share():
+    # a build at 500 MiB spawning a tool: between vfork and exec /proc shows the child the
+    # parent's very pages, which the machine provides once
+    parent = _rollup(512_000, 500_000)
+    assert tree_pss_kib({1: None, 2: 1}, {1: parent, 2: parent}) == 512_000
+    # a forked worker shares pages too, but PSS splits them already: both shares count
+    worker = _rollup(256_000, 10_000)
+    assert tree_pss_kib({1: None, 2: 1, 3: 1}, {1: parent, 2: worker, 3: worker}) == 1_024_000
+    # a process gone between listing and reading counts nothing
+    assert tree_pss_kib({1: None, 2: 1}, {1: parent, 2: ""}) == 512_000
