@@ -30,6 +30,7 @@ SPELT = {"hf&#95;": "Ke3VbT9wQ2mZ" * 3, "&#x68;f_": "Ru5HcD1xL8nY" * 3,
          "hf&lowbar;": "Gi7SaW4pM6kE" * 3, "hf\\_": "Jo2FyN5tB9hU" * 3}
 NAMED = "hf_" + "Vd6XeR3qC7jA" * 3                # in file names
 CUT = "hf_" + "Lm8ZuK1sP4gW" * 3                  # cut in two by limits.max_message_bytes
+CUT_AT_CONTROL = "hf_" + "Tn3KoV6bY2dQ" * 3       # cut there too, a control character at the cut
 MAX_MESSAGE_BYTES = 8_000
 
 MESSAGE = "message_board/20260709-101500_kestrel_oops.md"
@@ -40,6 +41,7 @@ SPELT_MESSAGE = "message_board/20260709-103000_kestrel_spelt.md"
 NAMED_MESSAGE = f"message_board/20260709-104500_kestrel_{NAMED}.md"
 NAMED_TRACE = f"traces/kestrel/{NAMED}/manifest.md"
 CUT_MESSAGE = "message_board/20260709-110000_kestrel_long-log.md"
+CUT_AT_CONTROL_MESSAGE = "message_board/20260709-111500_kestrel_long-log-2.md"
 TRACE_MANIFEST = "traces/wren/aider-20260711-2140/manifest.md"
 
 
@@ -69,6 +71,8 @@ def _bucket_with_secrets(root: Path) -> Path:
     log = header + "A pasted log on one line: " + "step ok; " * 700
     run = MAX_MESSAGE_BYTES - len(log) - 1 - len(CUT[:10])  # the cut leaves "hf_" and 7 more
     (bucket / CUT_MESSAGE).write_text(log + "x" * run + f" {CUT} " + "step ok; " * 100)
+    (bucket / CUT_AT_CONTROL_MESSAGE).write_text(
+        log + "x" * run + f" {CUT_AT_CONTROL[:10]}\x07{CUT_AT_CONTROL[10:]} " + "step ok; " * 100)
     return bucket
 
 
@@ -97,7 +101,8 @@ def _contents(folder: Path):
             yield path, data
 
 
-@pytest.mark.parametrize("secret", [HF, OPENAI, ESCAPED_HF, NAMED, CUT[:10], *SPELT.values()])
+@pytest.mark.parametrize("secret", [HF, OPENAI, ESCAPED_HF, NAMED, CUT[:10], CUT_AT_CONTROL[:10],
+                                    *SPELT.values()])
 def test_no_file_of_the_site_nor_of_its_caches_holds_a_pasted_secret(built, secret):
     out, caches, printed = built
     assert secret not in printed
@@ -182,3 +187,10 @@ def test_a_message_cut_inside_a_secret_ends_before_it(built):
     text = html.soup(out / "messages" / "20260709-110000_kestrel_long-log" / "index.html").get_text()
     assert "step ok; " + "x" * 100 in text and CUT[:3] not in text
     assert "shown in part: the first" in _report_rows(out)[CUT_MESSAGE]
+
+
+def test_a_message_cut_inside_a_secret_at_a_control_character_ends_before_it(built):
+    out = built[0]
+    page = out / "messages" / "20260709-111500_kestrel_long-log-2" / "index.html"
+    text = html.soup(page).get_text()
+    assert "step ok; " + "x" * 100 in text and CUT_AT_CONTROL[:3] not in text

@@ -272,11 +272,28 @@ def _cut_outside_secrets(data: bytes, limit: int) -> bytes:
     head = _cut(data, limit)
     before = head[-_PAST_CUT:].decode("utf-8", errors="surrogateescape")
     after = data[len(head):len(head) + _PAST_CUT].decode("utf-8", errors="surrogateescape")
-    cut = len(before)
-    starts = [start for start, end, _ in shown_secret_spans(before + after) if start < cut < end]
+    # as `load` shows each side: a control character at the cut must not hide a secret
+    shown = fmt.visible_text(before)
+    cut = len(shown)
+    starts = [start for start, end, _ in shown_secret_spans(shown + fmt.visible_text(after))
+              if start < cut < end]
     if not starts:
         return head
-    return head[:len(head) - len(before[min(starts):].encode("utf-8", errors="surrogateescape"))]
+    start = _at_or_before(before, shown, min(starts))
+    return head[:len(head) - len(before[start:].encode("utf-8", errors="surrogateescape"))]
+
+
+def _at_or_before(text: str, shown: str, index: int) -> int:
+    """Where in `text` the character `index` of `shown` (`fmt.visible_text(text)`: the
+    characters of `text` in order but for those left out, a lone surrogate shown as U+FFFD)
+    comes from, or a place before it: each shown character is matched to the first character
+    of `text` it can be, which is never after the one it comes from."""
+    at = -1
+    for char in shown[:index + 1]:
+        at += 1
+        while text[at] != char and not (char == "\ufffd" and "\ud800" <= text[at] <= "\udfff"):
+            at += 1
+    return at
 
 
 def _cut(data: bytes, limit: int) -> bytes:
