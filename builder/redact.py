@@ -395,11 +395,15 @@ def masked_reason(counts: dict[str, int]) -> str:
             "them, the bucket still holds them")
 
 
-def named_reason(counts: dict[str, int]) -> str:
+def named_reason(counts: dict[str, int], files: int = 0) -> str:
     """The build report's word on a file left out because its name holds secrets (the report
-    names it masked): a name reaches URLs, ids and titles, which a mask would not keep."""
-    return (f"skipped: its name holds {sum(counts.values())} secret(s) ({_kinds(counts)}), "
-            "masked here: rotate them and rename the file, the bucket still holds them")
+    names it masked): a name reaches URLs, ids and titles, which a mask would not keep. With
+    `files`: on a folder whose name holds them, and the files in it left out."""
+    said = f"skipped: its name holds {sum(counts.values())} secret(s) ({_kinds(counts)}), masked here"
+    if files:
+        return (f"{said}, with the {files} file(s) in it: rotate them and rename the folder, "
+                "the bucket still holds them")
+    return f"{said}: rotate them and rename the file, the bucket still holds them"
 
 
 def _kinds(counts: dict[str, int]) -> str:

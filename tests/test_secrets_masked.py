@@ -43,6 +43,7 @@ NAMED_TRACE = f"traces/kestrel/{NAMED}/manifest.md"
 CUT_MESSAGE = "message_board/20260709-110000_kestrel_long-log.md"
 CUT_AT_CONTROL_MESSAGE = "message_board/20260709-111500_kestrel_long-log-2.md"
 TRACE_MANIFEST = "traces/wren/aider-20260711-2140/manifest.md"
+NAMED_TRACE_LOGS = ("session.jsonl", "subagent-1.jsonl")   # beside the manifest
 
 
 def _escaped(text: str) -> str:
@@ -68,6 +69,8 @@ def _bucket_with_secrets(root: Path) -> Path:
     (bucket / NAMED_MESSAGE).write_text(header + "A message whose file name holds a token.\n")
     (bucket / NAMED_TRACE).parent.mkdir(parents=True)
     (bucket / NAMED_TRACE).write_text((bucket / TRACE_MANIFEST).read_text())
+    for name in NAMED_TRACE_LOGS:
+        (bucket / NAMED_TRACE).with_name(name).write_text('{"type": "user"}\n')
     log = header + "A pasted log on one line: " + "step ok; " * 700
     run = MAX_MESSAGE_BYTES - len(log) - 1 - len(CUT[:10])  # the cut leaves "hf_" and 7 more
     (bucket / CUT_MESSAGE).write_text(log + "x" * run + f" {CUT} " + "step ok; " * 100)
@@ -174,12 +177,22 @@ def test_a_secret_spelt_for_markdown_or_html_to_show_is_masked_where_it_was(buil
 def test_a_file_whose_name_holds_a_secret_is_left_out_and_named_masked(built):
     out, _, printed = built
     rows = _report_rows(out)
-    for path in (NAMED_MESSAGE, NAMED_TRACE):
-        masked = path.replace(NAMED, "[REDACTED:hf-token]")
-        assert "skipped: its name holds 1 secret(s) (1 hf-token), masked here: rotate them " \
-               "and rename the file" in rows[masked]
-        assert f"problem: {masked}: " in printed
+    masked = NAMED_MESSAGE.replace(NAMED, "[REDACTED:hf-token]")
+    assert "skipped: its name holds 1 secret(s) (1 hf-token), masked here: rotate them " \
+           "and rename the file" in rows[masked]
+    assert f"problem: {masked}: " in printed
     assert not list(out.rglob("*kestrel_hf*")) and not list(out.rglob("*REDACTED*"))
+
+
+def test_a_folder_whose_name_holds_a_secret_is_one_line_of_the_report_with_its_files(built):
+    out, _, printed = built
+    folder = "traces/kestrel/[REDACTED:hf-token]/"
+    assert [path for path in _report_rows(out) if "REDACTED" in path and "traces" in path] == [folder]
+    assert "skipped: its name holds 1 secret(s) (1 hf-token), masked here, with the " \
+           f"{1 + len(NAMED_TRACE_LOGS)} file(s) in it: rotate them and rename the folder" \
+           in _report_rows(out)[folder]
+    assert [line.partition(": ")[2].partition(": ")[0] for line in printed.splitlines()
+            if "traces/kestrel/[REDACTED" in line] == [folder]
 
 
 def test_a_message_cut_inside_a_secret_ends_before_it(built):

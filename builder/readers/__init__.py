@@ -30,8 +30,8 @@ from builder.readers.traces import read_trace_file, read_trace_manifest, with_lo
 from builder.readers.unread import unread_problems
 from builder.readers.values import basename, stem
 from builder.readers.verification import read_verification
-from builder.redact import (masked_reason, named_reason, names_with_secrets, redact_name,
-                            redact_shown, shown_secret_spans)
+from builder.redact import (add_counts, masked_reason, named_reason, names_with_secrets,
+                            redact_name, redact_shown, shown_secret_spans)
 from builder.sources import Bucket, FileStates, OutsideBucket
 
 # Every input the site is made from. A file goes to the first kind whose pattern it matches.
@@ -106,13 +106,47 @@ def _without_secret_names(bucket: Bucket) -> tuple[Bucket, list[Problem]]:
     each of those files named with its secrets masked, and the entries the listing left out
     (their names masked too)."""
     named = names_with_secrets(bucket.files)
-    problems = [Problem(masked, named_reason(counts)) for masked, counts in named.values()]
+    problems = _named_problems(named)
     skipped = [replace(p, path=redact_name(p.path)[0]) for p in bucket.skipped]
     hidden = tuple(redact_name(entry)[0] for entry in bucket.hidden)
     if named or hidden != bucket.hidden:
         bucket = replace(bucket, files=tuple(p for p in bucket.files if p not in named),
                          hidden=hidden)
     return bucket, skipped + problems
+
+
+def _named_problems(named: Mapping[str, tuple[str, dict[str, int]]]) -> list[Problem]:
+    """A problem for each file whose name holds secrets, but one for each folder whose name
+    holds them (with how many of its files are left out): a trace session named with a token
+    holds dozens of files. A file whose own name adds secrets still has its own."""
+    problems: list[Problem] = []
+    folders: dict[str, tuple[dict[str, int], set[str], list[str]]] = {}
+    for path, (masked, counts) in named.items():
+        folder = _outermost_named_folder(path)
+        if folder is None:
+            problems.append(Problem(masked, named_reason(counts)))
+            continue
+        in_folder = redact_name(folder)
+        total, seen, files = folders.setdefault(in_folder[0] + "/", ({}, set(), []))
+        if folder not in seen:                     # two folders may be masked alike
+            seen.add(folder)
+            add_counts(total, in_folder[1])
+        files.append(path)
+        if sum(counts.values()) > sum(in_folder[1].values()):
+            problems.append(Problem(masked, named_reason(counts)))
+    problems += [Problem(masked, named_reason(counts, files=len(files)))
+                 for masked, (counts, _, files) in folders.items()]
+    return problems
+
+
+def _outermost_named_folder(path: str) -> str | None:
+    """The outermost folder on `path` whose own path holds a secret, if one does."""
+    at = path.find("/")
+    while at >= 0:
+        if redact_name(path[:at])[1]:
+            return path[:at]
+        at = path.find("/", at + 1)
+    return None
 
 
 def _found(claimed: list[tuple[InputKind, str]], bucket: Bucket, config: Config,
