@@ -17,6 +17,7 @@ from builder.config import Config
 from builder.readers import read_inputs
 from builder.redact import add_counts, redact_name, redact_shown
 from builder.sources.local import open_local
+from tests.hub_fixtures import collab_files
 from tests import html
 
 REPO = Path(__file__).resolve().parents[1]
@@ -207,3 +208,29 @@ def test_a_message_cut_inside_a_secret_at_a_control_character_ends_before_it(bui
     page = out / "messages" / "20260709-111500_kestrel_long-log-2" / "index.html"
     text = html.soup(page).get_text()
     assert "step ok; " + "x" * 100 in text and CUT_AT_CONTROL[:3] not in text
+
+
+HUB_NAMED = "hf_" + "Pa9WsE4rT6yU" * 3                 # in the name of a file the Hub fails on
+
+
+def test_a_hub_sync_failing_on_a_file_named_with_a_secret_reports_it_masked(hub, tmp_path, capsys):
+    bucket_id = "collab-org/secret-names"
+    files = collab_files(10, 2, 2)
+    named = f"message_board/20260601-000500-000_agent-000_{HUB_NAMED}.md"
+    files[named] = "---\nagent: agent-000\n---\nA message the Hub fails to give.\n"
+    hub.add_bucket(bucket_id, files)
+    hub.inject("bucket_resolve", "503", times=100, match=HUB_NAMED)
+    config = tmp_path / "collab.toml"
+    config.write_text(f'[source]\ncache_dir = "{(tmp_path / "cache").as_posix()}"\n',
+                      encoding="utf-8")
+    out = tmp_path / "site"
+
+    code = main(["build", "--config", str(config), "--source", f"hf://buckets/{bucket_id}",
+                 "--out", str(out)])
+
+    printed = capsys.readouterr()
+    assert code == 0
+    assert "[REDACTED:hf-token]" in printed.out + printed.err         # the failure is told
+    assert HUB_NAMED not in printed.out + printed.err
+    assert [str(path) for path, data in _contents(out) if HUB_NAMED.encode() in data] == []
+    assert "[REDACTED:hf-token]" in html.soup(out / "build" / "index.html").get_text()

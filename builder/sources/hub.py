@@ -24,9 +24,9 @@ from typing import Callable, Iterable
 
 from builder import format as fmt
 from builder import hub_http
-from builder.hub_http import HubHttp, RateGate, describe, redactor
+from builder.hub_http import HubHttp, RateGate, redactor
 from builder.sources import Bucket, name_problem
-from builder.sources.hub_fetch import GONE, Fetch, Progress, fetch_all
+from builder.sources.hub_fetch import GONE, Fetch, Progress, fetch_all, told
 from builder.sources.mirror import STATE_VERSION, Entry, Mirror, is_file_of_size
 from builder.urls import REPO_ID
 
@@ -150,7 +150,7 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, BucketNotFoundError):
         return ("bucket not found, or private and no token with access was given "
                 "(set HF_TOKEN or run `hf auth login`)")
-    return describe(exc)
+    return told(exc)
 
 
 def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from builder import format as fmt
 from builder.hub_http import HubHttp, describe, interactive, rate_limit_wait
+from builder.redact import redact_name
 from builder.sources.mirror import Entry, Mirror, is_file_of_size, object_key
 
 Log = Callable[[str], None]
@@ -100,6 +101,12 @@ def fetch_all(mirror: Mirror, fetch: Fetch, http: HubHttp, progress: Progress, *
     return done
 
 
+def told(exc: BaseException) -> str:
+    """`describe(exc)` with its secrets masked: the URL that failed names a bucket path, and a
+    file's name may hold a secret (the build report names such a file masked too)."""
+    return redact_name(describe(exc))[0]
+
+
 # --- Xet ---------------------------------------------------------------------------------------
 
 def _xet_available() -> bool:
@@ -132,10 +139,10 @@ def _fetch_xet(mirror: Mirror, bucket_id: str, waiting: dict[str, list[Entry]], 
                 http.gate.hold(rate_limit_wait(exc.response.headers, limited, http.policy))
                 limited += 1
                 continue
-            log(f"hub: Xet transfer failed ({describe(exc)}); fetching the rest over HTTP")
+            log(f"hub: Xet transfer failed ({told(exc)}); fetching the rest over HTTP")
             break
         except Exception as exc:  # noqa: BLE001 - any Xet failure: the plain resolve URL remains
-            log(f"hub: Xet transfer failed ({describe(exc)}); fetching the rest over HTTP")
+            log(f"hub: Xet transfer failed ({told(exc)}); fetching the rest over HTTP")
             break
         for key in group:
             entry = waiting[key][0]
