@@ -32,6 +32,9 @@ the tags, attributes and URL schemes listed here. On the way:
 * headings get GitHub's ids (`user-content-<slug>`) and a permalink beside them, and the text's
   own links to `#<slug>` (a table of contents) go to them (not in an agent's log: many of its
   texts share a page, and their headings are no sections of a document);
+* secrets in the text the page shows are masked where markup splits them (`hf_<b>abc</b>def…`,
+  `hf_**abc**def…`, a token wrapped over two lines), which `redact` could not see in the text
+  as written (`mask_shown_secrets`; readers.load reports them, `secrets_shown`);
 * images load only from the hosts the organizer allows; any other image becomes a plain link
   "image: <alt> (host)" that the visitor may choose to follow. Whatever the rewriting missed, the
   sanitiser drops an image source from any other host, so no agent text can make a visitor's
@@ -45,6 +48,7 @@ import html
 import posixpath
 import re
 import unicodedata
+from bisect import bisect_right
 from importlib.metadata import version
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -66,12 +70,13 @@ from pygments.util import ClassNotFound
 
 from builder import format as fmt
 from builder.config import DEFAULT_IMAGE_HOSTS
-from builder.html_blocks import TAG_START
+from builder.html_blocks import NAMES as BLOCK_NAMES, TAG_START
+from builder.redact import Span, add_counts, maybe_secret, redact_by_kind, secret_spans
 from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 9")
+          "door 10")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -211,8 +216,7 @@ class MarkdownRenderer:
         if pages:
             among = functools.partial(_page_among, pages, self.linker.page_of)
             linker = replace(self.linker, page_of=among)
-        raw = cmarkgfm.markdown_to_html_with_extensions(fmt.visible_text(text), options=_OPTIONS,
-                                                        extensions=_EXTENSIONS)
+        raw = _to_html(text)
         if folder is not None and ("href=" in raw or "src=" in raw):
             raw = resolve_relative(raw, folder, linker)
         raw = _TASK_BOX.sub(_task_box, raw)
@@ -230,10 +234,165 @@ class MarkdownRenderer:
         if ("@" in raw or _names_shared(raw) or "hf://" in raw
                 or (pages and (".md" in raw or ".json" in raw))):
             raw = _link_text(raw, linker, folder)
-        cleaned = sanitize_html(raw, self.image_hosts)
+        # (readers.load reports what this masks: `secrets_shown`, with the file's path)
+        cleaned = mask_shown_secrets(sanitize_html(raw, self.image_hosts))[0]
         if anchors and "<h" in cleaned:
             cleaned = heading_anchors(cleaned)
         return Markup(cleaned)
+
+
+def secrets_shown(text: str) -> dict[str, int]:
+    """How many secrets of each kind the door masks in what the page shows of `text`, where
+    markup splits them (`hf_<b>abc</b>def…`, `hf_**abc**def…`, a line break): none that `text`
+    holds as written (`redact` masks those). A text in which no rule can match even once its
+    markup is left out is not rendered."""
+    plain = _MARKUP.sub("", _ANY_TAG.sub("", html.unescape(text)))
+    if not maybe_secret(_unseen_left_out(plain)):
+        return {}
+    return mask_shown_secrets(sanitize_html(_to_html(text)))[1]
+
+
+# What markdown shows of none of a text's words: a link's target, brackets, escapes, marks of
+# emphasis, strikethrough and code.
+_MARKUP = re.compile(r"\]\([^)\s]*\)|[\[\]\\*~`]")
+
+
+def _to_html(text: str) -> str:
+    return cmarkgfm.markdown_to_html_with_extensions(fmt.visible_text(text), options=_OPTIONS,
+                                                     extensions=_EXTENSIONS)
+
+
+# Any tag (a ">" in a quoted value may end it early: that leaves text, never hides it).
+_ANY_TAG = re.compile(r"<[^>]*>")
+# What a visitor sees of the tags that part texts (a block, a cell, <br>: see html_blocks); a
+# line break alone (or after a <br>) between two words, and characters no one sees, which a copy
+# of a token wrapped over two lines or spelt with a soft hyphen holds: a second look leaves
+# them out.
+_PARTED = "\n\n"
+_BREAK = "\n"                                  # <br>, as the sanitiser writes it
+_PARTING = re.compile(r"<(?=/?(?:" + "|".join(n for n in BLOCK_NAMES if n != "br") + r")[\s/>])")
+_UNSEEN = re.compile(r"(?<=\S)\n\n?(?=\S)|[\u00ad\u200b-\u200d\u2060\ufeff]")
+_UNSEEN_CHARACTER = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def _unseen_left_out(text: str) -> str:
+    """`text` without line breaks and unseen characters: a cheap look at whether a rule may
+    match it once `_UNSEEN` is left out finds what that finds (and more)."""
+    text = text.replace("\n", "")
+    return _UNSEEN_CHARACTER.sub("", text) if _UNSEEN_CHARACTER.search(text) else text
+
+
+def mask_shown_secrets(fragment: str) -> tuple[str, dict[str, int]]:
+    """Sanitised HTML with the secrets in the text a visitor sees masked, and how many of each
+    kind: its texts joined as a browser shows them (`hf_<b>abc</b>def…` is one token), and
+    joined again without line breaks between words and unseen characters. A mask takes the
+    place of the secret's first text; the secret's other texts lose their part of it. Costs
+    a few substring tests for a fragment in which no rule can match (an entity, `&amp;`, is
+    no part of a rule's trigger), and a few regular expressions when none does."""
+    if not maybe_secret(_unseen_left_out(_ANY_TAG.sub("", fragment))):
+        return fragment, {}
+    shown = html.unescape(_TAG.sub("", _PARTING.sub(_PARTED + "<", fragment.replace(
+        "<br>", _BREAK + "<br>"))))
+    joined = _UNSEEN.sub("", shown)
+    if not redact_by_kind(shown)[1] and (joined == shown or not redact_by_kind(joined)[1]):
+        return fragment, {}
+    texts, shown = _shown_texts(fragment)
+    spans = secret_spans(shown) + _spans_unseen_left_out(shown)
+    return _masked_texts(fragment, texts, _merged(spans)) if spans else (fragment, {})
+
+
+@dataclass(frozen=True)
+class _Text:
+    start: int          # where it is in the fragment
+    end: int
+    text: str           # what it shows (unescaped)
+    at: int             # where that is in the fragment's shown text
+
+
+def _shown_texts(fragment: str) -> tuple[list[_Text], str]:
+    """The texts between the fragment's tags, and all it shows: its texts, parted where a
+    reader sees them apart."""
+    texts: list[_Text] = []
+    shown: list[str] = []
+    length = position = 0
+    for tag in _TAG.finditer(fragment):
+        if tag.start() > position:
+            text = html.unescape(fragment[position:tag.start()])
+            texts.append(_Text(position, tag.start(), text, length))
+            shown.append(text)
+            length += len(text)
+        parted = (_BREAK if fragment.startswith("<br>", tag.start())
+                  else _PARTED if _PARTING.match(fragment, tag.start()) else "")
+        shown.append(parted)
+        length += len(parted)
+        position = tag.end()
+    if position < len(fragment):
+        texts.append(_Text(position, len(fragment), html.unescape(fragment[position:]), length))
+        shown.append(texts[-1].text)
+    return texts, "".join(shown)
+
+
+def _spans_unseen_left_out(shown: str) -> list[Span]:
+    """The secrets of `shown` once `_UNSEEN` is left out of it, as spans of `shown`."""
+    kept: list[tuple[int, int]] = []               # (start in `shown`, start in what is kept)
+    parts: list[str] = []
+    position = removed = 0
+    for unseen in _UNSEEN.finditer(shown):
+        kept.append((position, position - removed))
+        parts.append(shown[position:unseen.start()])
+        removed += unseen.end() - unseen.start()
+        position = unseen.end()
+    if not kept:
+        return []
+    kept.append((position, position - removed))
+    parts.append(shown[position:])
+    starts = [start for _, start in kept]
+
+    def in_shown(at: int) -> int:
+        origin, start = kept[bisect_right(starts, at) - 1]
+        return origin + at - start
+
+    return [(in_shown(start), in_shown(end - 1) + 1, kind)
+            for start, end, kind in secret_spans("".join(parts))]
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    """Spans in order, those that overlap as one (with the first one's kind)."""
+    merged: list[Span] = []
+    for start, end, kind in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), merged[-1][2])
+        else:
+            merged.append((start, end, kind))
+    return merged
+
+
+def _masked_texts(fragment: str, texts: list[_Text], spans: list[Span]) -> tuple[str, dict[str, int]]:
+    """The fragment with each span of its shown text masked, and how many of each kind."""
+    edits: dict[int, list[tuple[int, int, str]]] = {}
+    counts: dict[str, int] = {}
+    for start, end, kind in spans:
+        add_counts(counts, {kind: 1})
+        mask = f"[REDACTED:{kind}]"
+        for i, text in enumerate(texts):
+            if text.at < end and start < text.at + len(text.text):
+                edits.setdefault(i, []).append(
+                    (max(start - text.at, 0), min(end - text.at, len(text.text)), mask))
+                mask = ""
+    out: list[str] = []
+    position = 0
+    for i, changes in sorted(edits.items()):
+        text = texts[i]
+        out.append(fragment[position:text.start])
+        kept, at = [], 0
+        for start, end, mask in changes:
+            kept += [text.text[at:start], mask]
+            at = end
+        kept.append(text.text[at:])
+        out.append(html.escape("".join(kept), quote=False))
+        position = text.end
+    out.append(fragment[position:])
+    return "".join(out), counts
 
 
 def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOSTS) -> str:

@@ -13,7 +13,9 @@ Who calls it:
     (`masked_reason`): the site no longer shows it, but the bucket still holds it. `load` masks
     with `redact_shown`: a secret that markdown or HTML spells out (`hf&#95;…`, `hf\\_…`) is
     masked too, and a message cut at `limits.max_message_bytes` is never cut inside a secret
-    (`shown_secret_spans`), whose head no rule would know.
+    (`shown_secret_spans`), whose head no rule would know. A secret that markup splits
+    (`hf_<b>abc</b>def…`) is masked by the markdown door in the text the page shows
+    (`markdown.mask_shown_secrets`), and `load` reports it too.
   * `read_inputs` leaves out the files whose bucket path holds a secret (`names_with_secrets`):
     a name becomes URLs, ids and titles. The report names each with the secret masked
     (`named_reason`).
@@ -157,7 +159,9 @@ _TOKEN_FAMILIES = (re.compile(r"g(?:h[pousr]_|ithub_pat_)"),
                    re.compile(r"A(?:KIA|SIA|ROA|IDA|NPA|GPA)"))
 
 
-def _maybe_secret(text: str) -> bool:
+def maybe_secret(text: str) -> bool:
+    """Whether some rule may match `text` (False: none can), at the cost of a few substring
+    tests."""
     lowered = text.lower()
     return (any(map(lowered.__contains__, _TRIGGERS))
             or ("://" in lowered and "@" in lowered)
@@ -173,7 +177,7 @@ def redact(text: str) -> tuple[str, int]:
 def redact_by_kind(text: str) -> tuple[str, dict[str, int]]:
     """Mask secrets in `text`; return the new text and how many of each kind were masked."""
     counts: dict[str, int] = {}
-    if not text or not _maybe_secret(text):
+    if not text or not maybe_secret(text):
         return text, counts
     for _ in range(_MAX_PASSES):
         text, found = _masked_once(text)
@@ -238,7 +242,7 @@ def secret_spans(text: str) -> list[Span]:
     """The parts of `text` that `redact` masks, in order, each with its kind. What `redact`
     cannot say: where in the text a secret was (a text `text` was decoded from, a window that
     a cut goes through)."""
-    if not text or not _maybe_secret(text):
+    if not text or not maybe_secret(text):
         return []
     origins = _Origins(len(text))
     for _ in range(_MAX_PASSES):

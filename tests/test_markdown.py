@@ -6,7 +6,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builder.markdown import (Linker, MarkdownRenderer, excerpt_of_html, heading_of_html,
-                              mentioned_names, opening_heading, title_of_html)
+                              mentioned_names, opening_heading, secrets_shown, title_of_html)
 from tests.html import soup
 
 LINKER = Linker(
@@ -294,3 +294,31 @@ def test_a_header_cell_without_text_heads_nothing(render):
 ])
 def test_mentions_are_the_names_a_text_gives_outside_code(text, mentioned):
     assert mentioned_names(text) == mentioned
+
+
+# A fake token assembled at run time, so that no scanner mistakes this file for a leak.
+_TOKEN = "hf_" + "Qx7LmP2vR9tK" * 3
+
+
+@pytest.mark.parametrize("written", [
+    "hf_<span></span>{head}{tail}", "hf_<!-- -->{head}{tail}", "hf_**{head}**{tail}",
+    "h<b>f</b>_{head}{tail}", "hf_{head}\n{tail}", "hf_{head}<br>{tail}", "hf_{head}&shy;{tail}",
+    "[hf_*{head}*{tail}](https://example.org)", "# hf_`{head}`{tail}",
+    "<table><tr><td>hf_<i>{head}</i>{tail}</td></tr></table>",
+])
+def test_a_token_that_markup_splits_is_masked_in_what_the_page_shows(render, written):
+    body = _TOKEN[3:]
+    text = written.format(head=body[:5], tail=body[5:])
+    page = render(text)
+    assert "[REDACTED:hf-token]" in soup(str(page)).get_text() and body[5:] not in page
+    assert secrets_shown(text) == {"hf-token": 1}
+
+
+@pytest.mark.parametrize("text", [
+    "tokens/s went **up**; the key\npoint: `max_tokens=256`",
+    "see https://example.org and @kestrel's API key docs",
+    "```\nx = 1\nhf_download(repo)\n```",
+    "<div>hf_</div><div>" + "Qx7LmP2vR9tK" * 3 + "</div>",          # two blocks: apart
+])
+def test_text_that_only_looks_like_a_split_token_is_shown_as_written(render, text):
+    assert "REDACTED" not in render(text) and secrets_shown(text) == {}

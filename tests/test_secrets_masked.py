@@ -30,6 +30,11 @@ ESCAPED_HF = "hf_" + "Wb4NcJ8sD1fG" * 3           # written with YAML escapes in
 SPELT = {"hf&#95;": "Ke3VbT9wQ2mZ" * 3, "&#x68;f_": "Ru5HcD1xL8nY" * 3,
          "hf&lowbar;": "Gi7SaW4pM6kE" * 3, "hf\\_": "Jo2FyN5tB9hU" * 3}
 NAMED = "hf_" + "Vd6XeR3qC7jA" * 3                # in file names
+# split by markup, which the page leaves out: the page shows (and a visitor copies) each whole
+SPLIT = {"hf_<span></span>{}{}": "Ha4JkL7zX1cV" * 3, "hf_<!-- -->{}{}": "Ub8NmQ2wE5rT" * 3,
+         "hf_**{}**{}": "Ic6OpA9sD3fG" * 3, "hf_<b>{}</b>{}": "Ye1RtW4qZ7xC" * 3,
+         "hf_{}\n{}": "Lo5KiJ8uH2gB" * 3, "[hf_*{}*{}](https://example.org)": "Mv3BnC6xZ9aS" * 3,
+         "## Keys: hf_`{}`{}": "Pd7FgH1jK4lQ" * 3}
 CUT = "hf_" + "Lm8ZuK1sP4gW" * 3                  # cut in two by limits.max_message_bytes
 CUT_AT_CONTROL = "hf_" + "Tn3KoV6bY2dQ" * 3       # cut there too, a control character at the cut
 MAX_MESSAGE_BYTES = 8_000
@@ -42,6 +47,7 @@ SPELT_MESSAGE = "message_board/20260709-103000_kestrel_spelt.md"
 NAMED_MESSAGE = f"message_board/20260709-104500_kestrel_{NAMED}.md"
 NAMED_TRACE = f"traces/kestrel/{NAMED}/manifest.md"
 CUT_MESSAGE = "message_board/20260709-110000_kestrel_long-log.md"
+SPLIT_MESSAGE = "message_board/20260709-113000_kestrel_split.md"
 CUT_AT_CONTROL_MESSAGE = "message_board/20260709-111500_kestrel_long-log-2.md"
 TRACE_MANIFEST = "traces/wren/aider-20260711-2140/manifest.md"
 NAMED_TRACE_LOGS = ("session.jsonl", "subagent-1.jsonl")   # beside the manifest
@@ -68,6 +74,8 @@ def _bucket_with_secrets(root: Path) -> Path:
     (bucket / SPELT_MESSAGE).write_text(
         header + "".join(f"Spelt: {head}{body} and\n\n" for head, body in SPELT.items()))
     (bucket / NAMED_MESSAGE).write_text(header + "A message whose file name holds a token.\n")
+    (bucket / SPLIT_MESSAGE).write_text(header + "".join(
+        f"{shape.format(body[:5], body[5:])} and\n\n" for shape, body in SPLIT.items()))
     (bucket / NAMED_TRACE).parent.mkdir(parents=True)
     (bucket / NAMED_TRACE).write_text((bucket / TRACE_MANIFEST).read_text())
     for name in NAMED_TRACE_LOGS:
@@ -234,3 +242,16 @@ def test_a_hub_sync_failing_on_a_file_named_with_a_secret_reports_it_masked(hub,
     assert HUB_NAMED not in printed.out + printed.err
     assert [str(path) for path, data in _contents(out) if HUB_NAMED.encode() in data] == []
     assert "[REDACTED:hf-token]" in html.soup(out / "build" / "index.html").get_text()
+
+
+def test_a_secret_that_markup_splits_is_masked_in_what_the_page_shows(built):
+    out = built[0]
+    page = out / "messages" / "20260709-113000_kestrel_split" / "index.html"
+    text = html.soup(page).get_text()
+    assert text.count("[REDACTED:hf-token] and") == len(SPLIT)
+    assert "Keys: [REDACTED:hf-token] and" in html.soup(page).select_one("article h2").get_text()
+    for body in SPLIT.values():
+        leaks = [str(path) for path, data in _contents(out) if body[5:].encode() in data]
+        assert leaks == [] and "hf_" + body not in text
+    assert f"secret(s) masked on the site ({len(SPLIT)} hf-token): rotate them" in \
+        _report_rows(out)[SPLIT_MESSAGE]

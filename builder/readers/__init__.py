@@ -17,6 +17,7 @@ from builder import format as fmt
 from builder.cache import TextCache, digest_of
 from builder.codec import CodecError, decoder, encode
 from builder.config import Config, LimitsConfig
+from builder.markdown import secrets_shown
 from builder.model import Agent, Message, Problem, Readme, Result, Taskforce, Trace
 from builder.parallel import parallel_map
 from builder.readers.agents import read_agent
@@ -252,7 +253,8 @@ def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
          folders: dict[str, tuple[str, ...]]) -> Loaded:
     """The file as its reader takes it: bounded (never inside a secret), decoded, without
     terminal escapes and control characters (`fmt.visible_text`), secrets masked as written
-    and as the page would show them (`redact_shown`, reported), with its folder's names if
+    and as the page would show them (`redact_shown`, reported, with those of a markdown file
+    that the markdown door masks where markup splits them), with its folder's names if
     asked."""
     folder = _folder_of(kind, path, folders)
     if kind.load == "name":
@@ -285,6 +287,8 @@ def load(bucket: Bucket, kind: InputKind, path: str, limits: LimitsConfig,
                                       "undecodable bytes replaced"))
     # masked after visible_text: a control character inside a secret must not hide it
     text, masked = redact_shown(fmt.visible_text(text))
+    if path.endswith(".md"):              # and those the markdown door masks where markup splits them
+        add_counts(masked, secrets_shown(text))
     if masked:
         problems.append(Problem(path, masked_reason(masked)))
     return Loaded(InputFile(path, text, omitted_bytes=size - len(data), folder=folder,
