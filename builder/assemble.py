@@ -21,8 +21,8 @@ from datetime import datetime, timedelta, timezone
 
 from builder import format as fmt
 from builder.config import Config, FallbackConfig, PathsConfig
-from builder.model import (Agent, Collab, Direction, Leaderboard, Link, Message, Problem,
-                           RankedEntry, Result, Taskforce, Thread, Trace)
+from builder.model import (NOTE, Agent, Collab, Direction, Leaderboard, Link, Message,
+                           Problem, RankedEntry, Result, Taskforce, Thread, Trace)
 from builder.readers import Inputs
 from builder.readers.frontmatter import brief
 
@@ -302,8 +302,9 @@ MAX_REFS_NAMED = 5
 def unresolved_ref_problems(messages: Iterable[Message], threads: Mapping[str, Thread],
                             by_filename: Mapping[str, Result], paths: PathsConfig
                             ) -> tuple[Problem, ...]:
-    """One Problem per message whose refs name nothing in the bucket: a typo and a deleted
-    message look alike on the page ("not in the bucket"), so the organizer is told which."""
+    """One note per message whose refs name nothing in the bucket: a typo and a deleted
+    message look alike on the page ("not in the bucket"), so the organizer is told which. A
+    note, not a problem: the message is shown whole and nobody rewrites an old message."""
     folder = paths.messages.strip("/") + "/" if paths.messages.strip("/") else "the bucket"
     problems = []
     for m in messages:
@@ -313,7 +314,7 @@ def unresolved_ref_problems(messages: Iterable[Message], threads: Mapping[str, T
             named = ", ".join(brief(ref, 80) for ref in refs[:MAX_REFS_NAMED])
             more = f" and {len(refs) - MAX_REFS_NAMED} more" if len(refs) > MAX_REFS_NAMED else ""
             problems.append(Problem(m.source_path, f"refs {named}{more}: no such message in "
-                                                   f"{folder} (nor result); shown unlinked"))
+                                                   f"{folder} (nor result); shown unlinked", NOTE))
     return tuple(problems)
 
 

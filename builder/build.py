@@ -24,7 +24,8 @@ from builder.chart_cache import chart_view, prefetch_vega_runtime, vega_runtime
 from builder.config import Config
 from builder.emit import Emitted, Emitter, emit_all
 from builder.markdown import MarkdownRenderer
-from builder.model import Collab, Problem
+from builder.model import (NOTE, PROBLEM, Collab, Level, Problem, at_level, by_level,
+                           levels_counted)
 from builder.pages import build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
@@ -87,7 +88,8 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
-                              problems=[[p.path, p.reason] for p in pages.problems],
+                              problems=problem_rows(pages.problems, PROBLEM),
+                              notes=problem_rows(pages.problems, NOTE),
                               base=base_path(config.site.base_url))
     written = commit(pages.emitter.staging, site.entries, manifest)
     caches.save()
@@ -144,7 +146,9 @@ def site_at_output(config: Config, out: Path) -> Mapping[str, Any] | None:
 
 def unchanged_report(out: Path, manifest: Mapping[str, Any], seconds: float,
                      note: str) -> BuildReport:
-    problems = tuple(Problem(path, reason) for path, reason in manifest.get("problems", []))
+    problems = tuple(Problem(path, reason, level)
+                     for level, key in ((PROBLEM, "problems"), (NOTE, "notes"))
+                     for path, reason in manifest.get(key, []))
     return BuildReport(out=out, pages=0, files=len(manifest.get("files", {})), problems=problems,
                        written=WriteReport((), len(manifest.get("files", {})), ()),
                        seconds=seconds, source_note=note, counts=manifest.get("counts", {}))
@@ -384,9 +388,14 @@ def site_counts(collab: Collab) -> dict[str, int]:
             "traces": len(collab.traces)}
 
 
+def problem_rows(problems: tuple[Problem, ...], level: Level) -> list[list[str]]:
+    """The manifest's list of the problems of `level`: [path, reason] each."""
+    return [[p.path, p.reason] for p in at_level(problems, level)]
+
+
 def log_summary(report: BuildReport, log: Log) -> None:
-    for p in report.problems:
-        log(f"problem: {p.path}: {p.reason}")
+    for p in by_level(report.problems):
+        log(problem_line(p))
     w = report.written
     if report.restored:
         log(f"the output folder started as the last site: {report.restored} files from the cache")
@@ -394,7 +403,11 @@ def log_summary(report: BuildReport, log: Log) -> None:
         f"{report.pages - report.rendered} from the cache; {report.files} files: "
         f"{len(w.written) + 1} written (the manifest too), {w.unchanged} unchanged, "
         f"{len(w.removed)} removed) in {report.seconds:.2f}s into {report.out}; "
-        f"{len(report.problems)} problem(s)")
+        f"{levels_counted(report.problems)}")
+
+
+def problem_line(problem: Problem) -> str:
+    return f"{problem.level}: {problem.path}: {problem.reason}"
 
 
 def _with_problems(collab: Collab, extra: tuple[Problem, ...]) -> Collab:

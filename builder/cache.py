@@ -32,6 +32,7 @@ from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
+from builder.model import LEVELS, Level
 from builder.search_plan import SearchFacts
 
 
@@ -296,11 +297,12 @@ def member_fingerprint(group: str, number: int) -> str:
 
 @dataclass(frozen=True)
 class PageGroup:
-    """Pages planned together: their URLs, the problems planning them found (path, reason), the
-    bucket paths their text cites, and `links`, what those led to (pages.spec.DeferredPages)."""
+    """Pages planned together: their URLs, the problems planning them found (path, reason,
+    level), the bucket paths their text cites, and `links`, what those led to
+    (pages.spec.DeferredPages)."""
 
     urls: tuple[str, ...]
-    problems: tuple[tuple[str, str], ...]
+    problems: tuple[tuple[str, str, Level], ...]
     cited: tuple[str, ...] = ()
     links: str = ""
 
@@ -311,12 +313,12 @@ class PageGroup:
             return None
         urls, problems, cited, links = value
         if not (urls and all(isinstance(u, str) for u in urls)
-                and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
-                        for p in problems)
+                and all(isinstance(p, list) and len(p) == 3 and all(isinstance(x, str) for x in p)
+                        and p[2] in LEVELS for p in problems)
                 and all(isinstance(c, str) for c in cited)):
             return None
-        return cls(tuple(urls), tuple((path, reason) for path, reason in problems), tuple(cited),
-                   links)
+        return cls(tuple(urls), tuple((path, reason, level) for path, reason, level in problems),
+                   tuple(cited), links)
 
     def saved(self) -> list[Any]:
         return [list(self.urls), [list(p) for p in self.problems], list(self.cited), self.links]

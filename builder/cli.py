@@ -77,7 +77,8 @@ def _run_init(args) -> int:
 def _run_build(config: Config, args) -> int:
     import jinja2
 
-    from builder.build import build
+    from builder.build import build, problem_line
+    from builder.model import PROBLEM, at_level
     from builder.render import failure_line
     from builder.write import OutputRefused
     try:
@@ -91,11 +92,12 @@ def _run_build(config: Config, args) -> int:
     if args.summary:
         from builder.summary import append, build_markdown
         append(Path(args.summary), build_markdown(report))
-    if args.strict and report.problems:
+    failing = at_level(report.problems, PROBLEM)         # notes never fail --strict
+    if args.strict and failing:
         if not report.pages:          # nothing was built: the problems were not printed
-            for problem in report.problems:
-                print(f"problem: {problem.path}: {problem.reason}", file=sys.stderr)
-        print(f"--strict: {len(report.problems)} problem(s) in the input", file=sys.stderr)
+            for problem in failing:
+                print(problem_line(problem), file=sys.stderr)
+        print(f"--strict: {len(failing)} problem(s) in the input", file=sys.stderr)
         return 1
     return 0
 
@@ -202,7 +204,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", help="build the site")
     common(p)
-    p.add_argument("--strict", action="store_true", help="exit 1 when any input file had a problem")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 1 when an input file had a problem (notes do not count)")
     summary(p)
     p.set_defaults(run=_run_build)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Iterable, Literal
 
-from builder.format import printable
+from builder.format import count, printable
 
 Direction = Literal["higher", "lower"]
 Status = Literal["agent-run", "negative", "baseline"]
@@ -18,18 +18,53 @@ Verification = Literal["valid", "pending", "invalid"]
 ResultOrigin = Literal["results-md", "results-json", "leaderboard", "fallback"]
 
 
+Level = Literal["problem", "note"]
+PROBLEM: Level = "problem"
+NOTE: Level = "note"
+LEVELS: tuple[Level, ...] = (PROBLEM, NOTE)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """An input that was skipped or degraded: where it is and why. Both are kept printable
-    (a file name that is not UTF-8, or holds control characters, is shown escaped), so a
-    Problem can always be logged and shown."""
+    """An input the build report names: where it is and why. Both are kept printable (a file
+    name that is not UTF-8, or holds control characters, is shown escaped), so a Problem can
+    always be logged and shown.
+
+    Its level says what it costs. A PROBLEM (the default, so that nothing is waved through by
+    omission): the site does not show something of the bucket, shows it degraded, or the
+    operator must act (a file skipped, unreadable or cut at a limit, a secret masked, a value
+    dropped or replaced). A NOTE: the site shows the input as written and loses nothing, and
+    the operator has nothing to do (a ref to a message not in the bucket, a hidden entry, a
+    value the input does not give). `build --strict` fails on problems only."""
 
     path: str
     reason: str
+    level: Level = PROBLEM
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", printable(self.path))
         object.__setattr__(self, "reason", printable(self.reason))
+
+    @property
+    def is_note(self) -> bool:
+        return self.level == NOTE
+
+
+def at_level(problems: Iterable[Problem], level: Level) -> tuple[Problem, ...]:
+    return tuple(p for p in problems if p.level == level)
+
+
+def by_level(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """The problems first, then the notes, each in the order given."""
+    problems = tuple(problems)
+    return at_level(problems, PROBLEM) + at_level(problems, NOTE)
+
+
+def levels_counted(problems: Iterable[Problem]) -> str:
+    """How many problems and notes: "3 problem(s), 2 note(s)"."""
+    problems = tuple(problems)
+    return (f"{count(len(at_level(problems, PROBLEM)))} problem(s), "
+            f"{count(len(at_level(problems, NOTE)))} note(s)")
 
 
 @dataclass(frozen=True, slots=True)

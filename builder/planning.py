@@ -58,12 +58,12 @@ def _resolved_group(item: DeferredPages, cache: PageCache | None) -> Iterator[Pa
     if group is None or None in keys:
         planned = item.plan()
         group = PageGroup(tuple(s.url for s in planned.specs),
-                          tuple((p.path, p.reason) for s in planned.specs for p in s.problems),
+                          tuple((p.path, p.reason, p.level) for s in planned.specs for p in s.problems),
                           planned.cited, item.links(planned.cited))
         pages: Iterable[PageSpec | Deferred] = [
             replace(spec, fingerprint=item.page_fingerprint(n)) for n, spec in enumerate(planned.specs)]
     else:
-        problems = tuple(Problem(path, reason) for path, reason in group.problems)
+        problems = tuple(Problem(path, reason, level) for path, reason, level in group.problems)
         pages = [Deferred(url, item.page_fingerprint(n), partial(_nth_page, item.plan, n), key,
                           problems if n == 0 else ())
                  for n, (url, key) in enumerate(zip(group.urls, keys))]

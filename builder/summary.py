@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from builder import format as fmt
+from builder.model import by_level, levels_counted
 
 if TYPE_CHECKING:
     from builder.build import BuildReport
@@ -41,12 +42,11 @@ def build_markdown(report: BuildReport) -> str:
 
 
 def problem_lines(report: BuildReport) -> list[str]:
-    problems = report.problems
+    problems = by_level(report.problems)
     if not problems:
         return ["No problems in the build report."]
-    lines = [f"<details><summary>{fmt.count(len(problems))} problem(s) in the build report"
-             "</summary>", ""]
-    lines += [f"- {text(p.path)}: {text(p.reason)}" for p in problems[:MAX_PROBLEMS]]
+    lines = [f"<details><summary>{levels_counted(problems)} in the build report</summary>", ""]
+    lines += [f"- {p.level}: {text(p.path)}: {text(p.reason)}" for p in problems[:MAX_PROBLEMS]]
     if len(problems) > MAX_PROBLEMS:
         lines.append(f"- and {fmt.count(len(problems) - MAX_PROBLEMS)} more: see the build "
                      "report page")

@@ -413,11 +413,14 @@ def _in_the_way(out: Path, rel: str, seen: set[str]) -> list[str]:
 
 
 def manifest_bytes(digests: Mapping[str, str], counts: Mapping[str, int], input_digest: str = "",
-                   problems: list[list[str]] | None = None, base: str | None = None) -> bytes:
-    """`base`: the path the site is served under ("/site/"), so that `check` can follow its
+                   problems: list[list[str]] | None = None, base: str | None = None,
+                   notes: list[list[str]] | None = None) -> bytes:
+    """`problems` and `notes`: [path, reason] of the build report's problems and notes.
+    `base`: the path the site is served under ("/site/"), so that `check` can follow its
     links from the folder alone; None leaves it out (check then goes by the config)."""
     data = {"version": 1, "counts": dict(sorted(counts.items())), "input": input_digest,
-            "problems": problems or [], "files": dict(sorted(digests.items()))}
+            "problems": problems or [], "notes": notes or [],
+            "files": dict(sorted(digests.items()))}
     if base is not None:
         data["base"] = base
     return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()

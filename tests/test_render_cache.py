@@ -443,6 +443,8 @@ def test_a_page_cache_index_entry_that_is_not_what_the_build_writes_is_dropped(t
 
 @pytest.mark.parametrize("value", [
     [["/t/"], [["p"]], [], ""],                          # a problem without its reason
+    [["/t/"], [["p", "r"]], [], ""],                     # ... without its level
+    [["/t/"], [["p", "r", "fatal"]], [], ""],            # ... with no level the build gives
     [[], [], [], ""],                                    # no page
     [["/t/"], [[1, "r"]], [], ""],
     [["/t/"], [], [3], ""],                              # a cited path that is no path
@@ -454,7 +456,7 @@ def test_a_page_cache_index_entry_that_is_not_what_the_build_writes_is_dropped(t
 def test_a_page_group_that_is_not_what_the_build_writes_is_dropped(tmp_path, value):
     folder = tmp_path / "pages"
     folder.mkdir()
-    good = [["/t/", "/t/page/2/"], [["traces/a/s/log.jsonl", "line 3: not JSON"]],
+    good = [["/t/", "/t/page/2/"], [["traces/a/s/log.jsonl", "line 3: not JSON", "problem"]],
             ["results/a.md"], "d"]
     (folder / "groups.json").write_text(json.dumps({"bad": value, "good": good}), encoding="utf-8")
     assert list(PageCache(folder).groups) == ["good"]

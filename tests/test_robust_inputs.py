@@ -374,12 +374,16 @@ def test_the_build_succeeds_reports_every_bad_file_and_renders_every_good_one(ca
         assert "Traceback" not in printed.getvalue()
         printed.getvalue().encode("utf-8")                 # every name printed was printable
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-        in_manifest = {path for path, _ in manifest["problems"]}
         report = html.soup(out / "build" / "index.html")
-        on_page = {code.get_text() for code in report.select("table.problems code")}
-        assert in_manifest == on_page
-        counted = report.select_one("h2").get_text()       # files, then problems
-        assert re.findall(r"\d+", counted) == [str(len(on_page)), str(len(manifest["problems"]))]
+        on_page = set()
+        for level, table, heading in (("problems", "problems", 0), ("notes", "notes", 1)):
+            in_manifest = {path for path, _ in manifest[level]}
+            listed = {code.get_text() for code in report.select(f"table.{table} code")}
+            assert in_manifest == listed
+            if listed or level == "problems":
+                counted = report.select("h2")[heading].get_text()       # files, then entries
+                assert re.findall(r"\d+", counted) == [str(len(listed)), str(len(manifest[level]))]
+            on_page |= listed
         check_entries(entries, on_page, lambda url: (out / URLS.file_for(url)).is_file())
 
 

@@ -593,12 +593,19 @@ def test_inputs_the_build_leaves_unread_are_in_the_build_report(tmp_path):
     args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
     assert main(args) == 0
     report = parse(out / "build" / "index.html").soup
-    rows = [[html.text_of(td) for td in tr.find_all("td")] for tr in report.select("table.problems tbody tr")]
-    assert [(row[0], row[1].split(" (")[0]) for row in rows] == [
-        ("message_board/20260601-100000-000_kestrel.md",
-         "refs 20251103-101500_kestrel: no such message in message_board/"),
+
+    def rows(table: str) -> list[tuple[str, str]]:
+        cells = [[html.text_of(td) for td in tr.find_all("td")]
+                 for tr in report.select(f"table.{table} tbody tr")]
+        return [(row[0], row[1].split(" (")[0]) for row in cells]
+
+    assert rows("problems") == [                     # not on the site
         ("message_board/archive/", "ignored: a subfolder"),
         ("message_board/notes.txt", "ignored: not a file any reader takes"),
+    ]
+    assert rows("notes") == [                        # shown as written, or hidden by its name
+        ("message_board/20260601-100000-000_kestrel.md",
+         "refs 20251103-101500_kestrel: no such message in message_board/"),
         ("traces/kestrel/.draft/", "ignored: a hidden folder"),
     ]
     assert main(args + ["--strict"]) == 1

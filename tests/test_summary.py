@@ -35,7 +35,8 @@ def test_build_summary_counts_pages_and_files_and_lists_problems_as_plain_text(t
     assert " pages, " in text and " written (the manifest too), 0 unchanged, 0 removed" in text
     files, written = re.search(r"([\d,]+) files: ([\d,]+) written", text).groups()
     assert files == written                   # a first build writes every file
-    assert "problem(s) in the build report" in text
+    assert re.search(r"<summary>\d+ problem\(s\), 0 note\(s\) in the build report</summary>", text)
+    assert "- problem: results/" in text
     assert "<img" not in text and "](" not in text and "**" not in text
     assert r"\[click\]" in text and "&lt;img src=x&gt;" in text
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from builder.config import Config, MetricConfig
-from builder.model import Link, Problem, Result, Status, Verification
+from builder.model import NOTE, Link, Problem, Result, Status, Verification
 from builder.readers.frontmatter import brief, normalise_newlines
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import parse_number, parse_table_date, parse_timestamp
@@ -318,7 +318,7 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
     problems: list[Problem] = []
     agent = clean_agent(cell(columns.agent))
     if not agent:
-        problems.append(Problem(path, f"row {number}: no agent name; listed as 'unknown'"))
+        problems.append(Problem(path, f"row {number}: no agent name; listed as 'unknown'", NOTE))
         agent = "unknown"
     score_text = cell(columns.score)
     score = parse_number(score_text)

@@ -9,7 +9,7 @@ from typing import Any, Mapping
 
 from builder import format as fmt
 from builder.config import Config, MetricConfig
-from builder.model import Link, Problem, Result, ResultOrigin, Status
+from builder.model import NOTE, Link, Problem, Result, ResultOrigin, Status
 from builder.readers.frontmatter import brief, json_noting_repeats, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
@@ -124,7 +124,7 @@ def _agent(fields: Mapping[str, Any], path: str, problems: list[Problem]) -> str
     from_name = agent_from_filename(path)
     if from_name:
         return from_name
-    problems.append(Problem(path, "no agent in the file or its name; listed as 'unknown'"))
+    problems.append(Problem(path, "no agent in the file or its name; listed as 'unknown'", NOTE))
     return "unknown"
 
 

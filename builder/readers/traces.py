@@ -33,7 +33,7 @@ from typing import Any, Callable
 
 from builder import format as fmt
 from builder.config import Config
-from builder.model import Problem, TokenUsage, Trace
+from builder.model import NOTE, Problem, TokenUsage, Trace
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import parse_timestamp
@@ -105,7 +105,8 @@ def read_trace_manifest(file: InputFile, config: Config) -> Found:
     for key, expected in (("session_id", session), ("agent", agent)):
         value = fm.get(key)
         if key == "session_id" and value is None:
-            report("manifest has no session_id (listed under its folder name)")
+            problems.append(Problem(file.path, "manifest has no session_id (listed under its "
+                                               "folder name)", NOTE))
         elif value is not None and value != expected:
             report(f"{key} {brief(value, 80)!r} does not match the folder "
                    f"{expected!r} (listed under the folder name)")

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from builder import format as fmt
 from builder.config import PathsConfig
-from builder.model import Problem
+from builder.model import NOTE, Problem
 
 HOUSEKEEPING = frozenset({".gitkeep", ".keep", ".gitignore", ".gitattributes", ".DS_Store"})
 
@@ -23,8 +23,8 @@ HOUSEKEEPING = frozenset({".gitkeep", ".keep", ".gitignore", ".gitattributes", "
 def unread_problems(files: Iterable[str], claimed: Iterable[str], hidden: Iterable[str],
                     paths: PathsConfig) -> tuple[Problem, ...]:
     """A Problem for each file of an input folder that no input kind claimed (one for each
-    subfolder no reader looks into), and for each hidden entry in one (a folder's path ends
-    in "/")."""
+    subfolder no reader looks into), and a note for each hidden entry in one (hidden by its
+    author's choice; a folder's path ends in "/")."""
     folders = input_folders(paths)
     claimed = frozenset(claimed)
     charters = {path.rpartition("/")[0] for path in claimed if _is_readme(path)}
@@ -47,7 +47,7 @@ def unread_problems(files: Iterable[str], claimed: Iterable[str], hidden: Iterab
         if _input_folder(entry, folders) is not None and _name(entry) not in HOUSEKEEPING:
             what = "folder" if entry.endswith("/") else "file"
             problems.append(Problem(entry, f'ignored: a hidden {what} (its name starts with '
-                                           f'"."), never read'))
+                                           f'"."), never read', NOTE))
     return tuple(problems)
 
 
