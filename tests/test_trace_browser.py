@@ -105,8 +105,7 @@ def test_orbit_page_expands_a_card_and_its_nested_subagent(browser, served):
     assert not sub.locator(".nested").is_visible()
     sub.locator(":scope > summary").click()
     assert sub.locator(".nested").is_visible()
-    thinking = page.locator("details.thinking").first
-    thinking.locator("summary").click()
+    thinking = page.locator(".item.thinking").first      # one line: read without opening
     assert thinking.locator(".thinking-text").is_visible()
     assert watch.console_errors == [] and watch.page_errors == [] and watch.outside == []
     page.close()

@@ -318,7 +318,7 @@ def test_transcript_items_are_rendered_per_kind(demo):
     assert len(tools) == 124                    # every call, the subagent's nested ones included
     assert all(t.find("summary").find("span", class_="tool-name") for t in tools)
     assert all(t.get("open") is None for t in tools)                # collapsed
-    thinking = transcript.find_all("details", class_="thinking")
+    thinking = transcript.find_all(class_="thinking")          # one-line ones are not cards to open
     assert thinking and all(t.get("open") is None for t in thinking)
     assert transcript.find_all("div", class_="prompt")
     assert transcript.find("div", class_="assistant").find("div", class_="markdown") is not None
@@ -726,7 +726,7 @@ def test_terminal_escapes_and_controls_never_reach_a_transcript_page(tmp_path):
     assert result.get_text() == "OK 12 passed\n100%|####|\ndone"     # what the terminal showed
     assert text_of(html.find("div", class_="prompt")) == "prompt run the tests 🖼 image (6 bytes, png)"
     assert text_of(html.find("section", class_="notes").find("div")) == "All green."
-    assert "unrecognised record (type=world_state)" in text_of(html.find("details", class_="raw"))
+    assert "unrecognised record of type world_state" in text_of(html.find("details", class_="raw"))
 
 
 def test_half_a_surrogate_pair_in_a_log_is_shown_as_a_replacement_character(tmp_path):
@@ -820,8 +820,8 @@ def test_a_log_no_parser_read_shows_its_counts_as_unknown_not_zero(unknown_site)
     assert "Tool calls (reported) —" in activity
     assert "in the log" not in activity and "errors" not in activity.lower()
     (turn,) = page.find("nav", class_="turn-index").find_all("li")
-    assert text_of(turn) == "Before the first prompt the log's records, shown raw"
-    assert "tool call" not in text_of(page.find("h3", class_="turn-head"))
+    assert text_of(turn) == "The log's records shown raw: no parser read them"
+    assert text_of(page.find("h3", class_="turn-head")) == "The log's records"   # no prompt to be before
     assert len(page.find_all("details", class_="raw")) == 2
     # a log its manifest's harness read keeps the counts that parser made
     named = soup(trace_page(unknown_site, "named/s1")).find("section", class_="transcript-stats")
@@ -831,7 +831,62 @@ def test_a_log_no_parser_read_shows_its_counts_as_unknown_not_zero(unknown_site)
 def test_raw_record_cards_are_told_apart_closed_by_their_first_fields(unknown_site):
     cards = soup(trace_page(unknown_site, "unknown/s1")).find_all("details", class_="raw")
     assert [text_of(card.summary) for card in cards] == [
-        "unrecognised record (type=(no type)) id: prompt-0 · completion_token_ids: [785, 3405] · "
+        "unrecognised record without a type — id: prompt-0 · completion_token_ids: [785, 3405] · "
         "prompt_sha256: b471",
-        "unrecognised record (type=(no type)) id: prompt-1 · completion_token_ids: [40, 1079] · "
+        "unrecognised record without a type — id: prompt-1 · completion_token_ids: [40, 1079] · "
         "prompt_sha256: 7ed6"]
+    foot = soup(trace_page(unknown_site, "unknown/s1")).find("footer", class_="transcript-foot")
+    assert text_of(foot) == "Unrecognised records (shown as raw cards): 2 without a type."
+
+
+# ---------------------------------------------------------------------------------------------
+# Cards that say a thing once, in the words a reader expects
+
+def assistant_rows(session: str, blocks: list[dict]) -> list[dict]:
+    """A prompt, then one assistant row per content block."""
+    return [{"type": "user", "sessionId": session, "uuid": "p",
+             "message": {"role": "user", "content": "go"}}] + [
+        {"type": "assistant", "sessionId": session, "uuid": f"a{n}", "requestId": f"r{n}",
+         "message": {"id": f"m{n}", "role": "assistant", "content": [block]}}
+        for n, block in enumerate(blocks)]
+
+
+def test_a_one_line_thinking_is_shown_once_not_again_in_a_card_to_open(tmp_path):
+    """Its closed line and its opened body said the same sentence twice."""
+    rows = assistant_rows("s1", [
+        {"type": "thinking", "thinking": "Run the `k=6` sweep first.", "signature": "x"},
+        {"type": "thinking", "thinking": "**Plan**\n\nSweep k, then post.", "signature": "x"},
+        {"type": "thinking", "thinking": "word " * 40, "signature": "x"}])
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "think/s1", rows))
+    cards = soup(trace_page(site, "think/s1")).find_all(class_="thinking")
+    one_line, paragraphs, long_line = cards
+    assert one_line.name == "div" and one_line.find("details") is None
+    assert text_of(one_line) == "thinking Run the k=6 sweep first."
+    assert text_of(one_line.find("code")) == "k=6"                     # read as markdown
+    assert [card.name for card in (paragraphs, long_line)] == ["details", "details"]
+    assert text_of(paragraphs.summary) == "thinking Plan"
+    assert text_of(long_line.summary).endswith("…")                   # cut: more to open
+
+
+def todo_call(call_id: str, todos: list[dict]) -> dict:
+    return {"type": "tool_use", "id": call_id, "name": "TodoWrite", "input": {"todos": todos}}
+
+
+def test_a_to_do_list_is_a_checklist_saying_each_status_in_words(tmp_path):
+    """TodoWrite's input was its raw JSON, though its line already said "3 items, 1 done"."""
+    todos = [{"content": "Pull the <b>tree</b> config", "status": "completed", "activeForm": "x"},
+             {"content": "Sweep **keepset** x K", "status": "in_progress", "activeForm": "x"},
+             {"content": "Post the best result", "status": "pending", "activeForm": "x"}]
+    rows = assistant_rows("s1", [todo_call("t1", todos), todo_call("t2", todos[1:2])])
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "todo/s1", rows))
+    first, single = soup(trace_page(site, "todo/s1")).find_all("details", class_="tool")
+    assert text_of(first.find("span", class_="tool-summary")) == "3 items, 1 done"
+    assert text_of(single.find("span", class_="tool-summary")) == "1 item, 0 done"
+    assert "todos" not in text_of(first.find("div", class_="tool-body"))   # no JSON
+    entries = first.find("ul", class_="todo-list").find_all("li")
+    assert [text_of(li) for li in entries] == [
+        "☑ done Pull the <b>tree</b> config",                  # agent text stays text
+        "◐ in progress Sweep **keepset** x K",
+        "☐ pending Post the best result"]
+    assert first.find("ul", class_="todo-list").find(["b", "strong"]) is None
+    assert all(li.find("span", class_="todo-mark")["aria-hidden"] == "true" for li in entries)

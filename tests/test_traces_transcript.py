@@ -722,3 +722,14 @@ def test_an_unrecognised_record_is_previewed_by_its_first_fields_masked_once():
     assert t.stats.redactions == 1                     # the preview repeats the raw block's mask
     assert long.preview.startswith("x: yyy") and len(long.preview) == 160 and long.preview.endswith("…")
     assert empty.preview == "" and empty.record_type == "(no type)"
+
+
+def test_a_to_do_list_is_read_as_its_entries_whatever_the_harness_named_them():
+    from builder.transcript.tools import todo_entries
+    plan = {"explanation": "why", "plan": [{"step": "bench", "status": "in_progress"},
+                                           {"step": "post", "status": "pending"}]}
+    assert todo_entries("update_plan", plan) == (("bench", "in_progress"), ("post", "pending"))
+    assert todo_entries("TodoWrite", {"todos": [{"content": "a", "status": "completed"}]}) == \
+        (("a", "completed"),)
+    assert todo_entries("TodoWrite", {"todos": [{"content": 3}]}) == ()   # shown as its JSON
+    assert todo_entries("Bash", {"todos": [{"content": "a"}]}) == ()

@@ -12,6 +12,7 @@ from builder.markdown import folder_of
 from builder.model import Link, Result, TokenUsage, Trace
 from builder.slugs import slugify
 from builder.transcript import LoadedTranscript, Transcript, TranscriptStats, transcript_problems
+from builder.transcript.items import NO_TYPE
 
 TOP_TOOLS = 8                 # tools with a bar of their own; the rest are grouped
 NOTES_TOP = 3                 # the notes' headings sit under the h2 "Agent's notes"
@@ -87,7 +88,7 @@ class TranscriptFacts:
 
     rows: tuple[tuple[str, str], ...]
     notes: tuple[str, ...]                # malformed lines, truncation, omitted items…
-    unknown: tuple[tuple[str, int], ...]
+    unknown: tuple[str, ...]              # "3 of type world_state", "2 without a type"
     hidden: tuple[tuple[str, int], ...]
 
 
@@ -277,5 +278,11 @@ def transcript_facts(transcript: Transcript) -> TranscriptFacts:
              for p in transcript_problems("", transcript)]
     if st.redactions:
         notes.append(f"{fmt.count(st.redactions)} secret(s) masked by this site.")
-    return TranscriptFacts(rows=tuple(rows), notes=tuple(notes), unknown=st.unknown_types,
+    return TranscriptFacts(rows=tuple(rows), notes=tuple(notes),
+                           unknown=tuple(_records_of_type(name, n) for name, n in st.unknown_types),
                            hidden=st.hidden_types)
+
+
+def _records_of_type(record_type: str, n: int) -> str:
+    return fmt.count(n) + (f" of type {record_type}" if record_type != NO_TYPE
+                           else " without a type")

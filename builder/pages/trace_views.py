@@ -184,11 +184,16 @@ def sections(viewer: Viewer, transcript: Transcript, items: Sequence[Item],
         starts_here = page_of_turn.get(number) == page
         out.append(TurnSection(
             number=number, anchor=turn.anchor if starts_here else "",
-            title=turn.title + ("" if starts_here else " (continued)"),
+            title=turn_title(turn, transcript) + ("" if starts_here else " (continued)"),
             time=viewer.offset(turn.timestamp), iso=fmt.iso(turn.timestamp),
             tool_calls=turn.tool_calls if transcript.counted else None, errors=turn.errors,
             tokens=turn.tokens, items=viewer.views(group, error_ids)))
     return tuple(out)
+
+
+def turn_title(turn: Turn, transcript: Transcript) -> str:
+    """A turn's title; a log no parser read has no prompts, only its records (turn 0)."""
+    return turn.title if transcript.counted else "The log's records"
 
 
 def split_by_size(pages: Pages, limit: int = PAGE_BYTES) -> Pages:

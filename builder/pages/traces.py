@@ -34,7 +34,8 @@ from builder.readers.traces import trace_totals
 from builder.pages.trace_header import (Badge, SessionHeader, TranscriptFacts, named_result,
                                         result_by_score, session_header, share_badges,
                                         transcript_facts)
-from builder.pages.trace_views import Pages, UrlFor, Viewer, error_index, sections, split_by_size
+from builder.pages.trace_views import (Pages, UrlFor, Viewer, error_index, sections, split_by_size,
+                                       turn_title)
 from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
 
 TRACES_PER_PAGE = 100
@@ -389,14 +390,14 @@ def _turn_index(transcript: Transcript, page_of_turn: Mapping[int, int],
                 url: Callable[[int], str], page: int) -> tuple[TurnLink, ...]:
     """Page 1: every turn (up to TURN_INDEX_CAP); other pages: the turns they hold."""
     out = []
-    preamble = "harness context" if transcript.counted else "the log's records, shown raw"
+    preamble = "harness context" if transcript.counted else "shown raw: no parser read them"
     for turn in transcript.turns:
         where = page_of_turn.get(turn.number, 1)
         if page != 1 and where != page:
             continue
         if page == 1 and len(out) >= TURN_INDEX_CAP:
             break
-        out.append(TurnLink(number=turn.number, label=turn.title,
+        out.append(TurnLink(number=turn.number, label=turn_title(turn, transcript),
                             url=url(where) + f"#{turn.anchor}",
                             preview=turn.preview or (preamble if turn.number == 0 else ""),
                             tool_calls=turn.tool_calls if transcript.counted else None,

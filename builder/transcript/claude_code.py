@@ -179,7 +179,7 @@ class ClaudeCodeParser(Parser):
         elif kind in _CC_HIDDEN:
             self.hidden_row(kind, obj)
         else:
-            self.raw_record(kind or "(no type)", obj, self.into(obj))
+            self.raw_record(kind, obj, self.into(obj))
 
     def collect_meta(self, obj: dict) -> None:
         if len(self.meta) >= 4 or self.line > 1000:     # the first rows say it all

@@ -144,7 +144,7 @@ class CodexParser(Parser):
         payload = obj.get("payload")
         self.note_time(obj.get("timestamp"))
         if not isinstance(payload, dict):
-            self.raw_record(kind or "(no type)", obj)
+            self.raw_record(kind, obj)
             return
         if kind == "session_meta":
             self.session_meta(payload)
@@ -160,7 +160,7 @@ class CodexParser(Parser):
                 self.emit(SystemNote(note_kind="compaction", text=self.text(
                     "context compacted" + (f": {msg}" if msg.strip() else "")), **self.base()))
         else:
-            self.raw_record(kind or "(no type)", obj)
+            self.raw_record(kind, obj)
 
     def session_meta(self, p: dict) -> None:
         for key, name in (("id", "session id"), ("cli_version", "CLI version"),

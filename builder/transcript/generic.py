@@ -8,7 +8,7 @@ class GenericParser(Parser):
     def handle(self, obj: dict) -> None:
         kind = obj.get("type")
         self.note_time(obj.get("timestamp"))
-        self.raw_record(kind if isinstance(kind, str) and kind else "(no type)", obj)
+        self.raw_record(kind if isinstance(kind, str) else "", obj)
 
 
 HARNESS = Harness(name="generic", parser=GenericParser, recognises=lambda obj: False)

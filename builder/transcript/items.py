@@ -30,9 +30,10 @@ from typing import ClassVar, Iterable, Iterator
 
 from builder import format as fmt
 from builder.model import TokenUsage
-from builder.transcript.text import one_line
+from builder.transcript.text import SUMMARY_CAP, one_line
 
 Blocks = tuple[tuple[str, str], ...]
+NO_TYPE = "(no type)"                # the record_type of a record that has none
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,12 @@ class Thinking(Item):
         return "thinking: " + self.preview
 
     @property
+    def fits_its_line(self) -> bool:
+        """Its whole text is the one line its card shows: there is nothing more to open."""
+        text = self.text.strip()
+        return self.recorded and "\n" not in text and len(" ".join(text.split())) <= SUMMARY_CAP
+
+    @property
     def markdown(self) -> str:
         """Reasoning is written in markdown (a Codex summary opens with a bold title)."""
         return self.text if self.recorded else ""
@@ -238,6 +245,37 @@ _ICONS = (
 )
 _STATUS_CSS = (("ok", "ok"), ("no result", "none"), ("interrupted", "interrupted"))
 
+# A to-do's status as the harness wrote it: its mark, the words for it, its class.
+_TODO_STATES = {"pending": ("☐", "pending", "pending"),
+                "in_progress": ("◐", "in progress", "active"),
+                "completed": ("☑", "done", "done")}
+
+
+@dataclass(frozen=True, slots=True)
+class Todo:
+    """One entry of a to-do list (TodoWrite, Codex's update_plan), `status` as written."""
+
+    text: str
+    status: str
+
+    @property
+    def mark(self) -> str:
+        return self._shown[0]
+
+    @property
+    def state(self) -> str:
+        """The status in words: pending, in progress, done (another one as written)."""
+        return self._shown[1]
+
+    @property
+    def css(self) -> str:
+        return self._shown[2]
+
+    @property
+    def _shown(self) -> tuple[str, str, str]:
+        return _TODO_STATES.get(self.status) or ("–", self.status.replace("_", " ") or "no status",
+                                                 "other")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ToolCall(Item):
@@ -257,6 +295,8 @@ class ToolCall(Item):
     images: tuple[ImageRef, ...] = ()       # images in the result
     subagent: Subagent | None = None        # inline sidechain work done for this call
     stats: tuple[tuple[str, str], ...] = ()  # e.g. Task: tokens, tool uses, duration
+    todos: tuple[Todo, ...] = ()     # a to-do list's entries: shown as a checklist, not as JSON
+    todo_note: str = ""              # what the call said of its list (update_plan's explanation)
     anchor: str = ""                 # unique, [A-Za-z0-9_-], for #deep-links
 
     @property
@@ -389,13 +429,18 @@ class SystemNote(Item):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RawRecord(Item):
     kind: ClassVar[str] = "raw"
-    record_type: str
+    record_type: str                 # NO_TYPE when the record has none
     raw: str                         # pretty JSON, capped
     preview: str = ""                # its first fields on one line: the cards tell apart closed
 
     @property
+    def has_type(self) -> bool:
+        return self.record_type != NO_TYPE
+
+    @property
     def label(self) -> str:
-        return fmt.short(f"record of type {self.record_type}", 90)
+        return fmt.short(f"record of type {self.record_type}" if self.has_type
+                         else "record without a type", 90)
 
     @property
     def blocks(self) -> Blocks:

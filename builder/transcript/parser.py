@@ -10,12 +10,13 @@ from itertools import groupby, islice
 from typing import TYPE_CHECKING, Any, Callable
 
 from builder.model import TokenUsage
-from builder.transcript.items import (Item, RawRecord, Subagent, ToolCall, ToolResultOrphan,
-                                      tally_of)
+from builder.transcript.items import (NO_TYPE, Item, RawRecord, Subagent, Todo, ToolCall,
+                                      ToolResultOrphan, tally_of)
 from builder.transcript.model import Transcript, TranscriptStats, Turn
-from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, cap_text, compact_json,
-                                     one_line, parse_timestamp, pretty_json, terminal_text)
-from builder.transcript.tools import set_diff, tool_summary
+from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, as_dict, as_str, cap_text,
+                                     compact_json, one_line, parse_timestamp, pretty_json,
+                                     terminal_text)
+from builder.transcript.tools import set_diff, todo_entries, tool_summary
 
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Draft:
 class CallDraft(Draft):
     __slots__ = ("turn", "line", "timestamp", "call_id", "name", "summary", "input_text", "input",
                  "result", "failed", "exit_code", "duration_s", "interrupted", "diff", "added",
-                 "removed", "images", "subagent", "stats")
+                 "removed", "images", "subagent", "stats", "todos", "todo_note")
 
     def __init__(self, **kw: Any):
         self.result = None
@@ -53,6 +54,8 @@ class CallDraft(Draft):
         self.images = ()
         self.subagent = None
         self.stats = ()
+        self.todos = ()
+        self.todo_note = ""
         self.input = None
         self.summary = ""
         self.input_text = ""
@@ -73,7 +76,8 @@ class CallDraft(Draft):
                         failed=self.failed, exit_code=self.exit_code,
                         duration_s=self.duration_s, interrupted=self.interrupted,
                         diff=self.diff, added=self.added, removed=self.removed,
-                        images=self.images, subagent=sub, stats=self.stats, anchor=anchor)
+                        images=self.images, subagent=sub, stats=self.stats, todos=self.todos,
+                        todo_note=self.todo_note, anchor=anchor)
 
 
 class SubagentDraft(Draft):
@@ -140,6 +144,13 @@ class Parser:
             value, n = self.filter(value)
             self.redactions += n
         return cap_text(value, limit)
+
+    def text_again(self, value: Any, limit: int = TEXT_CAP) -> str:
+        """`text` of a value another field already holds: its secrets are counted there."""
+        counted = self.redactions
+        text = self.text(value, limit)
+        self.redactions = counted
+        return text
 
     def summary(self, value: Any) -> str:
         """One line for a card or an index: the first non-empty line, filtered *before* it is
@@ -213,6 +224,7 @@ class Parser:
             draft.input_text = self.pretty(arguments)
         draft.summary = self.summary(tool_summary(name, arguments, raw_input))
         set_diff(draft, name, arguments, raw_input, self)
+        self.set_todos(draft, name, arguments)
         if not self.emit(draft, into):
             if call_id:
                 self.omitted_calls.add(call_id)
@@ -220,6 +232,14 @@ class Parser:
         if call_id:
             self.calls[call_id] = draft
         return draft
+
+    def set_todos(self, draft: CallDraft, name: str, arguments: Any) -> None:
+        """A to-do list's entries and note (the input's JSON holds them too)."""
+        entries = todo_entries(name, arguments)
+        if entries:
+            draft.todos = tuple(Todo(self.text_again(text), self.text_again(status, 40))
+                                for text, status in entries)
+            draft.todo_note = self.text_again(as_str(as_dict(arguments).get("explanation")))
 
     def orphan(self, call_id: str, text: str, failed: bool, images: tuple, into: list | None
                ) -> None:
@@ -256,6 +276,8 @@ class Parser:
             bucket.append(model)
 
     def raw_record(self, record_type: str, obj: Any, into: list | None = None) -> None:
+        """An unrecognised record, shown as its JSON; `record_type` "" when it has none."""
+        record_type = record_type or NO_TYPE
         self.unknown[record_type] += 1
         self.emit(RawRecord(record_type=self.text(record_type, 200), raw=self.pretty(obj, RAW_CAP),
                             preview=self.record_preview(obj), **self.base()), into)

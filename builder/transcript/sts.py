@@ -19,7 +19,7 @@ class StsParser(Parser):
             self.title = self.title or as_str(obj.get("name"))
             return
         if kind != "message":
-            self.raw_record(kind or "(no type)", obj)
+            self.raw_record(kind, obj)
             return
         msg = as_dict(obj.get("message"))
         ts = msg.get("timestamp")

@@ -58,9 +58,9 @@ def tool_summary(name: str, args: Any, raw: str | None) -> str:
     if key in ("task", "agent"):
         return first_str(args, "description", "subagent_type", "prompt")
     if key in ("todowrite", "update_plan"):
-        items = as_list(as_dict(args).get("todos") or as_dict(args).get("plan"))
+        items = _todo_list(args)
         done = sum(1 for t in items if as_dict(t).get("status") == "completed")
-        return f"{len(items)} items, {done} done" if items else ""
+        return f"{len(items)} item{'' if len(items) == 1 else 's'}, {done} done" if items else ""
     if key in ("webfetch",):
         return first_str(args, "url")
     if key in ("websearch", "web_search", "web_search_call"):
@@ -76,6 +76,23 @@ def tool_summary(name: str, args: Any, raw: str | None) -> str:
     if isinstance(args, str):
         return args
     return ""
+
+
+def _todo_list(args: Any) -> list:
+    return as_list(as_dict(args).get("todos") or as_dict(args).get("plan"))
+
+
+def todo_entries(name: str, args: Any) -> tuple[tuple[str, str], ...]:
+    """A to-do list's (text, status) pairs, TodoWrite's or update_plan's; () when the input is
+    not such a list (its JSON is then shown as it is)."""
+    if name.lower() not in ("todowrite", "update_plan"):
+        return ()
+    entries = tuple((as_dict(t).get("content", as_dict(t).get("step")), as_dict(t).get("status"))
+                    for t in _todo_list(args))
+    if all(isinstance(text, str) and isinstance(status, (str, type(None)))
+           for text, status in entries):
+        return tuple((text, status or "") for text, status in entries)
+    return ()
 
 
 def count_patch(text: str) -> tuple[int, int]:
