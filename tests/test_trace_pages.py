@@ -890,3 +890,18 @@ def test_a_to_do_list_is_a_checklist_saying_each_status_in_words(tmp_path):
         "☐ pending Post the best result"]
     assert first.find("ul", class_="todo-list").find(["b", "strong"]) is None
     assert all(li.find("span", class_="todo-mark")["aria-hidden"] == "true" for li in entries)
+
+
+def test_an_input_that_is_only_the_cards_line_is_not_shown_again_opened(tmp_path):
+    """Read's opened card showed {"file_path": …}, the path its line already gave."""
+    rows = assistant_rows("s1", [
+        {"type": "tool_use", "id": "t1", "name": "Read", "input": {"file_path": "/w/serve.py"}},
+        {"type": "tool_use", "id": "t2", "name": "Bash",
+         "input": {"command": "make bench", "description": "Run the benchmark"}}])
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "input/s1", rows))
+    read, bash = soup(trace_page(site, "input/s1")).find_all("details", class_="tool")
+    assert text_of(read.summary) == "📄 Read /w/serve.py no result"
+    assert [text_of(p) for p in read.find_all("p", class_="block-label")] == []
+    assert "file_path" not in text_of(read)
+    assert [text_of(p) for p in bash.find_all("p", class_="block-label")] == ["input"]
+    assert "Run the benchmark" in text_of(bash.find("pre"))     # what the line does not say

@@ -16,7 +16,7 @@ from builder.transcript.model import Transcript, TranscriptStats, Turn
 from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, as_dict, as_str, cap_text,
                                      compact_json, one_line, parse_timestamp, pretty_json,
                                      terminal_text)
-from builder.transcript.tools import set_diff, todo_entries, tool_summary
+from builder.transcript.tools import only_its_summary, set_diff, todo_entries, tool_summary
 
 
 if TYPE_CHECKING:
@@ -218,11 +218,11 @@ class Parser:
         self.by_name[name] += 1
         draft = CallDraft(call_id=call_id, name=name, **self.base())
         draft.input = arguments
+        draft.summary = self.summary(tool_summary(name, arguments, raw_input))
         if raw_input is not None:
             draft.input_text = self.text(raw_input)
-        elif arguments is not None:
+        elif arguments is not None and not only_its_summary(arguments, draft.summary):
             draft.input_text = self.pretty(arguments)
-        draft.summary = self.summary(tool_summary(name, arguments, raw_input))
         set_diff(draft, name, arguments, raw_input, self)
         self.set_todos(draft, name, arguments)
         if not self.emit(draft, into):

@@ -95,6 +95,16 @@ def todo_entries(name: str, args: Any) -> tuple[tuple[str, str], ...]:
     return ()
 
 
+def only_its_summary(args: Any, summary: str) -> bool:
+    """The input is one field, the one line its card already shows (Read's file_path): its JSON
+    would say that line again."""
+    if not isinstance(args, dict) or len(args) != 1:
+        return False
+    (value,) = args.values()
+    return isinstance(value, str) and "\n" not in value.strip() and \
+        " ".join(value.split()) == summary
+
+
 def count_patch(text: str) -> tuple[int, int]:
     added = removed = 0
     for line in text.splitlines():
