@@ -856,16 +856,21 @@ def test_a_one_line_thinking_is_shown_once_not_again_in_a_card_to_open(tmp_path)
     rows = assistant_rows("s1", [
         {"type": "thinking", "thinking": "Run the `k=6` sweep first.", "signature": "x"},
         {"type": "thinking", "thinking": "**Plan**\n\nSweep k, then post.", "signature": "x"},
-        {"type": "thinking", "thinking": "word " * 40, "signature": "x"}])
+        {"type": "thinking", "thinking": "word " * 40, "signature": "x"},
+        {"type": "thinking", "thinking": "**Counting tokens**", "signature": "x"},
+        {"type": "thinking", "thinking": "**a** then **b**", "signature": "x"}])
     site = build(tmp_path, source=one_trace_bucket(tmp_path, "think/s1", rows))
     cards = soup(trace_page(site, "think/s1")).find_all(class_="thinking")
-    one_line, paragraphs, long_line = cards
+    one_line, paragraphs, long_line, title, two_bold = cards
     assert one_line.name == "div" and one_line.find("details") is None
     assert text_of(one_line) == "thinking Run the k=6 sweep first."
     assert text_of(one_line.find("code")) == "k=6"                     # read as markdown
     assert [card.name for card in (paragraphs, long_line)] == ["details", "details"]
     assert text_of(paragraphs.summary) == "thinking Plan"
     assert text_of(long_line.summary).endswith("…")                   # cut: more to open
+    # a reasoning title alone is that line, as its card's line showed it: not in bold
+    assert text_of(title) == "thinking Counting tokens" and title.find("strong") is None
+    assert [text_of(b) for b in two_bold.find_all("strong")] == ["a", "b"]
 
 
 def todo_call(call_id: str, todos: list[dict]) -> dict:

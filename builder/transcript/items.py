@@ -182,7 +182,8 @@ class Thinking(Item):
         if not self.recorded:
             return "thinking not recorded"
         preview = one_line(self.text)
-        if preview.startswith("**") and preview.endswith("**") and len(preview) > 4:
+        if preview.startswith("**") and preview.endswith("**") and len(preview) > 4 \
+                and "**" not in preview[2:-2]:
             preview = preview[2:-2]        # a reasoning summary's bold title
         return preview
 
@@ -198,8 +199,11 @@ class Thinking(Item):
 
     @property
     def markdown(self) -> str:
-        """Reasoning is written in markdown (a Codex summary opens with a bold title)."""
-        return self.text if self.recorded else ""
+        """Reasoning is written in markdown (a Codex summary opens with a bold title); a whole
+        text of one line reads as its card's line did (a title shown as a line, not in bold)."""
+        if not self.recorded:
+            return ""
+        return self.preview if self.fits_its_line else self.text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
