@@ -27,8 +27,9 @@ the tags, attributes and URL schemes listed here. On the way:
 * a quote that opens with `[!NOTE]`, `[!TIP]`, `[!IMPORTANT]`, `[!WARNING]` or `[!CAUTION]`
   alone on its first line is one of GitHub's alerts, with its title;
 * task-list boxes become symbols with a text alternative (no form controls);
-* footnotes link both ways, as on GitHub, with ids made unique to their text (several bodies
-  share a page: a transcript, a thread), and no other id of the text's own gets through;
+* footnotes link both ways, as on GitHub, with ids by their number made unique to their text
+  (several bodies share a transcript's page); no label, and no other id of the text's own,
+  gets through;
 * headings get GitHub's ids (`user-content-<slug>`) and a permalink beside them, and the text's
   own links to `#<slug>` (a table of contents) go to them (not in an agent's log: many of its
   texts share a page, and their headings are no sections of a document);
@@ -90,14 +91,13 @@ _TAGS = {
     "tfoot", "th", "thead", "time", "tr", "tt", "ul", "var", "wbr",
 }
 _ATTRIBUTES = {
-    "a": {"href", "title", "id", "aria-label"},
+    "a": {"href", "title", "aria-label"},
     "abbr": {"title"},
     "details": {"open"},
     "img": {"src", "alt", "title", "width", "height"},
     "time": {"datetime"},
     "td": {"align", "colspan", "rowspan", "style"},
     "th": {"align", "colspan", "rowspan", "style"},
-    "li": {"id"},
     "ol": {"start"},
     "span": {"role", "aria-label"},
 }
@@ -134,10 +134,7 @@ _EMPTY_HEADER_CELL = re.compile(r"<th((?: align=\"\w+\")?)></th>")
 _EMPTY_HEAD = re.compile(r"<thead>\n<tr>\n(?:<td(?: align=\"\w+\")?></td>\n)+</tr>\n</thead>\n")
 _TASK_BOX = re.compile(r'<input type="checkbox"( checked="")? disabled="" />')
 _APART = re.compile(TAG_START)           # the tags whose two sides a reader sees apart
-# cmark-gfm's footnote anchors: id="fn-<label>", id="fnref-<label>" and links to them.
-_FOOTNOTE_ANCHOR = re.compile(r'(id="|href="#)(fn|fnref)-')
-# What a footnote's id is once made unique (any other id is dropped), and its back link's name.
-_FOOTNOTE_ID = re.compile(r"fn(ref)?-[0-9a-f]{8}-\S+")
+# A footnote's back link's name.
 _BACK_LINK = re.compile(r"Back to reference [\w-]+")
 _ALERT_KINDS = ("note", "tip", "important", "warning", "caution")
 # A quote at the top level that opens with an alert's mark alone on its line, and more after it.
@@ -226,8 +223,6 @@ class MarkdownRenderer:
             raw = _CODE_BLOCK.sub(_coloured, raw)
         if "[!" in raw:
             raw = github_alerts(raw)
-        if "data-footnote" in raw:
-            raw = unique_footnote_ids(raw, text)
         raw = _images_as_links(raw, self.image_hosts)
         one_title = titled and raw.startswith("<h1") and raw.count("<h1") == 1
         raw = demote_headings(raw, top, shift=0 if one_title else 1)
@@ -405,8 +400,6 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
             return None
         if attribute in ("href", "src") and url_parts(value) is None:   # no browser can follow it
             return None
-        if attribute == "id" and not _FOOTNOTE_ID.fullmatch(value):
-            return None
         if attribute == "aria-label" and tag == "a" and not _BACK_LINK.fullmatch(value):
             return None
         return value
@@ -422,7 +415,7 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
         set_tag_attribute_values={"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}},
         tag_attribute_values=_ALIGNED,
     )
-    return cleaned.replace("<img ", _IMG_EXTRA)
+    return footnote_links(cleaned.replace("<img ", _IMG_EXTRA))
 
 
 def folder_of(path: str) -> str | None:
@@ -473,11 +466,135 @@ def _with_attribute(tag: re.Match[str], found: re.Match[str], name: str, value: 
     return f"<{tag.group(2)}{attrs}>"
 
 
-def unique_footnote_ids(fragment: str, text: str) -> str:
-    """Footnote ids and the links to them carry a digest of the text ("fn-1" becomes
-    "fn-3f9a0c1e-1"): the footnotes of two bodies on one page never take each other's place."""
-    tag = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    return _FOOTNOTE_ANCHOR.sub(lambda m: f"{m.group(1)}{m.group(2)}-{tag}-", fragment)
+def footnote_links(fragment: str) -> str:
+    """Footnotes of sanitised HTML linked both ways, as on GitHub, by ids of their own: the
+    sanitiser took cmark-gfm's, which held the agent's labels (`[^"><svg…]` made an id of
+    markup, `[^a-2]` the id of the second mark of `[^a]`). Note n of the text is
+    `fn-<tag>-<n>`, its k-th mark `fnref-<tag>-<n>-<k>` (`fnref-<tag>-<n>` the first), where
+    <tag> is a digest of the fragment: the notes of bodies that share a page (a transcript's)
+    keep apart. Every id is made here, once, so none repeats; the text's own links to a
+    footnote (`#fn-<label>`) follow it, and a link to none leads nowhere: it is left without
+    its target, as is a back link to a mark that is not there."""
+    if 'class="footnote' not in fragment and 'href="#fn' not in fragment:
+        return fragment
+    layout = _footnote_layout(fragment)
+    tag = hashlib.sha256(fragment.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    edits = _footnote_edits(layout, tag)
+    out, position = [], 0
+    for start, end, replacement in edits:
+        out += [fragment[position:start], replacement]
+        position = end
+    out.append(fragment[position:])
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class _FootnoteLayout:
+    """Where the parts of a text's footnotes are, as matches on its sanitised HTML."""
+    notes: tuple[re.Match[str], ...]    # each note's <li>, in order (note 1 first)
+    notes_end: int                       # where their section ends
+    marks: tuple[re.Match[str], ...]     # _FOOTNOTE_MARK: a mark, with its note's number
+    backs: tuple[re.Match[str], ...]     # _BACK_LINK_TAG: a link back to a mark
+    links: tuple[re.Match[str], ...]     # _TAG: any other link to "#fn-…" or "#fnref-…"
+
+
+# A footnote's mark, a link back to one (cmark-gfm's, as the sanitiser writes them), and a
+# link to a place in the page; attribute values are in double quotes, their own escaped.
+_FOOTNOTE_MARK = re.compile(r'<sup class="footnote-ref"><a href="#([^"]*)"((?:[^>"]|"[^"]*")*)>'
+                            r'(\d+)</a></sup>')
+_BACK_LINK_TAG = re.compile(r'<a href="#([^"]*)" class="footnote-backref"((?:[^>"]|"[^"]*")*)>'
+                            r'(.*?</a>)', re.S)
+_FRAGMENT_HREF = re.compile(r' href="#([^"]*)"')
+_VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"})
+
+
+def _footnote_layout(fragment: str) -> _FootnoteLayout:
+    """The notes are the items of the last section of footnotes at the top of the text (cmark-gfm
+    writes it last; one the agent wrote in a note's text is not at the top)."""
+    notes: list[re.Match[str]] = []
+    marks, backs, links = [], [], []
+    depth, in_notes, notes_end, inside_part = 0, False, len(fragment), 0
+    for m in _TAG.finditer(fragment):
+        closing, name = m.group(1), m.group(2).lower()
+        if name in _VOID:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+            if depth == 0 and in_notes:
+                in_notes, notes_end = False, m.end()
+            continue
+        if depth == 0:
+            in_notes = name == "section" and m.group(3) == ' class="footnotes"'
+            notes = [] if in_notes else notes
+        elif in_notes and depth == 2 and m.group(0) == "<li>":
+            notes.append(m)
+        depth += 1
+        if m.start() < inside_part or name not in ("sup", "a"):    # in a mark or a back link
+            continue
+        mark = _FOOTNOTE_MARK.match(fragment, m.start())
+        back = None if mark else _BACK_LINK_TAG.match(fragment, m.start())
+        if mark or back:
+            (marks if mark else backs).append(mark or back)
+            inside_part = (mark or back).end()
+        elif name == "a" and (href := _FRAGMENT_HREF.search(m.group(3))) and _to_footnote(href[1]):
+            links.append(m)
+    return _FootnoteLayout(tuple(notes), notes_end, tuple(marks), tuple(backs), tuple(links))
+
+
+def _to_footnote(target: str) -> bool:
+    return target.startswith(("fn-", "fnref-"))
+
+
+def _footnote_edits(layout: _FootnoteLayout, tag: str) -> list[tuple[int, int, str]]:
+    """What replaces each part of a text's footnotes: (start, end, replacement), in order."""
+    count = len(layout.notes)
+    edits = [(li.start(), li.end(), f'<li id="fn-{tag}-{n}">')
+             for n, li in enumerate(layout.notes, 1)]
+    marks_of: dict[int, int] = {}
+    labels: dict[str, int] = {}                 # "fn-<label>" a mark leads to: its note
+    for m in layout.marks:
+        n = int(m.group(3))
+        if not 1 <= n <= count:                 # no such note: a mark that leads nowhere
+            edits.append((m.start(), m.end(),
+                          f'<sup class="footnote-ref"><a{m.group(2)}>{n}</a></sup>'))
+            continue
+        k = marks_of[n] = marks_of.get(n, 0) + 1
+        labels.setdefault(m.group(1), n)
+        edits.append((m.start(), m.end(), f'<sup class="footnote-ref"><a href="#fn-{tag}-{n}" '
+                                          f'id="{_mark_id(tag, n, k)}"{m.group(2)}>{n}</a></sup>'))
+    starts = [li.start() for li in layout.notes]
+    backs_of: dict[int, int] = {}
+    for m in layout.backs:
+        n = bisect_right(starts, m.start()) if m.start() < layout.notes_end else 0
+        k = backs_of[n] = backs_of.get(n, 0) + 1
+        edits.append((m.start(), m.end(), _back_link(m, n, k, marks_of, tag)))
+    for m in layout.links:
+        href = _FRAGMENT_HREF.search(m.group(3))
+        target = _footnote_target(href[1], labels, tag)
+        attrs = m.group(3)[:href.start()] + target + m.group(3)[href.end():]
+        edits.append((m.start(), m.end(), f"<{m.group(2)}{attrs}>"))
+    return sorted(edits)
+
+
+def _mark_id(tag: str, note: int, k: int) -> str:
+    return f"fnref-{tag}-{note}" + (f"-{k}" if k > 1 else "")
+
+
+def _back_link(m: re.Match[str], note: int, k: int, marks_of: dict[int, int], tag: str) -> str:
+    """The k-th link back of a note, to its k-th mark: none when the note has no such mark."""
+    if not note or k > marks_of.get(note, 0):
+        return ""
+    return f'<a href="#{_mark_id(tag, note, k)}" class="footnote-backref"{m.group(2)}>{m.group(3)}'
+
+
+def _footnote_target(target: str, labels: dict[str, int], tag: str) -> str:
+    """A text's own link to a footnote ("#fn-<label>", "#fnref-<label>") as its href attribute:
+    to that footnote's note or first mark, else none."""
+    kind, _, label = target.partition("-")
+    n = labels.get(f"fn-{label}")
+    if n is None:
+        return ""
+    return f' href="#fn-{tag}-{n}"' if kind == "fn" else f' href="#{_mark_id(tag, n, 1)}"'
 
 
 def github_alerts(fragment: str) -> str:
@@ -699,8 +816,18 @@ def opening_heading(rendered: str) -> Opening | None:
         return None
     permalink = _PERMALINK_AFTER.match(text, heading.end()) if wrapped else None
     anchor = _ID.match(heading.group(2))
-    return Opening(_plain_text(heading.group(3)), anchor.group(1) if anchor else "",
-                   text[(permalink or heading).end():].lstrip())
+    inner, rest = heading.group(3), text[(permalink or heading).end():].lstrip()
+    if "footnote-ref" in inner:           # its marks leave with it, and the links back to them
+        inner, rest = _FOOTNOTES.sub("", inner), _without_back_links(rest, _MARK_ID.findall(inner))
+    return Opening(_plain_text(inner), anchor.group(1) if anchor else "", rest)
+
+
+_MARK_ID = re.compile(r' id="(fnref-[^"]*)"')
+
+
+def _without_back_links(rendered: str, marks: list[str]) -> str:
+    """A rendered text without its notes' links back to these marks (ids)."""
+    return _BACK_LINK_TAG.sub(lambda m: "" if m.group(1) in marks else m.group(0), rendered)
 
 
 def _shortened(text: str, limit: int) -> str:

@@ -190,3 +190,22 @@ def test_no_csv_field_an_agent_wrote_becomes_a_spreadsheet_formula(hostile_site,
         assert [v for v in fields if v.startswith(FORMULA_START)] == []
     records = json.loads(files["json"].read_text(encoding="utf-8"))
     assert FORMULA in {record["method"] for record in records}
+
+
+def test_a_footnote_whose_label_is_markup_leads_to_its_note_and_back(hostile_site):
+    """p37's label (`"><svg/onload=…>`) is no id: its mark still leads to its note, and back."""
+    origin, _ = hostile_site
+    in_view = ("e => { const r = e.getBoundingClientRect();"
+               " return r.top >= 0 && r.bottom <= innerHeight; }")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 400})
+        watch = PageWatch(page, origin)
+        page.goto(origin + "/messages/20260601-103600-000_evil-36/", wait_until="load")
+        mark = page.locator(".body sup.footnote-ref a").first
+        note = page.locator(".body section.footnotes li").first
+        assert not note.evaluate(in_view)
+        mark.click()
+        assert note.evaluate(in_view) and note.evaluate("e => e.matches(':target')")
+        note.locator("a.footnote-backref").first.click()
+        assert mark.evaluate(in_view) and mark.evaluate("e => e.matches(':target')")
+    assert watch.dialogs == [] and watch.console_errors == [] and watch.page_errors == []

@@ -12,9 +12,13 @@ from hypothesis import strategies as st
 
 from dataclasses import replace
 
-from builder.markdown import Linker, MarkdownRenderer, demote_headings, excerpt_of_html, page_paths
+from builder.check import check_site
+from builder.cli import main
+from builder.markdown import (Linker, MarkdownRenderer, demote_headings, excerpt_of_html,
+                              opening_heading, page_paths)
 from tests import html
 from tests.conftest import CORPUS
+from tests.hostile import write_hostile_bucket
 
 BUCKET = "https://huggingface.co/buckets/o/b"
 LINKER = Linker(agent_url=lambda a: f"/agents/{a}/" if a == "kestrel" else None,
@@ -311,6 +315,85 @@ def test_agent_html_keeps_no_id_and_no_link_label_of_its_own():
     assert page.find("a", href="https://x.org").get("aria-label") is None
 
 
+def footnotes_of(page) -> list[tuple[str, list[str]]]:
+    """Each mark's note (its text) and where the note's links back lead, after checking that
+    every link to a place in the text leads to one of its ids, that no id repeats, that each
+    link back leads to a mark of its note, and that the address a visitor lands on names the
+    note by its number ("#fn-<digest>-2"), never by the label the agent wrote."""
+    ids = [e["id"] for e in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)), ids
+    assert all(re.fullmatch(r"fn(ref)?-[0-9a-f]{8}-\d+(-\d+)?", i) for i in ids), ids
+    assert [a["href"] for a in page.select("a[href^='#']") if a["href"][1:] not in ids] == []
+    notes = []
+    for mark in page.select("sup.footnote-ref > a"):
+        note = page.find(id=mark["href"][1:])
+        backs = [a["href"][1:] for a in note.select("a.footnote-backref")]
+        assert mark["id"] in backs
+        assert all(page.find(id=b).find_parent("sup")["class"] == ["footnote-ref"] for b in backs)
+        notes.append((html.text_of(note.p.contents[0]), backs))
+    return notes
+
+
+HOSTILE_LABEL = "\"><svg/onload=alert('x')>"
+
+
+@pytest.mark.parametrize("label", ["1", "a100-run", HOSTILE_LABEL])
+@pytest.mark.parametrize("text, notes", [
+    ("Fast[^L].\n\n[^L]: Measured on an A100.\n", ["Measured on an A100."]),
+    ("- first[^L]\n- second\n\n[^L]: In a list.\n", ["In a list."]),
+    ("| run | tps |\n|---|---|\n| fp8[^L] | 541 |\n\n[^L]: In a table.\n", ["In a table."]),
+    ("See[^L] then[^b].\n\n[^b]: one, after[^L]\n[^L]: two\n", ["two", "one, after", "two"]),
+])
+def test_each_form_of_footnote_links_its_mark_to_its_note_and_back(text, notes, label):
+    page = render(text.replace("[^L]", f"[^{label}]"))
+    assert [note for note, _ in footnotes_of(page)] == notes
+
+
+def test_a_note_marked_three_times_links_back_to_each_mark():
+    page = render("a[^n] b[^n] c[^N]\n\n[^n]: the note\n")
+    marks = [a["id"] for a in page.select("sup.footnote-ref > a")]
+    assert footnotes_of(page) == [("the note", marks)] * 3 and len(set(marks)) == 3
+    assert [html.text_of(a) for a in page.select("sup.footnote-ref > a")] == ["1", "1", "1"]
+
+
+def test_labels_that_read_as_a_repeated_mark_keep_their_ids_apart():
+    """cmark-gfm itself gives the second mark of [^a] and the mark of [^a-2] one id."""
+    page = render("x[^a] y[^a] z[^a-2]\n\n[^a]: first\n[^a-2]: second\n")
+    assert [note for note, _ in footnotes_of(page)] == ["first", "first", "second"]
+
+
+def test_a_mark_of_no_note_stays_text_as_on_github():
+    page = render("Fast[^missing] and[^1].\n\n[^1]: one\n")
+    assert "Fast[^missing] and" in page.get_text()
+    assert [note for note, _ in footnotes_of(page)] == ["one"]
+
+
+def test_a_hostile_label_stays_out_of_ids_and_markup():
+    page = render(f"a[^{HOSTILE_LABEL}] b[^{HOSTILE_LABEL}]\n\n[^{HOSTILE_LABEL}]: note\n")
+    assert [note for note, _ in footnotes_of(page)] == ["note", "note"]
+    assert page.find("svg") is None and "onload" not in str(page.select("a"))
+
+
+def test_ids_and_links_the_agent_writes_for_footnotes_make_no_twin_and_lead_somewhere():
+    forged = '<a id="fn-00000000-1" href="#fn-1">p39</a>'
+    page = render(f"{forged}\n\n{forged}\n\n[to the note](#fn-n) [back](#fnref-n) [none](#fn-x)"
+                  "\n\nsee[^n]\n\n[^n]: note\n")
+    assert [note for note, _ in footnotes_of(page)] == ["note"]
+    mark, note = page.select_one("sup.footnote-ref > a"), page.select_one("section li")
+    links = {html.text_of(a): a.get("href") for a in page.find_all("a")}
+    assert (links["to the note"], links["back"]) == (f"#{note['id']}", f"#{mark['id']}")
+    assert links["p39"] is None and links["none"] is None
+
+
+def test_a_heading_that_titles_its_page_leaves_with_its_marks_and_their_links_back():
+    rendered = str(MarkdownRenderer().render("# Plan[^1]\n\nbody[^2]\n\n[^1]: why\n[^2]: how\n"))
+    opening = opening_heading(rendered)
+    assert opening.text == "Plan"
+    rest = html.soup(opening.rest)
+    assert [html.text_of(li.p) for li in rest.select("section li")] == ["why", "how ↩"]
+    assert [note for note, _ in footnotes_of(rest)] == ["how"]
+
+
 def test_an_excerpt_leaves_footnote_marks_and_notes_out():
     rendered = str(MarkdownRenderer().render("Fast[^1] run.\n\n[^1]: on an A100\n"))
     assert excerpt_of_html(rendered) == "Fast run."
@@ -460,3 +543,19 @@ def test_the_sites_linker_finds_pages_by_path_and_by_a_name_no_other_file_has():
         "/messages/m1/", "/results/r1/", "/agents/ann/", "/results/twin-2/", "/messages/m1/",
         "/results/r1/", "/taskforces/tf/"]
     assert [page_of(p) for p in ("twin.md", "ann.md", "", "results/none.md", "README.md")] == [None] * 5
+
+
+def test_check_finds_no_footnote_link_astray_on_the_demo_nor_on_the_hostile_site(demo_site,
+                                                                                  tmp_path):
+    """Bodies of hostile labels, forged ids and links, a heading with a mark that titles its
+    page: every footnote link of every page leads to one element."""
+    bucket = write_hostile_bucket(tmp_path / "bucket")
+    config = tmp_path / "collab.toml"
+    config.write_text('[metric]\nfield = "tps"\nunit = "tok/s"\n')
+    hostile = tmp_path / "site"
+    assert main(["build", "--config", str(config), "--source", str(bucket),
+                 "--out", str(hostile)]) == 0
+    for site in (demo_site, hostile):
+        marked = [p for p in site.rglob("*.html") if 'class="footnote-ref"' in p.read_text()]
+        assert marked
+        assert [f for f in check_site(site) if re.search(r"\bfn(ref)?-", f)] == []
