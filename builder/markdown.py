@@ -498,12 +498,13 @@ class _FootnoteLayout:
     links: tuple[re.Match[str], ...]     # _TAG: any other link to "#fn-…" or "#fnref-…"
 
 
-# A footnote's mark, a link back to one (cmark-gfm's, as the sanitiser writes them), and a
-# link to a place in the page; attribute values are in double quotes, their own escaped.
+# A footnote's mark, a link back to one (cmark-gfm's, as the sanitiser writes them: one with
+# links inside, an agent's, is none), and a link to a place in the page; attribute values are
+# in double quotes, their own escaped.
 _FOOTNOTE_MARK = re.compile(r'<sup class="footnote-ref"><a href="#([^"]*)"((?:[^>"]|"[^"]*")*)>'
                             r'(\d+)</a></sup>')
 _BACK_LINK_TAG = re.compile(r'<a href="#([^"]*)" class="footnote-backref"((?:[^>"]|"[^"]*")*)>'
-                            r'(.*?</a>)', re.S)
+                            r'((?:(?!<a[ >]).)*?</a>)', re.S)
 _FRAGMENT_HREF = re.compile(r' href="#([^"]*)"')
 _VOID = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "source", "track", "wbr"})
 
@@ -826,8 +827,11 @@ _MARK_ID = re.compile(r' id="(fnref-[^"]*)"')
 
 
 def _without_back_links(rendered: str, marks: list[str]) -> str:
-    """A rendered text without its notes' links back to these marks (ids)."""
-    return _BACK_LINK_TAG.sub(lambda m: "" if m.group(1) in marks else m.group(0), rendered)
+    """A rendered text without its notes' links back to these marks (ids), and its other links
+    to them without their target. (Only a link of the door's has a mark's id: it holds a digest
+    of the text.)"""
+    rendered = _BACK_LINK_TAG.sub(lambda m: "" if m.group(1) in marks else m.group(0), rendered)
+    return _FRAGMENT_HREF.sub(lambda m: "" if m.group(1) in marks else m.group(0), rendered)
 
 
 def _shortened(text: str, limit: int) -> str:

@@ -386,13 +386,35 @@ def test_ids_and_links_the_agent_writes_for_footnotes_make_no_twin_and_lead_some
 
 
 def test_a_heading_that_titles_its_page_leaves_with_its_marks_and_their_links_back():
-    rendered = str(MarkdownRenderer().render("# Plan[^1]\n\nbody[^2]\n\n[^1]: why\n[^2]: how\n"))
+    rendered = str(MarkdownRenderer().render("# Plan[^1]\n\nbody[^2], [up](#fnref-1)\n\n"
+                                             "[^1]: why\n[^2]: how\n"))
     opening = opening_heading(rendered)
     assert opening.text == "Plan"
     rest = html.soup(opening.rest)
     assert [html.text_of(li.p) for li in rest.select("section li")] == ["why", "how ↩"]
     assert [note for note, _ in footnotes_of(rest)] == ["how"]
 
+
+# Pieces of footnotes, and of what an agent may write to pass for them.
+FOOTNOTE_PIECES = ["[^1]", "[^1]: ", "[^a]", "[^a]: ", "[^a-2]", "[^a-2]: ", "x", " ", "\n", "\n\n",
+                   "- ", "| a |\n|---|\n| ", "# ", "> ", "`", '"', "<", ">", "<li>", "</li>",
+                   '<a id="fn-00000000-1" href="#fn-1">', "</a>", "[l](#fn-a)", "[m](#fnref-1)",
+                   '<sup class="footnote-ref"><a href="#fn-1">1</a></sup>',
+                   '<section class="footnotes"><ol><li>', "</li></ol></section>",
+                   '<a href="#fnref-a" class="footnote-backref">', '<a title="<li>">t</a>']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FOOTNOTE_PIECES), max_size=30).map("".join))
+def test_no_text_makes_an_id_twice_or_a_footnote_link_to_nothing(text):
+    rendered = str(MarkdownRenderer().render(text))
+    opening = opening_heading(rendered)
+    for shown in (rendered, opening.rest if opening else rendered):
+        page = html.soup(shown)
+        ids = [e["id"] for e in page.find_all(id=True)]
+        assert len(ids) == len(set(ids)), ids
+        to = [a["href"][1:] for a in page.select("a[href^='#fn']")]
+        assert [target for target in to if target not in ids] == []
 
 def test_an_excerpt_leaves_footnote_marks_and_notes_out():
     rendered = str(MarkdownRenderer().render("Fast[^1] run.\n\n[^1]: on an A100\n"))
