@@ -117,7 +117,7 @@ def check_site(out: Path, base: str = "/") -> list[str]:
             if target is not None and not _exists(target):
                 broken.setdefault(target, (parts.path, {}))[1][rel] = None
             elif target is not None and parts.fragment:
-                fragments.append((rel, link, target, unquote(parts.fragment)))
+                fragments.append((rel, link, target, parts.fragment))
         rows = _row_anchors(out, scan.row_files, base, rows_read)
         ids[page] = None if rows is None else scan.ids | rows
     findings += [_broken_link(path, list(pages)) for path, pages in broken.values()]
@@ -174,8 +174,8 @@ def _missing_fragments(out: Path, fragments: list[tuple[str, str, Path, str]],
     fragment many pages link to names how many and the first of them."""
     pages: dict[tuple[Path, str], dict[str, str]] = {}     # (target, fragment): {page: link}
     for rel, link, target, fragment in fragments:
-        if ids.get(target) is not None and fragment not in ids[target]:
-            pages.setdefault((target, fragment), {}).setdefault(rel, link)
+        if ids.get(target) is not None and not _indicates(fragment, ids[target]):
+            pages.setdefault((target, unquote(fragment)), {}).setdefault(rel, link)
     lines = []
     for (target, fragment), linking in pages.items():
         if len(linking) == 1:
@@ -185,6 +185,14 @@ def _missing_fragments(out: Path, fragments: list[tuple[str, str, Path, str]],
             lines.append(f"no #{_cut(fragment)} in {_name(out, target)}: "
                          + _from_pages(list(linking)))
     return lines
+
+
+def _indicates(fragment: str, ids: set[str]) -> bool:
+    """Whether a browser scrolls somewhere for #`fragment` (a URL's, percent-encoded) on a page
+    with these ids: HTML's "indicated part" is the element of the fragment as written, else of
+    the fragment decoded, else the top of the page for "top"."""
+    decoded = unquote(fragment)
+    return fragment in ids or decoded in ids or decoded.lower() == "top"
 
 
 def _row_anchors(out: Path, files: list[str], base: str,

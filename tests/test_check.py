@@ -225,3 +225,12 @@ def test_check_help_says_what_is_checked_and_the_exit_code(capsys, monkeypatch):
                     "Content-Security-Policy", "inline script", "id used twice", "2 MB", "Atom",
                     "*.json", "1 findings"):
         assert checked in text
+
+
+def test_a_fragment_leads_where_a_browser_scrolls_as_written_decoded_or_to_the_top(tmp_path):
+    # HTML's indicated part: the id as the URL writes it, else decoded, else "top" (any case)
+    out = site(tmp_path)
+    page(out, "a/index.html", '<h2 id="fn%20one">as written</h2><h2 id="day-1">decoded</h2>'
+                              '<a href="#fn%20one">1</a> <a href="#day%2D1">2</a> '
+                              '<a href="#TOP">up</a> <a href="#gone%21">x</a>')
+    assert check_site(out) == ["a/index.html: no #gone! where #gone%21 leads"]
