@@ -17,8 +17,17 @@ DEFAULT_CONFIG = Path("collab.toml")
 ABOUT = ("Build a static website of an agent collaboration from its Hugging Face bucket "
          "(leaderboard and chart, messages, agents, traces, search, feeds) and publish it to a "
          "static Space.")
-EXIT_CODES = ("exit codes: 0 ok, 1 build problems under --strict or a failed check or publish, "
-              "2 usage or configuration error")
+SERVE_ABOUT = ("Builds the site, serves it on 127.0.0.1 under the path of [site] base_url (other "
+               "addresses get its 404 page), and rebuilds when collab.toml, the theme_dir or a "
+               "bucket folder change; a bucket on the Hub is read once.")
+PUBLISH_ABOUT = ("Sends what changed in the site folder to a static Space, with the token in "
+                 "HF_TOKEN, in commits of at most [publish] max_commit_files files and "
+                 "max_commit_mb MB. Refuses, unless --force, a site whose ranked entries or "
+                 "messages fell by more than half from what is live, and a Space collab-site did "
+                 "not publish.")
+EXIT_CODES = ("exit codes: 0 ok, 1 build problems under --strict, a failed check or publish, or "
+              "an init that would overwrite a file or cannot write; 2 usage or configuration "
+              "error")
 
 
 def run() -> None:
@@ -191,15 +200,18 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--config", help="collab.toml to use (default: ./collab.toml if present)")
         p.add_argument("--out", default="site", help="site folder (default: site)")
         if with_source:
-            p.add_argument("--source", help="bucket folder or hf://buckets/ORG/NAME")
+            p.add_argument("--source", help="bucket folder or hf://buckets/ORG/NAME (in place of "
+                                            "[source] location and COLLAB_SOURCE)")
 
     p = sub.add_parser("init", help="write collab.toml and a GitHub workflow that publishes the site")
     p.add_argument("dir", nargs="?", default=".", help="where to write them (default: here)")
-    p.add_argument("--bucket", help="ORG/NAME of the collaboration's bucket")
+    p.add_argument("--bucket",
+                   help="ORG/NAME (or hf://buckets/ORG/NAME) of the collaboration's bucket")
     p.add_argument("--space", help="ORG/NAME of the static Space to publish to")
     p.add_argument("--metric", help="the results' score field (default: score)")
     p.add_argument("--direction", choices=("higher", "lower"), help="which scores are better")
-    p.add_argument("--demo", action="store_true", help="also write a demo bucket to build at once")
+    p.add_argument("--demo", action="store_true",
+                   help="also write a demo bucket (demo-bucket/) to build at once")
     p.add_argument("--force", action="store_true", help="overwrite files that exist")
 
     p = sub.add_parser("build", help="build the site")
@@ -209,7 +221,8 @@ def _parser() -> argparse.ArgumentParser:
     summary(p)
     p.set_defaults(run=_run_build)
 
-    p = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
+    p = sub.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change",
+                       description=SERVE_ABOUT)
     common(p)
     p.add_argument("--port", type=_port, default=8000,
                    help="port on 127.0.0.1 (default: 8000; 0: any free one)")
@@ -224,9 +237,11 @@ def _parser() -> argparse.ArgumentParser:
     common(p, with_source=False)
     p.set_defaults(run=_run_check)
 
-    p = sub.add_parser("publish", help="push the built site to a static Space")
+    p = sub.add_parser("publish", help="push the built site to a static Space",
+                       description=PUBLISH_ABOUT)
     common(p, with_source=False)
-    p.add_argument("--space", help="ORG/NAME of the Space (default: SPACE_ID or config)")
+    p.add_argument("--space",
+                   help="ORG/NAME of the Space (default: SPACE_ID, else [publish] space_id)")
     p.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
     p.add_argument("--force", action="store_true",
                    help="publish even if entries dropped by half, or to a Space collab-site did "
