@@ -331,6 +331,15 @@ def test_transcript_items_are_rendered_per_kind(demo):
     assert all(page.find(id=f"t{n}") is not None for n in (1, 2, 3))
 
 
+def test_the_turn_index_counts_a_turns_tool_calls_in_its_headings_words(demo):
+    """The index said "9 tools" where the turn's heading said "9 tool calls"."""
+    page = soup(trace_page(demo, ORBIT))
+    counts = [text_of(li.find("span", class_="counts")).split(" · ")[0]
+              for li in page.find("nav", class_="turn-index").find("ol").find_all("li")]
+    headings = [text_of(h.small).split(" · ")[1] for h in page.find_all("h3", class_="turn-head")]
+    assert counts == headings and all(c.endswith(("tool call", "tool calls")) for c in counts)
+
+
 def test_the_models_text_links_a_result_it_posted_to_the_results_page(demo):
     """orbit-7's session ends "Posted `20260711-092133-145_orbit-7.md`": the file name leads to
     the page of that result, as in a message."""
