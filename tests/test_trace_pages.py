@@ -848,6 +848,21 @@ def test_raw_record_cards_are_told_apart_closed_by_their_first_fields(unknown_si
     assert text_of(foot) == "Unrecognised records (shown as raw cards): 2 without a type."
 
 
+def test_the_pages_of_a_log_no_parser_read_say_which_of_its_lines_they_hold(tmp_path):
+    """Each page of such a log was listed as "page N: turn 0"."""
+    bucket = tmp_path / "bucket"
+    folder = bucket / "traces" / "unknown" / "s1"
+    folder.mkdir(parents=True)
+    rows = [{"id": f"prompt-{n}", "completion_token_ids": [n]} for n in range(45)]
+    (folder / "run.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    (folder / "manifest.md").write_text("---\nharness: greedy-verifier\nsession_id: s1\n"
+                                        "share: full\n---\n")
+    site = build(tmp_path, source=bucket, limits="trace_records_per_page = 20\n")
+    pages = soup(trace_page(site, "unknown/s1")).find("ol", class_="page-list").find_all("a")
+    assert [text_of(a) for a in pages] == ["page 1: lines 1–20", "page 2: lines 21–40",
+                                           "page 3: lines 41–45"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Cards that say a thing once, in the words a reader expects
 

@@ -36,7 +36,7 @@ from builder.pages.trace_header import (Badge, SessionHeader, TranscriptFacts, n
                                         transcript_facts)
 from builder.pages.trace_views import (Pages, UrlFor, Viewer, error_index, sections, split_by_size,
                                        turn_title)
-from builder.transcript import LoadedTranscript, Transcript, paginate, turn_pages
+from builder.transcript import Item, LoadedTranscript, Transcript, paginate, turn_pages
 
 TRACES_PER_PAGE = 100
 PLAN_AHEAD = 8                # session pages are large: the build plans only a few at a time
@@ -370,7 +370,8 @@ def _page(ctx: SiteContext, s: Session, number: int) -> dict[str, Any]:
         pager=_pager(number, s.total, s.url), facts=s.facts if number == 1 else None,
         turn_index=_turn_index(t, s.page_of_turn, s.url, number) if t is not None else (),
         turn_index_capped=bool(t and number == 1 and len(t.turns) > TURN_INDEX_CAP),
-        page_list=_page_list(s.pages, s.url, number) if number == 1 else (),
+        page_list=(_page_list(s.pages, s.url, number, t.counted)
+                   if t is not None and number == 1 else ()),
         sections=sections(s.viewer, t, items, s.page_of_turn, number,
                           s.errors_before[number - 1]) if t is not None and items else (),
         has_transcript=t is not None and bool(s.pages), raw_url=s.viewer.raw_url)
@@ -406,15 +407,22 @@ def _turn_index(transcript: Transcript, page_of_turn: Mapping[int, int],
     return tuple(out)
 
 
-def _page_list(pages: Pages, url: Callable[[int], str], current: int) -> tuple[PageLink, ...]:
+def _page_list(pages: Pages, url: Callable[[int], str], current: int, counted: bool
+               ) -> tuple[PageLink, ...]:
     if len(pages) < 2:
         return ()
-    out = []
-    for number, page in enumerate(pages, 1):
-        first, last = page[0].turn, page[-1].turn
-        label = (f"turn {first}" if first == last else f"turns {first}–{last}")
-        out.append(PageLink(number, url(number), f"page {number}: {label}", number == current))
-    return tuple(out)
+    return tuple(PageLink(number, url(number), f"page {number}: {_page_holds(page, counted)}",
+                          number == current) for number, page in enumerate(pages, 1))
+
+
+def _page_holds(page: Sequence[Item], counted: bool) -> str:
+    """"turns 2–4"; a log no parser read has no turns (all its records are "turn 0"): the
+    lines of the log its page shows."""
+    first, last = (page[0].turn, page[-1].turn) if counted else (page[0].line, page[-1].line)
+    noun = "turn" if counted else "line"
+    if first == last:
+        return f"{noun} {fmt.count(first)}"
+    return f"{noun}s {fmt.count(first)}–{fmt.count(last)}"
 
 
 def _pager(current: int, total: int, url: Callable[[int], str]) -> TracePager:
