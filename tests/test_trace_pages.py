@@ -934,3 +934,27 @@ def test_an_input_that_is_only_the_cards_line_is_not_shown_again_opened(tmp_path
     assert "file_path" not in text_of(read)
     assert [text_of(p) for p in bash.find_all("p", class_="block-label")] == ["input"]
     assert "Run the benchmark" in text_of(bash.find("pre"))     # what the line does not say
+
+
+def test_an_edit_shows_its_change_once_as_a_diff_with_only_what_the_diff_does_not_say(tmp_path):
+    """An opened Edit card showed old_string and new_string as JSON above the same change as a
+    diff."""
+    edit = {"file_path": "/w/serve.py", "old_string": "k = 4\n", "new_string": "k = 6\n"}
+    rows = assistant_rows("s1", [
+        {"type": "tool_use", "id": "t1", "name": "Edit", "input": edit},
+        {"type": "tool_use", "id": "t2", "name": "Edit", "input": {**edit, "replace_all": True}},
+        {"type": "tool_use", "id": "t3", "name": "MultiEdit", "input": {
+            "file_path": "/w/serve.py", "edits": [
+                {"old_string": "a = 1", "new_string": "a = 2"},
+                {"old_string": "b = 1", "new_string": "b = 2", "replace_all": True}]}}])
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "edit/s1", rows))
+    plain, everywhere, multi = soup(trace_page(site, "edit/s1")).find_all("details", class_="tool")
+    labels = [[text_of(p) for p in card.find_all("p", class_="block-label")]
+              for card in (plain, everywhere, multi)]
+    assert labels == [["change"], ["input", "change"], ["input", "change"]]
+    assert text_of(plain.find("div", class_="diff").pre).count("k = 4") == 1
+    assert "old_string" not in text_of(plain) and "k = 6" in text_of(plain.find("div", class_="diff"))
+    assert json.loads(text_of(everywhere.find("pre"))) == {"replace_all": True}
+    assert json.loads(text_of(multi.find("pre"))) == {"edits": [{}, {"replace_all": True}]}
+    assert "a = 1" in text_of(multi.find("div", class_="diff"))
+

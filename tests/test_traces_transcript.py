@@ -354,6 +354,12 @@ def test_codex_edge_apply_patch(codex_edge):
     assert not _at_lines(codex_edge, 15)               # patch_apply_end merged, not shown twice
 
 
+def test_an_applied_patch_is_shown_once_as_its_diff_not_again_as_its_input(codex_edge):
+    (patch,) = [c for c in _of(codex_edge, ToolCall) if c.name == "apply_patch"]
+    assert patch.input_text == ""
+    assert [name for name, _ in patch.blocks] == ["diff", "result"]
+
+
 def test_codex_edge_web_search_and_orphan_output(codex_edge):
     (search,) = [c for c in _of(codex_edge, ToolCall) if c.name == "web_search"]
     assert search.summary == "content security policy inline script" and search.status == "ok"

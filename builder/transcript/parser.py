@@ -16,7 +16,8 @@ from builder.transcript.model import Transcript, TranscriptStats, Turn
 from builder.transcript.text import (RAW_CAP, SUMMARY_CAP, TEXT_CAP, as_dict, as_str, cap_text,
                                      compact_json, one_line, parse_timestamp, pretty_json,
                                      terminal_text)
-from builder.transcript.tools import only_its_summary, set_diff, todo_entries, tool_summary
+from builder.transcript.tools import (not_in_its_diff, only_its_summary, set_diff, todo_entries,
+                                      tool_summary)
 
 
 if TYPE_CHECKING:
@@ -219,11 +220,8 @@ class Parser:
         draft = CallDraft(call_id=call_id, name=name, **self.base())
         draft.input = arguments
         draft.summary = self.summary(tool_summary(name, arguments, raw_input))
-        if raw_input is not None:
-            draft.input_text = self.text(raw_input)
-        elif arguments is not None and not only_its_summary(arguments, draft.summary):
-            draft.input_text = self.pretty(arguments)
         set_diff(draft, name, arguments, raw_input, self)
+        draft.input_text = self.input_shown(draft, name, arguments, raw_input)
         self.set_todos(draft, name, arguments)
         if not self.emit(draft, into):
             if call_id:
@@ -232,6 +230,18 @@ class Parser:
         if call_id:
             self.calls[call_id] = draft
         return draft
+
+    def input_shown(self, draft: CallDraft, name: str, arguments: Any, raw_input: str | None
+                    ) -> str:
+        """A call's input as its opened card shows it: without what its line or its diff
+        already shows."""
+        if draft.diff:
+            arguments, raw_input = not_in_its_diff(name, arguments), None
+        if raw_input is not None:
+            return self.text(raw_input)
+        if arguments is None or only_its_summary(arguments, draft.summary):
+            return ""
+        return self.pretty(arguments)
 
     def set_todos(self, draft: CallDraft, name: str, arguments: Any) -> None:
         """A to-do list's entries and note (the input's JSON holds them too)."""

@@ -105,6 +105,30 @@ def only_its_summary(args: Any, summary: str) -> bool:
         " ".join(value.split()) == summary
 
 
+# What of each tool's input its diff shows: the input's fields, and each edit's of a list of them.
+_IN_THE_DIFF = {"edit": ("file_path", "old_string", "new_string"),
+                "multiedit": ("file_path", "edits"), "apply_patch": ("input", "patch")}
+_EDIT_IN_THE_DIFF = ("old_string", "new_string")
+MULTIEDIT_CAP = 50            # edits of one MultiEdit call its diff shows
+
+
+def not_in_its_diff(name: str, args: Any) -> dict | None:
+    """The fields of an edit's input that its diff does not show (MultiEdit's `replace_all`
+    of an edit, an unknown field), None when there are none: the path is in the card's line
+    and the diff's, the old and new texts are the diff."""
+    if not isinstance(args, dict):       # apply_patch's input is the patch, all of it
+        return None
+    key = name.lower()
+    rest = {k: v for k, v in args.items() if k not in _IN_THE_DIFF.get(key, ())}
+    if key == "multiedit":
+        edits = as_list(args.get("edits"))
+        left = [{k: v for k, v in e.items() if k not in _EDIT_IN_THE_DIFF}
+                if isinstance(e, dict) and n < MULTIEDIT_CAP else e for n, e in enumerate(edits)]
+        if any(left):
+            rest["edits"] = left
+    return rest or None
+
+
 def count_patch(text: str) -> tuple[int, int]:
     added = removed = 0
     for line in text.splitlines():
@@ -134,7 +158,7 @@ def set_diff(draft: CallDraft, name: str, args: Any, raw: str | None, p: Parser)
                         as_str(args.get("file_path")))
     elif key == "multiedit" and isinstance(args, dict):
         parts = [_unified(as_str(as_dict(e).get("old_string")), as_str(as_dict(e).get("new_string")),
-                          as_str(args.get("file_path"))) for e in as_list(args.get("edits"))[:50]]
+                          as_str(args.get("file_path"))) for e in as_list(args.get("edits"))[:MULTIEDIT_CAP]]
         text = "\n".join(part for part in parts if part)
     if text:
         draft.diff = p.text(text)
