@@ -28,8 +28,8 @@ the tags, attributes and URL schemes listed here. On the way:
   alone on its first line is one of GitHub's alerts, with its title;
 * task-list boxes become symbols with a text alternative (no form controls);
 * footnotes link both ways, as on GitHub, with ids by their number made unique to their text
-  (several bodies share a transcript's page); no label, and no other id of the text's own,
-  gets through;
+  and to the `id_salt` its caller gives (several bodies, the same text among them, share a
+  transcript's page); no label, and no other id of the text's own, gets through;
 * headings get GitHub's ids (`user-content-<slug>`) and a permalink beside them, and the text's
   own links to `#<slug>` (a table of contents) go to them (not in an agent's log: many of its
   texts share a page, and their headings are no sections of a document);
@@ -200,7 +200,8 @@ class MarkdownRenderer:
         self.image_hosts = tuple(h.lower() for h in image_hosts)
 
     def render(self, text: str, folder: str | None = None, anchors: bool = True,
-               top: int = 2, pages: Collection[str] = (), titled: bool = False) -> Markup:
+               top: int = 2, pages: Collection[str] = (), titled: bool = False,
+               id_salt: str = "") -> Markup:
         """`folder`: the bucket folder of the text's file ("" for the top), against which its
         relative links resolve (None: unknown, they are left as written). `anchors`: its
         headings get ids and permalinks (the only text of its page to have them). `top`: the
@@ -208,7 +209,9 @@ class MarkdownRenderer:
         the bucket paths (of `page_paths`) that link to the site's page of their file when it
         has one (the caller's cache key follows from where they lead). `titled`: the text's
         opening heading, when it is its only "#" one, will title its page: the text's "##"
-        headings then sit at `top` beside it, as its sections (a README's)."""
+        headings then sit at `top` beside it, as its sections (a README's). `id_salt`: keeps
+        its footnotes' ids apart from those of the same text elsewhere on its page (a
+        transcript's items)."""
         linker = self._without_pages
         if pages:
             among = functools.partial(_page_among, pages, self.linker.page_of)
@@ -230,7 +233,7 @@ class MarkdownRenderer:
                 or (pages and (".md" in raw or ".json" in raw))):
             raw = _link_text(raw, linker, folder)
         # (readers.load reports what this masks: `secrets_shown`, with the file's path)
-        cleaned = mask_shown_secrets(sanitize_html(raw, self.image_hosts))[0]
+        cleaned = mask_shown_secrets(sanitize_html(raw, self.image_hosts, id_salt))[0]
         if anchors and "<h" in cleaned:
             cleaned = heading_anchors(cleaned)
         return Markup(cleaned)
@@ -390,7 +393,8 @@ def _masked_texts(fragment: str, texts: list[_Text], spans: list[Span]) -> tuple
     return "".join(out), counts
 
 
-def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOSTS) -> str:
+def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOSTS,
+                  id_salt: str = "") -> str:
     hosts = tuple(image_hosts)
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
@@ -415,7 +419,7 @@ def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOST
         set_tag_attribute_values={"pre": {"tabindex": "0"}, "table": {"tabindex": "0"}},
         tag_attribute_values=_ALIGNED,
     )
-    return footnote_links(cleaned.replace("<img ", _IMG_EXTRA))
+    return footnote_links(cleaned.replace("<img ", _IMG_EXTRA), id_salt)
 
 
 def folder_of(path: str) -> str | None:
@@ -466,19 +470,21 @@ def _with_attribute(tag: re.Match[str], found: re.Match[str], name: str, value: 
     return f"<{tag.group(2)}{attrs}>"
 
 
-def footnote_links(fragment: str) -> str:
+def footnote_links(fragment: str, id_salt: str = "") -> str:
     """Footnotes of sanitised HTML linked both ways, as on GitHub, by ids of their own: the
     sanitiser took cmark-gfm's, which held the agent's labels (`[^"><svg…]` made an id of
     markup, `[^a-2]` the id of the second mark of `[^a]`). Note n of the text is
     `fn-<tag>-<n>`, its k-th mark `fnref-<tag>-<n>-<k>` (`fnref-<tag>-<n>` the first), where
-    <tag> is a digest of the fragment: the notes of bodies that share a page (a transcript's)
-    keep apart. Every id is made here, once, so none repeats; the text's own links to a
+    <tag> is a digest of the fragment (and of `id_salt`, which tells apart the same text's
+    bodies on one page): the notes of bodies that share a page (a transcript's) keep apart.
+    Every id is made here, once, so none repeats; the text's own links to a
     footnote (`#fn-<label>`) follow it, and a link to none leads nowhere: it is left without
     its target, as is a back link to a mark that is not there."""
     if 'class="footnote' not in fragment and 'href="#fn' not in fragment:
         return fragment
     layout = _footnote_layout(fragment)
-    tag = hashlib.sha256(fragment.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    salted = f"{id_salt}\0{fragment}" if id_salt else fragment
+    tag = hashlib.sha256(salted.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     edits = _footnote_edits(layout, tag)
     out, position = [], 0
     for start, end, replacement in edits:

@@ -958,3 +958,21 @@ def test_an_edit_shows_its_change_once_as_a_diff_with_only_what_the_diff_does_no
     assert json.loads(text_of(multi.find("pre"))) == {"edits": [{}, {"replace_all": True}]}
     assert "a = 1" in text_of(multi.find("div", class_="diff"))
 
+
+def test_two_items_with_the_same_footnoted_text_each_lead_to_their_own_notes(tmp_path):
+    """Identical texts had identical footnote ids: the second item's marks led to the first's
+    notes, and the page repeated ids."""
+    text = "Sweep K first.[^1] Then post.[^1]\n\n[^1]: tokens/s at batch 1."
+    rows = assistant_rows("s1", [{"type": "text", "text": text}, {"type": "text", "text": text}])
+    site = build(tmp_path, source=one_trace_bucket(tmp_path, "notes/s1", rows))
+    assert check_site(site) == []
+    page = soup(trace_page(site, "notes/s1"))
+    items = page.find_all("div", class_="assistant")
+    assert len(items) == 2
+    for item in items:
+        links = item.find_all("a", href=re.compile("^#fn"))
+        assert len(links) == 4                              # two marks, two links back
+        for a in links:
+            target = page.find(id=a["href"][1:])
+            assert target is not None and item in target.parents, a["href"]
+

@@ -11,7 +11,7 @@ lists the first ones, and each page starts counting where the one before stopped
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import count, groupby
 from typing import Callable, Iterator, Mapping, Sequence, Union
@@ -120,10 +120,19 @@ AnyView = Union[ItemView, FoldView]
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """The numbers a page's views take, in the order the page shows them: errors count on
+    from the session's pages before, bodies (rendered markdown) from 1 on each page."""
+
+    errors: Iterator[int]
+    bodies: Iterator[int] = field(default_factory=lambda: count(1))
+
+
+@dataclass(frozen=True)
 class Viewer:
     """What item views need from their page."""
 
-    markdown: Callable[[str], Markup]     # the sanitising markdown door
+    markdown: Callable[[str, str], Markup]  # the sanitising markdown door: (text, id_salt)
     raw_url: str                          # the raw log ("" when there is none)
     start: datetime | None                # the session's start, for time offsets
 
@@ -132,27 +141,32 @@ class Viewer:
             return ""
         return fmt.offset((ts - self.start).total_seconds())
 
-    def views(self, items: Sequence[Item], error_ids: Iterator[int]) -> tuple[AnyView, ...]:
-        """Views of `items` in order; errors take their numbers from `error_ids`."""
+    def views(self, items: Sequence[Item], numbers: Numbering) -> tuple[AnyView, ...]:
+        """Views of `items` in order, numbered on from `numbers`."""
         out: list[AnyView] = []
         for folds, run in groupby(items, key=lambda item: item.folds):
             if folds:
-                out.append(self.fold(tuple(run), error_ids))
+                out.append(self.fold(tuple(run), numbers))
             else:
-                out.extend(self.view(item, error_ids) for item in run)
+                out.extend(self.view(item, numbers) for item in run)
         return tuple(out)
 
-    def view(self, item: Item, error_ids: Iterator[int]) -> ItemView:
-        error_id = f"e{next(error_ids)}" if item.is_error else ""
+    def view(self, item: Item, numbers: Numbering) -> ItemView:
+        error_id = f"e{next(numbers.errors)}" if item.is_error else ""
         return ItemView(
             item=item, time=self.offset(item.timestamp), iso=fmt.iso(item.timestamp),
             error_id=error_id,
             blocks={name: display_block(text, self.raw_url) for name, text in item.blocks},
-            html=self.markdown(item.markdown) if item.markdown else Markup(""),
-            children=self.views(item.children, error_ids), raw_url=self.raw_url)
+            html=self.body(item.markdown, numbers),
+            children=self.views(item.children, numbers), raw_url=self.raw_url)
 
-    def fold(self, run: Sequence[Item], error_ids: Iterator[int]) -> FoldView:
-        views = tuple(self.view(item, error_ids) for item in run)
+    def body(self, text: str, numbers: Numbering) -> Markup:
+        """A text rendered, its footnotes' ids its own on the page (the same text may be
+        another item's too)."""
+        return self.markdown(text, f"b{next(numbers.bodies)}") if text else Markup("")
+
+    def fold(self, run: Sequence[Item], numbers: Numbering) -> FoldView:
+        views = tuple(self.view(item, numbers) for item in run)
         kinds = ", ".join(sorted({item.label for item in run}))
         label = (f"{len(run)} system items" if len(run) > 1 else "1 system item") + f" ({kinds})"
         return FoldView(label, views)
@@ -176,7 +190,7 @@ def sections(viewer: Viewer, transcript: Transcript, items: Sequence[Item],
              ) -> tuple[TurnSection, ...]:
     """One page's items, grouped by turn (a turn begun on an earlier page is "continued")."""
     turns: dict[int, Turn] = {t.number: t for t in transcript.turns}
-    error_ids = count(errors_before + 1)
+    numbers = Numbering(count(errors_before + 1))
     out = []
     for number, run in groupby(items, key=lambda item: item.turn):
         group = tuple(run)
@@ -187,7 +201,7 @@ def sections(viewer: Viewer, transcript: Transcript, items: Sequence[Item],
             title=turn_title(turn, transcript) + ("" if starts_here else " (continued)"),
             time=viewer.offset(turn.timestamp), iso=fmt.iso(turn.timestamp),
             tool_calls=turn.tool_calls if transcript.counted else None, errors=turn.errors,
-            tokens=turn.tokens, items=viewer.views(group, error_ids)))
+            tokens=turn.tokens, items=viewer.views(group, numbers)))
     return tuple(out)
 
 

@@ -346,11 +346,11 @@ def plan_session(ctx: SiteContext, trace: Trace, loaded: LoadedTranscript) -> Se
         url_for=url_for, cited=cited_paths(transcript) if transcript is not None else ())
 
 
-def _log_text(ctx: SiteContext, text: str) -> Markup:
+def _log_text(ctx: SiteContext, text: str, id_salt: str) -> Markup:
     """A text of the log, the bucket paths it cites (a result it posted) linked to their pages.
     Its folder is the agent's working copy, not the bucket's: only paths from the bucket's top
     and bare file names link."""
-    return ctx.linked_markdown(text, None, anchors=False, top=LOG_TEXT_TOP)
+    return ctx.linked_markdown(text, None, anchors=False, top=LOG_TEXT_TOP, id_salt=id_salt)
 
 
 def cited_paths(transcript: Transcript) -> tuple[str, ...]:
