@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_visual import painted_luminance
+
 pytestmark = pytest.mark.browser
 
 ORBIT = "/traces/orbit-7/16a34bab-add2-43b4-a970-3c8cafafee09/"
@@ -43,3 +45,30 @@ def test_a_subagents_cards_keep_most_of_a_phones_width(browser, served, width):
     assert output.evaluate("e => e.clientWidth") >= 0.8 * transcript
     assert page.evaluate("() => document.documentElement.scrollWidth") == width
     page.close()
+
+
+@pytest.mark.parametrize("path", [ORBIT, LUMEN])
+def test_card_icons_are_drawn_by_the_theme_at_one_size_without_an_emoji_font(browser, served, path):
+    """The icons were emoji (📄 🔍 🤖): this Chromium, like a Linux server's, has no emoji font
+    and drew them as empty boxes, each of its own width."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(origin + path)
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    icons = page.locator("summary .icon")
+    assert icons.count() > 5
+    assert all(icons.nth(i).evaluate("e => getComputedStyle(e).maskImage")
+               .startswith('url("data:image/svg+xml') for i in range(icons.count()))
+    sizes = {(round(box["width"]), round(box["height"]))
+             for box in (icons.nth(i).bounding_box() for i in range(icons.count()))}
+    assert len(sizes) == 1 and min(next(iter(sizes))) >= 14
+    kinds = {icons.nth(i).get_attribute("class") for i in range(icons.count())}
+    for kind in kinds:                                      # each one drawn: darker than without
+        icon = "summary ." + kind.replace(" ", ".")
+        drawn = painted_luminance(page, icon)
+        page.locator(icon).first.evaluate("e => { e.style.backgroundColor = 'transparent'; }")
+        assert painted_luminance(page, icon) - drawn > 0.05, kind
+    assert all(icons.nth(i).get_attribute("aria-hidden") == "true" and
+               icons.nth(i).inner_text() == "" for i in range(icons.count()))
+    page.close()
+

@@ -733,7 +733,7 @@ def test_terminal_escapes_and_controls_never_reach_a_transcript_page(tmp_path):
     html = soup(page)
     result = html.find("details", class_="tool").find("div", class_="result").find("pre")
     assert result.get_text() == "OK 12 passed\n100%|####|\ndone"     # what the terminal showed
-    assert text_of(html.find("div", class_="prompt")) == "prompt run the tests 🖼 image (6 bytes, png)"
+    assert text_of(html.find("div", class_="prompt")) == "prompt run the tests image (6 bytes, png)"
     assert text_of(html.find("section", class_="notes").find("div")) == "All green."
     assert "unrecognised record of type world_state" in text_of(html.find("details", class_="raw"))
 
@@ -929,7 +929,7 @@ def test_an_input_that_is_only_the_cards_line_is_not_shown_again_opened(tmp_path
          "input": {"command": "make bench", "description": "Run the benchmark"}}])
     site = build(tmp_path, source=one_trace_bucket(tmp_path, "input/s1", rows))
     read, bash = soup(trace_page(site, "input/s1")).find_all("details", class_="tool")
-    assert text_of(read.summary) == "📄 Read /w/serve.py no result"
+    assert text_of(read.summary) == "Read /w/serve.py no result"      # its icon is drawn, no emoji
     assert [text_of(p) for p in read.find_all("p", class_="block-label")] == []
     assert "file_path" not in text_of(read)
     assert [text_of(p) for p in bash.find_all("p", class_="block-label")] == ["input"]

@@ -238,14 +238,15 @@ class Subagent(Item):
         return " · ".join(facts)
 
 
+# A tool's icon, by the tool's name: the theme draws it (trace.css, `.icon-<name>`).
 _ICONS = (
-    (("bash", "shell", "exec_command", "shell_command", "local_shell", "run"), "⌨"),
-    (("read", "view_image", "notebookread"), "📄"),
-    (("edit", "multiedit", "write", "apply_patch", "notebookedit"), "✎"),
-    (("grep", "glob", "ls", "find", "search"), "🔍"),
-    (("task", "agent"), "🤖"),
-    (("todowrite", "update_plan"), "☑"),
-    (("webfetch", "websearch", "web_search", "fetch"), "🌐"),
+    (("bash", "shell", "exec_command", "shell_command", "local_shell", "run"), "terminal"),
+    (("read", "view_image", "notebookread"), "file"),
+    (("edit", "multiedit", "write", "apply_patch", "notebookedit"), "pencil"),
+    (("grep", "glob", "ls", "find", "search"), "search"),
+    (("task", "agent"), "agent"),
+    (("todowrite", "update_plan"), "checklist"),
+    (("webfetch", "websearch", "web_search", "fetch"), "globe"),
 )
 _STATUS_CSS = (("ok", "ok"), ("no result", "none"), ("interrupted", "interrupted"))
 
@@ -346,8 +347,9 @@ class ToolCall(Item):
 
     @property
     def icon(self) -> str:
+        """Its icon's name (terminal, file, pencil…; wrench for any other tool)."""
         low = self.name.lower()
-        return next((icon for names, icon in _ICONS if low in names), "🔧")
+        return next((icon for names, icon in _ICONS if low in names), "wrench")
 
     @property
     def change(self) -> str:
