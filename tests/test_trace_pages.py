@@ -416,6 +416,26 @@ def test_a_long_session_is_split_into_linked_pages(paged):
     assert check_site(paged) == []
 
 
+def test_every_page_of_a_long_session_lists_the_turns_it_shows(paged):
+    """A page in the middle of a long turn listed no turn under "Turns on this page": it names
+    the turn it goes on with, and where that turn began."""
+    url, continued = f"/traces/{ORBIT}/page/2/", 0
+    while url:
+        page = soup(page_file(paged, url))
+        links = page.find("nav", class_="turn-index").find("ol").find_all("a")
+        assert links, url
+        for a in links:
+            target, anchor = a["href"].split("#")
+            assert soup(page_file(paged, target)).find(id=anchor) is not None, a["href"]
+            if target != url:
+                assert text_of(a).endswith(f"(from p. {target.rstrip('/').rsplit('/', 1)[-1]})"
+                                           if "/page/" in target else "(from p. 1)")
+                continued += 1
+        nxt = page.find("nav", class_="trace-pager").find("a", rel="next")
+        url = nxt["href"] if nxt else None
+    assert continued
+
+
 def test_transcripts_off_renders_no_transcript(tmp_path):
     site = build(tmp_path, transcripts="off")
     for session in (ORBIT, LUMEN):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Collection, Iterator, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -368,7 +368,8 @@ def _page(ctx: SiteContext, s: Session, number: int) -> dict[str, Any]:
     page.update(
         h=s.header, state=s.loaded.state, note=s.loaded.note, page=number, pages=s.total,
         pager=_pager(number, s.total, s.url), facts=s.facts if number == 1 else None,
-        turn_index=_turn_index(t, s.page_of_turn, s.url, number) if t is not None else (),
+        turn_index=(_turn_index(t, s.page_of_turn, s.url, number, {i.turn for i in items})
+                    if t is not None else ()),
         turn_index_capped=bool(t and number == 1 and len(t.turns) > TURN_INDEX_CAP),
         page_list=(_page_list(s.pages, s.url, number, t.counted)
                    if t is not None and number == 1 else ()),
@@ -388,17 +389,21 @@ def _session_start(trace: Trace, transcript: Transcript | None) -> datetime | No
 # Navigation
 
 def _turn_index(transcript: Transcript, page_of_turn: Mapping[int, int],
-                url: Callable[[int], str], page: int) -> tuple[TurnLink, ...]:
-    """Page 1: every turn (up to TURN_INDEX_CAP); other pages: the turns they hold."""
+                url: Callable[[int], str], page: int, shown: Collection[int] = ()
+                ) -> tuple[TurnLink, ...]:
+    """Page 1: every turn (up to TURN_INDEX_CAP); other pages: the turns they show (`shown`),
+    one that began on a page before included, its link leading to its beginning (a page in the
+    middle of a long turn has no other)."""
     out = []
     preamble = "harness context" if transcript.counted else "shown raw: no parser read them"
     for turn in transcript.turns:
         where = page_of_turn.get(turn.number, 1)
-        if page != 1 and where != page:
+        if page != 1 and where != page and turn.number not in shown:
             continue
         if page == 1 and len(out) >= TURN_INDEX_CAP:
             break
-        out.append(TurnLink(number=turn.number, label=turn_title(turn, transcript),
+        began = "" if page == 1 or where == page else f" (from p. {where})"
+        out.append(TurnLink(number=turn.number, label=turn_title(turn, transcript) + began,
                             url=url(where) + f"#{turn.anchor}",
                             preview=turn.preview or (preamble if turn.number == 0 else ""),
                             tool_calls=turn.tool_calls if transcript.counted else None,
