@@ -93,6 +93,18 @@ class _Rule:
         return any(map(present, self.triggers))
 
 
+def _first_cased(first: str, prefix: str, value: str) -> re.Pattern[str]:
+    """`(?i)(<first><prefix>)<value>`, but for its first character, which `first` spells case
+    by case: Python's regex engine tries a case-insensitive pattern at every position of the
+    text, and jumps to the next character of `first`'s class otherwise (four to six times as
+    fast on a long text). The class holds every character (?i) matches there ("ſ" for "s")."""
+    return re.compile(f"({first}(?i:{prefix}))(?i:{value})")
+
+
+# What (?i)[a-z] matches: the ASCII letters, "İ", "ı", "ſ" and the Kelvin sign.
+_ANY_LETTER = "[A-Za-z\u0130\u0131\u017f\u212a]"
+
+
 # the names the assignment rules below look for, then ":" or "="
 _ASSIGNED = re.compile(r"(?:key|secret|token|passw(?:or)?d|passphrase|credentials?)[\"']?\s*[:=]")
 
@@ -120,28 +132,29 @@ _RULES: tuple[_Rule, ...] = (
         r"(?<![A-Za-z0-9_])AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])")),
     _Rule("aws-access-key-id", (re.compile(r"a(?:kia|sia|roa|ida|npa|gpa)"),), re.compile(
         r"(?<![A-Z0-9])(?:AKIA|ASIA|AROA|AIDA|ANPA|AGPA)[A-Z0-9]{16}(?![A-Z0-9])")),
-    _Rule("aws-secret-key", ("aws_secret_access_key",), re.compile(
-        r"(?i)(aws_secret_access_key[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"),
-        2),
-    _Rule("bearer-token", ("bearer",), re.compile(
-        r"(?i)(\bbearer\s+)([A-Za-z0-9\-._~+/]{16,}=*)"), 2),
-    _Rule("basic-auth", ("authorization",), re.compile(
-        r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:basic|token)\s+)([A-Za-z0-9+/=._-]{8,})"),
-        2),
-    _Rule("url-password", (("://", "@"),), re.compile(
-        r"(?i)(\b[a-z][a-z0-9+.-]{1,20}://[^\s/:@\"'<>\[\]]{1,100}:)([^\s/@\"'<>\[\]]{1,200})(?=@)"),
-        2, lambda v: not v.startswith("[REDACTED")),
-    _Rule("secret", (_ASSIGNED,), re.compile(
-        r"(?i)((?:api[_-]?key|apikey|secret|[_-]key|token|passwd|password|passphrase"
-        r"|credentials?)(?![A-Za-z0-9_])[\"']?\s*[:=]\s*[\"']?)"
+    _Rule("aws-secret-key", ("aws_secret_access_key",), _first_cased(
+        "[Aa]", r"ws_secret_access_key[\"']?\s*[:=]\s*[\"']?",
+        r"([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"), 2),
+    _Rule("bearer-token", ("bearer",), _first_cased(
+        r"[Bb](?<!\w.)", r"earer\s+", r"([A-Za-z0-9\-._~+/]{16,}=*)"), 2),
+    _Rule("basic-auth", ("authorization",), _first_cased(
+        r"[Aa](?<!\w.)", r"uthorization[\"']?\s*[:=]\s*[\"']?(?:basic|token)\s+",
+        r"([A-Za-z0-9+/=._-]{8,})"), 2),
+    _Rule("url-password", (("://", "@"),), _first_cased(
+        _ANY_LETTER + r"(?<!\w.)", r"[a-z0-9+.-]{1,20}://[^\s/:@\"'<>\[\]]{1,100}:",
+        r"([^\s/@\"'<>\[\]]{1,200})(?=@)"), 2, lambda v: not v.startswith("[REDACTED")),
+    _Rule("secret", (_ASSIGNED,), _first_cased(
+        "[AaSs\u017fTtPpCc_-]",
+        r"(?:(?<=a)pi[_-]?key|(?<=a)pikey|(?<=s)ecret|(?<=[_-])key|(?<=t)oken|(?<=p)asswd"
+        r"|(?<=p)assword|(?<=p)assphrase|(?<=c)redentials?)(?![A-Za-z0-9_])[\"']?\s*[:=]\s*[\"']?",
         r"([A-Za-z0-9_\-./+=:~]{12,})"), 2, _has_letter_and_digit),
     # .env and shell assignments (upper-case names, no spaces around "="): any given value
     _Rule("secret", (_ASSIGNED,), re.compile(
         r"(?<![A-Za-z0-9_$])((?:(?:[A-Z0-9]+_)+(?:TOKEN|KEY|SECRET|PASSWORD|PASSWD|PASSPHRASE)"
         r"|PASSWORD|PASSWD|PASSPHRASE)=[\"']?)" + _VALUE), 2, _is_given),
     # a password in config, JSON or code: a value, not a name or type
-    _Rule("password", (_ASSIGNED,), re.compile(
-        r"(?i)((?:password|passwd|passphrase)[\"']?\s*[:=]\s*[\"']?)" + _VALUE),
+    _Rule("password", (_ASSIGNED,), _first_cased(
+        "[Pp]", r"(?:assword|asswd|assphrase)[\"']?\s*[:=]\s*[\"']?", _VALUE),
         2, _is_given_password),
     # the MySQL clients take the password glued to -p
     _Rule("password", ("mysql", "mariadb"), re.compile(

@@ -296,3 +296,30 @@ def test_a_listing_is_masked_as_its_names_are_one_by_one():
     assert names_with_secrets(names) == {
         name: redact_name(name) for name in names if redact_name(name)[1]} != {}
     assert names_with_secrets(names[:2] + names[4:]) == {}
+
+
+# The generic rules read a name in any case (their first letter is spelt case by case, for speed):
+# the value is masked whatever the case of the name, and never after a letter glued before it.
+@pytest.mark.parametrize("text, secret", [
+    (case(text), secret) for text, secret in [
+        ("Authorization: Bearer abcDEF123456ghiJKL789", "abcDEF123456ghiJKL789"),
+        ("authorization: basic QWxhZGRpbjpvcGVu", "QWxhZGRpbjpvcGVu"),
+        (f"aws_secret_access_key = {AWS_SECRET}\n", AWS_SECRET),
+        ("postgres://admin:pa55w0rdXYZ@db.internal:5432/app", "pa55w0rdXYZ"),
+        ("api_key=Q8mz7Lp2Rx5Vn9Tk", "Q8mz7Lp2Rx5Vn9Tk"),
+        ("client-key: Q8mz7Lp2Rx5Vn9Tk", "Q8mz7Lp2Rx5Vn9Tk"),
+        ("token = Zq8mP2xL9vR4tK7w", "Zq8mP2xL9vR4tK7w"),
+        ("passphrase: Zq8mP2xL9vR4tK7w", "Zq8mP2xL9vR4tK7w"),
+        ("Password: Tr0ub4dor&3", "Tr0ub4dor&3"),
+    ] for case in (str, str.upper, str.lower, str.swapcase)
+] + [("API\u212aEY: Zq8mP2xL9vR4tK7w", "Zq8mP2xL9vR4tK7w")])   # a Kelvin sign: (?i) reads it as k
+def test_a_generic_rule_masks_a_value_whatever_the_case_of_its_name(text, secret):
+    assert secret not in redact_module._masked_once(text)[0]
+
+
+@pytest.mark.parametrize("text", [
+    "xBearer abcDEF123456ghiJKL789", "éauthorization: basic QWxhZGRpbjpvcGVu",
+    "éhttps://admin:pa55w0rdXYZ@db.internal/app",
+])
+def test_a_generic_rule_reads_no_name_glued_to_the_word_before(text):
+    assert redact_module._masked_once(text)[1] == {}
