@@ -96,3 +96,17 @@ def test_with_forced_colours_the_chart_keeps_the_systems_colours_not_their_inver
     system_background = painted_luminance(page, "footer.bottom")
     assert abs(painted_luminance(page, ".chart-key") - system_background) < 0.1
     context.close()
+
+
+def test_the_menu_stands_still_from_page_to_page(browser, served):
+    """Bold on the current page's link widened the menu, and the search page (no search box in
+    its header) moved the menu left and the header up: the links jumped under the pointer."""
+    origin, _ = served
+    menus = set()
+    for path in ("/", "/messages/", "/agents/", "/search/", "/build/"):
+        page = visit(browser, origin, path)
+        boxes = [link.bounding_box() for link in page.locator("header.top nav a").all()]
+        header = page.locator("header.top").bounding_box()
+        menus.add((header["height"], *((round(b["x"]), round(b["width"])) for b in boxes)))
+        page.context.close()
+    assert len(menus) == 1, menus
