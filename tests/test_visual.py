@@ -110,3 +110,16 @@ def test_the_menu_stands_still_from_page_to_page(browser, served):
         menus.add((header["height"], *((round(b["x"]), round(b["width"])) for b in boxes)))
         page.context.close()
     assert len(menus) == 1, menus
+
+
+@pytest.mark.parametrize("path", ["/", "/results/"])
+def test_on_a_phone_the_row_of_sort_buttons_is_not_drawn_as_a_card(browser, served, path):
+    """The leaderboard's "Sort by" row was boxed as one more card above the first result, where
+    the roster's is a plain line: it read as a result with no fields."""
+    origin, _ = served
+    page = visit(browser, origin, path, "dark", PHONE)
+    row = page.locator("main :is(table.cards, table.roster) thead tr >> visible=true").first
+    assert row.is_visible()
+    looks = row.evaluate("(r) => { const s = getComputedStyle(r); return [s.borderTopWidth, s.backgroundColor]; }")
+    assert looks == ["0px", "rgba(0, 0, 0, 0)"]
+    page.context.close()
