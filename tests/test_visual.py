@@ -7,7 +7,8 @@ import base64
 
 import pytest
 
-from tests.browser import LINES
+from tests.browser import LINES, serve_folder
+from tests.test_threads import PARENT, bucket_with_thread, build
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +27,15 @@ MEAN_LUMINANCE = """async (png) => {
     for (let i = 0; i < pixels.length; i += 4)
       sum += 0.2126 * linear(pixels[i]) + 0.7152 * linear(pixels[i + 1]) + 0.0722 * linear(pixels[i + 2]);
     return sum / (pixels.length / 4); }"""
+
+
+@pytest.fixture(scope="module")
+def thread_served(tmp_path_factory):
+    """The demo with a message of 150 replies (a numbered page of them), served: its origin."""
+    folder = tmp_path_factory.mktemp("thread-of-150")
+    build(bucket_with_thread(folder, 150), folder / "site")
+    with serve_folder(folder / "site") as origin:
+        yield origin
 
 
 def visit(browser, origin, path, scheme="light", viewport=DESKTOP):
@@ -123,3 +133,16 @@ def test_on_a_phone_the_row_of_sort_buttons_is_not_drawn_as_a_card(browser, serv
     looks = row.evaluate("(r) => { const s = getComputedStyle(r); return [s.borderTopWidth, s.backgroundColor]; }")
     assert looks == ["0px", "rgba(0, 0, 0, 0)"]
     page.context.close()
+
+
+def test_a_page_of_replies_has_its_title_where_every_page_has_it(browser, thread_served):
+    """Its title and summary were drawn inside the box of replies, indented and boxed unlike
+    the title of any other page."""
+    def title_box(path):
+        page = visit(browser, thread_served, path, "dark")
+        box = page.locator("main h1").bounding_box()
+        outside = page.locator("main h1").evaluate("(h) => h.closest('.thread') === null")
+        page.context.close()
+        return box["x"], outside
+    x, outside = title_box(f"/messages/{PARENT}/replies/page/1/")
+    assert outside and x == title_box("/messages/")[0]
