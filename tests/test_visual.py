@@ -146,3 +146,15 @@ def test_a_page_of_replies_has_its_title_where_every_page_has_it(browser, thread
         return box["x"], outside
     x, outside = title_box(f"/messages/{PARENT}/replies/page/1/")
     assert outside and x == title_box("/messages/")[0]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_leaders_record_badge_stands_out_of_its_highlighted_row(browser, served, scheme):
+    """The badge was painted in the leader row's own colour: "record" read as loose words."""
+    origin, _ = served
+    page = visit(browser, origin, "/", scheme)
+    cell = page.locator("table.results tr.leader td.score").first
+    badge = cell.locator(".badge.record")
+    background = "(e) => getComputedStyle(e).backgroundColor"
+    assert badge.evaluate(background) != cell.evaluate(background)
+    page.context.close()
