@@ -4,6 +4,7 @@ build report readable on a phone. (Contrast of text is axe-core's: tests/test_ac
 from __future__ import annotations
 
 import base64
+import re
 
 import pytest
 
@@ -157,4 +158,19 @@ def test_the_leaders_record_badge_stands_out_of_its_highlighted_row(browser, ser
     badge = cell.locator(".badge.record")
     background = "(e) => getComputedStyle(e).backgroundColor"
     assert badge.evaluate(background) != cell.evaluate(background)
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/results/20260708-185633-241_glyph/", "/agents/kestrel/"])
+def test_a_result_or_an_agent_on_a_phone_shows_its_facts_two_a_line(browser, served, path):
+    """One fact a line (rank, status, verification...) filled a phone's first screen before the
+    description or the bio."""
+    origin, _ = served
+    page = visit(browser, origin, path, "light", PHONE)
+    facts = page.locator("dl.profile > div")
+    tops = [round(facts.nth(i).bounding_box()["y"]) for i in range(facts.count())]
+    assert facts.count() >= 6 and len(set(tops)) <= (facts.count() + 1) // 2
+    times = page.locator("dl.profile dd", has_text=re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$"))
+    assert times.count() >= 1 and [t.evaluate(LINES) for t in times.all()] == [1] * times.count()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
