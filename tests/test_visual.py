@@ -174,3 +174,20 @@ def test_a_result_or_an_agent_on_a_phone_shows_its_facts_two_a_line(browser, ser
     assert times.count() >= 1 and [t.evaluate(LINES) for t in times.all()] == [1] * times.count()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_build_reports_table_sits_in_a_box_as_every_other_table(browser, served, viewport):
+    """Its rows floated on the page, unlike the leaderboard's, the roster's or the traces'."""
+    origin, _ = served
+    box = """(t) => { const s = getComputedStyle(t.parentElement);
+        return [s.borderTopWidth, s.borderTopStyle, s.backgroundColor]; }"""
+    roster = visit(browser, origin, "/agents/", "dark")
+    expected = roster.locator("#roster").evaluate(box)
+    roster.context.close()
+    page = visit(browser, origin, "/build/", "dark", viewport)
+    notes = page.locator("table.notes")
+    assert notes.evaluate(box) == expected
+    inset = "(t) => t.querySelector('code').getBoundingClientRect().x - t.parentElement.getBoundingClientRect().x"
+    assert notes.evaluate(inset) >= 8                          # a name not against the box's edge
+    page.context.close()
