@@ -77,7 +77,7 @@ from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 11")
+          "door 12")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -655,7 +655,8 @@ def demote_headings(fragment: str, top: int = 2, shift: int = 1) -> str:
 def heading_anchors(fragment: str) -> str:
     """GitHub's heading anchors, on sanitised HTML (which keeps no id of the text's own but
     footnotes'): each heading gets the id `user-content-<slug of its text>` and a permalink
-    after it, and the text's links to `#<slug>` go to that id. Slugs are GitHub's: "What's new?"
+    after it, and the text's links to `#<slug>` (or to its words, `_slugs_by_words`) go to that
+    id; a link to an id the text has (a permalink's) stays. Slugs are GitHub's: "What's new?"
     is whats-new, a second "Results" results-1. A heading inside a link gets no permalink (no
     link may hold another); one of signs or emoji only gets nothing."""
     seen: dict[str, int] = {}
@@ -682,11 +683,35 @@ def heading_anchors(fragment: str) -> str:
     out.append(fragment[position:])
     anchored = "".join(out)
 
-    def to_heading(m: re.Match[str]) -> str:
-        named = unquote(html.unescape(m.group(1))) in seen
-        return f'href="#{_HEADING_ID_PREFIX}{m.group(1)}"' if named else m.group(0)
+    if not seen or 'href="#' not in anchored:
+        return anchored
+    ids = frozenset(_ID.findall(anchored))
+    loosely = _slugs_by_words(seen)
 
-    return _TO_FRAGMENT.sub(to_heading, anchored) if seen and 'href="#' in anchored else anchored
+    def to_heading(m: re.Match[str]) -> str:
+        named = unquote(html.unescape(m.group(1)))
+        if named in ids:                   # a permalink, a footnote: it lands where it points
+            return m.group(0)
+        if named in seen:
+            return f'href="#{_HEADING_ID_PREFIX}{m.group(1)}"'
+        slug = loosely.get(_words_of_slug(named))
+        return f'href="#{_HEADING_ID_PREFIX}{slug}"' if slug else m.group(0)
+
+    return _TO_FRAGMENT.sub(to_heading, anchored)
+
+
+def _slugs_by_words(slugs: Iterable[str]) -> dict[str, str]:
+    """Slugs by their words alone (`_words_of_slug`), the first heading's when two share them: a
+    link to `#launch` goes to "🚀 Launch" (GitHub's `-launch`) and one to `#digest-day-6` to
+    "Digest — day 6" (`digest--day-6`), as their writer meant."""
+    loose: dict[str, str] = {}
+    for slug in slugs:
+        loose.setdefault(_words_of_slug(slug), slug)
+    return loose
+
+
+def _words_of_slug(slug: str) -> str:
+    return "-".join(part for part in slug.split("-") if part)
 
 
 def heading_slug(inner: str) -> str:

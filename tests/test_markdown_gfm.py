@@ -567,17 +567,43 @@ def test_the_sites_linker_finds_pages_by_path_and_by_a_name_no_other_file_has():
     assert [page_of(p) for p in ("twin.md", "ann.md", "", "results/none.md", "README.md")] == [None] * 5
 
 
+def hostile_site(folder: Path) -> Path:
+    """The site of `tests.hostile`'s bucket, built into `folder`/site."""
+    bucket = write_hostile_bucket(folder / "bucket")
+    config = folder / "collab.toml"
+    config.write_text('[metric]\nfield = "tps"\nunit = "tok/s"\n')
+    out = folder / "site"
+    assert main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)]) == 0
+    return out
+
+
 def test_check_finds_no_footnote_link_astray_on_the_demo_nor_on_the_hostile_site(demo_site,
                                                                                   tmp_path):
     """Bodies of hostile labels, forged ids and links, a heading with a mark that titles its
     page: every footnote link of every page leads to one element."""
-    bucket = write_hostile_bucket(tmp_path / "bucket")
-    config = tmp_path / "collab.toml"
-    config.write_text('[metric]\nfield = "tps"\nunit = "tok/s"\n')
-    hostile = tmp_path / "site"
-    assert main(["build", "--config", str(config), "--source", str(bucket),
-                 "--out", str(hostile)]) == 0
-    for site in (demo_site, hostile):
+    for site in (demo_site, hostile_site(tmp_path)):
         marked = [p for p in site.rglob("*.html") if 'class="footnote-ref"' in p.read_text()]
         assert marked
         assert [f for f in check_site(site) if re.search(r"\bfn(ref)?-", f)] == []
+
+
+def test_a_link_to_a_headings_words_goes_to_it_whatever_dashes_its_slug_has():
+    """GitHub's slug of "🚀 Launch" is `-launch`, of "Digest — day 6" `digest--day-6`: a table of
+    contents written `#launch`, `#digest-day-6` leads to them all the same."""
+    page = render("[l](#launch) [d](#digest-day-6) [x](#nothing)\n\n## 🚀 Launch\n\n"
+                  "## Digest — day 6\n")
+    assert [a["href"] for a in page.select("p a")] == [
+        "#user-content--launch", "#user-content-digest--day-6", "#nothing"]
+
+
+def test_a_permalink_leads_to_its_own_heading_when_another_headings_slug_names_it():
+    page = render("## Plan\n\n## User content plan\n")
+    for heading in page.select("h2, h3"):
+        assert heading.find_next_sibling("a", class_="anchor")["href"] == "#" + heading["id"]
+
+
+def test_check_finds_no_link_into_a_page_astray_on_the_hostile_site(tmp_path):
+    """A hostile message opens with "# ## p41 …" (GitHub's `-p41-…`, its page's title) and links
+    `#p41-…`: the link leads to the title, as every link of a page to a place in it leads."""
+    findings = check_site(hostile_site(tmp_path))
+    assert [f for f in findings if " no #" in f or f.startswith("no #")] == []

@@ -1422,3 +1422,30 @@ def test_an_agents_trace_without_token_counts_says_so(site):
         "section[aria-labelledby=tr-title]"))
     assert "no token counts reported" in traces and "— tokens" not in traces
 
+
+
+@pytest.mark.parametrize("title, words", [("Plan", "plan"), ("🚀 Plan — v2", "plan-v2")])
+def test_a_link_to_the_heading_that_titles_a_page_leads_to_the_title(tmp_path, title, words):
+    """A message's and the README's opening heading titles its page (a result's is under its
+    score): the body's links to it (`#plan`) and to its sections land, and no id is twice."""
+    body = f"# {title}\n\n[top](#{words})\n\n## Steps\n[s](#steps)\n"
+    bucket = tmp_path / "bucket"
+    for folder in ("message_board", "results"):
+        (bucket / folder).mkdir(parents=True)
+    (bucket / "message_board" / "20260710-000000-000_wren.md").write_text(
+        "---\nagent: wren\ntype: plan\ntimestamp: 2026-07-10 00:00 UTC\n---\n\n" + body, encoding="utf-8")
+    (bucket / "results" / "20260710-000000-000_wren.md").write_text(
+        "---\ntps: 300\nstatus: agent-run\nagent: wren\ntimestamp: 2026-07-10 00:00 UTC\n---\n\n" + body,
+        encoding="utf-8")
+    (bucket / "README.md").write_text(body, encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(out)]) == 0
+    assert check_site(out) == []
+    for page, heading in (("messages/20260710-000000-000_wren", "h1"), ("about", "h1"),
+                          ("results/20260710-000000-000_wren", ".body h2")):
+        soup = html.soup(out / page / "index.html")
+        top, steps = soup.select(".markdown a[href^='#']:not(.anchor)")[:2]
+        assert top["href"] == "#" + soup.select_one(f"main {heading}")["id"], page
+        assert html.text_of(soup.find(id=top["href"][1:])).endswith(title.split()[-1]), page
+        assert html.text_of(soup.find(id=steps["href"][1:])) == "Steps", page
