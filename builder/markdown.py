@@ -833,6 +833,7 @@ class Opening:
     text: str           # its words, as plain text
     anchor: str         # its id ("" when it has none), the target of the text's links to it
     rest: str           # the rendered text after it
+    level: int = 2      # its <h2> to <h6>
 
 
 _PERMALINK_AFTER = re.compile(r'<a class="anchor"[^>]*></a></div>')     # see heading_anchors
@@ -851,7 +852,8 @@ def opening_heading(rendered: str) -> Opening | None:
     inner, rest = heading.group(3), text[(permalink or heading).end():].lstrip()
     if "footnote-ref" in inner:           # its marks leave with it, and the links back to them
         inner, rest = _FOOTNOTES.sub("", inner), _without_back_links(rest, _MARK_ID.findall(inner))
-    return Opening(_plain_text(inner), anchor.group(1) if anchor else "", rest)
+    return Opening(_plain_text(inner), anchor.group(1) if anchor else "", rest,
+                   int(heading.group(1)))
 
 
 _MARK_ID = re.compile(r' id="(fnref-[^"]*)"')

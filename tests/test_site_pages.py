@@ -1449,3 +1449,21 @@ def test_a_link_to_the_heading_that_titles_a_page_leads_to_the_title(tmp_path, t
         assert top["href"] == "#" + soup.select_one(f"main {heading}")["id"], page
         assert html.text_of(soup.find(id=top["href"][1:])).endswith(title.split()[-1]), page
         assert html.text_of(soup.find(id=steps["href"][1:])) == "Steps", page
+
+
+def test_a_messages_sections_sit_right_under_the_heading_that_titles_it(tmp_path):
+    """"# Plan" titles its message as the page's <h1>: its "## Steps" is an <h2> after it, not
+    an <h3> with no <h2> before (screen readers list headings by level)."""
+    bucket = tmp_path / "bucket"
+    (bucket / "message_board").mkdir(parents=True)
+    (bucket / "message_board" / "20260710-000000-000_wren.md").write_text(
+        "---\nagent: wren\ntype: plan\ntimestamp: 2026-07-10 00:00 UTC\n---\n\n"
+        "# Plan\n\nWhat we do.\n\n## Steps\n\nFirst.\n\n### Detail\n\nMore.\n\n## Risks\n",
+        encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(out)]) == 0
+    main_part = html.soup(out / "messages" / "20260710-000000-000_wren" / "index.html").main
+    headings = [(h.name, html.text_of(h)) for h in main_part.select("h1, h2, h3, h4")
+                if html.text_of(h) in ("Plan", "Steps", "Detail", "Risks")]
+    assert headings == [("h1", "Plan"), ("h2", "Steps"), ("h3", "Detail"), ("h2", "Risks")]

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from builder import format as fmt
 from builder.assemble import is_person, lively_discussions
 from builder.config import MetricConfig
-from builder.markdown import Opening, opening_heading
+from builder.markdown import Opening, demote_headings, opening_heading
 from builder.model import Agent, Link, Message, RankedEntry, Result, Taskforce, Thread, Trace
 from builder.pages.paging import ListingPage, UrlFor, page_of
 from builder.sparkline import DayCount, day_bars
@@ -302,8 +302,15 @@ def topic_words(topic: str) -> str:
 
 def body_under_title(view: MessageView, body: Markup) -> tuple[Markup, Opening | None]:
     """A message's body as shown under its title, and the heading left out of it: the opening
-    heading that titles a message is shown once, as its title."""
-    return without_title(body, view.title) if view.title_is_opening else (body, None)
+    heading that titles a message is shown once, as its title (the page's <h1>), and the
+    body's other headings move up with it ("## Steps" under "# Plan" is an <h2>, no level
+    skipped after the <h1>)."""
+    if not view.title_is_opening:
+        return body, None
+    rest, opening = without_title(body, view.title)
+    if opening is None:
+        return rest, None
+    return Markup(demote_headings(rest, top=2, shift=1 - opening.level)), opening
 
 
 def without_title(body: Markup, title: str) -> tuple[Markup, Opening | None]:
