@@ -477,6 +477,31 @@ def test_a_phone_gets_a_picture_of_the_chart_drawn_for_its_width(visit, javascri
 
 # ------------------------------------------------------------------------------ screens, themes
 
+@pytest.mark.parametrize("width", [320, 375])
+def test_on_a_phone_the_first_screen_shows_the_headline_and_the_chart(visit, width):
+    """At 375x667 the header took 166 pixels (the site's name on two lines, the search box, the
+    menu on two lines), the headline's six tiles three rows and the chart's buttons three lines:
+    the chart itself began a screen and a half down."""
+    page, _ = visit("/", viewport={"width": width, "height": 667}, has_touch=True, is_mobile=True)
+    assert page.locator("header.top").bounding_box()["height"] <= 100
+    assert page.locator("#site-search-q").is_visible()
+    for tile in (".headline .best", ".headline .leader"):
+        box = page.locator(tile).bounding_box()
+        assert box["y"] + box["height"] <= 667, tile
+    assert page.locator("#chart-static img").bounding_box()["y"] <= 667 - 80   # the chart, not only its card
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_on_a_phone_the_menu_is_one_line_that_a_keyboard_scrolls_through(visit):
+    page, _ = visit("/", viewport={"width": 320, "height": 667}, has_touch=True, is_mobile=True)
+    links = page.locator("header.top nav a")
+    assert len({round(box["y"]) for box in (link.bounding_box() for link in links.all())}) == 1
+    tab_to(page, "header.top nav a:last-child")
+    last = links.last.bounding_box()
+    assert 0 <= last["x"] and last["x"] + last["width"] <= 320                 # scrolled into view
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 @pytest.mark.parametrize("width", [320, 480])
 def test_small_screens_get_cards_and_nothing_overflows(visit, width):
     page, _ = visit("/", viewport={"width": width, "height": 800}, has_touch=True)
@@ -484,7 +509,7 @@ def test_small_screens_get_cards_and_nothing_overflows(visit, width):
         Array.from(document.querySelectorAll('main *')).every(e => e.getBoundingClientRect().right <= window.innerWidth + 0.5
             || e.closest('table.results thead, [hidden], details:not([open])'))"""
     assert page.evaluate(no_overflow)
-    assert page.evaluate("getComputedStyle(document.querySelector('#lb-best tbody tr')).display") == "block"
+    assert page.evaluate("getComputedStyle(document.querySelector('#lb-best tbody tr')).display") in ("block", "flex")   # a card
     wrap = page.evaluate("(() => { const w = document.querySelector('#lb-view-best .table-wrap'); return [w.scrollWidth, w.clientWidth]; })()")
     assert wrap[0] <= wrap[1]
     page.tap("#chart-static")

@@ -191,3 +191,15 @@ def test_the_build_reports_table_sits_in_a_box_as_every_other_table(browser, ser
     inset = "(t) => t.querySelector('code').getBoundingClientRect().x - t.parentElement.getBoundingClientRect().x"
     assert notes.evaluate(inset) >= 8                          # a name not against the box's edge
     page.context.close()
+
+
+def test_on_a_phone_a_leaderboard_card_has_its_rank_beside_its_agent(browser, served):
+    """"#" and the rank took a line of their own at the top of every card."""
+    origin, _ = served
+    page = visit(browser, origin, "/", "light", PHONE)
+    card = page.locator("#lb-best tbody tr").first
+    rank, agent = card.locator("td.rank").bounding_box(), card.locator("td.agent").bounding_box()
+    assert abs(rank["y"] - agent["y"]) < 1 and rank["x"] + rank["width"] <= agent["x"]
+    assert card.locator("td.rank").evaluate("(td) => getComputedStyle(td, '::before').content") == '"#"'
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.context.close()
