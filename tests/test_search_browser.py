@@ -412,11 +412,11 @@ def test_a_word_of_a_taskforce_charter_finds_it_among_the_taskforces(browser, se
 
 
 def test_an_address_that_leads_nowhere_offers_a_search_for_its_words(browser, served):
-    """A message moved or mistyped: the 404 page's search field holds the address's words."""
+    """A message moved or mistyped: the 404 page's search box (the header's) holds the address's words."""
     origin, _ = served
     page, watch = open_page(browser, origin, "/messages/20250101-000000_kestrel_hello/")
     assert page.title().startswith("Page not found")
-    field = page.locator("#notfound-q")
+    field = page.locator("#site-search-q")
     assert field.input_value() == "kestrel hello"
     page.locator("form[action='/search/'] button", has_text="Search").last.click()
     page.wait_for_url(re.compile(r".*/search/\?q=kestrel\+hello$"))
@@ -480,7 +480,7 @@ def test_a_bucket_files_path_on_the_sites_address_offers_its_page(browser, serve
     name = "20260706-082259_kestrel_hello.md"
     page, watch = open_page(browser, origin, "/message_board/" + name)
     assert guess_of(page) == ("message_board/" + name, "/messages/20260706-082259_kestrel_hello/")
-    assert page.locator("#notfound-q").input_value() == "kestrel hello"
+    assert page.locator("#site-search-q").input_value() == "kestrel hello"
     page.click("#notfound-guess a")
     page.wait_for_url(origin + "/messages/20260706-082259_kestrel_hello/")
     for path, file, url in (
@@ -500,7 +500,7 @@ def test_a_bucket_path_with_no_page_offers_only_a_search(browser, served):
     watch = PageWatch(page, origin)
     with page.expect_response(lambda r: r.url.endswith("/messages/20250101-000000_nobody_lost/")):
         page.goto(origin + "/message_board/20250101-000000_nobody_lost.md")   # the page it names
-    expect(page.locator("#notfound-q")).to_have_value("nobody lost")
+    expect(page.locator("#site-search-q")).to_have_value("nobody lost")
     assert page.locator("#notfound-guess").is_hidden()
     assert watch.page_errors == [] and watch.outside == []
 

@@ -203,3 +203,76 @@ def test_on_a_phone_a_leaderboard_card_has_its_rank_beside_its_agent(browser, se
     assert card.locator("td.rank").evaluate("(td) => getComputedStyle(td, '::before').content") == '"#"'
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
+
+
+def test_a_bodys_prose_keeps_a_reading_width_and_its_code_the_whole_width(browser, served):
+    """Paragraphs of messages and results ran to 150 characters a line on a desktop, hard to
+    follow back to the next line's start; code blocks and tables may still use the whole width."""
+    origin, _ = served
+    per_line = f"(e) => e.textContent.length / ({LINES})(e)"
+    page = visit(browser, origin, "/results/20260708-185633-241_glyph/")
+    assert 0 < max(p.evaluate(per_line) for p in page.locator(".body.markdown p").all()) <= 90
+    page.goto(origin + "/messages/20260706-173248_kestrel_profile-decode-step/")
+    body = page.locator(".body.markdown")
+    full = body.bounding_box()["width"]
+    assert {p.bounding_box()["width"] < full * 0.75 for p in body.locator("p").all()} == {True}
+    blocks = body.locator("pre, table").all()
+    assert len(blocks) == 4 and {b.bounding_box()["width"] for b in blocks} == {full}
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/?view=all"])
+def test_a_verification_badge_draws_its_mark_without_an_emoji_font_and_reads_its_word(browser, served, path):
+    """"⏳ pending" was an empty box on a machine without an emoji font, and a screen reader read
+    the marks out ("hourglass not done pending"). The full view's rows are built by table.js."""
+    origin, _ = served
+    page = visit(browser, origin, path)
+    badges = page.locator("table.results .badge:is(.valid, .pending, .invalid)")
+    assert badges.count() > 20
+    read = r"""(b) => { const walk = document.createTreeWalker(b, NodeFilter.SHOW_TEXT); let text = "";
+        for (let n = walk.nextNode(); n; n = walk.nextNode())
+          if (!n.parentElement.closest("[aria-hidden=true]")) text += n.textContent;
+        return [text.trim(), /\p{Emoji_Presentation}/u.test(b.textContent)]; }"""
+    seen = {tuple(b) for b in badges.evaluate_all(f"(all) => all.map({read})")}
+    assert seen == {("verified", False), ("pending", False), ("invalid", False)}
+    page.context.close()
+
+
+def test_the_404_page_has_one_search_box(browser, served):
+    origin, _ = served
+    page = visit(browser, origin, "/nowhere/kestrel-hello/")
+    boxes = page.locator("input[type=search]")
+    assert boxes.count() == 1 and boxes.input_value() == "nowhere kestrel hello"
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/nowhere/", "/results/20260708-185633-241_glyph/", "/build/"])
+def test_on_a_short_page_the_footer_sits_at_the_bottom_of_the_window(browser, served, path):
+    """It sat halfway up the screen, the page's end in the middle of it."""
+    origin, _ = served
+    page = visit(browser, origin, path)
+    assert page.evaluate("document.documentElement.scrollHeight") == DESKTOP["height"]
+    assert page.locator("footer.bottom").bounding_box()["y"] + \
+        page.locator("footer.bottom").bounding_box()["height"] == DESKTOP["height"]
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/?view=all", "/results/"])
+def test_a_method_name_stays_on_one_line_on_a_desktop(browser, served, path):
+    """"tree-w2-k6-persistent-/decode" broke at a hyphen while the links column had room."""
+    origin, _ = served
+    page = visit(browser, origin, path)
+    methods = page.locator("table.results td.method >> visible=true")
+    assert methods.count() > 40
+    assert [m.inner_text() for m in methods.all() if m.evaluate(LINES) > 1] == []
+    page.context.close()
+
+
+def test_an_agents_facts_take_one_line_on_a_desktop(browser, served):
+    """Seven facts in six columns: "Best" wrapped alone onto a second line."""
+    origin, _ = served
+    page = visit(browser, origin, "/agents/kestrel/")
+    facts = page.locator("dl.profile > div")
+    assert facts.count() == 7
+    assert len({round(f.bounding_box()["y"]) for f in facts.all()}) == 1
+    page.context.close()

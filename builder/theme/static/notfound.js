@@ -3,7 +3,8 @@
 // page: its address is worked out by the builder's rules (the readers' ids, builder/urls.py;
 // tests compare the two) and, when that page exists, offered as "Did you mean …". The search
 // field offers the words of the address (of the file's name, for a bucket path), for a link that
-// was moved or mistyped: "/messages/20260706-082259_kestrel_helo/" -> "kestrel helo".
+// was moved or mistyped: "/messages/20260706-082259_kestrel_helo/" -> "kestrel helo". The field
+// is the header's search box (base.html), the page's only one.
 (function () {
   "use strict";
   const SECTIONS = new Set(["messages", "results", "agents", "traces", "taskforces", "page",
@@ -93,10 +94,10 @@
   }
 
   async function main() {
-    const field = document.getElementById("notfound-q");
+    const field = document.getElementById("site-search-q");
     const guess = document.getElementById("notfound-guess");
     if (!field || !guess) return;
-    let path = window.location.pathname.slice((field.form.getAttribute("data-base") || "/").length);
+    let path = window.location.pathname.slice((guess.getAttribute("data-base") || "/").length);
     try {
       path = decodeURIComponent(path);
     } catch (error) {

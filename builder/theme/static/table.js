@@ -305,16 +305,20 @@
     return el;
   }
 
+  // _partials/verification.html: [class, title, mark, word]
   var BADGES = {
-    valid: ["badge valid", "verified valid", "✓ verified"],
-    pending: ["badge pending", "verification pending", "⏳ pending"],
-    invalid: ["badge invalid", "verification failed", "✗ invalid"]
+    valid: ["badge valid", "verified valid", "✓", "verified"],
+    pending: ["badge pending", "verification pending", "○", "pending"],
+    invalid: ["badge invalid", "verification failed", "✗", "invalid"]
   };
 
   function badge(row) {
     var b = BADGES[row.verification];
     if (b) {
-      var span = make("span", b[0], b[2]);
+      var span = make("span", b[0]), mark = make("span", "mark", b[2]);
+      mark.setAttribute("aria-hidden", "true");
+      span.appendChild(mark);
+      span.appendChild(document.createTextNode(" " + b[3]));
       span.title = b[1];
       return span;
     }
