@@ -40,6 +40,13 @@ def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
                   reverse=True)[:size]
 
 
+def latest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
+    """The `size` entries that changed last, latest first (ties by URL): a feed of events on
+    old entries (a verdict on a record) shows the newest event, however old its entry."""
+    return sorted(entries, key=lambda e: (e.updated is not None, fmt.iso(e.updated), e.url),
+                  reverse=True)[:size]
+
+
 def last_updated(entries: Iterable[Entry]) -> datetime | None:
     """The newest `updated` of the entries: the feed's own."""
     return max((fmt.utc(e.updated) for e in entries if e.updated), default=None)

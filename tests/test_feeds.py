@@ -330,3 +330,79 @@ def test_a_record_the_verifier_finds_invalid_is_withdrawn_in_the_records_feed(tm
     assert after.keys() == before.keys()
     assert after[wren] == ("Record withdrawn: 450.5 tok/s by wren (verification invalid)",
                            "2026-07-08T15:00:00Z")
+
+
+def write_result(bucket, name: str, score: float, when: str = "") -> None:
+    stamp = f"timestamp: {when}\n" if when else ""
+    (bucket / "results" / f"{name}.md").write_text(
+        f"---\ntps: {score}\nmethod: m\nstatus: agent-run\ndescription: d\n"
+        f"agent: {name.split('_')[1]}\n{stamp}---\nRun.\n", encoding="utf-8")
+
+
+def record_entries(bucket, out, verdicts: dict[str, str]) -> dict[str, tuple[str, str, str]]:
+    """The records feed built from `bucket` with these verdicts: id -> (title, updated, content)."""
+    (bucket / "results" / "verification_status.json").write_text(json.dumps(verdicts), encoding="utf-8")
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
+                 "--out", str(out)]) == 0
+    root = ET.parse(out / "feeds" / "records.xml").getroot()
+    return {e.findtext(f"{ATOM}id"): (e.findtext(f"{ATOM}title"), e.findtext(f"{ATOM}updated"),
+                                      soup(e.findtext(f"{ATOM}content")).get_text())
+            for e in root.findall(f"{ATOM}entry")}
+
+
+def test_a_verifier_message_an_organizer_overruled_is_not_cited_as_the_verdict(tmp_path):
+    """An organizer's edit of verification_status.json wins over the verifier: the record's
+    entry says the verdict the site shows, and no longer cites (nor is dated by) a verifier
+    message that said the other one. A verdict set by hand has no date in the inputs: the
+    entry keeps its posting's, and a new message leaves the records feed as it was."""
+    bucket, out = tmp_path / "bucket", tmp_path / "site"
+    for folder in ("results", "message_board"):
+        (bucket / folder).mkdir(parents=True)
+    write_result(bucket, "20260708-100000-000_kestrel", 400.5)
+    write_result(bucket, "20260708-120000-000_wren", 450.5)
+    wren = "20260708-120000-000_wren.md"
+
+    def wrens(verdict: str) -> tuple[str, str, str]:
+        entries = record_entries(bucket, out, {wren: verdict})
+        return next(v for i, v in entries.items() if "_wren/" in i)
+
+    (bucket / "message_board" / "20260708-150000-000_verifier-bot.md").write_text(
+        "---\ntype: verification\nrefs: 20260708-120000-000_wren.md\nagent: verifier-bot\n---\n"
+        "VALID\n", encoding="utf-8")
+    title, updated, content = wrens("valid")
+    assert (updated, content.startswith("Verification: valid (2026-07-08 15:00 UTC).")) == (
+        "2026-07-08T15:00:00Z", True)
+    title, updated, content = wrens("invalid")               # the organizer overrules it
+    assert (title, updated) == ("Record withdrawn: 450.5 tok/s by wren (verification invalid)",
+                                "2026-07-08T12:00:00Z")
+    assert content.startswith("Verification: invalid.")
+    before = (out / "feeds" / "records.xml").read_bytes()
+    (bucket / "message_board" / "20260708-170000-000_wren.md").write_text(
+        "---\ntype: agent\nagent: wren\n---\nWhy?\n", encoding="utf-8")
+    record_entries(bucket, out, {wren: "invalid"})
+    assert (out / "feeds" / "records.xml").read_bytes() == before
+
+
+def test_a_verdict_on_an_old_record_surfaces_in_the_records_feed(tmp_path):
+    """More records than the feed holds: the verifier finds the oldest invalid. Its entry, dated
+    by that verdict, comes first in the feed (entries by when they last changed), which keeps
+    its size; the record it pushed out is the one that changed longest ago."""
+    bucket, out = tmp_path / "bucket", tmp_path / "site"
+    for folder in ("results", "message_board"):
+        (bucket / folder).mkdir(parents=True)
+    names = [f"20260708-{10 + i // 60:02d}{i % 60:02d}00-000_wren" for i in range(feeds.FEED_SIZE + 5)]
+    for i, name in enumerate(names):
+        write_result(bucket, name, 100.5 + i)
+    before = record_entries(bucket, out, {})
+    assert len(before) == feeds.FEED_SIZE and not any(names[0] in i for i in before)
+    (bucket / "message_board" / "20260709-090000-000_verifier-bot.md").write_text(
+        f"---\ntype: verification\nrefs: {names[0]}.md\nagent: verifier-bot\n---\nINVALID\n",
+        encoding="utf-8")
+    after = record_entries(bucket, out, {f"{names[0]}.md": "invalid"})
+    assert len(after) == feeds.FEED_SIZE
+    first_id, (title, updated, _) = next(iter(after.items()))
+    assert names[0] in first_id and updated == "2026-07-09T09:00:00Z"
+    assert title == "Record withdrawn: 100.5 tok/s by wren (verification invalid)"
+    assert set(before) - set(after) == {next(i for i in before if names[5] in i)}
+    updated = [u for _, u, _ in after.values()]
+    assert updated == sorted(updated, reverse=True)

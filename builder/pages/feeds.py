@@ -3,6 +3,7 @@ messages and results (absolute URLs when site.base_url has a host). Entries carr
 sanitised body."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import datetime
 from functools import partial
@@ -17,7 +18,7 @@ from builder.model import Collab, Leaderboard, Message, Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import ResultRow, body_under_title
-from builder.urls import origin_of
+from builder.urls import Urls, origin_of
 
 
 NEW_RECORD = "New record"      # the label of the records feed's entries
@@ -37,7 +38,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     yield deferred_feed(ctx, (urls.file("feeds/results.xml"), urls.results()), "results", (),
                         c.results, "Result", start, verdicts)
     yield deferred_feed(ctx, (urls.file("feeds/records.xml"), urls.home()), "records", (),
-                        records_told(c.leaderboard), NEW_RECORD, start, verdicts)
+                        latest_records(records_told(c.leaderboard), verdicts, urls),
+                        NEW_RECORD, start, verdicts)
     joined = {a.id: a.joined for a in c.agents}
     agents = sorted({a.id for a in c.agents} | set(ctx.by_agent_messages) | set(ctx.by_agent_results))
     for agent in agents:
@@ -58,8 +60,27 @@ def verdict_messages(messages: Sequence[Message],
     out: dict[str, Message] = {}
     for m in messages:                       # filename order: a later message gives a later verdict
         if m.type == VERIFICATION and m.timestamp is not None:
-            out.update((r.id, m) for r in result_refs(m, by_file) if r.verification in GIVEN)
+            out.update((r.id, m) for r in result_refs(m, by_file)
+                       if r.verification in GIVEN and announces(m, r.verification))
     return out
+
+
+_VERDICT_WORD = re.compile(r"\b(valid|invalid)\b", re.IGNORECASE)
+
+
+def announces(message: Message, verdict: str) -> bool:
+    """Whether the verifier's message gave the result's verdict: not when it names only the
+    other one (an organizer overruled it since, by hand, and no message dates that)."""
+    said = {word.lower() for word in _VERDICT_WORD.findall(message.body)}
+    return not said or verdict in said
+
+
+def latest_records(told: Sequence[Result], verdicts: Mapping[str, Message],
+                   urls: Urls) -> list[Result]:
+    """The records the feed shows, by when they last changed (their posting, or their verdict's
+    message), oldest first: a verdict on a record older than the feed's newest brings it back."""
+    return sorted(told, key=lambda r: (fmt.iso(verdict_time(r, verdicts.get(r.id))),
+                                       urls.result(r.id)))[-feeds.FEED_SIZE:]
 
 
 def records_told(lb: Leaderboard) -> list[Result]:
@@ -103,7 +124,8 @@ def _feed_of(ctx: SiteContext, where: tuple[str, str], name: str, messages: Sequ
              results: Sequence[Result], label: str, since: datetime | None,
              verdicts: Mapping[str, Message]) -> PageSpec:
     return feed(ctx, where, name, message_entries(ctx, messages)
-                + result_entries(ctx, results, label, verdicts), since)
+                + result_entries(ctx, results, label, verdicts), since,
+                latest_first=label == NEW_RECORD)
 
 
 def feed_fingerprint(ctx: SiteContext, where: tuple[str, str], name: str,
@@ -123,10 +145,13 @@ def feed_fingerprint(ctx: SiteContext, where: tuple[str, str], name: str,
 
 
 def feed(ctx: SiteContext, where: tuple[str, str], name: str, entries: list[feeds.Entry],
-         since: datetime | None) -> PageSpec:
+         since: datetime | None, latest_first: bool = False) -> PageSpec:
+    """The feed of the newest `entries` by when they were posted, or by when they last changed
+    (`latest_first`: a feed of events on them, as the records feed's verdicts)."""
     origin = origin_of(ctx.config.site.base_url)
     url, page = where
-    shown = [e if e.updated else replace(e, updated=since) for e in feeds.newest(entries)]
+    dated = [e if e.updated else replace(e, updated=since) for e in entries]
+    shown = feeds.latest(dated) if latest_first else feeds.newest(dated)
     return PageSpec(url, data=feeds.atom(origin + url, f"{ctx.site.title}: {name}", origin + url,
                                          origin + ctx.urls.home(), shown,
                                          feeds.last_updated(shown) or since, page=origin + page))
