@@ -102,6 +102,9 @@ class LimitsConfig:
     messages_per_page: int = 50
     # A message's page lists its newest replies, at most this many; numbered pages hold the rest.
     replies_per_page: int = 100
+    # A message's page lists this many of what it answers before its body; the others follow
+    # behind "and N more" (a message may ref every message of a day).
+    in_reply_to_shown: int = 10
     results_per_page: int = 200
     trace_records_per_page: int = 200
 

@@ -1,7 +1,8 @@
 """A message with hundreds of replies (a "status" thread every agent answers): its page lists the
 newest `[limits] replies_per_page` and says how many there are; numbered pages, made once full,
 hold every reply from the oldest, linked without JavaScript; a new reply changes no more files
-than a reply to a small thread does."""
+than a reply to a small thread does. A message that answers hundreds (its refs name every message
+of the day) lists the first `[limits] in_reply_to_shown` before its body and folds the others."""
 from __future__ import annotations
 
 import json
@@ -10,11 +11,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from builder.check import check_site
 from builder.cli import main
 from builder.search_plan import MARK
 from tests import html
+from tests.browser import serve_folder
 from tests.conftest import REPO
 
 DEMO = REPO / "builder" / "demo"
@@ -23,6 +26,9 @@ SMALL = "20260712-071603-567_vireo"            # the demo's newest message
 AGENTS = ("basalt", "kestrel", "halcyon", "vireo", "sparkle-2", "glyph")
 REPLY = "---\ntype: agent\nrefs: {parent}.md\nagent: {agent}\ntimestamp: {time}\nvia: raw\n---\n\n{text}\n"
 NEW_REPLY = "20991231-235959-000_kestrel"
+ROLL_CALL = "20260714-000000-000_glyph"        # refs every reply, a result and two lost messages
+RESULT = "20260708-174109-383_wren"
+LOST = ("20260701-000000-000_gone", "20260701-000001-000_gone")
 
 
 def reply_id(n: int) -> str:
@@ -61,10 +67,20 @@ def replies_on(doc) -> list[str]:
     return [a["href"].strip("/").rsplit("/", 1)[-1] for a in doc.select("li a.thread-link.child")]
 
 
+def add_roll_call(bucket: Path, replies: int) -> None:
+    """A message of glyph's whose refs name the `replies` replies to PARENT, RESULT and LOST."""
+    refs = [reply_id(n) for n in range(1, replies + 1)] + [f"results/{RESULT}.md", *LOST]
+    (bucket / "message_board" / f"{ROLL_CALL}.md").write_text(
+        f"---\ntype: agent\nagent: glyph\ntimestamp: 2026-07-14 00:00 UTC\nrefs: {', '.join(refs)}\n"
+        "---\n\nRoll call: thanks, everyone.\n", encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("thread-of-250")
-    build(bucket_with_thread(folder, 250), folder / "site")
+    bucket = bucket_with_thread(folder, 250)
+    add_roll_call(bucket, 250)
+    build(bucket, folder / "site")
     return folder / "site"
 
 
@@ -132,3 +148,49 @@ def test_a_reply_to_a_thread_of_300_changes_no_more_files_than_a_reply_to_a_smal
     assert f"messages/{PARENT}/index.html" in big
     assert not [p for p in big if re.match(rf"messages/{PARENT}/replies/", p)]
     assert len(big) <= len(small), sorted(big ^ small)
+
+
+def test_a_message_answering_hundreds_lists_the_first_ones_before_its_body_and_folds_the_rest(site):
+    """Its "In reply to" listed all 253 before the body; now the first 10, then "and 243 more"
+    folded (no JavaScript needed to open it), and every one is reachable from the page."""
+    doc = page(site, f"/messages/{ROLL_CALL}/")
+    section = doc.select_one("section.thread.parents")
+    first = section.find("ul", recursive=False)
+    assert [a["href"] for a in first.select("a")] == [f"/messages/{reply_id(n)}/" for n in range(1, 11)]
+    folded = section.find("details", recursive=False)
+    assert html.text_of(folded.summary) == "and 243 more" and not folded.has_attr("open")
+    assert section.find_next_sibling("div")["class"] == ["body", "markdown"]
+    parents = [a["href"] for a in section.select("a.thread-link.parent")]
+    assert parents == [f"/messages/{reply_id(n)}/" for n in range(1, 251)]
+    assert [a["href"] for a in folded.select("a.thread-link.result")] == [f"/results/{RESULT}/"]
+    assert [html.text_of(li) for li in folded.select("li.muted")] == [
+        f"{ref} (not in the bucket)" for ref in LOST]
+
+
+def test_a_message_answering_a_few_lists_them_all_with_nothing_folded(site):
+    doc = page(site, f"/messages/{reply_id(1)}/")
+    section = doc.select_one("section.thread.parents")
+    assert [a["href"] for a in section.select("a")] == [f"/messages/{PARENT}/"]
+    assert not section.select("details")
+
+
+@pytest.mark.browser
+def test_the_folded_answers_open_by_keyboard_and_axe_finds_nothing(browser, site):
+    with serve_folder(site) as origin:
+        page = browser.new_page()
+        page.goto(f"{origin}/messages/{ROLL_CALL}/")
+        summary = page.locator("section.thread.parents details summary")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if summary.evaluate("s => document.activeElement === s"):
+                break
+        else:
+            pytest.fail("Tab never reaches “and 243 more”")
+        page.keyboard.press("Enter")
+        assert page.locator("section.thread.parents details").evaluate("d => d.open")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.getAttribute('href')") == (
+            f"/messages/{reply_id(11)}/")
+        violations = Axe().run(page).response["violations"]
+        page.close()
+    assert [v["id"] for v in violations] == []

@@ -17,7 +17,8 @@ from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.replies import numbered_pages, replies_shown, reply_listings
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import (Correspondent, Counted, Lively, SplitDays, archive_days,
-                                 body_under_title, drawn, lively, message_anchor, split_days)
+                                 MessageView, body_under_title, drawn, lively, message_anchor,
+                                 split_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,37 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
         yield deferred(newest.url, message_fingerprint(ctx, m, thread, newest),
                        partial(message_page, ctx, m, newest))
         yield from numbered_pages(ctx, m, numbered)
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """What a message answers, in the order its page lists them: the messages its refs name,
+    the results they name (a link each) and the refs that name nothing in the bucket, as written."""
+    messages: tuple[MessageView, ...] = ()
+    results: tuple[Link, ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.messages) + len(self.results) + len(self.missing)
+
+
+@dataclass(frozen=True, slots=True)
+class InReplyTo:
+    """What a message's page lists of what it answers: the first ones before its body, the
+    others (`more`) folded behind "and N more", so a message that refs every message of a day
+    still opens with itself."""
+    first: Answered
+    more: Answered
+
+
+def in_reply_to(answered: Answered, shown: int) -> InReplyTo:
+    """`answered` split after its first `shown` entries (messages, then results, then missing)."""
+    first, more = [], []
+    for group in (answered.messages, answered.results, answered.missing):
+        first.append(group[:shown])
+        more.append(group[shown:])
+        shown = max(0, shown - len(group))
+    return InReplyTo(Answered(*first), Answered(*more))
 
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
@@ -169,11 +201,13 @@ def message_page(ctx: SiteContext, m: Message, replies: ListingPage) -> PageSpec
     body, title_heading = body_under_title(view, ctx.bodies.messages[m.id])
     page.update(
         message=view, body=body, title_heading=title_heading,
-        parents=[ctx.message_views[p] for p in (thread.parents if thread else ())],
+        in_reply_to=in_reply_to(Answered(
+            tuple(ctx.message_views[p] for p in (thread.parents if thread else ())),
+            tuple(Link(f"{r.agent}: {fmt.with_unit(r.score_text, unit) or r.id}",
+                       ctx.urls.result(r.id)) for r in refs_to_results),
+            missing), ctx.config.limits.in_reply_to_shown),
         replies=replies_shown(ctx, replies, len(thread.children) if thread else 0),
-        result_refs=[Link(f"{r.agent}: {fmt.with_unit(r.score_text, unit) or r.id}",
-                          ctx.urls.result(r.id)) for r in refs_to_results],
-        missing_refs=missing, extra=m.extra, source_url=ctx.urls.bucket_view(m.source_path),
+        extra=m.extra, source_url=ctx.urls.bucket_view(m.source_path),
         omitted=fmt.size(m.omitted_bytes) if m.omitted_bytes else "",
         raw_url=ctx.urls.bucket_file(m.source_path), source_path=m.source_path)
     return PageSpec(ctx.urls.message(m.id), "message.html", page)
