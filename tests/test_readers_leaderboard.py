@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from builder.config import Config, MetricConfig
-from builder.model import Link
+from builder.model import NOTE, PROBLEM, Link
 from builder.readers import leaderboard
 from builder.readers.leaderboard import find_tables, split_cells
 from tests.readers_support import read_one
@@ -88,6 +88,29 @@ def test_short_row_without_score_is_kept_and_reported(gen1_board):
     assert crashed.method == "tied embeddings (crashed)"
     assert crashed.id == "lb-5-agent-02"
     assert [p.reason for p in problems] == ["row 5 (agent-02): no usable BPB in 'n/a'; listed without a score"]
+
+
+def test_an_empty_score_cell_is_a_note_and_a_score_not_read_a_problem():
+    """A baseline or a row not yet scored leaves its score cell empty (or a dash): the table shows
+    it as written, so it is a note, no longer a problem `--strict` fails on. A cell whose text is
+    no number, or that holds only an image, is not shown as written: still a problem, saying what
+    was in it."""
+    text = ("| Agent | BPB | Method |\n|---|---|---|\n"
+            "| Baseline |  | the reference run |\n"
+            "| agent-04 | — | queued |\n"
+            "| agent-06 | | |\n"
+            "| agent-08 | TBD | queued |\n"
+            "| agent-09 | ![](badge.svg) | pictured |\n")
+    results, problems = read_leaderboard("LEADERBOARD.md", text.encode(), BPB)
+    assert [(r.agent, r.score) for r in results] == [
+        ("Baseline", None), ("agent-04", None), ("agent-06", None), ("agent-08", None),
+        ("agent-09", None)]
+    assert [(p.reason, p.level) for p in problems] == [
+        ("row 1 (Baseline): no BPB given (its cell is empty); listed without a score", NOTE),
+        ("row 2 (agent-04): no BPB given (its cell is empty); listed without a score", NOTE),
+        ("row 3 (agent-06): no BPB given (its cell is empty); listed without a score", NOTE),
+        ("row 4 (agent-08): no usable BPB in 'TBD'; listed without a score", PROBLEM),
+        ("row 5 (agent-09): no usable BPB in '![](badge.svg)'; listed without a score", PROBLEM)]
 
 
 def test_italic_agent_and_extra_cell_survive(gen1_board):

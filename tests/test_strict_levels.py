@@ -36,7 +36,8 @@ EVERY_KIND = {
     "results/draft.md": "---\nscore: 1.5\n---\n",
     "results/20260601-100000-000_kestrel.md": "---\nscore: 2.5\nstatus: verified-run\n---\n",
     "results/20260601-110000-000_kestrel.md": "---\nmethod: m\n---\n",
-    "LEADERBOARD.md": "| Agent | Score |\n|---|---|\n| kestrel | 1.0 |\n|  | 2.0 |\n| wren | fast |\n",
+    "LEADERBOARD.md": "| Agent | Score |\n|---|---|\n| kestrel | 1.0 |\n|  | 2.0 |\n| wren | fast |\n"
+                      "| baseline |  |\n| quasar | ![](badge.svg) |\n",
     "traces/kestrel/s1/manifest.md": "---\nharness: codex\nagent: kestrel\n---\nnotes\n",
 }
 
@@ -63,6 +64,7 @@ def test_each_finding_has_the_level_of_what_it_costs_the_site():
         (HIDDEN, "ignored: a hidden"): NOTE,                     # hidden by its author
         ("results/draft.md", "no agent in"): NOTE,               # no name to lose
         ("LEADERBOARD.md", "row 2: no"): NOTE,
+        ("LEADERBOARD.md", "row 4 (baseline):"): NOTE,          # a score cell left empty
         ("traces/kestrel/s1/manifest.md", "manifest has no"): NOTE,   # its folder names it
         # not shown, shown degraded, or the operator must act
         (BAD_YAML, "bad YAML frontmatter:"): PROBLEM,
@@ -71,6 +73,7 @@ def test_each_finding_has_the_level_of_what_it_costs_the_site():
         ("results/20260601-100000-000_kestrel.md", "unknown status 'verified-run';"): PROBLEM,
         ("results/20260601-110000-000_kestrel.md", "no score value;"): PROBLEM,  # a wrong [metric] field looks alike
         ("LEADERBOARD.md", "row 3 (wren):"): PROBLEM,
+        ("LEADERBOARD.md", "row 5 (quasar):"): PROBLEM,         # an image the table does not show
     }
 
 

@@ -323,8 +323,9 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
     score_text = cell(columns.score)
     score = parse_number(score_text)
     if score is None:
-        problems.append(Problem(path, f"row {number} ({agent}): no usable {metric.label or 'score'}"
-                                      f" in {brief(score_text)!r}; listed without a score"))
+        written = cells[columns.score] if columns.score in range(len(cells)) else ""
+        problems.append(_unscored(path, f"row {number} ({agent})", written, score_text,
+                                  metric.label or "score"))
     method = cell(columns.method)
     status_text = cell(columns.verification)
     status = _row_status(agent, method, status_text)
@@ -353,6 +354,17 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
         links=_row_links(cleaned),
         extra=_row_extra(header, texts, columns),
     ), problems
+
+
+def _unscored(path: str, row: str, written: str, score_text: str, label: str) -> Problem:
+    """Why a row has no score. A cell left empty (or a dash: a baseline, a row not yet scored)
+    is shown as written: a note. A cell whose text is no number, or is markup the table does
+    not show (an image, a tag), is a problem: the row is not ranked for what it says."""
+    if not written.strip("—–-*_ \t"):
+        return Problem(path, f"{row}: no {label} given (its cell is empty); listed without a score",
+                       NOTE)
+    return Problem(path, f"{row}: no usable {label} in {brief(score_text or written)!r}; listed "
+                         "without a score")
 
 
 def _row_status(agent: str, method: str, status_text: str) -> Status:
