@@ -35,7 +35,9 @@ the tags, attributes and URL schemes listed here. On the way:
   texts share a page, and their headings are no sections of a document);
 * secrets in the text the page shows are masked where markup splits them (`hf_<b>abc</b>def…`,
   `hf_**abc**def…`, a token wrapped over two lines), which `redact` could not see in the text
-  as written (`mask_shown_secrets`; readers.load reports them, `secrets_shown`);
+  as written (`mask_shown_secrets`; readers.load reports them, `secrets_shown`), and so are
+  those in every URL the door emits (href, src) and in the text it shows, once percent-decoded
+  as a browser shows a URL (`?k=hf%5F…`, `%68%66_…`, `hf&#37;5F…`; `mask_url_secrets`);
 * images load only from the hosts the organizer allows; any other image becomes a plain link
   "image: <alt> (host)" that the visitor may choose to follow. Whatever the rewriting missed, the
   sanitiser drops an image source from any other host, so no agent text can make a visitor's
@@ -72,12 +74,13 @@ from pygments.util import ClassNotFound
 from builder import format as fmt
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import NAMES as BLOCK_NAMES, TAG_START
-from builder.redact import Span, add_counts, maybe_secret, redact_by_kind, secret_spans
+from builder.redact import (URL_MASK, Span, add_counts, masked_at, maybe_secret, percent_decoded,
+                            percent_spelt_spans, redact_by_kind, secret_spans, shown_secret_spans)
 from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 12")
+          "door 13")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -233,7 +236,7 @@ class MarkdownRenderer:
                 or (pages and (".md" in raw or ".json" in raw))):
             raw = _link_text(raw, linker, folder)
         # (readers.load reports what this masks: `secrets_shown`, with the file's path)
-        cleaned = mask_shown_secrets(sanitize_html(raw, self.image_hosts, id_salt))[0]
+        cleaned = mask_secrets(sanitize_html(raw, self.image_hosts, id_salt))[0]
         if anchors and "<h" in cleaned:
             cleaned = heading_anchors(cleaned)
         return Markup(cleaned)
@@ -241,13 +244,17 @@ class MarkdownRenderer:
 
 def secrets_shown(text: str) -> dict[str, int]:
     """How many secrets of each kind the door masks in what the page shows of `text`, where
-    markup splits them (`hf_<b>abc</b>def…`, `hf_**abc**def…`, a line break): none that `text`
-    holds as written (`redact` masks those). A text in which no rule can match even once its
-    markup is left out is not rendered."""
-    plain = _MARKUP.sub("", _ANY_TAG.sub("", html.unescape(text)))
-    if not maybe_secret(_unseen_left_out(plain)):
+    markup splits them (`hf_<b>abc</b>def…`, `hf_**abc**def…`, a line break) or a URL spells
+    them in two steps (`hf&#37;5F…`): none that `text` holds as written (`redact` masks those).
+    A text in which no rule can match, even once its markup is left out or its URLs decoded,
+    is not rendered."""
+    unescaped = html.unescape(text)
+    plain = _MARKUP.sub("", _ANY_TAG.sub("", unescaped))
+    if not maybe_secret(percent_decoded(_unseen_left_out(plain))) \
+            and not maybe_secret(percent_decoded(unescaped)):
         return {}
-    return mask_shown_secrets(sanitize_html(_to_html(text)))[1]
+    # (every image as the link it is when its host is not allowed: its URL is then counted)
+    return mask_secrets(sanitize_html(_images_as_links(_to_html(text), ())))[1]
 
 
 # What markdown shows of none of a text's words: a link's target, brackets, escapes, marks of
@@ -280,23 +287,69 @@ def _unseen_left_out(text: str) -> str:
     return _UNSEEN_CHARACTER.sub("", text) if _UNSEEN_CHARACTER.search(text) else text
 
 
+def mask_secrets(fragment: str) -> tuple[str, dict[str, int]]:
+    """Sanitised HTML with the secrets masked in its URLs (`mask_url_secrets`) and in the text
+    a visitor sees (`mask_shown_secrets`), and how many of each kind."""
+    fragment, counts = mask_url_secrets(fragment)
+    fragment, shown = mask_shown_secrets(fragment)
+    add_counts(counts, shown)
+    return fragment, counts
+
+
+# A URL the sanitiser keeps, as it writes it: in double quotes, escaped.
+_URL_ATTRIBUTE = re.compile(r'( (?:href|src)=")([^"]*)"')
+
+
+def mask_url_secrets(fragment: str) -> tuple[str, dict[str, int]]:
+    """Sanitised HTML with the secrets in its links' and images' URLs masked as written and as
+    a browser shows them, decoded (`?k=hf%5F…`, `%68%66_…`), and how many of each kind but
+    for those its text shows too (a bare link's: the text's mask counts them). A mask is
+    `URL_MASK` (the URL stays one); other URLs keep their bytes."""
+    counts: dict[str, int] = {}
+    if ' href="' not in fragment and ' src="' not in fragment:
+        return fragment, counts
+    shown = functools.cache(lambda: percent_decoded(html.unescape(_ANY_TAG.sub("", fragment))))
+
+    def masked(m: re.Match[str]) -> str:
+        url = html.unescape(m.group(2))
+        spans = sorted(shown_secret_spans(url)) if maybe_secret(percent_decoded(url)) else []
+        if not spans:
+            return m.group(0)
+        for start, end, kind in spans:
+            if percent_decoded(url[start:end]) not in shown():
+                add_counts(counts, {kind: 1})
+        return f'{m.group(1)}{html.escape(masked_at(url, spans, URL_MASK)[0])}"'
+
+    return _URL_ATTRIBUTE.sub(masked, fragment), counts
+
+
 def mask_shown_secrets(fragment: str) -> tuple[str, dict[str, int]]:
     """Sanitised HTML with the secrets in the text a visitor sees masked, and how many of each
     kind: its texts joined as a browser shows them (`hf_<b>abc</b>def…` is one token), and
-    joined again without line breaks between words and unseen characters. A mask takes the
-    place of the secret's first text; the secret's other texts lose their part of it. Costs
-    a few substring tests for a fragment in which no rule can match (an entity, `&amp;`, is
-    no part of a rule's trigger), and a few regular expressions when none does."""
-    if not maybe_secret(_unseen_left_out(_ANY_TAG.sub("", fragment))):
+    joined again without line breaks between words and unseen characters, and with a URL's
+    percent-escapes decoded (`?k=hf%5F…` in a bare link's text). A mask takes the place of
+    the secret's first text; the secret's other texts lose their part of it. Costs a few
+    substring tests for a fragment in which no rule can match (an entity, `&amp;`, is no part
+    of a rule's trigger), and a few regular expressions when none does."""
+    if not maybe_secret(percent_decoded(_unseen_left_out(_ANY_TAG.sub("", fragment)))):
         return fragment, {}
     shown = html.unescape(_TAG.sub("", _PARTING.sub(_PARTED + "<", fragment.replace(
         "<br>", _BREAK + "<br>"))))
-    joined = _UNSEEN.sub("", shown)
-    if not redact_by_kind(shown)[1] and (joined == shown or not redact_by_kind(joined)[1]):
+    if not _shows_a_secret(shown):
         return fragment, {}
     texts, shown = _shown_texts(fragment)
-    spans = secret_spans(shown) + _spans_unseen_left_out(shown)
+    spans = secret_spans(shown) + _spans_unseen_left_out(shown) + percent_spelt_spans(shown)
     return _masked_texts(fragment, texts, _merged(spans)) if spans else (fragment, {})
+
+
+def _shows_a_secret(shown: str) -> bool:
+    """Whether some rule matches `shown`, or `shown` without `_UNSEEN` or its URLs decoded."""
+    if redact_by_kind(shown)[1]:
+        return True
+    joined = _UNSEEN.sub("", shown)
+    decoded = percent_decoded(shown)
+    return ((joined != shown and bool(redact_by_kind(joined)[1]))
+            or (decoded != shown and bool(redact_by_kind(decoded)[1])))
 
 
 @dataclass(frozen=True)

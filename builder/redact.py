@@ -11,18 +11,20 @@ Who calls it:
     out. This is whatever `traces.transcripts` says: a message is not a transcript the operator
     chose to publish as shared. Each file with a masked secret is a Problem in the build report
     (`masked_reason`): the site no longer shows it, but the bucket still holds it. `load` masks
-    with `redact_shown`: a secret that markdown or HTML spells out (`hf&#95;…`, `hf\\_…`) is
-    masked too, and a message cut at `limits.max_message_bytes` is never cut inside a secret
-    (`shown_secret_spans`), whose head no rule would know. A secret that markup splits
-    (`hf_<b>abc</b>def…`) is masked by the markdown door in the text the page shows
-    (`markdown.mask_shown_secrets`), and `load` reports it too.
+    with `redact_shown`: a secret that markdown or HTML spells out (`hf&#95;…`, `hf\\_…`), or
+    a URL percent-encoded (`?token=hf%5F…`), is masked too, and a message cut at
+    `limits.max_message_bytes` is never cut inside a secret (`shown_secret_spans`), whose
+    head no rule would know. A secret that markup splits (`hf_<b>abc</b>def…`) is masked by
+    the markdown door in the text the page shows (`markdown.mask_shown_secrets`), as is one
+    in a URL the door emits (`mask_url_secrets`), and `load` reports them too.
   * `read_inputs` leaves out the files whose bucket path holds a secret (`names_with_secrets`):
     a name becomes URLs, ids and titles. The report names each with the secret masked
     (`named_reason`).
   * A transcript follows `traces.transcripts` (config): with "redacted" (the default)
-    `load_transcript` passes `redact` to `parse_log` as its text filter, so every text field is
-    masked *before* it is capped (a cap can then never cut a secret in half and leak its head),
-    and the page shows a "redacted by archive" badge when the counts are above zero; with "on"
+    `load_transcript` passes `redact_log` (`redact`, and secrets percent-encoded in a URL) to
+    `parse_log` as its text filter, so every text field is masked *before* it is capped (a cap
+    can then never cut a secret in half and leak its head), and the page shows a "redacted by
+    archive" badge when the counts (with what the door masks) are above zero; with "on"
     the transcript is shown as shared; with "off" it is not rendered at all.
 """
 from __future__ import annotations
@@ -298,9 +300,10 @@ class _Origins:
         return found
 
 
-def masked_at(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
-    """`text` with each of `spans` (in order) masked, and how many of each kind; a span that
-    overlaps the one before it widens its mask."""
+def masked_at(text: str, spans: list[Span], mask: str = "[REDACTED:{}]"
+              ) -> tuple[str, dict[str, int]]:
+    """`text` with each of `spans` (in order) masked (`mask` with the kind), and how many of
+    each kind; a span that overlaps the one before it widens its mask."""
     parts: list[str] = []
     counts: dict[str, int] = {}
     at = 0
@@ -308,7 +311,7 @@ def masked_at(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
         if start < at:
             at = max(at, end)
             continue
-        parts += [text[at:start], f"[REDACTED:{kind}]"]
+        parts += [text[at:start], mask.format(kind)]
         counts[kind] = counts.get(kind, 0) + 1
         at = end
     parts.append(text[at:])
@@ -316,27 +319,58 @@ def masked_at(text: str, spans: list[Span]) -> tuple[str, dict[str, int]]:
 
 
 # What markdown or a browser shows as another character: a backslash escape of ASCII
-# punctuation, a character reference (browsers read some without their ";").
+# punctuation, a character reference (browsers read some without their ";"), and a URL's
+# percent-escape of an ASCII character, which a browser's status bar shows decoded
+# (`?k=hf%5F…`, `%68%66_…`; the bytes of other characters are no part of a secret).
+_PERCENT = r"%[0-7][0-9A-Fa-f]"
 _SPELT = re.compile(r"\\[!-/:-@\[-`{-~]"
-                    r"|&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?")
+                    r"|&(?:#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});?"
+                    r"|" + _PERCENT)
+_PERCENT_SPELT = re.compile(_PERCENT)
 
 
 def _shown(spelt: re.Match[str]) -> str:
     written = spelt.group(0)
+    if written[0] == "%":
+        return chr(int(written[1:], 16))
     return written[1] if written[0] == "\\" else html.unescape(written)
+
+
+def percent_decoded(text: str) -> str:
+    """`text` with its percent-escapes of ASCII characters decoded, as a URL is shown."""
+    return _PERCENT_SPELT.sub(_shown, text) if "%" in text else text
 
 
 def redact_shown(text: str) -> tuple[str, dict[str, int]]:
     """Mask the secrets in `text` as written (`redact_by_kind`) and those that only show once
     markdown or HTML has read it: spelt with character references (`hf&#95;…`, `&#x68;f_…`)
-    or backslash escapes (`hf\\_…`); return the text and how many of each kind were masked."""
+    or backslash escapes (`hf\\_…`), or that a browser shows in a URL: percent-encoded
+    (`?k=hf%5F…`); return the text and how many of each kind were masked."""
+    return _redact_spelt(text, _SPELT, "\\&%")
+
+
+def redact_log(text: str) -> tuple[str, int]:
+    """Mask the secrets in a text of an agent's log as written (`redact`) and percent-encoded in
+    a URL (`?token=hf%5F…`); return the text and how many were masked."""
+    text, counts = _redact_spelt(text, _PERCENT_SPELT, "%")
+    return text, sum(counts.values())
+
+
+def _redact_spelt(text: str, spelling: re.Pattern[str], marks: str) -> tuple[str, dict[str, int]]:
+    """`redact_by_kind`, and the secrets `text` spells as `spelling` says (each spelling opens
+    with one of `marks`)."""
     text, counts = redact_by_kind(text)
-    if ("\\" not in text and "&" not in text) or _SPELT.search(text) is None \
-            or not redact_by_kind(_SPELT.sub(_shown, text))[1]:
+    if not any(mark in text for mark in marks) or spelling.search(text) is None \
+            or not redact_by_kind(spelling.sub(_shown, text))[1]:
         return text, counts                     # the common case: nothing spelt is a secret
-    text, spelt = masked_at(text, _spelt_spans(text))
+    text, spelt = masked_at(text, _spelt_spans(text, spelling))
     add_counts(counts, spelt)
     return text, counts
+
+
+# A mask in a URL: `[REDACTED:<kind>]` percent-encoded, as markdown writes the mask of a link's
+# target (the URL stays one).
+URL_MASK = "%5BREDACTED:{}%5D"
 
 
 def shown_secret_spans(text: str) -> list[Span]:
@@ -344,13 +378,19 @@ def shown_secret_spans(text: str) -> list[Span]:
     return secret_spans(text) + _spelt_spans(text)
 
 
-def _spelt_spans(text: str) -> list[Span]:
-    """The parts of `text` that spell out a secret as markdown or HTML shows it."""
+def percent_spelt_spans(text: str) -> list[Span]:
+    """The parts of `text` that spell out a secret with a URL's percent-escapes."""
+    return _spelt_spans(text, _PERCENT_SPELT) if "%" in text else []
+
+
+def _spelt_spans(text: str, spelling: re.Pattern[str] = _SPELT) -> list[Span]:
+    """The parts of `text` that spell out a secret as markdown or HTML shows it (or as
+    `spelling` says)."""
     shown: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     at = 0
-    for spelt in _SPELT.finditer(text):
+    for spelt in spelling.finditer(text):
         shown.append(text[at:spelt.start()])
         starts += range(at, spelt.start())
         ends += range(at + 1, spelt.start() + 1)

@@ -314,6 +314,41 @@ def test_a_token_that_markup_splits_is_masked_in_what_the_page_shows(render, wri
     assert secrets_shown(text) == {"hf-token": 1}
 
 
+@pytest.mark.parametrize("written, url", [
+    ("[run](https://example.org/r?k=hf%5F{body})", "https://example.org/r?k=%5BREDACTED:hf-token%5D"),
+    ('<a href="https://example.org/r?k=hf&#37;5F{body}&amp;a=1">run</a>',
+     "https://example.org/r?k=%5BREDACTED:hf-token%5D&a=1"),
+    ("![plot](https://example.org/p.png?k=%68%66%5F{body})",
+     "https://example.org/p.png?k=%5BREDACTED:hf-token%5D"),
+    ("![plot](https://huggingface.co/p.png?k=%68%66%5F{body})",
+     "https://huggingface.co/p.png?k=%5BREDACTED:hf-token%5D"),
+])
+def test_a_token_percent_encoded_in_a_url_is_masked_in_every_url_the_door_emits(
+        render, written, url):
+    text = written.format(body=_TOKEN[3:])
+    page = soup(str(render(text)))
+    assert [tag.get("href") or tag.get("src") for tag in page.select("a, img")] == [url]
+    assert _TOKEN[3:] not in str(page) and secrets_shown(text) == {"hf-token": 1}
+
+
+def test_a_bare_link_with_a_token_percent_encoded_masks_its_text_and_counts_it_once(render):
+    text = f"see https://example.org/x?k=hf%5F{_TOKEN[3:]}&a=%20b ok"
+    page = soup(str(render(text)))
+    assert page.get_text().strip() == "see https://example.org/x?k=[REDACTED:hf-token]&a=%20b ok"
+    assert page.a["href"] == "https://example.org/x?k=%5BREDACTED:hf-token%5D&a=%20b"
+    assert secrets_shown(text) == {"hf-token": 1}
+
+
+def test_ordinary_percent_escapes_in_urls_keep_their_bytes(render):
+    text = ("[a](https://example.org/a%20b?q=x%2Fy&r=%E2%9C%93) https://example.org/?q=api%20key "
+            "![p](https://huggingface.co/p%20q.png)")
+    page = str(render(text))
+    assert 'href="https://example.org/a%20b?q=x%2Fy&amp;r=%E2%9C%93"' in page
+    assert 'href="https://example.org/?q=api%20key"' in page
+    assert 'src="https://huggingface.co/p%20q.png"' in page
+    assert "REDACTED" not in page and secrets_shown(text) == {}
+
+
 @pytest.mark.parametrize("text", [
     "tokens/s went **up**; the key\npoint: `max_tokens=256`",
     "see https://example.org and @kestrel's API key docs",

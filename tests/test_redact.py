@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import redact as redact_module
-from builder.redact import (masked_at, names_with_secrets, redact, redact_name, redact_shown,
-                            secret_spans)
+from builder.redact import (masked_at, names_with_secrets, redact, redact_log, redact_name,
+                            redact_shown, secret_spans)
 from builder.transcript import ToolCall, parse_log
 
 # Fake secrets are assembled at run time so that no scanner mistakes this file for a leak.
@@ -257,8 +257,37 @@ def test_escapes_that_spell_no_secret_are_untouched(text):
     assert redact_shown(text) == (text, {})
 
 
+@pytest.mark.parametrize("url", [
+    "https://example.org/x?token=hf%5F{}&page=2", "https://example.org/x?k=hf%5f{}",
+    "https://example.org/x?k=%68%66_{}#top", "https://h.example/%68%66%5F{}/run",
+])
+def test_a_secret_percent_encoded_in_a_url_is_masked_and_the_url_kept(url):
+    written = url.format(_BODY)
+    head, _, tail = url.partition("{}")
+    secret = head[head.rindex("=") + 1 if "=" in head else head.rindex("/") + 1:] + _BODY
+    masked = written.replace(secret, "[REDACTED:hf-token]")
+    assert redact_shown(f"see {written} ok") == (f"see {masked} ok", {"hf-token": 1})
+    assert redact_log(f"see {written} ok") == (f"see {masked} ok", 1)
+
+
+def test_a_whole_token_percent_encoded_is_masked():
+    whole = "".join(f"%{ord(c):02X}" for c in "hf_" + _BODY)
+    assert redact_shown(f"https://example.org/?k={whole}&a=1") == (
+        "https://example.org/?k=[REDACTED:hf-token]&a=1", {"hf-token": 1})
+
+
+@pytest.mark.parametrize("text", [
+    "https://example.org/a%20b?q=x%2Fy&r=%E2%9C%93 50% off",
+    "https://huggingface.co/spaces/x?search=api%20key%3D1 and 100%25 sure",
+    "https://example.org/?k=hf%5Fshort and %68%66 and token%3D%20",
+])
+def test_ordinary_percent_escapes_are_untouched(text):
+    assert redact_shown(text) == (text, {}) and redact_log(text) == (text, 0)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(_FRAGMENTS, st.sampled_from(["&#95;", "\\_", "&#x68;", "&amp;", "\\"])),
+@given(st.lists(st.one_of(_FRAGMENTS, st.sampled_from(["&#95;", "\\_", "&#x68;", "&amp;", "\\",
+                                                        "%5F", "%68%66"])),
                 max_size=12).map("".join))
 def test_masking_what_is_shown_twice_masks_nothing_more(text):
     masked, _ = redact_shown(text)

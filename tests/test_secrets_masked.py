@@ -35,6 +35,14 @@ SPLIT = {"hf_<span></span>{}{}": "Ha4JkL7zX1cV" * 3, "hf_<!-- -->{}{}": "Ub8NmQ2
          "hf_**{}**{}": "Ic6OpA9sD3fG" * 3, "hf_<b>{}</b>{}": "Ye1RtW4qZ7xC" * 3,
          "hf_{}\n{}": "Lo5KiJ8uH2gB" * 3, "[hf_*{}*{}](https://example.org)": "Mv3BnC6xZ9aS" * 3,
          "## Keys: hf_`{}`{}": "Pd7FgH1jK4lQ" * 3}
+# percent-encoded in a URL, which a browser's status bar shows decoded: {} is the token's body
+PERCENT = {"see https://example.org/x?token=hf%5F{}&page=2": "Sd4GhJ7kL1zX" * 3,
+           "[run](https://example.org/run?k=%68%66_{})": "Fa2WsE5rD8tY" * 3,
+           "![plot](https://huggingface.co/p.png?k=hf%5f{})": "Gq6UjM9iK3oP" * 3,
+           "<https://example.org/hf_{}>": "Nb1VcX4zA7sD" * 3}
+PERCENT_WHOLE = "".join(f"%{ord(c):02X}" for c in "hf_" + PERCENT["<https://example.org/hf_{}>"])
+PERCENT_BOARD = "Wr5TyU8iO2pQ" * 3               # in LEADERBOARD.md's Notes cell, as a link
+PERCENT_ARTIFACT = "Ze3XcV6bN9mL" * 3            # in a result's artifacts
 CUT = "hf_" + "Lm8ZuK1sP4gW" * 3                  # cut in two by limits.max_message_bytes
 CUT_AT_CONTROL = "hf_" + "Tn3KoV6bY2dQ" * 3       # cut there too, a control character at the cut
 MAX_MESSAGE_BYTES = 8_000
@@ -48,6 +56,7 @@ NAMED_MESSAGE = f"message_board/20260709-104500_kestrel_{NAMED}.md"
 NAMED_TRACE = f"traces/kestrel/{NAMED}/manifest.md"
 CUT_MESSAGE = "message_board/20260709-110000_kestrel_long-log.md"
 SPLIT_MESSAGE = "message_board/20260709-113000_kestrel_split.md"
+PERCENT_MESSAGE = "message_board/20260709-114500_kestrel_links.md"
 CUT_AT_CONTROL_MESSAGE = "message_board/20260709-111500_kestrel_long-log-2.md"
 TRACE_MANIFEST = "traces/wren/aider-20260711-2140/manifest.md"
 NAMED_TRACE_LOGS = ("session.jsonl", "subagent-1.jsonl")   # beside the manifest
@@ -69,10 +78,17 @@ def _bucket_with_secrets(root: Path) -> Path:
     bio = bucket / BIO
     bio.write_text(bio.read_text() + f"\nMy keys, for the record: {OPENAI} {HF}\n")
     board = bucket / LEADERBOARD
-    board.write_text(board.read_text().replace("repro of kestrel |", f"key {OPENAI} |", 1))
+    board.write_text(board.read_text().replace("repro of kestrel |", f"key {OPENAI} |", 1)
+                     .replace("| K=4,", f"| [run](https://example.org/r?k=hf%5F{PERCENT_BOARD}) K=4,", 1))
+    result = (bucket / RESULT).read_text()
+    (bucket / RESULT).write_text(result.replace(
+        "artifacts: ", f"artifacts: https://example.org/run?token=hf%5F{PERCENT_ARTIFACT} ", 1))
     header = "---\nagent: kestrel\ntype: status-update\ntimestamp: 2026-07-09 10:30 UTC\n---\n\n"
     (bucket / SPELT_MESSAGE).write_text(
         header + "".join(f"Spelt: {head}{body} and\n\n" for head, body in SPELT.items()))
+    (bucket / PERCENT_MESSAGE).write_text(header + "".join(
+        f"{shape.format(body)} and\n\n" for shape, body in PERCENT.items()).replace(
+        "hf_" + PERCENT["<https://example.org/hf_{}>"], PERCENT_WHOLE))
     (bucket / NAMED_MESSAGE).write_text(header + "A message whose file name holds a token.\n")
     (bucket / SPLIT_MESSAGE).write_text(header + "".join(
         f"{shape.format(body[:5], body[5:])} and\n\n" for shape, body in SPLIT.items()))
@@ -114,7 +130,8 @@ def _contents(folder: Path):
 
 
 @pytest.mark.parametrize("secret", [HF, OPENAI, ESCAPED_HF, NAMED, CUT[:10], CUT_AT_CONTROL[:10],
-                                    *SPELT.values()])
+                                    *SPELT.values(), *PERCENT.values(), PERCENT_WHOLE[:30],
+                                    PERCENT_BOARD, PERCENT_ARTIFACT])
 def test_no_file_of_the_site_nor_of_its_caches_holds_a_pasted_secret(built, secret):
     out, caches, printed = built
     assert secret not in printed
@@ -141,7 +158,7 @@ def test_the_build_report_names_each_file_and_what_to_do_never_the_secret(built)
         path = row.select_one("code").get_text()
         rows[path] = rows.get(path, "") + row.get_text(" ")
     for path, kinds in ((MESSAGE, "1 hf-token, 1 openai-key"), (BIO, "1 hf-token, 1 openai-key"),
-                        (LEADERBOARD, "1 openai-key"), (RESULT, "1 hf-token")):
+                        (LEADERBOARD, "1 hf-token, 1 openai-key"), (RESULT, "2 hf-token")):
         assert f"secret(s) masked on the site ({kinds}): rotate them" in rows[path]
         assert f"problem: {path}: " in printed
     assert "in escaped values: 1 secret(s) masked on the site (1 hf-token)" in rows[RESULT]
@@ -255,3 +272,15 @@ def test_a_secret_that_markup_splits_is_masked_in_what_the_page_shows(built):
         assert leaks == [] and "hf_" + body not in text
     assert f"secret(s) masked on the site ({len(SPLIT)} hf-token): rotate them" in \
         _report_rows(out)[SPLIT_MESSAGE]
+
+
+def test_a_secret_percent_encoded_in_a_url_is_masked_in_the_link_and_counted(built):
+    out = built[0]
+    page = html.soup(out / "messages" / "20260709-114500_kestrel_links" / "index.html")
+    assert "see https://example.org/x?token=[REDACTED:hf-token]&page=2 and" in page.get_text()
+    assert "https://example.org/x?token=%5BREDACTED:hf-token%5D&page=2" in \
+        [a["href"] for a in page.select("article a")]
+    assert f"secret(s) masked on the site ({len(PERCENT)} hf-token): rotate them" in \
+        _report_rows(out)[PERCENT_MESSAGE]
+    assert "2 secret(s) masked on the site (1 hf-token, 1 openai-key)" in _report_rows(out)[LEADERBOARD]
+    assert "1 secret(s) masked on the site (1 hf-token)" in _report_rows(out)[RESULT]

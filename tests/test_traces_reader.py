@@ -2,6 +2,7 @@
 safety, modes."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass, field, replace
@@ -446,3 +447,20 @@ def test_totals_are_a_reported_floor():
     assert totals.by_harness == (("claude-code", 1, 83_095), ("codex", 1, 17_412))
     empty = trace_totals(())
     assert empty.tokens == TokenUsage() and empty.tool_calls is None
+
+
+def test_secrets_the_door_masks_in_a_logs_texts_are_counted_for_the_badge(tmp_path):
+    body = "Ab1" * 12
+    texts = [f"split: hf_**{body[:4]}**{body[4:]}",              # masked by the door
+             f"see https://example.org/x?k=hf%5F{body}&a=1"]       # by the filter, decoded
+    log = LOG_LINE + "".join(json.dumps(
+        {"type": "assistant", "uuid": f"a{n}", "sessionId": "s1",
+         "message": {"id": f"m{n}", "role": "assistant", "content": [{"type": "text", "text": text}]}})
+        + "\n" for n, text in enumerate(texts))
+    _write(tmp_path, "traces/a1/s1/manifest.md", _manifest(extra="native_log_file: s1.jsonl"))
+    _write(tmp_path, "traces/a1/s1/s1.jsonl", log)
+    bucket = open_local(tmp_path)
+    (trace,), _ = read_traces(bucket, _config())
+    loaded = load_transcript(bucket, trace, _config())
+    assert loaded.redactions == 2 and loaded.transcript.stats.redactions == 2
+    assert f"hf%5F{body}" not in repr(loaded.transcript)

@@ -33,13 +33,15 @@ from typing import Any, Callable
 
 from builder import format as fmt
 from builder.config import Config
+from builder.markdown import secrets_shown
 from builder.model import NOTE, Problem, TokenUsage, Trace
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import parse_timestamp
-from builder.redact import redact
+from builder.redact import redact_log
 from builder.sources import Bucket
-from builder.transcript import LoadedTranscript, harness_named, parse_log, transcript_problems
+from builder.transcript import (LoadedTranscript, Transcript, harness_named, parse_log,
+                                transcript_problems)
 from builder.transcript.text import terminal_text
 
 AGENT_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
@@ -257,17 +259,28 @@ def load_transcript(bucket: Bucket, trace: Trace, config: Config, *,
                                   f"{fmt.size(limit)} limit: only the header and stats are shown.",
                 problems=(Problem(path, f"transcript not rendered: {fmt.count(size)} bytes is "
                                         f"over the {fmt.count(limit)}-byte limit"),))
-        kwargs: dict[str, Any] = {"text_filter": redact if mode == "redacted" else None}
+        kwargs: dict[str, Any] = {"text_filter": redact_log if mode == "redacted" else None}
         if max_items is not None:
             kwargs["max_items"] = max_items
         with bucket.open(path) as fh:
-            transcript = parse_log(fh, trace.harness, **kwargs)
+            transcript = _shown_secrets_counted(parse_log(fh, trace.harness, **kwargs))
     except Exception as exc:              # one bad log costs its transcript, not the build
         return LoadedTranscript(
             "error", note=f"The log could not be read ({type(exc).__name__}).",
             problems=(Problem(path, f"transcript not rendered: {type(exc).__name__}: {exc}"),))
     return LoadedTranscript("ok", transcript=transcript, redactions=transcript.stats.redactions,
                             problems=transcript_problems(path, transcript))
+
+
+def _shown_secrets_counted(transcript: Transcript) -> Transcript:
+    """The transcript, its count of masked secrets with those the markdown door masks in its
+    texts (split by markup, `hf_**abc**def…`), which the page's badge tells of too."""
+    shown = sum(sum(secrets_shown(item.markdown).values()) for top in transcript.items
+                for item in top.walk() if item.markdown)
+    if not shown:
+        return transcript
+    stats = replace(transcript.stats, redactions=transcript.stats.redactions + shown)
+    return replace(transcript, stats=stats)
 
 
 def log_key(bucket: Bucket, trace: Trace, config: Config) -> str | None:
