@@ -20,7 +20,10 @@ not list (a CNAME dropped into the site folder) is left where it is (and, being 
 published), and `commit` refuses to put a new file in its place. Likewise the folders a build
 keeps beside `out` and deletes (`.<name>.new`, `.<name>.old`, and `.<name>.restore` of restore.py)
 are deleted only when a build left them (a staging mark or a manifest of ours, or empty): any
-other folder of that name is refused, not deleted.
+other folder of that name is refused, not deleted. The journal beside `out` is ours when it
+starts with JOURNAL_MARK: one whose list is whole is finished, one cut short while it was written
+(the mark or its list cut short, or an empty file) is deleted, as no file had moved yet; any other
+file of that name (or a folder, or a link) is refused, not read, not deleted.
 """
 from __future__ import annotations
 
@@ -45,6 +48,7 @@ BESIDE = {                          # the folders a build keeps beside `out`, an
     "old": "a build sets the previous site aside in {} while it swaps the new one in",
     "restore": "a build restores the last site from the render caches in {}",
 }
+JOURNAL_MARK = b"collab-site journal 1\n"  # the first line of `.<name>.journal`, then JSON
 THREADS = 4                      # file system calls at once, per process, on a slow file system
 SLOW_FILE_SECONDS = 100e-6       # what writing a file takes on average there (tmpfs: 16 us)
 
@@ -201,7 +205,7 @@ def site_at(out: Path) -> dict[str, Any] | None:
     an empty folder). Raises OutputRefused when `out` holds anything else, which a build would
     replace or delete: it is a file, or a folder with files in it and no manifest of ours (a
     manifest.json of another tool is not one)."""
-    refuse_folders_beside(out)
+    refuse_what_is_beside(out)
     if not out.is_dir():
         if os.path.lexists(out):
             raise OutputRefused(f"refusing to build into {out}: it is a file, not a folder")
@@ -216,14 +220,19 @@ def site_at(out: Path) -> dict[str, Any] | None:
     return None
 
 
-def refuse_folders_beside(out: Path) -> None:
-    """OutputRefused when one of the folders a build deletes beside `out` (BESIDE) is not one
-    a build left (a folder of the user's that happens to have that name)."""
+def refuse_what_is_beside(out: Path) -> None:
+    """OutputRefused when one of the folders a build deletes beside `out` (BESIDE), or the
+    journal it finishes and deletes, is not one a build left (the user's, of that name)."""
     for kind, what in BESIDE.items():
         folder = _sibling(out, kind)
         if os.path.lexists(folder) and not left_by_a_build(folder):
             raise OutputRefused(f"refusing to build into {out}: {what.format(folder)}, and no "
                                 f"collab-site build made what is there; move it away")
+    journal = _sibling(out, "journal")
+    if os.path.lexists(journal) and read_journal(journal) is None:
+        raise OutputRefused(f"refusing to build into {out}: a build records the files it moves "
+                            f"into the site in {journal}, and no collab-site build wrote what is "
+                            f"there; move it away")
 
 
 def left_by_a_build(folder: Path) -> bool:
@@ -236,6 +245,39 @@ def left_by_a_build(folder: Path) -> bool:
         return True
     with os.scandir(folder) as entries:
         return next(entries, None) is None
+
+
+def read_journal(path: Path) -> dict[str, list[str]] | None:
+    """The moves the journal at `path` records, if a build wrote it (it starts with
+    JOURNAL_MARK); {} when that build was stopped while writing it (before it moved a file: there
+    is nothing to finish); None when it is not ours (or not a file), or not a journal's shape."""
+    if os.path.islink(path) or not os.path.isfile(path):
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if JOURNAL_MARK.startswith(data):                 # cut short within its first line
+        return {}
+    if not data.startswith(JOURNAL_MARK):
+        return None
+    try:
+        journal = json.loads(data[len(JOURNAL_MARK):])
+    except ValueError:                                # a JSON object cut short never parses
+        return {}
+    return journal if _journal_shape(journal) else None
+
+
+def _journal_shape(journal: Any) -> bool:
+    """{"move": [path, ...], "remove": [path, ...]}, every path inside the site folder."""
+    return (isinstance(journal, dict) and set(journal) == {"move", "remove"}
+            and all(isinstance(paths, list) and all(isinstance(rel, str) and parts_inside(rel)
+                                                    for rel in paths)
+                    for paths in journal.values()))
+
+
+def journal_bytes(journal: Mapping[str, list[str]]) -> bytes:
+    return JOURNAL_MARK + json.dumps(journal).encode()
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -304,7 +346,7 @@ def begin(out: Path, written_now: bool = False, kept: KeptSite | None = None) ->
     `kept`: what `look_over` found there (used when the manifest is still the one it read)."""
     out = Path(out)
     folder, old = _sibling(out, "new"), _sibling(out, "old")
-    refuse_folders_beside(out)
+    refuse_what_is_beside(out)
     _recover(out, old)
     if folder.exists():
         remove_tree(folder, last=STAGING_MARK)
@@ -341,7 +383,7 @@ def commit(staging: Staging, entries: Mapping[str, Entry], manifest: bytes) -> W
     else:
         journal = {"move": changed + [MANIFEST], "remove": removed}
         journal_path = _sibling(staging.out, "journal")
-        write_file(journal_path, json.dumps(journal).encode())
+        write_file(journal_path, journal_bytes(journal))
         _replay(staging.out, staging.folder, journal)
         journal_path.unlink()
         remove_tree(staging.folder, last=STAGING_MARK)
@@ -554,15 +596,13 @@ def _swap_in(out: Path, new: Path, old: Path) -> None:
 
 
 def _recover(out: Path, old: Path) -> None:
-    """Undo a swap cut in half (the previous site is moved back), or finish a journaled move."""
+    """Undo a swap cut in half (the previous site is moved back), or finish a journaled move
+    (`refuse_what_is_beside` has made sure that a journal there is ours)."""
     if not out.exists() and old.exists():
         os.rename(old, out)
     journal_path = _sibling(out, "journal")
-    if journal_path.exists():
-        try:
-            journal = json.loads(journal_path.read_bytes())
-        except (OSError, ValueError):
-            journal = {}
-        if isinstance(journal, dict) and out.is_dir():
+    journal = read_journal(journal_path)
+    if journal is not None:
+        if journal and out.is_dir():
             _replay(out, _sibling(out, "new"), journal)
         journal_path.unlink()

@@ -379,3 +379,61 @@ def test_a_users_folder_named_like_the_previous_sites_is_kept_when_the_site_is_s
         write_site(out, {"all/index.html": b"new"})              # every file changed: a swap
     assert listing(mine) == {"draft.md": b"mine"}
     assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == V1
+
+
+def _journal(tmp_path: Path, kind: str) -> Path:
+    """What a user (or a disk) left where a build keeps its journal, next to `site`; and the
+    user's file `mine.txt` beside it."""
+    journal = tmp_path / ".site.journal"
+    (tmp_path / "mine.txt").write_text("mine")
+    if kind == "folder":
+        (journal / "notes").mkdir(parents=True)
+    elif kind == "link":
+        journal.symlink_to(tmp_path / "mine.txt")
+    else:
+        journal.write_bytes({"text": b"my journal: day 1\n",
+                             "unmarked JSON": b'{"move": [], "remove": ["index.html"]}',
+                             "marked, outside the site": write.JOURNAL_MARK
+                             + b'{"move": [], "remove": ["../mine.txt"]}'}[kind])
+    return journal
+
+
+@pytest.mark.parametrize("kind", ["text", "unmarked JSON", "marked, outside the site", "folder",
+                                  "link"])
+def test_a_file_named_like_the_journal_that_no_build_wrote_is_refused_and_kept(tmp_path, capsys,
+                                                                              kind):
+    """`.site.journal` was read, its moves and removals done, and deleted, whoever wrote it."""
+    bucket, out = small_bucket(tmp_path / "bucket"), tmp_path / "site"
+    assert build(bucket, out) == 0
+    site_before = listing(out)
+    journal = _journal(tmp_path, kind)
+    journal_before = journal.read_bytes() if journal.is_file() else None
+    small_bucket(bucket, messages=4)                    # a new message: the build writes
+    assert build(bucket, out) == 2
+    said = refusal(capsys)
+    assert f" {journal}, " in said and said.endswith("no collab-site build wrote what is there; "
+                                                     "move it away\n")
+    assert listing(out) == site_before and (tmp_path / "mine.txt").read_text() == "mine"
+    if kind == "folder":
+        assert (journal / "notes").is_dir()
+    else:
+        assert journal.read_bytes() == journal_before and journal.is_symlink() == (kind == "link")
+
+
+@pytest.mark.parametrize("cut", [0, 5, len(write.JOURNAL_MARK) + 10],
+                         ids=["empty", "in the mark", "in the list"])
+def test_a_journal_cut_short_while_it_was_written_is_dropped_and_the_site_kept(tmp_path, cut):
+    """A build stopped while writing its journal had moved no file yet: the next build deletes
+    the journal and builds over the previous site as it was."""
+    out = tmp_path / "site"
+    write_site(out, V1)
+    staging = begin(out)
+    entries = {rel: staging.put(rel, data) for rel, data in V2.items()}
+    whole = write.journal_bytes({"move": sorted(p for p, e in entries.items() if e.changed),
+                                 "remove": ["old/index.html"]})
+    (tmp_path / ".site.journal").write_bytes(whole[:cut])          # killed here
+    assert write.read_journal(tmp_path / ".site.journal") == {}
+    report = write_site(out, V2)
+    assert {k: v for k, v in listing(out).items() if k != "manifest.json"} == V2
+    assert report.removed == ("old/index.html",) and matches_manifest(out)
+    assert not any(p.name.startswith(".site.") for p in tmp_path.iterdir())
