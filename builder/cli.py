@@ -200,7 +200,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--config", help="collab.toml to use (default: ./collab.toml if present)")
         p.add_argument("--out", default="site", help="site folder (default: site)")
         if with_source:
-            p.add_argument("--source", help="bucket folder or hf://buckets/ORG/NAME (in place of "
+            p.add_argument("--source", help="bucket folder (a relative one: from the current "
+                                            "folder) or hf://buckets/ORG/NAME (in place of "
                                             "[source] location and COLLAB_SOURCE)")
 
     p = sub.add_parser("init", help="write collab.toml and a GitHub workflow that publishes the site")

@@ -2,6 +2,8 @@
 
 Environment variables override the file (for CI): COLLAB_SOURCE, METRIC_DIRECTION, SPACE_ID,
 COLLAB_CACHE_DIR.
+A relative path in the file is relative to the file's folder (what its author means); one given
+by the environment or the command line, to the current folder (what a user typing it means).
 HF_TOKEN is never part of the config: it stays in the environment and is read where it is used.
 """
 from __future__ import annotations
@@ -143,14 +145,18 @@ class Config:
     publish: PublishConfig = field(default_factory=PublishConfig)
     cache: CacheConfig = field(default_factory=CacheConfig)
     hub: HubConfig = field(default_factory=HubConfig)
-    # Folder the config file sits in: relative source and cache paths are resolved against it.
+    # Folder the config file sits in: relative paths set in the file are resolved against it.
     root: Path = Path(".")
+    # The folder the command ran in, and the settings given there (by the environment or the
+    # command line, "source.location"): a relative path in one of them is resolved against it.
+    here: Path = Path(".")
+    set_here: frozenset[str] = frozenset()
 
     def source_is_hub(self) -> bool:
         return self.source.location.startswith("hf://")
 
     def source_dir(self) -> Path:
-        return (self.root / self.source.location).resolve()
+        return (self._folder_of("source.location") / self.source.location).resolve()
 
     def cache_dir(self) -> Path:
         return (self.root / self.source.cache_dir).resolve()
@@ -159,9 +165,14 @@ class Config:
         return (self.root / self.site.theme_dir).resolve() if self.site.theme_dir else None
 
     def render_cache_dir(self) -> Path:
-        return (self.root / self.cache.dir / "render").resolve()
+        return (self._folder_of("cache.dir") / self.cache.dir / "render").resolve()
+
+    def _folder_of(self, key: str) -> Path:
+        """The folder a relative path in the setting `key` is relative to."""
+        return self.here if key in self.set_here else self.root
 
 
+NOT_SETTINGS = ("root", "here", "set_here")      # fields of Config that no file or flag sets
 _CHOICES = {
     "metric.direction": ("higher", "lower"),
     "traces.transcripts": ("off", "redacted", "on"),
@@ -205,7 +216,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
         errors.append(f"site.theme_dir: folder {theme_dir!r} not found next to the config file")
     if errors:
         raise ConfigError([_where(e, origins, path) for e in errors])
-    return replace(config, root=root)
+    return replace(config, root=root, here=Path.cwd(), set_here=frozenset(origins))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -254,10 +265,10 @@ def _build(cls: type, raw: Any, prefix: str, errors: list[str]) -> Any:
         errors.append(f"{prefix.rstrip('.') or 'config'}: expected a table")
         return cls()
     hints = get_type_hints(cls)
-    known = [f.name for f in fields(cls) if f.name != "root"]
+    known = [f.name for f in fields(cls) if f.name not in NOT_SETTINGS]
     for key in sorted(set(raw) - set(known)):
         errors.append(f"{prefix}{key}: unknown key{_did_you_mean(str(key), known)}")
-    missing = [f.name for f in fields(cls) if f.name not in raw and f.name != "root"
+    missing = [f.name for f in fields(cls) if f.name not in raw and f.name not in NOT_SETTINGS
                and f.default is MISSING and f.default_factory is MISSING]
     if missing:                   # a required key (a fallback entry's agent)
         errors.append(f"{prefix.rstrip('.')}: missing {', '.join(map(repr, missing))} "
@@ -265,7 +276,7 @@ def _build(cls: type, raw: Any, prefix: str, errors: list[str]) -> Any:
         return None
     values: dict[str, Any] = {}
     for f in fields(cls):
-        if f.name not in raw or f.name == "root":
+        if f.name not in raw or f.name in NOT_SETTINGS:
             continue
         name = f"{prefix}{f.name}"
         before = len(errors)

@@ -1,5 +1,8 @@
+from pathlib import Path
+
 import pytest
 
+from builder.cli import main
 from builder.config import ConfigError, load_config
 
 
@@ -128,3 +131,54 @@ def test_a_config_that_is_a_folder_or_not_utf8_is_a_config_error(tmp_path):
     latin.write_bytes('[site]\ntitle = "caf\xe9"\n'.encode("latin-1"))
     with pytest.raises(ConfigError, match="not UTF-8 text"):
         load_config(latin, env={})
+
+
+def project_in(tmp_path, monkeypatch):
+    """A user in `proj` with the config in `proj/conf`, naming a bucket beside it; the current
+    folder is `proj`."""
+    proj = tmp_path / "proj"
+    (proj / "conf").mkdir(parents=True)
+    (proj / "conf" / "collab.toml").write_text('[source]\nlocation = "conf-bucket"\n')
+    monkeypatch.chdir(proj)
+    return proj.resolve()
+
+
+def test_a_relative_source_from_the_file_is_relative_to_the_files_folder(tmp_path, monkeypatch):
+    proj = project_in(tmp_path, monkeypatch)
+    assert load_config(Path("conf/collab.toml"), env={}).source_dir() == proj / "conf" / "conf-bucket"
+
+
+@pytest.mark.parametrize("given", ["--source", "COLLAB_SOURCE"])
+def test_a_relative_source_given_outside_the_file_is_relative_to_the_current_folder(
+        tmp_path, monkeypatch, given):
+    """`--source ./bucket` from /home/u/proj with `--config conf/collab.toml` read
+    /home/u/proj/conf/bucket."""
+    proj = project_in(tmp_path, monkeypatch)
+    env = {"COLLAB_SOURCE": "./bucket"} if given == "COLLAB_SOURCE" else {}
+    overrides = {"source.location": "./bucket"} if given == "--source" else {}
+    config = load_config(Path("conf/collab.toml"), env=env, overrides=overrides)
+    assert config.source_dir() == proj / "bucket"
+    assert config.source.location == "./bucket"             # as the user wrote it, in messages
+
+
+def test_a_relative_cache_dir_from_the_environment_is_relative_to_the_current_folder(
+        tmp_path, monkeypatch):
+    proj = project_in(tmp_path, monkeypatch)
+    config = load_config(Path("conf/collab.toml"), env={"COLLAB_CACHE_DIR": "cache"})
+    assert config.render_cache_dir() == proj / "cache" / "render"
+    assert load_config(Path("conf/collab.toml"), env={}).render_cache_dir() == \
+        proj / "conf" / ".cache" / "render"
+
+
+def test_build_and_check_take_relative_paths_from_the_current_folder(tmp_path, monkeypatch, capsys):
+    proj = project_in(tmp_path, monkeypatch)
+    board = proj / "bucket" / "message_board"
+    board.mkdir(parents=True)
+    (board / "20260101-120001-000_alpha.md").write_text("---\nagent: alpha\n---\nHello\n")
+    monkeypatch.setenv("COLLAB_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["build", "--config", "conf/collab.toml", "--source", "./bucket",
+                 "--out", "out"]) == 0
+    assert (proj / "out" / "messages" / "20260101-120001-000_alpha" / "index.html").is_file()
+    assert not (proj / "conf" / "out").exists()
+    assert main(["check", "--config", "conf/collab.toml", "--out", "out"]) == 0
+    assert "0 finding(s) in out" in capsys.readouterr().out

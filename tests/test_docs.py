@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import get_args, get_type_hints
 
 from builder.cli import _parser, main
-from builder.config import _ENV_OVERRIDES, Config, FallbackEntry
+from builder.config import _ENV_OVERRIDES, NOT_SETTINGS, Config, FallbackEntry
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -25,7 +25,7 @@ def _keys(cls: type) -> set[str]:
     site links)."""
     keys = set()
     for key, hint in get_type_hints(cls).items():
-        if key == "root":
+        if key in NOT_SETTINGS:
             continue
         keys.add(key)
         item = (get_args(hint) or (None,))[0]
@@ -41,7 +41,7 @@ def test_every_setting_and_its_environment_override_is_in_the_readme():
     settings = _section("Settings")
     missing = []
     for table, hint in get_type_hints(Config).items():
-        if table == "root":
+        if table in NOT_SETTINGS:
             continue
         row = next((line for line in settings.splitlines()
                     if re.match(rf"\| `\[\[?{table}[\].]", line)), "")

@@ -12,7 +12,7 @@ import yaml
 
 from builder import __version__, scaffold
 from builder.cli import main
-from builder.config import Config, load_config
+from builder.config import NOT_SETTINGS, Config, load_config
 
 WORKFLOW = ".github/workflows/rebuild.yml"
 RELEASED = "0123456789abcdef0123456789abcdef01234567"
@@ -113,7 +113,7 @@ def test_every_setting_is_in_the_config_init_writes_with_its_real_default(tmp_pa
                             for line in text.splitlines())
     written = tomllib.loads(uncommented)
     defaults = Config()
-    every = {(table.name, key.name) for table in fields(Config) if table.name != "root"
+    every = {(table.name, key.name) for table in fields(Config) if table.name not in NOT_SETTINGS
              for key in fields(getattr(defaults, table.name))}
     assert {(s, k) for s, table in written.items() for k in table} == every
     examples = {("fallback", "entries"), ("source", "location"), ("publish", "space_id"),
