@@ -57,14 +57,21 @@ class _Altair:
 
 alt = _Altair()
 
-CHART_VERSION = 3        # bump when the drawing changes, to invalidate cached SVGs
+CHART_VERSION = 4        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360
 # The static SVG is drawn at this width, then scales with its container: as wide as the live
 # chart is at 1280 pixels (at 760 its 460-pixel height cap left a fifth of the card empty).
 SVG_WIDTH = 900
-# ... and a phone's picture at this one: scaled to a 320-pixel screen, its text stays about the
-# size it was drawn at (the wide picture's text scaled to that width was 4 pixels high)
-NARROW_SVG_WIDTH = 250
+# ... with its text this many times the live chart's: the picture is shown from a 721-pixel
+# screen up (NARROW_UP_TO), where it is scaled to about 0.67, and its 11-pixel labels were
+# read at 7 to 9 pixels between 601 and 830
+SVG_TEXT_SCALE = 1.6
+# ... and a phone's picture at this one, its text as drawn: its whole width (axes included)
+# about 270 pixels, so that at 320 (the card 270 wide) its labels are shown at 11 pixels or more
+NARROW_SVG_WIDTH = 215
+# the widest screen (CSS pixels) shown the phone's picture: the breakpoint of index.html's
+# <source> and of style.css
+NARROW_UP_TO = 720
 # pixels of the link preview's PNG of the picture: previews show 1.91:1 and crop the rest
 SOCIAL_WIDTH, SOCIAL_HEIGHT = 1200, 630
 TEXT_LIMIT = 80            # agent-written strings are cut to this many characters in the chart

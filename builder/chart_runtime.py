@@ -31,7 +31,8 @@ from typing import Any, Callable, Sequence
 
 from markupsafe import Markup
 
-from builder.chart import NARROW_SVG_WIDTH, SOCIAL_HEIGHT, SOCIAL_WIDTH, AgentStyle, spec_from_document
+from builder.chart import (NARROW_SVG_WIDTH, SOCIAL_HEIGHT, SOCIAL_WIDTH, SVG_TEXT_SCALE, AgentStyle,
+                           spec_from_document)
 from builder.parallel import fresh_python
 
 RUNTIME_FILE = "vendor/vega-runtime.js"
@@ -156,12 +157,13 @@ def renders(spec: dict[str, Any], doc: dict[str, Any], *, narrow: bool = True
     from builder import chart_svg
 
     try:
-        svg, refused = chart_svg.chart_svg(spec), None
+        svg, refused = chart_svg.chart_svg(spec, text_scale=SVG_TEXT_SCALE), None
     except chart_svg.UnsafeSvgError as exc:
         svg, refused = None, str(exc)
     data = json.dumps(browser_document(doc), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False)
-    png = base64.b64encode(social_png(chart_svg.chart_svg(spec, dark=False))).decode() if svg else None
+    light = chart_svg.chart_svg(spec, text_scale=SVG_TEXT_SCALE, dark=False) if svg else None
+    png = base64.b64encode(social_png(light)).decode() if light else None
     made = {"svg": svg, "narrow": None, "png": png, "refused": refused, "data": data}
     return narrow_picture(spec, made) if narrow else made
 

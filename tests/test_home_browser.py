@@ -475,6 +475,35 @@ def test_a_phone_gets_a_picture_of_the_chart_drawn_for_its_width(visit, javascri
     assert not [u for u in watch.requests if "chart-narrow" in u or u.startswith("data:")]
 
 
+# The smallest words of the chart's picture as shown, in CSS pixels: the picture's scale (its
+# box over the size it was drawn at; a letterboxed image by its tighter side) times the smallest
+# font size drawn in it (read from the inline SVG, or from the image's file).
+SMALLEST_TEXT = """([narrowSizes]) => {
+  const inline = document.querySelector("#chart-static > svg");
+  const image = document.querySelector("#chart-static img");
+  if (image && image.getBoundingClientRect().width > 0) {
+    const box = image.getBoundingClientRect();
+    return Math.min(box.width / +image.getAttribute("width"), box.height / +image.getAttribute("height"))
+      * Math.min(...narrowSizes);
+  }
+  const box = inline.getBoundingClientRect(), drawn = inline.viewBox.baseVal;
+  const scale = Math.min(box.width / drawn.width, box.height / drawn.height);
+  return scale * Math.min(...Array.from(inline.querySelectorAll("text"), t => parseFloat(getComputedStyle(t).fontSize)));
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 480, 601, 700, 721, 830, 1024, 1600])
+def test_the_chart_pictures_words_are_readable_at_every_width(visit, served, width):
+    """Between 601 and 830 pixels the picture drawn for a desktop was scaled to 0.58-0.79: its
+    axis labels were read at 7 to 9 pixels (and the phone's at 10 at 320)."""
+    _, site = served
+    narrow = (site / "data" / "chart-narrow.svg").read_text()
+    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', narrow)]
+    page, _ = visit("/", viewport={"width": width, "height": 900})
+    assert page.evaluate(SMALLEST_TEXT, [sizes]) >= 11
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 # ------------------------------------------------------------------------------ screens, themes
 
 @pytest.mark.parametrize("width", [320, 375])
