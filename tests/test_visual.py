@@ -276,3 +276,23 @@ def test_an_agents_facts_take_one_line_on_a_desktop(browser, served):
     assert facts.count() == 7
     assert len({round(f.bounding_box()["y"]) for f in facts.all()}) == 1
     page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/traces/", "/about/"])
+def test_on_a_phone_the_menu_shows_the_current_pages_link(browser, served, path):
+    """The menu is one line that scrolls sideways on a phone: "Traces" and "About" started past
+    its right edge, so the menu did not say where the visitor was."""
+    origin, _ = served
+    page = visit(browser, origin, path, viewport={"width": 320, "height": 700})
+    line = page.locator("header.top nav").bounding_box()
+    link = page.locator("header.top nav a[aria-current]").bounding_box()
+    assert line["x"] <= link["x"] and link["x"] + link["width"] <= line["x"] + line["width"]
+    assert page.evaluate("() => window.scrollY") == 0
+    page.context.close()
+
+
+def test_on_a_phone_the_menu_starts_at_its_first_link_when_that_is_the_current_one(browser, served):
+    origin, _ = served
+    page = visit(browser, origin, "/", viewport={"width": 320, "height": 700})
+    assert page.locator("header.top nav").evaluate("(n) => n.scrollLeft") == 0
+    page.context.close()

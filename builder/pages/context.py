@@ -80,6 +80,7 @@ class Hrefs:
     style: str
     visits: str
     keys: str
+    menu: str
 
     @classmethod
     def of(cls, urls: Urls, static: Callable[[str], str]) -> Hrefs:
@@ -92,7 +93,7 @@ class Hrefs:
                    results_feed=urls.file("feeds/results.xml"),
                    records_feed=urls.file("feeds/records.xml"), favicon=static("favicon.svg"),
                    style=static("style.css"), visits=static("visits.js"),
-                   keys=static("keys.js"))
+                   keys=static("keys.js"), menu=static("menu.js"))
 
 
 @dataclass(frozen=True)
