@@ -99,6 +99,20 @@ def test_on_a_phone_table_words_stay_whole_and_a_wide_table_scrolls_in_its_box(b
         page.close()
 
 
+@pytest.mark.browser
+def test_a_leaderboard_of_one_agent_counts_one_agent(browser, corpus_site):
+    """One agent has ranked results: the count over the table read "1 agents"."""
+    with serve_folder(corpus_site) as origin:
+        page = browser.new_page()
+        page.goto(origin + "/")
+        assert page.locator("#lb-count").text_content() == "1 agent"
+        page.fill("#lb-filter", "mikasa")
+        assert page.locator("#lb-count").text_content() == "1 of 1 agent"
+        page.goto(origin + "/results/")
+        assert page.locator("#lb-count").text_content() == "4 results"
+        page.close()
+
+
 def artifact_links(site: Path, stamp: str) -> dict[str, str]:
     page = soup((site / "results" / f"{stamp}_{AGENT}" / "index.html").read_text(encoding="utf-8"))
     listed = page.find("h2", string="Artifacts").find_next("ul")

@@ -173,7 +173,7 @@
   function applyFilter(query) {
     var terms = query.toLowerCase().split(/\s+/).filter(Boolean);
     var marked = terms.filter(function (t) { return t.length > 1; });    // "e" would mark every row
-    var shown = 0, total = 0, noun = "rows";
+    var shown = 0, total = 0, noun = "rows", one = "row";
     document.querySelectorAll("table[data-filterable]").forEach(function (table) {
       var kept = 0;
       unmark(table);
@@ -191,6 +191,7 @@
     mainTables().forEach(function (table) {
       if (table.closest("[hidden]")) return;
       noun = table.getAttribute("data-noun") || noun;
+      one = table.getAttribute("data-noun-one") || one;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         total += 1;
         if (!row.hidden) shown += 1;
@@ -198,7 +199,7 @@
     });
     var count = document.getElementById("lb-count");
     var n = thousands;
-    if (count) count.textContent = (terms.length ? n(shown) + " of " + n(total) : n(total)) + " " + noun;
+    if (count) count.textContent = (terms.length ? n(shown) + " of " + n(total) : n(total)) + " " + (total === 1 ? one : noun);
   }
 
   // The filter's words, marked in the rows it keeps: text nodes split around <mark>s (no markup
