@@ -212,6 +212,7 @@ def test_a_bodys_prose_keeps_a_reading_width_and_its_code_the_whole_width(browse
     per_line = f"(e) => e.textContent.length / ({LINES})(e)"
     page = visit(browser, origin, "/results/20260708-185633-241_glyph/")
     assert 0 < max(p.evaluate(per_line) for p in page.locator(".body.markdown p").all()) <= 90
+    assert 0 < page.locator("p.description").evaluate(per_line) <= 90      # it ran to 150 too
     page.goto(origin + "/messages/20260706-173248_kestrel_profile-decode-step/")
     body = page.locator(".body.markdown")
     full = body.bounding_box()["width"]
@@ -295,4 +296,15 @@ def test_on_a_phone_the_menu_starts_at_its_first_link_when_that_is_the_current_o
     origin, _ = served
     page = visit(browser, origin, "/", viewport={"width": 320, "height": 700})
     assert page.locator("header.top nav").evaluate("(n) => n.scrollLeft") == 0
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_inline_code_in_agent_text_stands_on_a_tint_as_on_github(browser, served, scheme):
+    """In plain monospace on the page's own background, `nvidia-smi` or a file name read as
+    more of the sentence; GitHub sets inline code on a tint (code blocks keep their box)."""
+    origin, _ = served
+    page = visit(browser, origin, "/messages/20260706-173248_kestrel_profile-decode-step/", scheme)
+    code = page.locator(".body.markdown p code").first
+    assert code.evaluate("(c) => getComputedStyle(c).backgroundColor") != "rgba(0, 0, 0, 0)"
     page.context.close()
