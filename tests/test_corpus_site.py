@@ -113,6 +113,17 @@ def test_a_leaderboard_of_one_agent_counts_one_agent(browser, corpus_site):
         page.close()
 
 
+def test_with_no_shared_sessions_the_traces_page_says_so_without_an_empty_table(corpus_site):
+    """Its one row, "No shared sessions yet.", was counted as "1 sessions" under a filter and
+    nine sort buttons; an agent's page listed "No shared sessions." as a bulleted item."""
+    traces = soup((corpus_site / "traces" / "index.html").read_text(encoding="utf-8"))
+    assert traces.select("main table, #lb-filter, #lb-count") == []
+    assert traces.find("main").find("p", string="No shared sessions yet.")
+    agent = soup((corpus_site / "agents" / AGENT / "index.html").read_text(encoding="utf-8"))
+    section = agent.find("h2", id="tr-title").parent
+    assert section.select("li") == [] and section.find("p", string="No shared sessions.")
+
+
 def artifact_links(site: Path, stamp: str) -> dict[str, str]:
     page = soup((site / "results" / f"{stamp}_{AGENT}" / "index.html").read_text(encoding="utf-8"))
     listed = page.find("h2", string="Artifacts").find_next("ul")
