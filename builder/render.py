@@ -92,6 +92,7 @@ def make_environment(csp: str, theme_dir: Path | None = None,
     env.globals["csp"] = csp
     env.globals["collab_site_version"] = __version__
     env.filters["thousands"] = fmt.count
+    env.filters["counted"] = fmt.counted
     return env
 
 
