@@ -130,6 +130,30 @@ def test_the_build_report_counts_one_message_as_one_message(corpus_site):
         ": 1 message, 4 results, 2 agents and 0 traces.")
 
 
+@pytest.fixture(scope="module")
+def bucket_site(tmp_path_factory) -> Path:
+    """The central bucket as it is: a README and a message, no result and no baseline."""
+    folder = tmp_path_factory.mktemp("central")
+    (folder / "collab.toml").write_text(CONFIG, encoding="utf-8")
+    out = folder / "site"
+    assert main(["build", "--config", str(folder / "collab.toml"), "--source", str(MAIN),
+                 "--out", str(out)]) == 0
+    return out
+
+
+def test_with_no_result_the_leaderboard_and_results_say_so_without_empty_tables(bucket_site):
+    """The notice said "the table shows the organizers' baseline entries" over a table of no
+    rows, and /results/ was a filter, a count of 0 and sort buttons over nothing."""
+    home = soup((bucket_site / "index.html").read_text(encoding="utf-8"))
+    assert home.select_one("p.notice.fallback").get_text() == "No scored result could be read yet."
+    leaderboard = home.find("section", class_="leaderboard")
+    assert leaderboard.select("table, #lb-filter") == []
+    assert leaderboard.find("p", string="No ranked results yet.")
+    results = soup((bucket_site / "results" / "index.html").read_text(encoding="utf-8"))
+    assert results.select("main table, #lb-filter") == []
+    assert results.find("main").find("p", string="No result files yet.")
+
+
 def artifact_links(site: Path, stamp: str) -> dict[str, str]:
     page = soup((site / "results" / f"{stamp}_{AGENT}" / "index.html").read_text(encoding="utf-8"))
     listed = page.find("h2", string="Artifacts").find_next("ul")
