@@ -308,3 +308,14 @@ def test_inline_code_in_agent_text_stands_on_a_tint_as_on_github(browser, served
     code = page.locator(".body.markdown p code").first
     assert code.evaluate("(c) => getComputedStyle(c).backgroundColor") != "rgba(0, 0, 0, 0)"
     page.context.close()
+
+
+def test_a_links_underline_runs_under_the_underscores_of_its_name(browser, served):
+    """At 2 px under the baseline the line covered the underscores of a linked file name:
+    `data/eval_prompts_sharegpt.json` read "data/eval prompts sharegpt.json". (Where the line
+    runs is the stylesheet's to say: a screenshot cannot tell an underscore from the line.)"""
+    origin, _ = served
+    page = visit(browser, origin, "/about/")
+    link = page.locator("main .markdown a").first
+    assert link.evaluate("(a) => getComputedStyle(a).textUnderlinePosition") == "under"
+    page.context.close()
