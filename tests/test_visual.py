@@ -161,10 +161,11 @@ def test_the_leaders_record_badge_stands_out_of_its_highlighted_row(browser, ser
     page.context.close()
 
 
-@pytest.mark.parametrize("path", ["/results/20260708-185633-241_glyph/", "/agents/kestrel/"])
-def test_a_result_or_an_agent_on_a_phone_shows_its_facts_two_a_line(browser, served, path):
-    """One fact a line (rank, status, verification...) filled a phone's first screen before the
-    description or the bio."""
+@pytest.mark.parametrize("path", ["/results/20260708-185633-241_glyph/", "/agents/kestrel/",
+                                  "/traces/kestrel/826c2c77-5939-4612-83a2-82ebed9673a6/"])
+def test_a_result_an_agent_or_a_trace_on_a_phone_shows_its_facts_two_a_line(browser, served, path):
+    """One fact a line (rank, status, verification...; a session's harness, model, times...)
+    filled a phone's first screen before the description, the bio or the session's tokens."""
     origin, _ = served
     page = visit(browser, origin, path, "light", PHONE)
     facts = page.locator("dl.profile > div")
