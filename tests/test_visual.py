@@ -320,3 +320,14 @@ def test_a_links_underline_runs_under_the_underscores_of_its_name(browser, serve
     link = page.locator("main .markdown a").first
     assert link.evaluate("(a) => getComputedStyle(a).textUnderlinePosition") == "under"
     page.context.close()
+
+
+def test_on_a_tablet_a_leaderboard_cards_links_share_a_line(browser, served):
+    """At 768 pixels a card's links stood a word a line ("details", "· file ·", "artifacts"):
+    the desktop table's narrow links column held in the cards too."""
+    origin, _ = served
+    page = visit(browser, origin, "/", "light", {"width": 768, "height": 900})
+    cells = page.locator("#lb-best td.links").all()
+    few = [c for c in cells if c.locator("a").count() <= 3]
+    assert few and {c.evaluate(LINES) for c in few} == {1}
+    page.context.close()
