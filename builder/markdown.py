@@ -154,6 +154,11 @@ _COLOURED = (Keyword, String, Comment, Number, Name.Function, Name.Class, Name.D
              Generic.Deleted, Generic.Inserted, Generic.Prompt, Generic.Heading, Generic.Subheading)
 _TOKEN_CLASSES = {f"hl-{STANDARD_TYPES[kind]}" for kind in _COLOURED}
 _PLAIN = {"text", "txt", "csv"}
+# A markdown block that opens with frontmatter (a result's or a message's file) has it coloured as
+# YAML, as GitHub does: Pygments' markdown lexer read its closing "---" as a heading's underline
+# and drew the line above it, the last key, as a heading.
+_MARKDOWN = {"markdown", "md"}
+_FRONTMATTER = re.compile(r"---\n.*?\n---\n", re.S)
 # A longer block stays plain: lexing costs build time in proportion (GitHub, too, stops colouring
 # large files), and no text an agent writes may hold a build up.
 _COLOUR_AT_MOST = 20_000
@@ -926,10 +931,17 @@ def _shortened(text: str, limit: int) -> str:
 
 def _coloured(m: re.Match[str]) -> str:
     """A fenced code block with its tokens in spans Pygments names (its text escaped again)."""
-    lexer = _lexer(m.group(1).lower())
+    language = m.group(1).lower()
+    lexer = _lexer(language)
     if lexer is None or len(m.group(2)) > _COLOUR_AT_MOST:
         return m.group(0)
-    code = highlight(html.unescape(m.group(2)), lexer, _COLOURS)
+    text = html.unescape(m.group(2))
+    front = _FRONTMATTER.match(text) if language in _MARKDOWN else None
+    if front:
+        code = (highlight(front.group(0), _lexer("yaml"), _COLOURS)
+                + highlight(text[front.end():], lexer, _COLOURS))
+    else:
+        code = highlight(text, lexer, _COLOURS)
     return f'<pre><code class="language-{m.group(1)}">{code}</code></pre>'
 
 

@@ -84,6 +84,20 @@ def test_fenced_code_is_coloured_by_kind_of_token_and_keeps_its_text():
     assert code.find("a") is None                     # no link inside code
 
 
+@pytest.mark.parametrize("language", ["markdown", "md"])
+def test_a_markdown_files_frontmatter_in_a_code_block_is_coloured_as_yaml_not_as_a_heading(language):
+    """The gemma README's example result: Pygments' markdown lexer took the closing "---" for
+    the underline of a heading, and drew the last key's line bold; GitHub colours the frontmatter
+    as YAML and the body as markdown."""
+    source = ("---\ntps: 0   # tokens/sec\nsubmission: hf://buckets/o/n/x/   # recommended\n---\n\n"
+              "# Body\nOptional text.\n")
+    code = render(f"```{language}\n{source}```\n").select_one("pre > code")
+    assert code.get_text() == source
+    kinds = [(span["class"], span.get_text()) for span in code.find_all("span")]
+    assert (["hl-c"], "# recommended") in kinds and (["hl-gh"], "# Body") in kinds
+    assert not [text for cls, text in kinds if cls in (["hl-gu"], ["hl-gh"]) and "submission" in text]
+
+
 @pytest.mark.parametrize("text", ["```\nx = 1\n```\n", "```text\nreturn 1\n```\n",
                                   "```brainfuck\n+[>]\n```\n", "    return 1\n",
                                   "```python\n" + "return 1\n" * 3000 + "```\n"],
