@@ -331,3 +331,14 @@ def test_on_a_tablet_a_leaderboard_cards_links_share_a_line(browser, served):
     few = [c for c in cells if c.locator("a").count() <= 3]
     assert few and {c.evaluate(LINES) for c in few} == {1}
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [768, 1000])
+def test_between_a_phone_and_a_desktop_the_home_tiles_stand_three_and_three(browser, served, width):
+    """The six tiles stood four and two at 768 pixels, five and one at 1,000: a row half empty."""
+    origin, _ = served
+    page = visit(browser, origin, "/", "light", {"width": width, "height": 900})
+    tiles = page.locator(".headline > div").all()
+    tops = [round(tile.bounding_box()["y"]) for tile in tiles]
+    assert len(tiles) == 6 and sorted(tops.count(top) for top in set(tops)) == [3, 3]
+    page.context.close()
