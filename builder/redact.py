@@ -69,7 +69,18 @@ def _is_given_password(value: str) -> bool:
 _VALUE = r"""((?<=")[^"\n]+|(?<=')[^'\n]+|(?<!["'])[^\s"'`,;]+)"""
 
 
-# What a rule's pattern needs in the lower-cased text, checked first (a case-sensitive regex
+# The characters other than ASCII letters that a rule's case-insensitive pattern matches as one
+# ("ſecret", "authorızation", "api_\u212aey"), as the ASCII letter they stand for there.
+_AS_ASCII = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a": "k"})
+
+
+def _lowered(text: str) -> str:
+    """`text` in lower case, with what `_AS_ASCII` says: what a rule's triggers are looked for
+    in, character for character (a name's positions stay those of the name)."""
+    return text.translate(_AS_ASCII).lower()
+
+
+# What a rule's pattern needs in `_lowered` text, checked first (a case-sensitive regex
 # is ten times as fast as the rule's case-insensitive one): any of a rule's triggers, each a
 # word, a tuple of words that must all be there, or a regex.
 Trigger = str | tuple[str, ...] | re.Pattern[str]
@@ -163,7 +174,7 @@ _RULES: tuple[_Rule, ...] = (
         r"(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p[\"']?)" + _VALUE), 2, _is_given),
 )
 
-# Cheap pre-check: a text holding none of these (in lower case), nor "://" and "@" both, nor a
+# Cheap pre-check: a text holding none of these (`_lowered`), nor "://" and "@" both, nor a
 # token of the two families, cannot match any rule above. One alternation regex of them all is
 # thirty times slower than these substring tests; a regex starting with a literal is as fast.
 _TRIGGERS = (
@@ -177,7 +188,7 @@ _TOKEN_FAMILIES = (re.compile(r"g(?:h[pousr]_|ithub_pat_)"),
 def maybe_secret(text: str) -> bool:
     """Whether some rule may match `text` (False: none can), at the cost of a few substring
     tests."""
-    lowered = text.lower()
+    lowered = _lowered(text)
     return (any(map(lowered.__contains__, _TRIGGERS))
             or ("://" in lowered and "@" in lowered)
             or any(family.search(text) for family in _TOKEN_FAMILIES))
@@ -209,7 +220,7 @@ _MAX_PASSES = 4
 
 def _masked_once(text: str, origins: _Origins | None = None) -> tuple[str, dict[str, int]]:
     counts: dict[str, int] = {}
-    lowered = text.lower()
+    lowered = _lowered(text)
     seen: dict[Trigger, bool] = {}
 
     def present(trigger: Trigger) -> bool:          # each trigger looked for once
@@ -427,7 +438,7 @@ def names_with_secrets(names: Sequence[str]) -> dict[str, tuple[str, dict[str, i
     """`redact_name` of each of `names` that holds a secret. A bucket lists 10,000 names at
     each build: only those holding a trigger are looked at one by one."""
     listing = "\n".join(names)                  # no name holds a line end (sources refuse them)
-    lowered = listing.lower()
+    lowered = _lowered(listing)
     found = [i for word in (*_TRIGGERS, "://") for i in _occurrences(word, lowered)]
     found += [m.start() for family in _TOKEN_FAMILIES for m in family.finditer(listing)]
     if not found:

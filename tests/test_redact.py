@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
+import string
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import redact as redact_module
-from builder.redact import (masked_at, names_with_secrets, redact, redact_log, redact_name,
-                            redact_shown, secret_spans)
+from builder.redact import (masked_at, maybe_secret, names_with_secrets, redact, redact_log,
+                            redact_name, redact_shown, secret_spans)
 from builder.transcript import ToolCall, parse_log
 
 # Fake secrets are assembled at run time so that no scanner mistakes this file for a leak.
@@ -220,6 +223,35 @@ def test_the_cheap_checks_never_change_what_is_masked(text):
         patch.setattr(redact_module, "maybe_secret", lambda _: True)
         patch.setattr(redact_module._Rule, "may_match", lambda self, present: True)
         assert redact(text) == checked
+
+
+# Each character as a rule's case-insensitive pattern may find it: in either case, and for "s",
+# "k" and "i" the characters Unicode folds to them ("ſ", the Kelvin sign, "ı", "İ").
+_LETTERS = [x for x in map(chr, range(sys.maxunicode + 1)) if re.fullmatch("(?i)[a-z]", x)]
+_FOLDED_TO = {c: [x for x in _LETTERS if re.fullmatch(f"(?i){c}", x)] for c in string.ascii_letters}
+
+
+def _some_rule_matches(text: str) -> bool:
+    return any(rule.valid is None or rule.valid(m.group(rule.group))
+               for rule in redact_module._RULES for m in rule.pattern.finditer(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([text for text, _, _ in _EXAMPLES]).flatmap(lambda text: st.tuples(
+    *(st.sampled_from(_FOLDED_TO.get(c, [c])) for c in text)).map("".join)))
+def test_a_secret_a_rule_finds_in_any_case_is_masked(text):
+    """"ſecret = …", "paſſword: …", "authorızation: basic …": the cheap checks let through what
+    a rule's case-insensitive pattern matches."""
+    if _some_rule_matches(text):
+        assert maybe_secret(text) and redact(text)[1]
+    test_the_cheap_checks_never_change_what_is_masked.hypothesis.inner_test(text)
+
+
+@pytest.mark.parametrize("text", ["ſecret = Q8mz7Lp2Rx5Vn9Tk", "paſſword: Tr0ub4dor&3",
+                                  "authorızation: basic Q8mz7Lp2Rx5Vn9Tk",
+                                  "AUTHORİZATION: Basic Q8mz7Lp2Rx5Vn9Tk"])
+def test_a_secret_named_with_a_letter_unicode_folds_to_ascii_is_masked(text):
+    assert maybe_secret(text) and redact(text)[1] == 1
 
 
 def test_a_token_glued_to_another_is_masked_in_the_same_call():
