@@ -37,7 +37,9 @@ the tags, attributes and URL schemes listed here. On the way:
   `hf_**abc**def…`, a token wrapped over two lines), which `redact` could not see in the text
   as written (`mask_shown_secrets`; readers.load reports them, `secrets_shown`), and so are
   those in every URL the door emits (href, src) and in the text it shows, once percent-decoded
-  as a browser shows a URL (`?k=hf%5F…`, `%68%66_…`, `hf&#37;5F…`; `mask_url_secrets`);
+  as a browser shows a URL (`?k=hf%5F…`, `%68%66_…`, `hf&#37;5F…`; `mask_url_secrets`), and
+  those in every other attribute it keeps (an image's alt, a title's tooltip, an aria-label),
+  as a browser reads the value (`mask_attribute_secrets`);
 * images load only from the hosts the organizer allows; any other image becomes a plain link
   "image: <alt> (host)" that the visitor may choose to follow. Whatever the rewriting missed, the
   sanitiser drops an image source from any other host, so no agent text can make a visitor's
@@ -80,7 +82,7 @@ from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 13")
+          "door 14")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -258,8 +260,9 @@ def secrets_shown(text: str) -> dict[str, int]:
     if not maybe_secret(percent_decoded(_unseen_left_out(plain))) \
             and not maybe_secret(percent_decoded(unescaped)):
         return {}
-    # (every image as the link it is when its host is not allowed: its URL is then counted)
-    return mask_secrets(sanitize_html(_images_as_links(_to_html(text), ())))[1]
+    # (every image kept, whatever its host, with its URL, alt and title: the most a page of
+    # any site's configuration shows of it; its alt counts as once as its link's text)
+    return mask_secrets(sanitize_html(_to_html(text), image_hosts=None))[1]
 
 
 # What markdown shows of none of a text's words: a link's target, brackets, escapes, marks of
@@ -293,11 +296,13 @@ def _unseen_left_out(text: str) -> str:
 
 
 def mask_secrets(fragment: str) -> tuple[str, dict[str, int]]:
-    """Sanitised HTML with the secrets masked in its URLs (`mask_url_secrets`) and in the text
-    a visitor sees (`mask_shown_secrets`), and how many of each kind."""
+    """Sanitised HTML with the secrets masked in its URLs (`mask_url_secrets`), in its other
+    attributes (`mask_attribute_secrets`) and in the text a visitor sees
+    (`mask_shown_secrets`), and how many of each kind."""
     fragment, counts = mask_url_secrets(fragment)
-    fragment, shown = mask_shown_secrets(fragment)
-    add_counts(counts, shown)
+    for mask in (mask_attribute_secrets, mask_shown_secrets):
+        fragment, found = mask(fragment)
+        add_counts(counts, found)
     return fragment, counts
 
 
@@ -313,7 +318,8 @@ def mask_url_secrets(fragment: str) -> tuple[str, dict[str, int]]:
     counts: dict[str, int] = {}
     if ' href="' not in fragment and ' src="' not in fragment:
         return fragment, counts
-    shown = functools.cache(lambda: percent_decoded(html.unescape(_ANY_TAG.sub("", fragment))))
+    shown = functools.cache(lambda: percent_decoded(html.unescape(
+        _ANY_TAG.sub("", fragment) + "\n".join(_attribute_values(fragment)))))
 
     def masked(m: re.Match[str]) -> str:
         url = html.unescape(m.group(2))
@@ -343,8 +349,52 @@ def mask_shown_secrets(fragment: str) -> tuple[str, dict[str, int]]:
     if not _shows_a_secret(shown):
         return fragment, {}
     texts, shown = _shown_texts(fragment)
-    spans = secret_spans(shown) + _spans_unseen_left_out(shown) + percent_spelt_spans(shown)
-    return _masked_texts(fragment, texts, _merged(spans)) if spans else (fragment, {})
+    spans = _shown_spans(shown)
+    return _masked_texts(fragment, texts, spans) if spans else (fragment, {})
+
+
+def _shown_spans(shown: str) -> list[Span]:
+    """The secrets a visitor sees in `shown`: as written, with `_UNSEEN` left out, or
+    percent-decoded; in order, those that overlap as one."""
+    return _merged(secret_spans(shown) + _spans_unseen_left_out(shown)
+                   + percent_spelt_spans(shown))
+
+
+# A tag's attributes as the sanitiser writes them (names in lower case, values in double quotes,
+# escaped), but for its URLs (`mask_url_secrets`).
+_SHOWN_ATTRIBUTE = re.compile(r' (?!(?:href|src)=)([a-z][a-z0-9-]*)="([^"]*)"')
+
+
+def _attribute_values(fragment: str) -> list[str]:
+    """The values of the fragment's attributes but for its URLs, as written (escaped)."""
+    return [value for tag in _TAG.finditer(fragment)
+            for _, value in _SHOWN_ATTRIBUTE.findall(tag.group(3))]
+
+
+def mask_attribute_secrets(fragment: str) -> tuple[str, dict[str, int]]:
+    """Sanitised HTML with the secrets masked in the values of its attributes but for URLs
+    (an image's alt, a tooltip's title, an aria-label: what a browser shows or tells of them)
+    as a browser reads each (entities decoded, `hf&#95;…`, and as `mask_shown_secrets` looks
+    at a text), and how many of each kind."""
+    counts: dict[str, int] = {}
+    values = html.unescape("\n".join(_attribute_values(fragment))) if '="' in fragment else ""
+    if not maybe_secret(percent_decoded(_unseen_left_out(values))):
+        return fragment, counts
+
+    def masked_value(m: re.Match[str]) -> str:
+        value = html.unescape(m.group(2))
+        spans = _shown_spans(value)
+        if not spans:
+            return m.group(0)
+        value, found = masked_at(value, spans)
+        add_counts(counts, found)
+        return f' {m.group(1)}="{html.escape(value)}"'
+
+    def masked_tag(tag: re.Match[str]) -> str:
+        attributes = _SHOWN_ATTRIBUTE.sub(masked_value, tag.group(3))
+        return f"<{tag.group(1)}{tag.group(2)}{attributes}>"
+
+    return _TAG.sub(masked_tag, fragment), counts
 
 
 def _shows_a_secret(shown: str) -> bool:
@@ -451,12 +501,14 @@ def _masked_texts(fragment: str, texts: list[_Text], spans: list[Span]) -> tuple
     return "".join(out), counts
 
 
-def sanitize_html(fragment: str, image_hosts: Iterable[str] = DEFAULT_IMAGE_HOSTS,
+def sanitize_html(fragment: str, image_hosts: Iterable[str] | None = DEFAULT_IMAGE_HOSTS,
                   id_salt: str = "") -> str:
-    hosts = tuple(image_hosts)
+    """`image_hosts`: None keeps an image from any host (only to count what a page may show)."""
+    hosts = None if image_hosts is None else tuple(image_hosts)
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "img" and attribute == "src" and not host_allowed(value, hosts):
+        if tag == "img" and attribute == "src" and hosts is not None \
+                and not host_allowed(value, hosts):
             return None
         if tag == "span" and attribute == "role" and value != "img":
             return None

@@ -349,6 +349,35 @@ def test_ordinary_percent_escapes_in_urls_keep_their_bytes(render):
     assert "REDACTED" not in page and secrets_shown(text) == {}
 
 
+@pytest.mark.parametrize("written, tag, attribute", [
+    ("![hf_**{head}**{tail}](https://huggingface.co/p.png)", "img", "alt"),
+    ("![hf_`{head}`{tail}](https://huggingface.co/p.png)", "img", "alt"),
+    ("![hf_{head}&shy;{tail}](https://huggingface.co/p.png)", "img", "alt"),
+    ('<img src="https://huggingface.co/p.png" alt="hf&#95;{head}{tail}">', "img", "alt"),
+    ('![plot](https://huggingface.co/p.png "h&#102;_{head}{tail}")', "img", "title"),
+    ('<abbr title="hf&#95;{head}{tail}">HF</abbr>', "abbr", "title"),
+    ('[run](https://example.org "hf\\_{head}{tail}")', "a", "title"),
+    ('<span role="img" aria-label="hf&#95;{head}{tail}">key</span>', "span", "aria-label"),
+    ('<time datetime="hf&#95;{head}{tail}">today</time>', "time", "datetime"),
+])
+def test_a_token_in_an_attribute_the_page_keeps_is_masked_as_a_browser_reads_it(
+        render, written, tag, attribute):
+    body = _TOKEN[3:]
+    text = written.format(head=body[:5], tail=body[5:])
+    page = str(render(text))
+    assert soup(page).select_one(tag)[attribute] == "[REDACTED:hf-token]"
+    assert body[5:] not in page and secrets_shown(text) == {"hf-token": 1}
+
+
+@pytest.mark.parametrize("hosts", [("huggingface.co",), ()])
+def test_a_token_in_an_images_url_and_its_description_is_masked_in_both_and_counted_once(hosts):
+    url = f"https://huggingface.co/p.png?k=hf%5F{_TOKEN[3:]}"
+    text = f"![{url}]({url})"
+    page = str(MarkdownRenderer(LINKER, image_hosts=hosts).render(text))
+    assert _TOKEN[3:] not in page and page.count("REDACTED:hf-token") == 2
+    assert secrets_shown(text) == {"hf-token": 1}
+
+
 @pytest.mark.parametrize("text", [
     "tokens/s went **up**; the key\npoint: `max_tokens=256`",
     "see https://example.org and @kestrel's API key docs",
