@@ -459,8 +459,17 @@ def _occurrences(word: str, text: str) -> Iterator[int]:
 def masked_reason(counts: dict[str, int]) -> str:
     """The build report's word on a file in which secrets were masked: how many of which kinds
     (never the secrets), and what to do about them."""
-    return (f"{sum(counts.values())} secret(s) masked on the site ({_kinds(counts)}): rotate "
-            "them, the bucket still holds them")
+    return _masked_reason(sum(counts.values()), f" ({_kinds(counts)})")
+
+
+def log_masked_reason(count: int) -> str:
+    """`masked_reason` of an agent's log: its parser counts the secrets its texts lose, not
+    their kinds."""
+    return _masked_reason(count, "")
+
+
+def _masked_reason(count: int, kinds: str) -> str:
+    return f"{count} secret(s) masked on the site{kinds}: rotate them, the bucket still holds them"
 
 
 def named_reason(counts: dict[str, int], files: int = 0) -> str:

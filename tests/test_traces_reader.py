@@ -453,6 +453,24 @@ def test_secrets_the_door_masks_in_a_logs_texts_are_counted_for_the_badge(tmp_pa
     body = "Ab1" * 12
     texts = [f"split: hf_**{body[:4]}**{body[4:]}",              # masked by the door
              f"see https://example.org/x?k=hf%5F{body}&a=1"]       # by the filter, decoded
+    loaded = _loaded_log_of(tmp_path, texts)
+    assert loaded.redactions == 2 and loaded.transcript.stats.redactions == 2
+    assert f"hf%5F{body}" not in repr(loaded.transcript)
+
+
+def test_the_logs_line_in_the_build_report_says_every_secret_masked_in_it(tmp_path):
+    body = "Ab1" * 12
+    texts = [f"split: hf_**{body[:4]}**{body[4:]}",              # masked by the door
+             f"spelt: <abbr title='hf&#95;{body}'>HF</abbr>",     # by the door, in a tooltip
+             f"as written: hf_{body}"]                           # by the text filter
+    loaded = _loaded_log_of(tmp_path, texts)
+    assert loaded.redactions == 3
+    assert [p.reason for p in loaded.problems if p.path == "traces/a1/s1/s1.jsonl"] == [
+        "3 secret(s) masked on the site: rotate them, the bucket still holds them"]
+
+
+def _loaded_log_of(tmp_path, texts):
+    """The transcript of a shared log of these assistant texts, loaded as the site does."""
     log = LOG_LINE + "".join(json.dumps(
         {"type": "assistant", "uuid": f"a{n}", "sessionId": "s1",
          "message": {"id": f"m{n}", "role": "assistant", "content": [{"type": "text", "text": text}]}})
@@ -461,6 +479,4 @@ def test_secrets_the_door_masks_in_a_logs_texts_are_counted_for_the_badge(tmp_pa
     _write(tmp_path, "traces/a1/s1/s1.jsonl", log)
     bucket = open_local(tmp_path)
     (trace,), _ = read_traces(bucket, _config())
-    loaded = load_transcript(bucket, trace, _config())
-    assert loaded.redactions == 2 and loaded.transcript.stats.redactions == 2
-    assert f"hf%5F{body}" not in repr(loaded.transcript)
+    return load_transcript(bucket, trace, _config())

@@ -38,7 +38,7 @@ from builder.model import NOTE, Problem, TokenUsage, Trace
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import parse_timestamp
-from builder.redact import redact_log
+from builder.redact import log_masked_reason, redact_log
 from builder.sources import Bucket
 from builder.transcript import (LoadedTranscript, Transcript, harness_named, parse_log,
                                 transcript_problems)
@@ -269,7 +269,14 @@ def load_transcript(bucket: Bucket, trace: Trace, config: Config, *,
             "error", note=f"The log could not be read ({type(exc).__name__}).",
             problems=(Problem(path, f"transcript not rendered: {type(exc).__name__}: {exc}"),))
     return LoadedTranscript("ok", transcript=transcript, redactions=transcript.stats.redactions,
-                            problems=transcript_problems(path, transcript))
+                            problems=_masked(path, transcript) + transcript_problems(path, transcript))
+
+
+def _masked(path: str, transcript: Transcript) -> tuple[Problem, ...]:
+    """The build report's line on the secrets masked in a log's texts, as a message's says
+    them: those of the text filter and of the markdown door alike (the badge's count)."""
+    count = transcript.stats.redactions
+    return (Problem(path, log_masked_reason(count)),) if count else ()
 
 
 def _shown_secrets_counted(transcript: Transcript) -> Transcript:
