@@ -76,8 +76,9 @@ from pygments.util import ClassNotFound
 from builder import format as fmt
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import NAMES as BLOCK_NAMES, TAG_START
-from builder.redact import (URL_MASK, Span, add_counts, masked_at, maybe_secret, percent_decoded,
-                            percent_spelt_spans, redact_by_kind, secret_spans, shown_secret_spans)
+from builder.redact import (URL_MASK, Span, add_counts, masked_at, maybe_secret, maybe_url_secret,
+                            percent_decoded, percent_spelt_spans, redact_by_kind, secret_spans,
+                            shown_secret_spans)
 from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
@@ -258,7 +259,7 @@ def secrets_shown(text: str) -> dict[str, int]:
     unescaped = html.unescape(text)
     plain = _MARKUP.sub("", _ANY_TAG.sub("", unescaped))
     if not maybe_secret(percent_decoded(_unseen_left_out(plain))) \
-            and not maybe_secret(percent_decoded(unescaped)):
+            and not maybe_url_secret(percent_decoded(unescaped)):
         return {}
     # (every image kept, whatever its host, with its URL, alt and title: the most a page of
     # any site's configuration shows of it; its alt counts as once as its link's text)

@@ -189,8 +189,20 @@ def maybe_secret(text: str) -> bool:
     """Whether some rule may match `text` (False: none can), at the cost of a few substring
     tests."""
     lowered = _lowered(text)
+    return _has_trigger(text, lowered) or ("://" in lowered and "@" in lowered)
+
+
+def maybe_url_secret(text: str) -> bool:
+    """`maybe_secret` for the URLs written in `text` (False: no rule can match one of them): a
+    URL's password needs an "@" after its "://", which a text with a link and an @mention
+    before it does not have. (Only for URLs: markup can show a text's words in another order.)"""
+    lowered = _lowered(text)
+    scheme = lowered.find("://")
+    return _has_trigger(text, lowered) or (scheme >= 0 and "@" in lowered[scheme:])
+
+
+def _has_trigger(text: str, lowered: str) -> bool:
     return (any(map(lowered.__contains__, _TRIGGERS))
-            or ("://" in lowered and "@" in lowered)
             or any(family.search(text) for family in _TOKEN_FAMILIES))
 
 

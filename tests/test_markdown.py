@@ -378,6 +378,15 @@ def test_a_token_in_an_images_url_and_its_description_is_masked_in_both_and_coun
     assert secrets_shown(text) == {"hf-token": 1}
 
 
+@pytest.mark.parametrize("written", [
+    "@kestrel see [run](https://bot:{pw}@example.org/x)",
+    "[run](https://bot:{pw}@example.org/x) thanks @kestrel",
+    '@kestrel <a href="https://bot:{pw}&#64;example.org/x">run</a>',
+])
+def test_a_password_in_a_link_is_counted_wherever_the_mentions_are(written):
+    assert set(secrets_shown(written.format(pw="s3cret99"))) == {"url-password"}
+
+
 @pytest.mark.parametrize("text", [
     "tokens/s went **up**; the key\npoint: `max_tokens=256`",
     "see https://example.org and @kestrel's API key docs",

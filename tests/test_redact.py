@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder import redact as redact_module
-from builder.redact import (masked_at, maybe_secret, names_with_secrets, redact, redact_log,
-                            redact_name, redact_shown, secret_spans)
+from builder.redact import (masked_at, maybe_secret, maybe_url_secret, names_with_secrets, redact,
+                            redact_log, redact_name, redact_shown, secret_spans)
 from builder.transcript import ToolCall, parse_log
 
 # Fake secrets are assembled at run time so that no scanner mistakes this file for a leak.
@@ -384,3 +384,13 @@ def test_a_generic_rule_masks_a_value_whatever_the_case_of_its_name(text, secret
 ])
 def test_a_generic_rule_reads_no_name_glued_to_the_word_before(text):
     assert redact_module._masked_once(text)[1] == {}
+
+
+@pytest.mark.parametrize("text, maybe", [
+    ("@kestrel see https://example.org/x", False),          # an @mention, then a link
+    ("see https://bot:pw@example.org/x", True),
+    ("https://example.org/x, mail ann@example.org", True),
+    ("@kestrel: api_key in https://example.org/x", True),
+])
+def test_urls_with_no_at_sign_after_their_scheme_cannot_hold_a_password(text, maybe):
+    assert maybe_url_secret(text) is maybe
