@@ -4,7 +4,8 @@ Every HTML page: internal links resolve (their #fragments too), it starts with <
 has <html lang>, a charset, a <title> and a Content-Security-Policy meta tag, no inline script
 or event handler, no id used twice, and stays within the page budget. Every *.xml is a
 well-formed Atom feed whose entries have an id, a title and an updated date, and an entry id
-names one title in every feed; every *.json parses. A missing file is one finding however many pages link to it."""
+names one title in every feed, or a sitemap whose every address is a file of the site; every
+*.json parses. A missing file is one finding however many pages link to it."""
 from __future__ import annotations
 
 import json
@@ -23,14 +24,15 @@ WHAT_IS_CHECKED = (
     "<!DOCTYPE html>, <html lang>, a charset, a <title>, a Content-Security-Policy meta tag, no "
     "inline script or event handler, no id used twice, at most "
     f"{PAGE_BUDGET_BYTES / 1_000_000:g} MB. Every *.xml is a well-formed Atom feed whose entries "
-    "have an id, a title and an updated date, an entry's id with one title in every feed; every "
-    "*.json parses. One line per finding; a "
+    "have an id, a title and an updated date, an entry's id with one title in every feed, or a "
+    "sitemap whose addresses are all files of the site; every *.json parses. One line per finding; a "
     "missing file is one line, with how many pages link to it and the first few. Links are "
     "followed under the path the site was built for (its manifest.json says), else under "
     "--config's base_url.")
 PAGES_NAMED = 3                  # pages named in a broken link's finding; the others are counted
 SHOWN = 160                      # characters of a link, #fragment or id a finding shows
 ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 RFC3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
 
 
@@ -127,7 +129,7 @@ def check_site(out: Path, base: str = "/") -> list[str]:
     findings += [f"{_name(out, path)}: {problem}" for path, problem in json_problems.items()]
     titles: dict[str, tuple[str, str]] = {}                # entry id: (title, first feed)
     for feed in sorted(out.rglob("*.xml")):
-        problems, entries = _read_feed(feed)
+        problems, entries = _read_feed(feed, out, base)
         findings += [f"{_name(out, feed)}: {problem}" for problem in problems]
         findings += _retitled(_name(out, feed), entries, titles)
     return [fmt.printable(finding) for finding in findings]
@@ -240,14 +242,17 @@ def _json_problem(path: Path) -> str | None:
     return None
 
 
-def _read_feed(path: Path) -> tuple[list[str], list[tuple[str, str]]]:
+def _read_feed(path: Path, out: Path, base: str) -> tuple[list[str], list[tuple[str, str]]]:
     """Why a feed reader would drop or misread `path`: not XML, not Atom, a feed or entries
-    without an id, a title or an RFC 3339 updated date; and its entries' ids and titles."""
+    without an id, a title or an RFC 3339 updated date; and its entries' ids and titles. A
+    sitemap instead: the addresses it lists that lead to no file of the site (at `out`)."""
     from xml.etree import ElementTree
     try:
         root = ElementTree.parse(path).getroot()
     except (OSError, ElementTree.ParseError) as exc:
         return [f"not well-formed XML ({exc})"], []
+    if root.tag in (SITEMAP + "urlset", SITEMAP + "sitemapindex"):
+        return _missing_from_site(root, out, base), []
     if root.tag != ATOM + "feed":
         return [f"not an Atom feed (its root is <{root.tag}>)"], []
     problems = [f"the feed has no {tag}" for tag in _missing(root)]
@@ -273,6 +278,20 @@ def _retitled(name: str, entries: list[tuple[str, str]],
             clashes[first_feed] = clashes.get(first_feed, 0) + 1
     return [f"{name}: {n} of {len(entries)} entries have the id of an entry of {feed} and "
             "another title" for feed, n in clashes.items()]
+
+
+def _missing_from_site(sitemap, out: Path, base: str) -> list[str]:
+    """The addresses a sitemap lists that name no file of the site."""
+    problems = []
+    for loc in sitemap.iter(SITEMAP + "loc"):
+        parts = url_parts(loc.text or "")
+        path = parts.path if parts else ""
+        target = out / unquote(path[len(base):]) if path.startswith(base) else None
+        if target is not None and target.is_dir():
+            target = target / "index.html"
+        if target is None or not _exists(target):
+            problems.append(f"lists {_cut(loc.text or '')}, which is not a file of the site")
+    return problems
 
 
 def _missing(element) -> list[str]:

@@ -111,6 +111,18 @@ class Urls:
         return self._page("traces", slugify(agent), slugify(session),
                           f"page/{page}" if page and page > 1 else "")
 
+    # for search engines
+    def sitemap(self) -> str:
+        """The sitemap index (search engines also find it in robots.txt)."""
+        return self.file("sitemap.xml")
+
+    def sitemap_part(self, name: str) -> str:
+        """A sitemap the index lists: "pages", "messages-1", ..."""
+        return self.file(f"sitemaps/{slugify(name)}.xml")
+
+    def robots(self) -> str:
+        return self.file("robots.txt")
+
     def build_report(self) -> str:
         return self._page("build")
 

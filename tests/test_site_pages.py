@@ -1467,3 +1467,46 @@ def test_a_messages_sections_sit_right_under_the_heading_that_titles_it(tmp_path
     headings = [(h.name, html.text_of(h)) for h in main_part.select("h1, h2, h3, h4")
                 if html.text_of(h) in ("Plan", "Steps", "Detail", "Risks")]
     assert headings == [("h1", "Plan"), ("h2", "Steps"), ("h3", "Detail"), ("h2", "Risks")]
+
+
+def demo_message_ids() -> list[str]:
+    return sorted(p.stem for p in (DEMO / "message_board").glob("2*.md"))
+
+
+def test_search_engines_find_every_message_and_page_in_the_sitemaps(site):
+    """robots.txt names the sitemap index and the messages' feed (the newest messages, while
+    their block of the sitemap is not full); together they list every message."""
+    origin = "https://demo-org-tinylm-collab.static.hf.space"
+    robots = (site / "robots.txt").read_text()
+    assert f"Sitemap: {origin}/sitemap.xml" in robots and f"Sitemap: {origin}/feeds/messages.xml" in robots
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    parts = [loc.text for loc in ET.parse(site / "sitemap.xml").getroot().findall("s:sitemap/s:loc", ns)]
+    listed = [loc.text for part in parts
+              for loc in ET.parse(site / urlsplit(part).path.lstrip("/")).getroot().findall("s:url/s:loc", ns)]
+    feed = [a.get("href") for a in ET.parse(site / "feeds" / "messages.xml").getroot()
+            .findall("a:entry/a:link", ns)]
+    messages = {f"{origin}/messages/{i}/" for i in demo_message_ids()}
+    assert messages <= set(listed) | set(feed)
+    assert {f"{origin}/", f"{origin}/agents/kestrel/"} <= set(listed)
+    assert len(listed) == len(set(listed)) and check_site(site) == []
+
+
+def test_a_site_without_a_host_has_no_sitemap(tmp_path):
+    """A sitemap lists absolute addresses: with a base_url that names no host there is none."""
+    config = tmp_path / "collab.toml"
+    config.write_text((REPO / "collab.toml").read_text().replace(
+        'base_url = "https://demo-org-tinylm-collab.static.hf.space/"', 'base_url = "/"')
+        .replace('location = "builder/demo"', f'location = "{DEMO}"'))
+    out = tmp_path / "site"
+    assert main(["build", "--config", str(config), "--out", str(out)]) == 0
+    assert not (out / "sitemap.xml").exists() and not (out / "robots.txt").exists()
+    assert (out / "messages" / "index.html").exists()
+
+
+def test_check_finds_a_sitemap_address_that_leads_nowhere(tmp_path, site):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    pages = copy / "sitemaps" / "pages.xml"
+    pages.write_text(pages.read_text().replace("/agents/kestrel/", "/agents/nobody/"))
+    assert check_site(copy) == ["sitemaps/pages.xml: lists https://demo-org-tinylm-collab.static.hf.space"
+                                "/agents/nobody/, which is not a file of the site"]

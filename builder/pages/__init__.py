@@ -10,11 +10,11 @@ Agent text becomes HTML only through builder.markdown; all URLs come from builde
 from __future__ import annotations
 
 from builder.pages import (about, agents, data, feeds, home, messages, not_found, results,
-                           search, taskforces, traces)
+                           search, sitemap, taskforces, traces)
 from builder.pages.spec import PageSpec
 
 # The home page comes last: its chart is made in another process meanwhile.
-SECTIONS = (results, messages, agents, taskforces, traces, about, data, feeds, search, not_found,
-            home)
+SECTIONS = (results, messages, agents, taskforces, traces, about, data, feeds, sitemap, search,
+            not_found, home)
 
 __all__ = ["PageSpec", "SECTIONS"]

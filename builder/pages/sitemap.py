@@ -1,0 +1,83 @@
+"""/sitemap.xml and /robots.txt, for search engines: a sitemap index over sitemaps/pages.xml
+(the sections, agents, results and trace sessions) and one sitemaps/messages-N.xml per full
+block of MESSAGES_PER_SITEMAP messages, oldest first.
+
+A new message must not change one more file of the site (the cron run's budget): the block it
+starts is listed nowhere until it is full, and robots.txt names the messages' Atom feed, which
+search engines read as a sitemap too, for the newest (the feed holds as many as a block, and
+changes with every message anyway). A block filling up adds its file and changes the index.
+
+A sitemap needs absolute addresses: without a host in site.base_url there is none, nor a
+robots.txt (which would only name it)."""
+from __future__ import annotations
+
+from typing import Iterator, Sequence
+from xml.sax.saxutils import escape
+
+from builder import feeds
+from builder import format as fmt
+from builder.model import Message
+from builder.pages.context import SiteContext
+from builder.pages.spec import PageSpec
+from builder.urls import origin_of
+
+MESSAGES_PER_SITEMAP = feeds.FEED_SIZE   # no more than the feed holds: it lists the block not yet full
+
+
+def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+    origin = origin_of(ctx.config.site.base_url)
+    if not origin:
+        return
+    urls = ctx.urls
+    parts = [urls.sitemap_part("pages")]
+    yield PageSpec(parts[0], data=urlset(origin, site_pages(ctx)))
+    for number, block in enumerate(full_blocks(ctx.collab.messages, MESSAGES_PER_SITEMAP), 1):
+        parts.append(urls.sitemap_part(f"messages-{number}"))
+        yield PageSpec(parts[-1], data=urlset(origin, [(urls.message(m.id), fmt.iso(m.timestamp))
+                                                        for m in block]))
+    yield PageSpec(urls.sitemap(), data=sitemap_index(origin, parts))
+    yield PageSpec(urls.robots(), data=robots(origin, urls.sitemap(),
+                                                        urls.file("feeds/messages.xml")))
+
+
+def full_blocks(messages: Sequence[Message], size: int) -> list[Sequence[Message]]:
+    """`messages` in blocks of `size`, oldest first, without the last one while it is not full."""
+    return [messages[start:start + size] for start in range(0, len(messages) - size + 1, size)]
+
+
+def site_pages(ctx: SiteContext) -> list[tuple[str, str]]:
+    """The address of each page a search engine should know besides the messages', with the
+    date of what it shows when one input dates it (a result's posting), else ""."""
+    c, urls = ctx.collab, ctx.urls
+    listed = [(url, "") for url in (urls.home(), urls.messages(), urls.agents(), urls.results(),
+                                    urls.traces())]
+    listed += [(urls.agent(a.id), "") for a in c.agents]
+    listed += [(urls.result(r.id), fmt.iso(r.timestamp)) for r in c.results]
+    listed += [(urls.trace(t.agent, t.session_id), "") for t in c.traces]
+    return listed
+
+
+def urlset(origin: str, pages: Sequence[tuple[str, str]]) -> bytes:
+    """A sitemap (sitemaps.org 0.9) of `pages`: (site URL, lastmod or "")."""
+    entries = "".join(f"<url><loc>{escape(origin + url)}</loc>"
+                      + (f"<lastmod>{escape(lastmod)}</lastmod>" if lastmod else "") + "</url>\n"
+                      for url, lastmod in pages)
+    return (XML_HEAD + '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + entries + "</urlset>\n").encode()
+
+
+def sitemap_index(origin: str, parts: Sequence[str]) -> bytes:
+    """The index of the sitemaps `parts`, without dates: a date here would change the index
+    whenever a part changes."""
+    entries = "".join(f"<sitemap><loc>{escape(origin + url)}</loc></sitemap>\n" for url in parts)
+    return (XML_HEAD + '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            + entries + "</sitemapindex>\n").encode()
+
+
+def robots(origin: str, *sitemaps: str) -> bytes:
+    """Every crawler welcome; where the sitemaps are."""
+    return ("User-agent: *\nAllow: /\n\n"
+            + "".join(f"Sitemap: {origin}{url}\n" for url in sitemaps)).encode()
+
+
+XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
