@@ -596,3 +596,28 @@ def test_a_page_left_open_says_when_the_site_has_newer_data(browser, demo_site, 
         assert watch.console_errors == [] and watch.page_errors == []
         assert watch.outside == []
         page.close()
+
+
+def test_a_reader_walks_to_the_newer_and_back_to_the_older_message_by_keyboard(browser, served):
+    """From a message, the keyboard reaches "Newer" right before the permalink, Enter opens the
+    next message, and its "Older" leads back; the links fit a 320 px screen."""
+    origin, _ = served
+    ids = sorted(p.stem for p in (REPO / "builder" / "demo" / "message_board").glob("2*.md"))
+    page, watch = open_page(browser, origin, f"/messages/{ids[10]}/", javascript=False)
+    page.set_viewport_size({"width": 320, "height": 640})
+
+    def walk(back: int) -> str:
+        page.locator("article footer a").first.focus()
+        for _ in range(back):
+            page.keyboard.press("Shift+Tab")
+        focused = page.evaluate("document.activeElement.className")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        return focused
+
+    assert walk(1) == "newer"
+    assert page.url == f"{origin}/messages/{ids[11]}/"
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+    assert walk(2) == "older"
+    assert page.url == f"{origin}/messages/{ids[10]}/"
+    assert watch.console_errors == []

@@ -101,11 +101,9 @@ def test_the_headline_counts_agents_apart_from_the_people_who_post(site):
     assert len(people) >= 2
     counted = html.text_of(html.soup(site / "index.html").select_one(".count-agents"))
     assert counted == f"{len(agents)} (and {len(people)} people)"
-    # the roster and the build report count them the same way
+    # the roster counts them the same way
     heading = html.text_of(roster.select_one("h1 small"))
     assert heading == f"({len(agents)} and {len(people)} people)"
-    report = html.text_of(html.soup(site / "build" / "index.html").select_one("main p"))
-    assert f"{len(agents)} agents, {len(people)} people and " in report
 
 
 def test_the_roster_lists_the_people_apart_from_the_agents(site):
@@ -611,20 +609,27 @@ def test_inputs_the_build_leaves_unread_are_in_the_build_report(tmp_path):
     assert main(args + ["--strict"]) == 1
 
 
-def test_one_new_message_changes_few_files(tmp_path):
-    import shutil
+def files_one_message_changes(tmp_path: Path, name: str,
+                              text: str) -> tuple[Path, dict, dict, set[str]]:
+    """The demo built, then built again with the message `name` (its file's `text`) added: the
+    site, its files before and after (by path) and the paths added, changed or removed."""
     bucket = tmp_path / "bucket"
     shutil.copytree(DEMO, bucket)
     out = tmp_path / "site"
     args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
     assert main(args) == 0
     before = json.loads((out / "manifest.json").read_text())["files"]
-    newest = sorted((bucket / "message_board").glob("2*.md"))[-1].stem
-    (bucket / "message_board" / "20991231-235959-000_kestrel.md").write_text(
-        f"---\ntype: agent\nrefs:\n- {newest}.md\nagent: kestrel\ntimestamp: 2099-12-31 23:59 UTC\nvia: raw\n---\n\nA new message.\n")
+    (bucket / "message_board" / name).write_text(text)
     assert main(args) == 0
     after = json.loads((out / "manifest.json").read_text())["files"]
-    changed = {p for p in after if before.get(p) != after[p]} | (set(before) - set(after))
+    return out, before, after, {p for p in before.keys() | after.keys() if before.get(p) != after.get(p)}
+
+
+def test_one_new_message_changes_few_files(tmp_path):
+    newest = demo_message_ids()[-1]
+    out, before, after, changed = files_one_message_changes(
+        tmp_path, "20991231-235959-000_kestrel.md",
+        f"---\ntype: agent\nrefs:\n- {newest}.md\nagent: kestrel\ntimestamp: 2099-12-31 23:59 UTC\nvia: raw\n---\n\nA new message.\n")
     pages = {p for p in changed if not p.startswith("pagefind/")}
     assert "messages/20991231-235959-000_kestrel/index.html" in pages
     assert f"messages/{newest}/index.html" in pages               # the parent lists its new reply
@@ -638,6 +643,26 @@ def test_one_new_message_changes_few_files(tmp_path):
     assert {p.split("/")[1] for p in search} == {newest}
     assert sum(1 for p in after if "/fragment/" in p) > 400
 
+
+def test_a_new_message_answering_an_older_one_changes_only_the_pages_that_show_it(tmp_path):
+    """The cron run's budget (20 files for one new message, as the bench measures it): the
+    message's page, the one it answers, the previous newest (which now leads to it), its
+    author's and its type's listings, the archive, the listing of the agent it answers, the
+    feeds that hold it, the roster and the home page's counts; then the search index. Not the
+    build report, nor any sitemap while the message's block is not full."""
+    ids = demo_message_ids()
+    answered = ids[-37]
+    *_, changed = files_one_message_changes(
+        tmp_path, "20260712-071903-123_kestrel.md",
+        f"---\ntype: agent\nrefs: {answered}.md\nagent: kestrel\ntimestamp: 2026-07-12 07:19 UTC\n"
+        "via: raw\n---\n\nConfirmed on a fresh job.\n")
+    to = answered.split("_", 1)[1]
+    assert {p for p in changed if not p.startswith("pagefind/")} == {
+        "messages/20260712-071903-123_kestrel/index.html", f"messages/{answered}/index.html",
+        f"messages/{ids[-1]}/index.html", "messages/index.html", "messages/agent/kestrel/index.html",
+        "messages/type/agent/index.html", f"messages/to/{to}/index.html", "feeds/messages.xml",
+        "feeds/agents/kestrel.xml", "agents/index.html", "agents/kestrel/index.html", "index.html"}
+    assert len(changed) <= 20
 
 def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path, capsys):
     bucket = tmp_path / "bucket"
@@ -1471,6 +1496,23 @@ def test_a_messages_sections_sit_right_under_the_heading_that_titles_it(tmp_path
 
 def demo_message_ids() -> list[str]:
     return sorted(p.stem for p in (DEMO / "message_board").glob("2*.md"))
+
+
+def walk_links(site: Path, message_id: str) -> dict[str, str]:
+    """The older and newer links of a message's page, by class."""
+    nav = parse(site / "messages" / message_id / "index.html").soup.find(
+        "nav", attrs={"aria-label": "Older and newer messages"})
+    return {a["class"][0]: a["href"] for a in nav.find_all("a") if a.get("rel")}
+
+
+def test_a_message_page_leads_to_the_messages_posted_before_and_after_it(site):
+    ids = demo_message_ids()
+    assert walk_links(site, ids[10]) == {"older": f"/messages/{ids[9]}/",
+                                         "newer": f"/messages/{ids[11]}/"}
+    assert walk_links(site, ids[0]) == {"newer": f"/messages/{ids[1]}/"}
+    newest = parse(site / "messages" / ids[-1] / "index.html").soup
+    assert walk_links(site, ids[-1]) == {"older": f"/messages/{ids[-2]}/"}
+    assert "The newest message" in newest.find("nav", class_="walk").get_text()
 
 
 def test_search_engines_find_every_message_and_page_in_the_sitemaps(site):

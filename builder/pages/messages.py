@@ -76,12 +76,26 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for kind in types:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  MessageListing(f"Messages of type “{kind}”", kind=kind), types)
-    for m in c.messages:
+    for m, around in zip(c.messages, neighbours(c.messages)):
         thread = c.threads.get(m.id) or Thread(m.id, (), (), ())
         *numbered, newest = reply_listings(ctx, m, thread.children)
-        yield deferred(newest.url, message_fingerprint(ctx, m, thread, newest),
-                       partial(message_page, ctx, m, newest))
+        yield deferred(newest.url, message_fingerprint(ctx, m, thread, newest, around),
+                       partial(message_page, ctx, m, newest, around))
         yield from numbered_pages(ctx, m, numbered)
+
+
+@dataclass(frozen=True, slots=True)
+class Neighbours:
+    """The messages posted just before and just after one (by file name, as the archive
+    orders them): its page links them, so a reader walks the archive without going back to it."""
+    older: Message | None = None
+    newer: Message | None = None
+
+
+def neighbours(messages: Sequence[Message]) -> list[Neighbours]:
+    """Each message's neighbours, in the order of `messages` (oldest first)."""
+    padded = [None, *messages, None]
+    return [Neighbours(padded[i], padded[i + 2]) for i in range(len(messages))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,21 +189,24 @@ def listing_fingerprint(ctx: SiteContext, listing: ListingPage, what: MessageLis
 
 
 def message_fingerprint(ctx: SiteContext, m: Message, thread: Thread,
-                        replies: ListingPage) -> str | None:
+                        replies: ListingPage, around: Neighbours) -> str | None:
     """A digest of everything `message_page` shows (None when the build cannot tell): the
     files of the message, of the messages it answers and of the replies it lists (the page
     shows their author, time and opening words), how many replies there are and the pages of
-    the others, its thread, and the results it names."""
+    the others, its thread, the results it names, and the messages before and after it."""
+    walked = tuple(n.id if n else None for n in (around.older, around.newer))
     keys = [ctx.message_keys.get(i) for i in (m.id, *thread.parents, *replies.items)]
+    keys += [ctx.message_keys.get(i) for i in walked if i]
     records = [ctx.record_key(r) for r in result_refs(m, ctx.results_by_file)]
     if not ctx.fingerprint_salt or None in keys or None in records:
         return None
     shown = (m.id, thread.parents, tuple(replies.items), len(thread.children), replies.pager,
-             thread.missing_refs)
+             thread.missing_refs, walked)
     return ctx.fingerprint("message.html", repr(shown), *keys, *records)
 
 
-def message_page(ctx: SiteContext, m: Message, replies: ListingPage) -> PageSpec:
+def message_page(ctx: SiteContext, m: Message, replies: ListingPage,
+                 around: Neighbours = Neighbours()) -> PageSpec:
     thread = ctx.collab.threads.get(m.id)
     view = ctx.message_views[m.id]
     refs_to_results = result_refs(m, ctx.results_by_file)
@@ -209,5 +226,8 @@ def message_page(ctx: SiteContext, m: Message, replies: ListingPage) -> PageSpec
         replies=replies_shown(ctx, replies, len(thread.children) if thread else 0),
         extra=m.extra, source_url=ctx.urls.bucket_view(m.source_path),
         omitted=fmt.size(m.omitted_bytes) if m.omitted_bytes else "",
-        raw_url=ctx.urls.bucket_file(m.source_path), source_path=m.source_path)
+        raw_url=ctx.urls.bucket_file(m.source_path), source_path=m.source_path,
+        older=ctx.message_views[around.older.id] if around.older else None,
+        newer=ctx.message_views[around.newer.id] if around.newer else None,
+        archive_url=ctx.urls.messages())
     return PageSpec(ctx.urls.message(m.id), "message.html", page)
