@@ -124,12 +124,6 @@ def test_with_no_shared_sessions_the_traces_page_says_so_without_an_empty_table(
     assert section.select("li") == [] and section.find("p", string="No shared sessions.")
 
 
-def test_the_build_report_counts_one_message_as_one_message(corpus_site):
-    report = soup((corpus_site / "build" / "index.html").read_text(encoding="utf-8"))
-    assert report.find("main").find("p").get_text().endswith(
-        ": 1 message, 4 results, 2 agents and 0 traces.")
-
-
 @pytest.fixture(scope="module")
 def bucket_site(tmp_path_factory) -> Path:
     """The central bucket as it is: a README and a message, no result and no baseline."""
