@@ -57,21 +57,37 @@ class _Altair:
 
 alt = _Altair()
 
-CHART_VERSION = 4        # bump when the drawing changes, to invalidate cached SVGs
+CHART_VERSION = 5        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360
 # The static SVG is drawn at this width, then scales with its container: as wide as the live
-# chart is at 1280 pixels (at 760 its 460-pixel height cap left a fifth of the card empty).
+# chart is at 1280 pixels (at 760 its 460-pixel height cap left a fifth of the card empty). Its
+# text is the live chart's, and it is shown only where it is scaled to 1 or more (narrower
+# screens get one of SMALL_PICTURES): at 1280 its 11-pixel labels read 12, about the live
+# chart's that replaces it (drawn 1.6 times larger for 721 pixels, they read 19 there).
 SVG_WIDTH = 900
-# ... with its text this many times the live chart's: the picture is shown from a 721-pixel
-# screen up (NARROW_UP_TO), where it is scaled to about 0.67, and its 11-pixel labels were
-# read at 7 to 9 pixels between 601 and 830
-SVG_TEXT_SCALE = 1.6
-# ... and a phone's picture at this one, its text as drawn: its whole width (axes included)
-# about 270 pixels, so that at 320 (the card 270 wide) its labels are shown at 11 pixels or more
-NARROW_SVG_WIDTH = 215
-# the widest screen (CSS pixels) shown the phone's picture: the breakpoint of index.html's
-# <source> and of style.css
-NARROW_UP_TO = 720
+
+
+@dataclass(frozen=True)
+class SmallPicture:
+    """A picture of the chart drawn for narrower screens than the wide one's, its text as drawn
+    (11 pixels or more where it is shown), in a file of its own fetched by those screens alone."""
+
+    name: str          # its file (data/chart-<name>.svg) and its render cache ("chart-svg-<name>")
+    width: int         # of its plot, as SVG_WIDTH
+    height: int        # of its plot, as CHART_HEIGHT
+    up_to: int         # the widest screen (CSS pixels) shown it: index.html's <source>, style.css
+
+
+SMALL_PICTURES = (
+    # a phone's: its whole width (axes included) about 270 pixels, so that at 320 (the card 270
+    # wide) its labels are shown at 11 pixels or more
+    SmallPicture("narrow", 215, CHART_HEIGHT, 720),
+    # a tablet's (and a narrow window's): about 635 pixels wide whole, the card's width at 721;
+    # flatter, so that it fills the card's width up to about 890 pixels (then the 460-pixel cap
+    # of its height holds it: its words at most 14 pixels). Shown up to the screen whose card
+    # (74 pixels narrower) is about as wide as the wide picture (about 955 pixels, axes included)
+    SmallPicture("mid", 580, 300, 1060),
+)
 # pixels of the link preview's PNG of the picture: previews show 1.91:1 and crop the rest
 SOCIAL_WIDTH, SOCIAL_HEIGHT = 1200, 630
 TEXT_LIMIT = 80            # agent-written strings are cut to this many characters in the chart

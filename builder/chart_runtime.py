@@ -31,7 +31,7 @@ from typing import Any, Callable, Sequence
 
 from markupsafe import Markup
 
-from builder.chart import (NARROW_SVG_WIDTH, SOCIAL_HEIGHT, SOCIAL_WIDTH, SVG_TEXT_SCALE, AgentStyle,
+from builder.chart import (SMALL_PICTURES, SOCIAL_HEIGHT, SOCIAL_WIDTH, AgentStyle, SmallPicture,
                            spec_from_document)
 from builder.parallel import fresh_python
 
@@ -54,7 +54,8 @@ window.vegaTooltipHandler = Handler;
 """
 
 Cached = Callable[[str, str, Callable[[], bytes]], bytes]   # (namespace, key, produce) -> bytes
-CACHED_RENDERS = ("chart-svg", "chart-svg-narrow", "chart-png", "chart-vega")  # keyed by the spec
+CACHED_RENDERS = ("chart-svg", *(f"chart-svg-{p.name}" for p in SMALL_PICTURES), "chart-png",
+                  "chart-vega")                                                  # keyed by the spec
 
 
 def runtime_snippet() -> str:
@@ -115,17 +116,17 @@ def validate_spec(spec: dict[str, Any]) -> None:
 
 def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached, *,
                has: Callable[[str, str], bool] | None = None, apart: bool = False,
-               narrow: bool = True) -> Callable[[], dict[str, Any]]:
-    """What the home page needs: the static SVG (first view and no-JS view), the phone's picture
-    of it ("narrow", drawn narrower so that its text is not scaled down to nothing; b"" when it
-    was refused, which the wide picture's refusal reports), the browser's JSON document, the
-    agents' styles for the HTML legend, and a PNG of the picture for link previews ("png", b""
-    when refused). The renders are cached by the spec.
+               small: bool = True) -> Callable[[], dict[str, Any]]:
+    """What the home page needs: the static SVG (first view and no-JS view), the pictures of
+    it for narrower screens (one by SMALL_PICTURES' name, drawn narrower so that their text is
+    not scaled down to nothing; b"" when refused, which the wide picture's refusal reports), the
+    browser's JSON document, the agents' styles for the HTML legend, and a PNG of the picture
+    for link previews ("png", b"" when refused). The renders are cached by the spec.
 
     Returns a function that gives the view. `apart`, the renders the cache (`has`) lacks start
     now in another process (see `RendersApart`), so the build goes on while they are made, and
-    the function waits for them. Without `narrow`, the phone's picture is neither made nor
-    looked for (`renders_into_cache` makes it next, in a fresh process)."""
+    the function waits for them. Without `small`, the small pictures are neither made nor
+    looked for (`renders_into_cache` makes them next, each in a fresh process)."""
     from builder import chart_svg
 
     linear = spec_from_document(doc, "linear")
@@ -133,48 +134,57 @@ def chart_view(doc: dict[str, Any], styles: Sequence[AgentStyle], cached: Cached
     if apart and not (has and all(has(kind, digest) for kind in CACHED_RENDERS)):
         made = functools.cache(RendersApart(linear, doc).result)
     else:
-        made = functools.cache(lambda: renders(linear, doc, narrow=narrow))
+        made = functools.cache(lambda: renders(linear, doc, small=small))
+
+    def small_picture(name: str) -> bytes:
+        return cached(f"chart-svg-{name}", digest, lambda: (made()[name] or "").encode())
 
     @functools.cache
     def view() -> dict[str, Any]:
         svg = cached("chart-svg", digest, lambda: _svg_of(made()).encode()).decode()
-        phone = (cached("chart-svg-narrow", digest, lambda: (made()["narrow"] or "").encode())
-                 if narrow else b"")
+        smalls = {p.name: small_picture(p.name) if small else b"" for p in SMALL_PICTURES}
         png = cached("chart-png", digest, lambda: base64.b64decode(made()["png"] or ""))
         data = cached("chart-vega", digest, lambda: made()["data"].encode())
-        return {"svg": Markup(svg), "narrow": phone, "png": png,
+        return {"svg": Markup(svg), **smalls, "png": png,
                 "label": linear.get("description", ""),
                 "data": data, "log_possible": doc["log"] is not None, "empty": doc["empty"],
                 "legend": tuple(styles)}
     return view
 
 
-def renders(spec: dict[str, Any], doc: dict[str, Any], *, narrow: bool = True
+def renders(spec: dict[str, Any], doc: dict[str, Any], *, small: bool = True
             ) -> dict[str, str | None]:
-    """The chart's pictures ("svg", the phone's "narrow" and the link preview's "png", base64;
-    or why they were "refused": they hold the same text) and the browser's document. Without
-    `narrow`, its "narrow" is left to `narrow_picture` (in a fresh process: see `_renders_then_narrow`)."""
+    """The chart's pictures ("svg", the SMALL_PICTURES by name and the link preview's "png",
+    base64; or why they were "refused": they hold the same text) and the browser's document.
+    Without `small`, the small pictures are left to `small_picture` (each in a fresh process:
+    see `_renders_then_small`)."""
     from builder import chart_svg
 
     try:
-        svg, refused = chart_svg.chart_svg(spec, text_scale=SVG_TEXT_SCALE), None
+        svg, refused = chart_svg.chart_svg(spec), None
     except chart_svg.UnsafeSvgError as exc:
         svg, refused = None, str(exc)
     data = json.dumps(browser_document(doc), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False)
-    light = chart_svg.chart_svg(spec, text_scale=SVG_TEXT_SCALE, dark=False) if svg else None
-    png = base64.b64encode(social_png(light)).decode() if light else None
-    made = {"svg": svg, "narrow": None, "png": png, "refused": refused, "data": data}
-    return narrow_picture(spec, made) if narrow else made
+    png = base64.b64encode(social_png(chart_svg.chart_svg(spec, dark=False))).decode() if svg else None
+    made = {"svg": svg, **{p.name: None for p in SMALL_PICTURES}, "png": png, "refused": refused,
+            "data": data}
+    if small:
+        for picture in SMALL_PICTURES:
+            made = small_picture(spec, made, picture)
+    return made
 
 
-def narrow_picture(spec: dict[str, Any], made: dict[str, str | None]) -> dict[str, str | None]:
-    """`made` with the phone's picture (none when the wide one was refused: same text)."""
+def small_picture(spec: dict[str, Any], made: dict[str, str | None], picture: SmallPicture
+                  ) -> dict[str, str | None]:
+    """`made` with the `picture` drawn (none when the wide one was refused: same text)."""
+    return made if made["svg"] is None else {**made, picture.name: small_svg(spec, picture)}
+
+
+def small_svg(spec: dict[str, Any], picture: SmallPicture) -> str:
     from builder import chart_svg
 
-    if made["svg"] is None:
-        return made
-    return {**made, "narrow": chart_svg.chart_svg(spec, width=NARROW_SVG_WIDTH)}
+    return chart_svg.chart_svg(spec, width=picture.width, height=picture.height)
 
 
 def social_png(svg: str) -> bytes:
@@ -190,49 +200,60 @@ def social_png(svg: str) -> bytes:
 
 
 RENDERS_TIMEOUT = 300              # seconds of waiting; 2,000 results take about one
-_RENDERS = ("import sys, builder.chart_runtime as c; c._renders_then_narrow(sys.argv[1], sys.argv[2])")
-_NARROW = ("import sys, builder.chart_runtime as c; c._narrow_into(sys.argv[1], sys.argv[2])")
+_RENDERS = "import sys, builder.chart_runtime as c; c._renders_then_small(sys.argv[1], sys.argv[2])"
+_SMALL = ("import sys, builder.chart_runtime as c; "
+          "c._small_into(sys.argv[1], sys.argv[2], int(sys.argv[3]))")
 
 
-def _renders_then_narrow(given: str, out: str) -> None:
-    """`renders` but the phone's picture into `out`, then the phone's picture by the fresh
+def _renders_then_small(given: str, out: str) -> None:
+    """`renders` but the small pictures into `out`, then each small picture by a fresh
     interpreter this process becomes: vl-convert's engine grows by a third with a second
     drawing (138 -> 167 MiB at 2,000 results), beside the workers rendering the site."""
     a = json.loads(Path(given).read_text(encoding="utf-8"))
-    Path(out).write_text(json.dumps(renders(a["spec"], a["doc"], narrow=False)), encoding="utf-8")
-    os.execv(sys.executable, [sys.executable, "-c", _NARROW, given, out])
+    Path(out).write_text(json.dumps(renders(a["spec"], a["doc"], small=False)), encoding="utf-8")
+    _become(_SMALL, given, out, 0)
+
+
+def _small_into(given: str, out: str, index: int) -> None:
+    spec = json.loads(Path(given).read_text(encoding="utf-8"))["spec"]
+    made = json.loads(Path(out).read_text(encoding="utf-8"))
+    Path(out).write_text(json.dumps(small_picture(spec, made, SMALL_PICTURES[index])), encoding="utf-8")
+    _become(_SMALL, given, out, index + 1)
 
 
 def renders_into_cache(doc_file: str, cache_folder: str) -> None:
-    """`chart_view`'s renders of the document in `doc_file` into the render cache, the phone's
-    picture last, by the fresh interpreter this process becomes (as `_renders_then_narrow`). A
-    picture refused raises before: the build then makes the renders itself, and reports it."""
+    """`chart_view`'s renders of the document in `doc_file` into the render cache, the small
+    pictures last, each by a fresh interpreter this process becomes (as `_renders_then_small`).
+    A picture refused raises before: the build then makes the renders itself, and reports it."""
     from builder.cache import RenderCache
 
     cache = RenderCache(Path(cache_folder))
     chart_view(json.loads(Path(doc_file).read_text(encoding="utf-8")), (), cache.get,
-               has=cache.has, narrow=False)()
-    os.execv(sys.executable, [sys.executable, "-c", _NARROW_INTO_CACHE, doc_file, cache_folder])
+               has=cache.has, small=False)()
+    _become(_SMALL_INTO_CACHE, doc_file, cache_folder, 0)
 
 
-_NARROW_INTO_CACHE = ("import sys, builder.chart_runtime as c; "
-                      "c._narrow_into_cache(sys.argv[1], sys.argv[2])")
+_SMALL_INTO_CACHE = ("import sys, builder.chart_runtime as c; "
+                     "c._small_into_cache(sys.argv[1], sys.argv[2], int(sys.argv[3]))")
 
 
-def _narrow_into_cache(doc_file: str, cache_folder: str) -> None:
+def _small_into_cache(doc_file: str, cache_folder: str, index: int) -> None:
     from builder import chart_svg
     from builder.cache import RenderCache
 
     linear = spec_from_document(json.loads(Path(doc_file).read_text(encoding="utf-8")), "linear")
+    picture = SMALL_PICTURES[index]
     RenderCache(Path(cache_folder)).get(
-        "chart-svg-narrow", chart_svg.spec_digest(linear),
-        lambda: chart_svg.chart_svg(linear, width=NARROW_SVG_WIDTH).encode())
+        f"chart-svg-{picture.name}", chart_svg.spec_digest(linear),
+        lambda: small_svg(linear, picture).encode())
+    _become(_SMALL_INTO_CACHE, doc_file, cache_folder, index + 1)
 
 
-def _narrow_into(given: str, out: str) -> None:
-    spec = json.loads(Path(given).read_text(encoding="utf-8"))["spec"]
-    made = narrow_picture(spec, json.loads(Path(out).read_text(encoding="utf-8")))
-    Path(out).write_text(json.dumps(made), encoding="utf-8")
+def _become(code: str, first: str, second: str, index: int) -> None:
+    """This process becomes a fresh interpreter running `code` for the small picture `index`
+    (one drawing each: vl-convert's engine keeps what each drawing took); done after the last."""
+    if index < len(SMALL_PICTURES):
+        os.execv(sys.executable, [sys.executable, "-c", code, first, second, str(index)])
 
 
 class RendersApart:

@@ -11,10 +11,10 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from importlib.metadata import version
-from typing import Any, Callable
+from typing import Any
 
-from builder.chart import (BACKGROUND, CHART_VERSION, NARROW_SVG_WIDTH, SOCIAL_HEIGHT, SOCIAL_WIDTH,
-                           SVG_TEXT_SCALE, SVG_WIDTH, dark_style)
+from builder.chart import (BACKGROUND, CHART_VERSION, SMALL_PICTURES, SOCIAL_HEIGHT, SOCIAL_WIDTH,
+                           SVG_WIDTH, dark_style)
 
 
 class UnsafeSvgError(ValueError):
@@ -34,18 +34,17 @@ def spec_digest(spec: dict[str, Any]) -> str:
     vl-convert version comes from the package's metadata: a build whose renders are cached
     does not load vl-convert."""
     payload = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    salt = (f"{version('vl-convert-python')}|{SVG_WIDTH}|{SVG_TEXT_SCALE}|{NARROW_SVG_WIDTH}|"
-            f"{SOCIAL_WIDTH}|{SOCIAL_HEIGHT}|"
-            f"{CHART_VERSION}|{dark_style()}")
+    salt = (f"{version('vl-convert-python')}|{SVG_WIDTH}|{SMALL_PICTURES}|{SOCIAL_WIDTH}|"
+            f"{SOCIAL_HEIGHT}|{CHART_VERSION}|{dark_style()}")
     return hashlib.sha256(f"{salt}\n{payload}".encode("utf-8")).hexdigest()
 
 
-def chart_svg(spec: dict[str, Any], *, width: int = SVG_WIDTH, text_scale: float = 1.0,
+def chart_svg(spec: dict[str, Any], *, width: int = SVG_WIDTH, height: int | None = None,
               dark: bool = True) -> str:
     """The pre-rendered SVG of `spec` (a ``chart_spec`` dict or ``spec_from_document``).
 
-    Rendered at a fixed `width`, its text `text_scale` times the spec's (`with_text_scaled`),
-    then made responsive (viewBox, no fixed width/height). The SVG is
+    Rendered at a fixed `width` (and `height`, when given, instead of the spec's), then made
+    responsive (viewBox, no fixed width/height). The SVG is
     parsed and rebuilt: only drawing elements survive; no script, foreignObject, event-handler
     attribute, ``style`` attribute with ``url(``/``expression``, or href leaving the site. Text is
     re-serialised escaped. Deterministic: same spec -> same bytes. With `dark`, the picture
@@ -54,38 +53,11 @@ def chart_svg(spec: dict[str, Any], *, width: int = SVG_WIDTH, text_scale: float
     fixed = dict(spec)
     if fixed.get("width") == "container":
         fixed["width"] = width
+    if height is not None:
+        fixed["height"] = height
     fixed.pop("autosize", None)
-    if text_scale != 1:
-        fixed = with_text_scaled(fixed, text_scale)
     svg = _svg_of(json.dumps(fixed, sort_keys=True, separators=(",", ":")))
     return with_dark_style(svg) if dark else svg
-
-
-def with_text_scaled(spec: dict[str, Any], factor: float) -> dict[str, Any]:
-    """`spec` with every font size it sets (axes, title, text marks) `factor` times larger: a
-    picture scaled down to fit a narrower page keeps its words readable."""
-    def scaled(size: float) -> float:
-        return round(size * factor, 1)
-
-    out = dict(spec)
-    config = dict(out.get("config", {}))
-    for part, keys in (("axis", ("labelFontSize", "titleFontSize")), ("title", ("fontSize",))):
-        if part in config:
-            config[part] = {**config[part], **{k: scaled(config[part][k])
-                                               for k in keys if k in config[part]}}
-    out["config"] = config
-    out["layer"] = [_layer_text_scaled(layer, scaled) for layer in out.get("layer", [])]
-    if "layer" not in spec:
-        out.pop("layer")
-        out = _layer_text_scaled(out, scaled)
-    return out
-
-
-def _layer_text_scaled(layer: dict[str, Any], scaled: Callable[[float], float]) -> dict[str, Any]:
-    mark = layer.get("mark")
-    if isinstance(mark, dict) and "fontSize" in mark:
-        return {**layer, "mark": {**mark, "fontSize": scaled(mark["fontSize"])}}
-    return layer
 
 
 def with_dark_style(svg: str) -> str:

@@ -362,9 +362,9 @@ def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monk
     spec = chart.spec_from_document(doc, "linear")
     here = chart_runtime.renders(spec, doc)
     assert here["svg"].startswith("<svg") and here["refused"] is None
-    wide, narrow = (chart_svg.picture_size(here[kind]) for kind in ("svg", "narrow"))
-    # a phone's picture, as high but for the wide one's larger words (chart.SVG_TEXT_SCALE)
-    assert narrow[0] < wide[0] / 2 and narrow[1] <= wide[1] <= narrow[1] * 1.1
+    wide, narrow, mid = (chart_svg.picture_size(here[kind]) for kind in ("svg", "narrow", "mid"))
+    assert narrow[0] < wide[0] / 2 and narrow[1] == wide[1]          # a phone's picture, as high
+    assert wide[0] * 0.6 < mid[0] < wide[0] * 0.7 and mid[1] < wide[1]   # a tablet's, flatter
     assert chart_runtime.RendersApart(spec, doc).result() == here
     monkeypatch.setattr(chart_runtime, "_RENDERS", "raise SystemExit(3)")   # it fails: made here
     assert chart_runtime.RendersApart(spec, doc).result() == here
@@ -395,6 +395,7 @@ def test_the_renders_cached_apart_are_the_ones_made_here(lower_case, tmp_path):
     cache, digest = RenderCache(tmp_path / "cache"), chart_svg.spec_digest(spec)
     assert all(cache.has(kind, digest) for kind in chart_runtime.CACHED_RENDERS)
     assert cache.find("chart-svg-narrow", digest).decode() == here["narrow"]
+    assert cache.find("chart-svg-mid", digest).decode() == here["mid"]
     assert cache.find("chart-svg", digest).decode() == here["svg"]
 
 
@@ -525,7 +526,7 @@ def test_in_dark_mode_each_agent_keeps_a_colour_of_its_own_that_stands_out(svg):
         assert f'[fill="{colour}"]{{fill:{dark[colour]}}}' in style
 
 
-@pytest.mark.parametrize("width", [chart.SVG_WIDTH, chart.NARROW_SVG_WIDTH, "empty"])
+@pytest.mark.parametrize("width", [chart.SVG_WIDTH, chart.SMALL_PICTURES[0].width, "empty"])
 def test_the_link_preview_is_the_whole_picture_at_the_proportions_previews_show(lower_case, width):
     """Link previews show 1200 x 630 pixels and crop what is wider (the picture is 2.2:1): the
     preview's PNG is the whole picture, framed in its background, at that size."""

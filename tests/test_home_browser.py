@@ -463,45 +463,82 @@ def test_a_phone_gets_a_picture_of_the_chart_drawn_for_its_width(visit, javascri
     scale = """e => e.getBoundingClientRect().width /
                  (e.tagName === "IMG" ? +e.getAttribute("width") : e.viewBox.baseVal.width)"""
     page, watch = visit("/", viewport={"width": 320, "height": 800}, java_script_enabled=javascript)
-    picture = page.locator("#chart-static img")
+    picture = page.locator("#chart-static .chart-narrow img")
     assert picture.is_visible() and page.locator("#chart-static > svg").is_hidden()
     assert picture.evaluate("e => e.complete && e.naturalWidth > 0")           # it loaded
     assert 11 * picture.evaluate(scale) >= 9                                   # pixels of text
     assert picture.get_attribute("alt").startswith("Throughput over time:")
     assert [u for u in watch.requests if "/data/chart-narrow.svg" in u]
     page, watch = visit("/", viewport={"width": 1280, "height": 800}, java_script_enabled=javascript)
-    assert page.locator("#chart-static img").is_hidden()
+    assert page.locator("#chart-static .chart-narrow img").is_hidden()
     assert 11 * page.locator("#chart-static > svg").evaluate(scale) >= 11
     assert not [u for u in watch.requests if "chart-narrow" in u or u.startswith("data:")]
 
 
-# The smallest words of the chart's picture as shown, in CSS pixels: the picture's scale (its
-# box over the size it was drawn at; a letterboxed image by its tighter side) times the smallest
-# font size drawn in it (read from the inline SVG, or from the image's file).
-SMALLEST_TEXT = """([narrowSizes]) => {
-  const inline = document.querySelector("#chart-static > svg");
-  const image = document.querySelector("#chart-static img");
-  if (image && image.getBoundingClientRect().width > 0) {
-    const box = image.getBoundingClientRect();
-    return Math.min(box.width / +image.getAttribute("width"), box.height / +image.getAttribute("height"))
-      * Math.min(...narrowSizes);
-  }
-  const box = inline.getBoundingClientRect(), drawn = inline.viewBox.baseVal;
-  const scale = Math.min(box.width / drawn.width, box.height / drawn.height);
-  return scale * Math.min(...Array.from(inline.querySelectorAll("text"), t => parseFloat(getComputedStyle(t).fontSize)));
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_tablet_gets_a_picture_of_the_chart_drawn_for_its_width(visit, javascript):
+    """From 721 to 1060 pixels the desktop's picture was scaled below 1 (its words drawn larger
+    to stay readable, too large on a desktop): a tablet gets a picture drawn for its width, which
+    neither a phone nor a desktop fetches."""
+    for width in (721, 1060):
+        page, watch = visit("/", viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+        picture = page.locator("#chart-static .chart-mid img")
+        assert picture.is_visible() and page.locator("#chart-static > svg").is_hidden()
+        assert picture.evaluate("e => e.complete && e.naturalWidth > 0")           # it loaded
+        assert picture.get_attribute("alt").startswith("Throughput over time:")
+        assert [u for u in watch.requests if "/data/chart-mid.svg" in u]
+        assert not [u for u in watch.requests if "chart-narrow" in u]
+    for width in (720, 1061):
+        page, watch = visit("/", viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+        assert page.locator("#chart-static .chart-mid img").is_hidden()
+        assert not [u for u in watch.requests if "chart-mid" in u]
+
+
+# The chart's picture as shown: the file of the image in view ("" for the inline SVG) and its
+# scale (its box over the size it was drawn at; a letterboxed image by its tighter side).
+PICTURE_SHOWN = """() => {
+  const image = Array.from(document.querySelectorAll("#chart-static img"))
+    .find(i => i.getBoundingClientRect().width > 0);
+  const picture = image || document.querySelector("#chart-static > svg");
+  const box = picture.getBoundingClientRect();
+  const [width, height] = image ? [+image.getAttribute("width"), +image.getAttribute("height")]
+    : [picture.viewBox.baseVal.width, picture.viewBox.baseVal.height];
+  return [image ? new URL(image.currentSrc).pathname : "", Math.min(box.width / width, box.height / height)];
 }"""
+FONT_SIZES = "svg => Array.from(svg.querySelectorAll('text'), t => parseFloat(getComputedStyle(t).fontSize))"
 
 
-@pytest.mark.parametrize("width", [320, 480, 601, 700, 721, 830, 1024, 1600])
+def smallest_words(page, site) -> float:
+    """The smallest words of the chart's picture as shown, in CSS pixels: its scale times the
+    smallest font size drawn in it (read from the inline SVG, or from the image's file)."""
+    file, scale = page.evaluate(PICTURE_SHOWN)
+    if file:
+        drawn = re.findall(r'font-size="([\d.]+)px"', (site / file.lstrip("/")).read_text())
+        return scale * min(float(size) for size in drawn)
+    return scale * min(page.locator("#chart-static > svg").evaluate(FONT_SIZES))
+
+
+@pytest.mark.parametrize("width", [320, 480, 601, 700, 721, 830, 1024, 1060, 1061, 1600])
 def test_the_chart_pictures_words_are_readable_at_every_width(visit, served, width):
     """Between 601 and 830 pixels the picture drawn for a desktop was scaled to 0.58-0.79: its
     axis labels were read at 7 to 9 pixels (and the phone's at 10 at 320)."""
     _, site = served
-    narrow = (site / "data" / "chart-narrow.svg").read_text()
-    sizes = [float(size) for size in re.findall(r'font-size="([\d.]+)px"', narrow)]
     page, _ = visit("/", viewport={"width": width, "height": 900})
-    assert page.evaluate(SMALLEST_TEXT, [sizes]) >= 11
+    assert smallest_words(page, site) >= 11
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [800, 1280, 1600])
+def test_the_words_keep_their_size_as_the_live_chart_replaces_the_picture(visit, served, width):
+    """The picture's words were drawn 1.6 times the live chart's so as to be read at 11 pixels
+    at 721: at 1280 they were 18.7 pixels next to the page's 13, and shrank to 11 as the live
+    chart came in."""
+    _, site = served
+    page, _ = visit("/", viewport={"width": width, "height": 900})
+    pictured = smallest_words(page, site)
+    go_live(page)
+    live = min(page.locator("#chart-view svg").evaluate(FONT_SIZES))
+    assert live <= pictured <= live * 1.2
 
 
 # ------------------------------------------------------------------------------ screens, themes
@@ -517,7 +554,7 @@ def test_on_a_phone_the_first_screen_shows_the_headline_and_the_chart(visit, wid
     for tile in (".headline .best", ".headline .leader"):
         box = page.locator(tile).bounding_box()
         assert box["y"] + box["height"] <= 667, tile
-    assert page.locator("#chart-static img").bounding_box()["y"] <= 667 - 80   # the chart, not only its card
+    assert page.locator("#chart-static .chart-narrow img").bounding_box()["y"] <= 667 - 80   # the chart, not only its card
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -32,11 +33,11 @@ def synthetic_site(root: Path, results: int) -> Path:
     return out
 
 
-def first_visit(browser, site: Path) -> tuple[dict[str, int], list[str]]:
+def first_visit(browser, site: Path, width: int = 1280) -> tuple[dict[str, int], list[str]]:
     """gzip bytes of every response the home page got before any interaction, by URL path."""
     sizes: dict[str, int] = {}
     with serve_folder(site) as origin:
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context = browser.new_context(viewport={"width": width, "height": 800})
         page = context.new_page()
         watch = PageWatch(page, origin)
         finished = []
@@ -68,3 +69,7 @@ def test_first_visit_to_the_home_page_stays_within_its_byte_budget(browser, tmp_
     # ... and the page still has everything one step away
     assert (site / "data" / "chart.json").stat().st_size > 10_000
     assert (site / "data" / "results.json").stat().st_size > 10_000
+    # a tablet fetches the chart's picture drawn for its width, and stays within the budget
+    sizes, requests = first_visit(browser, site, width=900)
+    assert sum(sizes.values()) <= BUDGETS[results], (sum(sizes.values()), sizes)
+    assert [urlsplit(u).path for u in requests if "/data/" in u or "vega" in u] == ["/data/chart-mid.svg"]

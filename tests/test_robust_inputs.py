@@ -465,3 +465,4 @@ def test_a_refused_chart_picture_is_named_in_the_build_report(tmp_path, monkeypa
     # nor the phone's picture of it, refused alike (said once)
     assert html.soup(out / "index.html").select_one("#chart-static picture") is None
     assert not (out / "data" / "chart-narrow.svg").exists()
+    assert not (out / "data" / "chart-mid.svg").exists()

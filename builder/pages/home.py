@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from builder import chart_svg, format as fmt
+from builder.chart import SMALL_PICTURES
 from builder.chart_runtime import RUNTIME_FILE
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
@@ -17,13 +18,15 @@ from builder.slugs import slugify
 
 LATEST_MESSAGES = 8
 CHART_JSON = "data/chart.json"
-NARROW_CHART = "data/chart-narrow.svg"        # the chart's picture on a phone, fetched there alone
+SMALL_CHART = "data/chart-{}.svg"             # a picture for narrower screens, fetched there alone
 SOCIAL_CHART = "data/chart.png"               # the chart's picture in a link preview
 RESULTS_JSON = "data/results.json"
 
 
 @dataclass(frozen=True)
-class NarrowPicture:
+class SmallChart:
+    name: str                                 # which one: its class in style.css
+    media: str                                # the screens shown it
     url: str
     width: int
     height: int
@@ -77,26 +80,34 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
                 for s in chart["legend"]],
         records=ctx.plain_rows(lb.records),
         chart_url=_versioned(ctx.urls.file(CHART_JSON), chart_data),
-        narrow_chart=_narrow_picture(ctx, chart),
+        small_charts=_small_pictures(ctx, chart),
         results_url=_versioned(ctx.urls.file(RESULTS_JSON), results_data),
         og_image=_preview_image(ctx, chart),
     )
     yield PageSpec(ctx.urls.home(), "index.html", page, problems=chart["problems"])
     yield PageSpec(ctx.urls.file(CHART_JSON), data=chart_data)
-    if chart["narrow"]:
-        yield PageSpec(ctx.urls.file(NARROW_CHART), data=chart["narrow"])
+    for picture in SMALL_PICTURES:
+        if chart[picture.name]:
+            yield PageSpec(ctx.urls.file(SMALL_CHART.format(picture.name)), data=chart[picture.name])
     if chart["png"]:
         yield PageSpec(ctx.urls.file(SOCIAL_CHART), data=chart["png"])
     yield PageSpec(ctx.urls.file(RESULTS_JSON), data=results_data)
 
 
-def _narrow_picture(ctx: SiteContext, chart: dict) -> NarrowPicture | None:
-    """The phone's picture of the chart, as the page names it (none when it was refused)."""
-    if not chart["narrow"]:
-        return None
-    width, height = chart_svg.picture_size(chart["narrow"].decode())
-    return NarrowPicture(_versioned(ctx.urls.file(NARROW_CHART), chart["narrow"]), width, height,
-                         chart["label"])
+def _small_pictures(ctx: SiteContext, chart: dict) -> list[SmallChart]:
+    """The chart's pictures for narrower screens, as the page names them, each shown from the
+    screen after the last one's up (none when they were refused)."""
+    out, shown_from = [], 0
+    for picture in SMALL_PICTURES:
+        svg = chart[picture.name]
+        if svg:
+            width, height = chart_svg.picture_size(svg.decode())
+            shown = f"(max-width: {picture.up_to}px)"
+            media = f"(min-width: {shown_from}px) and {shown}" if shown_from else shown
+            url = _versioned(ctx.urls.file(SMALL_CHART.format(picture.name)), svg)
+            out.append(SmallChart(picture.name, media, url, width, height, chart["label"]))
+        shown_from = picture.up_to + 1
+    return out
 
 
 def _preview_image(ctx: SiteContext, chart: dict) -> PreviewImage | None:
