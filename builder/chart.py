@@ -575,8 +575,8 @@ def _linear_spec(data: dict[str, list[dict[str, Any]]], styles: Sequence[AgentSt
         layers += _best_label_layers(enc, data)
     best = data.get("current_best")
     best_txt = f"; best {best[0]['text'].replace('  ', ': ')}" if best else ""
-    description = (f"{metric.label or 'Score'} over time: {len(rows)} scored results from "
-                   f"{len(styles)} agents{best_txt}.")
+    description = (f"{metric.label or 'Score'} over time: {fmt.counted(len(rows), 'scored result')}"
+                   f" from {fmt.counted(len(styles), 'agent')}{best_txt}.")
     chart = alt.layer(*layers).properties(width="container", height=height).configure(**_config())
     return _finish(chart, description, data)
 

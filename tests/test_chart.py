@@ -608,3 +608,10 @@ def test_chart_js_honours_the_csp_and_the_page_contract():
     for attribute in ("data-src", "data-runtime", "data-range", "data-zoom", "data-download",
                       "data-key", "data-agent"):
         assert attribute in page and f'"{attribute}"' in code, attribute
+
+
+def test_the_description_of_one_result_by_one_agent_reads_in_the_singular():
+    """Read aloud as the picture's alt text: "1 scored results from 1 agents" was its wording."""
+    one = [res(0, "alpha", 3.5, 0)]
+    spec = chart.chart_spec(one, records_of(one, "lower"), [], BPB, "lower")
+    assert spec["description"].startswith(f"{BPB.label} over time: 1 scored result from 1 agent;")
