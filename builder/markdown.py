@@ -77,13 +77,13 @@ from builder import format as fmt
 from builder.config import DEFAULT_IMAGE_HOSTS
 from builder.html_blocks import NAMES as BLOCK_NAMES, TAG_START
 from builder.redact import (URL_MASK, Span, add_counts, masked_at, maybe_secret, maybe_url_secret,
-                            percent_decoded, percent_spelt_spans, redact_by_kind, secret_spans,
-                            shown_secret_spans)
+                            merged_spans, percent_decoded, percent_spelt_spans, redact_by_kind,
+                            secret_spans, shown_secret_spans)
 from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 14")
+          "door 15")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -258,8 +258,10 @@ def secrets_shown(text: str) -> dict[str, int]:
     is not rendered."""
     unescaped = html.unescape(text)
     plain = _MARKUP.sub("", _ANY_TAG.sub("", unescaped))
+    # (without its backslashes, a text holds every trigger it holds as markdown shows it:
+    # `https:\/\/…` is a URL's "://")
     if not maybe_secret(percent_decoded(_unseen_left_out(plain))) \
-            and not maybe_url_secret(percent_decoded(unescaped)):
+            and not maybe_url_secret(percent_decoded(unescaped.replace("\\", ""))):
         return {}
     # (every image kept, whatever its host, with its URL, alt and title: the most a page of
     # any site's configuration shows of it; its alt counts as once as its link's text)
@@ -324,7 +326,7 @@ def mask_url_secrets(fragment: str) -> tuple[str, dict[str, int]]:
 
     def masked(m: re.Match[str]) -> str:
         url = html.unescape(m.group(2))
-        spans = sorted(shown_secret_spans(url)) if maybe_secret(percent_decoded(url)) else []
+        spans = shown_secret_spans(url) if maybe_secret(percent_decoded(url)) else []
         if not spans:
             return m.group(0)
         for start, end, kind in spans:
@@ -357,8 +359,8 @@ def mask_shown_secrets(fragment: str) -> tuple[str, dict[str, int]]:
 def _shown_spans(shown: str) -> list[Span]:
     """The secrets a visitor sees in `shown`: as written, with `_UNSEEN` left out, or
     percent-decoded; in order, those that overlap as one."""
-    return _merged(secret_spans(shown) + _spans_unseen_left_out(shown)
-                   + percent_spelt_spans(shown))
+    return merged_spans(secret_spans(shown) + _spans_unseen_left_out(shown)
+                        + percent_spelt_spans(shown))
 
 
 # A tag's attributes as the sanitiser writes them (names in lower case, values in double quotes,
@@ -461,17 +463,6 @@ def _spans_unseen_left_out(shown: str) -> list[Span]:
 
     return [(in_shown(start), in_shown(end - 1) + 1, kind)
             for start, end, kind in secret_spans("".join(parts))]
-
-
-def _merged(spans: list[Span]) -> list[Span]:
-    """Spans in order, those that overlap as one (with the first one's kind)."""
-    merged: list[Span] = []
-    for start, end, kind in sorted(spans):
-        if merged and start < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), merged[-1][2])
-        else:
-            merged.append((start, end, kind))
-    return merged
 
 
 def _masked_texts(fragment: str, texts: list[_Text], spans: list[Span]) -> tuple[str, dict[str, int]]:

@@ -118,6 +118,12 @@ def _first_cased(first: str, prefix: str, value: str) -> re.Pattern[str]:
 _ANY_LETTER = "[A-Za-z\u0130\u0131\u017f\u212a]"
 
 
+def _is_a_mask(value: str) -> bool:
+    """Whether `value` is a mask, as written or percent-encoded as markdown writes one in a
+    link's target (`%5BREDACTED:…`): a page's text rendered again holds those."""
+    return percent_decoded(value[:12]).startswith("[REDACTED")
+
+
 # the names the assignment rules below look for, then ":" or "="
 _ASSIGNED = re.compile(r"(?:key|secret|token|passw(?:or)?d|passphrase|credentials?)[\"']?\s*[:=]")
 
@@ -155,7 +161,7 @@ _RULES: tuple[_Rule, ...] = (
         r"([A-Za-z0-9+/=._-]{8,})"), 2),
     _Rule("url-password", (("://", "@"),), _first_cased(
         _ANY_LETTER + r"(?<!\w.)", r"[a-z0-9+.-]{1,20}://[^\s/:@\"'<>\[\]]{1,100}:",
-        r"([^\s/@\"'<>\[\]]{1,200})(?=@)"), 2, lambda v: not v.startswith("[REDACTED")),
+        r"([^\s/@\"'<>\[\]]{1,200})(?=@)"), 2, lambda v: not _is_a_mask(v)),
     _Rule("secret", (_ASSIGNED,), _first_cased(
         "[AaSs\u017fTtPpCc_-]",
         r"(?:(?<=a)pi[_-]?key|(?<=a)pikey|(?<=s)ecret|(?<=[_-])key|(?<=t)oken|(?<=p)asswd"
@@ -397,8 +403,21 @@ URL_MASK = "%5BREDACTED:{}%5D"
 
 
 def shown_secret_spans(text: str) -> list[Span]:
-    """Where `text` holds a secret as written or as markdown or HTML shows it, in no order."""
-    return secret_spans(text) + _spelt_spans(text)
+    """Where `text` holds a secret as written or as markdown or HTML shows it, in order, each
+    once (both searches find one written as it is shown)."""
+    return merged_spans(secret_spans(text) + _spelt_spans(text))
+
+
+def merged_spans(spans: list[Span]) -> list[Span]:
+    """Spans in order, those that overlap as one (with the first one's kind): what several
+    searches found, each secret once."""
+    merged: list[Span] = []
+    for start, end, kind in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), merged[-1][2])
+        else:
+            merged.append((start, end, kind))
+    return merged
 
 
 def percent_spelt_spans(text: str) -> list[Span]:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from builder.markdown import (Linker, MarkdownRenderer, excerpt_of_html, heading_of_html,
                               mentioned_names, opening_heading, secrets_shown, title_of_html)
+from builder.redact import redact_shown
 from tests.html import soup
 
 LINKER = Linker(
@@ -384,7 +385,24 @@ def test_a_token_in_an_images_url_and_its_description_is_masked_in_both_and_coun
     '@kestrel <a href="https://bot:{pw}&#64;example.org/x">run</a>',
 ])
 def test_a_password_in_a_link_is_counted_wherever_the_mentions_are(written):
-    assert set(secrets_shown(written.format(pw="s3cret99"))) == {"url-password"}
+    assert secrets_shown(written.format(pw="s3cret99")) == {"url-password": 1}
+
+
+@pytest.mark.parametrize("written", [
+    "[run](https://bot:{pw}@example.org/x)", "[run](https:\\/\\/bot:{pw}@example.org/x)",
+    "[run](https\\://bot:{pw}@example.org/x)", "[run](https&#58;//bot:{pw}@example.org/x)",
+    '<a href="https:/&#47;bot:{pw}&#64;example.org/x">run</a>',
+])
+def test_a_password_in_a_link_markdown_unescapes_is_masked_and_counted_once(render, written):
+    text = written.format(pw="s3cret99")
+    assert "s3cret99" not in render(text) and secrets_shown(text) == {"url-password": 1}
+
+
+def test_a_password_masked_before_the_door_is_not_counted_again():
+    """`readers.load` counts what `redact_shown` masks, then what the door masks in the rest:
+    the door's mask of a link's target (`%5BREDACTED:…%5D`) is no second password."""
+    masked, counts = redact_shown("[run](https://bot:s3cret99@example.org/x)")
+    assert counts == {"url-password": 1} and secrets_shown(masked) == {}
 
 
 @pytest.mark.parametrize("text", [

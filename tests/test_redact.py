@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from builder import redact as redact_module
 from builder.redact import (masked_at, maybe_secret, maybe_url_secret, names_with_secrets, redact,
-                            redact_log, redact_name, redact_shown, secret_spans)
+                            redact_log, redact_name, redact_shown, secret_spans,
+                            shown_secret_spans)
 from builder.transcript import ToolCall, parse_log
 
 # Fake secrets are assembled at run time so that no scanner mistakes this file for a leak.
@@ -394,3 +395,15 @@ def test_a_generic_rule_reads_no_name_glued_to_the_word_before(text):
 ])
 def test_urls_with_no_at_sign_after_their_scheme_cannot_hold_a_password(text, maybe):
     assert maybe_url_secret(text) is maybe
+
+
+def test_a_password_written_as_it_is_shown_is_one_span():
+    """Found as written and as markdown shows it: one secret, to mask and to count once."""
+    url = "https://bot:s3cret99@example.org/x"
+    assert shown_secret_spans(url) == [(12, 20, "url-password")]
+
+
+@pytest.mark.parametrize("url", ["https://bot:%5BREDACTED:url-password%5D@example.org/x",
+                                 "https://bot:%5bREDACTED:url-password%5d@example.org/x"])
+def test_a_mask_as_markdown_writes_it_in_a_link_is_no_password(url):
+    assert redact_shown(url) == (url, {}) and redact(url) == (url, 0)

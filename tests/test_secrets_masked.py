@@ -7,15 +7,19 @@ import gzip
 import io
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder import format as fmt
 from builder.cli import main
 from builder.config import Config
-from builder.readers import read_inputs
+from builder.readers import INPUT_KINDS, load, read_inputs
 from builder.redact import add_counts, redact_name, redact_shown
+from builder.sources import Bucket
 from builder.sources.local import open_local
 from tests.hub_fixtures import collab_files
 from tests import html
@@ -284,3 +288,32 @@ def test_a_secret_percent_encoded_in_a_url_is_masked_in_the_link_and_counted(bui
         _report_rows(out)[PERCENT_MESSAGE]
     assert "2 secret(s) masked on the site (1 hf-token, 1 openai-key)" in _report_rows(out)[LEADERBOARD]
     assert "1 secret(s) masked on the site (1 hf-token)" in _report_rows(out)[RESULT]
+
+
+# --- each secret counted once ------------------------------------------------------------------
+
+# Where a secret may sit in a message, {} its place: a link's target (with its slashes escaped
+# for markdown or spelt as a character reference too), a bare URL, the text, an attribute.
+_PLACES = ("[run]({url})", "see {url} ok", "[run](https:\\/\\/{rest})", "[run](https&#58;//{rest})",
+           '<a href="https&#58;//{rest}">run</a>', "<{url}>", "token {token} here",
+           '<abbr title="{token}">HF</abbr>', "![plot]({url})")
+_PASSWORDS = st.text("abcdefghkmnpqrstuvwxyz23456789", min_size=8, max_size=12).map(
+    lambda letters: letters + "9")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PLACES), _PASSWORDS), max_size=4,
+                unique_by=lambda placed: placed[1]))
+def test_the_report_counts_each_secret_once_wherever_it_sits(placed):
+    """`readers.load` counts what `redact_shown` and the markdown door mask: each secret once."""
+    lines = [place.format(url=f"https://bot:{pw}@example.org/x", rest=f"bot:{pw}@example.org/x",
+                          token="hf_" + (pw * 4)[:34]) for place, pw in placed]
+    with tempfile.TemporaryDirectory() as folder:
+        path = "message_board/20260709-101500_kestrel_links.md"
+        (Path(folder) / "message_board").mkdir()
+        (Path(folder) / path).write_text(
+            "---\nagent: kestrel\ntype: status-update\ntimestamp: 2026-07-09 10:15 UTC\n---\n\n"
+            + "\n\n".join(lines) + "\n")
+        kind = next(kind for kind in INPUT_KINDS if kind.load == "start")
+        loaded = load(Bucket(Path(folder), (path,)), kind, path, Config().limits, {})
+    assert loaded.file is not None and loaded.file.masked == len(placed)
