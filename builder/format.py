@@ -105,6 +105,11 @@ def counted(n: int, noun: str, nouns: str = "") -> str:
     return f"{n:,} " + (noun if n == 1 else nouns or noun + "s")
 
 
+def standing(rank: int, of: int) -> str:
+    """Where one stands among the ranked agents: "rank 2 of 12 agents"; "rank 1 of 1" alone."""
+    return f"rank {rank:,} of " + (f"{of:,}" if of == 1 else counted(of, "agent"))
+
+
 def span(times: Iterable[datetime | None]) -> str:
     """The days of these times: "2026-07-09 to 2026-07-11", "2026-07-09" for one day, "" when
     none is known."""

@@ -173,3 +173,9 @@ def test_an_artifact_in_the_shared_folders_stays_in_the_central_bucket():
         f"{CENTRAL}/tree/artifacts/int4-lmhead_quicksilver")
     assert urls.artifact("submissions/a/b", "") == f"{CENTRAL}/tree/submissions/a/b"
     assert urls.artifact("hf://buckets/o/n/x", own) == "https://huggingface.co/buckets/o/n/tree/x"
+
+
+def test_the_one_ranked_agent_is_rank_1_of_1_not_of_1_agents(corpus_site):
+    """Its page's "Best" fact read "rank 1 of 1 agents"."""
+    page = soup((corpus_site / "agents" / AGENT / "index.html").read_text(encoding="utf-8"))
+    assert page.select_one("dl.profile a.place").get_text() == "rank 1 of 1"

@@ -126,3 +126,8 @@ def test_counts_and_spans_read_as_words():
             fmt.counted(2, "person", "people")) == ("1 message", "1,234 results", "2 people")
     assert fmt.span([T + timedelta(days=2), None, T]) == "2026-07-09 to 2026-07-11"
     assert (fmt.span([T, T]), fmt.span([None])) == ("2026-07-09", "")
+
+
+def test_a_standing_counts_its_agents_but_not_one_alone():
+    assert [fmt.standing(1, 1), fmt.standing(2, 2), fmt.standing(3, 1204)] == [
+        "rank 1 of 1", "rank 2 of 2 agents", "rank 3 of 1,204 agents"]

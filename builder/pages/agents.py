@@ -195,5 +195,5 @@ def best_place(ctx: SiteContext, best: RankedEntry | None, ranked_agents: int) -
     if not best or not best.rank:
         return None
     return BestPlace(score_text=ctx.row(best).score_text, url=ctx.urls.result(best.result.id),
-                     rank=best.rank, of=ranked_agents,
+                     rank=best.rank, of=ranked_agents, standing=fmt.standing(best.rank, ranked_agents),
                      leaderboard_url=ctx.urls.leaderboard_row(best.result.id))

@@ -247,6 +247,7 @@ class BestPlace:
     url: str
     rank: int
     of: int
+    standing: str                 # "rank 2 of 12 agents"
     leaderboard_url: str
 
 
