@@ -34,6 +34,12 @@ def clock(ts: datetime | None) -> str:
     return utc(ts).strftime("%H:%M UTC") if ts else ""
 
 
+def clock_kept_whole(text: str) -> str:
+    """A shown moment whose line may break between its day and its time, never inside the time
+    ("2026-07-09" / "08:12 UTC", not "2026-07-09 08:12" / "UTC"): for pages, not feeds."""
+    return text.replace(" UTC", "\u00a0UTC")
+
+
 def day(ts: datetime | None) -> str:
     """"Thursday 09 July 2026": the heading of a day's group of messages."""
     return utc(ts).strftime("%A %d %B %Y") if ts else "Undated"

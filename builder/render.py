@@ -93,6 +93,7 @@ def make_environment(csp: str, theme_dir: Path | None = None,
     env.globals["collab_site_version"] = __version__
     env.filters["thousands"] = fmt.count
     env.filters["counted"] = fmt.counted
+    env.filters["clock_kept_whole"] = fmt.clock_kept_whole
     return env
 
 

@@ -171,7 +171,7 @@ def test_a_result_an_agent_or_a_trace_on_a_phone_shows_its_facts_two_a_line(brow
     facts = page.locator("dl.profile > div")
     tops = [round(facts.nth(i).bounding_box()["y"]) for i in range(facts.count())]
     assert facts.count() >= 6 and len(set(tops)) <= (facts.count() + 1) // 2
-    times = page.locator("dl.profile dd", has_text=re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d UTC$"))
+    times = page.locator("dl.profile dd", has_text=re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d\sUTC$"))
     assert times.count() >= 1 and [t.evaluate(LINES) for t in times.all()] == [1] * times.count()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
@@ -341,4 +341,35 @@ def test_between_a_phone_and_a_desktop_the_home_tiles_stand_three_and_three(brow
     tiles = page.locator(".headline > div").all()
     tops = [round(tile.bounding_box()["y"]) for tile in tiles]
     assert len(tiles) == 6 and sorted(tops.count(top) for top in set(tops)) == [3, 3]
+    page.context.close()
+
+
+# The times of day ("03:10 UTC") the browser broke over two lines.
+_BROKEN_CLOCKS = r"""() => {
+  const broken = [];
+  for (const time of document.querySelectorAll('main time')) {
+    const walk = document.createTreeWalker(time, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      for (const m of n.data.matchAll(/\d\d:\d\d\s+UTC/gu)) {
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const lines = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+        if (lines.size > 1) broken.push(time.textContent);
+      }
+    }
+  }
+  return broken; }"""
+
+
+@pytest.mark.parametrize("path", ["/results/", "/traces/", "/", "/messages/", "/agents/kestrel/",
+                                  "/results/20260708-185633-241_glyph/",
+                                  "/traces/kestrel/826c2c77-5939-4612-83a2-82ebed9673a6/"])
+def test_on_a_small_phone_a_time_of_day_keeps_its_utc(browser, served, path):
+    """Dates read "2026-07-10 03:10" / "UTC" at 320 pixels: a line may break before a date or
+    between its day and its time, not inside the time."""
+    origin, _ = served
+    page = visit(browser, origin, path, "light", {"width": 320, "height": 700})
+    assert page.locator("main time").count() > 0
+    assert page.evaluate(_BROKEN_CLOCKS) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
     page.context.close()
