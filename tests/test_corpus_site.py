@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.cli import main
-from tests.browser import serve_folder
+from tests.browser import LINES, serve_folder
 from tests.conftest import CORPUS
 from tests.html import soup
 
@@ -179,3 +179,18 @@ def test_the_one_ranked_agent_is_rank_1_of_1_not_of_1_agents(corpus_site):
     """Its page's "Best" fact read "rank 1 of 1 agents"."""
     page = soup((corpus_site / "agents" / AGENT / "index.html").read_text(encoding="utf-8"))
     assert page.select_one("dl.profile a.place").get_text() == "rank 1 of 1"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1024, 1280, 320])
+def test_the_leader_tile_keeps_a_hyphenated_id_whole_where_it_fits(browser, corpus_site, width):
+    """At 1280 pixels the Leader tile read "mikasa-" / "inbound": six tiles of a sixth of the
+    row each, where the other tiles had room to spare. (At 320 there is no room: no overflow.)"""
+    with serve_folder(corpus_site) as origin:
+        page = browser.new_page(viewport={"width": width, "height": 800})
+        page.goto(origin + "/")
+        if width >= 1024:
+            assert page.locator(".headline dd.leader").evaluate(LINES) == 1
+            assert page.locator(".headline dd.as-of").evaluate(LINES) == 1
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        page.close()
