@@ -574,3 +574,27 @@ def test_the_404_page_names_a_bucket_files_page_as_the_builder_does(browser, hos
             page.goto(origin + "/" + quote(path))
             assert guess_of(page) == (path, url)
         page.close()
+
+
+def test_on_a_phone_the_first_screen_shows_results_and_filters_set_in_the_address(browser, served):
+    """At 320 pixels the open "Narrow the results" box took most of the first screen before any
+    result. It starts closed on a phone, opens by keyboard, and stays open when the address sets
+    a filter, so that a filter in force is seen."""
+    origin, _ = served
+    phone = browser.new_context(viewport={"width": 320, "height": 640})
+    page = phone.new_page()
+    page.goto(origin + "/search/?q=decode")
+    results_of(page)
+    assert page.locator("#search-results li").first.bounding_box()["y"] < 640
+    assert not page.locator("select[name=agent]").is_visible()
+    page.locator("#search-filters summary").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("select[name=agent]")).to_be_visible()
+    page.goto(origin + "/search/?q=decode&agent=kestrel")
+    results_of(page)
+    expect(page.locator("select[name=agent]")).to_have_value("kestrel")
+    assert page.locator("select[name=agent]").is_visible()
+    phone.close()
+    desktop, _ = open_page(browser, origin, "/search/?q=decode")
+    assert desktop.locator("select[name=agent]").is_visible()
+    desktop.context.close()

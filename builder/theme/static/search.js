@@ -330,5 +330,11 @@ window.addEventListener("scroll", () => {
   scrolling = setTimeout(remember, 200);
 });
 list.addEventListener("click", remember);         // the result followed, before the page goes
-restore(new URLSearchParams(location.search));
+const asked = new URLSearchParams(location.search);
+restore(asked);
+// On a phone the open filters filled the first screen before any result: they start closed
+// there, unless the address sets one.
+if (matchMedia("(max-width: 640px)").matches && !FIELDS.some((name) => name !== "q" && asked.get(name))) {
+  document.getElementById("search-filters").open = false;
+}
 search(left);
