@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from builder.cli import main
-from tests.browser import PageWatch, serve_folder
+from tests.browser import LINES, PageWatch, serve_folder
 from tests.html import soup, text_of
 from tests.site_fixtures import REPO
 
@@ -39,6 +39,18 @@ def results_of(page):
     return page.eval_on_selector_all(
         "#search-results li", "items => items.map(li => [li.querySelector('a').textContent,"
         " li.querySelector('a').getAttribute('href'), li.querySelector('.search-meta').textContent])")
+
+
+def test_on_a_phone_a_results_date_stays_whole(browser, served):
+    """A result's date read "2026-" / "07-06 17:32 UTC" under its title at 320 pixels."""
+    origin, _ = served
+    phone = browser.new_context(viewport={"width": 320, "height": 640})
+    page = phone.new_page()
+    page.goto(origin + "/search/?q=decode")
+    results_of(page)
+    dates = page.locator("#search-results .search-meta .when").all()
+    assert len(dates) >= 10 and {date.evaluate(LINES) for date in dates} == {1}
+    phone.close()
 
 
 def every_result(page):

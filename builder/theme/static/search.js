@@ -229,9 +229,15 @@ function resultItem(page) {
   meta.className = "search-meta";
   const facets = (page.filters || {})[FACET] || [];
   const kind = KINDS[valuesOf(facets, "kind")[0]] || "";
-  const parts = [kind, valuesOf(facets, "agent").join(", "), valuesOf(facets, "type").join(", "),
-                 (page.meta && page.meta.time) || ""];
+  const parts = [kind, valuesOf(facets, "agent").join(", "), valuesOf(facets, "type").join(", ")];
   meta.textContent = parts.filter(Boolean).join(" · ");
+  const when = (page.meta && page.meta.time) || "";
+  if (when) {                          // a date whole: not "2026-" / "07-06 17:32 UTC"
+    const time = document.createElement("span");
+    time.className = "when";
+    time.textContent = when;
+    meta.append(meta.textContent ? " · " : "", time);
+  }
   item.append(heading, meta);
   const text = excerptOf(page, title.textContent);
   if (text) {                          // a page that is all title has nothing more to show
