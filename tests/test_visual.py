@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser import LINES, serve_folder
-from tests.test_threads import PARENT, bucket_with_thread, build
+from tests.test_threads import PARENT, ROLL_CALL, add_roll_call, bucket_with_thread, build
 
 pytestmark = pytest.mark.browser
 
@@ -32,9 +32,12 @@ MEAN_LUMINANCE = """async (png) => {
 
 @pytest.fixture(scope="module")
 def thread_served(tmp_path_factory):
-    """The demo with a message of 150 replies (a numbered page of them), served: its origin."""
+    """The demo with a message of 150 replies (a numbered page of them) and one that answers 30
+    of them (its "In reply to" folded), served: its origin."""
     folder = tmp_path_factory.mktemp("thread-of-150")
-    build(bucket_with_thread(folder, 150), folder / "site")
+    bucket = bucket_with_thread(folder, 150)
+    add_roll_call(bucket, 30)
+    build(bucket, folder / "site")
     with serve_folder(folder / "site") as origin:
         yield origin
 
@@ -347,7 +350,7 @@ def test_between_a_phone_and_a_desktop_the_home_tiles_stand_three_and_three(brow
 # The times of day ("03:10 UTC") the browser broke over two lines.
 _BROKEN_CLOCKS = r"""() => {
   const broken = [];
-  for (const time of document.querySelectorAll('main time')) {
+  for (const time of document.querySelectorAll('main time, main .as-of')) {
     const walk = document.createTreeWalker(time, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       for (const m of n.data.matchAll(/\d\d:\d\d\s+UTC/gu)) {
@@ -372,4 +375,49 @@ def test_on_a_small_phone_a_time_of_day_keeps_its_utc(browser, served, path):
     assert page.locator("main time").count() > 0
     assert page.evaluate(_BROKEN_CLOCKS) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.context.close()
+
+
+def test_on_a_tablet_the_homes_data_date_keeps_its_utc(browser, served):
+    """The "Data as of" tile read "2026-07-12 07:16" / "UTC" at 768 pixels."""
+    origin, _ = served
+    page = visit(browser, origin, "/", "light", {"width": 768, "height": 900})
+    assert page.locator("main .as-of").count() == 1
+    assert page.evaluate(_BROKEN_CLOCKS) == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("path", [f"/messages/{ROLL_CALL}/", "/search/?q=awq", "/messages/"])
+def test_every_fold_shows_the_pointer_of_something_to_open(browser, thread_served, path):
+    """"and 33 more" under "In reply to" showed the text cursor, as if it could not be opened."""
+    page = visit(browser, thread_served, path, "light", PHONE)
+    folds = page.locator("main summary")
+    assert folds.count() >= 1
+    assert {fold.evaluate("(e) => getComputedStyle(e).cursor") for fold in folds.all()} == {"pointer"}
+    page.context.close()
+
+
+# The left edge of each line an element's words take.
+_LINE_STARTS = """(e) => { const starts = new Map(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const r = document.createRange(); r.selectNodeContents(n);
+      for (const x of r.getClientRects()) if (x.width > 0) {
+        const line = Math.round(x.bottom);
+        starts.set(line, Math.min(starts.get(line) ?? Infinity, Math.round(x.left)));
+      }
+    }
+    return [...starts.values()]; }"""
+
+
+def test_on_a_small_phone_the_newer_message_reads_from_the_left_with_its_author_whole(browser, served):
+    """The link to a newer message with a long title was set ragged on the left on a phone, and
+    its author broke at a hyphen: "(sparkle-" / "mini-3)"."""
+    origin, _ = served
+    page = visit(browser, origin, "/messages/20260709-123144-606_basalt/", "light",
+                 {"width": 320, "height": 700})
+    newer = page.locator(".walk .newer")
+    assert "sparkle-mini-3" in newer.inner_text()
+    starts = newer.evaluate(_LINE_STARTS)
+    assert len(starts) >= 2 and len(set(starts)) == 1
+    assert newer.locator(".muted").evaluate(LINES) == 1
     page.context.close()
