@@ -421,3 +421,16 @@ def test_on_a_small_phone_the_newer_message_reads_from_the_left_with_its_author_
     assert len(starts) >= 2 and len(set(starts)) == 1
     assert newer.locator(".muted").evaluate(LINES) == 1
     page.context.close()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, PHONE], ids=["320", "phone"])
+def test_on_a_phone_the_traces_counts_stand_two_a_line(browser, served, viewport):
+    """One count a line (tokens, sessions counted, without token data, agents) took 340 pixels
+    of a 320-pixel phone's first screen before the text that says what they are."""
+    origin, _ = served
+    page = visit(browser, origin, "/traces/", "light", viewport)
+    tiles = page.locator("dl.headline.tokens > div")
+    tops = [round(tiles.nth(i).bounding_box()["y"]) for i in range(tiles.count())]
+    assert tiles.count() == 4 and len(set(tops)) == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.context.close()
