@@ -339,8 +339,10 @@ list.addEventListener("click", remember);         // the result followed, before
 const asked = new URLSearchParams(location.search);
 restore(asked);
 // On a phone the open filters filled the first screen before any result: they start closed
-// there, unless the address sets one.
+// there (the style sheet hides them until this runs, so nothing moves), unless the address sets one.
+const filters = document.getElementById("search-filters");
 if (matchMedia("(max-width: 640px)").matches && !FIELDS.some((name) => name !== "q" && asked.get(name))) {
-  document.getElementById("search-filters").open = false;
+  filters.open = false;
 }
+filters.classList.add("decided");
 search(left);
