@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from builder import format as fmt
@@ -36,14 +36,18 @@ class Entry:
 def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
     """The `size` newest entries by when they were posted, newest first (undated ones last,
     ties by URL): a result verified later keeps its place among the results, as pages list it."""
-    return sorted(entries, key=lambda e: (e.posted is not None, fmt.iso(e.posted), e.url),
-                  reverse=True)[:size]
+    return _last_by(entries, lambda e: e.posted, size)
 
 
 def latest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:
     """The `size` entries that changed last, latest first (ties by URL): a feed of events on
     old entries (a verdict on a record) shows the newest event, however old its entry."""
-    return sorted(entries, key=lambda e: (e.updated is not None, fmt.iso(e.updated), e.url),
+    return _last_by(entries, lambda e: e.updated, size)
+
+
+def _last_by(entries: Iterable[Entry], when: Callable[[Entry], datetime | None],
+             size: int) -> list[Entry]:
+    return sorted(entries, key=lambda e: (when(e) is not None, fmt.iso(when(e)), e.url),
                   reverse=True)[:size]
 
 

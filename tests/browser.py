@@ -64,6 +64,19 @@ def chromium():
 
 
 # The lines of text an element's words take (evaluate on a locator).
+# An init script: the layout shifts a page makes without the visitor's doing, summed (Chromium's
+# measure, as Core Web Vitals count it) in window.__shifts.
+LAYOUT_SHIFTS = """window.__shifts = 0; new PerformanceObserver((list) => { for (const e of list.getEntries())
+    if (!e.hadRecentInput) window.__shifts += e.value; }).observe({type: "layout-shift", buffered: true});"""
+
+
+def watching_shifts(browser, viewport):
+    """A new page of a new context whose layout shifts add up in window.__shifts."""
+    context = browser.new_context(viewport=viewport)
+    context.add_init_script(LAYOUT_SHIFTS)
+    return context.new_page()
+
+
 LINES = """(e) => { const bottoms = new Set(), walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
     for (let n = walk.nextNode(); n; n = walk.nextNode()) {
       const r = document.createRange(); r.selectNodeContents(n);

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from builder.cli import main
-from tests.browser import LINES, PageWatch, serve_folder
+from tests.browser import LINES, PageWatch, serve_folder, watching_shifts
 from tests.html import soup, text_of
 from tests.site_fixtures import REPO
 
@@ -612,9 +612,6 @@ def test_on_a_phone_the_first_screen_shows_results_and_filters_set_in_the_addres
     desktop.context.close()
 
 
-_SHIFTS = """window.__shifts = 0; new PerformanceObserver((list) => { for (const e of list.getEntries())
-    if (!e.hadRecentInput) window.__shifts += e.value; }).observe({type: "layout-shift", buffered: true});"""
-
 
 @pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 1280, "height": 800}],
                          ids=["phone", "desktop"])
@@ -624,12 +621,10 @@ def test_nothing_moves_while_the_search_page_loads_its_results(browser, served, 
     a phone's screen, 0.10 of a desktop's, by Chromium's measure), and on a phone the filters
     closed after the first paint and pulled everything under them up."""
     origin, _ = served
-    context = browser.new_context(viewport=viewport)
-    context.add_init_script(_SHIFTS)
-    page = context.new_page()
+    page = watching_shifts(browser, viewport)
     page.goto(origin + path)
     if "q=" in path:
         results_of(page)
     page.wait_for_timeout(300)
     assert page.evaluate("window.__shifts") < 0.01
-    context.close()
+    page.context.close()

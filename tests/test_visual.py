@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser import LINES, serve_folder
+from tests.browser import LINES, serve_folder, watching_shifts
 from tests.test_threads import PARENT, ROLL_CALL, add_roll_call, bucket_with_thread, build
 
 pytestmark = pytest.mark.browser
@@ -436,9 +436,6 @@ def test_on_a_phone_the_traces_counts_stand_two_a_line(browser, served, viewport
     page.context.close()
 
 
-_SHIFTS = """window.__shifts = 0; new PerformanceObserver((list) => { for (const e of list.getEntries())
-    if (!e.hadRecentInput) window.__shifts += e.value; }).observe({type: "layout-shift", buffered: true});"""
-
 
 @pytest.mark.parametrize("viewport", [{"width": 320, "height": 700}, DESKTOP], ids=["320", "desktop"])
 @pytest.mark.parametrize("path", ["/", "/results/", "/agents/", "/traces/"])
@@ -448,9 +445,7 @@ def test_nothing_moves_when_the_scripts_show_the_tables_and_charts_controls(brow
     after the first paint: the tables under them moved down (a layout shift of 0.10 on /results/
     at 320 pixels, 0.02 on a desktop, by Chromium's measure). Their room is kept from the start."""
     origin, _ = served
-    context = browser.new_context(viewport=viewport)
-    context.add_init_script(_SHIFTS)
-    page = context.new_page()
+    page = watching_shifts(browser, viewport)
     page.goto(origin + path, wait_until="networkidle")
     assert page.evaluate("window.__shifts") < 0.005
-    context.close()
+    page.context.close()
