@@ -130,7 +130,13 @@ def runner(tmp_path) -> Runner:
 def _installed(runner: Runner) -> str:
     venv = Path(runner.outputs["venv"]["path"])
     return subprocess.run([str(venv / "bin" / "collab-site"), "--version"], capture_output=True,
-                          text=True, check=True, timeout=60).stdout.strip()
+                          text=True, check=True, timeout=60, env=_outside_env()).stdout.strip()
+
+
+def _outside_env() -> dict[str, str]:
+    """This process's environment without PYTHONPATH, which would import the checkout's builder
+    instead of the one installed in the runner's venv."""
+    return {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
 
 
 def test_a_first_run_installs_collab_site_in_a_venv_that_later_steps_run(runner):
@@ -141,7 +147,7 @@ def test_a_first_run_installs_collab_site_in_a_venv_that_later_steps_run(runner)
     # the render cache is named by what is installed in that venv, not by the runner's Python
     caches = runner.run("Locate the caches")
     venv_python = Path(located["path"]) / "bin" / "python"
-    freeze = subprocess.run([str(venv_python), "-m", "pip", "freeze", "--all"],
+    freeze = subprocess.run([str(venv_python), "-m", "pip", "freeze", "--all"], env=_outside_env(),
                             capture_output=True, text=True, check=True, timeout=60).stdout
     assert "collab-site @ file://" in freeze or "collab-site==1.2.3" in freeze
     digest = subprocess.run(["sha256sum"], input=freeze, capture_output=True, text=True,
