@@ -857,7 +857,8 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     rendered = re.sub(r"<pre\b.*?</pre>", " ", rendered[: limit * 12], flags=re.S)
     if "footnote" in rendered:
         rendered = _FOOTNOTES.sub("", rendered)
-    rendered = _UNENDED_HEADING.sub(r"\1\2.\3", rendered)
+    if "</h" in rendered:           # (the expression tries every character: most texts have none)
+        rendered = _UNENDED_HEADING.sub(r"\1\2.\3", rendered)
     rendered = _ROW_END.sub(r" ·\1", rendered)
     if "</li>" in rendered:
         rendered = _UNENDED_ITEM.sub(r"\1 ·\2\3", rendered)
