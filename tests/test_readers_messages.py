@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from builder.readers import messages
-from builder.readers.messages import normalise_refs
+from builder.readers.messages import message_id, normalise_refs
+from builder.urls import Urls
 from tests.readers_support import read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
@@ -168,3 +169,11 @@ def test_a_message_giving_a_key_twice_is_reported():
                                      "---\nagent: glyph\nrefs: a.md\nrefs: b.md\n---\nhello\n")
     assert message.refs == ("b",)         # refs are kept without their .md
     assert [p.reason for p in problems] == ["key 'refs' is given more than once; its last value is used"]
+
+
+@pytest.mark.parametrize("stem", ["20260103-100000-000_Carol", "20260103-100000_carol_a b"])
+def test_a_file_named_like_another_messages_slug_has_its_own_id_and_page(stem):
+    urls = Urls()
+    impostor = urls.message(message_id(stem + ".md")).split("/")[-2] + ".md"
+    assert message_id(impostor) != message_id(stem + ".md")
+    assert urls.message(message_id(impostor)) != urls.message(message_id(stem + ".md"))

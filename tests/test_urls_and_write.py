@@ -15,6 +15,20 @@ def test_hostile_ids_become_safe_distinct_segments():
     assert slugify("orbit-7") == "orbit-7"
 
 
+@pytest.mark.parametrize("victim", ["Bob", "a b", "café", "../x"])
+def test_an_agent_named_like_another_agents_slug_gets_a_page_of_its_own(victim):
+    urls = Urls()
+    impostor = urls.agent(victim).split("/")[-2]       # the victim's slug, as a name
+    assert urls.agent(impostor) != urls.agent(victim)
+    assert urls.agent_feed(impostor) != urls.agent_feed(victim)
+
+
+def test_a_trace_never_takes_the_place_of_a_page_of_the_traces_index():
+    urls = Urls()
+    assert urls.trace("page", "2") != urls.traces(2)
+    assert urls.file_for(urls.trace("page", "2")) != urls.file_for(urls.traces(2))
+
+
 def test_urls_and_their_files():
     urls = Urls(base="/collab/", bucket_web="https://huggingface.co/buckets/o/b")
     assert urls.home() == "/collab/"

@@ -12,7 +12,7 @@ from builder.model import Message, Problem
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import basename, best_timestamp, parse_stamped_filename
-from builder.slugs import slugify
+from builder.slugs import looks_slugged, slugify
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 _REF_SEPARATORS = re.compile(r"[,\s]+")
@@ -58,9 +58,10 @@ def read_message(file: InputFile, config: Config) -> Found:
 
 
 def message_id(name: str) -> str:
-    """The filename stem without any folder or `.md`; slugged only when not URL safe."""
+    """The filename stem without any folder or `.md`; slugged when not URL safe, or shaped like
+    the slug of another stem (a file named so would otherwise share that message's id)."""
     stem = basename(name.strip()).removesuffix(".md")
-    if not stem or _SAFE_ID.match(stem):
+    if not stem or (_SAFE_ID.match(stem) and not looks_slugged(stem)):
         return stem
     return slugify(stem)
 
