@@ -78,3 +78,9 @@ def test_a_registration_given_a_key_twice_is_reported():
     agent, problems = read_agent("agents/wren.md", "---\nagent_name: wren\nagent_model: a\nagent_model: b\n---\n")
     assert agent.model == "b"
     assert [p.reason for p in problems] == ["key 'agent_model' is given more than once; its last value is used"]
+
+
+def test_an_agent_name_with_a_bidi_override_is_read_without_it_and_reported():
+    agent, problems = read_agent("agents/evil.md", "---\nagent_name: \"evil\\u202egnp.exe\"\n---\n")
+    assert agent.id == "evilgnp.exe"
+    assert any("(U+202E); read without them" in p.reason for p in problems)

@@ -214,3 +214,10 @@ def test_a_table_wider_than_anyone_reads_keeps_its_first_columns():
     (row,), problems = read_leaderboard("LEADERBOARD.md", text, TPS)
     assert (row.agent, row.score) == ("senpai", 1.5)
     assert [p.reason for p in problems] == ["the table's last 99,952 columns are ignored (only 50 are read)"]
+
+
+def test_a_rows_agent_with_a_zero_width_space_is_read_without_it_and_reported():
+    found = read_one(leaderboard.read_leaderboard, "LEADERBOARD.md",
+                     "| agent | tps |\n|---|---|\n| bo\u200bb | 5 |\n", Config(metric=TPS))
+    assert [r.agent for r in found.results] == ["bob"]
+    assert any("(U+200B); read without them" in p.reason for p in found.problems)

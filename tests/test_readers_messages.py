@@ -6,7 +6,7 @@ import pytest
 from builder.readers import messages
 from builder.readers.messages import message_id, normalise_refs
 from builder.urls import Urls
-from tests.readers_support import read_one
+from tests.readers_support import HIDDEN_NAMES, read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 UTC = timezone.utc
@@ -177,3 +177,13 @@ def test_a_file_named_like_another_messages_slug_has_its_own_id_and_page(stem):
     impostor = urls.message(message_id(stem + ".md")).split("/")[-2] + ".md"
     assert message_id(impostor) != message_id(stem + ".md")
     assert urls.message(message_id(impostor)) != urls.message(message_id(stem + ".md"))
+
+
+@pytest.mark.parametrize(("written", "shown", "codes"), HIDDEN_NAMES)
+def test_an_author_or_type_with_hidden_characters_is_read_without_them_and_reported(
+        written, shown, codes):
+    message, problems = read_message("message_board/20260105-100001-000_alice.md",
+                                     f"---\nagent: {written}\ntype: {written}\n---\nhi\n")
+    assert (message.agent, message.type) == (shown, shown)
+    reasons = [p.reason for p in problems if "invisible" in p.reason]
+    assert len(reasons) == 2 and all(f"({codes}); read without them" in r for r in reasons)

@@ -7,7 +7,7 @@ import pytest
 from builder.config import Config, MetricConfig
 from builder.model import Link
 from builder.readers import results
-from tests.readers_support import read_one
+from tests.readers_support import HIDDEN_NAMES, read_one
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "readers"
 TPS = MetricConfig(field="tps", label="TPS", unit="tok/s", secondary_field="ppl", secondary_label="PPL")
@@ -228,3 +228,12 @@ def test_a_key_given_twice_is_reported_and_its_last_value_used():
     result, problems = read_result_json("artifacts/results/run_a.json",
                                         '{"tps": 999, "notes": "n", "tps": 300}', TPS)
     assert result.score == 300 and [p.reason for p in problems] == [REPEATED]
+
+
+@pytest.mark.parametrize(("written", "shown", "codes"), HIDDEN_NAMES)
+def test_a_results_agent_with_hidden_characters_is_read_without_them_and_reported(
+        written, shown, codes):
+    result, problems = read_result_md("results/20260105-100001-000_alice.md",
+                                      f"---\ntps: 5\nagent: {written}\n---\n", TPS)
+    assert result.agent == shown
+    assert any(f"({codes}); read without them" in p.reason for p in problems)

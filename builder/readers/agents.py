@@ -8,7 +8,7 @@ from builder.config import Config
 from builder.model import Agent, Problem
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
-from builder.readers.values import parse_timestamp, stem
+from builder.readers.values import name_in, parse_timestamp, stem
 
 _TOOL_SEPARATORS = re.compile(r"\s*,\s*")
 
@@ -25,7 +25,7 @@ def read_agent(file: InputFile, config: Config) -> Found:
     if joined is None and to_text(fields.get("joined")).strip():
         problems.append(Problem(path, f"joined {brief(fields['joined'])!r} "
                                       "is not a valid time; shown as unknown"))
-    named = to_text(fields.get("agent_name")).strip()
+    named = name_in(fields, "agent_name", path, problems)
     if named and named != stem(path):
         problems.append(Problem(path, f"agent_name {brief(named)!r} is not the file's name "
                                       f"{stem(path)!r}; registered as {brief(named)!r}"))

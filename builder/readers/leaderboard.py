@@ -16,7 +16,7 @@ from builder.config import Config, MetricConfig
 from builder.model import NOTE, Link, Problem, Result, Status, Verification
 from builder.readers.frontmatter import brief, normalise_newlines
 from builder.readers.kinds import Found, InputFile
-from builder.readers.values import parse_number, parse_table_date, parse_timestamp
+from builder.readers.values import parse_number, parse_table_date, parse_timestamp, visible_name
 from builder.slugs import slugify
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
@@ -316,7 +316,10 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
         return texts[column] if column is not None and column < len(texts) else ""
 
     problems: list[Problem] = []
-    agent = clean_agent(cell(columns.agent))
+    written = cell(columns.agent)
+    agent, hidden = visible_name(clean_agent(written))
+    if hidden:
+        problems.append(Problem(path, f"row {number}: agent {brief(written)!r} {hidden}"))
     if not agent:
         problems.append(Problem(path, f"row {number}: no agent name; listed as 'unknown'", NOTE))
         agent = "unknown"

@@ -11,7 +11,7 @@ from builder.markdown import mentioned_names
 from builder.model import Message, Problem
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
-from builder.readers.values import basename, best_timestamp, parse_stamped_filename
+from builder.readers.values import basename, best_timestamp, name_in, parse_stamped_filename
 from builder.slugs import looks_slugged, slugify
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -33,7 +33,7 @@ def read_message(file: InputFile, config: Config) -> Found:
     problems = [Problem(path, note) for note in (*front.notes, *dated.notes)]
     if front.error:
         problems.append(Problem(path, f"{front.error}; message shown from its file name and text"))
-    author = to_text(fields.get("agent")).strip()
+    author = name_in(fields, "agent", path, problems)
     if author and author != stamped.agent:
         problems.append(Problem(path, f"agent {brief(author)!r} is not the one its file name "
                                       f"gives ({stamped.agent!r}); credited to {brief(author)!r}"))
@@ -42,7 +42,7 @@ def read_message(file: InputFile, config: Config) -> Found:
         id=message_id(filename),
         filename=filename,
         agent=author or stamped.agent,
-        type=to_text(fields.get("type")).strip().lower() or "agent",
+        type=name_in(fields, "type", path, problems).lower() or "agent",
         timestamp=dated.time,
         topic=stamped.topic,
         refs=normalise_refs(fields.get("refs")),

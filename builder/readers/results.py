@@ -13,7 +13,8 @@ from builder.model import NOTE, Link, Problem, Result, ResultOrigin, Status
 from builder.readers.frontmatter import brief, json_noting_repeats, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
-    best_timestamp, is_link_url, parse_number, parse_score, parse_stamped_filename, stem, strings_in,
+    best_timestamp, is_link_url, name_in, parse_number, parse_score, parse_stamped_filename, stem,
+    strings_in,
 )
 from builder.slugs import slugify
 
@@ -118,7 +119,7 @@ def agent_from_filename(path: str) -> str:
 
 def _agent(fields: Mapping[str, Any], path: str, problems: list[Problem]) -> str:
     for key in ("agent", "agent_id"):
-        text = to_text(fields.get(key)).strip()
+        text = name_in(fields, key, path, problems)
         if text:
             return text
     from_name = agent_from_filename(path)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import math
 import numbers
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from builder import format as fmt
+from builder.model import Problem
 from builder.readers.frontmatter import brief, to_text
 from builder.urls import url_parts
 
@@ -262,6 +264,33 @@ def _number_in_text(text: str) -> float | None:
         literal += "e" + exponent
     number = float(literal)
     return number if math.isfinite(number) else None
+
+
+# What a file name may not hold either: controls, bidi overrides and isolates, zero-width spaces.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def visible_name(text: str) -> tuple[str, str]:
+    """A name written in a file (an agent's, a message type) without the characters a file name
+    may not hold, and what was left out ("" for nothing): a visitor cannot tell "bo\u200bb"
+    from "bob", "evil\u202egnp.exe" shows as "evilexe.png" and turns the text after it."""
+    if text.isascii() and text.isprintable():
+        return text, ""
+    hidden = dict.fromkeys(ch for ch in text if unicodedata.category(ch) in _HIDDEN)
+    if not hidden:
+        return text, ""
+    shown = "".join(ch for ch in text if ch not in hidden).strip()
+    codes = ", ".join(f"U+{ord(ch):04X}" for ch in hidden)
+    return shown, f"holds invisible or control characters ({codes}); read without them"
+
+
+def name_in(fields: Mapping[str, Any], key: str, path: str, problems: list[Problem]) -> str:
+    """`fields[key]` as a visible name; a problem in `problems` when characters were left out."""
+    written = to_text(fields.get(key)).strip()
+    name, hidden = visible_name(written)
+    if hidden:
+        problems.append(Problem(path, f"{key} {brief(written)!r} {hidden}"))
+    return name
 
 
 def basename(path: str) -> str:
