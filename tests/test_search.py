@@ -13,7 +13,9 @@ import pytest
 from builder import pagefind_format, search
 from builder.cli import main
 from builder.search import SearchIndex, stable_bundle
-from builder.search_plan import LEVELS, NO_TIME, PageRecord, indexed_part, page_record, plan_shards
+from builder.search_plan import (
+    LEVELS, LONGEST_WORD, NO_TIME, PageRecord, indexed_part, page_record, plan_shards,
+)
 from tests.conftest import REPO
 from tests.html import soup, text_of
 
@@ -185,6 +187,25 @@ def test_what_pagefind_is_given_leaves_out_the_ignored_parts_only():
     assert "use data-pagefind-ignore on a section" in given and "link text" in given
     assert "gone" not in given and "<br>" not in given
     assert given.count("</div>") == 1           # the body's own div, whole
+
+
+@pytest.mark.parametrize("body", [
+    "<p>" + "y" * 1_000_000 + "</p>",
+    "<p>" + ("<em>" + "y" * 100 + "</em>" + "y" * 100) * 5000 + "</p>",    # <em> joins them
+    "<p>" + "é" * 300_000 + "</p>",
+])
+def test_pagefind_is_given_the_start_of_a_word_too_long_to_index_in_time(body):
+    given = indexed_part(PAGE.format(time="t", body=body, reply="r").encode()).decode()
+    words = soup(given).get_text("").split()
+    assert max(len(word.encode()) for word in words) <= LONGEST_WORD + 3
+    assert any(word.startswith(body[3:50].replace("<em>", "")) for word in words)
+
+
+def test_what_pagefind_is_given_keeps_words_of_a_usual_length_whole():
+    url = "https://huggingface.co/buckets/org/name/tree/results/" + "run-" * 35
+    body = f"<p><code>{url}</code> and <em>{'é' * 90}</em><strong>{'é' * 9}</strong></p>"
+    given = indexed_part(PAGE.format(time="t", body=body, reply="r").encode()).decode()
+    assert url in given and "é" * 99 in soup(given).get_text("")
 
 
 def test_what_pagefind_is_given_keeps_apart_what_a_browser_shows_apart():
