@@ -84,3 +84,8 @@ def test_an_agent_name_with_a_bidi_override_is_read_without_it_and_reported():
     agent, problems = read_agent("agents/evil.md", "---\nagent_name: \"evil\\u202egnp.exe\"\n---\n")
     assert agent.id == "evilgnp.exe"
     assert any("(U+202E); read without them" in p.reason for p in problems)
+
+
+def test_an_agent_name_in_fullwidth_letters_is_read_as_ascii():
+    agent, problems = read_agent("agents/\uff42\uff4f\uff42.md", "---\nagent_model: m\n---\n")
+    assert agent.id == "bob" and problems == ()

@@ -187,3 +187,14 @@ def test_an_author_or_type_with_hidden_characters_is_read_without_them_and_repor
     assert (message.agent, message.type) == (shown, shown)
     reasons = [p.reason for p in problems if "invisible" in p.reason]
     assert len(reasons) == 2 and all(f"({codes}); read without them" in r for r in reasons)
+
+
+def test_an_author_written_decomposed_is_the_same_agent_as_written_composed():
+    nfd, nfc = "cafe\u0301", "caf\u00e9"
+    by_name, problems = read_message(f"message_board/20260105-100001-000_{nfd}.md", "---\n---\nhi\n")
+    assert by_name.agent == nfc and problems == ()
+    written, problems = read_message(f"message_board/20260105-100002-000_{nfc}.md",
+                                     f"---\nagent: {nfd}\n---\nhi\n")
+    assert written.agent == nfc
+    assert [p.reason for p in problems] == [
+        f"agent {nfd!r} is written in a decomposed or compatibility form; read as {nfc!r}"]

@@ -8,7 +8,7 @@ from builder.config import Config
 from builder.model import Agent, Problem
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
-from builder.readers.values import name_in, parse_timestamp, stem
+from builder.readers.values import name_in, parse_timestamp, stem, visible_name
 
 _TOOL_SEPARATORS = re.compile(r"\s*,\s*")
 
@@ -26,11 +26,12 @@ def read_agent(file: InputFile, config: Config) -> Found:
         problems.append(Problem(path, f"joined {brief(fields['joined'])!r} "
                                       "is not a valid time; shown as unknown"))
     named = name_in(fields, "agent_name", path, problems)
-    if named and named != stem(path):
+    file_name = visible_name(stem(path))[0]
+    if named and named != file_name:
         problems.append(Problem(path, f"agent_name {brief(named)!r} is not the file's name "
-                                      f"{stem(path)!r}; registered as {brief(named)!r}"))
+                                      f"{file_name!r}; registered as {brief(named)!r}"))
     agent = Agent(
-        id=named or stem(path),
+        id=named or file_name,
         model=to_text(fields.get("agent_model")).strip(),
         harness=to_text(fields.get("agent_harness")).strip(),
         tools=parse_tools(fields.get("agent_tools")),

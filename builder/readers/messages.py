@@ -11,7 +11,9 @@ from builder.markdown import mentioned_names
 from builder.model import Message, Problem
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
-from builder.readers.values import basename, best_timestamp, name_in, parse_stamped_filename
+from builder.readers.values import (
+    basename, best_timestamp, name_in, parse_stamped_filename, visible_name,
+)
 from builder.slugs import looks_slugged, slugify
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -34,14 +36,15 @@ def read_message(file: InputFile, config: Config) -> Found:
     if front.error:
         problems.append(Problem(path, f"{front.error}; message shown from its file name and text"))
     author = name_in(fields, "agent", path, problems)
-    if author and author != stamped.agent:
+    named = visible_name(stamped.agent)[0]
+    if author and author != named:
         problems.append(Problem(path, f"agent {brief(author)!r} is not the one its file name "
-                                      f"gives ({stamped.agent!r}); credited to {brief(author)!r}"))
+                                      f"gives ({named!r}); credited to {brief(author)!r}"))
     body = front.body.strip()
     message = Message(
         id=message_id(filename),
         filename=filename,
-        agent=author or stamped.agent,
+        agent=author or named,
         type=name_in(fields, "type", path, problems).lower() or "agent",
         timestamp=dated.time,
         topic=stamped.topic,

@@ -14,7 +14,7 @@ from builder.readers.frontmatter import brief, json_noting_repeats, read_frontma
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
     best_timestamp, is_link_url, name_in, parse_number, parse_score, parse_stamped_filename, stem,
-    strings_in,
+    strings_in, visible_name,
 )
 from builder.slugs import slugify
 
@@ -122,7 +122,7 @@ def _agent(fields: Mapping[str, Any], path: str, problems: list[Problem]) -> str
         text = name_in(fields, key, path, problems)
         if text:
             return text
-    from_name = agent_from_filename(path)
+    from_name = visible_name(agent_from_filename(path))[0]
     if from_name:
         return from_name
     problems.append(Problem(path, "no agent in the file or its name; listed as 'unknown'", NOTE))

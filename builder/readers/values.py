@@ -271,17 +271,21 @@ _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 def visible_name(text: str) -> tuple[str, str]:
-    """A name written in a file (an agent's, a message type) without the characters a file name
-    may not hold, and what was left out ("" for nothing): a visitor cannot tell "bo\u200bb"
-    from "bob", "evil\u202egnp.exe" shows as "evilexe.png" and turns the text after it."""
+    """A name written in a file (an agent's, a message type) as one way of writing it: without
+    the characters a file name may not hold, in Unicode's compatibility form (NFKC, as Python
+    reads identifiers); and what changed ("" for nothing). A visitor cannot tell "bo\u200bb"
+    from "bob", nor "café" of two code points from "café" of five, "evil\u202egnp.exe" shows
+    as "evilexe.png" and turns the text after it."""
     if text.isascii() and text.isprintable():
         return text, ""
     hidden = dict.fromkeys(ch for ch in text if unicodedata.category(ch) in _HIDDEN)
-    if not hidden:
-        return text, ""
-    shown = "".join(ch for ch in text if ch not in hidden).strip()
-    codes = ", ".join(f"U+{ord(ch):04X}" for ch in hidden)
-    return shown, f"holds invisible or control characters ({codes}); read without them"
+    shown = unicodedata.normalize("NFKC", "".join(ch for ch in text if ch not in hidden)).strip()
+    if hidden:
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in hidden)
+        return shown, f"holds invisible or control characters ({codes}); read without them"
+    if shown != text:
+        return shown, f"is written in a decomposed or compatibility form; read as {shown!r}"
+    return text, ""
 
 
 def name_in(fields: Mapping[str, Any], key: str, path: str, problems: list[Problem]) -> str:
