@@ -5,8 +5,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from builder.markdown import (Linker, MarkdownRenderer, excerpt_of_html, heading_of_html,
-                              mentioned_names, opening_heading, secrets_shown, title_of_html)
+from builder.markdown import (MAX_NESTING, Linker, MarkdownRenderer, excerpt_of_html,
+                              heading_of_html, mentioned_names, opening_heading, secrets_shown,
+                              title_of_html)
 from builder.redact import redact_shown
 from tests.html import soup
 
@@ -413,3 +414,28 @@ def test_a_password_masked_before_the_door_is_not_counted_again():
 ])
 def test_text_that_only_looks_like_a_split_token_is_shown_as_written(render, text):
     assert "REDACTED" not in render(text) and secrets_shown(text) == {}
+
+
+def _deepest(html: str) -> int:
+    page = soup(html)
+    return max(len(tag.find_parents(["blockquote", "ul", "ol"])) + 1
+               for tag in page.find_all(["blockquote", "ul", "ol"]))
+
+
+@pytest.mark.parametrize("text, words", [
+    (">" * 10_000 + " deep", ["deep"]),
+    ("\n".join("  " * i + f"- x{i}" for i in range(1000)), [f"x{i}" for i in range(1000)]),
+    ("\n".join(">" * i + f" - y{i}" for i in range(1, 40)), [f"y{i}" for i in range(1, 40)]),
+])
+def test_quotes_and_lists_nest_no_deeper_than_a_phone_can_show_and_keep_their_text(
+        render, text, words):
+    html = str(render(text))
+    assert _deepest(html) == MAX_NESTING
+    assert all(li.parent.name in ("ul", "ol") for li in soup(html).find_all("li"))
+    assert soup(html).get_text().split() == words
+
+
+def test_quotes_and_lists_nesting_as_deep_as_a_phone_shows_are_as_written(render):
+    text = "> - a\n>   > b\n>   > - c\n>   >   1. d\n>   >      - e"
+    html = str(render(text))
+    assert _deepest(html) == MAX_NESTING and "<div>" not in html
