@@ -83,7 +83,7 @@ from builder.urls import SHARED_FOLDERS as _SHARED_FOLDERS, url_parts, web_link
 
 # What the rendered HTML depends on besides the text: part of any cache key for it.
 ENGINE = (f"cmarkgfm {version('cmarkgfm')}; nh3 {version('nh3')}; pygments {version('pygments')}; "
-          "door 16")
+          "door 17")
 
 _EXTENSIONS = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 _OPTIONS = Options.CMARK_OPT_UNSAFE | Options.CMARK_OPT_VALIDATE_UTF8 | Options.CMARK_OPT_FOOTNOTES
@@ -881,8 +881,14 @@ def _unique_slug(slug: str, seen: dict[str, int]) -> str:
     return slug
 
 
+# Bidi embeddings, overrides and isolates: a text's own block ends what they start, but a title
+# or an excerpt stands beside other words ("— kestrel, 2026-07-10" after a message's title in a
+# tab, a feed, a list), which an override that its text leaves open would turn around.
+_DIRECTIONAL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _plain_text(inner: str, collapse: bool = True) -> str:
-    text = html.unescape(re.sub(r"<[^>]*>", "", inner))
+    text = _DIRECTIONAL.sub("", html.unescape(re.sub(r"<[^>]*>", "", inner)))
     return " ".join(text.split()) if collapse else text
 
 
@@ -897,7 +903,7 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
     rendered = _ROW_END.sub(r" ·\1", rendered)
     if "</li>" in rendered:
         rendered = _UNENDED_ITEM.sub(r"\1 ·\2\3", rendered)
-    plain = html.unescape(_TEXT_ONLY.clean(_APART.sub(" <", rendered)))
+    plain = _DIRECTIONAL.sub("", html.unescape(_TEXT_ONLY.clean(_APART.sub(" <", rendered))))
     return _shortened(" ".join(plain.split()).removesuffix(" ·"), limit)
 
 

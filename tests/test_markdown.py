@@ -439,3 +439,15 @@ def test_quotes_and_lists_nesting_as_deep_as_a_phone_shows_are_as_written(render
     text = "> - a\n>   > b\n>   > - c\n>   >   1. d\n>   >      - e"
     html = str(render(text))
     assert _deepest(html) == MAX_NESTING and "<div>" not in html
+
+
+@pytest.mark.parametrize("text, title", [
+    ("\u202eevil text, and [a link\u202e](https://x.org)", "evil text, and a link"),
+    ("## \u2067heading\n\nbody", "heading"),
+    ("\u202dleft \u202bright\u202c", "left right"),
+])
+def test_a_title_or_excerpt_leaves_no_bidi_override_open_to_turn_the_words_after_it(
+        render, text, title):
+    html = str(render(text))
+    assert title_of_html(html) == title
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", excerpt_of_html(html))
