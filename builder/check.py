@@ -99,13 +99,13 @@ def check_site(out: Path, base: str = "/") -> list[str]:
     if not (out / "index.html").is_file():
         return [f"{out}/index.html is missing: build the site first"]
     findings: list[str] = []
-    json_problems = {path: problem for path in sorted(out.rglob("*.json"))
+    json_problems = {path: problem for path in sorted(_files(out, "*.json"))
                      if (problem := _json_problem(path))}
     broken: dict[Path, tuple[str, dict[str, None]]] = {}   # target: (its path, pages linking)
     ids: dict[Path, set[str] | None] = {}                  # None: a rows file it shows is unreadable
     rows_read: dict[Path, frozenset[str] | str] = {}       # anchors, or why they cannot be read
     fragments: list[tuple[str, str, Path, str]] = []       # page, link, target, fragment
-    for page in sorted(out.rglob("*.html"), key=lambda p: (len(p.relative_to(out).parts), p)):
+    for page in sorted(_files(out, "*.html"), key=lambda p: (len(p.relative_to(out).parts), p)):
         rel = page.relative_to(out).as_posix()
         text = page.read_bytes().decode("utf-8", errors="replace")
         scan = _scan(text)
@@ -128,7 +128,7 @@ def check_site(out: Path, base: str = "/") -> list[str]:
     findings += _missing_fragments(out, fragments, ids)
     findings += [f"{_name(out, path)}: {problem}" for path, problem in json_problems.items()]
     titles: dict[str, tuple[str, str]] = {}                # entry id: (title, first feed)
-    for feed in sorted(out.rglob("*.xml")):
+    for feed in sorted(_files(out, "*.xml")):
         problems, entries = _read_feed(feed, out, base)
         findings += [f"{_name(out, feed)}: {problem}" for problem in problems]
         findings += _retitled(_name(out, feed), entries, titles)
@@ -157,6 +157,12 @@ def _scan(text: str) -> _PageScan:
     scan = _PageScan()
     scan.feed(text)
     return scan
+
+
+def _files(out: Path, pattern: str) -> list[Path]:
+    """The files matching `pattern` below `out`, not the folders (an agent named "a.json" has
+    the folder agents/a.json/)."""
+    return [path for path in out.rglob(pattern) if path.is_file()]
 
 
 def _broken_link(path: str, pages: list[str]) -> str:

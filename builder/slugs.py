@@ -10,9 +10,10 @@ _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 _HASH_DIGITS = 12
 # A safe name shaped like a slug with a hash suffix could be another name's slug.
 _HASHED_SHAPE = re.compile(rf".*-[0-9a-f]{{{_HASH_DIGITS}}}")
-# Segments the site's own pages use beside slugs: /traces/page/2/ is the traces index's second
-# page, which a trace of agent "page", session "2", would otherwise overwrite.
-_RESERVED = frozenset({"page"})
+# Names the site's own files take beside slugged folders: /traces/page/2/ is the traces index's
+# second page, which a trace of agent "page", session "2", would otherwise overwrite, and the
+# folder of a result named "index.html" could not be made beside results/index.html.
+_RESERVED = frozenset({"page", "index.html"})
 
 
 def slugify(name: str, max_length: int = 80) -> str:

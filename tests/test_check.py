@@ -38,6 +38,13 @@ def test_a_site_whose_links_and_fragments_all_lead_somewhere_has_no_finding(tmp_
     assert check_site(out) == []
 
 
+def test_the_page_folders_of_agents_named_like_files_are_no_finding(tmp_path):
+    out = site(tmp_path)
+    for name in ("manifest.json", "bio.html", "feed.xml"):
+        page(out, f"agents/{name}/index.html", f'<a href="/agents/{name}/">{name}</a>')
+    assert check_site(out) == []
+
+
 def test_a_fragment_with_no_element_on_its_page_is_a_finding(tmp_path):
     out = site(tmp_path)
     page(out, "a/index.html", '<a href="#gone">here</a> <a href="/#day-2026-07-09">a day</a>'

@@ -23,6 +23,16 @@ def test_an_agent_named_like_another_agents_slug_gets_a_page_of_its_own(victim):
     assert urls.agent_feed(impostor) != urls.agent_feed(victim)
 
 
+@pytest.mark.parametrize("name", ["index.html", "page"])
+def test_a_result_agent_or_trace_named_like_a_file_of_its_section_gets_a_folder_of_its_own(name):
+    urls = Urls()
+    for listing, page in ((urls.results(), urls.result(name)), (urls.agents(), urls.agent(name)),
+                          (urls.traces(), urls.trace(name, name))):
+        listed_in = urls.file_for(listing)                     # results/index.html
+        folder = listed_in.removesuffix("index.html")
+        assert not urls.file_for(page).startswith((listed_in + "/", folder + "page/"))
+
+
 def test_a_trace_never_takes_the_place_of_a_page_of_the_traces_index():
     urls = Urls()
     assert urls.trace("page", "2") != urls.traces(2)
