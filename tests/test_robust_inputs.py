@@ -466,3 +466,22 @@ def test_a_refused_chart_picture_is_named_in_the_build_report(tmp_path, monkeypa
     assert html.soup(out / "index.html").select_one("#chart-static picture") is None
     assert not (out / "data" / "chart-narrow.svg").exists()
     assert not (out / "data" / "chart-mid.svg").exists()
+
+
+def test_names_shaped_like_another_agents_page_or_a_file_of_the_site_each_get_their_own_page(
+        tmp_path, cache):
+    impostor = URLS.agent("Bob").split("/")[-2]                 # the page Bob's name is given
+    write_bucket(tmp_path / "bucket", (
+        Entry("agents/Bob.md", front({"agent_name": "Bob"}, "Bob's own bio")),
+        Entry(f"agents/{impostor}.md", front({"agent_name": impostor}, "the impostor's bio")),
+        Entry("results/index.html.md", front({"tps": 2.0, "agent": "index.html"})),
+        Entry("results/20260101-000000-000_page.md", front({"tps": 1.0, "agent": "page"}))))
+    out, printed = tmp_path / "site", io.StringIO()
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+        assert main(["build", "--config", str(config_file(tmp_path, cache)), "--out", str(out)]) == 0
+    bios = {name: html.text_of(html.soup(out / URLS.file_for(URLS.agent(name))).select_one("main"))
+            for name in ("Bob", impostor, "index.html", "page")}
+    assert "Bob's own bio" in bios["Bob"] and "impostor" not in bios["Bob"]
+    assert "the impostor's bio" in bios[impostor]
+    assert html.soup(out / URLS.file_for(URLS.result(slugify("index.html")))).select_one("main")
+    assert check_site(out) == []
