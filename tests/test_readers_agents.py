@@ -89,3 +89,14 @@ def test_an_agent_name_with_a_bidi_override_is_read_without_it_and_reported():
 def test_an_agent_name_in_fullwidth_letters_is_read_as_ascii():
     agent, problems = read_agent("agents/\uff42\uff4f\uff42.md", "---\nagent_model: m\n---\n")
     assert agent.id == "bob" and problems == ()
+
+
+def test_an_agent_id_that_mixes_scripts_is_noted_as_a_possible_look_alike():
+    agent, problems = read_agent("agents/k\u0435strel.md", "---\nagent_model: m\n---\n")
+    assert agent.id == "k\u0435strel"
+    assert [(p.reason, p.level) for p in problems] == [
+        ("agent id 'k\u0435strel' mixes Cyrillic and Latin letters: visitors may take it for "
+         "another agent", "note")]
+    assert read_agent("agents/caf\u00e9.md", "---\n---\n")[1] == ()
+    assert read_agent("agents/\u5f20\u4f1f.md", "---\n---\n")[1] == ()
+    assert read_agent("agents/ai-\u6771\u4eac\u30bf\u30ef\u30fc.md", "---\n---\n")[1] == ()

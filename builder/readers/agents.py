@@ -4,11 +4,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from builder import format as fmt
 from builder.config import Config
-from builder.model import Agent, Problem
+from builder.model import NOTE, Agent, Problem
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
-from builder.readers.values import name_in, parse_timestamp, stem, visible_name
+from builder.readers.values import (
+    name_in, parse_timestamp, scripts_mixed, stem, visible_name,
+)
 
 _TOOL_SEPARATORS = re.compile(r"\s*,\s*")
 
@@ -30,6 +33,10 @@ def read_agent(file: InputFile, config: Config) -> Found:
     if named and named != file_name:
         problems.append(Problem(path, f"agent_name {brief(named)!r} is not the file's name "
                                       f"{file_name!r}; registered as {brief(named)!r}"))
+    if scripts := scripts_mixed(named or file_name):
+        problems.append(Problem(path, f"agent id {named or file_name!r} mixes "
+                                      f"{fmt.in_words([s.title() for s in scripts])} letters: "
+                                      "visitors may take it for another agent", NOTE))
     agent = Agent(
         id=named or file_name,
         model=to_text(fields.get("agent_model")).strip(),

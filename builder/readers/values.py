@@ -288,6 +288,20 @@ def visible_name(text: str) -> tuple[str, str]:
     return text, ""
 
 
+# Scripts with letters that look alike: a name mixing two of them may pass for another name.
+_LOOK_ALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+
+
+def scripts_mixed(name: str) -> tuple[str, ...]:
+    """The scripts of look-alike letters a name mixes ("CYRILLIC", "LATIN"), none when it keeps
+    to one: "kеstrel" with a Cyrillic "е" looks like "kestrel" and is another agent."""
+    if name.isascii():
+        return ()
+    scripts = {unicodedata.name(ch, "?").split(" ", 1)[0] for ch in name if ch.isalpha()}
+    mixed = scripts & _LOOK_ALIKE_SCRIPTS
+    return tuple(sorted(mixed)) if len(mixed) > 1 else ()
+
+
 def name_in(fields: Mapping[str, Any], key: str, path: str, problems: list[Problem]) -> str:
     """`fields[key]` as a visible name; a problem in `problems` when characters were left out."""
     written = to_text(fields.get(key)).strip()
