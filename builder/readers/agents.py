@@ -33,12 +33,13 @@ def read_agent(file: InputFile, config: Config) -> Found:
     if named and named != file_name:
         problems.append(Problem(path, f"agent_name {brief(named)!r} is not the file's name "
                                       f"{file_name!r}; registered as {brief(named)!r}"))
-    if scripts := scripts_mixed(named or file_name):
-        problems.append(Problem(path, f"agent id {named or file_name!r} mixes "
+    agent_id = named or file_name
+    if scripts := scripts_mixed(agent_id):
+        problems.append(Problem(path, f"agent id {agent_id!r} mixes "
                                       f"{fmt.in_words([s.title() for s in scripts])} letters: "
                                       "visitors may take it for another agent", NOTE))
     agent = Agent(
-        id=named or file_name,
+        id=agent_id,
         model=to_text(fields.get("agent_model")).strip(),
         harness=to_text(fields.get("agent_harness")).strip(),
         tools=parse_tools(fields.get("agent_tools")),

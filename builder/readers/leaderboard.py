@@ -317,9 +317,9 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
 
     problems: list[Problem] = []
     written = cell(columns.agent)
-    agent, hidden = visible_name(clean_agent(written))
-    if hidden:
-        problems.append(Problem(path, f"row {number}: agent {brief(written)!r} {hidden}"))
+    agent, changed = visible_name(clean_agent(written))
+    if changed:
+        problems.append(Problem(path, f"row {number}: agent {brief(written)!r} {changed}"))
     if not agent:
         problems.append(Problem(path, f"row {number}: no agent name; listed as 'unknown'", NOTE))
         agent = "unknown"

@@ -303,11 +303,12 @@ def scripts_mixed(name: str) -> tuple[str, ...]:
 
 
 def name_in(fields: Mapping[str, Any], key: str, path: str, problems: list[Problem]) -> str:
-    """`fields[key]` as a visible name; a problem in `problems` when characters were left out."""
+    """`fields[key]` as a visible name (`visible_name`); a problem in `problems` when that is not
+    the name as written."""
     written = to_text(fields.get(key)).strip()
-    name, hidden = visible_name(written)
-    if hidden:
-        problems.append(Problem(path, f"{key} {brief(written)!r} {hidden}"))
+    name, changed = visible_name(written)
+    if changed:
+        problems.append(Problem(path, f"{key} {brief(written)!r} {changed}"))
     return name
 
 
