@@ -8,8 +8,9 @@ _UNSAFE = re.compile(r"[^a-z0-9._-]+")
 # 12 hex digits (48 bits): an agent cannot search out another name whose slug is a victim's
 # (6 digits took a laptop seconds), so no name can take over another's page.
 _HASH_DIGITS = 12
-# A safe name shaped like a slug with a hash suffix could be another name's slug.
-_HASHED_SHAPE = re.compile(rf".*-[0-9a-f]{{{_HASH_DIGITS}}}")
+# A safe name shaped like a slug with a hash suffix could be another name's slug. The suffix
+# follows two hyphens: a UUID (a session's id) ends in one and 12 hex digits.
+_HASHED_SHAPE = re.compile(rf".*--[0-9a-f]{{{_HASH_DIGITS}}}")
 # Names the site's own files take beside slugged folders: /traces/page/2/ is the traces index's
 # second page, which a trace of agent "page", session "2", would otherwise overwrite, and the
 # folder of a result named "index.html" could not be made beside results/index.html.
@@ -22,7 +23,7 @@ def slugify(name: str, max_length: int = 80) -> str:
     slug = _UNSAFE.sub("-", name.lower()).strip("-.")[:max_length] or "x"
     if slug != name or slug in _RESERVED or looks_slugged(slug):
         digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
-        slug = f"{slug}-{digest[:_HASH_DIGITS]}"
+        slug = f"{slug}--{digest[:_HASH_DIGITS]}"
     return slug
 
 
