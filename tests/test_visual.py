@@ -449,3 +449,26 @@ def test_nothing_moves_when_the_scripts_show_the_tables_and_charts_controls(brow
     page.goto(origin + path, wait_until="networkidle")
     assert page.evaluate("window.__shifts") < 0.005
     page.context.close()
+
+
+# The words of the page (not the chart's, drawn in its own picture) smaller than 11 pixels.
+TOO_SMALL = """() => { const small = [], walk = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const e = n.parentElement;
+      if (!n.textContent.trim() || e.closest("svg, .visually-hidden") || !e.getClientRects().length) continue;
+      const size = parseFloat(getComputedStyle(e).fontSize);
+      if (size < 11) small.push(n.textContent.trim() + " " + size + "px");
+    }
+    return small; }"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("path", ["/", "/traces/", "/traces/kestrel/826c2c77-5939-4612-83a2-82ebed9673a6/",
+                                  "/agents/", "/results/", "/messages/"])
+def test_no_words_are_smaller_than_11_pixels(browser, served, path, viewport):
+    """A note under a small heading was a size smaller again: "(a floor)" by the traces' tokens
+    read at 9 pixels on a phone, "(higher is better)" by the chart's title at 10.8."""
+    origin, _ = served
+    page = visit(browser, origin, path, "light", viewport)
+    assert page.evaluate(TOO_SMALL) == []
+    page.context.close()
