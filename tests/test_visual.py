@@ -197,15 +197,23 @@ def test_the_build_reports_table_sits_in_a_box_as_every_other_table(browser, ser
     page.context.close()
 
 
-def test_on_a_phone_a_leaderboard_card_has_its_rank_beside_its_agent(browser, served):
-    """"#" and the rank took a line of their own at the top of every card."""
+TABLET = {"width": 768, "height": 900}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["phone", "tablet"])
+@pytest.mark.parametrize("path", ["/", "/results/"])
+def test_on_a_phone_or_a_tablet_a_results_card_starts_with_its_rank_and_agent(browser, served,
+                                                                               path, viewport):
+    """"#" and the rank took a line of their own at the top of every card; on a tablet the agent
+    stood in the right-hand column of that line, under the label "Agent", like any other fact."""
     origin, _ = served
-    page = visit(browser, origin, "/", "light", PHONE)
-    card = page.locator("#lb-best tbody tr").first
+    page = visit(browser, origin, path, "light", viewport)
+    card = page.locator("table.results.cards tbody tr").first
     rank, agent = card.locator("td.rank").bounding_box(), card.locator("td.agent").bounding_box()
-    assert abs(rank["y"] - agent["y"]) < 1 and rank["x"] + rank["width"] <= agent["x"]
+    assert abs(rank["y"] - agent["y"]) < 1 and rank["x"] + rank["width"] <= agent["x"] <= rank["x"] + 60
     assert card.locator("td.rank").evaluate("(td) => getComputedStyle(td, '::before').content") == '"#"'
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert card.locator("td.agent").evaluate("(td) => getComputedStyle(td, '::before').content") == "none"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.context.close()
 
 
