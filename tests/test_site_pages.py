@@ -1552,3 +1552,27 @@ def test_check_finds_a_sitemap_address_that_leads_nowhere(tmp_path, site):
     pages.write_text(pages.read_text().replace("/agents/kestrel/", "/agents/nobody/"))
     assert check_site(copy) == ["sitemaps/pages.xml: lists https://demo-org-tinylm-collab.static.hf.space"
                                 "/agents/nobody/, which is not a file of the site"]
+
+
+@pytest.mark.parametrize("page, feed", [
+    ("messages/index.html", "/feeds/messages.xml"),
+    ("messages/page/1/index.html", "/feeds/messages.xml"),
+    ("results/index.html", "/feeds/results.xml"),
+    ("messages/agent/halcyon/index.html", "/feeds/agents/halcyon.xml"),
+    ("agents/halcyon/index.html", "/feeds/agents/halcyon.xml"),
+])
+def test_a_listing_says_where_to_subscribe_to_what_it_lists(site, page, feed):
+    """The feeds were named only in the footer, in small type ("records feed"): the archive of
+    messages or results said nothing of them, nor did an agent's messages."""
+    links = html.soup(site / page).select("main a[type='application/atom+xml']")
+    assert [a["href"] for a in links] == [feed]
+    assert html.text_of(links[0]).startswith("Subscribe")
+    assert (site / feed.lstrip("/")).is_file()
+
+
+def test_the_home_page_offers_its_three_feeds(site):
+    feeds = html.soup(site / "index.html").select_one("main p.feeds")
+    assert html.text_of(feeds).startswith("Subscribe")
+    hrefs = [a["href"] for a in feeds.select("a")]
+    assert hrefs == ["/feeds/messages.xml", "/feeds/results.xml", "/feeds/records.xml"]
+    assert all((site / h.lstrip("/")).is_file() for h in hrefs)

@@ -18,8 +18,9 @@ from builder.pages.paging import paged_listing
 from builder.pages.results import ResultsListing, index_fingerprint, index_page
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
-from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, agent_counts, charter,
-                                 drawn, top_pairs, trace_summary, without_title)
+from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, agent_counts,
+                                 agent_feed, charter, drawn, top_pairs, trace_summary,
+                                 without_title)
 from builder.urls import hf_user_url
 
 RECENT_MESSAGES = 20
@@ -155,7 +156,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
     page.update(
         agent=view, profile=a, place=place,
         search_time=view.joined_iso or view.first_seen_iso,     # the page's date in the search
-        feed_url=ctx.urls.agent_feed(a.id),
+        feed=agent_feed(ctx.urls, a.id),
         bio=bio, name_anchor=name_heading.anchor if name_heading else "",
         tools=", ".join(a.tools),
         rows=list(reversed(rows)), cols=score_columns(ctx), result_count=all_results,

@@ -16,9 +16,9 @@ from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.replies import numbered_pages, replies_shown, reply_listings
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import (Correspondent, Counted, Lively, SplitDays, archive_days,
-                                 MessageView, body_under_title, drawn, lively, message_anchor,
-                                 split_days)
+from builder.pages.views import (Correspondent, Counted, Lively, SplitDays, agent_feed,
+                                 archive_days, MessageView, body_under_title, drawn, lively,
+                                 message_anchor, split_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +37,14 @@ class LatestOnly:
 @dataclass(frozen=True, slots=True)
 class MessageListing:
     """Which listing of messages: its title, the agent it is about or the type it shows, which
-    messages it lists when the title does not say (`scope`), and the agent's other listing."""
+    messages it lists when the title does not say (`scope`), the agent's other listing, and the
+    feed that brings what it lists."""
     title: str
     agent: str | None = None
     kind: str = ""
     scope: str = ""
     other: Link | None = None
+    feed: Link | None = None
 
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
@@ -54,7 +56,9 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     authors = tuple(Counted(agent, urls.messages_by_agent(agent), len(msgs))
                     for agent, msgs in sorted(ctx.by_agent_messages.items()))
     days = archive_days(c.messages, urls.messages, ctx.config.limits.messages_per_page)
-    yield from listing_pages(ctx, c.messages, urls.messages, MessageListing("All messages"), types,
+    feed = Link("Subscribe: every new message (Atom feed)", ctx.site.href.messages_feed)
+    every = MessageListing("All messages", feed=feed)
+    yield from listing_pages(ctx, c.messages, urls.messages, every, types,
                              LatestOnly(authors, days, activity=drawn(days),
                                         lively=lively(c.messages, c.threads, ctx.message_views)))
     for agent, msgs in sorted(ctx.by_agent_messages.items()):
@@ -62,7 +66,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
               if agent in ctx.to_agent_messages else None)
         days = ctx.agent_days(agent)
         yield from listing_pages(ctx, msgs, partial(urls.messages_by_agent, agent),
-                                 MessageListing(f"Messages by {agent}", agent, other=to), types,
+                                 MessageListing(f"Messages by {agent}", agent, other=to,
+                                                feed=agent_feed(urls, agent)), types,
                                  LatestOnly(days=days, often_label="Writes most to",
                                             often=ctx.writes_to(agent), activity=drawn(days)))
     for agent, msgs in sorted(ctx.to_agent_messages.items()):
@@ -159,7 +164,7 @@ def listing_page(ctx: SiteContext, listing: ListingPage, what: MessageListing,
                 count=total if listing.number == 0 else None,
                 types=[(t, ctx.urls.messages_by_type(t)) for t in types], kind=what.kind,
                 all_url=ctx.urls.messages(), all_listed=not agent and not what.kind,
-                latest=latest, agent=agent, scope=what.scope, other=what.other,
+                latest=latest, agent=agent, scope=what.scope, other=what.other, feed=what.feed,
                 agent_url=ctx.agent_url(agent) if agent else "")
     return PageSpec(listing.url, "messages.html", page, weight=len(listing.items))
 

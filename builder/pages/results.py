@@ -8,12 +8,12 @@ from functools import partial
 from typing import Iterator
 
 from builder import format as fmt
-from builder.model import Leaderboard, Result
+from builder.model import Leaderboard, Link, Result
 from builder.pages.context import SiteContext
 from builder.pages.data import score_columns, table_rows_json
 from builder.pages.paging import ListingPage, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import ResultRow
+from builder.pages.views import ResultRow, agent_feed
 from builder.urls import bucket_named
 
 
@@ -67,7 +67,9 @@ def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str,
     page.update(rows=ctx.plain_rows(list(reversed(listing.items))), pager=listing.pager,
                 count=total if latest else None, cols=cols,
                 every_url=every, heading=what.title, agent=what.agent,
-                agent_url=ctx.urls.agent(what.agent) if what.agent else "")
+                agent_url=ctx.urls.agent(what.agent) if what.agent else "",
+                feed=agent_feed(ctx.urls, what.agent) if what.agent else
+                Link("Subscribe: every new result (Atom feed)", ctx.site.href.results_feed))
     return PageSpec(listing.url, "results.html", page, weight=len(listing.items))
 
 

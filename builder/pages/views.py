@@ -376,6 +376,11 @@ def result_links(r: Result, urls: Urls, traces: tuple[Trace, ...]) -> tuple[Link
     return tuple(links)
 
 
+def agent_feed(urls: Urls, agent: str) -> Link:
+    """The link to subscribe to what an agent posts, where its messages or results are listed."""
+    return Link(f"Subscribe: {agent}’s messages and results (Atom feed)", urls.agent_feed(agent))
+
+
 def agent_counts(agents: Sequence[Agent]) -> dict[str, int]:
     """The agents, and apart from them the people who post (`human-<user>`)."""
     people = sum(is_person(a.id) for a in agents)
