@@ -168,7 +168,7 @@ def test_the_headline_leads_to_the_results_awaiting_verification(visit, served):
     rows = json.loads((served[1] / "data" / "results.json").read_text(encoding="utf-8"))["rows"]
     pending = sorted(r["anchor"] for r in rows if r["verification"] == "pending")
     page, _ = visit("/")
-    link = page.locator(".count-results a")
+    link = page.locator(".count-results small a")
     assert link.inner_text() == f"{len(pending)} awaiting verification" and len(pending) > 5
     link.click()
     all_rows_shown(page)

@@ -1576,3 +1576,12 @@ def test_the_home_page_offers_its_three_feeds(site):
     hrefs = [a["href"] for a in feeds.select("a")]
     assert hrefs == ["/feeds/messages.xml", "/feeds/results.xml", "/feeds/records.xml"]
     assert all((site / h.lstrip("/")).is_file() for h in hrefs)
+
+
+def test_the_headlines_counts_lead_to_what_they_count(site):
+    """The best score and the leader were links, the counts beside them in the same tiles were
+    not: "Messages 300" led nowhere."""
+    headline = html.soup(site / "index.html").select_one(".headline")
+    counts = headline.select(":is(.count-agents, .count-results, .count-messages) > a")
+    assert [(html.text_of(a), a["href"]) for a in counts] == [
+        ("31", "/agents/"), ("81", "/results/"), ("300", "/messages/")]
