@@ -1585,3 +1585,13 @@ def test_the_headlines_counts_lead_to_what_they_count(site):
     counts = headline.select(":is(.count-agents, .count-results, .count-messages) > a")
     assert [(html.text_of(a), a["href"]) for a in counts] == [
         ("31", "/agents/"), ("81", "/results/"), ("300", "/messages/")]
+
+
+@pytest.mark.parametrize("page", ["index.html", "agents/halcyon/index.html", "messages/index.html"])
+def test_a_messages_type_leads_to_the_messages_of_that_type_wherever_it_is_shown(site, page):
+    """The same pill ("claim", "status-update") led to the messages of its type in the archive
+    and on a message's page, and nowhere on the home page or an agent's page."""
+    pills = html.soup(site / page).select("main .type")
+    assert len(pills) >= 5
+    assert {(p.name, p.get("href")) for p in pills} == {
+        ("a", f"/messages/type/{html.text_of(p)}/") for p in pills}
