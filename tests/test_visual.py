@@ -480,3 +480,16 @@ def test_no_words_are_smaller_than_11_pixels(browser, served, path, viewport):
     page = visit(browser, origin, path, "light", viewport)
     assert page.evaluate(TOO_SMALL) == []
     page.context.close()
+
+
+def test_on_a_desktop_a_sortable_columns_head_shows_it_is_a_button_under_the_pointer(browser, served):
+    """Only the sorted column's head had a mark (its arrow): the others read as the plain labels
+    of columns that do not sort, and nothing changed when the pointer came over them."""
+    origin, _ = served
+    page = visit(browser, origin, "/agents/", "light", DESKTOP)
+    head = page.locator("table.roster th button.sort-label").nth(1)
+    underline = "(e) => getComputedStyle(e).textDecorationLine"
+    assert head.evaluate(underline) == "none"
+    head.hover()
+    assert head.evaluate(underline) == "underline"
+    page.context.close()
