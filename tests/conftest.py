@@ -79,3 +79,24 @@ from tests.hub_fixtures import fake_hub_server, hub  # noqa: E402,F401
 from tests.site_fixtures import demo_site  # noqa: E402,F401
 # --- browser tests: a Chromium per test module (`browser`), the demo site served (`served`) --
 from tests.browser import browser, served  # noqa: E402,F401
+
+# --- the order the files run in under pytest-xdist (pyproject: --no-loadscope-reorder) --------
+# `--dist loadfile` hands each worker whole files, in collection order. xdist's default order (most
+# tests first) put the files of a few long tests (the accessibility sweep, the bench, serve) last,
+# and one of them then ran alone at the end while the other core idled. The longest files go
+# first instead, longest (about) first; the rest keep their order. Durations: `--durations=60`.
+LONG_FILES = (
+    "test_render_cache.py", "test_accessibility.py", "test_site_pages.py", "test_search_browser.py",
+    "test_trace_pages.py", "test_bench.py", "test_hub_build.py", "test_hostile_browser.py",
+    "test_action_venv.py", "test_robust_inputs.py", "test_package.py", "test_serve.py",
+    "test_workflows.py", "test_markdown_gfm.py", "test_home_budget.py", "test_check.py",
+)
+
+
+def _long_files_first(item) -> int:
+    name = item.path.name
+    return LONG_FILES.index(name) if name in LONG_FILES else len(LONG_FILES)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    items.sort(key=_long_files_first)          # stable: a file's tests keep their order
