@@ -27,6 +27,10 @@ WHEELHOUSE = CACHE_HOME / "collab-site" / "wheelhouse"
 
 
 def _run(args, cwd: Path, env: dict | None = None, check: bool = True, timeout: int = 300):
+    # PYTHONPATH naming a checkout (its collab_site.egg-info) makes pip take the package as
+    # installed already in the fresh venv
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     result = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True,
                             text=True, timeout=timeout)
     if check and result.returncode != 0:
