@@ -1533,6 +1533,27 @@ def test_search_engines_find_every_message_and_page_in_the_sitemaps(site):
     assert len(listed) == len(set(listed)) and check_site(site) == []
 
 
+def test_no_message_fills_both_a_page_of_the_archive_and_a_block_of_the_sitemap():
+    """Each fill costs its cron run two files (a page or block added, the one before it or the
+    index changed): both came with every 50th message, 22 files for a budget of 20. The
+    newest messages, in no full block yet, are all in the messages' feed."""
+    from builder.config import LimitsConfig
+    from builder.feeds import FEED_SIZE
+    from builder.pages.paging import paged_listing
+    from builder.pages.sitemap import MESSAGES_PER_SITEMAP, full_blocks
+
+    def fills(count_of):
+        return {n for n in range(1, 501) if count_of(n) > count_of(n - 1)}
+
+    per_page = LimitsConfig().messages_per_page
+    pages = fills(lambda n: len(paged_listing(range(n), per_page, str)))
+    blocks = fills(lambda n: len(full_blocks(range(n), MESSAGES_PER_SITEMAP)))
+    assert len(pages) >= 9 and len(blocks) >= 9 and not pages & blocks
+    for n in range(500):
+        listed = sum(len(block) for block in full_blocks(range(n), MESSAGES_PER_SITEMAP))
+        assert n - listed <= FEED_SIZE
+
+
 def test_a_site_without_a_host_has_no_sitemap(tmp_path):
     """A sitemap lists absolute addresses: with a base_url that names no host there is none."""
     config = tmp_path / "collab.toml"

@@ -1,11 +1,14 @@
 """/sitemap.xml and /robots.txt, for search engines: a sitemap index over sitemaps/pages.xml
 (the sections, agents, results and trace sessions) and one sitemaps/messages-N.xml per full
-block of MESSAGES_PER_SITEMAP messages, oldest first.
+block of MESSAGES_PER_SITEMAP messages, oldest first (the first block holds half as many).
 
 A new message must not change one more file of the site (the cron run's budget): the block it
 starts is listed nowhere until it is full, and robots.txt names the messages' Atom feed, which
 search engines read as a sitemap too, for the newest (the feed holds as many as a block, and
 changes with every message anyway). A block filling up adds its file and changes the index.
+Blocks fill at odd multiples of 25 messages: a page of the archive, of an even number of
+messages (50 by default), fills at none of them, so one message never does both (its cron run
+changed 22 files, 2 more than its budget, every 50 messages).
 
 A sitemap needs absolute addresses: without a host in site.base_url there is none, nor a
 robots.txt (which would only name it)."""
@@ -41,8 +44,10 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
 
 
 def full_blocks(messages: Sequence[Message], size: int) -> list[Sequence[Message]]:
-    """`messages` in blocks of `size`, oldest first, without the last one while it is not full."""
-    return [messages[start:start + size] for start in range(0, len(messages) - size + 1, size)]
+    """`messages` in blocks of `size` after a first one of half as many, oldest first, without
+    the last one while it is not full."""
+    ends = range(size // 2 or size, len(messages) + 1, size)
+    return [messages[max(0, end - size):end] for end in ends]
 
 
 def site_pages(ctx: SiteContext) -> list[tuple[str, str]]:
