@@ -157,6 +157,16 @@ def test_an_agents_name_finds_its_page_first_in_any_case(browser, served):
     assert watch.console_errors == [] and watch.page_errors == []
 
 
+def test_a_search_without_filters_fetches_no_filter_file_of_the_index(browser, served):
+    """The values of the filters are a file of every shard: a search for words that name no
+    agent fetched them all to see whether they did (22 more files at 1,000 messages)."""
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/search/?q=speculative")
+    assert results_of(page)
+    assert [u for u in watch.requests if "/pagefind/" in u and "/index/" in u]
+    assert not [u for u in watch.requests if "/filter/" in u]
+
+
 def test_an_authors_name_finds_every_message_they_wrote(browser, served):
     """A message's author is in the index, not only the words of its body: "human-mara" found
     her page and none of her 14 messages, "kestrel" 8 of its 20. The agent's page stays first."""

@@ -147,12 +147,14 @@ async function resultsFor({ pf, shards }, term, filters, sort) {
 }
 
 // The results with the page of the agent `term` names first, when they hold it. Pagefind's
-// score puts first the pages that mention a name most, often messages to that agent.
+// score puts first the pages that mention a name most, often messages to that agent. The
+// names are the agent filter's choices: Pagefind's list of filter values would fetch a file
+// of every shard of the index, for every search of one word.
 async function agentPageFirst(pf, term, results) {
   if (!term || term.includes(" ")) return results;
   const name = folded(term);
-  const agent = valuesOf(Object.keys((await pf.filters())[FACET] || {}), "agent")
-    .find((id) => folded(wordsOf(id).join("")) === name);
+  const agent = [...form.elements.agent.options].map((option) => option.value)
+    .find((id) => id && folded(wordsOf(id).join("")) === name);
   if (agent === undefined) return results;
   const page = await pf.search(null, { filters: { all: [{ [FACET]: [`agent:${agent}`] },
                                                         { [FACET]: { any: ["kind:agent", "kind:person"] } }] } });
