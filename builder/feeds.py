@@ -8,13 +8,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Protocol, Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from builder import format as fmt
 from builder.urls import origin_of
 
 FEED_SIZE = 50
+
+
+class Shown(Protocol):
+    id: str
+    agent: str
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,16 @@ class Entry:
     @property
     def posted(self) -> datetime | None:
         return self.published or self.updated
+
+
+def messages_shown(messages: Sequence[Shown]) -> set[str]:
+    """The ids of the messages some feed shows: the FEED_SIZE newest of `messages` (oldest
+    first, as the collaboration orders them), and of each agent's."""
+    by_agent: dict[str, list[str]] = {}
+    for m in messages:
+        by_agent.setdefault(m.agent, []).append(m.id)
+    return {m.id for m in messages[-FEED_SIZE:]}.union(
+        *(ids[-FEED_SIZE:] for ids in by_agent.values()))
 
 
 def newest(entries: Iterable[Entry], size: int = FEED_SIZE) -> list[Entry]:

@@ -86,3 +86,47 @@ def test_batches_grow_while_pages_come_from_the_cache_and_shrink_back_when_they_
     run(tmp_path, bucket, tmp_path / "cache", tmp_path / "cron")
     assert max(n for n, _ in sizes) == 8 * planning.CACHED_SCALE
     assert not any(rendered for _, rendered in sizes)
+
+
+def test_a_message_body_is_let_go_of_once_its_page_is_planned_and_never_rendered_twice(
+        tmp_path, bucket, monkeypatch):
+    """At 100,000 messages the rendered bodies are about 100 MiB: each is held until its page
+    is planned, and to the end of the build only when a feed shows it too (the newest
+    FEED_SIZE overall and of each agent), so that no body goes through markdown twice."""
+    from builder import feeds
+    from builder.markdown import MarkdownRenderer
+
+    monkeypatch.setattr(feeds, "FEED_SIZE", 1)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10_000)          # every render in this process
+    seen: dict[str, object] = {}
+    rendering_pages = []
+    rendered_again: list[str] = []
+    real_render_pages, real_render = build_module.render_pages, MarkdownRenderer.render
+
+    def render_pages(ctx, em, restored=0):
+        seen["ctx"] = ctx
+        rendering_pages.append(True)
+        return real_render_pages(ctx, em, restored)
+
+    def render(self, text, *args, **kwargs):
+        if rendering_pages and text in seen["bodies"]:
+            rendered_again.append(text)
+        return real_render(self, text, *args, **kwargs)
+
+    real_context = build_module.site_context
+
+    def site_context(collab, *args, **kwargs):
+        seen["bodies"] = {m.body for m in collab.messages}
+        seen["fed"] = feeds.messages_shown(collab.messages)
+        return real_context(collab, *args, **kwargs)
+
+    monkeypatch.setattr(build_module, "render_pages", render_pages)
+    monkeypatch.setattr(build_module, "site_context", site_context)
+    monkeypatch.setattr(MarkdownRenderer, "render", render)
+    run(tmp_path, bucket, tmp_path / "cache", tmp_path / "site")
+    bodies = seen["ctx"].bodies.messages
+    held = {id_ for id_, at in bodies._at.items() if bodies._texts._texts[at] is not None}
+    assert rendered_again == []
+    assert held == seen["fed"]
+    assert len(held) < len(bodies)
+
