@@ -3,6 +3,7 @@ templates only loop and place. Built from the model by pure functions."""
 from __future__ import annotations
 
 import re
+from sys import intern
 from dataclasses import dataclass, replace
 from typing import Callable, Mapping, Sequence
 
@@ -266,16 +267,18 @@ class TraceSummary:
 
 
 def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: str) -> MessageView:
-    """`preview` and `opening`: see context.Bodies (plain text of the rendered body)."""
+    """`preview` and `opening`: see context.Bodies (plain text of the rendered body). What
+    many messages share (their agent's, type's and day's texts) is one string for all of them:
+    a build keeps every message's view."""
     return MessageView(
-        id=m.id, url=urls.message(m.id), anchor=message_anchor(m.id), agent=m.agent,
-        agent_url=agent_url, type=m.type,
-        type_class=slugify(m.type), type_url=urls.messages_by_type(m.type),
+        id=m.id, url=urls.message(m.id), anchor=message_anchor(m.id), agent=intern(m.agent),
+        agent_url=intern(agent_url), type=intern(m.type),
+        type_class=intern(slugify(m.type)), type_url=intern(urls.messages_by_type(m.type)),
         topic=telling_topic(m), title=message_title(m, opening),
         title_is_opening=bool(opening),
-        time_text=fmt.when(m.timestamp), iso=fmt.iso(m.timestamp), iso_day=fmt.iso_day(m.timestamp),
-        day=fmt.day(m.timestamp),
-        excerpt=preview, broadcast=m.broadcast, via=m.via)
+        time_text=intern(fmt.when(m.timestamp)), iso=fmt.iso(m.timestamp),
+        iso_day=intern(fmt.iso_day(m.timestamp)), day=intern(fmt.day(m.timestamp)),
+        excerpt=preview, broadcast=m.broadcast, via=intern(m.via))
 
 
 def message_title(m: Message, opening: str) -> str:
