@@ -339,8 +339,10 @@ class SiteFiles:
 def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPages:
     """Every page of every section, rendered (or reused) and written as it comes, on every core;
     the next batch is planned while workers render the current one (short-lived workers copy
-    little of the memory they share with this process). The build report comes after them,
-    so it lists the problems found while planning too."""
+    little of the memory they share with this process). What a batch's planning freed (its
+    pages' contexts, the message bodies they showed) goes back to the system before the next
+    workers fork. The build report comes after them, so it lists the problems found while
+    planning too."""
     found: list[Problem] = []
     done: list[Emitted] = []
     running, last = None, []
@@ -348,6 +350,7 @@ def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPa
         if running:
             last = collect(running)
             done += last
+            give_back_free_memory()
         running = start(partial(emit_all, em), batch, per_share=True,
                         workers=1 if cheap_in_process(batch, em.staging) else None)
     done += collect(running) if running else []
