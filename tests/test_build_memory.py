@@ -130,3 +130,23 @@ def test_a_message_body_is_let_go_of_once_its_page_is_planned_and_never_rendered
     assert held == seen["fed"]
     assert len(held) < len(bodies)
 
+
+def test_a_batch_of_feeds_is_cut_by_the_entries_they_show(tmp_path, bucket, monkeypatch):
+    """A feed carries the whole bodies of its entries (an agent's feed at 100,000 messages,
+    about 60 kB): a batch of every agent's feed held about 60 MiB in the build process."""
+    feeds: list[list[tuple[str, int]]] = []
+    real_planned = build_module.planned
+
+    def planned(ctx, problems, scale, cache):
+        for batch in real_planned(ctx, problems, scale, cache):
+            shown = [(spec.url, spec.weight) for spec in batch if "/feeds/" in spec.url]
+            if shown:
+                feeds.append([(spec.url, spec.weight) for spec in batch])
+            yield batch
+
+    monkeypatch.setattr(build_module, "planned", planned)
+    monkeypatch.setattr(planning, "SHOWN_AHEAD", 40)
+    run(tmp_path, bucket, tmp_path / "cache", tmp_path / "site")
+    weights = [w for batch in feeds for url, w in batch if "/feeds/" in url]
+    assert max(weights) > 1 and len(feeds) > 1
+    assert all(sum(w for _, w in batch[:-1]) < 40 for batch in feeds)
