@@ -80,8 +80,23 @@ class TreeSampler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             tree = _tree(self.pid)
-            self.peak_kib = max(self.peak_kib, tree_pss_kib(tree, {p: _rollup(p) for p in tree}))
+            before = _live(tree)
+            rollups = {p: _rollup(p) for p in tree}
+            if same_processes(before, rollups, _live(_tree(self.pid))):
+                self.peak_kib = max(self.peak_kib, tree_pss_kib(tree, rollups))
             self._stop.wait(SAMPLE_SECONDS)
+
+
+def _live(tree: dict[int, int | None]) -> set[int]:
+    return {p for p in tree if _rollup(p)}
+
+
+def same_processes(live_before: set[int], rollups: dict[int, str], live_after: set[int]) -> bool:
+    """Whether the processes read (those with counts) were alive before the first read and
+    after the last. A process that starts or ends meanwhile moves the shares of the memory its
+    siblings share: a worker's exit between two reads counted a sibling's half share after a
+    third, and a sample so read is left out."""
+    return live_before == {p for p, rollup in rollups.items() if rollup} == live_after
 
 
 def _tree(pid: int) -> dict[int, int | None]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from builder.config import load_config
 from scripts import bench
-from scripts.bench_run import SET_ASIDE, delete_set_aside, tree_pss_kib
+from scripts.bench_run import SET_ASIDE, delete_set_aside, same_processes, tree_pss_kib
 from tests.conftest import REPO
 
 TINY = ["--messages", "60", "--results", "20", "--agents", "5", "--traces", "2"]
@@ -141,3 +141,17 @@ def test_a_child_in_its_parents_memory_is_counted_once_and_a_forked_one_for_its_
     assert tree_pss_kib({1: None, 2: 1, 3: 1}, {1: parent, 2: worker, 3: worker}) == 1_024_000
     # a process gone between listing and reading counts nothing
     assert tree_pss_kib({1: None, 2: 1}, {1: parent, 2: ""}) == 512_000
+
+
+def test_a_sample_read_while_a_worker_ended_or_began_is_left_out():
+    parent, worker = _rollup(512_000, 500_000), _rollup(256_000, 10_000)
+    read = {1: parent, 2: worker, 3: worker}
+    assert same_processes({1, 2, 3}, read, {1, 2, 3})
+    # worker 3 ended after its count was read: worker 2's count may hold 3's share too
+    assert not same_processes({1, 2, 3}, read, {1, 2})
+    # worker 3 ended before its count was read, perhaps after its parent's
+    assert not same_processes({1, 2, 3}, {1: parent, 2: worker, 3: ""}, {1, 2})
+    # a worker forked while the others were read shares what the parent's count held alone
+    assert not same_processes({1, 2, 3}, read, {1, 2, 3, 4})
+    # an ended worker not yet reaped, before and after: it holds nothing, the sample stands
+    assert same_processes({1, 2}, {1: parent, 2: worker, 3: ""}, {1, 2})
