@@ -99,6 +99,10 @@ _TIME_LABEL = ("utchours(datum.value) == 0 && utcminutes(datum.value) == 0 "
 # the page's agent buttons write this parameter (a list of agent names)
 HIGHLIGHT = "highlight"
 _HIGHLIGHTED = f"indexof({HIGHLIGHT}, datum.agent) >= 0"
+# y tick labels past SI's prefixes (yocto to yotta; "~s" wrote 1e307 as "2.0000000000000003e+283Y"):
+# scientific, as format.score writes such scores ("2e+307"), and a plain zero
+SI_REACH = 1e21
+_SCIENTIFIC_LABEL = "datum.value == 0 ? '0' : format(datum.value, '.3~e')"
 _SHOWN = f"length({HIGHLIGHT}) == 0 || {_HIGHLIGHTED}"
 
 _ACCENT = "#c2410c"
@@ -429,11 +433,28 @@ def _as_log(spec: dict[str, Any], direction: str) -> dict[str, Any]:
             if isinstance(y.get("axis"), dict):
                 y["axis"].pop("format", None)
                 y["axis"].pop("tickCount", None)
+                y["axis"].pop("labelExpr", None)
                 if ticks:   # 1-2-5 steps: readable labels, a grid line per label only
                     y["axis"]["values"] = ticks
-                    y["axis"]["format"] = "~s" if ticks[-1] >= 1e6 or ticks[0] < 1e-3 else "~g"
+                    y["axis"].update(_log_labels(ticks))
     out["datasets"] = spec["datasets"]
     return out
+
+
+def _log_labels(ticks: list[float]) -> dict[str, str]:
+    """How a log axis writes its ticks (positive, ascending)."""
+    if ticks[-1] >= SI_REACH or ticks[0] < 1 / SI_REACH:
+        return {"labelExpr": _SCIENTIFIC_LABEL}
+    return {"format": "~s" if ticks[-1] >= 1e6 or ticks[0] < 1e-3 else "~g"}
+
+
+def _linear_labels(scores: Iterable[float]) -> dict[str, str]:
+    """How a linear axis writes its ticks: as Vega chooses, but in SI units from a million, and
+    scientific where the largest magnitude is past SI's prefixes (or all of them below)."""
+    largest = max((abs(v) for v in scores), default=0.0)
+    if largest >= SI_REACH or 0 < largest < 1 / SI_REACH:
+        return {"labelExpr": _SCIENTIFIC_LABEL}
+    return {"format": "~s"} if largest >= 1e6 else {}
 
 
 def _log_ticks(low: float, high: float) -> list[float]:
@@ -472,9 +493,7 @@ def _encodings(rows: list[dict[str, Any]], styles: Sequence[AgentStyle], metric:
     x_axis = alt.Axis(labelExpr=_TIME_LABEL, labelOverlap=True, tickCount=8, grid=False,
                       labelAngle=0, labelPadding=4)
     y_axis: dict[str, Any] = {"title": _axis_title(metric, direction), "grid": True,
-                              "tickCount": 6}
-    if any(abs(row["score"]) >= 1e6 for row in rows):
-        y_axis["format"] = "~s"
+                              "tickCount": 6, **_linear_labels(row["score"] for row in rows)}
     return _Encodings(
         x=alt.X("t:T", title="Date (UTC)", scale=alt.Scale(type="utc", padding=12), axis=x_axis),
         y_scale=alt.Scale(type="linear", zero=False, nice=True, reverse=direction == "lower",

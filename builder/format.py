@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
+from decimal import Decimal
 
 MISSING = "—"
 # A score written as a number, perhaps with marks ("~26", "**14,623,723**", "1e400")
 _WRITTEN_NUMBER = re.compile(r"\W*[-+]?[0-9][0-9,_]*(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\W*")
+_EXPONENT_ZEROS = re.compile(r"(e[-+])0+(?=[0-9])")
 
 
 # ---------------------------------------------------------------- times (always UTC)
@@ -125,12 +128,23 @@ def span(times: Iterable[datetime | None]) -> str:
 
 def score(value: float | None, text: str = "") -> str:
     """A score as people read it: 541.2734418006153 -> "541.273", 123456.7 -> "123,457",
-    1.2244 -> "1.2244". A missing or non-finite value keeps `text` (what the agent wrote)."""
+    1.2244 -> "1.2244", 1e30 -> "1e+30", 1e-7 -> "1e-7", -0.0 -> "0". A missing or non-finite
+    value keeps `text` (what the agent wrote)."""
     if value is None or not math.isfinite(value):
         return text
+    value += 0.0                                 # -0.0 + 0.0 is 0.0: no "-0"
     if 100_000 <= abs(value) < 1e15:
         return f"{value:,.0f}"
-    return f"{value:.6g}"
+    if 0 < abs(value) < sys.float_info.min:
+        # a subnormal float's binary digits run out: 1e-320 holds 9.99989e-321, so its
+        # rounding starts from the shortest text that reads back as it
+        return _short_exponent(format(Decimal(repr(value)), ".6g"))
+    return _short_exponent(f"{value:.6g}")
+
+
+def _short_exponent(text: str) -> str:
+    """"1e-07" -> "1e-7": an exponent without leading zeros, as the chart's axis writes it."""
+    return _EXPONENT_ZEROS.sub(r"\1", text)
 
 
 def with_unit(text: str, unit: str) -> str:

@@ -615,3 +615,30 @@ def test_the_description_of_one_result_by_one_agent_reads_in_the_singular():
     one = [res(0, "alpha", 3.5, 0)]
     spec = chart.chart_spec(one, records_of(one, "lower"), [], BPB, "lower")
     assert spec["description"].startswith(f"{BPB.label} over time: 1 scored result from 1 agent;")
+
+
+def _drawn_texts(spec: dict) -> list[str]:
+    return re.findall(r"<text[^>]*>([^<]*)</text>", chart_svg.chart_svg(spec))
+
+
+@pytest.mark.parametrize("scores, log_scale, labels", [
+    ([-0.0, 500.0, 1e308], False, {"0", "2e+307", "1e+308"}),   # were "2.0000000000000003e+283Y"
+    ([1e-30, 2e-30, 3e-30], False, {"1e-30", "2e-30", "3e-30"}),  # were "0.000…" or "1e-6y"
+    ([1e20, 1e30, 1e40], True, {"1e+21", "1e+31", "1e+39"}),
+    ([1e-30, 1e-25, 1e-20], True, {"1e-30", "1e-25", "1e-20"}),
+])
+def test_axis_labels_of_extreme_magnitudes_read_as_numbers(scores, log_scale, labels):
+    results = [res(i, "a", score, 10 * i) for i, score in enumerate(scores)]
+    spec = chart.chart_spec(results, records_of(results, "higher"), [], NUMBER, "higher",
+                            log_scale=log_scale)
+    texts = _drawn_texts(spec)
+    assert labels <= set(texts), texts
+    numbers = [t for t in texts if re.fullmatch(r"[-0-9.e+]+[a-zA-Zµ]?", t)]
+    assert all(re.fullmatch(r"0|-?[0-9](\.[0-9]{1,3})?e[-+][0-9]+", t) for t in numbers), numbers
+
+
+def test_tooltips_of_extreme_scores_read_as_numbers():
+    results = [res(0, "a", -0.0, 0), res(1, "b", 1e-320, 10), res(2, "c", 1e308, 20)]
+    spec = chart.chart_spec(results, records_of(results, "higher"), [], NUMBER, "higher")
+    assert [row["score_label"] for row in spec["datasets"]["results"]] == ["0", "1e-320",
+                                                                           "1e+308"]

@@ -43,6 +43,10 @@ def test_sizes_are_si(n, text):
     (14623723.0, "**14,623,723**", "14,623,723"),
     (1.2244, "1.2244 BPB", "1.2244"),
     (1e30, "1e30", "1e+30"),
+    (1e308, "1e308", "1e+308"),
+    (-0.0, "-0.0", "0"),                      # no "-0"
+    (1e-320, "1e-320", "1e-320"),             # a subnormal float: not "9.99989e-321"
+    (-2.5e-7, "-2.5e-7", "-2.5e-7"),          # no "e-07"
     (None, "~26 M", "~26 M"),                 # no number read: shown as the agent wrote it
     (float("inf"), "inf", "inf"),
     (float("nan"), "n/a", "n/a"),
