@@ -77,7 +77,8 @@ class Link:
 class Result:
     """One scored submission, whatever file it came from.
 
-    `id` is unique across the collaboration and safe as a URL segment; `source_path` is the bucket
+    `id` is unique across the collaboration: its file's name as written (urls.py alone makes it a
+    URL segment, so its address is hashed once when it needs one); `source_path` is the bucket
     path it was read from (empty for fallback entries). `score` is None when the row has no
     usable number (it is then listed, never ranked). Timestamps are timezone-aware UTC.
     """

@@ -6,6 +6,8 @@ import pytest
 
 from builder.config import Config, MetricConfig
 from builder.model import Link
+from builder.slugs import slugify
+from builder.urls import Urls
 from builder.readers import results
 from tests.readers_support import HIDDEN_NAMES, read_one
 
@@ -156,9 +158,11 @@ def test_baseline_status_and_baseline_agent():
     assert result.status == "baseline"
 
 
-def test_ids_are_url_safe_for_odd_filenames():
+def test_an_odd_filename_is_the_id_and_its_address_is_hashed_once():
     result, _ = read_result_md("results/my result (v2).md", "---\ntps: 1\nagent: a\n---\n", TPS)
-    assert result.id.startswith("my-result-v2-")
+    assert result.id == "my result (v2)"
+    assert Urls().result(result.id) == f"/results/{slugify('my result (v2)')}/"
+    assert Urls().result(result.id).count("--") == 1      # one hash, not the hash of a hash
 
 
 def test_gen1_json_result():

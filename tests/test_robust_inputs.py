@@ -30,7 +30,6 @@ from builder.pages.home import CHART_JSON
 from builder.readers import read_inputs
 from builder.readers.messages import message_id
 from builder.readers.values import parse_stamped_filename
-from builder.slugs import slugify
 from builder.sources.local import open_local
 from builder.urls import Urls
 from tests import html
@@ -144,7 +143,7 @@ def messages(draw) -> Entry:
 def results(draw) -> Entry:
     stamp, agent = draw(stamps()), draw(AGENT)
     path = f"results/{stamp}_{agent}.md"
-    page = (URLS.result(slugify(f"{stamp}_{agent}")),)
+    page = (URLS.result(f"{stamp}_{agent}"),)
     good = front({"score": draw(SCORE), "method": draw(TEXT), "status": "agent-run",
                   "description": draw(TEXT)}, draw(TEXT))
     variant = draw(st.sampled_from(["good", "no-score", "yaml", "damaged", "bytes"]))
@@ -164,7 +163,7 @@ def results(draw) -> Entry:
 def legacy_results(draw) -> Entry:
     name, agent = draw(st.from_regex(r"\A[a-z]{1,8}\Z")), draw(AGENT)
     path = f"artifacts/results/{name}_{agent}.json"
-    page = (URLS.result("legacy-" + slugify(f"{name}_{agent}")),)
+    page = (URLS.result(f"legacy-{name}_{agent}"),)
     variant = draw(st.sampled_from(["good", "bad-json", "list", "bytes"]))
     if variant == "bad-json":
         return Entry(path, b'{"score": 1,', reported=True)
@@ -184,7 +183,7 @@ def leaderboards(draw) -> Entry:
     agents = [f"Team {a}" for a in draw(st.lists(AGENT, min_size=1, max_size=4))]
     rows = "".join(f"| {a} | {draw(SCORE)} |\n" for a in agents)
     good = f"# Leaderboard\n\n| agent | score |\n|---|---:|\n{rows}".encode()
-    pages = tuple(URLS.result(f"lb-{n}-{slugify(a)}") for n, a in enumerate(agents, start=1))
+    pages = tuple(URLS.result(f"lb-{n}-{a}") for n, a in enumerate(agents, start=1))
     if draw(st.booleans()):
         return Entry("LEADERBOARD.md", good, pages=pages)
     data, renders = draw(damaged(good))
@@ -468,6 +467,27 @@ def test_a_refused_chart_picture_is_named_in_the_build_report(tmp_path, monkeypa
     assert not (out / "data" / "chart-mid.svg").exists()
 
 
+def test_a_result_whose_name_needs_a_hash_is_reached_at_its_one_address(tmp_path, cache):
+    odd, plain = "Résultat Final", "20260101-000000-000_plain"
+    write_bucket(tmp_path / "bucket", (
+        Entry(f"results/{odd}.md", front({"tps": 2.0, "agent": "wren",
+                                          "timestamp": "2026-01-01T01:00:00Z"})),
+        Entry(f"results/{plain}.md", front({"tps": 1.0, "agent": "wren"}))))
+    out = tmp_path / "site"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", "--config", str(config_file(tmp_path, cache)), "--out", str(out)]) == 0
+    address = URLS.result(odd)
+    assert address.count("--") == 1                              # hashed once, not twice
+    assert URLS.result(plain) == f"/results/{plain}/"            # a permalink kept as it was
+    assert html.soup(out / URLS.file_for(address)).select_one("main")
+    linked_from = {"home": out / "index.html",
+                   "agent": out / URLS.file_for(URLS.agent("wren")),
+                   "feed": out / "feeds" / "results.xml"}
+    for where, page in linked_from.items():
+        assert address in page.read_text(encoding="utf-8"), where
+    assert check_site(out) == []
+
+
 def test_names_shaped_like_another_agents_page_or_a_file_of_the_site_each_get_their_own_page(
         tmp_path, cache):
     impostor = URLS.agent("Bob").split("/")[-2]                 # the page Bob's name is given
@@ -483,5 +503,5 @@ def test_names_shaped_like_another_agents_page_or_a_file_of_the_site_each_get_th
             for name in ("Bob", impostor, "index.html", "page")}
     assert "Bob's own bio" in bios["Bob"] and "impostor" not in bios["Bob"]
     assert "the impostor's bio" in bios[impostor]
-    assert html.soup(out / URLS.file_for(URLS.result(slugify("index.html")))).select_one("main")
+    assert html.soup(out / URLS.file_for(URLS.result("index.html"))).select_one("main")
     assert check_site(out) == []

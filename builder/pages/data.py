@@ -132,7 +132,7 @@ def leaderboard_csv(ctx: SiteContext) -> bytes:
         r = e.result
         writer.writerow([e.rank, _csv_safe(r.agent), r.score,
                          "" if r.secondary is None else r.secondary, _csv_safe(r.method),
-                         fmt.iso(r.timestamp), r.verification or "", r.id,
+                         fmt.iso(r.timestamp), r.verification or "", _csv_safe(r.id),
                          origin + ctx.urls.result(r.id)])
     return buf.getvalue().encode()
 

@@ -17,7 +17,6 @@ from builder.model import NOTE, Link, Problem, Result, Status, Verification
 from builder.readers.frontmatter import brief, normalise_newlines
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import parse_number, parse_table_date, parse_timestamp, visible_name
-from builder.slugs import slugify
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
@@ -340,7 +339,7 @@ def _row_result(path: str, number: int, cells: Sequence[str], header: Sequence[s
                                       "read (it needs a day, a month and a year, in an order "
                                       "that reads one way only); the row has no date"))
     return Result(
-        id=f"lb-{number}-{slugify(agent)}",
+        id=f"lb-{number}-{agent}",
         agent=agent,
         score=score,
         score_text=score_text,

@@ -16,7 +16,6 @@ from builder.readers.values import (
     best_timestamp, is_link_url, name_in, parse_number, parse_score, parse_stamped_filename, stem,
     strings_in, visible_name,
 )
-from builder.slugs import slugify
 
 STATUSES: tuple[Status, ...] = ("agent-run", "negative", "baseline")
 
@@ -39,7 +38,7 @@ def read_result_md(file: InputFile, config: Config) -> Found:
                                        "no frontmatter, so no score: not read as a result"),))
     fields = front.data
     return _result(file.path, fields, front.sources, config.metric, config.metric.field,
-                   id=slugify(stem(file.path)), origin="results-md",
+                   id=stem(file.path), origin="results-md",
                    method=fields.get("method"), description=fields.get("description"),
                    body=front.body.strip(), known=_MD_KNOWN_KEYS, notes=front.notes)
 
@@ -58,7 +57,7 @@ def read_result_json(file: InputFile, config: Config) -> Found:
                 if key != summary and _present(fields.get(key))]
     return _result(file.path, fields, {}, metric,
                    metric.field if metric.field in fields else "score",
-                   id="legacy-" + slugify(stem(file.path)), origin="results-json",
+                   id="legacy-" + stem(file.path), origin="results-json",
                    method=_first_present(fields, "experiment", "method"),
                    description=_one_line(fields.get(summary)),
                    body="\n\n".join(f"## {title}\n\n{_as_markdown(fields[key])}"
