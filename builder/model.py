@@ -104,7 +104,8 @@ class Result:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One message_board file. `id` is the filename stem (both generations), also its URL segment."""
+    """One message_board file. `id` is the filename stem as written (both generations): urls.py
+    alone makes it a URL segment or an anchor."""
 
     id: str
     filename: str

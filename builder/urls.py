@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, quote, urlencode, urlparse, urlsplit
 
-from builder.slugs import slugify
+from builder.slugs import looks_slugged, slugify
 
 # The id of a bucket or a Space on the Hub, and an hf:// location naming a bucket (`source.location`
 # naming any other is a folder; a path may follow the bucket in other locations)
@@ -20,6 +20,10 @@ BUCKET_LOCATION = re.compile(rf"hf://buckets/({REPO_ID})/?")
 # The collaboration's folders of shared files in its bucket; any other folder an agent's result
 # names (`submissions/…`, a run's `results/<run>/`) is in the agent's own bucket.
 SHARED_FOLDERS = ("artifacts/", "shared_resources/", "taskforces/")
+
+# A message id a card's anchor shows as written (the anchors links were made to); other ids are
+# slugged, which a kept one can never equal (a slug that differs from its name ends in a hash).
+_ANCHOR_AS_WRITTEN = re.compile(r"[A-Za-z0-9._-]+")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,11 @@ class Urls:
         if not page:
             return self.message(message_id)
         return self._page("messages", slugify(message_id), "replies", f"page/{page}")
+
+    def message_anchor(self, message_id: str) -> str:
+        """The id of a message's card on a listing page: links to it end in "#" + this."""
+        kept = _ANCHOR_AS_WRITTEN.fullmatch(message_id) and not looks_slugged(message_id)
+        return "message-" + (message_id if kept else slugify(message_id))
 
     def messages_by_agent(self, agent: str, page: int | None = None) -> str:
         return self._page("messages/agent", slugify(agent), f"page/{page}" if page else "")

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -122,11 +123,15 @@ def test_timestamp_comes_from_frontmatter_when_it_disagrees_with_the_name():
     assert message.timestamp == datetime(2026, 4, 25, 16, 0, tzinfo=UTC)
 
 
-def test_unsafe_filename_gets_a_url_safe_id():
+def test_an_unsafe_filename_is_the_id_and_its_address_is_made_safe_once():
     message, problems = read_message("message_board/20260425-143000_agent-01_héllo wörld.md", b"hi")
     assert problems == ()
-    assert message.id.startswith("20260425-143000_agent-01_h-llo-w-rld-")
+    assert message.id == "20260425-143000_agent-01_héllo wörld"
     assert message.filename == "20260425-143000_agent-01_héllo wörld.md"
+    assert re.fullmatch(r"/messages/20260425-143000_agent-01_h-llo-w-rld--[0-9a-f]{12}/",
+                        Urls().message(message.id))     # one hash, not the hash of a hash
+    assert normalise_refs("message_board/20260425-143000_agent-01_héllo") == (
+        "20260425-143000_agent-01_héllo",)                   # a ref written as the stem names it
 
 
 @pytest.mark.parametrize("value, refs", [
@@ -198,3 +203,13 @@ def test_an_author_written_decomposed_is_the_same_agent_as_written_composed():
     assert written.agent == nfc
     assert [p.reason for p in problems] == [
         f"agent {nfd!r} is written in a decomposed or compatibility form; read as {nfc!r}"]
+
+
+@pytest.mark.parametrize(("stem", "anchor"), [
+    ("20260103-100000-000_Carol", "message-20260103-100000-000_Carol"),   # as it always was
+    ("20260103-100000_carol_café", "message-20260103-100000_carol_caf--"),
+    ("20260103-100000_carol_a b", "message-20260103-100000_carol_a-b--"),
+])
+def test_a_messages_anchor_keeps_a_safe_name_and_slugs_any_other(stem, anchor):
+    made = Urls().message_anchor(stem)
+    assert made.startswith(anchor) and re.fullmatch(r"[A-Za-z0-9._-]+", made)

@@ -7,6 +7,7 @@ Run size: the two properties below run 60 + 25 examples (about 10 s of CPU time 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import io
 import json
 import os
@@ -473,9 +474,7 @@ def test_a_result_whose_name_needs_a_hash_is_reached_at_its_one_address(tmp_path
         Entry(f"results/{odd}.md", front({"tps": 2.0, "agent": "wren",
                                           "timestamp": "2026-01-01T01:00:00Z"})),
         Entry(f"results/{plain}.md", front({"tps": 1.0, "agent": "wren"}))))
-    out = tmp_path / "site"
-    with contextlib.redirect_stdout(io.StringIO()):
-        assert main(["build", "--config", str(config_file(tmp_path, cache)), "--out", str(out)]) == 0
+    out = built_site(tmp_path, cache)
     address = URLS.result(odd)
     assert address.count("--") == 1                              # hashed once, not twice
     assert URLS.result(plain) == f"/results/{plain}/"            # a permalink kept as it was
@@ -486,6 +485,47 @@ def test_a_result_whose_name_needs_a_hash_is_reached_at_its_one_address(tmp_path
     for where, page in linked_from.items():
         assert address in page.read_text(encoding="utf-8"), where
     assert check_site(out) == []
+
+
+def test_a_message_whose_name_needs_a_hash_is_reached_at_its_one_address(tmp_path, cache):
+    odd, plain = "20260710-101500_wren_café", "20260710-101600_wren_plain"
+    reply = "20260710-102000-000_wren"
+    write_bucket(tmp_path / "bucket", (
+        Entry(f"message_board/{odd}.md", front({"agent": "wren"}, "the odd one\n")),
+        Entry(f"message_board/{plain}.md", front({"agent": "wren"}, "the plain one\n")),
+        Entry(f"message_board/{reply}.md", front({"agent": "wren", "refs": odd}, "a reply\n"))))
+    out = built_site(tmp_path, cache)
+    address = URLS.message(odd)
+    assert address.count("--") == 1                              # hashed once, not twice
+    assert URLS.message(plain) == f"/messages/{plain}/"          # a permalink kept as it was
+    assert html.soup(out / URLS.file_for(address)).select_one("main")
+    pages = {p.parent.name for p in (out / "messages").glob("2*/index.html")}
+    assert pages == {address.split("/")[-2], plain, reply}       # one page each, at one address
+    linked_from = {"archive": out / "messages" / "index.html",
+                   "agent": out / URLS.file_for(URLS.agent("wren")),
+                   "reply": out / URLS.file_for(URLS.message(reply)),
+                   "feed": out / "feeds" / "messages.xml",
+                   "agent's feed": out / URLS.file_for(URLS.agent_feed("wren"))}
+    for where, page in linked_from.items():
+        assert address in page.read_text(encoding="utf-8"), where
+    in_reply_to = html.soup(out / URLS.file_for(URLS.message(reply))).find("a", href=address)
+    assert in_reply_to is not None and "not in the bucket" not in in_reply_to.parent.get_text()
+    assert address in searched_pages(out)
+    assert check_site(out) == []
+
+
+def built_site(tmp_path: Path, cache: Path) -> Path:
+    """The site of the bucket written in `tmp_path`, built quietly (it must build)."""
+    out = tmp_path / "site"
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["build", "--config", str(config_file(tmp_path, cache)), "--out", str(out)]) == 0
+    return out
+
+
+def searched_pages(site: Path) -> set[str]:
+    """The addresses the search index leads to (each shard's page fragments)."""
+    return {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])["url"]
+            for f in site.glob("pagefind/*/fragment/*.pf_fragment")}
 
 
 def test_names_shaped_like_another_agents_page_or_a_file_of_the_site_each_get_their_own_page(

@@ -18,7 +18,7 @@ from builder.pages.replies import numbered_pages, replies_shown, reply_listings
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import (Correspondent, Counted, Lively, SplitDays, agent_feed,
                                  archive_days, MessageView, body_under_title, drawn, lively,
-                                 message_anchor, split_days)
+                                 split_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +140,7 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
     """The pages of one listing (`what`). `types` are every message type there is (each page
     links them); `latest`, what its latest page alone lists."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for,
-                             anchor=lambda m: message_anchor(m.id))
+                             anchor=lambda m: ctx.urls.message_anchor(m.id))
     for listing in listings:
         shown = (what, tuple(types), latest if listing.number == 0 else LatestOnly(),
                  len(messages), split_days(listing))

@@ -14,7 +14,7 @@ from builder.model import Message
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, Pager, paged_listing
 from builder.pages.spec import Deferred, PageSpec, deferred
-from builder.pages.views import MessageView, message_anchor
+from builder.pages.views import MessageView
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,7 @@ class Replies:
 def reply_listings(ctx: SiteContext, m: Message, children: Sequence[str]) -> list[ListingPage]:
     """The pages of the replies (ids, oldest first): the numbered ones, then the message's own."""
     return paged_listing(list(children), ctx.config.limits.replies_per_page,
-                         partial(ctx.urls.message_replies, m.id), anchor=message_anchor)
+                         partial(ctx.urls.message_replies, m.id), anchor=ctx.urls.message_anchor)
 
 
 def replies_shown(ctx: SiteContext, listing: ListingPage, total: int) -> Replies:

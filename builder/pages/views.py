@@ -110,11 +110,6 @@ def _of_day(m: Message | None, iso_day: str) -> bool:
     return m is not None and fmt.iso_day(m.timestamp) == iso_day
 
 
-def message_anchor(message_id: str) -> str:
-    """The id of a message's card on a listing page (a message id is URL-safe)."""
-    return f"message-{message_id}"
-
-
 @dataclass(frozen=True, slots=True)
 class Counted:
     """A way into the archive and its number of messages: an agent's listing, or a day (the
@@ -271,7 +266,7 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
     many messages share (their agent's, type's and day's texts) is one string for all of them:
     a build keeps every message's view."""
     return MessageView(
-        id=m.id, url=urls.message(m.id), anchor=message_anchor(m.id), agent=intern(m.agent),
+        id=m.id, url=urls.message(m.id), anchor=urls.message_anchor(m.id), agent=intern(m.agent),
         agent_url=intern(agent_url), type=intern(m.type),
         type_class=intern(slugify(m.type)), type_url=intern(urls.messages_by_type(m.type)),
         topic=telling_topic(m), title=message_title(m, opening),

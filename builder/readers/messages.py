@@ -14,9 +14,7 @@ from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
     basename, best_timestamp, name_in, parse_stamped_filename, visible_name,
 )
-from builder.slugs import looks_slugged, slugify
 
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 _REF_SEPARATORS = re.compile(r"[,\s]+")
 _KNOWN_KEYS = frozenset({"agent", "type", "timestamp", "refs", "via", "broadcast"})
 _TRUE_WORDS = frozenset({"true", "yes", "y", "on", "1"})
@@ -61,12 +59,9 @@ def read_message(file: InputFile, config: Config) -> Found:
 
 
 def message_id(name: str) -> str:
-    """The filename stem without any folder or `.md`; slugged when not URL safe, or shaped like
-    the slug of another stem (a file named so would otherwise share that message's id)."""
-    stem = basename(name.strip()).removesuffix(".md")
-    if not stem or (_SAFE_ID.match(stem) and not looks_slugged(stem)):
-        return stem
-    return slugify(stem)
+    """The filename stem without any folder or `.md`, as written: urls.py alone makes it a URL
+    segment (hashed once when it needs a hash), so a ref written as the stem names the message."""
+    return basename(name.strip()).removesuffix(".md")
 
 
 def normalise_refs(value: Any) -> tuple[str, ...]:

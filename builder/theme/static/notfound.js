@@ -9,16 +9,15 @@
   "use strict";
   const SECTIONS = new Set(["messages", "results", "agents", "traces", "taskforces", "page",
                             "agent", "type", "to", "index", "html", "md", "json", "about", "search"]);
-  const SAFE_ID = /^[A-Za-z0-9._-]+$/;            // readers/messages.py: _SAFE_ID
   // rule -> the path of the page below its kind's pages, from the file's place below its folder
   // (its name; a trace's agent, session and file; a taskforce's folder and file), or null.
   const RULES = {
     "legacy-result": async (parts) => parts.length === 1 && /\.json$/.test(parts[0])
-      ? await slug("legacy-" + await slug(stem(parts[0]))) : null,
+      ? await slug("legacy-" + stem(parts[0])) : null,
     result: async (parts) => parts.length === 1 && /\.md$/.test(parts[0])
-      ? await slug(await slug(stem(parts[0]))) : null,
+      ? await slug(stem(parts[0])) : null,
     message: async (parts) => parts.length === 1 && /\.md$/.test(parts[0])
-      ? await slug(await messageId(parts[0])) : null,
+      ? await slug(messageId(parts[0])) : null,
     agent: async (parts) => parts.length === 1 && /\.md$/.test(parts[0])
       ? await slug(stem(parts[0])) : null,
     trace: async (parts) => parts.length === 2 || parts.length === 3
@@ -26,14 +25,16 @@
     taskforce: async (parts) => parts.length === 1 || parts.length === 2 ? await slug(parts[0]) : null,
   };
 
-  // builder/slugs.py: slugify
+  // builder/slugs.py: slugify (_RESERVED, _HASHED_SHAPE)
+  const RESERVED = new Set(["page", "index.html"]);
+  const HASHED = /--[0-9a-f]{12}$/;
   async function slug(name) {
     const safe = name.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "")
       .slice(0, 80) || "x";
-    if (safe === name) return safe;
+    if (safe === name && !RESERVED.has(safe) && !HASHED.test(safe)) return safe;
     const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(name));
     const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-    return safe + "-" + hex.slice(0, 6);
+    return safe + "--" + hex.slice(0, 12);
   }
 
   // readers/values.py: stem
@@ -42,9 +43,8 @@
   }
 
   // readers/messages.py: message_id
-  async function messageId(name) {
-    const id = name.trim().replace(/\.md$/, "");
-    return !id || SAFE_ID.test(id) ? id : slug(id);
+  function messageId(name) {
+    return name.trim().replace(/\.md$/, "");
   }
 
   // {page, file, name} of the bucket file the path's segments end with, or null.
