@@ -1616,3 +1616,17 @@ def test_a_messages_type_leads_to_the_messages_of_that_type_wherever_it_is_shown
     assert len(pills) >= 5
     assert {(p.name, p.get("href")) for p in pills} == {
         ("a", f"/messages/type/{html.text_of(p)}/") for p in pills}
+
+
+def test_a_message_without_replies_shows_no_replies_section(site):
+    """An empty "Replies (0)" box says nothing: only a message with replies has the section."""
+    with_replies = without = 0
+    for path in sorted((site / "messages").glob("2*/index.html")):
+        doc = html.soup(path)
+        answered = [c for c, _ in html.links(doc) if "child" in c]
+        section = doc.find("section", class_="children")
+        assert (section is not None) == bool(answered), path
+        assert "No replies" not in doc.get_text()
+        with_replies += bool(answered)
+        without += not answered
+    assert with_replies and without
