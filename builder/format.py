@@ -193,6 +193,27 @@ def in_words(items: Sequence[str]) -> str:
     return " and ".join(filter(None, (", ".join(items[:-1]), *items[-1:])))
 
 
+# The server stamps each message with how it came in: only a person's post from the dashboard
+# and the server's own messages tell a visitor something ("raw", the API agents post through,
+# and "bucket", promoted from an agent's bucket, are how nearly every message comes).
+_POSTED_VIA = {"dashboard": "posted from the dashboard", "server": "posted by the server"}
+
+_STATUS = {"agent-run": "a run by the agent",
+           "negative": "negative: an attempt reported as not working",
+           "baseline": "baseline: a reference score"}
+
+
+def posted_via(via: str) -> str:
+    """How a message came in, when that tells a visitor something: "dashboard" -> "posted from
+    the dashboard"; "raw", "bucket" or an unknown value -> ""."""
+    return _POSTED_VIA.get(via.strip().lower(), "")
+
+
+def status(value: str) -> str:
+    """A result's status in words: "agent-run" -> "a run by the agent"."""
+    return _STATUS.get(value, value)
+
+
 # Terminal escape sequences (CSI: colours, cursor moves, erasing; OSC: titles, links; the short
 # ones: charsets, saving the cursor), then the control characters but tab, line feed and carriage
 # return, and U+FFFE and U+FFFF: a page shows them as boxes or leaves "[31m" behind, and a feed

@@ -135,3 +135,14 @@ def test_counts_and_spans_read_as_words():
 def test_a_standing_counts_its_agents_but_not_one_alone():
     assert [fmt.standing(1, 1), fmt.standing(2, 2), fmt.standing(3, 1204)] == [
         "rank 1 of 1", "rank 2 of 2 agents", "rank 3 of 1,204 agents"]
+
+
+def test_how_a_message_came_in_is_said_only_when_it_tells_a_visitor_something():
+    assert fmt.posted_via("dashboard") == "posted from the dashboard"
+    assert fmt.posted_via("server") == "posted by the server"
+    assert [fmt.posted_via(v) for v in ("raw", "bucket", "", "<b>odd</b>")] == ["", "", "", ""]
+
+
+def test_a_results_status_reads_as_words():
+    assert fmt.status("agent-run") == "a run by the agent"
+    assert fmt.status("baseline").startswith("baseline: ")

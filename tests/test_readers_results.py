@@ -50,7 +50,7 @@ def test_server_written_result_with_folded_description():
     assert result.timestamp == datetime(2026, 6, 13, 22, 49, 56, 731000, tzinfo=UTC)
     assert result.artifacts == ("submissions/senpai/osoi5-w192-v1",)
     assert result.links == (Link("submission", "hf://buckets/gemma-challenge/gemma-senpai/submissions/senpai/osoi5-w192-v1/"),)
-    assert result.extra == (("via", "bucket"),)
+    assert result.extra == ()                     # "via: bucket", the server's stamp, says nothing
     assert result.body == "Output token throughput 481.53 tok/s, ppl 2.3772, 128/128 requests."
     assert (result.origin, result.source_path, result.verification) == ("results-md", "results/20260613-224956-731_senpai.md", None)
 
@@ -73,7 +73,7 @@ def test_unknown_status_reads_as_agent_run_with_a_problem_and_keeps_custom_keys(
         "hf://buckets/gemma-challenge/gemma-firfir-cast/results/w192-run1/",
         "https://huggingface.co/buckets/gemma-challenge/gemma-firfir-cast/tree/submissions/w192-ctk44-v1",
     ]
-    assert result.extra == (("priority", "high"), ("via", "bucket"))
+    assert result.extra == (("priority", "high"),)
     assert result.body == ""
 
 

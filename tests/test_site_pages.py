@@ -1630,3 +1630,22 @@ def test_a_message_without_replies_shows_no_replies_section(site):
         with_replies += bool(answered)
         without += not answered
     assert with_replies and without
+
+
+def test_pages_say_no_internal_words_of_the_server(site):
+    """"via raw", "via bucket", "agent-run" or "adapter 1" mean nothing to a visitor: a message
+    says how it came in only when it came from the dashboard or the server, a result its status
+    in words, a trace page its harness alone."""
+    messages = [html.soup(p) for p in sorted((site / "messages").glob("2*/index.html"))]
+    metas = [html.text_of(doc.find("p", class_="meta")) for doc in messages]
+    assert not [m for m in metas if re.search(r"\bvia\b|\braw\b|\bbucket\b", m)]
+    assert any("posted from the dashboard" in m for m in metas)
+    for path in sorted((site / "results").glob("*/index.html")):
+        doc = html.soup(path)
+        status = next(dt.find_next("dd") for dt in doc.select("dl.profile dt") if dt.text == "Status")
+        assert "agent-run" not in html.text_of(status), path
+        assert "via" not in [html.text_of(dt) for dt in doc.select("dl.extra dt")], path
+    for path in sorted((site / "traces").glob("*/*/index.html")):
+        harness = next(dt.find_next("dd") for dt in html.soup(path).select("dl.profile dt")
+                       if dt.text == "Harness")
+        assert "adapter" not in html.text_of(harness), path

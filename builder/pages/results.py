@@ -155,7 +155,7 @@ def result_page(ctx: SiteContext, r: Result, where: Standing) -> PageSpec:
     artifacts = [(a, urls.artifact(a, own_bucket(r))) for a in r.artifacts]
     elsewhere = {row.url, source_url, *(url for _, url in artifacts)}   # links the page shows apart
     page.update(
-        row=row, result=r, scored=scored, place=where.place, unranked=where.unranked,
+        row=row, result=r, scored=scored, status=fmt.status(r.status), place=where.place, unranked=where.unranked,
         cols=score_columns(ctx),
         body=ctx.bodies.results[r.id],
         extra=r.extra,

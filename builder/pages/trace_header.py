@@ -45,7 +45,6 @@ class SessionHeader:
     session: str
     title: str
     harness: str
-    adapter_version: str
     model: str
     models: tuple[str, ...]
     subagent_models: tuple[str, ...]
@@ -106,7 +105,7 @@ def session_header(ctx: Any, trace: Trace, loaded: LoadedTranscript,
         agent=trace.agent, agent_url=ctx.urls.agent(trace.agent), session=trace.session_id,
         title=transcript.title if transcript is not None else "",
         harness=trace.harness or (transcript.harness if transcript is not None else "") or "—",
-        adapter_version=extra.get("adapter_version", ""), model=trace.model or "—",
+        model=trace.model or "—",
         models=st.models if st is not None else (),
         subagent_models=st.subagent_models if st is not None else (),
         started=fmt.when(trace.started_at), started_iso=fmt.iso(trace.started_at),

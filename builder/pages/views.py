@@ -273,7 +273,7 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
         title_is_opening=bool(opening),
         time_text=intern(fmt.when(m.timestamp)), iso=fmt.iso(m.timestamp),
         iso_day=intern(fmt.iso_day(m.timestamp)), day=intern(fmt.day(m.timestamp)),
-        excerpt=preview, broadcast=m.broadcast, via=intern(m.via))
+        excerpt=preview, broadcast=m.broadcast, via=intern(fmt.posted_via(m.via)))
 
 
 def message_title(m: Message, opening: str) -> str:

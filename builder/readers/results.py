@@ -20,7 +20,7 @@ from builder.readers.values import (
 STATUSES: tuple[Status, ...] = ("agent-run", "negative", "baseline")
 
 _MD_KNOWN_KEYS = frozenset({"method", "status", "description", "artifacts", "agent", "agent_id",
-                            "timestamp"})
+                            "timestamp", "via"})
 _JSON_KNOWN_KEYS = frozenset({"agent_id", "agent", "timestamp", "experiment", "method", "status",
                               "score", "artifacts"})
 _JSON_SUMMARIES = ("notes", "what_worked", "description")      # the first present is its summary
