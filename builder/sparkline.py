@@ -24,6 +24,7 @@ class Point(NamedTuple):
     value: str                 # the score as the site writes it, without its unit: "488.905"
     label: str                 # what the dot says: "488.905 tok/s on 2026-07-10 03:11 UTC"
     day: str                   # "2026-07-10"
+    clock: str = ""            # "03:11 UTC": says when in the day, for a history of one day
 
 
 def sparkline(points: Sequence[Point], direction: str) -> Markup:
@@ -46,15 +47,21 @@ def sparkline(points: Sequence[Point], direction: str) -> Markup:
         return bottom - PAD - (bottom - 2 * PAD) * frac
 
     coords = [(x(t), y(s)) for t, s in zip(times, scores)]
-    path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
+    # Results all of one time (dates without a clock) have no order to draw: a line through them
+    # would be a vertical stroke that claims a change; their dots stand in one column.
+    path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords) if t1 > t0 else ""
     dots = "".join(f'<g><title>{escape(points[i].label)}</title><circle class="hit" cx="{cx:.1f}" '
                    f'cy="{cy:.1f}" r="{HIT}"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"/></g>'
                    for i, (cx, cy) in dotted(coords))
     return Markup(
         f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'aria-label="{escape(summary(points))}">'
-        f'<polyline points="{path}" fill="none"/>{dots}'
-        f'{_score_labels(points, y, right + PAD)}{_day_labels(points, x)}</svg>')
+        f'{_polyline(path)}{dots}'
+        f'{_score_labels(points, x, y, right + PAD)}{_day_labels(points, x)}</svg>')
+
+
+def _polyline(path: str) -> str:
+    return f'<polyline points="{path}" fill="none"/>' if path else ""
 
 
 def dotted(coords: Sequence[tuple[float, float]]) -> list[tuple[int, tuple[float, float]]]:
@@ -72,22 +79,29 @@ def dotted(coords: Sequence[tuple[float, float]]) -> list[tuple[int, tuple[float
     return [(i, coords[i]) for i in sorted(best.values())]
 
 
-def _score_labels(points: Sequence[Point], y, left: float) -> str:
-    """The highest and lowest scores, each level with its dots."""
+def _score_labels(points: Sequence[Point], x, y, left: float) -> str:
+    """The highest and lowest scores, each level with its dot, and a dotted guide from the dot to
+    the label: a best or worst score early in the history is far from its label."""
     high, low = max(points, key=lambda p: p.score), min(points, key=lambda p: p.score)
     shown = [high] if high.score == low.score else [high, low]
-    return "".join(f'<text class="value" x="{left:.1f}" y="{y(p.score):.1f}" '
+    return "".join(f'<line class="guide" x1="{x(p.time.timestamp()):.1f}" y1="{y(p.score):.1f}" '
+                   f'x2="{left - 2:.1f}" y2="{y(p.score):.1f}"/>'
+                   f'<text class="value" x="{left:.1f}" y="{y(p.score):.1f}" '
                    f'dominant-baseline="middle">{escape(p.value)}</text>' for p in shown)
 
 
 def _day_labels(points: Sequence[Point], x) -> str:
-    """The first and last days, under the ends of the line."""
+    """The first and last days under the ends of the line; within one day, the first and last
+    times (the line then spans hours, not days); one day under results all of one time."""
     first, last = points[0], points[-1]
-    ends = [(first, "middle" if first.day == last.day else "start")]
-    if first.day != last.day:
-        ends.append((last, "end"))
+    if first.time == last.time:
+        ends = [(first, "middle", first.day)]
+    elif first.day == last.day:
+        ends = [(first, "start", f"{first.day} {first.clock}".strip()), (last, "end", last.clock)]
+    else:
+        ends = [(first, "start", first.day), (last, "end", last.day)]
     return "".join(f'<text class="day" x="{x(p.time.timestamp()):.1f}" y="{HEIGHT - 4}" '
-                   f'text-anchor="{anchor}">{escape(p.day)}</text>' for p, anchor in ends)
+                   f'text-anchor="{anchor}">{escape(text)}</text>' for p, anchor, text in ends)
 
 
 def summary(points: Sequence[Point]) -> str:

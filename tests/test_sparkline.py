@@ -135,3 +135,29 @@ def test_a_long_history_dots_the_best_of_each_stretch_and_draws_the_line_through
         xs = [x for x, _, _ in shown]
         assert xs == sorted(xs) and xs[-1] - xs[0] > 200           # spread along the whole line
     assert len(dots(sparkline(many[:60], "higher"))) == 60          # a short one dots them all
+
+
+def test_results_all_of_one_time_stand_in_a_column_without_a_line_that_claims_a_change():
+    svg = sparkline([point(6, 1.0), point(6, 2.0), point(6, 1.5)], "higher")
+    assert soup(str(svg)).find("polyline") is None
+    assert len({x for x, _, _ in dots(svg)}) == 1 and len(dots(svg)) == 3
+    assert soup(str(sparkline(POINTS, "higher"))).find("polyline") is not None
+
+
+def test_a_history_of_one_day_says_the_hours_it_spans():
+    morning, evening = (Point(at(6) + timedelta(hours=h), s, f"{s:g}", f"{s:g} tok/s", "2026-07-06",
+                              f"{h:02d}:00 UTC") for h, s in ((3, 1.0), (17, 2.0)))
+    days = labels(sparkline([morning, evening], "higher"), "day")
+    assert [d for _, _, d in days] == ["2026-07-06 03:00 UTC", "17:00 UTC"]
+    assert days[0][0] < days[1][0]
+
+
+def test_a_guide_leads_from_each_labelled_dot_to_its_value():
+    svg = sparkline(POINTS, "higher")
+    guides = [(float(g["x1"]), float(g["y1"]), float(g["x2"]), float(g["y2"]))
+              for g in soup(str(svg)).select("line.guide")]
+    values = labels(svg, "value")
+    placed = {title.split()[0]: (x, y) for x, y, title in dots(svg)}
+    assert len(guides) == len(values) == 2
+    for (x1, y1, x2, y2), (lx, ly, value) in zip(guides, values):
+        assert (x1, y1) == placed[value] and y2 == ly == y1 and x1 < x2 < lx

@@ -487,7 +487,7 @@ def score_history(results: Sequence[Result], ranked: Mapping[str, RankedEntry],
                    key=lambda r: fmt.utc(r.timestamp))
     return [Point(r.timestamp, r.score, fmt.score(r.score),
                   f"{fmt.with_unit(rows[r.id].score_text, unit)} on {fmt.when(r.timestamp)}",
-                  fmt.iso_day(r.timestamp))
+                  fmt.iso_day(r.timestamp), fmt.clock(r.timestamp))
             for r in shown]
 
 
