@@ -61,13 +61,31 @@ def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line
         assert cells.nth(0).locator("a").evaluate(LINES) == 1
         assert cells.nth(4).locator("time .day").evaluate(LINES) == 1
         assert cells.nth(4).locator("time").evaluate(LINES) <= 2
-        session = cells.nth(1).locator("a").first
-        assert session.evaluate(LINES) <= session.inner_text().count("-") + 1   # at its dashes
         result = cells.nth(1).locator("a.result")                               # "→ 534.286 tok/s"
         assert result.count() == 0 or result.evaluate(LINES) == 1
     for header in table.locator("thead th").all():
         words = header.inner_text().split()
         assert header.evaluate(LINES) <= len(words), words
+    page.close()
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_on_a_desktop_a_trace_row_says_each_value_on_one_line(browser, served, width):
+    """A row took four lines: "claude- / code" broke at its hyphen, a session id took four
+    lines and a start two. A session id shows its start (whole in its title and on its page)."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(origin + "/traces/")
+    table = page.locator("table.traces")
+    assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
+    for row in table.locator("tbody tr").all():
+        session = row.locator("td.session a.id")
+        assert session.evaluate(LINES) == 1
+        assert session.get_attribute("href").rstrip("/").endswith(session.get_attribute("title"))
+        assert row.locator("td.harness").evaluate(LINES) == 1
+        if width >= 1360:
+            assert row.locator("td.model").evaluate(LINES) == 1
+            assert row.locator("time").evaluate(LINES) == 1
     page.close()
 
 
