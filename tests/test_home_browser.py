@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser import PageWatch, save_download, serve_folder
+from tests.browser import PageWatch, save_download, serve_folder, watching_shifts
 from tests.site_fixtures import site_without_verdicts  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -566,6 +566,31 @@ def test_on_a_phone_the_menu_is_one_line_that_a_keyboard_scrolls_through(visit):
     last = links.last.bounding_box()
     assert 0 <= last["x"] and last["x"] + last["width"] <= 320                 # scrolled into view
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+# The fades the menu's mask draws at its ends, in pixels: "left" where links go on to the left.
+MENU_FADES = """(nav) => { const stops = getComputedStyle(nav).maskImage.match(/(?:^|, )rgb\\(0, 0, 0\\) ([^,]+)/g) || [];
+    const lengths = stops.map(s => s.match(/(\\d+(?:\\.\\d+)?)px/)).map(m => m ? Number(m[1]) : 0);
+    return lengths.length === 2 ? {left: lengths[0], right: lengths[1]} : null; }"""
+
+
+def test_on_a_phone_the_menus_ends_fade_where_more_links_go_on(browser, served):
+    """At 390 pixels "About" and "Bucket ↗" were off-screen with no cue but a clipped word: the
+    end where links go on fades, and as the line scrolls the fade moves to the other end;
+    nothing moves, and the keyboard still reaches the last link."""
+    origin, _ = served
+    page = watching_shifts(browser, {"width": 390, "height": 800})
+    page.goto(origin + "/results/")
+    nav = page.locator("header.top nav")
+    assert nav.evaluate("n => n.scrollWidth > n.clientWidth")
+    assert nav.evaluate(MENU_FADES) == {"left": 0, "right": 36}
+    tab_to(page, "header.top nav a:last-child")
+    last = page.locator("header.top nav a").last.bounding_box()
+    assert last["x"] + last["width"] <= 390
+    page.wait_for_timeout(100)
+    assert nav.evaluate(MENU_FADES) == {"left": 36, "right": 0}
+    assert page.evaluate("window.__shifts") == 0
+    page.context.close()
 
 
 @pytest.mark.parametrize("width", [320, 480])
