@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from builder.readers import messages
-from builder.readers.messages import message_id, normalise_refs
+from builder.readers.messages import message_id, read_refs
 from builder.urls import Urls
 from tests.readers_support import HIDDEN_NAMES, read_one
 
@@ -130,7 +130,7 @@ def test_an_unsafe_filename_is_the_id_and_its_address_is_made_safe_once():
     assert message.filename == "20260425-143000_agent-01_héllo wörld.md"
     assert re.fullmatch(r"/messages/20260425-143000_agent-01_h-llo-w-rld--[0-9a-f]{12}/",
                         Urls().message(message.id))     # one hash, not the hash of a hash
-    assert normalise_refs("message_board/20260425-143000_agent-01_héllo") == (
+    assert read_refs("message_board/20260425-143000_agent-01_héllo").names == (
         "20260425-143000_agent-01_héllo",)                   # a ref written as the stem names it
 
 
@@ -140,12 +140,35 @@ def test_an_unsafe_filename_is_the_id_and_its_address_is_made_safe_once():
     ("20260425-143000_agent-01_status-update.md", ("20260425-143000_agent-01_status-update",)),
     ("a.md,b.md", ("a", "b")),
     ("a.md b.md\tc", ("a", "b", "c")),
-    (["message_board/a.md", "b.md, c.md", "a"], ("a", "b", "c")),
+    (["message_board/a.md", "b.md", "a"], ("a", "b")),
     (["`a.md`", "'b.md'"], ("a", "b")),
     ([20260425], ("20260425",)),
+    (["20260425-143000_agent-01_status update.md"], ("20260425-143000_agent-01_status update",)),
+    (["  b.md, c.md "], ("b.md, c",)),            # an item is one name, as the server takes it
+    ([None, "", "a.md"], ("a",)),
+    ("results/20260708-174109-383_wren.md", ("20260708-174109-383_wren",)),
 ])
 def test_refs_forms(value, refs):
-    assert normalise_refs(value) == refs
+    assert read_refs(value) == messages.Refs(names=refs)
+
+
+@pytest.mark.parametrize("value, names, dropped", [
+    (["a.md", ["b.md", "c.md"]], ("a",), ("refs item 2 (b.md, c.md) is not a file name; ignored",)),
+    ([{"reply": "b.md"}], (), ("refs item 1 (reply: b.md) is not a file name; ignored",)),
+    ({"reply": "b.md"}, (), ("refs is a mapping (reply: b.md), not file names; ignored",)),
+])
+def test_refs_that_name_no_file_are_dropped_and_said(value, names, dropped):
+    assert read_refs(value) == messages.Refs(names=names, dropped=dropped)
+
+
+def test_a_list_ref_to_a_name_with_a_space_is_read_whole_and_a_nested_list_is_reported():
+    message, problems = read_message(
+        "message_board/20260710-120000-000_glyph.md",
+        "---\nagent: glyph\nrefs:\n- message_board/20260425-143000_agent-01_status update.md\n"
+        "- [a.md]\n---\nhello\n")
+    assert message.refs == ("20260425-143000_agent-01_status update",)
+    assert [(p.reason, p.level) for p in problems] == [
+        ("refs item 2 (a.md) is not a file name; ignored", "problem")]
 
 
 @pytest.mark.parametrize("value, expected", [(True, True), ("true", True), ("yes", True), ("no", False), (None, False)])

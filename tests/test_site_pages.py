@@ -1649,3 +1649,25 @@ def test_pages_say_no_internal_words_of_the_server(site):
         harness = next(dt.find_next("dd") for dt in html.soup(path).select("dl.profile dt")
                        if dt.text == "Harness")
         assert "adapter" not in html.text_of(harness), path
+
+
+def test_a_reply_naming_a_file_with_a_space_in_a_refs_list_is_threaded(tmp_path):
+    """A YAML list item is one file name, spaces and all (as the server reads it): the reply
+    says what it answers and the answered message lists the reply."""
+    board = tmp_path / "bucket" / "message_board"
+    board.mkdir(parents=True)
+    (board / "20260425-143000_agent-01_status update.md").write_text(
+        "---\ntype: status-update\n---\nThe kernels run.")
+    (board / "20260425-150000_agent-02_reply.md").write_text(
+        "---\ntype: agent\nrefs:\n- message_board/20260425-143000_agent-01_status update.md\n---\n"
+        "Thanks.")
+    out = build(tmp_path, "--source", str(tmp_path / "bucket"))
+
+    def thread_links(page: Path, kind: str) -> list[str]:
+        return [a["href"] for a in parse(page).soup.select(f"a.thread-link.{kind}")]
+
+    reply = "/messages/20260425-150000_agent-02_reply/"
+    answered, = (out / "messages").glob("20260425-143000_agent-01_status-update--*")
+    assert thread_links(out / reply.strip("/") / "index.html", "parent") == [f"/messages/{answered.name}/"]
+    assert thread_links(answered / "index.html", "child") == [reply]
+    assert "no such message" not in (out / "build" / "index.html").read_text()

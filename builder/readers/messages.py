@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from builder.config import Config
@@ -39,6 +40,8 @@ def read_message(file: InputFile, config: Config) -> Found:
         problems.append(Problem(path, f"agent {brief(author)!r} is not the one its file name "
                                       f"gives ({named!r}); credited to {brief(author)!r}"))
     body = front.body.strip()
+    refs = read_refs(fields.get("refs"))
+    problems += [Problem(path, reason) for reason in refs.dropped]
     message = Message(
         id=message_id(filename),
         filename=filename,
@@ -46,7 +49,7 @@ def read_message(file: InputFile, config: Config) -> Found:
         type=name_in(fields, "type", path, problems).lower() or "agent",
         timestamp=dated.time,
         topic=stamped.topic,
-        refs=normalise_refs(fields.get("refs")),
+        refs=refs.names,
         body=body,
         source_path=path,
         via=to_text(fields.get("via")).strip(),
@@ -64,16 +67,42 @@ def message_id(name: str) -> str:
     return basename(name.strip()).removesuffix(".md")
 
 
-def normalise_refs(value: Any) -> tuple[str, ...]:
-    """Message ids from `refs` given as a string, a comma/whitespace list or a YAML list."""
-    items = value if isinstance(value, (list, tuple)) else [value]
-    refs: dict[str, None] = {}
-    for item in items:
-        for word in _REF_SEPARATORS.split(to_text(item)):
-            ref = message_id(word.strip("'\"`"))
-            if ref:
-                refs.setdefault(ref, None)
-    return tuple(refs)
+@dataclass(frozen=True)
+class Refs:
+    """What a message's `refs` names (message ids, in order, without duplicates) and why any
+    part of it was left out."""
+    names: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+def read_refs(value: Any) -> Refs:
+    """`refs` as the server reads it: a string is split on commas and whitespace; a YAML list
+    item is one file name taken whole (trimmed), so a name with a space can be named. A list or
+    mapping where a name belongs names no file: it is dropped and said."""
+    if isinstance(value, dict):
+        return Refs(dropped=(f"refs is a mapping ({brief(value)}), not file names; ignored",))
+    if not isinstance(value, (list, tuple)):
+        return Refs(names=_unique(_split_ref_words(to_text(value))))
+    names: list[str] = []
+    dropped: list[str] = []
+    for number, item in enumerate(value, 1):
+        if isinstance(item, (list, tuple, dict)):
+            dropped.append(f"refs item {number} ({brief(item)}) is not a file name; ignored")
+        else:
+            names.append(_ref_name(to_text(item)))
+    return Refs(names=_unique(names), dropped=tuple(dropped))
+
+
+def _split_ref_words(text: str) -> list[str]:
+    return [_ref_name(word) for word in _REF_SEPARATORS.split(text)]
+
+
+def _ref_name(written: str) -> str:
+    return message_id(written.strip().strip("'\"`"))
+
+
+def _unique(names: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def is_true(value: Any) -> bool:
