@@ -30,7 +30,7 @@ class Entry:
     author: str
     summary: str                 # plain text
     content: str = ""            # sanitised HTML ("" for none)
-    id: str = ""                 # its Atom id when it is not `url` (another event of that page)
+    id: str = ""                 # its permanent Atom id (urls.atom_id); `url` when ""
     published: datetime | None = None   # when it was posted, if it changed since (`updated`)
 
     @property
@@ -86,11 +86,6 @@ def _iso(ts: datetime | None) -> str:
     return fmt.iso(ts) or UNKNOWN_TIME
 
 
-def _uri(url: str) -> str:
-    """Atom ids must be absolute URIs: site-relative URLs get a stable urn."""
-    return url if "://" in url else "urn:collab-site:" + url
-
-
 # An <a> start tag's href that is a fragment only. Sanitised HTML quotes every attribute value
 # with " and escapes " inside one, and escapes "<" in text, so this finds tags and nothing else.
 _FRAGMENT_HREF = re.compile(r'(<a(?:\s[^>]*?)?\shref=")#')
@@ -112,7 +107,7 @@ def _entry(e: Entry, origin: str) -> str:
     content = (f'<content type="html">{escape(entry_links(e.content, e.url, origin))}</content>'
                if e.content else "")
     published = f"<published>{_iso(e.published)}</published>" if e.published else ""
-    return (f"<entry><id>{escape(_uri(e.id or e.url))}</id><title>{escape(e.title)}</title>"
+    return (f"<entry><id>{escape(e.id or e.url)}</id><title>{escape(e.title)}</title>"
             f"<link href={quoteattr(e.url)}/>{published}<updated>{_iso(e.updated)}</updated>"
             f"<author><name>{escape(e.author)}</name></author>"
             f"<summary>{escape(e.summary)}</summary>{content}</entry>")
@@ -125,7 +120,7 @@ def atom(feed_id: str, title: str, self_url: str, site_url: str, entries: Sequen
     base = f" xml:base={quoteattr(site_url)}" if "://" in site_url else ""
     head = ('<?xml version="1.0" encoding="utf-8"?>\n'
             f'<feed xmlns="http://www.w3.org/2005/Atom"{base}>'
-            f"<id>{escape(_uri(feed_id))}</id><title>{escape(title)}</title>"
+            f"<id>{escape(feed_id)}</id><title>{escape(title)}</title>"
             f'<link rel="self" href={quoteattr(self_url)}/>'
             f"<link href={quoteattr(page or site_url)}/>"
             f"<updated>{_iso(updated)}</updated>")

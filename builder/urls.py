@@ -251,3 +251,38 @@ def base_path(base_url: str) -> str:
     """"https://x.hf.space/sub/" -> "/sub/"; "/" stays "/"."""
     path = urlparse(base_url).path or "/"
     return path if path.endswith("/") else path + "/"
+
+
+# Atom ids must be permanent, unique IRIs. A site with a host has them: its pages' absolute URLs.
+# One without gets tag URIs (RFC 4151) naming its collaboration under a fixed date: a date taken
+# from the build (its clock, the earliest input) could change, and every id with it.
+ATOM_TAG_DATE = "2026"
+# Reserved for names that must never resolve (RFC 2606): nobody else can mint tags under it.
+UNOWNED_AUTHORITY = "collab-site.invalid"
+_TAG_SPECIFIC_SAFE = "/-._~!$&'()*+,;=:@"
+
+
+def atom_tag(bucket_web: str, space_id: str, title: str) -> str:
+    """The start of a host-less site's Atom ids: "tag:<host>,<date>:<path>/" of the bucket's
+    web address (unique on the Hub), else of the Space it is published to, else the
+    collaboration's title under an authority nobody owns."""
+    parts = url_parts(bucket_web)
+    if parts and parts.hostname and parts.path.strip("/"):
+        return _tag(parts.hostname, parts.path)
+    if space_id.strip("/"):
+        return _tag("huggingface.co", "spaces/" + space_id)
+    return _tag(UNOWNED_AUTHORITY, slugify(title))
+
+
+def _tag(authority: str, path: str) -> str:
+    return f"tag:{authority},{ATOM_TAG_DATE}:{quote(path.strip('/'), safe=_TAG_SPECIFIC_SAFE)}/"
+
+
+def atom_id(url: str, base_url: str, tag: str) -> str:
+    """The Atom id of a page or file `url` made by Urls (a fragment may follow): its absolute
+    URL when the site has a host (the ids its feeds always had), else `tag` and the URL's path
+    under the site's base path (moving the site does not change it)."""
+    origin = origin_of(base_url)
+    if origin:
+        return origin + url
+    return tag + url.removeprefix(base_path(base_url)).lstrip("/")

@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from builder import feeds
+from builder.urls import atom_tag
 from builder.cli import main
 from tests.hostile import PAYLOADS, write_hostile_bucket
 from tests.html import soup, text_of
-from tests.site_fixtures import REPO
+from tests.site_fixtures import REPO, build_demo_with
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -406,3 +407,93 @@ def test_a_verdict_on_an_old_record_surfaces_in_the_records_feed(tmp_path):
     assert set(before) - set(after) == {next(i for i in before if names[5] in i)}
     updated = [u for _, u, _ in after.values()]
     assert updated == sorted(updated, reverse=True)
+
+
+# RFC 3339 date-time (Atom's dates), an IRI's scheme, and a tag URI (RFC 4151: an authority that
+# is a DNS name or an e-mail address, a date YYYY[-MM[-DD]], a specific part of pchars and "/").
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+TAG_URI = re.compile(r"tag:(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*"
+                     r"[A-Za-z0-9])?)*|[^@\s]+@[^@\s]+),\d{4}(?:-\d{2}(?:-\d{2})?)?:"
+                     r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*(?:#\S*)?")
+
+
+def atom_faults(path) -> list[str]:
+    """What RFC 4287 forbids in the feed at `path`: a feed and each entry have exactly one id
+    (an absolute IRI; a tag: one well formed), title and updated (RFC 3339); entries have an
+    author or the feed does; no two entries of the feed share an id."""
+    root = ET.parse(path).getroot()
+    faults = [] if root.tag == f"{ATOM}feed" else ["not an atom:feed"]
+    has_author = root.find(f"{ATOM}author") is not None
+    ids = []
+    for where, element in [("feed", root)] + [(f"entry {n}", e) for n, e in
+                                               enumerate(root.findall(f"{ATOM}entry"), 1)]:
+        for name in ("id", "title", "updated"):
+            if len(element.findall(f"{ATOM}{name}")) != 1:
+                faults.append(f"{where}: not one {name}")
+        ident = element.findtext(f"{ATOM}id") or ""
+        if not ABSOLUTE_IRI.fullmatch(ident) or (ident[:4] == "tag:" and not TAG_URI.fullmatch(ident)):
+            faults.append(f"{where}: id {ident!r} is not an absolute IRI")
+        if not RFC3339.fullmatch(element.findtext(f"{ATOM}updated") or ""):
+            faults.append(f"{where}: updated is not an RFC 3339 date")
+        if element is not root:
+            ids.append(ident)
+            if not has_author and element.find(f"{ATOM}author/{ATOM}name") is None:
+                faults.append(f"{where}: no author")
+    return faults + [f"id {i!r} given to two entries" for i in set(ids) if ids.count(i) > 1]
+
+
+def feed_ids(site) -> dict[str, set[str]]:
+    """Every feed's and entry's id in the site's feeds, with the titles given under it."""
+    titles: dict[str, set[str]] = {}
+    for path in sorted((site / "feeds").rglob("*.xml")):
+        root = ET.parse(path).getroot()
+        titles.setdefault(root.findtext(f"{ATOM}id"), set()).add(path.name)
+        for e in root.findall(f"{ATOM}entry"):
+            titles.setdefault(e.findtext(f"{ATOM}id"), set()).add(e.findtext(f"{ATOM}title"))
+    return titles
+
+
+@pytest.fixture(scope="module")
+def hostless_sites(tmp_path_factory):
+    """The demo served from a path with no host, at its root and under /sub/."""
+    hosted = 'base_url = "https://demo-org-tinylm-collab.static.hf.space/"'
+    return [build_demo_with(tmp_path_factory.mktemp("hostless"), hosted, f'base_url = "{base}"')
+            for base in ("/", "/sub/")]
+
+
+def test_a_site_without_a_host_has_permanent_tag_ids_naming_its_bucket(hostless_sites):
+    """Atom ids must be permanent, unique IRIs: without a host they are tag URIs of the bucket
+    (its web address, unique on the Hub) and the page's path under the site, so moving the site
+    to another path keeps them; one id is one entry, whatever feed shows it."""
+    at_root, under_sub = hostless_sites
+    for path in sorted((at_root / "feeds").rglob("*.xml")):
+        assert atom_faults(path) == [], path
+    ids = feed_ids(at_root)
+    tag = "tag:huggingface.co,2026:buckets/demo-org/tinylm-collab/"
+    assert all(i.startswith(tag) for i in ids)
+    assert tag + "feeds/messages.xml" in ids
+    assert tag + "messages/20260712-071603-567_vireo/" in ids
+    assert {i for i, titles in ids.items() if len(titles) > 1} == set()     # an id, one title
+    assert feed_ids(under_sub) == ids
+
+
+def test_a_site_with_a_host_keeps_its_pages_addresses_as_ids(demo_site):
+    for path in sorted((demo_site / "feeds").rglob("*.xml")):
+        assert atom_faults(path) == [], path
+    root = ET.parse(demo_site / "feeds" / "messages.xml").getroot()
+    host = "https://demo-org-tinylm-collab.static.hf.space"
+    assert root.findtext(f"{ATOM}id") == host + "/feeds/messages.xml"
+    for e in root.findall(f"{ATOM}entry"):
+        assert e.findtext(f"{ATOM}id") == e.find(f"{ATOM}link").get("href")
+
+
+@pytest.mark.parametrize("bucket_web, space, title, tag", [
+    ("https://huggingface.co/buckets/Org/Name/", "", "T", "tag:huggingface.co,2026:buckets/Org/Name/"),
+    ("", "org/site", "T", "tag:huggingface.co,2026:spaces/org/site/"),
+    ("", "", "tinylm", "tag:collab-site.invalid,2026:tinylm/"),
+    ("https://git.example.org/a b", "", "T", "tag:git.example.org,2026:a%20b/"),
+])
+def test_a_tag_names_the_bucket_else_the_space_else_the_collaboration(bucket_web, space, title, tag):
+    assert atom_tag(bucket_web, space, title) == tag
+    assert TAG_URI.fullmatch(tag + "x")

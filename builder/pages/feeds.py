@@ -18,7 +18,7 @@ from builder.model import Collab, Leaderboard, Message, Result
 from builder.pages.context import SiteContext
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.views import ResultRow, body_under_title
-from builder.urls import Urls, origin_of
+from builder.urls import Urls, atom_id, atom_tag, origin_of
 
 
 NEW_RECORD = "New record"      # the label of the records feed's entries
@@ -154,10 +154,17 @@ def feed(ctx: SiteContext, where: tuple[str, str], name: str, entries: list[feed
     url, page = where
     dated = [e if e.updated else replace(e, updated=since) for e in entries]
     shown = feeds.latest(dated) if latest_first else feeds.newest(dated)
-    return PageSpec(url, data=feeds.atom(origin + url, f"{ctx.site.title}: {name}", origin + url,
-                                         origin + ctx.urls.home(), shown,
+    return PageSpec(url, data=feeds.atom(feed_atom_id(ctx, url), f"{ctx.site.title}: {name}",
+                                         origin + url, origin + ctx.urls.home(), shown,
                                          feeds.last_updated(shown) or since, page=origin + page),
                     weight=max(1, len(shown)))
+
+
+def feed_atom_id(ctx: SiteContext, url: str) -> str:
+    """The permanent Atom id of the page or file at `url` (see urls.atom_id)."""
+    config = ctx.config
+    return atom_id(url, config.site.base_url,
+                   atom_tag(ctx.urls.bucket_web, config.publish.space_id, config.site.title))
 
 
 def message_entries(ctx: SiteContext, messages: Sequence[Message]) -> list[feeds.Entry]:
@@ -165,7 +172,8 @@ def message_entries(ctx: SiteContext, messages: Sequence[Message]) -> list[feeds
     views = ctx.message_views
     return [feeds.Entry(url=origin + views[m.id].url, title=f"{m.agent}: {views[m.id].title}",
                         updated=m.timestamp, author=m.agent, summary=views[m.id].excerpt,
-                        content=str(body_under_title(views[m.id], ctx.bodies.messages[m.id])[0]))
+                        content=str(body_under_title(views[m.id], ctx.bodies.messages[m.id])[0]),
+                        id=feed_atom_id(ctx, views[m.id].url))
             for m in messages[-feeds.FEED_SIZE:]]
 
 
@@ -182,7 +190,8 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str,
         score = fmt.with_unit(row.score_text, unit) or r.id
         notes = ", ".join(note for note in result_notes(row)
                           if not (label == NEW_RECORD and note == "new best"))
-        url = origin + ctx.urls.result(r.id)
+        page = ctx.urls.result(r.id)
+        url = origin + page
         said = WITHDRAWN if label == NEW_RECORD and r.verification == "invalid" else label
         out.append(feeds.Entry(url=url,
                                title=f"{said}: {score} by {r.agent}" + (f" ({notes})" if notes else ""),
@@ -191,7 +200,7 @@ def result_entries(ctx: SiteContext, results: Sequence[Result], label: str,
                                summary=result_summary(r.method, r.description),
                                content=verdict_note(ctx, r, verdict)
                                + str(ctx.bodies.results.get(r.id, "")),
-                               id=url + RECORD_ID if label == NEW_RECORD else ""))
+                               id=feed_atom_id(ctx, page + (RECORD_ID if label == NEW_RECORD else ""))))
     return out
 
 
