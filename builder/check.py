@@ -5,7 +5,8 @@ has <html lang>, a charset, a <title> and a Content-Security-Policy meta tag, no
 or event handler, no id used twice, and stays within the page budget. Every *.xml is a
 well-formed Atom feed whose entries have an id, a title and an updated date, and an entry id
 names one title in every feed, or a sitemap whose every address is a file of the site; every
-*.json parses. A missing file is one finding however many pages link to it."""
+*.json parses; a robots.txt is at the root of the host (crawlers read no other) and names
+sitemaps by absolute address. A missing file is one finding however many pages link to it."""
 from __future__ import annotations
 
 import json
@@ -25,7 +26,8 @@ WHAT_IS_CHECKED = (
     "inline script or event handler, no id used twice, at most "
     f"{PAGE_BUDGET_BYTES / 1_000_000:g} MB. Every *.xml is a well-formed Atom feed whose entries "
     "have an id, a title and an updated date, an entry's id with one title in every feed, or a "
-    "sitemap whose addresses are all files of the site; every *.json parses. One line per finding; a "
+    "sitemap whose addresses are all files of the site; every *.json parses; a robots.txt only at "
+    "the host's root, its Sitemap lines absolute. One line per finding; a "
     "missing file is one line, with how many pages link to it and the first few. Links are "
     "followed under the path the site was built for (its manifest.json says), else under "
     "--config's base_url.")
@@ -127,12 +129,38 @@ def check_site(out: Path, base: str = "/") -> list[str]:
                  if isinstance(problem, str) and _exists(path) and path not in json_problems]
     findings += _missing_fragments(out, fragments, ids)
     findings += [f"{_name(out, path)}: {problem}" for path, problem in json_problems.items()]
+    findings += _robots_problems(out, base)
     titles: dict[str, tuple[str, str]] = {}                # entry id: (title, first feed)
     for feed in sorted(_files(out, "*.xml")):
         problems, entries = _read_feed(feed, out, base)
         findings += [f"{_name(out, feed)}: {problem}" for problem in problems]
         findings += _retitled(_name(out, feed), entries, titles)
     return [fmt.printable(finding) for finding in findings]
+
+
+def _robots_problems(out: Path, base: str) -> list[str]:
+    """A robots.txt crawlers never read (the site is under a path: they read the host's root
+    one only), or whose Sitemap lines are not absolute addresses (which crawlers ignore)."""
+    robots = out / "robots.txt"
+    if not robots.is_file():
+        return []
+    if base != "/":
+        return [f"robots.txt: crawlers read robots.txt only at the root of the host, never "
+                f"{base}robots.txt; submit sitemap.xml to search engines instead"]
+    lines = robots.read_bytes().decode("utf-8", errors="replace").splitlines()
+    sitemaps = [line.split(":", 1)[1].strip() for line in lines
+                if line.lower().startswith("sitemap:")]
+    return [f"robots.txt: Sitemap {_cut(url)} is not an absolute address" for url in sitemaps
+            if not ((parts := url_parts(url)) and parts.scheme in ("http", "https") and parts.netloc)]
+
+
+def sitemap_note(out: Path, base: str) -> str:
+    """A line for the operator of a site under a path that has a sitemap: no robots.txt of the
+    host names it, so search engines learn of it only when it is submitted to them."""
+    if base == "/" or not (Path(out) / "sitemap.xml").is_file():
+        return ""
+    return (f"sitemap.xml: the site is under {base}, where crawlers read no robots.txt; "
+            "submit its sitemap.xml to search engines")
 
 
 def _exists(path: Path) -> bool:

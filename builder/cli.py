@@ -123,11 +123,12 @@ def _run_serve(config: Config, args) -> int:
 
 
 def _run_check(config: Config, args) -> int:
-    from builder.check import base_to_check, check_site
+    from builder.check import base_to_check, check_site, sitemap_note
     from builder.urls import base_path
     base, note = base_to_check(Path(args.out), base_path(config.site.base_url))
-    if note:
-        print(f"check: {note}")
+    for line in (note, sitemap_note(Path(args.out), base)):
+        if line:
+            print(f"check: {line}")
     findings = check_site(Path(args.out), base=base)
     for finding in findings:
         print(f"check: {finding}")

@@ -106,9 +106,13 @@ def test_a_site_built_under_a_path_is_checked_from_its_folder_alone(tmp_path, mo
     assert capsys.readouterr().out.splitlines() == [
         "check: links checked under /site/, the path the site was built for (manifest.json); "
         "the config's base_url path is /",
-        f"check: 0 finding(s) in {out}"]
+        SUBMIT_SITEMAP, f"check: 0 finding(s) in {out}"]
     assert main(["check", "--config", str(tmp_path / "collab.toml"), "--out", str(out)]) == 0
-    assert capsys.readouterr().out.splitlines() == [f"check: 0 finding(s) in {out}"]
+    assert capsys.readouterr().out.splitlines() == [SUBMIT_SITEMAP, f"check: 0 finding(s) in {out}"]
+
+
+SUBMIT_SITEMAP = ("check: sitemap.xml: the site is under /site/, where crawlers read no robots.txt; "
+                  "submit its sitemap.xml to search engines")
 
 
 def test_a_manifest_whose_base_is_not_a_path_is_said_and_the_configs_is_used(tmp_path, capsys,

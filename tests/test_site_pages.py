@@ -1566,6 +1566,38 @@ def test_a_site_without_a_host_has_no_sitemap(tmp_path):
     assert (out / "messages" / "index.html").exists()
 
 
+def test_a_site_under_a_path_has_a_sitemap_to_submit_and_no_robots_txt(tmp_path, capsys):
+    """Crawlers read robots.txt at the root of the host only: a site under /sub/ gets none (it
+    would be ignored), keeps its sitemap of absolute addresses, and the build report and check
+    say to submit the sitemap instead; check finds a robots.txt left there."""
+    sub = "https://demo-org-tinylm-collab.static.hf.space/sub/"
+    out = build_demo_with(tmp_path, 'base_url = "https://demo-org-tinylm-collab.static.hf.space/"',
+                          f'base_url = "{sub}"')
+    assert not (out / "robots.txt").exists()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    parts = [loc.text for loc in ET.parse(out / "sitemap.xml").getroot().findall("s:sitemap/s:loc", ns)]
+    assert parts and all(part.startswith(sub + "sitemaps/") for part in parts)
+    report = parse(out / "build" / "index.html").soup
+    notes = [html.text_of(tr) for tr in report.select("table.notes tbody tr")]
+    assert any("site.base_url" in note and f"submit {sub}sitemap.xml to search engines" in note
+               for note in notes)
+    capsys.readouterr()
+    assert main(["check", "--config", str(tmp_path / "collab.toml"), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "the site is under /sub/, where crawlers read no robots.txt; submit its sitemap.xml" in said
+    (out / "robots.txt").write_text(f"User-agent: *\nSitemap: {sub}sitemap.xml\n")
+    assert check_site(out, base="/sub/") == [
+        "robots.txt: crawlers read robots.txt only at the root of the host, never /sub/robots.txt; "
+        "submit sitemap.xml to search engines instead"]
+
+
+def test_check_finds_a_robots_txt_naming_a_sitemap_by_a_path(tmp_path, site):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "robots.txt").write_text("User-agent: *\nSitemap: /sitemap.xml\n")
+    assert check_site(copy) == ["robots.txt: Sitemap /sitemap.xml is not an absolute address"]
+
+
 def test_check_finds_a_sitemap_address_that_leads_nowhere(tmp_path, site):
     copy = tmp_path / "site"
     shutil.copytree(site, copy)

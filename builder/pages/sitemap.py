@@ -11,7 +11,9 @@ messages (50 by default), fills at none of them, so one message never does both 
 changed 22 files, 2 more than its budget, every 50 messages).
 
 A sitemap needs absolute addresses: without a host in site.base_url there is none, nor a
-robots.txt (which would only name it)."""
+robots.txt (which would only name it). Crawlers read robots.txt at the host's root only: a site
+under a path (https://host/sub/) cannot own it, so it gets none, and the build report says to
+submit its sitemap to search engines instead."""
 from __future__ import annotations
 
 from typing import Iterator, Sequence
@@ -19,10 +21,10 @@ from xml.sax.saxutils import escape
 
 from builder import feeds
 from builder import format as fmt
-from builder.model import Message
+from builder.model import NOTE, Message, Problem
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
-from builder.urls import origin_of
+from builder.urls import base_path, origin_of
 
 MESSAGES_PER_SITEMAP = feeds.FEED_SIZE   # no more than the feed holds: it lists the block not yet full
 
@@ -38,9 +40,21 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         parts.append(urls.sitemap_part(f"messages-{number}"))
         yield PageSpec(parts[-1], data=urlset(origin, [(urls.message(m.id), fmt.iso(m.timestamp))
                                                         for m in block]))
+    base_url = ctx.config.site.base_url
+    if base_path(base_url) != "/":
+        yield PageSpec(urls.sitemap(), data=sitemap_index(origin, parts),
+                       problems=(no_robots_under_a_path(base_url, origin + urls.sitemap()),))
+        return
     yield PageSpec(urls.sitemap(), data=sitemap_index(origin, parts))
     yield PageSpec(urls.robots(), data=robots(origin, urls.sitemap(),
                                                         urls.file("feeds/messages.xml")))
+
+
+def no_robots_under_a_path(base_url: str, sitemap: str) -> Problem:
+    return Problem("site.base_url", f"the site is under {base_path(base_url)} and crawlers read "
+                   "robots.txt only at the root of the host, so none is written: submit "
+                   f"{sitemap} to search engines instead (or have the host's /robots.txt name "
+                   "it)", NOTE)
 
 
 def full_blocks(messages: Sequence[Message], size: int) -> list[Sequence[Message]]:
