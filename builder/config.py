@@ -210,7 +210,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None,
             origins[dotted] = "the command line"
     errors: list[str] = []
     config = _build(Config, raw, "", errors)
-    errors += unreadable_urls(config) + unreadable_source(config)
+    errors += unreadable_urls(config) + unplaceable_base(config) + unreadable_source(config)
     theme_dir = config.site.theme_dir
     if theme_dir and not (root / theme_dir).is_dir():
         errors.append(f"site.theme_dir: folder {theme_dir!r} not found next to the config file")
@@ -248,6 +248,23 @@ def unreadable_source(config: Config) -> list[str]:
         return [f"source.location: {location!r} is not a bucket on the Hub: write "
                 "hf://buckets/ORG/NAME (or the path of a bucket folder)"]
     return []
+
+
+def unplaceable_base(config: Config) -> list[str]:
+    """A base_url that is neither a path from the host's root nor an http(s) address with its
+    host ("example.org/sub" without its scheme): every link would be relative to the page it is
+    on, and the site would link nowhere while `check` could not tell."""
+    base = config.site.base_url
+    parts = url_parts(base)
+    if parts is None:                          # unreadable_urls names it
+        return []
+    with_host = parts.scheme in ("http", "https") and parts.netloc
+    from_root = not parts.scheme and not parts.netloc and base.startswith("/")
+    if (with_host or from_root) and not (parts.query or parts.fragment or base != base.strip()):
+        return []
+    return [f"site.base_url: {base!r} is not where a site is served from: write its address "
+            "with the host, like 'https://example.org/sub/', or a path from the host's root, "
+            "like '/sub/'"]
 
 
 def unreadable_urls(config: Config) -> list[str]:

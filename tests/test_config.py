@@ -86,6 +86,27 @@ web_url = "//[z"
         "site.base_url", "site.links[1].url", "source.web_url"]
 
 
+@pytest.mark.parametrize("base_url", ["example.org/sub", "sub/", "ftp://example.org/",
+                                      "https://example.org/sub/?v=1", " /sub/"])
+def test_a_base_url_that_is_no_address_nor_root_path_is_a_config_error(tmp_path, base_url):
+    """`base_url = "example.org/sub"` (no scheme) built a site whose every link was relative to
+    the page it is on ("example.org/sub/static/..."), and `check` found nothing wrong."""
+    path = write(tmp_path, f"[site]\nbase_url = {base_url!r}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert info.value.errors == [
+        f"{path}: site.base_url: {base_url!r} is not where a site is served from: write its "
+        "address with the host, like 'https://example.org/sub/', or a path from the host's "
+        "root, like '/sub/'"]
+
+
+@pytest.mark.parametrize("base_url", ["/", "/sub", "https://example.org",
+                                      "http://localhost:8000/x/"])
+def test_a_base_url_with_a_host_or_from_the_root_is_taken(tmp_path, base_url):
+    config = load_config(write(tmp_path, f"[site]\nbase_url = {base_url!r}\n"), env={})
+    assert config.site.base_url == base_url
+
+
 def test_each_error_says_where_its_value_was_set(tmp_path):
     path = write(tmp_path, '[metric]\ndirection = "higher"\n[site]\ntitle = 3\n')
     with pytest.raises(ConfigError) as info:
