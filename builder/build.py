@@ -5,6 +5,7 @@ Nothing here reads the wall clock: the same inputs give the same bytes, whenever
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, replace
 from functools import partial
@@ -183,8 +184,18 @@ def open_source(config: Config, log: Log) -> Source:
     try:
         return Source.of(open_local(config.source_dir()))
     except FileNotFoundError as exc:
-        log(f"source: {exc}; showing the fallback baseline")
-        return Source.of(empty_bucket(str(exc)), (Problem(config.source.location, str(exc)),))
+        reason = f"{exc}: {_where_a_bucket_is(config.source.location)}"
+        log(f"source: {reason}; showing the fallback baseline")
+        return Source.of(empty_bucket(reason), (Problem(config.source.location, reason),))
+
+
+def _where_a_bucket_is(location: str) -> str:
+    """What to write instead of a bucket folder that is not there; "org/name" may be meant as
+    the bucket of that name on the Hub."""
+    hub = (f"hf://buckets/{location}" if re.fullmatch(r"[\w.-]+/[\w.-]+", location)
+           else "hf://buckets/ORG/NAME")
+    return (f"set [source] location (or --source, COLLAB_SOURCE) to the bucket's folder, or to "
+            f"{hub} for a bucket on the Hub")
 
 
 @dataclass(frozen=True)

@@ -148,8 +148,9 @@ def _reason(exc: BaseException) -> str:
     from huggingface_hub.errors import BucketNotFoundError
 
     if isinstance(exc, BucketNotFoundError):
-        return ("bucket not found, or private and no token with access was given "
-                "(set HF_TOKEN or run `hf auth login`)")
+        return ("no such bucket, or it is private and no token given can read it: check "
+                "ORG/NAME in [source] location, COLLAB_SOURCE or --source, and the token in "
+                "HF_TOKEN or `hf auth login`")
     return told(exc)
 
 
