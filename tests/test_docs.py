@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import re
 import tomllib
-from dataclasses import fields, is_dataclass
+from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 from typing import get_args, get_type_hints
 
 from builder.cli import _parser, main
-from builder.config import _ENV_OVERRIDES, NOT_SETTINGS, Config, FallbackEntry
+from builder.config import _ENV_OVERRIDES, NOT_SETTINGS, Config, FallbackEntry, load_config
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -84,3 +84,55 @@ def test_the_help_names_every_case_of_exit_code_1(capsys):
     assert main(["--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
     assert "1 build problems under --strict, a failed check or publish, or an init that" in text
+
+
+def _options_of(command: str) -> set[str]:
+    subparsers = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {name for action in subparsers.choices[command]._actions
+            for name in action.option_strings}
+
+
+def test_every_flag_the_readme_gives_a_command_is_one_of_its_options():
+    """A flag named on a `collab-site <command>` line must be one that command takes: an
+    operator copies these lines as they are."""
+    wrong = []
+    for match in re.finditer(r"collab-site (init|build|serve|check|publish)\b(.*?)(?=`|\n|&&| #| \|)",
+                             README):
+        command, rest = match.groups()
+        wrong += [f"{command} {flag}" for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest)
+                  if flag not in _options_of(command)]
+    assert not wrong, f"README.md gives commands flags they do not take: {', '.join(wrong)}"
+
+
+def test_every_config_example_in_the_readme_loads(tmp_path):
+    """README's collab.toml examples parse and validate: no unknown key, no bad value."""
+    examples = re.findall(r"```toml\n(.*?)```", README, re.S)
+    assert examples
+    for number, example in enumerate(examples):
+        path = tmp_path / f"example-{number}.toml"
+        path.write_text(example, encoding="utf-8")
+        config = load_config(path, env={})
+        assert config.source_is_hub() and config.publish.space_id == "ORG/NAME"
+
+
+def test_the_readme_gives_each_settings_default():
+    """Each key with a default of one value shows it in its row of the settings table, before
+    the next key of that table: `"higher"` for `direction`, `1800` for `rate_limit_wait`."""
+    settings = _section("Settings")
+    wrong = []
+    for table, hint in get_type_hints(Config).items():
+        if table in NOT_SETTINGS or not is_dataclass(hint):
+            continue
+        row = next(line for line in settings.splitlines()
+                   if re.match(rf"\| `\[\[?{table}[\].]", line))
+        names = [f.name for f in fields(hint)]
+        for f in fields(hint):
+            if f.default in ("", MISSING) or not isinstance(f.default, (str, int)):
+                continue
+            said = row.split(f"`{f.name}`", 1)[1]
+            for other in names:                    # up to the next key of the table
+                said = said.split(f"`{other}`", 1)[0] if other != f.name else said
+            shown = f'"{f.default}"' if isinstance(f.default, str) else str(f.default)
+            if shown not in said:
+                wrong.append(f"[{table}] {f.name} = {shown}")
+    assert not wrong, f"README.md's settings table does not give: {', '.join(wrong)}"
