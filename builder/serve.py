@@ -99,7 +99,8 @@ def serve(config: Config, out: Path, port: int, config_file: Path | None = None,
         server = http.server.ThreadingHTTPServer(
             ("127.0.0.1", port), functools.partial(_SiteHandler, state=state))
     except OSError as exc:
-        print(f"serve: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"serve: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc}; name another "
+              "port with --port N (0: any free one)", file=sys.stderr)
         return 2
     try:
         _rebuild(state.config, state.out, first=True)

@@ -204,7 +204,8 @@ def test_a_busy_port_is_one_line_and_exit_2_before_any_build(tmp_path, capsys):
         assert main(["serve", "--config", str(config), "--out", str(tmp_path / "site"),
                      "--port", str(port)]) == 2
     printed = capsys.readouterr()
-    assert printed.err == f"serve: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert printed.err == (f"serve: cannot listen on 127.0.0.1:{port}: Address already in use; "
+                           "name another port with --port N (0: any free one)\n")
     assert not (tmp_path / "site").exists()
 
 
