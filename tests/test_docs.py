@@ -136,3 +136,15 @@ def test_the_readme_gives_each_settings_default():
             if shown not in said:
                 wrong.append(f"[{table}] {f.name} = {shown}")
     assert not wrong, f"README.md's settings table does not give: {', '.join(wrong)}"
+
+
+def test_the_readme_layout_names_every_module_of_the_package():
+    """README's map of builder/ left out redact.py, feeds.py, action_paths.py and five others."""
+    layout = _section("Development").split("```\nbuilder/", 1)[1].split("```", 1)[0]
+    package = Path(__file__).resolve().parent.parent / "builder"
+    names = [p.name for p in package.iterdir()
+             if (p.suffix == ".py" and not p.name.startswith("__")) or (p / "__init__.py").exists()]
+    globs = re.findall(r"\b(\w+)\*\.py", layout)
+    missing = [name for name in sorted(names) if not re.search(rf"(?<![\w/]){name}\b", layout)
+               and not any(name.startswith(glob) for glob in globs)]
+    assert not missing, f"README.md's layout of builder/ does not name: {', '.join(missing)}"
