@@ -223,7 +223,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError([f"config file {path} not found"]) from None
+        raise ConfigError([f"config file {path} not found: give the path of a collab.toml, or "
+                           "write one with `collab-site init`"]) from None
     except UnicodeDecodeError as exc:
         raise ConfigError([f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8"]) from None
     except OSError as exc:                         # a folder, no permission

@@ -145,6 +145,15 @@ def test_a_hub_location_that_names_no_bucket_is_a_config_error(location):
     assert load_config(None, env={"COLLAB_SOURCE": "hf://buckets/org/x"}).source_is_hub()
 
 
+def test_a_config_file_that_is_not_there_says_how_to_get_one(tmp_path, monkeypatch, capsys):
+    """The Action's `config` input, or `--config`, naming no file said only "not found"."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--config", "conf/collab.toml"]) == 2
+    assert capsys.readouterr().err == (
+        "config error: config file conf/collab.toml not found: give the path of a collab.toml, "
+        "or write one with `collab-site init`\n")
+
+
 def test_a_config_that_is_a_folder_or_not_utf8_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot be read"):
         load_config(tmp_path, env={})
