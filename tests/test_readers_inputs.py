@@ -63,7 +63,7 @@ def test_gen2_problems_name_each_bad_file(gen2):
     assert [(p.path, p.reason.split(";")[0].split(":")[0]) for p in gen2.problems] == [
         ("message_board/20260614-090000-000_flowian-powers.md", "bad YAML frontmatter"),
         ("results/20260614-120000-500_firfir-cast.md", "unknown status 'verified-run'"),
-        ("results/20260615-080000-000_vejja.md", "no tps value"),
+        ("results/20260615-080000-000_vejja.md", "no tps value (the [metric] field)"),
         ("results/20260615-090000-000_pupa-agent.md", "bad YAML frontmatter"),
         ("results/verification_status.json", "20260613-224956-990_kitan.md"),
     ]

@@ -80,7 +80,7 @@ def test_unknown_status_reads_as_agent_run_with_a_problem_and_keeps_custom_keys(
 def test_missing_score_is_listed_unscored_with_a_problem():
     result, problems = read_md("20260615-080000-000_vejja.md")
     assert (result.score, result.score_text, result.agent) == (None, "", "vejja")
-    assert [p.reason for p in problems] == ["no tps value; listed without a score"]
+    assert [p.reason for p in problems] == ["no tps value (the [metric] field); listed without a score"]
 
 
 def test_bad_yaml_is_not_a_result():

@@ -133,7 +133,8 @@ def _metric_value(fields: Mapping[str, Any], sources: Mapping[str, str], field: 
                   ) -> tuple[float | None, str]:
     name = name or field
     if field not in fields or fields[field] is None:
-        problems.append(Problem(path, f"no {name} value; listed without a score"))
+        problems.append(Problem(path, f"no {name} value (the [metric] field); listed without a "
+                                      "score"))
         return None, ""
     value = fields[field]
     text = sources.get(field) or to_text(value)
