@@ -9,10 +9,13 @@ from dataclasses import MISSING, fields, is_dataclass
 from pathlib import Path
 from typing import get_args, get_type_hints
 
+import yaml
+
 from builder.cli import _parser, main
 from builder.config import _ENV_OVERRIDES, NOT_SETTINGS, Config, FallbackEntry, load_config
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+REPO = Path(__file__).resolve().parent.parent
+README = (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def _section(title: str) -> str:
@@ -141,10 +144,23 @@ def test_the_readme_gives_each_settings_default():
 def test_the_readme_layout_names_every_module_of_the_package():
     """README's map of builder/ left out redact.py, feeds.py, action_paths.py and five others."""
     layout = _section("Development").split("```\nbuilder/", 1)[1].split("```", 1)[0]
-    package = Path(__file__).resolve().parent.parent / "builder"
+    package = REPO / "builder"
     names = [p.name for p in package.iterdir()
              if (p.suffix == ".py" and not p.name.startswith("__")) or (p / "__init__.py").exists()]
     globs = re.findall(r"\b(\w+)\*\.py", layout)
     missing = [name for name in sorted(names) if not re.search(rf"(?<![\w/]){name}\b", layout)
                and not any(name.startswith(glob) for glob in globs)]
     assert not missing, f"README.md's layout of builder/ does not name: {', '.join(missing)}"
+
+
+def test_the_readme_action_example_takes_the_actions_inputs_with_their_defaults():
+    """README's example step lists every input of action.yml, and a value it calls the default
+    is action.yml's default."""
+    example = _section("The GitHub Action").split("```yaml\n", 1)[1].split("```", 1)[0]
+    step = next(s for s in yaml.safe_load(example) if "collab-site@" in s.get("uses", ""))
+    inputs = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))["inputs"]
+    assert set(step["with"]) == set(inputs)
+    said_default = {key for key in step["with"]
+                    if re.search(rf"^\s+{key}: .*# the default$", example, re.M)}
+    assert said_default and all(str(step["with"][key]) == inputs[key]["default"]
+                                for key in said_default)
