@@ -260,7 +260,7 @@ def unplaceable_base(config: Config) -> list[str]:
     if parts is None:                          # unreadable_urls names it
         return []
     with_host = parts.scheme in ("http", "https") and parts.netloc
-    from_root = not parts.scheme and not parts.netloc and base.startswith("/")
+    from_root = base == "" or (not parts.scheme and not parts.netloc and base.startswith("/"))
     if (with_host or from_root) and not (parts.query or parts.fragment or base != base.strip()):
         return []
     return [f"site.base_url: {base!r} is not where a site is served from: write its address "

@@ -100,7 +100,7 @@ def test_a_base_url_that_is_no_address_nor_root_path_is_a_config_error(tmp_path,
         "root, like '/sub/'"]
 
 
-@pytest.mark.parametrize("base_url", ["/", "/sub", "https://example.org",
+@pytest.mark.parametrize("base_url", ["/", "", "/sub", "https://example.org",
                                       "http://localhost:8000/x/"])
 def test_a_base_url_with_a_host_or_from_the_root_is_taken(tmp_path, base_url):
     config = load_config(write(tmp_path, f"[site]\nbase_url = {base_url!r}\n"), env={})
