@@ -49,7 +49,8 @@ from builder.relpath import parts_inside
 from builder.urls import REPO_ID
 
 GUARDED_COUNTS = ("ranked", "messages")
-NO_TOKEN = "no Hugging Face token: set HF_TOKEN or run `hf auth login`"
+NO_TOKEN = ("no Hugging Face token: set HF_TOKEN (in a workflow: the repository secret "
+            "HF_TOKEN) or run `hf auth login`")
 _SPACE_ID = re.compile(f"^{REPO_ID}$")
 _LIST_LIMIT = 50     # per category, in the dry-run listing, when the plan is long
 _PREUPLOAD_CHUNK = 256

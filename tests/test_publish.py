@@ -379,10 +379,11 @@ def test_without_any_token_publishing_says_so_and_asks_nothing_of_the_hub(hub, t
     site = write_site(tmp_path / "site", base_pages(2))
     with pytest.raises(PublishError) as info:
         publish(site, SPACE, token=None, dry_run=False, force=False, log=Lines())
-    assert str(info.value) == "no Hugging Face token: set HF_TOKEN or run `hf auth login`"
+    assert str(info.value) == ("no Hugging Face token: set HF_TOKEN (in a workflow: the repository "
+                               "secret HF_TOKEN) or run `hf auth login`")
     assert main(["publish", "--out", str(site), "--space", "me/site"]) == 1
     err = capsys.readouterr().err
-    assert "no Hugging Face token: set HF_TOKEN or run `hf auth login`" in err
+    assert f"publish failed: {info.value}\n" in err
     assert "refused the token" not in err and not hub.log and not hub.repos
 
 
