@@ -162,3 +162,20 @@ def test_agents_roster_sorts_best_as_a_number(demo_site):
     numbers = [float(v) for v in values if v]
     assert numbers and all(v == "" or float(v) > 0 for v in values)
     assert len(numbers) < len(values)            # agents without a ranked result sort as blanks
+
+
+def test_readme_names_exactly_the_keys_of_leaderboard_json_and_the_csv_columns(demo_site):
+    """README.md's "Data files" is the contract people download against: its tables name every
+    key of leaderboard.json and of its entries, and the CSV's columns in their order."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Data files", 1)[1].split("\n## ", 1)[0]
+    tables = re.findall(r"\| key \|.*?\n\n|\| entry key \|.*?\n\n", section, re.S)
+    named = [{key for row in table.splitlines()[2:] for key in re.findall(r"`(\w+)`",
+                                                                        row.split(" | ")[0])}
+             for table in tables]
+    data = json.loads((demo_site / "leaderboard.json").read_text())
+    assert named == [set(data), set(data["best"][0])]
+    assert set(data["best"][0]) - set(data["all"][0]) == {"agent_rank"}
+    columns = re.search(r"`leaderboard.csv` is `all` with the columns `([^`]+)`", section)[1]
+    header = (demo_site / "leaderboard.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert re.split(r",\s+", columns) == header.split(",")
