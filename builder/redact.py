@@ -76,8 +76,13 @@ _AS_ASCII = str.maketrans({"\u017f": "s", "\u0131": "i", "\u0130": "i", "\u212a"
 
 def _lowered(text: str) -> str:
     """`text` in lower case, with what `_AS_ASCII` says: what a rule's triggers are looked for
-    in, character for character (a name's positions stay those of the name)."""
-    return text.translate(_AS_ASCII).lower()
+    in, character for character (a name's positions stay those of the name). (`translate`
+    looks every character up in the table, twenty times as slow as `lower`: an ASCII text has
+    none of the table's characters, and `replace` finds them at the speed of a search.)"""
+    if not text.isascii():
+        for char, ascii in _AS_ASCII.items():
+            text = text.replace(chr(char), ascii)
+    return text.lower()
 
 
 # What a rule's pattern needs in `_lowered` text, checked first (a case-sensitive regex
