@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import builder.pages.context as context
 from builder import chart as charts
 from builder import chart_cache, pagefind_format, parallel, search
-from builder.build import build
+from builder.build import BuildReport, build
 from builder.cache import PageCache, RenderCache, TextCache, text_of
 from builder.config import load_config
 from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
@@ -65,10 +65,12 @@ def files(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def bucket(tmp_path) -> Path:
+    return bucket_of_demo(tmp_path / "bucket")
+
+
+def bucket_of_demo(copy: Path) -> Path:
     """The demo with its newest 60 messages: every kind of page, a quarter of the builds' time."""
-    demo = load_config(REPO / "collab.toml", env={}).source_dir()
-    copy = tmp_path / "bucket"
-    shutil.copytree(demo, copy)
+    shutil.copytree(load_config(REPO / "collab.toml", env={}).source_dir(), copy)
     for old in sorted((copy / "message_board").glob("*.md"))[:-60]:
         old.unlink()
     return copy
@@ -89,6 +91,64 @@ def _runtime_in_every_cache(monkeypatch, vega_runtime):
 
 
 SEEDED_RUNTIME: Path | None = None
+
+
+@dataclass(frozen=True)
+class Primed:
+    """A folder where `bucket` was built once into `a` with its caches in `cache`."""
+    folder: Path
+    first: BuildReport
+
+    @property
+    def bucket(self) -> Path:
+        return self.folder / "bucket"
+
+    @property
+    def cache(self) -> Path:
+        return self.folder / "cache"
+
+
+@dataclass(frozen=True)
+class Cold:
+    """A build with no cache: its report and its files."""
+    report: BuildReport
+    files: dict[str, bytes]
+
+
+@pytest.fixture(scope="module")
+def _primed_once(tmp_path_factory, vega_runtime) -> tuple[Primed, Path, Cold]:
+    """The first build most tests here start from, made once: (its folder, a copy of that
+    folder as the build left it, the build without cache of its bucket with `add_reply`).
+    The folder's path stays the same for every test: the caches' listing of the last site
+    names the bucket's and the caches' folders, and a build restores only from its own."""
+    global SEEDED_RUNTIME
+    SEEDED_RUNTIME = vega_runtime
+    try:
+        base = tmp_path_factory.mktemp("primed")
+        folder = base / "work"
+        bucket_of_demo(folder / "bucket")
+        first = run(folder, folder / "bucket", folder / "cache", folder / "a")
+        shutil.copytree(folder, base / "as-built", symlinks=True)
+        add_reply(folder / "bucket")
+        cold = run(folder, folder / "bucket", folder / "empty-cache", folder / "cold")
+        return Primed(folder, first), base / "as-built", Cold(cold, files(folder / "cold"))
+    finally:
+        SEEDED_RUNTIME = None
+
+
+@pytest.fixture
+def primed(_primed_once) -> Primed:
+    """The first build's folder, as that build left it (a test's own copy)."""
+    done, as_built, _ = _primed_once
+    shutil.rmtree(done.folder)
+    shutil.copytree(as_built, done.folder, symlinks=True)
+    return done
+
+
+@pytest.fixture
+def cold_with_reply(_primed_once) -> Cold:
+    """The build without cache of the primed bucket once `add_reply` answered its newest message."""
+    return _primed_once[2]
 
 
 def run(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None = None,
@@ -118,9 +178,10 @@ def add_reply(bucket: Path) -> str:
     return "messages/20991231-235959-000_kestrel/index.html"
 
 
-def test_a_fresh_runner_with_restored_caches_renders_only_what_a_new_message_changed(tmp_path, bucket):
-    cache = tmp_path / "cache"
-    cold = run(tmp_path, bucket, cache, tmp_path / "first")
+def test_a_fresh_runner_with_restored_caches_renders_only_what_a_new_message_changed(
+        primed, cold_with_reply):
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
+    cold = primed.first
     assert cold.rendered == cold.pages > 100
 
     page = add_reply(bucket)
@@ -128,37 +189,34 @@ def test_a_fresh_runner_with_restored_caches_renders_only_what_a_new_message_cha
     assert 0 < cron.rendered <= 20, "only the pages the message changed are rendered"
     assert cron.pages > cold.pages
 
-    nocache = run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
+    nocache = cold_with_reply.report
     assert nocache.rendered == nocache.pages
-    assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
+    assert files(tmp_path / "fresh-runner") == cold_with_reply.files
     assert page in files(tmp_path / "fresh-runner")
 
 
-def test_a_fresh_runner_starts_from_the_last_site_and_writes_only_what_changed(tmp_path, bucket):
+def test_a_fresh_runner_starts_from_the_last_site_and_writes_only_what_changed(primed, cold_with_reply):
     """With no site folder, the output folder starts as the last site, rebuilt from the caches:
     the build writes the files a new message changed, not every file of the site."""
-    cache = tmp_path / "cache"
-    cold = run(tmp_path, bucket, cache, tmp_path / "first")
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     page = add_reply(bucket)
     cron = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
-    assert cron.restored > cold.files * 0.9, "nearly every file of the last site is in the caches"
+    assert cron.restored > primed.first.files * 0.9, "nearly every file of the last site is in the caches"
     assert page in cron.written.written and len(cron.written.written) < 60
     assert not (tmp_path / ".fresh-runner.restore").exists()
-    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
-    assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
+    assert files(tmp_path / "fresh-runner") == cold_with_reply.files
 
 
-def test_a_site_that_a_cut_short_build_left_aside_wins_over_the_caches(tmp_path, bucket):
+def test_a_site_that_a_cut_short_build_left_aside_wins_over_the_caches(primed, cold_with_reply):
     """A swap cut in half leaves the previous site beside the output folder: the next build
     puts it back and builds over it, rather than restoring another copy from the caches."""
-    cache, out = tmp_path / "cache", tmp_path / "site"
-    run(tmp_path, bucket, cache, out)
-    out.rename(tmp_path / ".site.old")
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
+    out = tmp_path / "a"
+    out.rename(tmp_path / ".a.old")
     add_reply(bucket)
     again = run(tmp_path, bucket, cache, out)
     assert again.restored == 0 and again.written.unchanged > 0
-    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
-    assert files(out) == files(tmp_path / "cold")
+    assert files(out) == cold_with_reply.files
 
 
 def test_the_last_site_of_another_config_is_not_restored(tmp_path, bucket):
@@ -186,9 +244,8 @@ LISTING_DAMAGE = {       # each keeps the listing's config, so that the build tr
 
 
 @pytest.mark.parametrize("damage", LISTING_DAMAGE)
-def test_a_damaged_listing_of_the_last_site_costs_time_never_a_wrong_file(tmp_path, bucket, damage):
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "first")
+def test_a_damaged_listing_of_the_last_site_costs_time_never_a_wrong_file(primed, cold_with_reply, damage):
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     listing = cache / "render" / "site.json"
     listing.write_text(LISTING_DAMAGE[damage](json.loads(listing.read_text(encoding="utf-8"))),
                        encoding="utf-8")
@@ -197,17 +254,15 @@ def test_a_damaged_listing_of_the_last_site_costs_time_never_a_wrong_file(tmp_pa
     assert cron.restored == 0
     assert not (tmp_path / ".fresh-runner.restore").exists()
     assert not list(tmp_path.glob("escaped*"))
-    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
-    assert files(tmp_path / "fresh-runner") == files(tmp_path / "cold")
+    assert files(tmp_path / "fresh-runner") == cold_with_reply.files
 
 
-def test_a_new_message_changes_one_filter_file_of_the_search_index(tmp_path, bucket):
+def test_a_new_message_changes_one_filter_file_of_the_search_index(primed):
     """Pagefind writes a file per filter of a shard, and a new page changes every filter it has
     a value in: a page's kind, agent, type and day are values of one filter, so a new message
     changes one filter file (written anew, the old one gone), not four."""
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "first")
-    before = files(tmp_path / "first")
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
+    before = files(tmp_path / "a")
     add_reply(bucket)
     run(tmp_path, bucket, cache, tmp_path / "second")
     after = files(tmp_path / "second")
@@ -243,11 +298,10 @@ def test_the_chart_document_is_made_again_only_when_the_results_change(tmp_path,
     assert "999.5" in (tmp_path / "third" / "data" / "chart.json").read_text()
 
 
-def test_a_run_whose_chart_is_cached_loads_neither_altair_nor_vl_convert(tmp_path, bucket):
+def test_a_run_whose_chart_is_cached_loads_neither_altair_nor_vl_convert(primed):
     """Most runs bring messages, not results: their chart comes whole from the cache, and the
     build's process stays without Altair and vl-convert (about 35 MiB of memory between them)."""
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "first")
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     add_reply(bucket)
     assert charting_modules_of_a_build(config_for(tmp_path, bucket, cache, tmp_path / "second"),
                                        tmp_path / "second", workers=1) == []
@@ -298,25 +352,23 @@ def is_dropped_ref(reason: str) -> bool:
                                                           "(nor result); shown unlinked")
 
 
-def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(tmp_path, bucket):
+def test_a_runner_with_the_site_folder_restored_gives_the_site_a_cold_build_gives(primed, cold_with_reply):
     """As the Action runs: the site folder comes back with the caches. Unchanged pages are
     neither rendered nor written, and their search records come from the page cache."""
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "site")
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     add_reply(bucket)
-    cron = run(tmp_path, bucket, cache, tmp_path / "site")
+    cron = run(tmp_path, bucket, cache, tmp_path / "a")
     assert 0 < cron.rendered <= 20
     assert 0 < len(cron.written.written) <= 30 and cron.written.unchanged > 400
-    run(tmp_path, bucket, tmp_path / "empty-cache", tmp_path / "cold")
-    assert files(tmp_path / "site") == files(tmp_path / "cold")
+    assert files(tmp_path / "a") == cold_with_reply.files
 
 
-def test_pages_edited_by_hand_in_the_site_folder_are_written_again(tmp_path, bucket):
+def test_pages_edited_by_hand_in_the_site_folder_are_written_again(primed):
     """The build looks the site folder over (on another core) before it writes there: a page or
     search file changed or removed since the last build is written again, though the cache has
     it (the files the bucket's change touched are written too, and no other)."""
-    cache, site = tmp_path / "cache", tmp_path / "site"
-    run(tmp_path, bucket, cache, site)
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
+    site = tmp_path / "a"
     oldest_shard = json.loads((site / "pagefind" / "shards.json").read_text())["shards"][0]
     pages = [*(sorted(site.glob(f"{kind}/2*/index.html"))[0] for kind in ("messages", "results")),
              sorted((site / "pagefind" / oldest_shard).rglob("*.pf_fragment"))[0]]
@@ -413,10 +465,8 @@ def test_a_page_whose_context_is_cyclic_gets_no_key_instead_of_stopping_the_buil
     assert page_key("salt", PageSpec("/x/", "message.html", {"loop": loop})) is None
 
 
-def test_the_page_cache_keeps_what_the_search_index_takes_of_each_page(tmp_path, bucket):
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "site")
-    pages = PageCache(cache / "render" / "pages")
+def test_the_page_cache_keeps_what_the_search_index_takes_of_each_page(primed):
+    pages = PageCache(primed.cache / "render" / "pages")
     handles: dict[str, int] = {}
     indexed = 0
     for packed in pages.index.values():
@@ -499,10 +549,9 @@ def test_a_cached_page_is_never_reused_when_what_it_shows_changed(tmp_path, buck
         assert "<img" not in first.split('class="message-body', 1)[-1].split("</article>")[0]
 
 
-def test_a_template_override_renders_every_page_again(tmp_path, bucket):
+def test_a_template_override_renders_every_page_again(primed):
     """An organizer's theme_dir changes pages as code does: no page comes from the cache."""
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "a")
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     theme = tmp_path / "theme" / "templates"
     theme.mkdir(parents=True)
     (theme / "base.html").write_text(
@@ -547,10 +596,9 @@ def test_a_run_with_the_caches_restored_compiles_no_template(tmp_path, bucket, m
     assert 10 < len(kept) <= len(make_environment("").list_templates())
 
 
-def test_templates_compiled_for_another_theme_are_dropped_from_the_cache(tmp_path, bucket):
-    cache = tmp_path / "cache"
+def test_templates_compiled_for_another_theme_are_dropped_from_the_cache(primed):
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     folder = cache / "render" / CompiledTemplates.NAMESPACE
-    run(tmp_path, bucket, cache, tmp_path / "a")
     first = {p.name for p in folder.iterdir()}
     theme = tmp_path / "theme" / "templates"
     theme.mkdir(parents=True)
@@ -562,9 +610,8 @@ def test_templates_compiled_for_another_theme_are_dropped_from_the_cache(tmp_pat
     assert {p.name for p in folder.iterdir()} == first
 
 
-def test_a_damaged_cache_is_ignored(tmp_path, bucket):
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "a")
+def test_a_damaged_cache_is_ignored(primed):
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     render_cache = cache / "render"
     (render_cache / "bodies.tsv").write_text('{"x": [1, 2', encoding="utf-8")
     lines = (render_cache / "inputs.tsv").read_text(encoding="utf-8").splitlines()
@@ -884,15 +931,14 @@ FINGERPRINT_CHANGES = {**NEIGHBOUR_CHANGES, **RESULT_CHANGES, **LISTING_CHANGES,
 
 
 @pytest.mark.parametrize("change", FINGERPRINT_CHANGES)
-def test_a_page_changes_with_what_it_shows_of_other_files(tmp_path, bucket, change):
+def test_a_page_changes_with_what_it_shows_of_other_files(primed, change):
     """A message page shows parts of other files (its replies, the message it answers, the
     results it names), a result page its rank, verdict and the messages naming it, a listing
     the messages it lists and every type: changing one of those must re-plan the page, though
     its own file is the same. The tests' builds check every fingerprint hit
     (COLLAB_CHECK_FINGERPRINTS), so a fingerprint that missed the change would stop the second
     build."""
-    cache = tmp_path / "cache"
-    run(tmp_path, bucket, cache, tmp_path / "a")
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     assert json.loads((cache / "render" / "pages" / "fingerprints.json").read_text(encoding="utf-8"))
     page = FINGERPRINT_CHANGES[change](bucket)
     again = run(tmp_path, bucket, cache, tmp_path / "b")
@@ -984,10 +1030,11 @@ CITING = {
 @pytest.mark.parametrize("citing", CITING)
 @pytest.mark.parametrize("named_file", ["appears", "goes"])
 def test_a_text_links_to_the_page_of_a_file_it_names_while_the_file_is_there(
-        tmp_path, bucket, citing, named, section, named_file):
+        primed, citing, named, section, named_file):
     """Agent text that names the bucket path of a message or a result links to its page; the
     text's cache key and its pages' fingerprints follow from which of those files exist, so the
     link comes and goes with the file (the tests' builds check every fingerprint hit)."""
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     pattern, page_of_text, cite = CITING[citing]
     text = sorted(bucket.glob(pattern))[-1]
     target = sorted((bucket / named).glob("2*.md"))[0]
@@ -995,7 +1042,6 @@ def test_a_text_links_to_the_page_of_a_file_it_names_while_the_file_is_there(
     kept = target.read_bytes()
     if named_file == "appears":
         target.unlink()
-    cache = tmp_path / "cache"
     run(tmp_path, bucket, cache, tmp_path / "a")
     if named_file == "appears":
         target.write_bytes(kept)
