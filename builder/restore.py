@@ -28,7 +28,7 @@ from builder.cache import PageCache, RenderCache, close_handles, write_atomicall
 from builder.pagefind_format import unpack_files
 from builder.parallel import Running, background, collect
 from builder.relpath import parts_inside
-from builder.search import CACHE as SEARCH_CACHE
+from builder.search import CACHE as SEARCH_CACHE, site_path
 from builder.write import (MANIFEST, STAGING_MARK, FileWriter, left_by_a_build, manifest_bytes,
                            nothing_at, remove_tree, write_file)
 
@@ -131,5 +131,5 @@ def _bundle_files(folder: str, bundle: bytes | None) -> Iterator[tuple[str, byte
     except ValueError:
         return
     for name, data in found.items():
-        if parts_inside(folder + name):
-            yield folder + name, data, hashlib.sha256(data).hexdigest()
+        if parts_inside(path := site_path(folder, name)):
+            yield path, data, hashlib.sha256(data).hexdigest()

@@ -17,6 +17,14 @@ own, of one page the search page never shows: Pagefind loads its WebAssembly fro
 first index is), and `shards.json` lists the shards, oldest first, for the search page to
 search them all.
 
+The fragments (a page's text, title and filters, what a result shows) of every shard share one
+folder, /pagefind/fragment/, each named after its bytes: when small shards merge into a larger
+one, or a page moves to another shard, its fragment keeps its name and place, and a merge changes
+the shards' few index files, not one file per page (415 files when four shards of 64 pages
+merged, about 4,000 for 2,048). Pagefind fetches a fragment from `<shard>/fragment/<page id>`,
+so a page's id leads out of its shard's folder; what follows its "#" names the shard (the search
+page groups results by it) and is not sent to the server.
+
 Within a shard Pagefind numbers pages in the order they arrive and every index file holds page
 numbers, so pages go in their time order: a new message comes last, and changes the files of
 the newest shard that hold its words, not all of them.
@@ -50,11 +58,15 @@ LANGUAGE = "en"
 SHARDS = "shards.json"
 CACHE = "search-shard"
 # Bumped when what is done to Pagefind's output here changes (the cached shards are remade).
-FORMAT = "4"
+FORMAT = "5"
 # What the search page loads: the runtime, its worker and wasm, the entry file and the index.
 # Pagefind's own UI bundles are left out (the site has its own search page).
 RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 INDEX_PARTS = ("index", "fragment", "filter")
+FRAGMENTS = "fragment/"
+# Of a fragment's name: a clash is rare and handled (`_apart_from`), each digit adds to the
+# metadata a first search loads.
+FRAGMENT_DIGITS = 8
 # Pagefind's licence asks that its notice travel with the runtime: the theme ships it, and the
 # runtime's scripts name it (relative to them, so any base path works).
 NOTICE = "vendor/pagefind.LICENSE.txt"
@@ -110,12 +122,17 @@ class SearchIndex:
         runtime = self._cached(f"{FOLDER}/", hashlib.sha256(f"runtime; {salt}".encode()).hexdigest(),
                                lambda: _runtime(binary))
         yield from ((f"{FOLDER}/{name}", data) for name, data in sorted(runtime.items()))
+        fragments: dict[str, bytes] = {name: data for name, data in runtime.items()
+                                       if name.startswith(FRAGMENTS)}
         with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), AT_ONCE, len(shards)))) as pool:
             parts = pool.map(lambda s: self._cached(f"{FOLDER}/{s.name}/", s.key(salt),
                                                     lambda: _index(binary, s, read)),
                              shards)
             for shard, part in zip(shards, parts):
-                yield from ((f"{FOLDER}/{shard.name}/{name}", data) for name, data in sorted(part.items()))
+                part = _apart_from(fragments, part, shard.name)
+                fragments.update((n, d) for n, d in part.items() if n.startswith(FRAGMENTS))
+                yield from ((site_path(f"{FOLDER}/{shard.name}/", name), data)
+                            for name, data in sorted(part.items()))
         yield f"{FOLDER}/{SHARDS}", json.dumps({"shards": [s.name for s in shards]}).encode()
         self._cache.prune([CACHE])              # the shards of this site only
 
@@ -126,6 +143,39 @@ class SearchIndex:
             return pagefind_format.unpack_files(packed)
         except ValueError:                      # a damaged cache entry: make it again
             return make()
+
+
+def site_path(folder: str, name: str) -> str:
+    """Where the file `name` of the bundle's folder `folder` ("pagefind/s0/") is in the site:
+    a fragment in the folder all shards share."""
+    return f"{FOLDER}/{name}" if name.startswith(FRAGMENTS) else folder + name
+
+
+def _apart_from(taken: Mapping[str, bytes], part: dict[str, bytes], shard: str) -> dict[str, bytes]:
+    """The shard's files, with a fragment that has the name of another one of other bytes (one
+    in 2**32 by chance, or two pages made to collide) under its whole digest instead."""
+    clash = {name for name, data in part.items() if taken.get(name, data) != data}
+    if not clash:
+        return part
+    out = {name: data for name, data in part.items() if name not in clash}
+    renamed: dict[str, str] = {}
+    for name in clash:
+        data = part[name]
+        new = f"{FRAGMENTS}{LANGUAGE}_{hashlib.sha256(data).hexdigest()}.pf_fragment"
+        renamed[_page_id(name, shard)] = _page_id(new, shard)
+        out[new] = data
+
+    def rename(meta: list) -> None:
+        for page in meta[1]:
+            page[0] = renamed.get(page[0], page[0])
+
+    return _with_meta(out, rename)
+
+
+def _page_id(fragment: str, shard: str) -> str:
+    """The id a shard's meta gives the page of this fragment: the fragment's path from the
+    shard's fragment folder, then the shard ("../../fragment/en_1a2b3c4d.pf_fragment#s2048")."""
+    return f"../../{fragment}#{shard}"
 
 
 def _binary() -> Path:
@@ -255,8 +305,9 @@ def _is_served(name: str, runtime: bool) -> bool:
 
 def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, bytes]:
     """The bundle with its filter files and metadata in a fixed order, named by their content;
-    with `shard`, its pages are named after it ("en_1a2b3c4" -> "en_s2048-1a2b3c4"), so the
-    search page tells which shard a result comes from by the result's id.
+    with `shard`, its fragments are named after their bytes too, for the folder all shards share
+    ("fragment/en_1a2b3c4" -> "fragment/en_<8 digits of their sha256>"), and its pages' ids
+    lead there and name the shard (see the module).
 
     Pagefind 1.5 writes the values of each filter, and the lists of filters and sorts, in
     hash-map order, which changes from run to run: the same pages would give different files
@@ -270,22 +321,45 @@ def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, byte
         names[old] = _hashed(old, data)
         del out[path]
         out[f"filter/{names[old]}.pf_filter"] = data
+    ids = _shared_fragments(out, shard) if shard else {}
+
+    def stable(meta: list) -> None:
+        meta[3] = sorted([filter_name, names.get(h, h)] for filter_name, h in meta[3])
+        meta[4] = sorted(meta[4])
+        for page in meta[1]:
+            page[0] = ids.get(page[0], page[0])
+
+    return _with_meta(out, stable)
+
+
+def _shared_fragments(files: dict[str, bytes], shard: str) -> dict[str, str]:
+    """The fragments in `files` renamed after their bytes (after all of their digest when
+    another has the short name); {Pagefind's id of each page: its id in the shard}."""
+    ids: dict[str, str] = {}
+    for old in sorted(p for p in files if p.startswith(FRAGMENTS)):
+        data = files.pop(old)
+        digest = hashlib.sha256(data).hexdigest()
+        name = f"{FRAGMENTS}{LANGUAGE}_{digest[:FRAGMENT_DIGITS]}.pf_fragment"
+        if files.get(name, data) != data:
+            name = f"{FRAGMENTS}{LANGUAGE}_{digest}.pf_fragment"
+        files[name] = data
+        ids[PurePosixPath(old).name.removesuffix(".pf_fragment")] = _page_id(name, shard)
+    return ids
+
+
+def _with_meta(files: Mapping[str, bytes], edit: Callable[[list], None]) -> dict[str, bytes]:
+    """`files` with the metadata file of each language changed by `edit` (in place, on the
+    decoded list), named after its new bytes, and the entry file naming it."""
+    out = dict(files)
     entry_path = "pagefind-entry.json"
     if entry_path not in files:
         return out
     entry = json.loads(files[entry_path])
     for language in entry["languages"].values():
-        old_meta = f"pagefind.{language['hash']}.pf_meta"
-        meta = pagefind_format.decode(_unpack(files[old_meta]))
-        meta[3] = sorted([filter_name, names.get(h, h)] for filter_name, h in meta[3])
-        meta[4] = sorted(meta[4])
-        for page in meta[1] if shard else ():
-            old, page[0] = page[0], page[0].replace("_", f"_{shard}-", 1)
-            if f"fragment/{old}.pf_fragment" in out:
-                out[f"fragment/{page[0]}.pf_fragment"] = out.pop(f"fragment/{old}.pf_fragment")
+        meta = pagefind_format.decode(_unpack(out.pop(f"pagefind.{language['hash']}.pf_meta")))
+        edit(meta)
         data = _pack(pagefind_format.encode(meta))
         language["hash"] = _hashed(language["hash"], data)
-        del out[old_meta]
         out[f"pagefind.{language['hash']}.pf_meta"] = data
     out[entry_path] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
     return out

@@ -3,12 +3,16 @@
 Tests read it; none may write into it (build a copy of your own to test a rebuild)."""
 from __future__ import annotations
 
+import gzip
+import json
+import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from builder import pagefind_format
 from builder.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,3 +59,20 @@ def site_without_verdicts(tmp_path_factory) -> Path:
     assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket),
                  "--out", str(out)]) == 0
     return out
+
+
+def shard_fragments(site: Path) -> dict[str, list[Path]]:
+    """{shard name: the fragment files of its pages, as its metadata names them}, oldest first."""
+    bundle = site / "pagefind"
+    found = {}
+    for name in json.loads((bundle / "shards.json").read_text())["shards"]:
+        meta = next((bundle / name).glob("*.pf_meta")).read_bytes()
+        pages = pagefind_format.decode(gzip.decompress(meta)[len(b"pagefind_dcd"):])[1]
+        found[name] = [Path(os.path.normpath(bundle / name / "fragment" / page_id.partition("#")[0]))
+                       for page_id, _ in pages]
+    return found
+
+
+def fragment_of(path: Path) -> dict:
+    """What Pagefind keeps of a page (its "url", "content" text, "meta"...)."""
+    return json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])

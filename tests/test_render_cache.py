@@ -35,6 +35,7 @@ from builder.search_plan import page_facts
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
 from tests.html import soup, text_of as html_text
+from tests.site_fixtures import shard_fragments
 
 REPLY = """---
 type: agent
@@ -371,7 +372,7 @@ def test_pages_edited_by_hand_in_the_site_folder_are_written_again(primed):
     site = tmp_path / "a"
     oldest_shard = json.loads((site / "pagefind" / "shards.json").read_text())["shards"][0]
     pages = [*(sorted(site.glob(f"{kind}/2*/index.html"))[0] for kind in ("messages", "results")),
-             sorted((site / "pagefind" / oldest_shard).rglob("*.pf_fragment"))[0]]
+             sorted(shard_fragments(site)[oldest_shard])[0]]
     originals = [page.read_bytes() for page in pages]
     later = (site / "manifest.json").stat().st_mtime_ns + 10**9
     for page in pages[0], pages[2]:

@@ -34,6 +34,7 @@ from builder.readers.values import parse_stamped_filename
 from builder.sources.local import open_local
 from builder.urls import Urls
 from tests import html
+from tests.site_fixtures import fragment_of, shard_fragments
 
 LIMITS = {"max_file_bytes": 4096, "max_message_bytes": 2048, "max_trace_bytes": 8192}
 URLS = Urls()
@@ -524,8 +525,7 @@ def built_site(tmp_path: Path, cache: Path) -> Path:
 
 def searched_pages(site: Path) -> set[str]:
     """The addresses the search index leads to (each shard's page fragments)."""
-    return {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])["url"]
-            for f in site.glob("pagefind/*/fragment/*.pf_fragment")}
+    return {fragment_of(f)["url"] for files in shard_fragments(site).values() for f in files}
 
 
 def test_names_shaped_like_another_agents_page_or_a_file_of_the_site_each_get_their_own_page(

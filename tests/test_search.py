@@ -18,14 +18,15 @@ from builder.search_plan import (
 )
 from tests.conftest import REPO
 from tests.html import soup, text_of
+from tests.site_fixtures import fragment_of, shard_fragments
 
 
 def fragments(site):
     """{URL: what Pagefind keeps of the page (its "content" text, "meta"...)}, every shard's."""
     found = {}
-    for fragment in site.glob("pagefind/*/fragment/*.pf_fragment"):
-        data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd"):])
-        found[data["url"]] = data
+    for files in shard_fragments(site).values():
+        for data in map(fragment_of, files):
+            found[data["url"]] = data
     return found
 
 
@@ -40,17 +41,21 @@ def test_index_and_runtime_are_files_of_the_site(demo_site):
     assert runtime | {"pagefind/shards.json"} <= set(bundle)
     shards = shards_of(demo_site)
     assert len(shards) > 1                      # the demo is large enough to be cut
-    pages = 0
+    pages, shared = 0, []
     for shard in shards:
         entry = json.loads((demo_site / "pagefind" / shard / "pagefind-entry.json").read_text())
         pages += entry["languages"]["en"]["page_count"]
         assert not [p for p in bundle if p.startswith(f"pagefind/{shard}/") and p.endswith(".js")]
-        # a page's id (its fragment's name) names its shard: the search page orders by it
+        # a page's id leads to its fragment, in the folder all shards share, and names its
+        # shard: the search page orders by it
         meta = next((demo_site / "pagefind" / shard).glob("*.pf_meta")).read_bytes()
         ids = [p[0] for p in pagefind_format.decode(gzip.decompress(meta)[len(b"pagefind_dcd"):])[1]]
-        assert all(i.startswith(f"en_{shard}-") for i in ids)
-        assert {f"{i}.pf_fragment" for i in ids} == {
-            f.name for f in (demo_site / "pagefind" / shard / "fragment").iterdir()}
+        own = rf"\.\./\.\./fragment/en_[0-9a-f]{{{search.FRAGMENT_DIGITS}}}\.pf_fragment#{shard}"
+        assert all(re.fullmatch(own, i) for i in ids)
+        assert not (demo_site / "pagefind" / shard / "fragment").exists()
+        shared += [i.partition("#")[0].removeprefix("../../") for i in ids]
+    assert len([f for f in (demo_site / "pagefind" / "fragment").iterdir()
+                if f"fragment/{f.name}" not in shared]) == 1          # the runtime's own page
     messages = len(list((demo_site / "messages").glob("2*/index.html")))
     agents = len(list((demo_site / "agents").glob("*/index.html")))
     results = len(list((demo_site / "results").glob("*/index.html")))
@@ -305,7 +310,7 @@ def test_the_same_pages_give_the_same_index_whatever_order_they_come_in(tmp_path
     (shard,) = json.loads(first["pagefind/shards.json"])["shards"]
     entry = json.loads(first[f"pagefind/{shard}/pagefind-entry.json"])
     assert entry["languages"]["en"]["page_count"] == 7
-    assert sum(1 for p in first if p.startswith(f"pagefind/{shard}/fragment/")) == 7
+    assert sum(1 for p in first if p.startswith("pagefind/fragment/")) == 7 + 1     # the runtime's
 
 
 def test_the_allocator_setting_pagefind_runs_with_changes_no_byte_of_the_index(monkeypatch):
@@ -332,7 +337,48 @@ def test_a_new_page_is_indexed_alone_and_changes_only_its_shard(tmp_path, monkey
     assert after == bundle_of(pages, None, levels)    # as a build without any cache makes it
     changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
     newest = json.loads(after["pagefind/shards.json"])["shards"][-1]
-    assert {p.split("/")[1] for p in changed} - {"shards.json"} == {newest}
+    assert {p.split("/")[1] for p in changed} - {"shards.json", "fragment"} == {newest}
+    assert [p for p in changed if p.startswith("pagefind/fragment/")] == [
+        p for p in after if p.startswith("pagefind/fragment/") and p not in before]     # its own
+
+
+def changed_files(before, after):
+    return {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+
+
+def test_a_merge_of_shards_changes_their_few_files_and_moves_no_page(tmp_path):
+    """Four shards merge into one when a new page fills it: every page's fragment keeps its
+    name and place, so the merge sends the shards' index files and the new page's fragment,
+    not a file per page (at 256 pages, 415 files changed in one cron run)."""
+    levels = ((16, 1 << 30), (4, 1 << 30))
+    pages = {f"m/{i}/index.html": page(i, f"word{i} shared") for i in range(1, 16)}
+    before = bundle_of(pages, tmp_path / "cache", levels)
+    pages["m/16/index.html"] = page(16, "word16 newest")
+    after = bundle_of(pages, tmp_path / "cache", levels)
+    assert json.loads(before["pagefind/shards.json"])["shards"] == ["s0", "s4", "s8", "s12"]
+    assert json.loads(after["pagefind/shards.json"])["shards"] == ["s0"]
+    changed = changed_files(before, after)
+    fragments = [p for p in changed if "/fragment/" in p]
+    assert fragments == [p for p in after if p not in before and "/fragment/" in p]   # the new page's
+    assert len(fragments) == 1
+    # the files of the four shards (entry, metadata, words, filter) and of the one they make,
+    # the list of shards and the new page's fragment: as many for 4 pages a shard as for 2,048
+    assert len(changed) <= 5 * 4 + 2
+
+
+def test_pages_whose_fragment_names_clash_each_keep_their_own(tmp_path, monkeypatch):
+    """Fragments are named by a part of their digest: two pages whose names clash (by chance,
+    or made to) are each found with their own text, in one shard or in two."""
+    monkeypatch.setattr(search, "FRAGMENT_DIGITS", 1)
+    pages = {f"m/{i}/index.html": page(i, f"word{i}") for i in range(1, 25)}
+    bundle = bundle_of(pages, tmp_path / "cache", ((8, 1 << 30),))
+    site = tmp_path / "site"
+    for path, data in bundle.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+    found = [fragment_of(f)["url"] for files in shard_fragments(site).values() for f in files]
+    assert sorted(found) == sorted(f"/m/{i}/" for i in range(1, 25))
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == 24 + 1     # and the runtime's
 
 
 def test_two_pagefind_processes_at_most_index_at_once_however_many_cores(monkeypatch):

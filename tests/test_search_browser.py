@@ -3,6 +3,7 @@ shard of the index holds it; filters narrow and dates order across shards; the h
 leads to results, nothing loads before a search, and a rebuild after a new message finds it."""
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import re
@@ -13,10 +14,13 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
+from builder import build
+from builder.check import check_site
 from builder.cli import main
+from builder.search import SearchIndex
 from tests.browser import LINES, PageWatch, serve_folder, watching_shifts
 from tests.html import soup, text_of
-from tests.site_fixtures import REPO
+from tests.site_fixtures import REPO, fragment_of, shard_fragments
 
 pytestmark = pytest.mark.browser
 
@@ -108,10 +112,7 @@ def word_of_one_message(site, among=None):
 
 def shard_pages(site):
     """{shard name: the URLs it indexes}, oldest shard first (read from its fragments)."""
-    bundle = site / "pagefind"
-    names = json.loads((bundle / "shards.json").read_text())["shards"]
-    return {name: {json.loads(gzip.decompress(f.read_bytes())[len(b"pagefind_dcd"):])["url"]
-                   for f in (bundle / name / "fragment").iterdir()} for name in names}
+    return {name: {fragment_of(f)["url"] for f in files} for name, files in shard_fragments(site).items()}
 
 
 def test_a_word_from_one_message_finds_that_message(browser, served):
@@ -422,6 +423,54 @@ def test_a_rebuild_after_a_new_message_finds_it(browser, rebuilt):
         assert [href for _, href, _ in results_of(page)] == ["/messages/20991231-235959-000_kestrel/"]
         page.goto(origin + "/search/?q=speculative")
         assert len(results_of(page)) > 5           # the rest of the index is still there
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory, demo_site):
+    """(site, its shards before) of the demo built with shards of 64 pages that all merge into
+    one when a message comes (as four of 64 pages make one of 256), then built again into the
+    same folder after one new message and an edit of the oldest message."""
+    timed = sum(len(pages) for name, pages in shard_fragments(demo_site).items() if name[0] == "s")
+    levels = ((timed + 1, 1 << 40), (64, 1 << 40))
+    root = tmp_path_factory.mktemp("merged")
+    bucket = root / "bucket"
+    shutil.copytree(REPO / "builder" / "demo", bucket)
+    out = root / "site"
+    args = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "SearchIndex", functools.partial(SearchIndex, levels=levels))
+        assert main(args) == 0
+        before = shard_fragments(out)
+        (bucket / "message_board" / "20991231-235959-000_kestrel.md").write_text(
+            "---\ntype: agent\nagent: kestrel\ntimestamp: 2099-12-31 23:59 UTC\n---\n\n"
+            "Trying the quokkaplex kernel next.\n")
+        oldest = min((bucket / "message_board").glob("2*.md"))
+        oldest.write_text(oldest.read_text(encoding="utf-8") + "\nAlso: zorblaxian.\n", encoding="utf-8")
+        assert main(args) == 0
+    return out, before, f"/messages/{oldest.stem}/"
+
+
+def test_after_shards_merge_old_new_and_edited_messages_are_found(browser, merged):
+    site, before, edited = merged
+    after = shard_fragments(site)
+    assert len([s for s in before if s[0] == "s"]) >= 4 and [s for s in after if s[0] == "s"] == ["s0"]
+    second = {fragment_of(f)["url"] for f in before["s64"]}       # a shard that merged
+    old_word, old_url = word_of_one_message(site, among=second)
+    with serve_folder(site) as origin:
+        for word, url in (("quokkaplex", "/messages/20991231-235959-000_kestrel/"), (old_word, old_url),
+                          ("zorblaxian", edited)):
+            page, watch = open_page(browser, origin, f"/search/?q={word}")
+            assert [href for _, href, _ in results_of(page)] == [url], word
+            assert watch.console_errors == [] and watch.page_errors == []
+
+
+def test_a_fragment_no_shard_names_is_gone_from_the_site(merged):
+    """The edited message's former fragment is removed: the shared folder holds the fragments
+    of the shards' pages and the runtime's one page, no more (it would grow with every edit)."""
+    site, _, _ = merged
+    named = {f.name for files in shard_fragments(site).values() for f in files}
+    assert len([f for f in (site / "pagefind" / "fragment").iterdir() if f.name not in named]) == 1
+    assert check_site(site) == []
 
 
 def test_a_word_of_a_taskforce_charter_finds_it_among_the_taskforces(browser, served):

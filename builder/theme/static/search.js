@@ -4,8 +4,9 @@
 // <mark> highlights are rebuilt from an inert parse of its excerpt.
 //
 // The index is in shards, oldest first (shards.json), merged into the runtime's own small index.
-// A result's id names its shard ("en_s2048-1a2b3c4"; the runtime's one page has none and is
-// never shown). Pagefind ranks the merged results by score; by date, it orders each shard's
+// A result's id leads to its fragment, in the folder all shards share, and names its shard
+// after a "#" ("../../fragment/en_1a2b3c4d.pf_fragment#s2048"; the runtime's one page has
+// none and is never shown). Pagefind ranks the merged results by score; by date, it orders each shard's
 // results but not the merged list, so they are put in shard order here (shards do not overlap
 // in time). A shard in which a query word is not found answers with the pages of the longest
 // word it has that starts the query word ("a" for "autoregressive"); that answer is dropped.
@@ -111,9 +112,8 @@ function folded(word) {
 }
 
 function shardOf(result) {
-  const start = result.id.indexOf("_") + 1;
-  const end = result.id.lastIndexOf("-");
-  return end > start ? result.id.slice(start, end) : null;
+  const at = result.id.lastIndexOf("#");
+  return at >= 0 ? result.id.slice(at + 1) : null;
 }
 
 // Does a shard's answer hold the query's words? It does when the shard has each word's stem
