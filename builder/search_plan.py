@@ -159,9 +159,21 @@ def _without_ignored(html: bytes) -> bytes:
             continue              # the words in a text or in an attribute's value
         end = _element_end(html, tag)
         if not _KEEP.search(html, tag.start(), end):
-            cut.append((tag.start(), end))
+            cut.append((tag.start(), _blank_after(html, tag.start(), end)))
             at = max(at, end)
     return _cut_spans(html, cut)
+
+
+def _blank_after(html: bytes, start: int, end: int) -> int:
+    """Where the cut of the element at html[start:end] ends: with the blank after it when
+    there is one before it too. A template's element on a line of its own, shown only at times
+    (a message's replies), then leaves what Pagefind is given as it was without it, not one
+    line longer: else the first reply to an old message would index its shard again."""
+    if start == 0 or not html[start - 1:start].isspace():
+        return end
+    while end < len(html) and html[end:end + 1].isspace():
+        end += 1
+    return end
 
 
 def _has_attribute(attributes: bytes, name: bytes) -> bool:

@@ -130,6 +130,11 @@ def _fmt_min(t: datetime) -> str:
     return t.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _time_of(name: str) -> datetime:
+    """The time a result's file name starts with ("20260704-091516-774_quasar.md")."""
+    return datetime.strptime(name[:19], "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC)
+
+
 def _iso_ms(t: datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
 
@@ -450,10 +455,12 @@ class Generator:
 
 
 def new_message(synth: Synthetic) -> Msg:
-    """The one new message of step 4: a Gen 2 reply to an existing message, written last."""
+    """The one new message of step 4: a Gen 2 reply to an existing message, written last (after
+    every message and result: the synthetic results run on after the messages, and a message
+    dated among them goes into a full shard of the search index, as a real one would not)."""
     target = synth.messages[-min(len(synth.messages), 37)]
-    last = synth.messages[-1]
-    t = (last.time + timedelta(minutes=3)).replace(microsecond=123000)
+    newest = max([synth.messages[-1].time, *(_time_of(name) for name in synth.results)])
+    t = (newest + timedelta(minutes=3)).replace(microsecond=123000)
     agent = synth.agents[0] if target.agent != synth.agents[0] else synth.agents[-1]
     mention = f"@{target.agent} " if target.agent in synth.agents else ""
     body = (f"{mention}confirmed on a fresh job: your stack holds at 531.6 tok/s, ppl 2.4031. "

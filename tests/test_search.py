@@ -134,6 +134,26 @@ def test_message_pages_index_their_text_not_their_thread(demo_site):
     assert text_of(given.select_one(".body")) == text_of(body.select_one(".body"))
 
 
+def test_a_first_reply_leaves_what_the_index_holds_of_the_message_it_answers(tmp_path):
+    """The message's page now lists its reply, but what Pagefind is given of it is the same, so
+    its shard (a large one, for an old message) is not indexed again for a line break."""
+    bucket = tmp_path / "bucket"
+    shutil.copytree(REPO / "builder" / "demo", bucket)
+    out = tmp_path / "site"
+    build = ["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(out)]
+    assert main(build) == 0
+    page = next(p for p in sorted((out / "messages").glob("2*/index.html"))
+                if 'class="thread' not in p.read_text())
+    before = page.read_bytes()
+    (bucket / "message_board" / "20991231-235959-000_kestrel.md").write_text(
+        f"---\ntype: agent\nrefs: {page.parent.name}.md\nagent: kestrel\n"
+        "timestamp: 2099-12-31 23:59 UTC\n---\n\nA first reply.\n", encoding="utf-8")
+    assert main(build) == 0
+    after = page.read_bytes()
+    assert 'class="thread children"' in after.decode()
+    assert page_record("m/index.html", after) == page_record("m/index.html", before)
+
+
 def test_a_message_titled_by_its_opening_words_is_not_indexed_twice(demo_site):
     """Its search result is titled by its heading, and its excerpt does not repeat the heading
     ("Verification for … (throughp… Verification for … (throughput not reproduced)"); a
