@@ -28,7 +28,7 @@ from builder.cache import PageCache, RenderCache, close_handles, write_atomicall
 from builder.pagefind_format import unpack_files
 from builder.parallel import Running, background, collect
 from builder.relpath import parts_inside
-from builder.search import CACHE as SEARCH_CACHE, site_path
+from builder.search import CACHE as SEARCH_CACHE, folder_order, site_files
 from builder.write import (MANIFEST, STAGING_MARK, FileWriter, left_by_a_build, manifest_bytes,
                            nothing_at, remove_tree, write_file)
 
@@ -121,15 +121,16 @@ def _listed_files(listing: Mapping[str, Any], pages: PageCache, files: RenderCac
                 yield path, data, packed.digest
     finally:
         close_handles(handles)
-    for folder, key in listing.get("search", {}).items():
-        yield from _bundle_files(folder, files.find(SEARCH_CACHE, key))
-
-
-def _bundle_files(folder: str, bundle: bytes | None) -> Iterator[tuple[str, bytes, str]]:
-    try:
-        found = unpack_files(bundle) if bundle is not None else {}
-    except ValueError:
-        return
-    for name, data in found.items():
-        if parts_inside(path := site_path(folder, name)):
+    folders = sorted((order, folder, key) for folder, key in listing.get("search", {}).items()
+                     if (order := folder_order(folder)) is not None)
+    bundles = ((folder, _bundle(files.find(SEARCH_CACHE, key))) for _, folder, key in folders)
+    for path, data in site_files(bundles):
+        if parts_inside(path):
             yield path, data, hashlib.sha256(data).hexdigest()
+
+
+def _bundle(packed: bytes | None) -> dict[str, bytes]:
+    try:
+        return unpack_files(packed) if packed is not None else {}
+    except ValueError:
+        return {}

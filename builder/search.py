@@ -42,9 +42,11 @@ import gzip
 import hashlib
 import json
 import os
+import re
 import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from itertools import chain
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -64,7 +66,8 @@ FORMAT = "5"
 RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 INDEX_PARTS = ("index", "fragment", "filter")
 FRAGMENTS = "fragment/"
-# Of a fragment's name: a clash is rare and handled (`_apart_from`), each digit adds to the
+_BUNDLE_FOLDER = re.compile(rf"{FOLDER}/(?:([us])([0-9]+)/)?")       # see plan_shards
+# Of a fragment's name: a clash is rare and handled (`site_files`), each digit adds to the
 # metadata a first search loads.
 FRAGMENT_DIGITS = 8
 # Pagefind's licence asks that its notice travel with the runtime: the theme ships it, and the
@@ -121,18 +124,12 @@ class SearchIndex:
         salt = f"{FORMAT}; {_version(binary)}; {LANGUAGE}"
         runtime = self._cached(f"{FOLDER}/", hashlib.sha256(f"runtime; {salt}".encode()).hexdigest(),
                                lambda: _runtime(binary))
-        yield from ((f"{FOLDER}/{name}", data) for name, data in sorted(runtime.items()))
-        fragments: dict[str, bytes] = {name: data for name, data in runtime.items()
-                                       if name.startswith(FRAGMENTS)}
         with ThreadPoolExecutor(max_workers=max(1, min(worker_count(), AT_ONCE, len(shards)))) as pool:
             parts = pool.map(lambda s: self._cached(f"{FOLDER}/{s.name}/", s.key(salt),
                                                     lambda: _index(binary, s, read)),
                              shards)
-            for shard, part in zip(shards, parts):
-                part = _apart_from(fragments, part, shard.name)
-                fragments.update((n, d) for n, d in part.items() if n.startswith(FRAGMENTS))
-                yield from ((site_path(f"{FOLDER}/{shard.name}/", name), data)
-                            for name, data in sorted(part.items()))
+            yield from site_files(chain([(f"{FOLDER}/", runtime)],
+                                        zip((f"{FOLDER}/{s.name}/" for s in shards), parts)))
         yield f"{FOLDER}/{SHARDS}", json.dumps({"shards": [s.name for s in shards]}).encode()
         self._cache.prune([CACHE])              # the shards of this site only
 
@@ -145,25 +142,51 @@ class SearchIndex:
             return make()
 
 
+def site_files(bundles: Iterable[tuple[str, Mapping[str, bytes]]]) -> Iterator[tuple[str, bytes]]:
+    """The files of the bundle's folders ("pagefind/" of the runtime, then each shard's, in
+    `folder_order`), by their path in the site. A fragment whose name a fragment of other bytes
+    took in a folder before (one in 2**32 a pair by chance, or two pages made to collide) goes
+    under its whole digest: of two pages, the later one, so a fragment's name keeps its bytes
+    when shards merge. The build and a restore (restore.py) both lay out the files so."""
+    taken: dict[str, str] = {}            # a fragment's name -> the sha256 of its bytes
+    for folder, files in bundles:
+        files = _apart_from(taken, files, PurePosixPath(folder).name)
+        yield from ((site_path(folder, name), data) for name, data in sorted(files.items()))
+
+
+def folder_order(folder: str) -> tuple[int, int] | None:
+    """Where the bundle's folder ("pagefind/s512/") comes in `site_files`: the runtime's first,
+    then the shards in plan_shards' order, those without a time ("u") first, each by its first
+    page (the number in its name). None: not a folder of the bundle."""
+    found = _BUNDLE_FOLDER.fullmatch(folder)
+    if found is None:
+        return None
+    kind, start = found.groups()
+    return (0, 0) if kind is None else ((1 if kind == "u" else 2), int(start))
+
+
 def site_path(folder: str, name: str) -> str:
     """Where the file `name` of the bundle's folder `folder` ("pagefind/s0/") is in the site:
     a fragment in the folder all shards share."""
     return f"{FOLDER}/{name}" if name.startswith(FRAGMENTS) else folder + name
 
 
-def _apart_from(taken: Mapping[str, bytes], part: dict[str, bytes], shard: str) -> dict[str, bytes]:
-    """The shard's files, with a fragment that has the name of another one of other bytes (one
-    in 2**32 by chance, or two pages made to collide) under its whole digest instead."""
-    clash = {name for name, data in part.items() if taken.get(name, data) != data}
+def _apart_from(taken: dict[str, str], part: Mapping[str, bytes], shard: str) -> Mapping[str, bytes]:
+    """The shard's files, with a fragment that has the name of one of other bytes in `taken`
+    under its whole digest instead; its fragments are added to `taken`."""
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in part.items()
+               if name.startswith(FRAGMENTS)}
+    clash = {name for name, digest in digests.items() if taken.get(name, digest) != digest}
+    taken.update((name, digest) for name, digest in digests.items() if name not in clash)
     if not clash:
         return part
     out = {name: data for name, data in part.items() if name not in clash}
     renamed: dict[str, str] = {}
     for name in clash:
-        data = part[name]
-        new = f"{FRAGMENTS}{LANGUAGE}_{hashlib.sha256(data).hexdigest()}.pf_fragment"
+        new = f"{FRAGMENTS}{LANGUAGE}_{digests[name]}.pf_fragment"
         renamed[_page_id(name, shard)] = _page_id(new, shard)
-        out[new] = data
+        out[new] = part[name]
+        taken[new] = digests[name]
 
     def rename(meta: list) -> None:
         for page in meta[1]:
@@ -321,7 +344,7 @@ def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, byte
         names[old] = _hashed(old, data)
         del out[path]
         out[f"filter/{names[old]}.pf_filter"] = data
-    ids = _shared_fragments(out, shard) if shard else {}
+    ids = _shared_fragments(out, shard, _page_order(out)) if shard else {}
 
     def stable(meta: list) -> None:
         meta[3] = sorted([filter_name, names.get(h, h)] for filter_name, h in meta[3])
@@ -332,11 +355,12 @@ def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, byte
     return _with_meta(out, stable)
 
 
-def _shared_fragments(files: dict[str, bytes], shard: str) -> dict[str, str]:
-    """The fragments in `files` renamed after their bytes (after all of their digest when
-    another has the short name); {Pagefind's id of each page: its id in the shard}."""
+def _shared_fragments(files: dict[str, bytes], shard: str, pages: Sequence[str]) -> dict[str, str]:
+    """The fragments in `files` of the pages (Pagefind's ids, in their order) renamed after
+    their bytes (after all of their digest when an earlier page has the short name); {Pagefind's
+    id of each page: its id in the shard}."""
     ids: dict[str, str] = {}
-    for old in sorted(p for p in files if p.startswith(FRAGMENTS)):
+    for old in (f"{FRAGMENTS}{page}.pf_fragment" for page in pages):
         data = files.pop(old)
         digest = hashlib.sha256(data).hexdigest()
         name = f"{FRAGMENTS}{LANGUAGE}_{digest[:FRAGMENT_DIGITS]}.pf_fragment"
@@ -345,6 +369,13 @@ def _shared_fragments(files: dict[str, bytes], shard: str) -> dict[str, str]:
         files[name] = data
         ids[PurePosixPath(old).name.removesuffix(".pf_fragment")] = _page_id(name, shard)
     return ids
+
+
+def _page_order(files: Mapping[str, bytes]) -> list[str]:
+    """Pagefind's ids of the bundle's pages, in the order they were given (their time order)."""
+    entry = json.loads(files["pagefind-entry.json"])
+    return [page[0] for language in entry["languages"].values()
+            for page in pagefind_format.decode(_unpack(files[f"pagefind.{language['hash']}.pf_meta"]))[1]]
 
 
 def _with_meta(files: Mapping[str, bytes], edit: Callable[[list], None]) -> dict[str, bytes]:

@@ -7,10 +7,12 @@ import gzip
 import json
 import re
 import shutil
+from pathlib import PurePosixPath
 
 import pytest
 
-from builder import pagefind_format, search
+from builder import pagefind_format, restore, search
+from builder.cache import PageCache, RenderCache
 from builder.cli import main
 from builder.search import SearchIndex, stable_bundle
 from builder.search_plan import (
@@ -399,6 +401,47 @@ def test_pages_whose_fragment_names_clash_each_keep_their_own(tmp_path, monkeypa
     found = [fragment_of(f)["url"] for files in shard_fragments(site).values() for f in files]
     assert sorted(found) == sorted(f"/m/{i}/" for i in range(1, 25))
     assert len(list((site / "pagefind" / "fragment").iterdir())) == 24 + 1     # and the runtime's
+
+
+def written(files: dict[str, bytes], site):
+    for path, data in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+    return site
+
+
+def test_fragment_names_that_clash_across_shards_keep_their_pages_through_merges_and_restores(
+        tmp_path, monkeypatch):
+    """Of two pages whose fragments have one name, the later one takes its whole digest, in a
+    shard of its own or in one with the other: a name keeps its bytes when shards merge (a
+    browser's cached fragment stays the page's), and a fresh runner's restore (which has the
+    cached shards only) lays out the fragments as the build does."""
+    monkeypatch.setattr(search, "FRAGMENT_DIGITS", 1)          # 16 names for 16 pages
+    levels = ((16, 1 << 30), (4, 1 << 30))
+    pages = {f"m/{i}/index.html": page(i, f"word{i} clash") for i in range(1, 16)}
+    cache = tmp_path / "cache"
+    index = SearchIndex(cache, levels)
+    index.extend(page_record(path, data) for path, data in pages.items())
+    before = dict(index.files(pages.__getitem__))
+    found = {name: [fragment_of(f)["url"] for f in files]
+             for name, files in shard_fragments(written(before, tmp_path / "before")).items()}
+    assert list(found) == ["s0", "s4", "s8", "s12"]
+    assert [url for urls in found.values() for url in urls] == [f"/m/{i}/" for i in range(1, 16)]
+    long_names = [p for p in before if len(PurePosixPath(p).stem) > len("en_0")]
+    assert long_names                                          # the clashes were there
+
+    restore.restore({"search": index.bundles}, PageCache(None), RenderCache(cache), tmp_path / "out")
+    restored = {p.relative_to(tmp_path / "out").as_posix(): p.read_bytes()
+                for p in (tmp_path / "out" / "pagefind").rglob("*") if p.is_file()}
+    assert restored == {p: data for p, data in before.items() if not p.endswith("shards.json")}
+
+    pages["m/16/index.html"] = page(16, "word16 clash")
+    after = bundle_of(pages, cache, levels)
+    (urls,) = [[fragment_of(f)["url"] for f in files]
+               for files in shard_fragments(written(after, tmp_path / "after")).values()]
+    assert urls == [f"/m/{i}/" for i in range(1, 17)]
+    assert {p: after[p] for p in before if p in after and "/fragment/" in p} == {
+        p: data for p, data in before.items() if "/fragment/" in p}
 
 
 def test_two_pagefind_processes_at_most_index_at_once_however_many_cores(monkeypatch):
