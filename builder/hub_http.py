@@ -225,7 +225,7 @@ class HubHttp:
                 response = self._send(method, url, timeout or self.policy.timeout, **kwargs)
             except Exception as exc:  # noqa: BLE001 - classified just below
                 if not (idempotent and _transient(exc) and attempt < self.policy.retries):
-                    raise
+                    raise _spent(exc) if attempt else exc
                 attempt += 1
                 self._backoff(attempt)
                 continue
@@ -253,13 +253,16 @@ class HubHttp:
 
     def retry(self, call: Callable[[], Any]) -> Any:
         """Run `call` (which reads an answer to an idempotent request), retrying it when the
-        connection fails midway: a dropped or truncated body is fetched again."""
+        connection fails midway: a dropped or truncated body is fetched again. A failure that
+        `open` already retried is not retried again (retries of retries would make a host
+        that hangs cost 25 timeouts per file instead of 5)."""
         attempt = 0
         while True:
             try:
                 return call()
             except Exception as exc:  # noqa: BLE001 - classified just below
-                if not _transient(exc) or attempt >= self.policy.retries:
+                if (not _transient(exc) or attempt >= self.policy.retries
+                        or getattr(exc, _RETRIES_SPENT, False)):
                     raise
                 attempt += 1
                 self._backoff(attempt)
@@ -292,6 +295,15 @@ class HubHttp:
             self.retries += 1
         delay = min(self.policy.max_backoff, self.policy.backoff * 2 ** (attempt - 1))
         time.sleep(delay + random.uniform(0, self.policy.backoff / 2))
+
+
+_RETRIES_SPENT = "collab_retries_spent"
+
+
+def _spent(exc: BaseException) -> BaseException:
+    """Mark a failure `open` retried as often as the policy allows (see `retry`)."""
+    setattr(exc, _RETRIES_SPENT, True)
+    return exc
 
 
 def _transient(exc: BaseException) -> bool:

@@ -214,6 +214,59 @@ def test_a_download_that_keeps_failing_leaves_no_mirror_and_the_next_sync_resume
     assert len(resolved(hub)) == len(files) - fetched_before
 
 
+def test_a_download_whose_connection_keeps_dropping_is_tried_only_as_often_as_the_policy_says(
+        hub, cache):
+    # A storage host that hangs costs a timeout per try: tries of tries (25 per file) would
+    # take a cron run past its 15-minute slot before it falls back to the mirror.
+    files = collab_files(10, 2, 1)
+    hub.add_bucket(BUCKET, files)
+    doomed = sorted(p for p in files if p.startswith("results/"))[0]
+    hub.inject("bucket_resolve", "drop", times=1000, match=doomed.split("/")[-1])
+
+    with pytest.raises(HubUnavailable) as info:
+        open_hub_bucket(BUCKET, cache, log=Lines(), max_workers=1)
+
+    assert resolved(hub).count(doomed) == hub_http.DEFAULT_POLICY.retries + 1
+    assert "connection dropped" in info.value.message
+
+
+def test_a_file_edited_between_the_listing_and_its_download_is_on_the_site_with_its_new_bytes(
+        hub, cache, monkeypatch):
+    from builder.sources import hub as hub_source
+
+    files = collab_files(10, 2, 1)
+    files["notes/copy-of-readme.md"] = files["README.md"]       # the same content twice
+    hub.add_bucket(BUCKET, files)
+    open_hub_bucket(BUCKET, cache, log=Lines())
+    edited = {"LEADERBOARD.md": "| rank | agent |\n| 1 | a |\n",
+              "README.md": files["README.md"] + "\nedited while the sync ran\n"}
+    hub.put(BUCKET, "LEADERBOARD.md", "| rank |\n")
+    hub.put(BUCKET, "notes/copy-of-readme.md", files["README.md"] + "!")  # README's content again:
+    hub.put(BUCKET, "README.md", files["README.md"] + "!")                # one object for both
+    fetch_all = hub_source.fetch_all
+
+    def editing_meanwhile(*args, **kwargs):
+        for path, text in edited.items():
+            hub.put(BUCKET, path, text)
+        return fetch_all(*args, **kwargs)
+
+    monkeypatch.setattr(hub_source, "fetch_all", editing_meanwhile)
+    hub.clear_log()
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+
+    assert set(files) | {"LEADERBOARD.md"} == set(bucket.files)    # none dropped as truncated
+    assert bucket.read("LEADERBOARD.md") == edited["LEADERBOARD.md"].encode()
+    assert resolved(hub) == ["LEADERBOARD.md", "README.md"]    # one download for the shared content
+    assert bucket.read("README.md") == edited["README.md"].encode()
+    # the copy's listed content is not what README.md's download brought: it keeps its old bytes
+    assert bucket.read("notes/copy-of-readme.md") == files["README.md"].encode()
+    monkeypatch.setattr(hub_source, "fetch_all", fetch_all)
+    hub.clear_log()
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())     # the next run catches up
+    assert bucket.read("notes/copy-of-readme.md") == (files["README.md"] + "!").encode()
+    assert bucket.read("README.md") == edited["README.md"].encode()
+
+
 def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, monkeypatch):
     files = collab_files(20, 5, 3)
     hub.add_bucket(BUCKET, files)

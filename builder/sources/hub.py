@@ -176,9 +176,15 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
         if key is not None and objects.get(key) is GONE:   # deleted between listing and fetch
             gone.append(path)
             continue
+        size = entry.size
         if key is not None:
+            size = _fetched_size(mirror, fetch.groups[key], path, key)
+            if size is None:              # its bytes came from another path, which changed
+                if path in old_files:
+                    new_files[path] = old_files[path]
+                continue
             apply[path] = key
-        new_files[path] = {"hash": entry.hash, "size": entry.size}
+        new_files[path] = {"hash": entry.hash, "size": size}
     deletions = sorted((set(old_files) - set(listing.files)) | (set(gone) & set(old_files)))
     state = {"version": STATE_VERSION, "bucket": mirror.bucket_id, "files": new_files,
              "newest": fmt.iso(listing.newest) or None,
@@ -190,6 +196,17 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
                      unchanged=len(listing.files) - len(todo), skipped=len(listing.skipped),
                      vanished=len(gone), retries=http.retries, rate_limit_waits=gate.holds,
                      waited=gate.waited, seconds=time.monotonic() - started)
+
+
+def _fetched_size(mirror: Mirror, group: list[Entry], path: str, key: str) -> int | None:
+    """The size of the bytes fetched for `path`. A file edited between the listing and its
+    download comes with another size than listed: its new bytes are kept (with their size, so
+    the mirror does not drop them as truncated), unless they were fetched for another path of
+    the same listed content (then None: `path` is not known to have them)."""
+    size = os.stat(mirror.incoming / key).st_size
+    if size != group[0].size and path != group[0].path:
+        return None
+    return size
 
 
 def _unchanged(root: str, entry: Entry, old: dict | None) -> bool:
