@@ -186,9 +186,10 @@ class HubHttp:
 
     # --- requests ---------------------------------------------------------------------------
     def request(self, method: str, url: str, *, idempotent: bool = True,
-                timeout: float | None = None, **kwargs: Any):
+                retry_busy: bool | None = None, timeout: float | None = None, **kwargs: Any):
         """The answer (any status but 429 and, when retried, 408/5xx), its body read."""
-        with self.open(method, url, idempotent=idempotent, timeout=timeout, **kwargs) as response:
+        with self.open(method, url, idempotent=idempotent, retry_busy=retry_busy,
+                       timeout=timeout, **kwargs) as response:
             response.read()
             return response
 
@@ -215,8 +216,14 @@ class HubHttp:
 
     @contextlib.contextmanager
     def open(self, method: str, url: str, *, idempotent: bool = True,
-             timeout: float | None = None, **kwargs: Any):
-        """A streamed answer, after retries (idempotent requests) and rate-limit waits."""
+             retry_busy: bool | None = None, timeout: float | None = None, **kwargs: Any):
+        """A streamed answer, after retries (idempotent requests) and rate-limit waits.
+
+        `retry_busy` (default: `idempotent`): resend after a 408/5xx answer. A request that is
+        not safe to repeat when it may have landed unseen (a timeout) can still be safe to
+        repeat when the Hub answered "try again" and a repeat of a landed one is refused."""
+        if retry_busy is None:
+            retry_busy = idempotent
         attempt = 0
         limited = 0
         while True:
@@ -235,7 +242,7 @@ class HubHttp:
                 self.gate.hold(rate_limit_wait(response.headers, limited, self.policy))
                 limited += 1
                 continue
-            if status in _RETRY_STATUS and idempotent:
+            if status in _RETRY_STATUS and retry_busy:
                 response.close()
                 if attempt >= self.policy.retries:
                     raise RetryableStatus(status, str(response.request.url))

@@ -381,7 +381,10 @@ def _upload_lfs(site_dir: Path, space_id: str, paths: list[str], token: str | No
 def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,
             local: dict[str, LocalFile], modes: dict[str, str], parent: str | None,
             message: str, manifest: dict) -> tuple[str, str]:
-    """POST one commit (never retried but for a 429: it may have landed). Returns its id and URL."""
+    """POST one commit. Returns its id and URL. A commit that timed out may have landed: it is
+    never sent again. One answered with 408/5xx is sent again when it names its parent commit:
+    if it had landed after all, the Hub refuses the repeat as stale (412) and the plan is made
+    again from what is live."""
     from huggingface_hub.utils import hf_raise_for_status
 
     counts = manifest.get("counts") or {}
@@ -402,7 +405,8 @@ def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,
     lines += [{"key": "deletedFile", "value": {"path": p}} for p in batch.delete]
     body = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
     response = http.request("POST", http.api(f"api/spaces/{space_id}/commit/main"),
-                            idempotent=False, timeout=http.policy.commit_timeout,
+                            idempotent=False, retry_busy=parent is not None,
+                            timeout=http.policy.commit_timeout,
                             content=body, headers={"Content-Type": "application/x-ndjson"})
     if response.status_code == 412:
         raise _Stale()
@@ -458,6 +462,9 @@ def _describe(exc: BaseException, space_id: str) -> str:
         if status == 413:
             return ("the Hub refused a commit as too large (HTTP 413): lower [publish] "
                     "max_commit_files or max_commit_mb")
+    if isinstance(exc, hub_http.RetryableStatus) and "/commit/" in str(exc):
+        return (f"Space {space_id}: the Hub kept failing a commit ({exc}); the commits before it "
+                "are live: run publish again, it sends only what is not live yet")
     if isinstance(exc, httpx2.TimeoutException) and "/commit/" in describe(exc):
         return (f"Space {space_id}: the Hub did not answer a commit in time; it may have "
                 "landed: run publish again, it sends only what is not live yet")

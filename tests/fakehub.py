@@ -15,7 +15,9 @@ matters to us:
 * a Space created with `add_space(..., empty=True)` has no revision yet (tree: RevisionNotFound);
 * without a token, a private repo answers 401 RepoNotFound, as a missing one does (with a
   token, a missing repo is a 404): anonymously, "private" and "missing" look the same;
-* a Space's sdk is the `sdk:` of its README.md card: a commit of a new card changes it.
+* a Space's sdk is the `sdk:` of its README.md card: a commit of a new card changes it;
+* a token of a user in `hub.read_only` (a "read" token) reads what it may see, and every write
+  (create a repo, preupload, commit, LFS batch) gets a 403, as the Hub answers a read token.
 
 Importing this module does not import huggingface_hub. State lives in memory behind one lock:
 `hub.buckets[id]` ({path: bytes}), `hub.repos[("spaces", id)]` (files, sha, sdk, private),
@@ -24,13 +26,15 @@ method, raw path, route, status, and the bearer token it carried, so tests can c
 token went).
 
 Faults: `hub.inject(route, kind, times=1, ...)` makes the next `times` requests to `route`
-(optionally only those whose path contains `match`) fail as `kind`:
+(optionally only those whose path contains `match`, and after letting `skip` of them through)
+fail as `kind`:
   "503"      a 503 answer                     "429"   a 429 with Retry-After: `retry_after`
   "hang"     no answer for `hang` seconds, then the connection is closed
   "drop"     the connection is closed without an answer
   "truncate" headers and half the body, then the connection is closed
   "garbage"  a 200 whose JSON body is an entry without required keys (a broken listing page)
   "status"   an answer with status `status` (e.g. 400 for a cursor the server no longer knows)
+  "lost"     the request is carried out, but the answer is a 502 (a gateway lost it)
 `hub.down = True` answers 503 to everything until set back.
 
 Routes (names used by `inject`): whoami, validate_yaml, harnesses, bucket_info, bucket_tree,
@@ -99,6 +103,7 @@ class Fault:
     retry_after: int = 1
     hang: float = 5.0
     status: int = 400
+    skip: int = 0        # matching requests let through before the fault begins
 
 
 @dataclass
@@ -189,6 +194,7 @@ class FakeHub:
             self.lfs_threshold = 10_000_000    # files this large (or binary) are LFS in repos
             self.max_commit_files = 1000
             self.max_commit_bytes = 100_000_000
+            self.read_only: set[str] = set()      # users whose token may only read
             self._counter = 0
             self._tick = 0
             self.delay: dict[str, float] = {}     # route -> seconds to wait before answering
@@ -243,10 +249,10 @@ class FakeHub:
             return rl
 
     def inject(self, route: str, kind: str, times: int = 1, *, match: str | None = None,
-               retry_after: int = 1, hang: float = 5.0, status: int = 400) -> None:
-        assert kind in {"503", "429", "hang", "drop", "truncate", "garbage", "status"}, kind
+               retry_after: int = 1, hang: float = 5.0, status: int = 400, skip: int = 0) -> None:
+        assert kind in {"503", "429", "hang", "drop", "truncate", "garbage", "status", "lost"}, kind
         with self.lock:
-            self.faults.append(Fault(route, kind, times, match, retry_after, hang, status))
+            self.faults.append(Fault(route, kind, times, match, retry_after, hang, status, skip))
 
     def requests(self, route: str | None = None, method: str | None = None) -> list[Request]:
         with self.lock:
@@ -269,6 +275,9 @@ class FakeHub:
             for f in self.faults:
                 if f.times > 0 and (f.route == route or (f.route == "*" and route != "cdn")) \
                         and (f.match is None or f.match in path):
+                    if f.skip > 0:
+                        f.skip -= 1
+                        continue
                     f.times -= 1
                     return f
         return None
@@ -547,7 +556,7 @@ class _Handler(_BaseHandler):
                        head=(method == "HEAD"))
             return
         fault = hub._take_fault(route, record.path)
-        if fault is not None:
+        if fault is not None and fault.kind != "lost":
             self._fault(fault, record)
             return
         query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
@@ -566,6 +575,8 @@ class _Handler(_BaseHandler):
         except Exception as exc:  # a bug in the fake: 400, never 5xx (the client would retry)
             result = _Reply(400, {"error": f"fake hub error: {type(exc).__name__}: {exc}"})
         result.headers.update(limit_headers)
+        if fault is not None:       # "lost": done, but the answer is a gateway's 502
+            result = _Reply(502, {"error": "Bad Gateway (fake)"})
         self._send(result, record, head=(method == "HEAD"))
 
     # --- account ---------------------------------------------------------------------------
@@ -673,12 +684,20 @@ class _Handler(_BaseHandler):
                          message=f"Repository {repo_id} not found")
         if write and user is None:
             raise _Reply(401, message="You must be authenticated to write")
+        if write:
+            self._check_can_write(user)
         return repo
+
+    def _check_can_write(self, user) -> None:
+        if user in self.server.hub.read_only:
+            raise _Reply(403, message="You have read access but not the required permissions "
+                                      "for this operation")
 
     def _r_repo_create(self, method, groups, query, body, user):
         hub = self.server.hub
         if user is None:
             raise _Reply(401, message="You must be authenticated to create a repo")
+        self._check_can_write(user)
         payload = json.loads(body or b"{}")
         kind = {"space": "spaces", "dataset": "datasets"}.get(payload.get("type"), "models")
         repo_id = f"{payload.get('organization') or user}/{payload['name']}"

@@ -534,6 +534,74 @@ def test_a_publish_interrupted_after_its_first_commit_is_finished_by_the_next_ru
         p: (site / p).read_bytes() for p in local}
 
 
+def publish_600_messages_with_a_commit_fault(hub, tmp_path, kind: str):
+    """Publish a small site, then a big one in commits of 200 whose second commit meets `kind`.
+    Returns the big site and the outcome."""
+    site = write_site(tmp_path / "site", base_pages(3))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    site = write_site(tmp_path / "site", big_site_pages(600))
+    hub.clear_log()
+    hub.inject("commit", kind, skip=1)
+    return site, publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
+                         limits=CommitLimits(max_files=200, max_bytes=10_000_000))
+
+
+def live_is(hub, site: Path) -> bool:
+    """The Space holds exactly the site's files (and the Hub's .gitattributes)."""
+    local = [p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()]
+    return {p: d for p, d in hub.space_files(SPACE).items() if p != ".gitattributes"} == {
+        p: (site / p).read_bytes() for p in local}
+
+
+def test_a_commit_the_hub_fails_midway_through_a_publish_is_sent_again_and_the_site_completes(
+        hub, tmp_path):
+    site, outcome = publish_600_messages_with_a_commit_fault(hub, tmp_path, "503")
+
+    assert outcome.committed
+    assert [r.status for r in hub.requests("commit")][:3] == [200, 503, 200]
+    assert live_is(hub, site)
+
+
+def test_a_commit_that_landed_though_the_answer_was_a_502_is_not_sent_twice(hub, tmp_path):
+    site, outcome = publish_600_messages_with_a_commit_fault(hub, tmp_path, "lost")
+
+    assert outcome.committed
+    # the repeat names a parent that is no longer the head: refused, the plan made again
+    assert [r.status for r in hub.requests("commit")][:3] == [200, 502, 412]
+    sent = [p for c in commits_to(hub) for p in c.files]
+    assert len(sent) == len(set(sent))                           # no file sent twice
+    assert live_is(hub, site)
+
+
+def test_a_commit_the_hub_keeps_failing_says_to_run_publish_again(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(3))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    hub.inject("commit", "503", times=100)
+
+    with pytest.raises(PublishError) as info:
+        publish(site := write_site(tmp_path / "site", base_pages(5)), SPACE, token=TOKEN,
+                dry_run=False, force=False, log=Lines())
+
+    assert "run publish again" in str(info.value) and "503" in str(info.value)
+    hub.faults.clear()
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert hub.space_files(SPACE)["messages/m4/index.html"] == b"<p>message 4</p>"
+
+
+def test_a_token_that_may_only_read_is_one_line_saying_it_needs_write_access(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(3))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    hub.read_only.add("fake-user")
+    for space in (SPACE, "collab-org/not-there-yet"):
+        with pytest.raises(PublishError) as info:
+            publish(write_site(tmp_path / "site", base_pages(4)), space, token=TOKEN,
+                    dry_run=False, force=False, log=Lines())
+        message = str(info.value)
+        assert "HTTP 403" in message and "needs write access" in message and "\n" not in message
+        assert TOKEN not in message
+    assert ("spaces", "collab-org/not-there-yet") not in hub.repos
+
+
 def test_binary_files_go_through_lfs_and_are_compared_by_sha256(hub, tmp_path):
     site = write_site(tmp_path / "site", base_pages(3))
     logo = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
