@@ -657,6 +657,8 @@ class _Handler(_BaseHandler):
         (bucket_id,) = groups
         b = self._bucket(bucket_id, user)
         paths = json.loads(body or b"{}").get("paths", [])
+        if len(paths) > 1000:
+            raise _Reply(400, message="paths-info takes at most 1000 paths")
         return _Reply(200, [_bucket_file(b, p) for p in paths if p in b.files])
 
     def _r_bucket_resolve(self, method, groups, query, body, user):

@@ -157,6 +157,47 @@ def test_a_listing_that_cannot_be_completed_keeps_the_last_complete_mirror(hub, 
     assert (cache / "state.json").read_bytes() == state
 
 
+def test_a_file_removed_while_the_listing_is_paged_does_not_take_the_next_one_off_the_site(
+        hub, cache, monkeypatch):
+    hub.bucket_page_size = 20
+    files = collab_files(40, 10, 5)
+    hub.add_bucket(BUCKET, files)
+    open_hub_bucket(BUCKET, cache, log=Lines())
+    listed = sorted(files)
+    removed, shifted = listed[0], listed[20]       # page 2's first file moves onto page 1
+    pages = hub_http.HubHttp.pages
+
+    def removing_one_after_the_first_page(self, url, params):
+        for number, page in enumerate(pages(self, url, params)):
+            yield page
+            if number == 0:
+                hub.remove(BUCKET, removed)
+
+    monkeypatch.setattr(hub_http.HubHttp, "pages", removing_one_after_the_first_page)
+    hub.clear_log()
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+
+    assert shifted in bucket.files and bucket.read(shifted) == files[shifted].encode()
+    assert set(bucket.files) == set(files)             # as listed: the removal is the next run's
+    assert resolved(hub) == []                         # nothing changed: nothing fetched
+    monkeypatch.setattr(hub_http.HubHttp, "pages", pages)
+    assert set(open_hub_bucket(BUCKET, cache, log=Lines()).files) == set(files) - {removed}
+
+
+def test_files_missing_from_a_listing_are_asked_for_within_the_hubs_bound_per_request(hub, cache):
+    files = {f"message_board/m{i:04d}.md": f"m{i}" for i in range(2500)}
+    hub.add_bucket(BUCKET, files)
+    open_hub_bucket(BUCKET, cache, log=Lines())
+    for path in list(files)[:2100]:
+        hub.remove(BUCKET, path)
+    hub.clear_log()
+
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+
+    assert set(bucket.files) == set(list(files)[2100:])
+    assert [r.status for r in hub.requests("bucket_paths_info")] == [200, 200, 200]
+
+
 def test_a_hub_that_stays_down_gives_the_cached_data_marked_as_of_its_sync(hub, cache):
     files = collab_files(20, 5, 3)
     hub.add_bucket(BUCKET, files)

@@ -33,6 +33,7 @@ from builder.urls import REPO_ID
 Log = Callable[[str], None]
 
 _BUCKET_ID = re.compile(f"^{REPO_ID}$")
+PATHS_INFO_BATCH = 1000      # paths per paths-info request, the Hub's bound
 
 
 class HubUnavailable(Exception):
@@ -161,8 +162,8 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
     counts = Progress(total=0)
     gate = RateGate(policy.rate_limit_wait, log, counts.line)
     http = HubHttp(token, policy, gate)
-    listing = _list(http, mirror.bucket_id)
     old_files: dict = previous["files"] if previous else {}
+    listing = _list(http, mirror.bucket_id, known=old_files)
     root = str(mirror.files)
     todo = [e for e in listing.files.values() if not _unchanged(root, e, old_files.get(e.path))]
     counts.total = len(todo)
@@ -216,21 +217,20 @@ def _unchanged(root: str, entry: Entry, old: dict | None) -> bool:
                 and is_file_of_size(os.path.join(root, entry.path), entry.size))
 
 
-def _list(http: HubHttp, bucket_id: str) -> _Listing:
-    """Every file of the bucket (all pages, or an exception: never a partial listing)."""
-    from huggingface_hub import BucketFile
-
+def _list(http: HubHttp, bucket_id: str, known: Iterable[str]) -> _Listing:
+    """Every file of the bucket (all pages, or an exception: never a partial listing). The
+    `known` files (the last sync's) that the pages lack are asked for by name: a listing paged
+    while files are removed can skip a file that is still there (the rest of the listing moves
+    up a page already read), and the site must not lose it for a run."""
     raw: dict[str, Entry] = {}
     newest: datetime | None = None
     for page in http.pages(http.api(f"api/buckets/{bucket_id}/tree"), {"recursive": "true"}):
-        for item in page:
-            if not isinstance(item, dict) or item.get("type") != "file":
-                continue
-            f = BucketFile(**item)
-            raw[f.path] = Entry(f.path, str(f.xet_hash or ""), int(f.size or 0))
-            for when in (f.uploaded_at, f.mtime):
-                if when is not None and (newest is None or when > newest):
-                    newest = when
+        newest = _add_files(raw, page, newest)
+    missing = sorted(set(known) - set(raw))
+    for start in range(0, len(missing), PATHS_INFO_BATCH):
+        found = http.json("POST", http.api(f"api/buckets/{bucket_id}/paths-info"),
+                          json={"paths": missing[start:start + PATHS_INFO_BATCH]})
+        newest = _add_files(raw, found if isinstance(found, list) else [], newest)
     skipped = {p: why for p in raw if (why := _path_problem(p))}
     usable = {p: e for p, e in raw.items() if p not in skipped and not _hidden(p)}
     # A path that is also a folder of another path ("a" and "a/b") cannot both be on disk:
@@ -240,6 +240,21 @@ def _list(http: HubHttp, bucket_id: str) -> _Listing:
     usable = {p: e for p, e in usable.items() if p not in folders}
     hidden = {_outermost_hidden(p) for p in raw if p not in skipped and _hidden(p)}
     return _Listing(usable, skipped, newest, tuple(sorted(hidden)))
+
+
+def _add_files(raw: dict[str, Entry], items: list, newest: datetime | None) -> datetime | None:
+    """Add the file entries of a listing page to `raw`; returns the newest upload time so far."""
+    from huggingface_hub import BucketFile
+
+    for item in items:
+        if not isinstance(item, dict) or item.get("type") != "file":
+            continue
+        f = BucketFile(**item)
+        raw[f.path] = Entry(f.path, str(f.xet_hash or ""), int(f.size or 0))
+        for when in (f.uploaded_at, f.mtime):
+            if when is not None and (newest is None or when > newest):
+                newest = when
+    return newest
 
 
 def _folders_of(paths: Iterable[str]) -> set[str]:
