@@ -2,10 +2,11 @@
 live Space, and the order and size of the commits that carry it.
 
 Order of a publish, so that a visitor never follows a link to a page that is not there yet and
-an interrupted publish leaves a consistent site: new and changed pages first (static assets
-before them, deeper pages before the pages that link down to them), listing pages next, then
-`index.html`, `manifest.json` and the Space card (`README.md`), and deletions last. Commits are
-cut from that sequence within `CommitLimits`.
+an interrupted publish leaves a consistent site: new files first, then changed ones (a visitor
+reaches a new page only through a changed one: a listing, the page it replies to, an agent's
+page), each part in the order static assets, pages (deeper ones before the pages that link down
+to them), listing pages; then `index.html`, `manifest.json` and the Space card (`README.md`),
+and deletions last. Commits are cut from that sequence within `CommitLimits`.
 
 Superseded search files are kept until there are more than `KEPT_SEARCH_FILES`, then deleted
 together. Every file of a Pagefind index is named by its content, so a new message renames six
@@ -122,6 +123,13 @@ def rank(path: str) -> tuple[int, int, str]:
     return (group, -path.count("/"), path)
 
 
+def upload_order(path: str, new: frozenset[str]) -> tuple:
+    """Sort key of an upload in a plan whose added files are `new` (see the module docstring)."""
+    if path in LAST:
+        return (1, False, rank(path))
+    return (0, path not in new, rank(path))
+
+
 def payload_size(path: str, size: int, lfs: bool) -> int:
     """At least the bytes one operation adds to a commit's NDJSON: its line, with the content
     inline in base64 for a regular file (an LFS file or a deletion is a short line)."""
@@ -131,7 +139,8 @@ def payload_size(path: str, size: int, lfs: bool) -> int:
 
 def batches(plan: Plan, sizes: Mapping[str, int], limits: CommitLimits) -> list[Batch]:
     """The commits of a plan, in order; `sizes` gives each upload's payload_size."""
-    uploads = sorted(plan.added + plan.updated, key=rank)
+    new = frozenset(plan.added)
+    uploads = sorted(plan.added + plan.updated, key=lambda path: upload_order(path, new))
     ops: list[tuple[str, str, int]] = [("add", p, sizes[p]) for p in uploads]
     ops += [("delete", p, payload_size(p, 0, True)) for p in plan.deleted]
     out: list[Batch] = []

@@ -474,6 +474,25 @@ def group(path: str) -> int:
     return 2 if listing else 1
 
 
+def test_new_pages_land_before_the_changed_pages_that_link_to_them(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(3))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    pages = base_pages(4)                               # m3 is new, and a reply to m0
+    pages["messages/m0/index.html"] = '<p>message 0</p><a href="../m3/">reply: m3</a>'
+    pages["static/style.css"] = "body{color:#111}"
+    pages["static/reply.css"] = ".reply{}"
+    site = write_site(tmp_path / "site", pages)
+    hub.clear_log()
+
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
+            limits=CommitLimits(max_files=1, max_bytes=10_000_000))   # a commit per file
+
+    sent = [p for c in commits_to(hub) for p in c.files]
+    assert sent == ["static/reply.css", "messages/m3/index.html", "static/style.css",
+                    "messages/m0/index.html", "messages/index.html", "index.html",
+                    "manifest.json"]
+
+
 def test_a_first_publish_of_2000_files_arrives_in_commits_within_the_caps_in_order(hub, tmp_path):
     hub.add_space(SPACE)
     old = {f"old/page-{i}.html": b"old" for i in range(3)}   # left over from an older site
