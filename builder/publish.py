@@ -361,6 +361,9 @@ def _upload_modes(http: HubHttp, site_dir: Path, space_id: str, paths: tuple[str
         for item in answer.get("files", []):
             mode = "ignore" if item.get("shouldIgnore") else item.get("uploadMode")
             modes[item["path"]] = mode if mode in ("regular", "lfs", "ignore") else "regular"
+    for path in paths:      # as huggingface_hub does: an empty file has no LFS object to send
+        if modes.get(path) == "lfs" and local[path].size == 0:
+            modes[path] = "regular"
     missing = [p for p in paths if p not in modes]
     if missing:
         raise PublishError(f"the Hub did not say how to upload {missing[0]} (preupload)")

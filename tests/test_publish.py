@@ -641,6 +641,18 @@ def test_binary_files_go_through_lfs_and_are_compared_by_sha256(hub, tmp_path):
     assert not again.committed and not hub.requests("commit")   # same sha256: unchanged
 
 
+def test_an_empty_file_of_a_type_the_hub_keeps_in_lfs_is_published_inline(hub, tmp_path):
+    pages = base_pages(3)
+    pages["static/empty.ico"] = ""                 # an .ico is LFS to the Hub, but it is empty
+    site = write_site(tmp_path / "site", pages)
+
+    assert publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines()).committed
+
+    assert hub.space_files(SPACE)["static/empty.ico"] == b""
+    assert not publish(site, SPACE, token=TOKEN, dry_run=False, force=False,
+                       log=Lines()).committed      # and it is not sent again
+
+
 def test_an_empty_space_without_any_commit_is_a_first_publish(hub, tmp_path):
     hub.add_space(SPACE, empty=True)
     site = write_site(tmp_path / "site", base_pages(4))
