@@ -184,6 +184,10 @@ class HubHttp:
     def api(self, path: str) -> str:
         return f"{self.endpoint}/{path.lstrip('/')}"
 
+    def is_hub(self, url: str) -> bool:
+        """`url` is on the Hub itself (not the storage host a download is redirected to)."""
+        return _origin(url) == _origin(self.endpoint)
+
     # --- requests ---------------------------------------------------------------------------
     def request(self, method: str, url: str, *, idempotent: bool = True,
                 retry_busy: bool | None = None, timeout: float | None = None, **kwargs: Any):
@@ -290,7 +294,7 @@ class HubHttp:
                 return response
             response.close()
             target = urljoin(str(response.request.url), location)
-            if _origin(target) != _origin(self.endpoint):
+            if not self.is_hub(target):
                 sent = {k: v for k, v in sent.items() if k.lower() != "authorization"}
             url, params, kwargs = target, None, {}
             if method not in ("GET", "HEAD"):

@@ -308,6 +308,30 @@ def test_a_file_edited_between_the_listing_and_its_download_is_on_the_site_with_
     assert bucket.read("README.md") == edited["README.md"].encode()
 
 
+def test_a_file_the_storage_host_cannot_serve_keeps_its_last_version_and_is_not_deleted(
+        hub, cache):
+    files = collab_files(10, 2, 1)
+    hub.add_bucket(BUCKET, files)
+    open_hub_bucket(BUCKET, cache, log=Lines())
+    changed, new = "README.md", "message_board/20260609-000000-000_agent-000.md"
+    update = {changed: "# A collaboration, renamed\n", new: "just uploaded"}
+    for path, text in update.items():
+        hub.put(BUCKET, path, text)
+        hub.inject("cdn", "status", status=404, times=100,
+                   match=hashlib.sha256(text.encode()).hexdigest())
+
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+
+    assert bucket.read(changed) == files[changed].encode()      # not taken off the site
+    assert new not in bucket.files
+    assert [(p.path, "tried again at the next sync" in p.reason) for p in bucket.skipped] == [
+        (new, True)]
+    hub.faults.clear()
+    bucket = open_hub_bucket(BUCKET, cache, log=Lines())
+    assert all(bucket.read(p) == text.encode() for p, text in update.items())
+    assert bucket.skipped == ()
+
+
 def test_a_sync_killed_while_applying_is_finished_by_the_next_open(hub, cache, monkeypatch):
     files = collab_files(20, 5, 3)
     hub.add_bucket(BUCKET, files)

@@ -26,7 +26,7 @@ from builder import format as fmt
 from builder import hub_http
 from builder.hub_http import HubHttp, RateGate, redactor
 from builder.sources import Bucket, name_problem
-from builder.sources.hub_fetch import GONE, Fetch, Progress, fetch_all, told
+from builder.sources.hub_fetch import GONE, NOT_SERVED, Fetch, Progress, fetch_all, told
 from builder.sources.mirror import STATE_VERSION, Entry, Mirror, is_file_of_size
 from builder.urls import REPO_ID
 
@@ -171,7 +171,7 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
     objects = fetch_all(mirror, fetch, http, counts, token=token, max_workers=max_workers,
                         show_bar=progress, log=log)
     key_of = {e.path: key for key, entries in fetch.groups.items() for e in entries}
-    new_files, apply, gone = {}, {}, []
+    new_files, apply, gone, later = {}, {}, [], {}
     for path, entry in sorted(listing.files.items()):
         key = key_of.get(path)
         if key is not None and objects.get(key) is GONE:   # deleted between listing and fetch
@@ -179,17 +179,21 @@ def _sync(mirror: Mirror, previous: dict | None, *, token: str | None,
             continue
         size = entry.size
         if key is not None:
-            size = _fetched_size(mirror, fetch.groups[key], path, key)
-            if size is None:              # its bytes came from another path, which changed
+            size = None if objects.get(key) is NOT_SERVED else \
+                _fetched_size(mirror, fetch.groups[key], path, key)
+            if size is None:              # not fetched this run: the last version stays
                 if path in old_files:
                     new_files[path] = old_files[path]
+                elif objects.get(key) is NOT_SERVED:
+                    later[path] = ("skipped for now: the Hub's storage had no bytes for it "
+                                   "(HTTP 404); tried again at the next sync")
                 continue
             apply[path] = key
         new_files[path] = {"hash": entry.hash, "size": size}
     deletions = sorted((set(old_files) - set(listing.files)) | (set(gone) & set(old_files)))
     state = {"version": STATE_VERSION, "bucket": mirror.bucket_id, "files": new_files,
              "newest": fmt.iso(listing.newest) or None,
-             "skipped": [[path, why] for path, why in sorted(listing.skipped.items())],
+             "skipped": [[path, why] for path, why in sorted({**listing.skipped, **later}.items())],
              "hidden": list(listing.hidden)}
     mirror.commit(state, apply=apply, delete=deletions, reset=previous is None)
     return SyncStats(listed=len(listing.files), downloaded=len(apply), bytes=counts.bytes,

@@ -36,6 +36,7 @@ Log = Callable[[str], None]
 XET_GROUP = 500              # files per download_bucket_files call
 XET_MIN_SECONDS = 120.0      # a Xet group that makes no end within this (or 1 s per MB) is dropped
 GONE = None                  # the object of a file that vanished between listing and download
+NOT_SERVED = "not served"    # the Hub sent its download to a storage host that had no bytes
 
 
 @dataclass
@@ -75,7 +76,9 @@ class Fetch:
 
 def fetch_all(mirror: Mirror, fetch: Fetch, http: HubHttp, progress: Progress, *, token: str | None,
               max_workers: int, show_bar: bool | None, log: Log) -> dict[str, str | None]:
-    """Fetch every object of `fetch` into incoming/. Returns {object key: key, or GONE}."""
+    """Fetch every object of `fetch` into incoming/. Returns {object key: key, GONE (the Hub
+    no longer has the file) or NOT_SERVED (the storage host it sent us to has no bytes for it:
+    a file uploaded a moment ago, or a storage fault; not a deletion)}."""
     mirror.incoming.mkdir(parents=True, exist_ok=True)
     done: dict[str, str | None] = {}
     waiting: dict[str, list[Entry]] = {}
@@ -192,9 +195,14 @@ def _fetch_http(mirror: Mirror, bucket_id: str, waiting: dict[str, list[Entry]],
 
     def job(key: str, entries: list[Entry]) -> None:
         url = http.api(f"buckets/{bucket_id}/resolve/{quote(entries[0].path)}")
-        size = http.retry(lambda: _stream(http, url, mirror.incoming / key))
+        try:
+            size = http.retry(lambda: _stream(http, url, mirror.incoming / key))
+        except _NotServed:
+            size, outcome = 0, NOT_SERVED
+        else:
+            outcome = GONE if size is None else key
         with lock:
-            result[key] = GONE if size is None else key
+            result[key] = outcome
         progress.add(len(entries), size or 0)
         if bar is not None:
             bar.update(1)
@@ -215,14 +223,17 @@ def _fetch_http(mirror: Mirror, bucket_id: str, waiting: dict[str, list[Entry]],
 
 
 def _stream(http: HubHttp, url: str, dest: Path) -> int | None:
-    """Stream `url` into `dest` (via a .part file). Returns the size, or None on a 404."""
+    """Stream `url` into `dest` (via a .part file). Returns the size, or None on the Hub's 404;
+    raises _NotServed on a 404 from the storage host the Hub redirected to."""
     from huggingface_hub.utils import hf_raise_for_status
 
     part = dest.with_name(f"{dest.name}.{threading.get_ident()}.part")
     try:
         with http.open("GET", url) as response:
             if response.status_code == 404:
-                return None
+                if http.is_hub(str(response.request.url)):
+                    return None
+                raise _NotServed()
             if response.status_code >= 400:
                 response.read()
                 hf_raise_for_status(response)
@@ -236,6 +247,10 @@ def _stream(http: HubHttp, url: str, dest: Path) -> int | None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             part.unlink()
+
+
+class _NotServed(Exception):
+    """The storage host answered 404 for a file the Hub lists."""
 
 
 def _progress_bar(total: int, show: bool | None):
