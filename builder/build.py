@@ -23,7 +23,8 @@ from builder.assemble import assemble
 from builder.cache import PageCache, RenderCache, TextCache, digest_of, value_key
 from builder.chart_cache import chart_view, prefetch_vega_runtime, vega_runtime
 from builder.config import Config
-from builder.emit import Emitted, Emitter, emit_all
+from builder.emit import Emitter, emit_all
+from builder.finished import FinishedPages
 from builder.markdown import MarkdownRenderer
 from builder.model import (NOTE, PROBLEM, Collab, Level, Problem, at_level, by_level,
                            levels_counted)
@@ -333,7 +334,7 @@ def page_salt(env: Environment, code: str) -> str:
 
 @dataclass(frozen=True)
 class RenderedPages:
-    done: list[Emitted]                  # every page and data file, written to the staging folder
+    done: FinishedPages                  # every page and data file, written to the staging folder
     problems: tuple[Problem, ...]        # the collaboration's, and those found planning its pages
     counts: Mapping[str, int]            # what the site shows (site_counts)
     emitter: Emitter                     # how they were written (staging folder, caches, search)
@@ -355,17 +356,17 @@ def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPa
     workers fork. The build report comes after them, so it lists the problems found while
     planning too."""
     found: list[Problem] = []
-    done: list[Emitted] = []
+    done = FinishedPages()
     running, last = None, []
     for batch in planned(ctx, found, lambda: batch_scale(last), em.pages):
         if running:
             last = collect(running)
-            done += last
+            done.add(last)
             give_back_free_memory()
         running = start(partial(emit_all, em), batch, per_share=True,
                         workers=1 if cheap_in_process(batch, em.staging) else None)
-    done += collect(running) if running else []
-    done += emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))])
+    done.add(collect(running) if running else [])
+    done.add(emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))]))
     collab = _with_problems(ctx.collab, tuple(found))
     return RenderedPages(done, collab.problems, site_counts(collab), em, restored)
 
@@ -373,26 +374,24 @@ def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPa
 def site_files(pages: RenderedPages, assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
     """The rendered pages, with the search index made of them and the static files."""
     done, em = pages.done, pages.emitter
-    em.search.extend([d.search for d in done if d.search])
-    staged = {d.entry.path: d.entry for d in done}
+    em.search.extend(done.search_records())
+    staged = done.entries()
     static = ((f"static/{name}", data) for name, data in assets().items())
     search = em.search.files(lambda rel: em.staging.read(staged[rel]))
     entries = {path: em.staging.put(path, data) for path, data in chain(static, search)}
     entries.update(staged)
-    return SiteFiles(entries, pages=sum(1 for d in done if d.entry.path.endswith(".html")),
-                     rendered=sum(d.rendered for d in done))
+    return SiteFiles(entries, pages=done.html_pages, rendered=done.rendered)
 
 
 def cache_pages(pages: RenderedPages) -> dict[str, str]:
     """Has the page cache keep every page and data file it holds for this build (by key and by
     fingerprint); returns the path -> key of each."""
     cache, cached = pages.emitter.pages, {}
-    for d in pages.done:
-        if d.key is not None and d.packed is not None:
-            cache.used[d.key] = d.packed
-            cached[d.entry.path] = d.key
-            if d.fingerprint is not None:
-                cache.used_fingerprints[d.fingerprint] = d.key
+    for path, key, packed, fingerprint in pages.done.cached():
+        cache.used[key] = packed
+        cached[path] = key
+        if fingerprint is not None:
+            cache.used_fingerprints[fingerprint] = key
     return cached
 
 

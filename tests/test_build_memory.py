@@ -150,3 +150,39 @@ def test_a_batch_of_feeds_is_cut_by_the_entries_they_show(tmp_path, bucket, monk
     weights = [w for batch in feeds for url, w in batch if "/feeds/" in url]
     assert max(weights) > 1 and len(feeds) > 1
     assert all(sum(w for _, w in batch[:-1]) < 40 for batch in feeds)
+
+
+def deep_size(root: object) -> int:
+    """Bytes of `root` and every object it holds (each counted once; types and modules not)."""
+    import sys
+    import types
+
+    seen, todo, total = set(), [root], 0
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen or isinstance(obj, (type, types.ModuleType, types.FunctionType)):
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj)
+        todo.extend(gc.get_referents(obj))
+    return total
+
+
+def test_the_finished_pages_take_a_few_hundred_bytes_each(tmp_path, bucket, monkeypatch):
+    """The render stage's workers are forked from the build process while it holds a record of
+    every page finished so far: at 100,000 messages, about 900 bytes a page made 100 MiB."""
+    import sys
+
+    held: list[int] = []
+    real_cache_pages = build_module.cache_pages
+
+    def cache_pages(pages):
+        held.append(deep_size(pages.done))
+        return real_cache_pages(pages)
+
+    monkeypatch.setattr(build_module, "cache_pages", cache_pages)
+    report = run(tmp_path, bucket, tmp_path / "cache", tmp_path / "site")
+    paths = [p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*")
+             if p.is_file() and not p.relative_to(tmp_path / "site").parts[0] in ("static", "pagefind")]
+    besides_paths = held[0] - sum(map(sys.getsizeof, paths))
+    assert report.pages > 100 and besides_paths / len(paths) < 300
