@@ -369,8 +369,7 @@ def sort_traces(traces: Iterable[Trace]) -> tuple[Trace, ...]:
 def assemble(inputs: Inputs, config: Config, stale: bool = False) -> Collab:
     """Tie it together: unique result ids, orders, leaderboard, threads, agents, problems.
     `stale`: the inputs are a previous copy (the Hub could not be reached)."""
-    direction = config.metric.direction
-    results = unique_result_ids(drop_leaderboard_duplicates(inputs.results))
+    results = ranked_results(inputs.results)
     messages = tuple(sorted(inputs.messages, key=lambda m: (m.filename, m.id)))
     threads = build_threads(messages)
     problems = inputs.problems + unresolved_ref_problems(messages, threads,
@@ -380,7 +379,7 @@ def assemble(inputs: Inputs, config: Config, stale: bool = False) -> Collab:
         messages=messages,
         agents=collect_agents(inputs),
         traces=sort_traces(inputs.traces),
-        leaderboard=rank(results, direction, config.fallback),  # type: ignore[arg-type]
+        leaderboard=leaderboard_of(results, config),
         threads=threads,
         problems=tuple(sorted(problems, key=lambda p: (p.path, p.reason))),
         data_as_of=newest_input_time(inputs),
@@ -388,6 +387,17 @@ def assemble(inputs: Inputs, config: Config, stale: bool = False) -> Collab:
         taskforces=inputs.taskforces,
         readme=inputs.readme,
     )
+
+
+def ranked_results(results: Sequence[Result]) -> tuple[Result, ...]:
+    """The results as the site shows them: the leaderboard's copies of files left out, ids
+    made unique."""
+    return unique_result_ids(drop_leaderboard_duplicates(results))
+
+
+def leaderboard_of(results: Sequence[Result], config: Config) -> Leaderboard:
+    """The leaderboard of `ranked_results`: the messages play no part in it."""
+    return rank(results, config.metric.direction, config.fallback)  # type: ignore[arg-type]
 
 
 def newest_input_time(inputs: Inputs) -> datetime | None:

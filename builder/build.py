@@ -19,9 +19,10 @@ from jinja2 import Environment
 from builder import chart_runtime
 from builder import format as fmt
 from builder import restore
-from builder.assemble import assemble
+from builder.assemble import assemble, leaderboard_of, ranked_results
 from builder.cache import PageCache, RenderCache, TextCache, digest_of, value_key
-from builder.chart_cache import chart_view, prefetch_vega_runtime, vega_runtime
+from builder.chart_cache import (ChartApart, chart_view, prefetch_vega_runtime, start_chart,
+                                 vega_runtime)
 from builder.config import Config
 from builder.emit import Emitter, emit_all
 from builder.finished import FinishedPages
@@ -34,7 +35,7 @@ from builder.pages.context import (Site, SiteContext, body_salt, linker_for, mak
 from builder.parallel import (Running, WorkerError, background, collect, give_back_free_memory,
                               start)
 from builder.planning import batch_scale, cheap_in_process, planned
-from builder.readers import read_inputs
+from builder.readers import read_inputs, read_results
 from builder.readers.traces import load_transcript, log_key
 from builder.render import (THEME, CompiledTemplates, content_security_policy, fingerprint,
                             inline_stylesheet, make_environment, static_files,
@@ -229,13 +230,13 @@ def render_collaboration(config: Config, source: Source, caches: Caches, env: En
     folder, once the last site is restored there. The collaboration, its rendered bodies and the
     site context live in this function only: they are gone before the search index, the build's
     other large step, is made (at 100,000 messages they take several hundred MiB)."""
-    bucket = source.bucket
-    inputs = read_inputs(bucket, config, cache=caches.inputs, salt=digest_of(code, repr(config)),
-                         states=source.states)
+    bucket, salt = source.bucket, digest_of(code, repr(config))
+    started = chart_from_results(source, config, caches, code, salt)
+    inputs = read_inputs(bucket, config, cache=caches.inputs, salt=salt, states=source.states)
     caches.inputs.save()                      # written now, so the cache lets go of the texts
     give_back_free_memory()                   # the texts', before workers are forked
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source.problems)
-    chart = chart_view(collab, config, caches.files, code)
+    chart = chart_view(collab, config, caches.files, code, started)
     urls, salt = site_urls(config), page_salt(env, code)
     ctx = site_context(collab, config, bucket, caches, chart, theme, code, urls, inputs.keys, salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
@@ -244,6 +245,21 @@ def render_collaboration(config: Config, source: Source, caches: Caches, env: En
     em = Emitter(begin(output.folder, written_now=restored > 0, kept=kept), caches.pages, salt,
                  env, urls, SearchIndex(config.render_cache_dir()))
     return render_pages(ctx, em, restored)
+
+
+def chart_from_results(source: Source, config: Config, caches: Caches, code: str, salt: str
+                       ) -> ChartApart | None:
+    """In a build whose cache holds no chart yet (a cold build, the one that holds the most
+    memory), the home page's chart starts on another core as soon as the results are read (the
+    chart is made of them only), before the messages are: its drawing process (vl-convert's
+    engine, about 350 MiB at 20,000 results) then runs beside the reading of the messages,
+    when this process holds least, not beside the workers that render the bodies and pages
+    (at 100,000 messages, 880 MiB of processes together). The results are read again with the
+    rest, from the inputs' cache."""
+    if caches.files.holds_any("chart-doc"):
+        return None
+    results = read_results(source.bucket, config, caches.inputs, salt, source.states)
+    return start_chart(leaderboard_of(ranked_results(results), config), config, caches.files, code)
 
 
 def site_urls(config: Config) -> Urls:

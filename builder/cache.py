@@ -132,6 +132,13 @@ class RenderCache:
         write_atomically(path, hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
         return data
 
+    def holds_any(self, namespace: str) -> bool:
+        """Whether the cache holds an entry of `namespace` (whole or not)."""
+        try:
+            return self.folder is not None and any(os.scandir(self.folder / namespace))
+        except OSError:
+            return False
+
     def keep(self, namespace: str, key: str) -> None:
         """Keep the entry of `key` (made or read in another process) when the build prunes."""
         if self.folder is not None:

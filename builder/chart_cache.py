@@ -21,7 +21,7 @@ from builder import chart as charts
 from builder import chart_runtime, chart_svg
 from builder.cache import RenderCache, value_key
 from builder.config import Config, MetricConfig
-from builder.model import Collab, Problem, Result
+from builder.model import Collab, Leaderboard, Problem, Result
 from builder.parallel import fresh_python, worker_count
 
 
@@ -69,16 +69,29 @@ class ChartInputs:
                          (self.plotted, sorted(self.records), self.baselines, self.metric, self.direction))
 
 
-def chart_view(collab: Collab, config: Config, cache: RenderCache, code: str) -> Callable[[], dict]:
-    """The home page's chart, from the cache or made now; the function returned waits for it."""
-    lb = collab.leaderboard
+def chart_inputs(lb: Leaderboard, config: Config, code: str) -> ChartInputs:
     # "every scored result over time": an invalid score is not one; a negative result is a
     # measured dead end, drawn hollow
-    chart = ChartInputs(tuple(e.result for e in lb.all) + lb.negative,
-                        frozenset(r.id for r in lb.records),
-                        tuple(lb.baselines), config.metric, lb.direction, code)
+    return ChartInputs(tuple(e.result for e in lb.all) + lb.negative,
+                       frozenset(r.id for r in lb.records),
+                       tuple(lb.baselines), config.metric, lb.direction, code)
+
+
+def start_chart(lb: Leaderboard, config: Config, cache: RenderCache, code: str) -> ChartApart | None:
+    """`prefetch_chart` of the chart of this leaderboard, for `chart_view` to take on."""
+    return prefetch_chart(chart_inputs(lb, config, code), cache)
+
+
+def chart_view(collab: Collab, config: Config, cache: RenderCache, code: str,
+               started: ChartApart | None = None) -> Callable[[], dict]:
+    """The home page's chart, from the cache or made now (by the process `started`, when it
+    makes this chart); the function returned waits for it."""
+    chart = chart_inputs(collab.leaderboard, config, code)
     styles = tuple(charts.agent_styles(chart.plotted))
-    prefetch = prefetch_chart(chart, cache)
+    if started is not None and started.key != chart.document_key:    # the results changed since
+        started.stop()
+        started = None
+    prefetch = started or prefetch_chart(chart, cache)
     if prefetch is None:
         return chart_renders(chart_document(chart, cache), styles, cache)
 
@@ -107,6 +120,7 @@ class ChartApart:
     after RENDERS_TIMEOUT: whatever it did, the cache is checked after it."""
 
     def __init__(self, chart: ChartInputs, cache_folder: Path) -> None:
+        self.key = chart.document_key
         self.folder = tempfile.TemporaryDirectory(prefix="collab-chart-")
         given = Path(self.folder.name, "chart.pickle")
         try:
@@ -126,6 +140,11 @@ class ChartApart:
             self.process.wait()
         finally:
             self.folder.cleanup()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+        self.wait()
 
 
 _MAKE_CHART = ("import sys, pathlib, pickle, builder.chart_cache as b; "

@@ -9,7 +9,7 @@ import pytest
 
 from builder.cache import TextCache
 from builder.config import Config, LimitsConfig, MetricConfig, PathsConfig
-from builder.readers import INPUT_KINDS, _cut, read_inputs
+from builder.readers import INPUT_KINDS, _cut, read_inputs, read_results
 from builder.readers.agents import read_agent
 from builder.readers.kinds import InputKind
 from builder.sources import Bucket, file_states
@@ -42,6 +42,13 @@ def test_gen2_results_are_ordered_and_verdicts_applied(gen2):
         ("20260614-120000-500_firfir-cast", "invalid"),
         ("20260615-080000-000_vejja", None),
     ]
+
+
+def test_the_results_read_alone_are_those_read_with_the_rest(gen1, gen2):
+    """The build reads the results first, to start drawing the chart, then everything."""
+    assert read_results(bucket_of(FIXTURES / "gen2-bucket"), Config(metric=TPS)) == gen2.results
+    assert read_results(bucket_of(FIXTURES / "gen1-bucket"), Config(metric=BPB)) == gen1.results
+    assert len(gen1.results) > 2 and any(r.verification for r in gen2.results)
 
 
 def test_gen2_messages_in_time_order_including_the_same_minute(gen2):

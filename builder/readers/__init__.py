@@ -48,6 +48,9 @@ INPUT_KINDS: tuple[InputKind, ...] = (
     InputKind("{taskforces}/*/*", read_taskforce, folder=True, readme=True),
     InputKind("*", read_readme, readme=True),            # the bucket's top level
 )
+# The kinds the results come from: the first of the table, so that they claim the same files
+# alone as in it.
+RESULT_KINDS = INPUT_KINDS[:4]
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,15 @@ def read_inputs(bucket: Bucket, config: Config,
                    default=None),
         keys=keys,
     )
+
+
+def read_results(bucket: Bucket, config: Config, cache: TextCache | None = None, salt: str = "",
+                 states: FileStates | None = None) -> tuple[Result, ...]:
+    """`read_inputs(...).results`, looking only at the files they come from (not at every
+    file's name for secrets: 0.6 s at 10,000 messages)."""
+    files = tuple(path for _, path in claim(bucket.files, RESULT_KINDS, config.paths))
+    return read_inputs(replace(bucket, files=files), config, RESULT_KINDS, cache, salt,
+                       states).results
 
 
 def _without_secret_names(bucket: Bucket) -> tuple[Bucket, list[Problem]]:
