@@ -33,7 +33,7 @@ from builder.pages import build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
 from builder.parallel import (Running, WorkerError, background, collect, give_back_free_memory,
-                              start)
+                              start, worker_count)
 from builder.planning import batch_scale, cheap_in_process, planned
 from builder.readers import read_inputs, read_results
 from builder.readers.traces import load_transcript, log_key
@@ -256,8 +256,8 @@ def chart_from_results(source: Source, config: Config, caches: Caches, code: str
     when this process holds least, not beside the workers that render the bodies and pages
     (at 100,000 messages, 880 MiB of processes together). The results are read again with the
     rest, from the inputs' cache."""
-    if caches.files.holds_any("chart-doc"):
-        return None
+    if worker_count() < 2 or caches.files.holds_any("chart-doc"):
+        return None                       # no other core to draw it on, or a warm cache
     results = read_results(source.bucket, config, caches.inputs, salt, source.states)
     return start_chart(leaderboard_of(ranked_results(results), config), config, caches.files, code)
 

@@ -351,6 +351,10 @@ def test_a_cold_build_starts_drawing_the_chart_before_it_reads_the_messages(tmp_
     add_reply(bucket)
     run(tmp_path, bucket, tmp_path / "cache", tmp_path / "cron")
     assert events == ["read messages"]
+    events.clear()
+    monkeypatch.setenv("COLLAB_WORKERS", "1")                  # no other core to draw it on
+    run(tmp_path, bucket, tmp_path / "cache-one", tmp_path / "one")
+    assert events == ["read messages"]
 
 
 def test_a_chart_process_that_fails_leaves_the_chart_to_the_build(tmp_path, bucket, monkeypatch):
