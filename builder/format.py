@@ -142,6 +142,51 @@ def score(value: float | None, text: str = "") -> str:
     return _short_exponent(f"{value:.6g}")
 
 
+# A column's scores share their number of decimals, but never more than these: a long
+# fraction (0.000123457) must not write the column's largest score with a dozen digits.
+_MOST_DECIMALS = 6
+_MOST_DIGITS = 8
+
+
+def decimals_alike(values: Iterable[float | None]) -> int | None:
+    """How many decimals the scores of one column share, so that they line up: as many as the
+    column's most precise score shows alone (`score`), at most 6, and at most what keeps its
+    largest score to 8 digits. [0.9134, 0.91, 1.0] -> 4; None when no score is written plain
+    (none, or all of them with an exponent)."""
+    plain = [abs(v) for v in values if v is not None and _written_plain(v)]
+    if not plain:
+        return None
+    whole_digits = len(f"{max(plain):.0f}")
+    return min(max(_decimals_shown(v) for v in plain), _MOST_DECIMALS,
+               max(0, _MOST_DIGITS - whole_digits))
+
+
+def score_in_column(value: float | None, text: str, decimals: int | None, grouped: bool) -> str:
+    """A score as its column shows it, with the column's `decimals` (`decimals_alike`):
+    0.91 -> "0.9100" beside 0.9134. `grouped`: the column holds a score of 100,000 or more,
+    so thousands are grouped in all of its scores. A score written with an exponent, or that
+    these decimals would show as 0, is shown as `score` shows it."""
+    if decimals is None or value is None or not _written_plain(value):
+        return score(value, text)
+    shown = f"{value + 0.0:{',' if grouped else ''}.{decimals}f}"
+    return shown if value == 0 or shown.strip("-0.,") else score(value, text)
+
+
+def groups_thousands(values: Iterable[float | None]) -> bool:
+    """Whether a column of these scores groups thousands ("123,457"), as `score` writes a
+    score of 100,000 or more."""
+    return any(v is not None and _written_plain(v) and abs(v) >= 100_000 for v in values)
+
+
+def _written_plain(value: float) -> bool:
+    """`score` writes it without an exponent."""
+    return math.isfinite(value) and "e" not in score(value)
+
+
+def _decimals_shown(value: float) -> int:
+    return len(score(value).partition(".")[2])
+
+
 def _short_exponent(text: str) -> str:
     """"1e-07" -> "1e-7": an exponent without leading zeros, as the chart's axis writes it."""
     return _EXPONENT_ZEROS.sub(r"\1", text)

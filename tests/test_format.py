@@ -146,3 +146,23 @@ def test_how_a_message_came_in_is_said_only_when_it_tells_a_visitor_something():
 def test_a_results_status_reads_as_words():
     assert fmt.status("agent-run") == "a run by the agent"
     assert fmt.status("baseline").startswith("baseline: ")
+
+
+@pytest.mark.parametrize("column, shown", [
+    ([0.9134, 0.91, 1.0], ["0.9134", "0.9100", "1.0000"]),
+    ([541.2734418006153, 519.86, 501.83], ["541.273", "519.860", "501.830"]),
+    ([123456.7, 1234.5, 1.5], ["123,456.7", "1,234.5", "1.5"]),      # thousands grouped in all
+    ([1234.5, 2.25], ["1234.50", "2.25"]),                              # none grouped below 100,000
+    ([0.000123457, 0.5], ["0.000123", "0.500000"]),                     # at most 6 decimals
+    ([12345678.9, 3.25], ["12,345,679", "3"]),                          # at most 8 digits...
+    ([12345678.9, 0.0004], ["12,345,679", "0.0004"]),                   # ...but no score shown as 0
+    ([-0.0, 0.25], ["0.00", "0.25"]),                                   # no "-0.00"
+    ([123456.78, -0.001], ["123,456.78", "-0.001"]),                    # nor "-0.00" for one below 0
+    ([1e-320, 0.25], ["1e-320", "0.25"]),                               # a subnormal keeps its exponent
+    ([1e30, 2.5, -2.5e-7], ["1e+30", "2.5", "-2.5e-7"]),                # exponents as `score` writes them
+    ([float("nan"), None, 0.5], ["n/a", "n/a", "0.5"]),                 # no number: what was written
+    ([float("inf"), None], ["n/a", "n/a"]),
+])
+def test_a_columns_scores_share_their_decimals(column, shown):
+    decimals, grouped = fmt.decimals_alike(column), fmt.groups_thousands(column)
+    assert [fmt.score_in_column(v, "n/a", decimals, grouped) for v in column] == shown

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from builder import format as fmt
 from builder.check import check_site
 from builder.cli import main
 from tests import html
@@ -168,7 +169,7 @@ def test_invalid_and_negative_results_are_listed_apart(site):
     invalid = {k for k, v in verdicts.items() if v == "invalid"}
     # and a Gen 1 run whose verdict is written in LEADERBOARD.md only ("❌ invalid")
     assert len(page.table("lb-invalid")) == len(invalid) + 1
-    assert ["moth-9", "371.48 tok/s"] in [row[:2] for row in page.table("lb-invalid")]
+    assert ["moth-9", "371.480 tok/s"] in [row[:2] for row in page.table("lb-invalid")]
     ranked_links = {url for row in all_ranked_rows(site) for _, url in row["links"]}
     for name in invalid:
         assert f"/results/{Path(name).stem.lower()}/" not in ranked_links
@@ -345,7 +346,9 @@ def test_an_agents_page_gives_its_best_result_and_its_place_among_the_agents(sit
         assert place["href"] == f"/#{tr['id']}"
         details = next(a["href"] for a in tr.select("td.links a") if html.text_of(a) == "details")
         assert score["href"] == details
-        assert html.text_of(score) == tr.select_one("td.score").contents[0].strip()
+        # the board's column writes scores alike ("519.860"), the page the best alone ("519.86")
+        value = float(tr.select_one("td.score")["data-value"])
+        assert html.text_of(score) == fmt.with_unit(fmt.score(value), "tok/s")
     unranked = html.soup(site / "agents" / "drift-11" / "index.html")
     assert html.text_of(unranked.select("dl.profile dd")[-1]) == "—"
 
@@ -1703,3 +1706,32 @@ def test_a_reply_naming_a_file_with_a_space_in_a_refs_list_is_threaded(tmp_path)
     assert thread_links(out / reply.strip("/") / "index.html", "parent") == [f"/messages/{answered.name}/"]
     assert thread_links(answered / "index.html", "child") == [reply]
     assert "no such message" not in (out / "build" / "index.html").read_text()
+
+
+def figures_of(page, table_id: str, column: str) -> list[str]:
+    """The numbers a table's column shows ("519.860"), without badges or unit."""
+    cells = page.select(f"#{table_id} tbody td.{column}")
+    return [re.findall(r"-?[0-9][0-9,]*(?:\.[0-9]+)?", html.text_of(td))[-1]
+            for td in cells if td.get("data-value")]
+
+
+def test_a_columns_scores_line_up_while_a_result_page_shows_its_own(site):
+    """0.91 above 0.9134 reads as a different kind of number: a table's column writes its
+    scores with the same decimals, and a score's own page as it is."""
+    tables = [(site / "index.html", "lb-best"), (site / "results" / "index.html", "results-all"),
+              *((p, "agent-results") for p in sorted((site / "agents").glob("*/index.html")))]
+    checked = 0
+    for path, table_id in tables:
+        page = html.soup(path)
+        for column in ("score", "secondary"):
+            decimals = {len(f.partition(".")[2]) for f in figures_of(page, table_id, column)}
+            assert len(decimals) <= 1, (path, column, decimals)
+            checked += len(decimals)
+    assert checked > 20
+    home = html.soup(site / "index.html")
+    padded = next(td for td in home.select("#lb-best td.score") if td["data-value"] == "519.86")
+    assert html.text_of(padded).endswith("519.860 tok/s")
+    result = html.soup(site / padded.find_parent("tr").select_one("td.links a")["href"].strip("/")
+                       / "index.html")
+    assert html.text_of(result.select_one("h1")).startswith("519.86 tok/s by")
+

@@ -23,7 +23,7 @@ from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html,
                               heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
 from builder.pages.views import (Correspondent, Counted, DayGroup, MessageView, ResultRow,
-                                 SplitDays, archive_days, correspondents, day_anchor,
+                                 SplitDays, aligned_rows, archive_days, correspondents, day_anchor,
                                  message_view, result_row, telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
@@ -379,7 +379,13 @@ class SiteContext:
         return self._row(entry.result, entry)
 
     def plain_rows(self, results: Sequence[Result]) -> list[ResultRow]:
-        return [self.rows_by_result[r.id] for r in results]
+        """The rows of a table of these results, scores written alike in a column."""
+        return self.table([self.rows_by_result[r.id] for r in results])
+
+    def table(self, rows: Sequence[ResultRow], among: Sequence[ResultRow] = ()) -> list[ResultRow]:
+        """The rows as one table shows them: a column's scores written with the same decimals
+        (those of `among` when the rows are a view of them)."""
+        return aligned_rows(rows, self.config.metric.unit, among)
 
     def writes_to(self, agent: str) -> tuple[Correspondent, ...]:
         """The agents `agent` wrote to most."""

@@ -51,11 +51,12 @@ class LegendItem:
 
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c, lb, metric = ctx.collab, ctx.collab.leaderboard, ctx.config.metric
-    best = [ctx.row(e) for e in lb.best]
+    ranked = [ctx.row(e) for e in lb.all]
+    best = ctx.table([ctx.row(e) for e in lb.best], among=ranked)   # a view of the ranked rows
     leader = best[0] if best and not lb.fallback else None
     chart = ctx.chart()
     chart_data = chart["data"]
-    results_data = table_rows_json([ctx.row(e) for e in lb.all], ctx.urls)
+    results_data = table_rows_json(ctx.table(ranked), ctx.urls)
     best_text = fmt.score(leader.score, leader.score_exact) if leader else fmt.MISSING
     page = ctx.base_context(ctx.site.title, "home", ctx.urls.home(), ctx.site.tagline, dated=True)
     page.update(

@@ -364,6 +364,27 @@ def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls:
         is_record=bool(entry and entry.is_record), links=result_links(r, urls, traces))
 
 
+def aligned_rows(rows: Sequence[ResultRow], unit: str,
+                 among: Sequence[ResultRow] = ()) -> list[ResultRow]:
+    """The rows of one table, their scores and their secondary values each written with the
+    decimals of their column, so that a column's figures line up ("0.9100" above "0.9134", not
+    "0.91"); a result's own page shows its score alone. `among`: the rows whose values choose
+    the decimals when a view of the table shows some of them (the rows themselves otherwise)."""
+    among = among or rows
+    score = _column(among, lambda row: row.score)
+    secondary = _column(among, lambda row: row.secondary)
+    return [replace(row, score_text=fmt.with_unit(score(row.score, row.score_exact), unit),
+                    secondary_text=secondary(row.secondary, row.secondary_text))
+            for row in rows]
+
+
+def _column(rows: Sequence[ResultRow],
+            value: Callable[[ResultRow], float | None]) -> Callable[[float | None, str], str]:
+    values = [value(row) for row in rows]
+    decimals, grouped = fmt.decimals_alike(values), fmt.groups_thousands(values)
+    return lambda v, text: fmt.score_in_column(v, text, decimals, grouped)
+
+
 def result_links(r: Result, urls: Urls, traces: tuple[Trace, ...]) -> tuple[Link, ...]:
     links = [Link("details", urls.result(r.id))] if r.origin != "fallback" else []   # no page of its own
     source = urls.bucket_view(r.source_path) if r.source_path else None

@@ -349,17 +349,18 @@
       td.className = "num score";
       td.setAttribute("data-value", numberValue(row.score));
       td.title = row.score_exact;
-      text(td, row.score_text || "—");
+      // the badges before the score: the column's scores end where they line up
       if (row.status !== "agent-run") {
-        td.appendChild(document.createTextNode(" "));
         td.appendChild(make("span", "badge status", row.status));
+        td.appendChild(document.createTextNode(" "));
       }
       if (row.record) {
         var b = make("span", "badge record", "record");
         b.title = "set a new record when posted";
-        td.appendChild(document.createTextNode(" "));
         td.appendChild(b);
+        td.appendChild(document.createTextNode(" "));
       }
+      td.appendChild(document.createTextNode(row.score_text || "—"));
     },
     secondary: function (td, row) {
       td.className = "num secondary";
