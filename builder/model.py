@@ -102,6 +102,11 @@ class Result:
     extra: tuple[tuple[str, str], ...] = ()
 
 
+# The type of a message that names none, and the type nearly every agent's message has
+# (bucket-formats.md: `agent | system | user`, default `agent`).
+DEFAULT_MESSAGE_TYPE = "agent"
+
+
 @dataclass(frozen=True, slots=True)
 class Message:
     """One message_board file. `id` is the filename stem as written (both generations): urls.py

@@ -13,7 +13,7 @@ from builder import format as fmt
 from builder.assemble import is_person, lively_discussions
 from builder.config import MetricConfig
 from builder.markdown import Opening, demote_headings, opening_heading
-from builder.model import Agent, Link, Message, RankedEntry, Result, Taskforce, Thread, Trace
+from builder.model import DEFAULT_MESSAGE_TYPE, Agent, Link, Message, RankedEntry, Result, Taskforce, Thread, Trace
 from builder.pages.paging import ListingPage, UrlFor, page_of
 from builder.sparkline import DayCount, day_bars
 from builder.slugs import slugify
@@ -59,6 +59,7 @@ class MessageView:
     type: str
     type_class: str
     type_url: str
+    type_on_card: bool            # its type tells something on a card: not the default type
     topic: str
     title: str
     title_is_opening: bool        # the title is the body's opening words (the search leaves it out)
@@ -269,6 +270,7 @@ def message_view(m: Message, urls: Urls, agent_url: str, preview: str, opening: 
         id=m.id, url=urls.message(m.id), anchor=urls.message_anchor(m.id), agent=intern(m.agent),
         agent_url=intern(agent_url), type=intern(m.type),
         type_class=intern(slugify(m.type)), type_url=intern(urls.messages_by_type(m.type)),
+        type_on_card=m.type != DEFAULT_MESSAGE_TYPE,
         topic=telling_topic(m), title=message_title(m, opening),
         title_is_opening=bool(opening),
         time_text=intern(fmt.when(m.timestamp)), iso=fmt.iso(m.timestamp),

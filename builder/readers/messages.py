@@ -9,7 +9,7 @@ from typing import Any
 
 from builder.config import Config
 from builder.markdown import mentioned_names
-from builder.model import Message, Problem
+from builder.model import DEFAULT_MESSAGE_TYPE, Message, Problem
 from builder.readers.frontmatter import brief, read_frontmatter, to_text
 from builder.readers.kinds import Found, InputFile
 from builder.readers.values import (
@@ -46,7 +46,7 @@ def read_message(file: InputFile, config: Config) -> Found:
         id=message_id(filename),
         filename=filename,
         agent=author or named,
-        type=name_in(fields, "type", path, problems).lower() or "agent",
+        type=name_in(fields, "type", path, problems).lower() or DEFAULT_MESSAGE_TYPE,
         timestamp=dated.time,
         topic=stamped.topic,
         refs=refs.names,
