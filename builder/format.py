@@ -126,6 +126,23 @@ def span(times: Iterable[datetime | None]) -> str:
     return "" if not days else days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
 
 
+def days(times: Iterable[datetime | None]) -> str:
+    """The days of these times, short, with the month's name (never a locale's "06/07"):
+    "6 Jul", "6–7 Jul", "31 Jul – 2 Aug", "31 Dec 2026 – 1 Jan 2027" (a year only where the
+    days cross one); "" when none is known. A page of an archive by the days it holds."""
+    known = [utc(t) for t in times if t]
+    if not known:
+        return ""
+    first, last = min(known).date(), max(known).date()
+    if first == last:
+        return f"{first.day} {first:%b}"
+    if first.year != last.year:
+        return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+    if first.month != last.month:
+        return f"{first.day} {first:%b} – {last.day} {last:%b}"
+    return f"{first.day}–{last.day} {first:%b}"
+
+
 def score(value: float | None, text: str = "") -> str:
     """A score as people read it: 541.2734418006153 -> "541.273", 123456.7 -> "123,457",
     1.2244 -> "1.2244", 1e30 -> "1e+30", 1e-7 -> "1e-7", -0.0 -> "0". A missing or non-finite

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from datetime import datetime
 
 import pytest
 
+from builder import format as fmt
 from builder.cli import main
 from tests.browser import LINES, PageWatch, serve_folder
 from tests.site_fixtures import REPO
@@ -185,15 +187,10 @@ def test_a_visitor_jumps_from_the_archive_to_a_day(browser, served):
 def test_older_leads_past_the_latest_page_to_a_message_in_full_view(browser, served):
     """From the newest 50 messages of a type, "Older" shows the newest one they leave out,
     whole, below the day's heading that stays at the top of the window, and outlined (near a
-    page's end it cannot be scrolled to the top); the page list marks the latest page, in
-    bold, as the one shown."""
+    page's end it cannot be scrolled to the top)."""
     page, watch = open_page(browser, served[0], "/messages/type/agent/")
-    pages = page.locator("nav.pager").first.locator(".pages a")
-    weights = pages.evaluate_all("links => links.map(a => getComputedStyle(a).fontWeight)")
-    assert pages.first.get_attribute("aria-current") == "page"
-    assert int(weights[0]) >= 700 and all(int(w) < 600 for w in weights[1:])
     shown = page.locator("li.message-card a.time").evaluate_all("links => links.map(a => a.href)")
-    older = page.locator("nav.pager").first.get_by_role("link", name="Older", exact=True).get_attribute("href")
+    older = page.locator("nav.pager").first.locator("a[rel=next]").get_attribute("href")
     for width in (1280, 320):                # on a phone the day's heading takes three lines
         page.set_viewport_size({"width": width, "height": 800})
         page.goto(served[0] + older, wait_until="networkidle")
@@ -620,4 +617,27 @@ def test_a_reader_walks_to_the_newer_and_back_to_the_older_message_by_keyboard(b
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
     assert walk(2) == "older"
     assert page.url == f"{origin}/messages/{ids[10]}/"
+    assert watch.console_errors == []
+
+
+def test_the_archives_pager_names_each_page_by_the_days_it_holds(browser, served):
+    """"Pages: latest 6 5 4 3 2 1" said nothing of what a page holds, and listed as an older
+    page the one the latest page repeats: each older page is named by its days, at the
+    address it always had, and a page's "Newer" and "Older" say their days too."""
+    page, watch = open_page(browser, served[0], "/messages/")
+    pager = page.locator("nav.pager").first
+    assert "latest" not in pager.inner_text()
+    listed = pager.locator(".pages a").evaluate_all(
+        "links => links.map(a => [a.textContent, new URL(a.href).pathname])")
+    assert [path for _, path in listed] == [f"/messages/page/{n}/" for n in range(5, 0, -1)]
+    assert pager.locator("a[rel=next]").inner_text().startswith(f"Older ({listed[0][0]})")
+    for text, path in (listed[0], listed[-1]):
+        page.goto(served[0] + path, wait_until="networkidle")
+        posted = page.locator("li.message-card time").evaluate_all(
+            "times => times.map(t => t.getAttribute('datetime'))")
+        days = sorted({p[:10] for p in posted})
+        first, last = (datetime.fromisoformat(d) for d in (days[0], days[-1]))
+        assert text == fmt.days([first, last]), path
+    newer = page.locator("nav.pager").first.locator("a[rel=prev]").inner_text()
+    assert newer.endswith(f"({listed[-2][0]})")              # page 1's newer is page 2
     assert watch.console_errors == []

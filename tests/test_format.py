@@ -166,3 +166,14 @@ def test_a_results_status_reads_as_words():
 def test_a_columns_scores_share_their_decimals(column, shown):
     decimals, grouped = fmt.decimals_alike(column), fmt.groups_thousands(column)
     assert [fmt.score_in_column(v, "n/a", decimals, grouped) for v in column] == shown
+
+
+@pytest.mark.parametrize("times, shown", [
+    ([datetime(2026, 7, 6, 23, 59)], "6 Jul"),
+    ([datetime(2026, 7, 7, 1), None, datetime(2026, 7, 6, 23)], "6–7 Jul"),     # in any order
+    ([datetime(2026, 7, 31), datetime(2026, 8, 2)], "31 Jul – 2 Aug"),
+    ([datetime(2026, 12, 31), datetime(2027, 1, 1)], "31 Dec 2026 – 1 Jan 2027"),
+    ([None], ""),
+])
+def test_days_name_a_page_by_the_days_of_its_items(times, shown):
+    assert fmt.days(times) == shown

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 from hypothesis import given, strategies as st
@@ -32,7 +33,7 @@ def test_numbered_pages_are_made_only_when_full():
     latest = pages["/m/"]
     assert list(latest.items) == [5, 6, 7]
     assert latest.pager.older_url == "/m/page/2/"           # 4, not on the latest page, is on page 2
-    assert latest.pager.numbered == ((2, "/m/page/2/"), (1, "/m/page/1/"))
+    assert [(p.number, p.url) for p in latest.pager.numbered] == [(2, "/m/page/2/"), (1, "/m/page/1/")]
     assert pages["/m/page/2/"].pager.newer_url is None       # the newer items: its "Latest" link
     assert pages["/m/page/2/"].pager.latest_url == "/m/" and pages["/m/page/2/"].pager.total > 1
     assert pages["/m/page/1/"].pager.newer_url == "/m/page/2/"
@@ -59,7 +60,7 @@ def test_every_item_is_on_a_page_and_numbered_pages_never_move(count, size):
     for page in pages[:-1]:
         assert len(page.items) == size and list(page.items) == items[(page.number - 1) * size:page.number * size]
     links = {u for page in pages for u in (page.pager.newer_url, page.pager.older_url) if u}
-    links |= {u for n, u in pages[-1].pager.numbered if n}
+    links |= {p.url for p in pages[-1].pager.numbered if p.number}
     assert links <= {page.url for page in pages}            # no link to a page that is not made
 
 
@@ -97,7 +98,7 @@ def test_page_of_names_a_page_that_lists_the_item(count, size, data):
 
 def test_the_latest_page_lists_every_page_of_a_short_listing():
     pages = paged_listing(list(range(30 * 3)), 3, url)          # 30 full pages
-    assert [n for n, _ in pages[-1].pager.numbered] == list(range(30, 0, -1))
+    assert [p.number for p in pages[-1].pager.numbered] == list(range(29, 0, -1))    # 30 is the latest page
 
 
 @given(st.integers(31, 30_000))
@@ -118,9 +119,9 @@ def test_a_long_listing_lists_the_newest_pages_round_numbers_and_the_first(full)
 
 def test_the_pager_shows_a_gap_as_an_ellipsis_not_a_link():
     from jinja2 import Environment, FileSystemLoader
-    from builder.pages.paging import Pager
+    from builder.pages.paging import PageLink, Pager
     env = Environment(loader=FileSystemLoader(REPO / "builder" / "theme" / "templates"), autoescape=True)
-    numbered = tuple((n, url(n) if n else "") for n in listed_pages(200))
+    numbered = tuple(PageLink(n, url(n) if n else "") for n in listed_pages(200))
     pager = Pager(0, 201, None, url(200), url(None), numbered)
     html = env.get_template("_partials/pager.html").render(pager=pager)
     links = re.findall(r'<a href="/m/page/(\d+)/">\1</a>', html)
@@ -128,9 +129,20 @@ def test_the_pager_shows_a_gap_as_an_ellipsis_not_a_link():
     assert html.count('<span class="gap">…</span>') == 1
 
 
-def test_the_page_list_marks_the_page_shown():
+def test_the_pager_names_the_pages_by_their_days_at_the_same_addresses():
+    """"latest 6 5 4 3 2 1" said nothing of what a page holds: a page is named by the days of
+    its items, and the page the latest page repeats is not listed as an older one."""
     from jinja2 import Environment, FileSystemLoader
     env = Environment(loader=FileSystemLoader(REPO / "builder" / "theme" / "templates"), autoescape=True)
-    latest = paged_listing(list(range(10)), 3, url)[-1]
-    html = env.get_template("_partials/pager.html").render(pager=latest.pager)
-    assert re.findall(r'<a href="([^"]*)" aria-current="page">(\w+)</a>', html) == [("/m/", "latest")]
+    times = [datetime(2026, 7, 6 + i // 4, 10, i) for i in range(12)]        # 4 items a day
+    pages = paged_listing(times, 3, url, when=lambda t: t)
+    assert [p.url for p in pages] == [p.url for p in paged_listing(times, 3, url)]
+    latest, third = pages[-1].pager, pages[2].pager
+    assert [(p.number, p.days) for p in latest.numbered] == [(3, "7–8 Jul"), (2, "6–7 Jul"),
+                                                             (1, "6 Jul")]
+    assert latest.older_days == "7–8 Jul" and (third.newer_days, third.older_days) == ("8 Jul", "6–7 Jul")
+    html = " ".join(env.get_template("_partials/pager.html").render(pager=latest).split())
+    assert '<a rel="next" href="/m/page/3/">Older <span class="days">(7–8 Jul)</span>' in html
+    assert re.findall(r'<a href="/m/page/(\d)/" title="page \1">([^<]+)</a>', html) == [
+        ("3", "7–8 Jul"), ("2", "6–7 Jul"), ("1", "6 Jul")]
+    assert "latest" not in html

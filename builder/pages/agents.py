@@ -63,7 +63,8 @@ def results_listing(ctx: SiteContext, agent: str) -> Iterator[Deferred]:
     what = ResultsListing(f"Results of {agent}", agent)
     for listing in paged_listing(results, ctx.config.limits.results_per_page,
                                  partial(ctx.urls.agent_results, agent),
-                                 anchor=lambda r: ctx.urls.result_anchor(r.id)):
+                                 anchor=lambda r: ctx.urls.result_anchor(r.id),
+                                 when=lambda r: r.timestamp):
         yield deferred(listing.url, index_fingerprint(ctx, listing, len(results), what),
                        partial(index_page, ctx, listing, len(results), "", what),
                        weight=len(listing.items))

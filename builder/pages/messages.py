@@ -140,7 +140,8 @@ def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor
     """The pages of one listing (`what`). `types` are every message type there is (each page
     links them); `latest`, what its latest page alone lists."""
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for,
-                             anchor=lambda m: ctx.urls.message_anchor(m.id))
+                             anchor=lambda m: ctx.urls.message_anchor(m.id),
+                             when=lambda m: m.timestamp)
     for listing in listings:
         shown = (what, tuple(types), latest if listing.number == 0 else LatestOnly(),
                  len(messages), split_days(listing))

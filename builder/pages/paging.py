@@ -6,11 +6,22 @@ its older neighbour then links to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable, Sequence, TypeVar
+
+from builder import format as fmt
 
 T = TypeVar("T")
 UrlFor = Callable[[int | None], str]
 AnchorOf = Callable[[T], str]          # the id of an item's place on a page ("" for none)
+WhenOf = Callable[[T], datetime | None]    # an item's time, which names its page by its days
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int                               # 0: a gap between the pages listed
+    url: str
+    days: str = ""                            # the days its items were posted ("6–7 Jul")
 
 
 @dataclass(frozen=True)
@@ -20,7 +31,9 @@ class Pager:
     newer_url: str | None
     older_url: str | None
     latest_url: str
-    numbered: tuple[tuple[int, str], ...]     # listed on the latest page only; (0, "") a gap
+    numbered: tuple[PageLink, ...]            # the older pages, listed on the latest page only
+    newer_days: str = ""                      # the days of the newer and older pages' items
+    older_days: str = ""
 
 
 @dataclass(frozen=True)
@@ -38,25 +51,32 @@ class ListingPage:
 
 
 def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
-                  anchor: AnchorOf = lambda item: "") -> list[ListingPage]:
+                  anchor: AnchorOf = lambda item: "",
+                  when: WhenOf | None = None) -> list[ListingPage]:
     """The full numbered pages (oldest first), then the rolling latest page at url_for(None).
 
     A numbered page is made once it is full: until then its items are the newest, and the
     latest page shows them. So a new item changes the latest page alone (and, once in `size`
     items, adds a numbered page), and a short listing is one page, not two. The latest page's
     "Older" leads to the newest item it does not show, at its `anchor`: the numbered page that
-    holds it mostly repeats the latest page above it."""
+    holds it mostly repeats the latest page above it. `when`: the items' times, which name the
+    pages in a pager by their days ("6–7 Jul", not "page 6")."""
     full = len(items) // size
+    days = _days_of(items, size, when)
     tail = len(items) > full * size               # items past the last full page
-    out = [_numbered_page(items, n, size, full, url_for) for n in range(1, full + 1)]
+    out = [_numbered_page(items, n, size, full, url_for, days) for n in range(1, full + 1)]
     latest = items[-size:] if items else items[:0]
     before = len(items) - len(latest)             # items the latest page does not show
     older = (_at(page_of(before - 1, len(items), size, url_for), anchor(items[before - 1]))
              if before else None)
-    numbered = tuple((n, url_for(n) if n else "") for n in listed_pages(full))
+    # the page the latest page repeats is not listed among the older ones
+    listed = listed_pages(full)[0 if tail else 1:]
+    numbered = tuple(PageLink(n, url_for(n), days(n)) if n else PageLink(0, "") for n in listed)
     latest_url = url_for(None)
+    older_days = days(page_number(before - 1, size)) if before else ""
     out.append(ListingPage(latest_url, 0, latest,
-                           Pager(0, full + tail, None, older, latest_url, numbered),
+                           Pager(0, full + tail, None, older, latest_url, numbered,
+                                 older_days=older_days),
                            same_as=url_for(full) if full and not tail else None,
                            older_item=items[before - 1] if before else None))
     return out
@@ -67,7 +87,20 @@ def page_of(position: int, count: int, size: int, url_for: UrlFor) -> str:
     oldest) of `count` items: the latest page when it shows it."""
     if position >= count - size:
         return url_for(None)
-    return url_for(position // size + 1)
+    return url_for(page_number(position, size))
+
+
+def page_number(position: int, size: int) -> int:
+    """The numbered page that holds the item at `position` (0: the oldest)."""
+    return position // size + 1
+
+
+def _days_of(items: Sequence[T], size: int, when: WhenOf | None) -> Callable[[int], str]:
+    """The days of a numbered page's items ("" without `when`): a full page's items never
+    change, so neither do its days."""
+    def days(n: int) -> str:
+        return fmt.days(map(when, items[(n - 1) * size:n * size])) if when else ""
+    return days
 
 
 def _at(url: str, anchor: str) -> str:
@@ -93,17 +126,18 @@ def listed_pages(full: int) -> list[int]:
 
 
 def _numbered_page(items: Sequence[T], n: int, size: int, full: int,
-                   url_for: UrlFor) -> ListingPage:
+                   url_for: UrlFor, days: Callable[[int], str]) -> ListingPage:
     start, end = (n - 1) * size, n * size
-    return ListingPage(url_for(n), n, items[start:end], _numbered_pager(n, full, url_for),
+    return ListingPage(url_for(n), n, items[start:end], _numbered_pager(n, full, url_for, days),
                        older_item=items[start - 1] if start else None,
                        newer_item=items[end] if n < full else None)
 
 
-def _numbered_pager(n: int, full: int, url_for: UrlFor) -> Pager:
+def _numbered_pager(n: int, full: int, url_for: UrlFor, days: Callable[[int], str]) -> Pager:
     # A numbered page links only to its neighbours and to the latest page, and knows of no page
     # past the next one: listing every page number here, or the number of pages, would change
     # all pages each time a page is added. So a page changes once, when the next one is made.
     return Pager(current=n, total=n + 1, newer_url=url_for(n + 1) if n < full else None,
                  older_url=url_for(n - 1) if n > 1 else None,
-                 latest_url=url_for(None), numbered=())
+                 latest_url=url_for(None), numbered=(),
+                 newer_days=days(n + 1) if n < full else "", older_days=days(n - 1) if n > 1 else "")

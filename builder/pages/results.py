@@ -30,7 +30,8 @@ class ResultsListing:
 def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     results = list(ctx.collab.results)
     listings = paged_listing(results, ctx.config.limits.results_per_page, ctx.urls.results,
-                             anchor=lambda r: ctx.urls.result_anchor(r.id))
+                             anchor=lambda r: ctx.urls.result_anchor(r.id),
+                             when=lambda r: r.timestamp)
     every = ctx.urls.file(ALL_RESULTS_JSON) if listings[-1].pager.total > 1 else ""
     for listing in listings:
         yield deferred(listing.url, index_fingerprint(ctx, listing, len(results)),

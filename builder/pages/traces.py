@@ -202,7 +202,8 @@ def index_pages(ctx: SiteContext) -> list[PageSpec]:
     traces = list(reversed(ctx.collab.traces))          # oldest first, for stable pages
     totals = token_totals(traces)
     specs = []
-    for listing in paged_listing(traces, TRACES_PER_PAGE, ctx.urls.traces):
+    for listing in paged_listing(traces, TRACES_PER_PAGE, ctx.urls.traces,
+                                 when=lambda t: t.started_at):
         number = listing.number
         page = ctx.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces",
                                 listing.url, index_description(totals, listing.items, number))
