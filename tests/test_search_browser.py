@@ -352,9 +352,8 @@ def test_type_and_date_filters_narrow(browser, served):
     page.select_option("select[name=type]", kind)
     typed = results_of(page)
     assert typed and all(meta.split(" · ")[2] == kind for _, _, meta in typed)
-    page.fill("input[name=from]", day)
-    page.fill("input[name=to]", day)
-    page.dispatch_event("input[name=to]", "change")
+    page.select_option("select[name=from]", day)
+    page.select_option("select[name=to]", day)
     page.wait_for_url(re.compile(f"to={day}"))
     dated = results_of(page)
     assert dated and all(meta.split(" · ")[3].startswith(day) for _, _, meta in dated)
@@ -687,3 +686,22 @@ def test_nothing_moves_while_the_search_page_loads_its_results(browser, served, 
     page.wait_for_timeout(300)
     assert page.evaluate("window.__shifts") < 0.01
     page.context.close()
+
+
+def test_the_date_filters_write_days_as_the_site_does_in_any_locale(browser, served):
+    """A date input wrote the day in the visitor's locale: "07/08/2026" is 8 July in the US and
+    7 August in Britain. The choices are the site's days, written as its pages write them."""
+    origin, site = served
+    days = sorted({t["datetime"][:10] for t in soup(site / "messages" / "index.html").select("li.message-card time")})
+    for locale in ("en-US", "en-GB", "de-DE"):
+        context = browser.new_context(locale=locale)
+        page = context.new_page()
+        page.goto(f"{origin}/search/?q=speculative&from={days[0]}", wait_until="networkidle")
+        shown = page.eval_on_selector("select[name=from]", "s => s.selectedOptions[0].textContent")
+        assert shown == days[0], locale
+        choices = page.eval_on_selector_all("select[name=to] option", "os => os.map(o => o.textContent)")
+        assert choices[0] == "any day" and set(days) <= set(choices[1:]), locale
+        assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", c) for c in choices[1:]), locale
+        assert all(re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}\sUTC", meta) for _, _, meta in results_of(page)
+                   if meta.startswith("Message")), locale
+        context.close()

@@ -45,11 +45,35 @@ function state() {
   return Object.fromEntries(FIELDS.map((name) => [name, String(data.get(name) || "").trim()]));
 }
 
+// The site's days, from its first to its last, for the From and To choices: written as the
+// site writes a day ("2026-07-08"); a date input wrote it in the visitor's locale, 07/08/2026
+// in one country and 08/07/2026 in another.
+const MOST_DAYS = 3660;
+
+function listDays(select) {
+  const { first, last } = select.dataset;
+  if (!first || !last) return;
+  const day = new Date(first + "T00:00:00Z");
+  for (let n = 0; n < MOST_DAYS; n++, day.setUTCDate(day.getUTCDate() + 1)) {
+    const iso = day.toISOString().slice(0, 10);
+    if (iso > last) break;
+    select.add(new Option(iso, iso));
+  }
+}
+
 function restore(params) {
   for (const name of FIELDS) {
     const field = form.elements[name];
-    if (field) field.value = params.get(name) || "";
+    if (field) field.value = keptDay(field, params.get(name) || "");
   }
+}
+
+// A day the address asks for that the site has not (a range before its first day finds
+// nothing, not everything): listed, so that the choice holds it.
+function keptDay(field, value) {
+  const day = (field.name === "from" || field.name === "to") && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  if (day && ![...field.options].some((option) => option.value === value)) field.add(new Option(value, value));
+  return value;
 }
 
 function pagefind() {
@@ -339,6 +363,8 @@ window.addEventListener("scroll", () => {
 });
 list.addEventListener("click", remember);         // the result followed, before the page goes
 const asked = new URLSearchParams(location.search);
+listDays(form.elements.from);
+listDays(form.elements.to);
 restore(asked);
 // On a phone the open filters filled the first screen before any result: they start closed
 // there (the style sheet hides them until this runs, so nothing moves), unless the address sets one.
