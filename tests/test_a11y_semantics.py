@@ -133,4 +133,5 @@ def test_arrows_on_links_are_drawn_not_read(page, served):
     assert page.get_by_role("link", name="Registration file in the bucket", exact=True).count() == 1
     assert "led to" in snapshot                       # a session, then the result it led to
     page.goto(origin + "/messages/")
-    assert page.get_by_role("link", name="Older", exact=True).count() >= 1
+    older = re.compile(r"^Older \(\d+(–\d+)? [A-Z][a-z]{2}\)$")           # its days, no arrow
+    assert page.get_by_role("link", name=older).count() >= 1
