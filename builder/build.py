@@ -20,11 +20,11 @@ from builder import chart_runtime
 from builder import format as fmt
 from builder import restore
 from builder.assemble import assemble, leaderboard_of, ranked_results
-from builder.cache import PageCache, RenderCache, TextCache, digest_of, value_key
+from builder.cache import PageCache, RenderCache, TextCache, close_handles, digest_of, value_key
 from builder.chart_cache import (ChartApart, chart_view, prefetch_vega_runtime, start_chart,
                                  vega_runtime)
 from builder.config import Config
-from builder.emit import Emitter, emit_all
+from builder.emit import Emitter, emit_all, indexed_parts
 from builder.finished import FinishedPages
 from builder.markdown import MarkdownRenderer
 from builder.model import (NOTE, PROBLEM, Collab, Level, Problem, at_level, by_level,
@@ -393,8 +393,12 @@ def site_files(pages: RenderedPages, assets: Callable[[], Mapping[str, bytes]]) 
     em.search.extend(done.search_records())
     staged = done.entries()
     static = ((f"static/{name}", data) for name, data in assets().items())
-    search = em.search.files(lambda rel: em.staging.read(staged[rel]))
-    entries = {path: em.staging.put(path, data) for path, data in chain(static, search)}
+    handles: dict[str, int] = {}
+    try:
+        search = em.search.files(indexed_parts(em, done, staged, handles))
+        entries = {path: em.staging.put(path, data) for path, data in chain(static, search)}
+    finally:
+        close_handles(handles)
     entries.update(staged)
     return SiteFiles(entries, pages=done.html_pages, rendered=done.rendered)
 

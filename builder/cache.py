@@ -14,6 +14,8 @@ Three shapes, for three kinds of output:
 * `PageCache`: rendered pages appended to a few pack files, with a JSON index from page key to
   (pack, offset, length, digest, search facts): thousands of pages cost a few files, not
   thousands, and a page taken from the cache need not be read again for the search index.
+  A page's indexed part (search_plan.indexed_part) follows its bytes in the pack, so the search
+  index is given it without computing it again (`read_part`).
 """
 from __future__ import annotations
 
@@ -376,6 +378,14 @@ class PageCache:
             return None
         return data
 
+    def read_part(self, packed: Packed, handles: dict[str, int]) -> bytes | None:
+        """The page's indexed part, or None when the pack does not hold it after the page (a
+        pack written before parts were kept there, or damaged)."""
+        if packed.search is None:
+            return None
+        _, size, digest = packed.search
+        return self.read(Packed(packed.pack, packed.offset + packed.length, size, digest), handles)
+
     def writer(self) -> PackWriter | None:
         return PackWriter(self.folder) if self.folder is not None else None
 
@@ -387,7 +397,7 @@ class PageCache:
             return
         live: dict[str, int] = {}
         for packed in self.used.values():
-            live[packed.pack] = live.get(packed.pack, 0) + packed.length
+            live[packed.pack] = live.get(packed.pack, 0) + packed.length + _part_size(packed)
         self.used = self._compacted(live)
         packs = {p.pack for p in self.used.values()}
         _remove_except(self.folder, {self.folder / _pack_name(p) for p in packs}, suffix=".pack")
@@ -419,7 +429,8 @@ class PageCache:
             if packed.pack not in sparse:
                 kept[key] = packed
             elif (data := self.read(packed, handles)) is not None:
-                kept[key] = writer.add(data, packed.digest, packed.search)
+                part = self.read_part(packed, handles)
+                kept[key] = writer.add(data, packed.digest, packed.search, part or b"")
         writer.close()
         close_handles(handles)
         return {k: p for k, p in kept.items() if p is not None}
@@ -435,8 +446,9 @@ class PackWriter:
         self.offset = 0
         self.failed = False
 
-    def add(self, data: bytes, digest: str, search: SearchFacts | None = None
+    def add(self, data: bytes, digest: str, search: SearchFacts | None = None, part: bytes = b""
             ) -> Packed | None:
+        """Appends the page, then its indexed part (`search` describes it)."""
         if self.failed:
             return None
         try:
@@ -445,11 +457,12 @@ class PackWriter:
                 fd, path = tempfile.mkstemp(dir=self.folder, suffix=".pack")
                 self.fh, self.name = os.fdopen(fd, "wb"), Path(path).stem
             self.fh.write(data)
+            self.fh.write(part)
         except OSError:
             self.failed = True
             return None
         packed = Packed(self.name, self.offset, len(data), digest, search)
-        self.offset += len(data)
+        self.offset += len(data) + len(part)
         return packed
 
     def close(self) -> bool:
@@ -460,6 +473,10 @@ class PackWriter:
             except OSError:
                 self.failed = True
         return not self.failed
+
+
+def _part_size(packed: Packed) -> int:
+    return packed.search[1] if packed.search else 0
 
 
 def close_handles(handles: dict[str, int]) -> None:

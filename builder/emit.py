@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from jinja2 import Environment
 
@@ -21,9 +22,12 @@ from builder.cache import Packed, PageCache, close_handles, digest_of, value_key
 from builder.pages.spec import Deferred, PageSpec
 from builder.render import render_page
 from builder.search import SearchIndex
-from builder.search_plan import PageRecord, page_facts, record_of
+from builder.search_plan import PageRecord, indexed_part, page_search, record_of
 from builder.urls import Urls
 from builder.write import Entry, FileWriter, Staging
+
+if TYPE_CHECKING:                          # finished.py imports this module
+    from builder.finished import FinishedPages
 
 
 @dataclass(frozen=True)
@@ -81,8 +85,8 @@ def emit(em: Emitter, rel: str, spec: PageSpec | Deferred, handles: dict[str, in
         return cached
     data = render_page(em.env, spec.template, spec.context).encode()
     entry = em.staging.put(rel, data, files=files)
-    facts = page_facts(data)
-    stored = writer.add(data, entry.digest, facts) if key and writer is not None else None
+    facts, part = page_search(data) or (None, b"")
+    stored = writer.add(data, entry.digest, facts, part) if key and writer is not None else None
     return Emitted(entry, key, stored, rendered=True, search=record_of(rel, facts),
                    fingerprint=spec.fingerprint)
 
@@ -113,6 +117,23 @@ def _from_cache(em: Emitter, rel: str, key: str, handles: dict[str, int], files:
     else:
         return None
     return Emitted(entry, key, packed, search=record_of(rel, packed.search), fingerprint=fingerprint)
+
+
+def indexed_parts(em: Emitter, done: FinishedPages, staged: Mapping[str, Entry],
+                  handles: dict[str, int]) -> Callable[[str], bytes]:
+    """The indexed part of each page in `done`, by its path in the site: from the page cache,
+    where the part follows the page (computed when the page was rendered), else from the page
+    (`staged`: where each is)."""
+    at = done.positions()
+    opening = threading.Lock()              # the search index reads from a few threads
+
+    def part(rel: str) -> bytes:
+        packed = done.packed(at[rel])
+        with opening:
+            kept = em.pages.read_part(packed, handles) if packed else None
+        return kept if kept is not None else indexed_part(em.staging.read(staged[rel]))
+
+    return part
 
 
 # When this environment variable is set (the tests set it), every page taken from the cache by

@@ -132,6 +132,14 @@ class FinishedPages:
             if key is not None and self._flags[i] & PACKED:
                 yield path, key, self._packed(i), self._fingerprints[i]
 
+    def positions(self) -> dict[str, int]:
+        """Path -> the number of its file (the last one at a path, as `entries`)."""
+        return {path: i for i, path in enumerate(self.paths)}
+
+    def packed(self, i: int) -> Packed | None:
+        """Where the page cache holds the `i`th file, if it does."""
+        return self._packed(i) if self._flags[i] & PACKED else None
+
     def _packed(self, i: int) -> Packed:
         search = ((self._times[i], self._sizes[i], self._search_digests[i])
                   if self._flags[i] & PACKED_SEARCH else None)

@@ -53,7 +53,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 from builder import pagefind_format
 from builder.cache import RenderCache
 from builder.parallel import worker_count
-from builder.search_plan import LEVELS, PageRecord, Shard, indexed_part, plan_shards
+from builder.search_plan import LEVELS, PageRecord, Shard, plan_shards
 
 FOLDER = "pagefind"
 LANGUAGE = "en"
@@ -75,7 +75,7 @@ FRAGMENT_DIGITS = 8
 NOTICE = "vendor/pagefind.LICENSE.txt"
 BANNER = f"/*! Pagefind (MIT licence): see ../static/{NOTICE} */\n".encode()
 
-ReadPage = Callable[[str], bytes]
+ReadPart = Callable[[str], bytes]        # a page's path in the site -> its indexed part
 # Pagefind's allocator (jemalloc) keeps freed blocks of up to 32 kB per thread and gives larger
 # ones back to the system at once: the buffers of 44 and 68 kB it takes for each page are paged
 # in afresh for the next page (650,000 page faults, a fifth of its CPU, at 10,000 pages).
@@ -97,7 +97,7 @@ class SearchError(RuntimeError):
 
 class SearchIndex:
     """Collects the pages to index during one build; `files(read)` returns the search bundle
-    by its path in the site, reading back (with `read`) the pages of the shards to index. The
+    by its path in the site, reading (with `read`) the indexed parts of the shards to index. The
     render cache keeps the shards of the latest build only; `bundles` names the entry of each
     folder of the bundle (restore.py lists them)."""
 
@@ -116,8 +116,8 @@ class SearchIndex:
     def pages(self) -> int:
         return len(self._records)
 
-    def files(self, read: ReadPage) -> Iterator[tuple[str, bytes]]:
-        """The search bundle, ("pagefind/<name>", bytes) one file at a time, shard after shard
+    def files(self, read: ReadPart) -> Iterator[tuple[str, bytes]]:
+        """The search bundle (`read` gives a page's indexed part by its path), ("pagefind/<name>", bytes) one file at a time, shard after shard
         (so memory holds a shard's files, not the bundle's): the same bytes for the same pages."""
         shards = plan_shards(self._records, self._levels)
         binary = _binary()
@@ -219,10 +219,10 @@ def _version(binary: Path) -> str:
     return f"{binary.name} {run.stdout.decode(errors='replace').strip()}"
 
 
-def _index(binary: Path, shard: Shard, read: ReadPage) -> dict[str, bytes]:
+def _index(binary: Path, shard: Shard, read: ReadPart) -> dict[str, bytes]:
     """One shard's files to serve, from a Pagefind process of its own."""
     return _pagefind(binary, ({"type": "AddFile", "file_path": None, "url": page.url,
-                               "file_contents": indexed_part(read(page.path)).decode("utf-8")}
+                               "file_contents": read(page.path).decode("utf-8")}
                               for page in shard.pages), shard=shard.name)
 
 

@@ -98,12 +98,18 @@ def page_record(path: str, page: bytes) -> PageRecord | None:
 def page_facts(page: bytes) -> SearchFacts | None:
     """The record of these bytes but for their path (the page cache keeps it with the page), or
     None when they are not a page to index."""
+    found = page_search(page)
+    return found[0] if found else None
+
+
+def page_search(page: bytes) -> tuple[SearchFacts, bytes] | None:
+    """`page_facts` and the indexed part they describe, or None when it is not a page to index."""
     if MARK not in page:
         return None
     part = indexed_part(page)
     when = TIME.search(page)
     time = when.group(1).decode("utf-8", "replace") if when and when.group(1) else NO_TIME
-    return time, len(part), hashlib.sha256(part).hexdigest()
+    return (time, len(part), hashlib.sha256(part).hexdigest()), part
 
 
 def record_of(path: str, facts: SearchFacts | None) -> PageRecord | None:

@@ -4,6 +4,7 @@ survives a damaged cache. Every build here has caches of its own (a folder per t
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -25,13 +26,13 @@ import builder.pages.context as context
 from builder import chart as charts
 from builder import chart_cache, pagefind_format, parallel, search
 from builder.build import BuildReport, build
-from builder.cache import PageCache, RenderCache, TextCache, text_of
+from builder.cache import PageCache, RenderCache, TextCache, close_handles, text_of
 from builder.config import load_config
 from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
 from builder.pages.agents import RECENT_MESSAGES
 from builder.pages.spec import PageSpec
 from builder.render import CompiledTemplates, make_environment
-from builder.search_plan import page_facts
+from builder.search_plan import indexed_part, page_facts, page_search
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
 from tests.html import soup, text_of as html_text
@@ -49,6 +50,10 @@ via: raw
 
 ![throughput plot](https://img.example.org/plot.png)
 """
+
+
+PAGE_TO_INDEX = (b'<html><body><main data-pagefind-body data-search-time="2026-07-01T00:00">'
+                 b'<p>kept words</p><ul data-pagefind-ignore><li>a reply</li></ul></main></body></html>')
 
 
 def quiet(_line: str) -> None:
@@ -512,7 +517,23 @@ def test_the_page_cache_keeps_what_the_search_index_takes_of_each_page(primed):
         data = pages.read(packed, handles)
         assert data is not None and packed.search == page_facts(data)
         indexed += packed.search is not None
+        # the indexed part follows the page: the search index is given it as it is
+        assert pages.read_part(packed, handles) == (indexed_part(data) if packed.search else None)
     assert indexed > 60                     # every message page at least
+
+
+def test_a_page_cached_without_its_indexed_part_gives_none_so_the_index_computes_it(tmp_path):
+    pages = PageCache(tmp_path / "pages")
+    page = PAGE_TO_INDEX
+    facts, part = page_search(page)
+    writer = pages.writer()
+    older = writer.add(page, hashlib.sha256(page).hexdigest(), facts)     # as before parts were kept
+    newer = writer.add(page, hashlib.sha256(page).hexdigest(), facts, part)
+    assert writer.close()
+    handles: dict[str, int] = {}
+    assert pages.read_part(older, handles) is None          # the next page's bytes: not its part
+    assert pages.read_part(newer, handles) == part
+    close_handles(handles)
 
 
 @pytest.mark.parametrize("value", [
