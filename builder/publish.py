@@ -17,7 +17,8 @@
 5. Send the plan in commits within `CommitLimits`, in the order of publish_plan.py, each one
    chained to the previous with `parentCommit`. A publish that is interrupted between commits is
    finished by the next one (it compares with what is live). If someone else commits meanwhile
-   (412), the plan is made again once.
+   (412), the plan is made again once; a 412 answering the repeat of a commit the Hub answered
+   with an error (it had landed) makes a new plan too, up to _MAX_LOST_REPLANS times.
 
 Without a `token`, the one `hf auth login` saved is used (huggingface_hub's `get_token`); with
 none, only a dry run goes ahead, anonymously, and it cannot tell a private Space from a missing
@@ -63,7 +64,17 @@ class PublishError(Exception):
 
 
 class _Stale(Exception):
-    """The Space moved on while we were committing (HTTP 412)."""
+    """The Space moved on while we were committing (HTTP 412). `ours`: the 412 answered the
+    repeat of a commit the Hub had answered with an error: most likely that commit landed."""
+
+    def __init__(self, ours: bool):
+        super().__init__()
+        self.ours = ours
+
+
+# New plans after our own commits landed unseen: each one follows a landed commit (progress),
+# the bound only stops a Hub that loses every answer.
+_MAX_LOST_REPLANS = 5
 
 
 @dataclass(frozen=True)
@@ -133,10 +144,11 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
     if force and space.sdk not in (None, "static"):
         log(f"publish: {where} uses sdk {space.sdk!r}; --force: this publish makes it a static "
             "Space")
-    for attempt in (1, 2):
+    others = lost = 0             # new plans after another writer's commits, after ours
+    while True:
         remote = _live_files(http, space_id) if space.sha else {}
         plan = diff(local, remote)
-        guarded = plan.changed and not force and attempt == 1
+        guarded = plan.changed and not force and others + lost == 0
         needs_live = plan.manifest_only or guarded
         live = _live_manifest(http, space_id) if MANIFEST in remote and needs_live else None
         if plan.manifest_only and not same_listing(live, manifest):
@@ -163,16 +175,28 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
         try:
             url, commits = _send(http, site_dir, space_id, plan, local, space.sha, token=token,
                                  limits=limits, manifest=manifest, log=log)
-        except _Stale:
-            if attempt == 2:
-                raise PublishError(f"{where} kept changing while publishing (another publish?); "
-                                   "run publish again") from None
-            log(f"publish: {where} changed while publishing (HTTP 412); comparing again")
+        except _Stale as stale:
+            others, lost = others + (not stale.ours), lost + stale.ours
+            log(_stale_line(where, stale, others, lost))
             space = _space(http, space_id)
             continue
         log(f"publish: the site is at {outcome.space_url}")
         return replace(outcome, committed=True, commit_url=url, commits=commits)
-    raise AssertionError("unreachable")
+
+
+def _stale_line(where: str, stale: _Stale, others: int, lost: int) -> str:
+    """What a 412 means, for the log; PublishError when no new plan is made for it."""
+    if others > 1:
+        raise PublishError(f"{where} kept changing while publishing (another publish?); "
+                           "run publish again")
+    if lost > _MAX_LOST_REPLANS:
+        raise PublishError(f"{where}: the Hub answered {lost} commits with an error though they "
+                           "landed; those commits are live: run publish again, it sends only "
+                           "what is not live yet")
+    if stale.ours:
+        return (f"publish: {where}: a commit answered with an error had landed (its repeat: "
+                "HTTP 412); comparing again")
+    return f"publish: {where} changed while publishing (HTTP 412); comparing again"
 
 
 def checked_space_id(text: str) -> str:
@@ -407,12 +431,13 @@ def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,
                                                    "encoding": "base64"}})
     lines += [{"key": "deletedFile", "value": {"path": p}} for p in batch.delete]
     body = b"".join(json.dumps(line).encode() + b"\n" for line in lines)
+    repeats_before = http.retries         # commits are sent one at a time: ours alone
     response = http.request("POST", http.api(f"api/spaces/{space_id}/commit/main"),
                             idempotent=False, retry_busy=parent is not None,
                             timeout=http.policy.commit_timeout,
                             content=body, headers={"Content-Type": "application/x-ndjson"})
     if response.status_code == 412:
-        raise _Stale()
+        raise _Stale(ours=http.retries > repeats_before)
     hf_raise_for_status(response)
     data = response.json()
     return str(data["commitOid"]), str(data.get("commitUrl") or "")

@@ -592,6 +592,44 @@ def test_a_commit_that_landed_though_the_answer_was_a_502_is_not_sent_twice(hub,
     assert live_is(hub, site)
 
 
+def test_a_second_commit_that_landed_though_the_answer_was_a_502_converges_as_the_first(
+        hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(3))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    site = write_site(tmp_path / "site", big_site_pages(600))
+    hub.clear_log()
+    hub.inject("commit", "lost", skip=1)          # the 2nd commit of the first plan
+    hub.inject("commit", "lost", skip=3)          # the 2nd commit of the plan made after it
+    log = Lines()
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log,
+                      limits=CommitLimits(max_files=150, max_bytes=10_000_000))
+
+    assert outcome.committed
+    assert [r.status for r in hub.requests("commit")][:6] == [200, 502, 412, 200, 502, 412]
+    assert live_is(hub, site)
+    assert not any("another publish" in line for line in log)
+    assert sum("had landed" in line for line in log) == 2
+
+
+def test_a_hub_that_loses_every_commit_answer_says_so_not_another_publish(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(3))
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    site = write_site(tmp_path / "site", big_site_pages(600))
+    for commit in range(7):             # every commit lands, answered 502; its repeat: 412
+        hub.inject("commit", "lost", skip=commit)
+
+    with pytest.raises(PublishError) as info:
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(),
+                limits=CommitLimits(max_files=100, max_bytes=10_000_000))
+
+    message = str(info.value)
+    assert "though they landed" in message and "run publish again" in message
+    assert "another publish" not in message
+    hub.faults.clear()
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert live_is(hub, site)
+
+
 def test_a_commit_the_hub_keeps_failing_says_to_run_publish_again(hub, tmp_path):
     site = write_site(tmp_path / "site", base_pages(3))
     publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
