@@ -415,12 +415,13 @@ def test_a_private_bucket_is_read_with_hf_token_and_the_token_goes_nowhere_else(
     assert not any(TOKEN.encode() in p.read_bytes() for p in cache.rglob("*") if p.is_file())
 
 
-def test_a_refused_token_is_reported_without_the_token(hub, cache):
+def test_a_refused_token_says_where_it_comes_from_and_what_it_needs_without_the_token(hub, cache):
     hub.add_bucket(BUCKET, collab_files(3, 1, 1))
     bad = "hf_not_a_real_token_987654321"
     with pytest.raises(HubUnavailable) as info:
         open_hub_bucket(BUCKET, cache, token=bad, log=Lines())
     assert "401" in info.value.message and bad not in info.value.message
+    assert "HF_TOKEN" in info.value.message and "read access" in info.value.message
 
 
 def test_a_progress_bar_is_shown_only_when_asked_or_on_a_terminal(hub, cache, capsys):

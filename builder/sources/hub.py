@@ -146,12 +146,16 @@ def _fall_back(mirror: Mirror, previous: dict | None, reason: str, log: Log) -> 
 
 
 def _reason(exc: BaseException) -> str:
-    from huggingface_hub.errors import BucketNotFoundError
+    from huggingface_hub.errors import BucketNotFoundError, HfHubHTTPError
 
     if isinstance(exc, BucketNotFoundError):
         return ("no such bucket, or it is private and no token given can read it: check "
                 "ORG/NAME in [source] location, COLLAB_SOURCE or --source, and the token in "
                 "HF_TOKEN or `hf auth login`")
+    if isinstance(exc, HfHubHTTPError) and exc.response is not None \
+            and exc.response.status_code == 401:
+        return (f"{told(exc)}: the token comes from HF_TOKEN (in a workflow, the repository "
+                "secret HF_TOKEN), else `hf auth login`; it needs read access to the bucket")
     return told(exc)
 
 
