@@ -215,6 +215,16 @@ def test_the_bucket_mirror_is_named_by_its_bucket_and_kept_where_the_config_says
         assert (given["key"], given["source"]) == (first["key"], "hf://buckets/acme/collab")
 
 
+def test_a_mistyped_bucket_input_is_named_as_the_actions_input_in_its_own_form(tmp_path):
+    config = tmp_path / "collab.toml"
+    config.write_text('[source]\nlocation = "hf://buckets/acme/collab"\n')
+    with pytest.raises(AssertionError) as failed:
+        _cache_outputs(config, BUCKET="acme")
+    message = str(failed.value)
+    assert "input bucket: 'acme'" in message and "ORG/NAME" in message
+    assert "COLLAB_SOURCE" not in message and "hf://buckets/ORG/NAME" not in message
+
+
 def test_the_action_caches_the_mirror_and_the_render_cache_by_their_content():
     """Each cache is saved only when what it holds changed: the mirror under the name the sync
     writes (a digest of the bucket listing), the render cache (with the site it built) under the
