@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from builder import format as fmt
 from builder.sparkline import DayCount, Point, day_bars, sparkline
 from tests.html import soup, text_of
 
@@ -86,7 +87,8 @@ def test_a_label_is_text_whatever_it_holds():
 
 def test_an_agents_page_dots_its_ranked_results_oldest_first(demo_site):
     page = soup(demo_site / "agents" / "kestrel" / "index.html")
-    listed = [(tr.select_one("td.score").contents[0].strip(), text_of(tr.time))   # badges aside
+    # the table writes a score with its column's decimals, the picture as read alone
+    listed = [(f"{fmt.score(float(tr.select_one('td.score')['data-value']))} tok/s", text_of(tr.time))
               for tr in page.select("#agent-results tbody tr") if text_of(tr.select_one("td.rank")).isdigit()]
     titles = [text_of(t) for t in page.select("svg.sparkline g title")]
     assert len(titles) == len(listed) >= 2
