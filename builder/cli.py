@@ -158,7 +158,7 @@ def _run_publish(config: Config, args) -> int:
     except PublishError as exc:
         print(f"publish failed: {exc}", file=sys.stderr)
         if args.summary:
-            append(Path(args.summary), publish_markdown(space, None, str(exc)))
+            append(Path(args.summary), publish_markdown(space, None, str(exc), exc.landed))
         return 1
     if args.summary:
         append(Path(args.summary), publish_markdown(space, outcome))

@@ -44,8 +44,9 @@ from builder import format as fmt
 from builder import hub_http
 from builder.hub_http import HubHttp, RateGate, describe, interactive, library_bars, redactor
 from builder.publish_plan import (MANIFEST, README, Batch, CommitLimits, LocalFile, Plan,
-                                  RemoteFile, batches, diff, foreign_files, foreign_reason,
-                                  payload_size, same_listing, shrink_reason)
+                                  RemoteFile, batches, dangling, diff, foreign_files,
+                                  foreign_reason, linked_batches, page_links, payload_size,
+                                  same_listing, shrink_reason)
 from builder.relpath import parts_inside
 from builder.urls import REPO_ID
 
@@ -60,21 +61,71 @@ Log = Callable[[str], None]
 
 
 class PublishError(Exception):
-    """Publishing failed (bad site folder, Hub error, auth); the message is one line."""
+    """Publishing failed (bad site folder, Hub error, auth); the message is one line.
+    `landed`: the commits of this publish that are live nonetheless."""
+
+    def __init__(self, message: str, landed: tuple["LandedCommit", ...] = ()):
+        super().__init__(message)
+        self.landed = landed
+
+
+class _Unfinished(Exception):
+    """A publish failed after some of its commits landed (`landed`)."""
+
+    def __init__(self, cause: BaseException, landed: tuple["LandedCommit", ...]):
+        super().__init__(str(cause))
+        self.cause = cause
+        self.landed = landed
 
 
 class _Stale(Exception):
     """The Space moved on while we were committing (HTTP 412). `ours`: the 412 answered the
-    repeat of a commit the Hub had answered with an error: most likely that commit landed."""
+    repeat of a commit the Hub had answered with an error: most likely that commit (`sent`)
+    landed."""
 
-    def __init__(self, ours: bool):
+    def __init__(self, ours: bool, sent: "_Sent"):
         super().__init__()
         self.ours = ours
+        self.sent = sent
 
 
 # New plans after our own commits landed unseen: each one follows a landed commit (progress),
 # the bound only stops a Hub that loses every answer.
 _MAX_LOST_REPLANS = 5
+
+
+@dataclass(frozen=True)
+class LandedCommit:
+    """A commit of this publish that is live, with what it added, updated and deleted."""
+    url: str
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    deleted: tuple[str, ...]
+    answer_lost: bool = False     # the Hub answered it with an error, yet it had landed
+
+    @property
+    def changed(self) -> int:
+        return len(self.added) + len(self.updated) + len(self.deleted)
+
+
+@dataclass(frozen=True)
+class _Sent:
+    """A commit being sent: its files, which of them are new, its place in the publish."""
+    batch: Batch
+    new: frozenset[str]
+    number: int
+    total: int
+
+    def landed(self, url: str, live: dict[str, RemoteFile] | None = None,
+               local: dict[str, LocalFile] | None = None) -> LandedCommit:
+        """As it landed; with `live` and `local`, only what the Space now holds of it."""
+        add, delete = self.batch.add, self.batch.delete
+        if live is not None and local is not None:
+            add = tuple(p for p in add if p in live and live[p].same_as(local[p]))
+            delete = tuple(p for p in delete if p not in live)
+        return LandedCommit(url, tuple(p for p in add if p in self.new),
+                            tuple(p for p in add if p not in self.new), delete,
+                            answer_lost=live is not None)
 
 
 @dataclass(frozen=True)
@@ -88,6 +139,7 @@ class PublishOutcome:
     commit_url: str = ""
     commits: int = 0
     space_url: str = ""           # the Space's page on the Hub, which shows the site
+    landed: tuple[LandedCommit, ...] = ()   # the commits of this publish, in order
 
     @property
     def changed(self) -> int:
@@ -119,6 +171,11 @@ def publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool, 
         http = HubHttp(token, policy, RateGate(policy.rate_limit_wait, log))
         return _publish(http, site_dir, space_id, manifest, local, token=token, dry_run=dry_run,
                         force=force, limits=limits, log=log)
+    except _Unfinished as exc:
+        cause = exc.cause
+        reason = str(cause) if isinstance(cause, PublishError) else _describe(cause, space_id)
+        raise PublishError(redact(f"{reason}; {_left_for_next_run(exc.landed)}"),
+                           exc.landed) from None
     except PublishError as exc:
         raise PublishError(redact(str(exc))) from None
     except KeyboardInterrupt:
@@ -144,9 +201,30 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
     if force and space.sdk not in (None, "static"):
         log(f"publish: {where} uses sdk {space.sdk!r}; --force: this publish makes it a static "
             "Space")
+    landed: list[LandedCommit] = []
+    try:
+        return _plans(http, site_dir, space_id, manifest, local, space, created, token=token,
+                      dry_run=dry_run, force=force, limits=limits, log=log, landed=landed)
+    except Exception as exc:
+        if landed:                    # said with the failure: what is live, what is left
+            raise _Unfinished(exc, tuple(landed)) from exc
+        raise
+
+
+def _plans(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
+           local: dict[str, LocalFile], space: _Space, created: bool, *, token: str | None,
+           dry_run: bool, force: bool, limits: CommitLimits, log: Log,
+           landed: list[LandedCommit]) -> PublishOutcome:
+    """Plan, send, and plan again after a 412 (see the module docstring); every commit that
+    lands is added to `landed`."""
+    where = f"Space {space_id}"
     others = lost = 0             # new plans after another writer's commits, after ours
+    unseen: _Sent | None = None   # a commit answered with an error, which most likely landed
     while True:
         remote = _live_files(http, space_id) if space.sha else {}
+        if unseen is not None:
+            landed += _landed_unseen(http, space_id, space.sha, unseen, remote, local, log)
+            unseen = None
         plan = diff(local, remote)
         guarded = plan.changed and not force and others + lost == 0
         needs_live = plan.manifest_only or guarded
@@ -167,21 +245,62 @@ def _publish(http: HubHttp, site_dir: Path, space_id: str, manifest: dict,
             return outcome
         if refused:                   # said by the caller (the CLI: once, on stderr)
             return outcome
-        if not plan.changed:
+        if not plan.changed and not landed:
             log(f"publish: {where} is up to date ({fmt.count(len(local))} files{_kept(plan)}); "
                 "nothing to commit")
             log(f"publish: the site is at {outcome.space_url}")
             return outcome
         try:
-            url, commits = _send(http, site_dir, space_id, plan, local, space.sha, token=token,
-                                 limits=limits, manifest=manifest, log=log)
+            if plan.changed:
+                _send(http, site_dir, space_id, plan, local, space.sha, token=token,
+                      limits=limits, manifest=manifest, log=log, landed=landed)
         except _Stale as stale:
             others, lost = others + (not stale.ours), lost + stale.ours
             log(_stale_line(where, stale, others, lost))
             space = _space(http, space_id)
+            unseen = stale.sent if stale.ours else None
             continue
+        log(_published_line(where, landed))
         log(f"publish: the site is at {outcome.space_url}")
-        return replace(outcome, committed=True, commit_url=url, commits=commits)
+        return _with_landed(outcome, landed)
+
+
+def _left_for_next_run(landed: tuple[LandedCommit, ...]) -> str:
+    files = sum(c.changed for c in landed)
+    return (f"{fmt.count(len(landed))} commit(s) of this publish landed ({fmt.count(files)} "
+            "file(s) changed); the next run sends the rest")
+
+
+def _with_landed(outcome: PublishOutcome, landed: list[LandedCommit]) -> PublishOutcome:
+    """The outcome of a publish that committed: what its commits changed, and the commits."""
+    def every(kind: str) -> tuple[str, ...]:
+        return tuple(sorted({p for c in landed for p in getattr(c, kind)}))
+    return replace(outcome, added=every("added"), updated=every("updated"),
+                   deleted=every("deleted"), committed=True, commit_url=landed[-1].url,
+                   commits=len(landed), landed=tuple(landed))
+
+
+def _published_line(where: str, landed: list[LandedCommit]) -> str:
+    done = _with_landed(PublishOutcome(False, (), (), (), False), landed)
+    lost = sum(c.answer_lost for c in landed)
+    return (f"publish: {fmt.count(len(landed))} commit(s) to {where} landed in this run: "
+            f"{fmt.count(len(done.added))} added, {fmt.count(len(done.updated))} updated, "
+            f"{fmt.count(len(done.deleted))} deleted"
+            + (f" ({fmt.count(lost)} of them answered with an error, yet live)" if lost else ""))
+
+
+def _landed_unseen(http: HubHttp, space_id: str, head: str | None, sent: _Sent,
+                   remote: dict[str, RemoteFile], local: dict[str, LocalFile],
+                   log: Log) -> list[LandedCommit]:
+    """The commit answered with an error, as the Space now shows it (the head commit: nothing
+    else committed between its landing and its refused repeat)."""
+    commit = sent.landed(f"{http.endpoint}/spaces/{space_id}/commit/{head}", remote, local)
+    if not commit.changed:
+        return []
+    log(f"publish: commit {fmt.count(sent.number)} of {fmt.count(sent.total)} to Space "
+        f"{space_id} landed though its answer was lost: {fmt.count(len(commit.added) + len(commit.updated))} "
+        f"file(s), {fmt.count(len(commit.deleted))} deleted")
+    return [commit]
 
 
 def _stale_line(where: str, stale: _Stale, others: int, lost: int) -> str:
@@ -339,8 +458,9 @@ def _live_manifest(http: HubHttp, space_id: str) -> dict | None:
 
 def _send(http: HubHttp, site_dir: Path, space_id: str, plan: Plan, local: dict[str, LocalFile],
           parent: str | None, *, token: str | None, limits: CommitLimits, manifest: dict,
-          log: Log) -> tuple[str, int]:
-    """Every commit of the plan, chained. Returns the last commit's URL and the commit count."""
+          log: Log, landed: list[LandedCommit]) -> None:
+    """Every commit of the plan, chained, each added to `landed` once the Hub took it. The
+    bytes of LFS files go first, all of them: the commits then follow one another quickly."""
     uploads = plan.added + plan.updated
     modes = _upload_modes(http, site_dir, space_id, uploads, local)
     skipped = [p for p in uploads if modes[p] == "ignore"]
@@ -352,20 +472,42 @@ def _send(http: HubHttp, site_dir: Path, space_id: str, plan: Plan, local: dict[
                    updated=tuple(p for p in plan.updated if p in sendable))
     sizes = {p: payload_size(p, local[p].size, modes[p] == "lfs") for p in sendable}
     todo = batches(plan, sizes, limits)
+    if len(todo) > 1:
+        todo = _linked(site_dir, plan, sizes, limits, manifest, log)
+    lfs = [p for batch in todo for p in batch.add if modes[p] == "lfs"]
+    if lfs:
+        _upload_lfs(site_dir, space_id, lfs, token)
     http.gate.progress = lambda: f"{fmt.count(sent)} of {fmt.count(len(todo))} commits sent"
-    sent, url = 0, ""
+    sent, new = 0, frozenset(plan.added)
     for batch in todo:
-        lfs = [p for p in batch.add if modes[p] == "lfs"]
-        if lfs:
-            _upload_lfs(site_dir, space_id, lfs, token)
+        commit = _Sent(batch, new, sent + 1, len(todo))
         message = _message(plan, batch, sent + 1, len(todo))
-        parent, url = _commit(http, site_dir, space_id, batch, local, modes, parent, message,
+        parent, url = _commit(http, site_dir, space_id, commit, local, modes, parent, message,
                               manifest)
+        landed.append(commit.landed(url))
         sent += 1
         log(f"publish: commit {fmt.count(sent)} of {fmt.count(len(todo))} to Space {space_id}: "
             f"{fmt.count(len(batch.add))} file(s) ({fmt.size(batch.bytes)} sent), "
             f"{fmt.count(len(batch.delete))} deleted" + (_kept(plan) if sent == len(todo) else ""))
-    return url, sent
+
+
+def _linked(site_dir: Path, plan: Plan, sizes: dict[str, int], limits: CommitLimits,
+            manifest: dict, log: Log) -> list[Batch]:
+    """The commits of a plan too large for one, ordered by the links of its pages; the pages
+    that may link to a page not there yet until a later commit lands are said."""
+    base = manifest.get("base")
+    base = base if isinstance(base, str) and base.startswith("/") and base.endswith("/") else "/"
+    links = {p: page_links(p, (site_dir / p).read_text(encoding="utf-8", errors="replace"), base)
+             for p in plan.added + plan.updated if p.endswith(".html")}
+    todo = linked_batches(plan, sizes, limits, links)
+    loose = dangling(todo, links, plan.added)
+    if loose:
+        page, target, _ = loose[0]
+        log(f"publish: {fmt.count(len({p for p, _, _ in loose}))} page(s) link to pages of a "
+            f"later commit (their links form a cycle larger than one commit, e.g. {page} -> "
+            f"{target}): such links lead nowhere until commit "
+            f"{fmt.count(max(n for _, _, n in loose))} of {fmt.count(len(todo))} lands")
+    return todo
 
 
 def _upload_modes(http: HubHttp, site_dir: Path, space_id: str, paths: tuple[str, ...],
@@ -405,7 +547,7 @@ def _upload_lfs(site_dir: Path, space_id: str, paths: list[str], token: str | No
                                                revision="main", token=token)
 
 
-def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,
+def _commit(http: HubHttp, site_dir: Path, space_id: str, commit: _Sent,
             local: dict[str, LocalFile], modes: dict[str, str], parent: str | None,
             message: str, manifest: dict) -> tuple[str, str]:
     """POST one commit. Returns its id and URL. A commit that timed out may have landed: it is
@@ -414,6 +556,7 @@ def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,
     again from what is live."""
     from huggingface_hub.utils import hf_raise_for_status
 
+    batch = commit.batch
     counts = manifest.get("counts") or {}
     header = {"summary": message, "description": "Published by collab-site. " + ", ".join(
         f"{k}: {v}" for k, v in sorted(counts.items()) if isinstance(v, int))}
@@ -437,7 +580,7 @@ def _commit(http: HubHttp, site_dir: Path, space_id: str, batch: Batch,
                             timeout=http.policy.commit_timeout,
                             content=body, headers={"Content-Type": "application/x-ndjson"})
     if response.status_code == 412:
-        raise _Stale(ours=http.retries > repeats_before)
+        raise _Stale(ours=http.retries > repeats_before, sent=commit)
     hf_raise_for_status(response)
     data = response.json()
     return str(data["commitOid"]), str(data.get("commitUrl") or "")

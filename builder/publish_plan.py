@@ -6,7 +6,14 @@ an interrupted publish leaves a consistent site: new files first, then changed o
 reaches a new page only through a changed one: a listing, the page it replies to, an agent's
 page), each part in the order static assets, pages (deeper ones before the pages that link down
 to them), listing pages; then `index.html`, `manifest.json` and the Space card (`README.md`),
-and deletions last. Commits are cut from that sequence within `CommitLimits`.
+and deletions last. Commits are cut from that sequence within `CommitLimits`: a plan that fits
+in one commit (a cron run's handful of files) is one commit, so it lands all at once.
+
+A plan too large for one commit (a first publish, a new theme) is ordered by its links as well
+(`linked_batches`): a page goes after the new pages it links to, so a publish stopped between
+commits leaves no live page linking to a missing one. Pages whose links form a cycle (a reply
+and the message it answers, an agent and its messages) go in one commit when they fit; what does
+not fit is named by `dangling`, for the run log.
 
 Superseded search files are kept until there are more than `KEPT_SEARCH_FILES`, then deleted
 together. Every file of a Pagefind index is named by its content, so a new message renames six
@@ -15,10 +22,12 @@ page loaded the index a minute before could no longer fetch the rest of it.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping
+from urllib.parse import unquote, urljoin, urlsplit
 
 MANIFEST = "manifest.json"
 HEADER_BYTES = 2_000      # the commit's header line: summary, description, parent commit
@@ -38,6 +47,11 @@ _LISTING = re.compile(r"""^(?:
     | [^/]+\.(?:json|csv|xml)
     | 404\.html
 )$""", re.VERBOSE)
+
+
+# A link in a page the site's templates wrote: always a double-quoted attribute (a quote in
+# agent text is escaped, so text that looks like an attribute never matches).
+_LINK = re.compile(r'\s(?:href|src|data-src)="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -141,19 +155,145 @@ def batches(plan: Plan, sizes: Mapping[str, int], limits: CommitLimits) -> list[
     """The commits of a plan, in order; `sizes` gives each upload's payload_size."""
     new = frozenset(plan.added)
     uploads = sorted(plan.added + plan.updated, key=lambda path: upload_order(path, new))
-    ops: list[tuple[str, str, int]] = [("add", p, sizes[p]) for p in uploads]
-    ops += [("delete", p, payload_size(p, 0, True)) for p in plan.deleted]
+    return _pack([[p] for p in uploads], plan.deleted, sizes, limits)
+
+
+def linked_batches(plan: Plan, sizes: Mapping[str, int], limits: CommitLimits,
+                   links: Mapping[str, Iterable[str]]) -> list[Batch]:
+    """As `batches`, each upload after the new files it links to (`links`: an upload's links,
+    as site paths) and the files of a link cycle in one commit where they fit. The home page,
+    manifest.json and the card stay last: links to them are not followed (the home page is live
+    already, or nothing of the site can be reached before it lands)."""
+    new = frozenset(plan.added)
+    uploads = plan.added + plan.updated
+    edges = {p: sorted({q for q in links.get(p, ()) if q in new and q != p and q not in LAST})
+             for p in uploads}
+    units = _cycles(uploads, edges)
+    return _pack(_linked_order(units, edges, key=lambda p: upload_order(p, new)),
+                 plan.deleted, sizes, limits)
+
+
+def page_links(path: str, text: str, base: str) -> set[str]:
+    """The site files a page at `path` links to (site paths: `x/` is `x/index.html`), for a site
+    served under the path `base`."""
+    page_url = base + (path[:-len("index.html")] if path.endswith("index.html") else path)
+    out = set()
+    for raw in _LINK.findall(text):
+        try:
+            parts = urlsplit(urljoin(page_url, html.unescape(raw)))
+        except ValueError:          # a link an agent wrote that no browser can follow either
+            continue
+        if parts.scheme or parts.netloc or not parts.path.startswith(base):
+            continue
+        target = unquote(parts.path[len(base):])
+        out.add(target + "index.html" if target == "" or target.endswith("/") else target)
+    return out
+
+
+def dangling(batches_: list[Batch], links: Mapping[str, Iterable[str]],
+             new: Iterable[str]) -> list[tuple[str, str, int]]:
+    """(page, the new file it links to, the commit number that file lands in) for every page
+    that lands before a file it links to."""
+    landing = {p: n for n, batch in enumerate(batches_, 1) for p in batch.add}
+    new = frozenset(new)
+    return [(page, target, landing[target])
+            for n, batch in enumerate(batches_, 1) for page in batch.add
+            for target in sorted(set(links.get(page, ())))
+            if target in new and landing.get(target, 0) > n]
+
+
+def _cycles(nodes: Iterable[str], edges: Mapping[str, list[str]]) -> list[list[str]]:
+    """The strongly connected components of the link graph (Tarjan's algorithm, iterative:
+    a site's link chains can be thousands of pages long)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            targets = edges.get(node, [])
+            if i < len(targets):
+                work.append((node, i + 1))
+                target = targets[i]
+                if target not in index:
+                    work.append((target, 0))
+                elif target in on_stack:
+                    low[node] = min(low[node], index[target])
+                continue
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                unit = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    unit.append(member)
+                    if member == node:
+                        break
+                out.append(unit)
+    return out
+
+
+def _linked_order(units: list[list[str]], edges: Mapping[str, list[str]], key) -> list[list[str]]:
+    """The units (link cycles), each after the units it links to; among those ready, the one
+    whose first file comes first in the publish order (`key`)."""
+    import heapq
+
+    unit_of = {p: n for n, unit in enumerate(units) for p in unit}
+    needs: list[set[int]] = [set() for _ in units]
+    needed_by: list[set[int]] = [set() for _ in units]
+    for p, targets in edges.items():
+        for q in targets:
+            if unit_of[p] != unit_of[q]:
+                needs[unit_of[p]].add(unit_of[q])
+                needed_by[unit_of[q]].add(unit_of[p])
+    units = [sorted(unit, key=key) for unit in units]
+    ready = [(key(unit[0]), n) for n, unit in enumerate(units) if not needs[n]]
+    heapq.heapify(ready)
+    order: list[list[str]] = []
+    while ready:
+        _, n = heapq.heappop(ready)
+        order.append(units[n])
+        for m in needed_by[n]:
+            needs[m].discard(n)
+            if not needs[m]:
+                heapq.heappush(ready, (key(units[m][0]), m))
+    return order
+
+
+def _pack(units: list[list[str]], deleted: tuple[str, ...], sizes: Mapping[str, int],
+          limits: CommitLimits) -> list[Batch]:
+    """Commits cut from the units in order, deletions last: a unit starts a new commit when it
+    does not fit in the current one, and is split only when it fills more than one."""
+    ops = [[("add", p, sizes[p]) for p in unit] for unit in units]
+    ops += [[("delete", p, payload_size(p, 0, True))] for p in deleted]
     out: list[Batch] = []
     add: list[str] = []
     delete: list[str] = []
     total = HEADER_BYTES
-    for kind, path, size in ops:
-        if (add or delete) and (len(add) + len(delete) + 1 > limits.max_files
-                                or total + size > limits.max_bytes):
+    for unit in ops:
+        unit_bytes = sum(size for _, _, size in unit)
+        if (add or delete) and (len(add) + len(delete) + len(unit) > limits.max_files
+                                or total + unit_bytes > limits.max_bytes) and len(unit) > 1:
             out.append(Batch(tuple(add), tuple(delete), total))
             add, delete, total = [], [], HEADER_BYTES
-        (add if kind == "add" else delete).append(path)
-        total += size
+        for kind, path, size in unit:
+            if (add or delete) and (len(add) + len(delete) + 1 > limits.max_files
+                                    or total + size > limits.max_bytes):
+                out.append(Batch(tuple(add), tuple(delete), total))
+                add, delete, total = [], [], HEADER_BYTES
+            (add if kind == "add" else delete).append(path)
+            total += size
     if add or delete:
         out.append(Batch(tuple(add), tuple(delete), total))
     return out

@@ -17,9 +17,10 @@ from builder.model import by_level, levels_counted
 
 if TYPE_CHECKING:
     from builder.build import BuildReport
-    from builder.publish import PublishOutcome
+    from builder.publish import LandedCommit, PublishOutcome
 
 MAX_PROBLEMS = 50
+MAX_FILES = 50           # files listed per commit of a publish
 _URL_SAFE = ":/?#@!$&'*+,;=%~"     # no parentheses or spaces: they would end the link
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -53,10 +54,13 @@ def problem_lines(report: BuildReport) -> list[str]:
     return lines + ["", "</details>"]
 
 
-def publish_markdown(space: str, outcome: PublishOutcome | None, failure: str = "") -> str:
+def publish_markdown(space: str, outcome: PublishOutcome | None, failure: str = "",
+                     landed: tuple[LandedCommit, ...] = ()) -> str:
+    """What a publish did; after a failure, `landed` are its commits that are live anyway."""
     head = ["### collab-site publish", ""]
     if outcome is None:
-        return "\n".join(head + [f"Publishing to {text(space)} failed: {text(failure)}"]) + "\n"
+        return "\n".join(head + [f"Publishing to {text(space)} failed: {text(failure)}",
+                                 *_commit_lines(landed)]) + "\n"
     if outcome.refused_reason:
         return "\n".join(head + [f"Refused: {text(outcome.refused_reason)}"]) + "\n"
     if not outcome.changed:
@@ -67,9 +71,35 @@ def publish_markdown(space: str, outcome: PublishOutcome | None, failure: str = 
     where = _space_link(space, outcome.space_url) if outcome.committed else text(space)
     verb = "Committed to" if outcome.committed else "Would change"
     line = f"{verb} {where}: {fmt.count(outcome.changed)} files changed ({changes})."
-    if _is_web(outcome.commit_url):
+    if len(outcome.landed) == 1 and _is_web(outcome.commit_url):
         line += f" [The commit]({quote(outcome.commit_url, safe=_URL_SAFE)})"
-    return "\n".join(head + [line]) + "\n"
+    if len(outcome.landed) > 1:
+        line += f" In {fmt.count(len(outcome.landed))} commits:"
+    return "\n".join(head + [line, *_commit_lines(outcome.landed)]) + "\n"
+
+
+def _commit_lines(landed: tuple[LandedCommit, ...]) -> list[str]:
+    """Each commit that landed, linked, with its files (the first MAX_FILES of each)."""
+    if not landed:
+        return []
+    lines = [""]
+    for number, commit in enumerate(landed, 1):
+        name = f"commit {number} of {len(landed)}" if len(landed) > 1 else "its files"
+        if len(landed) > 1 and _is_web(commit.url):
+            name = f"[{name}]({quote(commit.url, safe=_URL_SAFE)})"
+        lost = (" (the Hub answered it with an error; it landed all the same)"
+                if commit.answer_lost else "")
+        lines += [f"<details><summary>{name}: {fmt.count(len(commit.added))} added, "
+                  f"{fmt.count(len(commit.updated))} updated, {fmt.count(len(commit.deleted))} "
+                  f"deleted{lost}</summary>", ""]
+        files = ([f"- added {text(p)}" for p in commit.added]
+                 + [f"- updated {text(p)}" for p in commit.updated]
+                 + [f"- deleted {text(p)}" for p in commit.deleted])
+        lines += files[:MAX_FILES]
+        if len(files) > MAX_FILES:
+            lines.append(f"- and {fmt.count(len(files) - MAX_FILES)} more")
+        lines += ["", "</details>"]
+    return lines
 
 
 def _space_link(space: str, url: str) -> str:

@@ -209,11 +209,11 @@ def first_publish_stopped(site: Path, monkeypatch, stop, max_files: int) -> None
     from builder import publish as publisher
     real_commit, sent = publisher._commit, []
 
-    def stopping(http, site_dir, space_id, batch, *args, **kwargs):
-        if stop(len(sent) + 1, batch):
+    def stopping(http, site_dir, space_id, commit, *args, **kwargs):
+        if stop(len(sent) + 1, commit.batch):
             raise KeyboardInterrupt("the runner was stopped")
-        sent.append(batch)
-        return real_commit(http, site_dir, space_id, batch, *args, **kwargs)
+        sent.append(commit)
+        return real_commit(http, site_dir, space_id, commit, *args, **kwargs)
 
     with monkeypatch.context() as patched:
         patched.setattr(publisher, "_commit", stopping)
@@ -794,3 +794,76 @@ def test_a_publish_stopped_before_its_last_commit_sends_the_manifest_next_time(h
     (commit,) = commits_to(hub)
     assert commit.files == ["manifest.json"] and outcome.updated == ("manifest.json",)
     assert hub.space_files(SPACE)["manifest.json"] == (site / "manifest.json").read_bytes()
+
+
+# --- links across commits ----------------------------------------------------------------------
+
+def linked_pages() -> dict[str, str]:
+    """The demo of a reply chain and a pair of pages in a link cycle, each page linking to the
+    next one named after it (so that the order of names would send a page before its target)."""
+    pages = base_pages(3)
+    chain = [f"messages/c{k}/" for k in range(8)]
+    for k, url in enumerate(chain):
+        after = f'<a href="/{chain[k + 1]}">next</a>' if k + 1 < len(chain) else ""
+        pages[url + "index.html"] = f'<p>chain {k}</p>{after}<a href="/messages/">all</a>'
+    pages["messages/x1/index.html"] = '<a href="/messages/x2/">x2</a>'
+    pages["messages/x2/index.html"] = '<a href="../x1/">x1</a>'
+    pages["messages/index.html"] = "".join(f'<a href="/{u}">{u}</a>' for u in chain)
+    return pages
+
+
+def live_links_lead_somewhere(hub) -> list[str]:
+    import re
+    live = hub.space_files(SPACE)
+    broken = []
+    for path, data in live.items():
+        if not path.endswith(".html"):
+            continue
+        here = "/" + path[:-len("index.html")]
+        for href in re.findall(r'href="([^"]*)"', data.decode()):
+            from urllib.parse import urljoin
+            target = urljoin(here, href).lstrip("/")
+            target = target + "index.html" if target == "" or target.endswith("/") else target
+            if target not in live:
+                broken.append(f"{path} -> {target}")
+    return broken
+
+
+def test_a_publish_stopped_between_commits_leaves_no_live_link_to_a_missing_page(hub, tmp_path):
+    site = write_site(tmp_path / "site", base_pages(3), messages=3)
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    write_site(site, linked_pages(), messages=13)
+    hub.rate_limit("commits", limit=2, window=3600, routes=("commit",))   # then an hour's wait
+    hub.clear_log()
+    limits = CommitLimits(max_files=3, max_bytes=1_000_000)
+
+    with pytest.raises(PublishError) as info:
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(), limits=limits)
+
+    assert "2 commit(s) of this publish landed" in str(info.value)
+    assert "the next run sends the rest" in str(info.value)
+    assert len(info.value.landed) == 2 and live_links_lead_somewhere(hub) == []
+    hub.rate_limits.clear()
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines(), limits=limits)
+    assert live_is(hub, site) and live_links_lead_somewhere(hub) == []
+    assert any({"messages/x1/index.html", "messages/x2/index.html"} <= set(c.files)
+               for c in commits_to(hub))                       # a link cycle lands at once
+
+
+def test_a_cron_runs_few_files_go_in_one_commit_and_a_cycle_too_large_is_named(hub, tmp_path):
+    from builder.publish_plan import Plan, dangling, linked_batches
+    few = Plan(added=("messages/a/index.html", "messages/b/index.html"),
+               updated=("messages/index.html", "index.html", "manifest.json"), deleted=(),
+               unchanged=900)
+    links = {"messages/a/index.html": {"messages/b/index.html"},
+             "messages/b/index.html": {"messages/a/index.html"},
+             "messages/index.html": {"messages/a/index.html", "messages/b/index.html"}}
+    sizes = {p: 1_000 for p in few.added + few.updated}
+    assert len(linked_batches(few, sizes, CommitLimits(), links)) == 1
+
+    ring = [f"messages/r{k}/index.html" for k in range(4)]      # r0 -> r1 -> r2 -> r3 -> r0
+    big = Plan(added=tuple(ring), updated=(), deleted=(), unchanged=0)
+    links = {p: {ring[(k + 1) % 4]} for k, p in enumerate(ring)}
+    todo = linked_batches(big, {p: 1_000 for p in ring}, CommitLimits(max_files=3), links)
+    assert [len(b.add) for b in todo] == [3, 1]
+    assert [(page, n) for page, _, n in dangling(todo, links, ring)] == [(todo[0].add[-1], 2)]

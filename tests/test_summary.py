@@ -74,3 +74,28 @@ def test_publish_summary_says_why_nothing_was_published():
     assert "Refused: the new site lost more than half" in publish_markdown(SPACE, refused)
     failed = publish_markdown(SPACE, None, "the Hub refused the token")
     assert "failed: the Hub refused the token" in failed
+
+
+def test_a_publish_whose_only_commit_landed_unanswered_reports_that_commit(hub, tmp_path, monkeypatch,
+                                                                            capsys):
+    """The Hub answered the commit with a 502 though it had landed: the publish planned again,
+    found nothing left and said 'nothing to commit', though this run had published."""
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+    site, summary = write_site(tmp_path / "site", base_pages(3), messages=3), tmp_path / "summary.md"
+    args = ["publish", "--out", str(site), "--space", SPACE, "--summary", str(summary)]
+    assert main(args) == 0
+    write_site(site, base_pages(4), messages=4)
+    summary.write_text("", encoding="utf-8")
+    capsys.readouterr()
+    hub.inject("commit", "lost")
+
+    assert main(args) == 0
+
+    assert [r.status for r in hub.requests("commit")][-2:] == [502, 412]
+    out, text = capsys.readouterr().out, summary.read_text(encoding="utf-8")
+    assert "nothing to commit" not in out + text
+    assert "landed though its answer was lost" in out
+    assert "1 commit(s) to Space collab-org/collab-site landed in this run: 1 added, 3 updated" in out
+    assert "4 files changed (1 added, 3 updated, 0 deleted)" in text
+    assert "it landed all the same" in text and r"- added messages/m3/index\.html" in text
+    assert f"[The commit]({hub.endpoint}/spaces/{SPACE}/commit/{hub.repos[('spaces', SPACE)].sha})" in text
