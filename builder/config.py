@@ -121,9 +121,11 @@ class PublishConfig:
 
 @dataclass(frozen=True)
 class HubConfig:
-    # The longest total wait, in seconds, for the Hub's rate limits in one sync or publish;
-    # beyond it the sync uses the last complete mirror (downloads made so far are kept).
-    rate_limit_wait: int = 1800
+    # The longest total wait, in seconds, for the Hub's rate limits in one run of the Action (its
+    # sync and publish together; by hand, in each): beyond it the sync uses the last complete
+    # mirror (downloads made so far are kept) and the publish stops between commits. 20 minutes
+    # leave a first run (install, download, build, publish) time within a 60-minute job.
+    rate_limit_wait: int = 1200
 
 
 @dataclass(frozen=True)

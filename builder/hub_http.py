@@ -3,7 +3,9 @@
 Every request has a timeout; only requests that are safe to repeat are retried after a failure;
 and when the Hub rate-limits (429, or a `RateLimit` header saying nothing is left), every thread
 of the run waits for the reset the Hub names, the wait is said once, and the total wait of a run
-is bounded.
+is bounded: by `[hub] rate_limit_wait` for the sync and the publish of one run together when
+COLLAB_WAIT_LEDGER names a file where they add up their waits (the Action does: a run must end,
+with its summary, before the workflow's timeout kills it), else for each one.
 
 Built on huggingface_hub's public HTTP pieces: its shared session (`get_session`), its headers
 with the token (`build_hf_headers`), its error mapping (`hf_raise_for_status`) and its parser of
@@ -42,11 +44,33 @@ class HttpPolicy:
     retries: int = 4                # retries of a failed idempotent request (waits 1+2+4+8 s)
     backoff: float = 1.0            # first wait; doubles each retry (plus jitter) up to max_backoff
     max_backoff: float = 30.0
-    rate_limit_wait: float = 1800.0  # total seconds a run may spend waiting for rate limits
+    rate_limit_wait: float = 1200.0  # total seconds a run may spend waiting for rate limits
 
 
 # Read at call time (`hub_http.DEFAULT_POLICY`), so tests can shorten every wait at once.
 DEFAULT_POLICY = HttpPolicy()
+WAIT_LEDGER = "COLLAB_WAIT_LEDGER"
+
+
+def waited_earlier() -> float:
+    """Seconds the earlier steps of this run waited for rate limits (the WAIT_LEDGER file)."""
+    path = os.environ.get(WAIT_LEDGER)
+    if not path:
+        return 0.0
+    try:
+        return max(0.0, float(open(path, encoding="utf-8").read().strip() or 0))
+    except (OSError, ValueError):
+        return 0.0
+
+
+def _add_to_ledger(seconds: float) -> None:
+    """Count a wait in the WAIT_LEDGER file, as it starts: a step killed while it waits has
+    spent it too."""
+    path = os.environ.get(WAIT_LEDGER)
+    if path:
+        total = waited_earlier() + seconds
+        with contextlib.suppress(OSError), open(path, "w", encoding="utf-8") as out:
+            out.write(f"{total:.1f}\n")
 
 
 class RateLimited(Exception):
@@ -67,23 +91,25 @@ class RateGate:
     `hold(seconds)` closes the gate, unless another request already closed it until about then;
     `wait_turn()`, called before every request, waits while it is closed, and the first request
     to wait says so in one line (with `progress()`). The total time waited is bounded by
-    `budget`: a hold that would go beyond it raises RateLimited.
+    `budget`, with what the run's earlier steps waited (`waited_earlier`): a hold that would go
+    beyond it raises RateLimited.
     """
 
     def __init__(self, budget: float, log: Log, progress: Callable[[], str] = lambda: ""):
         self.budget = budget
         self.log = log
         self.progress = progress
+        self.earlier = waited_earlier()
         self.waited = 0.0
         self.holds = 0
         self._open_at = 0.0
         self._announce = False
-        self._refused: RateLimited | None = None
+        self._refused: float | None = None     # a wait asked for beyond the allowance
         self._lock = threading.Lock()
 
     def wait_turn(self) -> None:
         if self._refused is not None:
-            raise self._refused
+            raise self._too_long(self._refused)
         while True:
             line = ""
             with self._lock:
@@ -94,6 +120,7 @@ class RateGate:
                     self._announce = False
                     self.holds += 1
                     self.waited += left
+                    _add_to_ledger(left)
                     progress = self.progress()
                     line = (f"rate limited by the Hub: waiting {fmt.duration(left)}"
                             + (f"; {progress}" if progress else ""))
@@ -107,12 +134,8 @@ class RateGate:
             until = now + max(0.0, seconds)
             if until <= self._open_at + 1.0:     # already held until then by another request
                 return
-            if self.waited + (until - now) > self.budget:
-                raise RateLimited(
-                    f"rate limited by the Hub for longer than allowed: waited "
-                    f"{fmt.duration(self.waited)} of {fmt.duration(self.budget)} ([hub] "
-                    f"rate_limit_wait), and it asked for {fmt.duration(seconds)} more"
-                    + (f"; {progress}" if (progress := self.progress()) else ""))
+            if self.earlier + self.waited + (until - now) > self.budget:
+                raise self._too_long(seconds)
             self._open_at = until
             self._announce = True
 
@@ -121,8 +144,18 @@ class RateGate:
         the answer is kept and the next request is refused instead."""
         try:
             self.hold(seconds)
-        except RateLimited as exc:
-            self._refused = exc
+        except RateLimited:
+            self._refused = seconds
+
+    def _too_long(self, seconds: float) -> RateLimited:
+        """The refusal of a wait beyond the allowance, with the progress made until now."""
+        earlier = (f", {fmt.duration(self.earlier)} of it earlier in this run"
+                   if self.earlier else "")
+        return RateLimited(
+            f"rate limited by the Hub for longer than allowed: waited "
+            f"{fmt.duration(self.earlier + self.waited)} of {fmt.duration(self.budget)} "
+            f"([hub] rate_limit_wait{earlier}), and it asked for {fmt.duration(seconds)} more"
+            + (f"; {progress}" if (progress := self.progress()) else ""))
 
 
 def rate_limit_wait(headers, attempt: int, policy: HttpPolicy) -> float:

@@ -173,7 +173,9 @@ def publish(site_dir: Path, space_id: str, *, token: str | None, dry_run: bool, 
                         force=force, limits=limits, log=log)
     except _Unfinished as exc:
         cause = exc.cause
-        reason = str(cause) if isinstance(cause, PublishError) else _describe(cause, space_id)
+        reason = (str(cause) if isinstance(cause, PublishError)
+                  else f"Space {space_id}: {cause}" if isinstance(cause, hub_http.RateLimited)
+                  else _describe(cause, space_id))
         raise PublishError(redact(f"{reason}; {_left_for_next_run(exc.landed)}"),
                            exc.landed) from None
     except PublishError as exc:
@@ -633,6 +635,8 @@ def _describe(exc: BaseException, space_id: str) -> str:
         if status == 413:
             return ("the Hub refused a commit as too large (HTTP 413): lower [publish] "
                     "max_commit_files or max_commit_mb")
+    if isinstance(exc, hub_http.RateLimited):
+        return f"Space {space_id}: {exc}; the next run publishes the site"
     if isinstance(exc, hub_http.RetryableStatus) and "/commit/" in str(exc):
         return (f"Space {space_id}: the Hub kept failing a commit ({exc}); the commits before it "
                 "are live: run publish again, it sends only what is not live yet")

@@ -120,7 +120,7 @@ def test_every_config_example_in_the_readme_loads(tmp_path):
 
 def test_the_readme_gives_each_settings_default():
     """Each key with a default of one value shows it in its row of the settings table, before
-    the next key of that table: `"higher"` for `direction`, `1800` for `rate_limit_wait`."""
+    the next key of that table: `"higher"` for `direction`, `1200` for `rate_limit_wait`."""
     settings = _section("Settings")
     wrong = []
     for table, hint in get_type_hints(Config).items():

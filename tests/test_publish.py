@@ -867,3 +867,28 @@ def test_a_cron_runs_few_files_go_in_one_commit_and_a_cycle_too_large_is_named(h
     todo = linked_batches(big, {p: 1_000 for p in ring}, CommitLimits(max_files=3), links)
     assert [len(b.add) for b in todo] == [3, 1]
     assert [(page, n) for page, _, n in dangling(todo, links, ring)] == [(todo[0].add[-1], 2)]
+
+
+def test_a_runs_sync_and_publish_wait_for_rate_limits_within_one_allowance(hub, tmp_path,
+                                                                          monkeypatch):
+    """Each waited up to [hub] rate_limit_wait: a run could outlast the workflow's timeout and
+    be killed without its summary. Now the publish waits only what the sync left."""
+    from builder.sources.hub import open_hub_bucket
+    from tests.hub_fixtures import collab_files
+    monkeypatch.setenv("COLLAB_WAIT_LEDGER", str(tmp_path / "waited"))
+    hub.add_bucket("collab-org/board", collab_files(20, 5, 2))
+    hub.rate_limit("resolvers", limit=20, window=1)          # the sync waits about 2 s
+    open_hub_bucket("collab-org/board", tmp_path / "mirror", log=Lines(), rate_limit_wait=4)
+    site = write_site(tmp_path / "site", base_pages(40))
+    hub.rate_limit("commits", limit=1, window=3, routes=("commit",))
+    log = Lines()
+
+    with pytest.raises(PublishError) as info:            # 3 s more would make it 4 s and more
+        publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=log, rate_limit_wait=4,
+                limits=CommitLimits(max_files=20, max_bytes=1_000_000))
+
+    message = str(info.value)
+    assert "rate limited by the Hub for longer than allowed" in message
+    assert "of it earlier in this run" in message and "1 of 3 commits sent" in message
+    assert "1 commit(s) of this publish landed" in message and "next run sends the rest" in message
+    assert not any(line.startswith("rate limited by the Hub: waiting") for line in log)

@@ -92,7 +92,8 @@ def open_hub_bucket(bucket_id: str, cache_dir: Path, *, token: str | None = None
 
     `token`: None means the library's own choice (HF_TOKEN, then the token saved by
     `hf auth login`). `rate_limit_wait`: the most seconds to spend waiting for rate limits
-    (default: the policy's, 30 minutes). `progress`: None means a progress bar only on an
+    (default: the policy's, 20 minutes, less what
+    the run's earlier steps waited: see hub_http). `progress`: None means a progress bar only on an
     interactive terminal outside CI. Raises HubUnavailable only when the Hub fails and no
     complete mirror exists.
     """
@@ -156,6 +157,8 @@ def _reason(exc: BaseException) -> str:
             and exc.response.status_code == 401:
         return (f"{told(exc)}: the token comes from HF_TOKEN (in a workflow, the repository "
                 "secret HF_TOKEN), else `hf auth login`; it needs read access to the bucket")
+    if isinstance(exc, hub_http.RateLimited):
+        return f"{exc}; the next run fetches the rest (the files fetched stay in the cache)"
     return told(exc)
 
 
