@@ -2,9 +2,10 @@
 and static Spaces, on 127.0.0.1, standard library only, as strict as the real one where it
 matters to us:
 
-* bucket resolves answer 302 to a second host (another port: the storage CDN) with a signed,
-  expiring query; that host checks the signature and logs the token it was sent (it must get
-  none);
+* bucket resolves, and repo resolves of LFS files, answer 302 to a second host (another port:
+  the storage CDN) with a signed, expiring query; that host checks the signature and logs the
+  token it was sent (it must get none);
+* preupload takes at most 256 files per request, paths-info 1000 paths;
 * rate limits per fixed window (`hub.rate_limit(...)`), said only with the IETF `RateLimit` and
   `RateLimit-Policy` headers (no Retry-After), on every answer of the limited routes;
 * repo tree entries carry `lfs` (sha256) and `xetHash` for binary or large files, preupload
@@ -318,7 +319,7 @@ class FakeHub:
 
     def _blob(self, sha256: str) -> bytes | None:
         with self.lock:
-            return self.blobs.get(sha256)
+            return self.blobs.get(sha256) or self.lfs_objects.get(sha256)
 
 
 def _b(data: bytes | str) -> bytes:
@@ -758,8 +759,11 @@ class _Handler(_BaseHandler):
         hub = self.server.hub
         kind, repo_id, rev = groups
         repo = self._repo(kind, repo_id, user, write=True)
+        asked = json.loads(body or b"{}").get("files", [])
+        if len(asked) > 256:
+            raise _Reply(400, message="preupload takes at most 256 files")
         out = []
-        for f in json.loads(body or b"{}").get("files", []):
+        for f in asked:
             sample = base64.b64decode(f.get("sample") or "")
             lfs = _wants_lfs(hub, f["path"], int(f.get("size") or 0), sample)
             item = {"path": f["path"], "uploadMode": "lfs" if lfs else "regular", "shouldIgnore": False}
@@ -839,6 +843,10 @@ class _Handler(_BaseHandler):
         if path not in repo.files:
             raise _Reply(404, error_code="EntryNotFound", message=f"{path} does not exist")
         data = repo.files[path]
+        if path in repo.lfs and self.server.hub.redirect_resolve:   # its bytes: on the CDN
+            sha = hashlib.sha256(data).hexdigest()
+            return _Reply(302, None, {"Location": self.server.hub.signed_url(sha), "ETag": f'"{sha}"',
+                                      "X-Linked-Size": str(len(data)), "X-Repo-Commit": repo.sha})
         return _Reply(200, data, {"ETag": f'"{git_blob_sha1(data)}"', "X-Repo-Commit": repo.sha})
 
     # --- LFS (the library's path for "lfs" files when Xet is off) ---------------------------

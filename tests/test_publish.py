@@ -892,3 +892,22 @@ def test_a_runs_sync_and_publish_wait_for_rate_limits_within_one_allowance(hub, 
     assert "of it earlier in this run" in message and "1 of 3 commits sent" in message
     assert "1 commit(s) of this publish landed" in message and "next run sends the rest" in message
     assert not any(line.startswith("rate limited by the Hub: waiting") for line in log)
+
+
+def test_a_live_manifest_the_hub_keeps_in_lfs_is_read_from_the_storage_host_without_the_token(
+        hub, tmp_path):
+    """A large site's manifest.json (over 10 MB at 100k messages) is an LFS file, whose resolve
+    URL answers with a redirect to the storage host: the shrink guard reads it there, and the
+    token does not follow the redirect."""
+    hub.lfs_threshold = 2_000                      # the manifest is large, the pages are not
+    site = write_site(tmp_path / "site", base_pages(30), messages=100)
+    publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+    assert "manifest.json" in hub.repos[("spaces", SPACE)].lfs
+    write_site(site, base_pages(31), messages=10)
+    hub.clear_log()
+
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+
+    assert "lost more than half of what is live (messages 100 -> 10)" in outcome.refused_reason
+    cdn = hub.requests("cdn")
+    assert [r.status for r in cdn] == [200] and cdn[0].token is None
