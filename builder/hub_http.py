@@ -200,7 +200,8 @@ class HubHttp:
     """Requests to the Hub for one run: the token's headers, the policy, the shared RateGate.
 
     Redirects are followed here, not by the client: to another host (the storage CDN, whose
-    URL carries a signed query) the request goes without the Authorization header.
+    URL carries a signed query) the request goes without the Authorization header; a 307 or
+    308 (the Hub's answer at a renamed repo's old address) is repeated with its method and body.
     """
 
     def __init__(self, token: str | None, policy: HttpPolicy, gate: RateGate):
@@ -329,9 +330,11 @@ class HubHttp:
             target = urljoin(str(response.request.url), location)
             if not self.is_hub(target):
                 sent = {k: v for k, v in sent.items() if k.lower() != "authorization"}
-            url, params, kwargs = target, None, {}
-            if method not in ("GET", "HEAD"):
-                method = "GET"
+            url, params = target, None
+            if response.status_code not in (307, 308):   # those two keep the method and body
+                kwargs = {}
+                if method not in ("GET", "HEAD"):
+                    method = "GET"
         raise ValueError(f"too many redirects from {where(url)}")
 
     def _backoff(self, attempt: int) -> None:

@@ -6,6 +6,8 @@ matters to us:
   the storage CDN) with a signed, expiring query; that host checks the signature and logs the
   token it was sent (it must get none);
 * preupload takes at most 256 files per request, paths-info 1000 paths;
+* a renamed Space (`hub.renamed[old] = new`) answers every request to its old address with a
+  307 to the new one (relative, as the Hub redirects renamed repos), which keeps its method;
 * rate limits per fixed window (`hub.rate_limit(...)`), said only with the IETF `RateLimit` and
   `RateLimit-Policy` headers (no Retry-After), on every answer of the limited routes;
 * repo tree entries carry `lfs` (sha256) and `xetHash` for binary or large files, preupload
@@ -192,6 +194,7 @@ class FakeHub:
             self.bucket_page_size = 1000
             self.repo_page_size = 1000
             self.redirect_resolve = True       # resolves answer 302 to the storage host
+            self.renamed: dict[str, str] = {}  # old Space id -> new: its URLs answer 307
             self.lfs_threshold = 10_000_000    # files this large (or binary) are LFS in repos
             self.max_commit_files = 1000
             self.max_commit_bytes = 100_000_000
@@ -560,6 +563,10 @@ class _Handler(_BaseHandler):
         if fault is not None and fault.kind != "lost":
             self._fault(fault, record)
             return
+        moved = _moved(hub, split)
+        if moved is not None:           # a renamed repo: the same request, at its new path
+            self._send(_Reply(307, None, {"Location": moved}), record, head=(method == "HEAD"))
+            return
         query = {k: v[-1] for k, v in parse_qs(split.query, keep_blank_values=True).items()}
         if hub.delay.get(route):
             hub._stop.wait(hub.delay[route])
@@ -879,6 +886,16 @@ class _Handler(_BaseHandler):
     def _token(self) -> str | None:
         auth = self.headers.get("Authorization") or ""
         return auth[7:].strip() if auth.lower().startswith("bearer ") else None
+
+
+def _moved(hub: FakeHub, split) -> str | None:
+    """The new address (a path, as the Hub gives it) of a request to a renamed Space."""
+    for old, new in hub.renamed.items():
+        for prefix in (f"/api/spaces/{old}", f"/spaces/{old}"):
+            rest = split.path[len(prefix):]
+            if split.path.startswith(prefix) and rest[:1] in ("", "/", "."):
+                return f"{prefix[:-len(old)]}{new}{rest}" + (f"?{split.query}" if split.query else "")
+    return None
 
 
 def _bucket_file(b: Bucket, path: str) -> dict:

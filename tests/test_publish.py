@@ -911,3 +911,17 @@ def test_a_live_manifest_the_hub_keeps_in_lfs_is_read_from_the_storage_host_with
     assert "lost more than half of what is live (messages 100 -> 10)" in outcome.refused_reason
     cdn = hub.requests("cdn")
     assert [r.status for r in cdn] == [200] and cdn[0].token is None
+
+
+def test_publishing_to_a_space_that_was_renamed_follows_the_hub_to_its_new_name(hub, tmp_path):
+    """The Hub answers a renamed repo's old address with a 307, which keeps the method: the
+    commit POST went to its new address as a GET, and every publish failed."""
+    hub.add_space("collab-org/renamed-site")
+    hub.renamed[SPACE] = "collab-org/renamed-site"
+    site = write_site(tmp_path / "site", base_pages(3))
+
+    outcome = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
+
+    assert outcome.committed and not outcome.created
+    assert hub.space_files("collab-org/renamed-site")["index.html"] == (site / "index.html").read_bytes()
+    assert [r.status for r in hub.requests("commit")] == [307, 200]
