@@ -178,15 +178,21 @@ def page_links(path: str, text: str, base: str) -> set[str]:
     served under the path `base`."""
     page_url = base + (path[:-len("index.html")] if path.endswith("index.html") else path)
     out = set()
-    for raw in _LINK.findall(text):
-        try:
-            parts = urlsplit(urljoin(page_url, html.unescape(raw)))
-        except ValueError:          # a link an agent wrote that no browser can follow either
-            continue
-        if parts.scheme or parts.netloc or not parts.path.startswith(base):
-            continue
-        target = unquote(parts.path[len(base):])
-        out.add(target + "index.html" if target == "" or target.endswith("/") else target)
+    for raw in set(_LINK.findall(text)):
+        link = html.unescape(raw)
+        if link.startswith(base) and not link.startswith("//"):   # most links: no join needed
+            link_path = link.partition("#")[0].partition("?")[0]
+        else:
+            try:
+                parts = urlsplit(urljoin(page_url, link))
+            except ValueError:      # a link an agent wrote that no browser can follow either
+                continue
+            if parts.scheme or parts.netloc:
+                continue
+            link_path = parts.path
+        if link_path.startswith(base):
+            target = unquote(link_path[len(base):])
+            out.add(target + "index.html" if target == "" or target.endswith("/") else target)
     return out
 
 

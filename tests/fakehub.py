@@ -7,7 +7,8 @@ matters to us:
   token it was sent (it must get none);
 * preupload takes at most 256 files per request, paths-info 1000 paths;
 * a renamed Space (`hub.renamed[old] = new`) answers every request to its old address with a
-  307 to the new one (relative, as the Hub redirects renamed repos), which keeps its method;
+  307 to the new one (relative, as the Hub redirects a renamed repo's downloads; for its API
+  requests unverified), which keeps its method;
 * rate limits per fixed window (`hub.rate_limit(...)`), said only with the IETF `RateLimit` and
   `RateLimit-Policy` headers (no Retry-After), on every answer of the limited routes;
 * repo tree entries carry `lfs` (sha256) and `xetHash` for binary or large files, preupload
