@@ -273,21 +273,23 @@ def _left_for_next_run(landed: tuple[LandedCommit, ...]) -> str:
             "file(s) changed); the next run sends the rest")
 
 
+def _every(landed: list[LandedCommit], kind: str) -> tuple[str, ...]:
+    """The files the commits added, updated or deleted (`kind`)."""
+    return tuple(sorted({p for c in landed for p in getattr(c, kind)}))
+
+
 def _with_landed(outcome: PublishOutcome, landed: list[LandedCommit]) -> PublishOutcome:
     """The outcome of a publish that committed: what its commits changed, and the commits."""
-    def every(kind: str) -> tuple[str, ...]:
-        return tuple(sorted({p for c in landed for p in getattr(c, kind)}))
-    return replace(outcome, added=every("added"), updated=every("updated"),
-                   deleted=every("deleted"), committed=True, commit_url=landed[-1].url,
-                   commits=len(landed), landed=tuple(landed))
+    return replace(outcome, added=_every(landed, "added"), updated=_every(landed, "updated"),
+                   deleted=_every(landed, "deleted"), committed=True,
+                   commit_url=landed[-1].url, commits=len(landed), landed=tuple(landed))
 
 
 def _published_line(where: str, landed: list[LandedCommit]) -> str:
-    done = _with_landed(PublishOutcome(False, (), (), (), False), landed)
     lost = sum(c.answer_lost for c in landed)
+    counts = [fmt.count(len(_every(landed, kind))) for kind in ("added", "updated", "deleted")]
     return (f"publish: {fmt.count(len(landed))} commit(s) to {where} landed in this run: "
-            f"{fmt.count(len(done.added))} added, {fmt.count(len(done.updated))} updated, "
-            f"{fmt.count(len(done.deleted))} deleted"
+            "{} added, {} updated, {} deleted".format(*counts)
             + (f" ({fmt.count(lost)} of them answered with an error, yet live)" if lost else ""))
 
 
@@ -299,9 +301,10 @@ def _landed_unseen(http: HubHttp, space_id: str, head: str | None, sent: _Sent,
     commit = sent.landed(f"{http.endpoint}/spaces/{space_id}/commit/{head}", remote, local)
     if not commit.changed:
         return []
+    files = len(commit.added) + len(commit.updated)
     log(f"publish: commit {fmt.count(sent.number)} of {fmt.count(sent.total)} to Space "
-        f"{space_id} landed though its answer was lost: {fmt.count(len(commit.added) + len(commit.updated))} "
-        f"file(s), {fmt.count(len(commit.deleted))} deleted")
+        f"{space_id} landed though its answer was lost: {fmt.count(files)} file(s), "
+        f"{fmt.count(len(commit.deleted))} deleted")
     return [commit]
 
 
