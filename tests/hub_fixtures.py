@@ -63,5 +63,6 @@ def hub(fake_hub_server, monkeypatch):
                                             backoff=0.02, max_backoff=0.2, rate_limit_wait=30.0))
     monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
     monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.delenv("COLLAB_WAIT_LEDGER", raising=False)   # each test's waits are its own
     yield fake_hub_server
     fake_hub_server.reset()
