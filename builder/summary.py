@@ -60,7 +60,7 @@ def publish_markdown(space: str, outcome: PublishOutcome | None, failure: str = 
     head = ["### collab-site publish", ""]
     if outcome is None:
         return "\n".join(head + [f"Publishing to {text(space)} failed: {text(failure)}",
-                                 *_commit_lines(landed)]) + "\n"
+                                 *_commit_lines(landed, name_alone=True)]) + "\n"
     if outcome.refused_reason:
         return "\n".join(head + [f"Refused: {text(outcome.refused_reason)}"]) + "\n"
     if not outcome.changed:
@@ -75,18 +75,22 @@ def publish_markdown(space: str, outcome: PublishOutcome | None, failure: str = 
         line += f" [The commit]({quote(outcome.commit_url, safe=_URL_SAFE)})"
     if len(outcome.landed) > 1:
         line += f" In {fmt.count(len(outcome.landed))} commits:"
-    return "\n".join(head + [line, *_commit_lines(outcome.landed)]) + "\n"
+    return "\n".join(head + [line, *_commit_lines(outcome.landed, name_alone=False)]) + "\n"
 
 
-def _commit_lines(landed: tuple[LandedCommit, ...]) -> list[str]:
-    """Each commit that landed, linked, with its files (the first MAX_FILES of each)."""
+def _commit_lines(landed: tuple[LandedCommit, ...], *, name_alone: bool) -> list[str]:
+    """Each commit that landed, linked, with its files (the first MAX_FILES of each). A lone
+    commit is named and linked only if `name_alone` (else the line above links it)."""
     if not landed:
         return []
     lines = [""]
     for number, commit in enumerate(landed, 1):
-        name = f"commit {number} of {len(landed)}" if len(landed) > 1 else "its files"
-        if len(landed) > 1 and _is_web(commit.url):
-            name = f"[{name}]({quote(commit.url, safe=_URL_SAFE)})"
+        name = "its files"
+        if len(landed) > 1 or name_alone:
+            name = f"commit {number} of {len(landed)}"
+            if _is_web(commit.url):      # HTML: markdown is not read inside <summary>
+                name = f'<a href="{html.escape(quote(commit.url, safe=_URL_SAFE))}">{name}</a>'
+
         lost = (" (the Hub answered it with an error; it landed all the same)"
                 if commit.answer_lost else "")
         lines += [f"<details><summary>{name}: {fmt.count(len(commit.added))} added, "

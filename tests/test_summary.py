@@ -99,3 +99,23 @@ def test_a_publish_whose_only_commit_landed_unanswered_reports_that_commit(hub, 
     assert "4 files changed (1 added, 3 updated, 0 deleted)" in text
     assert "it landed all the same" in text and r"- added messages/m3/index\.html" in text
     assert f"[The commit]({hub.endpoint}/spaces/{SPACE}/commit/{hub.repos[('spaces', SPACE)].sha})" in text
+
+
+def test_a_publish_in_several_commits_lists_each_linked_with_its_files_also_after_a_failure():
+    from builder.publish import LandedCommit
+    url = "https://huggingface.co/spaces/collab-org/collab-site/commit/"
+    landed = (LandedCommit(url + "a1", ("messages/m9/index.html",), ("index.html",), ()),
+              LandedCommit(url + "b2", (), ("manifest.json",), ("old.html",), answer_lost=True))
+    outcome = PublishOutcome(created=False, added=("messages/m9/index.html",),
+                             updated=("index.html", "manifest.json"), deleted=("old.html",),
+                             committed=True, commit_url=url + "b2", commits=2, landed=landed)
+
+    text = publish_markdown(SPACE, outcome)
+    assert "4 files changed (1 added, 2 updated, 1 deleted). In 2 commits:" in text
+    assert f'<summary><a href="{url}a1">commit 1 of 2</a>: 1 added, 1 updated, 0 deleted</summary>' in text
+    assert f'<a href="{url}b2">commit 2 of 2</a>: 0 added, 1 updated, 1 deleted (the Hub' in text
+    assert r"- added messages/m9/index\.html" in text and r"- deleted old\.html" in text
+
+    failed = publish_markdown(SPACE, None, "rate limited by the Hub for longer than allowed",
+                              landed[:1])
+    assert "failed: rate limited" in failed and f'<a href="{url}a1">commit 1 of 1</a>' in failed
