@@ -280,7 +280,8 @@ def _linked_order(units: list[list[str]], edges: Mapping[str, list[str]], key) -
 def _pack(units: list[list[str]], deleted: tuple[str, ...], sizes: Mapping[str, int],
           limits: CommitLimits) -> list[Batch]:
     """Commits cut from the units in order, deletions last: a unit starts a new commit when it
-    does not fit in the current one, and is split only when it fills more than one."""
+    does not fit in the current one but fits in one, and is split only when it fills more than
+    one (then it fills the current commit first)."""
     ops = [[("add", p, sizes[p]) for p in unit] for unit in units]
     ops += [[("delete", p, payload_size(p, 0, True))] for p in deleted]
     out: list[Batch] = []
@@ -289,8 +290,10 @@ def _pack(units: list[list[str]], deleted: tuple[str, ...], sizes: Mapping[str, 
     total = HEADER_BYTES
     for unit in ops:
         unit_bytes = sum(size for _, _, size in unit)
-        if (add or delete) and (len(add) + len(delete) + len(unit) > limits.max_files
-                                or total + unit_bytes > limits.max_bytes) and len(unit) > 1:
+        fits_one = len(unit) <= limits.max_files and HEADER_BYTES + unit_bytes <= limits.max_bytes
+        if (add or delete) and len(unit) > 1 and fits_one and (
+                len(add) + len(delete) + len(unit) > limits.max_files
+                or total + unit_bytes > limits.max_bytes):
             out.append(Batch(tuple(add), tuple(delete), total))
             add, delete, total = [], [], HEADER_BYTES
         for kind, path, size in unit:

@@ -862,11 +862,17 @@ def test_a_cron_runs_few_files_go_in_one_commit_and_a_cycle_too_large_is_named(h
     assert len(linked_batches(few, sizes, CommitLimits(), links)) == 1
 
     ring = [f"messages/r{k}/index.html" for k in range(4)]      # r0 -> r1 -> r2 -> r3 -> r0
-    big = Plan(added=tuple(ring), updated=(), deleted=(), unchanged=0)
+    big = Plan(added=("static/a.css", *ring), updated=(), deleted=(), unchanged=0)
     links = {p: {ring[(k + 1) % 4]} for k, p in enumerate(ring)}
-    todo = linked_batches(big, {p: 1_000 for p in ring}, CommitLimits(max_files=3), links)
-    assert [len(b.add) for b in todo] == [3, 1]
-    assert [(page, n) for page, _, n in dangling(todo, links, ring)] == [(todo[0].add[-1], 2)]
+    todo = linked_batches(big, {p: 1_000 for p in big.added}, CommitLimits(max_files=3), links)
+    assert [b.add for b in todo] == [("static/a.css", *ring[:2]), tuple(ring[2:])]  # no gap
+    assert [(page, n) for page, _, n in dangling(todo, links, ring)] == [(ring[1], 2)]
+
+    pair = Plan(added=("static/a.css", "static/b.css", *ring[:2]), updated=(), deleted=(),
+                unchanged=0)
+    links = {ring[0]: {ring[1]}, ring[1]: {ring[0]}}             # a cycle that fits one commit
+    todo = linked_batches(pair, {p: 1_000 for p in pair.added}, CommitLimits(max_files=3), links)
+    assert [b.add for b in todo] == [("static/a.css", "static/b.css"), tuple(ring[:2])]
 
 
 def test_a_runs_sync_and_publish_wait_for_rate_limits_within_one_allowance(hub, tmp_path,
