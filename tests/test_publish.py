@@ -799,8 +799,9 @@ def test_a_publish_stopped_before_its_last_commit_sends_the_manifest_next_time(h
 # --- links across commits ----------------------------------------------------------------------
 
 def linked_pages() -> dict[str, str]:
-    """The demo of a reply chain and a pair of pages in a link cycle, each page linking to the
-    next one named after it (so that the order of names would send a page before its target)."""
+    """A site with a reply chain, each page linking to the one named after it (so that the order
+    of names would send a page before the page it links to), and two pages linking to each
+    other."""
     pages = base_pages(3)
     chain = [f"messages/c{k}/" for k in range(8)]
     for k, url in enumerate(chain):
@@ -813,7 +814,9 @@ def linked_pages() -> dict[str, str]:
 
 
 def live_links_lead_somewhere(hub) -> list[str]:
+    """The links of the live pages whose target is not live: "page -> target"."""
     import re
+    from urllib.parse import urljoin
     live = hub.space_files(SPACE)
     broken = []
     for path, data in live.items():
@@ -821,7 +824,6 @@ def live_links_lead_somewhere(hub) -> list[str]:
             continue
         here = "/" + path[:-len("index.html")]
         for href in re.findall(r'href="([^"]*)"', data.decode()):
-            from urllib.parse import urljoin
             target = urljoin(here, href).lstrip("/")
             target = target + "index.html" if target == "" or target.endswith("/") else target
             if target not in live:
@@ -850,7 +852,7 @@ def test_a_publish_stopped_between_commits_leaves_no_live_link_to_a_missing_page
                for c in commits_to(hub))                       # a link cycle lands at once
 
 
-def test_a_cron_runs_few_files_go_in_one_commit_and_a_cycle_too_large_is_named(hub, tmp_path):
+def test_a_cron_runs_few_files_go_in_one_commit_and_a_cycle_too_large_is_named():
     from builder.publish_plan import Plan, dangling, linked_batches
     few = Plan(added=("messages/a/index.html", "messages/b/index.html"),
                updated=("messages/index.html", "index.html", "manifest.json"), deleted=(),
