@@ -21,9 +21,10 @@ The fragments (a page's text, title and filters, what a result shows) of every s
 folder, /pagefind/fragment/, each named after its bytes: when small shards merge into a larger
 one, or a page moves to another shard, its fragment keeps its name and place, and a merge changes
 the shards' few index files, not one file per page (415 files when four shards of 64 pages
-merged, about 4,000 for 2,048). Pagefind fetches a fragment from `<shard>/fragment/<page id>`,
-so a page's id leads out of its shard's folder; what follows its "#" names the shard (the search
-page groups results by it) and is not sent to the server.
+merged, about 4,000 for 2,048). A page's id in its shard's metadata, which a first search
+loads for every page, is its shard and its fragment's digits ("s2048/1a2b3c4d": the search page
+groups results by shard); the runtime is changed to fetch the fragment from the shared folder
+(`fragments_shared`), where Pagefind fetches `<shard>/fragment/<page id>.pf_fragment`.
 
 Within a shard Pagefind numbers pages in the order they arrive and every index file holds page
 numbers, so pages go in their time order: a new message comes last, and changes the files of
@@ -60,12 +61,15 @@ LANGUAGE = "en"
 SHARDS = "shards.json"
 CACHE = "search-shard"
 # Bumped when what is done to Pagefind's output here changes (the cached shards are remade).
-FORMAT = "5"
+FORMAT = "6"
 # What the search page loads: the runtime, its worker and wasm, the entry file and the index.
 # Pagefind's own UI bundles are left out (the site has its own search page).
 RUNTIME = ("pagefind.js", "pagefind-worker.js", f"wasm.{LANGUAGE}.pagefind")
 INDEX_PARTS = ("index", "fragment", "filter")
 FRAGMENTS = "fragment/"
+_FRAGMENT_START, _FRAGMENT_END = f"{FRAGMENTS}{LANGUAGE}_", ".pf_fragment"
+# Where Pagefind's runtime fetches a page's fragment (its id is the variable).
+_FRAGMENT_URL = re.compile(rb"`\$\{this\.basePath\}fragment/\$\{(\w+)\}\.pf_fragment`")
 _BUNDLE_FOLDER = re.compile(rf"{FOLDER}/(?:([us])([0-9]+)/)?")       # see plan_shards
 # Of a fragment's name: a clash is rare and handled (`site_files`), each digit adds to the
 # metadata a first search loads.
@@ -196,9 +200,25 @@ def _apart_from(taken: dict[str, str], part: Mapping[str, bytes], shard: str) ->
 
 
 def _page_id(fragment: str, shard: str) -> str:
-    """The id a shard's meta gives the page of this fragment: the fragment's path from the
-    shard's fragment folder, then the shard ("../../fragment/en_1a2b3c4d.pf_fragment#s2048")."""
-    return f"../../{fragment}#{shard}"
+    """The id a shard's meta gives the page of this fragment: the shard, then the fragment's
+    name without what every fragment's name has ("s2048/1a2b3c4d" for
+    "fragment/en_1a2b3c4d.pf_fragment"; the runtime finds it there, see `fragments_shared`)."""
+    return f"{shard}/{fragment.removeprefix(_FRAGMENT_START).removesuffix(_FRAGMENT_END)}"
+
+
+def fragments_shared(runtime: bytes) -> bytes:
+    """A script of Pagefind's runtime, made to fetch a page's fragment by its id (`_page_id`)
+    from the folder all shards share: the page "s2048/1a2b3c4d" from
+    <shard>/../fragment/en_1a2b3c4d.pf_fragment, where Pagefind fetches
+    <shard>/fragment/<id>.pf_fragment. (The runtime's own page, never shown, has an id of
+    Pagefind's, and its fragment is not where that leads.)"""
+    patched, found = _FRAGMENT_URL.subn(
+        lambda m: b'`${this.basePath}../%s${%s.slice(%s.indexOf("/") + 1)}%s`'
+        % (_FRAGMENT_START.encode(), m[1], m[1], _FRAGMENT_END.encode()), runtime)
+    if found != 1:
+        raise SearchError("this Pagefind's runtime fetches fragments as the build does not know "
+                          "(collab-site needs Pagefind 1.5)")
+    return patched
 
 
 def _binary() -> Path:
@@ -231,7 +251,8 @@ def _runtime(binary: Path) -> dict[str, bytes]:
     without the filter every search of a shard names (so no search ever finds it)."""
     files = _pagefind(binary, [{"type": "AddRecord", "url": "/search/", "content": "Search",
                                 "language": LANGUAGE, "meta": {"title": "Search"}}], shard="")
-    return {name: BANNER + data if name.endswith(".js") else data for name, data in files.items()}
+    return {name: BANNER + fragments_shared(data) if name.endswith(".js") else data
+            for name, data in files.items()}
 
 
 def _pagefind(binary: Path, requests: Iterable[Mapping[str, Any]], shard: str) -> dict[str, bytes]:
@@ -330,7 +351,7 @@ def stable_bundle(files: Mapping[str, bytes], shard: str = "") -> dict[str, byte
     """The bundle with its filter files and metadata in a fixed order, named by their content;
     with `shard`, its fragments are named after their bytes too, for the folder all shards share
     ("fragment/en_1a2b3c4" -> "fragment/en_<8 digits of their sha256>"), and its pages' ids
-    lead there and name the shard (see the module).
+    name the shard and the fragment (see the module).
 
     Pagefind 1.5 writes the values of each filter, and the lists of filters and sorts, in
     hash-map order, which changes from run to run: the same pages would give different files

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -68,7 +67,7 @@ def shard_fragments(site: Path) -> dict[str, list[Path]]:
     for name in json.loads((bundle / "shards.json").read_text())["shards"]:
         meta = next((bundle / name).glob("*.pf_meta")).read_bytes()
         pages = pagefind_format.decode(gzip.decompress(meta)[len(b"pagefind_dcd"):])[1]
-        found[name] = [Path(os.path.normpath(bundle / name / "fragment" / page_id.partition("#")[0]))
+        found[name] = [bundle / "fragment" / f"en_{page_id.partition('/')[2]}.pf_fragment"
                        for page_id, _ in pages]
     return found
 

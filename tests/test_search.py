@@ -48,14 +48,14 @@ def test_index_and_runtime_are_files_of_the_site(demo_site):
         entry = json.loads((demo_site / "pagefind" / shard / "pagefind-entry.json").read_text())
         pages += entry["languages"]["en"]["page_count"]
         assert not [p for p in bundle if p.startswith(f"pagefind/{shard}/") and p.endswith(".js")]
-        # a page's id leads to its fragment, in the folder all shards share, and names its
-        # shard: the search page orders by it
+        # a page's id names its shard (the search page orders by it) and its fragment, in the
+        # folder all shards share
         meta = next((demo_site / "pagefind" / shard).glob("*.pf_meta")).read_bytes()
         ids = [p[0] for p in pagefind_format.decode(gzip.decompress(meta)[len(b"pagefind_dcd"):])[1]]
-        own = rf"\.\./\.\./fragment/en_[0-9a-f]{{{search.FRAGMENT_DIGITS}}}\.pf_fragment#{shard}"
+        own = rf"{shard}/[0-9a-f]{{{search.FRAGMENT_DIGITS}}}"
         assert all(re.fullmatch(own, i) for i in ids)
         assert not (demo_site / "pagefind" / shard / "fragment").exists()
-        shared += [i.partition("#")[0].removeprefix("../../") for i in ids]
+        shared += [f"fragment/en_{i.partition('/')[2]}.pf_fragment" for i in ids]
     assert len([f for f in (demo_site / "pagefind" / "fragment").iterdir()
                 if f"fragment/{f.name}" not in shared]) == 1          # the runtime's own page
     messages = len(list((demo_site / "messages").glob("2*/index.html")))
@@ -551,3 +551,15 @@ def test_the_runtime_names_pagefinds_licence_which_ships_beside_it(demo_site):
         assert "The above copyright notice and this permission notice shall be included" in text
     series = ".".join(version("pagefind").split(".")[:2])
     assert f"the browser runtime of Pagefind {series}\n" in text
+
+
+def test_a_runtime_that_fetches_fragments_in_another_way_stops_the_build():
+    """The runtime is made to fetch a page's fragment from the folder all shards share: a
+    Pagefind whose runtime does not fetch one as 1.5 does is refused, not shipped with a search
+    that finds pages and shows none."""
+    runtime = (b"async _loadFragment(hash){"
+               b"await this.throttledFetch(`${this.basePath}fragment/${hash}.pf_fragment`)}")
+    assert b"`${this.basePath}../fragment/en_${hash.slice(" in search.fragments_shared(runtime)
+    for other in (runtime.replace(b"fragment/$", b"fragments/$"), runtime + runtime):
+        with pytest.raises(search.SearchError, match="Pagefind 1.5"):
+            search.fragments_shared(other)

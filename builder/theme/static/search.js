@@ -4,12 +4,12 @@
 // <mark> highlights are rebuilt from an inert parse of its excerpt.
 //
 // The index is in shards, oldest first (shards.json), merged into the runtime's own small index.
-// A result's id leads to its fragment, in the folder all shards share, and names its shard
-// after a "#" ("../../fragment/en_1a2b3c4d.pf_fragment#s2048"; the runtime's one page has
-// none and is never shown). Pagefind ranks the merged results by score; by date, it orders each shard's
-// results but not the merged list, so they are put in shard order here (shards do not overlap
-// in time). A shard in which a query word is not found answers with the pages of the longest
-// word it has that starts the query word ("a" for "autoregressive"); that answer is dropped.
+// A result's id names its shard, then its fragment in the folder all shards share
+// ("s2048/1a2b3c4d"; the runtime's one page has no shard and is never shown). Pagefind ranks
+// the merged results by score; by date, it orders each shard's results but not the merged
+// list, so they are put in shard order here (shards do not overlap in time). A shard in which
+// a query word is not found answers with the pages of the longest word it has that starts the
+// query word ("a" for "autoregressive"); that answer is dropped.
 // A query that is an agent's (or a person's) name puts that agent's page first.
 // How many results are shown and where the page is scrolled live in history.state, so Back
 // to the search brings the visitor to the result they left from.
@@ -136,8 +136,8 @@ function folded(word) {
 }
 
 function shardOf(result) {
-  const at = result.id.lastIndexOf("#");
-  return at >= 0 ? result.id.slice(at + 1) : null;
+  const at = result.id.indexOf("/");
+  return at >= 0 ? result.id.slice(0, at) : null;
 }
 
 // Does a shard's answer hold the query's words? It does when the shard has each word's stem
