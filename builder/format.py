@@ -11,8 +11,9 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from decimal import Decimal
+from itertools import groupby
 
 MISSING = "—"
 # A score written as a number, perhaps with marks ("~26", "**14,623,723**", "1e400")
@@ -124,6 +125,20 @@ def span(times: Iterable[datetime | None]) -> str:
     none is known."""
     days = sorted({iso_day(t) for t in times if t})
     return "" if not days else days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}"
+
+
+def day_runs(times: Iterable[datetime | None]) -> list[str]:
+    """The days of these times, in runs of days that follow each other, each run written as
+    ISO 8601 writes an interval ("2026-07-09/2026-07-11"), a day alone as the day: the search
+    page's choices of days, short however long the collaboration."""
+    ordinals = sorted({utc(t).date().toordinal() for t in times if t})
+    runs = [[day for _, day in run]
+            for _, run in groupby(enumerate(ordinals), key=lambda pair: pair[1] - pair[0])]
+    return [_interval(date.fromordinal(run[0]), date.fromordinal(run[-1])) for run in runs]
+
+
+def _interval(first: date, last: date) -> str:
+    return first.isoformat() if first == last else f"{first.isoformat()}/{last.isoformat()}"
 
 
 def days(times: Iterable[datetime | None]) -> str:

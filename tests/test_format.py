@@ -132,6 +132,14 @@ def test_counts_and_spans_read_as_words():
     assert (fmt.span([T, T]), fmt.span([None])) == ("2026-07-09", "")
 
 
+def test_day_runs_join_the_days_that_follow_each_other_and_leave_out_days_without_a_time():
+    new_year = datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc)
+    assert fmt.day_runs([T + timedelta(days=2), None, T, T + timedelta(days=1, hours=3),
+                         T + timedelta(days=9), new_year, new_year + timedelta(hours=1)]) == [
+        "2026-07-09/2026-07-11", "2026-07-18", "2026-12-31/2027-01-01"]
+    assert fmt.day_runs([None]) == []
+
+
 def test_a_standing_counts_its_agents_but_not_one_alone():
     assert [fmt.standing(1, 1), fmt.standing(2, 2), fmt.standing(3, 1204)] == [
         "rank 1 of 1", "rank 2 of 2 agents", "rank 3 of 1,204 agents"]

@@ -7,11 +7,12 @@ import gzip
 import json
 import re
 import shutil
+from datetime import datetime, timezone
 from pathlib import PurePosixPath
 
 import pytest
 
-from builder import pagefind_format, restore, search
+from builder import format as fmt, pagefind_format, restore, search
 from builder.cache import PageCache, RenderCache
 from builder.cli import main
 from builder.search import SearchIndex, stable_bundle
@@ -106,13 +107,12 @@ def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tm
     assert label(out) == "Words to find in messages, results, agents and people"
 
 
-def test_the_date_fields_span_the_first_to_the_last_day_of_the_messages_and_results(demo_site):
-    days = {time["datetime"][:10] for folder in ("messages", "results")
-            for page in (demo_site / folder).glob("2*/index.html")
-            for time in soup(page).select("main time[data-pagefind-filter]")}
+def test_the_date_fields_offer_the_days_of_the_pages_a_search_narrows_by_day(demo_site):
+    days = {datetime.fromisoformat(day).replace(tzinfo=timezone.utc) for page in demo_site.rglob("*.html")
+            for day in re.findall(r'data-pagefind-filter="facet:day:([^"]*)"', page.read_text("utf-8"))}
     fields = soup(demo_site / "search" / "index.html").select("select[name=from], select[name=to]")
     assert [f["name"] for f in fields] == ["from", "to"] and len(days) > 3
-    assert {(f["data-first"], f["data-last"]) for f in fields} == {(min(days), max(days))}
+    assert {f["data-days"] for f in fields} == {" ".join(fmt.day_runs(days))}
 
 
 def test_message_pages_index_their_text_not_their_thread(demo_site):

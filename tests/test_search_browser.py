@@ -424,6 +424,20 @@ def test_a_rebuild_after_a_new_message_finds_it(browser, rebuilt):
         assert len(results_of(page)) > 5           # the rest of the index is still there
 
 
+def test_the_date_fields_offer_only_the_days_that_have_pages(browser, rebuilt):
+    """A message dated long after the others adds its day, not the years between them: a day
+    chosen from the list finds pages."""
+    days = sorted({day for page in rebuilt.rglob("*.html")
+                   for day in re.findall(r'facet:day:([^"]*)"', page.read_text("utf-8"))})
+    assert days[-1] == "2099-12-31" and days[-2] < "2027"
+    with serve_folder(rebuilt) as origin:
+        page, watch = open_page(browser, origin, "/search/")
+        for name in ("from", "to"):
+            choices = page.eval_on_selector_all(f"select[name={name}] option", "os => os.map(o => o.value)")
+            assert choices == ["", *days], name
+        assert watch.console_errors == [] and watch.page_errors == []
+
+
 @pytest.fixture(scope="module")
 def merged(tmp_path_factory, demo_site):
     """(site, its shards before) of the demo built with shards of 64 pages that all merge into

@@ -6,6 +6,7 @@ the index that builder/search.py writes only once the visitor searches. This pag
 compile WebAssembly (Pagefind's index reader), so its Content-Security-Policy says so."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Iterator
 
 from builder import format as fmt
@@ -27,9 +28,15 @@ def kinds_in(c: Collab) -> list[tuple[str, str]]:
     return [(kind, label) for kind, label in KINDS if has[kind]]
 
 
+def dated_page_times(c: Collab) -> Iterator[datetime | None]:
+    """The times of the pages a search can narrow by day (the days their index filters name)."""
+    yield from (m.timestamp for m in c.messages)
+    yield from (r.timestamp for r in c.results)
+    yield from (t.started_at for t in c.traces)
+
+
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c = ctx.collab
-    times = [t for t in [*(m.timestamp for m in c.messages), *(r.timestamp for r in c.results)] if t]
     searched = fmt.in_words([label.lower() for _, label in kinds_in(c)])
     page = ctx.base_context("Search", "search", ctx.urls.search(), fmt.sentences(
         f"Search the collaboration's {searched or 'pages'}, in the browser"))
@@ -39,6 +46,5 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         agents=sorted({a.id for a in c.agents} | {m.agent for m in c.messages}
                        | {r.agent for r in c.results}, key=str.lower),
         types=sorted({m.type for m in c.messages}),
-        first_day=fmt.iso_day(min(times, default=None)),
-        last_day=fmt.iso_day(max(times, default=None)))
+        days=fmt.day_runs(dated_page_times(c)))
     yield PageSpec(ctx.urls.search(), "search.html", page)

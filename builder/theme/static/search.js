@@ -45,19 +45,19 @@ function state() {
   return Object.fromEntries(FIELDS.map((name) => [name, String(data.get(name) || "").trim()]));
 }
 
-// The site's days, from its first to its last, for the From and To choices: written as the
-// site writes a day ("2026-07-08"); a date input wrote it in the visitor's locale, 07/08/2026
-// in one country and 08/07/2026 in another.
-const MOST_DAYS = 3660;
+// The days that have pages (a search can narrow by), for the From and To choices: written as
+// the site writes a day ("2026-07-08"); a date input wrote it in the visitor's locale,
+// 07/08/2026 in one country and 08/07/2026 in another. The page lists them in runs of days
+// that follow each other ("2026-07-01/2026-07-09 2026-07-12").
+const DAY_MS = 86400000;
 
 function listDays(select) {
-  const { first, last } = select.dataset;
-  if (!first || !last) return;
-  const day = new Date(first + "T00:00:00Z");
-  for (let n = 0; n < MOST_DAYS; n++, day.setUTCDate(day.getUTCDate() + 1)) {
-    const iso = day.toISOString().slice(0, 10);
-    if (iso > last) break;
-    select.add(new Option(iso, iso));
+  for (const run of (select.dataset.days || "").split(" ").filter(Boolean)) {
+    const [first, last = first] = run.split("/").map(Date.parse);
+    for (let day = first; day <= last; day += DAY_MS) {
+      const iso = new Date(day).toISOString().slice(0, 10);
+      select.add(new Option(iso, iso));
+    }
   }
 }
 
