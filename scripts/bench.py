@@ -21,8 +21,8 @@ What one run does (everything under bench-out/, which is git-ignored; --out pick
    a fresh runner again with nothing new. Files changed are counted from manifest.json. The
    runs with the new message are timed as many times as the cold build (--rounds); medians.
 4. The home page's first visit in Chromium at 1k and 10k messages: gzip bytes of everything loaded
-   before interaction and the time to the table painted, against the table alone in a bare page
-   (scripts/bench_browser.py).
+   before interaction and the time to the table painted, against the table alone in a bare page;
+   and the gzip bytes of a first search for a word on the same sites (scripts/bench_browser.py).
 5. With --scale N: one cold build of a collaboration N times as large (N=10: 100,000 messages).
 6. With --profile: one more cold build, in one process, under cProfile.
 7. End to end through a fake Hub (scripts/bench_hub.py): the same bucket synced from the
@@ -76,7 +76,7 @@ if str(REPO) not in sys.path:          # for scripts.ensure_browser (Chromium lo
     sys.path.insert(0, str(REPO))
 
 from scripts import bench_hub  # noqa: E402  (the end-to-end Hub part, step 7)
-from scripts.bench_browser import first_visit  # noqa: E402
+from scripts.bench_browser import first_search, first_visit  # noqa: E402
 from scripts.bench_run import (Run, alternate, delete_set_aside, median_run, run_measured,  # noqa: E402
                                set_aside, settle, tail)
 from scripts.bench_tools import bench_venv, hugo_contender, pagefind_over, pelican_contender  # noqa: E402
@@ -531,6 +531,7 @@ BUDGET_VS_PELICAN = 4.0
 BUDGET_HOME_GZIP = {200: 70_000, 2_000: 350_000}     # results -> bytes
 BUDGET_PAINT_RATIO = 2.5
 BUDGET_PAGE_GZIP = 100_000       # any HTML page but the home page (which has its own budget)
+SEARCH_WORD = "drafter"          # a first search's word: in many of the synthetic messages
 
 
 def collab_cmd(config: Path, site: Path, python: str = sys.executable, profile: Path | None = None
@@ -886,6 +887,11 @@ def report_home(rep: Report, results: dict[str, Any]) -> None:
         rep.check(f"home paint {label}", "  table painted vs the table alone", r,
                   f"{visit['table_painted_ms']:.0f} ms vs {visit['minimal_table_painted_ms']:.0f} ms = {r}x",
                   f"<= {BUDGET_PAINT_RATIO}x", None if r is None else r <= BUDGET_PAINT_RATIO)
+        search = visit.get("first_search", {})
+        rep.add(f"  a first search for {SEARCH_WORD!r}",
+                f"{search['gzip_bytes'] / 1000:.0f} kB gzip in {search['files']} files "
+                f"({search['meta_gzip_bytes'] / 1000:.1f} kB the index's metadata)"
+                if search.get("measured") else search.get("why", "skipped"))
 
 
 def report_scaled(rep: Report, results: dict[str, Any]) -> None:
@@ -1065,7 +1071,8 @@ def bench_home_pages(args: argparse.Namespace, out: Path, log: Callable[[str], N
             sites = {f"{QUICK['messages']:,} messages": (small / "site", QUICK["results"]), **sites}
     found = {}
     for label, (site, results) in sites.items():
-        found[label] = {**first_visit(site, args.browser_runs, log), "results": results}
+        found[label] = {**first_visit(site, args.browser_runs, log), "results": results,
+                        "first_search": first_search(site, SEARCH_WORD, log)}
     return found
 
 

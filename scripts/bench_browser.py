@@ -1,4 +1,5 @@
-"""A first visit to the home page in Chromium, against a minimal page holding only its table.
+"""A first visit to the home page in Chromium, against a minimal page holding only its table;
+and a first search.
 
 What is measured, per site (the bench runs it on the 1k and the 10k collaboration):
 - bytes: every response the page loads before anyone interacts (until the network is idle after
@@ -11,6 +12,10 @@ What is measured, per site (the bench runs it on the 1k and the 10k collaboratio
   medians is the figure DESIGN.md bounds at 2.5x.
 Nothing is throttled: a local server, no network latency, so these are lower bounds of a real
 visit; the bytes are the part that does not depend on the network.
+
+A first search (`first_search`): the search page opened with a word in its address, in a fresh
+browser context, until its results are shown and the network is idle; gzip bytes as above, in
+all and of the index's metadata (every shard's, which a first search loads whatever the word).
 """
 from __future__ import annotations
 
@@ -61,6 +66,17 @@ def find_chromium() -> str | None:
         return None
 
 
+def _no_browser() -> str | None:
+    """Why no browser can be run here (None: one can)."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright is not installed in this Python (make test installs it)"
+    if find_chromium() is None:
+        return "no Chromium (run scripts/ensure_browser.py or set COLLAB_CHROMIUM)"
+    return None
+
+
 def minimal_page(home: Path) -> str | None:
     """The home page's best-per-agent table alone, in a bare document."""
     html = home.read_text(encoding="utf-8")
@@ -105,26 +121,29 @@ def _visit(browser, url: str) -> dict[str, Any]:
             const fcp = performance.getEntriesByName('first-contentful-paint')[0];
             return {painted: window.__tablePaintedAt, fcp: fcp ? fcp.startTime : null};
         }""")
-        files = []
-        for r in responses:
-            try:
-                body = r.body()
-            except Exception:
-                continue
-            files.append((urlparse(r.url).path, len(body), len(gzip.compress(body, 6, mtime=0))))
-        return {"painted": max(m["painted"], m["fcp"] or 0), "files": files}
+        return {"painted": max(m["painted"], m["fcp"] or 0), "files": _sizes(responses)}
     finally:
         context.close()
 
 
+def _sizes(responses) -> list[tuple[str, int, int]]:
+    """(path, bytes, gzip -6 bytes) of each response whose body was received."""
+    files = []
+    for r in responses:
+        try:
+            body = r.body()
+        except Exception:
+            continue
+        files.append((urlparse(r.url).path, len(body), len(gzip.compress(body, 6, mtime=0))))
+    return files
+
+
 def first_visit(site: Path, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return {"measured": False, "why": "playwright is not installed in this Python (make test installs it)"}
+    missing = _no_browser()
+    if missing:
+        return {"measured": False, "why": missing}
+    from playwright.sync_api import sync_playwright
     chromium = find_chromium()
-    if chromium is None:
-        return {"measured": False, "why": "no Chromium (run scripts/ensure_browser.py or set COLLAB_CHROMIUM)"}
     if not (site / "index.html").exists():
         return {"measured": False, "why": f"no built home page in {site}"}
     minimal = minimal_page(site / "index.html")
@@ -156,3 +175,44 @@ def first_visit(site: Path, runs: int, log: Callable[[str], None]) -> dict[str, 
     log(f"  {site}: {result['gzip_bytes'] / 1000:.0f} kB gzip in {len(files)} files; table painted "
         f"{painted:.0f} ms vs {bare_painted:.0f} ms for the table alone ({result['ratio_to_minimal']}x)")
     return result
+
+
+def first_search(site: Path, word: str, log: Callable[[str], None]) -> dict[str, Any]:
+    """The bytes of a first search for `word` on the built site (see the module)."""
+    missing = _no_browser()
+    if missing:
+        return {"measured": False, "why": missing}
+    from playwright.sync_api import sync_playwright
+    chromium = find_chromium()
+    try:
+        with _Server(site) as server, sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            try:
+                files, said = _search(browser, f"{server.url}search/?q={word}")
+            finally:
+                browser.close()
+    except Exception as exc:
+        return {"measured": False, "why": f"browser run failed: {type(exc).__name__}: {exc}"}
+    meta = sum(gz for path, _, gz in files if path.endswith(".pf_meta"))
+    result = {"measured": True, "word": word, "said": said, "gzip_bytes": sum(f[2] for f in files),
+              "meta_gzip_bytes": meta, "files": len(files)}
+    log(f"  {site}: a first search for {word!r} ({said}): {result['gzip_bytes'] / 1000:.0f} kB gzip "
+        f"in {len(files)} files, {meta / 1000:.1f} kB of them the index's metadata")
+    return result
+
+
+def _search(browser, url: str) -> tuple[list[tuple[str, int, int]], str]:
+    """(path, bytes, gzip bytes) of every response of a first search at `url`, and what its
+    status said."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        responses = []
+        page.on("response", lambda response: responses.append(response))
+        page.goto(url, wait_until="load", timeout=120_000)
+        status = page.locator("#search-status", has_text=re.compile(r"^[\d,]+ results?"))
+        status.wait_for(timeout=120_000)
+        page.wait_for_load_state("networkidle", timeout=30_000)
+        return _sizes(responses), status.inner_text()
+    finally:
+        context.close()
