@@ -22,10 +22,11 @@ folder, /pagefind/fragment/, each named after its bytes: when small shards merge
 one, or a page moves to another shard, its fragment keeps its name and place, and a merge changes
 the shards' few index files, not one file per page (415 files when four shards of 64 pages
 merged, about 4,000 for 2,048; at 10,000 messages the run that merges eight shards into one of
-2,048 pages changes 81 files of the site, 47 of them superseded index files). A page's id in its shard's metadata, which a first search
-loads for every page, is its shard and its fragment's digits ("s2048/1a2b3c4d": the search page
-groups results by shard); the runtime is changed to fetch the fragment from the shared folder
-(`fragments_shared`), where Pagefind fetches `<shard>/fragment/<page id>.pf_fragment`.
+2,048 pages changes 81 files of the site, 47 of them superseded index files). A page's id in
+its shard's metadata, which a first search loads for every page, is its shard and its
+fragment's digits ("s2048/1a2b3c4d": the search page groups results by shard); the runtime is
+changed to fetch the fragment from the shared folder (`fragments_shared`), where Pagefind
+fetches `<shard>/fragment/<page id>.pf_fragment`.
 
 Within a shard Pagefind numbers pages in the order they arrive and every index file holds page
 numbers, so pages go in their time order: a new message comes last, and changes the files of

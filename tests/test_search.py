@@ -108,7 +108,8 @@ def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tm
 
 
 def test_the_date_fields_offer_the_days_of_the_pages_a_search_narrows_by_day(demo_site):
-    days = {datetime.fromisoformat(day).replace(tzinfo=timezone.utc) for page in demo_site.rglob("*.html")
+    days = {datetime.fromisoformat(day).replace(tzinfo=timezone.utc)
+            for page in demo_site.rglob("*.html")
             for day in re.findall(r'data-pagefind-filter="facet:day:([^"]*)"', page.read_text("utf-8"))}
     fields = soup(demo_site / "search" / "index.html").select("select[name=from], select[name=to]")
     assert [f["name"] for f in fields] == ["from", "to"] and len(days) > 3
