@@ -125,10 +125,21 @@ def outside_requests(urls: list[str], origin: str, but: str = "") -> list[str]:
             and not (but and urlsplit(u).hostname == but)]
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture(scope="session")
+def _session_chromium():
+    """One Chromium for every browser test of a process: a launch costs about a second."""
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="module")
+def browser(_session_chromium):
+    """The session's Chromium; the contexts and pages a test module opened close with it."""
+    before = set(_session_chromium.contexts)
+    yield _session_chromium
+    for context in _session_chromium.contexts:
+        if context not in before:
+            context.close()
 
 
 @pytest.fixture(scope="module")

@@ -77,8 +77,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 from tests.hub_fixtures import fake_hub_server, hub  # noqa: E402,F401
 # --- the demo site, built once per session: `demo_site` ----------------------------------------
 from tests.site_fixtures import demo_site  # noqa: E402,F401
-# --- browser tests: a Chromium per test module (`browser`), the demo site served (`served`) --
-from tests.browser import browser, served  # noqa: E402,F401
+# --- browser tests: one Chromium per process (`browser`), the demo site served (`served`) -----
+from tests.browser import _session_chromium, browser, served  # noqa: E402,F401
 
 # --- the order the files run in under pytest-xdist (pyproject: --no-loadscope-reorder) --------
 # `--dist loadfile` hands each worker whole files, in collection order. xdist's default order (most

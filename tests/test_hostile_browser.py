@@ -1,7 +1,6 @@
 """Hostile payloads in every rendered field of a bucket never execute in a real browser."""
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -10,9 +9,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from builder.cli import main
-from scripts.ensure_browser import find_chromium
-from tests.browser import (CHROMIUM_ARGS, PageWatch, chromium, outside_requests, save_download,
-                           serve_folder)
+from tests.browser import PageWatch, outside_requests, save_download, serve_folder
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 
 pytestmark = pytest.mark.browser
@@ -35,11 +32,11 @@ def all_pages(out):
                   for p in out.rglob("*.html"))
 
 
-def test_no_payload_runs_on_any_page(hostile_site):
+def test_no_payload_runs_on_any_page(browser, hostile_site):
     origin, out = hostile_site
     pages = all_pages(out)
     assert len(pages) > 100
-    seen = asyncio.run(_visit_every_page(origin, pages))
+    seen = _visit_every_page(browser, origin, pages)
     marker_hits = [u for u in seen.requests if MARKER in u]
     assert seen.dialogs == [], seen.dialogs
     assert marker_hits == []
@@ -56,36 +53,29 @@ class _Seen:
     requests: list[str] = field(default_factory=list)
 
 
-async def _visit_every_page(origin: str, paths: list[str], tabs: int = 4) -> _Seen:
-    """Each page as a visitor gets it, then after a key press, focus and toggles; the pages
-    are shared out over a few tabs of one browser, since most of a visit is waiting."""
-    from playwright.async_api import async_playwright
-    seen, queue = _Seen(), list(reversed(paths))
-
-    async def dismiss(dialog):
-        seen.dialogs.append(dialog.message)
-        await dialog.dismiss()
-
-    async def tab(context):
-        page = await context.new_page()
-        page.on("dialog", dismiss)
-        while queue:
-            path = queue.pop()
+def _visit_every_page(browser, origin: str, paths: list[str], tabs: int = 4) -> _Seen:
+    """Each page as a visitor gets it, then after a key press, focus and toggles; a few tabs
+    load their pages side by side, since most of a visit is waiting."""
+    seen = _Seen()
+    context = browser.new_context()
+    context.on("request", lambda request: seen.requests.append(request.url))
+    pages = [context.new_page() for _ in range(tabs)]
+    for page in pages:
+        page.on("dialog", lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()))
+    for start in range(0, len(paths), tabs):
+        batch = list(zip(pages, paths[start:start + tabs]))
+        for page, path in batch:
+            page.goto(origin + path, wait_until="commit")
+        for page, path in batch:
+            page.wait_for_load_state("load")
             seen.visited.append(path)
-            await page.goto(origin + path, wait_until="load")
-            seen.failures += [f"{path}: {bad}" for bad in await page.evaluate(NO_LIVE_PAYLOAD)]
+            seen.failures += [f"{path}: {bad}" for bad in page.evaluate(NO_LIVE_PAYLOAD)]
             # payloads waiting for a key, a focus or a toggle, then look again
-            await page.keyboard.press("Tab")
-            await page.evaluate(INTERACT)
-            seen.failures += [f"{path} (interacted): {bad}" for bad in await page.evaluate(NO_LIVE_PAYLOAD)]
-        await page.wait_for_timeout(300)
-
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
-        context = await browser.new_context()
-        context.on("request", lambda request: seen.requests.append(request.url))
-        await asyncio.gather(*(tab(context) for _ in range(tabs)))
-        await browser.close()
+            page.keyboard.press("Tab")
+            page.evaluate(INTERACT)
+            seen.failures += [f"{path} (interacted): {bad}" for bad in page.evaluate(NO_LIVE_PAYLOAD)]
+    pages[0].wait_for_timeout(300)
+    context.close()
     return seen
 
 
@@ -117,51 +107,51 @@ def test_chart_and_table_data_carry_payloads_as_data(hostile_site):
     assert any(row["method"] == PAYLOADS[0] for row in rows)
 
 
-def test_live_chart_and_all_results_view_run_no_payload(hostile_site):
+def test_live_chart_and_all_results_view_run_no_payload(browser, hostile_site):
     """The chart's data and the all-results rows reach the page only on request: bring both in
     and check nothing of theirs runs."""
     origin, _ = hostile_site
-    with chromium() as browser:
-        page = browser.new_context().new_page()
-        watch = PageWatch(page, origin)
-        page.goto(origin + "/?view=all", wait_until="networkidle")
-        page.wait_for_selector("#lb-all tbody tr")
-        page.hover("#chart-static")
-        page.wait_for_selector("#chart-view svg")
-        for point in page.locator("#chart-view .mark-symbol path").all()[:5]:
-            point.hover(force=True)
-        page.wait_for_timeout(300)
-        assert page.evaluate(NO_LIVE_PAYLOAD) == []
+    page = browser.new_context().new_page()
+    watch = PageWatch(page, origin)
+    page.goto(origin + "/?view=all", wait_until="networkidle")
+    page.wait_for_selector("#lb-all tbody tr")
+    page.hover("#chart-static")
+    page.wait_for_selector("#chart-view svg")
+    for point in page.locator("#chart-view .mark-symbol path").all()[:5]:
+        point.hover(force=True)
+    page.wait_for_timeout(300)
+    assert page.evaluate(NO_LIVE_PAYLOAD) == []
+    page.context.close()
     assert watch.dialogs == [] and [u for u in watch.requests if MARKER in u] == []
     assert watch.console_errors == [] and watch.page_errors == []
 
 
-def test_the_filters_marks_in_payloads_run_nothing(hostile_site):
+def test_the_filters_marks_in_payloads_run_nothing(browser, hostile_site):
     """The table filter marks its words inside agent text (split text nodes): with words that
     payloads carry, nothing of theirs becomes markup."""
     origin, _ = hostile_site
-    with chromium() as browser:
-        page = browser.new_context().new_page()
-        watch = PageWatch(page, origin)
-        for path, table in (("/?view=all&q=script%20alert%20onerror", "lb-all"),
-                            ("/results/?q=img%20src", "results-all")):
-            page.goto(origin + path, wait_until="networkidle")
-            page.wait_for_selector(f"#{table} tbody tr mark.hit")
-            assert page.evaluate(NO_LIVE_PAYLOAD) == []
+    page = browser.new_context().new_page()
+    watch = PageWatch(page, origin)
+    for path, table in (("/?view=all&q=script%20alert%20onerror", "lb-all"),
+                        ("/results/?q=img%20src", "results-all")):
+        page.goto(origin + path, wait_until="networkidle")
+        page.wait_for_selector(f"#{table} tbody tr mark.hit")
+        assert page.evaluate(NO_LIVE_PAYLOAD) == []
+    page.context.close()
     assert watch.dialogs == [] and [u for u in watch.requests if MARKER in u] == []
     assert watch.console_errors == [] and watch.page_errors == []
 
 
-def test_search_results_show_payloads_as_text(hostile_site):
+def test_search_results_show_payloads_as_text(browser, hostile_site):
     origin, _ = hostile_site
-    with chromium() as browser:
-        page = browser.new_page()
-        watch = PageWatch(page, origin)
-        page.goto(origin + "/search/?q=alert")
-        page.locator("#search-results li").first.wait_for()
-        page.wait_for_timeout(300)
-        shown = page.inner_text("#search-results")
-        bad = page.evaluate(NO_LIVE_PAYLOAD)
+    page = browser.new_page()
+    watch = PageWatch(page, origin)
+    page.goto(origin + "/search/?q=alert")
+    page.locator("#search-results li").first.wait_for()
+    page.wait_for_timeout(300)
+    shown = page.inner_text("#search-results")
+    bad = page.evaluate(NO_LIVE_PAYLOAD)
+    page.context.close()
     assert "onerror=alert" in shown or "<script>alert" in shown      # found, and shown as text
     assert bad == [] and watch.dialogs == [] and watch.page_errors == []
     assert [u for u in watch.requests if MARKER in u] == []
@@ -171,16 +161,16 @@ FORMULA = next(p for p in PAYLOADS if p.startswith("="))
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def test_no_csv_field_an_agent_wrote_becomes_a_spreadsheet_formula(hostile_site, tmp_path):
+def test_no_csv_field_an_agent_wrote_becomes_a_spreadsheet_formula(browser, hostile_site, tmp_path):
     """Neither the site's leaderboard.csv nor a view downloaded from /results/ (every result)
     starts a field with a formula; the JSON download keeps the agent's text as written."""
     origin, out = hostile_site
-    with chromium() as browser:
-        page = browser.new_context(accept_downloads=True).new_page()
-        watch = PageWatch(page, origin)
-        page.goto(origin + "/results/", wait_until="networkidle")
-        files = {kind: save_download(page, f"button[data-export-view={kind}]", tmp_path)
-                 for kind in ("csv", "json")}
+    page = browser.new_context(accept_downloads=True).new_page()
+    watch = PageWatch(page, origin)
+    page.goto(origin + "/results/", wait_until="networkidle")
+    files = {kind: save_download(page, f"button[data-export-view={kind}]", tmp_path)
+             for kind in ("csv", "json")}
+    page.context.close()
     assert watch.console_errors == [] and watch.page_errors == []
     for text in (files["csv"].read_text(encoding="utf-8"),
                  (out / "leaderboard.csv").read_text(encoding="utf-8")):
@@ -192,20 +182,20 @@ def test_no_csv_field_an_agent_wrote_becomes_a_spreadsheet_formula(hostile_site,
     assert FORMULA in {record["method"] for record in records}
 
 
-def test_a_footnote_whose_label_is_markup_leads_to_its_note_and_back(hostile_site):
+def test_a_footnote_whose_label_is_markup_leads_to_its_note_and_back(browser, hostile_site):
     """p37's label (`"><svg/onload=…>`) is no id: its mark still leads to its note, and back."""
     origin, _ = hostile_site
     in_view = ("e => { const r = e.getBoundingClientRect();"
                " return r.top >= 0 && r.bottom <= innerHeight; }")
-    with chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 400})
-        watch = PageWatch(page, origin)
-        page.goto(origin + "/messages/20260601-103600-000_evil-36/", wait_until="load")
-        mark = page.locator(".body sup.footnote-ref a").first
-        note = page.locator(".body section.footnotes li").first
-        assert not note.evaluate(in_view)
-        mark.click()
-        assert note.evaluate(in_view) and note.evaluate("e => e.matches(':target')")
-        note.locator("a.footnote-backref").first.click()
-        assert mark.evaluate(in_view) and mark.evaluate("e => e.matches(':target')")
+    page = browser.new_page(viewport={"width": 1280, "height": 400})
+    watch = PageWatch(page, origin)
+    page.goto(origin + "/messages/20260601-103600-000_evil-36/", wait_until="load")
+    mark = page.locator(".body sup.footnote-ref a").first
+    note = page.locator(".body section.footnotes li").first
+    assert not note.evaluate(in_view)
+    mark.click()
+    assert note.evaluate(in_view) and note.evaluate("e => e.matches(':target')")
+    note.locator("a.footnote-backref").first.click()
+    assert mark.evaluate(in_view) and mark.evaluate("e => e.matches(':target')")
+    page.context.close()
     assert watch.dialogs == [] and watch.console_errors == [] and watch.page_errors == []

@@ -89,14 +89,29 @@ def vega_runtime(tmp_path_factory) -> Path:
     return folder / "vega-runtime"
 
 
+@pytest.fixture(scope="module")
+def compiled_theme(tmp_path_factory, vega_runtime) -> Path:
+    """The templates that a first build compiled into its cache."""
+    folder = tmp_path_factory.mktemp("templates")
+    cache = folder / "cache"
+    shutil.copytree(vega_runtime, cache / "render" / "vega-runtime")
+    run(folder, bucket_of_demo(folder / "bucket"), cache, folder / "site")
+    return cache / "render" / CompiledTemplates.NAMESPACE
+
+
 @pytest.fixture(autouse=True)
-def _runtime_in_every_cache(monkeypatch, vega_runtime):
-    """Each cache here starts with the Vega runtime, as a runner's does after its first build:
-    it follows from vl-convert's version alone, and making it takes a second every time."""
-    monkeypatch.setattr(__name__ + ".SEEDED_RUNTIME", vega_runtime)
+def _seeds_in_every_cache(monkeypatch, vega_runtime, compiled_theme):
+    """Each cache here starts with the Vega runtime and the theme's compiled templates, as a
+    runner's does after its first build: they follow from the code alone (vl-convert's version;
+    the templates, Jinja's and Python's), and making them took half of a small build's time."""
+    monkeypatch.setattr(__name__ + ".SEEDS", seeds(vega_runtime, compiled_theme))
 
 
-SEEDED_RUNTIME: Path | None = None
+SEEDS: dict[str, Path] = {}      # render cache namespace -> the entries every new cache starts with
+
+
+def seeds(vega_runtime: Path, compiled_theme: Path) -> dict[str, Path]:
+    return {"vega-runtime": vega_runtime, CompiledTemplates.NAMESPACE: compiled_theme}
 
 
 @dataclass(frozen=True)
@@ -122,13 +137,13 @@ class Cold:
 
 
 @pytest.fixture(scope="module")
-def _primed_once(tmp_path_factory, vega_runtime) -> tuple[Primed, Path, Cold]:
+def _primed_once(tmp_path_factory, vega_runtime, compiled_theme) -> tuple[Primed, Path, Cold]:
     """The first build most tests here start from, made once: (its folder, a copy of that
     folder as the build left it, the build without cache of its bucket with `add_reply`).
     The folder's path stays the same for every test: the caches' listing of the last site
     names the bucket's and the caches' folders, and a build restores only from its own."""
-    global SEEDED_RUNTIME
-    SEEDED_RUNTIME = vega_runtime
+    global SEEDS
+    SEEDS = seeds(vega_runtime, compiled_theme)
     try:
         base = tmp_path_factory.mktemp("primed")
         folder = base / "work"
@@ -139,7 +154,7 @@ def _primed_once(tmp_path_factory, vega_runtime) -> tuple[Primed, Path, Cold]:
         cold = run(folder, folder / "bucket", folder / "empty-cache", folder / "cold")
         return Primed(folder, first), base / "as-built", Cold(cold, files(folder / "cold"))
     finally:
-        SEEDED_RUNTIME = None
+        SEEDS = {}
 
 
 @pytest.fixture
@@ -166,8 +181,9 @@ def run(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None 
 
 def config_for(tmp_path: Path, bucket: Path, cache: Path, out: Path, site: dict | None = None,
                source: dict | None = None) -> Path:
-    if SEEDED_RUNTIME is not None and not (cache / "render" / "vega-runtime").exists():
-        shutil.copytree(SEEDED_RUNTIME, cache / "render" / "vega-runtime")
+    for namespace, entries in SEEDS.items():
+        if not (cache / "render" / namespace).exists():
+            shutil.copytree(entries, cache / "render" / namespace)
     data = tomllib.loads((REPO / "collab.toml").read_text(encoding="utf-8"))
     data["source"].update(location=str(bucket), **(source or {}))
     data["site"].update(site or {})
@@ -639,6 +655,7 @@ def compiled_templates(monkeypatch) -> list[str]:
 
 def test_a_run_with_the_caches_restored_compiles_no_template(tmp_path, bucket, monkeypatch):
     """The templates compiled by the last build, in its workers too, come from the cache."""
+    monkeypatch.delitem(SEEDS, CompiledTemplates.NAMESPACE)      # the first build compiles them
     monkeypatch.setenv("COLLAB_WORKERS", "2")
     monkeypatch.setattr(parallel, "MIN_ITEMS", 4)          # pages are rendered in workers
     cache = tmp_path / "cache"
