@@ -73,8 +73,8 @@ def indexed_words(site):
     words only: Pagefind splits names like cudaProfilerStart or fp8_e4m3 into parts, which are
     put under "" with their first five letters)."""
     where = defaultdict(set)
-    for url, body in indexed_bodies(site):
-        for token in text_of(body).split():
+    for url, text in indexed_texts(site):
+        for token in text.split():
             word = token.strip(".,;:!?()[]\"'“”‘’")
             plain = word.isalpha() and (word.islower() or word[1:].islower())
             where[word.lower() if plain else " " + word.lower()[:5]].add(url)
@@ -84,15 +84,19 @@ def indexed_words(site):
     return where
 
 
-def indexed_bodies(site):
-    """(URL, the indexed element without its ignored parts) of every indexed page."""
+@functools.cache
+def indexed_texts(site) -> tuple[tuple[str, str], ...]:
+    """(URL, the text of the indexed element without its ignored parts) of every indexed page,
+    read once per site (parsing every page takes seconds; no site here changes once read)."""
+    found = []
     for path in site.rglob("*.html"):
         body = soup(path).select_one("[data-pagefind-body]")
         if body is None:
             continue
         for ignored in body.select("[data-pagefind-ignore]"):
             ignored.decompose()
-        yield "/" + path.relative_to(site).as_posix().removesuffix("index.html"), body
+        found.append(("/" + path.relative_to(site).as_posix().removesuffix("index.html"), text_of(body)))
+    return tuple(found)
 
 
 def word_of_one_message(site, among=None):
@@ -149,7 +153,8 @@ def test_an_agents_name_finds_its_page_first_in_any_case(browser, served):
         page.goto(f"{origin}/search/?q={quote(typed)}")
         assert results_of(page)[0][1] == url, typed
     # a filter that leaves the agent's page out, or an order by date, is kept
-    url, name = next((u, n) for u, n in names.items() if len(set(indexed_words(site)[n])) > 3)
+    where = indexed_words(site)
+    url, name = next((u, n) for u, n in names.items() if len(where[n]) > 3)
     page.goto(f"{origin}/search/?q={quote(name)}&kind=message")
     assert results_of(page) and not [h for _, h, _ in results_of(page) if h.startswith("/agents/")]
     page.goto(f"{origin}/search/?q={quote(name)}&sort=newest")      # it joined before it posted
@@ -190,7 +195,7 @@ def test_words_with_symbols_find_what_the_words_without_them_find(browser, serve
     word "≤", but its runtime keeps symbols in a query's words: "K=4", "ppl ≤ 2.42" and
     "gpu_memory_utilization=0.95" found nothing at all."""
     origin, site = served
-    holding = {url for url, body in indexed_bodies(site) if "K=4" in text_of(body)}
+    holding = {url for url, text in indexed_texts(site) if "K=4" in text}
     assert holding
     page, watch = open_page(browser, origin, "/search/")
     found = {}
