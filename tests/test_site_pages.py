@@ -1264,8 +1264,11 @@ BASE = "https://demo-org-tinylm-collab.static.hf.space"
 
 
 def head(path: Path) -> dict[str, str]:
-    """A page's description, its Open Graph and Twitter tags, its canonical address and robots."""
-    doc = html.soup(path)
+    """A page's description, its Open Graph and Twitter tags, its canonical address and robots.
+    (Only the head is parsed: the tests that read every page's head parsed the whole site.)"""
+    text = path.read_text(encoding="utf-8")
+    end = text.find("</head>")
+    doc = html.soup(text if end < 0 else text[:end + len("</head>")])
     tags = {m.get("name") or m.get("property"): m.get("content", "")
             for m in doc.select("head meta[name], head meta[property]")}
     canonical = doc.select_one("head link[rel=canonical]")
