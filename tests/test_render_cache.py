@@ -103,7 +103,8 @@ def compiled_theme(tmp_path_factory, vega_runtime) -> Path:
 def _seeds_in_every_cache(monkeypatch, vega_runtime, compiled_theme):
     """Each cache here starts with the Vega runtime and the theme's compiled templates, as a
     runner's does after its first build: they follow from the code alone (vl-convert's version;
-    the templates, Jinja's and Python's), and making them took half of a small build's time."""
+    the templates, Jinja's and Python's), and making them again cost every first build here a
+    second for the runtime and a fifth of the rest of its time for the templates."""
     monkeypatch.setattr(__name__ + ".SEEDS", seeds(vega_runtime, compiled_theme))
 
 
