@@ -87,8 +87,8 @@ from tests.browser import _session_chromium, browser, served  # noqa: E402,F401
 # first instead, longest (about) first; the rest keep their order. Durations: `--durations=60`.
 LONG_FILES = (
     "test_render_cache.py", "test_accessibility.py", "test_site_pages.py", "test_search_browser.py",
-    "test_trace_pages.py", "test_bench.py", "test_hub_build.py", "test_hostile_browser.py",
-    "test_action_venv.py", "test_robust_inputs.py", "test_package.py", "test_serve.py",
+    "test_trace_pages.py", "test_bench.py", "test_hostile_browser.py", "test_action_venv.py",
+    "test_robust_inputs.py", "test_package.py", "test_serve.py", "test_hub_build.py",
     "test_workflows.py", "test_markdown_gfm.py", "test_home_budget.py", "test_check.py",
 )
 
