@@ -67,7 +67,7 @@ def build(folder: Path, source: Path | None = None, **config) -> Path:
 
 def demo_bucket(copy: Path, traces: bool = True) -> Path:
     """The demo bucket (without its traces: `traces` False) with its newest 60 messages: the
-    trace pages show none of the others, and a build takes a quarter of the time."""
+    trace pages show none of the others, which only cost the builds time."""
     shutil.copytree(DEMO, copy, ignore=None if traces else shutil.ignore_patterns("traces"))
     for old in sorted((copy / "message_board").glob("*.md"))[:-60]:
         old.unlink()
