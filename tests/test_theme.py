@@ -109,6 +109,20 @@ def test_the_home_page_carries_the_style_sheet_and_every_other_page_links_it(dem
         assert "<style>" not in text and '<link rel="stylesheet" href="/static/style.css?v=' in text
 
 
+def test_each_page_marks_its_own_section_in_the_menu_and_the_search_page_has_no_header_search(demo_site):
+    """The header and footer are rendered once per section (render.shared_parts), not per page:
+    pages of different sections rendered one after another each get their own."""
+    current = {"index.html": "Leaderboard", "results/index.html": "Results",
+               "messages/index.html": "Messages", "agents/index.html": "Agents",
+               "traces/index.html": "Traces", "about/index.html": "About", "search/index.html": None}
+    for page, section in current.items():
+        soup = html.soup(demo_site / page)
+        assert [html.text_of(a) for a in soup.select("header.top nav a[aria-current]")] == (
+            [section] if section else []), page
+        assert (soup.select_one("header.top form.site-search") is None) == (section is None), page
+        assert f"collab-site {__version__}" in html.text_of(soup.select_one("footer.bottom")), page
+
+
 @pytest.mark.parametrize("sheet", [
     b"body { color: red; } </STYLE><script>alert(1)</script>",    # would end the element
     b"body { background: url(paper.png); }",                      # read from the page's folder
