@@ -83,6 +83,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         chart_url=_versioned(ctx.urls.file(CHART_JSON), chart_data),
         small_charts=_small_pictures(ctx, chart),
         results_url=_versioned(ctx.urls.file(RESULTS_JSON), results_data),
+        rows_shown=ctx.config.limits.results_per_page,
         og_image=_preview_image(ctx, chart),
     )
     yield PageSpec(ctx.urls.home(), "index.html", page, problems=chart["problems"])

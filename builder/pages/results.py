@@ -67,7 +67,8 @@ def index_page(ctx: SiteContext, listing: ListingPage, total: int, every: str,
                             same_as=listing.same_as)
     page.update(rows=ctx.plain_rows(list(reversed(listing.items))), pager=listing.pager,
                 count=total if latest else None, cols=cols,
-                every_url=every, heading=what.title, agent=what.agent,
+                every_url=every, rows_shown=ctx.config.limits.results_per_page,
+                heading=what.title, agent=what.agent,
                 agent_url=ctx.urls.agent(what.agent) if what.agent else "",
                 feed=agent_feed(ctx.urls, what.agent) if what.agent else
                 Link("Subscribe: every new result (Atom feed)", ctx.site.href.results_feed))

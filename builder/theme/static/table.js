@@ -7,8 +7,9 @@
 //   ?q=<text>                         the filter
 //   ?view=all                         the all-results view
 // restored on load and on back/forward. Rows the page does not hold come from its views'
-// data-src JSON, fetched when first shown. Page values arrive formatted by the build; this script
-// formats nothing, and puts agent text into the page only as text (textContent, attributes).
+// data-src JSON, fetched when first shown, and show data-rows-shown rows at a time. Page values
+// arrive formatted by the build; this script formats nothing, and puts agent text into the page
+// only as text (textContent, attributes).
 (function () {
   "use strict";
 
@@ -106,6 +107,7 @@
       });
     }
     rows.forEach(function (r) { body.appendChild(r); });
+    limitRows(table);
   }
 
   // The tables whose sort lives in the URL: those inside [data-url-state], else a page's only table.
@@ -184,6 +186,7 @@
         if (!row.hidden) kept += 1;
       });
       var rows = table.tBodies[0].rows.length;
+      limitRows(table);
       sayNoMatch(table, terms.length && !kept && rows ? query.trim() : "");
       sayCount(table, terms.length ? kept : rows, rows);
     });
@@ -289,6 +292,75 @@
   function currentFilter() {
     var filter = document.getElementById("lb-filter");
     return filter ? filter.value : "";
+  }
+
+  // ------------------------------------------------------------------ rows shown at a time
+  // A view of fetched rows (every ranked result: thousands at scale) shows as many rows as a
+  // page of /results/, and a button shows the next ones: thousands of rows take a browser
+  // seconds to lay out after every sort or letter typed, and a phone's column of cards would
+  // never end. The filter, the sort and the downloads still take every row.
+  function rowsStep(table) {
+    var holder = table.closest("[data-rows-shown]");
+    return holder ? parseInt(holder.getAttribute("data-rows-shown"), 10) || 0 : 0;
+  }
+
+  function keptRows(table) {
+    return Array.prototype.filter.call(table.tBodies[0].rows, function (row) { return !row.hidden; });
+  }
+
+  function limitRows(table) {
+    var step = rowsStep(table);
+    if (!step) return;
+    var asked = table.getAttribute("data-limit");
+    var limit = asked === "all" ? Infinity : parseInt(asked, 10) || step;
+    var kept = keptRows(table);
+    kept.forEach(function (row, i) { row.classList.toggle("beyond", i >= limit); });
+    sayMore(table, Math.min(limit, kept.length), kept.length, step);
+  }
+
+  function showRows(table, limit) {
+    table.setAttribute("data-limit", String(limit));
+    limitRows(table);
+  }
+
+  // Under a view with more rows than it shows: how many it shows, and buttons for the others.
+  function sayMore(table, shown, kept, step) {
+    var holder = table.closest(".table-wrap") || table;
+    var note = holder.parentNode.querySelector(".more-rows");
+    if (!note) {
+      note = make("p", "more-rows");
+      note.appendChild(make("span"));
+      note.firstChild.setAttribute("role", "status");
+      var more = make("button", "view-action");
+      var all = make("button", "view-action");
+      more.type = all.type = "button";
+      more.addEventListener("click", function () {
+        showRows(table, keptRows(table).filter(visible).length + step);
+      });
+      all.addEventListener("click", function () { showRows(table, "all"); });
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(more);
+      note.appendChild(document.createTextNode(" "));
+      note.appendChild(all);
+      holder.parentNode.insertBefore(note, holder.nextSibling);
+    }
+    var noun = table.getAttribute("data-noun") || "rows", n = thousands;
+    note.hidden = shown >= kept;
+    text(note.firstChild, "Showing " + n(shown) + " of " + n(kept) + " " + noun + ".");
+    text(note.children[1], "Show " + n(Math.min(step, kept - shown)) + " more");
+    text(note.children[2], "Show all " + n(kept));
+  }
+
+  function visible(row) {
+    return !row.classList.contains("beyond");
+  }
+
+  // A row a link leads to is shown, with the rows before it.
+  function reveal(row) {
+    var table = row.closest("table"), step = table && rowsStep(table);
+    if (!step || visible(row)) return;
+    var at = keptRows(table).indexOf(row) + 1;
+    showRows(table, Math.ceil(at / step) * step);
   }
 
   // ------------------------------------------------------------------ views of fetched rows
@@ -540,6 +612,7 @@
         setParams({ q: null }, false);
         applyFilter("");
       }
+      reveal(row);
       var details = row.closest("details");
       if (details) details.open = true;
       document.querySelectorAll("tr.is-target").forEach(function (r) { r.classList.remove("is-target"); });
