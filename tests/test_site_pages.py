@@ -1,6 +1,7 @@
 """Pages of the built demo site, read back as HTML: order, counts, links, threads."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -169,7 +170,7 @@ def test_invalid_and_negative_results_are_listed_apart(site):
     invalid = {k for k, v in verdicts.items() if v == "invalid"}
     # and a Gen 1 run whose verdict is written in LEADERBOARD.md only ("❌ invalid")
     assert len(page.table("lb-invalid")) == len(invalid) + 1
-    assert ["moth-9", "371.480 tok/s"] in [row[:2] for row in page.table("lb-invalid")]
+    assert ["moth-9", "371.480"] in [row[:2] for row in page.table("lb-invalid")]
     ranked_links = {url for row in all_ranked_rows(site) for _, url in row["links"]}
     for name in invalid:
         assert f"/results/{Path(name).stem.lower()}/" not in ranked_links
@@ -503,11 +504,18 @@ def test_build_is_deterministic_and_rewrites_nothing_unchanged(tmp_path):
     assert {p: p.stat().st_mtime_ns for p in a.rglob("*") if p.is_file()} == mtimes
 
 
-def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(tmp_path, site):
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory) -> Path:
+    """The demo built with 20 results a page: its 81 results take 5 pages."""
+    return build_demo_with(tmp_path_factory.mktemp("paged-results"),
+                           "results_per_page = 200", "results_per_page = 20")
+
+
+def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(paged_site, site):
     """/results/ was one table of every result: 2.6 MB of HTML at 2,000 results, 26 MB at 20,000.
     Its pages hold [limits] results_per_page each, numbered from the oldest as the message
     archive's are, so a numbered page keeps its results."""
-    out = build_demo_with(tmp_path, "results_per_page = 200", "results_per_page = 20")
+    out = paged_site
 
     def ids(path):
         return [a["href"] for a in html.soup(path).select("#results-all td.links a")
@@ -1733,10 +1741,69 @@ def test_a_columns_scores_line_up_while_a_result_page_shows_its_own(site):
     assert checked > 20
     home = html.soup(site / "index.html")
     padded = next(td for td in home.select("#lb-best td.score") if td["data-value"] == "519.86")
-    assert html.text_of(padded).endswith("519.860 tok/s")
+    assert html.text_of(padded).endswith(" 519.860")               # after its record badge
     result = html.soup(site / padded.find_parent("tr").select_one("td.links a")["href"].strip("/")
                        / "index.html")
     assert html.text_of(result.select_one("h1")).startswith("519.86 tok/s by")
+
+
+def test_a_score_column_leaves_the_unit_to_its_head_and_a_score_alone_keeps_it(site):
+    """"541.273 tok/s" in every cell of a column headed "Throughput (tok/s)" is noise: a table's
+    cells show the figure, its head (and a card's label) the unit, which a screen reader also
+    hears in the name of each row's links. A score shown alone keeps its unit."""
+    home = html.soup(site / "index.html")
+    pages = [home, html.soup(site / "results" / "index.html"),
+             html.soup(site / "agents" / "kestrel" / "index.html")]
+    cells = [td for page in pages for td in page.select("table.results td.score, table.records td.num")]
+    assert len(cells) > 100 and not [td for td in cells if "tok/s" in html.text_of(td)]
+    heads = {html.text_of(th) for page in pages for th in page.select("table.results th[data-key=score]")}
+    assert heads == {"Throughput (tok/s)"}
+    assert {td["data-label"] for td in cells} == {"Throughput (tok/s)"}
+    leader = home.select_one("#lb-best tbody tr")
+    details = leader.select_one("td.links a")
+    assert re.search(r"\(halcyon, 541\.273 tok/s, 2026-", details["aria-label"])
+    assert html.text_of(home.select_one(".headline dd.best")) == "541.273 tok/s"
+    result = html.soup(site / details["href"].strip("/") / "index.html")
+    assert html.text_of(result.select_one("h1")).startswith("541.273 tok/s by halcyon")
+
+
+def figures_by_row(page, table_id: str, column: str) -> dict[str, str]:
+    """What a table's column shows in each row, without its badges, by the row's id."""
+    shown = {}
+    for tr in page.select(f"#{table_id} tbody tr"):
+        cell = copy.copy(tr.select_one(f"td.{column}"))
+        for badge in cell.select(".badge"):
+            badge.decompose()
+        shown[tr["id"]] = html.text_of(cell)
+    return shown
+
+
+def test_a_result_reads_the_same_in_every_table_and_on_every_page(paged_site):
+    """A page of the results chose its decimals from its own rows: the same score read "0.91"
+    there and "0.9100" in the leaderboard's view of every result. A column's decimals come from
+    every result, so a result reads the same in each table, page and agent's page."""
+    results = sorted((paged_site / "results").glob("**/index.html"))
+    tables = [(paged_site / "index.html", "lb-best"), (paged_site / "index.html", "lb-invalid"),
+              *((path, "results-all") for path in results if "page" in path.parts or
+                path.parent.name == "results"),
+              *((path, "agent-results") for path in sorted((paged_site / "agents").glob("*/index.html")))]
+    every = json.loads((paged_site / "data" / "all-results.json").read_bytes())["rows"]
+    for column, field in (("score", "score_cell"), ("secondary", "secondary_text")):
+        shown = {row["anchor"]: {row[field] or "—"} for row in every}      # as table.js writes it
+        for path, table_id in tables:
+            for row, text in figures_by_row(html.soup(path), table_id, column).items():
+                shown[row].add(text)
+        assert len(shown) == 81 and all(len(texts) == 1 for texts in shown.values()), \
+            {row: texts for row, texts in shown.items() if len(texts) > 1}
+        decimals = {len(text.partition(".")[2]) for (text,) in shown.values() if text[:1].isdigit()}
+        assert len(decimals) == 1, (column, decimals)
+    home, roster = html.soup(paged_site / "index.html"), html.soup(paged_site / "agents" / "index.html")
+    leaders = figures_by_row(home, "lb-best", "score")
+    best = {html.text_of(tr.select_one("td.agent a")): f"{leaders[tr['id']]} tok/s"
+            for tr in home.select("#lb-best tbody tr")}
+    listed = {html.text_of(tr.select_one("td.agent a")): html.text_of(tr.select_one("td.best"))
+              for tr in roster.select("#roster tbody tr") if tr.select_one("td.best")["data-value"]}
+    assert len(listed) > 10 and listed == {agent: best[agent] for agent in listed}
 
 
 def test_a_card_names_a_messages_type_only_when_it_is_not_the_default(site):

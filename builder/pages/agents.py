@@ -79,7 +79,7 @@ def agent_view(ctx: SiteContext, a: Agent, best: RankedEntry | None) -> AgentVie
                      results=len(ctx.by_agent_results.get(a.id, ())),
                      messages=len(ctx.by_agent_messages.get(a.id, ())),
                      traces=len(ctx.by_agent_traces.get(a.id, ())),
-                     best_text=ctx.row(best).score_text if best and best.rank else "",
+                     best_text=ctx.score_in_column(ctx.row(best)) if best and best.rank else "",
                      best=best.result.score if best and best.rank else None,
                      active_text=fmt.when(active) if active else "", active_iso=fmt.iso(active),
                      joined_text=fmt.when(a.joined) if a.joined else "", joined_iso=fmt.iso(a.joined),
@@ -136,7 +136,8 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
-             memberships(ctx, a), ctx.writes_to(a.id), drawn(ctx.agent_days(a.id)), ctx.verdicts)
+             memberships(ctx, a), ctx.writes_to(a.id), drawn(ctx.agent_days(a.id)), ctx.verdicts,
+             ctx.columns)
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
 

@@ -22,9 +22,10 @@ from builder.cache import TextCache, digest_of, text_of, value_key
 from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html, folder_of,
                               heading_of_html, page_paths, title_of_html)
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
-from builder.pages.views import (Correspondent, Counted, DayGroup, MessageView, ResultRow,
-                                 SplitDays, aligned_rows, archive_days, correspondents, day_anchor,
-                                 message_view, result_row, telling_topic)
+from builder.pages.views import (ColumnFormat, Correspondent, Counted, DayGroup, MessageView,
+                                 ResultRow, SplitDays, aligned_rows, archive_days, column_format,
+                                 correspondents, day_anchor, message_view, result_row,
+                                 telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
@@ -306,6 +307,7 @@ class SiteContext:
     by_agent_taskforces: Mapping[str, tuple[Taskforce, ...]] = field(default_factory=dict)
     taskforce_citations: Mapping[str, tuple[Message, ...]] = field(default_factory=dict)
     verdicts: bool = True                 # some result has a verdict (data.ScoreColumns.verification)
+    columns: ColumnFormat = ColumnFormat()  # how tables write scores: a page with one follows from it
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def base_context(self, title: str, section: str, url: str, description: str = "", *,
@@ -379,13 +381,17 @@ class SiteContext:
         return self._row(entry.result, entry)
 
     def plain_rows(self, results: Sequence[Result]) -> list[ResultRow]:
-        """The rows of a table of these results, scores written alike in a column."""
+        """The rows of a table of these results, as every table writes their scores."""
         return self.table([self.rows_by_result[r.id] for r in results])
 
-    def table(self, rows: Sequence[ResultRow], among: Sequence[ResultRow] = ()) -> list[ResultRow]:
-        """The rows as one table shows them: a column's scores written with the same decimals
-        (those of `among` when the rows are a view of them)."""
-        return aligned_rows(rows, self.config.metric.unit, among)
+    def table(self, rows: Sequence[ResultRow]) -> list[ResultRow]:
+        """The rows as a table shows them: scores written with the decimals of `columns`."""
+        return aligned_rows(rows, self.columns)
+
+    def score_in_column(self, row: ResultRow) -> str:
+        """The row's score as tables write it, with its unit: for a column whose head does not
+        name the unit (the roster's best scores)."""
+        return fmt.with_unit(aligned_rows([row], self.columns)[0].score_cell, self.config.metric.unit)
 
     def writes_to(self, agent: str) -> tuple[Correspondent, ...]:
         """The agents `agent` wrote to most."""
@@ -483,7 +489,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
         fingerprint_salt=fingerprint_salt, log_key=log_key, home_style=home_style,
         by_agent_taskforces=taskforces_by_agent(collab),
         taskforce_citations=messages_citing_taskforces(collab, config.paths.taskforces),
-        verdicts=any(row.verification for row in rows.values()))
+        verdicts=any(row.verification for row in rows.values()), columns=column_format(rows.values()))
 
 
 def score_history(results: Sequence[Result], ranked: Mapping[str, RankedEntry],

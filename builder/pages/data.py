@@ -145,7 +145,7 @@ def table_rows_json(rows: Sequence[ResultRow], urls: Urls) -> bytes:
 
     data = [{"anchor": urls.result_anchor(r.id), "rank": r.rank, "agent": r.agent,
              "agent_url": r.agent_url, "score": number(r.score), "score_text": r.score_text,
-             "score_exact": r.score_exact, "secondary": number(r.secondary),
+             "score_cell": r.score_cell, "score_exact": r.score_exact, "secondary": number(r.secondary),
              "secondary_text": r.secondary_text, "method": r.method,
              "description": r.description, "date_iso": r.date_iso, "date_text": r.date_text,
              "verification": r.verification, "status": r.status, "record": r.is_record,

@@ -52,7 +52,7 @@ class LegendItem:
 def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     c, lb, metric = ctx.collab, ctx.collab.leaderboard, ctx.config.metric
     ranked = [ctx.row(e) for e in lb.all]
-    best = ctx.table([ctx.row(e) for e in lb.best], among=ranked)   # a view of the ranked rows
+    best = ctx.table([ctx.row(e) for e in lb.best])
     leader = best[0] if best and not lb.fallback else None
     chart = ctx.chart()
     chart_data = chart["data"]

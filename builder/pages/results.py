@@ -85,19 +85,19 @@ def rows_fingerprint(ctx: SiteContext, results: list[Result]) -> str | None:
     rows = [ctx.record_key(ctx.rows_by_result[r.id]) for r in results]
     if not ctx.fingerprint_salt or None in rows:
         return None
-    return ctx.fingerprint(ALL_RESULTS_JSON, *rows)
+    return ctx.fingerprint(ALL_RESULTS_JSON, repr(ctx.columns), *rows)
 
 
 def index_fingerprint(ctx: SiteContext, listing: ListingPage, total: int,
                       what: ResultsListing = ResultsListing()) -> str | None:
     """A digest of everything `index_page` shows (None when the build cannot tell): which page
-    of which listing it is (address, pager, and the count on the latest page) and the table row
-    of each result it lists."""
+    of which listing it is (address, pager, and the count on the latest page), the table row
+    of each result it lists and how tables write scores."""
     rows = [ctx.record_key(ctx.rows_by_result[r.id]) for r in listing.items]
     if not ctx.fingerprint_salt or None in rows:
         return None
     shown = (listing.url, listing.number, listing.same_as, listing.pager,
-             total if listing.number == 0 else None, what, ctx.verdicts)
+             total if listing.number == 0 else None, what, ctx.verdicts, ctx.columns)
     return ctx.fingerprint("results.html", repr(shown), *rows)
 
 

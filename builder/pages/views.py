@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from sys import intern
 from dataclasses import dataclass, replace
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from markupsafe import Markup
 
@@ -28,7 +28,8 @@ class ResultRow:
     agent: str
     agent_url: str
     score: float | None
-    score_text: str
+    score_text: str               # as the score reads alone, with its unit ("541.273 tok/s")
+    score_cell: str               # as its table column writes it, whose head names the unit
     score_exact: str
     secondary: float | None
     secondary_text: str
@@ -359,6 +360,7 @@ def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls:
         rank=entry.rank if entry else None, id=r.id, url=urls.result(r.id), agent=r.agent,
         agent_url=agent_url, score=r.score,
         score_text=fmt.with_unit(fmt.score(r.score, r.score_text), metric.unit),
+        score_cell=fmt.score(r.score, r.score_text),
         score_exact=r.score_text, secondary=r.secondary,
         secondary_text=fmt.score(r.secondary, r.secondary_text), method=r.method,
         description=r.description, date_text=fmt.when(r.timestamp), date_iso=fmt.iso(r.timestamp),
@@ -366,25 +368,34 @@ def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls:
         is_record=bool(entry and entry.is_record), links=result_links(r, urls, traces))
 
 
-def aligned_rows(rows: Sequence[ResultRow], unit: str,
-                 among: Sequence[ResultRow] = ()) -> list[ResultRow]:
-    """The rows of one table, their scores and their secondary values each written with the
-    decimals of their column, so that a column's figures line up ("0.9100" above "0.9134", not
-    "0.91"); a result's own page shows its score alone. `among`: the rows whose values choose
-    the decimals when a view of the table shows some of them (the rows themselves otherwise)."""
-    among = among or rows
-    score = _column(among, lambda row: row.score)
-    secondary = _column(among, lambda row: row.secondary)
-    return [replace(row, score_text=fmt.with_unit(score(row.score, row.score_exact), unit),
-                    secondary_text=secondary(row.secondary, row.secondary_text))
+@dataclass(frozen=True, slots=True)
+class ColumnFormat:
+    """How every table writes its scores and its secondary values: with the decimals all the
+    collaboration's results need (`fmt.decimals_alike`), so that a column's figures line up
+    and a result reads the same in every table and on every page of one."""
+    score_decimals: int | None = None
+    score_grouped: bool = False
+    secondary_decimals: int | None = None
+    secondary_grouped: bool = False
+
+
+def column_format(rows: Iterable[ResultRow]) -> ColumnFormat:
+    rows = list(rows)
+    scores, secondaries = [row.score for row in rows], [row.secondary for row in rows]
+    return ColumnFormat(fmt.decimals_alike(scores), fmt.groups_thousands(scores),
+                        fmt.decimals_alike(secondaries), fmt.groups_thousands(secondaries))
+
+
+def aligned_rows(rows: Sequence[ResultRow], columns: ColumnFormat) -> list[ResultRow]:
+    """The rows as a table shows them: their scores and secondary values written with the
+    decimals of `columns` ("0.9100" above "0.9134", not "0.91"); a result's own page shows its
+    score alone."""
+    return [replace(row, score_cell=fmt.score_in_column(row.score, row.score_exact,
+                                                        columns.score_decimals, columns.score_grouped),
+                    secondary_text=fmt.score_in_column(row.secondary, row.secondary_text,
+                                                       columns.secondary_decimals,
+                                                       columns.secondary_grouped))
             for row in rows]
-
-
-def _column(rows: Sequence[ResultRow],
-            value: Callable[[ResultRow], float | None]) -> Callable[[float | None, str], str]:
-    values = [value(row) for row in rows]
-    decimals, grouped = fmt.decimals_alike(values), fmt.groups_thousands(values)
-    return lambda v, text: fmt.score_in_column(v, text, decimals, grouped)
 
 
 def result_links(r: Result, urls: Urls, traces: tuple[Trace, ...]) -> tuple[Link, ...]:

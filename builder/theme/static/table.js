@@ -432,7 +432,7 @@
         td.appendChild(b);
         td.appendChild(document.createTextNode(" "));
       }
-      td.appendChild(document.createTextNode(row.score_text || "—"));
+      td.appendChild(document.createTextNode(row.score_cell || "—"));
     },
     secondary: function (td, row) {
       td.className = "num secondary";
