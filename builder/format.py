@@ -33,9 +33,20 @@ def when(ts: datetime | None) -> str:
     return utc(ts).strftime("%Y-%m-%d %H:%M UTC") if ts else MISSING
 
 
+def when_in_column(ts: datetime | None) -> str:
+    """"2026-07-09 08:12": `when` in a table's column whose head says the times are UTC
+    ("Date (UTC)"), so that no cell repeats it."""
+    return utc(ts).strftime("%Y-%m-%d %H:%M") if ts else MISSING
+
+
 def clock(ts: datetime | None) -> str:
     """"08:12 UTC": the time of `when` without its day; "" if unknown."""
     return utc(ts).strftime("%H:%M UTC") if ts else ""
+
+
+def clock_in_column(ts: datetime | None) -> str:
+    """"08:12": `clock` in a table's column whose head says the times are UTC; "" if unknown."""
+    return utc(ts).strftime("%H:%M") if ts else ""
 
 
 def clock_kept_whole(text: str) -> str:

@@ -111,7 +111,7 @@ def test_all_results_rows_carry_the_texts_the_table_shows(demo_site):
     for tr, cells in zip(page.select("#lb-best tbody tr"), best):
         row = by_anchor[tr["data-anchor"]]
         assert cells[1] == row["agent"] and cells[2].endswith(row["score_cell"])
-        assert cells[5] == row["date_text"]
+        assert cells[5] == row["date_cell"]
     assert [row["rank"] for row in rows] == list(range(1, len(rows) + 1))
 
 

@@ -1806,6 +1806,23 @@ def test_a_result_reads_the_same_in_every_table_and_on_every_page(paged_site):
     assert len(listed) > 10 and listed == {agent: best[agent] for agent in listed}
 
 
+def test_a_date_column_leaves_utc_to_its_head(site):
+    """"2026-07-11 20:06 UTC" on every row of a column headed "Date (UTC)": the head says it,
+    a cell (and a card's label) gives the date and the time; a screen reader hears the zone in
+    the name of each row's links."""
+    home = html.soup(site / "index.html")
+    pages = [home, html.soup(site / "results" / "index.html"),
+             html.soup(site / "agents" / "kestrel" / "index.html"),
+             html.soup(site / "traces" / "index.html")]
+    cells = [td for page in pages for td in page.select(
+        "table.results td.date, table.records td:first-child, #traces td[data-label^=Started]")]
+    assert len(cells) > 100
+    assert {td["data-label"] for td in cells} == {"Date (UTC)", "Since (UTC)", "Started (UTC)"}
+    assert all(re.fullmatch(r"2026-07-\d\d \d\d:\d\d", html.text_of(td)) for td in cells)
+    details = home.select_one("#lb-best td.links a")["aria-label"]
+    assert details == "details (halcyon, 541.273 tok/s, 2026-07-11 20:06 UTC)"
+
+
 def test_a_card_names_a_messages_type_only_when_it_is_not_the_default(site):
     """Nearly every message is of type "agent" (the default): a pill saying so on each card
     is noise. The other types keep theirs, and "agent" stays a filter with its archive."""

@@ -87,8 +87,10 @@ def test_a_label_is_text_whatever_it_holds():
 
 def test_an_agents_page_dots_its_ranked_results_oldest_first(demo_site):
     page = soup(demo_site / "agents" / "kestrel" / "index.html")
-    # the table writes a score with its column's decimals, the picture as read alone
-    listed = [(f"{fmt.score(float(tr.select_one('td.score')['data-value']))} tok/s", text_of(tr.time))
+    # the table writes a score with its column's decimals and a time without the zone its head
+    # names, the picture both as read alone
+    listed = [(f"{fmt.score(float(tr.select_one('td.score')['data-value']))} tok/s",
+               f"{text_of(tr.time)} UTC")
               for tr in page.select("#agent-results tbody tr") if text_of(tr.select_one("td.rank")).isdigit()]
     titles = [text_of(t) for t in page.select("svg.sparkline g title")]
     assert len(titles) == len(listed) >= 2

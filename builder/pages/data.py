@@ -148,6 +148,7 @@ def table_rows_json(rows: Sequence[ResultRow], urls: Urls) -> bytes:
              "score_cell": r.score_cell, "score_exact": r.score_exact, "secondary": number(r.secondary),
              "secondary_text": r.secondary_text, "method": r.method,
              "description": r.description, "date_iso": r.date_iso, "date_text": r.date_text,
+             "date_cell": r.date_cell,
              "verification": r.verification, "status": r.status, "record": r.is_record,
              "links": [[link.label, link.url] for link in r.links]} for r in rows]
     return json.dumps({"rows": data}, ensure_ascii=False, separators=(",", ":"),

@@ -59,7 +59,7 @@ class TraceRow:
     started: str
     started_iso: str
     started_day: str               # "2026-07-09", kept on one line above the time
-    started_time: str              # "08:12 UTC"
+    started_time: str              # "08:12", under a head that says UTC
     duration: str
     duration_seconds: float | None
     tokens: int | None
@@ -154,7 +154,7 @@ def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
         url=ctx.urls.trace(t.agent, t.session_id), harness=t.harness or fmt.MISSING,
         model=t.model or fmt.MISSING,
         started=fmt.when(t.started_at), started_iso=fmt.iso(t.started_at),
-        started_day=fmt.iso_day(t.started_at), started_time=fmt.clock(t.started_at),
+        started_day=fmt.iso_day(t.started_at), started_time=fmt.clock_in_column(t.started_at),
         duration=fmt.duration(seconds), duration_seconds=seconds, tokens=t.usage.total,
         tool_calls=t.tool_calls, badges=share_badges(t), excerpt=excerpt,
         result=result_by_score(ctx, t))

@@ -35,7 +35,8 @@ class ResultRow:
     secondary_text: str
     method: str
     description: str
-    date_text: str
+    date_text: str                # "2026-07-11 20:06 UTC"
+    date_cell: str                # as a column headed "Date (UTC)" writes it: "2026-07-11 20:06"
     date_iso: str
     verification: str
     status: str
@@ -363,7 +364,8 @@ def result_row(r: Result, entry: RankedEntry | None, metric: MetricConfig, urls:
         score_cell=fmt.score(r.score, r.score_text),
         score_exact=r.score_text, secondary=r.secondary,
         secondary_text=fmt.score(r.secondary, r.secondary_text), method=r.method,
-        description=r.description, date_text=fmt.when(r.timestamp), date_iso=fmt.iso(r.timestamp),
+        description=r.description, date_text=fmt.when(r.timestamp),
+        date_cell=fmt.when_in_column(r.timestamp), date_iso=fmt.iso(r.timestamp),
         verification=r.verification or "", status=r.status,
         is_record=bool(entry and entry.is_record), links=result_links(r, urls, traces))
 

@@ -447,7 +447,7 @@
     date: function (td, row) {
       td.className = "date";
       td.setAttribute("data-value", row.date_iso);
-      var time = make("time", "", row.date_text);
+      var time = make("time", "", row.date_cell);
       time.setAttribute("datetime", row.date_iso);
       td.appendChild(time);
     },
