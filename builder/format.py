@@ -56,8 +56,12 @@ def clock_kept_whole(text: str) -> str:
 
 
 def day(ts: datetime | None) -> str:
-    """"Thursday 09 July 2026": the heading of a day's group of messages."""
-    return utc(ts).strftime("%A %d %B %Y") if ts else "Undated"
+    """"Thursday 9 July 2026": the heading of a day's group of messages (its day of the month
+    written as the archive's pager writes it, "9 Jul", not "09")."""
+    if not ts:
+        return "Undated"
+    ts = utc(ts)
+    return f"{ts:%A} {ts.day} {ts:%B %Y}"
 
 
 def iso_day(ts: datetime | None) -> str:

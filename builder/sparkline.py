@@ -113,7 +113,7 @@ def summary(points: Sequence[Point]) -> str:
 
 class DayCount(NamedTuple):
     day: str                   # "2026-07-09"
-    label: str                 # "Thursday 09 July 2026"
+    label: str                 # "Thursday 9 July 2026"
     url: str                   # where the day's messages are listed
     count: int
 

@@ -12,7 +12,7 @@ def test_times_are_shown_in_utc_whatever_zone_they_came_in():
     paris = T.astimezone(timezone(timedelta(hours=2)))
     assert fmt.when(paris) == "2026-07-09 08:12 UTC"
     assert fmt.iso(paris) == "2026-07-09T08:12:26Z"
-    assert fmt.day(paris) == "Thursday 09 July 2026"
+    assert fmt.day(paris) == "Thursday 9 July 2026"
     assert fmt.when_in_column(paris) == "2026-07-09 08:12"          # under "Date (UTC)"
     assert fmt.clock_in_column(paris) == "08:12" and fmt.clock_in_column(None) == ""
     assert fmt.when(T.replace(tzinfo=None)) == "2026-07-09 08:12 UTC"

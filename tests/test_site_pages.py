@@ -895,7 +895,7 @@ def test_the_message_archive_leads_to_each_day_where_its_newest_message_is_liste
             for li in latest.select("details.by-day li")]
     assert html.text_of(latest.select_one("details.by-day summary")) == f"Messages by day ({len(days)})"
     assert [d for d, _, _ in days][:2] == ["Sunday 12 July 2026", "Saturday 11 July 2026"]
-    assert days[-1][0] == "Monday 06 July 2026" and len(days) == 7
+    assert days[-1][0] == "Monday 6 July 2026" and len(days) == 7
     assert sum(n for _, _, n in days) == 300
     newest: dict[str, str] = {}                      # "2026-07-12": its newest message's id
     for path in sorted((site / "messages").glob("2026*/index.html")):
@@ -1003,8 +1003,8 @@ def test_a_day_a_page_shows_in_part_says_where_it_goes_on(site, eight_a_page, si
 
 
 @pytest.mark.parametrize("listing, first, last", [
-    ("messages", "Monday 06 July 2026", "Sunday 12 July 2026"),
-    ("messages/agent/kestrel", "Monday 06 July 2026", "Friday 10 July 2026")])
+    ("messages", "Monday 6 July 2026", "Sunday 12 July 2026"),
+    ("messages/agent/kestrel", "Monday 6 July 2026", "Friday 10 July 2026")])
 def test_the_message_archive_draws_the_messages_of_each_day(site, listing, first, last):
     """The archive's days, and an agent's, as bars, oldest first, each leading where its day is
     listed (the listing's page of its newest message that day, at its heading); under them the
