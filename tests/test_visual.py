@@ -281,6 +281,18 @@ def test_a_method_name_stays_on_one_line_on_a_desktop(browser, served, path):
     page.context.close()
 
 
+def test_on_a_wide_screen_a_results_row_keeps_its_links_on_one_line(browser, served):
+    """A row of /results/ with four links took four lines at 1,440 pixels, beside a page's
+    width of empty margins."""
+    origin, _ = served
+    page = visit(browser, origin, "/results/", viewport={"width": 1440, "height": 900})
+    links = page.locator("#results-all td.links")
+    assert links.count() > 40
+    assert [cell.inner_text() for cell in links.all() if cell.evaluate(LINES) > 1] == []
+    assert page.evaluate("document.documentElement.scrollWidth") == 1440
+    page.context.close()
+
+
 def test_an_agents_facts_take_one_line_on_a_desktop(browser, served):
     """Seven facts in six columns: "Best" wrapped alone onto a second line."""
     origin, _ = served
