@@ -1779,13 +1779,13 @@ def figures_by_row(page, table_id: str, column: str) -> dict[str, str]:
 
 
 def test_a_result_reads_the_same_in_every_table_and_on_every_page(paged_site):
-    """A page of the results chose its decimals from its own rows: the same score read "0.91"
-    there and "0.9100" in the leaderboard's view of every result. A column's decimals come from
-    every result, so a result reads the same in each table, page and agent's page."""
-    results = sorted((paged_site / "results").glob("**/index.html"))
+    """A page of the results chose its decimals from its own rows: the same score read "519.86"
+    there and "519.860" in the leaderboard. A column's decimals come from every result, so a
+    result reads the same in each table, on each page of a listing and on the roster."""
+    listing = [paged_site / "results" / "index.html",
+               *sorted((paged_site / "results" / "page").glob("*/index.html"))]
     tables = [(paged_site / "index.html", "lb-best"), (paged_site / "index.html", "lb-invalid"),
-              *((path, "results-all") for path in results if "page" in path.parts or
-                path.parent.name == "results"),
+              *((path, "results-all") for path in listing),
               *((path, "agent-results") for path in sorted((paged_site / "agents").glob("*/index.html")))]
     every = json.loads((paged_site / "data" / "all-results.json").read_bytes())["rows"]
     for column, field in (("score", "score_cell"), ("secondary", "secondary_text")):
