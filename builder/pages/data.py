@@ -145,8 +145,8 @@ def table_rows_json(rows: Sequence[ResultRow], urls: Urls) -> bytes:
 
     data = [{"anchor": urls.result_anchor(r.id), "rank": r.rank, "agent": r.agent,
              "agent_url": r.agent_url, "score": number(r.score), "score_text": r.score_text,
-             "score_cell": r.score_cell, "score_exact": r.score_exact, "secondary": number(r.secondary),
-             "secondary_text": r.secondary_text, "method": r.method,
+             "score_cell": r.score_cell, "score_exact": r.score_exact,
+             "secondary": number(r.secondary), "secondary_text": r.secondary_text, "method": r.method,
              "description": r.description, "date_iso": r.date_iso, "date_text": r.date_text,
              "date_cell": r.date_cell,
              "verification": r.verification, "status": r.status, "record": r.is_record,
