@@ -211,12 +211,14 @@ def decimals_alike(values: Iterable[float | None]) -> int | None:
 def score_in_column(value: float | None, text: str, decimals: int | None, grouped: bool) -> str:
     """A score as its column shows it, with the column's `decimals` (`decimals_alike`):
     0.91 -> "0.9100" beside 0.9134. `grouped`: the column holds a score of 100,000 or more,
-    so thousands are grouped in all of its scores. A score written with an exponent, or that
-    these decimals would show as 0, is shown as `score` shows it."""
-    if decimals is None or value is None or not _written_plain(value):
+    so thousands are grouped in all of its scores. A score written with an exponent, or one
+    that these decimals would cut, is shown as `score` shows it: the decimals are shared by
+    every table of the site, and one huge score among them (12,345,678.9 leaves 0) must not
+    turn 3.25 into "3" anywhere. No table rounds away a digit that a result's page shows."""
+    if (decimals is None or value is None or not _written_plain(value)
+            or decimals < _decimals_shown(value)):
         return score(value, text)
-    shown = f"{value + 0.0:{',' if grouped else ''}.{decimals}f}"
-    return shown if value == 0 or shown.strip("-0.,") else score(value, text)
+    return f"{value + 0.0:{',' if grouped else ''}.{decimals}f}"
 
 
 def groups_thousands(values: Iterable[float | None]) -> bool:
