@@ -92,10 +92,9 @@ def open_hub_bucket(bucket_id: str, cache_dir: Path, *, token: str | None = None
 
     `token`: None means the library's own choice (HF_TOKEN, then the token saved by
     `hf auth login`). `rate_limit_wait`: the most seconds to spend waiting for rate limits
-    (default: the policy's, 20 minutes, less what
-    the run's earlier steps waited: see hub_http). `progress`: None means a progress bar only on an
-    interactive terminal outside CI. Raises HubUnavailable only when the Hub fails and no
-    complete mirror exists.
+    (default: the policy's, 20 minutes, less what the run's earlier steps waited: see hub_http).
+    `progress`: None means a progress bar only on an interactive terminal outside CI. Raises
+    HubUnavailable only when the Hub fails and no complete mirror exists.
     """
     policy = hub_http.DEFAULT_POLICY
     if rate_limit_wait is not None:
