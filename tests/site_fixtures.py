@@ -24,16 +24,15 @@ def demo_site(tmp_path_factory) -> Path:
     return out
 
 
-def build_demo_with(folder: Path, old: str, new: str) -> Path:
-    """The demo built into `folder`/site with the repository's collab.toml changed, `old` to
-    `new` (a setting of [limits], say): its site folder."""
+def build_demo_with(folder: Path, old: str, new: str, source: Path = REPO / "builder" / "demo") -> Path:
+    """The demo (or the bucket `source`) built into `folder`/site with the repository's
+    collab.toml changed, `old` to `new` (a setting of [limits], say): its site folder."""
     config = folder / "collab.toml"
     text = (REPO / "collab.toml").read_text(encoding="utf-8")
     assert old in text
     config.write_text(text.replace(old, new), encoding="utf-8")
     out = folder / "site"
-    assert main(["build", "--config", str(config), "--source", str(REPO / "builder" / "demo"),
-                 "--out", str(out)]) == 0
+    assert main(["build", "--config", str(config), "--source", str(source), "--out", str(out)]) == 0
     return out
 
 

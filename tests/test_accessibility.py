@@ -4,6 +4,8 @@ page has one <h1>, headings in order and a title of its own, and the keyboard re
 scrolls. axe-core comes inside axe-playwright-python: nothing is fetched from a CDN."""
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 
 import pytest
@@ -11,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import PageWatch, serve_folder
 from tests.html import soup, text_of
+from tests.site_fixtures import REPO, build_demo_with
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +21,8 @@ LIGHT_DESKTOP = {"color_scheme": "light", "viewport": {"width": 1280, "height": 
 DARK_PHONE = {"color_scheme": "dark", "viewport": {"width": 390, "height": 844}}
 # Pages whose layout must fit small screens; the home page's leaderboard becomes cards there.
 NARROW = (320, 480)
+PARTIALS = REPO / "builder" / "theme" / "templates" / "_partials"
+EDGE_LOG = REPO / "tests" / "fixtures" / "traces" / "edge-cases" / "claude-code-edge.jsonl"
 
 
 def url_of(site, path):
@@ -39,12 +44,52 @@ def widest_code(site):
     return url_of(site, max(sorted(site.glob("messages/2*/index.html")), key=longest))
 
 
+def card_kinds(html):
+    return set(re.findall(r'class="item (\w+)', html))
+
+
+def every_card_kind_bucket(bucket):
+    """A bucket of one Claude Code session holding the card kinds the demo's sessions never
+    show (unrecognised record, orphan result, too large a line, folded and empty thinking,
+    compaction, subagent, an error), in pages of 14 records: its 2nd page holds them all."""
+    lines = EDGE_LOG.read_bytes().splitlines(keepends=True)
+    thinking = {"type": "assistant", "sessionId": "s1", "uuid": "t1", "message": {
+        "role": "assistant", "content": [{"type": "thinking", "thinking": "First the cache.\n\nThen the sweep."}]}}
+    too_large = {"type": "user", "sessionId": "s1", "message": {"role": "user", "content": "x" * 1_200_000}}
+    session = bucket / "traces" / "edge" / "s1"
+    session.mkdir(parents=True)
+    (session / "s1.jsonl").write_bytes(b"".join(
+        lines[:4] + [json.dumps(thinking).encode() + b"\n", json.dumps(too_large).encode() + b"\n"] + lines[4:]))
+    (session / "manifest.md").write_text("---\nharness: claude-code\nsession_id: s1\nshare: full\n---\n")
+    return bucket
+
+
 @pytest.fixture(scope="module")
-def kinds(demo_site):
-    """One page of every kind (the richest the demo has, where that matters)."""
-    site = demo_site
-    traces = sorted(site.glob("traces/*/*/index.html"),
-                    key=lambda p: -p.read_text(encoding="utf-8").count('<details class="item'))
+def every_card_kind_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cards")
+    return build_demo_with(tmp, "[limits]\n", "[limits]\ntrace_records_per_page = 14\n",
+                           source=every_card_kind_bucket(tmp / "bucket"))
+
+
+@pytest.fixture(scope="module")
+def cards_origin(every_card_kind_site):
+    with serve_folder(every_card_kind_site) as address:
+        yield address
+
+
+@pytest.fixture(scope="module")
+def kinds(demo_site, origin, cards_origin):
+    """The address of one page of every kind (the richest the demo has, where that matters)."""
+    return {kind: (cards_origin if kind.startswith("trace, every") else origin) + path
+            for kind, path in kind_paths(demo_site).items()}
+
+
+def richest_trace(site):
+    return max(sorted(site.glob("traces/*/*/index.html")),
+               key=lambda p: p.read_text(encoding="utf-8").count('<details class="item'))
+
+
+def kind_paths(site):
     return {
         "home": "/", "home, filtered": "/?q=tree%20w2", "messages": "/messages/",
         "messages by agent": first(site, "messages/agent/*/index.html"),
@@ -57,8 +102,9 @@ def kinds(demo_site):
         "about": "/about/",
         "results": "/results/", "results, none match": "/results/?q=zzz-no-such-result",
         "result": first(site, "results/*/index.html", 'class="body markdown"'),
-        "traces": "/traces/", "trace": url_of(site, traces[0]),
-        "trace with errors": first(site, "traces/*/*/index.html", "chip error"),
+        "traces": "/traces/", "trace": url_of(site, richest_trace(site)),
+        # the rest of the card kinds, on a page between two others (a pager at both ends)
+        "trace, every other card kind": "/traces/edge/s1/page/2/",
         "search": "/search/?q=speculative", "build report": "/build/", "404": "/404.html",
     }
 
@@ -76,9 +122,9 @@ def axe_findings(browser, origin, kinds):
     for scheme, options in (("light", LIGHT_DESKTOP), ("dark", DARK_PHONE)):
         context = browser.new_context(**options)
         page = context.new_page()
-        for kind, path in kinds.items():
+        for kind, url in kinds.items():
             # the home page fetches its chart and rows after the load: wait for them
-            page.goto(origin + path, wait_until="networkidle" if kind.startswith("home") else "load")
+            page.goto(url, wait_until="networkidle" if kind.startswith("home") else "load")
             if kind == "search":
                 page.locator("#search-results li").first.wait_for()
             # what is folded away is read too: axe passes over closed <details>
@@ -88,6 +134,15 @@ def axe_findings(browser, origin, kinds):
                 for v in axe.run(page).response["violations"]]
         context.close()
     return found
+
+
+def test_the_sweep_meets_every_card_kind_a_transcript_can_show(demo_site, every_card_kind_site):
+    partials = "".join(p.read_text(encoding="utf-8") for p in PARTIALS.glob("trace_*.html"))
+    swept = (richest_trace(demo_site).read_text(encoding="utf-8")
+             + (every_card_kind_site / "traces/edge/s1/page/2/index.html").read_text(encoding="utf-8"))
+    assert card_kinds(partials) - card_kinds(swept) == set()
+    assert {"skipped", "raw", "orphan", "injected", "subagent", "system"} <= card_kinds(partials)
+    assert "chip error" in swept and 'class="pager trace-pager"' in swept
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -100,18 +155,20 @@ def test_nothing_overflows_on_small_screens(browser, origin, kinds):
     overflowing = []
     for width in NARROW:
         page = browser.new_page(viewport={"width": width, "height": 800})
-        for kind, path in kinds.items():
-            page.goto(origin + path, wait_until="networkidle" if kind.startswith("home") else "load")
-            wide = page.evaluate("() => document.documentElement.scrollWidth")
-            if wide > width:
-                overflowing.append(f"{kind} at {width} px: {wide} px wide")
+        for kind, url in kinds.items():
+            page.goto(url, wait_until="networkidle" if kind.startswith("home") else "load")
+            for state in ("folded", "unfolded"):
+                wide = page.evaluate("() => document.documentElement.scrollWidth")
+                if wide > width:
+                    overflowing.append(f"{kind} at {width} px, {state}: {wide} px wide")
+                page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         page.close()
     assert overflowing == []
 
 
 def test_scrolling_code_is_reached_by_keyboard(browser, origin, kinds):
     page = browser.new_page(viewport={"width": 390, "height": 844})
-    page.goto(origin + kinds["message"])
+    page.goto(kinds["message"])
     scrolling = page.locator("main pre").first
     assert page.evaluate("p => p.scrollWidth > p.clientWidth", scrolling.element_handle())
     for _ in range(60):
@@ -177,7 +234,7 @@ def test_a_first_visit_requests_nothing_that_is_missing(browser, origin):
 
 def test_expand_all_opens_and_closes_every_card_of_a_trace(browser, origin, kinds):
     page = browser.new_page()
-    page.goto(origin + kinds["trace"])
+    page.goto(kinds["trace"])
     cards = page.locator(".transcript details.item")
     assert cards.count() > 50
     page.get_by_role("button", name="Expand all cards").click()
@@ -208,3 +265,4 @@ def test_new_since_the_last_visit_is_marked_and_kept_in_the_browser(browser, ori
     context.new_page().goto(origin + "/agents/")
     assert watch.outside == [] and all(u.startswith(origin) for u in watch.requests)
     assert page.evaluate("() => localStorage.getItem('collab-site:seen:/')") == newest_five[0]
+
