@@ -266,3 +266,36 @@ def test_new_since_the_last_visit_is_marked_and_kept_in_the_browser(browser, ori
     assert watch.outside == [] and all(u.startswith(origin) for u in watch.requests)
     assert page.evaluate("() => localStorage.getItem('collab-site:seen:/')") == newest_five[0]
 
+
+FOCUSABLE = """() => [...document.querySelectorAll('a[href], button, summary, input, [tabindex="0"]')]
+    .filter(e => e.checkVisibility())"""          # not what a closed card hides
+FOCUSED = """() => { const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+    return {index: (""" + FOCUSABLE + """)().indexOf(e), ring: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+            inside: r.left >= 0 && r.right <= innerWidth, text: e.textContent.trim().slice(0, 40)}; }"""
+
+
+def test_the_keyboard_reaches_and_works_every_control_of_a_trace_page(browser, kinds):
+    """Tab visits every control of a transcript page in order (cards, pager, folds, links), each
+    with a focus ring wholly on a phone's screen; Enter and Space open a card, Enter expands all
+    cards and follows the pager."""
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.goto(kinds["trace, every other card kind"])
+    controls = page.evaluate(f"() => ({FOCUSABLE})().length")
+    walked = []
+    for _ in range(controls):
+        page.keyboard.press("Tab")
+        walked.append(page.evaluate(FOCUSED))
+    assert [f["index"] for f in walked] == list(range(controls))
+    assert [f["text"] for f in walked if not (f["ring"] and f["inside"])] == []
+    card = page.locator(".transcript details.item").first
+    card.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert card.evaluate("d => d.open")
+    page.keyboard.press("Space")
+    assert not card.evaluate("d => d.open")
+    page.get_by_role("button", name="Expand all cards").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => [...document.querySelectorAll('.transcript details.item')].every(d => d.open)")
+    page.locator(".trace-pager a[rel=next]").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/page/3/")
