@@ -1,6 +1,7 @@
 """Tiny SVG charts drawn into pages. A score history for agent pages: each result a dot whose
 tooltip says its score and time, the best and worst scores beside the line and its first and
-last days under it, and a text alternative that says where the history starts and ends. And the
+last days under it, and a text alternative that says where the history starts and ends. A long
+history draws the best score so far as its line, over its results as faint dots. And the
 messages of each day, as bars, for the message archive."""
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ WIDTH, HEIGHT, PAD = 320, 96, 6
 GUTTER = 76                    # right of the line: the best and worst scores
 FOOT = 18                      # under it: the first and last days
 HIT = 9                        # radius around a dot that shows its tooltip
-# Dots drawn at most: 430 results made 1,300 elements and 65 kB of dots closer than a pixel
-# apart. Past this, each stretch of time shows its best result's dot; the line keeps them all.
+# Results drawn as dots with tooltips, at most: 430 results made 1,300 elements and 65 kB of
+# dots closer than a pixel apart, and a line through 300 results is a solid zigzag band. Past
+# this, the line is the best score so far, the dots its newest records (the results that beat
+# all before them), and every result a faint dot under it.
 MAX_DOTS = 60
 
 
@@ -47,36 +50,54 @@ def sparkline(points: Sequence[Point], direction: str) -> Markup:
         return bottom - PAD - (bottom - 2 * PAD) * frac
 
     coords = [(x(t), y(s)) for t, s in zip(times, scores)]
+    long = len(points) > MAX_DOTS
+    line = _best_so_far(coords) if long else coords
     # Results all of one time (dates without a clock) have no order to draw: a line through them
     # would be a vertical stroke that claims a change; their dots stand in one column.
-    path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords) if t1 > t0 else ""
-    dots = "".join(f'<g><title>{escape(points[i].label)}</title><circle class="hit" cx="{cx:.1f}" '
-                   f'cy="{cy:.1f}" r="{HIT}"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"/></g>'
-                   for i, (cx, cy) in dotted(coords))
+    path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in line) if t1 > t0 else ""
+    dotted = _records(coords)[-MAX_DOTS:] if long else range(len(coords))
+    dots = "".join(_dot(points[i].label, *coords[i]) for i in dotted)
     return Markup(
         f'<svg class="sparkline" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(summary(points))}">'
-        f'{_polyline(path)}{dots}'
+        f'aria-label="{escape(summary(points, direction if long else ""))}">'
+        f'{_faint_dots(coords) if long else ""}{_polyline(path)}{dots}'
         f'{_score_labels(points, x, y, right + PAD)}{_day_labels(points, x)}</svg>')
+
+
+def _dot(label: str, cx: float, cy: float) -> str:
+    return (f'<g><title>{escape(label)}</title><circle class="hit" cx="{cx:.1f}" cy="{cy:.1f}" '
+            f'r="{HIT}"/><circle cx="{cx:.1f}" cy="{cy:.1f}" r="3"/></g>')
 
 
 def _polyline(path: str) -> str:
     return f'<polyline points="{path}" fill="none"/>' if path else ""
 
 
-def dotted(coords: Sequence[tuple[float, float]]) -> list[tuple[int, tuple[float, float]]]:
-    """The points that get a dot, by index: all of them up to MAX_DOTS; beyond, the highest (the
-    best, whatever the direction) of each of MAX_DOTS equal stretches of the line's width."""
-    if len(coords) <= MAX_DOTS:
-        return list(enumerate(coords))
-    left, right = coords[0][0], max(x for x, _ in coords)
-    width = (right - left) / MAX_DOTS or 1.0
-    best: dict[int, int] = {}
-    for i, (x, y) in enumerate(coords):
-        stretch = min(MAX_DOTS - 1, int((x - left) / width))
-        if stretch not in best or y < coords[best[stretch]][1]:
-            best[stretch] = i
-    return [(i, coords[i]) for i in sorted(best.values())]
+def _records(coords: Sequence[tuple[float, float]]) -> list[int]:
+    """The results that beat every one before them (better is up: a smaller y), by index."""
+    out: list[int] = []
+    for i, (_, cy) in enumerate(coords):
+        if not out or cy < coords[out[-1]][1]:
+            out.append(i)
+    return out
+
+
+def _best_so_far(coords: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The best score so far as steps: level until a result beats it, on to the last result."""
+    line: list[tuple[float, float]] = []
+    for i in _records(coords):
+        cx, cy = coords[i]
+        if line:
+            line.append((cx, line[-1][1]))
+        line.append((cx, cy))
+    return line + [(max(cx for cx, _ in coords), line[-1][1])]
+
+
+def _faint_dots(coords: Sequence[tuple[float, float]]) -> str:
+    """Every result as a faint dot, in one path of round-capped strokes of no length: one
+    element, not one per result, and no tooltips to crowd each other."""
+    marks = "".join(f"M{cx:.1f} {cy:.1f}h0" for cx, cy in coords)
+    return f'<path class="results" d="{marks}" aria-hidden="true"/>'
 
 
 def _score_labels(points: Sequence[Point], x, y, left: float) -> str:
@@ -104,11 +125,16 @@ def _day_labels(points: Sequence[Point], x) -> str:
                    f'text-anchor="{anchor}">{escape(text)}</text>' for p, anchor, text in ends)
 
 
-def summary(points: Sequence[Point]) -> str:
-    """The history in words, for those who do not see it."""
+def summary(points: Sequence[Point], best_of: str = "") -> str:
+    """The history in words, for those who do not see it; with `best_of` (the metric's
+    direction), the best result too, which a long history's line leads to."""
     if len(points) == 1:
         return f"Score history: 1 result, {points[0].label}"
-    return f"Score history: {len(points)} results, from {points[0].label} to {points[-1].label}"
+    words = f"Score history: {len(points)} results, from {points[0].label} to {points[-1].label}"
+    if not best_of:
+        return words
+    best = (min if best_of == "lower" else max)(points, key=lambda p: p.score)
+    return f"{words}; the best, {best.label}"
 
 
 class DayCount(NamedTuple):

@@ -124,21 +124,35 @@ def test_one_day_or_none_draws_nothing():
     assert day_bars([day(6, 3), DayCount("", "Undated", "/u", 5)]) == ""
 
 
-def test_a_long_history_dots_the_best_of_each_stretch_and_draws_the_line_through_all():
-    """An agent with 430 results had 1,300 elements and 65 kB of dots, most closer than a pixel
-    apart. A long history draws at most 60 dots, each the best result of its stretch of time
-    (better is up, whatever the direction), and its line still goes through every result."""
-    many = [Point(datetime(2026, 7, 1, tzinfo=timezone.utc) + timedelta(hours=i), 100 + i % 5,
-                  str(100 + i % 5), f"{100 + i % 5} tok/s, run {i}", "2026-07-01") for i in range(400)]
-    for direction, best in (("higher", 104), ("lower", 100)):
+def history(count: int) -> list[Point]:
+    """An agent's results an hour apart, getting better in fits and starts."""
+    scores = [100 + i / 10 + (i * 37) % 23 for i in range(count)]
+    return [Point(datetime(2026, 7, 1, tzinfo=timezone.utc) + timedelta(hours=i), s, f"{s:g}",
+                  f"{s:g} tok/s, run {i}", "2026-07-01") for i, s in enumerate(scores)]
+
+
+def test_a_long_history_draws_the_best_so_far_over_its_results_as_faint_dots():
+    """300 results drawn through each made a solid zigzag band. A long history's line is the
+    best score so far (it only ever rises: better is up, whatever the direction), each result
+    a faint dot under it, and its dots with tooltips the results that set a record."""
+    many = history(300)
+    for direction, better in (("higher", float.__gt__), ("lower", float.__lt__)):
         svg = soup(str(sparkline(many, direction))).svg
-        shown = dots(svg)
-        assert 50 <= len(shown) <= 60
-        assert all(label.startswith(f"{best} tok/s") for _, _, label in shown)
-        assert len(svg.polyline["points"].split()) == 400
-        xs = [x for x, _, _ in shown]
-        assert xs == sorted(xs) and xs[-1] - xs[0] > 200           # spread along the whole line
-    assert len(dots(sparkline(many[:60], "higher"))) == 60          # a short one dots them all
+        ys = [float(xy.split(",")[1]) for xy in svg.polyline["points"].split()]
+        assert ys == sorted(ys, reverse=True) and len(ys) < 100
+        assert len(svg.select("path.results")) == 1
+        assert svg.select_one("path.results")["d"].count("M") == 300
+        records, best = [], None
+        for p in many:
+            if best is None or better(p.score, best):
+                records.append(p.label)
+                best = p.score
+        assert [label for _, _, label in dots(svg)] == records[-60:]
+        assert svg["aria-label"].endswith(f"; the best, {records[-1]}")
+        assert len(str(svg)) < 20_000
+    short = soup(str(sparkline(many[:60], "higher"))).svg        # a short one: every result
+    assert len(dots(short)) == 60 and len(short.polyline["points"].split()) == 60
+    assert not short.select("path.results") and "the best" not in short["aria-label"]
 
 
 def test_results_all_of_one_time_stand_in_a_column_without_a_line_that_claims_a_change():
