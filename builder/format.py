@@ -77,15 +77,16 @@ def iso(ts: datetime | None) -> str:
 # ---------------------------------------------------------------- durations
 
 def duration(seconds: float | None) -> str:
-    """"2 h 05 min", "3 min 07 s", "42 s"; unknown or negative -> "—"."""
+    """"2 h 05 min", "3 min 07 s", "42 s"; a whole number of hours or minutes says no zeros
+    after it: "2 h", "45 min". Unknown or negative -> "—"."""
     if seconds is None or seconds < 0 or not math.isfinite(seconds):
         return MISSING
     hours, rest = divmod(int(round(seconds)), 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours} h {minutes:02d} min"
+        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
     if minutes:
-        return f"{minutes} min {secs:02d} s"
+        return f"{minutes} min {secs:02d} s" if secs else f"{minutes} min"
     return f"{secs} s"
 
 

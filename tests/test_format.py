@@ -25,7 +25,8 @@ def test_unknown_values_have_one_spelling():
 
 @pytest.mark.parametrize("seconds, text", [
     (0, "0 s"), (42.4, "42 s"), (187, "3 min 07 s"), (7500, "2 h 05 min"), (-1, "—"),
-    (float("nan"), "—"),
+    (float("nan"), "—"), (2700, "45 min"), (2700.4, "45 min"), (60, "1 min"), (7200, "2 h"),
+    (7230, "2 h"), (3660, "1 h 01 min"), (61, "1 min 01 s"),
 ])
 def test_durations(seconds, text):
     assert fmt.duration(seconds) == text

@@ -619,4 +619,4 @@ def test_a_refused_wait_before_any_transfer_ends_its_sentence():
     gate = hub_http.RateGate(budget=60, log=lambda line: None)
     with pytest.raises(hub_http.RateLimited) as refused:
         gate.hold(7200)
-    assert str(refused.value).endswith("and it asked for 2 h 00 min more")
+    assert str(refused.value).endswith("and it asked for 2 h more")
