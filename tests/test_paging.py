@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hypothesis import given, strategies as st
 
-from builder.pages.paging import listed_pages, page_of, paged_listing
+from builder.pages.paging import jump_pages, listed_pages, page_of, paged_listing
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -60,7 +60,7 @@ def test_every_item_is_on_a_page_and_numbered_pages_never_move(count, size):
     for page in pages[:-1]:
         assert len(page.items) == size and list(page.items) == items[(page.number - 1) * size:page.number * size]
     links = {u for page in pages for u in (page.pager.newer_url, page.pager.older_url) if u}
-    links |= {p.url for p in pages[-1].pager.numbered if p.number}
+    links |= {p.url for page in pages for p in page.pager.numbered if p.number}
     assert links <= {page.url for page in pages}            # no link to a page that is not made
 
 
@@ -117,6 +117,44 @@ def test_a_long_listing_lists_the_newest_pages_round_numbers_and_the_first(full)
             assert listed[i - 1] - listed[i + 1] > 1
 
 
+def clicks_at_most(pages) -> int:
+    """The most clicks on a pager's links from any page of a listing to any other."""
+    links = {page.url: {u.split("#")[0] for u in (page.pager.newer_url, page.pager.older_url,
+                                                   page.pager.latest_url) if u}
+             | {p.url for p in page.pager.numbered if p.number} for page in pages}
+    most = 0
+    for start in links:
+        clicks, reached = 0, {start}
+        while len(reached) < len(links):
+            clicks += 1
+            reached |= {u for at in reached for u in links[at]}
+        most = max(most, clicks)
+    return most
+
+
+def test_any_page_of_200_is_at_most_4_clicks_from_any_other():
+    """/messages/page/100/ led only to its neighbours and the latest page: early July was 7
+    clicks away at 10,000 messages. Each numbered page lists older pages to jump to."""
+    pages = paged_listing(list(range(200 * 2 + 1)), 2, url)               # 200 full pages
+    assert clicks_at_most(pages) == 4
+    assert [p.number for p in by_url(list(range(200 * 2 + 1)), 2)["/m/page/157/"].pager.numbered] \
+        == [155, 154, 153, 0, 150, 0, 140, 0, 120, 0, 100, 0, 1]
+
+
+def test_a_numbered_page_lists_a_few_older_pages_only():
+    """Older pages never change: a numbered page may list them (and still change only when the
+    next page is made), never a newer one."""
+    for n in range(1, 10_001):
+        listed = jump_pages(n)
+        numbers = [m for m in listed if m]
+        assert numbers == sorted(set(numbers), reverse=True) and all(m < n - 1 for m in numbers)
+        assert len(numbers) <= 14 and (numbers[-1:] == [1] or n <= 2)
+        for newer, older in zip(listed, listed[1:]):       # a gap between pages far apart only
+            assert (newer - older == 1) if newer and older else (newer or older)
+        for i, m in enumerate(listed):
+            assert m or listed[i - 1] - listed[i + 1] > 1
+
+
 def test_the_pager_shows_a_gap_as_an_ellipsis_not_a_link():
     from jinja2 import Environment, FileSystemLoader
     from builder.pages.paging import PageLink, Pager
@@ -146,3 +184,6 @@ def test_the_pager_names_the_pages_by_their_days_at_the_same_addresses():
     assert re.findall(r'<a href="/m/page/(\d)/" title="page \1">([^<]+)</a>', html) == [
         ("3", "7–8 Jul"), ("2", "6–7 Jul"), ("1", "6 Jul")]
     assert "latest" not in html
+    fourth = " ".join(env.get_template("_partials/pager.html").render(pager=pages[3].pager).split())
+    assert re.findall(r'<a href="/m/page/(\d)/" title="page \1">([^<]+)</a>', fourth) == [
+        ("2", "6–7 Jul"), ("1", "6 Jul")]

@@ -31,7 +31,7 @@ class Pager:
     newer_url: str | None
     older_url: str | None
     latest_url: str
-    numbered: tuple[PageLink, ...]            # the older pages, listed on the latest page only
+    numbered: tuple[PageLink, ...]            # older pages to jump to, newest first
     newer_days: str = ""                      # the days of the newer and older pages' items
     older_days: str = ""
 
@@ -71,7 +71,7 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
              if before else None)
     # the page the latest page repeats is not listed among the older ones
     listed = listed_pages(full)[0 if tail else 1:]
-    numbered = tuple(PageLink(n, url_for(n), days(n)) if n else PageLink(0, "") for n in listed)
+    numbered = _links(listed, url_for, days)
     latest_url = url_for(None)
     older_days = days(page_number(before - 1, size)) if before else ""
     out.append(ListingPage(latest_url, 0, latest,
@@ -103,6 +103,11 @@ def _days_of(items: Sequence[T], size: int, when: WhenOf | None) -> Callable[[in
     return days
 
 
+def _links(numbers: Sequence[int], url_for: UrlFor,
+           days: Callable[[int], str]) -> tuple[PageLink, ...]:
+    return tuple(PageLink(n, url_for(n), days(n)) if n else PageLink(0, "") for n in numbers)
+
+
 def _at(url: str, anchor: str) -> str:
     return f"{url}#{anchor}" if anchor else url
 
@@ -125,6 +130,39 @@ def listed_pages(full: int) -> list[int]:
     return out + ([0, 1] if out[-1] > 2 else [1] if out[-1] == 2 else [])
 
 
+NEAREST_OLDER = 3             # older pages a numbered page lists one by one, past "Older"
+
+
+def jump_pages(n: int) -> list[int]:
+    """The older pages numbered page `n` lists besides its "Older" one, newest first, 0 for a
+    gap: the nearest 3, then one round number for each step of 5, 10, 20, 50, 100, ... below
+    them, and page 1. Older pages never change, so neither does this list: page 157 lists
+    155 154 153 … 150 … 140 … 120 … 100 … 1, and any page is a few clicks from any other."""
+    pages = list(range(n - 2, max(n - 2 - NEAREST_OLDER, 0), -1))
+    for step in _steps():
+        mark = (pages[-1] - 1) // step * step if pages else 0
+        if mark < 1:
+            break
+        pages.append(mark)
+    if pages and pages[-1] != 1:
+        pages.append(1)
+    return _with_gaps(pages)
+
+
+def _steps():
+    for k in range(12):
+        yield from (5 * 10 ** k, 10 * 10 ** k, 20 * 10 ** k)
+
+
+def _with_gaps(pages: list[int]) -> list[int]:
+    out: list[int] = []
+    for n in pages:
+        if out and out[-1] - n > 1:
+            out.append(0)
+        out.append(n)
+    return out
+
+
 def _numbered_page(items: Sequence[T], n: int, size: int, full: int,
                    url_for: UrlFor, days: Callable[[int], str]) -> ListingPage:
     start, end = (n - 1) * size, n * size
@@ -134,10 +172,11 @@ def _numbered_page(items: Sequence[T], n: int, size: int, full: int,
 
 
 def _numbered_pager(n: int, full: int, url_for: UrlFor, days: Callable[[int], str]) -> Pager:
-    # A numbered page links only to its neighbours and to the latest page, and knows of no page
-    # past the next one: listing every page number here, or the number of pages, would change
-    # all pages each time a page is added. So a page changes once, when the next one is made.
+    # A numbered page links to its neighbours, the latest page and some older pages, and knows
+    # of no page past the next one: listing newer pages here, or the number of pages, would
+    # change all pages each time a page is added. So a page changes once, when the next one is
+    # made; older pages and their days never change.
     return Pager(current=n, total=n + 1, newer_url=url_for(n + 1) if n < full else None,
                  older_url=url_for(n - 1) if n > 1 else None,
-                 latest_url=url_for(None), numbered=(),
+                 latest_url=url_for(None), numbered=_links(jump_pages(n), url_for, days),
                  newer_days=days(n + 1) if n < full else "", older_days=days(n - 1) if n > 1 else "")
