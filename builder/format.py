@@ -174,6 +174,37 @@ def days(times: Iterable[datetime | None]) -> str:
     return f"{first.day}–{last.day} {first:%b}"
 
 
+def page_span(times: Iterable[datetime | None], clock: bool = True) -> str:
+    """When the items of a page of an archive were posted, as a pager names it: its `days`
+    ("6–7 Jul", "17 Aug"), and with `clock` its times when they fall within one day ("17 Aug
+    09:12–11:40", UTC as everywhere; to the second within one minute, "17 Aug
+    09:12:05–09:12:41"): at 350 messages a day, "17 Aug" named seven pages of 50 alike.
+    "" when no time is known."""
+    known = sorted(utc(t) for t in times if t)
+    if not known:
+        return ""
+    first, last = known[0], known[-1]
+    if not clock or first.date() != last.date():
+        return days(known)
+    return f"{first.day} {first:%b} {_clock_span(first, last)}"
+
+
+def _clock_span(first: datetime, last: datetime) -> str:
+    within_a_minute = first != last and f"{first:%H:%M}" == f"{last:%H:%M}"
+    shown = "%H:%M:%S" if within_a_minute else "%H:%M"
+    start, end = first.strftime(shown), last.strftime(shown)
+    return start if start == end else f"{start}–{end}"
+
+
+def page_name(number: int, times: Iterable[datetime | None]) -> str:
+    """A page of an archive as a screen reader and its tooltip name it: "page 12, 17 Aug
+    09:12–11:40 UTC", "page 12, 6–7 Jul"; "page 12" when no time is known."""
+    span = page_span(times)
+    if not span:
+        return f"page {number}"
+    return f"page {number}, {span} UTC" if ":" in span else f"page {number}, {span}"   # times
+
+
 def score(value: float | None, text: str = "") -> str:
     """A score as people read it: 541.2734418006153 -> "541.273", 123456.7 -> "123,457",
     1.2244 -> "1.2244", 1e30 -> "1e+30", 1e-7 -> "1e-7", -0.0 -> "0". A missing or non-finite

@@ -188,3 +188,25 @@ def test_a_columns_scores_share_their_decimals(column, shown):
 ])
 def test_days_name_a_page_by_the_days_of_its_items(times, shown):
     assert fmt.days(times) == shown
+
+
+@pytest.mark.parametrize("times, shown, spoken", [
+    # a page within one day: its day and times, as a day's seven pages at 10,000 messages
+    ([datetime(2026, 8, 17, 11, 40, 59), datetime(2026, 8, 17, 9, 12)],
+     "17 Aug 09:12–11:40", "page 7, 17 Aug 09:12–11:40 UTC"),
+    ([datetime(2026, 8, 17, 9, 12, 5), None, datetime(2026, 8, 17, 9, 12, 41)],     # one minute
+     "17 Aug 09:12:05–09:12:41", "page 7, 17 Aug 09:12:05–09:12:41 UTC"),
+    ([datetime(2026, 8, 17, 9, 12, 5)], "17 Aug 09:12", "page 7, 17 Aug 09:12 UTC"),  # one message
+    ([datetime(2026, 8, 17, 9, 12, tzinfo=timezone(timedelta(hours=2)))],             # in UTC
+     "17 Aug 07:12", "page 7, 17 Aug 07:12 UTC"),
+    # across days, months and years: the days, as before
+    ([datetime(2026, 8, 16, 23, 50), datetime(2026, 8, 17, 0, 10)], "16–17 Aug", "page 7, 16–17 Aug"),
+    ([datetime(2026, 7, 31, 22), datetime(2026, 8, 1, 2)], "31 Jul – 1 Aug", "page 7, 31 Jul – 1 Aug"),
+    ([datetime(2026, 12, 31, 23), datetime(2027, 1, 1, 1)], "31 Dec 2026 – 1 Jan 2027",
+     "page 7, 31 Dec 2026 – 1 Jan 2027"),
+    ([None], "", "page 7"),
+])
+def test_a_page_is_named_by_its_times_within_one_day_and_by_its_days_across_days(times, shown, spoken):
+    assert fmt.page_span(times) == shown
+    assert fmt.page_name(7, times) == spoken
+    assert fmt.page_span(times, clock=False) == fmt.days(times)      # a day no other page shares

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from hypothesis import given, strategies as st
 
@@ -16,8 +18,8 @@ def url(n):
     return "/m/" if n is None else f"/m/page/{n}/"
 
 
-def by_url(items, size=3):
-    return {page.url: page for page in paged_listing(items, size, url)}
+def by_url(items, size=3, when=None):
+    return {page.url: page for page in paged_listing(items, size, url, when=when)}
 
 
 def test_a_short_listing_is_one_page_with_no_pager():
@@ -39,11 +41,19 @@ def test_numbered_pages_are_made_only_when_full():
     assert pages["/m/page/1/"].pager.newer_url == "/m/page/2/"
 
 
-def test_a_new_item_changes_only_the_latest_page_until_a_page_fills():
+# items posted 4 minutes apart from 23:30: pages within one day are named by their times, then
+# a page across midnight by its days
+NIGHT = [datetime(2026, 7, 6, 23, 30) + timedelta(minutes=4 * i) for i in range(12)]
+
+
+@pytest.mark.parametrize("items, when", [(list(range(12)), None), (NIGHT, lambda t: t)])
+def test_a_new_item_changes_only_the_latest_page_until_a_page_fills(items, when):
+    """Pages are named by their own items alone, so the name of a full page never changes: a
+    new item changes the latest page and no other, however the pages are named."""
     def changed(before, after):
         return [u for u in after if u not in before or after[u] != before[u]]
     for count in range(1, 11):                       # the listing grows to `count` items
-        before, after = by_url(list(range(count - 1))), by_url(list(range(count)))
+        before, after = by_url(items[:count - 1], when=when), by_url(items[:count], when=when)
         expected = ["/m/"]
         if count % 3 == 0:                           # a page fills: it is made, and the one
             filled = count // 3                      # before it now links to it
@@ -177,13 +187,73 @@ def test_the_pager_names_the_pages_by_their_days_at_the_same_addresses():
     assert [p.url for p in pages] == [p.url for p in paged_listing(times, 3, url)]
     latest, third = pages[-1].pager, pages[2].pager
     assert [(p.number, p.days) for p in latest.numbered] == [(3, "7–8 Jul"), (2, "6–7 Jul"),
-                                                             (1, "6 Jul")]
-    assert latest.older_days == "7–8 Jul" and (third.newer_days, third.older_days) == ("8 Jul", "6–7 Jul")
+                                                             (1, "6 Jul 10:00–10:02")]
+    assert latest.older_days == "7–8 Jul" and \
+        (third.newer_days, third.older_days) == ("8 Jul 10:09–10:11", "6–7 Jul")
     html = " ".join(env.get_template("_partials/pager.html").render(pager=latest).split())
-    assert '<a rel="next" href="/m/page/3/">Older <span class="days">(7–8 Jul)</span>' in html
-    assert re.findall(r'<a href="/m/page/(\d)/" title="page \1">([^<]+)</a>', html) == [
-        ("3", "7–8 Jul"), ("2", "6–7 Jul"), ("1", "6 Jul")]
+    assert '<a rel="next" href="/m/page/3/" title="page 3, 7–8 Jul">Older <span class="days">' \
+        '(7–8 Jul)</span>' in html
+    links = r'<a href="/m/page/(\d)/" title="([^"]+)" aria-label="\2">([^<]+)</a>'
+    assert re.findall(links, html) == [("3", "page 3, 7–8 Jul", "7–8 Jul"),
+                                       ("2", "page 2, 6–7 Jul", "6–7 Jul"),
+                                       ("1", "page 1, 6 Jul 10:00–10:02 UTC", "6 Jul 10:00–10:02")]
     assert "latest" not in html
     fourth = " ".join(env.get_template("_partials/pager.html").render(pager=pages[3].pager).split())
-    assert re.findall(r'<a href="/m/page/(\d)/" title="page \1">([^<]+)</a>', fourth) == [
-        ("2", "6–7 Jul"), ("1", "6 Jul")]
+    assert [(n, text) for n, _, text in re.findall(links, fourth)] == [
+        ("2", "6–7 Jul"), ("1", "6 Jul 10:00–10:02")]
+
+
+def pager_labels(pager) -> dict[str, str]:
+    """What a pager's links say of their pages, by page: its "Newer" and "Older", and the older
+    pages (the latest page's "Older" may be the first of them)."""
+    return {u.partition("#")[0]: days for u, days in (
+        (pager.newer_url, pager.newer_days), (pager.older_url, pager.older_days),
+        *((p.url, p.days) for p in pager.numbered if p.number)) if u}
+
+
+def test_the_pages_of_one_busy_day_are_told_apart_by_their_times():
+    """At 10,000 messages a day is seven pages of 50, and a pager read "17 Aug · 17 Aug · 17 Aug":
+    a page within one day is named by its times too, so no two links of a pager say the same,
+    and each link's spoken name says its page's number."""
+    start = datetime(2026, 8, 16, 22, 0)
+    times = [start + timedelta(minutes=3 * i) for i in range(50 * 40 + 7)]     # 9.6 pages a day
+    pages = paged_listing(times, 50, url, when=lambda t: t)
+    for page in pages:
+        labels = pager_labels(page.pager).values()
+        assert all(labels) and len(set(labels)) == len(labels) > 0, page.url
+    deep = {page.number: page for page in pages}[31].pager           # 20 Aug 01:00–03:27
+    assert (deep.newer_days, deep.older_days) == ("20 Aug 03:30–05:57", "19–20 Aug")
+    assert (deep.newer_name, deep.older_name) == ("page 32, 20 Aug 03:30–05:57 UTC",
+                                                  "page 30, 19–20 Aug")
+    assert [(p.number, p.days, p.name) for p in deep.numbered[:2]] == [
+        (29, "19 Aug 20:00–22:27", "page 29, 19 Aug 20:00–22:27 UTC"),
+        (28, "19 Aug 17:30–19:57", "page 28, 19 Aug 17:30–19:57 UTC")]
+
+
+def test_a_page_alone_on_its_day_in_a_pager_is_named_by_its_day_alone():
+    """Times only where a day has more than one page in the pager: a quiet day's page stays
+    "3 Jul", the busy day's pages beside it read "2 Jul 10:03–10:05" and "2 Jul 10:06–10:08"."""
+    days = [1] * 3 + [2] * 6 + [3] * 3 + [4] * 3 + [5] * 3            # 3 a page: 2 Jul fills two
+    times = [datetime(2026, 7, day, 10, i) for i, day in enumerate(days)]
+    pages = {page.number: page.pager for page in paged_listing(times, 3, url, when=lambda t: t)}
+    fifth = pages[5]                                                  # 4 Jul
+    assert (fifth.newer_days, fifth.older_days) == ("5 Jul", "3 Jul")
+    assert [p.days for p in fifth.numbered] == ["2 Jul 10:06–10:08", "2 Jul 10:03–10:05", "1 Jul"]
+    assert fifth.older_name == "page 4, 3 Jul 10:09–10:11 UTC"        # spoken: with its times
+    assert pages[3].older_days == "2 Jul 10:03–10:05"                 # the day of the page shown
+
+
+@given(st.sets(st.integers(0, 3 * 86_400), max_size=60), st.integers(2, 7))
+def test_no_pager_names_two_pages_alike_and_a_full_page_never_changes(seconds, size):
+    """Whatever the times (each its own second), a pager's links never say the same thing of
+    two pages, and the items a page holds decide its names: adding an item changes no full
+    page that is not its newest (which then links to the next one)."""
+    times = [datetime(2026, 7, 6) + timedelta(seconds=s) for s in sorted(seconds)]
+    pages = paged_listing(times, size, url, when=lambda t: t)
+    for page in pages:
+        labels = list(pager_labels(page.pager).values())
+        assert len(set(labels)) == len(labels), (page.url, labels)
+    grown = {page.url: page for page in paged_listing([*times, times[-1] + timedelta(hours=1)]
+                                                       if times else [], size, url, when=lambda t: t)}
+    full = len(pages) - 1
+    assert [page for page in pages[:-1] if grown[page.url] != page] in ([], [pages[full - 1]])

@@ -1002,6 +1002,37 @@ def test_a_day_a_page_shows_in_part_says_where_it_goes_on(site, eight_a_page, si
     assert any(notes for groups in shown for _, _, notes in groups)
 
 
+def pager_links(nav) -> dict[str, tuple[str, str]]:
+    """A pager's links to pages, by address: what each says of its page, and its spoken name."""
+    links = {}
+    for a in nav.select("a[rel], .pages a"):
+        days = a.select_one(".days") if a.get("rel") else a
+        if days:
+            links[a["href"].partition("#")[0]] = (html.text_of(days).strip("()"),
+                                                  a.get("aria-label") or a["title"])
+    return links
+
+
+@pytest.mark.parametrize("listing", ["messages", "messages/type/agent"])
+def test_no_pager_names_two_pages_alike_on_a_busy_day(eight_a_page, listing):
+    """At 8 messages a page the demo's days fill six pages each, as 50 a page do at 10,000
+    messages, and a pager read "9 Jul · 9 Jul · 9 Jul". A page that shares its day in a pager
+    says its times (UTC), and each link's spoken name says its page and all it holds."""
+    with_times = 0
+    for path in listing_pages(eight_a_page, listing):
+        for nav in html.soup(path).select("nav.pager"):
+            links = pager_links(nav)
+            shown = [text for text, _ in links.values()]
+            assert len(set(shown)) == len(shown), (path, shown)
+            for url, (text, name) in links.items():
+                number = url.rstrip("/").rpartition("/")[2]
+                assert name.startswith(f"page {number}, ") and text in name, (path, name)
+                assert name.endswith(" UTC") == (":" in name), name
+            with_times += sum(re.fullmatch(r"\d+ [A-Z][a-z]{2} \d\d:\d\d–\d\d:\d\d", text)
+                              is not None for text in shown)
+    assert with_times > 0
+
+
 @pytest.mark.parametrize("listing, first, last", [
     ("messages", "Monday 6 July 2026", "Sunday 12 July 2026"),
     ("messages/agent/kestrel", "Monday 6 July 2026", "Friday 10 July 2026")])

@@ -6,22 +6,25 @@ its older neighbour then links to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Callable, Sequence, TypeVar
+from datetime import date, datetime
+from functools import cache
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from builder import format as fmt
 
 T = TypeVar("T")
 UrlFor = Callable[[int | None], str]
 AnchorOf = Callable[[T], str]          # the id of an item's place on a page ("" for none)
-WhenOf = Callable[[T], datetime | None]    # an item's time, which names its page by its days
+WhenOf = Callable[[T], datetime | None]    # an item's time, which names its page in a pager
 
 
 @dataclass(frozen=True)
 class PageLink:
     number: int                               # 0: a gap between the pages listed
     url: str
-    days: str = ""                            # the days its items were posted ("6–7 Jul")
+    days: str = ""                            # when its items were posted: "6–7 Jul", "25 Jul",
+                                              # "17 Aug 09:12–11:40" (a day other pages share)
+    name: str = ""                            # its spoken name: "page 12, 17 Aug 09:12–11:40 UTC"
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,10 @@ class Pager:
     older_url: str | None
     latest_url: str
     numbered: tuple[PageLink, ...]            # older pages to jump to, newest first
-    newer_days: str = ""                      # the days of the newer and older pages' items
-    older_days: str = ""
+    newer_days: str = ""                      # when the newer and older pages' items were
+    older_days: str = ""                      # posted, as PageLink.days
+    newer_name: str = ""                      # and their names, as PageLink.name
+    older_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,23 +65,25 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
     items, adds a numbered page), and a short listing is one page, not two. The latest page's
     "Older" leads to the newest item it does not show, at its `anchor`: the numbered page that
     holds it mostly repeats the latest page above it. `when`: the items' times, which name the
-    pages in a pager by their days ("6–7 Jul", not "page 6")."""
+    pages in a pager by when their items were posted ("6–7 Jul", "17 Aug 09:12–11:40", not
+    "page 6")."""
     full = len(items) // size
-    days = _days_of(items, size, when)
+    names = _names_of(items, size, url_for, when)
     tail = len(items) > full * size               # items past the last full page
-    out = [_numbered_page(items, n, size, full, url_for, days) for n in range(1, full + 1)]
+    out = [_numbered_page(items, n, size, full, url_for, names) for n in range(1, full + 1)]
     latest = items[-size:] if items else items[:0]
     before = len(items) - len(latest)             # items the latest page does not show
     older = (_at(page_of(before - 1, len(items), size, url_for), anchor(items[before - 1]))
              if before else None)
     # the page the latest page repeats is not listed among the older ones
     listed = listed_pages(full)[0 if tail else 1:]
-    numbered = _links(listed, url_for, days)
+    older_page = page_number(before - 1, size) if before else 0
+    links = _named([*listed, older_page], names, _days_of(map(when, latest)) if when else None)
     latest_url = url_for(None)
-    older_days = days(page_number(before - 1, size)) if before else ""
+    older_link = links.get(older_page, _NO_LINK)
     out.append(ListingPage(latest_url, 0, latest,
-                           Pager(0, full + tail, None, older, latest_url, numbered,
-                                 older_days=older_days),
+                           Pager(0, full + tail, None, older, latest_url, _in_order(listed, links),
+                                 older_days=older_link.days, older_name=older_link.name),
                            same_as=url_for(full) if full and not tail else None,
                            older_item=items[before - 1] if before else None))
     return out
@@ -95,17 +102,52 @@ def page_number(position: int, size: int) -> int:
     return position // size + 1
 
 
-def _days_of(items: Sequence[T], size: int, when: WhenOf | None) -> Callable[[int], str]:
-    """The days of a numbered page's items ("" without `when`): a full page's items never
-    change, so neither do its days."""
-    def days(n: int) -> str:
-        return fmt.days(map(when, items[(n - 1) * size:n * size])) if when else ""
-    return days
+Days = tuple[date, date]      # the first and last day (UTC) a page's items were posted
+_NO_LINK = PageLink(0, "")
 
 
-def _links(numbers: Sequence[int], url_for: UrlFor,
-           days: Callable[[int], str]) -> tuple[PageLink, ...]:
-    return tuple(PageLink(n, url_for(n), days(n)) if n else PageLink(0, "") for n in numbers)
+@dataclass(frozen=True)
+class _Names:
+    """How a pager names a listing's numbered pages, from each full page's own items."""
+    link: Callable[[int, bool], PageLink]     # page n's link; True: with its times in one day
+    days: Callable[[int], Days | None]
+
+
+def _names_of(items: Sequence[T], size: int, url_for: UrlFor, when: WhenOf | None) -> _Names:
+    def times(n: int) -> list[datetime | None]:
+        return [when(item) for item in items[(n - 1) * size:n * size]] if when else []
+
+    @cache
+    def link(n: int, clock: bool) -> PageLink:
+        if not when:
+            return PageLink(n, url_for(n))
+        return PageLink(n, url_for(n), fmt.page_span(times(n), clock), fmt.page_name(n, times(n)))
+    return _Names(link, cache(lambda n: _days_of(times(n))))
+
+
+def _days_of(times: Iterable[datetime | None]) -> Days | None:
+    known = [fmt.utc(t).date() for t in times if t]
+    return (min(known), max(known)) if known else None
+
+
+def _named(numbers: Iterable[int], names: _Names, shown: Days | None) -> dict[int, PageLink]:
+    """The links of a pager to these pages, by number: each named by its days, and by its times
+    too when it is a day's page and another page of the pager holds the same day, the one shown
+    (`shown`: its days) included: "17 Aug 09:12–11:40" where "17 Aug" would name three pages,
+    "25 Jul" alone. A pager links full pages only, which never change, and a numbered page's
+    pager lists no page newer than the next one: its names change only when that one is made."""
+    days = {n: names.days(n) for n in set(numbers) if n}
+    ranges = [(m, span) for m, span in (*days.items(), (0, shown)) if span]
+
+    def shares_its_day(n: int) -> bool:
+        own = days[n]
+        return bool(own) and own[0] == own[1] and any(
+            first <= own[0] <= last for m, (first, last) in ranges if m != n)
+    return {n: names.link(n, shares_its_day(n)) for n in days}
+
+
+def _in_order(numbers: Sequence[int], links: dict[int, PageLink]) -> tuple[PageLink, ...]:
+    return tuple(links[n] if n else _NO_LINK for n in numbers)
 
 
 def _at(url: str, anchor: str) -> str:
@@ -164,19 +206,22 @@ def _with_gaps(pages: list[int]) -> list[int]:
 
 
 def _numbered_page(items: Sequence[T], n: int, size: int, full: int,
-                   url_for: UrlFor, days: Callable[[int], str]) -> ListingPage:
+                   url_for: UrlFor, names: _Names) -> ListingPage:
     start, end = (n - 1) * size, n * size
-    return ListingPage(url_for(n), n, items[start:end], _numbered_pager(n, full, url_for, days),
+    return ListingPage(url_for(n), n, items[start:end], _numbered_pager(n, full, url_for, names),
                        older_item=items[start - 1] if start else None,
                        newer_item=items[end] if n < full else None)
 
 
-def _numbered_pager(n: int, full: int, url_for: UrlFor, days: Callable[[int], str]) -> Pager:
+def _numbered_pager(n: int, full: int, url_for: UrlFor, names: _Names) -> Pager:
     # A numbered page links to its neighbours, the latest page and some older pages, and knows
     # of no page past the next one: listing newer pages here, or the number of pages, would
     # change all pages each time a page is added. So a page changes once, when the next one is
-    # made; older pages and their days never change.
-    return Pager(current=n, total=n + 1, newer_url=url_for(n + 1) if n < full else None,
-                 older_url=url_for(n - 1) if n > 1 else None,
-                 latest_url=url_for(None), numbered=_links(jump_pages(n), url_for, days),
-                 newer_days=days(n + 1) if n < full else "", older_days=days(n - 1) if n > 1 else "")
+    # made; older pages and their names never change.
+    jumps = jump_pages(n)
+    links = _named([n + 1 if n < full else 0, n - 1, *jumps], names, names.days(n))
+    newer, older = links.get(n + 1, _NO_LINK), links.get(n - 1, _NO_LINK)
+    return Pager(current=n, total=n + 1, newer_url=newer.url or None, older_url=older.url or None,
+                 latest_url=url_for(None), numbered=_in_order(jumps, links),
+                 newer_days=newer.days, older_days=older.days,
+                 newer_name=newer.name, older_name=older.name)
