@@ -1015,9 +1015,9 @@ def pager_links(nav) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.parametrize("listing", ["messages", "messages/type/agent"])
 def test_no_pager_names_two_pages_alike_on_a_busy_day(eight_a_page, listing):
-    """At 8 messages a page the demo's days fill six pages each, as 50 a page do at 10,000
-    messages, and a pager read "9 Jul · 9 Jul · 9 Jul". A page that shares its day in a pager
-    says its times (UTC), and each link's spoken name says its page and all it holds."""
+    """At 8 messages a page the demo's days fill five or six pages each, as 50 a page do at
+    10,000 messages, and a pager read "9 Jul · 9 Jul · 9 Jul". A page that shares its day in a
+    pager says its times (UTC), and each link's spoken name says its page and all it holds."""
     with_times = 0
     for path in listing_pages(eight_a_page, listing):
         for nav in html.soup(path).select("nav.pager"):
