@@ -121,7 +121,8 @@ def _names_of(items: Sequence[T], size: int, url_for: UrlFor, when: WhenOf | Non
     def link(n: int, clock: bool) -> PageLink:
         if not when:
             return PageLink(n, url_for(n))
-        return PageLink(n, url_for(n), fmt.page_span(times(n), clock), fmt.page_name(n, times(n)))
+        posted = times(n)
+        return PageLink(n, url_for(n), fmt.page_span(posted, clock), fmt.page_name(n, posted))
     return _Names(link, cache(lambda n: _days_of(times(n))))
 
 
