@@ -293,6 +293,19 @@ def test_on_a_wide_screen_a_results_row_keeps_its_links_on_one_line(browser, ser
     page.context.close()
 
 
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_on_a_desktop_a_leaderboard_row_keeps_its_links_on_one_line(browser, served, width):
+    """The home page's leaderboard gave its links 11em: "details · file ·" / "artifacts" made
+    every row of 100 agents two lines tall, though the method beside them had room."""
+    origin, _ = served
+    page = visit(browser, origin, "/", viewport={"width": width, "height": 900})
+    cells = [c for c in page.locator("#lb-best td.links").all() if c.locator("a").count() <= 3]
+    assert len(cells) > 10
+    assert [c.inner_text() for c in cells if c.evaluate(LINES) > 1] == []
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    page.context.close()
+
+
 def test_an_agents_facts_take_one_line_on_a_desktop(browser, served):
     """Seven facts in six columns: "Best" wrapped alone onto a second line."""
     origin, _ = served
