@@ -306,6 +306,21 @@ def test_on_a_desktop_a_leaderboard_row_keeps_its_links_on_one_line(browser, ser
     page.context.close()
 
 
+@pytest.mark.parametrize("path", ["/", "/results/"])
+def test_on_an_ipad_upright_a_results_table_is_cards_with_nothing_cut_off(browser, served, path):
+    """At 834 pixels (an iPad Pro upright; 810 and 820 for the other iPads) the results table
+    ran past its box, its links cut off, and split its methods a few letters a line: "persiste /
+    nt- / decode-"."""
+    origin, _ = served
+    page = visit(browser, origin, path, viewport={"width": 834, "height": 1100})
+    wrap = page.locator(".table-wrap:has(table.results)").first
+    assert wrap.evaluate("(e) => e.scrollWidth <= e.clientWidth")
+    methods = page.locator("table.results td.method >> visible=true").all()
+    assert len(methods) > 10
+    assert [m.inner_text() for m in methods if m.evaluate(LINES) > 2] == []
+    page.context.close()
+
+
 def test_an_agents_facts_take_one_line_on_a_desktop(browser, served):
     """Seven facts in six columns: "Best" wrapped alone onto a second line."""
     origin, _ = served
