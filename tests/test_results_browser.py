@@ -25,6 +25,12 @@ def paged(tmp_path_factory):
     with serve_folder(out) as origin:
         yield origin, out
 
+# Whether the filter's placeholder fits in its box: "agent, method, date… on e" hid what it does.
+HINT_FITS = """() => { const input = document.getElementById('lb-filter'), style = getComputedStyle(input);
+    const context = document.createElement('canvas').getContext('2d'); context.font = style.font;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return context.measureText(input.placeholder).width <= room; }"""
+
 
 def open_page(browser, origin, path):
     context = browser.new_context(accept_downloads=True)
@@ -57,6 +63,7 @@ def test_the_filter_of_a_page_of_results_keeps_the_rows_of_every_page(browser, p
     own = kept(page, "results-all")
     assert len(own) == 20 and page.inner_text("#lb-count") == "20 results"
     assert page.get_attribute("#lb-filter", "placeholder") == "agent, method, date… on every page"
+    assert page.evaluate(HINT_FITS), "the filter's hint is cut off"
     assert not [u for u in watch.requests if "/data/" in u]      # nothing fetched until asked
 
     page.fill("#lb-filter", agent)
