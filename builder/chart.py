@@ -57,7 +57,7 @@ class _Altair:
 
 alt = _Altair()
 
-CHART_VERSION = 5        # bump when the drawing changes, to invalidate cached SVGs
+CHART_VERSION = 6        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360
 # The static SVG is drawn at this width, then scales with its container: as wide as the live
 # chart is at 1280 pixels (at 760 its 460-pixel height cap left a fifth of the card empty). Its
@@ -510,7 +510,8 @@ def _encodings(rows: list[dict[str, Any]], styles: Sequence[AgentStyle], metric:
                  alt.Tooltip("note:N", title="Note")])
 
 
-def _step_layers(enc: _Encodings) -> list[alt.Chart]:
+def _step_layers(enc: _Encodings) -> tuple[alt.Chart, alt.Chart]:
+    """The area under the best score so far, and its step line."""
     step_data = alt.Data(name="best_so_far")
     area = alt.Chart(step_data).mark_area(
         interpolate="step-after", color=_ACCENT, opacity=0.07, clip=True, aria=False,
@@ -521,7 +522,7 @@ def _step_layers(enc: _Encodings) -> list[alt.Chart]:
     ).encode(x=enc.x, y=enc.y("best"),
              tooltip=[alt.Tooltip("best_label:N", title="Best so far"),
                       alt.Tooltip("since:N", title="Since")])
-    return [area, line]
+    return area, line
 
 
 def _baseline_layers(enc: _Encodings, metric: MetricConfig) -> list[alt.Chart]:
@@ -538,7 +539,8 @@ def _baseline_layers(enc: _Encodings, metric: MetricConfig) -> list[alt.Chart]:
     return [rule, text]
 
 
-def _point_layers(enc: _Encodings, has_records: bool) -> list[alt.Chart]:
+def _point_layers(enc: _Encodings, has_records: bool) -> tuple[alt.Chart, alt.Chart | None]:
+    """Every result's point, and the larger, ringed points of the records (None without any)."""
     highlight = alt.param(name=HIGHLIGHT, value=[])
     zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x", "y"])
     faded = alt.condition(_SHOWN, alt.value(1), alt.value(0.12))
@@ -553,12 +555,12 @@ def _point_layers(enc: _Encodings, has_records: bool) -> list[alt.Chart]:
         opacity=faded, tooltip=enc.tooltip,
     ).add_params(zoom, highlight).properties(name="points")  # a fixed name: stable across builds
     if not has_records:
-        return [points]
+        return points, None
     records = alt.Chart(alt.Data(name="results")).transform_filter("datum.record").mark_point(
         filled=True, size=170, stroke=_INK, strokeWidth=1.6, clip=True,
     ).encode(x=enc.x, y=enc.y("score"), color=enc.colour, shape=enc.shape, opacity=faded,
              tooltip=enc.tooltip)
-    return [points, records]
+    return points, records
 
 
 def _best_label_layers(enc: _Encodings, data: dict[str, list[dict[str, Any]]]) -> list[alt.Chart]:
@@ -584,12 +586,14 @@ def _linear_spec(data: dict[str, list[dict[str, Any]]], styles: Sequence[AgentSt
                  metric: MetricConfig, direction: str, height: int) -> dict[str, Any]:
     rows = data["results"]
     enc = _encodings(rows, styles, metric, direction)
-    layers: list[alt.Chart] = []
-    if "best_so_far" in data:
-        layers += _step_layers(enc)
+    area, line = _step_layers(enc) if "best_so_far" in data else (None, None)
+    points, records = _point_layers(enc, any(row["record"] for row in rows))
+    layers = [area] if area is not None else []
     if "baselines" in data:
         layers += _baseline_layers(enc, metric)
-    layers += _point_layers(enc, any(row["record"] for row in rows))
+    # The best-so-far line over every point, the records' too: drawn under them, it was hidden
+    # at 2,000 results by the points near the best and by the records' ringed points along it.
+    layers += [layer for layer in (points, records, line) if layer is not None]
     if "current_best" in data:
         layers += _best_label_layers(enc, data)
     best = data.get("current_best")

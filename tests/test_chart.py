@@ -480,6 +480,14 @@ def test_svg_is_produced_and_responsive(svg):
     assert "<?xml" not in svg
 
 
+def test_the_best_so_far_line_is_drawn_over_every_point(svg):
+    """Drawn first, the line was hidden at 2,000 results by the points near the best and the
+    records' larger, ringed points along it: a seventh of it showed."""
+    marks = [cls.split()[0] for cls in re.findall(r'<g class="([^"]*role-mark[^"]*)"', svg)]
+    assert marks.count("mark-symbol") == 2            # every result's point, the records'
+    assert len(marks) - marks[::-1].index("mark-symbol") - 1 < marks.index("mark-line")
+
+
 def test_svg_shows_agent_names_as_escaped_text(svg):
     parsed = parse(svg)
     text = "".join(parsed.text)
