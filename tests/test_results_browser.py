@@ -25,6 +25,7 @@ def paged(tmp_path_factory):
     with serve_folder(out) as origin:
         yield origin, out
 
+
 # Whether the filter's placeholder fits in its box: "agent, method, date… on e" hid what it does.
 HINT_FITS = """() => { const input = document.getElementById('lb-filter'), style = getComputedStyle(input);
     const context = document.createElement('canvas').getContext('2d'); context.font = style.font;
