@@ -321,6 +321,27 @@ def test_on_an_ipad_upright_a_results_table_is_cards_with_nothing_cut_off(browse
     page.context.close()
 
 
+# The lines the id after "— " in a trace header's link to its result takes.
+RESULT_ID_LINES = """(a) => { const text = a.firstChild, range = document.createRange();
+    range.setStart(text, text.data.indexOf("— ") + 2); range.setEnd(text, text.data.length);
+    return new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size; }"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_trace_headers_result_keeps_its_id_whole(browser, served, viewport):
+    """In a column of its own the result's link took three lines, its id broken in two
+    ("20260711-200619-" / "726_halcyon")."""
+    origin, site = served
+    with_result = next(p for p in sorted(site.glob("traces/*/*/index.html"))
+                       if "<dt>Result</dt><dd><a " in p.read_text(encoding="utf-8"))
+    page = visit(browser, origin, "/" + with_result.parent.relative_to(site).as_posix() + "/",
+                 viewport=viewport)
+    link = page.locator("dl.profile dd a[href*='/results/']")
+    assert "— " in link.inner_text() and link.evaluate(RESULT_ID_LINES) == 1
+    assert link.evaluate(LINES) <= 2
+    page.context.close()
+
+
 def test_an_agents_facts_take_one_line_on_a_desktop(browser, served):
     """Seven facts in six columns: "Best" wrapped alone onto a second line."""
     origin, _ = served
