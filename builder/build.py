@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, replace
 from functools import partial
 from importlib.metadata import version
-from itertools import chain
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -32,6 +31,7 @@ from builder.model import (NOTE, PROBLEM, Collab, Level, Problem, at_level, by_l
 from builder.pages import build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
+from builder.pages.spec import PageSpec
 from builder.parallel import (Running, WorkerError, background, collect, give_back_free_memory,
                               start, worker_count)
 from builder.planning import batch_scale, cheap_in_process, planned
@@ -68,16 +68,21 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     started = time.perf_counter()
     last = site_at_output(config, Path(out))
     restoring = restore.start(config.render_cache_dir(), config_key(config), Path(out))
-    caches = Caches.open(config.render_cache_dir())
-    runtime = prefetch_vega_runtime(caches.files)
+    files = RenderCache(config.render_cache_dir())
+    runtime = prefetch_vega_runtime(files)
     source = open_source(config, log)
     digest = input_digest(source, config)
+    if last is None and restore.restores_whole(config.render_cache_dir(), config_key(config),
+                                               digest):
+        restoring, last = restored_site(restoring, Path(out))
     if last is not None and last.get("input") == digest:
-        log(f"nothing changed since the last build of {out}: site left as it is "
+        how = "left as it is" if restoring is None else "restored from the render caches"
+        log(f"nothing changed since the last build of {out}: site {how} "
             f"({time.perf_counter() - started:.2f}s)")
         return unchanged_report(Path(out), last, time.perf_counter() - started,
                                 source.bucket.note)
     looking = look_over_later(Path(out)) if restoring is None else None
+    caches = Caches.open(config.render_cache_dir(), files)     # not read when nothing changed
     theme = static_files(config.theme_path())
     code = code_digest(config.theme_path())
     compiled = CompiledTemplates(caches.files, code)
@@ -87,8 +92,8 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     pages = render_collaboration(config, source, caches, env, theme, code,
                                  Output(Path(out), restoring, looking))
     give_back_free_memory()                   # what the collaboration took, before the search index
-    cached = cache_pages(pages)
     site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
+    cached = cache_pages(pages)
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
                               problems=problem_rows(pages.problems, PROBLEM),
@@ -97,13 +102,20 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     written = commit(pages.emitter.staging, site.entries, manifest)
     caches.save()
     restore.remember(config.render_cache_dir(), config_key(config), cached,
-                     pages.emitter.search.bundles)
+                     pages.emitter.search.bundles, manifest)
     report = BuildReport(out=Path(out), pages=site.pages, files=len(site.entries) + 1,
                          problems=pages.problems, written=written,
                          seconds=time.perf_counter() - started, source_note=source.bucket.note,
                          counts=pages.counts, rendered=site.rendered, restored=pages.restored)
     log_summary(report, log)
     return report
+
+
+def restored_site(restoring: Running | None, out: Path) -> tuple[Running, Mapping[str, Any] | None]:
+    """The last site, restored at `out` from the caches (waited for): the restore, done, and
+    the site's manifest (the last build's when every file of it was restored)."""
+    restored = restore.finish(restoring)
+    return Running(done=[restored]), site_at(out) if restored else None
 
 
 def input_digest(source: Source, config: Config) -> str:
@@ -300,8 +312,8 @@ class Caches:
     pages: PageCache                     # rendered pages
 
     @classmethod
-    def open(cls, folder: Path) -> Caches:
-        return cls(RenderCache(folder), TextCache(folder / "inputs.tsv"),
+    def open(cls, folder: Path, files: RenderCache | None = None) -> Caches:
+        return cls(files or RenderCache(folder), TextCache(folder / "inputs.tsv"),
                    TextCache(folder / "bodies.tsv"), PageCache(folder / "pages"))
 
     def save(self) -> None:
@@ -388,15 +400,17 @@ def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPa
 
 
 def site_files(pages: RenderedPages, assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
-    """The rendered pages, with the search index made of them and the static files."""
+    """The rendered pages, with the static files (kept in the page cache like data files, for
+    restore.py) and the search index made of the pages."""
     done, em = pages.done, pages.emitter
+    done.add(emit_all(em, [PageSpec(em.urls.static(name), data=data)
+                           for name, data in assets().items()]))
     em.search.extend(done.search_records())
     staged = done.entries()
-    static = ((f"static/{name}", data) for name, data in assets().items())
     handles: dict[str, int] = {}
     try:
         search = em.search.files(indexed_parts(em, done, staged, handles))
-        entries = {path: em.staging.put(path, data) for path, data in chain(static, search)}
+        entries = {path: em.staging.put(path, data) for path, data in search}
     finally:
         close_handles(handles)
     entries.update(staged)

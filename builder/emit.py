@@ -92,11 +92,12 @@ def emit(em: Emitter, rel: str, spec: PageSpec | Deferred, handles: dict[str, in
 
 
 def _data_file(em: Emitter, rel: str, spec: PageSpec, writer, files: FileWriter) -> Emitted:
-    """A file written as it is (feed, JSON); one with a fingerprint goes to the page cache too,
-    under a key of its bytes, so that the next build may take it by its fingerprint."""
+    """A file written as it is (feed, JSON, a static file); it goes to the page cache too, under
+    a key of its bytes: the next build may take it by its fingerprint (when it has one), and a
+    fresh runner's output folder starts with it (restore.py)."""
     assert spec.data is not None
     entry = em.staging.put(rel, spec.data, files=files)
-    if spec.fingerprint is None or writer is None:
+    if writer is None:
         return Emitted(entry)
     key = data_key(entry.digest)
     packed = em.pages.find(key) or writer.add(spec.data, entry.digest)

@@ -14,6 +14,12 @@ Like the caches, a listing that is missing or damaged costs time, never a wrong 
 that fails once the restoring started leaves the last site in the output folder, whole, with
 its manifest.) The folder beside `out` is marked as the build's, like write.py's staging
 folder, and only such a folder is deleted.
+
+Every file of the site is listed (its static and data files are kept in the page cache too),
+and the listing keeps the last site's manifest beside it: a restore that brings back every file
+it names, with its digest, puts that manifest in place, so the output folder holds the last site
+as that build left it. A cron run with nothing new on a fresh runner then stops there, as it
+does over a site it kept (`restores_whole`).
 """
 from __future__ import annotations
 
@@ -21,26 +27,41 @@ import hashlib
 import json
 import os
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterator, Mapping
 
 from builder.cache import PageCache, RenderCache, close_handles, write_atomically
 from builder.pagefind_format import unpack_files
 from builder.parallel import Running, background, collect
 from builder.relpath import parts_inside
-from builder.search import CACHE as SEARCH_CACHE, folder_order, site_files
+from builder.search import CACHE as SEARCH_CACHE, FOLDER as SEARCH
+from builder.search import folder_order, shard_list, site_files
 from builder.write import (MANIFEST, STAGING_MARK, FileWriter, left_by_a_build, manifest_bytes,
-                           nothing_at, remove_tree, write_file)
+                           nothing_at, read_manifest_bytes, remove_tree, write_file)
 
 LISTING = "site.json"
+LAST_MANIFEST = "site-manifest.json"
 
 
-def remember(folder: Path, config: str, pages: Mapping[str, str], search: Mapping[str, str]) -> None:
+def remember(folder: Path, config: str, pages: Mapping[str, str], search: Mapping[str, str],
+             manifest: bytes = b"") -> None:
     """Where the caches under `folder` hold the site just built from `config` (a digest):
-    page path -> page key, and search folder -> the key of its files in the search cache."""
-    listing = {"config": config, "pages": dict(sorted(pages.items())),
-               "search": dict(sorted(search.items()))}
+    page path -> page key, and search folder -> the key of its files in the search cache; and
+    the site's `manifest` (written first: the listing names the inputs it was built from)."""
+    found = read_manifest_bytes(manifest)
+    if found is None or not write_atomically(folder / LAST_MANIFEST, manifest):
+        found = {}
+    listing = {"config": config, "input": found.get("input", ""),
+               "pages": dict(sorted(pages.items())), "search": dict(sorted(search.items()))}
     write_atomically(folder / LISTING, json.dumps(listing).encode())
+
+
+def restores_whole(folder: Path, config: str, input_digest: str) -> bool:
+    """Whether the caches under `folder` list the last site of `config` built from these inputs
+    (so a restore that finds every file gives the site the build would make)."""
+    listing = _load(folder / LISTING)
+    return (bool(input_digest) and listing.get("config") == config
+            and listing.get("input") == input_digest)
 
 
 def start(folder: Path, config: str, out: Path) -> Running | None:
@@ -63,7 +84,8 @@ def restore_listed(folder: Path, config: str, out: Path) -> int:
         return 0
     if staging.exists():
         remove_tree(staging, last=STAGING_MARK)   # left by a build that was killed
-    return restore(listing, PageCache(folder / "pages"), RenderCache(folder), out)
+    return restore(listing, PageCache(folder / "pages"), RenderCache(folder), out,
+                   _read(folder / LAST_MANIFEST))
 
 
 def finish(running: Running | None) -> int:
@@ -75,8 +97,10 @@ def restoring_folder(out: Path) -> Path:
     return out.with_name(f".{out.name}.restore")
 
 
-def restore(listing: Mapping[str, Any], pages: PageCache, files: RenderCache, out: Path) -> int:
-    """The listed site in `out`, from the caches; the number of its files (0: none restored)."""
+def restore(listing: Mapping[str, Any], pages: PageCache, files: RenderCache, out: Path,
+            last: bytes = b"") -> int:
+    """The listed site in `out`, from the caches; the number of its files (0: none restored).
+    `last`: the manifest of the listed site, put in place when every file it names is restored."""
     staging = restoring_folder(out)
     digests: dict[str, str] = {}
     try:
@@ -87,13 +111,28 @@ def restore(listing: Mapping[str, Any], pages: PageCache, files: RenderCache, ou
                 digests[path] = digest
         if not digests:
             raise FileNotFoundError("the caches hold none of the listed files")
-        write_file(staging / MANIFEST, manifest_bytes(digests, {}))        # last: see write.Staging
+        write_file(staging / MANIFEST, _manifest(listing, digests, last))  # last: see write.Staging
         (staging / STAGING_MARK).unlink()                                  # not a file of the site
         os.rename(staging, out)
     except OSError:
         remove_tree(staging, last=STAGING_MARK)
         return 0
     return len(digests)
+
+
+def _manifest(listing: Mapping[str, Any], digests: Mapping[str, str], last: bytes) -> bytes:
+    """The manifest of the listed site when `digests` are its files, each as it has it (and it
+    names the inputs the listing does); else one of the files restored."""
+    found = read_manifest_bytes(last)
+    whole = found is not None and found["files"] == digests
+    return last if whole and found.get("input") == listing.get("input") else manifest_bytes(digests, {})
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def _load(listing: Path) -> dict[str, Any]:
@@ -106,7 +145,7 @@ def _load(listing: Path) -> dict[str, Any]:
         return {}
     parts = {part: {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
              for part in ("pages", "search") if isinstance(value := data.get(part), dict)}
-    return {**parts, "config": data.get("config")}
+    return {**parts, "config": data.get("config"), "input": data.get("input")}
 
 
 def _listed_files(listing: Mapping[str, Any], pages: PageCache, files: RenderCache
@@ -123,10 +162,22 @@ def _listed_files(listing: Mapping[str, Any], pages: PageCache, files: RenderCac
         close_handles(handles)
     folders = sorted((order, folder, key) for folder, key in listing.get("search", {}).items()
                      if (order := folder_order(folder)) is not None)
-    bundles = ((folder, _bundle(files.find(SEARCH_CACHE, key))) for _, folder, key in folders)
+    missing: list[str] = []
+
+    def bundle(key: str) -> dict[str, bytes]:
+        found = _bundle(files.find(SEARCH_CACHE, key))
+        if not found:
+            missing.append(key)
+        return found
+
+    bundles = ((folder, bundle(key)) for _, folder, key in folders)
     for path, data in site_files(bundles):
         if parts_inside(path):
             yield path, data, hashlib.sha256(data).hexdigest()
+    if folders and not missing:                 # the list of shards, when the caches hold them all
+        path, data = shard_list(PurePosixPath(folder).name for _, folder, _ in folders
+                                if folder != f"{SEARCH}/")
+        yield path, data, hashlib.sha256(data).hexdigest()
 
 
 def _bundle(packed: bytes | None) -> dict[str, bytes]:

@@ -136,7 +136,7 @@ class SearchIndex:
                              shards)
             yield from site_files(chain([(f"{FOLDER}/", runtime)],
                                         zip((f"{FOLDER}/{s.name}/" for s in shards), parts)))
-        yield f"{FOLDER}/{SHARDS}", json.dumps({"shards": [s.name for s in shards]}).encode()
+        yield shard_list(s.name for s in shards)
         self._cache.prune([CACHE])              # the shards of this site only
 
     def _cached(self, folder: str, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
@@ -158,6 +158,11 @@ def site_files(bundles: Iterable[tuple[str, Mapping[str, bytes]]]) -> Iterator[t
     for folder, files in bundles:
         files = _apart_from(taken, files, PurePosixPath(folder).name)
         yield from ((site_path(folder, name), data) for name, data in sorted(files.items()))
+
+
+def shard_list(names: Iterable[str]) -> tuple[str, bytes]:
+    """The file that lists the shards (their folders' names, oldest first) for the search page."""
+    return f"{FOLDER}/{SHARDS}", json.dumps({"shards": list(names)}).encode()
 
 
 def folder_order(folder: str) -> tuple[int, int] | None:

@@ -284,8 +284,16 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
     """The manifest.json at `path` if a collab-site build wrote it (its shape says so: see
     `manifest_bytes`), else None."""
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        return read_manifest_bytes(path.read_bytes())
+    except OSError:
+        return None
+
+
+def read_manifest_bytes(raw: bytes) -> dict[str, Any] | None:
+    """`read_manifest` of a manifest's bytes."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
         return None
     if not isinstance(data, dict) or data.get("version") != 1:
         return None

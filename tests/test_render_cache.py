@@ -230,6 +230,17 @@ def test_a_fresh_runner_starts_from_the_last_site_and_writes_only_what_changed(p
     assert files(tmp_path / "fresh-runner") == cold_with_reply.files
 
 
+def test_a_fresh_runner_with_nothing_new_restores_the_last_site_and_stops_there(primed):
+    """The cron job's run when nothing was posted: the output folder gets the last site whole,
+    static files, data files and manifest too, and nothing is planned or rendered."""
+    tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
+    again = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
+    assert again.pages == 0 and not again.written.written
+    assert files(tmp_path / "fresh-runner") == files(tmp_path / "a")
+    assert ((tmp_path / "fresh-runner" / "manifest.json").read_bytes()
+            == (tmp_path / "a" / "manifest.json").read_bytes())
+
+
 def test_a_site_that_a_cut_short_build_left_aside_wins_over_the_caches(primed, cold_with_reply):
     """A swap cut in half leaves the previous site beside the output folder: the next build
     puts it back and builds over it, rather than restoring another copy from the caches."""

@@ -340,7 +340,7 @@ def restoring_killed(out: Path) -> None:
     caches = Path(os.environ["COLLAB_CACHE_DIR"]) / "render"
     config = json.loads((caches / restore.LISTING).read_text())["config"]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(restore, "manifest_bytes", killed)
+        patch.setattr(restore, "_manifest", killed)
         with pytest.raises(KeyboardInterrupt):
             restore.restore_listed(caches, config, out)
     assert (out.with_name(f".{out.name}.restore") / "index.html").is_file()
