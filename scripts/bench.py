@@ -612,9 +612,13 @@ def heaviest_pages(site: Path, per_section: int = 3) -> dict[str, dict[str, Any]
 
 
 def rendered_pages(log_path: str) -> int | None:
-    """How many pages the build rendered (the others came from the page cache), from its log."""
-    found = re.search(r"built [\d,]+ pages \((\d+) rendered", tail(log_path, 5))
-    return int(found.group(1)) if found else None
+    """How many pages the build rendered (the others came from the page cache), from its log:
+    none when it found that nothing had changed."""
+    log = tail(log_path, 5)
+    found = re.search(r"built [\d,]+ pages \((\d+) rendered", log)
+    if found:
+        return int(found.group(1))
+    return 0 if "nothing changed since the last build" in log else None
 
 
 def collab_contender(out: Path, config: Path, logs: Path) -> tuple[Callable[[], None], Callable[[], Run]]:
@@ -862,9 +866,11 @@ def report_cron(rep: Report, results: dict[str, Any]) -> None:
                   f"cold build; {r['cpu_seconds']:.2f} s CPU; "
                   f"{r['rendered_pages']} pages rendered, the rest from the cache",
                   f"<= {BUDGET_CRON_RATIO:.0%}", ratio <= BUDGET_CRON_RATIO)
+        kept = sum(1 for path in r["removed"] if path.startswith("pagefind/"))
         rep.check(f"cron files ({key})", "  files changed", r["changed_files"],
                   f"{r['changed_files']} ({len(r['changed'])} changed, {len(r['added'])} added, "
-                  f"{len(r['removed'])} removed)", f"<= {BUDGET_CHANGED_FILES}",
+                  f"{len(r['removed'])} removed, of which {kept} superseded search files that a "
+                  f"publish leaves on the Space for now)", f"<= {BUDGET_CHANGED_FILES}",
                   r["changed_files"] <= BUDGET_CHANGED_FILES)
     nn = cron["nothing_new_fresh_output"]
     rep.check("nothing new, fresh runner", "Fresh runner, nothing new: files changed", nn["changed_files"],
