@@ -85,6 +85,13 @@ LINES = """(e) => { const bottoms = new Set(), walk = document.createTreeWalker(
     return bottoms.size; }"""
 
 
+def lines_of_each(locator) -> list[tuple[str, int]]:
+    """(text, LINES) of every element the locator finds, read in one call (a call an element
+    took seconds on a page of many rows)."""
+    return [tuple(found) for found in
+            locator.evaluate_all(f"(elements) => elements.map(e => [e.innerText, ({LINES})(e)])")]
+
+
 class PageWatch:
     """Records what a visitor would not see but must not happen: console errors, dialogs,
     requests leaving 127.0.0.1 (blocked), uncaught page errors."""

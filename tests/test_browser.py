@@ -11,7 +11,7 @@ import pytest
 
 from builder import format as fmt
 from builder.cli import main
-from tests.browser import LINES, PageWatch, serve_folder
+from tests.browser import LINES, PageWatch, lines_of_each, serve_folder
 from tests.site_fixtures import REPO
 
 pytestmark = pytest.mark.browser
@@ -322,7 +322,7 @@ def test_result_tables_fit_their_page_at_1024_and_1280_pixels(browser, served):
             fits = page.eval_on_selector("table.results", "t => t.scrollWidth <= t.parentElement.clientWidth")
             assert fits, (width, path)
             ranks = page.locator("table.results td.rank:visible")
-            assert [r.inner_text() for r in ranks.all() if r.evaluate(LINES) > 1] == []
+            assert [text for text, lines in lines_of_each(ranks) if lines > 1] == []
     page.close()
 
 
@@ -479,7 +479,7 @@ def test_agents_names_and_the_filters_label_stay_whole(browser, served):
         page.goto(origin + path)
         names = page.locator("table.results td.agent a:visible")
         assert names.count() >= 10
-        assert [n.inner_text() for n in names.all() if n.evaluate(LINES) != 1] == []
+        assert [text for text, lines in lines_of_each(names) if lines != 1] == []
     page.set_viewport_size({"width": 360, "height": 800})
     for path in ("/", "/results/", "/traces/"):
         page.goto(origin + path)

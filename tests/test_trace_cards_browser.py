@@ -47,6 +47,13 @@ def test_a_subagents_cards_keep_most_of_a_phones_width(browser, served, width):
     page.close()
 
 
+# What the icon tests read of every icon, in one call (a call an icon took half a minute).
+ICONS = """icons => icons.map(e => { const box = e.getBoundingClientRect();
+    return {mask: getComputedStyle(e).maskImage, width: box.width, height: box.height,
+            class: e.getAttribute("class"), "aria-hidden": e.getAttribute("aria-hidden"),
+            text: e.innerText}; })"""
+
+
 @pytest.mark.parametrize("path", [ORBIT, LUMEN])
 def test_card_icons_are_drawn_by_the_theme_at_one_size_without_an_emoji_font(browser, served, path):
     """The icons were emoji (📄 🔍 🤖): this Chromium, like a Linux server's, has no emoji font
@@ -55,20 +62,17 @@ def test_card_icons_are_drawn_by_the_theme_at_one_size_without_an_emoji_font(bro
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(origin + path)
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-    icons = page.locator("summary .icon")
-    assert icons.count() > 5
-    assert all(icons.nth(i).evaluate("e => getComputedStyle(e).maskImage")
-               .startswith('url("data:image/svg+xml') for i in range(icons.count()))
-    sizes = {(round(box["width"]), round(box["height"]))
-             for box in (icons.nth(i).bounding_box() for i in range(icons.count()))}
+    icons = page.locator("summary .icon").evaluate_all(ICONS)
+    assert len(icons) > 5
+    assert all(icon["mask"].startswith('url("data:image/svg+xml') for icon in icons)
+    sizes = {(round(icon["width"]), round(icon["height"])) for icon in icons}
     assert len(sizes) == 1 and min(next(iter(sizes))) >= 14
-    kinds = {icons.nth(i).get_attribute("class") for i in range(icons.count())}
+    kinds = {icon["class"] for icon in icons}
     for kind in kinds:                                      # each one drawn: darker than without
-        icon = "summary ." + kind.replace(" ", ".")
-        drawn = painted_luminance(page, icon)
-        page.locator(icon).first.evaluate("e => { e.style.backgroundColor = 'transparent'; }")
-        assert painted_luminance(page, icon) - drawn > 0.05, kind
-    assert all(icons.nth(i).get_attribute("aria-hidden") == "true" and
-               icons.nth(i).inner_text() == "" for i in range(icons.count()))
+        selector = "summary ." + kind.replace(" ", ".")
+        drawn = painted_luminance(page, selector)
+        page.locator(selector).first.evaluate("e => { e.style.backgroundColor = 'transparent'; }")
+        assert painted_luminance(page, selector) - drawn > 0.05, kind
+    assert all(icon["aria-hidden"] == "true" and icon["text"] == "" for icon in icons)
     page.close()
 

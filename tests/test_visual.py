@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser import LINES, serve_folder, watching_shifts
+from tests.browser import LINES, lines_of_each, serve_folder, watching_shifts
 from tests.test_threads import PARENT, ROLL_CALL, add_roll_call, bucket_with_thread, build
 
 pytestmark = pytest.mark.browser
@@ -72,9 +72,9 @@ def test_an_agents_table_keeps_its_numbers_and_words_whole_on_a_phone(browser, s
     assert "<table" in (site / path.strip("/") / "index.html").read_text(encoding="utf-8")
     page = visit(browser, origin, path, "dark", PHONE)
     cells = page.locator(".markdown table td, .markdown table th")
-    words = [cells.nth(i) for i in range(cells.count()) if " " not in cells.nth(i).inner_text().strip()]
+    words = [(text, lines) for text, lines in lines_of_each(cells) if " " not in text.strip()]
     assert len(words) > 10
-    broken = [cell.inner_text() for cell in words if cell.evaluate(LINES) > 1]
+    broken = [text for text, lines in words if lines > 1]
     assert broken == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
@@ -175,7 +175,7 @@ def test_a_result_an_agent_or_a_trace_on_a_phone_shows_its_facts_two_a_line(brow
     tops = [round(facts.nth(i).bounding_box()["y"]) for i in range(facts.count())]
     assert facts.count() >= 6 and len(set(tops)) <= (facts.count() + 1) // 2
     times = page.locator("dl.profile dd", has_text=re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d\sUTC$"))
-    assert times.count() >= 1 and [t.evaluate(LINES) for t in times.all()] == [1] * times.count()
+    assert times.count() >= 1 and [lines for _, lines in lines_of_each(times)] == [1] * times.count()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.context.close()
 
@@ -277,7 +277,7 @@ def test_a_method_name_stays_on_one_line_on_a_desktop(browser, served, path):
     page = visit(browser, origin, path)
     methods = page.locator("table.results td.method >> visible=true")
     assert methods.count() > 40
-    assert [m.inner_text() for m in methods.all() if m.evaluate(LINES) > 1] == []
+    assert [text for text, lines in lines_of_each(methods) if lines > 1] == []
     page.context.close()
 
 
@@ -288,7 +288,7 @@ def test_on_a_wide_screen_a_results_row_keeps_its_links_on_one_line(browser, ser
     page = visit(browser, origin, "/results/", viewport={"width": 1440, "height": 900})
     links = page.locator("#results-all td.links")
     assert links.count() > 40
-    assert [cell.inner_text() for cell in links.all() if cell.evaluate(LINES) > 1] == []
+    assert [text for text, lines in lines_of_each(links) if lines > 1] == []
     assert page.evaluate("document.documentElement.scrollWidth") == 1440
     page.context.close()
 
