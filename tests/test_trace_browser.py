@@ -89,6 +89,14 @@ def test_on_a_desktop_a_trace_row_says_each_value_on_one_line(browser, served, w
     page.close()
 
 
+# What a card test reads of each row and its cells, in one call; "visible" as Playwright's
+# is_visible: a box that is not empty, not hidden.
+CARDS = """rows => rows.map(r => ({display: getComputedStyle(r).display,
+    cells: Array.from(r.querySelectorAll('td'), c => { const box = c.getBoundingClientRect();
+        return {label: getComputedStyle(c, '::before').content, text: c.innerText, visible:
+                box.width > 0 && box.height > 0 && getComputedStyle(c).visibility !== 'hidden'}; })}))"""
+
+
 def test_a_phone_gets_the_trace_archive_as_cards_each_value_under_its_label(browser, served):
     """Ten columns were 1,076 pixels wide in a 334-pixel box; each session is a card now."""
     origin, _ = served
@@ -96,16 +104,15 @@ def test_a_phone_gets_the_trace_archive_as_cards_each_value_under_its_label(brow
     page.goto(origin + "/traces/")
     table = page.locator("table.traces")
     assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
-    headers = [h.text_content().strip() for h in table.locator("thead th").all()]
+    headers = table.locator("thead th").evaluate_all("hs => hs.map(h => h.textContent.trim())")
     shown_notes = 0
-    for row in table.locator("tbody tr").all():
-        assert row.evaluate("r => getComputedStyle(r).display") == "block"
-        for cell, header in zip(row.locator("td").all(), headers):
-            label = cell.evaluate("c => getComputedStyle(c, '::before').content")
-            assert label == f'"{header}"'
+    for row in table.locator("tbody tr").evaluate_all(CARDS):
+        assert row["display"] == "block"
+        for cell, header in zip(row["cells"], headers):
+            assert cell["label"] == f'"{header}"'
             if header == "Notes":
-                empty = cell.inner_text().strip() == ""
-                assert cell.is_visible() is not empty               # no label without a value
+                empty = cell["text"].strip() == ""
+                assert cell["visible"] is not empty               # no label without a value
                 shown_notes += not empty
     assert shown_notes >= 3
     page.close()
