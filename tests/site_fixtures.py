@@ -5,23 +5,49 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from builder import pagefind_format
 from builder.cli import main
+from builder.render import CompiledTemplates
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+# Render cache namespaces whose entries follow from the code alone, whatever the bucket.
+CODE_NAMESPACES = ("vega-runtime", CompiledTemplates.NAMESPACE)
 
 
 @pytest.fixture(scope="session")
 def demo_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "site"
     assert main(["build", "--config", str(REPO / "collab.toml"), "--out", str(out)]) == 0
+    _keep_code_caches(tmp_path_factory.getbasetemp() / "code-caches")
     return out
+
+
+def _keep_code_caches(folder: Path) -> None:
+    """A copy of what the demo's build just left in the suite's render cache of CODE_NAMESPACES
+    (the build keeps there only what it used: the Vega runtime, the theme's compiled templates)."""
+    cache = Path(os.environ["COLLAB_CACHE_DIR"]) / "render"
+    for namespace in CODE_NAMESPACES:
+        shutil.copytree(cache / namespace, folder / namespace)
+
+
+@pytest.fixture(scope="session")
+def code_caches(demo_site, tmp_path_factory) -> dict[str, Path]:
+    """{namespace: its entries} of CODE_NAMESPACES, as a runner's render cache holds them after
+    its first build: made by the demo's build, which most test processes make anyway (making
+    them again costs a first build a second of one core for the runtime and a fifth of the
+    rest of its time for the templates)."""
+    folder = tmp_path_factory.getbasetemp() / "code-caches"
+    return {namespace: folder / namespace for namespace in CODE_NAMESPACES}
 
 
 def build_demo_with(folder: Path, old: str, new: str, source: Path = REPO / "builder" / "demo") -> Path:
@@ -34,6 +60,26 @@ def build_demo_with(folder: Path, old: str, new: str, source: Path = REPO / "bui
     out = folder / "site"
     assert main(["build", "--config", str(config), "--source", str(source), "--out", str(out)]) == 0
     return out
+
+
+def with_code_caches(cache: Path, code_caches: dict[str, Path]) -> None:
+    """The render cache under `cache` (a COLLAB_CACHE_DIR) starts with `code_caches` alone."""
+    for namespace, entries in code_caches.items():
+        shutil.copytree(entries, cache / "render" / namespace)
+
+
+@pytest.fixture(scope="session")
+def demo_with(tmp_path_factory) -> Callable[[str, str], Path]:
+    """`build_demo_with` made once per process for each collab.toml it gives: the tests (and
+    files) that read the same changed demo share its site, and none may write into it."""
+    built: dict[str, Path] = {}
+
+    def site(old: str, new: str) -> Path:
+        config = (REPO / "collab.toml").read_text(encoding="utf-8").replace(old, new)
+        if config not in built:
+            built[config] = build_demo_with(tmp_path_factory.mktemp("demo-with"), old, new)
+        return built[config]
+    return site
 
 
 def without_verdicts(bucket: Path) -> Path:

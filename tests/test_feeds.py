@@ -11,7 +11,7 @@ from builder.urls import atom_tag
 from builder.cli import main
 from tests.hostile import PAYLOADS, write_hostile_bucket
 from tests.html import soup, text_of
-from tests.site_fixtures import REPO, build_demo_with
+from tests.site_fixtures import REPO
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -466,11 +466,10 @@ def feed_ids(site) -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def hostless_sites(tmp_path_factory):
+def hostless_sites(demo_with):
     """The demo served from a path with no host, at its root and under /sub/."""
     hosted = 'base_url = "https://demo-org-tinylm-collab.static.hf.space/"'
-    return [build_demo_with(tmp_path_factory.mktemp("hostless"), hosted, f'base_url = "{base}"')
-            for base in ("/", "/sub/")]
+    return [demo_with(hosted, f'base_url = "{base}"') for base in ("/", "/sub/")]
 
 
 def test_a_site_without_a_host_has_permanent_tag_ids_naming_its_bucket(hostless_sites):

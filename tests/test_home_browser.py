@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.browser import PageWatch, save_download, serve_folder, watching_shifts
-from tests.site_fixtures import site_without_verdicts  # noqa: F401
 
 pytestmark = pytest.mark.browser
 DAY_MS = 24 * 3600 * 1000

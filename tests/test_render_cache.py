@@ -26,7 +26,7 @@ import builder.pages.context as context
 from builder import chart as charts
 from builder import chart_cache, pagefind_format, parallel, search
 from builder.build import BuildReport, build
-from builder.cache import PageCache, RenderCache, TextCache, close_handles, text_of
+from builder.cache import PageCache, TextCache, close_handles, text_of
 from builder.config import load_config
 from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
 from builder.pages.agents import RECENT_MESSAGES
@@ -83,20 +83,14 @@ def bucket_of_demo(copy: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def vega_runtime(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("runtime")
-    chart_cache.make_vega_runtime(RenderCache(folder))
-    return folder / "vega-runtime"
+def vega_runtime(code_caches) -> Path:
+    return code_caches["vega-runtime"]
 
 
 @pytest.fixture(scope="module")
-def compiled_theme(tmp_path_factory, vega_runtime) -> Path:
+def compiled_theme(code_caches) -> Path:
     """The templates that a first build compiled into its cache."""
-    folder = tmp_path_factory.mktemp("templates")
-    cache = folder / "cache"
-    shutil.copytree(vega_runtime, cache / "render" / "vega-runtime")
-    run(folder, bucket_of_demo(folder / "bucket"), cache, folder / "site")
-    return cache / "render" / CompiledTemplates.NAMESPACE
+    return code_caches[CompiledTemplates.NAMESPACE]
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,6 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.browser import PageWatch, save_download, serve_folder
 from tests.html import soup, text_of
-from tests.site_fixtures import build_demo_with
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +17,9 @@ DETAILS = """rows => rows.map(r => Array.from(r.querySelectorAll('td.links a'))
 
 
 @pytest.fixture(scope="module")
-def paged(tmp_path_factory):
+def paged(demo_with):
     """(origin, folder) of the demo built with 20 results a page: its 81 results take 5 pages."""
-    out = build_demo_with(tmp_path_factory.mktemp("paged-results"),
-                          "results_per_page = 200", "results_per_page = 20")
+    out = demo_with("results_per_page = 200", "results_per_page = 20")
     with serve_folder(out) as origin:
         yield origin, out
 

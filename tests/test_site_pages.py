@@ -19,7 +19,7 @@ from builder.check import check_site
 from builder.cli import main
 from tests import html
 from tests.conftest import REPO
-from tests.site_fixtures import build_demo_with, site_without_verdicts  # noqa: F401
+from tests.site_fixtures import build_demo_with, with_code_caches
 
 DEMO = REPO / "builder" / "demo"
 
@@ -505,10 +505,9 @@ def test_build_is_deterministic_and_rewrites_nothing_unchanged(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def paged_site(tmp_path_factory) -> Path:
+def paged_site(demo_with) -> Path:
     """The demo built with 20 results a page: its 81 results take 5 pages."""
-    return build_demo_with(tmp_path_factory.mktemp("paged-results"),
-                           "results_per_page = 200", "results_per_page = 20")
+    return demo_with("results_per_page = 200", "results_per_page = 20")
 
 
 def test_all_results_are_paged_from_the_oldest_and_newest_first_on_each_page(paged_site, site):
@@ -696,14 +695,16 @@ def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path, c
     assert main(args + ["--strict"]) == 0
 
 
-def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch):
+def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch, code_caches):
     """Readers, markdown and templates all run on forked workers, with the same result."""
     from builder import parallel
     import shutil
     monkeypatch.setenv("COLLAB_WORKERS", "1")
     monkeypatch.setenv("COLLAB_CACHE_DIR", str(tmp_path / "cache"))
+    with_code_caches(tmp_path / "cache", code_caches)
     one = build(tmp_path / "one")
-    shutil.rmtree(tmp_path / "cache")                   # the second build takes nothing from it
+    shutil.rmtree(tmp_path / "cache")             # the second build takes no page nor text from it
+    with_code_caches(tmp_path / "cache", code_caches)
     monkeypatch.setenv("COLLAB_WORKERS", "2")
     monkeypatch.setattr(parallel, "MIN_ITEMS", 8)     # the demo is small: split every stage
     forks = []
@@ -1361,8 +1362,8 @@ def test_a_link_to_the_home_page_previews_the_chart(site):
                or p.parent != site)
 
 
-def test_no_preview_picture_without_a_host_to_name_it_by(tmp_path):
-    out = build_demo_with(tmp_path, f'base_url = "{BASE}/"', 'base_url = "/sub/"')
+def test_no_preview_picture_without_a_host_to_name_it_by(demo_with):
+    out = demo_with(f'base_url = "{BASE}/"', 'base_url = "/sub/"')
     tags = head(out / "index.html")
     assert "og:image" not in tags and tags["twitter:card"] == "summary"
 
@@ -1457,10 +1458,10 @@ def test_a_description_is_escaped_text_made_of_agent_words(tmp_path):
             '&lt;/script&gt; end.">') in page.read_text(encoding="utf-8")
 
 
-def test_a_base_url_without_a_host_gives_no_address_a_preview_cannot_read(tmp_path):
+def test_a_base_url_without_a_host_gives_no_address_a_preview_cannot_read(demo_with):
     """og:url must be absolute: with no host it is left out, as is a page's canonical of itself;
     a latest page still names the numbered page it repeats, under the site's path."""
-    out = build_demo_with(tmp_path, f'base_url = "{BASE}/"', 'base_url = "/sub/"')
+    out = demo_with(f'base_url = "{BASE}/"', 'base_url = "/sub/"')
     for path in pages_of(out)[::10]:
         tags = head(path)
         assert "og:url" not in tags and tags["og:description"] == tags["description"], path
@@ -1599,14 +1600,9 @@ def test_no_message_fills_both_a_page_of_the_archive_and_a_block_of_the_sitemap(
         assert n - listed <= FEED_SIZE
 
 
-def test_a_site_without_a_host_has_no_sitemap(tmp_path):
+def test_a_site_without_a_host_has_no_sitemap(demo_with):
     """A sitemap lists absolute addresses: with a base_url that names no host there is none."""
-    config = tmp_path / "collab.toml"
-    config.write_text((REPO / "collab.toml").read_text().replace(
-        'base_url = "https://demo-org-tinylm-collab.static.hf.space/"', 'base_url = "/"')
-        .replace('location = "builder/demo"', f'location = "{DEMO}"'))
-    out = tmp_path / "site"
-    assert main(["build", "--config", str(config), "--out", str(out)]) == 0
+    out = demo_with('base_url = "https://demo-org-tinylm-collab.static.hf.space/"', 'base_url = "/"')
     assert not (out / "sitemap.xml").exists() and not (out / "robots.txt").exists()
     assert (out / "messages" / "index.html").exists()
 
