@@ -22,6 +22,7 @@ from builder.redact import add_counts, redact_name, redact_shown
 from builder.sources import Bucket
 from builder.sources.local import open_local
 from tests.hub_fixtures import collab_files
+from tests.site_fixtures import with_code_caches
 from tests import html
 
 REPO = Path(__file__).resolve().parents[1]
@@ -109,19 +110,23 @@ def _bucket_with_secrets(root: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> tuple[Path, Path, str]:
-    """The demo with secrets pasted into it: the site folder, the caches' folder, and what the
-    build printed."""
+def built(tmp_path_factory, code_caches) -> tuple[Path, Path, str]:
+    """The demo with secrets pasted into it: the site folder, the caches' folder (of this build
+    alone: it starts with the code caches), and what the build printed."""
     root = tmp_path_factory.mktemp("secrets")
     bucket = _bucket_with_secrets(root)
     config = root / "collab.toml"
     config.write_text((REPO / "collab.toml").read_text(encoding="utf-8").replace(
         "[limits]\n", f"[limits]\nmax_message_bytes = {MAX_MESSAGE_BYTES}\n"), encoding="utf-8")
-    out, printed = root / "site", io.StringIO()
-    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+    out, caches, printed = root / "site", root / ".cache", io.StringIO()
+    with_code_caches(caches, code_caches)
+    with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed), \
+            pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COLLAB_CACHE_DIR", str(caches))
         code = main(["build", "--config", str(config), "--source", str(bucket), "--out", str(out)])
     assert code == 0, printed.getvalue()
-    return out, root / ".cache", printed.getvalue()
+    assert (caches / "render" / "pages").is_dir()
+    return out, caches, printed.getvalue()
 
 
 def _contents(folder: Path):
