@@ -77,7 +77,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 from tests.hub_fixtures import fake_hub_server, hub  # noqa: E402,F401
 # --- the demo site, built once per session (`demo_site`), the code caches its build made
 # (`code_caches`), the demo changed (`demo_with`) or without verdicts (`site_without_verdicts`) ---
-from tests.site_fixtures import code_caches, demo_site, demo_with, site_without_verdicts  # noqa: E402,F401
+from tests.site_fixtures import code_caches, demo_site, demo_with  # noqa: E402,F401
+from tests.site_fixtures import site_without_verdicts  # noqa: E402,F401
 # --- browser tests: one Chromium per process (`browser`), the demo site served (`served`) -----
 from tests.browser import _session_chromium, browser, served  # noqa: E402,F401
 
