@@ -64,6 +64,10 @@ def ranked(results: list[Result], direction: str) -> list[Result]:
 
 @pytest.fixture
 def lower_case():
+    return lower_collaboration()
+
+
+def lower_collaboration():
     """A lower-is-better collaboration; the hostile agent holds the current record."""
     results = [
         res(0, "alpha", 3.50, 0),
@@ -356,11 +360,17 @@ def test_specs_are_valid_and_compile_to_vega(lower_case):
         assert vega["$schema"].startswith("https://vega.github.io/schema/vega/")
 
 
-def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monkeypatch):
-    rank, recs, bl = lower_case
+@pytest.fixture(scope="module")
+def lower_renders():
+    """(spec, document, the renders this process makes) of `lower_collaboration`'s chart."""
+    rank, recs, bl = lower_collaboration()
     doc = chart.chart_document(rank, recs, bl, BPB, "lower")
     spec = chart.spec_from_document(doc, "linear")
-    here = chart_runtime.renders(spec, doc)
+    return spec, doc, chart_runtime.renders(spec, doc)
+
+
+def test_the_chart_made_in_another_process_is_the_one_made_here(lower_renders, monkeypatch):
+    spec, doc, here = lower_renders
     assert here["svg"].startswith("<svg") and here["refused"] is None
     wide, narrow, mid = (chart_svg.picture_size(here[kind]) for kind in ("svg", "narrow", "mid"))
     assert narrow[0] < wide[0] / 2 and narrow[1] == wide[1]          # a phone's picture, as high
@@ -375,17 +385,14 @@ def test_the_chart_made_in_another_process_is_the_one_made_here(lower_case, monk
     assert chart_runtime.RendersApart(spec, doc).result() == here
 
 
-def test_the_renders_cached_apart_are_the_ones_made_here(lower_case, tmp_path):
+def test_the_renders_cached_apart_are_the_ones_made_here(lower_renders, tmp_path):
     """The chart's process draws the phone's picture last, in the fresh interpreter it becomes
     (vl-convert's engine grows by a third with a second drawing): every render still reaches
     the cache, each the one this process makes."""
     from builder.cache import RenderCache
     from builder.parallel import fresh_python
 
-    rank, recs, bl = lower_case
-    doc = chart.chart_document(rank, recs, bl, BPB, "lower")
-    spec = chart.spec_from_document(doc, "linear")
-    here = chart_runtime.renders(spec, doc)
+    spec, doc, here = lower_renders
     doc_file = tmp_path / "doc.json"
     doc_file.write_text(json.dumps(doc), encoding="utf-8")
     process = fresh_python("import sys, builder.chart_runtime as r; "
