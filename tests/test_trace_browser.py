@@ -7,7 +7,7 @@ import pytest
 
 from builder import format as fmt
 from builder.cli import main
-from tests.browser import LINES, PageWatch, outside_requests, serve_folder
+from tests.browser import LINES, PageWatch, lines_of_each, outside_requests, serve_folder
 from tests.hostile import INTERACT, MARKER, NO_LIVE_PAYLOAD, PAYLOADS, write_hostile_bucket
 from tests.hostile_traces import AGENTS, write_hostile_traces
 from tests.test_trace_pages import bash_call_rows, build, one_trace_bucket
@@ -46,6 +46,14 @@ def test_a_tool_call_expands_without_errors_or_outside_requests(browser, served)
     page.close()
 
 
+# The lines of what each row of the trace archive shows, read in one call: for each cell's part,
+# the LINES of every element found.
+ARCHIVE_ROW_LINES = f"""rows => rows.map(r => {{ const td = r.querySelectorAll('td'),
+    lines = (cell, selector) => Array.from(cell.querySelectorAll(selector), {LINES});
+    return {{agent: lines(td[0], ':scope a'), day: lines(td[4], ':scope time .day'),
+             time: lines(td[4], ':scope time'), result: lines(td[1], ':scope a.result')}}; }})"""
+
+
 def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line(browser, served):
     """Ten columns: the table fits 1280 pixels, and a word breaks only where words do (an agent
     was "halcyo / n", a day "2026- / 07-11 20:58 / UTC")."""
@@ -54,18 +62,14 @@ def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line
     page.goto(origin + "/traces/")
     table = page.locator("table.traces")
     assert table.evaluate("t => t.parentElement.scrollWidth <= t.parentElement.clientWidth")
-    rows = table.locator("tbody tr")
-    assert rows.count() >= 7
-    for i in range(rows.count()):
-        cells = rows.nth(i).locator("td")
-        assert cells.nth(0).locator("a").evaluate(LINES) == 1
-        assert cells.nth(4).locator("time .day").evaluate(LINES) == 1
-        assert cells.nth(4).locator("time").evaluate(LINES) <= 2
-        result = cells.nth(1).locator("a.result")                               # "→ 534.286 tok/s"
-        assert result.count() == 0 or result.evaluate(LINES) == 1
-    for header in table.locator("thead th").all():
-        words = header.inner_text().split()
-        assert header.evaluate(LINES) <= len(words), words
+    rows = table.locator("tbody tr").evaluate_all(ARCHIVE_ROW_LINES)
+    assert len(rows) >= 7
+    for row in rows:                  # one element each (as a locator must find), on its lines
+        assert row["agent"] == [1] and row["day"] == [1]
+        assert len(row["time"]) == 1 and row["time"][0] <= 2
+        assert row["result"] in ([], [1])                                      # "→ 534.286 tok/s"
+    for text, lines in lines_of_each(table.locator("thead th")):
+        assert lines <= len(text.split()), text
     page.close()
 
 
