@@ -47,7 +47,8 @@ def test_a_subagents_cards_keep_most_of_a_phones_width(browser, served, width):
     page.close()
 
 
-# What the icon tests read of every icon, in one call (a call an icon took half a minute).
+# What the icon tests read of every icon, in one call (a call per icon cost the test a minute on
+# a busy machine).
 ICONS = """icons => icons.map(e => { const box = e.getBoundingClientRect();
     return {mask: getComputedStyle(e).maskImage, width: box.width, height: box.height,
             class: e.getAttribute("class"), "aria-hidden": e.getAttribute("aria-hidden"),
