@@ -95,6 +95,7 @@ def make_environment(csp: str, theme_dir: Path | None = None,
     env.filters["counted"] = fmt.counted
     env.filters["clock_kept_whole"] = fmt.clock_kept_whole
     env.globals["shared"] = shared_parts(env)
+    env.globals["card"] = kept_cards(env)
     return env
 
 
@@ -120,6 +121,30 @@ def shared_parts(env: jinja2.Environment) -> Callable[[str, Any, str], Markup]:
         return found[1]
 
     return shared
+
+
+# Cards kept by `kept_cards` at most (about 1 kB each); more, and it starts again.
+CARDS_KEPT = 20_000
+
+
+def kept_cards(env: jinja2.Environment, name: str = "_partials/message_card.html"
+               ) -> Callable[[Any], Markup]:
+    """`card(view)` for listing pages: a message's card, rendered once in a process for the
+    very view it is given and placed on every listing that shows it (at 10,000 messages, a
+    cold build rendered each card about five times: the archive, its agent's, its type's and
+    its addressees' listings, rendered one after another in one process). A card is kept
+    with its view, so no other view takes the view's id while the card is kept."""
+    kept: dict[int, tuple[Any, Markup]] = {}
+
+    def card(view: Any) -> Markup:
+        found = kept.get(id(view))
+        if found is None:
+            if len(kept) >= CARDS_KEPT:
+                kept.clear()
+            found = kept[id(view)] = (view, Markup(env.get_template(name).render(m=view)))
+        return found[1]
+
+    return card
 
 
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
