@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import traceback
+import weakref
 from importlib import resources
 from importlib.abc import Traversable
 from importlib.metadata import version
@@ -123,7 +124,8 @@ def shared_parts(env: jinja2.Environment) -> Callable[[str, Any, str], Markup]:
     return shared
 
 
-# Cards kept by `kept_cards` at most (about 1 kB each); more, and it starts again.
+# Cards kept by `kept_cards` at most (about 1 kB each); more, and it starts again (at 100,000
+# messages, the listings would otherwise hold all of them at once).
 CARDS_KEPT = 20_000
 
 
@@ -132,16 +134,18 @@ def kept_cards(env: jinja2.Environment, name: str = "_partials/message_card.html
     """`card(view)` for listing pages: a message's card, rendered once in a process for the
     very view it is given and placed on every listing that shows it (at 10,000 messages, a
     cold build rendered each card about five times: the archive, its agent's, its type's and
-    its addressees' listings, rendered one after another in one process). A card is kept
-    with its view, so no other view takes the view's id while the card is kept."""
-    kept: dict[int, tuple[Any, Markup]] = {}
+    its addressees' listings, rendered one after another in one process). A card is let go of
+    with its view (the site context's), so the cards take no memory past the pages."""
+    kept: dict[int, tuple[weakref.ref, Markup]] = {}
 
     def card(view: Any) -> Markup:
         found = kept.get(id(view))
-        if found is None:
+        if found is None or found[0]() is not view:
             if len(kept) >= CARDS_KEPT:
                 kept.clear()
-            found = kept[id(view)] = (view, Markup(env.get_template(name).render(m=view)))
+            key = id(view)
+            found = kept[key] = (weakref.ref(view, lambda _: kept.pop(key, None)),
+                                 Markup(env.get_template(name).render(m=view)))
         return found[1]
 
     return card

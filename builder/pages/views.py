@@ -51,7 +51,7 @@ class ResultRow:
         return ", ".join(part for part in (self.agent, self.score_text, self.date_text) if part)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, weakref_slot=True)   # render.kept_cards follows its life
 class MessageView:
     id: str
     url: str
