@@ -51,7 +51,9 @@ class ResultRow:
         return ", ".join(part for part in (self.agent, self.score_text, self.date_text) if part)
 
 
-@dataclass(frozen=True, slots=True, weakref_slot=True)   # render.kept_cards follows its life
+# Weakly referable: render.kept_cards and emit.page_key keep what they make of a view only
+# while it lives.
+@dataclass(frozen=True, slots=True, weakref_slot=True)
 class MessageView:
     id: str
     url: str
