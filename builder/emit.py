@@ -166,7 +166,7 @@ def data_key(digest: str) -> str:
 
 # What many pages show, pickled in their keys as the digest of its values, once per object: the
 # site (every page) and a message's view (its listings, its neighbours' and replies' pages). At
-# 10,000 messages, the keys of the message and listing pages take 0.63-0.75 s, were 0.80-0.86 s.
+# 10,000 messages, the keys of the message and listing pages take 0.63-0.75 s, were 0.73-0.86 s.
 _PAGE_REDUCERS = KeyedOnce((Site, MessageView))
 
 
