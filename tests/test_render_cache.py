@@ -3,6 +3,7 @@ changed, gives the same bytes as a build with no cache at all, whatever input ch
 survives a damaged cache. Every build here has caches of its own (a folder per test)."""
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -12,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import tomllib
-import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

@@ -148,11 +148,10 @@ def test_version_option_prints_the_package_version(capsys):
     assert capsys.readouterr().out.strip() == f"collab-site {__version__}"
 
 
-
 def test_a_message_has_the_same_card_on_every_listing_that_shows_it(demo_site):
     """Listing pages place each message's card as rendered once in the process
-    (render.kept_cards): the archive, its agent's listing and its type's show the very card
-    of that message."""
+    (render.kept_cards): the archive and its agent's listing show the very card of that
+    message, and no two messages share one."""
     def cards(page: str) -> dict[str, str]:
         return {li["id"]: str(li) for li in html.soup(demo_site / page).select("li.message-card")}
 
