@@ -7,7 +7,7 @@ import weakref
 
 import builder.build as build_module
 import builder.pages.messages as messages_section
-from builder import parallel, planning
+from builder import parallel, planning, restore
 from builder.pages.spec import Deferred, PageSpec
 from builder.search import SearchIndex
 from tests.test_render_cache import (_seeds_in_every_cache, bucket, compiled_theme, run,  # noqa: F401
@@ -84,6 +84,8 @@ def test_batches_grow_while_pages_come_from_the_cache_and_shrink_back_when_they_
     run(tmp_path, bucket, tmp_path / "cache", tmp_path / "cold")
     assert sizes and max(n for n, _ in sizes) == 8 and all(rendered for _, rendered in sizes)
     sizes.clear()
+    # the same inputs again, every page from the cache: not the restored last site, whole
+    monkeypatch.setattr(restore, "restores_whole", lambda *args: False)
     run(tmp_path, bucket, tmp_path / "cache", tmp_path / "cron")
     assert max(n for n, _ in sizes) == 8 * planning.CACHED_SCALE
     assert not any(rendered for _, rendered in sizes)
