@@ -28,7 +28,6 @@ import operator
 import os
 import pickle
 import tempfile
-import weakref
 from dataclasses import dataclass
 from itertools import chain
 from json.decoder import scanstring
@@ -48,8 +47,7 @@ def digest_of(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def value_key(salt: str, value: object, reducers: Mapping[type, Callable] | None = None
-              ) -> str | None:
+def value_key(salt: str, value: object) -> str | None:
     """A digest of `salt` and `value` pickled, or None when `value` cannot be pickled. The
     pickler runs without its memo ("fast" mode), so the key does not depend on which equal
     values happen to be one object, which varies with what the process did before (a batch
@@ -57,7 +55,7 @@ def value_key(salt: str, value: object, reducers: Mapping[type, Callable] | None
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=5)
     pickler.fast = True
-    pickler.dispatch_table = _REDUCERS if reducers is None else reducers
+    pickler.dispatch_table = _REDUCERS
     try:
         pickler.dump(value)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError, ValueError):
@@ -81,35 +79,6 @@ class _Reducers(dict):
 
 
 _REDUCERS = _Reducers()
-
-
-class KeyedOnce(_Reducers):
-    """Reducers for value_key under which an object of `types` is pickled as the digest of
-    its values, worked out once per object while it lives: an object that many values hold
-    (the site every page shows, a message's view on each listing of it) is pickled once, not
-    in each. Equal values still give equal keys, whichever objects hold them."""
-
-    def __init__(self, types: tuple[type, ...]) -> None:
-        super().__init__()
-        self._types = types
-        self._digests: dict[int, tuple[weakref.ref, str]] = {}
-
-    def __missing__(self, cls: type) -> Callable[[Any], tuple]:
-        if cls not in self._types:
-            return super().__missing__(cls)
-        reduce = self[cls] = lambda obj: (cls, (self._digest(obj),))
-        return reduce
-
-    def _digest(self, obj: Any) -> str:
-        found = self._digests.get(id(obj))
-        if found is None or found[0]() is not obj:
-            digest = value_key("kept whole", obj)
-            if digest is None:
-                raise pickle.PicklingError(f"{type(obj).__name__} cannot be pickled")
-            key = id(obj)
-            found = self._digests[key] = (weakref.ref(obj, lambda _: self._digests.pop(key, None)),
-                                          digest)
-        return found[1]
 
 
 def _field_values(names: tuple[str, ...]) -> Callable[[Any], tuple]:

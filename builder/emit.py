@@ -18,10 +18,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Mapping
 
 from jinja2 import Environment
 
-from builder.cache import KeyedOnce, Packed, PageCache, close_handles, digest_of, value_key
-from builder.pages.context import Site
+from builder.cache import Packed, PageCache, close_handles, digest_of, value_key
 from builder.pages.spec import Deferred, PageSpec
-from builder.pages.views import MessageView
 from builder.render import render_page
 from builder.search import SearchIndex
 from builder.search_plan import PageRecord, indexed_part, page_search, record_of
@@ -164,13 +162,7 @@ def data_key(digest: str) -> str:
     return digest_of("data file", digest)
 
 
-# What many pages show, pickled in their keys as the digest of its values, once per object: the
-# site (every page) and a message's view (its listings, its neighbours' and replies' pages). At
-# 10,000 messages, the keys of the message and listing pages take 0.63-0.75 s, were 0.73-0.86 s.
-_PAGE_REDUCERS = KeyedOnce((Site, MessageView))
-
-
 def page_key(salt: str, spec: PageSpec) -> str | None:
     """What the page's bytes follow from besides `salt`: its template and its context's values
     (cache.value_key; None, so always rendered, when the context cannot be pickled)."""
-    return value_key(salt, (spec.template, spec.context), _PAGE_REDUCERS)
+    return value_key(salt, (spec.template, spec.context))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import sys
 import traceback
-import weakref
 from importlib import resources
 from importlib.abc import Traversable
 from importlib.metadata import version
@@ -96,7 +95,6 @@ def make_environment(csp: str, theme_dir: Path | None = None,
     env.filters["counted"] = fmt.counted
     env.filters["clock_kept_whole"] = fmt.clock_kept_whole
     env.globals["shared"] = shared_parts(env)
-    env.globals["card"] = kept_cards(env)
     return env
 
 
@@ -122,33 +120,6 @@ def shared_parts(env: jinja2.Environment) -> Callable[[str, Any, str], Markup]:
         return found[1]
 
     return shared
-
-
-# Cards kept by `kept_cards` at most (about 1 kB each); more, and it starts again (at 100,000
-# messages, the listings would otherwise hold all of them at once).
-CARDS_KEPT = 20_000
-
-
-def kept_cards(env: jinja2.Environment, name: str = "_partials/message_card.html"
-               ) -> Callable[[Any], Markup]:
-    """`card(view)` for listing pages: a message's card, rendered once in a process for the
-    very view it is given and placed on every listing that shows it (at 10,000 messages, a
-    cold build rendered each card about five times: the archive, its agent's, its type's and
-    its addressees' listings, rendered one after another in one process). A card is let go of
-    with its view (the site context's), so the cards take no memory past the pages."""
-    kept: dict[int, tuple[weakref.ref, Markup]] = {}
-
-    def card(view: Any) -> Markup:
-        found = kept.get(id(view))
-        if found is None or found[0]() is not view:
-            if len(kept) >= CARDS_KEPT:
-                kept.clear()
-            key = id(view)
-            found = kept[key] = (weakref.ref(view, lambda _: kept.pop(key, None)),
-                                 Markup(env.get_template(name).render(m=view)))
-        return found[1]
-
-    return card
 
 
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:

@@ -3,7 +3,6 @@ changed, gives the same bytes as a build with no cache at all, whatever input ch
 survives a damaged cache. Every build here has caches of its own (a folder per test)."""
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import hashlib
 import json
@@ -32,7 +31,6 @@ from builder.config import load_config
 from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
 from builder.pages.agents import RECENT_MESSAGES
 from builder.pages.spec import PageSpec
-from builder.pages.views import MessageView
 from builder.render import CompiledTemplates, make_environment
 from builder.search_plan import indexed_part, page_facts, page_search
 from scripts.bench import toml_dumps
@@ -1271,24 +1269,3 @@ def test_a_session_taken_from_the_cache_still_reports_its_problems(tmp_path, buc
     assert [p for p in again.problems if p.path.endswith(".jsonl")] == found
     run(tmp_path, bucket, tmp_path / "no-cache", tmp_path / "c")
     assert files(tmp_path / "b") == files(tmp_path / "c")
-
-
-def test_a_page_key_follows_the_message_views_it_shows_whichever_objects_they_are():
-    """Page keys take a message view as the digest of its values, worked out once per view
-    (emit.page_key): an equal view gives the same key, any other view another, even one that
-    takes the memory of a view let go of."""
-    fields = [f.name for f in dataclasses.fields(MessageView)]
-
-    def view(n: int, **changed) -> MessageView:
-        values = {name: f"{name}-{n}" for name in fields}
-        values.update(type_on_card=True, title_is_opening=False, broadcast=False, **changed)
-        return MessageView(**values)
-
-    def key(*views: MessageView) -> str | None:
-        return page_key("salt", PageSpec("/x/", "messages.html", {"groups": list(views)}))
-
-    first = view(1)
-    assert key(first, view(2)) == key(view(1), view(2)) is not None
-    assert key(first, view(2)) != key(first, view(2, excerpt="edited"))
-    keys = [key(view(n)) for n in range(40)]          # each view let go of once keyed
-    assert len(set(keys)) == len(keys)

@@ -146,21 +146,3 @@ def test_a_missing_theme_dir_is_a_config_error_naming_the_key(tmp_path):
 def test_version_option_prints_the_package_version(capsys):
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"collab-site {__version__}"
-
-
-def test_a_message_has_the_same_card_on_every_listing_that_shows_it(demo_site):
-    """Listing pages place each message's card as rendered once in the process
-    (render.kept_cards): the archive and its agent's listing show the very card of that
-    message, and no two messages share one."""
-    def cards(page: str) -> dict[str, str]:
-        return {li["id"]: str(li) for li in html.soup(demo_site / page).select("li.message-card")}
-
-    archive = cards("messages/index.html")
-    listed = html.soup(demo_site / "messages/index.html").select("li.message-card a.author")
-    authors = {a.get_text() for a in listed}
-    others = {anchor: card for agent in sorted(authors)
-              for anchor, card in cards(f"messages/agent/{agent}/index.html").items()}
-    shared = archive.keys() & others.keys()
-    assert len(shared) >= len(authors) >= 2
-    assert all(archive[anchor] == others[anchor] for anchor in shared)
-    assert len(set(archive.values())) == len(archive)          # each its own message's

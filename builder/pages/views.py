@@ -51,9 +51,7 @@ class ResultRow:
         return ", ".join(part for part in (self.agent, self.score_text, self.date_text) if part)
 
 
-# Weakly referable: render.kept_cards and emit.page_key keep what they make of a view only
-# while it lives.
-@dataclass(frozen=True, slots=True, weakref_slot=True)
+@dataclass(frozen=True, slots=True)
 class MessageView:
     id: str
     url: str
