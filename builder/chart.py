@@ -5,6 +5,7 @@ What the chart shows
 * one point per plotted result (x = time, y = score); each agent has its own colour *and* marker
   shape (``agent_styles``: 30 distinct colours, six shapes, so colour is never the only cue);
   agents are styled in the order given, so pass results ranked: the leaders get the first colours;
+  points are smaller and lighter where many results share little room (a phone, 2,000 results);
 * verified results are outlined in ink, results with status ``negative`` are hollow; records
   (``records_ids``) are drawn again as large ringed points, and the current best is labelled;
 * the best-so-far step line with a light fill on the worse side, carried to the last result;
@@ -57,7 +58,7 @@ class _Altair:
 
 alt = _Altair()
 
-CHART_VERSION = 6        # bump when the drawing changes, to invalidate cached SVGs
+CHART_VERSION = 7        # bump when the drawing changes, to invalidate cached SVGs
 CHART_HEIGHT = 360
 # The static SVG is drawn at this width, then scales with its container: as wide as the live
 # chart is at 1280 pixels (at 760 its 460-pixel height cap left a fifth of the card empty). Its
@@ -534,13 +535,29 @@ def _baseline_layers(enc: _Encodings, metric: MetricConfig) -> list[alt.Chart]:
                       alt.Tooltip("score_label:N", title=metric.label or "Score")])
     text = alt.Chart(base_data).mark_text(
         align="right", baseline="bottom", dx=-4, dy=-3, color=_MUTED, fontSize=11, clip=True,
-        aria=False,
+        aria=False, limit=alt.ExprRef(expr="width - 8"),   # cut with "…" to the plot's width
     ).encode(y=enc.y("score"), x=alt.value("width"), text=alt.Text("caption:N"))
     return [rule, text]
 
 
-def _point_layers(enc: _Encodings, has_records: bool) -> tuple[alt.Chart, alt.Chart | None]:
-    """Every result's point, and the larger, ringed points of the records (None without any)."""
+# At 2,000 results a phone's chart was one blot of points: a point's size (its area, in square
+# pixels) is a share of the plot's area per result, between these, so that the points leave room
+# between them wherever the chart is drawn (the pictures and the live chart, at any width).
+POINT_SHARE = 0.3
+POINT_SIZES = (8, 50)
+
+
+def _dense(expr: str, count: int) -> dict[str, Any]:
+    """A value that follows the room each of `count` points has (Vega's `dot`: the point's size)."""
+    low, high = POINT_SIZES
+    dot = f"clamp({POINT_SHARE} * width * height / {max(1, count)}, {low}, {high})"
+    return {"expr": expr.replace("dot", f"({dot})")}
+
+
+def _point_layers(enc: _Encodings, has_records: bool, count: int
+                  ) -> tuple[alt.Chart, alt.Chart | None]:
+    """Every result's point, and the larger, ringed points of the records (None without any);
+    smaller, thinner and lighter where there are many results for the room (`_dense`)."""
     highlight = alt.param(name=HIGHLIGHT, value=[])
     zoom = alt.selection_interval(name="zoom", bind="scales", encodings=["x", "y"])
     faded = alt.condition(_SHOWN, alt.value(1), alt.value(0.12))
@@ -548,16 +565,20 @@ def _point_layers(enc: _Encodings, has_records: bool) -> tuple[alt.Chart, alt.Ch
         filled=True, clip=True, cursor="default",
     ).encode(
         x=enc.x, y=enc.y("score"), color=enc.colour, shape=enc.shape,
-        size=alt.condition(_HIGHLIGHTED, alt.value(110), alt.value(50)),
+        size=alt.condition(_HIGHLIGHTED, alt.value(110), alt.value(_dense("dot", count))),
         stroke=alt.condition("datum.verified", alt.value(_INK), enc.stroke),
-        strokeWidth=alt.condition("datum.verified", alt.value(1.4), alt.value(1)),
-        fillOpacity=alt.condition("datum.negative", alt.value(0), alt.value(0.85)),
+        strokeWidth=alt.condition("datum.verified", alt.value(_dense("sqrt(dot) / 5", count)),
+                                  alt.value(_dense("sqrt(dot) / 7", count))),
+        fillOpacity=alt.condition("datum.negative", alt.value(0),
+                                  alt.value(_dense("0.45 + dot / 125", count))),
         opacity=faded, tooltip=enc.tooltip,
     ).add_params(zoom, highlight).properties(name="points")  # a fixed name: stable across builds
     if not has_records:
         return points, None
     records = alt.Chart(alt.Data(name="results")).transform_filter("datum.record").mark_point(
-        filled=True, size=170, stroke=_INK, strokeWidth=1.6, clip=True,
+        filled=True, clip=True,
+        size=alt.ExprRef(**_dense("3.4 * dot", count)), stroke=_INK,
+        strokeWidth=alt.ExprRef(**_dense("sqrt(dot) / 4.4", count)),
     ).encode(x=enc.x, y=enc.y("score"), color=enc.colour, shape=enc.shape, opacity=faded,
              tooltip=enc.tooltip)
     return points, records
@@ -587,7 +608,7 @@ def _linear_spec(data: dict[str, list[dict[str, Any]]], styles: Sequence[AgentSt
     rows = data["results"]
     enc = _encodings(rows, styles, metric, direction)
     area, line = _step_layers(enc) if "best_so_far" in data else (None, None)
-    points, records = _point_layers(enc, any(row["record"] for row in rows))
+    points, records = _point_layers(enc, any(row["record"] for row in rows), len(rows))
     layers = [area] if area is not None else []
     if "baselines" in data:
         layers += _baseline_layers(enc, metric)

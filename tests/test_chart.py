@@ -179,7 +179,6 @@ def test_records_flagged_and_highlighted(lower_case):
                                                                      "r006"}
     highlighted = [layer for layer in layer_with(spec, "point", "results") if "transform" in layer]
     assert highlighted and highlighted[0]["transform"][0] == {"filter": "datum.record"}
-    assert highlighted[0]["mark"]["size"] > points_layer(spec)["encoding"]["size"]["value"]
     # the current best is labelled with its agent and score
     assert spec["datasets"]["current_best"][0]["text"] == f"{HOSTILE_AGENT}  2.9 bpb"
     # verified and negative results are flagged for their shape / hollow fill
@@ -227,6 +226,17 @@ def test_baselines_too_close_to_read_apart_share_one_caption(direction):
     twins = [baseline(120.0, "x"), baseline(120.0, "y")]
     same = chart.chart_spec([res(0, "a", 120.0, 0)], set(), twins, NUMBER, direction)
     assert sorted(r["caption"] for r in same["datasets"]["baselines"]) == ["", "baselines · x, y"]
+
+
+def test_a_baselines_caption_is_cut_to_the_width_of_a_phones_picture():
+    """Drawn whole, a long caption ran past the plot's left edge over the axis on a phone."""
+    long = "cudagraph-compile-max-autotune-v5, cudagraph-persistent-decode-v2"
+    spec = chart.chart_spec([res(i, "a", 130.0 + 60 * i, 60 * i) for i in range(8)], set(),
+                            [baseline(120.0, long)], NUMBER, "higher")
+    phone = chart.SMALL_PICTURES[0]
+    captions = [re.findall(r">(baseline · [^<]*)</text>", chart_svg.chart_svg(spec, width=width))[0]
+                for width in (phone.width, chart.SVG_WIDTH)]
+    assert captions[0].endswith("…") and len(captions[0]) < 45 < len(captions[1])
 
 
 def test_y_axis_respects_direction(lower_case):
@@ -493,6 +503,46 @@ def test_the_best_so_far_line_is_drawn_over_every_point(svg):
     marks = [cls.split()[0] for cls in re.findall(r'<g class="([^"]*role-mark[^"]*)"', svg)]
     assert marks.count("mark-symbol") == 2            # every result's point, the records'
     assert len(marks) - marks[::-1].index("mark-symbol") - 1 < marks.index("mark-line")
+
+
+def symbol_sides(svg: str, layer: str) -> dict[str, float]:
+    """The width of each symbol a layer of the picture draws (its path's farthest point, twice),
+    by where it is drawn."""
+    group = re.search(rf'<g class="mark-symbol role-mark {layer}"[^>]*>(.*?)</g>', svg, re.S)
+    assert group, f"no symbols of {layer}"
+    return {at: 2 * max(abs(float(v)) for v in re.findall(r"-?[\d.]+", d))
+            for at, d in re.findall(r'<path transform="([^"]*)" d="([^"]*)"', group.group(1))}
+
+
+def test_records_are_drawn_larger_than_the_other_points(svg):
+    points, records = symbol_sides(svg, "points_marks"), symbol_sides(svg, "layer_4_marks")
+    assert len(records) == 4 and all(side > 1.5 * points[at] for at, side in records.items())
+
+
+def dense_collaboration(n: int = 2000) -> tuple[list[Result], set[str]]:
+    """`n` results of 100 agents over a month, under a rising best, as the 10k bench has them."""
+    results = []
+    for i in range(n):
+        frontier = 120 + 420 * (1 - (1 - i / n) ** 2)
+        results.append(res(i, f"agent-{i * 37 % 100}", round(frontier * (0.55 + (i * 7919 % 480) / 1000), 2),
+                           20 * i, verification="valid" if i % 3 else None))
+    return ranked(results, "higher"), records_of(results, "higher")
+
+
+@pytest.mark.parametrize("count, most_covered", [(2000, 0.5), (20, 0.05)])
+def test_a_phones_picture_of_many_results_leaves_room_between_their_points(count, most_covered):
+    """At 2,000 results a phone's chart was one blot (their points took 1.9 times its
+    plot): a point takes a share of the room each result has, and few results keep their size."""
+    rank, recs = dense_collaboration(count)
+    phone = chart.SMALL_PICTURES[0]
+    spec = chart.chart_spec(rank, recs, [], NUMBER, "higher")
+    picture = chart_svg.chart_svg(spec, width=phone.width, height=phone.height)
+    sides = list(symbol_sides(picture, "points_marks").values())
+    assert len(sides) == count
+    covered = sum(side * side for side in sides) / (phone.width * phone.height)
+    assert covered < most_covered
+    if count < 100:
+        assert min(sides) > 6.5                  # 50 square pixels: as large as they were
 
 
 def test_svg_shows_agent_names_as_escaped_text(svg):
