@@ -900,7 +900,8 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
         rendered = _FOOTNOTES.sub("", rendered)
     if "</h" in rendered:           # (the expression tries every character: most texts have none)
         rendered = _UNENDED_HEADING.sub(r"\1\2.\3", rendered)
-    rendered = _ROW_END.sub(r" ·\1", rendered)
+    if "<table" in rendered:
+        rendered = _TABLE.sub(_table_in_words, rendered)
     if "</li>" in rendered:
         rendered = _UNENDED_ITEM.sub(r"\1 ·\2\3", rendered)
     plain = _DIRECTIONAL.sub("", html.unescape(_TEXT_ONLY.clean(_APART.sub(" <", rendered))))
@@ -910,10 +911,50 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
 # A heading whose words end without a stop, which an excerpt gives it: "Results. tps 541.2",
 # not "Results tps 541.2".
 _UNENDED_HEADING = re.compile(r"([^\s.!?:;,…>])((?:</[a-z]+>)*)(</h[1-6]>)")
-# The end of a table row: an excerpt parts the rows ("metric value · tps 537.24 · ppl 2.406 ·
-# Within noise"), which ran into one line of cells and into the words after the table. The
-# mark goes in the row's last cell: text between rows would be moved out of the table.
+# The end of a table row, where an excerpt parts the rows of a table it cannot read by its
+# column heads (a table in a table); the mark goes in the row's last cell: text between rows
+# would be moved out of the table.
 _ROW_END = re.compile(r"(</t[dh]>\s*</tr>)")
+# A table, up to its end or the end of the excerpt's text; its rows and their cells.
+_TABLE = re.compile(r"<table\b[^>]*>(.*?)(?:</table>|$)", re.S)
+_HEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<t([dh])\b[^>]*>(.*?)</t\1>", re.S)
+# A cell that opens with a number is a value, not the name of its row ("8", "~541", "−2.6%").
+_VALUE = re.compile(r"[-+−±~≈<>≤≥]?\s?\.?\d")
+
+
+def _table_in_words(m: re.Match[str]) -> str:
+    """A table as a preview reads it, each row named by its first cell and its values by their
+    column's heads: "int4-awq: tok/s 463.3, ppl 2.3296 · eagle1: tok/s 422.2, ppl 2.3917",
+    "batch 8, tps 612.0", "tps: 537.24" (two columns: a list of named values). It read "stack
+    tok/s ppl · int4-awq 463.3 2.3296 · …", a run of numbers none of which said what it was."""
+    body = m.group(1)
+    if "<table" in body:
+        return _ROW_END.sub(r" ·\1", m.group(0))
+    rows = [_CELL.findall(row) for row in _ROW.findall(body)]
+    head = _HEAD.search(body)
+    # the rows of its head; without one (an HTML table), a first row of header cells
+    heading = (len(_ROW.findall(head.group(1))) if head
+               else int(bool(rows) and all(kind == "h" for kind, _ in rows[0])))
+    texts = [[_plain_text(cell) for _, cell in row] for row in rows]
+    heads = texts[heading - 1] if heading else []
+    words = [_row_in_words(row, heads) for row in texts[heading:]] or [", ".join(filter(None, heads))]
+    return " " + html.escape(" · ".join(filter(None, words)), quote=False) + " · "
+
+
+def _row_in_words(cells: list[str], heads: list[str]) -> str:
+    if not heads:
+        return " ".join(cell for cell in cells if cell)
+    named = list(zip(heads + [""] * len(cells), cells))
+    label, values = cells[0] if cells else "", [(h, c) for h, c in named[1:] if c]
+    if not label or _VALUE.match(label):
+        return ", ".join(f"{h} {c}" if h else c for h, c in named[:1] + values if c)
+    if not values:
+        return label
+    if len(cells) == 2:
+        return f"{label}: {values[0][1]}"
+    return f"{label}: " + ", ".join(f"{h} {c}" if h else c for h, c in values)
 # A list item whose words end without a stop (before its end or its own list): parted from the
 # next as rows are ("greedy verification only · report mean acceptance"); they ran together.
 _UNENDED_ITEM = re.compile(r"([^\s.!?:;,…>·])((?:\s*</[a-z]+>)*\s*)(</li>|<[ou]l\b)")

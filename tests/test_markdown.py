@@ -197,9 +197,9 @@ def test_an_excerpt_ends_a_heading_before_the_words_after_it(text, excerpt):
 @pytest.mark.parametrize("text, excerpt", [
     ("Results:  \ntps 541", "Results: tps 541"),                    # a hard line break
     ("<table><tr><th>tps</th><th>ppl</th></tr><tr><td>541</td><td>2.4</td></tr></table>",
-     "tps ppl · 541 2.4"),                                             # rows apart from rows
+     "tps 541, ppl 2.4"),                                  # a value with its column's head
     ("Verdict: valid.\n\n| metric | value |\n|---|---|\n| tps | 537.24 |\n| ppl | 2.406 |\n\nok",
-     "Verdict: valid. metric value · tps 537.24 · ppl 2.406 · ok"),
+     "Verdict: valid. tps: 537.24 · ppl: 2.406 · ok"),     # rows apart, named by their first cell
     ("<details><summary>Logs</summary>all of them</details>", "Logs all of them"),
     ("<dl><dt>Method</dt><dd>eagle1</dd></dl>", "Method eagle1"),
     ("Rules:\n\n- greedy only\n- report acceptance\n\nOpen: x.",
@@ -208,6 +208,22 @@ def test_an_excerpt_ends_a_heading_before_the_words_after_it(text, excerpt):
     ("a **b**c, `x`y and <sub>2</sub>", "a bc, xy and 2"),           # inline: as written
 ])
 def test_an_excerpt_keeps_apart_the_words_a_reader_sees_apart(text, excerpt):
+    assert excerpt_of_html(str(MarkdownRenderer().render(text))) == excerpt
+
+
+@pytest.mark.parametrize("text, excerpt", [
+    # it read "stack tok/s ppl · int4-awq 463.3 2.3296 · eagle1 422.2 2.3917"
+    ("| stack | tok/s | ppl |\n|---|--:|--:|\n| int4-awq | 463.3 | 2.3296 |\n| eagle1 | 422.2 | 2.3917 |",
+     "int4-awq: tok/s 463.3, ppl 2.3296 · eagle1: tok/s 422.2, ppl 2.3917"),
+    # ("batch tps · 1 541.2 · 8 612.0"): a row named by a number names it with its head
+    ("| batch | tps |\n|--:|--:|\n| 1 | 541.2 |\n| 8 | 612.0 |", "batch 1, tps 541.2 · batch 8, tps 612.0"),
+    # ("run 1 run 2 · tps 541.2 612.0"): an empty head names nothing, an empty cell says nothing
+    ("|  | run 1 | run 2 |\n|---|--:|--:|\n| tps | 541.2 | 612.0 |\n| ppl | | 2.31 |",
+     "tps: run 1 541.2, run 2 612.0 · ppl: run 2 2.31"),
+    ("| stack | tok/s |\n|---|---|", "stack, tok/s"),                    # a head and no rows
+    ("| **<b>a</b>** & `b` | c |\n|---|---|\n| x < y | 1 |", "x < y: 1"),   # escaped, as text
+])
+def test_an_excerpt_of_a_table_names_each_value_by_its_row_and_column(text, excerpt):
     assert excerpt_of_html(str(MarkdownRenderer().render(text))) == excerpt
 
 
