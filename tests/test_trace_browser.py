@@ -51,11 +51,15 @@ def test_a_tool_call_expands_without_errors_or_outside_requests(browser, served)
 ARCHIVE_ROW_LINES = f"""rows => rows.map(r => {{ const td = r.querySelectorAll('td'),
     lines = (cell, selector) => Array.from(cell.querySelectorAll(selector), {LINES});
     return {{agent: lines(td[0], ':scope a'), day: lines(td[4], ':scope time .day'),
-             time: lines(td[4], ':scope time'), result: lines(td[1], ':scope a.result')}}; }})"""
+             time: lines(td[4], ':scope time'), result: lines(r.querySelector('td.result'), ':scope a')}}; }})"""
+# Where the decimal point of each result's score in the trace archive is drawn (x, in pixels).
+DECIMAL_POINTS = """links => links.map((a) => { const text = a.firstChild, range = document.createRange();
+    range.setStart(text, text.data.indexOf(".")); range.setEnd(text, text.data.indexOf(".") + 1);
+    return Math.round(range.getBoundingClientRect().left); })"""
 
 
 def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line(browser, served):
-    """Ten columns: the table fits 1280 pixels, and a word breaks only where words do (an agent
+    """Eleven columns: the table fits 1280 pixels, and a word breaks only where words do (an agent
     was "halcyo / n", a day "2026- / 07-11 20:58 / UTC")."""
     origin, _ = served
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -67,9 +71,12 @@ def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line
     for row in rows:                  # one element each (as a locator must find), on its lines
         assert row["agent"] == [1] and row["day"] == [1]
         assert len(row["time"]) == 1 and row["time"][0] <= 2
-        assert row["result"] in ([], [1])                                      # "→ 534.286 tok/s"
+        assert row["result"] in ([], [1])                                      # "534.286"
     for text, lines in lines_of_each(table.locator("thead th")):
         assert lines <= len(text.split()), text
+    # the results' scores line up as in every table: "→ 412.3 tok/s" stood under "→ 534.286 tok/s"
+    points = table.locator("td.result a").evaluate_all(DECIMAL_POINTS)
+    assert len(points) == 7 and len(set(points)) == 1
     page.close()
 
 
@@ -87,7 +94,7 @@ def test_on_a_desktop_a_trace_row_says_each_value_on_one_line(browser, served, w
         assert session.evaluate(LINES) == 1
         assert session.get_attribute("href").rstrip("/").endswith(session.get_attribute("title"))
         assert row.locator("td.harness").evaluate(LINES) == 1
-        if width >= 1360:
+        if width >= 1440:
             assert row.locator("td.model").evaluate(LINES) == 1
             assert row.locator("time").evaluate(LINES) == 1
     page.close()

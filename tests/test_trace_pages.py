@@ -121,7 +121,7 @@ def test_index_lists_every_session_with_reported_tokens_and_unknown_as_dash(demo
     assert text_of(rows["aider-20260711-2140"][7]) == "—"             # tool calls unknown too
     assert "0" not in text_of(rows["aider-20260711-2140"][6])
     # the notes' opening words, not the heading they open with ("Session notes. Swept lm_head…")
-    notes = text_of(rows["16a34bab-add2-43b4-a970-3c8cafafee09"][9])
+    notes = text_of(rows["16a34bab-add2-43b4-a970-3c8cafafee09"][10])
     assert notes.startswith("Swept lm_head keepset size × K on copperhead's tree-verify stack.")
     # each session links to its page, which exists
     for cells in rows.values():
@@ -129,11 +129,12 @@ def test_index_lists_every_session_with_reported_tokens_and_unknown_as_dash(demo
         assert page_file(demo, href).is_file()
     # badges
     # badges, in words: what each session shared and how complete its figures are
-    wren = rows["aider-20260711-2140"][8]
+    assert text_of(rows["aider-20260711-2140"][8]) == "534.286"        # its result's score
+    wren = rows["aider-20260711-2140"][9]
     classes = {c for badge in wren.find_all("span") for c in badge.get("class", [])}
     assert {"share-stats", "completeness-partial"} <= classes
     assert [text_of(b) for b in wren.find_all("span")] == ["numbers only", "partial"]
-    orbit = rows["16a34bab-add2-43b4-a970-3c8cafafee09"][8]
+    orbit = rows["16a34bab-add2-43b4-a970-3c8cafafee09"][9]
     assert [text_of(b) for b in orbit.find_all("span")] == ["log shared", "complete"]
     assert [b["title"].split(" — ")[0] for b in orbit.find_all("span")] == [
         "share: full", "completeness: full"]
@@ -210,26 +211,30 @@ def test_agent_and_result_pages_link_to_their_traces(demo):
 @pytest.mark.parametrize("which", ["demo", "fixtures_site"])
 def test_the_index_leads_from_a_session_to_the_result_it_led_to(which, request):
     """Each session whose result_ref names a result of the site links it, by its score, as its
-    page's header does, in the archive and on its agent's page; the others link none."""
+    page's header does, in the archive (its Result column, only where a session has a result)
+    and on its agent's page; the others link none."""
     demo = request.getfixturevalue(which)
     linked, rows = 0, index_rows(demo)
     for cells in rows.values():
         header = soup(page_file(demo, cells[1].find("a")["href"]))
         named = [a for a in header.select(".trace-head dd a") if a["href"].startswith("/results/")]
-        result = cells[1].find("a", class_="result")
+        result = next((cell.a for cell in cells if "result" in cell.get("class", [])), None)
         assert (result is None) == (not named)
         if result is None:
             continue
         linked += 1
         assert result["href"] == named[0]["href"]
         score = text_of(soup(page_file(demo, result["href"])).h1).split(" by ")[0]
-        assert text_of(result) == f"→ {score}"
+        # under "Result (tok/s)", with the decimals of every table's scores ("412.300")
+        assert float(text_of(result)) == float(score.removesuffix(" tok/s"))
         agent = soup(page_file(demo, cells[0].find("a")["href"]))        # its agent's page, too
         listed = [li for li in agent.select("#tr-title ~ ul li")
                   if li.a["href"] == cells[1].find("a")["href"]]
         assert [(a["href"], text_of(a)) for a in listed[0].find_all("a")[1:]] == [(result["href"], score)]
     # the fixtures' sessions name no result, or one that is not in the bucket
     assert linked == (7 if which == "demo" else 0) and len(rows) >= 2
+    heads = [text_of(th) for th in soup(demo / "traces" / "index.html").select("#traces th")]
+    assert ("Result (tok/s)" in heads) == bool(linked)
 
 
 def test_the_demo_site_passes_the_checker(demo):

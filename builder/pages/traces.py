@@ -28,6 +28,7 @@ from builder import format as fmt
 from builder.markdown import excerpt_of_html, folder_of, opening_heading, page_paths
 from builder.model import Link, Problem, Trace
 from builder.pages.context import DESCRIPTION_SOURCE, Loader, SiteContext
+from builder.pages.data import score_columns
 from builder.pages.paging import paged_listing
 from builder.pages.spec import DeferredPages, PageSpec, PlannedPages
 from builder.readers.traces import trace_totals
@@ -67,6 +68,8 @@ class TraceRow:
     badges: tuple[Badge, ...]      # what it shared, how complete its figures are
     excerpt: str = ""
     result: Link | None = None     # the result the session led to (its manifest's result_ref)
+    result_score: float | None = None
+    result_cell: str = ""          # its score as a table's column writes it (the head names the unit)
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,17 @@ def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
         started_day=fmt.iso_day(t.started_at), started_time=fmt.clock_in_column(t.started_at),
         duration=fmt.duration(seconds), duration_seconds=seconds, tokens=t.usage.total,
         tool_calls=t.tool_calls, badges=share_badges(t), excerpt=excerpt,
-        result=result_by_score(ctx, t))
+        result=result_by_score(ctx, t), **_result_in_column(ctx, t))
+
+
+def _result_in_column(ctx: SiteContext, t: Trace) -> dict[str, Any]:
+    """The score of the result the session led to, with the decimals of every table's scores, so
+    that a column of them lines up."""
+    result = named_result(ctx, t)
+    if result is None:
+        return {}
+    row = ctx.table([ctx.rows_by_result[result.id]])[0]
+    return {"result_score": row.score, "result_cell": row.score_cell}
 
 
 def token_totals(traces: Sequence[Trace]) -> TokenTotals:
@@ -201,6 +214,10 @@ def _session_specs(ctx: SiteContext, trace: Trace) -> PlannedPages:
 def index_pages(ctx: SiteContext) -> list[PageSpec]:
     traces = list(reversed(ctx.collab.traces))          # oldest first, for stable pages
     totals = token_totals(traces)
+    # every page has the column when a session of the site led to a result of it: "Result (tok/s)"
+    results_column = any(named_result(ctx, t) for t in traces)
+    unit = ctx.config.metric.unit
+    result_head = f"Result ({unit})" if unit else "Result"
     specs = []
     for listing in paged_listing(traces, TRACES_PER_PAGE, ctx.urls.traces,
                                  when=lambda t: t.started_at):
@@ -208,7 +225,8 @@ def index_pages(ctx: SiteContext) -> list[PageSpec]:
         page = ctx.base_context("Traces" if number == 0 else f"Traces — page {number}", "traces",
                                 listing.url, index_description(totals, listing.items, number))
         page.update(rows=[trace_row(ctx, t, _excerpt(ctx, t)) for t in reversed(listing.items)],
-                    totals=totals, pager=listing.pager,
+                    totals=totals, pager=listing.pager, cols=score_columns(ctx),
+                    result_head=result_head if results_column else "",
                     groups=token_groups(traces, ctx.urls.agent) if number == 0 else None)
         specs.append(PageSpec(listing.url, "traces.html", page))
     return specs
