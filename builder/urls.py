@@ -143,6 +143,12 @@ class Urls:
     def search(self) -> str:
         return self._page("search")
 
+    def search_for(self, **fields: str) -> str:
+        """The search page running a search: words (`q`) and filters (`kind`, `agent`, `type`,
+        `from`, `to`, `sort`, as search.js reads them; `from` is `from_`)."""
+        query = {name.rstrip("_"): value for name, value in fields.items() if value}
+        return self.search() + ("?" + urlencode(query) if query else "")
+
     def search_bundle(self) -> str:
         """The folder of the search index and its runtime (ends in "/")."""
         return self._page("pagefind")

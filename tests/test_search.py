@@ -9,6 +9,7 @@ import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
@@ -105,6 +106,34 @@ def test_the_kinds_to_search_among_are_those_the_collaboration_has(demo_site, tm
                  "--out", str(out)]) == 0
     assert kinds(out) == ["", "message", "result", "agent", "person"]
     assert label(out) == "Words to find in messages, results, agents and people"
+
+
+def test_an_empty_search_page_says_what_is_searched_and_offers_searches_to_start_from(demo_site):
+    """The page without a query was a box and filters: nothing said what could be found, nor how."""
+    page = soup(demo_site / "search" / "index.html")
+    hints = page.select_one("#search-hints")
+    messages = len(list((demo_site / "messages").glob("2*/index.html")))
+    results = len(list((demo_site / "results").glob("*/index.html")))
+    assert f"The pages of {messages} messages, {results} results, " in text_of(hints)
+    home = soup(demo_site / "index.html")
+    leader = text_of(home.select_one(".headline .leader a"))
+    method = text_of(home.select_one("#lb-best tbody tr td.method"))
+    offered = {name: {o.get("value", text_of(o)) for o in page.select(f"select[name={name}] option")}
+               for name in ("kind", "type", "sort")}
+    runs = [(run.split("/")[0], run.split("/")[-1])
+            for run in page.select_one("select[name=from]")["data-days"].split()]
+    queries = []
+    for link in hints.select(".search-examples a"):
+        url = urlsplit(link["href"])
+        assert url.path == "/search/"
+        query = dict(parse_qsl(url.query))
+        assert all(query.get(name, "") in values for name, values in offered.items())
+        assert all(any(first <= query[end] <= last for first, last in runs)
+                   for end in ("from", "to") if end in query)
+        queries.append(query)
+    assert queries[:2] == [{"q": leader}, {"q": method}]          # the leader, the best's method
+    assert {"kind": "message", "sort": "newest"}.items() <= queries[2].items() and queries[2]["type"]
+    assert queries[3]["kind"] == "result" and queries[3]["from"] == queries[3]["to"]
 
 
 def test_the_date_fields_offer_the_days_of_the_pages_a_search_narrows_by_day(demo_site):

@@ -378,6 +378,23 @@ def test_filters_alone_find_pages_and_a_range_without_days_finds_none(browser, s
     assert watch.console_errors == [] and watch.page_errors == []
 
 
+def test_an_example_of_the_empty_page_runs_its_search_and_the_hints_make_way(browser, served):
+    origin, _ = served
+    page, watch = open_page(browser, origin, "/search/")
+    hints = page.locator("#search-hints")
+    assert hints.is_visible()
+    page.locator(".search-examples a", has_text="type: ").click()      # filters, without a word
+    found = results_of(page)
+    assert found and all(meta.startswith("Message · ") for _, _, meta in found)
+    assert not hints.is_visible()
+    page.fill("#search-q", "")
+    for name in ("kind", "type", "sort"):
+        page.select_option(f"select[name={name}]", "")
+    page.press("#search-q", "Enter")
+    expect(hints).to_be_visible()                        # an empty search says what to search again
+    assert watch.console_errors == [] and watch.page_errors == []
+
+
 def test_the_header_box_leads_to_results_with_and_without_javascript(browser, served):
     origin, _ = served
     page, _ = open_page(browser, origin, "/agents/")

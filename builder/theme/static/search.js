@@ -18,6 +18,7 @@ const input = document.getElementById("search-q");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
+const hints = document.getElementById("search-hints");     // what an empty page says
 const FIELDS = ["q", "kind", "agent", "type", "from", "to", "sort"];
 const KINDS = { message: "Message", result: "Result", agent: "Agent", person: "Person", trace: "Trace",
                 taskforce: "Taskforce" };
@@ -200,7 +201,9 @@ async function search(back = {}) {
   more.hidden = true;
   found = [];
   shown = 0;
-  if (!s.q && !s.kind && !s.agent && !s.type && !s.from && !s.to) {
+  const empty = !s.q && !s.kind && !s.agent && !s.type && !s.from && !s.to;
+  if (hints) hints.hidden = !empty;
+  if (empty) {
     say("");
     return;
   }
