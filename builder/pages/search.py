@@ -30,10 +30,6 @@ def kinds_in(c: Collab) -> list[tuple[str, str]]:
     return [(kind, label) for kind, label in KINDS if has[kind]]
 
 
-NOUNS = {"message": ("message", ""), "result": ("result", ""), "agent": ("agent", ""),
-         "person": ("person", "people"), "trace": ("trace", ""), "taskforce": ("taskforce", "")}
-
-
 @dataclass(frozen=True)
 class Example:
     """A search the empty page offers, made of the collaboration's own names and days."""
@@ -43,19 +39,13 @@ class Example:
     finds: str          # what it finds
 
 
-def searched_counts(c: Collab) -> str:
-    """"10,000 messages, 2,000 results, 100 agents, 2 people and 50 traces"."""
-    people = sum(is_person(a.id) for a in c.agents)
-    counts = {"message": len(c.messages), "result": len(c.results), "agent": len(c.agents) - people,
-              "person": people, "trace": len(c.traces), "taskforce": len(c.taskforces)}
-    return fmt.in_words([fmt.counted(counts[kind], *NOUNS[kind]) for kind, _ in kinds_in(c)])
-
-
 def examples(ctx: SiteContext) -> list[Example]:
     """Searches to start from: the leader's name and method, the messages of the commonest
-    type but the default one, the results of the newest day."""
+    type but the default one, the results of the newest day. (No count of messages: a new
+    message would rewrite the page.)"""
     c, urls, found = ctx.collab, ctx.urls, []
-    best = c.leaderboard.best[0].result if c.leaderboard.best and not c.leaderboard.fallback else None
+    lb = c.leaderboard
+    best = lb.best[0].result if lb.best and not lb.fallback else None
     if best:
         found.append(Example(best.agent, urls.search_for(q=best.agent),
                              "the leader: their page first, then the pages that name them"))
@@ -65,12 +55,14 @@ def examples(ctx: SiteContext) -> list[Example]:
     types = Counter(m.type for m in c.messages if m.type != "agent")
     if types:
         kind = min(types, key=lambda t: (-types[t], t))
-        found.append(Example(f"type: {kind}", urls.search_for(kind="message", type=kind, sort="newest"),
+        found.append(Example(f"type: {kind}",
+                             urls.search_for(kind="message", type=kind, sort="newest"),
                              f"every message of type {kind}, newest first, without a word"))
     days = sorted(fmt.iso_day(r.timestamp) for r in c.results if r.timestamp)
     if days:
-        found.append(Example(f"results of {days[-1]}",
-                             urls.search_for(kind="result", from_=days[-1], to=days[-1], sort="newest"),
+        day = days[-1]
+        found.append(Example(f"results of {day}",
+                             urls.search_for(kind="result", from_=day, to=day, sort="newest"),
                              "the results posted on the newest day"))
     return found
 
@@ -93,5 +85,5 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
         agents=sorted({a.id for a in c.agents} | {m.agent for m in c.messages}
                        | {r.agent for r in c.results}, key=str.lower),
         types=sorted({m.type for m in c.messages}),
-        days=fmt.day_runs(dated_page_times(c)), counts=searched_counts(c), examples=examples(ctx))
+        days=fmt.day_runs(dated_page_times(c)), examples=examples(ctx))
     yield PageSpec(ctx.urls.search(), "search.html", page)
