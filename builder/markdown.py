@@ -939,11 +939,13 @@ def _table_in_words(m: re.Match[str]) -> str:
                else int(bool(rows) and all(kind == "h" for kind, _ in rows[0])))
     texts = [[_plain_text(cell) for _, cell in row] for row in rows]
     heads = texts[heading - 1] if heading else []
-    words = [_row_in_words(row, heads) for row in texts[heading:]] or [", ".join(filter(None, heads))]
+    words = ([_row_in_words(row, heads) for row in texts[heading:]]
+             or [", ".join(filter(None, heads))])
     return " " + html.escape(" · ".join(filter(None, words)), quote=False) + " · "
 
 
 def _row_in_words(cells: list[str], heads: list[str]) -> str:
+    """A table's row in words, its cells named by their column's `heads` (see `_table_in_words`)."""
     if not heads:
         return " ".join(cell for cell in cells if cell)
     named = list(zip(heads + [""] * len(cells), cells))
@@ -955,6 +957,8 @@ def _row_in_words(cells: list[str], heads: list[str]) -> str:
     if len(cells) == 2:
         return f"{label}: {values[0][1]}"
     return f"{label}: " + ", ".join(f"{h} {c}" if h else c for h, c in values)
+
+
 # A list item whose words end without a stop (before its end or its own list): parted from the
 # next as rows are ("greedy verification only · report mean acceptance"); they ran together.
 _UNENDED_ITEM = re.compile(r"([^\s.!?:;,…>·])((?:\s*</[a-z]+>)*\s*)(</li>|<[ou]l\b)")

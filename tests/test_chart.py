@@ -234,8 +234,8 @@ def test_a_baselines_caption_is_cut_to_the_width_of_a_phones_picture():
     spec = chart.chart_spec([res(i, "a", 130.0 + 60 * i, 60 * i) for i in range(8)], set(),
                             [baseline(120.0, long)], NUMBER, "higher")
     phone = chart.SMALL_PICTURES[0]
-    captions = [re.findall(r">(baseline · [^<]*)</text>", chart_svg.chart_svg(spec, width=width))[0]
-                for width in (phone.width, chart.SVG_WIDTH)]
+    pictures = [chart_svg.chart_svg(spec, width=width) for width in (phone.width, chart.SVG_WIDTH)]
+    captions = [re.findall(r">(baseline · [^<]*)</text>", picture)[0] for picture in pictures]
     assert captions[0].endswith("…") and len(captions[0]) < 45 < len(captions[1])
 
 
@@ -524,8 +524,9 @@ def dense_collaboration(n: int = 2000) -> tuple[list[Result], set[str]]:
     results = []
     for i in range(n):
         frontier = 120 + 420 * (1 - (1 - i / n) ** 2)
-        results.append(res(i, f"agent-{i * 37 % 100}", round(frontier * (0.55 + (i * 7919 % 480) / 1000), 2),
-                           20 * i, verification="valid" if i % 3 else None))
+        score = round(frontier * (0.55 + (i * 7919 % 480) / 1000), 2)
+        results.append(res(i, f"agent-{i * 37 % 100}", score, 20 * i,
+                           verification="valid" if i % 3 else None))
     return ranked(results, "higher"), records_of(results, "higher")
 
 

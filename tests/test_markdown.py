@@ -213,10 +213,12 @@ def test_an_excerpt_keeps_apart_the_words_a_reader_sees_apart(text, excerpt):
 
 @pytest.mark.parametrize("text, excerpt", [
     # it read "stack tok/s ppl · int4-awq 463.3 2.3296 · eagle1 422.2 2.3917"
-    ("| stack | tok/s | ppl |\n|---|--:|--:|\n| int4-awq | 463.3 | 2.3296 |\n| eagle1 | 422.2 | 2.3917 |",
+    ("| stack | tok/s | ppl |\n|---|--:|--:|\n"
+     "| int4-awq | 463.3 | 2.3296 |\n| eagle1 | 422.2 | 2.3917 |",
      "int4-awq: tok/s 463.3, ppl 2.3296 · eagle1: tok/s 422.2, ppl 2.3917"),
     # ("batch tps · 1 541.2 · 8 612.0"): a row named by a number names it with its head
-    ("| batch | tps |\n|--:|--:|\n| 1 | 541.2 |\n| 8 | 612.0 |", "batch 1, tps 541.2 · batch 8, tps 612.0"),
+    ("| batch | tps |\n|--:|--:|\n| 1 | 541.2 |\n| 8 | 612.0 |",
+     "batch 1, tps 541.2 · batch 8, tps 612.0"),
     # ("run 1 run 2 · tps 541.2 612.0"): an empty head names nothing, an empty cell says nothing
     ("|  | run 1 | run 2 |\n|---|--:|--:|\n| tps | 541.2 | 612.0 |\n| ppl | | 2.31 |",
      "tps: run 1 541.2, run 2 612.0 · ppl: run 2 2.31"),

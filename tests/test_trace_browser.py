@@ -51,10 +51,12 @@ def test_a_tool_call_expands_without_errors_or_outside_requests(browser, served)
 ARCHIVE_ROW_LINES = f"""rows => rows.map(r => {{ const td = r.querySelectorAll('td'),
     lines = (cell, selector) => Array.from(cell.querySelectorAll(selector), {LINES});
     return {{agent: lines(td[0], ':scope a'), day: lines(td[4], ':scope time .day'),
-             time: lines(td[4], ':scope time'), result: lines(r.querySelector('td.result'), ':scope a')}}; }})"""
+             time: lines(td[4], ':scope time'),
+             result: lines(r.querySelector('td.result'), ':scope a')}}; }})"""
 # Where the decimal point of each result's score in the trace archive is drawn (x, in pixels).
-DECIMAL_POINTS = """links => links.map((a) => { const text = a.firstChild, range = document.createRange();
-    range.setStart(text, text.data.indexOf(".")); range.setEnd(text, text.data.indexOf(".") + 1);
+DECIMAL_POINTS = """links => links.map((a) => {
+    const text = a.firstChild, range = document.createRange(), at = text.data.indexOf(".");
+    range.setStart(text, at); range.setEnd(text, at + 1);
     return Math.round(range.getBoundingClientRect().left); })"""
 
 
@@ -74,7 +76,7 @@ def test_the_trace_archive_fits_a_desktop_window_with_names_and_days_on_one_line
         assert row["result"] in ([], [1])                                      # "534.286"
     for text, lines in lines_of_each(table.locator("thead th")):
         assert lines <= len(text.split()), text
-    # the results' scores line up as in every table: "→ 412.3 tok/s" stood under "→ 534.286 tok/s"
+    # the results' scores line up as in every table: "→ 412.3 tok/s" was under "→ 534.286 tok/s"
     points = table.locator("td.result a").evaluate_all(DECIMAL_POINTS)
     assert len(points) == 7 and len(set(points)) == 1
     page.close()

@@ -69,7 +69,7 @@ class TraceRow:
     excerpt: str = ""
     result: Link | None = None     # the result the session led to (its manifest's result_ref)
     result_score: float | None = None
-    result_cell: str = ""          # its score as a table's column writes it (the head names the unit)
+    result_cell: str = ""          # its score as a column writes it (the head names the unit)
 
 
 @dataclass(frozen=True)
