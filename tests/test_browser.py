@@ -465,7 +465,11 @@ def test_result_and_trace_cards_on_a_phone_can_be_sorted(browser, served):
     scored = [float(v) for v in values if v]
     assert scored == sorted(scored, reverse=True) and len(scored) > 50
     page.goto(origin + "/traces/")
-    assert page.locator("#traces thead button:visible").count() == 9
+    assert page.locator("#traces thead button:visible").count() == 10
+    page.locator("#traces thead button", has_text="Result").click()   # the best result first
+    values = page.eval_on_selector_all("#traces tbody td.result",
+                                       "tds => tds.map(t => t.dataset.value)")
+    assert [float(v) for v in values] == sorted(map(float, values), reverse=True) and len(values) == 7
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
     page.close()
 
