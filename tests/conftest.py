@@ -86,12 +86,17 @@ from tests.browser import _session_chromium, browser, served  # noqa: E402,F401
 # `--dist loadfile` hands each worker whole files, in collection order. xdist's default order (most
 # tests first) put the files of a few long tests (the accessibility sweep, the bench, serve) last,
 # and one of them then ran alone at the end while the other core idled. The longest files go
-# first instead, longest (about) first; the rest keep their order. Durations: `--durations=60`.
+# first instead, longest first; the rest keep their order. The order is the time each file
+# kept a worker busy in a whole run (`--durations=0`, summed by file), browsers' time included:
+# test_render_cache.py alone is a quarter of the suite, so it starts at once.
 LONG_FILES = (
-    "test_render_cache.py", "test_accessibility.py", "test_site_pages.py", "test_search_browser.py",
-    "test_trace_pages.py", "test_bench.py", "test_hostile_browser.py", "test_action_venv.py",
-    "test_robust_inputs.py", "test_package.py", "test_serve.py", "test_hub_build.py",
-    "test_workflows.py", "test_markdown_gfm.py", "test_home_budget.py", "test_check.py",
+    "test_render_cache.py", "test_site_pages.py", "test_search_browser.py", "test_bench.py",
+    "test_visual.py", "test_trace_pages.py", "test_accessibility.py", "test_home_browser.py",
+    "test_browser.py", "test_hostile_browser.py", "test_action_venv.py", "test_search.py",
+    "test_chart.py", "test_home_budget.py", "test_trace_browser.py", "test_feeds.py",
+    "test_threads.py", "test_robust_inputs.py", "test_hub_source.py", "test_redact.py",
+    "test_build_memory.py", "test_hub_build.py", "test_results_browser.py", "test_serve.py",
+    "test_package.py", "test_workflows.py", "test_markdown_gfm.py", "test_check.py",
 )
 
 
