@@ -105,6 +105,15 @@ def site_without_verdicts(tmp_path_factory) -> Path:
     return out
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file's bytes; the manifest without the digest of the build's inputs (the config
+    names the cache folder, which differs between the builds compared)."""
+    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+    manifest = json.loads(found.pop("manifest.json"))
+    manifest.pop("input")
+    return {**found, "manifest.json": json.dumps(manifest).encode()}
+
+
 def shard_fragments(site: Path) -> dict[str, list[Path]]:
     """{shard name: the fragment files of its pages, as its metadata names them}, oldest first."""
     bundle = site / "pagefind"

@@ -36,7 +36,7 @@ from builder.search_plan import indexed_part, page_facts, page_search
 from scripts.bench import toml_dumps
 from tests.conftest import REPO
 from tests.html import soup, text_of as html_text
-from tests.site_fixtures import shard_fragments
+from tests.site_fixtures import shard_fragments, site_files as files
 
 REPLY = """---
 type: agent
@@ -58,15 +58,6 @@ PAGE_TO_INDEX = (b'<html><body><main data-pagefind-body data-search-time="2026-0
 
 def quiet(_line: str) -> None:
     pass
-
-
-def files(site: Path) -> dict[str, bytes]:
-    """Every file's bytes; the manifest without the digest of the build's inputs (the config
-    names the cache folder, which differs between the builds compared here)."""
-    found = {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
-    manifest = json.loads(found.pop("manifest.json"))
-    manifest.pop("input")
-    return {**found, "manifest.json": json.dumps(manifest).encode()}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from builder.check import check_site
 from builder.cli import main
 from tests import html
 from tests.conftest import REPO
-from tests.site_fixtures import build_demo_with, with_code_caches
+from tests.site_fixtures import build_demo_with, site_files, with_code_caches
 
 DEMO = REPO / "builder" / "demo"
 
@@ -695,15 +695,11 @@ def test_rebuild_with_nothing_changed_stops_early_and_keeps_problems(tmp_path, c
     assert main(args + ["--strict"]) == 0
 
 
-def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch, code_caches):
-    """Readers, markdown and templates all run on forked workers, with the same result."""
+def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch, code_caches, demo_site):
+    """Readers, markdown and templates all run on forked workers, with the same result as the
+    demo's build on one worker (the suite's: COLLAB_WORKERS=1)."""
     from builder import parallel
-    import shutil
-    monkeypatch.setenv("COLLAB_WORKERS", "1")
-    monkeypatch.setenv("COLLAB_CACHE_DIR", str(tmp_path / "cache"))
-    with_code_caches(tmp_path / "cache", code_caches)
-    one = build(tmp_path / "one")
-    shutil.rmtree(tmp_path / "cache")             # the second build takes no page nor text from it
+    monkeypatch.setenv("COLLAB_CACHE_DIR", str(tmp_path / "cache"))   # no page nor text from it
     with_code_caches(tmp_path / "cache", code_caches)
     monkeypatch.setenv("COLLAB_WORKERS", "2")
     monkeypatch.setattr(parallel, "MIN_ITEMS", 8)     # the demo is small: split every stage
@@ -712,9 +708,9 @@ def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch, code_caches):
     monkeypatch.setattr(parallel.multiprocessing, "get_context",
                         lambda method: forks.append(method) or real(method))
     two = build(tmp_path / "two")
-    files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert len(forks) >= 3, "readers, markdown and pages ran on workers"
-    assert files(one) == files(two)
+    assert site_files(demo_site) == site_files(two)
+
 
 
 def test_csp_allows_images_only_from_the_allowed_hosts(site):
