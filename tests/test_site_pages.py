@@ -712,7 +712,6 @@ def test_forked_workers_give_the_same_bytes(tmp_path, monkeypatch, code_caches, 
     assert site_files(demo_site) == site_files(two)
 
 
-
 def test_csp_allows_images_only_from_the_allowed_hosts(site):
     csp = html.soup(site / "index.html").find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     images = next(d for d in csp.split(";") if d.strip().startswith("img-src")).split()[1:]
