@@ -29,6 +29,8 @@ def emitted() -> list[Emitted]:
         Emitted(Entry("results/r/index.html", "NOT-HEX", False), "short key",
                 Packed("p1", 90, 12, "another", None)),
         Emitted(Entry("messages/a/index.html", sha("again"), True), None, None, rendered=True),
+        # any name a bucket may give: not ASCII, a lone surrogate (bytes not UTF-8)
+        Emitted(Entry("messages/caf\u00e9-\udcff/index.html", sha("odd"), True)),
     ]
 
 
@@ -37,7 +39,7 @@ def test_the_finished_pages_give_back_what_was_reported():
     finished = FinishedPages()
     finished.add(done[:2])
     finished.add(done[2:])
-    assert len(finished) == 5 and finished.rendered == 2 and finished.html_pages == 3
+    assert len(finished) == 6 and finished.rendered == 2 and finished.html_pages == 4
     assert finished.entries() == {d.entry.path: d.entry for d in done}
     assert list(finished.search_records()) == [d.search for d in done if d.search]
     assert list(finished.cached()) == [(d.entry.path, d.key, d.packed, d.fingerprint)
