@@ -12,6 +12,7 @@ shows it the parent's pages, which are counted once.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,6 +34,7 @@ class Run:
     cpu_seconds: float           # user + system, the process and the children it waited for
     exit_code: int
     log: str
+    at_peak: str = ""            # the processes at the tree's peak, largest first: "build 101, pagefind 116"
 
 
 def run_measured(cmd: list[str], cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Run:
@@ -49,14 +51,16 @@ def run_measured(cmd: list[str], cwd: Path, log_path: Path, env: dict[str, str] 
     proc.returncode = os.waitstatus_to_exitcode(status)
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)   # -> MiB
     return Run(round(seconds, 3), round(rss, 1), round(sampler.peak_kib / 1024, 1),
-               round(usage.ru_utime + usage.ru_stime, 3), proc.returncode, str(log_path))
+               round(usage.ru_utime + usage.ru_stime, 3), proc.returncode, str(log_path),
+               sampler.at_peak)
 
 
 def median_run(runs: list[Run]) -> Run:
-    """Median wall and CPU time; highest memory figures."""
+    """Median wall and CPU time; highest memory figures (and the processes of the highest peak)."""
+    highest = max(runs, key=lambda r: r.peak_tree_pss_mb)
     return Run(round(statistics.median(r.seconds for r in runs), 3), max(r.peak_rss_mb for r in runs),
-               max(r.peak_tree_pss_mb for r in runs), round(statistics.median(r.cpu_seconds for r in runs), 3),
-               max(r.exit_code for r in runs), runs[0].log)
+               highest.peak_tree_pss_mb, round(statistics.median(r.cpu_seconds for r in runs), 3),
+               max(r.exit_code for r in runs), runs[0].log, highest.at_peak)
 
 
 class TreeSampler:
@@ -65,6 +69,7 @@ class TreeSampler:
     def __init__(self, pid: int):
         self.pid = pid
         self.peak_kib = 0
+        self.at_peak = ""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -83,7 +88,10 @@ class TreeSampler:
             before = _live(tree)
             rollups = {p: _rollup(p) for p in tree}
             if same_processes(before, rollups, _live(_tree(self.pid))):
-                self.peak_kib = max(self.peak_kib, tree_pss_kib(tree, rollups))
+                total = tree_pss_kib(tree, rollups)
+                if total > self.peak_kib:
+                    self.peak_kib = total
+                    self.at_peak = processes_text(tree, rollups, {p: _cmdline(p) for p in tree})
             self._stop.wait(SAMPLE_SECONDS)
 
 
@@ -130,6 +138,40 @@ def tree_pss_kib(tree: dict[int, int | None], rollups: dict[int, str]) -> int:
     exec: the parent waits meanwhile, so nothing moves): counted once."""
     return sum(_pss_of(rollups.get(p, "")) for p, parent in tree.items()
                if parent is None or rollups.get(p) != rollups.get(parent))
+
+
+def processes_text(tree: dict[int, int | None], rollups: dict[int, str],
+                   cmdlines: dict[int, list[str]]) -> str:
+    """The processes `tree_pss_kib` counts, largest first, each with its PSS in MiB: "build 101,
+    pagefind 116, worker 36". A forked worker has its parent's command line."""
+    root = next(p for p, parent in tree.items() if parent is None)
+    counted = [(_pss_of(rollups.get(p, "")), process_label(cmdlines.get(p, []), cmdlines.get(root, []),
+                                                           p == root))
+               for p, parent in tree.items()
+               if parent is None or rollups.get(p) != rollups.get(parent)]
+    return ", ".join(f"{label} {kib / 1024:.0f}" for kib, label in sorted(counted, reverse=True) if kib)
+
+
+def process_label(cmdline: list[str], root: list[str], is_root: bool) -> str:
+    """"build" (the process the run started), "worker" (forked from it), the module a fresh
+    interpreter runs ("python builder.chart_cache"), or the program's name ("pagefind")."""
+    if is_root:
+        return "build"
+    if cmdline == root:
+        return "worker"
+    if not cmdline:
+        return "?"
+    module = re.search(r"\bbuilder\.\w+", " ".join(cmdline[1:]))
+    program = Path(cmdline[0]).name
+    return f"{program} {module[0]}" if module else program
+
+
+def _cmdline(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().decode(errors="replace").split("\0")[:-1]
+    except OSError:
+        return []
 
 
 def _pss_of(rollup: str) -> int:

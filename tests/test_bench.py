@@ -12,7 +12,8 @@ from pathlib import Path
 
 from builder.config import load_config
 from scripts import bench
-from scripts.bench_run import SET_ASIDE, delete_set_aside, same_processes, tree_pss_kib
+from scripts.bench_run import (SET_ASIDE, delete_set_aside, processes_text, same_processes,
+                               tree_pss_kib)
 from tests.conftest import REPO
 
 TINY = ["--messages", "60", "--results", "20", "--agents", "5", "--traces", "2"]
@@ -44,6 +45,7 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
     cold = data["cold"]["collab"]
     assert cold["exit_code"] == 0 and cold["html_pages"] >= 60   # at least one page per message
     assert cold["peak_tree_pss_mb"] > 10 and cold["peak_rss_mb"] > 10
+    assert cold["at_peak"].startswith("build ") or ", build " in cold["at_peak"]
     heaviest = cold["heaviest_pages"]                   # each section's, the home page apart
     assert {"messages", "agents", "results"} <= set(heaviest)
     assert all(0 < h["gzip_bytes"] < h["raw_bytes"] and (out / "site" / h["page"]).is_file()
@@ -155,3 +157,16 @@ def test_a_sample_read_while_a_worker_ended_or_began_is_left_out():
     assert not same_processes({1, 2, 3}, read, {1, 2, 3, 4})
     # an ended worker not yet reaped, before and after: it holds nothing, the sample stands
     assert same_processes({1, 2}, {1: parent, 2: worker, 3: ""}, {1, 2})
+
+
+def test_the_peak_names_each_process_counted_with_its_share():
+    build = ["/venv/bin/python", "-m", "builder", "build", "--out", "site"]
+    chart = ["/venv/bin/python", "-c", "import sys, builder.chart_cache as b; b.make_chart()"]
+    pagefind = ["/venv/lib/pagefind_bin/pagefind", "--service"]
+    parent, worker = _rollup(102_400, 90_000), _rollup(36_864, 20_000)
+    tree = {1: None, 2: 1, 3: 1, 4: 1, 5: 1}
+    rollups = {1: parent, 2: worker, 3: _rollup(153_600, 150_000), 4: _rollup(118_784, 110_000),
+               5: parent}                             # 5: before its exec, in its parent's memory
+    cmdlines = {1: build, 2: build, 3: chart, 4: pagefind, 5: build}
+    assert processes_text(tree, rollups, cmdlines) == (
+        "python builder.chart_cache 150, pagefind 116, build 100, worker 36")
