@@ -34,7 +34,7 @@ class Run:
     cpu_seconds: float           # user + system, the process and the children it waited for
     exit_code: int
     log: str
-    at_peak: str = ""            # the processes at the tree's peak, largest first: "build 101, pagefind 116"
+    at_peak: str = ""            # the processes at the tree's peak, largest first: "pagefind 116, build 101"
 
 
 def run_measured(cmd: list[str], cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Run:
@@ -142,8 +142,8 @@ def tree_pss_kib(tree: dict[int, int | None], rollups: dict[int, str]) -> int:
 
 def processes_text(tree: dict[int, int | None], rollups: dict[int, str],
                    cmdlines: dict[int, list[str]]) -> str:
-    """The processes `tree_pss_kib` counts, largest first, each with its PSS in MiB: "build 101,
-    pagefind 116, worker 36". A forked worker has its parent's command line."""
+    """The processes `tree_pss_kib` counts, largest first, each with its PSS in MiB: "pagefind 116,
+    build 101, worker 36". A forked worker has its parent's command line."""
     root = next(p for p, parent in tree.items() if parent is None)
     counted = [(_pss_of(rollups.get(p, "")), process_label(cmdlines.get(p, []), cmdlines.get(root, []),
                                                            p == root))
