@@ -333,6 +333,32 @@ class PageGroup:
         return [list(self.urls), [list(p) for p in self.problems], list(self.cited), self.links]
 
 
+@dataclass(frozen=True, slots=True)
+class BlockPage:
+    """One page of a block (pages.spec.PageBlock), as the page cache keeps it."""
+
+    url: str
+    fingerprint: str
+    weight: int
+
+
+def block_text(pages: Iterable[BlockPage]) -> str:
+    """A block's pages as the cache keeps them: a line each, one string for the whole block
+    (at 100,000 messages a tuple a page would hold several times as much)."""
+    return "".join(f"{p.url}\t{p.fingerprint}\t{p.weight}\n" for p in pages)
+
+
+def block_pages(text: str) -> list[BlockPage] | None:
+    """The pages `block_text` wrote, or None when the text is not what it writes."""
+    pages = []
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) != 3 or not fields[2].isdigit():
+            return None
+        pages.append(BlockPage(fields[0], fields[1], int(fields[2])))
+    return pages
+
+
 class PageCache:
     """Rendered pages by page key. Reading happens in worker processes (each opens the packs it
     needs); writing happens through `PackWriter`s, one per worker batch; the parent merges what
@@ -350,6 +376,9 @@ class PageCache:
         groups = _load_json_object(folder / "groups.json") if folder else {}
         self.groups = {fp: group for fp, value in groups.items() if (group := PageGroup.load(value))}
         self.used_groups: dict[str, PageGroup] = {}
+        blocks = _load_json_object(folder / "blocks.json") if folder else {}
+        self.blocks = {fp: text for fp, text in blocks.items() if isinstance(text, str)}
+        self.used_blocks: dict[str, str] = {}
 
     def find(self, key: str) -> Packed | None:
         return self.index.get(key)
@@ -362,6 +391,15 @@ class PageCache:
     def group_for(self, fingerprint: str) -> PageGroup | None:
         """The pages planned together under this fingerprint (see pages.spec.DeferredPages)."""
         return self.groups.get(fingerprint)
+
+    def block_for(self, fingerprint: str) -> list[BlockPage] | None:
+        """The pages of the block of this fingerprint (see pages.spec.PageBlock), when the cache
+        knows it and the page key of each (else None)."""
+        text = self.blocks.get(fingerprint)
+        pages = block_pages(text) if text is not None else None
+        if not pages or any(self.key_for(page.fingerprint) is None for page in pages):
+            return None
+        return pages
 
     def read(self, packed: Packed, handles: dict[str, int]) -> bytes | None:
         """The page's bytes, or None when the pack is gone, short or not what the index says."""
@@ -408,6 +446,9 @@ class PageCache:
         groups = {fp: g.saved() for fp, g in sorted(self.used_groups.items())
                   if all(member_fingerprint(fp, n) in fingerprints for n in range(len(g.urls)))}
         write_atomically(self.folder / "groups.json", json.dumps(groups).encode())
+        blocks = {fp: text for fp, text in sorted(self.used_blocks.items())
+                  if all(page.fingerprint in fingerprints for page in block_pages(text) or [None])}
+        write_atomically(self.folder / "blocks.json", json.dumps(blocks).encode())
 
     def _compacted(self, live: Mapping[str, int]) -> dict[str, Packed]:
         assert self.folder is not None

@@ -39,7 +39,7 @@ class Emitter:
     urls: Urls
     search: SearchIndex
     # Read once, not for each of the site's pages: see CHECK_FINGERPRINTS.
-    check_fingerprints: bool = field(default_factory=lambda: bool(os.environ.get(CHECK_FINGERPRINTS)))
+    check_fingerprints: bool = field(default_factory=lambda: check_fingerprints())
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +142,10 @@ def indexed_parts(em: Emitter, done: FinishedPages, staged: Mapping[str, Entry],
 # fingerprint gave: a fingerprint that misses something its page shows would otherwise leave a
 # stale page in the site, silently.
 CHECK_FINGERPRINTS = "COLLAB_CHECK_FINGERPRINTS"
+
+
+def check_fingerprints() -> bool:
+    return bool(os.environ.get(CHECK_FINGERPRINTS))
 
 
 class StaleFingerprint(AssertionError):

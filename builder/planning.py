@@ -9,12 +9,12 @@ from dataclasses import replace
 from functools import partial
 from typing import Callable, Iterable, Iterator
 
-from builder.cache import PageCache, PageGroup
-from builder.emit import Emitted
+from builder.cache import BlockPage, PageCache, PageGroup, block_text
+from builder.emit import Emitted, StaleFingerprint, check_fingerprints
 from builder.model import Problem
 from builder.pages import SECTIONS, PageSpec
 from builder.pages.context import SiteContext
-from builder.pages.spec import Deferred, DeferredPages, PlannedPages
+from builder.pages.spec import Deferred, DeferredPages, PageBlock, PlannedPages
 from builder.write import Staging
 
 
@@ -35,10 +35,12 @@ def planned(ctx: SiteContext, problems: list[Problem], scale: Callable[[], int] 
             yield batch
 
 
-def _resolved(items: Iterable[PageSpec | Deferred | DeferredPages], cache: PageCache | None
-              ) -> Iterator[PageSpec | Deferred]:
+def _resolved(items: Iterable[PageSpec | Deferred | DeferredPages | PageBlock],
+              cache: PageCache | None) -> Iterator[PageSpec | Deferred]:
     for item in items:
-        if isinstance(item, DeferredPages):
+        if isinstance(item, PageBlock):
+            yield from _resolved_block(item, cache)
+        elif isinstance(item, DeferredPages):
             yield from _resolved_group(item, cache)
         elif not isinstance(item, Deferred):
             yield item
@@ -70,6 +72,67 @@ def _resolved_group(item: DeferredPages, cache: PageCache | None) -> Iterator[Pa
     if cache is not None:
         cache.used_groups[item.fingerprint] = group
     yield from pages
+
+
+def _resolved_block(block: PageBlock, cache: PageCache | None) -> Iterator[PageSpec | Deferred]:
+    """The block's pages, unplanned when the cache knows the block and every page of it; else
+    resolved one by one, and remembered when each has a fingerprint and no problem."""
+    known = cache.block_for(block.fingerprint) if cache is not None and block.fingerprint else None
+    if known is not None:
+        if check_fingerprints():
+            _check_block(block, known)
+        cache.used_blocks[block.fingerprint] = cache.blocks[block.fingerprint]
+        again = _Replanned(block.pages)
+        yield from (Deferred(p.url, p.fingerprint, partial(again.plan, p.url),
+                             cache.key_for(p.fingerprint), weight=p.weight) for p in known)
+        return
+    pages: list[BlockPage] | None = []
+    for spec in _resolved(block.pages(), cache):
+        if pages is not None:
+            pages = _with_page(pages, spec)
+        yield spec
+    if cache is not None and block.fingerprint and pages:
+        cache.used_blocks[block.fingerprint] = block_text(pages)
+
+
+def _with_page(pages: list[BlockPage], spec: PageSpec | Deferred) -> list[BlockPage] | None:
+    """`pages` and the page of `spec`; None when a block cannot be remembered with it: it has
+    no fingerprint or problems (those are not kept), or a URL the cache's text cannot hold."""
+    if spec.fingerprint is None or spec.problems or not _plain(spec.url, spec.fingerprint):
+        return None
+    pages.append(BlockPage(spec.url, spec.fingerprint, spec.weight))
+    return pages
+
+
+def _plain(*texts: str) -> bool:
+    return not any("\t" in t or "\n" in t or "\r" in t for t in texts)
+
+
+class _Replanned:
+    """A known block's pages planned again, all at once, the first time one of them is needed
+    (its cached page is gone, or the fingerprints are checked)."""
+
+    def __init__(self, pages: Callable[[], Iterable[PageSpec | Deferred]]):
+        self._pages = pages
+        self._by_url: dict[str, PageSpec | Deferred] | None = None
+
+    def plan(self, url: str) -> PageSpec:
+        if self._by_url is None:
+            self._by_url = {spec.url: spec for spec in self._pages()}
+        spec = self._by_url.get(url)
+        if spec is None:
+            raise StaleFingerprint(f"{url}: its block's fingerprint stayed the same while the "
+                                   "block's pages changed")
+        return spec.plan() if isinstance(spec, Deferred) else spec
+
+
+def _check_block(block: PageBlock, known: list[BlockPage]) -> None:
+    """Under CHECK_FINGERPRINTS: the block's pages, each fingerprinted again, are those the
+    cache knows under the block's fingerprint."""
+    now = [(spec.url, spec.fingerprint, spec.weight) for spec in block.pages()]
+    if now != [(p.url, p.fingerprint, p.weight) for p in known]:
+        raise StaleFingerprint(f"{known[0].url}: the fingerprint of its block stayed the same "
+                               "while the fingerprints of the block's pages changed")
 
 
 def _nth_page(plan: Callable[[], PlannedPages], number: int) -> PageSpec:

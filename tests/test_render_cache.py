@@ -802,11 +802,46 @@ def test_a_fingerprint_that_misses_what_its_page_shows_stops_a_checked_build(tmp
     def blind(ctx, m, *thread):
         return real(ctx, m, *thread) and ctx.fingerprint("blind", ctx.message_keys[m.id])
     monkeypatch.setattr(messages, "message_fingerprint", blind)
+    a_reworded_reply_stops_a_checked_build(tmp_path, bucket)
+
+
+def test_a_block_fingerprint_that_misses_what_its_pages_show_stops_a_checked_build(
+        tmp_path, bucket, monkeypatch):
+    """Pages taken from the cache as a block are checked too: with the fingerprint of a run of
+    messages blind to their files, rewording a reply leaves the block as it was, and the build
+    stops instead of keeping the reply's old page."""
+    import builder.pages.messages as messages
+
+    def blind(ctx, run, around):
+        return ctx.fingerprint("blind", *(m.id for m in run))
+    monkeypatch.setattr(messages, "messages_fingerprint", blind)
+    a_reworded_reply_stops_a_checked_build(tmp_path, bucket)
+
+
+def a_reworded_reply_stops_a_checked_build(tmp_path: Path, bucket: Path) -> None:
     cache = tmp_path / "cache"
     run(tmp_path, bucket, cache, tmp_path / "a")
     reply_reworded(bucket)
     with pytest.raises(StaleFingerprint):
         run(tmp_path, bucket, cache, tmp_path / "b")
+
+
+@pytest.mark.parametrize("value", [
+    "",                                                  # no page
+    "/t/\tfp\n/u/\tfp2\n",                               # no weight
+    "/t/\tfp\tone\n",                                    # a weight that is no number
+    ["/t/", "fp", 1],
+])
+def test_a_page_block_that_is_not_what_the_build_writes_is_taken_for_unknown(tmp_path, value):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "index.json").write_text(json.dumps({"k": ["p", 0, 1, "d", None]}), encoding="utf-8")
+    (folder / "fingerprints.json").write_text(json.dumps({"fp": "k"}), encoding="utf-8")
+    (folder / "blocks.json").write_text(json.dumps({"bad": value, "good": "/t/\tfp\t3\n"}),
+                                        encoding="utf-8")
+    cache = PageCache(folder)
+    assert cache.block_for("bad") is None
+    assert [(p.url, p.weight) for p in cache.block_for("good")] == [("/t/", 3)]
 
 
 def test_whom_an_agent_writes_to_most_follows_its_messages_past_the_recent_ones(

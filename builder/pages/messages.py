@@ -15,7 +15,7 @@ from builder.model import Link, Message, Thread
 from builder.pages.context import SiteContext
 from builder.pages.paging import ListingPage, UrlFor, paged_listing
 from builder.pages.replies import numbered_pages, replies_shown, reply_listings
-from builder.pages.spec import Deferred, PageSpec, deferred
+from builder.pages.spec import Deferred, PageBlock, PageSpec, deferred
 from builder.pages.views import (Correspondent, Counted, Lively, SplitDays, agent_feed,
                                  archive_days, MessageView, body_under_title, drawn, lively,
                                  split_days)
@@ -47,7 +47,7 @@ class MessageListing:
     feed: Link | None = None
 
 
-def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
+def pages(ctx: SiteContext) -> Iterator[PageBlock]:
     c, urls = ctx.collab, ctx.urls
     by_type: dict[str, list[Message]] = {}
     for m in c.messages:
@@ -81,12 +81,46 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     for kind in types:
         yield from listing_pages(ctx, by_type[kind], lambda n, k=kind: urls.messages_by_type(k, n),
                                  MessageListing(f"Messages of type “{kind}”", kind=kind), types)
-    for m, around in zip(c.messages, neighbours(c.messages)):
-        thread = c.threads.get(m.id) or Thread(m.id, (), (), ())
+    around = neighbours(c.messages)
+    for first in range(0, len(c.messages), MESSAGE_BLOCK):
+        run = slice(first, first + MESSAGE_BLOCK)
+        yield PageBlock(messages_fingerprint(ctx, c.messages[run], around[run]),
+                        partial(message_pages, ctx, c.messages[run], around[run]))
+
+
+# Messages whose pages make one PageBlock: a new message changes its own block, its neighbour's
+# and those of the messages it answers; the others are taken from the cache as they are.
+MESSAGE_BLOCK = 100
+
+
+def message_pages(ctx: SiteContext, messages: Sequence[Message], around: Sequence[Neighbours]
+                  ) -> Iterator[PageSpec | Deferred]:
+    """The pages of these messages (`around`: their neighbours), with their numbered pages
+    of replies."""
+    for m, near in zip(messages, around):
+        thread = ctx.collab.threads.get(m.id) or Thread(m.id, (), (), ())
         *numbered, newest = reply_listings(ctx, m, thread.children)
-        yield deferred(newest.url, message_fingerprint(ctx, m, thread, newest, around),
-                       partial(message_page, ctx, m, newest, around))
+        yield deferred(newest.url, message_fingerprint(ctx, m, thread, newest, near),
+                       partial(message_page, ctx, m, newest, near))
         yield from numbered_pages(ctx, m, numbered)
+
+
+def messages_fingerprint(ctx: SiteContext, messages: Sequence[Message],
+                         around: Sequence[Neighbours]) -> str | None:
+    """A digest of everything the fingerprints of `message_pages` follow from (None when the
+    build cannot tell): each message's thread (what it answers, its replies, the refs that
+    name nothing), its neighbours, and the files of all of those and the results it names."""
+    parts: list[str | None] = []
+    for m, near in zip(messages, around):
+        thread = ctx.collab.threads.get(m.id) or Thread(m.id, (), (), ())
+        walked = tuple(n.id if n else None for n in (near.older, near.newer))
+        parts.append(repr((m.id, thread.parents, thread.children, thread.missing_refs, walked)))
+        parts += [ctx.message_keys.get(i) for i in (m.id, *thread.parents, *thread.children)]
+        parts += [ctx.message_keys.get(i) for i in walked if i]
+        parts += [ctx.record_key(r) for r in result_refs(m, ctx.results_by_file)]
+    if not ctx.fingerprint_salt or None in parts:
+        return None
+    return ctx.fingerprint("message pages", *parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +170,19 @@ def in_reply_to(answered: Answered, shown: int) -> InReplyTo:
 
 def listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
                   what: MessageListing, types: Sequence[str],
-                  latest: LatestOnly = LatestOnly()) -> Iterator[PageSpec | Deferred]:
-    """The pages of one listing (`what`). `types` are every message type there is (each page
-    links them); `latest`, what its latest page alone lists."""
+                  latest: LatestOnly = LatestOnly()) -> Iterator[PageBlock]:
+    """The pages of one listing (`what`), as one PageBlock. `types` are every message type
+    there is (each page links them); `latest`, what its latest page alone lists."""
+    shown = (url_for(None), url_for(1), what, tuple(types), latest, len(messages))
+    keys = [ctx.message_keys.get(m.id) for m in messages]
+    fingerprint = (ctx.fingerprint("messages.html listing", repr(shown), *keys)
+                   if ctx.fingerprint_salt and None not in keys else None)
+    yield PageBlock(fingerprint, partial(_listing_pages, ctx, messages, url_for, what, types, latest))
+
+
+def _listing_pages(ctx: SiteContext, messages: Sequence[Message], url_for: UrlFor,
+                   what: MessageListing, types: Sequence[str], latest: LatestOnly
+                   ) -> Iterator[PageSpec | Deferred]:
     listings = paged_listing(list(messages), ctx.config.limits.messages_per_page, url_for,
                              anchor=lambda m: ctx.urls.message_anchor(m.id),
                              when=lambda m: m.timestamp)

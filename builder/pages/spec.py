@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from builder.cache import member_fingerprint
 from builder.model import Problem
@@ -39,6 +39,19 @@ class Deferred:
     key: str | None = None
     problems: tuple[Problem, ...] = ()
     weight: int = 1
+
+
+@dataclass(frozen=True)
+class PageBlock:
+    """Pages a section can fingerprint as a whole, more cheaply than one by one (a run of
+    messages, a listing): `fingerprint` is a digest of everything the fingerprints of its pages
+    follow from (None: the section cannot tell), `pages()` gives them, PageSpecs and Deferreds.
+    The page cache remembers the URL, fingerprint and weight of each page under the block's
+    fingerprint: when it knows this one and every page's key, the build neither plans the
+    pages nor works out their own fingerprints (planning.planned)."""
+
+    fingerprint: str | None
+    pages: Callable[[], Iterable[PageSpec | Deferred]]
 
 
 def deferred(url: str, fingerprint: str | None, plan: Callable[[], PageSpec], weight: int = 1
