@@ -392,14 +392,15 @@ class PageCache:
         """The pages planned together under this fingerprint (see pages.spec.DeferredPages)."""
         return self.groups.get(fingerprint)
 
-    def block_for(self, fingerprint: str) -> list[BlockPage] | None:
-        """The pages of the block of this fingerprint (see pages.spec.PageBlock), when the cache
-        knows it and the page key of each (else None)."""
+    def block_for(self, fingerprint: str) -> list[tuple[BlockPage, str]] | None:
+        """The pages of the block of this fingerprint (see pages.spec.PageBlock), each with its
+        page key, when the cache knows the block and the key of each page (else None)."""
         text = self.blocks.get(fingerprint)
         pages = block_pages(text) if text is not None else None
-        if not pages or any(self.key_for(page.fingerprint) is None for page in pages):
+        keys = [self.key_for(page.fingerprint) for page in pages or ()]
+        if not pages or None in keys:
             return None
-        return pages
+        return list(zip(pages, keys))
 
     def read(self, packed: Packed, handles: dict[str, int]) -> bytes | None:
         """The page's bytes, or None when the pack is gone, short or not what the index says."""

@@ -83,8 +83,8 @@ def _resolved_block(block: PageBlock, cache: PageCache | None) -> Iterator[PageS
             _check_block(block, known)
         cache.used_blocks[block.fingerprint] = cache.blocks[block.fingerprint]
         again = _Replanned(block.pages)
-        yield from (Deferred(p.url, p.fingerprint, partial(again.plan, p.url),
-                             cache.key_for(p.fingerprint), weight=p.weight) for p in known)
+        yield from (Deferred(p.url, p.fingerprint, partial(again.plan, p.url), key, weight=p.weight)
+                    for p, key in known)
         return
     pages: list[BlockPage] | None = []
     for spec in _resolved(block.pages(), cache):
@@ -126,12 +126,12 @@ class _Replanned:
         return spec.plan() if isinstance(spec, Deferred) else spec
 
 
-def _check_block(block: PageBlock, known: list[BlockPage]) -> None:
+def _check_block(block: PageBlock, known: list[tuple[BlockPage, str]]) -> None:
     """Under CHECK_FINGERPRINTS: the block's pages, each fingerprinted again, are those the
     cache knows under the block's fingerprint."""
     now = [(spec.url, spec.fingerprint, spec.weight) for spec in block.pages()]
-    if now != [(p.url, p.fingerprint, p.weight) for p in known]:
-        raise StaleFingerprint(f"{known[0].url}: the fingerprint of its block stayed the same "
+    if now != [(p.url, p.fingerprint, p.weight) for p, _ in known]:
+        raise StaleFingerprint(f"{known[0][0].url}: the fingerprint of its block stayed the same "
                                "while the fingerprints of the block's pages changed")
 
 

@@ -841,7 +841,7 @@ def test_a_page_block_that_is_not_what_the_build_writes_is_taken_for_unknown(tmp
                                         encoding="utf-8")
     cache = PageCache(folder)
     assert cache.block_for("bad") is None
-    assert [(p.url, p.weight) for p in cache.block_for("good")] == [("/t/", 3)]
+    assert [(p.url, p.weight, key) for p, key in cache.block_for("good")] == [("/t/", 3, "k")]
 
 
 def test_whom_an_agent_writes_to_most_follows_its_messages_past_the_recent_ones(

@@ -16,6 +16,7 @@ under a path (https://host/sub/) cannot own it, so it gets none, and the build r
 submit its sitemap to search engines instead."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Iterator, Sequence
 from xml.sax.saxutils import escape
 
@@ -23,13 +24,13 @@ from builder import feeds
 from builder import format as fmt
 from builder.model import NOTE, Message, Problem
 from builder.pages.context import SiteContext
-from builder.pages.spec import PageSpec
+from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.urls import base_path, origin_of
 
 MESSAGES_PER_SITEMAP = feeds.FEED_SIZE   # no more than the feed holds: it lists the block not yet full
 
 
-def pages(ctx: SiteContext) -> Iterator[PageSpec]:
+def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     origin = origin_of(ctx.config.site.base_url)
     if not origin:
         return
@@ -38,8 +39,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     yield PageSpec(parts[0], data=urlset(origin, site_pages(ctx)))
     for number, block in enumerate(full_blocks(ctx.collab.messages, MESSAGES_PER_SITEMAP), 1):
         parts.append(urls.sitemap_part(f"messages-{number}"))
-        yield PageSpec(parts[-1], data=urlset(origin, [(urls.message(m.id), fmt.iso(m.timestamp))
-                                                        for m in block]))
+        yield deferred(parts[-1], messages_fingerprint(ctx, origin, block),
+                       partial(messages_sitemap, ctx, parts[-1], origin, block))
     base_url = ctx.config.site.base_url
     if base_path(base_url) != "/":
         yield PageSpec(urls.sitemap(), data=sitemap_index(origin, parts),
@@ -48,6 +49,21 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
     yield PageSpec(urls.sitemap(), data=sitemap_index(origin, parts))
     yield PageSpec(urls.robots(), data=robots(origin, urls.sitemap(),
                                                         urls.file("feeds/messages.xml")))
+
+
+def messages_sitemap(ctx: SiteContext, url: str, origin: str, block: Sequence[Message]
+                     ) -> PageSpec:
+    return PageSpec(url, data=urlset(origin, [(ctx.urls.message(m.id), fmt.iso(m.timestamp))
+                                              for m in block]))
+
+
+def messages_fingerprint(ctx: SiteContext, origin: str, block: Sequence[Message]) -> str | None:
+    """A digest of what `messages_sitemap` lists (None when the build cannot tell): the files
+    of its messages (their ids and times)."""
+    keys = [ctx.message_keys.get(m.id) for m in block]
+    if not ctx.fingerprint_salt or None in keys:
+        return None
+    return ctx.fingerprint("sitemap", origin, *keys)
 
 
 def no_robots_under_a_path(base_url: str, sitemap: str) -> Problem:
