@@ -6,11 +6,7 @@ As `Emitted` records a page took about 900 bytes (its path, four sha256 digests 
 small objects), 100 MiB at 100,000 messages, held through the render stage, whose workers are
 forked from this process. Here every column is packed: digests as 32 bytes each, numbers in
 arrays, texts (paths, search times) in one buffer each, and a None as a byte, about 250 bytes a
-page (440 with a string object per path and time and a dict entry per None). At 100,000
-messages (256,000 files) the record holds 45 MiB less, but the build process's RSS at the end
-of the render stage was 689 MiB, was 699 (one build each, on a busy machine): most of what the
-strings took lay in memory Python keeps for its small objects anyway, freed by the planning
-before them."""
+page."""
 from __future__ import annotations
 
 from array import array
