@@ -82,9 +82,11 @@ def _visit_every_page(browser, origin: str, paths: list[str], tabs: int = 4) -> 
 def test_payload_text_is_shown_escaped(hostile_site):
     _, out = hostile_site
     home = (out / "index.html").read_text()
-    # the method cell shows the payload as text, escaped in the attribute and in the text
-    assert ('title="&lt;img src=x onerror=alert(&#39;p02&#39;)&gt;">'
-            "&lt;img src=x onerror=alert(&#39;p02&#39;)&gt;</td>") in home
+    # the method cell shows the payload as text, escaped in the attributes and in the text, and
+    # so does the description under it
+    payload = "&lt;img src=x onerror=alert(&#39;p02&#39;)&gt;"
+    assert (f'data-text="{payload}">{payload}<span class="desc" title="{payload}">{payload}'
+            "</span></td>") in home
     assert "<script>alert(" not in home
     seen_template_text = False
     for page in out.rglob("*.html"):

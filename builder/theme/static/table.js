@@ -51,7 +51,8 @@
   function cellValue(row, index, kind) {
     var cell = row.cells[index];
     if (!cell) return kind === "number" ? NaN : "";
-    var raw = cell.hasAttribute("data-value") ? cell.getAttribute("data-value") : cell.textContent;
+    var raw = cell.hasAttribute("data-value") ? cell.getAttribute("data-value")
+      : cell.hasAttribute("data-text") ? cell.getAttribute("data-text") : cell.textContent;
     if (kind === "number") return raw === "" ? NaN : parseFloat(raw);
     return raw.trim().toLowerCase();
   }
@@ -441,8 +442,9 @@
     },
     method: function (td, row) {
       td.className = "method";
-      td.title = row.description;
+      td.setAttribute("data-text", row.method);
       text(td, row.method || "—");
+      if (row.description) td.appendChild(make("span", "desc", row.description)).title = row.description;
     },
     date: function (td, row) {
       td.className = "date";
@@ -656,7 +658,8 @@
       var raw = cell.getAttribute("data-value");
       return raw === "" ? null : NUMBER.test(raw) ? Number(raw) : raw;
     }
-    var value = cell.textContent.replace(/\s+/g, " ").trim();
+    var shown = cell.hasAttribute("data-text") ? cell.getAttribute("data-text") : cell.textContent;
+    var value = shown.replace(/\s+/g, " ").trim();
     return value === "" || value === "—" ? null : value;
   }
 
