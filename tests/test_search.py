@@ -9,6 +9,7 @@ import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
+from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from builder import format as fmt, pagefind_format, restore, search
 from builder.cache import PageCache, RenderCache
 from builder.cli import main
+from builder.pages.search import commonest_type
 from builder.search import SearchIndex, stable_bundle
 from builder.search_plan import (
     LEVELS, LONGEST_WORD, NO_TIME, PageRecord, indexed_part, page_record, plan_shards,
@@ -116,7 +118,7 @@ def test_an_empty_search_page_says_what_is_searched_and_offers_searches_to_start
                                      "messages, results, agents, people, traces and taskforces: ")
     home = soup(demo_site / "index.html")
     leader = text_of(home.select_one(".headline .leader a"))
-    method = text_of(home.select_one("#lb-best tbody tr td.method"))
+    method = home.select_one("#lb-best tbody tr td.method")["data-text"]
     offered = {name: {o.get("value", text_of(o))
                       for o in page.select(f"select[name={name}] option")}
                for name in ("kind", "type", "sort")}
@@ -134,6 +136,24 @@ def test_an_empty_search_page_says_what_is_searched_and_offers_searches_to_start
     assert queries[:2] == [{"q": leader}, {"q": method}]          # the leader, the best's method
     assert queries[2]["type"] and queries[2]["kind"] == "message" and queries[2]["sort"] == "newest"
     assert queries[3]["kind"] == "result" and queries[3]["from"] == queries[3]["to"]
+
+
+def test_the_example_of_a_type_keeps_to_its_choice_until_a_new_day():
+    """Two types within a message of each other swapped the empty page's example "type: …"
+    with each new message (and rewrote the search page): a tie goes to the first name, and
+    the messages of the newest day count from the next day on."""
+    def messages(*typed):
+        return [SimpleNamespace(type=kind, timestamp=datetime(2026, 7, day, 12, tzinfo=timezone.utc))
+                for day, kind in typed]
+
+    tied = [(6, "status"), (6, "claim"), (7, "claim"), (7, "status"), (7, "agent"), (7, "agent")]
+    assert commonest_type(messages(*tied)) == "claim"
+    assert commonest_type(messages(*reversed(tied))) == "claim"       # whatever the files' order
+    today = tied + [(8, "status"), (8, "status")]
+    assert commonest_type(messages(*today)) == "claim"               # the newest day waits
+    assert commonest_type(messages(*today, (9, "agent"))) == "status"    # counted the next day
+    assert commonest_type(messages((8, "status"), (8, "claim"))) == "claim"    # one day: all
+    assert commonest_type(messages((8, "agent"))) == ""
 
 
 def test_the_date_fields_offer_the_days_of_the_pages_a_search_narrows_by_day(demo_site):

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from builder import format as fmt
 from builder.assemble import is_person
-from builder.model import Collab
+from builder.model import DEFAULT_MESSAGE_TYPE, Collab, Message
 from builder.pages.context import SiteContext
 from builder.pages.spec import PageSpec
 from builder.render import content_security_policy
@@ -52,9 +52,8 @@ def examples(ctx: SiteContext) -> list[Example]:
         if best.method:
             found.append(Example(best.method, urls.search_for(q=best.method),
                                  "the current best's method, wherever it is named"))
-    types = Counter(m.type for m in c.messages if m.type != "agent")
-    if types:
-        kind = min(types, key=lambda t: (-types[t], t))
+    kind = commonest_type(c.messages)
+    if kind:
         found.append(Example(f"type: {kind}",
                              urls.search_for(kind="message", type=kind, sort="newest"),
                              f"every message of type {kind}, newest first, without a word"))
@@ -65,6 +64,17 @@ def examples(ctx: SiteContext) -> list[Example]:
                              urls.search_for(kind="result", from_=day, to=day, sort="newest"),
                              "the results posted on the newest day"))
     return found
+
+
+def commonest_type(messages: Sequence[Message]) -> str:
+    """The type of most messages but the default one ("" if none), a tie going to the first
+    name. Counted over the days before the newest message's (every day while there is one):
+    two types within a message of each other swapped the example with each new message, a
+    search page rewritten; it changes with a new day now, as the page's days do."""
+    newest = max((fmt.iso_day(m.timestamp) for m in messages), default="")
+    before = [m for m in messages if m.timestamp and fmt.iso_day(m.timestamp) < newest]
+    types = Counter(m.type for m in before or messages if m.type != DEFAULT_MESSAGE_TYPE)
+    return min(types, key=lambda t: (-types[t], t), default="")
 
 
 def dated_page_times(c: Collab) -> Iterator[datetime | None]:
