@@ -143,7 +143,7 @@ def test_the_example_of_a_type_keeps_to_its_choice_until_a_new_day():
     with each new message (and rewrote the search page): a tie goes to the first name, and
     the messages of the newest day count from the next day on."""
     def messages(*typed):
-        return [SimpleNamespace(type=kind, timestamp=datetime(2026, 7, day, 12, tzinfo=timezone.utc))
+        return [SimpleNamespace(type=kind, timestamp=datetime(2026, 7, day, tzinfo=timezone.utc))
                 for day, kind in typed]
 
     tied = [(6, "status"), (6, "claim"), (7, "claim"), (7, "status"), (7, "agent"), (7, "agent")]

@@ -284,7 +284,8 @@ def test_a_method_name_stays_on_one_line_on_a_desktop(browser, served, path):
 # [text, lines] of each method cell's name, the description under it left out.
 METHOD_LINES = """tds => tds.map(td => { const range = document.createRange();
     range.selectNodeContents(td.firstChild);
-    return [td.firstChild.data, new Set([...range.getClientRects()].map(r => Math.round(r.bottom))).size]; })"""
+    const bottoms = [...range.getClientRects()].map(r => Math.round(r.bottom));
+    return [td.firstChild.data, new Set(bottoms).size]; })"""
 
 
 # Each described row: [the description's lines, cut with "…" (wider than its box), its tooltip
@@ -316,7 +317,8 @@ def test_on_a_phone_a_leaderboard_card_shows_its_description_in_up_to_three_line
     origin, _ = served
     page = visit(browser, origin, "/", viewport=PHONE)
     shown = page.locator("#lb-best td.method .desc").evaluate_all(
-        "spans => spans.map(s => Math.round(s.clientHeight / parseFloat(getComputedStyle(s).lineHeight)))")
+        "ss => ss.map(s => Math.round(s.clientHeight / parseFloat(getComputedStyle(s).lineHeight)))"
+    )
     assert len(shown) > 15 and max(shown) == 3 and min(shown) < 3    # the longest cut at three
     assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
     page.context.close()
