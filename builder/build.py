@@ -76,11 +76,12 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
                                                digest):
         restoring, last = restored_site(restoring, Path(out))
     if last is not None and last.get("input") == digest:
-        how = "left as it is" if restoring is None else "restored from the render caches"
+        restored = restore.finish(restoring)
+        how = "restored from the render caches" if restored else "left as it is"
         log(f"nothing changed since the last build of {out}: site {how} "
             f"({time.perf_counter() - started:.2f}s)")
         return unchanged_report(Path(out), last, time.perf_counter() - started,
-                                source.bucket.note)
+                                source.bucket.note, restored)
     looking = look_over_later(Path(out)) if restoring is None else None
     caches = Caches.open(config.render_cache_dir(), files)     # not read when nothing changed
     theme = static_files(config.theme_path())
@@ -160,13 +161,15 @@ def site_at_output(config: Config, out: Path) -> Mapping[str, Any] | None:
 
 
 def unchanged_report(out: Path, manifest: Mapping[str, Any], seconds: float,
-                     note: str) -> BuildReport:
+                     note: str, restored: int = 0) -> BuildReport:
+    """`restored`: the files the output folder got from the render caches (0: it held the site)."""
     problems = tuple(Problem(path, reason, level)
                      for level, key in ((PROBLEM, "problems"), (NOTE, "notes"))
                      for path, reason in manifest.get(key, []))
     return BuildReport(out=out, pages=0, files=len(manifest.get("files", {})), problems=problems,
                        written=WriteReport((), len(manifest.get("files", {})), ()),
-                       seconds=seconds, source_note=note, counts=manifest.get("counts", {}))
+                       seconds=seconds, source_note=note, counts=manifest.get("counts", {}),
+                       restored=restored)
 
 
 @dataclass(frozen=True)

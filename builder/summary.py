@@ -26,20 +26,30 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
 
 def build_markdown(report: BuildReport) -> str:
-    w = report.written
-    if report.pages == 0 and not w.written:
-        lines = ["### collab-site build", "", "No input changed since the last build: the site "
-                 f"is left as it is ({fmt.count(report.files)} files)."]
-    else:
-        lines = ["### collab-site build", "",
-                 f"{fmt.count(report.pages)} pages, {fmt.count(report.files)} files: "
-                 f"{fmt.count(len(w.written) + 1)} written (the manifest too), "
-                 f"{fmt.count(w.unchanged)} unchanged, "
-                 f"{fmt.count(len(w.removed))} removed."]
+    lines = ["### collab-site build", "", what_was_built(report)]
     if report.source_note:
         lines += ["", text(report.source_note)]
     lines += ["", *problem_lines(report)]
     return "\n".join(lines) + "\n"
+
+
+def what_was_built(report: BuildReport) -> str:
+    """The build in a line: what it rendered, took from the render cache and wrote. A runner
+    without the site folder starts from the last site, restored from the render cache: a site
+    restored whole was said to be "left as it is"."""
+    w, files = report.written, fmt.count(report.files)
+    if report.pages == 0 and not w.written:
+        kept = (f"was restored whole from the render cache, as the last build made it ({files} "
+                "files written)" if report.restored else f"is left as it is ({files} files)")
+        return f"No input changed since the last build: the site {kept}; nothing was rendered."
+    line = (f"{fmt.count(report.pages)} pages ({fmt.count(report.rendered)} rendered, "
+            f"{fmt.count(report.pages - report.rendered)} from the render cache), {files} files: "
+            f"{fmt.count(len(w.written) + 1)} written (the manifest too), "
+            f"{fmt.count(w.unchanged)} unchanged, {fmt.count(len(w.removed))} removed.")
+    if report.restored:
+        line += (f" The output folder started as the last site: {fmt.count(report.restored)} "
+                 "files restored from the render cache.")
+    return line
 
 
 def problem_lines(report: BuildReport) -> list[str]:

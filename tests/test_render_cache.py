@@ -221,6 +221,7 @@ def test_a_fresh_runner_with_nothing_new_restores_the_last_site_and_stops_there(
     tmp_path, bucket, cache = primed.folder, primed.bucket, primed.cache
     again = run(tmp_path, bucket, cache, tmp_path / "fresh-runner")
     assert again.pages == 0 and not again.written.written
+    assert again.restored == again.files                        # what its summary says
     assert files(tmp_path / "fresh-runner") == files(tmp_path / "a")
     assert ((tmp_path / "fresh-runner" / "manifest.json").read_bytes()
             == (tmp_path / "a" / "manifest.json").read_bytes())

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
+from builder.build import BuildReport
 from builder.cli import main
 from builder.publish import PublishOutcome
-from builder.summary import publish_markdown
+from builder.summary import publish_markdown, what_was_built
+from builder.write import WriteReport
 from tests.conftest import FIXTURES
 from tests.hub_fixtures import TOKEN
 from tests.test_publish import SPACE, base_pages, write_site
@@ -32,7 +35,7 @@ def test_build_summary_counts_pages_and_files_and_lists_problems_as_plain_text(t
     assert main(args) == 0
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n### collab-site build")      # appended, not replaced
-    assert " pages, " in text and " written (the manifest too), 0 unchanged, 0 removed" in text
+    assert " pages (" in text and " written (the manifest too), 0 unchanged, 0 removed" in text
     files, written = re.search(r"([\d,]+) files: ([\d,]+) written", text).groups()
     assert files == written                   # a first build writes every file
     assert re.search(r"<summary>\d+ problem\(s\), 0 note\(s\) in the build report</summary>", text)
@@ -42,6 +45,28 @@ def test_build_summary_counts_pages_and_files_and_lists_problems_as_plain_text(t
 
     assert main(args) == 0                                               # nothing changed
     assert "No input changed since the last build" in summary.read_text(encoding="utf-8")
+
+
+def _report(pages=0, rendered=0, written=(), unchanged=1043, restored=0):
+    return BuildReport(out=Path("site"), pages=pages, files=1043, problems=(),
+                       written=WriteReport(written, unchanged, ()), seconds=1.0, source_note="",
+                       counts={}, rendered=rendered, restored=restored)
+
+
+def test_build_summary_says_whether_the_site_was_kept_restored_or_rebuilt_from_the_cache():
+    """A cron run on a fresh runner writes the last site from the render cache: its summary
+    said the site was "left as it is", and a run that rendered 12 pages of 519 gave no hint of
+    the 507 it took from the cache."""
+    assert what_was_built(_report()) == ("No input changed since the last build: the site is "
+                                         "left as it is (1,043 files); nothing was rendered.")
+    restored = what_was_built(_report(restored=1043))
+    assert "left as it is" not in restored
+    assert "restored whole from the render cache, as the last build made it (1,043 files" in restored
+    changed = what_was_built(_report(519, 12, tuple(f"p{n}" for n in range(19)), 1023, 1040))
+    assert changed == ("519 pages (12 rendered, 507 from the render cache), 1,043 files: "
+                       "20 written (the manifest too), 1,023 unchanged, 0 removed. The output "
+                       "folder started as the last site: 1,040 files restored from the render "
+                       "cache.")
 
 
 def test_publish_summary_names_the_changes_and_links_the_commit(hub, tmp_path, monkeypatch):
