@@ -550,6 +550,21 @@ def test_on_a_small_phone_the_newer_message_reads_from_the_left_with_its_author_
     page.context.close()
 
 
+@pytest.mark.parametrize("width", [320, 375])
+def test_on_a_phone_the_archives_types_and_discussions_keep_names_whole(browser, served, width):
+    """The messages archive broke its types and its lively discussions' agents at a hyphen:
+    "experiment-" / "proposal", "by marlin-" / "2", "ferrite-" / "2, 2026-07-29"."""
+    origin, _ = served
+    page = visit(browser, origin, "/messages/", "light", {"width": width, "height": 700})
+    types = lines_of_each(page.locator("nav.filters a"))
+    names = lines_of_each(page.locator(".lively .who"))
+    assert any("-" in text for text, _ in types) and any("-" in text for text, _ in names)
+    assert [text for text, lines in types + names if lines > 1] == []
+    assert page.locator(".lively a .who").first.evaluate(
+        "e => getComputedStyle(e).textDecorationLine") == "underline"     # a link's, underlined
+    page.context.close()
+
+
 @pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, PHONE], ids=["320", "phone"])
 def test_on_a_phone_the_traces_counts_stand_two_a_line(browser, served, viewport):
     """One count a line (tokens, sessions counted, without token data, agents) took 340 pixels
