@@ -364,6 +364,21 @@ def test_between_a_tablet_and_1280_pixels_the_traces_table_fits_its_box(browser,
     page.context.close()
 
 
+@pytest.mark.parametrize("width", [901, 1024, 1100])
+def test_between_a_tablet_and_1200_pixels_the_roster_fits_its_box(browser, served, width):
+    """From 901 to 1,199 pixels the roster was 1,046 pixels wide: the page scrolled sideways,
+    its best scores past the edge, its models and harnesses broken inside a word ("deeps / eek-
+    v3.2", "openhan / ds")."""
+    origin, _ = served
+    page = visit(browser, origin, "/agents/", viewport={"width": width, "height": 900})
+    wrap = page.locator(".table-wrap:has(#roster)")
+    assert wrap.evaluate("(e) => e.scrollWidth <= e.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    words = lines_of_each(page.locator("#roster :is(td.model, td.harness)"))
+    assert [text for text, lines in words if "-" not in text and lines > 1] == []
+    page.context.close()
+
+
 @pytest.mark.parametrize("path", ["/", "/results/"])
 def test_on_an_ipad_upright_a_results_table_is_cards_with_nothing_cut_off(browser, served, path):
     """At 834 pixels (an iPad Pro upright; 810 and 820 for the other iPads) the results table
