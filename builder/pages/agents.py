@@ -19,7 +19,7 @@ from builder.pages.results import ResultsListing, index_fingerprint, index_page
 from builder.pages.spec import Deferred, PageSpec, deferred
 from builder.pages.trace_header import named_result, result_by_score
 from builder.pages.views import (AgentView, BestPlace, LeadLink, ResultRow, agent_counts,
-                                 agent_feed, charter, drawn, top_pairs, trace_summary,
+                                 agent_feed, charter, top_pairs, trace_summary,
                                  without_title)
 from builder.urls import hf_user_url
 
@@ -136,7 +136,7 @@ def agent_fingerprint(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEnt
         return None
     shown = (agent_view(ctx, a, best), place, len(messages), str(ctx.agent_history.get(a.id, "")),
              ctx.links_key(a.bio, folder_of(a.source_path)), a.id in ctx.to_agent_messages,
-             memberships(ctx, a), ctx.writes_to(a.id), drawn(ctx.agent_days(a.id)), ctx.verdicts,
+             memberships(ctx, a), ctx.writes_to(a.id), ctx.agent_activity(a.id), ctx.verdicts,
              ctx.columns)
     return ctx.fingerprint("agent.html", repr(shown), str(len(records)), *records, *recent)
 
@@ -165,7 +165,7 @@ def agent_page(ctx: SiteContext, a: Agent, ranked: Mapping[str, RankedEntry],
         results_url=ctx.urls.agent_results(a.id) if all_results > len(rows) else "",
         messages=[ctx.message_views[m.id] for m in reversed(messages[-RECENT_MESSAGES:])],
         message_count=len(messages), messages_url=ctx.urls.messages_by_agent(a.id),
-        activity=drawn(ctx.agent_days(a.id)),
+        activity=ctx.agent_activity(a.id),
         to_url=ctx.urls.messages_to_agent(a.id) if a.id in ctx.to_agent_messages else "",
         # Not whom it hears from most: its page would change with others' messages (the
         # listing of messages to it says).

@@ -24,8 +24,8 @@ from builder.markdown import (ENGINE, Linker, MarkdownRenderer, excerpt_of_html,
 from builder.model import Collab, Link, Message, RankedEntry, Result, Taskforce, Trace
 from builder.pages.views import (ColumnFormat, Correspondent, Counted, DayGroup, MessageView,
                                  ResultRow, SplitDays, aligned_rows, archive_days, column_format,
-                                 correspondents, day_anchor, message_view, result_row,
-                                 telling_topic)
+                                 correspondents, day_anchor, drawn, message_view,
+                                 result_row, telling_topic)
 from builder.parallel import parallel_map
 from builder.sparkline import Point, sparkline
 from builder.transcript import LoadedTranscript
@@ -309,6 +309,7 @@ class SiteContext:
     verdicts: bool = True                 # some result has a verdict (data.ScoreColumns.verification)
     columns: ColumnFormat = ColumnFormat()  # how tables write scores: a page with one follows from it
     _record_keys: dict = field(default_factory=dict, repr=False, compare=False)
+    _agent_days: dict = field(default_factory=dict, repr=False, compare=False)
 
     def base_context(self, title: str, section: str, url: str, description: str = "", *,
                      dated: bool = False, article: bool = False, same_as: str | None = None,
@@ -399,9 +400,22 @@ class SiteContext:
 
     def agent_days(self, agent: str) -> tuple[Counted, ...]:
         """The days of the agent's messages, each where its listing ("Messages by") lists it."""
-        return archive_days(self.by_agent_messages.get(agent, ()),
-                            functools.partial(self.urls.messages_by_agent, agent),
-                            self.config.limits.messages_per_page)
+        return self._days_drawn(agent)[0]
+
+    def agent_activity(self, agent: str) -> Markup:
+        """The agent's messages per day, as bars (views.drawn of its days)."""
+        return self._days_drawn(agent)[1]
+
+    def _days_drawn(self, agent: str) -> tuple[tuple[Counted, ...], Markup]:
+        """The agent's days and their bars, worked out once per build: its listing, its page
+        and their fingerprints show them."""
+        found = self._agent_days.get(agent)
+        if found is None:
+            days = archive_days(self.by_agent_messages.get(agent, ()),
+                                functools.partial(self.urls.messages_by_agent, agent),
+                                self.config.limits.messages_per_page)
+            found = self._agent_days[agent] = (days, drawn(days))
+        return found
 
     def heard_from(self, agent: str) -> tuple[Correspondent, ...]:
         """The agents that wrote to `agent` most."""

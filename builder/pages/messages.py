@@ -69,7 +69,8 @@ def pages(ctx: SiteContext) -> Iterator[PageBlock]:
                                  MessageListing(f"Messages by {agent}", agent, other=to,
                                                 feed=agent_feed(urls, agent)), types,
                                  LatestOnly(days=days, often_label="Writes most to",
-                                            often=ctx.writes_to(agent), activity=drawn(days)))
+                                            often=ctx.writes_to(agent),
+                                            activity=ctx.agent_activity(agent)))
     for agent, msgs in sorted(ctx.to_agent_messages.items()):
         by = (Link(f"Messages by {agent}", urls.messages_by_agent(agent))
               if agent in ctx.by_agent_messages else None)
