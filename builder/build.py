@@ -32,9 +32,9 @@ from builder.pages import build_report
 from builder.pages.context import (Site, SiteContext, body_salt, linker_for, make_context,
                                    render_bodies)
 from builder.pages.spec import PageSpec
-from builder.parallel import (Running, WorkerError, background, collect, give_back_free_memory,
-                              start, worker_count)
-from builder.planning import batch_scale, cheap_in_process, planned
+from builder.parallel import (Running, WorkerError, background, collect, finished,
+                              give_back_free_memory, start, worker_count)
+from builder.planning import batch_scale, cheap_in_process, planned, planned_ahead
 from builder.readers import read_inputs, read_results
 from builder.readers.traces import load_transcript, log_key
 from builder.render import (THEME, CompiledTemplates, content_security_policy, fingerprint,
@@ -224,6 +224,10 @@ class Output:
     restoring: Running | None = None
     looking: Running | None = None
 
+    def busy(self) -> bool:
+        """Whether the restoring or the look over is still going on."""
+        return not (finished(self.restoring) and finished(self.looking))
+
 
 def look_over_later(out: Path) -> Running | None:
     """The site kept at `out`, looked over on another core while the build reads the bucket
@@ -255,11 +259,13 @@ def render_collaboration(config: Config, source: Source, caches: Caches, env: En
     urls, salt = site_urls(config), page_salt(env, code)
     ctx = site_context(collab, config, bucket, caches, chart, theme, code, urls, inputs.keys, salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
-    restored = restore.finish(output.restoring)
-    kept = kept_site(output.looking)
-    em = Emitter(begin(output.folder, written_now=restored > 0, kept=kept), caches.pages, salt,
-                 env, urls, SearchIndex(config.render_cache_dir()))
-    return render_pages(ctx, em, restored)
+
+    def emitter() -> tuple[Emitter, int]:
+        restored = restore.finish(output.restoring)
+        staging = begin(output.folder, written_now=restored > 0, kept=kept_site(output.looking))
+        return (Emitter(staging, caches.pages, salt, env, urls,
+                        SearchIndex(config.render_cache_dir())), restored)
+    return render_pages(ctx, caches.pages, Opening(emitter, output.busy))
 
 
 def chart_from_results(source: Source, config: Config, caches: Caches, code: str, salt: str
@@ -379,23 +385,39 @@ class SiteFiles:
     rendered: int                        # of which rendered now (the others: page cache)
 
 
-def render_pages(ctx: SiteContext, em: Emitter, restored: int = 0) -> RenderedPages:
+@dataclass(frozen=True)
+class Opening:
+    """How the pages' emitter is had: `emitter()` waits for the output folder (the last site
+    restored there, or looked over) and gives the emitter, with the number of files restored;
+    `busy()` says whether that would wait."""
+
+    emitter: Callable[[], tuple[Emitter, int]]
+    busy: Callable[[], bool] = lambda: False
+
+
+def render_pages(ctx: SiteContext, cache: PageCache, opening: Opening) -> RenderedPages:
     """Every page of every section, rendered (or reused) and written as it comes, on every core;
     the next batch is planned while workers render the current one (short-lived workers copy
     little of the memory they share with this process). What a batch's planning freed (its
     pages' contexts, the message bodies they showed) goes back to the system before the next
-    workers fork. The build report comes after them, so it lists the problems found while
-    planning too."""
+    workers fork. The first batches are planned while the output folder is still being
+    restored or looked over on another core (planning.planned_ahead). The build report comes
+    after them, so it lists the problems found while planning too."""
     found: list[Problem] = []
     done = FinishedPages()
-    running, last = None, []
-    for batch in planned(ctx, found, lambda: batch_scale(last), em.pages):
+    running, last, em, restored = None, [], None, 0
+    batches = planned(ctx, found, lambda: batch_scale(last), cache)
+    for batch in planned_ahead(batches, opening.busy):
+        if em is None:
+            em, restored = opening.emitter()
         if running:
             last = collect(running)
             done.add(last)
             give_back_free_memory()
         running = start(partial(emit_all, em), batch, per_share=True,
                         workers=1 if cheap_in_process(batch, em.staging) else None)
+    if em is None:
+        em, restored = opening.emitter()
     done.add(collect(running) if running else [])
     done.add(emit_all(em, [build_report.page(ctx, ctx.collab.problems + tuple(found))]))
     collab = _with_problems(ctx.collab, tuple(found))

@@ -76,6 +76,13 @@ def background(job: Callable[[], R]) -> Running:
     return Running(done=None, workers=(worker,))
 
 
+def finished(running: Running | None) -> bool:
+    """Whether the work of `background` is done (nothing to wait for: None, or run in-process),
+    so that `collect` returns at once. Its worker sends its one result as it ends."""
+    return running is None or running.done is not None or all(
+        receive.poll() for _, receive in running.workers)
+
+
 def collect(running: Running) -> list:
     """The results of every worker, in the order of the items; the workers' chunks are read as
     they come from all of them at once (a worker waiting on a full pipe would stall)."""

@@ -35,6 +35,22 @@ def planned(ctx: SiteContext, problems: list[Problem], scale: Callable[[], int] 
             yield batch
 
 
+def planned_ahead(batches: Iterable[list[PageSpec | Deferred]], busy: Callable[[], bool],
+                  most: int | None = None) -> Iterator[list[PageSpec | Deferred]]:
+    """`batches`, the first ones planned at once while `busy()` (the output folder is being
+    restored on another core: a fresh runner's cron run planned most of its pages in that
+    time), holding at most `most` (PLAN_AHEAD) planned pages, as a batch may (Deferreds hold
+    little); then as they come."""
+    batches, held, planned_pages = iter(batches), [], 0
+    for batch in batches:
+        held.append(batch)
+        planned_pages += sum(isinstance(spec, PageSpec) for spec in batch)
+        if planned_pages >= (most or PLAN_AHEAD) or not busy():
+            break
+    yield from held
+    yield from batches
+
+
 def _resolved(items: Iterable[PageSpec | Deferred | DeferredPages | PageBlock],
               cache: PageCache | None) -> Iterator[PageSpec | Deferred]:
     for item in items:

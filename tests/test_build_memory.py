@@ -106,10 +106,10 @@ def test_a_message_body_is_let_go_of_once_its_page_is_planned_and_never_rendered
     rendered_again: list[str] = []
     real_render_pages, real_render = build_module.render_pages, MarkdownRenderer.render
 
-    def render_pages(ctx, em, restored=0):
+    def render_pages(ctx, *args):
         seen["ctx"] = ctx
         rendering_pages.append(True)
-        return real_render_pages(ctx, em, restored)
+        return real_render_pages(ctx, *args)
 
     def render(self, text, *args, **kwargs):
         if rendering_pages and text in seen["bodies"]:

@@ -1,6 +1,8 @@
 """Work spread over forked workers gives the same results, in order, as in-process."""
 import os
 import time
+from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -53,24 +55,36 @@ def test_a_long_map_runs_in_rounds_of_fresh_workers(monkeypatch):
     assert len({pid for _, pid in results}) == 8
 
 
+def waiting_for(gate: Path) -> tuple[bool, int]:
+    """Waits for the caller to go on (in the caller's process, it would wait in vain)."""
+    deadline = time.monotonic() + 10
+    while not gate.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return gate.exists(), os.getpid()
+
+
 def test_a_background_job_runs_in_a_worker_of_its_own_while_the_caller_goes_on(monkeypatch, tmp_path):
     monkeypatch.setenv("COLLAB_WORKERS", "2")
-    gate = tmp_path / "go"
-
-    def job():
-        """Waits for the caller to go on (in the caller's process, it would wait in vain)."""
-        deadline = time.monotonic() + 10
-        while not gate.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return gate.exists(), os.getpid()
-
-    running = parallel.background(job)
-    gate.touch()
+    running = parallel.background(partial(waiting_for, tmp_path / "go"))
+    (tmp_path / "go").touch()
     [(waited, pid)] = parallel.collect(running)
     assert waited and pid != os.getpid()
+
+
+def test_a_background_job_is_finished_once_its_result_is_there(monkeypatch, tmp_path):
+    monkeypatch.setenv("COLLAB_WORKERS", "2")
+    running = parallel.background(partial(waiting_for, tmp_path / "go"))
+    assert not parallel.finished(running)
+    (tmp_path / "go").touch()
+    deadline = time.monotonic() + 10
+    while not parallel.finished(running) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert parallel.finished(running) and parallel.collect(running)[0][0]
+    assert parallel.finished(None)
 
 
 def test_on_one_core_a_background_job_runs_at_once_in_process(monkeypatch):
     monkeypatch.setenv("COLLAB_WORKERS", "1")
     running = parallel.background(os.getpid)
     assert running.done == [os.getpid()] and parallel.collect(running) == [os.getpid()]
+    assert parallel.finished(running)
