@@ -37,10 +37,9 @@ def planned(ctx: SiteContext, problems: list[Problem], scale: Callable[[], int] 
 
 def planned_ahead(batches: Iterable[list[PageSpec | Deferred]], busy: Callable[[], bool],
                   most: int | None = None) -> Iterator[list[PageSpec | Deferred]]:
-    """`batches`, the first ones planned at once while `busy()` (the output folder is being
-    restored on another core: a fresh runner's cron run planned most of its pages in that
-    time), holding at most `most` (PLAN_AHEAD) planned pages, as a batch may (Deferreds hold
-    little); then as they come."""
+    """`batches`, the first ones planned at once while `busy()` (the last site is being
+    restored into the output folder, or looked over, on another core), holding at most `most`
+    (PLAN_AHEAD) planned pages, as one batch may (Deferreds hold little); then as they come."""
     batches, held, planned_pages = iter(batches), [], 0
     for batch in batches:
         held.append(batch)
