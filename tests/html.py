@@ -1,14 +1,36 @@
 """The one way tests read HTML: BeautifulSoup over Python's own parser."""
 from __future__ import annotations
 
+import os
+from collections import OrderedDict
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+# Many tests read every page of the demo site, which a process builds once: each file is parsed
+# once while it stays the same file (a rebuild replaces it), and its tree shared. Parsing was a
+# third of test_site_pages.py's time. The demo's pages are 5 MB, their trees about 110 MB.
+PARSED_BYTES = 8 << 20          # of HTML whose trees are kept, the least recently read dropped
+_parsed: OrderedDict[tuple, tuple[BeautifulSoup, int]] = OrderedDict()
+_kept = [0]                     # bytes of HTML in _parsed
+
 
 def soup(source: Path | str) -> BeautifulSoup:
-    text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
-    return BeautifulSoup(text, "html.parser")
+    """The page's tree. A file's tree is shared with every other reader of that file: read it,
+    never change it (copy.copy a tag to take parts away)."""
+    if not isinstance(source, Path):
+        return BeautifulSoup(source, "html.parser")
+    stat = source.stat()
+    key = (os.path.abspath(source), stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    if key in _parsed:
+        _parsed.move_to_end(key)
+        return _parsed[key][0]
+    tree = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
+    _parsed[key] = (tree, stat.st_size)
+    _kept[0] += stat.st_size
+    while _kept[0] > PARSED_BYTES:
+        _kept[0] -= _parsed.popitem(last=False)[1][1]
+    return tree
 
 
 def text_of(node: Tag | None) -> str:

@@ -1,3 +1,4 @@
+import copy
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -132,6 +133,7 @@ def score_alone(td) -> str:
     column's decimals ("530.370"), a title as format.score does ("530.37")."""
     if td["data-value"]:
         return fmt.score(float(td["data-value"]))
+    td = copy.copy(td)                   # the page's tree is shared (tests.html.soup)
     for badge in td.select(".badge"):
         badge.decompose()
     return text_of(td).split()[0]

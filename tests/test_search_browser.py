@@ -3,6 +3,7 @@ shard of the index holds it; filters narrow and dates order across shards; the h
 leads to results, nothing loads before a search, and a rebuild after a new message finds it."""
 from __future__ import annotations
 
+import copy
 import functools
 import gzip
 import json
@@ -95,6 +96,7 @@ def indexed_texts(site) -> tuple[tuple[str, str], ...]:
         body = soup(path).select_one("[data-pagefind-body]")
         if body is None:
             continue
+        body = copy.copy(body)                   # the page's tree is shared (tests.html.soup)
         for ignored in body.select("[data-pagefind-ignore]"):
             ignored.decompose()
         found.append(("/" + path.relative_to(site).as_posix().removesuffix("index.html"), text_of(body)))
@@ -253,6 +255,7 @@ def field_word_of_one_page(site, kind):
         body = soup(path).select_one("[data-pagefind-body]")
         if body is None:
             continue
+        body = copy.copy(body)                   # the page's tree is shared (tests.html.soup)
         for ignored in body.select("[data-pagefind-ignore]"):
             ignored.decompose()
         words = text_of(body).lower().split()

@@ -1368,7 +1368,7 @@ def test_a_message_is_described_by_the_excerpt_its_listing_shows(site):
     listing = html.soup(site / "messages" / "index.html")
     cards = listing.select("ol.messages li")
     assert len(cards) > 10
-    for card in cards:
+    for card in map(copy.copy, cards):                   # the page's tree is shared (html.soup)
         more = card.select_one("a.more")
         url = more.extract()["href"]                      # "read …": the link, not the excerpt
         excerpt = html.text_of(card.select_one("p.excerpt"))
