@@ -130,15 +130,22 @@ def input_digest(source: Source, config: Config) -> str:
         state = source.states.of.get(path, "not looked at")
         text = f"{state[0]}\0{state[1]}" if isinstance(state, tuple) else state
         h.update(f"{path}\0{text}\n".encode("utf-8", "surrogatepass"))
-    for code in sorted(code_files(config.theme_path())):
-        h.update(code.as_posix().encode() + hashlib.sha256(code.read_bytes()).digest())
+    for name, code in code_files(config.theme_path()):
+        h.update(name.encode() + hashlib.sha256(code.read_bytes()).digest())
     return h.hexdigest()
 
 
-def code_files(theme_dir: Path | None = None) -> list[Path]:
+def code_files(theme_dir: Path | None = None) -> list[tuple[str, Path]]:
+    """(name, path) of each file of the code and theme, in order of name. The name is the path
+    below the package, or below the theme folder for an organizer's theme: where the checkout
+    lies changes no page, so a checkout moved elsewhere (or a second one) keeps the caches."""
     package = Path(__file__).resolve().parent
-    code = [*package.rglob("*.py"), *THEME.rglob("*")]
-    return [p for p in code if p.is_file()] + theme_override_files(theme_dir)
+    code = [p for p in (*package.rglob("*.py"), *THEME.rglob("*")) if p.is_file()]
+    named = [(p.relative_to(package).as_posix(), p) for p in code]
+    if theme_dir is not None:
+        named += [(f"theme_dir/{p.relative_to(theme_dir).as_posix()}", p)
+                  for p in theme_override_files(theme_dir)]
+    return sorted(named)
 
 
 def site_at_output(config: Config, out: Path) -> Mapping[str, Any] | None:
@@ -348,8 +355,8 @@ def static_versions(theme: Mapping[str, bytes]) -> dict[str, str]:
 
 def code_digest(theme_dir: Path | None = None) -> str:
     """The builder's code and theme: a rendered page or body depends on them."""
-    return digest_of(*(part for path in sorted(code_files(theme_dir))
-                       for part in (path.as_posix(), path.read_bytes())))
+    return digest_of(*(part for name, path in code_files(theme_dir)
+                       for part in (name, path.read_bytes())))
 
 
 def config_key(config: Config) -> str:

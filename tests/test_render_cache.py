@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 import builder.pages.context as context
 from builder import chart as charts
 from builder import chart_cache, pagefind_format, parallel, search
-from builder.build import BuildReport, build
+from builder.build import BuildReport, build, code_digest
 from builder.cache import PageCache, TextCache, close_handles, text_of
 from builder.config import load_config
 from builder.emit import CHECK_FINGERPRINTS, StaleFingerprint, page_key
@@ -636,6 +636,26 @@ def test_a_template_override_renders_every_page_again(primed):
     assert again.rendered == again.pages
     pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "b").rglob("*.html")]
     assert any("changed theme" in page for page in pages)
+
+
+def test_a_checkout_moved_elsewhere_keeps_the_render_cache(tmp_path):
+    """Where the code lies changes no page: the same code in another folder (a second checkout,
+    a runner with another workspace path) keys the cache as the first did, so it renders
+    nothing again. An organizer's theme moved with its config keys it the same too."""
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(REPO / "builder", moved / "builder",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    here = subprocess.run([sys.executable, "-c", "from builder.build import code_digest; "
+                           "import builder; print(builder.__file__, code_digest())"],
+                          cwd=moved, capture_output=True, text=True, check=True).stdout.split()
+    assert here[0] == str(moved / "builder" / "__init__.py")
+    assert here[1] == code_digest()
+    theme = tmp_path / "theme" / "templates"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text('{% extends "collab-site/base.html" %}', encoding="utf-8")
+    shutil.copytree(tmp_path / "theme", tmp_path / "other" / "theme")
+    assert code_digest(tmp_path / "theme") == code_digest(tmp_path / "other" / "theme")
+    assert code_digest(tmp_path / "theme") != code_digest()
 
 
 def compiled_templates(monkeypatch) -> list[str]:
