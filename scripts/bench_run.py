@@ -35,6 +35,7 @@ class Run:
     exit_code: int
     log: str
     at_peak: str = ""            # the processes at the tree's peak, largest first: "pagefind 116, build 101"
+    system_seconds: float = 0.0  # the kernel's part of cpu_seconds (creating and writing files, forking)
 
 
 def run_measured(cmd: list[str], cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Run:
@@ -52,7 +53,7 @@ def run_measured(cmd: list[str], cwd: Path, log_path: Path, env: dict[str, str] 
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)   # -> MiB
     return Run(round(seconds, 3), round(rss, 1), round(sampler.peak_kib / 1024, 1),
                round(usage.ru_utime + usage.ru_stime, 3), proc.returncode, str(log_path),
-               sampler.at_peak)
+               sampler.at_peak, round(usage.ru_stime, 3))
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -60,7 +61,8 @@ def median_run(runs: list[Run]) -> Run:
     highest = max(runs, key=lambda r: r.peak_tree_pss_mb)
     return Run(round(statistics.median(r.seconds for r in runs), 3), max(r.peak_rss_mb for r in runs),
                highest.peak_tree_pss_mb, round(statistics.median(r.cpu_seconds for r in runs), 3),
-               max(r.exit_code for r in runs), runs[0].log, highest.at_peak)
+               max(r.exit_code for r in runs), runs[0].log, highest.at_peak,
+               round(statistics.median(r.system_seconds for r in runs), 3))
 
 
 class TreeSampler:

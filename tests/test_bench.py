@@ -65,6 +65,7 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
         assert one["changed_files"] == len(one["changed"]) + len(one["added"]) + len(one["removed"])
         assert 0 < one["rendered_pages"] <= 20 < cold["html_pages"]   # the rest came from the cache
         assert len(one["samples_seconds"]) == data["rounds"] == 2
+        assert 0 <= one["system_seconds"] <= one["cpu_seconds"]     # the kernel's part, reported
     assert cron["nothing_new_fresh_output"]["changed_files"] == 0
     assert cron["nothing_new_fresh_output"]["rendered_pages"] == 0
 
@@ -76,6 +77,9 @@ def test_bench_runs_and_writes_the_figures(tmp_path):
     assert verdicts["vs Hugo"] == "NOT MEASURED"
     assert "2 cores" in proc.stdout or f"{data['machine']['cores']} cores" in proc.stdout
     assert ("MISSED" in proc.stdout) == ("MISSED" in verdicts.values())
+    cron_rows = [r.value for r in bench.build_report(data).rows if r.measure.startswith("Cron run")]
+    assert len(cron_rows) == 2 and all("of the cold build's" in v and "of it in the kernel" in v
+                                       for v in cron_rows)
 
     hub = data["hub"]                                  # end to end through the fake Hub
     assert hub["first_run"]["downloads"] == hub["bucket_files"] and hub["first_run"]["commits"] >= 1
