@@ -13,7 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from builder.cli import main
 from tests.browser import PageWatch, save_download, serve_folder, watching_shifts
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
 DAY_MS = 24 * 3600 * 1000
@@ -179,6 +181,11 @@ def test_the_headline_leads_to_the_results_awaiting_verification(visit, served):
     assert page.inner_text("#lb-count") == f"{len(pending)} of {len(rows)} ranked results"
 
 
+def own_classes(class_name: str) -> set[str]:
+    """A row's classes but for its rank's ("leader") and its view's fold ("beyond")."""
+    return set(class_name.split()) - {"leader", "beyond"}
+
+
 def test_rows_built_in_the_browser_match_the_rows_of_the_page(visit):
     page, _ = visit("/")
     read = """rows => rows.map(r => [r.dataset.anchor, r.className, Array.from(r.cells).map(c =>
@@ -192,7 +199,7 @@ def test_rows_built_in_the_browser_match_the_rows_of_the_page(visit):
     for row in server:                   # the same result: the same cells but for its rank
         twin = built[row[0]]
         assert twin[2][1:] == row[2][1:], row[0]
-        assert twin[1].replace(" leader", "") == row[1].replace(" leader", "")
+        assert own_classes(twin[1]) == own_classes(row[1])
 
 
 def test_a_link_to_a_row_shows_that_row(visit, served):
@@ -208,6 +215,90 @@ def test_a_link_to_a_row_shows_that_row(visit, served):
     page.goto(page.url.split("#")[0] + "#" + invalid)
     page.wait_for_selector(f"#{invalid}", state="visible")
     assert page.evaluate(f"document.getElementById('{invalid}').closest('details').open")
+
+
+# The rows of a table a visitor sees (not hidden by the filter nor folded under "Show all").
+SEEN = "rows => rows.filter(r => r.getClientRects().length).map(r => r.cells[1].textContent.trim())"
+
+
+def seen_agents(page) -> list[str]:
+    return page.eval_on_selector_all("#lb-best tbody tr", SEEN)
+
+
+def test_the_best_per_agent_table_shows_the_top_10_and_a_button_for_every_agent(visit):
+    page, _ = visit("/")
+    agents = page.eval_on_selector_all("#lb-best tbody tr", "rows => rows.map(r => r.cells[1].textContent.trim())")
+    assert len(agents) > 20 and seen_agents(page) == agents[:10]
+    toggle = page.locator("#lb-view-best .top-rows button")
+    assert toggle.inner_text() == f"Show all {len(agents)} agents"
+    assert toggle.get_attribute("aria-expanded") == "false" and toggle.get_attribute("aria-controls") == "lb-best"
+    tab_to(page, "#lb-view-best .top-rows button", limit=200)
+    page.keyboard.press("Enter")
+    assert seen_agents(page) == agents and toggle.inner_text() == "Show top 10"
+    assert toggle.get_attribute("aria-expanded") == "true" and query(page) == {"rows": "all"}
+    page.reload(wait_until="networkidle")                      # the open table stays open
+    assert seen_agents(page) == agents and toggle.get_attribute("aria-expanded") == "true"
+    toggle.focus()
+    page.keyboard.press("Space")
+    assert seen_agents(page) == agents[:10] and query(page) == {}
+    assert toggle.inner_text() == f"Show all {len(agents)} agents"
+    assert page.evaluate("document.activeElement.matches('#lb-view-best .top-rows button')")
+
+
+def test_sorting_the_top_10_shows_the_first_10_of_the_new_order(visit):
+    page, _ = visit("/")
+    agents = page.eval_on_selector_all("#lb-best tbody tr", "rows => rows.map(r => r.cells[1].textContent.trim())")
+    page.click("#lb-best th[data-key=agent] button")
+    assert seen_agents(page) == sorted(agents, key=str.lower)[:10]
+    page.click("#lb-best th[data-key=agent] button")
+    assert seen_agents(page) == sorted(agents, key=str.lower, reverse=True)[:10]
+
+
+def test_the_filter_looks_through_every_agent_not_only_the_top_10(visit):
+    page, _ = visit("/")
+    agents = page.eval_on_selector_all("#lb-best tbody tr", "rows => rows.map(r => r.cells[1].textContent.trim())")
+    far = agents[-1]
+    page.fill("#lb-filter", far)
+    assert far in seen_agents(page) and page.is_hidden("#lb-view-best .top-rows")
+    page.fill("#lb-filter", "-")                 # more than 10 rows match: every one shows
+    matching = page.eval_on_selector_all("#lb-best tbody tr:not([hidden])", "rows => rows.length")
+    assert matching > 10 and len(seen_agents(page)) == matching
+    page.fill("#lb-filter", "")
+    assert seen_agents(page) == agents[:10] and page.is_visible("#lb-view-best .top-rows button")
+
+
+def test_a_link_to_an_agent_below_the_top_10_opens_the_table_at_its_row(visit):
+    page, _ = visit("/")
+    anchors = page.eval_on_selector_all("#lb-best tbody tr", "rows => rows.map(r => r.dataset.anchor)")
+    page, _ = visit(f"/#{anchors[15]}")
+    page.wait_for_selector(f"#{anchors[15]}.is-target", state="visible")
+    assert len(seen_agents(page)) == len(anchors) and query(page) == {"rows": "all"}
+    assert page.inner_text("#lb-view-best .top-rows button") == "Show top 10"
+
+
+def test_without_javascript_the_leaderboard_shows_every_agent_and_no_button(visit):
+    page, _ = visit("/", java_script_enabled=False)
+    rows = page.locator("#lb-best tbody tr").count()
+    assert rows > 10 and len(seen_agents(page)) == rows
+    assert page.locator(".top-rows").count() == 0
+
+
+def test_ten_agents_or_fewer_show_no_button(browser, tmp_path):
+    bucket = tmp_path / "bucket"
+    (bucket / "results").mkdir(parents=True)
+    for n in range(10):
+        (bucket / "results" / f"20260710-00{n}000-000_agent-{n}.md").write_text(
+            f"---\ntps: {100 + n}\nmethod: m{n}\nstatus: agent-run\n---\n", encoding="utf-8")
+    site = tmp_path / "site"
+    assert main(["build", "--config", str(REPO / "collab.toml"), "--source", str(bucket), "--out", str(site)]) == 0
+    with serve_folder(site) as origin:
+        context = browser.new_context()
+        page = context.new_page()
+        watch = PageWatch(page, origin)
+        page.goto(origin + "/", wait_until="networkidle")
+        assert len(seen_agents(page)) == 10 and page.locator(".top-rows").count() == 0
+        assert watch.console_errors == [] and watch.page_errors == []
+        context.close()
 
 
 def test_copy_link_copies_the_view(visit, served):

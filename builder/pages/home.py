@@ -17,6 +17,7 @@ from builder.pages.spec import PageSpec
 from builder.slugs import slugify
 
 LATEST_MESSAGES = 8
+TOP_ROWS = 10                                 # the best-per-agent rows shown before "Show all"
 CHART_JSON = "data/chart.json"
 SMALL_CHART = "data/chart-{}.svg"             # a picture for narrower screens, fetched there alone
 SOCIAL_CHART = "data/chart.png"               # the chart's picture in a link preview
@@ -72,6 +73,7 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec]:
             "messages": len(c.messages),
         },
         metric=metric, direction=lb.direction, fallback=lb.fallback, best_rows=best,
+        top_rows=TOP_ROWS if len(best) > TOP_ROWS else 0,
         baseline_rows=ctx.plain_rows(lb.baselines), negative_rows=ctx.plain_rows(lb.negative),
         invalid_rows=ctx.plain_rows(lb.invalid), unscored_rows=ctx.plain_rows(lb.unscored),
         cols=score_columns(ctx),

@@ -1,11 +1,12 @@
 // Tables: sort by a header, filter rows (marking the filter's words, saying when none match),
-// switch best-per-agent / all results, go to a row's anchor (#r-<result>), copy a link to the
-// view, download the rows in view. On a page of /results/, the filter looks through the rows of
+// switch best-per-agent / all results, show the top rows of a long view and a button for the
+// others, go to a row's anchor (#r-<result>), copy a link to the view, download the rows in view. On a page of /results/, the filter looks through the rows of
 // every page. The tables are complete HTML without this script; it adds the controls (a sortable
 // column's head becomes a button) and keeps the view in the URL:
 //   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
 //   ?q=<text>                         the filter
 //   ?view=all                         the all-results view
+//   ?rows=all                         every row of a view that shows its top rows (data-top)
 // restored on load and on back/forward. Rows the page does not hold come from its views'
 // data-src JSON, fetched when first shown, and show data-rows-shown rows at a time. Page values
 // arrive formatted by the build; this script formats nothing, and puts agent text into the page
@@ -310,6 +311,8 @@
   }
 
   function limitRows(table) {
+    var top = topCount(table);
+    if (top) return limitToTop(table, top);
     var step = rowsStep(table);
     if (!step) return;
     var asked = table.getAttribute("data-limit");
@@ -359,9 +362,65 @@
   // A row a link leads to is shown, with the rows before it.
   function reveal(row) {
     var table = row.closest("table"), step = table && rowsStep(table);
+    if (table && topCount(table) && !visible(row)) {
+      setParams({ rows: "all" }, false);
+      openTop(true);
+      return;
+    }
     if (!step || visible(row)) return;
     var at = keptRows(table).indexOf(row) + 1;
     showRows(table, Math.ceil(at / step) * step);
+  }
+
+  // ------------------------------------------------------------------ the top rows
+  // A view with data-top (the best per agent, when there are more agents than that) shows its
+  // first data-top rows in the order it is sorted, and a button for the others; while the filter
+  // holds words it shows every row it keeps. Without this script every row shows.
+  function topCount(table) {
+    var holder = table.closest("[data-top]");
+    return holder ? parseInt(holder.getAttribute("data-top"), 10) || 0 : 0;
+  }
+
+  function isOpen(table) {
+    return table.hasAttribute("data-open");
+  }
+
+  function limitToTop(table, top) {
+    var all = isOpen(table) || currentFilter().trim() !== "";
+    keptRows(table).forEach(function (row, i) { row.classList.toggle("beyond", !all && i >= top); });
+    sayTop(table, top);
+  }
+
+  function openTop(open) {
+    document.querySelectorAll("[data-top] table").forEach(function (table) {
+      table.toggleAttribute("data-open", open);
+      limitRows(table);
+    });
+  }
+
+  // Under the table: a button that shows every row, or the top ones again.
+  function sayTop(table, top) {
+    var holder = table.closest(".table-wrap") || table;
+    var note = holder.parentNode.querySelector(".top-rows");
+    if (!note) {
+      note = make("p", "top-rows");
+      var toggle = make("button", "view-action");
+      toggle.type = "button";
+      toggle.setAttribute("aria-controls", table.id);
+      toggle.addEventListener("click", function () {
+        var open = !isOpen(table);
+        setParams({ rows: open ? "all" : null }, false);
+        openTop(open);
+        if (!open) toggle.scrollIntoView({ block: "nearest" });   // the rows it hid were above it
+      });
+      note.appendChild(toggle);
+      holder.parentNode.insertBefore(note, holder.nextSibling);
+    }
+    var rows = table.tBodies[0].rows.length, button = note.firstChild;
+    note.hidden = currentFilter().trim() !== "";
+    button.setAttribute("aria-expanded", isOpen(table) ? "true" : "false");
+    text(button, isOpen(table) ? "Show top " + thousands(top)
+      : "Show all " + thousands(rows) + " " + (table.getAttribute("data-noun") || "rows"));
   }
 
   // ------------------------------------------------------------------ views of fetched rows
@@ -726,6 +785,9 @@
   function restore() {
     var filter = document.getElementById("lb-filter");
     if (filter) filter.value = param("q");
+    document.querySelectorAll("[data-top] table").forEach(function (table) {
+      table.toggleAttribute("data-open", param("rows") === "all");
+    });
     return showView(param("view"));
   }
 
