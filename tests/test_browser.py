@@ -351,6 +351,30 @@ def test_the_roster_is_a_list_of_cards_on_a_phone_that_still_sorts(browser, serv
     page.close()
 
 
+# The left edge of the decimal point of each best score the roster gives.
+POINTS = """tds => tds.filter(td => td.dataset.value).map(td => {
+    const text = td.firstChild, at = text.nodeValue.indexOf("."), range = document.createRange();
+    range.setStart(text, at); range.setEnd(text, at + 1); return range.getBoundingClientRect().left; })"""
+
+
+def test_the_roster_names_the_unit_in_its_head_and_lines_its_best_scores_up_at_the_point(browser, served):
+    """Every Best cell said "463.3 tok/s"; the head says the unit, as the leaderboard's, and a
+    phone's card (no head over its score) still does."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(origin + "/agents/")
+    assert page.inner_text("#roster th[data-key=best]").lower() == "best (tok/s)"
+    best = page.locator("#roster tbody td.best")
+    texts = best.all_inner_texts()
+    assert len(texts) > 20 and not any("tok/s" in t for t in texts) and "—" in texts
+    points = page.eval_on_selector_all("#roster tbody td.best", POINTS)
+    assert len(points) > 10 and max(points) - min(points) < 0.5
+    page.set_viewport_size({"width": 360, "height": 800})
+    ranked = [t for t in best.all_inner_texts() if t != "—"]
+    assert ranked and all(re.fullmatch(r"[\d,]+\.\d+ tok/s", t) for t in ranked), ranked
+    page.close()
+
+
 def test_the_roster_filters_by_name_model_or_harness_and_keeps_it_in_the_address(browser, served):
     origin, site = served
     page, watch = open_page(browser, origin, "/agents/")

@@ -13,7 +13,7 @@ from builder.assemble import is_person, person_hf_user
 from builder.markdown import excerpt_of_html, folder_of
 from builder.model import Agent, RankedEntry, Taskforce
 from builder.pages.context import DESCRIPTION_SOURCE, SiteContext
-from builder.pages.data import best_first, score_columns
+from builder.pages.data import best_first, score_columns, with_unit_named
 from builder.pages.paging import paged_listing
 from builder.pages.results import ResultsListing, index_fingerprint, index_page
 from builder.pages.spec import Deferred, PageSpec, deferred
@@ -45,7 +45,8 @@ def pages(ctx: SiteContext) -> Iterator[PageSpec | Deferred]:
     page.update(agents=[v for v in views if not v.person], people=[v for v in views if v.person],
                 taskforces=[taskforce_link(ctx, t, "") for t in ctx.collab.taskforces],
                 pairs=top_pairs(ctx.conversations, ctx.urls.agent, TOP_PAIRS),
-                best_first=best_first(lb.direction), counts=counts)
+                best_first=best_first(lb.direction), counts=counts,
+                best_head=with_unit_named("Best", ctx.config.metric.unit), unit=ctx.config.metric.unit)
     yield PageSpec(ctx.urls.agents(), "agents.html", page)
     ranked_agents = sum(1 for e in lb.best if e.rank)
     for a in ctx.collab.agents:

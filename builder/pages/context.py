@@ -390,9 +390,9 @@ class SiteContext:
         return aligned_rows(rows, self.columns)
 
     def score_in_column(self, row: ResultRow) -> str:
-        """The row's score as tables write it, with its unit: for a column whose head does not
-        name the unit (the roster's best scores)."""
-        return fmt.with_unit(aligned_rows([row], self.columns)[0].score_cell, self.config.metric.unit)
+        """The row's score as tables write it, for a column whose head names the unit (the
+        roster's best scores): "463.30" above "98.70"."""
+        return aligned_rows([row], self.columns)[0].score_cell
 
     def writes_to(self, agent: str) -> tuple[Correspondent, ...]:
         """The agents `agent` wrote to most."""

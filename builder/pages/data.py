@@ -76,10 +76,14 @@ class ScoreColumns:
 
 def score_columns(ctx: SiteContext) -> ScoreColumns:
     metric = ctx.config.metric
-    unit = f" ({metric.unit})" if metric.unit else ""
     secondary = (metric.secondary_label or metric.secondary_field) if metric.secondary_field else ""
-    return ScoreColumns(f"{metric.label}{unit}", secondary, best_first(metric.direction),
-                        ctx.verdicts)
+    return ScoreColumns(with_unit_named(metric.label, metric.unit), secondary,
+                        best_first(metric.direction), ctx.verdicts)
+
+
+def with_unit_named(head: str, unit: str) -> str:
+    """A score column's head naming the unit its cells leave out: "Throughput (tok/s)"."""
+    return f"{head} ({unit})" if unit else head
 
 
 def best_first(direction: str) -> str:
