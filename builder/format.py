@@ -90,6 +90,12 @@ def duration(seconds: float | None) -> str:
     return f"{secs} s"
 
 
+def slash_parts(name: str) -> tuple[str, ...]:
+    """A name as parts a narrow column may break between, each ending at a "/": a model's
+    provider apart from its name ("anthropic/", "claude-sonnet-4-5")."""
+    return tuple(re.findall(r"[^/]*/|[^/]+$", name)) or (name,)
+
+
 def offset(seconds: float) -> str:
     """"+mm:ss" (or "+h:mm:ss") from a start time."""
     sign = "-" if seconds < 0 else "+"

@@ -462,6 +462,36 @@ def test_tables_of_records_fit_a_tablet_as_cards_of_two_fields_a_line(browser, s
     page.close()
 
 
+# The 10,000-message bench's longest names put into the demo's traces ("copperhead-2" and
+# "tessellate-2": 12 letters; its models: "claude-opus-4-7"), beside the demo's own model named
+# with its provider; and a desktop's scrollbar, which takes 15 to 17 pixels of a width the media
+# queries count (this Chromium's are hidden).
+LONGEST_TRACES = """() => { const rows = Array.from(document.querySelectorAll('#traces tbody tr'));
+    rows[0].cells[0].querySelector('a').textContent = 'copperhead-2';
+    rows[1].cells[0].querySelector('a').textContent = 'tessellate-2';
+    rows.find(r => !r.querySelector('td.model').textContent.includes('/')).querySelector('td.model').textContent = 'claude-opus-4-7';
+    document.body.style.marginRight = '17px'; }"""
+# The width a table needs (its columns at their narrowest) and the width of its box.
+NEEDED = """t => { t.style.width = 'min-content'; const need = t.offsetWidth; t.style.width = '';
+    return [need, t.parentElement.clientWidth, t.parentElement.scrollWidth]; }"""
+
+
+def test_the_traces_table_fits_from_901_to_1023_pixels_with_room_to_spare(browser, served):
+    """From 901 pixels the traces are a table: with the bench's longest names it needed 864
+    pixels of 851 at 901, a desktop's scrollbar taking 17 more, and scrolled sideways."""
+    origin, _ = served
+    page = browser.new_page(viewport={"width": 901, "height": 900})
+    page.goto(origin + "/traces/")
+    assert any("/" in m for m in page.locator("#traces td.model").all_inner_texts())
+    page.evaluate(LONGEST_TRACES)
+    for width in (901, 960, 1023):
+        page.set_viewport_size({"width": width, "height": 900})
+        need, box, scrolled = page.eval_on_selector("#traces", NEEDED)
+        assert scrolled <= box and page.evaluate("document.documentElement.scrollWidth") <= width
+        assert box - need >= 24, (width, need, box)            # room for a wider font
+    page.close()
+
+
 def test_the_headlines_ranked_count_reads_whole(browser, served):
     """"2,000 (1,638" on one line and "ranked)" on the next, in a tile 150 pixels wide."""
     origin, _ = served

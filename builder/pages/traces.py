@@ -56,7 +56,7 @@ class TraceRow:
     session: str
     url: str
     harness: str
-    model: str
+    model: tuple[str, ...]         # a line may break after a "/" (fmt.slash_parts)
     started: str
     started_iso: str
     started_day: str               # "2026-07-09", kept on one line above the time
@@ -155,7 +155,7 @@ def trace_row(ctx: SiteContext, t: Trace, excerpt: str = "") -> TraceRow:
     return TraceRow(
         agent=t.agent, agent_url=ctx.urls.agent(t.agent), session=t.session_id,
         url=ctx.urls.trace(t.agent, t.session_id), harness=t.harness or fmt.MISSING,
-        model=t.model or fmt.MISSING,
+        model=fmt.slash_parts(t.model or fmt.MISSING),
         started=fmt.when(t.started_at), started_iso=fmt.iso(t.started_at),
         started_day=fmt.iso_day(t.started_at), started_time=fmt.clock_in_column(t.started_at),
         duration=fmt.duration(seconds), duration_seconds=seconds, tokens=t.usage.total,
