@@ -469,7 +469,8 @@ def test_tables_of_records_fit_a_tablet_as_cards_of_two_fields_a_line(browser, s
 LONGEST_TRACES = """() => { const rows = Array.from(document.querySelectorAll('#traces tbody tr'));
     rows[0].cells[0].querySelector('a').textContent = 'copperhead-2';
     rows[1].cells[0].querySelector('a').textContent = 'tessellate-2';
-    rows.find(r => !r.querySelector('td.model').textContent.includes('/')).querySelector('td.model').textContent = 'claude-opus-4-7';
+    const plain = rows.find(r => !r.querySelector('td.model').textContent.includes('/'));
+    plain.querySelector('td.model').textContent = 'claude-opus-4-7';
     document.body.style.marginRight = '17px'; }"""
 # The width a table needs (its columns at their narrowest) and the width of its box.
 NEEDED = """t => { t.style.width = 'min-content'; const need = t.offsetWidth; t.style.width = '';

@@ -1,8 +1,9 @@
 // Tables: sort by a header, filter rows (marking the filter's words, saying when none match),
 // switch best-per-agent / all results, show the top rows of a long view and a button for the
-// others, go to a row's anchor (#r-<result>), copy a link to the view, download the rows in view. On a page of /results/, the filter looks through the rows of
-// every page. The tables are complete HTML without this script; it adds the controls (a sortable
-// column's head becomes a button) and keeps the view in the URL:
+// others, go to a row's anchor (#r-<result>), copy a link to the view, download the rows in view.
+// On a page of /results/, the filter looks through the rows of every page. The tables are
+// complete HTML without this script; it adds the controls (a sortable column's head becomes a
+// button) and keeps the view in the URL:
 //   ?sort=<column key>&dir=asc|desc   the sorted column of a table inside [data-url-state]
 //   ?q=<text>                         the filter
 //   ?view=all                         the all-results view
