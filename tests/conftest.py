@@ -73,8 +73,8 @@ REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "agent-collab-corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# --- fake Hub fixtures (issue 3): `fake_hub_server` (session) and `hub` (per test) ------------
-from tests.hub_fixtures import fake_hub_server, hub  # noqa: E402,F401
+# --- fake Hub fixtures (issue 3): `fake_hub_server` (session), `hub` and `hub_clock` (per test) 
+from tests.hub_fixtures import fake_hub_server, hub, hub_clock  # noqa: E402,F401
 # --- the demo site, built once per session (`demo_site`), the code caches its build made
 # (`code_caches`), the demo changed (`demo_with`) or without verdicts (`site_without_verdicts`) ---
 from tests.site_fixtures import code_caches, demo_site, demo_with  # noqa: E402,F401

@@ -10,7 +10,9 @@ matters to us:
   307 to the new one (relative, as the Hub redirects a renamed repo's downloads; for its API
   requests unverified), which keeps its method;
 * rate limits per fixed window (`hub.rate_limit(...)`), said only with the IETF `RateLimit` and
-  `RateLimit-Policy` headers (no Retry-After), on every answer of the limited routes;
+  `RateLimit-Policy` headers (no Retry-After), on every answer of the limited routes; the
+  windows follow `hub.clock`, the real monotonic clock unless a test gives the fake and the
+  client one `VirtualClock` (tests/hub_fixtures.py: `hub_clock`);
 * repo tree entries carry `lfs` (sha256) and `xetHash` for binary or large files, preupload
   answers "lfs" for them, the LFS batch/upload/verify endpoints store their bytes, and a commit
   may only reference uploaded LFS objects;
@@ -49,6 +51,7 @@ route of the Hub itself.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -61,6 +64,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 DEFAULT_TOKEN = "hf_fake_token_0123456789abcdef"
@@ -93,9 +97,71 @@ class Request:
     token: str | None    # the bearer token sent, if any
     status: int = 0      # -1 hung, -2 dropped, -3 truncated
     body: bytes = b""
-    arrived: float = field(default_factory=time.monotonic)
+    arrived: float = 0.0     # hub.clock() when it arrived
     host: str = "hub"    # "hub", or "cdn" for the storage host
     in_flight: bool = True
+
+
+class VirtualClock:
+    """A monotonic clock that moves only when the client waits, and then at once.
+
+    A rate-limit window of the fake and the client's wait for its reset are then the same
+    figures on every machine: under load, real time passing between two requests could end a
+    window the test needed full. Time moves when every thread inside a request (`busy`, around
+    each of the client's requests) is asleep on the clock, to the earliest moment one of them
+    waits for: answers already on their way are read in the window they were given in, as on
+    an idle machine where a request takes milliseconds and a window seconds.
+    """
+
+    PATIENCE = 30.0      # real seconds a sleeper waits for the busy threads before failing
+
+    def __init__(self) -> None:
+        self._now = 0.0
+        self._read: dict[int, float] = {}       # thread -> the time it last read
+        self._busy: dict[int, int] = {}         # thread -> requests it is inside of
+        self._sleeping: dict[int, float] = {}   # thread -> the time it sleeps until
+        self._changed = threading.Condition()
+        self.slept: list[float] = []            # every sleep asked for, in seconds
+
+    def monotonic(self) -> float:
+        with self._changed:
+            self._read[threading.get_ident()] = self._now
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        me = threading.get_ident()
+        with self._changed:
+            until = self._read.pop(me, self._now) + max(0.0, seconds)
+            self.slept.append(seconds)
+            self._sleeping[me] = until
+            try:
+                while self._now < until:
+                    if self._all_busy_asleep() and min(self._sleeping.values()) > self._now:
+                        self._now = min(self._sleeping.values())
+                        self._changed.notify_all()
+                    elif not self._changed.wait(self.PATIENCE):
+                        raise TimeoutError("a request of the client never ended while another waited")
+            finally:
+                del self._sleeping[me]
+                self._changed.notify_all()
+
+    def _all_busy_asleep(self) -> bool:
+        return self._sleeping.keys() >= self._busy.keys()
+
+    @contextlib.contextmanager
+    def busy(self):
+        """Around one request of the client: time stands still until it ends or sleeps."""
+        me = threading.get_ident()
+        with self._changed:
+            self._busy[me] = self._busy.get(me, 0) + 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._busy[me] -= 1
+                if not self._busy[me]:
+                    del self._busy[me]
+                self._changed.notify_all()
 
 
 @dataclass
@@ -192,6 +258,7 @@ class FakeHub:
             self.faults: list[Fault] = []
             self.rate_limits: list[RateLimit] = []
             self.down = False
+            self.clock: Callable[[], float] = time.monotonic
             self.bucket_page_size = 1000
             self.repo_page_size = 1000
             self.redirect_resolve = True       # resolves answer 302 to the storage host
@@ -293,7 +360,7 @@ class FakeHub:
             for rl in self.rate_limits:
                 if route not in rl.routes:
                     continue
-                now = time.monotonic()
+                now = self.clock()
                 if rl.started is None or now >= rl.started + rl.window:
                     rl.started, rl.count = now, 0
                 reset = max(1, math.ceil(rl.started + rl.window - now))
@@ -499,7 +566,8 @@ class _CdnHandler(_BaseHandler):
         hub = self.server.hub
         _, token = self._read_request()
         split = urlsplit(self.path)
-        record = Request("HEAD" if head else "GET", self.path, "cdn", token, host="cdn", in_flight=False)
+        record = Request("HEAD" if head else "GET", self.path, "cdn", token, host="cdn", in_flight=False,
+                         arrived=hub.clock())
         with hub.lock:
             hub.log.append(record)
         fault = hub._take_fault("cdn", self.path)
@@ -544,7 +612,7 @@ class _Handler(_BaseHandler):
                 groups = tuple(unquote(g) if g is not None else None for g in m.groups())
                 handler = getattr(self, f"_r_{name}")
                 break
-        record = Request(method, raw, route, token, body=body)
+        record = Request(method, raw, route, token, body=body, arrived=hub.clock())
         with hub.lock:
             hub.log.append(record)
             hub.inflight[route] = hub.inflight.get(route, 0) + 1

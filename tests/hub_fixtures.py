@@ -6,11 +6,14 @@ shortens the hub source's retry waits so fault tests stay fast.
 """
 from __future__ import annotations
 
+import contextlib
 import os
+import time
+from types import SimpleNamespace
 
 import pytest
 
-from tests.fakehub import DEFAULT_TOKEN, FakeHub
+from tests.fakehub import DEFAULT_TOKEN, FakeHub, VirtualClock
 
 TOKEN = DEFAULT_TOKEN
 
@@ -66,3 +69,26 @@ def hub(fake_hub_server, monkeypatch):
     monkeypatch.delenv("COLLAB_WAIT_LEDGER", raising=False)   # each test's waits are its own
     yield fake_hub_server
     fake_hub_server.reset()
+
+
+@pytest.fixture
+def hub_clock(hub, monkeypatch) -> VirtualClock:
+    """One virtual clock for the fake Hub's rate-limit windows and the client's waits: a
+    window ends only when the client waits it out, however busy the machine (see VirtualClock).
+    The client's waits cost no real time. Real timeouts (a hung request) stay real."""
+    from builder import hub_http
+
+    clock = VirtualClock()
+    hub.clock = clock.monotonic
+    send_request = hub_http.HubHttp.open
+
+    @contextlib.contextmanager
+    def open_on_the_clock(self, *args, **kwargs):
+        with clock.busy(), send_request(self, *args, **kwargs) as response:
+            yield response
+
+    monkeypatch.setattr(hub_http.HubHttp, "open", open_on_the_clock)
+    functions = {name: getattr(time, name) for name in dir(time) if not name.startswith("_")}
+    functions.update(monotonic=clock.monotonic, sleep=clock.sleep)
+    monkeypatch.setattr(hub_http, "time", SimpleNamespace(**functions))
+    return clock

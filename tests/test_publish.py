@@ -739,6 +739,14 @@ def test_a_space_that_keeps_changing_fails_the_publish_after_one_new_plan(hub, t
     assert [r.status for r in hub.requests("commit")][-2:] == [412, 412]
 
 
+def landed_late(request, patience: float = 30.0) -> None:
+    """Wait until the fake Hub has carried out `request`, which the client gave up on."""
+    deadline = time.monotonic() + patience
+    while request.in_flight:
+        assert time.monotonic() < deadline, f"the fake Hub never carried out {request.path}"
+        time.sleep(0.05)
+
+
 def test_the_commit_post_has_a_timeout_and_is_never_sent_twice(hub, tmp_path, monkeypatch):
     from builder import hub_http
     monkeypatch.setattr(hub_http, "DEFAULT_POLICY", hub_http.HttpPolicy(
@@ -751,14 +759,14 @@ def test_the_commit_post_has_a_timeout_and_is_never_sent_twice(hub, tmp_path, mo
 
     assert "did not answer a commit in time" in str(info.value) and "run publish again" in str(info.value)
     assert len(hub.requests("commit")) == 1                    # not retried: it may have landed
-    time.sleep(2)
+    landed_late(hub.requests("commit")[0])
     hub.delay.clear()
     hub.clear_log()
     again = publish(site, SPACE, token=TOKEN, dry_run=False, force=False, log=Lines())
     assert not again.committed                                 # it had landed: nothing left to send
 
 
-def test_a_rate_limited_commit_waits_for_the_reset_and_is_then_sent(hub, tmp_path):
+def test_a_rate_limited_commit_waits_for_the_reset_and_is_then_sent(hub, hub_clock, tmp_path):
     site = write_site(tmp_path / "site", base_pages(40))
     hub.rate_limit("api", limit=1, window=2, routes=("commit",))
     log = Lines()
@@ -877,7 +885,7 @@ def test_a_cron_runs_few_files_go_in_one_commit_and_a_cycle_too_large_is_named()
     assert [b.add for b in todo] == [("static/a.css", "static/b.css"), tuple(ring[:2])]
 
 
-def test_a_runs_sync_and_publish_wait_for_rate_limits_within_one_allowance(hub, tmp_path,
+def test_a_runs_sync_and_publish_wait_for_rate_limits_within_one_allowance(hub, hub_clock, tmp_path,
                                                                           monkeypatch):
     """Each waited up to [hub] rate_limit_wait: a run could outlast the workflow's timeout and
     be killed without its summary. Now the publish waits only what the sync left."""
