@@ -6,6 +6,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
+from bs4.element import PageElement
 
 # Many tests read every page of the demo site, which a process builds once: each file is parsed
 # once while it stays the same file (a rebuild replaces it), and its tree shared. Parsing was a
@@ -13,6 +14,7 @@ from bs4 import BeautifulSoup, Tag
 PARSED_BYTES = 8 << 20          # of HTML whose trees are kept, the least recently read dropped
 _parsed: OrderedDict[tuple, tuple[BeautifulSoup, int]] = OrderedDict()
 _kept = [0]                     # bytes of HTML in _parsed
+_shared: set[int] = set()       # id() of the trees in _parsed
 
 
 def soup(source: Path | str) -> BeautifulSoup:
@@ -27,10 +29,45 @@ def soup(source: Path | str) -> BeautifulSoup:
         return _parsed[key][0]
     tree = BeautifulSoup(source.read_text(encoding="utf-8"), "html.parser")
     _parsed[key] = (tree, stat.st_size)
+    _shared.add(id(tree))
     _kept[0] += stat.st_size
     while _kept[0] > PARSED_BYTES:
-        _kept[0] -= _parsed.popitem(last=False)[1][1]
+        (dropped, size) = _parsed.popitem(last=False)[1]
+        _shared.discard(id(dropped))
+        _kept[0] -= size
     return tree
+
+
+class SharedTreeChanged(AssertionError):
+    """A test changed a tree `soup` shares with the other readers of its file."""
+
+
+def _in_a_shared_tree(element: PageElement) -> bool:
+    root = element
+    while root.parent is not None:
+        root = root.parent
+    return id(root) in _shared
+
+
+def _refused_in_shared_trees(change):
+    """`change` (a method of bs4's that changes a tree) raising SharedTreeChanged on a shared
+    tree: a test that took a part out of a page's tree made every later reader of that page see
+    it missing, and only when the two ran in the same process, in that order."""
+    def guarded(element, *args, **kwargs):
+        if _in_a_shared_tree(element):
+            raise SharedTreeChanged(
+                f"{change.__qualname__} on a tree soup() shares with every reader of its file: "
+                f"change a copy (copy.copy(tag))")
+        return change(element, *args, **kwargs)
+    return guarded
+
+
+# Every change of a tree goes through one of these (append, insert_before, replace_with, wrap,
+# unwrap, clear, decompose and `tag.string = ...` call them); only `tag.attrs[...] = ...`
+# changes a tag unseen.
+for _owner, _name in ((PageElement, "extract"), (Tag, "_insert"), (Tag, "__setitem__"),
+                      (Tag, "__delitem__"), (Tag, "smooth")):
+    setattr(_owner, _name, _refused_in_shared_trees(getattr(_owner, _name)))
 
 
 def text_of(node: Tag | None) -> str:
