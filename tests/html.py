@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from html.parser import HTMLParser
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
@@ -68,6 +69,27 @@ def _refused_in_shared_trees(change):
 for _owner, _name in ((PageElement, "extract"), (Tag, "_insert"), (Tag, "__setitem__"),
                       (Tag, "__delitem__"), (Tag, "smooth")):
     setattr(_owner, _name, _refused_in_shared_trees(getattr(_owner, _name)))
+
+
+def count_elements(page: Path, name: str, class_: str) -> int:
+    """How many `name` elements of class `class_` the page holds, counted by Python's HTML
+    parser without making a tree: in a page of escaped text (each character an entity)
+    BeautifulSoup makes a call per entity; eight trace pages of 1.2 MB took it 5.4 s of CPU,
+    and 1.3 s counted so."""
+    counter = _ElementCounter(name, class_)
+    counter.feed(page.read_text(encoding="utf-8"))
+    counter.close()
+    return counter.count
+
+
+class _ElementCounter(HTMLParser):
+    def __init__(self, name: str, class_: str):
+        super().__init__(convert_charrefs=True)
+        self.name, self.class_, self.count = name, class_, 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == self.name and self.class_ in (dict(attrs).get("class") or "").split():
+            self.count += 1
 
 
 def text_of(node: Tag | None) -> str:

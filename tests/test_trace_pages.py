@@ -18,7 +18,7 @@ from builder.model import TokenUsage, Trace
 from builder.pages.traces import token_groups
 from builder.transcript import parse_log
 from tests.conftest import REPO
-from tests.html import soup, text_of
+from tests.html import count_elements, soup, text_of
 
 DEMO = REPO / "builder" / "demo"
 FIXTURE_TRACES = REPO / "tests" / "fixtures" / "traces"
@@ -796,8 +796,7 @@ def test_pages_of_escape_heavy_output_stay_within_the_page_budget(tmp_path):
     pages = sorted((site / "traces" / "heavy" / "s1").rglob("index.html"))
     assert len(pages) >= 5                             # split by size, not only by count
     assert max(p.stat().st_size for p in pages) < PAGE_BUDGET_BYTES
-    tools = sum(len(soup(p).find_all("details", class_="tool")) for p in pages)
-    assert tools == 150
+    assert sum(count_elements(p, "details", "tool") for p in pages) == 150
     assert check_site(site) == []
 
 
