@@ -481,7 +481,7 @@ def test_a_rate_limit_is_waited_out_window_by_window_with_one_line_per_wait(hub,
     assert limit.refused <= 2 * 8                          # only requests already in flight
 
 
-def test_a_rate_limit_beyond_the_allowance_keeps_the_downloads_and_the_next_run_resumes(hub, cache):
+def test_a_rate_limit_beyond_the_allowance_keeps_the_downloads_and_the_next_run_resumes(hub, hub_clock, cache):
     files = collab_files(50, 9, 1)                          # 61 files
     hub.add_bucket(BUCKET, files)
     hub.rate_limit("resolvers", limit=25, window=30)
