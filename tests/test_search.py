@@ -517,6 +517,25 @@ def test_two_pagefind_processes_at_most_index_at_once_however_many_cores(monkeyp
     assert len(peak) == 8 + 1 and max(peak) <= 2     # the runtime's too
 
 
+def test_a_page_pagefind_refuses_among_many_stops_the_index_with_its_reason():
+    """Pagefind's answers are read many at a time: one refusal among hundreds of pages still
+    stops the build with Pagefind's reason, and leaves no process behind."""
+    pages = [{"type": "AddFile", "file_path": None, "url": f"/m/{i}/",
+              "file_contents": page(i % 28 + 1, f"word{i} " * 50).decode()} for i in range(600)]
+    pages[400] = {**pages[400], "url": None}
+    with pytest.raises(search.SearchError, match="url"):
+        search._pagefind(search._binary(), pages, shard="s0")
+
+
+def test_a_pagefind_that_stops_fails_the_index_instead_of_waiting(tmp_path):
+    stops = tmp_path / "pagefind"
+    stops.write_text("#!/bin/sh\nhead -c 100 >/dev/null\n")      # reads a little, answers nothing
+    stops.chmod(0o755)
+    with pytest.raises(search.SearchError, match="stopped"):
+        search._pagefind(stops, [{"type": "AddFile", "file_path": None, "url": f"/m/{i}/",
+                                  "file_contents": "<html></html>"} for i in range(3)], shard="s0")
+
+
 def test_the_cache_keeps_the_shards_of_the_latest_build_only(tmp_path):
     levels = ((2, 1 << 30),)
     pages = {f"m/{i}/index.html": page(i, f"word{i}") for i in range(1, 6)}
