@@ -341,18 +341,19 @@ class _Service:
         return self.wait()
 
     def _read(self) -> tuple[list[dict[str, Any]], bool]:
-        """The answers that came since the last read (waiting for some), and whether more
-        are in the pipe already (the read took all it holds)."""
+        """The answers that came since the last read (waiting for some), and whether more is
+        on its way already: the read took all the pipe holds, or ended inside an answer (the
+        files of an index, megabytes long, come through the pipe a part at a time)."""
         chunk = self._process.stdout.read1(PIPE_BYTES)
         if not chunk:
             raise SearchError("the Pagefind service stopped without answering")
-        more = len(chunk) == PIPE_BYTES
         self._pending.append(chunk)
-        if b"," not in chunk:
-            return [], more
-        *complete, rest = b"".join(self._pending).split(b",")
-        self._pending = [rest]
-        return [json.loads(base64.b64decode(item)) for item in complete], more
+        answers: list[dict[str, Any]] = []
+        if b"," in chunk:
+            *complete, rest = b"".join(self._pending).split(b",")
+            self._pending = [rest]
+            answers = [json.loads(base64.b64decode(item)) for item in complete]
+        return answers, len(chunk) == PIPE_BYTES or any(self._pending)
 
 
 def _is_served(name: str, runtime: bool) -> bool:
