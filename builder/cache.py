@@ -172,10 +172,15 @@ class TextCache:
         self.kept: set[str] = set()              # entries used as they are, unread (keep_as_is)
 
     def has(self, key: str) -> bool:
-        """Whether the file holds a line for `key` (`get` may still find it damaged)."""
-        return key in self.entries
+        """Whether this build kept a text for `key`, or the file holds a line for it (`get` may
+        still find that damaged)."""
+        return key in self.used or key in self.entries
 
     def get(self, key: str) -> str | None:
+        """The text of `key`: the one this build kept (a cold build reads the results for the
+        chart first, then with the rest of the bucket), else the file's."""
+        if key in self.used:
+            return self.used[key]
         raw = self.entries.get(key)
         if raw is None:
             return None

@@ -399,6 +399,22 @@ def test_files_in_the_state_they_were_read_in_are_not_read_again(scratch, tmp_pa
     assert again == read_inputs(bucket_of(scratch), Config(metric=TPS))
 
 
+def test_a_cold_build_reads_each_result_file_once_though_it_reads_the_results_first(
+        scratch, tmp_path, monkeypatch):
+    """The chart is drawn from the results, so a cold build reads them before the rest: the
+    rest is read after them through the same cache, which holds them already."""
+    written_ago(scratch, 3600)
+    bucket, cache = bucket_of(scratch), TextCache(tmp_path / "inputs.tsv")
+    states = file_states(bucket)
+    reads = counted_reads(monkeypatch)
+    results = read_results(bucket, Config(metric=TPS), cache, "code-1", states)
+    inputs = read_inputs(bucket, Config(metric=TPS), cache=cache, salt="code-1", states=states)
+    assert any(path.startswith("results/") for path in reads)
+    assert sorted(reads) == sorted(set(reads))
+    assert inputs.results == results
+    assert inputs == read_inputs(bucket_of(scratch), Config(metric=TPS))
+
+
 def test_a_file_written_since_is_read_again_and_only_it(scratch, tmp_path, monkeypatch):
     written_ago(scratch, 3600)
     read_with_states(scratch, tmp_path / "inputs.tsv")
