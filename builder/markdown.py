@@ -910,7 +910,8 @@ def excerpt_of_html(rendered: str, limit: int = 280) -> str:
 
 # A heading whose words end without a stop, which an excerpt gives it: "Results. tps 541.2",
 # not "Results tps 541.2".
-_UNENDED_HEADING = re.compile(r"([^\s.!?:;,…>])((?:</[a-z]+>)*)(</h[1-6]>)")
+# (The lookahead says what the rest must start with: most places fail there, not three steps on.)
+_UNENDED_HEADING = re.compile(r"([^\s.!?:;,…>])(?=<)((?:</[a-z]+>)*)(</h[1-6]>)")
 # The end of a table row, where an excerpt parts the rows of a table it cannot read by its
 # column heads (a table in a table); the mark goes in the row's last cell: text between rows
 # would be moved out of the table.
@@ -961,7 +962,7 @@ def _row_in_words(cells: list[str], heads: list[str]) -> str:
 
 # A list item whose words end without a stop (before its end or its own list): parted from the
 # next as rows are ("greedy verification only · report mean acceptance"); they ran together.
-_UNENDED_ITEM = re.compile(r"([^\s.!?:;,…>·])((?:\s*</[a-z]+>)*\s*)(</li>|<[ou]l\b)")
+_UNENDED_ITEM = re.compile(r"([^\s.!?:;,…>·])(?=[\s<])((?:\s*</[a-z]+>)*\s*)(</li>|<[ou]l\b)")
 
 
 def title_of_html(rendered: str, limit: int = 90) -> str:
