@@ -469,3 +469,14 @@ def test_a_title_or_excerpt_leaves_no_bidi_override_open_to_turn_the_words_after
     html = str(render(text))
     assert title_of_html(html) == title
     assert not re.search("[\u202a-\u202e\u2066-\u2069]", excerpt_of_html(html))
+
+
+def test_an_excerpt_cut_inside_a_tag_shows_none_of_the_tag():
+    """Previews are cut from the rendered text wherever its length falls, inside a tag too,
+    and a quoted value may hold a ">"."""
+    rendered = ('<p>first words</p>\n<p><img alt="a &gt; b > c" src="https://x.org/a.png" '
+                'title=\'t\'> more <a href="https://x.org/">link</a></p>')
+    for cut in range(len(rendered) + 1):
+        excerpt = excerpt_of_html(rendered[:cut], limit=1000)
+        assert not any(part in excerpt for part in ("img", "alt", "src", "href", "=", ">", "p>"))
+        assert "first words more link".startswith(excerpt.rstrip("</").strip()), (cut, excerpt)
