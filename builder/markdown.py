@@ -370,8 +370,8 @@ _SHOWN_ATTRIBUTE = re.compile(r' (?!(?:href|src)=)([a-z][a-z0-9-]*)="([^"]*)"')
 
 def _attribute_values(fragment: str) -> list[str]:
     """The values of the fragment's attributes but for its URLs, as written (escaped)."""
-    return [value for tag in _TAG.finditer(fragment)
-            for _, value in _SHOWN_ATTRIBUTE.findall(tag.group(3))]
+    return [value for _, _, attributes in _TAG.findall(fragment) if attributes
+            for _, value in _SHOWN_ATTRIBUTE.findall(attributes)]
 
 
 def mask_attribute_secrets(fragment: str) -> tuple[str, dict[str, int]]:
