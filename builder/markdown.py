@@ -321,6 +321,10 @@ def mask_url_secrets(fragment: str) -> tuple[str, dict[str, int]]:
     counts: dict[str, int] = {}
     if ' href="' not in fragment and ' src="' not in fragment:
         return fragment, counts
+    # (each URL's text, whole, is in their text joined: none of them holds what all lack)
+    urls = "\n".join(url for _, url in _URL_ATTRIBUTE.findall(fragment))
+    if not maybe_secret(percent_decoded(html.unescape(urls))):
+        return fragment, counts
     shown = functools.cache(lambda: percent_decoded(html.unescape(
         _ANY_TAG.sub("", fragment) + "\n".join(_attribute_values(fragment)))))
 
