@@ -288,6 +288,9 @@ class SiteContext:
     load_transcript: Loader                # the one I/O a section may do: a trace's log
     known_agents: frozenset[str]
     message_views: Mapping[str, MessageView]
+    # By id: a message's card as listings show it, rendered once for all of them (a message is
+    # listed four times or more: the archive, its agent's, its type's, whom it answers).
+    message_cards: Mapping[str, Markup]
     rows_by_result: Mapping[str, ResultRow]
     results_by_file: Mapping[str, Result]
     traces_by_result: Mapping[str, tuple[Trace, ...]]
@@ -432,7 +435,8 @@ class SiteContext:
         for day, group in groupby(views, key=lambda v: v.day):
             shown = tuple(group)
             anchor = day_anchor(shown[0].iso_day)
-            groups.append(DayGroup(day, shown, "" if anchor in seen else anchor))
+            groups.append(DayGroup(day, tuple(self.message_cards[v.id] for v in shown),
+                                   "" if anchor in seen else anchor))
             seen.add(anchor)
         if groups:
             groups[0] = replace(groups[0], newer_url=split.newer_url)
@@ -444,16 +448,16 @@ class SiteContext:
                           self.traces_by_result.get(r.id, ()))
 
 
-class LazyViews(Mapping[str, MessageView]):
-    """Every message's view by id, each made when first asked for: a run that takes most pages
-    from the cache by their fingerprints needs a few of the views, not every one."""
+class LazyViews(Mapping[str, Any]):
+    """Every message's view (or card) by id, each made when first asked for: a run that takes
+    most pages from the cache by their fingerprints needs a few of the views, not every one."""
 
-    def __init__(self, messages: Mapping[str, Message], make: Callable[[Message], MessageView]):
+    def __init__(self, messages: Mapping[str, Message], make: Callable[[Message], Any]):
         self._messages = messages
         self._make = make
-        self._made: dict[str, MessageView] = {}
+        self._made: dict[str, Any] = {}
 
-    def __getitem__(self, message_id: str) -> MessageView:
+    def __getitem__(self, message_id: str) -> Any:
         view = self._made.get(message_id)
         if view is None:
             view = self._made[message_id] = self._make(self._messages[message_id])
@@ -470,7 +474,9 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
                  bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader,
                  input_keys: Mapping[str, str] | None = None, fingerprint_salt: str = "",
                  log_key: Callable[[Trace], str | None] = lambda trace: None,
-                 home_style: str = "") -> SiteContext:
+                 home_style: str = "", *, message_card: Callable[[MessageView], Markup]
+                 ) -> SiteContext:
+    """`message_card`: a message's card rendered from its view (render.part_renderer)."""
     known = frozenset(a.id for a in collab.agents)
     by_file = results_by_filename(collab.results)
     traces_by_result = _traces_by_result(collab.traces, by_file)
@@ -484,12 +490,13 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
     rows = {r.id: result_row(r, ranked.get(r.id), config.metric, urls, agent_link(r.agent),
                              traces_by_result.get(r.id, ()))
             for r in _listed_results(collab).values()}
+    by_id = {m.id: m for m in collab.messages}
+    views = LazyViews(by_id, lambda m: message_view(m, urls, urls.agent(m.agent), bodies.previews[m.id],
+                                                    bodies.openings.get(m.id, "")))
     return SiteContext(
         collab=collab, config=config, urls=urls, site=site, md=md, bodies=bodies, chart=chart,
-        load_transcript=load_transcript, known_agents=known,
-        message_views=LazyViews({m.id: m for m in collab.messages},
-                                lambda m: message_view(m, urls, urls.agent(m.agent), bodies.previews[m.id],
-                                                       bodies.openings.get(m.id, ""))),
+        load_transcript=load_transcript, known_agents=known, message_views=views,
+        message_cards=LazyViews(by_id, lambda m: message_card(views[m.id])),
         rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
         messages_about_result=_messages_about_results(collab.messages, by_file),
         by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),
