@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from builder import format as fmt
@@ -68,7 +67,7 @@ def paged_listing(items: Sequence[T], size: int, url_for: UrlFor,
     pages in a pager by when their items were posted ("6–7 Jul", "17 Aug 09:12–11:40", not
     "page 6")."""
     full = len(items) // size
-    names = _names_of(items, size, url_for, when)
+    names = _Names(items, size, url_for, when)
     tail = len(items) > full * size               # items past the last full page
     out = [_numbered_page(items, n, size, full, url_for, names) for n in range(1, full + 1)]
     latest = items[-size:] if items else items[:0]
@@ -106,24 +105,38 @@ Days = tuple[date, date]      # the first and last day (UTC) a page's items were
 _NO_LINK = PageLink(0, "")
 
 
-@dataclass(frozen=True)
 class _Names:
-    """How a pager names a listing's numbered pages, from each full page's own items."""
-    link: Callable[[int, bool], PageLink]     # page n's link; True: with its times in one day
-    days: Callable[[int], Days | None]
+    """How a pager names a listing's numbered pages, from each full page's own items, each
+    worked out once (most listings, a message's replies, have no numbered page: a plain class,
+    as two functools.cache closures made for each listing took half of its pagination)."""
 
+    def __init__(self, items: Sequence[T], size: int, url_for: UrlFor, when: WhenOf | None):
+        self._items, self._size, self._url_for, self._when = items, size, url_for, when
+        self._links: dict[tuple[int, bool], PageLink] = {}
+        self._days: dict[int, Days | None] = {}
 
-def _names_of(items: Sequence[T], size: int, url_for: UrlFor, when: WhenOf | None) -> _Names:
-    def times(n: int) -> list[datetime | None]:
-        return [when(item) for item in items[(n - 1) * size:n * size]] if when else []
+    def link(self, n: int, clock: bool) -> PageLink:
+        """Page n's link; `clock`: with its times in one day."""
+        found = self._links.get((n, clock))
+        if found is None:
+            found = self._links[(n, clock)] = self._link(n, clock)
+        return found
 
-    @cache
-    def link(n: int, clock: bool) -> PageLink:
-        if not when:
-            return PageLink(n, url_for(n))
-        posted = times(n)
-        return PageLink(n, url_for(n), fmt.page_span(posted, clock), fmt.page_name(n, posted))
-    return _Names(link, cache(lambda n: _days_of(times(n))))
+    def days(self, n: int) -> Days | None:
+        if n not in self._days:
+            self._days[n] = _days_of(self._times(n))
+        return self._days[n]
+
+    def _link(self, n: int, clock: bool) -> PageLink:
+        if not self._when:
+            return PageLink(n, self._url_for(n))
+        posted = self._times(n)
+        return PageLink(n, self._url_for(n), fmt.page_span(posted, clock), fmt.page_name(n, posted))
+
+    def _times(self, n: int) -> list[datetime | None]:
+        if not self._when:
+            return []
+        return [self._when(item) for item in self._items[(n - 1) * self._size:n * self._size]]
 
 
 def _days_of(times: Iterable[datetime | None]) -> Days | None:
