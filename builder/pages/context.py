@@ -448,16 +448,16 @@ class SiteContext:
                           self.traces_by_result.get(r.id, ()))
 
 
-class LazyViews(Mapping[str, Any]):
-    """Every message's view (or card) by id, each made when first asked for: a run that takes
-    most pages from the cache by their fingerprints needs a few of the views, not every one."""
+class LazyViews(Mapping[str, MessageView]):
+    """Every message's view by id, each made when first asked for: a run that takes most pages
+    from the cache by their fingerprints needs a few of the views, not every one."""
 
-    def __init__(self, messages: Mapping[str, Message], make: Callable[[Message], Any]):
+    def __init__(self, messages: Mapping[str, Message], make: Callable[[Message], MessageView]):
         self._messages = messages
         self._make = make
-        self._made: dict[str, Any] = {}
+        self._made: dict[str, MessageView] = {}
 
-    def __getitem__(self, message_id: str) -> Any:
+    def __getitem__(self, message_id: str) -> MessageView:
         view = self._made.get(message_id)
         if view is None:
             view = self._made[message_id] = self._make(self._messages[message_id])
@@ -468,6 +468,32 @@ class LazyViews(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._messages)
+
+
+class Cards(Mapping[str, Markup]):
+    """Each message's card by id (`render` of its view), rendered when first asked for and kept
+    as UTF-8 in one buffer: ten thousand cards of about a kilobyte, each a string of its own,
+    lay scattered through the build's heap, which kept 5 MiB more after they were let go of."""
+
+    def __init__(self, views: Mapping[str, MessageView], render: Callable[[MessageView], Markup]):
+        self._views = views
+        self._render = render
+        self._buffer = bytearray()
+        self._at: dict[str, tuple[int, int]] = {}
+
+    def __getitem__(self, message_id: str) -> Markup:
+        span = self._at.get(message_id)
+        if span is None:
+            data = self._render(self._views[message_id]).encode("utf-8", "surrogatepass")
+            span = self._at[message_id] = (len(self._buffer), len(self._buffer) + len(data))
+            self._buffer += data
+        return Markup(self._buffer[span[0]:span[1]].decode("utf-8", "surrogatepass"))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._views)
+
+    def __len__(self) -> int:
+        return len(self._views)
 
 
 def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
@@ -496,7 +522,7 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
     return SiteContext(
         collab=collab, config=config, urls=urls, site=site, md=md, bodies=bodies, chart=chart,
         load_transcript=load_transcript, known_agents=known, message_views=views,
-        message_cards=LazyViews(by_id, lambda m: message_card(views[m.id])),
+        message_cards=Cards(views, message_card),
         rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
         messages_about_result=_messages_about_results(collab.messages, by_file),
         by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),
