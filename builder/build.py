@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from jinja2 import Environment
-from markupsafe import Markup
 
 from builder import chart_runtime
 from builder import format as fmt
@@ -38,9 +37,9 @@ from builder.parallel import (Running, WorkerError, background, collect, finishe
 from builder.planning import batch_scale, cheap_in_process, planned, planned_ahead
 from builder.readers import read_inputs, read_results
 from builder.readers.traces import load_transcript, log_key
-from builder.render import (MESSAGE_CARD, THEME, CompiledTemplates, content_security_policy,
-                            fingerprint, inline_stylesheet, make_environment, part_renderer,
-                            static_files, theme_override_files)
+from builder.render import (THEME, CompiledTemplates, content_security_policy, fingerprint,
+                            inline_stylesheet, make_environment, static_files,
+                            theme_override_files)
 from builder.search import SearchIndex
 from builder.sources import Bucket, FileStates, empty_bucket, file_states
 from builder.sources.local import open_local
@@ -265,8 +264,7 @@ def render_collaboration(config: Config, source: Source, caches: Caches, env: En
     collab = _with_problems(assemble(inputs, config, stale=bucket.as_of is not None), source.problems)
     chart = chart_view(collab, config, caches.files, code, started)
     urls, salt = site_urls(config), page_salt(env, code)
-    ctx = site_context(collab, config, bucket, caches, chart, theme, code, urls, inputs.keys, salt,
-                       message_card=part_renderer(env, MESSAGE_CARD, "m"))
+    ctx = site_context(collab, config, bucket, caches, chart, theme, code, urls, inputs.keys, salt)
     caches.bodies.save()                      # written now, so the cache lets go of the bodies
 
     def emitter() -> tuple[Emitter, int]:
@@ -299,8 +297,7 @@ def site_urls(config: Config) -> Urls:
 
 def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches, chart: Callable[[], Mapping[str, Any]],
                  theme: Mapping[str, bytes], code: str, urls: Urls,
-                 input_keys: Mapping[str, str], page_salt: str,
-                 message_card: Callable[[Any], Markup]) -> SiteContext:
+                 input_keys: Mapping[str, str], page_salt: str) -> SiteContext:
     """Everything the sections plan pages from: URLs, the theme's static files (their versions,
     the home page's inline style sheet), markdown bodies, chart, and what pages' fingerprints
     follow from: the inputs' keys, and (salt) the page salt, the bodies' salt, the site and the
@@ -318,7 +315,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
                         load_transcript=lambda trace: load_transcript(bucket, trace, config),
                         log_key=lambda trace: log_key(bucket, trace, config), input_keys=input_keys,
                         fingerprint_salt=digest_of(page_salt, salt, site_key) if site_key else "",
-                        home_style=inline_stylesheet(theme), message_card=message_card)
+                        home_style=inline_stylesheet(theme))
 
 
 @dataclass(frozen=True)

@@ -122,19 +122,6 @@ def shared_parts(env: jinja2.Environment) -> Callable[[str, Any, str], Markup]:
     return shared
 
 
-MESSAGE_CARD = "_partials/message_card.html"
-
-
-def part_renderer(env: jinja2.Environment, name: str, variable: str) -> Callable[[Any], Markup]:
-    """The partial template `name` rendered alone, given one value as `variable`: a part many
-    pages show alike (a message's card, in every listing of it) is rendered once and placed
-    as it is by each of them."""
-    def render(value: Any) -> Markup:
-        return Markup(env.get_template(name).render({variable: value}))
-
-    return render
-
-
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     return env.get_template(template).render(**context)
 

@@ -146,21 +146,3 @@ def test_a_missing_theme_dir_is_a_config_error_naming_the_key(tmp_path):
 def test_version_option_prints_the_package_version(capsys):
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"collab-site {__version__}"
-
-
-def test_a_theme_s_message_card_lists_each_message_in_every_listing(tmp_path, capsys):
-    """A message's card is rendered once and placed by every listing that shows it: an
-    override of the card changes the archive's, the agent's and the type's listings alike."""
-    config, out = _project(tmp_path), tmp_path / "site"
-    (tmp_path / "my-theme" / "templates" / "_partials" / "message_card.html").parent.mkdir()
-    (tmp_path / "my-theme" / "templates" / "_partials" / "message_card.html").write_text(
-        '<li class="my-card"><a href="{{ m.url }}">{{ m.agent }}: {{ m.title }}</a></li>\n',
-        encoding="utf-8")
-    _build(config, out, capsys)
-    archive = html.soup(out / "messages" / "index.html")
-    cards = archive.select("ol.messages > li")
-    assert len(cards) == 4 and all(li["class"] == ["my-card"] for li in cards)
-    by_agent = html.soup(out / "messages" / "agent" / "kitan" / "index.html")
-    kitan = [html.text_of(li) for li in by_agent.select("ol.messages > li.my-card")]
-    assert len(kitan) == 1 and kitan[0].startswith("kitan: ")
-    assert kitan[0] in [html.text_of(li) for li in cards]

@@ -288,9 +288,6 @@ class SiteContext:
     load_transcript: Loader                # the one I/O a section may do: a trace's log
     known_agents: frozenset[str]
     message_views: Mapping[str, MessageView]
-    # By id: a message's card as listings show it, rendered once for all of them (a message is
-    # listed four times or more: the archive, its agent's, its type's, whom it answers).
-    message_cards: Mapping[str, Markup]
     rows_by_result: Mapping[str, ResultRow]
     results_by_file: Mapping[str, Result]
     traces_by_result: Mapping[str, tuple[Trace, ...]]
@@ -435,8 +432,7 @@ class SiteContext:
         for day, group in groupby(views, key=lambda v: v.day):
             shown = tuple(group)
             anchor = day_anchor(shown[0].iso_day)
-            groups.append(DayGroup(day, tuple(self.message_cards[v.id] for v in shown),
-                                   "" if anchor in seen else anchor))
+            groups.append(DayGroup(day, shown, "" if anchor in seen else anchor))
             seen.add(anchor)
         if groups:
             groups[0] = replace(groups[0], newer_url=split.newer_url)
@@ -470,39 +466,11 @@ class LazyViews(Mapping[str, MessageView]):
         return len(self._messages)
 
 
-class Cards(Mapping[str, Markup]):
-    """Each message's card by id (`render` of its view), rendered when first asked for and kept
-    as UTF-8 in one buffer: ten thousand cards of about a kilobyte, each a string of its own,
-    lay scattered through the build's heap, which kept 5 MiB more after they were let go of."""
-
-    def __init__(self, views: Mapping[str, MessageView], render: Callable[[MessageView], Markup]):
-        self._views = views
-        self._render = render
-        self._buffer = bytearray()
-        self._at: dict[str, tuple[int, int]] = {}
-
-    def __getitem__(self, message_id: str) -> Markup:
-        span = self._at.get(message_id)
-        if span is None:
-            data = self._render(self._views[message_id]).encode("utf-8", "surrogatepass")
-            span = self._at[message_id] = (len(self._buffer), len(self._buffer) + len(data))
-            self._buffer += data
-        return Markup(self._buffer[span[0]:span[1]].decode("utf-8", "surrogatepass"))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._views)
-
-    def __len__(self) -> int:
-        return len(self._views)
-
-
 def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: MarkdownRenderer,
                  bodies: Bodies, chart: Callable[[], Mapping[str, Any]], load_transcript: Loader,
                  input_keys: Mapping[str, str] | None = None, fingerprint_salt: str = "",
                  log_key: Callable[[Trace], str | None] = lambda trace: None,
-                 home_style: str = "", *, message_card: Callable[[MessageView], Markup]
-                 ) -> SiteContext:
-    """`message_card`: a message's card rendered from its view (render.part_renderer)."""
+                 home_style: str = "") -> SiteContext:
     known = frozenset(a.id for a in collab.agents)
     by_file = results_by_filename(collab.results)
     traces_by_result = _traces_by_result(collab.traces, by_file)
@@ -516,13 +484,12 @@ def make_context(collab: Collab, config: Config, urls: Urls, site: Site, md: Mar
     rows = {r.id: result_row(r, ranked.get(r.id), config.metric, urls, agent_link(r.agent),
                              traces_by_result.get(r.id, ()))
             for r in _listed_results(collab).values()}
-    by_id = {m.id: m for m in collab.messages}
-    views = LazyViews(by_id, lambda m: message_view(m, urls, urls.agent(m.agent), bodies.previews[m.id],
-                                                    bodies.openings.get(m.id, "")))
     return SiteContext(
         collab=collab, config=config, urls=urls, site=site, md=md, bodies=bodies, chart=chart,
-        load_transcript=load_transcript, known_agents=known, message_views=views,
-        message_cards=Cards(views, message_card),
+        load_transcript=load_transcript, known_agents=known,
+        message_views=LazyViews({m.id: m for m in collab.messages},
+                                lambda m: message_view(m, urls, urls.agent(m.agent), bodies.previews[m.id],
+                                                       bodies.openings.get(m.id, ""))),
         rows_by_result=rows, results_by_file=by_file, traces_by_result=traces_by_result,
         messages_about_result=_messages_about_results(collab.messages, by_file),
         by_agent_results=by_agent_results, by_agent_messages=messages_by_agent(collab),

@@ -77,7 +77,7 @@ class MessageView:
 @dataclass(frozen=True, slots=True)
 class DayGroup:
     day: str
-    cards: tuple[Markup, ...]             # its messages' cards (SiteContext.message_cards)
+    messages: tuple[MessageView, ...]
     anchor: str = ""                      # "day-2026-07-09"; "" on a day's second group of a page
     newer_url: str = ""                   # where the day's newer messages are, on another page
     older_url: str = ""                   # where its older ones are
