@@ -20,8 +20,7 @@ from builder import format as fmt
 from builder import restore
 from builder.assemble import assemble, leaderboard_of, ranked_results
 from builder.cache import PageCache, RenderCache, TextCache, close_handles, digest_of, value_key
-from builder.chart_cache import (ChartApart, chart_view, prefetch_vega_runtime, start_chart,
-                                 vega_runtime)
+from builder.chart_cache import ChartApart, chart_view, start_chart
 from builder.config import Config
 from builder.emit import Emitter, emit_all, indexed_parts
 from builder.finished import FinishedPages
@@ -69,7 +68,6 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     last = site_at_output(config, Path(out))
     restoring = restore.start(config.render_cache_dir(), config_key(config), Path(out))
     files = RenderCache(config.render_cache_dir())
-    runtime = prefetch_vega_runtime(files)
     source = open_source(config, log)
     digest = input_digest(source, config)
     if last is None and restore.restores_whole(config.render_cache_dir(), config_key(config),
@@ -93,7 +91,7 @@ def build(config: Config, out: Path, log: Log = print) -> BuildReport:
     pages = render_collaboration(config, source, caches, env, theme, code,
                                  Output(Path(out), restoring, looking))
     give_back_free_memory()                   # what the collaboration took, before the search index
-    site = site_files(pages, assets=lambda: {**theme, RUNTIME: vega_runtime(caches.files, runtime)})
+    site = site_files(pages, theme)
     cached = cache_pages(pages)
     manifest = manifest_bytes({p: e.digest for p, e in site.entries.items()}, pages.counts,
                               input_digest=digest,
@@ -306,7 +304,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
     site = Site(title=config.site.title, tagline=config.site.tagline, links=config.site.links,
                 urls=urls,
                 data_as_of=fmt.when(collab.data_as_of) if collab.data_as_of and collab.stale else "",
-                stale=collab.stale, static_version=static_versions(theme),
+                stale=collab.stale, static_version=fingerprint(theme),
                 about=collab.readme is not None)
     salt = body_salt(collab, urls, config.site.image_hosts, code)
     bodies = render_bodies(collab, md, caches.bodies, salt=salt)
@@ -340,17 +338,9 @@ class Caches:
         self.pages.save()
 
 
+# "vega-runtime": no longer made (the theme ships it); listed so that older caches drop it
 FILE_NAMESPACES = ("vega-runtime", "chart-doc", *chart_runtime.CACHED_RENDERS,
                    CompiledTemplates.NAMESPACE)
-
-
-RUNTIME = chart_runtime.RUNTIME_FILE
-
-
-def static_versions(theme: Mapping[str, bytes]) -> dict[str, str]:
-    """?v= cache busters of the static files. The Vega runtime's follows from what its bytes
-    follow from (vl-convert's version and the bundled modules), so no page waits for it."""
-    return {**fingerprint(theme), RUNTIME: digest_of("vega-runtime", chart_runtime.runtime_key())[:10]}
 
 
 def code_digest(theme_dir: Path | None = None) -> str:
@@ -431,12 +421,12 @@ def render_pages(ctx: SiteContext, cache: PageCache, opening: Opening) -> Render
     return RenderedPages(done, collab.problems, site_counts(collab), em, restored)
 
 
-def site_files(pages: RenderedPages, assets: Callable[[], Mapping[str, bytes]]) -> SiteFiles:
+def site_files(pages: RenderedPages, assets: Mapping[str, bytes]) -> SiteFiles:
     """The rendered pages, with the static files (kept in the page cache like data files, for
     restore.py) and the search index made of the pages."""
     done, em = pages.done, pages.emitter
     done.add(emit_all(em, [PageSpec(em.urls.static(name), data=data)
-                           for name, data in assets().items()]))
+                           for name, data in assets.items()]))
     em.search.extend(done.search_records())
     staged = done.entries()
     handles: dict[str, int] = {}

@@ -1,5 +1,5 @@
-"""The home page's chart and the Vega runtime, made once and kept in the render cache (most
-runs bring messages, not results, and find both there), on another core when there is one.
+"""The home page's chart, made once and kept in the render cache (most runs bring messages, not
+results, and find it there), on another core when there is one.
 
 The chart's document comes from Altair, its picture and browser document from vl-convert
 (builder.chart and builder.chart_runtime); this module decides when and where they are made."""
@@ -23,32 +23,6 @@ from builder.cache import RenderCache, value_key
 from builder.config import Config, MetricConfig
 from builder.model import Collab, Leaderboard, Problem, Result
 from builder.parallel import fresh_python, worker_count
-
-
-def prefetch_vega_runtime(cache: RenderCache) -> subprocess.Popen | None:
-    """Make the chart's Vega runtime (seconds of one core, the first time) into the cache on
-    another core while the site is read and planned; None when it is cached already or there is
-    one core only. A fresh interpreter, not a fork: vl-convert's engine does not survive a fork
-    of a process that has used it."""
-    if cache.folder is None or worker_count() < 2 or cache.has("vega-runtime", chart_runtime.runtime_key()):
-        return None
-    return fresh_python(_MAKE_RUNTIME, str(cache.folder), stdin=subprocess.DEVNULL,
-                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-_MAKE_RUNTIME = ("import sys, pathlib, builder.chart_cache as b, builder.cache as c; "
-                 "b.make_vega_runtime(c.RenderCache(pathlib.Path(sys.argv[1])))")
-
-
-def vega_runtime(cache: RenderCache, prefetch: subprocess.Popen | None) -> bytes:
-    if prefetch is not None:
-        prefetch.wait()                           # whatever it did, the cache is checked below
-    return make_vega_runtime(cache)
-
-
-def make_vega_runtime(cache: RenderCache) -> bytes:
-    return cache.get("vega-runtime", chart_runtime.runtime_key(),
-                     lambda: chart_runtime.runtime_bundle().encode())
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ import os
 import subprocess
 import sys
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -64,15 +63,10 @@ def runtime_snippet() -> str:
     return _RUNTIME_SNIPPET.format(vega=vlc.get_vega_version())
 
 
-def runtime_key() -> str:
-    """What the runtime bundle depends on: the vl-convert version (which fixes the Vega version
-    and the modules it carries) and the snippet. Read from the package's metadata, not by
-    importing it: a build whose runtime is cached does not load vl-convert (9 MiB) at all."""
-    return f"vl-convert-python {version('vl-convert-python')}\n{_BANNER}{_RUNTIME_SNIPPET}"
-
-
 def runtime_bundle() -> str:
-    """Vega, its expression interpreter and vega-tooltip (~600 kB, ~210 kB gzip); no Vega-Lite."""
+    """Vega, its expression interpreter and vega-tooltip (~600 kB, ~210 kB gzip); no Vega-Lite.
+    The theme ships it as RUNTIME_FILE, written by scripts/vega_runtime.py: it follows from
+    vl-convert's version alone, and making it takes a second of one core."""
     import vl_convert as vlc
 
     return _BANNER + vlc.javascript_bundle(runtime_snippet())

@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 # Render cache namespaces whose entries follow from the code alone, whatever the bucket.
-CODE_NAMESPACES = ("vega-runtime", CompiledTemplates.NAMESPACE)
+CODE_NAMESPACES = (CompiledTemplates.NAMESPACE,)
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def demo_site(tmp_path_factory) -> Path:
 
 def _keep_code_caches(folder: Path) -> None:
     """A copy of what the demo's build just left in the suite's render cache of CODE_NAMESPACES
-    (the build keeps there only what it used: the Vega runtime, the theme's compiled templates)."""
+    (the build keeps there only what it used: the theme's compiled templates)."""
     cache = Path(os.environ["COLLAB_CACHE_DIR"]) / "render"
     for namespace in CODE_NAMESPACES:
         shutil.copytree(cache / namespace, folder / namespace)
@@ -43,9 +43,8 @@ def _keep_code_caches(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def code_caches(demo_site, tmp_path_factory) -> dict[str, Path]:
     """{namespace: its entries} of CODE_NAMESPACES, as a runner's render cache holds them after
-    its first build: made by the demo's build, which most test processes make anyway (making
-    them again costs a first build a second of one core for the runtime and a fifth of the
-    rest of its time for the templates)."""
+    its first build: made by the demo's build, which most test processes make anyway (compiling
+    the templates again costs a first build a fifth of the rest of its time)."""
     folder = tmp_path_factory.getbasetemp() / "code-caches"
     return {namespace: folder / namespace for namespace in CODE_NAMESPACES}
 

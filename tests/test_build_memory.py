@@ -10,8 +10,7 @@ import builder.pages.messages as messages_section
 from builder import parallel, planning, restore
 from builder.pages.spec import Deferred, PageSpec
 from builder.search import SearchIndex
-from tests.test_render_cache import (_seeds_in_every_cache, bucket, compiled_theme, run,  # noqa: F401
-                                     vega_runtime)
+from tests.test_render_cache import _seeds_in_every_cache, bucket, compiled_theme, run  # noqa: F401
 
 
 def test_the_collaboration_is_out_of_memory_before_the_search_index_is_made(tmp_path, bucket, monkeypatch):

@@ -648,8 +648,14 @@ def test_svg_verifier_refuses_markup():
 
 # ------------------------------------------------------------------------------------- runtime
 
+def test_the_theme_ships_the_vega_runtime_the_installed_vl_convert_bundles():
+    """Fails after a change of vl-convert's version: rerun scripts/vega_runtime.py."""
+    vendored = REPO / "builder" / "theme" / "static" / chart_runtime.RUNTIME_FILE
+    assert vendored.read_text(encoding="utf-8") == chart_runtime.runtime_bundle()
+
+
 def test_vega_runtime_is_self_contained_and_has_no_vega_lite():
-    bundle = chart_runtime.runtime_bundle()
+    bundle = (REPO / "builder" / "theme" / "static" / chart_runtime.RUNTIME_FILE).read_text(encoding="utf-8")
     for name in ("window.vega=", "window.vegaExpressionInterpreter=", "window.vegaTooltipHandler="):
         assert name in bundle
     assert 100_000 < len(bundle) < 700_000

@@ -74,30 +74,24 @@ def bucket_of_demo(copy: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def vega_runtime(code_caches) -> Path:
-    return code_caches["vega-runtime"]
-
-
-@pytest.fixture(scope="module")
 def compiled_theme(code_caches) -> Path:
     """The templates that a first build compiled into its cache."""
     return code_caches[CompiledTemplates.NAMESPACE]
 
 
 @pytest.fixture(autouse=True)
-def _seeds_in_every_cache(monkeypatch, vega_runtime, compiled_theme):
-    """Each cache here starts with the Vega runtime and the theme's compiled templates, as a
-    runner's does after its first build: they follow from the code alone (vl-convert's version;
-    the templates, Jinja's and Python's), and making them again cost every first build here a
-    second for the runtime and a fifth of the rest of its time for the templates."""
-    monkeypatch.setattr(__name__ + ".SEEDS", seeds(vega_runtime, compiled_theme))
+def _seeds_in_every_cache(monkeypatch, compiled_theme):
+    """Each cache here starts with the theme's compiled templates, as a runner's does after its
+    first build: they follow from the code alone (the templates, Jinja's and Python's), and
+    compiling them again cost every first build here a fifth of the rest of its time."""
+    monkeypatch.setattr(__name__ + ".SEEDS", seeds(compiled_theme))
 
 
 SEEDS: dict[str, Path] = {}      # render cache namespace -> the entries every new cache starts with
 
 
-def seeds(vega_runtime: Path, compiled_theme: Path) -> dict[str, Path]:
-    return {"vega-runtime": vega_runtime, CompiledTemplates.NAMESPACE: compiled_theme}
+def seeds(compiled_theme: Path) -> dict[str, Path]:
+    return {CompiledTemplates.NAMESPACE: compiled_theme}
 
 
 @dataclass(frozen=True)
@@ -123,13 +117,13 @@ class Cold:
 
 
 @pytest.fixture(scope="module")
-def _primed_once(tmp_path_factory, vega_runtime, compiled_theme) -> tuple[Primed, Path, Cold]:
+def _primed_once(tmp_path_factory, compiled_theme) -> tuple[Primed, Path, Cold]:
     """The first build most tests here start from, made once: (its folder, a copy of that
     folder as the build left it, the build without cache of its bucket with `add_reply`).
     The folder's path stays the same for every test: the caches' listing of the last site
     names the bucket's and the caches' folders, and a build restores only from its own."""
     global SEEDS
-    SEEDS = seeds(vega_runtime, compiled_theme)
+    SEEDS = seeds(compiled_theme)
     try:
         base = tmp_path_factory.mktemp("primed")
         folder = base / "work"
