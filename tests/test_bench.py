@@ -12,8 +12,8 @@ from pathlib import Path
 
 from builder.config import load_config
 from scripts import bench
-from scripts.bench_run import (SET_ASIDE, delete_set_aside, processes_text, same_processes,
-                               tree_pss_kib)
+from scripts.bench_run import (SET_ASIDE, Run, alternate, delete_set_aside, processes_text,
+                               same_processes, tree_pss_kib)
 from tests.conftest import REPO
 
 TINY = ["--messages", "60", "--results", "20", "--agents", "5", "--traces", "2"]
@@ -135,6 +135,26 @@ def test_what_a_run_replaces_is_set_aside_and_deleted_at_the_end(tmp_path):
 
 def _rollup(pss_kib: int, private_kib: int) -> str:
     return f"Rss: {pss_kib + 100} kB\nPss: {pss_kib} kB\nPrivate_Dirty: {private_kib} kB\n"
+
+
+def test_cold_builds_alternate_round_by_round_with_the_slow_tool_in_its_first_rounds(monkeypatch):
+    """Pelican ran after every round of the others, so a machine slowing down or speeding up
+    moved its ratio alone (1.2x in one bench, 1.8x in another)."""
+    monkeypatch.setattr("scripts.bench_run.settle", lambda: None)
+    order: list[str] = []
+
+    def contender(name: str, exit_code: int = 0):
+        return (lambda: None,
+                lambda: order.append(name) or Run(1.0, 1.0, 1.0, 1.0, exit_code, ""))
+
+    contenders = {"collab": contender("collab"), "hugo": contender("hugo"),
+                  "pelican": contender("pelican"), "broken": contender("broken", 1)}
+    runs = alternate(3, contenders, lambda line: None)
+    assert order == ["collab", "hugo", "pelican", "broken"] + ["collab", "hugo", "pelican"] * 2
+    assert [len(runs[name]) for name in contenders] == [3, 3, 3, 1]      # a failed one drops out
+    order.clear()
+    alternate(3, contenders, lambda line: None, first_rounds={"pelican": 1})
+    assert order == ["collab", "hugo", "pelican", "broken", "collab", "hugo", "collab", "hugo"]
 
 
 def test_a_child_in_its_parents_memory_is_counted_once_and_a_forked_one_for_its_own_share():
