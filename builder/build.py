@@ -320,7 +320,7 @@ def site_context(collab: Collab, config: Config, bucket: Bucket, caches: Caches,
 class Caches:
     """The render caches of one build, under config.render_cache_dir()."""
 
-    files: RenderCache                   # Vega runtime, chart SVG and Vega document, templates' code
+    files: RenderCache                   # chart SVG and Vega document, templates' code
     inputs: TextCache                    # what each bucket file yields, as JSON (builder.codec)
     bodies: TextCache                    # markdown bodies
     pages: PageCache                     # rendered pages

@@ -6,7 +6,7 @@ cache is ignored (the work is done again), never fatal. Each build keeps only th
 used (`prune`), so the cache stays the size of one site.
 
 Three shapes, for three kinds of output:
-* `RenderCache`: one file per entry (the Vega runtime, chart SVGs, the templates compiled to
+* `RenderCache`: one file per entry (the chart's SVGs and documents, the templates compiled to
   Python: few and large), each starting with its content's sha256;
 * `TextCache`: one file of many small texts, a line each (markdown bodies rendered to HTML,
   what each bucket file yields, and the input key of each file by its size and time), added to

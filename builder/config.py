@@ -130,7 +130,7 @@ class HubConfig:
 
 @dataclass(frozen=True)
 class CacheConfig:
-    # Where renders that are costly to redo (the Vega runtime, chart SVGs, markdown) are kept
+    # Where renders that are costly to redo (chart SVGs, templates, markdown) are kept
     # between builds, relative to the config file.
     dir: str = ".cache"
 
