@@ -1,6 +1,6 @@
 """What the browser gets for the interactive chart: the Vega-Lite document compiled to Vega at
-build time (so the page needs no Vega-Lite compiler), and a Vega runtime bundled by vl-convert
-in-process (no CDN, no network).
+build time (so the page needs no Vega-Lite compiler), and the Vega runtime the theme ships
+(``RUNTIME_FILE``, bundled by vl-convert offline: scripts/vega_runtime.py).
 
 The browser's document (``/data/chart.json``, fetched on the visitor's first interaction with the
 chart) is ``chart_document`` with each variant compiled::
@@ -38,38 +38,10 @@ RUNTIME_FILE = "vendor/vega-runtime.js"
 # The bundle's packages ask that their copyright notices and licences travel with it: the theme
 # ships them in this file (made by scripts/vega_notices.py), and the bundle's first line names it.
 NOTICES_FILE = "vendor/vega-runtime.js.LICENSE.txt"
-_BANNER = ("/*! Vega, vega-interpreter, vega-tooltip and the packages they bundle: "
-           "for their licences see vega-runtime.js.LICENSE.txt */\n")
-# vl-convert resolves these module addresses from the copies built into it (nothing is fetched):
-# Vega at the version it reports, the interpreter and vega-tooltip at the versions it carries
-# next to it (vl-convert 1.9: Vega 6.2).
-_RUNTIME_SNIPPET = """\
-import * as vegaModule from "https://cdn.jsdelivr.net/npm/vega@{vega}/+esm";
-import {{expressionInterpreter}} from "https://cdn.jsdelivr.net/npm/vega-interpreter@2.0.0/+esm";
-import {{Handler}} from "https://cdn.jsdelivr.net/npm/vega-tooltip@1.0.0/+esm";
-window.vega = vegaModule;
-window.vegaExpressionInterpreter = expressionInterpreter;
-window.vegaTooltipHandler = Handler;
-"""
 
 Cached = Callable[[str, str, Callable[[], bytes]], bytes]   # (namespace, key, produce) -> bytes
 CACHED_RENDERS = ("chart-svg", *(f"chart-svg-{p.name}" for p in SMALL_PICTURES), "chart-png",
                   "chart-vega")                                                  # keyed by the spec
-
-
-def runtime_snippet() -> str:
-    import vl_convert as vlc
-
-    return _RUNTIME_SNIPPET.format(vega=vlc.get_vega_version())
-
-
-def runtime_bundle() -> str:
-    """Vega, its expression interpreter and vega-tooltip (~600 kB, ~210 kB gzip); no Vega-Lite.
-    The theme ships it as RUNTIME_FILE, written by scripts/vega_runtime.py: it follows from
-    vl-convert's version alone, and making it takes a second of one core."""
-    import vl_convert as vlc
-
-    return _BANNER + vlc.javascript_bundle(runtime_snippet())
 
 
 def compile_to_vega(spec: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 ``builder/theme/static/vendor/vega-runtime.js.LICENSE.txt``.
 
 The site ships ``static/vendor/vega-runtime.js``, a minified bundle vl-convert makes of Vega,
-vega-interpreter, vega-tooltip and the packages they import (builder.chart_runtime). Their
+vega-interpreter, vega-tooltip and the packages they import (scripts/vega_runtime.py). Their
 licences (BSD-3-Clause, ISC) ask that the copyright notice and licence travel with every copy,
 and the bundle keeps none of them; so the site ships this file beside it, and a comment at the
 top of the bundle names it (the ``*.js.LICENSE.txt`` convention of JavaScript bundlers).
@@ -41,6 +41,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from builder import chart_runtime  # noqa: E402
+from scripts import vega_runtime  # noqa: E402
 
 NOTICES = REPO / "builder" / "theme" / "static" / chart_runtime.NOTICES_FILE
 REGISTRY = "https://registry.npmjs.org"
@@ -120,7 +121,7 @@ def runtime_packages() -> tuple[Package, ...]:
     modules = embedded_modules(library_file().read_bytes())
     if not modules:
         raise LookupError("vl-convert's library holds no module this script can read")
-    return bundled_packages(modules, snippet_packages(chart_runtime.runtime_snippet()))
+    return bundled_packages(modules, snippet_packages(vega_runtime.runtime_snippet()))
 
 
 def packages_named(notices: str) -> tuple[Package, ...]:

@@ -1,5 +1,5 @@
 """builder/chart.py: the Vega-Lite spec; chart_svg.py: its pre-rendered SVG (safe, deterministic);
-chart_runtime.py: the Vega the browser gets and the runtime bundle.
+chart_runtime.py: the Vega the browser gets; scripts/vega_runtime.py: the runtime bundle.
 
 The interactive side (theme/static/chart.js under a strict CSP) is exercised in a real browser by
 the browser suite; here we check its static promises (no eval, ast: true, the page contract ids).
@@ -18,6 +18,7 @@ import pytest
 from builder import chart, chart_runtime, chart_svg
 from builder.config import MetricConfig
 from builder.model import Result
+from scripts import vega_runtime
 
 REPO = Path(__file__).resolve().parents[1]
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=timezone.utc)
@@ -651,7 +652,7 @@ def test_svg_verifier_refuses_markup():
 def test_the_theme_ships_the_vega_runtime_the_installed_vl_convert_bundles():
     """Fails after a change of vl-convert's version: rerun scripts/vega_runtime.py."""
     vendored = REPO / "builder" / "theme" / "static" / chart_runtime.RUNTIME_FILE
-    assert vendored.read_text(encoding="utf-8") == chart_runtime.runtime_bundle()
+    assert vendored.read_text(encoding="utf-8") == vega_runtime.runtime_bundle()
 
 
 def test_vega_runtime_is_self_contained_and_has_no_vega_lite():

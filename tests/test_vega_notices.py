@@ -9,7 +9,7 @@ from importlib.metadata import version
 import pytest
 
 from builder import chart_runtime
-from scripts import vega_notices
+from scripts import vega_notices, vega_runtime
 from scripts.vega_notices import Package
 
 NOTICES = vega_notices.NOTICES.read_text(encoding="utf-8")
@@ -52,7 +52,7 @@ def test_a_package_the_library_does_not_carry_is_an_error_not_a_gap():
 
 
 def test_the_roots_are_the_runtime_snippets_imports():
-    roots = vega_notices.snippet_packages(chart_runtime.runtime_snippet())
+    roots = vega_notices.snippet_packages(vega_runtime.runtime_snippet())
     assert [p.name for p in roots] == ["vega", "vega-interpreter", "vega-tooltip"]
     import vl_convert
 
