@@ -15,11 +15,13 @@ What one run does (everything under bench-out/, which is git-ignored; --out pick
    and CPU time; memory as the peak PSS of all the build's processes together and the largest
    single process's RSS (scripts/bench_run.py). On a machine with fewer than four cores, one
    more cold build with four workers first, as GitHub's runners would run it, for its memory only.
-3. The cron job's runs, each from a snapshot of the caches taken after the cold build:
-   nothing changed with the site present; one new message with no site folder and the caches
-   restored (a fresh runner); the same with the site folder restored along with the caches;
-   a fresh runner again with nothing new. Files changed are counted from manifest.json. The
-   runs with the new message are timed as many times as the cold build (--rounds); medians.
+3. The cron job's runs, each from a snapshot of the caches (and site) the first cold build
+   left: one new message with no site folder and the caches restored (a fresh runner); the
+   same with the site folder restored along with the caches. These two are timed in every
+   round of step 2, right after its cold builds (the new message is in the bucket for them
+   only), so that the machine's drift moves their time and the cold build's alike; medians.
+   Then, once: nothing changed with the site present; a fresh runner again with nothing new.
+   Files changed are counted from manifest.json.
 4. The home page's first visit in Chromium at 1k and 10k messages: gzip bytes of everything loaded
    before interaction and the time to the table painted, against the table alone in a bare page;
    and the gzip bytes of a first search for a word on the same sites (scripts/bench_browser.py).
@@ -68,6 +70,7 @@ import tomllib
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -454,8 +457,12 @@ class Generator:
         return lines, usage, tools, t
 
 
+def message_file(synth: Synthetic, msg: Msg) -> Path:
+    return synth.root / "message_board" / f"{msg.id}.md"
+
+
 def new_message(synth: Synthetic) -> Msg:
-    """The one new message of step 4: a Gen 2 reply to an existing message, written last (after
+    """The one new message of step 3: a Gen 2 reply to an existing message, dated last (after
     every message and result: the synthetic results run on after the messages, and a message
     dated among them goes into a full shard of the search index, as a real one would not)."""
     target = synth.messages[-min(len(synth.messages), 37)]
@@ -465,12 +472,14 @@ def new_message(synth: Synthetic) -> Msg:
     mention = f"@{target.agent} " if target.agent in synth.agents else ""
     body = (f"{mention}confirmed on a fresh job: your stack holds at 531.6 tok/s, ppl 2.4031. "
             "Re-run config in artifacts/bench-repro_" + agent + "/serve.py")
-    msg = Msg(f"{_stamp_ms(t)}_{agent}", agent, "agent", t, body, [target.id + ".md"], 2)
-    front = ["---", "type: agent", f"refs: {target.id}.md", f"agent: {agent}", f"timestamp: {_fmt_min(t)}",
-             "via: raw", "---", ""]
-    (synth.root / "message_board" / f"{msg.id}.md").write_text("\n".join(front) + "\n" + body + "\n",
-                                                                encoding="utf-8")
-    return msg
+    return Msg(f"{_stamp_ms(t)}_{agent}", agent, "agent", t, body, [target.id + ".md"], 2)
+
+
+def message_text(msg: Msg) -> str:
+    """The file of a reply to one message (the new message), frontmatter first."""
+    front = ["---", "type: agent", f"refs: {msg.refs[0]}", f"agent: {msg.agent}",
+             f"timestamp: {_fmt_min(msg.time)}", "via: raw", "---", ""]
+    return "\n".join(front) + "\n" + msg.body + "\n"
 
 
 # ============================================================================ bench config (TOML)
@@ -621,10 +630,15 @@ def rendered_pages(log_path: str) -> int | None:
     return 0 if "nothing changed since the last build" in log else None
 
 
-def collab_contender(out: Path, config: Path, logs: Path) -> tuple[Callable[[], None], Callable[[], Run]]:
+def collab_contender(out: Path, config: Path, logs: Path, cron: CronRuns
+                     ) -> tuple[Callable[[], None], Callable[[], Run]]:
     site = out / "site"
     counter = iter(range(1, 1000))
-    return (lambda: fresh(out, site),
+
+    def prepare() -> None:
+        cron.without_message()
+        fresh(out, site)
+    return (prepare,
             lambda: run_collab(collab_cmd(config, site), REPO, logs / f"collab-cold.{next(counter)}.log"))
 
 
@@ -643,15 +657,72 @@ def copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target, symlinks=True, copy_function=shutil.copy2)
 
 
-def cron_runs(out: Path, config: Path, synth: Synthetic, log: Callable[[str], None],
-              rounds: int = 1) -> dict[str, Any]:
-    """After a cold build: the runs a cron job makes. Caches (and the site, where said) are
-    restored from a snapshot taken after the cold build, as actions/cache would (not timed).
-    A run with the new message is timed `rounds` times, as the cold build is, and its median
-    counts: one run on a busy machine moves by a tenth."""
-    site, cache, snap, logs = out / "site", out / ".cache", out / "snapshot", out / "logs"
-    copy_tree(cache, snap / ".cache")
-    copy_tree(site, snap / "site")
+class CronRuns:
+    """The cron job's runs with one new message (no site folder; the site folder restored with
+    the caches), timed in the rounds of the cold builds, after them: a machine that gets busier
+    or quieter moves their time and the cold build's alike, and their ratio is the bar. Before
+    each run, the caches (and the site) a cold build left, snapshotted once, are restored as
+    actions/cache would (not timed); the new message is in the bucket for these runs only."""
+
+    MODES = {"one_message_fresh_output": (False, "fresh output folder, caches restored"),
+             "one_message_site_restored": (True, "site folder restored with the caches")}
+
+    def __init__(self, out: Path, config: Path, synth: Synthetic):
+        self.out, self.config = out, config
+        self.site, self.cache, self.snap = out / "site", out / ".cache", out / "snapshot"
+        self.message = new_message(synth)
+        self.message_file = message_file(synth, self.message)
+        self.samples: dict[str, list[Run]] = {}
+        self.changes: dict[str, dict[str, Any]] = {}     # what each mode's latest run changed
+
+    def contenders(self) -> dict[str, tuple[Callable[[], None], Callable[[], Run]]]:
+        return {name: (partial(self._prepare, with_site), partial(self._run, name))
+                for name, (with_site, _) in self.MODES.items()}
+
+    def with_message(self) -> None:
+        if not self.message_file.exists():
+            self.message_file.write_text(message_text(self.message), encoding="utf-8")
+
+    def without_message(self) -> None:
+        self.message_file.unlink(missing_ok=True)
+
+    def back_to_cold(self) -> None:
+        """The bucket, caches and site as the cold build left them."""
+        self.without_message()
+        self.restore(with_site=True)
+
+    def _prepare(self, with_site: bool) -> None:
+        if not (self.snap / "site").exists():
+            copy_tree(self.cache, self.snap / ".cache")
+            copy_tree(self.site, self.snap / "site")
+        self.with_message()
+        self.restore(with_site)
+
+    def restore(self, with_site: bool) -> None:
+        fresh(self.out, self.site)
+        copy_tree(self.snap / ".cache", self.cache)
+        if with_site:
+            copy_tree(self.snap / "site", self.site)
+
+    def _run(self, name: str) -> Run:
+        samples = self.samples.setdefault(name, [])
+        run = run_collab(collab_cmd(self.config, self.site), REPO,
+                         self.out / "logs" / f"collab-{name}-{len(samples) + 1}.log")
+        samples.append(run)
+        site = manifest_files(self.site)
+        self.changes[name] = {**diff_manifests(manifest_files(self.snap / "site"), site),
+                              "rendered_pages": rendered_pages(run.log),
+                              "includes_new_message_page": f"messages/{self.message.id}/index.html" in site}
+        return run
+
+    def done(self) -> None:
+        set_aside(self.snap)
+
+
+def cron_runs(out: Path, config: Path, cron: CronRuns, log: Callable[[str], None]) -> dict[str, Any]:
+    """After the cold builds (the bucket, caches and site as one left them): the runs a cron
+    job makes, with the timed runs of one new message taken from the cold builds' rounds."""
+    site, logs = out / "site", out / "logs"
     before = manifest_files(site)
     res: dict[str, Any] = {}
 
@@ -659,36 +730,29 @@ def cron_runs(out: Path, config: Path, synth: Synthetic, log: Callable[[str], No
     run = run_collab(collab_cmd(config, site), REPO, logs / "collab-rebuild.log")
     res["no_change_site_present"] = {**asdict(run), **diff_manifests(before, manifest_files(site))}
 
-    msg = new_message(synth)
-    page = f"messages/{msg.id}/index.html"
-    for name, with_site, what in (
-            ("one_message_fresh_output", False, "fresh output folder, caches restored"),
-            ("one_message_site_restored", True, "site folder restored with the caches")):
-        log(f"collab-site: one new message, {what}, x{rounds} ...")
-        samples = []
-        for n in range(rounds):
-            fresh(out, site)
-            copy_tree(snap / ".cache", cache)
-            if with_site:
-                copy_tree(snap / "site", site)
-            settle()
-            samples.append(run_collab(collab_cmd(config, site), REPO, logs / f"collab-{name}-{n + 1}.log"))
+    for name, (_, what) in CronRuns.MODES.items():
+        samples = cron.samples.get(name, [])
+        if not samples:
+            continue
         run = median_run(samples)
-        res[name] = {**asdict(run), **diff_manifests(before, manifest_files(site)), "what": what,
+        res[name] = {**asdict(run), **cron.changes[name], "what": what,
                      "samples_seconds": [r.seconds for r in samples],
-                     "rendered_pages": rendered_pages(samples[-1].log),
-                     "message": f"message_board/{msg.id}.md",
-                     "includes_new_message_page": page in manifest_files(site)}
-        log(f"  median {run.seconds:.2f} s ({', '.join(f'{r.seconds:.2f}' for r in samples)}), "
+                     "message": f"message_board/{cron.message_file.name}"}
+        log(f"{name}: median {run.seconds:.2f} s ({', '.join(f'{r.seconds:.2f}' for r in samples)}), "
             f"{res[name]['changed_files']} files changed, {res[name]['rendered_pages']} pages rendered")
-        if name == "one_message_fresh_output":
-            after = manifest_files(site)
-            no_site(site)
-            log("collab-site: fresh runner again, nothing new (caches as that run left them) ...")
-            again = run_collab(collab_cmd(config, site), REPO, logs / "collab-nothing-new.log")
-            res["nothing_new_fresh_output"] = {**asdict(again), **diff_manifests(after, manifest_files(site)),
-                                               "rendered_pages": rendered_pages(again.log)}
-    set_aside(snap)
+
+    log("collab-site: one new message on a fresh runner again (for the caches it leaves), then a "
+        "fresh runner with nothing new ...")
+    cron.with_message()
+    cron.restore(with_site=False)
+    settle()
+    run_collab(collab_cmd(config, site), REPO, logs / "collab-one-message-again.log")
+    after = manifest_files(site)
+    no_site(site)
+    again = run_collab(collab_cmd(config, site), REPO, logs / "collab-nothing-new.log")
+    res["nothing_new_fresh_output"] = {**asdict(again), **diff_manifests(after, manifest_files(site)),
+                                       "rendered_pages": rendered_pages(again.log)}
+    cron.done()
     return res
 
 
@@ -991,11 +1055,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def bench_cold(args: argparse.Namespace, out: Path, config: Path, synth: Synthetic,
+def bench_cold(args: argparse.Namespace, out: Path, config: Path, synth: Synthetic, cron: CronRuns,
                log: Callable[[str], None]) -> dict[str, Any]:
-    """Cold builds of collab-site, Hugo and Pelican, alternated round by round."""
+    """Cold builds of collab-site, Hugo and Pelican, alternated round by round, each round
+    followed by the cron job's runs with one new message (`cron`); then the bucket, caches and
+    site are the cold build's."""
     logs = out / "logs"
-    contenders = {"collab": collab_contender(out, config, logs)}
+    contenders = {"collab": collab_contender(out, config, logs, cron)}
     about: dict[str, dict] = {}
     if not (args.skip_hugo and args.skip_pelican):
         python, why = bench_venv(out, log)
@@ -1012,7 +1078,11 @@ def bench_cold(args: argparse.Namespace, out: Path, config: Path, synth: Synthet
         + (f" (pelican in the first {pelican_rounds})" if "pelican" in contenders
            and pelican_rounds < args.rounds else "") + " ...")
     runner = runner_memory(out, config, logs, log)
-    runs = alternate(args.rounds, contenders, log, first_rounds={"pelican": pelican_rounds})
+    runs = alternate(args.rounds, {**contenders, **cron.contenders()}, log,
+                     first_rounds={"pelican": pelican_rounds})
+    for name in CronRuns.MODES:
+        runs.pop(name, None)                    # cron.samples holds them
+    cron.back_to_cold()
     cold: dict[str, Any] = {}
     for tool, samples in runs.items():
         best = median_run(samples)
@@ -1128,10 +1198,11 @@ def run_bench(args: argparse.Namespace) -> int:
                      "trace_logs": synth.trace_logs},
     }
     compile_builder()
-    results.update(bench_cold(args, out, config, synth, log))
+    cron = CronRuns(out, config, synth)
+    results.update(bench_cold(args, out, config, synth, cron, log))
     ours = results["cold"].get("collab")
     if ours:
-        results["cron"] = cron_runs(out, config, synth, log, args.rounds)
+        results["cron"] = cron_runs(out, config, cron, log)
         results["home_page"] = ({} if args.skip_browser else bench_home_pages(args, out, log))
         one = results["cron"].get("one_message_fresh_output", {})
         if not args.skip_hub and one.get("exit_code") == 0:
