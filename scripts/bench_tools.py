@@ -152,11 +152,14 @@ def pagefind_over(public: Path, logs: Path) -> dict:
     """Pagefind's CLI over a tool's built pages, measured: what that tool's site would add to
     its build to have the full-text search collab-site builds (its pages have no Pagefind marks,
     so all of each page is indexed)."""
-    from pagefind.service import get_executable
+    from builder.search import SearchError, pagefind_program
 
-    binary = get_executable()
-    if binary is None or not public.is_dir():
-        return {"measured": False, "why": "no Pagefind binary" if binary is None else f"no {public}"}
+    try:
+        binary = pagefind_program()
+    except SearchError as exc:
+        return {"measured": False, "why": str(exc)}
+    if not public.is_dir():
+        return {"measured": False, "why": f"no {public}"}
     target = public.parent / "pagefind-index"
     set_aside(target)
     run = run_measured([str(binary), "--site", str(public), "--output-path", str(target)],

@@ -7,6 +7,8 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import PurePosixPath
 from types import SimpleNamespace
@@ -524,7 +526,7 @@ def test_a_page_pagefind_refuses_among_many_stops_the_index_with_its_reason():
               "file_contents": page(i % 28 + 1, f"word{i} " * 50).decode()} for i in range(600)]
     pages[400] = {**pages[400], "url": None}
     with pytest.raises(search.SearchError, match="url"):
-        search._pagefind(search._binary(), pages, shard="s0")
+        search._pagefind(search.pagefind_program(), pages, shard="s0")
 
 
 def test_a_pagefind_that_stops_fails_the_index_instead_of_waiting(tmp_path):
@@ -534,6 +536,24 @@ def test_a_pagefind_that_stops_fails_the_index_instead_of_waiting(tmp_path):
     with pytest.raises(search.SearchError, match="stopped"):
         search._pagefind(stops, [{"type": "AddFile", "file_path": None, "url": f"/m/{i}/",
                                   "file_contents": "<html></html>"} for i in range(3)], shard="s0")
+
+
+def test_a_missing_pagefind_program_is_a_search_error_that_says_so(monkeypatch):
+    import pagefind_bin
+
+    def missing():
+        raise FileNotFoundError("Could not find any of [pagefind]")
+    monkeypatch.setattr(pagefind_bin, "get_executable", missing)
+    with pytest.raises(search.SearchError, match="Pagefind program is missing.*pagefind"):
+        search.pagefind_program()
+
+
+def test_finding_the_pagefind_program_loads_no_asyncio():
+    """The pagefind package's lookup imported asyncio for its client (45 ms of each build)."""
+    found = subprocess.run([sys.executable, "-c", "import sys; from builder.search import "
+                            "pagefind_program; print(pagefind_program().is_file(), "
+                            "'asyncio' in sys.modules)"], capture_output=True, text=True)
+    assert found.stdout.split() == ["True", "False"], found.stderr
 
 
 def test_the_cache_keeps_the_shards_of_the_latest_build_only(tmp_path):
@@ -618,7 +638,7 @@ def test_the_runtime_names_pagefinds_licence_which_ships_beside_it(demo_site):
         text = notice.read_text(encoding="utf-8")
         assert "Copyright (c) Pagefind" in text and "MIT License" in text
         assert "The above copyright notice and this permission notice shall be included" in text
-    series = ".".join(version("pagefind").split(".")[:2])
+    series = ".".join(version("pagefind_bin").split(".")[:2])
     assert f"the browser runtime of Pagefind {series}\n" in text
 
 
