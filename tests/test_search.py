@@ -549,7 +549,8 @@ def test_a_missing_pagefind_program_is_a_search_error_that_says_so(monkeypatch):
 
 
 def test_finding_the_pagefind_program_loads_no_asyncio():
-    """The pagefind package's lookup imported asyncio for its client (45 ms of each build)."""
+    """The pagefind package's lookup imported asyncio for its client (about 40 ms of each
+    build's start)."""
     found = subprocess.run([sys.executable, "-c", "import sys; from builder.search import "
                             "pagefind_program; print(pagefind_program().is_file(), "
                             "'asyncio' in sys.modules)"], capture_output=True, text=True)
