@@ -672,6 +672,7 @@ class CronRuns:
         self.site, self.cache, self.snap = out / "site", out / ".cache", out / "snapshot"
         self.message = new_message(synth)
         self.message_file = message_file(synth, self.message)
+        self.before: dict[str, str] = {}                 # the snapshot's manifest
         self.samples: dict[str, list[Run]] = {}
         self.changes: dict[str, dict[str, Any]] = {}     # what each mode's latest run changed
 
@@ -695,6 +696,7 @@ class CronRuns:
         if not (self.snap / "site").exists():
             copy_tree(self.cache, self.snap / ".cache")
             copy_tree(self.site, self.snap / "site")
+            self.before = manifest_files(self.snap / "site")
         self.with_message()
         self.restore(with_site)
 
@@ -710,7 +712,7 @@ class CronRuns:
                          self.out / "logs" / f"collab-{name}-{len(samples) + 1}.log")
         samples.append(run)
         site = manifest_files(self.site)
-        self.changes[name] = {**diff_manifests(manifest_files(self.snap / "site"), site),
+        self.changes[name] = {**diff_manifests(self.before, site),
                               "rendered_pages": rendered_pages(run.log),
                               "includes_new_message_page": f"messages/{self.message.id}/index.html" in site}
         return run
