@@ -443,11 +443,11 @@ def cache_pages(pages: RenderedPages) -> dict[str, str]:
     """Has the page cache keep every page and data file it holds for this build (by key and by
     fingerprint); returns the path -> key of each."""
     cache, cached = pages.emitter.pages, {}
-    for path, key, packed, fingerprint in pages.done.cached():
+    for path, key, packed, page_fingerprint in pages.done.cached():
         cache.used[key] = packed
         cached[path] = key
-        if fingerprint is not None:
-            cache.used_fingerprints[fingerprint] = key
+        if page_fingerprint is not None:
+            cache.used_fingerprints[page_fingerprint] = key
     return cached
 
 
